@@ -1,0 +1,170 @@
+"""The `factdeck` command: a thin click layer over the library.
+
+This is the only module that turns errors into messages and exit codes:
+0 success, 1 invalid input (or a failed build), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .build import FORMATS, build as run_build, load_and_validate
+from .exceptions import FactdeckError, Problem, ValidationFailed
+from .export import export_json
+
+EXIT_INVALID = 1
+
+_project_option = click.option(
+    "--project", "-p", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+    show_default=True, help="The project folder (holding facts/ and decks/).",
+)
+_debug_option = click.option("--debug", is_flag=True, help="Show a traceback for errors.")
+
+
+def _err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _report(problems: list[Problem]) -> None:
+    for problem in problems:
+        _err(str(problem))
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if problems:
+        _err(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+
+
+def command(group: click.Group, name: str, **kwargs: Any) -> Callable:
+    """Register a command with --project and --debug, and map factdeck errors to messages and exit codes."""
+
+    def decorate(fn: Callable) -> Callable:
+        @group.command(name, **kwargs)
+        @_project_option
+        @_debug_option
+        @functools.wraps(fn)
+        def wrapper(project: Path, debug: bool, **options: Any) -> None:
+            try:
+                fn(project=project, **options)
+            except ValidationFailed as exc:
+                if debug:
+                    raise
+                _report(exc.problems)
+                sys.exit(EXIT_INVALID)
+            except FactdeckError as exc:
+                if debug:
+                    raise
+                _err(f"error: {exc}")
+                sys.exit(EXIT_INVALID)
+
+        return wrapper
+
+    return decorate
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="factdeck")
+def cli() -> None:
+    """Turn vetted, source-cited fact records into Anki decks, worksheets and study materials."""
+
+
+@command(cli, "check")
+@click.option("--strict", is_flag=True, help="Treat warnings (such as a source never cited) as errors.")
+@click.option("--archive", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of archived source texts: verify that every quote appears in its source.")
+def check(project: Path, strict: bool, archive: Path | None) -> None:
+    """Validate every record and report every problem as path:line: message."""
+    base = load_and_validate(project, archive=archive, strict=strict)
+    _report(base.warnings)
+    click.echo(f"ok: {len(base.facts)} facts ({len(base.vetted)} vetted), "
+               f"{len(base.sources)} sources, {len(base.eras)} eras, {len(base.decks)} decks")
+
+
+@cli.group("export")
+def export() -> None:
+    """Export the validated fact base."""
+
+
+@command(export, "json")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+def export_json_command(project: Path, output: Path | None) -> None:
+    """The whole fact base as one JSON document (sources, eras, facts, decks)."""
+    data = export_json(load_and_validate(project))
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        from .write import OutputWriter
+
+        writer = OutputWriter(output.resolve().parent)
+        writer.write_bytes(output.name, data)
+        writer.commit()
+
+
+@command(cli, "stats")
+def stats(project: Path) -> None:
+    """Counts by era, kind, status and source."""
+    from .stats import compute_stats
+
+    s = compute_stats(load_and_validate(project))
+    console = Console()
+    eras = Table(title=f"Facts by era ({s.total} facts, retracted not counted)")
+    for col in ("era", "title", "facts", "vetted"):
+        eras.add_column(col, justify="right" if col in ("facts", "vetted") else "left")
+    for era_id, title, total, vetted in s.by_era:
+        eras.add_row(era_id, title, str(total), str(vetted))
+    console.print(eras)
+    kinds = Table(title="Facts by kind")
+    kinds.add_column("kind")
+    kinds.add_column("facts", justify="right")
+    for kind, n in s.by_kind:
+        kinds.add_row(kind, str(n))
+    console.print(kinds)
+    statuses = Table(title="Facts by status")
+    statuses.add_column("status")
+    statuses.add_column("facts", justify="right")
+    for status, n in s.by_status:
+        statuses.add_row(status, str(n))
+    console.print(statuses)
+    sources = Table(title="Citations by source")
+    for col in ("source", "stance", "citations", "facts"):
+        sources.add_column(col, justify="right" if col in ("citations", "facts") else "left")
+    for source_id, stance, citations, facts in s.by_source:
+        sources.add_row(source_id, stance, str(citations), str(facts))
+    console.print(sources)
+    share = 100 * (s.total - s.single_source) / s.total if s.total else 0
+    console.print(f"disputed: {s.disputed}   single-source: {s.single_source}   "
+                  f"two or more sources: {s.total - s.single_source} ({share:.0f}%)")
+
+
+@command(cli, "build")
+@click.argument("decks", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice([*FORMATS, "all"]), default="all", show_default=True,
+              help="Which outputs to write.")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: the project's build/ folder).")
+def build(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None) -> None:
+    """Validate, then write decks, worksheets and the JSON export (default: every deck, every format)."""
+    formats = FORMATS if fmt == "all" else (fmt,)
+    result = run_build(project, list(decks), formats, output)
+    _report(result.warnings)
+    click.echo(f"wrote {len(result.written)} file{'s' * (len(result.written) != 1)} to {result.output}")
+
+
+@cli.command("schema")
+def schema() -> None:
+    """Print the record schema as Markdown (docs/schema.md is this output)."""
+    from .schema_doc import schema_markdown
+
+    click.echo(schema_markdown(), nl=False)
+
+
+def main() -> None:
+    cli(prog_name="factdeck")

@@ -1,0 +1,64 @@
+"""Every error factdeck raises on purpose.
+
+The CLI catches `FactdeckError` and prints its message without a traceback;
+anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class FactdeckError(Exception):
+    """Base of every error caused by the user's input or environment."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding of `factdeck check`, located in a file (and line, where there is one)."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {prefix}{self.message}"
+
+
+class InputError(FactdeckError):
+    """A single problem in one input file, with its location."""
+
+    def __init__(self, path: str | Path, line: int, message: str):
+        self.problem = Problem(str(path), line, message)
+        super().__init__(str(self.problem))
+
+
+class ValidationFailed(FactdeckError):
+    """The project has one or more errors; `problems` holds them all, sorted."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        errors = [p for p in self.problems if p.severity == "error"]
+        first = str(errors[0]) if errors else "validation failed"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(first + more)
+
+
+class ProjectError(FactdeckError):
+    """The project folder itself is unusable (missing folders, bad configuration)."""
+
+
+class TemplateError(FactdeckError):
+    """A template is missing, has a syntax error or uses an undefined variable."""
+
+
+class OutputError(FactdeckError):
+    """An output could not be written, or would be written twice or outside its folder."""
+
+
+class RenderError(FactdeckError):
+    """An output could not be rendered (for example, a PDF failed to compile)."""

@@ -1,0 +1,219 @@
+"""Load stage: YAML files to plain data that remembers the line of every value.
+
+PyYAML's loader forgets where values came from and silently keeps the last of
+two repeated keys, so this stage composes the node tree with the C parser and
+builds the data itself: it records a line for every path, rejects repeated
+keys, non-standard tags and runaway alias expansion, and reports every problem
+as an `InputError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .exceptions import InputError, ProjectError
+
+try:  # The C parser is several times faster; fall back where libyaml is missing.
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_ALIAS_VALUES = 10_000  # values an alias may expand to, across one file
+
+_YAML = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+
+PathKey = tuple[Any, ...]
+
+
+@dataclass
+class Document:
+    """One YAML file's data, with the line of every value in it."""
+
+    path: Path  # absolute
+    display: str  # as shown in messages: relative to the project
+    data: Any
+    lines: dict[PathKey, int] = field(default_factory=dict)
+
+    def line(self, *path: Any) -> int:
+        """The line of the value at `path`, or of its nearest enclosing value."""
+        key = tuple(path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.lines.get((), 1)
+
+
+@dataclass
+class RawProject:
+    """Every input file of a project, loaded but not yet validated."""
+
+    root: Path
+    config: Document | None
+    sources: Document | None
+    eras: Document | None
+    facts: list[Document]
+    decks: list[Document]
+    errors: list[InputError]
+
+
+class _Builder:
+    """Turns a composed node tree into Python data, recording lines as it goes."""
+
+    def __init__(self, display: str):
+        self.display = display
+        self.lines: dict[PathKey, int] = {}
+        self.seen: set[int] = set()
+        self.alias_values = 0
+        self._constructor = yaml.constructor.SafeConstructor()
+
+    def fail(self, node: yaml.Node, message: str) -> InputError:
+        return InputError(self.display, node.start_mark.line + 1, message)
+
+    def build(self, node: yaml.Node, path: PathKey, via_alias: bool = False) -> Any:
+        # The composer returns the same node object for an alias and its anchor.
+        if id(node) in self.seen:
+            via_alias = True
+        else:
+            self.seen.add(id(node))
+        if via_alias:
+            self.alias_values += 1
+            if self.alias_values > MAX_ALIAS_VALUES:
+                raise self.fail(node, f"aliases expand to more than {MAX_ALIAS_VALUES:,} values")
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, via_alias)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _YAML + "seq":
+                raise self.fail(node, f"tag '{node.tag}' is not allowed")
+            return [self.build(item, (*path, i), via_alias) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey, via_alias: bool) -> dict[str, Any]:
+        if node.tag != _YAML + "map":
+            raise self.fail(node, f"tag '{node.tag}' is not allowed")
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _YAML + "merge":
+                raise self.fail(key_node, "merge keys ('<<') are not supported")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, "a key must be plain text, not a list or mapping")
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in first_line:
+                raise self.fail(key_node, f"key '{key}' repeated (first at line {first_line[key]})")
+            first_line[key] = line
+            # A key's line is where a reader looks for its value, even for a block below it.
+            self.lines[(*path, key)] = line
+            result[key] = self.build(value_node, (*path, key), via_alias)
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        if tag not in _SCALAR_TAGS:
+            raise self.fail(node, f"tag '{tag}' is not allowed")
+        if tag == _YAML + "str" or tag == _YAML + "timestamp":
+            # Dates stay as written: the schema has its own date forms.
+            return node.value
+        if tag == _YAML + "int":
+            return self._constructor.construct_yaml_int(node)
+        if tag == _YAML + "float":
+            return self._constructor.construct_yaml_float(node)
+        if tag == _YAML + "bool":
+            return self._constructor.construct_yaml_bool(node)
+        return None
+
+
+def read_text(path: Path, display: str) -> str:
+    """A file's text, refusing what is too large, not UTF-8 or empty."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(display, 0, f"file is too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(display, 0, f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(display, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+    # A byte-order mark is harmless; editors on some systems add one.
+    text = text.removeprefix("\ufeff")
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise InputError(display, 0, "file is empty")
+    return text
+
+
+def load_document(path: Path, display: str) -> Document:
+    """Parse one YAML file into a `Document`, or raise `InputError`."""
+    text = read_text(path, display)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        raise InputError(display, line, f"invalid YAML: {what}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(display, 0, f"invalid YAML: {exc}") from None
+    if node is None:
+        raise InputError(display, 0, "file is empty")
+    builder = _Builder(display)
+    try:
+        data = builder.build(node, ())
+    except RecursionError:
+        raise InputError(display, node.start_mark.line + 1, "nesting is too deep") from None
+    return Document(path, display, data, builder.lines)
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml"))
+
+
+def load_project(root: Path) -> RawProject:
+    """Read every input file of the project at `root`; per-file problems are collected, not raised."""
+    root = root.resolve()
+    facts_dir, decks_dir = root / "facts", root / "decks"
+    if not facts_dir.is_dir():
+        raise ProjectError(f"{root}: not a factdeck project (no facts/ folder)")
+    errors: list[InputError] = []
+
+    def display(path: Path) -> str:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def load(path: Path) -> Document | None:
+        shown = display(path)
+        if root not in path.resolve().parents:
+            errors.append(InputError(shown, 0, "symbolic link to a file outside the project"))
+            return None
+        try:
+            return load_document(path, shown)
+        except InputError as exc:
+            errors.append(exc)
+            return None
+
+    def optional(path: Path) -> Document | None:
+        return load(path) if path.exists() else None
+
+    config = optional(root / "factdeck.yaml")
+    sources_path, eras_path = facts_dir / "sources.yaml", facts_dir / "eras.yaml"
+    for required in (sources_path, eras_path):
+        if not required.exists():
+            errors.append(InputError(display(required), 0, "file is missing"))
+    sources = optional(sources_path)
+    eras = optional(eras_path)
+    special = {sources_path, eras_path, facts_dir / "sources.yml", facts_dir / "eras.yml"}
+    facts = [d for p in _yaml_files(facts_dir) if p not in special if (d := load(p))]
+    decks = [d for p in _yaml_files(decks_dir) if (d := load(p))] if decks_dir.is_dir() else []
+    return RawProject(root, config, sources, eras, facts, decks, errors)

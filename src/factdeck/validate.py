@@ -1,0 +1,366 @@
+"""Validate stage: raw documents to a `FactBase`, collecting every problem before failing.
+
+Single-record rules come from the pydantic models in `schema.py`; the rules
+that need more than one record (ids that must exist or be unique, quotes that
+must appear in an archived source, decks that must select something) are here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import pydantic
+
+from .dates import parse_date
+from .exceptions import FactdeckError, InputError, Problem, ProjectError, ValidationFailed
+from .load import Document, RawProject, read_text
+from .quotes import normalize, quote_in_text, word_count
+from .schema import (
+    Citation, DeckSpec, Era, Fact, ProjectConfig, Record, Selection, Source,
+)
+
+MAX_QUOTE_WORDS = 40
+
+
+@dataclass
+class FactBase:
+    """A validated project: every record typed, located and cross-checked."""
+
+    root: Path
+    config: ProjectConfig
+    sources: dict[str, Source]
+    eras: list[Era]
+    facts: list[Fact]  # every fact, in file order, whatever its status
+    decks: list[DeckSpec]
+    warnings: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.era_order = {era.id: i for i, era in enumerate(self.eras)}
+        self.eras_by_id = {era.id: era for era in self.eras}
+        self.facts_by_id = {fact.id: fact for fact in self.facts}
+        self.fact_order = {fact.id: i for i, fact in enumerate(self.facts)}
+
+    @property
+    def vetted(self) -> list[Fact]:
+        return [f for f in self.facts if f.status == "vetted"]
+
+    def deck(self, deck_id: str) -> DeckSpec:
+        for deck in self.decks:
+            if deck.id == deck_id:
+                return deck
+        known = ", ".join(d.id for d in self.decks) or "none"
+        raise FactdeckError(f"no deck with id '{deck_id}' (decks: {known})")
+
+
+# --- pydantic errors as one-line messages --------------------------------------------
+
+_TYPE_WORDS = {
+    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+    "bool_type": "true or false", "bool_parsing": "true or false", "list_type": "a list",
+    "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+    "float_type": "a number", "int_from_float": "a whole number",
+}
+
+
+def _describe_input(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _dotted(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _model_at(model: type, loc: tuple[Any, ...]) -> type | None:
+    """The record model that holds the key at `loc` (for did-you-mean hints)."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, pydantic.BaseModel)) or part not in model.model_fields:
+            return None
+        annotation = model.model_fields[part].annotation
+        model = _record_in(annotation)
+        if model is None:
+            return None
+    return model
+
+
+def _record_in(annotation: Any) -> type | None:
+    if isinstance(annotation, type) and issubclass(annotation, Record):
+        return annotation
+    if isinstance(annotation, (types.UnionType,)) or typing.get_origin(annotation) in (typing.Union, list):
+        for arg in typing.get_args(annotation):
+            found = _record_in(arg)
+            if found:
+                return found
+    return None
+
+
+def _message(model: type[Record], error: dict[str, Any]) -> str:
+    loc = tuple(error["loc"])
+    key = _dotted(loc)
+    kind = error["type"]
+    if kind == "missing":
+        return f"missing required key '{key}'"
+    if kind == "extra_forbidden":
+        holder = _model_at(model, loc[:-1])
+        names = [n for n in holder.model_fields] if holder else []
+        close = difflib.get_close_matches(str(loc[-1]), names, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown key '{key}'{hint}"
+    if kind in _TYPE_WORDS:
+        return f"'{key}' must be {_TYPE_WORDS[kind]}, not {_describe_input(error.get('input'))}"
+    if kind == "literal_error":
+        return f"'{key}' must be one of {error['ctx']['expected']}, not '{error.get('input')}'"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"'{key}': {message}" if key else message
+
+
+def _locate(record: Record, doc: Document, path: tuple[Any, ...]) -> None:
+    """Give a record and every record inside it its file and line."""
+    record.locate(doc.display, doc.line(*path))
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        if isinstance(value, Record):
+            _locate(value, doc, (*path, name))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, Record):
+                    _locate(item, doc, (*path, name, i))
+
+
+class _Collector:
+    """Gathers problems from every rule so that one run reports them all."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def error(self, where: Record | tuple[str, int], message: str) -> None:
+        self._add(where, message, "error")
+
+    def warning(self, where: Record | tuple[str, int], message: str) -> None:
+        self._add(where, message, "warning")
+
+    def _add(self, where: Record | tuple[str, int], message: str, severity: str) -> None:
+        file, line = (where.file, where.line) if isinstance(where, Record) else where
+        self.problems.append(Problem(file, line, message, severity))
+
+    def model(self, cls: type[Record], doc: Document, path: tuple[Any, ...], label: str) -> Any:
+        data = doc.data
+        for part in path:
+            data = data[part]
+        try:
+            record = cls.model_validate(data)
+        except pydantic.ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                self.error((doc.display, doc.line(*path, *err["loc"])), f"{label}: {_message(cls, err)}")
+            return None
+        _locate(record, doc, path)
+        return record
+
+    def records(self, cls: type[Record], doc: Document | None, noun: str) -> list[Any]:
+        """Validate a file that holds a list of records of one kind."""
+        if doc is None:
+            return []
+        if not isinstance(doc.data, list):
+            self.error((doc.display, doc.line()), f"expected a list of {noun}s, not {_describe_input(doc.data)}")
+            return []
+        out = []
+        for i, item in enumerate(doc.data):
+            if not isinstance(item, dict):
+                self.error((doc.display, doc.line(i)), f"{noun} #{i + 1}: expected a mapping, not {_describe_input(item)}")
+                continue
+            ident = item.get("id")
+            label = f"{noun} '{ident}'" if isinstance(ident, str) else f"{noun} #{i + 1}"
+            record = self.model(cls, doc, (i,), label)
+            if record is not None:
+                out.append(record)
+        return out
+
+
+def _unique(collector: _Collector, records: list[Any], noun: str) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for record in records:
+        if record.id in seen:
+            first = seen[record.id]
+            collector.error(record, f"duplicate {noun} id '{record.id}' (first at {first.file}:{first.line})")
+        else:
+            seen[record.id] = record
+    return seen
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _era_bounds(era: Era) -> tuple[int, int | None]:
+    start = parse_date(era.start).start.year
+    end = None if era.end == "present" else parse_date(era.end).end.year
+    return start, end
+
+
+def _load_archives(collector: _Collector, sources: dict[str, Source], archive_dir: Path | None) -> dict[str, str]:
+    """Normalized archived texts by source id (read once, checked against many quotes)."""
+    if archive_dir is None:
+        return {}
+    if not archive_dir.is_dir():
+        raise ProjectError(f"{archive_dir}: archive folder does not exist")
+    texts: dict[str, str] = {}
+    for source in sources.values():
+        if not source.archive:
+            continue
+        path = archive_dir / source.archive
+        if not path.is_file():
+            collector.error(source, f"source '{source.id}': archive file '{source.archive}' not found in {archive_dir}")
+            continue
+        try:
+            texts[source.id] = normalize(read_text(path, str(path)))
+        except InputError as exc:
+            collector.error(source, f"source '{source.id}': archive file unusable: {exc}")
+    return texts
+
+
+def _check_citations(
+    collector: _Collector, fact: Fact, citations: list[Citation], sources: dict[str, Source],
+    archives: dict[str, str], cited: set[str],
+) -> None:
+    for citation in citations:
+        if citation.source not in sources:
+            collector.error(citation, f"fact '{fact.id}': unknown source '{citation.source}'{_suggest(citation.source, sources)}")
+            continue
+        cited.add(citation.source)
+        words = word_count(citation.quote)
+        if words > MAX_QUOTE_WORDS:
+            collector.error(citation, f"fact '{fact.id}': quote has {words} words (at most {MAX_QUOTE_WORDS})")
+        text = archives.get(citation.source)
+        if text is not None and not quote_in_text(citation.quote, text):
+            shown = citation.quote if len(citation.quote) <= 80 else citation.quote[:77] + "..."
+            collector.error(citation, f"fact '{fact.id}': quote not found in source '{citation.source}': \"{shown}\"")
+
+
+def _check_fact(
+    collector: _Collector, fact: Fact, sources: dict[str, Source], eras: dict[str, Era],
+    archives: dict[str, str], cited: set[str],
+) -> None:
+    if fact.era not in eras:
+        collector.error(fact, f"fact '{fact.id}': unknown era '{fact.era}'{_suggest(fact.era, eras)}")
+    elif fact.date:
+        start, end = _era_bounds(eras[fact.era])
+        year = parse_date(fact.date).start.year
+        if year < start or (end is not None and year > end):
+            collector.warning(fact, f"fact '{fact.id}': date {fact.date} is outside era '{fact.era}' ({eras[fact.era].start}–{eras[fact.era].end})")
+    if not fact.citations:
+        collector.error(fact, f"fact '{fact.id}' has no citations")
+    _check_citations(collector, fact, fact.citations, sources, archives, cited)
+    if fact.dispute:
+        versions = fact.dispute.versions
+        if len(versions) < 2:
+            collector.error(fact.dispute, f"fact '{fact.id}': a dispute needs at least two versions, found {len(versions)}")
+        ids: dict[str, Any] = {}
+        claims: dict[str, Any] = {}
+        for version in versions:
+            if version.id in ids:
+                collector.error(version, f"fact '{fact.id}': duplicate version id '{version.id}'")
+            ids[version.id] = version
+            claim = normalize(version.claim)
+            if claim in claims:
+                collector.error(version, f"fact '{fact.id}': versions '{claims[claim].id}' and '{version.id}' make the same claim")
+            claims.setdefault(claim, version)
+            if not version.citations:
+                collector.error(version, f"fact '{fact.id}': version '{version.id}' has no citations")
+            else:
+                _check_citations(collector, fact, version.citations, sources, archives, cited)
+    if fact.kind == "characterization" and not (fact.attribution or fact.dispute):
+        collector.error(fact, f"fact '{fact.id}': a characterization needs an attribution or a dispute")
+    if fact.status == "vetted" and not fact.vetted:
+        collector.error(fact, f"fact '{fact.id}': status is vetted but 'vetted' (the date) is missing")
+
+
+def _check_selection(collector: _Collector, deck: DeckSpec, selection: Selection, which: str,
+                     eras: dict[str, Era], facts: dict[str, Fact], tags: set[str]) -> None:
+    for era in selection.eras:
+        if era not in eras:
+            collector.error(selection, f"deck '{deck.id}': {which} names unknown era '{era}'{_suggest(era, eras)}")
+    for fact_id in selection.facts:
+        if fact_id not in facts:
+            collector.error(selection, f"deck '{deck.id}': {which} names unknown fact '{fact_id}'{_suggest(fact_id, facts)}")
+    for tag in selection.tags:
+        if tag not in tags:
+            collector.warning(selection, f"deck '{deck.id}': {which} names tag '{tag}', which no fact has{_suggest(tag, tags)}")
+
+
+def validate_project(raw: RawProject, archive: Path | None = None, strict: bool = False) -> FactBase:
+    """Check everything and return the `FactBase`, or raise `ValidationFailed` with every problem."""
+    collector = _Collector()
+    collector.problems.extend(e.problem for e in raw.errors)
+
+    config = ProjectConfig()
+    if raw.config is not None:
+        if isinstance(raw.config.data, dict):
+            config = collector.model(ProjectConfig, raw.config, (), "configuration") or config
+        else:
+            collector.error((raw.config.display, 1), "configuration must be a mapping")
+
+    sources = _unique(collector, collector.records(Source, raw.sources, "source"), "source")
+    eras = _unique(collector, collector.records(Era, raw.eras, "era"), "era")
+    facts: list[Fact] = []
+    for doc in raw.facts:
+        facts.extend(collector.records(Fact, doc, "fact"))
+    facts_by_id = _unique(collector, facts, "fact")
+    decks: list[DeckSpec] = []
+    for doc in raw.decks:
+        if not isinstance(doc.data, dict):
+            collector.error((doc.display, doc.line()), f"a deck file must be a mapping, not {_describe_input(doc.data)}")
+            continue
+        ident = doc.data.get("id")
+        deck = collector.model(DeckSpec, doc, (), f"deck '{ident}'" if isinstance(ident, str) else "deck")
+        if deck is not None:
+            decks.append(deck)
+    _unique(collector, decks, "deck")
+
+    if archive is None and config.archive:
+        archive = raw.root / config.archive
+    archives = _load_archives(collector, sources, archive)
+
+    cited: set[str] = set()
+    for fact in facts:
+        _check_fact(collector, fact, sources, eras, archives, cited)
+    for source in sources.values():
+        if source.id not in cited:
+            collector.warning(source, f"source '{source.id}' is never cited")
+
+    base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks)
+    tags = {t for f in facts for t in f.tags}
+    for deck in decks:
+        _check_selection(collector, deck, deck.select.include, "include", eras, facts_by_id, tags)
+        _check_selection(collector, deck, deck.select.exclude, "exclude", eras, facts_by_id, tags)
+        if not any(deck.select.matches(f) for f in facts):
+            collector.error(deck, f"deck '{deck.id}': its selection matches no vetted fact")
+
+    problems = collector.problems
+    if strict:
+        problems = [Problem(p.path, p.line, p.message, "error") for p in problems]
+    if any(p.severity == "error" for p in problems):
+        raise ValidationFailed(problems)
+    base.warnings = sorted(problems)
+    return base

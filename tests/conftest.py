@@ -1,0 +1,54 @@
+"""Shared fixtures: a throwaway copy of a small, valid sample project per test."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from factdeck.cli import cli
+
+SAMPLE = Path(__file__).parent / "fixtures" / "sample"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Project:
+    """A sample project in tmp_path, with helpers to break it and run commands on it."""
+
+    root: Path
+
+    @property
+    def archive(self) -> Path:
+        return self.root / "archive"
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    def read(self, relative: str) -> str:
+        return self.path(relative).read_text(encoding="utf-8")
+
+    def write(self, relative: str, text: str) -> Path:
+        target = self.path(relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        return target
+
+    def replace(self, relative: str, old: str, new: str) -> None:
+        text = self.read(relative)
+        assert old in text, f"{old!r} not in {relative}"
+        self.write(relative, text.replace(old, new, 1))
+
+    def run(self, *args: str) -> Result:
+        """Run the CLI on this project (after the subcommand, so --project applies)."""
+        return CliRunner().invoke(cli, [*args, "--project", str(self.root)], catch_exceptions=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    root = tmp_path / "proj"
+    shutil.copytree(SAMPLE, root)
+    return Project(root)
