@@ -12,6 +12,7 @@ from pathlib import Path
 from .exceptions import OutputError, Problem
 from .export import export_json
 from .load import load_project
+from .select import select_facts
 from .validate import FactBase, validate_project
 from .write import OutputWriter
 
@@ -59,7 +60,12 @@ def build(
     writer.sweep()
     try:
         writer.write_bytes(JSON_EXPORT, export_json(base))
-        del decks, formats  # decks and worksheets are written by the card and quiz stages
+        for deck in decks:
+            facts = select_facts(base, deck)
+            # Each output format stages its files under build/<deck id>/ (see README, "Outputs").
+            # apkg: the cards stage (issue: Anki decks) plugs in here.
+            # pdf: the quiz stage (issue: worksheets) plugs in here.
+            del facts
         written = writer.commit()
     except BaseException:
         writer.abort()

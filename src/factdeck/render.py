@@ -1,0 +1,103 @@
+"""Render stage: Jinja2 templates from the project's `templates/` folder.
+
+Two environments, both with `StrictUndefined` so a misspelt variable is an
+error rather than an empty string:
+
+- HTML (`.html`, `.css`): autoescaped, so no fact text can become markup.
+- Typst (`.typ`): every `{{ … }}` value is escaped for Typst markup by default
+  (through `finalize`), so no fact text can run Typst code, read a file or
+  change the layout. Template authors opt out only with `|typst_raw`, for
+  values the code itself builds.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .exceptions import TemplateError
+
+TEMPLATES = "templates"
+
+# Characters with a meaning in Typst markup; each is escaped with a backslash.
+_TYPST_SPECIAL = set("\\#*_`$<>@[]=-+/~'\".:;,!?()&{}|^%")
+
+
+class TypstRaw(str):
+    """Typst source the code built itself; passes through the escaping untouched."""
+
+
+def typst_escape(value: Any) -> str:
+    """Text that Typst markup shows literally, on one line."""
+    if isinstance(value, TypstRaw):
+        return value
+    text = " ".join(str(value).split())
+    return "".join("\\" + c if c in _TYPST_SPECIAL else c for c in text)
+
+
+def typst_string(value: Any) -> TypstRaw:
+    """A Typst string literal holding `value` (for use in code: `#text({{ x|typst_string }})`)."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
+    return TypstRaw(f'"{text}"')
+
+
+def _finalize_typst(value: Any) -> Any:
+    return typst_escape(value)
+
+
+def _environment(root: Path, typst: bool) -> jinja2.Environment:
+    folder = root / TEMPLATES
+    if not folder.is_dir():
+        raise TemplateError(f"{folder}: templates folder is missing")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False if typst else jinja2.select_autoescape(["html", "htm", "xml", "css"]),
+        finalize=_finalize_typst if typst else None,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    if typst:
+        env.filters["typst_raw"] = TypstRaw
+        env.filters["typst_string"] = typst_string
+    return env
+
+
+@lru_cache(maxsize=8)
+def html_environment(root: Path) -> jinja2.Environment:
+    return _environment(root, typst=False)
+
+
+@lru_cache(maxsize=8)
+def typst_environment(root: Path) -> jinja2.Environment:
+    return _environment(root, typst=True)
+
+
+def render(env: jinja2.Environment, name: str, root: Path, **context: Any) -> str:
+    """Render template `name`, turning every Jinja2 failure into a located `TemplateError`."""
+    shown = f"{TEMPLATES}/{name}"
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = f"{TEMPLATES}/{exc.name or name}:{exc.lineno}"
+        raise TemplateError(f"{where}: template syntax error: {exc.message}") from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"{TEMPLATES}/{exc.name}: template not found") from None
+    except jinja2.UndefinedError as exc:
+        line = _template_line(exc, root / TEMPLATES / name)
+        raise TemplateError(f"{shown}{':' + str(line) if line else ''}: undefined variable: {exc.message}") from None
+
+
+def _template_line(exc: BaseException, path: Path) -> int:
+    """The template line an exception was raised at, from its traceback."""
+    tb = exc.__traceback__
+    line = 0
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == str(path):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
