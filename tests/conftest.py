@@ -51,4 +51,6 @@ class Project:
 def project(tmp_path: Path) -> Project:
     root = tmp_path / "proj"
     shutil.copytree(SAMPLE, root)
+    # The repository's own templates, so tests render what users get.
+    shutil.copytree(REPO / "templates", root / "templates")
     return Project(root)
