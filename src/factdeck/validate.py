@@ -8,6 +8,7 @@ must appear in an archived source, decks that must select something) are here.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -130,9 +131,11 @@ def _message(model: type[Record], error: dict[str, Any]) -> str:
     if kind in _TYPE_WORDS:
         return f"'{key}' must be {_TYPE_WORDS[kind]}, not {_describe_input(error.get('input'))}"
     if kind == "literal_error":
-        return f"'{key}' must be one of {error['ctx']['expected']}, not '{error.get('input')}'"
+        options = re.findall(r"'([^']*)'", error["ctx"]["expected"])
+        hint = _suggest(str(error.get("input")), options)
+        return f"'{key}' must be one of {error['ctx']['expected']}, not '{error.get('input')}'{hint}"
     message = str(error["msg"]).removeprefix("Value error, ")
-    return f"'{key}': {message}" if key else message
+    return f"{key}: {message}" if key else message
 
 
 def _locate(record: Record, doc: Document, path: tuple[Any, ...]) -> None:

@@ -1,0 +1,70 @@
+"""Quote verification: typography never decides a match; wording always does."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, strategies as st
+
+from factdeck.quotes import normalize, quote_in_text, word_count
+
+TEXT = normalize("He said: \u201cThe group\u2019s founders \u2013 students \u2014 met in  Tehran\nin 1965.\u201d Later, much later, they left.")
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "the group's founders - students - met in Tehran in 1965",  # straight marks, hyphens, case
+        "THE GROUP’S FOUNDERS",
+        '"The group\'s founders',
+        "founders ... in 1965",  # ellipsis joins parts in order
+        "founders…Tehran",  # the single ellipsis character
+        "founders [...] they left",
+        "met in Tehran in\t1965",  # white space of any kind
+    ],
+)
+def test_quotes_that_match(quote):
+    assert quote_in_text(quote, TEXT)
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "the group's founders met in Tehran",  # words left out without an ellipsis
+        "in 1965 ... founders",  # parts out of order
+        "founders ... founders",  # one occurrence cannot serve two parts
+        "met in Tehran in 1966",
+        "...",
+        "",
+    ],
+)
+def test_quotes_that_do_not_match(quote):
+    assert not quote_in_text(quote, TEXT)
+
+
+def test_invisible_characters_and_compatibility_forms_are_ignored():
+    assert normalize("Mojahe\u00addin \ufb01ght") == "mojahedin fight"
+
+
+def test_persian_text_matches_itself():
+    text = normalize("سازمان مجاهدین خلق ایران")
+    assert quote_in_text("مجاهدین خلق", text)
+
+
+def test_word_count_ignores_ellipses():
+    assert word_count("one two ... three") == 3
+    assert word_count("one…two") == 2
+
+
+# Letters, digits, punctuation and spaces: combining marks could fuse with a neighbour.
+_TEXT = st.text(st.characters(whitelist_categories=("Lu", "Ll", "Lo", "Nd", "Po", "Pd", "Pi", "Pf", "Zs")), max_size=60)
+
+
+@given(_TEXT, _TEXT, _TEXT)
+def test_any_excerpt_of_a_text_is_found_in_it(middle, before, after):
+    if not normalize(middle):
+        return
+    text = normalize(before + " " + middle + " " + after)
+    # An excerpt always matches the text it was cut from (ellipsis marks inside it aside).
+    if "..." in middle or "\u2026" in middle:
+        return
+    assert quote_in_text(middle, text)
