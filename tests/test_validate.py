@@ -187,3 +187,13 @@ def test_validation_failed_carries_every_problem(project):
     with pytest.raises(ValidationFailed) as info:
         load_and_validate(project.root)
     assert len(info.value.problems) == 2
+
+
+def test_date_outside_its_era_is_a_warning(project):
+    project.write("facts/extra.yaml", FACT.replace('date: "1905"', 'date: "1950"'))
+    result = check(project)
+    assert result.exit_code == 0
+    assert "facts/extra.yaml:1: warning: fact 'extra': date 1950 is outside era 'founding' (1900–1920)" in result.stderr
+    # A range that overlaps the era is inside it.
+    project.write("facts/extra.yaml", FACT.replace('date: "1905"', 'date: "1890/1902"'))
+    assert "outside era" not in check(project).stderr

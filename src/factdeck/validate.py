@@ -269,8 +269,8 @@ def _check_fact(
         collector.error(fact, f"fact '{fact.id}': unknown era '{fact.era}'{_suggest(fact.era, eras)}")
     elif fact.date:
         start, end = _era_bounds(eras[fact.era])
-        year = parse_date(fact.date).start.year
-        if year < start or (end is not None and year > end):
+        when = parse_date(fact.date)
+        if when.end.year < start or (end is not None and when.start.year > end):
             collector.warning(fact, f"fact '{fact.id}': date {fact.date} is outside era '{fact.era}' ({eras[fact.era].start}–{eras[fact.era].end})")
     if not fact.citations:
         collector.error(fact, f"fact '{fact.id}' has no citations")
