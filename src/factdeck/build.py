@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .anki import ApkgStage
 from .exceptions import OutputError, Problem
 from .export import export_json
 from .load import load_project
@@ -60,12 +61,16 @@ def build(
     writer.sweep()
     try:
         writer.write_bytes(JSON_EXPORT, export_json(base))
+        apkg = ApkgStage(base, writer) if "apkg" in formats else None
         for deck in decks:
             facts = select_facts(base, deck)
             # Each output format stages its files under build/<deck id>/ (see README, "Outputs").
-            # apkg: the cards stage (issue: Anki decks) plugs in here.
+            if apkg is not None:
+                apkg.write_deck(deck, facts)
             # pdf: the quiz stage (issue: worksheets) plugs in here.
             del facts
+        if apkg is not None:
+            apkg.finish()
         written = writer.commit()
     except BaseException:
         writer.abort()

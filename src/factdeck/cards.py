@@ -1,0 +1,324 @@
+"""Cards stage: facts to Anki note records (identity, fields, tags, deck path).
+
+Each fact becomes one note per card kind. A note's GUID comes from the fact id
+and the card kind (and the dispute version's id), never from its text, so an
+edited fact updates the learner's note instead of adding a second one. Fields
+are rendered by the Jinja2 templates in `templates/anki/fields/`, with
+autoescaping and a `text` filter that also keeps fact text inert for Anki
+(no cloze, sound, LaTeX or MathJax syntax can arise from it).
+
+Which cards a fact gets:
+
+- qa: the fact's question. For a disputed fact this is the "Sources disagree"
+  card, whose back lists every version; it keeps the qa identity so a fact
+  that becomes disputed updates the learner's existing card.
+- reverse: the name → its fact, for people, places, organizations and terms.
+- cloze: the statement with the answer blanked, where the answer occurs in it.
+- dispute: one card per version of a disputed fact ("According to X, …?").
+
+Disputed facts get no reverse or cloze card: either would present one version
+as the bare answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import jinja2
+from genanki import guid_for
+from markupsafe import Markup
+
+from .bidi import isolate_rtl
+from .dates import parse_date
+from .exceptions import InputError, RenderError
+from .render import html_environment, render
+from .schema import NAMED_KINDS, Citation, DeckSpec, DisputeVersion, Era, Fact, Source
+from .validate import FactBase
+
+# Note types and their fields, in Anki's field order; anki.py builds the note types from these.
+CARD = "card"
+CLOZE = "cloze"
+NOTE_FIELDS: dict[str, tuple[str, ...]] = {
+    CARD: ("Front", "Answer", "Details", "FactId"),
+    CLOZE: ("Text", "Details", "FactId"),
+}
+FIELD_TEMPLATES = "anki/fields"
+
+# A cloze needs something left to read: fewer words than this around the blank teach nothing.
+MIN_CLOZE_CONTEXT_WORDS = 3
+
+# Stand-ins for the cloze markers while the field is rendered; swapped for `{{c1::` and `}}`
+# only after every brace that came from the text has been made inert.
+_CLOZE_OPEN = "\ue000"
+_CLOZE_CLOSE = "\ue001"
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+           "August", "September", "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    """One Anki note: what anki.py needs to write it, and nothing Anki-library specific."""
+
+    guid: str
+    fact_id: str
+    kind: str  # qa, reverse, cloze or dispute
+    version_id: str | None
+    note_type: str  # CARD or CLOZE
+    fields: tuple[str, ...]  # in NOTE_FIELDS[note_type] order
+    tags: tuple[str, ...]
+    deck: str  # full Anki deck name, `Deck` or `Deck::Era`
+
+    @property
+    def identity(self) -> str:
+        """What the GUID derives from, readable: `fact-id/kind[/version-id]`."""
+        return "/".join(part for part in (self.fact_id, self.kind, self.version_id) if part)
+
+    @property
+    def field_map(self) -> dict[str, str]:
+        return dict(zip(NOTE_FIELDS[self.note_type], self.fields))
+
+    def content_hash(self) -> str:
+        """Hash of everything Anki stores in the note; the deck is not part of a note."""
+        content = json.dumps([self.note_type, list(self.fields), list(self.tags)], ensure_ascii=False)
+        return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def note_guid(fact_id: str, kind: str, version_id: str | None = None) -> str:
+    """The note's permanent identity: fact id, card kind and, for a version card, the version id."""
+    parts = ["factdeck", fact_id, kind, *([version_id] if version_id else [])]
+    return guid_for(*parts)
+
+
+# --- text helpers ---------------------------------------------------------------------
+
+_INERT = str.maketrans({
+    "{": "&#123;", "}": "&#125;",  # cloze markers and Anki field syntax
+    "[": "&#91;", "]": "&#93;",  # [sound:…], [latex], [$]
+    "\\": "\\\u2060",  # MathJax \( \) and \[ \]: a word joiner breaks the delimiter invisibly
+})
+
+
+def anki_text(value: object) -> Markup:
+    """Fact text as card HTML: escaped, right-to-left runs isolated, inert to Anki's own syntax."""
+    return Markup(str(isolate_rtl(value)).translate(_INERT))
+
+
+def date_label(text: str | None) -> str:
+    """A fact date as a reader says it: '5 September 1965', 'c. 1935', '1980–1981'."""
+    if not text:
+        return ""
+    if "/" in text:
+        first, _, last = text.partition("/")
+        return f"{date_label(first)}–{date_label(last)}"
+    when = parse_date(text)
+    body = text.rstrip("~?")
+    parts = body.split("-")
+    if len(parts) == 3:
+        label = f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    elif len(parts) == 2:
+        label = f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    else:
+        label = parts[0]
+    if when.approximate:
+        return f"c. {label}"
+    if when.uncertain:
+        return f"{label} (uncertain)"
+    return label
+
+
+def era_label(era: Era) -> str:
+    """The era's subdeck name: start year first, so Anki's alphabetical deck list runs in history order."""
+    start = parse_date(era.start).year
+    end = "present" if era.end == "present" else str(parse_date(era.end).end.year)
+    span = str(start) if end == str(start) else f"{start}–{end}"
+    return f"{span} {era.title}"
+
+
+def citations_by_source(citations: Iterable[Citation], sources: dict[str, Source]) -> list[tuple[Source, list[Citation]]]:
+    """Citations grouped under their source, sources in order of first citation."""
+    groups: dict[str, list[Citation]] = {}
+    for citation in citations:
+        groups.setdefault(citation.source, []).append(citation)
+    return [(sources[source_id], cited) for source_id, cited in groups.items()]
+
+
+# --- cloze ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClozePart:
+    text: str
+    blank: bool
+
+
+_NUMBER_QUALIFIER = r"^(?:about|around|approximately|roughly|nearly|almost|some|over|more than|at least|up to|c\.|ca\.)\s+(?=[$£€]?\d)"
+
+
+def _answer_variants(answer: str) -> list[str]:
+    """Forms of the answer to look for in the statement, most specific first."""
+    variants = [answer.strip().rstrip(".")]
+    bare = re.sub(r"\s*\([^()]*\)\s*$", "", variants[0])  # "1965 (5 September per …)" -> "1965"
+    variants.append(bare)
+    for form in list(variants):
+        variants.append(re.sub(r"^(?:the|a|an)\s+", "", form, flags=re.IGNORECASE))
+        # "About 70" where the statement says "some 70": the number is what the learner recalls.
+        variants.append(re.sub(_NUMBER_QUALIFIER, "", form, flags=re.IGNORECASE))
+    unique: list[str] = []
+    for form in variants:
+        if form and form not in unique:
+            unique.append(form)
+    return unique
+
+
+def cloze_parts(statement: str, answer: str) -> list[ClozePart] | None:
+    """The statement split around every occurrence of the answer, or None where no sensible cloze exists.
+
+    The answer must occur in the statement as whole words (case-insensitive), and enough words must
+    remain around the blanks to recall it from.
+    """
+    for form in _answer_variants(answer):
+        pattern = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)", re.IGNORECASE)
+        matches = list(pattern.finditer(statement))
+        if not matches:
+            continue
+        parts: list[ClozePart] = []
+        last = 0
+        for match in matches:
+            if match.start() > last:
+                parts.append(ClozePart(statement[last:match.start()], False))
+            parts.append(ClozePart(match.group(), True))
+            last = match.end()
+        if last < len(statement):
+            parts.append(ClozePart(statement[last:], False))
+        context = " ".join(p.text for p in parts if not p.blank)
+        if len(re.findall(r"\w+", context)) < MIN_CLOZE_CONTEXT_WORDS:
+            return None
+        return parts
+    return None
+
+
+# --- card plan -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CardPlan:
+    kind: str
+    version: DisputeVersion | None = None
+
+
+def plan_cards(fact: Fact, kinds: Iterable[str]) -> list[CardPlan]:
+    """Which cards a fact gets in a deck that asks for `kinds`."""
+    wanted = set(kinds)
+    if fact.dispute is not None:
+        plans = [CardPlan("qa")] if wanted & {"qa", "dispute"} else []
+        if "dispute" in wanted:
+            plans += [CardPlan("dispute", version) for version in fact.dispute.versions]
+        return plans
+    plans = []
+    if "qa" in wanted:
+        plans.append(CardPlan("qa"))
+    if "reverse" in wanted and fact.kind in NAMED_KINDS:
+        plans.append(CardPlan("reverse"))
+    if "cloze" in wanted and cloze_parts(fact.statement, fact.answer) is not None:
+        plans.append(CardPlan("cloze"))
+    return plans
+
+
+# --- rendering -----------------------------------------------------------------------
+
+@lru_cache(maxsize=8)
+def anki_environment(root: Path) -> jinja2.Environment:
+    """The project's HTML environment (autoescaping, StrictUndefined) plus the card filters."""
+    env = html_environment(root).overlay()
+    env.filters = {**env.filters, "text": anki_text, "by_source": citations_by_source}
+    return env
+
+
+class CardMaker:
+    """Turns a deck's facts into note records; a fact's notes are the same in every deck."""
+
+    def __init__(self, base: FactBase):
+        self.base = base
+        self.env = anki_environment(base.root)
+        self._rendered: dict[tuple[str, str, str | None], tuple[str, tuple[str, ...]]] = {}
+
+    def deck_notes(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
+        notes: list[NoteRecord] = []
+        for fact in facts:
+            deck_name = self.deck_name(deck, fact)
+            for plan in plan_cards(fact, deck.cards.kinds):
+                notes.append(self.note(fact, plan, deck_name))
+        return notes
+
+    def deck_name(self, deck: DeckSpec, fact: Fact) -> str:
+        if not deck.cards.subdecks:
+            return deck.name
+        era = self.base.eras_by_id[fact.era]
+        if "::" in era.title:
+            raise InputError(era.file, era.line, f"era title '{era.title}' contains '::', which Anki reads as a further subdeck")
+        return f"{deck.name}::{era_label(era)}"
+
+    def note(self, fact: Fact, plan: CardPlan, deck_name: str) -> NoteRecord:
+        version_id = plan.version.id if plan.version else None
+        key = (fact.id, plan.kind, version_id)
+        if key not in self._rendered:
+            self._rendered[key] = self._render(fact, plan)
+        note_type, fields = self._rendered[key]
+        return NoteRecord(
+            guid=note_guid(*key),
+            fact_id=fact.id,
+            kind=plan.kind,
+            version_id=version_id,
+            note_type=note_type,
+            fields=fields,
+            tags=self.tags(fact, plan.kind),
+            deck=deck_name,
+        )
+
+    def tags(self, fact: Fact, kind: str) -> tuple[str, ...]:
+        tags = [f"era::{fact.era}", f"kind::{fact.kind}", f"card::{kind}", *fact.tags]
+        if fact.disputed:
+            tags.append("disputed")
+        if fact.corroboration == 1:
+            tags.append("single-source")
+        return tuple(dict.fromkeys(tags))
+
+    def _context(self, fact: Fact, plan: CardPlan) -> dict:
+        return {
+            "fact": fact,
+            "era": self.base.eras_by_id[fact.era],
+            "when": date_label(fact.date),
+            "sources": self.base.sources,
+            "version": plan.version,
+        }
+
+    def _field(self, name: str, context: dict) -> str:
+        return render(self.env, f"{FIELD_TEMPLATES}/{name}", self.base.root, **context).strip()
+
+    def _render(self, fact: Fact, plan: CardPlan) -> tuple[str, tuple[str, ...]]:
+        context = self._context(fact, plan)
+        details = self._field("details.html", context)
+        if plan.kind == "cloze":
+            parts = cloze_parts(fact.statement, fact.answer)
+            assert parts is not None  # plan_cards made a cloze only where one exists
+            text = self._cloze_text(fact, parts, context)
+            return CLOZE, (text, details, fact.id)
+        front = self._field(f"front-{plan.kind}.html", context)
+        answer = self._field(f"answer-{plan.kind}.html", context)
+        return CARD, (front, answer, details, fact.id)
+
+    def _cloze_text(self, fact: Fact, parts: list[ClozePart], context: dict) -> str:
+        rendered = self._field("cloze.html", {**context, "parts": parts,
+                                              "cloze_open": Markup(_CLOZE_OPEN), "cloze_close": Markup(_CLOZE_CLOSE)})
+        blanks = sum(p.blank for p in parts)
+        if rendered.count(_CLOZE_OPEN) != blanks or rendered.count(_CLOZE_CLOSE) != blanks:
+            raise RenderError(f"{fact.file}:{fact.line}: fact '{fact.id}': could not place the cloze "
+                              f"(the statement contains a reserved character, or the cloze template drops a blank)")
+        # Whatever the template or the text put there, no brace or hint separator may reach Anki's cloze parser.
+        inert = rendered.replace("{", "&#123;").replace("}", "&#125;").replace("::", ":&#58;")
+        return inert.replace(_CLOZE_OPEN, "{{c1::").replace(_CLOZE_CLOSE, "}}")

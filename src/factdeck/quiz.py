@@ -1,0 +1,606 @@
+"""Quiz stage: a deck's facts to worksheet questions and shuffled versions (pure data).
+
+The content (which facts, which question types, which wrong options, which
+true/false statements are false) is drawn once; versions A, B, … show the same
+questions in another order with their options shuffled. Every random choice
+comes from a `random.Random` seeded with text built from the deck's seed, the
+deck id and what is being chosen (a fact id, a version letter), so the same
+seed always gives the same worksheets, and adding a fact does not reshuffle the
+wrong options of the others.
+
+Disputed facts never become multiple-choice or true/false questions with one
+version as the answer: they become source-analysis questions (or short-answer
+questions whose key lists every version).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+from dataclasses import dataclass, field, replace
+from typing import Iterable
+
+from .dates import parse_date
+from .distractors import MONTHS, Distractors, answer_form, core, normalize, replace_token, token_in
+from .schema import DeckSpec, Fact, QuestionType, QuizSettings, Source
+from .validate import FactBase
+
+QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
+SINGLE_TYPES = ("multiple-choice", "true-false", "fill-blank", "short-answer", "source-analysis")
+GROUP_TYPES = ("matching", "timeline")
+# The order of a worksheet's parts: quick questions first, writing last.
+SECTION_ORDER = ("multiple-choice", "true-false", "fill-blank", "matching", "timeline", "short-answer", "source-analysis")
+# Relative share of each single type among undisputed facts (disputed facts always get source analysis).
+TYPE_WEIGHTS = {"multiple-choice": 4.0, "true-false": 2.0, "fill-blank": 2.0, "short-answer": 1.5}
+OPTIONS = 4
+GROUP_SIZE = (4, 6)  # items in a matching or timeline question
+GROUP_PREFERRED = 5
+QUESTIONS_PER_GROUP = 15  # one matching and one timeline question per this many questions
+LETTERS = string.ascii_uppercase
+
+_MONTH_RE = "|".join(MONTHS)
+_DATE_EXPRESSION = re.compile(
+    r"(?:,\s*)?(?<![\w-])(?:(?:in|on|around|about|by|from|since|during|until|circa|c\.)\s+)?"
+    r"(?:(?:the\s+)?(?:early|mid|late)[- ])?(?:\d{1,2}\s+)?"
+    rf"(?:(?:{_MONTH_RE})\s+)?\d{{4}}s?(?![\w-])",
+    re.IGNORECASE,
+)
+_WHO = re.compile(r"^who\s+(?:was|is|were|became|served as)\s+(?P<role>.+?)\?$", re.IGNORECASE)
+
+
+# --- the content ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reference:
+    """A citation as the key shows it."""
+
+    source_id: str
+    source: str  # the source's title
+    locator: str
+
+
+@dataclass(frozen=True)
+class VersionAnswer:
+    """One side of a dispute, as the key lists it."""
+
+    claimed_by: str
+    claim: str
+    answer: str
+    references: tuple[Reference, ...]
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A source's own words, shown in a source-analysis question."""
+
+    source_id: str
+    source: str
+    publisher: str
+    kind: str
+    stance: str
+    perspective: str
+    locator: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """One row of a matching question (description, name) or a timeline (event, date)."""
+
+    fact_id: str
+    text: str
+    answer: str
+    references: tuple[Reference, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question's content, the same in every version."""
+
+    id: str
+    type: str
+    prompt: str
+    fact_ids: tuple[str, ...]
+    answer: str  # the key's answer, as text
+    explanation: str  # one line: why
+    references: tuple[Reference, ...] = ()
+    options: tuple[str, ...] = ()  # multiple choice: the correct option first
+    truth: bool | None = None  # true/false
+    swapped: tuple[str, str] | None = None  # a false statement: (the true value, the value put in its place)
+    parts: tuple[str, ...] = ()  # fill in the blank: the text around the blanks
+    items: tuple[Item, ...] = ()  # matching; timeline (in date order)
+    excerpts: tuple[Excerpt, ...] = ()  # source analysis
+    versions: tuple[VersionAnswer, ...] = ()  # disputed facts: every version
+
+    @property
+    def disputed(self) -> bool:
+        return bool(self.versions)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A question as one version shows it: its number and the order of its options or items."""
+
+    number: int
+    question: Question
+    order: tuple[int, ...] = ()  # options (multiple choice) or items (matching descriptions, timeline events)
+    names: tuple[int, ...] = ()  # matching: items in the order their names are listed
+
+    @property
+    def type(self) -> str:
+        return self.question.type
+
+    @property
+    def options(self) -> list[str]:
+        return [self.question.options[i] for i in self.order]
+
+    @property
+    def items(self) -> list[Item]:
+        return [self.question.items[i] for i in self.order]
+
+    @property
+    def name_list(self) -> list[str]:
+        return [self.question.items[i].answer for i in self.names]
+
+    @property
+    def correct_letter(self) -> str:
+        return LETTERS[self.order.index(0)]
+
+    @property
+    def matches(self) -> list[str]:
+        """Matching: for each description as shown, the letter of its name."""
+        return [LETTERS[self.names.index(i)] for i in self.order]
+
+    @property
+    def chronology(self) -> list[str]:
+        """Timeline: the events' letters in date order."""
+        return [LETTERS[self.order.index(i)] for i in range(len(self.question.items))]
+
+    @property
+    def answer_label(self) -> str:
+        """The answer in the key's short form: a letter, True/False, a letter sequence, or the answer."""
+        q = self.question
+        if q.type == "multiple-choice":
+            return f"{self.correct_letter}. {q.options[0]}"
+        if q.type == "true-false":
+            return "True" if q.truth else "False"
+        if q.type == "matching":
+            return ", ".join(f"{n}–{letter}" for n, letter in enumerate(self.matches, 1))
+        if q.type == "timeline":
+            return " → ".join(self.chronology)
+        return q.answer
+
+
+@dataclass(frozen=True)
+class Section:
+    type: str
+    questions: tuple[Placed, ...]
+
+
+@dataclass(frozen=True)
+class Version:
+    letter: str
+    sections: tuple[Section, ...]
+
+    @property
+    def questions(self) -> list[Placed]:
+        return [p for s in self.sections for p in s.questions]
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """A deck's worksheet content and its versions."""
+
+    deck_id: str
+    deck_name: str
+    title: str
+    seed: int
+    requested: int
+    questions: tuple[Question, ...]  # in section order
+    versions: tuple[Version, ...]
+    sources: tuple[Source, ...]  # every source the questions cite, in sources.yaml order
+    notes: tuple[str, ...] = field(default=())  # why fewer questions were made than requested, etc.
+
+
+# --- randomness ----------------------------------------------------------------------
+
+def seeded(seed: int, deck_id: str, *purpose: object) -> random.Random:
+    """A generator for one purpose; `random.Random` hashes text seeds with SHA-512, the same in every run."""
+    return random.Random(":".join(str(p) for p in (seed, deck_id, *purpose)))
+
+
+# --- helpers on facts ------------------------------------------------------------------
+
+def date_label(text: str) -> str:
+    """A fact-base date as readers write it: '1961-05' -> 'May 1961', '1935~' -> 'c. 1935'."""
+    if "/" in text:
+        first, _, last = text.partition("/")
+        return f"{date_label(first)}–{date_label(last)}"
+    mark = text[-1] if text[-1] in "~?" else ""
+    parts = text.rstrip("~?").split("-")
+    words = [parts[0]]
+    if len(parts) > 1:
+        words.insert(0, MONTHS[int(parts[1]) - 1])
+    if len(parts) > 2:
+        words.insert(0, str(int(parts[2])))
+    label = " ".join(words)
+    return {"~": f"c. {label}", "?": f"{label}?"}.get(mark, label)
+
+
+def _blank_parts(statement: str, token: str) -> tuple[str, ...] | None:
+    pieces = re.split(rf"(?<![\w]){re.escape(token)}(?![\w])", statement, flags=re.IGNORECASE)
+    if len(pieces) < 2 or len(" ".join(pieces).split()) < 4:
+        return None
+    return tuple(pieces)
+
+
+def _undated(statement: str) -> str | None:
+    """The statement without its one date, for a timeline (None if it holds no date or several)."""
+    found = list(_DATE_EXPRESSION.finditer(statement))
+    if len(found) != 1:
+        return None
+    text = _DATE_EXPRESSION.sub("", statement)
+    text = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+    text = re.sub(r",([.;:])", r"\1", text)
+    if re.search(r"\d{4}|\d0s", text) or len(text.split()) < 4:
+        return None
+    return text[0].upper() + text[1:]
+
+
+def _role(fact: Fact) -> str | None:
+    """What a person or organization did, without their name (for a matching question)."""
+    name = fact.answer.strip()
+    if token_in(fact.statement, name) and len(re.findall(re.escape(name), fact.statement)) == 1:
+        return replace_token(fact.statement, name, "___")
+    match = _WHO.match(fact.question.strip())
+    if match and not token_in(match["role"], name):
+        role = match["role"]
+        return role[0].upper() + role[1:]
+    return None
+
+
+# --- building questions ------------------------------------------------------------------
+
+class QuizMaker:
+    """Draws a deck's questions and versions from the fact base."""
+
+    def __init__(self, base: FactBase, deck: DeckSpec, settings: QuizSettings):
+        self.base = base
+        self.deck = deck
+        self.settings = settings
+        self.distractors = Distractors(base)
+
+    def _rng(self, *purpose: object) -> random.Random:
+        return seeded(self.settings.seed, self.deck.id, *purpose)
+
+    def _references(self, citations: Iterable, limit: int = 2) -> tuple[Reference, ...]:
+        """The first citation of each of the first `limit` sources."""
+        seen: dict[str, Reference] = {}
+        for c in citations:
+            if c.source not in seen and len(seen) < limit:
+                seen[c.source] = Reference(c.source, self.base.sources[c.source].title, c.locator)
+        return tuple(seen.values())
+
+    def _versions(self, fact: Fact) -> tuple[VersionAnswer, ...]:
+        if not fact.dispute:
+            return ()
+        return tuple(VersionAnswer(v.claimed_by, v.claim, v.answer, self._references(v.citations))
+                     for v in fact.dispute.versions)
+
+    # single-fact question types; each returns None when the fact cannot make one
+
+    def multiple_choice(self, fact: Fact) -> Question | None:
+        form = answer_form(fact)
+        wrong = self.distractors.wrong_options(fact, OPTIONS - 1, self._rng("multiple-choice", fact.id))
+        if form is None or wrong is None:
+            return None
+        return Question(f"multiple-choice:{fact.id}", "multiple-choice", fact.question, (fact.id,),
+                        form.option, fact.statement, self._references(fact.citations), options=(form.option, *wrong))
+
+    def true_false(self, fact: Fact, truth: bool) -> Question | None:
+        form = answer_form(fact)
+        if form is None or not token_in(fact.statement, form.token):
+            return None
+        wrong = self.distractors.wrong_options(fact, 1, self._rng("true-false", fact.id))
+        if wrong is None:
+            return None
+        refs = self._references(fact.citations)
+        if truth:
+            return Question(f"true-false:{fact.id}", "true-false", fact.statement, (fact.id,),
+                            "True", fact.statement, refs, truth=True)
+        replacement = _token_of(form, wrong[0])
+        false = replace_token(fact.statement, form.token, replacement)
+        return Question(f"true-false:{fact.id}", "true-false", false, (fact.id,), "False", fact.statement, refs,
+                        truth=False, swapped=(form.token, replacement))
+
+    def fill_blank(self, fact: Fact) -> Question | None:
+        if fact.disputed:
+            return None
+        form = answer_form(fact)
+        token = form.token if form else core(fact.answer)
+        if len(token.split()) > 8:
+            return None
+        parts = _blank_parts(fact.statement, token)
+        if parts is None:
+            return None
+        shown = re.search(rf"(?<![\w]){re.escape(token)}(?![\w])", fact.statement, re.IGNORECASE).group(0)
+        return Question(f"fill-blank:{fact.id}", "fill-blank", fact.question, (fact.id,), shown,
+                        fact.statement, self._references(fact.citations), parts=parts)
+
+    def short_answer(self, fact: Fact) -> Question:
+        explanation = fact.dispute.summary if fact.dispute else fact.statement
+        return Question(f"short-answer:{fact.id}", "short-answer", fact.question, (fact.id,), fact.answer,
+                        explanation, self._references(fact.citations), versions=self._versions(fact))
+
+    def source_analysis(self, fact: Fact) -> Question | None:
+        if not fact.dispute:
+            return None
+        excerpts = []
+        for version in fact.dispute.versions:
+            c = version.citations[0]
+            s = self.base.sources[c.source]
+            excerpts.append(Excerpt(s.id, s.title, s.publisher, s.kind, s.stance, s.perspective, c.locator, c.quote))
+        return Question(f"source-analysis:{fact.id}", "source-analysis", fact.question, (fact.id,), fact.answer,
+                        fact.dispute.summary, self._references(fact.all_citations(), limit=4),
+                        excerpts=tuple(excerpts), versions=self._versions(fact))
+
+    def single(self, fact: Fact, kind: str) -> Question | None:
+        if kind == "multiple-choice":
+            return None if fact.disputed else self.multiple_choice(fact)
+        if kind == "true-false":
+            return None if fact.disputed else self.true_false(fact, truth=True)
+        if kind == "fill-blank":
+            return self.fill_blank(fact)
+        if kind == "short-answer":
+            return self.short_answer(fact)
+        return self.source_analysis(fact)
+
+    # group question types
+
+    def timeline_item(self, fact: Fact) -> Item | None:
+        if fact.disputed or not fact.date:
+            return None
+        text = _undated(fact.statement)
+        if text is None:
+            return None
+        return Item(fact.id, text, date_label(fact.date), self._references(fact.citations, limit=1))
+
+    def matching_item(self, fact: Fact) -> Item | None:
+        if fact.disputed or fact.kind not in ("person", "organization") or answer_form(fact) is None:
+            return None
+        role = _role(fact)
+        if role is None:
+            return None
+        return Item(fact.id, role, fact.answer.strip(), self._references(fact.citations, limit=1))
+
+    def timeline(self, number: int, facts: list[Fact]) -> Question | None:
+        candidates = [(f, item) for f in facts if (item := self.timeline_item(f))]
+        rng = self._rng("timeline", number)
+        rng.shuffle(candidates)
+        chosen: list[tuple[Fact, Item]] = []
+        for fact, item in candidates:
+            span = parse_date(fact.date)
+            # Events must be strictly ordered: no two whose dates could overlap.
+            if all(span.end < parse_date(f.date).start or parse_date(f.date).end < span.start for f, _ in chosen):
+                chosen.append((fact, item))
+            if len(chosen) == GROUP_PREFERRED:
+                break
+        if len(chosen) < GROUP_SIZE[0]:
+            return None
+        chosen.sort(key=lambda pair: parse_date(pair[0].date).sort_key())
+        items = tuple(item for _, item in chosen)
+        ids = tuple(f.id for f, _ in chosen)
+        answer = "; ".join(f"{item.answer}: {item.text}" for item in items)
+        return Question(f"timeline:{number}", "timeline", "Put these events in order, earliest first.", ids,
+                        answer, "Dates from the cited sources.", items=items)
+
+    def matching(self, number: int, facts: list[Fact]) -> Question | None:
+        candidates = [(f, item) for f in facts if (item := self.matching_item(f))]
+        rng = self._rng("matching", number)
+        rng.shuffle(candidates)
+        chosen: list[tuple[Fact, Item]] = []
+        for fact, item in candidates:
+            name, role = normalize(item.answer), normalize(item.text)
+            # No description may name another option, and no name may appear twice.
+            if all(name != normalize(i.answer) and name not in normalize(i.text) and normalize(i.answer) not in role
+                   for _, i in chosen):
+                chosen.append((fact, item))
+            if len(chosen) == GROUP_PREFERRED:
+                break
+        if len(chosen) < GROUP_SIZE[0]:
+            return None
+        chosen.sort(key=lambda pair: chronological(self.base, pair[0]))
+        items = tuple(item for _, item in chosen)
+        answer = "; ".join(f"{item.answer}: {item.text}" for item in items)
+        return Question(f"matching:{number}", "matching", "Match each description to a name.",
+                        tuple(f.id for f, _ in chosen), answer, "", items=items)
+
+    # the whole worksheet
+
+    def make(self, facts: list[Fact]) -> Quiz:
+        wanted = self.settings.questions
+        types = [t for t in QUESTION_TYPES if t in self.settings.types]
+        notes: list[str] = []
+        questions: list[Question] = []
+        remaining = list(facts)
+
+        eligible = {f.id: [t for t in SINGLE_TYPES if t in types and self.single(f, t)] for f in facts}
+        groups_wanted = max(1, round(wanted / QUESTIONS_PER_GROUP)) if wanted >= 4 or set(types) <= set(GROUP_TYPES) else 0
+        for kind in GROUP_TYPES:
+            if kind not in types:
+                continue
+            for number in range(1, groups_wanted + 1):
+                if len(questions) >= wanted:
+                    break
+                # Facts with fewest other uses go into groups first, leaving the rest for single questions.
+                pool = sorted(remaining, key=lambda f: len(eligible[f.id]))
+                made = self.timeline(number, pool) if kind == "timeline" else self.matching(number, pool)
+                if made is None:
+                    break
+                questions.append(made)
+                remaining = [f for f in remaining if f.id not in made.fact_ids]
+
+        slots = wanted - len(questions)
+        chosen = self._choose_facts([f for f in remaining if eligible[f.id]], slots, "source-analysis" in types)
+        questions += self._assign_types(chosen, eligible)
+        if len(questions) < wanted:
+            notes.append(f"only {len(questions)} of {wanted} questions could be made from the deck's "
+                         f"{len(facts)} facts with question types {', '.join(types)}")
+        questions.sort(key=lambda q: (SECTION_ORDER.index(q.type), self._position(q)))
+        versions = self._versions_of(questions)
+        return Quiz(self.deck.id, self.deck.name, self.settings.title or self.deck.name, self.settings.seed,
+                    wanted, tuple(questions), versions, self._sources(questions), tuple(notes))
+
+    def _position(self, question: Question) -> tuple:
+        return chronological(self.base, self.base.facts_by_id[question.fact_ids[0]])
+
+    def _choose_facts(self, facts: list[Fact], slots: int, analyse_disputes: bool) -> list[Fact]:
+        """`slots` facts spread across eras; disputed facts get at least a fifth of the places."""
+        if len(facts) <= slots:
+            return facts
+        rng = self._rng("choose")
+        disputed = [f for f in facts if f.disputed]
+        share = min(len(disputed), max(1, slots // 5)) if analyse_disputes and disputed else 0
+        first = _round_robin_by_era(disputed, share, rng)
+        rest = _round_robin_by_era([f for f in facts if f not in first], slots - share, rng)
+        return first + rest
+
+    def _assign_types(self, facts: list[Fact], eligible: dict[str, list[str]]) -> list[Question]:
+        """Give each fact a type, keeping the mix near TYPE_WEIGHTS; true/false half true, half false."""
+        rng = self._rng("types")
+        order = rng.sample(facts, len(facts))
+        order.sort(key=lambda f: len(eligible[f.id]))  # the most constrained choose first
+        counts = {t: 0 for t in SINGLE_TYPES}
+        assigned: list[tuple[Fact, str]] = []
+        for fact in order:
+            options = eligible[fact.id]
+            if fact.disputed and "source-analysis" in options:
+                kind = "source-analysis"
+            else:
+                options = [t for t in options if t != "source-analysis"] or options
+                kind = min(options, key=lambda t: ((counts[t] + 1) / TYPE_WEIGHTS.get(t, 1.0), SINGLE_TYPES.index(t)))
+            counts[kind] += 1
+            assigned.append((fact, kind))
+        tf_facts = [f for f, k in assigned if k == "true-false"]
+        truths = [i % 2 == 0 for i in range(len(tf_facts))]
+        rng.shuffle(truths)
+        truth_of = {f.id: t for f, t in zip(tf_facts, truths)}
+        out = []
+        for fact, kind in assigned:
+            if kind == "true-false":
+                out.append(self.true_false(fact, truth_of[fact.id]))
+            else:
+                out.append(self.single(fact, kind))
+        return out
+
+    def _versions_of(self, questions: list[Question]) -> tuple[Version, ...]:
+        versions: list[Version] = []
+        seen: set[tuple[str, ...]] = set()
+        for letter in LETTERS[: self.settings.versions]:
+            rng = self._rng("version", letter)
+            for _attempt in range(20):  # a version whose order repeats another's is drawn again
+                version = _shuffle(letter, questions, rng)
+                key = tuple(p.question.id for p in version.questions)
+                if key not in seen:
+                    break
+            seen.add(key)
+            versions.append(version)
+        return tuple(versions)
+
+    def _sources(self, questions: list[Question]) -> tuple[Source, ...]:
+        used: set[str] = set()
+        for q in questions:
+            used |= {r.source_id for r in q.references} | {e.source_id for e in q.excerpts}
+            used |= {r.source_id for v in q.versions for r in v.references}
+            used |= {r.source_id for i in q.items for r in i.references}
+        return tuple(s for s in self.base.sources.values() if s.id in used)
+
+
+def chronological(base: FactBase, fact: Fact) -> tuple:
+    from .select import chronological_key
+
+    return chronological_key(base, fact)
+
+
+def _token_of(form, option: str) -> str:
+    """The part of a wrong option that replaces the answer's token in the statement."""
+    for candidate in re.findall(r"[\w,.'’ -]+", option):
+        if form.render(candidate.strip()) == option:
+            return candidate.strip()
+    return option
+
+
+def _round_robin_by_era(facts: list[Fact], count: int, rng: random.Random) -> list[Fact]:
+    by_era: dict[str, list[Fact]] = {}
+    for fact in facts:
+        by_era.setdefault(fact.era, []).append(fact)
+    queues = [rng.sample(group, len(group)) for group in by_era.values()]
+    out: list[Fact] = []
+    while len(out) < count and any(queues):
+        for queue in queues:
+            if queue and len(out) < count:
+                out.append(queue.pop())
+    return out
+
+
+def _shuffle(letter: str, questions: list[Question], rng: random.Random) -> Version:
+    sections = []
+    number = 1
+    mc_total = sum(q.type == "multiple-choice" for q in questions)
+    # Correct letters spread evenly: each of A-D as often as the others, give or take one.
+    positions = [(i + rng.randrange(OPTIONS)) % OPTIONS for i in range(mc_total)]
+    positions = [i % OPTIONS for i in range(mc_total)]
+    rng.shuffle(positions)
+    for kind in SECTION_ORDER:
+        group = [q for q in questions if q.type == kind]
+        if not group:
+            continue
+        rng.shuffle(group)
+        placed = []
+        for q in group:
+            order: tuple[int, ...] = ()
+            names: tuple[int, ...] = ()
+            if q.type == "multiple-choice":
+                wrong = rng.sample(range(1, len(q.options)), len(q.options) - 1)
+                order = tuple(wrong[: (p := positions.pop())] + [0] + wrong[p:])
+            elif q.type in GROUP_TYPES:
+                order = _derangement(len(q.items), rng) if q.type == "timeline" else tuple(rng.sample(range(len(q.items)), len(q.items)))
+                if q.type == "matching":
+                    names = _unaligned(order, rng)
+            placed.append(Placed(number, q, order, names))
+            number += 1
+        sections.append(Section(kind, tuple(placed)))
+    return Version(letter, tuple(sections))
+
+
+def _derangement(n: int, rng: random.Random) -> tuple[int, ...]:
+    """A shuffled order that is not already the answer (not in date order)."""
+    while True:
+        order = tuple(rng.sample(range(n), n))
+        if n < 2 or order != tuple(range(n)):
+            return order
+
+
+def _unaligned(order: tuple[int, ...], rng: random.Random) -> tuple[int, ...]:
+    """Names in an order where no name sits beside its own description."""
+    n = len(order)
+    while True:
+        names = tuple(rng.sample(range(n), n))
+        if n < 2 or all(a != b for a, b in zip(order, names)):
+            return names
+
+
+def make_quiz(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings | None = None) -> Quiz:
+    """The deck's worksheets as data: questions and shuffled versions."""
+    return QuizMaker(base, deck, settings or deck.quiz).make(facts)
+
+
+def with_overrides(settings: QuizSettings, **overrides: object) -> QuizSettings:
+    """The deck's settings with the command line's choices (None: keep the deck's)."""
+    chosen = {k: v for k, v in overrides.items() if v is not None}
+    return settings.model_copy(update=chosen) if chosen else settings
+
+
+__all__ = ["Quiz", "Question", "Placed", "Version", "Section", "Item", "Excerpt", "Reference", "VersionAnswer",
+           "make_quiz", "with_overrides", "seeded", "date_label", "replace"]
