@@ -196,6 +196,12 @@ class Distractors:
     def wrong_options(self, fact: Fact, count: int, rng: random.Random) -> list[str] | None:
         """`count` wrong options in the answer's form, or None when the fact base cannot supply them."""
         form = answer_form(fact)
+        tokens = self.wrong_tokens(fact, count, rng)
+        return None if form is None or tokens is None else [form.render(t) for t in tokens]
+
+    def wrong_tokens(self, fact: Fact, count: int, rng: random.Random) -> list[str] | None:
+        """The varied part of `count` wrong options (a year, a number, a name), to swap into a statement."""
+        form = answer_form(fact)
         if form is None or fact.disputed:
             return None
         if fact.kind == "date":
@@ -209,7 +215,7 @@ class Distractors:
         options = [form.render(t) for t in tokens]
         if not all(self.allowed(fact, o) for o in options) or len({normalize(o) for o in options}) < count:
             return None
-        return options
+        return tokens
 
     def _years(self, fact: Fact, form: AnswerForm, count: int, rng: random.Random) -> list[str] | None:
         year = int(form.token)

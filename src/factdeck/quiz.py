@@ -18,12 +18,13 @@ from __future__ import annotations
 import random
 import re
 import string
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from .dates import parse_date
 from .distractors import MONTHS, Distractors, answer_form, core, normalize, replace_token, token_in
 from .schema import DeckSpec, Fact, QuestionType, QuizSettings, Source
+from .select import chronological_key as chronological
 from .validate import FactBase
 
 QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
@@ -302,14 +303,14 @@ class QuizMaker:
         form = answer_form(fact)
         if form is None or not token_in(fact.statement, form.token):
             return None
-        wrong = self.distractors.wrong_options(fact, 1, self._rng("true-false", fact.id))
+        wrong = self.distractors.wrong_tokens(fact, 1, self._rng("true-false", fact.id))
         if wrong is None:
             return None
         refs = self._references(fact.citations)
         if truth:
             return Question(f"true-false:{fact.id}", "true-false", fact.statement, (fact.id,),
                             "True", fact.statement, refs, truth=True)
-        replacement = _token_of(form, wrong[0])
+        replacement = wrong[0]
         false = replace_token(fact.statement, form.token, replacement)
         return Question(f"true-false:{fact.id}", "true-false", false, (fact.id,), "False", fact.statement, refs,
                         truth=False, swapped=(form.token, replacement))
@@ -325,7 +326,7 @@ class QuizMaker:
         if parts is None:
             return None
         shown = re.search(rf"(?<![\w]){re.escape(token)}(?![\w])", fact.statement, re.IGNORECASE).group(0)
-        return Question(f"fill-blank:{fact.id}", "fill-blank", fact.question, (fact.id,), shown,
+        return Question(f"fill-blank:{fact.id}", "fill-blank", "___".join(parts), (fact.id,), shown,
                         fact.statement, self._references(fact.citations), parts=parts)
 
     def short_answer(self, fact: Fact) -> Question:
@@ -517,20 +518,6 @@ class QuizMaker:
         return tuple(s for s in self.base.sources.values() if s.id in used)
 
 
-def chronological(base: FactBase, fact: Fact) -> tuple:
-    from .select import chronological_key
-
-    return chronological_key(base, fact)
-
-
-def _token_of(form, option: str) -> str:
-    """The part of a wrong option that replaces the answer's token in the statement."""
-    for candidate in re.findall(r"[\w,.'’ -]+", option):
-        if form.render(candidate.strip()) == option:
-            return candidate.strip()
-    return option
-
-
 def _round_robin_by_era(facts: list[Fact], count: int, rng: random.Random) -> list[Fact]:
     by_era: dict[str, list[Fact]] = {}
     for fact in facts:
@@ -549,7 +536,6 @@ def _shuffle(letter: str, questions: list[Question], rng: random.Random) -> Vers
     number = 1
     mc_total = sum(q.type == "multiple-choice" for q in questions)
     # Correct letters spread evenly: each of A-D as often as the others, give or take one.
-    positions = [(i + rng.randrange(OPTIONS)) % OPTIONS for i in range(mc_total)]
     positions = [i % OPTIONS for i in range(mc_total)]
     rng.shuffle(positions)
     for kind in SECTION_ORDER:
@@ -602,5 +588,3 @@ def with_overrides(settings: QuizSettings, **overrides: object) -> QuizSettings:
     return settings.model_copy(update=chosen) if chosen else settings
 
 
-__all__ = ["Quiz", "Question", "Placed", "Version", "Section", "Item", "Excerpt", "Reference", "VersionAnswer",
-           "make_quiz", "with_overrides", "seeded", "date_label", "replace"]
