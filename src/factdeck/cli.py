@@ -158,6 +158,24 @@ def build(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None) 
     click.echo(f"wrote {len(result.written)} file{'s' * (len(result.written) != 1)} to {result.output}")
 
 
+@command(cli, "changes")
+@click.option("--since", "revision", metavar="REV", help="A git revision to compare facts/ with (default: the last build).")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="The output folder of the last build (default: the project's build/ folder).")
+def changes(project: Path, revision: str | None, output: Path | None) -> None:
+    """List vetted facts added, changed and withdrawn since a git revision or the last build."""
+    from .build import JSON_EXPORT, output_folder
+    from .changes import changes_since
+
+    base = load_and_validate(project)
+    result = changes_since(base, revision, output_folder(base, output) / JSON_EXPORT)
+    marks = {"added": "+", "changed": "~", "withdrawn": "-"}
+    for change in result.items:
+        click.echo(f"{marks[change.what]} {change.fact_id}: {change.detail}")
+    counts = ", ".join(f"{len(result.of(w))} {w}" for w in marks)
+    click.echo(f"since {result.since}: {counts}")
+
+
 @cli.command("schema")
 def schema() -> None:
     """Print the record schema as Markdown (docs/schema.md is this output)."""

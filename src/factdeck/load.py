@@ -154,7 +154,11 @@ def read_text(path: Path, display: str) -> str:
 
 def load_document(path: Path, display: str) -> Document:
     """Parse one YAML file into a `Document`, or raise `InputError`."""
-    text = read_text(path, display)
+    return parse_document(read_text(path, display), path, display)
+
+
+def parse_document(text: str, path: Path, display: str) -> Document:
+    """Parse YAML text (read from `path`, shown as `display`) into a `Document`."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

@@ -1,0 +1,67 @@
+"""`factdeck changes`: what a group's re-import will bring."""
+
+from __future__ import annotations
+
+import subprocess
+
+
+def git(project, *args):
+    subprocess.run(["git", "-C", str(project.root), *args], check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid", "PATH": "/usr/bin:/bin"})
+
+
+def edit_everything(project):
+    project.replace("facts/guild.yaml", 'answer: "Millford"', 'answer: "Millford town"')
+    text = project.read("facts/guild.yaml")
+    # Retract the cartel fact; vet the draft one; notes alone are not a change.
+    head, tail = text.split("- id: guild-called-cartel", 1)
+    tail = tail.replace("  status: vetted", "  status: retracted", 1)
+    text = head + "- id: guild-called-cartel" + tail
+    text = text.replace("  status: draft", "  status: vetted\n  vetted: 2026-11-23", 1)
+    text = text.replace("- id: guild-founded\n", "- id: guild-founded\n  notes: an editor's note\n", 1)
+    project.write("facts/guild.yaml", text)
+
+
+def test_changes_since_git_revision(project):
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "start")
+    edit_everything(project)
+    result = project.run("changes", "--since", "HEAD")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "~ guild-hall: answer",
+        "- guild-called-cartel: retracted",
+        "+ guild-dissolved: What happened to the River Guild around 1935?",
+        "since HEAD: 1 added, 1 changed, 1 withdrawn",
+    ]
+
+
+def test_changes_since_last_build(project):
+    assert project.run("build", "--format", "apkg").exit_code == 0
+    assert project.run("changes").stdout.splitlines() == ["since the last build: 0 added, 0 changed, 0 withdrawn"]
+    edit_everything(project)
+    assert project.run("changes").stdout.splitlines()[-1] == "since the last build: 1 added, 1 changed, 1 withdrawn"
+
+
+def test_deleted_fact_is_withdrawn(project):
+    assert project.run("build", "--format", "apkg").exit_code == 0
+    text = project.read("facts/guild.yaml")
+    start = text.index("- id: guild-hall")
+    end = text.index("- id: flood-deaths")
+    project.write("facts/guild.yaml", text[:start] + text[end:])
+    assert "- guild-hall: deleted" in project.run("changes").stdout
+
+
+def test_no_previous_build(project):
+    result = project.run("changes")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and "no previous build to compare with" in result.stderr
+
+
+def test_unknown_revision(project):
+    git(project, "init", "-q")
+    result = project.run("changes", "--since", "nope")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: cannot read facts/ at revision 'nope':")
