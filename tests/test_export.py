@@ -44,3 +44,26 @@ def test_schema_reference_is_up_to_date():
     assert (REPO / "docs" / "schema.md").read_text(encoding="utf-8") == schema_markdown(), (
         "docs/schema.md is stale: run `factdeck schema > docs/schema.md`"
     )
+
+
+def test_tsv_for_quizlet_and_anki(project):
+    result = project.run("export", "csv")
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert len(rows) == 5  # the vetted facts; the draft is left out
+    assert all(len(row) == 3 for row in rows)
+    flood = next(row for row in rows if row[0].startswith("What do the sources say about how many"))
+    assert flood[1].startswith("12 according to the chronicle; 40 according to the pamphlet — ")
+    assert "Sources: A Chronicle of the River Guild; The Guild Unmasked" in flood[1]
+    assert flood[2] == "decline number casualties disputed"
+    headed = project.run("export", "csv", "guild-history", "--anki-headers").stdout.splitlines()
+    assert headed[:3] == ["#separator:tab", "#html:false", "#tags column:3"]
+    assert len(headed) == 8
+
+
+def test_tsv_fields_never_hold_tabs_or_line_breaks(project):
+    project.replace("facts/guild.yaml", 'statement: "The River Guild built its hall in Millford in 1910."',
+                    'statement: "The River Guild built\\tits hall\\nin Millford in 1910."')
+    rows = project.run("export", "csv").stdout.splitlines()
+    assert all(len(row.split("\t")) == 3 for row in rows)
+    assert any("built its hall in Millford" in row for row in rows)

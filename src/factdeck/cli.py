@@ -97,15 +97,34 @@ def export() -> None:
               help="Write to this file instead of standard output.")
 def export_json_command(project: Path, output: Path | None) -> None:
     """The whole fact base as one JSON document (sources, eras, facts, decks)."""
-    data = export_json(load_and_validate(project))
+    _emit(export_json(load_and_validate(project)), output)
+
+
+def _emit(data: bytes, output: Path | None) -> None:
+    """Write an export to standard output, or to a file through a temporary name."""
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
-    else:
-        from .write import OutputWriter
+        return
+    from .write import OutputWriter
 
-        writer = OutputWriter(output.resolve().parent)
-        writer.write_bytes(output.name, data)
-        writer.commit()
+    writer = OutputWriter(output.resolve().parent)
+    writer.write_bytes(output.name, data)
+    writer.commit()
+
+
+@command(export, "csv")
+@click.argument("deck", required=False)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.option("--anki-headers", is_flag=True, help="Add the header lines Anki's text importer reads (not for Quizlet).")
+def export_csv_command(project: Path, deck: str | None, output: Path | None, anki_headers: bool) -> None:
+    """A deck's facts (default: every vetted fact) as tab-separated term, definition and tags."""
+    from .export import export_tsv
+    from .select import select_facts
+
+    base = load_and_validate(project)
+    facts = select_facts(base, base.deck(deck)) if deck else [f for f in base.facts if f.status == "vetted"]
+    _emit(export_tsv(base, facts, anki_headers), output)
 
 
 @command(cli, "stats")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .schema import Fact
 from .validate import FactBase
 
 
@@ -24,3 +25,25 @@ def export_document(base: FactBase) -> dict[str, Any]:
 def export_json(base: FactBase) -> bytes:
     """The export document as UTF-8 JSON, stable across runs (keys in schema order)."""
     return (json.dumps(export_document(base), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _one_line(text: str) -> str:
+    # Tabs and line breaks would split a record in a tab-separated file.
+    return " ".join(text.split())
+
+
+def export_tsv(base: FactBase, facts: list[Fact], anki_headers: bool = False) -> bytes:
+    """Term/definition lines (question, answer with its statement and sources, tags), tab-separated.
+
+    Plain output imports into Quizlet and, mapping the columns by hand, into Anki;
+    with `anki_headers` Anki's text importer reads the separator and tag column itself.
+    """
+    lines = []
+    if anki_headers:
+        lines += ["#separator:tab", "#html:false", "#tags column:3"]
+    for fact in facts:
+        sources = "; ".join(dict.fromkeys(base.sources[c.source].title for c in fact.all_citations()))
+        definition = f"{fact.answer} — {fact.statement} (Sources: {sources})"
+        tags = [fact.era, fact.kind, *fact.tags, *(["disputed"] if fact.disputed else [])]
+        lines.append("\t".join(_one_line(v) for v in (fact.question, definition, " ".join(tags))))
+    return ("\n".join(lines) + "\n").encode("utf-8")
