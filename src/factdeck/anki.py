@@ -28,7 +28,7 @@ import genanki
 from markupsafe import escape
 
 from .cards import CARD, CLOZE, NOTE_FIELDS, CardMaker, NoteRecord
-from .exceptions import OutputError, TemplateError
+from .exceptions import InputError, OutputError, TemplateError
 from .render import TEMPLATES
 from .schema import DeckSpec, Fact
 from .validate import FactBase
@@ -151,8 +151,13 @@ class ApkgStage:
         self.cards = CardMaker(base)
         self.mods = ModTimes.load(writer.root / STATE_FILE, int(current_time()))
         self.note_types = {spec.note_type: self._note_type(spec) for spec in NOTE_TYPES}
+        self._deck_ids: dict[int, str] = {}
 
     def write_deck(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
+        anki_id = deck_id(deck)
+        if self._deck_ids.setdefault(anki_id, deck.id) != deck.id:
+            raise InputError(deck.file, deck.line, f"deck '{deck.id}' has the same Anki deck id as deck "
+                                                   f"'{self._deck_ids[anki_id]}' ({anki_id}): set cards.anki_deck_id")
         records = self.cards.deck_notes(deck, facts)
         decks = self._decks(deck, records)
         package = genanki.Package(decks)
