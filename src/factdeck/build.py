@@ -15,6 +15,7 @@ from .export import export_json
 from .load import load_project
 from .select import select_facts
 from .validate import FactBase, validate_project
+from .worksheets import remove_stale, stage_worksheets
 from .write import OutputWriter
 
 FORMATS = ("apkg", "pdf", "html")
@@ -67,11 +68,15 @@ def build(
             # Each output format stages its files under build/<deck id>/ (see README, "Outputs").
             if apkg is not None:
                 apkg.write_deck(deck, facts)
-            # pdf: the quiz stage (issue: worksheets) plugs in here.
-            del facts
+            if "pdf" in formats and deck.quiz.enabled:
+                quiz = stage_worksheets(writer, base, deck, facts)
+                base.warnings.extend(Problem(deck.file, deck.line, f"deck '{deck.id}': {note}", "warning")
+                                     for note in quiz.notes)
         if apkg is not None:
             apkg.finish()
         written = writer.commit()
+        if "pdf" in formats:
+            remove_stale(folder, [d.id for d in decks], written)  # worksheets of versions no longer made
     except BaseException:
         writer.abort()
         raise

@@ -195,6 +195,58 @@ def changes(project: Path, revision: str | None, output: Path | None) -> None:
     click.echo(f"since {result.since}: {counts}")
 
 
+def _question_types(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str] | None:
+    """`--types a,b --types c` as a list, each checked against the known question types."""
+    from .quiz import QUESTION_TYPES
+
+    chosen = [t.strip() for value in values for t in value.split(",") if t.strip()]
+    for t in chosen:
+        if t not in QUESTION_TYPES:
+            raise click.BadParameter(f"unknown question type '{t}' (choose from {', '.join(QUESTION_TYPES)})")
+    return list(dict.fromkeys(chosen)) or None
+
+
+@command(cli, "quiz")
+@click.argument("deck")
+@click.option("--questions", "-n", type=click.IntRange(1, 500), help="Questions per worksheet (default: the deck's quiz.questions).")
+@click.option("--versions", "-k", type=click.IntRange(1, 26), help="Shuffled versions A, B, … (default: the deck's quiz.versions).")
+@click.option("--seed", type=int, help="Random seed; the same seed gives the same worksheets (default: the deck's quiz.seed).")
+@click.option("--types", multiple=True, callback=_question_types, metavar="TYPE[,TYPE…]",
+              help="Question types to use, comma-separated or repeated: multiple-choice, true-false, fill-blank, "
+                   "matching, timeline, short-answer, source-analysis (default: the deck's quiz.types).")
+@click.option("--paper", type=click.Choice(["a4", "us-letter"]), help="Paper size (default: the deck's quiz.paper).")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder; files go to DIR/<deck id>/ (default: the project's build/ folder).")
+def quiz(project: Path, deck: str, questions: int | None, versions: int | None, seed: int | None,
+         types: list[str] | None, paper: str | None, output: Path | None) -> None:
+    """Print-ready worksheets and answer keys for DECK: worksheet-A.pdf, key-A.pdf, … in <output>/<deck id>/."""
+    from .build import output_folder
+    from .quiz import with_overrides
+    from .select import select_facts
+    from .worksheets import remove_stale, stage_worksheets
+    from .write import OutputWriter
+
+    base = load_and_validate(project)
+    spec = base.deck(deck)
+    settings = with_overrides(spec.quiz, questions=questions, versions=versions, seed=seed, types=types, paper=paper)
+    folder = output_folder(base, output)
+    writer = OutputWriter(folder)
+    writer.sweep()
+    try:
+        made = stage_worksheets(writer, base, spec, select_facts(base, spec), settings)
+        written = writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    remove_stale(folder, [spec.id], written)
+    _report(base.warnings)
+    for note in made.notes:
+        _err(f"warning: deck '{spec.id}': {note}")
+    letters = made.versions[0].letter + (f"–{made.versions[-1].letter}" if len(made.versions) > 1 else "")
+    click.echo(f"{spec.id}: {len(made.questions)} questions, version{'s' * (len(made.versions) > 1)} {letters}; "
+               f"wrote {len(written)} files to {folder / spec.id}")
+
+
 @cli.command("schema")
 def schema() -> None:
     """Print the record schema as Markdown (docs/schema.md is this output)."""

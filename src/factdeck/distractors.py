@@ -41,6 +41,8 @@ NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "
                 "eighteen", "nineteen", "twenty")
 _QUALIFIERS = ("almost", "about", "around", "nearly", "over", "more than", "fewer than", "less than",
                "at least", "at most", "some", "roughly", "approximately", "up to", "under")
+# "More than 6,000" makes "More than 3,000" true as well: a bound cannot be varied into a wrong option.
+_BOUNDS = ("over", "more than", "fewer than", "less than", "at least", "at most", "up to", "under")
 _NUMBER_ANSWER = re.compile(
     rf"^(?P<pre>(?:(?:{'|'.join(_QUALIFIERS)})\s+)?)"
     rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{'|'.join(NUMBER_WORDS)})"
@@ -63,6 +65,19 @@ def normalize(text: str) -> str:
 def core(answer: str) -> str:
     """The answer without a trailing note in brackets: '1965 (5 September per X)' -> '1965'."""
     return _TRAILING_NOTE.sub("", answer).strip()
+
+
+def name_variants(name: str) -> set[str]:
+    """The comparison forms a text may name something by: 'National Council of Resistance of Iran (NCRI)'
+    is named by the whole, by the name before the brackets, or by the bracketed short name."""
+    variants = {normalize(name), normalize(core(name))} | {normalize(n) for n in re.findall(r"\(([^()]+)\)", name)}
+    return {v for v in variants if v}
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether `text` (in comparison form or not) names `name` in any of its forms, as whole words."""
+    padded = f" {normalize(text)} "
+    return any(f" {v} " in padded for v in name_variants(name))
 
 
 def _number_value(text: str) -> float:
@@ -105,7 +120,7 @@ def answer_form(fact: Fact) -> AnswerForm | None:
         return AnswerForm(match.group(0), match["year"], lambda year: f"{head}{year}")
     if fact.kind == "number":
         match = _NUMBER_ANSWER.match(core(fact.answer))
-        if not match:
+        if not match or match["pre"].strip().casefold() in _BOUNDS:
             return None
         pre, post = match["pre"], match["post"]
         return AnswerForm(match.group(0), match["num"], lambda num: f"{pre}{num}{post}")
@@ -189,7 +204,9 @@ class Distractors:
         if not key or key in self._forbidden(fact):
             return False
         own = [normalize(t) for t in self._own_texts(fact)]
-        return not any(f" {key} " in f" {text} " or f" {text} " in f" {key} " for text in own)
+        if any(f" {text} " in f" {key} " for text in own):
+            return False
+        return not any(mentions(text, option) for text in own)
 
     # --- wrong options ----------------------------------------------------------------
 
@@ -258,13 +275,26 @@ class Distractors:
 
     def _names(self, fact: Fact, count: int, rng: random.Random) -> list[str] | None:
         here = self._base.era_order.get(fact.era, 0)
+        shape = _shape(fact.answer)
         candidates = [(text, min(abs(e - here) for e in eras))
-                      for text, eras in self._pools[fact.kind].values() if self.allowed(fact, text)]
+                      for text, eras in self._pools[fact.kind].values()
+                      if _shape(text) == shape and _similar_length(text, fact.answer) and self.allowed(fact, text)]
         if len(candidates) < count:
             return None
         rng.shuffle(candidates)
         candidates.sort(key=lambda c: min(c[1], 2))  # nearby eras first, otherwise random
         return [text for text, _ in candidates[:count]]
+
+
+def _shape(text: str) -> bool:
+    """Whether an answer names several things ('X, Y and Z'): a list among single names stands out."""
+    return bool(re.search(r",|\band\b|&", core(text)))
+
+
+def _similar_length(a: str, b: str) -> bool:
+    """Within a factor of 2.5 in words, so no option stands out by its length."""
+    x, y = len(a.split()), len(b.split())
+    return max(x, y) <= 2.5 * min(x, y)
 
 
 def _spread(below: list[int], above: list[int], count: int, gap: int, answer: int,

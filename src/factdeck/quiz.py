@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from .dates import parse_date
-from .distractors import MONTHS, Distractors, answer_form, core, normalize, replace_token, token_in
+from .distractors import MONTHS, Distractors, answer_form, core, mentions, normalize, replace_token, token_in
 from .schema import DeckSpec, Fact, QuestionType, QuizSettings, Source
 from .select import chronological_key as chronological
 from .validate import FactBase
@@ -32,22 +32,21 @@ SINGLE_TYPES = ("multiple-choice", "true-false", "fill-blank", "short-answer", "
 GROUP_TYPES = ("matching", "timeline")
 # The order of a worksheet's parts: quick questions first, writing last.
 SECTION_ORDER = ("multiple-choice", "true-false", "fill-blank", "matching", "timeline", "short-answer", "source-analysis")
-# Relative share of each single type among undisputed facts (disputed facts always get source analysis).
-TYPE_WEIGHTS = {"multiple-choice": 4.0, "true-false": 2.0, "fill-blank": 2.0, "short-answer": 1.5}
+# Relative share of each single type when choosing facts; a disputed fact always gets source analysis.
+TYPE_WEIGHTS = {"multiple-choice": 4.0, "true-false": 2.0, "fill-blank": 2.0, "short-answer": 1.5, "source-analysis": 2.5}
 OPTIONS = 4
-GROUP_SIZE = (4, 6)  # items in a matching or timeline question
+# Items in a matching or timeline question: five fit half a page and are enough to reason about; never under four.
+GROUP_MIN = 4
 GROUP_PREFERRED = 5
 QUESTIONS_PER_GROUP = 15  # one matching and one timeline question per this many questions
 LETTERS = string.ascii_uppercase
 
 _MONTH_RE = "|".join(MONTHS)
-_DATE_EXPRESSION = re.compile(
-    r"(?:,\s*)?(?<![\w-])(?:(?:in|on|around|about|by|from|since|during|until|circa|c\.)\s+)?"
-    r"(?:(?:the\s+)?(?:early|mid|late)[- ])?(?:\d{1,2}\s+)?"
-    rf"(?:(?:{_MONTH_RE})\s+)?\d{{4}}s?(?![\w-])",
-    re.IGNORECASE,
-)
-_WHO = re.compile(r"^who\s+(?:was|is|were|became|served as)\s+(?P<role>.+?)\?$", re.IGNORECASE)
+_DATE_EXPRESSION = re.compile(rf"(?<![\w-])(?:\d{{1,2}}\s+)?(?:(?:{_MONTH_RE})\s+)?\d{{4}}s?(?![\w-])")
+BLANK = "_____"
+MAX_BLANK_WORDS = 5  # a longer blank is an essay, not a gap
+MAX_ITEM_WORDS = 28  # a matching or timeline row longer than this does not fit the layout
+_WHO = re.compile(r"^who\s+(?:(?:was|is|were|became|served as)\s+)?(?P<role>.+?)\?$", re.IGNORECASE)
 
 
 # --- the content ---------------------------------------------------------------------
@@ -237,28 +236,41 @@ def _blank_parts(statement: str, token: str) -> tuple[str, ...] | None:
 
 
 def _undated(statement: str) -> str | None:
-    """The statement without its one date, for a timeline (None if it holds no date or several)."""
-    found = list(_DATE_EXPRESSION.finditer(statement))
-    if len(found) != 1:
+    """The statement with its one date blanked, for a timeline (None if it holds no date or several).
+
+    Blanking keeps the sentence whole ('the _____ referendum'), where cutting the date out would not.
+    """
+    if len(_DATE_EXPRESSION.findall(statement)) != 1:
         return None
-    text = _DATE_EXPRESSION.sub("", statement)
-    text = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
-    text = re.sub(r",([.;:])", r"\1", text)
-    if re.search(r"\d{4}|\d0s", text) or len(text.split()) < 4:
+    text = _DATE_EXPRESSION.sub(BLANK, statement)
+    if re.search(r"\d{4}|\d0s", text) or not 4 <= len(text.split()) <= MAX_ITEM_WORDS:
         return None
-    return text[0].upper() + text[1:]
+    return text
+
+
+def _findable_answer(fact: Fact) -> bool:
+    """Whether the answer could appear word for word in another question (names and terms, not years or
+    numbers, nor very short answers that would match by chance)."""
+    return not fact.disputed and fact.kind not in ("date", "number") and len(normalize(core(fact.answer))) >= 4
+
+
+def gives_away(a: Fact, b: Fact) -> bool:
+    """Whether either fact's question or statement states the other's answer."""
+    return any(_findable_answer(x) and mentions(f"{y.question} {y.statement}", x.answer) for x, y in ((a, b), (b, a)))
 
 
 def _role(fact: Fact) -> str | None:
-    """What a person or organization did, without their name (for a matching question)."""
+    """What a person or organization did, without their name (for a matching question): the shorter of
+    the statement with the name blanked and the question's 'Who …?' turned into a description."""
     name = fact.answer.strip()
-    if token_in(fact.statement, name) and len(re.findall(re.escape(name), fact.statement)) == 1:
-        return replace_token(fact.statement, name, "___")
+    roles = []
+    if len(re.findall(rf"(?<![\w]){re.escape(name)}(?![\w])", fact.statement)) == 1:
+        roles.append(replace_token(fact.statement, name, BLANK))
     match = _WHO.match(fact.question.strip())
     if match and not token_in(match["role"], name):
-        role = match["role"]
-        return role[0].upper() + role[1:]
-    return None
+        roles.append(match["role"][0].upper() + match["role"][1:] + ".")
+    roles = [r for r in roles if len(r.split()) <= MAX_ITEM_WORDS]
+    return min(roles, key=len) if roles else None
 
 
 # --- building questions ------------------------------------------------------------------
@@ -320,13 +332,13 @@ class QuizMaker:
             return None
         form = answer_form(fact)
         token = form.token if form else core(fact.answer)
-        if len(token.split()) > 8:
+        if len(token.split()) > MAX_BLANK_WORDS:
             return None
         parts = _blank_parts(fact.statement, token)
         if parts is None:
             return None
         shown = re.search(rf"(?<![\w]){re.escape(token)}(?![\w])", fact.statement, re.IGNORECASE).group(0)
-        return Question(f"fill-blank:{fact.id}", "fill-blank", "___".join(parts), (fact.id,), shown,
+        return Question(f"fill-blank:{fact.id}", "fill-blank", BLANK.join(parts), (fact.id,), shown,
                         fact.statement, self._references(fact.citations), parts=parts)
 
     def short_answer(self, fact: Fact) -> Question:
@@ -375,19 +387,21 @@ class QuizMaker:
             return None
         return Item(fact.id, role, fact.answer.strip(), self._references(fact.citations, limit=1))
 
-    def timeline(self, number: int, facts: list[Fact]) -> Question | None:
-        candidates = [(f, item) for f in facts if (item := self.timeline_item(f))]
-        rng = self._rng("timeline", number)
-        rng.shuffle(candidates)
+    def timeline(self, number: int, facts: list[Fact], size: int = GROUP_PREFERRED,
+                 taken: list[Fact] = ()) -> Question | None:
+        """A timeline question from the first suitable facts of `facts`, `size` items at most."""
+        candidates = [(f, item) for f in facts if (item := self.timeline_item(f))
+                      and not any(gives_away(f, t) for t in taken)]
+        candidates.sort(key=lambda pair: pair[0].kind not in ("event", "date"))  # events make the best timelines
         chosen: list[tuple[Fact, Item]] = []
         for fact, item in candidates:
             span = parse_date(fact.date)
             # Events must be strictly ordered: no two whose dates could overlap.
             if all(span.end < parse_date(f.date).start or parse_date(f.date).end < span.start for f, _ in chosen):
                 chosen.append((fact, item))
-            if len(chosen) == GROUP_PREFERRED:
+            if len(chosen) == size:
                 break
-        if len(chosen) < GROUP_SIZE[0]:
+        if len(chosen) < GROUP_MIN:
             return None
         chosen.sort(key=lambda pair: parse_date(pair[0].date).sort_key())
         items = tuple(item for _, item in chosen)
@@ -396,20 +410,20 @@ class QuizMaker:
         return Question(f"timeline:{number}", "timeline", "Put these events in order, earliest first.", ids,
                         answer, "Dates from the cited sources.", items=items)
 
-    def matching(self, number: int, facts: list[Fact]) -> Question | None:
-        candidates = [(f, item) for f in facts if (item := self.matching_item(f))]
-        rng = self._rng("matching", number)
-        rng.shuffle(candidates)
+    def matching(self, number: int, facts: list[Fact], size: int = GROUP_PREFERRED,
+                 taken: list[Fact] = ()) -> Question | None:
+        """A matching question from the first suitable facts of `facts`, `size` items at most."""
+        candidates = [(f, item) for f in facts if (item := self.matching_item(f))
+                      and not any(gives_away(f, t) for t in taken)]
         chosen: list[tuple[Fact, Item]] = []
         for fact, item in candidates:
-            name, role = normalize(item.answer), normalize(item.text)
             # No description may name another option, and no name may appear twice.
-            if all(name != normalize(i.answer) and name not in normalize(i.text) and normalize(i.answer) not in role
-                   for _, i in chosen):
+            if all(normalize(item.answer) != normalize(i.answer) and not mentions(i.text, item.answer)
+                   and not mentions(item.text, i.answer) for _, i in chosen):
                 chosen.append((fact, item))
-            if len(chosen) == GROUP_PREFERRED:
+            if len(chosen) == size:
                 break
-        if len(chosen) < GROUP_SIZE[0]:
+        if len(chosen) < GROUP_MIN:
             return None
         chosen.sort(key=lambda pair: chronological(self.base, pair[0]))
         items = tuple(item for _, item in chosen)
@@ -427,23 +441,35 @@ class QuizMaker:
         remaining = list(facts)
 
         eligible = {f.id: [t for t in SINGLE_TYPES if t in types and self.single(f, t)] for f in facts}
-        groups_wanted = max(1, round(wanted / QUESTIONS_PER_GROUP)) if wanted >= 4 or set(types) <= set(GROUP_TYPES) else 0
+        only_groups = set(types) <= set(GROUP_TYPES)
+        if only_groups:  # every question is a group: share them between the group types asked for
+            groups_wanted = -(-wanted // len([t for t in GROUP_TYPES if t in types]))
+        else:
+            groups_wanted = max(1, round(wanted / QUESTIONS_PER_GROUP)) if wanted >= 4 else 0
         for kind in GROUP_TYPES:
             if kind not in types:
                 continue
             for number in range(1, groups_wanted + 1):
-                if len(questions) >= wanted:
+                # A group takes 4-6 facts; it may only take facts that single questions can spare.
+                singles_left = wanted - len(questions) - 1
+                spare = len(remaining) if only_groups else sum(bool(eligible[f.id]) for f in remaining) - singles_left
+                if singles_left < 0 or spare < GROUP_MIN:
                     break
                 # Facts with fewest other uses go into groups first, leaving the rest for single questions.
-                pool = sorted(remaining, key=lambda f: len(eligible[f.id]))
-                made = self.timeline(number, pool) if kind == "timeline" else self.matching(number, pool)
+                pool = self._rng(kind, number).sample(remaining, len(remaining))
+                pool.sort(key=lambda f: len(eligible[f.id]))
+                size = min(GROUP_PREFERRED, spare)
+                taken = _without(facts, remaining)
+                build = self.timeline if kind == "timeline" else self.matching
+                made = build(number, pool, size, taken)
                 if made is None:
                     break
                 questions.append(made)
                 remaining = [f for f in remaining if f.id not in made.fact_ids]
 
         slots = wanted - len(questions)
-        chosen = self._choose_facts([f for f in remaining if eligible[f.id]], slots, "source-analysis" in types)
+        taken = _without(facts, remaining)
+        chosen = self._choose_facts([f for f in remaining if eligible[f.id]], slots, eligible, taken)
         questions += self._assign_types(chosen, eligible)
         if len(questions) < wanted:
             notes.append(f"only {len(questions)} of {wanted} questions could be made from the deck's "
@@ -456,16 +482,34 @@ class QuizMaker:
     def _position(self, question: Question) -> tuple:
         return chronological(self.base, self.base.facts_by_id[question.fact_ids[0]])
 
-    def _choose_facts(self, facts: list[Fact], slots: int, analyse_disputes: bool) -> list[Fact]:
-        """`slots` facts spread across eras; disputed facts get at least a fifth of the places."""
-        if len(facts) <= slots:
-            return facts
+    def _choose_facts(self, facts: list[Fact], slots: int, eligible: dict[str, list[str]],
+                      taken: list[Fact]) -> list[Fact]:
+        """`slots` facts spread across eras, disputed and undisputed in proportion (at least one disputed),
+        keeping the mix of question types near TYPE_WEIGHTS and no fact giving away another's answer,
+        as far as the deck allows."""
         rng = self._rng("choose")
-        disputed = [f for f in facts if f.disputed]
-        share = min(len(disputed), max(1, slots // 5)) if analyse_disputes and disputed else 0
-        first = _round_robin_by_era(disputed, share, rng)
-        rest = _round_robin_by_era([f for f in facts if f not in first], slots - share, rng)
-        return first + rest
+        disputed = _spread_by_era([f for f in facts if f.disputed], rng)
+        undisputed = _spread_by_era([f for f in facts if not f.disputed], rng)
+        preference = disputed[:1] + _round_robin_merge(disputed[1:], undisputed)
+        weights = {t: w for t, w in TYPE_WEIGHTS.items() if t in self.settings.types}
+        quota = {t: -(-slots * w // sum(weights.values())) for t, w in weights.items()} if weights else {}
+        counts = {t: 0 for t in quota}
+        chosen: list[Fact] = []
+        passed_over: list[Fact] = []
+        for fact in preference:
+            if len(chosen) == slots:
+                break
+            kinds = [t for t in eligible[fact.id] if t in quota]
+            if fact.disputed and "source-analysis" in kinds:
+                kinds = ["source-analysis"]
+            kind = min(kinds, key=lambda t: counts[t] / weights[t]) if kinds else None
+            if any(gives_away(fact, other) for other in [*taken, *chosen]) or (kind and counts[kind] >= quota[kind]):
+                passed_over.append(fact)
+                continue
+            chosen.append(fact)
+            if kind:
+                counts[kind] += 1
+        return chosen + passed_over[: slots - len(chosen)]  # a full worksheet over a perfect one
 
     def _assign_types(self, facts: list[Fact], eligible: dict[str, list[str]]) -> list[Question]:
         """Give each fact a type, keeping the mix near TYPE_WEIGHTS; true/false half true, half false."""
@@ -480,7 +524,7 @@ class QuizMaker:
                 kind = "source-analysis"
             else:
                 options = [t for t in options if t != "source-analysis"] or options
-                kind = min(options, key=lambda t: ((counts[t] + 1) / TYPE_WEIGHTS.get(t, 1.0), SINGLE_TYPES.index(t)))
+                kind = min(options, key=lambda t: ((counts[t] + 1) / TYPE_WEIGHTS[t], SINGLE_TYPES.index(t)))
             counts[kind] += 1
             assigned.append((fact, kind))
         tf_facts = [f for f, k in assigned if k == "true-false"]
@@ -518,16 +562,36 @@ class QuizMaker:
         return tuple(s for s in self.base.sources.values() if s.id in used)
 
 
-def _round_robin_by_era(facts: list[Fact], count: int, rng: random.Random) -> list[Fact]:
+def _without(facts: list[Fact], removed: list[Fact]) -> list[Fact]:
+    gone = {f.id for f in removed}
+    return [f for f in facts if f.id not in gone]
+
+
+def _spread_by_era(facts: list[Fact], rng: random.Random) -> list[Fact]:
+    """The facts shuffled, then taken one era at a time in turn, so any prefix covers the eras evenly."""
     by_era: dict[str, list[Fact]] = {}
     for fact in facts:
         by_era.setdefault(fact.era, []).append(fact)
     queues = [rng.sample(group, len(group)) for group in by_era.values()]
     out: list[Fact] = []
-    while len(out) < count and any(queues):
+    while any(queues):
         for queue in queues:
-            if queue and len(out) < count:
+            if queue:
                 out.append(queue.pop())
+    return out
+
+
+def _round_robin_merge(a: list[Fact], b: list[Fact]) -> list[Fact]:
+    """Interleave two lists in proportion to their lengths (disputed and undisputed facts)."""
+    out: list[Fact] = []
+    i = j = 0
+    while i < len(a) or j < len(b):
+        if j >= len(b) or (i < len(a) and i * len(b) <= j * len(a)):
+            out.append(a[i])
+            i += 1
+        else:
+            out.append(b[j])
+            j += 1
     return out
 
 
@@ -550,17 +614,18 @@ def _shuffle(letter: str, questions: list[Question], rng: random.Random) -> Vers
             if q.type == "multiple-choice":
                 wrong = rng.sample(range(1, len(q.options)), len(q.options) - 1)
                 order = tuple(wrong[: (p := positions.pop())] + [0] + wrong[p:])
-            elif q.type in GROUP_TYPES:
-                order = _derangement(len(q.items), rng) if q.type == "timeline" else tuple(rng.sample(range(len(q.items)), len(q.items)))
-                if q.type == "matching":
-                    names = _unaligned(order, rng)
+            elif q.type == "timeline":
+                order = _unsorted(len(q.items), rng)
+            elif q.type == "matching":
+                order = tuple(rng.sample(range(len(q.items)), len(q.items)))
+                names = _unaligned(order, rng)
             placed.append(Placed(number, q, order, names))
             number += 1
         sections.append(Section(kind, tuple(placed)))
     return Version(letter, tuple(sections))
 
 
-def _derangement(n: int, rng: random.Random) -> tuple[int, ...]:
+def _unsorted(n: int, rng: random.Random) -> tuple[int, ...]:
     """A shuffled order that is not already the answer (not in date order)."""
     while True:
         order = tuple(rng.sample(range(n), n))

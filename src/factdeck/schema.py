@@ -240,9 +240,9 @@ class DeckSelection(Record):
 class CardSettings(Record):
     """How a deck becomes Anki notes."""
 
-    kinds: list[CardKind] = Field(default_factory=lambda: ["qa", "reverse", "cloze", "dispute"], description="Card kinds to make: qa, reverse (people, places, organizations, terms), cloze, dispute.")
+    kinds: list[CardKind] = Field(default_factory=lambda: ["qa", "reverse", "cloze", "dispute"], description="Card kinds to make: qa (for a disputed fact, the 'Sources disagree' card with every version), reverse (people, places, organizations, terms), cloze (where the answer occurs in the statement), dispute (one card per version of a disputed fact). Disputed facts never get reverse or cloze cards.")
     subdecks: bool = Field(default=False, description="One subdeck per era (`Deck::Era`).")
-    anki_deck_id: int | None = Field(default=None, description="Fixed Anki deck id; by default derived from the deck id, which never changes.")
+    anki_deck_id: int | None = Field(default=None, ge=1, lt=2**53, description="Fixed Anki deck id; by default derived from the deck id, which never changes.")
 
 
 class QuizSettings(Record):
@@ -252,8 +252,9 @@ class QuizSettings(Record):
     questions: int = Field(default=20, ge=1, le=500, description="Questions per worksheet.")
     versions: int = Field(default=2, ge=1, le=26, description="Shuffled versions (A, B, …).")
     seed: int = Field(default=1, description="Random seed; the same seed always gives the same worksheets.")
-    types: list[QuestionType] = Field(default_factory=lambda: ["multiple-choice", "true-false", "fill-blank", "matching", "timeline", "short-answer", "source-analysis"], description="Question types to draw from.")
+    types: list[QuestionType] = Field(default_factory=lambda: ["multiple-choice", "true-false", "fill-blank", "matching", "timeline", "short-answer", "source-analysis"], min_length=1, description="Question types to draw from.")
     title: Text | None = Field(default=None, description="Worksheet title (default: the deck's name).")
+    paper: Literal["a4", "us-letter"] = Field(default="a4", description="Paper size of worksheets and keys: a4 or us-letter.")
 
 
 class SessionSettings(Record):

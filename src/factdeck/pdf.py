@@ -1,0 +1,86 @@
+"""PDF stage: Typst source to PDF bytes, with the typst package and the shipped fonts.
+
+The typst package bundles Latin fonts only (Libertinus Serif, New Computer
+Modern, DejaVu Sans Mono). Persian and Arabic names need a font with their
+glyphs: the project ships Noto Naskh Arabic (SIL Open Font License) in
+`fonts/`, and templates name it as the fallback family. System fonts are
+ignored, so a PDF looks the same on every machine.
+
+Each document compiles with an empty temporary folder as its Typst root, so
+even a template mistake cannot make Typst read a project file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+
+import typst
+
+from .exceptions import RenderError
+
+FONTS = "fonts"
+MAIN_FAMILY = "Libertinus Serif"  # bundled with the typst package
+ARABIC_FAMILY = "Noto Naskh Arabic"  # shipped in fonts/
+REQUIRED_FAMILIES = (MAIN_FAMILY, ARABIC_FAMILY)
+# The shipped copy: beside the package in a wheel, at the repository's top in a source checkout.
+_SHIPPED = (Path(__file__).resolve().parent / FONTS, Path(__file__).resolve().parents[2] / FONTS)
+
+
+def font_folders(root: Path) -> list[Path]:
+    """The project's `fonts/` (which may add or override fonts), then the shipped fonts."""
+    folders = [root / FONTS] if (root / FONTS).is_dir() else []
+    shipped = next((f for f in _SHIPPED if f.is_dir()), None)
+    if shipped is not None and shipped.resolve() not in {f.resolve() for f in folders}:
+        folders.append(shipped)
+    return folders
+
+
+@lru_cache(maxsize=4)
+def _fonts(folders: tuple[str, ...]) -> typst.Fonts:
+    fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=list(folders))
+    missing = [family for family in REQUIRED_FAMILIES if family not in fonts.families()]
+    if missing:
+        where = ", ".join(folders) or f"no {FONTS}/ folder found"
+        raise RenderError(f"{FONTS}/: font {', '.join(missing)} not found (looked in: {where}); "
+                          f"reinstall factdeck or copy NotoNaskhArabic-Regular.ttf and -Bold.ttf into {FONTS}/")
+    return fonts
+
+
+def compile_pdf(source: str, name: str, folders: tuple[str, ...]) -> bytes:
+    """One Typst document to PDF bytes; `name` (the template) locates errors."""
+    fonts = _fonts(folders)
+    with tempfile.TemporaryDirectory(prefix="factdeck-typst-") as empty_root:
+        compiler = typst.Compiler(root=empty_root, font_paths=fonts, ignore_system_fonts=True)
+        try:
+            pdf, warnings = compiler.compile_with_warnings(input=source.encode("utf-8"), format="pdf")
+        except typst.TypstError as exc:
+            hints = "; ".join(exc.hints) if exc.hints else ""
+            raise RenderError(f"{name}: Typst could not compile the document: {exc.message}"
+                              + (f" (hint: {hints})" if hints else "")) from None
+    for warning in warnings:
+        if "font" in warning.message:  # a missing font would silently drop Persian glyphs
+            raise RenderError(f"{name}: {warning.message}")
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def compile_all(root: Path, documents: dict[str, tuple[str, str]], jobs: int | None = None) -> dict[str, bytes]:
+    """Compile {output name: (template name, Typst source)}, several at once.
+
+    Threads, not processes: the typst package releases the GIL while it compiles, so two threads
+    use both cores (12 documents: 1.25 s serial, 0.69 s on two threads), whereas worker processes
+    must each start Python and load the fonts, and only pay from about 16 documents on.
+    """
+    folders = tuple(str(f) for f in font_folders(root))
+    _fonts(folders)  # load (and check) the fonts once, before the threads share them
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(documents)))
+    names = list(documents)
+    if jobs == 1:
+        return {n: compile_pdf(documents[n][1], documents[n][0], folders) for n in names}
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        results = pool.map(lambda n: compile_pdf(documents[n][1], documents[n][0], folders), names)
+        return dict(zip(names, results))
