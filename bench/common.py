@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 from synth import generate
 
 BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
 
 
 def project(n: int, cache: Path) -> Path:
-    """A synthetic project of n facts, generated once per size."""
+    """A synthetic project of n facts, generated once per size, with the repository's templates."""
     root = cache / f"facts-{n}"
     if not (root / "facts").is_dir():
         generate(n, root)
+    if not (root / "templates").is_dir():
+        shutil.copytree(REPO / "templates", root / "templates")
     return root
 
 
@@ -30,13 +35,16 @@ _MEASURE = (
 )
 
 
-def run(argv: list[str], repeat: int) -> tuple[float, float]:
+def run(argv: list[str], repeat: int, before: Callable[[], object] | None = None) -> tuple[float, float]:
     """Median wall time (s) and peak RSS (MB) of running argv `repeat` times in fresh processes.
 
     Each run goes through a small wrapper process, so the peak it reports is that run's alone.
+    `before` runs ahead of each run, untimed (e.g. to empty a cache for a cold run).
     """
     times, peaks = [], []
     for _ in range(repeat):
+        if before is not None:
+            before()
         start = time.perf_counter()
         proc = subprocess.run([sys.executable, "-c", _MEASURE, *argv], capture_output=True, text=True)
         times.append(time.perf_counter() - start)
@@ -55,4 +63,33 @@ def factdeck(*args: str) -> list[str]:
 
 
 def machine() -> str:
-    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    """CPU model, cores, memory and Python version: enough to compare tables between machines."""
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    memory = ""
+    try:
+        memory = f", {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB RAM"
+    except (ValueError, OSError, AttributeError):
+        pass
+    return f"{model}, {os.cpu_count()} cores{memory}, {platform.system()}, Python {platform.python_version()}"
+
+
+def sizes(text: str) -> list[int]:
+    return [int(s) for s in text.split(",") if s.strip()]
+
+
+def remove(*paths: Path) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def private_parse_cache(cache: Path) -> Path:
+    """Point factdeck's parse cache at a folder of the benchmark's own (emptied for cold runs)."""
+    folder = cache / "parse-cache"
+    os.environ["FACTDECK_CACHE_DIR"] = str(folder)
+    os.environ.pop("FACTDECK_NO_CACHE", None)
+    return folder

@@ -47,6 +47,15 @@ class Project:
         return CliRunner().invoke(cli, [*args, "--project", str(self.root)], catch_exceptions=False)
 
 
+@pytest.fixture(autouse=True)
+def parse_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Tests keep the parse cache to themselves, away from the user's cache folder."""
+    folder = tmp_path_factory.mktemp("parse-cache")
+    monkeypatch.setenv("FACTDECK_CACHE_DIR", str(folder))
+    monkeypatch.delenv("FACTDECK_NO_CACHE", raising=False)
+    return folder / "parse"
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     root = tmp_path / "proj"

@@ -21,13 +21,12 @@ import sqlite3
 import tempfile
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import genanki
-from markupsafe import escape
 
-from .cards import CARD, CLOZE, NOTE_FIELDS, CardMaker, NoteRecord
+from .cards import CARD, CLOZE, NOTE_FIELDS, CardMaker, NoteRecord, anki_text
 from .exceptions import InputError, OutputError, TemplateError
 from .render import TEMPLATES
 from .schema import DeckSpec, Fact
@@ -159,12 +158,22 @@ class ApkgStage:
             raise InputError(deck.file, deck.line, f"deck '{deck.id}' has the same Anki deck id as deck "
                                                    f"'{self._deck_ids[anki_id]}' ({anki_id}): set cards.anki_deck_id")
         records = self.cards.deck_notes(deck, facts)
+        self._write(deck, records, f"{deck.id}/{deck.id}.apkg")
+        return records
+
+    def write_subdeck(self, deck: DeckSpec, facts: list[Fact], subdeck: str, relative: str) -> list[NoteRecord]:
+        """Part of a deck as one subdeck `<Deck>::<subdeck>` (a study-group meeting). The notes keep the full
+        deck's GUIDs, so a learner who imports both gets each note once."""
+        name = f"{deck.name}::{subdeck}"
+        records = [replace(r, deck=name) for r in self.cards.deck_notes(deck, facts)]
+        self._write(deck, records, relative)
+        return records
+
+    def _write(self, deck: DeckSpec, records: list[NoteRecord], relative: str) -> None:
         decks = self._decks(deck, records)
         package = genanki.Package(decks)
         stamps = [n.mod for d in decks for n in d.notes] + [t.mod for t in self.note_types.values()]
-        target = self.writer.stage(f"{deck.id}/{deck.id}.apkg")
-        _write_package(package, target, timestamp=max(stamps))
-        return records
+        _write_package(package, self.writer.stage(relative), timestamp=max(stamps))
 
     def finish(self) -> None:
         self.writer.write_bytes(STATE_FILE, self.mods.to_bytes())
@@ -187,7 +196,7 @@ class ApkgStage:
         )
 
     def _decks(self, deck: DeckSpec, records: list[NoteRecord]) -> list[genanki.Deck]:
-        top = genanki.Deck(deck_id(deck), deck.name, description=str(escape(deck.description)))
+        top = genanki.Deck(deck_id(deck), deck.name, description=str(anki_text(deck.description)))  # HTML in Anki, like a field
         decks = {deck.name: top}
         for position, record in enumerate(records, start=1):
             if record.deck not in decks:

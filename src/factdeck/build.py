@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from .anki import ApkgStage
-from .exceptions import OutputError, Problem
+from .exceptions import InputError, OutputError, Problem
 from .export import export_json
 from .load import load_project
 from .select import select_facts
 from .validate import FactBase, validate_project
-from .worksheets import remove_stale, stage_worksheets
 from .write import OutputWriter
 
 FORMATS = ("apkg", "pdf", "html")
@@ -27,6 +26,7 @@ class BuildResult:
     output: Path
     written: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)  # outputs whose inputs did not change, left as they were
 
 
 def load_and_validate(root: Path, archive: Path | None = None, strict: bool = False) -> FactBase:
@@ -54,30 +54,104 @@ def build(
     output: Path | None = None,
     archive: Path | None = None,
 ) -> BuildResult:
+    # Imported here, not at the top: `factdeck check` needs none of genanki, typst or the renderers.
+    from .anki import ApkgStage
+    from .sessions import remove_stale_meetings, stage_sessions
+    from .webquiz import stage_web_quiz
+    from .worksheets import remove_stale, stage_worksheets
+
+    from .anki import deck_id as anki_deck_id
+    from .incremental import (
+        STATE_FILE, BuildState, file_hash, inputs_fingerprint, peek_config, shared_key, step_key,
+    )
+
+    # Nothing to do if every input byte is what the last successful build read and its outputs are intact.
+    request = {"decks": list(deck_ids or []), "formats": sorted(formats), "output": str(output.resolve()) if output else None}
+    fingerprint = inputs_fingerprint(root.resolve(), archive, request)
+    configured = peek_config(root.resolve()).get("output")
+    guess = output.resolve() if output else (root.resolve() / (configured if isinstance(configured, str) else "build"))
+    state = BuildState.load(guess)
+    if state.up_to_date(fingerprint):
+        return BuildResult(guess, [], state.recorded_warnings(), [guess / f for f in state.files])
+
     base = load_and_validate(root, archive=archive)
     decks = [base.deck(d) for d in deck_ids] if deck_ids else list(base.decks)
     folder = output_folder(base, output)
+    if folder != guess:
+        state = BuildState.load(folder)
 
     writer = OutputWriter(folder)
     writer.sweep()
+    steps: dict[str, dict] = {}  # this build's record of each deck's steps
+    kept: list[str] = []  # outputs left as they were
+
+    def run_step(name: str, key: str, make: Callable[[], None]) -> None:
+        """Make a step's outputs unless its inputs are unchanged and its files intact; record it either way."""
+        recorded = state.step(name, key)
+        if recorded is not None:
+            kept.extend(recorded["files"])
+            base.warnings.extend(Problem(path, line, message, severity) for path, line, message, severity
+                                 in recorded.get("notes", []))  # what making it said last time
+            steps[name] = recorded
+            return
+        before, warnings_before = set(writer.staged()), len(base.warnings)
+        make()
+        files = [p.relative_to(folder).as_posix() for p in writer.staged() if p not in before]
+        notes = [[w.path, w.line, w.message, w.severity] for w in base.warnings[warnings_before:]]
+        steps[name] = {"key": key, "files": files, "notes": notes}
+
     try:
         writer.write_bytes(JSON_EXPORT, export_json(base))
         apkg = ApkgStage(base, writer) if "apkg" in formats else None
+        shared = {step: shared_key(base, base.root, step) for step in ("apkg", "quiz", "sessions")}
+        anki_ids: dict[int, str] = {}
         for deck in decks:
             facts = select_facts(base, deck)
             # Each output format stages its files under build/<deck id>/ (see README, "Outputs").
             if apkg is not None:
-                apkg.write_deck(deck, facts)
-            if "pdf" in formats and deck.quiz.enabled:
-                quiz = stage_worksheets(writer, base, deck, facts)
-                base.warnings.extend(Problem(deck.file, deck.line, f"deck '{deck.id}': {note}", "warning")
-                                     for note in quiz.notes)
+                # Checked here too, since a deck whose package is unchanged never reaches write_deck.
+                if anki_ids.setdefault(anki_deck_id(deck), deck.id) != deck.id:
+                    raise InputError(deck.file, deck.line, f"deck '{deck.id}' has the same Anki deck id as deck "
+                                     f"'{anki_ids[anki_deck_id(deck)]}' ({anki_deck_id(deck)}): set cards.anki_deck_id")
+                run_step(f"{deck.id}/apkg", step_key(shared["apkg"], deck, facts),
+                         lambda: apkg.write_deck(deck, facts))
+            quiz_formats = [f for f in ("pdf", "html") if f in formats]
+            if quiz_formats and deck.quiz.enabled:
+                # Worksheets and web quiz together: the web quiz reuses the worksheets' questions.
+                def make_quiz_outputs() -> None:
+                    quiz = None
+                    if "pdf" in formats:
+                        quiz = stage_worksheets(writer, base, deck, facts)
+                        base.warnings.extend(Problem(deck.file, deck.line, f"deck '{deck.id}': {note}", "warning")
+                                             for note in quiz.notes)
+                    if "html" in formats:
+                        stage_web_quiz(writer, base, deck, facts, quiz)  # version A of the worksheets' questions
+
+                run_step(f"{deck.id}/quiz", step_key(shared["quiz"], deck, facts, ",".join(quiz_formats)),
+                         make_quiz_outputs)
+            pack_formats = [f for f in ("apkg", "pdf") if f in formats]
+            if pack_formats and deck.sessions.meetings:
+                # Study-group meeting packs (docs/study-groups.md): worksheets read every fact, guides every template.
+                def make_packs() -> None:
+                    packs = stage_sessions(writer, base, deck, facts, deck.sessions.meetings, apkg, "pdf" in formats)
+                    base.warnings.extend(Problem(deck.file, deck.line, f"deck '{deck.id}': {note}", "warning")
+                                         for note in packs.notes)
+
+                run_step(f"{deck.id}/sessions", step_key(shared["quiz"] + shared["sessions"], deck, facts,
+                                                         f"{deck.sessions.meetings}:{','.join(pack_formats)}"), make_packs)
         if apkg is not None:
             apkg.finish()
+        hashes = {final.relative_to(folder).as_posix(): file_hash(temporary)
+                  for final, temporary in writer.staged().items()}
+        hashes.update({rel: state.files[rel] for rel in kept})
+        writer.write_bytes(STATE_FILE, BuildState.to_bytes(fingerprint, base.warnings, hashes, steps))
         written = writer.commit()
         if "pdf" in formats:
-            remove_stale(folder, [d.id for d in decks], written)  # worksheets of versions no longer made
+            keep = written + [folder / rel for rel in kept]
+            remove_stale(folder, [d.id for d in decks], keep)  # worksheets of versions no longer made
+        remove_stale_meetings(folder, [d.id for d in decks if d.sessions.meetings],
+                              written + [folder / rel for rel in kept])  # meetings no longer made
     except BaseException:
         writer.abort()
         raise
-    return BuildResult(folder, written, base.warnings)
+    return BuildResult(folder, written, base.warnings, [folder / rel for rel in kept])

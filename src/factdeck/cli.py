@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from . import __version__
 from .build import FORMATS, build as run_build, load_and_validate
@@ -127,9 +125,28 @@ def export_csv_command(project: Path, deck: str | None, output: Path | None, ank
     _emit(export_tsv(base, facts, anki_headers), output)
 
 
+@command(export, "gift")
+@click.argument("deck", required=False)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.option("--questions", "-n", type=click.IntRange(1, 500),
+              help="Questions per deck (default: the deck's quiz.questions).")
+def export_gift_command(project: Path, deck: str | None, output: Path | None, questions: int | None) -> None:
+    """A deck's quiz questions (default: every deck's) in Moodle GIFT format, with cited feedback."""
+    from .gift import export_gift
+    from .select import select_facts
+
+    base = load_and_validate(project)
+    decks = [base.deck(deck)] if deck else list(base.decks)
+    _emit(export_gift(base, [(d, select_facts(base, d)) for d in decks], questions), output)
+
+
 @command(cli, "stats")
 def stats(project: Path) -> None:
     """Counts by era, kind, status and source."""
+    from rich.console import Console
+    from rich.table import Table
+
     from .stats import compute_stats
 
     s = compute_stats(load_and_validate(project))
@@ -174,7 +191,8 @@ def build(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None) 
     formats = FORMATS if fmt == "all" else (fmt,)
     result = run_build(project, list(decks), formats, output)
     _report(result.warnings)
-    click.echo(f"wrote {len(result.written)} file{'s' * (len(result.written) != 1)} to {result.output}")
+    unchanged = f" ({len(result.unchanged)} unchanged)" if result.unchanged else ""
+    click.echo(f"wrote {len(result.written)} file{'s' * (len(result.written) != 1)} to {result.output}{unchanged}")
 
 
 @command(cli, "changes")
@@ -245,6 +263,46 @@ def quiz(project: Path, deck: str, questions: int | None, versions: int | None, 
     letters = made.versions[0].letter + (f"–{made.versions[-1].letter}" if len(made.versions) > 1 else "")
     click.echo(f"{spec.id}: {len(made.questions)} questions, version{'s' * (len(made.versions) > 1)} {letters}; "
                f"wrote {len(written)} files to {folder / spec.id}")
+
+
+@command(cli, "sessions")
+@click.argument("deck")
+@click.option("--meetings", "-m", type=click.IntRange(1, 100),
+              help="Number of meetings (default: the deck's sessions.meetings).")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder; packs go to DIR/<deck id>/sessions/ (default: the project's build/ folder).")
+def sessions(project: Path, deck: str, meetings: int | None, output: Path | None) -> None:
+    """Study-group packs: DECK split into meetings, each with its Anki deck, worksheet, key and discussion guide."""
+    from .anki import ApkgStage
+    from .build import output_folder
+    from .select import select_facts
+    from .sessions import SESSIONS, remove_stale_meetings, stage_sessions
+    from .write import OutputWriter
+
+    base = load_and_validate(project)
+    spec = base.deck(deck)
+    count = meetings or spec.sessions.meetings
+    if count is None:
+        raise click.UsageError(f"deck '{spec.id}' sets no sessions.meetings: give --meetings N")
+    folder = output_folder(base, output)
+    writer = OutputWriter(folder)
+    writer.sweep()
+    try:
+        apkg = ApkgStage(base, writer)
+        packs = stage_sessions(writer, base, spec, select_facts(base, spec), count, apkg)
+        apkg.finish()
+        written = writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    remove_stale_meetings(folder, [spec.id], written)
+    _report(base.warnings)
+    for note in packs.notes:
+        _err(f"warning: deck '{spec.id}': {note}")
+    for meeting in packs.meetings:
+        disputed = sum(f.disputed for f in meeting.facts)
+        click.echo(f"{meeting.title}: {len(meeting.facts)} facts, {disputed} disputed")
+    click.echo(f"wrote {len(written)} files to {folder / spec.id / SESSIONS}")
 
 
 @cli.command("schema")

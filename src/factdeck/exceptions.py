@@ -14,6 +14,11 @@ class FactdeckError(Exception):
     """Base of every error caused by the user's input or environment."""
 
 
+# Control characters and line breaks quoted from the input, shown escaped so one problem stays one line.
+_VISIBLE_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(32), 127, 0x85)} | {
+    10: "\\n", 13: "\\r", 9: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One finding of `factdeck check`, located in a file (and line, where there is one)."""
@@ -26,7 +31,7 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}: {prefix}{self.message}"
+        return f"{where}: {prefix}{self.message}".translate(_VISIBLE_CONTROLS)
 
 
 class InputError(FactdeckError):

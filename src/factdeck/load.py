@@ -9,6 +9,7 @@ as an `InputError` naming the file and line.
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from typing import Any
 import yaml
 
 from .exceptions import InputError, ProjectError
+from .incremental import code_fingerprint
+from .parse_cache import ParseCache, cache_folder
 
 try:  # The C parser is several times faster; fall back where libyaml is missing.
     _Loader: type = yaml.CSafeLoader
@@ -76,26 +79,28 @@ class _Builder:
     def fail(self, node: yaml.Node, message: str) -> InputError:
         return InputError(self.display, node.start_mark.line + 1, message)
 
-    def build(self, node: yaml.Node, path: PathKey, via_alias: bool = False) -> Any:
-        # The composer returns the same node object for an alias and its anchor.
+    def build(self, node: yaml.Node, path: PathKey, alias_line: int = 0) -> Any:
+        """`alias_line`: where the alias being expanded is used (0 outside an alias)."""
+        # The composer returns the same node object for an alias and its anchor, and keeps no
+        # mark of the alias itself: its key (or its list) is the nearest line a reader can find.
         if id(node) in self.seen:
-            via_alias = True
+            alias_line = alias_line or self.lines.get(path) or self.lines.get(path[:-1], 1)
         else:
             self.seen.add(id(node))
-        if via_alias:
+        if alias_line:
             self.alias_values += 1
             if self.alias_values > MAX_ALIAS_VALUES:
-                raise self.fail(node, f"aliases expand to more than {MAX_ALIAS_VALUES:,} values")
+                raise InputError(self.display, alias_line, f"aliases expand to more than {MAX_ALIAS_VALUES:,} values")
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, via_alias)
+            return self._mapping(node, path, alias_line)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _YAML + "seq":
                 raise self.fail(node, f"tag '{node.tag}' is not allowed")
-            return [self.build(item, (*path, i), via_alias) for i, item in enumerate(node.value)]
+            return [self.build(item, (*path, i), alias_line) for i, item in enumerate(node.value)]
         return self._scalar(node)
 
-    def _mapping(self, node: yaml.MappingNode, path: PathKey, via_alias: bool) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode, path: PathKey, alias_line: int) -> dict[str, Any]:
         if node.tag != _YAML + "map":
             raise self.fail(node, f"tag '{node.tag}' is not allowed")
         result: dict[str, Any] = {}
@@ -112,7 +117,7 @@ class _Builder:
             first_line[key] = line
             # A key's line is where a reader looks for its value, even for a block below it.
             self.lines[(*path, key)] = line
-            result[key] = self.build(value_node, (*path, key), via_alias)
+            result[key] = self.build(value_node, (*path, key), alias_line)
         return result
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
@@ -134,7 +139,12 @@ class _Builder:
 def read_text(path: Path, display: str) -> str:
     """A file's text, refusing what is too large, not UTF-8 or empty."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        # A named pipe or device would block the read or never end.
+        if not stat.S_ISREG(info.st_mode):
+            what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise InputError(display, 0, f"cannot read file: {what}")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise InputError(display, 0, f"file is too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)")
         raw = path.read_bytes()
@@ -152,9 +162,16 @@ def read_text(path: Path, display: str) -> str:
     return text
 
 
-def load_document(path: Path, display: str) -> Document:
-    """Parse one YAML file into a `Document`, or raise `InputError`."""
-    return parse_document(read_text(path, display), path, display)
+def load_document(path: Path, display: str, cache: ParseCache | None = None) -> Document:
+    """Parse one YAML file into a `Document`, or raise `InputError`; `cache` skips parsing a text seen before."""
+    text = read_text(path, display)
+    hit = cache.get(text) if cache is not None else None
+    if hit is not None:
+        return Document(path, display, *hit)
+    document = parse_document(text, path, display)
+    if cache is not None:
+        cache.put(text, document.data, document.lines)
+    return document
 
 
 def parse_document(text: str, path: Path, display: str) -> Document:
@@ -166,8 +183,12 @@ def parse_document(text: str, path: Path, display: str) -> Document:
         line = mark.line + 1 if mark else 0
         what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         raise InputError(display, line, f"invalid YAML: {what}") from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML forbids (a control character): no mark, but its position in the text.
+        line = text[: exc.position].count("\n") + 1
+        raise InputError(display, line, f"invalid YAML: control character #x{exc.character:04x} is not allowed") from None
     except yaml.YAMLError as exc:
-        raise InputError(display, 0, f"invalid YAML: {exc}") from None
+        raise InputError(display, 0, f"invalid YAML: {' '.join(str(exc).split())}") from None
     if node is None:
         raise InputError(display, 0, "file is empty")
     builder = _Builder(display)
@@ -186,6 +207,7 @@ def load_project(root: Path) -> RawProject:
     """Read every input file of the project at `root`; per-file problems are collected, not raised."""
     root = root.resolve()
     facts_dir, decks_dir = root / "facts", root / "decks"
+    cache = ParseCache(cache_folder(), code_fingerprint())
     if not facts_dir.is_dir():
         raise ProjectError(f"{root}: not a factdeck project (no facts/ folder)")
     errors: list[InputError] = []
@@ -198,11 +220,17 @@ def load_project(root: Path) -> RawProject:
 
     def load(path: Path) -> Document | None:
         shown = display(path)
-        if root not in path.resolve().parents:
+        try:
+            resolved = path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:  # a broken link, or a link loop (RuntimeError before Python 3.13)
+            reason = getattr(exc, "strerror", None) or "symbolic link loop"
+            errors.append(InputError(shown, 0, f"cannot read file: {reason}"))
+            return None
+        if root not in resolved.parents:
             errors.append(InputError(shown, 0, "symbolic link to a file outside the project"))
             return None
         try:
-            return load_document(path, shown)
+            return load_document(path, shown, cache)
         except InputError as exc:
             errors.append(exc)
             return None
@@ -220,4 +248,5 @@ def load_project(root: Path) -> RawProject:
     special = {sources_path, eras_path, facts_dir / "sources.yml", facts_dir / "eras.yml"}
     facts = [d for p in _yaml_files(facts_dir) if p not in special if (d := load(p))]
     decks = [d for p in _yaml_files(decks_dir) if (d := load(p))] if decks_dir.is_dir() else []
+    cache.trim()
     return RawProject(root, config, sources, eras, facts, decks, errors)

@@ -68,12 +68,19 @@ _TYPE_WORDS = {
 }
 
 
+# pydantic's number bounds: error type -> (words, key of the bound in the error's context).
+_BOUND_WORDS = {"less_than_equal": ("at most", "le"), "greater_than_equal": ("at least", "ge"),
+                "less_than": ("less than", "lt"), "greater_than": ("more than", "gt")}
+
+
 def _describe_input(value: Any) -> str:
     if value is None:
         return "empty"
     if isinstance(value, bool):
         return "true/false"
-    if isinstance(value, (int, float)):
+    if isinstance(value, float):
+        return f"the number {value:g}"  # "a whole number, not a number" would say nothing
+    if isinstance(value, int):
         return "a number"
     if isinstance(value, str):
         return "text"
@@ -130,6 +137,9 @@ def _message(model: type[Record], error: dict[str, Any]) -> str:
         return f"unknown key '{key}'{hint}"
     if kind in _TYPE_WORDS:
         return f"'{key}' must be {_TYPE_WORDS[kind]}, not {_describe_input(error.get('input'))}"
+    if kind in _BOUND_WORDS:
+        words, bound = _BOUND_WORDS[kind]
+        return f"'{key}' must be {words} {error['ctx'][bound]}, not {error.get('input')}"
     if kind == "literal_error":
         options = re.findall(r"'([^']*)'", error["ctx"]["expected"])
         hint = _suggest(str(error.get("input")), options)
@@ -233,6 +243,11 @@ def _load_archives(collector: _Collector, sources: dict[str, Source], archive_di
         if not source.archive:
             continue
         path = archive_dir / source.archive
+        # A name inside the archive folder: a record must not make check read any other file.
+        if Path(source.archive).is_absolute() or ".." in Path(source.archive).parts:
+            collector.error(source, f"source '{source.id}': archive file '{source.archive}' must be a file name "
+                                    f"inside the archive folder")
+            continue
         if not path.is_file():
             collector.error(source, f"source '{source.id}': archive file '{source.archive}' not found in {archive_dir}")
             continue

@@ -45,6 +45,10 @@ class OutputWriter:
         self._staged[final] = temporary
         return temporary
 
+    def staged(self) -> dict[Path, Path]:
+        """Final path -> temporary path of everything staged so far."""
+        return dict(self._staged)
+
     def write_bytes(self, relative: str, data: bytes) -> None:
         temporary = self.stage(relative)
         with open(temporary, "wb") as handle:

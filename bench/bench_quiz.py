@@ -1,0 +1,61 @@
+"""A 100-question worksheet and its answer key as PDFs, against compiling the same Typst source directly.
+
+Usage: python bench/bench_quiz.py [--sizes 1000,10000] [--repeat 3] [--cache DIR]
+factdeck runs `factdeck quiz all --questions 100 --versions 1` (choose the questions from the whole deck,
+render, compile worksheet-A.pdf and key-A.pdf); the baseline is a script that hands the very Typst sources
+factdeck rendered to typst.compile, one after the other, with the same fonts. Both include Python start-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from common import REPO, factdeck, machine, project, python, run, sizes
+
+# Render the worksheet's Typst sources once with factdeck's own code, for the baseline to compile.
+DUMP = r"""
+import sys
+from pathlib import Path
+from factdeck.build import load_and_validate
+from factdeck.quiz import make_quiz, with_overrides
+from factdeck.select import select_facts
+from factdeck.worksheets import worksheet_sources
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+base = load_and_validate(root)
+deck = base.deck('all')
+settings = with_overrides(deck.quiz, questions=100, versions=1)
+quiz = make_quiz(base, deck, select_facts(base, deck), settings)
+out.mkdir(parents=True, exist_ok=True)
+for name, (_, source) in worksheet_sources(base, deck, quiz, settings.paper).items():
+    (out / name.replace('/', '-').replace('.pdf', '.typ')).write_text(source, encoding='utf-8')
+"""
+
+DIRECT = r"""
+import glob, sys, typst
+for name in sorted(glob.glob(sys.argv[1] + '/*.typ')):
+    typst.compile(name, font_paths=[sys.argv[2]], ignore_system_fonts=True)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated fact counts of the deck drawn from")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "factdeck-bench")
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    print(f"{'facts':>7} {'typst.compile':>14} {'factdeck quiz':>14} {'ratio':>6} {'peak MB':>8}")
+    for n in sizes(args.sizes):
+        root = project(n, args.cache)
+        sources = args.cache / f"quiz-sources-{n}"
+        run(python(DUMP, str(root), str(sources)), 1)
+        direct, _ = run(python(DIRECT, str(sources), str(REPO / "fonts")), args.repeat)
+        ours, peak = run(factdeck("quiz", "all", "--questions", "100", "--versions", "1", "--project", str(root)),
+                         args.repeat)
+        print(f"{n:>7} {direct:>13.2f}s {ours:>13.2f}s {ours / direct:>6.2f} {peak:>8.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""The parse cache: unchanged files are not parsed again, and nothing in the cache is trusted blindly."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from factdeck import load
+from factdeck.load import load_project
+from factdeck.parse_cache import ParseCache
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*/*") if p.is_file()) if folder.is_dir() else []
+
+
+def snapshot(raw) -> list:
+    return [(d.display, d.data, d.lines) for d in [raw.sources, raw.eras, *raw.facts, *raw.decks]]
+
+
+def no_parsing(monkeypatch) -> None:
+    def refuse(*args, **kwargs):
+        raise AssertionError("parsed although the cache holds this text")
+
+    monkeypatch.setattr(load, "parse_document", refuse)
+
+
+def test_unchanged_files_come_from_the_cache(project, parse_cache_folder, monkeypatch):
+    first = load_project(project.root)
+    assert len(entries(parse_cache_folder)) == len(snapshot(first))
+    no_parsing(monkeypatch)
+    assert snapshot(load_project(project.root)) == snapshot(first)
+
+
+def test_a_changed_file_is_parsed_again(project, monkeypatch):
+    load_project(project.root)
+    project.replace("facts/guild.yaml", "by ferry workers.", "by the ferry workers.")
+    calls = []
+    parse = load.parse_document
+    monkeypatch.setattr(load, "parse_document", lambda *a: calls.append(a[2]) or parse(*a))
+    raw = load_project(project.root)
+    assert calls == ["facts/guild.yaml"]
+    assert raw.facts[0].data[0]["statement"].endswith("by the ferry workers.")
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", "truncate", "foreign"])
+def test_a_damaged_entry_is_ignored(project, parse_cache_folder, damage):
+    expected = snapshot(load_project(project.root))
+    for entry in entries(parse_cache_folder):
+        raw = entry.read_bytes()
+        if damage == "truncate":
+            entry.write_bytes(raw[: len(raw) // 2])
+        elif damage == "foreign":  # well-formed, but not what an entry holds
+            entry.write_bytes(raw[: raw.index(b"\0") + 1] + __import__("marshal").dumps(42))
+        else:
+            entry.write_bytes(damage)
+    assert snapshot(load_project(project.root)) == expected
+    assert snapshot(load_project(project.root)) == expected  # and the entries were replaced
+
+
+def test_errors_are_never_cached(project):
+    project.write("facts/broken.yaml", "- id: [unclosed\n")
+    for _ in range(2):
+        raw = load_project(project.root)
+        assert [(e.problem.path, e.problem.line) for e in raw.errors] == [("facts/broken.yaml", 2)]
+
+
+def test_other_code_never_reads_an_entry(tmp_path):
+    ParseCache(tmp_path, "code one").put("a: 1\n", {"a": 1}, {(): 1})
+    assert ParseCache(tmp_path, "code one").get("a: 1\n") == ({"a": 1}, {(): 1})
+    assert ParseCache(tmp_path, "code two").get("a: 1\n") is None
+
+
+def test_the_cache_can_be_turned_off(project, parse_cache_folder, monkeypatch):
+    monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
+    load_project(project.root)
+    assert entries(parse_cache_folder) == []
+
+
+def test_an_unwritable_cache_only_costs_speed(project, tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("FACTDECK_CACHE_DIR", str(blocker))
+    assert load_project(project.root).errors == []
+    assert project.run("check").exit_code == 0
+
+
+def test_check_does_not_import_the_renderers():
+    code = ("import sys, factdeck.cli; "
+            "print(sorted(m for m in ('genanki', 'typst', 'jinja2', 'rich') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -1,0 +1,120 @@
+"""Discussion guides: disputes side by side, prompts, timeline, facilitator notes; fact text stays text."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pypdf
+import pytest
+from conftest import REPO, SAMPLE, Project
+
+from factdeck.build import load_and_validate
+from factdeck.guide import CORROBORATION, SOURCING, STANCE_PROMPTS, timeline
+from factdeck.meetings import split_meetings
+from factdeck.select import select_facts
+
+MORE_FACTS = Path(__file__).parent / "fixtures" / "quiz" / "more-guild.yaml"
+# Typst code and markup in a fact's statement: the guide must print it, not run it.
+HOSTILE = '#read("/etc/passwd") $x^2$ *bold* <label> @ref = heading #{ panic() }'
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def latin(text: str) -> str:
+    """Text without right-to-left runs and brackets (pypdf reads a right-to-left run back to front)."""
+    return flat(re.sub(r"[\u0590-\u08ff]+|[()]", " ", text))
+
+
+def pages(path: Path) -> list[str]:
+    return [flat(p.extract_text()) for p in pypdf.PdfReader(path).pages]
+
+
+@pytest.fixture(scope="module")
+def guides(tmp_path_factory):
+    root = tmp_path_factory.mktemp("guides") / "proj"
+    shutil.copytree(SAMPLE, root)
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copy(MORE_FACTS, root / "facts" / "more-guild.yaml")
+    project = Project(root)
+    project.replace("facts/guild.yaml", 'statement: "Ada Ferrier became the River Guild\'s first master in 1903."',
+                    f"statement: 'Ada Ferrier became the River Guild''s first master in 1903. {HOSTILE}'")
+    result = project.run("sessions", "guild-history", "--meetings", "3")
+    assert result.exit_code == 0, result.output
+    base = load_and_validate(root)
+    deck = base.deck("guild-history")
+    meetings = split_meetings(select_facts(base, deck), 3, deck, base.eras)
+    texts = {m.number: pages(root / f"build/guild-history/sessions/meeting-{m.number}/guide.pdf") for m in meetings}
+    return base, meetings, texts
+
+
+def test_every_dispute_side_by_side_with_claimant_source_and_stance(guides):
+    base, meetings, texts = guides
+    meeting = meetings[2]
+    text = " ".join(texts[3])
+    disputed = [f for f in meeting.facts if f.disputed]
+    assert len(disputed) == 2
+    for fact in disputed:
+        assert flat(fact.question) in text and flat(fact.dispute.summary) in text
+        for version in fact.dispute.versions:
+            assert version.claimed_by in text and flat(version.claim) in text
+            for citation in version.citations:
+                source = base.sources[citation.source]
+                assert f"{source.title} ({source.publisher}; {source.kind}; stance: {source.stance})" in text
+                assert flat(citation.quote) in text
+    assert text.count(SOURCING) == 2 and text.count(CORROBORATION) == 2
+    assert "What was happening in 1927–2001" in text
+    # Prompts tailored to the stance of each version's source.
+    assert flat(STANCE_PROMPTS["critical"].format(who="the Rival Society pamphlet")) in text
+    assert flat(STANCE_PROMPTS["neutral"].format(who="the chronicle")) in text
+
+
+def test_timeline_and_facilitator_notes(guides):
+    base, meetings, texts = guides
+    for meeting in meetings:
+        text = " ".join(texts[meeting.number])
+        first = texts[meeting.number][0]
+        assert first.startswith("DISCUSSION GUIDE") and f"{meeting.title} Meeting {meeting.number} of 3" in first
+        assert "Timeline" in text and "Facilitator notes" in text
+        notes = text[text.index("Facilitator notes"):]
+        for fact in meeting.facts:
+            assert flat(fact.question) in notes and latin(fact.answer) in latin(notes)
+            for citation in fact.citations if not fact.disputed else []:
+                assert f"{base.sources[citation.source].title}, {citation.locator}" in notes
+        for number, page in enumerate(texts[meeting.number], 1):
+            assert f"page {number} of {len(texts[meeting.number])}" in page
+
+
+def test_a_meeting_without_disputes_discusses_its_sources(guides):
+    _, meetings, texts = guides
+    assert not any(f.disputed for f in meetings[0].facts)
+    text = " ".join(texts[1])
+    assert "No source disputes a fact of this meeting" in text and "Where the sources disagree" not in text
+    assert "Sources in this meeting" in text and "A scholarly history that weighs" in text
+    assert "Whose perspective on 1900–1910 is missing" in text
+
+
+def test_fact_text_is_printed_not_run(guides):
+    _, _, texts = guides
+    text = " ".join(texts[1])
+    assert flat(HOSTILE) in text  # in the timeline legend and the facilitator notes
+    assert "root:" not in text
+
+
+def test_timeline_positions():
+    base = load_and_validate(SAMPLE)
+    facts = tuple(f for f in base.facts if f.status == "vetted")
+    made = timeline(facts)
+    assert (made.start, made.end) == (1901, 1931)
+    shares = [float(m.x.rstrip("%")) for m in made.markers]
+    assert shares == sorted(shares) and 0 <= shares[0] and shares[-1] < 100
+    assert [m.when for m in made.markers] == ["1901", "1903", "1910", "1927", "1930"]
+    assert [m.disputed for m in made.markers] == [False, False, False, True, False]
+    assert all(0 <= float(x.rstrip("%")) <= 100 for _, x in made.ticks)
+    # Markers close together go on different lanes.
+    close = [m for m in made.markers if m.when in ("1901", "1903")]
+    assert close[0].lane != close[1].lane
+    assert timeline(tuple(f for f in facts if not f.date)) is None

@@ -1,0 +1,162 @@
+"""Incremental builds: an output is rewritten exactly when something it is made from changed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from factdeck import incremental
+from factdeck.build import build
+from factdeck.incremental import STATE_FILE
+
+SECOND_DECK = """\
+id: founding
+name: "Founding years"
+description: "The guild's founding era."
+select:
+  include:
+    eras: [founding]
+  exclude:
+    tags: [no-such-tag]
+quiz:
+  enabled: false
+"""
+
+APKG = "guild-history/guild-history.apkg"
+SECOND_APKG = "founding/founding.apkg"
+PDFS = ["guild-history/worksheet-A.pdf", "guild-history/key-A.pdf", "guild-history/worksheet-B.pdf",
+        "guild-history/key-B.pdf"]
+
+
+@pytest.fixture
+def two_decks(project):
+    project.write("decks/founding.yaml", SECOND_DECK)
+    return project
+
+
+def rel(result, attribute: str) -> set[str]:
+    return {p.relative_to(result.output).as_posix() for p in getattr(result, attribute)}
+
+
+def test_nothing_changed_writes_nothing_and_keeps_warnings(two_decks):
+    first = build(two_decks.root)
+    assert {APKG, SECOND_APKG, *PDFS} <= rel(first, "written")
+    assert any("no-such-tag" in w.message for w in first.warnings)
+    times = {p: p.stat().st_mtime_ns for p in first.written}
+    second = build(two_decks.root)
+    assert second.written == []
+    assert {APKG, SECOND_APKG, *PDFS, "factdeck.json"} <= rel(second, "unchanged")
+    assert second.warnings == first.warnings
+    assert {p: p.stat().st_mtime_ns for p in first.written} == times
+
+
+def test_cli_says_what_was_unchanged(two_decks):
+    assert two_decks.run("build").exit_code == 0
+    result = two_decks.run("build")
+    assert result.exit_code == 0
+    assert "wrote 0 files" in result.output and "unchanged" in result.output
+
+
+def test_a_changed_fact_rewrites_the_decks_that_hold_it(two_decks):
+    build(two_decks.root)
+    two_decks.replace("facts/guild.yaml", "The River Guild was founded in 1901 by ferry workers.",
+                      "The River Guild was founded in 1901 by river ferry workers.")
+    again = build(two_decks.root)
+    written = rel(again, "written")
+    assert {APKG, SECOND_APKG, "factdeck.json"} <= written
+    two_decks.replace("facts/guild.yaml", "died in the 1927 flood.", "died in the flood of 1927.")  # decline era only
+    third = build(two_decks.root)
+    assert APKG in rel(third, "written") and set(PDFS) <= rel(third, "written")
+    assert SECOND_APKG in rel(third, "unchanged")
+
+
+def test_a_changed_deck_spec_rewrites_only_that_deck(two_decks):
+    build(two_decks.root)
+    two_decks.replace("decks/founding.yaml", "The guild's founding era.", "The guild's first years.")
+    again = build(two_decks.root)
+    assert SECOND_APKG in rel(again, "written")
+    assert {APKG, *PDFS} <= rel(again, "unchanged")
+
+
+def test_a_changed_template_rewrites_what_uses_it(two_decks):
+    build(two_decks.root)
+    worksheet = two_decks.path("templates/quiz/worksheet.typ")
+    worksheet.write_text(worksheet.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
+    again = build(two_decks.root)
+    assert set(PDFS) <= rel(again, "written")
+    assert {APKG, SECOND_APKG} <= rel(again, "unchanged")
+    css = two_decks.path("templates/anki/note-types/style.css")
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
+    third = build(two_decks.root)
+    assert {APKG, SECOND_APKG} <= rel(third, "written")
+    assert set(PDFS) <= rel(third, "unchanged")
+
+
+def test_a_changed_source_rewrites_every_deck(two_decks):
+    build(two_decks.root)
+    two_decks.replace("facts/sources.yaml", "A scholarly history", "A careful scholarly history")
+    again = build(two_decks.root)
+    assert {APKG, SECOND_APKG, *PDFS} <= rel(again, "written")
+
+
+def test_another_factdeck_version_rewrites_everything(two_decks, monkeypatch):
+    build(two_decks.root)
+    monkeypatch.setattr(incremental, "code_fingerprint", lambda: "another factdeck")
+    again = build(two_decks.root)
+    assert {APKG, SECOND_APKG, *PDFS} <= rel(again, "written")
+    assert again.unchanged == []
+
+
+@pytest.mark.parametrize("damage", ["", "{", "[]", "truncate", '{"version": 1, "files": {"factdeck.json": 7}}',
+                                    '{"version": 1, "steps": {"x": {"key": 1}}}', "\x00\xff"])
+def test_a_damaged_state_file_is_ignored(two_decks, damage):
+    build(two_decks.root)
+    state = two_decks.path("build") / STATE_FILE
+    text = state.read_text(encoding="utf-8")
+    state.write_text(text[: len(text) // 2] if damage == "truncate" else damage, encoding="utf-8")
+    again = build(two_decks.root)
+    assert {APKG, SECOND_APKG, *PDFS} <= rel(again, "written")
+    assert json.loads(state.read_text(encoding="utf-8"))["version"] == incremental.STATE_VERSION
+    assert build(two_decks.root).written == []  # and the next build trusts the fresh state
+
+
+def test_a_deleted_output_is_rebuilt(two_decks):
+    build(two_decks.root)
+    two_decks.path("build/guild-history/key-A.pdf").unlink()
+    again = build(two_decks.root)
+    assert "guild-history/key-A.pdf" in rel(again, "written")
+    assert two_decks.path("build/guild-history/key-A.pdf").is_file()
+    assert {APKG, SECOND_APKG} <= rel(again, "unchanged")
+
+
+def test_an_edited_output_is_rebuilt(two_decks):
+    first = build(two_decks.root)
+    apkg = two_decks.path("build") / APKG
+    original = apkg.read_bytes()
+    apkg.write_bytes(b"not a package")
+    again = build(two_decks.root)
+    assert APKG in rel(again, "written")
+    assert apkg.read_bytes() == original
+    assert first.output == again.output
+
+
+def test_output_to_another_folder(two_decks, tmp_path: Path):
+    elsewhere = tmp_path / "elsewhere"
+    first = build(two_decks.root, output=elsewhere)
+    assert first.output == elsewhere.resolve()
+    assert (elsewhere / APKG).is_file() and (elsewhere / STATE_FILE).is_file()
+    assert not two_decks.path("build").exists()
+    assert build(two_decks.root, output=elsewhere).written == []
+    # The project's own folder has no state of its own yet: a build there writes everything.
+    assert APKG in rel(build(two_decks.root), "written")
+
+
+def test_removed_worksheet_versions_are_still_removed(two_decks):
+    build(two_decks.root)
+    two_decks.replace("decks/all.yaml", "versions: 2", "versions: 1")
+    again = build(two_decks.root)
+    assert not two_decks.path("build/guild-history/worksheet-B.pdf").exists()
+    assert two_decks.path("build/guild-history/worksheet-A.pdf").exists()
+    assert build(two_decks.root).written == []
