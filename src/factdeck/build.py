@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .exceptions import InputError, OutputError, Problem
-from .export import export_json
-from .load import load_project
-from .select import select_facts
-from .validate import FactBase, validate_project
 from .write import OutputWriter
+
+if TYPE_CHECKING:
+    from .validate import FactBase
 
 FORMATS = ("apkg", "pdf", "html")
 JSON_EXPORT = "factdeck.json"
@@ -31,6 +30,10 @@ class BuildResult:
 
 def load_and_validate(root: Path, archive: Path | None = None, strict: bool = False) -> FactBase:
     """The first two stages, shared by every command."""
+    # Imported when used: an up-to-date build never needs pydantic or the schema.
+    from .load import load_project
+    from .validate import validate_project
+
     return validate_project(load_project(root), archive=archive, strict=strict)
 
 
@@ -54,13 +57,6 @@ def build(
     output: Path | None = None,
     archive: Path | None = None,
 ) -> BuildResult:
-    # Imported here, not at the top: `factdeck check` needs none of genanki, typst or the renderers.
-    from .anki import ApkgStage
-    from .sessions import remove_stale_meetings, stage_sessions
-    from .webquiz import stage_web_quiz
-    from .worksheets import remove_stale, stage_worksheets
-
-    from .anki import deck_id as anki_deck_id
     from .incremental import (
         STATE_FILE, BuildState, file_hash, inputs_fingerprint, peek_config, shared_key, step_key,
     )
@@ -73,6 +69,16 @@ def build(
     state = BuildState.load(guess)
     if state.up_to_date(fingerprint):
         return BuildResult(guess, [], state.recorded_warnings(), [guess / f for f in state.files])
+
+    # Imported here, not at the top: `factdeck check` and an up-to-date build need none of genanki, typst
+    # or the renderers.
+    from .anki import ApkgStage
+    from .sessions import remove_stale_meetings, stage_sessions
+    from .webquiz import stage_web_quiz
+    from .worksheets import remove_stale, stage_worksheets
+    from .anki import deck_id as anki_deck_id
+    from .export import export_json
+    from .select import select_facts
 
     base = load_and_validate(root, archive=archive)
     decks = [base.deck(d) for d in deck_ids] if deck_ids else list(base.decks)

@@ -16,7 +16,6 @@ import click
 from . import __version__
 from .build import FORMATS, build as run_build, load_and_validate
 from .exceptions import FactdeckError, Problem, ValidationFailed
-from .export import export_json
 
 EXIT_INVALID = 1
 
@@ -95,6 +94,8 @@ def export() -> None:
               help="Write to this file instead of standard output.")
 def export_json_command(project: Path, output: Path | None) -> None:
     """The whole fact base as one JSON document (sources, eras, facts, decks)."""
+    from .export import export_json
+
     _emit(export_json(load_and_validate(project)), output)
 
 

@@ -20,9 +20,9 @@ from .schema import DeckSpec, Fact, Source
 from .validate import FactBase
 
 GUIDE_TEMPLATE = "guide/guide.typ"
-# Markers closer than this (a share of the axis) go on separate lanes, so they never overlap.
-LANE_GAP = 0.07
-MAX_LANES = 4
+# Markers closer than this (a share of the axis: a marker's width on the page) go on separate lanes.
+LANE_GAP = 0.04
+MAX_LANES = 8  # beyond this a dense meeting's markers share the least crowded lane
 
 # Questions for a version, by the stance of the source behind it; {who} is the claimant.
 STANCE_PROMPTS = {
@@ -107,8 +107,9 @@ def timeline(facts: tuple[Fact, ...]) -> Timeline | None:
     markers, lane_ends = [], [-1.0] * MAX_LANES
     for number, (fact, when) in enumerate(sorted(dated, key=lambda pair: pair[1].sort_key()), 1):
         left, right = share(when.start), share(when.end)
-        # The first lane whose last marker is far enough to the left (the last lane if none is).
-        lane = next((i for i, e in enumerate(lane_ends) if left - e >= LANE_GAP), MAX_LANES - 1)
+        # The lowest lane whose last marker is far enough to the left, else the one whose last marker is furthest.
+        lane = next((i for i, e in enumerate(lane_ends) if left - e >= LANE_GAP),
+                    min(range(MAX_LANES), key=lane_ends.__getitem__))
         lane_ends[lane] = max(right, left)
         markers.append(Marker(number, _ratio(left), _ratio(max(0.0, right - left)), lane, date_label(fact.date),
                               fact.statement, fact.disputed))

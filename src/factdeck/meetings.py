@@ -28,7 +28,7 @@ class Meeting:
     count: int  # meetings in the series
     facts: tuple[Fact, ...]
     eras: tuple[Era, ...]  # the eras its facts belong to, in history order
-    first_year: int | None  # the period its dated facts span
+    first_year: int | None  # the years its dated facts start in
     last_year: int | None
 
     @property
@@ -95,6 +95,6 @@ def split_meetings(facts: list[Fact], count: int, deck: DeckSpec, eras: list[Era
             number, count, tuple(part),
             tuple(by_id[e] for e in sorted({f.era for f in part}, key=order.__getitem__)),
             min(s.start.year for s in spans) if spans else None,
-            max(s.end.year for s in spans) if spans else None,
+            max(s.start.year for s in spans) if spans else None,  # start years: a long range does not stretch the label
         ))
     return meetings

@@ -503,7 +503,8 @@ class QuizMaker:
             if fact.disputed and "source-analysis" in kinds:
                 kinds = ["source-analysis"]
             kind = min(kinds, key=lambda t: counts[t] / weights[t]) if kinds else None
-            if any(gives_away(fact, other) for other in [*taken, *chosen]) or (kind and counts[kind] >= quota[kind]):
+            # The quota first: it is cheap, and once the quotas fill most of a large deck is passed over.
+            if (kind and counts[kind] >= quota[kind]) or any(gives_away(fact, other) for other in [*taken, *chosen]):
                 passed_over.append(fact)
                 continue
             chosen.append(fact)
