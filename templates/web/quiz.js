@@ -46,7 +46,8 @@
     render(q, box);
     var first = box.querySelector("button, input, select");
     if (first) first.focus({ preventScroll: true });
-    box.scrollIntoView({ block: "start" });
+    // The first question sits under the title; later ones scroll to the top of the card.
+    if (state.index > 0) box.scrollIntoView({ block: "start" });
   }
 
   function choices(q, box) {
@@ -258,6 +259,7 @@
       box.hidden = true;
       $("question").hidden = false;
       showQuestion();
+      window.scrollTo(0, 0);
     }));
     box.hidden = false;
     box.scrollIntoView({ block: "start" });
