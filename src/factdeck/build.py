@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from .exceptions import InputError, OutputError, Problem
 from .write import OutputWriter
 
 if TYPE_CHECKING:
+    from .sessions import SessionPacks
     from .validate import FactBase
+    from .quiz import Quiz
+
+T = TypeVar("T")
 
 FORMATS = ("apkg", "pdf", "html")
 JSON_EXPORT = "factdeck.json"
@@ -161,3 +165,58 @@ def build(
         writer.abort()
         raise
     return BuildResult(folder, written, base.warnings, [folder / rel for rel in kept])
+
+
+def write_staged(folder: Path, stage: Callable[[OutputWriter], T]) -> tuple[T, list[Path]]:
+    """Run `stage` against a writer on `folder`, then move everything it staged into place together.
+
+    If `stage` fails, nothing it staged is kept and the previous outputs stay as they were.
+    """
+    writer = OutputWriter(folder)
+    writer.sweep()
+    try:
+        made = stage(writer)
+        return made, writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+
+
+def make_worksheets(root: Path, deck_id: str, output: Path | None = None, **overrides: Any) -> tuple[FactBase, Quiz, list[Path]]:
+    """`factdeck quiz`: one deck's worksheets and keys, with the deck's quiz settings overridden where given."""
+    from .quiz import with_overrides
+    from .select import select_facts
+    from .worksheets import remove_stale, stage_worksheets
+
+    base = load_and_validate(root)
+    deck = base.deck(deck_id)
+    settings = with_overrides(deck.quiz, **overrides)
+    folder = output_folder(base, output)
+    made, written = write_staged(folder, lambda writer: stage_worksheets(writer, base, deck, select_facts(base, deck), settings))
+    remove_stale(folder, [deck.id], written)  # versions no longer made
+    return base, made, written
+
+
+def make_sessions(root: Path, deck_id: str, meetings: int | None, output: Path | None = None) -> tuple[FactBase, SessionPacks, list[Path]]:
+    """`factdeck sessions`: one deck's meeting packs (the deck's sessions.meetings unless `meetings` is given)."""
+    from .anki import ApkgStage
+    from .exceptions import FactdeckError
+    from .select import select_facts
+    from .sessions import remove_stale_meetings, stage_sessions
+
+    base = load_and_validate(root)
+    deck = base.deck(deck_id)
+    count = meetings or deck.sessions.meetings
+    if count is None:
+        raise FactdeckError(f"{deck.file}:{deck.line}: deck '{deck.id}' sets no sessions.meetings: give --meetings N")
+    folder = output_folder(base, output)
+
+    def stage(writer: OutputWriter) -> SessionPacks:
+        apkg = ApkgStage(base, writer)
+        packs = stage_sessions(writer, base, deck, select_facts(base, deck), count, apkg)
+        apkg.finish()
+        return packs
+
+    packs, written = write_staged(folder, stage)
+    remove_stale_meetings(folder, [deck.id], written)  # meetings no longer made
+    return base, packs, written

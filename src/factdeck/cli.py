@@ -239,25 +239,11 @@ def _question_types(ctx: click.Context, param: click.Parameter, values: tuple[st
 def quiz(project: Path, deck: str, questions: int | None, versions: int | None, seed: int | None,
          types: list[str] | None, paper: str | None, output: Path | None) -> None:
     """Print-ready worksheets and answer keys for DECK: worksheet-A.pdf, key-A.pdf, … in <output>/<deck id>/."""
-    from .build import output_folder
-    from .quiz import with_overrides
-    from .select import select_facts
-    from .worksheets import remove_stale, stage_worksheets
-    from .write import OutputWriter
+    from .build import make_worksheets, output_folder
 
-    base = load_and_validate(project)
-    spec = base.deck(deck)
-    settings = with_overrides(spec.quiz, questions=questions, versions=versions, seed=seed, types=types, paper=paper)
-    folder = output_folder(base, output)
-    writer = OutputWriter(folder)
-    writer.sweep()
-    try:
-        made = stage_worksheets(writer, base, spec, select_facts(base, spec), settings)
-        written = writer.commit()
-    except BaseException:
-        writer.abort()
-        raise
-    remove_stale(folder, [spec.id], written)
+    base, made, written = make_worksheets(project, deck, output, questions=questions, versions=versions, seed=seed,
+                                          types=types, paper=paper)
+    spec, folder = base.deck(deck), output_folder(base, output)
     _report(base.warnings)
     for note in made.notes:
         _err(f"warning: deck '{spec.id}': {note}")
@@ -274,29 +260,11 @@ def quiz(project: Path, deck: str, questions: int | None, versions: int | None, 
               help="Output folder; packs go to DIR/<deck id>/sessions/ (default: the project's build/ folder).")
 def sessions(project: Path, deck: str, meetings: int | None, output: Path | None) -> None:
     """Study-group packs: DECK split into meetings, each with its Anki deck, worksheet, key and discussion guide."""
-    from .anki import ApkgStage
-    from .build import output_folder
-    from .select import select_facts
-    from .sessions import SESSIONS, remove_stale_meetings, stage_sessions
-    from .write import OutputWriter
+    from .build import make_sessions, output_folder
+    from .sessions import SESSIONS
 
-    base = load_and_validate(project)
-    spec = base.deck(deck)
-    count = meetings or spec.sessions.meetings
-    if count is None:
-        raise click.UsageError(f"deck '{spec.id}' sets no sessions.meetings: give --meetings N")
-    folder = output_folder(base, output)
-    writer = OutputWriter(folder)
-    writer.sweep()
-    try:
-        apkg = ApkgStage(base, writer)
-        packs = stage_sessions(writer, base, spec, select_facts(base, spec), count, apkg)
-        apkg.finish()
-        written = writer.commit()
-    except BaseException:
-        writer.abort()
-        raise
-    remove_stale_meetings(folder, [spec.id], written)
+    base, packs, written = make_sessions(project, deck, meetings, output)
+    spec, folder = base.deck(deck), output_folder(base, output)
     _report(base.warnings)
     for note in packs.notes:
         _err(f"warning: deck '{spec.id}': {note}")
