@@ -56,10 +56,19 @@ def parse_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     return folder / "parse"
 
 
+MORE_FACTS = Path(__file__).parent / "fixtures" / "quiz" / "more-guild.yaml"
+
+
+def sample_project(root: Path, more_facts: bool = False) -> Project:
+    """A copy of the sample project at `root`, with the repository's own templates (so tests render what
+    users get) and, with `more_facts`, the extra facts that worksheets and meeting packs need."""
+    shutil.copytree(SAMPLE, root)
+    shutil.copytree(REPO / "templates", root / "templates")
+    if more_facts:
+        shutil.copy(MORE_FACTS, root / "facts" / "more-guild.yaml")
+    return Project(root)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    root = tmp_path / "proj"
-    shutil.copytree(SAMPLE, root)
-    # The repository's own templates, so tests render what users get.
-    shutil.copytree(REPO / "templates", root / "templates")
-    return Project(root)
+    return sample_project(tmp_path / "proj")

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
-from pathlib import Path
 
 import pytest
-from conftest import REPO, SAMPLE, Project
+from conftest import sample_project, Project
 
 from factdeck.build import load_and_validate
 from factdeck.gift import gift_escape
 from factdeck.quiz import make_quiz, with_overrides
 from factdeck.select import select_facts
 
-MORE_FACTS = Path(__file__).parent / "fixtures" / "quiz" / "more-guild.yaml"
 # GIFT's special characters and markup in a source title, which every citation shows, and in a question.
 ODD_TITLE = "A Chronicle {of} the ~River= Guild #1: <b>bold</b> \\ end"
 ODD_QUESTION = "How many died in the flood of 1927 {per ~source}? = # : <i>"
@@ -52,10 +49,7 @@ def options(answers: str) -> list[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     root = tmp_path_factory.mktemp("gift") / "proj"
-    shutil.copytree(SAMPLE, root)
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy(MORE_FACTS, root / "facts" / "more-guild.yaml")
-    project = Project(root)
+    project = sample_project(root, more_facts=True)
     project.replace("facts/sources.yaml", 'title: "A Chronicle of the River Guild"',
                     f'title: "{ODD_TITLE.replace(chr(92), chr(92) * 2)}"')
     project.replace("facts/guild.yaml",

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import REPO, SAMPLE, Project
+from conftest import sample_project, SAMPLE
 
 from factdeck.build import load_and_validate
 from factdeck.guide import CORROBORATION, SOURCING, STANCE_PROMPTS, timeline
 from factdeck.meetings import split_meetings
 from factdeck.select import select_facts
 
-MORE_FACTS = Path(__file__).parent / "fixtures" / "quiz" / "more-guild.yaml"
 # Typst code and markup in a fact's statement: the guide must print it, not run it.
 HOSTILE = '#read("/etc/passwd") $x^2$ *bold* <label> @ref = heading #{ panic() }'
 
@@ -36,10 +34,7 @@ def pages(path: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def guides(tmp_path_factory):
     root = tmp_path_factory.mktemp("guides") / "proj"
-    shutil.copytree(SAMPLE, root)
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy(MORE_FACTS, root / "facts" / "more-guild.yaml")
-    project = Project(root)
+    project = sample_project(root, more_facts=True)
     project.replace("facts/guild.yaml", 'statement: "Ada Ferrier became the River Guild\'s first master in 1903."',
                     f"statement: 'Ada Ferrier became the River Guild''s first master in 1903. {HOSTILE}'")
     result = project.run("sessions", "guild-history", "--meetings", "3")

@@ -156,7 +156,7 @@ def test_output_to_another_folder(two_decks, tmp_path: Path):
 def test_removed_worksheet_versions_are_still_removed(two_decks):
     build(two_decks.root)
     two_decks.replace("decks/all.yaml", "versions: 2", "versions: 1")
-    again = build(two_decks.root)
+    build(two_decks.root)
     assert not two_decks.path("build/guild-history/worksheet-B.pdf").exists()
     assert two_decks.path("build/guild-history/worksheet-A.pdf").exists()
     assert build(two_decks.root).written == []

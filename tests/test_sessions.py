@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 import zipfile
 from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import REPO, SAMPLE, Project
+from conftest import MORE_FACTS, Project, sample_project
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,7 +17,7 @@ from factdeck.build import load_and_validate
 from factdeck.meetings import meeting_sizes, split_meetings
 from factdeck.select import select_facts
 
-MORE_FACTS = Path(__file__).parent / "fixtures" / "quiz" / "more-guild.yaml"
+
 SESSIONS = "build/guild-history/sessions"
 
 
@@ -40,10 +39,7 @@ def notes_and_decks(apkg: Path) -> tuple[dict[str, str], list[str]]:
 def packs(tmp_path_factory):
     """The sample project with the quiz facts (19 vetted, 2 eras), split into 3 meetings once."""
     root = tmp_path_factory.mktemp("sessions") / "proj"
-    shutil.copytree(SAMPLE, root)
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy(MORE_FACTS, root / "facts" / "more-guild.yaml")
-    project = Project(root)
+    project = sample_project(root, more_facts=True)
     result = project.run("sessions", "guild-history", "--meetings", "3")
     assert result.exit_code == 0, result.output
     base = load_and_validate(root)

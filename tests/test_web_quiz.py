@@ -11,11 +11,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SAMPLE, Project
+from conftest import sample_project, Project
 
 from factdeck.webquiz import csp_hash
 
-MORE_FACTS = Path(__file__).parent / "fixtures" / "quiz" / "more-guild.yaml"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -24,10 +23,7 @@ PAGE = "build/guild-history/guild-history-quiz.html"
 
 
 def make_project(root: Path, hostile: bool = False) -> Project:
-    shutil.copytree(SAMPLE, root)
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy(MORE_FACTS, root / "facts" / "more-guild.yaml")
-    project = Project(root)
+    project = sample_project(root, more_facts=True)
     project.replace("decks/all.yaml", "questions: 5", "questions: 14")
     if hostile:
         # A question (of the disputed fact, which every quiz asks) with markup, a script end tag and a JavaScript line terminator: it must arrive as text.

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import REPO, SAMPLE, Project
+from conftest import sample_project, Project
 
 from factdeck.build import load_and_validate
 from factdeck.distractors import normalize
 from factdeck.quiz import make_quiz, with_overrides
 from factdeck.select import select_facts
 
-MORE_FACTS = Path(__file__).parent / "fixtures" / "quiz" / "more-guild.yaml"
 PERSIAN_WORDS = ("کریم", "جعفری")
 
 
@@ -59,10 +57,7 @@ def same_words(a: str, b: str) -> bool:
 def made(tmp_path_factory):
     """The sample project with the quiz facts, worksheets made once for the module: 14 questions, 3 versions."""
     root = tmp_path_factory.mktemp("worksheets") / "proj"
-    shutil.copytree(SAMPLE, root)
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy(MORE_FACTS, root / "facts" / "more-guild.yaml")
-    project = Project(root)
+    project = sample_project(root, more_facts=True)
     result = project.run("quiz", "guild-history", "--questions", "14", "--versions", "3", "--seed", "5")
     assert result.exit_code == 0, result.output
     base = load_and_validate(root)
