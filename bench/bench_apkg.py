@@ -9,13 +9,12 @@ folder and an empty parse cache), which is the comparable case; a rebuild is ben
 
 from __future__ import annotations
 
-import argparse
 import sqlite3
 import tempfile
 import zipfile
 from pathlib import Path
 
-from common import factdeck, machine, project, python, private_parse_cache, remove, run, sizes
+from common import arguments, factdeck, machine, project, python, private_parse_cache, remove, run, sizes
 
 BARE = r"""
 import glob, html, sys, genanki, yaml
@@ -65,10 +64,7 @@ def notes_in(apkg: Path) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000", help="comma-separated fact counts (50000 works, slowly)")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "factdeck-bench")
+    parser = arguments(__doc__, "1000,10000", "comma-separated fact counts (50000 works, slowly)")
     args = parser.parse_args()
     parse_cache = private_parse_cache(args.cache)
     print(f"machine: {machine()}")

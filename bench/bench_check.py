@@ -10,11 +10,8 @@ folder under DIR, so the user's own cache is left alone.
 
 from __future__ import annotations
 
-import argparse
-import tempfile
-from pathlib import Path
 
-from common import factdeck, machine, project, python, private_parse_cache, remove, run, sizes
+from common import arguments, factdeck, machine, project, python, private_parse_cache, remove, run, sizes
 
 BARE = """
 import sys, glob, yaml
@@ -25,10 +22,7 @@ for name in sorted(glob.glob(sys.argv[1] + '/facts/*.yaml')) + sorted(glob.glob(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,50000")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "factdeck-bench")
+    parser = arguments(__doc__, "1000,10000,50000")
     args = parser.parse_args()
     parse_cache = private_parse_cache(args.cache)
     print(f"machine: {machine()}")

@@ -9,11 +9,8 @@ factdeck's parse cache is warm (rendering the sources for the baseline fills it)
 
 from __future__ import annotations
 
-import argparse
-import tempfile
-from pathlib import Path
 
-from common import REPO, factdeck, machine, private_parse_cache, project, python, run, sizes
+from common import arguments, REPO, factdeck, machine, private_parse_cache, project, python, run, sizes
 
 # Render the worksheet's Typst sources once with factdeck's own code, for the baseline to compile.
 DUMP = r"""
@@ -41,10 +38,7 @@ for name in sorted(glob.glob(sys.argv[1] + '/*.typ')):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000", help="comma-separated fact counts of the deck drawn from")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "factdeck-bench")
+    parser = arguments(__doc__, "1000,10000", "comma-separated fact counts of the deck drawn from")
     args = parser.parse_args()
     private_parse_cache(args.cache)  # warm for factdeck: the source dump below fills it
     print(f"machine: {machine()}")

@@ -13,23 +13,17 @@ The fact file is restored afterwards.
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import tempfile
-from pathlib import Path
 
-from common import factdeck, machine, project, private_parse_cache, remove, run, sizes
+from common import arguments, factdeck, machine, project, private_parse_cache, remove, run, sizes
 
 EDITED_FILE = "facts/part-0000.yaml"
 EDITED_LINE = "  statement: \"Synthetic statement 1 says"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000", help="comma-separated fact counts (50000 works, slowly)")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = arguments(__doc__, "1000,10000", "comma-separated fact counts (50000 works, slowly)")
     parser.add_argument("--format", default="all", choices=["all", "apkg", "pdf"])
-    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "factdeck-bench")
     args = parser.parse_args()
     parse_cache = private_parse_cache(args.cache)
     print(f"machine: {machine()}")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable
@@ -93,3 +95,13 @@ def private_parse_cache(cache: Path) -> Path:
     os.environ["FACTDECK_CACHE_DIR"] = str(folder)
     os.environ.pop("FACTDECK_NO_CACHE", None)
     return folder
+
+
+def arguments(doc: str, default_sizes: str, sizes_help: str = "comma-separated fact counts") -> argparse.ArgumentParser:
+    """The options every benchmark takes: --sizes, --repeat and --cache (add more before parse_args)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--sizes", default=default_sizes, help=sizes_help)
+    parser.add_argument("--repeat", type=int, default=3, help="fresh processes per measurement (the median is shown)")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "factdeck-bench",
+                        help="where synthetic projects are generated and kept")
+    return parser

@@ -76,11 +76,10 @@ def build(
 
     # Imported here, not at the top: `factdeck check` and an up-to-date build need none of genanki, typst
     # or the renderers.
-    from .anki import ApkgStage
+    from .anki import ApkgStage, deck_id as anki_deck_id
     from .sessions import remove_stale_meetings, stage_sessions
     from .webquiz import stage_web_quiz
     from .worksheets import remove_stale, stage_worksheets
-    from .anki import deck_id as anki_deck_id
     from .export import export_json
     from .select import select_facts
 
@@ -156,15 +155,15 @@ def build(
         hashes.update({rel: state.files[rel] for rel in kept})
         writer.write_bytes(STATE_FILE, BuildState.to_bytes(fingerprint, base.warnings, hashes, steps))
         written = writer.commit()
+        unchanged = [folder / rel for rel in kept]
         if "pdf" in formats:
-            keep = written + [folder / rel for rel in kept]
-            remove_stale(folder, [d.id for d in decks], keep)  # worksheets of versions no longer made
+            remove_stale(folder, [d.id for d in decks], written + unchanged)  # worksheets of versions no longer made
         remove_stale_meetings(folder, [d.id for d in decks if d.sessions.meetings],
-                              written + [folder / rel for rel in kept])  # meetings no longer made
+                              written + unchanged)  # meetings no longer made
     except BaseException:
         writer.abort()
         raise
-    return BuildResult(folder, written, base.warnings, [folder / rel for rel in kept])
+    return BuildResult(folder, written, base.warnings, unchanged)
 
 
 def write_staged(folder: Path, stage: Callable[[OutputWriter], T]) -> tuple[T, list[Path]]:

@@ -14,7 +14,6 @@ Every meeting's PDFs compile in one batch, so pdf.py keeps both cores busy.
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from .quiz import make_quiz
 from .schema import DeckSpec, Fact
 from .validate import FactBase
 from .worksheets import worksheet_sources
-from .write import OutputWriter
+from .write import OutputWriter, remove_unwritten
 
 SESSIONS = "sessions"
 _MEETING_FOLDER = re.compile(r"^meeting-\d+$")
@@ -86,13 +85,4 @@ def stage_sessions(writer: OutputWriter, base: FactBase, deck: DeckSpec, facts: 
 def remove_stale_meetings(folder: Path, deck_ids: list[str], written: list[Path]) -> list[Path]:
     """Delete meeting folders this run did not write (after lowering the number of meetings)."""
     keep = {p.resolve().parent for p in written}
-    removed = []
-    for deck_id in deck_ids:
-        sessions = folder / deck_id / SESSIONS
-        if not sessions.is_dir():
-            continue
-        for path in sessions.iterdir():
-            if path.is_dir() and _MEETING_FOLDER.match(path.name) and path.resolve() not in keep:
-                shutil.rmtree(path)
-                removed.append(path)
-    return removed
+    return [path for deck_id in deck_ids for path in remove_unwritten(folder / deck_id / SESSIONS, _MEETING_FOLDER, keep)]

@@ -16,7 +16,7 @@ from .quiz import Quiz, make_quiz
 from .render import render, typst_environment
 from .schema import DeckSpec, Fact, QuizSettings
 from .validate import FactBase
-from .write import OutputWriter
+from .write import OutputWriter, remove_unwritten
 
 WORKSHEET_TEMPLATE = "quiz/worksheet.typ"
 KEY_TEMPLATE = "quiz/key.typ"
@@ -59,13 +59,4 @@ def stage_worksheets(writer: OutputWriter, base: FactBase, deck: DeckSpec, facts
 def remove_stale(folder: Path, deck_ids: list[str], written: list[Path]) -> list[Path]:
     """Delete worksheets and keys in the decks' folders that this run did not write (old versions)."""
     keep = {p.resolve() for p in written}
-    removed = []
-    for deck_id in deck_ids:
-        deck_folder = folder / deck_id
-        if not deck_folder.is_dir():
-            continue
-        for path in deck_folder.iterdir():
-            if _OUTPUT_NAME.match(path.name) and path.resolve() not in keep:
-                path.unlink()
-                removed.append(path)
-    return removed
+    return [path for deck_id in deck_ids for path in remove_unwritten(folder / deck_id, _OUTPUT_NAME, keep)]

@@ -9,6 +9,8 @@ refuses to write one output twice.
 from __future__ import annotations
 
 import os
+import re
+import shutil
 from pathlib import Path
 
 from .exceptions import OutputError
@@ -72,3 +74,22 @@ class OutputWriter:
         for temporary in self._staged.values():
             temporary.unlink(missing_ok=True)
         self._staged.clear()
+
+
+def remove_unwritten(folder: Path, names: re.Pattern[str], keep: set[Path]) -> list[Path]:
+    """Delete the entries of `folder` whose names match `names` and that are not in `keep` (resolved paths).
+
+    For outputs a run no longer makes (versions or meetings dropped from a deck), so a folder
+    never mixes two runs. Called only after a successful commit.
+    """
+    if not folder.is_dir():
+        return []
+    removed = []
+    for path in sorted(folder.iterdir()):
+        if names.match(path.name) and path.resolve() not in keep:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed.append(path)
+    return removed
