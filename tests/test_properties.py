@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import SAMPLE
 from factdeck.exceptions import FactdeckError, InputError, ValidationFailed
-from factdeck.load import load_document, load_project
+from factdeck.load import _compose_document, _fast_parse, _Unusual, load_document, load_project
 from factdeck.validate import validate_project
 
 # Modest counts keep the suite fast: the loader takes ~10 ms an example, a whole project's validation ~60 ms.
@@ -70,6 +70,29 @@ def test_loader_raises_only_input_errors_with_a_location(tmp_path_factory, text)
         assert "\n" not in str(exc)  # one line
     else:
         assert all(line >= 1 for line in document.lines.values())
+
+
+@st.composite
+def styled_yaml(draw) -> str:
+    """A YAML text in any of the styles editors write: block or flow, quoted or plain, some anchors."""
+    data = draw(documents)
+    text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=draw(st.sampled_from([False, True, None])),
+                          default_style=draw(st.sampled_from([None, '"', "'", "|"])), sort_keys=False)
+    if draw(st.booleans()):
+        text = text.replace(": ", ": &a ", 1) if draw(st.booleans()) else text + "extra: *a\n"
+    return text
+
+
+@LOADER
+@given(text=styled_yaml() | mutated_yaml().map(lambda b: b.decode("utf-8", "replace")))
+def test_fast_parse_agrees_with_the_full_composer(text):
+    # The fast path either gives exactly the full path's data and lines, or leaves the text to it.
+    try:
+        fast = _fast_parse(text)
+    except _Unusual:
+        return
+    full = _compose_document(text, Path("x.yaml"), FILE)
+    assert repr(fast) == repr((full.data, full.lines))  # repr: True == 1 and nan != nan would mislead ==
 
 
 # --- records shaped like facts, with values of any type ----------------------------------

@@ -174,8 +174,116 @@ def load_document(path: Path, display: str, cache: ParseCache | None = None) -> 
     return document
 
 
+class _Unusual(Exception):
+    """The fast path met something it leaves to the full composer (anchors, tags, errors, repeated keys)."""
+
+
+_SCALAR_EVENT, _MAPPING_START, _SEQUENCE_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
+_FAST_DEPTH = 40
+_STR, _TIMESTAMP = _YAML + "str", _YAML + "timestamp"
+_CONSTRUCT = {_YAML + "int": "construct_yaml_int", _YAML + "float": "construct_yaml_float",
+              _YAML + "bool": "construct_yaml_bool"}
+
+
+def _implicit_table() -> dict[str, list[tuple[str, Any]]]:
+    """PyYAML's own implicit resolvers by first character, so plain scalars resolve exactly as it does."""
+    table = yaml.resolver.Resolver.yaml_implicit_resolvers
+    wildcard = table.get(None, [])
+    return {first: list(resolvers) + list(wildcard) for first, resolvers in table.items() if first is not None}
+
+
+_IMPLICIT = _implicit_table()
+
+
+def _fast_parse(text: str) -> tuple[Any, dict[PathKey, int]]:
+    """Data and lines straight from the C parser's events, skipping the node tree.
+
+    This is the common case: one document of plain mappings, lists and scalars. Anything else (anchors,
+    aliases, explicit tags, merge keys, repeated keys, deep nesting, any YAML error) raises `_Unusual`,
+    and the file is composed the full way, which has the exact messages for all of them.
+    """
+    parser = _Loader(text)
+    lines: dict[PathKey, int] = {}
+    constructor = yaml.constructor.SafeConstructor()
+    implicit = _IMPLICIT
+    get = parser.get_event
+
+    def scalar(event: Any) -> Any:
+        if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+            raise _Unusual
+        if not event.implicit[0]:
+            return event.value  # quoted or block text: always a string
+        value = event.value
+        for tag, pattern in implicit.get(value[:1], ()):
+            if pattern.match(value):
+                break
+        else:
+            return value
+        if tag == _TIMESTAMP:
+            return value  # dates stay as written: the schema has its own date forms
+        if tag in _CONSTRUCT:
+            return getattr(constructor, _CONSTRUCT[tag])(yaml.ScalarNode(tag, value))
+        if tag == _YAML + "null":
+            return None
+        raise _Unusual  # a merge key or '='
+
+    def node(event: Any, path: PathKey, depth: int) -> Any:
+        lines.setdefault(path, event.start_mark.line + 1)
+        kind = type(event)
+        if kind is _SCALAR_EVENT:
+            return scalar(event)
+        if depth > _FAST_DEPTH or event.anchor is not None or (event.tag is not None and event.tag != "!"):
+            raise _Unusual
+        if kind is _MAPPING_START:
+            result: dict[str, Any] = {}
+            while True:
+                key_event = get()
+                if type(key_event) is _MAPPING_END:
+                    return result
+                if type(key_event) is not _SCALAR_EVENT or key_event.anchor is not None or key_event.tag not in (None, "!"):
+                    raise _Unusual
+                key = key_event.value
+                if key in result or (key == "<<" and key_event.implicit[0]):
+                    raise _Unusual
+                child = (*path, key)
+                lines[child] = key_event.start_mark.line + 1
+                result[key] = node(get(), child, depth + 1)
+        if kind is _SEQUENCE_START:
+            items: list[Any] = []
+            while True:
+                item = get()
+                if type(item) is _SEQUENCE_END:
+                    return items
+                items.append(node(item, (*path, len(items)), depth + 1))
+        raise _Unusual  # an alias
+
+    try:
+        get()  # stream start
+        if not isinstance(get(), yaml.DocumentStartEvent):
+            raise _Unusual
+        data = node(get(), (), 0)
+        if not isinstance(get(), yaml.DocumentEndEvent) or not isinstance(get(), yaml.StreamEndEvent):
+            raise _Unusual
+    except (yaml.YAMLError, RecursionError):
+        raise _Unusual from None
+    finally:
+        parser.dispose()
+    if not isinstance(data, (dict, list)):
+        raise _Unusual  # a lone scalar: the full path words its message
+    return data, lines
+
+
 def parse_document(text: str, path: Path, display: str) -> Document:
     """Parse YAML text (read from `path`, shown as `display`) into a `Document`."""
+    try:
+        return Document(path, display, *_fast_parse(text))
+    except _Unusual:
+        return _compose_document(text, path, display)
+
+
+def _compose_document(text: str, path: Path, display: str) -> Document:
+    """The full way: compose the node tree, then build the data from it (every check, every message)."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
