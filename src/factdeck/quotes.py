@@ -29,8 +29,12 @@ _ELLIPSIS = re.compile(r"\s*\[?(?:\.\s*\.\s*\.|\u2026)\]?\s*")
 
 def normalize(text: str) -> str:
     """Fold case, quote marks, dashes and white space so typography never decides a match."""
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATION)
-    return _SPACE.sub(" ", text.casefold()).strip()
+    if text.isascii():  # the common case, much faster: NFKC changes no ASCII, and only ` is translated
+        text = text.replace("`", "'").lower()
+    else:
+        text = unicodedata.normalize("NFKC", text).translate(_TRANSLATION).casefold()
+    # str.split() splits at exactly the characters \s matches, and drops them at both ends.
+    return " ".join(text.split())
 
 
 def quote_parts(quote: str) -> list[str]:
@@ -54,6 +58,56 @@ def quote_in_text(quote: str, normalized_text: str) -> bool:
             return False
         position = found + len(part)
     return True
+
+
+class QuoteFinder:
+    """Which of many quotes occur in one normalized text, in one pass over the text.
+
+    Searching the text once per quote costs (quotes x text length), and both grow with a fact base. Instead
+    each quote is filed under an anchor: the ANCHOR characters after its first space. In the text that
+    point is always the start of a word (a space precedes it there too), so one walk over the text's word
+    starts finds every candidate, and a candidate is confirmed by comparing the whole quote in place. The
+    answer is exactly `quote_in_text`'s; quotes the anchor cannot serve (several parts, too short) use it.
+    """
+
+    ANCHOR = 8
+
+    def __init__(self, normalized_text: str):
+        self.text = normalized_text
+        self._anchored: dict[str, list[tuple[str, int, int]]] = {}  # anchor -> (part, offset, key)
+        self._others: list[tuple[str, int]] = []
+        self._count = 0
+
+    def add(self, quote: str) -> int:
+        """File a quote; the number returned is its key in `found()`."""
+        key = self._count
+        self._count += 1
+        parts = quote_parts(quote)
+        if len(parts) == 1:
+            part = parts[0]
+            offset = part.find(" ") + 1
+            if offset and len(part) - offset >= self.ANCHOR:
+                self._anchored.setdefault(part[offset:offset + self.ANCHOR], []).append((part, offset, key))
+                return key
+        self._others.append((quote, key))
+        return key
+
+    def found(self) -> set[int]:
+        """Keys of the quotes that occur in the text."""
+        text, width, anchored = self.text, self.ANCHOR, self._anchored
+        hits: set[int] = {key for quote, key in self._others if quote_in_text(quote, text)}
+        pending = sum(len(v) for v in anchored.values())
+        position = 0
+        while pending and position >= 0:
+            candidates = anchored.get(text[position:position + width])
+            if candidates:
+                for part, offset, key in candidates:
+                    if position >= offset and key not in hits and text.startswith(part, position - offset):
+                        hits.add(key)
+                        pending -= 1
+            position = text.find(" ", position)
+            position = position + 1 if position >= 0 else -1
+        return hits
 
 
 def word_count(quote: str) -> int:

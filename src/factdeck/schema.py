@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .dates import parse_calendar_date, parse_date
 
@@ -70,26 +70,29 @@ FACT_KINDS: tuple[str, ...] = FactKind.__args__  # type: ignore[attr-defined]
 NAMED_KINDS = ("person", "place", "organization", "term")  # kinds whose answer names a thing
 
 
+_NOWHERE = ("", 0)
+
+
 class Record(BaseModel):
     """Base of every record: unknown keys are errors, and the record remembers where it was read."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, validate_default=True)
 
-    # Set by the validator after loading: the file (relative to the project) and line.
-    # Private, so a YAML key of the same name is still an unknown key.
-    _file: str = PrivateAttr(default="")
-    _line: int = PrivateAttr(default=0)
+    # Where the record was read (file relative to the project, line), set by the validator after loading.
+    # Kept in the instance dict rather than as a pydantic private attribute: pydantic initializes private
+    # attributes on every validation, a fifth of validating a large fact base. Not being a field, it is never
+    # read from YAML (a key of that name is still an unknown key), dumped or compared; copies and pickles keep it.
 
     @property
     def file(self) -> str:
-        return self._file
+        return self.__dict__.get("_where", _NOWHERE)[0]
 
     @property
     def line(self) -> int:
-        return self._line
+        return self.__dict__.get("_where", _NOWHERE)[1]
 
     def locate(self, file: str, line: int) -> None:
-        self._file, self._line = file, line
+        self.__dict__["_where"] = (file, line)
 
 
 class Source(Record):

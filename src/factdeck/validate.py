@@ -20,7 +20,7 @@ import pydantic
 from .dates import parse_date
 from .exceptions import FactdeckError, InputError, Problem, ProjectError, ValidationFailed
 from .load import Document, RawProject, read_text
-from .quotes import normalize, quote_in_text, word_count
+from .quotes import QuoteFinder, normalize, word_count
 from .schema import (
     Citation, DeckSpec, Era, Fact, ProjectConfig, Record, Selection, Source,
 )
@@ -148,10 +148,21 @@ def _message(model: type[Record], error: dict[str, Any]) -> str:
     return f"{key}: {message}" if key else message
 
 
+def _record_fields(cls: type[Record]) -> tuple[str, ...]:
+    """Names of the fields of `cls` that may hold records (directly or in a list)."""
+    found = _RECORD_FIELDS.get(cls)
+    if found is None:
+        found = _RECORD_FIELDS[cls] = tuple(n for n, f in cls.model_fields.items() if _record_in(f.annotation))
+    return found
+
+
+_RECORD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _locate(record: Record, doc: Document, path: tuple[Any, ...]) -> None:
     """Give a record and every record inside it its file and line."""
     record.locate(doc.display, doc.line(*path))
-    for name in type(record).model_fields:
+    for name in _record_fields(type(record)):
         value = getattr(record, name)
         if isinstance(value, Record):
             _locate(value, doc, (*path, name))
@@ -258,9 +269,29 @@ def _load_archives(collector: _Collector, sources: dict[str, Source], archive_di
     return texts
 
 
+class _QuoteCheck:
+    """Every quote against its source's archived text, all quotes of a source in one pass (see QuoteFinder)."""
+
+    def __init__(self, archives: dict[str, str]):
+        self.finders = {source: QuoteFinder(text) for source, text in archives.items()}
+        self.pending: list[tuple[Citation, str, int]] = []  # citation, fact id, key in its source's finder
+
+    def add(self, citation: Citation, fact: Fact) -> None:
+        finder = self.finders.get(citation.source)
+        if finder is not None:
+            self.pending.append((citation, fact.id, finder.add(citation.quote)))
+
+    def report(self, collector: _Collector) -> None:
+        found = {source: finder.found() for source, finder in self.finders.items()}
+        for citation, fact_id, key in self.pending:
+            if key not in found[citation.source]:
+                shown = citation.quote if len(citation.quote) <= 80 else citation.quote[:77] + "..."
+                collector.error(citation, f"fact '{fact_id}': quote not found in source '{citation.source}': \"{shown}\"")
+
+
 def _check_citations(
     collector: _Collector, fact: Fact, citations: list[Citation], sources: dict[str, Source],
-    archives: dict[str, str], cited: set[str],
+    quotes: _QuoteCheck, cited: set[str],
 ) -> None:
     for citation in citations:
         if citation.source not in sources:
@@ -270,15 +301,12 @@ def _check_citations(
         words = word_count(citation.quote)
         if words > MAX_QUOTE_WORDS:
             collector.error(citation, f"fact '{fact.id}': quote has {words} words (at most {MAX_QUOTE_WORDS})")
-        text = archives.get(citation.source)
-        if text is not None and not quote_in_text(citation.quote, text):
-            shown = citation.quote if len(citation.quote) <= 80 else citation.quote[:77] + "..."
-            collector.error(citation, f"fact '{fact.id}': quote not found in source '{citation.source}': \"{shown}\"")
+        quotes.add(citation, fact)
 
 
 def _check_fact(
     collector: _Collector, fact: Fact, sources: dict[str, Source], eras: dict[str, Era],
-    archives: dict[str, str], cited: set[str],
+    quotes: _QuoteCheck, cited: set[str],
 ) -> None:
     if fact.era not in eras:
         collector.error(fact, f"fact '{fact.id}': unknown era '{fact.era}'{_suggest(fact.era, eras)}")
@@ -289,7 +317,7 @@ def _check_fact(
             collector.warning(fact, f"fact '{fact.id}': date {fact.date} is outside era '{fact.era}' ({eras[fact.era].start}–{eras[fact.era].end})")
     if not fact.citations:
         collector.error(fact, f"fact '{fact.id}' has no citations")
-    _check_citations(collector, fact, fact.citations, sources, archives, cited)
+    _check_citations(collector, fact, fact.citations, sources, quotes, cited)
     if fact.dispute:
         versions = fact.dispute.versions
         if len(versions) < 2:
@@ -307,7 +335,7 @@ def _check_fact(
             if not version.citations:
                 collector.error(version, f"fact '{fact.id}': version '{version.id}' has no citations")
             else:
-                _check_citations(collector, fact, version.citations, sources, archives, cited)
+                _check_citations(collector, fact, version.citations, sources, quotes, cited)
     if fact.kind == "characterization" and not (fact.attribution or fact.dispute):
         collector.error(fact, f"fact '{fact.id}': a characterization needs an attribution or a dispute")
     if fact.status == "vetted" and not fact.vetted:
@@ -361,8 +389,10 @@ def validate_project(raw: RawProject, archive: Path | None = None, strict: bool 
     archives = _load_archives(collector, sources, archive)
 
     cited: set[str] = set()
+    quotes = _QuoteCheck(archives)
     for fact in facts:
-        _check_fact(collector, fact, sources, eras, archives, cited)
+        _check_fact(collector, fact, sources, eras, quotes, cited)
+    quotes.report(collector)
     for source in sources.values():
         if source.id not in cited:
             collector.warning(source, f"source '{source.id}' is never cited")
