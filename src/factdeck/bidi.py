@@ -21,13 +21,18 @@ _RTL = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
 _RTL_RUN = re.compile(rf"[{_RTL}](?:[{_RTL}\s\u200c\u200d0-9.,:;!?'\"()\-]*[{_RTL}])?")
 
 
+_ANY_RTL = re.compile(f"[{_RTL}]")
+
+
 def has_rtl(text: str) -> bool:
-    return bool(re.search(f"[{_RTL}]", text))
+    return bool(_ANY_RTL.search(text))
 
 
 def isolate_rtl(text: object) -> Markup:
     """`text` escaped for HTML, with every right-to-left run wrapped in `<span dir="rtl">`."""
     source = str(text)
+    if not _ANY_RTL.search(source):
+        return escape(source)
     parts: list[str] = []
     last = 0
     for run in _RTL_RUN.finditer(source):

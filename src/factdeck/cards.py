@@ -37,7 +37,7 @@ from markupsafe import Markup
 from .bidi import isolate_rtl
 from .dates import parse_date
 from .exceptions import InputError, RenderError
-from .render import html_environment, render
+from .render import html_environment, load_template, render_template
 from .schema import NAMED_KINDS, Citation, DeckSpec, DisputeVersion, Era, Fact, Source
 from .validate import FactBase
 
@@ -107,7 +107,13 @@ _INERT = str.maketrans({
 
 def anki_text(value: object) -> Markup:
     """Fact text as card HTML: escaped, right-to-left runs isolated, inert to Anki's own syntax."""
-    return Markup(str(isolate_rtl(value)).translate(_INERT))
+    return _anki_text(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _anki_text(text: str) -> Markup:
+    # Cached: a source's title and perspective appear beside every citation of it, on every card.
+    return Markup(str(isolate_rtl(text)).translate(_INERT))
 
 
 def date_label(text: str | None) -> str:
@@ -176,7 +182,8 @@ def _answer_variants(answer: str) -> list[str]:
     return unique
 
 
-def cloze_parts(statement: str, answer: str) -> list[ClozePart] | None:
+@lru_cache(maxsize=1 << 14)
+def cloze_parts(statement: str, answer: str) -> tuple[ClozePart, ...] | None:
     """The statement split around every occurrence of the answer, or None where no sensible cloze exists.
 
     The answer must occur in the statement as whole words (case-insensitive), and enough words must
@@ -199,7 +206,7 @@ def cloze_parts(statement: str, answer: str) -> list[ClozePart] | None:
         context = " ".join(p.text for p in parts if not p.blank)
         if len(re.findall(r"\w+", context)) < MIN_CLOZE_CONTEXT_WORDS:
             return None
-        return parts
+        return tuple(parts)
     return None
 
 
@@ -246,6 +253,8 @@ class CardMaker:
         self.base = base
         self.env = anki_environment(base.root)
         self._rendered: dict[tuple[str, str, str | None], tuple[str, tuple[str, ...]]] = {}
+        self._details: dict[tuple[str, str | None], str] = {}
+        self._templates: dict[str, jinja2.Template] = {}
 
     def deck_notes(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
         notes: list[NoteRecord] = []
@@ -298,11 +307,20 @@ class CardMaker:
         }
 
     def _field(self, name: str, context: dict) -> str:
-        return render(self.env, f"{FIELD_TEMPLATES}/{name}", self.base.root, **context).strip()
+        # Each template is fetched once per maker: fetching checks the file's time, every time.
+        path = f"{FIELD_TEMPLATES}/{name}"
+        template = self._templates.get(path)
+        if template is None:
+            template = self._templates[path] = load_template(self.env, path)
+        return render_template(template, path, self.base.root, context).strip()
 
     def _render(self, fact: Fact, plan: CardPlan) -> tuple[str, tuple[str, ...]]:
         context = self._context(fact, plan)
-        details = self._field("details.html", context)
+        # The back is the same on every card of a fact but a version card (which marks its version).
+        details_key = (fact.id, plan.version.id if plan.version else None)
+        details = self._details.get(details_key)
+        if details is None:
+            details = self._details[details_key] = self._field("details.html", context)
         if plan.kind == "cloze":
             parts = cloze_parts(fact.statement, fact.answer)
             assert parts is not None  # plan_cards made a cloze only where one exists
@@ -312,7 +330,7 @@ class CardMaker:
         answer = self._field(f"answer-{plan.kind}.html", context)
         return CARD, (front, answer, details, fact.id)
 
-    def _cloze_text(self, fact: Fact, parts: list[ClozePart], context: dict) -> str:
+    def _cloze_text(self, fact: Fact, parts: tuple[ClozePart, ...], context: dict) -> str:
         rendered = self._field("cloze.html", {**context, "parts": parts,
                                               "cloze_open": Markup(_CLOZE_OPEN), "cloze_close": Markup(_CLOZE_CLOSE)})
         blanks = sum(p.blank for p in parts)

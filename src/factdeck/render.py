@@ -79,9 +79,24 @@ def typst_environment(root: Path) -> jinja2.Environment:
 
 def render(env: jinja2.Environment, name: str, root: Path, **context: Any) -> str:
     """Render template `name`, turning every Jinja2 failure into a located `TemplateError`."""
-    shown = f"{TEMPLATES}/{name}"
+    return render_template(load_template(env, name), name, root, context)
+
+
+def load_template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    """Template `name`, or a located `TemplateError` (fetch once, render many times: see `render_template`)."""
     try:
-        return env.get_template(name).render(**context)
+        return env.get_template(name)
+    except jinja2.TemplateSyntaxError as exc:
+        where = f"{TEMPLATES}/{exc.name or name}:{exc.lineno}"
+        raise TemplateError(f"{where}: template syntax error: {exc.message}") from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"{TEMPLATES}/{exc.name}: template not found") from None
+
+
+def render_template(template: jinja2.Template, name: str, root: Path, context: dict[str, Any]) -> str:
+    """Render a loaded template; errors (also from templates it imports) become a located `TemplateError`."""
+    try:
+        return template.render(context)
     except jinja2.TemplateSyntaxError as exc:
         where = f"{TEMPLATES}/{exc.name or name}:{exc.lineno}"
         raise TemplateError(f"{where}: template syntax error: {exc.message}") from None
@@ -89,7 +104,7 @@ def render(env: jinja2.Environment, name: str, root: Path, **context: Any) -> st
         raise TemplateError(f"{TEMPLATES}/{exc.name}: template not found") from None
     except jinja2.UndefinedError as exc:
         line = _template_line(exc, root / TEMPLATES / name)
-        raise TemplateError(f"{shown}{':' + str(line) if line else ''}: undefined variable: {exc.message}") from None
+        raise TemplateError(f"{TEMPLATES}/{name}{':' + str(line) if line else ''}: undefined variable: {exc.message}") from None
 
 
 def _template_line(exc: BaseException, path: Path) -> int:
