@@ -9,10 +9,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, strategies as st
 
 from factdeck import anki
 from factdeck.build import load_and_validate
 from factdeck.cards import (
+    _whole_word_spans,
     CLOZE, NOTE_FIELDS, CardMaker, anki_text, cloze_parts, date_label, note_guid, plan_cards,
 )
 from factdeck.select import select_facts
@@ -422,3 +424,14 @@ def test_shipped_decks_build(clock, tmp_path):
     notes = read_apkg(tmp_path / "out/mek-disputes/mek-disputes.apkg")["notes"]
     assert len(notes) == sum(1 + len(f.dispute.versions) for f in disputes)
     assert {note_guid(f.id, "qa") for f in disputes} <= notes.keys()
+
+
+_ASCII = st.text(st.sampled_from(list("aAbB _1-.'é")), max_size=30)
+
+
+@given(text=_ASCII, word=_ASCII.filter(bool))
+@example(text="a a a", word="a a")  # matches must not overlap
+def test_whole_word_search_agrees_with_the_pattern(text, word):
+    # The ASCII fast path must find exactly what the case-insensitive whole-word pattern finds.
+    pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+    assert _whole_word_spans(text, word) == [m.span() for m in pattern.finditer(text)]

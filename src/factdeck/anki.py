@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import marshal
 import sqlite3
 import tempfile
 import time
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import genanki
 
-from .cards import CARD, CLOZE, NOTE_FIELDS, CardMaker, NoteRecord, anki_text
+from .cards import CARD, CLOZE, NOTE_FIELDS, CardMaker, NoteRecord, RenderedFields, anki_text
 from .exceptions import InputError, OutputError, TemplateError
 from .render import TEMPLATES
 from .schema import DeckSpec, Fact
@@ -35,6 +36,8 @@ from .write import OutputWriter
 
 STATE_FILE = ".factdeck/anki-notes.json"
 STATE_VERSION = 1
+FIELDS_FILE = ".factdeck/anki-fields.bin"
+_FIELDS_MAGIC = b"factdeck-anki-fields-1\0"
 NOTE_TYPE_FOLDER = "anki/note-types"
 # Fixed timestamp inside the zip, so the archive's bytes depend on its contents only.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -115,8 +118,10 @@ class ModTimes:
         return mod
 
     def to_bytes(self) -> bytes:
-        document = {"version": STATE_VERSION, "entries": dict(sorted(self.entries.items()))}
-        return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+        # One entry per line, each dumped by json's C encoder (an indented dump uses the slow Python one).
+        entries = ",\n".join(f" {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
+                              for k, v in sorted(self.entries.items()))
+        return f'{{"version": {STATE_VERSION}, "entries": {{\n{entries}\n}}}}\n'.encode("utf-8")
 
 
 # --- genanki objects with our own modification times ------------------------------------
@@ -147,7 +152,10 @@ class ApkgStage:
     def __init__(self, base: FactBase, writer: OutputWriter):
         self.base = base
         self.writer = writer
-        self.cards = CardMaker(base)
+        from .incremental import shared_key
+
+        self.fields = RenderedFields(shared_key(base, base.root, "apkg"), _load_fields(writer.root / FIELDS_FILE))
+        self.cards = CardMaker(base, self.fields)
         self.mods = ModTimes.load(writer.root / STATE_FILE, int(current_time()))
         self.note_types = {spec.note_type: self._note_type(spec) for spec in NOTE_TYPES}
         self._deck_ids: dict[int, str] = {}
@@ -177,6 +185,9 @@ class ApkgStage:
 
     def finish(self) -> None:
         self.writer.write_bytes(STATE_FILE, self.mods.to_bytes())
+        # Fields of facts no longer in the base go; those of facts this build did not render stay.
+        saved = self.fields.saved(self.base.facts_by_id)
+        self.writer.write_bytes(FIELDS_FILE, _FIELDS_MAGIC + marshal.dumps(saved))
 
     def _note_type(self, spec: NoteTypeSpec) -> _NoteType:
         folder = self.base.root / TEMPLATES / NOTE_TYPE_FOLDER
@@ -210,6 +221,26 @@ class ApkgStage:
                 mod=self.mods.stamp(f"note:{record.identity}", record.content_hash()),
             ))
         return list(decks.values())
+
+
+def _load_fields(path: Path) -> object:
+    """The last build's rendered fields, as saved; anything unreadable counts as none."""
+    try:
+        raw = path.read_bytes()
+        if not raw.startswith(_FIELDS_MAGIC):
+            return None
+        saved = marshal.loads(raw[len(_FIELDS_MAGIC):])
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    # The shape is checked here, so a damaged file costs a full render and never a crash.
+    facts = saved.get("facts") if isinstance(saved, dict) else None
+    if not isinstance(facts, dict) or not all(
+        isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str) and isinstance(entry[1], dict)
+        and all(type(k) is str and type(v) is str for k, v in entry[1].items())
+        for entry in facts.values()
+    ):
+        return None
+    return saved
 
 
 def _write_package(package: genanki.Package, target: Path, timestamp: int) -> None:

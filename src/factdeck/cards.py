@@ -182,6 +182,31 @@ def _answer_variants(answer: str) -> list[str]:
     return unique
 
 
+def _whole_word_spans(text: str, word: str) -> list[tuple[int, int]]:
+    """Where `word` occurs in `text` as whole words, ignoring case, left to right without overlaps."""
+    if not (text.isascii() and word.isascii()):
+        pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+        return [match.span() for match in pattern.finditer(text)]
+    # ASCII: the same answer as the pattern above, without compiling a pattern per fact (which dominated
+    # making a large deck's cards). For ASCII, IGNORECASE is lower(), and \w is alphanumeric or "_".
+    haystack, needle, spans, start = text.lower(), word.lower(), [], 0
+    while needle:
+        at = haystack.find(needle, start)
+        if at < 0:
+            break
+        end = at + len(needle)
+        if (at == 0 or not _is_word(haystack[at - 1])) and (end == len(haystack) or not _is_word(haystack[end])):
+            spans.append((at, end))
+            start = end
+        else:
+            start = at + 1
+    return spans
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 @lru_cache(maxsize=1 << 14)
 def cloze_parts(statement: str, answer: str) -> tuple[ClozePart, ...] | None:
     """The statement split around every occurrence of the answer, or None where no sensible cloze exists.
@@ -190,17 +215,16 @@ def cloze_parts(statement: str, answer: str) -> tuple[ClozePart, ...] | None:
     remain around the blanks to recall it from.
     """
     for form in _answer_variants(answer):
-        pattern = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)", re.IGNORECASE)
-        matches = list(pattern.finditer(statement))
-        if not matches:
+        spans = _whole_word_spans(statement, form)
+        if not spans:
             continue
         parts: list[ClozePart] = []
         last = 0
-        for match in matches:
-            if match.start() > last:
-                parts.append(ClozePart(statement[last:match.start()], False))
-            parts.append(ClozePart(match.group(), True))
-            last = match.end()
+        for start, end in spans:
+            if start > last:
+                parts.append(ClozePart(statement[last:start], False))
+            parts.append(ClozePart(statement[start:end], True))
+            last = end
         if last < len(statement):
             parts.append(ClozePart(statement[last:], False))
         context = " ".join(p.text for p in parts if not p.blank)
@@ -246,14 +270,55 @@ def anki_environment(root: Path) -> jinja2.Environment:
     return env
 
 
+class RenderedFields:
+    """Card fields rendered by an earlier build, reused while everything they were rendered from is the same.
+
+    Rendering the fields through Jinja2 is most of the cost of making a large deck, and when one fact is
+    edited the other facts' fields come out the same. What a fact's fields may show is its own record
+    (compared by a hash of all of it) and what every fact shares: factdeck's code, the card templates,
+    every source and era, hashed into `shared`. A change to the shared part drops every field; a change to
+    a fact drops that fact's. Entries are kept per fact id: (fact hash, {version and template: text}).
+    """
+
+    def __init__(self, shared: str, saved: object = None):
+        self.shared = shared
+        self.previous: dict[str, tuple[str, dict[str, str]]] = {}
+        if isinstance(saved, dict) and saved.get("shared") == shared and isinstance(saved.get("facts"), dict):
+            self.previous = saved["facts"]
+        self.used: dict[str, tuple[str, dict[str, str]]] = {}
+
+    def _entries(self, fact: Fact) -> dict[str, str]:
+        entry = self.used.get(fact.id)
+        if entry is None:
+            digest = hashlib.sha256(fact.model_dump_json().encode()).hexdigest()
+            old = self.previous.get(fact.id)
+            entry = self.used[fact.id] = (digest, dict(old[1]) if old is not None and old[0] == digest else {})
+        return entry[1]
+
+    def get(self, fact: Fact, version_id: str | None, template: str) -> str | None:
+        return self._entries(fact).get(f"{version_id or ''}\0{template}")
+
+    def put(self, fact: Fact, version_id: str | None, template: str, text: str) -> None:
+        self._entries(fact)[f"{version_id or ''}\0{template}"] = text
+
+    def saved(self, fact_ids: Iterable[str]) -> dict:
+        """What to keep for the next build: the fields of every fact still in the base."""
+        facts = {}
+        for fact_id in fact_ids:
+            entry = self.used.get(fact_id) or self.previous.get(fact_id)
+            if entry is not None:
+                facts[fact_id] = entry
+        return {"shared": self.shared, "facts": facts}
+
+
 class CardMaker:
     """Turns a deck's facts into note records; a fact's notes are the same in every deck."""
 
-    def __init__(self, base: FactBase):
+    def __init__(self, base: FactBase, rendered: RenderedFields | None = None):
         self.base = base
         self.env = anki_environment(base.root)
+        self.rendered_fields = rendered or RenderedFields("")
         self._rendered: dict[tuple[str, str, str | None], tuple[str, tuple[str, ...]]] = {}
-        self._details: dict[tuple[str, str | None], str] = {}
         self._templates: dict[str, jinja2.Template] = {}
 
     def deck_notes(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
@@ -316,19 +381,27 @@ class CardMaker:
 
     def _render(self, fact: Fact, plan: CardPlan) -> tuple[str, tuple[str, ...]]:
         context = self._context(fact, plan)
+        version_id = plan.version.id if plan.version else None
         # The back is the same on every card of a fact but a version card (which marks its version).
-        details_key = (fact.id, plan.version.id if plan.version else None)
-        details = self._details.get(details_key)
-        if details is None:
-            details = self._details[details_key] = self._field("details.html", context)
+        details = self._cached(fact, version_id, "details.html", context)
         if plan.kind == "cloze":
-            parts = cloze_parts(fact.statement, fact.answer)
-            assert parts is not None  # plan_cards made a cloze only where one exists
-            text = self._cloze_text(fact, parts, context)
-            return CLOZE, (text, details, fact.id)
-        front = self._field(f"front-{plan.kind}.html", context)
-        answer = self._field(f"answer-{plan.kind}.html", context)
+            return CLOZE, (self._cached(fact, None, "cloze", context), details, fact.id)
+        front = self._cached(fact, version_id, f"front-{plan.kind}.html", context)
+        answer = self._cached(fact, version_id, f"answer-{plan.kind}.html", context)
         return CARD, (front, answer, details, fact.id)
+
+    def _cached(self, fact: Fact, version_id: str | None, name: str, context: dict) -> str:
+        """A field of `fact`, from this or the last build if rendered from the same inputs, else rendered."""
+        text = self.rendered_fields.get(fact, version_id, name)
+        if text is None:
+            if name == "cloze":
+                parts = cloze_parts(fact.statement, fact.answer)
+                assert parts is not None  # plan_cards made a cloze only where one exists
+                text = self._cloze_text(fact, parts, context)
+            else:
+                text = self._field(name, context)
+            self.rendered_fields.put(fact, version_id, name, text)
+        return text
 
     def _cloze_text(self, fact: Fact, parts: tuple[ClozePart, ...], context: dict) -> str:
         rendered = self._field("cloze.html", {**context, "parts": parts,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?])?$")
 
@@ -54,6 +55,7 @@ def _parse_part(text: str) -> tuple[_dt.date, _dt.date, bool, bool]:
     return start, end, mark == "~", mark == "?"
 
 
+@lru_cache(maxsize=1 << 14)  # dates repeat across facts, cards and questions; the result is immutable
 def parse_date(text: str) -> HistoricalDate:
     """Parse a fact-base date, raising ValueError with a reader-facing message."""
     text = text.strip()
