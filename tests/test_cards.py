@@ -14,10 +14,10 @@ from hypothesis import example, given, strategies as st
 from factdeck import anki
 from factdeck.build import load_and_validate
 from factdeck.cards import (
-    _whole_word_spans,
     CLOZE, NOTE_FIELDS, CardMaker, anki_text, cloze_parts, date_label, note_guid, plan_cards,
 )
 from factdeck.select import select_facts
+from factdeck.words import whole_word_spans
 
 T0 = 1_700_000_000
 
@@ -434,4 +434,4 @@ _ASCII = st.text(st.sampled_from(list("aAbB _1-.'é")), max_size=30)
 def test_whole_word_search_agrees_with_the_pattern(text, word):
     # The ASCII fast path must find exactly what the case-insensitive whole-word pattern finds.
     pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
-    assert _whole_word_spans(text, word) == [m.span() for m in pattern.finditer(text)]
+    assert whole_word_spans(text, word) == [m.span() for m in pattern.finditer(text)]

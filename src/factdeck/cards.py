@@ -23,7 +23,6 @@ as the bare answer.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,6 +34,7 @@ from genanki import guid_for
 from markupsafe import Markup
 
 from .bidi import isolate_rtl
+from .words import whole_word_spans
 from .dates import parse_date
 from .exceptions import InputError, RenderError
 from .render import html_environment, load_template, render_template
@@ -86,8 +86,10 @@ class NoteRecord:
 
     def content_hash(self) -> str:
         """Hash of everything Anki stores in the note; the deck is not part of a note."""
-        content = json.dumps([self.note_type, list(self.fields), list(self.tags)], ensure_ascii=False)
-        return hashlib.sha256(content.encode("utf-8")).hexdigest()
+        # Each part length-prefixed, so no two different notes hash the same text.
+        parts = (self.note_type, *self.fields, str(len(self.fields)), *self.tags)
+        content = "".join(f"{len(part)}:{part}" for part in parts)
+        return hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def note_guid(fact_id: str, kind: str, version_id: str | None = None) -> str:
@@ -182,31 +184,6 @@ def _answer_variants(answer: str) -> list[str]:
     return unique
 
 
-def _whole_word_spans(text: str, word: str) -> list[tuple[int, int]]:
-    """Where `word` occurs in `text` as whole words, ignoring case, left to right without overlaps."""
-    if not (text.isascii() and word.isascii()):
-        pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
-        return [match.span() for match in pattern.finditer(text)]
-    # ASCII: the same answer as the pattern above, without compiling a pattern per fact (which dominated
-    # making a large deck's cards). For ASCII, IGNORECASE is lower(), and \w is alphanumeric or "_".
-    haystack, needle, spans, start = text.lower(), word.lower(), [], 0
-    while needle:
-        at = haystack.find(needle, start)
-        if at < 0:
-            break
-        end = at + len(needle)
-        if (at == 0 or not _is_word(haystack[at - 1])) and (end == len(haystack) or not _is_word(haystack[end])):
-            spans.append((at, end))
-            start = end
-        else:
-            start = at + 1
-    return spans
-
-
-def _is_word(char: str) -> bool:
-    return char.isalnum() or char == "_"
-
-
 @lru_cache(maxsize=1 << 14)
 def cloze_parts(statement: str, answer: str) -> tuple[ClozePart, ...] | None:
     """The statement split around every occurrence of the answer, or None where no sensible cloze exists.
@@ -215,7 +192,7 @@ def cloze_parts(statement: str, answer: str) -> tuple[ClozePart, ...] | None:
     remain around the blanks to recall it from.
     """
     for form in _answer_variants(answer):
-        spans = _whole_word_spans(statement, form)
+        spans = whole_word_spans(statement, form)
         if not spans:
             continue
         parts: list[ClozePart] = []

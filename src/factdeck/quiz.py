@@ -26,6 +26,7 @@ from .distractors import MONTHS, Distractors, answer_form, core, mentions, norma
 from .schema import DeckSpec, Fact, QuestionType, QuizSettings, Source
 from .select import chronological_key as chronological
 from .validate import FactBase
+from .words import whole_word_spans
 
 QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
 SINGLE_TYPES = ("multiple-choice", "true-false", "fill-blank", "short-answer", "source-analysis")
@@ -229,7 +230,10 @@ def date_label(text: str) -> str:
 
 
 def _blank_parts(statement: str, token: str) -> tuple[str, ...] | None:
-    pieces = re.split(rf"(?<![\w]){re.escape(token)}(?![\w])", statement, flags=re.IGNORECASE)
+    """The statement cut at every whole-word occurrence of `token`, if enough words remain to read."""
+    spans = whole_word_spans(statement, token)
+    ends = [0, *(i for span in spans for i in span), len(statement)]
+    pieces = [statement[ends[i]:ends[i + 1]] for i in range(0, len(ends), 2)]
     if len(pieces) < 2 or len(" ".join(pieces).split()) < 4:
         return None
     return tuple(pieces)
@@ -337,7 +341,8 @@ class QuizMaker:
         parts = _blank_parts(fact.statement, token)
         if parts is None:
             return None
-        shown = re.search(rf"(?<![\w]){re.escape(token)}(?![\w])", fact.statement, re.IGNORECASE).group(0)
+        start, end = whole_word_spans(fact.statement, token)[0]
+        shown = fact.statement[start:end]
         return Question(f"fill-blank:{fact.id}", "fill-blank", BLANK.join(parts), (fact.id,), shown,
                         fact.statement, self._references(fact.citations), parts=parts)
 
