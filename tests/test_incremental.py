@@ -160,3 +160,89 @@ def test_removed_worksheet_versions_are_still_removed(two_decks):
     assert not two_decks.path("build/guild-history/worksheet-B.pdf").exists()
     assert two_decks.path("build/guild-history/worksheet-A.pdf").exists()
     assert build(two_decks.root).written == []
+
+
+# --- card fields reused from the last build (build/.factdeck/anki-fields.bin) -------------
+
+def apkg_notes(path: Path) -> dict[str, tuple[str, int]]:
+    """guid -> (fields, modification time) of every note in a package."""
+    import sqlite3
+    import tempfile
+    import zipfile
+
+    with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(path) as archive:
+        archive.extract("collection.anki2", folder)
+        connection = sqlite3.connect(Path(folder) / "collection.anki2")
+        try:
+            return {guid: (fields, mod) for guid, fields, mod in connection.execute("select guid, flds, mod from notes")}
+        finally:
+            connection.close()
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The facts whose card fields were rendered through Jinja2 (not reused), one entry per field."""
+    from factdeck.cards import CardMaker
+
+    seen: list[str] = []
+    original = CardMaker._field
+
+    def counting(self, name, context):
+        seen.append(context["fact"].id)
+        return original(self, name, context)
+
+    monkeypatch.setattr(CardMaker, "_field", counting)
+    return seen
+
+
+def fresh_fields(project, tmp_path: Path) -> dict[str, str]:
+    """The deck's note fields as a build with no earlier state makes them."""
+    result = build(project.root, output=tmp_path / "fresh", formats=("apkg",))
+    return {guid: fields for guid, (fields, _) in apkg_notes(result.output / APKG).items()}
+
+
+def test_an_edited_fact_alone_is_rendered_again_and_the_deck_is_the_same(project, renders, tmp_path):
+    build(project.root, formats=("apkg",))
+    assert "guild-founded" in renders and len(set(renders)) > 3
+    renders.clear()
+    project.replace("facts/guild.yaml", "The River Guild was founded in 1901 by ferry workers.",
+                    "The River Guild was founded in 1901 by river ferry workers.")
+    build(project.root, formats=("apkg",))
+    assert set(renders) == {"guild-founded"}
+    reused = {guid: fields for guid, (fields, _) in apkg_notes(project.path(f"build/{APKG}")).items()}
+    assert reused == fresh_fields(project, tmp_path)
+    assert any("river ferry workers" in fields for fields in reused.values())
+
+
+@pytest.mark.parametrize("edit", ["field template", "source", "era"])
+def test_a_change_every_card_may_show_renders_every_fact_again(project, renders, edit, tmp_path):
+    build(project.root, formats=("apkg",))
+    everything = set(renders)
+    renders.clear()
+    if edit == "field template":
+        details = project.path("templates/anki/fields/details.html")
+        details.write_text(details.read_text(encoding="utf-8").replace("fd-details", "fd-details fd-edited"), encoding="utf-8")
+    elif edit == "source":
+        project.replace("facts/sources.yaml", "A scholarly history", "A careful scholarly history")
+    else:
+        project.replace("facts/eras.yaml", '"Founding years"', '"The founding years"')
+    build(project.root, formats=("apkg",))
+    assert set(renders) == everything
+    assert {guid: fields for guid, (fields, _) in apkg_notes(project.path(f"build/{APKG}")).items()} == fresh_fields(project, tmp_path)
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a cache", b"factdeck-anki-fields-1\0garbage", None])
+def test_a_damaged_field_cache_means_rendering_everything(project, renders, damage, tmp_path):
+    import marshal
+
+    build(project.root, formats=("apkg",))
+    everything = set(renders)
+    renders.clear()
+    cache = project.path("build/.factdeck/anki-fields.bin")
+    if damage is None:  # well-formed, but holding the wrong types
+        damage = b"factdeck-anki-fields-1\0" + marshal.dumps({"shared": "x", "facts": {"guild-founded": ("d", {1: 2})}})
+    cache.write_bytes(damage)
+    project.replace("facts/guild.yaml", "ferry workers.", "river ferry workers.")
+    build(project.root, formats=("apkg",))
+    assert set(renders) == everything
+    assert {guid: fields for guid, (fields, _) in apkg_notes(project.path(f"build/{APKG}")).items()} == fresh_fields(project, tmp_path)
