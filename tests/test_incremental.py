@@ -239,8 +239,11 @@ def test_a_damaged_field_cache_means_rendering_everything(project, renders, dama
     everything = set(renders)
     renders.clear()
     cache = project.path("build/.factdeck/anki-fields.bin")
-    if damage is None:  # well-formed, but holding the wrong types
-        damage = b"factdeck-anki-fields-1\0" + marshal.dumps({"shared": "x", "facts": {"guild-founded": ("d", {1: 2})}})
+    if damage is None:  # well-formed and for these inputs, but one record holds the wrong types
+        with open(cache, "rb") as saved:
+            magic = saved.read(len(b"factdeck-anki-fields-1\0"))
+            shared = marshal.load(saved)
+        damage = magic + marshal.dumps(shared) + marshal.dumps(("guild-founded", ("d", {1: 2})))
     cache.write_bytes(damage)
     project.replace("facts/guild.yaml", "ferry workers.", "river ferry workers.")
     build(project.root, formats=("apkg",))

@@ -18,6 +18,7 @@ import hashlib
 import itertools
 import json
 import marshal
+import os
 import sqlite3
 import tempfile
 import time
@@ -154,7 +155,8 @@ class ApkgStage:
         self.writer = writer
         from .incremental import shared_key
 
-        self.fields = RenderedFields(shared_key(base, base.root, "apkg"), _load_fields(writer.root / FIELDS_FILE))
+        shared = shared_key(base, base.root, "apkg")
+        self.fields = RenderedFields(shared, _load_fields(writer.root / FIELDS_FILE, shared))
         self.cards = CardMaker(base, self.fields)
         self.mods = ModTimes.load(writer.root / STATE_FILE, int(current_time()))
         self.note_types = {spec.note_type: self._note_type(spec) for spec in NOTE_TYPES}
@@ -186,8 +188,14 @@ class ApkgStage:
     def finish(self) -> None:
         self.writer.write_bytes(STATE_FILE, self.mods.to_bytes())
         # Fields of facts no longer in the base go; those of facts this build did not render stay.
-        saved = self.fields.saved(self.base.facts_by_id)
-        self.writer.write_bytes(FIELDS_FILE, _FIELDS_MAGIC + marshal.dumps(saved))
+        # One small record per fact, streamed: one dump of them all would need their size again in memory.
+        with open(self.writer.stage(FIELDS_FILE), "wb") as out:
+            out.write(_FIELDS_MAGIC)
+            marshal.dump(self.fields.shared, out)
+            for record in self.fields.to_keep(self.base.facts_by_id):
+                marshal.dump(record, out)
+            out.flush()
+            os.fsync(out.fileno())
 
     def _note_type(self, spec: NoteTypeSpec) -> _NoteType:
         folder = self.base.root / TEMPLATES / NOTE_TYPE_FOLDER
@@ -223,24 +231,26 @@ class ApkgStage:
         return list(decks.values())
 
 
-def _load_fields(path: Path) -> object:
-    """The last build's rendered fields, as saved; anything unreadable counts as none."""
+def _load_fields(path: Path, shared: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """The fields the last build saved, if it saved them for the same `shared` hash; anything unreadable or
+    unexpected counts as nothing saved (a full render, never a crash)."""
+    entries: dict[str, tuple[str, dict[str, str]]] = {}
     try:
-        raw = path.read_bytes()
-        if not raw.startswith(_FIELDS_MAGIC):
-            return None
-        saved = marshal.loads(raw[len(_FIELDS_MAGIC):])
+        with open(path, "rb") as saved:
+            if saved.read(len(_FIELDS_MAGIC)) != _FIELDS_MAGIC or marshal.load(saved) != shared:
+                return {}
+            while True:
+                try:
+                    fact_id, entry = marshal.load(saved)
+                except EOFError:
+                    return entries
+                digest, fields = entry
+                if not (type(fact_id) is str and type(digest) is str and type(fields) is dict
+                        and all(type(k) is str and type(v) is str for k, v in fields.items())):
+                    return {}
+                entries[fact_id] = (digest, fields)
     except (OSError, ValueError, EOFError, TypeError):
-        return None
-    # The shape is checked here, so a damaged file costs a full render and never a crash.
-    facts = saved.get("facts") if isinstance(saved, dict) else None
-    if not isinstance(facts, dict) or not all(
-        isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str) and isinstance(entry[1], dict)
-        and all(type(k) is str and type(v) is str for k, v in entry[1].items())
-        for entry in facts.values()
-    ):
-        return None
-    return saved
+        return {}
 
 
 def _write_package(package: genanki.Package, target: Path, timestamp: int) -> None:

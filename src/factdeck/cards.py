@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import jinja2
 from genanki import guid_for
@@ -112,9 +112,10 @@ def anki_text(value: object) -> Markup:
     return _anki_text(value if isinstance(value, str) else str(value))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=4096)
 def _anki_text(text: str) -> Markup:
-    # Cached: a source's title and perspective appear beside every citation of it, on every card.
+    # Cached: a source's title and perspective appear beside every citation of it, on every card. Small:
+    # the texts that repeat stay, a fact's own texts pass through without holding memory.
     return Markup(str(isolate_rtl(text)).translate(_INERT))
 
 
@@ -184,7 +185,7 @@ def _answer_variants(answer: str) -> list[str]:
     return unique
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1024)  # asked twice per fact: which cards it gets, then the cloze card itself
 def cloze_parts(statement: str, answer: str) -> tuple[ClozePart, ...] | None:
     """The statement split around every occurrence of the answer, or None where no sensible cloze exists.
 
@@ -257,11 +258,10 @@ class RenderedFields:
     a fact drops that fact's. Entries are kept per fact id: (fact hash, {version and template: text}).
     """
 
-    def __init__(self, shared: str, saved: object = None):
+    def __init__(self, shared: str, previous: dict[str, tuple[str, dict[str, str]]] | None = None):
+        """`previous`: the entries saved by a build whose `shared` hash was this one."""
         self.shared = shared
-        self.previous: dict[str, tuple[str, dict[str, str]]] = {}
-        if isinstance(saved, dict) and saved.get("shared") == shared and isinstance(saved.get("facts"), dict):
-            self.previous = saved["facts"]
+        self.previous = previous or {}
         self.used: dict[str, tuple[str, dict[str, str]]] = {}
 
     def _entries(self, fact: Fact) -> dict[str, str]:
@@ -278,14 +278,12 @@ class RenderedFields:
     def put(self, fact: Fact, version_id: str | None, template: str, text: str) -> None:
         self._entries(fact)[f"{version_id or ''}\0{template}"] = text
 
-    def saved(self, fact_ids: Iterable[str]) -> dict:
-        """What to keep for the next build: the fields of every fact still in the base."""
-        facts = {}
+    def to_keep(self, fact_ids: Iterable[str]) -> Iterator[tuple[str, tuple[str, dict[str, str]]]]:
+        """What to keep for the next build: the entries of every fact still in the base."""
         for fact_id in fact_ids:
             entry = self.used.get(fact_id) or self.previous.get(fact_id)
             if entry is not None:
-                facts[fact_id] = entry
-        return {"shared": self.shared, "facts": facts}
+                yield fact_id, entry
 
 
 class CardMaker:
