@@ -34,12 +34,12 @@ from genanki import guid_for
 from markupsafe import Markup
 
 from .bidi import isolate_rtl
-from .words import whole_word_spans
 from .dates import parse_date
 from .exceptions import InputError, RenderError
 from .render import html_environment, load_template, render_template
 from .schema import NAMED_KINDS, Citation, DeckSpec, DisputeVersion, Era, Fact, Source
 from .validate import FactBase
+from .words import whole_word_spans
 
 # Note types and their fields, in Anki's field order; anki.py builds the note types from these.
 CARD = "card"
