@@ -293,7 +293,6 @@ class CardMaker:
         self.base = base
         self.env = anki_environment(base.root)
         self.rendered_fields = rendered or RenderedFields("")
-        self._rendered: dict[tuple[str, str, str | None], tuple[str, tuple[str, ...]]] = {}
         self._templates: dict[str, jinja2.Template] = {}
 
     def deck_notes(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
@@ -314,12 +313,10 @@ class CardMaker:
 
     def note(self, fact: Fact, plan: CardPlan, deck_name: str) -> NoteRecord:
         version_id = plan.version.id if plan.version else None
-        key = (fact.id, plan.kind, version_id)
-        if key not in self._rendered:
-            self._rendered[key] = self._render(fact, plan)
-        note_type, fields = self._rendered[key]
+        # A fact in several decks (or meeting packs) renders once: its fields stay in `rendered_fields`.
+        note_type, fields = self._render(fact, plan)
         return NoteRecord(
-            guid=note_guid(*key),
+            guid=note_guid(fact.id, plan.kind, version_id),
             fact_id=fact.id,
             kind=plan.kind,
             version_id=version_id,

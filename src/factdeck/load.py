@@ -181,7 +181,7 @@ class _Unusual(Exception):
 _SCALAR_EVENT, _MAPPING_START, _SEQUENCE_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
 _MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
 _FAST_DEPTH = 40
-_STR, _TIMESTAMP = _YAML + "str", _YAML + "timestamp"
+_TIMESTAMP = _YAML + "timestamp"
 _CONSTRUCT = {_YAML + "int": "construct_yaml_int", _YAML + "float": "construct_yaml_float",
               _YAML + "bool": "construct_yaml_bool"}
 

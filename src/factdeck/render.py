@@ -86,25 +86,30 @@ def load_template(env: jinja2.Environment, name: str) -> jinja2.Template:
     """Template `name`, or a located `TemplateError` (fetch once, render many times: see `render_template`)."""
     try:
         return env.get_template(name)
-    except jinja2.TemplateSyntaxError as exc:
-        where = f"{TEMPLATES}/{exc.name or name}:{exc.lineno}"
-        raise TemplateError(f"{where}: template syntax error: {exc.message}") from None
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"{TEMPLATES}/{exc.name}: template not found") from None
+    except _JINJA_ERRORS as exc:
+        raise _template_error(exc, name) from None
 
 
 def render_template(template: jinja2.Template, name: str, root: Path, context: dict[str, Any]) -> str:
     """Render a loaded template; errors (also from templates it imports) become a located `TemplateError`."""
     try:
         return template.render(context)
-    except jinja2.TemplateSyntaxError as exc:
-        where = f"{TEMPLATES}/{exc.name or name}:{exc.lineno}"
-        raise TemplateError(f"{where}: template syntax error: {exc.message}") from None
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"{TEMPLATES}/{exc.name}: template not found") from None
-    except jinja2.UndefinedError as exc:
-        line = _template_line(exc, root / TEMPLATES / name)
-        raise TemplateError(f"{TEMPLATES}/{name}{':' + str(line) if line else ''}: undefined variable: {exc.message}") from None
+    except _JINJA_ERRORS as exc:
+        raise _template_error(exc, name, root) from None
+
+
+_JINJA_ERRORS = (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound, jinja2.UndefinedError)
+
+
+def _template_error(exc: Exception, name: str, root: Path | None = None) -> TemplateError:
+    """A Jinja2 failure in template `name` (or one it imports) as one located line (`root` finds the line of
+    an undefined variable in the rendering's traceback)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return TemplateError(f"{TEMPLATES}/{exc.name or name}:{exc.lineno}: template syntax error: {exc.message}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return TemplateError(f"{TEMPLATES}/{exc.name}: template not found")
+    line = _template_line(exc, root / TEMPLATES / name) if root is not None else 0
+    return TemplateError(f"{TEMPLATES}/{name}{':' + str(line) if line else ''}: undefined variable: {exc.message}")
 
 
 def _template_line(exc: BaseException, path: Path) -> int:
