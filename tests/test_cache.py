@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from factdeck import load
+from factdeck.exceptions import InputError
 from factdeck.load import load_project
 from factdeck.parse_cache import ParseCache
 
@@ -18,7 +19,9 @@ def entries(folder: Path) -> list[Path]:
 
 
 def snapshot(raw) -> list:
-    return [(d.display, d.data, d.lines) for d in [raw.sources, raw.eras, *raw.facts, *raw.decks]]
+    """Every file's data and lines (fact files are parsed when asked, as the validator does)."""
+    documents = [raw.sources, raw.eras, *(f.parse() for f in raw.facts), *raw.decks]
+    return [(d.display, d.data, d.lines) for d in documents]
 
 
 def no_parsing(monkeypatch) -> None:
@@ -29,10 +32,10 @@ def no_parsing(monkeypatch) -> None:
 
 
 def test_unchanged_files_come_from_the_cache(project, parse_cache_folder, monkeypatch):
-    first = load_project(project.root)
-    assert len(entries(parse_cache_folder)) == len(snapshot(first))
+    first = snapshot(load_project(project.root))
+    assert len(entries(parse_cache_folder)) == len(first)
     no_parsing(monkeypatch)
-    assert snapshot(load_project(project.root)) == snapshot(first)
+    assert snapshot(load_project(project.root)) == first
 
 
 def test_a_changed_file_is_parsed_again(project, monkeypatch):
@@ -41,9 +44,9 @@ def test_a_changed_file_is_parsed_again(project, monkeypatch):
     calls = []
     parse = load.parse_document
     monkeypatch.setattr(load, "parse_document", lambda *a: calls.append(a[2]) or parse(*a))
-    raw = load_project(project.root)
+    documents = snapshot(load_project(project.root))
     assert calls == ["facts/guild.yaml"]
-    assert raw.facts[0].data[0]["statement"].endswith("by the ferry workers.")
+    assert documents[2][1][0]["statement"].endswith("by the ferry workers.")
 
 
 @pytest.mark.parametrize("damage", [b"", b"garbage", "truncate", "foreign"])
@@ -62,10 +65,14 @@ def test_a_damaged_entry_is_ignored(project, parse_cache_folder, damage):
 
 
 def test_errors_are_never_cached(project):
+    project.write("decks/broken.yaml", "id: [unclosed\n")
     project.write("facts/broken.yaml", "- id: [unclosed\n")
     for _ in range(2):
         raw = load_project(project.root)
-        assert [(e.problem.path, e.problem.line) for e in raw.errors] == [("facts/broken.yaml", 2)]
+        assert [(e.problem.path, e.problem.line) for e in raw.errors] == [("decks/broken.yaml", 2)]
+        broken = next(f for f in raw.facts if f.display == "facts/broken.yaml")
+        with pytest.raises(InputError, match="invalid YAML"):
+            broken.parse()
 
 
 def test_other_code_never_reads_an_entry(tmp_path):

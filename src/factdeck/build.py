@@ -6,6 +6,7 @@ output is staged under a temporary name, so a failing build changes nothing.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
@@ -38,7 +39,16 @@ def load_and_validate(root: Path, archive: Path | None = None, strict: bool = Fa
     from .load import load_project
     from .validate import validate_project
 
-    return validate_project(load_project(root), archive=archive, strict=strict)
+    # Loading makes hundreds of thousands of objects and frees almost none, so the cyclic garbage collector's
+    # passes over them find nothing (they were a third of a check with every file cached). Reference counting
+    # frees as usual meanwhile, and the collector resumes afterwards.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return validate_project(load_project(root), archive=archive, strict=strict)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def output_folder(base: FactBase, output: Path | None) -> Path:

@@ -54,6 +54,21 @@ class Document:
 
 
 @dataclass
+class FactFile:
+    """A fact file, read and checked as text but parsed only when asked: the validator may hold its records
+    already (see record_cache), and then the file is never parsed at all."""
+
+    path: Path  # absolute
+    display: str
+    text: str
+    cache: ParseCache | None = None
+
+    def parse(self) -> Document:
+        """The file's `Document`, or `InputError`."""
+        return _parsed(self.text, self.path, self.display, self.cache)
+
+
+@dataclass
 class RawProject:
     """Every input file of a project, loaded but not yet validated."""
 
@@ -61,9 +76,10 @@ class RawProject:
     config: Document | None
     sources: Document | None
     eras: Document | None
-    facts: list[Document]
+    facts: list[FactFile]
     decks: list[Document]
     errors: list[InputError]
+    parse_cache: ParseCache | None = None  # trimmed by the validator, which parses the fact files it needs
 
 
 class _Builder:
@@ -157,14 +173,20 @@ def read_text(path: Path, display: str) -> str:
         raise InputError(display, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
     # A byte-order mark is harmless; editors on some systems add one.
     text = text.removeprefix("\ufeff")
-    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+    # Only a text that starts with a comment needs its lines looked at (splitting a large file is not free).
+    content = text.lstrip()
+    if not content or (content.startswith("#") and all(not ln.strip() or ln.lstrip().startswith("#")
+                                                         for ln in text.splitlines())):
         raise InputError(display, 0, "file is empty")
     return text
 
 
 def load_document(path: Path, display: str, cache: ParseCache | None = None) -> Document:
     """Parse one YAML file into a `Document`, or raise `InputError`; `cache` skips parsing a text seen before."""
-    text = read_text(path, display)
+    return _parsed(read_text(path, display), path, display, cache)
+
+
+def _parsed(text: str, path: Path, display: str, cache: ParseCache | None) -> Document:
     hit = cache.get(text) if cache is not None else None
     if hit is not None:
         return Document(path, display, *hit)
@@ -312,7 +334,9 @@ def _yaml_files(folder: Path) -> list[Path]:
 
 
 def load_project(root: Path) -> RawProject:
-    """Read every input file of the project at `root`; per-file problems are collected, not raised."""
+    """Read every input file of the project at `root`; per-file problems are collected, not raised.
+
+    Fact files are read and checked as text here and parsed when the validator asks (`FactFile.parse`)."""
     root = root.resolve()
     facts_dir, decks_dir = root / "facts", root / "decks"
     cache = ParseCache(cache_folder(), code_fingerprint())
@@ -326,19 +350,28 @@ def load_project(root: Path) -> RawProject:
         except ValueError:
             return str(path)
 
-    def load(path: Path) -> Document | None:
-        shown = display(path)
+    def inside(path: Path) -> bool:
         try:
             resolved = path.resolve(strict=True)
         except (OSError, RuntimeError) as exc:  # a broken link, or a link loop (RuntimeError before Python 3.13)
             reason = getattr(exc, "strerror", None) or "symbolic link loop"
-            errors.append(InputError(shown, 0, f"cannot read file: {reason}"))
-            return None
+            errors.append(InputError(display(path), 0, f"cannot read file: {reason}"))
+            return False
         if root not in resolved.parents:
-            errors.append(InputError(shown, 0, "symbolic link to a file outside the project"))
-            return None
+            errors.append(InputError(display(path), 0, "symbolic link to a file outside the project"))
+            return False
+        return True
+
+    def load(path: Path) -> Document | None:
         try:
-            return load_document(path, shown, cache)
+            return load_document(path, display(path), cache) if inside(path) else None
+        except InputError as exc:
+            errors.append(exc)
+            return None
+
+    def read(path: Path) -> FactFile | None:
+        try:
+            return FactFile(path, display(path), read_text(path, display(path)), cache) if inside(path) else None
         except InputError as exc:
             errors.append(exc)
             return None
@@ -354,7 +387,6 @@ def load_project(root: Path) -> RawProject:
     sources = optional(sources_path)
     eras = optional(eras_path)
     special = {sources_path, eras_path, facts_dir / "sources.yml", facts_dir / "eras.yml"}
-    facts = [d for p in _yaml_files(facts_dir) if p not in special if (d := load(p))]
+    facts = [f for p in _yaml_files(facts_dir) if p not in special if (f := read(p))]
     decks = [d for p in _yaml_files(decks_dir) if (d := load(p))] if decks_dir.is_dir() else []
-    cache.trim()
-    return RawProject(root, config, sources, eras, facts, decks, errors)
+    return RawProject(root, config, sources, eras, facts, decks, errors, cache)

@@ -1,14 +1,15 @@
-"""Parse cache: a YAML file's data and line table, kept by the hash of its text, so unchanged files are not parsed again.
+"""Content caches: what factdeck made from a file's text, kept under a hash of that text.
 
-Composing YAML with line numbers is most of the cost of loading a large fact base. An entry is keyed by the
-SHA-256 of the file's text and of factdeck's code (any code change starts afresh), so it can only ever stand
-for exactly the text it was made from, in any project; that is why the cache lives in the user's cache folder
-(`$FACTDECK_CACHE_DIR`, else `$XDG_CACHE_HOME/factdeck`, else `~/.cache/factdeck`) and never in a project's
-outputs. Only files that parsed without error are cached; errors are always found afresh.
+`ParseCache` keeps a YAML file's data and line table, so unchanged files are not parsed again;
+`record_cache.RecordCache` keeps a fact file's validated records and problems on the same store. An entry is
+keyed by the SHA-256 of the text, of factdeck's code (any code change starts afresh) and of a salt naming
+whatever else the entry depends on, so it can only ever stand for exactly what it was made from, in any
+project; that is why the caches live in the user's cache folder (`$FACTDECK_CACHE_DIR`, else
+`$XDG_CACHE_HOME/factdeck`, else `~/.cache/factdeck`) and never in a project's outputs.
 
-The cache is never trusted blindly: an entry that cannot be read or unmarshalled, or that does not hold what
-it should, is ignored and replaced. `FACTDECK_NO_CACHE=1` turns it off. The folder is trimmed to the most
-recently used entries when it grows past MAX_BYTES.
+A cache is never trusted blindly: an entry that cannot be read or unmarshalled, or that does not hold what
+it should, is ignored and replaced. `FACTDECK_NO_CACHE=1` turns caching off. Each folder is trimmed to its
+most recently written entries when it grows past MAX_BYTES.
 """
 
 from __future__ import annotations
@@ -25,51 +26,50 @@ MAX_BYTES = 512 * 1024 * 1024
 _MAGIC = b"factdeck-parse-cache\0"
 
 
-def cache_folder() -> Path | None:
+def cache_folder(kind: str = "parse") -> Path | None:
+    """The folder of one kind of cache entry, or None when caching is turned off."""
     if os.environ.get("FACTDECK_NO_CACHE"):
         return None
     explicit = os.environ.get("FACTDECK_CACHE_DIR")
     if explicit:
-        return Path(explicit) / "parse"
+        return Path(explicit) / kind
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "factdeck" / "parse"
+    return Path(base) / "factdeck" / kind
 
 
-class ParseCache:
-    """(data, lines) of parsed YAML texts, by content hash; every failure is a miss, never an error."""
+class ContentStore:
+    """Marshalled values by content hash; every failure is a miss, never an error."""
 
-    def __init__(self, folder: Path | None, code: str):
+    def __init__(self, folder: Path | None, code: str, salt: str = ""):
         self.folder = folder
-        self.code = code
+        self.prefix = f"{CACHE_VERSION}\0{code}\0{salt}\0".encode()
         self.written = 0
 
     def _path(self, text: str) -> Path:
         assert self.folder is not None
-        digest = hashlib.sha256(f"{CACHE_VERSION}\0{self.code}\0".encode())
+        digest = hashlib.sha256(self.prefix)
         digest.update(text.encode("utf-8", "surrogatepass"))
         name = digest.hexdigest()
         return self.folder / name[:2] / name[2:]
 
-    def get(self, text: str) -> tuple[Any, dict] | None:
+    def load(self, text: str) -> Any:
+        """The value kept for `text`, or None."""
         if self.folder is None:
             return None
         try:
             raw = self._path(text).read_bytes()
             if not raw.startswith(_MAGIC):
                 return None
-            data, lines = marshal.loads(raw[len(_MAGIC):])
+            return marshal.loads(memoryview(raw)[len(_MAGIC):])
         except (OSError, ValueError, EOFError, TypeError):
             return None
-        if not isinstance(lines, dict) or not isinstance(data, (list, dict)):
-            return None
-        return data, lines
 
-    def put(self, text: str, data: Any, lines: dict) -> None:
+    def save(self, text: str, value: Any) -> None:
         if self.folder is None:
             return
         target = self._path(text)
         try:
-            payload = _MAGIC + marshal.dumps((data, lines))
+            payload = _MAGIC + marshal.dumps(value)
             target.parent.mkdir(parents=True, exist_ok=True)
             # Written under a temporary name and renamed: a reader never sees half an entry.
             handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
@@ -94,3 +94,19 @@ class ParseCache:
                 total -= size
         except OSError:
             pass
+
+
+class ParseCache(ContentStore):
+    """(data, lines) of parsed YAML texts."""
+
+    def get(self, text: str) -> tuple[Any, dict] | None:
+        entry = self.load(text)
+        if not isinstance(entry, tuple) or len(entry) != 2:
+            return None
+        data, lines = entry
+        if not isinstance(lines, dict) or not isinstance(data, (list, dict)):
+            return None
+        return data, lines
+
+    def put(self, text: str, data: Any, lines: dict) -> None:
+        self.save(text, (data, lines))

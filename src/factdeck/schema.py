@@ -9,7 +9,9 @@ in a source) live in `validate.py`; this module only knows single records.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+import types
+import typing
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -76,7 +78,7 @@ _NOWHERE = ("", 0)
 class Record(BaseModel):
     """Base of every record: unknown keys are errors, and the record remembers where it was read."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, validate_default=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, validate_default=True, defer_build=True)
 
     # Where the record was read (file relative to the project, line), set by the validator after loading.
     # Kept in the instance dict rather than as a pydantic private attribute: pydantic initializes private
@@ -295,3 +297,27 @@ RECORD_MODELS: tuple[type[Record], ...] = (
     Source, Era, Fact, Citation, Attribution, Dispute, DisputeVersion,
     DeckSpec, DeckSelection, Selection, CardSettings, QuizSettings, SessionSettings, ProjectConfig,
 )
+
+
+def record_class(annotation: Any) -> type[Record] | None:
+    """The record model a field's annotation holds (directly, optionally or in a list), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, Record):
+        return annotation
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) in (typing.Union, list):
+        for arg in typing.get_args(annotation):
+            found = record_class(arg)
+            if found:
+                return found
+    return None
+
+
+_RECORD_FIELDS: dict[type, tuple[tuple[str, type[Record]], ...]] = {}
+
+
+def record_fields(cls: type[Record]) -> tuple[tuple[str, type[Record]], ...]:
+    """(name, record model) of each field of `cls` that may hold records, worked out once per model."""
+    found = _RECORD_FIELDS.get(cls)
+    if found is None:
+        found = _RECORD_FIELDS[cls] = tuple(
+            (name, model) for name, f in cls.model_fields.items() if (model := record_class(f.annotation)))
+    return found

@@ -8,9 +8,8 @@ must appear in an archived source, decks that must select something) are here.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -19,10 +18,12 @@ import pydantic
 
 from .dates import parse_date
 from .exceptions import FactdeckError, InputError, Problem, ProjectError, ValidationFailed
-from .load import Document, RawProject, read_text
+from .incremental import code_fingerprint
+from .load import Document, FactFile, RawProject, read_text
 from .quotes import QuoteFinder, normalize, word_count
+from .record_cache import RecordCache, context_key
 from .schema import (
-    Citation, DeckSpec, Era, Fact, ProjectConfig, Record, Selection, Source,
+    Citation, DeckSpec, Era, Fact, ProjectConfig, Record, Selection, Source, record_class, record_fields,
 )
 
 MAX_QUOTE_WORDS = 40
@@ -106,21 +107,10 @@ def _model_at(model: type, loc: tuple[Any, ...]) -> type | None:
         if not (isinstance(model, type) and issubclass(model, pydantic.BaseModel)) or part not in model.model_fields:
             return None
         annotation = model.model_fields[part].annotation
-        model = _record_in(annotation)
+        model = record_class(annotation)
         if model is None:
             return None
     return model
-
-
-def _record_in(annotation: Any) -> type | None:
-    if isinstance(annotation, type) and issubclass(annotation, Record):
-        return annotation
-    if isinstance(annotation, (types.UnionType,)) or typing.get_origin(annotation) in (typing.Union, list):
-        for arg in typing.get_args(annotation):
-            found = _record_in(arg)
-            if found:
-                return found
-    return None
 
 
 def _message(model: type[Record], error: dict[str, Any]) -> str:
@@ -148,21 +138,10 @@ def _message(model: type[Record], error: dict[str, Any]) -> str:
     return f"{key}: {message}" if key else message
 
 
-def _record_fields(cls: type[Record]) -> tuple[str, ...]:
-    """Names of the fields of `cls` that may hold records (directly or in a list)."""
-    found = _RECORD_FIELDS.get(cls)
-    if found is None:
-        found = _RECORD_FIELDS[cls] = tuple(n for n, f in cls.model_fields.items() if _record_in(f.annotation))
-    return found
-
-
-_RECORD_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
 def _locate(record: Record, doc: Document, path: tuple[Any, ...]) -> None:
     """Give a record and every record inside it its file and line."""
     record.locate(doc.display, doc.line(*path))
-    for name in _record_fields(type(record)):
+    for name, _ in record_fields(type(record)):
         value = getattr(record, name)
         if isinstance(value, Record):
             _locate(value, doc, (*path, name))
@@ -291,13 +270,12 @@ class _QuoteCheck:
 
 def _check_citations(
     collector: _Collector, fact: Fact, citations: list[Citation], sources: dict[str, Source],
-    quotes: _QuoteCheck, cited: set[str],
+    quotes: _QuoteCheck,
 ) -> None:
     for citation in citations:
         if citation.source not in sources:
             collector.error(citation, f"fact '{fact.id}': unknown source '{citation.source}'{_suggest(citation.source, sources)}")
             continue
-        cited.add(citation.source)
         words = word_count(citation.quote)
         if words > MAX_QUOTE_WORDS:
             collector.error(citation, f"fact '{fact.id}': quote has {words} words (at most {MAX_QUOTE_WORDS})")
@@ -306,8 +284,9 @@ def _check_citations(
 
 def _check_fact(
     collector: _Collector, fact: Fact, sources: dict[str, Source], eras: dict[str, Era],
-    quotes: _QuoteCheck, cited: set[str],
+    quotes: _QuoteCheck,
 ) -> None:
+    """The rules for one fact: they read only the fact, the sources, the eras and the archive (see record_cache)."""
     if fact.era not in eras:
         collector.error(fact, f"fact '{fact.id}': unknown era '{fact.era}'{_suggest(fact.era, eras)}")
     elif fact.date:
@@ -317,7 +296,7 @@ def _check_fact(
             collector.warning(fact, f"fact '{fact.id}': date {fact.date} is outside era '{fact.era}' ({eras[fact.era].start}–{eras[fact.era].end})")
     if not fact.citations:
         collector.error(fact, f"fact '{fact.id}' has no citations")
-    _check_citations(collector, fact, fact.citations, sources, quotes, cited)
+    _check_citations(collector, fact, fact.citations, sources, quotes)
     if fact.dispute:
         versions = fact.dispute.versions
         if len(versions) < 2:
@@ -335,7 +314,7 @@ def _check_fact(
             if not version.citations:
                 collector.error(version, f"fact '{fact.id}': version '{version.id}' has no citations")
             else:
-                _check_citations(collector, fact, version.citations, sources, quotes, cited)
+                _check_citations(collector, fact, version.citations, sources, quotes)
     if fact.kind == "characterization" and not (fact.attribution or fact.dispute):
         collector.error(fact, f"fact '{fact.id}': a characterization needs an attribution or a dispute")
     if fact.status == "vetted" and not fact.vetted:
@@ -369,10 +348,6 @@ def validate_project(raw: RawProject, archive: Path | None = None, strict: bool 
 
     sources = _unique(collector, collector.records(Source, raw.sources, "source"), "source")
     eras = _unique(collector, collector.records(Era, raw.eras, "era"), "era")
-    facts: list[Fact] = []
-    for doc in raw.facts:
-        facts.extend(collector.records(Fact, doc, "fact"))
-    facts_by_id = _unique(collector, facts, "fact")
     decks: list[DeckSpec] = []
     for doc in raw.decks:
         if not isinstance(doc.data, dict):
@@ -388,11 +363,49 @@ def validate_project(raw: RawProject, archive: Path | None = None, strict: bool 
         archive = raw.root / config.archive
     archives = _load_archives(collector, sources, archive)
 
-    cited: set[str] = set()
+    # Fact files: records and problems of an unchanged file come from the record cache, the rest are
+    # parsed and validated (quotes of all of them in one pass per source) and then cached.
+    # What the rules for one fact read besides the fact (see _check_fact), the key of its file's cache entry.
+    cache = RecordCache(code_fingerprint(), context_key([
+        list(sources), [(e.id, e.start, e.end) for e in eras.values()],
+        sorted((source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
+               for source, text in archives.items()),
+    ]))
+    facts: list[Fact] = []
+    fresh: list[tuple[FactFile, list[Fact]]] = []
+    for file in raw.facts:
+        hit = cache.get(file)
+        if hit is not None:
+            facts.extend(hit[0])
+            collector.problems.extend(hit[1])
+            continue
+        try:
+            doc = file.parse()
+        except InputError as exc:
+            collector.problems.append(exc.problem)
+            continue
+        found = collector.records(Fact, doc, "fact")
+        facts.extend(found)
+        fresh.append((file, found))
     quotes = _QuoteCheck(archives)
-    for fact in facts:
-        _check_fact(collector, fact, sources, eras, quotes, cited)
+    for _, found in fresh:
+        for fact in found:
+            _check_fact(collector, fact, sources, eras, quotes)
     quotes.report(collector)
+    if fresh:
+        by_file: dict[str, list[Problem]] = {file.display: [] for file, _ in fresh}
+        for problem in collector.problems:
+            if problem.path in by_file:
+                by_file[problem.path].append(problem)
+        for file, found in fresh:
+            cache.put(file, found, by_file[file.display])
+    for store in (cache, raw.parse_cache):
+        if store is not None:
+            store.trim()
+
+    # Rules across files, over every record.
+    facts_by_id = _unique(collector, facts, "fact")
+    cited = {c.source for fact in facts for c in fact.all_citations()}
     for source in sources.values():
         if source.id not in cited:
             collector.warning(source, f"source '{source.id}' is never cited")

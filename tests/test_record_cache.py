@@ -1,0 +1,141 @@
+"""The record cache: an unchanged fact file is neither parsed nor validated again, and a cached answer is always
+the answer a fresh check would give."""
+
+from __future__ import annotations
+
+import marshal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from factdeck import load
+from factdeck.build import load_and_validate
+from factdeck.cli import cli
+from factdeck.exceptions import ValidationFailed
+from factdeck.schema import Fact, Record, record_fields
+
+
+def records_cache(parse_cache_folder: Path) -> Path:
+    return parse_cache_folder.parent / "records"
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*/*") if p.is_file()) if folder.is_dir() else []
+
+
+def located(record: Record) -> list[tuple]:
+    """The record and every record inside it, with its type, file, line and fields set."""
+    out = [(type(record).__name__, record.file, record.line, sorted(record.model_fields_set))]
+    for name, _ in record_fields(type(record)):
+        value = getattr(record, name)
+        for inner in value if isinstance(value, list) else [value] if value is not None else []:
+            out += located(inner)
+    return out
+
+
+def snapshot(root: Path, archive: Path | None) -> list:
+    base = load_and_validate(root, archive=archive)
+    return [(f.model_dump(), located(f)) for f in base.facts] + [[str(w) for w in base.warnings]]
+
+
+def no_fact_work(monkeypatch) -> None:
+    def refuse(*args, **kwargs):
+        raise AssertionError("a cached fact file was parsed or validated again")
+
+    monkeypatch.setattr(load, "parse_document", refuse)
+    monkeypatch.setattr(Fact, "model_validate", refuse)
+
+
+def check(project, *args: str, cache: bool = True) -> tuple[int, str]:
+    env = {} if cache else {"FACTDECK_NO_CACHE": "1"}
+    result = CliRunner().invoke(cli, ["check", *args, "--project", str(project.root)], env=env)
+    return result.exit_code, result.output
+
+
+def test_unchanged_fact_files_are_neither_parsed_nor_validated(project, parse_cache_folder, monkeypatch):
+    project.replace("facts/guild.yaml", 'date: "1910"', 'date: "1930"')  # a warning: outside its era
+    first = snapshot(project.root, project.archive)
+    assert len(entries(records_cache(parse_cache_folder))) == 1
+    assert any("outside era" in w for w in first[-1])
+    no_fact_work(monkeypatch)
+    again = snapshot(project.root, project.archive)
+    assert again == first  # values, every record's file and line, fields set, and the warnings
+
+
+def test_an_edited_file_is_validated_again(project, monkeypatch):
+    snapshot(project.root, project.archive)
+    project.replace("facts/guild.yaml", "by ferry workers.", "by the ferry workers.")
+    base = load_and_validate(project.root, archive=project.archive)
+    assert base.facts_by_id["guild-founded"].statement.endswith("by the ferry workers.")
+
+
+def test_the_same_text_under_another_name_is_located_in_that_file(project):
+    snapshot(project.root, project.archive)
+    project.write("facts/copy.yaml", project.read("facts/guild.yaml"))
+    with pytest.raises(ValidationFailed) as info:
+        load_and_validate(project.root, archive=project.archive)
+    assert "facts/guild.yaml:1: duplicate fact id 'guild-founded' (first at facts/copy.yaml:1)" in [
+        str(p) for p in info.value.problems]
+
+
+# Each edit changes what validating the unchanged guild.yaml finds, without touching it: the cached answer
+# must be the fresh one. The last element says whether quotes are checked against the archive.
+CONTEXT_EDITS = {
+    "a source renamed": ("facts/sources.yaml", "- id: pamphlet", "- id: leaflet", False),
+    "an era's bounds": ("facts/eras.yaml", "end: 1920\n", "end: 1905\n", True),
+    "an era renamed": ("facts/eras.yaml", "- id: decline", "- id: downfall", True),
+    "an archived text": ("archive/chronicle.txt", "founded in 1901", "founded in 1902", True),
+    "an archive file missing": ("facts/sources.yaml", "archive: pamphlet.txt", "archive: leaflet.txt", True),
+}
+
+
+@pytest.mark.parametrize("edit", CONTEXT_EDITS, ids=list(CONTEXT_EDITS))
+def test_a_changed_context_gives_the_fresh_answer(project, edit):
+    relative, old, new, quotes = CONTEXT_EDITS[edit]
+    args = ["--archive", str(project.archive)] if quotes else []
+    before = check(project, *args)  # fills the cache
+    project.replace(relative, old, new)
+    cached = check(project, *args)
+    assert cached == check(project, *args, cache=False)
+    assert cached != before
+
+
+def test_checking_without_the_archive_is_a_different_answer(project):
+    project.replace("archive/chronicle.txt", "founded in 1901", "founded in 1902")
+    assert check(project, "--archive", str(project.archive))[0] == 1
+    assert check(project) == check(project, cache=False)
+    assert check(project)[0] == 0
+
+
+def test_problems_of_a_broken_file_are_the_same_every_time(project):
+    project.replace("facts/guild.yaml", "kind: place", "kind: town")
+    first = check(project)
+    assert first[0] == 1 and "'kind' must be one of" in first[1]
+    assert check(project) == first == check(project, cache=False)
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", "truncate", "foreign", "wrong-fields"])
+def test_a_damaged_entry_is_ignored(project, parse_cache_folder, damage):
+    expected = snapshot(project.root, project.archive)
+    for entry in entries(records_cache(parse_cache_folder)):
+        raw = entry.read_bytes()
+        head = raw[: raw.index(b"\0") + 1]
+        if damage == "truncate":
+            entry.write_bytes(raw[: len(raw) // 2])
+        elif damage == "foreign":  # well-formed, but not what an entry holds
+            entry.write_bytes(head + marshal.dumps(([42], [])))
+        elif damage == "wrong-fields":  # a record with a field this code does not have
+            facts, problems = marshal.loads(raw[len(head):])
+            facts[0][2]["colour"] = "red"
+            entry.write_bytes(head + marshal.dumps((facts, problems)))
+        else:
+            entry.write_bytes(damage)
+    assert snapshot(project.root, project.archive) == expected
+    assert snapshot(project.root, project.archive) == expected  # and the entries were replaced
+
+
+def test_the_cache_can_be_turned_off(project, parse_cache_folder, monkeypatch):
+    monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
+    snapshot(project.root, project.archive)
+    assert entries(records_cache(parse_cache_folder)) == []
