@@ -312,3 +312,17 @@ def test_answer_forms():
     assert answer_form(fact("number", "More than 6,000")) is None  # "More than 3,000" would be true too
     assert answer_form(fact("event", "It was dissolved")) is None
     assert core("Karim (کریم)") == "Karim"
+
+
+@pytest.mark.parametrize("which", ["sample", "shipped"])
+def test_weighing_a_fact_agrees_with_making_its_question(base, which):
+    """`can` decides eligibility without making every question; it must say what `single` does."""
+    from factdeck.quiz import SINGLE_TYPES, QuizMaker
+
+    if which == "shipped":  # the project's own 189 facts: every kind, disputes, dates, numbers, Persian names
+        base = load_and_validate(Path(__file__).resolve().parent.parent)
+    deck = base.decks[0]
+    maker = QuizMaker(base, deck, deck.quiz)
+    answers = [(f.id, t, maker.can(f, t), maker.single(f, t) is not None) for f in base.vetted for t in SINGLE_TYPES]
+    assert [a for a in answers if a[2] != a[3]] == []
+    assert {a[2] for a in answers} == {True, False}

@@ -229,12 +229,16 @@ def date_label(text: str) -> str:
     return {"~": f"c. {label}", "?": f"{label}?"}.get(mark, label)
 
 
-def _blank_parts(statement: str, token: str) -> tuple[str, ...] | None:
-    """The statement cut at every whole-word occurrence of `token`, if enough words remain to read."""
-    spans = whole_word_spans(statement, token)
-    ends = [0, *(i for span in spans for i in span), len(statement)]
-    pieces = [statement[ends[i]:ends[i + 1]] for i in range(0, len(ends), 2)]
-    if len(pieces) < 2 or len(" ".join(pieces).split()) < 4:
+def _blank_parts(statement: str, spans: list[tuple[int, int]]) -> tuple[str, ...] | None:
+    """The statement cut at `spans` (every whole-word occurrence of the blanked token), if enough words remain."""
+    if not spans:
+        return None
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces.append(statement[last:start])
+        last = end
+    pieces.append(statement[last:])
+    if len(" ".join(pieces).split()) < 4:
         return None
     return tuple(pieces)
 
@@ -331,18 +335,26 @@ class QuizMaker:
         return Question(f"true-false:{fact.id}", "true-false", false, (fact.id,), "False", fact.statement, refs,
                         truth=False, swapped=(form.token, replacement))
 
-    def fill_blank(self, fact: Fact) -> Question | None:
+    def _blank(self, fact: Fact) -> tuple[tuple[str, ...], str] | None:
+        """A fill-in-the-blank's parts and the blanked words as the statement writes them, if it can make one."""
         if fact.disputed:
             return None
         form = answer_form(fact)
         token = form.token if form else core(fact.answer)
         if len(token.split()) > MAX_BLANK_WORDS:
             return None
-        parts = _blank_parts(fact.statement, token)
+        spans = whole_word_spans(fact.statement, token)
+        parts = _blank_parts(fact.statement, spans)
         if parts is None:
             return None
-        start, end = whole_word_spans(fact.statement, token)[0]
-        shown = fact.statement[start:end]
+        start, end = spans[0]
+        return parts, fact.statement[start:end]
+
+    def fill_blank(self, fact: Fact) -> Question | None:
+        blank = self._blank(fact)
+        if blank is None:
+            return None
+        parts, shown = blank
         return Question(f"fill-blank:{fact.id}", "fill-blank", BLANK.join(parts), (fact.id,), shown,
                         fact.statement, self._references(fact.citations), parts=parts)
 
@@ -362,6 +374,21 @@ class QuizMaker:
         return Question(f"source-analysis:{fact.id}", "source-analysis", fact.question, (fact.id,), fact.answer,
                         fact.dispute.summary, self._references(fact.all_citations(), limit=4),
                         excerpts=tuple(excerpts), versions=self._versions(fact))
+
+    def can(self, fact: Fact, kind: str) -> bool:
+        """Whether `single(fact, kind)` makes a question, without making the cheap-to-decide ones (every fact
+        of the deck is weighed this way; a test holds the two to the same answers)."""
+        if kind == "short-answer":
+            return True
+        if kind == "source-analysis":
+            return fact.dispute is not None
+        if kind == "fill-blank":
+            return self._blank(fact) is not None
+        # Multiple choice and true/false need a same-kind answer; only then are wrong options drawn.
+        form = None if fact.disputed else answer_form(fact)
+        if form is None or (kind == "true-false" and not token_in(fact.statement, form.token)):
+            return False
+        return self.single(fact, kind) is not None
 
     def single(self, fact: Fact, kind: str) -> Question | None:
         if kind == "multiple-choice":
@@ -445,7 +472,7 @@ class QuizMaker:
         questions: list[Question] = []
         remaining = list(facts)
 
-        eligible = {f.id: [t for t in SINGLE_TYPES if t in types and self.single(f, t)] for f in facts}
+        eligible = {f.id: [t for t in SINGLE_TYPES if t in types and self.can(f, t)] for f in facts}
         only_groups = set(types) <= set(GROUP_TYPES)
         if only_groups:  # every question is a group: share them between the group types asked for
             groups_wanted = -(-wanted // len([t for t in GROUP_TYPES if t in types]))
