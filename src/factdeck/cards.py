@@ -36,6 +36,7 @@ from markupsafe import Markup
 from .bidi import isolate_rtl
 from .dates import parse_date
 from .exceptions import InputError, RenderError
+from .parallel import MIN_ITEMS, SecondCore
 from .render import html_environment, load_template, render_template
 from .schema import NAMED_KINDS, Citation, DeckSpec, DisputeVersion, Era, Fact, Source
 from .validate import FactBase
@@ -278,6 +279,18 @@ class RenderedFields:
     def put(self, fact: Fact, version_id: str | None, template: str, text: str) -> None:
         self._entries(fact)[f"{version_id or ''}\0{template}"] = text
 
+    def empty(self, fact: Fact) -> bool:
+        """Whether no field of `fact` is stored (from an earlier build or this one)."""
+        return not self._entries(fact)
+
+    def fields(self, fact: Fact) -> dict[str, str]:
+        """Every stored field of `fact`, by version and template."""
+        return dict(self._entries(fact))
+
+    def adopt(self, fact: Fact, fields: dict[str, str]) -> None:
+        """Fields of `fact` rendered elsewhere from this same record (a second process), as `fields` gives them."""
+        self._entries(fact).update((k, v) for k, v in fields.items() if isinstance(k, str) and isinstance(v, str))
+
     def to_keep(self, fact_ids: Iterable[str]) -> Iterator[tuple[str, tuple[str, dict[str, str]]]]:
         """What to keep for the next build: the entries of every fact still in the base."""
         for fact_id in fact_ids:
@@ -296,12 +309,40 @@ class CardMaker:
         self._templates: dict[str, jinja2.Template] = {}
 
     def deck_notes(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
+        self._render_on_two_cores(deck, facts)
         notes: list[NoteRecord] = []
         for fact in facts:
             deck_name = self.deck_name(deck, fact)
             for plan in plan_cards(fact, deck.cards.kinds):
                 notes.append(self.note(fact, plan, deck_name))
         return notes
+
+    def _render_on_two_cores(self, deck: DeckSpec, facts: list[Fact]) -> None:
+        """Render the fields of facts that have none stored, half of them in a forked process (see parallel.py).
+
+        Rendering is most of a cold build's time and each fact's fields depend on nothing another fact's
+        rendering does, so the halves give the very fields one process would. Without a second core, or if
+        the child fails, the loop in deck_notes renders whatever is still missing.
+        """
+        todo = [f for f in facts if self.rendered_fields.empty(f)]
+        if len(todo) < MIN_ITEMS:
+            return
+        half = len(todo) // 2
+        child = SecondCore(lambda part: self._render_all(deck, part), todo[half:])
+        self._render_all(deck, todo[:half])
+        done = child.result()
+        if isinstance(done, dict):
+            for fact in todo[half:]:
+                fields = done.get(fact.id)
+                if isinstance(fields, dict):
+                    self.rendered_fields.adopt(fact, fields)
+
+    def _render_all(self, deck: DeckSpec, facts: list[Fact]) -> dict[str, dict[str, str]]:
+        """Every field of every card of `facts`, by fact id (as the field store keeps them)."""
+        for fact in facts:
+            for plan in plan_cards(fact, deck.cards.kinds):
+                self._render(fact, plan)
+        return {fact.id: self.rendered_fields.fields(fact) for fact in facts}
 
     def deck_name(self, deck: DeckSpec, fact: Fact) -> str:
         if not deck.cards.subdecks:

@@ -45,21 +45,30 @@ class RecordCache:
         self.store = ContentStore(cache_folder("records"), code, context)
 
     def get(self, file: FactFile) -> tuple[list[Fact], list[Problem]] | None:
-        entry = self.store.load(f"{file.display}\0{file.text}")
-        try:
-            dumped_facts, dumped_problems = entry  # type: ignore[misc]
-            facts = [_restore(Fact, data, file.display) for data in dumped_facts]
-            problems = [_problem(p, file.display) for p in dumped_problems]
-        except (TypeError, ValueError, KeyError, IndexError):
-            return None  # not what this code writes: made again
-        return facts, problems
+        return restore_entry(self.store.load(f"{file.display}\0{file.text}"), file.display)
 
     def put(self, file: FactFile, facts: list[Fact], problems: list[Problem]) -> None:
-        entry = ([_dump(f) for f in facts], [(p.line, p.message, p.severity) for p in problems])
+        self.put_entry(file, dump_entry(facts, problems))
+
+    def put_entry(self, file: FactFile, entry: tuple) -> None:
         self.store.save(f"{file.display}\0{file.text}", entry)
 
     def trim(self) -> None:
         self.store.trim()
+
+
+def dump_entry(facts: list[Fact], problems: list[Problem]) -> tuple:
+    """A file's facts and problems as marshal keeps them (the problems are the file's own)."""
+    return [_dump(f) for f in facts], [(p.line, p.message, p.severity) for p in problems]
+
+
+def restore_entry(entry: Any, file: str) -> tuple[list[Fact], list[Problem]] | None:
+    """What `dump_entry` kept, located in `file`; None if `entry` is not what it writes."""
+    try:
+        dumped_facts, dumped_problems = entry
+        return [_restore(Fact, data, file) for data in dumped_facts], [_problem(p, file) for p in dumped_problems]
+    except (TypeError, ValueError, KeyError, IndexError):
+        return None
 
 
 # A record is kept as (line, names of the fields that were set, its values by field name), records inside it

@@ -21,12 +21,15 @@ from .exceptions import FactdeckError, InputError, Problem, ProjectError, Valida
 from .incremental import code_fingerprint
 from .load import Document, FactFile, RawProject, read_text
 from .quotes import QuoteFinder, normalize, word_count
-from .record_cache import RecordCache, context_key
+from .parallel import SecondCore
+from .record_cache import RecordCache, context_key, dump_entry, restore_entry
 from .schema import (
     Citation, DeckSpec, Era, Fact, ProjectConfig, Record, Selection, Source, record_class, record_fields,
 )
 
 MAX_QUOTE_WORDS = 40
+# Fact files to validate holding this much text (about 1,000 facts) are shared between two cores.
+PARALLEL_TEXT = 500_000
 
 
 @dataclass
@@ -334,6 +337,31 @@ def _check_selection(collector: _Collector, deck: DeckSpec, selection: Selection
             collector.warning(selection, f"deck '{deck.id}': {which} names tag '{tag}', which no fact has{_suggest(tag, tags)}")
 
 
+def _validate_files(
+    files: list[FactFile], sources: dict[str, Source], eras: dict[str, Era], archives: dict[str, str],
+) -> dict[str, tuple[list[Fact], list[Problem], bool]]:
+    """Each file's facts and problems, and whether it parsed (a file that did not is never cached); the quotes
+    of all the files are found in one pass per source."""
+    collector = _Collector()
+    parsed: dict[str, list[Fact]] = {}
+    for file in files:
+        try:
+            doc = file.parse()
+        except InputError as exc:
+            collector.problems.append(exc.problem)
+            continue
+        parsed[file.display] = collector.records(Fact, doc, "fact")
+    quotes = _QuoteCheck(archives)
+    for file_facts in parsed.values():
+        for fact in file_facts:
+            _check_fact(collector, fact, sources, eras, quotes)
+    quotes.report(collector)
+    problems: dict[str, list[Problem]] = {file.display: [] for file in files}
+    for problem in collector.problems:
+        problems[problem.path].append(problem)
+    return {f.display: (parsed.get(f.display, []), problems[f.display], f.display in parsed) for f in files}
+
+
 def validate_project(raw: RawProject, archive: Path | None = None, strict: bool = False) -> FactBase:
     """Check everything and return the `FactBase`, or raise `ValidationFailed` with every problem."""
     collector = _Collector()
@@ -371,34 +399,38 @@ def validate_project(raw: RawProject, archive: Path | None = None, strict: bool 
         sorted((source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
                for source, text in archives.items()),
     ]))
-    facts: list[Fact] = []
-    fresh: list[tuple[FactFile, list[Fact]]] = []
+    found: dict[str, tuple[list[Fact], list[Problem]]] = {}
+    fresh: list[FactFile] = []
     for file in raw.facts:
         hit = cache.get(file)
-        if hit is not None:
-            facts.extend(hit[0])
-            collector.problems.extend(hit[1])
-            continue
-        try:
-            doc = file.parse()
-        except InputError as exc:
-            collector.problems.append(exc.problem)
-            continue
-        found = collector.records(Fact, doc, "fact")
-        facts.extend(found)
-        fresh.append((file, found))
-    quotes = _QuoteCheck(archives)
-    for _, found in fresh:
-        for fact in found:
-            _check_fact(collector, fact, sources, eras, quotes)
-    quotes.report(collector)
-    if fresh:
-        by_file: dict[str, list[Problem]] = {file.display: [] for file, _ in fresh}
-        for problem in collector.problems:
-            if problem.path in by_file:
-                by_file[problem.path].append(problem)
-        for file, found in fresh:
-            cache.put(file, found, by_file[file.display])
+        if hit is None:
+            fresh.append(file)
+        else:
+            found[file.display] = hit
+    # Files not in the cache are validated, half of them on the second core when there are many.
+    split = len(fresh) // 2 if sum(len(f.text) for f in fresh) >= PARALLEL_TEXT else len(fresh)
+    there = fresh[split:]
+    child = SecondCore(lambda part: {display: (dump_entry(*result), clean) for display, (*result, clean)
+                                     in _validate_files(part, sources, eras, archives).items()}, there)
+    made = _validate_files(fresh[:split], sources, eras, archives)
+    sent = child.result() if there else None
+    for file in there:
+        kept = sent.get(file.display) if isinstance(sent, dict) else None
+        result = restore_entry(kept[0], file.display) if isinstance(kept, tuple) and len(kept) == 2 else None
+        if result is None:  # no second core, or the child failed: validated here
+            made.update(_validate_files([f for f in there if f.display not in made], sources, eras, archives))
+            break
+        made[file.display] = (*result, kept[1])
+    for file in fresh:
+        file_facts, file_problems, clean = made[file.display]
+        found[file.display] = (file_facts, file_problems)
+        if clean:
+            cache.put(file, file_facts, file_problems)
+    facts: list[Fact] = []
+    for file in raw.facts:
+        file_facts, file_problems = found[file.display]
+        facts.extend(file_facts)
+        collector.problems.extend(file_problems)
     for store in (cache, raw.parse_cache):
         if store is not None:
             store.trim()

@@ -1,0 +1,102 @@
+"""Work shared with a forked process gives exactly what one process gives, and a failing child costs only time."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from factdeck import cards, parallel, validate
+from factdeck.build import build, load_and_validate
+from factdeck.exceptions import ValidationFailed
+from factdeck.parallel import SecondCore
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forking needs a POSIX system")
+
+
+@pytest.fixture
+def two_cores(monkeypatch):
+    """Every amount of work counts as large enough to share, and two cores are available."""
+    monkeypatch.setattr(validate, "PARALLEL_TEXT", 0)
+    monkeypatch.setattr(cards, "MIN_ITEMS", 1)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+
+
+def forks(monkeypatch) -> list[int]:
+    """Records how many items each forked child was given."""
+    given: list[int] = []
+    start = SecondCore.__init__
+
+    def counting(self, work, items):
+        start(self, work, items)
+        if self.pid:
+            given.append(len(items))
+
+    monkeypatch.setattr(SecondCore, "__init__", counting)
+    return given
+
+
+def outputs(root) -> dict[str, bytes]:
+    folder = root / "build"
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != "build-state.json"}
+
+
+def test_the_second_core_computes_and_returns_its_part():
+    child = SecondCore(lambda part: {str(n): n * n for n in part}, [1, 2, 3])
+    if parallel.cores() < 2:
+        assert child.result() is None
+    else:
+        assert child.result() == {"1": 1, "2": 4, "3": 9}
+
+
+def test_a_failing_child_gives_no_result(monkeypatch):
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    assert SecondCore(lambda part: 1 / 0, [1]).result() is None
+    assert SecondCore(lambda part: object(), [1]).result() is None  # nothing marshal can send
+
+
+def test_shared_validation_and_rendering_equal_one_process(project, two_cores, monkeypatch):
+    project.write("facts/copy.yaml", project.read("facts/guild.yaml").replace("id: ", "id: copy-"))
+    project.replace("facts/guild.yaml", 'date: "1910"', 'date: "1930"')  # a warning, from one of the halves
+    monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
+    given = forks(monkeypatch)
+    shared = build(project.root, formats=("apkg",))
+    assert given, "nothing was shared with a second core"
+    shared_outputs = outputs(project.root)
+    shared_facts = [f.model_dump() for f in load_and_validate(project.root).facts]
+
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    for path in (project.root / "build").rglob("*"):
+        if path.is_file():
+            path.unlink()
+    alone = build(project.root, formats=("apkg",))
+    assert [str(w) for w in alone.warnings] == [str(w) for w in shared.warnings] != []
+    assert outputs(project.root).keys() == shared_outputs.keys()
+    assert outputs(project.root)[".factdeck/anki-fields.bin"] == shared_outputs[".factdeck/anki-fields.bin"]
+    assert [f.model_dump() for f in load_and_validate(project.root).facts] == shared_facts
+
+
+def test_errors_found_by_the_child_are_reported_as_usual(project, two_cores, monkeypatch):
+    project.write("facts/copy.yaml", project.read("facts/guild.yaml").replace("id: ", "id: copy-")
+                  .replace("kind: place", "kind: town"))
+    project.write("facts/torn.yaml", "- id: [unclosed\n")
+    monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
+    given = forks(monkeypatch)
+    with pytest.raises(ValidationFailed) as shared:
+        load_and_validate(project.root)
+    assert given
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    with pytest.raises(ValidationFailed) as alone:
+        load_and_validate(project.root)
+    assert [str(p) for p in shared.value.problems] == [str(p) for p in alone.value.problems]
+    assert any("facts/torn.yaml:2: invalid YAML" in str(p) for p in alone.value.problems)
+    assert any("facts/copy.yaml" in str(p) and "'kind' must be one of" in str(p) for p in alone.value.problems)
+
+
+def test_when_the_child_fails_the_parent_does_its_part(project, two_cores, monkeypatch):
+    expected = [f.model_dump() for f in load_and_validate(project.root).facts]
+    monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
+    finish = SecondCore.result
+    monkeypatch.setattr(SecondCore, "result", lambda self: finish(self) and None)
+    assert [f.model_dump() for f in load_and_validate(project.root).facts] == expected
