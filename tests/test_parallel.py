@@ -100,3 +100,14 @@ def test_when_the_child_fails_the_parent_does_its_part(project, two_cores, monke
     finish = SecondCore.result
     monkeypatch.setattr(SecondCore, "result", lambda self: finish(self) and None)
     assert [f.model_dump() for f in load_and_validate(project.root).facts] == expected
+
+
+def test_when_no_process_can_start_the_caller_does_the_work(monkeypatch):
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+
+    def refuse():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    child = SecondCore(lambda part: part, [1])
+    assert child.pid == 0 and child.result() is None

@@ -39,11 +39,20 @@ class SecondCore:
         # Forking while other threads run could copy a lock some thread holds: then stay on one core.
         if not items or not hasattr(os, "fork") or cores() < 2 or threading.active_count() > 1:
             return
-        reader, writer = os.pipe()
         # Objects the garbage collector never visits stay on pages both processes share; every page either
         # process writes to is copied, and a collection would write to all of them.
         gc.freeze()
-        pid = os.fork()
+        try:
+            reader, writer = os.pipe()
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(reader)
+                os.close(writer)
+                raise
+        except OSError:  # out of processes or descriptors: the caller does the work itself
+            gc.unfreeze()
+            return
         if pid == 0:  # the child: compute, send, and leave without running the parent's exit handlers
             status = 1
             try:
