@@ -111,3 +111,17 @@ def test_when_no_process_can_start_the_caller_does_the_work(monkeypatch):
     monkeypatch.setattr(os, "fork", refuse)
     child = SecondCore(lambda part: part, [1])
     assert child.pid == 0 and child.result() is None
+
+
+def test_records_sent_by_the_child_are_cached_as_sent(project, two_cores, monkeypatch):
+    project.write("facts/copy.yaml", project.read("facts/guild.yaml").replace("id: ", "id: copy-"))
+    given = forks(monkeypatch)
+    first = [(f.model_dump(), f.file, f.line) for f in load_and_validate(project.root).facts]
+    assert given
+
+    def refuse(files, *args):
+        assert not files, "a file the child validated was not served from the cache"
+        return {}
+
+    monkeypatch.setattr(validate, "_validate_files", refuse)
+    assert [(f.model_dump(), f.file, f.line) for f in load_and_validate(project.root).facts] == first

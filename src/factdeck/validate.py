@@ -414,17 +414,24 @@ def validate_project(raw: RawProject, archive: Path | None = None, strict: bool 
                                      in _validate_files(part, sources, eras, archives).items()}, there)
     made = _validate_files(fresh[:split], sources, eras, archives)
     sent = child.result() if there else None
+    stored: set[str] = set()
     for file in there:
         kept = sent.get(file.display) if isinstance(sent, dict) else None
+        if isinstance(kept, tuple) and len(kept) == 2 and kept[1] is True:
+            # Already in the cache's form: kept as sent, before restoring turns it into records.
+            cache.put_entry(file, kept[0])
+            stored.add(file.display)
         result = restore_entry(kept[0], file.display) if isinstance(kept, tuple) and len(kept) == 2 else None
         if result is None:  # no second core, or the child failed: validated here
-            made.update(_validate_files([f for f in there if f.display not in made], sources, eras, archives))
+            rest = [f for f in there if f.display not in made]
+            made.update(_validate_files(rest, sources, eras, archives))
+            stored -= {f.display for f in rest}
             break
         made[file.display] = (*result, kept[1])
     for file in fresh:
         file_facts, file_problems, clean = made[file.display]
         found[file.display] = (file_facts, file_problems)
-        if clean:
+        if clean and file.display not in stored:
             cache.put(file, file_facts, file_problems)
     facts: list[Fact] = []
     for file in raw.facts:
