@@ -132,7 +132,7 @@ def build(
                 if anki_ids.setdefault(anki_deck_id(deck), deck.id) != deck.id:
                     raise InputError(deck.file, deck.line, f"deck '{deck.id}' has the same Anki deck id as deck "
                                      f"'{anki_ids[anki_deck_id(deck)]}' ({anki_deck_id(deck)}): set cards.anki_deck_id")
-                run_step(f"{deck.id}/apkg", step_key(shared["apkg"], deck, facts),
+                run_step(f"{deck.id}/apkg", step_key(base, shared["apkg"], deck, facts),
                          lambda: apkg.write_deck(deck, facts))
             quiz_formats = [f for f in ("pdf", "html") if f in formats]
             if quiz_formats and deck.quiz.enabled:
@@ -146,7 +146,7 @@ def build(
                     if "html" in formats:
                         stage_web_quiz(writer, base, deck, facts, quiz)  # version A of the worksheets' questions
 
-                run_step(f"{deck.id}/quiz", step_key(shared["quiz"], deck, facts, ",".join(quiz_formats)),
+                run_step(f"{deck.id}/quiz", step_key(base, shared["quiz"], deck, facts, ",".join(quiz_formats)),
                          make_quiz_outputs)
             pack_formats = [f for f in ("apkg", "pdf") if f in formats]
             if pack_formats and deck.sessions.meetings:
@@ -156,7 +156,7 @@ def build(
                     base.warnings.extend(Problem(deck.file, deck.line, f"deck '{deck.id}': {note}", "warning")
                                          for note in packs.notes)
 
-                run_step(f"{deck.id}/sessions", step_key(shared["quiz"] + shared["sessions"], deck, facts,
+                run_step(f"{deck.id}/sessions", step_key(base, shared["quiz"] + shared["sessions"], deck, facts,
                                                          f"{deck.sessions.meetings}:{','.join(pack_formats)}"), make_packs)
         if apkg is not None:
             apkg.finish()

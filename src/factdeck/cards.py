@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import jinja2
 from genanki import guid_for
@@ -80,6 +80,10 @@ class NoteRecord:
     def identity(self) -> str:
         """What the GUID derives from, readable: `fact-id/kind[/version-id]`."""
         return "/".join(part for part in (self.fact_id, self.kind, self.version_id) if part)
+
+    def as_tuple(self) -> tuple:
+        """The values in field order (`NoteRecord(*t)` rebuilds it): what marshal can send between processes."""
+        return (self.guid, self.fact_id, self.kind, self.version_id, self.note_type, self.fields, self.tags, self.deck)
 
     @property
     def field_map(self) -> dict[str, str]:
@@ -259,16 +263,19 @@ class RenderedFields:
     a fact drops that fact's. Entries are kept per fact id: (fact hash, {version and template: text}).
     """
 
-    def __init__(self, shared: str, previous: dict[str, tuple[str, dict[str, str]]] | None = None):
-        """`previous`: the entries saved by a build whose `shared` hash was this one."""
+    def __init__(self, shared: str, previous: dict[str, tuple[str, dict[str, str]]] | None = None,
+                 record_json: Callable[[Fact], str] = Fact.model_dump_json):
+        """`previous`: the entries saved by a build whose `shared` hash was this one; `record_json`: a fact's
+        whole record as JSON (the build passes the base's, made once per fact)."""
         self.shared = shared
         self.previous = previous or {}
+        self.record_json = record_json
         self.used: dict[str, tuple[str, dict[str, str]]] = {}
 
     def _entries(self, fact: Fact) -> dict[str, str]:
         entry = self.used.get(fact.id)
         if entry is None:
-            digest = hashlib.sha256(fact.model_dump_json().encode()).hexdigest()
+            digest = hashlib.sha256(self.record_json(fact).encode()).hexdigest()
             old = self.previous.get(fact.id)
             entry = self.used[fact.id] = (digest, dict(old[1]) if old is not None and old[0] == digest else {})
         return entry[1]
@@ -309,40 +316,49 @@ class CardMaker:
         self._templates: dict[str, jinja2.Template] = {}
 
     def deck_notes(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
-        self._render_on_two_cores(deck, facts)
+        made = self._notes_on_two_cores(deck, facts)
         notes: list[NoteRecord] = []
         for fact in facts:
-            deck_name = self.deck_name(deck, fact)
-            for plan in plan_cards(fact, deck.cards.kinds):
-                notes.append(self.note(fact, plan, deck_name))
+            records = made.get(fact.id)
+            notes.extend(records if records is not None else self.fact_notes(deck, fact))
         return notes
 
-    def _render_on_two_cores(self, deck: DeckSpec, facts: list[Fact]) -> None:
-        """Render the fields of facts that have none stored, half of them in a forked process (see parallel.py).
+    def fact_notes(self, deck: DeckSpec, fact: Fact) -> list[NoteRecord]:
+        """The notes of one fact in `deck`; fields not stored yet are rendered."""
+        deck_name = self.deck_name(deck, fact)
+        return [self.note(fact, plan, deck_name) for plan in plan_cards(fact, deck.cards.kinds)]
 
-        Rendering is most of a cold build's time and each fact's fields depend on nothing another fact's
-        rendering does, so the halves give the very fields one process would. Without a second core, or if
-        the child fails, the loop in deck_notes renders whatever is still missing.
+    def _notes_on_two_cores(self, deck: DeckSpec, facts: list[Fact]) -> dict[str, list[NoteRecord]]:
+        """The notes of facts that have no fields stored, by fact id, half of them made in a forked process
+        (see parallel.py).
+
+        Rendering is most of a cold build's time and each fact's notes depend on nothing another fact's
+        do, so the halves give the very notes one process would. Without a second core, or if the child
+        fails, deck_notes makes whatever is not here.
         """
         todo = [f for f in facts if self.rendered_fields.empty(f)]
         if len(todo) < MIN_ITEMS:
-            return
+            return {}
         half = len(todo) // 2
-        child = SecondCore(lambda part: self._render_all(deck, part), todo[half:])
-        self._render_all(deck, todo[:half])
-        done = child.result()
-        if isinstance(done, dict):
+        child = SecondCore(lambda part: self._sendable_notes(deck, part), todo[half:])
+        made = {fact.id: self.fact_notes(deck, fact) for fact in todo[:half]}
+        sent = child.result()
+        if isinstance(sent, dict):
             for fact in todo[half:]:
-                fields = done.get(fact.id)
+                try:
+                    fields, notes = sent[fact.id]
+                    records = [NoteRecord(*note) for note in notes]
+                except (KeyError, TypeError, ValueError):
+                    continue  # made here instead
                 if isinstance(fields, dict):
                     self.rendered_fields.adopt(fact, fields)
+                    made[fact.id] = records
+        return made
 
-    def _render_all(self, deck: DeckSpec, facts: list[Fact]) -> dict[str, dict[str, str]]:
-        """Every field of every card of `facts`, by fact id (as the field store keeps them)."""
-        for fact in facts:
-            for plan in plan_cards(fact, deck.cards.kinds):
-                self._render(fact, plan)
-        return {fact.id: self.rendered_fields.fields(fact) for fact in facts}
+    def _sendable_notes(self, deck: DeckSpec, facts: list[Fact]) -> dict[str, tuple[dict[str, str], list[tuple]]]:
+        """Each fact's stored fields and notes, as plain values marshal can send."""
+        notes = {fact.id: [n.as_tuple() for n in self.fact_notes(deck, fact)] for fact in facts}
+        return {fact.id: (self.rendered_fields.fields(fact), notes[fact.id]) for fact in facts}
 
     def deck_name(self, deck: DeckSpec, fact: Fact) -> str:
         if not deck.cards.subdecks:
@@ -393,20 +409,20 @@ class CardMaker:
         return render_template(template, path, self.base.root, context).strip()
 
     def _render(self, fact: Fact, plan: CardPlan) -> tuple[str, tuple[str, ...]]:
-        context = self._context(fact, plan)
         version_id = plan.version.id if plan.version else None
         # The back is the same on every card of a fact but a version card (which marks its version).
-        details = self._cached(fact, version_id, "details.html", context)
+        details = self._cached(fact, plan, version_id, "details.html")
         if plan.kind == "cloze":
-            return CLOZE, (self._cached(fact, None, "cloze", context), details, fact.id)
-        front = self._cached(fact, version_id, f"front-{plan.kind}.html", context)
-        answer = self._cached(fact, version_id, f"answer-{plan.kind}.html", context)
+            return CLOZE, (self._cached(fact, plan, None, "cloze"), details, fact.id)
+        front = self._cached(fact, plan, version_id, f"front-{plan.kind}.html")
+        answer = self._cached(fact, plan, version_id, f"answer-{plan.kind}.html")
         return CARD, (front, answer, details, fact.id)
 
-    def _cached(self, fact: Fact, version_id: str | None, name: str, context: dict) -> str:
+    def _cached(self, fact: Fact, plan: CardPlan, version_id: str | None, name: str) -> str:
         """A field of `fact`, from this or the last build if rendered from the same inputs, else rendered."""
         text = self.rendered_fields.get(fact, version_id, name)
         if text is None:
+            context = self._context(fact, plan)
             if name == "cloze":
                 parts = cloze_parts(fact.statement, fact.answer)
                 assert parts is not None  # plan_cards made a cloze only where one exists

@@ -105,16 +105,16 @@ def shared_key(base: Any, root: Path, step: str) -> str:
         _add_tree(digest, root / "fonts", "fonts")
         # Distractors on a worksheet may come from any fact of the base, not only the deck's.
         for fact in base.facts:
-            digest.update(fact.model_dump_json().encode())
+            digest.update(base.fact_json(fact).encode())
     return digest.hexdigest()
 
 
-def step_key(shared: str, deck: Any, facts: Iterable[Any], extra: str = "") -> str:
+def step_key(base: Any, shared: str, deck: Any, facts: Iterable[Any], extra: str = "") -> str:
     """The key of one deck's step: the shared key, the deck spec, the selected facts in order."""
     digest = hashlib.sha256(f"{shared}\0{extra}\0".encode())
     digest.update(deck.model_dump_json().encode())
     for fact in facts:
-        digest.update(fact.model_dump_json().encode())
+        digest.update(base.fact_json(fact).encode())
     return digest.hexdigest()
 
 

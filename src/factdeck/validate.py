@@ -49,6 +49,15 @@ class FactBase:
         self.eras_by_id = {era.id: era for era in self.eras}
         self.facts_by_id = {fact.id: fact for fact in self.facts}
         self.fact_order = {fact.id: i for i, fact in enumerate(self.facts)}
+        self._fact_json: dict[int, tuple[Fact, str]] = {}  # by id(); the fact is kept so its id stays its own
+
+    def fact_json(self, fact: Fact) -> str:
+        """The fact's record as compact JSON, made once per build: the export, the build's step keys and
+        the card-field store all read it, and a large base has tens of thousands of facts."""
+        known = self._fact_json.get(id(fact))
+        if known is None:
+            known = self._fact_json[id(fact)] = (fact, fact.model_dump_json())
+        return known[1]
 
     @property
     def vetted(self) -> list[Fact]:
