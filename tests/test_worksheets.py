@@ -330,11 +330,11 @@ def test_missing_arabic_font_is_a_clear_error(project, monkeypatch):
     import factdeck.pdf
 
     monkeypatch.setattr(factdeck.pdf, "_SHIPPED", ())
-    factdeck.pdf._fonts.cache_clear()
+    factdeck.pdf._load_fonts.cache_clear()
     try:
         result = project.run("quiz", "guild-history")
     finally:
-        factdeck.pdf._fonts.cache_clear()
+        factdeck.pdf._load_fonts.cache_clear()
     assert result.exit_code == 1
     assert result.output.startswith("error: fonts/: font Noto Naskh Arabic not found")
 

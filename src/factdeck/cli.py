@@ -196,6 +196,47 @@ def build(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None) 
     click.echo(f"wrote {len(result.written)} file{'s' * (len(result.written) != 1)} to {result.output}{unchanged}")
 
 
+@command(cli, "watch")
+@click.argument("decks", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice([*FORMATS, "all"]), default="all", show_default=True,
+              help="Which outputs to write.")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: the project's build/ folder).")
+@click.option("--interval", type=click.FloatRange(0.05, 60), default=0.3, show_default=True,
+              help="Seconds between looks at the input files.")
+def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, interval: float) -> None:
+    """Build as `build` does, then again whenever a file under facts/, decks/, templates/ or fonts/ (or
+    factdeck.yaml, or the archive) changes, until Ctrl-C. Errors are shown and the watch goes on."""
+    import traceback
+
+    from .watch import watch as watch_inputs
+
+    formats = FORMATS if fmt == "all" else (fmt,)
+    debug = click.get_current_context().params.get("debug", False)
+    click.echo(f"watching {project.resolve()} (Ctrl-C to stop)")
+    try:
+        for done in watch_inputs(project, lambda: run_build(project, list(decks), formats, output), interval=interval):
+            if done.changed:
+                more = f" and {len(done.changed) - 3} more" if len(done.changed) > 3 else ""
+                click.echo(f"changed: {', '.join(done.changed[:3])}{more}")
+            if done.error is not None:
+                if debug:
+                    traceback.print_exception(done.error)
+                elif isinstance(done.error, ValidationFailed):
+                    _report(done.error.problems)
+                else:
+                    _err(f"error: {done.error}")
+                click.echo(f"build failed ({done.seconds:.2f} s); nothing written; waiting for changes")
+                continue
+            result = done.result
+            _report(result.warnings)
+            unchanged = f" ({len(result.unchanged)} unchanged)" if result.unchanged else ""
+            click.echo(f"built in {done.seconds:.2f} s: wrote {len(result.written)} "
+                       f"file{'s' * (len(result.written) != 1)} to {result.output}{unchanged}")
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
 @command(cli, "changes")
 @click.option("--since", "revision", metavar="REV", help="A git revision to compare facts/ with (default: the last build).")
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),

@@ -39,8 +39,26 @@ def font_folders(root: Path) -> list[Path]:
     return folders
 
 
-@lru_cache(maxsize=4)
+def _font_files(folders: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
+    """Each font file's path, modification time and size: part of the font cache's key, so a process that
+    lives across builds (`factdeck watch`) loads the fonts again once a file in fonts/ changes."""
+    files = []
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*")):
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            files.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(files)
+
+
 def _fonts(folders: tuple[str, ...]) -> typst.Fonts:
+    return _load_fonts(folders, _font_files(folders))
+
+
+@lru_cache(maxsize=4)
+def _load_fonts(folders: tuple[str, ...], files: tuple[tuple[str, int, int], ...]) -> typst.Fonts:
     fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=list(folders))
     missing = [family for family in REQUIRED_FAMILIES if family not in fonts.families()]
     if missing:
@@ -50,9 +68,9 @@ def _fonts(folders: tuple[str, ...]) -> typst.Fonts:
     return fonts
 
 
-def compile_pdf(source: str, name: str, folders: tuple[str, ...]) -> bytes:
+def compile_pdf(source: str, name: str, folders: tuple[str, ...], fonts: typst.Fonts | None = None) -> bytes:
     """One Typst document to PDF bytes; `name` (the template) locates errors."""
-    fonts = _fonts(folders)
+    fonts = fonts or _fonts(folders)
     with tempfile.TemporaryDirectory(prefix="factdeck-typst-") as empty_root:
         compiler = typst.Compiler(root=empty_root, font_paths=fonts, ignore_system_fonts=True)
         try:
@@ -76,11 +94,11 @@ def compile_all(root: Path, documents: dict[str, tuple[str, str]], jobs: int | N
     must each start Python and load the fonts, and only pay from about 16 documents on.
     """
     folders = tuple(str(f) for f in font_folders(root))
-    _fonts(folders)  # load (and check) the fonts once, before the threads share them
+    fonts = _fonts(folders)  # load (and check) the fonts once, before the threads share them
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(documents)))
     names = list(documents)
     if jobs == 1:
-        return {n: compile_pdf(documents[n][1], documents[n][0], folders) for n in names}
+        return {n: compile_pdf(documents[n][1], documents[n][0], folders, fonts) for n in names}
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        results = pool.map(lambda n: compile_pdf(documents[n][1], documents[n][0], folders), names)
+        results = pool.map(lambda n: compile_pdf(documents[n][1], documents[n][0], folders, fonts), names)
         return dict(zip(names, results))

@@ -1,0 +1,183 @@
+"""`factdeck watch`: a round per change to the inputs, errors shown and survived, Ctrl-C a clean stop."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from factdeck import watch as watching
+from factdeck.build import build
+from factdeck.exceptions import ValidationFailed
+from factdeck.watch import changed_paths, snapshot, watch
+
+from conftest import REPO
+
+
+class Script:
+    """A stand-in for time.sleep that makes the next scripted edit at each call (nothing once they run out),
+    and gives up after `limit` calls so a watch that misses a change fails instead of hanging."""
+
+    def __init__(self, *edits, limit: int = 40):
+        self.edits = list(edits)
+        self.calls = 0
+        self.limit = limit
+
+    def __call__(self, seconds: float) -> None:
+        self.calls += 1
+        if self.calls > self.limit:
+            raise AssertionError("the watch slept on without seeing the change")
+        if self.edits:
+            edit = self.edits.pop(0)
+            if edit is not None:
+                edit()
+
+
+def rounds(project, script: Script, n: int, **build_options):
+    options = {"formats": ("apkg",), **build_options}
+    return list(itertools.islice(watch(project.root, lambda: build(project.root, **options), sleep=script), n))
+
+
+def test_snapshot_sees_every_input_and_nothing_else(project):
+    project.write("factdeck.yaml", "archive: archive\n")
+    before = snapshot(project.root)
+    assert {"facts/guild.yaml", "decks/all.yaml", "templates/anki/fields/details.html", "factdeck.yaml",
+            "archive/chronicle.txt"} <= before.keys()
+    project.write("build/all/out.txt", "an output")  # outputs are not inputs
+    project.write("notes.txt", "not read by a build")
+    assert snapshot(project.root) == before
+    project.replace("facts/guild.yaml", "1910", "1911 ")
+    project.write("fonts/extra.ttf", "x")
+    project.path("decks/all.yaml").unlink()
+    project.replace("archive/chronicle.txt", "the", "THE  ")
+    assert changed_paths(before, snapshot(project.root)) == [
+        "archive/chronicle.txt", "decks/all.yaml", "facts/guild.yaml", "fonts/extra.ttf"]
+
+
+def test_a_change_starts_a_round_with_what_changed(project):
+    package = project.path("build/guild-history/guild-history.apkg")
+    script = Script(None, lambda: project.replace("facts/guild.yaml", "in Millford", "in Old Millford"))
+    first, second = rounds(project, script, 2)
+    assert first.changed == [] and first.error is None
+    assert [p.name for p in first.result.written if p.suffix == ".apkg"] == ["guild-history.apkg"]
+    assert second.changed == ["facts/guild.yaml"] and second.error is None
+    assert package in second.result.written
+    assert b"Old Millford" in subprocess_free_read(package)
+
+
+def subprocess_free_read(apkg: Path) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(apkg) as archive:
+        return archive.read("collection.anki2")
+
+
+def test_an_error_ends_the_round_not_the_watch(project):
+    package = project.path("build/guild-history/guild-history.apkg")
+    script = Script(
+        lambda: project.replace("facts/guild.yaml", "kind: place", "kind: town"), None,  # broken, then settled
+        None, lambda: project.replace("facts/guild.yaml", "kind: town", "kind: place"),  # mended
+    )
+    first, broken, mended = rounds(project, script, 3)
+    built = package.read_bytes()
+    assert isinstance(broken.error, ValidationFailed) and broken.result is None
+    assert any(str(p).startswith("facts/guild.yaml:") and "'kind' must be one of" in str(p)
+               for p in broken.error.problems)
+    assert mended.error is None and broken.changed == mended.changed == ["facts/guild.yaml"]
+    assert package.read_bytes() == built  # the failed round wrote nothing
+
+
+def test_a_file_saved_in_several_writes_makes_one_round(project):
+    text = project.read("facts/guild.yaml")
+    script = Script(
+        lambda: project.write("facts/guild.yaml", text[: len(text) // 2]),  # half-saved: would not validate
+        lambda: project.write("facts/guild.yaml", text.replace("Millford", "Millbrook")),
+    )
+    first, second = rounds(project, script, 2)
+    assert second.error is None, second.error
+    assert script.calls == 3  # the first write, the rest of the save, one quiet poll: then the round
+
+
+def test_a_change_during_a_build_starts_another_round(project):
+    built = []
+
+    def build_and_edit():
+        built.append(len(built))
+        if len(built) == 1:  # saved while the first build runs
+            project.replace("facts/guild.yaml", "in Millford", "in Old Millford")
+        return build(project.root, formats=("apkg",))
+
+    script = Script()
+    first, second = itertools.islice(watch(project.root, build_and_edit, sleep=script), 2)
+    assert second.changed == ["facts/guild.yaml"]
+    assert script.calls == 2  # no waiting for a further change
+
+
+def test_the_command_reports_rounds_and_stops_cleanly_on_ctrl_c(project, monkeypatch):
+    calls = []
+
+    def interrupt(seconds: float) -> None:
+        calls.append(seconds)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watching.time, "sleep", interrupt)
+    result = project.run("watch", "guild-history", "--format", "apkg", "--interval", "0.1")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"watching {project.root.resolve()} (Ctrl-C to stop)"
+    assert lines[1].startswith("built in ") and lines[1].endswith(f"to {project.root.resolve() / 'build'}")
+    assert lines[2] == "stopped"
+    assert calls == [0.1]
+
+
+def test_the_command_shows_an_input_error_as_lines_and_keeps_watching(project, monkeypatch):
+    project.replace("facts/guild.yaml", "kind: place", "kind: town")
+    monkeypatch.setattr(watching.time, "sleep", lambda seconds: (_ for _ in ()).throw(KeyboardInterrupt))
+    result = project.run("watch", "--format", "apkg")
+    assert result.exit_code == 0
+    assert "Traceback" not in result.output
+    assert any(line.startswith("facts/guild.yaml:") and "'kind' must be one of" in line
+               for line in result.stderr.splitlines())
+    assert "build failed" in result.stdout and result.stdout.rstrip().endswith("stopped")
+    assert not project.path("build").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
+def test_a_real_watch_rebuilds_after_an_edit_and_stops_on_sigint(project):
+    """End to end, in its own process: the first build, an edit, the second build, Ctrl-C."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "factdeck", "watch", "guild-history", "--format", "apkg",
+                             "--interval", "0.05", "--project", str(project.root)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    printed: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [printed.put(line) for line in proc.stdout], daemon=True).start()
+
+    def line() -> str:
+        return printed.get(timeout=120)  # a watch that never answers fails the test instead of hanging it
+
+    try:
+        lines = [line(), line()]
+        assert lines[1].startswith("built in "), lines
+        time.sleep(0.05)  # a new modification time even on a coarse clock
+        project.replace("facts/guild.yaml", "in Millford", "in Old Millford")
+        lines += [line(), line()]
+        assert lines[2:] == ["changed: facts/guild.yaml\n", lines[3]] and lines[3].startswith("built in ")
+        proc.send_signal(signal.SIGINT)
+        assert line() == "stopped\n"
+        err = proc.stderr.read()
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    assert err == ""
+    assert b"Old Millford" in subprocess_free_read(project.path("build/guild-history/guild-history.apkg"))
