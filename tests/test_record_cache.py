@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factdeck import load
+from factdeck import load, record_cache
 from factdeck.build import load_and_validate
 from factdeck.cli import cli
 from factdeck.exceptions import ValidationFailed
 from factdeck.schema import Fact, Record, record_fields
+
+from conftest import sample_project
 
 
 def records_cache(parse_cache_folder: Path) -> Path:
@@ -47,6 +49,11 @@ def no_fact_work(monkeypatch) -> None:
     monkeypatch.setattr(Fact, "model_validate", refuse)
 
 
+def forget_recent() -> None:
+    """Empty the in-process layer, so the next validation reads the store on disk."""
+    record_cache.RecordCache._recent = {}
+
+
 def check(project, *args: str, cache: bool = True) -> tuple[int, str]:
     env = {} if cache else {"FACTDECK_NO_CACHE": "1"}
     result = CliRunner().invoke(cli, ["check", *args, "--project", str(project.root)], env=env)
@@ -59,8 +66,36 @@ def test_unchanged_fact_files_are_neither_parsed_nor_validated(project, parse_ca
     assert len(entries(records_cache(parse_cache_folder))) == 1
     assert any("outside era" in w for w in first[-1])
     no_fact_work(monkeypatch)
+    forget_recent()
     again = snapshot(project.root, project.archive)
     assert again == first  # values, every record's file and line, fields set, and the warnings
+
+
+def test_a_long_running_process_keeps_the_last_validation_in_memory(project, tmp_path, monkeypatch):
+    first = load_and_validate(project.root, archive=project.archive)
+    no_fact_work(monkeypatch)
+    restored = []
+    restore = record_cache.restore_entry
+    monkeypatch.setattr(record_cache, "restore_entry", lambda *a: restored.append(a) or restore(*a))
+    again = load_and_validate(project.root, archive=project.archive)
+    assert restored == []  # not read back from the store
+    assert [f is g for f, g in zip(first.facts, again.facts)] == [True] * len(first.facts)
+    assert [str(w) for w in again.warnings] == [str(w) for w in first.warnings]
+    # Only the last validation is kept: after another project's, this one's come from the store again.
+    monkeypatch.undo()
+    other = sample_project(tmp_path / "other")
+    other.replace("facts/guild.yaml", "by ferry workers.", "by the ferry workers.")
+    load_and_validate(other.root)
+    monkeypatch.setattr(record_cache, "restore_entry", lambda *a: restored.append(a) or restore(*a))
+    assert [f.model_dump() for f in load_and_validate(project.root, archive=project.archive).facts] == [
+        f.model_dump() for f in first.facts]
+    assert len(restored) == 1
+
+
+def test_memory_is_off_with_the_cache(project, monkeypatch):
+    monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
+    first = load_and_validate(project.root)
+    assert all(f is not g for f, g in zip(first.facts, load_and_validate(project.root).facts))
 
 
 def test_an_edited_file_is_validated_again(project, monkeypatch):
@@ -131,7 +166,9 @@ def test_a_damaged_entry_is_ignored(project, parse_cache_folder, damage):
             entry.write_bytes(head + marshal.dumps((facts, problems)))
         else:
             entry.write_bytes(damage)
+    forget_recent()
     assert snapshot(project.root, project.archive) == expected
+    forget_recent()
     assert snapshot(project.root, project.archive) == expected  # and the entries were replaced
 
 

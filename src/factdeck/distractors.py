@@ -51,12 +51,15 @@ _NUMBER_ANSWER = re.compile(
 )
 _ANY_NUMBER = re.compile(rf"\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|\b(?:{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE)
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
+# Compiled once: these run for every fact of a deck (a pattern given as text is looked up in re's cache each call).
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_DIGIT = re.compile(r"\d")
 _MAX_NAME_WORDS = 8
 
 
 def normalize(text: str) -> str:
     """Comparison form: case-folded words without punctuation or a leading article."""
-    words = re.sub(r"[^\w\s]", " ", text.casefold()).split()
+    words = _PUNCTUATION.sub(" ", text.casefold()).split()
     if words and words[0] in ("the", "a", "an"):
         words = words[1:]
     return " ".join(words)
@@ -125,7 +128,7 @@ def answer_form(fact: Fact) -> AnswerForm | None:
         pre, post = match["pre"], match["post"]
         return AnswerForm(match.group(0), match["num"], lambda num: f"{pre}{num}{post}")
     text = fact.answer.strip()
-    if len(text.split()) > _MAX_NAME_WORDS or re.search(r"\d", text):
+    if len(text.split()) > _MAX_NAME_WORDS or _DIGIT.search(text):
         return None
     return AnswerForm(text, text, lambda name: name)
 

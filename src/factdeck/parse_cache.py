@@ -45,11 +45,15 @@ class ContentStore:
         self.prefix = f"{CACHE_VERSION}\0{code}\0{salt}\0".encode()
         self.written = 0
 
-    def _path(self, text: str) -> Path:
-        assert self.folder is not None
+    def digest(self, text: str) -> str:
+        """The entry's name: the hash of `text` with the code and salt."""
         digest = hashlib.sha256(self.prefix)
         digest.update(text.encode("utf-8", "surrogatepass"))
-        name = digest.hexdigest()
+        return digest.hexdigest()
+
+    def _path(self, text: str) -> Path:
+        assert self.folder is not None
+        name = self.digest(text)
         return self.folder / name[:2] / name[2:]
 
     def load(self, text: str) -> Any:

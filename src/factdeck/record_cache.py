@@ -12,6 +12,10 @@ Records come back without being validated again: they were valid when the entry 
 this text, by exactly this code. They are rebuilt the way pydantic's `model_construct` builds them, with their
 locations. The entries share the parse cache's store (same folder rules, atomic writes, trimming, and
 `FACTDECK_NO_CACHE`); an entry whose shape is not what this code writes is a miss.
+
+A long-running process (`factdeck watch`) also keeps the last validation's records in memory, by the same
+key, so a file that did not change since the last round is not even read back from the store. Records are
+never modified once validated, so one round's records can serve the next.
 """
 
 from __future__ import annotations
@@ -41,19 +45,42 @@ def context_key(parts: list[Any]) -> str:
 class RecordCache:
     """Validated facts and problems of fact files, by file name, text and context."""
 
+    # The last validation's entries in this process, by store folder and entry name (see the module's doc).
+    _recent: dict[tuple[str, str], tuple[list[Fact], list[Problem]]] = {}
+
     def __init__(self, code: str, context: str):
         self.store = ContentStore(cache_folder("records"), code, context)
+        self._used: dict[tuple[str, str], tuple[list[Fact], list[Problem]]] = {}
+
+    def _key(self, file: FactFile) -> tuple[str, str]:
+        return str(self.store.folder), self.store.digest(f"{file.display}\0{file.text}")
 
     def get(self, file: FactFile) -> tuple[list[Fact], list[Problem]] | None:
-        return restore_entry(self.store.load(f"{file.display}\0{file.text}"), file.display)
+        if self.store.folder is None:
+            return None
+        key = self._key(file)
+        hit = RecordCache._recent.get(key) or restore_entry(self.store.load(f"{file.display}\0{file.text}"),
+                                                             file.display)
+        if hit is None:
+            return None
+        self._used[key] = hit
+        return list(hit[0]), list(hit[1])  # the caller's lists; the records are shared
 
     def put(self, file: FactFile, facts: list[Fact], problems: list[Problem]) -> None:
         self.put_entry(file, dump_entry(facts, problems))
+        self.remember(file, facts, problems)
 
     def put_entry(self, file: FactFile, entry: tuple) -> None:
         self.store.save(f"{file.display}\0{file.text}", entry)
 
-    def trim(self) -> None:
+    def remember(self, file: FactFile, facts: list[Fact], problems: list[Problem]) -> None:
+        """Keep a file's records in memory for the next validation in this process."""
+        if self.store.folder is not None:
+            self._used[self._key(file)] = (list(facts), list(problems))
+
+    def finish(self) -> None:
+        """This validation's entries replace the last one's in memory; the store is trimmed."""
+        RecordCache._recent = self._used
         self.store.trim()
 
 

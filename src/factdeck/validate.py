@@ -442,14 +442,16 @@ def validate_project(raw: RawProject, archive: Path | None = None, strict: bool 
         found[file.display] = (file_facts, file_problems)
         if clean and file.display not in stored:
             cache.put(file, file_facts, file_problems)
+        elif clean:
+            cache.remember(file, file_facts, file_problems)
     facts: list[Fact] = []
     for file in raw.facts:
         file_facts, file_problems = found[file.display]
         facts.extend(file_facts)
         collector.problems.extend(file_problems)
-    for store in (cache, raw.parse_cache):
-        if store is not None:
-            store.trim()
+    cache.finish()
+    if raw.parse_cache is not None:
+        raw.parse_cache.trim()
 
     # Rules across files, over every record.
     facts_by_id = _unique(collector, facts, "fact")

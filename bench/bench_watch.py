@@ -1,0 +1,126 @@
+"""`factdeck watch`: from saving one edited fact to the rebuilt outputs, against the same rebuild by a fresh process.
+
+Usage: python bench/bench_watch.py [--sizes 1000,10000] [--repeat 3] [--format pdf] [--cache DIR]
+One `factdeck watch --format F --interval 0.05` runs on the synthetic project; after its first build, one
+fact's statement is edited `repeat` times, and each time the clock runs from writing the file to the
+watch's "built in" line (the poll and the settling poll included). The same edits are then rebuilt by
+fresh `factdeck build --format F` processes. With `--format pdf` (the deck's worksheets and keys: 100
+questions, versions A and B) the table also shows compiling those very Typst sources directly, as
+bench_quiz.py does. The fact file is restored afterwards.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import queue
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+from common import REPO, arguments, factdeck, machine, project, private_parse_cache, python, run, sizes
+
+EDITED_FILE = "facts/part-0000.yaml"
+EDITED_LINE = "  statement: \"Synthetic statement 1 says"
+
+# The Typst sources of the deck's worksheets as `factdeck build` makes them (deck settings, every version).
+DUMP = r"""
+import sys
+from pathlib import Path
+from factdeck.build import load_and_validate
+from factdeck.quiz import make_quiz
+from factdeck.select import select_facts
+from factdeck.worksheets import worksheet_sources
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+base = load_and_validate(root)
+deck = base.deck('all')
+quiz = make_quiz(base, deck, select_facts(base, deck), deck.quiz)
+out.mkdir(parents=True, exist_ok=True)
+for old in out.glob('*.typ'):
+    old.unlink()
+for name, (_, source) in worksheet_sources(base, deck, quiz, deck.quiz.paper).items():
+    (out / name.replace('/', '-').replace('.pdf', '.typ')).write_text(source, encoding='utf-8')
+"""
+
+DIRECT = r"""
+import glob, sys, typst
+for name in sorted(glob.glob(sys.argv[1] + '/*.typ')):
+    typst.compile(name, font_paths=[sys.argv[2]], ignore_system_fonts=True)
+"""
+
+
+def watched_rounds(root, fmt: str, edit, repeat: int) -> list[float]:
+    """Seconds from each edit to the watch's report of the round it caused."""
+    proc = subprocess.Popen(factdeck("watch", "--format", fmt, "--interval", "0.05", "--project", str(root)),
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+
+    def built() -> None:
+        while True:
+            line = lines.get(timeout=600)
+            if line.startswith("built in "):
+                return
+            if line.startswith("build failed"):
+                sys.exit(f"the watched build failed: {line}")
+
+    try:
+        built()  # the first build
+        times = []
+        for _ in range(repeat):
+            time.sleep(0.2)  # a quiet moment, as between an editor's saves
+            start = time.perf_counter()
+            edit()
+            built()
+            times.append(time.perf_counter() - start)
+        return times
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def main() -> None:
+    parser = arguments(__doc__, "1000,10000", "comma-separated fact counts")
+    parser.add_argument("--format", default="pdf", choices=["all", "apkg", "pdf"])
+    args = parser.parse_args()
+    private_parse_cache(args.cache)
+    print(f"machine: {machine()}")
+    print(f"format: {args.format}")
+    direct_head = f" {'typst.compile':>14} {'watch/typst':>12}" if args.format == "pdf" else ""
+    print(f"{'facts':>7} {'fresh build':>12} {'watch':>8} {'watch/fresh':>12}{direct_head}")
+    for n in sizes(args.sizes):
+        root = project(n, args.cache)
+        path = root / EDITED_FILE
+        original = path.read_text(encoding="utf-8")
+        assert EDITED_LINE in original, f"{path}: the fact to edit is missing"
+        edits = itertools.count(1)
+
+        def edit() -> None:
+            path.write_text(original.replace(EDITED_LINE, f"{EDITED_LINE} (edit {next(edits)})", 1), encoding="utf-8")
+
+        argv = factdeck("build", "--format", args.format, "--project", str(root))
+        try:
+            run(argv, 1)  # outputs in place, as the watch leaves them
+            fresh, _ = run(argv, args.repeat, before=edit)
+            watched = statistics.median(watched_rounds(root, args.format, edit, args.repeat))
+            row = f"{n:>7} {fresh:>11.2f}s {watched:>7.2f}s {watched / fresh:>12.2f}"
+            if args.format == "pdf":
+                sources = args.cache / f"watch-sources-{n}"
+                run(python(DUMP, str(root), str(sources)), 1)
+                direct, _ = run(python(DIRECT, str(sources), str(REPO / "fonts")), args.repeat)
+                row += f" {direct:>13.2f}s {watched / direct:>12.2f}"
+            print(row)
+        finally:
+            path.write_text(original, encoding="utf-8")
+            run(argv, 1)  # leave the build matching the restored facts
+
+
+if __name__ == "__main__":
+    main()
