@@ -181,3 +181,17 @@ def test_a_real_watch_rebuilds_after_an_edit_and_stops_on_sigint(project):
     assert proc.returncode == 0, err
     assert err == ""
     assert b"Old Millford" in subprocess_free_read(project.path("build/guild-history/guild-history.apkg"))
+
+
+def test_no_collector_pass_lands_inside_a_round(project):
+    import gc
+
+    seen = []
+
+    def build_and_look():
+        seen.append(gc.isenabled())
+        return None
+
+    assert gc.isenabled()
+    next(watch(project.root, build_and_look, sleep=Script()))
+    assert seen == [False] and gc.isenabled()
