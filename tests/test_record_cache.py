@@ -72,6 +72,7 @@ def test_unchanged_fact_files_are_neither_parsed_nor_validated(project, parse_ca
 
 
 def test_a_long_running_process_keeps_the_last_validation_in_memory(project, tmp_path, monkeypatch):
+    monkeypatch.setattr(record_cache.RecordCache, "keep_recent", True)
     first = load_and_validate(project.root, archive=project.archive)
     no_fact_work(monkeypatch)
     restored = []
@@ -83,6 +84,7 @@ def test_a_long_running_process_keeps_the_last_validation_in_memory(project, tmp
     assert [str(w) for w in again.warnings] == [str(w) for w in first.warnings]
     # Only the last validation is kept: after another project's, this one's come from the store again.
     monkeypatch.undo()
+    monkeypatch.setattr(record_cache.RecordCache, "keep_recent", True)
     other = sample_project(tmp_path / "other")
     other.replace("facts/guild.yaml", "by ferry workers.", "by the ferry workers.")
     load_and_validate(other.root)
@@ -92,7 +94,11 @@ def test_a_long_running_process_keeps_the_last_validation_in_memory(project, tmp
     assert len(restored) == 1
 
 
-def test_memory_is_off_with_the_cache(project, monkeypatch):
+def test_memory_is_off_with_the_cache_and_in_one_off_commands(project, monkeypatch):
+    first = load_and_validate(project.root)
+    assert all(f is not g for f, g in zip(first.facts, load_and_validate(project.root).facts))
+    assert record_cache.RecordCache._recent == {}
+    monkeypatch.setattr(record_cache.RecordCache, "keep_recent", True)
     monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
     first = load_and_validate(project.root)
     assert all(f is not g for f, g in zip(first.facts, load_and_validate(project.root).facts))

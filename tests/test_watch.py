@@ -183,15 +183,20 @@ def test_a_real_watch_rebuilds_after_an_edit_and_stops_on_sigint(project):
     assert b"Old Millford" in subprocess_free_read(project.path("build/guild-history/guild-history.apkg"))
 
 
-def test_no_collector_pass_lands_inside_a_round(project):
+def test_a_round_runs_without_collector_passes_and_keeps_records_in_memory(project):
     import gc
+
+    from factdeck.record_cache import RecordCache
 
     seen = []
 
     def build_and_look():
-        seen.append(gc.isenabled())
+        seen.append((gc.isenabled(), RecordCache.keep_recent))
         return None
 
-    assert gc.isenabled()
-    next(watch(project.root, build_and_look, sleep=Script()))
-    assert seen == [False] and gc.isenabled()
+    assert gc.isenabled() and not RecordCache.keep_recent
+    rounds = watch(project.root, build_and_look, sleep=Script())
+    next(rounds)
+    assert seen == [(False, True)] and gc.isenabled()
+    rounds.close()
+    assert not RecordCache.keep_recent and RecordCache._recent == {}

@@ -23,6 +23,7 @@ from typing import Callable, Generic, Iterator, TypeVar
 
 from .exceptions import FactdeckError
 from .incremental import peek_config
+from .record_cache import RecordCache
 
 INPUT_FOLDERS = ("facts", "decks", "templates", "fonts")
 CONFIG_FILE = "factdeck.yaml"
@@ -94,6 +95,16 @@ def watch(
     (time.sleep, looked up when the watch starts).
     """
     sleep = sleep or time.sleep
+    RecordCache.keep_recent = True  # unchanged files' records stay in memory from one round to the next
+    try:
+        yield from _rounds(root, build, archive, interval, sleep)
+    finally:
+        RecordCache.keep_recent = False
+        RecordCache._recent = {}
+
+
+def _rounds(root: Path, build: Callable[[], T], archive: Path | None, interval: float,
+            sleep: Callable[[float], object]) -> Iterator[Round[T]]:
     current = snapshot(root, archive)
     changed: list[str] = []
     while True:
