@@ -14,7 +14,7 @@ from hypothesis import example, given, strategies as st
 from factdeck import anki
 from factdeck.build import load_and_validate
 from factdeck.cards import (
-    CLOZE, NOTE_FIELDS, CardMaker, anki_text, cloze_parts, date_label, note_guid, plan_cards,
+    CLOZE, NOTE_FIELDS, CardMaker, NoteRecord, anki_text, cloze_parts, date_label, note_guid, plan_cards,
 )
 from factdeck.select import select_facts
 from factdeck.words import whole_word_spans
@@ -441,3 +441,17 @@ def test_whole_word_search_agrees_with_the_pattern(text, word):
     # The ASCII fast path must find exactly what the case-insensitive whole-word pattern finds.
     pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
     assert whole_word_spans(text, word) == [m.span() for m in pattern.finditer(text)]
+
+
+def test_a_note_record_travels_whole_and_a_changed_copy_hashes_anew(project):
+    from dataclasses import replace
+
+    _, records = notes_of(project)
+    for record in records:
+        again = NoteRecord.from_tuple(record.as_tuple())
+        assert again == record and again.content == record.content == record._hash()
+    changed = replace(records[0], fields=("other", *records[0].fields[1:]))
+    assert changed.content == changed._hash() != records[0].content
+    assert replace(records[0], deck="Elsewhere").content == records[0].content  # the deck is not in a note
+    with pytest.raises(ValueError):
+        NoteRecord.from_tuple(records[0].as_tuple()[:-1])

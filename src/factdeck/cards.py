@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -75,6 +76,12 @@ class NoteRecord:
     fields: tuple[str, ...]  # in NOTE_FIELDS[note_type] order
     tags: tuple[str, ...]
     deck: str  # full Anki deck name, `Deck` or `Deck::Era`
+    # The hash of the content, made with the note (so the second process makes it for the notes it makes);
+    # not an argument, so `replace` makes it again.
+    content: str = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "content", self._hash())
 
     @property
     def identity(self) -> str:
@@ -82,8 +89,18 @@ class NoteRecord:
         return "/".join(part for part in (self.fact_id, self.kind, self.version_id) if part)
 
     def as_tuple(self) -> tuple:
-        """The values in field order (`NoteRecord(*t)` rebuilds it): what marshal can send between processes."""
-        return (self.guid, self.fact_id, self.kind, self.version_id, self.note_type, self.fields, self.tags, self.deck)
+        """Every value, the content hash included: what marshal can send between processes (see from_tuple)."""
+        return tuple(getattr(self, name) for name in _NOTE_VALUES)
+
+    @classmethod
+    def from_tuple(cls, values: tuple) -> "NoteRecord":
+        """The record `as_tuple` gave, its hash as it was made (ValueError if the tuple is not one)."""
+        if type(values) is not tuple or len(values) != len(_NOTE_VALUES):
+            raise ValueError("not a note record")
+        record = object.__new__(cls)
+        for name, value in zip(_NOTE_VALUES, values):
+            object.__setattr__(record, name, value)
+        return record
 
     @property
     def field_map(self) -> dict[str, str]:
@@ -91,10 +108,16 @@ class NoteRecord:
 
     def content_hash(self) -> str:
         """Hash of everything Anki stores in the note; the deck is not part of a note."""
+        return self.content
+
+    def _hash(self) -> str:
         # Each part length-prefixed, so no two different notes hash the same text.
         parts = (self.note_type, *self.fields, str(len(self.fields)), *self.tags)
-        content = "".join(f"{len(part)}:{part}" for part in parts)
+        content = "".join([f"{len(part)}:{part}" for part in parts])
         return hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_NOTE_VALUES = tuple(f.name for f in dataclasses.fields(NoteRecord))
 
 
 def note_guid(fact_id: str, kind: str, version_id: str | None = None) -> str:
@@ -347,7 +370,7 @@ class CardMaker:
             for fact in todo[half:]:
                 try:
                     fields, notes = sent[fact.id]
-                    records = [NoteRecord(*note) for note in notes]
+                    records = [NoteRecord.from_tuple(note) for note in notes]
                 except (KeyError, TypeError, ValueError):
                     continue  # made here instead
                 if isinstance(fields, dict):
