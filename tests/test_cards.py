@@ -455,3 +455,11 @@ def test_a_note_record_travels_whole_and_a_changed_copy_hashes_anew(project):
     assert replace(records[0], deck="Elsewhere").content == records[0].content  # the deck is not in a note
     with pytest.raises(ValueError):
         NoteRecord.from_tuple(records[0].as_tuple()[:-1])
+
+
+def test_card_templates_see_jinja_globals(project):
+    from factdeck.cards import anki_environment
+
+    env = anki_environment(project.root)
+    assert type(env.from_string("").globals) is dict  # a plain dict, not Jinja2's ChainMap (see render.py)
+    assert env.from_string("{{ range(3)|list|length }}{{ namespace(a=1).a }}{{ dict(b=2).b }}").render() == "312"

@@ -266,6 +266,9 @@ def _write_package(package: genanki.Package, target: Path, timestamp: int) -> No
         database = Path(folder) / "collection.anki2"
         connection = sqlite3.connect(database)
         try:
+            # A scratch file zipped as soon as it is written: no rollback journal, no waiting for the disk.
+            connection.execute("PRAGMA journal_mode=OFF")
+            connection.execute("PRAGMA synchronous=OFF")
             package.write_to_db(connection.cursor(), timestamp, itertools.count(timestamp * 1000))
             connection.commit()
         finally:
