@@ -9,32 +9,9 @@ factdeck's parse cache is warm (rendering the sources for the baseline fills it)
 
 from __future__ import annotations
 
-
-from common import arguments, REPO, factdeck, machine, private_parse_cache, project, python, run, sizes
-
-# Render the worksheet's Typst sources once with factdeck's own code, for the baseline to compile.
-DUMP = r"""
-import sys
-from pathlib import Path
-from factdeck.build import load_and_validate
-from factdeck.quiz import make_quiz, with_overrides
-from factdeck.select import select_facts
-from factdeck.worksheets import worksheet_sources
-root, out = Path(sys.argv[1]), Path(sys.argv[2])
-base = load_and_validate(root)
-deck = base.deck('all')
-settings = with_overrides(deck.quiz, questions=100, versions=1)
-quiz = make_quiz(base, deck, select_facts(base, deck), settings)
-out.mkdir(parents=True, exist_ok=True)
-for name, (_, source) in worksheet_sources(base, deck, quiz, settings.paper).items():
-    (out / name.replace('/', '-').replace('.pdf', '.typ')).write_text(source, encoding='utf-8')
-"""
-
-DIRECT = r"""
-import glob, sys, typst
-for name in sorted(glob.glob(sys.argv[1] + '/*.typ')):
-    typst.compile(name, font_paths=[sys.argv[2]], ignore_system_fonts=True)
-"""
+from common import (
+    REPO, TYPST_DIRECT, TYPST_SOURCES, arguments, factdeck, machine, private_parse_cache, project, python, run, sizes,
+)
 
 
 def main() -> None:
@@ -46,8 +23,8 @@ def main() -> None:
     for n in sizes(args.sizes):
         root = project(n, args.cache)
         sources = args.cache / f"quiz-sources-{n}"
-        run(python(DUMP, str(root), str(sources)), 1)
-        direct, _ = run(python(DIRECT, str(sources), str(REPO / "fonts")), args.repeat)
+        run(python(TYPST_SOURCES, str(root), str(sources), "100", "1"), 1)
+        direct, _ = run(python(TYPST_DIRECT, str(sources), str(REPO / "fonts")), args.repeat)
         ours, peak = run(factdeck("quiz", "all", "--questions", "100", "--versions", "1", "--project", str(root)),
                          args.repeat)
         print(f"{n:>7} {direct:>13.2f}s {ours:>13.2f}s {ours / direct:>6.2f} {peak:>8.0f}")

@@ -21,36 +21,12 @@ import sys
 import threading
 import time
 
-from common import REPO, arguments, factdeck, machine, project, private_parse_cache, python, run, sizes
+from common import (
+    REPO, TYPST_DIRECT, TYPST_SOURCES, arguments, factdeck, machine, private_parse_cache, project, python, run, sizes,
+)
 
 EDITED_FILE = "facts/part-0000.yaml"
 EDITED_LINE = "  statement: \"Synthetic statement 1 says"
-
-# The Typst sources of the deck's worksheets as `factdeck build` makes them (deck settings, every version).
-DUMP = r"""
-import sys
-from pathlib import Path
-from factdeck.build import load_and_validate
-from factdeck.quiz import make_quiz
-from factdeck.select import select_facts
-from factdeck.worksheets import worksheet_sources
-root, out = Path(sys.argv[1]), Path(sys.argv[2])
-base = load_and_validate(root)
-deck = base.deck('all')
-quiz = make_quiz(base, deck, select_facts(base, deck), deck.quiz)
-out.mkdir(parents=True, exist_ok=True)
-for old in out.glob('*.typ'):
-    old.unlink()
-for name, (_, source) in worksheet_sources(base, deck, quiz, deck.quiz.paper).items():
-    (out / name.replace('/', '-').replace('.pdf', '.typ')).write_text(source, encoding='utf-8')
-"""
-
-DIRECT = r"""
-import glob, sys, typst
-for name in sorted(glob.glob(sys.argv[1] + '/*.typ')):
-    typst.compile(name, font_paths=[sys.argv[2]], ignore_system_fonts=True)
-"""
-
 
 def watched_rounds(root, fmt: str, edit, repeat: int) -> list[float]:
     """Seconds from each edit to the watch's report of the round it caused."""
@@ -113,8 +89,8 @@ def main() -> None:
             row = f"{n:>7} {fresh:>11.2f}s {watched:>7.2f}s {watched / fresh:>12.2f}"
             if args.format == "pdf":
                 sources = args.cache / f"watch-sources-{n}"
-                run(python(DUMP, str(root), str(sources)), 1)
-                direct, _ = run(python(DIRECT, str(sources), str(REPO / "fonts")), args.repeat)
+                run(python(TYPST_SOURCES, str(root), str(sources)), 1)
+                direct, _ = run(python(TYPST_DIRECT, str(sources), str(REPO / "fonts")), args.repeat)
                 row += f" {direct:>13.2f}s {watched / direct:>12.2f}"
             print(row)
         finally:

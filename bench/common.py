@@ -56,6 +56,37 @@ def run(argv: list[str], repeat: int, before: Callable[[], object] | None = None
     return statistics.median(times), max(peaks)
 
 
+# Writes the Typst sources of deck `all`'s worksheets and keys, as factdeck renders them, to OUT/*.typ:
+# argv ROOT OUT [QUESTIONS VERSIONS] (without the last two: the deck's own quiz settings, as a build uses).
+TYPST_SOURCES = r"""
+import sys
+from pathlib import Path
+from factdeck.build import load_and_validate
+from factdeck.quiz import make_quiz, with_overrides
+from factdeck.select import select_facts
+from factdeck.worksheets import worksheet_sources
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+base = load_and_validate(root)
+deck = base.deck('all')
+settings = deck.quiz
+if len(sys.argv) > 3:
+    settings = with_overrides(settings, questions=int(sys.argv[3]), versions=int(sys.argv[4]))
+quiz = make_quiz(base, deck, select_facts(base, deck), settings)
+out.mkdir(parents=True, exist_ok=True)
+for old in out.glob('*.typ'):
+    old.unlink()
+for name, (_, source) in worksheet_sources(base, deck, quiz, settings.paper).items():
+    (out / name.replace('/', '-').replace('.pdf', '.typ')).write_text(source, encoding='utf-8')
+"""
+
+# Compiles every DIR/*.typ with typst.compile, one after the other, with the fonts of FONTS: argv DIR FONTS.
+TYPST_DIRECT = r"""
+import glob, sys, typst
+for name in sorted(glob.glob(sys.argv[1] + '/*.typ')):
+    typst.compile(name, font_paths=[sys.argv[2]], ignore_system_fonts=True)
+"""
+
+
 def python(code: str, *args: str) -> list[str]:
     return [sys.executable, "-c", code, *args]
 

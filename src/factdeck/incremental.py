@@ -27,6 +27,10 @@ import yaml
 from . import __version__
 from .exceptions import Problem
 
+# What a build reads besides factdeck's own code (and the archive, see build_archive).
+INPUT_FOLDERS = ("facts", "decks", "templates", "fonts")
+CONFIG_FILE = "factdeck.yaml"
+
 STATE_FILE = ".factdeck/build-state.json"
 STATE_VERSION = 1
 # Template folders each step reads; a step not listed reads every template.
@@ -67,22 +71,29 @@ def code_fingerprint() -> str:
 def peek_config(root: Path) -> dict[str, Any]:
     """factdeck.yaml's settings read without validation (for the fingerprint and the output folder); {} if unusable."""
     try:
-        data = yaml.load((root / "factdeck.yaml").read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.load((root / CONFIG_FILE).read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def build_archive(root: Path, archive: Path | None) -> Path | None:
+    """The archive a build reads: the one asked for, else the one factdeck.yaml names, if any."""
+    configured = peek_config(root).get("archive")
+    if archive is None and isinstance(configured, str):
+        return root / configured
+    return archive
 
 
 def inputs_fingerprint(root: Path, archive: Path | None, request: dict[str, Any]) -> str:
     """A hash of every byte a build reads, and of what was asked of it."""
     digest = hashlib.sha256(code_fingerprint().encode())
     digest.update(json.dumps(request, sort_keys=True, default=str).encode())
-    for folder in ("facts", "decks", "templates", "fonts"):
+    for folder in INPUT_FOLDERS:
         _add_tree(digest, root / folder, folder)
-    config = root / "factdeck.yaml"
+    config = root / CONFIG_FILE
     digest.update(b"\0config\0" + (config.read_bytes() if config.is_file() else b""))
-    if archive is None and isinstance(peek_config(root).get("archive"), str):
-        archive = root / peek_config(root)["archive"]
+    archive = build_archive(root, archive)
     if archive is not None:
         _add_tree(digest, archive, "archive")
     return digest.hexdigest()

@@ -52,16 +52,22 @@ class ContentStore:
         return digest.hexdigest()
 
     def _path(self, text: str) -> Path:
+        return self._named(self.digest(text))
+
+    def _named(self, name: str) -> Path:
         assert self.folder is not None
-        name = self.digest(text)
         return self.folder / name[:2] / name[2:]
 
     def load(self, text: str) -> Any:
         """The value kept for `text`, or None."""
+        return self.load_named(self.digest(text)) if self.folder is not None else None
+
+    def load_named(self, name: str) -> Any:
+        """The value kept under `name` (a `digest`), or None."""
         if self.folder is None:
             return None
         try:
-            raw = self._path(text).read_bytes()
+            raw = self._named(name).read_bytes()
             if not raw.startswith(_MAGIC):
                 return None
             return marshal.loads(memoryview(raw)[len(_MAGIC):])

@@ -55,18 +55,17 @@ class RecordCache:
         self.store = ContentStore(cache_folder("records"), code, context)
         self._used: dict[tuple[str, str], tuple[list[Fact], list[Problem]]] = {}
 
-    def _key(self, file: FactFile) -> tuple[str, str]:
-        return str(self.store.folder), self.store.digest(f"{file.display}\0{file.text}")
-
     def get(self, file: FactFile) -> tuple[list[Fact], list[Problem]] | None:
         if self.store.folder is None:
             return None
-        key = self._key(file)
-        hit = RecordCache._recent.get(key) or restore_entry(self.store.load(f"{file.display}\0{file.text}"),
-                                                             file.display)
+        key = (str(self.store.folder), self.store.digest(f"{file.display}\0{file.text}"))
+        hit = RecordCache._recent.get(key) if RecordCache.keep_recent else None
+        if hit is None:
+            hit = restore_entry(self.store.load_named(key[1]), file.display)
         if hit is None:
             return None
-        self._used[key] = hit
+        if RecordCache.keep_recent:
+            self._used[key] = hit
         return list(hit[0]), list(hit[1])  # the caller's lists; the records are shared
 
     def put(self, file: FactFile, facts: list[Fact], problems: list[Problem]) -> None:
@@ -77,9 +76,10 @@ class RecordCache:
         self.store.save(f"{file.display}\0{file.text}", entry)
 
     def remember(self, file: FactFile, facts: list[Fact], problems: list[Problem]) -> None:
-        """Keep a file's records in memory for the next validation in this process."""
-        if self.store.folder is not None:
-            self._used[self._key(file)] = (list(facts), list(problems))
+        """Keep a file's records in memory for the next validation in this process (in a watch only)."""
+        if self.store.folder is not None and RecordCache.keep_recent:
+            key = (str(self.store.folder), self.store.digest(f"{file.display}\0{file.text}"))
+            self._used[key] = (list(facts), list(problems))
 
     def finish(self) -> None:
         """This validation's entries replace the last one's in memory (if kept at all); the store is trimmed."""

@@ -22,11 +22,8 @@ from pathlib import Path
 from typing import Callable, Generic, Iterator, TypeVar
 
 from .exceptions import FactdeckError
-from .incremental import peek_config
+from .incremental import CONFIG_FILE, INPUT_FOLDERS, build_archive
 from .record_cache import RecordCache
-
-INPUT_FOLDERS = ("facts", "decks", "templates", "fonts")
-CONFIG_FILE = "factdeck.yaml"
 
 # Each input file's (modification time in ns, size, inode), by path relative to the project where it is inside.
 Snapshot = dict[str, tuple[int, int, int]]
@@ -34,14 +31,9 @@ T = TypeVar("T")
 
 
 def input_places(root: Path, archive: Path | None = None) -> list[Path]:
-    """The folders and files a build reads."""
-    places = [root / folder for folder in INPUT_FOLDERS] + [root / CONFIG_FILE]
-    configured = peek_config(root).get("archive")
-    if archive is None and isinstance(configured, str):
-        archive = root / configured
-    if archive is not None:
-        places.append(archive)
-    return places
+    """The folders and files a build reads (those inputs_fingerprint hashes)."""
+    archive = build_archive(root, archive)
+    return [root / folder for folder in INPUT_FOLDERS] + [root / CONFIG_FILE] + ([archive] if archive else [])
 
 
 def snapshot(root: Path, archive: Path | None = None) -> Snapshot:
