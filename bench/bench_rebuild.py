@@ -13,12 +13,7 @@ The fact file is restored afterwards.
 
 from __future__ import annotations
 
-import itertools
-
-from common import arguments, factdeck, machine, project, private_parse_cache, remove, run, sizes
-
-EDITED_FILE = "facts/part-0000.yaml"
-EDITED_LINE = "  statement: \"Synthetic statement 1 says"
+from common import arguments, fact_edits, factdeck, machine, project, private_parse_cache, remove, run, sizes
 
 
 def main() -> None:
@@ -36,19 +31,8 @@ def main() -> None:
         cold, cold_peak = run(argv, args.repeat, before=lambda: remove(root / "build", parse_cache))
         unchanged, peak = run(argv, args.repeat)
         rewritten, _ = run(argv, args.repeat, before=lambda: remove(root / "build" / "all"))
-        path = root / EDITED_FILE
-        original = path.read_text(encoding="utf-8")
-        assert EDITED_LINE in original, f"{path}: the fact to edit is missing"
-        edits = itertools.count(1)
-
-        def edit() -> None:
-            path.write_text(original.replace(EDITED_LINE, f"{EDITED_LINE} (edit {next(edits)})", 1), encoding="utf-8")
-
-        try:
+        with fact_edits(root, restored=lambda: run(argv, 1)) as edit:
             changed, changed_peak = run(argv, args.repeat, before=edit)
-        finally:
-            path.write_text(original, encoding="utf-8")
-        run(argv, 1)  # leave the build matching the restored facts
         print(f"{n:>7} {cold:>7.2f}s {unchanged:>9.2f}s {rewritten:>14.2f}s {changed:>14.2f}s "
               f"{changed / rewritten:>18.2f} {max(cold_peak, peak, changed_peak):>8.0f}")
 

@@ -11,7 +11,6 @@ bench_quiz.py does. The fact file is restored afterwards.
 
 from __future__ import annotations
 
-import itertools
 import os
 import queue
 import signal
@@ -22,11 +21,9 @@ import threading
 import time
 
 from common import (
-    REPO, TYPST_DIRECT, TYPST_SOURCES, arguments, factdeck, machine, private_parse_cache, project, python, run, sizes,
+    REPO, TYPST_DIRECT, TYPST_SOURCES, arguments, fact_edits, factdeck, machine, private_parse_cache, project,
+    python, run, sizes,
 )
-
-EDITED_FILE = "facts/part-0000.yaml"
-EDITED_LINE = "  statement: \"Synthetic statement 1 says"
 
 def watched_rounds(root, fmt: str, edit, repeat: int) -> list[float]:
     """Seconds from each edit to the watch's report of the round it caused."""
@@ -73,16 +70,8 @@ def main() -> None:
     print(f"{'facts':>7} {'fresh build':>12} {'watch':>8} {'watch/fresh':>12}{direct_head}")
     for n in sizes(args.sizes):
         root = project(n, args.cache)
-        path = root / EDITED_FILE
-        original = path.read_text(encoding="utf-8")
-        assert EDITED_LINE in original, f"{path}: the fact to edit is missing"
-        edits = itertools.count(1)
-
-        def edit() -> None:
-            path.write_text(original.replace(EDITED_LINE, f"{EDITED_LINE} (edit {next(edits)})", 1), encoding="utf-8")
-
         argv = factdeck("build", "--format", args.format, "--project", str(root))
-        try:
+        with fact_edits(root, restored=lambda: run(argv, 1)) as edit:
             run(argv, 1)  # outputs in place, as the watch leaves them
             fresh, _ = run(argv, args.repeat, before=edit)
             watched = statistics.median(watched_rounds(root, args.format, edit, args.repeat))
@@ -93,9 +82,6 @@ def main() -> None:
                 direct, _ = run(python(TYPST_DIRECT, str(sources), str(REPO / "fonts")), args.repeat)
                 row += f" {direct:>13.2f}s {watched / direct:>12.2f}"
             print(row)
-        finally:
-            path.write_text(original, encoding="utf-8")
-            run(argv, 1)  # leave the build matching the restored facts
 
 
 if __name__ == "__main__":

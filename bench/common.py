@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import shutil
@@ -11,8 +12,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from synth import generate
 
@@ -85,6 +87,30 @@ import glob, sys, typst
 for name in sorted(glob.glob(sys.argv[1] + '/*.typ')):
     typst.compile(name, font_paths=[sys.argv[2]], ignore_system_fonts=True)
 """
+
+
+# The fact whose statement the rebuild and watch benchmarks edit.
+EDITED_FILE = "facts/part-0000.yaml"
+EDITED_LINE = "  statement: \"Synthetic statement 1 says"
+
+
+@contextmanager
+def fact_edits(root: Path, restored: Callable[[], object]) -> Iterator[Callable[[], None]]:
+    """A function that edits one fact's statement, differently at each call; afterwards the file is
+    restored and `restored` runs (to leave the build matching the restored facts)."""
+    path = root / EDITED_FILE
+    original = path.read_text(encoding="utf-8")
+    assert EDITED_LINE in original, f"{path}: the fact to edit is missing"
+    edits = itertools.count(1)
+
+    def edit() -> None:
+        path.write_text(original.replace(EDITED_LINE, f"{EDITED_LINE} (edit {next(edits)})", 1), encoding="utf-8")
+
+    try:
+        yield edit
+    finally:
+        path.write_text(original, encoding="utf-8")
+        restored()
 
 
 def python(code: str, *args: str) -> list[str]:

@@ -181,12 +181,17 @@ def stats(project: Path) -> None:
                   f"two or more sources: {s.total - s.single_source} ({share:.0f}%)")
 
 
+def _build_options(fn: Callable) -> Callable:
+    """The arguments `build` and `watch` share: which decks, which formats, where to."""
+    fn = click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+                      help="Output folder (default: the project's build/ folder).")(fn)
+    fn = click.option("--format", "fmt", type=click.Choice([*FORMATS, "all"]), default="all", show_default=True,
+                      help="Which outputs to write.")(fn)
+    return click.argument("decks", nargs=-1)(fn)
+
+
 @command(cli, "build")
-@click.argument("decks", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice([*FORMATS, "all"]), default="all", show_default=True,
-              help="Which outputs to write.")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default: the project's build/ folder).")
+@_build_options
 def build(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None) -> None:
     """Validate, then write decks, worksheets and the JSON export (default: every deck, every format)."""
     formats = FORMATS if fmt == "all" else (fmt,)
@@ -197,11 +202,7 @@ def build(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None) 
 
 
 @command(cli, "watch")
-@click.argument("decks", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice([*FORMATS, "all"]), default="all", show_default=True,
-              help="Which outputs to write.")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default: the project's build/ folder).")
+@_build_options
 @click.option("--interval", type=click.FloatRange(0.05, 60), default=0.3, show_default=True,
               help="Seconds between looks at the input files.")
 def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, interval: float) -> None:
