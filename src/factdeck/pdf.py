@@ -70,7 +70,7 @@ def _load_fonts(folders: tuple[str, ...], files: tuple[tuple[str, int, int], ...
 
 def compile_pdf(source: str, name: str, folders: tuple[str, ...], fonts: typst.Fonts | None = None) -> bytes:
     """One Typst document to PDF bytes; `name` (the template) locates errors."""
-    fonts = fonts or _fonts(folders)
+    fonts = _fonts(folders) if fonts is None else fonts
     with tempfile.TemporaryDirectory(prefix="factdeck-typst-") as empty_root:
         compiler = typst.Compiler(root=empty_root, font_paths=fonts, ignore_system_fonts=True)
         try:
