@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -79,6 +80,74 @@ def test_other_code_never_reads_an_entry(tmp_path):
     ParseCache(tmp_path, "code one").put("a: 1\n", {"a": 1}, {(): 1})
     assert ParseCache(tmp_path, "code one").get("a: 1\n") == ({"a": 1}, {(): 1})
     assert ParseCache(tmp_path, "code two").get("a: 1\n") is None
+
+
+def test_a_full_folder_is_trimmed_to_its_newest_entries(tmp_path, monkeypatch):
+    from factdeck import parse_cache
+
+    monkeypatch.setattr(parse_cache.ContentStore, "_measured", {})
+    texts = [f"n: {i}\n" for i in range(6)]
+    for age, text in enumerate(texts):
+        ParseCache(tmp_path, "code").put(text, {"n": age}, {(): 1})
+    for age, entry in enumerate(sorted(entries(tmp_path), key=lambda e: e.stat().st_mtime_ns)):
+        os.utime(entry, (1_000_000 + age, 1_000_000 + age))  # a clear order, oldest first
+    size = entries(tmp_path)[0].stat().st_size
+    monkeypatch.setattr(parse_cache, "MAX_BYTES", 4 * size)
+    store = ParseCache(tmp_path, "code")
+    store.put("n: new\n", {"n": "new"}, {(): 1})  # the newest entry
+    store.trim()
+    kept = [text for text in [*texts, "n: new\n"] if ParseCache(tmp_path, "code").get(text)]
+    assert kept == [texts[3], texts[4], texts[5], "n: new\n"]
+
+
+def test_trimming_measures_the_folder_once_in_a_while(tmp_path, monkeypatch):
+    """Later trims in one process add what they wrote to the last measure instead of walking the folder,
+    until the measure passes the limit."""
+    from factdeck import parse_cache
+
+    monkeypatch.setattr(parse_cache.ContentStore, "_measured", {})
+    walks = []
+    measure = parse_cache.ContentStore._measure
+
+    def counted(self, *args):
+        walks.append(self.folder)
+        return measure(self, *args)
+
+    monkeypatch.setattr(parse_cache.ContentStore, "_measure", counted)
+
+    def save_and_trim(text: str) -> None:
+        store = ParseCache(tmp_path, "code")
+        store.put(text, {"text": text}, {(): 1})
+        store.trim()
+
+    save_and_trim("a: 1\n")
+    assert len(walks) == 1
+    size = entries(tmp_path)[0].stat().st_size
+    monkeypatch.setattr(parse_cache, "MAX_BYTES", 3 * size + 2)
+    save_and_trim("a: 2\n")
+    save_and_trim("a: 3\n")
+    assert len(walks) == 1 and len(entries(tmp_path)) == 3
+    save_and_trim("a: 4\n")  # past the limit by the measure: walked and trimmed
+    assert len(walks) == 2 and len(entries(tmp_path)) == 3
+    ParseCache(tmp_path, "code").trim()  # nothing written: nothing to do
+    assert len(entries(tmp_path)) == 3
+
+
+def test_held_entries_are_written_when_asked(tmp_path, monkeypatch):
+    """A watch holds new entries back during a round and writes them after its report."""
+    from factdeck.parse_cache import ContentStore
+
+    monkeypatch.setattr(ContentStore, "_held", None)
+    ContentStore.hold_writes()
+    ParseCache(tmp_path, "code").put("a: 1\n", {"a": 1}, {(): 1})
+    assert entries(tmp_path) == []
+    ContentStore.write_held()
+    assert ParseCache(tmp_path, "code").get("a: 1\n") == ({"a": 1}, {(): 1})
+    ParseCache(tmp_path, "code").put("a: 2\n", {"a": 2}, {(): 1})
+    assert len(entries(tmp_path)) == 1  # still holding
+    ContentStore.write_held(keep_holding=False)
+    ParseCache(tmp_path, "code").put("a: 3\n", {"a": 3}, {(): 1})
+    assert len(entries(tmp_path)) == 3
 
 
 def test_the_cache_can_be_turned_off(project, parse_cache_folder, monkeypatch):

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .dates import parse_date
+from .memo import FactMemo, KeyedMemo, state_number
 from .schema import Fact
 from .validate import FactBase
 
@@ -111,8 +112,15 @@ class AnswerForm:
     render: Callable[[str], str]  # a replacement token -> the option showing it
 
 
+_FORMS = FactMemo()  # answer_form is asked of each fact several times a round
+
+
 def answer_form(fact: Fact) -> AnswerForm | None:
     """The answer as an option, or None when its kind has no same-kind wrong options."""
+    return _FORMS.get(fact, None, lambda: _answer_form(fact))
+
+
+def _answer_form(fact: Fact) -> AnswerForm | None:
     if fact.kind not in OPTION_KINDS:
         return None
     if fact.kind == "date":
@@ -149,40 +157,85 @@ def replace_token(text: str, token: str, replacement: str) -> str:
     return _whole_word(token).sub(swap, text)
 
 
+@dataclass(frozen=True)
+class _Share:
+    """What one fact adds to the pools and bans every wrong option is checked against."""
+
+    live: bool  # not retracted
+    question: str  # comparison forms
+    answer: str
+    version_answers: tuple[str, ...]
+    version_numbers: frozenset[float]
+    kind_numbers: frozenset[float]  # a number-kind answer's values
+    kind_year: int | None  # a date-kind answer's year
+    end_year: int | None  # the last year of the fact's date
+    pool: tuple[str, str, str] | None  # a vetted, undisputed named answer: (kind, comparison form, text)
+
+    @classmethod
+    def of(cls, fact: Fact) -> _Share:
+        versions = fact.dispute.versions if fact.dispute else []
+        year = _YEAR_ANSWER.match(core(fact.answer)) if fact.kind == "date" else None
+        named = fact.status == "vetted" and fact.kind in _NAMED and not fact.disputed and answer_form(fact)
+        return cls(
+            live=fact.status != "retracted",
+            question=normalize(fact.question),
+            answer=normalize(fact.answer),
+            version_answers=tuple(normalize(v.answer) for v in versions),
+            version_numbers=frozenset().union(*(numbers_in(v.answer) for v in versions)),
+            kind_numbers=frozenset(numbers_in(core(fact.answer))) if fact.kind == "number" else frozenset(),
+            kind_year=int(year["year"]) if year else None,
+            end_year=parse_date(fact.date).end.year if fact.date else None,
+            pool=(fact.kind, normalize(fact.answer), fact.answer.strip()) if named else None,
+        )
+
+
+_SHARES = FactMemo()
+_POOLS = KeyedMemo(size=2)
+
+
+def _pools(shares: tuple[_Share, ...], eras: tuple[int, ...], accessed: tuple[int, ...]) -> tuple:
+    """What every wrong option is checked against and drawn from, given each fact's share and era order."""
+    version_answers: set[str] = set()
+    version_numbers: set[float] = set()
+    by_question: dict[str, set[str]] = {}
+    kind_numbers: set[float] = set()  # every number-kind fact's answer values
+    kind_years: set[int] = set()  # every date-kind fact's answer year
+    # Named-kind pools: each vetted, undisputed answer with the eras it comes from.
+    pools: dict[str, dict[str, tuple[str, set[int]]]] = {kind: {} for kind in _NAMED}
+    years = []
+    for share, era in zip(shares, eras):
+        if share.live:
+            by_question.setdefault(share.question, set()).add(share.answer)
+            version_answers.update(share.version_answers)
+            version_numbers |= share.version_numbers
+            kind_numbers |= share.kind_numbers
+            if share.kind_year is not None:
+                kind_years.add(share.kind_year)
+            if share.end_year is not None:
+                years.append(share.end_year)
+        if share.pool is not None:
+            kind, key, text = share.pool
+            pools[kind].setdefault(key, (text, set()))[1].add(era)
+    # The history's "now": the latest year the data knows, so output does not depend on today's date.
+    present = max([*years, *accessed]) if years or accessed else 9999
+    return version_answers, version_numbers, by_question, kind_numbers, kind_years, present, pools
+
+
 class Distractors:
     """Same-kind wrong options for the facts of one fact base."""
 
     def __init__(self, base: FactBase):
         self._base = base
-        live = [f for f in base.facts if f.status != "retracted"]
-        self._version_answers: set[str] = set()
-        self._version_numbers: set[float] = set()
-        self._by_question: dict[str, set[str]] = {}
-        self._kind_numbers: set[float] = set()  # every number-kind fact's answer values
-        self._kind_years: set[int] = set()  # every date-kind fact's answer year
-        for fact in live:
-            self._by_question.setdefault(normalize(fact.question), set()).add(normalize(fact.answer))
-            if fact.dispute:
-                for version in fact.dispute.versions:
-                    self._version_answers.add(normalize(version.answer))
-                    self._version_numbers |= numbers_in(version.answer)
-            if fact.kind == "number":
-                self._kind_numbers |= numbers_in(core(fact.answer))
-            if fact.kind == "date":
-                match = _YEAR_ANSWER.match(core(fact.answer))
-                if match:
-                    self._kind_years.add(int(match["year"]))
-        # The history's "now": the latest year the data knows, so output does not depend on today's date.
-        years = [parse_date(f.date).end.year for f in live if f.date]
-        years += [int(s.accessed[:4]) for s in base.sources.values()]
-        self._present = max(years) if years else 9999
-        # Named-kind pools: each vetted, undisputed answer with the eras it comes from.
-        self._pools: dict[str, dict[str, tuple[str, set[int]]]] = {kind: {} for kind in _NAMED}
-        for fact in base.vetted:
-            if fact.kind in _NAMED and not fact.disputed and answer_form(fact):
-                key = normalize(fact.answer)
-                text, eras = self._pools[fact.kind].setdefault(key, (fact.answer.strip(), set()))
-                eras.add(base.era_order.get(fact.era, 0))
+        shares = tuple(_SHARES.get(f, None, lambda: _Share.of(f)) for f in base.facts)
+        eras = tuple(base.era_order.get(f.era, 0) for f in base.facts)
+        accessed = tuple(int(s.accessed[:4]) for s in base.sources.values())
+        # In a watch, a round whose facts add the same shares as the last round's reuses its pools whole.
+        state = _POOLS.get((shares, eras, accessed), lambda: _pools(shares, eras, accessed))
+        (self._version_answers, self._version_numbers, self._by_question, self._kind_numbers, self._kind_years,
+         self._present, self._pools) = state
+        # Equal pools from one watch round to the next share a number, under which what was decided with
+        # them (which facts can be multiple choice) is kept (quiz.py).
+        self.token = state_number("distractors", (state, dict(base.era_order)))
 
     # --- rules 1-3: what a fact's wrong options may never be ------------------------
 

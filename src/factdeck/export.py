@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .memo import FactMemo
 from .schema import Fact
 from .validate import FactBase
 
@@ -35,8 +36,8 @@ def export_json(base: FactBase) -> bytes:
     lines = {
         "sources": [dump(s.model_dump(mode="json")) for s in base.sources.values()],
         "eras": [dump(e.model_dump(mode="json")) for e in base.eras],
-        "facts": [f'{base.fact_json(f)[:-1]},"disputed":{"true" if f.disputed else "false"},'
-                  f'"corroboration":{f.corroboration}}}' for f in base.facts],
+        "facts": [_LINES.get(f, None, lambda: f'{base.fact_json(f)[:-1]},"disputed":{"true" if f.disputed else "false"},'
+                                              f'"corroboration":{f.corroboration}}}') for f in base.facts],
         "decks": [dump(d.model_dump(mode="json")) for d in base.decks],
     }
     sections = []
@@ -44,6 +45,9 @@ def export_json(base: FactBase) -> bytes:
         body = ",\n".join("    " + record for record in records)
         sections.append(f'  "{name}": [\n{body}\n  ]' if records else f'  "{name}": []')
     return ("{\n" + ",\n".join(sections) + "\n}\n").encode("utf-8")
+
+
+_LINES = FactMemo()  # each fact's line, kept across a watch's rounds (memo.py)
 
 
 def _one_line(text: str) -> str:

@@ -19,10 +19,13 @@ import random
 import re
 import string
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .dates import parse_date
-from .distractors import MONTHS, Distractors, answer_form, core, mentions, normalize, replace_token, token_in
+from .distractors import (
+    MONTHS, Distractors, answer_form, core, mentions, name_variants, normalize, replace_token, token_in,
+)
+from .memo import FactMemo, KeyedMemo
 from .schema import DeckSpec, Fact, QuestionType, QuizSettings, Source
 from .select import chronological_key as chronological
 from .validate import FactBase
@@ -48,6 +51,14 @@ BLANK = "_____"
 MAX_BLANK_WORDS = 5  # a longer blank is an essay, not a gap
 MAX_ITEM_WORDS = 28  # a matching or timeline row longer than this does not fit the layout
 _WHO = re.compile(r"^who\s+(?:(?:was|is|were|became|served as)\s+)?(?P<role>.+?)\?$", re.IGNORECASE)
+# What weighing found per fact, kept across a watch's rounds (memo.py).
+_CAN = {kind: FactMemo() for kind in ("multiple-choice", "true-false", "fill-blank")}
+_ELIGIBLE = FactMemo()
+_ORDERS = KeyedMemo()
+_NAMES = FactMemo()
+_ASKED = FactMemo()
+_TIMELINE_TEXTS = FactMemo()
+_ROLES = FactMemo()
 
 
 # --- the content ---------------------------------------------------------------------
@@ -263,8 +274,39 @@ def _findable_answer(fact: Fact) -> bool:
 
 
 def gives_away(a: Fact, b: Fact) -> bool:
-    """Whether either fact's question or statement states the other's answer."""
-    return any(_findable_answer(x) and mentions(f"{y.question} {y.statement}", x.answer) for x, y in ((a, b), (b, a)))
+    """Whether either fact's question or statement states the other's answer (as `mentions` finds names)."""
+    for x, y in ((a, b), (b, a)):
+        names = _answer_names(x)
+        if names:
+            asked = _asked_text(y)
+            if any(f" {name} " in asked for name in names):
+                return True
+    return False
+
+
+def _answer_names(fact: Fact) -> frozenset[str]:
+    """The comparison forms of the answer, if another question could give it away (else none)."""
+    return _NAMES.get(fact, None, lambda: frozenset(name_variants(fact.answer)) if _findable_answer(fact) else frozenset())
+
+
+def _asked_text(fact: Fact) -> str:
+    """The question and statement in comparison form, padded for whole-word search."""
+    return _ASKED.get(fact, None, lambda: f" {normalize(f'{fact.question} {fact.statement}')} ")
+
+
+def _timeline_text(fact: Fact) -> str | None:
+    """A timeline row's text: the statement with its date blanked, if the fact can be one."""
+    return _TIMELINE_TEXTS.get(fact, None, lambda: None if fact.disputed or not fact.date else _undated(fact.statement))
+
+
+def _matching_role(fact: Fact) -> str | None:
+    """A matching row's description, if the fact can be one."""
+    def make() -> str | None:
+        if fact.disputed or fact.kind not in ("person", "organization") or answer_form(fact) is None:
+            return None
+        return _role(fact)
+
+    return _ROLES.get(fact, None, make)
 
 
 def _role(fact: Fact) -> str | None:
@@ -382,6 +424,12 @@ class QuizMaker:
             return True
         if kind == "source-analysis":
             return fact.dispute is not None
+        # Kept across a watch's rounds (memo.py): a fill-in-the-blank depends on the fact alone; wrong options
+        # on the pools as well (the same while their state's number is) and on the seed.
+        context = None if kind == "fill-blank" else (self.settings.seed, self.deck.id, self.distractors.token)
+        return _CAN[kind].get(fact, context, lambda: self._can(fact, kind))
+
+    def _can(self, fact: Fact, kind: str) -> bool:
         if kind == "fill-blank":
             return self._blank(fact) is not None
         # Multiple choice and true/false need a same-kind answer; only then are wrong options drawn.
@@ -389,6 +437,11 @@ class QuizMaker:
         if form is None or (kind == "true-false" and not token_in(fact.statement, form.token)):
             return False
         return self.single(fact, kind) is not None
+
+    def eligible(self, fact: Fact, types: list[str]) -> tuple[str, ...]:
+        """The single question types of `types` the fact can make (kept across a watch's rounds, as `can`)."""
+        context = (tuple(types), self.settings.seed, self.deck.id, self.distractors.token)
+        return _ELIGIBLE.get(fact, context, lambda: tuple(t for t in SINGLE_TYPES if t in types and self.can(fact, t)))
 
     def single(self, fact: Fact, kind: str) -> Question | None:
         if kind == "multiple-choice":
@@ -404,17 +457,13 @@ class QuizMaker:
     # group question types
 
     def timeline_item(self, fact: Fact) -> Item | None:
-        if fact.disputed or not fact.date:
-            return None
-        text = _undated(fact.statement)
+        text = _timeline_text(fact)
         if text is None:
             return None
         return Item(fact.id, text, date_label(fact.date), self._references(fact.citations, limit=1))
 
     def matching_item(self, fact: Fact) -> Item | None:
-        if fact.disputed or fact.kind not in ("person", "organization") or answer_form(fact) is None:
-            return None
-        role = _role(fact)
+        role = _matching_role(fact)
         if role is None:
             return None
         return Item(fact.id, role, fact.answer.strip(), self._references(fact.citations, limit=1))
@@ -422,15 +471,21 @@ class QuizMaker:
     def timeline(self, number: int, facts: list[Fact], size: int = GROUP_PREFERRED,
                  taken: list[Fact] = ()) -> Question | None:
         """A timeline question from the first suitable facts of `facts`, `size` items at most."""
-        candidates = [(f, item) for f in facts if (item := self.timeline_item(f))
-                      and not any(gives_away(f, t) for t in taken)]
-        candidates.sort(key=lambda pair: pair[0].kind not in ("event", "date"))  # events make the best timelines
+        def candidates() -> Iterator[Fact]:
+            # Events make the best timelines: every suitable event in the pool's order, then the rest. Drawn
+            # lazily, since a group is filled long before a large deck's pool runs out.
+            for events in (True, False):
+                for f in facts:
+                    if ((f.kind in ("event", "date")) == events and _timeline_text(f) is not None
+                            and not any(gives_away(f, t) for t in taken)):
+                        yield f
+
         chosen: list[tuple[Fact, Item]] = []
-        for fact, item in candidates:
+        for fact in candidates():
             span = parse_date(fact.date)
             # Events must be strictly ordered: no two whose dates could overlap.
             if all(span.end < parse_date(f.date).start or parse_date(f.date).end < span.start for f, _ in chosen):
-                chosen.append((fact, item))
+                chosen.append((fact, self.timeline_item(fact)))
             if len(chosen) == size:
                 break
         if len(chosen) < GROUP_MIN:
@@ -445,8 +500,8 @@ class QuizMaker:
     def matching(self, number: int, facts: list[Fact], size: int = GROUP_PREFERRED,
                  taken: list[Fact] = ()) -> Question | None:
         """A matching question from the first suitable facts of `facts`, `size` items at most."""
-        candidates = [(f, item) for f in facts if (item := self.matching_item(f))
-                      and not any(gives_away(f, t) for t in taken)]
+        candidates = ((f, item) for f in facts if (item := self.matching_item(f))
+                      and not any(gives_away(f, t) for t in taken))  # lazily, as for a timeline
         chosen: list[tuple[Fact, Item]] = []
         for fact, item in candidates:
             # No description may name another option, and no name may appear twice.
@@ -471,8 +526,9 @@ class QuizMaker:
         notes: list[str] = []
         questions: list[Question] = []
         remaining = list(facts)
+        grouped: list[Fact] = []  # the facts group questions took
 
-        eligible = {f.id: [t for t in SINGLE_TYPES if t in types and self.can(f, t)] for f in facts}
+        eligible = {f.id: self.eligible(f, types) for f in facts}
         only_groups = set(types) <= set(GROUP_TYPES)
         if only_groups:  # every question is a group: share them between the group types asked for
             groups_wanted = -(-wanted // len([t for t in GROUP_TYPES if t in types]))
@@ -487,21 +543,18 @@ class QuizMaker:
                 spare = len(remaining) if only_groups else sum(bool(eligible[f.id]) for f in remaining) - singles_left
                 if singles_left < 0 or spare < GROUP_MIN:
                     break
-                # Facts with fewest other uses go into groups first, leaving the rest for single questions.
-                pool = self._rng(kind, number).sample(remaining, len(remaining))
-                pool.sort(key=lambda f: len(eligible[f.id]))
+                pool = self._group_pool(kind, number, remaining, eligible)
                 size = min(GROUP_PREFERRED, spare)
-                taken = _without(facts, remaining)
                 build = self.timeline if kind == "timeline" else self.matching
-                made = build(number, pool, size, taken)
+                made = build(number, pool, size, grouped)
                 if made is None:
                     break
                 questions.append(made)
+                grouped += [f for f in remaining if f.id in made.fact_ids]
                 remaining = [f for f in remaining if f.id not in made.fact_ids]
 
         slots = wanted - len(questions)
-        taken = _without(facts, remaining)
-        chosen = self._choose_facts([f for f in remaining if eligible[f.id]], slots, eligible, taken)
+        chosen = self._choose_facts([f for f in remaining if eligible[f.id]], slots, eligible, grouped)
         questions += self._assign_types(chosen, eligible)
         if len(questions) < wanted:
             notes.append(f"only {len(questions)} of {wanted} questions could be made from the deck's "
@@ -511,30 +564,61 @@ class QuizMaker:
         return Quiz(self.deck.id, self.deck.name, self.settings.title or self.deck.name, self.settings.seed,
                     wanted, tuple(questions), versions, self._sources(questions), tuple(notes))
 
+    def _group_pool(self, kind: str, number: int, facts: list[Fact],
+                    eligible: dict[str, tuple[str, ...]]) -> list[Fact]:
+        """The facts in the order a group question tries them: shuffled, then those with the fewest other
+        uses first, leaving the rest for single questions."""
+        uses = tuple(len(eligible[f.id]) for f in facts)
+
+        def order() -> list[int]:
+            shuffled = self._rng(kind, number).sample(range(len(facts)), len(facts))  # as sampling the facts
+            shuffled.sort(key=uses.__getitem__)
+            return shuffled
+
+        # The order depends only on the facts' ids and uses: kept across a watch's rounds.
+        key = ("pool", kind, number, self.settings.seed, self.deck.id, tuple(f.id for f in facts), uses)
+        return [facts[i] for i in _ORDERS.get(key, order)]
+
     def _position(self, question: Question) -> tuple:
         return chronological(self.base, self.base.facts_by_id[question.fact_ids[0]])
 
-    def _choose_facts(self, facts: list[Fact], slots: int, eligible: dict[str, list[str]],
+    def _choose_facts(self, facts: list[Fact], slots: int, eligible: dict[str, tuple[str, ...]],
                       taken: list[Fact]) -> list[Fact]:
         """`slots` facts spread across eras, disputed and undisputed in proportion (at least one disputed),
         keeping the mix of question types near TYPE_WEIGHTS and no fact giving away another's answer,
         as far as the deck allows."""
-        rng = self._rng("choose")
-        disputed = _spread_by_era([f for f in facts if f.disputed], rng)
-        undisputed = _spread_by_era([f for f in facts if not f.disputed], rng)
-        preference = disputed[:1] + _round_robin_merge(disputed[1:], undisputed)
+        shape = tuple((f.id, f.era, f.disputed) for f in facts)
+
+        def order() -> list[int]:
+            rng = self._rng("choose")
+            position = {f.id: i for i, f in enumerate(facts)}
+            disputed = _spread_by_era([f for f in facts if f.disputed], rng)
+            undisputed = _spread_by_era([f for f in facts if not f.disputed], rng)
+            return [position[f.id] for f in disputed[:1] + _round_robin_merge(disputed[1:], undisputed)]
+
+        # The order depends only on the facts' ids, eras and disputes: kept across a watch's rounds.
+        preference = [facts[i] for i in _ORDERS.get(("choose", self.settings.seed, self.deck.id, shape), order)]
         weights = {t: w for t, w in TYPE_WEIGHTS.items() if t in self.settings.types}
         quota = {t: -(-slots * w // sum(weights.values())) for t, w in weights.items()} if weights else {}
         counts = {t: 0 for t in quota}
         chosen: list[Fact] = []
         passed_over: list[Fact] = []
+        # The type a fact would take depends only on its types, whether it is disputed, and the counts; once
+        # the quotas of the common types fill, most of a large deck is passed over for the same reason, so the
+        # type is worked out once per kind of fact until the counts change.
+        decided: dict[tuple[tuple[str, ...], bool], str | None] = {}
         for fact in preference:
             if len(chosen) == slots:
                 break
-            kinds = [t for t in eligible[fact.id] if t in quota]
-            if fact.disputed and "source-analysis" in kinds:
-                kinds = ["source-analysis"]
-            kind = min(kinds, key=lambda t: counts[t] / weights[t]) if kinds else None
+            disputed = fact.disputed
+            key = (eligible[fact.id], disputed)
+            if key in decided:
+                kind = decided[key]
+            else:
+                kinds = [t for t in key[0] if t in quota]
+                if disputed and "source-analysis" in kinds:
+                    kinds = ["source-analysis"]
+                kind = decided[key] = min(kinds, key=lambda t: counts[t] / weights[t]) if kinds else None
             # The quota first: it is cheap, and once the quotas fill most of a large deck is passed over.
             if (kind and counts[kind] >= quota[kind]) or any(gives_away(fact, other) for other in [*taken, *chosen]):
                 passed_over.append(fact)
@@ -542,9 +626,10 @@ class QuizMaker:
             chosen.append(fact)
             if kind:
                 counts[kind] += 1
+                decided.clear()
         return chosen + passed_over[: slots - len(chosen)]  # a full worksheet over a perfect one
 
-    def _assign_types(self, facts: list[Fact], eligible: dict[str, list[str]]) -> list[Question]:
+    def _assign_types(self, facts: list[Fact], eligible: dict[str, tuple[str, ...]]) -> list[Question]:
         """Give each fact a type, keeping the mix near TYPE_WEIGHTS; true/false half true, half false."""
         rng = self._rng("types")
         order = rng.sample(facts, len(facts))
@@ -593,11 +678,6 @@ class QuizMaker:
             used |= {r.source_id for v in q.versions for r in v.references}
             used |= {r.source_id for i in q.items for r in i.references}
         return tuple(s for s in self.base.sources.values() if s.id in used)
-
-
-def _without(facts: list[Fact], removed: list[Fact]) -> list[Fact]:
-    gone = {f.id for f in removed}
-    return [f for f in facts if f.id not in gone]
 
 
 def _spread_by_era(facts: list[Fact], rng: random.Random) -> list[Fact]:

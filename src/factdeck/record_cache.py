@@ -69,7 +69,8 @@ class RecordCache:
         return list(hit[0]), list(hit[1])  # the caller's lists; the records are shared
 
     def put(self, file: FactFile, facts: list[Fact], problems: list[Problem]) -> None:
-        self.put_entry(file, dump_entry(facts, problems))
+        facts, problems = list(facts), list(problems)
+        self.store.save_made(f"{file.display}\0{file.text}", lambda: dump_entry(facts, problems))
         self.remember(file, facts, problems)
 
     def put_entry(self, file: FactFile, entry: tuple) -> None:

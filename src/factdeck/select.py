@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .dates import parse_date
+from .memo import FactMemo
 from .schema import DeckSpec, Fact
 from .validate import FactBase
 
@@ -16,5 +17,9 @@ def chronological_key(base: FactBase, fact: Fact) -> tuple:
 
 def select_facts(base: FactBase, deck: DeckSpec) -> list[Fact]:
     """The vetted facts the deck takes, in the history's order."""
-    chosen = [fact for fact in base.facts if deck.select.matches(fact)]
+    selection = deck.select.model_dump_json()  # whether a fact matches depends on it and the fact alone
+    chosen = [fact for fact in base.facts if _MATCHES.get(fact, selection, lambda: deck.select.matches(fact))]
     return sorted(chosen, key=lambda fact: chronological_key(base, fact))
+
+
+_MATCHES = FactMemo()  # kept across a watch's rounds (memo.py)

@@ -20,6 +20,7 @@ from .dates import parse_date
 from .exceptions import FactdeckError, InputError, Problem, ProjectError, ValidationFailed
 from .incremental import code_fingerprint
 from .load import Document, FactFile, RawProject, read_text
+from .memo import FactMemo
 from .quotes import QuoteFinder, normalize, word_count
 from .parallel import SecondCore
 from .record_cache import RecordCache, context_key, dump_entry, restore_entry
@@ -30,6 +31,7 @@ from .schema import (
 MAX_QUOTE_WORDS = 40
 # Fact files to validate holding this much text (about 1,000 facts) are shared between two cores.
 PARALLEL_TEXT = 500_000
+_JSON = FactMemo()  # each fact's JSON, kept across a watch's rounds
 
 
 @dataclass
@@ -56,7 +58,7 @@ class FactBase:
         the card-field store all read it, and a large base has tens of thousands of facts."""
         known = self._fact_json.get(id(fact))
         if known is None:
-            known = self._fact_json[id(fact)] = (fact, fact.model_dump_json())
+            known = self._fact_json[id(fact)] = (fact, _JSON.get(fact, None, fact.model_dump_json))
         return known[1]
 
     @property

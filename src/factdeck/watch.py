@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Callable, Generic, Iterator, TypeVar
 
 from .exceptions import FactdeckError
+from .memo import FactMemo
 from .incremental import CONFIG_FILE, INPUT_FOLDERS, build_archive
+from .parse_cache import ContentStore
 from .record_cache import RecordCache
 
 # Each input file's (modification time in ns, size, inode), by path relative to the project where it is inside.
@@ -88,11 +90,15 @@ def watch(
     """
     sleep = sleep or time.sleep
     RecordCache.keep_recent = True  # unchanged files' records stay in memory from one round to the next
+    FactMemo.keep(True)  # and so does what was worked out from each of them
+    ContentStore.hold_writes()  # new cache entries are written after the round's report
     try:
         yield from _rounds(root, build, archive, interval, sleep)
     finally:
         RecordCache.keep_recent = False
         RecordCache._recent = {}
+        FactMemo.keep(False)
+        ContentStore.write_held(keep_holding=False)
 
 
 def _rounds(root: Path, build: Callable[[], T], archive: Path | None, interval: float,
@@ -117,6 +123,7 @@ def _rounds(root: Path, build: Callable[[], T], archive: Path | None, interval: 
                 gc.enable()
         outcome.seconds = time.perf_counter() - started
         yield outcome
+        ContentStore.write_held()
         gc.collect()
         current = _next_change(root, archive, before, interval, sleep)
         changed = changed_paths(before, current)

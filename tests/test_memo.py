@@ -1,0 +1,134 @@
+"""Results kept across a watch's rounds (memo.py) are those a fresh process would compute, whatever the edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import Project, sample_project
+from factdeck.build import load_and_validate
+from factdeck.export import export_json
+from factdeck.memo import FactMemo, KeyedMemo
+from factdeck.quiz import QuizMaker, gives_away, make_quiz, with_overrides
+from factdeck.distractors import mentions
+from factdeck.quiz import _findable_answer
+from factdeck.record_cache import RecordCache
+from factdeck.select import select_facts
+
+
+def outputs(root: Path) -> dict:
+    """What a round makes of the facts: the export, each deck's selection and worksheets (large enough to
+    hold every question type the sample allows)."""
+    base = load_and_validate(root)
+    made: dict = {"export": export_json(base)}
+    for deck in base.decks:
+        facts = select_facts(base, deck)
+        settings = with_overrides(deck.quiz, questions=12, versions=3)
+        maker = QuizMaker(base, deck, settings)
+        weighed = {f.id: maker.eligible(f, settings.types) for f in facts}  # what each fact can be asked as
+        made[deck.id] = ([f.id for f in facts], weighed, make_quiz(base, deck, facts, settings),
+                         maker.distractors.token != 0)
+    return made
+
+
+def fresh(root: Path) -> dict:
+    """The same without anything kept in memory: records from the store, every result computed again."""
+    recent = RecordCache._recent  # the watch's records, for its next round
+    FactMemo.enabled, RecordCache.keep_recent = False, False
+    try:
+        made = outputs(root)
+    finally:
+        FactMemo.enabled, RecordCache.keep_recent, RecordCache._recent = True, True, recent
+    return {k: v[:3] if isinstance(v, tuple) else v for k, v in made.items()}
+
+
+EDITS: list[tuple[str, Callable[[Project], None]]] = [
+    ("a statement", lambda p: p.replace("facts/guild.yaml", "by ferry workers.", "by the ferry workers.")),
+    ("a named answer (the wrong-option pools)",
+     lambda p: p.replace("facts/more-guild.yaml", 'answer: "Tomas Reed"', 'answer: "Tomas Reade"')),
+    ("a kind (one person fewer: others lose their wrong options)",
+     lambda p: p.replace("facts/more-guild.yaml", "- id: first-treasurer\n  kind: person", "- id: first-treasurer\n  kind: term")),
+    ("a question", lambda p: p.replace("facts/guild.yaml", "In which town did the River Guild build its hall?",
+                                        "Where did the River Guild build its hall?")),
+    ("the deck's seed", lambda p: p.write("decks/all.yaml", p.read("decks/all.yaml") + "  seed: 7\n")),
+    ("a source's title", lambda p: p.replace("facts/sources.yaml", "A Chronicle of the River Guild",
+                                             "The River Guild: A Chronicle")),
+    ("an era's title", lambda p: p.replace("facts/eras.yaml", '"Decline"', '"Years of decline"')),
+    ("the deck's selection",
+     lambda p: p.write("decks/all.yaml", p.read("decks/all.yaml") + "select:\n  exclude:\n    kinds: [place]\n")),
+    ("a fact file removed", lambda p: p.path("facts/more-guild.yaml").unlink()),
+]
+
+
+@pytest.fixture
+def kept() -> None:
+    """Results kept as in a watch, forgotten afterwards."""
+    FactMemo.keep(True)
+    RecordCache.keep_recent = True
+    try:
+        yield
+    finally:
+        FactMemo.keep(False)
+        RecordCache.keep_recent = False
+        RecordCache._recent = {}
+
+
+def test_each_round_matches_a_fresh_computation(tmp_path, kept):
+    project = sample_project(tmp_path / "proj", more_facts=True)
+    first = outputs(project.root)
+    assert outputs(project.root) == first
+    assert first["guild-history"][3], "the pools were numbered: results were being kept"
+    assert {k: v[:3] if isinstance(v, tuple) else v for k, v in first.items()} == fresh(project.root)
+    for what, edit in EDITS:
+        edit(project)
+        again = outputs(project.root)
+        assert {k: v[:3] if isinstance(v, tuple) else v for k, v in again.items()} == fresh(project.root), what
+
+
+def test_an_unchanged_round_reuses_what_it_kept(tmp_path, kept, monkeypatch):
+    project = sample_project(tmp_path / "proj", more_facts=True)
+    before = outputs(project.root)
+    from factdeck import quiz
+
+    monkeypatch.setattr(quiz.QuizMaker, "_can", lambda *a: pytest.fail("weighed again"))
+    monkeypatch.setattr(quiz, "_undated", lambda *a: pytest.fail("weighed again"))
+    assert outputs(project.root) == before
+
+
+def test_nothing_is_kept_outside_a_watch():
+    memo, calls = FactMemo(), []
+    fact = type("F", (), {"id": "x"})()
+    for _ in range(2):
+        memo.get(fact, None, lambda: calls.append(1))
+    assert len(calls) == 2
+    assert KeyedMemo().get("k", lambda: calls.append(1)) is None and len(calls) == 3
+
+
+def test_a_kept_result_counts_only_for_the_same_record_and_context(kept):
+    memo = FactMemo()
+    one, other = type("F", (), {"id": "x"})(), type("F", (), {"id": "x"})()
+    assert memo.get(one, 1, lambda: "first") == "first"
+    assert memo.get(one, 1, lambda: "again") == "first"
+    assert memo.get(other, 1, lambda: "another record") == "another record"
+    assert memo.get(other, 2, lambda: "another context") == "another context"
+    keyed = KeyedMemo(size=2)
+    for key in ("a", "b", "c"):
+        keyed.get(key, lambda: key)
+    assert keyed.get("a", lambda: "made again") == "made again"  # the oldest went
+    assert keyed.get("c", lambda: "made again") == "c"
+
+
+def test_gives_away_finds_what_mentions_finds(tmp_path):
+    """gives_away compares kept comparison forms; it answers as the plain search over every pair."""
+    project = sample_project(tmp_path / "proj", more_facts=True)
+    facts = load_and_validate(project.root).facts
+    found = 0
+    for a in facts:
+        for b in facts:
+            plain = any(_findable_answer(x) and mentions(f"{y.question} {y.statement}", x.answer)
+                        for x, y in ((a, b), (b, a)))
+            assert gives_away(a, b) == plain, (a.id, b.id)
+            found += plain
+    assert 0 < found < len(facts) ** 2  # both answers occur
