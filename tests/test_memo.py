@@ -132,3 +132,44 @@ def test_gives_away_finds_what_mentions_finds(tmp_path):
             assert gives_away(a, b) == plain, (a.id, b.id)
             found += plain
     assert 0 < found < len(facts) ** 2  # both answers occur
+
+
+def test_a_watch_recompiles_each_document_with_its_own_kept_compiler(tmp_path):
+    """Typst recompiles incrementally with the compiler that compiled a document last round; the PDF is the
+    one a new compiler makes, and the compilers and their root folder go when the watch ends."""
+    from factdeck import pdf
+
+    root = tmp_path
+    source = "#set text(font: \"Libertinus Serif\")\n= Worksheet\n" + "A question about the guild.\n\n" * 40
+    edited = source.replace("A question", "An edited question", 1)
+    fresh_pdf = pdf.compile_all(root, {"deck/worksheet-A.pdf": ("t", edited)}, jobs=1)
+    assert not pdf._KEPT._compilers  # nothing kept outside a watch
+    FactMemo.keep(True)
+    try:
+        pdf.compile_all(root, {"deck/worksheet-A.pdf": ("t", source), "deck/key-A.pdf": ("t", source)}, jobs=2)
+        compiler = pdf._KEPT._compilers["deck/worksheet-A.pdf"][1]
+        folder = pdf._KEPT._root
+        assert pdf.compile_all(root, {"deck/worksheet-A.pdf": ("t", edited)}, jobs=1) == fresh_pdf
+        assert pdf._KEPT._compilers["deck/worksheet-A.pdf"][1] is compiler
+        assert list(Path(folder).iterdir()) == []
+    finally:
+        FactMemo.keep(False)
+    assert not pdf._KEPT._compilers and not Path(folder).exists()
+
+
+def test_kept_compilers_are_few(monkeypatch):
+    from factdeck import pdf
+
+    kept = pdf.KeptCompilers()
+    monkeypatch.setattr(kept, "MAX", 2)
+    fonts = pdf._fonts(tuple(str(f) for f in pdf.font_folders(Path("."))))
+    FactMemo.keep(True)
+    try:
+        first = kept.compiler("a.pdf", fonts)
+        kept.compiler("b.pdf", fonts)
+        assert kept.compiler("a.pdf", fonts) is first  # used again: now the most recent
+        kept.compiler("c.pdf", fonts)  # b, the least recently used, goes
+        assert list(kept._compilers) == ["a.pdf", "c.pdf"]
+    finally:
+        FactMemo.keep(False)
+        kept.forget()

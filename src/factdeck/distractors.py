@@ -226,7 +226,7 @@ class Distractors:
 
     def __init__(self, base: FactBase):
         self._base = base
-        shares = tuple(_SHARES.get(f, None, lambda: _Share.of(f)) for f in base.facts)
+        shares = tuple(_SHARES.values(base.facts, None, _Share.of))
         eras = tuple(base.era_order.get(f.era, 0) for f in base.facts)
         accessed = tuple(int(s.accessed[:4]) for s in base.sources.values())
         # In a watch, a round whose facts add the same shares as the last round's reuses its pools whole.

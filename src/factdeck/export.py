@@ -36,8 +36,8 @@ def export_json(base: FactBase) -> bytes:
     lines = {
         "sources": [dump(s.model_dump(mode="json")) for s in base.sources.values()],
         "eras": [dump(e.model_dump(mode="json")) for e in base.eras],
-        "facts": [_LINES.get(f, None, lambda: f'{base.fact_json(f)[:-1]},"disputed":{"true" if f.disputed else "false"},'
-                                              f'"corroboration":{f.corroboration}}}') for f in base.facts],
+        "facts": _LINES.values(base.facts, None, lambda f: f'{base.fact_json(f)[:-1]},"disputed":'
+                               f'{"true" if f.disputed else "false"},"corroboration":{f.corroboration}}}'),
         "decks": [dump(d.model_dump(mode="json")) for d in base.decks],
     }
     sections = []

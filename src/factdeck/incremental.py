@@ -115,8 +115,7 @@ def shared_key(base: Any, root: Path, step: str) -> str:
     if step == "quiz":
         _add_tree(digest, root / "fonts", "fonts")
         # Distractors on a worksheet may come from any fact of the base, not only the deck's.
-        for fact in base.facts:
-            digest.update(base.fact_json(fact).encode())
+        digest.update("\n".join(base.facts_json(base.facts)).encode())  # JSON holds no raw line break
     return digest.hexdigest()
 
 
@@ -124,8 +123,7 @@ def step_key(base: Any, shared: str, deck: Any, facts: Iterable[Any], extra: str
     """The key of one deck's step: the shared key, the deck spec, the selected facts in order."""
     digest = hashlib.sha256(f"{shared}\0{extra}\0".encode())
     digest.update(deck.model_dump_json().encode())
-    for fact in facts:
-        digest.update(base.fact_json(fact).encode())
+    digest.update("\n".join(base.facts_json(facts)).encode())
     return digest.hexdigest()
 
 

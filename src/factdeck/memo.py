@@ -14,7 +14,7 @@ the results would only give the collector's final pass more to walk.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Hashable, TypeVar
+from typing import Any, Callable, Hashable, Iterable, TypeVar
 
 from .schema import Fact
 
@@ -42,6 +42,22 @@ class FactMemo:
         self._entries[fact.id] = (fact, context, value)
         return value
 
+    def values(self, facts: Iterable[Fact], context: Hashable, make: Callable[[Fact], T]) -> list[T]:
+        """`[make(f) for f in facts]`, each as `get` would give it (the loop kept here: it runs over whole bases)."""
+        if not FactMemo.enabled:
+            return [make(f) for f in facts]
+        entries = self._entries
+        out = []
+        for fact in facts:
+            known = entries.get(fact.id)
+            if known is not None and known[0] is fact and known[1] == context:
+                out.append(known[2])
+            else:
+                value = make(fact)
+                entries[fact.id] = (fact, context, value)
+                out.append(value)
+        return out
+
     @classmethod
     def keep(cls, on: bool) -> None:
         """Start keeping results (a watch begins), or stop and forget them all (it ends)."""
@@ -50,6 +66,18 @@ class FactMemo:
             for memo in [*cls._every, *KeyedMemo._every]:
                 memo._entries.clear()
             _numbers.clear()
+            for forget in _forgetters:
+                forget()
+
+
+# What other modules keep while FactMemo.enabled (pdf.py's compilers), dropped when the watch ends.
+_forgetters: list[Callable[[], None]] = []
+
+
+def on_forget(forget: Callable[[], None]) -> Callable[[], None]:
+    """Call `forget` when kept results are dropped (a watch ends)."""
+    _forgetters.append(forget)
+    return forget
 
 
 # The last state of each named whole-base structure and its number (state_number).

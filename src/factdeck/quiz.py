@@ -15,6 +15,7 @@ questions whose key lists every version).
 
 from __future__ import annotations
 
+import operator
 import random
 import re
 import string
@@ -55,6 +56,8 @@ _WHO = re.compile(r"^who\s+(?:(?:was|is|were|became|served as)\s+)?(?P<role>.+?)
 _CAN = {kind: FactMemo() for kind in ("multiple-choice", "true-false", "fill-blank")}
 _ELIGIBLE = FactMemo()
 _ORDERS = KeyedMemo()
+_ID = operator.attrgetter("id")
+_SHAPE = operator.attrgetter("id", "era", "dispute")
 _NAMES = FactMemo()
 _ASKED = FactMemo()
 _TIMELINE_TEXTS = FactMemo()
@@ -440,8 +443,11 @@ class QuizMaker:
 
     def eligible(self, fact: Fact, types: list[str]) -> tuple[str, ...]:
         """The single question types of `types` the fact can make (kept across a watch's rounds, as `can`)."""
+        return self.eligible_all([fact], types)[0]
+
+    def eligible_all(self, facts: list[Fact], types: list[str]) -> list[tuple[str, ...]]:
         context = (tuple(types), self.settings.seed, self.deck.id, self.distractors.token)
-        return _ELIGIBLE.get(fact, context, lambda: tuple(t for t in SINGLE_TYPES if t in types and self.can(fact, t)))
+        return _ELIGIBLE.values(facts, context, lambda f: tuple(t for t in SINGLE_TYPES if t in types and self.can(f, t)))
 
     def single(self, fact: Fact, kind: str) -> Question | None:
         if kind == "multiple-choice":
@@ -528,7 +534,8 @@ class QuizMaker:
         remaining = list(facts)
         grouped: list[Fact] = []  # the facts group questions took
 
-        eligible = {f.id: self.eligible(f, types) for f in facts}
+        eligible = dict(zip(map(_ID, facts), self.eligible_all(facts, types)))
+        usable = sum(map(bool, eligible.values()))  # facts of `remaining` that can make a single question
         only_groups = set(types) <= set(GROUP_TYPES)
         if only_groups:  # every question is a group: share them between the group types asked for
             groups_wanted = -(-wanted // len([t for t in GROUP_TYPES if t in types]))
@@ -540,7 +547,7 @@ class QuizMaker:
             for number in range(1, groups_wanted + 1):
                 # A group takes 4-6 facts; it may only take facts that single questions can spare.
                 singles_left = wanted - len(questions) - 1
-                spare = len(remaining) if only_groups else sum(bool(eligible[f.id]) for f in remaining) - singles_left
+                spare = len(remaining) if only_groups else usable - singles_left
                 if singles_left < 0 or spare < GROUP_MIN:
                     break
                 pool = self._group_pool(kind, number, remaining, eligible)
@@ -550,7 +557,9 @@ class QuizMaker:
                 if made is None:
                     break
                 questions.append(made)
-                grouped += [f for f in remaining if f.id in made.fact_ids]
+                taken = [f for f in remaining if f.id in made.fact_ids]
+                grouped += taken
+                usable -= sum(1 for f in taken if eligible[f.id])
                 remaining = [f for f in remaining if f.id not in made.fact_ids]
 
         slots = wanted - len(questions)
@@ -568,7 +577,8 @@ class QuizMaker:
                     eligible: dict[str, tuple[str, ...]]) -> list[Fact]:
         """The facts in the order a group question tries them: shuffled, then those with the fewest other
         uses first, leaving the rest for single questions."""
-        uses = tuple(len(eligible[f.id]) for f in facts)
+        ids = tuple(map(_ID, facts))
+        uses = tuple(map(len, map(eligible.__getitem__, ids)))
 
         def order() -> list[int]:
             shuffled = self._rng(kind, number).sample(range(len(facts)), len(facts))  # as sampling the facts
@@ -576,7 +586,7 @@ class QuizMaker:
             return shuffled
 
         # The order depends only on the facts' ids and uses: kept across a watch's rounds.
-        key = ("pool", kind, number, self.settings.seed, self.deck.id, tuple(f.id for f in facts), uses)
+        key = ("pool", kind, number, self.settings.seed, self.deck.id, ids, uses)
         return [facts[i] for i in _ORDERS.get(key, order)]
 
     def _position(self, question: Question) -> tuple:
@@ -587,7 +597,7 @@ class QuizMaker:
         """`slots` facts spread across eras, disputed and undisputed in proportion (at least one disputed),
         keeping the mix of question types near TYPE_WEIGHTS and no fact giving away another's answer,
         as far as the deck allows."""
-        shape = tuple((f.id, f.era, f.disputed) for f in facts)
+        shape = tuple(map(_SHAPE, facts))  # (id, era, dispute): what the order depends on
 
         def order() -> list[int]:
             rng = self._rng("choose")

@@ -18,7 +18,8 @@ def chronological_key(base: FactBase, fact: Fact) -> tuple:
 def select_facts(base: FactBase, deck: DeckSpec) -> list[Fact]:
     """The vetted facts the deck takes, in the history's order."""
     selection = deck.select.model_dump_json()  # whether a fact matches depends on it and the fact alone
-    chosen = [fact for fact in base.facts if _MATCHES.get(fact, selection, lambda: deck.select.matches(fact))]
+    matches = _MATCHES.values(base.facts, selection, deck.select.matches)
+    chosen = [fact for fact, match in zip(base.facts, matches) if match]
     return sorted(chosen, key=lambda fact: chronological_key(base, fact))
 
 

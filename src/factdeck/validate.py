@@ -34,6 +34,10 @@ PARALLEL_TEXT = 500_000
 _JSON = FactMemo()  # each fact's JSON, kept across a watch's rounds
 
 
+def _dump_json(fact: Fact) -> str:
+    return fact.model_dump_json()
+
+
 @dataclass
 class FactBase:
     """A validated project: every record typed, located and cross-checked."""
@@ -54,12 +58,20 @@ class FactBase:
         self._fact_json: dict[int, tuple[Fact, str]] = {}  # by id(); the fact is kept so its id stays its own
 
     def fact_json(self, fact: Fact) -> str:
-        """The fact's record as compact JSON, made once per build: the export, the build's step keys and
-        the card-field store all read it, and a large base has tens of thousands of facts."""
+        """The fact's record as compact JSON, made once per build (kept across a watch's rounds): the export,
+        the build's step keys and the card-field store all read it, and a large base has tens of thousands."""
+        if FactMemo.enabled:
+            return _JSON.get(fact, None, fact.model_dump_json)
         known = self._fact_json.get(id(fact))
         if known is None:
-            known = self._fact_json[id(fact)] = (fact, _JSON.get(fact, None, fact.model_dump_json))
+            known = self._fact_json[id(fact)] = (fact, fact.model_dump_json())
         return known[1]
+
+    def facts_json(self, facts: Iterable[Fact]) -> list[str]:
+        """`fact_json` of each of `facts`."""
+        if FactMemo.enabled:
+            return _JSON.values(facts, None, _dump_json)
+        return [self.fact_json(f) for f in facts]
 
     @property
     def vetted(self) -> list[Fact]:
