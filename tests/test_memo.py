@@ -27,7 +27,7 @@ def outputs(root: Path) -> dict:
         facts = select_facts(base, deck)
         settings = with_overrides(deck.quiz, questions=12, versions=3)
         maker = QuizMaker(base, deck, settings)
-        weighed = {f.id: maker.eligible(f, settings.types) for f in facts}  # what each fact can be asked as
+        weighed = dict(zip([f.id for f in facts], maker.eligible(facts, settings.types)))  # what each fact can be asked as
         made[deck.id] = ([f.id for f in facts], weighed, make_quiz(base, deck, facts, settings),
                          maker.distractors.token != 0)
     return made

@@ -134,6 +134,7 @@ class ContentStore:
         now = time.monotonic()
         if measured is not None and now - measured[0] < REMEASURE_SECONDS and measured[1] + self.written <= MAX_BYTES:
             ContentStore._measured[self.folder] = (measured[0], measured[1] + self.written)
+            self.written = 0  # counted
             return
         try:
             entries = self._measure()
@@ -147,6 +148,7 @@ class ContentStore:
                     pass  # another process trimmed it first
                 total -= size
             ContentStore._measured[self.folder] = (now, total)
+            self.written = 0
         except OSError:
             pass
 

@@ -105,7 +105,7 @@ class KeptCompilers:
     Typst compiles incrementally: a compiler that compiled a document recompiles an edited version of it
     from what it worked out last time (a 100-question worksheet with one fact changed: 0.024 s, against
     0.125 s for a new compiler; the PDF is the same, byte for byte). Each compiler keeps some megabytes of
-    such results (four worksheets' compilers, about 60 MB), so only the MAX most recently compiled documents'
+    such results (four worksheets' compilers, about 60 MB), so only the MAX most recently compiled documents
     are kept. They share one empty folder as their Typst root, removed when the watch ends.
     """
 

@@ -441,11 +441,9 @@ class QuizMaker:
             return False
         return self.single(fact, kind) is not None
 
-    def eligible(self, fact: Fact, types: list[str]) -> tuple[str, ...]:
-        """The single question types of `types` the fact can make (kept across a watch's rounds, as `can`)."""
-        return self.eligible_all([fact], types)[0]
-
-    def eligible_all(self, facts: list[Fact], types: list[str]) -> list[tuple[str, ...]]:
+    def eligible(self, facts: list[Fact], types: list[str]) -> list[tuple[str, ...]]:
+        """For each fact, the single question types of `types` it can make (kept across a watch's rounds, as
+        `can`)."""
         context = (tuple(types), self.settings.seed, self.deck.id, self.distractors.token)
         return _ELIGIBLE.values(facts, context, lambda f: tuple(t for t in SINGLE_TYPES if t in types and self.can(f, t)))
 
@@ -534,7 +532,7 @@ class QuizMaker:
         remaining = list(facts)
         grouped: list[Fact] = []  # the facts group questions took
 
-        eligible = dict(zip(map(_ID, facts), self.eligible_all(facts, types)))
+        eligible = dict(zip(map(_ID, facts), self.eligible(facts, types)))
         usable = sum(map(bool, eligible.values()))  # facts of `remaining` that can make a single question
         only_groups = set(types) <= set(GROUP_TYPES)
         if only_groups:  # every question is a group: share them between the group types asked for
