@@ -140,7 +140,9 @@ def test_a_watch_recompiles_each_document_with_its_own_kept_compiler(tmp_path):
     from factdeck import pdf
 
     root = tmp_path
-    source = "#set text(font: \"Libertinus Serif\")\n= Worksheet\n" + "A question about the guild.\n\n" * 40
+    # date: none as the shipped templates set it; otherwise each PDF carries the second it was compiled in
+    source = ("#set document(date: none)\n#set text(font: \"Libertinus Serif\")\n= Worksheet\n"
+              + "A question about the guild.\n\n" * 40)
     edited = source.replace("A question", "An edited question", 1)
     fresh_pdf = pdf.compile_all(root, {"deck/worksheet-A.pdf": ("t", edited)}, jobs=1)
     assert not pdf._KEPT._compilers  # nothing kept outside a watch
