@@ -129,7 +129,7 @@ def test_the_command_reports_rounds_and_stops_cleanly_on_ctrl_c(project, monkeyp
         raise KeyboardInterrupt
 
     monkeypatch.setattr(watching.time, "sleep", interrupt)
-    result = project.run("watch", "guild-history", "--format", "apkg", "--interval", "0.1")
+    result = project.run("watch", "guild-history", "--format", "apkg", "--interval", "0.1", "--poll")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == f"watching {project.root.resolve()} (Ctrl-C to stop)"
@@ -138,9 +138,25 @@ def test_the_command_reports_rounds_and_stops_cleanly_on_ctrl_c(project, monkeyp
     assert calls == [0.1]
 
 
+def test_the_command_says_when_changes_cannot_be_reported_and_polls(project, monkeypatch):
+    import watchfiles._rust_notify
+
+    def no_reports(*args):
+        raise OSError("OS file watch limit reached")
+
+    monkeypatch.setattr(watchfiles._rust_notify, "RustNotify", no_reports)
+    monkeypatch.setattr(watching.time, "sleep", lambda seconds: (_ for _ in ()).throw(KeyboardInterrupt))
+    result = project.run("watch", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == [
+        "changes are not reported here (OS file watch limit reached); polling every 0.3 s",
+        result.stdout.splitlines()[2], "stopped"]
+    assert result.stdout.splitlines()[2].startswith("built in ")
+
+
 def test_the_command_shows_an_input_error_as_lines_and_keeps_watching(project, monkeypatch):
     project.replace("facts/guild.yaml", "kind: place", "kind: town")
-    monkeypatch.setattr(watching.time, "sleep", lambda seconds: (_ for _ in ()).throw(KeyboardInterrupt))
+    monkeypatch.setattr(watching.Notifier, "wait", lambda self: (_ for _ in ()).throw(KeyboardInterrupt))
     result = project.run("watch", "--format", "apkg")
     assert result.exit_code == 0
     assert "Traceback" not in result.output
@@ -200,3 +216,58 @@ def test_a_round_runs_without_collector_passes_and_keeps_records_in_memory(proje
     assert seen == [(False, True)] and gc.isenabled()
     rounds.close()
     assert not RecordCache.keep_recent and RecordCache._recent == {}
+
+
+def test_reported_changes_start_rounds_without_waiting_for_a_poll(project, monkeypatch):
+    """With a poll only every 30 s, each change below is seen because the file system reported it: in a
+    watched folder, a new input folder, a file in it, a new settings file saved by renaming, a replaced
+    folder and a file in it."""
+    import shutil
+
+    waits: list[bool] = []
+    real_wait = watching.Notifier.wait
+    monkeypatch.setattr(watching.Notifier, "wait", lambda self: waits.append(real_wait(self)) or waits[-1])
+    facts = project.path("facts")
+
+    def save_by_renaming(relative: str, text: str) -> None:
+        project.write(relative + ".tmp", text)
+        os.replace(project.path(relative + ".tmp"), project.path(relative))
+
+    def replace_facts_folder() -> None:
+        shutil.copytree(facts, project.path("facts.new"))
+        shutil.rmtree(facts)
+        project.path("facts.new").rename(facts)
+
+    edits = [
+        lambda: project.replace("facts/guild.yaml", "in Millford", "in Old Millford"),
+        lambda: project.write("fonts/extra.ttf", "x"),
+        lambda: project.write("fonts/extra.ttf", "xy"),
+        lambda: save_by_renaming("factdeck.yaml", "# the project's settings\n"),
+        replace_facts_folder,
+        lambda: project.replace("facts/guild.yaml", "in Old Millford", "in Millford"),
+    ]
+
+    def build_and_edit() -> None:
+        if edits:  # a change while the round runs: reported after it, or during it
+            time.sleep(0.01)
+            edits.pop(0)()
+
+    rounds = watch(project.root, build_and_edit, interval=30)
+    try:
+        changed = [next(rounds).changed for _ in range(7)]
+    finally:
+        rounds.close()
+    assert changed[:5] == [[], ["facts/guild.yaml"], ["fonts/extra.ttf"], ["fonts/extra.ttf"], ["factdeck.yaml"]]
+    assert "facts/guild.yaml" in changed[5] and changed[6] == ["facts/guild.yaml"]
+    assert waits and all(waits)  # no round waited for a poll
+
+
+def test_the_notifier_stops_its_threads_when_the_watch_ends(project):
+    import threading
+
+    before = threading.active_count()
+    rounds = watch(project.root, lambda: None, interval=30)
+    next(rounds)
+    assert threading.active_count() == before + 2  # input folders with subfolders; the project folder's entries
+    rounds.close()
+    assert threading.active_count() == before

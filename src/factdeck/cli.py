@@ -204,8 +204,9 @@ def build(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None) 
 @command(cli, "watch")
 @_build_options
 @click.option("--interval", type=click.FloatRange(0.05, 60), default=0.3, show_default=True,
-              help="Seconds between looks at the input files.")
-def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, interval: float) -> None:
+              help="Seconds between polls of the input files (reported changes start a round sooner).")
+@click.option("--poll", is_flag=True, help="Only poll: do not ask the file system to report changes.")
+def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, interval: float, poll: bool) -> None:
     """Build as `build` does, then again whenever a file under facts/, decks/, templates/ or fonts/ (or
     factdeck.yaml, or the archive) changes, until Ctrl-C. Errors are shown and the watch goes on."""
     import traceback
@@ -216,7 +217,10 @@ def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, 
     debug = click.get_current_context().params.get("debug", False)
     click.echo(f"watching {project.resolve()} (Ctrl-C to stop)")
     try:
-        for done in watch_inputs(project, lambda: run_build(project, list(decks), formats, output), interval=interval):
+        for done in watch_inputs(project, lambda: run_build(project, list(decks), formats, output),
+                                 interval=interval, notify=not poll):
+            if done.notice:
+                click.echo(done.notice)
             if done.changed:
                 more = f" and {len(done.changed) - 3} more" if len(done.changed) > 3 else ""
                 click.echo(f"changed: {', '.join(done.changed[:3])}{more}")
