@@ -120,6 +120,35 @@ def test_a_kept_result_counts_only_for_the_same_record_and_context(kept):
     assert keyed.get("c", lambda: "made again") == "c"
 
 
+def test_values_over_a_whole_list_look_up_only_the_records_that_differ(kept):
+    memo, made = FactMemo(), []
+    records = [type("F", (), {"id": f"f{i}"})() for i in range(40)]
+
+    def make(fact) -> str:
+        made.append(fact.id)
+        return f"{fact.id}:{len(made)}"
+
+    first = memo.values(records, "c", make)
+    assert len(made) == 40
+    first[0] = "changed by the caller"  # the caller's list is its own
+    edited = list(records)
+    edited[7] = type("F", (), {"id": "f7"})()  # one record new (an edited fact)
+    made.clear()
+    again = memo.values(edited, "c", make)
+    assert made == ["f7"] and again[7] == "f7:1" and again[0] == "f0:1" and again[8] == "f8:9"
+    made.clear()
+    assert memo.values(edited[::-1], "c", make) == again[::-1] and made == []  # reordered: looked up by id
+    full_lookups = []
+    lookup = memo._lookup
+    memo._lookup = lambda *a: full_lookups.append(1) or lookup(*a)
+    edited[3] = type("F", (), {"id": "f3"})()
+    assert memo.values(edited, "c", make)[3] == "f3:1" and memo.values(edited[::-1], "c", make)[-4] == "f3:1"
+    assert made == ["f3"] and full_lookups == []  # two orders of one base, each compared with its own last list
+    made.clear()
+    assert memo.values(edited, "other", make) == [f"f{i}:{i + 1}" for i in range(40)]  # a new context
+    assert memo.values(edited[:-1], "other", make) == [f"f{i}:{i + 1}" for i in range(39)] and len(made) == 40
+
+
 def test_gives_away_finds_what_mentions_finds(tmp_path):
     """gives_away compares kept comparison forms; it answers as the plain search over every pair."""
     project = sample_project(tmp_path / "proj", more_facts=True)

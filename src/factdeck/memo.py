@@ -14,11 +14,14 @@ the results would only give the collector's final pass more to walk.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Hashable, Iterable, TypeVar
+from itertools import compress
+from operator import is_not
+from typing import Any, Callable, Hashable, Iterable, Sequence, TypeVar
 
 from .schema import Fact
 
 T = TypeVar("T")
+RECENT_LISTS = 4  # lists of facts FactMemo.values compares a new list with
 
 
 class FactMemo:
@@ -29,6 +32,9 @@ class FactMemo:
 
     def __init__(self) -> None:
         self._entries: dict[str, tuple[Fact, Hashable, Any]] = {}
+        # values()' last few lists of facts, each with its context and results: a round may ask for several
+        # (the base in file order, a deck's selection in history order), each much like its last round's.
+        self._recent: list[tuple[tuple[Fact, ...], Hashable, list[Any]]] = []
         FactMemo._every.append(self)
 
     def get(self, fact: Fact, context: Hashable, make: Callable[[], T]) -> T:
@@ -42,10 +48,30 @@ class FactMemo:
         self._entries[fact.id] = (fact, context, value)
         return value
 
-    def values(self, facts: Iterable[Fact], context: Hashable, make: Callable[[Fact], T]) -> list[T]:
-        """`[make(f) for f in facts]`, each as `get` would give it (the loop kept here: it runs over whole bases)."""
+    def values(self, facts: Sequence[Fact], context: Hashable, make: Callable[[Fact], T]) -> list[T]:
+        """`[make(f) for f in facts]`, each as `get` would give it.
+
+        It runs over whole bases, so it first compares `facts` with the last few calls' lists, record by
+        record and by identity (a loop in C): where few differ and the context is equal, that call's results
+        are reused and only those few looked up."""
         if not FactMemo.enabled:
             return [make(f) for f in facts]
+        facts = tuple(facts)
+        for n, (known, known_context, results) in enumerate(self._recent):
+            if len(known) == len(facts) and known_context == context:
+                differ = list(compress(range(len(facts)), map(is_not, known, facts)))
+                if len(differ) * 8 <= len(facts):
+                    out = list(results)
+                    for i in differ:
+                        out[i] = self.get(facts[i], context, lambda i=i: make(facts[i]))
+                    del self._recent[n]
+                    break
+        else:
+            out = self._lookup(facts, context, make)
+        self._recent = [(facts, context, out), *self._recent[:RECENT_LISTS - 1]]
+        return list(out)
+
+    def _lookup(self, facts: Sequence[Fact], context: Hashable, make: Callable[[Fact], T]) -> list[T]:
         entries = self._entries
         out = []
         for fact in facts:
@@ -58,13 +84,17 @@ class FactMemo:
                 out.append(value)
         return out
 
+    def clear(self) -> None:
+        self._entries.clear()
+        self._recent = []
+
     @classmethod
     def keep(cls, on: bool) -> None:
         """Start keeping results (a watch begins), or stop and forget them all (it ends)."""
         cls.enabled = on
         if not on:
             for memo in [*cls._every, *KeyedMemo._every]:
-                memo._entries.clear()
+                memo.clear()
             _numbers.clear()
             for forget in _forgetters:
                 forget()
@@ -112,6 +142,9 @@ class KeyedMemo:
         self.size = size
         self._entries: list[tuple[Any, Any]] = []  # (key, value), the most recently used last
         KeyedMemo._every.append(self)
+
+    def clear(self) -> None:
+        self._entries.clear()
 
     def get(self, key: Any, make: Callable[[], T]) -> T:
         if not FactMemo.enabled:
