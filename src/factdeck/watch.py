@@ -152,7 +152,8 @@ class Notifier:
             for notifier in notifiers:
                 notifier.close()
             raise
-        self._threads = [threading.Thread(target=self._listen, args=(n, self._stop), daemon=True) for n in notifiers]
+        self._threads = [threading.Thread(target=self._listen, args=(n, self._stop), name="factdeck-notifier",
+                                          daemon=True) for n in notifiers]
         for thread in self._threads:
             thread.start()
 
