@@ -178,7 +178,7 @@ class Notifier:
             try:
                 self._start()
             except (OSError, RuntimeError):  # e.g. a folder went between the check and the start
-                self._threads = []  # polls alone, until the folders change again
+                pass  # no notifiers (close() left none): polls alone, until the folders change again
         if moved:
             # A watched folder came, went or was replaced: a change in itself, which the notifier that saw it
             # may have stopped before reporting. Writes into a new folder before its notifier started are not
