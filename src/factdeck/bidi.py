@@ -24,10 +24,6 @@ _RTL_RUN = re.compile(rf"[{_RTL}](?:[{_RTL}\s\u200c\u200d0-9.,:;!?'\"()\-]*[{_RT
 _ANY_RTL = re.compile(f"[{_RTL}]")
 
 
-def has_rtl(text: str) -> bool:
-    return bool(_ANY_RTL.search(text))
-
-
 def isolate_rtl(text: object) -> Markup:
     """`text` escaped for HTML, with every right-to-left run wrapped in `<span dir="rtl">`."""
     source = str(text)

@@ -205,9 +205,6 @@ class Selection(Record):
     facts: list[Slug] = Field(default_factory=list, description="Fact ids; a fact matches if its id is listed.")
     disputed: bool | None = Field(default=None, description="true: only disputed facts; false: only undisputed ones.")
 
-    def is_empty(self) -> bool:
-        return not (self.eras or self.tags or self.kinds or self.facts) and self.disputed is None
-
     def matches_all(self, fact: "Fact") -> bool:
         """Every criterion that is set matches the fact (an empty selection matches everything)."""
         return all(self._tests(fact))
@@ -293,10 +290,6 @@ class ProjectConfig(Record):
     output: str = Field(default="build", description="Folder that `factdeck build` writes into, relative to the project.")
 
 
-RECORD_MODELS: tuple[type[Record], ...] = (
-    Source, Era, Fact, Citation, Attribution, Dispute, DisputeVersion,
-    DeckSpec, DeckSelection, Selection, CardSettings, QuizSettings, SessionSettings, ProjectConfig,
-)
 
 
 def record_class(annotation: Any) -> type[Record] | None:
