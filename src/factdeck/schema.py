@@ -290,8 +290,6 @@ class ProjectConfig(Record):
     output: str = Field(default="build", description="Folder that `factdeck build` writes into, relative to the project.")
 
 
-
-
 def record_class(annotation: Any) -> type[Record] | None:
     """The record model a field's annotation holds (directly, optionally or in a list), if any."""
     if isinstance(annotation, type) and issubclass(annotation, Record):
