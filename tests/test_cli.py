@@ -40,7 +40,7 @@ def test_invalid_input_exit_1_without_traceback(project):
     result = project.run("check")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert result.stderr.splitlines()[0].startswith("facts/broken.yaml:3: invalid YAML:")
+    assert result.stderr.splitlines()[0] == "facts/broken.yaml:2: a list opened with '[' on this line is not closed with ']'"
 
 
 def test_debug_shows_the_traceback(project):

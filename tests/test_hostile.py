@@ -146,9 +146,9 @@ WORKSHEET_TEMPLATE = "templates/quiz/worksheet.typ"
 CASES = [
     # --- YAML itself
     Case("yaml-syntax", write(MORE, "- id: a\n  kind: [date\n  era: founding\n"),
-         "facts/more.yaml:3: invalid YAML: while parsing a flow sequence did not find expected ',' or ']'"),
+         "facts/more.yaml:2: a list opened with '[' on this line is not closed with ']'"),
     Case("tab-indent", write(MORE, "- id: a\n\tkind: date\n"),
-         "facts/more.yaml:2: invalid YAML: while scanning a plain scalar found a tab character that violates indentation"),
+         "facts/more.yaml:2: a tab is used for indentation, and YAML allows only spaces: replace the tab with spaces"),
     Case("repeated-key", extra_fact(7, '  question: "Again?"'),
          "facts/more.yaml:7: key 'question' repeated (first at line 6)"),
     Case("bom-keeps-lines", both(extra_fact(7, '  question: "Again?"'),
@@ -161,7 +161,8 @@ CASES = [
          "facts/more.yaml:2: merge keys ('<<') are not supported"),
     Case("not-utf8", write(MORE, b"- id: ok\n  question: \"caf\xe9?\"\n"), "facts/more.yaml:2: not valid UTF-8 (byte 0xe9)"),
     Case("control-character", write(MORE, b"- id: ok\n  question: \"a\x00b\"\n"),
-         "facts/more.yaml:2: invalid YAML: control character #x0000 is not allowed"),
+         "facts/more.yaml:2: control character U+0000 is not allowed in YAML: remove it "
+         "(write a line break as a real line break in a block text '|')"),
     Case("empty-file", write(MORE, ""), "facts/more.yaml: file is empty"),
     Case("comments-only", write(MORE, "# nothing yet\n\n"), "facts/more.yaml: file is empty"),
     Case("twenty-megabytes", large_file, "facts/huge.yaml: file is too large (20.0 MB; the limit is 8 MB)"),
@@ -278,16 +279,18 @@ CASES = [
          "error: factdeck.yaml: output folder 'facts/out' is inside the facts/ folder"),
     # --- templates
     Case("anki-unknown-variable", replace(FIELD_TEMPLATE, "{{", "{{ nosuch }}{{"),
-         "error: templates/anki/fields/front-qa.html:5: undefined variable: 'nosuch' is undefined"),
+         "error: templates/anki/fields/front-qa.html:5: undefined variable 'nosuch'"),
     Case("anki-template-syntax", replace(FIELD_TEMPLATE, "{{", "{% if %}{{"),
-         "error: templates/anki/fields/front-qa.html:5: template syntax error: Expected an expression, got 'end of statement block'"),
+         "error: templates/anki/fields/front-qa.html:5: template syntax error: an expression is missing or incomplete "
+         "inside '{{ }}' or '{% %}'"),
     Case("anki-template-missing", remove(FIELD_TEMPLATE), "error: templates/anki/fields/front-qa.html: template not found"),
     Case("anki-note-type-missing", remove("templates/anki/note-types/card-front.html"),
          "error: templates/anki/note-types/card-front.html: cannot read Anki card template (No such file or directory)"),
     Case("typst-unknown-variable", replace(WORKSHEET_TEMPLATE, "{{ quiz.title }}", "{{ quiz.nosuch }}"),
-         "error: templates/quiz/worksheet.typ:10: undefined variable: 'factdeck.quiz.Quiz object' has no attribute 'nosuch'"),
+         "error: templates/quiz/worksheet.typ:10: undefined variable: a Quiz has no 'nosuch'"),
     Case("typst-template-syntax", replace("templates/quiz/key.typ", "{% for s in quiz.sources %}", "{% for s in %}"),
-         "error: templates/quiz/key.typ:82: template syntax error: Expected an expression, got 'end of statement block'"),
+         "error: templates/quiz/key.typ:82: template syntax error: an expression is missing or incomplete "
+         "inside '{{ }}' or '{% %}'"),
     Case("typst-template-missing", remove("templates/quiz/_setup.typ"), "error: templates/quiz/_setup.typ: template not found"),
 ]
 

@@ -18,6 +18,7 @@ import yaml
 
 from .exceptions import InputError, ProjectError
 from .incremental import code_fingerprint
+from .messages import yaml_problem
 from .parse_cache import ParseCache, cache_folder
 
 try:  # The C parser is several times faster; fall back where libyaml is missing.
@@ -308,17 +309,9 @@ def _compose_document(text: str, path: Path, display: str) -> Document:
     """The full way: compose the node tree, then build the data from it (every check, every message)."""
     try:
         node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        raise InputError(display, line, f"invalid YAML: {what}") from None
-    except yaml.reader.ReaderError as exc:
-        # A character YAML forbids (a control character): no mark, but its position in the text.
-        line = text[: exc.position].count("\n") + 1
-        raise InputError(display, line, f"invalid YAML: control character #x{exc.character:04x} is not allowed") from None
     except yaml.YAMLError as exc:
-        raise InputError(display, 0, f"invalid YAML: {' '.join(str(exc).split())}") from None
+        line, message = yaml_problem(exc, text)
+        raise InputError(display, line, message) from exc
     if node is None:
         raise InputError(display, 0, "file is empty")
     builder = _Builder(display)

@@ -24,6 +24,7 @@ import typst
 
 from .exceptions import RenderError
 from .memo import FactMemo, on_forget
+from .messages import typst_message
 
 FONTS = "fonts"
 MAIN_FAMILY = "Libertinus Serif"  # bundled with the typst package
@@ -85,7 +86,7 @@ def compile_pdf(source: str, name: str, folders: tuple[str, ...], fonts: typst.F
                                      source, name)
     for warning in warnings:
         if "font" in warning.message:  # a missing font would silently drop Persian glyphs
-            raise RenderError(f"{name}: {warning.message}")
+            raise RenderError(f"{name}: {typst_message(warning.message)}")
     assert isinstance(pdf, bytes)
     return pdf
 
@@ -94,9 +95,7 @@ def _compile(compiler: typst.Compiler, source: str, name: str) -> tuple[bytes, l
     try:
         return compiler.compile_with_warnings(input=source.encode("utf-8"), format="pdf")
     except typst.TypstError as exc:
-        hints = "; ".join(exc.hints) if exc.hints else ""
-        raise RenderError(f"{name}: Typst could not compile the document: {exc.message}"
-                          + (f" (hint: {hints})" if hints else "")) from None
+        raise RenderError(f"{name}: {typst_message(exc.message)} (run with --debug for Typst's own message)") from exc
 
 
 class KeptCompilers:

@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 
 from .exceptions import TemplateError
+from .messages import StrictUndefined, template_syntax_message, undefined_message
 
 TEMPLATES = "templates"
 
@@ -66,7 +67,7 @@ def _environment(root: Path, typst: bool) -> jinja2.Environment:
         raise TemplateError(f"{folder}: templates folder is missing")
     env = _Environment(
         loader=jinja2.FileSystemLoader(folder),
-        undefined=jinja2.StrictUndefined,
+        undefined=StrictUndefined,
         autoescape=False if typst else jinja2.select_autoescape(["html", "htm", "xml", "css"]),
         finalize=_finalize_typst if typst else None,
         keep_trailing_newline=True,
@@ -99,7 +100,7 @@ def load_template(env: jinja2.Environment, name: str) -> jinja2.Template:
     try:
         return env.get_template(name)
     except _JINJA_ERRORS as exc:
-        raise _template_error(exc, name) from None
+        raise _template_error(exc, name) from exc
 
 
 def render_template(template: jinja2.Template, name: str, root: Path, context: dict[str, Any]) -> str:
@@ -107,7 +108,7 @@ def render_template(template: jinja2.Template, name: str, root: Path, context: d
     try:
         return template.render(context)
     except _JINJA_ERRORS as exc:
-        raise _template_error(exc, name, root) from None
+        raise _template_error(exc, name, root) from exc
 
 
 _JINJA_ERRORS = (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound, jinja2.UndefinedError)
@@ -117,11 +118,12 @@ def _template_error(exc: Exception, name: str, root: Path | None = None) -> Temp
     """A Jinja2 failure in template `name` (or one it imports) as one located line (`root` finds the line of
     an undefined variable in the rendering's traceback)."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return TemplateError(f"{TEMPLATES}/{exc.name or name}:{exc.lineno}: template syntax error: {exc.message}")
+        return TemplateError(f"{TEMPLATES}/{exc.name or name}:{exc.lineno}: {template_syntax_message(exc)}")
     if isinstance(exc, jinja2.TemplateNotFound):
         return TemplateError(f"{TEMPLATES}/{exc.name}: template not found")
     line = _template_line(exc, root / TEMPLATES / name) if root is not None else 0
-    return TemplateError(f"{TEMPLATES}/{name}{':' + str(line) if line else ''}: undefined variable: {exc.message}")
+    assert isinstance(exc, jinja2.UndefinedError)
+    return TemplateError(f"{TEMPLATES}/{name}{':' + str(line) if line else ''}: {undefined_message(exc)}")
 
 
 def _template_line(exc: BaseException, path: Path) -> int:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Literal
 
 import pydantic
 
@@ -157,11 +158,41 @@ def _message(model: type[Record], error: dict[str, Any]) -> str:
         words, bound = _BOUND_WORDS[kind]
         return f"'{key}' must be {words} {error['ctx'][bound]}, not {error.get('input')}"
     if kind == "literal_error":
-        options = re.findall(r"'([^']*)'", error["ctx"]["expected"])
+        options = _literal_options(model, loc) or re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
         hint = _suggest(str(error.get("input")), options)
-        return f"'{key}' must be one of {error['ctx']['expected']}, not '{error.get('input')}'{hint}"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return f"{key}: {message}" if key else message
+        return f"'{key}' must be one of {_or_list(options)}, not '{error.get('input')}'{hint}"
+    if kind in ("value_error", "assertion_error"):
+        # One of factdeck's own validators: its message is factdeck's (pydantic only adds a prefix).
+        cause = error.get("ctx", {}).get("error")
+        message = str(cause) if cause is not None else "invalid value"
+        return f"{key}: {message}" if key else message
+    # A rule factdeck has no words for yet: factdeck's general message, never pydantic's wording.
+    value = _describe_input(error.get("input"))
+    return f"'{key}' has a value that is not allowed here ({value})" if key else f"not allowed here ({value})"
+
+
+def _or_list(options: list[str]) -> str:
+    quoted = [f"'{o}'" for o in options]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _literal_options(model: type[Record], loc: tuple[Any, ...]) -> list[str]:
+    """The allowed values of the Literal-typed field at `loc` in `model`, in declaration order."""
+    holder = _model_at(model, tuple(p for p in loc if not isinstance(p, int))[:-1])
+    field_name = next((p for p in reversed(loc) if not isinstance(p, int)), None)
+    if holder is None or field_name not in getattr(holder, "model_fields", {}):
+        return []
+    found: list[str] = []
+
+    def walk(annotation: Any) -> None:
+        if typing.get_origin(annotation) is Literal:
+            found.extend(str(a) for a in typing.get_args(annotation))
+        else:
+            for arg in typing.get_args(annotation):
+                walk(arg)
+
+    walk(holder.model_fields[field_name].annotation)
+    return found
 
 
 def _locate(record: Record, doc: Document, path: tuple[Any, ...]) -> None:

@@ -17,6 +17,7 @@ import hashlib
 import json
 from typing import Any
 
+import jinja2
 from markupsafe import Markup
 
 from .exceptions import RenderError, TemplateError
@@ -104,8 +105,10 @@ def _raw_template(base: FactBase, name: str) -> str:
     env = html_environment(base.root)
     try:
         return env.loader.get_source(env, name)[0]
-    except Exception as exc:  # jinja2.TemplateNotFound, OSError
-        raise TemplateError(f"templates/{name}: cannot read ({exc.__class__.__name__})") from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"templates/{name}: template not found") from exc
+    except OSError as exc:
+        raise TemplateError(f"templates/{name}: cannot read file: {exc.strerror or 'unreadable'}") from exc
 
 
 def web_quiz_page(base: FactBase, deck: DeckSpec, quiz: Quiz) -> bytes:

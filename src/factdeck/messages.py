@@ -1,0 +1,258 @@
+"""factdeck's own wording for what a library raises on a user's input.
+
+A library's message text changes between its releases (PyYAML 6.0.4's libyaml began to refuse deep
+nesting with its own words), and it speaks of the library's internals ("while scanning a simple key").
+Users see factdeck's words instead, the same whichever release produced the error, each saying the fix
+where one is known. The library's own exception stays chained to factdeck's (`raise ... from exc`), so
+`--debug` still shows it.
+
+Each function classifies an exception by its type, its structured fields (marks, error kinds) and the
+user's own text at the reported place; the library's wording is only a last hint, and anything not
+recognized gets a general message of factdeck's, never the library's text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import jinja2
+import yaml
+
+# --- YAML (PyYAML with or without libyaml) -------------------------------------------------------------
+
+YAML_FALLBACK = "this is not valid YAML: check the indentation, colons and quote marks on this line and the one above"
+
+
+def _line_text(text: str, line: int) -> str:
+    """Line `line` (1-based) of `text`, or ''."""
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _char_at(text: str, mark: Any) -> str:
+    index = getattr(mark, "index", None)
+    return text[index] if isinstance(index, int) and 0 <= index < len(text) else ""
+
+
+def _key_column(line: str) -> int:
+    """Where a line's content starts, after its indentation and any list markers ('- ')."""
+    column = len(line) - len(line.lstrip(" "))
+    while line[column:column + 2] == "- ":
+        column += 2
+        column += len(line[column:]) - len(line[column:].lstrip(" "))
+    return column
+
+
+def _previous_content_line(text: str, line: int) -> str:
+    lines = text.splitlines()
+    for candidate in reversed(lines[: max(line - 1, 0)]):
+        if candidate.strip() and not candidate.lstrip().startswith("#"):
+            return candidate
+    return ""
+
+
+def _unclosed_bracket(text: str, end: int) -> tuple[str, int] | None:
+    """The innermost '[' or '{' still open at index `end` of `text`, with its line; quoted text and comments
+    are skipped."""
+    stack: list[tuple[str, int]] = []
+    line, quote, comment = 1, "", False
+    previous = "\n"
+    for char in text[:end]:
+        if char == "\n":
+            line, comment = line + 1, False
+        elif comment:
+            pass
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"" and (previous in " \t[{,:" or previous == "\n"):
+            quote = char
+        elif char == "#" and previous in " \t\n":
+            comment = True
+        elif char in "[{":
+            stack.append((char, line))
+        elif char in "]}" and stack:
+            stack.pop()
+        previous = char
+    return stack[-1] if stack else None
+
+
+_TEXT_AFTER_QUOTE = re.compile(r"""(^|[:\-]\s+)("[^"]*"|'[^']*')\s*[^\s#]""")
+
+
+def yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
+    """The (line, message) to show for a YAML parse error in `text` (line 1-based; 0 when unknown).
+
+    Recognizes, for the C and the pure-Python parser alike: tabs used for indentation, a missing colon, an
+    unclosed quote or bracket, bad indentation, a ': ' inside a plain value, text after a closing quote,
+    a reserved first character (@, `, %, &, *), an undefined alias, an unknown escape, several documents
+    in one file, too deep nesting. Anything else gets `YAML_FALLBACK`.
+    """
+    if isinstance(exc, yaml.reader.ReaderError):
+        # A character YAML forbids: no mark, but its position in the text.
+        line = text[: exc.position].count("\n") + 1
+        return line, (f"control character U+{exc.character:04X} is not allowed in YAML: remove it "
+                      "(write a line break as a real line break in a block text '|')")
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return 0, YAML_FALLBACK
+    problem_mark, context_mark = exc.problem_mark, exc.context_mark
+    problem_line = problem_mark.line + 1 if problem_mark else 0
+    context_line = context_mark.line + 1 if context_mark else problem_line
+    words = f"{exc.context or ''} {exc.problem or ''}".lower()
+    here = _line_text(text, problem_line)
+    char = _char_at(text, problem_mark)
+
+    if "nesting" in words or "depth" in words:
+        return problem_line or context_line, "nesting is too deep"
+    leading = here[: len(here) - len(here.lstrip())]
+    if "\t" in leading or char == "\t" or "tab" in words:
+        tab_line = problem_line if "\t" in leading or char == "\t" else context_line
+        return tab_line, "a tab is used for indentation, and YAML allows only spaces: replace the tab with spaces"
+    if "quoted scalar" in words and "end of stream" in words:
+        return context_line, "a quote mark opened on this line is never closed: add the closing quote mark"
+    if "escape" in words:
+        return problem_line, ("unknown escape sequence in double-quoted text: write \\\\ for a backslash, "
+                              "or put the text in single quotes")
+    if "single document" in words or "another document" in words:
+        return problem_line, "the file holds more than one YAML document ('---'): keep one document per file"
+    if "flow" in words:
+        opened = _unclosed_bracket(text, getattr(problem_mark, "index", len(text)))
+        bracket, line = opened if opened else ("[" if "sequence" in words else "{", context_line)
+        closer = "]" if bracket == "[" else "}"
+        noun = "list" if bracket == "[" else "mapping"
+        return line, f"a {noun} opened with '{bracket}' on this line is not closed with '{closer}'"
+    if "simple key" in words:
+        return context_line, ("a line without 'key: value': add the colon and a space after the key, "
+                              "or indent the line to continue the text above")
+    if "alias" in words and "undefined" in words:
+        return problem_line, "an alias ('*name') refers to no anchor ('&name') above it: define the anchor or quote the text"
+    if "anchor" in words or "alias" in words:
+        return problem_line, "'&' and '*' start YAML anchors and aliases: put a value that starts with them in quotes"
+    if "directive" in words or "document start" in words:
+        return problem_line, ("unexpected text outside the document ('%', '---' or '...' above it?): "
+                              "put a value starting with '%' in quotes")
+    if "cannot start any token" in words or "cannot start" in words:
+        shown = char if char.strip() else "this character"
+        return problem_line, f"a value cannot start with {shown!r}: put the value in quotes"
+    if "mapping values are not allowed" in words:
+        previous = _previous_content_line(text, problem_line)
+        if previous and _key_column(here) > _key_column(previous) and not previous.rstrip().endswith(":"):
+            return problem_line, ("this line is indented more than the line above: line it up with the keys "
+                                  "of its record (or put a text that runs on in quotes)")
+        return problem_line, "a ': ' inside a value: put the whole value in quotes"
+    if _TEXT_AFTER_QUOTE.search(here):
+        return problem_line, "text follows a closing quote mark: put the whole value inside the quotes"
+    if "block" in words or "expected key" in words or "indicator" in words:
+        if here.lstrip().startswith("- "):
+            return problem_line, ("a list item ('- ') where a key was expected: indent it under its key, "
+                                  "or line it up with the other items")
+        return problem_line, ("this line's indentation does not match the lines above: line up the keys of one "
+                              "record, and the items ('- ') of one list")
+    return problem_line or context_line, YAML_FALLBACK
+
+
+# --- Jinja2 templates ------------------------------------------------------------------------------------
+
+
+class UndefinedVariable(jinja2.UndefinedError):
+    """A template used a name or attribute that does not exist; `name` is it, `owner` what it was looked up on
+    (None for a top-level name)."""
+
+    def __init__(self, name: str, owner: Any):
+        self.name = name
+        self.owner = owner
+        super().__init__(name)
+
+
+class StrictUndefined(jinja2.StrictUndefined):
+    """Jinja2's `StrictUndefined`, raising `UndefinedVariable` with the name and owner instead of a sentence.
+
+    `_undefined_name` and `_undefined_obj` are the documented attributes of Jinja2's `Undefined`."""
+
+    __slots__ = ()
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
+        name = self._undefined_name
+        owner = self._undefined_obj
+        if name is None:  # an undefined made with only a hint (e.g. a missing item): no name to give
+            name = "?"
+        raise UndefinedVariable(str(name), None if owner is jinja2.utils.missing else owner)
+
+    def __getattr__(self, name: str) -> Any:
+        if name[:2] == "__":
+            raise AttributeError(name)
+        return self._fail_with_undefined_error()
+
+
+# Jinja2's StrictUndefined binds every operator to its own failure function; bind them to ours.
+for _base in jinja2.StrictUndefined.__mro__:
+    for _name, _value in vars(_base).items():
+        if _value is jinja2.Undefined._fail_with_undefined_error and _name != "_fail_with_undefined_error":
+            setattr(StrictUndefined, _name, StrictUndefined._fail_with_undefined_error)
+del _base, _name, _value
+
+
+def _owner_words(owner: Any) -> str:
+    if isinstance(owner, dict):
+        return "a mapping"
+    if isinstance(owner, (list, tuple)):
+        return "a list"
+    if isinstance(owner, str):
+        return "a text"
+    return f"a {type(owner).__name__}"
+
+
+def undefined_message(exc: jinja2.UndefinedError) -> str:
+    """factdeck's words for a name a template used that does not exist."""
+    if isinstance(exc, UndefinedVariable):
+        if exc.owner is None:
+            return f"undefined variable '{exc.name}'"
+        return f"undefined variable: {_owner_words(exc.owner)} has no '{exc.name}'"
+    return "undefined variable (run with --debug for details)"
+
+
+_END_TAG = re.compile(r"needs to be closed is '(\w+)'")
+_UNKNOWN_TAG = re.compile(r"unknown tag '([^']+)'", re.IGNORECASE)
+
+
+def template_syntax_message(exc: jinja2.TemplateSyntaxError) -> str:
+    """factdeck's words for a Jinja2 syntax error (the line comes from `exc.lineno`)."""
+    text = exc.message or ""
+    low = text.lower()
+    if "unexpected end of template" in low:
+        block = _END_TAG.search(text)
+        if block:
+            return f"template syntax error: a '{{% {block.group(1)} %}}' block is never closed: add '{{% end{block.group(1)} %}}'"
+        return "template syntax error: a block is never closed: add its '{% end... %}' tag"
+    tag = _UNKNOWN_TAG.search(text)
+    if tag:
+        return f"template syntax error: unknown tag '{tag.group(1)}' (an end tag without its block, or a misspelling?)"
+    if "expected an expression" in low or "expected token" in low or "unexpected" in low:
+        return "template syntax error: an expression is missing or incomplete inside '{{ }}' or '{% %}'"
+    return "template syntax error: check the '{{ }}' and '{% %}' on this line"
+
+
+# --- Typst --------------------------------------------------------------------------------------------
+
+
+_TYPST_UNKNOWN = re.compile(r"unknown variable:\s*(\S+)")
+_TYPST_FONT = re.compile(r"font family:\s*(.+)")
+TYPST_FAILED = "Typst could not compile the document"
+
+
+def typst_message(message: str) -> str:
+    """factdeck's words for a Typst compile error or warning (Typst reports no place in factdeck's terms)."""
+    low = message.lower()
+    unknown = _TYPST_UNKNOWN.search(message)
+    if unknown:
+        return f"{TYPST_FAILED}: it uses '{unknown.group(1)}', which Typst does not know (a misspelt function or variable?)"
+    if "font" in low:
+        family = _TYPST_FONT.search(message)
+        named = f"the font '{family.group(1).strip()}'" if family else "a font the document names"
+        return f"{named} is not available: name a font that fonts/ holds or that Typst embeds"
+    if "unclosed" in low:
+        return f"{TYPST_FAILED}: a bracket, string or markup is opened and never closed"
+    if "expected" in low or "unexpected" in low:
+        return f"{TYPST_FAILED}: a syntax error in the Typst code"
+    return TYPST_FAILED
