@@ -16,10 +16,10 @@ import pytest
 from anki.collection import Collection, ImportAnkiPackageRequest
 
 from conftest import REPO, SAMPLE, Project
-from factdeck import anki
+from factdeck.outputs.anki import package as anki
 from factdeck.build import load_and_validate
-from factdeck.cards import CardMaker, NoteRecord
-from factdeck.select import select_facts
+from factdeck.outputs.anki.cards import CardMaker, NoteRecord
+from factdeck.records.select import select_facts
 
 T0 = 1_700_000_000
 APKG = "build/guild-history/guild-history.apkg"

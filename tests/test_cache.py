@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from factdeck import load
+from factdeck.records import load
 from factdeck.exceptions import InputError
-from factdeck.load import load_project
-from factdeck.parse_cache import ParseCache
+from factdeck.records.load import load_project
+from factdeck.engine.parse_cache import ParseCache
 
 
 def entries(folder: Path) -> list[Path]:
@@ -83,7 +83,7 @@ def test_other_code_never_reads_an_entry(tmp_path):
 
 
 def test_a_full_folder_is_trimmed_to_its_newest_entries(tmp_path, monkeypatch):
-    from factdeck import parse_cache
+    from factdeck.engine import parse_cache
 
     monkeypatch.setattr(parse_cache.ContentStore, "_measured", {})
     texts = [f"n: {i}\n" for i in range(6)]
@@ -103,7 +103,7 @@ def test_a_full_folder_is_trimmed_to_its_newest_entries(tmp_path, monkeypatch):
 def test_trimming_measures_the_folder_once_in_a_while(tmp_path, monkeypatch):
     """Later trims in one process add what they wrote to the last measure instead of walking the folder,
     until the measure passes the limit."""
-    from factdeck import parse_cache
+    from factdeck.engine import parse_cache
 
     monkeypatch.setattr(parse_cache.ContentStore, "_measured", {})
     walks = []
@@ -135,7 +135,7 @@ def test_trimming_measures_the_folder_once_in_a_while(tmp_path, monkeypatch):
 
 def test_held_entries_are_written_when_asked(tmp_path, monkeypatch):
     """A watch holds new entries back during a round and writes them after its report."""
-    from factdeck.parse_cache import ContentStore
+    from factdeck.engine.parse_cache import ContentStore
 
     monkeypatch.setattr(ContentStore, "_held", None)
     ContentStore.hold_writes()

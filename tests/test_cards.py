@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from hypothesis import example, given, strategies as st
 
-from factdeck import anki
+from factdeck.outputs.anki import package as anki
 from factdeck.build import load_and_validate
-from factdeck.cards import (
+from factdeck.outputs.anki.cards import (
     CLOZE, NOTE_FIELDS, CardMaker, NoteRecord, anki_text, cloze_parts, date_label, note_guid, plan_cards,
 )
-from factdeck.select import select_facts
-from factdeck.words import whole_word_spans
+from factdeck.records.select import select_facts
+from factdeck.text.words import whole_word_spans
 
 T0 = 1_700_000_000
 
@@ -458,7 +458,7 @@ def test_a_note_record_travels_whole_and_a_changed_copy_hashes_anew(project):
 
 
 def test_card_templates_see_jinja_globals(project):
-    from factdeck.cards import anki_environment
+    from factdeck.outputs.anki.cards import anki_environment
 
     env = anki_environment(project.root)
     assert type(env.from_string("").globals) is dict  # a plain dict, not Jinja2's ChainMap (see render.py)

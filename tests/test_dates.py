@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from factdeck.dates import parse_calendar_date, parse_date
+from factdeck.records.dates import parse_calendar_date, parse_date
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from factdeck.build import load_and_validate
-from factdeck.export import export_document, export_json
-from factdeck.schema import DeckSpec, Era, Fact, Source
-from factdeck.schema_doc import schema_markdown
+from factdeck.outputs.exports.export import export_document, export_json
+from factdeck.records.schema import DeckSpec, Era, Fact, Source
+from factdeck.records.schema_doc import schema_markdown
 
 from conftest import REPO
 

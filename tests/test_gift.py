@@ -9,9 +9,9 @@ import pytest
 from conftest import sample_project, Project
 
 from factdeck.build import load_and_validate
-from factdeck.gift import gift_escape
-from factdeck.quiz import make_quiz, with_overrides
-from factdeck.select import select_facts
+from factdeck.outputs.exports.gift import gift_escape
+from factdeck.quiz.questions import make_quiz, with_overrides
+from factdeck.records.select import select_facts
 
 # GIFT's special characters and markup in a source title, which every citation shows, and in a question.
 ODD_TITLE = "A Chronicle {of} the ~River= Guild #1: <b>bold</b> \\ end"

@@ -10,9 +10,9 @@ import pytest
 from conftest import sample_project, SAMPLE
 
 from factdeck.build import load_and_validate
-from factdeck.guide import CORROBORATION, SOURCING, STANCE_PROMPTS, timeline
-from factdeck.meetings import split_meetings
-from factdeck.select import select_facts
+from factdeck.outputs.print.guide import CORROBORATION, SOURCING, STANCE_PROMPTS, timeline
+from factdeck.outputs.sessions.meetings import split_meetings
+from factdeck.records.select import select_facts
 
 # Typst code and markup in a fact's statement: the guide must print it, not run it.
 HOSTILE = '#read("/etc/passwd") $x^2$ *bold* <label> @ref = heading #{ panic() }'

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from factdeck import incremental
+from factdeck.engine import incremental
 from factdeck.build import build
-from factdeck.incremental import STATE_FILE
+from factdeck.engine.incremental import STATE_FILE
 
 SECOND_DECK = """\
 id: founding
@@ -182,7 +182,7 @@ def apkg_notes(path: Path) -> dict[str, tuple[str, int]]:
 @pytest.fixture
 def renders(monkeypatch):
     """The facts whose card fields were rendered through Jinja2 (not reused), one entry per field."""
-    from factdeck.cards import CardMaker
+    from factdeck.outputs.anki.cards import CardMaker
 
     seen: list[str] = []
     original = CardMaker._field

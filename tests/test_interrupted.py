@@ -28,7 +28,7 @@ import pypdf
 import pytest
 
 from conftest import REPO, SAMPLE, Project
-from factdeck.write import TEMP_SUFFIX
+from factdeck.outputs.write import TEMP_SUFFIX
 
 DECK = "guild-history"
 MORE_FACTS = Path(__file__).parent / "fixtures" / "quiz" / "more-guild.yaml"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from factdeck.exceptions import InputError, ValidationFailed
-from factdeck.load import MAX_ALIAS_VALUES, load_document, load_project
-from factdeck.validate import validate_project
+from factdeck.records.load import MAX_ALIAS_VALUES, load_document, load_project
+from factdeck.records.validate import validate_project
 
 
 def load(tmp_path: Path, text: str | bytes):

@@ -9,13 +9,13 @@ import pytest
 
 from conftest import Project, sample_project
 from factdeck.build import load_and_validate
-from factdeck.export import export_json
-from factdeck.memo import FactMemo, KeyedMemo
-from factdeck.quiz import QuizMaker, gives_away, make_quiz, with_overrides
-from factdeck.distractors import mentions
-from factdeck.quiz import _findable_answer
-from factdeck.record_cache import RecordCache
-from factdeck.select import select_facts
+from factdeck.outputs.exports.export import export_json
+from factdeck.engine.memo import FactMemo, KeyedMemo
+from factdeck.quiz.questions import QuizMaker, gives_away, make_quiz, with_overrides
+from factdeck.quiz.distractors import mentions
+from factdeck.quiz.questions import _findable_answer
+from factdeck.engine.record_cache import RecordCache
+from factdeck.records.select import select_facts
 
 
 def outputs(root: Path) -> dict:
@@ -90,7 +90,7 @@ def test_each_round_matches_a_fresh_computation(tmp_path, kept):
 def test_an_unchanged_round_reuses_what_it_kept(tmp_path, kept, monkeypatch):
     project = sample_project(tmp_path / "proj", more_facts=True)
     before = outputs(project.root)
-    from factdeck import quiz
+    from factdeck.quiz import questions as quiz
 
     monkeypatch.setattr(quiz.QuizMaker, "_can", lambda *a: pytest.fail("weighed again"))
     monkeypatch.setattr(quiz, "_undated", lambda *a: pytest.fail("weighed again"))
@@ -166,7 +166,7 @@ def test_gives_away_finds_what_mentions_finds(tmp_path):
 def test_a_watch_recompiles_each_document_with_its_own_kept_compiler(tmp_path):
     """Typst recompiles incrementally with the compiler that compiled a document last round; the PDF is the
     one a new compiler makes, and the compilers and their root folder go when the watch ends."""
-    from factdeck import pdf
+    from factdeck.outputs.print import pdf
 
     root = tmp_path
     # date: none as the shipped templates set it; otherwise each PDF carries the second it was compiled in
@@ -189,7 +189,7 @@ def test_a_watch_recompiles_each_document_with_its_own_kept_compiler(tmp_path):
 
 
 def test_kept_compilers_are_few(monkeypatch):
-    from factdeck import pdf
+    from factdeck.outputs.print import pdf
 
     kept = pdf.KeptCompilers()
     monkeypatch.setattr(kept, "MAX", 2)

@@ -18,13 +18,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from factdeck.exceptions import InputError, TemplateError
-from factdeck.load import parse_document
-from factdeck.messages import (
+from factdeck.records.load import parse_document
+from factdeck.records.messages import (
     StrictUndefined, UndefinedVariable, template_syntax_message, typst_message, undefined_message, yaml_problem,
 )
-from factdeck.render import _template_error
-from factdeck.schema import DeckSpec, Era, Fact, Source
-from factdeck.validate import _message
+from factdeck.outputs.render import _template_error
+from factdeck.records.schema import DeckSpec, Era, Fact, Source
+from factdeck.records.validate import _message
 
 TAB = "a tab is used for indentation, and YAML allows only spaces: replace the tab with spaces"
 YAML_CASES = [

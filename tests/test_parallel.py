@@ -6,10 +6,13 @@ import os
 
 import pytest
 
-from factdeck import anki, cards, parallel, validate
+from factdeck.outputs.anki import package as anki
+from factdeck.outputs.anki import cards
+from factdeck.engine import parallel
+from factdeck.records import validate
 from factdeck.build import build, load_and_validate
 from factdeck.exceptions import ValidationFailed
-from factdeck.parallel import SecondCore
+from factdeck.engine.parallel import SecondCore
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forking needs a POSIX system")
 

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import SAMPLE
 from factdeck.exceptions import FactdeckError, InputError, ValidationFailed
-from factdeck.load import _compose_document, _fast_parse, _Unusual, load_document, load_project
-from factdeck.validate import validate_project
+from factdeck.records.load import _compose_document, _fast_parse, _Unusual, load_document, load_project
+from factdeck.records.validate import validate_project
 
 # Modest counts keep the suite fast: the loader takes ~10 ms an example, a whole project's validation ~60 ms.
 LOADER = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factdeck.build import load_and_validate
-from factdeck.dates import parse_date
-from factdeck.distractors import Distractors, answer_form, core, mentions, normalize, numbers_in
-from factdeck.quiz import QUESTION_TYPES, date_label, make_quiz, with_overrides
-from factdeck.select import select_facts
+from factdeck.records.dates import parse_date
+from factdeck.quiz.distractors import Distractors, answer_form, core, mentions, normalize, numbers_in
+from factdeck.quiz.questions import QUESTION_TYPES, date_label, make_quiz, with_overrides
+from factdeck.records.select import select_facts
 
 MORE_FACTS = Path(__file__).parent / "fixtures" / "quiz" / "more-guild.yaml"
 YEAR = re.compile(r"\d{4}")
@@ -255,8 +255,8 @@ def test_the_quiz_does_not_depend_on_python_hash_randomization(project):
     shutil.copy(MORE_FACTS, project.path("facts/more-guild.yaml"))
     script = (
         "import sys, json; from pathlib import Path\n"
-        "from factdeck.build import load_and_validate; from factdeck.select import select_facts\n"
-        "from factdeck.quiz import make_quiz\n"
+        "from factdeck.build import load_and_validate; from factdeck.records.select import select_facts\n"
+        "from factdeck.quiz.questions import make_quiz\n"
         "b = load_and_validate(Path(sys.argv[1])); d = b.deck('guild-history')\n"
         "q = make_quiz(b, d, select_facts(b, d))\n"
         "print(json.dumps([[p.question.id, p.order, p.names, p.question.options] for v in q.versions for p in v.questions]))\n"
@@ -298,7 +298,7 @@ def test_each_requested_type_only(base):
 
 
 def test_answer_forms():
-    from factdeck.schema import Fact
+    from factdeck.records.schema import Fact
 
     def fact(kind, answer, date=None):
         return Fact(id="x", kind=kind, era="e", date=date, question="q?", answer=answer, statement="s.",
@@ -317,7 +317,7 @@ def test_answer_forms():
 @pytest.mark.parametrize("which", ["sample", "shipped"])
 def test_weighing_a_fact_agrees_with_making_its_question(base, which):
     """`can` decides eligibility without making every question; it must say what `single` does."""
-    from factdeck.quiz import SINGLE_TYPES, QuizMaker
+    from factdeck.quiz.questions import SINGLE_TYPES, QuizMaker
 
     if which == "shipped":  # the project's own 189 facts: every kind, disputes, dates, numbers, Persian names
         base = load_and_validate(Path(__file__).resolve().parent.parent)

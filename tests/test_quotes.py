@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from factdeck.quotes import QuoteFinder, normalize, quote_in_text, word_count
+from factdeck.records.quotes import QuoteFinder, normalize, quote_in_text, word_count
 
 TEXT = normalize("He said: \u201cThe group\u2019s founders \u2013 students \u2014 met in  Tehran\nin 1965.\u201d Later, much later, they left.")
 

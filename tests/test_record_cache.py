@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factdeck import load, record_cache
+from factdeck.records import load
+from factdeck.engine import record_cache
 from factdeck.build import load_and_validate
 from factdeck.cli import cli
 from factdeck.exceptions import ValidationFailed
-from factdeck.schema import Fact, Record, record_fields
+from factdeck.records.schema import Fact, Record, record_fields
 
 from conftest import sample_project
 

@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from factdeck.build import load_and_validate
-from factdeck.meetings import meeting_sizes, split_meetings
-from factdeck.select import select_facts
+from factdeck.outputs.sessions.meetings import meeting_sizes, split_meetings
+from factdeck.records.select import select_facts
 
 
 SESSIONS = "build/guild-history/sessions"
@@ -127,7 +127,7 @@ def test_too_many_meetings_and_no_meeting_count(project: Project):
 
 
 def test_ten_or_more_meetings_sort_in_order():
-    from factdeck.meetings import Meeting
+    from factdeck.outputs.sessions.meetings import Meeting
 
     m = Meeting(3, 12, (), (), 1979, 1981)
     assert (m.label, m.folder, m.title) == ("Meeting 03", "meeting-03", "Meeting 03: 1979–1981")

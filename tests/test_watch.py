@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from factdeck import watch as watching
+from factdeck.engine import watch as watching
 from factdeck.build import build
 from factdeck.exceptions import ValidationFailed
-from factdeck.watch import changed_paths, snapshot, watch
+from factdeck.engine.watch import changed_paths, snapshot, watch
 
 from conftest import REPO
 
@@ -202,7 +202,7 @@ def test_a_real_watch_rebuilds_after_an_edit_and_stops_on_sigint(project):
 def test_a_round_runs_without_collector_passes_and_keeps_records_in_memory(project):
     import gc
 
-    from factdeck.record_cache import RecordCache
+    from factdeck.engine.record_cache import RecordCache
 
     seen = []
 

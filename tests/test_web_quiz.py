@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import sample_project, Project
 
-from factdeck.webquiz import csp_hash
+from factdeck.outputs.web.webquiz import csp_hash
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -85,8 +85,8 @@ def test_fact_text_is_data_not_markup(built):
 
 def test_questions_are_the_quiz_stage_version_a(built):
     from factdeck.build import load_and_validate
-    from factdeck.quiz import make_quiz
-    from factdeck.select import select_facts
+    from factdeck.quiz.questions import make_quiz
+    from factdeck.records.select import select_facts
 
     base = load_and_validate(built.root)
     deck = base.deck("guild-history")

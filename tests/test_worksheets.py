@@ -10,9 +10,9 @@ import pytest
 from conftest import sample_project, Project
 
 from factdeck.build import load_and_validate
-from factdeck.distractors import normalize
-from factdeck.quiz import make_quiz, with_overrides
-from factdeck.select import select_facts
+from factdeck.quiz.distractors import normalize
+from factdeck.quiz.questions import make_quiz, with_overrides
+from factdeck.records.select import select_facts
 
 PERSIAN_WORDS = ("کریم", "جعفری")
 
@@ -328,14 +328,14 @@ def test_us_letter_paper(project):
 
 
 def test_missing_arabic_font_is_a_clear_error(project, monkeypatch):
-    import factdeck.pdf
+    import factdeck.outputs.print.pdf
 
-    monkeypatch.setattr(factdeck.pdf, "_SHIPPED", ())
-    factdeck.pdf._load_fonts.cache_clear()
+    monkeypatch.setattr(factdeck.outputs.print.pdf, "_SHIPPED", ())
+    factdeck.outputs.print.pdf._load_fonts.cache_clear()
     try:
         result = project.run("quiz", "guild-history")
     finally:
-        factdeck.pdf._load_fonts.cache_clear()
+        factdeck.outputs.print.pdf._load_fonts.cache_clear()
     assert result.exit_code == 1
     assert result.output.startswith("error: fonts/: font Noto Naskh Arabic not found")
 

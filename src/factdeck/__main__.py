@@ -1,3 +1,3 @@
-from .cli import main
+from factdeck.cli import main
 
 main()

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from .exceptions import InputError, OutputError, Problem
-from .write import OutputWriter
+from factdeck.exceptions import InputError, OutputError, Problem
+from factdeck.outputs.write import OutputWriter
 
 if TYPE_CHECKING:
-    from .sessions import SessionPacks
-    from .validate import FactBase
-    from .quiz import Quiz
+    from factdeck.outputs.sessions.packs import SessionPacks
+    from factdeck.records.validate import FactBase
+    from factdeck.quiz.questions import Quiz
 
 T = TypeVar("T")
 
@@ -36,8 +36,8 @@ class BuildResult:
 def load_and_validate(root: Path, archive: Path | None = None, strict: bool = False) -> FactBase:
     """The first two stages, shared by every command."""
     # Imported when used: an up-to-date build never needs pydantic or the schema.
-    from .load import load_project
-    from .validate import validate_project
+    from factdeck.records.load import load_project
+    from factdeck.records.validate import validate_project
 
     # Loading makes hundreds of thousands of objects and frees almost none, so the cyclic garbage collector's
     # passes over them find nothing (they were a third of a check with every file cached). Reference counting
@@ -71,7 +71,7 @@ def build(
     output: Path | None = None,
     archive: Path | None = None,
 ) -> BuildResult:
-    from .incremental import (
+    from factdeck.engine.incremental import (
         STATE_FILE, BuildState, file_hash, inputs_fingerprint, peek_config, shared_key, step_key,
     )
 
@@ -86,12 +86,12 @@ def build(
 
     # Imported here, not at the top: `factdeck check` and an up-to-date build need none of genanki, typst
     # or the renderers.
-    from .anki import ApkgStage, deck_id as anki_deck_id
-    from .sessions import remove_stale_meetings, stage_sessions
-    from .webquiz import stage_web_quiz
-    from .worksheets import remove_stale, stage_worksheets
-    from .export import export_json
-    from .select import select_facts
+    from factdeck.outputs.anki.package import ApkgStage, deck_id as anki_deck_id
+    from factdeck.outputs.sessions.packs import remove_stale_meetings, stage_sessions
+    from factdeck.outputs.web.webquiz import stage_web_quiz
+    from factdeck.outputs.print.worksheets import remove_stale, stage_worksheets
+    from factdeck.outputs.exports.export import export_json
+    from factdeck.records.select import select_facts
 
     base = load_and_validate(root, archive=archive)
     decks = [base.deck(d) for d in deck_ids] if deck_ids else list(base.decks)
@@ -193,9 +193,9 @@ def write_staged(folder: Path, stage: Callable[[OutputWriter], T]) -> tuple[T, l
 
 def make_worksheets(root: Path, deck_id: str, output: Path | None = None, **overrides: Any) -> tuple[FactBase, Quiz, list[Path]]:
     """`factdeck quiz`: one deck's worksheets and keys, with the deck's quiz settings overridden where given."""
-    from .quiz import with_overrides
-    from .select import select_facts
-    from .worksheets import remove_stale, stage_worksheets
+    from factdeck.quiz.questions import with_overrides
+    from factdeck.records.select import select_facts
+    from factdeck.outputs.print.worksheets import remove_stale, stage_worksheets
 
     base = load_and_validate(root)
     deck = base.deck(deck_id)
@@ -208,10 +208,10 @@ def make_worksheets(root: Path, deck_id: str, output: Path | None = None, **over
 
 def make_sessions(root: Path, deck_id: str, meetings: int | None, output: Path | None = None) -> tuple[FactBase, SessionPacks, list[Path]]:
     """`factdeck sessions`: one deck's meeting packs (the deck's sessions.meetings unless `meetings` is given)."""
-    from .anki import ApkgStage
-    from .exceptions import FactdeckError
-    from .select import select_facts
-    from .sessions import remove_stale_meetings, stage_sessions
+    from factdeck.outputs.anki.package import ApkgStage
+    from factdeck.exceptions import FactdeckError
+    from factdeck.records.select import select_facts
+    from factdeck.outputs.sessions.packs import remove_stale_meetings, stage_sessions
 
     base = load_and_validate(root)
     deck = base.deck(deck_id)

@@ -13,9 +13,9 @@ from typing import Any, Callable
 
 import click
 
-from . import __version__
-from .build import FORMATS, build as run_build, load_and_validate
-from .exceptions import FactdeckError, Problem, ValidationFailed
+from factdeck import __version__
+from factdeck.build import FORMATS, build as run_build, load_and_validate
+from factdeck.exceptions import FactdeckError, Problem, ValidationFailed
 
 EXIT_INVALID = 1
 
@@ -94,7 +94,7 @@ def export() -> None:
               help="Write to this file instead of standard output.")
 def export_json_command(project: Path, output: Path | None) -> None:
     """The whole fact base as one JSON document (sources, eras, facts, decks)."""
-    from .export import export_json
+    from factdeck.outputs.exports.export import export_json
 
     _emit(export_json(load_and_validate(project)), output)
 
@@ -104,7 +104,7 @@ def _emit(data: bytes, output: Path | None) -> None:
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
         return
-    from .write import OutputWriter
+    from factdeck.outputs.write import OutputWriter
 
     writer = OutputWriter(output.resolve().parent)
     writer.write_bytes(output.name, data)
@@ -118,8 +118,8 @@ def _emit(data: bytes, output: Path | None) -> None:
 @click.option("--anki-headers", is_flag=True, help="Add the header lines Anki's text importer reads (not for Quizlet).")
 def export_csv_command(project: Path, deck: str | None, output: Path | None, anki_headers: bool) -> None:
     """A deck's facts (default: every vetted fact) as tab-separated term, definition and tags."""
-    from .export import export_tsv
-    from .select import select_facts
+    from factdeck.outputs.exports.export import export_tsv
+    from factdeck.records.select import select_facts
 
     base = load_and_validate(project)
     facts = select_facts(base, base.deck(deck)) if deck else [f for f in base.facts if f.status == "vetted"]
@@ -134,8 +134,8 @@ def export_csv_command(project: Path, deck: str | None, output: Path | None, ank
               help="Questions per deck (default: the deck's quiz.questions).")
 def export_gift_command(project: Path, deck: str | None, output: Path | None, questions: int | None) -> None:
     """A deck's quiz questions (default: every deck's) in Moodle GIFT format, with cited feedback."""
-    from .gift import export_gift
-    from .select import select_facts
+    from factdeck.outputs.exports.gift import export_gift
+    from factdeck.records.select import select_facts
 
     base = load_and_validate(project)
     decks = [base.deck(deck)] if deck else list(base.decks)
@@ -148,7 +148,7 @@ def stats(project: Path) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .stats import compute_stats
+    from factdeck.reports.stats import compute_stats
 
     s = compute_stats(load_and_validate(project))
     console = Console()
@@ -211,7 +211,7 @@ def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, 
     factdeck.yaml, or the archive) changes, until Ctrl-C. Errors are shown and the watch goes on."""
     import traceback
 
-    from .watch import watch as watch_inputs
+    from factdeck.engine.watch import watch as watch_inputs
 
     formats = FORMATS if fmt == "all" else (fmt,)
     debug = click.get_current_context().params.get("debug", False)
@@ -248,8 +248,8 @@ def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, 
               help="The output folder of the last build (default: the project's build/ folder).")
 def changes(project: Path, revision: str | None, output: Path | None) -> None:
     """List vetted facts added, changed and withdrawn since a git revision or the last build."""
-    from .build import JSON_EXPORT, output_folder
-    from .changes import changes_since
+    from factdeck.build import JSON_EXPORT, output_folder
+    from factdeck.reports.changes import changes_since
 
     base = load_and_validate(project)
     result = changes_since(base, revision, output_folder(base, output) / JSON_EXPORT)
@@ -262,7 +262,7 @@ def changes(project: Path, revision: str | None, output: Path | None) -> None:
 
 def _question_types(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str] | None:
     """`--types a,b --types c` as a list, each checked against the known question types."""
-    from .quiz import QUESTION_TYPES
+    from factdeck.quiz.questions import QUESTION_TYPES
 
     chosen = [t.strip() for value in values for t in value.split(",") if t.strip()]
     for t in chosen:
@@ -285,7 +285,7 @@ def _question_types(ctx: click.Context, param: click.Parameter, values: tuple[st
 def quiz(project: Path, deck: str, questions: int | None, versions: int | None, seed: int | None,
          types: list[str] | None, paper: str | None, output: Path | None) -> None:
     """Print-ready worksheets and answer keys for DECK: worksheet-A.pdf, key-A.pdf, … in <output>/<deck id>/."""
-    from .build import make_worksheets, output_folder
+    from factdeck.build import make_worksheets, output_folder
 
     base, made, written = make_worksheets(project, deck, output, questions=questions, versions=versions, seed=seed,
                                           types=types, paper=paper)
@@ -306,8 +306,8 @@ def quiz(project: Path, deck: str, questions: int | None, versions: int | None, 
               help="Output folder; packs go to DIR/<deck id>/sessions/ (default: the project's build/ folder).")
 def sessions(project: Path, deck: str, meetings: int | None, output: Path | None) -> None:
     """Study-group packs: DECK split into meetings, each with its Anki deck, worksheet, key and discussion guide."""
-    from .build import make_sessions, output_folder
-    from .sessions import SESSIONS
+    from factdeck.build import make_sessions, output_folder
+    from factdeck.outputs.sessions.packs import SESSIONS
 
     base, packs, written = make_sessions(project, deck, meetings, output)
     spec, folder = base.deck(deck), output_folder(base, output)
@@ -323,7 +323,7 @@ def sessions(project: Path, deck: str, meetings: int | None, output: Path | None
 @cli.command("schema")
 def schema() -> None:
     """Print the record schema as Markdown (docs/schema.md is this output)."""
-    from .schema_doc import schema_markdown
+    from factdeck.records.schema_doc import schema_markdown
 
     click.echo(schema_markdown(), nl=False)
 

@@ -1,0 +1,467 @@
+"""Cards stage: facts to Anki note records (identity, fields, tags, deck path).
+
+Each fact becomes one note per card kind. A note's GUID comes from the fact id
+and the card kind (and the dispute version's id), never from its text, so an
+edited fact updates the learner's note instead of adding a second one. Fields
+are rendered by the Jinja2 templates in `templates/anki/fields/`, with
+autoescaping and a `text` filter that also keeps fact text inert for Anki
+(no cloze, sound, LaTeX or MathJax syntax can arise from it).
+
+Which cards a fact gets:
+
+- qa: the fact's question. For a disputed fact this is the "Sources disagree"
+  card, whose back lists every version; it keeps the qa identity so a fact
+  that becomes disputed updates the learner's existing card.
+- reverse: the name → its fact, for people, places, organizations and terms.
+- cloze: the statement with the answer blanked, where the answer occurs in it.
+- dispute: one card per version of a disputed fact ("According to X, …?").
+
+Disputed facts get no reverse or cloze card: either would present one version
+as the bare answer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import jinja2
+from genanki import guid_for
+from markupsafe import Markup
+
+from factdeck.text.bidi import isolate_rtl
+from factdeck.records.dates import parse_date
+from factdeck.exceptions import InputError, RenderError
+from factdeck.engine.parallel import MIN_ITEMS, SecondCore
+from factdeck.outputs.render import html_environment, load_template, render_template
+from factdeck.records.schema import NAMED_KINDS, Citation, DeckSpec, DisputeVersion, Era, Fact, Source
+from factdeck.records.validate import FactBase
+from factdeck.text.words import whole_word_spans
+
+# Note types and their fields, in Anki's field order; anki.py builds the note types from these.
+CARD = "card"
+CLOZE = "cloze"
+NOTE_FIELDS: dict[str, tuple[str, ...]] = {
+    CARD: ("Front", "Answer", "Details", "FactId"),
+    CLOZE: ("Text", "Details", "FactId"),
+}
+FIELD_TEMPLATES = "anki/fields"
+
+# A cloze needs something left to read: fewer words than this around the blank teach nothing.
+MIN_CLOZE_CONTEXT_WORDS = 3
+
+# Stand-ins for the cloze markers while the field is rendered; swapped for `{{c1::` and `}}`
+# only after every brace that came from the text has been made inert.
+_CLOZE_OPEN = "\ue000"
+_CLOZE_CLOSE = "\ue001"
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+           "August", "September", "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    """One Anki note: what anki.py needs to write it, and nothing Anki-library specific."""
+
+    guid: str
+    fact_id: str
+    kind: str  # qa, reverse, cloze or dispute
+    version_id: str | None
+    note_type: str  # CARD or CLOZE
+    fields: tuple[str, ...]  # in NOTE_FIELDS[note_type] order
+    tags: tuple[str, ...]
+    deck: str  # full Anki deck name, `Deck` or `Deck::Era`
+    # The hash of the content, made with the note (so the second process makes it for the notes it makes);
+    # not an argument, so `replace` makes it again.
+    content: str = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "content", self._hash())
+
+    @property
+    def identity(self) -> str:
+        """What the GUID derives from, readable: `fact-id/kind[/version-id]`."""
+        return "/".join(part for part in (self.fact_id, self.kind, self.version_id) if part)
+
+    def as_tuple(self) -> tuple:
+        """Every value, the content hash included: what marshal can send between processes (see from_tuple)."""
+        return tuple(getattr(self, name) for name in _NOTE_VALUES)
+
+    @classmethod
+    def from_tuple(cls, values: tuple) -> "NoteRecord":
+        """The record `as_tuple` gave, its hash as it was made (ValueError if the tuple is not one)."""
+        if type(values) is not tuple or len(values) != len(_NOTE_VALUES):
+            raise ValueError("not a note record")
+        record = object.__new__(cls)
+        for name, value in zip(_NOTE_VALUES, values):
+            object.__setattr__(record, name, value)
+        return record
+
+    @property
+    def field_map(self) -> dict[str, str]:
+        return dict(zip(NOTE_FIELDS[self.note_type], self.fields))
+
+    def content_hash(self) -> str:
+        """Hash of everything Anki stores in the note; the deck is not part of a note."""
+        return self.content
+
+    def _hash(self) -> str:
+        # Each part length-prefixed, so no two different notes hash the same text.
+        parts = (self.note_type, *self.fields, str(len(self.fields)), *self.tags)
+        content = "".join([f"{len(part)}:{part}" for part in parts])
+        return hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_NOTE_VALUES = tuple(f.name for f in dataclasses.fields(NoteRecord))
+
+
+def note_guid(fact_id: str, kind: str, version_id: str | None = None) -> str:
+    """The note's permanent identity: fact id, card kind and, for a version card, the version id."""
+    parts = ["factdeck", fact_id, kind, *([version_id] if version_id else [])]
+    return guid_for(*parts)
+
+
+# --- text helpers ---------------------------------------------------------------------
+
+_INERT = str.maketrans({
+    "{": "&#123;", "}": "&#125;",  # cloze markers and Anki field syntax
+    "[": "&#91;", "]": "&#93;",  # [sound:…], [latex], [$]
+    "\\": "\\\u2060",  # MathJax \( \) and \[ \]: a word joiner breaks the delimiter invisibly
+})
+
+
+def anki_text(value: object) -> Markup:
+    """Fact text as card HTML: escaped, right-to-left runs isolated, inert to Anki's own syntax."""
+    return _anki_text(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=4096)
+def _anki_text(text: str) -> Markup:
+    # Cached: a source's title and perspective appear beside every citation of it, on every card. Small:
+    # the texts that repeat stay, a fact's own texts pass through without holding memory.
+    return Markup(str(isolate_rtl(text)).translate(_INERT))
+
+
+def date_label(text: str | None) -> str:
+    """A fact date as a reader says it: '5 September 1965', 'c. 1935', '1980–1981'."""
+    if not text:
+        return ""
+    if "/" in text:
+        first, _, last = text.partition("/")
+        return f"{date_label(first)}–{date_label(last)}"
+    when = parse_date(text)
+    body = text.rstrip("~?")
+    parts = body.split("-")
+    if len(parts) == 3:
+        label = f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    elif len(parts) == 2:
+        label = f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    else:
+        label = parts[0]
+    if when.approximate:
+        return f"c. {label}"
+    if when.uncertain:
+        return f"{label} (uncertain)"
+    return label
+
+
+def era_label(era: Era) -> str:
+    """The era's subdeck name: start year first, so Anki's alphabetical deck list runs in history order."""
+    start = parse_date(era.start).year
+    end = "present" if era.end == "present" else str(parse_date(era.end).end.year)
+    span = str(start) if end == str(start) else f"{start}–{end}"
+    return f"{span} {era.title}"
+
+
+def citations_by_source(citations: Iterable[Citation], sources: dict[str, Source]) -> list[tuple[Source, list[Citation]]]:
+    """Citations grouped under their source, sources in order of first citation."""
+    groups: dict[str, list[Citation]] = {}
+    for citation in citations:
+        groups.setdefault(citation.source, []).append(citation)
+    return [(sources[source_id], cited) for source_id, cited in groups.items()]
+
+
+# --- cloze ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClozePart:
+    text: str
+    blank: bool
+
+
+_NUMBER_QUALIFIER = r"^(?:about|around|approximately|roughly|nearly|almost|some|over|more than|at least|up to|c\.|ca\.)\s+(?=[$£€]?\d)"
+
+
+def _answer_variants(answer: str) -> list[str]:
+    """Forms of the answer to look for in the statement, most specific first."""
+    variants = [answer.strip().rstrip(".")]
+    bare = re.sub(r"\s*\([^()]*\)\s*$", "", variants[0])  # "1965 (5 September per …)" -> "1965"
+    variants.append(bare)
+    for form in list(variants):
+        variants.append(re.sub(r"^(?:the|a|an)\s+", "", form, flags=re.IGNORECASE))
+        # "About 70" where the statement says "some 70": the number is what the learner recalls.
+        variants.append(re.sub(_NUMBER_QUALIFIER, "", form, flags=re.IGNORECASE))
+    unique: list[str] = []
+    for form in variants:
+        if form and form not in unique:
+            unique.append(form)
+    return unique
+
+
+@lru_cache(maxsize=1024)  # asked twice per fact: which cards it gets, then the cloze card itself
+def cloze_parts(statement: str, answer: str) -> tuple[ClozePart, ...] | None:
+    """The statement split around every occurrence of the answer, or None where no sensible cloze exists.
+
+    The answer must occur in the statement as whole words (case-insensitive), and enough words must
+    remain around the blanks to recall it from.
+    """
+    for form in _answer_variants(answer):
+        spans = whole_word_spans(statement, form)
+        if not spans:
+            continue
+        parts: list[ClozePart] = []
+        last = 0
+        for start, end in spans:
+            if start > last:
+                parts.append(ClozePart(statement[last:start], False))
+            parts.append(ClozePart(statement[start:end], True))
+            last = end
+        if last < len(statement):
+            parts.append(ClozePart(statement[last:], False))
+        context = " ".join(p.text for p in parts if not p.blank)
+        if len(re.findall(r"\w+", context)) < MIN_CLOZE_CONTEXT_WORDS:
+            return None
+        return tuple(parts)
+    return None
+
+
+# --- card plan -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CardPlan:
+    kind: str
+    version: DisputeVersion | None = None
+
+
+def plan_cards(fact: Fact, kinds: Iterable[str]) -> list[CardPlan]:
+    """Which cards a fact gets in a deck that asks for `kinds`."""
+    wanted = set(kinds)
+    if fact.dispute is not None:
+        plans = [CardPlan("qa")] if wanted & {"qa", "dispute"} else []
+        if "dispute" in wanted:
+            plans += [CardPlan("dispute", version) for version in fact.dispute.versions]
+        return plans
+    plans = []
+    if "qa" in wanted:
+        plans.append(CardPlan("qa"))
+    if "reverse" in wanted and fact.kind in NAMED_KINDS:
+        plans.append(CardPlan("reverse"))
+    if "cloze" in wanted and cloze_parts(fact.statement, fact.answer) is not None:
+        plans.append(CardPlan("cloze"))
+    return plans
+
+
+# --- rendering -----------------------------------------------------------------------
+
+@lru_cache(maxsize=8)
+def anki_environment(root: Path) -> jinja2.Environment:
+    """The project's HTML environment (autoescaping, StrictUndefined) plus the card filters."""
+    env = html_environment(root).overlay()
+    env.filters = {**env.filters, "text": anki_text, "by_source": citations_by_source}
+    return env
+
+
+class RenderedFields:
+    """Card fields rendered by an earlier build, reused while everything they were rendered from is the same.
+
+    Rendering the fields through Jinja2 is most of the cost of making a large deck, and when one fact is
+    edited the other facts' fields come out the same. What a fact's fields may show is its own record
+    (compared by a hash of all of it) and what every fact shares: factdeck's code, the card templates,
+    every source and era, hashed into `shared`. A change to the shared part drops every field; a change to
+    a fact drops that fact's. Entries are kept per fact id: (fact hash, {version and template: text}).
+    """
+
+    def __init__(self, shared: str, previous: dict[str, tuple[str, dict[str, str]]] | None = None,
+                 record_json: Callable[[Fact], str] = Fact.model_dump_json):
+        """`previous`: the entries saved by a build whose `shared` hash was this one; `record_json`: a fact's
+        whole record as JSON (the build passes the base's, made once per fact)."""
+        self.shared = shared
+        self.previous = previous or {}
+        self.record_json = record_json
+        self.used: dict[str, tuple[str, dict[str, str]]] = {}
+
+    def _entries(self, fact: Fact) -> dict[str, str]:
+        entry = self.used.get(fact.id)
+        if entry is None:
+            digest = hashlib.sha256(self.record_json(fact).encode()).hexdigest()
+            old = self.previous.get(fact.id)
+            entry = self.used[fact.id] = (digest, dict(old[1]) if old is not None and old[0] == digest else {})
+        return entry[1]
+
+    def get(self, fact: Fact, version_id: str | None, template: str) -> str | None:
+        return self._entries(fact).get(f"{version_id or ''}\0{template}")
+
+    def put(self, fact: Fact, version_id: str | None, template: str, text: str) -> None:
+        self._entries(fact)[f"{version_id or ''}\0{template}"] = text
+
+    def empty(self, fact: Fact) -> bool:
+        """Whether no field of `fact` is stored (from an earlier build or this one)."""
+        return not self._entries(fact)
+
+    def fields(self, fact: Fact) -> dict[str, str]:
+        """Every stored field of `fact`, by version and template."""
+        return dict(self._entries(fact))
+
+    def adopt(self, fact: Fact, fields: dict[str, str]) -> None:
+        """Fields of `fact` rendered elsewhere from this same record (a second process), as `fields` gives them."""
+        self._entries(fact).update((k, v) for k, v in fields.items() if isinstance(k, str) and isinstance(v, str))
+
+    def to_keep(self, fact_ids: Iterable[str]) -> Iterator[tuple[str, tuple[str, dict[str, str]]]]:
+        """What to keep for the next build: the entries of every fact still in the base."""
+        for fact_id in fact_ids:
+            entry = self.used.get(fact_id) or self.previous.get(fact_id)
+            if entry is not None:
+                yield fact_id, entry
+
+
+class CardMaker:
+    """Turns a deck's facts into note records; a fact's notes are the same in every deck."""
+
+    def __init__(self, base: FactBase, rendered: RenderedFields | None = None):
+        self.base = base
+        self.env = anki_environment(base.root)
+        self.rendered_fields = rendered or RenderedFields("")
+        self._templates: dict[str, jinja2.Template] = {}
+
+    def deck_notes(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
+        made = self._notes_on_two_cores(deck, facts)
+        notes: list[NoteRecord] = []
+        for fact in facts:
+            records = made.get(fact.id)
+            notes.extend(records if records is not None else self.fact_notes(deck, fact))
+        return notes
+
+    def fact_notes(self, deck: DeckSpec, fact: Fact) -> list[NoteRecord]:
+        """The notes of one fact in `deck`; fields not stored yet are rendered."""
+        deck_name = self.deck_name(deck, fact)
+        return [self.note(fact, plan, deck_name) for plan in plan_cards(fact, deck.cards.kinds)]
+
+    def _notes_on_two_cores(self, deck: DeckSpec, facts: list[Fact]) -> dict[str, list[NoteRecord]]:
+        """The notes of facts that have no fields stored, by fact id, half of them made in a forked process
+        (see parallel.py).
+
+        Rendering is most of a cold build's time and each fact's notes depend on nothing another fact's
+        do, so the halves give the very notes one process would. Without a second core, or if the child
+        fails, deck_notes makes whatever is not here.
+        """
+        todo = [f for f in facts if self.rendered_fields.empty(f)]
+        if len(todo) < MIN_ITEMS:
+            return {}
+        half = len(todo) // 2
+        child = SecondCore(lambda part: self._sendable_notes(deck, part), todo[half:])
+        made = {fact.id: self.fact_notes(deck, fact) for fact in todo[:half]}
+        sent = child.result()
+        if isinstance(sent, dict):
+            for fact in todo[half:]:
+                try:
+                    fields, notes = sent[fact.id]
+                    records = [NoteRecord.from_tuple(note) for note in notes]
+                except (KeyError, TypeError, ValueError):
+                    continue  # made here instead
+                if isinstance(fields, dict):
+                    self.rendered_fields.adopt(fact, fields)
+                    made[fact.id] = records
+        return made
+
+    def _sendable_notes(self, deck: DeckSpec, facts: list[Fact]) -> dict[str, tuple[dict[str, str], list[tuple]]]:
+        """Each fact's stored fields and notes, as plain values marshal can send."""
+        notes = {fact.id: [n.as_tuple() for n in self.fact_notes(deck, fact)] for fact in facts}
+        return {fact.id: (self.rendered_fields.fields(fact), notes[fact.id]) for fact in facts}
+
+    def deck_name(self, deck: DeckSpec, fact: Fact) -> str:
+        if not deck.cards.subdecks:
+            return deck.name
+        era = self.base.eras_by_id[fact.era]
+        if "::" in era.title:
+            raise InputError(era.file, era.line, f"era title '{era.title}' contains '::', which Anki reads as a further subdeck")
+        return f"{deck.name}::{era_label(era)}"
+
+    def note(self, fact: Fact, plan: CardPlan, deck_name: str) -> NoteRecord:
+        version_id = plan.version.id if plan.version else None
+        # A fact in several decks (or meeting packs) renders once: its fields stay in `rendered_fields`.
+        note_type, fields = self._render(fact, plan)
+        return NoteRecord(
+            guid=note_guid(fact.id, plan.kind, version_id),
+            fact_id=fact.id,
+            kind=plan.kind,
+            version_id=version_id,
+            note_type=note_type,
+            fields=fields,
+            tags=self.tags(fact, plan.kind),
+            deck=deck_name,
+        )
+
+    def tags(self, fact: Fact, kind: str) -> tuple[str, ...]:
+        tags = [f"era::{fact.era}", f"kind::{fact.kind}", f"card::{kind}", *fact.tags]
+        if fact.disputed:
+            tags.append("disputed")
+        if fact.corroboration == 1:
+            tags.append("single-source")
+        return tuple(dict.fromkeys(tags))
+
+    def _context(self, fact: Fact, plan: CardPlan) -> dict:
+        return {
+            "fact": fact,
+            "era": self.base.eras_by_id[fact.era],
+            "when": date_label(fact.date),
+            "sources": self.base.sources,
+            "version": plan.version,
+        }
+
+    def _field(self, name: str, context: dict) -> str:
+        # Each template is fetched once per maker: fetching checks the file's time, every time.
+        path = f"{FIELD_TEMPLATES}/{name}"
+        template = self._templates.get(path)
+        if template is None:
+            template = self._templates[path] = load_template(self.env, path)
+        return render_template(template, path, self.base.root, context).strip()
+
+    def _render(self, fact: Fact, plan: CardPlan) -> tuple[str, tuple[str, ...]]:
+        version_id = plan.version.id if plan.version else None
+        # The back is the same on every card of a fact but a version card (which marks its version).
+        details = self._cached(fact, plan, version_id, "details.html")
+        if plan.kind == "cloze":
+            return CLOZE, (self._cached(fact, plan, None, "cloze"), details, fact.id)
+        front = self._cached(fact, plan, version_id, f"front-{plan.kind}.html")
+        answer = self._cached(fact, plan, version_id, f"answer-{plan.kind}.html")
+        return CARD, (front, answer, details, fact.id)
+
+    def _cached(self, fact: Fact, plan: CardPlan, version_id: str | None, name: str) -> str:
+        """A field of `fact`, from this or the last build if rendered from the same inputs, else rendered."""
+        text = self.rendered_fields.get(fact, version_id, name)
+        if text is None:
+            context = self._context(fact, plan)
+            if name == "cloze":
+                parts = cloze_parts(fact.statement, fact.answer)
+                assert parts is not None  # plan_cards made a cloze only where one exists
+                text = self._cloze_text(fact, parts, context)
+            else:
+                text = self._field(name, context)
+            self.rendered_fields.put(fact, version_id, name, text)
+        return text
+
+    def _cloze_text(self, fact: Fact, parts: tuple[ClozePart, ...], context: dict) -> str:
+        rendered = self._field("cloze.html", {**context, "parts": parts,
+                                              "cloze_open": Markup(_CLOZE_OPEN), "cloze_close": Markup(_CLOZE_CLOSE)})
+        blanks = sum(p.blank for p in parts)
+        if rendered.count(_CLOZE_OPEN) != blanks or rendered.count(_CLOZE_CLOSE) != blanks:
+            raise RenderError(f"{fact.file}:{fact.line}: fact '{fact.id}': could not place the cloze "
+                              f"(the statement contains a reserved character, or the cloze template drops a blank)")
+        # Whatever the template or the text put there, no brace or hint separator may reach Anki's cloze parser.
+        inert = rendered.replace("{", "&#123;").replace("}", "&#125;").replace("::", ":&#58;")
+        return inert.replace(_CLOZE_OPEN, "{{c1::").replace(_CLOZE_CLOSE, "}}")

@@ -1,0 +1,72 @@
+"""Export: the validated fact base as one JSON document."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from factdeck.engine.memo import FactMemo
+from factdeck.records.schema import Fact
+from factdeck.records.validate import FactBase
+
+
+def export_document(base: FactBase) -> dict[str, Any]:
+    """Every record with every field as loaded, plus `disputed` and `corroboration` per fact."""
+    return {
+        "sources": [s.model_dump(mode="json") for s in base.sources.values()],
+        "eras": [e.model_dump(mode="json") for e in base.eras],
+        "facts": [
+            {**f.model_dump(mode="json"), "disputed": f.disputed, "corroboration": f.corroboration}
+            for f in base.facts
+        ],
+        "decks": [d.model_dump(mode="json") for d in base.decks],
+    }
+
+
+def export_json(base: FactBase) -> bytes:
+    """The export document as UTF-8 JSON, stable across runs (keys in schema order), one record per line.
+
+    One record per line reads and diffs well. Each record is dumped by a C or Rust encoder (an indented dump
+    goes through json's pure-Python one, which took seconds on a large fact base); a fact is pydantic's own
+    JSON of its record, which the build makes once for its keys, with the two derived values appended.
+    """
+    def dump(record: dict[str, Any]) -> str:
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+    lines = {
+        "sources": [dump(s.model_dump(mode="json")) for s in base.sources.values()],
+        "eras": [dump(e.model_dump(mode="json")) for e in base.eras],
+        "facts": _LINES.values(base.facts, None, lambda f: f'{base.fact_json(f)[:-1]},"disputed":'
+                               f'{"true" if f.disputed else "false"},"corroboration":{f.corroboration}}}'),
+        "decks": [dump(d.model_dump(mode="json")) for d in base.decks],
+    }
+    sections = []
+    for name, records in lines.items():
+        body = ",\n".join("    " + record for record in records)
+        sections.append(f'  "{name}": [\n{body}\n  ]' if records else f'  "{name}": []')
+    return ("{\n" + ",\n".join(sections) + "\n}\n").encode("utf-8")
+
+
+_LINES = FactMemo()  # each fact's line, kept across a watch's rounds (memo.py)
+
+
+def _one_line(text: str) -> str:
+    # Tabs and line breaks would split a record in a tab-separated file.
+    return " ".join(text.split())
+
+
+def export_tsv(base: FactBase, facts: list[Fact], anki_headers: bool = False) -> bytes:
+    """Term/definition lines (question, answer with its statement and sources, tags), tab-separated.
+
+    Plain output imports into Quizlet and, mapping the columns by hand, into Anki;
+    with `anki_headers` Anki's text importer reads the separator and tag column itself.
+    """
+    lines = []
+    if anki_headers:
+        lines += ["#separator:tab", "#html:false", "#tags column:3"]
+    for fact in facts:
+        sources = "; ".join(dict.fromkeys(base.sources[c.source].title for c in fact.all_citations()))
+        definition = f"{fact.answer} — {fact.statement} (Sources: {sources})"
+        tags = [fact.era, fact.kind, *fact.tags, *(["disputed"] if fact.disputed else [])]
+        lines.append("\t".join(_one_line(v) for v in (fact.question, definition, " ".join(tags))))
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -1,0 +1,156 @@
+"""Discussion guide: one meeting's disputes, sources and timeline as Typst source (templates/guide/).
+
+For each disputed fact: the question, every version side by side with its
+claimant, source and the source's stance, and prompts that practise sourcing,
+corroboration and context (tailored by the sources' stances). A timeline figure
+of the meeting's period, drawn by the template with Typst's built-ins from the
+positions computed here. Facilitator notes: every fact's answer and citations.
+A meeting without a dispute gets the timeline and a discussion of its sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from factdeck.outputs.anki.cards import date_label
+from factdeck.records.dates import parse_date
+from factdeck.outputs.sessions.meetings import Meeting
+from factdeck.outputs.render import TypstRaw, render, typst_environment
+from factdeck.records.schema import DeckSpec, Fact, Source
+from factdeck.records.validate import FactBase
+
+GUIDE_TEMPLATE = "guide/guide.typ"
+# Markers closer than this (a share of the axis: a marker's width on the page) go on separate lanes.
+LANE_GAP = 0.04
+MAX_LANES = 8  # beyond this a dense meeting's markers share the least crowded lane
+
+# Questions for a version, by the stance of the source behind it; {who} is the claimant.
+STANCE_PROMPTS = {
+    "critical": "This version comes from a source critical of the subject. What might {who} gain from this "
+                "account, and what might it leave out?",
+    "supportive": "This version comes from a source sympathetic to the subject. What might {who} want readers "
+                  "to believe, and what might it leave out?",
+    "state-aligned": "This version comes from a source aligned with a state. Whose interests could this "
+                     "account serve, and what could the state's records show that others cannot?",
+    "neutral": "This version comes from a source that presents itself as neutral. What evidence does {who} "
+               "rest on, and whose records might it depend on?",
+    "mixed": "This source mixes perspectives. Which parts of {who}'s account can be checked elsewhere?",
+    "unknown": "We know little about this source's stance. What would you want to know about {who} before "
+               "trusting this account?",
+}
+SOURCING = "Who says this, and why might they? Look at each claimant and the source that reports them."
+CORROBORATION = "Which version do independent sources agree on, if any? What evidence would settle it?"
+
+
+@dataclass(frozen=True)
+class VersionView:
+    claimed_by: str
+    claim: str
+    answer: str
+    sources: tuple[tuple[Source, str, str], ...]  # (source, locator, quote)
+    prompt: str
+
+
+@dataclass(frozen=True)
+class DisputeView:
+    fact: Fact
+    when: str
+    summary: str
+    versions: tuple[VersionView, ...]
+    context: str  # the context prompt, naming the period
+
+
+@dataclass(frozen=True)
+class Marker:
+    number: int  # the legend's number
+    x: TypstRaw  # left edge, as a Typst ratio
+    width: TypstRaw  # a date range's bar (0% for a point)
+    lane: int
+    when: str
+    text: str
+    disputed: bool
+
+
+@dataclass(frozen=True)
+class Timeline:
+    start: int
+    end: int
+    ticks: tuple[tuple[int, TypstRaw], ...]  # (year, position)
+    markers: tuple[Marker, ...]
+    lanes: int
+    undated: int  # facts without a date, left off the figure
+
+
+def _ratio(share: float) -> TypstRaw:
+    return TypstRaw(f"{100 * share:.2f}%")
+
+
+def _tick_step(span: int) -> int:
+    return next(step for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500) if span / step <= 8)
+
+
+def timeline(facts: tuple[Fact, ...]) -> Timeline | None:
+    """Where each dated fact sits on an axis from its first year to the year after its last."""
+    dated = [(f, parse_date(f.date)) for f in facts if f.date]
+    if not dated:
+        return None
+    start = min(d.start.year for _, d in dated)
+    end = max(d.end.year for _, d in dated) + 1  # the axis runs to the end of the last year
+    span = end - start
+
+    def share(day) -> float:
+        return (day.year - start + (day.timetuple().tm_yday - 1) / 366) / span
+
+    step = _tick_step(span)
+    first_tick = -(-start // step) * step
+    ticks = tuple((year, _ratio((year - start) / span)) for year in range(first_tick, end + 1, step))
+    markers, lane_ends = [], [-1.0] * MAX_LANES
+    for number, (fact, when) in enumerate(sorted(dated, key=lambda pair: pair[1].sort_key()), 1):
+        left, right = share(when.start), share(when.end)
+        # The lowest lane whose last marker is far enough to the left, else the one whose last marker is furthest.
+        lane = next((i for i, e in enumerate(lane_ends) if left - e >= LANE_GAP),
+                    min(range(MAX_LANES), key=lane_ends.__getitem__))
+        lane_ends[lane] = max(right, left)
+        markers.append(Marker(number, _ratio(left), _ratio(max(0.0, right - left)), lane, date_label(fact.date),
+                              fact.statement, fact.disputed))
+    lanes = max(m.lane for m in markers) + 1
+    return Timeline(start, end, ticks, tuple(markers), lanes, len(facts) - len(dated))
+
+
+def _stance_prompt(sources: list[Source], who: str) -> str:
+    stances = list(dict.fromkeys(s.stance for s in sources))
+    return STANCE_PROMPTS[stances[0] if len(stances) == 1 else "mixed"].format(who=who)
+
+
+def dispute_view(base: FactBase, fact: Fact, period: str) -> DisputeView:
+    assert fact.dispute is not None
+    versions = []
+    for v in fact.dispute.versions:
+        cited = tuple((base.sources[c.source], c.locator, c.quote) for c in v.citations)
+        versions.append(VersionView(v.claimed_by, v.claim, v.answer, cited,
+                                    _stance_prompt([s for s, _, _ in cited], v.claimed_by)))
+    context = (f"What was happening in {period} that might shape how each side tells this? "
+               f"When was each source written, and for whom?")
+    return DisputeView(fact, date_label(fact.date), fact.dispute.summary, tuple(versions), context)
+
+
+def guide_context(base: FactBase, deck: DeckSpec, meeting: Meeting) -> dict:
+    facts = meeting.facts
+    cited = {c.source for f in facts for c in f.all_citations()}
+    return {
+        "deck": deck,
+        "meeting": meeting,
+        "disputes": [dispute_view(base, f, meeting.period) for f in facts if f.disputed],
+        "timeline": timeline(facts),
+        "facts": [(f, date_label(f.date), base.eras_by_id[f.era]) for f in facts],
+        "sources": [s for s in base.sources.values() if s.id in cited],
+        "titles": {s.id: s.title for s in base.sources.values()},
+        "single_source": [f for f in facts if f.corroboration == 1],
+        "prompts": {"sourcing": SOURCING, "corroboration": CORROBORATION},
+    }
+
+
+def guide_source(base: FactBase, deck: DeckSpec, meeting: Meeting, paper: str) -> str:
+    """The meeting's discussion guide as Typst source."""
+    return render(typst_environment(base.root), GUIDE_TEMPLATE, base.root, paper=paper,
+                  **guide_context(base, deck, meeting))

@@ -1,0 +1,139 @@
+"""Web quiz stage: a deck's quiz as one self-contained, offline HTML file.
+
+The questions come from the quiz stage (quiz.py, version A), so the web quiz and
+the worksheets share their distractor and dispute rules. The page holds
+everything it needs: its style, its script and the questions as a JSON data
+block. Fact text never becomes markup: the page is rendered with the
+autoescaping HTML environment, the JSON is escaped for HTML, and the script
+reads it with JSON.parse and shows it with textContent only. A strict
+Content-Security-Policy (no sources at all, the script and style allowed by
+hash) means even a mistake cannot make the page load anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from factdeck.exceptions import RenderError, TemplateError
+from factdeck.quiz.questions import Item, Question, Quiz, Reference, make_quiz
+from factdeck.outputs.render import html_environment, render
+from factdeck.records.schema import DeckSpec, Fact
+from factdeck.records.validate import FactBase
+from factdeck.outputs.write import OutputWriter
+
+PAGE_TEMPLATE = "web/quiz.html"
+SCRIPT_FILE = "web/quiz.js"
+STYLE_FILE = "web/quiz.css"
+
+# In a JSON string these are the same characters; escaped, no `</script>`, comment or entity can form,
+# and no JavaScript line terminator sits in the text.
+_HTML_SAFE_JSON = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                                 "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def output_name(deck_id: str) -> str:
+    return f"{deck_id}/{deck_id}-quiz.html"
+
+
+def json_for_html(data: Any) -> Markup:
+    """JSON that may sit inside a <script type="application/json"> element as it is."""
+    return Markup(json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_HTML_SAFE_JSON))
+
+
+def csp_hash(text: str) -> str:
+    """A CSP source expression allowing exactly this inline script or style."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def _references(refs: tuple[Reference, ...]) -> list[dict[str, str]]:
+    return [{"source": r.source, "locator": r.locator} for r in refs]
+
+
+def _item(item: Item) -> dict:
+    return {"text": item.text, "answer": item.answer, "references": _references(item.references)}
+
+
+def question_data(q: Question, placed_order: tuple[int, ...], names: tuple[int, ...], base: FactBase) -> dict:
+    """One question as the page's script reads it. `correct` is an index into what the page shows."""
+    data: dict[str, Any] = {
+        "type": q.type,
+        "prompt": q.prompt,
+        "answer": q.answer,
+        "explanation": q.explanation,
+        "references": _references(q.references),
+        "versions": [{"claimedBy": v.claimed_by, "claim": v.claim, "answer": v.answer,
+                      "references": _references(v.references)} for v in q.versions],
+    }
+    if q.disputed:
+        data["summary"] = base.facts_by_id[q.fact_ids[0]].dispute.summary
+    if q.type == "multiple-choice":
+        data["options"] = [q.options[i] for i in placed_order]
+        data["correct"] = placed_order.index(0)
+    elif q.type == "true-false":
+        data["options"] = ["True", "False"]
+        data["correct"] = 0 if q.truth else 1
+        if q.swapped:
+            data["explanation"] = f"{q.explanation} (The statement put “{q.swapped[1]}” for “{q.swapped[0]}”.)"
+    elif q.type == "fill-blank":
+        data["parts"] = list(q.parts)
+    elif q.type == "matching":
+        # Descriptions in the version's order; names listed in another; `correct[i]` is the name of description i.
+        data["items"] = [q.items[i].text for i in placed_order]
+        data["names"] = [q.items[i].answer for i in names]
+        data["correct"] = [names.index(i) for i in placed_order]
+        data["key"] = [_item(q.items[i]) for i in placed_order]  # in the order shown
+    elif q.type == "timeline":
+        # Events shuffled; `correct` lists the shown events' positions in date order.
+        data["items"] = [q.items[i].text for i in placed_order]
+        data["correct"] = [placed_order.index(i) for i in range(len(q.items))]
+        data["key"] = [_item(i) for i in q.items]  # in date order
+    elif q.type == "source-analysis":
+        data["excerpts"] = [{"source": e.source, "publisher": e.publisher, "stance": e.stance,
+                             "perspective": e.perspective, "locator": e.locator, "quote": e.quote}
+                            for e in q.excerpts]
+    return data
+
+
+def _raw_template(base: FactBase, name: str) -> str:
+    """A template file's text as it is (the script and style are not Jinja templates)."""
+    env = html_environment(base.root)
+    try:
+        return env.loader.get_source(env, name)[0]
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"templates/{name}: template not found") from exc
+    except OSError as exc:
+        raise TemplateError(f"templates/{name}: cannot read file: {exc.strerror or 'unreadable'}") from exc
+
+
+def web_quiz_page(base: FactBase, deck: DeckSpec, quiz: Quiz) -> bytes:
+    """The HTML page for the quiz's version A."""
+    version = quiz.versions[0]
+    questions = [question_data(p.question, p.order, p.names, base) for p in version.questions]
+    script = _raw_template(base, SCRIPT_FILE)
+    style = _raw_template(base, STYLE_FILE)
+    if "</script" in script.lower() or "</style" in style.lower():
+        raise TemplateError(f"templates/{SCRIPT_FILE}: must not contain a closing </script> or </style> tag")
+    policy = (f"default-src 'none'; script-src {csp_hash(script)}; style-src {csp_hash(style)}; "
+              "img-src 'none'; connect-src 'none'; font-src 'none'; base-uri 'none'; form-action 'none'")
+    page = render(html_environment(base.root), PAGE_TEMPLATE, base.root, quiz=quiz, deck=deck,
+                  questions_json=json_for_html({"title": quiz.title, "questions": questions}),
+                  script=Markup(script), style=Markup(style), policy=policy, count=len(questions))
+    return page.encode("utf-8")
+
+
+def stage_web_quiz(writer: OutputWriter, base: FactBase, deck: DeckSpec, facts: list[Fact],
+                   quiz: Quiz | None = None) -> Quiz:
+    """Make the deck's web quiz (reusing the worksheets' quiz if given) and stage it in `writer`."""
+    if quiz is None:
+        quiz = make_quiz(base, deck, facts, deck.quiz.model_copy(update={"versions": 1}))
+    if not quiz.questions:
+        where = f"{deck.file}:{deck.line}: " if deck.file else ""
+        raise RenderError(f"{where}deck '{deck.id}': no quiz question can be made from its {len(facts)} vetted facts")
+    writer.write_bytes(output_name(deck.id), web_quiz_page(base, deck, quiz))
+    return quiz

@@ -1,0 +1,404 @@
+"""Wrong options: same-kind values that the fact base never says are true.
+
+A worksheet that offers a disputed value as "wrong" teaches one side of the
+dispute as fact, so every wrong option passes these rules:
+
+1. It is not an answer the fact base attests for the same question: the fact's
+   own answer, its dispute versions' answers, or the answer of another fact
+   asking the same question.
+2. It is not the answer of any dispute version anywhere in the fact base.
+3. It is not a value the fact itself mentions (its question, statement,
+   answer, dispute summary or version claims), such as the other founders
+   listed beside the one asked about.
+4. Generated years and numbers are not the answer of any fact of the same kind.
+
+Wrong options are of the answer's kind: other years (at least a year apart,
+spread above and below), other plausible numbers in the answer's wording, or
+other facts' answers of the same kind (people, places, organizations, terms),
+preferring facts from nearby eras.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from factdeck.records.dates import parse_date
+from factdeck.engine.memo import FactMemo, KeyedMemo, state_number
+from factdeck.records.schema import Fact
+from factdeck.records.validate import FactBase
+
+OPTION_KINDS = ("date", "number", "person", "place", "organization", "term")
+_NAMED = ("person", "place", "organization", "term")
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+_YEAR_ANSWER = re.compile(rf"^(?P<head>(?:\d{{1,2}} )?(?:(?:{'|'.join(MONTHS)}) )?)(?P<year>\d{{4}})$")
+
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+                "eighteen", "nineteen", "twenty")
+_QUALIFIERS = ("almost", "about", "around", "nearly", "over", "more than", "fewer than", "less than",
+               "at least", "at most", "some", "roughly", "approximately", "up to", "under")
+# "More than 6,000" makes "More than 3,000" true as well: a bound cannot be varied into a wrong option.
+_BOUNDS = ("over", "more than", "fewer than", "less than", "at least", "at most", "up to", "under")
+_NUMBER_ANSWER = re.compile(
+    rf"^(?P<pre>(?:(?:{'|'.join(_QUALIFIERS)})\s+)?)"
+    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{'|'.join(NUMBER_WORDS)})"
+    r"(?P<post>(?:\s+[A-Za-z][A-Za-z'-]*){0,3})$",
+    re.IGNORECASE,
+)
+_ANY_NUMBER = re.compile(rf"\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|\b(?:{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE)
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
+# Compiled once: these run for every fact of a deck (a pattern given as text is looked up in re's cache each call).
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_DIGIT = re.compile(r"\d")
+_MAX_NAME_WORDS = 8
+
+
+def normalize(text: str) -> str:
+    """Comparison form: case-folded words without punctuation or a leading article."""
+    words = _PUNCTUATION.sub(" ", text.casefold()).split()
+    if words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(words)
+
+
+def core(answer: str) -> str:
+    """The answer without a trailing note in brackets: '1965 (5 September per X)' -> '1965'."""
+    return _TRAILING_NOTE.sub("", answer).strip()
+
+
+def name_variants(name: str) -> set[str]:
+    """The comparison forms a text may name something by: 'National Council of Resistance of Iran (NCRI)'
+    is named by the whole, by the name before the brackets, or by the bracketed short name."""
+    variants = {normalize(name), normalize(core(name))} | {normalize(n) for n in re.findall(r"\(([^()]+)\)", name)}
+    return {v for v in variants if v}
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether `text` (in comparison form or not) names `name` in any of its forms, as whole words."""
+    padded = f" {normalize(text)} "
+    return any(f" {v} " in padded for v in name_variants(name))
+
+
+def _number_value(text: str) -> float:
+    lowered = text.casefold()
+    if lowered in NUMBER_WORDS:
+        return float(NUMBER_WORDS.index(lowered))
+    return float(text.replace(",", ""))
+
+
+def numbers_in(text: str) -> set[float]:
+    return {_number_value(m.group(0)) for m in _ANY_NUMBER.finditer(text)}
+
+
+def _whole_word(token: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w]){re.escape(token)}(?![\w])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AnswerForm:
+    """How an answer is shown as an option and varied into wrong options of the same kind.
+
+    `token` is the part of the answer that the statement repeats and that a swap
+    or a blank replaces: the year, the number as written, or the whole name.
+    """
+
+    option: str  # the correct option as shown
+    token: str
+    render: Callable[[str], str]  # a replacement token -> the option showing it
+
+
+_FORMS = FactMemo()  # answer_form is asked of each fact several times a round
+
+
+def answer_form(fact: Fact) -> AnswerForm | None:
+    """The answer as an option, or None when its kind has no same-kind wrong options."""
+    return _FORMS.get(fact, None, lambda: _answer_form(fact))
+
+
+def _answer_form(fact: Fact) -> AnswerForm | None:
+    if fact.kind not in OPTION_KINDS:
+        return None
+    if fact.kind == "date":
+        match = _YEAR_ANSWER.match(core(fact.answer))
+        if not match or (fact.date and int(match["year"]) != parse_date(fact.date).year):
+            return None
+        head = match["head"]
+        return AnswerForm(match.group(0), match["year"], lambda year: f"{head}{year}")
+    if fact.kind == "number":
+        match = _NUMBER_ANSWER.match(core(fact.answer))
+        if not match or match["pre"].strip().casefold() in _BOUNDS:
+            return None
+        pre, post = match["pre"], match["post"]
+        return AnswerForm(match.group(0), match["num"], lambda num: f"{pre}{num}{post}")
+    text = fact.answer.strip()
+    if len(text.split()) > _MAX_NAME_WORDS or _DIGIT.search(text):
+        return None
+    return AnswerForm(text, text, lambda name: name)
+
+
+def token_in(text: str, token: str) -> bool:
+    return bool(_whole_word(token).search(text))
+
+
+def replace_token(text: str, token: str, replacement: str) -> str:
+    """Every whole-word occurrence of `token` in `text` replaced (keeping a capital at the start)."""
+
+    def swap(match: re.Match[str]) -> str:
+        found = match.group(0)
+        if found[:1].isupper() and replacement[:1].islower():
+            return replacement[:1].upper() + replacement[1:]
+        return replacement
+
+    return _whole_word(token).sub(swap, text)
+
+
+@dataclass(frozen=True)
+class _Share:
+    """What one fact adds to the pools and bans every wrong option is checked against."""
+
+    live: bool  # not retracted
+    question: str  # comparison forms
+    answer: str
+    version_answers: tuple[str, ...]
+    version_numbers: frozenset[float]
+    kind_numbers: frozenset[float]  # a number-kind answer's values
+    kind_year: int | None  # a date-kind answer's year
+    end_year: int | None  # the last year of the fact's date
+    pool: tuple[str, str, str] | None  # a vetted, undisputed named answer: (kind, comparison form, text)
+
+    @classmethod
+    def of(cls, fact: Fact) -> _Share:
+        versions = fact.dispute.versions if fact.dispute else []
+        year = _YEAR_ANSWER.match(core(fact.answer)) if fact.kind == "date" else None
+        named = fact.status == "vetted" and fact.kind in _NAMED and not fact.disputed and answer_form(fact)
+        return cls(
+            live=fact.status != "retracted",
+            question=normalize(fact.question),
+            answer=normalize(fact.answer),
+            version_answers=tuple(normalize(v.answer) for v in versions),
+            version_numbers=frozenset().union(*(numbers_in(v.answer) for v in versions)),
+            kind_numbers=frozenset(numbers_in(core(fact.answer))) if fact.kind == "number" else frozenset(),
+            kind_year=int(year["year"]) if year else None,
+            end_year=parse_date(fact.date).end.year if fact.date else None,
+            pool=(fact.kind, normalize(fact.answer), fact.answer.strip()) if named else None,
+        )
+
+
+_SHARES = FactMemo()
+_POOLS = KeyedMemo(size=2)
+
+
+def _pools(shares: tuple[_Share, ...], eras: tuple[int, ...], accessed: tuple[int, ...]) -> tuple:
+    """What every wrong option is checked against and drawn from, given each fact's share and era order."""
+    version_answers: set[str] = set()
+    version_numbers: set[float] = set()
+    by_question: dict[str, set[str]] = {}
+    kind_numbers: set[float] = set()  # every number-kind fact's answer values
+    kind_years: set[int] = set()  # every date-kind fact's answer year
+    # Named-kind pools: each vetted, undisputed answer with the eras it comes from.
+    pools: dict[str, dict[str, tuple[str, set[int]]]] = {kind: {} for kind in _NAMED}
+    years = []
+    for share, era in zip(shares, eras):
+        if share.live:
+            by_question.setdefault(share.question, set()).add(share.answer)
+            version_answers.update(share.version_answers)
+            version_numbers |= share.version_numbers
+            kind_numbers |= share.kind_numbers
+            if share.kind_year is not None:
+                kind_years.add(share.kind_year)
+            if share.end_year is not None:
+                years.append(share.end_year)
+        if share.pool is not None:
+            kind, key, text = share.pool
+            pools[kind].setdefault(key, (text, set()))[1].add(era)
+    # The history's "now": the latest year the data knows, so output does not depend on today's date.
+    present = max([*years, *accessed]) if years or accessed else 9999
+    return version_answers, version_numbers, by_question, kind_numbers, kind_years, present, pools
+
+
+class Distractors:
+    """Same-kind wrong options for the facts of one fact base."""
+
+    def __init__(self, base: FactBase):
+        self._base = base
+        shares = tuple(_SHARES.values(base.facts, None, _Share.of))
+        eras = tuple(base.era_order.get(f.era, 0) for f in base.facts)
+        accessed = tuple(int(s.accessed[:4]) for s in base.sources.values())
+        # In a watch, a round whose facts add the same shares as the last round's reuses its pools whole.
+        state = _POOLS.get((shares, eras, accessed), lambda: _pools(shares, eras, accessed))
+        (self._version_answers, self._version_numbers, self._by_question, self._kind_numbers, self._kind_years,
+         self._present, self._pools) = state
+        # Equal pools from one watch round to the next share a number, under which what was decided with
+        # them (which facts can be multiple choice) is kept (quiz.py).
+        self.token = state_number("distractors", (state, dict(base.era_order)))
+
+    # --- rules 1-3: what a fact's wrong options may never be ------------------------
+
+    def _own_texts(self, fact: Fact) -> list[str]:
+        texts = [fact.question, fact.statement, fact.answer]
+        if fact.dispute:
+            texts.append(fact.dispute.summary)
+            for version in fact.dispute.versions:
+                texts += [version.claim, version.answer]
+        return texts
+
+    def _forbidden(self, fact: Fact) -> set[str]:
+        banned = {normalize(fact.answer)} | self._version_answers
+        banned |= self._by_question.get(normalize(fact.question), set())
+        if fact.dispute:
+            banned |= {normalize(v.answer) for v in fact.dispute.versions}
+        return banned
+
+    def allowed(self, fact: Fact, option: str) -> bool:
+        """Whether `option` may be shown as a wrong answer to `fact` (rules 1-3)."""
+        key = normalize(option)
+        if not key or key in self._forbidden(fact):
+            return False
+        own = [normalize(t) for t in self._own_texts(fact)]
+        if any(f" {text} " in f" {key} " for text in own):
+            return False
+        return not any(mentions(text, option) for text in own)
+
+    # --- wrong options ----------------------------------------------------------------
+
+    def wrong_options(self, fact: Fact, count: int, rng: random.Random) -> list[str] | None:
+        """`count` wrong options in the answer's form, or None when the fact base cannot supply them."""
+        form = answer_form(fact)
+        tokens = self.wrong_tokens(fact, count, rng)
+        return None if form is None or tokens is None else [form.render(t) for t in tokens]
+
+    def wrong_tokens(self, fact: Fact, count: int, rng: random.Random) -> list[str] | None:
+        """The varied part of `count` wrong options (a year, a number, a name), to swap into a statement."""
+        form = answer_form(fact)
+        if form is None or fact.disputed:
+            return None
+        if fact.kind == "date":
+            tokens = self._years(fact, form, count, rng)
+        elif fact.kind == "number":
+            tokens = self._numbers(fact, form, count, rng)
+        else:
+            tokens = self._names(fact, count, rng)
+        if tokens is None:
+            return None
+        options = [form.render(t) for t in tokens]
+        if not all(self.allowed(fact, o) for o in options) or len({normalize(o) for o in options}) < count:
+            return None
+        return tokens
+
+    def _years(self, fact: Fact, form: AnswerForm, count: int, rng: random.Random) -> list[str] | None:
+        year = int(form.token)
+        approximate = bool(fact.date and parse_date(fact.date).approximate)
+        gap = 3 if approximate else 2  # an approximate year needs wider room to be clearly wrong
+        own = set().union(*(numbers_in(t) for t in self._own_texts(fact)))
+        banned = {int(n) for n in own | self._version_numbers} | (self._kind_years - {year})
+
+        def usable(y: int) -> bool:
+            return y not in banned and y <= self._present and y != year
+
+        for window in (12, 20, 30):
+            below = [y for y in range(year - window, year - gap + 1) if usable(y)]
+            above = [y for y in range(year + gap, year + window + 1) if usable(y)]
+            chosen = _spread(below, above, count, gap, year, rng)
+            if chosen is not None:
+                return [str(y) for y in chosen]
+        return None
+
+    def _numbers(self, fact: Fact, form: AnswerForm, count: int, rng: random.Random) -> list[str] | None:
+        value = _number_value(form.token)
+        if value != int(value) or value < 0:
+            return None  # decimals and negatives are too rare in the base to vary well
+        n = int(value)
+        own = set().union(*(numbers_in(t) for t in self._own_texts(fact)))
+        banned = own | self._version_numbers | (self._kind_numbers - {value})
+        if n <= 20:
+            spread = max(3, n // 2)
+            below = [c for c in range(max(1, n - spread), n) if c not in banned]
+            above = [c for c in range(n + 1, n + spread + 1) if c not in banned]
+            chosen = _spread(below, above, count, 1, n, rng)
+        else:
+            unit = _place_value(n)
+            below = _scaled(n, (0.25, 0.4, 0.5, 0.6, 0.7), unit, banned)
+            above = _scaled(n, (1.4, 1.5, 2, 2.5, 3, 4), unit, banned)
+            chosen = _spread(below, above, count, 0, n, rng, ratio=0.15)
+        if chosen is None:
+            return None
+        return [_format_number(c, form.token) for c in chosen]
+
+    def _names(self, fact: Fact, count: int, rng: random.Random) -> list[str] | None:
+        here = self._base.era_order.get(fact.era, 0)
+        shape = _shape(fact.answer)
+        candidates = [(text, min(abs(e - here) for e in eras))
+                      for text, eras in self._pools[fact.kind].values()
+                      if _shape(text) == shape and _similar_length(text, fact.answer) and self.allowed(fact, text)]
+        if len(candidates) < count:
+            return None
+        rng.shuffle(candidates)
+        candidates.sort(key=lambda c: min(c[1], 2))  # nearby eras first, otherwise random
+        return [text for text, _ in candidates[:count]]
+
+
+def _shape(text: str) -> bool:
+    """Whether an answer names several things ('X, Y and Z'): a list among single names stands out."""
+    return bool(re.search(r",|\band\b|&", core(text)))
+
+
+def _similar_length(a: str, b: str) -> bool:
+    """Within a factor of 2.5 in words, so no option stands out by its length."""
+    x, y = len(a.split()), len(b.split())
+    return max(x, y) <= 2.5 * min(x, y)
+
+
+def _spread(below: list[int], above: list[int], count: int, gap: int, answer: int,
+            rng: random.Random, ratio: float = 0.0) -> list[int] | None:
+    """`count` values from both sides of the answer, pairwise at least `gap` (and `ratio`) apart."""
+    want_below = rng.randint(1, count - 1) if count > 1 else rng.randint(0, 1)
+    pools = [rng.sample(below, len(below)), rng.sample(above, len(above))]
+    chosen: list[int] = []
+
+    def fits(v: int) -> bool:
+        return all(abs(v - c) >= max(gap, 1) and abs(v - c) >= ratio * max(v, c) for c in [*chosen, answer])
+
+    for side, want in ((0, want_below), (1, count - want_below)):
+        for v in pools[side]:
+            if sum(1 for c in chosen if (c < answer) == (side == 0)) >= want:
+                break
+            if fits(v):
+                chosen.append(v)
+    for v in pools[0] + pools[1]:  # one side too short: fill from either
+        if len(chosen) >= count:
+            break
+        if v not in chosen and fits(v):
+            chosen.append(v)
+    return sorted(chosen) if len(chosen) == count else None
+
+
+def _place_value(n: int) -> int:
+    """The unit of the answer's last non-zero digit: 15,000 -> 1,000; 1,234 -> 1."""
+    unit = 1
+    while n and n % (unit * 10) == 0:
+        unit *= 10
+    return unit
+
+
+def _scaled(n: int, factors: tuple[float, ...], unit: int, banned: set[float]) -> list[int]:
+    out = []
+    for factor in factors:
+        value = max(unit, round(n * factor / unit) * unit)
+        if value != n and value not in banned and value not in out:
+            out.append(value)
+    return out
+
+
+def _format_number(value: int, like: str) -> str:
+    """`value` written as the answer writes its number: in words, with thousands commas, or plain."""
+    if like.casefold() in NUMBER_WORDS:
+        word = NUMBER_WORDS[value] if value < len(NUMBER_WORDS) else str(value)
+        return word.capitalize() if like[:1].isupper() else word
+    if "," in like:
+        return f"{value:,}"
+    return str(value)

@@ -1,0 +1,385 @@
+"""Load stage: YAML files to plain data that remembers the line of every value.
+
+PyYAML's loader forgets where values came from and silently keeps the last of
+two repeated keys, so this stage composes the node tree with the C parser and
+builds the data itself: it records a line for every path, rejects repeated
+keys, non-standard tags and runaway alias expansion, and reports every problem
+as an `InputError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from factdeck.exceptions import InputError, ProjectError
+from factdeck.engine.incremental import code_fingerprint
+from factdeck.records.messages import yaml_problem
+from factdeck.engine.parse_cache import ParseCache, cache_folder
+
+try:  # The C parser is several times faster; fall back where libyaml is missing.
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_ALIAS_VALUES = 10_000  # values an alias may expand to, across one file
+
+_YAML = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+
+PathKey = tuple[Any, ...]
+
+
+@dataclass
+class Document:
+    """One YAML file's data, with the line of every value in it."""
+
+    path: Path  # absolute
+    display: str  # as shown in messages: relative to the project
+    data: Any
+    lines: dict[PathKey, int] = field(default_factory=dict)
+
+    def line(self, *path: Any) -> int:
+        """The line of the value at `path`, or of its nearest enclosing value."""
+        key = tuple(path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.lines.get((), 1)
+
+
+@dataclass
+class FactFile:
+    """A fact file, read and checked as text but parsed only when asked: the validator may hold its records
+    already (see record_cache), and then the file is never parsed at all."""
+
+    path: Path  # absolute
+    display: str
+    text: str
+    cache: ParseCache | None = None
+
+    def parse(self) -> Document:
+        """The file's `Document`, or `InputError`."""
+        return _parsed(self.text, self.path, self.display, self.cache)
+
+
+@dataclass
+class RawProject:
+    """Every input file of a project, loaded but not yet validated."""
+
+    root: Path
+    config: Document | None
+    sources: Document | None
+    eras: Document | None
+    facts: list[FactFile]
+    decks: list[Document]
+    errors: list[InputError]
+    parse_cache: ParseCache | None = None  # trimmed by the validator, which parses the fact files it needs
+
+
+class _Builder:
+    """Turns a composed node tree into Python data, recording lines as it goes."""
+
+    def __init__(self, display: str):
+        self.display = display
+        self.lines: dict[PathKey, int] = {}
+        self.seen: set[int] = set()
+        self.alias_values = 0
+        self._constructor = yaml.constructor.SafeConstructor()
+
+    def fail(self, node: yaml.Node, message: str) -> InputError:
+        return InputError(self.display, node.start_mark.line + 1, message)
+
+    def build(self, node: yaml.Node, path: PathKey, alias_line: int = 0) -> Any:
+        """`alias_line`: where the alias being expanded is used (0 outside an alias)."""
+        # The composer returns the same node object for an alias and its anchor, and keeps no
+        # mark of the alias itself: its key (or its list) is the nearest line a reader can find.
+        if id(node) in self.seen:
+            alias_line = alias_line or self.lines.get(path) or self.lines.get(path[:-1], 1)
+        else:
+            self.seen.add(id(node))
+        if alias_line:
+            self.alias_values += 1
+            if self.alias_values > MAX_ALIAS_VALUES:
+                raise InputError(self.display, alias_line, f"aliases expand to more than {MAX_ALIAS_VALUES:,} values")
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, alias_line)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _YAML + "seq":
+                raise self.fail(node, f"tag '{node.tag}' is not allowed")
+            return [self.build(item, (*path, i), alias_line) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey, alias_line: int) -> dict[str, Any]:
+        if node.tag != _YAML + "map":
+            raise self.fail(node, f"tag '{node.tag}' is not allowed")
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _YAML + "merge":
+                raise self.fail(key_node, "merge keys ('<<') are not supported")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, "a key must be plain text, not a list or mapping")
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in first_line:
+                raise self.fail(key_node, f"key '{key}' repeated (first at line {first_line[key]})")
+            first_line[key] = line
+            # A key's line is where a reader looks for its value, even for a block below it.
+            self.lines[(*path, key)] = line
+            result[key] = self.build(value_node, (*path, key), alias_line)
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        if tag not in _SCALAR_TAGS:
+            raise self.fail(node, f"tag '{tag}' is not allowed")
+        if tag == _YAML + "str" or tag == _YAML + "timestamp":
+            # Dates stay as written: the schema has its own date forms.
+            return node.value
+        if tag == _YAML + "int":
+            return self._constructor.construct_yaml_int(node)
+        if tag == _YAML + "float":
+            return self._constructor.construct_yaml_float(node)
+        if tag == _YAML + "bool":
+            return self._constructor.construct_yaml_bool(node)
+        return None
+
+
+def read_text(path: Path, display: str) -> str:
+    """A file's text, refusing what is too large, not UTF-8 or empty."""
+    try:
+        info = path.stat()
+        # A named pipe or device would block the read or never end.
+        if not stat.S_ISREG(info.st_mode):
+            what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise InputError(display, 0, f"cannot read file: {what}")
+        size = info.st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(display, 0, f"file is too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(display, 0, f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(display, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+    # A byte-order mark is harmless; editors on some systems add one.
+    text = text.removeprefix("\ufeff")
+    # Only a text that starts with a comment needs its lines looked at (splitting a large file is not free).
+    content = text.lstrip()
+    if not content or (content.startswith("#") and all(not ln.strip() or ln.lstrip().startswith("#")
+                                                         for ln in text.splitlines())):
+        raise InputError(display, 0, "file is empty")
+    return text
+
+
+def load_document(path: Path, display: str, cache: ParseCache | None = None) -> Document:
+    """Parse one YAML file into a `Document`, or raise `InputError`; `cache` skips parsing a text seen before."""
+    return _parsed(read_text(path, display), path, display, cache)
+
+
+def _parsed(text: str, path: Path, display: str, cache: ParseCache | None) -> Document:
+    hit = cache.get(text) if cache is not None else None
+    if hit is not None:
+        return Document(path, display, *hit)
+    document = parse_document(text, path, display)
+    if cache is not None:
+        cache.put(text, document.data, document.lines)
+    return document
+
+
+class _Unusual(Exception):
+    """The fast path met something it leaves to the full composer (anchors, tags, errors, repeated keys)."""
+
+
+_SCALAR_EVENT, _MAPPING_START, _SEQUENCE_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
+_FAST_DEPTH = 40
+_TIMESTAMP = _YAML + "timestamp"
+_CONSTRUCT = {_YAML + "int": "construct_yaml_int", _YAML + "float": "construct_yaml_float",
+              _YAML + "bool": "construct_yaml_bool"}
+
+
+def _implicit_table() -> dict[str, list[tuple[str, Any]]]:
+    """PyYAML's own implicit resolvers by first character, so plain scalars resolve exactly as it does."""
+    table = yaml.resolver.Resolver.yaml_implicit_resolvers
+    wildcard = table.get(None, [])
+    return {first: list(resolvers) + list(wildcard) for first, resolvers in table.items() if first is not None}
+
+
+_IMPLICIT = _implicit_table()
+
+
+def _fast_parse(text: str) -> tuple[Any, dict[PathKey, int]]:
+    """Data and lines straight from the C parser's events, skipping the node tree.
+
+    This is the common case: one document of plain mappings, lists and scalars. Anything else (anchors,
+    aliases, explicit tags, merge keys, repeated keys, deep nesting, any YAML error) raises `_Unusual`,
+    and the file is composed the full way, which has the exact messages for all of them.
+    """
+    parser = _Loader(text)
+    lines: dict[PathKey, int] = {}
+    constructor = yaml.constructor.SafeConstructor()
+    implicit = _IMPLICIT
+    get = parser.get_event
+
+    def scalar(event: Any) -> Any:
+        if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+            raise _Unusual
+        if not event.implicit[0]:
+            return event.value  # quoted or block text: always a string
+        value = event.value
+        for tag, pattern in implicit.get(value[:1], ()):
+            if pattern.match(value):
+                break
+        else:
+            return value
+        if tag == _TIMESTAMP:
+            return value  # dates stay as written: the schema has its own date forms
+        if tag in _CONSTRUCT:
+            return getattr(constructor, _CONSTRUCT[tag])(yaml.ScalarNode(tag, value))
+        if tag == _YAML + "null":
+            return None
+        raise _Unusual  # a merge key or '='
+
+    def node(event: Any, path: PathKey, depth: int) -> Any:
+        lines.setdefault(path, event.start_mark.line + 1)
+        kind = type(event)
+        if kind is _SCALAR_EVENT:
+            return scalar(event)
+        if depth > _FAST_DEPTH or event.anchor is not None or (event.tag is not None and event.tag != "!"):
+            raise _Unusual
+        if kind is _MAPPING_START:
+            result: dict[str, Any] = {}
+            while True:
+                key_event = get()
+                if type(key_event) is _MAPPING_END:
+                    return result
+                if type(key_event) is not _SCALAR_EVENT or key_event.anchor is not None or key_event.tag not in (None, "!"):
+                    raise _Unusual
+                key = key_event.value
+                if key in result or (key == "<<" and key_event.implicit[0]):
+                    raise _Unusual
+                child = (*path, key)
+                lines[child] = key_event.start_mark.line + 1
+                result[key] = node(get(), child, depth + 1)
+        if kind is _SEQUENCE_START:
+            items: list[Any] = []
+            while True:
+                item = get()
+                if type(item) is _SEQUENCE_END:
+                    return items
+                items.append(node(item, (*path, len(items)), depth + 1))
+        raise _Unusual  # an alias
+
+    try:
+        get()  # stream start
+        if not isinstance(get(), yaml.DocumentStartEvent):
+            raise _Unusual
+        data = node(get(), (), 0)
+        if not isinstance(get(), yaml.DocumentEndEvent) or not isinstance(get(), yaml.StreamEndEvent):
+            raise _Unusual
+    except (yaml.YAMLError, RecursionError):
+        raise _Unusual from None
+    finally:
+        parser.dispose()
+    if not isinstance(data, (dict, list)):
+        raise _Unusual  # a lone scalar: the full path words its message
+    return data, lines
+
+
+def parse_document(text: str, path: Path, display: str) -> Document:
+    """Parse YAML text (read from `path`, shown as `display`) into a `Document`."""
+    try:
+        return Document(path, display, *_fast_parse(text))
+    except _Unusual:
+        return _compose_document(text, path, display)
+
+
+def _compose_document(text: str, path: Path, display: str) -> Document:
+    """The full way: compose the node tree, then build the data from it (every check, every message)."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        line, message = yaml_problem(exc, text)
+        raise InputError(display, line, message) from exc
+    if node is None:
+        raise InputError(display, 0, "file is empty")
+    builder = _Builder(display)
+    try:
+        data = builder.build(node, ())
+    except RecursionError:
+        raise InputError(display, node.start_mark.line + 1, "nesting is too deep") from None
+    return Document(path, display, data, builder.lines)
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml"))
+
+
+def load_project(root: Path) -> RawProject:
+    """Read every input file of the project at `root`; per-file problems are collected, not raised.
+
+    Fact files are read and checked as text here and parsed when the validator asks (`FactFile.parse`)."""
+    root = root.resolve()
+    facts_dir, decks_dir = root / "facts", root / "decks"
+    cache = ParseCache(cache_folder(), code_fingerprint())
+    if not facts_dir.is_dir():
+        raise ProjectError(f"{root}: not a factdeck project (no facts/ folder)")
+    errors: list[InputError] = []
+
+    def display(path: Path) -> str:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def inside(path: Path) -> bool:
+        try:
+            resolved = path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:  # a broken link, or a link loop (RuntimeError before Python 3.13)
+            reason = getattr(exc, "strerror", None) or "symbolic link loop"
+            errors.append(InputError(display(path), 0, f"cannot read file: {reason}"))
+            return False
+        if root not in resolved.parents:
+            errors.append(InputError(display(path), 0, "symbolic link to a file outside the project"))
+            return False
+        return True
+
+    def load(path: Path) -> Document | None:
+        try:
+            return load_document(path, display(path), cache) if inside(path) else None
+        except InputError as exc:
+            errors.append(exc)
+            return None
+
+    def read(path: Path) -> FactFile | None:
+        try:
+            return FactFile(path, display(path), read_text(path, display(path)), cache) if inside(path) else None
+        except InputError as exc:
+            errors.append(exc)
+            return None
+
+    def optional(path: Path) -> Document | None:
+        return load(path) if path.exists() else None
+
+    config = optional(root / "factdeck.yaml")
+    sources_path, eras_path = facts_dir / "sources.yaml", facts_dir / "eras.yaml"
+    for required in (sources_path, eras_path):
+        if not required.exists():
+            errors.append(InputError(display(required), 0, "file is missing"))
+    sources = optional(sources_path)
+    eras = optional(eras_path)
+    special = {sources_path, eras_path, facts_dir / "sources.yml", facts_dir / "eras.yml"}
+    facts = [f for p in _yaml_files(facts_dir) if p not in special if (f := read(p))]
+    decks = [d for p in _yaml_files(decks_dir) if (d := load(p))] if decks_dir.is_dir() else []
+    return RawProject(root, config, sources, eras, facts, decks, errors, cache)

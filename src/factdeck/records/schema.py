@@ -1,0 +1,314 @@
+"""The record schema: one declarative model per record, one description per field.
+
+This module is the single source of truth for what a fact base may contain.
+`docs/schema.md` is generated from it (`factdeck schema`), and a test keeps the
+two in step. Cross-record rules (ids that must exist, quotes that must appear
+in a source) live in `validate.py`; this module only knows single records.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from factdeck.records.dates import parse_calendar_date, parse_date
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _slug(value: str) -> str:
+    if not SLUG.match(value):
+        raise ValueError(f"'{value}' is not a valid id: use lower-case letters, digits and single hyphens")
+    return value
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _year_to_text(value: object) -> object:
+    # `date: 1979` is natural to type and arrives as an integer.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _historical(value: str) -> str:
+    parse_date(value)
+    return value
+
+
+def _calendar(value: str) -> str:
+    parse_calendar_date(value)
+    return value
+
+
+def _partial(value: str) -> str:
+    if value.endswith(("~", "?")) or "/" in value:
+        raise ValueError(f"invalid date '{value}': use YYYY, YYYY-MM or YYYY-MM-DD")
+    parse_date(value)
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_slug)]
+Text = Annotated[str, AfterValidator(_text)]
+HistoricalDateText = Annotated[str, BeforeValidator(_year_to_text), AfterValidator(_historical)]
+CalendarDate = Annotated[str, AfterValidator(_calendar)]
+PartialDate = Annotated[str, BeforeValidator(_year_to_text), AfterValidator(_partial)]
+EraBound = Annotated[str, BeforeValidator(_year_to_text)]
+
+FactKind = Literal["date", "number", "person", "place", "organization", "event", "term", "characterization"]
+SourceKind = Literal["encyclopedia", "news", "analysis", "opinion", "government", "academic", "advocacy", "web"]
+Stance = Literal["critical", "supportive", "state-aligned", "neutral", "mixed", "unknown"]
+Status = Literal["draft", "review", "vetted", "retracted"]
+CardKind = Literal["qa", "reverse", "cloze", "dispute"]
+QuestionType = Literal["multiple-choice", "true-false", "fill-blank", "matching", "timeline", "short-answer", "source-analysis"]
+
+FACT_KINDS: tuple[str, ...] = FactKind.__args__  # type: ignore[attr-defined]
+NAMED_KINDS = ("person", "place", "organization", "term")  # kinds whose answer names a thing
+
+
+_NOWHERE = ("", 0)
+
+
+class Record(BaseModel):
+    """Base of every record: unknown keys are errors, and the record remembers where it was read."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, validate_default=True, defer_build=True)
+
+    # Where the record was read (file relative to the project, line), set by the validator after loading.
+    # Kept in the instance dict rather than as a pydantic private attribute: pydantic initializes private
+    # attributes on every validation, a fifth of validating a large fact base. Not being a field, it is never
+    # read from YAML (a key of that name is still an unknown key), dumped or compared; copies and pickles keep it.
+
+    @property
+    def file(self) -> str:
+        return self.__dict__.get("_where", _NOWHERE)[0]
+
+    @property
+    def line(self) -> int:
+        return self.__dict__.get("_where", _NOWHERE)[1]
+
+    def locate(self, file: str, line: int) -> None:
+        self.__dict__["_where"] = (file, line)
+
+
+class Source(Record):
+    """A text the fact base cites (`facts/sources.yaml`)."""
+
+    id: Slug = Field(description="Permanent slug that citations use to name this source.")
+    title: Text = Field(description="The text's title as it gives it.")
+    publisher: Text = Field(description="The outlet, site or institution that published the text.")
+    author: Text | None = Field(default=None, description="The author as the text names them, if it does.")
+    published: PartialDate | None = Field(default=None, description="Publication date, YYYY[-MM[-DD]], if known.")
+    accessed: CalendarDate = Field(description="The day the text was read or archived, YYYY-MM-DD.")
+    url: Text | None = Field(default=None, description="Where the text was published, if known.")
+    kind: SourceKind = Field(description="What sort of text it is: encyclopedia, news, analysis, opinion, government, academic, advocacy or web.")
+    stance: Stance = Field(description="The text's stance towards the subject: critical, supportive, state-aligned, neutral, mixed or unknown.")
+    perspective: Text = Field(description="One sentence on the text's point of view, shown to learners beside each citation.")
+    archive: str | None = Field(default=None, description="File name of an archived copy of the text, used to verify quotes (`factdeck check --archive DIR`).")
+
+
+class Era(Record):
+    """A period of the history (`facts/eras.yaml`); the file's order is the history's order."""
+
+    id: Slug = Field(description="Permanent slug that facts use to name their era.")
+    title: Text = Field(description="The era's title, shown as a subdeck and section name.")
+    start: EraBound = Field(description="First year (or date) of the era.")
+    end: EraBound = Field(description="Last year (or date) of the era, or `present`.")
+
+    @model_validator(mode="after")
+    def _bounds(self) -> "Era":
+        parse_date(self.start)
+        if self.end != "present":
+            if parse_date(self.end).end < parse_date(self.start).start:
+                raise ValueError(f"era '{self.id}' ends before it starts")
+        return self
+
+
+class Citation(Record):
+    """Evidence for a claim: where in a source, and the source's own words."""
+
+    source: Slug = Field(description="Id of a source in `facts/sources.yaml`.")
+    locator: Text = Field(description="Where in the source a reader finds the passage: section heading and paragraph, footnote number.")
+    quote: Text = Field(description="A verbatim excerpt of at most 40 words; `...` joins two parts that appear in that order.")
+
+
+class Attribution(Record):
+    """Whose claim a fact reports, for claims the project does not make in its own voice."""
+
+    by: Text = Field(description="Who makes the claim (a government, the organization, a source), rendered 'According to …'.")
+    verb: Text = Field(description="How they make it: said, alleged, designated, estimated, …")
+
+
+class DisputeVersion(Record):
+    """One side of a disagreement between sources."""
+
+    id: Slug = Field(description="Slug unique within the fact; part of the version card's identity.")
+    claim: Text = Field(description="What this version says, in the project's words.")
+    answer: Text = Field(description="The short answer this version gives to the fact's question.")
+    claimed_by: Text = Field(description="Who makes this claim.")
+    citations: list[Citation] = Field(description="At least one citation for this version.")
+
+
+class Dispute(Record):
+    """A place where the sources disagree; learners learn every version."""
+
+    summary: Text = Field(description="One neutral sentence saying what the sources disagree about.")
+    versions: list[DisputeVersion] = Field(description="At least two versions, each with its claimant and citations.")
+
+
+class Fact(Record):
+    """One learnable fact (`facts/*.yaml`, each file a list of facts)."""
+
+    id: Slug = Field(description="Permanent slug; the fact's identity in every output (Anki note GUIDs derive from it). Never reuse or rename.")
+    kind: FactKind = Field(description="date, number, person, place, organization, event, term or characterization.")
+    era: Slug = Field(description="Id of an era in `facts/eras.yaml`.")
+    date: HistoricalDateText | None = Field(default=None, description="When it happened: YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in `~` (approximate) or `?` (uncertain), or a range `A/B`.")
+    tags: list[Slug] = Field(default_factory=list, description="Slugs for themes that run across eras (leadership, ideology, …).")
+    question: Text = Field(description="The question a card or worksheet asks. For a disputed fact, worded so no single version is the answer.")
+    answer: Text = Field(description="The short answer.")
+    statement: Text = Field(description="One full sentence in the project's own words stating the fact.")
+    attribution: Attribution | None = Field(default=None, description="For a claim that belongs to someone: `by` and `verb`. Required on characterizations without a dispute.")
+    citations: list[Citation] = Field(description="At least one citation: `source`, `locator`, `quote`.")
+    dispute: Dispute | None = Field(default=None, description="Where sources disagree: `summary` and two or more `versions`.")
+    status: Status = Field(description="draft, review, vetted or retracted; only vetted facts reach an output.")
+    vetted: CalendarDate | None = Field(default=None, description="The day the fact was vetted, YYYY-MM-DD; required when status is vetted.")
+    reviewer: Text | None = Field(default=None, description="Who vetted it: a role or handle.")
+    notes: str | None = Field(default=None, description="Editors' notes; never shown to learners.")
+
+    @property
+    def disputed(self) -> bool:
+        return self.dispute is not None
+
+    def all_citations(self) -> list[Citation]:
+        """The fact's citations followed by those of its dispute versions."""
+        extra = [c for v in self.dispute.versions for c in v.citations] if self.dispute else []
+        return [*self.citations, *extra]
+
+    @property
+    def corroboration(self) -> int:
+        """Number of distinct sources behind the fact and its versions."""
+        return len({c.source for c in self.all_citations()})
+
+
+class Selection(Record):
+    """Criteria that match facts; every non-empty criterion must match."""
+
+    eras: list[Slug] = Field(default_factory=list, description="Era ids; a fact matches if its era is listed.")
+    tags: list[Slug] = Field(default_factory=list, description="Tags; a fact matches if it has any listed tag.")
+    kinds: list[FactKind] = Field(default_factory=list, description="Fact kinds; a fact matches if its kind is listed.")
+    facts: list[Slug] = Field(default_factory=list, description="Fact ids; a fact matches if its id is listed.")
+    disputed: bool | None = Field(default=None, description="true: only disputed facts; false: only undisputed ones.")
+
+    def matches_all(self, fact: "Fact") -> bool:
+        """Every criterion that is set matches the fact (an empty selection matches everything)."""
+        return all(self._tests(fact))
+
+    def matches_any(self, fact: "Fact") -> bool:
+        """At least one criterion that is set matches the fact."""
+        return any(self._tests(fact))
+
+    def _tests(self, fact: "Fact") -> list[bool]:
+        tests = []
+        if self.eras:
+            tests.append(fact.era in self.eras)
+        if self.tags:
+            tests.append(any(t in self.tags for t in fact.tags))
+        if self.kinds:
+            tests.append(fact.kind in self.kinds)
+        if self.facts:
+            tests.append(fact.id in self.facts)
+        if self.disputed is not None:
+            tests.append(fact.disputed == self.disputed)
+        return tests
+
+
+class DeckSelection(Record):
+    """Which vetted facts a deck takes: those matching `include` and not matching `exclude`."""
+
+    include: Selection = Field(default_factory=Selection, description="Criteria a fact must meet (empty: every vetted fact).")
+    exclude: Selection = Field(default_factory=Selection, description="Criteria that remove a fact: any one that matches excludes it.")
+
+    def matches(self, fact: "Fact") -> bool:
+        """Whether a vetted fact belongs in the deck (facts of other statuses never do)."""
+        return fact.status == "vetted" and self.include.matches_all(fact) and not self.exclude.matches_any(fact)
+
+
+class CardSettings(Record):
+    """How a deck becomes Anki notes."""
+
+    kinds: list[CardKind] = Field(default_factory=lambda: ["qa", "reverse", "cloze", "dispute"], description="Card kinds to make: qa (for a disputed fact, the 'Sources disagree' card with every version), reverse (people, places, organizations, terms), cloze (where the answer occurs in the statement), dispute (one card per version of a disputed fact). Disputed facts never get reverse or cloze cards.")
+    subdecks: bool = Field(default=False, description="One subdeck per era (`Deck::Era`).")
+    anki_deck_id: int | None = Field(default=None, ge=1, lt=2**53, description="Fixed Anki deck id; by default derived from the deck id, which never changes.")
+
+
+class QuizSettings(Record):
+    """How `factdeck build` and `factdeck quiz` make worksheets for a deck."""
+
+    enabled: bool = Field(default=True, description="Whether `factdeck build` makes worksheets for this deck.")
+    questions: int = Field(default=20, ge=1, le=500, description="Questions per worksheet.")
+    versions: int = Field(default=2, ge=1, le=26, description="Shuffled versions (A, B, …).")
+    seed: int = Field(default=1, description="Random seed; the same seed always gives the same worksheets.")
+    types: list[QuestionType] = Field(default_factory=lambda: ["multiple-choice", "true-false", "fill-blank", "matching", "timeline", "short-answer", "source-analysis"], min_length=1, description="Question types to draw from.")
+    title: Text | None = Field(default=None, description="Worksheet title (default: the deck's name).")
+    paper: Literal["a4", "us-letter"] = Field(default="a4", description="Paper size of worksheets and keys: a4 or us-letter.")
+
+
+class SessionSettings(Record):
+    """How `factdeck sessions` splits a deck into meetings."""
+
+    meetings: int | None = Field(default=None, ge=1, le=100, description="Number of meetings for study-group packs; unset: no packs.")
+
+
+class DeckSpec(Record):
+    """A deck (`decks/*.yaml`): which facts, and how they become cards and worksheets."""
+
+    id: Slug = Field(description="Permanent slug; names the output files and fixes the Anki deck id.")
+    name: Text = Field(description="The name learners see in Anki and on worksheets (no `::`; subdecks come from `cards.subdecks`).")
+    description: Text = Field(description="What the deck covers, shown in Anki's deck description.")
+    select: DeckSelection = Field(default_factory=DeckSelection, description="Which vetted facts the deck takes.")
+    cards: CardSettings = Field(default_factory=CardSettings, description="Anki card settings.")
+    quiz: QuizSettings = Field(default_factory=QuizSettings, description="Worksheet settings.")
+    sessions: SessionSettings = Field(default_factory=SessionSettings, description="Study-group meeting settings.")
+
+    @model_validator(mode="after")
+    def _plain_name(self) -> "DeckSpec":
+        if "::" in self.name:
+            raise ValueError("deck name must not contain '::' (use cards.subdecks for subdecks)")
+        return self
+
+
+class ProjectConfig(Record):
+    """Optional project settings (`factdeck.yaml` at the project's top)."""
+
+    archive: str | None = Field(default=None, description="Folder of archived source texts for quote verification, relative to the project.")
+    output: str = Field(default="build", description="Folder that `factdeck build` writes into, relative to the project.")
+
+
+def record_class(annotation: Any) -> type[Record] | None:
+    """The record model a field's annotation holds (directly, optionally or in a list), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, Record):
+        return annotation
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) in (typing.Union, list):
+        for arg in typing.get_args(annotation):
+            found = record_class(arg)
+            if found:
+                return found
+    return None
+
+
+_RECORD_FIELDS: dict[type, tuple[tuple[str, type[Record]], ...]] = {}
+
+
+def record_fields(cls: type[Record]) -> tuple[tuple[str, type[Record]], ...]:
+    """(name, record model) of each field of `cls` that may hold records, worked out once per model."""
+    found = _RECORD_FIELDS.get(cls)
+    if found is None:
+        found = _RECORD_FIELDS[cls] = tuple(
+            (name, model) for name, f in cls.model_fields.items() if (model := record_class(f.annotation)))
+    return found

@@ -1,0 +1,522 @@
+"""Validate stage: raw documents to a `FactBase`, collecting every problem before failing.
+
+Single-record rules come from the pydantic models in `schema.py`; the rules
+that need more than one record (ids that must exist or be unique, quotes that
+must appear in an archived source, decks that must select something) are here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Literal
+
+import pydantic
+
+from factdeck.records.dates import parse_date
+from factdeck.exceptions import FactdeckError, InputError, Problem, ProjectError, ValidationFailed
+from factdeck.engine.incremental import code_fingerprint
+from factdeck.records.load import Document, FactFile, RawProject, read_text
+from factdeck.engine.memo import FactMemo
+from factdeck.records.quotes import QuoteFinder, normalize, word_count
+from factdeck.engine.parallel import SecondCore
+from factdeck.engine.record_cache import RecordCache, context_key, dump_entry, restore_entry
+from factdeck.records.schema import (
+    Citation, DeckSpec, Era, Fact, ProjectConfig, Record, Selection, Source, record_class, record_fields,
+)
+
+MAX_QUOTE_WORDS = 40
+# Fact files to validate holding this much text (about 1,000 facts) are shared between two cores.
+PARALLEL_TEXT = 500_000
+_JSON = FactMemo()  # each fact's JSON, kept across a watch's rounds
+
+
+def _dump_json(fact: Fact) -> str:
+    return fact.model_dump_json()
+
+
+@dataclass
+class FactBase:
+    """A validated project: every record typed, located and cross-checked."""
+
+    root: Path
+    config: ProjectConfig
+    sources: dict[str, Source]
+    eras: list[Era]
+    facts: list[Fact]  # every fact, in file order, whatever its status
+    decks: list[DeckSpec]
+    warnings: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.era_order = {era.id: i for i, era in enumerate(self.eras)}
+        self.eras_by_id = {era.id: era for era in self.eras}
+        self.facts_by_id = {fact.id: fact for fact in self.facts}
+        self.fact_order = {fact.id: i for i, fact in enumerate(self.facts)}
+        self._fact_json: dict[int, tuple[Fact, str]] = {}  # by id(); the fact is kept so its id stays its own
+
+    def fact_json(self, fact: Fact) -> str:
+        """The fact's record as compact JSON, made once per build (kept across a watch's rounds): the export,
+        the build's step keys and the card-field store all read it, and a large base has tens of thousands."""
+        if FactMemo.enabled:
+            return _JSON.get(fact, None, fact.model_dump_json)
+        known = self._fact_json.get(id(fact))
+        if known is None:
+            known = self._fact_json[id(fact)] = (fact, fact.model_dump_json())
+        return known[1]
+
+    def facts_json(self, facts: Iterable[Fact]) -> list[str]:
+        """`fact_json` of each of `facts`."""
+        if FactMemo.enabled:
+            return _JSON.values(facts, None, _dump_json)
+        return [self.fact_json(f) for f in facts]
+
+    @property
+    def vetted(self) -> list[Fact]:
+        return [f for f in self.facts if f.status == "vetted"]
+
+    def deck(self, deck_id: str) -> DeckSpec:
+        for deck in self.decks:
+            if deck.id == deck_id:
+                return deck
+        known = ", ".join(d.id for d in self.decks) or "none"
+        raise FactdeckError(f"no deck with id '{deck_id}' (decks: {known})")
+
+
+# --- pydantic errors as one-line messages --------------------------------------------
+
+_TYPE_WORDS = {
+    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+    "bool_type": "true or false", "bool_parsing": "true or false", "list_type": "a list",
+    "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+    "float_type": "a number", "int_from_float": "a whole number",
+}
+
+
+# pydantic's number bounds: error type -> (words, key of the bound in the error's context).
+_BOUND_WORDS = {"less_than_equal": ("at most", "le"), "greater_than_equal": ("at least", "ge"),
+                "less_than": ("less than", "lt"), "greater_than": ("more than", "gt")}
+
+
+def _describe_input(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, float):
+        return f"the number {value:g}"  # "a whole number, not a number" would say nothing
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _dotted(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _model_at(model: type, loc: tuple[Any, ...]) -> type | None:
+    """The record model that holds the key at `loc` (for did-you-mean hints)."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, pydantic.BaseModel)) or part not in model.model_fields:
+            return None
+        annotation = model.model_fields[part].annotation
+        model = record_class(annotation)
+        if model is None:
+            return None
+    return model
+
+
+def _message(model: type[Record], error: dict[str, Any]) -> str:
+    loc = tuple(error["loc"])
+    key = _dotted(loc)
+    kind = error["type"]
+    if kind == "missing":
+        return f"missing required key '{key}'"
+    if kind == "extra_forbidden":
+        holder = _model_at(model, loc[:-1])
+        names = [n for n in holder.model_fields] if holder else []
+        close = difflib.get_close_matches(str(loc[-1]), names, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown key '{key}'{hint}"
+    if kind in _TYPE_WORDS:
+        return f"'{key}' must be {_TYPE_WORDS[kind]}, not {_describe_input(error.get('input'))}"
+    if kind in _BOUND_WORDS:
+        words, bound = _BOUND_WORDS[kind]
+        return f"'{key}' must be {words} {error['ctx'][bound]}, not {error.get('input')}"
+    if kind == "literal_error":
+        options = _literal_options(model, loc) or re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+        hint = _suggest(str(error.get("input")), options)
+        return f"'{key}' must be one of {_or_list(options)}, not '{error.get('input')}'{hint}"
+    if kind in ("value_error", "assertion_error"):
+        # One of factdeck's own validators: its message is factdeck's (pydantic only adds a prefix).
+        cause = error.get("ctx", {}).get("error")
+        message = str(cause) if cause is not None else "invalid value"
+        return f"{key}: {message}" if key else message
+    # A rule factdeck has no words for yet: factdeck's general message, never pydantic's wording.
+    value = _describe_input(error.get("input"))
+    return f"'{key}' has a value that is not allowed here ({value})" if key else f"not allowed here ({value})"
+
+
+def _or_list(options: list[str]) -> str:
+    quoted = [f"'{o}'" for o in options]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _literal_options(model: type[Record], loc: tuple[Any, ...]) -> list[str]:
+    """The allowed values of the Literal-typed field at `loc` in `model`, in declaration order."""
+    holder = _model_at(model, tuple(p for p in loc if not isinstance(p, int))[:-1])
+    field_name = next((p for p in reversed(loc) if not isinstance(p, int)), None)
+    if holder is None or field_name not in getattr(holder, "model_fields", {}):
+        return []
+    found: list[str] = []
+
+    def walk(annotation: Any) -> None:
+        if typing.get_origin(annotation) is Literal:
+            found.extend(str(a) for a in typing.get_args(annotation))
+        else:
+            for arg in typing.get_args(annotation):
+                walk(arg)
+
+    walk(holder.model_fields[field_name].annotation)
+    return found
+
+
+def _locate(record: Record, doc: Document, path: tuple[Any, ...]) -> None:
+    """Give a record and every record inside it its file and line."""
+    record.locate(doc.display, doc.line(*path))
+    for name, _ in record_fields(type(record)):
+        value = getattr(record, name)
+        if isinstance(value, Record):
+            _locate(value, doc, (*path, name))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, Record):
+                    _locate(item, doc, (*path, name, i))
+
+
+class _Collector:
+    """Gathers problems from every rule so that one run reports them all."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def error(self, where: Record | tuple[str, int], message: str) -> None:
+        self._add(where, message, "error")
+
+    def warning(self, where: Record | tuple[str, int], message: str) -> None:
+        self._add(where, message, "warning")
+
+    def _add(self, where: Record | tuple[str, int], message: str, severity: str) -> None:
+        file, line = (where.file, where.line) if isinstance(where, Record) else where
+        self.problems.append(Problem(file, line, message, severity))
+
+    def model(self, cls: type[Record], doc: Document, path: tuple[Any, ...], label: str) -> Any:
+        data = doc.data
+        for part in path:
+            data = data[part]
+        try:
+            record = cls.model_validate(data)
+        except pydantic.ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                self.error((doc.display, doc.line(*path, *err["loc"])), f"{label}: {_message(cls, err)}")
+            return None
+        _locate(record, doc, path)
+        return record
+
+    def records(self, cls: type[Record], doc: Document | None, noun: str) -> list[Any]:
+        """Validate a file that holds a list of records of one kind."""
+        if doc is None:
+            return []
+        if not isinstance(doc.data, list):
+            self.error((doc.display, doc.line()), f"expected a list of {noun}s, not {_describe_input(doc.data)}")
+            return []
+        out = []
+        for i, item in enumerate(doc.data):
+            if not isinstance(item, dict):
+                self.error((doc.display, doc.line(i)), f"{noun} #{i + 1}: expected a mapping, not {_describe_input(item)}")
+                continue
+            ident = item.get("id")
+            label = f"{noun} '{ident}'" if isinstance(ident, str) else f"{noun} #{i + 1}"
+            record = self.model(cls, doc, (i,), label)
+            if record is not None:
+                out.append(record)
+        return out
+
+
+def _unique(collector: _Collector, records: list[Any], noun: str) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for record in records:
+        if record.id in seen:
+            first = seen[record.id]
+            collector.error(record, f"duplicate {noun} id '{record.id}' (first at {first.file}:{first.line})")
+        else:
+            seen[record.id] = record
+    return seen
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _era_bounds(era: Era) -> tuple[int, int | None]:
+    start = parse_date(era.start).start.year
+    end = None if era.end == "present" else parse_date(era.end).end.year
+    return start, end
+
+
+def _load_archives(collector: _Collector, sources: dict[str, Source], archive_dir: Path | None) -> dict[str, str]:
+    """Normalized archived texts by source id (read once, checked against many quotes)."""
+    if archive_dir is None:
+        return {}
+    if not archive_dir.is_dir():
+        raise ProjectError(f"{archive_dir}: archive folder does not exist")
+    texts: dict[str, str] = {}
+    for source in sources.values():
+        if not source.archive:
+            continue
+        path = archive_dir / source.archive
+        # A name inside the archive folder: a record must not make check read any other file.
+        if Path(source.archive).is_absolute() or ".." in Path(source.archive).parts:
+            collector.error(source, f"source '{source.id}': archive file '{source.archive}' must be a file name "
+                                    f"inside the archive folder")
+            continue
+        if not path.is_file():
+            collector.error(source, f"source '{source.id}': archive file '{source.archive}' not found in {archive_dir}")
+            continue
+        try:
+            texts[source.id] = normalize(read_text(path, str(path)))
+        except InputError as exc:
+            collector.error(source, f"source '{source.id}': archive file unusable: {exc}")
+    return texts
+
+
+class _QuoteCheck:
+    """Every quote against its source's archived text, all quotes of a source in one pass (see QuoteFinder)."""
+
+    def __init__(self, archives: dict[str, str]):
+        self.finders = {source: QuoteFinder(text) for source, text in archives.items()}
+        self.pending: list[tuple[Citation, str, int]] = []  # citation, fact id, key in its source's finder
+
+    def add(self, citation: Citation, fact: Fact) -> None:
+        finder = self.finders.get(citation.source)
+        if finder is not None:
+            self.pending.append((citation, fact.id, finder.add(citation.quote)))
+
+    def report(self, collector: _Collector) -> None:
+        found = {source: finder.found() for source, finder in self.finders.items()}
+        for citation, fact_id, key in self.pending:
+            if key not in found[citation.source]:
+                shown = citation.quote if len(citation.quote) <= 80 else citation.quote[:77] + "..."
+                collector.error(citation, f"fact '{fact_id}': quote not found in source '{citation.source}': \"{shown}\"")
+
+
+def _check_citations(
+    collector: _Collector, fact: Fact, citations: list[Citation], sources: dict[str, Source],
+    quotes: _QuoteCheck,
+) -> None:
+    for citation in citations:
+        if citation.source not in sources:
+            collector.error(citation, f"fact '{fact.id}': unknown source '{citation.source}'{_suggest(citation.source, sources)}")
+            continue
+        words = word_count(citation.quote)
+        if words > MAX_QUOTE_WORDS:
+            collector.error(citation, f"fact '{fact.id}': quote has {words} words (at most {MAX_QUOTE_WORDS})")
+        quotes.add(citation, fact)
+
+
+def _check_fact(
+    collector: _Collector, fact: Fact, sources: dict[str, Source], eras: dict[str, Era],
+    quotes: _QuoteCheck,
+) -> None:
+    """The rules for one fact: they read only the fact, the sources, the eras and the archive (see record_cache)."""
+    if fact.era not in eras:
+        collector.error(fact, f"fact '{fact.id}': unknown era '{fact.era}'{_suggest(fact.era, eras)}")
+    elif fact.date:
+        start, end = _era_bounds(eras[fact.era])
+        when = parse_date(fact.date)
+        if when.end.year < start or (end is not None and when.start.year > end):
+            collector.warning(fact, f"fact '{fact.id}': date {fact.date} is outside era '{fact.era}' ({eras[fact.era].start}–{eras[fact.era].end})")
+    if not fact.citations:
+        collector.error(fact, f"fact '{fact.id}' has no citations")
+    _check_citations(collector, fact, fact.citations, sources, quotes)
+    if fact.dispute:
+        versions = fact.dispute.versions
+        if len(versions) < 2:
+            collector.error(fact.dispute, f"fact '{fact.id}': a dispute needs at least two versions, found {len(versions)}")
+        ids: dict[str, Any] = {}
+        claims: dict[str, Any] = {}
+        for version in versions:
+            if version.id in ids:
+                collector.error(version, f"fact '{fact.id}': duplicate version id '{version.id}'")
+            ids[version.id] = version
+            claim = normalize(version.claim)
+            if claim in claims:
+                collector.error(version, f"fact '{fact.id}': versions '{claims[claim].id}' and '{version.id}' make the same claim")
+            claims.setdefault(claim, version)
+            if not version.citations:
+                collector.error(version, f"fact '{fact.id}': version '{version.id}' has no citations")
+            else:
+                _check_citations(collector, fact, version.citations, sources, quotes)
+    if fact.kind == "characterization" and not (fact.attribution or fact.dispute):
+        collector.error(fact, f"fact '{fact.id}': a characterization needs an attribution or a dispute")
+    if fact.status == "vetted" and not fact.vetted:
+        collector.error(fact, f"fact '{fact.id}': status is vetted but 'vetted' (the date) is missing")
+
+
+def _check_selection(collector: _Collector, deck: DeckSpec, selection: Selection, which: str,
+                     eras: dict[str, Era], facts: dict[str, Fact], tags: set[str]) -> None:
+    for era in selection.eras:
+        if era not in eras:
+            collector.error(selection, f"deck '{deck.id}': {which} names unknown era '{era}'{_suggest(era, eras)}")
+    for fact_id in selection.facts:
+        if fact_id not in facts:
+            collector.error(selection, f"deck '{deck.id}': {which} names unknown fact '{fact_id}'{_suggest(fact_id, facts)}")
+    for tag in selection.tags:
+        if tag not in tags:
+            collector.warning(selection, f"deck '{deck.id}': {which} names tag '{tag}', which no fact has{_suggest(tag, tags)}")
+
+
+def _validate_files(
+    files: list[FactFile], sources: dict[str, Source], eras: dict[str, Era], archives: dict[str, str],
+) -> dict[str, tuple[list[Fact], list[Problem], bool]]:
+    """Each file's facts and problems, and whether it parsed (a file that did not is never cached); the quotes
+    of all the files are found in one pass per source."""
+    collector = _Collector()
+    parsed: dict[str, list[Fact]] = {}
+    for file in files:
+        try:
+            doc = file.parse()
+        except InputError as exc:
+            collector.problems.append(exc.problem)
+            continue
+        parsed[file.display] = collector.records(Fact, doc, "fact")
+    quotes = _QuoteCheck(archives)
+    for file_facts in parsed.values():
+        for fact in file_facts:
+            _check_fact(collector, fact, sources, eras, quotes)
+    quotes.report(collector)
+    problems: dict[str, list[Problem]] = {file.display: [] for file in files}
+    for problem in collector.problems:
+        problems[problem.path].append(problem)
+    return {f.display: (parsed.get(f.display, []), problems[f.display], f.display in parsed) for f in files}
+
+
+def validate_project(raw: RawProject, archive: Path | None = None, strict: bool = False) -> FactBase:
+    """Check everything and return the `FactBase`, or raise `ValidationFailed` with every problem."""
+    collector = _Collector()
+    collector.problems.extend(e.problem for e in raw.errors)
+
+    config = ProjectConfig()
+    if raw.config is not None:
+        if isinstance(raw.config.data, dict):
+            config = collector.model(ProjectConfig, raw.config, (), "configuration") or config
+        else:
+            collector.error((raw.config.display, 1), "configuration must be a mapping")
+
+    sources = _unique(collector, collector.records(Source, raw.sources, "source"), "source")
+    eras = _unique(collector, collector.records(Era, raw.eras, "era"), "era")
+    decks: list[DeckSpec] = []
+    for doc in raw.decks:
+        if not isinstance(doc.data, dict):
+            collector.error((doc.display, doc.line()), f"a deck file must be a mapping, not {_describe_input(doc.data)}")
+            continue
+        ident = doc.data.get("id")
+        deck = collector.model(DeckSpec, doc, (), f"deck '{ident}'" if isinstance(ident, str) else "deck")
+        if deck is not None:
+            decks.append(deck)
+    _unique(collector, decks, "deck")
+
+    if archive is None and config.archive:
+        archive = raw.root / config.archive
+    archives = _load_archives(collector, sources, archive)
+
+    # Fact files: records and problems of an unchanged file come from the record cache, the rest are
+    # parsed and validated (quotes of all of them in one pass per source) and then cached.
+    # What the rules for one fact read besides the fact (see _check_fact), the key of its file's cache entry.
+    cache = RecordCache(code_fingerprint(), context_key([
+        list(sources), [(e.id, e.start, e.end) for e in eras.values()],
+        sorted((source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
+               for source, text in archives.items()),
+    ]))
+    found: dict[str, tuple[list[Fact], list[Problem]]] = {}
+    fresh: list[FactFile] = []
+    for file in raw.facts:
+        hit = cache.get(file)
+        if hit is None:
+            fresh.append(file)
+        else:
+            found[file.display] = hit
+    # Files not in the cache are validated, half of them on the second core when there are many.
+    split = len(fresh) // 2 if sum(len(f.text) for f in fresh) >= PARALLEL_TEXT else len(fresh)
+    there = fresh[split:]
+    child = SecondCore(lambda part: {display: (dump_entry(*result), clean) for display, (*result, clean)
+                                     in _validate_files(part, sources, eras, archives).items()}, there)
+    made = _validate_files(fresh[:split], sources, eras, archives)
+    sent = child.result() if there else None
+    stored: set[str] = set()
+    for file in there:
+        kept = sent.get(file.display) if isinstance(sent, dict) else None
+        if isinstance(kept, tuple) and len(kept) == 2 and kept[1] is True:
+            # Already in the cache's form: kept as sent, before restoring turns it into records.
+            cache.put_entry(file, kept[0])
+            stored.add(file.display)
+        result = restore_entry(kept[0], file.display) if isinstance(kept, tuple) and len(kept) == 2 else None
+        if result is None:  # no second core, or the child failed: validated here
+            rest = [f for f in there if f.display not in made]
+            made.update(_validate_files(rest, sources, eras, archives))
+            stored -= {f.display for f in rest}
+            break
+        made[file.display] = (*result, kept[1])
+    for file in fresh:
+        file_facts, file_problems, clean = made[file.display]
+        found[file.display] = (file_facts, file_problems)
+        if clean and file.display not in stored:
+            cache.put(file, file_facts, file_problems)
+        elif clean:
+            cache.remember(file, file_facts, file_problems)
+    facts: list[Fact] = []
+    for file in raw.facts:
+        file_facts, file_problems = found[file.display]
+        facts.extend(file_facts)
+        collector.problems.extend(file_problems)
+    cache.finish()
+    if raw.parse_cache is not None:
+        raw.parse_cache.trim()
+
+    # Rules across files, over every record.
+    facts_by_id = _unique(collector, facts, "fact")
+    cited = {c.source for fact in facts for c in fact.all_citations()}
+    for source in sources.values():
+        if source.id not in cited:
+            collector.warning(source, f"source '{source.id}' is never cited")
+
+    base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks)
+    tags = {t for f in facts for t in f.tags}
+    for deck in decks:
+        _check_selection(collector, deck, deck.select.include, "include", eras, facts_by_id, tags)
+        _check_selection(collector, deck, deck.select.exclude, "exclude", eras, facts_by_id, tags)
+        if not any(deck.select.matches(f) for f in facts):
+            collector.error(deck, f"deck '{deck.id}': its selection matches no vetted fact")
+
+    problems = collector.problems
+    if strict:
+        problems = [Problem(p.path, p.line, p.message, "error") for p in problems]
+    if any(p.severity == "error" for p in problems):
+        raise ValidationFailed(problems)
+    base.warnings = sorted(problems)
+    return base
