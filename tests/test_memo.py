@@ -10,7 +10,7 @@ import pytest
 from conftest import Project, sample_project
 from factdeck.build import load_and_validate
 from factdeck.outputs.exports.export import export_json
-from factdeck.engine.memo import FactMemo, KeyedMemo
+from factdeck.records.memo import FactMemo, KeyedMemo
 from factdeck.quiz.questions import QuizMaker, gives_away, make_quiz, with_overrides
 from factdeck.quiz.distractors import mentions
 from factdeck.quiz.questions import _findable_answer

@@ -139,12 +139,11 @@ def test_the_command_reports_rounds_and_stops_cleanly_on_ctrl_c(project, monkeyp
 
 
 def test_the_command_says_when_changes_cannot_be_reported_and_polls(project, monkeypatch):
-    import watchfiles._rust_notify
-
-    def no_reports(*args):
+    def no_reports(*paths, **options):
         raise OSError("OS file watch limit reached")
+        yield  # a generator, as watchfiles.watch is: the error comes when it is first iterated
 
-    monkeypatch.setattr(watchfiles._rust_notify, "RustNotify", no_reports)
+    monkeypatch.setattr(watching.watchfiles, "watch", no_reports)
     monkeypatch.setattr(watching.time, "sleep", lambda seconds: (_ for _ in ()).throw(KeyboardInterrupt))
     result = project.run("watch", "--format", "apkg")
     assert result.exit_code == 0, result.output

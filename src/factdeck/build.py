@@ -15,8 +15,9 @@ from factdeck.exceptions import InputError, OutputError, Problem
 from factdeck.outputs.write import OutputWriter
 
 if TYPE_CHECKING:
+    from factdeck.engine.session import Session
     from factdeck.outputs.sessions.packs import SessionPacks
-    from factdeck.records.validate import FactBase
+    from factdeck.records.factbase import FactBase
     from factdeck.quiz.questions import Quiz
 
 T = TypeVar("T")
@@ -33,22 +34,14 @@ class BuildResult:
     unchanged: list[Path] = field(default_factory=list)  # outputs whose inputs did not change, left as they were
 
 
-def load_and_validate(root: Path, archive: Path | None = None, strict: bool = False) -> FactBase:
-    """The first two stages, shared by every command."""
+def load_and_validate(root: Path, archive: Path | None = None, strict: bool = False,
+                      session: Session | None = None) -> FactBase:
+    """The first two stages, shared by every command: see `factdeck.engine.validation.load_and_validate`
+    (returns the `FactBase`; raises `ProjectError` or `ValidationFailed`)."""
     # Imported when used: an up-to-date build never needs pydantic or the schema.
-    from factdeck.records.load import load_project
-    from factdeck.records.validate import validate_project
+    from factdeck.engine.validation import load_and_validate as validated
 
-    # Loading makes hundreds of thousands of objects and frees almost none, so the cyclic garbage collector's
-    # passes over them find nothing (they were a third of a check with every file cached). Reference counting
-    # frees as usual meanwhile, and the collector resumes afterwards.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return validate_project(load_project(root), archive=archive, strict=strict)
-    finally:
-        if collecting:
-            gc.enable()
+    return validated(root, archive=archive, strict=strict, session=session)
 
 
 def output_folder(base: FactBase, output: Path | None) -> Path:
@@ -70,7 +63,12 @@ def build(
     formats: tuple[str, ...] = FORMATS,
     output: Path | None = None,
     archive: Path | None = None,
+    session: Session | None = None,
 ) -> BuildResult:
+    """Build `deck_ids` (default: every deck) in `formats` into `output` (default: factdeck.yaml's output
+    folder), in `session` (default: one-off). Returns what was written and left unchanged, and the warnings;
+    raises `ValidationFailed`, `UsageError` (an unknown deck), `OutputError`, `TemplateError` or `RenderError`,
+    and then leaves the previous outputs exactly as they were."""
     from factdeck.engine.incremental import (
         STATE_FILE, BuildState, file_hash, inputs_fingerprint, peek_config, shared_key, step_key,
     )
@@ -93,7 +91,7 @@ def build(
     from factdeck.outputs.exports.export import export_json
     from factdeck.records.select import select_facts
 
-    base = load_and_validate(root, archive=archive)
+    base = load_and_validate(root, archive=archive, session=session)
     decks = [base.deck(d) for d in deck_ids] if deck_ids else list(base.decks)
     folder = output_folder(base, output)
     if folder != guess:
@@ -191,13 +189,15 @@ def write_staged(folder: Path, stage: Callable[[OutputWriter], T]) -> tuple[T, l
         raise
 
 
-def make_worksheets(root: Path, deck_id: str, output: Path | None = None, **overrides: Any) -> tuple[FactBase, Quiz, list[Path]]:
-    """`factdeck quiz`: one deck's worksheets and keys, with the deck's quiz settings overridden where given."""
+def make_worksheets(root: Path, deck_id: str, output: Path | None = None, session: Session | None = None,
+                    **overrides: Any) -> tuple[FactBase, Quiz, list[Path]]:
+    """`factdeck quiz`: one deck's worksheets and keys, with the deck's quiz settings overridden where given.
+    Returns the fact base, the quiz and the files written; raises as `build` does."""
     from factdeck.quiz.questions import with_overrides
     from factdeck.records.select import select_facts
     from factdeck.outputs.print.worksheets import remove_stale, stage_worksheets
 
-    base = load_and_validate(root)
+    base = load_and_validate(root, session=session)
     deck = base.deck(deck_id)
     settings = with_overrides(deck.quiz, **overrides)
     folder = output_folder(base, output)
@@ -206,14 +206,16 @@ def make_worksheets(root: Path, deck_id: str, output: Path | None = None, **over
     return base, made, written
 
 
-def make_sessions(root: Path, deck_id: str, meetings: int | None, output: Path | None = None) -> tuple[FactBase, SessionPacks, list[Path]]:
-    """`factdeck sessions`: one deck's meeting packs (the deck's sessions.meetings unless `meetings` is given)."""
+def make_sessions(root: Path, deck_id: str, meetings: int | None, output: Path | None = None,
+                  session: Session | None = None) -> tuple[FactBase, SessionPacks, list[Path]]:
+    """`factdeck sessions`: one deck's meeting packs (the deck's sessions.meetings unless `meetings` is given).
+    Returns the fact base, the packs and the files written; raises as `build` does."""
     from factdeck.outputs.anki.package import ApkgStage
     from factdeck.exceptions import FactdeckError
     from factdeck.records.select import select_facts
     from factdeck.outputs.sessions.packs import remove_stale_meetings, stage_sessions
 
-    base = load_and_validate(root)
+    base = load_and_validate(root, session=session)
     deck = base.deck(deck_id)
     count = meetings or deck.sessions.meetings
     if count is None:

@@ -15,9 +15,10 @@ import click
 
 from factdeck import __version__
 from factdeck.build import FORMATS, build as run_build, load_and_validate
-from factdeck.exceptions import FactdeckError, Problem, ValidationFailed
+from factdeck.exceptions import FactdeckError, Problem, UsageError, ValidationFailed
 
 EXIT_INVALID = 1
+EXIT_USAGE = 2  # click's own status for a usage error
 
 _project_option = click.option(
     "--project", "-p", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
@@ -55,6 +56,11 @@ def command(group: click.Group, name: str, **kwargs: Any) -> Callable:
                     raise
                 _report(exc.problems)
                 sys.exit(EXIT_INVALID)
+            except UsageError as exc:
+                if debug:
+                    raise
+                _err(f"error: {exc}")
+                sys.exit(EXIT_USAGE)
             except FactdeckError as exc:
                 if debug:
                     raise
@@ -217,7 +223,7 @@ def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, 
     debug = click.get_current_context().params.get("debug", False)
     click.echo(f"watching {project.resolve()} (Ctrl-C to stop)")
     try:
-        for done in watch_inputs(project, lambda: run_build(project, list(decks), formats, output),
+        for done in watch_inputs(project, lambda session: run_build(project, list(decks), formats, output, session=session),
                                  interval=interval, notify=not poll):
             if done.notice:
                 click.echo(done.notice)

@@ -67,3 +67,7 @@ class OutputError(FactdeckError):
 
 class RenderError(FactdeckError):
     """An output could not be rendered (for example, a PDF failed to compile)."""
+
+
+class UsageError(FactdeckError):
+    """The command line asks for something that does not exist (a deck id, say): exit status 2."""

@@ -14,7 +14,11 @@ import gc
 import marshal
 import os
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
+
+T = TypeVar("T")
+K = TypeVar("K")
+R = TypeVar("R")
 
 # Below this many items, starting a process costs more than the second core saves.
 MIN_ITEMS = 1000
@@ -80,3 +84,31 @@ class SecondCore:
             return marshal.loads(payload)
         except (ValueError, EOFError, TypeError):
             return None
+
+
+def split_map(items: list[T], here: Callable[[list[T]], dict[K, R]], send: Callable[[list[T]], dict[K, Any]],
+              receive: Callable[[T, Any], R | None], key: Callable[[T], K], split: int | None = None) -> dict[K, R]:
+    """Every item's result by `key(item)`: `items[:split]` (default: half) by `here(part)` in this process,
+    the rest by `send(part)` in a forked child (see `SecondCore`), whose marshalled payload for each item
+    `receive(item, payload)` turns into its result.
+
+    The fallback is owned here: without a second core, or for any item the child did not send or
+    `receive` refused (returned None), `here` computes the result in this process, so the answer is always
+    what one process alone would give.
+    """
+    split = len(items) // 2 if split is None else split
+    there = items[split:]
+    child = SecondCore(send, there) if there else None
+    made = here(items[:split])
+    sent = child.result() if child is not None else None
+    missing: list[T] = []
+    for item in there:
+        payload = sent.get(key(item)) if isinstance(sent, dict) else None
+        result = receive(item, payload) if payload is not None else None
+        if result is None:
+            missing.append(item)
+        else:
+            made[key(item)] = result
+    if missing:
+        made.update(here(missing))
+    return made

@@ -20,7 +20,12 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
+
+import platformdirs
+
+if TYPE_CHECKING:
+    from factdeck.engine.session import Session
 
 CACHE_VERSION = 1
 MAX_BYTES = 512 * 1024 * 1024
@@ -35,18 +40,22 @@ def cache_folder(kind: str = "parse") -> Path | None:
     explicit = os.environ.get("FACTDECK_CACHE_DIR")
     if explicit:
         return Path(explicit) / kind
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "factdeck" / kind
+    # The platform's user cache folder: $XDG_CACHE_HOME/factdeck (~/.cache/factdeck) on Linux,
+    # ~/Library/Caches/factdeck on macOS, %LOCALAPPDATA%\factdeck\Cache on Windows.
+    return Path(platformdirs.user_cache_dir("factdeck", appauthor=False)) / kind
 
 
 class ContentStore:
-    """Marshalled values by content hash; every failure is a miss, never an error."""
+    """Marshalled values by content hash; every failure is a miss, never an error. In a watching `session`,
+    new entries are held until the session writes them (`Session.write_held`) and folder sizes are
+    remembered between rounds."""
 
-    _measured: dict[Path, tuple[float, int]] = {}  # each folder's size in bytes as trim last measured it, and when
-    _held: list[tuple[ContentStore, str, Callable[[], Any]]] | None = None  # entries not written yet (hold_writes)
-
-    def __init__(self, folder: Path | None, code: str, salt: str = ""):
+    def __init__(self, folder: Path | None, code: str, salt: str = "", session: Session | None = None):
         self.folder = folder
+        self.session = session
+        # Each folder's size in bytes as trim last measured it, and when (kept for the session, if it keeps).
+        measured = session.kept("cache.measured", dict) if session is not None else None
+        self._measured: dict[Path, tuple[float, int]] = measured if measured is not None else {}
         self.prefix = f"{CACHE_VERSION}\0{code}\0{salt}\0".encode()
         self.written = 0  # bytes saved by this store, for trim
 
@@ -83,15 +92,17 @@ class ContentStore:
         self.save_made(text, lambda: value)
 
     def save_made(self, text: str, make: Callable[[], Any]) -> None:
-        """Keep what `make()` returns for `text`; while writes are held (a watch round), later."""
+        """Keep what `make()` returns for `text`; in a session that holds writes (a watch round), later."""
         if self.folder is None:
             return
-        if ContentStore._held is not None:
-            ContentStore._held.append((self, text, make))
+        held = self.session.held_writes if self.session is not None else None
+        if held is not None:
+            held.append((self, text, make))
         else:
-            self._write(text, make)
+            self.write_entry(text, make)
 
-    def _write(self, text: str, make: Callable[[], Any]) -> None:
+    def write_entry(self, text: str, make: Callable[[], Any]) -> None:
+        """Write what `make()` returns for `text` now."""
         target = self._path(text)
         try:
             payload = _MAGIC + marshal.dumps(make())
@@ -105,24 +116,6 @@ class ContentStore:
         except (OSError, ValueError):
             return  # a read-only or full disk only costs speed
 
-    @classmethod
-    def hold_writes(cls) -> None:
-        """Keep new entries in memory until `write_held`: a watch writes them once its round has reported
-        (its own next round reads the records it keeps in memory; the entries serve later processes)."""
-        if cls._held is None:
-            cls._held = []
-
-    @classmethod
-    def write_held(cls, keep_holding: bool = True) -> None:
-        """Write the held entries, trim the folders they went to, and go on holding unless told not to."""
-        held, cls._held = cls._held or [], ([] if keep_holding else None)
-        stores = {}
-        for store, text, make in held:
-            store._write(text, make)
-            stores[id(store)] = store
-        for store in stores.values():
-            store.trim()
-
     def trim(self) -> None:
         """Drop the least recently written entries while the folder holds more than MAX_BYTES."""
         if self.folder is None or not self.written or not self.folder.is_dir():
@@ -130,10 +123,10 @@ class ContentStore:
         # A watch saves an entry or two each round, and walking a large folder every round cost more than
         # the rest of the round's loading: the folder is measured once in a while and the bytes this process
         # wrote since are added to the measure. Other processes' writes are caught at the next measuring.
-        measured = ContentStore._measured.get(self.folder)
+        measured = self._measured.get(self.folder)
         now = time.monotonic()
         if measured is not None and now - measured[0] < REMEASURE_SECONDS and measured[1] + self.written <= MAX_BYTES:
-            ContentStore._measured[self.folder] = (measured[0], measured[1] + self.written)
+            self._measured[self.folder] = (measured[0], measured[1] + self.written)
             self.written = 0  # counted
             return
         try:
@@ -147,7 +140,7 @@ class ContentStore:
                 except FileNotFoundError:
                     pass  # another process trimmed it first
                 total -= size
-            ContentStore._measured[self.folder] = (now, total)
+            self._measured[self.folder] = (now, total)
             self.written = 0
         except OSError:
             pass

@@ -13,8 +13,8 @@ this text, by exactly this code. They are rebuilt the way pydantic's `model_cons
 locations. The entries share the parse cache's store (same folder rules, atomic writes, trimming, and
 `FACTDECK_NO_CACHE`); an entry whose shape is not what this code writes is a miss.
 
-A long-running process (`factdeck watch`, which turns `RecordCache.keep_recent` on) also keeps the last
-validation's records in memory, by the same key, so a file that did not change since the last round is not
+A watching session (`factdeck watch`, see engine/session.py) also keeps the last validation's records in
+memory, by the same key, so a file that did not change since the last round is not
 even read back from the store. Records are never modified once validated, so one round's records can serve
 the next. A one-off command does not keep them: records still alive when Python exits make its final
 garbage-collector pass walk all of them (a third of a second at 10,000 facts).
@@ -25,9 +25,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from factdeck.engine.parse_cache import ContentStore, cache_folder
+from factdeck.engine.session import Session
 from factdeck.exceptions import Problem
 from factdeck.records.load import FactFile
-from factdeck.engine.parse_cache import ContentStore, cache_folder
 from factdeck.records.schema import Fact, Record, record_fields
 
 _SEVERITIES = ("error", "warning")
@@ -45,26 +46,24 @@ def context_key(parts: list[Any]) -> str:
 
 
 class RecordCache:
-    """Validated facts and problems of fact files, by file name, text and context."""
+    """Validated facts and problems of fact files, by file name, text and context; a watching `session` also
+    keeps the last validation's entries in memory, by store folder and entry name (see the module's doc)."""
 
-    # The last validation's entries in this process, by store folder and entry name (see the module's doc).
-    keep_recent = False
-    _recent: dict[tuple[str, str], tuple[list[Fact], list[Problem]]] = {}
-
-    def __init__(self, code: str, context: str):
-        self.store = ContentStore(cache_folder("records"), code, context)
+    def __init__(self, code: str, context: str, session: Session):
+        self.store = ContentStore(cache_folder("records"), code, context, session)
+        self.session = session
         self._used: dict[tuple[str, str], tuple[list[Fact], list[Problem]]] = {}
 
     def get(self, file: FactFile) -> tuple[list[Fact], list[Problem]] | None:
         if self.store.folder is None:
             return None
         key = (str(self.store.folder), self.store.digest(f"{file.display}\0{file.text}"))
-        hit = RecordCache._recent.get(key) if RecordCache.keep_recent else None
+        hit = self.session.recent_records.get(key) if self.session.keeping else None
         if hit is None:
             hit = restore_entry(self.store.load_named(key[1]), file.display)
         if hit is None:
             return None
-        if RecordCache.keep_recent:
+        if self.session.keeping:
             self._used[key] = hit
         return list(hit[0]), list(hit[1])  # the caller's lists; the records are shared
 
@@ -78,13 +77,13 @@ class RecordCache:
 
     def remember(self, file: FactFile, facts: list[Fact], problems: list[Problem]) -> None:
         """Keep a file's records in memory for the next validation in this process (in a watch only)."""
-        if self.store.folder is not None and RecordCache.keep_recent:
+        if self.store.folder is not None and self.session.keeping:
             key = (str(self.store.folder), self.store.digest(f"{file.display}\0{file.text}"))
             self._used[key] = (list(facts), list(problems))
 
     def finish(self) -> None:
         """This validation's entries replace the last one's in memory (if kept at all); the store is trimmed."""
-        RecordCache._recent = self._used if RecordCache.keep_recent else {}
+        self.session.recent_records = self._used if self.session.keeping else {}
         self.store.trim()
 
 

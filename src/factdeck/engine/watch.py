@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Generic, Iterator, TypeVar
 
-from factdeck.exceptions import FactdeckError
-from factdeck.engine.memo import FactMemo
+import watchfiles
+
 from factdeck.engine.incremental import CONFIG_FILE, INPUT_FOLDERS, build_archive
-from factdeck.engine.parse_cache import ContentStore
-from factdeck.engine.record_cache import RecordCache
+from factdeck.engine.session import Session
+from factdeck.exceptions import FactdeckError
 
 # Each input file's (modification time in ns, size, inode), by path relative to the project where it is inside.
 Snapshot = dict[str, tuple[int, int, int]]
@@ -106,7 +106,7 @@ class Notifier:
     Input folders are watched with their subfolders; the project folder itself (and the archive's folder,
     where the archive is a file) only for its own entries, so that a new facts/ folder or a replaced
     factdeck.yaml is reported while build/, .git/ or a virtual environment beside them is not watched at all.
-    Each group is watched by watchfiles' Rust notifier on a thread of its own that sets one event. A watched
+    Each group is watched by `watchfiles.watch` on a thread of its own that sets one event. A watched
     folder that is removed or replaced stops reporting, so the folders are looked up before each wait and the
     notifiers started again when they differ.
     """
@@ -138,37 +138,51 @@ class Notifier:
         return tuple(found)
 
     def _start(self) -> None:
-        from watchfiles._rust_notify import RustNotify  # documented as watchfiles' Rust backend
-
         self._watched = self._targets()
-        self._stop = threading.Event()  # a new one: the old notifiers' threads may still be stopping
-        notifiers = []
-        try:
-            for deep in (True, False):
-                folders = [folder for folder, subfolders, _ in self._watched if subfolders is deep]
-                if folders:
-                    notifiers.append(RustNotify(folders, False, False, 0, deep, True))
-        except BaseException:
-            for notifier in notifiers:
-                notifier.close()
-            raise
-        self._threads = [threading.Thread(target=self._listen, args=(n, self._stop), name="factdeck-notifier",
-                                          daemon=True) for n in notifiers]
+        self._stop = threading.Event()  # a new one: the old watchers' threads may still be stopping
+        # watchfiles.watch starts its notifier when first iterated: each thread reports back whether it could.
+        started: list[tuple[threading.Event, list[BaseException]]] = []
+        self._threads = []
+        for deep in (True, False):
+            folders = [folder for folder, subfolders, _ in self._watched if subfolders is deep]
+            if not folders:
+                continue
+            ready, failed = threading.Event(), []
+            self._threads.append(threading.Thread(target=self._listen, args=(folders, deep, self._stop, ready, failed),
+                                                  name="factdeck-notifier", daemon=True))
+            started.append((ready, failed))
         for thread in self._threads:
             thread.start()
+        for ready, failed in started:
+            ready.wait()
+            if failed:
+                self.close()
+                raise failed[0]
 
-    def _listen(self, notifier, stop: threading.Event) -> None:
+    def _listen(self, folders: list[str], deep: bool, stop: threading.Event, ready: threading.Event,
+                failed: list[BaseException]) -> None:
+        changes = watchfiles.watch(
+            *folders, watch_filter=None, recursive=deep, stop_event=stop, debounce=DEBOUNCE_MS, step=STEP_MS,
+            yield_on_timeout=True, rust_timeout=100, raise_interrupt=False, ignore_permission_denied=True,
+        )
         try:
-            while True:
-                # Blocks until writes are reported and then pause for STEP_MS (or `stop` is set); a set of
-                # changes otherwise. ('signal' needs the main thread, which this is not.)
-                if notifier.watch(DEBOUNCE_MS, STEP_MS, 0, stop) == "stop":
-                    return
+            # Iterating starts the notifier (OSError or RuntimeError where the file system reports nothing);
+            # each yield is a set of changes once writes paused for STEP_MS, or an empty set after rust_timeout
+            # ms with none (which tells this thread it started, and lets it see `stop` promptly).
+            for batch in changes:
+                ready.set()
+                if batch:
+                    self._reported.set()
+        except (OSError, RuntimeError) as exc:
+            if not ready.is_set():
+                failed.append(exc)
+            else:  # the notifier broke (a folder gone mid-call): the polls still find every change
                 self._reported.set()
-        except Exception:  # the notifier broke (a folder gone mid-call): the polls still find every change
+        except Exception:  # likewise
             self._reported.set()
         finally:
-            notifier.close()
+            ready.set()
+            changes.close()
 
     def wait(self) -> bool:
         """Wait for a report or `interval` seconds; True if a change was reported."""
@@ -201,13 +215,14 @@ class Notifier:
 
 def watch(
     root: Path,
-    build: Callable[[], T],
+    build: Callable[[Session], T],
     archive: Path | None = None,
     interval: float = 0.3,
     sleep: Callable[[float], object] | None = None,
     notify: bool = True,
 ) -> Iterator[Round[T]]:
-    """Run `build` now and after every change to the inputs, yielding each round; runs until the caller stops.
+    """Run `build(session)` now and after every change to the inputs, yielding each round; runs until the
+    caller stops. Every round runs in one watching `Session`, closed when the watch ends.
 
     An input error ends the round, not the watch: it is yielded for the caller to show, and the next change
     starts the next round. Any other exception (a bug, Ctrl-C) propagates. The watch waits for the file
@@ -224,21 +239,18 @@ def watch(
             waiter = Poller(interval, time.sleep)
     else:
         waiter = Poller(interval, sleep or time.sleep)
-    RecordCache.keep_recent = True  # unchanged files' records stay in memory from one round to the next
-    FactMemo.keep(True)  # and so does what was worked out from each of them
-    ContentStore.hold_writes()  # new cache entries are written after the round's report
+    # Unchanged files' records, what was worked out from each, and the Typst compilers stay from one round to
+    # the next; new cache entries are written after each round's report.
+    session = Session.watching()
     try:
-        yield from _rounds(root, build, archive, waiter, notice)
+        yield from _rounds(root, lambda: build(session), archive, waiter, notice, session)
     finally:
         waiter.close()
-        RecordCache.keep_recent = False
-        RecordCache._recent = {}
-        FactMemo.keep(False)
-        ContentStore.write_held(keep_holding=False)
+        session.close()
 
 
 def _rounds(root: Path, build: Callable[[], T], archive: Path | None, waiter: Poller | Notifier,
-            notice: str | None) -> Iterator[Round[T]]:
+            notice: str | None, session: Session) -> Iterator[Round[T]]:
     current = snapshot(root, archive)
     changed: list[str] = []
     while True:
@@ -260,7 +272,7 @@ def _rounds(root: Path, build: Callable[[], T], archive: Path | None, waiter: Po
         outcome.seconds = time.perf_counter() - started
         notice = None
         yield outcome
-        ContentStore.write_held()
+        session.write_held()
         gc.collect()
         current = _next_change(root, archive, before, waiter)
         changed = changed_paths(before, current)

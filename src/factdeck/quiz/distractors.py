@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from factdeck.records.dates import parse_date
-from factdeck.engine.memo import FactMemo, KeyedMemo, state_number
+from factdeck.records.memo import FactMemo, KeyedMemo, state_number
 from factdeck.records.schema import Fact
 from factdeck.records.validate import FactBase
 

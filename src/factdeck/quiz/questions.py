@@ -26,7 +26,7 @@ from factdeck.records.dates import parse_date
 from factdeck.quiz.distractors import (
     MONTHS, Distractors, answer_form, core, mentions, name_variants, normalize, replace_token, token_in,
 )
-from factdeck.engine.memo import FactMemo, KeyedMemo
+from factdeck.records.memo import FactMemo, KeyedMemo
 from factdeck.records.schema import DeckSpec, Fact, QuestionType, QuizSettings, Source
 from factdeck.records.select import chronological_key as chronological
 from factdeck.records.validate import FactBase

@@ -12,14 +12,12 @@ from __future__ import annotations
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
 from factdeck.exceptions import InputError, ProjectError
-from factdeck.engine.incremental import code_fingerprint
 from factdeck.records.messages import yaml_problem
-from factdeck.engine.parse_cache import ParseCache, cache_folder
 
 try:  # The C parser is several times faster; fall back where libyaml is missing.
     _Loader: type = yaml.CSafeLoader
@@ -33,6 +31,17 @@ _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
 PathKey = tuple[Any, ...]
+
+
+class ParsedTextCache(Protocol):
+    """Where parsed files are kept by their text (engine/parse_cache.py's `ParseCache`): `get` gives
+    (data, lines) or None, `put` keeps them."""
+
+    def get(self, text: str) -> tuple[Any, dict] | None: ...
+
+    def put(self, text: str, data: Any, lines: dict) -> None: ...
+
+    def trim(self) -> None: ...
 
 
 @dataclass
@@ -62,7 +71,7 @@ class FactFile:
     path: Path  # absolute
     display: str
     text: str
-    cache: ParseCache | None = None
+    cache: ParsedTextCache | None = None
 
     def parse(self) -> Document:
         """The file's `Document`, or `InputError`."""
@@ -80,7 +89,7 @@ class RawProject:
     facts: list[FactFile]
     decks: list[Document]
     errors: list[InputError]
-    parse_cache: ParseCache | None = None  # trimmed by the validator, which parses the fact files it needs
+    parse_cache: ParsedTextCache | None = None  # trimmed by the validator, which parses the fact files it needs
 
 
 class _Builder:
@@ -182,12 +191,12 @@ def read_text(path: Path, display: str) -> str:
     return text
 
 
-def load_document(path: Path, display: str, cache: ParseCache | None = None) -> Document:
+def load_document(path: Path, display: str, cache: ParsedTextCache | None = None) -> Document:
     """Parse one YAML file into a `Document`, or raise `InputError`; `cache` skips parsing a text seen before."""
     return _parsed(read_text(path, display), path, display, cache)
 
 
-def _parsed(text: str, path: Path, display: str, cache: ParseCache | None) -> Document:
+def _parsed(text: str, path: Path, display: str, cache: ParsedTextCache | None) -> Document:
     hit = cache.get(text) if cache is not None else None
     if hit is not None:
         return Document(path, display, *hit)
@@ -326,13 +335,14 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml"))
 
 
-def load_project(root: Path) -> RawProject:
+def load_project(root: Path, cache: ParsedTextCache | None = None) -> RawProject:
     """Read every input file of the project at `root`; per-file problems are collected, not raised.
+    `cache` (if given) serves texts parsed before.
 
-    Fact files are read and checked as text here and parsed when the validator asks (`FactFile.parse`)."""
+    Fact files are read and checked as text here and parsed when the validator asks (`FactFile.parse`).
+    Raises `ProjectError` when `root` has no facts/ folder."""
     root = root.resolve()
     facts_dir, decks_dir = root / "facts", root / "decks"
-    cache = ParseCache(cache_folder(), code_fingerprint())
     if not facts_dir.is_dir():
         raise ProjectError(f"{root}: not a factdeck project (no facts/ folder)")
     errors: list[InputError] = []

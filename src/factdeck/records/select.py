@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from factdeck.records.dates import parse_date
-from factdeck.engine.memo import FactMemo
 from factdeck.records.schema import DeckSpec, Fact
-from factdeck.records.validate import FactBase
+from factdeck.records.factbase import FactBase
 
 
 def chronological_key(base: FactBase, fact: Fact) -> tuple:
@@ -18,9 +17,6 @@ def chronological_key(base: FactBase, fact: Fact) -> tuple:
 def select_facts(base: FactBase, deck: DeckSpec) -> list[Fact]:
     """The vetted facts the deck takes, in the history's order."""
     selection = deck.select.model_dump_json()  # whether a fact matches depends on it and the fact alone
-    matches = _MATCHES.values(base.facts, selection, deck.select.matches)
+    matches = base.session.fact_memo("select.matches").values(base.facts, selection, deck.select.matches)
     chosen = [fact for fact, match in zip(base.facts, matches) if match]
     return sorted(chosen, key=lambda fact: chronological_key(base, fact))
-
-
-_MATCHES = FactMemo()  # kept across a watch's rounds (memo.py)

@@ -13,79 +13,21 @@ import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal
 
 import pydantic
 
 from factdeck.records.dates import parse_date
 from factdeck.exceptions import FactdeckError, InputError, Problem, ProjectError, ValidationFailed
-from factdeck.engine.incremental import code_fingerprint
 from factdeck.records.load import Document, FactFile, RawProject, read_text
-from factdeck.engine.memo import FactMemo
+from factdeck.records.factbase import FactBase
+from factdeck.records.memo import Keeper
 from factdeck.records.quotes import QuoteFinder, normalize, word_count
-from factdeck.engine.parallel import SecondCore
-from factdeck.engine.record_cache import RecordCache, context_key, dump_entry, restore_entry
 from factdeck.records.schema import (
     Citation, DeckSpec, Era, Fact, ProjectConfig, Record, Selection, Source, record_class, record_fields,
 )
 
 MAX_QUOTE_WORDS = 40
-# Fact files to validate holding this much text (about 1,000 facts) are shared between two cores.
-PARALLEL_TEXT = 500_000
-_JSON = FactMemo()  # each fact's JSON, kept across a watch's rounds
-
-
-def _dump_json(fact: Fact) -> str:
-    return fact.model_dump_json()
-
-
-@dataclass
-class FactBase:
-    """A validated project: every record typed, located and cross-checked."""
-
-    root: Path
-    config: ProjectConfig
-    sources: dict[str, Source]
-    eras: list[Era]
-    facts: list[Fact]  # every fact, in file order, whatever its status
-    decks: list[DeckSpec]
-    warnings: list[Problem] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.era_order = {era.id: i for i, era in enumerate(self.eras)}
-        self.eras_by_id = {era.id: era for era in self.eras}
-        self.facts_by_id = {fact.id: fact for fact in self.facts}
-        self.fact_order = {fact.id: i for i, fact in enumerate(self.facts)}
-        self._fact_json: dict[int, tuple[Fact, str]] = {}  # by id(); the fact is kept so its id stays its own
-
-    def fact_json(self, fact: Fact) -> str:
-        """The fact's record as compact JSON, made once per build (kept across a watch's rounds): the export,
-        the build's step keys and the card-field store all read it, and a large base has tens of thousands."""
-        if FactMemo.enabled:
-            return _JSON.get(fact, None, fact.model_dump_json)
-        known = self._fact_json.get(id(fact))
-        if known is None:
-            known = self._fact_json[id(fact)] = (fact, fact.model_dump_json())
-        return known[1]
-
-    def facts_json(self, facts: Iterable[Fact]) -> list[str]:
-        """`fact_json` of each of `facts`."""
-        if FactMemo.enabled:
-            return _JSON.values(facts, None, _dump_json)
-        return [self.fact_json(f) for f in facts]
-
-    @property
-    def vetted(self) -> list[Fact]:
-        return [f for f in self.facts if f.status == "vetted"]
-
-    def deck(self, deck_id: str) -> DeckSpec:
-        for deck in self.decks:
-            if deck.id == deck_id:
-                return deck
-        known = ", ".join(d.id for d in self.decks) or "none"
-        raise FactdeckError(f"no deck with id '{deck_id}' (decks: {known})")
-
-
 # --- pydantic errors as one-line messages --------------------------------------------
 
 _TYPE_WORDS = {
@@ -391,33 +333,57 @@ def _check_selection(collector: _Collector, deck: DeckSpec, selection: Selection
             collector.warning(selection, f"deck '{deck.id}': {which} names tag '{tag}', which no fact has{_suggest(tag, tags)}")
 
 
-def _validate_files(
-    files: list[FactFile], sources: dict[str, Source], eras: dict[str, Era], archives: dict[str, str],
-) -> dict[str, tuple[list[Fact], list[Problem], bool]]:
-    """Each file's facts and problems, and whether it parsed (a file that did not is never cached); the quotes
-    of all the files are found in one pass per source."""
-    collector = _Collector()
-    parsed: dict[str, list[Fact]] = {}
-    for file in files:
-        try:
-            doc = file.parse()
-        except InputError as exc:
-            collector.problems.append(exc.problem)
-            continue
-        parsed[file.display] = collector.records(Fact, doc, "fact")
-    quotes = _QuoteCheck(archives)
-    for file_facts in parsed.values():
-        for fact in file_facts:
-            _check_fact(collector, fact, sources, eras, quotes)
-    quotes.report(collector)
-    problems: dict[str, list[Problem]] = {file.display: [] for file in files}
-    for problem in collector.problems:
-        problems[problem.path].append(problem)
-    return {f.display: (parsed.get(f.display, []), problems[f.display], f.display in parsed) for f in files}
+FileResults = dict[str, tuple[list[Fact], list[Problem]]]
 
 
-def validate_project(raw: RawProject, archive: Path | None = None, strict: bool = False) -> FactBase:
-    """Check everything and return the `FactBase`, or raise `ValidationFailed` with every problem."""
+@dataclass(frozen=True)
+class FileContext:
+    """What validating one fact file reads besides the file: the sources, the eras and the archived texts
+    (by source id). A cache of validated files must key its entries by all of it (`key_parts`)."""
+
+    sources: dict[str, Source]
+    eras: dict[str, Era]
+    archives: dict[str, str]
+
+    def key_parts(self) -> list[Any]:
+        return [list(self.sources), [(e.id, e.start, e.end) for e in self.eras.values()],
+                sorted((source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
+                       for source, text in self.archives.items())]
+
+    def validate(self, files: list[FactFile]) -> dict[str, tuple[list[Fact], list[Problem], bool]]:
+        """Each file's facts and problems, and whether it parsed (a file that did not is never cached); the
+        quotes of all the files are found in one pass per source."""
+        collector = _Collector()
+        parsed: dict[str, list[Fact]] = {}
+        for file in files:
+            try:
+                doc = file.parse()
+            except InputError as exc:
+                collector.problems.append(exc.problem)
+                continue
+            parsed[file.display] = collector.records(Fact, doc, "fact")
+        quotes = _QuoteCheck(self.archives)
+        for file_facts in parsed.values():
+            for fact in file_facts:
+                _check_fact(collector, fact, self.sources, self.eras, quotes)
+        quotes.report(collector)
+        problems: dict[str, list[Problem]] = {file.display: [] for file in files}
+        for problem in collector.problems:
+            problems[problem.path].append(problem)
+        return {f.display: (parsed.get(f.display, []), problems[f.display], f.display in parsed) for f in files}
+
+
+def validate_files(files: list[FactFile], context: FileContext) -> FileResults:
+    """Every fact file validated afresh: by file name, its facts and problems."""
+    return {display: (facts, problems) for display, (facts, problems, _) in context.validate(files).items()}
+
+
+def validate_project(raw: RawProject, keeper: Keeper, archive: Path | None = None, strict: bool = False,
+                     fact_files: Callable[[list[FactFile], FileContext], FileResults] = validate_files) -> FactBase:
+    """Check everything and return the `FactBase` (made in `keeper`, the session), or raise `ValidationFailed`
+    with every problem, sorted. `archive` overrides factdeck.yaml's archive folder; `strict` makes warnings
+    errors. `fact_files` validates the fact files (engine/validation.py's passes them through its caches and
+    the second core); the rules across files always run here over every record."""
     collector = _Collector()
     collector.problems.extend(e.problem for e in raw.errors)
 
@@ -445,58 +411,12 @@ def validate_project(raw: RawProject, archive: Path | None = None, strict: bool 
         archive = raw.root / config.archive
     archives = _load_archives(collector, sources, archive)
 
-    # Fact files: records and problems of an unchanged file come from the record cache, the rest are
-    # parsed and validated (quotes of all of them in one pass per source) and then cached.
-    # What the rules for one fact read besides the fact (see _check_fact), the key of its file's cache entry.
-    cache = RecordCache(code_fingerprint(), context_key([
-        list(sources), [(e.id, e.start, e.end) for e in eras.values()],
-        sorted((source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
-               for source, text in archives.items()),
-    ]))
-    found: dict[str, tuple[list[Fact], list[Problem]]] = {}
-    fresh: list[FactFile] = []
-    for file in raw.facts:
-        hit = cache.get(file)
-        if hit is None:
-            fresh.append(file)
-        else:
-            found[file.display] = hit
-    # Files not in the cache are validated, half of them on the second core when there are many.
-    split = len(fresh) // 2 if sum(len(f.text) for f in fresh) >= PARALLEL_TEXT else len(fresh)
-    there = fresh[split:]
-    child = SecondCore(lambda part: {display: (dump_entry(*result), clean) for display, (*result, clean)
-                                     in _validate_files(part, sources, eras, archives).items()}, there)
-    made = _validate_files(fresh[:split], sources, eras, archives)
-    sent = child.result() if there else None
-    stored: set[str] = set()
-    for file in there:
-        kept = sent.get(file.display) if isinstance(sent, dict) else None
-        if isinstance(kept, tuple) and len(kept) == 2 and kept[1] is True:
-            # Already in the cache's form: kept as sent, before restoring turns it into records.
-            cache.put_entry(file, kept[0])
-            stored.add(file.display)
-        result = restore_entry(kept[0], file.display) if isinstance(kept, tuple) and len(kept) == 2 else None
-        if result is None:  # no second core, or the child failed: validated here
-            rest = [f for f in there if f.display not in made]
-            made.update(_validate_files(rest, sources, eras, archives))
-            stored -= {f.display for f in rest}
-            break
-        made[file.display] = (*result, kept[1])
-    for file in fresh:
-        file_facts, file_problems, clean = made[file.display]
-        found[file.display] = (file_facts, file_problems)
-        if clean and file.display not in stored:
-            cache.put(file, file_facts, file_problems)
-        elif clean:
-            cache.remember(file, file_facts, file_problems)
+    found = fact_files(raw.facts, FileContext(sources, eras, archives))
     facts: list[Fact] = []
     for file in raw.facts:
         file_facts, file_problems = found[file.display]
         facts.extend(file_facts)
         collector.problems.extend(file_problems)
-    cache.finish()
-    if raw.parse_cache is not None:
-        raw.parse_cache.trim()
 
     # Rules across files, over every record.
     facts_by_id = _unique(collector, facts, "fact")
@@ -505,7 +425,7 @@ def validate_project(raw: RawProject, archive: Path | None = None, strict: bool 
         if source.id not in cited:
             collector.warning(source, f"source '{source.id}' is never cited")
 
-    base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks)
+    base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks, keeper)
     tags = {t for f in facts for t in f.tags}
     for deck in decks:
         _check_selection(collector, deck, deck.select.include, "include", eras, facts_by_id, tags)

@@ -18,7 +18,7 @@ import pydantic
 from factdeck.exceptions import FactdeckError, InputError
 from factdeck.records.load import parse_document
 from factdeck.records.schema import Fact
-from factdeck.records.validate import FactBase
+from factdeck.records.factbase import FactBase
 
 # The fields that reach cards and worksheets.
 VISIBLE = ("kind", "era", "date", "tags", "question", "answer", "statement", "attribution", "citations", "dispute")

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from factdeck.records.schema import FACT_KINDS
-from factdeck.records.validate import FactBase
+from factdeck.records.factbase import FactBase
 
 STATUSES = ("vetted", "review", "draft", "retracted")
 

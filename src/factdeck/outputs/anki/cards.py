@@ -40,7 +40,7 @@ from factdeck.exceptions import InputError, RenderError
 from factdeck.engine.parallel import MIN_ITEMS, SecondCore
 from factdeck.outputs.render import html_environment, load_template, render_template
 from factdeck.records.schema import NAMED_KINDS, Citation, DeckSpec, DisputeVersion, Era, Fact, Source
-from factdeck.records.validate import FactBase
+from factdeck.records.factbase import FactBase
 from factdeck.text.words import whole_word_spans
 
 # Note types and their fields, in Anki's field order; anki.py builds the note types from these.

@@ -33,7 +33,7 @@ from factdeck.outputs.anki.cards import CARD, CLOZE, NOTE_FIELDS, CardMaker, Not
 from factdeck.exceptions import InputError, OutputError, TemplateError
 from factdeck.outputs.render import TEMPLATES
 from factdeck.records.schema import DeckSpec, Fact
-from factdeck.records.validate import FactBase
+from factdeck.records.factbase import FactBase
 from factdeck.outputs.write import OutputWriter
 
 STATE_FILE = ".factdeck/anki-notes.json"

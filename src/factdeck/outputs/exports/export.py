@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from factdeck.engine.memo import FactMemo
 from factdeck.records.schema import Fact
-from factdeck.records.validate import FactBase
+from factdeck.records.factbase import FactBase
 
 
 def export_document(base: FactBase) -> dict[str, Any]:
@@ -36,7 +35,7 @@ def export_json(base: FactBase) -> bytes:
     lines = {
         "sources": [dump(s.model_dump(mode="json")) for s in base.sources.values()],
         "eras": [dump(e.model_dump(mode="json")) for e in base.eras],
-        "facts": _LINES.values(base.facts, None, lambda f: f'{base.fact_json(f)[:-1]},"disputed":'
+        "facts": base.session.fact_memo("export.lines").values(base.facts, None, lambda f: f'{base.fact_json(f)[:-1]},"disputed":'
                                f'{"true" if f.disputed else "false"},"corroboration":{f.corroboration}}}'),
         "decks": [dump(d.model_dump(mode="json")) for d in base.decks],
     }
@@ -45,9 +44,6 @@ def export_json(base: FactBase) -> bytes:
         body = ",\n".join("    " + record for record in records)
         sections.append(f'  "{name}": [\n{body}\n  ]' if records else f'  "{name}": []')
     return ("{\n" + ",\n".join(sections) + "\n}\n").encode("utf-8")
-
-
-_LINES = FactMemo()  # each fact's line, kept across a watch's rounds (memo.py)
 
 
 def _one_line(text: str) -> str:

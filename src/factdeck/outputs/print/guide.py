@@ -17,7 +17,7 @@ from factdeck.records.dates import parse_date
 from factdeck.outputs.sessions.meetings import Meeting
 from factdeck.outputs.render import TypstRaw, render, typst_environment
 from factdeck.records.schema import DeckSpec, Fact, Source
-from factdeck.records.validate import FactBase
+from factdeck.records.factbase import FactBase
 
 GUIDE_TEMPLATE = "guide/guide.typ"
 # Markers closer than this (a share of the axis: a marker's width on the page) go on separate lanes.

@@ -23,7 +23,7 @@ from pathlib import Path
 import typst
 
 from factdeck.exceptions import RenderError
-from factdeck.engine.memo import FactMemo, on_forget
+from factdeck.records.memo import Keeper
 from factdeck.records.messages import typst_message
 
 FONTS = "fonts"
@@ -74,11 +74,12 @@ def _load_fonts(folders: tuple[str, ...], files: tuple[tuple[str, int, int], ...
 
 
 def compile_pdf(source: str, name: str, folders: tuple[str, ...], fonts: typst.Fonts | None = None,
-                output: str | None = None) -> bytes:
-    """One Typst document to PDF bytes; `name` (the template) locates errors. In a watch, the document
-    `output` names is compiled by the compiler that compiled it last round (see KeptCompilers)."""
+                output: str | None = None, compilers: KeptCompilers | None = None) -> bytes:
+    """One Typst document to PDF bytes; `name` (the template) locates errors (`RenderError`). With
+    `compilers` (a watch's), the document `output` names is compiled by the compiler that compiled it last
+    round."""
     fonts = _fonts(folders) if fonts is None else fonts
-    kept = _KEPT.compiler(output, fonts) if output is not None else None
+    kept = compilers.compiler(output, fonts) if compilers is not None and output is not None else None
     if kept is not None:
         pdf, warnings = _compile(kept, source, name)
     else:
@@ -106,7 +107,8 @@ class KeptCompilers:
     from what it worked out last time (a 100-question worksheet with one fact changed: 0.024 s, against
     0.125 s for a new compiler; the PDF is the same, byte for byte). Each compiler keeps some megabytes of
     such results (four worksheets' compilers, about 60 MB), so only the MAX most recently compiled documents
-    are kept. They share one empty folder as their Typst root, removed when the watch ends.
+    are kept. They share one empty folder as their Typst root, removed when the watch's session closes.
+    A watching session holds one (`Session.kept("pdf.compilers", KeptCompilers)`).
     """
 
     MAX = 8  # two decks' worksheets and keys in versions A and B
@@ -117,9 +119,7 @@ class KeptCompilers:
         self._lock = threading.Lock()
 
     def compiler(self, output: str, fonts: typst.Fonts) -> typst.Compiler | None:
-        """The compiler kept for `output` (a new one the first time), or None outside a watch."""
-        if not FactMemo.enabled:
-            return None
+        """The compiler kept for `output` (a new one the first time)."""
         with self._lock:  # documents compile on several threads; each output is compiled by one at a time
             known = self._compilers.pop(output, None)
             if known is None or known[0] is not fonts:  # new fonts: a new compiler
@@ -131,7 +131,8 @@ class KeptCompilers:
                 del self._compilers[next(iter(self._compilers))]
             return known[1]
 
-    def forget(self) -> None:
+    def close(self) -> None:
+        """Drop every compiler and remove their root folder."""
         with self._lock:
             self._compilers.clear()
             if self._root is not None:
@@ -139,12 +140,12 @@ class KeptCompilers:
                 self._root = None
 
 
-_KEPT = KeptCompilers()
-on_forget(_KEPT.forget)
 
 
-def compile_all(root: Path, documents: dict[str, tuple[str, str]], jobs: int | None = None) -> dict[str, bytes]:
-    """Compile {output name: (template name, Typst source)}, several at once.
+def compile_all(root: Path, documents: dict[str, tuple[str, str]], jobs: int | None = None,
+                session: Keeper | None = None) -> dict[str, bytes]:
+    """Compile {output name: (template name, Typst source)} to {output name: PDF bytes}, several at once;
+    in a watching `session`, each output by the compiler kept for it. Raises `RenderError`.
 
     Threads, not processes: the typst package releases the GIL while it compiles, so two threads
     use both cores (12 documents: 1.25 s serial, 0.69 s on two threads), whereas worker processes
@@ -154,8 +155,9 @@ def compile_all(root: Path, documents: dict[str, tuple[str, str]], jobs: int | N
     fonts = _fonts(folders)  # load (and check) the fonts once, before the threads share them
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(documents)))
     names = list(documents)
+    compilers = session.kept("pdf.compilers", KeptCompilers) if session is not None else None
     if jobs == 1:
-        return {n: compile_pdf(documents[n][1], documents[n][0], folders, fonts, n) for n in names}
+        return {n: compile_pdf(documents[n][1], documents[n][0], folders, fonts, n, compilers) for n in names}
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        results = pool.map(lambda n: compile_pdf(documents[n][1], documents[n][0], folders, fonts, n), names)
+        results = pool.map(lambda n: compile_pdf(documents[n][1], documents[n][0], folders, fonts, n, compilers), names)
         return dict(zip(names, results))

@@ -15,7 +15,7 @@ from factdeck.outputs.print.pdf import compile_all
 from factdeck.quiz.questions import Quiz, make_quiz
 from factdeck.outputs.render import render, typst_environment
 from factdeck.records.schema import DeckSpec, Fact, QuizSettings
-from factdeck.records.validate import FactBase
+from factdeck.records.factbase import FactBase
 from factdeck.outputs.write import OutputWriter, remove_unwritten
 
 WORKSHEET_TEMPLATE = "quiz/worksheet.typ"
@@ -44,7 +44,7 @@ def make_worksheets(base: FactBase, deck: DeckSpec, facts: list[Fact], settings:
         raise RenderError(f"{where}deck '{deck.id}': no worksheet question can be made from its "
                           f"{len(facts)} vetted facts with question types {', '.join(settings.types)}")
     documents = worksheet_sources(base, deck, quiz, settings.paper)
-    return quiz, compile_all(base.root, documents, jobs=jobs)
+    return quiz, compile_all(base.root, documents, jobs=jobs, session=base.session)
 
 
 def stage_worksheets(writer: OutputWriter, base: FactBase, deck: DeckSpec, facts: list[Fact],

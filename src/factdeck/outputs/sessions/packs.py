@@ -23,7 +23,7 @@ from factdeck.outputs.sessions.meetings import Meeting, split_meetings
 from factdeck.outputs.print.pdf import compile_all
 from factdeck.quiz.questions import make_quiz
 from factdeck.records.schema import DeckSpec, Fact
-from factdeck.records.validate import FactBase
+from factdeck.records.factbase import FactBase
 from factdeck.outputs.print.worksheets import worksheet_sources
 from factdeck.outputs.write import OutputWriter, remove_unwritten
 
@@ -77,7 +77,7 @@ def stage_sessions(writer: OutputWriter, base: FactBase, deck: DeckSpec, facts: 
         if pdf:
             documents.update(meeting_documents(base, deck, meeting, packs.notes))
     if documents:
-        for relative, data in compile_all(base.root, documents, jobs=jobs).items():
+        for relative, data in compile_all(base.root, documents, jobs=jobs, session=base.session).items():
             writer.write_bytes(relative, data)
     return packs
 

@@ -1,0 +1,94 @@
+"""Load and validate a project in a session: the records stages (records/) with the engine's caches and
+the second core around them.
+
+`records.validate.validate_project` holds every rule; what this module adds only makes it faster and never
+changes its answer: parsed texts come from the parse cache, unchanged fact files' records from the record
+cache (and, in a watching session, from memory), and files not cached are validated half on a second core
+when there is much text.
+"""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+from typing import Any
+
+from factdeck.engine.incremental import code_fingerprint
+from factdeck.engine.parallel import split_map
+from factdeck.engine.parse_cache import ParseCache, cache_folder
+from factdeck.engine.record_cache import RecordCache, context_key, dump_entry, restore_entry
+from factdeck.engine.session import Session
+from factdeck.exceptions import Problem
+from factdeck.records.factbase import FactBase
+from factdeck.records.load import FactFile, load_project
+from factdeck.records.schema import Fact
+from factdeck.records.validate import FileContext, FileResults, validate_project
+
+# Fact files to validate holding this much text (about 1,000 facts) are shared between two cores.
+PARALLEL_TEXT = 500_000
+
+
+def load_and_validate(root: Path, archive: Path | None = None, strict: bool = False,
+                      session: Session | None = None) -> FactBase:
+    """The project at `root` loaded and validated in `session` (default: a one-off session).
+
+    Returns the `FactBase`; raises `ProjectError` (no facts/ folder) or `ValidationFailed` (every problem,
+    sorted; `strict` makes warnings errors). `archive` overrides factdeck.yaml's archive folder."""
+    session = session or Session.one_off()
+    cache = ParseCache(cache_folder(), code_fingerprint(), session=session)
+    # Loading makes hundreds of thousands of objects and frees almost none, so the cyclic garbage collector's
+    # passes over them find nothing (they were a third of a check with every file cached). Reference counting
+    # frees as usual meanwhile, and the collector resumes afterwards.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        raw = load_project(root, cache)
+        return validate_project(raw, session, archive=archive, strict=strict,
+                                fact_files=lambda files, context: _cached_fact_files(files, context, session, cache))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _cached_fact_files(files: list[FactFile], context: FileContext, session: Session, parse_cache: ParseCache) -> FileResults:
+    """`records.validate.validate_files`, with unchanged files' records from the record cache and the rest
+    validated half on the second core when there is much text."""
+    cache = RecordCache(code_fingerprint(), context_key(context.key_parts()), session)
+    found: FileResults = {}
+    fresh: list[FactFile] = []
+    for file in files:
+        hit = cache.get(file)
+        if hit is None:
+            fresh.append(file)
+        else:
+            found[file.display] = hit
+    stored: set[str] = set()  # entries the child sent in the cache's form, kept as sent
+
+    def receive(file: FactFile, payload: Any) -> tuple[list[Fact], list[Problem], bool] | None:
+        if not (isinstance(payload, tuple) and len(payload) == 2):
+            return None
+        entry, clean = payload
+        result = restore_entry(entry, file.display)
+        if result is None:
+            return None
+        if clean is True:
+            cache.put_entry(file, entry)
+            stored.add(file.display)
+        return (*result, clean is True)
+
+    split = len(fresh) // 2 if sum(len(f.text) for f in fresh) >= PARALLEL_TEXT else len(fresh)
+    made = split_map(
+        fresh, here=context.validate, key=lambda file: file.display, receive=receive, split=split,
+        send=lambda part: {display: (dump_entry(facts, problems), clean)
+                           for display, (facts, problems, clean) in context.validate(part).items()},
+    )
+    for file in fresh:
+        file_facts, file_problems, clean = made[file.display]
+        found[file.display] = (file_facts, file_problems)
+        if clean and file.display not in stored:
+            cache.put(file, file_facts, file_problems)
+        elif clean:
+            cache.remember(file, file_facts, file_problems)
+    cache.finish()
+    parse_cache.trim()
+    return found

@@ -1,0 +1,67 @@
+"""The `FactBase`: a validated project, the object every later stage reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from factdeck.exceptions import Problem, UsageError
+from factdeck.records.memo import Keeper
+from factdeck.records.schema import DeckSpec, Era, Fact, ProjectConfig, Source
+
+
+def _dump_json(fact: Fact) -> str:
+    return fact.model_dump_json()
+
+
+@dataclass
+class FactBase:
+    """A validated project: every record typed, located and cross-checked. `session` is the session it was
+    validated in (engine/session.py): later stages keep what they work out from its records there."""
+
+    root: Path
+    config: ProjectConfig
+    sources: dict[str, Source]
+    eras: list[Era]
+    facts: list[Fact]  # every fact, in file order, whatever its status
+    decks: list[DeckSpec]
+    session: Keeper
+    warnings: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.era_order = {era.id: i for i, era in enumerate(self.eras)}
+        self.eras_by_id = {era.id: era for era in self.eras}
+        self.facts_by_id = {fact.id: fact for fact in self.facts}
+        self.fact_order = {fact.id: i for i, fact in enumerate(self.facts)}
+        # Each fact's JSON, made once per build (kept across a watch's rounds in a watching session).
+        self._json = self.session.fact_memo("factbase.json")
+        self._fact_json: dict[int, tuple[Fact, str]] = {}  # by id(); the fact is kept so its id stays its own
+
+    def fact_json(self, fact: Fact) -> str:
+        """The fact's record as compact JSON, made once per build (kept across a watch's rounds): the export,
+        the build's step keys and the card-field store all read it, and a large base has tens of thousands."""
+        if self.session.keeping:
+            return self._json.get(fact, None, fact.model_dump_json)
+        known = self._fact_json.get(id(fact))
+        if known is None:
+            known = self._fact_json[id(fact)] = (fact, fact.model_dump_json())
+        return known[1]
+
+    def facts_json(self, facts: Iterable[Fact]) -> list[str]:
+        """`fact_json` of each of `facts`."""
+        if self.session.keeping:
+            return self._json.values(list(facts), None, _dump_json)
+        return [self.fact_json(f) for f in facts]
+
+    @property
+    def vetted(self) -> list[Fact]:
+        return [f for f in self.facts if f.status == "vetted"]
+
+    def deck(self, deck_id: str) -> DeckSpec:
+        """The deck with id `deck_id`; raises `UsageError` (the command line named a deck that does not exist)."""
+        for deck in self.decks:
+            if deck.id == deck_id:
+                return deck
+        known = ", ".join(d.id for d in self.decks) or "none"
+        raise UsageError(f"no deck with id '{deck_id}' (decks: {known})")
