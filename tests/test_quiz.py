@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from factdeck.build import load_and_validate
 from factdeck.records.dates import parse_date
-from factdeck.quiz.distractors import Distractors, answer_form, core, mentions, normalize, numbers_in
+from factdeck.text.compare import answer_comparison_form
+from factdeck.quiz.distractors import Distractors, answer_form, core, mentions, numbers_in
 from factdeck.quiz.questions import QUESTION_TYPES, date_label, make_quiz, with_overrides
 from factdeck.records.select import select_facts
 
@@ -42,7 +43,7 @@ def attested(base):
     values = set()
     for fact in base.facts:
         if fact.dispute:
-            values |= {normalize(v.answer) for v in fact.dispute.versions} | {normalize(fact.answer)}
+            values |= {answer_comparison_form(v.answer) for v in fact.dispute.versions} | {answer_comparison_form(fact.answer)}
     return values
 
 
@@ -55,13 +56,13 @@ def version_numbers(base):
 def test_multiple_choice_has_four_distinct_options_of_the_answers_kind(base):
     quiz = quiz_of(base, questions=40, types=["multiple-choice"])
     assert len(quiz.questions) >= 8
-    named = {k: {normalize(f.answer) for f in base.vetted if f.kind == k} for k in ("person", "place", "organization")}
+    named = {k: {answer_comparison_form(f.answer) for f in base.vetted if f.kind == k} for k in ("person", "place", "organization")}
     for q in quiz.questions:
         fact = base.facts_by_id[q.fact_ids[0]]
-        assert len(q.options) == 4 and len({normalize(o) for o in q.options}) == 4
+        assert len(q.options) == 4 and len({answer_comparison_form(o) for o in q.options}) == 4
         assert q.options[0] == q.answer == answer_form(fact).option
         if fact.kind in named:  # other facts' answers of the same kind
-            assert all(normalize(o) in named[fact.kind] for o in q.options)
+            assert all(answer_comparison_form(o) in named[fact.kind] for o in q.options)
         if fact.kind == "date":
             years = [int(o) for o in q.options]
             answer = years[0]
@@ -102,7 +103,7 @@ def test_no_attested_value_is_ever_a_wrong_option(base, seed):
         if q.swapped:
             wrong.append(q.swapped[1])
         for option in wrong:
-            assert normalize(option) not in banned, (q.id, option)
+            assert answer_comparison_form(option) not in banned, (q.id, option)
             assert not (numbers_in(option) & banned_numbers), (q.id, option)
             fact = base.facts_by_id[q.fact_ids[0]]
             assert not mentions(f"{fact.question} {fact.statement}", option), (q.id, option)
@@ -183,7 +184,7 @@ def test_matching_pairs_people_and_organizations_with_roles_that_do_not_name_the
     q = quiz.questions[0]
     assert q.type == "matching" and 4 <= len(q.items) <= 6
     names = [i.answer for i in q.items]
-    assert len({normalize(n) for n in names}) == len(names)
+    assert len({answer_comparison_form(n) for n in names}) == len(names)
     for item in q.items:
         assert base.facts_by_id[item.fact_id].kind in ("person", "organization")
         assert not any(mentions(item.text, name) for name in names), item.text

@@ -29,6 +29,7 @@ from factdeck.records.dates import parse_date
 from factdeck.engine.memo import FactMemo, KeyedMemo, state_number
 from factdeck.records.schema import Fact
 from factdeck.records.validate import FactBase
+from factdeck.text.compare import answer_comparison_form
 
 OPTION_KINDS = ("date", "number", "person", "place", "organization", "term")
 _NAMED = ("person", "place", "organization", "term")
@@ -52,18 +53,9 @@ _NUMBER_ANSWER = re.compile(
 )
 _ANY_NUMBER = re.compile(rf"\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|\b(?:{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE)
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
-# Compiled once: these run for every fact of a deck (a pattern given as text is looked up in re's cache each call).
-_PUNCTUATION = re.compile(r"[^\w\s]")
+# Compiled once: this runs for every fact of a deck (a pattern given as text is looked up in re's cache each call).
 _DIGIT = re.compile(r"\d")
 _MAX_NAME_WORDS = 8
-
-
-def normalize(text: str) -> str:
-    """Comparison form: case-folded words without punctuation or a leading article."""
-    words = _PUNCTUATION.sub(" ", text.casefold()).split()
-    if words and words[0] in ("the", "a", "an"):
-        words = words[1:]
-    return " ".join(words)
 
 
 def core(answer: str) -> str:
@@ -74,13 +66,13 @@ def core(answer: str) -> str:
 def name_variants(name: str) -> set[str]:
     """The comparison forms a text may name something by: 'National Council of Resistance of Iran (NCRI)'
     is named by the whole, by the name before the brackets, or by the bracketed short name."""
-    variants = {normalize(name), normalize(core(name))} | {normalize(n) for n in re.findall(r"\(([^()]+)\)", name)}
+    variants = {answer_comparison_form(name), answer_comparison_form(core(name))} | {answer_comparison_form(n) for n in re.findall(r"\(([^()]+)\)", name)}
     return {v for v in variants if v}
 
 
 def mentions(text: str, name: str) -> bool:
     """Whether `text` (in comparison form or not) names `name` in any of its forms, as whole words."""
-    padded = f" {normalize(text)} "
+    padded = f" {answer_comparison_form(text)} "
     return any(f" {v} " in padded for v in name_variants(name))
 
 
@@ -178,14 +170,14 @@ class _Share:
         named = fact.status == "vetted" and fact.kind in _NAMED and not fact.disputed and answer_form(fact)
         return cls(
             live=fact.status != "retracted",
-            question=normalize(fact.question),
-            answer=normalize(fact.answer),
-            version_answers=tuple(normalize(v.answer) for v in versions),
+            question=answer_comparison_form(fact.question),
+            answer=answer_comparison_form(fact.answer),
+            version_answers=tuple(answer_comparison_form(v.answer) for v in versions),
             version_numbers=frozenset().union(*(numbers_in(v.answer) for v in versions)),
             kind_numbers=frozenset(numbers_in(core(fact.answer))) if fact.kind == "number" else frozenset(),
             kind_year=int(year["year"]) if year else None,
             end_year=parse_date(fact.date).end.year if fact.date else None,
-            pool=(fact.kind, normalize(fact.answer), fact.answer.strip()) if named else None,
+            pool=(fact.kind, answer_comparison_form(fact.answer), fact.answer.strip()) if named else None,
         )
 
 
@@ -248,18 +240,18 @@ class Distractors:
         return texts
 
     def _forbidden(self, fact: Fact) -> set[str]:
-        banned = {normalize(fact.answer)} | self._version_answers
-        banned |= self._by_question.get(normalize(fact.question), set())
+        banned = {answer_comparison_form(fact.answer)} | self._version_answers
+        banned |= self._by_question.get(answer_comparison_form(fact.question), set())
         if fact.dispute:
-            banned |= {normalize(v.answer) for v in fact.dispute.versions}
+            banned |= {answer_comparison_form(v.answer) for v in fact.dispute.versions}
         return banned
 
     def allowed(self, fact: Fact, option: str) -> bool:
         """Whether `option` may be shown as a wrong answer to `fact` (rules 1-3)."""
-        key = normalize(option)
+        key = answer_comparison_form(option)
         if not key or key in self._forbidden(fact):
             return False
-        own = [normalize(t) for t in self._own_texts(fact)]
+        own = [answer_comparison_form(t) for t in self._own_texts(fact)]
         if any(f" {text} " in f" {key} " for text in own):
             return False
         return not any(mentions(text, option) for text in own)
@@ -286,7 +278,7 @@ class Distractors:
         if tokens is None:
             return None
         options = [form.render(t) for t in tokens]
-        if not all(self.allowed(fact, o) for o in options) or len({normalize(o) for o in options}) < count:
+        if not all(self.allowed(fact, o) for o in options) or len({answer_comparison_form(o) for o in options}) < count:
             return None
         return tokens
 

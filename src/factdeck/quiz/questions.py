@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from factdeck.records.dates import parse_date
+from factdeck.text.compare import answer_comparison_form
 from factdeck.quiz.distractors import (
-    MONTHS, Distractors, answer_form, core, mentions, name_variants, normalize, replace_token, token_in,
+    MONTHS, Distractors, answer_form, core, mentions, name_variants, replace_token, token_in,
 )
 from factdeck.engine.memo import FactMemo, KeyedMemo
 from factdeck.records.schema import DeckSpec, Fact, QuestionType, QuizSettings, Source
@@ -273,7 +274,7 @@ def _undated(statement: str) -> str | None:
 def _findable_answer(fact: Fact) -> bool:
     """Whether the answer could appear word for word in another question (names and terms, not years or
     numbers, nor very short answers that would match by chance)."""
-    return not fact.disputed and fact.kind not in ("date", "number") and len(normalize(core(fact.answer))) >= 4
+    return not fact.disputed and fact.kind not in ("date", "number") and len(answer_comparison_form(core(fact.answer))) >= 4
 
 
 def gives_away(a: Fact, b: Fact) -> bool:
@@ -294,7 +295,7 @@ def _answer_names(fact: Fact) -> frozenset[str]:
 
 def _asked_text(fact: Fact) -> str:
     """The question and statement in comparison form, padded for whole-word search."""
-    return _ASKED.get(fact, None, lambda: f" {normalize(f'{fact.question} {fact.statement}')} ")
+    return _ASKED.get(fact, None, lambda: f" {answer_comparison_form(f'{fact.question} {fact.statement}')} ")
 
 
 def _timeline_text(fact: Fact) -> str | None:
@@ -509,7 +510,7 @@ class QuizMaker:
         chosen: list[tuple[Fact, Item]] = []
         for fact, item in candidates:
             # No description may name another option, and no name may appear twice.
-            if all(normalize(item.answer) != normalize(i.answer) and not mentions(i.text, item.answer)
+            if all(answer_comparison_form(item.answer) != answer_comparison_form(i.answer) and not mentions(i.text, item.answer)
                    and not mentions(item.text, i.answer) for _, i in chosen):
                 chosen.append((fact, item))
             if len(chosen) == size:

@@ -22,7 +22,7 @@ from factdeck.exceptions import FactdeckError, InputError, Problem, ProjectError
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.records.load import Document, FactFile, RawProject, read_text
 from factdeck.engine.memo import FactMemo
-from factdeck.records.quotes import QuoteFinder, normalize, word_count
+from factdeck.records.quotes import QuoteFinder, quote_search_form, word_count
 from factdeck.engine.parallel import SecondCore
 from factdeck.engine.record_cache import RecordCache, context_key, dump_entry, restore_entry
 from factdeck.records.schema import (
@@ -299,7 +299,7 @@ def _load_archives(collector: _Collector, sources: dict[str, Source], archive_di
             collector.error(source, f"source '{source.id}': archive file '{source.archive}' not found in {archive_dir}")
             continue
         try:
-            texts[source.id] = normalize(read_text(path, str(path)))
+            texts[source.id] = quote_search_form(read_text(path, str(path)))
         except InputError as exc:
             collector.error(source, f"source '{source.id}': archive file unusable: {exc}")
     return texts
@@ -364,7 +364,7 @@ def _check_fact(
             if version.id in ids:
                 collector.error(version, f"fact '{fact.id}': duplicate version id '{version.id}'")
             ids[version.id] = version
-            claim = normalize(version.claim)
+            claim = quote_search_form(version.claim)
             if claim in claims:
                 collector.error(version, f"fact '{fact.id}': versions '{claims[claim].id}' and '{version.id}' make the same claim")
             claims.setdefault(claim, version)
