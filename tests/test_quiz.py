@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from factdeck.build import load_and_validate
 from factdeck.records.dates import parse_date
 from factdeck.text.compare import answer_comparison_form
+from factdeck.text.dates import date_label
 from factdeck.quiz.distractors import Distractors, answer_form, core, mentions, numbers_in
-from factdeck.quiz.questions import QUESTION_TYPES, date_label, make_quiz, with_overrides
+from factdeck.quiz.questions import QUESTION_TYPES, make_quiz, with_overrides
 from factdeck.records.select import select_facts
 
 MORE_FACTS = Path(__file__).parent / "fixtures" / "quiz" / "more-guild.yaml"

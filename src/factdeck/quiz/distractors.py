@@ -30,12 +30,11 @@ from factdeck.engine.memo import FactMemo, KeyedMemo, state_number
 from factdeck.records.schema import Fact
 from factdeck.records.validate import FactBase
 from factdeck.text.compare import answer_comparison_form
+from factdeck.text.dates import MONTHS
 
 OPTION_KINDS = ("date", "number", "person", "place", "organization", "term")
 _NAMED = ("person", "place", "organization", "term")
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 _YEAR_ANSWER = re.compile(rf"^(?P<head>(?:\d{{1,2}} )?(?:(?:{'|'.join(MONTHS)}) )?)(?P<year>\d{{4}})$")
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",

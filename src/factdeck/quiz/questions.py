@@ -25,12 +25,13 @@ from typing import Iterable, Iterator
 from factdeck.records.dates import parse_date
 from factdeck.text.compare import answer_comparison_form
 from factdeck.quiz.distractors import (
-    MONTHS, Distractors, answer_form, core, mentions, name_variants, replace_token, token_in,
+    Distractors, answer_form, core, mentions, name_variants, replace_token, token_in,
 )
 from factdeck.engine.memo import FactMemo, KeyedMemo
 from factdeck.records.schema import DeckSpec, Fact, QuestionType, QuizSettings, Source
 from factdeck.records.select import chronological_key as chronological
 from factdeck.records.validate import FactBase
+from factdeck.text.dates import MONTHS, date_label
 from factdeck.text.words import whole_word_spans
 
 QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
@@ -227,22 +228,6 @@ def seeded(seed: int, deck_id: str, *purpose: object) -> random.Random:
 
 
 # --- helpers on facts ------------------------------------------------------------------
-
-def date_label(text: str) -> str:
-    """A fact-base date as readers write it: '1961-05' -> 'May 1961', '1935~' -> 'c. 1935'."""
-    if "/" in text:
-        first, _, last = text.partition("/")
-        return f"{date_label(first)}–{date_label(last)}"
-    mark = text[-1] if text[-1] in "~?" else ""
-    parts = text.rstrip("~?").split("-")
-    words = [parts[0]]
-    if len(parts) > 1:
-        words.insert(0, MONTHS[int(parts[1]) - 1])
-    if len(parts) > 2:
-        words.insert(0, str(int(parts[2])))
-    label = " ".join(words)
-    return {"~": f"c. {label}", "?": f"{label}?"}.get(mark, label)
-
 
 def _blank_parts(statement: str, spans: list[tuple[int, int]]) -> tuple[str, ...] | None:
     """The statement cut at `spans` (every whole-word occurrence of the blanked token), if enough words remain."""
