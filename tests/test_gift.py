@@ -10,7 +10,7 @@ from conftest import sample_project, Project
 
 from factdeck.build import load_and_validate
 from factdeck.outputs.exports.gift import gift_escape
-from factdeck.quiz.questions import make_quiz, with_overrides
+from factdeck.quiz import make_quiz, with_overrides
 from factdeck.records.select import select_facts
 
 # GIFT's special characters and markup in a source title, which every citation shows, and in a question.

@@ -11,9 +11,9 @@ from conftest import Project, sample_project
 from factdeck.build import load_and_validate
 from factdeck.outputs.exports.export import export_json
 from factdeck.engine.memo import FactMemo, KeyedMemo
-from factdeck.quiz.questions import QuizMaker, gives_away, make_quiz, with_overrides
+from factdeck.quiz import QUESTION_TYPES, QuizMaker, make_quiz, with_overrides
 from factdeck.quiz.distractors import mentions
-from factdeck.quiz.questions import _findable_answer
+from factdeck.quiz.wording import _findable_answer, gives_away
 from factdeck.engine.record_cache import RecordCache
 from factdeck.records.select import select_facts
 
@@ -90,10 +90,12 @@ def test_each_round_matches_a_fresh_computation(tmp_path, kept):
 def test_an_unchanged_round_reuses_what_it_kept(tmp_path, kept, monkeypatch):
     project = sample_project(tmp_path / "proj", more_facts=True)
     before = outputs(project.root)
-    from factdeck.quiz import questions as quiz
+    from factdeck.quiz import wording
 
-    monkeypatch.setattr(quiz.QuizMaker, "_can", lambda *a: pytest.fail("weighed again"))
-    monkeypatch.setattr(quiz, "_undated", lambda *a: pytest.fail("weighed again"))
+    for question_type in QUESTION_TYPES.values():
+        if hasattr(question_type, "weigh"):  # the types whose weighing is kept
+            monkeypatch.setattr(type(question_type), "weigh", lambda *a: pytest.fail("weighed again"))
+    monkeypatch.setattr(wording, "_undated", lambda *a: pytest.fail("weighed again"))
     assert outputs(project.root) == before
 
 

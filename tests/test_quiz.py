@@ -20,7 +20,7 @@ from factdeck.records.dates import parse_date
 from factdeck.text.compare import answer_comparison_form
 from factdeck.text.dates import date_label
 from factdeck.quiz.distractors import Distractors, answer_form, core, mentions, numbers_in
-from factdeck.quiz.questions import QUESTION_TYPES, make_quiz, with_overrides
+from factdeck.quiz import QUESTION_TYPES, make_quiz, with_overrides
 from factdeck.records.select import select_facts
 
 MORE_FACTS = Path(__file__).parent / "fixtures" / "quiz" / "more-guild.yaml"
@@ -258,7 +258,7 @@ def test_the_quiz_does_not_depend_on_python_hash_randomization(project):
     script = (
         "import sys, json; from pathlib import Path\n"
         "from factdeck.build import load_and_validate; from factdeck.records.select import select_facts\n"
-        "from factdeck.quiz.questions import make_quiz\n"
+        "from factdeck.quiz import make_quiz\n"
         "b = load_and_validate(Path(sys.argv[1])); d = b.deck('guild-history')\n"
         "q = make_quiz(b, d, select_facts(b, d))\n"
         "print(json.dumps([[p.question.id, p.order, p.names, p.question.options] for v in q.versions for p in v.questions]))\n"
@@ -319,7 +319,7 @@ def test_answer_forms():
 @pytest.mark.parametrize("which", ["sample", "shipped"])
 def test_weighing_a_fact_agrees_with_making_its_question(base, which):
     """`can` decides eligibility without making every question; it must say what `single` does."""
-    from factdeck.quiz.questions import SINGLE_TYPES, QuizMaker
+    from factdeck.quiz import SINGLE_TYPES, QuizMaker
 
     if which == "shipped":  # the project's own 189 facts: every kind, disputes, dates, numbers, Persian names
         base = load_and_validate(Path(__file__).resolve().parent.parent)
@@ -328,3 +328,42 @@ def test_weighing_a_fact_agrees_with_making_its_question(base, which):
     answers = [(f.id, t, maker.can(f, t), maker.single(f, t) is not None) for f in base.vetted for t in SINGLE_TYPES]
     assert [a for a in answers if a[2] != a[3]] == []
     assert {a[2] for a in answers} == {True, False}
+
+
+# --- question types -----------------------------------------------------------------------
+
+def test_the_registry_holds_every_schema_question_type_in_section_order():
+    from factdeck.records.schema import QuestionType
+
+    assert tuple(QUESTION_TYPES) == QuestionType.__args__
+    assert [QUESTION_TYPES[n].section for n in QUESTION_TYPES] == sorted(t.section for t in QUESTION_TYPES.values())
+    assert set(QUESTION_TYPES.single_names) | set(QUESTION_TYPES.group_names) == set(QUESTION_TYPES)
+    assert not set(QUESTION_TYPES.single_names) & set(QUESTION_TYPES.group_names)
+    with pytest.raises(KeyError, match="unknown question type 'essay'"):
+        QUESTION_TYPES["essay"]
+    with pytest.raises(ValueError, match="registered twice"):
+        QUESTION_TYPES.register(type(QUESTION_TYPES["timeline"]))
+
+
+def test_every_question_says_its_answer_web_and_gift_forms_through_its_type(base):
+    from factdeck.outputs.exports.gift import gift_question
+    from factdeck.outputs.web.webquiz import question_data
+
+    quizzes = [quiz_of(base, questions=20, versions=1), quiz_of(base, questions=4, types=["matching", "timeline"])]
+    placements = [p for quiz in quizzes for p in quiz.versions[0].questions]
+    assert {p.type for p in placements} == set(QUESTION_TYPES)
+    for placed in placements:
+        assert placed.answer_label == QUESTION_TYPES.of(placed.question).answer_label(placed)
+        assert question_data(placed.question, placed.order, placed.names, base)["type"] == placed.type
+        assert gift_question(placed, "deck").startswith("::deck ")
+
+
+def test_a_timeline_writes_an_uncertain_date_as_the_cards_do(base):
+    from factdeck.quiz import QuizMaker
+
+    deck = base.deck("guild-history")
+    fact = next(f for f in base.vetted if f.date and re.fullmatch(r"\d{4}", f.date) and not f.disputed
+                and QUESTION_TYPES["timeline"].item(QuizMaker(base, deck, deck.quiz), f) is not None)
+    uncertain = fact.model_copy(update={"date": f"{fact.date}?"})
+    item = QUESTION_TYPES["timeline"].item(QuizMaker(base, deck, deck.quiz), uncertain)
+    assert item.answer == f"{fact.date} (uncertain)" == date_label(uncertain.date)

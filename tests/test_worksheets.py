@@ -10,7 +10,7 @@ import pytest
 from conftest import sample_project, Project
 
 from factdeck.build import load_and_validate
-from factdeck.quiz.questions import make_quiz, with_overrides
+from factdeck.quiz import make_quiz, with_overrides
 from factdeck.text.compare import answer_comparison_form
 from factdeck.records.select import select_facts
 

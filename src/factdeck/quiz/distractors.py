@@ -65,7 +65,8 @@ def core(answer: str) -> str:
 def name_variants(name: str) -> set[str]:
     """The comparison forms a text may name something by: 'National Council of Resistance of Iran (NCRI)'
     is named by the whole, by the name before the brackets, or by the bracketed short name."""
-    variants = {answer_comparison_form(name), answer_comparison_form(core(name))} | {answer_comparison_form(n) for n in re.findall(r"\(([^()]+)\)", name)}
+    forms = [name, core(name), *re.findall(r"\(([^()]+)\)", name)]
+    variants = {answer_comparison_form(form) for form in forms}
     return {v for v in variants if v}
 
 
