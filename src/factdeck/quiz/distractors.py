@@ -226,7 +226,7 @@ class Distractors:
         (self._version_answers, self._version_numbers, self._by_question, self._kind_numbers, self._kind_years,
          self._present, self._pools) = state
         # Equal pools from one watch round to the next share a number, under which what was decided with
-        # them (which facts can be multiple choice) is kept (quiz.py).
+        # them (which facts can be multiple choice) is kept (single_types.py).
         self.token = state_number("distractors", (state, dict(base.era_order)))
 
     # --- rules 1-3: what a fact's wrong options may never be ------------------------

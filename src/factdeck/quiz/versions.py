@@ -29,22 +29,27 @@ class Placed:
 
     @property
     def type(self) -> str:
+        """The question type's name."""
         return self.question.type
 
     @property
     def options(self) -> list[str]:
+        """Multiple choice: the options as this version lists them."""
         return [self.question.options[i] for i in self.order]
 
     @property
     def items(self) -> list[Item]:
+        """Matching, timeline: the rows as this version lists them."""
         return [self.question.items[i] for i in self.order]
 
     @property
     def name_list(self) -> list[str]:
+        """Matching: the names as this version lists them (another order than the descriptions)."""
         return [self.question.items[i].answer for i in self.names]
 
     @property
     def correct_letter(self) -> str:
+        """Multiple choice: the correct option's letter (ValueError for a question without options)."""
         return LETTERS[self.order.index(0)]
 
     @property
@@ -80,6 +85,7 @@ class Version:
 
     @property
     def questions(self) -> list[Placed]:
+        """Every question of the version, in number order."""
         return [p for s in self.sections for p in s.questions]
 
 
