@@ -64,7 +64,7 @@ TYPST_SOURCES = r"""
 import sys
 from pathlib import Path
 from factdeck.build import load_and_validate
-from factdeck.quiz.questions import make_quiz, with_overrides
+from factdeck.quiz import make_quiz, with_overrides
 from factdeck.records.select import select_facts
 from factdeck.outputs.print.worksheets import worksheet_sources
 root, out = Path(sys.argv[1]), Path(sys.argv[2])

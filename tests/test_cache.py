@@ -12,7 +12,13 @@ import pytest
 from factdeck.records import load
 from factdeck.exceptions import InputError
 from factdeck.records.load import load_project
-from factdeck.engine.parse_cache import ParseCache
+from factdeck.engine.incremental import code_fingerprint
+from factdeck.engine.parse_cache import ParseCache, cache_folder
+
+
+def cached_load(root: Path):
+    """`load_project` with the parse cache, as a command loads (engine/validation.py)."""
+    return load_project(root, ParseCache(cache_folder(), code_fingerprint()))
 
 
 def entries(folder: Path) -> list[Path]:
@@ -33,26 +39,26 @@ def no_parsing(monkeypatch) -> None:
 
 
 def test_unchanged_files_come_from_the_cache(project, parse_cache_folder, monkeypatch):
-    first = snapshot(load_project(project.root))
+    first = snapshot(cached_load(project.root))
     assert len(entries(parse_cache_folder)) == len(first)
     no_parsing(monkeypatch)
-    assert snapshot(load_project(project.root)) == first
+    assert snapshot(cached_load(project.root)) == first
 
 
 def test_a_changed_file_is_parsed_again(project, monkeypatch):
-    load_project(project.root)
+    cached_load(project.root)
     project.replace("facts/guild.yaml", "by ferry workers.", "by the ferry workers.")
     calls = []
     parse = load.parse_document
     monkeypatch.setattr(load, "parse_document", lambda *a: calls.append(a[2]) or parse(*a))
-    documents = snapshot(load_project(project.root))
+    documents = snapshot(cached_load(project.root))
     assert calls == ["facts/guild.yaml"]
     assert documents[2][1][0]["statement"].endswith("by the ferry workers.")
 
 
 @pytest.mark.parametrize("damage", [b"", b"garbage", "truncate", "foreign"])
 def test_a_damaged_entry_is_ignored(project, parse_cache_folder, damage):
-    expected = snapshot(load_project(project.root))
+    expected = snapshot(cached_load(project.root))
     for entry in entries(parse_cache_folder):
         raw = entry.read_bytes()
         if damage == "truncate":
@@ -61,15 +67,15 @@ def test_a_damaged_entry_is_ignored(project, parse_cache_folder, damage):
             entry.write_bytes(raw[: raw.index(b"\0") + 1] + __import__("marshal").dumps(42))
         else:
             entry.write_bytes(damage)
-    assert snapshot(load_project(project.root)) == expected
-    assert snapshot(load_project(project.root)) == expected  # and the entries were replaced
+    assert snapshot(cached_load(project.root)) == expected
+    assert snapshot(cached_load(project.root)) == expected  # and the entries were replaced
 
 
 def test_errors_are_never_cached(project):
     project.write("decks/broken.yaml", "id: [unclosed\n")
     project.write("facts/broken.yaml", "- id: [unclosed\n")
     for _ in range(2):
-        raw = load_project(project.root)
+        raw = cached_load(project.root)
         assert [(e.problem.path, e.problem.line) for e in raw.errors] == [("decks/broken.yaml", 1)]
         broken = next(f for f in raw.facts if f.display == "facts/broken.yaml")
         with pytest.raises(InputError, match="not closed with"):
@@ -85,7 +91,6 @@ def test_other_code_never_reads_an_entry(tmp_path):
 def test_a_full_folder_is_trimmed_to_its_newest_entries(tmp_path, monkeypatch):
     from factdeck.engine import parse_cache
 
-    monkeypatch.setattr(parse_cache.ContentStore, "_measured", {})
     texts = [f"n: {i}\n" for i in range(6)]
     for age, text in enumerate(texts):
         ParseCache(tmp_path, "code").put(text, {"n": age}, {(): 1})
@@ -101,11 +106,12 @@ def test_a_full_folder_is_trimmed_to_its_newest_entries(tmp_path, monkeypatch):
 
 
 def test_trimming_measures_the_folder_once_in_a_while(tmp_path, monkeypatch):
-    """Later trims in one process add what they wrote to the last measure instead of walking the folder,
-    until the measure passes the limit."""
+    """Later trims in one watching session add what they wrote to the last measure instead of walking the
+    folder, until the measure passes the limit."""
     from factdeck.engine import parse_cache
+    from factdeck.engine.session import Session
 
-    monkeypatch.setattr(parse_cache.ContentStore, "_measured", {})
+    session = Session.watching()
     walks = []
     measure = parse_cache.ContentStore._measure
 
@@ -116,9 +122,9 @@ def test_trimming_measures_the_folder_once_in_a_while(tmp_path, monkeypatch):
     monkeypatch.setattr(parse_cache.ContentStore, "_measure", counted)
 
     def save_and_trim(text: str) -> None:
-        store = ParseCache(tmp_path, "code")
+        store = ParseCache(tmp_path, "code", session=session)
         store.put(text, {"text": text}, {(): 1})
-        store.trim()
+        session.write_held()  # as a watch does after each round: writes, then trims
 
     save_and_trim("a: 1\n")
     assert len(walks) == 1
@@ -133,26 +139,27 @@ def test_trimming_measures_the_folder_once_in_a_while(tmp_path, monkeypatch):
     assert len(entries(tmp_path)) == 3
 
 
-def test_held_entries_are_written_when_asked(tmp_path, monkeypatch):
-    """A watch holds new entries back during a round and writes them after its report."""
-    from factdeck.engine.parse_cache import ContentStore
+def test_held_entries_are_written_when_asked(tmp_path):
+    """A watching session holds new entries back during a round and writes them after its report."""
+    from factdeck.engine.session import Session
 
-    monkeypatch.setattr(ContentStore, "_held", None)
-    ContentStore.hold_writes()
-    ParseCache(tmp_path, "code").put("a: 1\n", {"a": 1}, {(): 1})
+    session = Session.watching()
+    ParseCache(tmp_path, "code", session=session).put("a: 1\n", {"a": 1}, {(): 1})
     assert entries(tmp_path) == []
-    ContentStore.write_held()
+    session.write_held()
     assert ParseCache(tmp_path, "code").get("a: 1\n") == ({"a": 1}, {(): 1})
-    ParseCache(tmp_path, "code").put("a: 2\n", {"a": 2}, {(): 1})
+    ParseCache(tmp_path, "code", session=session).put("a: 2\n", {"a": 2}, {(): 1})
     assert len(entries(tmp_path)) == 1  # still holding
-    ContentStore.write_held(keep_holding=False)
-    ParseCache(tmp_path, "code").put("a: 3\n", {"a": 3}, {(): 1})
+    session.close()  # writes what it holds, and holds no more
+    ParseCache(tmp_path, "code", session=session).put("a: 3\n", {"a": 3}, {(): 1})
     assert len(entries(tmp_path)) == 3
+    ParseCache(tmp_path, "code", session=Session.one_off()).put("a: 4\n", {"a": 4}, {(): 1})
+    assert len(entries(tmp_path)) == 4  # a one-off session writes at once
 
 
 def test_the_cache_can_be_turned_off(project, parse_cache_folder, monkeypatch):
     monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
-    load_project(project.root)
+    cached_load(project.root)
     assert entries(parse_cache_folder) == []
 
 
@@ -160,7 +167,7 @@ def test_an_unwritable_cache_only_costs_speed(project, tmp_path, monkeypatch):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     monkeypatch.setenv("FACTDECK_CACHE_DIR", str(blocker))
-    assert load_project(project.root).errors == []
+    assert cached_load(project.root).errors == []
     assert project.run("check").exit_code == 0
 
 

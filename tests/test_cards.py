@@ -14,8 +14,9 @@ from hypothesis import example, given, strategies as st
 from factdeck.outputs.anki import package as anki
 from factdeck.build import load_and_validate
 from factdeck.outputs.anki.cards import (
-    CLOZE, NOTE_FIELDS, CardMaker, NoteRecord, anki_text, cloze_parts, date_label, note_guid, plan_cards,
+    CLOZE, NOTE_FIELDS, CardMaker, NoteRecord, anki_text, cloze_parts, note_guid, plan_cards,
 )
+from factdeck.text.dates import date_label
 from factdeck.records.select import select_facts
 from factdeck.text.words import whole_word_spans
 

@@ -101,10 +101,13 @@ def test_failed_build_leaves_previous_outputs(project):
     assert (project.root / "build" / "factdeck.json").read_bytes() == before
 
 
-def test_unknown_deck(project):
-    result = project.run("build", "no-such-deck")
-    assert result.exit_code == 1
+@pytest.mark.parametrize("command", [("build",), ("quiz",), ("sessions", "--meetings", "2"), ("export", "gift"),
+                                     ("export", "csv")])
+def test_an_unknown_deck_on_the_command_line_is_a_usage_error(project, command):
+    result = project.run(*command, "no-such-deck")
+    assert result.exit_code == 2, result.output
     assert result.stderr == "error: no deck with id 'no-such-deck' (decks: guild-history)\n"
+    assert not project.path("build").exists()
 
 
 def test_config_output_outside_project_refused(project):

@@ -10,7 +10,7 @@ from conftest import sample_project, Project
 
 from factdeck.build import load_and_validate
 from factdeck.outputs.exports.gift import gift_escape
-from factdeck.quiz.questions import make_quiz, with_overrides
+from factdeck.quiz import make_quiz, with_overrides
 from factdeck.records.select import select_facts
 
 # GIFT's special characters and markup in a source title, which every citation shows, and in a question.
@@ -124,4 +124,4 @@ def test_every_deck_by_default_and_errors(project: Project):
     assert "$CATEGORY: $course$/factdeck/guild-history" in result.output
     assert parse(result.output)
     missing = project.run("export", "gift", "no-such-deck")
-    assert missing.exit_code == 1 and "no-such-deck" in missing.output and "Traceback" not in missing.output
+    assert missing.exit_code == 2 and "no-such-deck" in missing.output and "Traceback" not in missing.output

@@ -271,7 +271,6 @@ CASES = [
          "digits and single hyphens"),
     Case("era-title-colons", replace("facts/eras.yaml", 'title: "Decline"', 'title: "De::cline"'),
          "error: facts/eras.yaml:5: era title 'De::cline' contains '::', which Anki reads as a further subdeck"),
-    Case("unknown-deck-argument", lambda p: None, "error: no deck with id 'nosuch' (decks: guild-history)", ("nosuch",)),
     Case("output-outside", write("factdeck.yaml", "output: ../elsewhere\n"),
          "error: factdeck.yaml: output folder '../elsewhere' is outside the project"),
     Case("output-absolute", write("factdeck.yaml", "output: /tmp\n"), "error: factdeck.yaml: output folder '/tmp' is outside the project"),

@@ -8,6 +8,7 @@ import pytest
 
 from factdeck.exceptions import InputError, ValidationFailed
 from factdeck.records.load import MAX_ALIAS_VALUES, load_document, load_project
+from factdeck.engine.session import Session
 from factdeck.records.validate import validate_project
 
 
@@ -101,7 +102,7 @@ def test_project_collects_errors_of_every_file(project):
     project.write("decks/bad3.yaml", "a: [\n")
     # Fact files are parsed when the validator asks for them; every file's problem is reported.
     with pytest.raises(ValidationFailed) as info:
-        validate_project(load_project(project.root))
+        validate_project(load_project(project.root), Session.one_off())
     assert [str(p) for p in info.value.problems] == [
         "decks/bad3.yaml:1: a list opened with '[' on this line is not closed with ']'",
         "facts/bad1.yaml:1: a list opened with '[' on this line is not closed with ']'",

@@ -1,4 +1,5 @@
-"""Results kept across a watch's rounds (memo.py) are those a fresh process would compute, whatever the edit."""
+"""Results kept across a watch's rounds (a watching session: engine/session.py, records/memo.py) are those a
+fresh process would compute, whatever the edit."""
 
 from __future__ import annotations
 
@@ -10,18 +11,18 @@ import pytest
 from conftest import Project, sample_project
 from factdeck.build import load_and_validate
 from factdeck.outputs.exports.export import export_json
+from factdeck.engine.session import Session
 from factdeck.records.memo import FactMemo, KeyedMemo
-from factdeck.quiz.questions import QuizMaker, gives_away, make_quiz, with_overrides
+from factdeck.quiz import QUESTION_TYPES, QuizMaker, make_quiz, with_overrides
 from factdeck.quiz.distractors import mentions
-from factdeck.quiz.questions import _findable_answer
-from factdeck.engine.record_cache import RecordCache
+from factdeck.quiz.wording import _findable_answer, gives_away
 from factdeck.records.select import select_facts
 
 
-def outputs(root: Path) -> dict:
-    """What a round makes of the facts: the export, each deck's selection and worksheets (large enough to
-    hold every question type the sample allows)."""
-    base = load_and_validate(root)
+def outputs(root: Path, session: Session) -> dict:
+    """What a round in `session` makes of the facts: the export, each deck's selection and worksheets (large
+    enough to hold every question type the sample allows)."""
+    base = load_and_validate(root, session=session)
     made: dict = {"export": export_json(base)}
     for deck in base.decks:
         facts = select_facts(base, deck)
@@ -34,13 +35,8 @@ def outputs(root: Path) -> dict:
 
 
 def fresh(root: Path) -> dict:
-    """The same without anything kept in memory: records from the store, every result computed again."""
-    recent = RecordCache._recent  # the watch's records, for its next round
-    FactMemo.enabled, RecordCache.keep_recent = False, False
-    try:
-        made = outputs(root)
-    finally:
-        FactMemo.enabled, RecordCache.keep_recent, RecordCache._recent = True, True, recent
+    """The same in a one-off session: records from the store, every result computed again."""
+    made = outputs(root, Session.one_off())
     return {k: v[:3] if isinstance(v, tuple) else v for k, v in made.items()}
 
 
@@ -63,65 +59,85 @@ EDITS: list[tuple[str, Callable[[Project], None]]] = [
 
 
 @pytest.fixture
-def kept() -> None:
-    """Results kept as in a watch, forgotten afterwards."""
-    FactMemo.keep(True)
-    RecordCache.keep_recent = True
-    try:
-        yield
-    finally:
-        FactMemo.keep(False)
-        RecordCache.keep_recent = False
-        RecordCache._recent = {}
+def kept() -> Session:
+    """A watching session: results kept as in a watch, forgotten when it closes."""
+    with Session.watching() as session:
+        yield session
 
 
 def test_each_round_matches_a_fresh_computation(tmp_path, kept):
     project = sample_project(tmp_path / "proj", more_facts=True)
-    first = outputs(project.root)
-    assert outputs(project.root) == first
+    first = outputs(project.root, kept)
+    assert outputs(project.root, kept) == first
     assert first["guild-history"][3], "the pools were numbered: results were being kept"
     assert {k: v[:3] if isinstance(v, tuple) else v for k, v in first.items()} == fresh(project.root)
     for what, edit in EDITS:
         edit(project)
-        again = outputs(project.root)
+        again = outputs(project.root, kept)
         assert {k: v[:3] if isinstance(v, tuple) else v for k, v in again.items()} == fresh(project.root), what
 
 
 def test_an_unchanged_round_reuses_what_it_kept(tmp_path, kept, monkeypatch):
     project = sample_project(tmp_path / "proj", more_facts=True)
-    before = outputs(project.root)
-    from factdeck.quiz import questions as quiz
+    before = outputs(project.root, kept)
+    from factdeck.quiz import wording
 
-    monkeypatch.setattr(quiz.QuizMaker, "_can", lambda *a: pytest.fail("weighed again"))
-    monkeypatch.setattr(quiz, "_undated", lambda *a: pytest.fail("weighed again"))
-    assert outputs(project.root) == before
+    for question_type in QUESTION_TYPES.values():
+        if hasattr(question_type, "weigh"):  # the types whose weighing is kept
+            monkeypatch.setattr(type(question_type), "weigh", lambda *a: pytest.fail("weighed again"))
+    monkeypatch.setattr(wording, "_undated", lambda *a: pytest.fail("weighed again"))
+    assert outputs(project.root, kept) == before
 
 
 def test_nothing_is_kept_outside_a_watch():
-    memo, calls = FactMemo(), []
+    session, calls = Session.one_off(), []
+    memo = session.fact_memo("m")
     fact = type("F", (), {"id": "x"})()
     for _ in range(2):
         memo.get(fact, None, lambda: calls.append(1))
     assert len(calls) == 2
-    assert KeyedMemo().get("k", lambda: calls.append(1)) is None and len(calls) == 3
+    assert session.keyed_memo("k").get("k", lambda: calls.append(1)) is None and len(calls) == 3
+    assert session.state_number("s", 1) == 0 and session.kept("c", list) is None
 
 
-def test_a_kept_result_counts_only_for_the_same_record_and_context(kept):
-    memo = FactMemo()
+def test_two_sessions_share_nothing():
+    fact = type("F", (), {"id": "x"})()
+    with Session.watching() as one, Session.watching() as two:
+        assert one.fact_memo("m").get(fact, None, lambda: "one") == "one"
+        assert two.fact_memo("m").get(fact, None, lambda: "two") == "two"
+        assert one.fact_memo("m") is one.fact_memo("m") and one.fact_memo("m") is not two.fact_memo("m")
+        assert one.state_number("pools", "a") == 1 and one.state_number("pools", "a") == 1
+        assert one.state_number("pools", "b") == 2 and two.state_number("pools", "b") == 1
+
+
+def test_closing_a_session_forgets_what_it_kept():
+    closed = []
+    session = Session.watching()
+    fact = type("F", (), {"id": "x"})()
+    memo = session.fact_memo("m")
+    memo.get(fact, None, lambda: "kept")
+    session.kept("helper", lambda: type("H", (), {"close": lambda self: closed.append(1)})())
+    session.close()
+    assert closed == [1] and memo.get(fact, None, lambda: "made again") == "made again"
+    assert session.fact_memo("m") is not memo
+
+
+def test_a_kept_result_counts_only_for_the_same_record_and_context():
+    memo = FactMemo(keeping=True)
     one, other = type("F", (), {"id": "x"})(), type("F", (), {"id": "x"})()
     assert memo.get(one, 1, lambda: "first") == "first"
     assert memo.get(one, 1, lambda: "again") == "first"
     assert memo.get(other, 1, lambda: "another record") == "another record"
     assert memo.get(other, 2, lambda: "another context") == "another context"
-    keyed = KeyedMemo(size=2)
+    keyed = KeyedMemo(size=2, keeping=True)
     for key in ("a", "b", "c"):
         keyed.get(key, lambda: key)
     assert keyed.get("a", lambda: "made again") == "made again"  # the oldest went
     assert keyed.get("c", lambda: "made again") == "c"
 
 
-def test_values_over_a_whole_list_look_up_only_the_records_that_differ(kept):
-    memo, made = FactMemo(), []
+def test_values_over_a_whole_list_look_up_only_the_records_that_differ():
+    memo, made = FactMemo(keeping=True), []
     records = [type("F", (), {"id": f"f{i}"})() for i in range(40)]
 
     def make(fact) -> str:
@@ -173,19 +189,19 @@ def test_a_watch_recompiles_each_document_with_its_own_kept_compiler(tmp_path):
     source = ("#set document(date: none)\n#set text(font: \"Libertinus Serif\")\n= Worksheet\n"
               + "A question about the guild.\n\n" * 40)
     edited = source.replace("A question", "An edited question", 1)
-    fresh_pdf = pdf.compile_all(root, {"deck/worksheet-A.pdf": ("t", edited)}, jobs=1)
-    assert not pdf._KEPT._compilers  # nothing kept outside a watch
-    FactMemo.keep(True)
-    try:
-        pdf.compile_all(root, {"deck/worksheet-A.pdf": ("t", source), "deck/key-A.pdf": ("t", source)}, jobs=2)
-        compiler = pdf._KEPT._compilers["deck/worksheet-A.pdf"][1]
-        folder = pdf._KEPT._root
-        assert pdf.compile_all(root, {"deck/worksheet-A.pdf": ("t", edited)}, jobs=1) == fresh_pdf
-        assert pdf._KEPT._compilers["deck/worksheet-A.pdf"][1] is compiler
+    one_off = Session.one_off()
+    fresh_pdf = pdf.compile_all(root, {"deck/worksheet-A.pdf": ("t", edited)}, jobs=1, session=one_off)
+    assert one_off.kept("pdf.compilers", pdf.KeptCompilers) is None  # nothing kept outside a watch
+    with Session.watching() as session:
+        pdf.compile_all(root, {"deck/worksheet-A.pdf": ("t", source), "deck/key-A.pdf": ("t", source)}, jobs=2,
+                        session=session)
+        kept = session.kept("pdf.compilers", pdf.KeptCompilers)
+        compiler = kept._compilers["deck/worksheet-A.pdf"][1]
+        folder = kept._root
+        assert pdf.compile_all(root, {"deck/worksheet-A.pdf": ("t", edited)}, jobs=1, session=session) == fresh_pdf
+        assert kept._compilers["deck/worksheet-A.pdf"][1] is compiler
         assert list(Path(folder).iterdir()) == []
-    finally:
-        FactMemo.keep(False)
-    assert not pdf._KEPT._compilers and not Path(folder).exists()
+    assert not kept._compilers and not Path(folder).exists()
 
 
 def test_kept_compilers_are_few(monkeypatch):
@@ -194,7 +210,6 @@ def test_kept_compilers_are_few(monkeypatch):
     kept = pdf.KeptCompilers()
     monkeypatch.setattr(kept, "MAX", 2)
     fonts = pdf._fonts(tuple(str(f) for f in pdf.font_folders(Path("."))))
-    FactMemo.keep(True)
     try:
         first = kept.compiler("a.pdf", fonts)
         kept.compiler("b.pdf", fonts)
@@ -202,5 +217,4 @@ def test_kept_compilers_are_few(monkeypatch):
         kept.compiler("c.pdf", fonts)  # b, the least recently used, goes
         assert list(kept._compilers) == ["a.pdf", "c.pdf"]
     finally:
-        FactMemo.keep(False)
-        kept.forget()
+        kept.close()

@@ -9,6 +9,7 @@ import pytest
 from factdeck.outputs.anki import package as anki
 from factdeck.outputs.anki import cards
 from factdeck.engine import parallel
+from factdeck.engine import validation
 from factdeck.records import validate
 from factdeck.build import build, load_and_validate
 from factdeck.exceptions import ValidationFailed
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forking needs a
 @pytest.fixture
 def two_cores(monkeypatch):
     """Every amount of work counts as large enough to share, and two cores are available."""
-    monkeypatch.setattr(validate, "PARALLEL_TEXT", 0)
+    monkeypatch.setattr(validation, "PARALLEL_TEXT", 0)
     monkeypatch.setattr(cards, "MIN_ITEMS", 1)
     monkeypatch.setattr(parallel, "cores", lambda: 2)
 
@@ -122,9 +123,9 @@ def test_records_sent_by_the_child_are_cached_as_sent(project, two_cores, monkey
     first = [(f.model_dump(), f.file, f.line) for f in load_and_validate(project.root).facts]
     assert given
 
-    def refuse(files, *args):
+    def refuse(context, files):
         assert not files, "a file the child validated was not served from the cache"
         return {}
 
-    monkeypatch.setattr(validate, "_validate_files", refuse)
+    monkeypatch.setattr(validate.FileContext, "validate", refuse)
     assert [(f.model_dump(), f.file, f.line) for f in load_and_validate(project.root).facts] == first

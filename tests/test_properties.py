@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from conftest import SAMPLE
 from factdeck.exceptions import FactdeckError, InputError, ValidationFailed
 from factdeck.records.load import _compose_document, _fast_parse, _Unusual, load_document, load_project
+from factdeck.engine.session import Session
 from factdeck.records.validate import validate_project
 
 # Modest counts keep the suite fast: the loader takes ~10 ms an example, a whole project's validation ~60 ms.
@@ -141,7 +142,7 @@ def sample_root(tmp_path_factory) -> Path:
 def test_validator_raises_only_factdeck_errors_with_locations(sample_root, records):
     (sample_root / FILE).write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
     try:
-        validate_project(load_project(sample_root), archive=sample_root / "archive")
+        validate_project(load_project(sample_root), Session.one_off(), archive=sample_root / "archive")
     except ValidationFailed as exc:
         assert exc.problems
         for problem in exc.problems:

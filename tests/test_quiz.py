@@ -17,8 +17,10 @@ from hypothesis import strategies as st
 
 from factdeck.build import load_and_validate
 from factdeck.records.dates import parse_date
-from factdeck.quiz.distractors import Distractors, answer_form, core, mentions, normalize, numbers_in
-from factdeck.quiz.questions import QUESTION_TYPES, date_label, make_quiz, with_overrides
+from factdeck.text.compare import answer_comparison_form
+from factdeck.text.dates import date_label
+from factdeck.quiz.distractors import Distractors, answer_form, core, mentions, numbers_in
+from factdeck.quiz import QUESTION_TYPES, make_quiz, with_overrides
 from factdeck.records.select import select_facts
 
 MORE_FACTS = Path(__file__).parent / "fixtures" / "quiz" / "more-guild.yaml"
@@ -42,7 +44,7 @@ def attested(base):
     values = set()
     for fact in base.facts:
         if fact.dispute:
-            values |= {normalize(v.answer) for v in fact.dispute.versions} | {normalize(fact.answer)}
+            values |= {answer_comparison_form(v.answer) for v in fact.dispute.versions} | {answer_comparison_form(fact.answer)}
     return values
 
 
@@ -55,13 +57,13 @@ def version_numbers(base):
 def test_multiple_choice_has_four_distinct_options_of_the_answers_kind(base):
     quiz = quiz_of(base, questions=40, types=["multiple-choice"])
     assert len(quiz.questions) >= 8
-    named = {k: {normalize(f.answer) for f in base.vetted if f.kind == k} for k in ("person", "place", "organization")}
+    named = {k: {answer_comparison_form(f.answer) for f in base.vetted if f.kind == k} for k in ("person", "place", "organization")}
     for q in quiz.questions:
         fact = base.facts_by_id[q.fact_ids[0]]
-        assert len(q.options) == 4 and len({normalize(o) for o in q.options}) == 4
+        assert len(q.options) == 4 and len({answer_comparison_form(o) for o in q.options}) == 4
         assert q.options[0] == q.answer == answer_form(fact).option
         if fact.kind in named:  # other facts' answers of the same kind
-            assert all(normalize(o) in named[fact.kind] for o in q.options)
+            assert all(answer_comparison_form(o) in named[fact.kind] for o in q.options)
         if fact.kind == "date":
             years = [int(o) for o in q.options]
             answer = years[0]
@@ -102,7 +104,7 @@ def test_no_attested_value_is_ever_a_wrong_option(base, seed):
         if q.swapped:
             wrong.append(q.swapped[1])
         for option in wrong:
-            assert normalize(option) not in banned, (q.id, option)
+            assert answer_comparison_form(option) not in banned, (q.id, option)
             assert not (numbers_in(option) & banned_numbers), (q.id, option)
             fact = base.facts_by_id[q.fact_ids[0]]
             assert not mentions(f"{fact.question} {fact.statement}", option), (q.id, option)
@@ -183,7 +185,7 @@ def test_matching_pairs_people_and_organizations_with_roles_that_do_not_name_the
     q = quiz.questions[0]
     assert q.type == "matching" and 4 <= len(q.items) <= 6
     names = [i.answer for i in q.items]
-    assert len({normalize(n) for n in names}) == len(names)
+    assert len({answer_comparison_form(n) for n in names}) == len(names)
     for item in q.items:
         assert base.facts_by_id[item.fact_id].kind in ("person", "organization")
         assert not any(mentions(item.text, name) for name in names), item.text
@@ -256,7 +258,7 @@ def test_the_quiz_does_not_depend_on_python_hash_randomization(project):
     script = (
         "import sys, json; from pathlib import Path\n"
         "from factdeck.build import load_and_validate; from factdeck.records.select import select_facts\n"
-        "from factdeck.quiz.questions import make_quiz\n"
+        "from factdeck.quiz import make_quiz\n"
         "b = load_and_validate(Path(sys.argv[1])); d = b.deck('guild-history')\n"
         "q = make_quiz(b, d, select_facts(b, d))\n"
         "print(json.dumps([[p.question.id, p.order, p.names, p.question.options] for v in q.versions for p in v.questions]))\n"
@@ -317,7 +319,7 @@ def test_answer_forms():
 @pytest.mark.parametrize("which", ["sample", "shipped"])
 def test_weighing_a_fact_agrees_with_making_its_question(base, which):
     """`can` decides eligibility without making every question; it must say what `single` does."""
-    from factdeck.quiz.questions import SINGLE_TYPES, QuizMaker
+    from factdeck.quiz import SINGLE_TYPES, QuizMaker
 
     if which == "shipped":  # the project's own 189 facts: every kind, disputes, dates, numbers, Persian names
         base = load_and_validate(Path(__file__).resolve().parent.parent)
@@ -326,3 +328,42 @@ def test_weighing_a_fact_agrees_with_making_its_question(base, which):
     answers = [(f.id, t, maker.can(f, t), maker.single(f, t) is not None) for f in base.vetted for t in SINGLE_TYPES]
     assert [a for a in answers if a[2] != a[3]] == []
     assert {a[2] for a in answers} == {True, False}
+
+
+# --- question types -----------------------------------------------------------------------
+
+def test_the_registry_holds_every_schema_question_type_in_section_order():
+    from factdeck.records.schema import QuestionType
+
+    assert tuple(QUESTION_TYPES) == QuestionType.__args__
+    assert [QUESTION_TYPES[n].section for n in QUESTION_TYPES] == sorted(t.section for t in QUESTION_TYPES.values())
+    assert set(QUESTION_TYPES.single_names) | set(QUESTION_TYPES.group_names) == set(QUESTION_TYPES)
+    assert not set(QUESTION_TYPES.single_names) & set(QUESTION_TYPES.group_names)
+    with pytest.raises(KeyError, match="unknown question type 'essay'"):
+        QUESTION_TYPES["essay"]
+    with pytest.raises(ValueError, match="registered twice"):
+        QUESTION_TYPES.register(type(QUESTION_TYPES["timeline"]))
+
+
+def test_every_question_says_its_answer_web_and_gift_forms_through_its_type(base):
+    from factdeck.outputs.exports.gift import gift_question
+    from factdeck.outputs.web.webquiz import question_data
+
+    quizzes = [quiz_of(base, questions=20, versions=1), quiz_of(base, questions=4, types=["matching", "timeline"])]
+    placements = [p for quiz in quizzes for p in quiz.versions[0].questions]
+    assert {p.type for p in placements} == set(QUESTION_TYPES)
+    for placed in placements:
+        assert placed.answer_label == QUESTION_TYPES.of(placed.question).answer_label(placed)
+        assert question_data(placed.question, placed.order, placed.names, base)["type"] == placed.type
+        assert gift_question(placed, "deck").startswith("::deck ")
+
+
+def test_a_timeline_writes_an_uncertain_date_as_the_cards_do(base):
+    from factdeck.quiz import QuizMaker
+
+    deck = base.deck("guild-history")
+    fact = next(f for f in base.vetted if f.date and re.fullmatch(r"\d{4}", f.date) and not f.disputed
+                and QUESTION_TYPES["timeline"].item(QuizMaker(base, deck, deck.quiz), f) is not None)
+    uncertain = fact.model_copy(update={"date": f"{fact.date}?"})
+    item = QUESTION_TYPES["timeline"].item(QuizMaker(base, deck, deck.quiz), uncertain)
+    assert item.answer == f"{fact.date} (uncertain)" == date_label(uncertain.date)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from factdeck.records.quotes import QuoteFinder, normalize, quote_in_text, word_count
+from factdeck.records.quotes import QuoteFinder, quote_in_text, quote_search_form, word_count
 
-TEXT = normalize("He said: \u201cThe group\u2019s founders \u2013 students \u2014 met in  Tehran\nin 1965.\u201d Later, much later, they left.")
+TEXT = quote_search_form("He said: \u201cThe group\u2019s founders \u2013 students \u2014 met in  Tehran\nin 1965.\u201d Later, much later, they left.")
 
 
 @pytest.mark.parametrize(
@@ -42,11 +42,11 @@ def test_quotes_that_do_not_match(quote):
 
 
 def test_invisible_characters_and_compatibility_forms_are_ignored():
-    assert normalize("Mojahe\u00addin \ufb01ght") == "mojahedin fight"
+    assert quote_search_form("Mojahe\u00addin \ufb01ght") == "mojahedin fight"
 
 
 def test_persian_text_matches_itself():
-    text = normalize("سازمان مجاهدین خلق ایران")
+    text = quote_search_form("سازمان مجاهدین خلق ایران")
     assert quote_in_text("مجاهدین خلق", text)
 
 
@@ -61,9 +61,9 @@ _TEXT = st.text(st.characters(whitelist_categories=("Lu", "Ll", "Lo", "Nd", "Po"
 
 @given(_TEXT, _TEXT, _TEXT)
 def test_any_excerpt_of_a_text_is_found_in_it(middle, before, after):
-    if not normalize(middle):
+    if not quote_search_form(middle):
         return
-    text = normalize(before + " " + middle + " " + after)
+    text = quote_search_form(before + " " + middle + " " + after)
     # An excerpt always matches the text it was cut from (ellipsis marks inside it aside).
     if "..." in middle or "\u2026" in middle:
         return
@@ -85,7 +85,7 @@ _WORDS = st.lists(st.sampled_from(["al", "b", "ali", "ba", "lib", "alibab", "a",
        extra=st.lists(_WORDS.map(" ".join), max_size=4))
 def test_the_finder_agrees_with_the_search(text, cuts, extra):
     # Few distinct words, so anchors repeat and candidates often fail: every path of the finder is taken.
-    normalized = normalize(" ".join(text))
+    normalized = quote_search_form(" ".join(text))
     quotes = [normalized[start:start + length] for start, length in cuts] + extra
     finder = QuoteFinder(normalized)
     keys = [finder.add(q) for q in quotes]

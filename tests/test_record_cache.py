@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from factdeck.records import load
 from factdeck.engine import record_cache
+from factdeck.engine.session import Session
 from factdeck.build import load_and_validate
 from factdeck.cli import cli
 from factdeck.exceptions import ValidationFailed
@@ -51,8 +52,7 @@ def no_fact_work(monkeypatch) -> None:
 
 
 def forget_recent() -> None:
-    """Empty the in-process layer, so the next validation reads the store on disk."""
-    record_cache.RecordCache._recent = {}
+    """Nothing to empty: one-off sessions keep no records in memory, so the next validation reads the store."""
 
 
 def check(project, *args: str, cache: bool = True) -> tuple[int, str]:
@@ -73,24 +73,24 @@ def test_unchanged_fact_files_are_neither_parsed_nor_validated(project, parse_ca
 
 
 def test_a_long_running_process_keeps_the_last_validation_in_memory(project, tmp_path, monkeypatch):
-    monkeypatch.setattr(record_cache.RecordCache, "keep_recent", True)
-    first = load_and_validate(project.root, archive=project.archive)
+    session = Session.watching()
+    first = load_and_validate(project.root, archive=project.archive, session=session)
+    session.write_held()  # as the watch does after each round
     no_fact_work(monkeypatch)
     restored = []
     restore = record_cache.restore_entry
     monkeypatch.setattr(record_cache, "restore_entry", lambda *a: restored.append(a) or restore(*a))
-    again = load_and_validate(project.root, archive=project.archive)
+    again = load_and_validate(project.root, archive=project.archive, session=session)
     assert restored == []  # not read back from the store
     assert [f is g for f, g in zip(first.facts, again.facts)] == [True] * len(first.facts)
     assert [str(w) for w in again.warnings] == [str(w) for w in first.warnings]
     # Only the last validation is kept: after another project's, this one's come from the store again.
     monkeypatch.undo()
-    monkeypatch.setattr(record_cache.RecordCache, "keep_recent", True)
     other = sample_project(tmp_path / "other")
     other.replace("facts/guild.yaml", "by ferry workers.", "by the ferry workers.")
-    load_and_validate(other.root)
+    load_and_validate(other.root, session=session)
     monkeypatch.setattr(record_cache, "restore_entry", lambda *a: restored.append(a) or restore(*a))
-    assert [f.model_dump() for f in load_and_validate(project.root, archive=project.archive).facts] == [
+    assert [f.model_dump() for f in load_and_validate(project.root, archive=project.archive, session=session).facts] == [
         f.model_dump() for f in first.facts]
     assert len(restored) == 1
 
@@ -98,11 +98,11 @@ def test_a_long_running_process_keeps_the_last_validation_in_memory(project, tmp
 def test_memory_is_off_with_the_cache_and_in_one_off_commands(project, monkeypatch):
     first = load_and_validate(project.root)
     assert all(f is not g for f, g in zip(first.facts, load_and_validate(project.root).facts))
-    assert record_cache.RecordCache._recent == {}
-    monkeypatch.setattr(record_cache.RecordCache, "keep_recent", True)
+    session = Session.watching()
     monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
-    first = load_and_validate(project.root)
-    assert all(f is not g for f, g in zip(first.facts, load_and_validate(project.root).facts))
+    first = load_and_validate(project.root, session=session)
+    assert all(f is not g for f, g in zip(first.facts, load_and_validate(project.root, session=session).facts))
+    assert session.recent_records == {}
 
 
 def test_an_edited_file_is_validated_again(project, monkeypatch):

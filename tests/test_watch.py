@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from factdeck.engine import watch as watching
-from factdeck.build import build
+from factdeck.build import build, load_and_validate
 from factdeck.exceptions import ValidationFailed
 from factdeck.engine.watch import changed_paths, snapshot, watch
 
@@ -43,7 +43,7 @@ class Script:
 
 def rounds(project, script: Script, n: int, **build_options):
     options = {"formats": ("apkg",), **build_options}
-    return list(itertools.islice(watch(project.root, lambda: build(project.root, **options), sleep=script), n))
+    return list(itertools.islice(watch(project.root, lambda session: build(project.root, session=session, **options), sleep=script), n))
 
 
 def test_snapshot_sees_every_input_and_nothing_else(project):
@@ -109,11 +109,11 @@ def test_a_file_saved_in_several_writes_makes_one_round(project):
 def test_a_change_during_a_build_starts_another_round(project):
     built = []
 
-    def build_and_edit():
+    def build_and_edit(session):
         built.append(len(built))
         if len(built) == 1:  # saved while the first build runs
             project.replace("facts/guild.yaml", "in Millford", "in Old Millford")
-        return build(project.root, formats=("apkg",))
+        return build(project.root, formats=("apkg",), session=session)
 
     script = Script()
     first, second = itertools.islice(watch(project.root, build_and_edit, sleep=script), 2)
@@ -201,20 +201,20 @@ def test_a_real_watch_rebuilds_after_an_edit_and_stops_on_sigint(project):
 def test_a_round_runs_without_collector_passes_and_keeps_records_in_memory(project):
     import gc
 
-    from factdeck.engine.record_cache import RecordCache
-
     seen = []
 
-    def build_and_look():
-        seen.append((gc.isenabled(), RecordCache.keep_recent))
+    def build_and_look(session):
+        seen.append((gc.isenabled(), session.keeping, session))
+        load_and_validate(project.root, session=session)
         return None
 
-    assert gc.isenabled() and not RecordCache.keep_recent
     rounds = watch(project.root, build_and_look, sleep=Script())
     next(rounds)
-    assert seen == [(False, True)] and gc.isenabled()
+    (collecting, keeping, session), = seen
+    assert not collecting and keeping and gc.isenabled()
+    assert session.recent_records  # the fact files' records, kept for the next round
     rounds.close()
-    assert not RecordCache.keep_recent and RecordCache._recent == {}
+    assert session.recent_records == {} and session.held_writes is None
 
 
 def test_reported_changes_start_rounds_without_waiting_for_a_poll(project, monkeypatch):
@@ -246,7 +246,7 @@ def test_reported_changes_start_rounds_without_waiting_for_a_poll(project, monke
         lambda: project.replace("facts/guild.yaml", "in Old Millford", "in Millford"),
     ]
 
-    def build_and_edit() -> None:
+    def build_and_edit(session) -> None:
         if edits:  # a change while the round runs: reported after it, or during it
             time.sleep(0.01)
             edits.pop(0)()
@@ -267,7 +267,7 @@ def test_the_notifier_stops_its_threads_when_the_watch_ends(project):
     def notifiers() -> int:
         return sum(t.name == "factdeck-notifier" for t in threading.enumerate())
 
-    rounds = watch(project.root, lambda: None, interval=30)
+    rounds = watch(project.root, lambda session: None, interval=30)
     next(rounds)
     assert notifiers() == 2  # input folders with their subfolders; the project folder's own entries
     rounds.close()

@@ -85,7 +85,7 @@ def test_fact_text_is_data_not_markup(built):
 
 def test_questions_are_the_quiz_stage_version_a(built):
     from factdeck.build import load_and_validate
-    from factdeck.quiz.questions import make_quiz
+    from factdeck.quiz import make_quiz
     from factdeck.records.select import select_facts
 
     base = load_and_validate(built.root)

@@ -10,8 +10,8 @@ import pytest
 from conftest import sample_project, Project
 
 from factdeck.build import load_and_validate
-from factdeck.quiz.distractors import normalize
-from factdeck.quiz.questions import make_quiz, with_overrides
+from factdeck.quiz import make_quiz, with_overrides
+from factdeck.text.compare import answer_comparison_form
 from factdeck.records.select import select_facts
 
 PERSIAN_WORDS = ("کریم", "جعفری")
@@ -150,7 +150,7 @@ def test_versions_differ_in_order_but_not_content(made):
 
 def test_no_version_of_a_dispute_is_printed_as_a_wrong_option(made):
     project, base, quiz = made
-    attested = {normalize(v.answer) for f in base.facts if f.dispute for v in f.dispute.versions}
+    attested = {answer_comparison_form(v.answer) for f in base.facts if f.dispute for v in f.dispute.versions}
     for version in quiz.versions:
         sheet = " ".join(text_of(pdf(project, f"worksheet-{version.letter}")))
         for placed in version.questions:
@@ -163,7 +163,7 @@ def test_no_version_of_a_dispute_is_printed_as_a_wrong_option(made):
             assert all(same_words(printed, o) for printed, o in zip(options, placed.options))
             for i, option in enumerate(options):
                 if "ABCD"[i] != placed.correct_letter:
-                    assert normalize(option) not in attested, option
+                    assert answer_comparison_form(option) not in attested, option
 
 
 def test_the_same_seed_gives_the_same_text(made, tmp_path):

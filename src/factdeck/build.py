@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from factdeck.engine.session import Session
     from factdeck.outputs.sessions.packs import SessionPacks
     from factdeck.records.factbase import FactBase
-    from factdeck.quiz.questions import Quiz
+    from factdeck.quiz import Quiz
 
 T = TypeVar("T")
 
@@ -193,7 +193,7 @@ def make_worksheets(root: Path, deck_id: str, output: Path | None = None, sessio
                     **overrides: Any) -> tuple[FactBase, Quiz, list[Path]]:
     """`factdeck quiz`: one deck's worksheets and keys, with the deck's quiz settings overridden where given.
     Returns the fact base, the quiz and the files written; raises as `build` does."""
-    from factdeck.quiz.questions import with_overrides
+    from factdeck.quiz import with_overrides
     from factdeck.records.select import select_facts
     from factdeck.outputs.print.worksheets import remove_stale, stage_worksheets
 

@@ -268,7 +268,7 @@ def changes(project: Path, revision: str | None, output: Path | None) -> None:
 
 def _question_types(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str] | None:
     """`--types a,b --types c` as a list, each checked against the known question types."""
-    from factdeck.quiz.questions import QUESTION_TYPES
+    from factdeck.quiz import QUESTION_TYPES
 
     chosen = [t.strip() for value in values for t in value.split(",") if t.strip()]
     for t in chosen:

@@ -103,6 +103,8 @@ class Session:
             if callable(close):
                 close()
         self._kept.clear()
+        for memo in [*self._fact_memos.values(), *self._keyed_memos.values()]:
+            memo.clear()  # a stage may still hold one
         self._fact_memos.clear()
         self._keyed_memos.clear()
         self._numbers.clear()

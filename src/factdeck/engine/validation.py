@@ -68,12 +68,14 @@ def _cached_fact_files(files: list[FactFile], context: FileContext, session: Ses
         if not (isinstance(payload, tuple) and len(payload) == 2):
             return None
         entry, clean = payload
-        result = restore_entry(entry, file.display)
-        if result is None:
-            return None
         if clean is True:
+            # Kept as sent, before restoring turns the entry's values into records in place.
             cache.put_entry(file, entry)
             stored.add(file.display)
+        result = restore_entry(entry, file.display)
+        if result is None:
+            stored.discard(file.display)  # validated here instead, and cached as usual
+            return None
         return (*result, clean is True)
 
     split = len(fresh) // 2 if sum(len(f.text) for f in fresh) >= PARALLEL_TEXT else len(fresh)

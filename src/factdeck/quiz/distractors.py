@@ -26,15 +26,15 @@ from dataclasses import dataclass
 from typing import Callable
 
 from factdeck.records.dates import parse_date
-from factdeck.records.memo import FactMemo, KeyedMemo, state_number
+from factdeck.records.memo import Keeper
 from factdeck.records.schema import Fact
 from factdeck.records.validate import FactBase
+from factdeck.text.compare import answer_comparison_form
+from factdeck.text.dates import MONTHS
 
 OPTION_KINDS = ("date", "number", "person", "place", "organization", "term")
 _NAMED = ("person", "place", "organization", "term")
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 _YEAR_ANSWER = re.compile(rf"^(?P<head>(?:\d{{1,2}} )?(?:(?:{'|'.join(MONTHS)}) )?)(?P<year>\d{{4}})$")
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -52,18 +52,9 @@ _NUMBER_ANSWER = re.compile(
 )
 _ANY_NUMBER = re.compile(rf"\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|\b(?:{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE)
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
-# Compiled once: these run for every fact of a deck (a pattern given as text is looked up in re's cache each call).
-_PUNCTUATION = re.compile(r"[^\w\s]")
+# Compiled once: this runs for every fact of a deck (a pattern given as text is looked up in re's cache each call).
 _DIGIT = re.compile(r"\d")
 _MAX_NAME_WORDS = 8
-
-
-def normalize(text: str) -> str:
-    """Comparison form: case-folded words without punctuation or a leading article."""
-    words = _PUNCTUATION.sub(" ", text.casefold()).split()
-    if words and words[0] in ("the", "a", "an"):
-        words = words[1:]
-    return " ".join(words)
 
 
 def core(answer: str) -> str:
@@ -74,13 +65,14 @@ def core(answer: str) -> str:
 def name_variants(name: str) -> set[str]:
     """The comparison forms a text may name something by: 'National Council of Resistance of Iran (NCRI)'
     is named by the whole, by the name before the brackets, or by the bracketed short name."""
-    variants = {normalize(name), normalize(core(name))} | {normalize(n) for n in re.findall(r"\(([^()]+)\)", name)}
+    forms = [name, core(name), *re.findall(r"\(([^()]+)\)", name)]
+    variants = {answer_comparison_form(form) for form in forms}
     return {v for v in variants if v}
 
 
 def mentions(text: str, name: str) -> bool:
     """Whether `text` (in comparison form or not) names `name` in any of its forms, as whole words."""
-    padded = f" {normalize(text)} "
+    padded = f" {answer_comparison_form(text)} "
     return any(f" {v} " in padded for v in name_variants(name))
 
 
@@ -112,12 +104,12 @@ class AnswerForm:
     render: Callable[[str], str]  # a replacement token -> the option showing it
 
 
-_FORMS = FactMemo()  # answer_form is asked of each fact several times a round
-
-
-def answer_form(fact: Fact) -> AnswerForm | None:
-    """The answer as an option, or None when its kind has no same-kind wrong options."""
-    return _FORMS.get(fact, None, lambda: _answer_form(fact))
+def answer_form(fact: Fact, session: Keeper | None = None) -> AnswerForm | None:
+    """The answer as an option, or None when its kind has no same-kind wrong options (kept in `session`'s
+    memo: it is asked of each fact several times a round)."""
+    if session is None:
+        return _answer_form(fact)
+    return session.fact_memo("quiz.answer-form").get(fact, None, lambda: _answer_form(fact))
 
 
 def _answer_form(fact: Fact) -> AnswerForm | None:
@@ -178,19 +170,17 @@ class _Share:
         named = fact.status == "vetted" and fact.kind in _NAMED and not fact.disputed and answer_form(fact)
         return cls(
             live=fact.status != "retracted",
-            question=normalize(fact.question),
-            answer=normalize(fact.answer),
-            version_answers=tuple(normalize(v.answer) for v in versions),
+            question=answer_comparison_form(fact.question),
+            answer=answer_comparison_form(fact.answer),
+            version_answers=tuple(answer_comparison_form(v.answer) for v in versions),
             version_numbers=frozenset().union(*(numbers_in(v.answer) for v in versions)),
             kind_numbers=frozenset(numbers_in(core(fact.answer))) if fact.kind == "number" else frozenset(),
             kind_year=int(year["year"]) if year else None,
             end_year=parse_date(fact.date).end.year if fact.date else None,
-            pool=(fact.kind, normalize(fact.answer), fact.answer.strip()) if named else None,
+            pool=(fact.kind, answer_comparison_form(fact.answer), fact.answer.strip()) if named else None,
         )
 
 
-_SHARES = FactMemo()
-_POOLS = KeyedMemo(size=2)
 
 
 def _pools(shares: tuple[_Share, ...], eras: tuple[int, ...], accessed: tuple[int, ...]) -> tuple:
@@ -226,16 +216,16 @@ class Distractors:
 
     def __init__(self, base: FactBase):
         self._base = base
-        shares = tuple(_SHARES.values(base.facts, None, _Share.of))
+        shares = tuple(base.session.fact_memo("quiz.shares").values(base.facts, None, _Share.of))
         eras = tuple(base.era_order.get(f.era, 0) for f in base.facts)
         accessed = tuple(int(s.accessed[:4]) for s in base.sources.values())
         # In a watch, a round whose facts add the same shares as the last round's reuses its pools whole.
-        state = _POOLS.get((shares, eras, accessed), lambda: _pools(shares, eras, accessed))
+        state = base.session.keyed_memo("quiz.pools", size=2).get((shares, eras, accessed), lambda: _pools(shares, eras, accessed))
         (self._version_answers, self._version_numbers, self._by_question, self._kind_numbers, self._kind_years,
          self._present, self._pools) = state
         # Equal pools from one watch round to the next share a number, under which what was decided with
-        # them (which facts can be multiple choice) is kept (quiz.py).
-        self.token = state_number("distractors", (state, dict(base.era_order)))
+        # them (which facts can be multiple choice) is kept (single_types.py).
+        self.token = base.session.state_number("distractors", (state, dict(base.era_order)))
 
     # --- rules 1-3: what a fact's wrong options may never be ------------------------
 
@@ -248,18 +238,18 @@ class Distractors:
         return texts
 
     def _forbidden(self, fact: Fact) -> set[str]:
-        banned = {normalize(fact.answer)} | self._version_answers
-        banned |= self._by_question.get(normalize(fact.question), set())
+        banned = {answer_comparison_form(fact.answer)} | self._version_answers
+        banned |= self._by_question.get(answer_comparison_form(fact.question), set())
         if fact.dispute:
-            banned |= {normalize(v.answer) for v in fact.dispute.versions}
+            banned |= {answer_comparison_form(v.answer) for v in fact.dispute.versions}
         return banned
 
     def allowed(self, fact: Fact, option: str) -> bool:
         """Whether `option` may be shown as a wrong answer to `fact` (rules 1-3)."""
-        key = normalize(option)
+        key = answer_comparison_form(option)
         if not key or key in self._forbidden(fact):
             return False
-        own = [normalize(t) for t in self._own_texts(fact)]
+        own = [answer_comparison_form(t) for t in self._own_texts(fact)]
         if any(f" {text} " in f" {key} " for text in own):
             return False
         return not any(mentions(text, option) for text in own)
@@ -268,13 +258,13 @@ class Distractors:
 
     def wrong_options(self, fact: Fact, count: int, rng: random.Random) -> list[str] | None:
         """`count` wrong options in the answer's form, or None when the fact base cannot supply them."""
-        form = answer_form(fact)
+        form = answer_form(fact, self._base.session)
         tokens = self.wrong_tokens(fact, count, rng)
         return None if form is None or tokens is None else [form.render(t) for t in tokens]
 
     def wrong_tokens(self, fact: Fact, count: int, rng: random.Random) -> list[str] | None:
         """The varied part of `count` wrong options (a year, a number, a name), to swap into a statement."""
-        form = answer_form(fact)
+        form = answer_form(fact, self._base.session)
         if form is None or fact.disputed:
             return None
         if fact.kind == "date":
@@ -286,7 +276,7 @@ class Distractors:
         if tokens is None:
             return None
         options = [form.render(t) for t in tokens]
-        if not all(self.allowed(fact, o) for o in options) or len({normalize(o) for o in options}) < count:
+        if not all(self.allowed(fact, o) for o in options) or len({answer_comparison_form(o) for o in options}) < count:
             return None
         return tokens
 

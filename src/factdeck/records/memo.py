@@ -133,6 +133,3 @@ class Keeper(Protocol):
 
     def kept(self, name: str, make: Callable[[], T]) -> T | None: ...
 
-
-def state_number(name: str, state: Any) -> int:  # TRANSITIONAL: removed when quiz/ takes its session
-    return 0

@@ -27,8 +27,9 @@ _SPACE = re.compile(r"\s+")
 _ELLIPSIS = re.compile(r"\s*\[?(?:\.\s*\.\s*\.|\u2026)\]?\s*")
 
 
-def normalize(text: str) -> str:
-    """Fold case, quote marks, dashes and white space so typography never decides a match."""
+def quote_search_form(text: str) -> str:
+    """The form a quote and an archived text are searched in: case, quote marks, dashes and white space
+    folded, so typography never decides a match. Takes and returns a str; raises nothing."""
     if text.isascii():  # the common case, much faster: NFKC changes no ASCII, and only ` is translated
         text = text.replace("`", "'").lower()
     else:
@@ -39,13 +40,13 @@ def normalize(text: str) -> str:
 
 def quote_parts(quote: str) -> list[str]:
     """The normalized pieces of a quote that must appear in order (split at ellipses)."""
-    return [p for p in (normalize(part) for part in _ELLIPSIS.split(quote)) if p]
+    return [p for p in (quote_search_form(part) for part in _ELLIPSIS.split(quote)) if p]
 
 
 def quote_in_text(quote: str, normalized_text: str) -> bool:
     """True if every part of `quote` occurs in `normalized_text`, in order, without overlapping.
 
-    `normalized_text` must already have gone through `normalize` (a source is
+    `normalized_text` must already have gone through `quote_search_form` (a source is
     normalized once, then checked against many quotes).
     """
     parts = quote_parts(quote)

@@ -22,7 +22,7 @@ from factdeck.exceptions import FactdeckError, InputError, Problem, ProjectError
 from factdeck.records.load import Document, FactFile, RawProject, read_text
 from factdeck.records.factbase import FactBase
 from factdeck.records.memo import Keeper
-from factdeck.records.quotes import QuoteFinder, normalize, word_count
+from factdeck.records.quotes import QuoteFinder, quote_search_form, word_count
 from factdeck.records.schema import (
     Citation, DeckSpec, Era, Fact, ProjectConfig, Record, Selection, Source, record_class, record_fields,
 )
@@ -241,7 +241,7 @@ def _load_archives(collector: _Collector, sources: dict[str, Source], archive_di
             collector.error(source, f"source '{source.id}': archive file '{source.archive}' not found in {archive_dir}")
             continue
         try:
-            texts[source.id] = normalize(read_text(path, str(path)))
+            texts[source.id] = quote_search_form(read_text(path, str(path)))
         except InputError as exc:
             collector.error(source, f"source '{source.id}': archive file unusable: {exc}")
     return texts
@@ -306,7 +306,7 @@ def _check_fact(
             if version.id in ids:
                 collector.error(version, f"fact '{fact.id}': duplicate version id '{version.id}'")
             ids[version.id] = version
-            claim = normalize(version.claim)
+            claim = quote_search_form(version.claim)
             if claim in claims:
                 collector.error(version, f"fact '{fact.id}': versions '{claims[claim].id}' and '{version.id}' make the same claim")
             claims.setdefault(claim, version)

@@ -35,6 +35,7 @@ from genanki import guid_for
 from markupsafe import Markup
 
 from factdeck.text.bidi import isolate_rtl
+from factdeck.text.dates import date_label
 from factdeck.records.dates import parse_date
 from factdeck.exceptions import InputError, RenderError
 from factdeck.engine.parallel import MIN_ITEMS, SecondCore
@@ -59,10 +60,6 @@ MIN_CLOZE_CONTEXT_WORDS = 3
 # only after every brace that came from the text has been made inert.
 _CLOZE_OPEN = "\ue000"
 _CLOZE_CLOSE = "\ue001"
-
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
-           "August", "September", "October", "November", "December")
-
 
 @dataclass(frozen=True)
 class NoteRecord:
@@ -145,29 +142,6 @@ def _anki_text(text: str) -> Markup:
     # Cached: a source's title and perspective appear beside every citation of it, on every card. Small:
     # the texts that repeat stay, a fact's own texts pass through without holding memory.
     return Markup(str(isolate_rtl(text)).translate(_INERT))
-
-
-def date_label(text: str | None) -> str:
-    """A fact date as a reader says it: '5 September 1965', 'c. 1935', '1980–1981'."""
-    if not text:
-        return ""
-    if "/" in text:
-        first, _, last = text.partition("/")
-        return f"{date_label(first)}–{date_label(last)}"
-    when = parse_date(text)
-    body = text.rstrip("~?")
-    parts = body.split("-")
-    if len(parts) == 3:
-        label = f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    elif len(parts) == 2:
-        label = f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    else:
-        label = parts[0]
-    if when.approximate:
-        return f"c. {label}"
-    if when.uncertain:
-        return f"{label} (uncertain)"
-    return label
 
 
 def era_label(era: Era) -> str:

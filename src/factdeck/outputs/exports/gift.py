@@ -1,6 +1,6 @@
 """GIFT export: a deck's quiz questions in Moodle's GIFT format, for a Moodle question bank.
 
-The questions come from the quiz stage (quiz.py, version A), so distractor and
+The questions come from the quiz stage (factdeck.quiz, version A), so distractor and
 dispute rules are the worksheets'. Each question becomes the nearest GIFT type:
 
 - multiple choice, true/false: the same;
@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import html
 
+from factdeck.quiz import QUESTION_TYPES, Placed, Question, Quiz, Reference, make_quiz, with_overrides
 from factdeck.quiz.distractors import core
-from factdeck.quiz.questions import Placed, Question, Quiz, Reference, make_quiz, with_overrides
 from factdeck.records.schema import DeckSpec, Fact
 from factdeck.records.validate import FactBase
 
@@ -57,44 +57,29 @@ def _feedback(q: Question) -> str:
 
 
 def gift_question(placed: Placed, deck_id: str) -> str:
-    """One question in GIFT, without blank lines (a blank line ends a question)."""
+    """One question in GIFT, without blank lines (a blank line ends a question); its type writes the body."""
     q = placed.question
     title = gift_escape(f"{deck_id} {placed.number:02d} {q.fact_ids[0] if len(q.fact_ids) == 1 else q.type}")
     head = f"::{title}::[html]"
     feedback = f"####{_feedback(q)}"
-    if q.type == "multiple-choice":
-        options = " ".join(("=" if i == 0 else "~") + gift_html(q.options[i]) for i in placed.order)
-        return f"{head}{gift_html(q.prompt)} {{{options} {feedback}}}"
-    if q.type == "true-false":
-        return f"{head}{gift_html(q.prompt)} {{{'TRUE' if q.truth else 'FALSE'}{feedback}}}"
-    if q.type == "fill-blank":
-        accepted = _accepted(q.answer)
-        if len(q.parts) == 2:
-            before, after = q.parts
-            return f"{head}{gift_html(before)}{{{accepted} {feedback}}}{gift_html(after)}"
-        return f"{head}{gift_html(q.prompt)} {{{accepted} {feedback}}}"
-    if q.type in ("matching", "timeline"):
-        pairs = [(q.items[i].text, q.items[i].answer) for i in placed.order]
-        prompt = q.prompt if q.type == "matching" else "Match each event to its date."
-        # Matching answers are plain text in Moodle: escaped for GIFT only.
-        body = " ".join(f"={gift_html(text)} -> {gift_escape(answer)}" for text, answer in pairs)
-        return f"{head}{gift_html(prompt)} {{{body} {feedback}}}"
-    if q.type == "short-answer" and not q.disputed:
-        return f"{head}{gift_html(q.prompt)} {{{_accepted(q.answer)} {feedback}}}"
-    # Source analysis and disputed short answers: an essay (the excerpts, then the question).
-    lines = [gift_html(f"“{e.quote}” — {e.source} ({e.publisher}; stance: {e.stance}), {e.locator}")
-             for e in q.excerpts]
-    if q.type == "source-analysis":
-        lines.append(gift_html(f"{q.prompt} Who makes each claim, and why might they see it that way?"))
-    else:
-        lines.append(gift_html(q.prompt))
-    return f"{head}{'<br>'.join(lines)} {{{feedback}}}"
+    return QUESTION_TYPES.of(q).gift(placed, head, feedback, _GIFT_TEXT)
 
 
 def _accepted(answer: str) -> str:
     """Short-answer forms Moodle accepts (compared as plain text, so only GIFT-escaped)."""
     forms = dict.fromkeys(f for f in (answer.strip(), core(answer)) if f)
     return " ".join(f"={gift_escape(f)}" for f in forms)
+
+
+class _GiftText:
+    """GIFT's escaping, as the question types (factdeck.quiz) write their GIFT form with it."""
+
+    html = staticmethod(gift_html)
+    escape = staticmethod(gift_escape)
+    accepted = staticmethod(_accepted)
+
+
+_GIFT_TEXT = _GiftText()
 
 
 def export_gift(base: FactBase, decks: list[tuple[DeckSpec, list[Fact]]], questions: int | None = None) -> bytes:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from factdeck.outputs.anki.cards import date_label
+from factdeck.text.dates import date_label
 from factdeck.records.dates import parse_date
 from factdeck.outputs.sessions.meetings import Meeting
 from factdeck.outputs.render import TypstRaw, render, typst_environment

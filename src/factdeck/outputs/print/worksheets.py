@@ -12,7 +12,7 @@ from pathlib import Path
 
 from factdeck.exceptions import RenderError
 from factdeck.outputs.print.pdf import compile_all
-from factdeck.quiz.questions import Quiz, make_quiz
+from factdeck.quiz import Quiz, make_quiz
 from factdeck.outputs.render import render, typst_environment
 from factdeck.records.schema import DeckSpec, Fact, QuizSettings
 from factdeck.records.factbase import FactBase

@@ -21,7 +21,7 @@ from factdeck.outputs.anki.package import ApkgStage
 from factdeck.outputs.print.guide import GUIDE_TEMPLATE, guide_source
 from factdeck.outputs.sessions.meetings import Meeting, split_meetings
 from factdeck.outputs.print.pdf import compile_all
-from factdeck.quiz.questions import make_quiz
+from factdeck.quiz import make_quiz
 from factdeck.records.schema import DeckSpec, Fact
 from factdeck.records.factbase import FactBase
 from factdeck.outputs.print.worksheets import worksheet_sources

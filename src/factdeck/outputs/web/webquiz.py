@@ -1,6 +1,6 @@
 """Web quiz stage: a deck's quiz as one self-contained, offline HTML file.
 
-The questions come from the quiz stage (quiz.py, version A), so the web quiz and
+The questions come from the quiz stage (factdeck.quiz, version A), so the web quiz and
 the worksheets share their distractor and dispute rules. The page holds
 everything it needs: its style, its script and the questions as a JSON data
 block. Fact text never becomes markup: the page is rendered with the
@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from factdeck.exceptions import RenderError, TemplateError
-from factdeck.quiz.questions import Item, Question, Quiz, Reference, make_quiz
+from factdeck.quiz import QUESTION_TYPES, Question, Quiz, make_quiz, reference_data
 from factdeck.outputs.render import html_environment, render
 from factdeck.records.schema import DeckSpec, Fact
 from factdeck.records.validate import FactBase
@@ -51,52 +51,21 @@ def csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def _references(refs: tuple[Reference, ...]) -> list[dict[str, str]]:
-    return [{"source": r.source, "locator": r.locator} for r in refs]
-
-
-def _item(item: Item) -> dict:
-    return {"text": item.text, "answer": item.answer, "references": _references(item.references)}
-
-
 def question_data(q: Question, placed_order: tuple[int, ...], names: tuple[int, ...], base: FactBase) -> dict:
-    """One question as the page's script reads it. `correct` is an index into what the page shows."""
+    """One question as the page's script reads it: the fields every question has, then its type's own
+    (types.py). `correct` is an index into what the page shows."""
     data: dict[str, Any] = {
         "type": q.type,
         "prompt": q.prompt,
         "answer": q.answer,
         "explanation": q.explanation,
-        "references": _references(q.references),
+        "references": reference_data(q.references),
         "versions": [{"claimedBy": v.claimed_by, "claim": v.claim, "answer": v.answer,
-                      "references": _references(v.references)} for v in q.versions],
+                      "references": reference_data(v.references)} for v in q.versions],
     }
     if q.disputed:
         data["summary"] = base.facts_by_id[q.fact_ids[0]].dispute.summary
-    if q.type == "multiple-choice":
-        data["options"] = [q.options[i] for i in placed_order]
-        data["correct"] = placed_order.index(0)
-    elif q.type == "true-false":
-        data["options"] = ["True", "False"]
-        data["correct"] = 0 if q.truth else 1
-        if q.swapped:
-            data["explanation"] = f"{q.explanation} (The statement put “{q.swapped[1]}” for “{q.swapped[0]}”.)"
-    elif q.type == "fill-blank":
-        data["parts"] = list(q.parts)
-    elif q.type == "matching":
-        # Descriptions in the version's order; names listed in another; `correct[i]` is the name of description i.
-        data["items"] = [q.items[i].text for i in placed_order]
-        data["names"] = [q.items[i].answer for i in names]
-        data["correct"] = [names.index(i) for i in placed_order]
-        data["key"] = [_item(q.items[i]) for i in placed_order]  # in the order shown
-    elif q.type == "timeline":
-        # Events shuffled; `correct` lists the shown events' positions in date order.
-        data["items"] = [q.items[i].text for i in placed_order]
-        data["correct"] = [placed_order.index(i) for i in range(len(q.items))]
-        data["key"] = [_item(i) for i in q.items]  # in date order
-    elif q.type == "source-analysis":
-        data["excerpts"] = [{"source": e.source, "publisher": e.publisher, "stance": e.stance,
-                             "perspective": e.perspective, "locator": e.locator, "quote": e.quote}
-                            for e in q.excerpts]
+    data.update(QUESTION_TYPES.of(q).web_fields(q, placed_order, names))
     return data
 
 

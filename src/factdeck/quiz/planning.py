@@ -1,0 +1,289 @@
+"""Planning a worksheet: which facts make which question types, and the whole quiz.
+
+The content (which facts, which question types, which distractors, which
+true/false statements are false) is drawn once; versions A, B, … show the same
+questions in another order with their options shuffled (versions.py). Every
+random choice comes from a `random.Random` seeded with text built from the
+deck's seed, the deck id and what is being chosen (a fact id, a version letter),
+so the same seed always gives the same worksheets, and adding a fact does not
+reshuffle the distractors of the others.
+
+Disputed facts never become multiple-choice or true/false questions with one
+version as the answer: they become source-analysis questions (or short-answer
+questions whose key lists every version).
+"""
+
+from __future__ import annotations
+
+import operator
+import random
+from typing import Iterable
+
+from factdeck.quiz.distractors import Distractors
+from factdeck.quiz.group_types import GROUP_MIN, GROUP_PREFERRED
+from factdeck.quiz.model import Question, Quiz, Reference, VersionAnswer
+from factdeck.quiz.types import QUESTION_TYPES
+from factdeck.quiz.versions import draw_versions
+from factdeck.quiz.wording import gives_away
+from factdeck.records.schema import DeckSpec, Fact, QuizSettings, Source
+from factdeck.records.select import chronological_key as chronological
+from factdeck.records.validate import FactBase
+
+SINGLE_TYPES = QUESTION_TYPES.single_names
+GROUP_TYPES = QUESTION_TYPES.group_names
+# Relative share of each single type when choosing facts; a disputed fact always gets source analysis.
+TYPE_WEIGHTS = {name: QUESTION_TYPES[name].weight for name in SINGLE_TYPES}
+QUESTIONS_PER_GROUP = 15  # one matching and one timeline question per this many questions
+# What weighing found per fact, kept across a watch's rounds (memo.py).
+_ID = operator.attrgetter("id")
+_SHAPE = operator.attrgetter("id", "era", "dispute")
+
+
+def seeded(seed: int, deck_id: str, *purpose: object) -> random.Random:
+    """A generator for one purpose; `random.Random` hashes text seeds with SHA-512, the same in every run."""
+    return random.Random(":".join(str(p) for p in (seed, deck_id, *purpose)))
+
+
+class QuizMaker:
+    """Draws a deck's questions and versions from the fact base.
+
+    The question types (types.py) make the questions; they read the fact base, the distractors and the
+    seeded generators from here.
+    """
+
+    def __init__(self, base: FactBase, deck: DeckSpec, settings: QuizSettings):
+        self.base = base
+        self.deck = deck
+        self.settings = settings
+        self.distractors = Distractors(base)
+
+    def rng(self, *purpose: object) -> random.Random:
+        """The generator for one purpose of this deck and seed (see `seeded`)."""
+        return seeded(self.settings.seed, self.deck.id, *purpose)
+
+    @property
+    def options_context(self) -> tuple:
+        """What a fact's distractors depend on besides the fact: the seed, the deck and the pools' state."""
+        return (self.settings.seed, self.deck.id, self.distractors.token)
+
+    def references(self, citations: Iterable, limit: int = 2) -> tuple[Reference, ...]:
+        """The first citation of each of the first `limit` sources."""
+        seen: dict[str, Reference] = {}
+        for c in citations:
+            if c.source not in seen and len(seen) < limit:
+                seen[c.source] = Reference(c.source, self.base.sources[c.source].title, c.locator)
+        return tuple(seen.values())
+
+    def version_answers(self, fact: Fact) -> tuple[VersionAnswer, ...]:
+        """Every version of a disputed fact, as the key lists them (none for an undisputed fact)."""
+        if not fact.dispute:
+            return ()
+        return tuple(VersionAnswer(v.claimed_by, v.claim, v.answer, self.references(v.citations))
+                     for v in fact.dispute.versions)
+
+    def can(self, fact: Fact, kind: str) -> bool:
+        """Whether `single(fact, kind)` makes a question (KeyError for an unknown type)."""
+        return QUESTION_TYPES[kind].can(self, fact)
+
+    def single(self, fact: Fact, kind: str) -> Question | None:
+        """The fact's question of single type `kind`, or None when it cannot make one."""
+        return QUESTION_TYPES[kind].make(self, fact)
+
+    def eligible(self, facts: list[Fact], types: list[str]) -> list[tuple[str, ...]]:
+        """For each fact, the single question types of `types` it can make (kept across a watch's rounds, as
+        `can`)."""
+        context = (tuple(types), self.settings.seed, self.deck.id, self.distractors.token)
+        return self.base.session.fact_memo("quiz.eligible").values(facts, context, lambda f: tuple(t for t in SINGLE_TYPES if t in types and self.can(f, t)))
+
+    # the whole worksheet
+
+    def make(self, facts: list[Fact]) -> Quiz:
+        """The quiz from `facts` (the deck's, in the history's order), with a note when it falls short."""
+        wanted = self.settings.questions
+        types = [t for t in QUESTION_TYPES if t in self.settings.types]
+        notes: list[str] = []
+        questions: list[Question] = []
+        remaining = list(facts)
+        grouped: list[Fact] = []  # the facts group questions took
+
+        eligible = dict(zip(map(_ID, facts), self.eligible(facts, types)))
+        usable = sum(map(bool, eligible.values()))  # facts of `remaining` that can make a single question
+        only_groups = set(types) <= set(GROUP_TYPES)
+        if only_groups:  # every question is a group: share them between the group types asked for
+            groups_wanted = -(-wanted // len([t for t in GROUP_TYPES if t in types]))
+        else:
+            groups_wanted = max(1, round(wanted / QUESTIONS_PER_GROUP)) if wanted >= 4 else 0
+        for kind in GROUP_TYPES:
+            if kind not in types:
+                continue
+            for number in range(1, groups_wanted + 1):
+                # A group takes 4-6 facts; it may only take facts that single questions can spare.
+                singles_left = wanted - len(questions) - 1
+                spare = len(remaining) if only_groups else usable - singles_left
+                if singles_left < 0 or spare < GROUP_MIN:
+                    break
+                pool = self._group_pool(kind, number, remaining, eligible)
+                size = min(GROUP_PREFERRED, spare)
+                made = QUESTION_TYPES[kind].make_group(self, number, pool, size, grouped)
+                if made is None:
+                    break
+                questions.append(made)
+                taken = [f for f in remaining if f.id in made.fact_ids]
+                grouped += taken
+                usable -= sum(1 for f in taken if eligible[f.id])
+                remaining = [f for f in remaining if f.id not in made.fact_ids]
+
+        slots = wanted - len(questions)
+        chosen = self._choose_facts([f for f in remaining if eligible[f.id]], slots, eligible, grouped)
+        questions += self._assign_types(chosen, eligible)
+        if len(questions) < wanted:
+            notes.append(f"only {len(questions)} of {wanted} questions could be made from the deck's "
+                         f"{len(facts)} facts with question types {', '.join(types)}")
+        questions.sort(key=lambda q: (QUESTION_TYPES.of(q).section, self._position(q)))
+        versions = draw_versions(questions, self.settings.versions, lambda letter: self.rng("version", letter))
+        return Quiz(self.deck.id, self.deck.name, self.settings.title or self.deck.name, self.settings.seed,
+                    wanted, tuple(questions), versions, self._sources(questions), tuple(notes))
+
+    def _group_pool(self, kind: str, number: int, facts: list[Fact],
+                    eligible: dict[str, tuple[str, ...]]) -> list[Fact]:
+        """The facts in the order a group question tries them: shuffled, then those with the fewest other
+        uses first, leaving the rest for single questions."""
+        ids = tuple(map(_ID, facts))
+        uses = tuple(map(len, map(eligible.__getitem__, ids)))
+
+        def order() -> list[int]:
+            shuffled = self.rng(kind, number).sample(range(len(facts)), len(facts))  # as sampling the facts
+            shuffled.sort(key=uses.__getitem__)
+            return shuffled
+
+        # The order depends only on the facts' ids and uses: kept across a watch's rounds.
+        key = ("pool", kind, number, self.settings.seed, self.deck.id, ids, uses)
+        return [facts[i] for i in self.base.session.keyed_memo("quiz.orders").get(key, order)]
+
+    def _position(self, question: Question) -> tuple:
+        return chronological(self.base, self.base.facts_by_id[question.fact_ids[0]])
+
+    def _choose_facts(self, facts: list[Fact], slots: int, eligible: dict[str, tuple[str, ...]],
+                      taken: list[Fact]) -> list[Fact]:
+        """`slots` facts spread across eras, disputed and undisputed in proportion (at least one disputed),
+        keeping the mix of question types near TYPE_WEIGHTS and no fact giving away another's answer,
+        as far as the deck allows."""
+        shape = tuple(map(_SHAPE, facts))  # (id, era, dispute): what the order depends on
+
+        def order() -> list[int]:
+            rng = self.rng("choose")
+            position = {f.id: i for i, f in enumerate(facts)}
+            disputed = _spread_by_era([f for f in facts if f.disputed], rng)
+            undisputed = _spread_by_era([f for f in facts if not f.disputed], rng)
+            return [position[f.id] for f in disputed[:1] + _round_robin_merge(disputed[1:], undisputed)]
+
+        # The order depends only on the facts' ids, eras and disputes: kept across a watch's rounds.
+        preference = [facts[i] for i in self.base.session.keyed_memo("quiz.orders").get(("choose", self.settings.seed, self.deck.id, shape), order)]
+        weights = {t: w for t, w in TYPE_WEIGHTS.items() if t in self.settings.types}
+        quota = {t: -(-slots * w // sum(weights.values())) for t, w in weights.items()} if weights else {}
+        counts = {t: 0 for t in quota}
+        chosen: list[Fact] = []
+        passed_over: list[Fact] = []
+        # The type a fact would take depends only on its types, whether it is disputed, and the counts; once
+        # the quotas of the common types fill, most of a large deck is passed over for the same reason, so the
+        # type is worked out once per kind of fact until the counts change.
+        decided: dict[tuple[tuple[str, ...], bool], str | None] = {}
+        for fact in preference:
+            if len(chosen) == slots:
+                break
+            disputed = fact.disputed
+            key = (eligible[fact.id], disputed)
+            if key in decided:
+                kind = decided[key]
+            else:
+                kinds = [t for t in key[0] if t in quota]
+                if disputed:
+                    kinds = _for_disputes(kinds) or kinds
+                kind = decided[key] = min(kinds, key=lambda t: counts[t] / weights[t]) if kinds else None
+            # The quota first: it is cheap, and once the quotas fill most of a large deck is passed over.
+            if (kind and counts[kind] >= quota[kind]) or any(gives_away(fact, other, self.base.session) for other in [*taken, *chosen]):
+                passed_over.append(fact)
+                continue
+            chosen.append(fact)
+            if kind:
+                counts[kind] += 1
+                decided.clear()
+        return chosen + passed_over[: slots - len(chosen)]  # a full worksheet over a perfect one
+
+    def _assign_types(self, facts: list[Fact], eligible: dict[str, tuple[str, ...]]) -> list[Question]:
+        """Give each fact a type, keeping the mix near TYPE_WEIGHTS; true/false half true, half false."""
+        rng = self.rng("types")
+        order = rng.sample(facts, len(facts))
+        order.sort(key=lambda f: len(eligible[f.id]))  # the most constrained choose first
+        counts = {t: 0 for t in SINGLE_TYPES}
+        assigned: list[tuple[Fact, str]] = []
+        for fact in order:
+            options = eligible[fact.id]
+            dispute_kinds = _for_disputes(options)
+            if fact.disputed and dispute_kinds:
+                kind = dispute_kinds[0]
+            else:
+                options = [t for t in options if t not in dispute_kinds] or options
+                kind = min(options, key=lambda t: ((counts[t] + 1) / TYPE_WEIGHTS[t], SINGLE_TYPES.index(t)))
+            counts[kind] += 1
+            assigned.append((fact, kind))
+        # Each type makes its questions together, so it can balance them (true/false: half true).
+        by_kind: dict[str, list[Fact]] = {}
+        for fact, kind in assigned:
+            by_kind.setdefault(kind, []).append(fact)
+        made: dict[str, Question] = {}
+        for kind, group in by_kind.items():
+            made.update(zip(map(_ID, group), QUESTION_TYPES[kind].make_several(self, group, rng)))
+        return [made[fact.id] for fact, _ in assigned]
+
+    def _sources(self, questions: list[Question]) -> tuple[Source, ...]:
+        used: set[str] = set()
+        for q in questions:
+            used |= {r.source_id for r in q.references} | {e.source_id for e in q.excerpts}
+            used |= {r.source_id for v in q.versions for r in v.references}
+            used |= {r.source_id for i in q.items for r in i.references}
+        return tuple(s for s in self.base.sources.values() if s.id in used)
+
+
+def _for_disputes(kinds: Iterable[str]) -> list[str]:
+    """The types of `kinds` that disputed facts take first (source analysis)."""
+    return [t for t in kinds if QUESTION_TYPES[t].for_disputes]
+
+
+def _spread_by_era(facts: list[Fact], rng: random.Random) -> list[Fact]:
+    """The facts shuffled, then taken one era at a time in turn, so any prefix covers the eras evenly."""
+    by_era: dict[str, list[Fact]] = {}
+    for fact in facts:
+        by_era.setdefault(fact.era, []).append(fact)
+    queues = [rng.sample(group, len(group)) for group in by_era.values()]
+    out: list[Fact] = []
+    while any(queues):
+        for queue in queues:
+            if queue:
+                out.append(queue.pop())
+    return out
+
+
+def _round_robin_merge(a: list[Fact], b: list[Fact]) -> list[Fact]:
+    """Interleave two lists in proportion to their lengths (disputed and undisputed facts)."""
+    out: list[Fact] = []
+    i = j = 0
+    while i < len(a) or j < len(b):
+        if j >= len(b) or (i < len(a) and i * len(b) <= j * len(a)):
+            out.append(a[i])
+            i += 1
+        else:
+            out.append(b[j])
+            j += 1
+    return out
+
+
+def make_quiz(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings | None = None) -> Quiz:
+    """The deck's worksheets as data: questions and shuffled versions (`settings` default: the deck's)."""
+    return QuizMaker(base, deck, settings or deck.quiz).make(facts)
+
+
+def with_overrides(settings: QuizSettings, **overrides: object) -> QuizSettings:
+    """The deck's settings with the command line's choices (None: keep the deck's)."""
+    chosen = {k: v for k, v in overrides.items() if v is not None}
+    return settings.model_copy(update=chosen) if chosen else settings

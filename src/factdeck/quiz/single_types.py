@@ -1,0 +1,242 @@
+"""Single question types: one fact makes one question.
+
+Multiple choice, true/false and fill in the blank need an answer the fact's
+statement repeats or a same-kind answer with distractors (distractors.py);
+short answer suits every fact; source analysis suits only disputed facts, and a
+disputed fact never becomes a question with one version as the answer.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING, Any
+
+from factdeck.quiz.distractors import answer_form, core, replace_token, token_in
+from factdeck.quiz.model import Excerpt, Question
+from factdeck.quiz.types import QUESTION_TYPES, GiftText, QuestionType
+from factdeck.quiz.wording import BLANK, MAX_BLANK_WORDS, blank_parts
+from factdeck.records.schema import Fact
+from factdeck.text.words import whole_word_spans
+
+if TYPE_CHECKING:
+    from factdeck.quiz.planning import QuizMaker
+    from factdeck.quiz.versions import Placed
+
+OPTIONS = 4  # a multiple-choice question's options: the answer and three distractors
+
+
+class _SingleType(QuestionType):
+    def can(self, maker: QuizMaker, fact: Fact) -> bool:
+        """Whether `make` gives a question, without making the cheap-to-decide ones (every fact of the deck is
+        weighed this way; a test holds the two to the same answers). Kept across a watch's rounds."""
+        memo = maker.base.session.fact_memo(f"quiz.can.{self.name}")
+        return memo.get(fact, self.weighing_context(maker), lambda: self.weigh(maker, fact))
+
+    def weighing_context(self, maker: QuizMaker) -> object:
+        """What weighing depends on besides the fact: distractors depend on the pools (the same while their
+        state's number is) and on the seed."""
+        return maker.options_context
+
+    def weigh(self, maker: QuizMaker, fact: Fact) -> bool:
+        # Multiple choice and true/false need a same-kind answer; only then are distractors drawn.
+        form = None if fact.disputed else answer_form(fact, maker.base.session)
+        if form is None or not self._fits(fact, form.token):
+            return False
+        return self.make(maker, fact) is not None
+
+    def _fits(self, fact: Fact, token: str) -> bool:
+        return True
+
+
+@QUESTION_TYPES.register
+class MultipleChoice(_SingleType):
+    """The question with the answer among three same-kind distractors."""
+
+    name = "multiple-choice"
+    section = 1
+    weight = 4.0
+    shuffles_options = True
+
+    def make(self, maker: QuizMaker, fact: Fact) -> Question | None:
+        if fact.disputed:
+            return None
+        form = answer_form(fact, maker.base.session)
+        wrong = maker.distractors.wrong_options(fact, OPTIONS - 1, maker.rng(self.name, fact.id))
+        if form is None or wrong is None:
+            return None
+        return Question(f"{self.name}:{fact.id}", self.name, fact.question, (fact.id,),
+                        form.option, fact.statement, maker.references(fact.citations), options=(form.option, *wrong))
+
+    def arrange(self, question: Question, rng: random.Random,
+                positions: list[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        wrong = rng.sample(range(1, len(question.options)), len(question.options) - 1)
+        return tuple(wrong[: (p := positions.pop())] + [0] + wrong[p:]), ()
+
+    def answer_label(self, placed: Placed) -> str:
+        return f"{placed.correct_letter}. {placed.question.options[0]}"
+
+    def web_fields(self, question: Question, order: tuple[int, ...], names: tuple[int, ...]) -> dict[str, Any]:
+        return {"options": [question.options[i] for i in order], "correct": order.index(0)}
+
+    def gift(self, placed: Placed, head: str, feedback: str, text: GiftText) -> str:
+        q = placed.question
+        options = " ".join(("=" if i == 0 else "~") + text.html(q.options[i]) for i in placed.order)
+        return f"{head}{text.html(q.prompt)} {{{options} {feedback}}}"
+
+
+@QUESTION_TYPES.register
+class TrueFalse(_SingleType):
+    """The statement as given, or with its answer swapped for a distractor; half of them each way."""
+
+    name = "true-false"
+    section = 2
+    weight = 2.0
+
+    def _fits(self, fact: Fact, token: str) -> bool:
+        return token_in(fact.statement, token)  # the statement must repeat the answer to swap it
+
+    def make(self, maker: QuizMaker, fact: Fact, truth: bool = True) -> Question | None:
+        if fact.disputed:
+            return None
+        form = answer_form(fact, maker.base.session)
+        if form is None or not token_in(fact.statement, form.token):
+            return None
+        wrong = maker.distractors.wrong_tokens(fact, 1, maker.rng(self.name, fact.id))
+        if wrong is None:
+            return None
+        refs = maker.references(fact.citations)
+        if truth:
+            return Question(f"{self.name}:{fact.id}", self.name, fact.statement, (fact.id,),
+                            "True", fact.statement, refs, truth=True)
+        replacement = wrong[0]
+        false = replace_token(fact.statement, form.token, replacement)
+        return Question(f"{self.name}:{fact.id}", self.name, false, (fact.id,), "False", fact.statement, refs,
+                        truth=False, swapped=(form.token, replacement))
+
+    def make_several(self, maker: QuizMaker, facts: list[Fact], rng: random.Random) -> list[Question]:
+        # Half true, half false, in an order drawn from `rng`.
+        truths = [i % 2 == 0 for i in range(len(facts))]
+        rng.shuffle(truths)
+        return [self.make(maker, fact, truth) for fact, truth in zip(facts, truths)]
+
+    def answer_label(self, placed: Placed) -> str:
+        return "True" if placed.question.truth else "False"
+
+    def web_fields(self, question: Question, order: tuple[int, ...], names: tuple[int, ...]) -> dict[str, Any]:
+        fields: dict[str, Any] = {"options": ["True", "False"], "correct": 0 if question.truth else 1}
+        if question.swapped:
+            fields["explanation"] = (f"{question.explanation} (The statement put “{question.swapped[1]}” "
+                                     f"for “{question.swapped[0]}”.)")
+        return fields
+
+    def gift(self, placed: Placed, head: str, feedback: str, text: GiftText) -> str:
+        q = placed.question
+        return f"{head}{text.html(q.prompt)} {{{'TRUE' if q.truth else 'FALSE'}{feedback}}}"
+
+
+@QUESTION_TYPES.register
+class FillBlank(_SingleType):
+    """The statement with the answer's words blanked."""
+
+    name = "fill-blank"
+    section = 3
+    weight = 2.0
+
+    def weighing_context(self, maker: QuizMaker) -> object:
+        return None  # a blank depends on the fact alone
+
+    def weigh(self, maker: QuizMaker, fact: Fact) -> bool:
+        return self.blank(fact) is not None
+
+    def blank(self, fact: Fact) -> tuple[tuple[str, ...], str] | None:
+        """A fill-in-the-blank's parts and the blanked words as the statement writes them, if it can make one."""
+        if fact.disputed:
+            return None
+        form = answer_form(fact)
+        token = form.token if form else core(fact.answer)
+        if len(token.split()) > MAX_BLANK_WORDS:
+            return None
+        spans = whole_word_spans(fact.statement, token)
+        parts = blank_parts(fact.statement, spans)
+        if parts is None:
+            return None
+        start, end = spans[0]
+        return parts, fact.statement[start:end]
+
+    def make(self, maker: QuizMaker, fact: Fact) -> Question | None:
+        blank = self.blank(fact)
+        if blank is None:
+            return None
+        parts, shown = blank
+        return Question(f"{self.name}:{fact.id}", self.name, BLANK.join(parts), (fact.id,), shown,
+                        fact.statement, maker.references(fact.citations), parts=parts)
+
+    def web_fields(self, question: Question, order: tuple[int, ...], names: tuple[int, ...]) -> dict[str, Any]:
+        return {"parts": list(question.parts)}
+
+    def gift(self, placed: Placed, head: str, feedback: str, text: GiftText) -> str:
+        # Short answer: the blank where the braces are (one blank), or at the end (the answer twice).
+        q = placed.question
+        accepted = text.accepted(q.answer)
+        if len(q.parts) == 2:
+            before, after = q.parts
+            return f"{head}{text.html(before)}{{{accepted} {feedback}}}{text.html(after)}"
+        return f"{head}{text.html(q.prompt)} {{{accepted} {feedback}}}"
+
+
+@QUESTION_TYPES.register
+class ShortAnswer(QuestionType):
+    """The question, answered in the learner's words; a disputed fact's key lists every version."""
+
+    name = "short-answer"
+    section = 6
+    weight = 1.5
+
+    def can(self, maker: QuizMaker, fact: Fact) -> bool:
+        return True
+
+    def make(self, maker: QuizMaker, fact: Fact) -> Question:
+        explanation = fact.dispute.summary if fact.dispute else fact.statement
+        return Question(f"{self.name}:{fact.id}", self.name, fact.question, (fact.id,), fact.answer,
+                        explanation, maker.references(fact.citations), versions=maker.version_answers(fact))
+
+    def gift(self, placed: Placed, head: str, feedback: str, text: GiftText) -> str:
+        q = placed.question
+        if q.disputed:  # every version is right: an essay
+            return self._gift_essay(q, head, feedback, text, q.prompt)
+        return super().gift(placed, head, feedback, text)
+
+
+@QUESTION_TYPES.register
+class SourceAnalysis(QuestionType):
+    """A disputed fact: each version's source in its own words; who claims what, and why."""
+
+    name = "source-analysis"
+    section = 7
+    weight = 2.5
+    for_disputes = True
+
+    def can(self, maker: QuizMaker, fact: Fact) -> bool:
+        return fact.dispute is not None
+
+    def make(self, maker: QuizMaker, fact: Fact) -> Question | None:
+        if not fact.dispute:
+            return None
+        excerpts = []
+        for version in fact.dispute.versions:
+            c = version.citations[0]
+            s = maker.base.sources[c.source]
+            excerpts.append(Excerpt(s.id, s.title, s.publisher, s.kind, s.stance, s.perspective, c.locator, c.quote))
+        return Question(f"{self.name}:{fact.id}", self.name, fact.question, (fact.id,), fact.answer,
+                        fact.dispute.summary, maker.references(fact.all_citations(), limit=4),
+                        excerpts=tuple(excerpts), versions=maker.version_answers(fact))
+
+    def web_fields(self, question: Question, order: tuple[int, ...], names: tuple[int, ...]) -> dict[str, Any]:
+        return {"excerpts": [{"source": e.source, "publisher": e.publisher, "stance": e.stance,
+                              "perspective": e.perspective, "locator": e.locator, "quote": e.quote}
+                             for e in question.excerpts]}
+
+    def gift(self, placed: Placed, head: str, feedback: str, text: GiftText) -> str:
+        q = placed.question
+        return self._gift_essay(q, head, feedback, text,
+                                f"{q.prompt} Who makes each claim, and why might they see it that way?")

@@ -1,0 +1,121 @@
+"""What a fact's wording allows: a blank, a dateless timeline row, a matching description, a giveaway.
+
+These read only the fact's own text, so what they find is kept per fact across a
+watch's rounds (memo.py).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, TypeVar
+
+from factdeck.quiz.distractors import answer_form, core, name_variants, replace_token, token_in
+from factdeck.records.memo import Keeper
+from factdeck.records.schema import Fact
+from factdeck.text.compare import answer_comparison_form
+from factdeck.text.dates import MONTHS
+
+T = TypeVar("T")
+
+BLANK = "_____"
+MAX_BLANK_WORDS = 5  # a longer blank is an essay, not a gap
+MAX_ITEM_WORDS = 28  # a matching or timeline row longer than this does not fit the layout
+
+_MONTH_RE = "|".join(MONTHS)
+_DATE_EXPRESSION = re.compile(rf"(?<![\w-])(?:\d{{1,2}}\s+)?(?:(?:{_MONTH_RE})\s+)?\d{{4}}s?(?![\w-])")
+_WHO = re.compile(r"^who\s+(?:(?:was|is|were|became|served as)\s+)?(?P<role>.+?)\?$", re.IGNORECASE)
+# What weighing found per fact, kept across a watch's rounds (memo.py).
+
+
+def blank_parts(statement: str, spans: list[tuple[int, int]]) -> tuple[str, ...] | None:
+    """The statement cut at `spans` (every whole-word occurrence of the blanked token), if enough words remain.
+
+    `spans` are (start, end) offsets, left to right; None when there are none or fewer than four words remain.
+    """
+    if not spans:
+        return None
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces.append(statement[last:start])
+        last = end
+    pieces.append(statement[last:])
+    if len(" ".join(pieces).split()) < 4:
+        return None
+    return tuple(pieces)
+
+
+def _undated(statement: str) -> str | None:
+    """The statement with its one date blanked, for a timeline (None if it holds no date or several).
+
+    Blanking keeps the sentence whole ('the _____ referendum'), where cutting the date out would not.
+    """
+    if len(_DATE_EXPRESSION.findall(statement)) != 1:
+        return None
+    text = _DATE_EXPRESSION.sub(BLANK, statement)
+    if re.search(r"\d{4}|\d0s", text) or not 4 <= len(text.split()) <= MAX_ITEM_WORDS:
+        return None
+    return text
+
+
+def _findable_answer(fact: Fact) -> bool:
+    """Whether the answer could appear word for word in another question (names and terms, not years or
+    numbers, nor very short answers that would match by chance)."""
+    return (not fact.disputed and fact.kind not in ("date", "number")
+            and len(answer_comparison_form(core(fact.answer))) >= 4)
+
+
+def gives_away(a: Fact, b: Fact, session: Keeper | None = None) -> bool:
+    """Whether either fact's question or statement states the other's answer (as `mentions` finds names);
+    what it works out per fact is kept in `session`'s memos."""
+    for x, y in ((a, b), (b, a)):
+        names = _answer_names(x, session)
+        if names:
+            asked = _asked_text(y, session)
+            if any(f" {name} " in asked for name in names):
+                return True
+    return False
+
+
+def _kept(session: Keeper | None, name: str, fact: Fact, make: Callable[[], T]) -> T:
+    """`make()`, kept for `fact` in `session`'s memo called `name` (if there is a session)."""
+    return make() if session is None else session.fact_memo(name).get(fact, None, make)
+
+
+def _answer_names(fact: Fact, session: Keeper | None = None) -> frozenset[str]:
+    """The comparison forms of the answer, if another question could give it away (else none)."""
+    return _kept(session, "quiz.answer-names", fact,
+                 lambda: frozenset(name_variants(fact.answer)) if _findable_answer(fact) else frozenset())
+
+
+def _asked_text(fact: Fact, session: Keeper | None = None) -> str:
+    """The question and statement in comparison form, padded for whole-word search."""
+    return _kept(session, "quiz.asked-text", fact, lambda: f" {answer_comparison_form(f'{fact.question} {fact.statement}')} ")
+
+
+def timeline_text(fact: Fact, session: Keeper | None = None) -> str | None:
+    """A timeline row's text: the statement with its date blanked, if the fact can be one (else None)."""
+    return _kept(session, "quiz.timeline-text", fact, lambda: None if fact.disputed or not fact.date else _undated(fact.statement))
+
+
+def matching_role(fact: Fact, session: Keeper | None = None) -> str | None:
+    """A matching row's description, if the fact can be one (else None)."""
+    def make() -> str | None:
+        if fact.disputed or fact.kind not in ("person", "organization") or answer_form(fact) is None:
+            return None
+        return _role(fact)
+
+    return _kept(session, "quiz.matching-role", fact, make)
+
+
+def _role(fact: Fact) -> str | None:
+    """What a person or organization did, without their name (for a matching question): the shorter of
+    the statement with the name blanked and the question's 'Who …?' turned into a description."""
+    name = fact.answer.strip()
+    roles = []
+    if len(re.findall(rf"(?<![\w]){re.escape(name)}(?![\w])", fact.statement)) == 1:
+        roles.append(replace_token(fact.statement, name, BLANK))
+    match = _WHO.match(fact.question.strip())
+    if match and not token_in(match["role"], name):
+        roles.append(match["role"][0].upper() + match["role"][1:] + ".")
+    roles = [r for r in roles if len(r.split()) <= MAX_ITEM_WORDS]
+    return min(roles, key=len) if roles else None

@@ -1,0 +1,27 @@
+"""Comparison form of short answers: when two answers, options or names count as the same.
+
+Used to keep a wrong option from being a right answer in other words, and to find
+where one question's text names another's answer. Not the form quotes are found
+in archived texts (that is `factdeck.records.quotes.quote_search_form`, which keeps
+punctuation and articles).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Compiled once: this runs for every fact of a deck (a pattern given as text is looked up in re's cache each call).
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_ARTICLES = ("the", "a", "an")
+
+
+def answer_comparison_form(text: str) -> str:
+    """`text` as answers are compared: case-folded words without punctuation or a leading article.
+
+    'The National Council' and 'national council.' both give 'national council'. Takes any str
+    (an empty or all-punctuation text gives ''); raises nothing.
+    """
+    words = _PUNCTUATION.sub(" ", text.casefold()).split()
+    if words and words[0] in _ARTICLES:
+        words = words[1:]
+    return " ".join(words)
