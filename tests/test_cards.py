@@ -210,9 +210,11 @@ def test_subdecks_per_era_named_to_sort_in_history_order(project):
 
 def test_era_title_with_deck_separator_is_an_input_error(project):
     project.replace("facts/eras.yaml", 'title: "Decline"', 'title: "Decline::Fall"')
-    result = project.run("build", "--format", "apkg")
-    assert result.exit_code == 1
-    assert result.stderr.startswith("error: facts/eras.yaml:5: era title 'Decline::Fall' contains '::'")
+    for command in (("build", "--format", "apkg"), ("check",)):  # an input rule: check refuses it too
+        result = project.run(*command)
+        assert result.exit_code == 1
+        assert result.stderr.splitlines()[0] == ("facts/eras.yaml:5: era 'decline': title 'Decline::Fall' contains "
+                                                 "'::', which Anki reads as a further subdeck")
     assert not written_files(project)
 
 
@@ -349,9 +351,11 @@ def test_same_anki_deck_id_twice_is_an_error(project, clock):
     project.write("decks/copy.yaml", project.read("decks/all.yaml").replace("id: guild-history", "id: guild-copy"))
     project.replace("decks/all.yaml", "cards:\n", "cards:\n  anki_deck_id: 1234567890\n")
     project.replace("decks/copy.yaml", "cards:\n", "cards:\n  anki_deck_id: 1234567890\n")
-    result = project.run("build", "--format", "apkg")
-    assert result.exit_code == 1
-    assert "same Anki deck id as deck" in result.stderr
+    for command in (("build", "--format", "apkg"), ("check",)):  # an input rule: check refuses it too
+        result = project.run(*command)
+        assert result.exit_code == 1
+        assert result.stderr.splitlines()[0] == ("decks/copy.yaml:1: deck 'guild-copy' has the same Anki deck id as "
+                                                 "deck 'guild-history' (1234567890): set cards.anki_deck_id")
     assert not written_files(project)
 
 

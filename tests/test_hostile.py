@@ -270,7 +270,7 @@ CASES = [
          "decks/all.yaml:1: deck '../../escape': id: '../../escape' is not a valid id: use lower-case letters, "
          "digits and single hyphens"),
     Case("era-title-colons", replace("facts/eras.yaml", 'title: "Decline"', 'title: "De::cline"'),
-         "error: facts/eras.yaml:5: era title 'De::cline' contains '::', which Anki reads as a further subdeck"),
+         "facts/eras.yaml:5: era 'decline': title 'De::cline' contains '::', which Anki reads as a further subdeck"),
     Case("output-outside", write("factdeck.yaml", "output: ../elsewhere\n"),
          "error: factdeck.yaml: output folder '../elsewhere' is outside the project"),
     Case("output-absolute", write("factdeck.yaml", "output: /tmp\n"), "error: factdeck.yaml: output folder '/tmp' is outside the project"),

@@ -16,6 +16,7 @@ from factdeck.outputs.write import OutputWriter
 
 if TYPE_CHECKING:
     from factdeck.engine.session import Session
+    from factdeck.outputs.base import Output
     from factdeck.outputs.sessions.packs import SessionPacks
     from factdeck.records.factbase import FactBase
     from factdeck.quiz import Quiz
@@ -84,11 +85,10 @@ def build(
 
     # Imported here, not at the top: `factdeck check` and an up-to-date build need none of genanki, typst
     # or the renderers.
-    from factdeck.outputs.anki.package import ApkgStage, deck_id as anki_deck_id
-    from factdeck.outputs.sessions.packs import remove_stale_meetings, stage_sessions
-    from factdeck.outputs.web.webquiz import stage_web_quiz
-    from factdeck.outputs.print.worksheets import remove_stale, stage_worksheets
+    from factdeck.outputs.anki.package import AnkiPackages
     from factdeck.outputs.exports.export import export_json
+    from factdeck.outputs.print.worksheets import WorksheetsAndWebQuiz
+    from factdeck.outputs.sessions.packs import MeetingPacks
     from factdeck.records.select import select_facts
 
     base = load_and_validate(root, archive=archive, session=session)
@@ -102,7 +102,7 @@ def build(
     steps: dict[str, dict] = {}  # this build's record of each deck's steps
     kept: list[str] = []  # outputs left as they were
 
-    def run_step(name: str, key: str, make: Callable[[], None]) -> None:
+    def run_step(name: str, key: str, make: Callable[[], list[Problem]]) -> None:
         """Make a step's outputs unless its inputs are unchanged and its files intact; record it either way."""
         recorded = state.step(name, key)
         if recorded is not None:
@@ -111,63 +111,45 @@ def build(
                                  in recorded.get("notes", []))  # what making it said last time
             steps[name] = recorded
             return
-        before, warnings_before = set(writer.staged()), len(base.warnings)
-        make()
+        before = set(writer.staged())
+        notes = make()
+        base.warnings.extend(notes)
         files = [p.relative_to(folder).as_posix() for p in writer.staged() if p not in before]
-        notes = [[w.path, w.line, w.message, w.severity] for w in base.warnings[warnings_before:]]
-        steps[name] = {"key": key, "files": files, "notes": notes}
+        steps[name] = {"key": key, "files": files, "notes": [[w.path, w.line, w.message, w.severity] for w in notes]}
 
     try:
         writer.write_bytes(JSON_EXPORT, export_json(base))
-        apkg = ApkgStage(base, writer) if "apkg" in formats else None
-        shared = {step: shared_key(base, base.root, step) for step in ("apkg", "quiz", "sessions")}
-        anki_ids: dict[int, str] = {}
+        # Each output stages its files under build/<deck id>/ (see README, "Outputs").
+        anki = AnkiPackages(base, writer, formats)
+        outputs: list[Output] = [anki, WorksheetsAndWebQuiz(base, writer, formats),
+                                 MeetingPacks(base, writer, formats, anki.stage_for_decks)]
+        shared: dict[str, str] = {}  # what every deck's step of one output reads besides its own facts
+
+        def shared_inputs(output: Output) -> str:
+            for name in output.reads:
+                if name not in shared:
+                    shared[name] = shared_key(base, base.root, name)
+            return "".join(shared[name] for name in output.reads)
+
         for deck in decks:
             facts = select_facts(base, deck)
-            # Each output format stages its files under build/<deck id>/ (see README, "Outputs").
-            if apkg is not None:
-                # Checked here too, since a deck whose package is unchanged never reaches write_deck.
-                if anki_ids.setdefault(anki_deck_id(deck), deck.id) != deck.id:
-                    raise InputError(deck.file, deck.line, f"deck '{deck.id}' has the same Anki deck id as deck "
-                                     f"'{anki_ids[anki_deck_id(deck)]}' ({anki_deck_id(deck)}): set cards.anki_deck_id")
-                run_step(f"{deck.id}/apkg", step_key(base, shared["apkg"], deck, facts),
-                         lambda: apkg.write_deck(deck, facts))
-            quiz_formats = [f for f in ("pdf", "html") if f in formats]
-            if quiz_formats and deck.quiz.enabled:
-                # Worksheets and web quiz together: the web quiz reuses the worksheets' questions.
-                def make_quiz_outputs() -> None:
-                    quiz = None
-                    if "pdf" in formats:
-                        quiz = stage_worksheets(writer, base, deck, facts)
-                        base.warnings.extend(Problem(deck.file, deck.line, f"deck '{deck.id}': {note}", "warning")
-                                             for note in quiz.notes)
-                    if "html" in formats:
-                        stage_web_quiz(writer, base, deck, facts, quiz)  # version A of the worksheets' questions
-
-                run_step(f"{deck.id}/quiz", step_key(base, shared["quiz"], deck, facts, ",".join(quiz_formats)),
-                         make_quiz_outputs)
-            pack_formats = [f for f in ("apkg", "pdf") if f in formats]
-            if pack_formats and deck.sessions.meetings:
-                # Study-group meeting packs (docs/study-groups.md): worksheets read every fact, guides every template.
-                def make_packs() -> None:
-                    packs = stage_sessions(writer, base, deck, facts, deck.sessions.meetings, apkg, "pdf" in formats)
-                    base.warnings.extend(Problem(deck.file, deck.line, f"deck '{deck.id}': {note}", "warning")
-                                         for note in packs.notes)
-
-                run_step(f"{deck.id}/sessions", step_key(base, shared["quiz"] + shared["sessions"], deck, facts,
-                                                         f"{deck.sessions.meetings}:{','.join(pack_formats)}"), make_packs)
-        if apkg is not None:
-            apkg.finish()
+            for made in outputs:
+                if made.wanted(deck):
+                    run_step(f"{deck.id}/{made.name}",
+                             step_key(base, shared_inputs(made), deck, facts, made.key_extra(deck)),
+                             lambda made=made, deck=deck, facts=facts: [
+                                 Problem(deck.file, deck.line, f"deck '{deck.id}': {note}", "warning")
+                                 for note in made.stage(deck, facts)])
+        for made in outputs:
+            made.finish()
         hashes = {final.relative_to(folder).as_posix(): file_hash(temporary)
                   for final, temporary in writer.staged().items()}
         hashes.update({rel: state.files[rel] for rel in kept})
         writer.write_bytes(STATE_FILE, BuildState.to_bytes(fingerprint, base.warnings, hashes, steps))
         written = writer.commit()
         unchanged = [folder / rel for rel in kept]
-        if "pdf" in formats:
-            remove_stale(folder, [d.id for d in decks], written + unchanged)  # worksheets of versions no longer made
-        remove_stale_meetings(folder, [d.id for d in decks if d.sessions.meetings],
-                              written + unchanged)  # meetings no longer made
+        for made in outputs:
+            made.remove_stale(folder, [d.id for d in decks], written + unchanged)
     except BaseException:
         writer.abort()
         raise

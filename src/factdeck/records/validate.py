@@ -21,6 +21,7 @@ from factdeck.records.dates import parse_date
 from factdeck.exceptions import FactdeckError, InputError, Problem, ProjectError, ValidationFailed
 from factdeck.records.load import Document, FactFile, RawProject, read_text
 from factdeck.records.factbase import FactBase
+from factdeck.records.identity import deck_id
 from factdeck.records.memo import Keeper
 from factdeck.records.quotes import QuoteFinder, quote_search_form, word_count
 from factdeck.records.schema import (
@@ -396,6 +397,10 @@ def validate_project(raw: RawProject, keeper: Keeper, archive: Path | None = Non
 
     sources = _unique(collector, collector.records(Source, raw.sources, "source"), "source")
     eras = _unique(collector, collector.records(Era, raw.eras, "era"), "era")
+    for era in eras.values():
+        if "::" in era.title:  # a deck's cards go to "<deck>::<era title>" when cards.subdecks is on
+            collector.error(era, f"era '{era.id}': title '{era.title}' contains '::', which Anki reads as a "
+                                 "further subdeck")
     decks: list[DeckSpec] = []
     for doc in raw.decks:
         if not isinstance(doc.data, dict):
@@ -406,6 +411,12 @@ def validate_project(raw: RawProject, keeper: Keeper, archive: Path | None = Non
         if deck is not None:
             decks.append(deck)
     _unique(collector, decks, "deck")
+    anki_decks: dict[int, DeckSpec] = {}
+    for deck in decks:
+        first = anki_decks.setdefault(deck_id(deck), deck)
+        if first is not deck:
+            collector.error(deck, f"deck '{deck.id}' has the same Anki deck id as deck '{first.id}' "
+                                  f"({deck_id(deck)}): set cards.anki_deck_id")
 
     if archive is None and config.archive:
         archive = raw.root / config.archive

@@ -34,6 +34,8 @@ from factdeck.exceptions import InputError, OutputError, TemplateError
 from factdeck.outputs.render import TEMPLATES
 from factdeck.records.schema import DeckSpec, Fact
 from factdeck.records.factbase import FactBase
+from factdeck.records.identity import deck_id, stable_id, subdeck_id
+from factdeck.outputs.base import Output
 from factdeck.outputs.write import OutputWriter
 
 STATE_FILE = ".factdeck/anki-notes.json"
@@ -48,20 +50,6 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 def current_time() -> float:
     """The clock; tests replace it."""
     return time.time()
-
-
-def stable_id(*parts: object) -> int:
-    """An Anki id from parts that never change, in the range genanki recommends for model and deck ids."""
-    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).digest()
-    return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
-
-
-def deck_id(deck: DeckSpec) -> int:
-    return deck.cards.anki_deck_id or stable_id("factdeck deck", deck.id)
-
-
-def subdeck_id(parent_id: int, name: str) -> int:
-    return stable_id("factdeck subdeck", parent_id, name)
 
 
 @dataclass(frozen=True)
@@ -168,13 +156,9 @@ class ApkgStage:
         self.cards = CardMaker(base, self.fields)
         self.mods = ModTimes.load(writer.root / STATE_FILE, int(current_time()))
         self.note_types = {spec.note_type: self._note_type(spec) for spec in NOTE_TYPES}
-        self._deck_ids: dict[int, str] = {}
 
     def write_deck(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
-        anki_id = deck_id(deck)
-        if self._deck_ids.setdefault(anki_id, deck.id) != deck.id:
-            raise InputError(deck.file, deck.line, f"deck '{deck.id}' has the same Anki deck id as deck "
-                                                   f"'{self._deck_ids[anki_id]}' ({anki_id}): set cards.anki_deck_id")
+        """Stage `<deck id>/<deck id>.apkg` with the notes of `facts`; returns the notes."""
         records = self.cards.deck_notes(deck, facts)
         self._write(deck, records, f"{deck.id}/{deck.id}.apkg")
         return records
@@ -289,3 +273,27 @@ def _zip_entry(name: str) -> zipfile.ZipInfo:
     # an alias of `compress_level` from then on.
     entry._compresslevel = 1  # type: ignore[attr-defined]
     return entry
+
+
+class AnkiPackages(Output):
+    """`<deck id>/<deck id>.apkg` for each deck, and the note state once every deck is written."""
+
+    name = "apkg"
+    formats = ("apkg",)
+    reads = ("apkg",)
+
+    def __init__(self, base: FactBase, writer: OutputWriter, formats: tuple[str, ...]) -> None:
+        super().__init__(base, writer, formats)
+        self.stage_for_decks = ApkgStage(base, writer) if self.made else None
+
+    def key_extra(self, deck: DeckSpec) -> str:
+        return ""
+
+    def stage(self, deck: DeckSpec, facts: list[Fact]) -> list[str]:
+        assert self.stage_for_decks is not None
+        self.stage_for_decks.write_deck(deck, facts)
+        return []
+
+    def finish(self) -> None:
+        if self.stage_for_decks is not None:
+            self.stage_for_decks.finish()

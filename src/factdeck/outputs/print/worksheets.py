@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from factdeck.exceptions import RenderError
+from factdeck.outputs.base import Output
 from factdeck.outputs.print.pdf import compile_all
 from factdeck.quiz import Quiz, make_quiz
 from factdeck.outputs.render import render, typst_environment
@@ -60,3 +61,27 @@ def remove_stale(folder: Path, deck_ids: list[str], written: list[Path]) -> list
     """Delete worksheets and keys in the decks' folders that this run did not write (old versions)."""
     keep = {p.resolve() for p in written}
     return [path for deck_id in deck_ids for path in remove_unwritten(folder / deck_id, _OUTPUT_NAME, keep)]
+
+
+class WorksheetsAndWebQuiz(Output):
+    """The deck's worksheets and keys (pdf) and its web quiz (html), made together: the web quiz asks the
+    worksheets' version A questions."""
+
+    name = "quiz"
+    formats = ("pdf", "html")
+    reads = ("quiz",)
+
+    def wanted(self, deck: DeckSpec) -> bool:
+        return bool(self.made) and deck.quiz.enabled
+
+    def stage(self, deck: DeckSpec, facts: list[Fact]) -> list[str]:
+        from factdeck.outputs.web.webquiz import stage_web_quiz
+
+        quiz = stage_worksheets(self.writer, self.base, deck, facts) if "pdf" in self.made else None
+        if "html" in self.made:
+            stage_web_quiz(self.writer, self.base, deck, facts, quiz)
+        return list(quiz.notes) if quiz is not None else []
+
+    def remove_stale(self, folder: Path, deck_ids: list[str], kept: list[Path]) -> None:
+        if "pdf" in self.made:
+            remove_stale(folder, deck_ids, kept)  # worksheets of versions no longer made

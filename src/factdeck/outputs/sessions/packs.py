@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from factdeck.outputs.anki.package import ApkgStage
+from factdeck.outputs.base import Output
 from factdeck.outputs.print.guide import GUIDE_TEMPLATE, guide_source
 from factdeck.outputs.sessions.meetings import Meeting, split_meetings
 from factdeck.outputs.print.pdf import compile_all
@@ -86,3 +87,32 @@ def remove_stale_meetings(folder: Path, deck_ids: list[str], written: list[Path]
     """Delete meeting folders this run did not write (after lowering the number of meetings)."""
     keep = {p.resolve().parent for p in written}
     return [path for deck_id in deck_ids for path in remove_unwritten(folder / deck_id / SESSIONS, _MEETING_FOLDER, keep)]
+
+
+class MeetingPacks(Output):
+    """Study-group meeting packs (docs/study-groups.md): each meeting's Anki subdeck (apkg) and its worksheet,
+    key and guide (pdf). The packs' worksheets read every fact, their guides every template."""
+
+    name = "sessions"
+    formats = ("apkg", "pdf")
+    reads = ("quiz", "sessions")
+
+    def __init__(self, base: FactBase, writer: OutputWriter, formats: tuple[str, ...], apkg: ApkgStage | None) -> None:
+        super().__init__(base, writer, formats)
+        self.apkg = apkg
+
+    def wanted(self, deck: DeckSpec) -> bool:
+        return bool(self.made) and bool(deck.sessions.meetings)
+
+    def key_extra(self, deck: DeckSpec) -> str:
+        return f"{deck.sessions.meetings}:{','.join(self.made)}"
+
+    def stage(self, deck: DeckSpec, facts: list[Fact]) -> list[str]:
+        assert deck.sessions.meetings is not None
+        packs = stage_sessions(self.writer, self.base, deck, facts, deck.sessions.meetings, self.apkg,
+                               "pdf" in self.made)
+        return list(packs.notes)
+
+    def remove_stale(self, folder: Path, deck_ids: list[str], kept: list[Path]) -> None:
+        decks = [d.id for d in self.base.decks if d.id in deck_ids and d.sessions.meetings]
+        remove_stale_meetings(folder, decks, kept)  # meetings no longer made
