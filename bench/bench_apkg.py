@@ -14,7 +14,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from common import arguments, factdeck, machine, project, python, private_parse_cache, remove, run, sizes
+from common import arguments, factdeck, machine, private_parse_cache, project, python, remove, run, sizes
 
 BARE = r"""
 import glob, html, sys, genanki, yaml
@@ -68,13 +68,18 @@ def main() -> None:
     args = parser.parse_args()
     parse_cache = private_parse_cache(args.cache)
     print(f"machine: {machine()}")
-    print(f"{'facts':>7} {'notes (bare/factdeck)':>22} {'bare genanki':>13} {'factdeck apkg':>14} {'ratio':>6} {'peak MB':>8}")
+    print(
+        f"{'facts':>7} {'notes (bare/factdeck)':>22} {'bare genanki':>13} {'factdeck apkg':>14} {'ratio':>6} {'peak MB':>8}"
+    )
     for n in sizes(args.sizes):
         root = project(n, args.cache)
         bare_out = args.cache / f"bare-{n}.apkg"
         bare, _ = run(python(BARE, str(root), str(bare_out)), args.repeat)
-        ours, peak = run(factdeck("build", "all", "--format", "apkg", "--project", str(root)), args.repeat,
-                         before=lambda: remove(root / "build", parse_cache))
+        ours, peak = run(
+            factdeck("build", "all", "--format", "apkg", "--project", str(root)),
+            args.repeat,
+            before=lambda root=root: remove(root / "build", parse_cache),
+        )
         counts = f"{notes_in(bare_out)}/{notes_in(root / 'build' / 'all' / 'all.apkg')}"
         print(f"{n:>7} {counts:>22} {bare:>12.2f}s {ours:>13.2f}s {ours / bare:>6.2f} {peak:>8.0f}")
 

@@ -10,8 +10,7 @@ folder under DIR, so the user's own cache is left alone.
 
 from __future__ import annotations
 
-
-from common import arguments, factdeck, machine, project, python, private_parse_cache, remove, run, sizes
+from common import arguments, factdeck, machine, private_parse_cache, project, python, remove, run, sizes
 
 BARE = """
 import sys, glob, yaml
@@ -26,15 +25,19 @@ def main() -> None:
     args = parser.parse_args()
     parse_cache = private_parse_cache(args.cache)
     print(f"machine: {machine()}")
-    print(f"{'facts':>7} {'bare C loader':>14} {'check cold':>11} {'ratio':>6} {'check warm':>11} {'ratio':>6} {'peak MB':>8}")
+    print(
+        f"{'facts':>7} {'bare C loader':>14} {'check cold':>11} {'ratio':>6} {'check warm':>11} {'ratio':>6} {'peak MB':>8}"
+    )
     for n in sizes(args.sizes):
         root = project(n, args.cache)
         argv = factdeck("check", "--project", str(root), "--archive", str(root / "archive"))
         bare, _ = run(python(BARE, str(root)), args.repeat)
         cold, cold_peak = run(argv, args.repeat, before=lambda: remove(parse_cache))
         warm, warm_peak = run(argv, args.repeat)
-        print(f"{n:>7} {bare:>13.2f}s {cold:>10.2f}s {cold / bare:>6.2f} {warm:>10.2f}s {warm / bare:>6.2f} "
-              f"{max(cold_peak, warm_peak):>8.0f}")
+        print(
+            f"{n:>7} {bare:>13.2f}s {cold:>10.2f}s {cold / bare:>6.2f} {warm:>10.2f}s {warm / bare:>6.2f} "
+            f"{max(cold_peak, warm_peak):>8.0f}"
+        )
 
 
 if __name__ == "__main__":

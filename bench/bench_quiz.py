@@ -10,7 +10,17 @@ factdeck's parse cache is warm (rendering the sources for the baseline fills it)
 from __future__ import annotations
 
 from common import (
-    REPO, TYPST_DIRECT, TYPST_SOURCES, arguments, factdeck, machine, private_parse_cache, project, python, run, sizes,
+    REPO,
+    TYPST_DIRECT,
+    TYPST_SOURCES,
+    arguments,
+    factdeck,
+    machine,
+    private_parse_cache,
+    project,
+    python,
+    run,
+    sizes,
 )
 
 
@@ -25,8 +35,9 @@ def main() -> None:
         sources = args.cache / f"quiz-sources-{n}"
         run(python(TYPST_SOURCES, str(root), str(sources), "100", "1"), 1)
         direct, _ = run(python(TYPST_DIRECT, str(sources), str(REPO / "fonts")), args.repeat)
-        ours, peak = run(factdeck("quiz", "all", "--questions", "100", "--versions", "1", "--project", str(root)),
-                         args.repeat)
+        ours, peak = run(
+            factdeck("quiz", "all", "--questions", "100", "--versions", "1", "--project", str(root)), args.repeat
+        )
         print(f"{n:>7} {direct:>13.2f}s {ours:>13.2f}s {ours / direct:>6.2f} {peak:>8.0f}")
 
 

@@ -13,7 +13,7 @@ The fact file is restored afterwards.
 
 from __future__ import annotations
 
-from common import arguments, fact_edits, factdeck, machine, project, private_parse_cache, remove, run, sizes
+from common import arguments, fact_edits, factdeck, machine, private_parse_cache, project, remove, run, sizes
 
 
 def main() -> None:
@@ -23,18 +23,22 @@ def main() -> None:
     parse_cache = private_parse_cache(args.cache)
     print(f"machine: {machine()}")
     print(f"format: {args.format}")
-    print(f"{'facts':>7} {'cold':>8} {'unchanged':>10} {'deck rewritten':>15} {'1 fact changed':>15} "
-          f"{'changed/rewritten':>18} {'peak MB':>8}")
+    print(
+        f"{'facts':>7} {'cold':>8} {'unchanged':>10} {'deck rewritten':>15} {'1 fact changed':>15} "
+        f"{'changed/rewritten':>18} {'peak MB':>8}"
+    )
     for n in sizes(args.sizes):
         root = project(n, args.cache)
         argv = factdeck("build", "--format", args.format, "--project", str(root))
-        cold, cold_peak = run(argv, args.repeat, before=lambda: remove(root / "build", parse_cache))
+        cold, cold_peak = run(argv, args.repeat, before=lambda root=root: remove(root / "build", parse_cache))
         unchanged, peak = run(argv, args.repeat)
-        rewritten, _ = run(argv, args.repeat, before=lambda: remove(root / "build" / "all"))
-        with fact_edits(root, restored=lambda: run(argv, 1)) as edit:
+        rewritten, _ = run(argv, args.repeat, before=lambda root=root: remove(root / "build" / "all"))
+        with fact_edits(root, restored=lambda argv=argv: run(argv, 1)) as edit:
             changed, changed_peak = run(argv, args.repeat, before=edit)
-        print(f"{n:>7} {cold:>7.2f}s {unchanged:>9.2f}s {rewritten:>14.2f}s {changed:>14.2f}s "
-              f"{changed / rewritten:>18.2f} {max(cold_peak, peak, changed_peak):>8.0f}")
+        print(
+            f"{n:>7} {cold:>7.2f}s {unchanged:>9.2f}s {rewritten:>14.2f}s {changed:>14.2f}s "
+            f"{changed / rewritten:>18.2f} {max(cold_peak, peak, changed_peak):>8.0f}"
+        )
 
 
 if __name__ == "__main__":

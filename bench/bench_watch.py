@@ -23,17 +23,32 @@ import threading
 import time
 
 from common import (
-    REPO, TYPST_DIRECT, TYPST_SOURCES, arguments, fact_edits, factdeck, machine, private_parse_cache, project,
-    python, run, sizes,
+    REPO,
+    TYPST_DIRECT,
+    TYPST_SOURCES,
+    arguments,
+    fact_edits,
+    factdeck,
+    machine,
+    private_parse_cache,
+    project,
+    python,
+    run,
+    sizes,
 )
+
 
 def watched_rounds(root, fmt: str, edit, repeat: int, poll: bool) -> tuple[list[float], list[float]]:
     """Seconds from each edit to the watch's report of the round it caused, and the rounds' own seconds
     (as the watch reports them: from finding the change to the outputs written)."""
     polling = ["--poll", "--interval", "0.05"] if poll else []
-    proc = subprocess.Popen(factdeck("watch", "--format", fmt, *polling, "--project", str(root)),
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        factdeck("watch", "--format", fmt, *polling, "--project", str(root)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
 
@@ -78,7 +93,7 @@ def main() -> None:
     for n in sizes(args.sizes):
         root = project(n, args.cache)
         argv = factdeck("build", "--format", args.format, "--project", str(root))
-        with fact_edits(root, restored=lambda: run(argv, 1)) as edit:
+        with fact_edits(root, restored=lambda argv=argv: run(argv, 1)) as edit:
             run(argv, 1)  # outputs in place, as the watch leaves them
             fresh, _ = run(argv, args.repeat, before=edit)
             times, rounds = watched_rounds(root, args.format, edit, args.repeat, args.poll)

@@ -12,9 +12,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Callable, Iterator
 
 from synth import generate
 
@@ -91,7 +91,7 @@ for name in sorted(glob.glob(sys.argv[1] + '/*.typ')):
 
 # The fact whose statement the rebuild and watch benchmarks edit.
 EDITED_FILE = "facts/part-0000.yaml"
-EDITED_LINE = "  statement: \"Synthetic statement 1 says"
+EDITED_LINE = '  statement: "Synthetic statement 1 says'
 
 
 @contextmanager
@@ -130,10 +130,8 @@ def machine() -> str:
     except (OSError, StopIteration):
         pass
     memory = ""
-    try:
+    with suppress(ValueError, OSError, AttributeError):
         memory = f", {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB RAM"
-    except (ValueError, OSError, AttributeError):
-        pass
     return f"{model}, {os.cpu_count()} cores{memory}, {platform.system()}, Python {platform.python_version()}"
 
 
@@ -159,6 +157,10 @@ def arguments(doc: str, default_sizes: str, sizes_help: str = "comma-separated f
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--sizes", default=default_sizes, help=sizes_help)
     parser.add_argument("--repeat", type=int, default=3, help="fresh processes per measurement (the median is shown)")
-    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "factdeck-bench",
-                        help="where synthetic projects are generated and kept")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "factdeck-bench",
+        help="where synthetic projects are generated and kept",
+    )
     return parser

@@ -32,19 +32,21 @@ def generate(n: int, root: Path, seed: int = 7) -> Path:
     eras = max(1, (n + FACTS_PER_ERA - 1) // FACTS_PER_ERA)
     with open(root / "facts" / "eras.yaml", "w") as f:
         for e in range(eras):
-            f.write(f"- id: era-{e}\n  title: \"Era {e}\"\n  start: {1000 + e * 10}\n  end: {1009 + e * 10}\n")
+            f.write(f'- id: era-{e}\n  title: "Era {e}"\n  start: {1000 + e * 10}\n  end: {1009 + e * 10}\n')
     with open(root / "facts" / "sources.yaml", "w") as f:
         for s in range(SOURCES):
             f.write(
-                f"- id: source-{s}\n  title: \"Source {s}\"\n  publisher: \"Publisher {s}\"\n  accessed: 2026-11-22\n"
-                f"  kind: academic\n  stance: neutral\n  perspective: \"Synthetic source {s}.\"\n  archive: source-{s}.txt\n"
+                f'- id: source-{s}\n  title: "Source {s}"\n  publisher: "Publisher {s}"\n  accessed: 2026-11-22\n'
+                f'  kind: academic\n  stance: neutral\n  perspective: "Synthetic source {s}."\n  archive: source-{s}.txt\n'
             )
 
     def citation(indent: str) -> str:
         s = rng.randrange(SOURCES)
         q = _quote(rng, words)
         archive[s].append(q)
-        return f"{indent}- source: source-{s}\n{indent}  locator: \"para. {rng.randint(1, 99)}\"\n{indent}  quote: \"{q}\"\n"
+        return (
+            f'{indent}- source: source-{s}\n{indent}  locator: "para. {rng.randint(1, 99)}"\n{indent}  quote: "{q}"\n'
+        )
 
     for start in range(0, n, FACTS_PER_FILE):
         with open(root / "facts" / f"part-{start // FACTS_PER_FILE:04d}.yaml", "w") as f:
@@ -53,19 +55,19 @@ def generate(n: int, root: Path, seed: int = 7) -> Path:
                 kind = KINDS[i % len(KINDS)]
                 year = 1000 + era * 10 + rng.randint(0, 9)
                 f.write(
-                    f"- id: fact-{i}\n  kind: {kind}\n  era: era-{era}\n  date: \"{year}\"\n  tags: [tag-{i % 13}, tag-{i % 7}]\n"
-                    f"  question: \"Synthetic question number {i} about {rng.choice(words)}?\"\n  answer: \"Answer {i}\"\n"
-                    f"  statement: \"Synthetic statement {i} says answer {i} about {rng.choice(words)}.\"\n"
+                    f'- id: fact-{i}\n  kind: {kind}\n  era: era-{era}\n  date: "{year}"\n  tags: [tag-{i % 13}, tag-{i % 7}]\n'
+                    f'  question: "Synthetic question number {i} about {rng.choice(words)}?"\n  answer: "Answer {i}"\n'
+                    f'  statement: "Synthetic statement {i} says answer {i} about {rng.choice(words)}."\n'
                 )
                 if kind == "characterization":
-                    f.write("  attribution:\n    by: \"a party\"\n    verb: \"said\"\n")
+                    f.write('  attribution:\n    by: "a party"\n    verb: "said"\n')
                 f.write("  citations:\n" + citation("    ") + (citation("    ") if i % 3 == 0 else ""))
                 if i % 7 == 0:
-                    f.write("  dispute:\n    summary: \"Sources differ.\"\n    versions:\n")
+                    f.write('  dispute:\n    summary: "Sources differ."\n    versions:\n')
                     for v in range(2):
                         f.write(
-                            f"      - id: v{v}\n        claim: \"Version {v} of fact {i}.\"\n        answer: \"Answer {i}-{v}\"\n"
-                            f"        claimed_by: \"Source {v}\"\n        citations:\n" + citation("          ")
+                            f'      - id: v{v}\n        claim: "Version {v} of fact {i}."\n        answer: "Answer {i}-{v}"\n'
+                            f'        claimed_by: "Source {v}"\n        citations:\n' + citation("          ")
                         )
                 f.write("  status: vetted\n  vetted: 2026-11-22\n  reviewer: bench\n")
     for s, quotes in archive.items():

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection, ImportAnkiPackageRequest
-
 from conftest import REPO, SAMPLE, Project
-from factdeck.outputs.anki import package as anki
+
 from factdeck.build import load_and_validate
+from factdeck.outputs.anki import package as anki
 from factdeck.outputs.anki.cards import CardMaker, NoteRecord
 from factdeck.records.select import select_facts
 
@@ -43,7 +43,12 @@ NEW_FACT = """
 """
 
 # (note, card kind) of the cards the learner reviews, and the rating given.
-REVIEWS = [("first-master", "qa", 4), ("first-master", "reverse", 3), ("guild-hall", "qa", 4), ("flood-deaths", "qa", 1)]
+REVIEWS = [
+    ("first-master", "qa", 4),
+    ("first-master", "reverse", 3),
+    ("guild-hall", "qa", 4),
+    ("flood-deaths", "qa", 1),
+]
 SCHEDULING = ("type", "queue", "due", "ivl", "factor", "reps", "lapses", "left", "did")
 
 
@@ -84,9 +89,13 @@ def snapshot_notes(col: Collection) -> dict[str, dict]:
         note = col.get_note(note_id)
         assert note.guid not in notes, f"duplicate GUID {note.guid}"
         notes[note.guid] = {
-            "id": note.id, "fields": tuple(note.fields), "tags": set(note.tags), "mod": note.mod,
+            "id": note.id,
+            "fields": tuple(note.fields),
+            "tags": set(note.tags),
+            "mod": note.mod,
             "note_type": note.note_type()["name"],
-            "decks": {col.decks.name(card.did) for card in note.cards()}, "cards": len(note.cards()),
+            "decks": {col.decks.name(card.did) for card in note.cards()},
+            "cards": len(note.cards()),
         }
     return notes
 
@@ -177,8 +186,11 @@ def test_every_selected_fact_is_present_once(story):
 
 
 def test_subdecks_per_era(story):
-    assert {"River Guild history", "River Guild history::1900–1920 Founding years",
-            "River Guild history::1920–present Decline"} <= story.decks
+    assert {
+        "River Guild history",
+        "River Guild history::1900–1920 Founding years",
+        "River Guild history::1920–present Decline",
+    } <= story.decks
 
 
 def test_reviews_were_recorded(story):

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from factdeck.records import load
-from factdeck.exceptions import InputError
-from factdeck.records.load import load_project
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.parse_cache import ParseCache, cache_folder
+from factdeck.exceptions import InputError
+from factdeck.records import load
+from factdeck.records.load import load_project
 
 
 def cached_load(root: Path):
@@ -172,7 +172,8 @@ def test_an_unwritable_cache_only_costs_speed(project, tmp_path, monkeypatch):
 
 
 def test_check_does_not_import_the_renderers():
-    code = ("import sys, factdeck.cli; "
-            "print(sorted(m for m in ('genanki', 'typst', 'jinja2', 'rich') if m in sys.modules))")
+    code = (
+        "import sys, factdeck.cli; print(sorted(m for m in ('genanki', 'typst', 'jinja2', 'rich') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

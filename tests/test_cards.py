@@ -9,15 +9,23 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, strategies as st
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from factdeck.outputs.anki import package as anki
 from factdeck.build import load_and_validate
+from factdeck.outputs.anki import package as anki
 from factdeck.outputs.anki.cards import (
-    CLOZE, NOTE_FIELDS, CardMaker, NoteRecord, anki_text, cloze_parts, note_guid, plan_cards,
+    CLOZE,
+    NOTE_FIELDS,
+    CardMaker,
+    NoteRecord,
+    anki_text,
+    cloze_parts,
+    note_guid,
+    plan_cards,
 )
-from factdeck.text.dates import date_label
 from factdeck.records.select import select_facts
+from factdeck.text.dates import date_label
 from factdeck.text.words import whole_word_spans
 
 T0 = 1_700_000_000
@@ -66,18 +74,23 @@ def by_identity(notes):
 
 # --- identity ---------------------------------------------------------------------------
 
+
 def test_guid_comes_from_fact_id_and_kind_only():
     assert note_guid("flood-deaths", "qa") == note_guid("flood-deaths", "qa")
-    guids = {note_guid("flood-deaths", "qa"), note_guid("flood-deaths", "cloze"),
-             note_guid("flood-deaths", "dispute", "chronicle-count"), note_guid("flood-deaths", "dispute", "pamphlet-count"),
-             note_guid("first-master", "qa")}
+    guids = {
+        note_guid("flood-deaths", "qa"),
+        note_guid("flood-deaths", "cloze"),
+        note_guid("flood-deaths", "dispute", "chronicle-count"),
+        note_guid("flood-deaths", "dispute", "pamphlet-count"),
+        note_guid("first-master", "qa"),
+    }
     assert len(guids) == 5
 
 
 def test_editing_text_keeps_guids_and_changes_content(project):
     _, before = notes_of(project)
     project.replace("facts/guild.yaml", 'answer: "Ada Ferrier"', 'answer: "Ada B. Ferrier"')
-    project.replace("facts/guild.yaml", "statement: \"Ada Ferrier became", "statement: \"Ada B. Ferrier became")
+    project.replace("facts/guild.yaml", 'statement: "Ada Ferrier became', 'statement: "Ada B. Ferrier became')
     _, after = notes_of(project)
     old, new = by_identity(before), by_identity(after)
     assert old.keys() == new.keys()
@@ -101,22 +114,36 @@ def test_guids_match_genanki_free_derivation(project):
 
 # --- which cards --------------------------------------------------------------------------
 
+
 def test_card_kinds_per_fact(project):
     _, notes = notes_of(project)
-    assert sorted(by_identity(notes)) == sorted([
-        "guild-founded/qa", "guild-founded/cloze",
-        "first-master/qa", "first-master/reverse", "first-master/cloze",
-        "guild-hall/qa", "guild-hall/reverse", "guild-hall/cloze",
-        "flood-deaths/qa", "flood-deaths/dispute/chronicle-count", "flood-deaths/dispute/pamphlet-count",
-        "guild-called-cartel/qa", "guild-called-cartel/cloze",
-    ])  # the draft fact has none; the characterization has no reverse; the disputed fact no reverse or cloze
+    assert sorted(by_identity(notes)) == sorted(
+        [
+            "guild-founded/qa",
+            "guild-founded/cloze",
+            "first-master/qa",
+            "first-master/reverse",
+            "first-master/cloze",
+            "guild-hall/qa",
+            "guild-hall/reverse",
+            "guild-hall/cloze",
+            "flood-deaths/qa",
+            "flood-deaths/dispute/chronicle-count",
+            "flood-deaths/dispute/pamphlet-count",
+            "guild-called-cartel/qa",
+            "guild-called-cartel/cloze",
+        ]
+    )  # the draft fact has none; the characterization has no reverse; the disputed fact no reverse or cloze
 
 
-@pytest.mark.parametrize("kinds, expected", [
-    (["qa"], ["qa"]),  # a disputed fact's question card is its "Sources disagree" card
-    (["dispute"], ["qa", "dispute", "dispute"]),
-    (["reverse", "cloze"], []),  # nothing that could assert one version
-])
+@pytest.mark.parametrize(
+    "kinds, expected",
+    [
+        (["qa"], ["qa"]),  # a disputed fact's question card is its "Sources disagree" card
+        (["dispute"], ["qa", "dispute", "dispute"]),
+        (["reverse", "cloze"], []),  # nothing that could assert one version
+    ],
+)
 def test_disputed_fact_cards_follow_the_deck_kinds(project, kinds, expected):
     base = load_and_validate(project.root)
     plans = plan_cards(base.facts_by_id["flood-deaths"], kinds)
@@ -130,6 +157,7 @@ def test_deck_kinds_setting(project):
 
 
 # --- what the cards show ------------------------------------------------------------------
+
 
 def test_back_of_every_card_shows_statement_sources_and_fact_id(project):
     base, notes = notes_of(project)
@@ -158,10 +186,12 @@ def test_disputed_fact_shows_every_version_and_never_one_bare_answer(project):
         answer_field = note.field_map["Answer"]
         if note.kind == "qa":
             assert "Sources disagree" in note.field_map["Front"]
-            assert all(f"<strong>{a}</strong>" in answer_field and f"according to {c}" in answer_field for a, c in versions)
+            assert all(
+                f"<strong>{a}</strong>" in answer_field and f"according to {c}" in answer_field for a, c in versions
+            )
         else:
             answer, claimant = dict(zip(("chronicle-count", "pamphlet-count"), versions))[note.version_id]
-            assert f"According to <span class=\"fd-claimant\">{claimant}</span>" in note.field_map["Front"]
+            assert f'According to <span class="fd-claimant">{claimant}</span>' in note.field_map["Front"]
             assert f"according to {claimant}" in answer_field
 
 
@@ -201,8 +231,10 @@ def test_tags(project):
 
 def test_subdecks_per_era_named_to_sort_in_history_order(project):
     _, notes = notes_of(project)
-    assert {n.deck for n in notes} == {"River Guild history::1900–1920 Founding years",
-                                       "River Guild history::1920–present Decline"}
+    assert {n.deck for n in notes} == {
+        "River Guild history::1900–1920 Founding years",
+        "River Guild history::1920–present Decline",
+    }
     project.replace("decks/all.yaml", "  subdecks: true\n", "  subdecks: false\n")
     _, notes = notes_of(project)
     assert {n.deck for n in notes} == {"River Guild history"}
@@ -213,8 +245,10 @@ def test_era_title_with_deck_separator_is_an_input_error(project):
     for command in (("build", "--format", "apkg"), ("check",)):  # an input rule: check refuses it too
         result = project.run(*command)
         assert result.exit_code == 1
-        assert result.stderr.splitlines()[0] == ("facts/eras.yaml:5: era 'decline': title 'Decline::Fall' contains "
-                                                 "'::', which Anki reads as a further subdeck")
+        assert result.stderr.splitlines()[0] == (
+            "facts/eras.yaml:5: era 'decline': title 'Decline::Fall' contains "
+            "'::', which Anki reads as a further subdeck"
+        )
     assert not written_files(project)
 
 
@@ -223,22 +257,45 @@ def test_persian_text_is_isolated_right_to_left():
     assert html == 'Mojahedin-e Khalq (<span dir="rtl">سازمان مجاهدین خلق ایران</span>).'
 
 
-@pytest.mark.parametrize("text, label", [
-    ("1965", "1965"), ("1965-09", "September 1965"), ("1965-09-05", "5 September 1965"),
-    ("1935~", "c. 1935"), ("1981?", "1981 (uncertain)"), ("1980/1981-06", "1980–June 1981"), (None, ""),
-])
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("1965", "1965"),
+        ("1965-09", "September 1965"),
+        ("1965-09-05", "5 September 1965"),
+        ("1935~", "c. 1935"),
+        ("1981?", "1981 (uncertain)"),
+        ("1980/1981-06", "1980–June 1981"),
+        (None, ""),
+    ],
+)
 def test_date_label(text, label):
     assert date_label(text) == label
 
 
-@pytest.mark.parametrize("statement, answer, blanks", [
-    ("The guild was founded in 1901 by ferry workers.", "1901", ["1901"]),
-    ("Founded in 1965, which the article dates to 5 September 1965.", "1965 (5 September 1965 per the article)", ["1965", "1965"]),
-    ("The founders came out of the Freedom Movement of Iran.", "The Freedom Movement of Iran", ["the Freedom Movement of Iran"]),
-    ("The founders were Freedom Movement of Iran members.", "The Freedom Movement of Iran", ["Freedom Movement of Iran"]),
-    ("The Rival Society called the River Guild a cartel.", "A cartel", ["a cartel"]),
-    ("Sepinoud reports that some 70 of the 159 members left.", "About 70", ["70"]),
-])
+@pytest.mark.parametrize(
+    "statement, answer, blanks",
+    [
+        ("The guild was founded in 1901 by ferry workers.", "1901", ["1901"]),
+        (
+            "Founded in 1965, which the article dates to 5 September 1965.",
+            "1965 (5 September 1965 per the article)",
+            ["1965", "1965"],
+        ),
+        (
+            "The founders came out of the Freedom Movement of Iran.",
+            "The Freedom Movement of Iran",
+            ["the Freedom Movement of Iran"],
+        ),
+        (
+            "The founders were Freedom Movement of Iran members.",
+            "The Freedom Movement of Iran",
+            ["Freedom Movement of Iran"],
+        ),
+        ("The Rival Society called the River Guild a cartel.", "A cartel", ["a cartel"]),
+        ("Sepinoud reports that some 70 of the 159 members left.", "About 70", ["70"]),
+    ],
+)
 def test_cloze_parts(statement, answer, blanks):
     parts = cloze_parts(statement, answer)
     assert parts is not None
@@ -246,16 +303,20 @@ def test_cloze_parts(statement, answer, blanks):
     assert "".join(p.text for p in parts) == statement
 
 
-@pytest.mark.parametrize("statement, answer", [
-    ("The hall was finished in 1910.", "Millford"),  # the answer is not in the statement
-    ("It was built in 1912.", "12"),  # only inside a longer number
-    ("Ada Ferrier led.", "Ada Ferrier"),  # too little left to recall it from
-])
+@pytest.mark.parametrize(
+    "statement, answer",
+    [
+        ("The hall was finished in 1910.", "Millford"),  # the answer is not in the statement
+        ("It was built in 1912.", "12"),  # only inside a longer number
+        ("Ada Ferrier led.", "Ada Ferrier"),  # too little left to recall it from
+    ],
+)
 def test_no_cloze_where_none_makes_sense(statement, answer):
     assert cloze_parts(statement, answer) is None
 
 
 # --- escaping -------------------------------------------------------------------------------
+
 
 def test_fact_text_never_becomes_markup_or_anki_syntax(project):
     project.write("facts/hostile.yaml", XSS_FACT)
@@ -279,8 +340,9 @@ def test_hostile_text_renders_inert_in_anki(project, tmp_path, clock):
     assert project.run("build", "--format", "apkg").exit_code == 0
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
-        col.import_anki_package(ImportAnkiPackageRequest(
-            package_path=str(project.path("build/guild-history/guild-history.apkg"))))
+        col.import_anki_package(
+            ImportAnkiPackageRequest(package_path=str(project.path("build/guild-history/guild-history.apkg")))
+        )
         cards = [col.get_card(c) for c in col.find_cards("FactId:hostile-text")]
         assert len(cards) == 3
         for card in cards:
@@ -296,6 +358,7 @@ def test_hostile_text_renders_inert_in_anki(project, tmp_path, clock):
 
 # --- the apkg stage -------------------------------------------------------------------------
 
+
 def read_apkg(path: Path) -> dict:
     with zipfile.ZipFile(path) as archive:
         data = archive.read("collection.anki2")
@@ -303,15 +366,20 @@ def read_apkg(path: Path) -> dict:
     db.write_bytes(data)
     connection = sqlite3.connect(db)
     try:
-        notes = {guid: (flds, tags, mod) for guid, flds, tags, mod in
-                 connection.execute("SELECT guid, flds, tags, mod FROM notes")}
+        notes = {
+            guid: (flds, tags, mod)
+            for guid, flds, tags, mod in connection.execute("SELECT guid, flds, tags, mod FROM notes")
+        }
         decks = json.loads(connection.execute("SELECT decks FROM col").fetchone()[0])
         models = json.loads(connection.execute("SELECT models FROM col").fetchone()[0])
     finally:
         connection.close()
         db.unlink()
-    return {"notes": notes, "decks": {d["name"]: int(i) for i, d in decks.items()},
-            "models": {m["name"]: (int(i), m["mod"], m["tmpls"]) for i, m in models.items()}}
+    return {
+        "notes": notes,
+        "decks": {d["name"]: int(i) for i, d in decks.items()},
+        "models": {m["name"]: (int(i), m["mod"], m["tmpls"]) for i, m in models.items()},
+    }
 
 
 def test_build_writes_apkg_named_by_deck_id(project, clock):
@@ -354,8 +422,10 @@ def test_same_anki_deck_id_twice_is_an_error(project, clock):
     for command in (("build", "--format", "apkg"), ("check",)):  # an input rule: check refuses it too
         result = project.run(*command)
         assert result.exit_code == 1
-        assert result.stderr.splitlines()[0] == ("decks/copy.yaml:1: deck 'guild-copy' has the same Anki deck id as "
-                                                 "deck 'guild-history' (1234567890): set cards.anki_deck_id")
+        assert result.stderr.splitlines()[0] == (
+            "decks/copy.yaml:1: deck 'guild-copy' has the same Anki deck id as "
+            "deck 'guild-history' (1234567890): set cards.anki_deck_id"
+        )
     assert not written_files(project)
 
 

@@ -40,7 +40,10 @@ def test_invalid_input_exit_1_without_traceback(project):
     result = project.run("check")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert result.stderr.splitlines()[0] == "facts/broken.yaml:2: a list opened with '[' on this line is not closed with ']'"
+    assert (
+        result.stderr.splitlines()[0]
+        == "facts/broken.yaml:2: a list opened with '[' on this line is not closed with ']'"
+    )
 
 
 def test_debug_shows_the_traceback(project):
@@ -81,7 +84,15 @@ def test_export_json_to_stdout_and_file(project, tmp_path):
 def test_stats_tables(project):
     result = project.run("stats")
     assert result.exit_code == 0
-    for word in ("Facts by era", "founding", "Facts by kind", "characterization", "Citations by source", "chronicle", "neutral"):
+    for word in (
+        "Facts by era",
+        "founding",
+        "Facts by kind",
+        "characterization",
+        "Citations by source",
+        "chronicle",
+        "neutral",
+    ):
         assert word in result.stdout
     assert "disputed: 1   single-source: 4   two or more sources: 2 (33%)" in result.stdout
 
@@ -101,8 +112,9 @@ def test_failed_build_leaves_previous_outputs(project):
     assert (project.root / "build" / "factdeck.json").read_bytes() == before
 
 
-@pytest.mark.parametrize("command", [("build",), ("quiz",), ("sessions", "--meetings", "2"), ("export", "gift"),
-                                     ("export", "csv")])
+@pytest.mark.parametrize(
+    "command", [("build",), ("quiz",), ("sessions", "--meetings", "2"), ("export", "gift"), ("export", "csv")]
+)
 def test_an_unknown_deck_on_the_command_line_is_a_usage_error(project, command):
     result = project.run(*command, "no-such-deck")
     assert result.exit_code == 2, result.output

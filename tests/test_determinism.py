@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pypdf
 import pytest
-
 from conftest import REPO, SAMPLE, Project
 
 DECK = "guild-history"
@@ -36,14 +35,24 @@ def anki_content(apkg: Path) -> dict[str, object]:
             database.write_bytes(archive.read("collection.anki2"))
         connection = sqlite3.connect(database)
         try:
-            notes = {guid: (mid, tags, fields) for guid, mid, tags, fields
-                     in connection.execute("SELECT guid, mid, tags, flds FROM notes")}
-            cards = sorted(connection.execute(
-                "SELECT n.guid, c.ord, c.did, c.due, c.type, c.queue FROM cards c JOIN notes n ON n.id = c.nid"))
+            notes = {
+                guid: (mid, tags, fields)
+                for guid, mid, tags, fields in connection.execute("SELECT guid, mid, tags, flds FROM notes")
+            }
+            cards = sorted(
+                connection.execute(
+                    "SELECT n.guid, c.ord, c.did, c.due, c.type, c.queue FROM cards c JOIN notes n ON n.id = c.nid"
+                )
+            )
             decks, models = connection.execute("SELECT decks, models FROM col").fetchone()
         finally:
             connection.close()
-    return {"notes": notes, "cards": cards, "decks": timeless(json.loads(decks)), "models": timeless(json.loads(models))}
+    return {
+        "notes": notes,
+        "cards": cards,
+        "decks": timeless(json.loads(decks)),
+        "models": timeless(json.loads(models)),
+    }
 
 
 def timeless(value: object) -> object:
@@ -56,8 +65,10 @@ def timeless(value: object) -> object:
 
 
 def pdf_texts(folder: Path) -> dict[str, str]:
-    return {pdf.name: "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.read_bytes())).pages)
-            for pdf in sorted(folder.glob("*.pdf"))}
+    return {
+        pdf.name: "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+        for pdf in sorted(folder.glob("*.pdf"))
+    }
 
 
 @pytest.fixture(scope="module")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
+from conftest import REPO
+
 from factdeck.build import load_and_validate
 from factdeck.outputs.exports.export import export_document, export_json
 from factdeck.records.schema import DeckSpec, Era, Fact, Source
 from factdeck.records.schema_doc import schema_markdown
-
-from conftest import REPO
 
 
 def test_shape(project):
@@ -65,8 +65,11 @@ def test_tsv_for_quizlet_and_anki(project):
 
 
 def test_tsv_fields_never_hold_tabs_or_line_breaks(project):
-    project.replace("facts/guild.yaml", 'statement: "The River Guild built its hall in Millford in 1910."',
-                    'statement: "The River Guild built\\tits hall\\nin Millford in 1910."')
+    project.replace(
+        "facts/guild.yaml",
+        'statement: "The River Guild built its hall in Millford in 1910."',
+        'statement: "The River Guild built\\tits hall\\nin Millford in 1910."',
+    )
     rows = project.run("export", "csv").stdout.splitlines()
     assert all(len(row.split("\t")) == 3 for row in rows)
     assert any("built its hall in Millford" in row for row in rows)

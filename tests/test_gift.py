@@ -6,7 +6,7 @@ import html
 import re
 
 import pytest
-from conftest import sample_project, Project
+from conftest import Project, sample_project
 
 from factdeck.build import load_and_validate
 from factdeck.outputs.exports.gift import gift_escape
@@ -30,13 +30,20 @@ def parse(gift: str) -> list[dict]:
         if not lines or lines[0].startswith("$CATEGORY:"):
             continue
         assert len(lines) == 1, block
-        match = re.fullmatch(r"::((?:[^:\\]|\\.)*)::\[html\]((?:[^{}\\]|\\.)*)\{((?:[^{}\\]|\\.)*)\}((?:[^{}\\]|\\.)*)",
-                             lines[0])
+        match = re.fullmatch(
+            r"::((?:[^:\\]|\\.)*)::\[html\]((?:[^{}\\]|\\.)*)\{((?:[^{}\\]|\\.)*)\}((?:[^{}\\]|\\.)*)", lines[0]
+        )
         assert match, f"not one GIFT question with one answer block: {lines[0]}"
         title, before, body, after = match.groups()
         answers, _, feedback = body.partition("####")
-        questions.append({"title": unescape(title), "text": unescape(before + " " + after),
-                          "answers": answers.strip(), "feedback": unescape(feedback.replace("<br>", "\n"))})
+        questions.append(
+            {
+                "title": unescape(title),
+                "text": unescape(before + " " + after),
+                "answers": answers.strip(),
+                "feedback": unescape(feedback.replace("<br>", "\n")),
+            }
+        )
     return questions
 
 
@@ -50,11 +57,16 @@ def options(answers: str) -> list[tuple[str, str]]:
 def exported(tmp_path_factory):
     root = tmp_path_factory.mktemp("gift") / "proj"
     project = sample_project(root, more_facts=True)
-    project.replace("facts/sources.yaml", 'title: "A Chronicle of the River Guild"',
-                    f'title: "{ODD_TITLE.replace(chr(92), chr(92) * 2)}"')
-    project.replace("facts/guild.yaml",
-                    'question: "What do the sources say about how many guild members died in the flood of 1927?"',
-                    f'question: "{ODD_QUESTION}"')
+    project.replace(
+        "facts/sources.yaml",
+        'title: "A Chronicle of the River Guild"',
+        f'title: "{ODD_TITLE.replace(chr(92), chr(92) * 2)}"',
+    )
+    project.replace(
+        "facts/guild.yaml",
+        'question: "What do the sources say about how many guild members died in the flood of 1927?"',
+        f'question: "{ODD_QUESTION}"',
+    )
     out = root / "out" / "guild.gift"
     result = project.run("export", "gift", "guild-history", "-n", "14", "-o", str(out))
     assert result.exit_code == 0, result.output
@@ -83,8 +95,9 @@ def test_every_question_parses_and_answers_as_the_key(exported):
             assert options(p["answers"])[0] == ("=", q.answer)
         elif q.type in ("matching", "timeline"):
             pairs = re.findall(r"=((?:[^=\\]|\\.)*?) -> ((?:[^=\\]|\\.)*)", p["answers"])
-            assert sorted((unescape(a).strip(), unescape(b).strip()) for a, b in pairs) == \
-                sorted((i.text, i.answer) for i in q.items)
+            assert sorted((unescape(a).strip(), unescape(b).strip()) for a, b in pairs) == sorted(
+                (i.text, i.answer) for i in q.items
+            )
         elif q.type == "short-answer" and not q.disputed:
             assert options(p["answers"])[0] == ("=", q.answer)
         else:  # an essay: no answers, the excerpts in the question
@@ -96,7 +109,11 @@ def test_feedback_cites_the_sources_and_every_version(exported):
     gift, quiz = exported
     for p, placed in zip(parse(gift), quiz.versions[0].questions):
         q = placed.question
-        refs = [*q.references, *(r for i in q.items for r in i.references), *(r for v in q.versions for r in v.references)]
+        refs = [
+            *q.references,
+            *(r for i in q.items for r in i.references),
+            *(r for v in q.versions for r in v.references),
+        ]
         assert refs
         for ref in refs:
             assert f"{ref.source}, {ref.locator}" in p["feedback"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import sample_project, SAMPLE
+from conftest import SAMPLE, sample_project
 
 from factdeck.build import load_and_validate
 from factdeck.outputs.print.guide import CORROBORATION, SOURCING, STANCE_PROMPTS, timeline
@@ -35,8 +35,11 @@ def pages(path: Path) -> list[str]:
 def guides(tmp_path_factory):
     root = tmp_path_factory.mktemp("guides") / "proj"
     project = sample_project(root, more_facts=True)
-    project.replace("facts/guild.yaml", 'statement: "Ada Ferrier became the River Guild\'s first master in 1903."',
-                    f"statement: 'Ada Ferrier became the River Guild''s first master in 1903. {HOSTILE}'")
+    project.replace(
+        "facts/guild.yaml",
+        'statement: "Ada Ferrier became the River Guild\'s first master in 1903."',
+        f"statement: 'Ada Ferrier became the River Guild''s first master in 1903. {HOSTILE}'",
+    )
     result = project.run("sessions", "guild-history", "--meetings", "3")
     assert result.exit_code == 0, result.output
     base = load_and_validate(root)
@@ -74,7 +77,7 @@ def test_timeline_and_facilitator_notes(guides):
         first = texts[meeting.number][0]
         assert first.startswith("DISCUSSION GUIDE") and f"{meeting.title} Meeting {meeting.number} of 3" in first
         assert "Timeline" in text and "Facilitator notes" in text
-        notes = text[text.index("Facilitator notes"):]
+        notes = text[text.index("Facilitator notes") :]
         for fact in meeting.facts:
             assert flat(fact.question) in notes and latin(fact.answer) in latin(notes)
             for citation in fact.citations if not fact.disputed else []:
@@ -105,7 +108,7 @@ def test_timeline_positions():
     made = timeline(facts)
     assert (made.start, made.end) == (1901, 1931)
     shares = [float(m.x.rstrip("%")) for m in made.markers]
-    assert shares == sorted(shares) and 0 <= shares[0] and shares[-1] < 100
+    assert shares == sorted(shares) and shares[0] >= 0 and shares[-1] < 100
     assert [m.when for m in made.markers] == ["1901", "1903", "1910", "1927", "1930"]
     assert [m.disputed for m in made.markers] == [False, False, False, True, False]
     assert all(0 <= float(x.rstrip("%")) <= 100 for _, x in made.ticks)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REPO, SAMPLE, Project
+
 from factdeck.cli import cli
 
 # A valid fact that each type case breaks in one line; the numbers are the lines of its keys.
@@ -46,8 +46,9 @@ EXTRA_FACT = """\
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:
     """Every file (with its bytes) and folder under `folder`."""
-    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
-            for p in sorted(folder.rglob("*"))}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None) for p in sorted(folder.rglob("*"))
+    }
 
 
 @pytest.fixture(scope="module")
@@ -79,10 +80,12 @@ class Case:
 
 def extra_fact(line: int, new: str, drop: int = 0) -> Callable[[Project], None]:
     """Write the extra fact with line `line` (1-based) replaced by `new`, and the `drop` lines after it removed."""
+
     def breaks(p: Project) -> None:
         lines = EXTRA_FACT.splitlines()
-        lines[line - 1:line + drop] = [new]
+        lines[line - 1 : line + drop] = [new]
         p.write(MORE, "\n".join(lines) + "\n")
+
     return breaks
 
 
@@ -91,6 +94,7 @@ def write(relative: str, text: str | bytes) -> Callable[[Project], None]:
         target = p.path(relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+
     return breaks
 
 
@@ -102,6 +106,7 @@ def both(*steps: Callable[[Project], None]) -> Callable[[Project], None]:
     def breaks(p: Project) -> None:
         for step in steps:
             step(p)
+
     return breaks
 
 
@@ -145,152 +150,387 @@ WORKSHEET_TEMPLATE = "templates/quiz/worksheet.typ"
 
 CASES = [
     # --- YAML itself
-    Case("yaml-syntax", write(MORE, "- id: a\n  kind: [date\n  era: founding\n"),
-         "facts/more.yaml:2: a list opened with '[' on this line is not closed with ']'"),
-    Case("tab-indent", write(MORE, "- id: a\n\tkind: date\n"),
-         "facts/more.yaml:2: a tab is used for indentation, and YAML allows only spaces: replace the tab with spaces"),
-    Case("repeated-key", extra_fact(7, '  question: "Again?"'),
-         "facts/more.yaml:7: key 'question' repeated (first at line 6)"),
-    Case("bom-keeps-lines", both(extra_fact(7, '  question: "Again?"'),
-                                 lambda p: p.path(MORE).write_bytes(b"\xef\xbb\xbf" + p.path(MORE).read_bytes())),
-         "facts/more.yaml:7: key 'question' repeated (first at line 6)"),
+    Case(
+        "yaml-syntax",
+        write(MORE, "- id: a\n  kind: [date\n  era: founding\n"),
+        "facts/more.yaml:2: a list opened with '[' on this line is not closed with ']'",
+    ),
+    Case(
+        "tab-indent",
+        write(MORE, "- id: a\n\tkind: date\n"),
+        "facts/more.yaml:2: a tab is used for indentation, and YAML allows only spaces: replace the tab with spaces",
+    ),
+    Case(
+        "repeated-key",
+        extra_fact(7, '  question: "Again?"'),
+        "facts/more.yaml:7: key 'question' repeated (first at line 6)",
+    ),
+    Case(
+        "bom-keeps-lines",
+        both(
+            extra_fact(7, '  question: "Again?"'),
+            lambda p: p.path(MORE).write_bytes(b"\xef\xbb\xbf" + p.path(MORE).read_bytes()),
+        ),
+        "facts/more.yaml:7: key 'question' repeated (first at line 6)",
+    ),
     Case("alias-bomb", write(MORE, BILLION_LAUGHS), "facts/more.yaml:4: aliases expand to more than 10,000 values"),
-    Case("python-tag", write(MORE, "- id: a\n  kind: !!python/object/apply:os.system [echo pwned]\n"),
-         "facts/more.yaml:2: tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
-    Case("merge-key", write(MORE, "- &base {id: a}\n- <<: *base\n"),
-         "facts/more.yaml:2: merge keys ('<<') are not supported"),
-    Case("not-utf8", write(MORE, b"- id: ok\n  question: \"caf\xe9?\"\n"), "facts/more.yaml:2: not valid UTF-8 (byte 0xe9)"),
-    Case("control-character", write(MORE, b"- id: ok\n  question: \"a\x00b\"\n"),
-         "facts/more.yaml:2: control character U+0000 is not allowed in YAML: remove it "
-         "(write a line break as a real line break in a block text '|')"),
+    Case(
+        "python-tag",
+        write(MORE, "- id: a\n  kind: !!python/object/apply:os.system [echo pwned]\n"),
+        "facts/more.yaml:2: tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",
+    ),
+    Case(
+        "merge-key",
+        write(MORE, "- &base {id: a}\n- <<: *base\n"),
+        "facts/more.yaml:2: merge keys ('<<') are not supported",
+    ),
+    Case(
+        "not-utf8", write(MORE, b'- id: ok\n  question: "caf\xe9?"\n'), "facts/more.yaml:2: not valid UTF-8 (byte 0xe9)"
+    ),
+    Case(
+        "control-character",
+        write(MORE, b'- id: ok\n  question: "a\x00b"\n'),
+        "facts/more.yaml:2: control character U+0000 is not allowed in YAML: remove it "
+        "(write a line break as a real line break in a block text '|')",
+    ),
     Case("empty-file", write(MORE, ""), "facts/more.yaml: file is empty"),
     Case("comments-only", write(MORE, "# nothing yet\n\n"), "facts/more.yaml: file is empty"),
     Case("twenty-megabytes", large_file, "facts/huge.yaml: file is too large (20.0 MB; the limit is 8 MB)"),
     Case("deep-nesting", write(MORE, "[" * 5000 + "]" * 5000 + "\n"), "facts/more.yaml:1: nesting is too deep"),
-    Case("key-is-a-list", write(MORE, "- ? [a, b]\n  : x\n"), "facts/more.yaml:1: a key must be plain text, not a list or mapping"),
-    Case("named-pipe", lambda p: os.mkfifo(p.path("facts/pipe.yaml")), "facts/pipe.yaml: cannot read file: not a regular file"),
-    Case("folder-named-yaml", lambda p: p.path("facts/folder.yaml").mkdir(), "facts/folder.yaml: cannot read file: a folder"),
-    Case("symlink-outside", symlink("facts/linked.yaml", outside_file),
-         "facts/linked.yaml: symbolic link to a file outside the project"),
-    Case("symlink-loop", symlink("facts/loop.yaml", lambda p: "loop.yaml"), "facts/loop.yaml: cannot read file: symbolic link loop"),
-    Case("symlink-broken", symlink("facts/gone.yaml", lambda p: "nowhere.yaml"),
-         "facts/gone.yaml: cannot read file: No such file or directory"),
+    Case(
+        "key-is-a-list",
+        write(MORE, "- ? [a, b]\n  : x\n"),
+        "facts/more.yaml:1: a key must be plain text, not a list or mapping",
+    ),
+    Case(
+        "named-pipe",
+        lambda p: os.mkfifo(p.path("facts/pipe.yaml")),
+        "facts/pipe.yaml: cannot read file: not a regular file",
+    ),
+    Case(
+        "folder-named-yaml",
+        lambda p: p.path("facts/folder.yaml").mkdir(),
+        "facts/folder.yaml: cannot read file: a folder",
+    ),
+    Case(
+        "symlink-outside",
+        symlink("facts/linked.yaml", outside_file),
+        "facts/linked.yaml: symbolic link to a file outside the project",
+    ),
+    Case(
+        "symlink-loop",
+        symlink("facts/loop.yaml", lambda p: "loop.yaml"),
+        "facts/loop.yaml: cannot read file: symbolic link loop",
+    ),
+    Case(
+        "symlink-broken",
+        symlink("facts/gone.yaml", lambda p: "nowhere.yaml"),
+        "facts/gone.yaml: cannot read file: No such file or directory",
+    ),
     # --- records of the wrong shape
-    Case("facts-file-is-mapping", write(MORE, "id: a\nkind: date\n"), "facts/more.yaml:1: expected a list of facts, not a mapping"),
-    Case("fact-is-text", write(MORE, "- just a sentence\n"), "facts/more.yaml:1: fact #1: expected a mapping, not text"),
-    Case("deck-file-is-list", write("decks/all.yaml", "- id: guild-history\n"),
-         "decks/all.yaml:1: a deck file must be a mapping, not a list"),
+    Case(
+        "facts-file-is-mapping",
+        write(MORE, "id: a\nkind: date\n"),
+        "facts/more.yaml:1: expected a list of facts, not a mapping",
+    ),
+    Case(
+        "fact-is-text", write(MORE, "- just a sentence\n"), "facts/more.yaml:1: fact #1: expected a mapping, not text"
+    ),
+    Case(
+        "deck-file-is-list",
+        write("decks/all.yaml", "- id: guild-history\n"),
+        "decks/all.yaml:1: a deck file must be a mapping, not a list",
+    ),
     Case("config-not-mapping", write("factdeck.yaml", "- build\n"), "factdeck.yaml:1: configuration must be a mapping"),
-    Case("unknown-key", extra_fact(8, '  statment: "The guild met in 1905."'),
-         "facts/more.yaml:8: fact 'extra-fact': unknown key 'statment' (did you mean 'statement'?)"),
-    Case("newline-in-key", extra_fact(8, '  "state\\nment": "The guild met in 1905."'),
-         "facts/more.yaml:8: fact 'extra-fact': unknown key 'state\\nment' (did you mean 'statement'?)"),
-    Case("missing-key", extra_fact(8, "  # no statement"), "facts/more.yaml:1: fact 'extra-fact': missing required key 'statement'"),
+    Case(
+        "unknown-key",
+        extra_fact(8, '  statment: "The guild met in 1905."'),
+        "facts/more.yaml:8: fact 'extra-fact': unknown key 'statment' (did you mean 'statement'?)",
+    ),
+    Case(
+        "newline-in-key",
+        extra_fact(8, '  "state\\nment": "The guild met in 1905."'),
+        "facts/more.yaml:8: fact 'extra-fact': unknown key 'state\\nment' (did you mean 'statement'?)",
+    ),
+    Case(
+        "missing-key",
+        extra_fact(8, "  # no statement"),
+        "facts/more.yaml:1: fact 'extra-fact': missing required key 'statement'",
+    ),
     # --- wrong types, field by field
     Case("type-id", extra_fact(1, "- id: [extra]"), "facts/more.yaml:1: fact #1: 'id' must be text, not a list"),
-    Case("type-kind", extra_fact(2, "  kind: 5"),
-         "facts/more.yaml:2: fact 'extra-fact': 'kind' must be one of 'date', 'number', 'person', 'place', "
-         "'organization', 'event', 'term' or 'characterization', not '5'"),
-    Case("type-era", extra_fact(3, "  era: {id: founding}"), "facts/more.yaml:3: fact 'extra-fact': 'era' must be text, not a mapping"),
-    Case("type-date", extra_fact(4, "  date: [1905]"), "facts/more.yaml:4: fact 'extra-fact': 'date' must be text, not a list"),
-    Case("type-tags", extra_fact(5, "  tags: origins"), "facts/more.yaml:5: fact 'extra-fact': 'tags' must be a list, not text"),
-    Case("type-tag", extra_fact(5, "  tags: [[origins]]"), "facts/more.yaml:5: fact 'extra-fact': 'tags[0]' must be text, not a list"),
-    Case("type-question", extra_fact(6, "  question: 42"),
-         "facts/more.yaml:6: fact 'extra-fact': 'question' must be text, not a number"),
-    Case("type-answer", extra_fact(7, "  answer: yes"), "facts/more.yaml:7: fact 'extra-fact': 'answer' must be text, not true/false"),
-    Case("type-statement", extra_fact(8, "  statement:"), "facts/more.yaml:8: fact 'extra-fact': 'statement' must be text, not empty"),
-    Case("type-attribution", extra_fact(9, "  attribution: the chronicle", drop=2),
-         "facts/more.yaml:9: fact 'extra-fact': 'attribution' must be a mapping, not text"),
-    Case("type-attribution-by", extra_fact(10, "    by: [a, b]"),
-         "facts/more.yaml:10: fact 'extra-fact': 'attribution.by' must be text, not a list"),
-    Case("type-citations", extra_fact(12, "  citations: chronicle", drop=3),
-         "facts/more.yaml:12: fact 'extra-fact': 'citations' must be a list, not text"),
-    Case("type-citation-source", extra_fact(13, "    - source: 7"),
-         "facts/more.yaml:13: fact 'extra-fact': 'citations[0].source' must be text, not a number"),
-    Case("type-citation-quote", extra_fact(15, "      quote: {text: founded}"),
-         "facts/more.yaml:15: fact 'extra-fact': 'citations[0].quote' must be text, not a mapping"),
-    Case("type-status", extra_fact(16, "  status: 1"),
-         "facts/more.yaml:16: fact 'extra-fact': 'status' must be one of 'draft', 'review', 'vetted' or 'retracted', not '1'"),
-    Case("type-vetted", extra_fact(17, "  vetted: 20261122"), "facts/more.yaml:17: fact 'extra-fact': 'vetted' must be text, not a number"),
-    Case("type-reviewer", extra_fact(18, "  reviewer: [a]"), "facts/more.yaml:18: fact 'extra-fact': 'reviewer' must be text, not a list"),
-    Case("type-notes", extra_fact(19, "  notes: {a: 1}"), "facts/more.yaml:19: fact 'extra-fact': 'notes' must be text, not a mapping"),
-    Case("type-dispute", extra_fact(19, "  dispute: [a, b]"),
-         "facts/more.yaml:19: fact 'extra-fact': 'dispute' must be a mapping, not a list"),
-    Case("type-source-title", replace("facts/sources.yaml", 'title: "The Guild Unmasked"', "title: [The, Guild]"),
-         "facts/sources.yaml:10: source 'pamphlet': 'title' must be text, not a list"),
-    Case("type-source-accessed", replace("facts/sources.yaml", "accessed: 2026-11-22", "accessed: 2026"),
-         "facts/sources.yaml:4: source 'chronicle': 'accessed' must be text, not a number"),
-    Case("type-source-stance", replace("facts/sources.yaml", "stance: neutral", "stance: impartial"),
-         "facts/sources.yaml:6: source 'chronicle': 'stance' must be one of 'critical', 'supportive', 'state-aligned', "
-         "'neutral', 'mixed' or 'unknown', not 'impartial'"),
-    Case("type-era-title", replace("facts/eras.yaml", 'title: "Decline"', "title: {en: Decline}"),
-         "facts/eras.yaml:6: era 'decline': 'title' must be text, not a mapping"),
-    Case("type-deck-cards", replace("decks/all.yaml", "cards:\n  subdecks: true", "cards: true"),
-         "decks/all.yaml:4: deck 'guild-history': 'cards' must be a mapping, not true/false"),
-    Case("type-deck-versions", replace("decks/all.yaml", "versions: 2", "versions: 27"),
-         "decks/all.yaml:8: deck 'guild-history': 'quiz.versions' must be at most 26, not 27"),
-    Case("type-deck-id", replace("decks/all.yaml", "cards:\n  subdecks: true", "cards:\n  anki_deck_id: 1.5"),
-         "decks/all.yaml:5: deck 'guild-history': 'cards.anki_deck_id' must be a whole number, not the number 1.5"),
+    Case(
+        "type-kind",
+        extra_fact(2, "  kind: 5"),
+        "facts/more.yaml:2: fact 'extra-fact': 'kind' must be one of 'date', 'number', 'person', 'place', "
+        "'organization', 'event', 'term' or 'characterization', not '5'",
+    ),
+    Case(
+        "type-era",
+        extra_fact(3, "  era: {id: founding}"),
+        "facts/more.yaml:3: fact 'extra-fact': 'era' must be text, not a mapping",
+    ),
+    Case(
+        "type-date",
+        extra_fact(4, "  date: [1905]"),
+        "facts/more.yaml:4: fact 'extra-fact': 'date' must be text, not a list",
+    ),
+    Case(
+        "type-tags",
+        extra_fact(5, "  tags: origins"),
+        "facts/more.yaml:5: fact 'extra-fact': 'tags' must be a list, not text",
+    ),
+    Case(
+        "type-tag",
+        extra_fact(5, "  tags: [[origins]]"),
+        "facts/more.yaml:5: fact 'extra-fact': 'tags[0]' must be text, not a list",
+    ),
+    Case(
+        "type-question",
+        extra_fact(6, "  question: 42"),
+        "facts/more.yaml:6: fact 'extra-fact': 'question' must be text, not a number",
+    ),
+    Case(
+        "type-answer",
+        extra_fact(7, "  answer: yes"),
+        "facts/more.yaml:7: fact 'extra-fact': 'answer' must be text, not true/false",
+    ),
+    Case(
+        "type-statement",
+        extra_fact(8, "  statement:"),
+        "facts/more.yaml:8: fact 'extra-fact': 'statement' must be text, not empty",
+    ),
+    Case(
+        "type-attribution",
+        extra_fact(9, "  attribution: the chronicle", drop=2),
+        "facts/more.yaml:9: fact 'extra-fact': 'attribution' must be a mapping, not text",
+    ),
+    Case(
+        "type-attribution-by",
+        extra_fact(10, "    by: [a, b]"),
+        "facts/more.yaml:10: fact 'extra-fact': 'attribution.by' must be text, not a list",
+    ),
+    Case(
+        "type-citations",
+        extra_fact(12, "  citations: chronicle", drop=3),
+        "facts/more.yaml:12: fact 'extra-fact': 'citations' must be a list, not text",
+    ),
+    Case(
+        "type-citation-source",
+        extra_fact(13, "    - source: 7"),
+        "facts/more.yaml:13: fact 'extra-fact': 'citations[0].source' must be text, not a number",
+    ),
+    Case(
+        "type-citation-quote",
+        extra_fact(15, "      quote: {text: founded}"),
+        "facts/more.yaml:15: fact 'extra-fact': 'citations[0].quote' must be text, not a mapping",
+    ),
+    Case(
+        "type-status",
+        extra_fact(16, "  status: 1"),
+        "facts/more.yaml:16: fact 'extra-fact': 'status' must be one of 'draft', 'review', 'vetted' or 'retracted', not '1'",
+    ),
+    Case(
+        "type-vetted",
+        extra_fact(17, "  vetted: 20261122"),
+        "facts/more.yaml:17: fact 'extra-fact': 'vetted' must be text, not a number",
+    ),
+    Case(
+        "type-reviewer",
+        extra_fact(18, "  reviewer: [a]"),
+        "facts/more.yaml:18: fact 'extra-fact': 'reviewer' must be text, not a list",
+    ),
+    Case(
+        "type-notes",
+        extra_fact(19, "  notes: {a: 1}"),
+        "facts/more.yaml:19: fact 'extra-fact': 'notes' must be text, not a mapping",
+    ),
+    Case(
+        "type-dispute",
+        extra_fact(19, "  dispute: [a, b]"),
+        "facts/more.yaml:19: fact 'extra-fact': 'dispute' must be a mapping, not a list",
+    ),
+    Case(
+        "type-source-title",
+        replace("facts/sources.yaml", 'title: "The Guild Unmasked"', "title: [The, Guild]"),
+        "facts/sources.yaml:10: source 'pamphlet': 'title' must be text, not a list",
+    ),
+    Case(
+        "type-source-accessed",
+        replace("facts/sources.yaml", "accessed: 2026-11-22", "accessed: 2026"),
+        "facts/sources.yaml:4: source 'chronicle': 'accessed' must be text, not a number",
+    ),
+    Case(
+        "type-source-stance",
+        replace("facts/sources.yaml", "stance: neutral", "stance: impartial"),
+        "facts/sources.yaml:6: source 'chronicle': 'stance' must be one of 'critical', 'supportive', 'state-aligned', "
+        "'neutral', 'mixed' or 'unknown', not 'impartial'",
+    ),
+    Case(
+        "type-era-title",
+        replace("facts/eras.yaml", 'title: "Decline"', "title: {en: Decline}"),
+        "facts/eras.yaml:6: era 'decline': 'title' must be text, not a mapping",
+    ),
+    Case(
+        "type-deck-cards",
+        replace("decks/all.yaml", "cards:\n  subdecks: true", "cards: true"),
+        "decks/all.yaml:4: deck 'guild-history': 'cards' must be a mapping, not true/false",
+    ),
+    Case(
+        "type-deck-versions",
+        replace("decks/all.yaml", "versions: 2", "versions: 27"),
+        "decks/all.yaml:8: deck 'guild-history': 'quiz.versions' must be at most 26, not 27",
+    ),
+    Case(
+        "type-deck-id",
+        replace("decks/all.yaml", "cards:\n  subdecks: true", "cards:\n  anki_deck_id: 1.5"),
+        "decks/all.yaml:5: deck 'guild-history': 'cards.anki_deck_id' must be a whole number, not the number 1.5",
+    ),
     # --- dates that do not exist
-    Case("date-no-such-day", extra_fact(4, '  date: "1905-02-30"'),
-         "facts/more.yaml:4: fact 'extra-fact': date: invalid date '1905-02-30': no such day"),
-    Case("date-no-such-month", extra_fact(4, '  date: "1905-13"'),
-         "facts/more.yaml:4: fact 'extra-fact': date: invalid date '1905-13': no such day"),
-    Case("date-year-zero", extra_fact(4, '  date: "0000"'), "facts/more.yaml:4: fact 'extra-fact': date: invalid date '0000': no such day"),
-    Case("date-backwards-range", extra_fact(4, '  date: "1905/1904"'),
-         "facts/more.yaml:4: fact 'extra-fact': date: invalid date range '1905/1904': it ends before it starts"),
-    Case("vetted-no-such-day", extra_fact(17, "  vetted: 2026-02-29"),
-         "facts/more.yaml:17: fact 'extra-fact': vetted: invalid date '2026-02-29': use YYYY-MM-DD, a day that exists"),
-    Case("era-bound-not-a-date", replace("facts/eras.yaml", "end: present", "end: soon"),
-         "facts/eras.yaml:5: era 'decline': invalid date 'soon': use YYYY, YYYY-MM or YYYY-MM-DD, "
-         "optionally ending in ~ or ?, or a range A/B"),
+    Case(
+        "date-no-such-day",
+        extra_fact(4, '  date: "1905-02-30"'),
+        "facts/more.yaml:4: fact 'extra-fact': date: invalid date '1905-02-30': no such day",
+    ),
+    Case(
+        "date-no-such-month",
+        extra_fact(4, '  date: "1905-13"'),
+        "facts/more.yaml:4: fact 'extra-fact': date: invalid date '1905-13': no such day",
+    ),
+    Case(
+        "date-year-zero",
+        extra_fact(4, '  date: "0000"'),
+        "facts/more.yaml:4: fact 'extra-fact': date: invalid date '0000': no such day",
+    ),
+    Case(
+        "date-backwards-range",
+        extra_fact(4, '  date: "1905/1904"'),
+        "facts/more.yaml:4: fact 'extra-fact': date: invalid date range '1905/1904': it ends before it starts",
+    ),
+    Case(
+        "vetted-no-such-day",
+        extra_fact(17, "  vetted: 2026-02-29"),
+        "facts/more.yaml:17: fact 'extra-fact': vetted: invalid date '2026-02-29': use YYYY-MM-DD, a day that exists",
+    ),
+    Case(
+        "era-bound-not-a-date",
+        replace("facts/eras.yaml", "end: present", "end: soon"),
+        "facts/eras.yaml:5: era 'decline': invalid date 'soon': use YYYY, YYYY-MM or YYYY-MM-DD, "
+        "optionally ending in ~ or ?, or a range A/B",
+    ),
     # --- references between records
-    Case("id-repeated-across-files", extra_fact(1, "- id: guild-founded"),
-         "facts/more.yaml:1: duplicate fact id 'guild-founded' (first at facts/guild.yaml:1)"),
-    Case("unknown-source", extra_fact(13, "    - source: chronicles"),
-         "facts/more.yaml:13: fact 'extra-fact': unknown source 'chronicles' (did you mean 'chronicle'?)"),
-    Case("unknown-era", extra_fact(3, "  era: foundling"),
-         "facts/more.yaml:1: fact 'extra-fact': unknown era 'foundling' (did you mean 'founding'?)"),
-    Case("dispute-one-version", replace("facts/guild.yaml", ONE_VERSION, ""),
-         "facts/guild.yaml:64: fact 'flood-deaths': a dispute needs at least two versions, found 1"),
-    Case("quote-not-in-archive", both(write("factdeck.yaml", "archive: archive\n"),
-                                      replace("facts/guild.yaml", "quote: \"twelve members drowned\"",
-                                              "quote: \"thirteen members drowned\"")),
-         "facts/guild.yaml:61: fact 'flood-deaths': quote not found in source 'chronicle': \"thirteen members drowned\""),
-    Case("archive-path-escapes", both(write("factdeck.yaml", "archive: archive\n"),
-                                      replace("facts/sources.yaml", "archive: chronicle.txt", "archive: ../../../../etc/passwd")),
-         "facts/sources.yaml:1: source 'chronicle': archive file '../../../../etc/passwd' must be a file name inside the archive folder"),
+    Case(
+        "id-repeated-across-files",
+        extra_fact(1, "- id: guild-founded"),
+        "facts/more.yaml:1: duplicate fact id 'guild-founded' (first at facts/guild.yaml:1)",
+    ),
+    Case(
+        "unknown-source",
+        extra_fact(13, "    - source: chronicles"),
+        "facts/more.yaml:13: fact 'extra-fact': unknown source 'chronicles' (did you mean 'chronicle'?)",
+    ),
+    Case(
+        "unknown-era",
+        extra_fact(3, "  era: foundling"),
+        "facts/more.yaml:1: fact 'extra-fact': unknown era 'foundling' (did you mean 'founding'?)",
+    ),
+    Case(
+        "dispute-one-version",
+        replace("facts/guild.yaml", ONE_VERSION, ""),
+        "facts/guild.yaml:64: fact 'flood-deaths': a dispute needs at least two versions, found 1",
+    ),
+    Case(
+        "quote-not-in-archive",
+        both(
+            write("factdeck.yaml", "archive: archive\n"),
+            replace("facts/guild.yaml", 'quote: "twelve members drowned"', 'quote: "thirteen members drowned"'),
+        ),
+        "facts/guild.yaml:61: fact 'flood-deaths': quote not found in source 'chronicle': \"thirteen members drowned\"",
+    ),
+    Case(
+        "archive-path-escapes",
+        both(
+            write("factdeck.yaml", "archive: archive\n"),
+            replace("facts/sources.yaml", "archive: chronicle.txt", "archive: ../../../../etc/passwd"),
+        ),
+        "facts/sources.yaml:1: source 'chronicle': archive file '../../../../etc/passwd' must be a file name inside the archive folder",
+    ),
     # --- decks and outputs
-    Case("deck-name-colons", replace("decks/all.yaml", 'name: "River Guild history"', 'name: "River::Guild"'),
-         "decks/all.yaml:1: deck 'guild-history': deck name must not contain '::' (use cards.subdecks for subdecks)"),
-    Case("deck-id-slash", replace("decks/all.yaml", "id: guild-history", "id: guild/history"),
-         "decks/all.yaml:1: deck 'guild/history': id: 'guild/history' is not a valid id: use lower-case letters, "
-         "digits and single hyphens"),
-    Case("deck-id-dotdot", replace("decks/all.yaml", "id: guild-history", "id: ../../escape"),
-         "decks/all.yaml:1: deck '../../escape': id: '../../escape' is not a valid id: use lower-case letters, "
-         "digits and single hyphens"),
-    Case("era-title-colons", replace("facts/eras.yaml", 'title: "Decline"', 'title: "De::cline"'),
-         "facts/eras.yaml:5: era 'decline': title 'De::cline' contains '::', which Anki reads as a further subdeck"),
-    Case("output-outside", write("factdeck.yaml", "output: ../elsewhere\n"),
-         "error: factdeck.yaml: output folder '../elsewhere' is outside the project"),
-    Case("output-absolute", write("factdeck.yaml", "output: /tmp\n"), "error: factdeck.yaml: output folder '/tmp' is outside the project"),
-    Case("output-in-facts", write("factdeck.yaml", "output: facts/out\n"),
-         "error: factdeck.yaml: output folder 'facts/out' is inside the facts/ folder"),
+    Case(
+        "deck-name-colons",
+        replace("decks/all.yaml", 'name: "River Guild history"', 'name: "River::Guild"'),
+        "decks/all.yaml:1: deck 'guild-history': deck name must not contain '::' (use cards.subdecks for subdecks)",
+    ),
+    Case(
+        "deck-id-slash",
+        replace("decks/all.yaml", "id: guild-history", "id: guild/history"),
+        "decks/all.yaml:1: deck 'guild/history': id: 'guild/history' is not a valid id: use lower-case letters, "
+        "digits and single hyphens",
+    ),
+    Case(
+        "deck-id-dotdot",
+        replace("decks/all.yaml", "id: guild-history", "id: ../../escape"),
+        "decks/all.yaml:1: deck '../../escape': id: '../../escape' is not a valid id: use lower-case letters, "
+        "digits and single hyphens",
+    ),
+    Case(
+        "era-title-colons",
+        replace("facts/eras.yaml", 'title: "Decline"', 'title: "De::cline"'),
+        "facts/eras.yaml:5: era 'decline': title 'De::cline' contains '::', which Anki reads as a further subdeck",
+    ),
+    Case(
+        "output-outside",
+        write("factdeck.yaml", "output: ../elsewhere\n"),
+        "error: factdeck.yaml: output folder '../elsewhere' is outside the project",
+    ),
+    Case(
+        "output-absolute",
+        write("factdeck.yaml", "output: /tmp\n"),
+        "error: factdeck.yaml: output folder '/tmp' is outside the project",
+    ),
+    Case(
+        "output-in-facts",
+        write("factdeck.yaml", "output: facts/out\n"),
+        "error: factdeck.yaml: output folder 'facts/out' is inside the facts/ folder",
+    ),
     # --- templates
-    Case("anki-unknown-variable", replace(FIELD_TEMPLATE, "{{", "{{ nosuch }}{{"),
-         "error: templates/anki/fields/front-qa.html:5: undefined variable 'nosuch'"),
-    Case("anki-template-syntax", replace(FIELD_TEMPLATE, "{{", "{% if %}{{"),
-         "error: templates/anki/fields/front-qa.html:5: template syntax error: an expression is missing or incomplete "
-         "inside '{{ }}' or '{% %}'"),
-    Case("anki-template-missing", remove(FIELD_TEMPLATE), "error: templates/anki/fields/front-qa.html: template not found"),
-    Case("anki-note-type-missing", remove("templates/anki/note-types/card-front.html"),
-         "error: templates/anki/note-types/card-front.html: cannot read Anki card template (No such file or directory)"),
-    Case("typst-unknown-variable", replace(WORKSHEET_TEMPLATE, "{{ quiz.title }}", "{{ quiz.nosuch }}"),
-         "error: templates/quiz/worksheet.typ:10: undefined variable: a Quiz has no 'nosuch'"),
-    Case("typst-template-syntax", replace("templates/quiz/key.typ", "{% for s in quiz.sources %}", "{% for s in %}"),
-         "error: templates/quiz/key.typ:82: template syntax error: an expression is missing or incomplete "
-         "inside '{{ }}' or '{% %}'"),
-    Case("typst-template-missing", remove("templates/quiz/_setup.typ"), "error: templates/quiz/_setup.typ: template not found"),
+    Case(
+        "anki-unknown-variable",
+        replace(FIELD_TEMPLATE, "{{", "{{ nosuch }}{{"),
+        "error: templates/anki/fields/front-qa.html:5: undefined variable 'nosuch'",
+    ),
+    Case(
+        "anki-template-syntax",
+        replace(FIELD_TEMPLATE, "{{", "{% if %}{{"),
+        "error: templates/anki/fields/front-qa.html:5: template syntax error: an expression is missing or incomplete "
+        "inside '{{ }}' or '{% %}'",
+    ),
+    Case(
+        "anki-template-missing",
+        remove(FIELD_TEMPLATE),
+        "error: templates/anki/fields/front-qa.html: template not found",
+    ),
+    Case(
+        "anki-note-type-missing",
+        remove("templates/anki/note-types/card-front.html"),
+        "error: templates/anki/note-types/card-front.html: cannot read Anki card template (No such file or directory)",
+    ),
+    Case(
+        "typst-unknown-variable",
+        replace(WORKSHEET_TEMPLATE, "{{ quiz.title }}", "{{ quiz.nosuch }}"),
+        "error: templates/quiz/worksheet.typ:10: undefined variable: a Quiz has no 'nosuch'",
+    ),
+    Case(
+        "typst-template-syntax",
+        replace("templates/quiz/key.typ", "{% for s in quiz.sources %}", "{% for s in %}"),
+        "error: templates/quiz/key.typ:82: template syntax error: an expression is missing or incomplete "
+        "inside '{{ }}' or '{% %}'",
+    ),
+    Case(
+        "typst-template-missing",
+        remove("templates/quiz/_setup.typ"),
+        "error: templates/quiz/_setup.typ: template not found",
+    ),
 ]
 
 

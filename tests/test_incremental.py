@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from factdeck.engine import incremental
 from factdeck.build import build
+from factdeck.engine import incremental
 from factdeck.engine.incremental import STATE_FILE
 
 SECOND_DECK = """\
@@ -26,8 +26,12 @@ quiz:
 
 APKG = "guild-history/guild-history.apkg"
 SECOND_APKG = "founding/founding.apkg"
-PDFS = ["guild-history/worksheet-A.pdf", "guild-history/key-A.pdf", "guild-history/worksheet-B.pdf",
-        "guild-history/key-B.pdf"]
+PDFS = [
+    "guild-history/worksheet-A.pdf",
+    "guild-history/key-A.pdf",
+    "guild-history/worksheet-B.pdf",
+    "guild-history/key-B.pdf",
+]
 
 
 @pytest.fixture
@@ -61,8 +65,11 @@ def test_cli_says_what_was_unchanged(two_decks):
 
 def test_a_changed_fact_rewrites_the_decks_that_hold_it(two_decks):
     build(two_decks.root)
-    two_decks.replace("facts/guild.yaml", "The River Guild was founded in 1901 by ferry workers.",
-                      "The River Guild was founded in 1901 by river ferry workers.")
+    two_decks.replace(
+        "facts/guild.yaml",
+        "The River Guild was founded in 1901 by ferry workers.",
+        "The River Guild was founded in 1901 by river ferry workers.",
+    )
     again = build(two_decks.root)
     written = rel(again, "written")
     assert {APKG, SECOND_APKG, "factdeck.json"} <= written
@@ -109,8 +116,18 @@ def test_another_factdeck_version_rewrites_everything(two_decks, monkeypatch):
     assert again.unchanged == []
 
 
-@pytest.mark.parametrize("damage", ["", "{", "[]", "truncate", '{"version": 1, "files": {"factdeck.json": 7}}',
-                                    '{"version": 1, "steps": {"x": {"key": 1}}}', "\x00\xff"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "",
+        "{",
+        "[]",
+        "truncate",
+        '{"version": 1, "files": {"factdeck.json": 7}}',
+        '{"version": 1, "steps": {"x": {"key": 1}}}',
+        "\x00\xff",
+    ],
+)
 def test_a_damaged_state_file_is_ignored(two_decks, damage):
     build(two_decks.root)
     state = two_decks.path("build") / STATE_FILE
@@ -164,6 +181,7 @@ def test_removed_worksheet_versions_are_still_removed(two_decks):
 
 # --- card fields reused from the last build (build/.factdeck/anki-fields.bin) -------------
 
+
 def apkg_notes(path: Path) -> dict[str, tuple[str, int]]:
     """guid -> (fields, modification time) of every note in a package."""
     import sqlite3
@@ -174,7 +192,9 @@ def apkg_notes(path: Path) -> dict[str, tuple[str, int]]:
         archive.extract("collection.anki2", folder)
         connection = sqlite3.connect(Path(folder) / "collection.anki2")
         try:
-            return {guid: (fields, mod) for guid, fields, mod in connection.execute("select guid, flds, mod from notes")}
+            return {
+                guid: (fields, mod) for guid, fields, mod in connection.execute("select guid, flds, mod from notes")
+            }
         finally:
             connection.close()
 
@@ -205,8 +225,11 @@ def test_an_edited_fact_alone_is_rendered_again_and_the_deck_is_the_same(project
     build(project.root, formats=("apkg",))
     assert "guild-founded" in renders and len(set(renders)) > 3
     renders.clear()
-    project.replace("facts/guild.yaml", "The River Guild was founded in 1901 by ferry workers.",
-                    "The River Guild was founded in 1901 by river ferry workers.")
+    project.replace(
+        "facts/guild.yaml",
+        "The River Guild was founded in 1901 by ferry workers.",
+        "The River Guild was founded in 1901 by river ferry workers.",
+    )
     build(project.root, formats=("apkg",))
     assert set(renders) == {"guild-founded"}
     reused = {guid: fields for guid, (fields, _) in apkg_notes(project.path(f"build/{APKG}")).items()}
@@ -221,14 +244,18 @@ def test_a_change_every_card_may_show_renders_every_fact_again(project, renders,
     renders.clear()
     if edit == "field template":
         details = project.path("templates/anki/fields/details.html")
-        details.write_text(details.read_text(encoding="utf-8").replace("fd-details", "fd-details fd-edited"), encoding="utf-8")
+        details.write_text(
+            details.read_text(encoding="utf-8").replace("fd-details", "fd-details fd-edited"), encoding="utf-8"
+        )
     elif edit == "source":
         project.replace("facts/sources.yaml", "A scholarly history", "A careful scholarly history")
     else:
         project.replace("facts/eras.yaml", '"Founding years"', '"The founding years"')
     build(project.root, formats=("apkg",))
     assert set(renders) == everything
-    assert {guid: fields for guid, (fields, _) in apkg_notes(project.path(f"build/{APKG}")).items()} == fresh_fields(project, tmp_path)
+    assert {guid: fields for guid, (fields, _) in apkg_notes(project.path(f"build/{APKG}")).items()} == fresh_fields(
+        project, tmp_path
+    )
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a cache", b"factdeck-anki-fields-1\0garbage", None])
@@ -248,4 +275,6 @@ def test_a_damaged_field_cache_means_rendering_everything(project, renders, dama
     project.replace("facts/guild.yaml", "ferry workers.", "river ferry workers.")
     build(project.root, formats=("apkg",))
     assert set(renders) == everything
-    assert {guid: fields for guid, (fields, _) in apkg_notes(project.path(f"build/{APKG}")).items()} == fresh_fields(project, tmp_path)
+    assert {guid: fields for guid, (fields, _) in apkg_notes(project.path(f"build/{APKG}")).items()} == fresh_fields(
+        project, tmp_path
+    )

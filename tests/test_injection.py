@@ -16,7 +16,6 @@ import pypdf
 import pytest
 import yaml
 from anki.collection import Collection, ImportAnkiPackageRequest
-
 from conftest import REPO, SAMPLE, Project
 
 DECK = "guild-history"
@@ -24,13 +23,26 @@ DRAFT = "guild-dissolved"  # the sample's draft fact, in no output
 SECRET = "TOPSECRET-c4f1e"  # in files beside and inside the project: no output may contain it
 PASSWD = "root:x:0:0"
 
-HTML = ('<script>window.__pwned=1;document.title="pwned"</script>'
-        '<img src=x onerror="window.__pwned=2"><a href="javascript:window.__pwned=3">go</a>')
+HTML = (
+    '<script>window.__pwned=1;document.title="pwned"</script>'
+    '<img src=x onerror="window.__pwned=2"><a href="javascript:window.__pwned=3">go</a>'
+)
 ANKI = "{{c1::cloze}} [sound:x.mp3] \\(x\\)"
-TYPST = ('#read("/etc/passwd") #read("../secret.txt") #include "secret.typ" #set page(width: 1cm) '
-         '$x$ *b* ] \\ // /* <label> @ref')
+TYPST = (
+    '#read("/etc/passwd") #read("../secret.txt") #include "secret.typ" #set page(width: 1cm) '
+    "$x$ *b* ] \\ // /* <label> @ref"
+)
 # Typst pieces that must be printed literally, spaces removed (a PDF's text breaks lines anywhere).
-TYPST_LITERALS = ['#read("/etc/passwd")', '#include"secret.typ"', "#setpage(width:1cm)", "$x$", "*b*", "<label>", "@ref", "/*"]
+TYPST_LITERALS = [
+    '#read("/etc/passwd")',
+    '#include"secret.typ"',
+    "#setpage(width:1cm)",
+    "$x$",
+    "*b*",
+    "<label>",
+    "@ref",
+    "/*",
+]
 
 
 def payload(marker: str, subdeck_safe: bool = False) -> str:
@@ -184,8 +196,11 @@ def test_anki_fields_and_cards_hold_no_markup(collection, poisoned):
             seen += " ".join(Markup(answer).text)
     # The payloads are shown, as text: every marker that belongs on a card, with its markup visible.
     assert "<script>window.__pwned=1" in seen and 'onerror="window.__pwned=2"' in seen
-    on_cards = [m for m in markers if m.split("-")[0] in ("q", "a", "s", "by", "verb", "loc", "sum", "claim", "ans", "title")
-                and DRAFT not in m]
+    on_cards = [
+        m
+        for m in markers
+        if m.split("-")[0] in ("q", "a", "s", "by", "verb", "loc", "sum", "claim", "ans", "title") and DRAFT not in m
+    ]
     missing = [m for m in on_cards if m not in seen]
     assert not missing, missing
     # A deck's description is HTML in Anki; its name is plain text, kept exactly as written.
@@ -229,10 +244,20 @@ def test_no_output_holds_a_secret(poisoned):
 # --- the web quiz, where the build makes one ---------------------------------------------
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-DANGEROUS = ("img, iframe, object, embed, svg, math, [onerror], [onload], [onclick], "
-             "a[href^='javascript:'], script:not(#quiz-data):not(:last-of-type)")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DANGEROUS = (
+    "img, iframe, object, embed, svg, math, [onerror], [onload], [onclick], "
+    "a[href^='javascript:'], script:not(#quiz-data):not(:last-of-type)"
+)
 
 
 def test_web_quiz_runs_no_injected_script(poisoned, tmp_path):

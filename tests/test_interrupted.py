@@ -13,6 +13,7 @@ the new build beside some of the old one, each file whole (per-file atomicity).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -26,8 +27,8 @@ from pathlib import Path
 
 import pypdf
 import pytest
-
 from conftest import REPO, SAMPLE, Project
+
 from factdeck.outputs.write import TEMP_SUFFIX
 
 DECK = "guild-history"
@@ -37,8 +38,11 @@ FIXED_DELAYS = (0.4, 0.9, 1.6)  # seconds after the start; where they land depen
 
 def outputs(folder: Path) -> dict[str, bytes]:
     """The output files (not the temporary ones a killed build leaves) and their bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.name.endswith(TEMP_SUFFIX)}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.endswith(TEMP_SUFFIX)
+    }
 
 
 def assert_whole(name: str, data: bytes) -> None:
@@ -56,8 +60,12 @@ def assert_whole(name: str, data: bytes) -> None:
 
 def start_build(root: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    return subprocess.Popen([sys.executable, "-m", "factdeck", "build", "--project", str(root)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    return subprocess.Popen(
+        [sys.executable, "-m", "factdeck", "build", "--project", str(root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
 
 
 def kill(process: subprocess.Popen) -> None:
@@ -94,16 +102,16 @@ def test_killed_build_leaves_previous_outputs_whole(project: Project):
     untouched = 0
     for n, moment in enumerate(("first temporary file", *FIXED_DELAYS), start=1):
         # A new answer each time, so the build has everything to write again.
-        project.replace("facts/guild.yaml", f'answer: "Millford{"" if n == 1 else f" {n - 1}"}"', f'answer: "Millford {n}"')
+        project.replace(
+            "facts/guild.yaml", f'answer: "Millford{"" if n == 1 else f" {n - 1}"}"', f'answer: "Millford {n}"'
+        )
         previous = outputs(build)
         process = start_build(project.root)
         if moment == "first temporary file":
             assert wait_for_temp_file(process, build), "the build finished before writing a temporary file"
         else:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=moment)
-            except subprocess.TimeoutExpired:
-                pass
         finished = process.poll() is not None
         kill(process)
         now = outputs(build)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from factdeck.engine.session import Session
 from factdeck.exceptions import InputError, ValidationFailed
 from factdeck.records.load import MAX_ALIAS_VALUES, load_document, load_project
-from factdeck.engine.session import Session
 from factdeck.records.validate import validate_project
 
 
@@ -56,13 +56,14 @@ def test_refused_yaml(tmp_path, text, line, message):
 def test_tab_indentation_names_its_line(tmp_path):
     with pytest.raises(InputError) as info:
         load(tmp_path, "- id: a\n\tkind: x\n")
-    assert str(info.value) == ("facts/f.yaml:2: a tab is used for indentation, and YAML allows only spaces: "
-                                "replace the tab with spaces")
+    assert str(info.value) == (
+        "facts/f.yaml:2: a tab is used for indentation, and YAML allows only spaces: replace the tab with spaces"
+    )
 
 
 def test_alias_bomb_is_refused(tmp_path):
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
-    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 10) + "]" for i in range(1, 9)]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
     with pytest.raises(InputError) as info:
         load(tmp_path, "\n".join(lines) + "\n")
     assert info.value.problem.message == f"aliases expand to more than {MAX_ALIAS_VALUES:,} values"

@@ -3,19 +3,19 @@ fresh process would compute, whatever the edit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from conftest import Project, sample_project
+
 from factdeck.build import load_and_validate
-from factdeck.outputs.exports.export import export_json
 from factdeck.engine.session import Session
-from factdeck.records.memo import FactMemo, KeyedMemo
+from factdeck.outputs.exports.export import export_json
 from factdeck.quiz import QUESTION_TYPES, QuizMaker, make_quiz, with_overrides
 from factdeck.quiz.distractors import mentions
 from factdeck.quiz.wording import _findable_answer, gives_away
+from factdeck.records.memo import FactMemo, KeyedMemo
 from factdeck.records.select import select_facts
 
 
@@ -28,9 +28,15 @@ def outputs(root: Path, session: Session) -> dict:
         facts = select_facts(base, deck)
         settings = with_overrides(deck.quiz, questions=12, versions=3)
         maker = QuizMaker(base, deck, settings)
-        weighed = dict(zip([f.id for f in facts], maker.eligible(facts, settings.types)))  # what each fact can be asked as
-        made[deck.id] = ([f.id for f in facts], weighed, make_quiz(base, deck, facts, settings),
-                         maker.distractors.token != 0)
+        weighed = dict(
+            zip([f.id for f in facts], maker.eligible(facts, settings.types))
+        )  # what each fact can be asked as
+        made[deck.id] = (
+            [f.id for f in facts],
+            weighed,
+            make_quiz(base, deck, facts, settings),
+            maker.distractors.token != 0,
+        )
     return made
 
 
@@ -42,18 +48,34 @@ def fresh(root: Path) -> dict:
 
 EDITS: list[tuple[str, Callable[[Project], None]]] = [
     ("a statement", lambda p: p.replace("facts/guild.yaml", "by ferry workers.", "by the ferry workers.")),
-    ("a named answer (the wrong-option pools)",
-     lambda p: p.replace("facts/more-guild.yaml", 'answer: "Tomas Reed"', 'answer: "Tomas Reade"')),
-    ("a kind (one person fewer: others lose their wrong options)",
-     lambda p: p.replace("facts/more-guild.yaml", "- id: first-treasurer\n  kind: person", "- id: first-treasurer\n  kind: term")),
-    ("a question", lambda p: p.replace("facts/guild.yaml", "In which town did the River Guild build its hall?",
-                                        "Where did the River Guild build its hall?")),
+    (
+        "a named answer (the wrong-option pools)",
+        lambda p: p.replace("facts/more-guild.yaml", 'answer: "Tomas Reed"', 'answer: "Tomas Reade"'),
+    ),
+    (
+        "a kind (one person fewer: others lose their wrong options)",
+        lambda p: p.replace(
+            "facts/more-guild.yaml", "- id: first-treasurer\n  kind: person", "- id: first-treasurer\n  kind: term"
+        ),
+    ),
+    (
+        "a question",
+        lambda p: p.replace(
+            "facts/guild.yaml",
+            "In which town did the River Guild build its hall?",
+            "Where did the River Guild build its hall?",
+        ),
+    ),
     ("the deck's seed", lambda p: p.write("decks/all.yaml", p.read("decks/all.yaml") + "  seed: 7\n")),
-    ("a source's title", lambda p: p.replace("facts/sources.yaml", "A Chronicle of the River Guild",
-                                             "The River Guild: A Chronicle")),
+    (
+        "a source's title",
+        lambda p: p.replace("facts/sources.yaml", "A Chronicle of the River Guild", "The River Guild: A Chronicle"),
+    ),
     ("an era's title", lambda p: p.replace("facts/eras.yaml", '"Decline"', '"Years of decline"')),
-    ("the deck's selection",
-     lambda p: p.write("decks/all.yaml", p.read("decks/all.yaml") + "select:\n  exclude:\n    kinds: [place]\n")),
+    (
+        "the deck's selection",
+        lambda p: p.write("decks/all.yaml", p.read("decks/all.yaml") + "select:\n  exclude:\n    kinds: [place]\n"),
+    ),
     ("a fact file removed", lambda p: p.path("facts/more-guild.yaml").unlink()),
 ]
 
@@ -131,7 +153,7 @@ def test_a_kept_result_counts_only_for_the_same_record_and_context():
     assert memo.get(other, 2, lambda: "another context") == "another context"
     keyed = KeyedMemo(size=2, keeping=True)
     for key in ("a", "b", "c"):
-        keyed.get(key, lambda: key)
+        keyed.get(key, lambda key=key: key)
     assert keyed.get("a", lambda: "made again") == "made again"  # the oldest went
     assert keyed.get("c", lambda: "made again") == "c"
 
@@ -172,8 +194,9 @@ def test_gives_away_finds_what_mentions_finds(tmp_path):
     found = 0
     for a in facts:
         for b in facts:
-            plain = any(_findable_answer(x) and mentions(f"{y.question} {y.statement}", x.answer)
-                        for x, y in ((a, b), (b, a)))
+            plain = any(
+                _findable_answer(x) and mentions(f"{y.question} {y.statement}", x.answer) for x, y in ((a, b), (b, a))
+            )
             assert gives_away(a, b) == plain, (a.id, b.id)
             found += plain
     assert 0 < found < len(facts) ** 2  # both answers occur
@@ -186,15 +209,18 @@ def test_a_watch_recompiles_each_document_with_its_own_kept_compiler(tmp_path):
 
     root = tmp_path
     # date: none as the shipped templates set it; otherwise each PDF carries the second it was compiled in
-    source = ("#set document(date: none)\n#set text(font: \"Libertinus Serif\")\n= Worksheet\n"
-              + "A question about the guild.\n\n" * 40)
+    source = (
+        '#set document(date: none)\n#set text(font: "Libertinus Serif")\n= Worksheet\n'
+        + "A question about the guild.\n\n" * 40
+    )
     edited = source.replace("A question", "An edited question", 1)
     one_off = Session.one_off()
     fresh_pdf = pdf.compile_all(root, {"deck/worksheet-A.pdf": ("t", edited)}, jobs=1, session=one_off)
     assert one_off.kept("pdf.compilers", pdf.KeptCompilers) is None  # nothing kept outside a watch
     with Session.watching() as session:
-        pdf.compile_all(root, {"deck/worksheet-A.pdf": ("t", source), "deck/key-A.pdf": ("t", source)}, jobs=2,
-                        session=session)
+        pdf.compile_all(
+            root, {"deck/worksheet-A.pdf": ("t", source), "deck/key-A.pdf": ("t", source)}, jobs=2, session=session
+        )
         kept = session.kept("pdf.compilers", pdf.KeptCompilers)
         compiler = kept._compilers["deck/worksheet-A.pdf"][1]
         folder = kept._root

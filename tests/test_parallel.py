@@ -6,14 +6,13 @@ import os
 
 import pytest
 
-from factdeck.outputs.anki import package as anki
-from factdeck.outputs.anki import cards
-from factdeck.engine import parallel
-from factdeck.engine import validation
-from factdeck.records import validate
 from factdeck.build import build, load_and_validate
-from factdeck.exceptions import ValidationFailed
+from factdeck.engine import parallel, validation
 from factdeck.engine.parallel import SecondCore
+from factdeck.exceptions import ValidationFailed
+from factdeck.outputs.anki import cards
+from factdeck.outputs.anki import package as anki
+from factdeck.records import validate
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forking needs a POSIX system")
 
@@ -42,8 +41,11 @@ def forks(monkeypatch) -> list[int]:
 
 def outputs(root) -> dict[str, bytes]:
     folder = root / "build"
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != "build-state.json"}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "build-state.json"
+    }
 
 
 def test_the_second_core_computes_and_returns_its_part():
@@ -82,8 +84,10 @@ def test_shared_validation_and_rendering_equal_one_process(project, two_cores, m
 
 
 def test_errors_found_by_the_child_are_reported_as_usual(project, two_cores, monkeypatch):
-    project.write("facts/copy.yaml", project.read("facts/guild.yaml").replace("id: ", "id: copy-")
-                  .replace("kind: place", "kind: town"))
+    project.write(
+        "facts/copy.yaml",
+        project.read("facts/guild.yaml").replace("id: ", "id: copy-").replace("kind: place", "kind: town"),
+    )
     project.write("facts/torn.yaml", "- id: [unclosed\n")
     monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
     given = forks(monkeypatch)
@@ -94,7 +98,10 @@ def test_errors_found_by_the_child_are_reported_as_usual(project, two_cores, mon
     with pytest.raises(ValidationFailed) as alone:
         load_and_validate(project.root)
     assert [str(p) for p in shared.value.problems] == [str(p) for p in alone.value.problems]
-    assert any(str(p) == "facts/torn.yaml:1: a list opened with '[' on this line is not closed with ']'" for p in alone.value.problems)
+    assert any(
+        str(p) == "facts/torn.yaml:1: a list opened with '[' on this line is not closed with ']'"
+        for p in alone.value.problems
+    )
     assert any("facts/copy.yaml" in str(p) and "'kind' must be one of" in str(p) for p in alone.value.problems)
 
 

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 from conftest import SAMPLE
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from factdeck.engine.session import Session
 from factdeck.exceptions import FactdeckError, InputError, ValidationFailed
 from factdeck.records.load import _compose_document, _fast_parse, _Unusual, load_document, load_project
-from factdeck.engine.session import Session
 from factdeck.records.validate import validate_project
 
 # Modest counts keep the suite fast: the loader takes ~10 ms an example, a whole project's validation ~60 ms.
@@ -24,8 +25,14 @@ FILE = "facts/generated.yaml"
 LINELESS = ("file is empty", "file is too large", "cannot read file")
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=30),
-    st.sampled_from(["1965", "1965-13-40", "present", "vetted", "chronicle", "::", "../x", "<script>", "~", "&a", "*a"]),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.sampled_from(
+        ["1965", "1965-13-40", "present", "vetted", "chronicle", "::", "../x", "<script>", "~", "&a", "*a"]
+    ),
 )
 documents = st.recursive(
     scalars,
@@ -41,7 +48,9 @@ def mutated_yaml(draw) -> bytes:
     for _ in range(draw(st.integers(0, 4))):
         at = draw(st.integers(0, len(data)))
         action = draw(st.sampled_from(["insert", "replace", "delete"]))
-        byte = draw(st.sampled_from(list(b"\t\n :-[]{}&*!|>'\"#%@`\x00\xef\xbb\xbf\xff\xc3") + [draw(st.integers(0, 255))]))
+        byte = draw(
+            st.sampled_from(list(b"\t\n :-[]{}&*!|>'\"#%@`\x00\xef\xbb\xbf\xff\xc3") + [draw(st.integers(0, 255))])
+        )
         if action == "insert" or not data:
             data[at:at] = bytes([byte])
         elif action == "replace":
@@ -77,8 +86,13 @@ def test_loader_raises_only_input_errors_with_a_location(tmp_path_factory, text)
 def styled_yaml(draw) -> str:
     """A YAML text in any of the styles editors write: block or flow, quoted or plain, some anchors."""
     data = draw(documents)
-    text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=draw(st.sampled_from([False, True, None])),
-                          default_style=draw(st.sampled_from([None, '"', "'", "|"])), sort_keys=False)
+    text = yaml.safe_dump(
+        data,
+        allow_unicode=True,
+        default_flow_style=draw(st.sampled_from([False, True, None])),
+        default_style=draw(st.sampled_from([None, '"', "'", "|"])),
+        sort_keys=False,
+    )
     if draw(st.booleans()):
         text = text.replace(": ", ": &a ", 1) if draw(st.booleans()) else text + "extra: *a\n"
     return text
@@ -98,8 +112,23 @@ def test_fast_parse_agrees_with_the_full_composer(text):
 
 # --- records shaped like facts, with values of any type ----------------------------------
 
-FIELDS = ["id", "kind", "era", "date", "tags", "question", "answer", "statement", "attribution",
-          "citations", "dispute", "status", "vetted", "reviewer", "notes"]
+FIELDS = [
+    "id",
+    "kind",
+    "era",
+    "date",
+    "tags",
+    "question",
+    "answer",
+    "statement",
+    "attribution",
+    "citations",
+    "dispute",
+    "status",
+    "vetted",
+    "reviewer",
+    "notes",
+]
 plausible = {
     "id": st.sampled_from(["gen-fact", "guild-founded", "Bad Id", ""]),
     "kind": st.sampled_from(["date", "person", "characterization", "nonsense"]),
@@ -107,12 +136,27 @@ plausible = {
     "date": st.sampled_from(["1901", "1927-02-30", "1901/1900", "1910~", 1905]),
     "status": st.sampled_from(["vetted", "draft", "retracted"]),
     "vetted": st.sampled_from(["2026-11-22", "2026-02-30"]),
-    "citations": st.lists(st.fixed_dictionaries(
-        {"source": st.sampled_from(["chronicle", "pamphlet", "nowhere"]), "locator": st.text(max_size=5),
-         "quote": st.sampled_from(["twelve members drowned", "never said", ""])}), max_size=2),
-    "dispute": st.fixed_dictionaries({"summary": st.text(max_size=5), "versions": st.lists(
-        st.dictionaries(st.sampled_from(["id", "claim", "answer", "claimed_by", "citations"]), documents, max_size=5),
-        max_size=3)}),
+    "citations": st.lists(
+        st.fixed_dictionaries(
+            {
+                "source": st.sampled_from(["chronicle", "pamphlet", "nowhere"]),
+                "locator": st.text(max_size=5),
+                "quote": st.sampled_from(["twelve members drowned", "never said", ""]),
+            }
+        ),
+        max_size=2,
+    ),
+    "dispute": st.fixed_dictionaries(
+        {
+            "summary": st.text(max_size=5),
+            "versions": st.lists(
+                st.dictionaries(
+                    st.sampled_from(["id", "claim", "answer", "claimed_by", "citations"]), documents, max_size=5
+                ),
+                max_size=3,
+            ),
+        }
+    ),
 }
 
 
@@ -123,7 +167,9 @@ def fact_records(draw) -> list:
         record = {}
         for field in draw(st.lists(st.sampled_from(FIELDS), unique=True, min_size=len(FIELDS) - 3)):
             strategy = plausible.get(field)
-            record[field] = draw(strategy | documents if strategy is not None else st.text(min_size=1, max_size=15) | documents)
+            record[field] = draw(
+                strategy | documents if strategy is not None else st.text(min_size=1, max_size=15) | documents
+            )
         if draw(st.booleans()):
             record[draw(st.text(min_size=1, max_size=8))] = draw(documents)  # an unknown key
         records.append(record)

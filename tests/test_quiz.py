@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factdeck.build import load_and_validate
+from factdeck.quiz import QUESTION_TYPES, make_quiz, with_overrides
+from factdeck.quiz.distractors import Distractors, answer_form, core, mentions, numbers_in
 from factdeck.records.dates import parse_date
+from factdeck.records.select import select_facts
 from factdeck.text.compare import answer_comparison_form
 from factdeck.text.dates import date_label
-from factdeck.quiz.distractors import Distractors, answer_form, core, mentions, numbers_in
-from factdeck.quiz import QUESTION_TYPES, make_quiz, with_overrides
-from factdeck.records.select import select_facts
 
 MORE_FACTS = Path(__file__).parent / "fixtures" / "quiz" / "more-guild.yaml"
 YEAR = re.compile(r"\d{4}")
@@ -44,7 +44,9 @@ def attested(base):
     values = set()
     for fact in base.facts:
         if fact.dispute:
-            values |= {answer_comparison_form(v.answer) for v in fact.dispute.versions} | {answer_comparison_form(fact.answer)}
+            values |= {answer_comparison_form(v.answer) for v in fact.dispute.versions} | {
+                answer_comparison_form(fact.answer)
+            }
     return values
 
 
@@ -54,10 +56,14 @@ def version_numbers(base):
 
 # --- multiple choice ---------------------------------------------------------------------
 
+
 def test_multiple_choice_has_four_distinct_options_of_the_answers_kind(base):
     quiz = quiz_of(base, questions=40, types=["multiple-choice"])
     assert len(quiz.questions) >= 8
-    named = {k: {answer_comparison_form(f.answer) for f in base.vetted if f.kind == k} for k in ("person", "place", "organization")}
+    named = {
+        k: {answer_comparison_form(f.answer) for f in base.vetted if f.kind == k}
+        for k in ("person", "place", "organization")
+    }
     for q in quiz.questions:
         fact = base.facts_by_id[q.fact_ids[0]]
         assert len(q.options) == 4 and len({answer_comparison_form(o) for o in q.options}) == 4
@@ -67,7 +73,7 @@ def test_multiple_choice_has_four_distinct_options_of_the_answers_kind(base):
         if fact.kind == "date":
             years = [int(o) for o in q.options]
             answer = years[0]
-            assert min(abs(a - b) for i, a in enumerate(years) for b in years[i + 1:]) >= 1
+            assert min(abs(a - b) for i, a in enumerate(years) for b in years[i + 1 :]) >= 1
             assert any(y < answer for y in years) and any(y > answer for y in years), years
 
 
@@ -146,6 +152,7 @@ def test_correct_letters_are_spread_evenly(base):
 
 
 # --- true/false, fill in the blank, matching, timeline, source analysis -----------------------
+
 
 def test_true_false_swaps_one_value_for_one_of_the_same_kind(base):
     seen = Counter()
@@ -231,6 +238,7 @@ def test_short_answer_of_a_disputed_fact_lists_every_version(base):
 
 # --- versions and seeds ------------------------------------------------------------------------
 
+
 def test_versions_have_the_same_questions_in_another_order(base):
     quiz = quiz_of(base, questions=14, versions=3)
     orders = [[p.question.id for p in v.questions] for v in quiz.versions]
@@ -264,8 +272,13 @@ def test_the_quiz_does_not_depend_on_python_hash_randomization(project):
         "print(json.dumps([[p.question.id, p.order, p.names, p.question.options] for v in q.versions for p in v.questions]))\n"
     )
     outputs = {
-        subprocess.run([sys.executable, "-c", script, str(project.root)], capture_output=True, text=True, check=True,
-                       env={"PYTHONHASHSEED": hash_seed, "PATH": ""}).stdout
+        subprocess.run(
+            [sys.executable, "-c", script, str(project.root)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": hash_seed, "PATH": ""},
+        ).stdout
         for hash_seed in ("1", "2")
     }
     assert len(outputs) == 1 and json.loads(outputs.pop())
@@ -275,10 +288,13 @@ def test_adding_a_fact_keeps_the_other_facts_wrong_options(project, base):
     before = Distractors(base).wrong_options(base.facts_by_id["pilot-school"], 3, random.Random("x"))
     project.replace("facts/more-guild.yaml", "- id: apprentice-name", "- id: apprentice-name-x")
     after_base = load_and_validate(project.root)
-    assert Distractors(after_base).wrong_options(after_base.facts_by_id["pilot-school"], 3, random.Random("x")) == before
+    assert (
+        Distractors(after_base).wrong_options(after_base.facts_by_id["pilot-school"], 3, random.Random("x")) == before
+    )
 
 
 # --- limits --------------------------------------------------------------------------------------
+
 
 def test_asking_for_more_questions_than_the_facts_allow_says_so(base):
     quiz = quiz_of(base, questions=200)
@@ -303,8 +319,17 @@ def test_answer_forms():
     from factdeck.records.schema import Fact
 
     def fact(kind, answer, date=None):
-        return Fact(id="x", kind=kind, era="e", date=date, question="q?", answer=answer, statement="s.",
-                    citations=[], status="draft")
+        return Fact(
+            id="x",
+            kind=kind,
+            era="e",
+            date=date,
+            question="q?",
+            answer=answer,
+            statement="s.",
+            citations=[],
+            status="draft",
+        )
 
     assert answer_form(fact("date", "1965 (5 September 1965 per the encyclopedia)", "1965-09-05")).option == "1965"
     assert answer_form(fact("date", "January 1979", "1979-01")).render("1981") == "January 1981"
@@ -331,6 +356,7 @@ def test_weighing_a_fact_agrees_with_making_its_question(base, which):
 
 
 # --- question types -----------------------------------------------------------------------
+
 
 def test_the_registry_holds_every_schema_question_type_in_section_order():
     from factdeck.records.schema import QuestionType
@@ -362,8 +388,14 @@ def test_a_timeline_writes_an_uncertain_date_as_the_cards_do(base):
     from factdeck.quiz import QuizMaker
 
     deck = base.deck("guild-history")
-    fact = next(f for f in base.vetted if f.date and re.fullmatch(r"\d{4}", f.date) and not f.disputed
-                and QUESTION_TYPES["timeline"].item(QuizMaker(base, deck, deck.quiz), f) is not None)
+    fact = next(
+        f
+        for f in base.vetted
+        if f.date
+        and re.fullmatch(r"\d{4}", f.date)
+        and not f.disputed
+        and QUESTION_TYPES["timeline"].item(QuizMaker(base, deck, deck.quiz), f) is not None
+    )
     uncertain = fact.model_copy(update={"date": f"{fact.date}?"})
     item = QUESTION_TYPES["timeline"].item(QuizMaker(base, deck, deck.quiz), uncertain)
     assert item.answer == f"{fact.date} (uncertain)" == date_label(uncertain.date)

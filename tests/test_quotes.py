@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from factdeck.records.quotes import QuoteFinder, quote_in_text, quote_search_form, word_count
 
-TEXT = quote_search_form("He said: \u201cThe group\u2019s founders \u2013 students \u2014 met in  Tehran\nin 1965.\u201d Later, much later, they left.")
+TEXT = quote_search_form(
+    "He said: \u201cThe group\u2019s founders \u2013 students \u2014 met in  Tehran\nin 1965.\u201d Later, much later, they left."
+)
 
 
 @pytest.mark.parametrize(
@@ -15,7 +18,7 @@ TEXT = quote_search_form("He said: \u201cThe group\u2019s founders \u2013 studen
     [
         "the group's founders - students - met in Tehran in 1965",  # straight marks, hyphens, case
         "THE GROUP’S FOUNDERS",
-        '"The group\'s founders',
+        "\"The group's founders",
         "founders ... in 1965",  # ellipsis joins parts in order
         "founders…Tehran",  # the single ellipsis character
         "founders [...] they left",
@@ -72,8 +75,17 @@ def test_any_excerpt_of_a_text_is_found_in_it(middle, before, after):
 
 def test_the_finder_answers_as_the_search_does_on_the_fixed_cases():
     finder = QuoteFinder(TEXT)
-    quotes = ["the group's founders - students - met in Tehran in 1965", "founders ... in 1965", "oup's founders - st",
-              "they left.", "the group's founders met in Tehran", "met in Tehran in 1966", "roup", "", "later, they left."]
+    quotes = [
+        "the group's founders - students - met in Tehran in 1965",
+        "founders ... in 1965",
+        "oup's founders - st",
+        "they left.",
+        "the group's founders met in Tehran",
+        "met in Tehran in 1966",
+        "roup",
+        "",
+        "later, they left.",
+    ]
     keys = [finder.add(q) for q in quotes]
     assert {k for k, q in zip(keys, quotes) if quote_in_text(q, TEXT)} == finder.found()
 
@@ -81,12 +93,15 @@ def test_the_finder_answers_as_the_search_does_on_the_fixed_cases():
 _WORDS = st.lists(st.sampled_from(["al", "b", "ali", "ba", "lib", "alibab", "a", "-", "ba.", "…"]), max_size=40)
 
 
-@given(text=_WORDS, cuts=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 60)), max_size=12),
-       extra=st.lists(_WORDS.map(" ".join), max_size=4))
+@given(
+    text=_WORDS,
+    cuts=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 60)), max_size=12),
+    extra=st.lists(_WORDS.map(" ".join), max_size=4),
+)
 def test_the_finder_agrees_with_the_search(text, cuts, extra):
     # Few distinct words, so anchors repeat and candidates often fail: every path of the finder is taken.
     normalized = quote_search_form(" ".join(text))
-    quotes = [normalized[start:start + length] for start, length in cuts] + extra
+    quotes = [normalized[start : start + length] for start, length in cuts] + extra
     finder = QuoteFinder(normalized)
     keys = [finder.add(q) for q in quotes]
     assert finder.found() == {k for k, q in zip(keys, quotes) if quote_in_text(q, normalized)}

@@ -8,16 +8,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import sample_project
 
-from factdeck.records import load
-from factdeck.engine import record_cache
-from factdeck.engine.session import Session
 from factdeck.build import load_and_validate
 from factdeck.cli import cli
+from factdeck.engine import record_cache
+from factdeck.engine.session import Session
 from factdeck.exceptions import ValidationFailed
+from factdeck.records import load
 from factdeck.records.schema import Fact, Record, record_fields
-
-from conftest import sample_project
 
 
 def records_cache(parse_cache_folder: Path) -> Path:
@@ -90,8 +89,9 @@ def test_a_long_running_process_keeps_the_last_validation_in_memory(project, tmp
     other.replace("facts/guild.yaml", "by ferry workers.", "by the ferry workers.")
     load_and_validate(other.root, session=session)
     monkeypatch.setattr(record_cache, "restore_entry", lambda *a: restored.append(a) or restore(*a))
-    assert [f.model_dump() for f in load_and_validate(project.root, archive=project.archive, session=session).facts] == [
-        f.model_dump() for f in first.facts]
+    assert [
+        f.model_dump() for f in load_and_validate(project.root, archive=project.archive, session=session).facts
+    ] == [f.model_dump() for f in first.facts]
     assert len(restored) == 1
 
 
@@ -118,7 +118,8 @@ def test_the_same_text_under_another_name_is_located_in_that_file(project):
     with pytest.raises(ValidationFailed) as info:
         load_and_validate(project.root, archive=project.archive)
     assert "facts/guild.yaml:1: duplicate fact id 'guild-founded' (first at facts/copy.yaml:1)" in [
-        str(p) for p in info.value.problems]
+        str(p) for p in info.value.problems
+    ]
 
 
 # Each edit changes what validating the unchanged guild.yaml finds, without touching it: the cached answer
@@ -168,7 +169,7 @@ def test_a_damaged_entry_is_ignored(project, parse_cache_folder, damage):
         elif damage == "foreign":  # well-formed, but not what an entry holds
             entry.write_bytes(head + marshal.dumps(([42], [])))
         elif damage == "wrong-fields":  # a record with a field this code does not have
-            facts, problems = marshal.loads(raw[len(head):])
+            facts, problems = marshal.loads(raw[len(head) :])
             facts[0][2]["colour"] = "red"
             entry.write_bytes(head + marshal.dumps((facts, problems)))
         else:

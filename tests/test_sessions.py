@@ -17,7 +17,6 @@ from factdeck.build import load_and_validate
 from factdeck.outputs.sessions.meetings import meeting_sizes, split_meetings
 from factdeck.records.select import select_facts
 
-
 SESSIONS = "build/guild-history/sessions"
 
 
@@ -79,7 +78,11 @@ def test_layout_of_the_packs(packs):
     for m in meetings:
         folder = project.path(f"{SESSIONS}/meeting-{m.number}")
         assert sorted(p.name for p in folder.iterdir()) == [
-            "guide.pdf", f"guild-history-meeting-{m.number}.apkg", "key-A.pdf", "worksheet-A.pdf"]
+            "guide.pdf",
+            f"guild-history-meeting-{m.number}.apkg",
+            "key-A.pdf",
+            "worksheet-A.pdf",
+        ]
 
 
 def test_meeting_decks_share_the_full_deck_notes(packs, tmp_path):
@@ -88,7 +91,9 @@ def test_meeting_decks_share_the_full_deck_notes(packs, tmp_path):
     full, _ = notes_and_decks(project.path("build/guild-history/guild-history.apkg"))
     seen: dict[str, str] = {}
     for m in meetings:
-        notes, decks = notes_and_decks(project.path(f"{SESSIONS}/meeting-{m.number}/guild-history-meeting-{m.number}.apkg"))
+        notes, decks = notes_and_decks(
+            project.path(f"{SESSIONS}/meeting-{m.number}/guild-history-meeting-{m.number}.apkg")
+        )
         assert f"River Guild history::{m.title}" in decks and "River Guild history" in decks
         assert set(notes.values()) == {f.id for f in m.facts}
         assert not set(notes) & set(seen)
@@ -99,8 +104,10 @@ def test_meeting_decks_share_the_full_deck_notes(packs, tmp_path):
 def test_each_worksheet_asks_about_its_own_meeting_only(packs):
     project, base, meetings, _ = packs
     for m in meetings:
-        key = " ".join(" ".join(p.extract_text().split()) for p in
-                       pypdf.PdfReader(project.path(f"{SESSIONS}/meeting-{m.number}/key-A.pdf")).pages)
+        key = " ".join(
+            " ".join(p.extract_text().split())
+            for p in pypdf.PdfReader(project.path(f"{SESSIONS}/meeting-{m.number}/key-A.pdf")).pages
+        )
         assert m.title in key
         others = [f for other in meetings if other is not m for f in other.facts]
         assert not [f.statement for f in others if f.statement in key]
@@ -123,7 +130,9 @@ def test_too_many_meetings_and_no_meeting_count(project: Project):
     assert not project.path(SESSIONS).exists()
     result = project.run("sessions", "guild-history")
     assert result.exit_code == 1
-    assert result.stderr == "error: decks/all.yaml:1: deck 'guild-history' sets no sessions.meetings: give --meetings N\n"
+    assert (
+        result.stderr == "error: decks/all.yaml:1: deck 'guild-history' sets no sessions.meetings: give --meetings N\n"
+    )
 
 
 def test_ten_or_more_meetings_sort_in_order():

@@ -56,36 +56,137 @@ def check(project, *args):
 
 # (what to replace in FACT, what to put instead, expected line of facts/extra.yaml)
 CASES = {
-    "unknown key": ('  answer: "1905"\n', '  answer: "1905"\n  anwser: "x"\n', "facts/extra.yaml:8: fact 'extra': unknown key 'anwser' (did you mean 'answer'?)"),
+    "unknown key": (
+        '  answer: "1905"\n',
+        '  answer: "1905"\n  anwser: "x"\n',
+        "facts/extra.yaml:8: fact 'extra': unknown key 'anwser' (did you mean 'answer'?)",
+    ),
     "missing key": ('  answer: "1905"\n', "", "facts/extra.yaml:1: fact 'extra': missing required key 'answer'"),
-    "wrong type": ('  question: "When did the guild open its first school?"\n', "  question: [a, b]\n", "facts/extra.yaml:6: fact 'extra': 'question' must be text, not a list"),
-    "wrong type nested": ("      quote: \"The guild was founded in 1901\"\n", "      quote: 12\n", "facts/extra.yaml:12: fact 'extra': 'citations[0].quote' must be text, not a number"),
-    "bad kind": ("  kind: date\n", "  kind: dat\n", "facts/extra.yaml:2: fact 'extra': 'kind' must be one of 'date', 'number', 'person', 'place', 'organization', 'event', 'term' or 'characterization', not 'dat' (did you mean 'date'?)"),
-    "bad id": ("- id: extra\n", "- id: Extra Fact\n", "facts/extra.yaml:1: fact 'Extra Fact': id: 'Extra Fact' is not a valid id: use lower-case letters, digits and single hyphens"),
-    "date that does not exist": ('  date: "1905"\n', '  date: "1905-02-29"\n', "facts/extra.yaml:4: fact 'extra': date: invalid date '1905-02-29': no such day"),
-    "date in a bad form": ('  date: "1905"\n', '  date: "05/1905"\n', "facts/extra.yaml:4: fact 'extra': date: invalid date '05': use YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~ or ?, or a range A/B"),
-    "range that ends before it starts": ('  date: "1905"\n', '  date: "1905/1903"\n', "facts/extra.yaml:4: fact 'extra': date: invalid date range '1905/1903': it ends before it starts"),
-    "vetted date invalid": ("  vetted: 2026-11-22\n", "  vetted: 2026-13-01\n", "facts/extra.yaml:14: fact 'extra': vetted: invalid date '2026-13-01': use YYYY-MM-DD, a day that exists"),
-    "unknown era": ("  era: founding\n", "  era: foundng\n", "facts/extra.yaml:1: fact 'extra': unknown era 'foundng' (did you mean 'founding'?)"),
-    "unknown source": ("    - source: chronicle\n", "    - source: chronical\n", "facts/extra.yaml:10: fact 'extra': unknown source 'chronical' (did you mean 'chronicle'?)"),
-    "no citations": ("""  citations:
+    "wrong type": (
+        '  question: "When did the guild open its first school?"\n',
+        "  question: [a, b]\n",
+        "facts/extra.yaml:6: fact 'extra': 'question' must be text, not a list",
+    ),
+    "wrong type nested": (
+        '      quote: "The guild was founded in 1901"\n',
+        "      quote: 12\n",
+        "facts/extra.yaml:12: fact 'extra': 'citations[0].quote' must be text, not a number",
+    ),
+    "bad kind": (
+        "  kind: date\n",
+        "  kind: dat\n",
+        "facts/extra.yaml:2: fact 'extra': 'kind' must be one of 'date', 'number', 'person', 'place', 'organization', 'event', 'term' or 'characterization', not 'dat' (did you mean 'date'?)",
+    ),
+    "bad id": (
+        "- id: extra\n",
+        "- id: Extra Fact\n",
+        "facts/extra.yaml:1: fact 'Extra Fact': id: 'Extra Fact' is not a valid id: use lower-case letters, digits and single hyphens",
+    ),
+    "date that does not exist": (
+        '  date: "1905"\n',
+        '  date: "1905-02-29"\n',
+        "facts/extra.yaml:4: fact 'extra': date: invalid date '1905-02-29': no such day",
+    ),
+    "date in a bad form": (
+        '  date: "1905"\n',
+        '  date: "05/1905"\n',
+        "facts/extra.yaml:4: fact 'extra': date: invalid date '05': use YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~ or ?, or a range A/B",
+    ),
+    "range that ends before it starts": (
+        '  date: "1905"\n',
+        '  date: "1905/1903"\n',
+        "facts/extra.yaml:4: fact 'extra': date: invalid date range '1905/1903': it ends before it starts",
+    ),
+    "vetted date invalid": (
+        "  vetted: 2026-11-22\n",
+        "  vetted: 2026-13-01\n",
+        "facts/extra.yaml:14: fact 'extra': vetted: invalid date '2026-13-01': use YYYY-MM-DD, a day that exists",
+    ),
+    "unknown era": (
+        "  era: founding\n",
+        "  era: foundng\n",
+        "facts/extra.yaml:1: fact 'extra': unknown era 'foundng' (did you mean 'founding'?)",
+    ),
+    "unknown source": (
+        "    - source: chronicle\n",
+        "    - source: chronical\n",
+        "facts/extra.yaml:10: fact 'extra': unknown source 'chronical' (did you mean 'chronicle'?)",
+    ),
+    "no citations": (
+        """  citations:
     - source: chronicle
       locator: "chapter 1, para. 1"
       quote: "The guild was founded in 1901"
-""", "  citations: []\n", "facts/extra.yaml:1: fact 'extra' has no citations"),
-    "citation without locator": ('      locator: "chapter 1, para. 1"\n', "", "facts/extra.yaml:10: fact 'extra': missing required key 'citations[0].locator'"),
-    "citation without quote": ("      quote: \"The guild was founded in 1901\"\n", "", "facts/extra.yaml:10: fact 'extra': missing required key 'citations[0].quote'"),
-    "empty quote": ("      quote: \"The guild was founded in 1901\"\n", '      quote: "  "\n', "facts/extra.yaml:12: fact 'extra': citations[0].quote: must not be empty"),
-    "quote over 40 words": ("      quote: \"The guild was founded in 1901\"\n", "      quote: \"" + " ".join(["word"] * 41) + "\"\n", "facts/extra.yaml:10: fact 'extra': quote has 41 words (at most 40)"),
-    "quote absent from archive": ("      quote: \"The guild was founded in 1901\"\n", '      quote: "The guild was founded in 1899"\n', "facts/extra.yaml:10: fact 'extra': quote not found in source 'chronicle': \"The guild was founded in 1899\""),
-    "vetted without date": ("  vetted: 2026-11-22\n", "", "facts/extra.yaml:1: fact 'extra': status is vetted but 'vetted' (the date) is missing"),
-    "bad status": ("  status: vetted\n", "  status: approved\n", "facts/extra.yaml:13: fact 'extra': 'status' must be one of 'draft', 'review', 'vetted' or 'retracted', not 'approved'"),
-    "characterization without attribution": ("  kind: date\n", "  kind: characterization\n", "facts/extra.yaml:1: fact 'extra': a characterization needs an attribution or a dispute"),
-    "dispute with one version": ("  status: vetted\n", DISPUTE.split("      - id: two")[0] + "  status: vetted\n", "facts/extra.yaml:13: fact 'extra': a dispute needs at least two versions, found 1"),
-    "versions with the same claim": ("  status: vetted\n", DISPUTE.replace("It opened in 1906.", "it opened in  1905.") + "  status: vetted\n", "facts/extra.yaml:24: fact 'extra': versions 'one' and 'two' make the same claim"),
-    "version without citations": ("  status: vetted\n", DISPUTE.split("        citations:\n          - source: pamphlet")[0] + "        citations: []\n  status: vetted\n", "facts/extra.yaml:24: fact 'extra': version 'two' has no citations"),
-    "duplicate version ids": ("  status: vetted\n", DISPUTE.replace("id: two", "id: one") + "  status: vetted\n", "facts/extra.yaml:24: fact 'extra': duplicate version id 'one'"),
-    "repeated key": ('  answer: "1905"\n', '  answer: "1905"\n  answer: "1906"\n', "facts/extra.yaml:8: key 'answer' repeated (first at line 7)"),
+""",
+        "  citations: []\n",
+        "facts/extra.yaml:1: fact 'extra' has no citations",
+    ),
+    "citation without locator": (
+        '      locator: "chapter 1, para. 1"\n',
+        "",
+        "facts/extra.yaml:10: fact 'extra': missing required key 'citations[0].locator'",
+    ),
+    "citation without quote": (
+        '      quote: "The guild was founded in 1901"\n',
+        "",
+        "facts/extra.yaml:10: fact 'extra': missing required key 'citations[0].quote'",
+    ),
+    "empty quote": (
+        '      quote: "The guild was founded in 1901"\n',
+        '      quote: "  "\n',
+        "facts/extra.yaml:12: fact 'extra': citations[0].quote: must not be empty",
+    ),
+    "quote over 40 words": (
+        '      quote: "The guild was founded in 1901"\n',
+        '      quote: "' + " ".join(["word"] * 41) + '"\n',
+        "facts/extra.yaml:10: fact 'extra': quote has 41 words (at most 40)",
+    ),
+    "quote absent from archive": (
+        '      quote: "The guild was founded in 1901"\n',
+        '      quote: "The guild was founded in 1899"\n',
+        "facts/extra.yaml:10: fact 'extra': quote not found in source 'chronicle': \"The guild was founded in 1899\"",
+    ),
+    "vetted without date": (
+        "  vetted: 2026-11-22\n",
+        "",
+        "facts/extra.yaml:1: fact 'extra': status is vetted but 'vetted' (the date) is missing",
+    ),
+    "bad status": (
+        "  status: vetted\n",
+        "  status: approved\n",
+        "facts/extra.yaml:13: fact 'extra': 'status' must be one of 'draft', 'review', 'vetted' or 'retracted', not 'approved'",
+    ),
+    "characterization without attribution": (
+        "  kind: date\n",
+        "  kind: characterization\n",
+        "facts/extra.yaml:1: fact 'extra': a characterization needs an attribution or a dispute",
+    ),
+    "dispute with one version": (
+        "  status: vetted\n",
+        DISPUTE.split("      - id: two")[0] + "  status: vetted\n",
+        "facts/extra.yaml:13: fact 'extra': a dispute needs at least two versions, found 1",
+    ),
+    "versions with the same claim": (
+        "  status: vetted\n",
+        DISPUTE.replace("It opened in 1906.", "it opened in  1905.") + "  status: vetted\n",
+        "facts/extra.yaml:24: fact 'extra': versions 'one' and 'two' make the same claim",
+    ),
+    "version without citations": (
+        "  status: vetted\n",
+        DISPUTE.split("        citations:\n          - source: pamphlet")[0]
+        + "        citations: []\n  status: vetted\n",
+        "facts/extra.yaml:24: fact 'extra': version 'two' has no citations",
+    ),
+    "duplicate version ids": (
+        "  status: vetted\n",
+        DISPUTE.replace("id: two", "id: one") + "  status: vetted\n",
+        "facts/extra.yaml:24: fact 'extra': duplicate version id 'one'",
+    ),
+    "repeated key": (
+        '  answer: "1905"\n',
+        '  answer: "1905"\n  answer: "1906"\n',
+        "facts/extra.yaml:8: key 'answer' repeated (first at line 7)",
+    ),
 }
 
 
@@ -113,15 +214,23 @@ def test_duplicate_id_names_both_places(project):
     project.write("facts/extra.yaml", FACT.replace("- id: extra", "- id: guild-founded"))
     result = check(project)
     assert result.exit_code == 1
-    assert "facts/guild.yaml:1: duplicate fact id 'guild-founded' (first at facts/extra.yaml:1)" in result.stderr.splitlines()
+    assert (
+        "facts/guild.yaml:1: duplicate fact id 'guild-founded' (first at facts/extra.yaml:1)"
+        in result.stderr.splitlines()
+    )
 
 
 def test_every_problem_reported_in_one_run_sorted(project):
-    project.write("facts/extra.yaml", FACT.replace("  era: founding", "  era: nowhere").replace("source: chronicle", "source: nobody"))
+    project.write(
+        "facts/extra.yaml",
+        FACT.replace("  era: founding", "  era: nowhere").replace("source: chronicle", "source: nobody"),
+    )
     project.write("facts/more.yaml", "- id: x\n")
     result = check(project)
     lines = result.stderr.splitlines()
-    assert lines[:-1] == sorted(lines[:-1], key=lambda s: (s.split(":")[0], int(s.split(":")[1]) if s.split(":")[1].isdigit() else 0))
+    assert lines[:-1] == sorted(
+        lines[:-1], key=lambda s: (s.split(":")[0], int(s.split(":")[1]) if s.split(":")[1].isdigit() else 0)
+    )
     assert "facts/extra.yaml:1: fact 'extra': unknown era 'nowhere'" in lines
     assert "facts/extra.yaml:10: fact 'extra': unknown source 'nobody'" in lines
     assert any(line.startswith("facts/more.yaml:1: fact 'x': missing required key") for line in lines)
@@ -129,7 +238,11 @@ def test_every_problem_reported_in_one_run_sorted(project):
 
 
 def test_source_never_cited_is_a_warning_then_an_error_under_strict(project):
-    project.replace("facts/sources.yaml", "- id: pamphlet", "- id: unused\n  title: T\n  publisher: P\n  accessed: 2026-11-22\n  kind: web\n  stance: unknown\n  perspective: An unused text.\n- id: pamphlet")
+    project.replace(
+        "facts/sources.yaml",
+        "- id: pamphlet",
+        "- id: unused\n  title: T\n  publisher: P\n  accessed: 2026-11-22\n  kind: web\n  stance: unknown\n  perspective: An unused text.\n- id: pamphlet",
+    )
     plain = check(project)
     assert plain.exit_code == 0
     assert "facts/sources.yaml:9: warning: source 'unused' is never cited" in plain.stderr
@@ -139,7 +252,9 @@ def test_source_never_cited_is_a_warning_then_an_error_under_strict(project):
 
 
 def test_deck_selecting_nothing(project):
-    project.write("decks/empty.yaml", "id: empty\nname: Empty\ndescription: Nothing.\nselect:\n  include:\n    kinds: [term]\n")
+    project.write(
+        "decks/empty.yaml", "id: empty\nname: Empty\ndescription: Nothing.\nselect:\n  include:\n    kinds: [term]\n"
+    )
     result = check(project)
     assert result.exit_code == 1
     assert "decks/empty.yaml:1: deck 'empty': its selection matches no vetted fact" in result.stderr
@@ -148,10 +263,15 @@ def test_deck_selecting_nothing(project):
 def test_deck_naming_unknown_era_and_subdeck_separator(project):
     project.write("decks/bad.yaml", "id: bad\nname: A::B\ndescription: D.\nselect:\n  include:\n    eras: [foundin]\n")
     result = check(project)
-    assert "decks/bad.yaml:1: deck 'bad': deck name must not contain '::' (use cards.subdecks for subdecks)" in result.stderr
+    assert (
+        "decks/bad.yaml:1: deck 'bad': deck name must not contain '::' (use cards.subdecks for subdecks)"
+        in result.stderr
+    )
     project.write("decks/bad.yaml", "id: bad\nname: AB\ndescription: D.\nselect:\n  include:\n    eras: [foundin]\n")
     result = check(project)
-    assert "decks/bad.yaml:5: deck 'bad': include names unknown era 'foundin' (did you mean 'founding'?)" in result.stderr
+    assert (
+        "decks/bad.yaml:5: deck 'bad': include names unknown era 'foundin' (did you mean 'founding'?)" in result.stderr
+    )
 
 
 @pytest.mark.parametrize("deck_id", ["../evil", "a/b", "a::b"])
@@ -183,7 +303,11 @@ def test_records_remember_file_and_line(project):
 
 
 def test_validation_failed_carries_every_problem(project):
-    project.write("facts/extra.yaml", FACT.replace("era: founding", "era: x") + FACT.replace("id: extra", "id: other").replace("kind: date", "kind: y"))
+    project.write(
+        "facts/extra.yaml",
+        FACT.replace("era: founding", "era: x")
+        + FACT.replace("id: extra", "id: other").replace("kind: date", "kind: y"),
+    )
     with pytest.raises(ValidationFailed) as info:
         load_and_validate(project.root)
     assert len(info.value.problems) == 2

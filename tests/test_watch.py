@@ -13,13 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
-
-from factdeck.engine import watch as watching
-from factdeck.build import build, load_and_validate
-from factdeck.exceptions import ValidationFailed
-from factdeck.engine.watch import changed_paths, snapshot, watch
-
 from conftest import REPO
+
+from factdeck.build import build, load_and_validate
+from factdeck.engine import watch as watching
+from factdeck.engine.watch import changed_paths, snapshot, watch
+from factdeck.exceptions import ValidationFailed
 
 
 class Script:
@@ -43,14 +42,23 @@ class Script:
 
 def rounds(project, script: Script, n: int, **build_options):
     options = {"formats": ("apkg",), **build_options}
-    return list(itertools.islice(watch(project.root, lambda session: build(project.root, session=session, **options), sleep=script), n))
+    return list(
+        itertools.islice(
+            watch(project.root, lambda session: build(project.root, session=session, **options), sleep=script), n
+        )
+    )
 
 
 def test_snapshot_sees_every_input_and_nothing_else(project):
     project.write("factdeck.yaml", "archive: archive\n")
     before = snapshot(project.root)
-    assert {"facts/guild.yaml", "decks/all.yaml", "templates/anki/fields/details.html", "factdeck.yaml",
-            "archive/chronicle.txt"} <= before.keys()
+    assert {
+        "facts/guild.yaml",
+        "decks/all.yaml",
+        "templates/anki/fields/details.html",
+        "factdeck.yaml",
+        "archive/chronicle.txt",
+    } <= before.keys()
     project.write("build/all/out.txt", "an output")  # outputs are not inputs
     project.write("notes.txt", "not read by a build")
     assert snapshot(project.root) == before
@@ -59,7 +67,11 @@ def test_snapshot_sees_every_input_and_nothing_else(project):
     project.path("decks/all.yaml").unlink()
     project.replace("archive/chronicle.txt", "the", "THE  ")
     assert changed_paths(before, snapshot(project.root)) == [
-        "archive/chronicle.txt", "decks/all.yaml", "facts/guild.yaml", "fonts/extra.ttf"]
+        "archive/chronicle.txt",
+        "decks/all.yaml",
+        "facts/guild.yaml",
+        "fonts/extra.ttf",
+    ]
 
 
 def test_a_change_starts_a_round_with_what_changed(project):
@@ -83,14 +95,17 @@ def subprocess_free_read(apkg: Path) -> bytes:
 def test_an_error_ends_the_round_not_the_watch(project):
     package = project.path("build/guild-history/guild-history.apkg")
     script = Script(
-        lambda: project.replace("facts/guild.yaml", "kind: place", "kind: town"), None,  # broken, then settled
-        None, lambda: project.replace("facts/guild.yaml", "kind: town", "kind: place"),  # mended
+        lambda: project.replace("facts/guild.yaml", "kind: place", "kind: town"),
+        None,  # broken, then settled
+        None,
+        lambda: project.replace("facts/guild.yaml", "kind: town", "kind: place"),  # mended
     )
     first, broken, mended = rounds(project, script, 3)
     built = package.read_bytes()
     assert isinstance(broken.error, ValidationFailed) and broken.result is None
-    assert any(str(p).startswith("facts/guild.yaml:") and "'kind' must be one of" in str(p)
-               for p in broken.error.problems)
+    assert any(
+        str(p).startswith("facts/guild.yaml:") and "'kind' must be one of" in str(p) for p in broken.error.problems
+    )
     assert mended.error is None and broken.changed == mended.changed == ["facts/guild.yaml"]
     assert package.read_bytes() == built  # the failed round wrote nothing
 
@@ -149,7 +164,9 @@ def test_the_command_says_when_changes_cannot_be_reported_and_polls(project, mon
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1:] == [
         "changes are not reported here (OS file watch limit reached); polling every 0.3 s",
-        result.stdout.splitlines()[2], "stopped"]
+        result.stdout.splitlines()[2],
+        "stopped",
+    ]
     assert result.stdout.splitlines()[2].startswith("built in ")
 
 
@@ -159,8 +176,9 @@ def test_the_command_shows_an_input_error_as_lines_and_keeps_watching(project, m
     result = project.run("watch", "--format", "apkg")
     assert result.exit_code == 0
     assert "Traceback" not in result.output
-    assert any(line.startswith("facts/guild.yaml:") and "'kind' must be one of" in line
-               for line in result.stderr.splitlines())
+    assert any(
+        line.startswith("facts/guild.yaml:") and "'kind' must be one of" in line for line in result.stderr.splitlines()
+    )
     assert "build failed" in result.stdout and result.stdout.rstrip().endswith("stopped")
     assert not project.path("build").exists()
 
@@ -169,9 +187,25 @@ def test_the_command_shows_an_input_error_as_lines_and_keeps_watching(project, m
 def test_a_real_watch_rebuilds_after_an_edit_and_stops_on_sigint(project):
     """End to end, in its own process: the first build, an edit, the second build, Ctrl-C."""
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "factdeck", "watch", "guild-history", "--format", "apkg",
-                             "--interval", "0.05", "--project", str(project.root)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "factdeck",
+            "watch",
+            "guild-history",
+            "--format",
+            "apkg",
+            "--interval",
+            "0.05",
+            "--project",
+            str(project.root),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     printed: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [printed.put(line) for line in proc.stdout], daemon=True).start()
 
@@ -210,7 +244,7 @@ def test_a_round_runs_without_collector_passes_and_keeps_records_in_memory(proje
 
     rounds = watch(project.root, build_and_look, sleep=Script())
     next(rounds)
-    (collecting, keeping, session), = seen
+    ((collecting, keeping, session),) = seen
     assert not collecting and keeping and gc.isenabled()
     assert session.recent_records  # the fact files' records, kept for the next round
     rounds.close()

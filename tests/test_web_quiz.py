@@ -11,13 +11,21 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import sample_project, Project
+from conftest import Project, sample_project
 
 from factdeck.outputs.web.webquiz import csp_hash
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 HOSTILE = "</script><script>alert(1)</script><img src=x onerror=alert(2)> & \u2028 {{x}} <!--"
 PAGE = "build/guild-history/guild-history-quiz.html"
 
@@ -27,8 +35,11 @@ def make_project(root: Path, hostile: bool = False) -> Project:
     project.replace("decks/all.yaml", "questions: 5", "questions: 14")
     if hostile:
         # A question (of the disputed fact, which every quiz asks) with markup, a script end tag and a JavaScript line terminator: it must arrive as text.
-        project.replace("facts/guild.yaml", 'question: "What do the sources say about how many guild members died in the flood of 1927?"',
-                        f'question: "What do the sources say about how many guild members died in the flood of 1927? {HOSTILE.replace(chr(0x2028), chr(92) + "u2028")}"')
+        project.replace(
+            "facts/guild.yaml",
+            'question: "What do the sources say about how many guild members died in the flood of 1927?"',
+            f'question: "What do the sources say about how many guild members died in the flood of 1927? {HOSTILE.replace(chr(0x2028), chr(92) + "u2028")}"',
+        )
     result = project.run("build", "--format", "html")
     assert result.exit_code == 0, result.output
     return project
@@ -108,10 +119,13 @@ def test_build_without_html_writes_no_page(project):
 
 # --- in the browser -------------------------------------------------------------------------
 
+
 def _browser_or_skip():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package (sh tests/install-browser.sh, as root)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (pip install '.[test]')")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="the playwright package is not installed (pip install '.[test]')"
+    )
     return sync_api
 
 
@@ -150,8 +164,15 @@ def test_quiz_in_headless_chromium(built, tmp_path):
     requests, errors, dialogs = [], [], []
     with sync_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
-            viewport={"width": 390, "height": 844}, device_scale_factor=1, is_mobile=True, has_touch=True)
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 390, "height": 844},
+            device_scale_factor=1,
+            is_mobile=True,
+            has_touch=True,
+        )
         try:
             page = context.new_page()
             page.on("request", lambda r: requests.append(r.url))

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import sample_project, Project
+from conftest import Project, sample_project
 
 from factdeck.build import load_and_validate
 from factdeck.quiz import make_quiz, with_overrides
-from factdeck.text.compare import answer_comparison_form
 from factdeck.records.select import select_facts
+from factdeck.text.compare import answer_comparison_form
 
 PERSIAN_WORDS = ("کریم", "جعفری")
 
@@ -49,8 +49,9 @@ def appears(snippet: str, text: str) -> bool:
 
 
 def same_words(a: str, b: str) -> bool:
-    return sorted(flat(a).replace("(", " ").replace(")", " ").split()) == \
-        sorted(flat(b).replace("(", " ").replace(")", " ").split())
+    return sorted(flat(a).replace("(", " ").replace(")", " ").split()) == sorted(
+        flat(b).replace("(", " ").replace(")", " ").split()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +63,7 @@ def made(tmp_path_factory):
     assert result.exit_code == 0, result.output
     base = load_and_validate(root)
     deck = base.deck("guild-history")
-    quiz = make_quiz(base, deck, select_facts(base, deck),
-                     with_overrides(deck.quiz, questions=14, versions=3, seed=5))
+    quiz = make_quiz(base, deck, select_facts(base, deck), with_overrides(deck.quiz, questions=14, versions=3, seed=5))
     return project, base, quiz
 
 
@@ -156,8 +156,9 @@ def test_no_version_of_a_dispute_is_printed_as_a_wrong_option(made):
         for placed in version.questions:
             if placed.type != "multiple-choice":
                 continue
-            printed = re.search(re.escape(flat(placed.question.prompt)) + r" A (.*?) B (.*?) C (.*?) D (.*?)(?= \d+\. | Part )",
-                                sheet)
+            printed = re.search(
+                re.escape(flat(placed.question.prompt)) + r" A (.*?) B (.*?) C (.*?) D (.*?)(?= \d+\. | Part )", sheet
+            )
             assert printed, placed.question.prompt
             options = [o.strip() for o in printed.groups()]
             assert all(same_words(printed, o) for printed, o in zip(options, placed.options))
@@ -169,8 +170,9 @@ def test_no_version_of_a_dispute_is_printed_as_a_wrong_option(made):
 def test_the_same_seed_gives_the_same_text(made, tmp_path):
     project, _, _ = made
     again = tmp_path / "again"
-    result = project.run("quiz", "guild-history", "--questions", "14", "--versions", "3", "--seed", "5",
-                         "--output", str(again))
+    result = project.run(
+        "quiz", "guild-history", "--questions", "14", "--versions", "3", "--seed", "5", "--output", str(again)
+    )
     assert result.exit_code == 0, result.output
     for name in ("worksheet-A", "worksheet-C", "key-B"):
         assert text_of(again / "guild-history" / f"{name}.pdf") == text_of(pdf(project, name))
@@ -182,8 +184,9 @@ def test_the_same_seed_gives_the_same_text(made, tmp_path):
 
 def test_persian_names_render_with_an_embedded_arabic_script_font(made):
     project, _, quiz = made
-    assert any("کریم" in o for q in quiz.questions for o in (*q.options, *(i.answer for i in q.items), q.prompt)), \
+    assert any("کریم" in o for q in quiz.questions for o in (*q.options, *(i.answer for i in q.items), q.prompt)), (
         "the fixture's Persian name should be on the worksheet"
+    )
     reader = pypdf.PdfReader(pdf(project, "worksheet-A"))
     text = " ".join(page.extract_text() for page in reader.pages)
     assert all(word in text for word in PERSIAN_WORDS)
@@ -192,22 +195,37 @@ def test_persian_names_render_with_an_embedded_arabic_script_font(made):
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
             descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
-            embedded[font["/BaseFont"].split("+")[-1]] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            embedded[font["/BaseFont"].split("+")[-1]] = any(
+                k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
     assert embedded.get("NotoNaskhArabic-Regular") is True, embedded
 
 
 # --- injection: fact text is text, never Typst ---------------------------------------------------
 
 MARKUP = [
-    '#read("/etc/passwd")', "#set page(width: 1cm)", "$x^2$", "*bold*", "_under_", "] [", "#{1 + 1}",
-    "<label> @ref", "// not a comment", "= not a heading", "\\", "`raw`", "#import \"x.typ\"",
+    '#read("/etc/passwd")',
+    "#set page(width: 1cm)",
+    "$x^2$",
+    "*bold*",
+    "_under_",
+    "] [",
+    "#{1 + 1}",
+    "<label> @ref",
+    "// not a comment",
+    "= not a heading",
+    "\\",
+    "`raw`",
+    '#import "x.typ"',
 ]
 
 
 def test_typst_markup_in_facts_renders_as_literal_text(project):
     payload = " ".join(MARKUP)
     yaml_payload = payload.replace("\\", "\\\\").replace('"', '\\"')
-    project.write("facts/inject.yaml", f"""
+    project.write(
+        "facts/inject.yaml",
+        f"""
 - id: inject-person
   kind: person
   era: founding
@@ -252,10 +270,16 @@ def test_typst_markup_in_facts_renders_as_literal_text(project):
             quote: "two {yaml_payload}"
   status: vetted
   vetted: 2026-11-22
-""")
-    project.replace("facts/sources.yaml", 'title: "A Chronicle of the River Guild"', f'title: "Chronicle {yaml_payload}"')
-    project.write("decks/inject.yaml", "id: inject\nname: \"Inject #set page(width: 1cm)\"\ndescription: d\n"
-                  "select:\n  include:\n    facts: [inject-person, inject-dispute]\n")
+""",
+    )
+    project.replace(
+        "facts/sources.yaml", 'title: "A Chronicle of the River Guild"', f'title: "Chronicle {yaml_payload}"'
+    )
+    project.write(
+        "decks/inject.yaml",
+        'id: inject\nname: "Inject #set page(width: 1cm)"\ndescription: d\n'
+        "select:\n  include:\n    facts: [inject-person, inject-dispute]\n",
+    )
     result = project.run("quiz", "inject", "--types", "short-answer,source-analysis,fill-blank", "--versions", "1")
     assert result.exit_code == 0, result.output
     for name in ("worksheet-A", "key-A"):
@@ -269,6 +293,7 @@ def test_typst_markup_in_facts_renders_as_literal_text(project):
 
 
 # --- the command and the build ------------------------------------------------------------------
+
 
 def test_build_makes_worksheets_from_the_decks_quiz_settings(project):
     result = project.run("build", "--format", "pdf")
@@ -316,8 +341,10 @@ def test_a_broken_template_names_the_template_and_writes_nothing(project):
     project.write("templates/quiz/worksheet.typ", "#let x = (\n")
     result = project.run("quiz", "guild-history")
     assert result.exit_code == 1
-    assert result.output == ("error: templates/quiz/worksheet.typ: Typst could not compile the document: a bracket, "
-                             "string or markup is opened and never closed (run with --debug for Typst's own message)\n")
+    assert result.output == (
+        "error: templates/quiz/worksheet.typ: Typst could not compile the document: a bracket, "
+        "string or markup is opened and never closed (run with --debug for Typst's own message)\n"
+    )
     assert not project.path("build/guild-history").exists()
 
 
@@ -344,5 +371,7 @@ def test_a_template_naming_an_unknown_font_fails_rather_than_dropping_glyphs(pro
     project.replace("templates/quiz/_setup.typ", '"Noto Naskh Arabic")', '"No Such Font")')
     result = project.run("quiz", "guild-history")
     assert result.exit_code == 1
-    assert ("templates/quiz/worksheet.typ: the font 'no such font' is not available: name a font that fonts/ holds "
-            "or that Typst embeds") in result.output
+    assert (
+        "templates/quiz/worksheet.typ: the font 'no such font' is not available: name a font that fonts/ holds "
+        "or that Typst embeds"
+    ) in result.output

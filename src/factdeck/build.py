@@ -6,20 +6,20 @@ output is staged under a temporary name, so a failing build changes nothing.
 
 from __future__ import annotations
 
-import gc
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from factdeck.exceptions import InputError, OutputError, Problem
+from factdeck.exceptions import OutputError, Problem
 from factdeck.outputs.write import OutputWriter
 
 if TYPE_CHECKING:
     from factdeck.engine.session import Session
     from factdeck.outputs.base import Output
     from factdeck.outputs.sessions.packs import SessionPacks
-    from factdeck.records.factbase import FactBase
     from factdeck.quiz import Quiz
+    from factdeck.records.factbase import FactBase
 
 T = TypeVar("T")
 
@@ -35,8 +35,9 @@ class BuildResult:
     unchanged: list[Path] = field(default_factory=list)  # outputs whose inputs did not change, left as they were
 
 
-def load_and_validate(root: Path, archive: Path | None = None, strict: bool = False,
-                      session: Session | None = None) -> FactBase:
+def load_and_validate(
+    root: Path, archive: Path | None = None, strict: bool = False, session: Session | None = None
+) -> FactBase:
     """The first two stages, shared by every command: see `factdeck.engine.validation.load_and_validate`
     (returns the `FactBase`; raises `ProjectError` or `ValidationFailed`)."""
     # Imported when used: an up-to-date build never needs pydantic or the schema.
@@ -71,11 +72,21 @@ def build(
     raises `ValidationFailed`, `UsageError` (an unknown deck), `OutputError`, `TemplateError` or `RenderError`,
     and then leaves the previous outputs exactly as they were."""
     from factdeck.engine.incremental import (
-        STATE_FILE, BuildState, file_hash, inputs_fingerprint, peek_config, shared_key, step_key,
+        STATE_FILE,
+        BuildState,
+        file_hash,
+        inputs_fingerprint,
+        peek_config,
+        shared_key,
+        step_key,
     )
 
     # Nothing to do if every input byte is what the last successful build read and its outputs are intact.
-    request = {"decks": list(deck_ids or []), "formats": sorted(formats), "output": str(output.resolve()) if output else None}
+    request = {
+        "decks": list(deck_ids or []),
+        "formats": sorted(formats),
+        "output": str(output.resolve()) if output else None,
+    }
     fingerprint = inputs_fingerprint(root.resolve(), archive, request)
     configured = peek_config(root.resolve()).get("output")
     guess = output.resolve() if output else (root.resolve() / (configured if isinstance(configured, str) else "build"))
@@ -107,8 +118,9 @@ def build(
         recorded = state.step(name, key)
         if recorded is not None:
             kept.extend(recorded["files"])
-            base.warnings.extend(Problem(path, line, message, severity) for path, line, message, severity
-                                 in recorded.get("notes", []))  # what making it said last time
+            base.warnings.extend(
+                Problem(path, line, message, severity) for path, line, message, severity in recorded.get("notes", [])
+            )  # what making it said last time
             steps[name] = recorded
             return
         before = set(writer.staged())
@@ -121,8 +133,11 @@ def build(
         writer.write_bytes(JSON_EXPORT, export_json(base))
         # Each output stages its files under build/<deck id>/ (see README, "Outputs").
         anki = AnkiPackages(base, writer, formats)
-        outputs: list[Output] = [anki, WorksheetsAndWebQuiz(base, writer, formats),
-                                 MeetingPacks(base, writer, formats, anki.stage_for_decks)]
+        outputs: list[Output] = [
+            anki,
+            WorksheetsAndWebQuiz(base, writer, formats),
+            MeetingPacks(base, writer, formats, anki.stage_for_decks),
+        ]
         shared: dict[str, str] = {}  # what every deck's step of one output reads besides its own facts
 
         def shared_inputs(output: Output) -> str:
@@ -135,15 +150,19 @@ def build(
             facts = select_facts(base, deck)
             for made in outputs:
                 if made.wanted(deck):
-                    run_step(f"{deck.id}/{made.name}",
-                             step_key(base, shared_inputs(made), deck, facts, made.key_extra(deck)),
-                             lambda made=made, deck=deck, facts=facts: [
-                                 Problem(deck.file, deck.line, f"deck '{deck.id}': {note}", "warning")
-                                 for note in made.stage(deck, facts)])
+                    run_step(
+                        f"{deck.id}/{made.name}",
+                        step_key(base, shared_inputs(made), deck, facts, made.key_extra(deck)),
+                        lambda made=made, deck=deck, facts=facts: [
+                            Problem(deck.file, deck.line, f"deck '{deck.id}': {note}", "warning")
+                            for note in made.stage(deck, facts)
+                        ],
+                    )
         for made in outputs:
             made.finish()
-        hashes = {final.relative_to(folder).as_posix(): file_hash(temporary)
-                  for final, temporary in writer.staged().items()}
+        hashes = {
+            final.relative_to(folder).as_posix(): file_hash(temporary) for final, temporary in writer.staged().items()
+        }
         hashes.update({rel: state.files[rel] for rel in kept})
         writer.write_bytes(STATE_FILE, BuildState.to_bytes(fingerprint, base.warnings, hashes, steps))
         written = writer.commit()
@@ -171,31 +190,35 @@ def write_staged(folder: Path, stage: Callable[[OutputWriter], T]) -> tuple[T, l
         raise
 
 
-def make_worksheets(root: Path, deck_id: str, output: Path | None = None, session: Session | None = None,
-                    **overrides: Any) -> tuple[FactBase, Quiz, list[Path]]:
+def make_worksheets(
+    root: Path, deck_id: str, output: Path | None = None, session: Session | None = None, **overrides: Any
+) -> tuple[FactBase, Quiz, list[Path]]:
     """`factdeck quiz`: one deck's worksheets and keys, with the deck's quiz settings overridden where given.
     Returns the fact base, the quiz and the files written; raises as `build` does."""
+    from factdeck.outputs.print.worksheets import remove_stale, stage_worksheets
     from factdeck.quiz import with_overrides
     from factdeck.records.select import select_facts
-    from factdeck.outputs.print.worksheets import remove_stale, stage_worksheets
 
     base = load_and_validate(root, session=session)
     deck = base.deck(deck_id)
     settings = with_overrides(deck.quiz, **overrides)
     folder = output_folder(base, output)
-    made, written = write_staged(folder, lambda writer: stage_worksheets(writer, base, deck, select_facts(base, deck), settings))
+    made, written = write_staged(
+        folder, lambda writer: stage_worksheets(writer, base, deck, select_facts(base, deck), settings)
+    )
     remove_stale(folder, [deck.id], written)  # versions no longer made
     return base, made, written
 
 
-def make_sessions(root: Path, deck_id: str, meetings: int | None, output: Path | None = None,
-                  session: Session | None = None) -> tuple[FactBase, SessionPacks, list[Path]]:
+def make_sessions(
+    root: Path, deck_id: str, meetings: int | None, output: Path | None = None, session: Session | None = None
+) -> tuple[FactBase, SessionPacks, list[Path]]:
     """`factdeck sessions`: one deck's meeting packs (the deck's sessions.meetings unless `meetings` is given).
     Returns the fact base, the packs and the files written; raises as `build` does."""
-    from factdeck.outputs.anki.package import ApkgStage
     from factdeck.exceptions import FactdeckError
-    from factdeck.records.select import select_facts
+    from factdeck.outputs.anki.package import ApkgStage
     from factdeck.outputs.sessions.packs import remove_stale_meetings, stage_sessions
+    from factdeck.records.select import select_facts
 
     base = load_and_validate(root, session=session)
     deck = base.deck(deck_id)

@@ -8,21 +8,28 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
 from factdeck import __version__
-from factdeck.build import FORMATS, build as run_build, load_and_validate
+from factdeck.build import FORMATS, load_and_validate
+from factdeck.build import build as run_build
 from factdeck.exceptions import FactdeckError, Problem, UsageError, ValidationFailed
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2  # click's own status for a usage error
 
 _project_option = click.option(
-    "--project", "-p", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-    show_default=True, help="The project folder (holding facts/ and decks/).",
+    "--project",
+    "-p",
+    "project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The project folder (holding facts/ and decks/).",
 )
 _debug_option = click.option("--debug", is_flag=True, help="Show a traceback for errors.")
 
@@ -80,14 +87,19 @@ def cli() -> None:
 
 @command(cli, "check")
 @click.option("--strict", is_flag=True, help="Treat warnings (such as a source never cited) as errors.")
-@click.option("--archive", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of archived source texts: verify that every quote appears in its source.")
+@click.option(
+    "--archive",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of archived source texts: verify that every quote appears in its source.",
+)
 def check(project: Path, strict: bool, archive: Path | None) -> None:
     """Validate every record and report every problem as path:line: message."""
     base = load_and_validate(project, archive=archive, strict=strict)
     _report(base.warnings)
-    click.echo(f"ok: {len(base.facts)} facts ({len(base.vetted)} vetted), "
-               f"{len(base.sources)} sources, {len(base.eras)} eras, {len(base.decks)} decks")
+    click.echo(
+        f"ok: {len(base.facts)} facts ({len(base.vetted)} vetted), "
+        f"{len(base.sources)} sources, {len(base.eras)} eras, {len(base.decks)} decks"
+    )
 
 
 @cli.group("export")
@@ -96,8 +108,12 @@ def export() -> None:
 
 
 @command(export, "json")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
 def export_json_command(project: Path, output: Path | None) -> None:
     """The whole fact base as one JSON document (sources, eras, facts, decks)."""
     from factdeck.outputs.exports.export import export_json
@@ -119,8 +135,12 @@ def _emit(data: bytes, output: Path | None) -> None:
 
 @command(export, "csv")
 @click.argument("deck", required=False)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
 @click.option("--anki-headers", is_flag=True, help="Add the header lines Anki's text importer reads (not for Quizlet).")
 def export_csv_command(project: Path, deck: str | None, output: Path | None, anki_headers: bool) -> None:
     """A deck's facts (default: every vetted fact) as tab-separated term, definition and tags."""
@@ -134,10 +154,15 @@ def export_csv_command(project: Path, deck: str | None, output: Path | None, ank
 
 @command(export, "gift")
 @click.argument("deck", required=False)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
-@click.option("--questions", "-n", type=click.IntRange(1, 500),
-              help="Questions per deck (default: the deck's quiz.questions).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--questions", "-n", type=click.IntRange(1, 500), help="Questions per deck (default: the deck's quiz.questions)."
+)
 def export_gift_command(project: Path, deck: str | None, output: Path | None, questions: int | None) -> None:
     """A deck's quiz questions (default: every deck's) in Moodle GIFT format, with cited feedback."""
     from factdeck.outputs.exports.gift import export_gift
@@ -183,16 +208,28 @@ def stats(project: Path) -> None:
         sources.add_row(source_id, stance, str(citations), str(facts))
     console.print(sources)
     share = 100 * (s.total - s.single_source) / s.total if s.total else 0
-    console.print(f"disputed: {s.disputed}   single-source: {s.single_source}   "
-                  f"two or more sources: {s.total - s.single_source} ({share:.0f}%)")
+    console.print(
+        f"disputed: {s.disputed}   single-source: {s.single_source}   "
+        f"two or more sources: {s.total - s.single_source} ({share:.0f}%)"
+    )
 
 
 def _build_options(fn: Callable) -> Callable:
     """The arguments `build` and `watch` share: which decks, which formats, where to."""
-    fn = click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-                      help="Output folder (default: the project's build/ folder).")(fn)
-    fn = click.option("--format", "fmt", type=click.Choice([*FORMATS, "all"]), default="all", show_default=True,
-                      help="Which outputs to write.")(fn)
+    fn = click.option(
+        "--output",
+        "-o",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Output folder (default: the project's build/ folder).",
+    )(fn)
+    fn = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice([*FORMATS, "all"]),
+        default="all",
+        show_default=True,
+        help="Which outputs to write.",
+    )(fn)
     return click.argument("decks", nargs=-1)(fn)
 
 
@@ -209,8 +246,13 @@ def build(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None) 
 
 @command(cli, "watch")
 @_build_options
-@click.option("--interval", type=click.FloatRange(0.05, 60), default=0.3, show_default=True,
-              help="Seconds between polls of the input files (reported changes start a round sooner).")
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.05, 60),
+    default=0.3,
+    show_default=True,
+    help="Seconds between polls of the input files (reported changes start a round sooner).",
+)
 @click.option("--poll", is_flag=True, help="Only poll: do not ask the file system to report changes.")
 def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, interval: float, poll: bool) -> None:
     """Build as `build` does, then again whenever a file under facts/, decks/, templates/ or fonts/ (or
@@ -223,8 +265,12 @@ def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, 
     debug = click.get_current_context().params.get("debug", False)
     click.echo(f"watching {project.resolve()} (Ctrl-C to stop)")
     try:
-        for done in watch_inputs(project, lambda session: run_build(project, list(decks), formats, output, session=session),
-                                 interval=interval, notify=not poll):
+        for done in watch_inputs(
+            project,
+            lambda session: run_build(project, list(decks), formats, output, session=session),
+            interval=interval,
+            notify=not poll,
+        ):
             if done.notice:
                 click.echo(done.notice)
             if done.changed:
@@ -242,16 +288,24 @@ def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, 
             result = done.result
             _report(result.warnings)
             unchanged = f" ({len(result.unchanged)} unchanged)" if result.unchanged else ""
-            click.echo(f"built in {done.seconds:.2f} s: wrote {len(result.written)} "
-                       f"file{'s' * (len(result.written) != 1)} to {result.output}{unchanged}")
+            click.echo(
+                f"built in {done.seconds:.2f} s: wrote {len(result.written)} "
+                f"file{'s' * (len(result.written) != 1)} to {result.output}{unchanged}"
+            )
     except KeyboardInterrupt:
         click.echo("stopped")
 
 
 @command(cli, "changes")
-@click.option("--since", "revision", metavar="REV", help="A git revision to compare facts/ with (default: the last build).")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help="The output folder of the last build (default: the project's build/ folder).")
+@click.option(
+    "--since", "revision", metavar="REV", help="A git revision to compare facts/ with (default: the last build)."
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The output folder of the last build (default: the project's build/ folder).",
+)
 def changes(project: Path, revision: str | None, output: Path | None) -> None:
     """List vetted facts added, changed and withdrawn since a git revision or the last build."""
     from factdeck.build import JSON_EXPORT, output_folder
@@ -279,37 +333,74 @@ def _question_types(ctx: click.Context, param: click.Parameter, values: tuple[st
 
 @command(cli, "quiz")
 @click.argument("deck")
-@click.option("--questions", "-n", type=click.IntRange(1, 500), help="Questions per worksheet (default: the deck's quiz.questions).")
-@click.option("--versions", "-k", type=click.IntRange(1, 26), help="Shuffled versions A, B, … (default: the deck's quiz.versions).")
-@click.option("--seed", type=int, help="Random seed; the same seed gives the same worksheets (default: the deck's quiz.seed).")
-@click.option("--types", multiple=True, callback=_question_types, metavar="TYPE[,TYPE…]",
-              help="Question types to use, comma-separated or repeated: multiple-choice, true-false, fill-blank, "
-                   "matching, timeline, short-answer, source-analysis (default: the deck's quiz.types).")
+@click.option(
+    "--questions",
+    "-n",
+    type=click.IntRange(1, 500),
+    help="Questions per worksheet (default: the deck's quiz.questions).",
+)
+@click.option(
+    "--versions",
+    "-k",
+    type=click.IntRange(1, 26),
+    help="Shuffled versions A, B, … (default: the deck's quiz.versions).",
+)
+@click.option(
+    "--seed", type=int, help="Random seed; the same seed gives the same worksheets (default: the deck's quiz.seed)."
+)
+@click.option(
+    "--types",
+    multiple=True,
+    callback=_question_types,
+    metavar="TYPE[,TYPE…]",
+    help="Question types to use, comma-separated or repeated: multiple-choice, true-false, fill-blank, "
+    "matching, timeline, short-answer, source-analysis (default: the deck's quiz.types).",
+)
 @click.option("--paper", type=click.Choice(["a4", "us-letter"]), help="Paper size (default: the deck's quiz.paper).")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder; files go to DIR/<deck id>/ (default: the project's build/ folder).")
-def quiz(project: Path, deck: str, questions: int | None, versions: int | None, seed: int | None,
-         types: list[str] | None, paper: str | None, output: Path | None) -> None:
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder; files go to DIR/<deck id>/ (default: the project's build/ folder).",
+)
+def quiz(
+    project: Path,
+    deck: str,
+    questions: int | None,
+    versions: int | None,
+    seed: int | None,
+    types: list[str] | None,
+    paper: str | None,
+    output: Path | None,
+) -> None:
     """Print-ready worksheets and answer keys for DECK: worksheet-A.pdf, key-A.pdf, … in <output>/<deck id>/."""
     from factdeck.build import make_worksheets, output_folder
 
-    base, made, written = make_worksheets(project, deck, output, questions=questions, versions=versions, seed=seed,
-                                          types=types, paper=paper)
+    base, made, written = make_worksheets(
+        project, deck, output, questions=questions, versions=versions, seed=seed, types=types, paper=paper
+    )
     spec, folder = base.deck(deck), output_folder(base, output)
     _report(base.warnings)
     for note in made.notes:
         _err(f"warning: deck '{spec.id}': {note}")
     letters = made.versions[0].letter + (f"–{made.versions[-1].letter}" if len(made.versions) > 1 else "")
-    click.echo(f"{spec.id}: {len(made.questions)} questions, version{'s' * (len(made.versions) > 1)} {letters}; "
-               f"wrote {len(written)} files to {folder / spec.id}")
+    click.echo(
+        f"{spec.id}: {len(made.questions)} questions, version{'s' * (len(made.versions) > 1)} {letters}; "
+        f"wrote {len(written)} files to {folder / spec.id}"
+    )
 
 
 @command(cli, "sessions")
 @click.argument("deck")
-@click.option("--meetings", "-m", type=click.IntRange(1, 100),
-              help="Number of meetings (default: the deck's sessions.meetings).")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder; packs go to DIR/<deck id>/sessions/ (default: the project's build/ folder).")
+@click.option(
+    "--meetings", "-m", type=click.IntRange(1, 100), help="Number of meetings (default: the deck's sessions.meetings)."
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder; packs go to DIR/<deck id>/sessions/ (default: the project's build/ folder).",
+)
 def sessions(project: Path, deck: str, meetings: int | None, output: Path | None) -> None:
     """Study-group packs: DECK split into meetings, each with its Anki deck, worksheet, key and discussion guide."""
     from factdeck.build import make_sessions, output_folder

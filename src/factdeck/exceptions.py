@@ -16,7 +16,12 @@ class FactdeckError(Exception):
 
 # Control characters and line breaks quoted from the input, shown escaped so one problem stays one line.
 _VISIBLE_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(32), 127, 0x85)} | {
-    10: "\\n", 13: "\\r", 9: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+    10: "\\n",
+    13: "\\r",
+    9: "\\t",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
 
 
 @dataclass(frozen=True, order=True)

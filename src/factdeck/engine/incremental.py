@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -139,7 +140,7 @@ class BuildState:
         self.steps: dict[str, dict[str, Any]] = data.get("steps", {})
 
     @classmethod
-    def load(cls, folder: Path) -> "BuildState":
+    def load(cls, folder: Path) -> BuildState:
         try:
             data = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
             if not (isinstance(data, dict) and data.get("version") == STATE_VERSION):
@@ -148,9 +149,12 @@ class BuildState:
             # Check the shape, so a damaged file costs a full build and never a crash.
             assert state.fingerprint is None or isinstance(state.fingerprint, str)
             assert all(isinstance(k, str) and isinstance(v, str) for k, v in state.files.items())
-            assert all(isinstance(s.get("key"), str) and all(isinstance(f, str) for f in s.get("files", []))
-                       and all(isinstance(n, list) and len(n) == 4 for n in s.get("notes", []))
-                       for s in state.steps.values())
+            assert all(
+                isinstance(s.get("key"), str)
+                and all(isinstance(f, str) for f in s.get("files", []))
+                and all(isinstance(n, list) and len(n) == 4 for n in s.get("notes", []))
+                for s in state.steps.values()
+            )
             assert all(isinstance(w, list) and len(w) == 4 for w in state.warnings)
             return state
         except (OSError, ValueError, TypeError, AttributeError, AssertionError):
@@ -174,11 +178,14 @@ class BuildState:
         return [Problem(str(p), int(line), str(m), str(s)) for p, line, m, s in self.warnings]
 
     @staticmethod
-    def to_bytes(fingerprint: str, warnings: list[Problem], files: dict[str, str],
-                 steps: dict[str, dict[str, Any]]) -> bytes:
+    def to_bytes(
+        fingerprint: str, warnings: list[Problem], files: dict[str, str], steps: dict[str, dict[str, Any]]
+    ) -> bytes:
         document = {
-            "version": STATE_VERSION, "fingerprint": fingerprint,
+            "version": STATE_VERSION,
+            "fingerprint": fingerprint,
             "warnings": [[w.path, w.line, w.message, w.severity] for w in warnings],
-            "files": dict(sorted(files.items())), "steps": dict(sorted(steps.items())),
+            "files": dict(sorted(files.items())),
+            "steps": dict(sorted(steps.items())),
         }
         return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")

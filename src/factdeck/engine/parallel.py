@@ -14,7 +14,8 @@ import gc
 import marshal
 import os
 import threading
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -86,8 +87,14 @@ class SecondCore:
             return None
 
 
-def split_map(items: list[T], here: Callable[[list[T]], dict[K, R]], send: Callable[[list[T]], dict[K, Any]],
-              receive: Callable[[T, Any], R | None], key: Callable[[T], K], split: int | None = None) -> dict[K, R]:
+def split_map(
+    items: list[T],
+    here: Callable[[list[T]], dict[K, R]],
+    send: Callable[[list[T]], dict[K, Any]],
+    receive: Callable[[T, Any], R | None],
+    key: Callable[[T], K],
+    split: int | None = None,
+) -> dict[K, R]:
     """Every item's result by `key(item)`: `items[:split]` (default: half) by `here(part)` in this process,
     the rest by `send(part)` in a forked child (see `SecondCore`), whose marshalled payload for each item
     `receive(item, payload)` turns into its result.

@@ -14,13 +14,15 @@ most recently written entries when it grows past MAX_BYTES.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
@@ -84,7 +86,7 @@ class ContentStore:
             raw = self._named(name).read_bytes()
             if not raw.startswith(_MAGIC):
                 return None
-            return marshal.loads(memoryview(raw)[len(_MAGIC):])
+            return marshal.loads(memoryview(raw)[len(_MAGIC) :])
         except (OSError, ValueError, EOFError, TypeError):
             return None
 
@@ -135,10 +137,8 @@ class ContentStore:
             for _, size, path in sorted(entries):
                 if total <= MAX_BYTES:
                     break
-                try:
+                with contextlib.suppress(FileNotFoundError):  # another process trimmed it first
                     os.unlink(path)
-                except FileNotFoundError:
-                    pass  # another process trimmed it first
                 total -= size
             self._measured[self.folder] = (now, total)
             self.written = 0

@@ -121,8 +121,9 @@ def _restore(cls: type[Record], data: tuple, file: str) -> Any:
     for name, nested in record_fields(cls):
         value = values[name]
         if value is not None:
-            values[name] = ([_restore(nested, v, file) for v in value] if type(value) is list
-                            else _restore(nested, value, file))
+            values[name] = (
+                [_restore(nested, v, file) for v in value] if type(value) is list else _restore(nested, value, file)
+            )
     values["_where"] = (file, line)
     record = _new(cls)
     # What pydantic's model_construct sets, without its per-field defaults and aliases (every field is here).

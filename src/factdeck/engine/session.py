@@ -15,7 +15,8 @@ Nothing of this is a module-level or class-level switch: two sessions never shar
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from factdeck.records.memo import FactMemo, KeyedMemo
 

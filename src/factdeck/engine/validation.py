@@ -28,8 +28,9 @@ from factdeck.records.validate import FileContext, FileResults, validate_project
 PARALLEL_TEXT = 500_000
 
 
-def load_and_validate(root: Path, archive: Path | None = None, strict: bool = False,
-                      session: Session | None = None) -> FactBase:
+def load_and_validate(
+    root: Path, archive: Path | None = None, strict: bool = False, session: Session | None = None
+) -> FactBase:
     """The project at `root` loaded and validated in `session` (default: a one-off session).
 
     Returns the `FactBase`; raises `ProjectError` (no facts/ folder) or `ValidationFailed` (every problem,
@@ -43,14 +44,21 @@ def load_and_validate(root: Path, archive: Path | None = None, strict: bool = Fa
     gc.disable()
     try:
         raw = load_project(root, cache)
-        return validate_project(raw, session, archive=archive, strict=strict,
-                                fact_files=lambda files, context: _cached_fact_files(files, context, session, cache))
+        return validate_project(
+            raw,
+            session,
+            archive=archive,
+            strict=strict,
+            fact_files=lambda files, context: _cached_fact_files(files, context, session, cache),
+        )
     finally:
         if collecting:
             gc.enable()
 
 
-def _cached_fact_files(files: list[FactFile], context: FileContext, session: Session, parse_cache: ParseCache) -> FileResults:
+def _cached_fact_files(
+    files: list[FactFile], context: FileContext, session: Session, parse_cache: ParseCache
+) -> FileResults:
     """`records.validate.validate_files`, with unchanged files' records from the record cache and the rest
     validated half on the second core when there is much text."""
     cache = RecordCache(code_fingerprint(), context_key(context.key_parts()), session)
@@ -80,9 +88,15 @@ def _cached_fact_files(files: list[FactFile], context: FileContext, session: Ses
 
     split = len(fresh) // 2 if sum(len(f.text) for f in fresh) >= PARALLEL_TEXT else len(fresh)
     made = split_map(
-        fresh, here=context.validate, key=lambda file: file.display, receive=receive, split=split,
-        send=lambda part: {display: (dump_entry(facts, problems), clean)
-                           for display, (facts, problems, clean) in context.validate(part).items()},
+        fresh,
+        here=context.validate,
+        key=lambda file: file.display,
+        receive=receive,
+        split=split,
+        send=lambda part: {
+            display: (dump_entry(facts, problems), clean)
+            for display, (facts, problems, clean) in context.validate(part).items()
+        },
     )
     for file in fresh:
         file_facts, file_problems, clean = made[file.display]

@@ -18,13 +18,15 @@ well under a millisecond.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Generic, Iterator, TypeVar
+from typing import Generic, TypeVar
 
 import watchfiles
 
@@ -148,8 +150,14 @@ class Notifier:
             if not folders:
                 continue
             ready, failed = threading.Event(), []
-            self._threads.append(threading.Thread(target=self._listen, args=(folders, deep, self._stop, ready, failed),
-                                                  name="factdeck-notifier", daemon=True))
+            self._threads.append(
+                threading.Thread(
+                    target=self._listen,
+                    args=(folders, deep, self._stop, ready, failed),
+                    name="factdeck-notifier",
+                    daemon=True,
+                )
+            )
             started.append((ready, failed))
         for thread in self._threads:
             thread.start()
@@ -159,11 +167,20 @@ class Notifier:
                 self.close()
                 raise failed[0]
 
-    def _listen(self, folders: list[str], deep: bool, stop: threading.Event, ready: threading.Event,
-                failed: list[BaseException]) -> None:
+    def _listen(
+        self, folders: list[str], deep: bool, stop: threading.Event, ready: threading.Event, failed: list[BaseException]
+    ) -> None:
         changes = watchfiles.watch(
-            *folders, watch_filter=None, recursive=deep, stop_event=stop, debounce=DEBOUNCE_MS, step=STEP_MS,
-            yield_on_timeout=True, rust_timeout=100, raise_interrupt=False, ignore_permission_denied=True,
+            *folders,
+            watch_filter=None,
+            recursive=deep,
+            stop_event=stop,
+            debounce=DEBOUNCE_MS,
+            step=STEP_MS,
+            yield_on_timeout=True,
+            rust_timeout=100,
+            raise_interrupt=False,
+            ignore_permission_denied=True,
         )
         try:
             # Iterating starts the notifier (OSError or RuntimeError where the file system reports nothing);
@@ -189,10 +206,10 @@ class Notifier:
         moved = self._targets() != self._watched
         if moved or not all(t.is_alive() for t in self._threads):
             self.close()
-            try:
+            # A folder may go between the check and the start (OSError, RuntimeError): then no notifiers (close()
+            # left none), and polls alone until the folders change again.
+            with contextlib.suppress(OSError, RuntimeError):
                 self._start()
-            except (OSError, RuntimeError):  # e.g. a folder went between the check and the start
-                pass  # no notifiers (close() left none): polls alone, until the folders change again
         if moved:
             # A watched folder came, went or was replaced: a change in itself, which the notifier that saw it
             # may have stopped before reporting. Writes into a new folder before its notifier started are not
@@ -249,8 +266,14 @@ def watch(
         session.close()
 
 
-def _rounds(root: Path, build: Callable[[], T], archive: Path | None, waiter: Poller | Notifier,
-            notice: str | None, session: Session) -> Iterator[Round[T]]:
+def _rounds(
+    root: Path,
+    build: Callable[[], T],
+    archive: Path | None,
+    waiter: Poller | Notifier,
+    notice: str | None,
+    session: Session,
+) -> Iterator[Round[T]]:
     current = snapshot(root, archive)
     changed: list[str] = []
     while True:

@@ -43,9 +43,9 @@ class Output(ABC):
         """Stage the deck's files in the writer; returns notes for the deck (shown as warnings). Raises
         `FactdeckError` subclasses (`InputError`, `TemplateError`, `RenderError`) on bad input."""
 
-    def finish(self) -> None:
+    def finish(self) -> None:  # noqa: B027 (optional: most outputs have nothing that spans decks)
         """Stage what spans every deck (after the last deck's step)."""
 
-    def remove_stale(self, folder: Path, deck_ids: list[str], kept: list[Path]) -> None:
+    def remove_stale(self, folder: Path, deck_ids: list[str], kept: list[Path]) -> None:  # noqa: B027 (optional)
         """Delete, after the build is committed, this output's files in `folder` that it made before for
         `deck_ids` and no longer makes (`kept`: every file written or left unchanged)."""

@@ -15,13 +15,39 @@ Callers import from here.
 
 from factdeck.quiz.model import Excerpt, Item, Question, Quiz, Reference, VersionAnswer
 from factdeck.quiz.planning import (
-    GROUP_TYPES, SINGLE_TYPES, TYPE_WEIGHTS, QuizMaker, make_quiz, seeded, with_overrides,
+    GROUP_TYPES,
+    SINGLE_TYPES,
+    TYPE_WEIGHTS,
+    QuizMaker,
+    make_quiz,
+    seeded,
+    with_overrides,
 )
 from factdeck.quiz.types import QUESTION_TYPES, GiftText, QuestionType, QuestionTypes, item_data, reference_data
 from factdeck.quiz.versions import LETTERS, Placed, Section, Version
 
 __all__ = [
-    "Excerpt", "GROUP_TYPES", "GiftText", "Item", "LETTERS", "Placed", "QUESTION_TYPES", "Question", "QuestionType",
-    "QuestionTypes", "Quiz", "QuizMaker", "Reference", "SINGLE_TYPES", "Section", "TYPE_WEIGHTS", "Version",
-    "VersionAnswer", "item_data", "make_quiz", "reference_data", "seeded", "with_overrides",
+    "Excerpt",
+    "GROUP_TYPES",
+    "GiftText",
+    "Item",
+    "LETTERS",
+    "Placed",
+    "QUESTION_TYPES",
+    "Question",
+    "QuestionType",
+    "QuestionTypes",
+    "Quiz",
+    "QuizMaker",
+    "Reference",
+    "SINGLE_TYPES",
+    "Section",
+    "TYPE_WEIGHTS",
+    "Version",
+    "VersionAnswer",
+    "item_data",
+    "make_quiz",
+    "reference_data",
+    "seeded",
+    "with_overrides",
 ]

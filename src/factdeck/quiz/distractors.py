@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from factdeck.records.dates import parse_date
 from factdeck.records.memo import Keeper
@@ -37,11 +37,46 @@ _NAMED = ("person", "place", "organization", "term")
 
 _YEAR_ANSWER = re.compile(rf"^(?P<head>(?:\d{{1,2}} )?(?:(?:{'|'.join(MONTHS)}) )?)(?P<year>\d{{4}})$")
 
-NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-                "eighteen", "nineteen", "twenty")
-_QUALIFIERS = ("almost", "about", "around", "nearly", "over", "more than", "fewer than", "less than",
-               "at least", "at most", "some", "roughly", "approximately", "up to", "under")
+NUMBER_WORDS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+)
+_QUALIFIERS = (
+    "almost",
+    "about",
+    "around",
+    "nearly",
+    "over",
+    "more than",
+    "fewer than",
+    "less than",
+    "at least",
+    "at most",
+    "some",
+    "roughly",
+    "approximately",
+    "up to",
+    "under",
+)
 # "More than 6,000" makes "More than 3,000" true as well: a bound cannot be varied into a wrong option.
 _BOUNDS = ("over", "more than", "fewer than", "less than", "at least", "at most", "up to", "under")
 _NUMBER_ANSWER = re.compile(
@@ -181,8 +216,6 @@ class _Share:
         )
 
 
-
-
 def _pools(shares: tuple[_Share, ...], eras: tuple[int, ...], accessed: tuple[int, ...]) -> tuple:
     """What every wrong option is checked against and drawn from, given each fact's share and era order."""
     version_answers: set[str] = set()
@@ -220,9 +253,18 @@ class Distractors:
         eras = tuple(base.era_order.get(f.era, 0) for f in base.facts)
         accessed = tuple(int(s.accessed[:4]) for s in base.sources.values())
         # In a watch, a round whose facts add the same shares as the last round's reuses its pools whole.
-        state = base.session.keyed_memo("quiz.pools", size=2).get((shares, eras, accessed), lambda: _pools(shares, eras, accessed))
-        (self._version_answers, self._version_numbers, self._by_question, self._kind_numbers, self._kind_years,
-         self._present, self._pools) = state
+        state = base.session.keyed_memo("quiz.pools", size=2).get(
+            (shares, eras, accessed), lambda: _pools(shares, eras, accessed)
+        )
+        (
+            self._version_answers,
+            self._version_numbers,
+            self._by_question,
+            self._kind_numbers,
+            self._kind_years,
+            self._present,
+            self._pools,
+        ) = state
         # Equal pools from one watch round to the next share a number, under which what was decided with
         # them (which facts can be multiple choice) is kept (single_types.py).
         self.token = base.session.state_number("distractors", (state, dict(base.era_order)))
@@ -322,9 +364,11 @@ class Distractors:
     def _names(self, fact: Fact, count: int, rng: random.Random) -> list[str] | None:
         here = self._base.era_order.get(fact.era, 0)
         shape = _shape(fact.answer)
-        candidates = [(text, min(abs(e - here) for e in eras))
-                      for text, eras in self._pools[fact.kind].values()
-                      if _shape(text) == shape and _similar_length(text, fact.answer) and self.allowed(fact, text)]
+        candidates = [
+            (text, min(abs(e - here) for e in eras))
+            for text, eras in self._pools[fact.kind].values()
+            if _shape(text) == shape and _similar_length(text, fact.answer) and self.allowed(fact, text)
+        ]
         if len(candidates) < count:
             return None
         rng.shuffle(candidates)
@@ -343,8 +387,9 @@ def _similar_length(a: str, b: str) -> bool:
     return max(x, y) <= 2.5 * min(x, y)
 
 
-def _spread(below: list[int], above: list[int], count: int, gap: int, answer: int,
-            rng: random.Random, ratio: float = 0.0) -> list[int] | None:
+def _spread(
+    below: list[int], above: list[int], count: int, gap: int, answer: int, rng: random.Random, ratio: float = 0.0
+) -> list[int] | None:
     """`count` values from both sides of the answer, pairwise at least `gap` (and `ratio`) apart."""
     want_below = rng.randint(1, count - 1) if count > 1 else rng.randint(0, 1)
     pools = [rng.sample(below, len(below)), rng.sample(above, len(above))]

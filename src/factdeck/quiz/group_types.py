@@ -7,7 +7,8 @@ decides how many groups a worksheet gets and which facts they may take.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from factdeck.quiz.distractors import mentions
 from factdeck.quiz.model import Item, Question
@@ -54,15 +55,23 @@ class Matching(_GroupType):
             return None
         return Item(fact.id, role, fact.answer.strip(), maker.references(fact.citations, limit=1))
 
-    def make_group(self, maker: QuizMaker, number: int, facts: list[Fact], size: int = GROUP_PREFERRED,
-                   taken: list[Fact] = ()) -> Question | None:
-        candidates = ((f, item) for f in facts if (item := self.item(maker, f))
-                      and not any(gives_away(f, t, maker.base.session) for t in taken))  # lazily, as for a timeline
+    def make_group(
+        self, maker: QuizMaker, number: int, facts: list[Fact], size: int = GROUP_PREFERRED, taken: list[Fact] = ()
+    ) -> Question | None:
+        candidates = (
+            (f, item)
+            for f in facts
+            if (item := self.item(maker, f)) and not any(gives_away(f, t, maker.base.session) for t in taken)
+        )  # lazily, as for a timeline
         chosen: list[tuple[Fact, Item]] = []
         for fact, item in candidates:
             # No description may name another option, and no name may appear twice.
-            if all(answer_comparison_form(item.answer) != answer_comparison_form(i.answer)
-                   and not mentions(i.text, item.answer) and not mentions(item.text, i.answer) for _, i in chosen):
+            if all(
+                answer_comparison_form(item.answer) != answer_comparison_form(i.answer)
+                and not mentions(i.text, item.answer)
+                and not mentions(item.text, i.answer)
+                for _, i in chosen
+            ):
                 chosen.append((fact, item))
             if len(chosen) == size:
                 break
@@ -71,11 +80,19 @@ class Matching(_GroupType):
         chosen.sort(key=lambda pair: chronological(maker.base, pair[0]))
         items = tuple(item for _, item in chosen)
         answer = "; ".join(f"{item.answer}: {item.text}" for item in items)
-        return Question(f"{self.name}:{number}", self.name, "Match each description to a name.",
-                        tuple(f.id for f, _ in chosen), answer, "", items=items)
+        return Question(
+            f"{self.name}:{number}",
+            self.name,
+            "Match each description to a name.",
+            tuple(f.id for f, _ in chosen),
+            answer,
+            "",
+            items=items,
+        )
 
-    def arrange(self, question: Question, rng: random.Random,
-                positions: list[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    def arrange(
+        self, question: Question, rng: random.Random, positions: list[int]
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
         order = tuple(rng.sample(range(len(question.items)), len(question.items)))
         return order, _unaligned(order, rng)
 
@@ -84,10 +101,12 @@ class Matching(_GroupType):
 
     def web_fields(self, question: Question, order: tuple[int, ...], names: tuple[int, ...]) -> dict[str, Any]:
         # Descriptions in the version's order; names listed in another; `correct[i]` is the name of description i.
-        return {"items": [question.items[i].text for i in order],
-                "names": [question.items[i].answer for i in names],
-                "correct": [names.index(i) for i in order],
-                "key": [item_data(question.items[i]) for i in order]}  # in the order shown
+        return {
+            "items": [question.items[i].text for i in order],
+            "names": [question.items[i].answer for i in names],
+            "correct": [names.index(i) for i in order],
+            "key": [item_data(question.items[i]) for i in order],
+        }  # in the order shown
 
 
 @QUESTION_TYPES.register
@@ -105,15 +124,19 @@ class Timeline(_GroupType):
             return None
         return Item(fact.id, text, date_label(fact.date), maker.references(fact.citations, limit=1))
 
-    def make_group(self, maker: QuizMaker, number: int, facts: list[Fact], size: int = GROUP_PREFERRED,
-                   taken: list[Fact] = ()) -> Question | None:
+    def make_group(
+        self, maker: QuizMaker, number: int, facts: list[Fact], size: int = GROUP_PREFERRED, taken: list[Fact] = ()
+    ) -> Question | None:
         def candidates() -> Iterator[Fact]:
             # Events make the best timelines: every suitable event in the pool's order, then the rest. Drawn
             # lazily, since a group is filled long before a large deck's pool runs out.
             for events in (True, False):
                 for f in facts:
-                    if ((f.kind in ("event", "date")) == events and timeline_text(f, maker.base.session) is not None
-                            and not any(gives_away(f, t, maker.base.session) for t in taken)):
+                    if (
+                        (f.kind in ("event", "date")) == events
+                        and timeline_text(f, maker.base.session) is not None
+                        and not any(gives_away(f, t, maker.base.session) for t in taken)
+                    ):
                         yield f
 
         chosen: list[tuple[Fact, Item]] = []
@@ -130,11 +153,19 @@ class Timeline(_GroupType):
         items = tuple(item for _, item in chosen)
         ids = tuple(f.id for f, _ in chosen)
         answer = "; ".join(f"{item.answer}: {item.text}" for item in items)
-        return Question(f"{self.name}:{number}", self.name, "Put these events in order, earliest first.", ids,
-                        answer, "Dates from the cited sources.", items=items)
+        return Question(
+            f"{self.name}:{number}",
+            self.name,
+            "Put these events in order, earliest first.",
+            ids,
+            answer,
+            "Dates from the cited sources.",
+            items=items,
+        )
 
-    def arrange(self, question: Question, rng: random.Random,
-                positions: list[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    def arrange(
+        self, question: Question, rng: random.Random, positions: list[int]
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
         return _unsorted(len(question.items), rng), ()
 
     def answer_label(self, placed: Placed) -> str:
@@ -142,9 +173,11 @@ class Timeline(_GroupType):
 
     def web_fields(self, question: Question, order: tuple[int, ...], names: tuple[int, ...]) -> dict[str, Any]:
         # Events shuffled; `correct` lists the shown events' positions in date order.
-        return {"items": [question.items[i].text for i in order],
-                "correct": [order.index(i) for i in range(len(question.items))],
-                "key": [item_data(i) for i in question.items]}  # in date order
+        return {
+            "items": [question.items[i].text for i in order],
+            "correct": [order.index(i) for i in range(len(question.items))],
+            "key": [item_data(i) for i in question.items],
+        }  # in date order
 
 
 def _unsorted(n: int, rng: random.Random) -> tuple[int, ...]:

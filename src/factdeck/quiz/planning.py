@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import operator
 import random
-from typing import Iterable
+from collections.abc import Iterable
 
 from factdeck.quiz.distractors import Distractors
 from factdeck.quiz.group_types import GROUP_MIN, GROUP_PREFERRED
@@ -78,8 +78,9 @@ class QuizMaker:
         """Every version of a disputed fact, as the key lists them (none for an undisputed fact)."""
         if not fact.dispute:
             return ()
-        return tuple(VersionAnswer(v.claimed_by, v.claim, v.answer, self.references(v.citations))
-                     for v in fact.dispute.versions)
+        return tuple(
+            VersionAnswer(v.claimed_by, v.claim, v.answer, self.references(v.citations)) for v in fact.dispute.versions
+        )
 
     def can(self, fact: Fact, kind: str) -> bool:
         """Whether `single(fact, kind)` makes a question (KeyError for an unknown type)."""
@@ -93,7 +94,9 @@ class QuizMaker:
         """For each fact, the single question types of `types` it can make (kept across a watch's rounds, as
         `can`)."""
         context = (tuple(types), self.settings.seed, self.deck.id, self.distractors.token)
-        return self.base.session.fact_memo("quiz.eligible").values(facts, context, lambda f: tuple(t for t in SINGLE_TYPES if t in types and self.can(f, t)))
+        return self.base.session.fact_memo("quiz.eligible").values(
+            facts, context, lambda f: tuple(t for t in SINGLE_TYPES if t in types and self.can(f, t))
+        )
 
     # the whole worksheet
 
@@ -137,15 +140,27 @@ class QuizMaker:
         chosen = self._choose_facts([f for f in remaining if eligible[f.id]], slots, eligible, grouped)
         questions += self._assign_types(chosen, eligible)
         if len(questions) < wanted:
-            notes.append(f"only {len(questions)} of {wanted} questions could be made from the deck's "
-                         f"{len(facts)} facts with question types {', '.join(types)}")
+            notes.append(
+                f"only {len(questions)} of {wanted} questions could be made from the deck's "
+                f"{len(facts)} facts with question types {', '.join(types)}"
+            )
         questions.sort(key=lambda q: (QUESTION_TYPES.of(q).section, self._position(q)))
         versions = draw_versions(questions, self.settings.versions, lambda letter: self.rng("version", letter))
-        return Quiz(self.deck.id, self.deck.name, self.settings.title or self.deck.name, self.settings.seed,
-                    wanted, tuple(questions), versions, self._sources(questions), tuple(notes))
+        return Quiz(
+            self.deck.id,
+            self.deck.name,
+            self.settings.title or self.deck.name,
+            self.settings.seed,
+            wanted,
+            tuple(questions),
+            versions,
+            self._sources(questions),
+            tuple(notes),
+        )
 
-    def _group_pool(self, kind: str, number: int, facts: list[Fact],
-                    eligible: dict[str, tuple[str, ...]]) -> list[Fact]:
+    def _group_pool(
+        self, kind: str, number: int, facts: list[Fact], eligible: dict[str, tuple[str, ...]]
+    ) -> list[Fact]:
         """The facts in the order a group question tries them: shuffled, then those with the fewest other
         uses first, leaving the rest for single questions."""
         ids = tuple(map(_ID, facts))
@@ -163,8 +178,9 @@ class QuizMaker:
     def _position(self, question: Question) -> tuple:
         return chronological(self.base, self.base.facts_by_id[question.fact_ids[0]])
 
-    def _choose_facts(self, facts: list[Fact], slots: int, eligible: dict[str, tuple[str, ...]],
-                      taken: list[Fact]) -> list[Fact]:
+    def _choose_facts(
+        self, facts: list[Fact], slots: int, eligible: dict[str, tuple[str, ...]], taken: list[Fact]
+    ) -> list[Fact]:
         """`slots` facts spread across eras, disputed and undisputed in proportion (at least one disputed),
         keeping the mix of question types near TYPE_WEIGHTS and no fact giving away another's answer,
         as far as the deck allows."""
@@ -178,7 +194,12 @@ class QuizMaker:
             return [position[f.id] for f in disputed[:1] + _round_robin_merge(disputed[1:], undisputed)]
 
         # The order depends only on the facts' ids, eras and disputes: kept across a watch's rounds.
-        preference = [facts[i] for i in self.base.session.keyed_memo("quiz.orders").get(("choose", self.settings.seed, self.deck.id, shape), order)]
+        preference = [
+            facts[i]
+            for i in self.base.session.keyed_memo("quiz.orders").get(
+                ("choose", self.settings.seed, self.deck.id, shape), order
+            )
+        ]
         weights = {t: w for t, w in TYPE_WEIGHTS.items() if t in self.settings.types}
         quota = {t: -(-slots * w // sum(weights.values())) for t, w in weights.items()} if weights else {}
         counts = {t: 0 for t in quota}
@@ -201,7 +222,9 @@ class QuizMaker:
                     kinds = _for_disputes(kinds) or kinds
                 kind = decided[key] = min(kinds, key=lambda t: counts[t] / weights[t]) if kinds else None
             # The quota first: it is cheap, and once the quotas fill most of a large deck is passed over.
-            if (kind and counts[kind] >= quota[kind]) or any(gives_away(fact, other, self.base.session) for other in [*taken, *chosen]):
+            if (kind and counts[kind] >= quota[kind]) or any(
+                gives_away(fact, other, self.base.session) for other in [*taken, *chosen]
+            ):
                 passed_over.append(fact)
                 continue
             chosen.append(fact)

@@ -64,11 +64,20 @@ class MultipleChoice(_SingleType):
         wrong = maker.distractors.wrong_options(fact, OPTIONS - 1, maker.rng(self.name, fact.id))
         if form is None or wrong is None:
             return None
-        return Question(f"{self.name}:{fact.id}", self.name, fact.question, (fact.id,),
-                        form.option, fact.statement, maker.references(fact.citations), options=(form.option, *wrong))
+        return Question(
+            f"{self.name}:{fact.id}",
+            self.name,
+            fact.question,
+            (fact.id,),
+            form.option,
+            fact.statement,
+            maker.references(fact.citations),
+            options=(form.option, *wrong),
+        )
 
-    def arrange(self, question: Question, rng: random.Random,
-                positions: list[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    def arrange(
+        self, question: Question, rng: random.Random, positions: list[int]
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
         wrong = rng.sample(range(1, len(question.options)), len(question.options) - 1)
         return tuple(wrong[: (p := positions.pop())] + [0] + wrong[p:]), ()
 
@@ -106,12 +115,29 @@ class TrueFalse(_SingleType):
             return None
         refs = maker.references(fact.citations)
         if truth:
-            return Question(f"{self.name}:{fact.id}", self.name, fact.statement, (fact.id,),
-                            "True", fact.statement, refs, truth=True)
+            return Question(
+                f"{self.name}:{fact.id}",
+                self.name,
+                fact.statement,
+                (fact.id,),
+                "True",
+                fact.statement,
+                refs,
+                truth=True,
+            )
         replacement = wrong[0]
         false = replace_token(fact.statement, form.token, replacement)
-        return Question(f"{self.name}:{fact.id}", self.name, false, (fact.id,), "False", fact.statement, refs,
-                        truth=False, swapped=(form.token, replacement))
+        return Question(
+            f"{self.name}:{fact.id}",
+            self.name,
+            false,
+            (fact.id,),
+            "False",
+            fact.statement,
+            refs,
+            truth=False,
+            swapped=(form.token, replacement),
+        )
 
     def make_several(self, maker: QuizMaker, facts: list[Fact], rng: random.Random) -> list[Question]:
         # Half true, half false, in an order drawn from `rng`.
@@ -125,8 +151,9 @@ class TrueFalse(_SingleType):
     def web_fields(self, question: Question, order: tuple[int, ...], names: tuple[int, ...]) -> dict[str, Any]:
         fields: dict[str, Any] = {"options": ["True", "False"], "correct": 0 if question.truth else 1}
         if question.swapped:
-            fields["explanation"] = (f"{question.explanation} (The statement put “{question.swapped[1]}” "
-                                     f"for “{question.swapped[0]}”.)")
+            fields["explanation"] = (
+                f"{question.explanation} (The statement put “{question.swapped[1]}” for “{question.swapped[0]}”.)"
+            )
         return fields
 
     def gift(self, placed: Placed, head: str, feedback: str, text: GiftText) -> str:
@@ -168,8 +195,16 @@ class FillBlank(_SingleType):
         if blank is None:
             return None
         parts, shown = blank
-        return Question(f"{self.name}:{fact.id}", self.name, BLANK.join(parts), (fact.id,), shown,
-                        fact.statement, maker.references(fact.citations), parts=parts)
+        return Question(
+            f"{self.name}:{fact.id}",
+            self.name,
+            BLANK.join(parts),
+            (fact.id,),
+            shown,
+            fact.statement,
+            maker.references(fact.citations),
+            parts=parts,
+        )
 
     def web_fields(self, question: Question, order: tuple[int, ...], names: tuple[int, ...]) -> dict[str, Any]:
         return {"parts": list(question.parts)}
@@ -197,8 +232,16 @@ class ShortAnswer(QuestionType):
 
     def make(self, maker: QuizMaker, fact: Fact) -> Question:
         explanation = fact.dispute.summary if fact.dispute else fact.statement
-        return Question(f"{self.name}:{fact.id}", self.name, fact.question, (fact.id,), fact.answer,
-                        explanation, maker.references(fact.citations), versions=maker.version_answers(fact))
+        return Question(
+            f"{self.name}:{fact.id}",
+            self.name,
+            fact.question,
+            (fact.id,),
+            fact.answer,
+            explanation,
+            maker.references(fact.citations),
+            versions=maker.version_answers(fact),
+        )
 
     def gift(self, placed: Placed, head: str, feedback: str, text: GiftText) -> str:
         q = placed.question
@@ -227,16 +270,35 @@ class SourceAnalysis(QuestionType):
             c = version.citations[0]
             s = maker.base.sources[c.source]
             excerpts.append(Excerpt(s.id, s.title, s.publisher, s.kind, s.stance, s.perspective, c.locator, c.quote))
-        return Question(f"{self.name}:{fact.id}", self.name, fact.question, (fact.id,), fact.answer,
-                        fact.dispute.summary, maker.references(fact.all_citations(), limit=4),
-                        excerpts=tuple(excerpts), versions=maker.version_answers(fact))
+        return Question(
+            f"{self.name}:{fact.id}",
+            self.name,
+            fact.question,
+            (fact.id,),
+            fact.answer,
+            fact.dispute.summary,
+            maker.references(fact.all_citations(), limit=4),
+            excerpts=tuple(excerpts),
+            versions=maker.version_answers(fact),
+        )
 
     def web_fields(self, question: Question, order: tuple[int, ...], names: tuple[int, ...]) -> dict[str, Any]:
-        return {"excerpts": [{"source": e.source, "publisher": e.publisher, "stance": e.stance,
-                              "perspective": e.perspective, "locator": e.locator, "quote": e.quote}
-                             for e in question.excerpts]}
+        return {
+            "excerpts": [
+                {
+                    "source": e.source,
+                    "publisher": e.publisher,
+                    "stance": e.stance,
+                    "perspective": e.perspective,
+                    "locator": e.locator,
+                    "quote": e.quote,
+                }
+                for e in question.excerpts
+            ]
+        }
 
     def gift(self, placed: Placed, head: str, feedback: str, text: GiftText) -> str:
         q = placed.question
-        return self._gift_essay(q, head, feedback, text,
-                                f"{q.prompt} Who makes each claim, and why might they see it that way?")
+        return self._gift_essay(
+            q, head, feedback, text, f"{q.prompt} Who makes each claim, and why might they see it that way?"
+        )

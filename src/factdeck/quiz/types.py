@@ -15,7 +15,8 @@ this module registers them all.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Mapping, Protocol, TypeVar
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from factdeck.quiz.model import Item, Question, Reference
 from factdeck.records.schema import Fact
@@ -76,16 +77,18 @@ class QuestionType:
         """Questions of this type for `facts`, in their order; `rng` draws what is balanced across them."""
         return [self.make(maker, fact) for fact in facts]
 
-    def make_group(self, maker: QuizMaker, number: int, facts: list[Fact], size: int,
-                   taken: list[Fact]) -> Question | None:
+    def make_group(
+        self, maker: QuizMaker, number: int, facts: list[Fact], size: int, taken: list[Fact]
+    ) -> Question | None:
         """A group question from the first suitable facts of `facts`, `size` items at most, none giving away
         the answer of a fact in `taken`; None when too few fit (group types)."""
         raise NotImplementedError(f"{self.name} is not a group question type")
 
     # --- one version (versions.py) ---------------------------------------------------
 
-    def arrange(self, question: Question, rng: random.Random,
-                positions: list[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    def arrange(
+        self, question: Question, rng: random.Random, positions: list[int]
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """A version's (order, names) of the question's options or items; `positions` are the correct
         letters still to hand out to types that shuffle options. Default: nothing to arrange."""
         return (), ()
@@ -109,8 +112,10 @@ class QuestionType:
 
     def _gift_essay(self, question: Question, head: str, feedback: str, text: GiftText, ask: str) -> str:
         """An essay: the sources' excerpts, then the question."""
-        lines = [text.html(f"“{e.quote}” — {e.source} ({e.publisher}; stance: {e.stance}), {e.locator}")
-                 for e in question.excerpts]
+        lines = [
+            text.html(f"“{e.quote}” — {e.source} ({e.publisher}; stance: {e.stance}), {e.locator}")
+            for e in question.excerpts
+        ]
         lines.append(text.html(ask))
         return f"{head}{'<br>'.join(lines)} {{{feedback}}}"
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from factdeck.quiz.model import Item, Question
 from factdeck.quiz.single_types import OPTIONS
@@ -89,8 +89,9 @@ class Version:
         return [p for s in self.sections for p in s.questions]
 
 
-def draw_versions(questions: list[Question], count: int,
-                  rng_for: Callable[[str], random.Random]) -> tuple[Version, ...]:
+def draw_versions(
+    questions: list[Question], count: int, rng_for: Callable[[str], random.Random]
+) -> tuple[Version, ...]:
     """`count` versions (at most 26) of `questions`, lettered A, B, …; `rng_for(letter)` gives a version's
     generator. A version whose question order repeats another's is drawn again (20 tries)."""
     versions: list[Version] = []

@@ -7,7 +7,8 @@ watch's rounds (memo.py).
 from __future__ import annotations
 
 import re
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from factdeck.quiz.distractors import answer_form, core, name_variants, replace_token, token_in
 from factdeck.records.memo import Keeper
@@ -60,8 +61,11 @@ def _undated(statement: str) -> str | None:
 def _findable_answer(fact: Fact) -> bool:
     """Whether the answer could appear word for word in another question (names and terms, not years or
     numbers, nor very short answers that would match by chance)."""
-    return (not fact.disputed and fact.kind not in ("date", "number")
-            and len(answer_comparison_form(core(fact.answer))) >= 4)
+    return (
+        not fact.disputed
+        and fact.kind not in ("date", "number")
+        and len(answer_comparison_form(core(fact.answer))) >= 4
+    )
 
 
 def gives_away(a: Fact, b: Fact, session: Keeper | None = None) -> bool:
@@ -83,22 +87,34 @@ def _kept(session: Keeper | None, name: str, fact: Fact, make: Callable[[], T]) 
 
 def _answer_names(fact: Fact, session: Keeper | None = None) -> frozenset[str]:
     """The comparison forms of the answer, if another question could give it away (else none)."""
-    return _kept(session, "quiz.answer-names", fact,
-                 lambda: frozenset(name_variants(fact.answer)) if _findable_answer(fact) else frozenset())
+    return _kept(
+        session,
+        "quiz.answer-names",
+        fact,
+        lambda: frozenset(name_variants(fact.answer)) if _findable_answer(fact) else frozenset(),
+    )
 
 
 def _asked_text(fact: Fact, session: Keeper | None = None) -> str:
     """The question and statement in comparison form, padded for whole-word search."""
-    return _kept(session, "quiz.asked-text", fact, lambda: f" {answer_comparison_form(f'{fact.question} {fact.statement}')} ")
+    return _kept(
+        session, "quiz.asked-text", fact, lambda: f" {answer_comparison_form(f'{fact.question} {fact.statement}')} "
+    )
 
 
 def timeline_text(fact: Fact, session: Keeper | None = None) -> str | None:
     """A timeline row's text: the statement with its date blanked, if the fact can be one (else None)."""
-    return _kept(session, "quiz.timeline-text", fact, lambda: None if fact.disputed or not fact.date else _undated(fact.statement))
+    return _kept(
+        session,
+        "quiz.timeline-text",
+        fact,
+        lambda: None if fact.disputed or not fact.date else _undated(fact.statement),
+    )
 
 
 def matching_role(fact: Fact, session: Keeper | None = None) -> str | None:
     """A matching row's description, if the fact can be one (else None)."""
+
     def make() -> str | None:
         if fact.disputed or fact.kind not in ("person", "organization") or answer_form(fact) is None:
             return None

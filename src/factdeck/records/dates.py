@@ -36,8 +36,7 @@ def _parse_part(text: str) -> tuple[_dt.date, _dt.date, bool, bool]:
     match = _PART.match(text)
     if not match:
         raise ValueError(
-            f"invalid date '{text}': use YYYY, YYYY-MM or YYYY-MM-DD, "
-            "optionally ending in ~ or ?, or a range A/B"
+            f"invalid date '{text}': use YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~ or ?, or a range A/B"
         )
     year, month, day, mark = match.groups()
     y = int(year)
@@ -47,7 +46,7 @@ def _parse_part(text: str) -> tuple[_dt.date, _dt.date, bool, bool]:
         elif month:
             m = int(month)
             start = _dt.date(y, m, 1)
-            end = (_dt.date(y + (m == 12), m % 12 + 1, 1) - _dt.timedelta(days=1))
+            end = _dt.date(y + (m == 12), m % 12 + 1, 1) - _dt.timedelta(days=1)
         else:
             start, end = _dt.date(y, 1, 1), _dt.date(y, 12, 31)
     except ValueError:

@@ -172,7 +172,9 @@ def read_text(path: Path, display: str) -> str:
             raise InputError(display, 0, f"cannot read file: {what}")
         size = info.st_size
         if size > MAX_FILE_BYTES:
-            raise InputError(display, 0, f"file is too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)")
+            raise InputError(
+                display, 0, f"file is too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(display, 0, f"cannot read file: {exc.strerror or exc}") from None
@@ -185,8 +187,9 @@ def read_text(path: Path, display: str) -> str:
     text = text.removeprefix("\ufeff")
     # Only a text that starts with a comment needs its lines looked at (splitting a large file is not free).
     content = text.lstrip()
-    if not content or (content.startswith("#") and all(not ln.strip() or ln.lstrip().startswith("#")
-                                                         for ln in text.splitlines())):
+    if not content or (
+        content.startswith("#") and all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines())
+    ):
         raise InputError(display, 0, "file is empty")
     return text
 
@@ -214,8 +217,11 @@ _SCALAR_EVENT, _MAPPING_START, _SEQUENCE_START = yaml.ScalarEvent, yaml.MappingS
 _MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
 _FAST_DEPTH = 40
 _TIMESTAMP = _YAML + "timestamp"
-_CONSTRUCT = {_YAML + "int": "construct_yaml_int", _YAML + "float": "construct_yaml_float",
-              _YAML + "bool": "construct_yaml_bool"}
+_CONSTRUCT = {
+    _YAML + "int": "construct_yaml_int",
+    _YAML + "float": "construct_yaml_float",
+    _YAML + "bool": "construct_yaml_bool",
+}
 
 
 def _implicit_table() -> dict[str, list[tuple[str, Any]]]:
@@ -247,7 +253,7 @@ def _fast_parse(text: str) -> tuple[Any, dict[PathKey, int]]:
         if not event.implicit[0]:
             return event.value  # quoted or block text: always a string
         value = event.value
-        for tag, pattern in implicit.get(value[:1], ()):
+        for tag, pattern in implicit.get(value[:1], ()):  # noqa: B007 (`tag` is read after the break)
             if pattern.match(value):
                 break
         else:
@@ -273,7 +279,11 @@ def _fast_parse(text: str) -> tuple[Any, dict[PathKey, int]]:
                 key_event = get()
                 if type(key_event) is _MAPPING_END:
                     return result
-                if type(key_event) is not _SCALAR_EVENT or key_event.anchor is not None or key_event.tag not in (None, "!"):
+                if (
+                    type(key_event) is not _SCALAR_EVENT
+                    or key_event.anchor is not None
+                    or key_event.tag not in (None, "!")
+                ):
                     raise _Unusual
                 key = key_event.value
                 if key in result or (key == "<<" and key_event.implicit[0]):

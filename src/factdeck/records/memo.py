@@ -17,9 +17,10 @@ watch keeps is dropped with its session and two sessions never share a result.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Sequence
 from itertools import compress
 from operator import is_not
-from typing import Any, Callable, Hashable, Protocol, Sequence, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from factdeck.records.schema import Fact
 
@@ -68,7 +69,7 @@ class FactMemo:
                     break
         else:
             out = self._lookup(facts, context, make)
-        self._recent = [(facts, context, out), *self._recent[:RECENT_LISTS - 1]]
+        self._recent = [(facts, context, out), *self._recent[: RECENT_LISTS - 1]]
         return list(out)
 
     def _lookup(self, facts: Sequence[Fact], context: Hashable, make: Callable[[Fact], T]) -> list[T]:
@@ -108,7 +109,7 @@ class KeyedMemo:
     def get(self, key: Any, make: Callable[[], T]) -> T:
         if not self.keeping:
             return make()
-        for i, (known, value) in enumerate(self._entries):
+        for i, (known, value) in enumerate(self._entries):  # noqa: B007 (`value` is read after the break)
             if known == key:
                 del self._entries[i]
                 break
@@ -132,4 +133,3 @@ class Keeper(Protocol):
     def state_number(self, name: str, state: Any) -> int: ...
 
     def kept(self, name: str, make: Callable[[], T]) -> T | None: ...
-

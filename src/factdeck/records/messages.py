@@ -38,7 +38,7 @@ def _char_at(text: str, mark: Any) -> str:
 def _key_column(line: str) -> int:
     """Where a line's content starts, after its indentation and any list markers ('- ')."""
     column = len(line) - len(line.lstrip(" "))
-    while line[column:column + 2] == "- ":
+    while line[column : column + 2] == "- ":
         column += 2
         column += len(line[column:]) - len(line[column:].lstrip(" "))
     return column
@@ -92,8 +92,10 @@ def yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
     if isinstance(exc, yaml.reader.ReaderError):
         # A character YAML forbids: no mark, but its position in the text.
         line = text[: exc.position].count("\n") + 1
-        return line, (f"control character U+{exc.character:04X} is not allowed in YAML: remove it "
-                      "(write a line break as a real line break in a block text '|')")
+        return line, (
+            f"control character U+{exc.character:04X} is not allowed in YAML: remove it "
+            "(write a line break as a real line break in a block text '|')"
+        )
     if not isinstance(exc, yaml.MarkedYAMLError):
         return 0, YAML_FALLBACK
     problem_mark, context_mark = exc.problem_mark, exc.context_mark
@@ -112,8 +114,10 @@ def yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
     if "quoted scalar" in words and "end of stream" in words:
         return context_line, "a quote mark opened on this line is never closed: add the closing quote mark"
     if "escape" in words:
-        return problem_line, ("unknown escape sequence in double-quoted text: write \\\\ for a backslash, "
-                              "or put the text in single quotes")
+        return problem_line, (
+            "unknown escape sequence in double-quoted text: write \\\\ for a backslash, "
+            "or put the text in single quotes"
+        )
     if "single document" in words or "another document" in words:
         return problem_line, "the file holds more than one YAML document ('---'): keep one document per file"
     if "flow" in words:
@@ -123,32 +127,45 @@ def yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
         noun = "list" if bracket == "[" else "mapping"
         return line, f"a {noun} opened with '{bracket}' on this line is not closed with '{closer}'"
     if "simple key" in words:
-        return context_line, ("a line without 'key: value': add the colon and a space after the key, "
-                              "or indent the line to continue the text above")
+        return context_line, (
+            "a line without 'key: value': add the colon and a space after the key, "
+            "or indent the line to continue the text above"
+        )
     if "alias" in words and "undefined" in words:
-        return problem_line, "an alias ('*name') refers to no anchor ('&name') above it: define the anchor or quote the text"
+        return (
+            problem_line,
+            "an alias ('*name') refers to no anchor ('&name') above it: define the anchor or quote the text",
+        )
     if "anchor" in words or "alias" in words:
         return problem_line, "'&' and '*' start YAML anchors and aliases: put a value that starts with them in quotes"
     if "directive" in words or "document start" in words:
-        return problem_line, ("unexpected text outside the document ('%', '---' or '...' above it?): "
-                              "put a value starting with '%' in quotes")
+        return problem_line, (
+            "unexpected text outside the document ('%', '---' or '...' above it?): "
+            "put a value starting with '%' in quotes"
+        )
     if "cannot start any token" in words or "cannot start" in words:
         shown = char if char.strip() else "this character"
         return problem_line, f"a value cannot start with {shown!r}: put the value in quotes"
     if "mapping values are not allowed" in words:
         previous = _previous_content_line(text, problem_line)
         if previous and _key_column(here) > _key_column(previous) and not previous.rstrip().endswith(":"):
-            return problem_line, ("this line is indented more than the line above: line it up with the keys "
-                                  "of its record (or put a text that runs on in quotes)")
+            return problem_line, (
+                "this line is indented more than the line above: line it up with the keys "
+                "of its record (or put a text that runs on in quotes)"
+            )
         return problem_line, "a ': ' inside a value: put the whole value in quotes"
     if _TEXT_AFTER_QUOTE.search(here):
         return problem_line, "text follows a closing quote mark: put the whole value inside the quotes"
     if "block" in words or "expected key" in words or "indicator" in words:
         if here.lstrip().startswith("- "):
-            return problem_line, ("a list item ('- ') where a key was expected: indent it under its key, "
-                                  "or line it up with the other items")
-        return problem_line, ("this line's indentation does not match the lines above: line up the keys of one "
-                              "record, and the items ('- ') of one list")
+            return problem_line, (
+                "a list item ('- ') where a key was expected: indent it under its key, "
+                "or line it up with the other items"
+            )
+        return problem_line, (
+            "this line's indentation does not match the lines above: line up the keys of one "
+            "record, and the items ('- ') of one list"
+        )
     return problem_line or context_line, YAML_FALLBACK
 
 

@@ -13,10 +13,20 @@ import unicodedata
 
 # Characters that differ only typographically, mapped to one plain form.
 _QUOTE_MARKS = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u00b4": "'", "`": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"',
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u00b4": "'",
+    "`": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
 }
 _DASHES = {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"}
 # Invisible characters that an archived web page may carry inside words.
@@ -88,7 +98,7 @@ class QuoteFinder:
             part = parts[0]
             offset = part.find(" ") + 1
             if offset and len(part) - offset >= self.ANCHOR:
-                self._anchored.setdefault(part[offset:offset + self.ANCHOR], []).append((part, offset, key))
+                self._anchored.setdefault(part[offset : offset + self.ANCHOR], []).append((part, offset, key))
                 return key
         self._others.append((quote, key))
         return key
@@ -100,7 +110,7 @@ class QuoteFinder:
         pending = sum(len(v) for v in anchored.values())
         position = 0
         while pending and position >= 0:
-            candidates = anchored.get(text[position:position + width])
+            candidates = anchored.get(text[position : position + width])
             if candidates:
                 for part, offset, key in candidates:
                     if position >= offset and key not in hits and text.startswith(part, position - offset):

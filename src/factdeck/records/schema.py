@@ -66,7 +66,9 @@ SourceKind = Literal["encyclopedia", "news", "analysis", "opinion", "government"
 Stance = Literal["critical", "supportive", "state-aligned", "neutral", "mixed", "unknown"]
 Status = Literal["draft", "review", "vetted", "retracted"]
 CardKind = Literal["qa", "reverse", "cloze", "dispute"]
-QuestionType = Literal["multiple-choice", "true-false", "fill-blank", "matching", "timeline", "short-answer", "source-analysis"]
+QuestionType = Literal[
+    "multiple-choice", "true-false", "fill-blank", "matching", "timeline", "short-answer", "source-analysis"
+]
 
 FACT_KINDS: tuple[str, ...] = FactKind.__args__  # type: ignore[attr-defined]
 NAMED_KINDS = ("person", "place", "organization", "term")  # kinds whose answer names a thing
@@ -107,10 +109,19 @@ class Source(Record):
     published: PartialDate | None = Field(default=None, description="Publication date, YYYY[-MM[-DD]], if known.")
     accessed: CalendarDate = Field(description="The day the text was read or archived, YYYY-MM-DD.")
     url: Text | None = Field(default=None, description="Where the text was published, if known.")
-    kind: SourceKind = Field(description="What sort of text it is: encyclopedia, news, analysis, opinion, government, academic, advocacy or web.")
-    stance: Stance = Field(description="The text's stance towards the subject: critical, supportive, state-aligned, neutral, mixed or unknown.")
-    perspective: Text = Field(description="One sentence on the text's point of view, shown to learners beside each citation.")
-    archive: str | None = Field(default=None, description="File name of an archived copy of the text, used to verify quotes (`factdeck check --archive DIR`).")
+    kind: SourceKind = Field(
+        description="What sort of text it is: encyclopedia, news, analysis, opinion, government, academic, advocacy or web."
+    )
+    stance: Stance = Field(
+        description="The text's stance towards the subject: critical, supportive, state-aligned, neutral, mixed or unknown."
+    )
+    perspective: Text = Field(
+        description="One sentence on the text's point of view, shown to learners beside each citation."
+    )
+    archive: str | None = Field(
+        default=None,
+        description="File name of an archived copy of the text, used to verify quotes (`factdeck check --archive DIR`).",
+    )
 
 
 class Era(Record):
@@ -122,11 +133,10 @@ class Era(Record):
     end: EraBound = Field(description="Last year (or date) of the era, or `present`.")
 
     @model_validator(mode="after")
-    def _bounds(self) -> "Era":
+    def _bounds(self) -> Era:
         parse_date(self.start)
-        if self.end != "present":
-            if parse_date(self.end).end < parse_date(self.start).start:
-                raise ValueError(f"era '{self.id}' ends before it starts")
+        if self.end != "present" and parse_date(self.end).end < parse_date(self.start).start:
+            raise ValueError(f"era '{self.id}' ends before it starts")
         return self
 
 
@@ -134,14 +144,20 @@ class Citation(Record):
     """Evidence for a claim: where in a source, and the source's own words."""
 
     source: Slug = Field(description="Id of a source in `facts/sources.yaml`.")
-    locator: Text = Field(description="Where in the source a reader finds the passage: section heading and paragraph, footnote number.")
-    quote: Text = Field(description="A verbatim excerpt of at most 40 words; `...` joins two parts that appear in that order.")
+    locator: Text = Field(
+        description="Where in the source a reader finds the passage: section heading and paragraph, footnote number."
+    )
+    quote: Text = Field(
+        description="A verbatim excerpt of at most 40 words; `...` joins two parts that appear in that order."
+    )
 
 
 class Attribution(Record):
     """Whose claim a fact reports, for claims the project does not make in its own voice."""
 
-    by: Text = Field(description="Who makes the claim (a government, the organization, a source), rendered 'According to …'.")
+    by: Text = Field(
+        description="Who makes the claim (a government, the organization, a source), rendered 'According to …'."
+    )
     verb: Text = Field(description="How they make it: said, alleged, designated, estimated, …")
 
 
@@ -165,19 +181,35 @@ class Dispute(Record):
 class Fact(Record):
     """One learnable fact (`facts/*.yaml`, each file a list of facts)."""
 
-    id: Slug = Field(description="Permanent slug; the fact's identity in every output (Anki note GUIDs derive from it). Never reuse or rename.")
+    id: Slug = Field(
+        description="Permanent slug; the fact's identity in every output (Anki note GUIDs derive from it). Never reuse or rename."
+    )
     kind: FactKind = Field(description="date, number, person, place, organization, event, term or characterization.")
     era: Slug = Field(description="Id of an era in `facts/eras.yaml`.")
-    date: HistoricalDateText | None = Field(default=None, description="When it happened: YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in `~` (approximate) or `?` (uncertain), or a range `A/B`.")
-    tags: list[Slug] = Field(default_factory=list, description="Slugs for themes that run across eras (leadership, ideology, …).")
-    question: Text = Field(description="The question a card or worksheet asks. For a disputed fact, worded so no single version is the answer.")
+    date: HistoricalDateText | None = Field(
+        default=None,
+        description="When it happened: YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in `~` (approximate) or `?` (uncertain), or a range `A/B`.",
+    )
+    tags: list[Slug] = Field(
+        default_factory=list, description="Slugs for themes that run across eras (leadership, ideology, …)."
+    )
+    question: Text = Field(
+        description="The question a card or worksheet asks. For a disputed fact, worded so no single version is the answer."
+    )
     answer: Text = Field(description="The short answer.")
     statement: Text = Field(description="One full sentence in the project's own words stating the fact.")
-    attribution: Attribution | None = Field(default=None, description="For a claim that belongs to someone: `by` and `verb`. Required on characterizations without a dispute.")
+    attribution: Attribution | None = Field(
+        default=None,
+        description="For a claim that belongs to someone: `by` and `verb`. Required on characterizations without a dispute.",
+    )
     citations: list[Citation] = Field(description="At least one citation: `source`, `locator`, `quote`.")
-    dispute: Dispute | None = Field(default=None, description="Where sources disagree: `summary` and two or more `versions`.")
+    dispute: Dispute | None = Field(
+        default=None, description="Where sources disagree: `summary` and two or more `versions`."
+    )
     status: Status = Field(description="draft, review, vetted or retracted; only vetted facts reach an output.")
-    vetted: CalendarDate | None = Field(default=None, description="The day the fact was vetted, YYYY-MM-DD; required when status is vetted.")
+    vetted: CalendarDate | None = Field(
+        default=None, description="The day the fact was vetted, YYYY-MM-DD; required when status is vetted."
+    )
     reviewer: Text | None = Field(default=None, description="Who vetted it: a role or handle.")
     notes: str | None = Field(default=None, description="Editors' notes; never shown to learners.")
 
@@ -205,15 +237,15 @@ class Selection(Record):
     facts: list[Slug] = Field(default_factory=list, description="Fact ids; a fact matches if its id is listed.")
     disputed: bool | None = Field(default=None, description="true: only disputed facts; false: only undisputed ones.")
 
-    def matches_all(self, fact: "Fact") -> bool:
+    def matches_all(self, fact: Fact) -> bool:
         """Every criterion that is set matches the fact (an empty selection matches everything)."""
         return all(self._tests(fact))
 
-    def matches_any(self, fact: "Fact") -> bool:
+    def matches_any(self, fact: Fact) -> bool:
         """At least one criterion that is set matches the fact."""
         return any(self._tests(fact))
 
-    def _tests(self, fact: "Fact") -> list[bool]:
+    def _tests(self, fact: Fact) -> list[bool]:
         tests = []
         if self.eras:
             tests.append(fact.era in self.eras)
@@ -231,10 +263,14 @@ class Selection(Record):
 class DeckSelection(Record):
     """Which vetted facts a deck takes: those matching `include` and not matching `exclude`."""
 
-    include: Selection = Field(default_factory=Selection, description="Criteria a fact must meet (empty: every vetted fact).")
-    exclude: Selection = Field(default_factory=Selection, description="Criteria that remove a fact: any one that matches excludes it.")
+    include: Selection = Field(
+        default_factory=Selection, description="Criteria a fact must meet (empty: every vetted fact)."
+    )
+    exclude: Selection = Field(
+        default_factory=Selection, description="Criteria that remove a fact: any one that matches excludes it."
+    )
 
-    def matches(self, fact: "Fact") -> bool:
+    def matches(self, fact: Fact) -> bool:
         """Whether a vetted fact belongs in the deck (facts of other statuses never do)."""
         return fact.status == "vetted" and self.include.matches_all(fact) and not self.exclude.matches_any(fact)
 
@@ -242,9 +278,17 @@ class DeckSelection(Record):
 class CardSettings(Record):
     """How a deck becomes Anki notes."""
 
-    kinds: list[CardKind] = Field(default_factory=lambda: ["qa", "reverse", "cloze", "dispute"], description="Card kinds to make: qa (for a disputed fact, the 'Sources disagree' card with every version), reverse (people, places, organizations, terms), cloze (where the answer occurs in the statement), dispute (one card per version of a disputed fact). Disputed facts never get reverse or cloze cards.")
+    kinds: list[CardKind] = Field(
+        default_factory=lambda: ["qa", "reverse", "cloze", "dispute"],
+        description="Card kinds to make: qa (for a disputed fact, the 'Sources disagree' card with every version), reverse (people, places, organizations, terms), cloze (where the answer occurs in the statement), dispute (one card per version of a disputed fact). Disputed facts never get reverse or cloze cards.",
+    )
     subdecks: bool = Field(default=False, description="One subdeck per era (`Deck::Era`).")
-    anki_deck_id: int | None = Field(default=None, ge=1, lt=2**53, description="Fixed Anki deck id; by default derived from the deck id, which never changes.")
+    anki_deck_id: int | None = Field(
+        default=None,
+        ge=1,
+        lt=2**53,
+        description="Fixed Anki deck id; by default derived from the deck id, which never changes.",
+    )
 
 
 class QuizSettings(Record):
@@ -254,22 +298,40 @@ class QuizSettings(Record):
     questions: int = Field(default=20, ge=1, le=500, description="Questions per worksheet.")
     versions: int = Field(default=2, ge=1, le=26, description="Shuffled versions (A, B, …).")
     seed: int = Field(default=1, description="Random seed; the same seed always gives the same worksheets.")
-    types: list[QuestionType] = Field(default_factory=lambda: ["multiple-choice", "true-false", "fill-blank", "matching", "timeline", "short-answer", "source-analysis"], min_length=1, description="Question types to draw from.")
+    types: list[QuestionType] = Field(
+        default_factory=lambda: [
+            "multiple-choice",
+            "true-false",
+            "fill-blank",
+            "matching",
+            "timeline",
+            "short-answer",
+            "source-analysis",
+        ],
+        min_length=1,
+        description="Question types to draw from.",
+    )
     title: Text | None = Field(default=None, description="Worksheet title (default: the deck's name).")
-    paper: Literal["a4", "us-letter"] = Field(default="a4", description="Paper size of worksheets and keys: a4 or us-letter.")
+    paper: Literal["a4", "us-letter"] = Field(
+        default="a4", description="Paper size of worksheets and keys: a4 or us-letter."
+    )
 
 
 class SessionSettings(Record):
     """How `factdeck sessions` splits a deck into meetings."""
 
-    meetings: int | None = Field(default=None, ge=1, le=100, description="Number of meetings for study-group packs; unset: no packs.")
+    meetings: int | None = Field(
+        default=None, ge=1, le=100, description="Number of meetings for study-group packs; unset: no packs."
+    )
 
 
 class DeckSpec(Record):
     """A deck (`decks/*.yaml`): which facts, and how they become cards and worksheets."""
 
     id: Slug = Field(description="Permanent slug; names the output files and fixes the Anki deck id.")
-    name: Text = Field(description="The name learners see in Anki and on worksheets (no `::`; subdecks come from `cards.subdecks`).")
+    name: Text = Field(
+        description="The name learners see in Anki and on worksheets (no `::`; subdecks come from `cards.subdecks`)."
+    )
     description: Text = Field(description="What the deck covers, shown in Anki's deck description.")
     select: DeckSelection = Field(default_factory=DeckSelection, description="Which vetted facts the deck takes.")
     cards: CardSettings = Field(default_factory=CardSettings, description="Anki card settings.")
@@ -277,7 +339,7 @@ class DeckSpec(Record):
     sessions: SessionSettings = Field(default_factory=SessionSettings, description="Study-group meeting settings.")
 
     @model_validator(mode="after")
-    def _plain_name(self) -> "DeckSpec":
+    def _plain_name(self) -> DeckSpec:
         if "::" in self.name:
             raise ValueError("deck name must not contain '::' (use cards.subdecks for subdecks)")
         return self
@@ -286,8 +348,12 @@ class DeckSpec(Record):
 class ProjectConfig(Record):
     """Optional project settings (`factdeck.yaml` at the project's top)."""
 
-    archive: str | None = Field(default=None, description="Folder of archived source texts for quote verification, relative to the project.")
-    output: str = Field(default="build", description="Folder that `factdeck build` writes into, relative to the project.")
+    archive: str | None = Field(
+        default=None, description="Folder of archived source texts for quote verification, relative to the project."
+    )
+    output: str = Field(
+        default="build", description="Folder that `factdeck build` writes into, relative to the project."
+    )
 
 
 def record_class(annotation: Any) -> type[Record] | None:
@@ -310,5 +376,6 @@ def record_fields(cls: type[Record]) -> tuple[tuple[str, type[Record]], ...]:
     found = _RECORD_FIELDS.get(cls)
     if found is None:
         found = _RECORD_FIELDS[cls] = tuple(
-            (name, model) for name, f in cls.model_fields.items() if (model := record_class(f.annotation)))
+            (name, model) for name, f in cls.model_fields.items() if (model := record_class(f.annotation))
+        )
     return found

@@ -9,7 +9,22 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from factdeck.records.schema import Attribution, CardSettings, Citation, DeckSelection, DeckSpec, Dispute, DisputeVersion, Era, Fact, ProjectConfig, QuizSettings, Selection, SessionSettings, Source
+from factdeck.records.schema import (
+    Attribution,
+    CardSettings,
+    Citation,
+    DeckSelection,
+    DeckSpec,
+    Dispute,
+    DisputeVersion,
+    Era,
+    Fact,
+    ProjectConfig,
+    QuizSettings,
+    Selection,
+    SessionSettings,
+    Source,
+)
 
 # Documented in the order an editor meets them.
 DOCUMENTED: tuple[tuple[str, type[BaseModel]], ...] = (
@@ -70,8 +85,17 @@ def schema_markdown() -> str:
         "",
     ]
     for title, model in DOCUMENTED:
-        lines += [f"## {title}", "", (model.__doc__ or "").strip(), "", "| key | type | | description |", "|---|---|---|---|"]
+        lines += [
+            f"## {title}",
+            "",
+            (model.__doc__ or "").strip(),
+            "",
+            "| key | type | | description |",
+            "|---|---|---|---|",
+        ]
         for name, field in model.model_fields.items():
-            lines.append(f"| `{name}` | {_type_name(field.annotation)} | {_default(field)} | {field.description or ''} |")
+            lines.append(
+                f"| `{name}` | {_type_name(field.annotation)} | {_default(field)} | {field.description or ''} |"
+            )
         lines.append("")
     return "\n".join(lines)

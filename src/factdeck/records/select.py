@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from factdeck.records.dates import parse_date
-from factdeck.records.schema import DeckSpec, Fact
 from factdeck.records.factbase import FactBase
+from factdeck.records.schema import DeckSpec, Fact
 
 
 def chronological_key(base: FactBase, fact: Fact) -> tuple:

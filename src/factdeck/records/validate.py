@@ -11,37 +11,58 @@ import difflib
 import hashlib
 import re
 import typing
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Literal
+from typing import Any, Literal
 
 import pydantic
 
+from factdeck.exceptions import InputError, Problem, ProjectError, ValidationFailed
 from factdeck.records.dates import parse_date
-from factdeck.exceptions import FactdeckError, InputError, Problem, ProjectError, ValidationFailed
-from factdeck.records.load import Document, FactFile, RawProject, read_text
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import deck_id
+from factdeck.records.load import Document, FactFile, RawProject, read_text
 from factdeck.records.memo import Keeper
 from factdeck.records.quotes import QuoteFinder, quote_search_form, word_count
 from factdeck.records.schema import (
-    Citation, DeckSpec, Era, Fact, ProjectConfig, Record, Selection, Source, record_class, record_fields,
+    Citation,
+    DeckSpec,
+    Era,
+    Fact,
+    ProjectConfig,
+    Record,
+    Selection,
+    Source,
+    record_class,
+    record_fields,
 )
 
 MAX_QUOTE_WORDS = 40
 # --- pydantic errors as one-line messages --------------------------------------------
 
 _TYPE_WORDS = {
-    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
-    "bool_type": "true or false", "bool_parsing": "true or false", "list_type": "a list",
-    "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
-    "float_type": "a number", "int_from_float": "a whole number",
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "float_type": "a number",
+    "int_from_float": "a whole number",
 }
 
 
 # pydantic's number bounds: error type -> (words, key of the bound in the error's context).
-_BOUND_WORDS = {"less_than_equal": ("at most", "le"), "greater_than_equal": ("at least", "ge"),
-                "less_than": ("less than", "lt"), "greater_than": ("more than", "gt")}
+_BOUND_WORDS = {
+    "less_than_equal": ("at most", "le"),
+    "greater_than_equal": ("at least", "ge"),
+    "less_than": ("less than", "lt"),
+    "greater_than": ("more than", "gt"),
+}
 
 
 def _describe_input(value: Any) -> str:
@@ -101,7 +122,9 @@ def _message(model: type[Record], error: dict[str, Any]) -> str:
         words, bound = _BOUND_WORDS[kind]
         return f"'{key}' must be {words} {error['ctx'][bound]}, not {error.get('input')}"
     if kind == "literal_error":
-        options = _literal_options(model, loc) or re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+        options = _literal_options(model, loc) or re.findall(
+            r"'([^']*)'", str(error.get("ctx", {}).get("expected", ""))
+        )
         hint = _suggest(str(error.get("input")), options)
         return f"'{key}' must be one of {_or_list(options)}, not '{error.get('input')}'{hint}"
     if kind in ("value_error", "assertion_error"):
@@ -190,7 +213,9 @@ class _Collector:
         out = []
         for i, item in enumerate(doc.data):
             if not isinstance(item, dict):
-                self.error((doc.display, doc.line(i)), f"{noun} #{i + 1}: expected a mapping, not {_describe_input(item)}")
+                self.error(
+                    (doc.display, doc.line(i)), f"{noun} #{i + 1}: expected a mapping, not {_describe_input(item)}"
+                )
                 continue
             ident = item.get("id")
             label = f"{noun} '{ident}'" if isinstance(ident, str) else f"{noun} #{i + 1}"
@@ -235,8 +260,10 @@ def _load_archives(collector: _Collector, sources: dict[str, Source], archive_di
         path = archive_dir / source.archive
         # A name inside the archive folder: a record must not make check read any other file.
         if Path(source.archive).is_absolute() or ".." in Path(source.archive).parts:
-            collector.error(source, f"source '{source.id}': archive file '{source.archive}' must be a file name "
-                                    f"inside the archive folder")
+            collector.error(
+                source,
+                f"source '{source.id}': archive file '{source.archive}' must be a file name inside the archive folder",
+            )
             continue
         if not path.is_file():
             collector.error(source, f"source '{source.id}': archive file '{source.archive}' not found in {archive_dir}")
@@ -265,16 +292,23 @@ class _QuoteCheck:
         for citation, fact_id, key in self.pending:
             if key not in found[citation.source]:
                 shown = citation.quote if len(citation.quote) <= 80 else citation.quote[:77] + "..."
-                collector.error(citation, f"fact '{fact_id}': quote not found in source '{citation.source}': \"{shown}\"")
+                collector.error(
+                    citation, f"fact '{fact_id}': quote not found in source '{citation.source}': \"{shown}\""
+                )
 
 
 def _check_citations(
-    collector: _Collector, fact: Fact, citations: list[Citation], sources: dict[str, Source],
+    collector: _Collector,
+    fact: Fact,
+    citations: list[Citation],
+    sources: dict[str, Source],
     quotes: _QuoteCheck,
 ) -> None:
     for citation in citations:
         if citation.source not in sources:
-            collector.error(citation, f"fact '{fact.id}': unknown source '{citation.source}'{_suggest(citation.source, sources)}")
+            collector.error(
+                citation, f"fact '{fact.id}': unknown source '{citation.source}'{_suggest(citation.source, sources)}"
+            )
             continue
         words = word_count(citation.quote)
         if words > MAX_QUOTE_WORDS:
@@ -283,7 +317,10 @@ def _check_citations(
 
 
 def _check_fact(
-    collector: _Collector, fact: Fact, sources: dict[str, Source], eras: dict[str, Era],
+    collector: _Collector,
+    fact: Fact,
+    sources: dict[str, Source],
+    eras: dict[str, Era],
     quotes: _QuoteCheck,
 ) -> None:
     """The rules for one fact: they read only the fact, the sources, the eras and the archive (see record_cache)."""
@@ -293,14 +330,19 @@ def _check_fact(
         start, end = _era_bounds(eras[fact.era])
         when = parse_date(fact.date)
         if when.end.year < start or (end is not None and when.start.year > end):
-            collector.warning(fact, f"fact '{fact.id}': date {fact.date} is outside era '{fact.era}' ({eras[fact.era].start}–{eras[fact.era].end})")
+            collector.warning(
+                fact,
+                f"fact '{fact.id}': date {fact.date} is outside era '{fact.era}' ({eras[fact.era].start}–{eras[fact.era].end})",
+            )
     if not fact.citations:
         collector.error(fact, f"fact '{fact.id}' has no citations")
     _check_citations(collector, fact, fact.citations, sources, quotes)
     if fact.dispute:
         versions = fact.dispute.versions
         if len(versions) < 2:
-            collector.error(fact.dispute, f"fact '{fact.id}': a dispute needs at least two versions, found {len(versions)}")
+            collector.error(
+                fact.dispute, f"fact '{fact.id}': a dispute needs at least two versions, found {len(versions)}"
+            )
         ids: dict[str, Any] = {}
         claims: dict[str, Any] = {}
         for version in versions:
@@ -309,7 +351,9 @@ def _check_fact(
             ids[version.id] = version
             claim = quote_search_form(version.claim)
             if claim in claims:
-                collector.error(version, f"fact '{fact.id}': versions '{claims[claim].id}' and '{version.id}' make the same claim")
+                collector.error(
+                    version, f"fact '{fact.id}': versions '{claims[claim].id}' and '{version.id}' make the same claim"
+                )
             claims.setdefault(claim, version)
             if not version.citations:
                 collector.error(version, f"fact '{fact.id}': version '{version.id}' has no citations")
@@ -321,17 +365,28 @@ def _check_fact(
         collector.error(fact, f"fact '{fact.id}': status is vetted but 'vetted' (the date) is missing")
 
 
-def _check_selection(collector: _Collector, deck: DeckSpec, selection: Selection, which: str,
-                     eras: dict[str, Era], facts: dict[str, Fact], tags: set[str]) -> None:
+def _check_selection(
+    collector: _Collector,
+    deck: DeckSpec,
+    selection: Selection,
+    which: str,
+    eras: dict[str, Era],
+    facts: dict[str, Fact],
+    tags: set[str],
+) -> None:
     for era in selection.eras:
         if era not in eras:
             collector.error(selection, f"deck '{deck.id}': {which} names unknown era '{era}'{_suggest(era, eras)}")
     for fact_id in selection.facts:
         if fact_id not in facts:
-            collector.error(selection, f"deck '{deck.id}': {which} names unknown fact '{fact_id}'{_suggest(fact_id, facts)}")
+            collector.error(
+                selection, f"deck '{deck.id}': {which} names unknown fact '{fact_id}'{_suggest(fact_id, facts)}"
+            )
     for tag in selection.tags:
         if tag not in tags:
-            collector.warning(selection, f"deck '{deck.id}': {which} names tag '{tag}', which no fact has{_suggest(tag, tags)}")
+            collector.warning(
+                selection, f"deck '{deck.id}': {which} names tag '{tag}', which no fact has{_suggest(tag, tags)}"
+            )
 
 
 FileResults = dict[str, tuple[list[Fact], list[Problem]]]
@@ -347,9 +402,14 @@ class FileContext:
     archives: dict[str, str]
 
     def key_parts(self) -> list[Any]:
-        return [list(self.sources), [(e.id, e.start, e.end) for e in self.eras.values()],
-                sorted((source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
-                       for source, text in self.archives.items())]
+        return [
+            list(self.sources),
+            [(e.id, e.start, e.end) for e in self.eras.values()],
+            sorted(
+                (source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
+                for source, text in self.archives.items()
+            ),
+        ]
 
     def validate(self, files: list[FactFile]) -> dict[str, tuple[list[Fact], list[Problem], bool]]:
         """Each file's facts and problems, and whether it parsed (a file that did not is never cached); the
@@ -379,8 +439,13 @@ def validate_files(files: list[FactFile], context: FileContext) -> FileResults:
     return {display: (facts, problems) for display, (facts, problems, _) in context.validate(files).items()}
 
 
-def validate_project(raw: RawProject, keeper: Keeper, archive: Path | None = None, strict: bool = False,
-                     fact_files: Callable[[list[FactFile], FileContext], FileResults] = validate_files) -> FactBase:
+def validate_project(
+    raw: RawProject,
+    keeper: Keeper,
+    archive: Path | None = None,
+    strict: bool = False,
+    fact_files: Callable[[list[FactFile], FileContext], FileResults] = validate_files,
+) -> FactBase:
     """Check everything and return the `FactBase` (made in `keeper`, the session), or raise `ValidationFailed`
     with every problem, sorted. `archive` overrides factdeck.yaml's archive folder; `strict` makes warnings
     errors. `fact_files` validates the fact files (engine/validation.py's passes them through its caches and
@@ -399,12 +464,15 @@ def validate_project(raw: RawProject, keeper: Keeper, archive: Path | None = Non
     eras = _unique(collector, collector.records(Era, raw.eras, "era"), "era")
     for era in eras.values():
         if "::" in era.title:  # a deck's cards go to "<deck>::<era title>" when cards.subdecks is on
-            collector.error(era, f"era '{era.id}': title '{era.title}' contains '::', which Anki reads as a "
-                                 "further subdeck")
+            collector.error(
+                era, f"era '{era.id}': title '{era.title}' contains '::', which Anki reads as a further subdeck"
+            )
     decks: list[DeckSpec] = []
     for doc in raw.decks:
         if not isinstance(doc.data, dict):
-            collector.error((doc.display, doc.line()), f"a deck file must be a mapping, not {_describe_input(doc.data)}")
+            collector.error(
+                (doc.display, doc.line()), f"a deck file must be a mapping, not {_describe_input(doc.data)}"
+            )
             continue
         ident = doc.data.get("id")
         deck = collector.model(DeckSpec, doc, (), f"deck '{ident}'" if isinstance(ident, str) else "deck")
@@ -415,8 +483,11 @@ def validate_project(raw: RawProject, keeper: Keeper, archive: Path | None = Non
     for deck in decks:
         first = anki_decks.setdefault(deck_id(deck), deck)
         if first is not deck:
-            collector.error(deck, f"deck '{deck.id}' has the same Anki deck id as deck '{first.id}' "
-                                  f"({deck_id(deck)}): set cards.anki_deck_id")
+            collector.error(
+                deck,
+                f"deck '{deck.id}' has the same Anki deck id as deck '{first.id}' "
+                f"({deck_id(deck)}): set cards.anki_deck_id",
+            )
 
     if archive is None and config.archive:
         archive = raw.root / config.archive

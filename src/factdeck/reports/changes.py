@@ -7,6 +7,7 @@ sees counts as a change; editors' notes and vetting metadata do not.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 from dataclasses import dataclass, field
@@ -16,9 +17,9 @@ from typing import Any
 import pydantic
 
 from factdeck.exceptions import FactdeckError, InputError
+from factdeck.records.factbase import FactBase
 from factdeck.records.load import parse_document
 from factdeck.records.schema import Fact
-from factdeck.records.factbase import FactBase
 
 # The fields that reach cards and worksheets.
 VISIBLE = ("kind", "era", "date", "tags", "question", "answer", "statement", "attribution", "citations", "dispute")
@@ -43,10 +44,8 @@ class Changes:
 
 def _visible(record: dict[str, Any]) -> dict[str, Any]:
     """A fact's learner-visible fields in canonical form (validated where the record allows it)."""
-    try:
+    with contextlib.suppress(pydantic.ValidationError):  # an old record that no longer validates: as written
         record = Fact.model_validate(record).model_dump(mode="json")
-    except pydantic.ValidationError:
-        pass  # an old record that no longer validates is compared as written
     return {key: record.get(key) for key in VISIBLE}
 
 
@@ -64,7 +63,7 @@ def _facts_at_revision(root: Path, revision: str) -> dict[str, dict[str, Any]]:
     facts: dict[str, dict[str, Any]] = {}
     prefix = git("rev-parse", "--show-prefix").strip()
     for name in git("ls-tree", "-r", "--name-only", revision, "--", "facts/").splitlines():
-        relative = name[len(prefix):] if prefix and name.startswith(prefix) else name
+        relative = name[len(prefix) :] if prefix and name.startswith(prefix) else name
         if not relative.endswith((".yaml", ".yml")) or Path(relative).name in SPECIAL_FILES:
             continue
         display = f"{relative}@{revision}"

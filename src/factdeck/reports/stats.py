@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from factdeck.records.schema import FACT_KINDS
 from factdeck.records.factbase import FactBase
+from factdeck.records.schema import FACT_KINDS
 
 STATUSES = ("vetted", "review", "draft", "retracted")
 

@@ -32,7 +32,7 @@ def isolate_rtl(text: object) -> Markup:
     parts: list[str] = []
     last = 0
     for run in _RTL_RUN.finditer(source):
-        parts.append(escape(source[last:run.start()]))
+        parts.append(escape(source[last : run.start()]))
         parts.append(Markup('<span dir="rtl">{}</span>').format(run.group()))
         last = run.end()
     parts.append(escape(source[last:]))

@@ -25,23 +25,24 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any
 
 import jinja2
 from genanki import guid_for
 from markupsafe import Markup
 
+from factdeck.engine.parallel import MIN_ITEMS, split_map
+from factdeck.exceptions import RenderError
+from factdeck.outputs.render import html_environment, load_template, render_template
+from factdeck.records.dates import parse_date
+from factdeck.records.factbase import FactBase
+from factdeck.records.schema import NAMED_KINDS, Citation, DeckSpec, DisputeVersion, Era, Fact, Source
 from factdeck.text.bidi import isolate_rtl
 from factdeck.text.dates import date_label
-from factdeck.records.dates import parse_date
-from factdeck.exceptions import InputError, RenderError
-from factdeck.engine.parallel import MIN_ITEMS, SecondCore
-from factdeck.outputs.render import html_environment, load_template, render_template
-from factdeck.records.schema import NAMED_KINDS, Citation, DeckSpec, DisputeVersion, Era, Fact, Source
-from factdeck.records.factbase import FactBase
 from factdeck.text.words import whole_word_spans
 
 # Note types and their fields, in Anki's field order; anki.py builds the note types from these.
@@ -60,6 +61,7 @@ MIN_CLOZE_CONTEXT_WORDS = 3
 # only after every brace that came from the text has been made inert.
 _CLOZE_OPEN = "\ue000"
 _CLOZE_CLOSE = "\ue001"
+
 
 @dataclass(frozen=True)
 class NoteRecord:
@@ -90,7 +92,7 @@ class NoteRecord:
         return tuple(getattr(self, name) for name in _NOTE_VALUES)
 
     @classmethod
-    def from_tuple(cls, values: tuple) -> "NoteRecord":
+    def from_tuple(cls, values: tuple) -> NoteRecord:
         """The record `as_tuple` gave, its hash as it was made (ValueError if the tuple is not one)."""
         if type(values) is not tuple or len(values) != len(_NOTE_VALUES):
             raise ValueError("not a note record")
@@ -125,11 +127,15 @@ def note_guid(fact_id: str, kind: str, version_id: str | None = None) -> str:
 
 # --- text helpers ---------------------------------------------------------------------
 
-_INERT = str.maketrans({
-    "{": "&#123;", "}": "&#125;",  # cloze markers and Anki field syntax
-    "[": "&#91;", "]": "&#93;",  # [sound:…], [latex], [$]
-    "\\": "\\\u2060",  # MathJax \( \) and \[ \]: a word joiner breaks the delimiter invisibly
-})
+_INERT = str.maketrans(
+    {
+        "{": "&#123;",
+        "}": "&#125;",  # cloze markers and Anki field syntax
+        "[": "&#91;",
+        "]": "&#93;",  # [sound:…], [latex], [$]
+        "\\": "\\\u2060",  # MathJax \( \) and \[ \]: a word joiner breaks the delimiter invisibly
+    }
+)
 
 
 def anki_text(value: object) -> Markup:
@@ -152,7 +158,9 @@ def era_label(era: Era) -> str:
     return f"{span} {era.title}"
 
 
-def citations_by_source(citations: Iterable[Citation], sources: dict[str, Source]) -> list[tuple[Source, list[Citation]]]:
+def citations_by_source(
+    citations: Iterable[Citation], sources: dict[str, Source]
+) -> list[tuple[Source, list[Citation]]]:
     """Citations grouped under their source, sources in order of first citation."""
     groups: dict[str, list[Citation]] = {}
     for citation in citations:
@@ -162,13 +170,16 @@ def citations_by_source(citations: Iterable[Citation], sources: dict[str, Source
 
 # --- cloze ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ClozePart:
     text: str
     blank: bool
 
 
-_NUMBER_QUALIFIER = r"^(?:about|around|approximately|roughly|nearly|almost|some|over|more than|at least|up to|c\.|ca\.)\s+(?=[$£€]?\d)"
+_NUMBER_QUALIFIER = (
+    r"^(?:about|around|approximately|roughly|nearly|almost|some|over|more than|at least|up to|c\.|ca\.)\s+(?=[$£€]?\d)"
+)
 
 
 def _answer_variants(answer: str) -> list[str]:
@@ -216,6 +227,7 @@ def cloze_parts(statement: str, answer: str) -> tuple[ClozePart, ...] | None:
 
 # --- card plan -----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class CardPlan:
     kind: str
@@ -242,6 +254,7 @@ def plan_cards(fact: Fact, kinds: Iterable[str]) -> list[CardPlan]:
 
 # --- rendering -----------------------------------------------------------------------
 
+
 @lru_cache(maxsize=8)
 def anki_environment(root: Path) -> jinja2.Environment:
     """The project's HTML environment (autoescaping, StrictUndefined) plus the card filters."""
@@ -260,8 +273,12 @@ class RenderedFields:
     a fact drops that fact's. Entries are kept per fact id: (fact hash, {version and template: text}).
     """
 
-    def __init__(self, shared: str, previous: dict[str, tuple[str, dict[str, str]]] | None = None,
-                 record_json: Callable[[Fact], str] = Fact.model_dump_json):
+    def __init__(
+        self,
+        shared: str,
+        previous: dict[str, tuple[str, dict[str, str]]] | None = None,
+        record_json: Callable[[Fact], str] = Fact.model_dump_json,
+    ):
         """`previous`: the entries saved by a build whose `shared` hash was this one; `record_json`: a fact's
         whole record as JSON (the build passes the base's, made once per fact)."""
         self.shared = shared
@@ -327,30 +344,34 @@ class CardMaker:
 
     def _notes_on_two_cores(self, deck: DeckSpec, facts: list[Fact]) -> dict[str, list[NoteRecord]]:
         """The notes of facts that have no fields stored, by fact id, half of them made in a forked process
-        (see parallel.py).
+        (engine/parallel.py's `split_map`).
 
         Rendering is most of a cold build's time and each fact's notes depend on nothing another fact's
-        do, so the halves give the very notes one process would. Without a second core, or if the child
-        fails, deck_notes makes whatever is not here.
+        do, so the halves give the very notes one process would. Without a second core, or for what the
+        child did not send, split_map makes them here.
         """
         todo = [f for f in facts if self.rendered_fields.empty(f)]
         if len(todo) < MIN_ITEMS:
             return {}
-        half = len(todo) // 2
-        child = SecondCore(lambda part: self._sendable_notes(deck, part), todo[half:])
-        made = {fact.id: self.fact_notes(deck, fact) for fact in todo[:half]}
-        sent = child.result()
-        if isinstance(sent, dict):
-            for fact in todo[half:]:
-                try:
-                    fields, notes = sent[fact.id]
-                    records = [NoteRecord.from_tuple(note) for note in notes]
-                except (KeyError, TypeError, ValueError):
-                    continue  # made here instead
-                if isinstance(fields, dict):
-                    self.rendered_fields.adopt(fact, fields)
-                    made[fact.id] = records
-        return made
+
+        def receive(fact: Fact, sent: Any) -> list[NoteRecord] | None:
+            try:
+                fields, notes = sent
+                records = [NoteRecord.from_tuple(note) for note in notes]
+            except (TypeError, ValueError):
+                return None  # made here instead
+            if not isinstance(fields, dict):
+                return None
+            self.rendered_fields.adopt(fact, fields)
+            return records
+
+        return split_map(
+            todo,
+            here=lambda part: {fact.id: self.fact_notes(deck, fact) for fact in part},
+            send=lambda part: self._sendable_notes(deck, part),
+            receive=receive,
+            key=lambda fact: fact.id,
+        )
 
     def _sendable_notes(self, deck: DeckSpec, facts: list[Fact]) -> dict[str, tuple[dict[str, str], list[tuple]]]:
         """Each fact's stored fields and notes, as plain values marshal can send."""
@@ -428,12 +449,16 @@ class CardMaker:
         return text
 
     def _cloze_text(self, fact: Fact, parts: tuple[ClozePart, ...], context: dict) -> str:
-        rendered = self._field("cloze.html", {**context, "parts": parts,
-                                              "cloze_open": Markup(_CLOZE_OPEN), "cloze_close": Markup(_CLOZE_CLOSE)})
+        rendered = self._field(
+            "cloze.html",
+            {**context, "parts": parts, "cloze_open": Markup(_CLOZE_OPEN), "cloze_close": Markup(_CLOZE_CLOSE)},
+        )
         blanks = sum(p.blank for p in parts)
         if rendered.count(_CLOZE_OPEN) != blanks or rendered.count(_CLOZE_CLOSE) != blanks:
-            raise RenderError(f"{fact.file}:{fact.line}: fact '{fact.id}': could not place the cloze "
-                              f"(the statement contains a reserved character, or the cloze template drops a blank)")
+            raise RenderError(
+                f"{fact.file}:{fact.line}: fact '{fact.id}': could not place the cloze "
+                f"(the statement contains a reserved character, or the cloze template drops a blank)"
+            )
         # Whatever the template or the text put there, no brace or hint separator may reach Anki's cloze parser.
         inert = rendered.replace("{", "&#123;").replace("}", "&#125;").replace("::", ":&#58;")
         return inert.replace(_CLOZE_OPEN, "{{c1::").replace(_CLOZE_CLOSE, "}}")

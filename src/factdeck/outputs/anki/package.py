@@ -29,14 +29,14 @@ from pathlib import Path
 
 import genanki
 
+from factdeck.exceptions import OutputError, TemplateError
 from factdeck.outputs.anki.cards import CARD, CLOZE, NOTE_FIELDS, CardMaker, NoteRecord, RenderedFields, anki_text
-from factdeck.exceptions import InputError, OutputError, TemplateError
+from factdeck.outputs.base import Output
 from factdeck.outputs.render import TEMPLATES
-from factdeck.records.schema import DeckSpec, Fact
+from factdeck.outputs.write import OutputWriter
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import deck_id, stable_id, subdeck_id
-from factdeck.outputs.base import Output
-from factdeck.outputs.write import OutputWriter
+from factdeck.records.schema import DeckSpec, Fact
 
 STATE_FILE = ".factdeck/anki-notes.json"
 STATE_VERSION = 1
@@ -72,6 +72,7 @@ STYLE = "style.css"
 
 # --- modification times ----------------------------------------------------------------
 
+
 class ModTimes:
     """Modification times that move only when content changes, remembered between builds."""
 
@@ -80,7 +81,7 @@ class ModTimes:
         self.now = now
 
     @classmethod
-    def load(cls, path: Path, now: int) -> "ModTimes":
+    def load(cls, path: Path, now: int) -> ModTimes:
         if not path.exists():
             return cls({}, now)
         try:
@@ -111,12 +112,15 @@ class ModTimes:
         # One entry per line, dumped by json's C encoder (an indented dump uses the slow Python one), the
         # value's two fields each on their own: a third faster than dumping the value's dictionary.
         dumps = json.dumps
-        entries = ",\n".join(f' {dumps(k, ensure_ascii=False)}: {{"hash": {dumps(v["hash"])}, "mod": {int(v["mod"])}}}'
-                              for k, v in sorted(self.entries.items()))
-        return f'{{"version": {STATE_VERSION}, "entries": {{\n{entries}\n}}}}\n'.encode("utf-8")
+        entries = ",\n".join(
+            f' {dumps(k, ensure_ascii=False)}: {{"hash": {dumps(v["hash"])}, "mod": {int(v["mod"])}}}'
+            for k, v in sorted(self.entries.items())
+        )
+        return f'{{"version": {STATE_VERSION}, "entries": {{\n{entries}\n}}}}\n'.encode()
 
 
 # --- genanki objects with our own modification times ------------------------------------
+
 
 class _NoteType(genanki.Model):
     def __init__(self, *args, mod: int, **kwargs):
@@ -142,6 +146,7 @@ class _Note(genanki.Note):
 
 
 # --- the stage ---------------------------------------------------------------------------
+
 
 class ApkgStage:
     """Writes `<deck id>/<deck id>.apkg` for each deck, then the note state, through one OutputWriter."""
@@ -195,31 +200,42 @@ class ApkgStage:
         try:
             front, back, css = ((folder / name).read_text(encoding="utf-8") for name in (spec.front, spec.back, STYLE))
         except OSError as exc:
-            raise TemplateError(f"{TEMPLATES}/{NOTE_TYPE_FOLDER}/{Path(exc.filename or '').name}: "
-                                f"cannot read Anki card template ({exc.strerror})") from None
+            raise TemplateError(
+                f"{TEMPLATES}/{NOTE_TYPE_FOLDER}/{Path(exc.filename or '').name}: "
+                f"cannot read Anki card template ({exc.strerror})"
+            ) from None
         fields = [{"name": name} for name in NOTE_FIELDS[spec.note_type]]
         templates = [{"name": "Cloze" if spec.note_type == CLOZE else "Card", "qfmt": front, "afmt": back}]
         content = json.dumps([spec.name, fields, templates, css], ensure_ascii=False)
         mod = self.mods.stamp(f"notetype:{spec.key}", hashlib.sha256(content.encode("utf-8")).hexdigest())
         return _NoteType(
-            stable_id("factdeck note type", spec.key), spec.name, fields=fields, templates=templates, css=css,
-            model_type=genanki.Model.CLOZE if spec.note_type == CLOZE else genanki.Model.FRONT_BACK, mod=mod,
+            stable_id("factdeck note type", spec.key),
+            spec.name,
+            fields=fields,
+            templates=templates,
+            css=css,
+            model_type=genanki.Model.CLOZE if spec.note_type == CLOZE else genanki.Model.FRONT_BACK,
+            mod=mod,
         )
 
     def _decks(self, deck: DeckSpec, records: list[NoteRecord]) -> list[genanki.Deck]:
-        top = genanki.Deck(deck_id(deck), deck.name, description=str(anki_text(deck.description)))  # HTML in Anki, like a field
+        top = genanki.Deck(
+            deck_id(deck), deck.name, description=str(anki_text(deck.description))
+        )  # HTML in Anki, like a field
         decks = {deck.name: top}
         for position, record in enumerate(records, start=1):
             if record.deck not in decks:
                 decks[record.deck] = genanki.Deck(subdeck_id(top.deck_id, record.deck), record.deck)
-            decks[record.deck].add_note(_Note(
-                model=self.note_types[record.note_type],
-                fields=list(record.fields),
-                tags=list(record.tags),
-                guid=record.guid,
-                due=position,  # new cards come in the deck's (chronological) order
-                mod=self.mods.stamp(f"note:{record.identity}", record.content_hash()),
-            ))
+            decks[record.deck].add_note(
+                _Note(
+                    model=self.note_types[record.note_type],
+                    fields=list(record.fields),
+                    tags=list(record.tags),
+                    guid=record.guid,
+                    due=position,  # new cards come in the deck's (chronological) order
+                    mod=self.mods.stamp(f"note:{record.identity}", record.content_hash()),
+                )
+            )
         return list(decks.values())
 
 
@@ -237,8 +253,12 @@ def _load_fields(path: Path, shared: str) -> dict[str, tuple[str, dict[str, str]
                 except EOFError:
                     return entries
                 digest, fields = entry
-                if not (type(fact_id) is str and type(digest) is str and type(fields) is dict
-                        and all(type(k) is str and type(v) is str for k, v in fields.items())):
+                if not (
+                    type(fact_id) is str
+                    and type(digest) is str
+                    and type(fields) is dict
+                    and all(type(k) is str and type(v) is str for k, v in fields.items())
+                ):
                     return {}
                 entries[fact_id] = (digest, fields)
     except (OSError, ValueError, EOFError, TypeError):

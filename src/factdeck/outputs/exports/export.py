@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from factdeck.records.schema import Fact
 from factdeck.records.factbase import FactBase
+from factdeck.records.schema import Fact
 
 
 def export_document(base: FactBase) -> dict[str, Any]:
@@ -15,8 +15,7 @@ def export_document(base: FactBase) -> dict[str, Any]:
         "sources": [s.model_dump(mode="json") for s in base.sources.values()],
         "eras": [e.model_dump(mode="json") for e in base.eras],
         "facts": [
-            {**f.model_dump(mode="json"), "disputed": f.disputed, "corroboration": f.corroboration}
-            for f in base.facts
+            {**f.model_dump(mode="json"), "disputed": f.disputed, "corroboration": f.corroboration} for f in base.facts
         ],
         "decks": [d.model_dump(mode="json") for d in base.decks],
     }
@@ -29,14 +28,21 @@ def export_json(base: FactBase) -> bytes:
     goes through json's pure-Python one, which took seconds on a large fact base); a fact is pydantic's own
     JSON of its record, which the build makes once for its keys, with the two derived values appended.
     """
+
     def dump(record: dict[str, Any]) -> str:
         return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
     lines = {
         "sources": [dump(s.model_dump(mode="json")) for s in base.sources.values()],
         "eras": [dump(e.model_dump(mode="json")) for e in base.eras],
-        "facts": base.session.fact_memo("export.lines").values(base.facts, None, lambda f: f'{base.fact_json(f)[:-1]},"disputed":'
-                               f'{"true" if f.disputed else "false"},"corroboration":{f.corroboration}}}'),
+        "facts": base.session.fact_memo("export.lines").values(
+            base.facts,
+            None,
+            lambda f: (
+                f'{base.fact_json(f)[:-1]},"disputed":'
+                f'{"true" if f.disputed else "false"},"corroboration":{f.corroboration}}}'
+            ),
+        ),
         "decks": [dump(d.model_dump(mode="json")) for d in base.decks],
     }
     sections = []

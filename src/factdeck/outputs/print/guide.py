@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from factdeck.text.dates import date_label
-from factdeck.records.dates import parse_date
-from factdeck.outputs.sessions.meetings import Meeting
 from factdeck.outputs.render import TypstRaw, render, typst_environment
-from factdeck.records.schema import DeckSpec, Fact, Source
+from factdeck.outputs.sessions.meetings import Meeting
+from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
+from factdeck.records.schema import DeckSpec, Fact, Source
+from factdeck.text.dates import date_label
 
 GUIDE_TEMPLATE = "guide/guide.typ"
 # Markers closer than this (a share of the axis: a marker's width on the page) go on separate lanes.
@@ -27,16 +27,16 @@ MAX_LANES = 8  # beyond this a dense meeting's markers share the least crowded l
 # Questions for a version, by the stance of the source behind it; {who} is the claimant.
 STANCE_PROMPTS = {
     "critical": "This version comes from a source critical of the subject. What might {who} gain from this "
-                "account, and what might it leave out?",
+    "account, and what might it leave out?",
     "supportive": "This version comes from a source sympathetic to the subject. What might {who} want readers "
-                  "to believe, and what might it leave out?",
+    "to believe, and what might it leave out?",
     "state-aligned": "This version comes from a source aligned with a state. Whose interests could this "
-                     "account serve, and what could the state's records show that others cannot?",
+    "account serve, and what could the state's records show that others cannot?",
     "neutral": "This version comes from a source that presents itself as neutral. What evidence does {who} "
-               "rest on, and whose records might it depend on?",
+    "rest on, and whose records might it depend on?",
     "mixed": "This source mixes perspectives. Which parts of {who}'s account can be checked elsewhere?",
     "unknown": "We know little about this source's stance. What would you want to know about {who} before "
-               "trusting this account?",
+    "trusting this account?",
 }
 SOURCING = "Who says this, and why might they? Look at each claimant and the source that reports them."
 CORROBORATION = "Which version do independent sources agree on, if any? What evidence would settle it?"
@@ -108,11 +108,22 @@ def timeline(facts: tuple[Fact, ...]) -> Timeline | None:
     for number, (fact, when) in enumerate(sorted(dated, key=lambda pair: pair[1].sort_key()), 1):
         left, right = share(when.start), share(when.end)
         # The lowest lane whose last marker is far enough to the left, else the one whose last marker is furthest.
-        lane = next((i for i, e in enumerate(lane_ends) if left - e >= LANE_GAP),
-                    min(range(MAX_LANES), key=lane_ends.__getitem__))
+        lane = next(
+            (i for i, e in enumerate(lane_ends) if left - e >= LANE_GAP),
+            min(range(MAX_LANES), key=lane_ends.__getitem__),
+        )
         lane_ends[lane] = max(right, left)
-        markers.append(Marker(number, _ratio(left), _ratio(max(0.0, right - left)), lane, date_label(fact.date),
-                              fact.statement, fact.disputed))
+        markers.append(
+            Marker(
+                number,
+                _ratio(left),
+                _ratio(max(0.0, right - left)),
+                lane,
+                date_label(fact.date),
+                fact.statement,
+                fact.disputed,
+            )
+        )
     lanes = max(m.lane for m in markers) + 1
     return Timeline(start, end, ticks, tuple(markers), lanes, len(facts) - len(dated))
 
@@ -127,10 +138,13 @@ def dispute_view(base: FactBase, fact: Fact, period: str) -> DisputeView:
     versions = []
     for v in fact.dispute.versions:
         cited = tuple((base.sources[c.source], c.locator, c.quote) for c in v.citations)
-        versions.append(VersionView(v.claimed_by, v.claim, v.answer, cited,
-                                    _stance_prompt([s for s, _, _ in cited], v.claimed_by)))
-    context = (f"What was happening in {period} that might shape how each side tells this? "
-               f"When was each source written, and for whom?")
+        versions.append(
+            VersionView(v.claimed_by, v.claim, v.answer, cited, _stance_prompt([s for s, _, _ in cited], v.claimed_by))
+        )
+    context = (
+        f"What was happening in {period} that might shape how each side tells this? "
+        f"When was each source written, and for whom?"
+    )
     return DisputeView(fact, date_label(fact.date), fact.dispute.summary, tuple(versions), context)
 
 
@@ -152,5 +166,6 @@ def guide_context(base: FactBase, deck: DeckSpec, meeting: Meeting) -> dict:
 
 def guide_source(base: FactBase, deck: DeckSpec, meeting: Meeting, paper: str) -> str:
     """The meeting's discussion guide as Typst source."""
-    return render(typst_environment(base.root), GUIDE_TEMPLATE, base.root, paper=paper,
-                  **guide_context(base, deck, meeting))
+    return render(
+        typst_environment(base.root), GUIDE_TEMPLATE, base.root, paper=paper, **guide_context(base, deck, meeting)
+    )

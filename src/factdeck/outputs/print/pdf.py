@@ -68,13 +68,21 @@ def _load_fonts(folders: tuple[str, ...], files: tuple[tuple[str, int, int], ...
     missing = [family for family in REQUIRED_FAMILIES if family not in fonts.families()]
     if missing:
         where = ", ".join(folders) or f"no {FONTS}/ folder found"
-        raise RenderError(f"{FONTS}/: font {', '.join(missing)} not found (looked in: {where}); "
-                          f"reinstall factdeck or copy NotoNaskhArabic-Regular.ttf and -Bold.ttf into {FONTS}/")
+        raise RenderError(
+            f"{FONTS}/: font {', '.join(missing)} not found (looked in: {where}); "
+            f"reinstall factdeck or copy NotoNaskhArabic-Regular.ttf and -Bold.ttf into {FONTS}/"
+        )
     return fonts
 
 
-def compile_pdf(source: str, name: str, folders: tuple[str, ...], fonts: typst.Fonts | None = None,
-                output: str | None = None, compilers: KeptCompilers | None = None) -> bytes:
+def compile_pdf(
+    source: str,
+    name: str,
+    folders: tuple[str, ...],
+    fonts: typst.Fonts | None = None,
+    output: str | None = None,
+    compilers: KeptCompilers | None = None,
+) -> bytes:
     """One Typst document to PDF bytes; `name` (the template) locates errors (`RenderError`). With
     `compilers` (a watch's), the document `output` names is compiled by the compiler that compiled it last
     round."""
@@ -84,8 +92,9 @@ def compile_pdf(source: str, name: str, folders: tuple[str, ...], fonts: typst.F
         pdf, warnings = _compile(kept, source, name)
     else:
         with tempfile.TemporaryDirectory(prefix="factdeck-typst-") as empty_root:
-            pdf, warnings = _compile(typst.Compiler(root=empty_root, font_paths=fonts, ignore_system_fonts=True),
-                                     source, name)
+            pdf, warnings = _compile(
+                typst.Compiler(root=empty_root, font_paths=fonts, ignore_system_fonts=True), source, name
+            )
     for warning in warnings:
         if "font" in warning.message:  # a missing font would silently drop Persian glyphs
             raise RenderError(f"{name}: {typst_message(warning.message)}")
@@ -140,10 +149,9 @@ class KeptCompilers:
                 self._root = None
 
 
-
-
-def compile_all(root: Path, documents: dict[str, tuple[str, str]], jobs: int | None = None,
-                session: Keeper | None = None) -> dict[str, bytes]:
+def compile_all(
+    root: Path, documents: dict[str, tuple[str, str]], jobs: int | None = None, session: Keeper | None = None
+) -> dict[str, bytes]:
     """Compile {output name: (template name, Typst source)} to {output name: PDF bytes}, several at once;
     in a watching `session`, each output by the compiler kept for it. Raises `RenderError`.
 

@@ -13,11 +13,11 @@ from pathlib import Path
 from factdeck.exceptions import RenderError
 from factdeck.outputs.base import Output
 from factdeck.outputs.print.pdf import compile_all
-from factdeck.quiz import Quiz, make_quiz
 from factdeck.outputs.render import render, typst_environment
-from factdeck.records.schema import DeckSpec, Fact, QuizSettings
-from factdeck.records.factbase import FactBase
 from factdeck.outputs.write import OutputWriter, remove_unwritten
+from factdeck.quiz import Quiz, make_quiz
+from factdeck.records.factbase import FactBase
+from factdeck.records.schema import DeckSpec, Fact, QuizSettings
 
 WORKSHEET_TEMPLATE = "quiz/worksheet.typ"
 KEY_TEMPLATE = "quiz/key.typ"
@@ -29,27 +29,34 @@ def worksheet_sources(base: FactBase, deck: DeckSpec, quiz: Quiz, paper: str) ->
     env = typst_environment(base.root)
     documents: dict[str, tuple[str, str]] = {}
     for version in quiz.versions:
-        for template, stem, kind in ((WORKSHEET_TEMPLATE, "worksheet", "Worksheet"), (KEY_TEMPLATE, "key", "Answer key")):
+        for template, stem, kind in (
+            (WORKSHEET_TEMPLATE, "worksheet", "Worksheet"),
+            (KEY_TEMPLATE, "key", "Answer key"),
+        ):
             source = render(env, template, base.root, quiz=quiz, version=version, paper=paper, kind=kind)
             documents[f"{deck.id}/{stem}-{version.letter}.pdf"] = (f"templates/{template}", source)
     return documents
 
 
-def make_worksheets(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings | None = None,
-                    jobs: int | None = None) -> tuple[Quiz, dict[str, bytes]]:
+def make_worksheets(
+    base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings | None = None, jobs: int | None = None
+) -> tuple[Quiz, dict[str, bytes]]:
     """The deck's quiz and its PDFs, {output path: bytes}; nothing is written."""
     settings = settings or deck.quiz
     quiz = make_quiz(base, deck, facts, settings)
     if not quiz.questions:
         where = f"{deck.file}:{deck.line}: " if deck.file else ""
-        raise RenderError(f"{where}deck '{deck.id}': no worksheet question can be made from its "
-                          f"{len(facts)} vetted facts with question types {', '.join(settings.types)}")
+        raise RenderError(
+            f"{where}deck '{deck.id}': no worksheet question can be made from its "
+            f"{len(facts)} vetted facts with question types {', '.join(settings.types)}"
+        )
     documents = worksheet_sources(base, deck, quiz, settings.paper)
     return quiz, compile_all(base.root, documents, jobs=jobs, session=base.session)
 
 
-def stage_worksheets(writer: OutputWriter, base: FactBase, deck: DeckSpec, facts: list[Fact],
-                     settings: QuizSettings | None = None) -> Quiz:
+def stage_worksheets(
+    writer: OutputWriter, base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings | None = None
+) -> Quiz:
     """Make the deck's worksheets and stage them in `writer`."""
     quiz, pdfs = make_worksheets(base, deck, facts, settings)
     for relative, data in pdfs.items():

@@ -15,10 +15,10 @@ The rule (docs/study-groups.md):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
-from factdeck.records.dates import parse_date
 from factdeck.exceptions import InputError
+from factdeck.records.dates import parse_date
 from factdeck.records.schema import DeckSpec, Era, Fact
 
 
@@ -60,7 +60,7 @@ def meeting_sizes(era_ids: list[str], count: int) -> list[int]:
     small, larger = divmod(total, count)
     era_change = {i for i in range(1, total) if era_ids[i] != era_ids[i - 1]}
 
-    @lru_cache(maxsize=None)
+    @cache
     def best(done: int, used: int) -> tuple[int, tuple[int, ...]]:
         """(boundaries on era changes, sizes) for meetings done+1…count, `used` larger meetings placed."""
         if done == count:
@@ -81,20 +81,29 @@ def meeting_sizes(era_ids: list[str], count: int) -> list[int]:
 def split_meetings(facts: list[Fact], count: int, deck: DeckSpec, eras: list[Era]) -> list[Meeting]:
     """The deck's facts (chronological) as `count` meetings."""
     if count > len(facts):
-        raise InputError(deck.file, deck.line, f"deck '{deck.id}' has {len(facts)} vetted "
-                                               f"fact{'s' * (len(facts) != 1)}, too few for {count} meetings")
+        raise InputError(
+            deck.file,
+            deck.line,
+            f"deck '{deck.id}' has {len(facts)} vetted fact{'s' * (len(facts) != 1)}, too few for {count} meetings",
+        )
     sizes = meeting_sizes([f.era for f in facts], count)
     order = {e.id: i for i, e in enumerate(eras)}
     by_id = {e.id: e for e in eras}
     meetings, start = [], 0
     for number, size in enumerate(sizes, 1):
-        part = facts[start:start + size]
+        part = facts[start : start + size]
         start += size
         spans = [parse_date(f.date) for f in part if f.date]
-        meetings.append(Meeting(
-            number, count, tuple(part),
-            tuple(by_id[e] for e in sorted({f.era for f in part}, key=order.__getitem__)),
-            min(s.start.year for s in spans) if spans else None,
-            max(s.start.year for s in spans) if spans else None,  # start years: a long range does not stretch the label
-        ))
+        meetings.append(
+            Meeting(
+                number,
+                count,
+                tuple(part),
+                tuple(by_id[e] for e in sorted({f.era for f in part}, key=order.__getitem__)),
+                min(s.start.year for s in spans) if spans else None,
+                max(s.start.year for s in spans)
+                if spans
+                else None,  # start years: a long range does not stretch the label
+            )
+        )
     return meetings

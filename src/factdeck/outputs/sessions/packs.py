@@ -20,13 +20,13 @@ from pathlib import Path
 from factdeck.outputs.anki.package import ApkgStage
 from factdeck.outputs.base import Output
 from factdeck.outputs.print.guide import GUIDE_TEMPLATE, guide_source
-from factdeck.outputs.sessions.meetings import Meeting, split_meetings
 from factdeck.outputs.print.pdf import compile_all
-from factdeck.quiz import make_quiz
-from factdeck.records.schema import DeckSpec, Fact
-from factdeck.records.factbase import FactBase
 from factdeck.outputs.print.worksheets import worksheet_sources
+from factdeck.outputs.sessions.meetings import Meeting, split_meetings
 from factdeck.outputs.write import OutputWriter, remove_unwritten
+from factdeck.quiz import make_quiz
+from factdeck.records.factbase import FactBase
+from factdeck.records.schema import DeckSpec, Fact
 
 SESSIONS = "sessions"
 _MEETING_FOLDER = re.compile(r"^meeting-\d+$")
@@ -47,26 +47,40 @@ def meeting_documents(base: FactBase, deck: DeckSpec, meeting: Meeting, notes: l
     folder = meeting_folder(deck, meeting)
     # One version: a study group works through the same sheet together. As many questions as the deck's
     # worksheets ask for, or as the meeting has facts.
-    settings = deck.quiz.model_copy(update={
-        "versions": 1,
-        "questions": min(deck.quiz.questions, len(meeting.facts)),
-        "title": f"{deck.quiz.title or deck.name} · {meeting.title}",
-    })
+    settings = deck.quiz.model_copy(
+        update={
+            "versions": 1,
+            "questions": min(deck.quiz.questions, len(meeting.facts)),
+            "title": f"{deck.quiz.title or deck.name} · {meeting.title}",
+        }
+    )
     documents: dict[str, tuple[str, str]] = {}
     quiz = make_quiz(base, deck, list(meeting.facts), settings)
     if quiz.questions:
         for relative, document in worksheet_sources(base, deck, quiz, settings.paper).items():
             documents[f"{folder}/{Path(relative).name}"] = document
     else:
-        notes.append(f"{meeting.label}: no worksheet question can be made from its {len(meeting.facts)} facts "
-                     f"with question types {', '.join(settings.types)}")
-    documents[f"{folder}/guide.pdf"] = (f"templates/{GUIDE_TEMPLATE}",
-                                        guide_source(base, deck, meeting, settings.paper))
+        notes.append(
+            f"{meeting.label}: no worksheet question can be made from its {len(meeting.facts)} facts "
+            f"with question types {', '.join(settings.types)}"
+        )
+    documents[f"{folder}/guide.pdf"] = (
+        f"templates/{GUIDE_TEMPLATE}",
+        guide_source(base, deck, meeting, settings.paper),
+    )
     return documents
 
 
-def stage_sessions(writer: OutputWriter, base: FactBase, deck: DeckSpec, facts: list[Fact], count: int,
-                   apkg: ApkgStage | None, pdf: bool = True, jobs: int | None = None) -> SessionPacks:
+def stage_sessions(
+    writer: OutputWriter,
+    base: FactBase,
+    deck: DeckSpec,
+    facts: list[Fact],
+    count: int,
+    apkg: ApkgStage | None,
+    pdf: bool = True,
+    jobs: int | None = None,
+) -> SessionPacks:
     """Split the deck into `count` meetings and stage each meeting's pack (its Anki deck if `apkg` is given,
     its worksheet, key and guide if `pdf`)."""
     packs = SessionPacks(split_meetings(facts, count, deck, base.eras))
@@ -86,7 +100,9 @@ def stage_sessions(writer: OutputWriter, base: FactBase, deck: DeckSpec, facts: 
 def remove_stale_meetings(folder: Path, deck_ids: list[str], written: list[Path]) -> list[Path]:
     """Delete meeting folders this run did not write (after lowering the number of meetings)."""
     keep = {p.resolve().parent for p in written}
-    return [path for deck_id in deck_ids for path in remove_unwritten(folder / deck_id / SESSIONS, _MEETING_FOLDER, keep)]
+    return [
+        path for deck_id in deck_ids for path in remove_unwritten(folder / deck_id / SESSIONS, _MEETING_FOLDER, keep)
+    ]
 
 
 class MeetingPacks(Output):
@@ -109,8 +125,9 @@ class MeetingPacks(Output):
 
     def stage(self, deck: DeckSpec, facts: list[Fact]) -> list[str]:
         assert deck.sessions.meetings is not None
-        packs = stage_sessions(self.writer, self.base, deck, facts, deck.sessions.meetings, self.apkg,
-                               "pdf" in self.made)
+        packs = stage_sessions(
+            self.writer, self.base, deck, facts, deck.sessions.meetings, self.apkg, "pdf" in self.made
+        )
         return list(packs.notes)
 
     def remove_stale(self, folder: Path, deck_ids: list[str], kept: list[Path]) -> None:

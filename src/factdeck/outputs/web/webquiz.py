@@ -21,11 +21,11 @@ import jinja2
 from markupsafe import Markup
 
 from factdeck.exceptions import RenderError, TemplateError
-from factdeck.quiz import QUESTION_TYPES, Question, Quiz, make_quiz, reference_data
 from factdeck.outputs.render import html_environment, render
+from factdeck.outputs.write import OutputWriter
+from factdeck.quiz import QUESTION_TYPES, Question, Quiz, make_quiz, reference_data
 from factdeck.records.schema import DeckSpec, Fact
 from factdeck.records.validate import FactBase
-from factdeck.outputs.write import OutputWriter
 
 PAGE_TEMPLATE = "web/quiz.html"
 SCRIPT_FILE = "web/quiz.js"
@@ -33,8 +33,9 @@ STYLE_FILE = "web/quiz.css"
 
 # In a JSON string these are the same characters; escaped, no `</script>`, comment or entity can form,
 # and no JavaScript line terminator sits in the text.
-_HTML_SAFE_JSON = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                                 "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_HTML_SAFE_JSON = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
 
 
 def output_name(deck_id: str) -> str:
@@ -60,8 +61,15 @@ def question_data(q: Question, placed_order: tuple[int, ...], names: tuple[int, 
         "answer": q.answer,
         "explanation": q.explanation,
         "references": reference_data(q.references),
-        "versions": [{"claimedBy": v.claimed_by, "claim": v.claim, "answer": v.answer,
-                      "references": reference_data(v.references)} for v in q.versions],
+        "versions": [
+            {
+                "claimedBy": v.claimed_by,
+                "claim": v.claim,
+                "answer": v.answer,
+                "references": reference_data(v.references),
+            }
+            for v in q.versions
+        ],
     }
     if q.disputed:
         data["summary"] = base.facts_by_id[q.fact_ids[0]].dispute.summary
@@ -88,16 +96,28 @@ def web_quiz_page(base: FactBase, deck: DeckSpec, quiz: Quiz) -> bytes:
     style = _raw_template(base, STYLE_FILE)
     if "</script" in script.lower() or "</style" in style.lower():
         raise TemplateError(f"templates/{SCRIPT_FILE}: must not contain a closing </script> or </style> tag")
-    policy = (f"default-src 'none'; script-src {csp_hash(script)}; style-src {csp_hash(style)}; "
-              "img-src 'none'; connect-src 'none'; font-src 'none'; base-uri 'none'; form-action 'none'")
-    page = render(html_environment(base.root), PAGE_TEMPLATE, base.root, quiz=quiz, deck=deck,
-                  questions_json=json_for_html({"title": quiz.title, "questions": questions}),
-                  script=Markup(script), style=Markup(style), policy=policy, count=len(questions))
+    policy = (
+        f"default-src 'none'; script-src {csp_hash(script)}; style-src {csp_hash(style)}; "
+        "img-src 'none'; connect-src 'none'; font-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+    page = render(
+        html_environment(base.root),
+        PAGE_TEMPLATE,
+        base.root,
+        quiz=quiz,
+        deck=deck,
+        questions_json=json_for_html({"title": quiz.title, "questions": questions}),
+        script=Markup(script),
+        style=Markup(style),
+        policy=policy,
+        count=len(questions),
+    )
     return page.encode("utf-8")
 
 
-def stage_web_quiz(writer: OutputWriter, base: FactBase, deck: DeckSpec, facts: list[Fact],
-                   quiz: Quiz | None = None) -> Quiz:
+def stage_web_quiz(
+    writer: OutputWriter, base: FactBase, deck: DeckSpec, facts: list[Fact], quiz: Quiz | None = None
+) -> Quiz:
     """Make the deck's web quiz (reusing the worksheets' quiz if given) and stage it in `writer`."""
     if quiz is None:
         quiz = make_quiz(base, deck, facts, deck.quiz.model_copy(update={"versions": 1}))
