@@ -153,16 +153,19 @@ def build(
                     run_step(
                         f"{deck.id}/{made.name}",
                         step_key(base, shared_inputs(made), deck, facts, made.key_extra(deck)),
-                        lambda made=made, deck=deck, facts=facts: [
+                        lambda made=made, deck=deck, facts=facts: [  # type: ignore[misc]
                             Problem(deck.file, deck.line, f"deck '{deck.id}': {note}", "warning")
                             for note in made.stage(deck, facts)
                         ],
                     )
         for made in outputs:
             made.finish()
-        hashes = {
-            final.relative_to(folder).as_posix(): file_hash(temporary) for final, temporary in writer.staged().items()
-        }
+        hashes: dict[str, str] = {}
+        for final, temporary in writer.staged().items():
+            digest = file_hash(temporary)
+            if digest is None:  # a staged file is always readable; unreadable would mean a broken disk
+                raise OutputError(f"{temporary}: cannot read a staged output back")
+            hashes[final.relative_to(folder).as_posix()] = digest
         hashes.update({rel: state.files[rel] for rel in kept})
         writer.write_bytes(STATE_FILE, BuildState.to_bytes(fingerprint, base.warnings, hashes, steps))
         written = writer.commit()

@@ -286,6 +286,7 @@ def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, 
                 click.echo(f"build failed ({done.seconds:.2f} s); nothing written; waiting for changes")
                 continue
             result = done.result
+            assert result is not None  # a round without an error has the build's result
             _report(result.warnings)
             unchanged = f" ({len(result.unchanged)} unchanged)" if result.unchanged else ""
             click.echo(

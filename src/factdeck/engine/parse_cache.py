@@ -56,7 +56,7 @@ class ContentStore:
         self.folder = folder
         self.session = session
         # Each folder's size in bytes as trim last measured it, and when (kept for the session, if it keeps).
-        measured = session.kept("cache.measured", dict) if session is not None else None
+        measured: dict[Path, tuple[float, int]] | None = session.kept("cache.measured", dict) if session else None
         self._measured: dict[Path, tuple[float, int]] = measured if measured is not None else {}
         self.prefix = f"{CACHE_VERSION}\0{code}\0{salt}\0".encode()
         self.written = 0  # bytes saved by this store, for trim

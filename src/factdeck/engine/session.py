@@ -34,7 +34,7 @@ class Session:
         self._numbers: dict[str, tuple[Any, int]] = {}  # the last state of each named structure, and its number
         self._kept: dict[str, Any] = {}
         # A fact file's validated records by cache key, kept for the next round (engine/record_cache.py).
-        self.recent_records: dict[str, Any] = {}
+        self.recent_records: dict[Any, Any] = {}
         # Cache entries not written yet: (store, text, make) (engine/parse_cache.py); None writes at once.
         self.held_writes: list[tuple[Any, str, Callable[[], Any]]] | None = [] if keeping else None
 
@@ -104,8 +104,10 @@ class Session:
             if callable(close):
                 close()
         self._kept.clear()
-        for memo in [*self._fact_memos.values(), *self._keyed_memos.values()]:
+        for memo in self._fact_memos.values():
             memo.clear()  # a stage may still hold one
+        for keyed in self._keyed_memos.values():
+            keyed.clear()
         self._fact_memos.clear()
         self._keyed_memos.clear()
         self._numbers.clear()

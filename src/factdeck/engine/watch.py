@@ -149,7 +149,7 @@ class Notifier:
             folders = [folder for folder, subfolders, _ in self._watched if subfolders is deep]
             if not folders:
                 continue
-            ready, failed = threading.Event(), []
+            ready, failed = threading.Event(), list[BaseException]()
             self._threads.append(
                 threading.Thread(
                     target=self._listen,

@@ -7,7 +7,7 @@ decides how many groups a worksheet gets and which facts they may take.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from factdeck.quiz.distractors import mentions
@@ -56,7 +56,7 @@ class Matching(_GroupType):
         return Item(fact.id, role, fact.answer.strip(), maker.references(fact.citations, limit=1))
 
     def make_group(
-        self, maker: QuizMaker, number: int, facts: list[Fact], size: int = GROUP_PREFERRED, taken: list[Fact] = ()
+        self, maker: QuizMaker, number: int, facts: list[Fact], size: int = GROUP_PREFERRED, taken: Sequence[Fact] = ()
     ) -> Question | None:
         candidates = (
             (f, item)
@@ -125,7 +125,7 @@ class Timeline(_GroupType):
         return Item(fact.id, text, date_label(fact.date), maker.references(fact.citations, limit=1))
 
     def make_group(
-        self, maker: QuizMaker, number: int, facts: list[Fact], size: int = GROUP_PREFERRED, taken: list[Fact] = ()
+        self, maker: QuizMaker, number: int, facts: list[Fact], size: int = GROUP_PREFERRED, taken: Sequence[Fact] = ()
     ) -> Question | None:
         def candidates() -> Iterator[Fact]:
             # Events make the best timelines: every suitable event in the pool's order, then the rest. Drawn
@@ -144,7 +144,9 @@ class Timeline(_GroupType):
             span = parse_date(fact.date)
             # Events must be strictly ordered: no two whose dates could overlap.
             if all(span.end < parse_date(f.date).start or parse_date(f.date).end < span.start for f, _ in chosen):
-                chosen.append((fact, self.item(maker, fact)))
+                item = self.item(maker, fact)
+                assert item is not None  # candidates() yields facts that make an item
+                chosen.append((fact, item))
             if len(chosen) == size:
                 break
         if len(chosen) < GROUP_MIN:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import operator
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from factdeck.quiz.distractors import Distractors
 from factdeck.quiz.group_types import GROUP_MIN, GROUP_PREFERRED
@@ -90,7 +90,7 @@ class QuizMaker:
         """The fact's question of single type `kind`, or None when it cannot make one."""
         return QUESTION_TYPES[kind].make(self, fact)
 
-    def eligible(self, facts: list[Fact], types: list[str]) -> list[tuple[str, ...]]:
+    def eligible(self, facts: list[Fact], types: Sequence[str]) -> list[tuple[str, ...]]:
         """For each fact, the single question types of `types` it can make (kept across a watch's rounds, as
         `can`)."""
         context = (tuple(types), self.settings.seed, self.deck.id, self.distractors.token)
@@ -200,9 +200,11 @@ class QuizMaker:
                 ("choose", self.settings.seed, self.deck.id, shape), order
             )
         ]
-        weights = {t: w for t, w in TYPE_WEIGHTS.items() if t in self.settings.types}
-        quota = {t: -(-slots * w // sum(weights.values())) for t, w in weights.items()} if weights else {}
-        counts = {t: 0 for t in quota}
+        weights: dict[str, float] = {t: w for t, w in TYPE_WEIGHTS.items() if t in self.settings.types}
+        quota: dict[str, float] = (
+            {t: -(-slots * w // sum(weights.values())) for t, w in weights.items()} if weights else {}
+        )
+        counts: dict[str, int] = {t: 0 for t in quota}
         chosen: list[Fact] = []
         passed_over: list[Fact] = []
         # The type a fact would take depends only on its types, whether it is disputed, and the counts; once
@@ -241,7 +243,7 @@ class QuizMaker:
         counts = {t: 0 for t in SINGLE_TYPES}
         assigned: list[tuple[Fact, str]] = []
         for fact in order:
-            options = eligible[fact.id]
+            options: Sequence[str] = eligible[fact.id]
             dispute_kinds = _for_disputes(options)
             if fact.disputed and dispute_kinds:
                 kind = dispute_kinds[0]
@@ -254,10 +256,10 @@ class QuizMaker:
         by_kind: dict[str, list[Fact]] = {}
         for fact, kind in assigned:
             by_kind.setdefault(kind, []).append(fact)
-        made: dict[str, Question] = {}
+        made: dict[str, Question | None] = {}
         for kind, group in by_kind.items():
             made.update(zip(map(_ID, group), QUESTION_TYPES[kind].make_several(self, group, rng)))
-        return [made[fact.id] for fact, _ in assigned]
+        return [question for fact, _ in assigned if (question := made[fact.id]) is not None]
 
     def _sources(self, questions: list[Question]) -> tuple[Source, ...]:
         used: set[str] = set()

@@ -139,7 +139,7 @@ class TrueFalse(_SingleType):
             swapped=(form.token, replacement),
         )
 
-    def make_several(self, maker: QuizMaker, facts: list[Fact], rng: random.Random) -> list[Question]:
+    def make_several(self, maker: QuizMaker, facts: list[Fact], rng: random.Random) -> list[Question | None]:
         # Half true, half false, in an order drawn from `rng`.
         truths = [i % 2 == 0 for i in range(len(facts))]
         rng.shuffle(truths)

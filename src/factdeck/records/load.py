@@ -124,6 +124,7 @@ class _Builder:
             if node.tag != _YAML + "seq":
                 raise self.fail(node, f"tag '{node.tag}' is not allowed")
             return [self.build(item, (*path, i), alias_line) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey, alias_line: int) -> dict[str, Any]:
@@ -289,7 +290,7 @@ def _fast_parse(text: str) -> tuple[Any, dict[PathKey, int]]:
                 if key in result or (key == "<<" and key_event.implicit[0]):
                     raise _Unusual
                 child = (*path, key)
-                lines[child] = key_event.start_mark.line + 1
+                lines[child] = key_event.start_mark.line + 1  # type: ignore[union-attr]  # events from a parser have marks
                 result[key] = node(get(), child, depth + 1)
         if kind is _SEQUENCE_START:
             items: list[Any] = []

@@ -64,7 +64,7 @@ class FactMemo:
                 if len(differ) * 8 <= len(facts):
                     out = list(results)
                     for i in differ:
-                        out[i] = self.get(facts[i], context, lambda i=i: make(facts[i]))
+                        out[i] = self.get(facts[i], context, lambda i=i: make(facts[i]))  # type: ignore[misc]
                     del self._recent[n]
                     break
         else:

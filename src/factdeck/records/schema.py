@@ -279,7 +279,7 @@ class CardSettings(Record):
     """How a deck becomes Anki notes."""
 
     kinds: list[CardKind] = Field(
-        default_factory=lambda: ["qa", "reverse", "cloze", "dispute"],
+        default_factory=lambda: ["qa", "reverse", "cloze", "dispute"],  # type: ignore[arg-type]  # CardKind's literals
         description="Card kinds to make: qa (for a disputed fact, the 'Sources disagree' card with every version), reverse (people, places, organizations, terms), cloze (where the answer occurs in the statement), dispute (one card per version of a disputed fact). Disputed facts never get reverse or cloze cards.",
     )
     subdecks: bool = Field(default=False, description="One subdeck per era (`Deck::Era`).")
@@ -299,7 +299,7 @@ class QuizSettings(Record):
     versions: int = Field(default=2, ge=1, le=26, description="Shuffled versions (A, B, …).")
     seed: int = Field(default=1, description="Random seed; the same seed always gives the same worksheets.")
     types: list[QuestionType] = Field(
-        default_factory=lambda: [
+        default_factory=lambda: [  # type: ignore[arg-type]  # the literals are QuestionType's
             "multiple-choice",
             "true-false",
             "fill-blank",

@@ -11,7 +11,7 @@ import difflib
 import hashlib
 import re
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -90,7 +90,7 @@ def _dotted(loc: Iterable[Any]) -> str:
     return out
 
 
-def _model_at(model: type, loc: tuple[Any, ...]) -> type | None:
+def _model_at(model: type[Record] | None, loc: tuple[Any, ...]) -> type[Record] | None:
     """The record model that holds the key at `loc` (for did-you-mean hints)."""
     for part in loc:
         if isinstance(part, int):
@@ -104,7 +104,7 @@ def _model_at(model: type, loc: tuple[Any, ...]) -> type | None:
     return model
 
 
-def _message(model: type[Record], error: dict[str, Any]) -> str:
+def _message(model: type[Record], error: Mapping[str, Any]) -> str:
     loc = tuple(error["loc"])
     key = _dotted(loc)
     kind = error["type"]
@@ -157,7 +157,7 @@ def _literal_options(model: type[Record], loc: tuple[Any, ...]) -> list[str]:
             for arg in typing.get_args(annotation):
                 walk(arg)
 
-    walk(holder.model_fields[field_name].annotation)
+    walk(holder.model_fields[str(field_name)].annotation)
     return found
 
 

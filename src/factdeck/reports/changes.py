@@ -100,6 +100,7 @@ def compare(base: FactBase, before: dict[str, dict[str, Any]], since: str) -> Ch
         if not was_vetted:
             changes.items.append(Change(fact.id, "added", fact.question))
             continue
+        assert old is not None  # was_vetted
         old_fields, new_fields = _visible(old), _visible(fact.model_dump(mode="json"))
         differing = [key for key in VISIBLE if old_fields[key] != new_fields[key]]
         if differing:

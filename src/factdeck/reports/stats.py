@@ -26,8 +26,8 @@ def compute_stats(base: FactBase) -> Stats:
     facts = [f for f in base.facts if f.status != "retracted"]
     era_all = Counter(f.era for f in facts)
     era_vetted = Counter(f.era for f in facts if f.status == "vetted")
-    kinds = Counter(f.kind for f in facts)
-    statuses = Counter(f.status for f in base.facts)
+    kinds: Counter[str] = Counter(f.kind for f in facts)
+    statuses: Counter[str] = Counter(f.status for f in base.facts)
     citations = Counter(c.source for f in facts for c in f.all_citations())
     citing = Counter(s for f in facts for s in {c.source for c in f.all_citations()})
     return Stats(

@@ -104,9 +104,11 @@ def compile_pdf(
 
 def _compile(compiler: typst.Compiler, source: str, name: str) -> tuple[bytes, list]:
     try:
-        return compiler.compile_with_warnings(input=source.encode("utf-8"), format="pdf")
+        pdf, warnings = compiler.compile_with_warnings(input=source.encode("utf-8"), format="pdf")
     except typst.TypstError as exc:
         raise RenderError(f"{name}: {typst_message(exc.message)} (run with --debug for Typst's own message)") from exc
+    assert isinstance(pdf, bytes)  # one document in, one PDF out (a list only for per-page image formats)
+    return pdf, list(warnings)
 
 
 class KeptCompilers:

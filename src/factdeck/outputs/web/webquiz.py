@@ -71,8 +71,9 @@ def question_data(q: Question, placed_order: tuple[int, ...], names: tuple[int, 
             for v in q.versions
         ],
     }
-    if q.disputed:
-        data["summary"] = base.facts_by_id[q.fact_ids[0]].dispute.summary
+    dispute = base.facts_by_id[q.fact_ids[0]].dispute
+    if q.disputed and dispute is not None:
+        data["summary"] = dispute.summary
     data.update(QUESTION_TYPES.of(q).web_fields(q, placed_order, names))
     return data
 
@@ -80,6 +81,7 @@ def question_data(q: Question, placed_order: tuple[int, ...], names: tuple[int, 
 def _raw_template(base: FactBase, name: str) -> str:
     """A template file's text as it is (the script and style are not Jinja templates)."""
     env = html_environment(base.root)
+    assert env.loader is not None  # the environment loads from templates/
     try:
         return env.loader.get_source(env, name)[0]
     except jinja2.TemplateNotFound as exc:
