@@ -304,7 +304,11 @@ def _round_robin_merge(a: list[Fact], b: list[Fact]) -> list[Fact]:
 
 
 def make_quiz(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings | None = None) -> Quiz:
-    """The deck's worksheets as data: questions and shuffled versions (`settings` default: the deck's)."""
+    """The deck's worksheets as data (`Quiz`: questions, shuffled versions, notes on what could not be made),
+    from `facts` (the deck's selection, in history order) with `settings` (default: the deck's `quiz`).
+
+    Pure: nothing is written and nothing raised for a deck too small (see `Quiz.notes`); the same inputs and
+    seed always give the same quiz. Per-fact results are kept in `base.session` (a watch's)."""
     return QuizMaker(base, deck, settings or deck.quiz).make(facts)
 
 

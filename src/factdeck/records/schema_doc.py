@@ -79,7 +79,7 @@ def schema_markdown() -> str:
     lines = [
         "# Record schema",
         "",
-        "Generated from `src/factdeck/schema.py` by `factdeck schema`; do not edit by hand.",
+        "Generated from `src/factdeck/records/schema.py` by `factdeck schema`; do not edit by hand.",
         "Unknown keys are errors. Dates in facts: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, optionally",
         "ending in `~` (approximate) or `?` (uncertain), or a range `A/B`.",
         "",

@@ -84,7 +84,7 @@ def _facts_in_export(path: Path) -> dict[str, dict[str, Any]]:
         data = json.loads(path.read_text(encoding="utf-8"))
         return {f["id"]: f for f in data["facts"]}
     except (ValueError, KeyError, TypeError) as exc:
-        raise FactdeckError(f"{path}: not a factdeck JSON export ({exc})") from None
+        raise FactdeckError(f"{path}: not a factdeck JSON export (delete it, or give --since REV)") from exc
 
 
 def compare(base: FactBase, before: dict[str, dict[str, Any]], since: str) -> Changes:
@@ -112,7 +112,9 @@ def compare(base: FactBase, before: dict[str, dict[str, Any]], since: str) -> Ch
 
 
 def changes_since(base: FactBase, revision: str | None, export: Path) -> Changes:
-    """Changes since a git revision of facts/, or since the JSON export of the last build."""
+    """The vetted facts added, changed and withdrawn since `revision` of facts/ (git), or, when it is None,
+    since the JSON export `export` of the last build. Raises `FactdeckError` when git is missing or cannot
+    read the revision, or when there is no usable previous export."""
     if revision is not None:
         return compare(base, _facts_at_revision(base.root, revision), revision)
     return compare(base, _facts_in_export(export), "the last build")

@@ -62,6 +62,7 @@ def export_tsv(base: FactBase, facts: list[Fact], anki_headers: bool = False) ->
 
     Plain output imports into Quizlet and, mapping the columns by hand, into Anki;
     with `anki_headers` Anki's text importer reads the separator and tag column itself.
+    Returns UTF-8 bytes, one line per fact of `facts`; raises nothing.
     """
     lines = []
     if anki_headers:

@@ -83,7 +83,8 @@ _GIFT_TEXT = _GiftText()
 
 
 def export_gift(base: FactBase, decks: list[tuple[DeckSpec, list[Fact]]], questions: int | None = None) -> bytes:
-    """The decks' quiz questions as one GIFT file, each deck in its own question-bank category."""
+    """The decks' quiz questions as one GIFT file (UTF-8 bytes), each deck in its own question-bank category;
+    `questions` overrides each deck's `quiz.questions`. The questions are version A of the worksheets'."""
     blocks = ["// factdeck: quiz questions for Moodle (GIFT). Import: Question bank > Import > GIFT format."]
     for deck, facts in decks:
         settings = with_overrides(deck.quiz, questions=questions, versions=1)
