@@ -13,10 +13,10 @@ from factdeck.build import load_and_validate
 from factdeck.engine.session import Session
 from factdeck.outputs.exports.export import export_json
 from factdeck.quiz import QUESTION_TYPES, QuizMaker, make_quiz, with_overrides
-from factdeck.quiz.distractors import mentions
 from factdeck.quiz.wording import _findable_answer, gives_away
 from factdeck.records.memo import FactMemo, KeyedMemo
 from factdeck.records.select import select_facts
+from factdeck.text.compare import mentions
 
 
 def outputs(root: Path, session: Session) -> dict:

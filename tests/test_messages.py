@@ -28,8 +28,8 @@ from factdeck.records.messages import (
     undefined_message,
     yaml_problem,
 )
+from factdeck.records.messages import pydantic_message as _message
 from factdeck.records.schema import DeckSpec, Era, Fact, Source
-from factdeck.records.validate import _message
 
 TAB = "a tab is used for indentation, and YAML allows only spaces: replace the tab with spaces"
 YAML_CASES = [

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from factdeck.build import load_and_validate
 from factdeck.quiz import QUESTION_TYPES, make_quiz, with_overrides
-from factdeck.quiz.distractors import Distractors, answer_form, core, mentions, numbers_in
+from factdeck.quiz.distractors import Distractors, answer_form, numbers_in
 from factdeck.records.dates import parse_date
 from factdeck.records.select import select_facts
-from factdeck.text.compare import answer_comparison_form
+from factdeck.text.compare import answer_comparison_form, core, mentions
 from factdeck.text.dates import date_label
 
 MORE_FACTS = Path(__file__).parent / "fixtures" / "quiz" / "more-guild.yaml"
@@ -60,28 +60,26 @@ def version_numbers(base):
 def test_multiple_choice_has_four_distinct_options_of_the_answers_kind(base):
     quiz = quiz_of(base, questions=40, types=["multiple-choice"])
     assert len(quiz.questions) >= 8
-    named = {
-        k: {answer_comparison_form(f.answer) for f in base.vetted if f.kind == k}
-        for k in ("person", "place", "organization")
-    }
     for q in quiz.questions:
         fact = base.facts_by_id[q.fact_ids[0]]
         assert len(q.options) == 4 and len({answer_comparison_form(o) for o in q.options}) == 4
         assert q.options[0] == q.answer == answer_form(fact).option
-        if fact.kind in named:  # other facts' answers of the same kind
-            assert all(answer_comparison_form(o) in named[fact.kind] for o in q.options)
+        if fact.kind in ("person", "place", "organization", "term"):  # only the editor's distractors
+            assert set(q.options[1:]) <= {d.text for d in fact.distractors}, q.options
         if fact.kind == "date":
             years = [int(o) for o in q.options]
             answer = years[0]
             assert min(abs(a - b) for i, a in enumerate(years) for b in years[i + 1 :]) >= 1
-            assert any(y < answer for y in years) and any(y > answer for y in years), years
+            era = base.eras_by_id[fact.era]
+            if answer - int(era.start) > 6:  # room below within the era: options on both sides
+                assert any(y < answer for y in years) and any(y > answer for y in years), years
 
 
 def test_year_distractors_are_spread_above_and_below(base):
     fact = base.facts_by_id["pilot-school"]
     pool = Distractors(base)
     for seed in range(40):
-        years = [int(y) for y in pool.wrong_options(fact, 3, random.Random(seed))]
+        years = [int(y) for y, _ in pool.wrong_options(fact, 3, random.Random(seed))]
         assert len(set(years)) == 3 and 1912 not in years
         assert any(y < 1912 for y in years) and any(y > 1912 for y in years)
         assert all(abs(y - 1912) >= 2 for y in years)
@@ -90,9 +88,9 @@ def test_year_distractors_are_spread_above_and_below(base):
 
 def test_number_distractors_keep_the_answers_wording(base):
     pool = Distractors(base)
-    words = pool.wrong_options(base.facts_by_id["founding-workers"], 3, random.Random(1))
+    words = [w for w, _ in pool.wrong_options(base.facts_by_id["founding-workers"], 3, random.Random(1))]
     assert all(w.isalpha() and w[0].isupper() for w in words), words  # "Nine" -> "Seven", not "7"
-    about = pool.wrong_options(base.facts_by_id["peak-membership"], 3, random.Random(1))
+    about = [a for a, _ in pool.wrong_options(base.facts_by_id["peak-membership"], 3, random.Random(1))]
     assert all(re.fullmatch(r"About \d{1,3}(,\d{3})*", a) for a in about), about
     values = sorted(float(a.split()[1].replace(",", "")) for a in about)
     assert values[0] < 1200 < values[-1]
@@ -121,7 +119,7 @@ def test_a_year_a_dispute_version_gives_is_never_a_wrong_year(base):
     pool = Distractors(base)
     drawn = set()
     for seed in range(60):
-        drawn |= set(pool.wrong_options(fact, 3, random.Random(seed)))
+        drawn |= {text for text, _ in pool.wrong_options(fact, 3, random.Random(seed))}
     assert not drawn & {"1931", "1933"}
     assert {"1930", "1932", "1934"} & drawn  # the years beside them are fair
 
@@ -154,22 +152,32 @@ def test_correct_letters_are_spread_evenly(base):
 # --- true/false, fill in the blank, matching, timeline, source analysis -----------------------
 
 
-def test_true_false_swaps_one_value_for_one_of_the_same_kind(base):
+def test_a_false_statement_is_an_editors_or_has_a_year_or_number_changed(base):
     seen = Counter()
     for seed in range(12):
         for q in quiz_of(base, questions=40, seed=seed, types=["true-false"]).questions:
             fact = base.facts_by_id[q.fact_ids[0]]
-            seen[q.truth] += 1
+            seen[q.truth, q.swapped is None] += 1
             if q.truth:
                 assert q.prompt == fact.statement and q.swapped is None
                 continue
+            assert q.prompt != fact.statement and q.explanation == fact.statement
+            if q.swapped is None:  # the editor's own
+                assert q.prompt in fact.false_statements
+                continue
+            assert fact.kind in ("date", "number") and not fact.false_statements  # never a name pasted in
             true_value, false_value = q.swapped
-            assert q.prompt != fact.statement
             assert q.prompt.replace(false_value, true_value) == fact.statement
-            assert q.explanation == fact.statement
             if fact.kind == "date":
                 assert YEAR.fullmatch(true_value) and YEAR.fullmatch(false_value)
-    assert seen[True] and seen[False]
+    assert seen[True, True] and seen[False, True] and seen[False, False]
+
+
+def test_a_named_fact_without_false_statements_is_never_a_true_false_question(base):
+    quiz = quiz_of(base, questions=40, types=["true-false"])
+    for q in quiz.questions:
+        fact = base.facts_by_id[q.fact_ids[0]]
+        assert fact.kind in ("date", "number") or fact.false_statements, fact.id
 
 
 def test_true_false_is_half_true_half_false(base):

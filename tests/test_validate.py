@@ -298,8 +298,8 @@ def test_archive_from_configuration(project):
 def test_records_remember_file_and_line(project):
     base = load_and_validate(project.root)
     hall = base.facts_by_id["guild-hall"]
-    assert (hall.file, hall.line) == ("facts/guild.yaml", 36)
-    assert (hall.citations[0].file, hall.citations[0].line) == ("facts/guild.yaml", 45)
+    assert (hall.file, hall.line) == ("facts/guild.yaml", 39)
+    assert (hall.citations[0].file, hall.citations[0].line) == ("facts/guild.yaml", 51)
 
 
 def test_validation_failed_carries_every_problem(project):

@@ -1,4 +1,4 @@
-"""Wrong options: same-kind values that the fact base never says are true.
+"""Wrong options: the editor's distractors first, then same-kind years and numbers no source makes true.
 
 A worksheet that offers a disputed value as "wrong" teaches one side of the
 dispute as fact, so every wrong option passes these rules:
@@ -12,28 +12,36 @@ dispute as fact, so every wrong option passes these rules:
    listed beside the one asked about.
 4. Generated years and numbers are not the answer of any fact of the same kind.
 
-Wrong options are of the answer's kind: other years (at least a year apart,
-spread above and below), other plausible numbers in the answer's wording, or
-other facts' answers of the same kind (people, places, organizations, terms),
-preferring facts from nearby eras.
+Names, places, organizations and terms are never made up from other facts' answers: an answer of the same
+coarse kind is too often a different kind of thing (a province offered for a university), so a fact of those
+kinds is asked as multiple choice only with the distractors an editor wrote (`distractors:`, checked by
+records/options.py), and made false for true/false only by the false statements an editor wrote
+(`false_statements:`). Years and numbers are varied automatically, within what the question and the deck
+leave open:
+
+5. A year lies within the fact's era (or, where the era is too short, the eras next to it), so no option
+   falls in a time the deck teaches the people could not have acted; no option is later than the history's
+   last known year.
+6. An option lies on the same side as the answer of every year or number the question itself gives
+   ("70 of 159 members": no 280), so the question never rules an option out.
 """
 
 from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from factdeck.records.dates import parse_date
 from factdeck.records.memo import Keeper
 from factdeck.records.schema import Fact
 from factdeck.records.validate import FactBase
-from factdeck.text.compare import answer_comparison_form
+from factdeck.text.compare import answer_comparison_form, core, mentions
 from factdeck.text.dates import MONTHS
 
 OPTION_KINDS = ("date", "number", "person", "place", "organization", "term")
-_NAMED = ("person", "place", "organization", "term")
+_VARIED = ("date", "number")  # the kinds whose wrong options may be made automatically
 
 _YEAR_ANSWER = re.compile(rf"^(?P<head>(?:\d{{1,2}} )?(?:(?:{'|'.join(MONTHS)}) )?)(?P<year>\d{{4}})$")
 
@@ -86,29 +94,9 @@ _NUMBER_ANSWER = re.compile(
     re.IGNORECASE,
 )
 _ANY_NUMBER = re.compile(rf"\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|\b(?:{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE)
-_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 # Compiled once: this runs for every fact of a deck (a pattern given as text is looked up in re's cache each call).
 _DIGIT = re.compile(r"\d")
 _MAX_NAME_WORDS = 8
-
-
-def core(answer: str) -> str:
-    """The answer without a trailing note in brackets: '1965 (5 September per X)' -> '1965'."""
-    return _TRAILING_NOTE.sub("", answer).strip()
-
-
-def name_variants(name: str) -> set[str]:
-    """The comparison forms a text may name something by: 'National Council of Resistance of Iran (NCRI)'
-    is named by the whole, by the name before the brackets, or by the bracketed short name."""
-    forms = [name, core(name), *re.findall(r"\(([^()]+)\)", name)]
-    variants = {answer_comparison_form(form) for form in forms}
-    return {v for v in variants if v}
-
-
-def mentions(text: str, name: str) -> bool:
-    """Whether `text` (in comparison form or not) names `name` in any of its forms, as whole words."""
-    padded = f" {answer_comparison_form(text)} "
-    return any(f" {v} " in padded for v in name_variants(name))
 
 
 def _number_value(text: str) -> float:
@@ -196,13 +184,11 @@ class _Share:
     kind_numbers: frozenset[float]  # a number-kind answer's values
     kind_year: int | None  # a date-kind answer's year
     end_year: int | None  # the last year of the fact's date
-    pool: tuple[str, str, str] | None  # a vetted, undisputed named answer: (kind, comparison form, text)
 
     @classmethod
     def of(cls, fact: Fact) -> _Share:
         versions = fact.dispute.versions if fact.dispute else []
         year = _YEAR_ANSWER.match(core(fact.answer)) if fact.kind == "date" else None
-        named = fact.status == "vetted" and fact.kind in _NAMED and not fact.disputed and answer_form(fact)
         return cls(
             live=fact.status != "retracted",
             question=answer_comparison_form(fact.question),
@@ -212,21 +198,18 @@ class _Share:
             kind_numbers=frozenset(numbers_in(core(fact.answer))) if fact.kind == "number" else frozenset(),
             kind_year=int(year["year"]) if year else None,
             end_year=parse_date(fact.date).end.year if fact.date else None,
-            pool=(fact.kind, answer_comparison_form(fact.answer), fact.answer.strip()) if named else None,
         )
 
 
-def _pools(shares: tuple[_Share, ...], eras: tuple[int, ...], accessed: tuple[int, ...]) -> tuple:
-    """What every wrong option is checked against and drawn from, given each fact's share and era order."""
+def _pools(shares: tuple[_Share, ...], accessed: tuple[int, ...]) -> tuple:
+    """What every wrong option is checked against, given each fact's share."""
     version_answers: set[str] = set()
     version_numbers: set[float] = set()
     by_question: dict[str, set[str]] = {}
     kind_numbers: set[float] = set()  # every number-kind fact's answer values
     kind_years: set[int] = set()  # every date-kind fact's answer year
-    # Named-kind pools: each vetted, undisputed answer with the eras it comes from.
-    pools: dict[str, dict[str, tuple[str, set[int]]]] = {kind: {} for kind in _NAMED}
     years = []
-    for share, era in zip(shares, eras):
+    for share in shares:
         if share.live:
             by_question.setdefault(share.question, set()).add(share.answer)
             version_answers.update(share.version_answers)
@@ -236,12 +219,9 @@ def _pools(shares: tuple[_Share, ...], eras: tuple[int, ...], accessed: tuple[in
                 kind_years.add(share.kind_year)
             if share.end_year is not None:
                 years.append(share.end_year)
-        if share.pool is not None:
-            kind, key, text = share.pool
-            pools[kind].setdefault(key, (text, set()))[1].add(era)
     # The history's "now": the latest year the data knows, so output does not depend on today's date.
     present = max([*years, *accessed]) if years or accessed else 9999
-    return version_answers, version_numbers, by_question, kind_numbers, kind_years, present, pools
+    return version_answers, version_numbers, by_question, kind_numbers, kind_years, present
 
 
 class Distractors:
@@ -250,12 +230,9 @@ class Distractors:
     def __init__(self, base: FactBase):
         self._base = base
         shares = tuple(base.session.fact_memo("quiz.shares").values(base.facts, None, _Share.of))
-        eras = tuple(base.era_order.get(f.era, 0) for f in base.facts)
         accessed = tuple(int(s.accessed[:4]) for s in base.sources.values())
         # In a watch, a round whose facts add the same shares as the last round's reuses its pools whole.
-        state = base.session.keyed_memo("quiz.pools", size=2).get(
-            (shares, eras, accessed), lambda: _pools(shares, eras, accessed)
-        )
+        state = base.session.keyed_memo("quiz.pools", size=2).get((shares, accessed), lambda: _pools(shares, accessed))
         (
             self._version_answers,
             self._version_numbers,
@@ -263,7 +240,6 @@ class Distractors:
             self._kind_numbers,
             self._kind_years,
             self._present,
-            self._pools,
         ) = state
         # Equal pools from one watch round to the next share a number, under which what was decided with
         # them (which facts can be multiple choice) is kept (single_types.py).
@@ -298,29 +274,58 @@ class Distractors:
 
     # --- wrong options ----------------------------------------------------------------
 
-    def wrong_options(self, fact: Fact, count: int, rng: random.Random) -> list[str] | None:
-        """`count` wrong options in the answer's form, or None when the fact base cannot supply them."""
+    def wrong_options(self, fact: Fact, count: int, rng: random.Random) -> list[tuple[str, str]] | None:
+        """`count` wrong options as (text, why): the editor's distractors first (`why` as written, else ''),
+        then, for a year or a number, ones varied from the answer; None when there are not enough."""
+        authored = [(d.text, d.why or "") for d in fact.distractors if self.allowed(fact, d.text)]
+        if len(authored) >= count:
+            return rng.sample(authored, count)
         form = answer_form(fact, self._base.session)
-        tokens = self.wrong_tokens(fact, count, rng)
-        return None if form is None or tokens is None else [form.render(t) for t in tokens]
-
-    def wrong_tokens(self, fact: Fact, count: int, rng: random.Random) -> list[str] | None:
-        """The varied part of `count` wrong options (a year, a number, a name), to swap into a statement."""
-        form = answer_form(fact, self._base.session)
-        if form is None or fact.disputed:
+        if form is None or fact.kind not in _VARIED:
             return None
-        if fact.kind == "date":
-            tokens = self._years(fact, form, count, rng)
-        elif fact.kind == "number":
-            tokens = self._numbers(fact, form, count, rng)
-        else:
-            tokens = self._names(fact, count, rng)
+        tokens = self.wrong_tokens(fact, count, rng, avoid=[text for text, _ in authored])
         if tokens is None:
             return None
+        made = [(form.render(t), "") for t in tokens]
+        return [*authored, *made][:count]
+
+    def wrong_tokens(self, fact: Fact, count: int, rng: random.Random, avoid: Sequence[str] = ()) -> list[str] | None:
+        """The varied part of `count` wrong options for a year or a number (never a name: see the module's
+        doc), to show as options or swap into a statement; none equal to an option in `avoid`."""
+        form = answer_form(fact, self._base.session)
+        if form is None or fact.disputed or fact.kind not in _VARIED:
+            return None
+        avoided = {answer_comparison_form(a) for a in avoid}
+        want = count + len(avoided)
+        if fact.kind == "date":
+            tokens = self._years(fact, form, want, rng)
+        else:
+            tokens = self._numbers(fact, form, want, rng)
+        if tokens is None:
+            return None
+        tokens = [t for t in tokens if answer_comparison_form(form.render(t)) not in avoided][:count]
         options = [form.render(t) for t in tokens]
-        if not all(self.allowed(fact, o) for o in options) or len({answer_comparison_form(o) for o in options}) < count:
+        if (
+            len(tokens) < count
+            or not all(self.allowed(fact, o) for o in options)
+            or len({answer_comparison_form(o) for o in options}) < count
+        ):
             return None
         return tokens
+
+    def _era_years(self, fact: Fact) -> tuple[int, int]:
+        """The years a wrong year may take (rule 5): the fact's era, widened to the eras next to it."""
+        eras = self._base.eras
+        here = self._base.era_order.get(fact.era, 0)
+        first, last = eras[max(here - 1, 0)], eras[min(here + 1, len(eras) - 1)]
+        start = parse_date(first.start).year
+        end = self._present if last.end == "present" else parse_date(last.end).end.year
+        return start, min(end, self._present)
+
+    def _in_era(self, fact: Fact) -> tuple[int, int]:
+        era = self._base.eras_by_id[fact.era]
+        end = self._present if era.end == "present" else parse_date(era.end).end.year
+        return parse_date(era.start).year, min(end, self._present)
 
     def _years(self, fact: Fact, form: AnswerForm, count: int, rng: random.Random) -> list[str] | None:
         year = int(form.token)
@@ -328,16 +333,20 @@ class Distractors:
         gap = 3 if approximate else 2  # an approximate year needs wider room to be clearly wrong
         own = set().union(*(numbers_in(t) for t in self._own_texts(fact)))
         banned = {int(n) for n in own | self._version_numbers} | (self._kind_years - {year})
+        sides = _sides(fact.question, year)
 
-        def usable(y: int) -> bool:
-            return y not in banned and y <= self._present and y != year
+        for low, high in (self._in_era(fact), self._era_years(fact)):
+            low, high = min(low, year), max(high, year)  # an answer outside its era's bounds keeps its room
 
-        for window in (12, 20, 30):
-            below = [y for y in range(year - window, year - gap + 1) if usable(y)]
-            above = [y for y in range(year + gap, year + window + 1) if usable(y)]
-            chosen = _spread(below, above, count, gap, year, rng)
-            if chosen is not None:
-                return [str(y) for y in chosen]
+            def usable(y: int, low: int = low, high: int = high) -> bool:
+                return y not in banned and low <= y <= high and y != year and sides(y)
+
+            for window in (12, 20, 30):
+                below = [y for y in range(year - window, year - gap + 1) if usable(y)]
+                above = [y for y in range(year + gap, year + window + 1) if usable(y)]
+                chosen = _spread(below, above, count, gap, year, rng)
+                if chosen is not None:
+                    return [str(y) for y in chosen]
         return None
 
     def _numbers(self, fact: Fact, form: AnswerForm, count: int, rng: random.Random) -> list[str] | None:
@@ -347,44 +356,30 @@ class Distractors:
         n = int(value)
         own = set().union(*(numbers_in(t) for t in self._own_texts(fact)))
         banned = own | self._version_numbers | (self._kind_numbers - {value})
+        sides = _sides(fact.question, n)  # rule 6
         if n <= 20:
             spread = max(3, n // 2)
-            below = [c for c in range(max(1, n - spread), n) if c not in banned]
-            above = [c for c in range(n + 1, n + spread + 1) if c not in banned]
+            below = [c for c in range(max(1, n - spread), n) if c not in banned and sides(c)]
+            above = [c for c in range(n + 1, n + spread + 1) if c not in banned and sides(c)]
             chosen = _spread(below, above, count, 1, n, rng)
         else:
             unit = _place_value(n)
-            below = _scaled(n, (0.25, 0.4, 0.5, 0.6, 0.7), unit, banned)
-            above = _scaled(n, (1.4, 1.5, 2, 2.5, 3, 4), unit, banned)
+            below = [c for c in _scaled(n, (0.25, 0.4, 0.5, 0.6, 0.7), unit, banned) if sides(c)]
+            above = [c for c in _scaled(n, (1.4, 1.5, 2, 2.5, 3, 4), unit, banned) if sides(c)]
             chosen = _spread(below, above, count, 0, n, rng, ratio=0.15)
         if chosen is None:
             return None
         return [_format_number(c, form.token) for c in chosen]
 
-    def _names(self, fact: Fact, count: int, rng: random.Random) -> list[str] | None:
-        here = self._base.era_order.get(fact.era, 0)
-        shape = _shape(fact.answer)
-        candidates = [
-            (text, min(abs(e - here) for e in eras))
-            for text, eras in self._pools[fact.kind].values()
-            if _shape(text) == shape and _similar_length(text, fact.answer) and self.allowed(fact, text)
-        ]
-        if len(candidates) < count:
-            return None
-        rng.shuffle(candidates)
-        candidates.sort(key=lambda c: min(c[1], 2))  # nearby eras first, otherwise random
-        return [text for text, _ in candidates[:count]]
 
+def _sides(question: str, answer: float) -> Callable[[float], bool]:
+    """Whether a value lies on the answer's side of every number the question gives (rule 6)."""
+    limits = [n for n in numbers_in(question) if n != answer]
 
-def _shape(text: str) -> bool:
-    """Whether an answer names several things ('X, Y and Z'): a list among single names stands out."""
-    return bool(re.search(r",|\band\b|&", core(text)))
+    def same_side(value: float) -> bool:
+        return all((value - limit) * (answer - limit) > 0 for limit in limits)
 
-
-def _similar_length(a: str, b: str) -> bool:
-    """Within a factor of 2.5 in words, so no option stands out by its length."""
-    x, y = len(a.split()), len(b.split())
-    return max(x, y) <= 2.5 * min(x, y)
+    return same_side
 
 
 def _spread(

@@ -10,14 +10,13 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from factdeck.quiz.distractors import mentions
 from factdeck.quiz.model import Item, Question
 from factdeck.quiz.types import QUESTION_TYPES, GiftText, QuestionType, item_data
 from factdeck.quiz.wording import gives_away, matching_role, timeline_text
 from factdeck.records.dates import parse_date
 from factdeck.records.schema import Fact
 from factdeck.records.select import chronological_key as chronological
-from factdeck.text.compare import answer_comparison_form
+from factdeck.text.compare import answer_comparison_form, mentions
 from factdeck.text.dates import date_label
 
 if TYPE_CHECKING:

@@ -77,6 +77,7 @@ class Question:
     explanation: str  # one line: why
     references: tuple[Reference, ...] = ()
     options: tuple[str, ...] = ()  # multiple choice: the correct option first
+    option_notes: tuple[str, ...] = ()  # multiple choice: why each option is wrong, where an editor wrote it ('')
     truth: bool | None = None  # true/false
     swapped: tuple[str, str] | None = None  # a false statement: (the true value, the value put in its place)
     parts: tuple[str, ...] = ()  # fill in the blank: the text around the blanks

@@ -11,11 +11,12 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
-from factdeck.quiz.distractors import answer_form, core, replace_token, token_in
+from factdeck.quiz.distractors import answer_form, replace_token, token_in
 from factdeck.quiz.model import Excerpt, Question
 from factdeck.quiz.types import QUESTION_TYPES, GiftText, QuestionType
 from factdeck.quiz.wording import BLANK, MAX_BLANK_WORDS, blank_parts
 from factdeck.records.schema import Fact
+from factdeck.text.compare import core
 from factdeck.text.words import whole_word_spans
 
 if TYPE_CHECKING:
@@ -38,14 +39,8 @@ class _SingleType(QuestionType):
         return maker.options_context
 
     def weigh(self, maker: QuizMaker, fact: Fact) -> bool:
-        # Multiple choice and true/false need a same-kind answer; only then are distractors drawn.
-        form = None if fact.disputed else answer_form(fact, maker.base.session)
-        if form is None or not self._fits(fact, form.token):
-            return False
-        return self.make(maker, fact) is not None
-
-    def _fits(self, fact: Fact, token: str) -> bool:
-        return True
+        # A disputed fact is never asked with one right answer; otherwise the question is made to see.
+        return not fact.disputed and self.make(maker, fact) is not None
 
 
 @QUESTION_TYPES.register
@@ -60,19 +55,21 @@ class MultipleChoice(_SingleType):
     def make(self, maker: QuizMaker, fact: Fact) -> Question | None:
         if fact.disputed:
             return None
-        form = answer_form(fact, maker.base.session)
         wrong = maker.distractors.wrong_options(fact, OPTIONS - 1, maker.rng(self.name, fact.id))
-        if form is None or wrong is None:
+        if wrong is None:
             return None
+        form = answer_form(fact, maker.base.session)
+        correct = form.option if form is not None else core(fact.answer)
         return Question(
             f"{self.name}:{fact.id}",
             self.name,
             fact.question,
             (fact.id,),
-            form.option,
+            correct,
             fact.statement,
             maker.references(fact.citations),
-            options=(form.option, *wrong),
+            options=(correct, *(text for text, _ in wrong)),
+            option_notes=("", *(why for _, why in wrong)),
         )
 
     def arrange(
@@ -95,23 +92,32 @@ class MultipleChoice(_SingleType):
 
 @QUESTION_TYPES.register
 class TrueFalse(_SingleType):
-    """The statement as given, or with its answer swapped for a distractor; half of them each way."""
+    """The statement as given, or a false one: an editor's (`false_statements`), or the statement with its
+    year or number changed; never a name pasted into it. Half of them each way."""
 
     name = "true-false"
     section = 2
     weight = 2.0
 
-    def _fits(self, fact: Fact, token: str) -> bool:
-        return token_in(fact.statement, token)  # the statement must repeat the answer to swap it
+    def false_statement(self, maker: QuizMaker, fact: Fact) -> tuple[str, tuple[str, str] | None] | None:
+        """A false statement for `fact` and, where a value was changed, (the true value, the one put in its
+        place); None when the fact has none."""
+        rng = maker.rng(self.name, fact.id)
+        if fact.false_statements:
+            return rng.choice(fact.false_statements), None
+        form = answer_form(fact, maker.base.session)
+        if form is None or not token_in(fact.statement, form.token):
+            return None
+        wrong = maker.distractors.wrong_tokens(fact, 1, rng)  # years and numbers only
+        if wrong is None:
+            return None
+        return replace_token(fact.statement, form.token, wrong[0]), (form.token, wrong[0])
 
     def make(self, maker: QuizMaker, fact: Fact, truth: bool = True) -> Question | None:
         if fact.disputed:
             return None
-        form = answer_form(fact, maker.base.session)
-        if form is None or not token_in(fact.statement, form.token):
-            return None
-        wrong = maker.distractors.wrong_tokens(fact, 1, maker.rng(self.name, fact.id))
-        if wrong is None:
+        false = self.false_statement(maker, fact)  # a fact that cannot be false is not asked: the set balances
+        if false is None:
             return None
         refs = maker.references(fact.citations)
         if truth:
@@ -125,18 +131,17 @@ class TrueFalse(_SingleType):
                 refs,
                 truth=True,
             )
-        replacement = wrong[0]
-        false = replace_token(fact.statement, form.token, replacement)
+        text, swapped = false
         return Question(
             f"{self.name}:{fact.id}",
             self.name,
-            false,
+            text,
             (fact.id,),
             "False",
             fact.statement,
             refs,
             truth=False,
-            swapped=(form.token, replacement),
+            swapped=swapped,
         )
 
     def make_several(self, maker: QuizMaker, facts: list[Fact], rng: random.Random) -> list[Question | None]:

@@ -10,10 +10,10 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
-from factdeck.quiz.distractors import answer_form, core, name_variants, replace_token, token_in
+from factdeck.quiz.distractors import answer_form, replace_token, token_in
 from factdeck.records.memo import Keeper
 from factdeck.records.schema import Fact
-from factdeck.text.compare import answer_comparison_form
+from factdeck.text.compare import answer_comparison_form, core, name_variants
 from factdeck.text.dates import MONTHS
 
 T = TypeVar("T")

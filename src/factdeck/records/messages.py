@@ -13,11 +13,17 @@ recognized gets a general message of factdeck's, never the library's text.
 
 from __future__ import annotations
 
+import difflib
 import re
-from typing import Any
+import typing
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
 import jinja2
+import pydantic
 import yaml
+
+from factdeck.records.schema import Record, record_class
 
 # --- YAML (PyYAML with or without libyaml) -------------------------------------------------------------
 
@@ -273,3 +279,132 @@ def typst_message(message: str) -> str:
     if "expected" in low or "unexpected" in low:
         return f"{TYPST_FAILED}: a syntax error in the Typst code"
     return TYPST_FAILED
+
+
+# --- pydantic (record validation) -------------------------------------------------------------------
+
+_TYPE_WORDS = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "float_type": "a number",
+    "int_from_float": "a whole number",
+}
+
+
+# pydantic's number bounds: error type -> (words, key of the bound in the error's context).
+_BOUND_WORDS = {
+    "less_than_equal": ("at most", "le"),
+    "greater_than_equal": ("at least", "ge"),
+    "less_than": ("less than", "lt"),
+    "greater_than": ("more than", "gt"),
+}
+
+
+def describe_input(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, float):
+        return f"the number {value:g}"  # "a whole number, not a number" would say nothing
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _dotted(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _model_at(model: type[Record] | None, loc: tuple[Any, ...]) -> type[Record] | None:
+    """The record model that holds the key at `loc` (for did-you-mean hints)."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, pydantic.BaseModel)) or part not in model.model_fields:
+            return None
+        annotation = model.model_fields[part].annotation
+        model = record_class(annotation)
+        if model is None:
+            return None
+    return model
+
+
+def pydantic_message(model: type[Record], error: Mapping[str, Any]) -> str:
+    """factdeck's words for one of pydantic's errors (`ValidationError.errors()`) validating `model`: its
+    error kind and context, never its message text, decide the wording."""
+    loc = tuple(error["loc"])
+    key = _dotted(loc)
+    kind = error["type"]
+    if kind == "missing":
+        return f"missing required key '{key}'"
+    if kind == "extra_forbidden":
+        holder = _model_at(model, loc[:-1])
+        names = [n for n in holder.model_fields] if holder else []
+        close = difflib.get_close_matches(str(loc[-1]), names, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown key '{key}'{hint}"
+    if kind in _TYPE_WORDS:
+        return f"'{key}' must be {_TYPE_WORDS[kind]}, not {describe_input(error.get('input'))}"
+    if kind in _BOUND_WORDS:
+        words, bound = _BOUND_WORDS[kind]
+        return f"'{key}' must be {words} {error['ctx'][bound]}, not {error.get('input')}"
+    if kind == "literal_error":
+        options = _literal_options(model, loc) or re.findall(
+            r"'([^']*)'", str(error.get("ctx", {}).get("expected", ""))
+        )
+        hint = suggest(str(error.get("input")), options)
+        return f"'{key}' must be one of {_or_list(options)}, not '{error.get('input')}'{hint}"
+    if kind in ("value_error", "assertion_error"):
+        # One of factdeck's own validators: its message is factdeck's (pydantic only adds a prefix).
+        cause = error.get("ctx", {}).get("error")
+        message = str(cause) if cause is not None else "invalid value"
+        return f"{key}: {message}" if key else message
+    # A rule factdeck has no words for yet: factdeck's general message, never pydantic's wording.
+    value = describe_input(error.get("input"))
+    return f"'{key}' has a value that is not allowed here ({value})" if key else f"not allowed here ({value})"
+
+
+def _or_list(options: list[str]) -> str:
+    quoted = [f"'{o}'" for o in options]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _literal_options(model: type[Record], loc: tuple[Any, ...]) -> list[str]:
+    """The allowed values of the Literal-typed field at `loc` in `model`, in declaration order."""
+    holder = _model_at(model, tuple(p for p in loc if not isinstance(p, int))[:-1])
+    field_name = next((p for p in reversed(loc) if not isinstance(p, int)), None)
+    if holder is None or field_name not in getattr(holder, "model_fields", {}):
+        return []
+    found: list[str] = []
+
+    def walk(annotation: Any) -> None:
+        if typing.get_origin(annotation) is Literal:
+            found.extend(str(a) for a in typing.get_args(annotation))
+        else:
+            for arg in typing.get_args(annotation):
+                walk(arg)
+
+    walk(holder.model_fields[str(field_name)].annotation)
+    return found
+
+
+def suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -178,6 +178,24 @@ class Dispute(Record):
     versions: list[DisputeVersion] = Field(description="At least two versions, each with its claimant and citations.")
 
 
+class Distractor(Record):
+    """A wrong option an editor wrote for a fact's multiple-choice question. Written as plain text, or as a
+    mapping with `text` and `why`."""
+
+    text: Text = Field(
+        description="The wrong option: the same kind of thing as the answer, plausible, and false according to every source."
+    )
+    why: Text | None = Field(
+        default=None,
+        description="Why it is wrong, with what a source says; printed in the answer key. Only where a source says it.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        return {"text": data} if isinstance(data, str) else data
+
+
 class Fact(Record):
     """One learnable fact (`facts/*.yaml`, each file a list of facts)."""
 
@@ -205,6 +223,14 @@ class Fact(Record):
     citations: list[Citation] = Field(description="At least one citation: `source`, `locator`, `quote`.")
     dispute: Dispute | None = Field(
         default=None, description="Where sources disagree: `summary` and two or more `versions`."
+    )
+    distractors: list[Distractor] = Field(
+        default_factory=list,
+        description="Three or more wrong options an editor wrote for the multiple-choice question (text, or `text` and `why`). They come before any made automatically; a person, place, organization or term fact is asked as multiple choice only with them.",
+    )
+    false_statements: list[Text] = Field(
+        default_factory=list,
+        description="False statements an editor wrote for true/false questions, each false according to every source. Without them only a date or number is ever changed to make a statement false.",
     )
     status: Status = Field(description="draft, review, vetted or retracted; only vetted facts reach an output.")
     vetted: CalendarDate | None = Field(

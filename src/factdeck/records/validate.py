@@ -7,14 +7,11 @@ must appear in an archived source, decks that must select something) are here.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-import re
-import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pydantic
 
@@ -24,6 +21,8 @@ from factdeck.records.factbase import FactBase
 from factdeck.records.identity import deck_id
 from factdeck.records.load import Document, FactFile, RawProject, read_text
 from factdeck.records.memo import Keeper
+from factdeck.records.messages import describe_input, pydantic_message, suggest
+from factdeck.records.options import OptionRules
 from factdeck.records.quotes import QuoteFinder, quote_search_form, word_count
 from factdeck.records.schema import (
     Citation,
@@ -34,131 +33,10 @@ from factdeck.records.schema import (
     Record,
     Selection,
     Source,
-    record_class,
     record_fields,
 )
 
 MAX_QUOTE_WORDS = 40
-# --- pydantic errors as one-line messages --------------------------------------------
-
-_TYPE_WORDS = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "list_type": "a list",
-    "dict_type": "a mapping",
-    "model_type": "a mapping",
-    "model_attributes_type": "a mapping",
-    "float_type": "a number",
-    "int_from_float": "a whole number",
-}
-
-
-# pydantic's number bounds: error type -> (words, key of the bound in the error's context).
-_BOUND_WORDS = {
-    "less_than_equal": ("at most", "le"),
-    "greater_than_equal": ("at least", "ge"),
-    "less_than": ("less than", "lt"),
-    "greater_than": ("more than", "gt"),
-}
-
-
-def _describe_input(value: Any) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, float):
-        return f"the number {value:g}"  # "a whole number, not a number" would say nothing
-    if isinstance(value, int):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-def _dotted(loc: Iterable[Any]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _model_at(model: type[Record] | None, loc: tuple[Any, ...]) -> type[Record] | None:
-    """The record model that holds the key at `loc` (for did-you-mean hints)."""
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(model, type) and issubclass(model, pydantic.BaseModel)) or part not in model.model_fields:
-            return None
-        annotation = model.model_fields[part].annotation
-        model = record_class(annotation)
-        if model is None:
-            return None
-    return model
-
-
-def _message(model: type[Record], error: Mapping[str, Any]) -> str:
-    loc = tuple(error["loc"])
-    key = _dotted(loc)
-    kind = error["type"]
-    if kind == "missing":
-        return f"missing required key '{key}'"
-    if kind == "extra_forbidden":
-        holder = _model_at(model, loc[:-1])
-        names = [n for n in holder.model_fields] if holder else []
-        close = difflib.get_close_matches(str(loc[-1]), names, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"unknown key '{key}'{hint}"
-    if kind in _TYPE_WORDS:
-        return f"'{key}' must be {_TYPE_WORDS[kind]}, not {_describe_input(error.get('input'))}"
-    if kind in _BOUND_WORDS:
-        words, bound = _BOUND_WORDS[kind]
-        return f"'{key}' must be {words} {error['ctx'][bound]}, not {error.get('input')}"
-    if kind == "literal_error":
-        options = _literal_options(model, loc) or re.findall(
-            r"'([^']*)'", str(error.get("ctx", {}).get("expected", ""))
-        )
-        hint = _suggest(str(error.get("input")), options)
-        return f"'{key}' must be one of {_or_list(options)}, not '{error.get('input')}'{hint}"
-    if kind in ("value_error", "assertion_error"):
-        # One of factdeck's own validators: its message is factdeck's (pydantic only adds a prefix).
-        cause = error.get("ctx", {}).get("error")
-        message = str(cause) if cause is not None else "invalid value"
-        return f"{key}: {message}" if key else message
-    # A rule factdeck has no words for yet: factdeck's general message, never pydantic's wording.
-    value = _describe_input(error.get("input"))
-    return f"'{key}' has a value that is not allowed here ({value})" if key else f"not allowed here ({value})"
-
-
-def _or_list(options: list[str]) -> str:
-    quoted = [f"'{o}'" for o in options]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-
-
-def _literal_options(model: type[Record], loc: tuple[Any, ...]) -> list[str]:
-    """The allowed values of the Literal-typed field at `loc` in `model`, in declaration order."""
-    holder = _model_at(model, tuple(p for p in loc if not isinstance(p, int))[:-1])
-    field_name = next((p for p in reversed(loc) if not isinstance(p, int)), None)
-    if holder is None or field_name not in getattr(holder, "model_fields", {}):
-        return []
-    found: list[str] = []
-
-    def walk(annotation: Any) -> None:
-        if typing.get_origin(annotation) is Literal:
-            found.extend(str(a) for a in typing.get_args(annotation))
-        else:
-            for arg in typing.get_args(annotation):
-                walk(arg)
-
-    walk(holder.model_fields[str(field_name)].annotation)
-    return found
 
 
 def _locate(record: Record, doc: Document, path: tuple[Any, ...]) -> None:
@@ -181,12 +59,12 @@ class _Collector:
         self.problems: list[Problem] = []
 
     def error(self, where: Record | tuple[str, int], message: str) -> None:
-        self._add(where, message, "error")
+        self.add(where, message, "error")
 
     def warning(self, where: Record | tuple[str, int], message: str) -> None:
-        self._add(where, message, "warning")
+        self.add(where, message, "warning")
 
-    def _add(self, where: Record | tuple[str, int], message: str, severity: str) -> None:
+    def add(self, where: Record | tuple[str, int], message: str, severity: str) -> None:
         file, line = (where.file, where.line) if isinstance(where, Record) else where
         self.problems.append(Problem(file, line, message, severity))
 
@@ -198,7 +76,7 @@ class _Collector:
             record = cls.model_validate(data)
         except pydantic.ValidationError as exc:
             for err in exc.errors(include_url=False):
-                self.error((doc.display, doc.line(*path, *err["loc"])), f"{label}: {_message(cls, err)}")
+                self.error((doc.display, doc.line(*path, *err["loc"])), f"{label}: {pydantic_message(cls, err)}")
             return None
         _locate(record, doc, path)
         return record
@@ -208,13 +86,13 @@ class _Collector:
         if doc is None:
             return []
         if not isinstance(doc.data, list):
-            self.error((doc.display, doc.line()), f"expected a list of {noun}s, not {_describe_input(doc.data)}")
+            self.error((doc.display, doc.line()), f"expected a list of {noun}s, not {describe_input(doc.data)}")
             return []
         out = []
         for i, item in enumerate(doc.data):
             if not isinstance(item, dict):
                 self.error(
-                    (doc.display, doc.line(i)), f"{noun} #{i + 1}: expected a mapping, not {_describe_input(item)}"
+                    (doc.display, doc.line(i)), f"{noun} #{i + 1}: expected a mapping, not {describe_input(item)}"
                 )
                 continue
             ident = item.get("id")
@@ -234,11 +112,6 @@ def _unique(collector: _Collector, records: list[Any], noun: str) -> dict[str, A
         else:
             seen[record.id] = record
     return seen
-
-
-def _suggest(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _era_bounds(era: Era) -> tuple[int, int | None]:
@@ -307,7 +180,7 @@ def _check_citations(
     for citation in citations:
         if citation.source not in sources:
             collector.error(
-                citation, f"fact '{fact.id}': unknown source '{citation.source}'{_suggest(citation.source, sources)}"
+                citation, f"fact '{fact.id}': unknown source '{citation.source}'{suggest(citation.source, sources)}"
             )
             continue
         words = word_count(citation.quote)
@@ -325,7 +198,7 @@ def _check_fact(
 ) -> None:
     """The rules for one fact: they read only the fact, the sources, the eras and the archive (see record_cache)."""
     if fact.era not in eras:
-        collector.error(fact, f"fact '{fact.id}': unknown era '{fact.era}'{_suggest(fact.era, eras)}")
+        collector.error(fact, f"fact '{fact.id}': unknown era '{fact.era}'{suggest(fact.era, eras)}")
     elif fact.date:
         start, end = _era_bounds(eras[fact.era])
         when = parse_date(fact.date)
@@ -376,16 +249,16 @@ def _check_selection(
 ) -> None:
     for era in selection.eras:
         if era not in eras:
-            collector.error(selection, f"deck '{deck.id}': {which} names unknown era '{era}'{_suggest(era, eras)}")
+            collector.error(selection, f"deck '{deck.id}': {which} names unknown era '{era}'{suggest(era, eras)}")
     for fact_id in selection.facts:
         if fact_id not in facts:
             collector.error(
-                selection, f"deck '{deck.id}': {which} names unknown fact '{fact_id}'{_suggest(fact_id, facts)}"
+                selection, f"deck '{deck.id}': {which} names unknown fact '{fact_id}'{suggest(fact_id, facts)}"
             )
     for tag in selection.tags:
         if tag not in tags:
             collector.warning(
-                selection, f"deck '{deck.id}': {which} names tag '{tag}', which no fact has{_suggest(tag, tags)}"
+                selection, f"deck '{deck.id}': {which} names tag '{tag}', which no fact has{suggest(tag, tags)}"
             )
 
 
@@ -470,9 +343,7 @@ def validate_project(
     decks: list[DeckSpec] = []
     for doc in raw.decks:
         if not isinstance(doc.data, dict):
-            collector.error(
-                (doc.display, doc.line()), f"a deck file must be a mapping, not {_describe_input(doc.data)}"
-            )
+            collector.error((doc.display, doc.line()), f"a deck file must be a mapping, not {describe_input(doc.data)}")
             continue
         ident = doc.data.get("id")
         deck = collector.model(DeckSpec, doc, (), f"deck '{ident}'" if isinstance(ident, str) else "deck")
@@ -506,6 +377,10 @@ def validate_project(
     for source in sources.values():
         if source.id not in cited:
             collector.warning(source, f"source '{source.id}' is never cited")
+    rules = OptionRules(facts)  # authored wrong options and false statements (records/options.py)
+    for fact in facts:
+        for option_problem in rules.check(fact):
+            collector.add(option_problem.where, option_problem.message, option_problem.severity)
 
     base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks, keeper)
     tags = {t for f in facts for t in f.tags}

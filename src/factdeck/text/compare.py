@@ -25,3 +25,26 @@ def answer_comparison_form(text: str) -> str:
     if words and words[0] in _ARTICLES:
         words = words[1:]
     return " ".join(words)
+
+
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
+_BRACKETED = re.compile(r"\(([^()]+)\)")
+
+
+def core(answer: str) -> str:
+    """The answer without a trailing note in brackets: '1965 (5 September per X)' -> '1965'."""
+    return _TRAILING_NOTE.sub("", answer).strip()
+
+
+def name_variants(name: str) -> set[str]:
+    """The comparison forms a text may name something by: 'National Council of Resistance of Iran (NCRI)'
+    is named by the whole, by the name before the brackets, or by the bracketed short name."""
+    forms = [name, core(name), *_BRACKETED.findall(name)]
+    variants = {answer_comparison_form(form) for form in forms}
+    return {v for v in variants if v}
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether `text` (in comparison form or not) names `name` in any of its forms, as whole words."""
+    padded = f" {answer_comparison_form(text)} "
+    return any(f" {v} " in padded for v in name_variants(name))

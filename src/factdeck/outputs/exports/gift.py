@@ -22,9 +22,9 @@ from __future__ import annotations
 import html
 
 from factdeck.quiz import QUESTION_TYPES, Placed, Question, Quiz, Reference, make_quiz, with_overrides
-from factdeck.quiz.distractors import core
 from factdeck.records.schema import DeckSpec, Fact
 from factdeck.records.validate import FactBase
+from factdeck.text.compare import core
 
 _GIFT_SPECIAL = str.maketrans({c: "\\" + c for c in "\\~=#{}:"})
 

@@ -1,0 +1,253 @@
+"""Rules for the wrong options and false statements editors write (`distractors`, `false_statements`).
+
+A worksheet is only as good as its wrong options: a teacher would not print an option that is true according
+to some source, that repeats the answer in other words, or that a learner can rule out without knowing the
+history. What a program can check of that is checked here, over the whole fact base:
+
+Errors (a wrong option that would teach something false, or could never be used):
+- fewer than three distractors (a multiple-choice question shows three);
+- a distractor that is an answer the fact base gives to the same question (the fact's, a dispute version's,
+  another fact's asking the same question), that names the answer, that the fact's own question, statement
+  or answer mentions (the answer in another form, or a name listed beside it), or that repeats another;
+- a false statement that is the fact's own statement, repeats another, or is what a vetted fact states.
+
+Warnings (errors under `--strict`), the give-aways item-writing guides warn of:
+- the question gives initials or an abbreviation and only the answer matches them;
+- the answer shares a distinctive word with the question and no distractor does;
+- a distractor of a different form (a list among single names, digits among words, a common phrase among
+  proper names) or far longer or shorter than the answer;
+- a distractor whose number lies on the other side of a number the question gives than the answer does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from factdeck.records.schema import Fact, Record
+from factdeck.text.compare import answer_comparison_form, core, mentions, name_variants
+
+MIN_DISTRACTORS = 3
+MAX_LENGTH_RATIO = 2.5  # in words: an option this much longer or shorter than the others stands out
+_ABBREVIATION = re.compile(r"\b[A-Z]{2,6}\b")
+_MINOR_WORDS = {"of", "the", "and", "for", "in", "on", "a", "an", "to", "de", "e", "al", "el"}
+# Words too common in questions to give an answer away when the answer shares them.
+_COMMON_WORDS = {
+    "which", "what", "where", "when", "whose", "their", "there", "these", "those", "about", "after", "before",
+    "organization", "organisation", "group", "party", "people", "iranian", "country", "government", "called",
+    "named", "according", "other", "first", "later", "years", "state", "states", "national", "during",
+}  # fmt: skip
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class OptionProblem:
+    """One finding about a fact's authored options: where (the record), what, and how serious."""
+
+    where: Record
+    message: str
+    severity: str  # "error" or "warning"
+
+
+class OptionRules:
+    """The rules above, for the facts of one fact base (`facts`: every fact, whatever its status)."""
+
+    def __init__(self, facts: Iterable[Fact]) -> None:
+        facts = [f for f in facts if f.status != "retracted"]
+        self._by_question: dict[str, set[str]] = {}
+        self._version_answers: set[str] = set()
+        self._statements: dict[str, str] = {}  # comparison form of what a vetted fact states -> fact id
+        for fact in facts:
+            self._by_question.setdefault(answer_comparison_form(fact.question), set()).add(
+                answer_comparison_form(core(fact.answer))
+            )
+            for version in fact.dispute.versions if fact.dispute else []:
+                self._version_answers.add(answer_comparison_form(core(version.answer)))
+            if fact.status == "vetted":
+                self._statements[answer_comparison_form(fact.statement)] = fact.id
+                for version in fact.dispute.versions if fact.dispute else []:
+                    self._statements[answer_comparison_form(version.claim)] = fact.id
+
+    def check(self, fact: Fact) -> list[OptionProblem]:
+        """Every problem with `fact`'s distractors and false statements."""
+        found: list[OptionProblem] = []
+        if fact.disputed and (fact.distractors or fact.false_statements):
+            found.append(
+                OptionProblem(
+                    fact,
+                    f"fact '{fact.id}': a disputed fact is never asked with one right answer, so its distractors "
+                    "and false statements are never used: remove them",
+                    "warning",
+                )
+            )
+        found += self._distractors(fact)
+        found += self._false_statements(fact)
+        return found
+
+    # --- distractors --------------------------------------------------------------------------------
+
+    def _distractors(self, fact: Fact) -> list[OptionProblem]:
+        found: list[OptionProblem] = []
+        if not fact.distractors:
+            return found
+        if len(fact.distractors) < MIN_DISTRACTORS:
+            found.append(
+                OptionProblem(
+                    fact,
+                    f"fact '{fact.id}': {len(fact.distractors)} distractor(s); a multiple-choice question needs "
+                    f"{MIN_DISTRACTORS} or more: add more, or remove them and the quiz asks another question type",
+                    "error",
+                )
+            )
+        attested = (
+            {answer_comparison_form(core(fact.answer))}
+            | self._version_answers
+            | self._by_question.get(answer_comparison_form(fact.question), set())
+        )
+        if fact.dispute:
+            attested |= {answer_comparison_form(core(v.answer)) for v in fact.dispute.versions}
+        own = [fact.question, fact.statement, fact.answer]
+        seen: dict[str, str] = {}
+        for distractor in fact.distractors:
+            text = distractor.text
+            key = answer_comparison_form(text)
+            said = f"fact '{fact.id}': distractor '{text}'"
+            if key in seen:
+                found.append(OptionProblem(distractor, f"{said} repeats distractor '{seen[key]}'", "error"))
+                continue
+            seen[key] = text
+            if key in attested or key in name_variants(fact.answer):
+                found.append(
+                    OptionProblem(
+                        distractor,
+                        f"{said} is an answer the fact base gives to this question; a wrong option must be false "
+                        "according to every source",
+                        "error",
+                    )
+                )
+            elif mentions(text, fact.answer):
+                found.append(OptionProblem(distractor, f"{said} names the answer '{fact.answer}'", "error"))
+            elif any(mentions(t, text) for t in own):
+                found.append(
+                    OptionProblem(
+                        distractor,
+                        f"{said} is named in the fact's own question, statement or answer: it may be the answer "
+                        "in other words, or a name the fact lists beside it",
+                        "error",
+                    )
+                )
+        if not found and not fact.disputed:
+            found += self._give_aways(fact)
+        return found
+
+    def _give_aways(self, fact: Fact) -> list[OptionProblem]:
+        found: list[OptionProblem] = []
+        answer = core(fact.answer)
+        options = [d.text for d in fact.distractors]
+
+        def warn(where: Record, message: str) -> None:
+            found.append(OptionProblem(where, f"fact '{fact.id}': {message}", "warning"))
+
+        initials = _initials(answer)
+        for abbreviation in set(_ABBREVIATION.findall(fact.question)):
+            if abbreviation == initials:
+                odd = [o for o in options if _initials(o) != abbreviation]
+                if odd:
+                    warn(
+                        fact,
+                        f"the question gives the initials '{abbreviation}' and only the answer matches them; "
+                        f"write distractors with those initials (not: {', '.join(repr(o) for o in odd)})",
+                    )
+        question_words = set(answer_comparison_form(fact.question).split())
+        for word in _distinctive(answer):
+            if word in question_words and not any(word in answer_comparison_form(o).split() for o in options):
+                warn(
+                    fact,
+                    f"the answer shares the word '{word}' with the question and no distractor does: "
+                    "a learner can pick it without knowing",
+                )
+        for distractor in fact.distractors:
+            text = distractor.text
+            difference = _form_difference(answer, text)
+            if difference:
+                warn(distractor, f"distractor '{text}' {difference}; options should look alike")
+        question_numbers = [_value(n) for n in _NUMBER.findall(fact.question)]
+        answer_numbers = [_value(n) for n in _NUMBER.findall(answer)]
+        if question_numbers and len(answer_numbers) == 1:
+            for distractor in fact.distractors:
+                numbers = [_value(n) for n in _NUMBER.findall(distractor.text)]
+                for limit in question_numbers:
+                    if any((n - limit) * (answer_numbers[0] - limit) < 0 for n in numbers):
+                        warn(
+                            distractor,
+                            f"distractor '{distractor.text}' lies on the other side of {limit:g}, which the "
+                            "question gives, than the answer does: the question rules it out",
+                        )
+                        break
+        return found
+
+    # --- false statements ---------------------------------------------------------------------------
+
+    def _false_statements(self, fact: Fact) -> list[OptionProblem]:
+        found: list[OptionProblem] = []
+        true_form = answer_comparison_form(fact.statement)
+        seen: set[str] = set()
+        for statement in fact.false_statements:
+            key = answer_comparison_form(statement)
+            said = f"fact '{fact.id}': false statement '{statement}'"
+            if key == true_form:
+                found.append(OptionProblem(fact, f"{said} is the fact's own statement", "error"))
+            elif key in seen:
+                found.append(OptionProblem(fact, f"{said} is given twice", "error"))
+            elif key in self._statements:
+                found.append(
+                    OptionProblem(
+                        fact,
+                        f"{said} is what fact '{self._statements[key]}' states: a false statement must be false "
+                        "according to every source",
+                        "error",
+                    )
+                )
+            seen.add(key)
+        return found
+
+
+def _initials(text: str) -> str:
+    """'Foreign Terrorist Organization' -> 'FTO' (minor words skipped); a short all-capitals name is its own."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", core(text))]
+    if len(words) == 1 and words[0].isupper():
+        return words[0]
+    return "".join(w[0].upper() for w in words if w.lower() not in _MINOR_WORDS)
+
+
+def _distinctive(text: str) -> list[str]:
+    return [w for w in answer_comparison_form(text).split() if len(w) >= 5 and w not in _COMMON_WORDS]
+
+
+def _form_difference(answer: str, option: str) -> str:
+    """How `option` looks unlike `answer` ('' when it does not)."""
+    a, b = len(answer.split()), len(option.split())
+    if max(a, b) > MAX_LENGTH_RATIO * min(a, b) and max(a, b) - min(a, b) >= 3:
+        return "is far longer than the answer" if b > a else "is far shorter than the answer"
+    if _is_list(answer) != _is_list(option):
+        return "is a list among single names" if _is_list(option) else "is a single name where the answer is a list"
+    if bool(re.search(r"\d", answer)) != bool(re.search(r"\d", option)):
+        return (
+            "has digits where the answer has none" if re.search(r"\d", option) else "has no digits where the answer has"
+        )
+    if answer[:1].isupper() != option[:1].isupper():
+        return (
+            "starts in lower case where the answer is a name"
+            if answer[:1].isupper()
+            else "is a name where the answer is a phrase"
+        )
+    return ""
+
+
+def _is_list(text: str) -> bool:
+    return bool(re.search(r",|\band\b|&", core(text)))
+
+
+def _value(text: str) -> float:
+    return float(text.replace(",", ""))
