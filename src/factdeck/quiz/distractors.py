@@ -10,7 +10,8 @@ dispute as fact, so every wrong option passes these rules:
 3. It is not a value the fact itself mentions (its question, statement,
    answer, dispute summary or version claims), such as the other founders
    listed beside the one asked about.
-4. Generated years and numbers are not the answer of any fact of the same kind.
+4. Generated years and numbers are not the answer of any fact of the same kind (for years, given up
+   before rule 5 where a short era leaves too few).
 
 Names, places, organizations and terms are never made up from other facts' answers: an answer of the same
 coarse kind is too often a different kind of thing (a province offered for a university), so a fact of those
@@ -19,9 +20,9 @@ records/options.py), and made false for true/false only by the false statements 
 (`false_statements:`). Years and numbers are varied automatically, within what the question and the deck
 leave open:
 
-5. A year lies within the fact's era (or, where the era is too short, the eras next to it), so no option
-   falls in a time the deck teaches the people could not have acted; no option is later than the history's
-   last known year.
+5. A year lies within the fact's era, give or take ERA_MARGIN years (or, where that leaves too little room,
+   within the eras next to it), so no option falls in a time the deck teaches the people could not have
+   acted; no option is later than the latest year a source was published.
 6. An option lies on the same side as the answer of every year or number the question itself gives
    ("70 of 159 members": no 280), so the question never rules an option out.
 """
@@ -42,6 +43,7 @@ from factdeck.text.dates import MONTHS
 
 OPTION_KINDS = ("date", "number", "person", "place", "organization", "term")
 _VARIED = ("date", "number")  # the kinds whose wrong options may be made automatically
+ERA_MARGIN = 3  # years a wrong year may lie outside its fact's era before the neighbouring eras are tried
 
 _YEAR_ANSWER = re.compile(rf"^(?P<head>(?:\d{{1,2}} )?(?:(?:{'|'.join(MONTHS)}) )?)(?P<year>\d{{4}})$")
 
@@ -230,7 +232,12 @@ class Distractors:
     def __init__(self, base: FactBase):
         self._base = base
         shares = tuple(base.session.fact_memo("quiz.shares").values(base.facts, None, _Share.of))
-        accessed = tuple(int(s.accessed[:4]) for s in base.sources.values())
+        # The history's "now" (with the facts' own latest year, in _pools): the latest year a source was
+        # published, else read, so no option is later than what the sources could know, and output does not
+        # depend on today's date.
+        accessed = tuple(int(s.published[:4]) for s in base.sources.values() if s.published) or tuple(
+            int(s.accessed[:4]) for s in base.sources.values()
+        )
         # In a watch, a round whose facts add the same shares as the last round's reuses its pools whole.
         state = base.session.keyed_memo("quiz.pools", size=2).get((shares, accessed), lambda: _pools(shares, accessed))
         (
@@ -323,25 +330,28 @@ class Distractors:
         return start, min(end, self._present)
 
     def _in_era(self, fact: Fact) -> tuple[int, int]:
+        """The fact's era, a little widened (ERA_MARGIN years each side): a short era has no room otherwise."""
         era = self._base.eras_by_id[fact.era]
         end = self._present if era.end == "present" else parse_date(era.end).end.year
-        return parse_date(era.start).year, min(end, self._present)
+        return parse_date(era.start).year - ERA_MARGIN, min(end + ERA_MARGIN, self._present)
 
     def _years(self, fact: Fact, form: AnswerForm, count: int, rng: random.Random) -> list[str] | None:
         year = int(form.token)
         approximate = bool(fact.date and parse_date(fact.date).approximate)
         gap = 3 if approximate else 2  # an approximate year needs wider room to be clearly wrong
         own = set().union(*(numbers_in(t) for t in self._own_texts(fact)))
-        banned = {int(n) for n in own | self._version_numbers} | (self._kind_years - {year})
+        never = {int(n) for n in own | self._version_numbers}
+        other_answers = self._kind_years - {year}  # rule 4, given up before rule 5 where years are scarce
         sides = _sides(fact.question, year)
-
-        for low, high in (self._in_era(fact), self._era_years(fact)):
+        tries = [(span, banned) for span in (self._in_era(fact), self._era_years(fact))
+                 for banned in (never | other_answers, never)]  # fmt: skip
+        for (low, high), banned in tries:
             low, high = min(low, year), max(high, year)  # an answer outside its era's bounds keeps its room
 
-            def usable(y: int, low: int = low, high: int = high) -> bool:
+            def usable(y: int, low: int = low, high: int = high, banned: set[int] = banned) -> bool:
                 return y not in banned and low <= y <= high and y != year and sides(y)
 
-            for window in (12, 20, 30):
+            for window in (6, 12, 20, 30):  # near the answer first: a distant year is easy to rule out
                 below = [y for y in range(year - window, year - gap + 1) if usable(y)]
                 above = [y for y in range(year + gap, year + window + 1) if usable(y)]
                 chosen = _spread(below, above, count, gap, year, rng)

@@ -29,6 +29,7 @@ from factdeck.records.schema import Fact, Record
 from factdeck.text.compare import answer_comparison_form, core, mentions, name_variants
 
 MIN_DISTRACTORS = 3
+_STEM = 5  # letters two words must share to count as one word in another form
 MAX_LENGTH_RATIO = 2.5  # in words: an option this much longer or shorter than the others stands out
 _ABBREVIATION = re.compile(r"\b[A-Z]{2,6}\b")
 _MINOR_WORDS = {"of", "the", "and", "for", "in", "on", "a", "an", "to", "de", "e", "al", "el"}
@@ -160,8 +161,10 @@ class OptionRules:
                         f"write distractors with those initials (not: {', '.join(repr(o) for o in odd)})",
                     )
         question_words = set(answer_comparison_form(fact.question).split())
+        option_stems = [{w[:_STEM] for w in answer_comparison_form(o).split()} for o in options]
         for word in _distinctive(answer):
-            if word in question_words and not any(word in answer_comparison_form(o).split() for o in options):
+            # Compared by their first letters, so 'Kurdistan' in an option answers 'Kurdish' in the answer.
+            if word in question_words and not any(word[:_STEM] in stems for stems in option_stems):
                 warn(
                     fact,
                     f"the answer shares the word '{word}' with the question and no distractor does: "
