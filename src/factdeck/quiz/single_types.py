@@ -88,7 +88,8 @@ class MultipleChoice(_SingleType):
         return {"options": [question.options[i] for i in order], "correct": order.index(0)}
 
     def data(self, placed: Placed) -> dict[str, Any]:
-        return {"form": "choice", "options": placed.options, "correct": placed.order.index(0)}
+        q = placed.question
+        return {"form": "choice", "options": placed.options, "correct": placed.order.index(0), "answer": q.options[0]}
 
 
 @QUESTION_TYPES.register

@@ -133,8 +133,6 @@ def _question(base: FactBase, placed: Placed) -> dict[str, Any]:
         "according": [],
     }
     data.update(QUESTION_TYPES.of(q).data(placed))
-    if data["form"] == "choice":
-        data["answer"] = data["options"][data["correct"]]
     items = {i.fact_id: i for i in q.items}
     for row in data.get("items", []):
         data_item = items[row["fact"]]

@@ -110,12 +110,8 @@ def _essay(q: dict[str, Any], question: ET.Element) -> str:
     return "essay"
 
 
-def _prompt(q: dict[str, Any]) -> str:
-    """The question text as HTML: a blank shown as a line; an essay after the sources' excerpts."""
-    if q["form"] == "true-false":
-        return _html(q["statement"])
-    if q["form"] == "blank" and q.get("parts"):
-        return _html(BLANK.join(q["parts"]))
+def _text_prompt(q: dict[str, Any]) -> str:
+    """The question as HTML; an essay's after the sources' excerpts (its `instructions` last)."""
     excerpts = [
         _html(f"“{e['quote']}” — {e['source']} ({e['publisher']}; stance: {e['stance']}), {e['locator']}")
         for e in q.get("excerpts", [])
@@ -123,29 +119,38 @@ def _prompt(q: dict[str, Any]) -> str:
     return "".join([*excerpts, _html(f"{q['prompt']} {q.get('instructions', '')}")])
 
 
-# Each form's Moodle question type: writes the type's own elements, returns the type's name.
-TYPES: dict[str, Callable[[dict[str, Any], ET.Element], str]] = {
-    "choice": _choice,
-    "true-false": _true_false,
-    "blank": _short,
-    "text": _short,
-    "matching": _matching,
-    "ordering": _ordering,
-    "essay": _essay,
+def _statement_prompt(q: dict[str, Any]) -> str:
+    return _html(q["statement"])
+
+
+def _blank_prompt(q: dict[str, Any]) -> str:
+    return _html(BLANK.join(q["parts"])) if q["parts"] else _text_prompt(q)
+
+
+# Each form's question text, and its Moodle question type (writes the type's own elements, returns its name).
+TYPES: dict[str, tuple[Callable[[dict[str, Any]], str], Callable[[dict[str, Any], ET.Element], str]]] = {
+    "choice": (_text_prompt, _choice),
+    "true-false": (_statement_prompt, _true_false),
+    "blank": (_blank_prompt, _short),
+    "text": (_text_prompt, _short),
+    "matching": (_text_prompt, _matching),
+    "ordering": (_text_prompt, _ordering),
+    "essay": (_text_prompt, _essay),
 }
 
 
 def moodle_question(deck_id: str, q: dict[str, Any]) -> ET.Element:
     """One question as Moodle XML's `<question type="…">`."""
+    prompt, write = TYPES[q["form"]]
     question = ET.Element("question", type="")
     _text(question, "name", one_line(f"{deck_id} {q['number']:02d} {q['fact'] or q['type']}"))
-    _text(question, "questiontext", _prompt(q), format="html")
+    _text(question, "questiontext", prompt(q), format="html")
     _text(question, "generalfeedback", "".join(_html(line) for line in feedback_lines(q)), format="html")
     _value(question, "defaultgrade", "1")
     _value(question, "penalty", "0.3333333")
     _value(question, "hidden", "0")
     _value(question, "idnumber", question_id(deck_id, q))
-    question.set("type", TYPES[q["form"]](q, question))
+    question.set("type", write(q, question))
     return question
 
 

@@ -154,12 +154,8 @@ def _essay(q: dict[str, Any], item: ET.Element, presentation: ET.Element) -> tup
     return "essay_question", []
 
 
-def _prompt(q: dict[str, Any]) -> str:
-    """The question text as HTML: a blank shown as a line; an essay after the sources' excerpts."""
-    if q["form"] == "blank" and q.get("parts"):
-        return _html(BLANK.join(q["parts"]))
-    if q["form"] == "ordering":
-        return _html("Match each event to its date (the dates put the events in order).")
+def _text_prompt(q: dict[str, Any]) -> str:
+    """The question as HTML; an essay's after the sources' excerpts (its `instructions` last)."""
     excerpts = [
         _html(f"“{e['quote']}” — {e['source']} ({e['publisher']}; stance: {e['stance']}), {e['locator']}")
         for e in q.get("excerpts", [])
@@ -167,16 +163,29 @@ def _prompt(q: dict[str, Any]) -> str:
     return "".join([*excerpts, _html(f"{q['prompt']} {q.get('instructions', '')}")])
 
 
+def _statement_prompt(q: dict[str, Any]) -> str:
+    return _html(q["statement"])
+
+
+def _blank_prompt(q: dict[str, Any]) -> str:
+    return _html(BLANK.join(q["parts"])) if q["parts"] else _text_prompt(q)
+
+
+def _ordering_prompt(q: dict[str, Any]) -> str:
+    return _html("Match each event to its date (the dates put the events in order).")
+
+
 ItemWriter = Callable[[dict[str, Any], ET.Element, ET.Element], tuple[str, list[str]]]
-# Each form's presentation and scoring; returns the Canvas question_type and the answer ids.
-ITEMS: dict[str, ItemWriter] = {
-    "choice": _choice,
-    "true-false": _true_false,
-    "blank": _short,
-    "text": _short,
-    "matching": _matching,
-    "ordering": _ordering,
-    "essay": _essay,
+# Each form's question text, and its presentation and scoring (which return the Canvas question_type and
+# the answer ids).
+ITEMS: dict[str, tuple[Callable[[dict[str, Any]], str], ItemWriter]] = {
+    "choice": (_text_prompt, _choice),
+    "true-false": (_statement_prompt, _true_false),
+    "blank": (_blank_prompt, _short),
+    "text": (_text_prompt, _short),
+    "matching": (_text_prompt, _matching),
+    "ordering": (_ordering_prompt, _ordering),
+    "essay": (_text_prompt, _essay),
 }
 
 
@@ -184,14 +193,13 @@ def qti_item(deck_id: str, q: dict[str, Any]) -> ET.Element:
     """One question as a QTI `item`, its identifiers from the deck id and the question's fact (or id)."""
     key = q["fact"] or q["id"]
     item = ET.Element("item", ident=ident(deck_id, "item", key), title=one_line(f"{q['number']}. {key}"))
-    metadata_at = len(item)
+    prompt, write = ITEMS[q["form"]]
     presentation = _sub(item, "presentation")
-    text = q["statement"] if q["form"] == "true-false" else None
-    _material(presentation, _html(text) if text else _prompt(q))
-    question_type, answer_ids = ITEMS[q["form"]](q, item, presentation)
+    _material(presentation, prompt(q))
+    question_type, answer_ids = write(q, item, presentation)
     metadata = ET.Element("tmp")
     _metadata(metadata, question_type, answer_ids, ident(deck_id, "bank", key))
-    item.insert(metadata_at, metadata[0])  # itemmetadata comes first
+    item.insert(0, metadata[0])  # itemmetadata comes first
     fb = _sub(_sub(_sub(item, "itemfeedback", ident="general_fb"), "flow_mat"), "material")
     lines = "".join(f"<p>{html.escape(line, quote=False)}</p>" for line in feedback_lines(q))
     _sub(fb, "mattext", lines, texttype="text/html")
