@@ -426,3 +426,16 @@ def test_platform_errors(project: Project):
     assert missing.exit_code == 2 and "no-such-deck" in missing.output and "Traceback" not in missing.output
     usage = project.run("export", "kahoot")
     assert usage.exit_code == 2
+
+
+def test_gift_carries_hostile_text_as_text(hostile: Project, questions: list[dict]):
+    from test_gift import parse
+
+    result = hostile.run("export", "gift", "guild-history", "-n", N)
+    assert result.exit_code == 0, result.output
+    parsed = parse(result.stdout)
+    assert [p["id"] for p in parsed] == [q["fact"] or f"guild-history-{q['id'].replace(':', '-')}" for q in questions]
+    texts = " ".join(p.get("text", "") + " " + p.get("feedback", "") for p in parsed)
+    for odd in (ODD_TITLE, ODD_QUESTION, PERSIAN, norm(FORMULA)):
+        assert odd in texts, odd
+    assert "<b>" not in result.stdout and "<i>" not in result.stdout

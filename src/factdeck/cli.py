@@ -107,7 +107,7 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
 
 @cli.group("export")
 def export() -> None:
-    """Export the validated fact base."""
+    """Export the fact base, or a deck's worksheet questions for a game or learning platform."""
 
 
 @command(export, "json")
