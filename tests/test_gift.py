@@ -22,12 +22,30 @@ def unescape(text: str) -> str:
     return html.unescape(re.sub(r"\\(.)", r"\1", text))
 
 
+ORDERING = re.compile(
+    r"::((?:[^:\\]|\\.)*)::\[html\]([^{]*)\{>(\d+) ALL VERTICAL ABSOLUTE_POSITION SHOW\n(.*)\n\}", re.S
+)
+
+
 def parse(gift: str) -> list[dict]:
-    """Each question's title, text before and after its answer braces, and answer body (still escaped)."""
+    """Each question's id, title, text before and after its answer braces, and answer body (still escaped).
+
+    A question is one line after its `// [id:…]` comment, except Moodle's ordering type, whose items
+    follow its `{>N …` header one a line (as qtype_ordering's importer reads them)."""
     questions = []
     for block in gift.strip().split("\n\n"):
+        comments = [line for line in block.splitlines() if line.startswith("//")]
         lines = [line for line in block.splitlines() if not line.startswith("//")]
         if not lines or lines[0].startswith("$CATEGORY:"):
+            continue
+        ids = [m.group(1) for c in comments if (m := re.fullmatch(r"// \[id:([^\]]+)\]", c))]
+        assert len(ids) == 1, block
+        ordering = ORDERING.fullmatch("\n".join(lines))
+        if ordering:
+            title, text, count, items = ordering.groups()
+            rows = [html.unescape(item) for item in items.split("\n")]
+            assert int(count) == len(rows)
+            questions.append({"id": ids[0], "title": unescape(title), "text": unescape(text), "items": rows})
             continue
         assert len(lines) == 1, block
         match = re.fullmatch(
@@ -38,7 +56,10 @@ def parse(gift: str) -> list[dict]:
         answers, _, feedback = body.partition("####")
         questions.append(
             {
+                "id": ids[0],
                 "title": unescape(title),
+                "before": unescape(before),
+                "after": unescape(after),
                 "text": unescape(before + " " + after),
                 "answers": answers.strip(),
                 "feedback": unescape(feedback.replace("<br>", "\n")),
@@ -138,7 +159,122 @@ def test_gift_escape_escapes_each_special_character():
 def test_every_deck_by_default_and_errors(project: Project):
     result = project.run("export", "gift")
     assert result.exit_code == 0, result.output
-    assert "$CATEGORY: $course$/factdeck/guild-history" in result.output
-    assert parse(result.output)
+    assert "$CATEGORY: $course$/factdeck/guild-history" in result.stdout
+    assert parse(result.stdout)
+    assert result.stderr.strip().endswith("skipped 0")
     missing = project.run("export", "gift", "no-such-deck")
     assert missing.exit_code == 2 and "no-such-deck" in missing.output and "Traceback" not in missing.output
+
+
+# qtype_ordering's import_from_gift pattern (question/type/ordering/questiontype.php), in Python's syntax.
+MOODLE_ORDERING = re.compile(
+    r"^([^{]*)\s*\{>\s*(\d+)\s*((?:ALL|EXACT|RANDOM|REL|CONTIGUOUS|CONTIG)?)\s*"
+    r"((?:HORIZONTAL|HORI|H|1|VERTICAL|VERT|V|0)?)\s*"
+    r"((?:ALL_OR_NOTHING|ABSOLUTE_POSITION|ABSOLUTE|ABS|RELATIVE_NEXT_EXCLUDE_LAST|RELATIVE_NEXT_INCLUDE_LAST|"
+    r"RELATIVE_ONE_PREVIOUS_AND_NEXT|RELATIVE_ALL_PREVIOUS_AND_NEXT|RELATIVE_TO_CORRECT|RELATIVE|REL)?)\s*"
+    r"((?:SHOW|TRUE|YES|1|HIDE|FALSE|NO|0)?)\s*(.*?)\s*\}\s*$",
+    re.S,
+)
+
+
+@pytest.fixture(scope="module")
+def with_groups(tmp_path_factory):
+    """A quiz holding every form, its quiz document, and its GIFT with and without --timeline-as-matching."""
+    import json
+
+    root = tmp_path_factory.mktemp("gift-groups") / "proj"
+    project = sample_project(root, more_facts=True)
+    project.replace(
+        "facts/more-guild.yaml",
+        'statement: "The guild opened its school for pilots in 1912."',
+        'statement: "The guild opened its {school} for <b>pilots</b> #1 in 1912."',
+    )
+    doc = root / "doc.json"
+    assert project.run("quiz", "guild-history", "--format", "json", "-n", "12", "--versions", "1", "-o", str(doc))
+    gifts = []
+    for extra in ((), ("--timeline-as-matching",)):
+        result = project.run("export", "gift", "guild-history", "-n", "12", *extra)
+        assert result.exit_code == 0, result.output
+        gifts.append(result.stdout)
+    return json.loads(doc.read_text(encoding="utf-8"))["versions"][0]["questions"], *gifts
+
+
+def test_question_ids_come_from_fact_ids(with_groups):
+    questions, gift, _ = with_groups
+    ids = [p["id"] for p in parse(gift)]
+    assert ids == [q["fact"] or f"guild-history-{q['id'].replace(':', '-')}" for q in questions]
+    assert "guild-history-timeline-1" in ids and "guild-history-matching-1" in ids
+
+
+def test_timelines_are_moodle_ordering_questions(with_groups):
+    questions, gift, _ = with_groups
+    timeline = next(q for q in questions if q["form"] == "ordering")
+    block = next(b for b in gift.split("\n\n") if b.startswith("// [id:guild-history-timeline-1]"))
+    # As Moodle's importer reads it: comment lines blanked, then its pattern over the whole question.
+    lines = "\n".join(" " if line.startswith("//") else line for line in block.splitlines())
+    match = MOODLE_ORDERING.fullmatch(lines)
+    assert match, block
+    _, count, select, layout, grading, show, items = match.groups()
+    assert (count, select, layout, grading, show) == (
+        str(len(timeline["items"])),
+        "ALL",
+        "VERTICAL",
+        "ABSOLUTE_POSITION",
+        "SHOW",
+    )
+    ranked = [r["text"] for r in sorted(timeline["items"], key=lambda r: r["rank"])]
+    assert [html.unescape(line.strip()) for line in items.split("\n")] == ranked
+
+
+def test_timelines_as_matching_behind_a_flag(with_groups):
+    questions, _, gift = with_groups
+    timeline = next(q for q in questions if q["form"] == "ordering")
+    parsed = next(p for p in parse(gift) if p["id"] == "guild-history-timeline-1")
+    assert "Match each event to its date." in parsed["text"]
+    pairs = re.findall(r"=((?:[^=\\]|\\.)*?) -> ((?:[^=\\]|\\.)*)", parsed["answers"])
+    assert [(unescape(a).strip(), unescape(b).strip()) for a, b in pairs] == [
+        (r["text"], r["answer"]) for r in timeline["items"]
+    ]
+    assert "{>" not in gift
+
+
+def test_fill_in_blanks_keep_their_spaces(with_groups):
+    questions, gift, _ = with_groups
+    blanks = [q for q in questions if q["form"] == "blank" and len(q["parts"]) == 2]
+    assert blanks
+    for q in blanks:
+        p = next(p for p in parse(gift) if p["id"] == q["fact"])
+        before, after = q["parts"]
+        assert p["before"].endswith(" ") == before.endswith(" ") and p["before"].strip().endswith(before.split()[-1])
+        assert p["after"].startswith(" ") == after.startswith(" ")
+        assert [t for _, t in options(p["answers"])] == q["accepted"]
+
+
+def test_short_answers_accept_the_core_answer_without_its_note():
+    from factdeck.outputs.exports.gift import gift_question
+    from factdeck.quiz import accepted_answers
+
+    assert accepted_answers("Karim Jafari (کریم جعفری)") == ["Karim Jafari (کریم جعفری)", "Karim Jafari"]
+    assert accepted_answers("Millford") == ["Millford"]
+    q = {
+        "number": 3,
+        "id": "short-answer:second-master",
+        "type": "short-answer",
+        "form": "text",
+        "fact": "second-master",
+        "prompt": "Who succeeded Ada Ferrier?",
+        "explanation": "",
+        "citations": [],
+        "dispute": None,
+        "accepted": accepted_answers("Karim Jafari (کریم جعفری)"),
+    }
+    parsed = parse(gift_question(q, "deck"))[0]
+    assert [t for _, t in options(parsed["answers"])] == ["Karim Jafari (کریم جعفری)", "Karim Jafari"]
+
+
+def test_special_characters_in_ordering_items_stay_text(with_groups):
+    questions, gift, _ = with_groups
+    timeline = next(q for q in questions if q["form"] == "ordering")
+    odd = [r["text"] for r in timeline["items"] if "{school} for <b>pilots</b> #1" in r["text"]]
+    assert odd  # compared item by item with the document in test_timelines_are_moodle_ordering_questions
+    assert "<b>" not in gift and "&#123;school&#125;" in gift

@@ -380,6 +380,7 @@ def test_the_registry_holds_every_schema_question_type_in_section_order():
 
 
 def test_every_question_says_its_answer_web_and_gift_forms_through_its_type(base):
+    from factdeck.outputs.exports.document import document_of
     from factdeck.outputs.exports.gift import gift_question
     from factdeck.outputs.web.webquiz import question_data
 
@@ -389,7 +390,11 @@ def test_every_question_says_its_answer_web_and_gift_forms_through_its_type(base
     for placed in placements:
         assert placed.answer_label == QUESTION_TYPES.of(placed.question).answer_label(placed)
         assert question_data(placed.question, placed.order, placed.names, base)["type"] == placed.type
-        assert gift_question(placed, "deck").startswith("::deck ")
+    for quiz in quizzes:
+        for q in document_of(base, quiz)["versions"][0]["questions"]:
+            assert gift_question(q, "deck").startswith(
+                f"// [id:{q['fact'] or 'deck-' + q['id'].replace(':', '-')}]\n::deck "
+            )
 
 
 def test_a_timeline_writes_an_uncertain_date_as_the_cards_do(base):

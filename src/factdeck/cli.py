@@ -32,6 +32,9 @@ _project_option = click.option(
     help="The project folder (holding facts/ and decks/).",
 )
 _debug_option = click.option("--debug", is_flag=True, help="Show a traceback for errors.")
+_file_output = click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file, not standard output."
+)
 
 
 def _err(message: str) -> None:
@@ -104,16 +107,11 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
 
 @cli.group("export")
 def export() -> None:
-    """Export the validated fact base."""
+    """Export the fact base, or a deck's worksheet questions for a game or learning platform."""
 
 
 @command(export, "json")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
-)
+@_file_output
 def export_json_command(project: Path, output: Path | None) -> None:
     """The whole fact base as one JSON document (sources, eras, facts, decks)."""
     from factdeck.outputs.exports.export import export_json
@@ -124,7 +122,9 @@ def export_json_command(project: Path, output: Path | None) -> None:
 def _emit(data: bytes, output: Path | None) -> None:
     """Write an export to standard output, or to a file through a temporary name."""
     if output is None:
-        click.echo(data.decode("utf-8"), nl=False)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return
     from factdeck.outputs.write import OutputWriter
 
@@ -135,12 +135,7 @@ def _emit(data: bytes, output: Path | None) -> None:
 
 @command(export, "csv")
 @click.argument("deck", required=False)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
-)
+@_file_output
 @click.option("--anki-headers", is_flag=True, help="Add the header lines Anki's text importer reads (not for Quizlet).")
 def export_csv_command(project: Path, deck: str | None, output: Path | None, anki_headers: bool) -> None:
     """A deck's facts (default: every vetted fact) as tab-separated term, definition and tags."""
@@ -154,23 +149,63 @@ def export_csv_command(project: Path, deck: str | None, output: Path | None, ank
 
 @command(export, "gift")
 @click.argument("deck", required=False)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
-)
+@_file_output
 @click.option(
     "--questions", "-n", type=click.IntRange(1, 500), help="Questions per deck (default: the deck's quiz.questions)."
 )
-def export_gift_command(project: Path, deck: str | None, output: Path | None, questions: int | None) -> None:
+@click.option(
+    "--timeline-as-matching",
+    is_flag=True,
+    help="Timelines as matching (event to date) instead of Moodle's ordering type, for Moodle before 4.4.",
+)
+def export_gift_command(
+    project: Path, deck: str | None, output: Path | None, questions: int | None, timeline_as_matching: bool
+) -> None:
     """A deck's quiz questions (default: every deck's) in Moodle GIFT format, with cited feedback."""
     from factdeck.outputs.exports.gift import export_gift
     from factdeck.records.select import select_facts
 
     base = load_and_validate(project)
     decks = [base.deck(deck)] if deck else list(base.decks)
-    _emit(export_gift(base, [(d, select_facts(base, d)) for d in decks], questions), output)
+    made = export_gift(base, [(d, select_facts(base, d)) for d in decks], questions, timeline_as_matching)
+    _emit(made.data, output)
+    _err(f"gift: wrote {made.written} question{'s' * (made.written != 1)}, skipped 0")
+
+
+def _platform_command(name: str) -> None:
+    """Register `factdeck export NAME DECK [-o FILE] [-n N] [--seed S]` for one platform (exports/registry.py)."""
+    from factdeck.outputs.exports.registry import PLATFORMS
+
+    platform = PLATFORMS[name]
+
+    def run(project: Path, deck: str, output: Path | None, questions: int | None, seed: int | None) -> None:
+        from factdeck.outputs.exports.platforms import nothing_fits
+        from factdeck.outputs.exports.registry import platform_export
+        from factdeck.quiz import with_overrides
+        from factdeck.records.select import select_facts
+
+        if output is None and platform.binary and sys.stdout.isatty():
+            raise UsageError(f"a {platform.extension} file is not for the terminal: give -o FILE.{platform.extension}")
+        base = load_and_validate(project)
+        spec = base.deck(deck)
+        settings = with_overrides(spec.quiz, questions=questions, seed=seed)
+        made = platform_export(base, spec, select_facts(base, spec), name, settings)
+        for skip in made.skipped:
+            _err(str(skip))
+        if made.written == 0:
+            raise FactdeckError(f"{spec.file}:{spec.line}: {nothing_fits(name, made.skipped)}")
+        _emit(made.data, output)
+        _err(f"{name}: wrote {made.written} question{'s' * (made.written != 1)}, skipped {len(made.skipped)}")
+
+    run.__name__ = run.__qualname__ = f"export_{name.replace('-', '_')}_command"
+    run.__doc__ = f"{platform.description} DECK's worksheet questions (version A); skipped ones listed."
+    fn = click.option("--seed", type=int, help="Random seed (default: the deck's quiz.seed).")(run)
+    fn = click.option("--questions", "-n", type=click.IntRange(1, 500), help="Questions (default: quiz.questions).")(fn)
+    command(export, name)(click.argument("deck")(_file_output(fn)))
+
+
+for _name in ("kahoot", "wayground", "blooket", "gimkit", "qti", "moodle-xml"):
+    _platform_command(_name)
 
 
 @command(cli, "stats")
@@ -359,10 +394,19 @@ def _question_types(ctx: click.Context, param: click.Parameter, values: tuple[st
 )
 @click.option("--paper", type=click.Choice(["a4", "us-letter"]), help="Paper size (default: the deck's quiz.paper).")
 @click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "json"]),
+    default="pdf",
+    show_default=True,
+    help="pdf: worksheets and keys; json: every version's questions as data (the document exports read).",
+)
+@click.option(
     "--output",
     "-o",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder; files go to DIR/<deck id>/ (default: the project's build/ folder).",
+    type=click.Path(path_type=Path),
+    help="pdf: output folder, files go to DIR/<deck id>/ (default: the project's build/ folder); "
+    "json: the file to write (default: standard output).",
 )
 def quiz(
     project: Path,
@@ -372,11 +416,29 @@ def quiz(
     seed: int | None,
     types: list[str] | None,
     paper: str | None,
+    fmt: str,
     output: Path | None,
 ) -> None:
-    """Print-ready worksheets and answer keys for DECK: worksheet-A.pdf, key-A.pdf, … in <output>/<deck id>/."""
+    """Print-ready worksheets and answer keys for DECK: worksheet-A.pdf, key-A.pdf, … in <output>/<deck id>/;
+    with --format json, the questions of every version as one JSON document."""
     from factdeck.build import make_worksheets, output_folder
 
+    if fmt == "json":
+        from factdeck.outputs.exports.document import quiz_document, quiz_json
+        from factdeck.quiz import with_overrides
+        from factdeck.records.select import select_facts
+
+        base = load_and_validate(project)
+        spec = base.deck(deck)
+        settings = with_overrides(spec.quiz, questions=questions, versions=versions, seed=seed, types=types)
+        document = quiz_document(base, spec, select_facts(base, spec), settings)
+        _report(base.warnings)
+        for note in document["notes"]:
+            _err(f"warning: deck '{spec.id}': {note}")
+        _emit(quiz_json(document), output)
+        return
+    if output is not None and output.exists() and not output.is_dir():
+        raise UsageError(f"--output {output} is a file; worksheets go to a folder")
     base, made, written = make_worksheets(
         project, deck, output, questions=questions, versions=versions, seed=seed, types=types, paper=paper
     )

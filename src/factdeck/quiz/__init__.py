@@ -23,13 +23,20 @@ from factdeck.quiz.planning import (
     seeded,
     with_overrides,
 )
-from factdeck.quiz.types import QUESTION_TYPES, GiftText, QuestionType, QuestionTypes, item_data, reference_data
+from factdeck.quiz.types import (
+    QUESTION_TYPES,
+    QuestionType,
+    QuestionTypes,
+    accepted_answers,
+    item_data,
+    item_rows,
+    reference_data,
+)
 from factdeck.quiz.versions import LETTERS, Placed, Section, Version
 
 __all__ = [
     "Excerpt",
     "GROUP_TYPES",
-    "GiftText",
     "Item",
     "LETTERS",
     "Placed",
@@ -45,7 +52,9 @@ __all__ = [
     "TYPE_WEIGHTS",
     "Version",
     "VersionAnswer",
+    "accepted_answers",
     "item_data",
+    "item_rows",
     "make_quiz",
     "reference_data",
     "seeded",

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from factdeck.quiz.model import Item, Question
-from factdeck.quiz.types import QUESTION_TYPES, GiftText, QuestionType, item_data
+from factdeck.quiz.types import QUESTION_TYPES, QuestionType, item_data, item_rows
 from factdeck.quiz.wording import gives_away, matching_role, timeline_text
 from factdeck.records.dates import parse_date
 from factdeck.records.schema import Fact
@@ -30,14 +30,6 @@ GROUP_PREFERRED = 5
 
 class _GroupType(QuestionType):
     single = False
-    gift_prompt: str | None = None  # GIFT has no ordering type: a timeline is asked as matching
-
-    def gift(self, placed: Placed, head: str, feedback: str, text: GiftText) -> str:
-        q = placed.question
-        pairs = [(q.items[i].text, q.items[i].answer) for i in placed.order]
-        # Matching answers are plain text in Moodle: escaped for GIFT only.
-        body = " ".join(f"={text.html(row)} -> {text.escape(answer)}" for row, answer in pairs)
-        return f"{head}{text.html(self.gift_prompt or q.prompt)} {{{body} {feedback}}}"
 
 
 @QUESTION_TYPES.register
@@ -98,6 +90,10 @@ class Matching(_GroupType):
     def answer_label(self, placed: Placed) -> str:
         return ", ".join(f"{n}–{letter}" for n, letter in enumerate(placed.matches, 1))
 
+    def data(self, placed: Placed) -> dict[str, Any]:
+        # Descriptions and names as the version prints them.
+        return {"form": "matching", "items": item_rows(placed.items), "names": placed.name_list}
+
     def web_fields(self, question: Question, order: tuple[int, ...], names: tuple[int, ...]) -> dict[str, Any]:
         # Descriptions in the version's order; names listed in another; `correct[i]` is the name of description i.
         return {
@@ -114,7 +110,6 @@ class Timeline(_GroupType):
 
     name = "timeline"
     section = 5
-    gift_prompt = "Match each event to its date."
 
     def item(self, maker: QuizMaker, fact: Fact) -> Item | None:
         """The fact's row (its statement with the date blanked, the date), or None when it cannot be one."""
@@ -171,6 +166,13 @@ class Timeline(_GroupType):
 
     def answer_label(self, placed: Placed) -> str:
         return " → ".join(placed.chronology)
+
+    def data(self, placed: Placed) -> dict[str, Any]:
+        # Events as the version prints them, each with its place in date order (1: earliest).
+        rows = item_rows(placed.items)
+        for row, i in zip(rows, placed.order):
+            row["rank"] = i + 1
+        return {"form": "ordering", "items": rows}
 
     def web_fields(self, question: Question, order: tuple[int, ...], names: tuple[int, ...]) -> dict[str, Any]:
         # Events shuffled; `correct` lists the shown events' positions in date order.

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from factdeck.quiz.distractors import answer_form, replace_token, token_in
 from factdeck.quiz.model import Excerpt, Question
-from factdeck.quiz.types import QUESTION_TYPES, GiftText, QuestionType
+from factdeck.quiz.types import QUESTION_TYPES, QuestionType, accepted_answers
 from factdeck.quiz.wording import BLANK, MAX_BLANK_WORDS, blank_parts
 from factdeck.records.schema import Fact
 from factdeck.text.compare import core
@@ -84,10 +84,9 @@ class MultipleChoice(_SingleType):
     def web_fields(self, question: Question, order: tuple[int, ...], names: tuple[int, ...]) -> dict[str, Any]:
         return {"options": [question.options[i] for i in order], "correct": order.index(0)}
 
-    def gift(self, placed: Placed, head: str, feedback: str, text: GiftText) -> str:
+    def data(self, placed: Placed) -> dict[str, Any]:
         q = placed.question
-        options = " ".join(("=" if i == 0 else "~") + text.html(q.options[i]) for i in placed.order)
-        return f"{head}{text.html(q.prompt)} {{{options} {feedback}}}"
+        return {"form": "choice", "options": placed.options, "correct": placed.order.index(0), "answer": q.options[0]}
 
 
 @QUESTION_TYPES.register
@@ -161,9 +160,17 @@ class TrueFalse(_SingleType):
             )
         return fields
 
-    def gift(self, placed: Placed, head: str, feedback: str, text: GiftText) -> str:
+    def data(self, placed: Placed) -> dict[str, Any]:
         q = placed.question
-        return f"{head}{text.html(q.prompt)} {{{'TRUE' if q.truth else 'FALSE'}{feedback}}}"
+        swapped = {"true": q.swapped[0], "put": q.swapped[1]} if q.swapped else None
+        return {
+            "form": "true-false",
+            "options": ["True", "False"],
+            "correct": 0 if q.truth else 1,
+            "answer": bool(q.truth),
+            "statement": q.prompt,
+            "swapped": swapped,
+        }
 
 
 @QUESTION_TYPES.register
@@ -214,14 +221,9 @@ class FillBlank(_SingleType):
     def web_fields(self, question: Question, order: tuple[int, ...], names: tuple[int, ...]) -> dict[str, Any]:
         return {"parts": list(question.parts)}
 
-    def gift(self, placed: Placed, head: str, feedback: str, text: GiftText) -> str:
-        # Short answer: the blank where the braces are (one blank), or at the end (the answer twice).
+    def data(self, placed: Placed) -> dict[str, Any]:
         q = placed.question
-        accepted = text.accepted(q.answer)
-        if len(q.parts) == 2:
-            before, after = q.parts
-            return f"{head}{text.html(before)}{{{accepted} {feedback}}}{text.html(after)}"
-        return f"{head}{text.html(q.prompt)} {{{accepted} {feedback}}}"
+        return {"form": "blank", "parts": list(q.parts), "accepted": accepted_answers(q.answer)}
 
 
 @QUESTION_TYPES.register
@@ -248,11 +250,10 @@ class ShortAnswer(QuestionType):
             versions=maker.version_answers(fact),
         )
 
-    def gift(self, placed: Placed, head: str, feedback: str, text: GiftText) -> str:
-        q = placed.question
-        if q.disputed:  # every version is right: an essay
-            return self._gift_essay(q, head, feedback, text, q.prompt)
-        return super().gift(placed, head, feedback, text)
+    def data(self, placed: Placed) -> dict[str, Any]:
+        if placed.question.disputed:  # every version is right: written, not matched against one answer
+            return {"form": "essay", "instructions": "Give every version, with who makes it.", "excerpts": []}
+        return super().data(placed)
 
 
 @QUESTION_TYPES.register
@@ -302,8 +303,9 @@ class SourceAnalysis(QuestionType):
             ]
         }
 
-    def gift(self, placed: Placed, head: str, feedback: str, text: GiftText) -> str:
-        q = placed.question
-        return self._gift_essay(
-            q, head, feedback, text, f"{q.prompt} Who makes each claim, and why might they see it that way?"
-        )
+    def data(self, placed: Placed) -> dict[str, Any]:
+        return {
+            "form": "essay",
+            "instructions": "Who makes each claim, and why might they see it that way?",
+            "excerpts": self.web_fields(placed.question, (), ())["excerpts"],
+        }

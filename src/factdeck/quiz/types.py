@@ -2,8 +2,9 @@
 
 Each type knows whether a fact can make it, how to make the question, how a
 version arranges it, its answer label in the key, its fields in the web quiz's
-JSON and its Moodle GIFT form. Planning (planning.py), versions (versions.py),
-the web quiz and the GIFT export ask the registry, `QUESTION_TYPES`, instead of
+JSON and in the quiz document that every platform export reads (its `form`:
+how a platform asks it). Planning (planning.py), versions (versions.py), the
+web quiz and the exports ask the registry, `QUESTION_TYPES`, instead of
 comparing type names.
 
 Single types make one question from one fact (single_types.py: multiple choice,
@@ -16,27 +17,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from factdeck.quiz.model import Item, Question, Reference
 from factdeck.records.schema import Fact
+from factdeck.text.compare import core
 
 if TYPE_CHECKING:
     from factdeck.quiz.planning import QuizMaker
     from factdeck.quiz.versions import Placed
-
-
-class GiftText(Protocol):
-    """How the GIFT export escapes text; passed in so the quiz layer does not import the output layer."""
-
-    def html(self, text: str) -> str:
-        """Fact text for an `[html]` question: markup-inert and GIFT-escaped."""
-
-    def escape(self, text: str) -> str:
-        """Text GIFT reads literally (matching answers, which Moodle shows as plain text)."""
-
-    def accepted(self, answer: str) -> str:
-        """A short answer's accepted forms, each after `=`."""
 
 
 def reference_data(refs: tuple[Reference, ...]) -> list[dict[str, str]]:
@@ -104,20 +93,22 @@ class QuestionType:
         what the page shows."""
         return {}
 
-    def gift(self, placed: Placed, head: str, feedback: str, text: GiftText) -> str:
-        """The question in GIFT: `head` is its title and `[html]`, `feedback` its `####` general feedback.
-        Default: a short answer."""
-        q = placed.question
-        return f"{head}{text.html(q.prompt)} {{{text.accepted(q.answer)} {feedback}}}"
+    def data(self, placed: Placed) -> dict[str, Any]:
+        """The type's own fields in the quiz document (`factdeck quiz --format json`) for one version's
+        arrangement: `form`, how a platform asks it (choice, true-false, blank, text, matching, ordering or
+        essay), and what that form needs. Default: a short answer, `text`, with its accepted answers."""
+        return {"form": "text", "accepted": accepted_answers(placed.question.answer)}
 
-    def _gift_essay(self, question: Question, head: str, feedback: str, text: GiftText, ask: str) -> str:
-        """An essay: the sources' excerpts, then the question."""
-        lines = [
-            text.html(f"“{e.quote}” — {e.source} ({e.publisher}; stance: {e.stance}), {e.locator}")
-            for e in question.excerpts
-        ]
-        lines.append(text.html(ask))
-        return f"{head}{'<br>'.join(lines)} {{{feedback}}}"
+
+def accepted_answers(answer: str) -> list[str]:
+    """A short answer's accepted forms: the answer, and its core without a bracketed note
+    ('Karim Jafari (کریم جعفری)' also accepts 'Karim Jafari')."""
+    return list(dict.fromkeys(f for f in (answer.strip(), core(answer)) if f))
+
+
+def item_rows(items: list[Item]) -> list[dict[str, Any]]:
+    """Matching or timeline rows as the quiz document lists them: {"fact", "text", "answer"}."""
+    return [{"fact": i.fact_id, "text": i.text, "answer": i.answer} for i in items]
 
 
 _T = TypeVar("_T", bound=type[QuestionType])

@@ -1,94 +1,165 @@
 """GIFT export: a deck's quiz questions in Moodle's GIFT format, for a Moodle question bank.
 
-The questions come from the quiz stage (factdeck.quiz, version A), so distractor and
-dispute rules are the worksheets'. Each question becomes the nearest GIFT type:
+Format: Moodle's GIFT documentation (https://docs.moodle.org/en/GIFT_format) and its importer,
+question/format/gift/format.php; the ordering type's GIFT form, `{>N ALL VERTICAL ABSOLUTE_POSITION SHOW`
+then one item a line, is qtype_ordering's `import_from_gift` (question/type/ordering/questiontype.php,
+core since Moodle 4.4).
 
-- multiple choice, true/false: the same;
-- fill in the blank: short answer, the blank where the braces are (one blank) or
-  at the end (a statement with the answer twice);
-- short answer: short answer (accepting the answer with and without its note in
-  brackets); a disputed fact's short answer is an essay, since every version is right;
-- matching: matching; timeline (GIFT has no ordering type): matching each event to its date;
-- source analysis: an essay with the sources' excerpts in the question.
+The questions are the quiz document's (document.py, version A), so distractor and dispute rules are the
+worksheets'. Each form becomes the nearest GIFT type:
 
-Every question has general feedback (`####`) with the fact and where to read it
-(source title, locator), and for a disputed fact every version with its claimant.
-Text is HTML-escaped (questions are marked `[html]`) and GIFT's special
-characters ~ = # { } : and the backslash are escaped with a backslash.
+- choice, true-false: multiple choice, true/false;
+- blank: short answer with the blank where the braces are (the text around it keeps its spaces);
+- text: short answer, accepting the answer and its core without a bracketed note;
+- matching: matching;
+- ordering (timelines): Moodle's ordering type (Moodle 4.4 and later); with `timeline_as_matching`, the
+  old form, matching each event to its date, for older Moodles. Moodle's ordering importer reads every
+  line up to the closing brace as an item, so an ordering question has no general feedback;
+- essay (source analysis, short answers of disputed facts): an essay, the sources' excerpts in the question.
+
+Every question starts with `// [id:…]`, its Moodle ID number, from the fact id (group questions: the
+deck id, type and number), so the same fact keeps the same ID number in every export. General feedback
+(`####`) gives the fact, each source with its locator, author and stance, and for a disputed fact every
+version with its claimant. Text is HTML-escaped (questions are `[html]`) and GIFT's special characters
+~ = # { } : and the backslash are escaped with a backslash.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from typing import Any
 
-from factdeck.quiz import QUESTION_TYPES, Placed, Question, Quiz, Reference, make_quiz, with_overrides
+from factdeck.outputs.exports.document import quiz_document
+from factdeck.outputs.exports.platforms import Export, feedback_lines, one_line, version_a
+from factdeck.quiz import with_overrides
 from factdeck.records.schema import DeckSpec, Fact
 from factdeck.records.validate import FactBase
-from factdeck.text.compare import core
 
 _GIFT_SPECIAL = str.maketrans({c: "\\" + c for c in "\\~=#{}:"})
+# Ordering items are read raw, line by line, up to the first closing brace: braces and the
+# feedback marker become character references, which Moodle shows as the characters.
+_ORDERING_ITEM = str.maketrans({"{": "&#123;", "}": "&#125;", "#": "&#35;"})
+ORDERING_OPTIONS = "ALL VERTICAL ABSOLUTE_POSITION SHOW"
 
 
 def gift_escape(text: str) -> str:
     """Text that GIFT reads literally: special characters escaped, on one line."""
-    return " ".join(str(text).split()).translate(_GIFT_SPECIAL)
+    return one_line(text).translate(_GIFT_SPECIAL)
 
 
 def gift_html(text: str) -> str:
     """Fact text for an `[html]` question: markup-inert, then GIFT-escaped."""
-    return gift_escape(html.escape(" ".join(str(text).split()), quote=False))
+    return gift_escape(html.escape(one_line(text), quote=False))
 
 
-def _cites(refs: tuple[Reference, ...]) -> str:
-    return "; ".join(f"{r.source}, {r.locator}" for r in refs)
+def _gift_html_spaced(text: str) -> str:
+    """As gift_html, keeping one space where the text starts or ends with white space (the text around a
+    blank: 'founded in ' + blank + ' by ferry workers')."""
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() and text.strip() else ""
+    return lead + gift_html(text) + trail
 
 
-def _feedback(q: Question) -> str:
-    """General feedback: why, where to read it, and every version of a dispute."""
-    parts = [gift_html(q.explanation)] if q.explanation else []
-    if q.references and not q.versions:
-        parts.append(gift_html(f"Source: {_cites(q.references)}."))
-    for item in q.items:
-        parts.append(gift_html(f"{item.answer}: {item.text} ({_cites(item.references)})"))
-    if q.versions:
-        parts.append(gift_html("Sources disagree. Every version, with who makes it:"))
-        parts += [gift_html(f"{v.claimed_by}: {v.claim} ({_cites(v.references)})") for v in q.versions]
-    return "<br>".join(parts)
-
-
-def gift_question(placed: Placed, deck_id: str) -> str:
-    """One question in GIFT, without blank lines (a blank line ends a question); its type writes the body."""
-    q = placed.question
-    title = gift_escape(f"{deck_id} {placed.number:02d} {q.fact_ids[0] if len(q.fact_ids) == 1 else q.type}")
-    head = f"::{title}::[html]"
-    feedback = f"####{_feedback(q)}"
-    return QUESTION_TYPES.of(q).gift(placed, head, feedback, _GIFT_TEXT)
-
-
-def _accepted(answer: str) -> str:
+def _accepted(q: dict[str, Any]) -> str:
     """Short-answer forms Moodle accepts (compared as plain text, so only GIFT-escaped)."""
-    forms = dict.fromkeys(f for f in (answer.strip(), core(answer)) if f)
-    return " ".join(f"={gift_escape(f)}" for f in forms)
+    return " ".join(f"={gift_escape(a)}" for a in q["accepted"])
 
 
-class _GiftText:
-    """GIFT's escaping, as the question types (factdeck.quiz) write their GIFT form with it."""
-
-    html = staticmethod(gift_html)
-    escape = staticmethod(gift_escape)
-    accepted = staticmethod(_accepted)
+def _choice(q: dict[str, Any], head: str, fb: str) -> str:
+    options = " ".join(("=" if i == q["correct"] else "~") + gift_html(o) for i, o in enumerate(q["options"]))
+    return f"{head}{gift_html(q['prompt'])} {{{options} {fb}}}"
 
 
-_GIFT_TEXT = _GiftText()
+def _true_false(q: dict[str, Any], head: str, fb: str) -> str:
+    return f"{head}{gift_html(q['statement'])} {{{'TRUE' if q['answer'] else 'FALSE'}{fb}}}"
 
 
-def export_gift(base: FactBase, decks: list[tuple[DeckSpec, list[Fact]]], questions: int | None = None) -> bytes:
-    """The decks' quiz questions as one GIFT file (UTF-8 bytes), each deck in its own question-bank category;
-    `questions` overrides each deck's `quiz.questions`. The questions are version A of the worksheets'."""
+def _blank(q: dict[str, Any], head: str, fb: str) -> str:
+    # The blank where the braces are (one blank), or at the end (a statement with the answer twice).
+    if len(q["parts"]) == 2:
+        before, after = q["parts"]
+        return f"{head}{_gift_html_spaced(before)}{{{_accepted(q)} {fb}}}{_gift_html_spaced(after)}"
+    return _text(q, head, fb)
+
+
+def _text(q: dict[str, Any], head: str, fb: str) -> str:
+    return f"{head}{gift_html(q['prompt'])} {{{_accepted(q)} {fb}}}"
+
+
+def _pairs(prompt: str, q: dict[str, Any], head: str, fb: str) -> str:
+    # Matching answers are plain text in Moodle: escaped for GIFT only.
+    body = " ".join(f"={gift_html(row['text'])} -> {gift_escape(row['answer'])}" for row in q["items"])
+    return f"{head}{gift_html(prompt)} {{{body} {fb}}}"
+
+
+def _matching(q: dict[str, Any], head: str, fb: str) -> str:
+    return _pairs(q["prompt"], q, head, fb)
+
+
+def _timeline_as_matching(q: dict[str, Any], head: str, fb: str) -> str:
+    return _pairs("Match each event to its date.", q, head, fb)
+
+
+def _ordering(q: dict[str, Any], head: str, fb: str) -> str:
+    # Items in date order (Moodle shuffles them); one a line, read as they stand (HTML-escaped only).
+    rows = sorted(q["items"], key=lambda row: row["rank"])
+    items = "\n".join(html.escape(one_line(row["text"]), quote=False).translate(_ORDERING_ITEM) for row in rows)
+    return f"{head}{gift_html(q['prompt'])} {{>{len(rows)} {ORDERING_OPTIONS}\n{items}\n}}"
+
+
+def _essay(q: dict[str, Any], head: str, fb: str) -> str:
+    lines = [
+        gift_html(f"“{e['quote']}” — {e['source']} ({e['publisher']}; stance: {e['stance']}), {e['locator']}")
+        for e in q.get("excerpts", [])
+    ]
+    lines.append(gift_html(f"{q['prompt']} {q.get('instructions', '')}"))
+    return f"{head}{'<br>'.join(lines)} {{{fb}}}"
+
+
+Writer = Callable[[dict[str, Any], str, str], str]
+# Each form's GIFT question (form: how a question type is asked; quiz/types.py).
+WRITERS: dict[str, Writer] = {
+    "choice": _choice,
+    "true-false": _true_false,
+    "blank": _blank,
+    "text": _text,
+    "matching": _matching,
+    "ordering": _ordering,
+    "essay": _essay,
+}
+
+
+def question_id(deck_id: str, q: dict[str, Any]) -> str:
+    """A question's ID number: its fact's id, or for a group question the deck id, type and number
+    ('guild-history-matching-1'). The same fact keeps it in every export."""
+    return q["fact"] or f"{deck_id}-{q['id'].replace(':', '-')}"
+
+
+def gift_question(q: dict[str, Any], deck_id: str, writers: dict[str, Writer] = WRITERS) -> str:
+    """One question in GIFT, without blank lines (a blank line ends a question)."""
+    title = gift_escape(f"{deck_id} {q['number']:02d} {q['fact'] or q['type']}")
+    head = f"::{title}::[html]"
+    fb = "####" + "<br>".join(gift_html(line) for line in feedback_lines(q))
+    return f"// [id:{question_id(deck_id, q)}]\n{writers[q['form']](q, head, fb)}"
+
+
+def export_gift(
+    base: FactBase,
+    decks: list[tuple[DeckSpec, list[Fact]]],
+    questions: int | None = None,
+    timeline_as_matching: bool = False,
+) -> Export:
+    """The decks' quiz questions as one GIFT file (UTF-8), each deck in its own question-bank category;
+    `questions` overrides each deck's `quiz.questions`. The questions are version A of the worksheets'.
+    Every form has a GIFT type, so nothing is skipped."""
+    writers = {**WRITERS, "ordering": _timeline_as_matching} if timeline_as_matching else WRITERS
     blocks = ["// factdeck: quiz questions for Moodle (GIFT). Import: Question bank > Import > GIFT format."]
+    written = 0
     for deck, facts in decks:
-        settings = with_overrides(deck.quiz, questions=questions, versions=1)
-        quiz: Quiz = make_quiz(base, deck, facts, settings)
+        document = quiz_document(base, deck, facts, with_overrides(deck.quiz, questions=questions, versions=1))
         blocks.append(f"$CATEGORY: $course$/factdeck/{deck.id}")
-        blocks += [f"// {p.question.id}\n{gift_question(p, deck.id)}" for p in quiz.versions[0].questions]
-    return ("\n\n".join(blocks) + "\n").encode("utf-8")
+        for q in version_a(document):
+            blocks.append(gift_question(q, deck.id, writers))
+            written += 1
+    return Export(("\n\n".join(blocks) + "\n").encode("utf-8"), written)

@@ -1,0 +1,163 @@
+"""What every platform export shares: the result with its skipped questions, text on one line, feedback
+that cites its sources, single-answer forms of a question, and reading-time limits.
+
+Every export reads the quiz document (document.py), version A: each platform here shuffles questions
+or answers itself (Kahoot's and Blooket's game options, Gimkit, Wayground, Canvas's "shuffle answers",
+Moodle's "shuffle the choices"), so one version is what a class needs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+# C0 and C1 control characters other than white space: no platform shows them, and XML 1.0 forbids most.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A question left out of a platform's file, and why (printed on standard error)."""
+
+    number: int  # the question's number in the worksheet version
+    question: str  # the question's id ("fill-blank:guild-founded")
+    reason: str
+
+    def __str__(self) -> str:
+        return f"skipped question {self.number} ({self.question}): {self.reason}"
+
+
+@dataclass
+class Export:
+    """A platform file: its bytes, how many questions it holds, and the questions it left out."""
+
+    data: bytes
+    written: int
+    skipped: list[Skip] = field(default_factory=list)
+
+
+def one_line(text: object) -> str:
+    """Text on one line: runs of white space (newlines, tabs) as one space, control characters removed."""
+    return " ".join(_CONTROL.sub("", str(text)).split())
+
+
+def cite(c: dict[str, Any]) -> str:
+    """One citation: 'Title, locator (author; stance: critical)'."""
+    author = f"{c['author']}; " if c.get("author") else ""
+    return f"{c['title']}, {c['locator']} ({author}stance: {c['stance']})"
+
+
+def cites(citations: list[dict[str, Any]]) -> str:
+    return " | ".join(cite(c) for c in citations)
+
+
+def feedback_lines(q: dict[str, Any]) -> list[str]:
+    """Why the answer is right and where to read it: the explanation, each source with its stance, each
+    matching or timeline row's source, and for a disputed fact every version with who claims it."""
+    summary = q["dispute"]["summary"] if q["dispute"] else None
+    lines = [one_line(q["explanation"])] if q["explanation"] and q["explanation"] != summary else []
+    swapped = q.get("swapped")
+    if swapped:
+        lines.append(one_line(f"The statement put “{swapped['put']}” for “{swapped['true']}”."))
+    if q["citations"] and not q["dispute"]:
+        lines.append(one_line(f"Source: {cites(q['citations'])}"))
+    for row in q.get("items", []):
+        lines.append(one_line(f"{row['answer']}: {row['text']} (Source: {cites(row['citations'])})"))
+    if q["dispute"]:
+        lines.append(one_line(f"Sources disagree: {q['dispute']['summary']}"))
+        for v in q["dispute"]["versions"]:
+            lines.append(one_line(f"{v['claimed_by']}: {v['claim']} (Source: {cites(v['citations'])})"))
+    return lines
+
+
+def feedback(q: dict[str, Any], separator: str = " ") -> str:
+    return separator.join(feedback_lines(q))
+
+
+@dataclass(frozen=True)
+class Single:
+    """A question with exactly one correct option, as game platforms ask it."""
+
+    prompt: str
+    options: list[str]
+    correct: int
+    kind: str  # "choice" or "true-false"
+    feedback: str
+    label: str = ""  # for a disputed fact's form: "the version of X"
+
+
+def _choice(q: dict[str, Any]) -> list[Single]:
+    return [Single(one_line(q["prompt"]), [one_line(o) for o in q["options"]], q["correct"], "choice", feedback(q))]
+
+
+def _true_false(q: dict[str, Any]) -> list[Single]:
+    return [Single(one_line(q["statement"]), ["True", "False"], q["correct"], "true-false", feedback(q))]
+
+
+# The forms that have one correct option, as a single-answer platform writes them.
+SINGLE_FORMS: dict[str, Callable[[dict[str, Any]], list[Single]]] = {"choice": _choice, "true-false": _true_false}
+
+
+def single_answer(q: dict[str, Any]) -> list[Single]:
+    """The question as single-answer questions: itself for multiple choice and true/false; for a disputed
+    fact, one question per version ("… — according to X"), whose options are every version's answer, so
+    the dispute is taught and no version is presented as the answer; otherwise none."""
+    make = SINGLE_FORMS.get(q["form"])
+    if make:
+        return make(q)
+    return [
+        Single(
+            one_line(a["prompt"]),
+            [one_line(o) for o in a["options"]],
+            a["correct"],
+            "choice",
+            feedback(q),
+            one_line(f"the version of {a['claimed_by']}"),
+        )
+        for a in q["according"]
+    ]
+
+
+NO_SINGLE = {
+    "blank": "fill-in-the-blank questions",
+    "text": "short-answer questions",
+    "matching": "matching questions",
+    "ordering": "ordering (timeline) questions",
+    "essay": "written (essay) questions",
+}
+
+
+def lacks(platform: str, q: dict[str, Any]) -> str:
+    """Why a platform with only single-answer questions cannot take `q`."""
+    what = NO_SINGLE.get(q["form"], f"{q['form']} questions")
+    return f"{platform} has no {what}"
+
+
+def too_long(what: str, text: str, limit: int) -> str | None:
+    """The reason a text does not fit `limit` characters, or None. Text is never cut: a question that does
+    not fit is left out."""
+    if len(text) > limit:
+        return f"{what} has {len(text)} characters; {limit} at most"
+    return None
+
+
+def reading_seconds(texts: list[str], allowed: tuple[int, ...]) -> int:
+    """A time limit for reading and answering: 10 s plus 0.4 s a word (about 150 words a minute), rounded up
+    to the smallest of the platform's `allowed` values (seconds, ascending; the largest if none is enough)."""
+    words = sum(len(t.split()) for t in texts)
+    needed = 10 + math.ceil(words * 0.4)
+    return next((s for s in allowed if s >= needed), allowed[-1])
+
+
+def version_a(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The questions every export writes: version A's, in its printed order."""
+    return list(document["versions"][0]["questions"])
+
+
+def nothing_fits(platform: str, skipped: list[Skip]) -> str:
+    """Why no question of a deck fits a platform, every reason once."""
+    reasons = "; ".join(sorted({s.reason for s in skipped})) or "the deck made no questions"
+    return f"no question of the deck fits {platform} ({reasons}); nothing written"

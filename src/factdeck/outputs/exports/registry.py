@@ -1,0 +1,95 @@
+"""The platform exports by name, as `factdeck export FORMAT DECK` offers them.
+
+Each reads the deck's quiz document (document.py) and returns an `Export` (platforms.py): the file's
+bytes, the number of questions written and the questions skipped with why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from factdeck.outputs.exports.platforms import Export
+
+if TYPE_CHECKING:  # the command line reads the table at start-up: the quiz machinery loads when used
+    from factdeck.records.factbase import FactBase
+    from factdeck.records.schema import DeckSpec, Fact, QuizSettings
+
+
+@dataclass(frozen=True)
+class Platform:
+    """One platform export: its name on the command line, its file's extension, whether the file is
+    binary (a spreadsheet or a zip archive), a one-line description, and its writer."""
+
+    name: str
+    extension: str
+    binary: bool
+    description: str
+    write: Callable[[dict[str, Any]], Export]
+
+
+def _kahoot(document: dict[str, Any]) -> Export:
+    from factdeck.outputs.exports.spreadsheets import export_kahoot
+
+    return export_kahoot(document)
+
+
+def _wayground(document: dict[str, Any]) -> Export:
+    from factdeck.outputs.exports.spreadsheets import export_wayground
+
+    return export_wayground(document)
+
+
+def _blooket(document: dict[str, Any]) -> Export:
+    from factdeck.outputs.exports.game_csv import export_blooket
+
+    return export_blooket(document)
+
+
+def _gimkit(document: dict[str, Any]) -> Export:
+    from factdeck.outputs.exports.game_csv import export_gimkit
+
+    return export_gimkit(document)
+
+
+def _qti(document: dict[str, Any]) -> Export:
+    from factdeck.outputs.exports.qti import export_qti
+
+    return export_qti(document)
+
+
+def _moodle_xml(document: dict[str, Any]) -> Export:
+    from factdeck.outputs.exports.moodle_xml import export_moodle_xml
+
+    return export_moodle_xml(document)
+
+
+PLATFORMS: dict[str, Platform] = {
+    p.name: p
+    for p in (
+        Platform("kahoot", "xlsx", True, "Kahoot! quiz spreadsheet (multiple choice and true/false).", _kahoot),
+        Platform(
+            "wayground",
+            "xlsx",
+            True,
+            "Wayground (formerly Quizizz) spreadsheet: multiple choice, fill-in-the-blank, open-ended.",
+            _wayground,
+        ),
+        Platform("blooket", "csv", False, "Blooket's CSV import template (multiple choice).", _blooket),
+        Platform("gimkit", "csv", False, "Gimkit's CSV import (one correct and up to three wrong answers).", _gimkit),
+        Platform("qti", "zip", True, "QTI 1.2 package as Canvas imports it (classic quizzes).", _qti),
+        Platform("moodle-xml", "xml", False, "Moodle XML for a Moodle question bank, a category per era.", _moodle_xml),
+    )
+}
+
+
+def platform_export(
+    base: FactBase, deck: DeckSpec, facts: list[Fact], platform: str, settings: QuizSettings | None = None
+) -> Export:
+    """The deck's questions (version A of its worksheet with `settings`, default the deck's `quiz`) in the
+    format of `platform` (a key of PLATFORMS; KeyError otherwise)."""
+    from factdeck.outputs.exports.document import quiz_document
+
+    chosen = (settings or deck.quiz).model_copy(update={"versions": 1})
+    return PLATFORMS[platform].write(quiz_document(base, deck, facts, chosen))
