@@ -86,7 +86,14 @@ class MultipleChoice(_SingleType):
 
     def data(self, placed: Placed) -> dict[str, Any]:
         q = placed.question
-        return {"form": "choice", "options": placed.options, "correct": placed.order.index(0), "answer": q.options[0]}
+        notes = [q.option_notes[i] if i < len(q.option_notes) else "" for i in placed.order]
+        return {
+            "form": "choice",
+            "options": placed.options,
+            "correct": placed.order.index(0),
+            "answer": q.options[0],
+            "why_wrong": notes,  # per printed option: why it is wrong, where an editor wrote it ('' otherwise)
+        }
 
 
 @QUESTION_TYPES.register
