@@ -242,3 +242,30 @@ def test_wrong_numbers_stay_on_the_answers_side_of_the_questions_numbers(base):
         values = [["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
                    "twelve", "thirteen", "fourteen", "fifteen"].index(w.lower()) for w in words]  # fmt: skip
         assert all(v < 10 for v in values) and answer not in values, words
+
+
+def test_an_editors_false_statement_is_printed_and_the_key_says_why_an_option_is_wrong(tmp_path):
+    import pypdf
+
+    def text(path):
+        return " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(path).pages)
+
+    project = sample_project(tmp_path / "proj", more_facts=True)
+    project.replace(
+        GUILD,
+        MASTER_DISTRACTORS,
+        'distractors:\n    - text: "Tomas Reed"\n      why: "The chronicle names him the first treasurer."\n'
+        '    - "Mina Solberg"\n    - "Edwin Hale"',
+    )
+    seen_false = seen_why = False
+    for seed in range(1, 9):  # enough seeds to print both an editor's false statement and a why note
+        result = project.run("quiz", "guild-history", "--types", "multiple-choice,true-false", "--questions", "12",
+                             "--versions", "1", "--seed", str(seed))  # fmt: skip
+        assert result.exit_code == 0, result.output
+        sheet, key = (
+            text(project.path("build/guild-history/worksheet-A.pdf")),
+            text(project.path("build/guild-history/key-A.pdf")),
+        )
+        seen_false |= "The Dockers' Union took in the guild's last members in 1936." in sheet
+        seen_why |= "Tomas Reed is wrong: The chronicle names him the first treasurer." in key
+    assert seen_false and seen_why
