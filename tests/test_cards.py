@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from factdeck.build import load_and_validate
 from factdeck.outputs.anki import package as anki
-from factdeck.records import identity
 from factdeck.outputs.anki.cards import (
     CLOZE,
     NOTE_FIELDS,
@@ -25,6 +24,7 @@ from factdeck.outputs.anki.cards import (
     note_guid,
     plan_cards,
 )
+from factdeck.records import identity
 from factdeck.records.select import select_facts
 from factdeck.text.dates import date_label
 from factdeck.text.words import whole_word_spans

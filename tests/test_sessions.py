@@ -27,7 +27,10 @@ def notes_and_decks(apkg: Path) -> tuple[dict[str, str], list[str]]:
     connection = sqlite3.connect(apkg.with_suffix(".anki2"))
     try:
         # The fact id is the last field that is not a spare (the spare fields come last, empty).
-        notes = {guid: [f for f in fields.split("\x1f") if f][-1] for guid, fields in connection.execute("select guid, flds from notes")}
+        notes = {
+            guid: [f for f in fields.split("\x1f") if f][-1]
+            for guid, fields in connection.execute("select guid, flds from notes")
+        }
         decks = [d["name"] for d in json.loads(connection.execute("select decks from col").fetchone()[0]).values()]
     finally:
         connection.close()

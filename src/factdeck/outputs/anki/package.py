@@ -150,12 +150,12 @@ class ApkgStage:
         """What a deck's package depends on besides its own facts and spec: the source's time, every published
         record and, when the deck's record holds notes it no longer selects, every fact and deck."""
         digest = hashlib.sha256(self.source.token().encode())
-        for deck_id_, record in sorted(self.records.items()):
-            digest.update(f"\0{deck_id_}\0".encode() + record.to_json().encode())
-        record = self.records.get(deck.id)
-        if record is not None:
+        for name, published in sorted(self.records.items()):
+            digest.update(f"\0{name}\0".encode() + published.to_json().encode())
+        own = self.records.get(deck.id)
+        if own is not None:
             selected = {f.id for f in self.base.facts if deck.select.matches(f)}
-            if any(note.fact not in selected for note in record.notes.values()):
+            if any(note.fact not in selected for note in own.notes.values()):
                 digest.update("\n".join(self.base.facts_json(self.base.facts)).encode())
                 for spec in self.base.decks:
                     digest.update(spec.model_dump_json().encode())

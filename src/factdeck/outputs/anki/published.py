@@ -48,9 +48,7 @@ class SourceTime:
 
 def _git(root: Path, *args: str) -> str | None:
     try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
-        )
+        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     return proc.stdout if proc.returncode == 0 else None
