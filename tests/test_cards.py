@@ -24,7 +24,7 @@ from factdeck.outputs.anki.cards import (
     note_guid,
     plan_cards,
 )
-from factdeck.records import identity
+from factdeck.records import identity as ids
 from factdeck.records.select import select_facts
 from factdeck.text.dates import date_label
 from factdeck.text.words import whole_word_spans
@@ -402,8 +402,8 @@ def test_note_types_keep_anki_syntax_and_fixed_ids(project, clock):
     models = read_apkg(project.path("build/guild-history/guild-history.apkg"))["models"]
     card_id, _, card_templates = models["factdeck: fact card"]
     cloze_id, _, cloze_templates = models["factdeck: fact cloze"]
-    assert card_id == identity.stable_id("river-guild note type", "factdeck-card-v1")
-    assert cloze_id == identity.stable_id("river-guild note type", "factdeck-cloze-v1")
+    assert card_id == ids.stable_id("river-guild note type", "factdeck-card-v1")
+    assert cloze_id == ids.stable_id("river-guild note type", "factdeck-cloze-v1")
     assert "{{Front}}" in card_templates[0]["qfmt"] and "{{FrontSide}}" in card_templates[0]["afmt"]
     assert "{{cloze:Text}}" in cloze_templates[0]["qfmt"]
 
@@ -411,7 +411,7 @@ def test_note_types_keep_anki_syntax_and_fixed_ids(project, clock):
 def test_deck_id_is_fixed_or_configured(project, clock):
     assert project.run("build", "--format", "apkg").exit_code == 0
     decks = read_apkg(project.path("build/guild-history/guild-history.apkg"))["decks"]
-    assert decks["River Guild history"] == identity.stable_id("river-guild deck", "guild-history")
+    assert decks["River Guild history"] == ids.stable_id("river-guild deck", "guild-history")
     project.replace("decks/all.yaml", "cards:\n", "cards:\n  anki_deck_id: 1234567890\n")
     assert project.run("build", "--format", "apkg").exit_code == 0
     decks = read_apkg(project.path("build/guild-history/guild-history.apkg"))["decks"]
