@@ -26,6 +26,9 @@ from factdeck.records.schema import DeckSpec, Era, Fact, ProjectConfig, Record
 LEGACY_NAMESPACE = "factdeck"
 PUBLISHED_FOLDER = "decks/published"
 PUBLISHED_FORMAT = 1
+# The tag of every withdrawn note (a published note that no longer applies), and the Anki search that finds them.
+WITHDRAWN_TAG = "factdeck::withdrawn"
+WITHDRAWN_SEARCH = f"tag:{WITHDRAWN_TAG}"
 
 
 def namespace_of(config: ProjectConfig) -> str:

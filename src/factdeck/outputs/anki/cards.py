@@ -62,7 +62,6 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
     CARD: ("front", "answer", "details", "fact-id", *(f"spare-{i}" for i in range(1, SPARE_FIELDS + 1))),
     CLOZE: ("text", "details", "fact-id", *(f"spare-{i}" for i in range(1, SPARE_FIELDS + 1))),
 }
-WITHDRAWN_TAG = "factdeck::withdrawn"
 SPARE_VALUES = ("",) * SPARE_FIELDS  # nothing goes into the spare fields yet
 FIELD_TEMPLATES = "anki/fields"
 

@@ -21,7 +21,6 @@ from factdeck.outputs.anki.cards import (
     CARD,
     CLOZE,
     SPARE_VALUES,
-    WITHDRAWN_TAG,
     CardMaker,
     CardPlan,
     NoteRecord,
@@ -32,7 +31,7 @@ from factdeck.outputs.anki.cards import (
     plan_cards,
 )
 from factdeck.records.factbase import FactBase
-from factdeck.records.identity import PublishedDeck
+from factdeck.records.identity import WITHDRAWN_TAG, PublishedDeck
 from factdeck.records.schema import NAMED_KINDS, DeckSpec, Fact
 
 QUESTION_CARD = "Study its question card instead."

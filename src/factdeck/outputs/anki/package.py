@@ -39,7 +39,6 @@ from factdeck.outputs.anki.cards import (
     CLOZE,
     FIELD_KEYS,
     NOTE_FIELDS,
-    WITHDRAWN_TAG,
     CardMaker,
     NoteRecord,
     RenderedFields,
@@ -52,6 +51,7 @@ from factdeck.outputs.render import TEMPLATES
 from factdeck.outputs.write import OutputWriter
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import (
+    WITHDRAWN_TAG,
     PublishedDeck,
     PublishedNote,
     deck_id,
