@@ -146,5 +146,11 @@ class NoteTimes:
             return released[1]
         floor = released[1] + 1 if released is not None else 0
         if self.source.reproducible:
+            if self.source.why == "clock":
+                # A release: the content this folder's last build timed keeps that time (a learner who imported
+                # that build then sees no change), as long as it is later than the note's last release.
+                old = self.local.entries.get(key)
+                if old is not None and old["hash"] == content_hash and old["mod"] >= floor:
+                    return int(old["mod"])
             return max(self.source.seconds, floor)
         return self.local.stamp(key, content_hash, floor)
