@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection
 from conftest import REPO, Project, sample_project
-from test_anki_roundtrip import Import, review_counts, scheduling, snapshot_notes
 
 from factdeck.build import load_and_validate
 from factdeck.outputs.anki import package as anki
 from factdeck.outputs.anki.cards import CardMaker, NoteRecord
 from factdeck.records.identity import WITHDRAWN_TAG, deck_id, namespace_of, note_type_id, subdeck_id
 from factdeck.records.select import select_facts
+from test_anki_roundtrip import Import, review_counts, scheduling, snapshot_notes
 
 T0 = 1_700_000_000
 APKG = "build/guild-history/guild-history.apkg"
