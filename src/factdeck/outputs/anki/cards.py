@@ -40,18 +40,29 @@ from factdeck.exceptions import RenderError
 from factdeck.outputs.render import html_environment, load_template, render_template
 from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
+from factdeck.records.identity import LEGACY_NAMESPACE, namespace_of
 from factdeck.records.schema import NAMED_KINDS, Citation, DeckSpec, DisputeVersion, Era, Fact, Source
 from factdeck.text.bidi import isolate_rtl
 from factdeck.text.dates import date_label
 from factdeck.text.words import whole_word_spans
 
-# Note types and their fields, in Anki's field order; anki.py builds the note types from these.
+# Note types and their fields, in Anki's field order; package.py builds the note types from these. Each field
+# has a permanent key (its Anki field id derives from it) and a name that may change: a renamed field keeps its
+# key, and Anki updates it in place. The spare fields are reserved so that later content fills one of them
+# instead of adding a field, which Anki would take for a different note type.
 CARD = "card"
 CLOZE = "cloze"
+SPARE_FIELDS = 4
+_SPARES = tuple(f"Spare{i}" for i in range(1, SPARE_FIELDS + 1))
 NOTE_FIELDS: dict[str, tuple[str, ...]] = {
-    CARD: ("Front", "Answer", "Details", "FactId"),
-    CLOZE: ("Text", "Details", "FactId"),
+    CARD: ("Front", "Answer", "Details", "FactId", *_SPARES),
+    CLOZE: ("Text", "Details", "FactId", *_SPARES),
 }
+FIELD_KEYS: dict[str, tuple[str, ...]] = {
+    CARD: ("front", "answer", "details", "fact-id", *(f"spare-{i}" for i in range(1, SPARE_FIELDS + 1))),
+    CLOZE: ("text", "details", "fact-id", *(f"spare-{i}" for i in range(1, SPARE_FIELDS + 1))),
+}
+SPARE_VALUES = ("",) * SPARE_FIELDS  # nothing goes into the spare fields yet
 FIELD_TEMPLATES = "anki/fields"
 
 # A cloze needs something left to read: fewer words than this around the blank teach nothing.
@@ -119,10 +130,17 @@ class NoteRecord:
 _NOTE_VALUES = tuple(f.name for f in dataclasses.fields(NoteRecord))
 
 
-def note_guid(fact_id: str, kind: str, version_id: str | None = None) -> str:
-    """The note's permanent identity: fact id, card kind and, for a version card, the version id."""
-    parts = ["factdeck", fact_id, kind, *([version_id] if version_id else [])]
+def note_guid(fact_id: str, kind: str, version_id: str | None = None, namespace: str = LEGACY_NAMESPACE) -> str:
+    """The note's permanent identity: the project's namespace, fact id, card kind and, for a version card, the
+    version id (genanki's `guid_for` of them, as every factdeck deck has used)."""
+    parts = [namespace, fact_id, kind, *([version_id] if version_id else [])]
     return guid_for(*parts)
+
+
+def identity_parts(identity: str) -> tuple[str, str, str | None]:
+    """`fact-id/kind[/version-id]` split into fact id, kind and version id."""
+    fact_id, kind, *version = identity.split("/", 2)
+    return fact_id, kind, version[0] if version else None
 
 
 # --- text helpers ---------------------------------------------------------------------
@@ -327,6 +345,7 @@ class CardMaker:
         self.base = base
         self.env = anki_environment(base.root)
         self.rendered_fields = rendered or RenderedFields("")
+        self.namespace = namespace_of(base.config)
         self._templates: dict[str, jinja2.Template] = {}
 
     def deck_notes(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
@@ -389,7 +408,7 @@ class CardMaker:
         # A fact in several decks (or meeting packs) renders once: its fields stay in `rendered_fields`.
         note_type, fields = self._render(fact, plan)
         return NoteRecord(
-            guid=note_guid(fact.id, plan.kind, version_id),
+            guid=note_guid(fact.id, plan.kind, version_id, self.namespace),
             fact_id=fact.id,
             kind=plan.kind,
             version_id=version_id,
@@ -424,15 +443,19 @@ class CardMaker:
             template = self._templates[path] = load_template(self.env, path)
         return render_template(template, path, self.base.root, context).strip()
 
+    def details(self, fact: Fact) -> str:
+        """The back every card of `fact` shows (the statement, dispute, sources)."""
+        return self._cached(fact, CardPlan("qa"), None, "details.html")
+
     def _render(self, fact: Fact, plan: CardPlan) -> tuple[str, tuple[str, ...]]:
         version_id = plan.version.id if plan.version else None
         # The back is the same on every card of a fact but a version card (which marks its version).
         details = self._cached(fact, plan, version_id, "details.html")
         if plan.kind == "cloze":
-            return CLOZE, (self._cached(fact, plan, None, "cloze"), details, fact.id)
+            return CLOZE, (self._cached(fact, plan, None, "cloze"), details, fact.id, *SPARE_VALUES)
         front = self._cached(fact, plan, version_id, f"front-{plan.kind}.html")
         answer = self._cached(fact, plan, version_id, f"answer-{plan.kind}.html")
-        return CARD, (front, answer, details, fact.id)
+        return CARD, (front, answer, details, fact.id, *SPARE_VALUES)
 
     def _cached(self, fact: Fact, plan: CardPlan, version_id: str | None, name: str) -> str:
         """A field of `fact`, from this or the last build if rendered from the same inputs, else rendered."""

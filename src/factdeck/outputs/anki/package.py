@@ -3,22 +3,26 @@
 Stable identity is what lets a learner re-import a rebuilt deck without losing
 review history:
 
-- note types and decks have fixed ids, derived from keys that never change
-  (or, for a deck, set in its configuration);
-- notes carry the GUIDs cards.py derives from fact ids;
-- each note's modification time changes only when its content does. Anki's
-  importer (default options) updates a note only if the incoming one is newer,
-  so a changed note must look newer and an unchanged one must not. The times
-  are kept in a small state file inside the output folder.
+- note types and decks have fixed ids, derived from the project's namespace and
+  keys that never change (or, for a deck, set in its configuration); every field
+  and card template of a note type has a fixed id too, so a renamed field updates
+  in place;
+- notes carry the GUIDs cards.py derives from the namespace and fact ids;
+- each note's modification time changes only when its content does, the same on
+  every machine (published.py); Anki's importer (default options) updates a note
+  only if the incoming one is newer;
+- every note a deck ever published stays in its packages (lifecycle.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import itertools
 import json
 import marshal
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -29,17 +33,37 @@ from pathlib import Path
 
 import genanki
 
-from factdeck.exceptions import OutputError, TemplateError
-from factdeck.outputs.anki.cards import CARD, CLOZE, NOTE_FIELDS, CardMaker, NoteRecord, RenderedFields, anki_text
+from factdeck.exceptions import TemplateError
+from factdeck.outputs.anki.cards import (
+    CARD,
+    CLOZE,
+    FIELD_KEYS,
+    NOTE_FIELDS,
+    CardMaker,
+    NoteRecord,
+    RenderedFields,
+    anki_text,
+)
+from factdeck.outputs.anki.lifecycle import PublishedNotes
+from factdeck.outputs.anki.published import ModTimes, NoteTimes, SourceTime, source_time
 from factdeck.outputs.base import Output
 from factdeck.outputs.render import TEMPLATES
 from factdeck.outputs.write import OutputWriter
 from factdeck.records.factbase import FactBase
-from factdeck.records.identity import deck_id, stable_id, subdeck_id
+from factdeck.records.identity import (
+    WITHDRAWN_TAG,
+    PublishedDeck,
+    PublishedNote,
+    deck_id,
+    load_published,
+    namespace_of,
+    note_type_id,
+    part_id,
+    subdeck_id,
+)
 from factdeck.records.schema import DeckSpec, Fact
 
 STATE_FILE = ".factdeck/anki-notes.json"
-STATE_VERSION = 1
 FIELDS_FILE = ".factdeck/anki-fields.bin"
 _FIELDS_MAGIC = b"factdeck-anki-fields-1\0"
 NOTE_TYPE_FOLDER = "anki/note-types"
@@ -68,55 +92,6 @@ NOTE_TYPES = (
     NoteTypeSpec("factdeck-cloze-v1", "factdeck: fact cloze", CLOZE, "cloze-front.html", "cloze-back.html"),
 )
 STYLE = "style.css"
-
-
-# --- modification times ----------------------------------------------------------------
-
-
-class ModTimes:
-    """Modification times that move only when content changes, remembered between builds."""
-
-    def __init__(self, entries: dict[str, dict], now: int):
-        self.entries = entries
-        self.now = now
-
-    @classmethod
-    def load(cls, path: Path, now: int) -> ModTimes:
-        if not path.exists():
-            return cls({}, now)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            entries = data["entries"]
-            if data.get("version") != STATE_VERSION or not all(
-                isinstance(e.get("hash"), str) and isinstance(e.get("mod"), int) for e in entries.values()
-            ):
-                raise ValueError("unexpected layout")
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise OutputError(
-                f"{path}: unreadable Anki note state ({exc}); delete it to start afresh "
-                "(every note then looks changed to Anki once)"
-            ) from None
-        return cls(entries, now)
-
-    def stamp(self, key: str, content_hash: str) -> int:
-        """The modification time for `key`: unchanged content keeps its time, changed content gets a later one."""
-        old = self.entries.get(key)
-        if old is not None and old["hash"] == content_hash:
-            return old["mod"]
-        # Strictly later than before even within the same second (Anki compares whole seconds).
-        mod = max(self.now, old["mod"] + 1) if old is not None else self.now
-        self.entries[key] = {"hash": content_hash, "mod": mod}
-        return mod
-
-    def to_bytes(self) -> bytes:
-        # One entry per line, dumped by json's C encoder (an indented dump uses the slow Python one), the
-        # value's two fields each on their own: a third faster than dumping the value's dictionary.
-        dumps = json.dumps
-        entries = ",\n".join(
-            f' {dumps(k, ensure_ascii=False)}: {{"hash": {dumps(v["hash"])}, "mod": {int(v["mod"])}}}'
-            for k, v in sorted(self.entries.items())
-        )
-        return f'{{"version": {STATE_VERSION}, "entries": {{\n{entries}\n}}}}\n'.encode()
 
 
 # --- genanki objects with our own modification times ------------------------------------
@@ -149,9 +124,12 @@ class _Note(genanki.Note):
 
 
 class ApkgStage:
-    """Writes `<deck id>/<deck id>.apkg` for each deck, then the note state, through one OutputWriter."""
+    """Writes `<deck id>/<deck id>.apkg` for each deck, then the note state, through one OutputWriter.
 
-    def __init__(self, base: FactBase, writer: OutputWriter):
+    `source`: the time for new and changed notes (default: published.py's rules for this project).
+    """
+
+    def __init__(self, base: FactBase, writer: OutputWriter, source: SourceTime | None = None):
         self.base = base
         self.writer = writer
         from factdeck.engine.incremental import shared_key
@@ -159,22 +137,72 @@ class ApkgStage:
         shared = shared_key(base, base.root, "apkg")
         self.fields = RenderedFields(shared, _load_fields(writer.root / FIELDS_FILE, shared), base.fact_json)
         self.cards = CardMaker(base, self.fields)
-        self.mods = ModTimes.load(writer.root / STATE_FILE, int(current_time()))
+        self.namespace = namespace_of(base.config)
+        self.records, _ = load_published(base.root)  # validation reported any that is unreadable
+        now = int(current_time())
+        self.source = source or source_time(base.root, now)
+        self.times = NoteTimes(self.records, ModTimes.load(writer.root / STATE_FILE, now), self.source)
+        self.published = PublishedNotes(base, self.cards, self.records)
+        self.note_type_hashes: dict[str, str] = {}
         self.note_types = {spec.note_type: self._note_type(spec) for spec in NOTE_TYPES}
 
-    def write_deck(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
-        """Stage `<deck id>/<deck id>.apkg` with the notes of `facts`; returns the notes."""
-        records = self.cards.deck_notes(deck, facts)
+    def key_extra(self, deck: DeckSpec) -> str:
+        """What a deck's package depends on besides its own facts and spec: the source's time, every published
+        record and, when the deck's record holds notes it no longer selects, every fact and deck."""
+        digest = hashlib.sha256(self.source.token().encode())
+        for name, published in sorted(self.records.items()):
+            digest.update(f"\0{name}\0".encode() + published.to_json().encode())
+        own = self.records.get(deck.id)
+        if own is not None:
+            selected = {f.id for f in self.base.facts if deck.select.matches(f)}
+            if any(note.fact not in selected for note in own.notes.values()):
+                digest.update("\n".join(self.base.facts_json(self.base.facts)).encode())
+                for spec in self.base.decks:
+                    digest.update(spec.model_dump_json().encode())
+        return digest.hexdigest()
+
+    def package_notes(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
+        """Every note of the deck's package: the notes of `facts`, then the published notes they no longer
+        hold (kept live where some deck still makes them, else withdrawn; lifecycle.py)."""
+        live = self.cards.deck_notes(deck, facts)
+        kept, withdrawn = self.published.extra_notes(deck, live)
+        return [*live, *kept, *withdrawn]
+
+    def write_deck(self, deck: DeckSpec, facts: list[Fact]) -> list[str]:
+        """Stage `<deck id>/<deck id>.apkg` with the package's notes; returns warnings about them."""
+        records = self.package_notes(deck, facts)
         self._write(deck, records, f"{deck.id}/{deck.id}.apkg")
-        return records
+        return duplicate_fronts(records)
 
     def write_subdeck(self, deck: DeckSpec, facts: list[Fact], subdeck: str, relative: str) -> list[NoteRecord]:
         """Part of a deck as one subdeck `<Deck>::<subdeck>` (a study-group meeting). The notes keep the full
-        deck's GUIDs, so a learner who imports both gets each note once."""
+        deck's GUIDs and times, so a learner who imports both gets each note once."""
         name = f"{deck.name}::{subdeck}"
         records = [replace(r, deck=name) for r in self.cards.deck_notes(deck, facts)]
         self._write(deck, records, relative)
         return records
+
+    def release_record(self, deck: DeckSpec, facts: list[Fact]) -> PublishedDeck:
+        """The published record of the deck's package as this stage makes it (for `factdeck release`)."""
+        notes = {}
+        for record in self.package_notes(deck, facts):
+            fact = self.base.facts_by_id.get(record.fact_id)
+            withdrawn = WITHDRAWN_TAG in record.tags
+            notes[record.identity] = PublishedNote(
+                record.identity,
+                record.guid,
+                record.content_hash(),
+                self.times.stamp(f"note:{record.identity}", record.content_hash()),
+                record.fact_id,
+                fact.era if fact is not None and not withdrawn else None,
+                withdrawn,
+            )
+        types = {
+            spec.key: {"hash": self.note_type_hashes[spec.key], "mod": self.note_types[spec.note_type].mod}
+            for spec in NOTE_TYPES
+        }
+        eras = {era.id: era.title for era in self.base.eras} if deck.cards.subdecks else {}
+        return PublishedDeck(deck.id, deck.name, self.source.seconds, eras, types, notes, deck.cards.subdecks)
 
     def _write(self, deck: DeckSpec, records: list[NoteRecord], relative: str) -> None:
         decks = self._decks(deck, records)
@@ -183,7 +211,7 @@ class ApkgStage:
         _write_package(package, self.writer.stage(relative), timestamp=max(stamps))
 
     def finish(self) -> None:
-        self.writer.write_bytes(STATE_FILE, self.mods.to_bytes())
+        self.writer.write_bytes(STATE_FILE, self.times.local.to_bytes())
         # Fields of facts no longer in the base go; those of facts this build did not render stay.
         # One small record per fact, streamed: one dump of them all would need their size again in memory.
         with open(self.writer.stage(FIELDS_FILE), "wb") as out:
@@ -204,23 +232,35 @@ class ApkgStage:
                 f"{TEMPLATES}/{NOTE_TYPE_FOLDER}/{Path(exc.filename or '').name}: "
                 f"cannot read Anki card template ({exc.strerror})"
             ) from None
-        fields = [{"name": name} for name in NOTE_FIELDS[spec.note_type]]
-        templates = [{"name": "Cloze" if spec.note_type == CLOZE else "Card", "qfmt": front, "afmt": back}]
+        # Fixed ids: Anki (2.1.67 and later) matches fields and templates by id, so a rename is an update.
+        fields = [
+            {"name": name, "id": part_id(self.namespace, spec.key, f"field:{key}")}
+            for name, key in zip(NOTE_FIELDS[spec.note_type], FIELD_KEYS[spec.note_type])
+        ]
+        template_key = "cloze" if spec.note_type == CLOZE else "card"
+        templates = [
+            {
+                "name": "Cloze" if spec.note_type == CLOZE else "Card",
+                "qfmt": front,
+                "afmt": back,
+                "id": part_id(self.namespace, spec.key, f"template:{template_key}"),
+            }
+        ]
         content = json.dumps([spec.name, fields, templates, css], ensure_ascii=False)
-        mod = self.mods.stamp(f"notetype:{spec.key}", hashlib.sha256(content.encode("utf-8")).hexdigest())
+        digest = self.note_type_hashes[spec.key] = hashlib.sha256(content.encode("utf-8")).hexdigest()
         return _NoteType(
-            stable_id("factdeck note type", spec.key),
+            note_type_id(self.namespace, spec.key),
             spec.name,
             fields=fields,
             templates=templates,
             css=css,
             model_type=genanki.Model.CLOZE if spec.note_type == CLOZE else genanki.Model.FRONT_BACK,
-            mod=mod,
+            mod=self.times.stamp(f"notetype:{spec.key}", digest),
         )
 
     def _decks(self, deck: DeckSpec, records: list[NoteRecord]) -> list[genanki.Deck]:
         top = genanki.Deck(
-            deck_id(deck), deck.name, description=str(anki_text(deck.description))
+            deck_id(deck, self.namespace), deck.name, description=str(anki_text(deck.description))
         )  # HTML in Anki, like a field
         decks = {deck.name: top}
         for position, record in enumerate(records, start=1):
@@ -233,10 +273,37 @@ class ApkgStage:
                     tags=list(record.tags),
                     guid=record.guid,
                     due=position,  # new cards come in the deck's (chronological) order
-                    mod=self.mods.stamp(f"note:{record.identity}", record.content_hash()),
+                    mod=self.times.stamp(f"note:{record.identity}", record.content_hash()),
                 )
             )
         return list(decks.values())
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _plain(field: str) -> str:
+    """A field as Anki compares it for duplicates: without HTML, entities read, white space folded."""
+    return " ".join(html.unescape(_TAG.sub(" ", field)).split())
+
+
+def duplicate_fronts(records: list[NoteRecord]) -> list[str]:
+    """A warning for each note whose front (first field) another note of the same note type in the deck has, with
+    a different back: Anki marks such a note as a duplicate in its browser and when adding."""
+    first: dict[tuple[str, str], NoteRecord] = {}
+    warnings = []
+    for record in records:
+        if WITHDRAWN_TAG in record.tags:
+            continue
+        front = _plain(record.fields[0])
+        seen = first.setdefault((record.note_type, front), record)
+        if seen is not record and seen.fields[1:] != record.fields[1:]:
+            shown = front if len(front) <= 70 else front[:67] + "..."
+            warnings.append(
+                f"notes '{seen.identity}' and '{record.identity}' have the same front ('{shown}') but different "
+                "backs: Anki takes the second for a duplicate of the first; word one of them differently"
+            )
+    return warnings
 
 
 def _load_fields(path: Path, shared: str) -> dict[str, tuple[str, dict[str, str]]]:
@@ -307,12 +374,11 @@ class AnkiPackages(Output):
         self.stage_for_decks = ApkgStage(base, writer) if self.made else None
 
     def key_extra(self, deck: DeckSpec) -> str:
-        return ""
+        return self.stage_for_decks.key_extra(deck) if self.stage_for_decks is not None else ""
 
     def stage(self, deck: DeckSpec, facts: list[Fact]) -> list[str]:
         assert self.stage_for_decks is not None
-        self.stage_for_decks.write_deck(deck, facts)
-        return []
+        return self.stage_for_decks.write_deck(deck, facts)
 
     def finish(self) -> None:
         if self.stage_for_decks is not None:

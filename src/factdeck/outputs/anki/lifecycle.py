@@ -1,0 +1,162 @@
+"""Notes a deck published before and no longer makes: kept in every later package, live or withdrawn.
+
+Anki never deletes a note on import, so a package that simply drops a note leaves the learner studying it
+with no sign that it is wrong. Every note in a deck's published record (`decks/published/<deck>.json`) is
+therefore in each later package of the deck:
+
+- as the live note, when some deck of the project still makes it (the deck stopped selecting the fact, or
+  stopped making that card kind, but the note is still right: a note is one note in every deck);
+- otherwise as a *withdrawn* note: the same GUID and note type, fields replaced by a banner that says why and
+  what replaces it, tagged `factdeck::withdrawn`. Its content differs, so it gets a newer time and Anki
+  updates the learner's copy (docs/anki.md tells the learner to suspend or delete it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from factdeck.outputs.anki.cards import (
+    CARD,
+    CLOZE,
+    SPARE_VALUES,
+    CardMaker,
+    CardPlan,
+    NoteRecord,
+    anki_text,
+    cloze_parts,
+    identity_parts,
+    note_guid,
+    plan_cards,
+)
+from factdeck.records.factbase import FactBase
+from factdeck.records.identity import WITHDRAWN_TAG, PublishedDeck
+from factdeck.records.schema import NAMED_KINDS, DeckSpec, Fact
+
+QUESTION_CARD = "Study its question card instead."
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """Why a published note no longer applies, and what the learner studies instead (plain text)."""
+
+    reason: str
+    instead: str
+
+
+def still_made(base: FactBase, fact: Fact | None, kind: str, version_id: str | None) -> CardPlan | None:
+    """The card plan that makes this note in some deck of the project, or None if no deck makes it any more."""
+    if fact is None or fact.status != "vetted":
+        return None
+    for deck in base.decks:
+        if deck.select.matches(fact):
+            for plan in plan_cards(fact, deck.cards.kinds):
+                if plan.kind == kind and (plan.version.id if plan.version else None) == version_id:
+                    return plan
+    return None
+
+
+def withdrawal(base: FactBase, fact: Fact | None, kind: str, version_id: str | None) -> Withdrawal:
+    """Why the note `kind`/`version_id` of `fact` (None: no fact of that id any more) is no longer made."""
+    if fact is None:
+        return Withdrawal("This fact was removed from the fact base.", "Nothing replaces it.")
+    if fact.status == "retracted":
+        return Withdrawal("This fact was retracted.", "Nothing replaces it.")
+    if fact.status != "vetted":
+        return Withdrawal(
+            f"This fact was taken back for review (status: {fact.status}).", "It comes back once it is vetted again."
+        )
+    if not any(deck.select.matches(fact) for deck in base.decks):
+        return Withdrawal("No deck includes this fact any more.", "Nothing replaces it.")
+    if kind == "dispute":
+        if fact.dispute is None:
+            return Withdrawal("The sources no longer disagree on this fact.", QUESTION_CARD)
+        return Withdrawal(
+            f"The version '{version_id}' was removed from this fact's dispute.",
+            "Its 'Sources disagree' card lists every version.",
+        )
+    if fact.dispute is not None and kind in ("reverse", "cloze"):
+        return Withdrawal(
+            "The sources now disagree on this fact, so no card may present one answer.",
+            "Study its 'Sources disagree' card, which lists every version.",
+        )
+    if kind == "cloze" and cloze_parts(fact.statement, fact.answer) is None:
+        return Withdrawal("The answer no longer appears in the statement, so this cloze cannot be made.", QUESTION_CARD)
+    if kind == "reverse" and fact.kind not in NAMED_KINDS:
+        return Withdrawal("This fact is no longer a person, place, organization or term.", QUESTION_CARD)
+    return Withdrawal(f"No deck makes {kind} cards any more.", QUESTION_CARD)
+
+
+def banner(withdrawn: Withdrawal, fact_id: str, fact: Fact | None) -> str:
+    """The withdrawn note's visible banner (HTML; every text escaped and inert to Anki's syntax)."""
+    question = f'<div class="fd-question" dir="auto">{anki_text(fact.question)}</div>' if fact is not None else ""
+    return (
+        '<div class="fd-withdrawn"><div class="fd-badge fd-badge-withdrawn">Withdrawn</div>'
+        f'<p class="fd-withdrawn-reason">{anki_text(withdrawn.reason)}</p>'
+        f'<p class="fd-withdrawn-instead">{anki_text(withdrawn.instead)}</p>'
+        f"{question}"
+        '<p class="fd-note">Suspend or delete this card: find every withdrawn card with '
+        f"<code>tag:{WITHDRAWN_TAG}</code>. Fact <code>{escape(fact_id)}</code>.</p></div>"
+    )
+
+
+class PublishedNotes:
+    """The notes of a deck's published record that its current notes no longer hold."""
+
+    def __init__(self, base: FactBase, maker: CardMaker, records: dict[str, PublishedDeck]):
+        self.base = base
+        self.maker = maker
+        self.records = records
+
+    def outside(self, deck: DeckSpec, identities: set[str]) -> list[str]:
+        """The published identities of `deck` not among `identities`, sorted."""
+        record = self.records.get(deck.id)
+        return sorted(set(record.notes) - identities) if record is not None else []
+
+    def extra_notes(self, deck: DeckSpec, live: list[NoteRecord]) -> tuple[list[NoteRecord], list[NoteRecord]]:
+        """(kept, withdrawn): the published notes of `deck` that `live` does not hold, as they are now."""
+        kept: list[NoteRecord] = []
+        withdrawn: list[NoteRecord] = []
+        for identity in self.outside(deck, {note.identity for note in live}):
+            fact_id, kind, version_id = identity_parts(identity)
+            fact = self.base.facts_by_id.get(fact_id)
+            deck_name = self._deck_name(deck, fact)
+            plan = still_made(self.base, fact, kind, version_id)
+            if plan is not None:
+                assert fact is not None  # still_made made it from the fact
+                kept.append(self.maker.note(fact, plan, deck_name))
+            else:
+                withdrawn.append(self.withdrawn_note(fact_id, kind, version_id, fact, deck_name))
+        return kept, withdrawn
+
+    def _deck_name(self, deck: DeckSpec, fact: Fact | None) -> str:
+        if fact is None or fact.era not in self.base.eras_by_id:
+            return deck.name
+        return self.maker.deck_name(deck, fact)
+
+    def withdrawn_note(
+        self, fact_id: str, kind: str, version_id: str | None, fact: Fact | None, deck_name: str
+    ) -> NoteRecord:
+        why = withdrawal(self.base, fact, kind, version_id)
+        live = fact is not None and fact.status == "vetted"
+        text = banner(why, fact_id, fact if live else None)
+        # A still-vetted fact's back stays readable; a retracted or removed fact's text is not shown again.
+        details = self.maker.details(fact) if live and fact is not None else ""
+        if kind == "cloze":
+            # A cloze note must keep a cloze, or Anki has no card to show.
+            text += str(Markup('<div class="fd-statement">This card is {{c1::withdrawn}}.</div>'))
+            note_type, fields = CLOZE, (text, details, fact_id, *SPARE_VALUES)
+        else:
+            note_type, fields = CARD, (text, "", details, fact_id, *SPARE_VALUES)
+        tags = [WITHDRAWN_TAG, f"card::{kind}", *([f"era::{fact.era}"] if fact is not None else [])]
+        return NoteRecord(
+            guid=note_guid(fact_id, kind, version_id, self.maker.namespace),
+            fact_id=fact_id,
+            kind=kind,
+            version_id=version_id,
+            note_type=note_type,
+            fields=fields,
+            tags=tuple(tags),
+            deck=deck_name,
+        )

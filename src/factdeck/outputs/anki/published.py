@@ -1,0 +1,156 @@
+"""Modification times every machine agrees on, from the published record and the source's time.
+
+Anki's importer (default options) updates a note only if the incoming copy is newer than the learner's, so
+a package must give an unchanged note the time it was published with and a changed note a later one. A note's
+time is, in this order:
+
+1. the time `decks/published/<deck>.json` records for it, when its content hash is the one recorded there
+   (every released note of a clean checkout: the same on every machine, at any time);
+2. otherwise (a note new or changed since the last release) the source's time, and always later than the
+   time it was published with: `SOURCE_DATE_EPOCH` if set, else the time of the checkout's commit (`git log
+   -1 --format=%ct`) when no input (facts/, decks/, templates/, factdeck.yaml) differs from it; so two clones
+   of one commit make the same package whenever they are built;
+3. without git, or with uncommitted changes to the inputs, the build's clock, remembered in
+   `build/.factdeck/anki-notes.json` so that rebuilding the same content keeps its time (`ModTimes`).
+
+`factdeck release` records the notes of each deck's package with their times (the clock, or
+SOURCE_DATE_EPOCH), so that the next builds reproduce them (rule 1).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from factdeck.exceptions import OutputError
+from factdeck.records.identity import PublishedDeck
+
+STATE_VERSION = 1
+# What a package is made from, for git's "does the checkout differ from its commit" question.
+INPUTS = ("facts", "decks", "templates", "factdeck.yaml")
+
+
+@dataclass(frozen=True)
+class SourceTime:
+    """The time new or changed notes get; `reproducible` when it depends on the source alone (not the clock)."""
+
+    seconds: int
+    reproducible: bool
+    why: str  # "SOURCE_DATE_EPOCH", "commit" or "clock"
+
+    def token(self) -> str:
+        """What an incremental build's key holds of it: the time if it is the source's, else only "clock"."""
+        return f"{self.why}:{self.seconds}" if self.reproducible else "clock"
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def source_time(root: Path, now: int, release: bool = False) -> SourceTime:
+    """The time for new and changed notes (see the module's rules). For a release (`release`), the clock stands
+    in for the commit: the release is what fixes the times. Raises `OutputError` for a SOURCE_DATE_EPOCH that
+    is not whole seconds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            raise OutputError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{epoch}'")
+        return SourceTime(int(epoch), True, "SOURCE_DATE_EPOCH")
+    if release:
+        return SourceTime(now, True, "clock")
+    present = [name for name in INPUTS if (root / name).exists()]
+    status = _git(root, "status", "--porcelain", "--untracked-files=normal", "--", *present) if present else None
+    if status is not None and not status.strip():
+        committed = _git(root, "log", "-1", "--format=%ct")
+        if committed and committed.strip().isdigit():
+            return SourceTime(int(committed.strip()), True, "commit")
+    return SourceTime(now, False, "clock")
+
+
+class ModTimes:
+    """Modification times that move only when content changes, remembered between builds of one folder."""
+
+    def __init__(self, entries: dict[str, dict], now: int):
+        self.entries = entries
+        self.now = now
+
+    @classmethod
+    def load(cls, path: Path, now: int) -> ModTimes:
+        if not path.exists():
+            return cls({}, now)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            entries = data["entries"]
+            if data.get("version") != STATE_VERSION or not all(
+                isinstance(e.get("hash"), str) and isinstance(e.get("mod"), int) for e in entries.values()
+            ):
+                raise ValueError("unexpected layout")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            raise OutputError(
+                f"{path}: unreadable Anki note state; delete it to start afresh "
+                "(notes changed since the last release then look changed to Anki once)"
+            ) from None
+        return cls(entries, now)
+
+    def stamp(self, key: str, content_hash: str, floor: int = 0) -> int:
+        """The time for `key`: unchanged content keeps its time (if not below `floor`), changed content gets a
+        later one, never below `floor`."""
+        old = self.entries.get(key)
+        if old is not None and old["hash"] == content_hash and old["mod"] >= floor:
+            return old["mod"]
+        # Strictly later than before even within the same second (Anki compares whole seconds).
+        mod = max(self.now, floor, old["mod"] + 1 if old is not None else 0)
+        self.entries[key] = {"hash": content_hash, "mod": mod}
+        return mod
+
+    def to_bytes(self) -> bytes:
+        # One entry per line, dumped by json's C encoder (an indented dump uses the slow Python one).
+        dumps = json.dumps
+        entries = ",\n".join(
+            f' {dumps(k, ensure_ascii=False)}: {{"hash": {dumps(v["hash"])}, "mod": {int(v["mod"])}}}'
+            for k, v in sorted(self.entries.items())
+        )
+        return f'{{"version": {STATE_VERSION}, "entries": {{\n{entries}\n}}}}\n'.encode()
+
+
+class NoteTimes:
+    """The modification time of each note and note type of a build (keys `note:<identity>`,
+    `notetype:<key>`), by the module's rules."""
+
+    def __init__(self, published: dict[str, PublishedDeck], local: ModTimes, source: SourceTime):
+        self.local = local
+        self.source = source
+        # The latest release of each note across the decks: a note is one note in every deck.
+        self.released: dict[str, tuple[str, int]] = {}
+        for record in published.values():
+            for note in record.notes.values():
+                self._remember(f"note:{note.identity}", note.hash, note.mod)
+            for key, entry in record.note_types.items():
+                self._remember(f"notetype:{key}", entry["hash"], entry["mod"])
+
+    def _remember(self, key: str, content_hash: str, mod: int) -> None:
+        known = self.released.get(key)
+        if known is None or known[1] < mod:
+            self.released[key] = (content_hash, mod)
+
+    def stamp(self, key: str, content_hash: str) -> int:
+        released = self.released.get(key)
+        if released is not None and released[0] == content_hash:
+            return released[1]
+        floor = released[1] + 1 if released is not None else 0
+        if self.source.reproducible:
+            if self.source.why == "clock":
+                # A release: the content this folder's last build timed keeps that time (a learner who imported
+                # that build then sees no change), as long as it is later than the note's last release.
+                old = self.local.entries.get(key)
+                if old is not None and old["hash"] == content_hash and old["mod"] >= floor:
+                    return int(old["mod"])
+            return max(self.source.seconds, floor)
+        return self.local.stamp(key, content_hash, floor)
