@@ -121,7 +121,10 @@ class MeetingPacks(Output):
         return bool(self.made) and bool(deck.sessions.meetings)
 
     def key_extra(self, deck: DeckSpec) -> str:
-        return f"{deck.sessions.meetings}:{','.join(self.made)}"
+        # A pack's Anki subdeck carries the deck's notes with their times: it depends on what the deck's own
+        # package depends on (the source's time, the published records).
+        anki = self.apkg.key_extra(deck) if self.apkg is not None else ""
+        return f"{deck.sessions.meetings}:{','.join(self.made)}:{anki}"
 
     def stage(self, deck: DeckSpec, facts: list[Fact]) -> list[str]:
         assert deck.sessions.meetings is not None
