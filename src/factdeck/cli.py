@@ -226,7 +226,7 @@ def stats(project: Path) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from factdeck.reports.stats import compute_stats
+    from factdeck.reports.stats import BALANCE_TARGET, compute_stats
 
     s = compute_stats(load_and_validate(project))
     console = Console()
@@ -249,15 +249,22 @@ def stats(project: Path) -> None:
         statuses.add_row(status, str(n))
     console.print(statuses)
     sources = Table(title="Citations by source")
-    for col in ("source", "stance", "citations", "facts"):
-        sources.add_column(col, justify="right" if col in ("citations", "facts") else "left")
+    for col in ("source", "stance", "citations", "facts", "only source"):
+        sources.add_column(col, justify="left" if col in ("source", "stance") else "right")
+    alone = dict(s.single_by_source)
     for source_id, stance, citations, facts in s.by_source:
-        sources.add_row(source_id, stance, str(citations), str(facts))
+        sources.add_row(source_id, stance, str(citations), str(facts), str(alone.get(source_id, 0)))
     console.print(sources)
     share = 100 * (s.total - s.single_source) / s.total if s.total else 0
     console.print(
         f"disputed: {s.disputed}   single-source: {s.single_source}   "
         f"two or more sources: {s.total - s.single_source} ({share:.0f}%)"
+    )
+    verdict = "within" if s.critical_share <= BALANCE_TARGET else "above"
+    console.print(
+        f"balance: {s.critical_only} of {s.total} facts ({100 * s.critical_share:.0f}%) rest only on critical or "
+        f"state-aligned sources ({verdict} the {100 * BALANCE_TARGET:.0f}% target); "
+        f"only on supportive sources: {s.supportive_only}"
     )
 
 

@@ -108,6 +108,8 @@ def shared_key(base: Any, root: Path, step: str) -> str:
         digest.update(source.model_dump_json().encode())
     for era in base.eras:
         digest.update(era.model_dump_json().encode())
+    for entry in getattr(base, "glossary", ()):  # the keys and guides introduce the names facts use
+        digest.update(entry.model_dump_json().encode())
     folders = STEP_TEMPLATES.get(step)
     if folders is None:
         _add_tree(digest, root / "templates", "templates")

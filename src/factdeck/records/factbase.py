@@ -8,7 +8,7 @@ from pathlib import Path
 
 from factdeck.exceptions import Problem, UsageError
 from factdeck.records.memo import Keeper
-from factdeck.records.schema import DeckSpec, Era, Fact, ProjectConfig, Source
+from factdeck.records.schema import DeckSpec, Era, Fact, GlossaryEntry, ProjectConfig, Source
 
 
 def _dump_json(fact: Fact) -> str:
@@ -28,6 +28,7 @@ class FactBase:
     decks: list[DeckSpec]
     session: Keeper
     warnings: list[Problem] = field(default_factory=list)
+    glossary: list[GlossaryEntry] = field(default_factory=list)  # facts/glossary.yaml, in file order
 
     def __post_init__(self) -> None:
         self.era_order = {era.id: i for i, era in enumerate(self.eras)}

@@ -24,6 +24,10 @@ try:  # The C parser is several times faster; fall back where libyaml is missing
 except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
+GLOSSARY_FILE = "glossary.yaml"
+# Files under facts/ that hold other records than facts: sources, eras, glossary.
+SPECIAL_FACT_FOLDER_FILES = ("sources.yaml", "eras.yaml", "sources.yml", "eras.yml", "glossary.yaml")
+
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_ALIAS_VALUES = 10_000  # values an alias may expand to, across one file
 
@@ -90,6 +94,7 @@ class RawProject:
     decks: list[Document]
     errors: list[InputError]
     parse_cache: ParsedTextCache | None = None  # trimmed by the validator, which parses the fact files it needs
+    glossary: Document | None = None  # facts/glossary.yaml, optional
 
 
 class _Builder:
@@ -400,7 +405,9 @@ def load_project(root: Path, cache: ParsedTextCache | None = None) -> RawProject
             errors.append(InputError(display(required), 0, "file is missing"))
     sources = optional(sources_path)
     eras = optional(eras_path)
-    special = {sources_path, eras_path, facts_dir / "sources.yml", facts_dir / "eras.yml"}
+    glossary_path = facts_dir / GLOSSARY_FILE
+    glossary = optional(glossary_path)
+    special = {sources_path, eras_path, glossary_path, *(facts_dir / name for name in SPECIAL_FACT_FOLDER_FILES)}
     facts = [f for p in _yaml_files(facts_dir) if p not in special if (f := read(p))]
     decks = [d for p in _yaml_files(decks_dir) if (d := load(p))] if decks_dir.is_dir() else []
-    return RawProject(root, config, sources, eras, facts, decks, errors, cache)
+    return RawProject(root, config, sources, eras, facts, decks, errors, cache, glossary)

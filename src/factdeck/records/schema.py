@@ -104,6 +104,14 @@ class Source(Record):
 
     id: Slug = Field(description="Permanent slug that citations use to name this source.")
     title: Text = Field(description="The text's title as it gives it.")
+    short_name: Text | None = Field(
+        default=None,
+        description="The one name learners see for this source in every fact's text and every output's source list (e.g. `the encyclopedia article`, `Atalayar`). Optional: without it the title is used. `check` refuses a fact whose text uses it without citing the source.",
+    )
+    variants: list[Text] = Field(
+        default_factory=list,
+        description="Other names editors have used for this source; `check` warns where a fact's text uses one instead of `short_name`.",
+    )
     publisher: Text = Field(description="The outlet, site or institution that published the text.")
     author: Text | None = Field(default=None, description="The author as the text names them, if it does.")
     published: PartialDate | None = Field(default=None, description="Publication date, YYYY[-MM[-DD]], if known.")
@@ -122,6 +130,11 @@ class Source(Record):
         default=None,
         description="File name of an archived copy of the text, used to verify quotes (`factdeck check --archive DIR`).",
     )
+
+    @property
+    def display_name(self) -> str:
+        """The name learners see: `short_name`, or the title where none is set."""
+        return self.short_name or self.title
 
 
 class Era(Record):
@@ -176,6 +189,25 @@ class Dispute(Record):
 
     summary: Text = Field(description="One neutral sentence saying what the sources disagree about.")
     versions: list[DisputeVersion] = Field(description="At least two versions, each with its claimant and citations.")
+
+
+class GlossaryEntry(Record):
+    """An outlet, author or body that facts name, introduced in the project's words with its citations."""
+
+    term: Text = Field(description="The name as facts use it (e.g. `PressTV`, `Piazza`); unique in the glossary.")
+    aliases: list[Text] = Field(
+        default_factory=list, description="Other spellings facts use for the same name (e.g. `Tariq Aziz`)."
+    )
+    description: Text = Field(
+        description="Who or what it is, in the project's own words, saying no more than the cited passages."
+    )
+    citations: list[Citation] = Field(
+        description="At least one citation for the description: `source`, `locator`, `quote`."
+    )
+
+    @property
+    def id(self) -> str:
+        return self.term
 
 
 class Distractor(Record):

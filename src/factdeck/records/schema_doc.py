@@ -19,6 +19,7 @@ from factdeck.records.schema import (
     DisputeVersion,
     Era,
     Fact,
+    GlossaryEntry,
     ProjectConfig,
     QuizSettings,
     Selection,
@@ -30,6 +31,7 @@ from factdeck.records.schema import (
 DOCUMENTED: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Source (`facts/sources.yaml`, a list)", Source),
     ("Era (`facts/eras.yaml`, a list)", Era),
+    ("Glossary entry (`facts/glossary.yaml`, a list, optional)", GlossaryEntry),
     ("Fact (every other file under `facts/`, a list)", Fact),
     ("Citation", Citation),
     ("Attribution", Attribution),

@@ -22,6 +22,7 @@ from factdeck.records.identity import LEGACY_NAMESPACE, deck_id, load_published,
 from factdeck.records.load import Document, FactFile, RawProject, read_text
 from factdeck.records.memo import Keeper
 from factdeck.records.messages import describe_input, pydantic_message, suggest
+from factdeck.records.naming import check_glossary, check_source_names
 from factdeck.records.options import OptionRules
 from factdeck.records.quotes import QuoteFinder, quote_search_form, word_count
 from factdeck.records.schema import (
@@ -29,6 +30,7 @@ from factdeck.records.schema import (
     DeckSpec,
     Era,
     Fact,
+    GlossaryEntry,
     ProjectConfig,
     Record,
     Selection,
@@ -81,12 +83,14 @@ class _Collector:
         _locate(record, doc, path)
         return record
 
-    def records(self, cls: type[Record], doc: Document | None, noun: str) -> list[Any]:
-        """Validate a file that holds a list of records of one kind."""
+    def records(self, cls: type[Record], doc: Document | None, noun: str, plural: str = "") -> list[Any]:
+        """Validate a file that holds a list of records of one kind (named by `id`, or a glossary's `term`)."""
         if doc is None:
             return []
         if not isinstance(doc.data, list):
-            self.error((doc.display, doc.line()), f"expected a list of {noun}s, not {describe_input(doc.data)}")
+            self.error(
+                (doc.display, doc.line()), f"expected a list of {plural or noun + 's'}, not {describe_input(doc.data)}"
+            )
             return []
         out = []
         for i, item in enumerate(doc.data):
@@ -95,7 +99,7 @@ class _Collector:
                     (doc.display, doc.line(i)), f"{noun} #{i + 1}: expected a mapping, not {describe_input(item)}"
                 )
                 continue
-            ident = item.get("id")
+            ident = item.get("id", item.get("term"))
             label = f"{noun} '{ident}'" if isinstance(ident, str) else f"{noun} #{i + 1}"
             record = self.model(cls, doc, (i,), label)
             if record is not None:
@@ -153,40 +157,39 @@ class _QuoteCheck:
 
     def __init__(self, archives: dict[str, str]):
         self.finders = {source: QuoteFinder(text) for source, text in archives.items()}
-        self.pending: list[tuple[Citation, str, int]] = []  # citation, fact id, key in its source's finder
+        self.pending: list[tuple[Citation, str, int]] = []  # citation, whose it is, key in its source's finder
 
-    def add(self, citation: Citation, fact: Fact) -> None:
+    def add(self, citation: Citation, owner: str) -> None:
+        """`owner` names the citing record in messages: "fact 'x'", "glossary entry 'y'"."""
         finder = self.finders.get(citation.source)
         if finder is not None:
-            self.pending.append((citation, fact.id, finder.add(citation.quote)))
+            self.pending.append((citation, owner, finder.add(citation.quote)))
 
     def report(self, collector: _Collector) -> None:
         found = {source: finder.found() for source, finder in self.finders.items()}
-        for citation, fact_id, key in self.pending:
+        for citation, owner, key in self.pending:
             if key not in found[citation.source]:
                 shown = citation.quote if len(citation.quote) <= 80 else citation.quote[:77] + "..."
-                collector.error(
-                    citation, f"fact '{fact_id}': quote not found in source '{citation.source}': \"{shown}\""
-                )
+                collector.error(citation, f"{owner}: quote not found in source '{citation.source}': \"{shown}\"")
 
 
 def _check_citations(
     collector: _Collector,
-    fact: Fact,
+    fact: Fact | str,
     citations: list[Citation],
     sources: dict[str, Source],
     quotes: _QuoteCheck,
 ) -> None:
+    """`fact`: the citing fact, or how messages name another citing record ("glossary entry 'x'")."""
+    owner = fact if isinstance(fact, str) else f"fact '{fact.id}'"
     for citation in citations:
         if citation.source not in sources:
-            collector.error(
-                citation, f"fact '{fact.id}': unknown source '{citation.source}'{suggest(citation.source, sources)}"
-            )
+            collector.error(citation, f"{owner}: unknown source '{citation.source}'{suggest(citation.source, sources)}")
             continue
         words = word_count(citation.quote)
         if words > MAX_QUOTE_WORDS:
-            collector.error(citation, f"fact '{fact.id}': quote has {words} words (at most {MAX_QUOTE_WORDS})")
-        quotes.add(citation, fact)
+            collector.error(citation, f"{owner}: quote has {words} words (at most {MAX_QUOTE_WORDS})")
+        quotes.add(citation, owner)
 
 
 def _check_fact(
@@ -260,6 +263,20 @@ def _check_selection(
             collector.warning(
                 selection, f"deck '{deck.id}': {which} names tag '{tag}', which no fact has{suggest(tag, tags)}"
             )
+
+
+def _glossary(
+    collector: _Collector, raw: RawProject, sources: dict[str, Source], archives: dict[str, str]
+) -> list[GlossaryEntry]:
+    """facts/glossary.yaml's entries, with their citations checked like a fact's (records/naming.py's rules)."""
+    entries: list[GlossaryEntry] = collector.records(GlossaryEntry, raw.glossary, "glossary entry", "glossary entries")
+    quotes = _QuoteCheck(archives)
+    for entry in entries:
+        _check_citations(collector, f"glossary entry '{entry.term}'", entry.citations, sources, quotes)
+    quotes.report(collector)
+    for problem in check_glossary(entries):
+        collector.add(problem.where, problem.message, problem.severity)
+    return entries
 
 
 FileResults = dict[str, tuple[list[Fact], list[Problem]]]
@@ -385,12 +402,15 @@ def validate_project(
     for source in sources.values():
         if source.id not in cited:
             collector.warning(source, f"source '{source.id}' is never cited")
+    for name_problem in check_source_names(facts, sources):  # one name per source (records/naming.py)
+        collector.add(name_problem.where, name_problem.message, name_problem.severity)
+    glossary = _glossary(collector, raw, sources, archives)
     rules = OptionRules(facts)  # authored wrong options and false statements (records/options.py)
     for fact in facts:
         for option_problem in rules.check(fact):
             collector.add(option_problem.where, option_problem.message, option_problem.severity)
 
-    base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks, keeper)
+    base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks, keeper, glossary=glossary)
     tags = {t for f in facts for t in f.tags}
     for deck in decks:
         _check_selection(collector, deck, deck.select.include, "include", eras, facts_by_id, tags)

@@ -19,12 +19,12 @@ import pydantic
 from factdeck.exceptions import FactdeckError, InputError
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import WITHDRAWN_SEARCH
-from factdeck.records.load import parse_document
+from factdeck.records.load import SPECIAL_FACT_FOLDER_FILES, parse_document
 from factdeck.records.schema import Fact
 
 # The fields that reach cards and worksheets.
 VISIBLE = ("kind", "era", "date", "tags", "question", "answer", "statement", "attribution", "citations", "dispute")
-SPECIAL_FILES = {"sources.yaml", "eras.yaml", "sources.yml", "eras.yml"}
+SPECIAL_FILES = set(SPECIAL_FACT_FOLDER_FILES)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from factdeck.outputs.render import TypstRaw, render, typst_environment
 from factdeck.outputs.sessions.meetings import Meeting
 from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
+from factdeck.records.naming import glossary_for
 from factdeck.records.schema import DeckSpec, Fact, Source
 from factdeck.text.dates import date_label
 
@@ -159,6 +160,8 @@ def guide_context(base: FactBase, deck: DeckSpec, meeting: Meeting) -> dict:
         "facts": [(f, date_label(f.date), base.eras_by_id[f.era]) for f in facts],
         "sources": [s for s in base.sources.values() if s.id in cited],
         "titles": {s.id: s.title for s in base.sources.values()},
+        "names": {s.id: s.display_name for s in base.sources.values()},
+        "glossary": glossary_for(base.glossary, facts),
         "single_source": [f for f in facts if f.corroboration == 1],
         "prompts": {"sourcing": SOURCING, "corroboration": CORROBORATION},
     }

@@ -17,6 +17,7 @@ from factdeck.outputs.render import render, typst_environment
 from factdeck.outputs.write import OutputWriter, remove_unwritten
 from factdeck.quiz import Quiz, make_quiz
 from factdeck.records.factbase import FactBase
+from factdeck.records.naming import glossary_for
 from factdeck.records.schema import DeckSpec, Fact, QuizSettings
 
 WORKSHEET_TEMPLATE = "quiz/worksheet.typ"
@@ -28,12 +29,24 @@ def worksheet_sources(base: FactBase, deck: DeckSpec, quiz: Quiz, paper: str) ->
     """Typst source of every worksheet and key: {output path: (template, source)}."""
     env = typst_environment(base.root)
     documents: dict[str, tuple[str, str]] = {}
+    asked = [base.facts_by_id[i] for q in quiz.questions for i in q.fact_ids if i in base.facts_by_id]
+    glossary = glossary_for(base.glossary, asked)  # the key introduces the names its questions use
     for version in quiz.versions:
         for template, stem, kind in (
             (WORKSHEET_TEMPLATE, "worksheet", "Worksheet"),
             (KEY_TEMPLATE, "key", "Answer key"),
         ):
-            source = render(env, template, base.root, quiz=quiz, version=version, paper=paper, kind=kind)
+            source = render(
+                env,
+                template,
+                base.root,
+                quiz=quiz,
+                version=version,
+                paper=paper,
+                kind=kind,
+                glossary=glossary,
+                sources=base.sources,
+            )
             documents[f"{deck.id}/{stem}-{version.letter}.pdf"] = (f"templates/{template}", source)
     return documents
 

@@ -1,0 +1,141 @@
+"""Names in the facts' text: one learner-facing name per source, and the glossary of other names.
+
+Rules (facts/README.md, "One name per source" and "The glossary"):
+
+- A fact whose learner-facing text (question, answer, statement, attribution, dispute, options) names a
+  source by its `short_name` must cite that source (error): a learner who reads "according to Atalayar"
+  must find Atalayar among the fact's sources. A distractor's `why` is the exception: it says what a source
+  says against the wrong option, so it may name a source the fact does not cite (it is printed with its
+  locator).
+- A source's `variants` (names editors used before there was one name) are warned about wherever they
+  appear outside the short name itself, so that every output says the same name.
+- A glossary entry is unique by term, cites at least one source, and its quotes are checked like a fact's.
+
+Names are matched case-insensitively on word boundaries; a trailing possessive ("Atalayar's") still counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from factdeck.records.schema import Fact, GlossaryEntry, Record, Source
+
+
+@dataclass(frozen=True)
+class NameProblem:
+    """One problem found: where, what, and `error` or `warning`."""
+
+    where: Record
+    message: str
+    severity: str
+
+
+def learner_text(fact: Fact) -> Iterator[tuple[Record, str, str]]:
+    """(record, field name, text) of every text of `fact` that a learner reads (never locators, quotes or notes).
+    A distractor's `why` comes as field "distractor's why": it may name a source the fact does not cite (it
+    says what that source says against the option), so only the variant rule applies to it."""
+    yield fact, "question", fact.question
+    yield fact, "answer", fact.answer
+    yield fact, "statement", fact.statement
+    if fact.attribution:
+        yield fact.attribution, "attribution", fact.attribution.by
+    if fact.dispute:
+        yield fact.dispute, "summary", fact.dispute.summary
+        for v in fact.dispute.versions:
+            yield v, f"version '{v.id}'", f"{v.claim} {v.answer} {v.claimed_by}"
+    for d in fact.distractors:
+        yield d, "distractor", d.text
+        if d.why:
+            yield d, WHY, d.why
+    for text in fact.false_statements:
+        yield fact, "false statement", text
+
+
+WHY = "distractor's why"
+
+
+@cache
+def _pattern(name: str) -> re.Pattern[str]:
+    # Word boundaries only where the name starts or ends with a word character ("(Ebrahimi)" ends with ')').
+    head = r"\b" if name[:1].isalnum() else ""
+    tail = r"\b" if name[-1:].isalnum() else ""
+    return re.compile(head + re.escape(name) + tail, re.IGNORECASE)
+
+
+def spans(name: str, text: str) -> list[tuple[int, int]]:
+    """Where `name` occurs in `text` (case-insensitive, on word boundaries)."""
+    return [m.span() for m in _pattern(name).finditer(text)]
+
+
+def mentions(name: str, text: str) -> bool:
+    """Whether `text` names `name`."""
+    return _pattern(name).search(text) is not None
+
+
+def _inside(span: tuple[int, int], covers: Iterable[tuple[int, int]]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in covers)
+
+
+def check_source_names(facts: Iterable[Fact], sources: dict[str, Source]) -> list[NameProblem]:
+    """Uncited sources named by their short name (errors) and variant names (warnings), for every fact that
+    is not retracted."""
+    named = [s for s in sources.values() if s.short_name]
+    problems: list[NameProblem] = []
+    for fact in facts:
+        if fact.status == "retracted":
+            continue
+        cited = {c.source for c in fact.all_citations()}
+        for record, field, text in learner_text(fact):
+            short_spans = [sp for s in named for sp in spans(s.short_name or "", text)]
+            for source in named:
+                if source.id not in cited and field != WHY and mentions(source.short_name or "", text):
+                    problems.append(
+                        NameProblem(
+                            record,
+                            f"fact '{fact.id}': its {field} names '{source.short_name}' but the fact does not cite "
+                            f"source '{source.id}': cite it or take the name out",
+                            "error",
+                        )
+                    )
+                for variant in source.variants:
+                    if any(not _inside(sp, short_spans) for sp in spans(variant, text)):
+                        problems.append(
+                            NameProblem(
+                                record,
+                                f"fact '{fact.id}': its {field} calls source '{source.id}' '{variant}': "
+                                f"use its one name, '{source.short_name}'",
+                                "warning",
+                            )
+                        )
+    return problems
+
+
+def check_glossary(entries: list[GlossaryEntry]) -> list[NameProblem]:
+    """Repeated terms and uncited entries (errors); citations' sources and quotes are checked by the caller."""
+    problems: list[NameProblem] = []
+    seen: dict[str, GlossaryEntry] = {}
+    for entry in entries:
+        for name in (entry.term, *entry.aliases):
+            key = name.casefold()
+            first = seen.get(key)
+            if first is not None and first is not entry:
+                problems.append(
+                    NameProblem(
+                        entry,
+                        f"glossary: '{name}' is already an entry's name (first at {first.file}:{first.line})",
+                        "error",
+                    )
+                )
+            seen.setdefault(key, entry)
+        if not entry.citations:
+            problems.append(NameProblem(entry, f"glossary entry '{entry.term}' has no citations", "error"))
+    return problems
+
+
+def glossary_for(entries: Iterable[GlossaryEntry], facts: Iterable[Fact]) -> list[GlossaryEntry]:
+    """The entries whose term or an alias some fact's learner-facing text names, in glossary order."""
+    texts = [text for fact in facts for _, _, text in learner_text(fact)]
+    return [e for e in entries if any(mentions(name, t) for name in (e.term, *e.aliases) for t in texts)]
