@@ -332,6 +332,45 @@ def _question_types(ctx: click.Context, param: click.Parameter, values: tuple[st
     return list(dict.fromkeys(chosen)) or None
 
 
+def _per_type(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, int] | None:
+    """`--points TYPE=N` (or `--count`), repeated or comma-separated, as {type: N}."""
+    from factdeck.quiz import QUESTION_TYPES
+
+    limit = 100 if param.name == "points" else 500
+    chosen: dict[str, int] = {}
+    for pair in (p.strip() for value in values for p in value.split(",") if p.strip()):
+        kind, _, number = pair.partition("=")
+        kind = kind.strip()
+        if kind not in QUESTION_TYPES:
+            raise click.BadParameter(f"unknown question type '{kind}' (choose from {', '.join(QUESTION_TYPES)})")
+        if not number.strip().isdigit() or int(number) > limit:
+            raise click.BadParameter(f"'{pair}': give TYPE=N with N a whole number from 0 to {limit}")
+        chosen[kind] = int(number)
+    return chosen or None
+
+
+_LABELS = {"name": "name", "date": "date", "group": "group", "id": "student_id"}
+
+
+def _labels(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
+    """`--label group=Class` (repeated) as the quiz's labels; unnamed fields keep their default labels."""
+    from factdeck.records.schema import QuizLabels
+
+    chosen: dict[str, str] = {}
+    for value in values:
+        field, sep, label = value.partition("=")
+        if not sep or field.strip() not in _LABELS:
+            raise click.BadParameter(f"'{value}': give FIELD=LABEL with FIELD one of {', '.join(_LABELS)}")
+        chosen[_LABELS[field.strip()]] = label.strip()
+    return QuizLabels(**chosen) if chosen else None
+
+
+def _text_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise click.BadParameter("must not be empty")
+    return value
+
+
 @command(cli, "quiz")
 @click.argument("deck")
 @click.option(
@@ -359,6 +398,45 @@ def _question_types(ctx: click.Context, param: click.Parameter, values: tuple[st
 )
 @click.option("--paper", type=click.Choice(["a4", "us-letter"]), help="Paper size (default: the deck's quiz.paper).")
 @click.option(
+    "--count",
+    "counts",
+    multiple=True,
+    callback=_per_type,
+    metavar="TYPE=N",
+    help="How many questions of a type, repeated or comma-separated, e.g. --count multiple-choice=10 "
+    "(replaces --questions, --types and the deck's quiz.counts).",
+)
+@click.option(
+    "--points",
+    multiple=True,
+    callback=_per_type,
+    metavar="TYPE=N",
+    help="Points per question of a type, e.g. --points source-analysis=4 (others: 1; replaces the deck's quiz.points).",
+)
+@click.option("--title", callback=_text_option, help="Worksheet title (default: the deck's quiz.title or name).")
+@click.option(
+    "--instructions", callback=_text_option, help="Instructions at the top of each worksheet (default: the deck's)."
+)
+@click.option(
+    "--label",
+    "labels",
+    multiple=True,
+    callback=_labels,
+    metavar="FIELD=LABEL",
+    help="Label of a field to fill in: name, date, group or id, e.g. --label group=Class; an empty LABEL "
+    "leaves the field out (replaces the deck's quiz.labels).",
+)
+@click.option(
+    "--answer-sheet/--no-answer-sheet",
+    default=None,
+    help="Also write answer-sheet-<V>.pdf per version and zipgrade-key.csv (default: the deck's quiz.answer_sheet).",
+)
+@click.option(
+    "--large-print/--no-large-print",
+    default=None,
+    help="Also write large-print copies, *-large-print.pdf (default: the deck's quiz.large_print).",
+)
+@click.option(
     "--output",
     "-o",
     type=click.Path(file_okay=False, path_type=Path),
@@ -372,13 +450,37 @@ def quiz(
     seed: int | None,
     types: list[str] | None,
     paper: str | None,
+    counts: dict[str, int] | None,
+    points: dict[str, int] | None,
+    title: str | None,
+    instructions: str | None,
+    labels: Any,
+    answer_sheet: bool | None,
+    large_print: bool | None,
     output: Path | None,
 ) -> None:
-    """Print-ready worksheets and answer keys for DECK: worksheet-A.pdf, key-A.pdf, … in <output>/<deck id>/."""
+    """Print-ready worksheets and answer keys for DECK: worksheet-A.pdf, key-A.pdf, … in <output>/<deck id>/
+    (with answer sheets, a ZipGrade key and large-print copies where asked for)."""
     from factdeck.build import make_worksheets, output_folder
 
+    if counts is not None and not any(counts.values()):
+        raise UsageError("--count: ask for at least one question")
     base, made, written = make_worksheets(
-        project, deck, output, questions=questions, versions=versions, seed=seed, types=types, paper=paper
+        project,
+        deck,
+        output,
+        questions=questions,
+        versions=versions,
+        seed=seed,
+        types=types,
+        paper=paper,
+        counts=counts,
+        points=points,
+        title=title,
+        instructions=instructions,
+        labels=labels,
+        answer_sheet=answer_sheet,
+        large_print=large_print,
     )
     spec, folder = base.deck(deck), output_folder(base, output)
     _report(base.warnings)
