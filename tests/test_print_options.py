@@ -215,3 +215,22 @@ def test_bad_deck_settings_are_located_errors(project):
     result = project.run("check")
     assert result.exit_code == 1
     assert "decks/all.yaml:" in result.output and "essay" in result.output
+
+
+def test_every_pdf_declares_pdf_ua_and_carries_a_title(teacher):
+    project, _ = teacher
+    assert project.run("sessions", "guild-history", "--meetings", "2").exit_code == 0
+    pdfs = sorted(project.path(FOLDER).rglob("*.pdf"))
+    assert {p.name for p in pdfs} >= {"worksheet-A.pdf", "key-A.pdf", "answer-sheet-A.pdf", "guide.pdf"}
+    for path in pdfs:
+        reader = pypdf.PdfReader(path)
+        xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+        assert re.search(r"<pdfuaid:part>1</pdfuaid:part>|pdfuaid:part=\"1\"", xmp), path.name
+        title = reader.metadata.title
+        assert title and title.strip(), path.name
+        assert "/StructTreeRoot" in reader.trailer["/Root"] and reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+        # The viewer shows the title, not the file name (PDF/UA-1, 7.1).
+        assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert pypdf.PdfReader(project.path(f"{FOLDER}/answer-sheet-B-large-print.pdf")).metadata.title == (
+        "Guild quiz, spring term · Answer sheet · Version B · Large print"
+    )
