@@ -17,6 +17,7 @@ import click
 from factdeck import __version__
 from factdeck.build import FORMATS, load_and_validate
 from factdeck.build import build as run_build
+from factdeck.cli_options import labels_option, per_type_option, question_types_option, text_option
 from factdeck.exceptions import FactdeckError, Problem, UsageError, ValidationFailed
 
 EXIT_INVALID = 1
@@ -321,56 +322,6 @@ def changes(project: Path, revision: str | None, output: Path | None) -> None:
     click.echo(f"since {result.since}: {counts}")
 
 
-def _question_types(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str] | None:
-    """`--types a,b --types c` as a list, each checked against the known question types."""
-    from factdeck.quiz import QUESTION_TYPES
-
-    chosen = [t.strip() for value in values for t in value.split(",") if t.strip()]
-    for t in chosen:
-        if t not in QUESTION_TYPES:
-            raise click.BadParameter(f"unknown question type '{t}' (choose from {', '.join(QUESTION_TYPES)})")
-    return list(dict.fromkeys(chosen)) or None
-
-
-def _per_type(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, int] | None:
-    """`--points TYPE=N` (or `--count`), repeated or comma-separated, as {type: N}."""
-    from factdeck.quiz import QUESTION_TYPES
-
-    limit = 100 if param.name == "points" else 500
-    chosen: dict[str, int] = {}
-    for pair in (p.strip() for value in values for p in value.split(",") if p.strip()):
-        kind, _, number = pair.partition("=")
-        kind = kind.strip()
-        if kind not in QUESTION_TYPES:
-            raise click.BadParameter(f"unknown question type '{kind}' (choose from {', '.join(QUESTION_TYPES)})")
-        if not number.strip().isdigit() or int(number) > limit:
-            raise click.BadParameter(f"'{pair}': give TYPE=N with N a whole number from 0 to {limit}")
-        chosen[kind] = int(number)
-    return chosen or None
-
-
-_LABELS = {"name": "name", "date": "date", "group": "group", "id": "student_id"}
-
-
-def _labels(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
-    """`--label group=Class` (repeated) as the quiz's labels; unnamed fields keep their default labels."""
-    from factdeck.records.schema import QuizLabels
-
-    chosen: dict[str, str] = {}
-    for value in values:
-        field, sep, label = value.partition("=")
-        if not sep or field.strip() not in _LABELS:
-            raise click.BadParameter(f"'{value}': give FIELD=LABEL with FIELD one of {', '.join(_LABELS)}")
-        chosen[_LABELS[field.strip()]] = label.strip()
-    return QuizLabels(**chosen) if chosen else None
-
-
-def _text_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not value.strip():
-        raise click.BadParameter("must not be empty")
-    return value
-
-
 @command(cli, "quiz")
 @click.argument("deck")
 @click.option(
@@ -391,7 +342,7 @@ def _text_option(ctx: click.Context, param: click.Parameter, value: str | None) 
 @click.option(
     "--types",
     multiple=True,
-    callback=_question_types,
+    callback=question_types_option,
     metavar="TYPE[,TYPE…]",
     help="Question types to use, comma-separated or repeated: multiple-choice, true-false, fill-blank, "
     "matching, timeline, short-answer, source-analysis (default: the deck's quiz.types).",
@@ -401,7 +352,7 @@ def _text_option(ctx: click.Context, param: click.Parameter, value: str | None) 
     "--count",
     "counts",
     multiple=True,
-    callback=_per_type,
+    callback=per_type_option,
     metavar="TYPE=N",
     help="How many questions of a type, repeated or comma-separated, e.g. --count multiple-choice=10 "
     "(replaces --questions, --types and the deck's quiz.counts).",
@@ -409,19 +360,19 @@ def _text_option(ctx: click.Context, param: click.Parameter, value: str | None) 
 @click.option(
     "--points",
     multiple=True,
-    callback=_per_type,
+    callback=per_type_option,
     metavar="TYPE=N",
     help="Points per question of a type, e.g. --points source-analysis=4 (others: 1; replaces the deck's quiz.points).",
 )
-@click.option("--title", callback=_text_option, help="Worksheet title (default: the deck's quiz.title or name).")
+@click.option("--title", callback=text_option, help="Worksheet title (default: the deck's quiz.title or name).")
 @click.option(
-    "--instructions", callback=_text_option, help="Instructions at the top of each worksheet (default: the deck's)."
+    "--instructions", callback=text_option, help="Instructions at the top of each worksheet (default: the deck's)."
 )
 @click.option(
     "--label",
     "labels",
     multiple=True,
-    callback=_labels,
+    callback=labels_option,
     metavar="FIELD=LABEL",
     help="Label of a field to fill in: name, date, group or id, e.g. --label group=Class; an empty LABEL "
     "leaves the field out (replaces the deck's quiz.labels).",
