@@ -85,9 +85,11 @@
   function citeText(refs) {
     return refs.map(function (r) { return sourceText(r) + ", " + r.locator; }).join("; ");
   }
+  // The status element is announced when its text changes: the same verdict twice in a row differs by a
+  // trailing no-break space, so it is announced again.
   function announce(text) {
-    $("status").textContent = "";
-    window.setTimeout(function () { $("status").textContent = text; }, 50);
+    var status = $("status");
+    status.textContent = text + (status.textContent.slice(-1) === "\u00a0" ? "" : "\u00a0");
   }
 
   function showQuestion() {
