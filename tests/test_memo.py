@@ -210,7 +210,7 @@ def test_a_watch_recompiles_each_document_with_its_own_kept_compiler(tmp_path):
     root = tmp_path
     # date: none as the shipped templates set it; otherwise each PDF carries the second it was compiled in
     source = (
-        '#set document(date: none)\n#set text(font: "Libertinus Serif")\n= Worksheet\n'
+        '#set document(title: "Worksheet", date: none)\n#set text(font: "Libertinus Serif")\n= Worksheet\n'
         + "A question about the guild.\n\n" * 40
     )
     edited = source.replace("A question", "An edited question", 1)

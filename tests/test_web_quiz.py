@@ -191,8 +191,10 @@ def test_quiz_in_headless_chromium(built, tmp_path):
                 shown = feedback.text_content()
                 if q["type"] not in ("short-answer", "source-analysis"):
                     assert ("Correct" if right else "Not quite") in shown
-                for ref in q["references"]:  # the citation
-                    assert f"{ref['source']}, {ref['locator']}" in shown
+                for ref in q["references"]:  # the citation, with its source's publisher and stance
+                    source = data["sources"][ref["id"]]
+                    assert f"{source['title']} (" in shown and f"stance: {source['stance']}), {ref['locator']}" in shown
+                    assert source["publisher"] in shown
                 for v in q["versions"]:  # every version of a dispute, with its claimant
                     assert v["claimedBy"] in shown and v["claim"] in shown
                 if "alert(1)" in q["prompt"]:  # hostile text shows as text

@@ -17,6 +17,7 @@ import click
 from factdeck import __version__
 from factdeck.build import FORMATS, load_and_validate
 from factdeck.build import build as run_build
+from factdeck.cli_options import labels_option, per_type_option, question_types_option, text_option
 from factdeck.exceptions import FactdeckError, Problem, UsageError, ValidationFailed
 
 EXIT_INVALID = 1
@@ -399,17 +400,6 @@ def release(project: Path, decks: tuple[str, ...], output: Path | None) -> None:
     click.echo("commit decks/published/ with the facts it was made from: later builds reproduce its notes")
 
 
-def _question_types(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str] | None:
-    """`--types a,b --types c` as a list, each checked against the known question types."""
-    from factdeck.quiz import QUESTION_TYPES
-
-    chosen = [t.strip() for value in values for t in value.split(",") if t.strip()]
-    for t in chosen:
-        if t not in QUESTION_TYPES:
-            raise click.BadParameter(f"unknown question type '{t}' (choose from {', '.join(QUESTION_TYPES)})")
-    return list(dict.fromkeys(chosen)) or None
-
-
 @command(cli, "quiz")
 @click.argument("deck")
 @click.option(
@@ -430,7 +420,7 @@ def _question_types(ctx: click.Context, param: click.Parameter, values: tuple[st
 @click.option(
     "--types",
     multiple=True,
-    callback=_question_types,
+    callback=question_types_option,
     metavar="TYPE[,TYPE…]",
     help="Question types to use, comma-separated or repeated: multiple-choice, true-false, fill-blank, "
     "matching, timeline, short-answer, source-analysis (default: the deck's quiz.types).",
@@ -443,6 +433,45 @@ def _question_types(ctx: click.Context, param: click.Parameter, values: tuple[st
     default="pdf",
     show_default=True,
     help="pdf: worksheets and keys; json: every version's questions as data (the document exports read).",
+)
+@click.option(
+    "--count",
+    "counts",
+    multiple=True,
+    callback=per_type_option,
+    metavar="TYPE=N",
+    help="How many questions of a type, repeated or comma-separated, e.g. --count multiple-choice=10 "
+    "(replaces --questions, --types and the deck's quiz.counts).",
+)
+@click.option(
+    "--points",
+    multiple=True,
+    callback=per_type_option,
+    metavar="TYPE=N",
+    help="Points per question of a type, e.g. --points source-analysis=4 (others: 1; replaces the deck's quiz.points).",
+)
+@click.option("--title", callback=text_option, help="Worksheet title (default: the deck's quiz.title or name).")
+@click.option(
+    "--instructions", callback=text_option, help="Instructions at the top of each worksheet (default: the deck's)."
+)
+@click.option(
+    "--label",
+    "labels",
+    multiple=True,
+    callback=labels_option,
+    metavar="FIELD=LABEL",
+    help="Label of a field to fill in: name, date, group or id, e.g. --label group=Class; an empty LABEL "
+    "leaves the field out (replaces the deck's quiz.labels).",
+)
+@click.option(
+    "--answer-sheet/--no-answer-sheet",
+    default=None,
+    help="Also write answer-sheet-<V>.pdf per version and zipgrade-key.csv (default: the deck's quiz.answer_sheet).",
+)
+@click.option(
+    "--large-print/--no-large-print",
+    default=None,
+    help="Also write large-print copies, *-large-print.pdf (default: the deck's quiz.large_print).",
 )
 @click.option(
     "--output",
@@ -460,12 +489,22 @@ def quiz(
     types: list[str] | None,
     paper: str | None,
     fmt: str,
+    counts: dict[str, int] | None,
+    points: dict[str, int] | None,
+    title: str | None,
+    instructions: str | None,
+    labels: Any,
+    answer_sheet: bool | None,
+    large_print: bool | None,
     output: Path | None,
 ) -> None:
-    """Print-ready worksheets and answer keys for DECK: worksheet-A.pdf, key-A.pdf, … in <output>/<deck id>/;
-    with --format json, the questions of every version as one JSON document."""
+    """Print-ready worksheets and answer keys for DECK: worksheet-A.pdf, key-A.pdf, … in <output>/<deck id>/
+    (with answer sheets, a ZipGrade key and large-print copies where asked for); with --format json, the
+    questions of every version as one JSON document."""
     from factdeck.build import make_worksheets, output_folder
 
+    if counts is not None and not any(counts.values()):
+        raise UsageError("--count: ask for at least one question")
     if fmt == "json":
         from factdeck.outputs.exports.document import quiz_document, quiz_json
         from factdeck.quiz import with_overrides
@@ -473,7 +512,10 @@ def quiz(
 
         base = load_and_validate(project)
         spec = base.deck(deck)
-        settings = with_overrides(spec.quiz, questions=questions, versions=versions, seed=seed, types=types)
+        settings = with_overrides(
+            spec.quiz, questions=questions, versions=versions, seed=seed, types=types, counts=counts, points=points,
+            title=title, instructions=instructions, labels=labels,
+        )  # fmt: skip
         document = quiz_document(base, spec, select_facts(base, spec), settings)
         _report(base.warnings)
         for note in document["notes"]:
@@ -483,7 +525,21 @@ def quiz(
     if output is not None and output.exists() and not output.is_dir():
         raise UsageError(f"--output {output} is a file; worksheets go to a folder")
     base, made, written = make_worksheets(
-        project, deck, output, questions=questions, versions=versions, seed=seed, types=types, paper=paper
+        project,
+        deck,
+        output,
+        questions=questions,
+        versions=versions,
+        seed=seed,
+        types=types,
+        paper=paper,
+        counts=counts,
+        points=points,
+        title=title,
+        instructions=instructions,
+        labels=labels,
+        answer_sheet=answer_sheet,
+        large_print=large_print,
     )
     spec, folder = base.deck(deck), output_folder(base, output)
     _report(base.warnings)

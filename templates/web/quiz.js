@@ -4,17 +4,52 @@
 (function () {
   var data = JSON.parse(document.getElementById("quiz-data").textContent);
   var questions = data.questions;
+  var sources = data.sources || {};
   var KINDS = {
     "multiple-choice": "Multiple choice", "true-false": "True or false", "fill-blank": "Fill in the blank",
     "matching": "Matching", "timeline": "Timeline", "short-answer": "Short answer", "source-analysis": "Source analysis"
   };
+  // Right-to-left runs, as the cards and worksheets isolate them (factdeck/text/bidi.py gives the patterns).
+  var BIDI = {
+    rtl: new RegExp(data.bidi.rtl, "gu"), ltr: new RegExp(data.bidi.ltr, "gu"),
+    rtlRun: new RegExp(data.bidi.rtlRun, "gu"), ltrRun: new RegExp(data.bidi.ltrRun, "gu")
+  };
   var $ = function (id) { return document.getElementById(id); };
   var state = { index: 0, results: [] };
 
+  function count(pattern, text) { return (text.match(pattern) || []).length; }
+  // "rtl" for a Persian or Arabic text, "ltr" for an English one that may hold Persian runs.
+  function direction(text) {
+    var strong = new RegExp("(?:" + data.bidi.rtl + ")|(?:" + data.bidi.ltr + ")", "u").exec(text);
+    if (!strong || !new RegExp(data.bidi.rtl, "u").test(strong[0])) return "ltr";
+    return count(BIDI.rtl, text) >= count(BIDI.ltr, text) ? "rtl" : "ltr";
+  }
+  // Append `text` to `node`, each run of the other direction in its own isolating <span dir>.
+  function appendText(node, text) {
+    text = String(text);
+    var dir = direction(text);
+    var runs = dir === "rtl" ? BIDI.ltrRun : BIDI.rtlRun;
+    var other = dir === "rtl" ? "ltr" : "rtl";
+    var last = 0;
+    runs.lastIndex = 0;
+    if (new RegExp(data.bidi.rtl, "u").test(text)) {
+      var match;
+      while ((match = runs.exec(text)) !== null) {
+        if (match.index > last) node.appendChild(document.createTextNode(text.slice(last, match.index)));
+        var span = document.createElement("span");
+        span.dir = other;
+        span.textContent = match[0];
+        node.appendChild(span);
+        last = match.index + match[0].length;
+      }
+    }
+    if (last < text.length) node.appendChild(document.createTextNode(text.slice(last)));
+    return dir;
+  }
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (text !== undefined && text !== null) node.dir = appendText(node, text);
     return node;
   }
   function button(text, className, onClick) {
@@ -23,19 +58,43 @@
     b.addEventListener("click", onClick);
     return b;
   }
+  // A visible mark beside an answer, so right and wrong never rest on colour alone.
+  function mark(node, right, text) {
+    node.classList.add(right ? "right" : "wrong");
+    node.appendChild(el("span", "mark", (right ? "✓ " : "✗ ") + text));
+  }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  // Answers compare after Unicode NFC normalization and case folding, without punctuation or a leading article.
   function normalize(text) {
-    var words = String(text).toLocaleLowerCase().replace(/[^\p{L}\p{N}\s]/gu, " ").split(/\s+/).filter(Boolean);
+    var folded = String(text).normalize("NFC").toUpperCase().toLowerCase();  // upper, then lower: ß as ss
+    var words = folded.replace(/[^\p{L}\p{M}\p{N}\s]/gu, " ").split(/\s+/).filter(Boolean);
     if (words.length && ["the", "a", "an"].indexOf(words[0]) >= 0) words.shift();
     return words.join(" ");
   }
+  // The answer as given, and without a bracketed note: "Karim Jafari (کریم جعفری)" accepts "Karim Jafari".
+  function accepted(answer) {
+    var forms = [normalize(answer), normalize(String(answer).replace(/\s*[(\[][^)\]]*[)\]]/g, " "))];
+    return forms.filter(Boolean);
+  }
+  function sourceText(ref) {
+    var s = sources[ref.id];
+    if (!s) return ref.source;
+    var about = [s.author, s.publisher, "stance: " + s.stance].filter(Boolean).join("; ");
+    return s.title + " (" + about + ")";
+  }
   function citeText(refs) {
-    return refs.map(function (r) { return r.source + ", " + r.locator; }).join("; ");
+    return refs.map(function (r) { return sourceText(r) + ", " + r.locator; }).join("; ");
+  }
+  // The status element is announced when its text changes: the same verdict twice in a row differs by a
+  // trailing no-break space, so it is announced again.
+  function announce(text) {
+    var status = $("status");
+    status.textContent = text + (status.textContent.slice(-1) === "\u00a0" ? "" : "\u00a0");
   }
 
   function showQuestion() {
     var q = questions[state.index];
-    var box = $("question");
+    var box = $("body");
     clear(box);
     $("feedback").hidden = true;
     $("next").hidden = true;
@@ -44,21 +103,24 @@
     box.appendChild(el("p", "kind", KINDS[q.type] || q.type));
     var render = RENDER[q.type] || selfMarked;
     render(q, box);
-    var first = box.querySelector("button, input, select");
-    if (first) first.focus({ preventScroll: true });
-    // The first question sits under the title; later ones scroll to the top of the card.
-    if (state.index > 0) box.scrollIntoView({ block: "start" });
+    if (state.index > 0) {
+      // Keyboard and screen-reader users land on the new question's heading, then Tab to its answers.
+      $("counter").focus({ preventScroll: true });
+      $("question").scrollIntoView({ block: "start" });
+    }
   }
 
   function choices(q, box) {
     box.appendChild(el("p", "prompt", q.prompt));
     var list = el("div", "choices");
+    list.setAttribute("role", "group");
+    list.setAttribute("aria-label", "Answers");
     q.options.forEach(function (option, i) {
       list.appendChild(button(option, "choice", function () {
         var buttons = list.querySelectorAll("button");
         buttons.forEach(function (b) { b.disabled = true; });
-        buttons[q.correct].classList.add("right");
-        if (i !== q.correct) buttons[i].classList.add("wrong");
+        mark(buttons[q.correct], true, i === q.correct ? "your answer, right" : "right answer");
+        if (i !== q.correct) mark(buttons[i], false, "your answer");
         answered(q, i === q.correct, i === q.correct ? null : q.options[q.correct]);
       }));
     });
@@ -67,25 +129,30 @@
 
   function fillBlank(q, box) {
     var prompt = el("p", "prompt");
-    q.parts.forEach(function (part, i) {
-      if (i > 0) prompt.appendChild(el("span", "blank", "_____"));
-      prompt.appendChild(document.createTextNode(part));
-    });
+    var text = q.parts.join(" _____ ");
+    prompt.dir = appendText(prompt, text);
     box.appendChild(prompt);
     var label = el("label", null, "Your answer");
-    var input = el("input");
+    var input = document.createElement("input");
     input.type = "text";
     input.autocomplete = "off";
+    input.dir = "auto";
     input.setAttribute("autocapitalize", "off");
+    input.setAttribute("spellcheck", "false");
     label.appendChild(input);
     box.appendChild(label);
     var check = button("Check", "primary", function () {
       input.disabled = true;
       check.hidden = true;
-      var right = normalize(input.value) === normalize(q.answer);
+      var right = accepted(q.answer).indexOf(normalize(input.value)) >= 0;
+      mark(label, right, right ? "right" : "not the answer");
       answered(q, right, right ? null : q.answer);
     });
-    input.addEventListener("keydown", function (e) { if (e.key === "Enter" && !check.disabled) check.click(); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key !== "Enter" || check.hidden) return;
+      e.preventDefault();  // else the Enter goes on to press the Next button that takes the focus
+      check.click();
+    });
     box.appendChild(check);
   }
 
@@ -93,9 +160,12 @@
     box.appendChild(el("p", "prompt", q.prompt));
     var selects = q.items.map(function (text, i) {
       var row = el("div", "row");
-      row.appendChild(el("p", null, (i + 1) + ". " + text));
-      var select = el("select");
-      select.setAttribute("aria-label", "Name for description " + (i + 1));
+      var id = "match-" + state.index + "-" + i;
+      var label = el("label", null, (i + 1) + ". " + text);
+      label.htmlFor = id;
+      row.appendChild(label);
+      var select = document.createElement("select");
+      select.id = id;
       select.appendChild(el("option", null, "Choose a name…")).value = "";
       q.names.forEach(function (name, j) { select.appendChild(el("option", null, name)).value = String(j); });
       row.appendChild(select);
@@ -109,7 +179,7 @@
         select.disabled = true;
         var ok = select.value === String(q.correct[i]);
         if (!ok) wrong += 1;
-        select.classList.add(ok ? "right" : "wrong");
+        mark(select.parentNode, ok, ok ? "right" : "wrong: " + q.names[q.correct[i]]);
       });
       answered(q, wrong === 0, null, wrong ? wrong + " of " + selects.length + " wrong" : null);
     });
@@ -117,9 +187,11 @@
   }
 
   function timeline(q, box) {
-    box.appendChild(el("p", "prompt", q.prompt + " Tap the events in order."));
+    box.appendChild(el("p", "prompt", q.prompt + " Choose the events in order, earliest first."));
     var picked = [];
     var list = el("div", "choices");
+    list.setAttribute("role", "group");
+    list.setAttribute("aria-label", "Events");
     var check;
     var buttons = q.items.map(function (text, i) {
       var b = button("", "choice", function () {
@@ -127,10 +199,12 @@
         picked.push(i);
         b.classList.add("picked");
         b.firstChild.textContent = picked.length + ".";
+        b.setAttribute("aria-pressed", "true");
         check.disabled = picked.length < q.items.length;
       });
+      b.setAttribute("aria-pressed", "false");
       b.appendChild(el("span", "order", ""));
-      b.appendChild(document.createTextNode(text));
+      b.dir = appendText(b, text);
       list.appendChild(b);
       return b;
     });
@@ -138,14 +212,21 @@
     var pair = el("div", "pair");
     var reset = button("Start over", "secondary", function () {
       picked = [];
-      buttons.forEach(function (b) { b.classList.remove("picked"); b.firstChild.textContent = ""; });
+      buttons.forEach(function (b) {
+        b.classList.remove("picked");
+        b.firstChild.textContent = "";
+        b.setAttribute("aria-pressed", "false");
+      });
       check.disabled = true;
     });
     check = button("Check", "primary", function () {
       pair.hidden = true;
       buttons.forEach(function (b) { b.disabled = true; });
       var right = picked.every(function (item, n) { return q.correct[n] === item; });
-      buttons.forEach(function (b, i) { b.classList.add(q.correct.indexOf(i) === picked.indexOf(i) ? "right" : "wrong"); });
+      buttons.forEach(function (b, i) {
+        var place = q.correct.indexOf(i);
+        mark(b, place === picked.indexOf(i), "number " + (place + 1));
+      });
       answered(q, right, null);
     });
     check.disabled = true;
@@ -159,7 +240,7 @@
     (q.excerpts || []).forEach(function (e) {
       var quote = el("blockquote");
       quote.appendChild(el("p", null, "“" + e.quote + "”"));
-      quote.appendChild(el("p", "cite", e.source + " (" + e.publisher + "; stance: " + e.stance + "), " + e.locator));
+      quote.appendChild(el("p", "cite", sourceText({ id: e.id, source: e.source }) + ", " + e.locator));
       box.appendChild(quote);
     });
     box.appendChild(el("p", "muted", "Answer in your head or on paper, then compare."));
@@ -171,13 +252,15 @@
       [["I had it", true], ["I missed it", false]].forEach(function (choice) {
         pair.appendChild(button(choice[0], "secondary", function () {
           pair.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
-          this.classList.add(choice[1] ? "right" : "wrong");
+          mark(this, choice[1], "your choice");
           state.results[state.index] = choice[1];
+          announce(choice[1] ? "Marked as right." : "Marked as missed.");
           $("next").hidden = false;
           $("next").focus({ preventScroll: true });
         }));
       });
       feedback.appendChild(pair);
+      pair.querySelector("button").focus({ preventScroll: true });
     });
     box.appendChild(show);
   }
@@ -188,13 +271,17 @@
   };
 
   // Feedback: the verdict (none for a self-marked question), the answer, why, where to read it, and
-  // every version of a disputed fact with who claims it.
+  // every version of a disputed fact with who claims it. The status element announces the verdict.
   function answered(q, right, correctAnswer, note) {
     var box = $("feedback");
     clear(box);
     if (right !== null) {
       state.results[state.index] = right;
-      box.appendChild(el("p", "verdict " + (right ? "right" : "wrong"), right ? "Correct" : "Not quite" + (note ? " (" + note + ")" : "")));
+      var verdict = right ? "✓ Correct" : "✗ Not quite" + (note ? " (" + note + ")" : "");
+      box.appendChild(el("p", "verdict " + (right ? "right" : "wrong"), verdict));
+      announce((right ? "Correct." : "Not quite.") + (correctAnswer !== null ? " The answer is " + correctAnswer + "." : ""));
+    } else {
+      announce("The answer is shown below the question.");
     }
     if (correctAnswer !== null) box.appendChild(el("p", null, "Answer: " + correctAnswer));
     if (right === null && q.type !== "source-analysis") box.appendChild(el("p", null, "Answer: " + q.answer));
@@ -216,7 +303,7 @@
       q.versions.forEach(function (v) {
         var li = el("li");
         li.appendChild(el("strong", null, v.claimedBy + ": "));
-        li.appendChild(document.createTextNode(v.claim));
+        li.appendChild(el("span", null, v.claim));
         if (v.references.length) li.appendChild(el("span", "cite", " (" + citeText(v.references) + ")"));
         versions.appendChild(li);
       });
@@ -240,11 +327,13 @@
     $("feedback").hidden = true;
     $("next").hidden = true;
     $("bar").style.width = "100%";
-    $("counter").textContent = "Finished";
     var box = $("score");
     clear(box);
     var right = state.results.filter(Boolean).length;
-    box.appendChild(el("h2", null, "Your score"));
+    var title = el("h2", null, "Your score");
+    title.id = "score-title";
+    title.tabIndex = -1;
+    box.appendChild(title);
     box.appendChild(el("p", "big", right + " of " + questions.length));
     box.appendChild(el("p", "muted", Math.round(100 * right / questions.length) + "% correct"));
     var missed = questions.filter(function (q, i) { return !state.results[i]; });
@@ -259,9 +348,12 @@
       box.hidden = true;
       $("question").hidden = false;
       showQuestion();
+      $("counter").focus({ preventScroll: true });
       window.scrollTo(0, 0);
     }));
     box.hidden = false;
+    announce("Finished: " + right + " of " + questions.length + " right.");
+    title.focus({ preventScroll: true });
     box.scrollIntoView({ block: "start" });
   }
 

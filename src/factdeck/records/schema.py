@@ -349,6 +349,19 @@ class CardSettings(Record):
     )
 
 
+class QuizLabels(Record):
+    """The fields a learner fills in on a worksheet or answer sheet; an empty label leaves its field out."""
+
+    name: str = Field(default="Name", description="Label of the name field.")
+    date: str = Field(default="Date", description="Label of the date field (worksheets).")
+    group: str = Field(default="Group", description="Label of the group field, e.g. `Class` (worksheets).")
+    student_id: str = Field(default="ID", description="Label of the student number field (answer sheets).")
+
+
+QuestionPoints = Annotated[int, Field(ge=0, le=100)]
+QuestionCount = Annotated[int, Field(ge=0, le=500)]
+
+
 class QuizSettings(Record):
     """How `factdeck build` and `factdeck quiz` make worksheets for a deck."""
 
@@ -372,6 +385,29 @@ class QuizSettings(Record):
     title: Text | None = Field(default=None, description="Worksheet title (default: the deck's name).")
     paper: Literal["a4", "us-letter"] = Field(
         default="a4", description="Paper size of worksheets and keys: a4 or us-letter."
+    )
+    counts: dict[QuestionType, QuestionCount] = Field(
+        default_factory=dict,
+        description="How many questions of each type, e.g. `{multiple-choice: 10, source-analysis: 2}`; when set, it replaces `questions` and `types`.",
+    )
+    points: dict[QuestionType, QuestionPoints] = Field(
+        default_factory=dict,
+        description="Points per question of each type (unlisted types: 1), shown beside each question with the part and worksheet totals.",
+    )
+    instructions: Text | None = Field(
+        default=None, description="The instructions printed at the top of each worksheet (default: general ones)."
+    )
+    labels: QuizLabels = Field(
+        default_factory=QuizLabels,
+        description="The name, date, group and ID field labels of worksheets and answer sheets.",
+    )
+    answer_sheet: bool = Field(
+        default=False,
+        description="Also write `answer-sheet-X.pdf` per version (bubbles and boxes to answer in) and `zipgrade-key.csv`.",
+    )
+    large_print: bool = Field(
+        default=False,
+        description="Also write large-print copies (`*-large-print.pdf`): text 1.35 times larger, lines further apart.",
     )
 
 

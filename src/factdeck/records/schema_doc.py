@@ -21,6 +21,8 @@ from factdeck.records.schema import (
     Fact,
     GlossaryEntry,
     ProjectConfig,
+    QuestionType,
+    QuizLabels,
     QuizSettings,
     Selection,
     SessionSettings,
@@ -42,6 +44,7 @@ DOCUMENTED: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Selection criteria (`include`, `exclude`)", Selection),
     ("Card settings (`cards`)", CardSettings),
     ("Quiz settings (`quiz`)", QuizSettings),
+    ("Worksheet field labels (`quiz.labels`)", QuizLabels),
     ("Session settings (`sessions`)", SessionSettings),
     ("Project configuration (`factdeck.yaml`, optional)", ProjectConfig),
 )
@@ -59,6 +62,8 @@ def _type_name(annotation: Any) -> str:
         return " \\| ".join(names)
     if origin is list:
         return f"list of {_type_name(args[0])}"
+    if origin is dict:
+        return f"mapping of question type to {_type_name(args[1])}" if args[0] is QuestionType else "mapping"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation.__name__
     return {str: "text", int: "integer", bool: "true/false"}.get(annotation, str(annotation))

@@ -1,10 +1,14 @@
-"""Right-to-left runs in mixed text: Persian or Arabic words inside an English sentence.
+"""Right-to-left runs in mixed text: Persian or Arabic words inside an English sentence, and the reverse.
 
 The Unicode bidi algorithm places a run of Arabic letters correctly on its own,
 but the neutral characters around it (brackets, full stops, spaces) take the
 paragraph's direction and can land on the wrong side. Wrapping each run in an
 element with `dir="rtl"` isolates it (HTML gives `[dir]` elements
 `unicode-bidi: isolate`), so the run reads right to left and its neighbours stay put.
+
+A text is English with Persian runs, or Persian with Latin runs (`text_direction`): a Persian sentence
+keeps its own punctuation on its left end, its Latin words (an acronym, a name) isolated left to right.
+The web quiz applies the same rule in its script, from the patterns `BIDI_PATTERNS` gives it.
 """
 
 from __future__ import annotations
@@ -22,18 +26,42 @@ _RTL_RUN = re.compile(rf"[{_RTL}](?:[{_RTL}\s\u200c\u200d0-9.,:;!?'\"()\-]*[{_RT
 
 
 _ANY_RTL = re.compile(f"[{_RTL}]")
+# Letters of the left-to-right scripts a fact base mixes with Persian: Latin, Greek, Cyrillic.
+_LTR = "A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u1e00-\u1eff"
+_LTR_RUN = re.compile(rf"[{_LTR}](?:[{_LTR}\s0-9.,:;!?'\"()\-]*[{_LTR}0-9])?")
+_STRONG = re.compile(f"[{_RTL}{_LTR}]")
+_ANY_LTR = re.compile(f"[{_LTR}]")
+
+# The same patterns for the web quiz's script. JavaScript reads them with the "u" flag, which refuses
+# escaping a character that needs none (the quote).
+BIDI_PATTERNS = {
+    name: pattern.pattern.replace('\\"', '"')
+    for name, pattern in (("rtl", _ANY_RTL), ("ltr", _ANY_LTR), ("rtlRun", _RTL_RUN), ("ltrRun", _LTR_RUN))
+}
+
+
+def text_direction(text: str) -> str:
+    """ "rtl" for a right-to-left text (its first letter right to left, and no fewer right-to-left letters than
+    left-to-right ones), else "ltr": "کریم جعفری succeeded Ada Ferrier" is English with a Persian name."""
+    first = _STRONG.search(text)
+    if first is None or not _ANY_RTL.match(first.group()):
+        return "ltr"
+    return "rtl" if len(_ANY_RTL.findall(text)) >= len(_ANY_LTR.findall(text)) else "ltr"
 
 
 def isolate_rtl(text: object) -> Markup:
-    """`text` escaped for HTML, with every right-to-left run wrapped in `<span dir="rtl">`."""
+    """`text` escaped for HTML, with every right-to-left run wrapped in `<span dir="rtl">`; in a right-to-left
+    text (`text_direction`), every left-to-right run wrapped in `<span dir="ltr">` instead."""
     source = str(text)
     if not _ANY_RTL.search(source):
         return escape(source)
+    rtl = text_direction(source) == "rtl"
+    runs, wrap = (_LTR_RUN, '<span dir="ltr">{}</span>') if rtl else (_RTL_RUN, '<span dir="rtl">{}</span>')
     parts: list[str] = []
     last = 0
-    for run in _RTL_RUN.finditer(source):
+    for run in runs.finditer(source):
         parts.append(escape(source[last : run.start()]))
-        parts.append(Markup('<span dir="rtl">{}</span>').format(run.group()))
+        parts.append(Markup(wrap).format(run.group()))
         last = run.end()
     parts.append(escape(source[last:]))
     return Markup("").join(parts)

@@ -19,6 +19,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
+from typing import Final
 
 import typst
 
@@ -30,6 +31,9 @@ FONTS = "fonts"
 MAIN_FAMILY = "Libertinus Serif"  # bundled with the typst package
 ARABIC_FAMILY = "Noto Naskh Arabic"  # shipped in fonts/
 REQUIRED_FAMILIES = (MAIN_FAMILY, ARABIC_FAMILY)
+# PDF/UA-1 (ISO 14289-1): tagged, titled, every figure described; Typst checks it while exporting and refuses
+# a document that breaks it (typst 0.14.3 is the first Python release that knows "ua-1").
+PDF_STANDARDS: Final = "ua-1"
 # The shipped copy: beside the package in a wheel, at the repository's top in a source checkout.
 _PACKAGE = Path(__file__).resolve().parents[2]  # factdeck/, above outputs/print/
 _SHIPPED = (_PACKAGE / FONTS, _PACKAGE.parents[1] / FONTS)
@@ -104,11 +108,26 @@ def compile_pdf(
 
 def _compile(compiler: typst.Compiler, source: str, name: str) -> tuple[bytes, list]:
     try:
-        pdf, warnings = compiler.compile_with_warnings(input=source.encode("utf-8"), format="pdf")
+        pdf, warnings = compiler.compile_with_warnings(
+            input=source.encode("utf-8"), format="pdf", pdf_standards=PDF_STANDARDS
+        )
     except typst.TypstError as exc:
-        raise RenderError(f"{name}: {typst_message(exc.message)} (run with --debug for Typst's own message)") from exc
+        said = _accessibility_message(exc.message) or typst_message(exc.message)
+        raise RenderError(f"{name}: {said} (run with --debug for Typst's own message)") from exc
     assert isinstance(pdf, bytes)  # one document in, one PDF out (a list only for per-page image formats)
     return pdf, list(warnings)
+
+
+def _accessibility_message(message: str) -> str | None:
+    """factdeck's words for what PDF/UA-1 requires and a template left out, if that is what Typst reports."""
+    low = message.lower()
+    if "pdf/ua" not in low:
+        return None
+    if "title" in low:
+        return "the document has no title, which an accessible PDF (PDF/UA-1) needs: #set document(title: …)"
+    if "alt" in low:
+        return "an image or figure has no alternative text (alt: …), which an accessible PDF (PDF/UA-1) needs"
+    return "the document breaks a rule of accessible PDFs (PDF/UA-1)"
 
 
 class KeptCompilers:

@@ -1,7 +1,9 @@
 """Worksheet stage: a deck's quiz to PDF worksheets and answer keys, staged for writing.
 
 For each version X it stages `<deck id>/worksheet-X.pdf` and `<deck id>/key-X.pdf`
-(the key ends with the sources page). Worksheets of versions that no longer
+(the key ends with the sources page); with `quiz.answer_sheet`, `answer-sheet-X.pdf`
+and one `zipgrade-key.csv` for every version; with `quiz.large_print`, a
+`-large-print` copy of each PDF. Files of versions (or options) that no longer
 exist are removed after a successful write, so a folder never mixes runs.
 """
 
@@ -12,59 +14,91 @@ from pathlib import Path
 
 from factdeck.exceptions import RenderError
 from factdeck.outputs.base import Output
+from factdeck.outputs.print.layout import LARGE_PRINT_SUFFIX, PrintLayout, print_layout, print_quiz, zipgrade_key
 from factdeck.outputs.print.pdf import compile_all
 from factdeck.outputs.render import render, typst_environment
 from factdeck.outputs.write import OutputWriter, remove_unwritten
-from factdeck.quiz import Quiz, make_quiz
+from factdeck.quiz import Quiz
 from factdeck.records.factbase import FactBase
 from factdeck.records.naming import glossary_for
 from factdeck.records.schema import DeckSpec, Fact, QuizSettings
 
 WORKSHEET_TEMPLATE = "quiz/worksheet.typ"
 KEY_TEMPLATE = "quiz/key.typ"
-_OUTPUT_NAME = re.compile(r"^(?:worksheet|key)-[A-Z]\.pdf$")
+ANSWER_SHEET_TEMPLATE = "quiz/answer-sheet.typ"
+ZIPGRADE_KEY = "zipgrade-key.csv"
+_OUTPUT_NAME = re.compile(r"^(?:(?:worksheet|key|answer-sheet)-[A-Z](?:-large-print)?\.pdf|zipgrade-key\.csv)$")
 
 
-def worksheet_sources(base: FactBase, deck: DeckSpec, quiz: Quiz, paper: str) -> dict[str, tuple[str, str]]:
-    """Typst source of every worksheet and key: {output path: (template, source)}."""
+def soft_breaks(text: object) -> str:
+    """`text` with a zero-width space after each slash, dot, hyphen, underscore, `?`, `&`, `=` and `#` of a
+    long word (a URL, say), so a printed line may break there instead of running off the page."""
+    words = str(text).split(" ")
+    return " ".join(re.sub(r"([/.\-_?&=#])(?=.)", "\\1\u200b", w) if len(w) > 24 else w for w in words)
+
+
+def worksheet_sources(
+    base: FactBase, deck: DeckSpec, quiz: Quiz, paper: str, settings: QuizSettings | None = None
+) -> dict[str, tuple[str, str]]:
+    """Typst source of every worksheet, key and (if `settings` ask) answer sheet and large-print copy:
+    {output path: (template, source)}."""
+    settings = settings or deck.quiz
     env = typst_environment(base.root)
+    layouts = [print_layout(settings)]
+    if settings.large_print:
+        layouts.append(layouts[0].large_print())
+    kinds = [(WORKSHEET_TEMPLATE, "worksheet", "Worksheet"), (KEY_TEMPLATE, "key", "Answer key")]
+    if settings.answer_sheet:
+        kinds.append((ANSWER_SHEET_TEMPLATE, "answer-sheet", "Answer sheet"))
     documents: dict[str, tuple[str, str]] = {}
     asked = [base.facts_by_id[i] for q in quiz.questions for i in q.fact_ids if i in base.facts_by_id]
     glossary = glossary_for(base.glossary, asked)  # the key introduces the names its questions use
-    for version in quiz.versions:
-        for template, stem, kind in (
-            (WORKSHEET_TEMPLATE, "worksheet", "Worksheet"),
-            (KEY_TEMPLATE, "key", "Answer key"),
-        ):
-            source = render(
-                env,
-                template,
-                base.root,
-                quiz=quiz,
-                version=version,
-                paper=paper,
-                kind=kind,
-                glossary=glossary,
-                sources=base.sources,
-            )
-            documents[f"{deck.id}/{stem}-{version.letter}.pdf"] = (f"templates/{template}", source)
+    for layout in layouts:
+        suffix = LARGE_PRINT_SUFFIX if layout.large else ""
+        for version in quiz.versions:
+            for template, stem, kind in kinds:
+                source = _render(env, base, template, quiz, version, paper, kind, layout, glossary)
+                documents[f"{deck.id}/{stem}-{version.letter}{suffix}.pdf"] = (f"templates/{template}", source)
     return documents
+
+
+def _render(
+    env, base: FactBase, template: str, quiz: Quiz, version, paper: str, kind: str, layout: PrintLayout, glossary: list
+) -> str:
+    return render(
+        env,
+        template,
+        base.root,
+        quiz=quiz,
+        version=version,
+        paper=paper,
+        kind=kind,
+        layout=layout,
+        soft=soft_breaks,
+        glossary=glossary,
+        sources=base.sources,
+    )
 
 
 def make_worksheets(
     base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings | None = None, jobs: int | None = None
 ) -> tuple[Quiz, dict[str, bytes]]:
-    """The deck's quiz and its PDFs, {output path: bytes}; nothing is written."""
+    """The deck's quiz and its files, {output path: bytes} (PDFs, and the ZipGrade key with answer sheets);
+    nothing is written."""
     settings = settings or deck.quiz
-    quiz = make_quiz(base, deck, facts, settings)
+    quiz = print_quiz(base, deck, facts, settings)
     if not quiz.questions:
         where = f"{deck.file}:{deck.line}: " if deck.file else ""
+        types = ", ".join(settings.counts or settings.types)
         raise RenderError(
             f"{where}deck '{deck.id}': no worksheet question can be made from its "
-            f"{len(facts)} vetted facts with question types {', '.join(settings.types)}"
+            f"{len(facts)} vetted facts with question types {types}"
         )
-    documents = worksheet_sources(base, deck, quiz, settings.paper)
-    return quiz, compile_all(base.root, documents, jobs=jobs, session=base.session)
+    documents = worksheet_sources(base, deck, quiz, settings.paper, settings)
+    files = compile_all(base.root, documents, jobs=jobs, session=base.session)
+    if settings.answer_sheet:
+        files[f"{deck.id}/{ZIPGRADE_KEY}"] = zipgrade_key(quiz, print_layout(settings))
+    return quiz, files
 
 
 def stage_worksheets(
@@ -78,7 +112,8 @@ def stage_worksheets(
 
 
 def remove_stale(folder: Path, deck_ids: list[str], written: list[Path]) -> list[Path]:
-    """Delete worksheets and keys in the decks' folders that this run did not write (old versions)."""
+    """Delete worksheets, keys and answer sheets in the decks' folders that this run did not write (old
+    versions, options no longer asked for)."""
     keep = {p.resolve() for p in written}
     return [path for deck_id in deck_ids for path in remove_unwritten(folder / deck_id, _OUTPUT_NAME, keep)]
 

@@ -21,11 +21,13 @@ import jinja2
 from markupsafe import Markup
 
 from factdeck.exceptions import RenderError, TemplateError
+from factdeck.outputs.print.layout import print_quiz
 from factdeck.outputs.render import html_environment, render
 from factdeck.outputs.write import OutputWriter
-from factdeck.quiz import QUESTION_TYPES, Question, Quiz, make_quiz, reference_data
+from factdeck.quiz import QUESTION_TYPES, Question, Quiz, Reference
 from factdeck.records.schema import DeckSpec, Fact
 from factdeck.records.validate import FactBase
+from factdeck.text.bidi import BIDI_PATTERNS
 
 PAGE_TEMPLATE = "web/quiz.html"
 SCRIPT_FILE = "web/quiz.js"
@@ -52,6 +54,20 @@ def csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
+def reference_data(refs: tuple[Reference, ...]) -> list[dict[str, str]]:
+    """References as the page lists them: [{"id": source id, "source": title, "locator": …}, …]; the page
+    finds the source's author, publisher and stance under "sources" by id."""
+    return [{"id": r.source_id, "source": r.source, "locator": r.locator} for r in refs]
+
+
+def source_data(base: FactBase, quiz: Quiz) -> dict[str, dict[str, str]]:
+    """Every source the quiz cites, {id: {"title", "author", "publisher", "stance"}} (author "" if none)."""
+    return {
+        s.id: {"title": s.title, "author": s.author or "", "publisher": s.publisher, "stance": s.stance}
+        for s in quiz.sources
+    }
+
+
 def question_data(q: Question, placed_order: tuple[int, ...], names: tuple[int, ...], base: FactBase) -> dict:
     """One question as the page's script reads it: the fields every question has, then its type's own
     (types.py). `correct` is an index into what the page shows."""
@@ -75,6 +91,13 @@ def question_data(q: Question, placed_order: tuple[int, ...], names: tuple[int, 
     if q.disputed and dispute is not None:
         data["summary"] = dispute.summary
     data.update(QUESTION_TYPES.of(q).web_fields(q, placed_order, names))
+    # The type's rows and excerpts name their sources by title: give each its id, so the page can show the
+    # source's author, publisher and stance.
+    items = {(i.text, i.answer): i for i in q.items}
+    for row in data.get("key", ()):
+        row["references"] = reference_data(items[(row["text"], row["answer"])].references)
+    for shown, excerpt in zip(data.get("excerpts", ()), q.excerpts):
+        shown["id"] = excerpt.source_id
     return data
 
 
@@ -108,7 +131,9 @@ def web_quiz_page(base: FactBase, deck: DeckSpec, quiz: Quiz) -> bytes:
         base.root,
         quiz=quiz,
         deck=deck,
-        questions_json=json_for_html({"title": quiz.title, "questions": questions}),
+        questions_json=json_for_html(
+            {"title": quiz.title, "questions": questions, "sources": source_data(base, quiz), "bidi": BIDI_PATTERNS}
+        ),
         script=Markup(script),
         style=Markup(style),
         policy=policy,
@@ -122,7 +147,7 @@ def stage_web_quiz(
 ) -> Quiz:
     """Make the deck's web quiz (reusing the worksheets' quiz if given) and stage it in `writer`."""
     if quiz is None:
-        quiz = make_quiz(base, deck, facts, deck.quiz.model_copy(update={"versions": 1}))
+        quiz = print_quiz(base, deck, facts, deck.quiz.model_copy(update={"versions": 1}))
     if not quiz.questions:
         where = f"{deck.file}:{deck.line}: " if deck.file else ""
         raise RenderError(f"{where}deck '{deck.id}': no quiz question can be made from its {len(facts)} vetted facts")

@@ -1,0 +1,159 @@
+"""What a teacher sets for printing: questions per type, points and totals, labels, large print, and the
+ZipGrade answer key.
+
+`print_quiz` makes the quiz a deck's `quiz.counts` asks for (so many questions of each type) on top of the
+quiz stage; `PrintLayout` is what the Typst templates read besides the quiz (points, totals, labels,
+instructions, the text scale); `zipgrade_key` writes the answer key ZipGrade imports.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from factdeck.quiz import QUESTION_TYPES, Question, Quiz, make_quiz, seeded
+from factdeck.quiz.versions import Version, draw_versions
+from factdeck.records.factbase import FactBase
+from factdeck.records.schema import DeckSpec, Fact, QuizSettings
+from factdeck.records.select import chronological_key
+
+DEFAULT_POINTS = 1
+# Large print: at least 1.3 times the text size (the brief of issue 21; 18 pt body text over a standard 11 pt
+# would need two pages per question), with lines and paragraphs further apart in proportion.
+LARGE_PRINT_SCALE = 1.35
+LARGE_PRINT_SUFFIX = "-large-print"
+DEFAULT_INSTRUCTIONS = (
+    "Answer every question on this sheet. Read each part's own instructions. Where the sources disagree, "
+    "a question says so: give what each source says, and say who says it, rather than choosing one side."
+)
+# ZipGrade's standard forms bubble A-E; a true/false question is answered A (true) or B (false) there.
+ZIPGRADE_TRUE_FALSE = {"True": "A", "False": "B"}
+ZIPGRADE_HEADER = ("Key", "Question Number", "Response", "Points")
+
+
+@dataclass(frozen=True)
+class PrintLayout:
+    """What the worksheet, key and answer-sheet templates read besides the quiz.
+
+    `points` maps every question type to its points per question; `scale` multiplies every text size
+    (1 normally, LARGE_PRINT_SCALE for large print); `labels` are (label, width in em) of the fields to fill
+    in, empty labels left out.
+    """
+
+    points: dict[str, int]
+    instructions: str
+    labels: tuple[tuple[str, float], ...]
+    name_label: str
+    id_label: str
+    scale: float = 1.0
+    large: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    def of(self, question: Question) -> int:
+        """The points one question is worth."""
+        return self.points[question.type]
+
+    def total(self, version: Version) -> int:
+        """Every question's points added up (the same in every version)."""
+        return sum(self.of(p.question) for p in version.questions)
+
+    def section_total(self, section) -> int:
+        return sum(self.of(p.question) for p in section.questions)
+
+    def large_print(self) -> PrintLayout:
+        return PrintLayout(
+            self.points, self.instructions, self.labels, self.name_label, self.id_label, LARGE_PRINT_SCALE, True
+        )
+
+
+def print_layout(settings: QuizSettings) -> PrintLayout:
+    """The layout a deck's (or the command line's) quiz settings ask for, at normal size."""
+    points = {name: settings.points.get(name, DEFAULT_POINTS) for name in QUESTION_TYPES}  # type: ignore[call-overload]
+    labels = settings.labels
+    fields = tuple((label, width) for label, width in ((labels.date, 8.0), (labels.group, 6.0)) if label.strip())
+    name = labels.name.strip()
+    return PrintLayout(
+        points,
+        settings.instructions or DEFAULT_INSTRUCTIONS,
+        (((name, 0.0),) if name else ()) + fields,  # width 0: the name takes the rest of the line
+        name,
+        labels.student_id.strip(),
+    )
+
+
+def print_quiz(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings) -> Quiz:
+    """The deck's quiz; with `settings.counts`, exactly that many questions of each type (fewer where the deck
+    cannot make them, said in `Quiz.notes`).
+
+    Each type's questions are drawn by the quiz stage from the facts no earlier type took: group types
+    (matching, timeline) first, as the quiz stage does, then the types made only from disputed facts, then
+    the rest. The versions are drawn as the quiz stage draws them, from the same seeds."""
+    if not settings.counts:
+        return make_quiz(base, deck, facts, settings)
+    registry = QUESTION_TYPES
+
+    def turn(name: str) -> tuple:
+        t = registry[name]
+        return (t.single, not t.for_disputes, t.section)
+
+    questions: list[Question] = []
+    notes: list[str] = []
+    remaining = list(facts)
+    for name in sorted((n for n, count in settings.counts.items() if count), key=turn):
+        wanted = settings.counts[name]
+        part = make_quiz(
+            base,
+            deck,
+            remaining,
+            settings.model_copy(update={"types": [name], "questions": wanted, "versions": 1, "counts": {}}),
+        )
+        questions += part.questions
+        if len(part.questions) < wanted:
+            notes.append(f"only {len(part.questions)} of {wanted} {name} questions could be made")
+        used = {fact_id for q in part.questions for fact_id in q.fact_ids}
+        remaining = [f for f in remaining if f.id not in used]
+    facts_by_id = base.facts_by_id
+    questions.sort(key=lambda q: (registry.of(q).section, chronological_key(base, facts_by_id[q.fact_ids[0]])))
+    versions = draw_versions(
+        questions, settings.versions, lambda letter: seeded(settings.seed, deck.id, "version", letter)
+    )
+    used_sources = set()
+    for q in questions:
+        used_sources |= {r.source_id for r in q.references} | {e.source_id for e in q.excerpts}
+        used_sources |= {r.source_id for v in q.versions for r in v.references}
+        used_sources |= {r.source_id for i in q.items for r in i.references}
+    return Quiz(
+        deck.id,
+        deck.name,
+        settings.title or deck.name,
+        settings.seed,
+        sum(settings.counts.values()),
+        tuple(questions),
+        versions,
+        tuple(s for s in base.sources.values() if s.id in used_sources),
+        tuple(notes),
+    )
+
+
+def bubbled(question: Question) -> bool:
+    """Whether an answer sheet gives the question a row of bubbles (multiple choice, true/false)."""
+    return bool(question.options) or question.truth is not None
+
+
+def zipgrade_key(quiz: Quiz, layout: PrintLayout) -> bytes:
+    """ZipGrade's answer-key import file for every version: one row per bubbled question, with the columns
+    Key (the version's letter), Question Number, Response and Points (ZipGrade's "CSV Answer Key Import
+    File Requirements": one file holds every key version, a header row starting with "Key" is allowed).
+    Questions answered in boxes are marked by hand and left out."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(ZIPGRADE_HEADER)
+    for version in quiz.versions:
+        for placed in version.questions:
+            q = placed.question
+            if not bubbled(q):
+                continue
+            response = placed.correct_letter if q.options else ZIPGRADE_TRUE_FALSE["True" if q.truth else "False"]
+            writer.writerow((version.letter, placed.number, response, layout.of(q)))
+    return out.getvalue().encode("utf-8")
