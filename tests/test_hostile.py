@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, SAMPLE, Project
+from conftest import SAMPLE, Project
 
 from factdeck.cli import cli
+from factdeck.records.templates import BUILTIN
 
 # A valid fact that each type case breaks in one line; the numbers are the lines of its keys.
 MORE = "facts/more.yaml"
@@ -55,7 +56,7 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
 def built(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("hostile") / "proj"
     shutil.copytree(SAMPLE, root)
-    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(BUILTIN, root / "templates")  # a project with its own copy of every template
     result = CliRunner().invoke(cli, ["build", "--project", str(root)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert (root / "build/guild-history/guild-history.apkg").is_file()
@@ -127,6 +128,10 @@ def large_file(p: Project) -> None:
 
 def remove(relative: str) -> Callable[[Project], None]:
     return lambda p: p.path(relative).unlink()
+
+
+def mkdir(relative: str) -> Callable[[Project], None]:
+    return lambda p: p.path(relative).mkdir()
 
 
 BILLION_LAUGHS = """\
@@ -507,13 +512,14 @@ CASES = [
     ),
     Case(
         "anki-template-missing",
-        remove(FIELD_TEMPLATE),
-        "error: templates/anki/fields/front-qa.html: template not found",
+        replace(FIELD_TEMPLATE, "{{", '{% include "anki/fields/nosuch.html" %}{{'),
+        "error: templates/anki/fields/nosuch.html: template not found",
     ),
     Case(
-        "anki-note-type-missing",
-        remove("templates/anki/note-types/card-front.html"),
-        "error: templates/anki/note-types/card-front.html: cannot read Anki card template (No such file or directory)",
+        # A file the project removes falls back to the built-in one; a folder in its place cannot be read.
+        "anki-note-type-unreadable",
+        both(remove("templates/anki/note-types/card-front.html"), mkdir("templates/anki/note-types/card-front.html")),
+        "error: templates/anki/note-types/card-front.html: cannot read Anki card template (Is a directory)",
     ),
     Case(
         "typst-unknown-variable",
@@ -528,8 +534,8 @@ CASES = [
     ),
     Case(
         "typst-template-missing",
-        remove("templates/quiz/_setup.typ"),
-        "error: templates/quiz/_setup.typ: template not found",
+        replace(WORKSHEET_TEMPLATE, '"quiz/_setup.typ"', '"quiz/_setup.typ.missing"'),
+        "error: templates/quiz/_setup.typ.missing: template not found",
     ),
 ]
 

@@ -16,7 +16,7 @@ import pypdf
 import pytest
 import yaml
 from anki.collection import Collection, ImportAnkiPackageRequest
-from conftest import REPO, SAMPLE, Project
+from conftest import SAMPLE, Project
 
 DECK = "guild-history"
 DRAFT = "guild-dissolved"  # the sample's draft fact, in no output
@@ -122,7 +122,6 @@ def poison(project: Project) -> list[str]:
 def poisoned(tmp_path_factory) -> tuple[Project, list[str]]:
     project = Project(tmp_path_factory.mktemp("injection") / "proj")
     shutil.copytree(SAMPLE, project.root)
-    shutil.copytree(REPO / "templates", project.root / "templates")
     markers = poison(project)
     result = project.run("build")
     assert result.exit_code == 0, result.output

@@ -418,6 +418,38 @@ def sessions(project: Path, deck: str, meetings: int | None, output: Path | None
     click.echo(f"wrote {len(written)} files to {folder / spec.id / SESSIONS}")
 
 
+@cli.group("templates")
+def templates() -> None:
+    """The built-in templates, and copies of them in the project for editing."""
+
+
+@command(templates, "list")
+def templates_list(project: Path) -> None:
+    """Every template a build reads, and whether it is the project's own copy or the built-in one."""
+    from factdeck.records.templates import BUILTIN, effective_files
+
+    for name, path in effective_files(project.resolve()):
+        click.echo(f"{name}  ({'built-in' if BUILTIN in path.parents else 'templates/' + name})")
+
+
+@command(templates, "copy")
+@click.argument("names", nargs=-1, metavar="[NAME...]")
+@click.option("--force", is_flag=True, help="Overwrite the project's own copies of these templates.")
+def templates_copy(project: Path, names: tuple[str, ...], force: bool) -> None:
+    """Copy built-in templates (default: all; NAME is a file such as quiz/worksheet.typ or a folder such as
+    quiz) into the project's templates/ folder, where they override the built-in ones."""
+    from factdeck.records.templates import copy_templates
+
+    if not (project / "facts").is_dir():
+        raise UsageError(f"{project}: not a factdeck project (no facts/ folder)")
+    copied, kept = copy_templates(project.resolve(), list(names), overwrite=force)
+    for name in copied:
+        click.echo(f"copied templates/{name}")
+    for name in kept:
+        _err(f"kept templates/{name}: the project has its own copy (--force replaces it)")
+    click.echo(f"{len(copied)} template{'s' * (len(copied) != 1)} copied into {project / 'templates'}")
+
+
 @cli.command("schema")
 def schema() -> None:
     """Print the record schema as Markdown (docs/schema.md is this output)."""
