@@ -62,7 +62,22 @@ PartialDate = Annotated[str, BeforeValidator(_year_to_text), AfterValidator(_par
 EraBound = Annotated[str, BeforeValidator(_year_to_text)]
 
 FactKind = Literal["date", "number", "person", "place", "organization", "event", "term", "characterization"]
-SourceKind = Literal["encyclopedia", "news", "analysis", "opinion", "government", "academic", "advocacy", "web"]
+SourceKind = Literal[
+    "encyclopedia",
+    "news",
+    "analysis",
+    "opinion",
+    "government",
+    "academic",
+    "advocacy",
+    "web",
+    "book",
+    "primary-document",
+    "speech",
+    "interview",
+    "letter",
+    "report",
+]
 Stance = Literal["critical", "supportive", "state-aligned", "neutral", "mixed", "unknown"]
 Status = Literal["draft", "review", "vetted", "retracted"]
 CardKind = Literal["qa", "reverse", "cloze", "dispute"]
@@ -110,7 +125,8 @@ class Source(Record):
     accessed: CalendarDate = Field(description="The day the text was read or archived, YYYY-MM-DD.")
     url: Text | None = Field(default=None, description="Where the text was published, if known.")
     kind: SourceKind = Field(
-        description="What sort of text it is: encyclopedia, news, analysis, opinion, government, academic, advocacy or web."
+        description="What sort of text it is: encyclopedia, news, analysis, opinion, government, academic, advocacy, web, "
+        "book, primary-document (a record made at the time: a decree, minutes, a ledger), speech, interview, letter or report."
     )
     stance: Stance = Field(
         description="The text's stance towards the subject: critical, supportive, state-aligned, neutral, mixed or unknown."
@@ -353,6 +369,11 @@ class ProjectConfig(Record):
     )
     output: str = Field(
         default="build", description="Folder that `factdeck build` writes into, relative to the project."
+    )
+    namespace: Text | None = Field(
+        default=None,
+        description="The project's own random text (`factdeck init` writes a fresh one): Anki identities derive from it "
+        "and each fact's id, so two projects never share notes. Never change it once decks are shared.",
     )
 
 
