@@ -442,7 +442,7 @@ CASES = [
     Case(
         "dispute-one-version",
         replace("facts/guild.yaml", ONE_VERSION, ""),
-        "facts/guild.yaml:64: fact 'flood-deaths': a dispute needs at least two versions, found 1",
+        "facts/guild.yaml:67: fact 'flood-deaths': a dispute needs at least two versions, found 1",
     ),
     Case(
         "quote-not-in-archive",
@@ -450,7 +450,7 @@ CASES = [
             write("factdeck.yaml", "archive: archive\n"),
             replace("facts/guild.yaml", 'quote: "twelve members drowned"', 'quote: "thirteen members drowned"'),
         ),
-        "facts/guild.yaml:61: fact 'flood-deaths': quote not found in source 'chronicle': \"thirteen members drowned\"",
+        "facts/guild.yaml:64: fact 'flood-deaths': quote not found in source 'chronicle': \"thirteen members drowned\"",
     ),
     Case(
         "archive-path-escapes",

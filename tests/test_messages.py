@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from factdeck.exceptions import InputError, TemplateError
 from factdeck.outputs.render import _template_error
+from factdeck.records.collect import _message
 from factdeck.records.load import parse_document
 from factdeck.records.messages import (
     StrictUndefined,
@@ -29,7 +30,6 @@ from factdeck.records.messages import (
     yaml_problem,
 )
 from factdeck.records.schema import DeckSpec, Era, Fact, Source
-from factdeck.records.validate import _message
 
 TAB = "a tab is used for indentation, and YAML allows only spaces: replace the tab with spaces"
 YAML_CASES = [

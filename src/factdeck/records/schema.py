@@ -54,7 +54,14 @@ def _partial(value: str) -> str:
     return value
 
 
+def _sha256(value: str) -> str:
+    if not re.fullmatch(r"[0-9a-f]{64}", value):
+        raise ValueError("must be 64 hex digits, as `factdeck hash-archives` writes it")
+    return value
+
+
 Slug = Annotated[str, AfterValidator(_slug)]
+Sha256 = Annotated[str, AfterValidator(_sha256)]
 Text = Annotated[str, AfterValidator(_text)]
 HistoricalDateText = Annotated[str, BeforeValidator(_year_to_text), AfterValidator(_historical)]
 CalendarDate = Annotated[str, AfterValidator(_calendar)]
@@ -137,6 +144,11 @@ class Source(Record):
     archive: str | None = Field(
         default=None,
         description="File name of an archived copy of the text, used to verify quotes (`factdeck check --archive DIR`).",
+    )
+    archive_sha256: Sha256 | None = Field(
+        default=None,
+        description="SHA-256 of the archive file the quotes were checked against (64 hex digits), written by "
+        "`factdeck hash-archives`; a check refuses an archive file that differs from it.",
     )
 
 
@@ -227,6 +239,11 @@ class Fact(Record):
         default=None, description="The day the fact was vetted, YYYY-MM-DD; required when status is vetted."
     )
     reviewer: Text | None = Field(default=None, description="Who vetted it: a role or handle.")
+    vetted_hash: str | None = Field(
+        default=None,
+        description="Fingerprint of the content that was vetted, written by `factdeck vet`; `factdeck check` flags "
+        "a vetted fact whose content no longer matches it. Never typed by hand.",
+    )
     notes: str | None = Field(default=None, description="Editors' notes; never shown to learners.")
 
     @property

@@ -7,22 +7,19 @@ must appear in an archived source, decks that must select something) are here.
 
 from __future__ import annotations
 
-import difflib
+import datetime as _dt
 import hashlib
-import re
-import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-
-import pydantic
+from typing import Any
 
 from factdeck.exceptions import InputError, Problem, ProjectError, ValidationFailed
-from factdeck.records.dates import parse_date
+from factdeck.records.collect import Collector, describe_input, suggest, unique_ids
+from factdeck.records.dates import parse_calendar_date, parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import deck_id
-from factdeck.records.load import Document, FactFile, RawProject, read_text
+from factdeck.records.load import FactFile, RawProject, read_text
 from factdeck.records.memo import Keeper
 from factdeck.records.quotes import QuoteFinder, quote_search_form, word_count
 from factdeck.records.schema import (
@@ -31,214 +28,12 @@ from factdeck.records.schema import (
     Era,
     Fact,
     ProjectConfig,
-    Record,
     Selection,
     Source,
-    record_class,
-    record_fields,
 )
+from factdeck.records.vetting import review_need
 
 MAX_QUOTE_WORDS = 40
-# --- pydantic errors as one-line messages --------------------------------------------
-
-_TYPE_WORDS = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "list_type": "a list",
-    "dict_type": "a mapping",
-    "model_type": "a mapping",
-    "model_attributes_type": "a mapping",
-    "float_type": "a number",
-    "int_from_float": "a whole number",
-}
-
-
-# pydantic's number bounds: error type -> (words, key of the bound in the error's context).
-_BOUND_WORDS = {
-    "less_than_equal": ("at most", "le"),
-    "greater_than_equal": ("at least", "ge"),
-    "less_than": ("less than", "lt"),
-    "greater_than": ("more than", "gt"),
-}
-
-
-def _describe_input(value: Any) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, float):
-        return f"the number {value:g}"  # "a whole number, not a number" would say nothing
-    if isinstance(value, int):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-def _dotted(loc: Iterable[Any]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _model_at(model: type[Record] | None, loc: tuple[Any, ...]) -> type[Record] | None:
-    """The record model that holds the key at `loc` (for did-you-mean hints)."""
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(model, type) and issubclass(model, pydantic.BaseModel)) or part not in model.model_fields:
-            return None
-        annotation = model.model_fields[part].annotation
-        model = record_class(annotation)
-        if model is None:
-            return None
-    return model
-
-
-def _message(model: type[Record], error: Mapping[str, Any]) -> str:
-    loc = tuple(error["loc"])
-    key = _dotted(loc)
-    kind = error["type"]
-    if kind == "missing":
-        return f"missing required key '{key}'"
-    if kind == "extra_forbidden":
-        holder = _model_at(model, loc[:-1])
-        names = [n for n in holder.model_fields] if holder else []
-        close = difflib.get_close_matches(str(loc[-1]), names, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"unknown key '{key}'{hint}"
-    if kind in _TYPE_WORDS:
-        return f"'{key}' must be {_TYPE_WORDS[kind]}, not {_describe_input(error.get('input'))}"
-    if kind in _BOUND_WORDS:
-        words, bound = _BOUND_WORDS[kind]
-        return f"'{key}' must be {words} {error['ctx'][bound]}, not {error.get('input')}"
-    if kind == "literal_error":
-        options = _literal_options(model, loc) or re.findall(
-            r"'([^']*)'", str(error.get("ctx", {}).get("expected", ""))
-        )
-        hint = _suggest(str(error.get("input")), options)
-        return f"'{key}' must be one of {_or_list(options)}, not '{error.get('input')}'{hint}"
-    if kind in ("value_error", "assertion_error"):
-        # One of factdeck's own validators: its message is factdeck's (pydantic only adds a prefix).
-        cause = error.get("ctx", {}).get("error")
-        message = str(cause) if cause is not None else "invalid value"
-        return f"{key}: {message}" if key else message
-    # A rule factdeck has no words for yet: factdeck's general message, never pydantic's wording.
-    value = _describe_input(error.get("input"))
-    return f"'{key}' has a value that is not allowed here ({value})" if key else f"not allowed here ({value})"
-
-
-def _or_list(options: list[str]) -> str:
-    quoted = [f"'{o}'" for o in options]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-
-
-def _literal_options(model: type[Record], loc: tuple[Any, ...]) -> list[str]:
-    """The allowed values of the Literal-typed field at `loc` in `model`, in declaration order."""
-    holder = _model_at(model, tuple(p for p in loc if not isinstance(p, int))[:-1])
-    field_name = next((p for p in reversed(loc) if not isinstance(p, int)), None)
-    if holder is None or field_name not in getattr(holder, "model_fields", {}):
-        return []
-    found: list[str] = []
-
-    def walk(annotation: Any) -> None:
-        if typing.get_origin(annotation) is Literal:
-            found.extend(str(a) for a in typing.get_args(annotation))
-        else:
-            for arg in typing.get_args(annotation):
-                walk(arg)
-
-    walk(holder.model_fields[str(field_name)].annotation)
-    return found
-
-
-def _locate(record: Record, doc: Document, path: tuple[Any, ...]) -> None:
-    """Give a record and every record inside it its file and line."""
-    record.locate(doc.display, doc.line(*path))
-    for name, _ in record_fields(type(record)):
-        value = getattr(record, name)
-        if isinstance(value, Record):
-            _locate(value, doc, (*path, name))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, Record):
-                    _locate(item, doc, (*path, name, i))
-
-
-class _Collector:
-    """Gathers problems from every rule so that one run reports them all."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def error(self, where: Record | tuple[str, int], message: str) -> None:
-        self._add(where, message, "error")
-
-    def warning(self, where: Record | tuple[str, int], message: str) -> None:
-        self._add(where, message, "warning")
-
-    def _add(self, where: Record | tuple[str, int], message: str, severity: str) -> None:
-        file, line = (where.file, where.line) if isinstance(where, Record) else where
-        self.problems.append(Problem(file, line, message, severity))
-
-    def model(self, cls: type[Record], doc: Document, path: tuple[Any, ...], label: str) -> Any:
-        data = doc.data
-        for part in path:
-            data = data[part]
-        try:
-            record = cls.model_validate(data)
-        except pydantic.ValidationError as exc:
-            for err in exc.errors(include_url=False):
-                self.error((doc.display, doc.line(*path, *err["loc"])), f"{label}: {_message(cls, err)}")
-            return None
-        _locate(record, doc, path)
-        return record
-
-    def records(self, cls: type[Record], doc: Document | None, noun: str) -> list[Any]:
-        """Validate a file that holds a list of records of one kind."""
-        if doc is None:
-            return []
-        if not isinstance(doc.data, list):
-            self.error((doc.display, doc.line()), f"expected a list of {noun}s, not {_describe_input(doc.data)}")
-            return []
-        out = []
-        for i, item in enumerate(doc.data):
-            if not isinstance(item, dict):
-                self.error(
-                    (doc.display, doc.line(i)), f"{noun} #{i + 1}: expected a mapping, not {_describe_input(item)}"
-                )
-                continue
-            ident = item.get("id")
-            label = f"{noun} '{ident}'" if isinstance(ident, str) else f"{noun} #{i + 1}"
-            record = self.model(cls, doc, (i,), label)
-            if record is not None:
-                out.append(record)
-        return out
-
-
-def _unique(collector: _Collector, records: list[Any], noun: str) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for record in records:
-        if record.id in seen:
-            first = seen[record.id]
-            collector.error(record, f"duplicate {noun} id '{record.id}' (first at {first.file}:{first.line})")
-        else:
-            seen[record.id] = record
-    return seen
-
-
-def _suggest(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _era_bounds(era: Era) -> tuple[int, int | None]:
@@ -247,7 +42,7 @@ def _era_bounds(era: Era) -> tuple[int, int | None]:
     return start, end
 
 
-def _load_archives(collector: _Collector, sources: dict[str, Source], archive_dir: Path | None) -> dict[str, str]:
+def _load_archives(collector: Collector, sources: dict[str, Source], archive_dir: Path | None) -> dict[str, str]:
     """Normalized archived texts by source id (read once, checked against many quotes)."""
     if archive_dir is None:
         return {}
@@ -287,7 +82,7 @@ class _QuoteCheck:
         if finder is not None:
             self.pending.append((citation, fact.id, finder.add(citation.quote)))
 
-    def report(self, collector: _Collector) -> None:
+    def report(self, collector: Collector) -> None:
         found = {source: finder.found() for source, finder in self.finders.items()}
         for citation, fact_id, key in self.pending:
             if key not in found[citation.source]:
@@ -298,7 +93,7 @@ class _QuoteCheck:
 
 
 def _check_citations(
-    collector: _Collector,
+    collector: Collector,
     fact: Fact,
     citations: list[Citation],
     sources: dict[str, Source],
@@ -307,7 +102,7 @@ def _check_citations(
     for citation in citations:
         if citation.source not in sources:
             collector.error(
-                citation, f"fact '{fact.id}': unknown source '{citation.source}'{_suggest(citation.source, sources)}"
+                citation, f"fact '{fact.id}': unknown source '{citation.source}'{suggest(citation.source, sources)}"
             )
             continue
         words = word_count(citation.quote)
@@ -317,7 +112,7 @@ def _check_citations(
 
 
 def _check_fact(
-    collector: _Collector,
+    collector: Collector,
     fact: Fact,
     sources: dict[str, Source],
     eras: dict[str, Era],
@@ -325,7 +120,7 @@ def _check_fact(
 ) -> None:
     """The rules for one fact: they read only the fact, the sources, the eras and the archive (see record_cache)."""
     if fact.era not in eras:
-        collector.error(fact, f"fact '{fact.id}': unknown era '{fact.era}'{_suggest(fact.era, eras)}")
+        collector.error(fact, f"fact '{fact.id}': unknown era '{fact.era}'{suggest(fact.era, eras)}")
     elif fact.date:
         start, end = _era_bounds(eras[fact.era])
         when = parse_date(fact.date)
@@ -363,10 +158,33 @@ def _check_fact(
         collector.error(fact, f"fact '{fact.id}': a characterization needs an attribution or a dispute")
     if fact.status == "vetted" and not fact.vetted:
         collector.error(fact, f"fact '{fact.id}': status is vetted but 'vetted' (the date) is missing")
+    elif fact.status == "vetted":
+        need = review_need(fact)
+        if need is not None:
+            collector.warning(
+                fact,
+                f"fact '{fact.id}': {need.describe()}: review it, then `factdeck vet {fact.id} --reviewer ROLE`",
+            )
+
+
+def _check_days(collector: Collector, sources: dict[str, Source], facts: list[Fact], today: _dt.date) -> None:
+    """Days that cannot have come yet: a fact vetted, or a source read, after today. (Not in the per-file
+    rules: their results are cached by the file's text, and today changes.)"""
+    for fact in facts:
+        if fact.vetted and parse_calendar_date(fact.vetted) > today:
+            collector.error(
+                fact, f"fact '{fact.id}': vetted date {fact.vetted} is in the future: write the day it was vetted"
+            )
+    for source in sources.values():
+        if parse_calendar_date(source.accessed) > today:
+            collector.error(
+                source,
+                f"source '{source.id}': accessed date {source.accessed} is in the future: write the day it was read",
+            )
 
 
 def _check_selection(
-    collector: _Collector,
+    collector: Collector,
     deck: DeckSpec,
     selection: Selection,
     which: str,
@@ -376,16 +194,16 @@ def _check_selection(
 ) -> None:
     for era in selection.eras:
         if era not in eras:
-            collector.error(selection, f"deck '{deck.id}': {which} names unknown era '{era}'{_suggest(era, eras)}")
+            collector.error(selection, f"deck '{deck.id}': {which} names unknown era '{era}'{suggest(era, eras)}")
     for fact_id in selection.facts:
         if fact_id not in facts:
             collector.error(
-                selection, f"deck '{deck.id}': {which} names unknown fact '{fact_id}'{_suggest(fact_id, facts)}"
+                selection, f"deck '{deck.id}': {which} names unknown fact '{fact_id}'{suggest(fact_id, facts)}"
             )
     for tag in selection.tags:
         if tag not in tags:
             collector.warning(
-                selection, f"deck '{deck.id}': {which} names tag '{tag}', which no fact has{_suggest(tag, tags)}"
+                selection, f"deck '{deck.id}': {which} names tag '{tag}', which no fact has{suggest(tag, tags)}"
             )
 
 
@@ -414,7 +232,7 @@ class FileContext:
     def validate(self, files: list[FactFile]) -> dict[str, tuple[list[Fact], list[Problem], bool]]:
         """Each file's facts and problems, and whether it parsed (a file that did not is never cached); the
         quotes of all the files are found in one pass per source."""
-        collector = _Collector()
+        collector = Collector()
         parsed: dict[str, list[Fact]] = {}
         for file in files:
             try:
@@ -445,12 +263,14 @@ def validate_project(
     archive: Path | None = None,
     strict: bool = False,
     fact_files: Callable[[list[FactFile], FileContext], FileResults] = validate_files,
+    today: _dt.date | None = None,
 ) -> FactBase:
     """Check everything and return the `FactBase` (made in `keeper`, the session), or raise `ValidationFailed`
     with every problem, sorted. `archive` overrides factdeck.yaml's archive folder; `strict` makes warnings
     errors. `fact_files` validates the fact files (engine/validation.py's passes them through its caches and
-    the second core); the rules across files always run here over every record."""
-    collector = _Collector()
+    the second core); the rules across files always run here over every record. `today` (default: the
+    system's date) is the last day a vetted or accessed date may name."""
+    collector = Collector()
     collector.problems.extend(e.problem for e in raw.errors)
 
     config = ProjectConfig()
@@ -460,8 +280,8 @@ def validate_project(
         else:
             collector.error((raw.config.display, 1), "configuration must be a mapping")
 
-    sources = _unique(collector, collector.records(Source, raw.sources, "source"), "source")
-    eras = _unique(collector, collector.records(Era, raw.eras, "era"), "era")
+    sources = unique_ids(collector, collector.records(Source, raw.sources, "source"), "source")
+    eras = unique_ids(collector, collector.records(Era, raw.eras, "era"), "era")
     for era in eras.values():
         if "::" in era.title:  # a deck's cards go to "<deck>::<era title>" when cards.subdecks is on
             collector.error(
@@ -470,15 +290,13 @@ def validate_project(
     decks: list[DeckSpec] = []
     for doc in raw.decks:
         if not isinstance(doc.data, dict):
-            collector.error(
-                (doc.display, doc.line()), f"a deck file must be a mapping, not {_describe_input(doc.data)}"
-            )
+            collector.error((doc.display, doc.line()), f"a deck file must be a mapping, not {describe_input(doc.data)}")
             continue
         ident = doc.data.get("id")
         deck = collector.model(DeckSpec, doc, (), f"deck '{ident}'" if isinstance(ident, str) else "deck")
         if deck is not None:
             decks.append(deck)
-    _unique(collector, decks, "deck")
+    unique_ids(collector, decks, "deck")
     anki_decks: dict[int, DeckSpec] = {}
     for deck in decks:
         first = anki_decks.setdefault(deck_id(deck), deck)
@@ -501,7 +319,8 @@ def validate_project(
         collector.problems.extend(file_problems)
 
     # Rules across files, over every record.
-    facts_by_id = _unique(collector, facts, "fact")
+    facts_by_id = unique_ids(collector, facts, "fact")
+    _check_days(collector, sources, facts, today or _dt.date.today())
     cited = {c.source for fact in facts for c in fact.all_citations()}
     for source in sources.values():
         if source.id not in cited:
