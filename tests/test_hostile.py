@@ -358,7 +358,7 @@ CASES = [
     Case(
         "type-source-title",
         replace("facts/sources.yaml", 'title: "The Guild Unmasked"', "title: [The, Guild]"),
-        "facts/sources.yaml:10: source 'pamphlet': 'title' must be text, not a list",
+        "facts/sources.yaml:11: source 'pamphlet': 'title' must be text, not a list",
     ),
     Case(
         "type-source-accessed",
@@ -450,7 +450,8 @@ CASES = [
             write("factdeck.yaml", "archive: archive\n"),
             replace("facts/guild.yaml", 'quote: "twelve members drowned"', 'quote: "thirteen members drowned"'),
         ),
-        "facts/guild.yaml:64: fact 'flood-deaths': quote not found in source 'chronicle': \"thirteen members drowned\"",
+        "facts/guild.yaml:64: fact 'flood-deaths': quote not found in source 'chronicle': \"thirteen members drowned\"; "
+        'the closest passage is "1927, twelve members drowned." (correct the quote to the source\'s words)',
     ),
     Case(
         "archive-path-escapes",

@@ -28,6 +28,7 @@ def test_a_new_project_checks_strictly_with_its_archive_and_builds(new):
     check = new.run("check", "--strict", "--archive", str(new.path("archive")))
     assert check.exit_code == 0, check.output
     assert check.stderr == ""
+    assert check.stdout.splitlines()[-1] == "quotes: 7 verified, 0 not verified"
     build = new.run("build")
     assert build.exit_code == 0, build.output
     for made in ("starter/starter.apkg", "starter/worksheet-A.pdf", "starter/key-A.pdf", "starter/starter-quiz.html"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from factdeck.build import load_and_validate
@@ -144,7 +146,8 @@ CASES = {
     "quote absent from archive": (
         '      quote: "The guild was founded in 1901"\n',
         '      quote: "The guild was founded in 1899"\n',
-        "facts/extra.yaml:10: fact 'extra': quote not found in source 'chronicle': \"The guild was founded in 1899\"",
+        "facts/extra.yaml:10: fact 'extra': quote not found in source 'chronicle': \"The guild was founded in 1899\"; "
+        'the closest passage is "the guild was founded in 1901" (correct the quote to the source\'s words)',
     ),
     "vetted without date": (
         "  vetted: 2026-11-22\n",
@@ -247,10 +250,10 @@ def test_source_never_cited_is_a_warning_then_an_error_under_strict(project):
     )
     plain = check(project)
     assert plain.exit_code == 0
-    assert "facts/sources.yaml:9: warning: source 'unused' is never cited" in plain.stderr
+    assert "facts/sources.yaml:10: warning: source 'unused' is never cited" in plain.stderr
     strict = check(project, "--strict")
     assert strict.exit_code == 1
-    assert "facts/sources.yaml:9: source 'unused' is never cited" in strict.stderr
+    assert "facts/sources.yaml:10: source 'unused' is never cited" in strict.stderr
 
 
 def test_deck_selecting_nothing(project):
@@ -284,10 +287,68 @@ def test_deck_ids_that_could_escape_are_refused(project, deck_id):
     assert f"decks/bad.yaml:1: deck '{deck_id}': id: '{deck_id}' is not a valid id" in result.stderr
 
 
-def test_archive_file_missing(project):
+def test_archive_file_missing_is_said_and_its_quotes_counted_unverified(project):
     (project.archive / "pamphlet.txt").unlink()
     result = check(project)
-    assert "facts/sources.yaml:9: source 'pamphlet': archive file 'pamphlet.txt' not found in" in result.stderr
+    assert result.exit_code == 0
+    assert re.search(
+        r"^facts/sources\.yaml:10: warning: source 'pamphlet': archive file 'pamphlet.txt' not found in \S+: "
+        r"its quotes are not verified \(add the file, or correct `archive:`\)$",
+        result.stderr,
+        re.M,
+    )
+    assert result.stdout.splitlines()[-1] == "quotes: 6 verified, 3 not verified (3 archive file missing: pamphlet)"
+    assert check(project, "--strict").exit_code == 1
+
+
+def test_check_says_when_no_quote_was_verified(project):
+    result = project.run("check", "--strict")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == (
+        "quotes: 0 verified, 9 not verified (9 no archive configured; set `archive:` in factdeck.yaml or give --archive DIR)"
+    )
+
+
+def test_a_source_without_an_archive_file_is_counted(project):
+    project.replace("facts/sources.yaml", "  archive: pamphlet.txt\n", "")
+    result = check(project)
+    assert result.stdout.splitlines()[-1] == (
+        "quotes: 6 verified, 3 not verified (3 source without an archive file: pamphlet; add `archive:` to the source)"
+    )
+
+
+def test_an_archive_file_that_changed_is_refused_until_hashed_again(project):
+    project.replace("archive/chronicle.txt", "twelve members drowned", "twelve  members drowned ")
+    result = check(project)
+    assert result.exit_code == 1
+    assert (
+        "facts/sources.yaml:1: source 'chronicle': archive file 'chronicle.txt' is not the text its quotes were "
+        "checked against (its SHA-256 differs from archive_sha256): restore that copy, or check the quotes against "
+        "this one with `factdeck hash-archives chronicle`"
+    ) in result.stderr.splitlines()
+    hashed = project.run("hash-archives", "chronicle", "--archive", str(project.archive))
+    assert hashed.exit_code == 0, hashed.output
+    assert check(project, "--strict").exit_code == 0
+
+
+def test_hash_archives_refuses_a_text_the_quotes_are_not_in(project):
+    project.replace("archive/chronicle.txt", "twelve members drowned", "many drowned")
+    before = project.read("facts/sources.yaml")
+    result = project.run("hash-archives", "chronicle", "--archive", str(project.archive))
+    assert result.exit_code == 1
+    assert "quote not found in source 'chronicle'" in result.stderr
+    assert project.read("facts/sources.yaml") == before
+
+
+def test_a_source_without_a_recorded_hash_is_a_warning(project):
+    text = re.sub(r"  archive_sha256: \w+\n", "", project.read("facts/sources.yaml"), count=1)
+    project.write("facts/sources.yaml", text)
+    result = check(project)
+    assert result.exit_code == 0
+    assert (
+        "facts/sources.yaml:1: warning: source 'chronicle': no archive_sha256 recorded for 'chronicle.txt': once its "
+        "quotes pass, record it with `factdeck hash-archives chronicle`"
+    ) in result.stderr.splitlines()
 
 
 def test_archive_from_configuration(project):

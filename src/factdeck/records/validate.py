@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from factdeck.exceptions import InputError, Problem, ProjectError, ValidationFailed
+from factdeck.exceptions import InputError, Problem, ValidationFailed
+from factdeck.records.archive import QuoteCheck, QuoteTally, load_archives
 from factdeck.records.collect import Collector, describe_input, suggest, unique_ids
 from factdeck.records.dates import parse_calendar_date, parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import deck_id
-from factdeck.records.load import FactFile, RawProject, read_text
+from factdeck.records.load import FactFile, RawProject
 from factdeck.records.memo import Keeper
-from factdeck.records.quotes import QuoteFinder, quote_search_form, word_count
+from factdeck.records.quotes import quote_search_form, word_count
 from factdeck.records.schema import (
     Citation,
     DeckSpec,
@@ -42,62 +43,12 @@ def _era_bounds(era: Era) -> tuple[int, int | None]:
     return start, end
 
 
-def _load_archives(collector: Collector, sources: dict[str, Source], archive_dir: Path | None) -> dict[str, str]:
-    """Normalized archived texts by source id (read once, checked against many quotes)."""
-    if archive_dir is None:
-        return {}
-    if not archive_dir.is_dir():
-        raise ProjectError(f"{archive_dir}: archive folder does not exist")
-    texts: dict[str, str] = {}
-    for source in sources.values():
-        if not source.archive:
-            continue
-        path = archive_dir / source.archive
-        # A name inside the archive folder: a record must not make check read any other file.
-        if Path(source.archive).is_absolute() or ".." in Path(source.archive).parts:
-            collector.error(
-                source,
-                f"source '{source.id}': archive file '{source.archive}' must be a file name inside the archive folder",
-            )
-            continue
-        if not path.is_file():
-            collector.error(source, f"source '{source.id}': archive file '{source.archive}' not found in {archive_dir}")
-            continue
-        try:
-            texts[source.id] = quote_search_form(read_text(path, str(path)))
-        except InputError as exc:
-            collector.error(source, f"source '{source.id}': archive file unusable: {exc}")
-    return texts
-
-
-class _QuoteCheck:
-    """Every quote against its source's archived text, all quotes of a source in one pass (see QuoteFinder)."""
-
-    def __init__(self, archives: dict[str, str]):
-        self.finders = {source: QuoteFinder(text) for source, text in archives.items()}
-        self.pending: list[tuple[Citation, str, int]] = []  # citation, fact id, key in its source's finder
-
-    def add(self, citation: Citation, fact: Fact) -> None:
-        finder = self.finders.get(citation.source)
-        if finder is not None:
-            self.pending.append((citation, fact.id, finder.add(citation.quote)))
-
-    def report(self, collector: Collector) -> None:
-        found = {source: finder.found() for source, finder in self.finders.items()}
-        for citation, fact_id, key in self.pending:
-            if key not in found[citation.source]:
-                shown = citation.quote if len(citation.quote) <= 80 else citation.quote[:77] + "..."
-                collector.error(
-                    citation, f"fact '{fact_id}': quote not found in source '{citation.source}': \"{shown}\""
-                )
-
-
 def _check_citations(
     collector: Collector,
     fact: Fact,
     citations: list[Citation],
     sources: dict[str, Source],
-    quotes: _QuoteCheck,
+    quotes: QuoteCheck,
 ) -> None:
     for citation in citations:
         if citation.source not in sources:
@@ -116,7 +67,7 @@ def _check_fact(
     fact: Fact,
     sources: dict[str, Source],
     eras: dict[str, Era],
-    quotes: _QuoteCheck,
+    quotes: QuoteCheck,
 ) -> None:
     """The rules for one fact: they read only the fact, the sources, the eras and the archive (see record_cache)."""
     if fact.era not in eras:
@@ -241,7 +192,7 @@ class FileContext:
                 collector.problems.append(exc.problem)
                 continue
             parsed[file.display] = collector.records(Fact, doc, "fact")
-        quotes = _QuoteCheck(self.archives)
+        quotes = QuoteCheck(self.archives)
         for file_facts in parsed.values():
             for fact in file_facts:
                 _check_fact(collector, fact, self.sources, self.eras, quotes)
@@ -264,12 +215,14 @@ def validate_project(
     strict: bool = False,
     fact_files: Callable[[list[FactFile], FileContext], FileResults] = validate_files,
     today: _dt.date | None = None,
+    unhashed: frozenset[str] = frozenset(),
 ) -> FactBase:
     """Check everything and return the `FactBase` (made in `keeper`, the session), or raise `ValidationFailed`
     with every problem, sorted. `archive` overrides factdeck.yaml's archive folder; `strict` makes warnings
     errors. `fact_files` validates the fact files (engine/validation.py's passes them through its caches and
     the second core); the rules across files always run here over every record. `today` (default: the
-    system's date) is the last day a vetted or accessed date may name."""
+    system's date) is the last day a vetted or accessed date may name; the archive files of the sources in
+    `unhashed` are used whatever their recorded SHA-256 (see records/archive.py)."""
     collector = Collector()
     collector.problems.extend(e.problem for e in raw.errors)
 
@@ -309,9 +262,9 @@ def validate_project(
 
     if archive is None and config.archive:
         archive = raw.root / config.archive
-    archives = _load_archives(collector, sources, archive)
+    archives = load_archives(collector, sources, archive, unhashed)
 
-    found = fact_files(raw.facts, FileContext(sources, eras, archives))
+    found = fact_files(raw.facts, FileContext(sources, eras, archives.texts))
     facts: list[Fact] = []
     for file in raw.facts:
         file_facts, file_problems = found[file.display]
@@ -327,6 +280,7 @@ def validate_project(
             collector.warning(source, f"source '{source.id}' is never cited")
 
     base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks, keeper)
+    base.quotes = QuoteTally.count(facts, sources, archives)
     tags = {t for f in facts for t in f.tags}
     for deck in decks:
         _check_selection(collector, deck, deck.select.include, "include", eras, facts_by_id, tags)
