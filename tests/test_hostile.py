@@ -293,12 +293,14 @@ CASES = [
     Case(
         "type-question",
         extra_fact(6, "  question: 42"),
-        "facts/more.yaml:6: fact 'extra-fact': 'question' must be text, not a number",
+        "facts/more.yaml:6: fact 'extra-fact': 'question' must be text, not a number: put it in quotes "
+        '(as written, e.g. "1.50" or "007")',
     ),
     Case(
         "type-answer",
         extra_fact(7, "  answer: yes"),
-        "facts/more.yaml:7: fact 'extra-fact': 'answer' must be text, not true/false",
+        "facts/more.yaml:7: fact 'extra-fact': 'answer' must be text, not true/false: YAML reads an unquoted yes, no, "
+        'on, off, true or false as true/false; put the value in quotes (answer: "No")',
     ),
     Case(
         "type-statement",
@@ -432,12 +434,13 @@ CASES = [
     Case(
         "unknown-source",
         extra_fact(13, "    - source: chronicles"),
-        "facts/more.yaml:13: fact 'extra-fact': unknown source 'chronicles' (did you mean 'chronicle'?)",
+        "facts/more.yaml:13: fact 'extra-fact': unknown source 'chronicles' (did you mean 'chronicle'? "
+        "sources: chronicle, pamphlet)",
     ),
     Case(
         "unknown-era",
         extra_fact(3, "  era: foundling"),
-        "facts/more.yaml:1: fact 'extra-fact': unknown era 'foundling' (did you mean 'founding'?)",
+        "facts/more.yaml:1: fact 'extra-fact': unknown era 'foundling' (did you mean 'founding'? eras: founding, decline)",
     ),
     Case(
         "dispute-one-version",

@@ -72,7 +72,8 @@ CASES = {
     "wrong type nested": (
         '      quote: "The guild was founded in 1901"\n',
         "      quote: 12\n",
-        "facts/extra.yaml:12: fact 'extra': 'citations[0].quote' must be text, not a number",
+        "facts/extra.yaml:12: fact 'extra': 'citations[0].quote' must be text, not a number: put it in quotes "
+        '(as written, e.g. "1.50" or "007")',
     ),
     "bad kind": (
         "  kind: date\n",
@@ -107,12 +108,12 @@ CASES = {
     "unknown era": (
         "  era: founding\n",
         "  era: foundng\n",
-        "facts/extra.yaml:1: fact 'extra': unknown era 'foundng' (did you mean 'founding'?)",
+        "facts/extra.yaml:1: fact 'extra': unknown era 'foundng' (did you mean 'founding'? eras: founding, decline)",
     ),
     "unknown source": (
         "    - source: chronicle\n",
         "    - source: chronical\n",
-        "facts/extra.yaml:10: fact 'extra': unknown source 'chronical' (did you mean 'chronicle'?)",
+        "facts/extra.yaml:10: fact 'extra': unknown source 'chronical' (did you mean 'chronicle'? sources: chronicle, pamphlet)",
     ),
     "no citations": (
         """  citations:
@@ -236,8 +237,8 @@ def test_every_problem_reported_in_one_run_sorted(project):
     assert lines[:-1] == sorted(
         lines[:-1], key=lambda s: (s.split(":")[0], int(s.split(":")[1]) if s.split(":")[1].isdigit() else 0)
     )
-    assert "facts/extra.yaml:1: fact 'extra': unknown era 'nowhere'" in lines
-    assert "facts/extra.yaml:10: fact 'extra': unknown source 'nobody'" in lines
+    assert "facts/extra.yaml:1: fact 'extra': unknown era 'nowhere' (eras: founding, decline)" in lines
+    assert "facts/extra.yaml:10: fact 'extra': unknown source 'nobody' (sources: chronicle, pamphlet)" in lines
     assert any(line.startswith("facts/more.yaml:1: fact 'x': missing required key") for line in lines)
     assert lines[-1].endswith("errors, 1 warning")  # the new fact vetted without a fingerprint
 
@@ -275,7 +276,8 @@ def test_deck_naming_unknown_era_and_subdeck_separator(project):
     project.write("decks/bad.yaml", "id: bad\nname: AB\ndescription: D.\nselect:\n  include:\n    eras: [foundin]\n")
     result = check(project)
     assert (
-        "decks/bad.yaml:5: deck 'bad': include names unknown era 'foundin' (did you mean 'founding'?)" in result.stderr
+        "decks/bad.yaml:5: deck 'bad': include names unknown era 'foundin' (did you mean 'founding'? eras: founding, decline)"
+        in result.stderr
     )
 
 

@@ -14,8 +14,8 @@ from typing import Any, Literal
 import pydantic
 
 from factdeck.exceptions import Problem
-from factdeck.records.load import Document
-from factdeck.records.schema import Record, record_class, record_fields
+from factdeck.records.load import COMMENT_MARK, Document
+from factdeck.records.schema import Record, is_text_field, record_class, record_fields
 
 # --- pydantic errors as one-line messages --------------------------------------------
 
@@ -94,6 +94,14 @@ def _message(model: type[Record], error: Mapping[str, Any]) -> str:
         close = difflib.get_close_matches(str(loc[-1]), names, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return f"unknown key '{key}'{hint}"
+    text_field = kind == "string_type" and _is_text(model, loc)
+    if text_field and isinstance(error.get("input"), bool):
+        return (
+            f"'{key}' must be text, not true/false: YAML reads an unquoted yes, no, on, off, true or false as "
+            f'true/false; put the value in quotes ({key.rsplit(".", 1)[-1]}: "No")'
+        )
+    if text_field and isinstance(error.get("input"), (int, float)):
+        return f'\'{key}\' must be text, not a number: put it in quotes (as written, e.g. "1.50" or "007")'
     if kind in _TYPE_WORDS:
         return f"'{key}' must be {_TYPE_WORDS[kind]}, not {describe_input(error.get('input'))}"
     if kind in _BOUND_WORDS:
@@ -113,6 +121,13 @@ def _message(model: type[Record], error: Mapping[str, Any]) -> str:
     # A rule factdeck has no words for yet: factdeck's general message, never pydantic's wording.
     value = describe_input(error.get("input"))
     return f"'{key}' has a value that is not allowed here ({value})" if key else f"not allowed here ({value})"
+
+
+def _is_text(model: type[Record], loc: tuple[Any, ...]) -> bool:
+    """Whether the field at `loc` in `model` holds free text (where quoting a value is the fix)."""
+    holder = _model_at(model, tuple(p for p in loc[:-1] if not isinstance(p, int)))
+    name = next((p for p in reversed(loc) if not isinstance(p, int)), None)
+    return holder is not None and is_text_field(holder, str(name))
 
 
 def _or_list(options: list[str]) -> str:
@@ -179,7 +194,26 @@ class Collector:
                 self.error((doc.display, doc.line(*path, *err["loc"])), f"{label}: {_message(cls, err)}")
             return None
         _locate(record, doc, path)
+        if path == ():
+            self.comments(cls, doc, 0)
         return record
+
+    def comments(self, cls: type[Record], doc: Document, skip: int) -> None:
+        """Flag a ' #' comment that ends the plain value of a text field early (YAML drops the rest of the
+        line, so `question: Who ran bus #11?` asks 'Who ran bus'); `skip` leading path parts are list indexes."""
+        for key, line in doc.lines.items():
+            if not key or key[0] != COMMENT_MARK:
+                continue
+            loc = tuple(key[1 + skip :])
+            holder = _model_at(cls, tuple(p for p in loc[:-1] if not isinstance(p, int)))
+            name = next((p for p in reversed(loc) if not isinstance(p, int)), None)
+            if holder is None or not is_text_field(holder, str(name)):
+                continue
+            self.warning(
+                (doc.display, line),
+                f"'{_dotted(loc)}': the text stops at ' #', which starts a YAML comment, so the rest of the line "
+                "is dropped: put the whole value in quotes",
+            )
 
     def records(self, cls: type[Record], doc: Document | None, noun: str) -> list[Any]:
         """Validate a file that holds a list of records of one kind."""
@@ -200,6 +234,7 @@ class Collector:
             record = self.model(cls, doc, (i,), label)
             if record is not None:
                 out.append(record)
+        self.comments(cls, doc, 1)
         return out
 
 
@@ -217,3 +252,14 @@ def unique_ids(collector: Collector, records: list[Any], noun: str) -> dict[str,
 def suggest(name: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, list(known), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def unknown(noun: str, name: str, known: Iterable[str], limit: int = 12) -> str:
+    """`unknown era 'x' (did you mean 'y'? eras: a, b, c)`: the name, the closest known one, and the known
+    ones (the first `limit`, then how many more)."""
+    names = list(known)
+    close = difflib.get_close_matches(name, names, n=1)
+    listed = ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
+    listing = f"{noun}s: {listed}" if names else f"no {noun}s are defined"
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return f"unknown {noun} '{name}' ({hint}{listing})"

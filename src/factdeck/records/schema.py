@@ -26,9 +26,33 @@ def _slug(value: str) -> str:
     return value
 
 
+# Characters that would corrupt an output (NUL and the other C0 and C1 controls but tab and line breaks) or
+# disguise one (the bidirectional embeddings and overrides U+202A–U+202E, which reorder the text after them;
+# the plain marks LRM U+200E and RLM U+200F only set a direction and stay allowed).
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e]")
+_BIDI_NAMES = {
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING",
+    "\u202b": "RIGHT-TO-LEFT EMBEDDING",
+    "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE",
+    "\u202e": "RIGHT-TO-LEFT OVERRIDE",
+}
+
+
 def _text(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
+    unsafe = _UNSAFE.search(value)
+    if unsafe:
+        char = unsafe.group()
+        if char in _BIDI_NAMES:
+            raise ValueError(
+                f"contains U+{ord(char):04X} {_BIDI_NAMES[char]}, which reorders the text after it and can disguise "
+                "it: remove it (to set a direction, use the marks U+200E LRM or U+200F RLM)"
+            )
+        raise ValueError(
+            f"contains the control character U+{ord(char):04X}, which would corrupt the outputs: remove it"
+        )
     return value
 
 
@@ -391,6 +415,20 @@ class ProjectConfig(Record):
         default=None,
         description="The project's own random text (`factdeck init` writes a fresh one): Anki identities derive from it "
         "and each fact's id, so two projects never share notes. Never change it once decks are shared.",
+    )
+
+
+def is_text_field(cls: type[Record], name: str) -> bool:
+    """Whether field `name` of `cls` holds free text (a `Text` field, or a list of them): where a ' #' that
+    YAML reads as a comment most likely cut the user's words short."""
+    field = cls.model_fields.get(name)
+    if field is None:
+        return False
+    if any(getattr(m, "func", None) is _text for m in field.metadata):
+        return True
+    return any(
+        any(getattr(m, "func", None) is _text for m in getattr(arg, "__metadata__", ()))
+        for arg in typing.get_args(field.annotation)
     )
 
 

@@ -16,11 +16,11 @@ from typing import Any
 
 from factdeck.exceptions import InputError, Problem, ValidationFailed
 from factdeck.records.archive import QuoteCheck, QuoteTally, load_archives
-from factdeck.records.collect import Collector, describe_input, suggest, unique_ids
+from factdeck.records.collect import Collector, describe_input, suggest, unique_ids, unknown
 from factdeck.records.dates import parse_calendar_date, parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import deck_id
-from factdeck.records.load import FactFile, RawProject
+from factdeck.records.load import Document, FactFile, RawProject
 from factdeck.records.memo import Keeper
 from factdeck.records.quotes import quote_search_form, word_count
 from factdeck.records.schema import (
@@ -49,12 +49,12 @@ def _check_citations(
     citations: list[Citation],
     sources: dict[str, Source],
     quotes: QuoteCheck,
+    broken: frozenset[str] = frozenset(),
 ) -> None:
     for citation in citations:
         if citation.source not in sources:
-            collector.error(
-                citation, f"fact '{fact.id}': unknown source '{citation.source}'{suggest(citation.source, sources)}"
-            )
+            if citation.source not in broken:  # a source whose own record is wrong is reported there, once
+                collector.error(citation, f"fact '{fact.id}': {unknown('source', citation.source, sources)}")
             continue
         words = word_count(citation.quote)
         if words > MAX_QUOTE_WORDS:
@@ -68,10 +68,14 @@ def _check_fact(
     sources: dict[str, Source],
     eras: dict[str, Era],
     quotes: QuoteCheck,
+    broken_sources: frozenset[str] = frozenset(),
+    broken_eras: frozenset[str] = frozenset(),
 ) -> None:
-    """The rules for one fact: they read only the fact, the sources, the eras and the archive (see record_cache)."""
+    """The rules for one fact: they read only the fact, the sources, the eras and the archive (see record_cache).
+    `broken_sources` and `broken_eras`: ids of records that failed their own validation (reported there)."""
     if fact.era not in eras:
-        collector.error(fact, f"fact '{fact.id}': unknown era '{fact.era}'{suggest(fact.era, eras)}")
+        if fact.era not in broken_eras:  # an era whose own record is wrong is reported there, once
+            collector.error(fact, f"fact '{fact.id}': {unknown('era', fact.era, eras)}")
     elif fact.date:
         start, end = _era_bounds(eras[fact.era])
         when = parse_date(fact.date)
@@ -82,7 +86,7 @@ def _check_fact(
             )
     if not fact.citations:
         collector.error(fact, f"fact '{fact.id}' has no citations")
-    _check_citations(collector, fact, fact.citations, sources, quotes)
+    _check_citations(collector, fact, fact.citations, sources, quotes, broken_sources)
     if fact.dispute:
         versions = fact.dispute.versions
         if len(versions) < 2:
@@ -91,6 +95,7 @@ def _check_fact(
             )
         ids: dict[str, Any] = {}
         claims: dict[str, Any] = {}
+        answers: dict[str, Any] = {}
         for version in versions:
             if version.id in ids:
                 collector.error(version, f"fact '{fact.id}': duplicate version id '{version.id}'")
@@ -101,10 +106,19 @@ def _check_fact(
                     version, f"fact '{fact.id}': versions '{claims[claim].id}' and '{version.id}' make the same claim"
                 )
             claims.setdefault(claim, version)
+            answer = quote_search_form(version.answer)
+            if answer in answers:
+                collector.error(
+                    version,
+                    f"fact '{fact.id}': versions '{answers[answer].id}' and '{version.id}' give the same answer "
+                    f"'{version.answer}': a dispute is between different answers (merge them into one version "
+                    "with both claimants, or drop the dispute)",
+                )
+            answers.setdefault(answer, version)
             if not version.citations:
                 collector.error(version, f"fact '{fact.id}': version '{version.id}' has no citations")
             else:
-                _check_citations(collector, fact, version.citations, sources, quotes)
+                _check_citations(collector, fact, version.citations, sources, quotes, broken_sources)
     if fact.kind == "characterization" and not (fact.attribution or fact.dispute):
         collector.error(fact, f"fact '{fact.id}': a characterization needs an attribution or a dispute")
     if fact.status == "vetted" and not fact.vetted:
@@ -116,6 +130,42 @@ def _check_fact(
                 fact,
                 f"fact '{fact.id}': {need.describe()}: review it, then `factdeck vet {fact.id} --reviewer ROLE`",
             )
+
+
+_CRITERIA = ("eras", "tags", "kinds", "facts", "disputed")
+
+
+def _emptied_by(deck: DeckSpec, facts: list[Fact]) -> str:
+    """Which step of a deck's selection leaves it no fact: no vetted fact at all, or the first criterion of
+    `include` (in the order eras, tags, kinds, facts, disputed) that matches none of the facts left, or the
+    `exclude` criterion that removes the last of them."""
+    left = [f for f in facts if f.status == "vetted"]
+    if not left:
+        return "no fact is vetted yet (`factdeck review` lists them; `factdeck vet ID --reviewer ROLE` vets one)"
+    for which in ("include", "exclude"):
+        selection: Selection = getattr(deck.select, which)
+        for name in _CRITERIA:
+            value = getattr(selection, name)
+            if value in ([], None):
+                continue
+            one = Selection.model_validate({name: value})
+            left = [f for f in left if one.matches_all(f) == (which == "include")]
+            if not left:
+                shown = str(value).lower() if isinstance(value, bool) else "[" + ", ".join(value) + "]"
+                verb = "matches none of the vetted facts" if which == "include" else "removes every fact left"
+                before = " that the criteria above leave" if which == "include" and name != _first(selection) else ""
+                return f"select.{which}.{name} {shown} {verb}{before}"
+    return "no fact meets every criterion"
+
+
+def _first(selection: Selection) -> str:
+    return next(n for n in _CRITERIA if getattr(selection, n) not in ([], None))
+
+
+def _ids(doc: Document | None) -> frozenset[str]:
+    """The ids a file of records names, valid or not."""
+    items = doc.data if doc is not None and isinstance(doc.data, list) else []
+    return frozenset(i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str))
 
 
 def _check_days(collector: Collector, sources: dict[str, Source], facts: list[Fact], today: _dt.date) -> None:
@@ -145,7 +195,7 @@ def _check_selection(
 ) -> None:
     for era in selection.eras:
         if era not in eras:
-            collector.error(selection, f"deck '{deck.id}': {which} names unknown era '{era}'{suggest(era, eras)}")
+            collector.error(selection, f"deck '{deck.id}': {which} names {unknown('era', era, eras)}")
     for fact_id in selection.facts:
         if fact_id not in facts:
             collector.error(
@@ -169,10 +219,14 @@ class FileContext:
     sources: dict[str, Source]
     eras: dict[str, Era]
     archives: dict[str, str]
+    broken_sources: frozenset[str] = frozenset()  # ids of sources and eras whose records failed validation
+    broken_eras: frozenset[str] = frozenset()
 
     def key_parts(self) -> list[Any]:
         return [
             list(self.sources),
+            sorted(self.broken_sources),
+            sorted(self.broken_eras),
             [(e.id, e.start, e.end) for e in self.eras.values()],
             sorted(
                 (source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
@@ -195,7 +249,7 @@ class FileContext:
         quotes = QuoteCheck(self.archives)
         for file_facts in parsed.values():
             for fact in file_facts:
-                _check_fact(collector, fact, self.sources, self.eras, quotes)
+                _check_fact(collector, fact, self.sources, self.eras, quotes, self.broken_sources, self.broken_eras)
         quotes.report(collector)
         problems: dict[str, list[Problem]] = {file.display: [] for file in files}
         for problem in collector.problems:
@@ -264,7 +318,8 @@ def validate_project(
         archive = raw.root / config.archive
     archives = load_archives(collector, sources, archive, unhashed)
 
-    found = fact_files(raw.facts, FileContext(sources, eras, archives.texts))
+    broken_sources, broken_eras = _ids(raw.sources) - set(sources), _ids(raw.eras) - set(eras)
+    found = fact_files(raw.facts, FileContext(sources, eras, archives.texts, broken_sources, broken_eras))
     facts: list[Fact] = []
     for file in raw.facts:
         file_facts, file_problems = found[file.display]
@@ -286,7 +341,7 @@ def validate_project(
         _check_selection(collector, deck, deck.select.include, "include", eras, facts_by_id, tags)
         _check_selection(collector, deck, deck.select.exclude, "exclude", eras, facts_by_id, tags)
         if not any(deck.select.matches(f) for f in facts):
-            collector.error(deck, f"deck '{deck.id}': its selection matches no vetted fact")
+            collector.error(deck, f"deck '{deck.id}': its selection matches no vetted fact: {_emptied_by(deck, facts)}")
 
     problems = collector.problems
     if strict:
