@@ -35,11 +35,11 @@ def test_a_bad_value_in_sources_is_reported_once_and_not_at_every_citation(proje
 
 
 def test_a_bad_value_in_eras_is_reported_once_and_not_at_every_fact(project):
-    project.replace("facts/eras.yaml", "end: present", "end: [present]")
+    project.replace("facts/eras.yaml", "end: present", "end: {year: present}")
     result = project.run("check")
     assert result.exit_code == 1
     assert [line for line in errors_of(result) if "error" not in line] == [
-        "facts/eras.yaml:8: era 'decline': 'end' must be text, not a list"
+        "facts/eras.yaml:8: era 'decline': 'end' must be text, not a mapping"
     ]
 
 

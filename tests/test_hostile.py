@@ -277,8 +277,8 @@ CASES = [
     ),
     Case(
         "type-date",
-        extra_fact(4, "  date: [1905]"),
-        "facts/more.yaml:4: fact 'extra-fact': 'date' must be text, not a list",
+        extra_fact(4, "  date: {year: 1905}"),
+        "facts/more.yaml:4: fact 'extra-fact': 'date' must be text, not a mapping",
     ),
     Case(
         "type-tags",
@@ -402,12 +402,12 @@ CASES = [
     Case(
         "date-no-such-month",
         extra_fact(4, '  date: "1905-13"'),
-        "facts/more.yaml:4: fact 'extra-fact': date: invalid date '1905-13': no such day",
+        "facts/more.yaml:4: fact 'extra-fact': date: invalid date '1905-13': no such month (01–12, or 21–24 for a season)",
     ),
     Case(
         "date-year-zero",
-        extra_fact(4, '  date: "0000"'),
-        "facts/more.yaml:4: fact 'extra-fact': date: invalid date '0000': no such day",
+        extra_fact(4, '  date: "-0000"'),
+        "facts/more.yaml:4: fact 'extra-fact': date: invalid date '-0000': -0000 is not a year: write 0000 (1 BCE)",
     ),
     Case(
         "date-backwards-range",
@@ -422,8 +422,9 @@ CASES = [
     Case(
         "era-bound-not-a-date",
         replace("facts/eras.yaml", "end: present", "end: soon"),
-        "facts/eras.yaml:5: era 'decline': invalid date 'soon': use YYYY, YYYY-MM or YYYY-MM-DD, "
-        "optionally ending in ~ or ?, or a range A/B",
+        "facts/eras.yaml:5: era 'decline': invalid date 'soon': use an EDTF date: YYYY, YYYY-MM or YYYY-MM-DD, "
+        "optionally ending in ~ (approximate), ? (uncertain) or % (both); 196X for an unknown digit; -0043 for "
+        "44 BCE; A/B for an interval (.. for an open end); [A,B] for one of several",
     ),
     # --- references between records
     Case(

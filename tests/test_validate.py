@@ -93,7 +93,9 @@ CASES = {
     "date in a bad form": (
         '  date: "1905"\n',
         '  date: "05/1905"\n',
-        "facts/extra.yaml:4: fact 'extra': date: invalid date '05': use YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~ or ?, or a range A/B",
+        "facts/extra.yaml:4: fact 'extra': date: invalid date '05': use an EDTF date: YYYY, YYYY-MM or YYYY-MM-DD, "
+        "optionally ending in ~ (approximate), ? (uncertain) or % (both); 196X for an unknown digit; -0043 for "
+        "44 BCE; A/B for an interval (.. for an open end); [A,B] for one of several",
     ),
     "range that ends before it starts": (
         '  date: "1905"\n',

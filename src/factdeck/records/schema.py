@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from factdeck.records.dates import parse_calendar_date, parse_date
+from factdeck.records.dates import parse_calendar_date, parse_date, parse_plain_date
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -57,8 +57,13 @@ def _text(value: str) -> str:
 
 
 def _year_to_text(value: object) -> object:
-    # `date: 1979` is natural to type and arrives as an integer.
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    # `date: 1979` is natural to type and arrives as an integer (as do `800` and `-43`: EDTF writes them 0800
+    # and -0043), and `date: [1986, 1988]`, EDTF's one-of set, arrives as a YAML list.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"-{-value:04d}" if value < 0 else f"{value:04d}"
+    if isinstance(value, list) and value and all(isinstance(v, (int, str)) and not isinstance(v, bool) for v in value):
+        return "[" + ",".join(str(_year_to_text(v)) for v in value) + "]"
+    return value
 
 
 def _historical(value: str) -> str:
@@ -72,9 +77,7 @@ def _calendar(value: str) -> str:
 
 
 def _partial(value: str) -> str:
-    if value.endswith(("~", "?")) or "/" in value:
-        raise ValueError(f"invalid date '{value}': use YYYY, YYYY-MM or YYYY-MM-DD")
-    parse_date(value)
+    parse_plain_date(value)
     return value
 
 
@@ -240,7 +243,7 @@ class Fact(Record):
     era: Slug = Field(description="Id of an era in `facts/eras.yaml`.")
     date: HistoricalDateText | None = Field(
         default=None,
-        description="When it happened: YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in `~` (approximate) or `?` (uncertain), or a range `A/B`.",
+        description="When it happened, in EDTF (levels 0 and 1): YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in `~` (approximate), `?` (uncertain) or `%` (both); `196X` (a digit unknown); `-0043` (44 BCE; 0000 is 1 BCE); `2001-21` (spring; 22–24 summer to winter); an interval `A/B` (`..` for an open end); one of a set `[1986,1988]`.",
     )
     tags: list[Slug] = Field(
         default_factory=list, description="Slugs for themes that run across eras (leadership, ideology, …)."
