@@ -23,12 +23,10 @@ REPO = BENCH.parent
 
 
 def project(n: int, cache: Path) -> Path:
-    """A synthetic project of n facts, generated once per size, with the repository's templates."""
+    """A synthetic project of n facts, generated once per size (it renders with the built-in templates)."""
     root = cache / f"facts-{n}"
     if not (root / "facts").is_dir():
         generate(n, root)
-    if not (root / "templates").is_dir():
-        shutil.copytree(REPO / "templates", root / "templates")
     return root
 
 

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from factdeck.cli import cli
+from factdeck.records.templates import BUILTIN
 
 SAMPLE = Path(__file__).parent / "fixtures" / "sample"
 REPO = Path(__file__).resolve().parent.parent
@@ -29,7 +30,12 @@ class Project:
         return self.root / relative
 
     def read(self, relative: str) -> str:
-        return self.path(relative).read_text(encoding="utf-8")
+        """A project file's text; a template the project has no copy of reads as the built-in one (so
+        `replace` on a template makes the project's own, overriding copy, as a user would)."""
+        path = self.path(relative)
+        if not path.exists() and relative.startswith("templates/"):
+            path = BUILTIN / relative.removeprefix("templates/")
+        return path.read_text(encoding="utf-8")
 
     def write(self, relative: str, text: str) -> Path:
         target = self.path(relative)
@@ -60,10 +66,9 @@ MORE_FACTS = Path(__file__).parent / "fixtures" / "quiz" / "more-guild.yaml"
 
 
 def sample_project(root: Path, more_facts: bool = False) -> Project:
-    """A copy of the sample project at `root`, with the repository's own templates (so tests render what
-    users get) and, with `more_facts`, the extra facts that worksheets and meeting packs need."""
+    """A copy of the sample project at `root` (without templates/: it renders with the built-in ones, as a
+    new user's project does) and, with `more_facts`, the extra facts that worksheets and meeting packs need."""
     shutil.copytree(SAMPLE, root)
-    shutil.copytree(REPO / "templates", root / "templates")
     if more_facts:
         shutil.copy(MORE_FACTS, root / "facts" / "more-guild.yaml")
     return Project(root)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection, ImportAnkiPackageRequest
-from conftest import REPO, SAMPLE, Project
+from conftest import SAMPLE, Project
 
 from factdeck.build import load_and_validate
 from factdeck.outputs.anki import package as anki
@@ -113,7 +113,6 @@ def story(tmp_path_factory) -> Story:
     tmp = tmp_path_factory.mktemp("roundtrip")
     project = Project(tmp / "proj")
     shutil.copytree(SAMPLE, project.root)
-    shutil.copytree(REPO / "templates", project.root / "templates")
     story = Story()
     col = Collection(str(tmp / "collection.anki2"))
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import REPO, SAMPLE, Project
+from conftest import SAMPLE, Project
 
 DECK = "guild-history"
 MORE_FACTS = Path(__file__).parent / "fixtures" / "quiz" / "more-guild.yaml"
@@ -22,7 +22,6 @@ MORE_FACTS = Path(__file__).parent / "fixtures" / "quiz" / "more-guild.yaml"
 def make_project(root: Path) -> Project:
     project = Project(root)
     shutil.copytree(SAMPLE, project.root)
-    shutil.copytree(REPO / "templates", project.root / "templates")
     shutil.copy(MORE_FACTS, project.path("facts/more-guild.yaml"))
     return project
 

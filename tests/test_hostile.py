@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, SAMPLE, Project
+from conftest import SAMPLE, Project
 
 from factdeck.cli import cli
+from factdeck.records.templates import BUILTIN
 
 # A valid fact that each type case breaks in one line; the numbers are the lines of its keys.
 MORE = "facts/more.yaml"
@@ -55,7 +56,7 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
 def built(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("hostile") / "proj"
     shutil.copytree(SAMPLE, root)
-    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(BUILTIN, root / "templates")  # a project with its own copy of every template
     result = CliRunner().invoke(cli, ["build", "--project", str(root)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert (root / "build/guild-history/guild-history.apkg").is_file()
@@ -127,6 +128,10 @@ def large_file(p: Project) -> None:
 
 def remove(relative: str) -> Callable[[Project], None]:
     return lambda p: p.path(relative).unlink()
+
+
+def mkdir(relative: str) -> Callable[[Project], None]:
+    return lambda p: p.path(relative).mkdir()
 
 
 BILLION_LAUGHS = """\
@@ -272,8 +277,8 @@ CASES = [
     ),
     Case(
         "type-date",
-        extra_fact(4, "  date: [1905]"),
-        "facts/more.yaml:4: fact 'extra-fact': 'date' must be text, not a list",
+        extra_fact(4, "  date: {year: 1905}"),
+        "facts/more.yaml:4: fact 'extra-fact': 'date' must be text, not a mapping",
     ),
     Case(
         "type-tags",
@@ -288,12 +293,14 @@ CASES = [
     Case(
         "type-question",
         extra_fact(6, "  question: 42"),
-        "facts/more.yaml:6: fact 'extra-fact': 'question' must be text, not a number",
+        "facts/more.yaml:6: fact 'extra-fact': 'question' must be text, not a number: put it in quotes "
+        '(as written, e.g. "1.50" or "007")',
     ),
     Case(
         "type-answer",
         extra_fact(7, "  answer: yes"),
-        "facts/more.yaml:7: fact 'extra-fact': 'answer' must be text, not true/false",
+        "facts/more.yaml:7: fact 'extra-fact': 'answer' must be text, not true/false: YAML reads an unquoted yes, no, "
+        'on, off, true or false as true/false; put the value in quotes (answer: "No")',
     ),
     Case(
         "type-statement",
@@ -353,7 +360,7 @@ CASES = [
     Case(
         "type-source-title",
         replace("facts/sources.yaml", 'title: "The Guild Unmasked"', "title: [The, Guild]"),
-        "facts/sources.yaml:10: source 'pamphlet': 'title' must be text, not a list",
+        "facts/sources.yaml:11: source 'pamphlet': 'title' must be text, not a list",
     ),
     Case(
         "type-source-accessed",
@@ -395,12 +402,12 @@ CASES = [
     Case(
         "date-no-such-month",
         extra_fact(4, '  date: "1905-13"'),
-        "facts/more.yaml:4: fact 'extra-fact': date: invalid date '1905-13': no such day",
+        "facts/more.yaml:4: fact 'extra-fact': date: invalid date '1905-13': no such month (01–12, or 21–24 for a season)",
     ),
     Case(
         "date-year-zero",
-        extra_fact(4, '  date: "0000"'),
-        "facts/more.yaml:4: fact 'extra-fact': date: invalid date '0000': no such day",
+        extra_fact(4, '  date: "-0000"'),
+        "facts/more.yaml:4: fact 'extra-fact': date: invalid date '-0000': -0000 is not a year: write 0000 (1 BCE)",
     ),
     Case(
         "date-backwards-range",
@@ -415,8 +422,9 @@ CASES = [
     Case(
         "era-bound-not-a-date",
         replace("facts/eras.yaml", "end: present", "end: soon"),
-        "facts/eras.yaml:5: era 'decline': invalid date 'soon': use YYYY, YYYY-MM or YYYY-MM-DD, "
-        "optionally ending in ~ or ?, or a range A/B",
+        "facts/eras.yaml:5: era 'decline': invalid date 'soon': use an EDTF date: YYYY, YYYY-MM or YYYY-MM-DD, "
+        "optionally ending in ~ (approximate), ? (uncertain) or % (both); 196X for an unknown digit; -0043 for "
+        "44 BCE; A/B for an interval (.. for an open end); [A,B] for one of several",
     ),
     # --- references between records
     Case(
@@ -427,17 +435,18 @@ CASES = [
     Case(
         "unknown-source",
         extra_fact(13, "    - source: chronicles"),
-        "facts/more.yaml:13: fact 'extra-fact': unknown source 'chronicles' (did you mean 'chronicle'?)",
+        "facts/more.yaml:13: fact 'extra-fact': unknown source 'chronicles' (did you mean 'chronicle'? "
+        "sources: chronicle, pamphlet)",
     ),
     Case(
         "unknown-era",
         extra_fact(3, "  era: foundling"),
-        "facts/more.yaml:1: fact 'extra-fact': unknown era 'foundling' (did you mean 'founding'?)",
+        "facts/more.yaml:1: fact 'extra-fact': unknown era 'foundling' (did you mean 'founding'? eras: founding, decline)",
     ),
     Case(
         "dispute-one-version",
         replace("facts/guild.yaml", ONE_VERSION, ""),
-        "facts/guild.yaml:70: fact 'flood-deaths': a dispute needs at least two versions, found 1",
+        "facts/guild.yaml:73: fact 'flood-deaths': a dispute needs at least two versions, found 1",
     ),
     Case(
         "quote-not-in-archive",
@@ -445,7 +454,8 @@ CASES = [
             write("factdeck.yaml", "archive: archive\n"),
             replace("facts/guild.yaml", 'quote: "twelve members drowned"', 'quote: "thirteen members drowned"'),
         ),
-        "facts/guild.yaml:67: fact 'flood-deaths': quote not found in source 'chronicle': \"thirteen members drowned\"",
+        "facts/guild.yaml:70: fact 'flood-deaths': quote not found in source 'chronicle': \"thirteen members drowned\"; "
+        'the closest passage is "1927, twelve members drowned." (correct the quote to the source\'s words)',
     ),
     Case(
         "archive-path-escapes",
@@ -507,13 +517,14 @@ CASES = [
     ),
     Case(
         "anki-template-missing",
-        remove(FIELD_TEMPLATE),
-        "error: templates/anki/fields/front-qa.html: template not found",
+        replace(FIELD_TEMPLATE, "{{", '{% include "anki/fields/nosuch.html" %}{{'),
+        "error: templates/anki/fields/nosuch.html: template not found",
     ),
     Case(
-        "anki-note-type-missing",
-        remove("templates/anki/note-types/card-front.html"),
-        "error: templates/anki/note-types/card-front.html: cannot read Anki card template (No such file or directory)",
+        # A file the project removes falls back to the built-in one; a folder in its place cannot be read.
+        "anki-note-type-unreadable",
+        both(remove("templates/anki/note-types/card-front.html"), mkdir("templates/anki/note-types/card-front.html")),
+        "error: templates/anki/note-types/card-front.html: cannot read Anki card template (Is a directory)",
     ),
     Case(
         "typst-unknown-variable",
@@ -528,8 +539,8 @@ CASES = [
     ),
     Case(
         "typst-template-missing",
-        remove("templates/quiz/_setup.typ"),
-        "error: templates/quiz/_setup.typ: template not found",
+        replace(WORKSHEET_TEMPLATE, '"quiz/_setup.typ"', '"quiz/_setup.typ.missing"'),
+        "error: templates/quiz/_setup.typ.missing: template not found",
     ),
 ]
 

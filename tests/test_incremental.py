@@ -89,13 +89,15 @@ def test_a_changed_deck_spec_rewrites_only_that_deck(two_decks):
 
 def test_a_changed_template_rewrites_what_uses_it(two_decks):
     build(two_decks.root)
-    worksheet = two_decks.path("templates/quiz/worksheet.typ")
-    worksheet.write_text(worksheet.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
+    # The project's own copy of a built-in template overrides it, and counts as a change to it.
+    two_decks.write("templates/quiz/worksheet.typ", two_decks.read("templates/quiz/worksheet.typ") + "\n// edited\n")
     again = build(two_decks.root)
     assert set(PDFS) <= rel(again, "written")
     assert {APKG, SECOND_APKG} <= rel(again, "unchanged")
-    css = two_decks.path("templates/anki/note-types/style.css")
-    css.write_text(css.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
+    two_decks.write(
+        "templates/anki/note-types/style.css",
+        two_decks.read("templates/anki/note-types/style.css") + "\n/* edited */\n",
+    )
     third = build(two_decks.root)
     assert {APKG, SECOND_APKG} <= rel(third, "written")
     assert set(PDFS) <= rel(third, "unchanged")
@@ -243,10 +245,7 @@ def test_a_change_every_card_may_show_renders_every_fact_again(project, renders,
     everything = set(renders)
     renders.clear()
     if edit == "field template":
-        details = project.path("templates/anki/fields/details.html")
-        details.write_text(
-            details.read_text(encoding="utf-8").replace("fd-details", "fd-details fd-edited"), encoding="utf-8"
-        )
+        project.replace("templates/anki/fields/details.html", "fd-details", "fd-details fd-edited")
     elif edit == "source":
         project.replace("facts/sources.yaml", "A scholarly history", "A careful scholarly history")
     else:

@@ -16,7 +16,7 @@ import pypdf
 import pytest
 import yaml
 from anki.collection import Collection, ImportAnkiPackageRequest
-from conftest import REPO, SAMPLE, Project
+from conftest import SAMPLE, Project
 
 DECK = "guild-history"
 DRAFT = "guild-dissolved"  # the sample's draft fact, in no output
@@ -112,6 +112,10 @@ def poison(project: Project) -> list[str]:
         path = project.archive / f"{source}.txt"
         path.write_text(path.read_text(encoding="utf-8") + "\n".join(added) + "\n", encoding="utf-8")
     project.write("factdeck.yaml", "archive: archive\n")
+    # The poisoned texts are what the reviewer vetted and what the quotes were checked against.
+    assert project.run("hash-archives").exit_code == 0
+    vetted = [f["id"] for f in yaml.safe_load(project.read("facts/guild.yaml")) if f["status"] == "vetted"]
+    assert project.run("vet", *vetted, "--keep-record").exit_code == 0
     for folder in (project.root, project.root.parent):
         (folder / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
         (folder / "secret.typ").write_text(SECRET + "\n", encoding="utf-8")
@@ -122,7 +126,6 @@ def poison(project: Project) -> list[str]:
 def poisoned(tmp_path_factory) -> tuple[Project, list[str]]:
     project = Project(tmp_path_factory.mktemp("injection") / "proj")
     shutil.copytree(SAMPLE, project.root)
-    shutil.copytree(REPO / "templates", project.root / "templates")
     markers = poison(project)
     result = project.run("build")
     assert result.exit_code == 0, result.output

@@ -88,7 +88,6 @@ def project(tmp_path: Path) -> Project:
     """The sample project with more facts and six worksheet versions (a build that takes a moment), built once."""
     project = Project(tmp_path / "proj")
     shutil.copytree(SAMPLE, project.root)
-    shutil.copytree(REPO / "templates", project.root / "templates")
     shutil.copy(MORE_FACTS, project.path("facts/more-guild.yaml"))
     project.replace("decks/all.yaml", "versions: 2", "versions: 6")
     result = project.run("build")

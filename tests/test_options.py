@@ -19,38 +19,40 @@ MASTER_FALSE = '    - "Tomas Reed became the River Guild\'s first master in 1903
 
 
 def first_problem(project, *args: str) -> tuple[int, str]:
+    """The exit status and the first error (editing a fact also warns that it changed since it was vetted)."""
     result = project.run("check", *args)
-    return result.exit_code, result.stderr.splitlines()[0] if result.stderr else ""
+    errors = [line for line in result.stderr.splitlines() if ": warning: " not in line]
+    return result.exit_code, errors[0] if errors else ""
 
 
 ERRORS = {
     "too few": (
         'distractors: ["Tomas Reed", "Mina Solberg"]',
-        "facts/guild.yaml:17: fact 'first-master': 2 distractor(s); a multiple-choice question needs 3 or more: "
+        "facts/guild.yaml:18: fact 'first-master': 2 distractor(s); a multiple-choice question needs 3 or more: "
         "add more, or remove them and the quiz asks another question type",
     ),
     "the answer itself": (
         'distractors: ["Tomas Reed", "Mina Solberg", "ada ferrier."]',
-        "facts/guild.yaml:25: fact 'first-master': distractor 'ada ferrier.' is an answer the fact base gives to "
+        "facts/guild.yaml:26: fact 'first-master': distractor 'ada ferrier.' is an answer the fact base gives to "
         "this question; a wrong option must be false according to every source",
     ),
     "a dispute version's answer": (
         'distractors: ["Tomas Reed", "Mina Solberg", "40"]',
-        "facts/guild.yaml:25: fact 'first-master': distractor '40' is an answer the fact base gives to this "
+        "facts/guild.yaml:26: fact 'first-master': distractor '40' is an answer the fact base gives to this "
         "question; a wrong option must be false according to every source",
     ),
     "names the answer": (
         'distractors: ["Tomas Reed", "Mina Solberg", "Ada Ferrier\'s deputy"]',
-        "facts/guild.yaml:25: fact 'first-master': distractor 'Ada Ferrier's deputy' names the answer 'Ada Ferrier'",
+        "facts/guild.yaml:26: fact 'first-master': distractor 'Ada Ferrier's deputy' names the answer 'Ada Ferrier'",
     ),
     "named by the fact itself": (
         'distractors: ["Tomas Reed", "Mina Solberg", "River Guild"]',
-        "facts/guild.yaml:25: fact 'first-master': distractor 'River Guild' is named in the fact's own question, "
+        "facts/guild.yaml:26: fact 'first-master': distractor 'River Guild' is named in the fact's own question, "
         "statement or answer: it may be the answer in other words, or a name the fact lists beside it",
     ),
     "repeated": (
         'distractors: ["Tomas Reed", "Mina Solberg", "tomas reed"]',
-        "facts/guild.yaml:25: fact 'first-master': distractor 'tomas reed' repeats distractor 'Tomas Reed'",
+        "facts/guild.yaml:26: fact 'first-master': distractor 'tomas reed' repeats distractor 'Tomas Reed'",
     ),
 }
 
@@ -81,17 +83,17 @@ def test_another_facts_answer_to_the_same_question_is_refused(project):
 FALSE_ERRORS = {
     "the true statement": (
         '    - "Ada Ferrier became the River Guild\'s first master in 1903."',
-        "facts/guild.yaml:17: fact 'first-master': false statement 'Ada Ferrier became the River Guild's first "
+        "facts/guild.yaml:18: fact 'first-master': false statement 'Ada Ferrier became the River Guild's first "
         "master in 1903.' is the fact's own statement",
     ),
     "another vetted fact's statement": (
         '    - "The River Guild built its hall in Millford in 1910."',
-        "facts/guild.yaml:17: fact 'first-master': false statement 'The River Guild built its hall in Millford in "
+        "facts/guild.yaml:18: fact 'first-master': false statement 'The River Guild built its hall in Millford in "
         "1910.' is what fact 'guild-hall' states: a false statement must be false according to every source",
     ),
     "twice": (
         MASTER_FALSE + "\n" + MASTER_FALSE.replace("Tomas", "tomas"),
-        "facts/guild.yaml:17: fact 'first-master': false statement 'tomas Reed became the River Guild's first "
+        "facts/guild.yaml:18: fact 'first-master': false statement 'tomas Reed became the River Guild's first "
         "master in 1903.' is given twice",
     ),
 }
@@ -108,13 +110,13 @@ def test_a_false_statement_that_is_true_is_refused(project, case):
 WARNINGS = {
     "initials": (
         ('question: "Who was the River Guild\'s first master?"', 'question: "Who was the guild\'s first master (AF)?"'),
-        "facts/guild.yaml:17: warning: fact 'first-master': the question gives the initials 'AF' and only the answer "
+        "facts/guild.yaml:18: warning: fact 'first-master': the question gives the initials 'AF' and only the answer "
         "matches them; write distractors with those initials (not: 'Tomas Reed', 'Mina Solberg', 'Karim Jafari "
         "(کریم جعفری)')",
     ),
     "a shared word": (
         ('question: "Who was the River Guild\'s first master?"', 'question: "Which Ferrier was the first master?"'),
-        "facts/guild.yaml:17: warning: fact 'first-master': the answer shares the word 'ferrier' with the question "
+        "facts/guild.yaml:18: warning: fact 'first-master': the answer shares the word 'ferrier' with the question "
         "and no distractor does: a learner can pick it without knowing",
     ),
     "far longer": (
@@ -122,17 +124,17 @@ WARNINGS = {
             MASTER_DISTRACTORS,
             'distractors: ["Tomas Reed", "Mina Solberg", "the brother of the harbour master of Eastbridge"]',
         ),
-        "facts/guild.yaml:25: warning: fact 'first-master': distractor 'the brother of the harbour master of "
+        "facts/guild.yaml:26: warning: fact 'first-master': distractor 'the brother of the harbour master of "
         "Eastbridge' is far longer than the answer; options should look alike",
     ),
     "a list among names": (
         (MASTER_DISTRACTORS, 'distractors: ["Tomas Reed", "Mina Solberg", "Reed and Solberg"]'),
-        "facts/guild.yaml:25: warning: fact 'first-master': distractor 'Reed and Solberg' is a list among single "
+        "facts/guild.yaml:26: warning: fact 'first-master': distractor 'Reed and Solberg' is a list among single "
         "names; options should look alike",
     ),
     "a phrase among names": (
         (MASTER_DISTRACTORS, 'distractors: ["Tomas Reed", "Mina Solberg", "nobody at all"]'),
-        "facts/guild.yaml:25: warning: fact 'first-master': distractor 'nobody at all' starts in lower case where "
+        "facts/guild.yaml:26: warning: fact 'first-master': distractor 'nobody at all' starts in lower case where "
         "the answer is a name; options should look alike",
     ),
 }

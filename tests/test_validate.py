@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from factdeck.build import load_and_validate
@@ -70,7 +72,8 @@ CASES = {
     "wrong type nested": (
         '      quote: "The guild was founded in 1901"\n',
         "      quote: 12\n",
-        "facts/extra.yaml:12: fact 'extra': 'citations[0].quote' must be text, not a number",
+        "facts/extra.yaml:12: fact 'extra': 'citations[0].quote' must be text, not a number: put it in quotes "
+        '(as written, e.g. "1.50" or "007")',
     ),
     "bad kind": (
         "  kind: date\n",
@@ -90,7 +93,9 @@ CASES = {
     "date in a bad form": (
         '  date: "1905"\n',
         '  date: "05/1905"\n',
-        "facts/extra.yaml:4: fact 'extra': date: invalid date '05': use YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~ or ?, or a range A/B",
+        "facts/extra.yaml:4: fact 'extra': date: invalid date '05': use an EDTF date: YYYY, YYYY-MM or YYYY-MM-DD, "
+        "optionally ending in ~ (approximate), ? (uncertain) or % (both); 196X for an unknown digit; -0043 for "
+        "44 BCE; A/B for an interval (.. for an open end); [A,B] for one of several",
     ),
     "range that ends before it starts": (
         '  date: "1905"\n',
@@ -105,12 +110,12 @@ CASES = {
     "unknown era": (
         "  era: founding\n",
         "  era: foundng\n",
-        "facts/extra.yaml:1: fact 'extra': unknown era 'foundng' (did you mean 'founding'?)",
+        "facts/extra.yaml:1: fact 'extra': unknown era 'foundng' (did you mean 'founding'? eras: founding, decline)",
     ),
     "unknown source": (
         "    - source: chronicle\n",
         "    - source: chronical\n",
-        "facts/extra.yaml:10: fact 'extra': unknown source 'chronical' (did you mean 'chronicle'?)",
+        "facts/extra.yaml:10: fact 'extra': unknown source 'chronical' (did you mean 'chronicle'? sources: chronicle, pamphlet)",
     ),
     "no citations": (
         """  citations:
@@ -144,7 +149,8 @@ CASES = {
     "quote absent from archive": (
         '      quote: "The guild was founded in 1901"\n',
         '      quote: "The guild was founded in 1899"\n',
-        "facts/extra.yaml:10: fact 'extra': quote not found in source 'chronicle': \"The guild was founded in 1899\"",
+        "facts/extra.yaml:10: fact 'extra': quote not found in source 'chronicle': \"The guild was founded in 1899\"; "
+        'the closest passage is "the guild was founded in 1901" (correct the quote to the source\'s words)',
     ),
     "vetted without date": (
         "  vetted: 2026-11-22\n",
@@ -202,11 +208,13 @@ def test_each_rule_names_file_and_line(project, case):
 
 def test_valid_fact_passes(project):
     project.write("facts/extra.yaml", FACT)
+    assert project.run("vet", "extra", "--keep-record").exit_code == 0  # its fingerprint: vetted as it is
     assert check(project, "--strict").exit_code == 0
 
 
 def test_dispute_passes(project):
     project.write("facts/extra.yaml", FACT.replace("  status: vetted\n", DISPUTE + "  status: vetted\n"))
+    assert project.run("vet", "extra", "--keep-record").exit_code == 0
     assert check(project, "--strict").exit_code == 0
 
 
@@ -231,10 +239,10 @@ def test_every_problem_reported_in_one_run_sorted(project):
     assert lines[:-1] == sorted(
         lines[:-1], key=lambda s: (s.split(":")[0], int(s.split(":")[1]) if s.split(":")[1].isdigit() else 0)
     )
-    assert "facts/extra.yaml:1: fact 'extra': unknown era 'nowhere'" in lines
-    assert "facts/extra.yaml:10: fact 'extra': unknown source 'nobody'" in lines
+    assert "facts/extra.yaml:1: fact 'extra': unknown era 'nowhere' (eras: founding, decline)" in lines
+    assert "facts/extra.yaml:10: fact 'extra': unknown source 'nobody' (sources: chronicle, pamphlet)" in lines
     assert any(line.startswith("facts/more.yaml:1: fact 'x': missing required key") for line in lines)
-    assert lines[-1].endswith("errors, 0 warnings")
+    assert lines[-1].endswith("errors, 1 warning")  # the new fact vetted without a fingerprint
 
 
 def test_source_never_cited_is_a_warning_then_an_error_under_strict(project):
@@ -245,10 +253,10 @@ def test_source_never_cited_is_a_warning_then_an_error_under_strict(project):
     )
     plain = check(project)
     assert plain.exit_code == 0
-    assert "facts/sources.yaml:9: warning: source 'unused' is never cited" in plain.stderr
+    assert "facts/sources.yaml:10: warning: source 'unused' is never cited" in plain.stderr
     strict = check(project, "--strict")
     assert strict.exit_code == 1
-    assert "facts/sources.yaml:9: source 'unused' is never cited" in strict.stderr
+    assert "facts/sources.yaml:10: source 'unused' is never cited" in strict.stderr
 
 
 def test_deck_selecting_nothing(project):
@@ -270,7 +278,8 @@ def test_deck_naming_unknown_era_and_subdeck_separator(project):
     project.write("decks/bad.yaml", "id: bad\nname: AB\ndescription: D.\nselect:\n  include:\n    eras: [foundin]\n")
     result = check(project)
     assert (
-        "decks/bad.yaml:5: deck 'bad': include names unknown era 'foundin' (did you mean 'founding'?)" in result.stderr
+        "decks/bad.yaml:5: deck 'bad': include names unknown era 'foundin' (did you mean 'founding'? eras: founding, decline)"
+        in result.stderr
     )
 
 
@@ -282,10 +291,68 @@ def test_deck_ids_that_could_escape_are_refused(project, deck_id):
     assert f"decks/bad.yaml:1: deck '{deck_id}': id: '{deck_id}' is not a valid id" in result.stderr
 
 
-def test_archive_file_missing(project):
+def test_archive_file_missing_is_said_and_its_quotes_counted_unverified(project):
     (project.archive / "pamphlet.txt").unlink()
     result = check(project)
-    assert "facts/sources.yaml:9: source 'pamphlet': archive file 'pamphlet.txt' not found in" in result.stderr
+    assert result.exit_code == 0
+    assert re.search(
+        r"^facts/sources\.yaml:10: warning: source 'pamphlet': archive file 'pamphlet.txt' not found in \S+: "
+        r"its quotes are not verified \(add the file, or correct `archive:`\)$",
+        result.stderr,
+        re.M,
+    )
+    assert result.stdout.splitlines()[-1] == "quotes: 6 verified, 3 not verified (3 archive file missing: pamphlet)"
+    assert check(project, "--strict").exit_code == 1
+
+
+def test_check_says_when_no_quote_was_verified(project):
+    result = project.run("check", "--strict")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == (
+        "quotes: 0 verified, 9 not verified (9 no archive configured; set `archive:` in factdeck.yaml or give --archive DIR)"
+    )
+
+
+def test_a_source_without_an_archive_file_is_counted(project):
+    project.replace("facts/sources.yaml", "  archive: pamphlet.txt\n", "")
+    result = check(project)
+    assert result.stdout.splitlines()[-1] == (
+        "quotes: 6 verified, 3 not verified (3 source without an archive file: pamphlet; add `archive:` to the source)"
+    )
+
+
+def test_an_archive_file_that_changed_is_refused_until_hashed_again(project):
+    project.replace("archive/chronicle.txt", "twelve members drowned", "twelve  members drowned ")
+    result = check(project)
+    assert result.exit_code == 1
+    assert (
+        "facts/sources.yaml:1: source 'chronicle': archive file 'chronicle.txt' is not the text its quotes were "
+        "checked against (its SHA-256 differs from archive_sha256): restore that copy, or check the quotes against "
+        "this one with `factdeck hash-archives chronicle`"
+    ) in result.stderr.splitlines()
+    hashed = project.run("hash-archives", "chronicle", "--archive", str(project.archive))
+    assert hashed.exit_code == 0, hashed.output
+    assert check(project, "--strict").exit_code == 0
+
+
+def test_hash_archives_refuses_a_text_the_quotes_are_not_in(project):
+    project.replace("archive/chronicle.txt", "twelve members drowned", "many drowned")
+    before = project.read("facts/sources.yaml")
+    result = project.run("hash-archives", "chronicle", "--archive", str(project.archive))
+    assert result.exit_code == 1
+    assert "quote not found in source 'chronicle'" in result.stderr
+    assert project.read("facts/sources.yaml") == before
+
+
+def test_a_source_without_a_recorded_hash_is_a_warning(project):
+    text = re.sub(r"  archive_sha256: \w+\n", "", project.read("facts/sources.yaml"), count=1)
+    project.write("facts/sources.yaml", text)
+    result = check(project)
+    assert result.exit_code == 0
+    assert (
+        "facts/sources.yaml:1: warning: source 'chronicle': no archive_sha256 recorded for 'chronicle.txt': once its "
+        "quotes pass, record it with `factdeck hash-archives chronicle`"
+    ) in result.stderr.splitlines()
 
 
 def test_archive_from_configuration(project):
@@ -298,8 +365,8 @@ def test_archive_from_configuration(project):
 def test_records_remember_file_and_line(project):
     base = load_and_validate(project.root)
     hall = base.facts_by_id["guild-hall"]
-    assert (hall.file, hall.line) == ("facts/guild.yaml", 39)
-    assert (hall.citations[0].file, hall.citations[0].line) == ("facts/guild.yaml", 51)
+    assert (hall.file, hall.line) == ("facts/guild.yaml", 41)
+    assert (hall.citations[0].file, hall.citations[0].line) == ("facts/guild.yaml", 53)
 
 
 def test_validation_failed_carries_every_problem(project):
@@ -310,7 +377,7 @@ def test_validation_failed_carries_every_problem(project):
     )
     with pytest.raises(ValidationFailed) as info:
         load_and_validate(project.root)
-    assert len(info.value.problems) == 2
+    assert len([p for p in info.value.problems if p.severity == "error"]) == 2
 
 
 def test_date_outside_its_era_is_a_warning(project):

@@ -253,7 +253,7 @@ def test_nothing_scrolls_sideways_at_360_px(projects, browser):
 
 
 def test_an_anki_card_back_does_not_scroll_sideways_at_360_px(browser, tmp_path):
-    css = (REPO / "templates/anki/note-types/style.css").read_text(encoding="utf-8")
+    css = (REPO / "src/factdeck/templates/anki/note-types/style.css").read_text(encoding="utf-8")
     url = "https://example.org/archive/river-guild/records/1927/flood/minutes-of-the-emergency-meeting.html"
     back = tmp_path / "back.html"
     back.write_text(

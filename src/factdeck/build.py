@@ -36,14 +36,18 @@ class BuildResult:
 
 
 def load_and_validate(
-    root: Path, archive: Path | None = None, strict: bool = False, session: Session | None = None
+    root: Path,
+    archive: Path | None = None,
+    strict: bool = False,
+    session: Session | None = None,
+    unhashed: frozenset[str] = frozenset(),
 ) -> FactBase:
     """The first two stages, shared by every command: see `factdeck.engine.validation.load_and_validate`
     (returns the `FactBase`; raises `ProjectError` or `ValidationFailed`)."""
     # Imported when used: an up-to-date build never needs pydantic or the schema.
     from factdeck.engine.validation import load_and_validate as validated
 
-    return validated(root, archive=archive, strict=strict, session=session)
+    return validated(root, archive=archive, strict=strict, session=session, unhashed=unhashed)
 
 
 def output_folder(base: FactBase, output: Path | None) -> Path:

@@ -115,6 +115,8 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
         f"ok: {len(base.facts)} facts ({len(base.vetted)} vetted), "
         f"{len(base.sources)} sources, {len(base.eras)} eras, {len(base.decks)} decks"
     )
+    if base.quotes is not None:
+        click.echo(base.quotes.summary())
 
 
 @cli.group("export")
@@ -589,3 +591,8 @@ def schema() -> None:
 
 def main() -> None:
     cli(prog_name="factdeck")
+
+
+# The commands that make and edit a project's files (init, review, vet, hash-archives, templates) are in
+# cli_project.py; importing it registers them on `cli`.
+from factdeck import cli_project  # noqa: E402, F401

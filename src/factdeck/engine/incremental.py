@@ -27,8 +27,11 @@ import yaml
 
 from factdeck import __version__
 from factdeck.exceptions import Problem
+from factdeck.records.templates import effective_files
 
-# What a build reads besides factdeck's own code (and the archive, see build_archive).
+# What a build reads besides factdeck's own code, its templates (see _add_templates) and the archive (see
+# build_archive). The project's templates/ folder is hashed whole too: a file in it that no build reads yet
+# still counts as an input.
 INPUT_FOLDERS = ("facts", "decks", "templates", "fonts")
 CONFIG_FILE = "factdeck.yaml"
 
@@ -55,6 +58,15 @@ def _add_tree(digest: Any, folder: Path, label: str) -> None:
     # the build load (and report) it rather than call the inputs unchanged.
     for path in sorted(folder.rglob("*")):
         digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"\0not a file\0")
+
+
+def _add_templates(digest: Any, root: Path, under: str = "") -> None:
+    """Every template a build of `root` reads below `under` ('' for all): the project's file where it has one,
+    else the built-in one, each by its relative name and bytes."""
+    digest.update(f"\0templates {under}\0".encode())
+    for name, path in effective_files(root, under):
+        digest.update(name.encode("utf-8") + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"\0not a file\0")
 
 
@@ -92,6 +104,7 @@ def inputs_fingerprint(root: Path, archive: Path | None, request: dict[str, Any]
     digest.update(json.dumps(request, sort_keys=True, default=str).encode())
     for folder in INPUT_FOLDERS:
         _add_tree(digest, root / folder, folder)
+    _add_templates(digest, root)
     config = root / CONFIG_FILE
     digest.update(b"\0config\0" + (config.read_bytes() if config.is_file() else b""))
     archive = build_archive(root, archive)
@@ -112,9 +125,9 @@ def shared_key(base: Any, root: Path, step: str) -> str:
         digest.update(entry.model_dump_json().encode())
     folders = STEP_TEMPLATES.get(step)
     if folders is None:
-        _add_tree(digest, root / "templates", "templates")
+        _add_templates(digest, root)
     for name in folders or ():
-        _add_tree(digest, root / "templates" / name, name)
+        _add_templates(digest, root, name)
     if step == "quiz":
         _add_tree(digest, root / "fonts", "fonts")
         # Distractors on a worksheet may come from any fact of the base, not only the deck's.

@@ -29,12 +29,17 @@ PARALLEL_TEXT = 500_000
 
 
 def load_and_validate(
-    root: Path, archive: Path | None = None, strict: bool = False, session: Session | None = None
+    root: Path,
+    archive: Path | None = None,
+    strict: bool = False,
+    session: Session | None = None,
+    unhashed: frozenset[str] = frozenset(),
 ) -> FactBase:
     """The project at `root` loaded and validated in `session` (default: a one-off session).
 
     Returns the `FactBase`; raises `ProjectError` (no facts/ folder) or `ValidationFailed` (every problem,
-    sorted; `strict` makes warnings errors). `archive` overrides factdeck.yaml's archive folder."""
+    sorted; `strict` makes warnings errors). `archive` overrides factdeck.yaml's archive folder; `unhashed`
+    names sources whose archive files are used whatever their recorded SHA-256 (`factdeck hash-archives`)."""
     session = session or Session.one_off()
     cache = ParseCache(cache_folder(), code_fingerprint(), session=session)
     # Loading makes hundreds of thousands of objects and frees almost none, so the cyclic garbage collector's
@@ -49,6 +54,7 @@ def load_and_validate(
             session,
             archive=archive,
             strict=strict,
+            unhashed=unhashed,
             fact_files=lambda files, context: _cached_fact_files(files, context, session, cache),
         )
     finally:

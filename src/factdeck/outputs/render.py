@@ -1,4 +1,4 @@
-"""Render stage: Jinja2 templates from the project's `templates/` folder.
+"""Render stage: Jinja2 templates, the project's `templates/` over the built-in ones (records/templates.py).
 
 Two environments, both with `StrictUndefined` so a misspelt variable is an
 error rather than an empty string:
@@ -20,8 +20,9 @@ import jinja2
 
 from factdeck.exceptions import TemplateError
 from factdeck.records.messages import StrictUndefined, template_syntax_message, undefined_message
+from factdeck.records.templates import TEMPLATES, display_name, search_path
 
-TEMPLATES = "templates"
+__all__ = ["TEMPLATES", "html_environment", "typst_environment", "render", "load_template", "render_template"]
 
 # Characters with a meaning in Typst markup; each is escaped with a backslash.
 _TYPST_SPECIAL = set("\\#*_`$<>@[]=-+/~'\".:;,!?()&{}|^%")
@@ -62,11 +63,9 @@ class _Environment(jinja2.Environment):
 
 
 def _environment(root: Path, typst: bool) -> jinja2.Environment:
-    folder = root / TEMPLATES
-    if not folder.is_dir():
-        raise TemplateError(f"{folder}: templates folder is missing")
+    # A project's own file of a name wins over the built-in one (the loader searches its folders in order).
     env = _Environment(
-        loader=jinja2.FileSystemLoader(folder),
+        loader=jinja2.FileSystemLoader(search_path(root)),
         undefined=StrictUndefined,
         autoescape=False if typst else jinja2.select_autoescape(["html", "htm", "xml", "css"]),
         finalize=_finalize_typst if typst else None,
@@ -108,22 +107,25 @@ def render_template(template: jinja2.Template, name: str, root: Path, context: d
     try:
         return template.render(context)
     except _JINJA_ERRORS as exc:
-        raise _template_error(exc, name, root) from exc
+        raise _template_error(exc, name, template.filename) from exc
 
 
 _JINJA_ERRORS = (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound, jinja2.UndefinedError)
 
 
-def _template_error(exc: Exception, name: str, root: Path | None = None) -> TemplateError:
-    """A Jinja2 failure in template `name` (or one it imports) as one located line (`root` finds the line of
-    an undefined variable in the rendering's traceback)."""
+def _template_error(exc: Exception, name: str, filename: str | None = None) -> TemplateError:
+    """A Jinja2 failure in template `name` (or one it imports) as one located line, naming the project's file
+    or the built-in one it came from (`filename`, the file rendered, finds the line of an undefined variable
+    in the traceback)."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return TemplateError(f"{TEMPLATES}/{exc.name or name}:{exc.lineno}: {template_syntax_message(exc)}")
+        return TemplateError(
+            f"{display_name(exc.name or name, exc.filename)}:{exc.lineno}: {template_syntax_message(exc)}"
+        )
     if isinstance(exc, jinja2.TemplateNotFound):
         return TemplateError(f"{TEMPLATES}/{exc.name}: template not found")
-    line = _template_line(exc, root / TEMPLATES / name) if root is not None else 0
+    line = _template_line(exc, Path(filename)) if filename else 0
     assert isinstance(exc, jinja2.UndefinedError)
-    return TemplateError(f"{TEMPLATES}/{name}{':' + str(line) if line else ''}: {undefined_message(exc)}")
+    return TemplateError(f"{display_name(name, filename)}{':' + str(line) if line else ''}: {undefined_message(exc)}")
 
 
 def _template_line(exc: BaseException, path: Path) -> int:

@@ -1,7 +1,7 @@
-"""Historical dates as the fact base writes them: partial, approximate, uncertain or ranges.
+"""Historical dates as the fact base writes them: EDTF levels 0 and 1, plus one-of sets (text/edtf.py).
 
-`1965`, `1965-09`, `1965-09-05`, each optionally followed by `~` (approximate)
-or `?` (uncertain), or a range `A/B` of two such dates.
+`1965`, `1965-09`, `1965-09-05`; `1965~` approximate, `1965?` uncertain, `1965%` both; `196X`; `-0043`
+(44 BCE); intervals `1986/1988`, `1985/..`; one of a set `[1986,1988]`. A date that cannot exist is an error.
 """
 
 from __future__ import annotations
@@ -11,18 +11,23 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?])?$")
+from factdeck.text.edtf import Day, Edtf, parse_edtf
+
+__all__ = ["Day", "HistoricalDate", "parse_date", "parse_calendar_date", "parse_plain_date"]
 
 
 @dataclass(frozen=True)
 class HistoricalDate:
-    """A parsed date: its first and last possible day, and how sure it is."""
+    """A parsed date: its first and last possible day (`Day`, comparable; years may be zero or negative), how
+    sure it is, and the precision it is written at ('day', 'month', 'season', 'year', 'decade', …)."""
 
     text: str
-    start: _dt.date
-    end: _dt.date
+    start: Day
+    end: Day
     approximate: bool = False
     uncertain: bool = False
+    precision: str = "year"
+    kind: str = "date"  # 'date', 'interval' or 'set'
 
     @property
     def year(self) -> int:
@@ -32,41 +37,23 @@ class HistoricalDate:
         return (self.start.year, self.start.month, self.start.day)
 
 
-def _parse_part(text: str) -> tuple[_dt.date, _dt.date, bool, bool]:
-    match = _PART.match(text)
-    if not match:
-        raise ValueError(
-            f"invalid date '{text}': use YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~ or ?, or a range A/B"
-        )
-    year, month, day, mark = match.groups()
-    y = int(year)
-    try:
-        if day:
-            start = end = _dt.date(y, int(month), int(day))
-        elif month:
-            m = int(month)
-            start = _dt.date(y, m, 1)
-            end = _dt.date(y + (m == 12), m % 12 + 1, 1) - _dt.timedelta(days=1)
-        else:
-            start, end = _dt.date(y, 1, 1), _dt.date(y, 12, 31)
-    except ValueError:
-        raise ValueError(f"invalid date '{text}': no such day") from None
-    return start, end, mark == "~", mark == "?"
-
-
 @lru_cache(maxsize=1 << 14)  # dates repeat across facts, cards and questions; the result is immutable
 def parse_date(text: str) -> HistoricalDate:
     """Parse a fact-base date, raising ValueError with a reader-facing message."""
-    text = text.strip()
-    if "/" in text:
-        first, _, last = text.partition("/")
-        a_start, _, a_approx, a_unc = _parse_part(first.strip())
-        _, b_end, b_approx, b_unc = _parse_part(last.strip())
-        if b_end < a_start:
-            raise ValueError(f"invalid date range '{text}': it ends before it starts")
-        return HistoricalDate(text, a_start, b_end, a_approx or b_approx, a_unc or b_unc)
-    start, end, approx, unc = _parse_part(text)
-    return HistoricalDate(text, start, end, approx, unc)
+    parsed: Edtf = parse_edtf(text)
+    return HistoricalDate(
+        parsed.text, parsed.start, parsed.end, parsed.approximate, parsed.uncertain, parsed.precision, parsed.kind
+    )
+
+
+_PLAIN = re.compile(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def parse_plain_date(text: str) -> HistoricalDate:
+    """A date known to its precision, YYYY[-MM[-DD]] (EDTF level 0, no interval): a publication date."""
+    if not _PLAIN.fullmatch(text.strip()):
+        raise ValueError(f"invalid date '{text}': use YYYY, YYYY-MM or YYYY-MM-DD")
+    return parse_date(text)
 
 
 def parse_calendar_date(text: str) -> _dt.date:

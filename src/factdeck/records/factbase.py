@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from factdeck.exceptions import Problem, UsageError
 from factdeck.records.memo import Keeper
 from factdeck.records.schema import DeckSpec, Era, Fact, GlossaryEntry, ProjectConfig, Source
+
+if TYPE_CHECKING:
+    from factdeck.records.archive import QuoteTally
 
 
 def _dump_json(fact: Fact) -> str:
@@ -29,6 +33,7 @@ class FactBase:
     session: Keeper
     warnings: list[Problem] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)  # facts/glossary.yaml, in file order
+    quotes: QuoteTally | None = None  # how many quotes the check verified, and why not the others
 
     def __post_init__(self) -> None:
         self.era_order = {era.id: i for i, era in enumerate(self.eras)}

@@ -35,6 +35,18 @@ _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
 PathKey = tuple[Any, ...]
+# A Document's lines also hold, under (COMMENT_MARK, *path), the line of a ' #' comment that ends a plain
+# (unquoted) value early: YAML drops the rest of the line, which in a text field is usually the user's text.
+# Kept in the lines so the parse cache keeps them too.
+COMMENT_MARK = "\0comment"
+
+
+def _comment_after(text: str, index: int) -> bool:
+    """Whether a plain scalar ending at `index` of `text` is followed, on its line, by a ' #' comment."""
+    if text[index : index + 1] not in (" ", "\t"):
+        return False
+    end = text.find("\n", index)
+    return text[index : end if end >= 0 else len(text)].lstrip(" \t").startswith("#")
 
 
 class ParsedTextCache(Protocol):
@@ -100,8 +112,9 @@ class RawProject:
 class _Builder:
     """Turns a composed node tree into Python data, recording lines as it goes."""
 
-    def __init__(self, display: str):
+    def __init__(self, display: str, text: str = ""):
         self.display = display
+        self.text = text
         self.lines: dict[PathKey, int] = {}
         self.seen: set[int] = set()
         self.alias_values = 0
@@ -130,6 +143,8 @@ class _Builder:
                 raise self.fail(node, f"tag '{node.tag}' is not allowed")
             return [self.build(item, (*path, i), alias_line) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
+        if not node.style and self.text and _comment_after(self.text, node.end_mark.index):
+            self.lines[(COMMENT_MARK, *path)] = node.end_mark.line + 1
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey, alias_line: int) -> dict[str, Any]:
@@ -276,6 +291,8 @@ def _fast_parse(text: str) -> tuple[Any, dict[PathKey, int]]:
         lines.setdefault(path, event.start_mark.line + 1)
         kind = type(event)
         if kind is _SCALAR_EVENT:
+            if not event.style and _comment_after(text, event.end_mark.index):  # plain: None, or "" from libyaml
+                lines[(COMMENT_MARK, *path)] = event.end_mark.line + 1
             return scalar(event)
         if depth > _FAST_DEPTH or event.anchor is not None or (event.tag is not None and event.tag != "!"):
             raise _Unusual
@@ -339,7 +356,7 @@ def _compose_document(text: str, path: Path, display: str) -> Document:
         raise InputError(display, line, message) from exc
     if node is None:
         raise InputError(display, 0, "file is empty")
-    builder = _Builder(display)
+    builder = _Builder(display, text)
     try:
         data = builder.build(node, ())
     except RecursionError:

@@ -23,7 +23,7 @@ import jinja2
 import pydantic
 import yaml
 
-from factdeck.records.schema import Record, record_class
+from factdeck.records.schema import Record, is_text_field, record_class
 
 # --- YAML (PyYAML with or without libyaml) -------------------------------------------------------------
 
@@ -325,14 +325,14 @@ def describe_input(value: Any) -> str:
     return type(value).__name__
 
 
-def _dotted(loc: Iterable[Any]) -> str:
+def dotted_key(loc: Iterable[Any]) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
 
-def _model_at(model: type[Record] | None, loc: tuple[Any, ...]) -> type[Record] | None:
+def model_at(model: type[Record] | None, loc: tuple[Any, ...]) -> type[Record] | None:
     """The record model that holds the key at `loc` (for did-you-mean hints)."""
     for part in loc:
         if isinstance(part, int):
@@ -350,16 +350,24 @@ def pydantic_message(model: type[Record], error: Mapping[str, Any]) -> str:
     """factdeck's words for one of pydantic's errors (`ValidationError.errors()`) validating `model`: its
     error kind and context, never its message text, decide the wording."""
     loc = tuple(error["loc"])
-    key = _dotted(loc)
+    key = dotted_key(loc)
     kind = error["type"]
     if kind == "missing":
         return f"missing required key '{key}'"
     if kind == "extra_forbidden":
-        holder = _model_at(model, loc[:-1])
+        holder = model_at(model, loc[:-1])
         names = [n for n in holder.model_fields] if holder else []
         close = difflib.get_close_matches(str(loc[-1]), names, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return f"unknown key '{key}'{hint}"
+    text_field = kind == "string_type" and _is_text(model, loc)
+    if text_field and isinstance(error.get("input"), bool):
+        return (
+            f"'{key}' must be text, not true/false: YAML reads an unquoted yes, no, on, off, true or false as "
+            f'true/false; put the value in quotes ({key.rsplit(".", 1)[-1]}: "No")'
+        )
+    if text_field and isinstance(error.get("input"), (int, float)):
+        return f'\'{key}\' must be text, not a number: put it in quotes (as written, e.g. "1.50" or "007")'
     if kind in _TYPE_WORDS:
         return f"'{key}' must be {_TYPE_WORDS[kind]}, not {describe_input(error.get('input'))}"
     if kind in _BOUND_WORDS:
@@ -381,6 +389,13 @@ def pydantic_message(model: type[Record], error: Mapping[str, Any]) -> str:
     return f"'{key}' has a value that is not allowed here ({value})" if key else f"not allowed here ({value})"
 
 
+def _is_text(model: type[Record], loc: tuple[Any, ...]) -> bool:
+    """Whether the field at `loc` in `model` holds free text (where quoting a value is the fix)."""
+    holder = model_at(model, tuple(p for p in loc[:-1] if not isinstance(p, int)))
+    name = next((p for p in reversed(loc) if not isinstance(p, int)), None)
+    return holder is not None and is_text_field(holder, str(name))
+
+
 def _or_list(options: list[str]) -> str:
     quoted = [f"'{o}'" for o in options]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
@@ -388,7 +403,7 @@ def _or_list(options: list[str]) -> str:
 
 def _literal_options(model: type[Record], loc: tuple[Any, ...]) -> list[str]:
     """The allowed values of the Literal-typed field at `loc` in `model`, in declaration order."""
-    holder = _model_at(model, tuple(p for p in loc if not isinstance(p, int))[:-1])
+    holder = model_at(model, tuple(p for p in loc if not isinstance(p, int))[:-1])
     field_name = next((p for p in reversed(loc) if not isinstance(p, int)), None)
     if holder is None or field_name not in getattr(holder, "model_fields", {}):
         return []

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from factdeck.records.dates import parse_calendar_date, parse_date
+from factdeck.records.dates import parse_calendar_date, parse_date, parse_plain_date
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -26,15 +26,44 @@ def _slug(value: str) -> str:
     return value
 
 
+# Characters that would corrupt an output (NUL and the other C0 and C1 controls but tab and line breaks) or
+# disguise one (the bidirectional embeddings and overrides U+202A–U+202E, which reorder the text after them;
+# the plain marks LRM U+200E and RLM U+200F only set a direction and stay allowed).
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e]")
+_BIDI_NAMES = {
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING",
+    "\u202b": "RIGHT-TO-LEFT EMBEDDING",
+    "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE",
+    "\u202e": "RIGHT-TO-LEFT OVERRIDE",
+}
+
+
 def _text(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
+    unsafe = _UNSAFE.search(value)
+    if unsafe:
+        char = unsafe.group()
+        if char in _BIDI_NAMES:
+            raise ValueError(
+                f"contains U+{ord(char):04X} {_BIDI_NAMES[char]}, which reorders the text after it and can disguise "
+                "it: remove it (to set a direction, use the marks U+200E LRM or U+200F RLM)"
+            )
+        raise ValueError(
+            f"contains the control character U+{ord(char):04X}, which would corrupt the outputs: remove it"
+        )
     return value
 
 
 def _year_to_text(value: object) -> object:
-    # `date: 1979` is natural to type and arrives as an integer.
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    # `date: 1979` is natural to type and arrives as an integer (as do `800` and `-43`: EDTF writes them 0800
+    # and -0043), and `date: [1986, 1988]`, EDTF's one-of set, arrives as a YAML list.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"-{-value:04d}" if value < 0 else f"{value:04d}"
+    if isinstance(value, list) and value and all(isinstance(v, (int, str)) and not isinstance(v, bool) for v in value):
+        return "[" + ",".join(str(_year_to_text(v)) for v in value) + "]"
+    return value
 
 
 def _historical(value: str) -> str:
@@ -48,13 +77,18 @@ def _calendar(value: str) -> str:
 
 
 def _partial(value: str) -> str:
-    if value.endswith(("~", "?")) or "/" in value:
-        raise ValueError(f"invalid date '{value}': use YYYY, YYYY-MM or YYYY-MM-DD")
-    parse_date(value)
+    parse_plain_date(value)
+    return value
+
+
+def _sha256(value: str) -> str:
+    if not re.fullmatch(r"[0-9a-f]{64}", value):
+        raise ValueError("must be 64 hex digits, as `factdeck hash-archives` writes it")
     return value
 
 
 Slug = Annotated[str, AfterValidator(_slug)]
+Sha256 = Annotated[str, AfterValidator(_sha256)]
 Text = Annotated[str, AfterValidator(_text)]
 HistoricalDateText = Annotated[str, BeforeValidator(_year_to_text), AfterValidator(_historical)]
 CalendarDate = Annotated[str, AfterValidator(_calendar)]
@@ -62,7 +96,22 @@ PartialDate = Annotated[str, BeforeValidator(_year_to_text), AfterValidator(_par
 EraBound = Annotated[str, BeforeValidator(_year_to_text)]
 
 FactKind = Literal["date", "number", "person", "place", "organization", "event", "term", "characterization"]
-SourceKind = Literal["encyclopedia", "news", "analysis", "opinion", "government", "academic", "advocacy", "web"]
+SourceKind = Literal[
+    "encyclopedia",
+    "news",
+    "analysis",
+    "opinion",
+    "government",
+    "academic",
+    "advocacy",
+    "web",
+    "book",
+    "primary-document",
+    "speech",
+    "interview",
+    "letter",
+    "report",
+]
 Stance = Literal["critical", "supportive", "state-aligned", "neutral", "mixed", "unknown"]
 Status = Literal["draft", "review", "vetted", "retracted"]
 CardKind = Literal["qa", "reverse", "cloze", "dispute"]
@@ -118,7 +167,8 @@ class Source(Record):
     accessed: CalendarDate = Field(description="The day the text was read or archived, YYYY-MM-DD.")
     url: Text | None = Field(default=None, description="Where the text was published, if known.")
     kind: SourceKind = Field(
-        description="What sort of text it is: encyclopedia, news, analysis, opinion, government, academic, advocacy or web."
+        description="What sort of text it is: encyclopedia, news, analysis, opinion, government, academic, advocacy, web, "
+        "book, primary-document (a record made at the time: a decree, minutes, a ledger), speech, interview, letter or report."
     )
     stance: Stance = Field(
         description="The text's stance towards the subject: critical, supportive, state-aligned, neutral, mixed or unknown."
@@ -129,6 +179,11 @@ class Source(Record):
     archive: str | None = Field(
         default=None,
         description="File name of an archived copy of the text, used to verify quotes (`factdeck check --archive DIR`).",
+    )
+    archive_sha256: Sha256 | None = Field(
+        default=None,
+        description="SHA-256 of the archive file the quotes were checked against (64 hex digits), written by "
+        "`factdeck hash-archives`; a check refuses an archive file that differs from it.",
     )
 
     @property
@@ -238,7 +293,7 @@ class Fact(Record):
     era: Slug = Field(description="Id of an era in `facts/eras.yaml`.")
     date: HistoricalDateText | None = Field(
         default=None,
-        description="When it happened: YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in `~` (approximate) or `?` (uncertain), or a range `A/B`.",
+        description="When it happened, in EDTF (levels 0 and 1): YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in `~` (approximate), `?` (uncertain) or `%` (both); `196X` (a digit unknown); `-0043` (44 BCE; 0000 is 1 BCE); `2001-21` (spring; 22–24 summer to winter); an interval `A/B` (`..` for an open end); one of a set `[1986,1988]`.",
     )
     tags: list[Slug] = Field(
         default_factory=list, description="Slugs for themes that run across eras (leadership, ideology, …)."
@@ -269,6 +324,11 @@ class Fact(Record):
         default=None, description="The day the fact was vetted, YYYY-MM-DD; required when status is vetted."
     )
     reviewer: Text | None = Field(default=None, description="Who vetted it: a role or handle.")
+    vetted_hash: str | None = Field(
+        default=None,
+        description="Fingerprint of the content that was vetted, written by `factdeck vet`; `factdeck check` flags "
+        "a vetted fact whose content no longer matches it. Never typed by hand.",
+    )
     notes: str | None = Field(default=None, description="Editors' notes; never shown to learners.")
 
     @property
@@ -453,6 +513,20 @@ class ProjectConfig(Record):
         description="The project's own prefix for every Anki identity (note GUIDs, note-type and deck ids), so that "
         "two projects never share a note; never change it once a deck is published. Unset: `factdeck`, the "
         "namespace of every deck made before namespaces existed (`factdeck check` warns).",
+    )
+
+
+def is_text_field(cls: type[Record], name: str) -> bool:
+    """Whether field `name` of `cls` holds free text (a `Text` field, or a list of them): where a ' #' that
+    YAML reads as a comment most likely cut the user's words short."""
+    field = cls.model_fields.get(name)
+    if field is None:
+        return False
+    if any(getattr(m, "func", None) is _text for m in field.metadata):
+        return True
+    return any(
+        any(getattr(m, "func", None) is _text for m in getattr(arg, "__metadata__", ()))
+        for arg in typing.get_args(field.annotation)
     )
 
 

@@ -87,8 +87,10 @@ def schema_markdown() -> str:
         "# Record schema",
         "",
         "Generated from `src/factdeck/records/schema.py` by `factdeck schema`; do not edit by hand.",
-        "Unknown keys are errors. Dates in facts: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, optionally",
-        "ending in `~` (approximate) or `?` (uncertain), or a range `A/B`.",
+        "Unknown keys are errors. Dates in facts are EDTF (the Library of Congress's Extended Date/Time",
+        "Format, levels 0 and 1, and one-of sets): `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, optionally ending in",
+        "`~` (approximate), `?` (uncertain) or `%` (both); `196X`; `-0043` (44 BCE); seasons `2001-21`;",
+        "intervals `A/B` (`..` for an open end); one of a set `[A,B]`.",
         "",
     ]
     for title, model in DOCUMENTED:

@@ -7,24 +7,24 @@ must appear in an archived source, decks that must select something) are here.
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pydantic
-
-from factdeck.exceptions import InputError, Problem, ProjectError, ValidationFailed
-from factdeck.records.dates import parse_date
+from factdeck.exceptions import InputError, Problem, ValidationFailed
+from factdeck.records.archive import QuoteCheck, QuoteTally, load_archives
+from factdeck.records.collect import Collector, describe_input, suggest, unique_ids, unknown
+from factdeck.records.dates import parse_calendar_date, parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import LEGACY_NAMESPACE, deck_id, load_published, namespace_of, published_warnings
-from factdeck.records.load import Document, FactFile, RawProject, read_text
+from factdeck.records.load import Document, FactFile, RawProject
 from factdeck.records.memo import Keeper
-from factdeck.records.messages import describe_input, pydantic_message, suggest
 from factdeck.records.naming import check_glossary, check_source_names
 from factdeck.records.options import OptionRules
-from factdeck.records.quotes import QuoteFinder, quote_search_form, word_count
+from factdeck.records.quotes import quote_search_form, word_count
 from factdeck.records.schema import (
     Citation,
     DeckSpec,
@@ -32,90 +32,12 @@ from factdeck.records.schema import (
     Fact,
     GlossaryEntry,
     ProjectConfig,
-    Record,
     Selection,
     Source,
-    record_fields,
 )
+from factdeck.records.vetting import review_need
 
 MAX_QUOTE_WORDS = 40
-
-
-def _locate(record: Record, doc: Document, path: tuple[Any, ...]) -> None:
-    """Give a record and every record inside it its file and line."""
-    record.locate(doc.display, doc.line(*path))
-    for name, _ in record_fields(type(record)):
-        value = getattr(record, name)
-        if isinstance(value, Record):
-            _locate(value, doc, (*path, name))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, Record):
-                    _locate(item, doc, (*path, name, i))
-
-
-class _Collector:
-    """Gathers problems from every rule so that one run reports them all."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def error(self, where: Record | tuple[str, int], message: str) -> None:
-        self.add(where, message, "error")
-
-    def warning(self, where: Record | tuple[str, int], message: str) -> None:
-        self.add(where, message, "warning")
-
-    def add(self, where: Record | tuple[str, int], message: str, severity: str) -> None:
-        file, line = (where.file, where.line) if isinstance(where, Record) else where
-        self.problems.append(Problem(file, line, message, severity))
-
-    def model(self, cls: type[Record], doc: Document, path: tuple[Any, ...], label: str) -> Any:
-        data = doc.data
-        for part in path:
-            data = data[part]
-        try:
-            record = cls.model_validate(data)
-        except pydantic.ValidationError as exc:
-            for err in exc.errors(include_url=False):
-                self.error((doc.display, doc.line(*path, *err["loc"])), f"{label}: {pydantic_message(cls, err)}")
-            return None
-        _locate(record, doc, path)
-        return record
-
-    def records(self, cls: type[Record], doc: Document | None, noun: str, plural: str = "") -> list[Any]:
-        """Validate a file that holds a list of records of one kind (named by `id`, or a glossary's `term`)."""
-        if doc is None:
-            return []
-        if not isinstance(doc.data, list):
-            self.error(
-                (doc.display, doc.line()), f"expected a list of {plural or noun + 's'}, not {describe_input(doc.data)}"
-            )
-            return []
-        out = []
-        for i, item in enumerate(doc.data):
-            if not isinstance(item, dict):
-                self.error(
-                    (doc.display, doc.line(i)), f"{noun} #{i + 1}: expected a mapping, not {describe_input(item)}"
-                )
-                continue
-            ident = item.get("id", item.get("term"))
-            label = f"{noun} '{ident}'" if isinstance(ident, str) else f"{noun} #{i + 1}"
-            record = self.model(cls, doc, (i,), label)
-            if record is not None:
-                out.append(record)
-        return out
-
-
-def _unique(collector: _Collector, records: list[Any], noun: str) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for record in records:
-        if record.id in seen:
-            first = seen[record.id]
-            collector.error(record, f"duplicate {noun} id '{record.id}' (first at {first.file}:{first.line})")
-        else:
-            seen[record.id] = record
-    return seen
 
 
 def _era_bounds(era: Era) -> tuple[int, int | None]:
@@ -124,67 +46,20 @@ def _era_bounds(era: Era) -> tuple[int, int | None]:
     return start, end
 
 
-def _load_archives(collector: _Collector, sources: dict[str, Source], archive_dir: Path | None) -> dict[str, str]:
-    """Normalized archived texts by source id (read once, checked against many quotes)."""
-    if archive_dir is None:
-        return {}
-    if not archive_dir.is_dir():
-        raise ProjectError(f"{archive_dir}: archive folder does not exist")
-    texts: dict[str, str] = {}
-    for source in sources.values():
-        if not source.archive:
-            continue
-        path = archive_dir / source.archive
-        # A name inside the archive folder: a record must not make check read any other file.
-        if Path(source.archive).is_absolute() or ".." in Path(source.archive).parts:
-            collector.error(
-                source,
-                f"source '{source.id}': archive file '{source.archive}' must be a file name inside the archive folder",
-            )
-            continue
-        if not path.is_file():
-            collector.error(source, f"source '{source.id}': archive file '{source.archive}' not found in {archive_dir}")
-            continue
-        try:
-            texts[source.id] = quote_search_form(read_text(path, str(path)))
-        except InputError as exc:
-            collector.error(source, f"source '{source.id}': archive file unusable: {exc}")
-    return texts
-
-
-class _QuoteCheck:
-    """Every quote against its source's archived text, all quotes of a source in one pass (see QuoteFinder)."""
-
-    def __init__(self, archives: dict[str, str]):
-        self.finders = {source: QuoteFinder(text) for source, text in archives.items()}
-        self.pending: list[tuple[Citation, str, int]] = []  # citation, whose it is, key in its source's finder
-
-    def add(self, citation: Citation, owner: str) -> None:
-        """`owner` names the citing record in messages: "fact 'x'", "glossary entry 'y'"."""
-        finder = self.finders.get(citation.source)
-        if finder is not None:
-            self.pending.append((citation, owner, finder.add(citation.quote)))
-
-    def report(self, collector: _Collector) -> None:
-        found = {source: finder.found() for source, finder in self.finders.items()}
-        for citation, owner, key in self.pending:
-            if key not in found[citation.source]:
-                shown = citation.quote if len(citation.quote) <= 80 else citation.quote[:77] + "..."
-                collector.error(citation, f"{owner}: quote not found in source '{citation.source}': \"{shown}\"")
-
-
 def _check_citations(
-    collector: _Collector,
+    collector: Collector,
     fact: Fact | str,
     citations: list[Citation],
     sources: dict[str, Source],
-    quotes: _QuoteCheck,
+    quotes: QuoteCheck,
+    broken: frozenset[str] = frozenset(),
 ) -> None:
     """`fact`: the citing fact, or how messages name another citing record ("glossary entry 'x'")."""
     owner = fact if isinstance(fact, str) else f"fact '{fact.id}'"
     for citation in citations:
         if citation.source not in sources:
-            collector.error(citation, f"{owner}: unknown source '{citation.source}'{suggest(citation.source, sources)}")
+            if citation.source not in broken:  # a source whose own record is wrong is reported there, once
+                collector.error(citation, f"{owner}: {unknown('source', citation.source, sources)}")
             continue
         words = word_count(citation.quote)
         if words > MAX_QUOTE_WORDS:
@@ -193,15 +68,19 @@ def _check_citations(
 
 
 def _check_fact(
-    collector: _Collector,
+    collector: Collector,
     fact: Fact,
     sources: dict[str, Source],
     eras: dict[str, Era],
-    quotes: _QuoteCheck,
+    quotes: QuoteCheck,
+    broken_sources: frozenset[str] = frozenset(),
+    broken_eras: frozenset[str] = frozenset(),
 ) -> None:
-    """The rules for one fact: they read only the fact, the sources, the eras and the archive (see record_cache)."""
+    """The rules for one fact: they read only the fact, the sources, the eras and the archive (see record_cache).
+    `broken_sources` and `broken_eras`: ids of records that failed their own validation (reported there)."""
     if fact.era not in eras:
-        collector.error(fact, f"fact '{fact.id}': unknown era '{fact.era}'{suggest(fact.era, eras)}")
+        if fact.era not in broken_eras:  # an era whose own record is wrong is reported there, once
+            collector.error(fact, f"fact '{fact.id}': {unknown('era', fact.era, eras)}")
     elif fact.date:
         start, end = _era_bounds(eras[fact.era])
         when = parse_date(fact.date)
@@ -212,7 +91,7 @@ def _check_fact(
             )
     if not fact.citations:
         collector.error(fact, f"fact '{fact.id}' has no citations")
-    _check_citations(collector, fact, fact.citations, sources, quotes)
+    _check_citations(collector, fact, fact.citations, sources, quotes, broken_sources)
     if fact.dispute:
         versions = fact.dispute.versions
         if len(versions) < 2:
@@ -221,6 +100,7 @@ def _check_fact(
             )
         ids: dict[str, Any] = {}
         claims: dict[str, Any] = {}
+        answers: dict[str, Any] = {}
         for version in versions:
             if version.id in ids:
                 collector.error(version, f"fact '{fact.id}': duplicate version id '{version.id}'")
@@ -231,18 +111,86 @@ def _check_fact(
                     version, f"fact '{fact.id}': versions '{claims[claim].id}' and '{version.id}' make the same claim"
                 )
             claims.setdefault(claim, version)
+            answer = quote_search_form(version.answer)
+            if answer in answers:
+                collector.error(
+                    version,
+                    f"fact '{fact.id}': versions '{answers[answer].id}' and '{version.id}' give the same answer "
+                    f"'{version.answer}': a dispute is between different answers (merge them into one version "
+                    "with both claimants, or drop the dispute)",
+                )
+            answers.setdefault(answer, version)
             if not version.citations:
                 collector.error(version, f"fact '{fact.id}': version '{version.id}' has no citations")
             else:
-                _check_citations(collector, fact, version.citations, sources, quotes)
+                _check_citations(collector, fact, version.citations, sources, quotes, broken_sources)
     if fact.kind == "characterization" and not (fact.attribution or fact.dispute):
         collector.error(fact, f"fact '{fact.id}': a characterization needs an attribution or a dispute")
     if fact.status == "vetted" and not fact.vetted:
         collector.error(fact, f"fact '{fact.id}': status is vetted but 'vetted' (the date) is missing")
+    elif fact.status == "vetted":
+        need = review_need(fact)
+        if need is not None:
+            collector.warning(
+                fact,
+                f"fact '{fact.id}': {need.describe()}: review it, then `factdeck vet {fact.id} --reviewer ROLE`",
+            )
+
+
+_CRITERIA = ("eras", "tags", "kinds", "facts", "disputed")
+
+
+def _emptied_by(deck: DeckSpec, facts: list[Fact]) -> str:
+    """Which step of a deck's selection leaves it no fact: no vetted fact at all, or the first criterion of
+    `include` (in the order eras, tags, kinds, facts, disputed) that matches none of the facts left, or the
+    `exclude` criterion that removes the last of them."""
+    left = [f for f in facts if f.status == "vetted"]
+    if not left:
+        return "no fact is vetted yet (`factdeck review` lists them; `factdeck vet ID --reviewer ROLE` vets one)"
+    for which in ("include", "exclude"):
+        selection: Selection = getattr(deck.select, which)
+        for name in _CRITERIA:
+            value = getattr(selection, name)
+            if value in ([], None):
+                continue
+            one = Selection.model_validate({name: value})
+            left = [f for f in left if one.matches_all(f) == (which == "include")]
+            if not left:
+                shown = str(value).lower() if isinstance(value, bool) else "[" + ", ".join(value) + "]"
+                verb = "matches none of the vetted facts" if which == "include" else "removes every fact left"
+                before = " that the criteria above leave" if which == "include" and name != _first(selection) else ""
+                return f"select.{which}.{name} {shown} {verb}{before}"
+    return "no fact meets every criterion"
+
+
+def _first(selection: Selection) -> str:
+    return next(n for n in _CRITERIA if getattr(selection, n) not in ([], None))
+
+
+def _ids(doc: Document | None) -> frozenset[str]:
+    """The ids a file of records names, valid or not."""
+    items = doc.data if doc is not None and isinstance(doc.data, list) else []
+    return frozenset(i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str))
+
+
+def _check_days(collector: Collector, sources: dict[str, Source], facts: list[Fact], today: _dt.date) -> None:
+    """Days that cannot have come yet: a fact vetted, or a source read, after today. (Not in the per-file
+    rules: their results are cached by the file's text, and today changes.)"""
+    for fact in facts:
+        if fact.vetted and parse_calendar_date(fact.vetted) > today:
+            collector.error(
+                fact, f"fact '{fact.id}': vetted date {fact.vetted} is in the future: write the day it was vetted"
+            )
+    for source in sources.values():
+        if parse_calendar_date(source.accessed) > today:
+            collector.error(
+                source,
+                f"source '{source.id}': accessed date {source.accessed} is in the future: write the day it was read",
+            )
 
 
 def _check_selection(
-    collector: _Collector,
+    collector: Collector,
     deck: DeckSpec,
     selection: Selection,
     which: str,
@@ -252,7 +200,7 @@ def _check_selection(
 ) -> None:
     for era in selection.eras:
         if era not in eras:
-            collector.error(selection, f"deck '{deck.id}': {which} names unknown era '{era}'{suggest(era, eras)}")
+            collector.error(selection, f"deck '{deck.id}': {which} names {unknown('era', era, eras)}")
     for fact_id in selection.facts:
         if fact_id not in facts:
             collector.error(
@@ -266,11 +214,11 @@ def _check_selection(
 
 
 def _glossary(
-    collector: _Collector, raw: RawProject, sources: dict[str, Source], archives: dict[str, str]
+    collector: Collector, raw: RawProject, sources: dict[str, Source], archives: dict[str, str]
 ) -> list[GlossaryEntry]:
     """facts/glossary.yaml's entries, with their citations checked like a fact's (records/naming.py's rules)."""
     entries: list[GlossaryEntry] = collector.records(GlossaryEntry, raw.glossary, "glossary entry", "glossary entries")
-    quotes = _QuoteCheck(archives)
+    quotes = QuoteCheck(archives)
     for entry in entries:
         _check_citations(collector, f"glossary entry '{entry.term}'", entry.citations, sources, quotes)
     quotes.report(collector)
@@ -290,10 +238,14 @@ class FileContext:
     sources: dict[str, Source]
     eras: dict[str, Era]
     archives: dict[str, str]
+    broken_sources: frozenset[str] = frozenset()  # ids of sources and eras whose records failed validation
+    broken_eras: frozenset[str] = frozenset()
 
     def key_parts(self) -> list[Any]:
         return [
             list(self.sources),
+            sorted(self.broken_sources),
+            sorted(self.broken_eras),
             [(e.id, e.start, e.end) for e in self.eras.values()],
             sorted(
                 (source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
@@ -304,7 +256,7 @@ class FileContext:
     def validate(self, files: list[FactFile]) -> dict[str, tuple[list[Fact], list[Problem], bool]]:
         """Each file's facts and problems, and whether it parsed (a file that did not is never cached); the
         quotes of all the files are found in one pass per source."""
-        collector = _Collector()
+        collector = Collector()
         parsed: dict[str, list[Fact]] = {}
         for file in files:
             try:
@@ -313,10 +265,10 @@ class FileContext:
                 collector.problems.append(exc.problem)
                 continue
             parsed[file.display] = collector.records(Fact, doc, "fact")
-        quotes = _QuoteCheck(self.archives)
+        quotes = QuoteCheck(self.archives)
         for file_facts in parsed.values():
             for fact in file_facts:
-                _check_fact(collector, fact, self.sources, self.eras, quotes)
+                _check_fact(collector, fact, self.sources, self.eras, quotes, self.broken_sources, self.broken_eras)
         quotes.report(collector)
         problems: dict[str, list[Problem]] = {file.display: [] for file in files}
         for problem in collector.problems:
@@ -335,12 +287,16 @@ def validate_project(
     archive: Path | None = None,
     strict: bool = False,
     fact_files: Callable[[list[FactFile], FileContext], FileResults] = validate_files,
+    today: _dt.date | None = None,
+    unhashed: frozenset[str] = frozenset(),
 ) -> FactBase:
     """Check everything and return the `FactBase` (made in `keeper`, the session), or raise `ValidationFailed`
     with every problem, sorted. `archive` overrides factdeck.yaml's archive folder; `strict` makes warnings
     errors. `fact_files` validates the fact files (engine/validation.py's passes them through its caches and
-    the second core); the rules across files always run here over every record."""
-    collector = _Collector()
+    the second core); the rules across files always run here over every record. `today` (default: the
+    system's date) is the last day a vetted or accessed date may name; the archive files of the sources in
+    `unhashed` are used whatever their recorded SHA-256 (see records/archive.py)."""
+    collector = Collector()
     collector.problems.extend(e.problem for e in raw.errors)
 
     config = ProjectConfig()
@@ -350,8 +306,8 @@ def validate_project(
         else:
             collector.error((raw.config.display, 1), "configuration must be a mapping")
 
-    sources = _unique(collector, collector.records(Source, raw.sources, "source"), "source")
-    eras = _unique(collector, collector.records(Era, raw.eras, "era"), "era")
+    sources = unique_ids(collector, collector.records(Source, raw.sources, "source"), "source")
+    eras = unique_ids(collector, collector.records(Era, raw.eras, "era"), "era")
     for era in eras.values():
         if "::" in era.title:  # a deck's cards go to "<deck>::<era title>" when cards.subdecks is on
             collector.error(
@@ -366,7 +322,7 @@ def validate_project(
         deck = collector.model(DeckSpec, doc, (), f"deck '{ident}'" if isinstance(ident, str) else "deck")
         if deck is not None:
             decks.append(deck)
-    _unique(collector, decks, "deck")
+    unique_ids(collector, decks, "deck")
     namespace = namespace_of(config)
     if config.namespace is None:
         collector.warning(
@@ -387,9 +343,10 @@ def validate_project(
 
     if archive is None and config.archive:
         archive = raw.root / config.archive
-    archives = _load_archives(collector, sources, archive)
+    archives = load_archives(collector, sources, archive, unhashed)
 
-    found = fact_files(raw.facts, FileContext(sources, eras, archives))
+    broken_sources, broken_eras = _ids(raw.sources) - set(sources), _ids(raw.eras) - set(eras)
+    found = fact_files(raw.facts, FileContext(sources, eras, archives.texts, broken_sources, broken_eras))
     facts: list[Fact] = []
     for file in raw.facts:
         file_facts, file_problems = found[file.display]
@@ -397,26 +354,28 @@ def validate_project(
         collector.problems.extend(file_problems)
 
     # Rules across files, over every record.
-    facts_by_id = _unique(collector, facts, "fact")
+    facts_by_id = unique_ids(collector, facts, "fact")
+    _check_days(collector, sources, facts, today or _dt.date.today())
     cited = {c.source for fact in facts for c in fact.all_citations()}
     for source in sources.values():
         if source.id not in cited:
             collector.warning(source, f"source '{source.id}' is never cited")
     for name_problem in check_source_names(facts, sources):  # one name per source (records/naming.py)
         collector.add(name_problem.where, name_problem.message, name_problem.severity)
-    glossary = _glossary(collector, raw, sources, archives)
+    glossary = _glossary(collector, raw, sources, archives.texts)
     rules = OptionRules(facts)  # authored wrong options and false statements (records/options.py)
     for fact in facts:
         for option_problem in rules.check(fact):
             collector.add(option_problem.where, option_problem.message, option_problem.severity)
 
     base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks, keeper, glossary=glossary)
+    base.quotes = QuoteTally.count(facts, sources, archives)
     tags = {t for f in facts for t in f.tags}
     for deck in decks:
         _check_selection(collector, deck, deck.select.include, "include", eras, facts_by_id, tags)
         _check_selection(collector, deck, deck.select.exclude, "exclude", eras, facts_by_id, tags)
         if not any(deck.select.matches(f) for f in facts):
-            collector.error(deck, f"deck '{deck.id}': its selection matches no vetted fact")
+            collector.error(deck, f"deck '{deck.id}': its selection matches no vetted fact: {_emptied_by(deck, facts)}")
 
     published, unreadable = load_published(raw.root)
     for display, message in unreadable:

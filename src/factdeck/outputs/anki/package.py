@@ -47,7 +47,6 @@ from factdeck.outputs.anki.cards import (
 from factdeck.outputs.anki.lifecycle import PublishedNotes
 from factdeck.outputs.anki.published import ModTimes, NoteTimes, SourceTime, source_time
 from factdeck.outputs.base import Output
-from factdeck.outputs.render import TEMPLATES
 from factdeck.outputs.write import OutputWriter
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import (
@@ -62,6 +61,7 @@ from factdeck.records.identity import (
     subdeck_id,
 )
 from factdeck.records.schema import DeckSpec, Fact
+from factdeck.records.templates import display_name, template_path
 
 STATE_FILE = ".factdeck/anki-notes.json"
 FIELDS_FILE = ".factdeck/anki-fields.bin"
@@ -223,14 +223,15 @@ class ApkgStage:
             os.fsync(out.fileno())
 
     def _note_type(self, spec: NoteTypeSpec) -> _NoteType:
-        folder = self.base.root / TEMPLATES / NOTE_TYPE_FOLDER
-        # Read as they are: these use Anki's {{Field}} syntax and must never pass through Jinja2.
+        # Read as they are: these use Anki's {{Field}} syntax and must never pass through Jinja2. Each is the
+        # project's own file if it has one, else the built-in one.
+        names = [f"{NOTE_TYPE_FOLDER}/{name}" for name in (spec.front, spec.back, STYLE)]
         try:
-            front, back, css = ((folder / name).read_text(encoding="utf-8") for name in (spec.front, spec.back, STYLE))
+            front, back, css = (template_path(self.base.root, name).read_text(encoding="utf-8") for name in names)
         except OSError as exc:
+            name = f"{NOTE_TYPE_FOLDER}/{Path(exc.filename or '').name}"
             raise TemplateError(
-                f"{TEMPLATES}/{NOTE_TYPE_FOLDER}/{Path(exc.filename or '').name}: "
-                f"cannot read Anki card template ({exc.strerror})"
+                f"{display_name(name, exc.filename)}: cannot read Anki card template ({exc.strerror})"
             ) from None
         # Fixed ids: Anki (2.1.67 and later) matches fields and templates by id, so a rename is an update.
         fields = [

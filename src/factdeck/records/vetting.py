@@ -1,0 +1,57 @@
+"""What a reviewer vetted: a fingerprint of a fact's content, recorded when it is vetted (`vetted_hash`).
+
+A fact edited after it was vetted would otherwise reach learners unreviewed. `factdeck vet` records the
+fingerprint of the content it vets; `factdeck check` compares it with the content now and flags a difference
+(a warning naming the fact; an error under --strict) until the fact is vetted again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from factdeck.records.schema import Fact
+
+# What vetting records about itself, and the editors' notes (never shown to learners): not vetted content.
+_NOT_CONTENT = {"status", "vetted", "reviewer", "vetted_hash", "notes"}
+FINGERPRINT_DIGITS = 16  # hex digits of SHA-256 kept: 64 bits tell an edit from none
+
+
+def fingerprint(fact: Fact) -> str:
+    """A fingerprint of everything a learner may see of `fact`: every field as validated (so `date: 1979` and
+    `date: "1979"` are the same content) except the status, the vetting record and the notes. Fields left at
+    their defaults are left out, so a new optional key in a later factdeck changes no fingerprint.
+    Returns FINGERPRINT_DIGITS lower-case hex digits (a SHA-256 prefix)."""
+    content = fact.model_dump(mode="json", exclude=_NOT_CONTENT, exclude_defaults=True)
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:FINGERPRINT_DIGITS]
+
+
+@dataclass(frozen=True)
+class ReviewNeed:
+    """Why a fact needs a reviewer: `reason` is one of 'not vetted', 'changed', 'no fingerprint'."""
+
+    fact: Fact
+    reason: str
+
+    def describe(self) -> str:
+        fact = self.fact
+        if self.reason == "changed":
+            return f"changed since it was vetted on {fact.vetted} by {fact.reviewer or 'an unnamed reviewer'}"
+        if self.reason == "no fingerprint":
+            return f"vetted on {fact.vetted} without a fingerprint of what was vetted"
+        return f"status is {fact.status}"
+
+
+def review_need(fact: Fact) -> ReviewNeed | None:
+    """Whether `fact` needs vetting (again), and why; None for a vetted, unchanged fact or a retracted one."""
+    if fact.status == "retracted":
+        return None
+    if fact.status != "vetted":
+        return ReviewNeed(fact, "not vetted")
+    if fact.vetted_hash is None:
+        return ReviewNeed(fact, "no fingerprint")
+    if fact.vetted_hash != fingerprint(fact):
+        return ReviewNeed(fact, "changed")
+    return None
