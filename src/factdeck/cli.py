@@ -119,20 +119,6 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
         click.echo(base.quotes.summary())
 
 
-@cli.group("export")
-def export() -> None:
-    """Export the fact base, or a deck's worksheet questions for a game or learning platform."""
-
-
-@command(export, "json")
-@_file_output
-def export_json_command(project: Path, output: Path | None) -> None:
-    """The whole fact base as one JSON document (sources, eras, facts, decks)."""
-    from factdeck.outputs.exports.export import export_json
-
-    _emit(export_json(load_and_validate(project)), output)
-
-
 def _emit(data: bytes, output: Path | None) -> None:
     """Write an export to standard output, or to a file through a temporary name."""
     if output is None:
@@ -145,130 +131,6 @@ def _emit(data: bytes, output: Path | None) -> None:
     writer = OutputWriter(output.resolve().parent)
     writer.write_bytes(output.name, data)
     writer.commit()
-
-
-@command(export, "csv")
-@click.argument("deck", required=False)
-@_file_output
-@click.option("--anki-headers", is_flag=True, help="Add the header lines Anki's text importer reads (not for Quizlet).")
-def export_csv_command(project: Path, deck: str | None, output: Path | None, anki_headers: bool) -> None:
-    """A deck's facts (default: every vetted fact) as tab-separated term, definition and tags."""
-    from factdeck.outputs.exports.export import export_tsv
-    from factdeck.records.select import select_facts
-
-    base = load_and_validate(project)
-    spec = base.deck(deck) if deck else None
-    facts = select_facts(base, spec) if spec else [f for f in base.facts if f.status == "vetted"]
-    _emit(export_tsv(base, facts, anki_headers, spec), output)
-
-
-@command(export, "gift")
-@click.argument("deck", required=False)
-@_file_output
-@click.option(
-    "--questions", "-n", type=click.IntRange(1, 500), help="Questions per deck (default: the deck's quiz.questions)."
-)
-@click.option(
-    "--timeline-as-matching",
-    is_flag=True,
-    help="Timelines as matching (event to date) instead of Moodle's ordering type, for Moodle before 4.4.",
-)
-def export_gift_command(
-    project: Path, deck: str | None, output: Path | None, questions: int | None, timeline_as_matching: bool
-) -> None:
-    """A deck's quiz questions (default: every deck's) in Moodle GIFT format, with cited feedback."""
-    from factdeck.outputs.exports.gift import export_gift
-    from factdeck.records.select import select_facts
-
-    base = load_and_validate(project)
-    decks = [base.deck(deck)] if deck else list(base.decks)
-    made = export_gift(base, [(d, select_facts(base, d)) for d in decks], questions, timeline_as_matching)
-    _emit(made.data, output)
-    _err(f"gift: wrote {made.written} question{'s' * (made.written != 1)}, skipped 0")
-
-
-def _platform_command(name: str) -> None:
-    """Register `factdeck export NAME DECK [-o FILE] [-n N] [--seed S]` for one platform (exports/registry.py)."""
-    from factdeck.outputs.exports.registry import PLATFORMS
-
-    platform = PLATFORMS[name]
-
-    def run(project: Path, deck: str, output: Path | None, questions: int | None, seed: int | None) -> None:
-        from factdeck.outputs.exports.platforms import nothing_fits
-        from factdeck.outputs.exports.registry import platform_export
-        from factdeck.quiz import with_overrides
-        from factdeck.records.select import select_facts
-
-        if output is None and platform.binary and sys.stdout.isatty():
-            raise UsageError(f"a {platform.extension} file is not for the terminal: give -o FILE.{platform.extension}")
-        base = load_and_validate(project)
-        spec = base.deck(deck)
-        settings = with_overrides(spec.quiz, questions=questions, seed=seed)
-        made = platform_export(base, spec, select_facts(base, spec), name, settings)
-        for skip in made.skipped:
-            _err(str(skip))
-        if made.written == 0:
-            raise FactdeckError(f"{spec.file}:{spec.line}: {nothing_fits(name, made.skipped)}")
-        _emit(made.data, output)
-        _err(f"{name}: wrote {made.written} question{'s' * (made.written != 1)}, skipped {len(made.skipped)}")
-
-    run.__name__ = run.__qualname__ = f"export_{name.replace('-', '_')}_command"
-    run.__doc__ = f"{platform.description} DECK's worksheet questions (version A); skipped ones listed."
-    fn = click.option("--seed", type=int, help="Random seed (default: the deck's quiz.seed).")(run)
-    fn = click.option("--questions", "-n", type=click.IntRange(1, 500), help="Questions (default: quiz.questions).")(fn)
-    command(export, name)(click.argument("deck")(_file_output(fn)))
-
-
-for _name in ("kahoot", "wayground", "blooket", "gimkit", "qti", "moodle-xml"):
-    _platform_command(_name)
-
-
-@command(cli, "stats")
-def stats(project: Path) -> None:
-    """Counts by era, kind, status and source."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from factdeck.reports.stats import BALANCE_TARGET, compute_stats
-
-    s = compute_stats(load_and_validate(project))
-    console = Console()
-    eras = Table(title=f"Facts by era ({s.total} facts, retracted not counted)")
-    for col in ("era", "title", "facts", "vetted"):
-        eras.add_column(col, justify="right" if col in ("facts", "vetted") else "left")
-    for era_id, title, total, vetted in s.by_era:
-        eras.add_row(era_id, title, str(total), str(vetted))
-    console.print(eras)
-    kinds = Table(title="Facts by kind")
-    kinds.add_column("kind")
-    kinds.add_column("facts", justify="right")
-    for kind, n in s.by_kind:
-        kinds.add_row(kind, str(n))
-    console.print(kinds)
-    statuses = Table(title="Facts by status")
-    statuses.add_column("status")
-    statuses.add_column("facts", justify="right")
-    for status, n in s.by_status:
-        statuses.add_row(status, str(n))
-    console.print(statuses)
-    sources = Table(title="Citations by source")
-    for col in ("source", "stance", "citations", "facts", "only source"):
-        sources.add_column(col, justify="left" if col in ("source", "stance") else "right")
-    alone = dict(s.single_by_source)
-    for source_id, stance, citations, facts in s.by_source:
-        sources.add_row(source_id, stance, str(citations), str(facts), str(alone.get(source_id, 0)))
-    console.print(sources)
-    share = 100 * (s.total - s.single_source) / s.total if s.total else 0
-    console.print(
-        f"disputed: {s.disputed}   single-source: {s.single_source}   "
-        f"two or more sources: {s.total - s.single_source} ({share:.0f}%)"
-    )
-    verdict = "within" if s.critical_share <= BALANCE_TARGET else "above"
-    console.print(
-        f"balance: {s.critical_only} of {s.total} facts ({100 * s.critical_share:.0f}%) rest only on critical or "
-        f"state-aligned sources ({verdict} the {100 * BALANCE_TARGET:.0f}% target); "
-        f"only on supportive sources: {s.supportive_only}"
-    )
 
 
 def _build_options(fn: Callable) -> Callable:
@@ -352,54 +214,6 @@ def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, 
             )
     except KeyboardInterrupt:
         click.echo("stopped")
-
-
-@command(cli, "changes")
-@click.option(
-    "--since", "revision", metavar="REV", help="A git revision to compare facts/ with (default: the last build)."
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The output folder of the last build (default: the project's build/ folder).",
-)
-def changes(project: Path, revision: str | None, output: Path | None) -> None:
-    """List vetted facts added, changed and withdrawn since a git revision or the last build."""
-    from factdeck.build import JSON_EXPORT, output_folder
-    from factdeck.reports.changes import anki_searches, changes_since
-
-    base = load_and_validate(project)
-    result = changes_since(base, revision, output_folder(base, output) / JSON_EXPORT)
-    marks = {"added": "+", "changed": "~", "withdrawn": "-"}
-    for change in result.items:
-        click.echo(f"{marks[change.what]} {change.fact_id}: {change.detail}")
-    counts = ", ".join(f"{len(result.of(w))} {w}" for w in marks)
-    click.echo(f"since {result.since}: {counts}")
-    for line in anki_searches(result):
-        click.echo(line)
-
-
-@command(cli, "release")
-@click.argument("decks", nargs=-1)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The build folder whose stored card fields are reused (default: the project's build/ folder).",
-)
-def release(project: Path, decks: tuple[str, ...], output: Path | None) -> None:
-    """Record what each deck's Anki package publishes (decks/published/<deck id>.json); commit it."""
-    from factdeck.build import output_folder
-    from factdeck.outputs.anki.release import release_decks
-
-    base = load_and_validate(project)
-    _report(base.warnings)
-    for done in release_decks(base, list(decks), output_folder(base, output)):
-        counts = f"{done.added} added, {done.changed} changed, {done.withdrawn} withdrawn, {done.unchanged} unchanged"
-        what = f"wrote {done.path}" if done.written else "already current"
-        click.echo(f"{done.deck}: {counts}; {what}")
-    click.echo("commit decks/published/ with the facts it was made from: later builds reproduce its notes")
 
 
 @command(cli, "quiz")
@@ -594,5 +408,6 @@ def main() -> None:
 
 
 # The commands that make and edit a project's files (init, review, vet, hash-archives, templates) are in
-# cli_project.py; importing it registers them on `cli`.
-from factdeck import cli_project  # noqa: E402, F401
+# cli_project.py, `factdeck export …` in cli_exports.py, and stats, changes and release in cli_reports.py;
+# importing them registers them on `cli`.
+from factdeck import cli_exports, cli_project, cli_reports  # noqa: E402, F401

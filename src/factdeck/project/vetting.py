@@ -14,8 +14,9 @@ from typing import Any
 from factdeck.exceptions import UsageError
 from factdeck.project.yaml_edit import set_in_list_file
 from factdeck.records.factbase import FactBase
+from factdeck.records.fields import SLUG
 from factdeck.records.load import Document, load_document
-from factdeck.records.schema import SLUG, Fact
+from factdeck.records.schema import Fact
 from factdeck.records.vetting import ReviewNeed, fingerprint, review_need
 
 # Where new keys go in a fact's mapping: after the status (then in this order).

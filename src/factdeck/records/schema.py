@@ -8,120 +8,29 @@ in a source) live in `validate.py`; this module only knows single records.
 
 from __future__ import annotations
 
-import re
 import types
 import typing
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from factdeck.records.dates import parse_calendar_date, parse_date, parse_plain_date
-
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-def _slug(value: str) -> str:
-    if not SLUG.match(value):
-        raise ValueError(f"'{value}' is not a valid id: use lower-case letters, digits and single hyphens")
-    return value
-
-
-# Characters that would corrupt an output (NUL and the other C0 and C1 controls but tab and line breaks) or
-# disguise one (the bidirectional embeddings and overrides U+202A–U+202E, which reorder the text after them;
-# the plain marks LRM U+200E and RLM U+200F only set a direction and stay allowed).
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e]")
-_BIDI_NAMES = {
-    "\u202a": "LEFT-TO-RIGHT EMBEDDING",
-    "\u202b": "RIGHT-TO-LEFT EMBEDDING",
-    "\u202c": "POP DIRECTIONAL FORMATTING",
-    "\u202d": "LEFT-TO-RIGHT OVERRIDE",
-    "\u202e": "RIGHT-TO-LEFT OVERRIDE",
-}
-
-
-def _text(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty")
-    unsafe = _UNSAFE.search(value)
-    if unsafe:
-        char = unsafe.group()
-        if char in _BIDI_NAMES:
-            raise ValueError(
-                f"contains U+{ord(char):04X} {_BIDI_NAMES[char]}, which reorders the text after it and can disguise "
-                "it: remove it (to set a direction, use the marks U+200E LRM or U+200F RLM)"
-            )
-        raise ValueError(
-            f"contains the control character U+{ord(char):04X}, which would corrupt the outputs: remove it"
-        )
-    return value
-
-
-def _year_to_text(value: object) -> object:
-    # `date: 1979` is natural to type and arrives as an integer (as do `800` and `-43`: EDTF writes them 0800
-    # and -0043), and `date: [1986, 1988]`, EDTF's one-of set, arrives as a YAML list.
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"-{-value:04d}" if value < 0 else f"{value:04d}"
-    if isinstance(value, list) and value and all(isinstance(v, (int, str)) and not isinstance(v, bool) for v in value):
-        return "[" + ",".join(str(_year_to_text(v)) for v in value) + "]"
-    return value
-
-
-def _historical(value: str) -> str:
-    parse_date(value)
-    return value
-
-
-def _calendar(value: str) -> str:
-    parse_calendar_date(value)
-    return value
-
-
-def _partial(value: str) -> str:
-    parse_plain_date(value)
-    return value
-
-
-def _sha256(value: str) -> str:
-    if not re.fullmatch(r"[0-9a-f]{64}", value):
-        raise ValueError("must be 64 hex digits, as `factdeck hash-archives` writes it")
-    return value
-
-
-Slug = Annotated[str, AfterValidator(_slug)]
-Sha256 = Annotated[str, AfterValidator(_sha256)]
-Text = Annotated[str, AfterValidator(_text)]
-HistoricalDateText = Annotated[str, BeforeValidator(_year_to_text), AfterValidator(_historical)]
-CalendarDate = Annotated[str, AfterValidator(_calendar)]
-PartialDate = Annotated[str, BeforeValidator(_year_to_text), AfterValidator(_partial)]
-EraBound = Annotated[str, BeforeValidator(_year_to_text)]
-
-FactKind = Literal["date", "number", "person", "place", "organization", "event", "term", "characterization"]
-SourceKind = Literal[
-    "encyclopedia",
-    "news",
-    "analysis",
-    "opinion",
-    "government",
-    "academic",
-    "advocacy",
-    "web",
-    "book",
-    "primary-document",
-    "speech",
-    "interview",
-    "letter",
-    "report",
-]
-Stance = Literal["critical", "supportive", "state-aligned", "neutral", "mixed", "unknown"]
-Status = Literal["draft", "review", "vetted", "retracted"]
-CardKind = Literal["qa", "reverse", "cloze", "dispute"]
-QuestionType = Literal[
-    "multiple-choice", "true-false", "fill-blank", "matching", "timeline", "short-answer", "source-analysis"
-]
-
-FACT_KINDS: tuple[str, ...] = FactKind.__args__  # type: ignore[attr-defined]
-NAMED_KINDS = ("person", "place", "organization", "term")  # kinds whose answer names a thing
-
+from factdeck.records.dates import parse_date
+from factdeck.records.fields import (
+    CalendarDate,
+    CardKind,
+    EraBound,
+    FactKind,
+    HistoricalDateText,
+    PartialDate,
+    QuestionType,
+    Sha256,
+    Slug,
+    SourceKind,
+    Stance,
+    Status,
+    Text,
+    _text,
+)
 
 _NOWHERE = ("", 0)
 

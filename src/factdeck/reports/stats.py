@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from factdeck.records.factbase import FactBase
-from factdeck.records.schema import FACT_KINDS
+from factdeck.records.fields import FACT_KINDS
 
 STATUSES = ("vetted", "review", "draft", "retracted")
 # The balance figure (facts/README.md, "Balance"): facts whose every source takes one of these stances.

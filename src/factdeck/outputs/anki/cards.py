@@ -40,8 +40,9 @@ from factdeck.exceptions import RenderError
 from factdeck.outputs.render import html_environment, load_template, render_template
 from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
+from factdeck.records.fields import NAMED_KINDS
 from factdeck.records.identity import LEGACY_NAMESPACE, namespace_of
-from factdeck.records.schema import NAMED_KINDS, Citation, DeckSpec, DisputeVersion, Era, Fact, Source
+from factdeck.records.schema import Citation, DeckSpec, DisputeVersion, Era, Fact, Source
 from factdeck.text.bidi import isolate_rtl
 from factdeck.text.dates import date_label
 from factdeck.text.words import whole_word_spans

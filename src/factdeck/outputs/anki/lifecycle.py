@@ -31,8 +31,9 @@ from factdeck.outputs.anki.cards import (
     plan_cards,
 )
 from factdeck.records.factbase import FactBase
+from factdeck.records.fields import NAMED_KINDS
 from factdeck.records.identity import WITHDRAWN_TAG, PublishedDeck
-from factdeck.records.schema import NAMED_KINDS, DeckSpec, Fact
+from factdeck.records.schema import DeckSpec, Fact
 
 QUESTION_CARD = "Study its question card instead."
 

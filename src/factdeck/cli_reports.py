@@ -1,0 +1,108 @@
+"""`factdeck stats`, `factdeck changes` and `factdeck release`: what the fact base holds, what changed since a
+revision or the last build, and the record of what each deck's Anki package publishes. Registered on cli.py's
+group, with its error handling and exit codes (cli.py imports this module at its end)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from factdeck.build import load_and_validate
+from factdeck.cli import _report, cli, command
+
+
+@command(cli, "stats")
+def stats(project: Path) -> None:
+    """Counts by era, kind, status and source."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from factdeck.reports.stats import BALANCE_TARGET, compute_stats
+
+    s = compute_stats(load_and_validate(project))
+    console = Console()
+    eras = Table(title=f"Facts by era ({s.total} facts, retracted not counted)")
+    for col in ("era", "title", "facts", "vetted"):
+        eras.add_column(col, justify="right" if col in ("facts", "vetted") else "left")
+    for era_id, title, total, vetted in s.by_era:
+        eras.add_row(era_id, title, str(total), str(vetted))
+    console.print(eras)
+    kinds = Table(title="Facts by kind")
+    kinds.add_column("kind")
+    kinds.add_column("facts", justify="right")
+    for kind, n in s.by_kind:
+        kinds.add_row(kind, str(n))
+    console.print(kinds)
+    statuses = Table(title="Facts by status")
+    statuses.add_column("status")
+    statuses.add_column("facts", justify="right")
+    for status, n in s.by_status:
+        statuses.add_row(status, str(n))
+    console.print(statuses)
+    sources = Table(title="Citations by source")
+    for col in ("source", "stance", "citations", "facts", "only source"):
+        sources.add_column(col, justify="left" if col in ("source", "stance") else "right")
+    alone = dict(s.single_by_source)
+    for source_id, stance, citations, facts in s.by_source:
+        sources.add_row(source_id, stance, str(citations), str(facts), str(alone.get(source_id, 0)))
+    console.print(sources)
+    share = 100 * (s.total - s.single_source) / s.total if s.total else 0
+    console.print(
+        f"disputed: {s.disputed}   single-source: {s.single_source}   "
+        f"two or more sources: {s.total - s.single_source} ({share:.0f}%)"
+    )
+    verdict = "within" if s.critical_share <= BALANCE_TARGET else "above"
+    console.print(
+        f"balance: {s.critical_only} of {s.total} facts ({100 * s.critical_share:.0f}%) rest only on critical or "
+        f"state-aligned sources ({verdict} the {100 * BALANCE_TARGET:.0f}% target); "
+        f"only on supportive sources: {s.supportive_only}"
+    )
+
+
+@command(cli, "changes")
+@click.option(
+    "--since", "revision", metavar="REV", help="A git revision to compare facts/ with (default: the last build)."
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The output folder of the last build (default: the project's build/ folder).",
+)
+def changes(project: Path, revision: str | None, output: Path | None) -> None:
+    """List vetted facts added, changed and withdrawn since a git revision or the last build."""
+    from factdeck.build import JSON_EXPORT, output_folder
+    from factdeck.reports.changes import anki_searches, changes_since
+
+    base = load_and_validate(project)
+    result = changes_since(base, revision, output_folder(base, output) / JSON_EXPORT)
+    marks = {"added": "+", "changed": "~", "withdrawn": "-"}
+    for change in result.items:
+        click.echo(f"{marks[change.what]} {change.fact_id}: {change.detail}")
+    counts = ", ".join(f"{len(result.of(w))} {w}" for w in marks)
+    click.echo(f"since {result.since}: {counts}")
+    for line in anki_searches(result):
+        click.echo(line)
+
+
+@command(cli, "release")
+@click.argument("decks", nargs=-1)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The build folder whose stored card fields are reused (default: the project's build/ folder).",
+)
+def release(project: Path, decks: tuple[str, ...], output: Path | None) -> None:
+    """Record what each deck's Anki package publishes (decks/published/<deck id>.json); commit it."""
+    from factdeck.build import output_folder
+    from factdeck.outputs.anki.release import release_decks
+
+    base = load_and_validate(project)
+    _report(base.warnings)
+    for done in release_decks(base, list(decks), output_folder(base, output)):
+        counts = f"{done.added} added, {done.changed} changed, {done.withdrawn} withdrawn, {done.unchanged} unchanged"
+        what = f"wrote {done.path}" if done.written else "already current"
+        click.echo(f"{done.deck}: {counts}; {what}")
+    click.echo("commit decks/published/ with the facts it was made from: later builds reproduce its notes")
