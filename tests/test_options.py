@@ -271,3 +271,32 @@ def test_an_editors_false_statement_is_printed_and_the_key_says_why_an_option_is
         seen_false |= "The Dockers' Union took in the guild's last members in 1936." in sheet
         seen_why |= "Tomas Reed is wrong: The chronicle names him the first treasurer." in key
     assert seen_false and seen_why
+
+
+def test_a_history_told_in_days_gets_wrong_days_not_wrong_years(tmp_path):
+    project = sample_project(tmp_path / "proj", more_facts=True)
+    eras = project.read("facts/eras.yaml")
+    project.write(
+        "facts/eras.yaml",
+        eras.replace(
+            "- id: decline",
+            '- id: flood-week\n  title: "The flood week"\n  start: 1927-03-01\n  end: 1927-03-08\n- id: decline',
+            1,
+        ),
+    )
+    text = project.read(GUILD)
+    block = text[text.index("- id: guild-founded") : text.index("- id: first-master")]
+    fact = (
+        block.replace("id: guild-founded", "id: banks-broke")
+        .replace("era: founding", "era: flood-week")
+        .replace('date: "1901"', 'date: "1927-03-04"')
+        .replace('answer: "1901"', 'answer: "4 March 1927"')
+    )
+    fact = "\n".join(line for line in fact.splitlines() if not line.startswith("  vetted_hash:")) + "\n"
+    project.write("facts/days.yaml", fact)
+    base = load_and_validate(project.root)
+    pool = Distractors(base)
+    for seed in range(20):
+        days = [text for text, _ in pool.wrong_options(base.facts_by_id["banks-broke"], 3, random.Random(seed))]
+        assert len(set(days)) == 3 and "4 March 1927" not in days, days
+        assert all(d.endswith(" March 1927") and 1 <= int(d.split()[0]) <= 8 for d in days), days

@@ -29,6 +29,7 @@ leave open:
 
 from __future__ import annotations
 
+import datetime as _dt
 import random
 import re
 from collections.abc import Callable, Sequence
@@ -44,6 +45,7 @@ from factdeck.text.dates import MONTHS
 OPTION_KINDS = ("date", "number", "person", "place", "organization", "term")
 _VARIED = ("date", "number")  # the kinds whose wrong options may be made automatically
 ERA_MARGIN = 3  # years a wrong year may lie outside its fact's era before the neighbouring eras are tried
+SHORT_ERA_DAYS = 366  # an era this short is a history told in days: wrong dates are other days
 
 _YEAR_ANSWER = re.compile(rf"^(?P<head>(?:\d{{1,2}} )?(?:(?:{'|'.join(MONTHS)}) )?)(?P<year>\d{{4}})$")
 
@@ -290,6 +292,9 @@ class Distractors:
         form = answer_form(fact, self._base.session)
         if form is None or fact.kind not in _VARIED:
             return None
+        days = self._days(fact, count - len(authored), rng, avoid=[text for text, _ in authored])
+        if days is not None:  # a history told day by day: wrong days, not wrong years
+            return [*authored, *((day, "") for day in days)]
         tokens = self.wrong_tokens(fact, count, rng, avoid=[text for text, _ in authored])
         if tokens is None:
             return None
@@ -319,6 +324,37 @@ class Distractors:
         ):
             return None
         return tokens
+
+    def _days(self, fact: Fact, count: int, rng: random.Random, avoid: Sequence[str] = ()) -> list[str] | None:
+        """`count` wrong days ('21 July 1969') for a fact answered to the day whose era lasts at most
+        SHORT_ERA_DAYS (a mission, a campaign): days of that era, else of the weeks around the answer; None
+        when the era is longer, or the answer is not a day."""
+        match = _YEAR_ANSWER.match(core(fact.answer))
+        head = match["head"].split() if match else []
+        era = self._base.eras_by_id.get(fact.era)
+        if len(head) != 2 or not head[0].isdigit() or head[1] not in MONTHS or era is None or era.end == "present":
+            return None
+        try:
+            answer = _dt.date(int(match["year"]), MONTHS.index(head[1]) + 1, int(head[0]))  # type: ignore[index]
+            first, last = (parse_date(era.start).start, parse_date(era.end).end)
+            start, end = _dt.date(first.year, first.month, first.day), _dt.date(last.year, last.month, last.day)
+        except ValueError:  # a year before 1 (datetime's range): not a history told in days
+            return None
+        if (end - start).days > SHORT_ERA_DAYS:
+            return None
+        if (end - start).days < count:  # too few other days in the era: the weeks around the answer
+            start, end = answer - _dt.timedelta(days=7), answer + _dt.timedelta(days=7)
+        never = {answer_comparison_form(a) for a in avoid} | self._forbidden(fact)
+        candidates = [
+            text
+            for n in range((end - start).days + 1)
+            if (day := start + _dt.timedelta(days=n)) != answer
+            and answer_comparison_form(text := f"{day.day} {MONTHS[day.month - 1]} {day.year}") not in never
+            and self.allowed(fact, text)
+        ]
+        if len(candidates) < count:
+            return None
+        return rng.sample(candidates, count)
 
     def _era_years(self, fact: Fact) -> tuple[int, int]:
         """The years a wrong year may take (rule 5): the fact's era, widened to the eras next to it."""
