@@ -8,6 +8,7 @@ does real work.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import sys
 from pathlib import Path
@@ -70,12 +71,38 @@ def generate(n: int, root: Path, seed: int = 7) -> Path:
                             f'        claimed_by: "Source {v}"\n        citations:\n' + citation("          ")
                         )
                 f.write("  status: vetted\n  vetted: 2026-11-22\n  reviewer: bench\n")
+    _fingerprint(root)
+    (root / "factdeck.yaml").write_text("namespace: factdeck-bench\n")
     for s, quotes in archive.items():
         (root / "archive" / f"source-{s}.txt").write_text("\n".join(quotes) + "\n")
+    # Each archive's fingerprint, as `factdeck hash-archives` records it once the quotes pass.
+    sources = (root / "facts" / "sources.yaml").read_text()
+    for s in range(SOURCES):
+        digest = hashlib.sha256((root / "archive" / f"source-{s}.txt").read_bytes()).hexdigest()
+        sources = sources.replace(
+            f"archive: source-{s}.txt\n", f'archive: source-{s}.txt\n  archive_sha256: "{digest}"\n'
+        )
+    (root / "facts" / "sources.yaml").write_text(sources)
     (root / "decks" / "all.yaml").write_text(
         "id: all\nname: All\ndescription: Every synthetic fact.\ncards:\n  subdecks: true\nquiz:\n  questions: 100\n  versions: 2\n"
     )
     return root
+
+
+def _fingerprint(root: Path) -> None:
+    """Record each fact's vetting fingerprint (`vetted_hash`), as `factdeck vet` would, so that the synthetic
+    base is as vetted as a real one and a check does not report ten thousand unfingerprinted facts."""
+    from factdeck.records.load import parse_document
+    from factdeck.records.schema import Fact
+    from factdeck.records.vetting import fingerprint
+
+    for path in sorted((root / "facts").glob("part-*.yaml")):
+        records = parse_document(path.read_text(), path, path.name).data  # dates as written, as factdeck reads
+        hashes = iter(fingerprint(Fact.model_validate(record)) for record in records)
+        lines = path.read_text().splitlines(keepends=True)
+        path.write_text("".join(
+            line + (f'  vetted_hash: "{next(hashes)}"\n' if line == "  reviewer: bench\n" else "") for line in lines
+        ))  # fmt: skip
 
 
 if __name__ == "__main__":

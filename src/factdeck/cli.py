@@ -100,7 +100,7 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
     """Validate every record and report every problem as path:line: message."""
     from factdeck.build import output_folder
     from factdeck.exceptions import OutputError
-    from factdeck.outputs.anki.release import anki_warnings
+    from factdeck.outputs.anki.checks import anki_warnings
 
     base = load_and_validate(project, archive=archive, strict=strict)
     try:

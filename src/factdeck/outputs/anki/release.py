@@ -8,18 +8,14 @@ packages (live, or withdrawn with a banner), and lets `factdeck check` warn abou
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from factdeck.exceptions import Problem
-from factdeck.outputs.anki.cards import CardMaker, RenderedFields
-from factdeck.outputs.anki.package import FIELDS_FILE, ApkgStage, _load_fields, current_time, duplicate_fronts
+from factdeck.outputs.anki.package import ApkgStage, current_time
 from factdeck.outputs.anki.published import source_time
 from factdeck.outputs.write import OutputWriter
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import PUBLISHED_FOLDER, PublishedDeck, load_published
-from factdeck.records.schema import Fact
 from factdeck.records.select import select_facts
 
 
@@ -90,28 +86,3 @@ def release_decks(base: FactBase, deck_ids: list[str], output: Path) -> list[Rel
         writer.abort()
         raise
     return results
-
-
-def _texts(fact: Fact) -> tuple[str, ...]:
-    return tuple(" ".join(t.casefold().split()) for t in (fact.question, fact.answer, fact.statement))
-
-
-def anki_warnings(base: FactBase, output: Path | None) -> list[Problem]:
-    """Warnings about the notes of every deck that validation cannot see (it does not render cards): two notes
-    of one deck with the same front and different backs. Only the facts that share a question, answer or
-    statement with another fact of the deck are rendered (a front shows one of them), so the check stays cheap
-    on a large base; the build checks every note it writes. Fields stored by the last build in `output` are
-    reused."""
-    from factdeck.engine.incremental import shared_key
-
-    shared = shared_key(base, base.root, "apkg")
-    stored = _load_fields(output / FIELDS_FILE, shared) if output is not None else {}
-    maker = CardMaker(base, RenderedFields(shared, stored, base.fact_json))
-    problems = []
-    for deck in base.decks:
-        facts = select_facts(base, deck)
-        seen = Counter((i, text) for fact in facts for i, text in enumerate(_texts(fact)))
-        suspects = [f for f in facts if any(seen[(i, text)] > 1 for i, text in enumerate(_texts(f)))]
-        for message in duplicate_fronts(maker.deck_notes(deck, suspects)) if suspects else []:
-            problems.append(Problem(deck.file, deck.line, f"deck '{deck.id}': {message}", "warning"))
-    return problems
