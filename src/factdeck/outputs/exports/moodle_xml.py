@@ -26,7 +26,14 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from factdeck.outputs.exports.gift import question_id
-from factdeck.outputs.exports.platforms import Export, feedback_lines, one_line, version_a
+from factdeck.outputs.exports.platforms import (
+    Export,
+    blank_paragraph,
+    feedback_lines,
+    one_line,
+    prompt_paragraphs,
+    version_a,
+)
 from factdeck.quiz.wording import BLANK
 
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -112,11 +119,7 @@ def _essay(q: dict[str, Any], question: ET.Element) -> str:
 
 def _text_prompt(q: dict[str, Any]) -> str:
     """The question as HTML; an essay's after the sources' excerpts (its `instructions` last)."""
-    excerpts = [
-        _html(f"“{e['quote']}” — {e['source']} ({e['publisher']}; stance: {e['stance']}), {e['locator']}")
-        for e in q.get("excerpts", [])
-    ]
-    return "".join([*excerpts, _html(f"{q['prompt']} {q.get('instructions', '')}")])
+    return "".join(_html(paragraph) for paragraph in prompt_paragraphs(q))
 
 
 def _statement_prompt(q: dict[str, Any]) -> str:
@@ -124,7 +127,8 @@ def _statement_prompt(q: dict[str, Any]) -> str:
 
 
 def _blank_prompt(q: dict[str, Any]) -> str:
-    return _html(BLANK.join(q["parts"])) if q["parts"] else _text_prompt(q)
+    text = blank_paragraph(q, BLANK)
+    return _html(text) if text is not None else _text_prompt(q)
 
 
 # Each form's question text, and its Moodle question type (writes the type's own elements, returns its name).

@@ -161,3 +161,18 @@ def nothing_fits(platform: str, skipped: list[Skip]) -> str:
     """Why no question of a deck fits a platform, every reason once."""
     reasons = "; ".join(sorted({s.reason for s in skipped})) or "the deck made no questions"
     return f"no question of the deck fits {platform} ({reasons}); nothing written"
+
+
+def prompt_paragraphs(q: dict[str, Any]) -> list[str]:
+    """A question's text as paragraphs, for the platforms that take HTML: a source analysis's excerpts (with
+    source, publisher, stance and locator) first, then the prompt and its instructions."""
+    excerpts = [
+        f"“{e['quote']}” — {e['source']} ({e['publisher']}; stance: {e['stance']}), {e['locator']}"
+        for e in q.get("excerpts", [])
+    ]
+    return [*excerpts, f"{q['prompt']} {q.get('instructions', '')}"]
+
+
+def blank_paragraph(q: dict[str, Any], blank: str) -> str | None:
+    """A fill-in-the-blank's text with `blank` in its gap; None when the question has no parts."""
+    return blank.join(q["parts"]) if q["parts"] else None

@@ -32,7 +32,14 @@ from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from factdeck.outputs.exports.platforms import Export, feedback_lines, one_line, version_a
+from factdeck.outputs.exports.platforms import (
+    Export,
+    blank_paragraph,
+    feedback_lines,
+    one_line,
+    prompt_paragraphs,
+    version_a,
+)
 from factdeck.quiz.wording import BLANK
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -156,11 +163,7 @@ def _essay(q: dict[str, Any], item: ET.Element, presentation: ET.Element) -> tup
 
 def _text_prompt(q: dict[str, Any]) -> str:
     """The question as HTML; an essay's after the sources' excerpts (its `instructions` last)."""
-    excerpts = [
-        _html(f"“{e['quote']}” — {e['source']} ({e['publisher']}; stance: {e['stance']}), {e['locator']}")
-        for e in q.get("excerpts", [])
-    ]
-    return "".join([*excerpts, _html(f"{q['prompt']} {q.get('instructions', '')}")])
+    return "".join(_html(paragraph) for paragraph in prompt_paragraphs(q))
 
 
 def _statement_prompt(q: dict[str, Any]) -> str:
@@ -168,7 +171,8 @@ def _statement_prompt(q: dict[str, Any]) -> str:
 
 
 def _blank_prompt(q: dict[str, Any]) -> str:
-    return _html(BLANK.join(q["parts"])) if q["parts"] else _text_prompt(q)
+    text = blank_paragraph(q, BLANK)
+    return _html(text) if text is not None else _text_prompt(q)
 
 
 def _ordering_prompt(q: dict[str, Any]) -> str:
