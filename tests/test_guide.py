@@ -116,3 +116,20 @@ def test_timeline_positions():
     close = [m for m in made.markers if m.when in ("1901", "1903")]
     assert close[0].lane != close[1].lane
     assert timeline(tuple(f for f in facts if not f.date)) is None
+
+
+def test_a_history_of_days_gets_an_axis_of_days():
+    """An eight-day mission: eight places on the axis, not one column; ticks name days."""
+    from factdeck.outputs.print.guide import timeline
+    from factdeck.records.schema import Fact
+
+    common = {"kind": "event", "era": "e", "question": "What happened?", "answer": "It did",
+              "statement": "It did.", "status": "draft",
+              "citations": [{"source": "s", "locator": "l", "quote": "q"}]}  # fmt: skip
+    facts = tuple(Fact.model_validate({**common, "id": f"day-{i}", "date": f"1969-07-{16 + i:02d}"}) for i in range(9))
+    made = timeline(facts)
+    assert made is not None
+    assert len({m.x for m in made.markers}) == 9
+    assert made.ticks[0][0] == "16 Jul" and all(isinstance(label, str) for label, _ in made.ticks)
+    yearly = timeline(tuple(f.model_copy(update={"date": f"{1960 + i}"}) for i, f in enumerate(facts)))
+    assert yearly is not None and all(isinstance(label, int) for label, _ in yearly.ticks)

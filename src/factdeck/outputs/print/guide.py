@@ -10,6 +10,7 @@ A meeting without a dispute gets the timeline and a discussion of its sources.
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 
 from factdeck.outputs.render import TypstRaw, render, typst_environment
@@ -18,7 +19,7 @@ from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.naming import glossary_for
 from factdeck.records.schema import DeckSpec, Fact, Source
-from factdeck.text.dates import date_label
+from factdeck.text.dates import MONTHS, date_label
 
 GUIDE_TEMPLATE = "guide/guide.typ"
 # Markers closer than this (a share of the axis: a marker's width on the page) go on separate lanes.
@@ -76,7 +77,7 @@ class Marker:
 class Timeline:
     start: int
     end: int
-    ticks: tuple[tuple[int, TypstRaw], ...]  # (year, position)
+    ticks: tuple[tuple[int | str, TypstRaw], ...]  # (year, or '16 Jul' on an axis of days; position)
     markers: tuple[Marker, ...]
     lanes: int
     undated: int  # facts without a date, left off the figure
@@ -86,25 +87,56 @@ def _ratio(share: float) -> TypstRaw:
     return TypstRaw(f"{100 * share:.2f}%")
 
 
+DAY_AXIS_DAYS = 120  # dates all within this many days of the first: an axis of days, not years
+
+
+def _days_between(first, last) -> int | None:
+    """Days from `first` to `last` (records/dates' days), or None outside datetime's years."""
+    try:
+        return (_dt.date(last.year, last.month, last.day) - _dt.date(first.year, first.month, first.day)).days
+    except ValueError:
+        return None
+
+
+def _day_label(first, offset: int) -> str:
+    day = _dt.date(first.year, first.month, first.day) + _dt.timedelta(days=offset)
+    return f"{day.day} {MONTHS[day.month - 1][:3]}"
+
+
 def _tick_step(span: int) -> int:
     return next(step for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500) if span / step <= 8)
 
 
 def timeline(facts: tuple[Fact, ...]) -> Timeline | None:
-    """Where each dated fact sits on an axis from its first year to the year after its last."""
+    """Where each dated fact sits on an axis from its first year to the year after its last; when every date
+    falls within DAY_AXIS_DAYS of the first, the axis counts days instead (an eight-day mission gets eight
+    columns, not one), with ticks labelled '16 Jul'."""
     dated = [(f, parse_date(f.date)) for f in facts if f.date]
     if not dated:
         return None
     start = min(d.start.year for _, d in dated)
     end = max(d.end.year for _, d in dated) + 1  # the axis runs to the end of the last year
-    span = end - start
+    first_day = min((d.start for _, d in dated), key=lambda day: (day.year, day.month, day.day))
+    last_day = max((d.end for _, d in dated), key=lambda day: (day.year, day.month, day.day))
+    days = _days_between(first_day, last_day)
+    ticks: tuple[tuple[int | str, TypstRaw], ...]
+    if days is not None and days < DAY_AXIS_DAYS and all(d.precision == "day" for _, d in dated):
+        span_days = days + 1  # the axis runs to the end of the last day
 
-    def share(day) -> float:
-        return (day.year - start + (day.timetuple().tm_yday - 1) / 366) / span
+        def share(day) -> float:
+            return (_days_between(first_day, day) or 0) / span_days
 
-    step = _tick_step(span)
-    first_tick = -(-start // step) * step
-    ticks = tuple((year, _ratio((year - start) / span)) for year in range(first_tick, end + 1, step))
+        step = next(s for s in (1, 2, 5, 7, 14, 30, 61) if span_days / s <= 8)
+        ticks = tuple((_day_label(first_day, n), _ratio(n / span_days)) for n in range(0, span_days + 1, step))
+    else:
+        span = end - start
+
+        def share(day) -> float:
+            return (day.year - start + (day.timetuple().tm_yday - 1) / 366) / span
+
+        step = _tick_step(span)
+        first_tick = -(-start // step) * step
+        ticks = tuple((year, _ratio((year - start) / span)) for year in range(first_tick, end + 1, step))
     markers, lane_ends = [], [-1.0] * MAX_LANES
     for number, (fact, when) in enumerate(sorted(dated, key=lambda pair: pair[1].sort_key()), 1):
         left, right = share(when.start), share(when.end)
