@@ -51,6 +51,11 @@ def test_debug_shows_the_traceback(project):
     result = CliRunner().invoke(cli, ["check", "--project", str(project.root), "--debug"])
     assert result.exit_code == 1
     assert result.exception is not None and type(result.exception).__name__ == "ValidationFailed"
+    # Every problem is listed first, as without --debug.
+    assert (
+        result.stderr.splitlines()[0]
+        == "facts/broken.yaml:2: a list opened with '[' on this line is not closed with ']'"
+    )
 
 
 def test_usage_error_exit_2(project):

@@ -53,6 +53,12 @@ YAML_CASES = [
         1,
         "a quote mark opened on this line is never closed: add the closing quote mark",
     ),
+    (
+        "unclosed-quote-before-more-keys",
+        '- id: a\n  answer: "USS Hornet\n  statement: "It was recovered."\n  status: draft\n',
+        2,
+        "a quote mark opened on this line is never closed: add the closing quote mark",
+    ),
     ("colon-in-value", "- id: a\n  question: Why: this\n", 2, "a ': ' inside a value: put the whole value in quotes"),
     (
         "indented-too-far",

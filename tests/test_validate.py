@@ -264,8 +264,9 @@ def test_deck_selecting_nothing(project):
         "decks/empty.yaml", "id: empty\nname: Empty\ndescription: Nothing.\nselect:\n  include:\n    kinds: [term]\n"
     )
     result = check(project)
-    assert result.exit_code == 1
-    assert "decks/empty.yaml:1: deck 'empty': its selection matches no vetted fact" in result.stderr
+    assert result.exit_code == 0
+    assert "decks/empty.yaml:1: warning: deck 'empty': its selection matches no vetted fact" in result.stderr
+    assert project.run("build").exit_code == 0 and not project.path("build/empty").exists()  # left out
 
 
 def test_deck_naming_unknown_era_and_subdeck_separator(project):

@@ -152,6 +152,8 @@ def build(
 
         for deck in decks:
             facts = select_facts(base, deck)
+            if not facts:
+                continue  # validation warned: the deck selects no vetted fact
             for made in outputs:
                 if made.wanted(deck):
                     run_step(

@@ -63,9 +63,9 @@ def command(group: click.Group, name: str, **kwargs: Any) -> Callable:
             try:
                 fn(project=project, **options)
             except ValidationFailed as exc:
+                _report(exc.problems)  # every problem, then (with --debug) the traceback
                 if debug:
                     raise
-                _report(exc.problems)
                 sys.exit(EXIT_INVALID)
             except UsageError as exc:
                 if debug:

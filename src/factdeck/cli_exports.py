@@ -11,6 +11,7 @@ import click
 
 from factdeck.build import load_and_validate
 from factdeck.cli import _emit, _err, _file_output, cli, command
+from factdeck.cli_options import question_types_option
 from factdeck.exceptions import FactdeckError, UsageError
 
 
@@ -69,12 +70,15 @@ def export_gift_command(
 
 
 def _platform_command(name: str) -> None:
-    """Register `factdeck export NAME DECK [-o FILE] [-n N] [--seed S]` for one platform (exports/registry.py)."""
+    """Register `factdeck export NAME DECK [-o FILE] [-n N] [--seed S] [--types T,...]` for one platform
+    (exports/registry.py)."""
     from factdeck.outputs.exports.registry import PLATFORMS
 
     platform = PLATFORMS[name]
 
-    def run(project: Path, deck: str, output: Path | None, questions: int | None, seed: int | None) -> None:
+    def run(
+        project: Path, deck: str, output: Path | None, questions: int | None, seed: int | None, types: list[str] | None
+    ) -> None:
         from factdeck.outputs.exports.platforms import nothing_fits
         from factdeck.outputs.exports.registry import platform_export
         from factdeck.quiz import with_overrides
@@ -84,7 +88,7 @@ def _platform_command(name: str) -> None:
             raise UsageError(f"a {platform.extension} file is not for the terminal: give -o FILE.{platform.extension}")
         base = load_and_validate(project)
         spec = base.deck(deck)
-        settings = with_overrides(spec.quiz, questions=questions, seed=seed)
+        settings = with_overrides(spec.quiz, questions=questions, seed=seed, types=types)
         made = platform_export(base, spec, select_facts(base, spec), name, settings)
         for skip in made.skipped:
             _err(str(skip))
@@ -95,7 +99,14 @@ def _platform_command(name: str) -> None:
 
     run.__name__ = run.__qualname__ = f"export_{name.replace('-', '_')}_command"
     run.__doc__ = f"{platform.description} DECK's worksheet questions (version A); skipped ones listed."
-    fn = click.option("--seed", type=int, help="Random seed (default: the deck's quiz.seed).")(run)
+    fn = click.option(
+        "--types",
+        multiple=True,
+        callback=question_types_option,
+        metavar="TYPE,...",
+        help="Question types to ask, e.g. --types multiple-choice,true-false (default: the deck's quiz.types).",
+    )(run)
+    fn = click.option("--seed", type=int, help="Random seed (default: the deck's quiz.seed).")(fn)
     fn = click.option("--questions", "-n", type=click.IntRange(1, 500), help="Questions (default: quiz.questions).")(fn)
     command(export, name)(click.argument("deck")(_file_output(fn)))
 

@@ -223,6 +223,9 @@ factdeck vet canal-opened --reviewer fact-editor    # after checking a fact agai
 factdeck build             # Anki decks, worksheets, web quiz into build/
 ```
 
-The starter's facts are drafts until someone vets them: `factdeck vet` them (or your own facts) before the
-first build. The field reference is factdeck's `docs/schema.md` (or `factdeck schema`).
+Four of the starter's facts come vetted (by `factdeck-starter`) so that the first build has something to
+make; the fifth is a draft for you to vet. Your own facts start as `status: review` and reach an output
+only once `factdeck vet` has vetted them. Facts whose answer is a name need `distractors` and
+`false_statements` for multiple-choice and true/false questions (factdeck's editors' guide, facts/README.md,
+says how). The field reference is factdeck's `docs/schema.md` (or `factdeck schema`).
 """

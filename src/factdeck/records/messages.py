@@ -84,6 +84,19 @@ def _unclosed_bracket(text: str, end: int) -> tuple[str, int] | None:
     return stack[-1] if stack else None
 
 
+def _unclosed_quote_above(text: str, line: int, reach: int = 12) -> int:
+    """The line (1-based) within `reach` lines above `line` whose value opens a double-quoted text it does not
+    close (the parser then reads on into the next lines and fails there), or 0."""
+    lines = text.splitlines()
+    for number in range(max(line - 1, 1), max(line - reach, 1) - 1, -1):
+        candidate = lines[number - 1] if number - 1 < len(lines) else ""
+        value = candidate.split(": ", 1)[1] if ": " in candidate else candidate.lstrip(" -")
+        value = value.strip()
+        if value.startswith('"') and (value.count('"') - value.count('\\"')) % 2 == 1:
+            return number
+    return 0
+
+
 _TEXT_AFTER_QUOTE = re.compile(r"""(^|[:\-]\s+)("[^"]*"|'[^']*')\s*[^\s#]""")
 
 
@@ -162,6 +175,9 @@ def yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
         return problem_line, "a ': ' inside a value: put the whole value in quotes"
     if _TEXT_AFTER_QUOTE.search(here):
         return problem_line, "text follows a closing quote mark: put the whole value inside the quotes"
+    quote_line = _unclosed_quote_above(text, problem_line)
+    if quote_line and ("block" in words or "expected key" in words):
+        return quote_line, "a quote mark opened on this line is never closed: add the closing quote mark"
     if "block" in words or "expected key" in words or "indicator" in words:
         if here.lstrip().startswith("- "):
             return problem_line, (

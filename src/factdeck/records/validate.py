@@ -353,12 +353,15 @@ def validate_project(
         facts.extend(file_facts)
         collector.problems.extend(file_problems)
 
-    # Rules across files, over every record.
+    # Rules across files, over every record. A fact file that did not parse leaves its facts out, so the
+    # rules about what no fact does (cite a source, fill a deck) would only repeat that error in other words.
+    unreadable_facts = any(p.severity == "error" and p.path in {f.display for f in raw.facts} and
+                           not found.get(p.path, ([], []))[0] for p in collector.problems)  # fmt: skip
     facts_by_id = unique_ids(collector, facts, "fact")
     _check_days(collector, sources, facts, today or _dt.date.today())
     cited = {c.source for fact in facts for c in fact.all_citations()}
     for source in sources.values():
-        if source.id not in cited:
+        if source.id not in cited and not unreadable_facts:
             collector.warning(source, f"source '{source.id}' is never cited")
     for name_problem in check_source_names(facts, sources):  # one name per source (records/naming.py)
         collector.add(name_problem.where, name_problem.message, name_problem.severity)
@@ -374,8 +377,13 @@ def validate_project(
     for deck in decks:
         _check_selection(collector, deck, deck.select.include, "include", eras, facts_by_id, tags)
         _check_selection(collector, deck, deck.select.exclude, "exclude", eras, facts_by_id, tags)
-        if not any(deck.select.matches(f) for f in facts):
-            collector.error(deck, f"deck '{deck.id}': its selection matches no vetted fact: {_emptied_by(deck, facts)}")
+        if not any(deck.select.matches(f) for f in facts) and not unreadable_facts:
+            # A warning, not an error: a new project's first facts are not vetted yet, and `review` and `vet`
+            # must still run; a build leaves the deck out (an error under --strict).
+            collector.warning(
+                deck, f"deck '{deck.id}': its selection matches no vetted fact, so no output is made for it: "
+                f"{_emptied_by(deck, facts)}",
+            )  # fmt: skip
 
     published, unreadable = load_published(raw.root)
     for display, message in unreadable:

@@ -159,8 +159,11 @@ def version_a(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 def nothing_fits(platform: str, skipped: list[Skip]) -> str:
     """Why no question of a deck fits a platform, every reason once."""
-    reasons = "; ".join(sorted({s.reason for s in skipped})) or "the deck made no questions"
-    return f"no question of the deck fits {platform} ({reasons}); nothing written"
+    reasons = "; ".join(sorted({s.reason for s in skipped})) or (
+        "the deck made no questions of the types asked: multiple choice and true/false need distractors and "
+        "false statements on facts with a named answer (see the editors' guide), or a year or a number"
+    )
+    return f"no question of the deck fits {platform} ({reasons}); nothing written (try --types)"
 
 
 def prompt_paragraphs(q: dict[str, Any]) -> list[str]:
