@@ -28,10 +28,9 @@ from xml.etree import ElementTree as ET
 from factdeck.outputs.exports.gift import question_id
 from factdeck.outputs.exports.platforms import (
     Export,
-    blank_paragraph,
     feedback_lines,
+    html_prompts,
     one_line,
-    prompt_paragraphs,
     version_a,
 )
 from factdeck.quiz.wording import BLANK
@@ -117,18 +116,7 @@ def _essay(q: dict[str, Any], question: ET.Element) -> str:
     return "essay"
 
 
-def _text_prompt(q: dict[str, Any]) -> str:
-    """The question as HTML; an essay's after the sources' excerpts (its `instructions` last)."""
-    return "".join(_html(paragraph) for paragraph in prompt_paragraphs(q))
-
-
-def _statement_prompt(q: dict[str, Any]) -> str:
-    return _html(q["statement"])
-
-
-def _blank_prompt(q: dict[str, Any]) -> str:
-    text = blank_paragraph(q, BLANK)
-    return _html(text) if text is not None else _text_prompt(q)
+_text_prompt, _statement_prompt, _blank_prompt = html_prompts(_html, BLANK)
 
 
 # Each form's question text, and its Moodle question type (writes the type's own elements, returns its name).

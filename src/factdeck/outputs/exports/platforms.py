@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+Prompt = Callable[[dict[str, Any]], str]
+
 # C0 and C1 control characters other than white space: no platform shows them, and XML 1.0 forbids most.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -179,3 +181,20 @@ def prompt_paragraphs(q: dict[str, Any]) -> list[str]:
 def blank_paragraph(q: dict[str, Any], blank: str) -> str | None:
     """A fill-in-the-blank's text with `blank` in its gap; None when the question has no parts."""
     return blank.join(q["parts"]) if q["parts"] else None
+
+
+def html_prompts(paragraph: Callable[[str], str], blank: str) -> tuple[Prompt, Prompt, Prompt]:
+    """The question-text functions of a platform that takes HTML, given how it wraps one paragraph: the text
+    (excerpts, then prompt), a true/false statement, and a fill-in-the-blank with `blank` in its gap."""
+
+    def text(q: dict[str, Any]) -> str:
+        return "".join(paragraph(p) for p in prompt_paragraphs(q))
+
+    def statement(q: dict[str, Any]) -> str:
+        return paragraph(q["statement"])
+
+    def with_blank(q: dict[str, Any]) -> str:
+        filled = blank_paragraph(q, blank)
+        return paragraph(filled) if filled is not None else text(q)
+
+    return text, statement, with_blank

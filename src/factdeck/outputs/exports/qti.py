@@ -34,10 +34,9 @@ from xml.etree import ElementTree as ET
 
 from factdeck.outputs.exports.platforms import (
     Export,
-    blank_paragraph,
     feedback_lines,
+    html_prompts,
     one_line,
-    prompt_paragraphs,
     version_a,
 )
 from factdeck.quiz.wording import BLANK
@@ -161,18 +160,7 @@ def _essay(q: dict[str, Any], item: ET.Element, presentation: ET.Element) -> tup
     return "essay_question", []
 
 
-def _text_prompt(q: dict[str, Any]) -> str:
-    """The question as HTML; an essay's after the sources' excerpts (its `instructions` last)."""
-    return "".join(_html(paragraph) for paragraph in prompt_paragraphs(q))
-
-
-def _statement_prompt(q: dict[str, Any]) -> str:
-    return _html(q["statement"])
-
-
-def _blank_prompt(q: dict[str, Any]) -> str:
-    text = blank_paragraph(q, BLANK)
-    return _html(text) if text is not None else _text_prompt(q)
+_text_prompt, _statement_prompt, _blank_prompt = html_prompts(_html, BLANK)
 
 
 def _ordering_prompt(q: dict[str, Any]) -> str:
