@@ -28,18 +28,13 @@ def stats(project: Path) -> None:
     for era_id, title, total, vetted in s.by_era:
         eras.add_row(era_id, title, str(total), str(vetted))
     console.print(eras)
-    kinds = Table(title="Facts by kind")
-    kinds.add_column("kind")
-    kinds.add_column("facts", justify="right")
-    for kind, n in s.by_kind:
-        kinds.add_row(kind, str(n))
-    console.print(kinds)
-    statuses = Table(title="Facts by status")
-    statuses.add_column("status")
-    statuses.add_column("facts", justify="right")
-    for status, n in s.by_status:
-        statuses.add_row(status, str(n))
-    console.print(statuses)
+    for title, column, counts in (("Facts by kind", "kind", s.by_kind), ("Facts by status", "status", s.by_status)):
+        table = Table(title=title)
+        table.add_column(column)
+        table.add_column("facts", justify="right")
+        for name, n in counts:
+            table.add_row(name, str(n))
+        console.print(table)
     sources = Table(title="Citations by source")
     for col in ("source", "stance", "citations", "facts", "only source"):
         sources.add_column(col, justify="left" if col in ("source", "stance") else "right")

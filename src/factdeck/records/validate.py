@@ -355,8 +355,10 @@ def validate_project(
 
     # Rules across files, over every record. A fact file that did not parse leaves its facts out, so the
     # rules about what no fact does (cite a source, fill a deck) would only repeat that error in other words.
-    unreadable_facts = any(p.severity == "error" and p.path in {f.display for f in raw.facts} and
-                           not found.get(p.path, ([], []))[0] for p in collector.problems)  # fmt: skip
+    unreadable_facts = any(
+        not file_facts and any(p.severity == "error" for p in file_problems)
+        for file_facts, file_problems in found.values()
+    )
     facts_by_id = unique_ids(collector, facts, "fact")
     _check_days(collector, sources, facts, today or _dt.date.today())
     cited = {c.source for fact in facts for c in fact.all_citations()}
