@@ -127,6 +127,42 @@ def load_all() -> list[ClaimList]:
     return sorted(lists, key=lambda item: item.archive)
 
 
+def _plain(text: str) -> str:
+    """A line with its no-break spaces made plain and runs of spaces made one (the mirrored texts mix them)."""
+    return " ".join(text.replace("\xa0", " ").split())
+
+
+def _lines_starting(lines: list[str], wanted: list[int], words: str) -> list[int]:
+    """The lines equal to `words` if there are any (a pull quote repeats the start of a paragraph), else those
+    starting with them."""
+    exact = [n for n in wanted if lines[n] == words]
+    return exact or [n for n in wanted if lines[n].startswith(words)]
+
+
+def problems_against_text(item: ClaimList, text: str) -> list[str]:
+    """What keeps the list from walking the archived `text` whole: a part that starts (or ends) at no line or at
+    several, parts overlapping or out of order, and every non-blank line that no part reaches. One message per
+    problem, naming the list file; empty when the list is complete."""
+    lines = [_plain(line) for line in text.splitlines()]
+    wanted = [number for number, line in enumerate(lines) if line]
+    problems, covered = [], []
+    for part in item.parts:
+        starts = _lines_starting(lines, wanted, _plain(part.at))
+        ends = _lines_starting(lines, wanted, _plain(part.through))
+        if len(starts) != 1 or len(ends) != 1:
+            problems.append(f"{item.path.name}: part {part.where!r} must start (and end) at exactly one line")
+            continue
+        if ends[0] < starts[0]:
+            problems.append(f"{item.path.name}: part {part.where!r} ends before it starts")
+            continue
+        covered += [n for n in wanted if starts[0] <= n <= ends[0]]
+    if covered != sorted(covered) or len(covered) != len(set(covered)):
+        problems.append(f"{item.path.name}: parts overlap or are out of the text's order")
+    reached = set(covered)
+    problems += [f"{item.path.name}: line not on the list: {lines[n][:60]!r}" for n in wanted if n not in reached]
+    return problems
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -180,7 +216,8 @@ def report(lists: list[ClaimList]) -> str:
                     outcome = "excused: " + claim.excused
                 else:
                     outcome = "**open**"
-                lines.append(f"| {_cell(claim.where)} | {_cell(claim.text)} | {_cell(claim.holder)} | {_cell(outcome)} |")
+                cells = [claim.where, claim.text, claim.holder, outcome]
+                lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
