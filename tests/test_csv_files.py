@@ -38,7 +38,9 @@ def hostile(tmp_path_factory) -> Project:
     project = sample_project(tmp_path_factory.mktemp("csv") / "proj", more_facts=True)
     f = "facts/more-guild.yaml"
     project.replace(f, 'question: "In which town did the ferry workers first meet?"', f"question: '{FORMULA_QUESTION}'")
-    project.replace(f, 'statement: "The ferry workers first met at Calder Quay in 1900."', f'statement: "{AT_STATEMENT}"')
+    project.replace(
+        f, 'statement: "The ferry workers first met at Calder Quay in 1900."', f'statement: "{AT_STATEMENT}"'
+    )
     project.replace(f, 'question: "Which union took in the guild\'s last members?"', f'question: "{MINUS_QUESTION}"')
     project.replace(f, '"The Harbour Board", "The Boatwrights\' Club"]', f'"The Harbour Board", "{PLUS_DISTRACTOR}"]')
     return project

@@ -153,7 +153,9 @@ def test_csv_games_keep_every_candidate_and_are_right(game_project: Project, fac
                 asked.append((r[0], options, 0))
     for prompt, options, correct in asked:
         check_row(prompt, options, correct, facts)
-    fit, candidates, percent = map(int, re.search(r"(\d+) of (\d+) candidate facts fit \w+ \((\d+)%\)", stderr).groups())
+    fit, candidates, percent = map(
+        int, re.search(r"(\d+) of (\d+) candidate facts fit \w+ \((\d+)%\)", stderr).groups()
+    )
     assert percent >= 90 and fit >= 0.9 * candidates
 
 

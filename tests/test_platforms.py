@@ -7,16 +7,13 @@ GIFT's special characters, a formula, right-to-left Persian) must arrive as text
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 import re
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-import openpyxl
 import pytest
 from conftest import Project, sample_project
 

@@ -18,7 +18,7 @@ from factdeck.text.compare import core
 def without_accents(text: str) -> str:
     """`text` without combining marks on Latin letters ('Mosaddegh' for 'Mosaddēgh'); other scripts kept
     whole (a Persian vowel mark is part of the word)."""
-    out = []
+    out: list[str] = []
     for char in unicodedata.normalize("NFD", text):
         if unicodedata.combining(char) and out and out[-1].isascii():
             continue

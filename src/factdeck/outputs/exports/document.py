@@ -35,9 +35,9 @@ import json
 from typing import Any
 
 from factdeck.quiz import QUESTION_TYPES, Placed, Quiz, Reference, make_quiz
-from factdeck.text.accept import accepted_forms
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import Citation, DeckSpec, Fact, QuizSettings, Source
+from factdeck.text.accept import accepted_forms
 
 
 def quiz_document(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings | None = None) -> dict:

@@ -85,6 +85,20 @@ def claimant_forms(claimed_by: str, protected: list[str], cited: list[str]) -> l
     """Ways to name a version's claimant, longest first: as written; without bracketed locators; without
     locator clauses (", paragraph beginning …", ", as reported by …"); the sources the version cites.
     Names in `protected` (the sources' short names, which may hold brackets) are kept whole."""
+    bare, clauses = _shortened(claimed_by, protected)
+    names = list(dict.fromkeys(cited))
+    by_sources = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    forms = [claimed_by.strip(), bare, clauses, by_sources]
+    return [f for f in dict.fromkeys(forms) if f]
+
+
+def plain_claimant(claimed_by: str, protected: list[str]) -> str:
+    """The claimant without locators (brackets and locator clauses dropped), as a reader names them."""
+    return _shortened(claimed_by, protected)[1] or claimed_by.strip()
+
+
+def _shortened(claimed_by: str, protected: list[str]) -> tuple[str, str]:
+    """(without bracketed locators, without locator clauses as well), `protected` names kept whole."""
     marks: dict[str, str] = {}  # placeholder -> the protected name as the claimant writes it
 
     def mask(match: re.Match[str]) -> str:
@@ -103,16 +117,13 @@ def claimant_forms(claimed_by: str, protected: list[str], cited: list[str]) -> l
 
     bare = _PARENTHESES.sub("", masked)
     clauses = "; ".join(_LOCATOR.sub("", part) for part in bare.split(";"))
-    names = list(dict.fromkeys(cited))
-    by_sources = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-    forms = [claimed_by.strip(), unmask(bare), unmask(clauses), by_sources]
-    return [f for f in dict.fromkeys(forms) if f]
+    return unmask(bare), unmask(clauses)
 
 
 _SOURCES_DO = re.compile(r"\b(?:do|did) (?:the sources|the texts|sources)\b")
 
 
-def _mid_sentence(name: str) -> str:
+def mid_sentence(name: str) -> str:
     """A name as it reads inside a sentence ('The NCRI' -> 'the NCRI'; 'Sepinoud; Atalayar' -> 'Sepinoud
     and Atalayar')."""
     parts = [p.strip() for p in name.split(";") if p.strip()]
@@ -132,7 +143,7 @@ def according_stems(question: str, claimant: str) -> list[str]:
         plural = any(sep in claimant for sep in (" and ", ";", ", "))
         past = match[0].startswith("did")
         verb = "did" if past else ("do" if plural else "does")
-        stems.append(f"{question[: match.start()]}{verb} {_mid_sentence(claimant)}{question[match.end() :]}")
+        stems.append(f"{question[: match.start()]}{verb} {mid_sentence(claimant)}{question[match.end() :]}")
     stems.append(according_prompt(question, claimant))
     return sorted(stems, key=len)
 

@@ -82,7 +82,12 @@ PLATFORMS: dict[str, Platform] = {
         ),
         Platform("blooket", "csv", False, "Blooket's CSV import template (multiple choice).", _blooket, "BLOOKET"),
         Platform(
-            "gimkit", "csv", False, "Gimkit's CSV import (one correct and up to three wrong answers).", _gimkit, "GIMKIT"
+            "gimkit",
+            "csv",
+            False,
+            "Gimkit's CSV import (one correct and up to three wrong answers).",
+            _gimkit,
+            "GIMKIT",
         ),
         Platform("qti", "zip", True, "QTI 1.2 package as Canvas imports it (classic quizzes).", _qti),
         Platform("moodle-xml", "xml", False, "Moodle XML for a Moodle question bank, a category per era.", _moodle_xml),
