@@ -118,7 +118,9 @@ def test_kahoot_default_count_and_n(game_project: Project):
     out, stderr = run_export(game_project, "kahoot", "-n", "3")
     rows = kahoot_rows(out)
     assert 1 <= len(rows) <= 3
-    assert re.search(r"\d+ more suitable facts? not asked: Kahoot!'s default is 30 questions \(-n N for more\)", stderr)
+    assert re.search(r"\d+ more suitable facts? not asked: 3 questions asked for \(-n N for more\)", stderr)
+    _, stderr = run_export(game_project, "kahoot", "-n", "200")
+    assert "more suitable" not in stderr
 
 
 def test_what_is_left_out_is_summed_up_with_why(game_project: Project, facts: list[Fact]):

@@ -95,7 +95,9 @@ def _platform_command(name: str) -> None:
         if made.written == 0:
             raise FactdeckError(f"{spec.file}:{spec.line}: {nothing_fits(name, made.skipped)}")
         _emit(made.data, output)
-        _err(f"{name}: wrote {made.written} question{'s' * (made.written != 1)}, skipped {len(made.skipped)}")
+        wrote = f"{name}: wrote {made.written} question{'s' * (made.written != 1)}"
+        left = len(made.skipped)
+        _err(f"{wrote}, left out {left} fact{'s' * (left != 1)}" if platform.game else f"{wrote}, skipped {left}")
 
     run.__name__ = run.__qualname__ = f"export_{name.replace('-', '_')}_command"
     run.__doc__ = (

@@ -345,7 +345,7 @@ def _spread(facts: list[Fact], rng: random.Random) -> list[Fact]:
     return [f for *_, f in sorted(ranked, key=lambda r: (r[0], r[1]))]
 
 
-def summary(choice: GameChoice, rules: GameRules, written: int) -> list[str]:
+def summary(choice: GameChoice, rules: GameRules, written: int, count: int | None = None) -> list[str]:
     """What the user reads after the export: the facts left out, counted by reason (with their ids), and
     the suitable facts beyond the count."""
     by_reason: dict[str, list[str]] = {}
@@ -356,9 +356,9 @@ def summary(choice: GameChoice, rules: GameRules, written: int) -> list[str]:
         for reason, ids in sorted(by_reason.items(), key=lambda item: -len(item[1]))
     ]
     if choice.unasked:
+        why = f"{count} questions asked for" if count is not None else f"{rules.platform}'s default is {rules.default}"
         lines.append(
-            f"{choice.unasked} more suitable fact{'s' * (choice.unasked != 1)} not asked: {rules.platform}'s "
-            f"default is {rules.default} questions (-n N for more)"
+            f"{choice.unasked} more suitable fact{'s' * (choice.unasked != 1)} not asked: {why} (-n N for more)"
         )
     kept = 100 * choice.suitable / choice.candidates if choice.candidates else 100.0
     lines.append(

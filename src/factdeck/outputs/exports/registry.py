@@ -120,5 +120,5 @@ def platform_export(
     choice = games.choose_for_game(base, deck, facts, chosen, rules, count)
     made = target.write(choice.document)
     made.skipped = [*choice.left_out, *made.skipped]
-    made.summary = games.summary(choice, rules, made.written)
+    made.summary = games.summary(choice, rules, made.written, count)
     return made
