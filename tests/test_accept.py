@@ -41,7 +41,9 @@ EXTRA_CITATION = """  citations:
 def typed(tmp_path_factory) -> Project:
     project = sample_project(tmp_path_factory.mktemp("accept") / "proj", more_facts=True)
     project.replace(
-        "facts/more-guild.yaml", '  answer: "Tomas Reed"\n', '  answer: "Tomas Reed"\n  accept: ["Reed", "Tomás  Reed"]\n'
+        "facts/more-guild.yaml",
+        '  answer: "Tomas Reed"\n',
+        '  answer: "Tomas Reed"\n  accept: ["Reed", "Tomás  Reed"]\n',
     )
     text = project.read("facts/guild.yaml")
     start = text.index("- id: flood-deaths")
@@ -117,7 +119,9 @@ def test_canvas_qti_accepts_them(typed: Project, tmp_path):
         attempts = ET.fromstring(z.read(meta)).find("{*}allowed_attempts").text
     ns = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
     items = {i.get("title"): i for i in root.iter(f"{ns}item")}
-    treasurer = next(i for t, i in items.items() if "first-treasurer" in (t or "") or "treasurer" in ET.tostring(i, "unicode"))
+    treasurer = next(
+        i for t, i in items.items() if "first-treasurer" in (t or "") or "treasurer" in ET.tostring(i, "unicode")
+    )
     assert [v.text for v in treasurer.iter(f"{ns}varequal")] == ["Tomas Reed", "Reed", "Tomás Reed"]
     flood = next(i for i in items.values() if "flood" in ET.tostring(i, "unicode"))
     assert "cover" in html.unescape(ET.tostring(flood, "unicode"))

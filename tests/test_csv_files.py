@@ -3,9 +3,9 @@
 Readers: Python's `csv`; a strict RFC 4180 reader written here (quoted fields only where the whole field
 is quoted, `""` inside quotes, CRLF or LF record ends, the same number of fields in every record, a
 byte-order mark only before an unquoted first field, as csv-parse's strict mode and spreadsheet importers
-require); and, when Node.js and the npm package `csv-parse` are installed (`npm install csv-parse` in a
-folder named by FACTDECK_CSV_PARSE, or on NODE_PATH), csv-parse itself in strict mode. The suite never
-fetches it: without Node or the package that one test is skipped.
+require); and, when Node.js and the npm package `csv-parse` are installed (tests/node_tools.py),
+csv-parse itself in strict mode. The suite never fetches it: without Node or the package that one test is
+skipped.
 
 CSV injection (OWASP): fact text starting with `=`, `+`, `-` or `@` must never start a cell; read back
 through `csv_cells.original` it is the fact's text again.
@@ -16,16 +16,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import Project, sample_project
 
 from factdeck.outputs.exports.csv_cells import FORMULA_START, neutralised, original
+from node_tools import node_with, run_node
 
 FORMULA_QUESTION = '=HYPERLINK("http://example.invalid","x") In which town did the ferry workers first meet?'
 PLUS_DISTRACTOR = "+Eastbridge"
@@ -176,23 +174,8 @@ def test_neutralised_cells_read_back_as_written(text):
     assert original(cell) == text
 
 
-def _csv_parse_script() -> tuple[list[str], dict[str, str]] | None:
-    node = shutil.which("node")
-    if node is None:
-        return None
-    env = dict(os.environ)
-    folder = os.environ.get("FACTDECK_CSV_PARSE")
-    if folder:
-        env["NODE_PATH"] = str(Path(folder) / "node_modules")
-    probe = subprocess.run([node, "-e", "require.resolve('csv-parse/sync')"], env=env, capture_output=True)
-    return ([node], env) if probe.returncode == 0 else None
-
-
 def test_every_csv_passes_csv_parse_in_strict_mode(written, tmp_path):
-    found = _csv_parse_script()
-    if found is None:
-        pytest.skip("Node.js with the npm package csv-parse is not installed (see this module's docstring)")
-    command, env = found
+    env = node_with("csv-parse/sync")
     script = (
         "const {parse} = require('csv-parse/sync'); const fs = require('fs');"
         "const [file, delimiter] = process.argv.slice(1);"
@@ -203,6 +186,6 @@ def test_every_csv_passes_csv_parse_in_strict_mode(written, tmp_path):
     for name, (data, delimiter) in written.items():
         path = tmp_path / f"{name}.csv"
         path.write_bytes(data)
-        done = subprocess.run([*command, "-e", script, str(path), delimiter], env=env, capture_output=True, text=True)
+        done = run_node(script, env, str(path), delimiter)
         assert done.returncode == 0, (name, done.stderr)
         assert json.loads(done.stdout) == strict_records(data, delimiter), name
