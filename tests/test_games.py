@@ -18,7 +18,7 @@ from conftest import REPO, Project, sample_project
 
 from factdeck.build import load_and_validate
 from factdeck.outputs.exports.csv_cells import original
-from factdeck.outputs.exports.games import according_stems, claimant_forms
+from factdeck.outputs.exports.games import according_stems, claimant_forms, sentence_stem
 from factdeck.records.schema import Fact
 from factdeck.text.compare import core
 
@@ -184,11 +184,15 @@ def test_claimants_shorten_to_locators_dropped_then_the_cited_sources():
     assert forms[0].startswith("The GIDSS essay (Ebrahimi), paragraph")
     assert "The GIDSS essay (Ebrahimi)" in forms  # the short name's own brackets kept
     assert claimant_forms("The NCRI, as reported by Atalayar", [], ["Atalayar"])[1:] == ["The NCRI", "Atalayar"]
-    stems = according_stems("What do the sources say about when the MEK moved to Albania?", "The NCRI")
+    question = "What do the sources say about when the MEK moved to Albania?"
+    stems = according_stems(question, "The NCRI, as reported by Atalayar", [], ["Atalayar"])
     assert stems[0] == "What does the NCRI say about when the MEK moved to Albania?"
-    assert according_stems("What do the sources say Operation Mersad was?", "Sepinoud; Atalayar")[0] == (
+    assert stems[1] == f"{question} — according to The NCRI, as reported by Atalayar"
+    assert stems[-1] == f"{question} — according to Atalayar"
+    assert sentence_stem("What do the sources say Operation Mersad was?", "Sepinoud; Atalayar") == (
         "What do Sepinoud and Atalayar say Operation Mersad was?"
     )
+    assert sentence_stem("When was it, according to Atalayar?", "Sepinoud") is None
 
 
 def test_shipped_history_deck_makes_games_of_useful_length(tmp_path: Path):

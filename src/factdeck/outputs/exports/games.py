@@ -132,20 +132,32 @@ def mid_sentence(name: str) -> str:
     return f"{first.lower()} {rest}" if first in ("The", "A", "An") and rest else name
 
 
-def according_stems(question: str, claimant: str) -> list[str]:
-    """A disputed fact's question asked of one claimant, shortest first: the question with the claimant
-    for "the sources" ("What does Atalayar say about …?") where it reads so, and "… — according to X"."""
+def sentence_stem(question: str, claimant: str) -> str | None:
+    """The question asked of one claimant in its own words, the claimant in place of "the sources" ("What
+    does Atalayar say about …?"); None when the question does not speak of "the sources"."""
+    match = _SOURCES_DO.search(question)
+    if not match:
+        return None
+    plural = any(sep in claimant for sep in (" and ", ";", ", "))
+    verb = "did" if match[0].startswith("did") else ("do" if plural else "does")
+    return f"{question[: match.start()]}{verb} {mid_sentence(claimant)}{question[match.end() :]}"
+
+
+def according_stems(question: str, claimed_by: str, protected: list[str], cited: list[str]) -> list[str]:
+    """Ways to ask a disputed fact's question of one version's claimant, in the order they are preferred:
+    in its own words with the claimant's plain name (no locators: a name with brackets and clauses does not
+    read inside a sentence); "… — according to X" with the claimant as written, then shortened
+    (`claimant_forms`); last, either form naming the sources the version cites."""
     from factdeck.outputs.exports.document import according_prompt
 
-    stems = []
-    match = _SOURCES_DO.search(question)
-    if match:
-        plural = any(sep in claimant for sep in (" and ", ";", ", "))
-        past = match[0].startswith("did")
-        verb = "did" if past else ("do" if plural else "does")
-        stems.append(f"{question[: match.start()]}{verb} {mid_sentence(claimant)}{question[match.end() :]}")
-    stems.append(according_prompt(question, claimant))
-    return sorted(stems, key=len)
+    forms = claimant_forms(claimed_by, protected, cited)
+    by_sources = forms[-1] if len(forms) > 1 and cited else None
+    written = [f for f in forms if f != by_sources]
+    stems = [sentence_stem(question, plain_claimant(claimed_by, protected))]
+    stems += [according_prompt(question, claimant) for claimant in written]
+    if by_sources:
+        stems += [sentence_stem(question, by_sources), according_prompt(question, by_sources)]
+    return [s for s in dict.fromkeys(stems) if s]
 
 
 # --- what fits ----------------------------------------------------------------------------
@@ -254,13 +266,10 @@ class _Maker:
         return q
 
     def fitted_stem(self, fact: Fact, version: DisputeVersion, options: list[str]) -> str:
-        """The longest faithful way to ask `version`'s question that fits the platform (else the shortest)."""
+        """The first way to ask `version`'s question (`according_stems`) that fits the platform (else the
+        shortest)."""
         cited = [self.base.sources[c.source].display_name for c in version.citations]
-        stems = [
-            stem
-            for claimant in claimant_forms(version.claimed_by, self.protected, cited)
-            for stem in according_stems(fact.question, claimant)
-        ]
+        stems = according_stems(fact.question, version.claimed_by, self.protected, cited)
         limit = self.rules.question_max
         fitting = [s for s in stems if limit is None or len(one_line(s)) <= limit]
         return fitting[0] if fitting else min(stems, key=len)
