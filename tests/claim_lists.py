@@ -70,6 +70,7 @@ class ClaimList:
     archive: str
     short_name: str
     parts: list[Part]
+    archive_sha256: str = ""
 
     @property
     def claims(self) -> list[Claim]:
@@ -117,7 +118,9 @@ def load(path: Path, sources: dict[str, dict[str, Any]]) -> ClaimList:
             raise ValueError(f"{here}: a part has either `claims` or `excused` (why it holds no claim)")
         parts.append(Part(at, str(raw.get("through") or at).strip(), where, claims, excused))
     info = sources[source]
-    return ClaimList(path, source, str(info["archive"]), str(info["short_name"]), parts)
+    return ClaimList(
+        path, source, str(info["archive"]), str(info["short_name"]), parts, str(info.get("archive_sha256") or "")
+    )
 
 
 def load_all() -> list[ClaimList]:

@@ -3,6 +3,7 @@ against the lists: "no open gap" can only be said when every claim is covered or
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -59,11 +60,15 @@ def test_every_line_of_every_text_is_on_its_list(lists: list[ClaimList]) -> None
     seeds = _seeds()
     if seeds is None:
         pytest.skip("no copy of the archived texts (set FACTDECK_SEEDS to the seeds folder)")
-    problems = [
-        problem
-        for item in lists
-        for problem in problems_against_text(item, (seeds / item.archive).read_text(encoding="utf-8"))
-    ]
+    problems = []
+    for item in lists:
+        data = (seeds / item.archive).read_bytes()
+        if item.archive_sha256 and hashlib.sha256(data).hexdigest() != item.archive_sha256:
+            problems.append(
+                f"{item.archive}: not the text the list was made from (its SHA-256 differs from sources.yaml)"
+            )
+            continue
+        problems += problems_against_text(item, data.decode("utf-8"))
     assert not problems, "\n".join(problems)
 
 
