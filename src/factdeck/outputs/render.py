@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 
 from factdeck.exceptions import TemplateError
+from factdeck.i18n import Language
 from factdeck.records.messages import StrictUndefined, template_syntax_message, undefined_message
 from factdeck.records.templates import TEMPLATES, display_name, search_path
 
@@ -62,9 +63,10 @@ class _Environment(jinja2.Environment):
         return {**self.globals, **(d or {})}
 
 
-def _environment(root: Path, typst: bool) -> jinja2.Environment:
+def _environment(root: Path, typst: bool, language: Language | None) -> jinja2.Environment:
     # A project's own file of a name wins over the built-in one (the loader searches its folders in order).
     env = _Environment(
+        extensions=["jinja2.ext.i18n"],
         loader=jinja2.FileSystemLoader(search_path(root)),
         undefined=StrictUndefined,
         autoescape=False if typst else jinja2.select_autoescape(["html", "htm", "xml", "css"]),
@@ -76,17 +78,35 @@ def _environment(root: Path, typst: bool) -> jinja2.Environment:
     if typst:
         env.filters["typst_raw"] = TypstRaw
         env.filters["typst_string"] = typst_string
+    _install_language(env, language or Language.source())
     return env
 
 
-@lru_cache(maxsize=8)
-def html_environment(root: Path) -> jinja2.Environment:
-    return _environment(root, typst=False)
+def _install_language(env: jinja2.Environment, language: Language) -> None:
+    """The language's messages as the templates' `_`, `gettext`, `ngettext` and `pgettext` (the names
+    `pybabel extract` looks for; `{% trans %}` blocks work too), and the language itself as `language` (its
+    `tag`, `direction`, `number`, `digits`). The functions return plain text, which the environment then
+    escapes like any value, so a translation can never add markup. Each environment has one language: two
+    languages are two environments (no process-wide switch)."""
+    env.globals.update(
+        _=language.gettext,
+        gettext=language.gettext,
+        ngettext=language.ngettext,
+        pgettext=language.pgettext,
+        language=language,
+    )
 
 
-@lru_cache(maxsize=8)
-def typst_environment(root: Path) -> jinja2.Environment:
-    return _environment(root, typst=True)
+@lru_cache(maxsize=16)
+def html_environment(root: Path, language: Language | None = None) -> jinja2.Environment:
+    """The HTML environment of `root`'s templates in `language` (default English)."""
+    return _environment(root, typst=False, language=language)
+
+
+@lru_cache(maxsize=16)
+def typst_environment(root: Path, language: Language | None = None) -> jinja2.Environment:
+    """The Typst environment of `root`'s templates in `language` (default English)."""
+    return _environment(root, typst=True, language=language)
 
 
 def render(env: jinja2.Environment, name: str, root: Path, **context: Any) -> str:

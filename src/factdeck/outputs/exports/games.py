@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
+from factdeck.i18n import Language
 from factdeck.outputs.exports.document import document_head, question_data
 from factdeck.outputs.exports.platforms import Skip, one_line, single_answer
 from factdeck.quiz import QUESTION_TYPES, Placed, Question, QuizMaker, seeded
@@ -123,11 +124,14 @@ def _shortened(claimed_by: str, protected: list[str]) -> tuple[str, str]:
 _SOURCES_DO = re.compile(r"\b(?:do|did) (?:the sources|the texts|sources)\b")
 
 
-def mid_sentence(name: str) -> str:
+def mid_sentence(name: str, language: Language | None = None) -> str:
     """A name as it reads inside a sentence ('The NCRI' -> 'the NCRI'; 'Sepinoud; Atalayar' -> 'Sepinoud
-    and Atalayar')."""
+    and Atalayar', the parts joined as `language` lists names, default English)."""
     parts = [p.strip() for p in name.split(";") if p.strip()]
-    name = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    if len(parts) > 1 and language is not None:
+        name = language.join(parts)
+    else:
+        name = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
     first, _, rest = name.partition(" ")
     return f"{first.lower()} {rest}" if first in ("The", "A", "An") and rest else name
 
