@@ -408,6 +408,7 @@ def main() -> None:
 
 
 # The commands that make and edit a project's files (init, review, vet, hash-archives, templates) are in
-# cli_project.py, `factdeck export …` in cli_exports.py, and stats, changes and release in cli_reports.py;
+# cli_project.py, `factdeck export …` in cli_exports.py, stats, changes and release in cli_reports.py, and
+# cite, read and new in cli_authoring.py;
 # importing them registers them on `cli`.
-from factdeck import cli_exports, cli_project, cli_reports  # noqa: E402, F401
+from factdeck import cli_authoring, cli_exports, cli_project, cli_reports  # noqa: E402, F401

@@ -3,13 +3,14 @@
 An archived text is split into blocks, and each block gets a locator that a reader can follow in the text
 and `factdeck check --archive` can verify (docs/authoring.md, "Locators", is the reader's version):
 
-- Blocks. A text whose lines are hard-wrapped (blank lines between blocks, no line over 100 characters) has
+- Blocks. A text whose lines are hard-wrapped (blank lines between blocks, no line over 120 characters) has
   one block per run of lines; any other text (an archived web page) has one block per line. Indented bullet
   lines right after a footnote belong to it.
 - Kinds. A *footnote* starts `12. ^`, `^`, `[12]` or `a. ^`; an *item* starts `- `, `* `, `•` or `1.`/`1)`; a
   *caption* ends with a photo credit in brackets ("(AP Photo/ …)") or starts `Photo:`, `Image:`, `Figure N`;
   a *heading* is a short line (at most 15 words, 120 characters) with no closing punctuation that is
-  followed by a paragraph or an item, or a Markdown `#` line; a *paragraph* is prose: it ends in `.`, `!`,
+  followed by a paragraph or an item (a numbered one, `2. The workers`, by a paragraph), or a Markdown `#`
+  line; a *paragraph* is prose: it ends in `.`, `!`,
   `?`, `…`, `:` or `;` (footnote marks such as `[12]` and closing quotes aside) or has 20 words or more;
   every other block is a *line* (an infobox row, a link, a byline).
 - Locators. A heading opens a section, named by its text: `section 'Heading'`. Within a section (or before
@@ -34,6 +35,7 @@ PARAGRAPH, CAPTION, ITEM, LINE, HEADING, FOOTNOTE = "¶", "caption", "item", "li
 
 _FOOTNOTE = re.compile(r"^\s*(?:(?P<a>\d{1,4}|[a-z])\.\s+\^|\[(?P<b>\d{1,4}|[a-z])\]|\^\s*(?P<c>\d{1,4}|[a-z])?\b)")
 _ITEM = re.compile(r"^\s*(?:[-*\u2022\u2013]\s+|\d{1,3}[.)]\s+)")
+_NUMBERED = re.compile(r"^\s*\d{1,3}\.\s+\S")
 _CONTINUATION = re.compile(r"^\s+[\u2022*-]\s")
 _CREDIT = re.compile(
     r"\([^()]*\b(?:photo|image|credit|courtesy|getty|reuters|afp|ap|epa)\b[^()]*\)\s*\.?$", re.IGNORECASE
@@ -126,7 +128,7 @@ def _raw_blocks(text: str) -> list[tuple[int, int, str]]:
     for line in text.splitlines(keepends=True):
         lines.append((position, line.rstrip("\r\n")))
         position += len(line)
-    wrapped = any(not line.strip() for _, line in lines) and max((len(x) for _, x in lines), default=0) <= 100
+    wrapped = any(not line.strip() for _, line in lines) and max((len(x) for _, x in lines), default=0) <= 120
     blocks: list[tuple[int, int, str]] = []
     previous_footnote = False
     for start, line in lines:
@@ -173,7 +175,13 @@ def text_blocks(text: str) -> list[Block]:
     raw = _raw_blocks(text)
     kinds = [_kind(t) for _, _, t in raw]
     for i, (_, _, block) in enumerate(raw):
-        if kinds[i] == LINE and _is_heading_shape(block) and i + 1 < len(kinds) and kinds[i + 1] in (PARAGRAPH, ITEM):
+        numbered = kinds[i] == ITEM and _NUMBERED.match(block) is not None  # "2. The workers"
+        if (
+            (kinds[i] == LINE or numbered)
+            and _is_heading_shape(block)
+            and i + 1 < len(kinds)
+            and kinds[i + 1] in ((PARAGRAPH,) if numbered else (PARAGRAPH, ITEM))
+        ):
             kinds[i] = HEADING
     blocks: list[Block] = []
     section: str | None = None
