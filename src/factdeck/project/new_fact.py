@@ -22,6 +22,7 @@ from factdeck.project.cite import Candidate, Citer, ProjectSources
 from factdeck.project.yaml_edit import append_to_list_file
 from factdeck.records.dates import parse_date
 from factdeck.records.fields import FACT_KINDS, SLUG
+from factdeck.records.json_schema import header_line
 from factdeck.records.load import load_document, load_project
 from factdeck.text.dates import MONTHS
 
@@ -183,7 +184,8 @@ def new_fact(
     kind = kind or guess_kind(words, chosen.quote)
     item = _skeleton(fact_id, kind, guessed, era, date, chosen)
     title = next((str(e.get("title")) for e in eras if e["id"] == era), era)
-    append_to_list_file(root / file, file, item, header=f"# Era: {title}.\n")
+    header = header_line("facts", 1) if (root / "schemas/facts.schema.json").is_file() else ""
+    append_to_list_file(root / file, file, item, header=f"{header}# Era: {title}.\n")
     return NewFact(fact_id, file, era, kind, guessed, date, chosen)
 
 

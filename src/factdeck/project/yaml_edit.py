@@ -142,3 +142,35 @@ def append_to_list_file(path: Path, display: str, item: dict[str, Any], header: 
     if not path.exists():
         path.write_text("", encoding="utf-8")
     _write(path, text)
+
+
+def set_at_paths(path: Path, display: str, changes: dict[tuple[Any, ...], Any]) -> None:
+    """Set values anywhere in the YAML file at `path`: `changes` maps a path of keys and list indexes (e.g.
+    `(3, "citations", 0, "quote")`) to the value to set there (the key must exist). Keeps the file's comments
+    and layout; raises `InputError` if a path is not in the file, or the file would change in any other way
+    (then nothing is written)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(display, 0, f"cannot read file: {getattr(exc, 'strerror', None) or exc}") from None
+    rt = _round_trip()
+    try:
+        data = rt.load(text)
+        expected = yaml.load(text, Loader=_SAFE)
+    except Exception as exc:
+        raise InputError(display, 0, "cannot edit this file: run `factdeck check` for its problems") from exc
+    for where, value in changes.items():
+        for tree in (data, expected):
+            node = tree
+            try:
+                for step in where[:-1]:
+                    node = node[step]
+                node[where[-1]]  # noqa: B018  # the key must be there already
+            except (KeyError, IndexError, TypeError):
+                raise InputError(display, 0, "cannot edit this file: it changed since it was read; try again") from None
+            node[where[-1]] = value
+    out = io.StringIO()
+    rt.dump(data, out, transform=_dedent if isinstance(data, list) else None)
+    if yaml.load(out.getvalue(), Loader=_SAFE) != expected:
+        raise InputError(display, 0, "cannot edit this file without changing its other content; edit it by hand")
+    _write(path, out.getvalue())
