@@ -174,7 +174,7 @@ def test_from_two_archived_texts_to_twenty_vetted_facts(project: Path) -> None:
     assert "every fact is vetted" in run("review", project=project)
     first = (project / "facts/building.yaml").read_text(encoding="utf-8")
     assert first.startswith("# yaml-language-server: $schema=../schemas/facts.schema.json\n# Era: Planning")
-    assert re.search(r"\n  kind: [a-z]+  # a guess from the passage: check it\n", first)
+    assert re.search(r"\n  kind: [a-z]+ +# a guess from the passage: check it\n", first)
 
 
 def test_vet_a_batch_shows_it_and_asks(project: Path) -> None:
@@ -201,7 +201,7 @@ def test_a_refetched_archive_re_anchors_its_quotes(project: Path) -> None:
     archive = project / "archive/harbour.txt"
     text = archive.read_text(encoding="utf-8")
     text = text.replace("cracked the lantern glass", "cracked the glass of the lantern")
-    text = text.replace("Automation and today\n\n", "Automation and today\n\nA paragraph the new copy adds.\n\n")
+    text = text.replace("Automation and today\n\n", "Automation and today\n\nA paragraph that the new copy of the page adds here.\n\n")
     archive.write_text(text, encoding="utf-8")
     out = run("hash-archives", project=project)
     assert "quote re-anchored in \"section 'Storms and wrecks', ¶ 1\"" in out

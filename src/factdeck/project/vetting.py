@@ -49,8 +49,9 @@ def batch(base: FactBase, ids: list[str], file: str | None, era: str | None, lis
             raise UsageError(f"no facts in '{file}' (fact files: {', '.join(files)})")
         chosen += [f.id for f in live if f.file == name]
     if era is not None:
-        if era not in base.eras:
-            raise UsageError(f"unknown era '{era}' (eras: {', '.join(base.eras)})")
+        era_ids = [e.id for e in base.eras]
+        if era not in era_ids:
+            raise UsageError(f"unknown era '{era}' (eras: {', '.join(era_ids)})")
         chosen += [f.id for f in live if f.era == era]
     if listed:
         chosen += [need.fact.id for need in needing_review(base)]
