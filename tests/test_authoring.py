@@ -126,7 +126,7 @@ def test_cite_prints_a_citation_that_check_verifies(project: Path) -> None:
     out = run("cite", "harbour-history", "children", "school", "boat", "--candidates", "2", project=project)
     assert out.startswith("# 1. section 'The keepers', ¶ 2")
     block = out.split("\n\n")[0]
-    assert 'locator: "section \'The keepers\', ¶ 2"' in block and "selector: {prefix:" in block
+    assert "locator: \"section 'The keepers', ¶ 2\"" in block and "selector: {prefix:" in block
 
 
 def test_check_refuses_a_scheme_locator_that_does_not_hold_the_quote(project: Path) -> None:
@@ -201,7 +201,9 @@ def test_a_refetched_archive_re_anchors_its_quotes(project: Path) -> None:
     archive = project / "archive/harbour.txt"
     text = archive.read_text(encoding="utf-8")
     text = text.replace("cracked the lantern glass", "cracked the glass of the lantern")
-    text = text.replace("Automation and today\n\n", "Automation and today\n\nA paragraph that the new copy of the page adds here.\n\n")
+    text = text.replace(
+        "Automation and today\n\n", "Automation and today\n\nA paragraph that the new copy of the page adds here.\n\n"
+    )
     archive.write_text(text, encoding="utf-8")
     out = run("hash-archives", project=project)
     assert "quote re-anchored in \"section 'Storms and wrecks', ¶ 1\"" in out

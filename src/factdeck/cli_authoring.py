@@ -34,7 +34,9 @@ def cite(
 
     found = find(project, source, " ".join(words), candidates, archive)
     if not found:
-        raise UsageError(f"no passage of '{source}' is like '{' '.join(words)}' (`factdeck read {source}` shows it all)")
+        raise UsageError(
+            f"no passage of '{source}' is like '{' '.join(words)}' (`factdeck read {source}` shows it all)"
+        )
     for rank, candidate in enumerate(found, 1):
         how = "exact" if candidate.exact else f"close match, score {candidate.score:.0f}"
         click.echo(f"# {rank}. {candidate.block.locator} ({how})")
@@ -82,11 +84,15 @@ def read(project: Path, source: str, html: Path | None, archive: Path | None) ->
 @command(cli, "new")
 @click.argument("source")
 @click.argument("words", nargs=-1, required=True)
-@click.option("--candidate", type=click.IntRange(1, 20), default=1, show_default=True, help="Which of cite's candidates.")
+@click.option(
+    "--candidate", type=click.IntRange(1, 20), default=1, show_default=True, help="Which of cite's candidates."
+)
 @click.option("--id", "fact_id", help="The fact's id (default: made from WORDS).")
 @click.option("--era", help="The fact's era (default: the era of the date the passage gives).")
 @click.option("--kind", help="The fact's kind (default: a guess from the words, marked as one).")
-@click.option("--file", "file", help="The fact file, facts/NAME.yaml (default: the file holding most facts of the era).")
+@click.option(
+    "--file", "file", help="The fact file, facts/NAME.yaml (default: the file holding most facts of the era)."
+)
 @_archive_option
 def new(
     project: Path,
@@ -110,5 +116,5 @@ def new(
     click.echo(f"added fact '{made.id}' to {made.file} (status review)")
     click.echo(f"  era: {made.era}" + (f" (from the date {made.date} in the passage)" if made.date and not era else ""))
     click.echo(f"  kind: {made.kind}" + (" (a guess: check it)" if made.kind_guessed else ""))
-    click.echo(f"  cites: {made.citation.block.locator}: \"{made.citation.quote}\"")
+    click.echo(f'  cites: {made.citation.block.locator}: "{made.citation.quote}"')
     _err(f"next: write its question, answer and statement in {made.file}, then `factdeck check`")

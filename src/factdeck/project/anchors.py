@@ -155,9 +155,7 @@ def reanchor(root: Path, texts: dict[str, str]) -> list[Move]:
     return moves
 
 
-def _follow(
-    citer: Citer, quote: str, locator: str, selector: Any
-) -> tuple[str, str, dict[str, str]] | None:
+def _follow(citer: Citer, quote: str, locator: str, selector: Any) -> tuple[str, str, dict[str, str]] | None:
     """(new locator, new quote, new selector context) for one citation, or None if it needs no change (or
     cannot be followed: check reports it)."""
     if quote_in_text(quote, citer.text.normalized):

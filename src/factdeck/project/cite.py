@@ -15,6 +15,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from factdeck.exceptions import InputError, UsageError
 from factdeck.records.load import load_document, read_text
@@ -25,7 +28,9 @@ from factdeck.records.schema import ProjectConfig, Source
 MAX_WORDS = 40  # the schema's limit for a quote
 CONTEXT = 32  # characters of prefix and suffix kept in a selector (Hypothesis keeps 32 too)
 CUTOFF = 60.0  # the least score (0-100) of a close match shown
-_SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)\]]*(?:\[[^\]\s]{1,12}\])*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?\u2026])[\"'\u201d\u2019)\]]*(?:\[[^\]\s]{1,12}\])*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])"
+)
 _CLAUSE_END = re.compile(r"[,;:\u2014\u2013]\s+|\s+[\u2014\u2013-]\s+")
 _TRAILING = re.compile(r"(?:\[[^\]\s]{1,12}\])+$|[\s,;:\u2014\u2013-]+$")
 
@@ -131,7 +136,7 @@ def _cut(raw: str, block: Block, start: int, end: int) -> tuple[int, int]:
     while True:  # widen by whole clauses, forward first, while the quote stays within the limit
         grown = False
         for low2, high2 in ((low, high + 1), (low - 1, high)):
-            if 0 <= low2 and high2 < len(clauses) and _words(raw[clauses[low2][0] : clauses[high2][1]]) <= MAX_WORDS:
+            if low2 >= 0 and high2 < len(clauses) and _words(raw[clauses[low2][0] : clauses[high2][1]]) <= MAX_WORDS:
                 low, high, grown = low2, high2, True
                 break
         if not grown:
@@ -235,6 +240,9 @@ class Citer:
         return found
 
 
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
 @dataclass(frozen=True)
 class ProjectSources:
     """A project's sources and its archive folder, read without validating the rest of the project (facts
@@ -280,7 +288,7 @@ class ProjectSources:
         return read_text(path, str(path))
 
 
-def _valid(model: type, data: object, display: str, line: int):  # type: ignore[no-untyped-def]
+def _valid(model: type[_Model], data: object, display: str, line: int) -> _Model:
     from pydantic import ValidationError
 
     try:

@@ -34,8 +34,54 @@ _DATES = [  # (pattern, how its groups make an EDTF date), most precise first
     (re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b"), lambda m: (m[1], None, None)),
 ]
 _STOP = set(
-    "a an the of in on at to for and or but by with from as is was were be been are it its this that these "
-    "those their his her they he she we after before into over under than then also which who whom".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "and",
+        "or",
+        "but",
+        "by",
+        "with",
+        "from",
+        "as",
+        "is",
+        "was",
+        "were",
+        "be",
+        "been",
+        "are",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "their",
+        "his",
+        "her",
+        "they",
+        "he",
+        "she",
+        "we",
+        "after",
+        "before",
+        "into",
+        "over",
+        "under",
+        "than",
+        "then",
+        "also",
+        "which",
+        "who",
+        "whom",
+    ]
 )
 _CHARACTERIZATION = re.compile(
     r"\b(called|calls|labell?ed|described|designated|branded|termed|regarded|considered|accused)\b", re.IGNORECASE
@@ -212,7 +258,7 @@ def _skeleton(fact_id: str, kind: str, guessed: bool, era: str, date: str | None
             selector.fa.set_flow_style()
             citation[key] = selector
         else:
-            citation[key] = DoubleQuotedScalarString(value) if key != "source" else value
+            citation[key] = DoubleQuotedScalarString(str(value)) if key != "source" else value
     fact["citations"] = CommentedSeq([citation])
     fact["status"] = "review"
     return fact

@@ -33,6 +33,7 @@ FILE_KINDS: tuple[tuple[str, str, type, bool], ...] = (
     ("project", "factdeck project settings (factdeck.yaml)", ProjectConfig, False),
 )
 
+
 def _constrain(defs: dict[str, Any]) -> None:
     """Put the constraints of factdeck's value types (records/fields.py) into the generated definitions."""
     from factdeck.records import schema as records
@@ -91,12 +92,17 @@ def file_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of one kind of file (`facts`, `sources`, `eras`, `glossary`, `deck`, `project`).
     Raises `KeyError` for another kind."""
     name, title, model, is_list = next(k for k in FILE_KINDS if k[0] == kind)
-    generated = TypeAdapter(list[model] if is_list else model).json_schema(ref_template="#/$defs/{model}")
+    adapter: TypeAdapter[Any] = TypeAdapter(list[model] if is_list else model)  # type: ignore[valid-type]
+    generated = adapter.json_schema(ref_template="#/$defs/{model}")
     defs = generated.pop("$defs", {})
     if not is_list:
         defs[model.__name__] = {k: v for k, v in generated.items()}
         generated = {"$ref": f"#/$defs/{model.__name__}"}
     _constrain(defs)
+    # Anki reads '::' in a deck's name as a subdeck, and in an era's title (a subdeck's name) as a further one.
+    for model_name, field_name in (("DeckSpec", "name"), ("Era", "title")):
+        if model_name in defs:
+            defs[model_name]["properties"][field_name]["allOf"] = [{"not": {"pattern": "::"}}]
     if "Distractor" in defs:  # written as plain text too (its model turns that into {text: ...})
         defs["Distractor"] = {"anyOf": [{**TEXT, "description": "The wrong option."}, defs["Distractor"]]}
     top: dict[str, Any] = {"$schema": DIALECT, "$id": f"https://factdeck.invalid/schemas/{name}.schema.json"}

@@ -244,8 +244,10 @@ class TextStructure:
                     continue
             elif block.section is None or not _same_heading(locator.section, block.section):
                 continue
-            if locator.unit == HEADING or block.locator.endswith(f", {locator.unit} {locator.number}") or (
-                block.section is None and block.locator == f"{locator.unit} {locator.number}"
+            if (
+                locator.unit == HEADING
+                or block.locator.endswith(f", {locator.unit} {locator.number}")
+                or (block.section is None and block.locator == f"{locator.unit} {locator.number}")
             ):
                 found.append(block)
         return found

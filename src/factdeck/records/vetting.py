@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from factdeck.records.schema import Fact
 
@@ -31,7 +32,7 @@ def fingerprint(fact: Fact) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:FINGERPRINT_DIGITS]
 
 
-def _version_citations(content: dict) -> list[dict]:  # type: ignore[type-arg]
+def _version_citations(content: dict[str, Any]) -> list[dict[str, Any]]:
     versions = (content.get("dispute") or {}).get("versions", ())
     return [c for v in versions for c in v.get("citations", ())]
 
