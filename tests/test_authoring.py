@@ -210,3 +210,71 @@ def test_a_refetched_archive_re_anchors_its_quotes(project: Path) -> None:
     assert "cracked the glass of the lantern" in (project / "facts/working.yaml").read_text(encoding="utf-8")
     assert "quote moved from \"section 'Automation and today', ¶ 1\" to \"section 'Automation and today', ¶ 2\"" in out
     assert "quotes: 2 verified" in run("check", project=project)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def test_reading_view_in_the_terminal(project: Path) -> None:
+    out = run("read", "harbour-history", project=project)
+    assert "section 'The keepers', ¶ 2\nKeepers' families lived" in out
+    assert "footnote 1\n1. ^ The board's minutes" in out
+
+
+def test_reading_page_copies_citations_in_headless_chromium(project: Path, tmp_path: Path) -> None:
+    """The HTML reading view: a block's button and a selected passage each copy a citation that check accepts."""
+    import yaml
+
+    from factdeck.records.locators import TextStructure, locator_problem
+    from factdeck.records.quotes import quote_in_text, quote_search_form
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package (sh tests/install-browser.sh, as root)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    page_file = tmp_path / "read.html"
+    run("read", "harbour-history", "--html", str(page_file), project=project)
+    text = (TEXTS / "harbour.txt").read_text(encoding="utf-8")
+    structure, normalized = TextStructure(text), quote_search_form(text)
+    requests: list[str] = []
+    errors: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"], headless=True)
+        try:
+            page = browser.new_page()
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            # Record what the page copies (the clipboard itself needs a user's permission).
+            page.add_init_script(
+                "window.copied = []; Object.defineProperty(navigator, 'clipboard', {value: {writeText: "
+                "function (t) { window.copied.push(t); return Promise.resolve(); }}});"
+                "Object.defineProperty(window, 'isSecureContext', {value: true});"
+            )
+            page.goto(page_file.as_uri())
+            block = page.locator(".block[data-locator=\"section 'The keepers', ¶ 2\"]")
+            block.locator("button").click()
+            # Select "a school boat took their children to the town" inside that paragraph.
+            page.evaluate(
+                """() => {
+                  const text = document.querySelector(".block[data-locator=\\"section 'The keepers', ¶ 2\\"] .text");
+                  const node = text.firstChild, at = node.textContent.indexOf("a school boat");
+                  const range = document.createRange();
+                  range.setStart(node, at); range.setEnd(node, at + "a school boat took their children".length);
+                  const selection = window.getSelection(); selection.removeAllRanges(); selection.addRange(range);
+                  document.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+                }"""
+            )
+            page.locator("#selection").click()
+            copied = page.evaluate("window.copied")
+        finally:
+            browser.close()
+    assert errors == [] and all(url.startswith("file:") for url in requests)
+    assert len(copied) == 2
+    for citation_text, expected_start in zip(copied, ("Keepers' families lived", "a school boat took"), strict=True):
+        citation = yaml.safe_load(citation_text)[0]
+        assert citation["source"] == "harbour-history"
+        assert citation["locator"] == "section 'The keepers', ¶ 2"
+        assert citation["quote"].startswith(expected_start) and len(citation["quote"].split()) <= 40
+        assert quote_in_text(citation["quote"], normalized)
+        assert locator_problem(structure, citation["locator"], citation["quote"]) is None
+        selector = citation["selector"]
+        assert quote_in_text(selector["prefix"] + citation["quote"] + selector["suffix"], normalized)
