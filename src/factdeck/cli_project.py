@@ -87,7 +87,11 @@ def vet(
         for fact_id in chosen:
             fact = base.facts_by_id.get(fact_id)
             click.echo(f"  {fact_id}" + (f" ({fact.file}, status {fact.status})" if fact else ""))
-        if not yes and not click.confirm(f"vet these {len(chosen)} facts as {reviewer or 'before'}?", default=False):
+        if not yes and not click.confirm(
+            f"vet {'this fact' if len(chosen) == 1 else f'these {len(chosen)} facts'}"
+            + (f" as {reviewer}?" if reviewer else " (keeping their record)?"),
+            default=False,
+        ):
             raise UsageError("nothing vetted")
     vetted = vet_facts(base, chosen, reviewer or "", keep_record=keep_record)
     for fact in vetted:

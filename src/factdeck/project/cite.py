@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from factdeck.exceptions import InputError, UsageError
 from factdeck.records.load import load_document, read_text
-from factdeck.records.locators import Block, TextStructure
+from factdeck.records.locators import FOOTNOTE, Block, TextStructure
 from factdeck.records.quotes import _TRANSLATION, quote_search_form
 from factdeck.records.schema import ProjectConfig, Source
 
@@ -31,7 +31,12 @@ CUTOFF = 60.0  # the least score (0-100) of a close match shown
 _SENTENCE_END = re.compile(
     r"(?<=[.!?\u2026])[\"'\u201d\u2019)\]]*(?:\[[^\]\s]{1,12}\])*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])"
 )
+_ABBREVIATIONS = frozenset(
+    ("p", "pp", "vol", "no", "nos", "ed", "eds", "est", "ca", "cf", "fig", "mr", "mrs", "ms", "dr", "st", "mt", "jr")
+    + ("sr", "vs", "etc", "al", "op", "ibid")
+)
 _CLAUSE_END = re.compile(r"[,;:\u2014\u2013]\s+|\s+[\u2014\u2013-]\s+")
+_FOOTNOTE_MARK = re.compile(r"\s*(?:(?:\d{1,4}|[a-z])\.\s+\^\s*(?:[a-z]\s+)*|\[(?:\d{1,4}|[a-z])\]\s*|\^\s*)")
 _TRAILING = re.compile(r"(?:\[[^\]\s]{1,12}\])+$|[\s,;:\u2014\u2013-]+$")
 
 
@@ -105,9 +110,13 @@ class SearchText:
 
 
 def _spans(text: str, pattern: re.Pattern[str], start: int) -> list[tuple[int, int]]:
-    """[start, end) of each piece of `text` between matches of `pattern`, as offsets from `start`."""
+    """[start, end) of each piece of `text` between matches of `pattern`, as offsets from `start` (a full
+    stop after an abbreviation or an initial, "p. 208", "J. Smith", ends no sentence)."""
     spans, position = [], 0
     for match in pattern.finditer(text):
+        word = text[: match.start()].rsplit(None, 1)[-1] if text[: match.start()].strip() else ""
+        if pattern is _SENTENCE_END and (word.lower().rstrip(".") in _ABBREVIATIONS or re.fullmatch(r"[A-Z]\.", word)):
+            continue
         spans.append((start + position, start + match.start()))
         position = match.end()
     spans.append((start + position, start + len(text)))
@@ -121,7 +130,12 @@ def _words(text: str) -> int:
 def _cut(raw: str, block: Block, start: int, end: int) -> tuple[int, int]:
     """The quote's span around the match [start, end): whole sentences if they fit in MAX_WORDS, else whole
     clauses, else the first MAX_WORDS words of the match."""
-    sentences = _spans(raw[block.start : block.end], _SENTENCE_END, block.start)
+    opening = block.start
+    marker = _FOOTNOTE_MARK.match(raw, block.start, block.end) if block.kind == FOOTNOTE else None
+    if marker:  # a footnote's quote starts after its label ("12. ^ ", "[3] ")
+        opening = marker.end()
+        start = max(start, opening)
+    sentences = _spans(raw[opening : block.end], _SENTENCE_END, opening)
     chosen = [s for s in sentences if s[0] < end and s[1] > start] or sentences[:1]
     first, last = chosen[0][0], chosen[-1][1]
     if _words(raw[first:last]) <= MAX_WORDS:
@@ -144,7 +158,7 @@ def _cut(raw: str, block: Block, start: int, end: int) -> tuple[int, int]:
 
 
 def _quote(raw: str, start: int, end: int) -> str:
-    text = " ".join(raw[start:end].split())
+    text = " ".join(raw[start:end].split()).lstrip("\u2022*- ")
     while True:
         trimmed = _TRAILING.sub("", text)
         if trimmed == text:
@@ -191,12 +205,16 @@ class Citer:
         if len(query) < 3:
             raise UsageError("give a few words of the passage to cite")
         found: list[Candidate] = []
-        seen: set[tuple[str, str]] = set()
 
         def keep(candidate: Candidate | None) -> None:
-            if candidate and (candidate.block.locator, candidate.quote) not in seen:
-                seen.add((candidate.block.locator, candidate.quote))
-                found.append(candidate)
+            if candidate is None:
+                return
+            for other in found:  # one passage once: not again within or around a quote already shown
+                if other.block == candidate.block and (
+                    candidate.quote in other.quote or other.quote in candidate.quote
+                ):
+                    return
+            found.append(candidate)
 
         position = self.text.normalized.find(query)
         while position >= 0 and len(found) < limit:
@@ -204,11 +222,12 @@ class Citer:
             position = self.text.normalized.find(query, position + 1)
         if len(found) >= limit:
             return found
-        sentences = [
-            span
-            for block in self.structure.blocks
-            for span in _spans(self.text.raw[block.start : block.end], _SENTENCE_END, block.start)
-        ]
+        sentences = []
+        for block in self.structure.blocks:
+            spans = _spans(self.text.raw[block.start : block.end], _SENTENCE_END, block.start)
+            sentences += spans
+            # Each two sentences in a row too: words may run across a full stop ("Sinkaya (2015). The …").
+            sentences += [(a[0], b[1]) for a, b in zip(spans, spans[1:], strict=False)]
         forms = [quote_search_form(self.text.raw[a:b]) for a, b in sentences]
 
         # A first cut by rapidfuzz's token_set_ratio, then each sentence scored on how many of the words it

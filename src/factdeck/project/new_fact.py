@@ -115,15 +115,15 @@ def date_in(text: str) -> str | None:
 def guess_kind(words: str, passage: str) -> str:
     """A fact kind for the words an editor cited (a guess, shown as one): a characterization where the passage
     labels someone, a date where the words hold one, a number where they hold another figure, an event where
-    something was done, else a term."""
+    something was done or the passage gives a date, else a term."""
     if _CHARACTERIZATION.search(passage) and _CHARACTERIZATION.search(words):
         return "characterization"
     if date_in(words):
         return "date"
     if _NUMBER.search(words):
         return "number"
-    if _EVENT.search(words) or _EVENT.search(passage):
-        return "event"
+    if _EVENT.search(words) or _EVENT.search(passage) or date_in(passage):
+        return "event"  # something done, or dated: an event more often than a term
     return "term"
 
 
