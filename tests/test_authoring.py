@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from factdeck.cli import cli
 from factdeck.project.cite import Citer
-from factdeck.records.locators import parse_locator, text_blocks
+from factdeck.records.locators import locator_problem, parse_locator, text_blocks
+from factdeck.records.quotes import quote_in_text
 
 TEXTS = Path(__file__).parent / "fixtures" / "authoring"
 
@@ -120,6 +121,31 @@ def test_cite_finds_the_passage(words: str) -> None:
     assert best.block.locator == "section 'The keepers', ¶ 2"
     assert best.quote.startswith("Keepers' families lived in two cottages")
     assert len(best.quote.split()) <= 40
+    # What check --archive verifies: the quote is in the text, in the block its locator names.
+    assert quote_in_text(best.quote, citer.text.normalized)
+    assert locator_problem(citer.structure, best.block.locator, best.quote) is None
+
+
+def test_a_long_sentence_is_cut_at_clause_boundaries() -> None:
+    sentence = (
+        "The board met in the old custom house, which stood by the quay, and it heard the harbour master, "
+        "the pilots, the ship owners and the fishermen, who had all asked for a light, before it voted, late "
+        "in the evening, to borrow the money for the tower."
+    )
+    citer = Citer("s", "Heading\n\n" + sentence + "\n")
+    quote = citer.find("pilots ship owners fishermen")[0].quote
+    assert len(quote.split()) <= 40 and "the pilots, the ship owners and the fishermen" in quote
+    assert sentence.startswith(quote) or f" {quote}" in sentence  # whole clauses, the text's own words
+    assert not quote.endswith(",")
+
+
+def test_cite_and_new_say_what_is_wrong(project: Path) -> None:
+    unknown = CliRunner().invoke(cli, ["cite", "nosuch", "words", "--project", str(project)])
+    assert unknown.exit_code == 2 and "no source 'nosuch' in facts/sources.yaml" in unknown.output
+    no_date = CliRunner().invoke(cli, ["new", "harbour-history", "Four keepers served", "--project", str(project)])
+    assert no_date.exit_code == 2
+    assert "the passage gives no date: give --era (eras: building, working, today)" in no_date.output
+    assert not (project / "facts/working.yaml").exists()
 
 
 def test_cite_prints_a_citation_that_check_verifies(project: Path) -> None:
@@ -204,12 +230,16 @@ def test_a_refetched_archive_re_anchors_its_quotes(project: Path) -> None:
     text = text.replace(
         "Automation and today\n\n", "Automation and today\n\nA paragraph that the new copy of the page adds here.\n\n"
     )
+    text = text.replace("left in May of that year.", "left in the May of that year.")  # before the museum quote
     archive.write_text(text, encoding="utf-8")
     out = run("hash-archives", project=project)
     assert "quote re-anchored in \"section 'Storms and wrecks', ¶ 1\"" in out
     assert "cracked the glass of the lantern" in (project / "facts/working.yaml").read_text(encoding="utf-8")
     assert "quote moved from \"section 'Automation and today', ¶ 1\" to \"section 'Automation and today', ¶ 2\"" in out
+    museum = (project / "facts/today.yaml").read_text(encoding="utf-8")
+    assert 'selector: {prefix: "rs left in the May of that year. ", suffix: ' in museum  # the anchor follows too
     assert "quotes: 2 verified" in run("check", project=project)
+    assert "fact '" not in run("hash-archives", project=project)  # nothing left to follow
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -20,11 +20,11 @@ from typing import Any
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from factdeck.exceptions import InputError
-from factdeck.project.cite import Citer
+from factdeck.project.cite import Citer, selector_context
 from factdeck.project.yaml_edit import set_at_paths
 from factdeck.records.load import load_project
 from factdeck.records.locators import locator_problem, parse_locator
-from factdeck.records.quotes import quote_in_text, quote_search_form
+from factdeck.records.quotes import quote_in_text, quote_parts, quote_search_form
 
 REANCHOR_SCORE = 80.0
 
@@ -44,6 +44,8 @@ class Move:
     new_quote: str
 
     def describe(self) -> str:
+        if self.how == "refreshed":
+            return f"{self.file}: fact '{self.fact}': selector of the quote in {self.new_locator!r} refreshed"
         if self.how == "moved":
             return f"{self.file}: fact '{self.fact}': quote moved from {self.old_locator!r} to {self.new_locator!r}"
         return (
@@ -136,33 +138,54 @@ def reanchor(root: Path, texts: dict[str, str]) -> list[Move]:
                 if citer is None or not isinstance(quote, str) or not isinstance(locator, str):
                     continue
                 path = (index, *where)
-                move = _follow(citer, quote, locator, citation.get("selector"))
+                selector = citation.get("selector")
+                move = _follow(citer, quote, locator, selector)
                 if move is None:
                     continue
-                new_locator, new_quote, selector = move
-                how = "moved" if new_quote == quote else "re-anchored"
+                new_locator, new_quote, context = move
+                how = "re-anchored" if new_quote != quote else "moved" if new_locator != locator else "refreshed"
                 moves.append(
                     Move(file.display, str(item.get("id")), citer.source, how, locator, new_locator, quote, new_quote)
                 )
-                changes[(*path, "locator")] = DoubleQuotedScalarString(new_locator)
+                if new_locator != locator:
+                    changes[(*path, "locator")] = DoubleQuotedScalarString(new_locator)
                 if new_quote != quote:
                     changes[(*path, "quote")] = DoubleQuotedScalarString(new_quote)
-                    for key in ("prefix", "suffix"):
-                        if isinstance(citation.get("selector"), dict) and key in citation["selector"]:
-                            changes[(*path, "selector", key)] = DoubleQuotedScalarString(selector[key])
+                for key, value in context.items():
+                    if isinstance(selector, dict) and key in selector:
+                        changes[(*path, "selector", key)] = DoubleQuotedScalarString(value)
         if changes:
             set_at_paths(file.path, file.display, changes)
     return moves
+
+
+def _fresh_context(citer: Citer, quote: str, selector: Any) -> dict[str, str]:
+    """New prefix and suffix for a selector whose quote is still in the text (once) but no longer between
+    them; {} where the selector still fits, or cannot be made anew (no selector, a quote with '...')."""
+    if not isinstance(selector, dict) or quote_parts(quote) != [quote_search_form(quote)]:
+        return {}
+    prefix, suffix = str(selector.get("prefix") or ""), str(selector.get("suffix") or "")
+    if quote_in_text(prefix + quote + suffix, citer.text.normalized):
+        return {}
+    form = quote_search_form(quote)
+    first = citer.text.normalized.find(form)
+    if first < 0 or citer.text.normalized.find(form, first + 1) >= 0:
+        return {}
+    start, end = citer.text.raw_span(first, first + len(form))
+    new_prefix, new_suffix = selector_context(citer.text.raw, start, end)
+    return {"prefix": new_prefix, "suffix": new_suffix}
 
 
 def _follow(citer: Citer, quote: str, locator: str, selector: Any) -> tuple[str, str, dict[str, str]] | None:
     """(new locator, new quote, new selector context) for one citation, or None if it needs no change (or
     cannot be followed: check reports it)."""
     if quote_in_text(quote, citer.text.normalized):
-        if parse_locator(locator) is None or locator_problem(citer.structure, locator, quote) is None:
-            return None
-        holding = citer.structure.where(quote)
-        return (holding[0].locator, quote, {}) if holding else None
+        new_locator = locator
+        if parse_locator(locator) is not None and locator_problem(citer.structure, locator, quote) is not None:
+            holding = citer.structure.where(quote)
+            new_locator = holding[0].locator if holding else locator
+        context = _fresh_context(citer, quote, selector)
+        return None if new_locator == locator and not context else (new_locator, quote, context)
     if not isinstance(selector, dict):
         return None
     span = _refind(citer, quote, selector)
@@ -177,9 +200,7 @@ def _follow(citer: Citer, quote: str, locator: str, selector: Any) -> tuple[str,
         new_quote = found.quote
     new_locator = found.block.locator if parse_locator(locator) is not None else locator
     start = raw.find(new_quote.split()[0], span[0])
-    from factdeck.project.cite import _context
-
-    prefix, suffix = _context(raw, start, span[1])
+    prefix, suffix = selector_context(raw, start, span[1])
     return new_locator, new_quote, {"prefix": prefix, "suffix": suffix}
 
 

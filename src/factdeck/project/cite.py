@@ -166,8 +166,9 @@ def _quote(raw: str, start: int, end: int) -> str:
         text = trimmed
 
 
-def _context(raw: str, start: int, end: int) -> tuple[str, str]:
-    """The selector's prefix and suffix: up to CONTEXT characters either side, white space folded."""
+def selector_context(raw: str, start: int, end: int) -> tuple[str, str]:
+    """A TextQuoteSelector's prefix and suffix for the span [start, end) of `raw`: up to CONTEXT characters
+    either side, white space folded (a space kept where the text has one next to the span)."""
     before = " ".join(raw[max(0, start - CONTEXT * 2) : start].split())[-CONTEXT:]
     after = " ".join(raw[end : end + CONTEXT * 2].split())[:CONTEXT]
     spaced_before = raw[start - 1 : start].isspace() and before
@@ -193,7 +194,7 @@ class Citer:
         first, last = _cut(raw, block, start, end)
         quote = _quote(raw, first, last)
         quote_start = raw.find(quote.split()[0], first) if quote else first
-        prefix, suffix = _context(raw, quote_start, last)
+        prefix, suffix = selector_context(raw, quote_start, last)
         return Candidate(self.source, block, quote, prefix, suffix, score, exact)
 
     def find(self, words: str, limit: int = 3) -> list[Candidate]:

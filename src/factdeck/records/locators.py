@@ -9,8 +9,8 @@ and `factdeck check --archive` can verify (docs/authoring.md, "Locators", is the
 - Kinds. A *footnote* starts `12. ^`, `^`, `[12]` or `a. ^`; an *item* starts `- `, `* `, `•` or `1.`/`1)`; a
   *caption* ends with a photo credit in brackets ("(AP Photo/ …)") or starts `Photo:`, `Image:`, `Figure N`;
   a *heading* is a short line (at most 15 words, 120 characters) with no closing punctuation that is
-  followed by a paragraph or an item (a numbered one, `2. The workers`, by a paragraph), or a Markdown `#`
-  line; a *paragraph* is prose: it ends in `.`, `!`,
+  followed by a paragraph, an item or a caption (a numbered one, `2. The workers`, by a paragraph), or a
+  Markdown `#` line; a *paragraph* is prose: it ends in `.`, `!`,
   `?`, `…`, `:` or `;` (footnote marks such as `[12]` and closing quotes aside) or has 20 words or more;
   every other block is a *line* (an infobox row, a link, a byline).
 - Locators. A heading opens a section, named by its text: `section 'Heading'`. Within a section (or before
@@ -180,7 +180,7 @@ def text_blocks(text: str) -> list[Block]:
             (kinds[i] == LINE or numbered)
             and _is_heading_shape(block)
             and i + 1 < len(kinds)
-            and kinds[i + 1] in ((PARAGRAPH,) if numbered else (PARAGRAPH, ITEM))
+            and kinds[i + 1] in ((PARAGRAPH,) if numbered else (PARAGRAPH, ITEM, CAPTION))
         ):
             kinds[i] = HEADING
     blocks: list[Block] = []
@@ -252,9 +252,21 @@ class TextStructure:
                 found.append(block)
         return found
 
+    @cached_property
+    def _position(self) -> dict[int, int]:
+        return {b.start: i for i, b in enumerate(self.blocks)}
+
+    @cached_property
+    def _searchable(self) -> list[str]:
+        return [quote_search_form(b.text) for b in self.blocks]
+
+    def holds(self, block: Block, quote: str) -> bool:
+        """Whether `block` (one of this text's) holds all of `quote`."""
+        return quote_in_text(quote, self._searchable[self._position[block.start]])
+
     def where(self, quote: str) -> list[Block]:
         """The blocks that hold all of `quote`."""
-        return [b for b in self.blocks if quote_in_text(quote, quote_search_form(b.text))]
+        return [b for b, text in zip(self.blocks, self._searchable, strict=True) if quote_in_text(quote, text)]
 
     def block_at(self, offset: int) -> Block | None:
         """The block holding character `offset` of the text, if any."""
@@ -271,9 +283,9 @@ def locator_problem(structure: TextStructure, locator_text: str, quote: str) -> 
     if locator is None:
         return None
     blocks = structure.resolve(locator)
-    holding = structure.where(quote)
-    if blocks and any(b in holding for b in blocks):
+    if any(structure.holds(b, quote) for b in blocks):
         return None
+    holding = structure.where(quote)
     if holding:
         fix = f"the quote is in {holding[0].locator!r}"
     else:
