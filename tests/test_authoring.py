@@ -146,6 +146,15 @@ def test_cite_and_new_say_what_is_wrong(project: Path) -> None:
     assert no_date.exit_code == 2
     assert "the passage gives no date: give --era (eras: building, working, today)" in no_date.output
     assert not (project / "facts/working.yaml").exists()
+    wrong_file = CliRunner().invoke(
+        cli, ["new", "harbour-history", "first lit", "--file", "facts/eras.yaml", "--project", str(project)]
+    )
+    assert wrong_file.exit_code == 2 and "not sources, eras or glossary" in wrong_file.output
+    sources = project / "facts/sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8").replace("archive: ledger.txt", "archive: ../ledger.txt"))
+    escape = CliRunner().invoke(cli, ["cite", "board-minutes", "board", "--project", str(project)])
+    assert escape.exit_code == 2 and "must be a file name inside the archive folder" in escape.output
+    assert "Traceback" not in escape.output
 
 
 def test_cite_prints_a_citation_that_check_verifies(project: Path) -> None:

@@ -302,6 +302,10 @@ class ProjectSources:
             raise UsageError("no archive folder: give --archive DIR or set `archive:` in factdeck.yaml")
         if not source.archive:
             raise UsageError(f"source '{source.id}' has no `archive:` file: add one in facts/sources.yaml")
+        if Path(source.archive).is_absolute() or ".." in Path(source.archive).parts:
+            raise UsageError(
+                f"source '{source.id}': archive file '{source.archive}' must be a file name inside the archive folder"
+            )
         path = self.archive / source.archive
         if not path.is_file():
             raise UsageError(f"source '{source.id}': archive file '{source.archive}' not found in {self.archive}")

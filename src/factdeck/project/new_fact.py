@@ -27,6 +27,7 @@ from factdeck.records.load import load_document, load_project
 from factdeck.text.dates import MONTHS
 
 _MONTH = "|".join(MONTHS)
+_NOT_FACTS = ("facts/sources.yaml", "facts/eras.yaml", "facts/glossary.yaml")
 _DATES = [  # (pattern, how its groups make an EDTF date), most precise first
     (re.compile(rf"\b(\d{{1,2}}) ({_MONTH}) (\d{{4}})\b"), lambda m: (m[3], m[2], m[1])),
     (re.compile(rf"\b({_MONTH}) (\d{{1,2}}),? (\d{{4}})\b"), lambda m: (m[3], m[1], m[2])),
@@ -224,8 +225,14 @@ def new_fact(
         counts = {name: sum(f.get("era") == era for f in facts) for name, facts in by_file.items()}
         best = max(counts, key=lambda name: counts[name], default=None)
         file = best if best and counts[best] else f"facts/{era}.yaml"
-    if not file.startswith("facts/") or not file.endswith(".yaml") or ".." in Path(file).parts:
-        raise UsageError(f"--file {file}: give a file facts/NAME.yaml")
+    if (
+        not file.startswith("facts/")
+        or not file.endswith(".yaml")
+        or ".." in Path(file).parts
+        or file.count("/") != 1
+        or file in _NOT_FACTS
+    ):
+        raise UsageError(f"--file {file}: give a fact file facts/NAME.yaml (not sources, eras or glossary)")
     guessed = kind is None
     kind = kind or guess_kind(words, chosen.quote)
     item = _skeleton(fact_id, kind, guessed, era, date, chosen)
