@@ -317,3 +317,53 @@ def test_reading_page_copies_citations_in_headless_chromium(project: Path, tmp_p
         assert locator_problem(structure, citation["locator"], citation["quote"]) is None
         selector = citation["selector"]
         assert quote_in_text(selector["prefix"] + citation["quote"] + selector["suffix"], normalized)
+
+
+WEB_PAGE = """\
+Home » Guides » The harbour
+# The Harbour's Story
+The harbour was dug by hand in the years after the great flood, and it still serves the fishing fleet today.
+Harbour at dawn
+The first quay seen from the lighthouse gallery. (Photo: harbour archive)
+The quay was rebuilt in stone after a storm broke the timber one, as the minutes record.[3]
+- Tide tables
+References
+1. ^ The minutes of the board.
+    • A second work cited in the same note.
+[7] A reference in brackets.
+"""
+
+
+def test_locator_scheme_on_a_saved_web_page() -> None:
+    structure_blocks = text_blocks(WEB_PAGE)
+    located = {b.locator: b.text for b in structure_blocks}
+    assert located['section "The Harbour\'s Story", ¶ 1'].startswith("The harbour was dug by hand")
+    assert located["section 'Harbour at dawn', caption 1"].endswith("(Photo: harbour archive)")
+    assert located["section 'Harbour at dawn', ¶ 1"].startswith("The quay was rebuilt")
+    assert located["section 'Harbour at dawn', item 1"] == "- Tide tables"
+    assert located["footnote 1"] == "1. ^ The minutes of the board.\n• A second work cited in the same note."
+    assert located["footnote 7"] == "[7] A reference in brackets."
+    assert located["line 1"].startswith("Home »")
+    from factdeck.records.locators import TextStructure
+
+    structure = TextStructure(WEB_PAGE)
+    assert locator_problem(structure, "section \u2018Harbour at dawn\u2019, \u00b6 1", "rebuilt in stone") is None
+    assert locator_problem(structure, "section 'Harbour at d...', ¶ 1", "rebuilt in stone") is None
+    assert locator_problem(structure, "footnote 1 (the board)", "a second work cited") is None
+    problem = locator_problem(structure, "section 'Harbour at dawn', ¶ 2", "rebuilt in stone")
+    assert problem == (
+        "locator 'section 'Harbour at dawn', ¶ 2' names no block of the archived text "
+        "(the quote is in \"section 'Harbour at dawn', ¶ 1\")"
+    )
+    assert locator_problem(structure, "the second paragraph", "rebuilt in stone") is None  # not in the scheme
+
+
+def test_a_hard_wrapped_text_has_one_block_per_paragraph() -> None:
+    text = "A Title\n\nThe first paragraph runs over\ntwo lines of text, as a wrapped\nfile does.\n\nSecond one.\n"
+    blocks = text_blocks(text)
+    assert [b.locator for b in blocks] == [
+        "section 'A Title', heading",
+        "section 'A Title', ¶ 1",
+        "section 'A Title', line 1",
+    ]
+    assert blocks[1].text == "The first paragraph runs over two lines of text, as a wrapped file does."
