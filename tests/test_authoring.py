@@ -279,7 +279,7 @@ def test_reading_page_copies_citations_in_headless_chromium(project: Path, tmp_p
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"], headless=True)
         try:
-            page = browser.new_page()
+            page = browser.new_page(bypass_csp=True)  # axe-core is injected below
             page.on("request", lambda r: requests.append(r.url))
             page.on("pageerror", lambda e: errors.append(str(e)))
             # Record what the page copies (the clipboard itself needs a user's permission).
@@ -304,11 +304,17 @@ def test_reading_page_copies_citations_in_headless_chromium(project: Path, tmp_p
             )
             page.locator("#selection").click()
             copied = page.evaluate("window.copied")
+            from axe_playwright_python.sync_playwright import Axe
+
+            violations = Axe().run(page).response["violations"]
+            serious = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
         finally:
             browser.close()
     assert errors == [] and all(url.startswith("file:") for url in requests)
+    assert serious == []
     assert len(copied) == 2
     for citation_text, expected_start in zip(copied, ("Keepers' families lived", "a school boat took"), strict=True):
+        assert citation_text.startswith("    - source: harbour-history\n      locator: ")  # as cite prints it
         citation = yaml.safe_load(citation_text)[0]
         assert citation["source"] == "harbour-history"
         assert citation["locator"] == "section 'The keepers', ¶ 2"

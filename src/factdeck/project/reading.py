@@ -2,7 +2,8 @@
 the source and collects citations in one place.
 
 In the terminal each block is printed under its locator. As HTML (`--html FILE`) the page is self-contained
-(no script or style from elsewhere; it works from a file opened in any browser): each block has a "copy
+(no script or style from elsewhere, and a Content-Security-Policy that loads none; it works from a file
+opened in any browser): each block has a "copy
 citation" button that copies the block's citation as YAML ready to paste into a fact's `citations:`, and
 selecting words inside a block shows a button that copies the citation of just that passage (cut to 40
 words, with its locator and a TextQuoteSelector). The page's script does in the browser what `cite` does.
@@ -35,7 +36,7 @@ def reading_blocks(source: str, raw: str) -> list[ReadingBlock]:
     shown = []
     for block in citer.structure.blocks:
         found: Candidate | None = citer.candidate(block.start, block.start + 1, 100.0, True)
-        citation = found.yaml(indent=0) if found else ""
+        citation = found.yaml() if found else ""
         shown.append(ReadingBlock(block.kind, block.locator, block.text, citation))
     return shown
 
@@ -50,6 +51,7 @@ _PAGE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">
 <title>{{ title }} – factdeck reading view</title>
 <style>
 body { font: 17px/1.55 Georgia, serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #1d1d1d; }
@@ -114,8 +116,9 @@ passage.</p>
   }
   function citation(block, quote, prefix, suffix) {
     quote = quote.replace(/[\\s,;:\\u2014\\u2013-]+$/, "");
-    return "- source: " + SOURCE + "\\n  locator: " + scalar(block.dataset.locator) + "\\n  quote: " +
-      scalar(quote) + "\\n  selector: {prefix: " + scalar(prefix) + ", suffix: " + scalar(suffix) + "}\\n";
+    // Indented as in a fact's citations: list (as `factdeck cite` prints it), to paste at a line's start.
+    return "    - source: " + SOURCE + "\\n      locator: " + scalar(block.dataset.locator) + "\\n      quote: " +
+      scalar(quote) + "\\n      selector: {prefix: " + scalar(prefix) + ", suffix: " + scalar(suffix) + "}\\n";
   }
   document.querySelectorAll(".block > button").forEach(function (button) {
     button.addEventListener("click", function () { copy(button.dataset.citation); });
