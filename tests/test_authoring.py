@@ -373,3 +373,27 @@ def test_a_hard_wrapped_text_has_one_block_per_paragraph() -> None:
         "section 'A Title', line 1",
     ]
     assert blocks[1].text == "The first paragraph runs over two lines of text, as a wrapped file does."
+
+
+@pytest.mark.parametrize(
+    ("text", "edtf"),
+    [
+        ("It was first lit on 14 October 1866.", "1866-10-14"),
+        ("On June 19, 1981, the board met.", "1981-06-19"),
+        ("In March 1881 the storm came; in 1891 the lamps changed.", "1881-03"),
+        ("The war (1980-1988) changed everything.", "1980/1988"),
+        ("A text without a year.", None),
+    ],
+)
+def test_the_date_a_passage_gives(text: str, edtf: str | None) -> None:
+    from factdeck.project.new_fact import date_in
+
+    assert date_in(text) == edtf
+
+
+def test_new_names_the_date_of_the_words_and_leaves_out_a_date_outside_the_era(project: Path) -> None:
+    out = run("new", "harbour-history", "first lit on 14 October 1866", "--era", "today", project=project)
+    assert "note: the passage's date 1866-10-14 is outside era 'today': left out" in out
+    assert "date:" not in (project / "facts/today.yaml").read_text(encoding="utf-8")
+    out = run("new", "board-minutes", "loan repaid in full by 1880", project=project)
+    assert "era: working (from the date 1880 in the passage)" in out

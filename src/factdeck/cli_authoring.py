@@ -115,6 +115,8 @@ def new(
     )  # fmt: skip
     click.echo(f"added fact '{made.id}' to {made.file} (status review)")
     click.echo(f"  era: {made.era}" + (f" (from the date {made.date} in the passage)" if made.date and not era else ""))
+    if made.note:
+        click.echo(f"  note: {made.note}")
     click.echo(f"  kind: {made.kind}" + (" (a guess: check it)" if made.kind_guessed else ""))
     click.echo(f'  cites: {made.citation.block.locator}: "{made.citation.quote}"')
     _err(f"next: write its question, answer and statement in {made.file}, then `factdeck check`")

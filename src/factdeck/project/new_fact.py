@@ -10,6 +10,7 @@ holds most facts of its era (else `facts/<era>.yaml`), and the rest of that file
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,62 +29,27 @@ from factdeck.text.dates import MONTHS
 
 _MONTH = "|".join(MONTHS)
 _NOT_FACTS = ("facts/sources.yaml", "facts/eras.yaml", "facts/glossary.yaml")
-_DATES = [  # (pattern, how its groups make an EDTF date), most precise first
-    (re.compile(rf"\b(\d{{1,2}}) ({_MONTH}) (\d{{4}})\b"), lambda m: (m[3], m[2], m[1])),
-    (re.compile(rf"\b({_MONTH}) (\d{{1,2}}),? (\d{{4}})\b"), lambda m: (m[3], m[1], m[2])),
-    (re.compile(rf"\b({_MONTH}),? (\d{{4}})\b"), lambda m: (m[2], m[1], None)),
-    (re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b"), lambda m: (m[1], None, None)),
+_DATES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [  # most precise first
+    (re.compile(r"\b(1[0-9]{3}|20[0-9]{2}) ?[-\u2013/] ?(1[0-9]{3}|20[0-9]{2})\b"), lambda m: f"{m[1]}/{m[2]}"),
+    (re.compile(rf"\b(\d{{1,2}}) ({_MONTH}) (\d{{4}})\b"), lambda m: _day(m[3], m[2], m[1])),
+    (re.compile(rf"\b({_MONTH}) (\d{{1,2}}),? (\d{{4}})\b"), lambda m: _day(m[3], m[1], m[2])),
+    (re.compile(rf"\b({_MONTH}),? (\d{{4}})\b"), lambda m: f"{m[2]}-{MONTHS.index(m[1]) + 1:02d}"),
+    (re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b"), lambda m: m[1]),
 ]
-_STOP = set(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "and",
-        "or",
-        "but",
-        "by",
-        "with",
-        "from",
-        "as",
-        "is",
-        "was",
-        "were",
-        "be",
-        "been",
-        "are",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "their",
-        "his",
-        "her",
-        "they",
-        "he",
-        "she",
-        "we",
-        "after",
-        "before",
-        "into",
-        "over",
-        "under",
-        "than",
-        "then",
-        "also",
-        "which",
-        "who",
-        "whom",
-    ]
-)
+
+
+def _day(year: str, month: str, day: str) -> str:
+    return f"{year}-{MONTHS.index(month) + 1:02d}-{int(day):02d}"
+
+
+# fmt: off
+_STOP = frozenset((
+    "a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "by", "with", "from", "as", "is",
+    "was", "were", "be", "been", "are", "it", "its", "this", "that", "these", "those", "their", "his", "her",
+    "they", "he", "she", "we", "after", "before", "into", "over", "under", "than", "then", "also", "which",
+    "who", "whom",
+))
+# fmt: on
 _CHARACTERIZATION = re.compile(
     r"\b(called|calls|labell?ed|described|designated|branded|termed|regarded|considered|accused)\b", re.IGNORECASE
 )
@@ -95,22 +61,19 @@ _EVENT = re.compile(
 
 
 def date_in(text: str) -> str | None:
-    """The first date `text` gives, as EDTF (`1965-09-05`, `1981-06`, `1979`), or None."""
-    found: list[tuple[int, str]] = []
-    for pattern, parts in _DATES:
+    """The first date `text` gives, as EDTF (`1965-09-05`, `1981-06`, `1979`, `1980/1988` for a span of
+    years), or None. A date that is not a real one (`31 February 1990`) is passed over."""
+    found: list[tuple[int, int, str]] = []
+    for rank, (pattern, edtf) in enumerate(_DATES):
         for match in pattern.finditer(text):
-            year, month, day = parts(match)
-            value = year
-            if month:
-                value += f"-{MONTHS.index(month) + 1:02d}"
-                if day:
-                    value += f"-{int(day):02d}"
-            found.append((match.start(), value))
-    if not found:
-        return None
-    first = min(p for p, _ in found)
-    # At the first place a date starts, the most precise reading (the patterns are tried most precise first).
-    return next(v for p, v in found if p == first)
+            value = edtf(match)
+            try:
+                parse_date(value)
+            except ValueError:
+                continue
+            found.append((match.start(), rank, value))
+    # At the first place a date starts, the most precise reading.
+    return min(found)[2] if found else None
 
 
 def guess_kind(words: str, passage: str) -> str:
@@ -141,7 +104,7 @@ def slug_from(words: str, taken: set[str]) -> str:
 @dataclass(frozen=True)
 class NewFact:
     """What `new` wrote: the fact's id, file (relative to the project), era, kind (and whether it is a
-    guess), date (or None) and the citation."""
+    guess), date (or None), the citation, and a note on the era or date where there is one."""
 
     id: str
     file: str
@@ -150,6 +113,7 @@ class NewFact:
     kind_guessed: bool
     date: str | None
     citation: Candidate
+    note: str | None = None  # about the era or date, for the editor
 
 
 def _eras(root: Path) -> list[dict[str, Any]]:
@@ -157,9 +121,11 @@ def _eras(root: Path) -> list[dict[str, Any]]:
     return [e for e in (document.data or []) if isinstance(e, dict) and isinstance(e.get("id"), str)]
 
 
-def _era_of(date: str, eras: list[dict[str, Any]]) -> str | None:
-    """The first era (in the history's order) whose span holds the start of `date`."""
+def _eras_of(date: str, eras: list[dict[str, Any]]) -> list[str]:
+    """The eras (in the history's order) whose span holds the start of `date`; eras overlap where a theme
+    runs on."""
     day = parse_date(date).start
+    holding = []
     for era in eras:
         try:
             start = parse_date(str(era["start"])).start
@@ -167,8 +133,8 @@ def _era_of(date: str, eras: list[dict[str, Any]]) -> str | None:
         except (KeyError, ValueError):
             continue
         if start <= day and (end is None or day <= end):
-            return str(era["id"])
-    return None
+            holding.append(str(era["id"]))
+    return holding
 
 
 def _facts_by_file(root: Path) -> dict[str, list[dict[str, Any]]]:
@@ -205,14 +171,22 @@ def new_fact(
     chosen = found[candidate - 1]
     eras = _eras(root)
     era_ids = [str(e["id"]) for e in eras]
-    date = date_in(chosen.quote) or date_in(chosen.block.text)
+    # The date the words name, else the quote's first, else its paragraph's.
+    date = date_in(words) or date_in(chosen.quote) or date_in(chosen.block.text)
+    fitting = _eras_of(date, eras) if date else []
+    note = None
     if era is None:
-        era = _era_of(date, eras) if date else None
-        if era is None:
+        if not fitting:
             where = f"the date {date} falls in no era" if date else "the passage gives no date"
             raise UsageError(f"{where}: give --era (eras: {', '.join(era_ids)})")
+        era = fitting[0]
+        if len(fitting) > 1:
+            note = f"the date {date} is in eras {', '.join(fitting)}: --era chooses another"
     elif era not in era_ids:
         raise UsageError(f"unknown era '{era}' (eras: {', '.join(era_ids)})")
+    elif date and era not in fitting:
+        note = f"the passage's date {date} is outside era '{era}': left out"
+        date = None
     if kind is not None and kind not in FACT_KINDS:
         raise UsageError(f"unknown kind '{kind}' (kinds: {', '.join(FACT_KINDS)})")
     by_file = _facts_by_file(root)
@@ -239,7 +213,7 @@ def new_fact(
     title = next((str(e.get("title")) for e in eras if e["id"] == era), era)
     header = header_line("facts", 1) if (root / "schemas/facts.schema.json").is_file() else ""
     append_to_list_file(root / file, file, item, header=f"{header}# Era: {title}.\n")
-    return NewFact(fact_id, file, era, kind, guessed, date, chosen)
+    return NewFact(fact_id, file, era, kind, guessed, date, chosen, note)
 
 
 def _skeleton(fact_id: str, kind: str, guessed: bool, era: str, date: str | None, cited: Candidate) -> CommentedMap:
