@@ -397,3 +397,11 @@ def test_new_names_the_date_of_the_words_and_leaves_out_a_date_outside_the_era(p
     assert "date:" not in (project / "facts/today.yaml").read_text(encoding="utf-8")
     out = run("new", "board-minutes", "loan repaid in full by 1880", project=project)
     assert "era: working (from the date 1880 in the passage)" in out
+
+
+def test_a_selector_is_the_text_around_the_quote() -> None:
+    citer = Citer("guide", WEB_PAGE)
+    best = citer.find("rebuilt in stone after a storm")[0]
+    assert best.quote == "The quay was rebuilt in stone after a storm broke the timber one, as the minutes record."
+    assert best.suffix.startswith("[3] - Tide tables")
+    assert quote_in_text(best.prefix + best.quote + best.suffix, citer.text.normalized)

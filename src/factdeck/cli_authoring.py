@@ -76,7 +76,7 @@ def read(project: Path, source: str, html: Path | None, archive: Path | None) ->
 
     console = Console(highlight=False, soft_wrap=False)
     console.print(f"[bold]{escape(record.title)}[/bold]  ({record.id}, {record.archive})")
-    for locator, kind, text in terminal_view(record.id, record.title, raw):
+    for locator, kind, text in terminal_view(raw):
         console.print(f"\n[cyan]{escape(locator)}[/cyan]")
         console.print(f"[bold]{escape(text)}[/bold]" if kind == "heading" else escape(text))
 

@@ -10,6 +10,7 @@ Web Annotation TextQuoteSelector (prefix and suffix) that re-finds the quote in 
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
@@ -193,8 +194,13 @@ class Citer:
         end = min(end, block.end)
         first, last = _cut(raw, block, start, end)
         quote = _quote(raw, first, last)
-        quote_start = raw.find(quote.split()[0], first) if quote else first
-        prefix, suffix = selector_context(raw, quote_start, last)
+        if not quote:
+            return None
+        # Where the quote (trimmed of marks and bullets) lies exactly, so that prefix + quote + suffix is the text.
+        form = quote_search_form(quote)
+        found = self.text.normalized.find(form, bisect.bisect_left(self.text.offsets, first))
+        quote_start, quote_end = self.text.raw_span(found, found + len(form)) if found >= 0 else (first, last)
+        prefix, suffix = selector_context(raw, quote_start, quote_end)
         return Candidate(self.source, block, quote, prefix, suffix, score, exact)
 
     def find(self, words: str, limit: int = 3) -> list[Candidate]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from jinja2 import Environment
 
 from factdeck.project.cite import CONTEXT, MAX_WORDS, Candidate, Citer
-from factdeck.records.locators import HEADING
+from factdeck.records.locators import TextStructure
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,9 @@ def reading_blocks(source: str, raw: str) -> list[ReadingBlock]:
     return shown
 
 
-def terminal_view(source: str, title: str, raw: str) -> list[tuple[str, str, str]]:
+def terminal_view(raw: str) -> list[tuple[str, str, str]]:
     """(locator, kind, text) of each block, for the terminal (cli_authoring.py prints them with rich)."""
-    return [(b.locator, b.kind, b.text) for b in reading_blocks(source, raw)]
+    return [(b.locator, b.kind, b.text) for b in TextStructure(raw).blocks]
 
 
 _PAGE = """<!DOCTYPE html>
@@ -176,5 +176,4 @@ def reading_page(source: str, title: str, raw: str) -> str:
         blocks=reading_blocks(source, raw),
         max_words=MAX_WORDS,
         context=CONTEXT,
-        heading=HEADING,
     )
