@@ -160,6 +160,11 @@ def test_cite_and_new_say_what_is_wrong(project: Path) -> None:
 def test_cite_prints_a_citation_that_check_verifies(project: Path) -> None:
     out = run("cite", "harbour-history", "children", "school", "boat", "--candidates", "2", project=project)
     assert out.startswith("# 1. section 'The keepers', ¶ 2")
+    ambiguous = CliRunner().invoke(cli, ["cite", "harbour-history", "rule", "book", "--project", str(project)])
+    assert ambiguous.stderr.startswith("2 passages match about as well")
+    assert (
+        "# 1. section 'The keepers', ¶ 1 (exact)" in ambiguous.stdout and "# 2. footnote 2 (exact)" in ambiguous.stdout
+    )
     block = out.split("\n\n")[0]
     assert "locator: \"section 'The keepers', ¶ 2\"" in block and "selector: {prefix:" in block
 

@@ -37,6 +37,9 @@ def cite(
         raise UsageError(
             f"no passage of '{source}' is like '{' '.join(words)}' (`factdeck read {source}` shows it all)"
         )
+    close = [c for c in found if c.score >= found[0].score - 3]
+    if len(close) > 1:
+        _err(f"{len(close)} passages match about as well: the best first (`factdeck new --candidate N` takes the N-th)")
     for rank, candidate in enumerate(found, 1):
         how = "exact" if candidate.exact else f"close match, score {candidate.score:.0f}"
         click.echo(f"# {rank}. {candidate.block.locator} ({how})")
