@@ -101,6 +101,7 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
     from factdeck.build import output_folder
     from factdeck.exceptions import OutputError
     from factdeck.outputs.anki.checks import anki_warnings
+    from factdeck.project.languages import language_problems
 
     base = load_and_validate(project, archive=archive, strict=strict)
     try:
@@ -108,6 +109,10 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
     except OutputError:
         folder = None  # the build reports a misplaced output folder; its stored fields are only a speed-up
     more = anki_warnings(base, folder)
+    languages = language_problems(base)  # deck languages without a catalog; fact translations stale or wrong
+    if any(p.severity == "error" for p in languages):
+        raise ValidationFailed(sorted(p for p in languages if p.severity == "error" or strict))
+    more += languages
     if strict and more:
         raise ValidationFailed([Problem(p.path, p.line, p.message, "error") for p in more])
     _report(sorted(base.warnings + more))
@@ -435,4 +440,4 @@ def main() -> None:
 # cli_project.py, `factdeck export …` in cli_exports.py, stats, changes and release in cli_reports.py, and
 # cite, read and new in cli_authoring.py;
 # importing them registers them on `cli`.
-from factdeck import cli_authoring, cli_exports, cli_project, cli_reports  # noqa: E402, F401
+from factdeck import cli_authoring, cli_exports, cli_languages, cli_project, cli_reports  # noqa: E402, F401

@@ -3,10 +3,13 @@ with the deck's choice of digits and the project's own catalogs over the shipped
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from factdeck.exceptions import UsageError
 from factdeck.i18n import CatalogError, Language, LanguageError
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import DeckSpec
+from factdeck.records.translations import FOLDER, load_translations, localize
 
 
 def deck_language_tag(base: FactBase, deck: DeckSpec) -> str:
@@ -22,3 +25,39 @@ def deck_language(base: FactBase, deck: DeckSpec) -> Language:
     except (LanguageError, CatalogError) as exc:
         where = f"{deck.file}:{deck.line}: " if deck.file else ""
         raise UsageError(f"{where}deck '{deck.id}': {exc}") from exc
+
+
+def localized_base(base: FactBase, deck: DeckSpec) -> tuple[FactBase, list[str]]:
+    """The fact base as the deck's outputs read it: in a language other than the facts' own, every fact with
+    its current translation (records/translations.py; quotes and citations as they are), else `base` itself.
+    Returns it and the build's notes on the deck's facts that keep original text. Raises `UsageError` when
+    the deck's `translation.missing` is `refuse` and one of its facts lacks a current translation."""
+    tag = deck_language_tag(base, deck)
+    if tag == base.config.language:
+        return base, []
+    made: dict[str, tuple[FactBase, dict[str, list[str]]]] = base.__dict__.setdefault("_localized", {})
+    if tag not in made:
+        translations = load_translations(base.root, tag, base.facts_by_id)
+        localized = {f.id: localize(f, translations.by_fact.get(f.id)) for f in base.facts}
+        made[tag] = (
+            replace(base, facts=[localized[f.id].fact for f in base.facts]),
+            {fact_id: found.untranslated for fact_id, found in localized.items() if found.untranslated},
+        )
+    translated, untranslated = made[tag]
+    chosen = [f.id for f in base.facts if deck.select.matches(f)]
+    lacking = {fact_id: untranslated[fact_id] for fact_id in chosen if fact_id in untranslated}
+    if not lacking:
+        return translated, []
+    listed = "; ".join(f"{fact_id} ({', '.join(fields)})" for fact_id, fields in list(lacking.items())[:8])
+    more = f"; and {len(lacking) - 8} more" if len(lacking) > 8 else ""
+    where = f"{deck.file}:{deck.line}: " if deck.file else ""
+    if deck.translation.missing == "refuse":
+        raise UsageError(
+            f"{where}deck '{deck.id}' ({tag}) refuses facts without a current translation: {listed}{more} "
+            f"(translate them under {FOLDER}/{tag}/, or set translation.missing: fall-back)"
+        )
+    source = base.config.language
+    return translated, [
+        f"{len(lacking)} of {len(chosen)} facts keep their {source} text where no current {tag} translation "
+        f"exists: {listed}{more}"
+    ]

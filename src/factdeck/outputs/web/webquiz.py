@@ -24,7 +24,7 @@ from factdeck.exceptions import RenderError, TemplateError
 from factdeck.outputs.exports.games import mid_sentence, plain_claimant
 from factdeck.outputs.print.layout import print_quiz
 from factdeck.i18n import Language
-from factdeck.outputs.languages import deck_language
+from factdeck.outputs.languages import deck_language, localized_base
 from factdeck.outputs.render import html_environment, render
 from factdeck.outputs.web.messages import script_messages, source_kind_names, stance_names
 from factdeck.outputs.write import OutputWriter
@@ -218,7 +218,11 @@ def web_quiz_page(base: FactBase, deck: DeckSpec, quiz: Quiz, language: Language
 def stage_web_quiz(
     writer: OutputWriter, base: FactBase, deck: DeckSpec, facts: list[Fact], quiz: Quiz | None = None
 ) -> Quiz:
-    """Make the deck's web quiz (reusing the worksheets' quiz if given) and stage it in `writer`."""
+    """Make the deck's web quiz (reusing the worksheets' quiz if given) and stage it in `writer`, in the deck's
+    language (with its facts' translations: outputs/languages.py)."""
+    translated, _notes = localized_base(base, deck)
+    if translated is not base:
+        base, facts, quiz = translated, [translated.facts_by_id[f.id] for f in facts], None
     if quiz is None:
         quiz = print_quiz(base, deck, facts, deck.quiz.model_copy(update={"versions": 1}))
     if not quiz.questions:

@@ -1,0 +1,212 @@
+"""Fact translations (`translations/<language>/*.yaml`): loaded, checked against the facts they translate, and
+applied to make a fact base's facts read in that language.
+
+Each translated text carries `of`, the fingerprint of the original it translates (languages.py). Checking
+reports, each at its line: a translation of an unknown fact or version, a text translated where the original
+has none, a text never stamped (`factdeck translate stamp`), and a stale one (the original edited since).
+Applying uses a translation only where it is current; everything else keeps the original (and is listed, so
+the build can say where it fell back, or refuse). Citations and quotes are never translated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from factdeck.exceptions import InputError, Problem
+from factdeck.records.collect import Collector, describe_input, unknown
+from factdeck.records.languages import FactTranslation, Translated, text_fingerprint
+from factdeck.records.load import load_document
+from factdeck.records.schema import Distractor, Fact
+
+FOLDER = "translations"
+
+
+def translation_folder(root: Path, language: str) -> Path:
+    return root / FOLDER / language
+
+
+@dataclass
+class FactTranslations:
+    """One language's translations of a project's facts: by fact id, with every problem found."""
+
+    language: str
+    by_fact: dict[str, FactTranslation] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def project_translation_languages(root: Path) -> list[str]:
+    """The languages with a folder under `translations/`, sorted."""
+    folder = root / FOLDER
+    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+def load_translations(root: Path, language: str, facts: dict[str, Fact]) -> FactTranslations:
+    """Every `translations/<language>/*.yaml` of the project at `root`, validated and checked against `facts`
+    (by id). Never raises for bad input: each problem is in the result's `problems`."""
+    found = FactTranslations(language)
+    collector = Collector()
+    folder = translation_folder(root, language)
+    files = sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
+    for path in files:
+        display = path.relative_to(root).as_posix()
+        try:
+            doc = load_document(path, display)
+        except InputError as exc:
+            collector.error((exc.path, exc.line), exc.message)
+            continue
+        if doc.data is None:
+            continue
+        if not isinstance(doc.data, list):
+            collector.error((display, doc.line()), f"expected a list of fact translations, not {describe_input(doc.data)}")
+            continue
+        for i, item in enumerate(doc.data):
+            name = item.get("fact") if isinstance(item, dict) else None
+            label = f"translation of fact '{name}'" if isinstance(name, str) else f"fact translation #{i + 1}"
+            if not isinstance(item, dict):
+                collector.error((display, doc.line(i)), f"{label}: expected a mapping, not {describe_input(item)}")
+                continue
+            entry = collector.model(FactTranslation, doc, (i,), label)
+            if entry is None:
+                continue
+            if entry.fact in found.by_fact:
+                first = found.by_fact[entry.fact]
+                collector.error(entry, f"{label}: the fact is translated twice (first at {first.file}:{first.line})")
+                continue
+            fact = facts.get(entry.fact)
+            if fact is None:
+                collector.error(entry, f"{label}: {unknown('fact', entry.fact, facts)}")
+                continue
+            found.by_fact[entry.fact] = entry
+            _check(collector, entry, fact, language)
+    found.problems = collector.problems
+    return found
+
+
+def _pairs(entry: FactTranslation, fact: Fact) -> Iterator[tuple[str, Translated, Any]]:
+    """(field name, translated text, original value or None where the fact has none) of every text the
+    entry translates one to one (wrong options and false statements are matched by fingerprint instead)."""
+    for name in ("question", "answer", "statement"):
+        translated = getattr(entry, name)
+        if translated is not None:
+            yield name, translated, getattr(fact, name)
+    if entry.attribution is not None:
+        original = fact.attribution
+        yield "attribution.by", entry.attribution.by, original.by if original else None
+        yield "attribution.verb", entry.attribution.verb, original.verb if original else None
+    if entry.dispute is not None:
+        dispute = fact.dispute
+        if entry.dispute.summary is not None:
+            yield "dispute.summary", entry.dispute.summary, dispute.summary if dispute else None
+        versions = {v.id: v for v in dispute.versions} if dispute else {}
+        for version in entry.dispute.versions:
+            original_version = versions.get(version.id)
+            for name in ("claim", "answer", "claimed_by"):
+                translated = getattr(version, name)
+                if translated is not None:
+                    value = getattr(original_version, name) if original_version else None
+                    yield f"dispute version '{version.id}' {name}", translated, value
+
+
+def _check(collector: Collector, entry: FactTranslation, fact: Fact, language: str) -> None:
+    label = f"translation ({language}) of fact '{fact.id}'"
+    stamp = f"`factdeck translate stamp {language} {fact.id}` once it is translated again"
+    if entry.dispute is not None:
+        known = [v.id for v in fact.dispute.versions] if fact.dispute else []
+        for version in entry.dispute.versions:
+            if version.id not in known:
+                collector.error(version, f"{label}: {unknown('dispute version', version.id, known)}")
+    for name, translated, original in _pairs(entry, fact):
+        if original is None:
+            collector.error(translated, f"{label}: translates {name}, which the fact does not have")
+        elif translated.of is None:
+            collector.warning(translated, f"{label}: {name} is not stamped with what it translates: run {stamp}")
+        elif translated.of != text_fingerprint(original):
+            collector.warning(translated, f"{label}: {name} is stale: the original changed since it was translated; update it, then run {stamp}")
+    options = {text_fingerprint(distractor_content(d)) for d in fact.distractors}
+    for item in entry.distractors:
+        _check_matched(collector, item, options, f"{label}: wrong option '{item.text}'", stamp)
+    statements = {text_fingerprint(s) for s in fact.false_statements}
+    for item in entry.false_statements:
+        _check_matched(collector, item, statements, f"{label}: false statement '{item.text}'", stamp)
+
+
+def _check_matched(collector: Collector, item: Translated, originals: set[str], label: str, stamp: str) -> None:
+    if item.of is None:
+        collector.warning(item, f"{label} is not stamped with the original it translates: run {stamp}")
+    elif item.of not in originals:
+        collector.warning(item, f"{label} is stale: no original of the fact has its fingerprint any more; update it, then run {stamp}")
+
+
+def distractor_content(distractor: Distractor) -> dict[str, str | None]:
+    """What a wrong option's translation is bound to: its text and its why."""
+    return {"text": distractor.text, "why": distractor.why}
+
+
+@dataclass
+class Localized:
+    """A fact as a deck in another language reads it, and the texts that kept the original language."""
+
+    fact: Fact
+    untranslated: list[str]
+
+
+def localize(fact: Fact, entry: FactTranslation | None) -> Localized:
+    """`fact` with every current translation of `entry` in place of its original text; the names of the texts
+    left in the original (no translation, or a stale or unstamped one), in the fact's field order."""
+    missing: list[str] = []
+    update: dict[str, Any] = {}
+
+    def pick(name: str, translated: Translated | None, original: str) -> str:
+        if translated is not None and translated.of == text_fingerprint(original):
+            return translated.text
+        missing.append(name)
+        return original
+
+    t = entry or FactTranslation.model_validate({"fact": fact.id})
+    for name in ("question", "answer", "statement"):
+        update[name] = pick(name, getattr(t, name), getattr(fact, name))
+    if update["answer"] != fact.answer:
+        update["accept"] = list(t.accept)
+    if fact.attribution is not None:
+        by = pick("attribution.by", t.attribution.by if t.attribution else None, fact.attribution.by)
+        verb = pick("attribution.verb", t.attribution.verb if t.attribution else None, fact.attribution.verb)
+        update["attribution"] = fact.attribution.model_copy(update={"by": by, "verb": verb})
+    if fact.distractors:
+        by_print = {d.of: d for d in t.distractors if d.of}
+        options = []
+        for d in fact.distractors:
+            found = by_print.get(text_fingerprint(distractor_content(d)))
+            if found is None:
+                missing.append(f"wrong option '{d.text}'")
+                options.append(d)
+            else:
+                options.append(d.model_copy(update={"text": found.text, "why": found.why if d.why else None}))
+        update["distractors"] = options
+    if fact.false_statements:
+        by_print_s = {s.of: s.text for s in t.false_statements if s.of}
+        statements = []
+        for s in fact.false_statements:
+            text = by_print_s.get(text_fingerprint(s))
+            if text is None:
+                missing.append(f"false statement '{s}'")
+            statements.append(text or s)
+        update["false_statements"] = statements
+    if fact.dispute is not None:
+        td = t.dispute
+        summary = pick("dispute.summary", td.summary if td else None, fact.dispute.summary)
+        tv = {v.id: v for v in td.versions} if td else {}
+        versions = []
+        for v in fact.dispute.versions:
+            got = tv.get(v.id)
+            changes = {
+                name: pick(f"dispute version '{v.id}' {name}", getattr(got, name) if got else None, getattr(v, name))
+                for name in ("claim", "answer", "claimed_by")
+            }
+            if got is not None and changes["answer"] != v.answer:
+                changes["accept"] = list(got.accept)
+            versions.append(v.model_copy(update=changes))
+        update["dispute"] = fact.dispute.model_copy(update={"summary": summary, "versions": versions})
+    return Localized(fact.model_copy(update=update), missing)
