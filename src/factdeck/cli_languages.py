@@ -54,7 +54,9 @@ def language_add(project: Path, tag: str) -> None:
         raise UsageError(f"unknown language '{tag}': give a BCP 47 tag such as it, fa or pt-BR") from exc
     target = catalog_path(project / PROJECT_FOLDER, tag)
     if target.exists():
-        raise UsageError(f"{target.relative_to(project)} exists already: `factdeck language update` brings it up to date")
+        raise UsageError(
+            f"{target.relative_to(project)} exists already: `factdeck language update` brings it up to date"
+        )
     # Start from the shipped catalog where one exists (to adjust its words), else from the empty template.
     source = catalog_path(SHIPPED, tag) if tag in shipped_languages() else TEMPLATE
     with source.open("rb") as handle:
@@ -137,4 +139,6 @@ def translate_status(project: Path, tag: str) -> None:
     _report(sorted(found.problems))
     vetted = [f for f in base.facts if f.status == "vetted"]
     complete = sum(1 for f in vetted if not localize(f, found.by_fact.get(f.id)).untranslated)
-    click.echo(f"{tag}: {complete} of {len(vetted)} vetted facts read wholly in {tag}; {len(found.by_fact)} have a translation")
+    click.echo(
+        f"{tag}: {complete} of {len(vetted)} vetted facts read wholly in {tag}; {len(found.by_fact)} have a translation"
+    )

@@ -60,7 +60,9 @@ def review(project: Path) -> None:
     for problem in stale:
         click.echo(f"{problem.path}:{problem.line}: {problem.message}")
     if stale:
-        click.echo(f"{len(stale)} translated text{'s' * (len(stale) != 1)} to bring up to date (factdeck translate stamp)")
+        click.echo(
+            f"{len(stale)} translated text{'s' * (len(stale) != 1)} to bring up to date (factdeck translate stamp)"
+        )
 
 
 @command(cli, "vet")

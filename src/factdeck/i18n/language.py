@@ -100,7 +100,9 @@ class Language:
     def _fill(self, text: str, values: Mapping[str, Any]) -> str:
         if not values:
             return text
-        return text % {k: self.number(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()}
+        return text % {
+            k: self.number(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()
+        }
 
     # -- formats -----------------------------------------------------------------------------------
 
@@ -137,7 +139,7 @@ class Language:
         return str(self.locale.months["format"]["wide"][month])
 
     def join(self, items: Iterable[str], style: Literal["standard", "or"] = "standard") -> str:
-        """"a, b and c" or "a, b or c" in this language (CLDR list patterns)."""
+        """ "a, b and c" or "a, b or c" in this language (CLDR list patterns)."""
         return format_list(list(items), style=style, locale=self.locale)
 
     def isolate(self, text: str) -> str:

@@ -9,6 +9,7 @@ translations are its message ids (English is the language the messages are writt
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
@@ -54,7 +55,9 @@ def extract(checkout: Path = CHECKOUT) -> None:
 def update() -> None:
     """Merge `factdeck.pot` into every shipped `.po` (new messages empty, removed ones kept as obsolete), then
     make the English catalog's translations its ids."""
-    _pybabel("update", "-D", DOMAIN, "-i", str(TEMPLATE), "-d", str(SHIPPED), "--no-fuzzy-matching", "--ignore-obsolete")
+    _pybabel(
+        "update", "-D", DOMAIN, "-i", str(TEMPLATE), "-d", str(SHIPPED), "--no-fuzzy-matching", "--ignore-obsolete"
+    )
     english = catalog_path(SHIPPED, SOURCE_LANGUAGE)
     with english.open("rb") as handle:
         catalog = read_po(handle)
@@ -71,7 +74,12 @@ def compile() -> None:  # noqa: A001 (pybabel's own name for the step)
 
 
 def main(argv: list[str]) -> int:
-    steps = {"extract": [extract], "update": [update], "compile": [compile], "all": [extract, update, compile]}
+    steps: dict[str, list[Callable[[], None]]] = {
+        "extract": [extract],
+        "update": [update],
+        "compile": [compile],
+        "all": [extract, update, compile],
+    }
     name = argv[0] if argv else "all"
     if name not in steps:
         print(f"usage: python -m factdeck.i18n.maintain [{'|'.join(steps)}]", file=sys.stderr)

@@ -24,8 +24,8 @@ from factdeck.project.starter_translations import TRANSLATIONS
 from factdeck.project.vetting import VETTING_KEYS_AFTER, vetted_values
 from factdeck.project.yaml_edit import set_in_list_file
 from factdeck.records.json_schema import header_line, schema_files
-from factdeck.records.load import load_document
 from factdeck.records.languages import text_fingerprint
+from factdeck.records.load import load_document
 from factdeck.records.schema import Fact
 
 STARTER_REVIEWER = "factdeck-starter"
@@ -146,7 +146,11 @@ def write_starter(
     if language != "en":
         files[f"translations/{language}/canal.yaml"] = translation_file(language)
         deck = "decks/starter.yaml"
-        files[deck] = files[deck].replace("\ncards:", f"\n# Every word of this deck's outputs in {language}, its facts' texts from translations/{language}/.\nlanguage: {language}\ncards:", 1)
+        files[deck] = files[deck].replace(
+            "\ncards:",
+            f"\n# Every word of this deck's outputs in {language}, its facts' texts from translations/{language}/.\nlanguage: {language}\ncards:",
+            1,
+        )
     written = []
     for relative, text in files.items():
         path = folder / relative

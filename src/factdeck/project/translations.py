@@ -40,9 +40,7 @@ def starter_entry(fact: Fact) -> dict[str, Any]:
     if fact.attribution is not None:
         entry["attribution"] = {"by": fact.attribution.by, "verb": fact.attribution.verb}
     if fact.distractors:
-        entry["distractors"] = [
-            {"text": d.text, "why": d.why} if d.why else {"text": d.text} for d in fact.distractors
-        ]
+        entry["distractors"] = [{"text": d.text, "why": d.why} if d.why else {"text": d.text} for d in fact.distractors]
     if fact.false_statements:
         entry["false_statements"] = list(fact.false_statements)
     if fact.dispute is not None:
@@ -68,12 +66,14 @@ def start(base: FactBase, translations: FactTranslations, language: str, ids: li
             raise UsageError(f"fact '{fact_id}' is translated already ({found.file}:{found.line})")
         written = translation_folder(base.root, language) / Path(fact.file).name
         display = written.relative_to(base.root).as_posix()
-        header = f"# Translations ({language}) of the facts of {fact.file}: see README, \"Languages\".\n"
+        header = f'# Translations ({language}) of the facts of {fact.file}: see README, "Languages".\n'
         append_to_list_file(written, display, starter_entry(fact), header=header)
     return written
 
 
-def _stamp_text(mapping: CommentedMap, key: Any, original: Any) -> None:
+def _stamp_text(mapping: Any, key: Any, original: Any) -> None:
+    """Set the fingerprint of `original` on the text at `mapping[key]` (a mapping or a list of the file),
+    turning a plain text into `{text, of}`."""
     value = mapping[key]
     print_ = text_fingerprint(original)
     if isinstance(value, str):
@@ -82,7 +82,7 @@ def _stamp_text(mapping: CommentedMap, key: Any, original: Any) -> None:
         value["of"] = print_
 
 
-def _stamp_entry(entry: CommentedMap, fact: Fact, display: str) -> None:
+def _stamp_entry(entry: Any, fact: Fact, display: str) -> None:
     for name in ("question", "answer", "statement"):
         if name in entry:
             _stamp_text(entry, name, getattr(fact, name))
@@ -110,12 +110,12 @@ def _stamp_entry(entry: CommentedMap, fact: Fact, display: str) -> None:
             _stamp_text(dispute, "summary", fact.dispute.summary)
         versions = {v.id: v for v in fact.dispute.versions}
         for version in dispute.get("versions") or []:
-            original = versions.get(version.get("id"))
-            if original is None:
+            known = versions.get(version.get("id"))
+            if known is None:
                 continue
             for name in ("claim", "answer", "claimed_by"):
                 if name in version:
-                    _stamp_text(version, name, getattr(original, name))
+                    _stamp_text(version, name, getattr(known, name))
 
 
 def stamp(base: FactBase, translations: FactTranslations, ids: list[str]) -> list[str]:

@@ -34,6 +34,7 @@ from factdeck.records.fields import (
 from factdeck.records.languages import LanguageTag, TranslationSettings
 from factdeck.records.record import Record
 
+
 class Source(Record):
     """A text the fact base cites (`facts/sources.yaml`)."""
 

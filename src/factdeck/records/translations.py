@@ -53,14 +53,21 @@ def load_translations(root: Path, language: str, facts: dict[str, Fact]) -> Fact
     for path in files:
         display = path.relative_to(root).as_posix()
         try:
+            if not path.read_bytes().strip():
+                continue  # an empty file: no translations yet (`factdeck translate start` adds them)
             doc = load_document(path, display)
+        except OSError as exc:
+            collector.error((display, 0), f"cannot read file: {exc.strerror or 'unreadable'}")
+            continue
         except InputError as exc:
-            collector.error((exc.path, exc.line), exc.message)
+            collector.problems.append(exc.problem)
             continue
         if doc.data is None:
             continue
         if not isinstance(doc.data, list):
-            collector.error((display, doc.line()), f"expected a list of fact translations, not {describe_input(doc.data)}")
+            collector.error(
+                (display, doc.line()), f"expected a list of fact translations, not {describe_input(doc.data)}"
+            )
             continue
         for i, item in enumerate(doc.data):
             name = item.get("fact") if isinstance(item, dict) else None
@@ -124,20 +131,25 @@ def _check(collector: Collector, entry: FactTranslation, fact: Fact, language: s
         elif translated.of is None:
             collector.warning(translated, f"{label}: {name} is not stamped with what it translates: run {stamp}")
         elif translated.of != text_fingerprint(original):
-            collector.warning(translated, f"{label}: {name} is stale: the original changed since it was translated; update it, then run {stamp}")
+            collector.warning(
+                translated,
+                f"{label}: {name} is stale: the original changed since it was translated; update it, then run {stamp}",
+            )
     options = {text_fingerprint(distractor_content(d)) for d in fact.distractors}
-    for item in entry.distractors:
-        _check_matched(collector, item, options, f"{label}: wrong option '{item.text}'", stamp)
+    for option in entry.distractors:
+        _check_matched(collector, option, options, f"{label}: wrong option '{option.text}'", stamp)
     statements = {text_fingerprint(s) for s in fact.false_statements}
-    for item in entry.false_statements:
-        _check_matched(collector, item, statements, f"{label}: false statement '{item.text}'", stamp)
+    for statement in entry.false_statements:
+        _check_matched(collector, statement, statements, f"{label}: false statement '{statement.text}'", stamp)
 
 
 def _check_matched(collector: Collector, item: Translated, originals: set[str], label: str, stamp: str) -> None:
     if item.of is None:
         collector.warning(item, f"{label} is not stamped with the original it translates: run {stamp}")
     elif item.of not in originals:
-        collector.warning(item, f"{label} is stale: no original of the fact has its fingerprint any more; update it, then run {stamp}")
+        collector.warning(
+            item, f"{label} is stale: no original of the fact has its fingerprint any more; update it, then run {stamp}"
+        )
 
 
 def distractor_content(distractor: Distractor) -> dict[str, str | None]:
@@ -201,7 +213,7 @@ def localize(fact: Fact, entry: FactTranslation | None) -> Localized:
         versions = []
         for v in fact.dispute.versions:
             got = tv.get(v.id)
-            changes = {
+            changes: dict[str, Any] = {
                 name: pick(f"dispute version '{v.id}' {name}", getattr(got, name) if got else None, getattr(v, name))
                 for name in ("claim", "answer", "claimed_by")
             }

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from factdeck.i18n import Language
 
-QUESTION_KINDS = ("multiple-choice", "true-false", "fill-blank", "matching", "timeline", "short-answer", "source-analysis")
+QUESTION_KINDS = (
+    "multiple-choice",
+    "true-false",
+    "fill-blank",
+    "matching",
+    "timeline",
+    "short-answer",
+    "source-analysis",
+)
 
 
 def kind_names(language: Language) -> dict[str, str]:
@@ -124,7 +132,9 @@ def script_messages(language: Language, count: int) -> dict:
         "disagree": script_gettext(language, "Sources disagree: %(summary)s"),
         "disagreeAlone": _("Sources disagree."),
         "alsoCited": script_gettext(language, "Also cited: %(sources)s"),
-        "askWhoWrote": _("Ask who wrote each source, and why they might see it that way. Learn every version and who makes it."),
+        "askWhoWrote": _(
+            "Ask who wrote each source, and why they might see it that way. Learn every version and who makes it."
+        ),
         "learnEvery": _("Learn every version and who makes it."),
         "nextQuestion": _("Next question"),
         "seeScore": _("See your score"),

@@ -21,10 +21,10 @@ import jinja2
 from markupsafe import Markup
 
 from factdeck.exceptions import RenderError, TemplateError
-from factdeck.outputs.exports.games import mid_sentence, plain_claimant
-from factdeck.outputs.print.layout import print_quiz
 from factdeck.i18n import Language
+from factdeck.outputs.exports.games import mid_sentence, plain_claimant
 from factdeck.outputs.languages import deck_language, localized_base
+from factdeck.outputs.print.layout import print_quiz
 from factdeck.outputs.render import html_environment, render
 from factdeck.outputs.web.messages import script_messages, source_kind_names, stance_names
 from factdeck.outputs.write import OutputWriter
