@@ -77,7 +77,10 @@ def changes(project: Path, revision: str | None, output: Path | None) -> None:
         click.echo(f"{marks[change.what]} {change.fact_id}: {change.detail}")
     counts = ", ".join(f"{len(result.of(w))} {w}" for w in marks)
     click.echo(f"since {result.since}: {counts}")
-    for line in anki_searches(result):
+    from factdeck.outputs.anki.package import NOTE_TYPES
+    from factdeck.records.identity import namespace_of
+
+    for line in anki_searches(result, NOTE_TYPES[0].full_name(namespace_of(base.config))):
         click.echo(line)
 
 

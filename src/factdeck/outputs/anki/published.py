@@ -14,7 +14,12 @@ time is, in this order:
    `build/.factdeck/anki-notes.json` so that rebuilding the same content keeps its time (`ModTimes`).
 
 `factdeck release` records the notes of each deck's package with their times (the clock, or
-SOURCE_DATE_EPOCH), so that the next builds reproduce them (rule 1).
+SOURCE_DATE_EPOCH), so that the next builds reproduce them (rule 1). A release gives every new and changed
+note the release's own time, even content an earlier build of unreleased work already timed: a correction is
+then newer than anything a learner did to the note before the release. Builds of unreleased work (rules 2 and
+3) re-time only notes whose content differs from the record, never a note the record holds as it is, and are
+for the project's own testing: `factdeck check` warns (an error under --strict, which CI runs) whenever a
+deck's package differs from its record, so no such package goes out from a checked commit.
 """
 
 from __future__ import annotations
@@ -146,11 +151,8 @@ class NoteTimes:
             return released[1]
         floor = released[1] + 1 if released is not None else 0
         if self.source.reproducible:
-            if self.source.why == "clock":
-                # A release: the content this folder's last build timed keeps that time (a learner who imported
-                # that build then sees no change), as long as it is later than the note's last release.
-                old = self.local.entries.get(key)
-                if old is not None and old["hash"] == content_hash and old["mod"] >= floor:
-                    return int(old["mod"])
+            # A release gives every new and changed note its own time, never an earlier build's: a correction
+            # must be newer than whatever a learner did to the note before the release (a mark, an edit, Anki's
+            # leech tag all make the learner's copy newer), or Anki's importer keeps the learner's copy.
             return max(self.source.seconds, floor)
         return self.local.stamp(key, content_hash, floor)
