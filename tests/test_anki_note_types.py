@@ -82,10 +82,14 @@ def test_a_renamed_field_and_a_filled_spare_field_update_in_place(project, clock
         col.close()
 
 
-def test_a_collection_from_before_the_spare_fields_upgrades_once_with_merge(project, clock, monkeypatch, tmp_path):
+@pytest.mark.parametrize("tried_default_first", [False, True])
+def test_a_collection_from_before_the_spare_fields_upgrades_once_with_merge(
+    project, clock, monkeypatch, tmp_path, tried_default_first
+):
     """Packages made before factdeck reserved spare fields had four and three fields without ids. Importing the
     first package with spare fields once with 'Merge note types' keeps every note and review; after that the
-    default options update in place."""
+    default options update in place. A learner who first imported it with the default options sees what the top
+    of docs/anki.md describes ("…+" note types, conflicting notes), and the same one import fixes it."""
     col = Collection(str(tmp_path / "c.anki2"))
     try:
         with monkeypatch.context() as old:
@@ -105,8 +109,13 @@ def test_a_collection_from_before_the_spare_fields_upgrades_once_with_merge(proj
 
         clock["t"] = T0 + 10
         build(project)
+        if tried_default_first:
+            tried = import_log(col, project)
+            assert len(tried.conflicting) == len(notes) and not tried.updated
+            assert {"river-guild: fact card+", "river-guild: fact cloze+"} <= set(factdeck_note_types(col))
         merged = import_log(col, project, merge=True)
         assert len(merged.conflicting) == 0 and len(merged.new) == 0 and len(merged.updated) == len(notes)
+        assert set(factdeck_note_types(col)) == {"river-guild: fact card", "river-guild: fact cloze"}
         assert set(col.find_notes("")) == notes
         assert (scheduling(col, [card.id]), review_counts(col, [card.id])) == reviewed
         assert len(factdeck_note_types(col)["river-guild: fact card"]) == len(cards.NOTE_FIELDS[cards.CARD])

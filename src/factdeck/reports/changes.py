@@ -142,14 +142,12 @@ def anki_searches(changes: Changes, note_type: str = "factdeck: fact card") -> l
     if changed:
         facts = " OR ".join(f'"FactId:{f}"' for f in changed)
         lines.append(
-            f"in Anki, changed notes the import may have kept unchanged (marked, leech, or edited by you since "
-            f"your last import): ({facts}) (tag:marked OR tag:leech), and any of them you edited. If one's back "
-            "lacks the correction, import the package once more with 'Update notes: Always' "
-            "(docs/anki.md, 'What you keep and what an update replaces')"
+            f"in Anki, changed notes you marked, edited or that became leeches since your last import may keep "
+            f"their old text: ({facts}) (tag:marked OR tag:leech), and any of them you edited; if one lacks the "
+            "correction, import once more with 'Update notes: Always' (docs/anki.md)"
         )
     lines.append(
-        f"in Anki, a collection from before the spare fields shows a note type named '{note_type}+' or an import "
-        "with 'conflicting' notes: import the package once with 'Merge note types' ticked and 'Update notes: "
-        "Always' (docs/anki.md, top)"
+        f"in Anki, a collection from before the spare fields shows '{note_type}+' and 'conflicting' notes: "
+        "import once with 'Merge note types' and 'Update notes: Always' (docs/anki.md)"
     )
     return lines
