@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection, ImportAnkiPackageRequest, ImportCsvRequest
 from anki.import_export_pb2 import IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_ALWAYS, ImportAnkiPackageOptions
-from conftest import Project, sample_project
+from conftest import REPO, Project, sample_project
+from markupsafe import escape
 
 from factdeck.outputs.anki import package as anki
 from factdeck.outputs.anki.cards import note_guid
@@ -84,17 +85,18 @@ def test_a_marked_an_edited_and_a_leech_note_each_get_their_correction(project, 
         col.tags.bulk_add([leech.id], "leech")  # what Anki's scheduler adds to a leech
         untouched = note_of(col, "flood-deaths").mod
         wait_a_second()
-        for fact_id, (old, new) in EDITS.items():
+        for old, new in EDITS.values():
             project.replace("facts/guild.yaml", old, new)
         release_and_build(project)
         log = import_apkg(col, project.path(APKG))
-        for fact_id, (_, new) in EDITS.items():
-            note = note_of(col, fact_id)
-            assert new.replace("'", "&#x27;") in note["Front"] or new.replace("'", "&#39;") in note["Front"], fact_id
+        for fact_id, (old, new) in EDITS.items():
+            assert str(escape(new)) in note_of(col, fact_id)["Front"], fact_id
             # Its reverse card (where it has one) says the same: the two cards agree.
             reverse = note_id(col, fact_id, "reverse")
             if reverse is not None:
-                assert new.split()[-1].rstrip("?") in " ".join(col.get_note(reverse).fields)
+                assert str(escape(new)) in col.get_note(reverse)["Answer"]
+                assert str(escape(old)) not in col.get_note(reverse)["Answer"]
+        assert "marked" not in note_of(col, "guild-founded").tags  # an update replaces the tags (docs/anki.md)
         assert len(log.updated) >= len(EDITS) and not log.conflicting
         assert note_of(col, "flood-deaths").mod == untouched  # an unchanged note stays as it was
     finally:
@@ -134,7 +136,9 @@ def test_a_note_touched_after_the_release_takes_its_correction_from_an_import_wi
 def retract(project: Project, fact_id: str) -> None:
     text = project.read("facts/guild.yaml")
     head, tail = text.split(f"- id: {fact_id}", 1)
-    project.write("facts/guild.yaml", head + f"- id: {fact_id}" + tail.replace("status: vetted", "status: retracted", 1))
+    project.write(
+        "facts/guild.yaml", head + f"- id: {fact_id}" + tail.replace("status: vetted", "status: retracted", 1)
+    )
 
 
 def test_a_new_learner_gets_no_withdrawn_card_and_an_existing_learner_gets_every_banner(project, clock, tmp_path):
@@ -259,7 +263,9 @@ def test_a_code_only_commit_changes_no_note_and_a_stale_record_fails_check(proje
         assert warned.exit_code == 0 and "(2 changed)" in warned.stderr and "factdeck release" in warned.stderr
         run(project, "vet", "guild-hall", "--reviewer", "fact-editor")
         strict = project.run("check", "--strict")
-        assert strict.exit_code == 1 and "guild-history.json: deck 'guild-history': its package differs" in strict.stderr
+        assert (
+            strict.exit_code == 1 and "guild-history.json: deck 'guild-history': its package differs" in strict.stderr
+        )
         run(project, "release")
         assert project.run("check", "--strict").exit_code == 0
     finally:
@@ -278,3 +284,31 @@ def test_check_and_release_refuse_a_field_anki_cannot_add_in_place(project, cloc
     assert "note type 'river-guild: fact card': a field was added since the release" in checked.stderr
     released = project.run("release")
     assert released.exit_code != 0 and "a field was added" in released.output + released.stderr
+
+
+def test_the_shipped_deck_gives_a_new_learner_no_withdrawn_card_and_matches_its_record(tmp_path):
+    """The shipped mek-history deck, as a fresh clone of this commit builds it: its package is its release
+    record's (so its notes keep their released times), and its withdrawn notes come with nothing to study."""
+    from factdeck.build import load_and_validate
+    from factdeck.outputs.anki.release import drift
+    from factdeck.outputs.write import OutputWriter
+    from factdeck.records.identity import load_published
+    from factdeck.records.select import select_facts
+
+    base = load_and_validate(REPO)
+    deck = base.deck("mek-history")
+    stage = anki.ApkgStage(base, OutputWriter(tmp_path / "build"))
+    record = load_published(REPO)[0]["mek-history"]
+    assert not drift(record, stage.release_record(deck, select_facts(base, deck)))
+    result = Project(REPO).run("build", "mek-history", "--format", "apkg", "--output", str(tmp_path / "build"))
+    assert result.exit_code == 0, result.output
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        log = import_apkg(col, tmp_path / "build" / "mek-history" / "mek-history.apkg")
+        withdrawn = sum(note.withdrawn for note in record.notes.values())
+        assert len(log.new) == len(record.notes) and withdrawn > 0
+        assert len(col.find_notes(f"tag:{WITHDRAWN_TAG}")) == withdrawn
+        assert col.find_cards(f"tag:{WITHDRAWN_TAG}") == []
+        assert len(col.find_cards("is:new")) == col.card_count() > 0
+    finally:
+        col.close()

@@ -174,7 +174,10 @@ def test_first_import_has_every_note_once_with_its_fields_and_tags(story):
         assert note["tags"] == set(record.tags)
         assert note["decks"] == {record.deck}
         assert note["cards"] == 1
-        assert note["note_type"] == {"card": "river-guild: fact card", "cloze": "river-guild: fact cloze"}[record.note_type]
+        assert (
+            note["note_type"]
+            == {"card": "river-guild: fact card", "cloze": "river-guild: fact cloze"}[record.note_type]
+        )
 
 
 def test_every_selected_fact_is_present_once(story):

@@ -125,7 +125,9 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
 def _published_problem(message: str, severity: str) -> Problem:
     """A problem about a published record: `<file>: <message>` where the message names its file."""
     path, _, rest = message.partition(": ")
-    return Problem(path, 0, rest, severity) if rest and path.endswith(".json") else Problem("decks", 0, message, severity)
+    return (
+        Problem(path, 0, rest, severity) if rest and path.endswith(".json") else Problem("decks", 0, message, severity)
+    )
 
 
 def _emit(data: bytes, output: Path | None) -> None:

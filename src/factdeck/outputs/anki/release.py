@@ -68,8 +68,11 @@ def drift(old: PublishedDeck, new: PublishedDeck) -> Drift:
     other = [
         what
         for what, a, b in (
-            ("note types", {k: v["hash"] for k, v in old.note_types.items()},
-             {k: v["hash"] for k, v in new.note_types.items()}),
+            (
+                "note types",
+                {k: v["hash"] for k, v in old.note_types.items()},
+                {k: v["hash"] for k, v in new.note_types.items()},
+            ),
             ("name", old.name, new.name),
             ("era titles", old.eras, new.eras),
             ("subdecks", old.subdecks, new.subdecks),
@@ -109,7 +112,7 @@ def layout_changes(old: PublishedDeck, stage: ApkgStage) -> list[str]:
                     f"note type '{spec.full_name(stage.namespace)}': a {noun} was {how} since the release "
                     f"({was} then, {is_} now); Anki cannot update a note type in place when its {noun}s change, "
                     "and every learner would get a copy of it and no update of any note. Put new content into a "
-                    "spare field instead (docs/anki.md, \"Templates\")"
+                    'spare field instead (docs/anki.md, "Templates")'
                 )
     return messages
 
@@ -124,8 +127,8 @@ def release_problems(base: FactBase, output: Path) -> tuple[list[str], list[str]
     stage = ApkgStage(base, OutputWriter(output), source_time(base.root, int(current_time()), release=True))
     errors: list[str] = []
     warnings: list[str] = []
-    for old in records.values():
-        errors.extend(f"{old.file}: {m}" for m in layout_changes(old, stage))
+    for record in records.values():
+        errors.extend(f"{record.file}: {m}" for m in layout_changes(record, stage))
         if errors:
             break  # the same note types in every record
     for deck in base.decks:
@@ -141,7 +144,7 @@ def release_problems(base: FactBase, output: Path) -> tuple[list[str], list[str]
             warnings.append(
                 f"{old.file}: deck '{deck.id}': its package differs from its release record ({changed.summary()}); "
                 "until it is released, every build gives those notes a new time. Run `factdeck release` and "
-                "commit decks/published/ (docs/anki.md, \"Releasing\")"
+                'commit decks/published/ (docs/anki.md, "Releasing")'
             )
     return errors, warnings
 
