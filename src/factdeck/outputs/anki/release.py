@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from factdeck.exceptions import OutputError
-from factdeck.outputs.anki.package import NOTE_TYPES, ApkgStage, current_time
+from factdeck.outputs.anki import package  # package.current_time looked up at each call: tests replace it
+from factdeck.outputs.anki.package import NOTE_TYPES, ApkgStage
 from factdeck.outputs.anki.published import source_time
 from factdeck.outputs.write import OutputWriter
 from factdeck.records.factbase import FactBase
@@ -124,7 +125,7 @@ def release_problems(base: FactBase, output: Path) -> tuple[list[str], list[str]
     records, _ = load_published(base.root)
     if not records:
         return [], []
-    stage = ApkgStage(base, OutputWriter(output), source_time(base.root, int(current_time()), release=True))
+    stage = ApkgStage(base, OutputWriter(output), source_time(base.root, int(package.current_time()), release=True))
     errors: list[str] = []
     warnings: list[str] = []
     for record in records.values():
@@ -156,7 +157,7 @@ def release_decks(base: FactBase, deck_ids: list[str], output: Path) -> list[Rel
     deck, `OutputError` for an unwritable folder or a bad SOURCE_DATE_EPOCH."""
     decks = [base.deck(d) for d in deck_ids] if deck_ids else list(base.decks)
     previous, _ = load_published(base.root)
-    source = source_time(base.root, int(current_time()), release=True)
+    source = source_time(base.root, int(package.current_time()), release=True)
     stage = ApkgStage(base, OutputWriter(output), source)  # only reads the build folder
     refused = [f"{old.file}: {m}" for old in previous.values() for m in layout_changes(old, stage)]
     if refused:
