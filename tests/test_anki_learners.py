@@ -103,34 +103,55 @@ def test_a_marked_an_edited_and_a_leech_note_each_get_their_correction(project, 
         col.close()
 
 
-def test_a_note_touched_after_the_release_takes_its_correction_from_an_import_with_always(project, clock, tmp_path):
+def test_a_note_touched_after_the_release_takes_its_correction_from_the_corrections_package(project, clock, tmp_path):
     """The documented path for the one case the default options cannot reach: the learner marked the note after
-    the correction's release and before importing it. `factdeck changes` lists its search."""
+    the correction's release and before importing it. `factdeck changes` lists its search and writes the
+    corrections package; importing that with "Update notes: Always" corrects the note and leaves every other
+    note the learner marked as it is."""
     col = Collection(str(tmp_path / "c.anki2"))
     try:
         release_and_build(project)
+        git(project.root, "init", "-q")
+        git(project.root, "add", "-A")
+        git(project.root, "commit", "-qm", "first release")
         import_apkg(col, project.path(APKG))
         old, new = EDITS["guild-founded"]
         project.replace("facts/guild.yaml", old, new)
         release_and_build(project)
+        git(project.root, "commit", "-qam", "second release")
         time.sleep(2.1)  # a second after the release's time, which is a second after the first release's
-        col.tags.bulk_add([note_of(col, "guild-founded").id], "marked")
+        col.tags.bulk_add([note_of(col, "guild-founded").id, note_of(col, "first-master").id], "marked")
         import_apkg(col, project.path(APKG))
-        assert new not in note_of(col, "guild-founded")["Front"]  # Anki keeps the learner's newer copy
-        git(project.root, "init", "-q")
-        git(project.root, "add", "-A")
-        git(project.root, "commit", "-qm", "now")
-        project.replace("facts/guild.yaml", new, old)
-        git(project.root, "commit", "-qam", "before")
-        project.replace("facts/guild.yaml", old, new)
-        changes = run(project, "changes", "--since", "HEAD")
+        assert str(escape(new)) not in note_of(col, "guild-founded")["Front"]  # Anki keeps the newer copy
+
+        changes = run(project, "changes", "--since", "HEAD~1", "--corrections", str(tmp_path / "fixes"))
         assert '("FactId:guild-founded") (tag:marked OR tag:leech)' in changes
         assert "'Update notes: Always'" in changes
-        log = import_apkg(col, project.path(APKG), always=True)
-        assert new in note_of(col, "guild-founded")["Front"]
-        assert not log.conflicting and not log.new
+        pack = tmp_path / "fixes" / "guild-history" / "guild-history-corrections.apkg"
+        assert f"wrote {pack}: 1 note corrected since HEAD~1" in changes
+        log = import_apkg(col, pack, always=True)
+        assert str(escape(new)) in note_of(col, "guild-founded")["Front"]
+        assert len(log.updated) == 1 and not log.conflicting and not log.new
+        assert "marked" in note_of(col, "first-master").tags  # every other note as the learner left it
+        # The deck's own package, imported again, changes nothing more.
+        again = import_apkg(col, project.path(APKG))
+        assert not again.updated and not again.new
     finally:
         col.close()
+
+
+def test_a_corrections_package_needs_a_current_release_record(project, clock, tmp_path):
+    run(project, "release")
+    git(project.root, "init", "-q")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "release")
+    old, new = EDITS["guild-founded"]
+    project.replace("facts/guild.yaml", old, new)
+    result = project.run("changes", "--since", "HEAD", "--corrections", str(tmp_path / "fixes"))
+    assert result.exit_code == 1 and "run `factdeck release`" in result.stderr
+    assert not (tmp_path / "fixes" / "guild-history").exists()
+    missing = project.run("changes", "--corrections", str(tmp_path / "fixes"))
+    assert missing.exit_code == 2 and "--corrections needs --since REV" in missing.stderr
 
 
 def retract(project: Project, fact_id: str) -> None:

@@ -55,7 +55,8 @@ def test_changes_since_git_revision(project):
         'in Anki, the notes of the facts withdrawn here: "FactId:guild-called-cartel"',
         "in Anki, changed notes you marked, edited or that became leeches since your last import may keep their "
         'old text: ("FactId:guild-hall") (tag:marked OR tag:leech), and any of them you edited; if one lacks the '
-        "correction, import once more with 'Update notes: Always' (docs/anki.md)",
+        "correction, import the corrections package (else the package) once with 'Update notes: Always' "
+        "(docs/anki.md)",
         OLD_COLLECTION,
     ]
 

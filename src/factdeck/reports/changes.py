@@ -144,7 +144,8 @@ def anki_searches(changes: Changes, note_type: str = "factdeck: fact card") -> l
         lines.append(
             f"in Anki, changed notes you marked, edited or that became leeches since your last import may keep "
             f"their old text: ({facts}) (tag:marked OR tag:leech), and any of them you edited; if one lacks the "
-            "correction, import once more with 'Update notes: Always' (docs/anki.md)"
+            "correction, import the corrections package (else the package) once with 'Update notes: Always' "
+            "(docs/anki.md)"
         )
     lines.append(
         f"in Anki, a collection from before the spare fields shows '{note_type}+' and 'conflicting' notes: "

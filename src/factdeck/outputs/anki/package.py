@@ -232,6 +232,10 @@ class ApkgStage:
         eras = {era.id: era.title for era in self.base.eras} if deck.cards.subdecks else {}
         return PublishedDeck(deck.id, deck.name, self.source.seconds, eras, types, notes, deck.cards.subdecks)
 
+    def write_notes(self, deck: DeckSpec, records: list[NoteRecord], relative: str) -> None:
+        """Stage a package of `records` (some of the deck's notes, as the deck's package has them) at `relative`."""
+        self._write(deck, records, relative)
+
     def _write(self, deck: DeckSpec, records: list[NoteRecord], relative: str) -> None:
         decks = self._decks(deck, records)
         package = genanki.Package(decks)

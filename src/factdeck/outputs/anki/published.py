@@ -51,7 +51,8 @@ class SourceTime:
         return f"{self.why}:{self.seconds}" if self.reproducible else "clock"
 
 
-def _git(root: Path, *args: str) -> str | None:
+def git_output(root: Path, *args: str) -> str | None:
+    """What `git -C root ARGS` prints, or None if git is missing or fails."""
     try:
         proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
     except (OSError, subprocess.SubprocessError):
@@ -71,9 +72,9 @@ def source_time(root: Path, now: int, release: bool = False) -> SourceTime:
     if release:
         return SourceTime(now, True, "clock")
     present = [name for name in INPUTS if (root / name).exists()]
-    status = _git(root, "status", "--porcelain", "--untracked-files=normal", "--", *present) if present else None
+    status = git_output(root, "status", "--porcelain", "--untracked-files=normal", "--", *present) if present else None
     if status is not None and not status.strip():
-        committed = _git(root, "log", "-1", "--format=%ct")
+        committed = git_output(root, "log", "-1", "--format=%ct")
         if committed and committed.strip().isdigit():
             return SourceTime(int(committed.strip()), True, "commit")
     return SourceTime(now, False, "clock")
