@@ -8,6 +8,7 @@ too (a release is always later than what a learner did before it)."""
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -193,7 +194,11 @@ def test_a_meeting_pack_withdraws_a_fact_retracted_after_an_earlier_pack(tmp_pat
     try:
         run(project, "release")
         run(project, "sessions", "guild-history", "--meetings", "2")
-        packs = sorted(project.path("build/guild-history/sessions").rglob("*.apkg"))
+        built = sorted(project.path("build/guild-history/sessions").rglob("*.apkg"))
+        (tmp_path / "earlier").mkdir()
+        packs = [
+            Path(shutil.copy(pack, tmp_path / "earlier" / pack.name)) for pack in built
+        ]  # the next build replaces them
         import_apkg(col, packs[0])
         import_apkg(col, packs[1])
         cartel = note_id(col, "guild-called-cartel")
@@ -212,8 +217,15 @@ def test_a_meeting_pack_withdraws_a_fact_retracted_after_an_earlier_pack(tmp_pat
                 import_apkg(copy, pack)
                 note = note_of(copy, "guild-called-cartel")
                 assert WITHDRAWN_TAG in note.tags and "This fact was retracted." in note.fields[0]
+                assert note.cards()  # the group's cards stay, now showing the banner
             finally:
                 copy.close()
+            newcomer = Collection(str(tmp_path / f"{pack.stem}-newcomer.anki2"))
+            try:
+                import_apkg(newcomer, pack)
+                assert newcomer.find_cards(f"tag:{WITHDRAWN_TAG}") == [] and newcomer.find_cards("is:new")
+            finally:
+                newcomer.close()
     finally:
         col.close()
 
