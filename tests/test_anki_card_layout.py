@@ -56,7 +56,7 @@ def test_a_disputed_back_lists_each_version_once_folded_and_fits_a_phone(project
             assert text.count("according to the chronicle") == 1
             assert text.count("according to the Rival Society pamphlet") == 1
             assert page.locator("details.fd-more[open]").count() == 0
-            height = "document.body.getBoundingClientRect().height"
+            height = "document.querySelector('.fd-back').getBoundingClientRect().bottom"
             folded = page.evaluate(height)
             page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
             unfolded = page.evaluate(height)
