@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from factdeck.outputs.exports.csv_cells import neutralised
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import DeckSpec, Fact
 
@@ -60,10 +61,11 @@ def _one_line(text: str) -> str:
 def export_tsv(base: FactBase, facts: list[Fact], anki_headers: bool = False, deck: DeckSpec | None = None) -> bytes:
     """Term/definition lines (question, answer with its statement and sources, tags), tab-separated.
 
-    Plain output imports into Quizlet and, mapping the columns by hand, into Anki. With `anki_headers` it is
-    instead Anki's text file of the facts' question notes as the `.apkg` has them (same note type, fields, tags
-    and GUIDs, outputs/anki/text_import.py), so each import updates the other's notes. Returns UTF-8 bytes,
-    one line per fact of `facts` after any header lines; raises nothing (`RenderError` with `anki_headers`).
+    Plain output imports into Quizlet and, mapping the columns by hand, into Anki; a field a spreadsheet would
+    run as a formula starts with `'` (csv_cells.py). With `anki_headers` it is instead Anki's text file of the
+    facts' question notes as the `.apkg` has them (same note type, fields, tags and GUIDs,
+    outputs/anki/text_import.py), so each import updates the other's notes. Returns UTF-8 bytes, one line per
+    fact of `facts` after any header lines; raises nothing (`RenderError` with `anki_headers`).
     """
     if anki_headers:
         from factdeck.outputs.anki.text_import import anki_text_file
@@ -74,5 +76,6 @@ def export_tsv(base: FactBase, facts: list[Fact], anki_headers: bool = False, de
         sources = "; ".join(dict.fromkeys(base.sources[c.source].title for c in fact.all_citations()))
         definition = f"{fact.answer} — {fact.statement} (Sources: {sources})"
         tags = dict.fromkeys([fact.era, fact.kind, *fact.tags, *(["disputed"] if fact.disputed else [])])
-        lines.append("\t".join(_one_line(v) for v in (fact.question, definition, " ".join(tags))))
+        values = [str(neutralised(_one_line(v))) for v in (fact.question, definition, " ".join(tags))]
+        lines.append("\t".join(values))
     return ("\n".join(lines) + "\n").encode("utf-8")
