@@ -182,7 +182,25 @@ class ApkgStage:
         """Stage `<deck id>/<deck id>.apkg` with the package's notes; returns warnings about them."""
         records = self.package_notes(deck, facts)
         self._write(deck, records, f"{deck.id}/{deck.id}.apkg")
-        return duplicate_fronts(records)
+        return duplicate_fronts(records) + self._unreleased(deck, records)
+
+    def _unreleased(self, deck: DeckSpec, records: list[NoteRecord]) -> list[str]:
+        """A warning when the deck has a release record and this package's notes differ from it: a build of
+        unreleased work times those notes for testing only (published.py); learners get released packages."""
+        record = self.records.get(deck.id)
+        if record is None:
+            return []
+        differing = sum(
+            note.identity not in record.notes or record.notes[note.identity].hash != note.content_hash()
+            for note in records
+        )
+        if not differing:
+            return []
+        return [
+            f"deck '{deck.id}': {differing} notes of this package differ from its release record "
+            "(unreleased work, for testing only): run `factdeck release` and commit decks/published/ before "
+            'handing it to learners (docs/anki.md, "Releasing")'
+        ]
 
     def withdrawn_notes(self, deck: DeckSpec, facts: list[Fact]) -> tuple[NoteRecord, ...]:
         """The withdrawn notes of the deck's package, `facts` being the deck's facts (lifecycle.py); renders
