@@ -100,7 +100,7 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
     """Validate every record and report every problem as path:line: message."""
     from factdeck.build import output_folder
     from factdeck.exceptions import OutputError
-    from factdeck.outputs.anki.checks import anki_warnings
+    from factdeck.outputs.anki.checks import anki_warnings, release_problems
     from factdeck.project.languages import language_problems
 
     base = load_and_validate(project, archive=archive, strict=strict)
@@ -110,11 +110,13 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
         folder = None  # the build reports a misplaced output folder; its stored fields are only a speed-up
     more = anki_warnings(base, folder)
     languages = language_problems(base)  # deck languages without a catalog; fact translations stale or wrong
-    if any(p.severity == "error" for p in languages):
-        raise ValidationFailed(sorted(p for p in languages if p.severity == "error" or strict))
-    more += languages
-    if strict and more:
-        raise ValidationFailed([Problem(p.path, p.line, p.message, "error") for p in more])
+    more += [p for p in languages if p.severity == "warning"]
+    refused, stale = release_problems(base, folder)
+    more += [_published_problem(message, "warning") for message in stale]
+    if refused or any(p.severity == "error" for p in languages) or (strict and more):
+        errors = [_published_problem(message, "error") for message in refused]
+        errors += [p for p in languages if p.severity == "error"]
+        raise ValidationFailed(errors + [Problem(p.path, p.line, p.message, "error") for p in more])
     _report(sorted(base.warnings + more))
     click.echo(
         f"ok: {len(base.facts)} facts ({len(base.vetted)} vetted), "
@@ -122,6 +124,14 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
     )
     if base.quotes is not None:
         click.echo(base.quotes.summary())
+
+
+def _published_problem(message: str, severity: str) -> Problem:
+    """A problem about a published record: `<file>: <message>` where the message names its file."""
+    path, _, rest = message.partition(": ")
+    return (
+        Problem(path, 0, rest, severity) if rest and path.endswith(".json") else Problem("decks", 0, message, severity)
+    )
 
 
 def _emit(data: bytes, output: Path | None) -> None:
