@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from factdeck.exceptions import TemplateError
 from factdeck.i18n import Language
@@ -78,16 +79,32 @@ def _environment(root: Path, typst: bool, language: Language | None) -> jinja2.E
     if typst:
         env.filters["typst_raw"] = TypstRaw
         env.filters["typst_string"] = typst_string
-    _install_language(env, language or Language.source())
+    _install_language(env, language or Language.source(), markup=not typst)
     return env
 
 
-def _install_language(env: jinja2.Environment, language: Language) -> None:
+def _install_language(env: jinja2.Environment, language: Language, markup: bool) -> None:
     """The language's messages as the templates' `_`, `gettext`, `ngettext` and `pgettext` (the names
     `pybabel extract` looks for; `{% trans %}` blocks work too), and the language itself as `language` (its
     `tag`, `direction`, `number`, `digits`). The functions return plain text, which the environment then
     escapes like any value, so a translation can never add markup. Each environment has one language: two
-    languages are two environments (no process-wide switch)."""
+    languages are two environments (no process-wide switch). In HTML (`markup`), a message is escaped and then
+    filled, so a value that is already markup (a fact text through `|text`, a `{% set %}` block) stays markup
+    and any other value is escaped once."""
+    if markup:
+        translations = language.translations
+
+        def gettext(message: str, **values: Any) -> Markup:
+            return _filled(escape(translations.ugettext(message)), language, values)
+
+        def ngettext(singular: str, plural: str, n: int, **values: Any) -> Markup:
+            return _filled(escape(translations.ungettext(singular, plural, n)), language, {"n": n, **values})
+
+        def pgettext(context: str, message: str, **values: Any) -> Markup:
+            return _filled(escape(translations.upgettext(context, message)), language, values)
+
+        env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext, language=language)
+        return
     env.globals.update(
         _=language.gettext,
         gettext=language.gettext,
@@ -95,6 +112,12 @@ def _install_language(env: jinja2.Environment, language: Language) -> None:
         pgettext=language.pgettext,
         language=language,
     )
+
+
+def _filled(message: Markup, language: Language, values: dict[str, Any]) -> Markup:
+    if not values:
+        return message
+    return message % {k: language.number(v) if type(v) is int else v for k, v in values.items()}
 
 
 @lru_cache(maxsize=16)

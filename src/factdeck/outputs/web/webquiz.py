@@ -26,7 +26,8 @@ from factdeck.outputs.exports.games import mid_sentence, plain_claimant
 from factdeck.outputs.languages import deck_language, localized_base
 from factdeck.outputs.print.layout import print_quiz
 from factdeck.outputs.render import html_environment, render
-from factdeck.outputs.web.messages import script_messages, source_kind_names, stance_names
+from factdeck.outputs.vocabulary import source_kind_names, stance_names
+from factdeck.outputs.web.messages import script_messages
 from factdeck.outputs.write import OutputWriter
 from factdeck.quiz import QUESTION_TYPES, Question, Quiz, Reference
 from factdeck.records.schema import Citation, DeckSpec, Fact
