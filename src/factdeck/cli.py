@@ -411,3 +411,4 @@ def main() -> None:
 # cli_project.py, `factdeck export …` in cli_exports.py, and stats, changes and release in cli_reports.py;
 # importing them registers them on `cli`.
 from factdeck import cli_exports, cli_project, cli_reports  # noqa: E402, F401
+from factdeck import cli_scan  # noqa: E402, F401

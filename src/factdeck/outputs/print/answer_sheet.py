@@ -99,8 +99,8 @@ def marker_svg(marker_id: int) -> str:
 
 
 def qr_svg(payload: str) -> str:
-    """The QR code (error correction M, two-module quiet zone) of `payload`, as SVG."""
-    code = segno.make(payload, error="m", micro=False)
+    """The QR code (error correction L: the fewest, largest modules; two-module quiet zone) of `payload`, as SVG."""
+    code = segno.make(payload, error="l", micro=False, boost_error=False)
     size = code.symbol_size(border=2)[0]
     cells = [
         f'<rect x="{x}" y="{y}" width="1" height="1"/>'
@@ -225,7 +225,7 @@ def sheet_map(quiz: Quiz, version: Version, layout: PrintLayout, paper: str) -> 
         "questions": questions,
         "written": written,
     }
-    data["key"] = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:10]
+    data["key"] = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:8]
     return data
 
 
