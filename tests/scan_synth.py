@@ -19,9 +19,8 @@ def render_pages(pdf: Path, dpi: int = DPI) -> list[np.ndarray]:
     """Each page of a PDF as a grey image."""
     document = pdfium.PdfDocument(str(pdf))
     try:
-        return [np.ascontiguousarray(page.render(scale=dpi / 72, grayscale=True).to_numpy()[..., 0]
-                if page.render(scale=dpi / 72, grayscale=True).to_numpy().ndim == 3
-                else page.render(scale=dpi / 72, grayscale=True).to_numpy()) for page in document]
+        pages = [page.render(scale=dpi / 72, grayscale=True).to_numpy() for page in document]
+        return [np.ascontiguousarray(p[..., 0] if p.ndim == 3 else p) for p in pages]
     finally:
         document.close()
 
@@ -32,7 +31,9 @@ def fill(image: np.ndarray, centre: tuple[float, float], radius_mm: float, how: 
     r = radius_mm * PX
     jitter = lambda: rng.uniform(-0.08, 0.08) * r  # noqa: E731
     if how == "clean":
-        cv2.circle(image, (int(cx + jitter()), int(cy + jitter())), int(r * rng.uniform(0.85, 1.0)), rng.randint(15, 60), -1)
+        cv2.circle(
+            image, (int(cx + jitter()), int(cy + jitter())), int(r * rng.uniform(0.85, 1.0)), rng.randint(15, 60), -1
+        )
     elif how == "faint":
         cv2.circle(image, (int(cx), int(cy)), int(r * 0.9), rng.randint(175, 195), -1)
     elif how == "cross":

@@ -410,5 +410,9 @@ def main() -> None:
 # The commands that make and edit a project's files (init, review, vet, hash-archives, templates) are in
 # cli_project.py, `factdeck export …` in cli_exports.py, and stats, changes and release in cli_reports.py;
 # importing them registers them on `cli`.
-from factdeck import cli_exports, cli_project, cli_reports  # noqa: E402, F401
-from factdeck import cli_scan  # noqa: E402, F401
+from factdeck import (  # noqa: E402, F401
+    cli_exports,
+    cli_project,
+    cli_reports,
+    cli_scan,  # noqa: E402, F401
+)

@@ -127,9 +127,15 @@ def results(project: Path, deck_id: str, results: Path | None, sources: tuple[st
     base = load_and_validate(project)
     deck = base.deck(deck_id)
     sheet_maps = SheetMaps([sheets or _build_folder(project)]).maps
-    maps = {version: data for (d, version, layout), data in sorted(sheet_maps.items()) if d == deck_id and layout.endswith("-n")}
+    maps = {
+        version: data
+        for (d, version, layout), data in sorted(sheet_maps.items())
+        if d == deck_id and layout.endswith("-n")
+    }
     if not maps:
-        raise FactdeckError(f"deck '{deck_id}': no answer-sheet maps in the build folder: run factdeck quiz {deck_id} --answer-sheet")
+        raise FactdeckError(
+            f"deck '{deck_id}': no answer-sheet maps in the build folder: run factdeck quiz {deck_id} --answer-sheet"
+        )
     wanted = [s.partition("=") for s in sources] or [("factdeck", "=", str(folder / deck_id / "responses.csv"))]
     responses: list[dict] = []
     for tool, _, file in wanted:
@@ -151,4 +157,6 @@ def results(project: Path, deck_id: str, results: Path | None, sources: tuple[st
     written = write_report(folder / deck_id, deck.name, items, facts, len(responses))
     for line in flag_lines(items, facts):
         click.echo(line)
-    click.echo(f"{deck_id}: {len(responses)} answer sheets, {len(items)} questions; wrote {len(written)} files to {folder / deck_id}")
+    click.echo(
+        f"{deck_id}: {len(responses)} answer sheets, {len(items)} questions; wrote {len(written)} files to {folder / deck_id}"
+    )

@@ -43,7 +43,7 @@ def _plots(items: list[ItemStats]) -> tuple[str, str]:
 
     shown = [i for i in items if i.difficulty is not None]
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.scatter([i.difficulty for i in shown], [i.discrimination or 0 for i in shown], color="#2a5d8f")
+    ax.scatter([i.difficulty or 0.0 for i in shown], [i.discrimination or 0.0 for i in shown], color="#2a5d8f")
     for i in shown:
         ax.annotate(i.id, (i.difficulty, i.discrimination or 0), fontsize=7, alpha=0.8)
     ax.axhline(0, color="#999", lw=0.8)
@@ -71,7 +71,9 @@ def _svg(fig, plt) -> str:
     return text[text.index("<svg") :]
 
 
-def write_report(folder: Path, deck_name: str, items: list[ItemStats], facts: list[FactStats], students: int) -> list[Path]:
+def write_report(
+    folder: Path, deck_name: str, items: list[ItemStats], facts: list[FactStats], students: int
+) -> list[Path]:
     """Write the report's files into `folder`; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     flags = flag_lines(items, facts)
@@ -88,7 +90,9 @@ def write_report(folder: Path, deck_name: str, items: list[ItemStats], facts: li
                     i.correct,
                     "" if i.difficulty is None else f"{i.difficulty:.3f}",
                     "" if i.discrimination is None else f"{i.discrimination:.3f}",
-                    " | ".join(f"{o}{' (key)' if k == i.key else ''}: {c}" for k, (o, c) in enumerate(zip(i.options, i.counts))),
+                    " | ".join(
+                        f"{o}{' (key)' if k == i.key else ''}: {c}" for k, (o, c) in enumerate(zip(i.options, i.counts))
+                    ),
                     " | ".join(i.flags),
                 ]
                 for i in items

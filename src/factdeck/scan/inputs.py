@@ -81,8 +81,8 @@ def _image(path: Path) -> np.ndarray:
                 width, height = image.size
                 if width * height > MAX_PIXELS:
                     raise ScanInputError(f"is {width}x{height} pixels, more than a scan may be (a decompression bomb?)")
-                image = ImageOps.exif_transpose(image)
-                grey = image.convert("L")
+                upright = ImageOps.exif_transpose(image)
+                grey = upright.convert("L")
                 grey.load()
                 return np.asarray(grey, dtype=np.uint8).copy()
     except ScanInputError:

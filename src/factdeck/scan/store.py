@@ -25,7 +25,19 @@ from factdeck.scan.read import Reading
 
 RESPONSES = "responses.csv"
 REVIEW = "review.csv"
-FIXED = ("sheet", "student_id", "version", "layout", "key", "pages", "score", "max_score", "confidence", "flags", "files")
+FIXED = (
+    "sheet",
+    "student_id",
+    "version",
+    "layout",
+    "key",
+    "pages",
+    "score",
+    "max_score",
+    "confidence",
+    "flags",
+    "files",
+)
 
 
 def sheet_name(reading: Reading, source: str) -> str:

@@ -24,8 +24,8 @@ from dataclasses import asdict, dataclass, field
 
 import segno
 
-from factdeck.outputs.render import TypstRaw
 from factdeck.outputs.print.layout import PrintLayout, bubbled
+from factdeck.outputs.render import TypstRaw
 from factdeck.quiz import Quiz
 from factdeck.quiz.versions import Version
 
@@ -95,7 +95,9 @@ def marker_svg(marker_id: int) -> str:
         for col, bit in enumerate(bits):
             if bit == "1":
                 rects.append(f'<rect x="{col + 2}" y="{row + 2}" width="1" height="1" fill="#fff"/>')
-    return f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8" shape-rendering="crispEdges">{"".join(rects)}</svg>'
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8" shape-rendering="crispEdges">{"".join(rects)}</svg>'
+    )
 
 
 def qr_svg(payload: str) -> str:
@@ -149,17 +151,18 @@ def _plan_pages(paper: str, large: bool, rows: list[tuple[int, tuple[str, ...]]]
     first_digit = id_top + label_height + box_side + 1.5 + m.pitch_y / 2
     widest = max((len(labels) for _, labels in rows), default=4)
     column_width = m.number_width + (widest - 1) * m.pitch_x + m.radius + m.gap
-    # Regions of columns: (x of the first column, columns, y of the first row, rows).
+    # Regions of columns: (x of the first column, columns, y of the first row), then how many rows fit.
+    starts: list[tuple[float, int, float]]
     if with_id:
         id_right = left + m.number_width + (ID_DIGITS - 1) * m.pitch_x + m.radius + m.gap
         below = first_digit + 10 * m.pitch_y + 2
-        regions = [
+        starts = [
             (id_right, int((right - id_right) // column_width), first_digit),
             (left, int((id_right - left) // column_width), below),
         ]
     else:
-        regions = [(left, int((right - left) // column_width), id_top + m.pitch_y / 2)]
-    regions = [(x, n, y, int((bottom - y) // m.pitch_y) + 1) for x, n, y in regions if n > 0 and y < bottom]
+        starts = [(left, int((right - left) // column_width), id_top + m.pitch_y / 2)]
+    regions = [(x, n, y, int((bottom - y) // m.pitch_y) + 1) for x, n, y in starts if n > 0 and y < bottom]
     pages: list[SheetPage] = []
     remaining = list(rows)
     while remaining or not pages:
@@ -235,12 +238,18 @@ def sheet_context(data: dict, layout: PrintLayout) -> dict:
     pages = data["pages"]
     return {
         "m": m,
-        "markers": [(marker_svg(int(k)), x - m.marker / 2 - m.marker / 6, y - m.marker / 2 - m.marker / 6)
-                    for k, (x, y) in data["markers"].items()],
+        "markers": [
+            (marker_svg(int(k)), x - m.marker / 2 - m.marker / 6, y - m.marker / 2 - m.marker / 6)
+            for k, (x, y) in data["markers"].items()
+        ],
         "marker_side": m.marker * 8 / 6,
         "qr": data["qr"],
         "qr_svgs": [
-            qr_svg(qr_payload(data["deck"], data["version"], p["page"], len(pages), data["paper"], data["large"], data["key"]))
+            qr_svg(
+                qr_payload(
+                    data["deck"], data["version"], p["page"], len(pages), data["paper"], data["large"], data["key"]
+                )
+            )
             for p in pages
         ],
         "pages": pages,

@@ -1,0 +1,233 @@
+"""Answer sheets rendered, filled in and photographed synthetically, then scanned: bubbles read right, every
+ambiguous mark flagged, a 25-sheet scanner PDF read in one command, re-scans not duplicated, and every kind of
+bad input named in one line without stopping the others."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from conftest import Project, sample_project
+from PIL import Image
+
+from factdeck.outputs.print.answer_sheet import ARUCO_BITS, parse_qr
+from factdeck.scan.read import SheetError, SheetMaps, read_page
+from scan_synth import fill, photograph, render_pages
+
+DECK = "guild-history"
+COUNTS = ["--count", "multiple-choice=6,true-false=4", "--count", "short-answer=1"]
+
+
+@pytest.fixture(scope="module")
+def sheets(tmp_path_factory) -> tuple[Project, Path]:
+    """A4 sheets (normal and large print, versions A and B) in build/, Letter sheets in a second folder."""
+    project = sample_project(tmp_path_factory.mktemp("scan") / "proj", more_facts=True)
+    result = project.run("quiz", DECK, "--versions", "2", "--answer-sheet", "--large-print", *COUNTS)
+    assert result.exit_code == 0, result.output
+    letter = project.root / "letter"
+    result = project.run(
+        "quiz",
+        DECK,
+        "--versions",
+        "2",
+        "--answer-sheet",
+        "--large-print",
+        "--paper",
+        "us-letter",
+        "-o",
+        str(letter),
+        *COUNTS,
+    )
+    assert result.exit_code == 0, result.output
+    return project, letter
+
+
+def test_markers_are_opencvs_aruco_markers():
+    dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
+    for marker_id, rows in enumerate(ARUCO_BITS):
+        image = cv2.aruco.generateImageMarker(dictionary, marker_id, 6)
+        assert ["".join("1" if v == 255 else "0" for v in row[1:5]) for row in image[1:5]] == list(rows)
+
+
+def filled_sheet(folder: Path, name: str, rng: random.Random, marks: str = "mixed"):
+    """A rendered sheet's pages filled in: (images, expected answers per page, expected flags, student id)."""
+    data = json.loads((folder / f"{DECK}/{name}.json").read_text())
+    pages = render_pages(folder / f"{DECK}/{name}.pdf")[: len(data["pages"])]
+    student = "".join(str(rng.randrange(10)) for _ in range(8))
+    out = []
+    for image, page in zip(pages, data["pages"]):
+        image = image.copy()
+        expected, flagged = {}, set()
+        for q in page["questions"]:
+            number, labels, centres = str(q["number"]), q["labels"], q["centres"]
+            k = rng.randrange(len(labels))
+            how = "clean" if marks == "clean" else rng.choice(["clean"] * 5 + ["blank", "faint", "cross", "double"])
+            if how == "blank":
+                expected[number] = ""
+            elif how == "double":
+                fill(image, centres[k], data["radius"], "clean", rng)
+                fill(image, centres[(k + 1) % len(labels)], data["radius"], "clean", rng)
+                expected[number], _ = "?", flagged.add(number)
+            else:
+                fill(image, centres[k], data["radius"], how, rng)
+                expected[number] = labels[k] if how == "clean" else "?"
+                if how != "clean":
+                    flagged.add(number)
+        for column, digit in zip(page["id_bubbles"], student):
+            fill(image, column[int(digit)], data["radius"], "clean", rng)
+        out.append((image, expected, flagged))
+    return data, out, student
+
+
+def test_photographed_sheets_read_right_and_every_ambiguous_mark_flagged(sheets):
+    project, letter = sheets
+    maps = SheetMaps([project.root / "build", letter])
+    rng = random.Random(33)
+    bubbles = right = 0
+    missed_flags = []
+    cases = [(project.root / "build", "answer-sheet-A"), (project.root / "build", "answer-sheet-B-large-print")]
+    cases += [(letter, "answer-sheet-B"), (letter, "answer-sheet-A-large-print")]
+    for folder, name in cases * 2:
+        data, pages, student = filled_sheet(folder, name, rng)
+        for image, expected, flagged in pages:
+            reading = read_page(photograph(image, rng), maps)
+            assert (reading.deck, reading.version) == (DECK, data["version"])
+            assert reading.student_id == student
+            flags = {f.question for f in reading.flags}
+            missed_flags += [(name, n) for n in flagged - flags]
+            for page in data["pages"][reading.page - 1 : reading.page]:
+                for q in page["questions"]:
+                    number = str(q["number"])
+                    bubbles += len(q["labels"])
+                    if reading.answers[number] == expected[number]:
+                        right += len(q["labels"])
+                    elif expected[number] != "?":
+                        pass  # counted wrong
+                bubbles += 80
+                right += 80 if reading.student_id == student else 0
+    assert not missed_flags
+    assert right / bubbles >= 0.995, f"{right} of {bubbles} bubbles read right"
+
+
+def test_rotated_fifteen_degrees_and_upside_down(sheets):
+    project, _ = sheets
+    maps = SheetMaps([project.root / "build"])
+    rng = random.Random(4)
+    data, pages, student = filled_sheet(project.root / "build", "answer-sheet-A", rng, marks="clean")
+    image, expected, _ = pages[0]
+    for angle in (15.0, -15.0, 180.0):
+        reading = read_page(photograph(image, rng, angle=angle), maps)
+        assert reading.answers == expected and reading.student_id == student and not reading.flags
+
+
+def test_qr_payload_round_trip():
+    assert parse_qr("FDS1 guild-history B 2/3 us-letter-l 0a1b2c3d") == {
+        "deck": "guild-history",
+        "version": "B",
+        "page": 2,
+        "pages": 3,
+        "paper": "us-letter",
+        "large": True,
+        "key": "0a1b2c3d",
+    }
+    assert parse_qr("https://example.org") is None
+
+
+def test_a_25_sheet_scanner_pdf_in_one_command_and_rescans_do_not_duplicate(sheets, tmp_path):
+    project, _ = sheets
+    rng = random.Random(25)
+    images, students = [], []
+    for i in range(25):
+        _, pages, student = filled_sheet(project.root / "build", f"answer-sheet-{'AB'[i % 2]}", rng, marks="clean")
+        image = pages[0][0]
+        # A scanner: straight, a little skewed, light grey paper, some noise.
+        turn = cv2.getRotationMatrix2D((image.shape[1] / 2, image.shape[0] / 2), rng.uniform(-2, 2), 1.0)
+        image = cv2.warpAffine(image, turn, (image.shape[1], image.shape[0]), borderValue=255)
+        image = np.clip(image.astype(np.int16) - 12 + np.random.default_rng(i).normal(0, 4, image.shape), 0, 255)
+        images.append(
+            Image.fromarray(image.astype(np.uint8)).resize((image.shape[1] * 2 // 3, image.shape[0] * 2 // 3))
+        )
+        students.append(student)
+    pdf = tmp_path / "scanner.pdf"
+    images[0].save(pdf, save_all=True, append_images=images[1:], resolution=100)
+    results = tmp_path / "class-results"
+    result = project.run("scan", str(pdf), "--results", str(results))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((results / DECK / "responses.csv").open()))
+    assert sorted(r["student_id"] for r in rows) == sorted(students)
+    again = project.run("scan", str(pdf), "--results", str(results))
+    assert "25 re-scanned page(s) replaced" in again.output
+    assert len(list(csv.DictReader((results / DECK / "responses.csv").open()))) == 25
+
+
+def test_scan_writes_results_outside_build_and_init_ignores_them(sheets, tmp_path):
+    project, _ = sheets
+    result = project.run("scan", str(tmp_path), "--results", str(project.root / "build" / "results"))
+    assert result.exit_code == 2 and "outside the build folder" in result.output
+    from factdeck.project.starter import GITIGNORE
+
+    assert "/results/" in GITIGNORE.splitlines()
+
+
+def _png(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    rows = zlib.compress(b"\0" * (width + 1) * 8)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+
+
+def test_hostile_inputs_each_named_in_one_line_and_the_good_one_still_read(sheets, tmp_path):
+    project, _ = sheets
+    rng = random.Random(7)
+    _, pages, student = filled_sheet(project.root / "build", "answer-sheet-A", rng, marks="clean")
+    good = tmp_path / "good.png"
+    cv2.imwrite(str(good), photograph(pages[0][0], rng))
+    truncated = tmp_path / "truncated.jpg"
+    ok, encoded = cv2.imencode(".jpg", pages[0][0])
+    truncated.write_bytes(encoded.tobytes()[:2000])
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(_png(30000, 30000))
+    (tmp_path / "empty.png").write_bytes(b"")
+    (tmp_path / "fake.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 10)
+    (tmp_path / "notes.txt").write_text("not a scan")
+    blank = tmp_path / "no-sheet.png"
+    cv2.imwrite(str(blank), np.full((600, 400), 200, np.uint8))
+    result = project.run("scan", str(tmp_path), "--results", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert f"sheet A-{student}" in out
+    assert "truncated.jpg: is damaged or truncated" in out or "truncated.jpg: shows" in out
+    assert "bomb.png: is " in out and "decompression bomb" in out
+    assert "empty.png: is empty" in out
+    assert "fake.pdf: is not a PDF that can be opened" in out
+    assert "notes.txt: is not an image" in out
+    assert "no-sheet.png: shows no answer sheet" in out
+    assert "Traceback" not in out
+
+
+def test_a_sheet_of_another_deck_or_of_a_version_no_longer_built(sheets, tmp_path):
+    project, _ = sheets
+    build = project.root / "build"
+    maps = SheetMaps([build])
+    rng = random.Random(9)
+    _, pages, _ = filled_sheet(build, "answer-sheet-A", rng, marks="clean")
+    photo = photograph(pages[0][0], rng)
+    stale = SheetMaps([build])
+    for data in stale.maps.values():
+        data["key"] = "00000000"
+    with pytest.raises(SheetError, match="no longer exists"):
+        read_page(photo, stale)
+    other = SheetMaps([build])
+    other.maps = {("another-deck", v, layout): d for (_, v, layout), d in maps.maps.items()}
+    with pytest.raises(SheetError, match="sheet map is not in the build folder"):
+        read_page(photo, other)
