@@ -137,3 +137,122 @@ def test_zipgrade_export_read_and_a_misformatted_one_refused(built, tmp_path):
     bad.write_text("name,score\r\nx,1\r\n")
     with pytest.raises(ResultsFileError, match="no 'Stu1'"):
         read_zipgrade(bad)
+
+
+def platform_files(project, tmp_path):
+    """A class's answers to three questions as Kahoot!, Moodle and Canvas export them."""
+    from openpyxl import Workbook
+
+    from factdeck.reports.platform_results import platform_questions
+
+    base = load_and_validate(project.root)
+    questions = [q for q in platform_questions(base, base.deck(DECK)) if q.type == "multiple-choice"][:3]
+    picks = [[0, 0, 1], [0, 2, 0], [0, 0, 0], [0, 1, 0]]  # per student: the option index per question (0 = key)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Raw Report Data"
+    sheet.append(
+        [
+            "Question Number",
+            "Question",
+            "Answer 1",
+            "Answer 2",
+            "Answer 3",
+            "Answer 4",
+            "Correct Answers",
+            "Time Allotted to Answer (seconds)",
+            "Player",
+            "Answer",
+            "Correct / Incorrect",
+        ]
+    )
+    for s, row in enumerate(picks):
+        for n, (q, pick) in enumerate(zip(questions, row), start=1):
+            sheet.append(
+                [
+                    n,
+                    q.prompt,
+                    *q.options,
+                    q.options[0],
+                    20,
+                    f"player{s}",
+                    q.options[pick],
+                    "Correct" if pick == 0 else "Incorrect",
+                ]
+            )
+    kahoot = tmp_path / "kahoot.xlsx"
+    book.save(kahoot)
+    moodle = tmp_path / "moodle.csv"
+    with moodle.open("w", newline="", encoding="utf-8-sig") as f:
+        w = csv.writer(f)
+        w.writerow(
+            [
+                "Last name",
+                "First name",
+                "Email address",
+                "State",
+                "Started on",
+                "Completed",
+                "Time taken",
+                "Grade/3.00",
+                *[c for n in (1, 2, 3) for c in (f"Question {n}", f"Response {n}")],
+            ]
+        )
+        for s, row in enumerate(picks):
+            cells = [c for q, pick in zip(questions, row) for c in (q.prompt, q.options[pick])]
+            w.writerow([f"L{s}", f"F{s}", f"s{s}@example.org", "Finished", "", "", "", "1.00", *cells])
+        w.writerow(["Overall average", "", "", "", "", "", "", "2.00", "", "", "", "", "", ""])
+    canvas = tmp_path / "canvas.csv"
+    with canvas.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(
+            [
+                "name",
+                "id",
+                "sis_id",
+                "section",
+                "section_id",
+                "section_sis_id",
+                "submitted",
+                "attempt",
+                *[c for n, q in enumerate(questions) for c in (f"{900 + n}: {q.prompt}", "1.0")],
+                "n correct",
+                "n incorrect",
+                "score",
+            ]
+        )
+        for s, row in enumerate(picks):
+            cells = [c for q, pick in zip(questions, row) for c in (q.options[pick], "1" if pick == 0 else "0")]
+            w.writerow([f"S{s}", str(s), f"sis{s}", "A", "1", "", "2026-01-01", "1", *cells, "", "", ""])
+    return questions, picks, {"kahoot": kahoot, "moodle": moodle, "canvas": canvas}
+
+
+@pytest.mark.parametrize("tool", ["kahoot", "moodle", "canvas"])
+def test_platform_results_read_as_each_tool_lays_them_out(built, tmp_path, tool):
+    from factdeck.reports.platform_results import PLATFORM_READERS, platform_questions, to_responses
+
+    project, _ = built
+    questions, picks, files = platform_files(project, tmp_path)
+    base = load_and_validate(project.root)
+    responses, data, notes = to_responses(
+        PLATFORM_READERS[tool](files[tool]), platform_questions(base, base.deck(DECK)), "x"
+    )
+    assert not notes and len(responses) == 4
+    items = {i.id: i for i in analyse(responses, {"x": data})}
+    for n, q in enumerate(questions):
+        counts = [0] * len(q.options)
+        for row in picks:
+            counts[row[n]] += 1
+        assert items[q.id].counts == counts
+
+
+def test_platform_results_through_the_command_and_a_misformatted_file(built, tmp_path):
+    project, _ = built
+    _, _, files = platform_files(project, tmp_path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("just,some\r\ncolumns,here\r\n")
+    args = [f"--from={tool}={path}" for tool, path in files.items()] + [f"--from=canvas={bad}"]
+    result = project.run("results", DECK, "--results", str(tmp_path / "results"), *args)
+    assert result.exit_code == 0, result.output
+    assert "bad.csv: no 'attempt' column" in result.output and "Traceback" not in result.output
+    assert "12 answer sheets" in result.output

@@ -106,7 +106,11 @@ def scan(project: Path, inputs: tuple[Path, ...], results: Path | None, sheets: 
     "sources",
     multiple=True,
     metavar="TOOL=FILE",
-    help="Read responses exported by another tool: zipgrade=FILE (its full CSV export). Default: results/<deck>/responses.csv.",
+    help=(
+        "Read responses exported by a tool: factdeck=FILE (responses.csv), zipgrade=FILE (its CSV export), "
+        "kahoot=FILE (its results .xlsx), moodle=FILE (the Responses report CSV), canvas=FILE (Student Analysis "
+        "CSV); repeat to add several. Default: results/<deck>/responses.csv."
+    ),
 )
 @click.option(
     "--sheets",
@@ -118,6 +122,7 @@ def results(project: Path, deck_id: str, results: Path | None, sources: tuple[st
     each fact's file and line; writes report.html, items.csv, facts.csv, flags.txt, an Anki search for the
     missed facts and focus.txt into results/<deck>/."""
     from factdeck.build import load_and_validate
+    from factdeck.reports.platform_results import PLATFORM_READERS, platform_questions, to_responses
     from factdeck.reports.results import analyse, fact_stats
     from factdeck.reports.results_imports import READERS, ResultsFileError
     from factdeck.reports.results_report import flag_lines, write_report
@@ -137,12 +142,21 @@ def results(project: Path, deck_id: str, results: Path | None, sources: tuple[st
             f"deck '{deck_id}': no answer-sheet maps in the build folder: run factdeck quiz {deck_id} --answer-sheet"
         )
     wanted = [s.partition("=") for s in sources] or [("factdeck", "=", str(folder / deck_id / "responses.csv"))]
+    tools = [*READERS, *PLATFORM_READERS]
     responses: list[dict] = []
-    for tool, _, file in wanted:
-        if tool not in READERS or not file:
-            raise UsageError(f"--from {tool}={file}: say TOOL=FILE with TOOL one of {', '.join(READERS)}")
+    for index, (tool, _, file) in enumerate(wanted):
+        if tool not in tools or not file:
+            raise UsageError(f"--from {tool}={file}: say TOOL=FILE with TOOL one of {', '.join(tools)}")
         try:
-            responses += READERS[tool](Path(file))
+            if tool in READERS:
+                responses += READERS[tool](Path(file))
+                continue
+            answers = PLATFORM_READERS[tool](Path(file))
+            version = f"{tool}-{index}"
+            rows, maps[version], notes = to_responses(answers, platform_questions(base, deck), version)
+            responses += rows
+            for note in notes:
+                _err(f"warning: {note}")
         except ResultsFileError as exc:
             _err(f"error: {exc}")
     if not responses:
