@@ -163,7 +163,7 @@ def to_responses(
         else:
             mapping[key] = found
     entries: dict[str, dict] = {}
-    for number, (key, q) in enumerate(mapping.items(), start=1):
+    for number, q in enumerate(mapping.values(), start=1):
         tf = q.type == "true-false"
         entries[str(number)] = {
             "id": q.id,
@@ -182,9 +182,9 @@ def to_responses(
             options = [_norm(o) for o in _option_texts(q)]
             letter = ""
             if chosen:
-                best = process.extractOne(chosen, options, scorer=fuzz.ratio)
-                if best and best[1] >= MATCH:
-                    letter = ("TF" if q.type == "true-false" else "ABCDEFGH")[best[2]]
+                match = process.extractOne(chosen, options, scorer=fuzz.ratio)
+                if match and match[1] >= MATCH:
+                    letter = ("TF" if q.type == "true-false" else "ABCDEFGH")[int(match[2])]
                 else:
                     letter = "-"  # an answer that is none of the options: wrong, no option counted
             letters[str(number)] = letter
