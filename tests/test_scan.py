@@ -160,8 +160,10 @@ def test_a_25_sheet_scanner_pdf_in_one_command_and_rescans_do_not_duplicate(shee
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader((results / DECK / "responses.csv").open()))
     assert sorted(r["student_id"] for r in rows) == sorted(students)
-    again = project.run("scan", str(pdf), "--results", str(results))
-    assert "25 re-scanned page(s) replaced" in again.output
+    rescan = tmp_path / "again.pdf"  # three of the sheets through the scanner again
+    images[0].save(rescan, save_all=True, append_images=images[1:3], resolution=100)
+    again = project.run("scan", str(rescan), "--results", str(results))
+    assert "3 re-scanned page(s) replaced" in again.output
     assert len(list(csv.DictReader((results / DECK / "responses.csv").open()))) == 25
 
 
@@ -231,3 +233,31 @@ def test_a_sheet_of_another_deck_or_of_a_version_no_longer_built(sheets, tmp_pat
     other.maps = {("another-deck", v, layout): d for (_, v, layout), d in maps.maps.items()}
     with pytest.raises(SheetError, match="sheet map is not in the build folder"):
         read_page(photo, other)
+
+
+def test_large_print_sheets_print_every_text_at_18_points_or_more(sheets):
+    import pypdf
+
+    project, letter = sheets
+    for folder in (project.root / "build", letter):
+        found: list[float] = []
+
+        def visit(t, cm, tm, font, size, found=found):
+            if t.strip():
+                found.append(round(size * abs(tm[3]) * abs(cm[3]), 2))
+
+        for page in pypdf.PdfReader(folder / DECK / "answer-sheet-A-large-print.pdf").pages:
+            page.extract_text(visitor_text=visit)
+        assert found and min(found) >= 18 - 0.01, sorted(set(found))[:5]
+
+
+def test_without_the_scan_extra_one_line_says_how_to_install_it(sheets, monkeypatch, tmp_path):
+    import sys
+
+    project, _ = sheets
+    monkeypatch.setitem(sys.modules, "cv2", None)  # as if opencv-python-headless were not installed
+    result = project.run("scan", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "error: scanning needs opencv-python-headless: install the scanning extra: pip install 'factdeck[scan]'"
+    )

@@ -126,8 +126,12 @@ def results(project: Path, deck_id: str, results: Path | None, sources: tuple[st
     from factdeck.reports.results import analyse, fact_stats
     from factdeck.reports.results_imports import READERS, ResultsFileError
     from factdeck.reports.results_report import flag_lines, write_report
-    from factdeck.scan.read import SheetMaps
+    from factdeck.scan.maps import SheetMaps
 
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise FactdeckError("the results report needs matplotlib: pip install 'factdeck[scan]'") from None
     folder = _results_folder(project, results)
     base = load_and_validate(project)
     deck = base.deck(deck_id)

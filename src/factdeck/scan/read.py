@@ -17,14 +17,15 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import cv2
 import numpy as np
 
 from factdeck.outputs.print.answer_sheet import ARUCO_DICTIONARY, PAPER_MM, parse_qr
+from factdeck.scan.maps import SheetError, SheetMaps
+
+__all__ = ["Flag", "Reading", "SheetError", "SheetMaps", "read_page"]
 
 PX_PER_MM = 6.0
 FILLED = 0.42  # darkness above the empty level: a bubble filled in
@@ -32,10 +33,6 @@ EMPTY = 0.13  # at or below: left empty
 INNER = 0.7  # the share of the radius measured (the printed ring and small misregistration left out)
 STRONG_INK = 0.5  # a pixel this dark is pen or pencil, not a shadow
 CROSS_COVER = 0.45  # strong ink covering less than this much of an ambiguous bubble: crossed out
-
-
-class SheetError(Exception):
-    """A page that is not a readable answer sheet; one line."""
 
 
 @dataclass
@@ -62,44 +59,6 @@ class Reading:
     answers: dict[str, str]  # question number: letter ("" blank, "?" flagged)
     flags: list[Flag]
     confidence: float  # 0-1: how far every unflagged bubble sat from the ambiguous band
-
-
-class SheetMaps:
-    """The sheet maps (answer-sheet-X.json) found under build folders, by (deck, version, layout)."""
-
-    def __init__(self, folders: list[Path]):
-        self.maps: dict[tuple[str, str, str], dict] = {}
-        for folder in folders:
-            for path in sorted(folder.rglob("answer-sheet-*.json")):
-                try:
-                    data = json.loads(path.read_text(encoding="utf-8"))
-                    layout = f"{data['paper']}-{'l' if data['large'] else 'n'}"
-                    self.maps[(data["deck"], data["version"], layout)] = data
-                except (OSError, ValueError, KeyError, TypeError):
-                    continue  # not a sheet map; a damaged one is as good as absent
-
-    def layouts(self) -> list[tuple[str, bool]]:
-        return sorted({(d["paper"], d["large"]) for d in self.maps.values()}) or [
-            (p, large) for p in PAPER_MM for large in (False, True)
-        ]
-
-    def find(self, qr: dict) -> dict:
-        layout = f"{qr['paper']}-{'l' if qr['large'] else 'n'}"
-        data = self.maps.get((qr["deck"], qr["version"], layout))
-        if data is None:
-            decks = sorted({d for d, _, _ in self.maps})
-            known = f" (known: {', '.join(decks)})" if decks else ""
-            raise SheetError(
-                f"a sheet of deck '{qr['deck']}' version {qr['version']} ({layout}), whose sheet map is not in "
-                f"the build folder{known}: build that deck's answer sheets (factdeck quiz {qr['deck']} --answer-sheet)"
-            )
-        if data["key"] != qr["key"]:
-            raise SheetError(
-                f"a sheet of deck '{qr['deck']}' version {qr['version']} printed from a build that no longer exists "
-                f"(key {qr['key']}, now {data['key']}): rebuild the answer sheets from the facts as they were "
-                "when it was printed (git checkout), then scan again"
-            )
-        return data
 
 
 def _dictionary():
@@ -129,6 +88,21 @@ def _marker_corners_mm(data_markers: dict, side: float) -> dict[int, np.ndarray]
         int(k): np.array([[x - half, y - half], [x + half, y - half], [x + half, y + half], [x - half, y + half]])
         for k, (x, y) in data_markers.items()
     }
+
+
+def _misfit(found: dict[int, np.ndarray], paper: str, large: bool) -> float:
+    """How badly the corners found fit a layout's markers: the mean reprojection error, in mm."""
+    from factdeck.outputs.print.answer_sheet import LARGE, NORMAL, marker_centres
+
+    m = LARGE if large else NORMAL
+    page = _marker_corners_mm({str(k): v for k, v in marker_centres(paper, large).items()}, m.marker)
+    src = np.concatenate([found[k] for k in sorted(found)]).astype(np.float32)
+    dst = np.concatenate([page[k] for k in sorted(found)]).astype(np.float32)
+    homography, _ = cv2.findHomography(src, dst, 0)
+    if homography is None:
+        return float("inf")
+    projected = cv2.perspectiveTransform(src.reshape(-1, 1, 2), homography).reshape(-1, 2)
+    return float(np.linalg.norm(projected - dst, axis=1).mean())
 
 
 def _warp(grey: np.ndarray, found: dict[int, np.ndarray], markers: dict, side: float, size: tuple) -> np.ndarray:
@@ -179,7 +153,9 @@ def read_page(grey: np.ndarray, maps: SheetMaps) -> Reading:
 
     qr = None
     warped = None
-    for paper, large in maps.layouts():  # the layout fixes where the markers are; the QR code says which
+    # The layout fixes where the markers are and how large; the QR code says which. The layout whose
+    # markers fit the sixteen corners found best is tried first (a wrong one cannot make all markers square).
+    for paper, large in sorted(maps.layouts(), key=lambda layout: _misfit(found, *layout)):
         m = LARGE if large else NORMAL
         markers = {str(k): v for k, v in marker_centres(paper, large).items()}
         warped = _warp(grey, found, markers, m.marker, PAPER_MM[paper])
@@ -203,11 +179,16 @@ def read_page(grey: np.ndarray, maps: SheetMaps) -> Reading:
 
 
 def darkness_image(warped: np.ndarray, radius_mm: float) -> np.ndarray:
-    """0 (paper) to 1 (ink) per pixel, the page's own background (uneven light, shadows) divided out."""
-    size = int(radius_mm * 2 * PX_PER_MM * 1.6) | 1
-    background = cv2.dilate(warped, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)))
-    background = cv2.GaussianBlur(background, (0, 0), size / 2).astype(np.float32)
-    return np.clip(1.0 - warped.astype(np.float32) / np.maximum(background, 1.0), 0.0, 1.0)
+    """0 (paper) to 1 (ink) per pixel, the page's own background (uneven light, shadows) divided out.
+
+    The background is the page dilated (a grey maximum wider than a bubble, so marks vanish from it) and
+    smoothed; light changes slowly across a page, so it is worked out at a quarter of the resolution."""
+    small = cv2.resize(warped, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    size = int(radius_mm * 2 * PX_PER_MM * 1.6 / 4) | 1
+    background = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)))
+    background = cv2.GaussianBlur(background, (0, 0), size / 2)
+    background = cv2.resize(background, (warped.shape[1], warped.shape[0]), interpolation=cv2.INTER_LINEAR)
+    return np.clip(1.0 - warped.astype(np.float32) / np.maximum(background.astype(np.float32), 1.0), 0.0, 1.0)
 
 
 @dataclass
