@@ -261,3 +261,43 @@ def test_without_the_scan_extra_one_line_says_how_to_install_it(sheets, monkeypa
     assert result.output.strip() == (
         "error: scanning needs opencv-python-headless: install the scanning extra: pip install 'factdeck[scan]'"
     )
+
+
+def test_a_confirmed_mark_is_used_by_results_and_kept_by_a_rescan(sheets, tmp_path):
+    project, _ = sheets
+    build = project.root / "build"
+    data = json.loads((build / DECK / "answer-sheet-A.json").read_text())
+    rng = random.Random(11)
+    image = render_pages(build / DECK / "answer-sheet-A.pdf")[0].copy()
+    page = data["pages"][0]
+    for column, digit in zip(page["id_bubbles"], "12345678"):
+        fill(image, column[int(digit)], data["radius"], "clean", rng)
+    first = page["questions"][0]
+    fill(image, first["centres"][1], data["radius"], "faint", rng)
+    photo = tmp_path / "photo.png"
+    cv2.imwrite(str(photo), photograph(image, rng))
+    results = tmp_path / "results"
+    assert project.run("scan", str(photo), "--results", str(results)).exit_code == 0
+    review_path = results / DECK / "review.csv"
+    review = list(csv.DictReader(review_path.open()))
+    assert [(r["sheet"], r["question"], r["reason"]) for r in review] == [("A-12345678", str(first["number"]), "faint")]
+    assert (results / DECK / review[0]["crop"]).exists()
+    review[0]["answer"] = first["labels"][1]
+    with review_path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, list(review[0]))
+        writer.writeheader()
+        writer.writerows(review)
+    from factdeck.reports.results_imports import read_responses
+
+    assert read_responses(results / DECK / "responses.csv")[0]["answers"][str(first["number"])] == first["labels"][1]
+    assert project.run("scan", str(photo), "--results", str(results)).exit_code == 0
+    rows = list(csv.DictReader((results / DECK / "responses.csv").open()))
+    assert len(rows) == 1 and rows[0][f"q{first['number']}"] == first["labels"][1]
+
+
+def test_a_quiz_without_bubbled_questions_warns_that_there_is_no_zipgrade_key(sheets, tmp_path):
+    project, _ = sheets
+    result = project.run("quiz", DECK, "--answer-sheet", "--count", "short-answer=1", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "no multiple-choice or true/false question, so no ZipGrade key" in result.output
+    assert not (tmp_path / DECK / "zipgrade-key.csv").exists()

@@ -30,18 +30,27 @@ def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 
 def read_responses(path: Path) -> list[dict]:
-    """factdeck's responses.csv."""
+    """factdeck's responses.csv, with the answers the teacher confirmed in review.csv beside it (a line whose
+    `confirmed` column says yes, or whose `answer` column is filled in, replaces that question's "?")."""
     header, rows = _rows(path)
     if "version" not in header or "sheet" not in header:
         raise ResultsFileError(f"{path}: not a factdeck responses file (no 'sheet' and 'version' columns)")
-    return [
-        {
-            "student": r.get("student_id") or r["sheet"],
-            "version": r["version"],
-            "answers": {k[1:]: (r[k] or "").strip() for k in header if re.fullmatch(r"q\d+", k)},
-        }
-        for r in rows
-    ]
+    confirmed: dict[tuple[str, str], str] = {}
+    review = path.with_name("review.csv")
+    if review.exists():
+        _, flags = _rows(review)
+        for flag in flags:
+            answer = (flag.get("answer") or "").strip().upper()
+            if answer or (flag.get("confirmed") or "").strip().lower() == "yes":
+                confirmed[(flag.get("sheet", ""), flag.get("question", ""))] = answer
+    out = []
+    for r in rows:
+        answers = {k[1:]: (r[k] or "").strip() for k in header if re.fullmatch(r"q\d+", k)}
+        for number, answer in answers.items():
+            if answer == "?" and (r["sheet"], number) in confirmed:
+                answers[number] = confirmed[(r["sheet"], number)]
+        out.append({"student": r.get("student_id") or r["sheet"], "version": r["version"], "answers": answers})
+    return out
 
 
 def read_zipgrade(path: Path, default_version: str = "A") -> list[dict]:

@@ -4,7 +4,8 @@ A sheet is one student's answers to one version: the pages of a sheet with sever
 number. A re-scan of a sheet (the same deck, version, student number and page) replaces the earlier reading
 instead of adding a row; a sheet without a readable student number is known by its file and page. Flagged
 marks are written as "?" with a crop in `<results>/<deck>/review/` and a line in review.csv, for the
-teacher to confirm (edit the answer in responses.csv); a "?" scores nothing until then.
+teacher to confirm: type the answer (a letter, T or F, or nothing for none) in that line's `answer` column.
+`factdeck results` uses the confirmed answer, and a later re-scan keeps it; a "?" scores nothing.
 
 The results folder holds students' numbers and answers: it lives outside build/ (the default is the
 project's `results/`, which the .gitignore `factdeck init` writes leaves out of git).
@@ -98,6 +99,13 @@ class ResponseStore:
             row[f"q{number}"] = answer
         # Flags of this page replace the page's earlier ones.
         mine = {str(q["number"]) for q in data["pages"][reading.page - 1]["questions"]} | {"id"}
+        confirmed = {
+            r["question"]: (r.get("answer") or "").strip().upper()
+            for r in self.review
+            if r["sheet"] == name
+            and r["question"] in mine
+            and ((r.get("answer") or "").strip() or (r.get("confirmed") or "").strip().lower() == "yes")
+        }
         self.review = [r for r in self.review if not (r["sheet"] == name and r["question"] in mine)]
         for flag in reading.flags:
             crop_name = ""
@@ -113,8 +121,12 @@ class ResponseStore:
                     "candidates": " ".join(flag.candidates),
                     "crop": crop_name,
                     "source": source,
+                    "answer": confirmed.get(flag.question, ""),
+                    "confirmed": "yes" if flag.question in confirmed else "",
                 }
             )
+            if flag.question in confirmed and flag.question != "id":
+                row[f"q{flag.question}"] = confirmed[flag.question]
         answers = {k[1:]: v for k, v in row.items() if k.startswith("q") and k[1:].isdigit()}
         earned, possible = _score(answers, data)
         row["score"], row["max_score"] = f"{earned:g}", f"{possible:g}"
@@ -137,7 +149,7 @@ class ResponseStore:
             writer.writerow({c: self.rows[name].get(c, "") for c in columns})
         _write_atomically(self.folder / RESPONSES, out.getvalue())
         review = io.StringIO()
-        fields = ["sheet", "question", "reason", "candidates", "crop", "source"]
+        fields = ["sheet", "question", "reason", "candidates", "crop", "source", "answer", "confirmed"]
         writer = csv.DictWriter(review, fields, lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(self.review)
