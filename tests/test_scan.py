@@ -301,3 +301,43 @@ def test_a_quiz_without_bubbled_questions_warns_that_there_is_no_zipgrade_key(sh
     assert result.exit_code == 0, result.output
     assert "no multiple-choice or true/false question, so no ZipGrade key" in result.output
     assert not (tmp_path / DECK / "zipgrade-key.csv").exists()
+
+
+def test_the_pages_of_a_two_page_sheet_join_into_one_row(sheets, tmp_path):
+    project, _ = sheets
+    out = tmp_path / "build"
+    args = ["quiz", DECK, "--answer-sheet", "--large-print", "--paper", "us-letter", "-o", str(out)]
+    result = project.run(*args, "--versions", "1", "--count", "multiple-choice=12,true-false=6")
+    assert result.exit_code == 0, result.output
+    rng = random.Random(12)
+    data, pages, student = filled_sheet(out, "answer-sheet-A-large-print", rng, marks="clean")
+    assert len(pages) == 2
+    photos = []
+    for n, (image, _, _) in enumerate(pages):
+        photos.append(tmp_path / f"page{n + 1}.jpg")
+        cv2.imwrite(str(photos[-1]), photograph(image, rng), [cv2.IMWRITE_JPEG_QUALITY, 85])
+    results = tmp_path / "results"
+    result = project.run("scan", *map(str, reversed(photos)), "--results", str(results), "--sheets", str(out))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((results / DECK / "responses.csv").open()))
+    expected = {n: a for _, answers, _ in pages for n, a in answers.items()}
+    assert len(rows) == 1 and rows[0]["student_id"] == student
+    assert {k[1:]: v for k, v in rows[0].items() if k.startswith("q") and k[1:] in expected} == expected
+    assert float(rows[0]["max_score"]) == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("tool", "name", "content", "said"),
+    [
+        ("kahoot", "kahoot.xlsx", b"PK\x03\x04 not really a workbook", "not a Kahoot! results spreadsheet"),
+        ("moodle", "moodle.csv", b"Surname,First name,Grade\r\nA,B,1\r\n", "no 'Response 1'"),
+        ("zipgrade", "zipgrade.csv", b"\xff\xfe\x00garbage", "cannot be read as CSV"),
+    ],
+)
+def test_misformatted_results_files_each_get_one_line(sheets, tmp_path, tool, name, content, said):
+    project, _ = sheets
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = project.run("results", DECK, "--results", str(tmp_path / "results"), f"--from={tool}={path}")
+    assert result.exit_code == 1
+    assert said in result.output and "Traceback" not in result.output
