@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from factdeck.outputs.print.answer_sheet import ARUCO_DICTIONARY, PAPER_MM, parse_qr
+from factdeck.outputs.print.answer_sheet import ARUCO_DICTIONARY, LARGE, NORMAL, PAPER_MM, marker_centres, parse_qr
 from factdeck.scan.maps import SheetError, SheetMaps
 
 __all__ = ["Flag", "Reading", "SheetError", "SheetMaps", "read_page"]
@@ -71,15 +71,22 @@ def find_markers(grey: np.ndarray) -> dict[int, np.ndarray]:
     params.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_SUBPIX
     detector = cv2.aruco.ArucoDetector(_dictionary(), params)
     corners, ids, _ = detector.detectMarkers(grey)
-    found: dict[int, np.ndarray] = {}
     if ids is None:
-        return found
+        return {}
+    candidates: dict[int, list[np.ndarray]] = {}
     for quad, marker_id in zip(corners, ids.flatten()):
-        if int(marker_id) in found and int(marker_id) < 4:
-            raise SheetError("holds more than one answer sheet: photograph one sheet at a time")
         if int(marker_id) < 4:
-            found[int(marker_id)] = quad.reshape(4, 2)
-    return found
+            candidates.setdefault(int(marker_id), []).append(quad.reshape(4, 2))
+    if len(candidates) == 4 and all(len(c) > 1 for c in candidates.values()):
+        raise SheetError("holds more than one answer sheet: photograph one sheet at a time")
+    # A stray pattern (in the QR code, say) read as a marker: keep the one of a marker's size.
+    sides = np.array([_side(q) for c in candidates.values() if len(c) == 1 for q in c] or [0.0])
+    typical = float(np.median(sides))
+    return {k: min(c, key=lambda q: abs(_side(q) - typical)) for k, c in candidates.items()}
+
+
+def _side(quad: np.ndarray) -> float:
+    return float(np.linalg.norm(np.roll(quad, 1, axis=0) - quad, axis=1).mean())
 
 
 def _marker_corners_mm(data_markers: dict, side: float) -> dict[int, np.ndarray]:
@@ -92,8 +99,6 @@ def _marker_corners_mm(data_markers: dict, side: float) -> dict[int, np.ndarray]
 
 def _misfit(found: dict[int, np.ndarray], paper: str, large: bool) -> float:
     """How badly the corners found fit a layout's markers: the mean reprojection error, in mm."""
-    from factdeck.outputs.print.answer_sheet import LARGE, NORMAL, marker_centres
-
     m = LARGE if large else NORMAL
     page = _marker_corners_mm({str(k): v for k, v in marker_centres(paper, large).items()}, m.marker)
     src = np.concatenate([found[k] for k in sorted(found)]).astype(np.float32)
@@ -149,8 +154,6 @@ def read_page(grey: np.ndarray, maps: SheetMaps) -> Reading:
         raise SheetError(
             f"shows {len(found)} of the sheet's 4 corner markers: photograph the whole sheet, corners included"
         )
-    from factdeck.outputs.print.answer_sheet import LARGE, NORMAL, marker_centres
-
     qr = None
     warped = None
     # The layout fixes where the markers are and how large; the QR code says which. The layout whose
