@@ -15,7 +15,7 @@ import pytest
 from conftest import Project, sample_project
 from PIL import Image
 
-from factdeck.outputs.print.answer_sheet import ARUCO_BITS, parse_qr
+from factdeck.outputs.print.answer_sheet import ARUCO_BITS, parse_qr, qr_payload
 from factdeck.scan.read import SheetError, SheetMaps, read_page
 from scan_synth import fill, photograph, render_pages
 
@@ -126,14 +126,14 @@ def test_rotated_fifteen_degrees_and_upside_down(sheets):
 
 
 def test_qr_payload_round_trip():
-    assert parse_qr("FDS1 guild-history B 2/3 us-letter-l 0a1b2c3d") == {
+    assert parse_qr(qr_payload("guild-history", "B", 2, 3, "us-letter", True, "0a1b2c")) == {
         "deck": "guild-history",
         "version": "B",
         "page": 2,
         "pages": 3,
         "paper": "us-letter",
         "large": True,
-        "key": "0a1b2c3d",
+        "key": "0a1b2c",
     }
     assert parse_qr("https://example.org") is None
 
@@ -341,3 +341,19 @@ def test_misformatted_results_files_each_get_one_line(sheets, tmp_path, tool, na
     result = project.run("results", DECK, "--results", str(tmp_path / "results"), f"--from={tool}={path}")
     assert result.exit_code == 1
     assert said in result.output and "Traceback" not in result.output
+
+
+def test_a_corner_covered_by_a_thumb_still_reads_with_three_markers(sheets):
+    project, _ = sheets
+    maps = SheetMaps([project.root / "build"])
+    rng = random.Random(5)
+    data, pages, student = filled_sheet(project.root / "build", "answer-sheet-B", rng, marks="clean")
+    image, expected, _ = pages[0]
+    image = image.copy()
+    x, y = data["markers"]["2"]
+    cv2.circle(image, (int(x * 150 / 25.4), int(y * 150 / 25.4)), int(9 * 150 / 25.4), 150, -1)  # a thumb
+    reading = read_page(photograph(image, rng), maps)
+    assert reading.answers == expected and reading.student_id == student
+    image[:, :] = 255
+    with pytest.raises(SheetError, match="no answer sheet"):
+        read_page(photograph(image, rng), maps)

@@ -113,8 +113,8 @@ def analyse(responses: list[dict], maps: dict[str, dict]) -> list[ItemStats]:
             pick = chosen[i][item.id]
             if pick is not None:
                 item.counts[pick] += 1
-        upper = sorted(takers, key=lambda i: rests[takers.index(i)], reverse=True)
-        upper = upper[: max(1, round(UPPER_SHARE * len(takers)))] if takers else []
+        ranked = [i for _, i in sorted(zip(rests, takers), reverse=True)]
+        upper = ranked[: max(1, round(UPPER_SHARE * len(takers)))] if takers else []
         item.upper_n = len(upper)
         item.upper_counts = [0] * len(item.options)
         for i in upper:

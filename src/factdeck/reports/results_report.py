@@ -9,7 +9,7 @@ import html
 import io
 from pathlib import Path
 
-from factdeck.reports.results import FactStats, ItemStats, anki_search, missed_facts
+from factdeck.reports.results import MIN_STUDENTS, UPPER_SHARE, FactStats, ItemStats, anki_search, missed_facts
 
 
 def flag_lines(items: list[ItemStats], facts: list[FactStats]) -> list[str]:
@@ -120,7 +120,9 @@ def write_report(
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Results: {html.escape(deck_name)}</title>'
         "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top}</style>"
-        f"</head><body><h1>Results: {html.escape(deck_name)}</h1><p>{students} answer sheets.</p>"
+        f"</head><body><h1>Results: {html.escape(deck_name)}</h1><p>{students} answer sheets. A question is "
+        f"flagged only once {MIN_STUDENTS} or more students have answered it; the upper group is the "
+        f"{round(UPPER_SHARE * 100)}% of students with the highest scores on the other questions.</p>"
         "<h2>What to act on</h2><ul>"
         + "".join(f"<li>{html.escape(line)}</li>" for line in flags)
         + "</ul><h2>Facts to revisit</h2><p>Anki search for a filtered deck:</p><pre>"

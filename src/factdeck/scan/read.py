@@ -1,8 +1,8 @@
 """One page image to a reading of its answer sheet: markers, QR code, student number, answers.
 
-1. OpenCV's ArUco detector finds the four corner markers (DICT_4X4_50, ids 0-3); their sixteen corners,
-   whose places on the page the sheet map gives in mm, fix a homography, so perspective and any rotation
-   come out (the ids say which corner is which).
+1. OpenCV's ArUco detector finds the four corner markers (DICT_4X4_50, ids 0-3; three are enough); their
+   corners, whose places on the page the sheet map gives in mm, fix a homography, so perspective and any
+   rotation come out (the ids say which corner is which).
 2. The page is warped upright at PX_PER_MM; OpenCV's QRCodeDetector reads the QR code (deck, version, page,
    layout, key); the sheet map with that deck, version and layout must carry the same key, or the sheet is
    of a version no longer built.
@@ -148,7 +148,7 @@ def read_page(grey: np.ndarray, maps: SheetMaps) -> Reading:
         factor = 3200 / longest
         grey = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     found = find_markers(grey)
-    if len(found) < 4:
+    if len(found) < 3:  # three markers' twelve corners still fix the page (a thumb over the fourth)
         if not found:
             raise SheetError("shows no answer sheet (no corner marker found): photograph the whole sheet")
         raise SheetError(

@@ -6,8 +6,8 @@ the scanner knows where to look without measuring the PDF. Each scannable page c
 
 - four ArUco fiducial markers (OpenCV's DICT_4X4_50, ids 0-3 clockwise from the top left), drawn here from the
   dictionary's bit patterns: a camera finds them at any angle, and their ids say which way up the page is;
-- a QR code (segno) holding `FDS1 <deck> <version> <page>/<pages> <paper>-<n|l> <key>`: deck, version, page,
-  layout, and the key, a fingerprint of the sheet map that tells a sheet of a version no longer built;
+- a QR code (segno) holding deck, version, page, layout and the key, a fingerprint of the sheet map that
+  tells a sheet of a version no longer built (`qr_payload`);
 - student-ID bubbles (one column of 0-9 per digit) and the bubbled questions (multiple choice, true/false)
   in balanced columns. Questions answered in writing come after, on pages marked by hand.
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, field
 
 import segno
@@ -30,7 +31,7 @@ from factdeck.quiz import Quiz
 from factdeck.quiz.versions import Version
 
 SHEET_FORMAT = 1
-QR_PREFIX = "FDS1"
+QR_PREFIX = "F1"  # factdeck answer sheet, payload format 1
 # ArUco DICT_4X4_50, markers 0-3: the 4x4 inner bits, row by row (1 = white), as OpenCV's
 # cv2.aruco.generateImageMarker draws them (tests/test_scan.py checks them against OpenCV).
 ARUCO_BITS = (
@@ -41,6 +42,7 @@ ARUCO_BITS = (
 )
 ARUCO_DICTIONARY = "DICT_4X4_50"
 PAPER_MM = {"a4": (210.0, 297.0), "us-letter": (215.9, 279.4)}
+PAPER_CODES = {"a4": "a4", "us-letter": "lt"}
 ID_DIGITS = 8
 TRUE_FALSE = ("T", "F")
 
@@ -63,9 +65,9 @@ class Metrics:
     letter: float  # letter inside a bubble, pt
 
 
-NORMAL = Metrics(10, 9, 24, 40, 2.5, 7.0, 6.6, 11, 5, 10.5, 8.5, 7.5)
+NORMAL = Metrics(10, 9, 28, 40, 2.5, 7.0, 6.6, 11, 5, 10.5, 8.5, 7.5)
 # Large print: every text at 18 pt or more, bubbles that hold an 18 pt letter.
-LARGE = Metrics(12, 8, 28, 104, 4.6, 10.5, 11.0, 14, 6, 18, 18, 18)
+LARGE = Metrics(12, 8, 32, 104, 4.6, 10.5, 11.0, 14, 6, 18, 18, 18)
 
 
 @dataclass
@@ -117,26 +119,28 @@ def qr_svg(payload: str) -> str:
 
 
 def qr_payload(deck_id: str, version: str, page: int, pages: int, paper: str, large: bool, key: str) -> str:
-    return f"{QR_PREFIX} {deck_id} {version} {page}/{pages} {paper}-{'l' if large else 'n'} {key}"
+    """`F1 <deck> <version><page>/<pages> <paper code><n|l> <key>`, e.g. `F1 mek-history B1/2 a4n 3f2a9c`:
+    short, so that the code has few modules, each large enough for a blurred phone photo."""
+    return f"{QR_PREFIX} {deck_id} {version}{page}/{pages} {PAPER_CODES[paper]}{'l' if large else 'n'} {key}"
 
 
 def parse_qr(text: str) -> dict | None:
     """The fields of a sheet's QR payload, or None for any other QR code."""
     parts = text.split()
-    if len(parts) != 6 or parts[0] != QR_PREFIX or "/" not in parts[3] or "-" not in parts[4]:
+    if len(parts) != 5 or parts[0] != QR_PREFIX:
         return None
-    page, _, pages = parts[3].partition("/")
-    paper, _, size = parts[4].rpartition("-")
-    if not (page.isdigit() and pages.isdigit()) or paper not in PAPER_MM or size not in "nl":
+    found = re.fullmatch(r"([A-Z])(\d+)/(\d+)", parts[2])
+    papers = {code: paper for paper, code in PAPER_CODES.items()}
+    if found is None or parts[3][:-1] not in papers or parts[3][-1:] not in ("n", "l"):
         return None
     return {
         "deck": parts[1],
-        "version": parts[2],
-        "page": int(page),
-        "pages": int(pages),
-        "paper": paper,
-        "large": size == "l",
-        "key": parts[5],
+        "version": found.group(1),
+        "page": int(found.group(2)),
+        "pages": int(found.group(3)),
+        "paper": papers[parts[3][:-1]],
+        "large": parts[3].endswith("l"),
+        "key": parts[4],
     }
 
 
@@ -228,7 +232,7 @@ def sheet_map(quiz: Quiz, version: Version, layout: PrintLayout, paper: str) -> 
         "questions": questions,
         "written": written,
     }
-    data["key"] = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:8]
+    data["key"] = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:6]
     return data
 
 
