@@ -169,6 +169,7 @@ def to_responses(
             "id": q.id,
             "type": q.type,
             "facts": list(q.fact_ids),
+            "stem": q.prompt,
             "points": 1,
             "options": _option_texts(q),
             "origins": [] if tf else list(range(len(q.options))),

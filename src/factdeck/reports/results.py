@@ -36,6 +36,7 @@ class ItemStats:
     facts: list[str]
     options: list[str]  # the original options: key first for multiple choice; True, False for true/false
     key: int  # index into options
+    stem: str = ""
     answered: int = 0
     correct: int = 0
     counts: list[int] = field(default_factory=list)
@@ -94,7 +95,13 @@ def analyse(responses: list[dict], maps: dict[str, dict]) -> list[ItemStats]:
                         options[origin] = shown
                 key = (0 if entry["key"] == "T" else 1) if tf else 0
                 items[entry["id"]] = ItemStats(
-                    entry["id"], entry["type"], entry["facts"], options, key, counts=[0] * len(options)
+                    entry["id"],
+                    entry["type"],
+                    entry["facts"],
+                    options,
+                    key,
+                    entry.get("stem", ""),
+                    counts=[0] * len(options),
                 )
             pick = _choice(entry, letter)
             picks[entry["id"]] = pick

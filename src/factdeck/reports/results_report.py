@@ -80,12 +80,26 @@ def write_report(
     missed = missed_facts(facts)
     files = {
         "items.csv": _csv(
-            [["question", "type", "facts", "answered", "correct", "difficulty", "discrimination", "options", "flags"]]
+            [
+                [
+                    "question",
+                    "type",
+                    "facts",
+                    "stem",
+                    "answered",
+                    "correct",
+                    "difficulty",
+                    "discrimination",
+                    "options",
+                    "flags",
+                ]
+            ]
             + [
                 [
                     i.id,
                     i.type,
                     " ".join(i.facts),
+                    i.stem,
                     i.answered,
                     i.correct,
                     "" if i.difficulty is None else f"{i.difficulty:.3f}",
@@ -111,7 +125,7 @@ def write_report(
     }
     scatter, bars = _plots(items)
     rows = "".join(
-        f"<tr><td>{html.escape(i.id)}</td><td>{i.answered}</td><td>{'' if i.difficulty is None else f'{i.difficulty:.2f}'}</td>"
+        f"<tr><td>{html.escape(i.id)}<br><small>{html.escape(i.stem)}</small></td><td>{i.answered}</td><td>{'' if i.difficulty is None else f'{i.difficulty:.2f}'}</td>"
         f"<td>{'' if i.discrimination is None else f'{i.discrimination:.2f}'}</td>"
         f"<td>{'<br>'.join(html.escape(x) for x in i.flags)}</td></tr>"
         for i in items

@@ -194,7 +194,7 @@ def sheet_map(quiz: Quiz, version: Version, layout: PrintLayout, paper: str) -> 
     """The JSON-ready map of one version's answer sheet in one layout: pages, positions (mm) and questions.
 
     Keys: format, deck, version, paper, large, size (mm), radius, markers ({id: centre}), qr (x, y, side),
-    pages ([{page, id_bubbles, questions}]), questions ({number: {id, type, facts, options, origins, key,
+    pages ([{page, id_bubbles, questions}]), questions ({number: {id, type, facts, stem, options, origins, key,
     points}}), written (the numbers marked by hand), key (the fingerprint the QR code carries)."""
     m = LARGE if layout.large else NORMAL
     rows = []
@@ -202,7 +202,7 @@ def sheet_map(quiz: Quiz, version: Version, layout: PrintLayout, paper: str) -> 
     written = []
     for placed in version.questions:
         q = placed.question
-        entry: dict = {"id": q.id, "type": q.type, "facts": list(q.fact_ids), "points": layout.of(q)}
+        entry: dict = {"id": q.id, "type": q.type, "facts": list(q.fact_ids), "points": layout.of(q), "stem": q.prompt}
         if not bubbled(q):
             written.append(placed.number)
             questions[str(placed.number)] = entry
