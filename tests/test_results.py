@@ -256,3 +256,27 @@ def test_platform_results_through_the_command_and_a_misformatted_file(built, tmp
     assert result.exit_code == 0, result.output
     assert "bad.csv: no 'attempt' column" in result.output and "Traceback" not in result.output
     assert "12 answer sheets" in result.output
+
+
+def test_the_anki_search_finds_the_missed_facts_notes_in_anki(built, tmp_path):
+    """The search, pasted into Anki (the official anki package), finds every note of the missed facts and
+    nothing else."""
+    from anki.collection import Collection, ImportAnkiPackageRequest
+
+    from factdeck.reports.results import anki_search
+
+    project, _ = built
+    result = project.run("build", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    base = load_and_validate(project.root)
+    deck = base.deck(DECK)
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        apkg = next(project.path("build").rglob(f"{DECK}*.apkg"))
+        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg)))
+        facts = sorted({col.get_note(n)["FactId"] for n in col.find_notes("")})[:2]
+        found = col.find_notes(anki_search(deck.name, facts))
+        assert found and {col.get_note(n)["FactId"] for n in found} == set(facts)
+        assert len(found) == sum(col.get_note(n)["FactId"] in facts for n in col.find_notes(""))
+    finally:
+        col.close()

@@ -196,5 +196,11 @@ def anki_search(deck_name: str, fact_ids: list[str]) -> str:
     field holds the fact's id (Anki's search syntax: `field:value`, `or`, quoted deck names)."""
     if not fact_ids:
         return ""
-    terms = " or ".join(f'"FactId:{fact_id}"' for fact_id in fact_ids)
-    return f'"deck:{deck_name}" ({terms})'
+    terms = " or ".join(f'"FactId:{_anki_escape(fact_id)}"' for fact_id in fact_ids)
+    return f'"deck:{_anki_escape(deck_name)}" ({terms})'
+
+
+def _anki_escape(text: str) -> str:
+    """Text matched literally in an Anki search: backslash, quote and the wildcards `*` and `_` escaped
+    (Anki manual, "Searching": "Matching special characters")."""
+    return "".join("\\" + c if c in '\\"*_' else c for c in text)
