@@ -297,7 +297,10 @@ def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, 
 @click.option(
     "--answer-sheet/--no-answer-sheet",
     default=None,
-    help="Also write answer-sheet-<V>.pdf per version and zipgrade-key.csv (default: the deck's quiz.answer_sheet).",
+    help=(
+        "Also write answer-sheet-<V>.pdf per version for factdeck scan (with its map, answer-sheet-<V>.json) and "
+        "zipgrade-key.csv (default: the deck's quiz.answer_sheet)."
+    ),
 )
 @click.option(
     "--large-print/--no-large-print",
@@ -448,6 +451,6 @@ def main() -> None:
 
 # The commands that make and edit a project's files (init, review, vet, hash-archives, templates) are in
 # cli_project.py, `factdeck export …` in cli_exports.py, stats, changes and release in cli_reports.py, and
-# cite, read and new in cli_authoring.py;
+# cite, read and new in cli_authoring.py, scan and results in cli_scan.py;
 # importing them registers them on `cli`.
-from factdeck import cli_authoring, cli_exports, cli_languages, cli_project, cli_reports  # noqa: E402, F401
+from factdeck import cli_authoring, cli_exports, cli_languages, cli_project, cli_reports, cli_scan  # noqa: E402, F401
