@@ -194,3 +194,49 @@ def test_language_list_shows_each_language_and_its_direction(persian):
     assert re.search(
         r"^it\titaliano\tltr\tproject\t0/\d+ messages translated$", persian.run("language", "list").output, re.M
     )
+
+
+def _notes_and_types(apkg) -> tuple[dict[str, str], list[dict]]:
+    import sqlite3
+    import tempfile
+    import zipfile
+
+    with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(apkg) as archive:
+        archive.extract("collection.anki2", folder)
+        db = sqlite3.connect(f"{folder}/collection.anki2")
+        try:
+            notes = dict(db.execute("select guid, flds from notes"))
+            types = list(json.loads(db.execute("select models from col").fetchone()[0]).values())
+        finally:
+            db.close()
+    return notes, types
+
+
+def test_a_persian_deck_is_an_edition_with_its_own_notes_and_note_types(persian, tmp_path):
+    assert persian.run("build").exit_code == 0
+    notes, types = _notes_and_types(persian.path("build/starter/starter.apkg"))
+    assert sorted(t["name"].split(": ", 1)[1] for t in types) == ["fact card (fa)", "fact cloze (fa)"]
+    for note_type in types:
+        assert '<div lang="fa" dir="rtl" class="fd-card' in note_type["tmpls"][0]["qfmt"]
+    cloze = next(t for t in types if t["name"].endswith("cloze (fa)"))
+    assert "جای خالی را پر کنید." in cloze["tmpls"][0]["qfmt"] and "Fill in the blank" not in cloze["tmpls"][0]["qfmt"]
+    fields = " ".join(notes.values())
+    assert "منابع هم‌داستان نیستند" in fields and "Sources disagree" not in fields
+    assert "کتاب" in fields and "بی‌طرف" in fields  # the source's kind and stance
+    # The same project's deck in English has other notes: importing one never overwrites the other's.
+    persian.replace("decks/starter.yaml", "language: fa\n", "")
+    assert persian.run("build").exit_code == 0
+    english, english_types = _notes_and_types(persian.path("build/starter/starter.apkg"))
+    assert not set(english) & set(notes)
+    assert {t["id"] for t in english_types}.isdisjoint({t["id"] for t in types})
+    assert "Sources disagree" in " ".join(english.values())
+
+
+def test_bilingual_cards_show_the_original_on_the_back(persian):
+    persian.replace("decks/starter.yaml", "language: fa\n", "language: fa\ntranslation:\n  bilingual: true\n")
+    assert persian.run("build").exit_code == 0
+    notes, _ = _notes_and_types(persian.path("build/starter/starter.apkg"))
+    fields = " ".join(notes.values())
+    assert 'class="fd-original" lang="en"' in fields
+    assert "How many locks did the Brackwater Canal need?" in fields
+    assert "کانال براک‌واتر به چند آب‌بند نیاز داشت؟" in fields

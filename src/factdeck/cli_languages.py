@@ -99,10 +99,10 @@ def translate() -> None:
 def translate_start(project: Path, tag: str, ids: tuple[str, ...]) -> None:
     """Add the facts IDS to translations/TAG/, their original texts in place to be written over in TAG."""
     from factdeck.project.translations import start
-    from factdeck.records.translations import load_translations
+    from factdeck.records.translations import base_translations
 
     base = load_and_validate(project)
-    found = load_translations(project, tag, base.facts_by_id)
+    found = base_translations(base, tag)
     written = start(base, found, tag, list(ids))
     click.echo(f"added {len(ids)} fact{'s' * (len(ids) != 1)} to {written.parent.relative_to(project)}/")
     click.echo(f"next: translate each text, then `factdeck translate stamp {tag} {' '.join(ids)}`")
@@ -115,10 +115,10 @@ def translate_stamp(project: Path, tag: str, ids: tuple[str, ...]) -> None:
     """Record that the translations of IDS (default: every translated fact) are current: each text is bound to
     the fingerprint of the original it translates, so a later edit of the original marks it stale."""
     from factdeck.project.translations import stamp
-    from factdeck.records.translations import load_translations
+    from factdeck.records.translations import base_translations
 
     base = load_and_validate(project)
-    found = load_translations(project, tag, base.facts_by_id)
+    found = base_translations(base, tag)
     errors = [p for p in found.problems if p.severity == "error"]
     if errors:
         from factdeck.exceptions import ValidationFailed
@@ -132,10 +132,10 @@ def translate_stamp(project: Path, tag: str, ids: tuple[str, ...]) -> None:
 @click.argument("tag")
 def translate_status(project: Path, tag: str) -> None:
     """How much of the fact base reads in TAG: facts translated, stale or unstamped texts (at their lines)."""
-    from factdeck.records.translations import load_translations, localize
+    from factdeck.records.translations import base_translations, localize
 
     base = load_and_validate(project)
-    found = load_translations(project, tag, base.facts_by_id)
+    found = base_translations(base, tag)
     _report(sorted(found.problems))
     vetted = [f for f in base.facts if f.status == "vetted"]
     complete = sum(1 for f in vetted if not localize(f, found.by_fact.get(f.id)).untranslated)

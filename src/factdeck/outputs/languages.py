@@ -9,7 +9,7 @@ from factdeck.exceptions import UsageError
 from factdeck.i18n import CatalogError, Language, LanguageError
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import DeckSpec
-from factdeck.records.translations import FOLDER, load_translations, localize
+from factdeck.records.translations import FOLDER, base_translations, localize, localize_record
 
 
 def deck_language_tag(base: FactBase, deck: DeckSpec) -> str:
@@ -37,10 +37,17 @@ def localized_base(base: FactBase, deck: DeckSpec) -> tuple[FactBase, list[str]]
         return base, []
     made: dict[str, tuple[FactBase, dict[str, list[str]]]] = base.__dict__.setdefault("_localized", {})
     if tag not in made:
-        translations = load_translations(base.root, tag, base.facts_by_id)
+        translations = base_translations(base, tag)
         localized = {f.id: localize(f, translations.by_fact.get(f.id)) for f in base.facts}
+        others = translations.others
         made[tag] = (
-            replace(base, facts=[localized[f.id].fact for f in base.facts]),
+            replace(
+                base,
+                facts=[localized[f.id].fact for f in base.facts],
+                eras=[localize_record(e, others.get(("era", e.id))) for e in base.eras],
+                sources={k: localize_record(s, others.get(("source", k))) for k, s in base.sources.items()},
+                glossary=[localize_record(g, others.get(("term", g.term))) for g in base.glossary],
+            ),
             {fact_id: found.untranslated for fact_id, found in localized.items() if found.untranslated},
         )
     translated, untranslated = made[tag]

@@ -19,8 +19,9 @@ from typing import Any
 import yaml
 
 from factdeck.exceptions import UsageError
+from factdeck.i18n import Language
 from factdeck.project import starter
-from factdeck.project.starter_translations import TRANSLATIONS
+from factdeck.project.starter_translations import ERAS, PERSPECTIVES, TRANSLATIONS
 from factdeck.project.vetting import VETTING_KEYS_AFTER, vetted_values
 from factdeck.project.yaml_edit import set_in_list_file
 from factdeck.records.json_schema import header_line, schema_files
@@ -120,6 +121,13 @@ def translation_file(language: str) -> str:
                 ],
             }
         entries.append(entry)
+    for era in yaml.safe_load(starter.ERAS):
+        entries.append(
+            {"era": era["id"], "title": {"text": ERAS[language][era["id"]], "of": text_fingerprint(era["title"])}}
+        )
+    source = yaml.safe_load(starter.SOURCES.format(today="2000-01-01"))[0]
+    perspective = {"text": PERSPECTIVES[language], "of": text_fingerprint(source["perspective"])}
+    entries.append({"source": source["id"], "perspective": perspective})
     header = (
         f"# The facts of facts/canal.yaml in {language}: each text with `of`, the fingerprint of the original it\n"
         "# translates. Edit an original and `factdeck check` says its translation is stale; update the\n"
@@ -136,6 +144,8 @@ def write_starter(
     that already holds files (nothing is overwritten), or for a language the starter is not translated into."""
     if language not in starter_languages():
         raise UsageError(f"--language: the starter comes in {', '.join(starter_languages())}, not '{language}'")
+    if title == DEFAULT_TITLE:
+        title = Language.load(language).gettext("My factdeck project")
     title = check_title(title)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder}: is a file, not a folder")
@@ -146,6 +156,10 @@ def write_starter(
     if language != "en":
         files[f"translations/{language}/canal.yaml"] = translation_file(language)
         deck = "decks/starter.yaml"
+        words = Language.load(language)
+        files[deck] = files[deck].replace(
+            '"Every vetted fact of the project."', _yaml_text(words.gettext("Every vetted fact of the project."))
+        )
         files[deck] = files[deck].replace(
             "\ncards:",
             f"\n# Every word of this deck's outputs in {language}, its facts' texts from translations/{language}/.\nlanguage: {language}\ncards:",

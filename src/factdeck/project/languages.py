@@ -6,7 +6,7 @@ from __future__ import annotations
 from factdeck.exceptions import Problem
 from factdeck.i18n import CatalogError, Language, LanguageError
 from factdeck.records.factbase import FactBase
-from factdeck.records.translations import FactTranslations, load_translations, project_translation_languages
+from factdeck.records.translations import FactTranslations, base_translations, project_translation_languages
 
 
 def translation_languages(base: FactBase) -> list[str]:
@@ -17,8 +17,7 @@ def translation_languages(base: FactBase) -> list[str]:
 
 def all_translations(base: FactBase) -> dict[str, FactTranslations]:
     """Each of `translation_languages`' translations, loaded and checked."""
-    facts = base.facts_by_id
-    return {language: load_translations(base.root, language, facts) for language in translation_languages(base)}
+    return {language: base_translations(base, language) for language in translation_languages(base)}
 
 
 def language_problems(base: FactBase, translations: dict[str, FactTranslations] | None = None) -> list[Problem]:

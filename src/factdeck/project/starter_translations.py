@@ -6,6 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
+# The starter's eras' titles and its source's perspective, by language (the source's title stays as it is).
+ERAS: dict[str, dict[str, str]] = {
+    "fa": {"building": "حفاری و گشایش", "working": "دوران کار کانال", "decline": "راه‌آهن و افول"},
+    "de": {
+        "building": "Graben und Eröffnung",
+        "working": "Der Kanal in Betrieb",
+        "decline": "Eisenbahn und Niedergang",
+    },
+}
+PERSPECTIVES: dict[str, str] = {
+    "fa": "تاریخچه‌ای کوتاه و محلی، ساخته‌شده برای پروژهٔ آغازین factdeck، که روایت شرکت و روایت کارگران را کنار هم می‌آورد.",
+    "de": "Eine kurze Ortsgeschichte, erfunden für das Startprojekt von factdeck, die die Berichte der Gesellschaft "
+    "und der Arbeiter nebeneinanderstellt.",
+}
+
 TRANSLATIONS: dict[str, dict[str, dict[str, Any]]] = {
     "fa": {
         "canal-opened": {

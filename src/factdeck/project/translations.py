@@ -20,7 +20,7 @@ from factdeck.project.yaml_edit import _dedent, _round_trip, _write, append_to_l
 from factdeck.records.factbase import FactBase
 from factdeck.records.languages import text_fingerprint
 from factdeck.records.schema import Fact
-from factdeck.records.translations import FactTranslations, distractor_content, translation_folder
+from factdeck.records.translations import FactTranslations, distractor_content, originals_of, translation_folder
 
 _SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -124,7 +124,9 @@ def stamp(base: FactBase, translations: FactTranslations, ids: list[str]) -> lis
     `UsageError` (a fact not translated; counts of options that disagree) or `InputError` (a file that
     cannot be edited without changing anything else)."""
     chosen = list(dict.fromkeys(ids)) or list(translations.by_fact)
-    by_file: dict[str, list[str]] = {}
+    originals = originals_of(base)
+    others = {} if ids else translations.others  # eras, sources and terms: stamped with every fact
+    by_file: dict[str, list[str]] = {entry.file: [] for entry in others.values()}
     for fact_id in chosen:
         _fact(base, fact_id)
         entry = translations.by_fact.get(fact_id)
@@ -145,6 +147,12 @@ def stamp(base: FactBase, translations: FactTranslations, ids: list[str]) -> lis
         for item in data:
             if isinstance(item, dict) and item.get("fact") in fact_ids:
                 _stamp_entry(item, base.facts_by_id[item["fact"]], display)
+            elif isinstance(item, dict) and "fact" not in item:
+                key = next(((k, item[k]) for k in ("era", "source", "term") if k in item), None)
+                if key in others:
+                    for name in list(item):
+                        if name not in ("era", "source", "term") and getattr(originals[key], name, None) is not None:
+                            _stamp_text(item, name, getattr(originals[key], name))
         out = io.StringIO()
         rt.dump(data, out, transform=_dedent)
         if _texts(yaml.load(out.getvalue(), Loader=_SAFE)) != _texts(yaml.load(text, Loader=_SAFE)):

@@ -134,3 +134,38 @@ class FactTranslation(Record):
     @property
     def id(self) -> str:
         return self.fact
+
+
+class EraTranslation(Record):
+    """An era's title translated (an entry of a translation file naming `era`)."""
+
+    era: Slug = Field(description="Id of the era translated.")
+    title: Translated = Field(description="The era's title.")
+
+    @property
+    def id(self) -> str:
+        return self.era
+
+
+class SourceTranslation(Record):
+    """What learners read about a source, translated: its short name and perspective. Its title, publisher,
+    author and quotes stay as the source gives them."""
+
+    source: Slug = Field(description="Id of the source translated.")
+    short_name: Translated | None = Field(default=None, description="The name learners see for it.")
+    perspective: Translated | None = Field(default=None, description="The sentence on its point of view.")
+
+    @property
+    def id(self) -> str:
+        return self.source
+
+
+class GlossaryTranslation(Record):
+    """A glossary entry's description translated (the term stays as facts name it)."""
+
+    term: Text = Field(description="The term as the glossary has it.")
+    description: Translated = Field(description="Who or what it is.")
+
+    @property
+    def id(self) -> str:
+        return self.term

@@ -17,7 +17,15 @@ from typing import Any
 
 from factdeck.exceptions import InputError, Problem
 from factdeck.records.collect import Collector, describe_input, unknown
-from factdeck.records.languages import FactTranslation, Translated, text_fingerprint
+from factdeck.records.factbase import FactBase
+from factdeck.records.languages import (
+    EraTranslation,
+    FactTranslation,
+    GlossaryTranslation,
+    SourceTranslation,
+    Translated,
+    text_fingerprint,
+)
 from factdeck.records.load import load_document
 from factdeck.records.schema import Distractor, Fact
 
@@ -35,6 +43,18 @@ class FactTranslations:
     language: str
     by_fact: dict[str, FactTranslation] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Entries naming an era, a source or a glossary term, by id: the other texts learners read.
+    others: dict[tuple[str, str], EraTranslation | SourceTranslation | GlossaryTranslation] = field(
+        default_factory=dict
+    )
+
+
+# The keys that name what an entry translates, with its record and the kind of record it names.
+_OTHERS: dict[str, type[EraTranslation | SourceTranslation | GlossaryTranslation]] = {
+    "era": EraTranslation,
+    "source": SourceTranslation,
+    "term": GlossaryTranslation,
+}
 
 
 def project_translation_languages(root: Path) -> list[str]:
@@ -43,9 +63,13 @@ def project_translation_languages(root: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
 
 
-def load_translations(root: Path, language: str, facts: dict[str, Fact]) -> FactTranslations:
+def load_translations(
+    root: Path, language: str, facts: dict[str, Fact], originals: dict[tuple[str, str], Any] | None = None
+) -> FactTranslations:
     """Every `translations/<language>/*.yaml` of the project at `root`, validated and checked against `facts`
-    (by id). Never raises for bad input: each problem is in the result's `problems`."""
+    (by id) and `originals` (the eras, sources and glossary entries by (kind, id): `originals_of`). Never
+    raises for bad input: each problem is in the result's `problems`."""
+    originals = originals or {}
     found = FactTranslations(language)
     collector = Collector()
     folder = translation_folder(root, language)
@@ -75,6 +99,10 @@ def load_translations(root: Path, language: str, facts: dict[str, Fact]) -> Fact
             if not isinstance(item, dict):
                 collector.error((display, doc.line(i)), f"{label}: expected a mapping, not {describe_input(item)}")
                 continue
+            kind = next((k for k in _OTHERS if k in item), None)
+            if kind is not None and "fact" not in item:
+                _other(collector, found, doc, i, kind, originals, language)
+                continue
             entry = collector.model(FactTranslation, doc, (i,), label)
             if entry is None:
                 continue
@@ -90,6 +118,61 @@ def load_translations(root: Path, language: str, facts: dict[str, Fact]) -> Fact
             _check(collector, entry, fact, language)
     found.problems = collector.problems
     return found
+
+
+def _other(
+    collector: Collector,
+    found: FactTranslations,
+    doc: Any,
+    index: int,
+    kind: str,
+    originals: dict[tuple[str, str], Any],
+    language: str,
+) -> None:
+    """Validate and check an entry translating an era, a source or a glossary term."""
+    name = doc.data[index].get(kind)
+    label = f"translation ({language}) of {kind} '{name}'"
+    entry = collector.model(_OTHERS[kind], doc, (index,), label)
+    if entry is None:
+        return
+    original = originals.get((kind, entry.id))
+    if original is None:
+        known = [ident for (k, ident) in originals if k == kind]
+        collector.error(entry, f"{label}: {unknown(kind, entry.id, known)}")
+        return
+    if (kind, entry.id) in found.others:
+        first = found.others[(kind, entry.id)]
+        collector.error(entry, f"{label}: translated twice (first at {first.file}:{first.line})")
+        return
+    found.others[(kind, entry.id)] = entry
+    stamp = f"`factdeck translate stamp {language}` once it is translated again"
+    for field_name in type(entry).model_fields:
+        translated = getattr(entry, field_name)
+        if not isinstance(translated, Translated):
+            continue
+        value = getattr(original, field_name, None)
+        if value is None:
+            collector.error(translated, f"{label}: translates {field_name}, which the {kind} does not have")
+        elif translated.of is None:
+            collector.warning(translated, f"{label}: {field_name} is not stamped with what it translates: run {stamp}")
+        elif translated.of != text_fingerprint(value):
+            collector.warning(
+                translated,
+                f"{label}: {field_name} is stale: the original changed since it was translated; update it, then run {stamp}",
+            )
+
+
+def localize_record(record: Any, entry: Any) -> Any:
+    """An era, source or glossary entry with the current translations of `entry` (None: as it is)."""
+    if entry is None:
+        return record
+    update = {}
+    for field_name in type(entry).model_fields:
+        translated = getattr(entry, field_name)
+        original = getattr(record, field_name, None)
+        if isinstance(translated, Translated) and original is not None and translated.of == text_fingerprint(original):
+            update[field_name] = translated.text
+    return record.model_copy(update=update) if update else record
 
 
 def _pairs(entry: FactTranslation, fact: Fact) -> Iterator[tuple[str, Translated, Any]]:
@@ -222,3 +305,16 @@ def localize(fact: Fact, entry: FactTranslation | None) -> Localized:
             versions.append(v.model_copy(update=changes))
         update["dispute"] = fact.dispute.model_copy(update={"summary": summary, "versions": versions})
     return Localized(fact.model_copy(update=update), missing)
+
+
+def originals_of(base: FactBase) -> dict[tuple[str, str], Any]:
+    """The base's eras, sources and glossary entries by (kind, id), as translation entries name them."""
+    found: dict[tuple[str, str], Any] = {("era", era.id): era for era in base.eras}
+    found.update({("source", source.id): source for source in base.sources.values()})
+    found.update({("term", entry.term): entry for entry in base.glossary})
+    return found
+
+
+def base_translations(base: FactBase, language: str) -> FactTranslations:
+    """`load_translations` of the base's project in `language`, checked against its records."""
+    return load_translations(base.root, language, base.facts_by_id, originals_of(base))
