@@ -125,7 +125,11 @@ def translate_stamp(project: Path, tag: str, ids: tuple[str, ...]) -> None:
 
         raise ValidationFailed(errors)
     stamped = stamp(base, found, list(ids))
-    click.echo(f"stamped {len(stamped)} translated fact{'s' * (len(stamped) != 1)} ({tag})")
+    facts = sum(1 for s in stamped if "'" not in s)
+    others = len(stamped) - facts
+    click.echo(
+        f"stamped {facts} translated fact{'s' * (facts != 1)} and {others} other entr{'ies' if others != 1 else 'y'} ({tag})"
+    )
 
 
 @command(translate, "status")

@@ -55,7 +55,11 @@ def localized_base(base: FactBase, deck: DeckSpec) -> tuple[FactBase, list[str]]
     lacking = {fact_id: untranslated[fact_id] for fact_id in chosen if fact_id in untranslated}
     if not lacking:
         return translated, []
-    listed = "; ".join(f"{fact_id} ({', '.join(fields)})" for fact_id, fields in list(lacking.items())[:8])
+    whole = {fact_id for fact_id, fields in lacking.items() if "question" in fields and "statement" in fields}
+    listed = "; ".join(
+        fact_id if fact_id in whole else f"{fact_id} ({', '.join(fields)})"
+        for fact_id, fields in list(lacking.items())[:8]
+    )
     more = f"; and {len(lacking) - 8} more" if len(lacking) > 8 else ""
     where = f"{deck.file}:{deck.line}: " if deck.file else ""
     if deck.translation.missing == "refuse":

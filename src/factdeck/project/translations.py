@@ -120,7 +120,8 @@ def _stamp_entry(entry: Any, fact: Fact, display: str) -> None:
 
 def stamp(base: FactBase, translations: FactTranslations, ids: list[str]) -> list[str]:
     """Stamp every translated text of the facts `ids` (all translated facts when empty) with the fingerprint
-    of its original now: the translator says the translation is current. Returns the ids stamped. Raises
+    of its original now (with every era, source and term entry when `ids` is empty): the translator says the
+    translation is current. Returns the ids stamped, then the other entries as `era 'id'`. Raises
     `UsageError` (a fact not translated; counts of options that disagree) or `InputError` (a file that
     cannot be edited without changing anything else)."""
     chosen = list(dict.fromkeys(ids)) or list(translations.by_fact)
@@ -158,7 +159,7 @@ def stamp(base: FactBase, translations: FactTranslations, ids: list[str]) -> lis
         if _texts(yaml.load(out.getvalue(), Loader=_SAFE)) != _texts(yaml.load(text, Loader=_SAFE)):
             raise InputError(display, 0, "cannot stamp this file without changing its texts; edit it by hand")
         _write(path, out.getvalue())
-    return chosen
+    return [*chosen, *(f"{kind} '{name}'" for kind, name in others)]
 
 
 def _texts(data: Any) -> Any:
