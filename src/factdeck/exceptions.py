@@ -74,5 +74,9 @@ class RenderError(FactdeckError):
     """An output could not be rendered (for example, a PDF failed to compile)."""
 
 
+class PartlyMade(RenderError):
+    """Some of an output's files could not be made (the message says which and why); the others are good."""
+
+
 class UsageError(FactdeckError):
     """The command line asks for something that does not exist (a deck id, say): exit status 2."""
