@@ -116,12 +116,11 @@ def font_problems(base: FactBase) -> list[Problem]:
     problems = []
     for label, record in records:
         for key, value in _printed_strings(record.model_dump()):
-            for char in sorted(set(value) & missing):
-                line = _line_of(text_of(record.file), record.line, char)
-                problems.append(
-                    Problem(record.file, line, f"{label}: {key}: {_explain(char, base, record)}", "warning")
-                )
-                break  # one character per field is enough to act on
+            shown = sorted(set(value) & missing)
+            if shown:
+                line = _line_of(text_of(record.file), record.line, shown[0])
+                said = f"{label}: {key}: {_explain(shown, base, record)}"
+                problems.append(Problem(record.file, line, said, "warning"))
     return problems
 
 
