@@ -17,7 +17,7 @@ from typing import Any
 from factdeck.exceptions import InputError, Problem, ValidationFailed
 from factdeck.records.archive import QuoteCheck, QuoteTally, load_archives
 from factdeck.records.collect import Collector, describe_input, suggest, unique_ids, unknown
-from factdeck.records.dates import parse_calendar_date, parse_date
+from factdeck.records.dates import latest_today, parse_calendar_date, parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import LEGACY_NAMESPACE, deck_id, load_published, namespace_of, published_warnings
 from factdeck.records.load import Document, FactFile, RawProject
@@ -179,13 +179,14 @@ def _check_days(collector: Collector, sources: dict[str, Source], facts: list[Fa
     for fact in facts:
         if fact.vetted and parse_calendar_date(fact.vetted) > today:
             collector.error(
-                fact, f"fact '{fact.id}': vetted date {fact.vetted} is in the future: write the day it was vetted"
+                fact,
+                f"fact '{fact.id}': vetted date {fact.vetted} is in the future (after today in every time zone): write the day it was vetted",
             )
     for source in sources.values():
         if parse_calendar_date(source.accessed) > today:
             collector.error(
                 source,
-                f"source '{source.id}': accessed date {source.accessed} is in the future: write the day it was read",
+                f"source '{source.id}': accessed date {source.accessed} is in the future (after today in every time zone): write the day it was read",
             )
 
 
@@ -360,7 +361,7 @@ def validate_project(
         for file_facts, file_problems in found.values()
     )
     facts_by_id = unique_ids(collector, facts, "fact")
-    _check_days(collector, sources, facts, today or _dt.date.today())
+    _check_days(collector, sources, facts, today or latest_today())
     cited = {c.source for fact in facts for c in fact.all_citations()}
     for source in sources.values():
         if source.id not in cited and not unreadable_facts:
