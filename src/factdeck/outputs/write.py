@@ -11,6 +11,7 @@ otherwise sweep away each other's staged files.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -18,28 +19,37 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import platformdirs
+
 from factdeck.exceptions import OutputError
 
 TEMP_SUFFIX = ".factdeck-tmp"
-LOCK_FILE = ".factdeck/build.lock"
 LOCK_WAIT = 600.0  # seconds a command waits for another one writing to the same folder
+
+
+def lock_path(folder: Path) -> Path:
+    """Where the lock of output folder `folder` lives: in the user's cache folder (FACTDECK_CACHE_DIR if set),
+    named by the folder's path, so taking it creates nothing in the project, even for a build that fails."""
+    explicit = os.environ.get("FACTDECK_CACHE_DIR")
+    base = Path(explicit) if explicit else Path(platformdirs.user_cache_dir("factdeck", appauthor=False))
+    name = hashlib.sha256(str(folder.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return base / "locks" / f"{name}.lock"
 
 
 @contextmanager
 def folder_lock(
     folder: Path, waiting: Callable[[str], None] | None = None, timeout: float = LOCK_WAIT
 ) -> Iterator[None]:
-    """Hold `folder`'s lock (`<folder>/.factdeck/build.lock`, an OS file lock through the filelock library,
-    released by the OS if the holder dies) for the block. If another command holds it, `waiting` is told
-    once (a sentence to show the user) and the call waits up to `timeout` seconds, then raises `OutputError`.
-    """
+    """Hold output folder `folder`'s lock (an OS file lock through the filelock library, released by the OS
+    if the holder dies; see `lock_path`) for the block. If another command holds it, `waiting` is told once
+    (a sentence to show the user) and the call waits up to `timeout` seconds, then raises `OutputError`."""
     from filelock import FileLock, Timeout
 
-    path = folder / LOCK_FILE
+    path = lock_path(folder)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{folder}: cannot create the output folder: {exc.strerror or exc}") from None
+        raise OutputError(f"{path.parent}: cannot create the folder of build locks: {exc.strerror or exc}") from None
     lock = FileLock(path, thread_local=False)
     try:
         lock.acquire(timeout=0)
@@ -52,7 +62,7 @@ def folder_lock(
         except Timeout:
             raise OutputError(
                 f"{folder}: another factdeck command has been writing here for over {timeout:.0f} s; gave up: "
-                f"run again once it has finished (if none is running, delete {path})"
+                "run again once it has finished"
             ) from None
     try:
         yield

@@ -17,6 +17,7 @@ from typing import Any
 from factdeck.exceptions import InputError, Problem, ValidationFailed
 from factdeck.records.archive import QuoteCheck, QuoteTally, load_archives
 from factdeck.records.collect import Collector, describe_input, suggest, unique_ids, unknown
+from factdeck.records.consequences import fold_consequences
 from factdeck.records.dates import latest_today, parse_calendar_date, parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import LEGACY_NAMESPACE, deck_id, load_published, namespace_of, published_warnings
@@ -394,7 +395,10 @@ def validate_project(
     for where, message in published_warnings(published, decks, eras, facts_by_id):
         collector.warning(where, message)
 
-    problems = collector.problems
+    defined = {("source", s.id): (s.file, s.line) for s in sources.values()}
+    defined |= {("era", e.id): (e.file, e.line) for e in eras.values()}
+    used = {("source", source) for source in cited} | {("era", f.era) for f in facts}
+    problems = fold_consequences(collector.problems, defined, set(defined) - used)
     if strict:
         problems = [Problem(p.path, p.line, p.message, "error") for p in problems]
     if any(p.severity == "error" for p in problems):
