@@ -38,13 +38,14 @@ def lock_path(folder: Path) -> Path:
 
 @contextmanager
 def folder_lock(
-    folder: Path, waiting: Callable[[str], None] | None = None, timeout: float = LOCK_WAIT
+    folder: Path, waiting: Callable[[str], None] | None = None, timeout: float | None = None
 ) -> Iterator[None]:
     """Hold output folder `folder`'s lock (an OS file lock through the filelock library, released by the OS
     if the holder dies; see `lock_path`) for the block. If another command holds it, `waiting` is told once
     (a sentence to show the user) and the call waits up to `timeout` seconds, then raises `OutputError`."""
     from filelock import FileLock, Timeout
 
+    timeout = LOCK_WAIT if timeout is None else timeout
     path = lock_path(folder)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -118,7 +118,7 @@ def font_problems(base: FactBase) -> list[Problem]:
         for key, value in _printed_strings(record.model_dump()):
             shown = sorted(set(value) & missing)
             if shown:
-                line = _line_of(text_of(record.file), record.line, shown[0])
+                line = _line_of(text_of(record.file), record.line, shown[0], key.rsplit(".", 1)[-1].split("[")[0])
                 said = f"{label}: {key}: {_explain(shown, base, record)}"
                 problems.append(Problem(record.file, line, said, "warning"))
     return problems
@@ -136,13 +136,13 @@ def _printed_strings(data: Any, path: str = "") -> Iterable[tuple[str, str]]:
             yield from _printed_strings(value, f"{path}[{i}]")
 
 
-def _line_of(text: str, start: int, char: str) -> int:
-    """The first line at or after `start` (1-based) holding `char`; `start` if none does."""
+def _line_of(text: str, start: int, char: str, key: str) -> int:
+    """The first line at or after `start` (1-based) holding `char`, on the line of `key` if one such line is;
+    `start` if none is."""
     lines = text.splitlines()
-    for number in range(max(start, 1), len(lines) + 1):
-        if char in lines[number - 1]:
-            return number
-    return start
+    found = [n for n in range(max(start, 1), len(lines) + 1) if char in lines[n - 1]]
+    keyed = [n for n in found if lines[n - 1].lstrip(" -").startswith(f"{key}:")]
+    return (keyed or found or [start])[0]
 
 
 def _explain(chars: list[str], base: FactBase, record: Record) -> str:
