@@ -159,8 +159,8 @@ def test_today_is_the_same_date_on_every_machine() -> None:
     california = tehran.astimezone(dt.timezone(dt.timedelta(hours=-8)))
     assert california.date() == dt.date(2026, 12, 5)
     assert latest_today(tehran) == latest_today(california) == dt.date(2026, 12, 6)
-    assert latest_today(dt.datetime(2026, 12, 5, 9, 59, tzinfo=dt.timezone.utc)) == dt.date(2026, 12, 5)
-    assert latest_today(dt.datetime(2026, 12, 5, 10, 0, tzinfo=dt.timezone.utc)) == dt.date(2026, 12, 6)
+    assert latest_today(dt.datetime(2026, 12, 5, 9, 59, tzinfo=dt.UTC)) == dt.date(2026, 12, 5)
+    assert latest_today(dt.datetime(2026, 12, 5, 10, 0, tzinfo=dt.UTC)) == dt.date(2026, 12, 6)
 
 
 def test_a_fact_vetted_today_east_of_here_passes(project: Project) -> None:
