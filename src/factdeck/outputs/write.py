@@ -143,7 +143,10 @@ class OutputWriter:
     def abort(self) -> None:
         """Drop every staged file; the previous outputs stay as they were."""
         for temporary in self._staged.values():
-            temporary.unlink(missing_ok=True)
+            try:
+                temporary.unlink(missing_ok=True)
+            except OSError:  # never let the clean-up hide the error that caused it
+                pass
         self._staged.clear()
 
 

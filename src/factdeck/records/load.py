@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import yaml
 
 from factdeck.exceptions import InputError, ProjectError
+from factdeck.records.load_hints import TOO_MANY_DIGITS, dashed, merge_message, other_encoding
 from factdeck.records.messages import yaml_problem
 
 try:  # The C parser is several times faster; fall back where libyaml is missing.
@@ -109,49 +110,6 @@ class RawProject:
     glossary: Document | None = None  # facts/glossary.yaml, optional
 
 
-_TOO_MANY_DIGITS = (
-    "a number with {} digits is too large to read: if it is text, put it in quotes; if it is a number, it is wrong"
-)
-
-
-def _dashed(key_node: yaml.Node, text: str) -> str:
-    """The line of `key_node` as it would read with the missing '- ' ('- id: x')."""
-    lines = text.splitlines()
-    number = key_node.start_mark.line
-    written = lines[number].strip() if number < len(lines) else ""
-    return f"- {written}" if written else "- ..."
-
-
-def _merge_message(line: int, root: yaml.Node | None) -> str:
-    """The message for merge keys, naming every line that has one (so the file is fixed in one go)."""
-    lines = sorted(_merge_lines(root)) if root is not None else [line]
-    others = [n for n in lines if n != line]
-    also = ""
-    if others:
-        listed = ", ".join(str(n) for n in others[:-1]) + (" and " if len(others) > 1 else "") + str(others[-1])
-        also = f" (here and on line{'s' * (len(others) > 1)} {listed})"
-    return f"merge keys ('<<') are not supported{also}: write each record's keys out in full"
-
-
-def _merge_lines(root: yaml.Node) -> set[int]:
-    found: set[int] = set()
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.tag == _YAML + "merge":
-                    found.add(key.start_mark.line + 1)
-                stack += [key, value]
-        elif isinstance(node, yaml.SequenceNode):
-            stack += node.value
-    return found
-
-
 class _Builder:
     """Turns a composed node tree into Python data, recording lines as it goes."""
 
@@ -198,7 +156,7 @@ class _Builder:
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _YAML + "merge":
-                raise self.fail(key_node, _merge_message(key_node.start_mark.line + 1, self.root))
+                raise self.fail(key_node, merge_message(key_node.start_mark.line + 1, self.root))
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.fail(key_node, "a key must be plain text, not a list or mapping")
             key = str(key_node.value)
@@ -208,7 +166,7 @@ class _Builder:
                 if path and isinstance(path[-1], int) and key == next(iter(first_line)):
                     # The record's first key again, in a list of records: a new record without its '- '.
                     said += (
-                        f": if a new record starts on line {line}, begin it with '- ' ({_dashed(key_node, self.text)})"
+                        f": if a new record starts on line {line}, begin it with '- ' ({dashed(key_node, self.text)})"
                     )
                 raise self.fail(key_node, said)
             first_line[key] = line
@@ -228,7 +186,7 @@ class _Builder:
             try:
                 return self._constructor.construct_yaml_int(node)
             except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
-                raise self.fail(node, _TOO_MANY_DIGITS.format(len(node.value))) from None
+                raise self.fail(node, TOO_MANY_DIGITS.format(len(node.value))) from None
         if tag == _YAML + "float":
             return self._constructor.construct_yaml_float(node)
         if tag == _YAML + "bool":
@@ -252,7 +210,7 @@ def read_text(path: Path, display: str) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(display, 0, f"cannot read file: {exc.strerror or exc}") from None
-    encoding = _other_encoding(raw)
+    encoding = other_encoding(raw)
     if encoding is not None:
         raise InputError(
             display, 0, f"file is {encoding}, and factdeck reads UTF-8: save it as UTF-8 (in most editors: "
@@ -272,24 +230,6 @@ def read_text(path: Path, display: str) -> str:
     ):
         raise InputError(display, 0, "file is empty")
     return text
-
-
-def _other_encoding(raw: bytes) -> str | None:
-    """'UTF-16' or 'UTF-32' (with or without a byte-order mark) if `raw` looks like it, else None.
-
-    Without a byte-order mark, UTF-16 text in a Latin script has a zero byte in every other position, which
-    would otherwise be reported as a control character U+0000 on line 1."""
-    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        return "UTF-32"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "UTF-16"
-    sample = raw[:4096]
-    if len(sample) < 4 or b"\x00" not in sample:
-        return None
-    half = len(sample) // 2
-    if max(sample[0::2].count(0), sample[1::2].count(0)) >= half * 0.6:
-        return "UTF-16 without a byte-order mark"
-    return None
 
 
 def load_document(path: Path, display: str, cache: ParsedTextCache | None = None) -> Document:
