@@ -177,7 +177,7 @@ def test_one_mistake_is_one_cause_with_its_consequences_under_it(project: Projec
     lines = result.stderr.splitlines()
     assert lines[0].startswith("facts/sources.yaml:1: source 'chronicel': no fact uses this id, and 6 citations")
     assert all(line.startswith("    which causes: facts/guild.yaml:") for line in lines[1:7])
-    assert lines[7] == "1 error, 0 warnings (6 more follow from these)"
+    assert lines[7] == "1 error, 0 warnings (and 6 caused by it, indented)"
     assert "never cited" not in result.stderr
 
 
@@ -185,3 +185,18 @@ def test_the_lock_leaves_nothing_in_the_project(project: Project, tmp_path: Path
     with folder_lock(project.path("build")):
         pass
     assert not project.path("build").exists()
+
+
+def test_a_misspelt_nested_key_and_a_misspelt_deck_tag_are_one_problem_each(project: Project) -> None:
+    project.replace("facts/guild.yaml", "    - source: chronicle", "    - sorce: chronicle")
+    project.write("decks/all.yaml", project.read("decks/all.yaml") + "select:\n  include:\n    tags: [origns]\n")
+    result = project.run("check")
+    assert result.stderr.splitlines() == [
+        "decks/all.yaml:10: warning: deck 'guild-history': include names tag 'origns', which no fact has (did you "
+        "mean 'origins'?)",
+        "    which causes: decks/all.yaml:1: warning: deck 'guild-history': its selection matches no vetted fact, so "
+        "no output is made for it: select.include.tags [origns] matches none of the vetted facts",
+        "facts/guild.yaml:10: fact 'guild-founded': unknown key 'citations[0].sorce' (did you mean 'source'?)",
+        "    which causes: facts/guild.yaml:10: fact 'guild-founded': missing required key 'citations[0].source'",
+        "1 error, 1 warning (and 2 caused by them, indented)",
+    ]

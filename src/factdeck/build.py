@@ -243,24 +243,39 @@ def _in_scope(relative: str, decks: set[str] | None, formats: tuple[str, ...]) -
     return made_by is None or made_by in formats
 
 
-def write_staged(folder: Path, stage: Callable[[OutputWriter], T]) -> tuple[T, list[Path]]:
-    """Run `stage` against a writer on `folder`, then move everything it staged into place together.
+def write_staged(
+    folder: Path,
+    stage: Callable[[OutputWriter], T],
+    tidy: Callable[[list[Path]], object] | None = None,
+    waiting: Callable[[str], None] | None = None,
+) -> tuple[T, list[Path]]:
+    """Run `stage` against a writer on `folder`, then move everything it staged into place together and
+    `tidy` up (given the files written), all under the folder's lock (`waiting` is told if it waits).
 
     If `stage` fails, nothing it staged is kept and the previous outputs stay as they were.
     """
-    with folder_lock(folder):
+    with folder_lock(folder, waiting):
         writer = OutputWriter(folder)
         writer.sweep()
         try:
             made = stage(writer)
-            return made, writer.commit()
+            written = writer.commit()
         except BaseException:
             writer.abort()
             raise
+        if tidy is not None:
+            tidy(written)
+        return made, written
 
 
 def make_worksheets(
-    root: Path, deck_id: str, output: Path | None = None, session: Session | None = None, **overrides: Any
+    root: Path,
+    deck_id: str,
+    output: Path | None = None,
+    session: Session | None = None,
+    *,
+    waiting: Callable[[str], None] | None = None,
+    **overrides: Any,
 ) -> tuple[FactBase, Quiz, list[Path]]:
     """`factdeck quiz`: one deck's worksheets and keys, with the deck's quiz settings overridden where given.
     Returns the fact base, the quiz and the files written; raises as `build` does."""
@@ -273,14 +288,21 @@ def make_worksheets(
     settings = with_overrides(deck.quiz, **overrides)
     folder = output_folder(base, output)
     made, written = write_staged(
-        folder, lambda writer: stage_worksheets(writer, base, deck, select_facts(base, deck), settings)
+        folder,
+        lambda writer: stage_worksheets(writer, base, deck, select_facts(base, deck), settings),
+        lambda written: remove_stale(folder, [deck.id], written),  # versions no longer made
+        waiting,
     )
-    remove_stale(folder, [deck.id], written)  # versions no longer made
     return base, made, written
 
 
 def make_sessions(
-    root: Path, deck_id: str, meetings: int | None, output: Path | None = None, session: Session | None = None
+    root: Path,
+    deck_id: str,
+    meetings: int | None,
+    output: Path | None = None,
+    session: Session | None = None,
+    waiting: Callable[[str], None] | None = None,
 ) -> tuple[FactBase, SessionPacks, list[Path]]:
     """`factdeck sessions`: one deck's meeting packs (the deck's sessions.meetings unless `meetings` is given).
     Returns the fact base, the packs and the files written; raises as `build` does."""
@@ -302,6 +324,7 @@ def make_sessions(
         apkg.finish()
         return packs
 
-    packs, written = write_staged(folder, stage)
-    remove_stale_meetings(folder, [deck.id], written)  # meetings no longer made
+    packs, written = write_staged(
+        folder, stage, lambda written: remove_stale_meetings(folder, [deck.id], written), waiting
+    )  # and the meetings no longer made removed
     return base, packs, written

@@ -51,7 +51,7 @@ def _report(problems: list[Problem]) -> None:
     warnings = len(problems) - errors
     folded = sum(len(p.folded) for p in problems)
     if problems:
-        follow = f" ({folded} more follow from these)" if folded else ""
+        follow = f" (and {folded} caused by {'it' if len(problems) == 1 else 'them'}, indented)" if folded else ""
         _err(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}{follow}")
 
 
@@ -367,6 +367,7 @@ def quiz(
         project,
         deck,
         output,
+        waiting=_err,
         questions=questions,
         versions=versions,
         seed=seed,
@@ -407,7 +408,7 @@ def sessions(project: Path, deck: str, meetings: int | None, output: Path | None
     from factdeck.build import make_sessions, output_folder
     from factdeck.outputs.sessions.packs import SESSIONS
 
-    base, packs, written = make_sessions(project, deck, meetings, output)
+    base, packs, written = make_sessions(project, deck, meetings, output, waiting=_err)
     spec, folder = base.deck(deck), output_folder(base, output)
     _report(base.warnings)
     for note in packs.notes:

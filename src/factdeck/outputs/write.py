@@ -11,6 +11,7 @@ otherwise sweep away each other's staged files.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -143,10 +144,8 @@ class OutputWriter:
     def abort(self) -> None:
         """Drop every staged file; the previous outputs stay as they were."""
         for temporary in self._staged.values():
-            try:
+            with contextlib.suppress(OSError):  # never let the clean-up hide the error that caused it
                 temporary.unlink(missing_ok=True)
-            except OSError:  # never let the clean-up hide the error that caused it
-                pass
         self._staged.clear()
 
 

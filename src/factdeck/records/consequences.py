@@ -18,6 +18,8 @@ _SUBJECT = re.compile(r"^((?:fact|deck|source|era) '[^']*'): ")
 _UNKNOWN_KEY = re.compile(r"unknown key '([^']*)' \(did you mean '([^']*)'\?\)")
 _MISSING_KEY = re.compile(r"missing required key '([^']*)'")
 _UNKNOWN_ID = re.compile(r"unknown (source|era) '([^']*)' \(did you mean '([^']*)'\?")
+_INCLUDE_NAMES = re.compile(r"^deck '([^']*)': include names (?:tag '[^']*', which no fact has|unknown )")
+_EMPTY_DECK = re.compile(r"^deck '([^']*)': its selection matches no vetted fact")
 _NEVER_CITED = re.compile(r"^source '([^']*)' is never cited$")
 
 Where = tuple[str, int]
@@ -29,7 +31,20 @@ def fold_consequences(
     """`problems` with consequences folded under their cause. `defined`: where each (kind, id) of a source or
     era is defined; `unused`: those that no fact uses (a misspelt definition is one of them)."""
     problems = _fold_missing_keys(problems)
+    problems = _fold_empty_decks(problems)
     return _fold_unknown_ids(problems, defined, unused)
+
+
+def _fold_under(problems: list[Problem], cause_of: dict[int, int]) -> list[Problem]:
+    """`problems` with each index in `cause_of` folded under the problem at its value."""
+    folded: dict[int, list[Problem]] = defaultdict(list)
+    for consequence, cause in cause_of.items():
+        folded[cause].append(problems[consequence])
+    return [
+        replace(p, folded=p.folded + tuple(folded[i])) if i in folded else p
+        for i, p in enumerate(problems)
+        if i not in cause_of
+    ]
 
 
 def _subject(problem: Problem) -> str | None:
@@ -38,26 +53,37 @@ def _subject(problem: Problem) -> str | None:
 
 
 def _fold_missing_keys(problems: list[Problem]) -> list[Problem]:
-    """ "missing required key 'M'" folded under "unknown key 'K' (did you mean 'M'?)" of the same record."""
+    """ "missing required key 'M'" folded under "unknown key 'K' (did you mean 'M'?)" of the same record (for
+    a nested key, "unknown key 'a[0].K'" and "missing required key 'a[0].M'")."""
     causes: dict[tuple[str, str | None, str], int] = {}
     for i, problem in enumerate(problems):
         match = _UNKNOWN_KEY.search(problem.message)
         if match:
-            causes.setdefault((problem.path, _subject(problem), match.group(2)), i)
-    if not causes:
-        return problems
-    folded: dict[int, list[Problem]] = defaultdict(list)
-    kept = []
+            prefix = match.group(1).rpartition(".")[0]
+            meant = f"{prefix}.{match.group(2)}" if prefix else match.group(2)
+            causes.setdefault((problem.path, _subject(problem), meant), i)
+    cause_of = {}
     for i, problem in enumerate(problems):
         match = _MISSING_KEY.search(problem.message)
         cause = causes.get((problem.path, _subject(problem), match.group(1))) if match else None
         if cause is not None:
-            folded[cause].append(problem)
-        else:
-            kept.append(i)
-    return [
-        replace(problems[i], folded=problems[i].folded + tuple(folded[i])) if i in folded else problems[i] for i in kept
-    ]
+            cause_of[i] = cause
+    return _fold_under(problems, cause_of)
+
+
+def _fold_empty_decks(problems: list[Problem]) -> list[Problem]:
+    """A deck's "selection matches no vetted fact" folded under what its include names that does not exist."""
+    causes: dict[str, int] = {}
+    for i, problem in enumerate(problems):
+        match = _INCLUDE_NAMES.match(problem.message)
+        if match:
+            causes.setdefault(match.group(1), i)
+    cause_of = {}
+    for i, problem in enumerate(problems):
+        match = _EMPTY_DECK.match(problem.message)
+        if match and match.group(1) in causes:
+            cause_of[i] = causes[match.group(1)]
+    return _fold_under(problems, cause_of)
 
 
 def _fold_unknown_ids(
