@@ -109,7 +109,7 @@ def font_problems(base: FactBase) -> list[Problem]:
         return texts[file]
 
     # The characters of the files the records came from: cheap, and a superset of what the records hold.
-    chars = set().union(*(set(text_of(r.file)) for _, r in records if r.file))
+    chars = set().union(*(set(text_of(file)) for file in {r.file for _, r in records if r.file}))
     missing = undrawable(base.root, chars)
     if not missing:
         return []
