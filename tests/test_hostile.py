@@ -499,6 +499,12 @@ CASES = [
         "error: factdeck.yaml: output folder '/tmp' is outside the project",
     ),
     Case(
+        "output-windows-device",
+        write("factdeck.yaml", "output: build/nul\n"),
+        "error: factdeck.yaml: output folder 'build/nul': 'nul' is a name Windows cannot create (a reserved device "
+        "name, or one ending in a dot or space): choose another",
+    ),
+    Case(
         "output-in-facts",
         write("factdeck.yaml", "output: facts/out\n"),
         "error: factdeck.yaml: output folder 'facts/out' is inside the facts/ folder",

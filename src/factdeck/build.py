@@ -61,8 +61,17 @@ def load_and_validate(
 
 def output_folder(base: FactBase, output: Path | None) -> Path:
     """`--output` if given (the user's explicit choice), else the configured folder inside the project."""
+    from factdeck.records.fields import WINDOWS_RESERVED
+
     if output is not None:
         return output.resolve()
+    for part in Path(base.config.output).parts:
+        # Names that Windows cannot create (records/fields.py): a project's build/ must copy anywhere.
+        if part.split(".")[0].lower() in WINDOWS_RESERVED or (part != ".." and part.endswith((".", " "))):
+            raise OutputError(
+                f"factdeck.yaml: output folder '{base.config.output}': '{part}' is a name Windows cannot create "
+                "(a reserved device name, or one ending in a dot or space): choose another"
+            )
     folder = (base.root / base.config.output).resolve()
     if base.root not in folder.parents:
         raise OutputError(f"factdeck.yaml: output folder '{base.config.output}' is outside the project")
