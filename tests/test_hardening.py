@@ -51,7 +51,8 @@ def test_a_character_no_font_has_stops_only_the_pdfs_that_print_it(project: Proj
     assert "Traceback" not in built.output
     assert (
         "decks/whole.yaml:1: deck 'whole-story': worksheets and keys not made (the web quiz is made): "
-        f"templates/quiz/worksheet.typ: the text '{SHIP}' is in none of the fonts the PDFs use"
+        f"templates/quiz/worksheet.typ: the text '{SHIP}' is in none of the fonts the PDFs use: add a font that has it to "
+        "fonts/ (facts holding it: guild-founded) (run with --debug for Typst's own message)"
     ) in built.stderr
     build = project.path("build")
     # The deck that does not hold the fact: everything. The deck that does: all but its PDFs.

@@ -6,6 +6,7 @@ output is staged under a temporary name, so a failing build changes nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from factdeck.outputs.sessions.packs import SessionPacks
     from factdeck.quiz import Quiz
     from factdeck.records.factbase import FactBase
-    from factdeck.records.schema import DeckSpec
+    from factdeck.records.schema import DeckSpec, Fact
 
 T = TypeVar("T")
 
@@ -145,7 +146,7 @@ def build(
         kept: list[str] = []  # outputs left as they were
         failed: list[Problem] = []  # outputs that could not be made
 
-        def run_step(name: str, key: str, deck: DeckSpec, make: Callable[[], list[Problem]]) -> None:
+        def run_step(name: str, key: str, deck: DeckSpec, facts: list[Fact], make: Callable[[], list[Problem]]) -> None:
             """Make a step's outputs unless its inputs are unchanged and its files intact; record it either
             way. A step that cannot be made is reported and left out; the other steps go on."""
             recorded = state.step(name, key)
@@ -166,7 +167,7 @@ def build(
                 else:
                     writer.discard(set(writer.staged()) - before)
                     said = f"{_OUTPUT_LABELS.get(name.rsplit('/', 1)[-1], name)} not made: {exc}"
-                failed.append(Problem(deck.file or "", deck.line, f"deck '{deck.id}': {said}"))
+                failed.append(Problem(deck.file or "", deck.line, f"deck '{deck.id}': {_with_holders(said, facts)}"))
                 return  # not recorded: the next build tries again
             base.warnings.extend(notes)
             files = [p.relative_to(folder).as_posix() for p in writer.staged() if p not in before]
@@ -203,6 +204,7 @@ def build(
                             f"{deck.id}/{made.name}",
                             step_key(base, shared_inputs(made), deck, facts, made.key_extra(deck)),
                             deck,
+                            facts,
                             lambda made=made, deck=deck, facts=facts: [  # type: ignore[misc]
                                 Problem(deck.file, deck.line, f"deck '{deck.id}': {note}", "warning")
                                 for note in made.stage(deck, facts)
@@ -240,6 +242,17 @@ def build(
         for made in outputs:
             made.remove_stale(folder, [d.id for d in decks], written + unchanged)
     return BuildResult(folder, written, base.warnings, unchanged, removed, failed)
+
+
+def _with_holders(message: str, facts: list[Fact]) -> str:
+    """`message`, and if it names a text that no font has, which of the deck's facts hold it."""
+    shown = re.search(
+        r"the text '(.+?)' is in none of the fonts the PDFs use: add a font that has it to fonts/", message
+    )
+    holding = [f.id for f in facts if shown.group(1) in str(f.model_dump())] if shown else []
+    if not shown or not holding:
+        return message
+    return f"{message[: shown.end()]} (facts holding it: {', '.join(holding)}){message[shown.end() :]}"
 
 
 def _in_scope(relative: str, decks: set[str] | None, formats: tuple[str, ...]) -> bool:

@@ -126,10 +126,7 @@ def _accessibility_message(message: str) -> str | None:
         return None
     shown = re.search(r'the text `"(.*?)"` could not be displayed', message)
     if shown:
-        return (
-            f"the text '{shown.group(1)}' is in none of the fonts the PDFs use: add a font that has it to fonts/ "
-            "(`factdeck check` names the facts that hold it)"
-        )
+        return f"the text '{shown.group(1)}' is in none of the fonts the PDFs use: add a font that has it to fonts/"
     if "title" in low:
         return "the document has no title, which an accessible PDF (PDF/UA-1) needs: #set document(title: …)"
     if "alt" in low:
