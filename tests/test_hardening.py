@@ -12,7 +12,7 @@ import threading
 import zipfile
 from pathlib import Path
 
-from conftest import REPO, Project
+from conftest import REPO, Project, sample_project
 
 from factdeck.outputs.write import folder_lock
 from factdeck.records.dates import latest_today
@@ -201,3 +201,16 @@ def test_a_misspelt_nested_key_and_a_misspelt_deck_tag_are_one_problem_each(proj
         "    which causes: facts/guild.yaml:10: fact 'guild-founded': missing required key 'citations[0].source'",
         "1 error, 1 warning (and 2 caused by them, indented)",
     ]
+
+
+def test_meetings_no_longer_made_are_removed(tmp_path: Path) -> None:
+    project = sample_project(tmp_path / "proj", more_facts=True)
+    project.write("decks/all.yaml", project.read("decks/all.yaml") + "sessions:\n  meetings: 3\n")
+    assert project.run("build").exit_code == 0
+    sessions = project.path("build/guild-history/sessions")
+    assert sorted(p.name for p in sessions.iterdir()) == ["meeting-1", "meeting-2", "meeting-3"]
+    project.replace("decks/all.yaml", "meetings: 3", "meetings: 2")
+    result = project.run("build")
+    assert result.exit_code == 0, result.output
+    assert "removed" in result.stdout
+    assert sorted(p.name for p in sessions.iterdir()) == ["meeting-1", "meeting-2"]
