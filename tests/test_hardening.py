@@ -106,6 +106,11 @@ def test_a_build_of_one_deck_keeps_the_other_decks_outputs(project: Project) -> 
     assert project.run("build", "--format", "apkg").exit_code == 0
     assert project.path("build/second/second.apkg").is_file()
     assert project.path("build/second/worksheet-A.pdf").is_file()
+    # The build's own records are never outputs: a build that makes no Anki package keeps their history.
+    notes = project.path("build/.factdeck/anki-notes.json").read_bytes()
+    assert project.run("build", "--format", "pdf").exit_code == 0
+    assert project.path("build/.factdeck/anki-notes.json").read_bytes() == notes
+    assert project.path("build/second/second.apkg").is_file()
 
 
 def test_two_builds_at_once_in_one_folder_both_succeed(project: Project) -> None:

@@ -27,6 +27,7 @@ T = TypeVar("T")
 
 FORMATS = ("apkg", "pdf", "html")
 JSON_EXPORT = "factdeck.json"
+STATE_FOLDER = ".factdeck"  # engine/incremental.py's STATE_FILE and the Anki packages' records live here
 
 
 @dataclass
@@ -259,6 +260,8 @@ def _in_scope(relative: str, decks: set[str] | None, formats: tuple[str, ...]) -
     """Whether an earlier build's file `relative` is one this build would make if the inputs still made it:
     in a deck this build makes (`decks`; None: every deck) and of a format it makes."""
     top, _, rest = relative.partition("/")
+    if top == STATE_FOLDER:  # the build's own records (the Anki notes' history among them), never an output
+        return False
     if decks is not None and rest and top not in decks:
         return False
     made_by = _FORMAT_OF.get(Path(relative).suffix)
