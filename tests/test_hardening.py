@@ -219,3 +219,20 @@ def test_meetings_no_longer_made_are_removed(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "removed" in result.stdout
     assert sorted(p.name for p in sessions.iterdir()) == ["meeting-1", "meeting-2"]
+
+
+def test_input_names_other_systems_cannot_hold_are_named(project: Project) -> None:
+    project.write("facts/Guild.yaml", project.read("facts/guild.yaml").replace("id: ", "id: copy-"))
+    project.write("facts/aux.yaml", project.read("facts/guild.yaml").replace("id: ", "id: aux-"))
+    result = project.run("check")
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert (
+        "facts/aux.yaml: warning: this name cannot be created on Windows (a reserved device name, a name ending in "
+        'a dot or space, or one of < > : " | ? * \\): rename it'
+    ) in lines
+    assert (
+        "facts/guild.yaml: warning: differs from facts/Guild.yaml only in case: on macOS and Windows they are one "
+        "file, and a copy there keeps only one: rename one"
+    ) in lines
+    assert project.run("check", "--strict").exit_code == 1

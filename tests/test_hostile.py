@@ -523,6 +523,18 @@ CASES = [
         "files, whose paths Windows limits to 260 characters; use at most 60",
     ),
     Case(
+        "deck-id-upper-case",  # two ids that differ in case would be one folder on macOS and Windows
+        replace("decks/all.yaml", "id: guild-history", "id: Guild-History"),
+        "decks/all.yaml:1: deck 'Guild-History': id: 'Guild-History' is not a valid id: use lower-case letters, "
+        "digits and single hyphens",
+    ),
+    Case(
+        "surrogate-escape",
+        extra_fact(6, '  question: "What did the guild do in 1905 \\ud83c\\udf0d?"'),
+        "facts/more.yaml:6: \\ud83c is half of a UTF-16 surrogate pair, not a character: write the character "
+        "itself (or \\U and its eight hex digits, e.g. \\U0001F30D)",
+    ),
+    Case(
         "number-5000-digits",
         extra_fact(7, "  answer: " + "7" * 5000),
         "facts/more.yaml:7: a number with 5000 digits is too large to read: if it is text, put it in quotes; "

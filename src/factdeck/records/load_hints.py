@@ -3,7 +3,11 @@ lost its '- ', merge keys anywhere in a file, a file saved as UTF-16, a number t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import yaml
+
+from factdeck.exceptions import Problem
 
 _MERGE = "tag:yaml.org,2002:merge"
 
@@ -66,3 +70,39 @@ def other_encoding(raw: bytes) -> str | None:
     if max(sample[0::2].count(0), sample[1::2].count(0)) >= half * 0.6:
         return "UTF-16 without a byte-order mark"
     return None
+
+
+# Names Windows cannot create (Microsoft, "Naming Files, Paths, and Namespaces"): its reserved device names with
+# any extension, names ending in a dot or a space, and these characters.
+_WINDOWS_DEVICES = frozenset(
+    ("con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10)))
+)
+_WINDOWS_CHARACTERS = frozenset('<>:"|?*\\')
+
+
+def unportable_names(root: Path, folders: tuple[str, ...] = ("facts", "decks", "templates", "fonts")) -> list[Problem]:
+    """A warning for each input file or folder under `folders` of `root` whose name another system cannot
+    hold: one Windows refuses, or two that differ only in case (one file on macOS's and Windows' default
+    file systems, so a copy or a clone there loses one of them)."""
+    problems = []
+    for top in folders:
+        if not (root / top).is_dir():
+            continue
+        by_folded: dict[str, str] = {}
+        for path in sorted((root / top).rglob("*")):
+            relative = path.relative_to(root).as_posix()
+            name = path.name
+            if (
+                name.split(".")[0].lower() in _WINDOWS_DEVICES
+                or name.endswith((".", " "))
+                or set(name) & _WINDOWS_CHARACTERS
+            ):
+                problems.append(Problem(relative, 0, "this name cannot be created on Windows (a reserved device name, "
+                                        "a name ending in a dot or space, or one of < > : \" | ? * \\): rename it", "warning"))  # fmt: skip
+            folded = relative.casefold()
+            if folded in by_folded:
+                problems.append(Problem(relative, 0, f"differs from {by_folded[folded]} only in case: on macOS and "
+                                        "Windows they are one file, and a copy there keeps only one: rename one", "warning"))  # fmt: skip
+            else:
+                by_folded[folded] = relative
+    return problems

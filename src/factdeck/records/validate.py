@@ -22,6 +22,7 @@ from factdeck.records.dates import latest_today, parse_calendar_date, parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import LEGACY_NAMESPACE, deck_id, load_published, namespace_of, published_warnings
 from factdeck.records.load import Document, FactFile, RawProject
+from factdeck.records.load_hints import unportable_names
 from factdeck.records.memo import Keeper
 from factdeck.records.naming import check_glossary, check_source_names
 from factdeck.records.options import OptionRules
@@ -300,6 +301,7 @@ def validate_project(
     `unhashed` are used whatever their recorded SHA-256 (see records/archive.py)."""
     collector = Collector()
     collector.problems.extend(e.problem for e in raw.errors)
+    collector.problems.extend(unportable_names(raw.root))  # names other systems cannot hold (warnings)
 
     config = ProjectConfig()
     if raw.config is not None:
