@@ -80,10 +80,14 @@ class OutputWriter:
         self._staged: dict[Path, Path] = {}  # final path -> temporary path
 
     def sweep(self) -> None:
-        """Remove temporary files an interrupted build left behind."""
-        if self.root.is_dir():
+        """Remove temporary files an interrupted build left behind. Raises `OutputError` if the folder cannot
+        be used (its name too long, a file in its place, no permission)."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
             for leftover in self.root.rglob(f"*{TEMP_SUFFIX}"):
                 leftover.unlink(missing_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{self.root}: cannot write outputs here: {exc.strerror or exc}") from None
 
     def target(self, relative: str) -> Path:
         final = (self.root / relative).resolve()
