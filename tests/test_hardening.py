@@ -236,3 +236,13 @@ def test_input_names_other_systems_cannot_hold_are_named(project: Project) -> No
         "file, and a copy there keeps only one: rename one"
     ) in lines
     assert project.run("check", "--strict").exit_code == 1
+
+
+def test_check_refuses_the_output_folder_the_build_would_refuse(project: Project) -> None:
+    project.write("factdeck.yaml", project.read("factdeck.yaml") + "output: build/com1\n")
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "factdeck.yaml:3: output folder 'build/com1': 'com1' is a name Windows cannot create (a reserved device "
+        "name, or one ending in a dot or space): choose another"
+    )

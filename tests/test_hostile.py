@@ -505,6 +505,11 @@ CASES = [
         "name, or one ending in a dot or space): choose another",
     ),
     Case(
+        "output-control-character",
+        write("factdeck.yaml", 'output: "build\\0x"\n'),
+        "error: factdeck.yaml: output folder 'build\\x00x' contains a control character: write a plain folder name",
+    ),
+    Case(
         "output-in-facts",
         write("factdeck.yaml", "output: facts/out\n"),
         "error: factdeck.yaml: output folder 'facts/out' is inside the facts/ folder",

@@ -6,6 +6,7 @@ output is staged under a temporary name, so a failing build changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -67,6 +68,11 @@ def output_folder(base: FactBase, output: Path | None) -> Path:
 
     if output is not None:
         return output.resolve()
+    if any(ord(c) < 32 or ord(c) == 127 for c in base.config.output):
+        raise OutputError(
+            f"factdeck.yaml: output folder {base.config.output!r} contains a control character: write a plain "
+            "folder name"
+        )
     for part in Path(base.config.output).parts:
         # Names that Windows cannot create (records/fields.py): a project's build/ must copy anywhere.
         if part.split(".")[0].lower() in WINDOWS_RESERVED or (part != ".." and part.endswith((".", " "))):
@@ -83,6 +89,15 @@ def output_folder(base: FactBase, output: Path | None) -> Path:
     return folder
 
 
+def configuration_problem(base: FactBase, key: str, message: str) -> Problem:
+    """An error about factdeck.yaml's `key`, at its line (`message` may start with 'factdeck.yaml: ')."""
+    line = 0
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        lines = (base.root / "factdeck.yaml").read_text(encoding="utf-8").splitlines()
+        line = next((n for n, text in enumerate(lines, 1) if text.startswith(f"{key}:")), 0)
+    return Problem("factdeck.yaml", line, message.removeprefix("factdeck.yaml: "))
+
+
 def configured_folder(root: Path, output: Path | None) -> Path:
     """The output folder as read before validation (the lock and the last build's state live there)."""
     from factdeck.engine.incremental import peek_config
@@ -90,7 +105,9 @@ def configured_folder(root: Path, output: Path | None) -> Path:
     if output is not None:
         return output.resolve()
     configured = peek_config(root.resolve()).get("output")
-    return root.resolve() / (configured if isinstance(configured, str) else "build")
+    if not isinstance(configured, str) or any(ord(c) < 32 for c in configured):
+        configured = "build"  # validation names what is wrong with it
+    return root.resolve() / configured
 
 
 def build(

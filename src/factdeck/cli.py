@@ -102,7 +102,7 @@ def cli() -> None:
 )
 def check(project: Path, strict: bool, archive: Path | None) -> None:
     """Validate every record and report every problem as path:line: message."""
-    from factdeck.build import output_folder
+    from factdeck.build import configuration_problem, output_folder
     from factdeck.exceptions import OutputError
     from factdeck.outputs.anki.checks import anki_warnings
     from factdeck.outputs.print.coverage import font_problems
@@ -110,11 +110,14 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
     base = load_and_validate(project, archive=archive, strict=strict)
     try:
         folder: Path | None = output_folder(base, None)
-    except OutputError:
-        folder = None  # the build reports a misplaced output folder; its stored fields are only a speed-up
+        misplaced = []
+    except OutputError as exc:  # the build would refuse it: so does check
+        folder = None
+        misplaced = [configuration_problem(base, "output", str(exc))]
     more = anki_warnings(base, folder) + font_problems(base)
-    if strict and more:
-        raise ValidationFailed([Problem(p.path, p.line, p.message, "error") for p in more])
+    if misplaced or (strict and more):
+        raise ValidationFailed(misplaced + [Problem(p.path, p.line, p.message, "error" if strict else p.severity)
+                                            for p in base.warnings + more])  # fmt: skip
     _report(sorted(base.warnings + more))
     click.echo(
         f"ok: {len(base.facts)} facts ({len(base.vetted)} vetted), "
