@@ -423,11 +423,35 @@ def sessions(project: Path, deck: str, meetings: int | None, output: Path | None
 
 
 @cli.command("schema")
-def schema() -> None:
-    """Print the record schema as Markdown (docs/schema.md is this output)."""
-    from factdeck.records.schema_doc import schema_markdown
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON Schema of every record type instead.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --json: write one schema per kind of file (facts.schema.json, …) into this folder.",
+)
+def schema(as_json: bool, output: Path | None) -> None:
+    """Print the record schema as Markdown (docs/schema.md is this output), or with --json as JSON Schema
+    for editors (yaml-language-server: completion and inline errors; README, "Editor support")."""
+    if not as_json:
+        if output is not None:
+            raise click.UsageError("--output goes with --json")
+        from factdeck.records.schema_doc import schema_markdown
 
-    click.echo(schema_markdown(), nl=False)
+        click.echo(schema_markdown(), nl=False)
+        return
+    from factdeck.records.json_schema import every_schema, schema_files, schema_json
+
+    if output is None:
+        click.echo(schema_json(every_schema()), nl=False)
+        return
+    from factdeck.outputs.write import OutputWriter
+
+    writer = OutputWriter(output.resolve())
+    for name, text in schema_files().items():
+        writer.write_bytes(name, text.encode("utf-8"))
+    writer.commit()
+    click.echo(f"wrote {len(schema_files())} schemas to {output}")
 
 
 def main() -> None:
@@ -435,6 +459,7 @@ def main() -> None:
 
 
 # The commands that make and edit a project's files (init, review, vet, hash-archives, templates) are in
-# cli_project.py, `factdeck export …` in cli_exports.py, and stats, changes and release in cli_reports.py;
+# cli_project.py, `factdeck export …` in cli_exports.py, stats, changes and release in cli_reports.py, and
+# cite, read and new in cli_authoring.py;
 # importing them registers them on `cli`.
-from factdeck import cli_exports, cli_project, cli_reports  # noqa: E402, F401
+from factdeck import cli_authoring, cli_exports, cli_project, cli_reports  # noqa: E402, F401
