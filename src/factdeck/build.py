@@ -282,7 +282,9 @@ def _in_scope(relative: str, decks: set[str] | None, formats: tuple[str, ...]) -
     if decks is not None and rest and top not in decks:
         return False
     made_by = _FORMAT_OF.get(Path(relative).suffix)
-    return made_by is None or made_by in formats
+    if made_by is None:  # a file no single format names (factdeck.json): only a build of every format decides
+        return set(FORMATS) <= set(formats)
+    return made_by in formats
 
 
 def write_staged(

@@ -104,7 +104,7 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
     """Validate every record and report every problem as path:line: message."""
     from factdeck.build import configuration_problem, output_folder
     from factdeck.exceptions import OutputError
-    from factdeck.outputs.anki.checks import anki_warnings
+    from factdeck.outputs.anki.checks import anki_warnings, release_problems
     from factdeck.outputs.print.coverage import font_problems
 
     base = load_and_validate(project, archive=archive, strict=strict)
@@ -115,9 +115,12 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
         folder = None
         misplaced = [configuration_problem(base, "output", str(exc))]
     more = anki_warnings(base, folder) + font_problems(base)
-    if misplaced or (strict and more):
-        raise ValidationFailed(misplaced + [Problem(p.path, p.line, p.message, "error" if strict else p.severity)
-                                            for p in base.warnings + more])  # fmt: skip
+    refused, stale = release_problems(base, folder)
+    more += [_published_problem(message, "warning") for message in stale]
+    if misplaced or refused or (strict and more):
+        errors = misplaced + [_published_problem(message, "error") for message in refused]
+        said = [Problem(p.path, p.line, p.message, "error" if strict else p.severity) for p in base.warnings + more]
+        raise ValidationFailed(errors + said)
     _report(sorted(base.warnings + more))
     click.echo(
         f"ok: {len(base.facts)} facts ({len(base.vetted)} vetted), "
@@ -125,6 +128,14 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
     )
     if base.quotes is not None:
         click.echo(base.quotes.summary())
+
+
+def _published_problem(message: str, severity: str) -> Problem:
+    """A problem about a published record: `<file>: <message>` where the message names its file."""
+    path, _, rest = message.partition(": ")
+    return (
+        Problem(path, 0, rest, severity) if rest and path.endswith(".json") else Problem("decks", 0, message, severity)
+    )
 
 
 def _emit(data: bytes, output: Path | None) -> None:
