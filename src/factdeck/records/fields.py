@@ -20,6 +20,33 @@ def _slug(value: str) -> str:
     return value
 
 
+# Deck ids name folders and files (build/<id>/<id>.apkg, build/<id>/sessions/meeting-01/<id>-meeting-01.apkg),
+# which are copied to every system learners and teachers use. A slug cannot hold what macOS or a
+# case-insensitive file system refuses (':', upper case, trailing dots or spaces), so what is left is
+# Windows' reserved device names (Microsoft, "Naming Files, Paths, and Namespaces": CON, PRN, AUX, NUL,
+# COM1-COM9, LPT1-LPT9, refused with any extension) and the length: Windows' classic MAX_PATH is 260
+# characters for a whole path, and a deck id appears twice in a meeting pack's path.
+WINDOWS_RESERVED = frozenset(
+    ("con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10)))
+)
+MAX_DECK_ID = 60
+
+
+def _deck_id(value: str) -> str:
+    _slug(value)
+    if value in WINDOWS_RESERVED:
+        raise ValueError(
+            f"'{value}' is a device name that Windows reserves: a folder or file named '{value}' cannot be made "
+            f"there; choose another id (e.g. '{value}-deck')"
+        )
+    if len(value) > MAX_DECK_ID:
+        raise ValueError(
+            f"too long ({len(value)} characters): a deck id names folders and files, whose paths Windows limits "
+            f"to 260 characters; use at most {MAX_DECK_ID}"
+        )
+    return value
+
+
 # Characters that would corrupt an output (NUL and the other C0 and C1 controls but tab and line breaks) or
 # disguise one (the bidirectional embeddings and overrides U+202A–U+202E, which reorder the text after them;
 # the plain marks LRM U+200E and RLM U+200F only set a direction and stay allowed).
@@ -82,6 +109,7 @@ def _sha256(value: str) -> str:
 
 
 Slug = Annotated[str, AfterValidator(_slug)]
+DeckId = Annotated[str, AfterValidator(_deck_id)]
 Sha256 = Annotated[str, AfterValidator(_sha256)]
 Text = Annotated[str, AfterValidator(_text)]
 HistoricalDateText = Annotated[str, BeforeValidator(_year_to_text), AfterValidator(_historical)]

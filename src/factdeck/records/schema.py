@@ -18,6 +18,7 @@ from factdeck.records.dates import parse_date
 from factdeck.records.fields import (
     CalendarDate,
     CardKind,
+    DeckId,
     EraBound,
     FactKind,
     HistoricalDateText,
@@ -399,7 +400,10 @@ class SessionSettings(Record):
 class DeckSpec(Record):
     """A deck (`decks/*.yaml`): which facts, and how they become cards and worksheets."""
 
-    id: Slug = Field(description="Permanent slug; names the output files and fixes the Anki deck id.")
+    id: DeckId = Field(
+        description="Permanent slug (at most 60 characters, not a name Windows reserves such as `con`); names the "
+        "output files and fixes the Anki deck id."
+    )
     name: Text = Field(
         description="The name learners see in Anki and on worksheets (no `::`; subdecks come from `cards.subdecks`)."
     )
