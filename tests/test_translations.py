@@ -240,3 +240,26 @@ def test_bilingual_cards_show_the_original_on_the_back(persian):
     assert 'class="fd-original" lang="en"' in fields
     assert "How many locks did the Brackwater Canal need?" in fields
     assert "کانال براک‌واتر به چند آب‌بند نیاز داشت؟" in fields
+
+
+@pytest.mark.parametrize("platform", ["moodle-xml", "gift", "qti"])
+def test_platform_exports_of_a_persian_deck_give_feedback_in_persian(persian, platform):
+    import io
+    import zipfile
+
+    target = persian.path(f"export.{platform}")
+    result = persian.run("export", platform, "starter", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    data = target.read_bytes()
+    if platform == "qti":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            data = b"".join(archive.read(name) for name in archive.namelist())
+    text = html_text(data.decode("utf-8"))
+    assert "منبع: " in text and "کانال براک‌واتر به چند آب‌بند نیاز داشت؟" in text
+    assert "Source:" not in text and "stance:" not in text and "Sources disagree" not in text
+
+
+def html_text(text: str) -> str:
+    import html
+
+    return html.unescape(html.unescape(text))
