@@ -32,7 +32,7 @@ from typing import Any
 
 from factdeck.i18n import Language
 from factdeck.outputs.exports.document import quiz_document
-from factdeck.outputs.exports.platforms import Export, feedback_lines, one_line, version_a
+from factdeck.outputs.exports.platforms import Export, excerpt_line, feedback_lines, one_line, version_a
 from factdeck.outputs.languages import deck_language, localized_base
 from factdeck.quiz import with_overrides
 from factdeck.quiz.wording import BLANK
@@ -117,13 +117,14 @@ def _ordering(q: dict[str, Any], head: str, fb: str) -> str:
     return f"{head}{gift_html(q['prompt'])} {{>{len(rows)} {ORDERING_OPTIONS}\n{items}\n}}"
 
 
-def _essay(q: dict[str, Any], head: str, fb: str) -> str:
-    lines = [
-        gift_html(f"“{e['quote']}” — {e['source']} ({e['publisher']}; stance: {e['stance']}), {e['locator']}")
-        for e in q.get("excerpts", [])
-    ]
+def _essay(q: dict[str, Any], head: str, fb: str, language: Language | None = None) -> str:
+    lines = [gift_html(excerpt_line(e, language)) for e in q.get("excerpts", [])]
     lines.append(gift_html(f"{q['prompt']} {q.get('instructions', '')}"))
     return f"{head}{'<br>'.join(lines)} {{{fb}}}"
+
+
+def _essay_in(language: Language) -> Writer:
+    return lambda q, head, fb: _essay(q, head, fb, language)
 
 
 Writer = Callable[[dict[str, Any], str, str], str]
@@ -172,7 +173,9 @@ def export_gift(
         language = deck_language(base, deck)
         deck_base, _ = localized_base(base, deck)
         facts = [deck_base.facts_by_id[f.id] for f in selected]
-        writers = {**WRITERS, "ordering": _timeline_as_matching(language)} if timeline_as_matching else WRITERS
+        writers = {**WRITERS, "essay": _essay_in(language)}
+        if timeline_as_matching:
+            writers["ordering"] = _timeline_as_matching(language)
         document = quiz_document(deck_base, deck, facts, with_overrides(deck.quiz, questions=questions, versions=1))
         blocks.append(f"$CATEGORY: $course$/factdeck/{deck.id}")
         for q in version_a(document):

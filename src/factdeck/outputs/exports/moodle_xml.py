@@ -125,7 +125,9 @@ _text_prompt, _statement_prompt, _blank_prompt = html_prompts(_html, BLANK)
 
 
 # Each form's question text, and its Moodle question type (writes the type's own elements, returns its name).
-TYPES: dict[str, tuple[Callable[[dict[str, Any]], str], Callable[[dict[str, Any], ET.Element], str]]] = {
+TYPES: dict[
+    str, tuple[Callable[[dict[str, Any], Language | None], str], Callable[[dict[str, Any], ET.Element], str]]
+] = {
     "choice": (_text_prompt, _choice),
     "true-false": (_statement_prompt, _true_false),
     "blank": (_blank_prompt, _short),
@@ -141,7 +143,7 @@ def moodle_question(deck_id: str, q: dict[str, Any], language: Language | None =
     prompt, write = TYPES[q["form"]]
     question = ET.Element("question", type="")
     _text(question, "name", one_line(f"{deck_id} {q['number']:02d} {q['fact'] or q['type']}"))
-    _text(question, "questiontext", prompt(q), format="html")
+    _text(question, "questiontext", prompt(q, language), format="html")
     _text(question, "generalfeedback", "".join(_html(line) for line in feedback_lines(q, language)), format="html")
     _value(question, "defaultgrade", "1")
     _value(question, "penalty", "0.3333333")

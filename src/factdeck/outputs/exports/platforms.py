@@ -19,7 +19,7 @@ from typing import Any
 from factdeck.i18n import Language
 from factdeck.outputs.vocabulary import Vocabulary
 
-Prompt = Callable[[dict[str, Any]], str]
+Prompt = Callable[[dict[str, Any], "Language | None"], str]
 
 # C0 and C1 control characters other than white space: no platform shows them, and XML 1.0 forbids most.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -197,13 +197,21 @@ def nothing_fits(platform: str, skipped: list[Skip]) -> str:
     return f"no question of the deck fits {platform} ({reasons}); nothing written (try --types)"
 
 
-def prompt_paragraphs(q: dict[str, Any]) -> list[str]:
+def excerpt_line(e: dict[str, Any], language: Language | None = None) -> str:
+    """A source analysis's excerpt: '“quote” — source (publisher; stance: critical), locator', its words in
+    `language` (English by default); the quote stays in its source's language."""
+    language = language or Language.source()
+    stance = language.gettext(
+        "stance: %(stance)s", stance=Vocabulary.of(language).stances.get(e["stance"], e["stance"])
+    )
+    quoted = language.gettext("“%(text)s”", text=e["quote"])
+    return f"{quoted} — {e['source']} ({e['publisher']}{language.pgettext('separator', '; ')}{stance}), {e['locator']}"
+
+
+def prompt_paragraphs(q: dict[str, Any], language: Language | None = None) -> list[str]:
     """A question's text as paragraphs, for the platforms that take HTML: a source analysis's excerpts (with
     source, publisher, stance and locator) first, then the prompt and its instructions."""
-    excerpts = [
-        f"“{e['quote']}” — {e['source']} ({e['publisher']}; stance: {e['stance']}), {e['locator']}"
-        for e in q.get("excerpts", [])
-    ]
+    excerpts = [excerpt_line(e, language) for e in q.get("excerpts", [])]
     return [*excerpts, f"{q['prompt']} {q.get('instructions', '')}"]
 
 
@@ -216,14 +224,14 @@ def html_prompts(paragraph: Callable[[str], str], blank: str) -> tuple[Prompt, P
     """The question-text functions of a platform that takes HTML, given how it wraps one paragraph: the text
     (excerpts, then prompt), a true/false statement, and a fill-in-the-blank with `blank` in its gap."""
 
-    def text(q: dict[str, Any]) -> str:
-        return "".join(paragraph(p) for p in prompt_paragraphs(q))
+    def text(q: dict[str, Any], language: Language | None = None) -> str:
+        return "".join(paragraph(p) for p in prompt_paragraphs(q, language))
 
-    def statement(q: dict[str, Any]) -> str:
+    def statement(q: dict[str, Any], language: Language | None = None) -> str:
         return paragraph(q["statement"])
 
-    def with_blank(q: dict[str, Any]) -> str:
+    def with_blank(q: dict[str, Any], language: Language | None = None) -> str:
         filled = blank_paragraph(q, blank)
-        return paragraph(filled) if filled is not None else text(q)
+        return paragraph(filled) if filled is not None else text(q, language)
 
     return text, statement, with_blank

@@ -172,7 +172,7 @@ def _ordering_prompt(q: dict[str, Any], language: Language | None = None) -> str
 ItemWriter = Callable[[dict[str, Any], ET.Element, ET.Element], tuple[str, list[str]]]
 # Each form's question text, and its presentation and scoring (which return the Canvas question_type and
 # the answer ids).
-ITEMS: dict[str, tuple[Callable[[dict[str, Any]], str], ItemWriter]] = {
+ITEMS: dict[str, tuple[Callable[[dict[str, Any], Language | None], str], ItemWriter]] = {
     "choice": (_text_prompt, _choice),
     "true-false": (_statement_prompt, _true_false),
     "blank": (_blank_prompt, _short),
@@ -189,7 +189,7 @@ def qti_item(deck_id: str, q: dict[str, Any], language: Language | None = None) 
     item = ET.Element("item", ident=ident(deck_id, "item", key), title=one_line(f"{q['number']}. {key}"))
     prompt, write = ITEMS[q["form"]]
     presentation = _sub(item, "presentation")
-    _material(presentation, _ordering_prompt(q, language) if prompt is _ordering_prompt else prompt(q))
+    _material(presentation, prompt(q, language))
     question_type, answer_ids = write(q, item, presentation)
     metadata = ET.Element("tmp")
     _metadata(metadata, question_type, answer_ids, ident(deck_id, "bank", key))

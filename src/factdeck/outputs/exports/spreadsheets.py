@@ -31,6 +31,7 @@ from factdeck.i18n import Language
 from factdeck.outputs.exports.platforms import (
     Export,
     Skip,
+    excerpt_line,
     feedback,
     lacks,
     one_line,
@@ -39,7 +40,6 @@ from factdeck.outputs.exports.platforms import (
     too_long,
     version_a,
 )
-from factdeck.outputs.vocabulary import Vocabulary
 from factdeck.quiz.wording import BLANK
 
 KAHOOT_HEADER_ROW = 8
@@ -159,16 +159,7 @@ def _wg_blank(q: dict[str, Any], language: Language | None = None) -> list[Waygr
 def _wg_essay(q: dict[str, Any], language: Language | None = None) -> list[WaygroundRow] | str:
     if q["according"]:  # a disputed fact asked of each claimant in turn: answerable, and marked by Wayground
         return _wg_choice(q, language)
-    language = language or Language.source()
-    excerpts = []
-    for e in q.get("excerpts", []):
-        stance = language.gettext(
-            "stance: %(stance)s", stance=Vocabulary.of(language).stances.get(e["stance"], e["stance"])
-        )
-        quoted = language.gettext("“%(text)s”", text=e["quote"])
-        excerpts.append(
-            f"{quoted} — {e['source']} ({e['publisher']}{language.pgettext('separator', '; ')}{stance}), {e['locator']}."
-        )
+    excerpts = [excerpt_line(e, language) + "." for e in q.get("excerpts", [])]
     text = one_line(" ".join([*excerpts, q["prompt"], q.get("instructions", "")]))
     return [[text, "Open-Ended", None, feedback(q, language=language)]]
 
