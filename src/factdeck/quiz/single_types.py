@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
-from factdeck.quiz.distractors import answer_form, replace_token, token_in
+from factdeck.quiz.distractors import answer_form, replace_token
 from factdeck.quiz.model import Excerpt, Question
 from factdeck.quiz.types import QUESTION_TYPES, QuestionType, accepted_answers
 from factdeck.quiz.wording import BLANK, MAX_BLANK_WORDS, blank_parts
@@ -111,13 +111,10 @@ class TrueFalse(_SingleType):
         rng = maker.rng(self.name, fact.id)
         if fact.false_statements:
             return rng.choice(fact.false_statements), None
-        form = answer_form(fact, maker.base.session)
-        if form is None or not token_in(fact.statement, form.token):
+        swap = maker.distractors.false_swap(fact, rng)  # dates and numbers only
+        if swap is None:
             return None
-        wrong = maker.distractors.wrong_tokens(fact, 1, rng)  # years and numbers only
-        if wrong is None:
-            return None
-        return replace_token(fact.statement, form.token, wrong[0]), (form.token, wrong[0])
+        return replace_token(fact.statement, *swap), swap
 
     def make(self, maker: QuizMaker, fact: Fact, truth: bool = True) -> Question | None:
         if fact.disputed:

@@ -18,6 +18,7 @@ from factdeck.records.dates import parse_date
 from factdeck.records.fields import (
     CalendarDate,
     CardKind,
+    DateBound,
     EraBound,
     FactKind,
     HistoricalDateText,
@@ -108,6 +109,13 @@ class Era(Record):
     title: Text = Field(description="The era's title, shown as a subdeck and section name.")
     start: EraBound = Field(description="First year (or date) of the era.")
     end: EraBound = Field(description="Last year (or date) of the era, or `present`.")
+    option_margin: int = Field(
+        default=0,
+        ge=0,
+        le=100,
+        description="Years before its start and after its end that a made-up wrong date for one of its facts may "
+        "fall in (default 0: within the era). Set it only where the era's bounds do not bound its facts.",
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> Era:
@@ -148,10 +156,30 @@ class DisputeVersion(Record):
     citations: list[Citation] = Field(description="At least one citation for this version.")
 
 
+DisputeReasonType = Literal["stance", "self-contradiction", "time", "scope", "slip"]
+
+
+class DisputeReason(Record):
+    """Why the versions of a dispute differ, as the editor judges it from the texts; the source-analysis key
+    and the discussion guide teach it."""
+
+    type: DisputeReasonType = Field(
+        description="stance (the texts' points of view lead them to different accounts), self-contradiction (one "
+        "text says both), time (they describe different moments), scope (they count or describe different "
+        "things), or slip (one version is probably a mistake of writing, copying or translation)."
+    )
+    why: Text = Field(description="One sentence for learners saying what, in the texts, makes this the reason.")
+
+
 class Dispute(Record):
     """A place where the sources disagree; learners learn every version."""
 
     summary: Text = Field(description="One neutral sentence saying what the sources disagree about.")
+    reason: DisputeReason | None = Field(
+        default=None,
+        description="Why the versions probably differ: `type` (stance, self-contradiction, time, scope or slip) "
+        "and `why`, one sentence. `check` warns when it is missing.",
+    )
     versions: list[DisputeVersion] = Field(description="At least two versions, each with its claimant and citations.")
 
 
@@ -192,6 +220,14 @@ class Distractor(Record):
         return {"text": data} if isinstance(data, str) else data
 
 
+class AttestedPerson(Record):
+    """A real person whom a fact's wrong options or false statements may name as the doer of a crime, an
+    attack or an accused act, because a source says they did such an act."""
+
+    name: Text = Field(description="The person's name as the options or statements write it.")
+    why: Text = Field(description="Which source says the person did such an act, with a locator.")
+
+
 class Fact(Record):
     """One learnable fact (`facts/*.yaml`, each file a list of facts)."""
 
@@ -227,6 +263,22 @@ class Fact(Record):
     false_statements: list[Text] = Field(
         default_factory=list,
         description="False statements an editor wrote for true/false questions, each false according to every source. Without them only a date or number is ever changed to make a statement false.",
+    )
+    attested: list[AttestedPerson] = Field(
+        default_factory=list,
+        description="Real people that the wrong options and false statements may name as the doer of a crime, an "
+        "attack or an accused act because a source says they did such an act (`name`, `why`); `check` refuses any "
+        "other person so named.",
+    )
+    not_before: DateBound | None = Field(
+        default=None,
+        description="The earliest a made-up wrong date for this fact may be: an EDTF date (`1980-01`) or the id of "
+        "a fact whose date it may not precede (the fact's start). Replaces the era's start as the bound.",
+    )
+    not_after: DateBound | None = Field(
+        default=None,
+        description="The latest a made-up wrong date for this fact may be: an EDTF date or the id of a fact whose "
+        "date it may not follow (that fact's end). Replaces the era's end as the bound.",
     )
     status: Status = Field(description="draft, review, vetted or retracted; only vetted facts reach an output.")
     vetted: CalendarDate | None = Field(
