@@ -9,12 +9,15 @@ disputed fact never becomes a question with one version as the answer.
 from __future__ import annotations
 
 import random
+import re
 from typing import TYPE_CHECKING, Any
 
 from factdeck.quiz.distractors import answer_form, replace_token
 from factdeck.quiz.model import Excerpt, Question
 from factdeck.quiz.types import QUESTION_TYPES, QuestionType, accepted_answers
 from factdeck.quiz.wording import BLANK, MAX_BLANK_WORDS, blank_parts
+from factdeck.records.fields import NAMED_KINDS
+from factdeck.records.question_rules import blank_leftovers
 from factdeck.records.schema import Fact
 from factdeck.text.compare import core
 from factdeck.text.words import whole_word_spans
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
     from factdeck.quiz.versions import Placed
 
 OPTIONS = 4  # a multiple-choice question's options: the answer and three distractors
+_BRACKETED = re.compile(r"\s*\([^()]*\)")
 
 
 class _SingleType(QuestionType):
@@ -60,6 +64,8 @@ class MultipleChoice(_SingleType):
             return None
         form = answer_form(fact, maker.base.session)
         correct = form.option if form is not None else core(fact.answer)
+        if not any("(" in text for text, _ in wrong):  # brackets only the answer has would mark it
+            correct = " ".join(_BRACKETED.sub("", correct).split()) or correct
         return Question(
             f"{self.name}:{fact.id}",
             self.name,
@@ -199,6 +205,8 @@ class FillBlank(_SingleType):
         token = form.token if form else core(fact.answer)
         if len(token.split()) > MAX_BLANK_WORDS:
             return None
+        if fact.kind in NAMED_KINDS and blank_leftovers(fact.statement, fact.answer, fact.kind):
+            return None  # the sentence names the answer again in another form: the blank gives it away
         spans = whole_word_spans(fact.statement, token)
         parts = blank_parts(fact.statement, spans)
         if parts is None:

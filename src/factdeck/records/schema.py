@@ -264,6 +264,11 @@ class Fact(Record):
         default_factory=list,
         description="False statements an editor wrote for true/false questions, each false according to every source. Without them only a date or number is ever changed to make a statement false.",
     )
+    answer_from: Text | None = Field(
+        default=None,
+        description="For a date or number that no quote writes: how it follows from the quotes (e.g. 'one year "
+        "before the 1988 ceasefire'); `check` warns about such an answer without it.",
+    )
     attested: list[AttestedPerson] = Field(
         default_factory=list,
         description="Real people that the wrong options and false statements may name as the doer of a crime, an "

@@ -16,6 +16,7 @@ from typing import Any
 
 from factdeck.exceptions import InputError, Problem, ValidationFailed
 from factdeck.records.archive import QuoteCheck, QuoteTally, load_archives
+from factdeck.records.bounds import check_bounds
 from factdeck.records.collect import Collector, describe_input, suggest, unique_ids, unknown
 from factdeck.records.dates import parse_calendar_date, parse_date
 from factdeck.records.factbase import FactBase
@@ -24,6 +25,7 @@ from factdeck.records.load import Document, FactFile, RawProject
 from factdeck.records.memo import Keeper
 from factdeck.records.naming import check_glossary, check_source_names
 from factdeck.records.options import OptionRules
+from factdeck.records.question_rules import QuestionRules
 from factdeck.records.quotes import quote_search_form, word_count
 from factdeck.records.schema import (
     Citation,
@@ -372,6 +374,14 @@ def validate_project(
     for fact in facts:
         for option_problem in rules.check(fact):
             collector.add(option_problem.where, option_problem.message, option_problem.severity)
+    asked = QuestionRules(
+        facts, glossary, sources.values()
+    )  # real people, give-aways, answers and quotes (records/question_rules.py)
+    for fact in facts:
+        for asked_problem in asked.check(fact):
+            collector.add(asked_problem.where, asked_problem.message, asked_problem.severity)
+    for asked_problem in [*asked.disagreements(), *check_bounds(facts)]:  # wrong dates' bounds (records/bounds.py)
+        collector.add(asked_problem.where, asked_problem.message, asked_problem.severity)
 
     base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks, keeper, glossary=glossary)
     base.quotes = QuoteTally.count(facts, sources, archives)

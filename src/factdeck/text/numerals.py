@@ -31,3 +31,34 @@ def in_digits_of(text: str, like: str) -> str:
 def scripts_of(text: str) -> set[int]:
     """The zeros of every digit script `text` uses (empty for a text without digits)."""
     return {ord(c) - unicodedata.decimal(c) for c in text if c.isdecimal()}
+
+
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen"
+).split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(n: int) -> str:
+    """`n` (0 to 999,999) in English words: 13 -> 'thirteen', 5000 -> 'five thousand', 42 -> 'forty-two'."""
+    if n < 20:
+        return _UNITS[n]
+    if n < 100:
+        return _TENS[n // 10] + (f"-{_UNITS[n % 10]}" if n % 10 else "")
+    if n < 1000:
+        return f"{_UNITS[n // 100]} hundred" + (f" and {number_words(n % 100)}" if n % 100 else "")
+    if n < 1_000_000:
+        return f"{number_words(n // 1000)} thousand" + (f" {number_words(n % 1000)}" if n % 1000 else "")
+    raise ValueError(f"{n} is outside 0-999,999")
+
+
+def number_forms(n: int) -> set[str]:
+    """The ways a text may write `n`: digits ('5000'; thousands separators are removed before comparing) and,
+    below a million, words ('five thousand', 'forty-two' and 'forty two'). A '13-day' compound is found by
+    comparing with hyphens read as spaces."""
+    forms = {str(n)}
+    if 0 <= n < 1_000_000:
+        words = number_words(n)
+        forms |= {words, words.replace("-", " ")}
+    return forms
