@@ -108,11 +108,23 @@ def _words(pattern: re.Pattern[str], text: str) -> set[str]:
     return {m.group(0).casefold() for m in pattern.finditer(text)}
 
 
+def blank_token(statement: str, answer: str) -> str | None:
+    """The words a fill-in-the-blank blanks: the whole answer where the statement writes it so
+    ('National Council of Resistance of Iran (NCRI)'), else its core without a trailing note; None when the
+    statement writes neither."""
+    for token in dict.fromkeys((answer.strip(), core(answer))):
+        if token and re.search(rf"(?<!\w){re.escape(token)}(?!\w)", statement, re.IGNORECASE):
+            return token
+    return None
+
+
 def blank_leftovers(statement: str, answer: str, kind: str) -> list[str]:
     """The other forms of `answer` (a bracketed short name, a person's surname) that `statement` still names
     once every whole-word occurrence of the answer's core is blanked; a surname that is part of another
     person's name ('Massoud Rajavi' beside the answer 'Kazem Rajavi') does not count."""
-    token = core(answer)
+    token = blank_token(statement, answer)
+    if token is None:
+        return []  # the statement never names the answer: there is no blank to give away
     blanked = re.sub(rf"(?<!\w){re.escape(token)}(?!\w)", " ", statement, flags=re.IGNORECASE)
     padded = f" {answer_comparison_form(blanked)} "
     found = {v for v in name_variants(answer) if v != answer_comparison_form(token) and f" {v} " in padded}

@@ -308,6 +308,7 @@
         versions.appendChild(li);
       });
       dispute.appendChild(versions);
+      if (q.reason) dispute.appendChild(el("p", null, "Why they may differ (" + q.reason.label + "): " + q.reason.why));
       dispute.appendChild(el("p", null, q.type === "source-analysis"
         ? "Ask who wrote each source, and why they might see it that way. Learn every version and who makes it."
         : "Learn every version and who makes it."));
