@@ -324,7 +324,7 @@ class Distractors:
         if fact.kind == "number" and not swappable_count(statement, form.token):
             return None
         wrong = self.wrong_tokens(fact, 1, rng, statement=True)
-        return (form.token, wrong[0]) if wrong else None
+        return (form.token, in_digits_of(wrong[0], form.token)) if wrong else None
 
     def _days(self, fact: Fact, count: int, rng: random.Random, avoid: Sequence[str] = ()) -> list[str] | None:
         """`count` wrong days ('21 July 1969') for a fact answered to the day whose era lasts at most

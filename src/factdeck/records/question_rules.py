@@ -238,7 +238,8 @@ class QuestionRules:
         asks_doer = bool(_ACT.search(fact.question)) and not _VICTIM.search(fact.question)
         for distractor in fact.distractors:
             named = _named(distractor.text, self._people) - attested
-            if asks_doer and (named or fact.kind == "person"):
+            person = fact.kind == "person" and answer_comparison_form(core(distractor.text)) not in attested
+            if asks_doer and (named or person):
                 add(
                     distractor,
                     f"distractor '{distractor.text}' offers a real person as the one who did what the question "
