@@ -380,7 +380,11 @@ class Distractors:
         other_answers = self._kind_years - {year}  # rule 4, given up where years are scarce
         sides = sides_of(fact.question, year)
         for banned in (never | other_answers, never):
-            chosen = years_within(year, bounds, lambda y, b=banned: y not in b and sides(y), count, gap, rng)
+
+            def usable(y: int, banned: set[int] = banned) -> bool:
+                return y not in banned and sides(y)
+
+            chosen = years_within(year, bounds, usable, count, gap, rng)
             if chosen is not None:
                 return [str(y) for y in chosen]
         return None

@@ -330,7 +330,7 @@ def _by_counts(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: Quiz
     notes: list[str] = []
     remaining = list(facts)
     for name in sorted((n for n, count in settings.counts.items() if count), key=turn):
-        wanted = settings.counts[name]  # type: ignore[index]  # the keys are QuestionType's literals
+        wanted = settings.counts[name]
         part = QuizMaker(
             base, deck, settings.model_copy(update={"types": [name], "questions": wanted, "versions": 1, "counts": {}})
         ).make(remaining)

@@ -380,8 +380,11 @@ def validate_project(
     for fact in facts:
         for asked_problem in asked.check(fact):
             collector.add(asked_problem.where, asked_problem.message, asked_problem.severity)
-    for asked_problem in [*asked.disagreements(), *check_bounds(facts)]:  # wrong dates' bounds (records/bounds.py)
-        collector.add(asked_problem.where, asked_problem.message, asked_problem.severity)
+    for where, message, severity in [
+        *((p.where, p.message, p.severity) for p in asked.disagreements()),
+        *((p.where, p.message, p.severity) for p in check_bounds(facts)),  # wrong dates' bounds (records/bounds.py)
+    ]:
+        collector.add(where, message, severity)
 
     base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks, keeper, glossary=glossary)
     base.quotes = QuoteTally.count(facts, sources, archives)
