@@ -256,7 +256,7 @@ def test_an_attested_person_may_be_offered(tmp_path):
     attested = BOMB.replace("set the fire", "planted the bomb").replace(
         "  status: vetted",
         "  attested:\n"
-        + "".join(f"    - name: {n}\n      why: \"the diary, p. 4, says he bombed the pier\"\n" for n in ("Jonas Pike", "Eli Marsh", "Tom Reeve"))
+        + "".join(f"    {n}: \"the diary, p. 4, says he bombed the pier\"\n" for n in ("Jonas Pike", "Eli Marsh", "Tom Reeve"))
         + "  status: vetted",
     )  # fmt: skip
     code, err = check(make_project(tmp_path / "p", attested))

@@ -122,6 +122,7 @@ SourceKind = Literal[
 ]
 Stance = Literal["critical", "supportive", "state-aligned", "neutral", "mixed", "unknown"]
 Status = Literal["draft", "review", "vetted", "retracted"]
+DisputeReasonType = Literal["stance", "self-contradiction", "time", "scope", "slip"]
 CardKind = Literal["qa", "reverse", "cloze", "dispute"]
 QuestionType = Literal[
     "multiple-choice", "true-false", "fill-blank", "matching", "timeline", "short-answer", "source-analysis"

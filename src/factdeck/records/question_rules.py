@@ -232,8 +232,8 @@ class QuestionRules:
     # --- real people ------------------------------------------------------------------------------
 
     def _real_people(self, fact: Fact, add) -> None:
-        attested = {answer_comparison_form(a.name) for a in fact.attested}
-        attested |= {answer_comparison_form(a.name.split()[-1]) for a in fact.attested if a.name.split()}
+        attested = {answer_comparison_form(name) for name in fact.attested}
+        attested |= {answer_comparison_form(name.split()[-1]) for name in fact.attested if name.split()}
         fix = "remove it (the quiz then asks the fact another way), or list the person under `attested` with the source that says so"
         asks_doer = bool(_ACT.search(fact.question)) and not _VICTIM.search(fact.question)
         for distractor in fact.distractors:

@@ -19,6 +19,7 @@ from factdeck.records.fields import (
     CalendarDate,
     CardKind,
     DateBound,
+    DisputeReasonType,
     EraBound,
     FactKind,
     HistoricalDateText,
@@ -110,11 +111,10 @@ class Era(Record):
     start: EraBound = Field(description="First year (or date) of the era.")
     end: EraBound = Field(description="Last year (or date) of the era, or `present`.")
     option_margin: int = Field(
-        default=0,
+        0,
         ge=0,
         le=100,
-        description="Years before its start and after its end that a made-up wrong date for one of its facts may "
-        "fall in (default 0: within the era). Set it only where the era's bounds do not bound its facts.",
+        description="Years either side of the era that a made-up wrong date for its facts may fall in (default 0: within the era).",
     )
 
     @model_validator(mode="after")
@@ -156,17 +156,11 @@ class DisputeVersion(Record):
     citations: list[Citation] = Field(description="At least one citation for this version.")
 
 
-DisputeReasonType = Literal["stance", "self-contradiction", "time", "scope", "slip"]
-
-
 class DisputeReason(Record):
-    """Why the versions of a dispute differ, as the editor judges it from the texts; the source-analysis key
-    and the discussion guide teach it."""
+    """Why a dispute's versions probably differ, as the editor judges it from the texts (taught by the key and guide)."""
 
     type: DisputeReasonType = Field(
-        description="stance (the texts' points of view lead them to different accounts), self-contradiction (one "
-        "text says both), time (they describe different moments), scope (they count or describe different "
-        "things), or slip (one version is probably a mistake of writing, copying or translation)."
+        description="stance (the texts' points of view), self-contradiction (one text says both), time (different moments), scope (different things counted or described), or slip (a probable mistake in one text)."
     )
     why: Text = Field(description="One sentence for learners saying what, in the texts, makes this the reason.")
 
@@ -176,9 +170,7 @@ class Dispute(Record):
 
     summary: Text = Field(description="One neutral sentence saying what the sources disagree about.")
     reason: DisputeReason | None = Field(
-        default=None,
-        description="Why the versions probably differ: `type` (stance, self-contradiction, time, scope or slip) "
-        "and `why`, one sentence. `check` warns when it is missing.",
+        None, description="Why the versions probably differ: `type` and `why`; `check` warns when it is missing."
     )
     versions: list[DisputeVersion] = Field(description="At least two versions, each with its claimant and citations.")
 
@@ -220,14 +212,6 @@ class Distractor(Record):
         return {"text": data} if isinstance(data, str) else data
 
 
-class AttestedPerson(Record):
-    """A real person whom a fact's wrong options or false statements may name as the doer of a crime, an
-    attack or an accused act, because a source says they did such an act."""
-
-    name: Text = Field(description="The person's name as the options or statements write it.")
-    why: Text = Field(description="Which source says the person did such an act, with a locator.")
-
-
 class Fact(Record):
     """One learnable fact (`facts/*.yaml`, each file a list of facts)."""
 
@@ -265,25 +249,20 @@ class Fact(Record):
         description="False statements an editor wrote for true/false questions, each false according to every source. Without them only a date or number is ever changed to make a statement false.",
     )
     answer_from: Text | None = Field(
-        default=None,
-        description="For a date or number that no quote writes: how it follows from the quotes (e.g. 'one year "
-        "before the 1988 ceasefire'); `check` warns about such an answer without it.",
+        None,
+        description="For a date or number no quote writes: how it follows from the quotes (`check` warns without it).",
     )
-    attested: list[AttestedPerson] = Field(
-        default_factory=list,
-        description="Real people that the wrong options and false statements may name as the doer of a crime, an "
-        "attack or an accused act because a source says they did such an act (`name`, `why`); `check` refuses any "
-        "other person so named.",
+    attested: dict[Text, Text] = Field(
+        default_factory=dict,
+        description="Real people the wrong options may name as doers of a crime or accused act, each with the source and locator that says they did one (`Name: source, locator`); `check` refuses others.",
     )
     not_before: DateBound | None = Field(
-        default=None,
-        description="The earliest a made-up wrong date for this fact may be: an EDTF date (`1980-01`) or the id of "
-        "a fact whose date it may not precede (the fact's start). Replaces the era's start as the bound.",
+        None,
+        description="The earliest a made-up wrong date may be: a date (`1980-01`) or a dated fact's id; replaces the era's start.",
     )
     not_after: DateBound | None = Field(
-        default=None,
-        description="The latest a made-up wrong date for this fact may be: an EDTF date or the id of a fact whose "
-        "date it may not follow (that fact's end). Replaces the era's end as the bound.",
+        None,
+        description="The latest a made-up wrong date may be: a date or a dated fact's id (its end); replaces the era's end.",
     )
     status: Status = Field(description="draft, review, vetted or retracted; only vetted facts reach an output.")
     vetted: CalendarDate | None = Field(
