@@ -14,7 +14,7 @@ Warnings (errors under `--strict`), the give-aways item-writing guides warn of:
   abbreviation in brackets): the quiz does not make that blank;
 - an answer shown with a form no distractor shares (digits, a leading 'The', quotation marks, an
   abbreviation in capitals);
-- an organization or term answer that is the subject most facts are about: a learner picks it by default;
+- an answer that is the subject most facts are about (named in a quarter of them): a learner gives it by default;
 
 and checks that help a reviewer catch a slip:
 - a date or number answer that appears in none of the fact's quotes, in any form a number is written (digits,
@@ -198,17 +198,17 @@ class QuestionRules:
         self._subjects = self._subject_names()
 
     def _subject_names(self) -> set[str]:
+        """The names (comparison forms) that SUBJECT_SHARE of all facts' questions and statements use: the
+        subject the fact base is about, which a learner offers for any 'which organization' question."""
         if len(self._facts) < SUBJECT_MIN_FACTS:
             return set()
         texts = [f" {answer_comparison_form(f'{f.question} {f.statement}')} " for f in self._facts]
-        subjects = set()
+        counted: dict[str, bool] = {}
         for fact in self._facts:
-            if fact.kind not in ("organization", "term"):
-                continue
-            for variant in name_variants(fact.answer):
-                if sum(f" {variant} " in t for t in texts) >= SUBJECT_SHARE * len(texts):
-                    subjects.add(answer_comparison_form(core(fact.answer)))
-        return subjects
+            for variant in name_variants(core(fact.answer)):
+                if variant not in counted:
+                    counted[variant] = sum(f" {variant} " in t for t in texts) >= SUBJECT_SHARE * len(texts)
+        return {variant for variant, common in counted.items() if common}
 
     def check(self, fact: Fact) -> list[QuestionProblem]:
         """Every problem with the questions `fact` makes (rules above, but the one across facts)."""
@@ -287,7 +287,7 @@ class QuestionRules:
             for feature, test in _FORMS:
                 if test(shown) and not any(test(o) for o in options):
                     add(fact, f"the answer '{shown}' {feature} and no distractor does: write distractors of its form")
-        if fact.kind in ("organization", "term") and answer_comparison_form(core(fact.answer)) in self._subjects:
+        if fact.kind not in ("date", "number") and answer_comparison_form(core(fact.answer)) in self._subjects:
             add(
                 fact,
                 f"the answer '{core(fact.answer)}' is the subject most facts are about: a learner picks it without "
