@@ -17,8 +17,8 @@ Warnings (errors under `--strict`), the give-aways item-writing guides warn of:
 - an answer that is the subject most facts are about (named in a quarter of them): a learner gives it by default;
 
 and checks that help a reviewer catch a slip:
-- a date or number answer that appears in none of the fact's quotes, in any form a number is written (digits,
-  words, '13-day'), or a dispute version's in none of its own;
+- a date or number answer (of a fact in review or vetted) that appears in none of the fact's quotes, in any
+  form a number is written (digits, words, '13-day'), or a dispute version's in none of its own;
 - two vetted facts that ask the same kind of question and answer it differently, with no dispute.
 """
 
@@ -297,8 +297,8 @@ class QuestionRules:
     # --- vetting assistance -----------------------------------------------------------------------
 
     def _quotes(self, fact: Fact, add) -> None:
-        if fact.kind not in ("date", "number") or fact.answer_from:
-            return
+        if fact.kind not in ("date", "number") or fact.answer_from or fact.status == "draft":
+            return  # a draft may be incomplete: the check helps whoever reviews or vets it
 
         def dated(citations: list) -> list[str]:
             return [p for c in citations if (p := self._published.get(c.source))]
