@@ -238,6 +238,24 @@ def test_options_are_written_in_the_answers_digits(tmp_path):
         assert swap and not swap[1].isascii(), swap
 
 
+def test_an_editors_distractor_in_other_digits_is_a_warning(tmp_path):
+    flat = fact("flat", "place", "Which flat did the keeper rent in town?", "Flat ۱۲",
+                "The keeper rented Flat ۱۲ in town.", extra="""
+                distractors: ["Flat 14", "Flat ۱۶", "Flat ۱۸"]
+                """)  # fmt: skip
+    code, err = check(make_project(tmp_path / "p", flat))
+    assert "the answer 'Flat ۱۲' writes its digits in another script than a distractor does" in err
+
+
+def test_the_web_quiz_teaches_the_recorded_reason(tmp_path):
+    reason = 'reason:\n      type: time\n      why: "The keeper counted after the second lamp room was built."'
+    root = make_project(tmp_path / "p", DISPUTED.replace("REASON", reason))
+    result = CliRunner().invoke(cli, ["build", "--format", "html", "--project", str(root)])
+    assert result.exit_code == 0, result.stderr
+    page = (root / "build" / "light" / "light-quiz.html").read_text(encoding="utf-8")
+    assert "after the second lamp room was built" in page and "q.reason.label" in page
+
+
 # --- real people as perpetrators ------------------------------------------------------------------
 
 BOMB = fact("saboteur", "person", "Who set the fire that damaged the lamp room?", "Ned Carver",
@@ -400,6 +418,12 @@ def test_the_key_the_document_and_the_guide_teach_the_recorded_reason(tmp_path):
 
     source = worksheet_sources(base, deck, quiz, "a4", settings)["light/key-A.pdf"][1]
     assert "Credit the reason that fits this dispute" in source and "spare lamps in the store" in source
+    from factdeck.outputs.print.guide import guide_source
+    from factdeck.outputs.sessions.meetings import split_meetings
+
+    meeting = split_meetings(select_facts(base, deck), 1, deck, base.eras)[0]
+    guide = guide_source(base, deck, meeting, "a4")
+    assert "They describe or count different things: The keeper counts the spare lamps" in guide
     # Each version keeps its own quote, though both cite the same source and locator.
     versions = data["dispute"]["versions"]
     assert [v["citations"][0]["quote"] for v in versions] == ["four lamps", "six lamps, said a keeper"]

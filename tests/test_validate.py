@@ -209,7 +209,7 @@ def test_each_rule_names_file_and_line(project, case):
 # The fixture's quote gives the founding year, not the school's: a reviewer is told (a warning) unless the fact
 # says how its answer follows from its quotes.
 WORKED_OUT = '  answer_from: "four years after the founding in 1901, as the chronicle counts"\n  status: vetted\n'
-REASON = '    reason:\n      type: stance\n      why: "The pamphlet is the guild\'s rivals\' account."\n    versions:\n'
+REASON = "    reason:\n      type: stance\n      why: \"The pamphlet is the guild's rivals' account.\"\n    versions:\n"
 
 
 def test_valid_fact_passes(project):

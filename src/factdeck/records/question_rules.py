@@ -13,7 +13,7 @@ Warnings (errors under `--strict`), the give-aways item-writing guides warn of:
 - a fill-in-the-blank whose sentence names the blanked answer again in another form (a surname, an
   abbreviation in brackets): the quiz does not make that blank;
 - an answer shown with a form no distractor shares (digits, a leading 'The', quotation marks, an
-  abbreviation in capitals);
+  abbreviation in capitals), or with digits of another script than a distractor's;
 - an answer that is the subject most facts are about (named in a quarter of them): a learner gives it by default;
 
 and checks that help a reviewer catch a slip:
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from factdeck.records.schema import Fact, GlossaryEntry, Record, Source
 from factdeck.text.compare import answer_comparison_form, core, name_variants
 from factdeck.text.dates import MONTHS
-from factdeck.text.numerals import number_forms
+from factdeck.text.numerals import number_forms, scripts_of
 
 # What a question or statement says someone did that a teacher would not pin on a real person wrongly.
 _ACT = re.compile(
@@ -287,6 +287,13 @@ class QuestionRules:
             for feature, test in _FORMS:
                 if test(shown) and not any(test(o) for o in options):
                     add(fact, f"the answer '{shown}' {feature} and no distractor does: write distractors of its form")
+            digits = scripts_of(shown)
+            if digits and any(scripts_of(o) and not scripts_of(o) & digits for o in options):
+                add(
+                    fact,
+                    f"the answer '{shown}' writes its digits in another script than a distractor does: write every "
+                    "option in the answer's digits",
+                )
         if fact.kind not in ("date", "number") and answer_comparison_form(core(fact.answer)) in self._subjects:
             add(
                 fact,
