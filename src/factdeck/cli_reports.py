@@ -121,8 +121,11 @@ def options(project: Path, fact_ids: tuple[str, ...], deck_id: str | None) -> No
         if fact is None:
             raise UsageError(f"no fact with id '{fact_id}'")
         decks = [base.deck(deck_id)] if deck_id else [d for d in base.decks if d.select.matches(fact)]
-        if not decks:
-            raise UsageError(f"fact '{fact_id}': no deck takes it (is it vetted?); name one with --deck")
-        click.echo(f"{fact.id} ({fact.file}:{fact.line}): {fact.question}")
+        note = ""
+        if not decks:  # a fact not vetted yet: its options as the first deck would make them
+            if not base.decks:
+                raise UsageError("the project has no deck to make questions with: add one under decks/")
+            decks, note = base.decks[:1], f" (no deck takes it yet: as deck '{base.decks[0].id}' would ask it)"
+        click.echo(f"{fact.id} ({fact.file}:{fact.line}): {fact.question}{note}")
         for line in explain_options(base, fact, decks[0]).lines:
             click.echo(f"  {line}")
