@@ -25,13 +25,16 @@ and checks that help a reviewer catch a slip:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from factdeck.records.schema import Fact, GlossaryEntry, Record, Source
 from factdeck.text.compare import answer_comparison_form, core, name_variants
 from factdeck.text.dates import MONTHS
 from factdeck.text.numerals import number_forms, scripts_of
+from factdeck.text.words import whole_word_spans
 
 # What a question or statement says someone did that a teacher would not pin on a real person wrongly.
 _ACT = re.compile(
@@ -57,15 +60,21 @@ _QUOTE_MARKS = "'\"‘’“”"
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
 _BRACKETS = re.compile(r"\s*\([^()]*\)")
 _NON_WORD = re.compile(r"[^\w]+")
+_THOUSANDS = re.compile(r"(?<=\d)[,  ](?=\d{3}\b)")
+_RANGE_OF = re.compile(r"(\d+)\s*(?:to|-|–)\s*(\d+)\s+(thousand|million)")
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d])(?=\d)|(?<=\d)(?=[^\W\d])")
+_ANSWER_NUMBER = re.compile(r"\d+(?:,\d{3})*")
+_MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b")
 SUBJECT_SHARE = 0.25  # an answer named in this share of all facts is the subject they are about
 SUBJECT_MIN_FACTS = 8
+SUBJECT_WORDS = 4  # a subject is a short name
 _STOP = {
     "what", "which", "when", "who", "whom", "whose", "how", "many", "much", "did", "does", "do", "was", "were",
     "is", "are", "the", "a", "an", "of", "in", "on", "to", "for", "and", "by", "at", "its", "it", "that", "as",
     "year", "month", "date", "according", "say", "says", "said", "give", "gives", "put", "puts", "about",
-    "from", "with", "first", "in what", "long", "number", "day", "days",
+    "from", "with", "first", "long", "number", "day", "days", "years", "people", "had", "have",
 }  # fmt: skip
-SAME_QUESTION = 0.6  # share of their content words (Jaccard) two questions must share to ask the same thing
+MIN_SHARED_WORDS = 2  # content words a question needs before two questions can be told to ask the same thing
 
 
 @dataclass(frozen=True)
@@ -113,7 +122,7 @@ def blank_token(statement: str, answer: str) -> str | None:
     ('National Council of Resistance of Iran (NCRI)'), else its core without a trailing note; None when the
     statement writes neither."""
     for token in dict.fromkeys((answer.strip(), core(answer))):
-        if token and re.search(rf"(?<!\w){re.escape(token)}(?!\w)", statement, re.IGNORECASE):
+        if token and whole_word_spans(statement, token):
             return token
     return None
 
@@ -122,16 +131,22 @@ def blank_leftovers(statement: str, answer: str, kind: str) -> list[str]:
     """The other forms of `answer` (a bracketed short name, a person's surname) that `statement` still names
     once every whole-word occurrence of the answer's core is blanked; a surname that is part of another
     person's name ('Massoud Rajavi' beside the answer 'Kazem Rajavi') does not count."""
+    if "(" not in answer and kind != "person":
+        return []  # no other form to leave behind: no bracketed short name, no surname
     token = blank_token(statement, answer)
     if token is None:
         return []  # the statement never names the answer: there is no blank to give away
-    blanked = re.sub(rf"(?<!\w){re.escape(token)}(?!\w)", " ", statement, flags=re.IGNORECASE)
+    pieces, last = [], 0
+    for start, end in whole_word_spans(statement, token):
+        pieces.append(statement[last:start])
+        last = end
+    blanked = " ".join([*pieces, statement[last:]])
     padded = f" {answer_comparison_form(blanked)} "
     found = {v for v in name_variants(answer) if v != answer_comparison_form(token) and f" {v} " in padded}
     words = token.split()
     if kind == "person" and len(words) >= 2 and len(words[-1]) >= 4 and not re.search(r",|\band\b", token):
-        for match in re.finditer(rf"(?<!\w){re.escape(words[-1])}(?!\w)", blanked):
-            before = blanked[: match.start()].split()
+        for start, _ in whole_word_spans(blanked, words[-1]):
+            before = blanked[:start].split()
             if not before or not before[-1][:1].isupper() or before[-1].endswith("."):
                 found.add(answer_comparison_form(words[-1]))
     return sorted(found)
@@ -139,14 +154,14 @@ def blank_leftovers(statement: str, answer: str, kind: str) -> list[str]:
 
 def _quote_text(quotes: Iterable[str]) -> str:
     text = " ".join(quotes).casefold()
-    text = re.sub(r"(?<=\d)[,  ](?=\d{3}\b)", "", text)  # 5,000 and 5 000 as 5000
-    # '100 to 200 thousand' gives 100 thousand too
-    text = re.sub(r"(\d+)\s*(?:to|-|–)\s*(\d+)\s+(thousand|million)", r"\1 \3 to \2 \3", text)
-    text = re.sub(r"(?<=[^\W\d])(?=\d)|(?<=\d)(?=[^\W\d])", " ", text)  # an infobox's 'Banned1981'
+    text = _THOUSANDS.sub("", text)  # 5,000 and 5 000 as 5000
+    text = _RANGE_OF.sub(r"\1 \3 to \2 \3", text)  # '100 to 200 thousand' gives 100 thousand too
+    text = _LETTER_DIGIT.sub(" ", text)  # an infobox's 'Banned1981'
     return " " + _NON_WORD.sub(" ", text) + " "
 
 
-def _written(value: int) -> set[str]:
+@lru_cache(maxsize=4096)
+def _written(value: int) -> frozenset[str]:
     """The forms of `value` a quote may hold (text/numerals.py), with '100 thousand' and a year's '67'."""
     forms = number_forms(value)
     if value and value % 1_000_000 == 0:
@@ -155,7 +170,7 @@ def _written(value: int) -> set[str]:
         forms.add(f"{value // 1000} thousand")
     if 1000 <= value <= 2199:
         forms.add(f"{value % 100:02d}")  # 'joins in 67'
-    return {f" {_NON_WORD.sub(' ', form)} " for form in forms}
+    return frozenset(f" {_NON_WORD.sub(' ', form)} " for form in forms)
 
 
 def _missing_from_quotes(answer: str, quotes: list[str], dated: Iterable[str] = ()) -> list[str]:
@@ -167,12 +182,12 @@ def _missing_from_quotes(answer: str, quotes: list[str], dated: Iterable[str] = 
         haystack += f"{year} {MONTHS[int(month[:2]) - 1].casefold() if month else ''} "
     answer = _BRACKETS.sub("", answer)
     missing = []
-    for match in re.finditer(r"\d+(?:,\d{3})*", answer):
+    for match in _ANSWER_NUMBER.finditer(answer):
         value = int(match.group(0).replace(",", ""))
         if not any(form in haystack for form in _written(value)):
             missing.append(match.group(0))
-    for month in MONTHS:
-        if re.search(rf"\b{month}\b", answer) and f" {month.casefold()} " not in haystack:
+    for month in _MONTH_NAME.findall(answer):
+        if f" {month.casefold()} " not in haystack:
             missing.append(month)
     return missing
 
@@ -198,17 +213,28 @@ class QuestionRules:
         self._subjects = self._subject_names()
 
     def _subject_names(self) -> set[str]:
-        """The names (comparison forms) that SUBJECT_SHARE of all facts' questions and statements use: the
-        subject the fact base is about, which a learner offers for any 'which organization' question."""
+        """The names (comparison forms, up to SUBJECT_WORDS words) that SUBJECT_SHARE of all facts' questions and
+        statements use: the subject the fact base is about, which a learner offers for any 'which organization'
+        question. Counted once per text by its word sequences, so the rule costs what reading the texts costs."""
         if len(self._facts) < SUBJECT_MIN_FACTS:
             return set()
-        texts = [f" {answer_comparison_form(f'{f.question} {f.statement}')} " for f in self._facts]
-        counted: dict[str, bool] = {}
-        for fact in self._facts:
-            for variant in name_variants(core(fact.answer)):
-                if variant not in counted:
-                    counted[variant] = sum(f" {variant} " in t for t in texts) >= SUBJECT_SHARE * len(texts)
-        return {variant for variant, common in counted.items() if common}
+        answers = {f.answer.strip() for f in self._facts if f.kind not in ("date", "number")}
+        wanted = {
+            v for a in answers if len(a) < 80 for v in name_variants(a) if v.count(" ") < SUBJECT_WORDS
+        }  # short names, with their bracketed short forms ('MEK' of 'Mojahedin-e Khalq (MEK)')
+        firsts = {v.split()[0] for v in wanted}
+        seen: Counter[str] = Counter()
+        for f in self._facts:
+            words = answer_comparison_form(f"{f.question} {f.statement}").split()
+            grams = {
+                gram
+                for i, word in enumerate(words)
+                if word in firsts
+                for n in range(1, SUBJECT_WORDS + 1)
+                if (gram := " ".join(words[i : i + n])) in wanted
+            }
+            seen.update(grams)
+        return {v for v, count in seen.items() if count >= SUBJECT_SHARE * len(self._facts)}
 
     def check(self, fact: Fact) -> list[QuestionProblem]:
         """Every problem with the questions `fact` makes (rules above, but the one across facts)."""
@@ -235,7 +261,7 @@ class QuestionRules:
         attested = {answer_comparison_form(name) for name in fact.attested}
         attested |= {answer_comparison_form(name.split()[-1]) for name in fact.attested if name.split()}
         fix = "remove it (the quiz then asks the fact another way), or list the person under `attested` with the source that says so"
-        asks_doer = bool(_ACT.search(fact.question)) and not _VICTIM.search(fact.question)
+        asks_doer = bool(fact.distractors) and bool(_ACT.search(fact.question)) and not _VICTIM.search(fact.question)
         for distractor in fact.distractors:
             named = _named(distractor.text, self._people) - attested
             person = fact.kind == "person" and answer_comparison_form(core(distractor.text)) not in attested
@@ -246,6 +272,8 @@ class QuestionRules:
                     f"asks ('{_ACT.search(fact.question).group(0)}'): {fix}",  # type: ignore[union-attr]
                     "error",
                 )
+        if not fact.false_statements:
+            return
         true_people = _named(fact.statement, self._people)
         true_acts = _words(_ACT, fact.statement) | _words(_DEATH, fact.statement)
         for statement in fact.false_statements:
@@ -272,8 +300,9 @@ class QuestionRules:
                 "the question translates the term it asks for: a learner who reads the language needs nothing "
                 "else; ask for the term without its translation, or ask for the meaning",
             )
-        leftovers = blank_leftovers(fact.statement, fact.answer, fact.kind)
-        if fact.kind in ("person", "place", "organization", "term") and leftovers:
+        named = fact.kind in ("person", "place", "organization", "term")
+        leftovers = blank_leftovers(fact.statement, fact.answer, fact.kind) if named else []
+        if leftovers:
             add(
                 fact,
                 f"the statement names the answer again as '{leftovers[0]}', so its fill-in-the-blank would give the "
@@ -333,28 +362,27 @@ class QuestionRules:
                 )
 
     def disagreements(self) -> list[QuestionProblem]:
-        """Two vetted, undisputed date or number facts that ask the same kind of question and answer it with
-        different numbers: a warning at each, naming the other's place."""
+        """Vetted, undisputed date or number facts whose questions have the same content words (stop words and
+        numbers aside: 'How long did the gale of 1868 last?', 'For how many days did the gale of 1868 last?') and
+        whose answers share no number: a warning at each, naming the first such other fact's place."""
+        groups: dict[tuple[str, frozenset[str]], list[tuple[Fact, frozenset[int]]]] = {}
+        for f in self._facts:
+            if f.status == "vetted" and f.kind in ("date", "number") and f.dispute is None:
+                words = _content_words(f.question)
+                values = _values(core(f.answer))
+                if len(words) >= MIN_SHARED_WORDS and values:
+                    groups.setdefault((f.kind, words), []).append((f, values))
         found: list[QuestionProblem] = []
-        candidates = [
-            (f, _content_words(f.question), _values(core(f.answer)))
-            for f in self._facts
-            if f.status == "vetted" and f.kind in ("date", "number") and f.dispute is None
-        ]
-        for i, (a, words_a, values_a) in enumerate(candidates):
-            for b, words_b, values_b in candidates[i + 1 :]:
-                if a.kind != b.kind or not values_a or not values_b or values_a & values_b:
-                    continue
-                shared = len(words_a & words_b) / max(1, len(words_a | words_b))
-                if shared < SAME_QUESTION or len(words_a & words_b) < 3:
-                    continue
-                for x, y in ((a, b), (b, a)):
+        for group in groups.values():
+            for x, values in group:
+                other = next((y for y, theirs in group if y is not x and not theirs & values), None)
+                if other is not None:
                     found.append(
                         QuestionProblem(
                             x,
-                            f"fact '{x.id}' answers '{x.answer}' where fact '{y.id}' ({y.file}:{y.line}) answers "
-                            f"'{y.answer}' to the same kind of question: correct one, or record the disagreement "
-                            "as a dispute",
+                            f"fact '{x.id}' answers '{x.answer}' where fact '{other.id}' ({other.file}:{other.line}) "
+                            f"answers '{other.answer}' to the same kind of question: correct one, or record the "
+                            "disagreement as a dispute",
                             "warning",
                         )
                     )
