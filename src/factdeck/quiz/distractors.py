@@ -346,10 +346,12 @@ class Distractors:
         if (end - start).days < count:  # too few other days in the era: the weeks around the answer
             start, end = answer - _dt.timedelta(days=7), answer + _dt.timedelta(days=7)
         never = {answer_comparison_form(a) for a in avoid} | self._forbidden(fact)
+        bounds = self.bounds(fact)  # the editor's bounds and the fact's own dates hold in a short era too
         candidates = [
             text
             for n in range((end - start).days + 1)
             if (day := start + _dt.timedelta(days=n)) != answer
+            and (bounds is None or bounds.contains(as_day := Day(day.year, day.month, day.day), as_day))
             and answer_comparison_form(text := f"{day.day} {MONTHS[day.month - 1]} {day.year}") not in never
             and self.allowed(fact, text)
         ]
