@@ -8,8 +8,6 @@ in a source) live in `validate.py`; this module only knows single records.
 
 from __future__ import annotations
 
-import types
-import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -31,7 +29,6 @@ from factdeck.records.fields import (
     Stance,
     Status,
     Text,
-    _text,
 )
 
 _NOWHERE = ("", 0)
@@ -125,15 +122,35 @@ class Era(Record):
         return self
 
 
+class TextQuoteSelector(Record):
+    """A W3C Web Annotation `TextQuoteSelector` (https://www.w3.org/TR/annotation-model/#text-quote-selector):
+    the quoted text with a little of the text before and after it, so that the passage is found again in an
+    archive re-fetched with small changes (`factdeck hash-archives`). `factdeck cite` writes it."""
+
+    type: Literal["TextQuoteSelector"] = Field(
+        default="TextQuoteSelector", description="Always `TextQuoteSelector` (the W3C model's name); optional."
+    )
+    exact: Text | None = Field(
+        default=None, description="The passage selected, as the text gives it; unset: the citation's `quote`."
+    )
+    prefix: str = Field(default="", description="Up to 32 characters of the text just before the passage.")
+    suffix: str = Field(default="", description="Up to 32 characters of the text just after the passage.")
+
+
 class Citation(Record):
     """Evidence for a claim: where in a source, and the source's own words."""
 
     source: Slug = Field(description="Id of a source in `facts/sources.yaml`.")
     locator: Text = Field(
-        description="Where in the source a reader finds the passage: section heading and paragraph, footnote number."
+        description="Where in the source a reader finds the passage: section heading and paragraph, footnote number. In the locator scheme (`section 'Heading', ¶ 3`, `footnote 12`; docs/authoring.md) `check --archive` verifies it."
     )
     quote: Text = Field(
         description="A verbatim excerpt of at most 40 words; `...` joins two parts that appear in that order."
+    )
+    selector: TextQuoteSelector | None = Field(
+        default=None,
+        description="Optional anchor of the quote in the archived text: `prefix` and `suffix` (a W3C "
+        "TextQuoteSelector), used to find the quote again when the archive is re-fetched with small changes.",
     )
 
 
@@ -152,6 +169,11 @@ class DisputeVersion(Record):
     id: Slug = Field(description="Slug unique within the fact; part of the version card's identity.")
     claim: Text = Field(description="What this version says, in the project's words.")
     answer: Text = Field(description="The short answer this version gives to the fact's question.")
+    accept: list[Text] = Field(
+        default_factory=list,
+        description="Other answers a learner may type for this version and be marked right (shorter or "
+        "usual forms of `answer`); case, accents and spacing are forgiven without listing them.",
+    )
     claimed_by: Text = Field(description="Who makes this claim.")
     citations: list[Citation] = Field(description="At least one citation for this version.")
 
@@ -231,6 +253,11 @@ class Fact(Record):
         description="The question a card or worksheet asks. For a disputed fact, worded so no single version is the answer."
     )
     answer: Text = Field(description="The short answer.")
+    accept: list[Text] = Field(
+        default_factory=list,
+        description="Other answers a learner may type and be marked right in the web quiz, Moodle, Canvas and "
+        "GIFT (e.g. `Rajavi` for `Massoud Rajavi`); case, accents and spacing are forgiven without listing them.",
+    )
     statement: Text = Field(description="One full sentence in the project's own words stating the fact.")
     attribution: Attribution | None = Field(
         default=None,
@@ -459,42 +486,3 @@ class ProjectConfig(Record):
         "two projects never share a note; never change it once a deck is published. Unset: `factdeck`, the "
         "namespace of every deck made before namespaces existed (`factdeck check` warns).",
     )
-
-
-def is_text_field(cls: type[Record], name: str) -> bool:
-    """Whether field `name` of `cls` holds free text (a `Text` field, or a list of them): where a ' #' that
-    YAML reads as a comment most likely cut the user's words short."""
-    field = cls.model_fields.get(name)
-    if field is None:
-        return False
-    if any(getattr(m, "func", None) is _text for m in field.metadata):
-        return True
-    return any(
-        any(getattr(m, "func", None) is _text for m in getattr(arg, "__metadata__", ()))
-        for arg in typing.get_args(field.annotation)
-    )
-
-
-def record_class(annotation: Any) -> type[Record] | None:
-    """The record model a field's annotation holds (directly, optionally or in a list), if any."""
-    if isinstance(annotation, type) and issubclass(annotation, Record):
-        return annotation
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) in (typing.Union, list):
-        for arg in typing.get_args(annotation):
-            found = record_class(arg)
-            if found:
-                return found
-    return None
-
-
-_RECORD_FIELDS: dict[type, tuple[tuple[str, type[Record]], ...]] = {}
-
-
-def record_fields(cls: type[Record]) -> tuple[tuple[str, type[Record]], ...]:
-    """(name, record model) of each field of `cls` that may hold records, worked out once per model."""
-    found = _RECORD_FIELDS.get(cls)
-    if found is None:
-        found = _RECORD_FIELDS[cls] = tuple(
-            (name, model) for name, f in cls.model_fields.items() if (model := record_class(f.annotation))
-        )
-    return found
