@@ -6,25 +6,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 from factdeck.exceptions import UsageError
-from factdeck.i18n import CatalogError, Language, LanguageError
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import DeckSpec
-from factdeck.records.translations import FOLDER, base_translations, localize, localize_record
+from factdeck.records.translations import (
+    FOLDER,
+    base_translations,
+    deck_language,
+    deck_language_tag,
+    localize,
+    localize_record,
+)
 
-
-def deck_language_tag(base: FactBase, deck: DeckSpec) -> str:
-    """The tag of the deck's language (`fa`, `de`, `en`)."""
-    return deck.language or base.config.language
-
-
-def deck_language(base: FactBase, deck: DeckSpec) -> Language:
-    """The deck's language with its catalog. Raises `UsageError` naming the deck file and line when no catalog
-    serves it (`check` reports the same beforehand), or a project catalog is malformed."""
-    try:
-        return Language.load(deck_language_tag(base, deck), base.root, deck.translation.digits)
-    except (LanguageError, CatalogError) as exc:
-        where = f"{deck.file}:{deck.line}: " if deck.file else ""
-        raise UsageError(f"{where}deck '{deck.id}': {exc}") from exc
+__all__ = ["deck_language", "deck_language_tag", "localized_base"]
 
 
 def localized_base(base: FactBase, deck: DeckSpec) -> tuple[FactBase, list[str]]:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from factdeck.exceptions import InputError, Problem
+from factdeck.exceptions import InputError, Problem, UsageError
+from factdeck.i18n import CatalogError, Language, LanguageError
 from factdeck.records.collect import Collector, describe_input, unknown
 from factdeck.records.factbase import FactBase
 from factdeck.records.languages import (
@@ -27,7 +28,7 @@ from factdeck.records.languages import (
     text_fingerprint,
 )
 from factdeck.records.load import load_document
-from factdeck.records.schema import Distractor, Fact
+from factdeck.records.schema import DeckSpec, Distractor, Fact
 
 FOLDER = "translations"
 
@@ -318,3 +319,18 @@ def originals_of(base: FactBase) -> dict[tuple[str, str], Any]:
 def base_translations(base: FactBase, language: str) -> FactTranslations:
     """`load_translations` of the base's project in `language`, checked against its records."""
     return load_translations(base.root, language, base.facts_by_id, originals_of(base))
+
+
+def deck_language_tag(base: FactBase, deck: DeckSpec) -> str:
+    """The tag of the deck's language (`fa`, `de`, `en`)."""
+    return deck.language or base.config.language
+
+
+def deck_language(base: FactBase, deck: DeckSpec) -> Language:
+    """The deck's language with its catalog. Raises `UsageError` naming the deck file and line when no catalog
+    serves it (`check` reports the same beforehand), or a project catalog is malformed."""
+    try:
+        return Language.load(deck_language_tag(base, deck), base.root, deck.translation.digits)
+    except (LanguageError, CatalogError) as exc:
+        where = f"{deck.file}:{deck.line}: " if deck.file else ""
+        raise UsageError(f"{where}deck '{deck.id}': {exc}") from exc
