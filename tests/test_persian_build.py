@@ -106,3 +106,9 @@ def test_the_web_quiz_of_every_shipped_deck_is_persian(persian_base):
         assert _found(words) == [], f"{page.name}: {_found(words)}"
         according = [item for q in data["questions"] if q["type"] == "according" for item in q["items"]]
         assert according and all(item.startswith("به گفتهٔ ") for item in according)
+        # The prompts factdeck writes itself (a group question's, a true/false's options) are Persian too.
+        for q in data["questions"]:
+            if q["type"] in ("matching", "timeline"):
+                assert _found(q["prompt"]) == [] and re.search("[\u0600-\u06FF]", q["prompt"]), q["prompt"]
+            if q["type"] == "true-false":
+                assert q["options"] == ["درست", "نادرست"]

@@ -263,3 +263,16 @@ def html_text(text: str) -> str:
     import html
 
     return re.sub(r"\\([:~=#{}])", r"\1", html.unescape(html.unescape(text)))  # GIFT's escapes too
+
+
+def test_an_edited_translation_is_rebuilt(persian):
+    assert persian.run("build").exit_code == 0
+    page = persian.path("build/starter/starter-quiz.html")
+    before = page.read_text(encoding="utf-8")
+    persian.replace("translations/fa/canal.yaml", "حفاری و گشایش", "کندن و گشودن")
+    persian.run("translate", "stamp", "fa")
+    rebuilt = persian.run("build")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    notes, _ = _notes_and_types(persian.path("build/starter/starter.apkg"))
+    assert "کندن و گشودن" in " ".join(notes.values())
+    assert page.read_text(encoding="utf-8") == before  # the web quiz shows no era title: the same bytes
