@@ -120,6 +120,11 @@ class Language:
         """The language's name in itself ("فارسی", "Deutsch", "English")."""
         return self.locale.get_display_name(self.locale) or self.tag
 
+    @property
+    def numbering(self) -> str:
+        """Typst's numbering pattern for this language's digits: "1", "۱" (Persian) or "١" (Arabic)."""
+        return {"arabext": "۱", "arab": "١"}.get(self.system, "1")
+
     def digits(self, text: str) -> str:
         """`text` with its ASCII digits written in this language's digits."""
         if self.system == "latn":
