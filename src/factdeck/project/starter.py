@@ -103,6 +103,9 @@ FACTS = """\
       quote: "The canal company's own ledger lists about 1,200 labourers"
   dispute:
     summary: "The company's ledger and the navvies' union give different numbers of labourers."
+    reason:
+      type: scope
+      why: "The union counts the men hired by the day, whom the company's ledger of its own books leaves out."
     versions:
       - id: ledger
         claim: "About 1,200 labourers dug the canal."

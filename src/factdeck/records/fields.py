@@ -117,6 +117,20 @@ CalendarDate = Annotated[str, AfterValidator(_calendar)]
 PartialDate = Annotated[str, BeforeValidator(_year_to_text), AfterValidator(_partial)]
 EraBound = Annotated[str, BeforeValidator(_year_to_text)]
 
+
+def _date_bound(value: str) -> str:
+    """A date (EDTF) or a fact id; which one a fact id names is checked across records (records/bounds.py)."""
+    try:
+        parse_date(value)
+    except ValueError as exc:
+        if SLUG.match(value):
+            return value
+        raise ValueError(f"'{value}' is neither a date (EDTF: 1980, 1980-01, 1980-01-25) nor a fact id") from exc
+    return value
+
+
+DateBound = Annotated[str, BeforeValidator(_year_to_text), AfterValidator(_date_bound)]
+
 FactKind = Literal["date", "number", "person", "place", "organization", "event", "term", "characterization"]
 SourceKind = Literal[
     "encyclopedia",
@@ -136,6 +150,7 @@ SourceKind = Literal[
 ]
 Stance = Literal["critical", "supportive", "state-aligned", "neutral", "mixed", "unknown"]
 Status = Literal["draft", "review", "vetted", "retracted"]
+DisputeReasonType = Literal["stance", "self-contradiction", "time", "scope", "slip"]
 CardKind = Literal["qa", "reverse", "cloze", "dispute"]
 QuestionType = Literal[
     "multiple-choice", "true-false", "fill-blank", "matching", "timeline", "short-answer", "source-analysis"

@@ -23,7 +23,8 @@ import jinja2
 import pydantic
 import yaml
 
-from factdeck.records.schema import Record, is_text_field, record_class
+from factdeck.records.introspect import is_text_field, record_class
+from factdeck.records.schema import Record
 
 # --- YAML (PyYAML with or without libyaml) -------------------------------------------------------------
 

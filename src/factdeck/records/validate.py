@@ -16,6 +16,7 @@ from typing import Any
 
 from factdeck.exceptions import InputError, Problem, ValidationFailed
 from factdeck.records.archive import ArchivedText, QuoteCheck, QuoteTally, load_archives
+from factdeck.records.bounds import check_bounds
 from factdeck.records.collect import Collector, describe_input, suggest, unique_ids, unknown
 from factdeck.records.consequences import fold_consequences
 from factdeck.records.dates import latest_today, parse_calendar_date, parse_date
@@ -26,6 +27,7 @@ from factdeck.records.load_hints import unportable_names
 from factdeck.records.memo import Keeper
 from factdeck.records.naming import check_glossary, check_source_names
 from factdeck.records.options import OptionRules
+from factdeck.records.question_rules import QuestionRules
 from factdeck.records.quotes import quote_search_form, word_count
 from factdeck.records.schema import (
     Citation,
@@ -376,6 +378,17 @@ def validate_project(
     for fact in facts:
         for option_problem in rules.check(fact):
             collector.add(option_problem.where, option_problem.message, option_problem.severity)
+    asked = QuestionRules(
+        facts, glossary, sources.values()
+    )  # real people, give-aways, answers and quotes (records/question_rules.py)
+    for fact in facts:
+        for asked_problem in asked.check(fact):
+            collector.add(asked_problem.where, asked_problem.message, asked_problem.severity)
+    for where, message, severity in [
+        *((p.where, p.message, p.severity) for p in asked.disagreements()),
+        *((p.where, p.message, p.severity) for p in check_bounds(facts)),  # wrong dates' bounds (records/bounds.py)
+    ]:
+        collector.add(where, message, severity)
 
     base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks, keeper, glossary=glossary)
     base.quotes = QuoteTally.count(facts, sources, archives)
