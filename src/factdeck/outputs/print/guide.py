@@ -191,7 +191,7 @@ def timeline(
         left = min(max(0.0, share(when.start) - marker_share / 2), 1.0 - marker_share)
         right = share(when.end)
         beyond = right > 1.0
-        bar = min(right, 1.0) if right - share(when.start) > marker_share / 2 else left
+        bar = min(right, 1.0) if when.kind == "interval" and right - share(when.start) > marker_share / 2 else left
         extent = max(left + marker_share, bar)
         lane = next((i for i, e in enumerate(lane_ends) if e + gap <= left), None)
         if lane is not None:
