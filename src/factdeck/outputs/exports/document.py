@@ -34,6 +34,7 @@ from typing import Any
 from factdeck.quiz import QUESTION_TYPES, Placed, Quiz, Reference, make_quiz
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import DeckSpec, Fact, QuizSettings
+from factdeck.text.words import in_running_text
 
 
 def quiz_document(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings | None = None) -> dict:
@@ -157,7 +158,7 @@ def _question(base: FactBase, placed: Placed) -> dict[str, Any]:
 
 def according_prompt(question: str, claimed_by: str) -> str:
     """A disputed fact's question asked of one claimant, which has one right answer: "…? — according to X"."""
-    return f"{question.rstrip()} — according to {claimed_by}"
+    return f"{question.rstrip()} — according to {in_running_text(claimed_by)}"
 
 
 def _according(fact: Fact, versions: list[dict[str, Any]]) -> list[dict[str, Any]]:

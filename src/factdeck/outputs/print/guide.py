@@ -12,8 +12,17 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
+from functools import partial
 
-from factdeck.outputs.print.layout import LARGE_PRINT_MINIMUM, LARGE_PRINT_SCALE
+from factdeck.outputs.print.layout import (
+    LARGE_MARGIN_BOTTOM,
+    LARGE_PRINT_MINIMUM,
+    LARGE_PRINT_SCALE,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    REFIT_QUESTIONS,
+)
+from factdeck.outputs.print.pdf import Refit
 from factdeck.outputs.render import TypstRaw, render, typst_environment
 from factdeck.outputs.sessions.agenda import MeetingPlan
 from factdeck.outputs.sessions.meetings import Meeting
@@ -222,7 +231,11 @@ def dispute_view(base: FactBase, fact: Fact, period: str) -> DisputeView:
         cited = tuple((base.sources[c.source], c.locator, c.quote) for c in v.citations)
         versions.append(
             VersionView(
-                v.claimed_by, v.claim, v.answer, cited, _stance_prompt([s for s, _, _ in cited], in_running_text(v.claimed_by))
+                v.claimed_by,
+                v.claim,
+                v.answer,
+                cited,
+                _stance_prompt([s for s, _, _ in cited], in_running_text(v.claimed_by)),
             )
         )
     context = (
@@ -282,12 +295,24 @@ def guide_context(base: FactBase, deck: DeckSpec, meeting: Meeting, plan: Meetin
     }
 
 
-def guide_source(base: FactBase, deck: DeckSpec, meeting: Meeting, plan: MeetingPlan, paper: str, large: bool = False) -> str:
-    """The meeting's discussion guide as Typst source (`large`: the large-print copy, every text >= 18 pt)."""
+def guide_source(
+    base: FactBase, deck: DeckSpec, meeting: Meeting, plan: MeetingPlan, paper: str, large: bool = False, pull: str = ""
+) -> str:
+    """The meeting's discussion guide as Typst source (`large`: the large-print copy, every text >= 18 pt;
+    `pull`: a page break before the facilitator notes' fact 'f<n>', for `guide_refit`)."""
     return render(
         typst_environment(base.root),
         GUIDE_TEMPLATE,
         base.root,
         paper=paper,
+        pull=pull,
         **guide_context(base, deck, meeting, plan, large),
     )
+
+
+def guide_refit(base: FactBase, deck: DeckSpec, meeting: Meeting, plan: MeetingPlan, paper: str, large: bool) -> Refit:
+    """How to fill a near-empty last page of the guide: a page break before one of the last facilitator notes."""
+    count = len(meeting.facts)
+    points = tuple(f"f{n}" for n in range(count, max(0, count - REFIT_QUESTIONS), -1))
+    source = partial(guide_source, base, deck, meeting, plan, paper, large)
+    return Refit(points, source, (MARGIN_TOP, LARGE_MARGIN_BOTTOM if large else MARGIN_BOTTOM))

@@ -26,6 +26,10 @@ DEFAULT_POINTS = 1
 LARGE_PRINT_MINIMUM = 18.0  # pt
 LARGE_PRINT_SCALE = LARGE_PRINT_MINIMUM / 11  # the body's 11 pt to 18 pt
 LARGE_PRINT_SUFFIX = "-large-print"
+# The page's text area (templates/quiz/_setup.typ, templates/guide/guide.typ), in pt: the top margin; the
+# bottom margin, normal and large print (where the footer's 18 pt text may take two lines).
+MARGIN_TOP, MARGIN_BOTTOM, LARGE_MARGIN_BOTTOM = (cm * 72 / 2.54 for cm in (1.8, 2.2, 3.2))
+REFIT_QUESTIONS = 3  # a near-empty last page may take up to this many questions (or notes) from the page before
 DEFAULT_INSTRUCTIONS = (
     "Answer every question on this sheet. Read each part's own instructions. Where the sources disagree, "
     "a question says so: give what each source says, and say who says it, rather than choosing one side."

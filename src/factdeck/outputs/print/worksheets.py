@@ -16,7 +16,11 @@ from pathlib import Path
 from factdeck.exceptions import RenderError
 from factdeck.outputs.base import Output
 from factdeck.outputs.print.layout import (
+    LARGE_MARGIN_BOTTOM,
     LARGE_PRINT_SUFFIX,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    REFIT_QUESTIONS,
     PrintLayout,
     grid_answer,
     print_layout,
@@ -35,9 +39,6 @@ WORKSHEET_TEMPLATE = "quiz/worksheet.typ"
 KEY_TEMPLATE = "quiz/key.typ"
 ANSWER_SHEET_TEMPLATE = "quiz/answer-sheet.typ"
 ZIPGRADE_KEY = "zipgrade-key.csv"
-# The page's text area (templates/quiz/_setup.typ), in pt: top margin; bottom margin, normal and large print.
-MARGIN_TOP, MARGIN_BOTTOM, LARGE_MARGIN_BOTTOM = (cm * 72 / 2.54 for cm in (1.8, 2.2, 3.2))
-REFIT_QUESTIONS = 3  # a near-empty last page may take up to this many questions from the page before
 _OUTPUT_NAME = re.compile(r"^(?:(?:worksheet|key|answer-sheet)-[A-Z](?:-large-print)?\.pdf|zipgrade-key\.csv)$")
 
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from factdeck.outputs.anki.package import ApkgStage
 from factdeck.outputs.base import Output
-from factdeck.outputs.print.guide import GUIDE_TEMPLATE, guide_source
-from factdeck.outputs.print.pdf import Refit, compile_all
+from factdeck.outputs.print.guide import GUIDE_TEMPLATE, guide_refit, guide_source
 from factdeck.outputs.print.layout import LARGE_PRINT_SUFFIX
+from factdeck.outputs.print.pdf import Refit, compile_all
 from factdeck.outputs.print.worksheets import worksheet_documents
 from factdeck.outputs.sessions.agenda import MeetingPlan, plan_meeting
 from factdeck.outputs.sessions.meetings import Meeting, split_meetings
@@ -80,10 +80,13 @@ def meeting_documents(
             f"with question types {', '.join(deck.quiz.types)} in {deck.sessions.minutes} minutes"
         )
     for large, suffix in ((False, ""), (True, LARGE_PRINT_SUFFIX))[: 1 + deck.quiz.large_print]:
-        documents[f"{folder}/guide{suffix}.pdf"] = (
+        output = f"{folder}/guide{suffix}.pdf"
+        documents[output] = (
             f"templates/{GUIDE_TEMPLATE}",
             guide_source(base, deck, meeting, plan, deck.quiz.paper, large),
         )
+        if refits is not None:
+            refits[output] = guide_refit(base, deck, meeting, plan, deck.quiz.paper, large)
     return documents
 
 
