@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from factdeck.build import load_and_validate
 from factdeck.outputs.exports.gift import gift_escape
 from factdeck.quiz import make_quiz, with_overrides
 from factdeck.records.select import select_facts
+from node_tools import node_with, run_node
 
 # GIFT's special characters and markup in a source title, which every citation shows, and in a question.
 ODD_TITLE = "A Chronicle {of} the ~River= Guild #1: <b>bold</b> \\ end"
@@ -278,3 +280,51 @@ def test_special_characters_in_ordering_items_stay_text(with_groups):
     odd = [r["text"] for r in timeline["items"] if "{school} for <b>pilots</b> #1" in r["text"]]
     assert odd  # compared item by item with the document in test_timelines_are_moodle_ordering_questions
     assert "<b>" not in gift and "&#123;school&#125;" in gift
+
+
+BLANK_FIRST_DECK = """id: blanks
+name: "Blanks"
+description: "Fill-in-the-blank questions, one with the blank as its first word."
+select:
+  include:
+    facts: [first-treasurer, second-master, guild-founded]
+quiz:
+  questions: 3
+  versions: 1
+  types: [fill-blank]
+"""
+
+
+@pytest.fixture(scope="module")
+def blanks(tmp_path_factory) -> str:
+    project = sample_project(tmp_path_factory.mktemp("gift-blanks") / "proj", more_facts=True)
+    project.write("decks/blanks.yaml", BLANK_FIRST_DECK)
+    result = project.run("export", "gift", "blanks")
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_a_blank_that_is_the_first_word_keeps_question_text_before_the_braces(blanks: str):
+    """The community GIFT grammar reads no question whose answer block opens it (Moodle does): the blank is
+    then written as `_____` in the text, the accepted answers in braces after it."""
+    questions = {q["id"]: q for q in parse(blanks)}
+    first = questions["first-treasurer"]
+    assert first["text"].startswith("_____ became the River Guild") and first["after"] == ""
+    assert re.findall(r"=([^=~#]+?)\s*(?==|####|$)", first["answers"]) == ["Tomas Reed"]
+    assert all(q["text"].strip() for q in questions.values())
+
+
+def test_every_question_passes_the_community_gift_grammar(blanks: str, exported, tmp_path):
+    env = node_with("gift-pegjs")
+    script = (
+        "const {parse} = require('gift-pegjs'); const fs = require('fs');"
+        "const qs = parse(fs.readFileSync(process.argv[1], 'utf8'));"
+        "process.stdout.write(JSON.stringify(qs.map(q => [q.type, q.title])));"
+    )
+    for name, text in (("blanks", blanks), ("deck", exported[0])):
+        path = tmp_path / f"{name}.gift"
+        path.write_text(text, encoding="utf-8")
+        done = run_node(script, env, str(path))
+        assert done.returncode == 0, (name, done.stderr)
+        parsed = json.loads(done.stdout)
+        assert len([t for t, _ in parsed if t != "Category"]) == len(parse(text)), name

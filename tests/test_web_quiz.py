@@ -103,8 +103,15 @@ def test_questions_are_the_quiz_stage_version_a(built):
     deck = base.deck("guild-history")
     quiz = make_quiz(base, deck, select_facts(base, deck))
     _, _, _, data = page_parts(built.read(PAGE))
-    shown = data["questions"]
+    shown = [q for q in data["questions"] if q["type"] != "according"]
     assert [q["type"] for q in shown] == [p.type for p in quiz.versions[0].questions]
+    # Before each disputed fact's question, an answerable "who says what" item: each claimant's own answer.
+    for before, q in zip(data["questions"], data["questions"][1:]):
+        if q["versions"] and q["type"] != "according":
+            assert before["type"] == "according" and before["prompt"] == q["prompt"]
+            fact = base.facts_by_id[next(f.id for f in base.facts if f.question == q["prompt"])]
+            assert [before["names"][c] for c in before["correct"]] == [v.answer for v in fact.dispute.versions]
+            assert before["items"] == [f"According to {v.claimed_by}" for v in fact.dispute.versions]
     for q, placed in zip(shown, quiz.versions[0].questions):
         if q["type"] == "multiple-choice":
             assert q["options"] == placed.options and q["options"][q["correct"]] == placed.question.options[0]
@@ -136,10 +143,10 @@ def answer(page, q: dict, right: bool) -> None:
     if kind in ("multiple-choice", "true-false"):
         pick = q["correct"] if right else (q["correct"] + 1) % len(q["options"])
         box.locator("button").nth(pick).click()
-    elif kind == "fill-blank":
+    elif kind == "fill-blank" or (kind == "short-answer" and not q["versions"]):
         box.locator("input").fill(q["answer"].upper() + "." if right else "nothing like it")
         box.locator("button", has_text="Check").click()
-    elif kind == "matching":
+    elif kind in ("matching", "according"):
         for i, select in enumerate(box.locator("select").all()):
             choice = q["correct"][i] if right else (q["correct"][i] + 1) % len(q["names"])
             select.select_option(str(choice))
@@ -181,15 +188,19 @@ def test_quiz_in_headless_chromium(built, tmp_path):
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             page.goto(url)
             expected = 0
+            missed = []
             for n, q in enumerate(questions):
                 assert page.locator("#counter").text_content() == f"Question {n + 1} of {len(questions)}"
-                right = n % 3 != 1  # two in three right
+                # About two in three right; every false statement missed, so the review shows one.
+                right = n % 3 != 1 and q.get("truth") is not False
                 answer(page, q, right)
                 expected += right
+                if not right:
+                    missed.append(q)
                 feedback = page.locator("#feedback")
                 assert feedback.is_visible()
                 shown = feedback.text_content()
-                if q["type"] not in ("short-answer", "source-analysis"):
+                if q["type"] != "source-analysis" and not (q["type"] == "short-answer" and q["versions"]):
                     assert ("Correct" if right else "Not quite") in shown
                 for ref in q["references"]:  # the citation, with its source's publisher and stance
                     source = data["sources"][ref["id"]]
@@ -206,8 +217,37 @@ def test_quiz_in_headless_chromium(built, tmp_path):
             assert score.is_visible()
             assert f"{expected} of {len(questions)}" in score.text_content()
             page.screenshot(path=str(tmp_path / "score.png"), full_page=True)
+            # The review lists each missed question with its answer; a false statement says it is false.
+            review = page.locator("#score .review > li")
+            assert review.count() == len(missed) and f"To review: {len(missed)} questions" in score.text_content()
+            for item, q in zip(review.all(), missed):
+                text = item.text_content()
+                if q["type"] == "true-false":
+                    assert text.startswith(f"“{q['prompt']}” — {'true' if q['truth'] else 'false'}")
+                    if not q["truth"]:
+                        assert f"The fact: {q['explanation']}" in text
+                else:
+                    assert "Answer: " in text
+                    if q["type"] in ("multiple-choice",):
+                        assert f"Answer: {q['options'][q['correct']]}" in text
+                    if q["type"] == "fill-blank":
+                        assert f"Answer: {q['answer']}" in text
+            assert any(q["type"] == "true-false" and not q["truth"] for q in missed)  # else the test proves less
             # Tap targets are large enough for a finger.
-            assert page.locator("#score button").bounding_box()["height"] >= 44
+            assert all(b.bounding_box()["height"] >= 44 for b in page.locator("#score button").all())
+            # Retry the missed ones: a round of exactly those, answered right this time.
+            page.locator("#score button", has_text=f"Retry the {len(missed)} missed ones").click()
+            for n, q in enumerate(missed):
+                assert page.locator("#counter").text_content() == f"Question {n + 1} of {len(missed)}"
+                assert (
+                    page.locator("#question .prompt")
+                    .first.text_content()
+                    .startswith((q.get("parts") or [q["prompt"]])[0].strip()[:20])
+                )
+                answer(page, q, True)
+                page.locator("#next").click()
+            assert f"{len(missed)} of {len(missed)}" in score.text_content()
+            assert "To review" not in score.text_content()
         finally:
             context.close()
     assert errors == [] and dialogs == []

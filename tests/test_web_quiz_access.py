@@ -49,6 +49,7 @@ WEB_CHECKS = """
   date: "1902"
   question: "Where did the guild meet every Sunday?"
   answer: "Café Ferrière"
+  accept: ["the Ferrière"]
   statement: "From 1902 the guild met every Sunday at the Café Ferrière."
   citations: [{source: chronicle, locator: "chapter 1, para. 2", quote: "they met on Sundays"}]
   status: vetted
@@ -162,11 +163,11 @@ def test_a_whole_quiz_by_keyboard_alone(projects, browser):
                 now = tab_to(page, lambda f, w=wanted: f["tag"] == "BUTTON" and f["text"] == w)
                 assert now["outline"].startswith("solid 3px")  # focus is visible
                 page.keyboard.press("Enter")
-            elif kind == "fill-blank":
+            elif kind == "fill-blank" or (kind == "short-answer" and not q["versions"]):
                 tab_to(page, lambda f: f["tag"] == "INPUT")
                 page.keyboard.type(q["answer"])
                 page.keyboard.press("Enter")
-            elif kind == "matching":
+            elif kind in ("matching", "according"):
                 for i in range(len(q["items"])):
                     tab_to(page, lambda f, i=i: f["tag"] == "SELECT" and f["id"].endswith(f"-{i}"))
                     for _ in range(q["correct"][i] + 1):
@@ -185,7 +186,7 @@ def test_a_whole_quiz_by_keyboard_alone(projects, browser):
                 page.keyboard.press("Enter")
                 assert focused(page)["text"] == "I had it"  # focus moves to the self-mark
                 page.keyboard.press("Enter")
-            if kind not in ("short-answer", "source-analysis"):
+            if kind != "source-analysis" and not (kind == "short-answer" and q["versions"]):
                 assert "✓ Correct" in page.locator("#feedback").text_content(), (kind, q)
             assert focused(page)["id"] == "next"
             page.keyboard.press("Enter")
@@ -288,6 +289,23 @@ def char_x(page, selector: str, needle: str) -> float:
     )
 
 
+def char_at(page, selector: str, needle: str) -> tuple[float, float]:
+    """(line top, x) of `needle`'s first character: left-to-right reading order across wrapped lines."""
+    return page.evaluate(
+        """([selector, needle]) => {
+        const node = document.querySelector(selector);
+        const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+          const at = walker.currentNode.textContent.indexOf(needle);
+          if (at >= 0) { const r = document.createRange(); r.setStart(walker.currentNode, at);
+            r.setEnd(walker.currentNode, at + 1); const b = r.getBoundingClientRect();
+            return [Math.round(b.top), b.left + b.width / 2]; }
+        }
+        return null; }""",
+        [selector, needle],
+    )
+
+
 def test_persian_runs_and_sentences_lay_out_as_their_readers_expect(projects, browser):
     _, checks = projects
     _, _, _, data = page_parts(checks.read("build/reading/reading-quiz.html"))
@@ -299,7 +317,7 @@ def test_persian_runs_and_sentences_lay_out_as_their_readers_expect(projects, br
                 # English with a Persian name first: left to right, the name isolated at the left.
                 assert page.get_attribute(prompt, "dir") == "ltr"
                 assert page.locator(f"{prompt} span[dir=rtl]").text_content() == "کریم جعفری"
-                assert char_x(page, prompt, "ک") < char_x(page, prompt, "succeeded") < char_x(page, prompt, "?")
+                assert char_at(page, prompt, "ک") < char_at(page, prompt, "succeeded") < char_at(page, prompt, "?")
                 name_box = page.locator(f"{prompt} span[dir=rtl]").bounding_box()
                 assert name_box["x"] - page.locator(prompt).bounding_box()["x"] < 2  # the name starts the line
                 assert char_x(page, prompt, "ج") < char_x(page, prompt, "ک")  # and reads right to left
@@ -325,11 +343,13 @@ def test_persian_runs_and_sentences_lay_out_as_their_readers_expect(projects, br
         ("CAFÉ FERRIÈRE", True, "Caf"),
         ("Karim Jafari", True, "Karim"),  # without the bracketed note
         ("karim jafari (کریم جعفری)", True, "Karim"),
-        ("Cafe Ferriere", False, "Caf"),
+        ("Cafe Ferriere", True, "Caf"),  # accents on Latin letters forgiven, as a learner without them types
         ("Karim", False, "Karim"),
+        ("ferriere", True, "Caf"),  # another accepted answer of the fact (`accept:`), without its accent
+        ("Ferrier", False, "Caf"),
     ],
 )
-def test_typed_answers_after_nfc_and_case_folding(projects, browser, typed, right, question):
+def test_typed_answers_after_nfc_case_folding_and_accents(projects, browser, typed, right, question):
     _, checks = projects
     _, _, _, data = page_parts(checks.read("build/typing/typing-quiz.html"))
     assert any(unicodedata.is_normalized("NFD", q["answer"]) and "Caf" in q["answer"] for q in data["questions"])

@@ -88,17 +88,23 @@ def _platform_command(name: str) -> None:
             raise UsageError(f"a {platform.extension} file is not for the terminal: give -o FILE.{platform.extension}")
         base = load_and_validate(project)
         spec = base.deck(deck)
-        settings = with_overrides(spec.quiz, questions=questions, seed=seed, types=types)
-        made = platform_export(base, spec, select_facts(base, spec), name, settings)
-        for skip in made.skipped:
-            _err(str(skip))
+        settings = with_overrides(spec.quiz, seed=seed, types=types)
+        made = platform_export(base, spec, select_facts(base, spec), name, settings, questions)
+        for line in made.summary or map(str, made.skipped):
+            _err(line)
         if made.written == 0:
             raise FactdeckError(f"{spec.file}:{spec.line}: {nothing_fits(name, made.skipped)}")
         _emit(made.data, output)
-        _err(f"{name}: wrote {made.written} question{'s' * (made.written != 1)}, skipped {len(made.skipped)}")
+        wrote = f"{name}: wrote {made.written} question{'s' * (made.written != 1)}"
+        left = len(made.skipped)
+        _err(f"{wrote}, left out {left} fact{'s' * (left != 1)}" if platform.game else f"{wrote}, skipped {left}")
 
     run.__name__ = run.__qualname__ = f"export_{name.replace('-', '_')}_command"
-    run.__doc__ = f"{platform.description} DECK's worksheet questions (version A); skipped ones listed."
+    run.__doc__ = (
+        f"{platform.description} Questions chosen for it from every fact of DECK; what is left out is summed up."
+        if platform.game
+        else f"{platform.description} DECK's worksheet questions (version A); skipped ones listed."
+    )
     fn = click.option(
         "--types",
         multiple=True,
@@ -107,7 +113,8 @@ def _platform_command(name: str) -> None:
         help="Question types to ask, e.g. --types multiple-choice,true-false (default: the deck's quiz.types).",
     )(run)
     fn = click.option("--seed", type=int, help="Random seed (default: the deck's quiz.seed).")(fn)
-    fn = click.option("--questions", "-n", type=click.IntRange(1, 500), help="Questions (default: quiz.questions).")(fn)
+    default = "the game's own: Kahoot! 30, the others every suitable fact" if platform.game else "quiz.questions"
+    fn = click.option("--questions", "-n", type=click.IntRange(1, 500), help=f"Questions (default: {default}).")(fn)
     command(export, name)(click.argument("deck")(_file_output(fn)))
 
 

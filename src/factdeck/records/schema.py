@@ -144,6 +144,11 @@ class DisputeVersion(Record):
     id: Slug = Field(description="Slug unique within the fact; part of the version card's identity.")
     claim: Text = Field(description="What this version says, in the project's words.")
     answer: Text = Field(description="The short answer this version gives to the fact's question.")
+    accept: list[Text] = Field(
+        default_factory=list,
+        description="Other answers a learner may type for this version and be marked right (shorter or "
+        "usual forms of `answer`); case, accents and spacing are forgiven without listing them.",
+    )
     claimed_by: Text = Field(description="Who makes this claim.")
     citations: list[Citation] = Field(description="At least one citation for this version.")
 
@@ -211,6 +216,11 @@ class Fact(Record):
         description="The question a card or worksheet asks. For a disputed fact, worded so no single version is the answer."
     )
     answer: Text = Field(description="The short answer.")
+    accept: list[Text] = Field(
+        default_factory=list,
+        description="Other answers a learner may type and be marked right in the web quiz, Moodle, Canvas and "
+        "GIFT (e.g. `Rajavi` for `Massoud Rajavi`); case, accents and spacing are forgiven without listing them.",
+    )
     statement: Text = Field(description="One full sentence in the project's own words stating the fact.")
     attribution: Attribution | None = Field(
         default=None,

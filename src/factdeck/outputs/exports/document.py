@@ -17,12 +17,15 @@ A question (in the version's printed order):
     options (printed order; [] when there are none), answer (the correct option's
     text; true/false for true/false; the key's text otherwise), explanation,
     citations [{"source", "title", "author", "publisher", "stance", "locator", "quote"}],
-    dispute (null, or {"summary", "versions": [{"id", "claimed_by", "claim", "answer", "citations"}]}),
+    dispute (null, or {"summary", "versions": [{"id", "claimed_by", "claim", "answer", "accepted",
+    "citations"}], "citations": the fact's own citations that no version gives}; every citation of the
+    fact is in one of the two),
     according [single-answer forms of a disputed fact: {"claimed_by", "prompt", "options", "correct",
-    "answer", "citations"}, one per version],
+    "answer", "accepted", "citations"}, one per version],
     and what the question's form needs (the question type's `data`, quiz/types.py):
     choice: correct (index into options); true-false: correct, statement, swapped;
-    blank: parts, accepted; text: accepted; matching: items [{"fact", "text", "answer", "citations"}]
+    blank: parts, accepted; text: accepted (the answer, its core without a bracketed note, the fact's
+    `accept:` answers, and each without accents where that differs: text/accept.py); matching: items [{"fact", "text", "answer", "citations"}]
     and names (printed order); ordering: items with "rank" (1: earliest); essay: instructions, excerpts.
 """
 
@@ -33,7 +36,8 @@ from typing import Any
 
 from factdeck.quiz import QUESTION_TYPES, Placed, Quiz, Reference, make_quiz
 from factdeck.records.factbase import FactBase
-from factdeck.records.schema import DeckSpec, Fact, QuizSettings
+from factdeck.records.schema import Citation, DeckSpec, Fact, QuizSettings, Source
+from factdeck.text.accept import accepted_forms
 from factdeck.text.words import in_running_text
 
 
@@ -53,23 +57,49 @@ def document_of(base: FactBase, quiz: Quiz) -> dict:
         "seed": quiz.seed,
         "requested": quiz.requested,
         "notes": list(quiz.notes),
-        "sources": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "author": s.author,
-                "publisher": s.publisher,
-                "kind": s.kind,
-                "stance": s.stance,
-                "perspective": s.perspective,
-                "url": s.url,
-            }
-            for s in quiz.sources
-        ],
+        "sources": [_source(s) for s in quiz.sources],
         "versions": [
-            {"letter": v.letter, "questions": [_question(base, p) for p in v.questions]} for v in quiz.versions
+            {"letter": v.letter, "questions": [question_data(base, p) for p in v.questions]} for v in quiz.versions
         ],
     }
+
+
+def _source(s: Source) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "title": s.title,
+        "author": s.author,
+        "publisher": s.publisher,
+        "kind": s.kind,
+        "stance": s.stance,
+        "perspective": s.perspective,
+        "url": s.url,
+    }
+
+
+def document_head(
+    base: FactBase, deck: DeckSpec, settings: QuizSettings, questions: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The document's fields before "versions" for `questions` chosen otherwise than by a worksheet (a game's,
+    games.py): its sources are those the questions cite."""
+    cited = {c["source"] for q in questions for c in _all_citations(q)}
+    return {
+        "deck": {"id": deck.id, "name": deck.name, "title": settings.title or deck.name},
+        "seed": settings.seed,
+        "requested": len(questions),
+        "notes": [],
+        "sources": [_source(s) for s in base.sources.values() if s.id in cited],
+    }
+
+
+def _all_citations(q: dict[str, Any]) -> list[dict[str, Any]]:
+    dispute = q.get("dispute") or {"versions": [], "citations": []}
+    return [
+        *q["citations"],
+        *(c for row in q.get("items", []) for c in row["citations"]),
+        *(c for v in dispute["versions"] for c in v["citations"]),
+        *dispute["citations"],
+    ]
 
 
 def quiz_json(document: dict) -> bytes:
@@ -97,15 +127,6 @@ def _citations(base: FactBase, refs: tuple[Reference, ...], fact_ids: tuple[str,
     return out
 
 
-def _first_per_source(base: FactBase, citations: list, limit: int = 2) -> tuple[Reference, ...]:
-    """The first citation of each of the first `limit` sources, as the key shows them (QuizMaker.references)."""
-    seen: dict[str, Reference] = {}
-    for c in citations:
-        if c.source not in seen and len(seen) < limit:
-            seen[c.source] = Reference(c.source, base.sources[c.source].title, c.locator)
-    return tuple(seen.values())
-
-
 def _era(base: FactBase, fact_ids: tuple[str, ...]) -> dict[str, str] | None:
     eras = {base.facts_by_id[f].era for f in fact_ids}
     if len(eras) != 1:
@@ -114,7 +135,14 @@ def _era(base: FactBase, fact_ids: tuple[str, ...]) -> dict[str, str] | None:
     return {"id": era.id, "title": era.title}
 
 
-def _question(base: FactBase, placed: Placed) -> dict[str, Any]:
+def _every_citation(base: FactBase, citations: list[Citation], fact_id: str) -> list[dict[str, Any]]:
+    """Each citation once (by source and locator), with its source's details and quote."""
+    refs = {(c.source, c.locator): Reference(c.source, base.sources[c.source].title, c.locator) for c in citations}
+    return _citations(base, tuple(refs.values()), (fact_id,))
+
+
+def question_data(base: FactBase, placed: Placed) -> dict[str, Any]:
+    """One placed question as the document lists it (the shape above)."""
     q = placed.question
     fact = base.facts_by_id[q.fact_ids[0]] if len(q.fact_ids) == 1 and QUESTION_TYPES.of(q).single else None
     data: dict[str, Any] = {
@@ -138,21 +166,29 @@ def _question(base: FactBase, placed: Placed) -> dict[str, Any]:
     for row in data.get("items", []):
         data_item = items[row["fact"]]
         row["citations"] = _citations(base, data_item.references, (data_item.fact_id,))
+    if "accepted" in data and fact is not None:
+        data["accepted"] = accepted_forms([*data["accepted"], *fact.accept])
     if fact is not None and fact.dispute is not None:
+        versions = [
+            {
+                "id": v.id,
+                "claimed_by": v.claimed_by,
+                "claim": v.claim,
+                "answer": v.answer,
+                "accepted": accepted_forms([v.answer, *v.accept]),
+                "citations": _every_citation(base, v.citations, fact.id),
+            }
+            for v in fact.dispute.versions
+        ]
+        # The fact's own citations that no version gives (a source cited for the fact as a whole).
+        in_versions = {(c.source, c.locator) for v in fact.dispute.versions for c in v.citations}
+        own = [c for c in fact.citations if (c.source, c.locator) not in in_versions]
         data["dispute"] = {
             "summary": fact.dispute.summary,
-            "versions": [
-                {
-                    "id": v.id,
-                    "claimed_by": v.claimed_by,
-                    "claim": v.claim,
-                    "answer": v.answer,
-                    "citations": _citations(base, _first_per_source(base, v.citations), (fact.id,)),
-                }
-                for v in fact.dispute.versions
-            ],
+            "versions": versions,
+            "citations": _every_citation(base, own, fact.id),
         }
-        data["according"] = _according(fact, data["dispute"]["versions"])
+        data["according"] = _according(fact, versions)
     return data
 
 
@@ -174,6 +210,7 @@ def _according(fact: Fact, versions: list[dict[str, Any]]) -> list[dict[str, Any
             "options": options,
             "correct": i,
             "answer": v["answer"],
+            "accepted": v["accepted"],
             "citations": v["citations"],
         }
         for i, v in enumerate(versions)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from factdeck.outputs.anki.cards import note_guid
+from factdeck.outputs.exports.csv_cells import neutralised
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import namespace_of
 from factdeck.records.schema import DeckSpec, Fact
@@ -73,6 +74,7 @@ def export_tsv(base: FactBase, facts: list[Fact], anki_headers: bool = False, de
     column holds each note's GUID (the GUID of the fact's question note in the `.apkg`, so a re-import updates
     the note instead of adding one), and header lines tell Anki's text importer the separator, GUID and tag
     columns, note type (Basic) and deck (`deck`'s name, else Default); fields are quoted as Anki reads them.
+    A field a spreadsheet would run as a formula starts with `'` (csv_cells.py).
     Returns UTF-8 bytes, one line per fact of `facts`; raises nothing.
     """
     lines = []
@@ -91,7 +93,7 @@ def export_tsv(base: FactBase, facts: list[Fact], anki_headers: bool = False, de
         sources = "; ".join(dict.fromkeys(base.sources[c.source].title for c in fact.all_citations()))
         definition = f"{fact.answer} — {fact.statement} (Sources: {sources})"
         tags = [fact.era, fact.kind, *fact.tags, *(["disputed"] if fact.disputed else [])]
-        values = [_one_line(v) for v in (fact.question, definition, " ".join(tags))]
+        values = [str(neutralised(_one_line(v))) for v in (fact.question, definition, " ".join(tags))]
         if anki_headers:
             values = [anki_field(v) for v in (*values, note_guid(fact.id, "qa", None, namespace))]
         lines.append("\t".join(values))

@@ -2,7 +2,7 @@
 mark so spreadsheet programs read Persian and other non-Latin text correctly).
 
 Blooket's spreadsheet import template ("How to Import Questions from a Spreadsheet into Blooket",
-https://help.blooket.com): row 1 the title cell "Blooket\\nImport Template", row 2 the header, Question #,
+https://help.blooket.com): row 1 the title cell ("Blooket\\nImport Template" there; on one line here), row 2 the header, Question #,
 Question Text, Answer 1, Answer 2, "Answer 3\\n(Optional)", "Answer 4\\n(Optional)", "Time Limit
 (sec)\\n(Max: 300 seconds)", "Correct Answer(s)\\n(Only include Answer #)"; one question a row from row 3,
 the correct answer as its number (1-4).
@@ -12,8 +12,9 @@ Gimkit's CSV import ("Create a Kit with a CSV file", https://help.gimkit.com): r
 "Incorrect Answer 2 (Optional)", "Incorrect Answer 3 (Optional)"; one question a row from row 3.
 
 Both games ask questions with one correct answer: multiple choice, true/false (two answers), and for a
-disputed fact one question per version ("… — according to X", every version's answer as the options);
-every other question is skipped. Values are quoted as CSV needs (commas, quotes); text is on one line.
+disputed fact one question per version ("What does X say about …?", every version's answer as the
+options), chosen for the game from every fact (games.py). Values are quoted as CSV needs (commas,
+quotes); text is on one line; a cell that a spreadsheet would run as a formula starts with `'`.
 """
 
 from __future__ import annotations
@@ -22,9 +23,13 @@ import csv
 import io
 from typing import Any
 
+from factdeck.outputs.exports.csv_cells import neutralised
 from factdeck.outputs.exports.platforms import Export, Skip, lacks, reading_seconds, single_answer, version_a
 
-BLOOKET_TITLE = ["Blooket\nImport Template", "", "", "", "", "", "", ""]
+# The template's title cell is "Blooket\nImport Template" on two lines; written on one, so the file does not
+# start with a byte-order mark followed by a quoted cell, which strict CSV readers refuse (RFC 4180 has no
+# BOM) and which makes Python's `csv` read the quote as text and join rows.
+BLOOKET_TITLE = ["Blooket Import Template", "", "", "", "", "", "", ""]
 BLOOKET_HEADER = [
     "Question #",
     "Question Text",
@@ -50,13 +55,15 @@ GIMKIT_WRONG = 3
 
 
 def _csv_bytes(rows: list[list[object]]) -> bytes:
+    """RFC 4180 CSV (CRLF line ends, quotes where needed), every cell neutralised against formulas
+    (csv_cells.py), UTF-8 with a byte-order mark."""
     out = io.StringIO()
-    csv.writer(out).writerows(rows)
+    csv.writer(out).writerows([[neutralised(cell) for cell in row] for row in rows])
     return out.getvalue().encode("utf-8-sig")
 
 
 def export_blooket(document: dict[str, Any]) -> Export:
-    """Version A's single-answer questions in Blooket's import template; the rest skipped with why."""
+    """The document's single-answer questions in Blooket's import template; the rest skipped with why."""
     rows: list[list[object]] = [list(BLOOKET_TITLE), list(BLOOKET_HEADER)]
     skipped: list[Skip] = []
     for q in version_a(document):
@@ -80,8 +87,8 @@ def export_blooket(document: dict[str, Any]) -> Export:
 
 
 def export_gimkit(document: dict[str, Any]) -> Export:
-    """Version A's single-answer questions as Gimkit's CSV (correct answer, then the wrong ones in the
-    worksheet's order); the rest skipped with why."""
+    """The document's single-answer questions as Gimkit's CSV (correct answer, then the wrong ones in the
+    document's order); the rest skipped with why."""
     rows: list[list[object]] = [list(GIMKIT_TITLE), list(GIMKIT_HEADER)]
     skipped: list[Skip] = []
     for q in version_a(document):

@@ -33,6 +33,7 @@ from typing import Any
 from factdeck.outputs.exports.document import quiz_document
 from factdeck.outputs.exports.platforms import Export, feedback_lines, one_line, version_a
 from factdeck.quiz import with_overrides
+from factdeck.quiz.wording import BLANK
 from factdeck.records.schema import DeckSpec, Fact
 from factdeck.records.validate import FactBase
 
@@ -76,15 +77,21 @@ def _true_false(q: dict[str, Any], head: str, fb: str) -> str:
 
 
 def _blank(q: dict[str, Any], head: str, fb: str) -> str:
-    # The blank where the braces are (one blank), or at the end (a statement with the answer twice).
-    if len(q["parts"]) == 2:
+    # The blank where the braces are (one blank), or at the end (a statement with the answer twice, or with
+    # the blank as its first word: the community GIFT grammar, unlike Moodle, reads no question text before
+    # an answer block that opens the question, so the text shows the blank as `_____`).
+    if len(q["parts"]) == 2 and q["parts"][0].strip():
         before, after = q["parts"]
         return f"{head}{_gift_html_spaced(before)}{{{_accepted(q)} {fb}}}{_gift_html_spaced(after)}"
-    return _text(q, head, fb)
+    return _blank_in_text(q, head, fb) if q["parts"] else _text(q, head, fb)
 
 
 def _text(q: dict[str, Any], head: str, fb: str) -> str:
     return f"{head}{gift_html(q['prompt'])} {{{_accepted(q)} {fb}}}"
+
+
+def _blank_in_text(q: dict[str, Any], head: str, fb: str) -> str:
+    return f"{head}{gift_html(BLANK.join(q['parts']))} {{{_accepted(q)} {fb}}}"
 
 
 def _pairs(prompt: str, q: dict[str, Any], head: str, fb: str) -> str:

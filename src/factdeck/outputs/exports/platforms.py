@@ -1,9 +1,11 @@
 """What every platform export shares: the result with its skipped questions, text on one line, feedback
 that cites its sources, single-answer forms of a question, and reading-time limits.
 
-Every export reads the quiz document (document.py), version A: each platform here shuffles questions
-or answers itself (Kahoot's and Blooket's game options, Gimkit, Wayground, Canvas's "shuffle answers",
-Moodle's "shuffle the choices"), so one version is what a class needs.
+Every export reads a quiz document (document.py) with its questions in version A: the learning platforms
+(Canvas, Moodle) the worksheet's, the games (Kahoot!, Blooket, Gimkit, Wayground) questions chosen for
+the platform from every fact (games.py). Each platform shuffles questions or answers itself (Kahoot's and
+Blooket's game options, Gimkit, Wayground, Canvas's "shuffle answers", Moodle's "shuffle the choices"), so
+one version is what a class needs.
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 class Skip:
     """A question left out of a platform's file, and why (printed on standard error)."""
 
-    number: int  # the question's number in the worksheet version
-    question: str  # the question's id ("fill-blank:guild-founded")
+    number: int | None  # the question's number in the worksheet version; None: a fact a game left out
+    question: str  # the question's id ("fill-blank:guild-founded"), or the fact's id
     reason: str
 
     def __str__(self) -> str:
+        if self.number is None:
+            return f"left out {self.question}: {self.reason}"
         return f"skipped question {self.number} ({self.question}): {self.reason}"
 
 
@@ -39,6 +43,7 @@ class Export:
     data: bytes
     written: int
     skipped: list[Skip] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)  # what a game's choice left out, for the user
 
 
 def one_line(text: object) -> str:
@@ -72,6 +77,8 @@ def feedback_lines(q: dict[str, Any]) -> list[str]:
         lines.append(one_line(f"Sources disagree: {q['dispute']['summary']}"))
         for v in q["dispute"]["versions"]:
             lines.append(one_line(f"{v['claimed_by']}: {v['claim']} (Source: {cites(v['citations'])})"))
+        if q["dispute"].get("citations"):
+            lines.append(one_line(f"Also cited for the fact: {cites(q['dispute']['citations'])}"))
     return lines
 
 

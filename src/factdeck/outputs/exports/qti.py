@@ -212,7 +212,9 @@ def _assessment(deck_id: str, aid: str, title: str, questions: list[dict[str, An
     assessment = _sub(root, "assessment", ident=aid, title=title)
     field = _sub(_sub(assessment, "qtimetadata"), "qtimetadatafield")
     _sub(field, "fieldlabel", "cc_maxattempts")
-    _sub(field, "fieldentry", "1")
+    # Canvas's own exports write "unlimited" here when the quiz allows unlimited attempts, as assessment_meta's
+    # allowed_attempts -1 says; the two must agree.
+    _sub(field, "fieldentry", "unlimited")
     section = _sub(assessment, "section", ident="root_section")
     for q in questions:
         section.append(qti_item(deck_id, q))

@@ -27,6 +27,7 @@ class Platform:
     binary: bool
     description: str
     write: Callable[[dict[str, Any]], Export]
+    game: str | None = None  # a game's rules in games.py (its questions chosen from every fact); None: the worksheet's
 
 
 def _kahoot(document: dict[str, Any]) -> Export:
@@ -68,16 +69,26 @@ def _moodle_xml(document: dict[str, Any]) -> Export:
 PLATFORMS: dict[str, Platform] = {
     p.name: p
     for p in (
-        Platform("kahoot", "xlsx", True, "Kahoot! quiz spreadsheet (multiple choice and true/false).", _kahoot),
+        Platform(
+            "kahoot", "xlsx", True, "Kahoot! quiz spreadsheet (multiple choice and true/false).", _kahoot, "KAHOOT"
+        ),
         Platform(
             "wayground",
             "xlsx",
             True,
             "Wayground (formerly Quizizz) spreadsheet: multiple choice, fill-in-the-blank, open-ended.",
             _wayground,
+            "WAYGROUND",
         ),
-        Platform("blooket", "csv", False, "Blooket's CSV import template (multiple choice).", _blooket),
-        Platform("gimkit", "csv", False, "Gimkit's CSV import (one correct and up to three wrong answers).", _gimkit),
+        Platform("blooket", "csv", False, "Blooket's CSV import template (multiple choice).", _blooket, "BLOOKET"),
+        Platform(
+            "gimkit",
+            "csv",
+            False,
+            "Gimkit's CSV import (one correct and up to three wrong answers).",
+            _gimkit,
+            "GIMKIT",
+        ),
         Platform("qti", "zip", True, "QTI 1.2 package as Canvas imports it (classic quizzes).", _qti),
         Platform("moodle-xml", "xml", False, "Moodle XML for a Moodle question bank, a category per era.", _moodle_xml),
     )
@@ -85,11 +96,29 @@ PLATFORMS: dict[str, Platform] = {
 
 
 def platform_export(
-    base: FactBase, deck: DeckSpec, facts: list[Fact], platform: str, settings: QuizSettings | None = None
+    base: FactBase,
+    deck: DeckSpec,
+    facts: list[Fact],
+    platform: str,
+    settings: QuizSettings | None = None,
+    count: int | None = None,
 ) -> Export:
-    """The deck's questions (version A of its worksheet with `settings`, default the deck's `quiz`) in the
-    format of `platform` (a key of PLATFORMS; KeyError otherwise)."""
+    """The deck's questions in the format of `platform` (a key of PLATFORMS; KeyError otherwise): for a game,
+    questions chosen for it from every fact (games.py; `count` questions, default the game's), with a summary
+    of what was left out; otherwise version A of the worksheet with `settings` (default the deck's `quiz`;
+    `count` overrides its number of questions)."""
+    from factdeck.outputs.exports import games
     from factdeck.outputs.exports.document import quiz_document
 
     chosen = (settings or deck.quiz).model_copy(update={"versions": 1})
-    return PLATFORMS[platform].write(quiz_document(base, deck, facts, chosen))
+    target = PLATFORMS[platform]
+    if target.game is None:
+        if count is not None:
+            chosen = chosen.model_copy(update={"questions": count})
+        return target.write(quiz_document(base, deck, facts, chosen))
+    rules: games.GameRules = getattr(games, target.game)
+    choice = games.choose_for_game(base, deck, facts, chosen, rules, count)
+    made = target.write(choice.document)
+    made.skipped = [*choice.left_out, *made.skipped]
+    made.summary = games.summary(choice, rules, made.written, count)
+    return made

@@ -100,13 +100,14 @@ def _workbook_bytes(wb: Workbook) -> bytes:
 
 
 def export_kahoot(document: dict[str, Any]) -> Export:
-    """Version A's multiple-choice and true/false questions (and a disputed fact's "according to X"
-    questions) in Kahoot!'s template; every other question, and any over Kahoot!'s limits, skipped."""
+    """The document's multiple-choice and true/false questions (and a disputed fact's questions of each
+    claimant) in Kahoot!'s template; every other question, and any over Kahoot!'s limits, skipped (games.py
+    chooses questions that fit, so none is, unless a caller gives another document)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Sheet1"
     _put(ws, 2, 2, one_line(f"Quiz: {document['deck']['title']}"))
-    _put(ws, 3, 2, "Made by factdeck from the deck's worksheet (version A). Questions from row 9.")
+    _put(ws, 3, 2, "Made by factdeck from the deck's facts, chosen to fit Kahoot!'s limits. Questions from row 9.")
     _put(ws, 4, 2, "Import: Kahoot! creator, Add question, Import spreadsheet; then choose this file.")
     _put(
         ws, 5, 2, "Turn on 'Randomize answer order' in the game options: the correct answers here follow the worksheet."
@@ -154,6 +155,8 @@ def _wg_blank(q: dict[str, Any]) -> list[WaygroundRow] | str:
 
 
 def _wg_essay(q: dict[str, Any]) -> list[WaygroundRow] | str:
+    if q["according"]:  # a disputed fact asked of each claimant in turn: answerable, and marked by Wayground
+        return _wg_choice(q)
     excerpts = [
         f"“{e['quote']}” — {e['source']} ({e['publisher']}; stance: {e['stance']}), {e['locator']}."
         for e in q.get("excerpts", [])
@@ -179,9 +182,10 @@ WAYGROUND_FORMS: dict[str, Callable[[dict[str, Any]], list[WaygroundRow] | str]]
 
 
 def export_wayground(document: dict[str, Any]) -> Export:
-    """Version A's questions in Wayground's template: multiple choice (true/false as two options),
-    fill in the blank (fill-in-the-blank and short answers, the accepted answers as options) and
-    open-ended (source analysis, disputed short answers); matching and timelines skipped."""
+    """The document's questions in Wayground's template: multiple choice (true/false as two options; a
+    disputed fact once per version, "What does X say about …?"), fill in the blank (fill-in-the-blank and
+    short answers, every accepted answer as an option) and open-ended (a disputed fact whose versions give
+    the same answer); matching and timelines skipped."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Sheet1"

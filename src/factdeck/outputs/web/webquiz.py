@@ -21,12 +21,14 @@ import jinja2
 from markupsafe import Markup
 
 from factdeck.exceptions import RenderError, TemplateError
+from factdeck.outputs.exports.games import mid_sentence, plain_claimant
 from factdeck.outputs.print.layout import print_quiz
 from factdeck.outputs.render import html_environment, render
 from factdeck.outputs.write import OutputWriter
 from factdeck.quiz import QUESTION_TYPES, Question, Quiz, Reference
-from factdeck.records.schema import DeckSpec, Fact
+from factdeck.records.schema import Citation, DeckSpec, Fact
 from factdeck.records.validate import FactBase
+from factdeck.text.accept import accepted_forms
 from factdeck.text.bidi import BIDI_PATTERNS
 
 PAGE_TEMPLATE = "web/quiz.html"
@@ -87,9 +89,22 @@ def question_data(q: Question, placed_order: tuple[int, ...], names: tuple[int, 
             for v in q.versions
         ],
     }
-    dispute = base.facts_by_id[q.fact_ids[0]].dispute
+    fact = base.facts_by_id[q.fact_ids[0]]
+    dispute = fact.dispute
     if q.disputed and dispute is not None:
         data["summary"] = dispute.summary
+        # Every citation of the fact: each version's, and the fact's own that no version gives.
+        data["versions"] = [
+            {**shown, "references": reference_data(_references(base, v.citations))}
+            for shown, v in zip(data["versions"], dispute.versions)
+        ]
+        in_versions = {(c.source, c.locator) for v in dispute.versions for c in v.citations}
+        own = [c for c in fact.citations if (c.source, c.locator) not in in_versions]
+        data["otherReferences"] = reference_data(_references(base, own))
+    if q.type in ("fill-blank", "short-answer") and len(q.fact_ids) == 1 and not q.disputed:
+        data["accepted"] = accepted_forms([q.answer, *fact.accept])
+    if q.truth is not None:
+        data["truth"] = q.truth  # a false statement is shown as false in the review, beside the fact's own
     data.update(QUESTION_TYPES.of(q).web_fields(q, placed_order, names))
     # The type's rows and excerpts name their sources by title: give each its id, so the page can show the
     # source's author, publisher and stance.
@@ -99,6 +114,47 @@ def question_data(q: Question, placed_order: tuple[int, ...], names: tuple[int, 
     for shown, excerpt in zip(data.get("excerpts", ()), q.excerpts):
         shown["id"] = excerpt.source_id
     return data
+
+
+def _references(base: FactBase, citations: list[Citation]) -> tuple[Reference, ...]:
+    """Each citation once, by source and locator."""
+    refs = {(c.source, c.locator): Reference(c.source, base.sources[c.source].title, c.locator) for c in citations}
+    return tuple(refs.values())
+
+
+def according_data(base: FactBase, fact: Fact, question: dict) -> dict | None:
+    """An answerable item for a disputed fact, asked before its source analysis or short answer: for each
+    version's claimant ("According to the chronicle"), which answer they give, the versions' answers to
+    choose from; None when two versions give the same answer (the choice would not tell them apart)."""
+    dispute = fact.dispute
+    if dispute is None or len({v.answer for v in dispute.versions}) != len(dispute.versions):
+        return None
+    protected = [n for s in base.sources.values() for n in (s.short_name, s.title) if n]
+    claimants = [f"According to {mid_sentence(plain_claimant(v.claimed_by, protected))}" for v in dispute.versions]
+    answers = sorted(range(len(dispute.versions)), key=lambda i: dispute.versions[i].answer.casefold())
+    return {
+        **{k: question[k] for k in ("answer", "references", "versions", "summary", "otherReferences")},
+        "type": "according",
+        "prompt": fact.question,
+        "explanation": dispute.summary,
+        "items": claimants,
+        "names": [dispute.versions[i].answer for i in answers],
+        "correct": [answers.index(i) for i in range(len(dispute.versions))],
+    }
+
+
+def page_questions(base: FactBase, quiz: Quiz) -> list[dict]:
+    """Version A's questions as the page asks them; before each disputed fact's question, its answerable
+    "who says what" item (`according_data`)."""
+    shown: list[dict] = []
+    for p in quiz.versions[0].questions:
+        data = question_data(p.question, p.order, p.names, base)
+        if p.question.disputed and len(p.question.fact_ids) == 1:
+            according = according_data(base, base.facts_by_id[p.question.fact_ids[0]], data)
+            if according is not None:
+                shown.append(according)
+        shown.append(data)
+    return shown
 
 
 def _raw_template(base: FactBase, name: str) -> str:
@@ -115,8 +171,7 @@ def _raw_template(base: FactBase, name: str) -> str:
 
 def web_quiz_page(base: FactBase, deck: DeckSpec, quiz: Quiz) -> bytes:
     """The HTML page for the quiz's version A."""
-    version = quiz.versions[0]
-    questions = [question_data(p.question, p.order, p.names, base) for p in version.questions]
+    questions = page_questions(base, quiz)
     script = _raw_template(base, SCRIPT_FILE)
     style = _raw_template(base, STYLE_FILE)
     if "</script" in script.lower() or "</style" in style.lower():

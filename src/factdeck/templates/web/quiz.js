@@ -7,7 +7,8 @@
   var sources = data.sources || {};
   var KINDS = {
     "multiple-choice": "Multiple choice", "true-false": "True or false", "fill-blank": "Fill in the blank",
-    "matching": "Matching", "timeline": "Timeline", "short-answer": "Short answer", "source-analysis": "Source analysis"
+    "matching": "Matching", "timeline": "Timeline", "short-answer": "Short answer", "source-analysis": "Source analysis",
+    "according": "Who says what"
   };
   // Right-to-left runs, as the cards and worksheets isolate them (factdeck/text/bidi.py gives the patterns).
   var BIDI = {
@@ -15,7 +16,12 @@
     rtlRun: new RegExp(data.bidi.rtlRun, "gu"), ltrRun: new RegExp(data.bidi.ltrRun, "gu")
   };
   var $ = function (id) { return document.getElementById(id); };
-  var state = { index: 0, results: [] };
+  // One round: the questions asked (indexes into `questions`, all of them or the missed ones again), where
+  // the learner is, and each question's result by its index.
+  function allQuestions() { return questions.map(function (q, i) { return i; }); }
+  var state = { order: allQuestions(), index: 0, results: [] };
+  function current() { return questions[state.order[state.index]]; }
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
 
   function count(pattern, text) { return (text.match(pattern) || []).length; }
   // "rtl" for a Persian or Arabic text, "ltr" for an English one that may hold Persian runs.
@@ -71,11 +77,20 @@
     if (words.length && ["the", "a", "an"].indexOf(words[0]) >= 0) words.shift();
     return words.join(" ");
   }
-  // The answer as given, and without a bracketed note: "Karim Jafari (کریم جعفری)" accepts "Karim Jafari".
-  function accepted(answer) {
-    var forms = [normalize(answer), normalize(String(answer).replace(/\s*[(\[][^)\]]*[)\]]/g, " "))];
-    return forms.filter(Boolean);
+  // Accents on Latin letters are forgiven: "Bāhonar" accepts "Bahonar" (other scripts' marks are kept).
+  function unaccented(text) {
+    return text.normalize("NFD").replace(/([a-z])\p{M}+/gu, "$1").normalize("NFC");
   }
+  // The answer as given, and without a bracketed note: "Karim Jafari (کریم جعفری)" accepts "Karim Jafari";
+  // with the fact's other accepted answers (`accept:` in its record).
+  function accepted(q) {
+    var forms = [];
+    [q.answer].concat(q.accepted || []).forEach(function (answer) {
+      forms.push(normalize(answer), normalize(String(answer).replace(/\s*[(\[][^)\]]*[)\]]/g, " ")));
+    });
+    return forms.filter(Boolean).map(unaccented);
+  }
+  function isAccepted(q, typed) { return accepted(q).indexOf(unaccented(normalize(typed))) >= 0; }
   function sourceText(ref) {
     var s = sources[ref.id];
     if (!s) return ref.source;
@@ -93,13 +108,13 @@
   }
 
   function showQuestion() {
-    var q = questions[state.index];
+    var q = current();
     var box = $("body");
     clear(box);
     $("feedback").hidden = true;
     $("next").hidden = true;
-    $("counter").textContent = "Question " + (state.index + 1) + " of " + questions.length;
-    $("bar").style.width = (100 * state.index / questions.length) + "%";
+    $("counter").textContent = "Question " + (state.index + 1) + " of " + state.order.length;
+    $("bar").style.width = (100 * state.index / state.order.length) + "%";
     box.appendChild(el("p", "kind", KINDS[q.type] || q.type));
     var render = RENDER[q.type] || selfMarked;
     render(q, box);
@@ -129,8 +144,7 @@
 
   function fillBlank(q, box) {
     var prompt = el("p", "prompt");
-    var text = q.parts.join(" _____ ");
-    prompt.dir = appendText(prompt, text);
+    prompt.dir = appendText(prompt, q.parts ? q.parts.join(" _____ ") : q.prompt);
     box.appendChild(prompt);
     var label = el("label", null, "Your answer");
     var input = document.createElement("input");
@@ -144,9 +158,20 @@
     var check = button("Check", "primary", function () {
       input.disabled = true;
       check.hidden = true;
-      var right = accepted(q.answer).indexOf(normalize(input.value)) >= 0;
+      var right = isAccepted(q, input.value);
       mark(label, right, right ? "right" : "not the answer");
-      answered(q, right, right ? null : q.answer);
+      var feedback = answered(q, right, right ? null : q.answer);
+      if (!right && q.type === "short-answer" && input.value.trim()) {
+        // A short answer in the learner's own words may be right in other words: they may count it.
+        var own = button("I was right: count it", "secondary", function () {
+          own.disabled = true;
+          state.results[state.order[state.index]] = true;
+          mark(own, true, "counted as right");
+          announce("Counted as right.");
+          $("next").focus({ preventScroll: true });
+        });
+        feedback.insertBefore(own, feedback.children[1] || null);
+      }
     });
     input.addEventListener("keydown", function (e) {
       if (e.key !== "Enter" || check.hidden) return;
@@ -161,12 +186,12 @@
     var selects = q.items.map(function (text, i) {
       var row = el("div", "row");
       var id = "match-" + state.index + "-" + i;
-      var label = el("label", null, (i + 1) + ". " + text);
+      var label = el("label", null, q.type === "according" ? text : (i + 1) + ". " + text);
       label.htmlFor = id;
       row.appendChild(label);
       var select = document.createElement("select");
       select.id = id;
-      select.appendChild(el("option", null, "Choose a name…")).value = "";
+      select.appendChild(el("option", null, q.type === "according" ? "Choose their answer…" : "Choose a name…")).value = "";
       q.names.forEach(function (name, j) { select.appendChild(el("option", null, name)).value = String(j); });
       row.appendChild(select);
       box.appendChild(row);
@@ -187,7 +212,8 @@
   }
 
   function timeline(q, box) {
-    box.appendChild(el("p", "prompt", q.prompt + " Choose the events in order, earliest first."));
+    box.appendChild(el("p", "prompt", q.prompt));
+    box.appendChild(el("p", "muted", "Choose them one at a time; Start over to change your order."));
     var picked = [];
     var list = el("div", "choices");
     list.setAttribute("role", "group");
@@ -253,7 +279,7 @@
         pair.appendChild(button(choice[0], "secondary", function () {
           pair.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
           mark(this, choice[1], "your choice");
-          state.results[state.index] = choice[1];
+          state.results[state.order[state.index]] = choice[1];
           announce(choice[1] ? "Marked as right." : "Marked as missed.");
           $("next").hidden = false;
           $("next").focus({ preventScroll: true });
@@ -265,9 +291,12 @@
     box.appendChild(show);
   }
 
+  // A short answer is typed, unless the fact is disputed (then every version is the answer: self-marked).
+  function shortAnswer(q, box) { (q.versions.length ? selfMarked : fillBlank)(q, box); }
+
   var RENDER = {
-    "multiple-choice": choices, "true-false": choices, "fill-blank": fillBlank,
-    "matching": matching, "timeline": timeline
+    "multiple-choice": choices, "true-false": choices, "fill-blank": fillBlank, "short-answer": shortAnswer,
+    "matching": matching, "timeline": timeline, "according": matching
   };
 
   // Feedback: the verdict (none for a self-marked question), the answer, why, where to read it, and
@@ -276,7 +305,7 @@
     var box = $("feedback");
     clear(box);
     if (right !== null) {
-      state.results[state.index] = right;
+      state.results[state.order[state.index]] = right;
       var verdict = right ? "✓ Correct" : "✗ Not quite" + (note ? " (" + note + ")" : "");
       box.appendChild(el("p", "verdict " + (right ? "right" : "wrong"), verdict));
       announce((right ? "Correct." : "Not quite.") + (correctAnswer !== null ? " The answer is " + correctAnswer + "." : ""));
@@ -285,6 +314,7 @@
     }
     if (correctAnswer !== null) box.appendChild(el("p", null, "Answer: " + correctAnswer));
     if (right === null && q.type !== "source-analysis") box.appendChild(el("p", null, "Answer: " + q.answer));
+    if (q.type === "true-false" && q.truth === false) box.appendChild(el("p", null, "The statement is false. The fact: " + q.explanation));
     if (q.key) {  // matching: numbered like the descriptions; timeline: in date order
       var list = el(q.type === "matching" ? "ol" : "ul", "list");
       q.key.forEach(function (item) {
@@ -308,6 +338,9 @@
         versions.appendChild(li);
       });
       dispute.appendChild(versions);
+      if ((q.otherReferences || []).length) {
+        dispute.appendChild(el("p", "cite", "Also cited: " + citeText(q.otherReferences)));
+      }
       dispute.appendChild(el("p", null, q.type === "source-analysis"
         ? "Ask who wrote each source, and why they might see it that way. Learn every version and who makes it."
         : "Learn every version and who makes it."));
@@ -316,10 +349,44 @@
     box.hidden = false;
     if (right !== null) {
       $("next").hidden = false;
-      $("next").focus({ preventScroll: true });
+      $("next").focus({ preventScroll: true });  // the bar holding it stays in view (quiz.css)
     }
-    $("next").textContent = state.index + 1 < questions.length ? "Next question" : "See your score";
+    $("next").textContent = state.index + 1 < state.order.length ? "Next question" : "See your score";
     return box;
+  }
+
+  // What a missed question asked, as the review lists it: a false statement is marked as false.
+  function reviewItem(q) {
+    var li = el("li");
+    var asked = q.type === "fill-blank" ? q.parts.join("_____") : q.prompt;
+    if (q.type === "true-false") {
+      li.appendChild(el("p", null, "“" + asked + "” — " + (q.truth ? "true" : "false")));
+      if (q.truth === false) li.appendChild(el("p", "muted", "The fact: " + q.explanation));
+      return li;
+    }
+    li.appendChild(el("p", null, asked));
+    var answer;
+    if (q.key) {
+      answer = q.key.map(function (item) { return item.answer + ": " + item.text; }).join("; ");
+    } else if (q.type === "according") {
+      answer = q.items.map(function (who, i) { return who + ": " + q.names[q.correct[i]]; }).join("; ");
+    } else if (q.versions.length) {
+      answer = q.versions.map(function (v) { return v.claimedBy + ": " + v.answer; }).join("; ");
+    } else {
+      answer = q.options ? q.options[q.correct] : q.answer;
+    }
+    li.appendChild(el("p", "muted", "Answer: " + answer));
+    return li;
+  }
+
+  function startRound(order) {
+    state = { order: order, index: 0, results: state.results };
+    order.forEach(function (i) { delete state.results[i]; });
+    $("score").hidden = true;
+    $("question").hidden = false;
+    showQuestion();
+    $("counter").focus({ preventScroll: true });
+    window.scrollTo(0, 0);
   }
 
   function showScore() {
@@ -329,37 +396,36 @@
     $("bar").style.width = "100%";
     var box = $("score");
     clear(box);
-    var right = state.results.filter(Boolean).length;
+    var asked = state.order;
+    var right = asked.filter(function (i) { return state.results[i]; }).length;
     var title = el("h2", null, "Your score");
     title.id = "score-title";
     title.tabIndex = -1;
     box.appendChild(title);
-    box.appendChild(el("p", "big", right + " of " + questions.length));
-    box.appendChild(el("p", "muted", Math.round(100 * right / questions.length) + "% correct"));
-    var missed = questions.filter(function (q, i) { return !state.results[i]; });
+    box.appendChild(el("p", "big", right + " of " + asked.length));
+    box.appendChild(el("p", "muted", Math.round(100 * right / asked.length) + "% correct"));
+    var missed = asked.filter(function (i) { return !state.results[i]; });
     if (missed.length) {
-      box.appendChild(el("p", null, "To review:"));
-      var list = el("ul", "list");
-      missed.forEach(function (q) { list.appendChild(el("li", null, q.type === "fill-blank" ? q.parts.join("_____") : q.prompt)); });
+      box.appendChild(el("h3", null, "To review: " + plural(missed.length, "question", "questions")));
+      var list = el("ol", "list review");
+      missed.forEach(function (i) { list.appendChild(reviewItem(questions[i])); });
       box.appendChild(list);
+      var retry = missed.length === 1 ? "Retry the missed one" : "Retry the " + missed.length + " missed ones";
+      box.appendChild(button(retry, "primary", function () { startRound(missed); }));
     }
-    box.appendChild(button("Try again", "primary", function () {
-      state = { index: 0, results: [] };
-      box.hidden = true;
-      $("question").hidden = false;
-      showQuestion();
-      $("counter").focus({ preventScroll: true });
-      window.scrollTo(0, 0);
+    box.appendChild(button("Start again", missed.length ? "secondary" : "primary", function () {
+      state.results = [];
+      startRound(allQuestions());
     }));
     box.hidden = false;
-    announce("Finished: " + right + " of " + questions.length + " right.");
+    announce("Finished: " + right + " of " + asked.length + " right.");
     title.focus({ preventScroll: true });
     box.scrollIntoView({ block: "start" });
   }
 
   $("next").addEventListener("click", function () {
     state.index += 1;
-    if (state.index < questions.length) showQuestion(); else showScore();
+    if (state.index < state.order.length) showQuestion(); else showScore();
   });
   showQuestion();
 })();
