@@ -58,15 +58,48 @@ def bottom_margin(path: Path) -> float:
     return LARGE_MARGIN_BOTTOM if "large-print" in path.name else MARGIN_BOTTOM
 
 
+def _multiply(a: list[float], b: list[float]) -> list[float]:
+    """The PDF matrix product a × b of [a b c d e f] matrices (a applied first)."""
+    return [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
+
+
+@lru_cache(maxsize=128)
+def ruled_lines(path: Path) -> list[tuple[int, float]]:
+    """(page, y) of every straight line drawn (`m` … `l`): the rules of an answer space, among others."""
+    reader = pypdf.PdfReader(path)
+    found = []
+    for number, page in enumerate(reader.pages):
+        matrix, saved = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], []
+        for operands, operator in pypdf.generic.ContentStream(page.get_contents(), reader).operations:
+            if operator == b"q":
+                saved.append(matrix)
+            elif operator == b"Q" and saved:
+                matrix = saved.pop()
+            elif operator == b"cm":
+                matrix = _multiply([float(v) for v in operands], matrix)
+            elif operator == b"l":
+                x, y = (float(v) for v in operands)
+                found.append((number, matrix[1] * x + matrix[3] * y + matrix[5]))
+    return found
+
+
 def blank_shares(path: Path) -> list[float]:
-    """For each page, the share of its text area below its last line of body text (the footer is below the
-    text area and does not count): 0.9 is a page 90% blank."""
+    """For each page, the share of its text area below its last line of text or its last ruled line (an
+    answer space is not blank; the footer is below the text area and does not count): 0.9 is a page 90%
+    blank."""
     reader = pypdf.PdfReader(path)
     bottom = bottom_margin(path)
     lowest = {n: float(p.mediabox.height) - MARGIN_TOP for n, p in enumerate(reader.pages)}
-    for r in runs(path):
-        if bottom < r.y:
-            lowest[r.page] = min(lowest[r.page], r.y)
+    for page, y in [(r.page, r.y) for r in runs(path)] + ruled_lines(path):
+        if bottom < y:
+            lowest[page] = min(lowest[page], y)
     heights = [float(p.mediabox.height) for p in reader.pages]
     return [(lowest[n] - bottom) / (heights[n] - MARGIN_TOP - bottom) for n in range(len(heights))]
 

@@ -34,6 +34,7 @@ from factdeck.records.schema import DeckSpec, Fact
 
 SESSIONS = "sessions"
 _MEETING_FOLDER = re.compile(r"^meeting-\d+$")
+_MEETING_PDF = re.compile(r"^(?:worksheet-A|key-A|answer-sheet-A|guide)(?:-large-print)?\.pdf$")
 
 
 @dataclass
@@ -117,12 +118,17 @@ def stage_sessions(
     return packs
 
 
-def remove_stale_meetings(folder: Path, deck_ids: list[str], written: list[Path]) -> list[Path]:
-    """Delete meeting folders this run did not write (after lowering the number of meetings)."""
-    keep = {p.resolve().parent for p in written}
-    return [
-        path for deck_id in deck_ids for path in remove_unwritten(folder / deck_id / SESSIONS, _MEETING_FOLDER, keep)
-    ]
+def remove_stale_meetings(folder: Path, deck_ids: list[str], written: list[Path], pdfs: bool = True) -> list[Path]:
+    """Delete meeting folders this run did not write (after lowering the number of meetings) and, if this run
+    made the packs' PDFs (`pdfs`), the PDFs it did not write in the others (large print turned off)."""
+    files = {p.resolve() for p in written}
+    keep = {p.parent for p in files}
+    removed = []
+    for deck_id in deck_ids:
+        removed += remove_unwritten(folder / deck_id / SESSIONS, _MEETING_FOLDER, keep)
+        for meeting in sorted((folder / deck_id / SESSIONS).glob("meeting-*")) if pdfs else []:
+            removed += remove_unwritten(meeting, _MEETING_PDF, files)
+    return removed
 
 
 class MeetingPacks(Output):
@@ -155,4 +161,4 @@ class MeetingPacks(Output):
 
     def remove_stale(self, folder: Path, deck_ids: list[str], kept: list[Path]) -> None:
         decks = [d.id for d in self.base.decks if d.id in deck_ids and d.sessions.meetings]
-        remove_stale_meetings(folder, decks, kept)  # meetings no longer made
+        remove_stale_meetings(folder, decks, kept, "pdf" in self.made)  # meetings (and copies) no longer made
