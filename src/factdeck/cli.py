@@ -100,7 +100,7 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
     """Validate every record and report every problem as path:line: message."""
     from factdeck.build import output_folder
     from factdeck.exceptions import OutputError
-    from factdeck.outputs.anki.checks import anki_warnings
+    from factdeck.outputs.anki.checks import anki_warnings, release_problems
 
     base = load_and_validate(project, archive=archive, strict=strict)
     try:
@@ -108,8 +108,11 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
     except OutputError:
         folder = None  # the build reports a misplaced output folder; its stored fields are only a speed-up
     more = anki_warnings(base, folder)
-    if strict and more:
-        raise ValidationFailed([Problem(p.path, p.line, p.message, "error") for p in more])
+    refused, stale = release_problems(base, folder)
+    more += [_published_problem(message, "warning") for message in stale]
+    if refused or (strict and more):
+        errors = [_published_problem(message, "error") for message in refused]
+        raise ValidationFailed(errors + [Problem(p.path, p.line, p.message, "error") for p in more])
     _report(sorted(base.warnings + more))
     click.echo(
         f"ok: {len(base.facts)} facts ({len(base.vetted)} vetted), "
@@ -117,6 +120,14 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
     )
     if base.quotes is not None:
         click.echo(base.quotes.summary())
+
+
+def _published_problem(message: str, severity: str) -> Problem:
+    """A problem about a published record: `<file>: <message>` where the message names its file."""
+    path, _, rest = message.partition(": ")
+    return (
+        Problem(path, 0, rest, severity) if rest and path.endswith(".json") else Problem("decks", 0, message, severity)
+    )
 
 
 def _emit(data: bytes, output: Path | None) -> None:
@@ -396,11 +407,35 @@ def sessions(project: Path, deck: str, meetings: int | None, output: Path | None
 
 
 @cli.command("schema")
-def schema() -> None:
-    """Print the record schema as Markdown (docs/schema.md is this output)."""
-    from factdeck.records.schema_doc import schema_markdown
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON Schema of every record type instead.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --json: write one schema per kind of file (facts.schema.json, …) into this folder.",
+)
+def schema(as_json: bool, output: Path | None) -> None:
+    """Print the record schema as Markdown (docs/schema.md is this output), or with --json as JSON Schema
+    for editors (yaml-language-server: completion and inline errors; README, "Editor support")."""
+    if not as_json:
+        if output is not None:
+            raise click.UsageError("--output goes with --json")
+        from factdeck.records.schema_doc import schema_markdown
 
-    click.echo(schema_markdown(), nl=False)
+        click.echo(schema_markdown(), nl=False)
+        return
+    from factdeck.records.json_schema import every_schema, schema_files, schema_json
+
+    if output is None:
+        click.echo(schema_json(every_schema()), nl=False)
+        return
+    from factdeck.outputs.write import OutputWriter
+
+    writer = OutputWriter(output.resolve())
+    for name, text in schema_files().items():
+        writer.write_bytes(name, text.encode("utf-8"))
+    writer.commit()
+    click.echo(f"wrote {len(schema_files())} schemas to {output}")
 
 
 def main() -> None:
@@ -408,6 +443,7 @@ def main() -> None:
 
 
 # The commands that make and edit a project's files (init, review, vet, hash-archives, templates) are in
-# cli_project.py, `factdeck export …` in cli_exports.py, and stats, changes and release in cli_reports.py;
+# cli_project.py, `factdeck export …` in cli_exports.py, stats, changes and release in cli_reports.py, and
+# cite, read and new in cli_authoring.py;
 # importing them registers them on `cli`.
-from factdeck import cli_exports, cli_project, cli_reports  # noqa: E402, F401
+from factdeck import cli_authoring, cli_exports, cli_project, cli_reports  # noqa: E402, F401
