@@ -160,14 +160,15 @@ def plan_meeting(
 
 def _cuts(quiz: Quiz | None, chosen: list[Fact]) -> list[str]:
     """What to cut if time runs short, the cheapest loss first: the last dispute (as reading), the worksheet's
-    costliest part (as homework), then going over only the answers the group got wrong."""
+    costliest part (as homework), going over only the answers the group disagrees on, then two of each
+    dispute's three prompts."""
     cuts = []
     if len(chosen) > 1:
         cuts.append(
             f"Leave dispute {len(chosen)} for reading at home (saves about {dispute_minutes(chosen[-1])} minutes)."
         )
     if quiz is not None:
-        sections = [s for s in quiz.versions[0].sections]
+        sections = list(quiz.versions[0].sections)
         costliest = max(sections, key=lambda s: sum(QUESTION_MINUTES[p.type] for p in s.questions))
         first, last = costliest.questions[0].number, costliest.questions[-1].number
         numbers = f"question {first}" if first == last else f"questions {first}–{last}"
