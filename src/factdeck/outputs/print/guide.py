@@ -84,6 +84,7 @@ class Entry:
     when: str
     text: str
     disputed: bool
+    fact_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,7 @@ def timeline(
     lane_ends = [-1.0] * MAX_LANES
     entries = []
     for number, (fact, when) in enumerate(dated, 1):
-        entries.append(Entry(number, date_label(fact.date), fact.statement, fact.disputed))
+        entries.append(Entry(number, date_label(fact.date), fact.statement, fact.disputed, fact.id))
         # A marker's left edge: its date, kept on the axis (the last marker's whole circle too).
         left = min(max(0.0, share(when.start) - marker_share / 2), 1.0 - marker_share)
         right = share(when.end)
@@ -273,6 +274,7 @@ def guide_context(base: FactBase, deck: DeckSpec, meeting: Meeting, plan: Meetin
     facts = meeting.facts
     cited = {c.source for f in facts for c in f.all_citations()}
     period = (meeting.first_year, meeting.last_year) if meeting.first_year and meeting.last_year else None
+    drawn = timeline(facts, period, LARGE_MARKER_SHARE if large else MARKER_SHARE)
     return {
         "deck": deck,
         "meeting": meeting,
@@ -280,7 +282,9 @@ def guide_context(base: FactBase, deck: DeckSpec, meeting: Meeting, plan: Meetin
         "cards": cards_note(deck, meeting, plan),
         "disputes": [dispute_view(base, f, meeting.period) for f in plan.disputes],
         "extra": [dispute_view(base, f, meeting.period) for f in plan.extra],
-        "timeline": timeline(facts, period, LARGE_MARKER_SHARE if large else MARKER_SHARE),
+        "timeline": drawn,
+        # The facilitator notes point to the timeline's list for a fact's statement rather than repeat it.
+        "on_timeline": {e.fact_id: e.number for e in drawn.entries} if drawn is not None else {},
         "facts": [(f, date_label(f.date), base.eras_by_id[f.era]) for f in facts],
         "sources": [s for s in base.sources.values() if s.id in cited],
         "titles": {s.id: s.title for s in base.sources.values()},
