@@ -298,3 +298,26 @@ def test_a_persian_paragraph_starts_at_the_right_edge(tmp_path):
     assert min(r.x for r in persian) > width / 2
     english = [r for r in runs(path) if r.text.startswith("What") or r.text.startswith("Who")]
     assert english and min(r.x for r in english) < width / 3  # English still starts on the left
+
+
+def test_a_near_empty_last_page_is_filled_by_moving_a_page_break(tmp_path):
+    """`refitted` on a document whose last page holds one line: a break before one of the last paragraphs
+    fills it, without adding a page."""
+    from factdeck.outputs.print.pdf import MOST_BLANK, Refit, compile_pdf, font_folders, last_page_blank, refitted
+
+    folders = tuple(str(f) for f in font_folders(tmp_path))
+    margins = (1.8 * 72 / 2.54, 2.2 * 72 / 2.54)
+
+    def source(count: int, point: str = "") -> str:
+        head = '#set document(title: "t")\n#set page(margin: (top: 1.8cm, bottom: 2.2cm))\n'
+        return head + "".join(f"{'#pagebreak()' if point == f'p{n}' else ''}\n\nParagraph {n}.\n" for n in range(count))
+
+    # The fewest one-line paragraphs that spill onto a second page: one line there, the page near-empty.
+    count = next(n for n in range(30, 80) if last_page_blank(compile_pdf(source(n), "t", folders), margins)[0] == 2)
+    first = compile_pdf(source(count), "t", folders)
+    assert last_page_blank(first, margins)[1] > MOST_BLANK
+    points = tuple(f"p{n}" for n in range(count - 1, count - 30, -1))
+    refit = Refit(points, lambda point: source(count, point), margins)
+    better = refitted(first, lambda text: compile_pdf(text, "t", folders), refit)
+    pages, blank = last_page_blank(better, margins)
+    assert pages == 2 and blank <= MOST_BLANK

@@ -183,7 +183,7 @@ MOST_BLANK = 0.85
 class Refit:
     """How to move content onto a document's last page when it would be near-empty: `source(point)` is the
     document with a page break before `point`, one of `points` (tried in order, the end's first);
-    `margins` are the page's top and bottom margins in pt (the text area), `paper` its name."""
+    `margins` are the page's top and bottom margins in pt (the text area)."""
 
     points: tuple[str, ...]
     source: Callable[[str], str]
