@@ -45,10 +45,14 @@ def _err(message: str) -> None:
 def _report(problems: list[Problem]) -> None:
     for problem in problems:
         _err(str(problem))
+        for consequence in problem.folded:  # what follows from it, under it
+            _err(f"    which causes: {consequence}")
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
+    folded = sum(len(p.folded) for p in problems)
     if problems:
-        _err(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+        follow = f" (and {folded} caused by {'it' if len(problems) == 1 else 'them'}, indented)" if folded else ""
+        _err(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}{follow}")
 
 
 def command(group: click.Group, name: str, **kwargs: Any) -> Callable:
@@ -98,21 +102,25 @@ def cli() -> None:
 )
 def check(project: Path, strict: bool, archive: Path | None) -> None:
     """Validate every record and report every problem as path:line: message."""
-    from factdeck.build import output_folder
+    from factdeck.build import configuration_problem, output_folder
     from factdeck.exceptions import OutputError
     from factdeck.outputs.anki.checks import anki_warnings, release_problems
+    from factdeck.outputs.print.coverage import font_problems
 
     base = load_and_validate(project, archive=archive, strict=strict)
     try:
         folder: Path | None = output_folder(base, None)
-    except OutputError:
-        folder = None  # the build reports a misplaced output folder; its stored fields are only a speed-up
-    more = anki_warnings(base, folder)
+        misplaced = []
+    except OutputError as exc:  # the build would refuse it: so does check
+        folder = None
+        misplaced = [configuration_problem(base, "output", str(exc))]
+    more = anki_warnings(base, folder) + font_problems(base)
     refused, stale = release_problems(base, folder)
     more += [_published_problem(message, "warning") for message in stale]
-    if refused or (strict and more):
-        errors = [_published_problem(message, "error") for message in refused]
-        raise ValidationFailed(errors + [Problem(p.path, p.line, p.message, "error") for p in more])
+    if misplaced or refused or (strict and more):
+        errors = misplaced + [_published_problem(message, "error") for message in refused]
+        said = [Problem(p.path, p.line, p.message, "error" if strict else p.severity) for p in base.warnings + more]
+        raise ValidationFailed(errors + said)
     _report(sorted(base.warnings + more))
     click.echo(
         f"ok: {len(base.facts)} facts ({len(base.vetted)} vetted), "
@@ -168,10 +176,33 @@ def _build_options(fn: Callable) -> Callable:
 def build(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None) -> None:
     """Validate, then write decks, worksheets and the JSON export (default: every deck, every format)."""
     formats = FORMATS if fmt == "all" else (fmt,)
-    result = run_build(project, list(decks), formats, output)
-    _report(result.warnings)
+    result = run_build(project, list(decks), formats, output, waiting=_err)
+    _report_build(result)
+    if result.failed:
+        sys.exit(EXIT_INVALID)
+
+
+def _report_build(result: Any, prefix: str = "") -> None:
+    """A build's warnings, the outputs it could not make (errors), what it removed and what it wrote."""
+    _report(sorted(result.warnings + result.failed))
+    if result.removed:
+        shown = ", ".join(_shown(p, result.output) for p in result.removed[:3])
+        more = f" and {len(result.removed) - 3} more" if len(result.removed) > 3 else ""
+        click.echo(f"removed {len(result.removed)} output{'s' * (len(result.removed) != 1)} the inputs no longer "
+                   f"make: {shown}{more}")  # fmt: skip
     unchanged = f" ({len(result.unchanged)} unchanged)" if result.unchanged else ""
-    click.echo(f"wrote {len(result.written)} file{'s' * (len(result.written) != 1)} to {result.output}{unchanged}")
+    not_made = f"; {len(result.failed)} not made (see the errors above)" if result.failed else ""
+    click.echo(
+        f"{prefix}wrote {len(result.written)} file{'s' * (len(result.written) != 1)} to {result.output}"
+        f"{unchanged}{not_made}"
+    )
+
+
+def _shown(path: Path, folder: Path) -> str:
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return str(path)
 
 
 @command(cli, "watch")
@@ -197,7 +228,7 @@ def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, 
     try:
         for done in watch_inputs(
             project,
-            lambda session: run_build(project, list(decks), formats, output, session=session),
+            lambda session: run_build(project, list(decks), formats, output, session=session, waiting=_err),
             interval=interval,
             notify=not poll,
         ):
@@ -217,12 +248,7 @@ def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, 
                 continue
             result = done.result
             assert result is not None  # a round without an error has the build's result
-            _report(result.warnings)
-            unchanged = f" ({len(result.unchanged)} unchanged)" if result.unchanged else ""
-            click.echo(
-                f"built in {done.seconds:.2f} s: wrote {len(result.written)} "
-                f"file{'s' * (len(result.written) != 1)} to {result.output}{unchanged}"
-            )
+            _report_build(result, prefix=f"built in {done.seconds:.2f} s: ")
     except KeyboardInterrupt:
         click.echo("stopped")
 
@@ -293,7 +319,10 @@ def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, 
 @click.option(
     "--answer-sheet/--no-answer-sheet",
     default=None,
-    help="Also write answer-sheet-<V>.pdf per version and zipgrade-key.csv (default: the deck's quiz.answer_sheet).",
+    help=(
+        "Also write answer-sheet-<V>.pdf per version for factdeck scan (with its map, answer-sheet-<V>.json) and "
+        "zipgrade-key.csv (default: the deck's quiz.answer_sheet)."
+    ),
 )
 @click.option(
     "--large-print/--no-large-print",
@@ -355,6 +384,7 @@ def quiz(
         project,
         deck,
         output,
+        waiting=_err,
         questions=questions,
         versions=versions,
         seed=seed,
@@ -395,7 +425,7 @@ def sessions(project: Path, deck: str, meetings: int | None, output: Path | None
     from factdeck.build import make_sessions, output_folder
     from factdeck.outputs.sessions.packs import SESSIONS
 
-    base, packs, written = make_sessions(project, deck, meetings, output)
+    base, packs, written = make_sessions(project, deck, meetings, output, waiting=_err)
     spec, folder = base.deck(deck), output_folder(base, output)
     _report(base.warnings)
     for note in packs.notes:
@@ -444,6 +474,6 @@ def main() -> None:
 
 # The commands that make and edit a project's files (init, review, vet, hash-archives, templates) are in
 # cli_project.py, `factdeck export …` in cli_exports.py, stats, changes and release in cli_reports.py, and
-# cite, read and new in cli_authoring.py;
+# cite, read and new in cli_authoring.py, scan and results in cli_scan.py;
 # importing them registers them on `cli`.
-from factdeck import cli_authoring, cli_exports, cli_project, cli_reports  # noqa: E402, F401
+from factdeck import cli_authoring, cli_exports, cli_project, cli_reports, cli_scan  # noqa: E402, F401

@@ -26,6 +26,7 @@ from factdeck.outputs.print.pdf import Refit
 from factdeck.outputs.render import TypstRaw, render, typst_environment
 from factdeck.outputs.sessions.agenda import MeetingPlan
 from factdeck.outputs.sessions.meetings import Meeting
+from factdeck.quiz.model import REASON_LABELS
 from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.naming import glossary_for
@@ -296,6 +297,7 @@ def guide_context(base: FactBase, deck: DeckSpec, meeting: Meeting, plan: Meetin
         "group_width": str(GROUP_WIDTH),
         "minimum": LARGE_PRINT_MINIMUM if large else 0.0,
         "scale": LARGE_PRINT_SCALE if large else 1.0,
+        "reason_labels": REASON_LABELS,  # how each dispute's recorded reason type reads
     }
 
 

@@ -9,12 +9,15 @@ exist are removed after a successful write, so a folder never mixes runs.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 from functools import partial
 from pathlib import Path
 
-from factdeck.exceptions import RenderError
+from factdeck.exceptions import PartlyMade, RenderError
 from factdeck.outputs.base import Output
+from factdeck.outputs.print.answer_sheet import sheet_context, sheet_map
 from factdeck.outputs.print.layout import (
     LARGE_MARGIN_BOTTOM,
     LARGE_PRINT_SUFFIX,
@@ -22,6 +25,7 @@ from factdeck.outputs.print.layout import (
     MARGIN_TOP,
     REFIT_QUESTIONS,
     PrintLayout,
+    bubbled,
     grid_answer,
     print_layout,
     print_quiz,
@@ -39,7 +43,10 @@ WORKSHEET_TEMPLATE = "quiz/worksheet.typ"
 KEY_TEMPLATE = "quiz/key.typ"
 ANSWER_SHEET_TEMPLATE = "quiz/answer-sheet.typ"
 ZIPGRADE_KEY = "zipgrade-key.csv"
-_OUTPUT_NAME = re.compile(r"^(?:(?:worksheet|key|answer-sheet)-[A-Z](?:-large-print)?\.pdf|zipgrade-key\.csv)$")
+_OUTPUT_NAME = re.compile(
+    r"^(?:(?:worksheet|key|answer-sheet)-[A-Z](?:-large-print)?\.pdf|answer-sheet-[A-Z](?:-large-print)?\.json"
+    r"|zipgrade-key\.csv)$"
+)
 
 
 def soft_breaks(text: object) -> str:
@@ -80,7 +87,10 @@ def worksheet_documents(
         for version in quiz.versions:
             last = [f"q{p.number}" for p in version.questions[::-1][:REFIT_QUESTIONS]]
             for template, stem, kind in kinds:
-                args = (env, base, template, quiz, version, paper, kind, layout, glossary)
+                sheet = None
+                if stem == "answer-sheet":
+                    sheet = sheet_context(sheet_map(quiz, version, layout, paper), layout)
+                args = (env, base, template, quiz, version, paper, kind, layout, glossary, sheet)
                 output = f"{deck.id}/{stem}-{version.letter}{suffix}.pdf"
                 documents[output] = (f"templates/{template}", _render(*args))
                 if template != ANSWER_SHEET_TEMPLATE:
@@ -99,6 +109,7 @@ def _render(
     kind: str,
     layout: PrintLayout,
     glossary: list,
+    sheet: dict | None = None,
     pull: str = "",
 ) -> str:
     return render(
@@ -114,6 +125,7 @@ def _render(
         grid_answer=grid_answer,
         glossary=glossary,
         sources=base.sources,
+        sheet=sheet,
         pull=pull,
     )
 
@@ -135,8 +147,27 @@ def make_worksheets(
     documents, refits = worksheet_documents(base, deck, quiz, settings.paper, settings)
     files = compile_all(base.root, documents, jobs=jobs, session=base.session, refits=refits)
     if settings.answer_sheet:
-        files[f"{deck.id}/{ZIPGRADE_KEY}"] = zipgrade_key(quiz, print_layout(settings))
+        files.update(answer_sheet_files(deck.id, quiz, print_layout(settings), settings))
+        if not any(bubbled(q) for q in quiz.questions):
+            note = "no multiple-choice or true/false question, so no ZipGrade key and nothing on the sheet to scan"
+            quiz = dataclasses.replace(quiz, notes=(*quiz.notes, note))
     return quiz, files
+
+
+def answer_sheet_files(deck_id: str, quiz: Quiz, layout: PrintLayout, settings: QuizSettings) -> dict[str, bytes]:
+    """The sheet map (`answer-sheet-X[-large-print].json`, what `factdeck scan` reads) of every version in
+    every layout, and ZipGrade's key (`zipgrade-key.csv`) when some question has bubbles."""
+    files: dict[str, bytes] = {}
+    layouts = [layout, layout.large_print()] if settings.large_print else [layout]
+    for each in layouts:
+        suffix = LARGE_PRINT_SUFFIX if each.large else ""
+        for version in quiz.versions:
+            data = sheet_map(quiz, version, each, settings.paper)
+            text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+            files[f"{deck_id}/answer-sheet-{version.letter}{suffix}.json"] = text.encode("utf-8")
+    if any(bubbled(q) for q in quiz.questions):
+        files[f"{deck_id}/{ZIPGRADE_KEY}"] = zipgrade_key(quiz, layout)
+    return files
 
 
 def stage_worksheets(
@@ -170,9 +201,17 @@ class WorksheetsAndWebQuiz(Output):
     def stage(self, deck: DeckSpec, facts: list[Fact]) -> list[str]:
         from factdeck.outputs.web.webquiz import stage_web_quiz
 
-        quiz = stage_worksheets(self.writer, self.base, deck, facts) if "pdf" in self.made else None
+        quiz, failed = None, None
+        if "pdf" in self.made:
+            try:
+                quiz = stage_worksheets(self.writer, self.base, deck, facts)
+            except RenderError as exc:  # the web quiz, drawn by the browser's fonts, may still be made
+                failed = exc
         if "html" in self.made:
             stage_web_quiz(self.writer, self.base, deck, facts, quiz)
+        if failed is not None:
+            made = " (the web quiz is made)" if "html" in self.made else ""
+            raise PartlyMade(f"worksheets and keys not made{made}: {failed}") from failed
         return list(quiz.notes) if quiz is not None else []
 
     def remove_stale(self, folder: Path, deck_ids: list[str], kept: list[Path]) -> None:
