@@ -30,7 +30,7 @@ from factdeck.outputs.sessions.meetings import split_meetings
 from factdeck.outputs.sessions.packs import meeting_plan
 from factdeck.records.select import select_facts
 from factdeck.text.words import in_running_text
-from printed import blank_shares, bottom_margin, flat, outline, page_texts, runs, structure
+from printed import blank_shares, bottom_margin, flat, outline, page_texts, ruled_lines, runs, structure
 
 DECK = "mek-history"
 MOST_BLANK = 0.85
@@ -250,8 +250,10 @@ def test_no_page_is_near_empty_and_no_heading_is_left_alone(shipped):
         printed = runs(path)
         bottom = bottom_margin(path)
         for mark in outline(path)[1:]:
-            # Below a heading's line and the note under it (one or two lines), something follows on its page.
+            # Below a heading's line and the note under it (one or two lines), something follows on its page:
+            # a line of text or an answer space's rule.
             lines = {round(r.y) for r in printed if r.page == mark.page and bottom < r.y < mark.top}
+            lines |= {round(y) for page, y in ruled_lines(path) if page == mark.page and bottom < y < mark.top}
             assert len(lines) >= 4, (path.name, mark.title)
 
 
@@ -317,7 +319,7 @@ def test_a_near_empty_last_page_is_filled_by_moving_a_page_break(tmp_path):
     first = compile_pdf(source(count), "t", folders)
     assert last_page_blank(first, margins)[1] > MOST_BLANK
     points = tuple(f"p{n}" for n in range(count - 1, count - 30, -1))
-    refit = Refit(points, lambda point: source(count, point), margins)
+    refit = Refit(points, lambda directives: source(count, directives[-1] if directives else ""), margins, False)
     better = refitted(first, lambda text: compile_pdf(text, "t", folders), refit)
     pages, blank = last_page_blank(better, margins)
     assert pages == 2 and blank <= MOST_BLANK

@@ -302,16 +302,22 @@ def guide_context(base: FactBase, deck: DeckSpec, meeting: Meeting, plan: Meetin
 
 
 def guide_source(
-    base: FactBase, deck: DeckSpec, meeting: Meeting, plan: MeetingPlan, paper: str, large: bool = False, pull: str = ""
+    base: FactBase,
+    deck: DeckSpec,
+    meeting: Meeting,
+    plan: MeetingPlan,
+    paper: str,
+    large: bool = False,
+    directives: tuple[str, ...] = (),
 ) -> str:
     """The meeting's discussion guide as Typst source (`large`: the large-print copy, every text >= 18 pt;
-    `pull`: a page break before the facilitator notes' fact 'f<n>', for `guide_refit`)."""
+    `directives`: a page break before the facilitator notes' fact 'f<n>', for `guide_refit`)."""
     return render(
         typst_environment(base.root),
         GUIDE_TEMPLATE,
         base.root,
         paper=paper,
-        pull=pull,
+        pull=directives[-1] if directives else "",
         **guide_context(base, deck, meeting, plan, large),
     )
 
@@ -321,4 +327,4 @@ def guide_refit(base: FactBase, deck: DeckSpec, meeting: Meeting, plan: MeetingP
     count = len(meeting.facts)
     points = tuple(f"f{n}" for n in range(count, max(0, count - REFIT_QUESTIONS), -1))
     source = partial(guide_source, base, deck, meeting, plan, paper, large)
-    return Refit(points, source, (MARGIN_TOP, LARGE_MARGIN_BOTTOM if large else MARGIN_BOTTOM))
+    return Refit(points, source, (MARGIN_TOP, LARGE_MARGIN_BOTTOM if large else MARGIN_BOTTOM), numbered=False)

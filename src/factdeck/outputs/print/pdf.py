@@ -181,24 +181,29 @@ class KeptCompilers:
 # A page is near-empty when its text ends in the top 15% of its text area (85% blank). The issue-28 review asked
 # that no printed page be more than 85% blank except a deliberate answer space.
 MOST_BLANK = 0.85
+REFIT_TRIES = 3  # near-empty pages in the middle of a document mended, at most
 
 
 @dataclass(frozen=True)
 class Refit:
-    """How to move content onto a document's last page when it would be near-empty: `source(point)` is the
-    document with a page break before `point`, one of `points` (tried in order, the end's first);
-    `margins` are the page's top and bottom margins in pt (the text area)."""
+    """How to mend a document with a near-empty page. `source(directives)` is the document with each
+    directive applied: a point of `points` (a page break before it, to fill a near-empty last page; tried in
+    order, the end's first) or, where `numbered`, "loose:N" (question N may break across pages, to fill a
+    near-empty page before it). `margins` are the page's top and bottom margins in pt (the text area)."""
 
     points: tuple[str, ...]
-    source: Callable[[str], str]
+    source: Callable[[tuple[str, ...]], str]
     margins: tuple[float, float]
+    numbered: bool = True
 
 
-def last_page_blank(pdf: bytes, margins: tuple[float, float]) -> tuple[int, float]:
-    """(pages, the share of the last page's text area below its last line of text), read back with pypdf;
-    the footer (below the text area) does not count."""
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    page = reader.pages[-1]
+def _pages(pdf: bytes) -> list:
+    return list(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def blank_share(page, margins: tuple[float, float]) -> float:
+    """The share of a page's text area below its last line of text (pypdf reads the text back); the footer,
+    below the text area, does not count."""
     top = float(page.mediabox.height) - margins[0]
     lowest = [top]
 
@@ -208,19 +213,51 @@ def last_page_blank(pdf: bytes, margins: tuple[float, float]) -> tuple[int, floa
             lowest[0] = min(lowest[0], y)
 
     page.extract_text(visitor_text=visit)
-    return len(reader.pages), (lowest[0] - margins[1]) / (top - margins[1])
+    return (lowest[0] - margins[1]) / (top - margins[1])
+
+
+def last_page_blank(pdf: bytes, margins: tuple[float, float]) -> tuple[int, float]:
+    """(pages, the share of the last page's text area below its last line of text)."""
+    pages = _pages(pdf)
+    return len(pages), blank_share(pages[-1], margins)
+
+
+def _first_number(page, left: float) -> int | None:
+    """The number of the first question on a page: the topmost 'N.' printed at the left margin."""
+    found: list[tuple[float, int]] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        word = text.strip()
+        if word[:-1].isdigit() and word.endswith(".") and abs(tm[4] * cm[0] + cm[4] - left) < 3:
+            found.append((tm[5] * cm[3] + cm[5], int(word[:-1])))
+
+    page.extract_text(visitor_text=visit)
+    return max(found)[1] if found else None
+
+
+MARGIN_X = 2 * 72 / 2.54  # the templates' left margin, where question numbers print
 
 
 def refitted(pdf: bytes, compile_source: Callable[[str], bytes], refit: Refit) -> bytes:
-    """`pdf`, or, if its last page is more than MOST_BLANK blank, the first refit whose last page is not and
-    which has no more pages (a page break before a later point first: the least content moved)."""
-    pages, blank = last_page_blank(pdf, refit.margins)
-    if pages < 2 or blank <= MOST_BLANK:
+    """`pdf` mended, if one of its pages is more than MOST_BLANK blank: first a page in the middle (the question
+    that follows it may break, up to REFIT_TRIES times), then the last page (the first page break of
+    `refit.points` that leaves it fuller without adding a page). Unmendable: the best found."""
+    directives: tuple[str, ...] = ()
+    pages = _pages(pdf)
+    for _ in range(REFIT_TRIES if refit.numbered else 0):
+        middle = [n for n, page in enumerate(pages[:-1]) if blank_share(page, refit.margins) > MOST_BLANK]
+        number = _first_number(pages[middle[0] + 1], MARGIN_X) if middle else None
+        if number is None or f"loose:{number}" in directives:
+            break
+        directives += (f"loose:{number}",)
+        pdf = compile_source(refit.source(directives))
+        pages = _pages(pdf)
+    if len(pages) < 2 or blank_share(pages[-1], refit.margins) <= MOST_BLANK:
         return pdf
     for point in refit.points:
-        other = compile_source(refit.source(point))
+        other = compile_source(refit.source((*directives, point)))
         other_pages, other_blank = last_page_blank(other, refit.margins)
-        if other_pages <= pages and other_blank <= MOST_BLANK:
+        if other_pages <= len(pages) and other_blank <= MOST_BLANK:
             return other
     return pdf
 

@@ -110,8 +110,12 @@ def _render(
     layout: PrintLayout,
     glossary: list,
     sheet: dict | None = None,
-    pull: str = "",
+    directives: tuple[str, ...] = (),
 ) -> str:
+    """The document's Typst source; `directives` mend a near-empty page (pdf.py's Refit): "loose:N" lets
+    question N break across pages, any other is the point a page break goes before."""
+    loose = {int(d.removeprefix("loose:")) for d in directives if d.startswith("loose:")}
+    pull = next((d for d in directives if not d.startswith("loose:")), "")
     return render(
         env,
         template,
@@ -127,6 +131,7 @@ def _render(
         sources=base.sources,
         sheet=sheet,
         pull=pull,
+        loose=loose,
     )
 
 
