@@ -40,6 +40,7 @@ from factdeck.records.factbase import FactBase
 from factdeck.records.schema import Citation, DeckSpec, Fact, QuizSettings, Source
 from factdeck.records.translations import deck_language
 from factdeck.text.accept import accepted_forms
+from factdeck.text.words import in_running_text
 
 
 def quiz_document(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings | None = None) -> dict:
@@ -208,7 +209,9 @@ def according_prompt(question: str, claimed_by: str, language: Language | None =
     """A disputed fact's question asked of one claimant, which has one right answer: "…? — according to X"
     (in `language`; English by default)."""
     words = language or Language.source()
-    return words.gettext("%(question)s — according to %(claimant)s", question=question.rstrip(), claimant=claimed_by)
+    return words.gettext(
+        "%(question)s — according to %(claimant)s", question=question.rstrip(), claimant=in_running_text(claimed_by)
+    )
 
 
 def _according(fact: Fact, versions: list[dict[str, Any]], language: Language | None = None) -> list[dict[str, Any]]:
