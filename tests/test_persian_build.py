@@ -109,6 +109,6 @@ def test_the_web_quiz_of_every_shipped_deck_is_persian(persian_base):
         # The prompts factdeck writes itself (a group question's, a true/false's options) are Persian too.
         for q in data["questions"]:
             if q["type"] in ("matching", "timeline"):
-                assert _found(q["prompt"]) == [] and re.search("[\u0600-\u06FF]", q["prompt"]), q["prompt"]
+                assert _found(q["prompt"]) == [] and re.search("[\u0600-\u06ff]", q["prompt"]), q["prompt"]
             if q["type"] == "true-false":
                 assert q["options"] == ["درست", "نادرست"]

@@ -111,6 +111,11 @@ def translation_file(language: str) -> str:
             versions = {v.id: v for v in fact.dispute.versions}
             entry["dispute"] = {
                 "summary": {"text": texts["dispute"]["summary"], "of": text_fingerprint(fact.dispute.summary)},
+                **(
+                    {"why": {"text": texts["dispute"]["why"], "of": text_fingerprint(fact.dispute.reason.why)}}
+                    if fact.dispute.reason is not None and "why" in texts["dispute"]
+                    else {}
+                ),
                 "versions": [
                     {"id": v["id"]}
                     | {

@@ -40,6 +40,7 @@ TRANSLATIONS: dict[str, dict[str, dict[str, Any]]] = {
             "statement": "شرکت کانال و اتحادیهٔ کارگران حفار بر سر شمار کارگرانی که کانال را حفر کردند هم‌داستان نیستند.",
             "dispute": {
                 "summary": "دفتر حساب شرکت و اتحادیهٔ کارگران حفار شمار متفاوتی از کارگران به دست می‌دهند.",
+                "why": "اتحادیه کارگران روزمزد را هم می‌شمارد که دفتر حساب شرکت، که تنها کارکنان خودش را می‌آورد، از قلم می‌اندازد.",
                 "versions": [
                     {
                         "id": "ledger",
@@ -87,6 +88,7 @@ TRANSLATIONS: dict[str, dict[str, dict[str, Any]]] = {
             "statement": "Die Kanalgesellschaft und die Gewerkschaft der Kanalarbeiter sind uneins, wie viele Arbeiter den Kanal gruben.",
             "dispute": {
                 "summary": "Das Kassenbuch der Gesellschaft und die Gewerkschaft der Kanalarbeiter nennen verschiedene Zahlen von Arbeitern.",
+                "why": "Die Gewerkschaft zählt die Tagelöhner mit, die das Kassenbuch der Gesellschaft mit seinen eigenen Leuten auslässt.",
                 "versions": [
                     {
                         "id": "ledger",

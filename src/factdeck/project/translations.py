@@ -46,6 +46,7 @@ def starter_entry(fact: Fact) -> dict[str, Any]:
     if fact.dispute is not None:
         entry["dispute"] = {
             "summary": fact.dispute.summary,
+            **({"why": fact.dispute.reason.why} if fact.dispute.reason is not None else {}),
             "versions": [
                 {"id": v.id, "claim": v.claim, "answer": v.answer, "claimed_by": v.claimed_by}
                 for v in fact.dispute.versions
@@ -108,6 +109,9 @@ def _stamp_entry(entry: Any, fact: Fact, display: str) -> None:
     if isinstance(dispute, dict) and fact.dispute is not None:
         if "summary" in dispute:
             _stamp_text(dispute, "summary", fact.dispute.summary)
+        reason = getattr(fact.dispute, "reason", None)
+        if "why" in dispute and reason is not None:
+            _stamp_text(dispute, "why", reason.why)
         versions = {v.id: v for v in fact.dispute.versions}
         for version in dispute.get("versions") or []:
             known = versions.get(version.get("id"))

@@ -108,6 +108,7 @@ class TranslatedDispute(Record):
     """A fact's dispute translated."""
 
     summary: Translated | None = Field(default=None, description="The neutral sentence on what is disputed.")
+    why: Translated | None = Field(default=None, description="The sentence of its `reason` saying why they differ.")
     versions: list[TranslatedVersion] = Field(default_factory=list, description="The versions translated.")
 
 

@@ -191,6 +191,9 @@ def _pairs(entry: FactTranslation, fact: Fact) -> Iterator[tuple[str, Translated
         dispute = fact.dispute
         if entry.dispute.summary is not None:
             yield "dispute.summary", entry.dispute.summary, dispute.summary if dispute else None
+        if entry.dispute.why is not None:
+            reason = getattr(dispute, "reason", None) if dispute else None  # a dispute's reason, where recorded
+            yield "dispute.why", entry.dispute.why, reason.why if reason is not None else None
         versions = {v.id: v for v in dispute.versions} if dispute else {}
         for version in entry.dispute.versions:
             original_version = versions.get(version.id)
@@ -304,7 +307,12 @@ def localize(fact: Fact, entry: FactTranslation | None) -> Localized:
             if got is not None and changes["answer"] != v.answer:
                 changes["accept"] = list(got.accept)
             versions.append(v.model_copy(update=changes))
-        update["dispute"] = fact.dispute.model_copy(update={"summary": summary, "versions": versions})
+        changes = {"summary": summary, "versions": versions}
+        reason = getattr(fact.dispute, "reason", None)
+        if reason is not None:
+            why = pick("dispute.why", td.why if td else None, reason.why)
+            changes["reason"] = reason.model_copy(update={"why": why})
+        update["dispute"] = fact.dispute.model_copy(update=changes)
     return Localized(fact.model_copy(update=update), missing)
 
 
