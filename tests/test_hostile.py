@@ -595,12 +595,12 @@ CASES = [
     Case(
         "anki-unknown-variable",
         replace(FIELD_TEMPLATE, "{{", "{{ nosuch }}{{"),
-        "error: templates/anki/fields/front-qa.html:5: undefined variable 'nosuch'",
+        "error: templates/anki/fields/front-qa.html:3: undefined variable 'nosuch'",
     ),
     Case(
         "anki-template-syntax",
         replace(FIELD_TEMPLATE, "{{", "{% if %}{{"),
-        "error: templates/anki/fields/front-qa.html:5: template syntax error: an expression is missing or incomplete "
+        "error: templates/anki/fields/front-qa.html:3: template syntax error: an expression is missing or incomplete "
         "inside '{{ }}' or '{% %}'",
     ),
     Case(

@@ -15,6 +15,7 @@ from pathlib import Path
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
+from factdeck import __version__
 from factdeck.i18n.catalogs import DOMAIN, SHIPPED, SOURCE_LANGUAGE, TEMPLATE, catalog_path
 
 CHECKOUT = SHIPPED.parents[2]  # src/factdeck/locale -> the checkout's top
@@ -50,6 +51,8 @@ def extract(checkout: Path = CHECKOUT) -> None:
         BUGS,
         "--project",
         "factdeck",
+        "--version",
+        __version__,
         "-o",
         str(TEMPLATE),
         str(checkout / "src" / "factdeck"),

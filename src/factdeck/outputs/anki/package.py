@@ -117,11 +117,8 @@ class _Parts:
 
     def facts(self, facts: list[Fact]) -> list[Fact]:
         """`facts` as this base has them (translated, for an edition)."""
-        return (
-            facts
-            if not facts or self.base.facts_by_id.get(facts[0].id) is facts[0]
-            else [self.base.facts_by_id[f.id] for f in facts]
-        )
+        own = not facts or self.base.facts_by_id.get(facts[0].id) is facts[0]
+        return facts if own else [self.base.facts_by_id[f.id] for f in facts]
 
 
 # --- genanki objects with our own modification times ------------------------------------
