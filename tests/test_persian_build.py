@@ -64,9 +64,9 @@ def _factdeck_words(text: str, project_texts: list[str]) -> str:
     text = re.sub(r"\{\{c\d+::(.*?)\}\}", r"\1", text)  # a cloze is its statement, whole
     text = re.sub(r"</?span[^>]*>", "", text)  # the isolating spans of a run in the other direction
     text = html.unescape(re.sub(r"<[^>]+>", " ", text))
-    text = text.replace("\u2068", "").replace("\u2069", "")
+    text = " ".join(text.replace("\u2068", "").replace("\u2069", "").split())  # a wrapped line as one
     for own in project_texts:
-        text = text.replace(own, " ")
+        text = text.replace(" ".join(own.split()), " ")
     return text
 
 

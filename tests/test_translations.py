@@ -276,3 +276,22 @@ def test_an_edited_translation_is_rebuilt(persian):
     notes, _ = _notes_and_types(persian.path("build/starter/starter.apkg"))
     assert "کندن و گشودن" in " ".join(notes.values())
     assert page.read_text(encoding="utf-8") == before  # the web quiz shows no era title: the same bytes
+
+
+def test_the_persian_worksheets_keys_and_answer_sheets_are_persian_and_right_to_left(persian):
+    import pypdf
+    from test_persian_build import _factdeck_words, _found, _project_texts
+
+    persian.replace("decks/starter.yaml", "  versions: 2\n", "  versions: 2\n  answer_sheet: true\n  large_print: true\n")
+    built = persian.run("build", "--format", "pdf")
+    assert built.exit_code == 0, built.output
+    project_texts = _project_texts(persian.root)
+    pdfs = sorted(persian.path("build/starter").glob("*.pdf"))
+    assert {p.name for p in pdfs} >= {"worksheet-A.pdf", "key-A.pdf", "answer-sheet-A.pdf", "worksheet-B-large-print.pdf"}
+    for pdf in pdfs:
+        reader = pypdf.PdfReader(pdf)
+        assert reader.trailer["/Root"]["/Lang"] == "fa", pdf.name  # PDF/UA's language entry
+        text = " ".join(page.extract_text() for page in reader.pages)
+        words = _factdeck_words(text, project_texts)
+        assert _found(words) == [], f"{pdf.name}: {_found(words)}"
+        assert re.search("[\u06f0-\u06f9]", text), pdf.name  # page and question numbers in Persian digits

@@ -39,6 +39,10 @@ def extract(checkout: Path = CHECKOUT) -> None:
         "script_gettext:2",  # outputs/web/messages.py: a message whose placeholders the page's script fills
         "-k",
         "script_ngettext:2,3",
+        "-k",
+        "typst_gettext",  # templates: a message with Typst code among its values (outputs/render.py)
+        "-k",
+        "typst_ngettext:1,2",
         "--sort-output",
         "--no-location",
         "--copyright-holder",

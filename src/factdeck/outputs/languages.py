@@ -26,7 +26,7 @@ def localized_base(base: FactBase, deck: DeckSpec) -> tuple[FactBase, list[str]]
     Returns it and the build's notes on the deck's facts that keep original text. Raises `UsageError` when
     the deck's `translation.missing` is `refuse` and one of its facts lacks a current translation."""
     tag = deck_language_tag(base, deck)
-    if tag == base.config.language:
+    if tag == base.config.language or base.__dict__.get("_language") == tag:
         return base, []
     made: dict[str, tuple[FactBase, dict[str, list[str]]]] = base.__dict__.setdefault("_localized", {})
     if tag not in made:
@@ -44,6 +44,7 @@ def localized_base(base: FactBase, deck: DeckSpec) -> tuple[FactBase, list[str]]
             {fact_id: found.untranslated for fact_id, found in localized.items() if found.untranslated},
         )
     translated, untranslated = made[tag]
+    translated.__dict__["_language"] = tag  # already in the deck's language: localizing it again changes nothing
     chosen = [f.id for f in base.facts if deck.select.matches(f)]
     lacking = {fact_id: untranslated[fact_id] for fact_id in chosen if fact_id in untranslated}
     if not lacking:

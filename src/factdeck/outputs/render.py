@@ -12,6 +12,7 @@ error rather than an empty string:
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,11 @@ from markupsafe import Markup, escape
 
 from factdeck.exceptions import TemplateError
 from factdeck.i18n import Language
+from factdeck.outputs.vocabulary import Vocabulary
 from factdeck.records.messages import StrictUndefined, template_syntax_message, undefined_message
 from factdeck.records.templates import TEMPLATES, display_name, search_path
 from factdeck.text.bidi import text_direction
+from factdeck.text.dates import date_label
 
 __all__ = ["TEMPLATES", "html_environment", "typst_environment", "render", "load_template", "render_template"]
 
@@ -111,13 +114,48 @@ def _install_language(env: jinja2.Environment, language: Language, markup: bool)
 
         env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext, language=language)
         return
+    translations = language.translations
+
+    def typst_gettext(message: str, **values: Any) -> TypstRaw:
+        return _typst_filled(translations.ugettext(message), language, values)
+
+    def typst_ngettext(singular: str, plural: str, n: int, **values: Any) -> TypstRaw:
+        return _typst_filled(translations.ungettext(singular, plural, n), language, {"n": n, **values})
+
     env.globals.update(
         _=language.gettext,
         gettext=language.gettext,
         ngettext=language.ngettext,
         pgettext=language.pgettext,
+        # A message some of whose values are Typst code (`|typst_raw`, a macro's result): the message's own
+        # text escaped, the code as it is, other values escaped.
+        typst_gettext=typst_gettext,
+        typst_ngettext=typst_ngettext,
         language=language,
+        words=Vocabulary.of(language),  # the names of question types, source kinds and stances
+        date_label=lambda text: date_label(text, language),  # an EDTF date as the language writes it
+        typst_escape=typst_escape,
     )
+    env.filters["digits"] = lambda value: language.digits(str(value))  # a number in the language's digits
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _typst_filled(message: str, language: Language, values: dict[str, Any]) -> TypstRaw:
+    out = []
+    for i, part in enumerate(_PLACEHOLDER.split(message)):
+        if i % 2 == 0:
+            out.append("".join("\\" + c if c in _TYPST_SPECIAL else c for c in part.replace("%%", "%")))
+            continue
+        value = values[part]
+        if isinstance(value, TypstRaw | Markup):
+            out.append(str(value))
+        elif type(value) is int:
+            out.append(typst_escape(language.number(value)))
+        else:
+            out.append(typst_escape(value))
+    return TypstRaw("".join(out))
 
 
 def _filled(message: Markup, language: Language, values: dict[str, Any]) -> Markup:
