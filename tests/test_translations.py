@@ -280,14 +280,22 @@ def test_an_edited_translation_is_rebuilt(persian):
 
 def test_the_persian_worksheets_keys_and_answer_sheets_are_persian_and_right_to_left(persian):
     import pypdf
+
     from test_persian_build import _factdeck_words, _found, _project_texts
 
-    persian.replace("decks/starter.yaml", "  versions: 2\n", "  versions: 2\n  answer_sheet: true\n  large_print: true\n")
+    persian.replace(
+        "decks/starter.yaml", "  versions: 2\n", "  versions: 2\n  answer_sheet: true\n  large_print: true\n"
+    )
     built = persian.run("build", "--format", "pdf")
     assert built.exit_code == 0, built.output
     project_texts = _project_texts(persian.root)
     pdfs = sorted(persian.path("build/starter").glob("*.pdf"))
-    assert {p.name for p in pdfs} >= {"worksheet-A.pdf", "key-A.pdf", "answer-sheet-A.pdf", "worksheet-B-large-print.pdf"}
+    assert {p.name for p in pdfs} >= {
+        "worksheet-A.pdf",
+        "key-A.pdf",
+        "answer-sheet-A.pdf",
+        "worksheet-B-large-print.pdf",
+    }
     for pdf in pdfs:
         reader = pypdf.PdfReader(pdf)
         assert reader.trailer["/Root"]["/Lang"] == "fa", pdf.name  # PDF/UA's language entry
