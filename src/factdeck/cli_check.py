@@ -1,0 +1,48 @@
+"""`factdeck check` and `factdeck schema`: validating a project, and the record schema as Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from factdeck.cli_common import _report, command
+from factdeck.exceptions import Problem, ValidationFailed
+
+
+@command(None, "check")
+@click.option("--strict", is_flag=True, help="Treat warnings (such as a source never cited) as errors.")
+@click.option(
+    "--archive",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of archived source texts: verify that every quote appears in its source.",
+)
+def check(project: Path, strict: bool, archive: Path | None) -> None:
+    """Validate every record and report every problem as path:line: message."""
+    from factdeck.build import load_and_validate, output_folder
+    from factdeck.exceptions import OutputError
+    from factdeck.outputs.anki.checks import anki_warnings
+
+    base = load_and_validate(project, archive=archive, strict=strict)
+    try:
+        folder: Path | None = output_folder(base, None)
+    except OutputError:
+        folder = None  # the build reports a misplaced output folder; its stored fields are only a speed-up
+    more = anki_warnings(base, folder)
+    if strict and more:
+        raise ValidationFailed([Problem(p.path, p.line, p.message, "error") for p in more])
+    _report(sorted(base.warnings + more))
+    click.echo(
+        f"ok: {len(base.facts)} facts ({len(base.vetted)} vetted), "
+        f"{len(base.sources)} sources, {len(base.eras)} eras, {len(base.decks)} decks"
+    )
+    if base.quotes is not None:
+        click.echo(base.quotes.summary())
+
+
+@click.command("schema")
+def schema() -> None:
+    """Print the record schema as Markdown (docs/schema.md is this output)."""
+    from factdeck.records.schema_doc import schema_markdown
+
+    click.echo(schema_markdown(), nl=False)
