@@ -5,7 +5,7 @@ lazy-group pattern), so `factdeck --help` and `factdeck check` import only what 
 messages and exit codes in `cli_common.py`: 0 success, 1 invalid input (or a failed build), 2 a usage error.
 
 To add a command, define it in a `cli_*.py` module with `cli_common.command(None, NAME)` (or `click.command`
-/ `click.group`) and add a line to `COMMANDS`: its name, where it is, and the first paragraph of its help,
+/ `click.group`) and add a line to `COMMANDS`: its name, where it is, and the first sentence of its help,
 which `factdeck --help` shows without importing the module (a test holds the two to each other).
 """
 
@@ -20,29 +20,37 @@ from factdeck.cli_common import EXIT_INVALID, EXIT_USAGE
 
 __all__ = ["COMMANDS", "EXIT_INVALID", "EXIT_USAGE", "cli", "main"]
 
-# name -> ("module:attribute", the first paragraph of the command's help)
+# name -> ("module:attribute", the first sentence of the command's help: what `--help` lists)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "check": ("factdeck.cli_check:check", "Validate every record and report every problem as path:line: message."),
+    "check": (
+        "factdeck.cli_check:check",
+        "Validate every record and report every problem as path:line: message.",
+    ),
     "build": (
         "factdeck.cli_build:build",
         "Validate, then write decks, worksheets and the JSON export (default: every deck, every format).",
     ),
     "watch": (
         "factdeck.cli_build:watch",
-        "Build as `build` does, then again whenever a file under facts/, decks/, templates/ or fonts/ (or "
-        "factdeck.yaml, or the archive) changes, until Ctrl-C. Errors are shown and the watch goes on.",
+        "Build as `build` does, then again whenever a file under facts/, decks/, templates/ or fonts/ (or"
+        " factdeck.yaml, or the archive) changes, until Ctrl-C.",
     ),
     "quiz": (
         "factdeck.cli_quiz:quiz",
-        "Print-ready worksheets and answer keys for DECK: worksheet-A.pdf, key-A.pdf, … in <output>/<deck id>/ "
-        "(with answer sheets, a ZipGrade key and large-print copies where asked for); with --format json, the "
-        "questions of every version as one JSON document.",
+        "Print-ready worksheets and answer keys for DECK: worksheet-A.pdf, key-A.pdf, … in <output>/<deck"
+        " id>/ (with answer sheets, a ZipGrade key and large-print copies where asked for); with --format"
+        " json, the questions of every version as one JSON document.",
     ),
     "sessions": (
         "factdeck.cli_quiz:sessions",
         "Study-group packs: DECK split into meetings, each with its Anki deck, worksheet, key and discussion guide.",
     ),
-    "schema": ("factdeck.cli_check:schema", "Print the record schema as Markdown (docs/schema.md is this output)."),
+    "schema": (
+        "factdeck.cli_check:schema",
+        "Print the record schema as Markdown (docs/schema.md is this output), or with --json as JSON "
+        'Schema for editors (yaml-language-server: completion and inline errors; README, "Editor '
+        'support").',
+    ),
     "init": (
         "factdeck.cli_project:init",
         "Start a new project in FOLDER (new or empty): a starter subject that checks and builds at once.",
@@ -53,8 +61,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "vet": (
         "factdeck.cli_project:vet",
-        "Mark facts vetted today by --reviewer, recording a fingerprint of the content vetted (a later edit is "
-        "then flagged by `check` until the fact is vetted again). Comments and layout of the files are kept.",
+        "Mark facts vetted today by --reviewer, recording a fingerprint of the content vetted (a later "
+        "edit is then flagged by `check` until the fact is vetted again).",
     ),
     "templates": (
         "factdeck.cli_project:templates",
@@ -69,7 +77,26 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "factdeck.cli_exports:export",
         "Export the fact base, or a deck's worksheet questions for a game or learning platform.",
     ),
-    "stats": ("factdeck.cli_reports:stats", "Counts by era, kind, status and source."),
+    "cite": (
+        "factdeck.cli_authoring:cite",
+        "Find WORDS in SOURCE's archived text (id or archive file name) and print its citation, ready to "
+        "paste under a fact's `citations:`: the locator, a quote of at most 40 words and a selector.",
+    ),
+    "read": (
+        "factdeck.cli_authoring:read",
+        "Show SOURCE's archived text block by block, each under its locator (or, with --html, as a page "
+        'with a "copy citation" button per block and per selected passage).',
+    ),
+    "new": (
+        "factdeck.cli_authoring:new",
+        "Add a fact skeleton citing the passage of SOURCE that WORDS find (as `cite` does): id, era, "
+        "date, a guessed kind, the citation and status review, with question, answer and statement left "
+        "for you to write.",
+    ),
+    "stats": (
+        "factdeck.cli_reports:stats",
+        "Counts by era, kind, status and source.",
+    ),
     "changes": (
         "factdeck.cli_reports:changes",
         "List vetted facts added, changed and withdrawn since a git revision or the last build.",

@@ -41,8 +41,32 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
 
 
 @click.command("schema")
-def schema() -> None:
-    """Print the record schema as Markdown (docs/schema.md is this output)."""
-    from factdeck.records.schema_doc import schema_markdown
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON Schema of every record type instead.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --json: write one schema per kind of file (facts.schema.json, …) into this folder.",
+)
+def schema(as_json: bool, output: Path | None) -> None:
+    """Print the record schema as Markdown (docs/schema.md is this output), or with --json as JSON Schema
+    for editors (yaml-language-server: completion and inline errors; README, "Editor support")."""
+    if not as_json:
+        if output is not None:
+            raise click.UsageError("--output goes with --json")
+        from factdeck.records.schema_doc import schema_markdown
 
-    click.echo(schema_markdown(), nl=False)
+        click.echo(schema_markdown(), nl=False)
+        return
+    from factdeck.records.json_schema import every_schema, schema_files, schema_json
+
+    if output is None:
+        click.echo(schema_json(every_schema()), nl=False)
+        return
+    from factdeck.outputs.write import OutputWriter
+
+    writer = OutputWriter(output.resolve())
+    for name, text in schema_files().items():
+        writer.write_bytes(name, text.encode("utf-8"))
+    writer.commit()
+    click.echo(f"wrote {len(schema_files())} schemas to {output}")

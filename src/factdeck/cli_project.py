@@ -1,6 +1,6 @@
 """The `factdeck` commands that make or edit a project's own files: `init`, `review`, `vet`, `hash-archives`
-and `templates`. Loaded by cli.py's group when one of them is asked
-for; errors become messages and exit codes in cli_common.py."""
+and `templates`. Registered on cli.py's group, with its error handling and exit codes (cli.py imports this
+module at its end)."""
 
 from __future__ import annotations
 
@@ -51,21 +51,49 @@ def review(project: Path) -> None:
 
 
 @command(None, "vet")
-@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@click.argument("ids", nargs=-1, metavar="[ID...]")
 @click.option("--reviewer", metavar="ROLE", help="Who vetted them: a role or handle (e.g. fact-editor).")
+@click.option("--file", "file", metavar="FILE", help="Every fact of this file (e.g. facts/origins.yaml).")
+@click.option("--era", metavar="ERA", help="Every fact of this era.")
+@click.option("--review", "listed", is_flag=True, help="Every fact `factdeck review` lists.")
+@click.option("--yes", "-y", is_flag=True, help="Vet a batch without asking (it is listed all the same).")
 @click.option(
     "--keep-record",
     is_flag=True,
     help="For facts vetted before fingerprints existed: record the fingerprint, keep their vetted date and reviewer.",
 )
-def vet(project: Path, ids: tuple[str, ...], reviewer: str | None, keep_record: bool) -> None:
+def vet(
+    project: Path,
+    ids: tuple[str, ...],
+    reviewer: str | None,
+    file: str | None,
+    era: str | None,
+    listed: bool,
+    yes: bool,
+    keep_record: bool,
+) -> None:
     """Mark facts vetted today by --reviewer, recording a fingerprint of the content vetted (a later edit is
-    then flagged by `check` until the fact is vetted again). Comments and layout of the files are kept."""
+    then flagged by `check` until the fact is vetted again). Name them by id, or vet a batch: every fact of a
+    --file, of an --era, or listed by `factdeck review` (--review); a batch is listed first and vetted once
+    you confirm (--yes: without asking). Comments and layout of the files are kept."""
+    from factdeck.project.vetting import batch
     from factdeck.project.vetting import vet as vet_facts
 
     if not reviewer and not keep_record:
         raise UsageError("give --reviewer ROLE (a role or handle, e.g. fact-editor)")
-    vetted = vet_facts(load_and_validate(project), list(ids), reviewer or "", keep_record=keep_record)
+    base = load_and_validate(project)
+    chosen = batch(base, list(ids), file, era, listed)
+    if file or era or listed:
+        for fact_id in chosen:
+            fact = base.facts_by_id.get(fact_id)
+            click.echo(f"  {fact_id}" + (f" ({fact.file}, status {fact.status})" if fact else ""))
+        if not yes and not click.confirm(
+            f"vet {'this fact' if len(chosen) == 1 else f'these {len(chosen)} facts'}"
+            + (f" as {reviewer}?" if reviewer else " (keeping their record)?"),
+            default=False,
+        ):
+            raise UsageError("nothing vetted")
+    vetted = vet_facts(base, chosen, reviewer or "", keep_record=keep_record)
     for fact in vetted:
         click.echo(f"vetted {fact.id} ({fact.file})")
 
@@ -111,9 +139,15 @@ def templates_copy(project: Path, names: tuple[str, ...], force: bool) -> None:
 )
 def hash_archives(project: Path, sources: tuple[str, ...], archive: Path | None) -> None:
     """Record the SHA-256 of each source's archive file (default: every source with one) in
-    facts/sources.yaml, after checking every quote against the files as they are now."""
+    facts/sources.yaml, after checking every quote against the files as they are now. Citations follow a
+    re-fetched text first: a locator in the locator scheme moves with its quote, and a quote with a selector
+    is found again and rewritten; each change is listed."""
+    from factdeck.project.anchors import follow_archives
     from factdeck.project.archives import record_archive_hashes
 
+    moves = follow_archives(project, list(sources), archive)
+    for move in moves:
+        click.echo(move.describe())
     written = record_archive_hashes(project, list(sources), archive, load_and_validate)
     for source_id, digest in written:
         click.echo(f"{source_id}: archive_sha256 {digest}")

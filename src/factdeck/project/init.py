@@ -2,8 +2,9 @@
 
 It writes the starter (starter.py): factdeck.yaml with a fresh random namespace, a source with its archived
 text and fingerprint, eras, five facts (a citation, a dispute, an attributed characterization), a deck, a
-.gitignore for build/ and a README. Four of the facts are vetted by `factdeck-starter` through the vetting
-workflow (so they carry fingerprints and the deck builds); one is left for the user to review and vet.
+.gitignore for build/ and a README; each YAML file starts with the line naming its JSON Schema
+(schemas/, records/json_schema.py) for editors' completion and inline errors. Four of the facts are vetted
+by `factdeck-starter` through the vetting workflow (so they carry fingerprints and the deck builds); one is left for the user to review and vet.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from factdeck.exceptions import UsageError
 from factdeck.project import starter
 from factdeck.project.vetting import VETTING_KEYS_AFTER, vetted_values
 from factdeck.project.yaml_edit import set_in_list_file
+from factdeck.records.json_schema import header_line, schema_files
 from factdeck.records.load import load_document
 from factdeck.records.schema import Fact
 
@@ -39,7 +41,7 @@ def starter_files(title: str, namespace: str, today: _dt.date) -> dict[str, str]
     digest = hashlib.sha256(archive.encode("utf-8")).hexdigest()
     sources = starter.SOURCES.format(today=today.isoformat())
     sources += f"  archive_sha256: {digest}\n"
-    return {
+    files = {
         "factdeck.yaml": starter.CONFIG.format(namespace=namespace),
         ".gitignore": starter.GITIGNORE,
         "README.md": starter.README.format(title=title),
@@ -49,6 +51,20 @@ def starter_files(title: str, namespace: str, today: _dt.date) -> dict[str, str]
         "decks/starter.yaml": starter.DECK.format(title=_yaml_text(title)),
         f"archive/{STARTER_ARCHIVE}": archive,
     }
+    return {**_with_schema_headers(files), **{f"schemas/{n}": t for n, t in schema_files().items()}}
+
+
+def _with_schema_headers(files: dict[str, str]) -> dict[str, str]:
+    """Each YAML file with the line that tells yaml-language-server (VS Code's YAML extension and others)
+    which of schemas/*.schema.json it follows: completion and inline errors while editing."""
+    kinds = {"factdeck.yaml": "project", "facts/sources.yaml": "sources", "facts/eras.yaml": "eras"}
+    headed = {}
+    for relative, text in files.items():
+        if relative.endswith(".yaml"):
+            kind = kinds.get(relative) or ("deck" if relative.startswith("decks/") else "facts")
+            text = header_line(kind, relative.count("/")) + text
+        headed[relative] = text
+    return headed
 
 
 def check_title(title: str) -> str:

@@ -36,6 +36,30 @@ def needing_review(base: FactBase) -> list[ReviewNeed]:
     return [need for fact in base.facts if (need := review_need(fact)) is not None]
 
 
+def batch(base: FactBase, ids: list[str], file: str | None, era: str | None, listed: bool) -> list[str]:
+    """The ids to vet: `ids`, then every fact (not retracted) of `file` (a path relative to the project), of
+    `era`, and, with `listed`, every fact `factdeck review` lists; in file order, each once. Raises
+    `UsageError` for an unknown file or era, or for nothing to vet."""
+    chosen = list(ids)
+    live = [f for f in base.facts if f.status != "retracted"]
+    if file is not None:
+        name = file.replace("\\", "/").removeprefix("./")
+        if not any(f.file == name for f in base.facts):
+            files = sorted({f.file for f in base.facts})
+            raise UsageError(f"no facts in '{file}' (fact files: {', '.join(files)})")
+        chosen += [f.id for f in live if f.file == name]
+    if era is not None:
+        era_ids = [e.id for e in base.eras]
+        if era not in era_ids:
+            raise UsageError(f"unknown era '{era}' (eras: {', '.join(era_ids)})")
+        chosen += [f.id for f in live if f.era == era]
+    if listed:
+        chosen += [need.fact.id for need in needing_review(base)]
+    if not chosen:
+        raise UsageError("nothing to vet: give fact ids, --file FILE, --era ERA or --review")
+    return list(dict.fromkeys(chosen))
+
+
 def _facts(base: FactBase, ids: list[str]) -> list[Fact]:
     facts = []
     for fact_id in dict.fromkeys(ids):

@@ -110,3 +110,67 @@ def _write(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def append_to_list_file(path: Path, display: str, item: dict[str, Any], header: str = "") -> None:
+    """Add `item` (a mapping; a `CommentedMap` keeps its comments) at the end of the list that the YAML file at
+    `path` holds, after a blank line. The file's own text is kept byte for byte; a missing file is made,
+    starting with `header` (comment lines). Raises `InputError` if the file is not a list, or would read
+    back as anything but its old items and this one (then nothing is written)."""
+    old = ""
+    if path.exists():
+        try:
+            old = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(display, 0, f"cannot read file: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        before = yaml.load(old, Loader=_SAFE) if old.strip() else None
+    except yaml.YAMLError:
+        raise InputError(display, 0, "cannot add to this file: run `factdeck check` for its problems") from None
+    if before is None:
+        before = []
+    if not isinstance(before, list):
+        raise InputError(display, 0, "cannot add to this file: it is not a list of records")
+    out = io.StringIO()
+    _round_trip().dump([item], out, transform=_dedent)
+    body = old.rstrip("\n")
+    text = (body + "\n\n" if body else header) + out.getvalue()
+    expected = [*before, yaml.load(out.getvalue(), Loader=_SAFE)[0]]
+    if yaml.load(text, Loader=_SAFE) != expected:
+        raise InputError(display, 0, "cannot add to this file without changing its other content; add it by hand")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text("", encoding="utf-8")
+    _write(path, text)
+
+
+def set_at_paths(path: Path, display: str, changes: dict[tuple[Any, ...], Any]) -> None:
+    """Set values anywhere in the YAML file at `path`: `changes` maps a path of keys and list indexes (e.g.
+    `(3, "citations", 0, "quote")`) to the value to set there (the key must exist). Keeps the file's comments
+    and layout; raises `InputError` if a path is not in the file, or the file would change in any other way
+    (then nothing is written)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(display, 0, f"cannot read file: {getattr(exc, 'strerror', None) or exc}") from None
+    rt = _round_trip()
+    try:
+        data = rt.load(text)
+        expected = yaml.load(text, Loader=_SAFE)
+    except Exception as exc:
+        raise InputError(display, 0, "cannot edit this file: run `factdeck check` for its problems") from exc
+    for where, value in changes.items():
+        for tree in (data, expected):
+            node = tree
+            try:
+                for step in where[:-1]:
+                    node = node[step]
+                node[where[-1]]  # noqa: B018  # the key must be there already
+            except (KeyError, IndexError, TypeError):
+                raise InputError(display, 0, "cannot edit this file: it changed since it was read; try again") from None
+            node[where[-1]] = value
+    out = io.StringIO()
+    rt.dump(data, out, transform=_dedent if isinstance(data, list) else None)
+    if yaml.load(out.getvalue(), Loader=_SAFE) != expected:
+        raise InputError(display, 0, "cannot edit this file without changing its other content; edit it by hand")
+    _write(path, out.getvalue())

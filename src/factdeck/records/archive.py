@@ -18,6 +18,7 @@ from pathlib import Path
 from factdeck.exceptions import InputError, ProjectError
 from factdeck.records.collect import Collector
 from factdeck.records.load import read_text
+from factdeck.records.locators import TextStructure, locator_problem
 from factdeck.records.quotes import QuoteFinder, quote_parts, quote_search_form
 from factdeck.records.schema import Citation, Fact, Source
 
@@ -32,11 +33,24 @@ _FIX = {
 }
 
 
+@dataclass(frozen=True)
+class ArchivedText:
+    """One source's archived text: as read (`raw`, for its structure: records/locators.py) and in the form
+    quotes are searched in (`normalized`: records/quotes.py)."""
+
+    raw: str
+    normalized: str
+
+    @classmethod
+    def of(cls, raw: str) -> ArchivedText:
+        return cls(raw, quote_search_form(raw))
+
+
 @dataclass
 class Archives:
-    """What `load_archives` found: normalized texts by source id, and why each other source has none."""
+    """What `load_archives` found: archived texts by source id, and why each other source has none."""
 
-    texts: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, ArchivedText] = field(default_factory=dict)
     why_not: dict[str, str] = field(default_factory=dict)  # source id -> one of the reasons above
 
 
@@ -101,15 +115,17 @@ def load_archives(
             )
             continue
         del found.why_not[source.id]
-        found.texts[source.id] = quote_search_form(text)
+        found.texts[source.id] = ArchivedText.of(text)
     return found
 
 
 class QuoteCheck:
-    """Every quote against its source's archived text, all quotes of a source in one pass (see QuoteFinder)."""
+    """Every quote against its source's archived text, all quotes of a source in one pass (see QuoteFinder),
+    and every locator written in the locator scheme (records/locators.py) against the text's structure."""
 
-    def __init__(self, archives: dict[str, str]):
-        self.finders = {source: QuoteFinder(text) for source, text in archives.items()}
+    def __init__(self, archives: dict[str, ArchivedText]):
+        self.finders = {source: QuoteFinder(text.normalized) for source, text in archives.items()}
+        self.structures = {source: TextStructure(text.raw) for source, text in archives.items()}
         self.pending: list[tuple[Citation, str, int]] = []  # citation, whose it is, key in its source's finder
 
     def add(self, citation: Citation, owner: str) -> None:
@@ -130,6 +146,14 @@ class QuoteCheck:
                     else ""
                 )
                 collector.error(citation, f"{owner}: quote not found in source '{citation.source}': \"{shown}\"{hint}")
+                continue
+            problem = locator_problem(self.structures[citation.source], citation.locator, citation.quote)
+            if problem:
+                collector.error(
+                    citation,
+                    f"{owner}: source '{citation.source}': {problem} (`factdeck read {citation.source}` shows "
+                    "each block's locator)",
+                )
 
 
 def _shorten(text: str, limit: int = 80) -> str:

@@ -117,15 +117,35 @@ class Era(Record):
         return self
 
 
+class TextQuoteSelector(Record):
+    """A W3C Web Annotation `TextQuoteSelector` (https://www.w3.org/TR/annotation-model/#text-quote-selector):
+    the quoted text with a little of the text before and after it, so that the passage is found again in an
+    archive re-fetched with small changes (`factdeck hash-archives`). `factdeck cite` writes it."""
+
+    type: Literal["TextQuoteSelector"] = Field(
+        default="TextQuoteSelector", description="Always `TextQuoteSelector` (the W3C model's name); optional."
+    )
+    exact: Text | None = Field(
+        default=None, description="The passage selected, as the text gives it; unset: the citation's `quote`."
+    )
+    prefix: str = Field(default="", description="Up to 32 characters of the text just before the passage.")
+    suffix: str = Field(default="", description="Up to 32 characters of the text just after the passage.")
+
+
 class Citation(Record):
     """Evidence for a claim: where in a source, and the source's own words."""
 
     source: Slug = Field(description="Id of a source in `facts/sources.yaml`.")
     locator: Text = Field(
-        description="Where in the source a reader finds the passage: section heading and paragraph, footnote number."
+        description="Where in the source a reader finds the passage: section heading and paragraph, footnote number. In the locator scheme (`section 'Heading', ¶ 3`, `footnote 12`; docs/authoring.md) `check --archive` verifies it."
     )
     quote: Text = Field(
         description="A verbatim excerpt of at most 40 words; `...` joins two parts that appear in that order."
+    )
+    selector: TextQuoteSelector | None = Field(
+        default=None,
+        description="Optional anchor of the quote in the archived text: `prefix` and `suffix` (a W3C "
+        "TextQuoteSelector), used to find the quote again when the archive is re-fetched with small changes.",
     )
 
 

@@ -27,6 +27,7 @@ from factdeck.records.schema import (
     Selection,
     SessionSettings,
     Source,
+    TextQuoteSelector,
 )
 
 # Documented in the order an editor meets them.
@@ -36,6 +37,7 @@ DOCUMENTED: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Glossary entry (`facts/glossary.yaml`, a list, optional)", GlossaryEntry),
     ("Fact (every other file under `facts/`, a list)", Fact),
     ("Citation", Citation),
+    ("Quote selector (a citation's `selector`, optional)", TextQuoteSelector),
     ("Attribution", Attribution),
     ("Dispute", Dispute),
     ("Dispute version", DisputeVersion),

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from factdeck.exceptions import InputError, Problem, ValidationFailed
-from factdeck.records.archive import QuoteCheck, QuoteTally, load_archives
+from factdeck.records.archive import ArchivedText, QuoteCheck, QuoteTally, load_archives
 from factdeck.records.collect import Collector, describe_input, suggest, unique_ids, unknown
 from factdeck.records.dates import parse_calendar_date, parse_date
 from factdeck.records.factbase import FactBase
@@ -214,7 +214,7 @@ def _check_selection(
 
 
 def _glossary(
-    collector: Collector, raw: RawProject, sources: dict[str, Source], archives: dict[str, str]
+    collector: Collector, raw: RawProject, sources: dict[str, Source], archives: dict[str, ArchivedText]
 ) -> list[GlossaryEntry]:
     """facts/glossary.yaml's entries, with their citations checked like a fact's (records/naming.py's rules)."""
     entries: list[GlossaryEntry] = collector.records(GlossaryEntry, raw.glossary, "glossary entry", "glossary entries")
@@ -237,7 +237,7 @@ class FileContext:
 
     sources: dict[str, Source]
     eras: dict[str, Era]
-    archives: dict[str, str]
+    archives: dict[str, ArchivedText]
     broken_sources: frozenset[str] = frozenset()  # ids of sources and eras whose records failed validation
     broken_eras: frozenset[str] = frozenset()
 
@@ -248,7 +248,7 @@ class FileContext:
             sorted(self.broken_eras),
             [(e.id, e.start, e.end) for e in self.eras.values()],
             sorted(
-                (source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
+                (source, hashlib.sha256(text.raw.encode("utf-8", "surrogatepass")).hexdigest())
                 for source, text in self.archives.items()
             ),
         ]

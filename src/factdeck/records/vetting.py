@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from factdeck.records.schema import Fact
 
@@ -24,8 +25,16 @@ def fingerprint(fact: Fact) -> str:
     their defaults are left out, so a new optional key in a later factdeck changes no fingerprint.
     Returns FINGERPRINT_DIGITS lower-case hex digits (a SHA-256 prefix)."""
     content = fact.model_dump(mode="json", exclude=_NOT_CONTENT, exclude_defaults=True)
+    # A citation's selector only anchors its quote in the archive (records/locators.py): not what learners see.
+    for citation in [*content.get("citations", ()), *_version_citations(content)]:
+        citation.pop("selector", None)
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:FINGERPRINT_DIGITS]
+
+
+def _version_citations(content: dict[str, Any]) -> list[dict[str, Any]]:
+    versions = (content.get("dispute") or {}).get("versions", ())
+    return [c for v in versions for c in v.get("citations", ())]
 
 
 @dataclass(frozen=True)
