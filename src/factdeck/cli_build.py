@@ -43,7 +43,7 @@ def build(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None) 
     click.echo(f"wrote {len(result.written)} file{'s' * (len(result.written) != 1)} to {result.output}{unchanged}")
 
 
-@command(None, "watch")
+@command(None, "watch", one_off=False)
 @_build_options
 @click.option(
     "--interval",

@@ -8,6 +8,7 @@ refuses to write one output twice.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ class OutputWriter:
     def __init__(self, root: Path):
         self.root = root.resolve()
         self._staged: dict[Path, Path] = {}  # final path -> temporary path
+        self._digests: dict[Path, bytes] = {}  # final path -> SHA-256 of what write_bytes wrote
 
     def sweep(self) -> None:
         """Remove temporary files an interrupted build left behind."""
@@ -41,22 +43,38 @@ class OutputWriter:
 
     def stage(self, relative: str) -> Path:
         """A temporary path to write `relative` to; it becomes `relative` on commit."""
+        return self._stage(relative)[1]
+
+    def _stage(self, relative: str) -> tuple[Path, Path]:
         final = self.target(relative)
         final.parent.mkdir(parents=True, exist_ok=True)
         temporary = final.with_name(f".{final.name}.{os.getpid()}{TEMP_SUFFIX}")
         self._staged[final] = temporary
-        return temporary
+        return final, temporary
 
     def staged(self) -> dict[Path, Path]:
         """Final path -> temporary path of everything staged so far."""
         return dict(self._staged)
 
     def write_bytes(self, relative: str, data: bytes) -> None:
-        temporary = self.stage(relative)
+        final, temporary = self._stage(relative)
         with open(temporary, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        self._digests[final] = hashlib.sha256(data).digest()
+
+    def digest(self, final: Path) -> bytes:
+        """The SHA-256 digest of a staged file: made as `write_bytes` wrote it, else read back from its
+        temporary file (raises OSError if it cannot be read)."""
+        known = self._digests.get(final)
+        if known is not None:
+            return known
+        digest = hashlib.sha256()
+        with open(self._staged[final], "rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+        return digest.digest()
 
     def commit(self) -> list[Path]:
         """Move every staged file into place; returns the final paths."""
@@ -67,6 +85,7 @@ class OutputWriter:
             os.replace(temporary, final)
         written = list(self._staged)
         self._staged.clear()
+        self._digests.clear()
         return written
 
     def abort(self) -> None:
@@ -74,6 +93,7 @@ class OutputWriter:
         for temporary in self._staged.values():
             temporary.unlink(missing_ok=True)
         self._staged.clear()
+        self._digests.clear()
 
 
 def remove_unwritten(folder: Path, names: re.Pattern[str], keep: set[Path]) -> list[Path]:
