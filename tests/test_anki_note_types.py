@@ -41,7 +41,7 @@ def factdeck_note_types(col: Collection) -> dict[str, list[str]]:
     return {
         m.name: [f["name"] for f in col.models.get(m.id)["flds"]]
         for m in col.models.all_names_and_ids()
-        if m.name.startswith("factdeck")
+        if m.name.startswith("river-guild")
     }
 
 
@@ -71,8 +71,8 @@ def test_a_renamed_field_and_a_filled_spare_field_update_in_place(project, clock
         assert len(second.conflicting) == 0 and len(second.new) == 0
         assert len(second.updated) == len(first.new)
         types = factdeck_note_types(col)
-        assert set(types) == {"factdeck: fact card", "factdeck: fact cloze"}  # no copy of either
-        assert types["factdeck: fact card"][:5] == ["Front", "Answer", "Sources", "FactId", "Spare1"]
+        assert set(types) == {"river-guild: fact card", "river-guild: fact cloze"}  # no copy of either
+        assert types["river-guild: fact card"][:5] == ["Front", "Answer", "Sources", "FactId", "Spare1"]
         after = {col.get_note(n).guid: n for n in col.find_notes("")}
         assert after == before  # the same notes, updated
         for note_id in after.values():
@@ -82,10 +82,14 @@ def test_a_renamed_field_and_a_filled_spare_field_update_in_place(project, clock
         col.close()
 
 
-def test_a_collection_from_before_the_spare_fields_upgrades_once_with_merge(project, clock, monkeypatch, tmp_path):
+@pytest.mark.parametrize("tried_default_first", [False, True])
+def test_a_collection_from_before_the_spare_fields_upgrades_once_with_merge(
+    project, clock, monkeypatch, tmp_path, tried_default_first
+):
     """Packages made before factdeck reserved spare fields had four and three fields without ids. Importing the
     first package with spare fields once with 'Merge note types' keeps every note and review; after that the
-    default options update in place."""
+    default options update in place. A learner who first imported it with the default options sees what the top
+    of docs/anki.md describes ("…+" note types, conflicting notes), and the same one import fixes it."""
     col = Collection(str(tmp_path / "c.anki2"))
     try:
         with monkeypatch.context() as old:
@@ -105,11 +109,16 @@ def test_a_collection_from_before_the_spare_fields_upgrades_once_with_merge(proj
 
         clock["t"] = T0 + 10
         build(project)
+        if tried_default_first:
+            tried = import_log(col, project)
+            assert len(tried.conflicting) == len(notes) and not tried.updated
+            assert {"river-guild: fact card+", "river-guild: fact cloze+"} <= set(factdeck_note_types(col))
         merged = import_log(col, project, merge=True)
         assert len(merged.conflicting) == 0 and len(merged.new) == 0 and len(merged.updated) == len(notes)
+        assert set(factdeck_note_types(col)) == {"river-guild: fact card", "river-guild: fact cloze"}
         assert set(col.find_notes("")) == notes
         assert (scheduling(col, [card.id]), review_counts(col, [card.id])) == reviewed
-        assert len(factdeck_note_types(col)["factdeck: fact card"]) == len(cards.NOTE_FIELDS[cards.CARD])
+        assert len(factdeck_note_types(col)["river-guild: fact card"]) == len(cards.NOTE_FIELDS[cards.CARD])
 
         project.replace("facts/guild.yaml", 'answer: "Millford"', 'answer: "Millford town"')
         clock["t"] = T0 + 20
@@ -177,29 +186,30 @@ def test_two_notes_with_one_front_and_different_backs_are_reported(project):
 # --- text export ---------------------------------------------------------------------------
 
 
-def test_the_anki_csv_updates_notes_by_guid_and_keeps_a_leading_quote(project, tmp_path):
+def test_the_anki_csv_updates_notes_by_guid_and_keeps_a_leading_quote(project, clock, tmp_path):
     col = Collection(str(tmp_path / "c.anki2"))
 
-    def import_csv() -> tuple[int, int, int]:
+    def import_csv() -> tuple[int, int, int, int]:
         path = tmp_path / "deck.txt"
         path.write_bytes(project.run("export", "csv", "guild-history", "--anki-headers").stdout_bytes)
         metadata = col.get_csv_metadata(str(path), delimiter=None)
         log = col.import_csv(ImportCsvRequest(path=str(path), metadata=metadata)).log
-        return len(log.new), len(log.updated), len(log.duplicate)
+        return len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)
 
     try:
+        build(project)
+        import_log(col, project)  # the note types come with a package; Anki's text importer cannot make them
+        notes = {col.get_note(n).guid for n in col.find_notes("")}
         project.replace("facts/guild.yaml", 'answer: "Millford"', 'answer: "\\"Millford\\", by the river"')
-        new, _, _ = import_csv()
-        assert new == 5
-        notes = {col.get_note(n).guid: col.get_note(n) for n in col.find_notes("")}
-        # Imported as text ("#html:false"): Anki stores the quote mark as an entity and shows it.
-        assert any(html.unescape(n.fields[1]).startswith('"Millford", by the river') for n in notes.values())
+        assert import_csv() == (0, 1, 4, 0)
+        fields = [col.get_note(n).fields[1] for n in col.find_notes("")]
+        assert any('"Millford", by the river' in html.unescape(f) for f in fields)
         project.replace(
             "facts/guild.yaml",
             "In what year was the River Guild founded?",
             "In which year was the River Guild founded?",
         )
-        assert import_csv() == (0, 1, 4)
-        assert {col.get_note(n).guid for n in col.find_notes("")} == set(notes)
+        assert import_csv() == (0, 1, 4, 0)
+        assert {col.get_note(n).guid for n in col.find_notes("")} == notes
     finally:
         col.close()

@@ -174,12 +174,15 @@ def test_first_import_has_every_note_once_with_its_fields_and_tags(story):
         assert note["tags"] == set(record.tags)
         assert note["decks"] == {record.deck}
         assert note["cards"] == 1
-        assert note["note_type"] == {"card": "factdeck: fact card", "cloze": "factdeck: fact cloze"}[record.note_type]
+        assert (
+            note["note_type"]
+            == {"card": "river-guild: fact card", "cloze": "river-guild: fact cloze"}[record.note_type]
+        )
 
 
 def test_every_selected_fact_is_present_once(story):
     notes = story.notes["first"].values()
-    question_cards = [n for n in notes if n["note_type"] == "factdeck: fact card" and "card::qa" in n["tags"]]
+    question_cards = [n for n in notes if n["note_type"] == "river-guild: fact card" and "card::qa" in n["tags"]]
     fact_ids = sorted(n["fields"][3] for n in question_cards)
     assert fact_ids == sorted(["guild-founded", "first-master", "guild-hall", "flood-deaths", "guild-called-cartel"])
 

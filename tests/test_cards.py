@@ -169,10 +169,12 @@ def test_back_of_every_card_shows_statement_sources_and_fact_id(project):
         details = note.field_map["Details"]
         assert fact.statement.replace("'", "&#39;") in details
         assert f"<code>{fact.id}</code>" in details
+        # A disputed fact's question card lists its versions, with their citations, once: in its answer.
+        back = details + note.field_map.get("Answer", "")
         for citation in fact.all_citations():
             source = base.sources[citation.source]
             for shown in (source.title, source.publisher, citation.locator.replace("'", "&#39;"), source.stance):
-                assert shown in details, (note.identity, shown)
+                assert shown in back, (note.identity, shown)
         assert note.field_map["FactId"] == fact.id
 
 
@@ -183,10 +185,18 @@ def test_disputed_fact_shows_every_version_and_never_one_bare_answer(project):
     assert len(disputed) == 3
     for note in disputed:
         details = note.field_map["Details"]
-        assert "Disputed" in details
-        for answer, claimant in versions:
-            assert f"<strong>{answer}</strong>" in details and f"according to {claimant}" in details
         answer_field = note.field_map["Answer"]
+        assert "Disputed" in details
+        # Every version once on each back: in the answer of the question card, on the back of a version card.
+        listed = answer_field if note.kind == "qa" else details
+        for answer, claimant in versions:
+            assert listed.count(f"<strong>{answer}</strong>") == 1 and f"according to {claimant}" in listed
+            if note.kind == "qa":
+                assert f"<strong>{answer}</strong>" not in details
+        # A version's claim and citations fold away (a phone shows the list at a glance); a version card opens
+        # its own.
+        assert listed.count('<details class="fd-more"') == len(versions) and "<summary" in listed
+        assert listed.count('<details class="fd-more" open>') == (note.kind == "dispute")
         if note.kind == "qa":
             assert "Sources disagree" in note.field_map["Front"]
             assert all(
@@ -400,8 +410,8 @@ def test_build_writes_apkg_named_by_deck_id(project, clock):
 def test_note_types_keep_anki_syntax_and_fixed_ids(project, clock):
     assert project.run("build", "--format", "apkg").exit_code == 0
     models = read_apkg(project.path("build/guild-history/guild-history.apkg"))["models"]
-    card_id, _, card_templates = models["factdeck: fact card"]
-    cloze_id, _, cloze_templates = models["factdeck: fact cloze"]
+    card_id, _, card_templates = models["river-guild: fact card"]
+    cloze_id, _, cloze_templates = models["river-guild: fact cloze"]
     assert card_id == ids.stable_id("river-guild note type", "factdeck-card-v1")
     assert cloze_id == ids.stable_id("river-guild note type", "factdeck-cloze-v1")
     assert "{{Front}}" in card_templates[0]["qfmt"] and "{{FrontSide}}" in card_templates[0]["afmt"]

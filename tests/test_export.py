@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 from conftest import REPO
@@ -59,16 +60,22 @@ def test_tsv_for_quizlet_and_anki(project):
     assert flood[1].startswith("12 according to the chronicle; 40 according to the pamphlet — ")
     assert "Sources: A Chronicle of the River Guild; The Guild Unmasked" in flood[1]
     assert flood[2] == "decline number casualties disputed"
-    headed = project.run("export", "csv", "guild-history", "--anki-headers").stdout.splitlines()
-    assert headed[:6] == [
+    text = project.run("export", "csv", "guild-history", "--anki-headers").stdout
+    headers = [line for line in text.splitlines() if line.startswith("#")]
+    from factdeck.records.identity import note_type_id
+
+    assert headers[:6] == [
         "#separator:tab",
-        "#html:false",
-        "#notetype:Basic",
+        "#html:true",
+        f"#notetype:{note_type_id('river-guild', 'factdeck-card-v1')}",
         "#deck:River Guild history",
-        "#tags column:3",
-        "#guid column:4",
+        "#tags column:9",
+        "#guid column:10",
     ]
-    assert len(headed) == 11
+    rows = list(csv.reader([line + "\n" for line in text.split("\n") if line and not line.startswith("#")],
+                           delimiter="\t"))  # fmt: skip
+    assert len(rows) == 5 and all(len(row) == 10 for row in rows)
+    assert all(len(row[8].split()) == len(set(row[8].split())) for row in rows)  # no tag twice
 
 
 def test_tsv_fields_never_hold_tabs_or_line_breaks(project):

@@ -21,7 +21,7 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
     """Validate every record and report every problem as path:line: message."""
     from factdeck.build import load_and_validate, output_folder
     from factdeck.exceptions import OutputError
-    from factdeck.outputs.anki.checks import anki_warnings
+    from factdeck.outputs.anki.checks import anki_warnings, release_problems
 
     base = load_and_validate(project, archive=archive, strict=strict)
     try:
@@ -29,8 +29,11 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
     except OutputError:
         folder = None  # the build reports a misplaced output folder; its stored fields are only a speed-up
     more = anki_warnings(base, folder)
-    if strict and more:
-        raise ValidationFailed([Problem(p.path, p.line, p.message, "error") for p in more])
+    refused, stale = release_problems(base, folder)
+    more += [_published_problem(message, "warning") for message in stale]
+    if refused or (strict and more):
+        errors = [_published_problem(message, "error") for message in refused]
+        raise ValidationFailed(errors + [Problem(p.path, p.line, p.message, "error") for p in more])
     _report(sorted(base.warnings + more))
     click.echo(
         f"ok: {len(base.facts)} facts ({len(base.vetted)} vetted), "
@@ -38,6 +41,14 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
     )
     if base.quotes is not None:
         click.echo(base.quotes.summary())
+
+
+def _published_problem(message: str, severity: str) -> Problem:
+    """A problem about a published record: `<file>: <message>` where the message names its file."""
+    path, _, rest = message.partition(": ")
+    return (
+        Problem(path, 0, rest, severity) if rest and path.endswith(".json") else Problem("decks", 0, message, severity)
+    )
 
 
 @click.command("schema")

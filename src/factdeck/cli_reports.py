@@ -65,10 +65,18 @@ def stats(project: Path) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="The output folder of the last build (default: the project's build/ folder).",
 )
-def changes(project: Path, revision: str | None, output: Path | None) -> None:
+@click.option(
+    "--corrections",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --since: write each deck's corrections package (the notes corrected since REV's release) here.",
+)
+def changes(project: Path, revision: str | None, output: Path | None, corrections: Path | None) -> None:
     """List vetted facts added, changed and withdrawn since a git revision or the last build."""
     from factdeck.build import JSON_EXPORT, output_folder
     from factdeck.reports.changes import anki_searches, changes_since
+
+    if corrections is not None and revision is None:
+        raise click.UsageError("--corrections needs --since REV (the release the learners last imported)")
 
     base = load_and_validate(project)
     result = changes_since(base, revision, output_folder(base, output) / JSON_EXPORT)
@@ -77,8 +85,23 @@ def changes(project: Path, revision: str | None, output: Path | None) -> None:
         click.echo(f"{marks[change.what]} {change.fact_id}: {change.detail}")
     counts = ", ".join(f"{len(result.of(w))} {w}" for w in marks)
     click.echo(f"since {result.since}: {counts}")
-    for line in anki_searches(result):
+    from factdeck.outputs.anki.package import NOTE_TYPES
+    from factdeck.records.identity import namespace_of
+
+    for line in anki_searches(result, NOTE_TYPES[0].full_name(namespace_of(base.config))):
         click.echo(line)
+    if corrections is not None:
+        assert revision is not None  # checked above
+        from factdeck.outputs.anki.corrections import write_corrections
+
+        packs = write_corrections(base, revision, corrections)
+        for pack in packs:
+            noun = "note" if pack.notes == 1 else "notes"
+            click.echo(f"wrote {pack.path}: {pack.notes} {noun} corrected since {revision}")
+        if packs:
+            click.echo("learners whose notes kept their old text import it once with 'Update notes: Always'")
+        else:
+            click.echo(f"no note was corrected since {revision}: no corrections package")
 
 
 @command(None, "release")

@@ -121,14 +121,34 @@ def changes_since(base: FactBase, revision: str | None, export: Path) -> Changes
     return compare(base, _facts_in_export(export), "the last build")
 
 
-def anki_searches(changes: Changes) -> list[str]:
-    """Lines giving the Anki browser searches that find what the re-import withdraws: every withdrawn note (a
-    package marks each with the tag `factdeck::withdrawn`) and the notes of the facts withdrawn since `changes`'
-    start (by the FactId field)."""
+def anki_searches(changes: Changes, note_type: str = "factdeck: fact card") -> list[str]:
+    """Lines for the learner, about what an import of the new packages cannot do by itself (docs/anki.md):
+
+    - the Anki searches for every withdrawn note (a package tags each `factdeck::withdrawn`) and for the notes
+      of the facts withdrawn since `changes`' start (by the FactId field);
+    - the notes of changed facts that Anki's importer keeps as they are because the learner's copy is newer
+      (marked, tagged leech, or edited since the learner's last import: Anki updates a note only if the
+      package's copy is newer), and the one import that applies the correction to them;
+    - how to recognise a collection from before the spare fields (`note_type` is the card note type's name)
+      and the one-time import that fixes it.
+    """
     lines = [f"in Anki, every withdrawn note: {WITHDRAWN_SEARCH}"]
     withdrawn = [c.fact_id for c in changes.of("withdrawn")]
     if withdrawn:
         lines.append(
             "in Anki, the notes of the facts withdrawn here: " + " OR ".join(f'"FactId:{f}"' for f in withdrawn)
         )
+    changed = [c.fact_id for c in changes.of("changed")]
+    if changed:
+        facts = " OR ".join(f'"FactId:{f}"' for f in changed)
+        lines.append(
+            f"in Anki, changed notes you marked, edited or that became leeches since your last import may keep "
+            f"their old text: ({facts}) (tag:marked OR tag:leech), and any of them you edited; if one lacks the "
+            "correction, import the corrections package (else the package) once with 'Update notes: Always' "
+            "(docs/anki.md)"
+        )
+    lines.append(
+        f"in Anki, a collection from before the spare fields shows '{note_type}+' and 'conflicting' notes: "
+        "import once with 'Merge note types' and 'Update notes: Always' (docs/anki.md)"
+    )
     return lines

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from factdeck.exceptions import Problem
 from factdeck.records.factbase import FactBase
+from factdeck.records.identity import PUBLISHED_FOLDER
 from factdeck.records.schema import Fact
 from factdeck.records.select import select_facts
 
@@ -48,3 +49,13 @@ def anki_warnings(base: FactBase, output: Path | None) -> list[Problem]:
         for deck, suspects in suspects_by_deck
         for message in duplicate_fronts(maker.deck_notes(deck, suspects))
     ]
+
+
+def release_problems(base: FactBase, output: Path | None) -> tuple[list[str], list[str]]:
+    """(errors, warnings) about the release records (release.py's `release_problems`): loads the package code
+    only for a project that has released."""
+    if not (base.root / PUBLISHED_FOLDER).is_dir():
+        return [], []
+    from factdeck.outputs.anki.release import release_problems as problems
+
+    return problems(base, output if output is not None else base.root / "build")

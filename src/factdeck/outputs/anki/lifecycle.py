@@ -8,7 +8,9 @@ therefore in each later package of the deck:
   stopped making that card kind, but the note is still right: a note is one note in every deck);
 - otherwise as a *withdrawn* note: the same GUID and note type, fields replaced by a banner that says why and
   what replaces it, tagged `factdeck::withdrawn`. Its content differs, so it gets a newer time and Anki
-  updates the learner's copy (docs/anki.md tells the learner to suspend or delete it).
+  updates the learner's copy (docs/anki.md tells the learner to suspend or delete it). It carries no card:
+  Anki's importer keeps the cards a learner already has when it updates a note, and adds a note's cards only
+  from the package, so a learner who has the note sees the banner and a new learner gets nothing to study.
 """
 
 from __future__ import annotations
@@ -115,18 +117,32 @@ class PublishedNotes:
         record = self.records.get(deck.id)
         return sorted(set(record.notes) - identities) if record is not None else []
 
-    def extra_notes(self, deck: DeckSpec, live: list[NoteRecord]) -> tuple[list[NoteRecord], list[NoteRecord]]:
-        """(kept, withdrawn): the published notes of `deck` that `live` does not hold, as they are now."""
+    def withdrawn_only(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
+        """The withdrawn notes of `deck`'s package, `facts` being the deck's facts; renders no live note."""
+        identities = {
+            "/".join(part for part in (fact.id, plan.kind, plan.version.id if plan.version else None) if part)
+            for fact in facts
+            for plan in plan_cards(fact, deck.cards.kinds)
+        }
+        return self.extra_notes(deck, identities, keep=False)[1]
+
+    def extra_notes(
+        self, deck: DeckSpec, live: list[NoteRecord] | set[str], keep: bool = True
+    ) -> tuple[list[NoteRecord], list[NoteRecord]]:
+        """(kept, withdrawn): the published notes of `deck` that `live` (notes, or their identities) does not
+        hold, as they are now; without `keep`, the kept ones are not made (an empty list)."""
         kept: list[NoteRecord] = []
         withdrawn: list[NoteRecord] = []
-        for identity in self.outside(deck, {note.identity for note in live}):
+        identities = live if isinstance(live, set) else {note.identity for note in live}
+        for identity in self.outside(deck, identities):
             fact_id, kind, version_id = identity_parts(identity)
             fact = self.base.facts_by_id.get(fact_id)
             deck_name = self._deck_name(deck, fact)
             plan = still_made(self.base, fact, kind, version_id)
             if plan is not None:
                 assert fact is not None  # still_made made it from the fact
-                kept.append(self.maker.note(fact, plan, deck_name))
+                if keep:
+                    kept.append(self.maker.note(fact, plan, deck_name))
             else:
                 withdrawn.append(self.withdrawn_note(fact_id, kind, version_id, fact, deck_name))
         return kept, withdrawn

@@ -81,15 +81,21 @@ class NoteTypeSpec:
     """A factdeck note type: its permanent key (the id derives from it), name, and template files."""
 
     key: str
-    name: str
+    name: str  # after the project's namespace: `<namespace>: <name>`
     note_type: str  # CARD or CLOZE, the cards.py field layout
     front: str
     back: str
 
+    def full_name(self, namespace: str) -> str:
+        """The name learners see in Anki: the project's namespace, then the note type's own name, so that two
+        projects' note types never share a name (Anki would add "+" to the second). For the namespace
+        `factdeck` this is the name every factdeck note type has had."""
+        return f"{namespace}: {self.name}"
+
 
 NOTE_TYPES = (
-    NoteTypeSpec("factdeck-card-v1", "factdeck: fact card", CARD, "card-front.html", "card-back.html"),
-    NoteTypeSpec("factdeck-cloze-v1", "factdeck: fact cloze", CLOZE, "cloze-front.html", "cloze-back.html"),
+    NoteTypeSpec("factdeck-card-v1", "fact card", CARD, "card-front.html", "card-back.html"),
+    NoteTypeSpec("factdeck-cloze-v1", "fact cloze", CLOZE, "cloze-front.html", "cloze-back.html"),
 )
 STYLE = "style.css"
 
@@ -107,9 +113,13 @@ class _NoteType(genanki.Model):
 
 
 class _Note(genanki.Note):
-    def __init__(self, *args, mod: int, **kwargs):
+    def __init__(self, *args, mod: int, cardless: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.mod = mod
+        if cardless:
+            # genanki's `cards` is a cached property: set, it is the note's cards. Anki's importer adds a note's
+            # cards only from the package, and keeps a learner's existing cards on update (lifecycle.py).
+            self.__dict__["cards"] = []
 
     def write_to_db(self, cursor, timestamp: float, deck_id, id_gen) -> None:
         super().write_to_db(cursor, self.mod, deck_id, id_gen)
@@ -172,13 +182,45 @@ class ApkgStage:
         """Stage `<deck id>/<deck id>.apkg` with the package's notes; returns warnings about them."""
         records = self.package_notes(deck, facts)
         self._write(deck, records, f"{deck.id}/{deck.id}.apkg")
-        return duplicate_fronts(records)
+        return duplicate_fronts(records) + self._unreleased(deck, records)
 
-    def write_subdeck(self, deck: DeckSpec, facts: list[Fact], subdeck: str, relative: str) -> list[NoteRecord]:
-        """Part of a deck as one subdeck `<Deck>::<subdeck>` (a study-group meeting). The notes keep the full
-        deck's GUIDs and times, so a learner who imports both gets each note once."""
+    def _unreleased(self, deck: DeckSpec, records: list[NoteRecord]) -> list[str]:
+        """A warning when the deck has a release record and this package's notes differ from it: a build of
+        unreleased work times those notes for testing only (published.py); learners get released packages."""
+        record = self.records.get(deck.id)
+        if record is None:
+            return []
+        differing = sum(
+            note.identity not in record.notes or record.notes[note.identity].hash != note.content_hash()
+            for note in records
+        )
+        if not differing:
+            return []
+        return [
+            f"deck '{deck.id}': {differing} notes of this package differ from its release record "
+            "(unreleased work, for testing only): run `factdeck release` and commit decks/published/ before "
+            'handing it to learners (docs/anki.md, "Releasing")'
+        ]
+
+    def withdrawn_notes(self, deck: DeckSpec, facts: list[Fact]) -> tuple[NoteRecord, ...]:
+        """The withdrawn notes of the deck's package, `facts` being the deck's facts (lifecycle.py); renders
+        none of the live notes."""
+        return tuple(self.published.withdrawn_only(deck, facts))
+
+    def write_subdeck(
+        self,
+        deck: DeckSpec,
+        facts: list[Fact],
+        subdeck: str,
+        relative: str,
+        withdrawn: tuple[NoteRecord, ...] = (),
+    ) -> list[NoteRecord]:
+        """Part of a deck as one subdeck `<Deck>::<subdeck>` (a study-group meeting), with the deck's
+        `withdrawn` notes (`withdrawn_notes`: every pack withdraws what the full deck withdraws, and they carry
+        no card, so a group that imports only this pack studies none of them). The notes keep the full deck's
+        GUIDs and times, so a learner who imports both gets each note once."""
         name = f"{deck.name}::{subdeck}"
-        records = [replace(r, deck=name) for r in self.cards.deck_notes(deck, facts)]
+        records = [replace(r, deck=name) for r in [*self.cards.deck_notes(deck, facts), *withdrawn]]
         self._write(deck, records, relative)
         return records
 
@@ -198,11 +240,19 @@ class ApkgStage:
                 withdrawn,
             )
         types = {
-            spec.key: {"hash": self.note_type_hashes[spec.key], "mod": self.note_types[spec.note_type].mod}
+            spec.key: {
+                "hash": self.note_type_hashes[spec.key],
+                "mod": self.note_types[spec.note_type].mod,
+                **self.note_type_layout(spec),
+            }
             for spec in NOTE_TYPES
         }
         eras = {era.id: era.title for era in self.base.eras} if deck.cards.subdecks else {}
         return PublishedDeck(deck.id, deck.name, self.source.seconds, eras, types, notes, deck.cards.subdecks)
+
+    def write_notes(self, deck: DeckSpec, records: list[NoteRecord], relative: str) -> None:
+        """Stage a package of `records` (some of the deck's notes, as the deck's package has them) at `relative`."""
+        self._write(deck, records, relative)
 
     def _write(self, deck: DeckSpec, records: list[NoteRecord], relative: str) -> None:
         decks = self._decks(deck, records)
@@ -221,6 +271,13 @@ class ApkgStage:
                 marshal.dump(record, out)
             out.flush()
             os.fsync(out.fileno())
+
+    def note_type_layout(self, spec: NoteTypeSpec) -> dict[str, list[int]]:
+        """What Anki's importer compares to tell whether a note type can be updated in place: the ids of its
+        fields and card templates, in order (rslib's `Notetype::equal_schema`). Recorded by a release so that
+        `check` and `release` refuse a change that would make learners' Anki add a copy of the note type."""
+        model = self.note_types[spec.note_type]
+        return {"fields": [f["id"] for f in model.fields], "templates": [t["id"] for t in model.templates]}
 
     def _note_type(self, spec: NoteTypeSpec) -> _NoteType:
         # Read as they are: these use Anki's {{Field}} syntax and must never pass through Jinja2. Each is the
@@ -247,11 +304,11 @@ class ApkgStage:
                 "id": part_id(self.namespace, spec.key, f"template:{template_key}"),
             }
         ]
-        content = json.dumps([spec.name, fields, templates, css], ensure_ascii=False)
+        content = json.dumps([spec.full_name(self.namespace), fields, templates, css], ensure_ascii=False)
         digest = self.note_type_hashes[spec.key] = hashlib.sha256(content.encode("utf-8")).hexdigest()
         return _NoteType(
             note_type_id(self.namespace, spec.key),
-            spec.name,
+            spec.full_name(self.namespace),
             fields=fields,
             templates=templates,
             css=css,
@@ -275,6 +332,8 @@ class ApkgStage:
                     guid=record.guid,
                     due=position,  # new cards come in the deck's (chronological) order
                     mod=self.times.stamp(f"note:{record.identity}", record.content_hash()),
+                    # A withdrawn note updates the learner who has it and gives a new learner nothing to study.
+                    cardless=WITHDRAWN_TAG in record.tags,
                 )
             )
         return list(decks.values())

@@ -14,7 +14,12 @@ time is, in this order:
    `build/.factdeck/anki-notes.json` so that rebuilding the same content keeps its time (`ModTimes`).
 
 `factdeck release` records the notes of each deck's package with their times (the clock, or
-SOURCE_DATE_EPOCH), so that the next builds reproduce them (rule 1).
+SOURCE_DATE_EPOCH), so that the next builds reproduce them (rule 1). A release gives every new and changed
+note the release's own time, even content an earlier build of unreleased work already timed: a correction is
+then newer than anything a learner did to the note before the release. Builds of unreleased work (rules 2 and
+3) re-time only notes whose content differs from the record, never a note the record holds as it is, and are
+for the project's own testing: `factdeck check` warns (an error under --strict, which CI runs) whenever a
+deck's package differs from its record, so no such package goes out from a checked commit.
 """
 
 from __future__ import annotations
@@ -46,7 +51,8 @@ class SourceTime:
         return f"{self.why}:{self.seconds}" if self.reproducible else "clock"
 
 
-def _git(root: Path, *args: str) -> str | None:
+def git_output(root: Path, *args: str) -> str | None:
+    """What `git -C root ARGS` prints, or None if git is missing or fails."""
     try:
         proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
     except (OSError, subprocess.SubprocessError):
@@ -66,9 +72,9 @@ def source_time(root: Path, now: int, release: bool = False) -> SourceTime:
     if release:
         return SourceTime(now, True, "clock")
     present = [name for name in INPUTS if (root / name).exists()]
-    status = _git(root, "status", "--porcelain", "--untracked-files=normal", "--", *present) if present else None
+    status = git_output(root, "status", "--porcelain", "--untracked-files=normal", "--", *present) if present else None
     if status is not None and not status.strip():
-        committed = _git(root, "log", "-1", "--format=%ct")
+        committed = git_output(root, "log", "-1", "--format=%ct")
         if committed and committed.strip().isdigit():
             return SourceTime(int(committed.strip()), True, "commit")
     return SourceTime(now, False, "clock")
@@ -146,11 +152,8 @@ class NoteTimes:
             return released[1]
         floor = released[1] + 1 if released is not None else 0
         if self.source.reproducible:
-            if self.source.why == "clock":
-                # A release: the content this folder's last build timed keeps that time (a learner who imported
-                # that build then sees no change), as long as it is later than the note's last release.
-                old = self.local.entries.get(key)
-                if old is not None and old["hash"] == content_hash and old["mod"] >= floor:
-                    return int(old["mod"])
+            # A release gives every new and changed note its own time, never an earlier build's: a correction
+            # must be newer than whatever a learner did to the note before the release (a mark, an edit, Anki's
+            # leech tag all make the learner's copy newer), or Anki's importer keeps the learner's copy.
             return max(self.source.seconds, floor)
         return self.local.stamp(key, content_hash, floor)

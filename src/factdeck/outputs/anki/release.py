@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from factdeck.outputs.anki.package import ApkgStage, current_time
+from factdeck.exceptions import OutputError
+from factdeck.outputs.anki import package  # package.current_time looked up at each call: tests replace it
+from factdeck.outputs.anki.package import NOTE_TYPES, ApkgStage
 from factdeck.outputs.anki.published import source_time
 from factdeck.outputs.write import OutputWriter
 from factdeck.records.factbase import FactBase
@@ -42,6 +44,112 @@ def _same(old: PublishedDeck, new: PublishedDeck) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Drift:
+    """How a deck's package differs from its published record (counts of notes, and what else changed)."""
+
+    added: int
+    changed: int
+    withdrawn: int
+    other: tuple[str, ...]  # "note types", "name", "era titles", "subdecks"
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.withdrawn or self.other)
+
+    def summary(self) -> str:
+        parts = [f"{n} {what}" for n, what in ((self.added, "notes added"), (self.changed, "changed"),
+                                                 (self.withdrawn, "withdrawn")) if n]  # fmt: skip
+        return ", ".join([*parts, *(f"{what} changed" for what in self.other)])
+
+
+def drift(old: PublishedDeck, new: PublishedDeck) -> Drift:
+    """What differs between a deck's published record `old` and the record its package would have now `new`
+    (times aside: a note whose content is the record's keeps the record's time)."""
+    before = old.notes
+    other = [
+        what
+        for what, a, b in (
+            (
+                "note types",
+                {k: v["hash"] for k, v in old.note_types.items()},
+                {k: v["hash"] for k, v in new.note_types.items()},
+            ),
+            ("name", old.name, new.name),
+            ("era titles", old.eras, new.eras),
+            ("subdecks", old.subdecks, new.subdecks),
+        )  # fmt: skip
+        if a != b
+    ]
+    return Drift(
+        added=sum(identity not in before for identity in new.notes),
+        changed=sum(
+            identity in before and before[identity].hash != note.hash and not note.withdrawn
+            for identity, note in new.notes.items()
+        ),
+        withdrawn=sum(
+            note.withdrawn and (identity not in before or not before[identity].withdrawn)
+            for identity, note in new.notes.items()
+        ),
+        other=tuple(other),
+    )
+
+
+def layout_changes(old: PublishedDeck, stage: ApkgStage) -> list[str]:
+    """One message per note type whose fields or card templates were added, removed or reordered since the
+    release `old`: Anki's importer cannot update such a note type in place (it compares the ids of fields and
+    templates in order, rslib's `Notetype::equal_schema`), so with the default options every learner would get
+    a copy named "…+" and no update of any note. Records from before layouts were recorded are not compared."""
+    messages = []
+    for spec in NOTE_TYPES:
+        recorded = old.note_types.get(spec.key)
+        if recorded is None or "fields" not in recorded:
+            continue
+        now = stage.note_type_layout(spec)
+        for part, noun in (("fields", "field"), ("templates", "card template")):
+            if list(recorded.get(part, [])) != now[part]:
+                was, is_ = len(recorded.get(part, [])), len(now[part])
+                how = "added" if is_ > was else "removed" if is_ < was else "replaced or reordered"
+                messages.append(
+                    f"note type '{spec.full_name(stage.namespace)}': a {noun} was {how} since the release "
+                    f"({was} then, {is_} now); Anki cannot update a note type in place when its {noun}s change, "
+                    "and every learner would get a copy of it and no update of any note. Put new content into a "
+                    'spare field instead (docs/anki.md, "Templates")'
+                )
+    return messages
+
+
+def release_problems(base: FactBase, output: Path) -> tuple[list[str], list[str]]:
+    """(errors, warnings) about the published records, for `factdeck check`: a note type changed in a way Anki
+    cannot apply (an error), and each deck whose package differs from its record or that was never released
+    (a warning: release it before its package goes to learners). A project that never released has neither."""
+    records, _ = load_published(base.root)
+    if not records:
+        return [], []
+    stage = ApkgStage(base, OutputWriter(output), source_time(base.root, int(package.current_time()), release=True))
+    errors: list[str] = []
+    warnings: list[str] = []
+    for record in records.values():
+        errors.extend(f"{record.file}: {m}" for m in layout_changes(record, stage))
+        if errors:
+            break  # the same note types in every record
+    for deck in base.decks:
+        old = records.get(deck.id)
+        if old is None:
+            warnings.append(
+                f"deck '{deck.id}' was never released: run `factdeck release {deck.id}` and commit "
+                f"{PUBLISHED_FOLDER}/{deck.id}.json before its package goes to learners"
+            )
+            continue
+        changed = drift(old, stage.release_record(deck, select_facts(base, deck)))
+        if changed:
+            warnings.append(
+                f"{old.file}: deck '{deck.id}': its package differs from its release record ({changed.summary()}); "
+                "until it is released, every build gives those notes a new time. Run `factdeck release` and "
+                'commit decks/published/ (docs/anki.md, "Releasing")'
+            )
+    return errors, warnings
+
+
 def release_decks(base: FactBase, deck_ids: list[str], output: Path) -> list[Released]:
     """Write the published record of each deck in `deck_ids` (default: every deck), all or nothing. New and
     changed notes get the release's time (SOURCE_DATE_EPOCH, else the clock), always later than their previous
@@ -49,8 +157,11 @@ def release_decks(base: FactBase, deck_ids: list[str], output: Path) -> list[Rel
     deck, `OutputError` for an unwritable folder or a bad SOURCE_DATE_EPOCH."""
     decks = [base.deck(d) for d in deck_ids] if deck_ids else list(base.decks)
     previous, _ = load_published(base.root)
-    source = source_time(base.root, int(current_time()), release=True)
+    source = source_time(base.root, int(package.current_time()), release=True)
     stage = ApkgStage(base, OutputWriter(output), source)  # only reads the build folder
+    refused = [f"{old.file}: {m}" for old in previous.values() for m in layout_changes(old, stage)]
+    if refused:
+        raise OutputError(refused[0])
     writer = OutputWriter(base.root / PUBLISHED_FOLDER)
     results = []
     try:
@@ -61,19 +172,14 @@ def release_decks(base: FactBase, deck_ids: list[str], output: Path) -> list[Rel
             if written:
                 writer.write_bytes(f"{deck.id}.json", record.to_json().encode("utf-8"))
             before = old.notes if old is not None else {}
+            counts = drift(old or PublishedDeck(deck.id, deck.name, 0), record)
             results.append(
                 Released(
                     deck.id,
                     base.root / PUBLISHED_FOLDER / f"{deck.id}.json",
-                    added=sum(identity not in before for identity in record.notes),
-                    changed=sum(
-                        identity in before and before[identity].hash != note.hash and not note.withdrawn
-                        for identity, note in record.notes.items()
-                    ),
-                    withdrawn=sum(
-                        note.withdrawn and (identity not in before or not before[identity].withdrawn)
-                        for identity, note in record.notes.items()
-                    ),
+                    added=counts.added,
+                    changed=counts.changed,
+                    withdrawn=counts.withdrawn,
                     unchanged=sum(
                         identity in before and before[identity].hash == note.hash
                         for identity, note in record.notes.items()

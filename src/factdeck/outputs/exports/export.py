@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from factdeck.outputs.anki.cards import note_guid
 from factdeck.outputs.exports.csv_cells import neutralised
 from factdeck.records.factbase import FactBase
-from factdeck.records.identity import namespace_of
 from factdeck.records.schema import DeckSpec, Fact
 
 
@@ -60,41 +58,24 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def anki_field(text: str) -> str:
-    """A field as Anki's text importer reads it back unchanged: a field holding a double quote, or starting with
-    `#`, is quoted with its quotes doubled (Anki's importer reads a field that starts with `"` as quoted, RFC 4180,
-    and a line that starts with `#` as a comment)."""
-    return '"' + text.replace('"', '""') + '"' if '"' in text or text.startswith("#") else text
-
-
 def export_tsv(base: FactBase, facts: list[Fact], anki_headers: bool = False, deck: DeckSpec | None = None) -> bytes:
     """Term/definition lines (question, answer with its statement and sources, tags), tab-separated.
 
-    Plain output imports into Quizlet and, mapping the columns by hand, into Anki. With `anki_headers` a fourth
-    column holds each note's GUID (the GUID of the fact's question note in the `.apkg`, so a re-import updates
-    the note instead of adding one), and header lines tell Anki's text importer the separator, GUID and tag
-    columns, note type (Basic) and deck (`deck`'s name, else Default); fields are quoted as Anki reads them.
-    A field a spreadsheet would run as a formula starts with `'` (csv_cells.py).
-    Returns UTF-8 bytes, one line per fact of `facts`; raises nothing.
+    Plain output imports into Quizlet and, mapping the columns by hand, into Anki; a field a spreadsheet would
+    run as a formula starts with `'` (csv_cells.py). With `anki_headers` it is instead Anki's text file of the
+    facts' question notes as the `.apkg` has them (same note type, fields, tags and GUIDs,
+    outputs/anki/text_import.py), so each import updates the other's notes. Returns UTF-8 bytes, one line per
+    fact of `facts` after any header lines; raises nothing (`RenderError` with `anki_headers`).
     """
-    lines = []
-    namespace = namespace_of(base.config)
     if anki_headers:
-        deck_name = " ".join(deck.name.split()) if deck is not None else "Default"
-        lines += [
-            "#separator:tab",
-            "#html:false",
-            "#notetype:Basic",
-            f"#deck:{deck_name}",
-            "#tags column:3",
-            "#guid column:4",
-        ]
+        from factdeck.outputs.anki.text_import import anki_text_file
+
+        return anki_text_file(base, facts, deck)
+    lines = []
     for fact in facts:
         sources = "; ".join(dict.fromkeys(base.sources[c.source].title for c in fact.all_citations()))
         definition = f"{fact.answer} — {fact.statement} (Sources: {sources})"
-        tags = [fact.era, fact.kind, *fact.tags, *(["disputed"] if fact.disputed else [])]
+        tags = dict.fromkeys([fact.era, fact.kind, *fact.tags, *(["disputed"] if fact.disputed else [])])
         values = [str(neutralised(_one_line(v))) for v in (fact.question, definition, " ".join(tags))]
-        if anki_headers:
-            values = [anki_field(v) for v in (*values, note_guid(fact.id, "qa", None, namespace))]
         lines.append("\t".join(values))
     return ("\n".join(lines) + "\n").encode("utf-8")

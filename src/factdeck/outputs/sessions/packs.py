@@ -85,10 +85,13 @@ def stage_sessions(
     its worksheet, key and guide if `pdf`)."""
     packs = SessionPacks(split_meetings(facts, count, deck, base.eras))
     documents: dict[str, tuple[str, str]] = {}
+    # Every pack withdraws what the full deck withdraws: a group that imported an earlier pack gets the banners.
+    withdrawn = apkg.withdrawn_notes(deck, facts) if apkg is not None else ()
     for meeting in packs.meetings:
         folder = meeting_folder(deck, meeting)
         if apkg is not None:
-            apkg.write_subdeck(deck, list(meeting.facts), meeting.title, f"{folder}/{deck.id}-{meeting.folder}.apkg")
+            relative = f"{folder}/{deck.id}-{meeting.folder}.apkg"
+            apkg.write_subdeck(deck, list(meeting.facts), meeting.title, relative, withdrawn)
         if pdf:
             documents.update(meeting_documents(base, deck, meeting, packs.notes))
     if documents:
