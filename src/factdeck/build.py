@@ -75,15 +75,7 @@ def build(
     folder), in `session` (default: one-off). Returns what was written and left unchanged, and the warnings;
     raises `ValidationFailed`, `UsageError` (an unknown deck), `OutputError`, `TemplateError` or `RenderError`,
     and then leaves the previous outputs exactly as they were."""
-    from factdeck.engine.incremental import (
-        STATE_FILE,
-        BuildState,
-        file_hash,
-        inputs_fingerprint,
-        peek_config,
-        shared_key,
-        step_key,
-    )
+    from factdeck.engine.incremental import STATE_FILE, IncrementalBuild
 
     # Nothing to do if every input byte is what the last successful build read and its outputs are intact.
     request = {
@@ -91,12 +83,9 @@ def build(
         "formats": sorted(formats),
         "output": str(output.resolve()) if output else None,
     }
-    fingerprint = inputs_fingerprint(root.resolve(), archive, request)
-    configured = peek_config(root.resolve()).get("output")
-    guess = output.resolve() if output else (root.resolve() / (configured if isinstance(configured, str) else "build"))
-    state = BuildState.load(guess)
-    if state.up_to_date(fingerprint):
-        return BuildResult(guess, [], state.recorded_warnings(), [guess / f for f in state.files])
+    incremental = IncrementalBuild(root, output, archive, request)
+    if incremental.up_to_date():
+        return BuildResult(incremental.folder, [], incremental.recorded_warnings(), incremental.recorded_outputs())
 
     # Imported here, not at the top: `factdeck check` and an up-to-date build need none of genanki, typst
     # or the renderers.
@@ -109,30 +98,10 @@ def build(
     base = load_and_validate(root, archive=archive, session=session)
     decks = [base.deck(d) for d in deck_ids] if deck_ids else list(base.decks)
     folder = output_folder(base, output)
-    if folder != guess:
-        state = BuildState.load(folder)
+    incremental.use_folder(folder)
 
     writer = OutputWriter(folder)
     writer.sweep()
-    steps: dict[str, dict] = {}  # this build's record of each deck's steps
-    kept: list[str] = []  # outputs left as they were
-
-    def run_step(name: str, key: str, make: Callable[[], list[Problem]]) -> None:
-        """Make a step's outputs unless its inputs are unchanged and its files intact; record it either way."""
-        recorded = state.step(name, key)
-        if recorded is not None:
-            kept.extend(recorded["files"])
-            base.warnings.extend(
-                Problem(path, line, message, severity) for path, line, message, severity in recorded.get("notes", [])
-            )  # what making it said last time
-            steps[name] = recorded
-            return
-        before = set(writer.staged())
-        notes = make()
-        base.warnings.extend(notes)
-        files = [p.relative_to(folder).as_posix() for p in writer.staged() if p not in before]
-        steps[name] = {"key": key, "files": files, "notes": [[w.path, w.line, w.message, w.severity] for w in notes]}
-
     try:
         writer.write_bytes(JSON_EXPORT, export_json(base))
         # Each output stages its files under build/<deck id>/ (see README, "Outputs").
@@ -142,45 +111,36 @@ def build(
             WorksheetsAndWebQuiz(base, writer, formats),
             MeetingPacks(base, writer, formats, anki.stage_for_decks),
         ]
-        shared: dict[str, str] = {}  # what every deck's step of one output reads besides its own facts
-
-        def shared_inputs(output: Output) -> str:
-            for name in output.reads:
-                if name not in shared:
-                    shared[name] = shared_key(base, base.root, name)
-            return "".join(shared[name] for name in output.reads)
-
         for deck in decks:
             facts = select_facts(base, deck)
             if not facts:
                 continue  # validation warned: the deck selects no vetted fact
-            for made in outputs:
-                if made.wanted(deck):
-                    run_step(
-                        f"{deck.id}/{made.name}",
-                        step_key(base, shared_inputs(made), deck, facts, made.key_extra(deck)),
-                        lambda made=made, deck=deck, facts=facts: [  # type: ignore[misc]
-                            Problem(deck.file, deck.line, f"deck '{deck.id}': {note}", "warning")
-                            for note in made.stage(deck, facts)
-                        ],
-                    )
+            for made in (made for made in outputs if made.wanted(deck)):
+                step = f"{deck.id}/{made.name}"
+                key = incremental.step_key(base, made.reads, deck, facts, made.key_extra(deck))
+                said = incremental.current(step, key)  # what making it said last time, if it is current
+                if said is None:
+                    before = set(writer.staged())
+                    said = [
+                        Problem(deck.file, deck.line, f"deck '{deck.id}': {note}", "warning")
+                        for note in made.stage(deck, facts)
+                    ]
+                    files = [p.relative_to(folder).as_posix() for p in writer.staged() if p not in before]
+                    incremental.record(step, key, files, said)
+                base.warnings.extend(said)
         for made in outputs:
             made.finish()
-        hashes: dict[str, str] = {}
-        for final, temporary in writer.staged().items():
-            digest = file_hash(temporary)
-            if digest is None:  # a staged file is always readable; unreadable would mean a broken disk
-                raise OutputError(f"{temporary}: cannot read a staged output back")
-            hashes[final.relative_to(folder).as_posix()] = digest
-        hashes.update({rel: state.files[rel] for rel in kept})
-        writer.write_bytes(STATE_FILE, BuildState.to_bytes(fingerprint, base.warnings, hashes, steps))
+        digests = {final: writer.digest(final) for final in writer.staged()}
+        hashes = {final.relative_to(folder).as_posix(): digest.hex() for final, digest in digests.items()}
+        writer.write_bytes(STATE_FILE, incremental.state_bytes(base.warnings, hashes))
         written = writer.commit()
-        unchanged = [folder / rel for rel in kept]
+        unchanged = incremental.kept()
         for made in outputs:
             made.remove_stale(folder, [d.id for d in decks], written + unchanged)
     except BaseException:
         writer.abort()
         raise
+    incremental.stamp(digests)
     return BuildResult(folder, written, base.warnings, unchanged)
 
 

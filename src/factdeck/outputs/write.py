@@ -66,14 +66,17 @@ class OutputWriter:
 
     def digest(self, final: Path) -> bytes:
         """The SHA-256 digest of a staged file: made as `write_bytes` wrote it, else read back from its
-        temporary file (raises OSError if it cannot be read)."""
+        temporary file (OutputError if it cannot be read: a staged file always can, short of a broken disk)."""
         known = self._digests.get(final)
         if known is not None:
             return known
         digest = hashlib.sha256()
-        with open(self._staged[final], "rb") as f:
-            while chunk := f.read(1 << 20):
-                digest.update(chunk)
+        try:
+            with open(self._staged[final], "rb") as f:
+                while chunk := f.read(1 << 20):
+                    digest.update(chunk)
+        except OSError as exc:
+            raise OutputError(f"{self._staged[final]}: cannot read a staged output back ({exc.strerror})") from exc
         return digest.digest()
 
     def commit(self) -> list[Path]:
