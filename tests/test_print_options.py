@@ -87,7 +87,8 @@ def test_every_file_per_version_and_one_zipgrade_key(teacher):
         for v in "AB"
         for large in ("", "-large-print")
     ]
-    assert names == sorted([*pdfs, "zipgrade-key.csv"])
+    maps = [f"answer-sheet-{v}{large}.json" for v in "AB" for large in ("", "-large-print")]  # for factdeck scan
+    assert names == sorted([*pdfs, *maps, "zipgrade-key.csv"])
 
 
 def test_questions_per_type_as_asked(teacher):
@@ -179,7 +180,7 @@ def test_deck_settings_do_the_same(project):
     result = project.run("build", "--format", "pdf")
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in project.path(FOLDER).iterdir())
-    assert names == ["answer-sheet-A.pdf", "key-A.pdf", "worksheet-A.pdf", "zipgrade-key.csv"]
+    assert names == ["answer-sheet-A.json", "answer-sheet-A.pdf", "key-A.pdf", "worksheet-A.pdf", "zipgrade-key.csv"]
     sheet = text(project.path(f"{FOLDER}/worksheet-A.pdf"))
     assert "Form:" in sheet and "Answer in ink." in sheet
     # Dropping the option removes its files.

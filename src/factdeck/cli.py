@@ -94,6 +94,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "date, a guessed kind, the citation and status review, with question, answer and statement left "
         "for you to write.",
     ),
+    "scan": (
+        "factdeck.cli_scan:scan",
+        "Read answer-sheet photos (JPEG, PNG, HEIC) and scanner PDFs into results/<deck>/responses.csv.",
+    ),
+    "results": (
+        "factdeck.cli_scan:results",
+        "Item analysis of a deck's answers: difficulty, discrimination, options chosen and flags pointing"
+        " at each fact's file and line; writes report.html, items.csv, facts.csv, flags.txt, an Anki "
+        "search for the missed facts and focus.txt into results/<deck>/.",
+    ),
     "stats": (
         "factdeck.cli_reports:stats",
         "Counts by era, kind, status and source.",

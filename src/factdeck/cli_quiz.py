@@ -78,7 +78,10 @@ from factdeck.exceptions import UsageError
 @click.option(
     "--answer-sheet/--no-answer-sheet",
     default=None,
-    help="Also write answer-sheet-<V>.pdf per version and zipgrade-key.csv (default: the deck's quiz.answer_sheet).",
+    help=(
+        "Also write answer-sheet-<V>.pdf per version for factdeck scan (with its map, answer-sheet-<V>.json) and "
+        "zipgrade-key.csv (default: the deck's quiz.answer_sheet)."
+    ),
 )
 @click.option(
     "--large-print/--no-large-print",

@@ -19,6 +19,8 @@ archive: archive
 GITIGNORE = """\
 # factdeck build's outputs (rebuilt from the records at any time)
 /build/
+# factdeck scan and results: students' numbers and answers, which stay on the teacher's machine
+/results/
 """
 
 SOURCES = """\

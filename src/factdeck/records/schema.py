@@ -402,7 +402,7 @@ class QuizSettings(Record):
     )
     answer_sheet: bool = Field(
         default=False,
-        description="Also write `answer-sheet-X.pdf` per version (bubbles and boxes to answer in) and `zipgrade-key.csv`.",
+        description="Also write `answer-sheet-X.pdf` per version (bubbles for `factdeck scan`, boxes for written answers), its map `answer-sheet-X.json` and `zipgrade-key.csv`.",
     )
     large_print: bool = Field(
         default=False,

@@ -9,12 +9,22 @@ exist are removed after a successful write, so a folder never mixes runs.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 from pathlib import Path
 
 from factdeck.exceptions import RenderError
 from factdeck.outputs.base import Output
-from factdeck.outputs.print.layout import LARGE_PRINT_SUFFIX, PrintLayout, print_layout, print_quiz, zipgrade_key
+from factdeck.outputs.print.answer_sheet import sheet_context, sheet_map
+from factdeck.outputs.print.layout import (
+    LARGE_PRINT_SUFFIX,
+    PrintLayout,
+    bubbled,
+    print_layout,
+    print_quiz,
+    zipgrade_key,
+)
 from factdeck.outputs.print.pdf import compile_all
 from factdeck.outputs.render import render, typst_environment
 from factdeck.outputs.write import OutputWriter, remove_unwritten
@@ -27,7 +37,10 @@ WORKSHEET_TEMPLATE = "quiz/worksheet.typ"
 KEY_TEMPLATE = "quiz/key.typ"
 ANSWER_SHEET_TEMPLATE = "quiz/answer-sheet.typ"
 ZIPGRADE_KEY = "zipgrade-key.csv"
-_OUTPUT_NAME = re.compile(r"^(?:(?:worksheet|key|answer-sheet)-[A-Z](?:-large-print)?\.pdf|zipgrade-key\.csv)$")
+_OUTPUT_NAME = re.compile(
+    r"^(?:(?:worksheet|key|answer-sheet)-[A-Z](?:-large-print)?\.pdf|answer-sheet-[A-Z](?:-large-print)?\.json"
+    r"|zipgrade-key\.csv)$"
+)
 
 
 def soft_breaks(text: object) -> str:
@@ -57,13 +70,25 @@ def worksheet_sources(
         suffix = LARGE_PRINT_SUFFIX if layout.large else ""
         for version in quiz.versions:
             for template, stem, kind in kinds:
-                source = _render(env, base, template, quiz, version, paper, kind, layout, glossary)
+                sheet = None
+                if stem == "answer-sheet":
+                    sheet = sheet_context(sheet_map(quiz, version, layout, paper), layout)
+                source = _render(env, base, template, quiz, version, paper, kind, layout, glossary, sheet)
                 documents[f"{deck.id}/{stem}-{version.letter}{suffix}.pdf"] = (f"templates/{template}", source)
     return documents
 
 
 def _render(
-    env, base: FactBase, template: str, quiz: Quiz, version, paper: str, kind: str, layout: PrintLayout, glossary: list
+    env,
+    base: FactBase,
+    template: str,
+    quiz: Quiz,
+    version,
+    paper: str,
+    kind: str,
+    layout: PrintLayout,
+    glossary: list,
+    sheet: dict | None = None,
 ) -> str:
     return render(
         env,
@@ -77,6 +102,7 @@ def _render(
         soft=soft_breaks,
         glossary=glossary,
         sources=base.sources,
+        sheet=sheet,
     )
 
 
@@ -97,8 +123,27 @@ def make_worksheets(
     documents = worksheet_sources(base, deck, quiz, settings.paper, settings)
     files = compile_all(base.root, documents, jobs=jobs, session=base.session)
     if settings.answer_sheet:
-        files[f"{deck.id}/{ZIPGRADE_KEY}"] = zipgrade_key(quiz, print_layout(settings))
+        files.update(answer_sheet_files(deck.id, quiz, print_layout(settings), settings))
+        if not any(bubbled(q) for q in quiz.questions):
+            note = "no multiple-choice or true/false question, so no ZipGrade key and nothing on the sheet to scan"
+            quiz = dataclasses.replace(quiz, notes=(*quiz.notes, note))
     return quiz, files
+
+
+def answer_sheet_files(deck_id: str, quiz: Quiz, layout: PrintLayout, settings: QuizSettings) -> dict[str, bytes]:
+    """The sheet map (`answer-sheet-X[-large-print].json`, what `factdeck scan` reads) of every version in
+    every layout, and ZipGrade's key (`zipgrade-key.csv`) when some question has bubbles."""
+    files: dict[str, bytes] = {}
+    layouts = [layout, layout.large_print()] if settings.large_print else [layout]
+    for each in layouts:
+        suffix = LARGE_PRINT_SUFFIX if each.large else ""
+        for version in quiz.versions:
+            data = sheet_map(quiz, version, each, settings.paper)
+            text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+            files[f"{deck_id}/answer-sheet-{version.letter}{suffix}.json"] = text.encode("utf-8")
+    if any(bubbled(q) for q in quiz.questions):
+        files[f"{deck_id}/{ZIPGRADE_KEY}"] = zipgrade_key(quiz, layout)
+    return files
 
 
 def stage_worksheets(
