@@ -251,8 +251,12 @@ class _Writer:
         if disputed:
             other = SOURCES[(cited[0] + 3) % len(SOURCES)]
             out.append(f'  dispute:\n    summary: "The sources give different answers for {topic}."\n    versions:\n')
+            given: set[str] = set()
             for v, source in enumerate((first, other)):
                 claim_answer = _version_name(rng, kind) if kind in NAMED else f"{year + v}"
+                while claim_answer in given:  # a dispute is between different answers
+                    claim_answer = _version_name(rng, kind)
+                given.add(claim_answer)
                 out.append(
                     f"      - id: v{v}\n"
                     f'        claim: "{source[1][0].upper()}{source[1][1:]} gives {claim_answer} for {topic}."\n'
