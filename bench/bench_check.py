@@ -3,8 +3,11 @@
 Usage: python bench/bench_check.py [--sizes 1000,10000,50000] [--repeat 3] [--cache DIR]
 Prints, per size, medians of fresh processes (start-up included for both), their spread, and each one's ratio
 to the bare parse run back to back with it, for factdeck on one core (FACTDECK_JOBS=1) and with its default:
-- cold: factdeck's parse and record caches emptied before every run, so every file is parsed and validated;
-- warm: the caches hold every file (a repeated check with nothing edited).
+- cold: factdeck's parse and record caches emptied and no build/ folder before every run, so every file is
+  parsed and validated and, since the project has a release record, every card rendered to compare each deck
+  with its record;
+- warm: the caches hold every file and build/ is as a build of the same code left it (its stored card fields
+  current): a repeated check with nothing edited, after a build.
 Quotes are verified against the archive in both (`--archive`). The caches used are a private folder under
 DIR, so the user's own cache is left alone.
 """
@@ -23,6 +26,7 @@ from common import (
     python,
     remove,
     report,
+    run,
     sizes,
     with_jobs,
 )
@@ -44,8 +48,11 @@ def main() -> None:
         root = project(n, args.cache)
         argv = factdeck("check", "--project", str(root), "--archive", str(root / "archive"))
         commands = {"bare C loader": Command(python(BARE, str(root)))}
-        commands |= with_jobs(argv, before=lambda: remove(parse_cache), label="check cold")
-        commands |= with_jobs(argv, label="check warm")
+        build = factdeck("build", "--format", "apkg", "--project", str(root))
+        commands |= with_jobs(argv, before=lambda root=root: remove(parse_cache, root / "build"), label="check cold")
+        commands |= with_jobs(
+            argv, before=lambda root=root, build=build: (root / "build").is_dir() or run(build, 1), label="check warm"
+        )
         print(f"\n{load()}")
         results = measure(commands, args.repeat)
         report(f"{n} facts", results, ["bare C loader"])
