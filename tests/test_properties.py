@@ -21,8 +21,8 @@ from factdeck.records.validate import validate_project
 LOADER = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 VALIDATOR = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 FILE = "facts/generated.yaml"
-# File-level problems, which have no line.
-LINELESS = ("file is empty", "file is too large", "cannot read file")
+# A whole-file fault has no line: emptiness, size, a file that cannot be read, another encoding (UTF-16 or UTF-32).
+LINELESS = ("file is empty", "file is too large", "cannot read file", "file is UTF-")
 
 scalars = st.one_of(
     st.none(),

@@ -16,7 +16,8 @@ from factdeck.engine import record_cache
 from factdeck.engine.session import Session
 from factdeck.exceptions import ValidationFailed
 from factdeck.records import load
-from factdeck.records.schema import Fact, Record, record_fields
+from factdeck.records.introspect import record_fields
+from factdeck.records.schema import Fact, Record
 
 
 def records_cache(parse_cache_folder: Path) -> Path:

@@ -206,14 +206,21 @@ def test_each_rule_names_file_and_line(project, case):
     assert expected in result.stderr.splitlines(), result.stderr
 
 
+# The fixture's quote gives the founding year, not the school's: a reviewer is told (a warning) unless the fact
+# says how its answer follows from its quotes.
+WORKED_OUT = '  answer_from: "four years after the founding in 1901, as the chronicle counts"\n  status: vetted\n'
+REASON = "    reason:\n      type: stance\n      why: \"The pamphlet is the guild's rivals' account.\"\n    versions:\n"
+
+
 def test_valid_fact_passes(project):
-    project.write("facts/extra.yaml", FACT)
+    project.write("facts/extra.yaml", FACT.replace("  status: vetted\n", WORKED_OUT))
     assert project.run("vet", "extra", "--keep-record").exit_code == 0  # its fingerprint: vetted as it is
     assert check(project, "--strict").exit_code == 0
 
 
 def test_dispute_passes(project):
-    project.write("facts/extra.yaml", FACT.replace("  status: vetted\n", DISPUTE + "  status: vetted\n"))
+    dispute = DISPUTE.replace("    versions:\n", REASON)
+    project.write("facts/extra.yaml", FACT.replace("  status: vetted\n", dispute + WORKED_OUT))
     assert project.run("vet", "extra", "--keep-record").exit_code == 0
     assert check(project, "--strict").exit_code == 0
 
@@ -242,7 +249,8 @@ def test_every_problem_reported_in_one_run_sorted(project):
     assert "facts/extra.yaml:1: fact 'extra': unknown era 'nowhere' (eras: founding, decline)" in lines
     assert "facts/extra.yaml:10: fact 'extra': unknown source 'nobody' (sources: chronicle, pamphlet)" in lines
     assert any(line.startswith("facts/more.yaml:1: fact 'x': missing required key") for line in lines)
-    assert lines[-1].endswith("errors, 1 warning")  # the new fact vetted without a fingerprint
+    # the new fact vetted without a fingerprint, and its answer no quote writes
+    assert lines[-1].endswith("errors, 2 warnings")
 
 
 def test_source_never_cited_is_a_warning_then_an_error_under_strict(project):

@@ -3,9 +3,10 @@
 The library API, as the `factdeck` command uses it (cli.py is a thin layer over these):
 
 - `load_and_validate(root, archive=None, strict=False, session=None) -> FactBase`
-- `build(root, deck_ids=None, formats=..., output=None, archive=None, session=None) -> BuildResult`
-- `make_worksheets(root, deck_id, output=None, session=None, **quiz_overrides)`,
-  `make_sessions(root, deck_id, meetings, output=None, session=None)`
+- `build(root, deck_ids=None, formats=..., output=None, archive=None, session=None, waiting=None) -> BuildResult`
+  (`BuildResult.failed`: outputs that could not be made while the others were; `removed`: stale outputs)
+- `make_worksheets(root, deck_id, output=None, session=None, *, waiting=None, **quiz_overrides)`,
+  `make_sessions(root, deck_id, meetings, output=None, session=None, waiting=None)`
 - `make_quiz(base, deck, facts, settings=None) -> Quiz`, `select_facts(base, deck) -> list[Fact]`
 - `export_json(base)`, `export_tsv(base, facts, anki_headers=False)`, `export_gift(base, decks, questions=None)`
 - `changes_since(base, revision, export) -> Changes`, `compute_stats(base) -> Stats`

@@ -6,13 +6,15 @@ output is staged under a temporary name, so a failing build changes nothing.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from factdeck.exceptions import OutputError, Problem
-from factdeck.outputs.write import OutputWriter
+from factdeck.exceptions import OutputError, PartlyMade, Problem, RenderError
+from factdeck.outputs.write import OutputWriter, folder_lock, remove_outputs
 
 if TYPE_CHECKING:
     from factdeck.engine.session import Session
@@ -20,11 +22,13 @@ if TYPE_CHECKING:
     from factdeck.outputs.sessions.packs import SessionPacks
     from factdeck.quiz import Quiz
     from factdeck.records.factbase import FactBase
+    from factdeck.records.schema import DeckSpec, Fact
 
 T = TypeVar("T")
 
 FORMATS = ("apkg", "pdf", "html")
 JSON_EXPORT = "factdeck.json"
+STATE_FOLDER = ".factdeck"  # engine/incremental.py's STATE_FILE and the Anki packages' records live here
 
 
 @dataclass
@@ -33,6 +37,14 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)  # outputs whose inputs did not change, left as they were
+    removed: list[Path] = field(default_factory=list)  # outputs of an earlier build that the inputs no longer make
+    failed: list[Problem] = field(default_factory=list)  # outputs that could not be made, and why
+
+
+# Which --format makes a file, by its name's ending; a build with fewer formats keeps the others' files.
+_FORMAT_OF = {".apkg": "apkg", ".pdf": "pdf", ".csv": "pdf", ".html": "html"}
+# What each output is called in a message saying it could not be made.
+_OUTPUT_LABELS = {"anki": "Anki package", "quiz": "worksheets, keys and web quiz", "sessions": "meeting packs"}
 
 
 def load_and_validate(
@@ -52,8 +64,22 @@ def load_and_validate(
 
 def output_folder(base: FactBase, output: Path | None) -> Path:
     """`--output` if given (the user's explicit choice), else the configured folder inside the project."""
+    from factdeck.records.fields import WINDOWS_RESERVED
+
     if output is not None:
         return output.resolve()
+    if any(ord(c) < 32 or ord(c) == 127 for c in base.config.output):
+        raise OutputError(
+            f"factdeck.yaml: output folder {base.config.output!r} contains a control character: write a plain "
+            "folder name"
+        )
+    for part in Path(base.config.output).parts:
+        # Names that Windows cannot create (records/fields.py): a project's build/ must copy anywhere.
+        if part.split(".")[0].lower() in WINDOWS_RESERVED or (part != ".." and part.endswith((".", " "))):
+            raise OutputError(
+                f"factdeck.yaml: output folder '{base.config.output}': '{part}' is a name Windows cannot create "
+                "(a reserved device name, or one ending in a dot or space): choose another"
+            )
     folder = (base.root / base.config.output).resolve()
     if base.root not in folder.parents:
         raise OutputError(f"factdeck.yaml: output folder '{base.config.output}' is outside the project")
@@ -63,6 +89,27 @@ def output_folder(base: FactBase, output: Path | None) -> Path:
     return folder
 
 
+def configuration_problem(base: FactBase, key: str, message: str) -> Problem:
+    """An error about factdeck.yaml's `key`, at its line (`message` may start with 'factdeck.yaml: ')."""
+    line = 0
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        lines = (base.root / "factdeck.yaml").read_text(encoding="utf-8").splitlines()
+        line = next((n for n, text in enumerate(lines, 1) if text.startswith(f"{key}:")), 0)
+    return Problem("factdeck.yaml", line, message.removeprefix("factdeck.yaml: "))
+
+
+def configured_folder(root: Path, output: Path | None) -> Path:
+    """The output folder as read before validation (the lock and the last build's state live there)."""
+    from factdeck.engine.incremental import peek_config
+
+    if output is not None:
+        return output.resolve()
+    configured = peek_config(root.resolve()).get("output")
+    if not isinstance(configured, str) or any(ord(c) < 32 for c in configured):
+        configured = "build"  # validation names what is wrong with it
+    return root.resolve() / configured
+
+
 def build(
     root: Path,
     deck_ids: list[str] | None = None,
@@ -70,11 +117,14 @@ def build(
     output: Path | None = None,
     archive: Path | None = None,
     session: Session | None = None,
+    waiting: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build `deck_ids` (default: every deck) in `formats` into `output` (default: factdeck.yaml's output
-    folder), in `session` (default: one-off). Returns what was written and left unchanged, and the warnings;
-    raises `ValidationFailed`, `UsageError` (an unknown deck), `OutputError`, `TemplateError` or `RenderError`,
-    and then leaves the previous outputs exactly as they were."""
+    folder), in `session` (default: one-off). Another build writing to the same folder is waited for
+    (`waiting` is told so). Returns what was written, left unchanged and removed, the warnings, and the
+    outputs that could not be made (`failed`: the others are written). Raises `ValidationFailed`,
+    `UsageError` (an unknown deck), `OutputError` or `TemplateError`, and then leaves the previous outputs
+    exactly as they were."""
     from factdeck.engine.incremental import STATE_FILE, IncrementalBuild
 
     # Nothing to do if every input byte is what the last successful build read and its outputs are intact.
@@ -83,84 +133,163 @@ def build(
         "formats": sorted(formats),
         "output": str(output.resolve()) if output else None,
     }
-    incremental = IncrementalBuild(root, output, archive, request)
-    if incremental.up_to_date():
-        return BuildResult(incremental.folder, [], incremental.recorded_warnings(), incremental.recorded_outputs())
+    guess = configured_folder(root, output)
+    with folder_lock(guess, waiting):
+        incremental = IncrementalBuild(root, guess, archive, request)
+        if incremental.up_to_date():
+            return BuildResult(guess, [], incremental.recorded_warnings(), incremental.recorded_outputs())
 
-    # Imported here, not at the top: `factdeck check` and an up-to-date build need none of genanki, typst
-    # or the renderers.
-    from factdeck.outputs.anki.package import AnkiPackages
-    from factdeck.outputs.exports.export import export_json
-    from factdeck.outputs.print.worksheets import WorksheetsAndWebQuiz
-    from factdeck.outputs.sessions.packs import MeetingPacks
-    from factdeck.records.select import select_facts
+        # Imported here, not at the top: `factdeck check` and an up-to-date build need none of genanki, typst
+        # or the renderers.
+        from factdeck.outputs.anki.package import AnkiPackages
+        from factdeck.outputs.exports.export import export_json
+        from factdeck.outputs.print.worksheets import WorksheetsAndWebQuiz
+        from factdeck.outputs.sessions.packs import MeetingPacks
+        from factdeck.records.select import select_facts
 
-    base = load_and_validate(root, archive=archive, session=session)
-    decks = [base.deck(d) for d in deck_ids] if deck_ids else list(base.decks)
-    folder = output_folder(base, output)
-    incremental.use_folder(folder)
+        base = load_and_validate(root, archive=archive, session=session)
+        if "pdf" in formats:  # a character no font has stops the PDFs that print it: say where it is first
+            from factdeck.outputs.print.coverage import font_problems
 
-    writer = OutputWriter(folder)
-    writer.sweep()
-    try:
-        writer.write_bytes(JSON_EXPORT, export_json(base))
-        # Each output stages its files under build/<deck id>/ (see README, "Outputs").
-        anki = AnkiPackages(base, writer, formats)
-        outputs: list[Output] = [
-            anki,
-            WorksheetsAndWebQuiz(base, writer, formats),
-            MeetingPacks(base, writer, formats, anki.stage_for_decks),
-        ]
-        for deck in decks:
-            facts = select_facts(base, deck)
-            if not facts:
-                continue  # validation warned: the deck selects no vetted fact
-            for made in (made for made in outputs if made.wanted(deck)):
-                step = f"{deck.id}/{made.name}"
-                key = incremental.step_key(base, made.reads, deck, facts, made.key_extra(deck))
-                said = incremental.current(step, key)  # what making it said last time, if it is current
-                if said is None:
-                    before = set(writer.staged())
-                    said = [
-                        Problem(deck.file, deck.line, f"deck '{deck.id}': {note}", "warning")
-                        for note in made.stage(deck, facts)
-                    ]
-                    files = [p.relative_to(folder).as_posix() for p in writer.staged() if p not in before]
-                    incremental.record(step, key, files, said)
-                base.warnings.extend(said)
-        for made in outputs:
-            made.finish()
-        digests = {final: writer.digest(final) for final in writer.staged()}
-        hashes = {final.relative_to(folder).as_posix(): digest.hex() for final, digest in digests.items()}
-        writer.write_bytes(STATE_FILE, incremental.state_bytes(base.warnings, hashes))
-        written = writer.commit()
+            base.warnings.extend(font_problems(base))
+        decks = [base.deck(d) for d in deck_ids] if deck_ids else list(base.decks)
+        folder = output_folder(base, output)
+        incremental.use_folder(folder)
+
+        writer = OutputWriter(folder)
+        writer.sweep()
+        failed: list[Problem] = []  # outputs that could not be made
+
+        def make(step: str, made: Output, deck: DeckSpec, facts: list[Fact]) -> list[Problem] | None:
+            """Stage one deck's output; what it said, or None if it could not be made (reported in `failed`
+            and left out; the other steps go on, and the next build tries again)."""
+            before = set(writer.staged())
+            try:
+                return [
+                    Problem(deck.file, deck.line, f"deck '{deck.id}': {note}", "warning")
+                    for note in made.stage(deck, facts)
+                ]
+            except RenderError as exc:  # this deck's content: the other decks and outputs are not concerned
+                if isinstance(exc, PartlyMade):  # it says what was not made
+                    said = str(exc)
+                else:
+                    writer.discard(set(writer.staged()) - before)
+                    said = f"{_OUTPUT_LABELS.get(made.name, step)} not made: {exc}"
+                failed.append(Problem(deck.file or "", deck.line, f"deck '{deck.id}': {_with_holders(said, facts)}"))
+                return None
+
+        try:
+            writer.write_bytes(JSON_EXPORT, export_json(base))
+            # Each output stages its files under build/<deck id>/ (see README, "Outputs").
+            anki = AnkiPackages(base, writer, formats)
+            outputs: list[Output] = [
+                anki,
+                WorksheetsAndWebQuiz(base, writer, formats),
+                MeetingPacks(base, writer, formats, anki.stage_for_decks),
+            ]
+            for deck in decks:
+                facts = select_facts(base, deck)
+                if not facts:
+                    continue  # validation warned: the deck selects no vetted fact (its old outputs go below)
+                for made in (made for made in outputs if made.wanted(deck)):
+                    step = f"{deck.id}/{made.name}"
+                    key = incremental.step_key(base, made.reads, deck, facts, made.key_extra(deck))
+                    said = incremental.current(step, key)  # what making it said last time, if it is current
+                    if said is None:
+                        before = set(writer.staged())
+                        said = make(step, made, deck, facts)
+                        if said is not None:
+                            files = [p.relative_to(folder).as_posix() for p in writer.staged() if p not in before]
+                            incremental.record(step, key, files, said)
+                    base.warnings.extend(said or [])
+            for made in outputs:
+                made.finish()
+            digests = {final: writer.digest(final) for final in writer.staged()}
+            hashes = {final.relative_to(folder).as_posix(): digest.hex() for final, digest in digests.items()}
+            hashes.update(incremental.kept_hashes())
+            # What the last build made and this one does not: removed decks, versions and meetings, decks that
+            # now select nothing, outputs that failed. Outside this build's decks and formats, kept as they are.
+            in_scope = {d.id for d in decks} if deck_ids else None
+            stale = []
+            for rel, digest in incremental.previous_files().items():
+                if rel in hashes or rel == STATE_FILE:
+                    continue
+                if _in_scope(rel, in_scope, formats):
+                    stale.append(rel)
+                elif (folder / rel).is_file():
+                    hashes[rel] = digest
+            # A build that could not make everything is never "up to date": the next one tries again.
+            writer.write_bytes(STATE_FILE, incremental.state_bytes(base.warnings, hashes, complete=not failed))
+            written = writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
         unchanged = incremental.kept()
+        removed = remove_outputs(folder, stale)
         for made in outputs:
             made.remove_stale(folder, [d.id for d in decks], written + unchanged)
-    except BaseException:
-        writer.abort()
-        raise
-    incremental.stamp(digests)
-    return BuildResult(folder, written, base.warnings, unchanged)
+        incremental.stamp(digests)
+    return BuildResult(folder, written, base.warnings, unchanged, removed, failed)
 
 
-def write_staged(folder: Path, stage: Callable[[OutputWriter], T]) -> tuple[T, list[Path]]:
-    """Run `stage` against a writer on `folder`, then move everything it staged into place together.
+def _with_holders(message: str, facts: list[Fact]) -> str:
+    """`message`, and if it names a text that no font has, which of the deck's facts hold it."""
+    shown = re.search(
+        r"the text '(.+?)' is in none of the fonts the PDFs use: add a font that has it to fonts/", message
+    )
+    holding = [f.id for f in facts if shown.group(1) in str(f.model_dump())] if shown else []
+    if not shown or not holding:
+        return message
+    return f"{message[: shown.end()]} (facts holding it: {', '.join(holding)}){message[shown.end() :]}"
+
+
+def _in_scope(relative: str, decks: set[str] | None, formats: tuple[str, ...]) -> bool:
+    """Whether an earlier build's file `relative` is one this build would make if the inputs still made it:
+    in a deck this build makes (`decks`; None: every deck) and of a format it makes."""
+    top, _, rest = relative.partition("/")
+    if top == STATE_FOLDER:  # the build's own records (the Anki notes' history among them), never an output
+        return False
+    if decks is not None and rest and top not in decks:
+        return False
+    made_by = _FORMAT_OF.get(Path(relative).suffix)
+    if made_by is None:  # a file no single format names (factdeck.json): only a build of every format decides
+        return set(FORMATS) <= set(formats)
+    return made_by in formats
+
+
+def write_staged(
+    folder: Path,
+    stage: Callable[[OutputWriter], T],
+    tidy: Callable[[list[Path]], object] | None = None,
+    waiting: Callable[[str], None] | None = None,
+) -> tuple[T, list[Path]]:
+    """Run `stage` against a writer on `folder`, then move everything it staged into place together and
+    `tidy` up (given the files written), all under the folder's lock (`waiting` is told if it waits).
 
     If `stage` fails, nothing it staged is kept and the previous outputs stay as they were.
     """
-    writer = OutputWriter(folder)
-    writer.sweep()
-    try:
-        made = stage(writer)
-        return made, writer.commit()
-    except BaseException:
-        writer.abort()
-        raise
+    with folder_lock(folder, waiting):
+        writer = OutputWriter(folder)
+        writer.sweep()
+        try:
+            made = stage(writer)
+            written = writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
+        if tidy is not None:
+            tidy(written)
+        return made, written
 
 
 def make_worksheets(
-    root: Path, deck_id: str, output: Path | None = None, session: Session | None = None, **overrides: Any
+    root: Path,
+    deck_id: str,
+    output: Path | None = None,
+    session: Session | None = None,
+    *,
+    waiting: Callable[[str], None] | None = None,
+    **overrides: Any,
 ) -> tuple[FactBase, Quiz, list[Path]]:
     """`factdeck quiz`: one deck's worksheets and keys, with the deck's quiz settings overridden where given.
     Returns the fact base, the quiz and the files written; raises as `build` does."""
@@ -173,14 +302,21 @@ def make_worksheets(
     settings = with_overrides(deck.quiz, **overrides)
     folder = output_folder(base, output)
     made, written = write_staged(
-        folder, lambda writer: stage_worksheets(writer, base, deck, select_facts(base, deck), settings)
+        folder,
+        lambda writer: stage_worksheets(writer, base, deck, select_facts(base, deck), settings),
+        lambda written: remove_stale(folder, [deck.id], written),  # versions no longer made
+        waiting,
     )
-    remove_stale(folder, [deck.id], written)  # versions no longer made
     return base, made, written
 
 
 def make_sessions(
-    root: Path, deck_id: str, meetings: int | None, output: Path | None = None, session: Session | None = None
+    root: Path,
+    deck_id: str,
+    meetings: int | None,
+    output: Path | None = None,
+    session: Session | None = None,
+    waiting: Callable[[str], None] | None = None,
 ) -> tuple[FactBase, SessionPacks, list[Path]]:
     """`factdeck sessions`: one deck's meeting packs (the deck's sessions.meetings unless `meetings` is given).
     Returns the fact base, the packs and the files written; raises as `build` does."""
@@ -202,6 +338,7 @@ def make_sessions(
         apkg.finish()
         return packs
 
-    packs, written = write_staged(folder, stage)
-    remove_stale_meetings(folder, [deck.id], written)  # meetings no longer made
+    packs, written = write_staged(
+        folder, stage, lambda written: remove_stale_meetings(folder, [deck.id], written), waiting
+    )  # and the meetings no longer made removed
     return base, packs, written

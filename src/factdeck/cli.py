@@ -104,6 +104,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
         " at each fact's file and line; writes report.html, items.csv, facts.csv, flags.txt, an Anki "
         "search for the missed facts and focus.txt into results/<deck>/.",
     ),
+    "options": (
+        "factdeck.cli_reports:options",
+        "Why each FACT's wrong options and false statements are what they are: the bounds of its wrong "
+        "dates and the rule behind each side, the multiple-choice options and who made them, the "
+        "true/false swap.",
+    ),
     "stats": (
         "factdeck.cli_reports:stats",
         "Counts by era, kind, status and source.",

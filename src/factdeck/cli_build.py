@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from factdeck.build import FORMATS
 from factdeck.build import build as run_build
-from factdeck.cli_common import _err, _report, command
+from factdeck.cli_common import EXIT_INVALID, _err, _report, command
 from factdeck.exceptions import ValidationFailed
 
 
@@ -37,10 +39,33 @@ def _build_options(fn: Callable) -> Callable:
 def build(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None) -> None:
     """Validate, then write decks, worksheets and the JSON export (default: every deck, every format)."""
     formats = FORMATS if fmt == "all" else (fmt,)
-    result = run_build(project, list(decks), formats, output)
-    _report(result.warnings)
+    result = run_build(project, list(decks), formats, output, waiting=_err)
+    _report_build(result)
+    if result.failed:
+        sys.exit(EXIT_INVALID)
+
+
+def _report_build(result: Any, prefix: str = "") -> None:
+    """A build's warnings, the outputs it could not make (errors), what it removed and what it wrote."""
+    _report(sorted(result.warnings + result.failed))
+    if result.removed:
+        shown = ", ".join(_shown(p, result.output) for p in result.removed[:3])
+        more = f" and {len(result.removed) - 3} more" if len(result.removed) > 3 else ""
+        click.echo(f"removed {len(result.removed)} output{'s' * (len(result.removed) != 1)} the inputs no longer "
+                   f"make: {shown}{more}")  # fmt: skip
     unchanged = f" ({len(result.unchanged)} unchanged)" if result.unchanged else ""
-    click.echo(f"wrote {len(result.written)} file{'s' * (len(result.written) != 1)} to {result.output}{unchanged}")
+    not_made = f"; {len(result.failed)} not made (see the errors above)" if result.failed else ""
+    click.echo(
+        f"{prefix}wrote {len(result.written)} file{'s' * (len(result.written) != 1)} to {result.output}"
+        f"{unchanged}{not_made}"
+    )
+
+
+def _shown(path: Path, folder: Path) -> str:
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return str(path)
 
 
 @command(None, "watch", one_off=False)
@@ -66,7 +91,7 @@ def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, 
     try:
         for done in watch_inputs(
             project,
-            lambda session: run_build(project, list(decks), formats, output, session=session),
+            lambda session: run_build(project, list(decks), formats, output, session=session, waiting=_err),
             interval=interval,
             notify=not poll,
         ):
@@ -86,11 +111,6 @@ def watch(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None, 
                 continue
             result = done.result
             assert result is not None  # a round without an error has the build's result
-            _report(result.warnings)
-            unchanged = f" ({len(result.unchanged)} unchanged)" if result.unchanged else ""
-            click.echo(
-                f"built in {done.seconds:.2f} s: wrote {len(result.written)} "
-                f"file{'s' * (len(result.written) != 1)} to {result.output}{unchanged}"
-            )
+            _report_build(result, prefix=f"built in {done.seconds:.2f} s: ")
     except KeyboardInterrupt:
         click.echo("stopped")

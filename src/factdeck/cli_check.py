@@ -19,21 +19,25 @@ from factdeck.exceptions import Problem, ValidationFailed
 )
 def check(project: Path, strict: bool, archive: Path | None) -> None:
     """Validate every record and report every problem as path:line: message."""
-    from factdeck.build import load_and_validate, output_folder
+    from factdeck.build import configuration_problem, load_and_validate, output_folder
     from factdeck.exceptions import OutputError
     from factdeck.outputs.anki.checks import anki_warnings, release_problems
+    from factdeck.outputs.print.coverage import font_problems
 
     base = load_and_validate(project, archive=archive, strict=strict)
     try:
         folder: Path | None = output_folder(base, None)
-    except OutputError:
-        folder = None  # the build reports a misplaced output folder; its stored fields are only a speed-up
-    more = anki_warnings(base, folder)
+        misplaced = []
+    except OutputError as exc:  # the build would refuse it: so does check
+        folder = None
+        misplaced = [configuration_problem(base, "output", str(exc))]
+    more = anki_warnings(base, folder) + font_problems(base)
     refused, stale = release_problems(base, folder)
     more += [_published_problem(message, "warning") for message in stale]
-    if refused or (strict and more):
-        errors = [_published_problem(message, "error") for message in refused]
-        raise ValidationFailed(errors + [Problem(p.path, p.line, p.message, "error") for p in more])
+    if misplaced or refused or (strict and more):
+        errors = misplaced + [_published_problem(message, "error") for message in refused]
+        said = [Problem(p.path, p.line, p.message, "error" if strict else p.severity) for p in base.warnings + more]
+        raise ValidationFailed(errors + said)
     _report(sorted(base.warnings + more))
     click.echo(
         f"ok: {len(base.facts)} facts ({len(base.vetted)} vetted), "

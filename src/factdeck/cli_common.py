@@ -42,10 +42,14 @@ def _err(message: str) -> None:
 def _report(problems: list[Problem]) -> None:
     for problem in problems:
         _err(str(problem))
+        for consequence in problem.folded:  # what follows from it, under it
+            _err(f"    which causes: {consequence}")
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
+    folded = sum(len(p.folded) for p in problems)
     if problems:
-        _err(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+        follow = f" (and {folded} caused by {'it' if len(problems) == 1 else 'them'}, indented)" if folded else ""
+        _err(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}{follow}")
 
 
 def command(group: click.Group | None, name: str, one_off: bool = True, **kwargs: Any) -> Callable:

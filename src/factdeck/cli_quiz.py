@@ -155,6 +155,7 @@ def quiz(
         labels=labels,
         answer_sheet=answer_sheet,
         large_print=large_print,
+        waiting=_err,
     )
     spec, folder = base.deck(deck), output_folder(base, output)
     _report(base.warnings)
@@ -183,7 +184,7 @@ def sessions(project: Path, deck: str, meetings: int | None, output: Path | None
     from factdeck.build import make_sessions, output_folder
     from factdeck.outputs.sessions.packs import SESSIONS
 
-    base, packs, written = make_sessions(project, deck, meetings, output)
+    base, packs, written = make_sessions(project, deck, meetings, output, waiting=_err)
     spec, folder = base.deck(deck), output_folder(base, output)
     _report(base.warnings)
     for note in packs.notes:

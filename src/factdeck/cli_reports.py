@@ -124,3 +124,31 @@ def release(project: Path, decks: tuple[str, ...], output: Path | None) -> None:
         what = f"wrote {done.path}" if done.written else "already current"
         click.echo(f"{done.deck}: {counts}; {what}")
     click.echo("commit decks/published/ with the facts it was made from: later builds reproduce its notes")
+
+
+@command(None, "options")
+@click.argument("fact_ids", metavar="FACT...", nargs=-1, required=True)
+@click.option(
+    "--deck", "deck_id", help="The deck whose worksheet seed to use (default: the first deck taking the fact)."
+)
+def options(project: Path, fact_ids: tuple[str, ...], deck_id: str | None) -> None:
+    """Why each FACT's wrong options and false statements are what they are: the bounds of its wrong dates and
+    the rule behind each side, the multiple-choice options and who made them, the true/false swap."""
+    from factdeck.exceptions import UsageError
+    from factdeck.quiz.explain import explain_options
+
+    base = load_and_validate(project)
+    _report(base.warnings)
+    for fact_id in fact_ids:
+        fact = base.facts_by_id.get(fact_id)
+        if fact is None:
+            raise UsageError(f"no fact with id '{fact_id}'")
+        decks = [base.deck(deck_id)] if deck_id else [d for d in base.decks if d.select.matches(fact)]
+        note = ""
+        if not decks:  # a fact not vetted yet: its options as the first deck would make them
+            if not base.decks:
+                raise UsageError("the project has no deck to make questions with: add one under decks/")
+            decks, note = base.decks[:1], f" (no deck takes it yet: as deck '{base.decks[0].id}' would ask it)"
+        click.echo(f"{fact.id} ({fact.file}:{fact.line}): {fact.question}{note}")
+        for line in explain_options(base, fact, decks[0]).lines:
+            click.echo(f"  {line}")

@@ -6,7 +6,7 @@ anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -32,6 +32,8 @@ class Problem:
     line: int
     message: str
     severity: str = "error"  # "error" or "warning"
+    # Problems that follow from this one (records/consequences.py), shown under it; never compared.
+    folded: tuple[Problem, ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -72,6 +74,10 @@ class OutputError(FactdeckError):
 
 class RenderError(FactdeckError):
     """An output could not be rendered (for example, a PDF failed to compile)."""
+
+
+class PartlyMade(RenderError):
+    """Some of an output's files could not be made (the message says which and why); the others are good."""
 
 
 class UsageError(FactdeckError):

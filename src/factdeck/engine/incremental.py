@@ -247,10 +247,10 @@ class IncrementalBuild:
     outputs; `stamp(written)` keeps the hashes of what was written for the next build.
     """
 
-    def __init__(self, root: Path, output: Path | None, archive: Path | None, request: dict[str, Any]) -> None:
+    def __init__(self, root: Path, folder: Path, archive: Path | None, request: dict[str, Any]) -> None:
+        """`folder`: the output folder as configured before validation (`use_folder` corrects it)."""
         root = root.resolve()
-        configured = peek_config(root).get("output")
-        self.folder = output.resolve() if output else root / (configured if isinstance(configured, str) else "build")
+        self.folder = folder
         stamps = _load_stamps(self.folder)
         self.fingerprint = inputs_fingerprint(root, archive, request, stamps)
         self._state = BuildState.load(self.folder, stamps)
@@ -303,10 +303,19 @@ class IncrementalBuild:
     def kept(self) -> list[Path]:
         return [self.folder / rel for rel in self._kept]
 
-    def state_bytes(self, warnings: list[Problem], written: dict[str, str]) -> bytes:
-        """The state file of this build: `written` maps each staged output (relative) to its SHA-256."""
-        hashes = {**written, **{rel: self._state.files[rel] for rel in self._kept}}
-        return BuildState.to_bytes(self.fingerprint, warnings, hashes, self._steps)
+    def kept_hashes(self) -> dict[str, str]:
+        """The recorded hash of every output this build left as it was."""
+        return {rel: self._state.files[rel] for rel in self._kept}
+
+    def previous_files(self) -> dict[str, str]:
+        """Every output the last build recorded (relative path -> SHA-256)."""
+        return dict(self._state.files)
+
+    def state_bytes(self, warnings: list[Problem], hashes: dict[str, str], complete: bool = True) -> bytes:
+        """The state file of this build: `hashes` maps each output (relative) to its SHA-256. A build that
+        could not make everything (`complete` false) records no fingerprint, so the next one is never taken
+        for up to date."""
+        return BuildState.to_bytes(self.fingerprint if complete else "", warnings, hashes, self._steps)
 
     def stamp(self, digests: dict[Path, bytes]) -> None:
         """Keep the hashes of the outputs just written (and of every input read) for the next build, beside the

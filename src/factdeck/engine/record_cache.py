@@ -28,8 +28,9 @@ from typing import Any
 from factdeck.engine.parse_cache import ContentStore, cache_folder
 from factdeck.engine.session import Session
 from factdeck.exceptions import Problem
+from factdeck.records.introspect import record_fields
 from factdeck.records.load import FactFile
-from factdeck.records.schema import Fact, Record, record_fields
+from factdeck.records.schema import Fact, Record
 
 _SEVERITIES = ("error", "warning")
 _set = object.__setattr__

@@ -4,19 +4,72 @@ A build that fails or is killed part-way leaves the previous outputs whole:
 nothing is renamed until everything has been written, and leftovers of an
 interrupted build are swept away by the next one. Like Pelican, the writer
 refuses to write one output twice.
+
+Commands that write into one output folder take its lock (`folder_lock`) first: two builds at once would
+otherwise sweep away each other's staged files.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import shutil
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import platformdirs
 
 from factdeck.exceptions import OutputError
 
 TEMP_SUFFIX = ".factdeck-tmp"
+LOCK_WAIT = 600.0  # seconds a command waits for another one writing to the same folder
+
+
+def lock_path(folder: Path) -> Path:
+    """Where the lock of output folder `folder` lives: in the user's cache folder (FACTDECK_CACHE_DIR if set),
+    named by the folder's path, so taking it creates nothing in the project, even for a build that fails."""
+    explicit = os.environ.get("FACTDECK_CACHE_DIR")
+    base = Path(explicit) if explicit else Path(platformdirs.user_cache_dir("factdeck", appauthor=False))
+    name = hashlib.sha256(str(folder.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return base / "locks" / f"{name}.lock"
+
+
+@contextmanager
+def folder_lock(
+    folder: Path, waiting: Callable[[str], None] | None = None, timeout: float | None = None
+) -> Iterator[None]:
+    """Hold output folder `folder`'s lock (an OS file lock through the filelock library, released by the OS
+    if the holder dies; see `lock_path`) for the block. If another command holds it, `waiting` is told once
+    (a sentence to show the user) and the call waits up to `timeout` seconds, then raises `OutputError`."""
+    from filelock import FileLock, Timeout
+
+    timeout = LOCK_WAIT if timeout is None else timeout
+    path = lock_path(folder)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{path.parent}: cannot create the folder of build locks: {exc.strerror or exc}") from None
+    lock = FileLock(path, thread_local=False)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if waiting is not None:
+            waiting(f"{folder}: another factdeck command is writing here; waiting for it to finish (at most "
+                    f"{timeout:.0f} s)")  # fmt: skip
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            raise OutputError(
+                f"{folder}: another factdeck command has been writing here for over {timeout:.0f} s; gave up: "
+                "run again once it has finished"
+            ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 class OutputWriter:
@@ -28,10 +81,14 @@ class OutputWriter:
         self._digests: dict[Path, bytes] = {}  # final path -> SHA-256 of what write_bytes wrote
 
     def sweep(self) -> None:
-        """Remove temporary files an interrupted build left behind."""
-        if self.root.is_dir():
+        """Remove temporary files an interrupted build left behind. Raises `OutputError` if the folder cannot
+        be used (its name too long, a file in its place, no permission)."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
             for leftover in self.root.rglob(f"*{TEMP_SUFFIX}"):
                 leftover.unlink(missing_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{self.root}: cannot write outputs here: {exc.strerror or exc}") from None
 
     def target(self, relative: str) -> Path:
         final = (self.root / relative).resolve()
@@ -43,25 +100,29 @@ class OutputWriter:
 
     def stage(self, relative: str) -> Path:
         """A temporary path to write `relative` to; it becomes `relative` on commit."""
-        return self._stage(relative)[1]
-
-    def _stage(self, relative: str) -> tuple[Path, Path]:
         final = self.target(relative)
-        final.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{relative}: cannot create its folder: {exc.strerror or exc}") from None
         temporary = final.with_name(f".{final.name}.{os.getpid()}{TEMP_SUFFIX}")
         self._staged[final] = temporary
-        return final, temporary
+        return temporary
 
     def staged(self) -> dict[Path, Path]:
         """Final path -> temporary path of everything staged so far."""
         return dict(self._staged)
 
     def write_bytes(self, relative: str, data: bytes) -> None:
-        final, temporary = self._stage(relative)
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        temporary = self.stage(relative)
+        final = next(reversed(self._staged))  # the entry stage() just made
+        try:
+            with open(temporary, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise OutputError(f"{relative}: cannot write: {exc.strerror or exc}") from None
         self._digests[final] = hashlib.sha256(data).digest()
 
     def digest(self, final: Path) -> bytes:
@@ -79,13 +140,26 @@ class OutputWriter:
             raise OutputError(f"{self._staged[final]}: cannot read a staged output back ({exc.strerror})") from exc
         return digest.digest()
 
+    def discard(self, finals: Iterable[Path]) -> None:
+        """Drop the staged files `finals` (final paths): an output that could not be made whole."""
+        for final in finals:
+            temporary = self._staged.pop(final, None)
+            self._digests.pop(final, None)
+            if temporary is not None:
+                temporary.unlink(missing_ok=True)
+
     def commit(self) -> list[Path]:
         """Move every staged file into place; returns the final paths."""
         for final, temporary in self._staged.items():
             if not temporary.exists():
                 raise OutputError(f"{final.relative_to(self.root)}: was staged but never written")
         for final, temporary in self._staged.items():
-            os.replace(temporary, final)
+            try:
+                os.replace(temporary, final)
+            except OSError as exc:
+                raise OutputError(
+                    f"{final.relative_to(self.root)}: cannot move into place: {exc.strerror or exc}"
+                ) from None
         written = list(self._staged)
         self._staged.clear()
         self._digests.clear()
@@ -94,9 +168,36 @@ class OutputWriter:
     def abort(self) -> None:
         """Drop every staged file; the previous outputs stay as they were."""
         for temporary in self._staged.values():
-            temporary.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # never let the clean-up hide the error that caused it
+                temporary.unlink(missing_ok=True)
         self._staged.clear()
         self._digests.clear()
+
+
+def remove_outputs(folder: Path, relatives: Iterable[str]) -> list[Path]:
+    """Delete the files `relatives` (paths under `folder` that an earlier build made and this one did not),
+    then the folders they leave empty. Returns the files deleted."""
+    removed = []
+    root = folder.resolve()
+    for relative in sorted(relatives):
+        path = root / relative
+        if root not in path.resolve().parents:  # a state file edited by hand must not reach outside
+            continue
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            continue  # left for the next build; a stale file is not worth failing a good one
+        removed.append(path)
+        parent = path.parent
+        while parent != root:
+            try:
+                parent.rmdir()  # only if empty
+            except OSError:
+                break
+            parent = parent.parent
+    return removed
 
 
 def remove_unwritten(folder: Path, names: re.Pattern[str], keep: set[Path]) -> list[Path]:

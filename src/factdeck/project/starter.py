@@ -103,6 +103,9 @@ FACTS = """\
       quote: "The canal company's own ledger lists about 1,200 labourers"
   dispute:
     summary: "The company's ledger and the navvies' union give different numbers of labourers."
+    reason:
+      type: scope
+      why: "The union counts the men hired by the day, whom the company's ledger of its own books leaves out."
     versions:
       - id: ledger
         claim: "About 1,200 labourers dug the canal."
@@ -230,4 +233,16 @@ make; the fifth is a draft for you to vet. Your own facts start as `status: revi
 only once `factdeck vet` has vetted them. Facts whose answer is a name need `distractors` and
 `false_statements` for multiple-choice and true/false questions (factdeck's editors' guide, facts/README.md,
 says how). The field reference is factdeck's `docs/schema.md` (or `factdeck schema`).
+
+## Dropping the example
+
+Once your first facts are in, remove the canal:
+
+1. delete `facts/canal.yaml` and `archive/brackwater-history.txt`;
+2. in `facts/sources.yaml` and `facts/eras.yaml`, replace the canal's source and eras with your own
+   (`factdeck check` then names every fact still citing a removed source or era);
+3. in `decks/starter.yaml`, keep the deck (rename its `name`, never its `id` once learners have it) or
+   replace it with your own decks;
+4. run `factdeck build`: it removes from `build/` the outputs the inputs no longer make (the example's
+   worksheets, the packages of a deck you removed) and says so, so nothing in `build/` is left over.
 """

@@ -20,9 +20,10 @@ records/options.py), and made false for true/false only by the false statements 
 (`false_statements:`). Years and numbers are varied automatically, within what the question and the deck
 leave open:
 
-5. A year lies within the fact's era, give or take ERA_MARGIN years (or, where that leaves too little room,
-   within the eras next to it), so no option falls in a time the deck teaches the people could not have
-   acted; no option is later than the latest year a source was published.
+5. A date lies within the fact's bounds (records/bounds.py: its era, the editor's `not_before`/`not_after`,
+   the other dates of its own question and statement, the latest source), so no option falls in a time the
+   deck teaches the thing could not have happened; an answer given to the month is varied by month within
+   them. Where the bounds leave too little room, the fact is asked another way.
 6. An option lies on the same side as the answer of every year or number the question itself gives
    ("70 of 159 members": no 280), so the question never rules an option out.
 """
@@ -35,83 +36,57 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from factdeck.records.dates import parse_date
+from factdeck.quiz.numbers import (
+    _BOUNDS,
+    _NUMBER_ANSWER,
+    NUMBER_WORDS,
+    format_number,
+    number_value,
+    numbers_in,
+    place_value,
+    scaled,
+    sides_of,
+    swappable_count,
+)
+from factdeck.quiz.wrong_dates import choose_spread, days_within, months_within, years_within
+from factdeck.records.bounds import DateBounds, Span, date_bounds
+from factdeck.records.dates import Day, parse_date
 from factdeck.records.memo import Keeper
 from factdeck.records.schema import Fact
 from factdeck.records.validate import FactBase
 from factdeck.text.compare import answer_comparison_form, core, mentions
 from factdeck.text.dates import MONTHS
+from factdeck.text.edtf import days_in_month
+from factdeck.text.numerals import in_digits_of
 
 OPTION_KINDS = ("date", "number", "person", "place", "organization", "term")
 _VARIED = ("date", "number")  # the kinds whose wrong options may be made automatically
-ERA_MARGIN = 3  # years a wrong year may lie outside its fact's era before the neighbouring eras are tried
 SHORT_ERA_DAYS = 366  # an era this short is a history told in days: wrong dates are other days
 
 _YEAR_ANSWER = re.compile(rf"^(?P<head>(?:\d{{1,2}} )?(?:(?:{'|'.join(MONTHS)}) )?)(?P<year>\d{{4}})$")
+_MONTH_ANSWER = re.compile(rf"^(?:\d{{1,2}} )?(?:{'|'.join(MONTHS)}) \d{{4}}$")
 
-NUMBER_WORDS = (
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-)
-_QUALIFIERS = (
-    "almost",
-    "about",
-    "around",
-    "nearly",
-    "over",
-    "more than",
-    "fewer than",
-    "less than",
-    "at least",
-    "at most",
-    "some",
-    "roughly",
-    "approximately",
-    "up to",
-    "under",
-)
-# "More than 6,000" makes "More than 3,000" true as well: a bound cannot be varied into a wrong option.
-_BOUNDS = ("over", "more than", "fewer than", "less than", "at least", "at most", "up to", "under")
-_NUMBER_ANSWER = re.compile(
-    rf"^(?P<pre>(?:(?:{'|'.join(_QUALIFIERS)})\s+)?)"
-    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{'|'.join(NUMBER_WORDS)})"
-    r"(?P<post>(?:\s+[A-Za-z][A-Za-z'-]*){0,3})$",
-    re.IGNORECASE,
-)
-_ANY_NUMBER = re.compile(rf"\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|\b(?:{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE)
+
+def answer_span(fact: Fact) -> Span | None:
+    """The days a date fact's answer names ('July 1988': 1-31 July 1988), if it is a year, a month or a day."""
+    match = _YEAR_ANSWER.match(core(fact.answer)) if fact.kind == "date" else None
+    if match is None:
+        return None
+    year = int(match["year"])
+    head = match["head"].split()
+    if not head:
+        return Span(Day(year, 1, 1), Day(year, 12, 31), match.group(0))
+    month = MONTHS.index(head[-1]) + 1
+    last = days_in_month(year, month)
+    if len(head) == 2:
+        day = min(int(head[0]), last)
+        return Span(Day(year, month, day), Day(year, month, day), match.group(0))
+    return Span(Day(year, month, 1), Day(year, month, last), match.group(0))
+
+
 # Compiled once: this runs for every fact of a deck (a pattern given as text is looked up in re's cache each call).
 _DIGIT = re.compile(r"\d")
 _MAX_NAME_WORDS = 8
-
-
-def _number_value(text: str) -> float:
-    lowered = text.casefold()
-    if lowered in NUMBER_WORDS:
-        return float(NUMBER_WORDS.index(lowered))
-    return float(text.replace(",", ""))
-
-
-def numbers_in(text: str) -> set[float]:
-    return {_number_value(m.group(0)) for m in _ANY_NUMBER.finditer(text)}
 
 
 def _whole_word(token: str) -> re.Pattern[str]:
@@ -146,14 +121,14 @@ def _answer_form(fact: Fact) -> AnswerForm | None:
         match = _YEAR_ANSWER.match(core(fact.answer))
         if not match or (fact.date and int(match["year"]) != parse_date(fact.date).year):
             return None
-        head = match["head"]
-        return AnswerForm(match.group(0), match["year"], lambda year: f"{head}{year}")
+        head, like = match["head"], match["year"]
+        return AnswerForm(match.group(0), match["year"], lambda year: f"{head}{in_digits_of(year, like)}")
     if fact.kind == "number":
         match = _NUMBER_ANSWER.match(core(fact.answer))
         if not match or match["pre"].strip().casefold() in _BOUNDS:
             return None
-        pre, post = match["pre"], match["post"]
-        return AnswerForm(match.group(0), match["num"], lambda num: f"{pre}{num}{post}")
+        pre, post, like = match["pre"], match["post"], match["num"]
+        return AnswerForm(match.group(0), match["num"], lambda num: f"{pre}{in_digits_of(num, like)}{post}")
     text = fact.answer.strip()
     if len(text.split()) > _MAX_NAME_WORDS or _DIGIT.search(text):
         return None
@@ -171,6 +146,8 @@ def replace_token(text: str, token: str, replacement: str) -> str:
         found = match.group(0)
         if found[:1].isupper() and replacement[:1].islower():
             return replacement[:1].upper() + replacement[1:]
+        if found[:1].islower() and replacement[:1].isupper() and replacement.casefold() in NUMBER_WORDS:
+            return replacement.lower()  # 'peaked at three a day' -> 'peaked at one a day', not 'One'
         return replacement
 
     return _whole_word(token).sub(swap, text)
@@ -293,7 +270,9 @@ class Distractors:
         if form is None or fact.kind not in _VARIED:
             return None
         days = self._days(fact, count - len(authored), rng, avoid=[text for text, _ in authored])
-        if days is not None:  # a history told day by day: wrong days, not wrong years
+        if days is None and not fact.disputed:  # an answer to the month: other months the bounds allow
+            days = self._months(fact, count - len(authored), rng, avoid=[text for text, _ in authored])
+        if days is not None:  # a history told day by day, or a date to the month: wrong days or months
             return [*authored, *((day, "") for day in days)]
         tokens = self.wrong_tokens(fact, count, rng, avoid=[text for text, _ in authored])
         if tokens is None:
@@ -301,9 +280,11 @@ class Distractors:
         made = [(form.render(t), "") for t in tokens]
         return [*authored, *made][:count]
 
-    def wrong_tokens(self, fact: Fact, count: int, rng: random.Random, avoid: Sequence[str] = ()) -> list[str] | None:
+    def wrong_tokens(
+        self, fact: Fact, count: int, rng: random.Random, avoid: Sequence[str] = (), statement: bool = False
+    ) -> list[str] | None:
         """The varied part of `count` wrong options for a year or a number (never a name: see the module's
-        doc), to show as options or swap into a statement; none equal to an option in `avoid`."""
+        doc), to show as options or (`statement`) swap into a statement; none equal to an option in `avoid`."""
         form = answer_form(fact, self._base.session)
         if form is None or fact.disputed or fact.kind not in _VARIED:
             return None
@@ -312,7 +293,7 @@ class Distractors:
         if fact.kind == "date":
             tokens = self._years(fact, form, want, rng)
         else:
-            tokens = self._numbers(fact, form, want, rng)
+            tokens = self._numbers(fact, form, want, rng, statement)
         if tokens is None:
             return None
         tokens = [t for t in tokens if answer_comparison_form(form.render(t)) not in avoided][:count]
@@ -324,6 +305,26 @@ class Distractors:
         ):
             return None
         return tokens
+
+    def false_swap(self, fact: Fact, rng: random.Random) -> tuple[str, str] | None:
+        """(the words of the statement to change, what to put in their place) to make `fact`'s statement false,
+        keeping it grammatical and consistent: a date to the month changes month, else the year; a number never
+        becomes or stops being one (the noun after it would disagree), nor changes where the statement lists
+        that many items. None when no such swap exists."""
+        form = answer_form(fact, self._base.session)
+        if form is None or fact.disputed or fact.kind not in _VARIED:
+            return None
+        statement = fact.statement
+        if fact.kind == "date" and form.option != form.token and token_in(statement, form.option):
+            months = self._days(fact, 1, rng) or self._months(fact, 1, rng)
+            if months:
+                return form.option, months[0]
+        if not token_in(statement, form.token):
+            return None
+        if fact.kind == "number" and not swappable_count(statement, form.token):
+            return None
+        wrong = self.wrong_tokens(fact, 1, rng, statement=True)
+        return (form.token, in_digits_of(wrong[0], form.token)) if wrong else None
 
     def _days(self, fact: Fact, count: int, rng: random.Random, avoid: Sequence[str] = ()) -> list[str] | None:
         """`count` wrong days ('21 July 1969') for a fact answered to the day whose era lasts at most
@@ -345,136 +346,94 @@ class Distractors:
         if (end - start).days < count:  # too few other days in the era: the weeks around the answer
             start, end = answer - _dt.timedelta(days=7), answer + _dt.timedelta(days=7)
         never = {answer_comparison_form(a) for a in avoid} | self._forbidden(fact)
+        bounds = self.bounds(fact)  # the editor's bounds and the fact's own dates hold in a short era too
         candidates = [
             text
             for n in range((end - start).days + 1)
             if (day := start + _dt.timedelta(days=n)) != answer
+            and (bounds is None or bounds.contains(as_day := Day(day.year, day.month, day.day), as_day))
             and answer_comparison_form(text := f"{day.day} {MONTHS[day.month - 1]} {day.year}") not in never
             and self.allowed(fact, text)
         ]
         if len(candidates) < count:
             return None
-        return rng.sample(candidates, count)
+        return [in_digits_of(t, fact.answer) for t in rng.sample(candidates, count)]
 
-    def _era_years(self, fact: Fact) -> tuple[int, int]:
-        """The years a wrong year may take (rule 5): the fact's era, widened to the eras next to it."""
-        eras = self._base.eras
-        here = self._base.era_order.get(fact.era, 0)
-        first, last = eras[max(here - 1, 0)], eras[min(here + 1, len(eras) - 1)]
-        start = parse_date(first.start).year
-        end = self._present if last.end == "present" else parse_date(last.end).end.year
-        return start, min(end, self._present)
-
-    def _in_era(self, fact: Fact) -> tuple[int, int]:
-        """The fact's era, a little widened (ERA_MARGIN years each side): a short era has no room otherwise."""
-        era = self._base.eras_by_id[fact.era]
-        end = self._present if era.end == "present" else parse_date(era.end).end.year
-        return parse_date(era.start).year - ERA_MARGIN, min(end + ERA_MARGIN, self._present)
+    def bounds(self, fact: Fact, keep: str | None = None) -> DateBounds | None:
+        """Where a wrong date for `fact` may fall, and why (records/bounds.py); None for an answer that is not a
+        date. `keep`: a year a true/false swap changes together with the answer (its other dates move too)."""
+        answer = answer_span(fact)
+        era = self._base.eras_by_id.get(fact.era)
+        if answer is None or era is None:
+            return None
+        present = Day(self._present, 12, 31)
+        return date_bounds(fact, era, self._base.facts_by_id, present, answer, keep)
 
     def _years(self, fact: Fact, form: AnswerForm, count: int, rng: random.Random) -> list[str] | None:
-        year = int(form.token)
+        year = number_value(form.token)
+        bounds = self.bounds(fact, keep=form.token)
+        if bounds is None or bounds.empty or year != int(year):
+            return None
+        year = int(year)
         approximate = bool(fact.date and parse_date(fact.date).approximate)
         gap = 3 if approximate else 2  # an approximate year needs wider room to be clearly wrong
         own = set().union(*(numbers_in(t) for t in self._own_texts(fact)))
         never = {int(n) for n in own | self._version_numbers}
-        other_answers = self._kind_years - {year}  # rule 4, given up before rule 5 where years are scarce
-        sides = _sides(fact.question, year)
-        tries = [(span, banned) for span in (self._in_era(fact), self._era_years(fact))
-                 for banned in (never | other_answers, never)]  # fmt: skip
-        for (low, high), banned in tries:
-            low, high = min(low, year), max(high, year)  # an answer outside its era's bounds keeps its room
+        other_answers = self._kind_years - {year}  # rule 4, given up where years are scarce
+        sides = sides_of(fact.question, year)
+        for banned in (never | other_answers, never):
 
-            def usable(y: int, low: int = low, high: int = high, banned: set[int] = banned) -> bool:
-                return y not in banned and low <= y <= high and y != year and sides(y)
+            def usable(y: int, banned: set[int] = banned) -> bool:
+                return y not in banned and sides(y)
 
-            for window in (6, 12, 20, 30):  # near the answer first: a distant year is easy to rule out
-                below = [y for y in range(year - window, year - gap + 1) if usable(y)]
-                above = [y for y in range(year + gap, year + window + 1) if usable(y)]
-                chosen = _spread(below, above, count, gap, year, rng)
-                if chosen is not None:
-                    return [str(y) for y in chosen]
+            chosen = years_within(year, bounds, usable, count, gap, rng)
+            if chosen is not None:
+                return [str(y) for y in chosen]
         return None
 
-    def _numbers(self, fact: Fact, form: AnswerForm, count: int, rng: random.Random) -> list[str] | None:
-        value = _number_value(form.token)
+    def _months(self, fact: Fact, count: int, rng: random.Random, avoid: Sequence[str] = ()) -> list[str] | None:
+        """`count` wrong months (or days of other months) for an answer given to the month or the day."""
+        answer = answer_span(fact)
+        if answer is None or answer.start.month == 0 or not _MONTH_ANSWER.match(core(fact.answer)):
+            return None
+        bounds = self.bounds(fact)
+        if bounds is None or bounds.empty:
+            return None
+        never = {answer_comparison_form(a) for a in avoid} | self._forbidden(fact)
+
+        def usable(text: str) -> bool:
+            return answer_comparison_form(text) not in never and self.allowed(fact, text)
+
+        if answer.start == answer.end:  # a day
+            made = days_within(answer, bounds, usable, count, rng)
+        else:
+            made = months_within(answer, None, bounds, usable, count, rng)
+        return None if made is None else [in_digits_of(t, fact.answer) for t in made]
+
+    def _numbers(
+        self, fact: Fact, form: AnswerForm, count: int, rng: random.Random, statement: bool = False
+    ) -> list[str] | None:
+        value = number_value(form.token)
         if value != int(value) or value < 0:
             return None  # decimals and negatives are too rare in the base to vary well
         n = int(value)
+        if statement and n == 1:
+            return None  # 'one camp' -> 'three camp': the noun after it is singular
         own = set().union(*(numbers_in(t) for t in self._own_texts(fact)))
         banned = own | self._version_numbers | (self._kind_numbers - {value})
-        sides = _sides(fact.question, n)  # rule 6
+        if statement:
+            banned |= {1.0}  # and 'three camps' -> 'one camps'
+        sides = sides_of(fact.question, n)  # rule 6
         if n <= 20:
             spread = max(3, n // 2)
             below = [c for c in range(max(1, n - spread), n) if c not in banned and sides(c)]
             above = [c for c in range(n + 1, n + spread + 1) if c not in banned and sides(c)]
-            chosen = _spread(below, above, count, 1, n, rng)
+            chosen = choose_spread(below, above, count, 1, n, rng)
         else:
-            unit = _place_value(n)
-            below = [c for c in _scaled(n, (0.25, 0.4, 0.5, 0.6, 0.7), unit, banned) if sides(c)]
-            above = [c for c in _scaled(n, (1.4, 1.5, 2, 2.5, 3, 4), unit, banned) if sides(c)]
-            chosen = _spread(below, above, count, 0, n, rng, ratio=0.15)
+            unit = place_value(n)
+            below = [c for c in scaled(n, (0.25, 0.4, 0.5, 0.6, 0.7), unit, banned) if sides(c)]
+            above = [c for c in scaled(n, (1.4, 1.5, 2, 2.5, 3, 4), unit, banned) if sides(c)]
+            chosen = choose_spread(below, above, count, 0, n, rng, ratio=0.15)
         if chosen is None:
             return None
-        return [_format_number(c, form.token) for c in chosen]
-
-
-def _sides(question: str, answer: float) -> Callable[[float], bool]:
-    """Whether a value lies on the answer's side of every number the question gives (rule 6)."""
-    limits = [n for n in numbers_in(question) if n != answer]
-
-    def same_side(value: float) -> bool:
-        return all((value - limit) * (answer - limit) > 0 for limit in limits)
-
-    return same_side
-
-
-def _spread(
-    below: list[int], above: list[int], count: int, gap: int, answer: int, rng: random.Random, ratio: float = 0.0
-) -> list[int] | None:
-    """`count` values from both sides of the answer, pairwise at least `gap` (and `ratio`) apart."""
-    want_below = rng.randint(1, count - 1) if count > 1 else rng.randint(0, 1)
-    pools = [rng.sample(below, len(below)), rng.sample(above, len(above))]
-    chosen: list[int] = []
-
-    def fits(v: int) -> bool:
-        return all(abs(v - c) >= max(gap, 1) and abs(v - c) >= ratio * max(v, c) for c in [*chosen, answer])
-
-    for side, want in ((0, want_below), (1, count - want_below)):
-        for v in pools[side]:
-            if sum(1 for c in chosen if (c < answer) == (side == 0)) >= want:
-                break
-            if fits(v):
-                chosen.append(v)
-    for v in pools[0] + pools[1]:  # one side too short: fill from either
-        if len(chosen) >= count:
-            break
-        if v not in chosen and fits(v):
-            chosen.append(v)
-    return sorted(chosen) if len(chosen) == count else None
-
-
-def _place_value(n: int) -> int:
-    """The unit of the answer's last non-zero digit: 15,000 -> 1,000; 1,234 -> 1."""
-    unit = 1
-    while n and n % (unit * 10) == 0:
-        unit *= 10
-    return unit
-
-
-def _scaled(n: int, factors: tuple[float, ...], unit: int, banned: set[float]) -> list[int]:
-    out = []
-    for factor in factors:
-        value = max(unit, round(n * factor / unit) * unit)
-        if value != n and value not in banned and value not in out:
-            out.append(value)
-    return out
-
-
-def _format_number(value: int, like: str) -> str:
-    """`value` written as the answer writes its number: in words, with thousands commas, or plain."""
-    if like.casefold() in NUMBER_WORDS:
-        word = NUMBER_WORDS[value] if value < len(NUMBER_WORDS) else str(value)
-        return word.capitalize() if like[:1].isupper() else word
-    if "," in like:
-        return f"{value:,}"
-    return str(value)
+        return [format_number(c, form.token) for c in chosen]

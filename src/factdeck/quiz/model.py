@@ -37,6 +37,27 @@ class VersionAnswer:
     references: tuple[Reference, ...]
 
 
+# How learners read each dispute reason type (records/schema.py's DisputeReason): the key's, the guide's and
+# the web quiz's words for it.
+REASON_LABELS = {
+    "stance": "the texts' points of view",
+    "self-contradiction": "one text contradicts itself",
+    "time": "they describe different times",
+    "scope": "they describe or count different things",
+    "slip": "a probable slip in one text",
+}
+
+
+@dataclass(frozen=True)
+class DisputeReasonNote:
+    """Why the versions of a dispute probably differ, as the editor judged it: `type` (a key of
+    REASON_LABELS), its `label` for learners, and the editor's sentence `why`."""
+
+    type: str
+    label: str
+    why: str
+
+
 @dataclass(frozen=True)
 class Excerpt:
     """A source's own words, shown in a source-analysis question."""
@@ -84,6 +105,7 @@ class Question:
     items: tuple[Item, ...] = ()  # matching; timeline (in date order)
     excerpts: tuple[Excerpt, ...] = ()  # source analysis
     versions: tuple[VersionAnswer, ...] = ()  # disputed facts: every version
+    reason: DisputeReasonNote | None = None  # disputed facts: why the versions probably differ, if recorded
 
     @property
     def disputed(self) -> bool:

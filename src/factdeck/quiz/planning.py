@@ -305,11 +305,54 @@ def _round_robin_merge(a: list[Fact], b: list[Fact]) -> list[Fact]:
 
 def make_quiz(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings | None = None) -> Quiz:
     """The deck's worksheets as data (`Quiz`: questions, shuffled versions, notes on what could not be made),
-    from `facts` (the deck's selection, in history order) with `settings` (default: the deck's `quiz`).
+    from `facts` (the deck's selection, in history order) with `settings` (default: the deck's `quiz`); with
+    `settings.counts`, exactly that many questions of each type (fewer where the deck cannot make them, said
+    in `Quiz.notes`), whatever the output (worksheets, the quiz document, the web quiz).
 
     Pure: nothing is written and nothing raised for a deck too small (see `Quiz.notes`); the same inputs and
     seed always give the same quiz. Per-fact results are kept in `base.session` (a watch's)."""
-    return QuizMaker(base, deck, settings or deck.quiz).make(facts)
+    settings = settings or deck.quiz
+    if settings.counts:
+        return _by_counts(base, deck, facts, settings)
+    return QuizMaker(base, deck, settings).make(facts)
+
+
+def _by_counts(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings) -> Quiz:
+    """`settings.counts` questions of each type. Each type's questions are drawn from the facts no earlier type
+    took: group types (matching, timeline) first, then the types made only from disputed facts, then the rest;
+    the versions are drawn as `QuizMaker.make` draws them, from the same seeds."""
+
+    def turn(name: str) -> tuple:
+        t = QUESTION_TYPES[name]
+        return (t.single, not t.for_disputes, t.section)
+
+    questions: list[Question] = []
+    notes: list[str] = []
+    remaining = list(facts)
+    for name in sorted((n for n, count in settings.counts.items() if count), key=turn):
+        wanted = settings.counts[name]
+        part = QuizMaker(
+            base, deck, settings.model_copy(update={"types": [name], "questions": wanted, "versions": 1, "counts": {}})
+        ).make(remaining)
+        questions += part.questions
+        if len(part.questions) < wanted:
+            notes.append(f"only {len(part.questions)} of {wanted} {name} questions could be made")
+        used = {fact_id for q in part.questions for fact_id in q.fact_ids}
+        remaining = [f for f in remaining if f.id not in used]
+    maker = QuizMaker(base, deck, settings)
+    questions.sort(key=lambda q: (QUESTION_TYPES.of(q).section, maker._position(q)))
+    versions = draw_versions(questions, settings.versions, lambda letter: maker.rng("version", letter))
+    return Quiz(
+        deck.id,
+        deck.name,
+        settings.title or deck.name,
+        settings.seed,
+        sum(settings.counts.values()),
+        tuple(questions),
+        versions,
+        maker._sources(questions),
+        tuple(notes),
+    )
 
 
 def with_overrides(settings: QuizSettings, **overrides: object) -> QuizSettings:

@@ -9,12 +9,15 @@ disputed fact never becomes a question with one version as the answer.
 from __future__ import annotations
 
 import random
+import re
 from typing import TYPE_CHECKING, Any
 
-from factdeck.quiz.distractors import answer_form, replace_token, token_in
-from factdeck.quiz.model import Excerpt, Question
+from factdeck.quiz.distractors import answer_form, replace_token
+from factdeck.quiz.model import REASON_LABELS, DisputeReasonNote, Excerpt, Question
 from factdeck.quiz.types import QUESTION_TYPES, QuestionType, accepted_answers
 from factdeck.quiz.wording import BLANK, MAX_BLANK_WORDS, blank_parts
+from factdeck.records.fields import NAMED_KINDS
+from factdeck.records.question_rules import blank_leftovers, blank_token
 from factdeck.records.schema import Fact
 from factdeck.text.compare import core
 from factdeck.text.words import whole_word_spans
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
     from factdeck.quiz.versions import Placed
 
 OPTIONS = 4  # a multiple-choice question's options: the answer and three distractors
+_BRACKETED = re.compile(r"\s*\([^()]*\)")
 
 
 class _SingleType(QuestionType):
@@ -60,6 +64,8 @@ class MultipleChoice(_SingleType):
             return None
         form = answer_form(fact, maker.base.session)
         correct = form.option if form is not None else core(fact.answer)
+        if not any("(" in text for text, _ in wrong):  # brackets only the answer has would mark it
+            correct = " ".join(_BRACKETED.sub("", correct).split()) or correct
         return Question(
             f"{self.name}:{fact.id}",
             self.name,
@@ -111,13 +117,10 @@ class TrueFalse(_SingleType):
         rng = maker.rng(self.name, fact.id)
         if fact.false_statements:
             return rng.choice(fact.false_statements), None
-        form = answer_form(fact, maker.base.session)
-        if form is None or not token_in(fact.statement, form.token):
+        swap = maker.distractors.false_swap(fact, rng)  # dates and numbers only
+        if swap is None:
             return None
-        wrong = maker.distractors.wrong_tokens(fact, 1, rng)  # years and numbers only
-        if wrong is None:
-            return None
-        return replace_token(fact.statement, form.token, wrong[0]), (form.token, wrong[0])
+        return replace_token(fact.statement, *swap), swap
 
     def make(self, maker: QuizMaker, fact: Fact, truth: bool = True) -> Question | None:
         if fact.disputed:
@@ -199,9 +202,14 @@ class FillBlank(_SingleType):
         if fact.disputed:
             return None
         form = answer_form(fact)
-        token = form.token if form else core(fact.answer)
+        if form is not None and fact.kind in ("date", "number"):
+            token = form.token  # the year or the number, as the statement writes it
+        else:  # a name: as the statement writes it, with its bracketed short name where it has one
+            token = blank_token(fact.statement, fact.answer) or core(fact.answer)
         if len(token.split()) > MAX_BLANK_WORDS:
             return None
+        if fact.kind in NAMED_KINDS and blank_leftovers(fact.statement, fact.answer, fact.kind):
+            return None  # the sentence names the answer again in another form: the blank gives it away
         spans = whole_word_spans(fact.statement, token)
         parts = blank_parts(fact.statement, spans)
         if parts is None:
@@ -263,6 +271,14 @@ class ShortAnswer(QuestionType):
         return super().data(placed)
 
 
+def reason_note(fact: Fact) -> DisputeReasonNote | None:
+    """The fact's dispute reason as the key, the guide and the web quiz show it (None where none is recorded)."""
+    reason = fact.dispute.reason if fact.dispute else None
+    if reason is None:
+        return None
+    return DisputeReasonNote(reason.type, REASON_LABELS[reason.type], reason.why)
+
+
 @QUESTION_TYPES.register
 class SourceAnalysis(QuestionType):
     """A disputed fact: each version's source in its own words; who claims what, and why."""
@@ -293,10 +309,13 @@ class SourceAnalysis(QuestionType):
             maker.references(fact.all_citations(), limit=4),
             excerpts=tuple(excerpts),
             versions=maker.version_answers(fact),
+            reason=reason_note(fact),
         )
 
     def web_fields(self, question: Question, order: tuple[int, ...], names: tuple[int, ...]) -> dict[str, Any]:
+        reason = question.reason
         return {
+            "reason": {"type": reason.type, "label": reason.label, "why": reason.why} if reason else None,
             "excerpts": [
                 {
                     "source": e.source,
@@ -307,12 +326,15 @@ class SourceAnalysis(QuestionType):
                     "quote": e.quote,
                 }
                 for e in question.excerpts
-            ]
+            ],
         }
 
     def data(self, placed: Placed) -> dict[str, Any]:
+        fields = self.web_fields(placed.question, (), ())
         return {
             "form": "essay",
-            "instructions": "Who makes each claim, and why might they see it that way?",
-            "excerpts": self.web_fields(placed.question, (), ())["excerpts"],
+            "instructions": "Who makes each claim, and why might the sources differ (their points of view, one "
+            "text contradicting itself, different times, different things described, or a slip)?",
+            "excerpts": fields["excerpts"],
+            "reason": fields["reason"],  # the reason the key credits: {type, label, why}, or null
         }

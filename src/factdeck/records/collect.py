@@ -12,9 +12,10 @@ from typing import Any
 import pydantic
 
 from factdeck.exceptions import Problem
+from factdeck.records.introspect import is_text_field, record_fields
 from factdeck.records.load import COMMENT_MARK, Document
 from factdeck.records.messages import describe_input, dotted_key, model_at, pydantic_message, suggest
-from factdeck.records.schema import Record, is_text_field, record_fields
+from factdeck.records.schema import Record
 
 __all__ = ["Collector", "describe_input", "suggest", "unique_ids", "unknown"]
 

@@ -13,7 +13,22 @@ from functools import lru_cache
 
 from factdeck.text.edtf import Day, Edtf, parse_edtf
 
-__all__ = ["Day", "HistoricalDate", "parse_date", "parse_calendar_date", "parse_plain_date"]
+__all__ = ["Day", "HistoricalDate", "parse_date", "parse_calendar_date", "parse_plain_date", "latest_today"]
+
+# The time zone where a day begins first, UTC+14 (the Line Islands). See `latest_today`.
+_EARLIEST_ZONE = _dt.timezone(_dt.timedelta(hours=14))
+
+
+def latest_today(now: _dt.datetime | None = None) -> _dt.date:
+    """The latest date it is anywhere on Earth at `now` (default: this moment): today in UTC+14.
+
+    A day recorded as "today" (`vetted`, `accessed`) is in the future only if it is after this date. The
+    editor's machine writes its own local date, which is never later, so a fact vetted just after midnight in
+    Tehran is not "in the future" on a machine in California, and the answer does not depend on the time zone
+    of the machine that checks (README, "Dates of today").
+    """
+    moment = now if now is not None else _dt.datetime.now(_dt.UTC)
+    return moment.astimezone(_EARLIEST_ZONE).date()
 
 
 @dataclass(frozen=True)
@@ -37,9 +52,39 @@ class HistoricalDate:
         return (self.start.year, self.start.month, self.start.day)
 
 
+# A day written as on a form, 10/27/1962 or 27.10.1962: US order (month first) or most other countries' (day
+# first). Read as EDTF it would be an interval with two '/', which says nothing useful.
+_DAY_MONTH_YEAR = re.compile(r"\s*(\d{1,2})([/.])(\d{1,2})\2(\d{4})\s*")
+
+
+def _form_style(text: str) -> str | None:
+    """The message for a day written as 10/27/1962 or 27.10.1962, or None if `text` is not one."""
+    match = _DAY_MONTH_YEAR.fullmatch(text)
+    if match is None:
+        return None
+    a, b, year = int(match.group(1)), int(match.group(3)), match.group(4)
+    readings = []
+    for month, day, order in ((a, b, "month first, as in the US"), (b, a, "day first")):
+        try:
+            readings.append((_dt.date(int(year), month, day).isoformat(), order))
+        except ValueError:
+            continue
+    if not readings:
+        return f"invalid date '{text}': write dates as YYYY-MM-DD (no such day either way it is read)"
+    if len(readings) == 1 or readings[0][0] == readings[1][0]:
+        return f"invalid date '{text}': write dates as YYYY-MM-DD: {readings[0][0]}"
+    return (
+        f"invalid date '{text}': write dates as YYYY-MM-DD: {readings[0][0]} if it is written "
+        f"{readings[0][1]}, {readings[1][0]} if {readings[1][1]}"
+    )
+
+
 @lru_cache(maxsize=1 << 14)  # dates repeat across facts, cards and questions; the result is immutable
 def parse_date(text: str) -> HistoricalDate:
     """Parse a fact-base date, raising ValueError with a reader-facing message."""
+    said = _form_style(text)
+    if said is not None:
+        raise ValueError(said)
     parsed: Edtf = parse_edtf(text)
     return HistoricalDate(
         parsed.text, parsed.start, parsed.end, parsed.approximate, parsed.uncertain, parsed.precision, parsed.kind
@@ -52,7 +97,7 @@ _PLAIN = re.compile(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?")
 def parse_plain_date(text: str) -> HistoricalDate:
     """A date known to its precision, YYYY[-MM[-DD]] (EDTF level 0, no interval): a publication date."""
     if not _PLAIN.fullmatch(text.strip()):
-        raise ValueError(f"invalid date '{text}': use YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValueError(_form_style(text) or f"invalid date '{text}': use YYYY, YYYY-MM or YYYY-MM-DD")
     return parse_date(text)
 
 
@@ -63,4 +108,4 @@ def parse_calendar_date(text: str) -> _dt.date:
             return _dt.date.fromisoformat(text)
         except ValueError:
             pass
-    raise ValueError(f"invalid date '{text}': use YYYY-MM-DD, a day that exists")
+    raise ValueError(_form_style(text) or f"invalid date '{text}': use YYYY-MM-DD, a day that exists")

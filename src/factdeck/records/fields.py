@@ -20,6 +20,33 @@ def _slug(value: str) -> str:
     return value
 
 
+# Deck ids name folders and files (build/<id>/<id>.apkg, build/<id>/sessions/meeting-01/<id>-meeting-01.apkg),
+# which are copied to every system learners and teachers use. A slug cannot hold what macOS or a
+# case-insensitive file system refuses (':', upper case, trailing dots or spaces), so what is left is
+# Windows' reserved device names (Microsoft, "Naming Files, Paths, and Namespaces": CON, PRN, AUX, NUL,
+# COM1-COM9, LPT1-LPT9, refused with any extension) and the length: Windows' classic MAX_PATH is 260
+# characters for a whole path, and a deck id appears twice in a meeting pack's path.
+WINDOWS_RESERVED = frozenset(
+    ("con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10)))
+)
+MAX_DECK_ID = 60
+
+
+def _deck_id(value: str) -> str:
+    _slug(value)
+    if value in WINDOWS_RESERVED:
+        raise ValueError(
+            f"'{value}' is a device name that Windows reserves: a folder or file named '{value}' cannot be made "
+            f"there; choose another id (e.g. '{value}-deck')"
+        )
+    if len(value) > MAX_DECK_ID:
+        raise ValueError(
+            f"too long ({len(value)} characters): a deck id names folders and files, whose paths Windows limits "
+            f"to 260 characters; use at most {MAX_DECK_ID}"
+        )
+    return value
+
+
 # Characters that would corrupt an output (NUL and the other C0 and C1 controls but tab and line breaks) or
 # disguise one (the bidirectional embeddings and overrides U+202A–U+202E, which reorder the text after them;
 # the plain marks LRM U+200E and RLM U+200F only set a direction and stay allowed).
@@ -82,12 +109,27 @@ def _sha256(value: str) -> str:
 
 
 Slug = Annotated[str, AfterValidator(_slug)]
+DeckId = Annotated[str, AfterValidator(_deck_id)]
 Sha256 = Annotated[str, AfterValidator(_sha256)]
 Text = Annotated[str, AfterValidator(_text)]
 HistoricalDateText = Annotated[str, BeforeValidator(_year_to_text), AfterValidator(_historical)]
 CalendarDate = Annotated[str, AfterValidator(_calendar)]
 PartialDate = Annotated[str, BeforeValidator(_year_to_text), AfterValidator(_partial)]
 EraBound = Annotated[str, BeforeValidator(_year_to_text)]
+
+
+def _date_bound(value: str) -> str:
+    """A date (EDTF) or a fact id; which one a fact id names is checked across records (records/bounds.py)."""
+    try:
+        parse_date(value)
+    except ValueError as exc:
+        if SLUG.match(value):
+            return value
+        raise ValueError(f"'{value}' is neither a date (EDTF: 1980, 1980-01, 1980-01-25) nor a fact id") from exc
+    return value
+
+
+DateBound = Annotated[str, BeforeValidator(_year_to_text), AfterValidator(_date_bound)]
 
 FactKind = Literal["date", "number", "person", "place", "organization", "event", "term", "characterization"]
 SourceKind = Literal[
@@ -108,6 +150,7 @@ SourceKind = Literal[
 ]
 Stance = Literal["critical", "supportive", "state-aligned", "neutral", "mixed", "unknown"]
 Status = Literal["draft", "review", "vetted", "retracted"]
+DisputeReasonType = Literal["stance", "self-contradiction", "time", "scope", "slip"]
 CardKind = Literal["qa", "reverse", "cloze", "dispute"]
 QuestionType = Literal[
     "multiple-choice", "true-false", "fill-blank", "matching", "timeline", "short-answer", "source-analysis"

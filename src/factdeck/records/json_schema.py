@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from factdeck.records.fields import MAX_DECK_ID, WINDOWS_RESERVED
 from factdeck.records.schema import DeckSpec, Era, Fact, GlossaryEntry, ProjectConfig, Source
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -63,6 +64,13 @@ def _constrain(defs: dict[str, Any]) -> None:
 
 _VALUE_SCHEMAS: dict[str, dict[str, Any]] = {
     "_slug": {"type": "string", "pattern": SLUG},
+    # A deck id names folders and files (records/fields.py): no name Windows reserves, at most MAX_DECK_ID.
+    "_deck_id": {
+        "type": "string",
+        "pattern": SLUG,
+        "maxLength": MAX_DECK_ID,
+        "not": {"enum": sorted(WINDOWS_RESERVED)},
+    },
     "_sha256": {"type": "string", "pattern": r"^[0-9a-f]{64}$"},
     "_text": TEXT,
     "_calendar": DAY,
@@ -82,7 +90,7 @@ def _value_type(field: Any) -> str | None:
         for inner in typing.get_args(arg):
             metadata += list(getattr(inner, "__metadata__", ()))
     names = [getattr(getattr(m, "func", None), "__name__", "") for m in metadata]
-    for name in ("_historical", "_partial", "_calendar", "_sha256", "_slug", "_text", "_year_to_text"):
+    for name in ("_historical", "_partial", "_calendar", "_sha256", "_deck_id", "_slug", "_text", "_year_to_text"):
         if name in names:
             return name
     return None

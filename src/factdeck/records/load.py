@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import yaml
 
 from factdeck.exceptions import InputError, ProjectError
+from factdeck.records.load_hints import TOO_MANY_DIGITS, dashed, merge_message, other_encoding
 from factdeck.records.messages import yaml_problem
 
 try:  # The C parser is several times faster; fall back where libyaml is missing.
@@ -112,9 +113,10 @@ class RawProject:
 class _Builder:
     """Turns a composed node tree into Python data, recording lines as it goes."""
 
-    def __init__(self, display: str, text: str = ""):
+    def __init__(self, display: str, text: str = "", root: yaml.Node | None = None):
         self.display = display
         self.text = text
+        self.root = root
         self.lines: dict[PathKey, int] = {}
         self.seen: set[int] = set()
         self.alias_values = 0
@@ -154,13 +156,19 @@ class _Builder:
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _YAML + "merge":
-                raise self.fail(key_node, "merge keys ('<<') are not supported")
+                raise self.fail(key_node, merge_message(key_node.start_mark.line + 1, self.root))
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.fail(key_node, "a key must be plain text, not a list or mapping")
             key = str(key_node.value)
             line = key_node.start_mark.line + 1
             if key in first_line:
-                raise self.fail(key_node, f"key '{key}' repeated (first at line {first_line[key]})")
+                said = f"key '{key}' repeated (first at line {first_line[key]})"
+                if path and isinstance(path[-1], int) and key == next(iter(first_line)):
+                    # The record's first key again, in a list of records: a new record without its '- '.
+                    said += (
+                        f": if a new record starts on line {line}, begin it with '- ' ({dashed(key_node, self.text)})"
+                    )
+                raise self.fail(key_node, said)
             first_line[key] = line
             # A key's line is where a reader looks for its value, even for a block below it.
             self.lines[(*path, key)] = line
@@ -175,7 +183,10 @@ class _Builder:
             # Dates stay as written: the schema has its own date forms.
             return node.value
         if tag == _YAML + "int":
-            return self._constructor.construct_yaml_int(node)
+            try:
+                return self._constructor.construct_yaml_int(node)
+            except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+                raise self.fail(node, TOO_MANY_DIGITS.format(len(node.value))) from None
         if tag == _YAML + "float":
             return self._constructor.construct_yaml_float(node)
         if tag == _YAML + "bool":
@@ -199,6 +210,12 @@ def read_text(path: Path, display: str) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(display, 0, f"cannot read file: {exc.strerror or exc}") from None
+    encoding = other_encoding(raw)
+    if encoding is not None:
+        raise InputError(
+            display, 0, f"file is {encoding}, and factdeck reads UTF-8: save it as UTF-8 (in most editors: "
+            "Save As, encoding UTF-8)",
+        )  # fmt: skip
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -282,7 +299,10 @@ def _fast_parse(text: str) -> tuple[Any, dict[PathKey, int]]:
         if tag == _TIMESTAMP:
             return value  # dates stay as written: the schema has its own date forms
         if tag in _CONSTRUCT:
-            return getattr(constructor, _CONSTRUCT[tag])(yaml.ScalarNode(tag, value))
+            try:
+                return getattr(constructor, _CONSTRUCT[tag])(yaml.ScalarNode(tag, value))
+            except ValueError:  # a number too large to convert: the full way names its line
+                raise _Unusual from None
         if tag == _YAML + "null":
             return None
         raise _Unusual  # a merge key or '='
@@ -356,7 +376,7 @@ def _compose_document(text: str, path: Path, display: str) -> Document:
         raise InputError(display, line, message) from exc
     if node is None:
         raise InputError(display, 0, "file is empty")
-    builder = _Builder(display, text)
+    builder = _Builder(display, text, node)
     try:
         data = builder.build(node, ())
     except RecursionError:

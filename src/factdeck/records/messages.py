@@ -23,7 +23,8 @@ import jinja2
 import pydantic
 import yaml
 
-from factdeck.records.schema import Record, is_text_field, record_class
+from factdeck.records.introspect import is_text_field, record_class
+from factdeck.records.schema import Record
 
 # --- YAML (PyYAML with or without libyaml) -------------------------------------------------------------
 
@@ -133,6 +134,12 @@ def yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
     if "quoted scalar" in words and "end of stream" in words:
         return context_line, "a quote mark opened on this line is never closed: add the closing quote mark"
     if "escape" in words:
+        half = re.search(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}", here)
+        if half:  # what JSON writes for a character beyond U+FFFF; YAML wants it whole
+            return problem_line, (
+                f"{half.group()} is half of a UTF-16 surrogate pair, not a character: write the character itself "
+                "(or \\U and its eight hex digits, e.g. \\U0001F30D)"
+            )
         return problem_line, (
             "unknown escape sequence in double-quoted text: write \\\\ for a backslash, "
             "or put the text in single quotes"

@@ -8,8 +8,6 @@ in a source) live in `validate.py`; this module only knows single records.
 
 from __future__ import annotations
 
-import types
-import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -18,6 +16,9 @@ from factdeck.records.dates import parse_date
 from factdeck.records.fields import (
     CalendarDate,
     CardKind,
+    DateBound,
+    DeckId,
+    DisputeReasonType,
     EraBound,
     FactKind,
     HistoricalDateText,
@@ -29,7 +30,6 @@ from factdeck.records.fields import (
     Stance,
     Status,
     Text,
-    _text,
 )
 
 _NOWHERE = ("", 0)
@@ -108,6 +108,12 @@ class Era(Record):
     title: Text = Field(description="The era's title, shown as a subdeck and section name.")
     start: EraBound = Field(description="First year (or date) of the era.")
     end: EraBound = Field(description="Last year (or date) of the era, or `present`.")
+    option_margin: int = Field(
+        0,
+        ge=0,
+        le=100,
+        description="Years either side of the era that a made-up wrong date for its facts may fall in (default 0: within the era).",
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> Era:
@@ -173,10 +179,22 @@ class DisputeVersion(Record):
     citations: list[Citation] = Field(description="At least one citation for this version.")
 
 
+class DisputeReason(Record):
+    """Why a dispute's versions probably differ, as the editor judges it from the texts (taught by the key and guide)."""
+
+    type: DisputeReasonType = Field(
+        description="stance (the texts' points of view), self-contradiction (one text says both), time (different moments), scope (different things counted or described), or slip (a probable mistake in one text)."
+    )
+    why: Text = Field(description="One sentence for learners saying what, in the texts, makes this the reason.")
+
+
 class Dispute(Record):
     """A place where the sources disagree; learners learn every version."""
 
     summary: Text = Field(description="One neutral sentence saying what the sources disagree about.")
+    reason: DisputeReason | None = Field(
+        None, description="Why the versions probably differ: `type` and `why`; `check` warns when it is missing."
+    )
     versions: list[DisputeVersion] = Field(description="At least two versions, each with its claimant and citations.")
 
 
@@ -257,6 +275,22 @@ class Fact(Record):
     false_statements: list[Text] = Field(
         default_factory=list,
         description="False statements an editor wrote for true/false questions, each false according to every source. Without them only a date or number is ever changed to make a statement false.",
+    )
+    answer_from: Text | None = Field(
+        None,
+        description="For a date or number no quote writes: how it follows from the quotes (`check` warns without it).",
+    )
+    attested: dict[Text, Text] = Field(
+        default_factory=dict,
+        description="Real people the wrong options may name as doers of a crime or accused act, each with the source and locator that says they did one (`Name: source, locator`); `check` refuses others.",
+    )
+    not_before: DateBound | None = Field(
+        None,
+        description="The earliest a made-up wrong date may be: a date (`1980-01`) or a dated fact's id; replaces the era's start.",
+    )
+    not_after: DateBound | None = Field(
+        None,
+        description="The latest a made-up wrong date may be: a date or a dated fact's id (its end); replaces the era's end.",
     )
     status: Status = Field(description="draft, review, vetted or retracted; only vetted facts reach an output.")
     vetted: CalendarDate | None = Field(
@@ -421,7 +455,10 @@ class SessionSettings(Record):
 class DeckSpec(Record):
     """A deck (`decks/*.yaml`): which facts, and how they become cards and worksheets."""
 
-    id: Slug = Field(description="Permanent slug; names the output files and fixes the Anki deck id.")
+    id: DeckId = Field(
+        description="Permanent slug (at most 60 characters, not a name Windows reserves such as `con`); names the "
+        "output files and fixes the Anki deck id."
+    )
     name: Text = Field(
         description="The name learners see in Anki and on worksheets (no `::`; subdecks come from `cards.subdecks`)."
     )
@@ -453,42 +490,3 @@ class ProjectConfig(Record):
         "two projects never share a note; never change it once a deck is published. Unset: `factdeck`, the "
         "namespace of every deck made before namespaces existed (`factdeck check` warns).",
     )
-
-
-def is_text_field(cls: type[Record], name: str) -> bool:
-    """Whether field `name` of `cls` holds free text (a `Text` field, or a list of them): where a ' #' that
-    YAML reads as a comment most likely cut the user's words short."""
-    field = cls.model_fields.get(name)
-    if field is None:
-        return False
-    if any(getattr(m, "func", None) is _text for m in field.metadata):
-        return True
-    return any(
-        any(getattr(m, "func", None) is _text for m in getattr(arg, "__metadata__", ()))
-        for arg in typing.get_args(field.annotation)
-    )
-
-
-def record_class(annotation: Any) -> type[Record] | None:
-    """The record model a field's annotation holds (directly, optionally or in a list), if any."""
-    if isinstance(annotation, type) and issubclass(annotation, Record):
-        return annotation
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) in (typing.Union, list):
-        for arg in typing.get_args(annotation):
-            found = record_class(arg)
-            if found:
-                return found
-    return None
-
-
-_RECORD_FIELDS: dict[type, tuple[tuple[str, type[Record]], ...]] = {}
-
-
-def record_fields(cls: type[Record]) -> tuple[tuple[str, type[Record]], ...]:
-    """(name, record model) of each field of `cls` that may hold records, worked out once per model."""
-    found = _RECORD_FIELDS.get(cls)
-    if found is None:
-        found = _RECORD_FIELDS[cls] = tuple(
-            (name, model) for name, f in cls.model_fields.items() if (model := record_class(f.annotation))
-        )
-    return found

@@ -16,14 +16,18 @@ from typing import Any
 
 from factdeck.exceptions import InputError, Problem, ValidationFailed
 from factdeck.records.archive import ArchivedText, QuoteCheck, QuoteTally, load_archives
+from factdeck.records.bounds import check_bounds
 from factdeck.records.collect import Collector, describe_input, suggest, unique_ids, unknown
-from factdeck.records.dates import parse_calendar_date, parse_date
+from factdeck.records.consequences import fold_consequences
+from factdeck.records.dates import latest_today, parse_calendar_date, parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import LEGACY_NAMESPACE, deck_id, load_published, namespace_of, published_warnings
 from factdeck.records.load import Document, FactFile, RawProject
+from factdeck.records.load_hints import unportable_names
 from factdeck.records.memo import Keeper
 from factdeck.records.naming import check_glossary, check_source_names
 from factdeck.records.options import OptionRules
+from factdeck.records.question_rules import QuestionRules
 from factdeck.records.quotes import quote_search_form, word_count
 from factdeck.records.schema import (
     Citation,
@@ -179,13 +183,14 @@ def _check_days(collector: Collector, sources: dict[str, Source], facts: list[Fa
     for fact in facts:
         if fact.vetted and parse_calendar_date(fact.vetted) > today:
             collector.error(
-                fact, f"fact '{fact.id}': vetted date {fact.vetted} is in the future: write the day it was vetted"
+                fact,
+                f"fact '{fact.id}': vetted date {fact.vetted} is in the future (after today in every time zone): write the day it was vetted",
             )
     for source in sources.values():
         if parse_calendar_date(source.accessed) > today:
             collector.error(
                 source,
-                f"source '{source.id}': accessed date {source.accessed} is in the future: write the day it was read",
+                f"source '{source.id}': accessed date {source.accessed} is in the future (after today in every time zone): write the day it was read",
             )
 
 
@@ -298,6 +303,7 @@ def validate_project(
     `unhashed` are used whatever their recorded SHA-256 (see records/archive.py)."""
     collector = Collector()
     collector.problems.extend(e.problem for e in raw.errors)
+    collector.problems.extend(unportable_names(raw.root))  # names other systems cannot hold (warnings)
 
     config = ProjectConfig()
     if raw.config is not None:
@@ -360,7 +366,7 @@ def validate_project(
         for file_facts, file_problems in found.values()
     )
     facts_by_id = unique_ids(collector, facts, "fact")
-    _check_days(collector, sources, facts, today or _dt.date.today())
+    _check_days(collector, sources, facts, today or latest_today())
     cited = {c.source for fact in facts for c in fact.all_citations()}
     for source in sources.values():
         if source.id not in cited and not unreadable_facts:
@@ -372,6 +378,17 @@ def validate_project(
     for fact in facts:
         for option_problem in rules.check(fact):
             collector.add(option_problem.where, option_problem.message, option_problem.severity)
+    asked = QuestionRules(
+        facts, glossary, sources.values()
+    )  # real people, give-aways, answers and quotes (records/question_rules.py)
+    for fact in facts:
+        for asked_problem in asked.check(fact):
+            collector.add(asked_problem.where, asked_problem.message, asked_problem.severity)
+    for where, message, severity in [
+        *((p.where, p.message, p.severity) for p in asked.disagreements()),
+        *((p.where, p.message, p.severity) for p in check_bounds(facts)),  # wrong dates' bounds (records/bounds.py)
+    ]:
+        collector.add(where, message, severity)
 
     base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks, keeper, glossary=glossary)
     base.quotes = QuoteTally.count(facts, sources, archives)
@@ -393,7 +410,10 @@ def validate_project(
     for where, message in published_warnings(published, decks, eras, facts_by_id):
         collector.warning(where, message)
 
-    problems = collector.problems
+    defined = {("source", s.id): (s.file, s.line) for s in sources.values()}
+    defined |= {("era", e.id): (e.file, e.line) for e in eras.values()}
+    used = {("source", source) for source in cited} | {("era", f.era) for f in facts}
+    problems = fold_consequences(collector.problems, defined, set(defined) - used)
     if strict:
         problems = [Problem(p.path, p.line, p.message, "error") for p in problems]
     if any(p.severity == "error" for p in problems):

@@ -106,9 +106,18 @@ def quiz_json(document: dict) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _citations(base: FactBase, refs: tuple[Reference, ...], fact_ids: tuple[str, ...]) -> list[dict[str, Any]]:
-    """References with their source's author, publisher and stance, and the quote the fact cites there."""
-    quotes = {(c.source, c.locator): c.quote for f in fact_ids for c in base.facts_by_id[f].all_citations() if c.quote}
+def _citations(
+    base: FactBase, refs: tuple[Reference, ...], fact_ids: tuple[str, ...], own: list | None = None
+) -> list[dict[str, Any]]:
+    """References with their source's author, publisher and stance, and the quote cited there: from `own`
+    citations where given (a dispute version's, so that two versions citing one passage keep their own
+    quotes), else the facts' own citations first."""
+    cited = own if own is not None else [c for f in fact_ids for c in base.facts_by_id[f].citations]
+    if own is None:  # then the versions' citations, for a reference only they make
+        cited += [c for f in fact_ids for c in base.facts_by_id[f].all_citations()]
+    quotes: dict[tuple[str, str], str] = {}
+    for c in cited:
+        quotes.setdefault((c.source, c.locator), c.quote)
     out = []
     for r in refs:
         source = base.sources[r.source_id]
@@ -137,7 +146,7 @@ def _era(base: FactBase, fact_ids: tuple[str, ...]) -> dict[str, str] | None:
 def _every_citation(base: FactBase, citations: list[Citation], fact_id: str) -> list[dict[str, Any]]:
     """Each citation once (by source and locator), with its source's details and quote."""
     refs = {(c.source, c.locator): Reference(c.source, base.sources[c.source].title, c.locator) for c in citations}
-    return _citations(base, tuple(refs.values()), (fact_id,))
+    return _citations(base, tuple(refs.values()), (fact_id,), citations)  # their own quotes, not the fact's
 
 
 def question_data(base: FactBase, placed: Placed) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from factdeck.outputs.render import TypstRaw, render, typst_environment
 from factdeck.outputs.sessions.meetings import Meeting
+from factdeck.quiz.model import REASON_LABELS
 from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.naming import glossary_for
@@ -196,6 +197,7 @@ def guide_context(base: FactBase, deck: DeckSpec, meeting: Meeting) -> dict:
         "glossary": glossary_for(base.glossary, facts),
         "single_source": [f for f in facts if f.corroboration == 1],
         "prompts": {"sourcing": SOURCING, "corroboration": CORROBORATION},
+        "reason_labels": REASON_LABELS,  # how each dispute's recorded reason type reads
     }
 
 

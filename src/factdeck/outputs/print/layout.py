@@ -12,11 +12,10 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from factdeck.quiz import QUESTION_TYPES, Question, Quiz, make_quiz, seeded
-from factdeck.quiz.versions import Version, draw_versions
+from factdeck.quiz import QUESTION_TYPES, Question, Quiz, make_quiz
+from factdeck.quiz.versions import Version
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import DeckSpec, Fact, QuizSettings
-from factdeck.records.select import chronological_key
 
 DEFAULT_POINTS = 1
 # Large print: at least 1.3 times the text size (the brief of issue 21; 18 pt body text over a standard 11 pt
@@ -83,57 +82,8 @@ def print_layout(settings: QuizSettings) -> PrintLayout:
 
 
 def print_quiz(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings) -> Quiz:
-    """The deck's quiz; with `settings.counts`, exactly that many questions of each type (fewer where the deck
-    cannot make them, said in `Quiz.notes`).
-
-    Each type's questions are drawn by the quiz stage from the facts no earlier type took: group types
-    (matching, timeline) first, as the quiz stage does, then the types made only from disputed facts, then
-    the rest. The versions are drawn as the quiz stage draws them, from the same seeds."""
-    if not settings.counts:
-        return make_quiz(base, deck, facts, settings)
-    registry = QUESTION_TYPES
-
-    def turn(name: str) -> tuple:
-        t = registry[name]
-        return (t.single, not t.for_disputes, t.section)
-
-    questions: list[Question] = []
-    notes: list[str] = []
-    remaining = list(facts)
-    for name in sorted((n for n, count in settings.counts.items() if count), key=turn):
-        wanted = settings.counts[name]
-        part = make_quiz(
-            base,
-            deck,
-            remaining,
-            settings.model_copy(update={"types": [name], "questions": wanted, "versions": 1, "counts": {}}),
-        )
-        questions += part.questions
-        if len(part.questions) < wanted:
-            notes.append(f"only {len(part.questions)} of {wanted} {name} questions could be made")
-        used = {fact_id for q in part.questions for fact_id in q.fact_ids}
-        remaining = [f for f in remaining if f.id not in used]
-    facts_by_id = base.facts_by_id
-    questions.sort(key=lambda q: (registry.of(q).section, chronological_key(base, facts_by_id[q.fact_ids[0]])))
-    versions = draw_versions(
-        questions, settings.versions, lambda letter: seeded(settings.seed, deck.id, "version", letter)
-    )
-    used_sources = set()
-    for q in questions:
-        used_sources |= {r.source_id for r in q.references} | {e.source_id for e in q.excerpts}
-        used_sources |= {r.source_id for v in q.versions for r in v.references}
-        used_sources |= {r.source_id for i in q.items for r in i.references}
-    return Quiz(
-        deck.id,
-        deck.name,
-        settings.title or deck.name,
-        settings.seed,
-        sum(settings.counts.values()),
-        tuple(questions),
-        versions,
-        tuple(s for s in base.sources.values() if s.id in used_sources),
-        tuple(notes),
-    )
+    """The deck's quiz as `make_quiz` makes it (with `settings.counts`, that many questions of each type)."""
+    return make_quiz(base, deck, facts, settings)
 
 
 def bubbled(question: Question) -> bool:

@@ -13,6 +13,7 @@ even a template mistake cannot make Typst read a project file.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -123,6 +124,9 @@ def _accessibility_message(message: str) -> str | None:
     low = message.lower()
     if "pdf/ua" not in low:
         return None
+    shown = re.search(r'the text `"(.*?)"` could not be displayed', message)
+    if shown:
+        return f"the text '{shown.group(1)}' is in none of the fonts the PDFs use: add a font that has it to fonts/"
     if "title" in low:
         return "the document has no title, which an accessible PDF (PDF/UA-1) needs: #set document(title: …)"
     if "alt" in low:

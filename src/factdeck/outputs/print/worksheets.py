@@ -14,7 +14,7 @@ import json
 import re
 from pathlib import Path
 
-from factdeck.exceptions import RenderError
+from factdeck.exceptions import PartlyMade, RenderError
 from factdeck.outputs.base import Output
 from factdeck.outputs.print.answer_sheet import sheet_context, sheet_map
 from factdeck.outputs.print.layout import (
@@ -177,9 +177,17 @@ class WorksheetsAndWebQuiz(Output):
     def stage(self, deck: DeckSpec, facts: list[Fact]) -> list[str]:
         from factdeck.outputs.web.webquiz import stage_web_quiz
 
-        quiz = stage_worksheets(self.writer, self.base, deck, facts) if "pdf" in self.made else None
+        quiz, failed = None, None
+        if "pdf" in self.made:
+            try:
+                quiz = stage_worksheets(self.writer, self.base, deck, facts)
+            except RenderError as exc:  # the web quiz, drawn by the browser's fonts, may still be made
+                failed = exc
         if "html" in self.made:
             stage_web_quiz(self.writer, self.base, deck, facts, quiz)
+        if failed is not None:
+            made = " (the web quiz is made)" if "html" in self.made else ""
+            raise PartlyMade(f"worksheets and keys not made{made}: {failed}") from failed
         return list(quiz.notes) if quiz is not None else []
 
     def remove_stale(self, folder: Path, deck_ids: list[str], kept: list[Path]) -> None:

@@ -338,6 +338,7 @@
         versions.appendChild(li);
       });
       dispute.appendChild(versions);
+      if (q.reason) dispute.appendChild(el("p", null, "Why they may differ (" + q.reason.label + "): " + q.reason.why));
       if ((q.otherReferences || []).length) {
         dispute.appendChild(el("p", "cite", "Also cited: " + citeText(q.otherReferences)));
       }

@@ -1,0 +1,158 @@
+"""Characters the PDFs cannot draw, found before a build needs them.
+
+A PDF is made by Typst with the bundled fonts and the project's `fonts/` (system fonts are ignored, see
+pdf.py), and PDF/UA-1 refuses text that no font can draw ("could not be displayed with font"). An emoji or a
+Chinese character in one fact would then stop that deck's worksheets, keys and guides, so `check` (and a
+build that makes PDFs) names the fact, the character and the remedy first.
+
+Which characters a font set can draw is asked of Typst itself, with the same fonts and the same fallback the
+templates use: a small document holding the characters, compiled to PDF/UA-1, names the first character no
+font has; that one is set aside and the rest compiled again. A fact base in Latin and Persian script costs one
+compilation of a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import typst
+
+from factdeck.exceptions import Problem
+from factdeck.outputs.print.pdf import ARABIC_FAMILY, MAIN_FAMILY, PDF_STANDARDS, _fonts, font_folders
+from factdeck.records.factbase import FactBase
+from factdeck.records.schema import Fact, Record
+
+# Fields that never reach a printed page: an editor's notes, who vetted it and when.
+_UNPRINTED = frozenset(
+    {"notes", "reviewer", "vetted", "status", "fingerprint", "id", "archive", "archive_sha256", "url"}
+)
+_NOT_SHOWN = re.compile(r'the text `"(.*?)"` could not be displayed')
+# Typst shows some characters escaped, the way Rust debug-prints a string.
+_ESCAPED = re.compile(r"\\u\{([0-9a-fA-F]+)\}")
+_HINTS = (
+    (
+        re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]"),
+        "e.g. Noto Serif CJK for Chinese, Japanese and Korean",
+    ),
+    (re.compile("[\u2600-\u27bf\U0001f000-\U0001faff]"), "e.g. Noto Emoji, a monochrome emoji font"),
+)
+
+
+def undrawable(root: Path, chars: Iterable[str]) -> set[str]:
+    """The characters of `chars` that no font of the project's PDFs has (the bundled fonts and `fonts/`).
+    Raises `RenderError` if the required fonts themselves are missing (pdf.py)."""
+    fonts = _fonts(tuple(str(f) for f in font_folders(root)))
+    missing: set[str] = set()
+    with tempfile.TemporaryDirectory(prefix="factdeck-fonts-") as empty_root:
+        compiler = typst.Compiler(root=empty_root, font_paths=fonts, ignore_system_fonts=True)
+        pending = [sorted({c for c in chars if c.isprintable() and not c.isspace() and ord(c) > 0x7E})]
+        while pending:
+            part = pending.pop()
+            if not part:
+                continue
+            said = _first_not_shown(compiler, part)
+            if said is None:
+                continue
+            found = [c for c in said if c in part]
+            if found:
+                missing.update(found)
+                pending.append([c for c in part if c not in found])
+            elif len(part) == 1:
+                missing.update(part)  # the message named it in a form not read back
+            else:
+                pending += [part[: len(part) // 2], part[len(part) // 2 :]]
+    return missing
+
+
+def _first_not_shown(compiler: typst.Compiler, chars: list[str]) -> str | None:
+    """None if every character can be drawn, else the text Typst names as not drawable ("" if unreadable)."""
+    # One character per line, each as a Typst string of escapes: nothing in it can be read as markup.
+    body = "\n".join(f'#"\\u{{{ord(c):x}}}" #linebreak()' for c in chars)
+    source = (
+        '#set document(title: "fonts")\n'
+        f'#set text(font: ("{MAIN_FAMILY}", "{ARABIC_FAMILY}"))\n'  # as the templates set it
+        f"{body}\n"
+    )
+    try:
+        compiler.compile(input=source.encode("utf-8"), format="pdf", pdf_standards=PDF_STANDARDS)
+    except typst.TypstError as exc:
+        match = _NOT_SHOWN.search(exc.message)
+        if match is None:
+            return ""
+        return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), match.group(1))
+    return None
+
+
+def font_problems(base: FactBase) -> list[Problem]:
+    """A warning per fact (source, era, deck, glossary entry) field holding a character the PDFs cannot
+    draw, at the field's line, with the remedy; [] when everything can be drawn."""
+    records: list[tuple[str, Record]] = [
+        *((f"fact '{f.id}'", f) for f in base.facts),
+        *((f"source '{s.id}'", s) for s in base.sources.values()),
+        *((f"era '{e.id}'", e) for e in base.eras),
+        *((f"deck '{d.id}'", d) for d in base.decks),
+        *((f"glossary entry '{g.term}'", g) for g in (base.glossary or [])),
+    ]
+    texts: dict[str, str] = {}  # file -> its text, read once
+
+    def text_of(file: str) -> str:
+        if file not in texts:
+            try:
+                texts[file] = (base.root / file).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                texts[file] = ""
+        return texts[file]
+
+    # The characters of the files the records came from: cheap, and a superset of what the records hold.
+    chars = set().union(*(set(text_of(file)) for file in {r.file for _, r in records if r.file}))
+    missing = undrawable(base.root, chars)
+    if not missing:
+        return []
+    problems = []
+    for label, record in records:
+        for key, value in _printed_strings(record.model_dump()):
+            shown = sorted(set(value) & missing)
+            if shown:
+                line = _line_of(text_of(record.file), record.line, shown[0], key.rsplit(".", 1)[-1].split("[")[0])
+                said = f"{label}: {key}: {_explain(shown, base, record)}"
+                problems.append(Problem(record.file, line, said, "warning"))
+    return problems
+
+
+def _printed_strings(data: Any, path: str = "") -> Iterable[tuple[str, str]]:
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key not in _UNPRINTED:
+                yield from _printed_strings(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _printed_strings(value, f"{path}[{i}]")
+
+
+def _line_of(text: str, start: int, char: str, key: str) -> int:
+    """The first line at or after `start` (1-based) holding `char`, on the line of `key` if one such line is;
+    `start` if none is."""
+    lines = text.splitlines()
+    found = [n for n in range(max(start, 1), len(lines) + 1) if char in lines[n - 1]]
+    keyed = [n for n in found if lines[n - 1].lstrip(" -").startswith(f"{key}:")]
+    return (keyed or found or [start])[0]
+
+
+def _explain(chars: list[str], base: FactBase, record: Record) -> str:
+    named = [f"'{c}' (U+{ord(c):04X}{' ' + unicodedata.name(c, '')})".replace(" )", ")") for c in chars]
+    what = f"the character {named[0]} is" if len(named) == 1 else f"the characters {', '.join(named)} are"
+    hints = list(dict.fromkeys(h for c in chars for pattern, h in _HINTS if pattern.match(c)))
+    hint = "; ".join(hints)
+    decks = [d.id for d in base.decks if isinstance(record, Fact) and d.select.matches(record)]
+    which = f"deck{'s' * (len(decks) != 1)} {', '.join(repr(d) for d in decks)}" if decks else "a deck"
+    return (
+        f"{what} in none of the fonts the PDFs use, so the worksheets, keys and guides of {which} that print it are not made (Anki packages and web "
+        f"quizzes are): add a font that has it to fonts/{' (' + hint + ')' if hint else ''}, or write it another way"
+    )

@@ -1,0 +1,397 @@
+"""Rules for what questions made from a fact may say and give away, over the whole fact base.
+
+Errors (a teacher would never print it):
+- a wrong option or a false statement that names a real person (a person the fact base names: a person fact's
+  answer or distractor, a dispute version's answer, a glossary entry) as the doer of a crime, an attack or an
+  accused act, or says such a person died, unless the fact lists the person under `attested` with the source
+  that says so. A distractor does so when the question asks who did such an act; a false statement when it
+  names a person the true statement does not, or an act the true statement does not, beside that person.
+
+Warnings (errors under `--strict`), the give-aways item-writing guides warn of:
+- a dispute without a `reason` (the source-analysis key and the guide teach it);
+- a question that translates the term it asks for ("which Atalayar translates as 'the hypocrites'");
+- a fill-in-the-blank whose sentence names the blanked answer again in another form (a surname, an
+  abbreviation in brackets): the quiz does not make that blank;
+- an answer shown with a form no distractor shares (digits, a leading 'The', quotation marks, an
+  abbreviation in capitals), or with digits of another script than a distractor's;
+- an answer that is the subject most facts are about (named in a quarter of them): a learner gives it by default;
+
+and checks that help a reviewer catch a slip:
+- a date or number answer (of a fact in review or vetted) that appears in none of the fact's quotes, in any
+  form a number is written (digits, words, '13-day'), or a dispute version's in none of its own;
+- two vetted facts that ask the same kind of question and answer it differently, with no dispute.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from factdeck.records.schema import Fact, GlossaryEntry, Record, Source
+from factdeck.text.compare import answer_comparison_form, core, name_variants
+from factdeck.text.dates import MONTHS
+from factdeck.text.numerals import number_forms, scripts_of
+from factdeck.text.words import whole_word_spans
+
+# What a question or statement says someone did that a teacher would not pin on a real person wrongly.
+_ACT = re.compile(
+    r"\b(?:bomb\w*|assassinat\w*|kill\w*|murder\w*|shoot\w*|shot|execut\w*|massacr\w*|tortur\w*|attack\w*|"
+    r"accus\w*(?:\s+\S+){0,4}?\s+of|alleg\w*|charged|responsib\w*|repress\w*|crackdown|suppress\w*|kidnap\w*|"
+    r"hostage\w*|spied|spy\w*|espionage|plott?\w*|crimes?|criminal|perpetrat\w*|guilty|convicted|"
+    r"arrest warrant|war[- ]crimes?|complaint against)\b",
+    re.IGNORECASE,
+)
+# Said of a person: that they died (a living person said to have died is struck like a false accusation).
+_DEATH = re.compile(r"\b(?:died|dies|dead|killed|slain|assassinated|executed|death of)\b", re.IGNORECASE)
+# A question about the act's victims, not its doer: "was killed in", "the organization assassinated".
+_VICTIM = re.compile(
+    r"\b(?:was|were|been|being)\s+(?:\w+\s+)?(?:killed|assassinated|shot|executed|murdered|injured|wounded|"
+    r"arrested|tortured|kidnapped)\b|\b(?:organization|group|MEK|MKO|it)\s+(?:\w+\s+)?(?:assassinated|killed)\b|"
+    r"\b(?:sav\w+|spared|rescu\w+)\b[^?]*\bfrom\b",
+    re.IGNORECASE,
+)
+_GLOSS = re.compile(
+    r"\b(?:translat\w*|renders?|rendered|meaning|means|literally|glosses)\b[^?]*?['\"‘“]", re.IGNORECASE
+)
+_QUOTE_MARKS = "'\"‘’“”"
+_CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
+_BRACKETS = re.compile(r"\s*\([^()]*\)")
+_NON_WORD = re.compile(r"[^\w]+")
+_THOUSANDS = re.compile(r"(?<=\d)[,  ](?=\d{3}\b)")
+_RANGE_OF = re.compile(r"(\d+)\s*(?:to|-|–)\s*(\d+)\s+(thousand|million)")
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d])(?=\d)|(?<=\d)(?=[^\W\d])")
+_ANSWER_NUMBER = re.compile(r"\d+(?:,\d{3})*")
+_MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b")
+SUBJECT_SHARE = 0.25  # an answer named in this share of all facts is the subject they are about
+SUBJECT_MIN_FACTS = 8
+SUBJECT_WORDS = 4  # a subject is a short name
+_STOP = {
+    "what", "which", "when", "who", "whom", "whose", "how", "many", "much", "did", "does", "do", "was", "were",
+    "is", "are", "the", "a", "an", "of", "in", "on", "to", "for", "and", "by", "at", "its", "it", "that", "as",
+    "year", "month", "date", "according", "say", "says", "said", "give", "gives", "put", "puts", "about",
+    "from", "with", "first", "long", "number", "day", "days", "years", "people", "had", "have",
+}  # fmt: skip
+MIN_SHARED_WORDS = 2  # content words a question needs before two questions can be told to ask the same thing
+
+
+@dataclass(frozen=True)
+class QuestionProblem:
+    where: Record
+    message: str
+    severity: str  # "error" or "warning"
+
+
+def _people(facts: list[Fact], glossary: Iterable[GlossaryEntry]) -> dict[str, str]:
+    """Comparison form of each real person's name (and of a surname of two words or more) -> the name."""
+    names: list[str] = []
+    for fact in facts:
+        if fact.kind == "person":
+            names.append(core(fact.answer))
+            names += [d.text for d in fact.distractors]
+            names += [v.answer for v in fact.dispute.versions] if fact.dispute else []
+    for entry in glossary:
+        if len(entry.term.split()) >= 2 and entry.term[:1].isupper():
+            names.append(entry.term)
+    people: dict[str, str] = {}
+    for name in names:
+        name = core(name)
+        if not name or any(ch.isdigit() for ch in name):
+            continue
+        people[answer_comparison_form(name)] = name
+        words = name.split()
+        if len(words) >= 2 and len(words[-1]) >= 5 and words[-1][:1].isupper():
+            people.setdefault(answer_comparison_form(words[-1]), name)
+    people.pop("", None)
+    return people
+
+
+def _named(text: str, people: dict[str, str]) -> set[str]:
+    padded = f" {answer_comparison_form(text)} "
+    return {form for form in people if f" {form} " in padded}
+
+
+def _words(pattern: re.Pattern[str], text: str) -> set[str]:
+    return {m.group(0).casefold() for m in pattern.finditer(text)}
+
+
+def blank_token(statement: str, answer: str) -> str | None:
+    """The words a fill-in-the-blank blanks: the whole answer where the statement writes it so
+    ('National Council of Resistance of Iran (NCRI)'), else its core without a trailing note; None when the
+    statement writes neither."""
+    for token in dict.fromkeys((answer.strip(), core(answer))):
+        if token and whole_word_spans(statement, token):
+            return token
+    return None
+
+
+def blank_leftovers(statement: str, answer: str, kind: str) -> list[str]:
+    """The other forms of `answer` (a bracketed short name, a person's surname) that `statement` still names
+    once every whole-word occurrence of the answer's core is blanked; a surname that is part of another
+    person's name ('Massoud Rajavi' beside the answer 'Kazem Rajavi') does not count."""
+    if "(" not in answer and kind != "person":
+        return []  # no other form to leave behind: no bracketed short name, no surname
+    token = blank_token(statement, answer)
+    if token is None:
+        return []  # the statement never names the answer: there is no blank to give away
+    pieces, last = [], 0
+    for start, end in whole_word_spans(statement, token):
+        pieces.append(statement[last:start])
+        last = end
+    blanked = " ".join([*pieces, statement[last:]])
+    padded = f" {answer_comparison_form(blanked)} "
+    found = {v for v in name_variants(answer) if v != answer_comparison_form(token) and f" {v} " in padded}
+    words = token.split()
+    if kind == "person" and len(words) >= 2 and len(words[-1]) >= 4 and not re.search(r",|\band\b", token):
+        for start, _ in whole_word_spans(blanked, words[-1]):
+            before = blanked[:start].split()
+            if not before or not before[-1][:1].isupper() or before[-1].endswith("."):
+                found.add(answer_comparison_form(words[-1]))
+    return sorted(found)
+
+
+def _quote_text(quotes: Iterable[str]) -> str:
+    text = " ".join(quotes).casefold()
+    text = _THOUSANDS.sub("", text)  # 5,000 and 5 000 as 5000
+    text = _RANGE_OF.sub(r"\1 \3 to \2 \3", text)  # '100 to 200 thousand' gives 100 thousand too
+    text = _LETTER_DIGIT.sub(" ", text)  # an infobox's 'Banned1981'
+    return " " + _NON_WORD.sub(" ", text) + " "
+
+
+@lru_cache(maxsize=4096)
+def _written(value: int) -> frozenset[str]:
+    """The forms of `value` a quote may hold (text/numerals.py), with '100 thousand' and a year's '67'."""
+    forms = number_forms(value)
+    if value and value % 1_000_000 == 0:
+        forms.add(f"{value // 1_000_000} million")
+    elif value and value % 1000 == 0:
+        forms.add(f"{value // 1000} thousand")
+    if 1000 <= value <= 2199:
+        forms.add(f"{value % 100:02d}")  # 'joins in 67'
+    return frozenset(f" {_NON_WORD.sub(' ', form)} " for form in forms)
+
+
+def _missing_from_quotes(answer: str, quotes: list[str], dated: Iterable[str] = ()) -> list[str]:
+    """The numbers, years and month names of `answer` that none of `quotes` writes in any form, nor the dates
+    `dated` (the cited texts' own publication dates: 'now' in a text of 2013 is 2013)."""
+    haystack = _quote_text(quotes)
+    for date in dated:
+        year, _, month = date.partition("-")
+        haystack += f"{year} {MONTHS[int(month[:2]) - 1].casefold() if month else ''} "
+    answer = _BRACKETS.sub("", answer)
+    missing = []
+    for match in _ANSWER_NUMBER.finditer(answer):
+        value = int(match.group(0).replace(",", ""))
+        if not any(form in haystack for form in _written(value)):
+            missing.append(match.group(0))
+    for month in _MONTH_NAME.findall(answer):
+        if f" {month.casefold()} " not in haystack:
+            missing.append(month)
+    return missing
+
+
+def _content_words(question: str) -> frozenset[str]:
+    words = answer_comparison_form(question).split()
+    return frozenset(w for w in words if w not in _STOP and not w.isdigit() and len(w) > 2)
+
+
+def _values(answer: str) -> frozenset[int]:
+    return frozenset(int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", _BRACKETS.sub("", answer)))
+
+
+class QuestionRules:
+    """The rules above, for the facts of one fact base (`facts`: every fact, whatever its status)."""
+
+    def __init__(
+        self, facts: Iterable[Fact], glossary: Iterable[GlossaryEntry] = (), sources: Iterable[Source] = ()
+    ) -> None:
+        self._facts = [f for f in facts if f.status != "retracted"]
+        self._published = {s.id: s.published for s in sources if s.published}
+        self._people = _people(self._facts, glossary)
+        self._subjects = self._subject_names()
+
+    def _subject_names(self) -> set[str]:
+        """The names (comparison forms, up to SUBJECT_WORDS words) that SUBJECT_SHARE of all facts' questions and
+        statements use: the subject the fact base is about, which a learner offers for any 'which organization'
+        question. Counted once per text by its word sequences, so the rule costs what reading the texts costs."""
+        if len(self._facts) < SUBJECT_MIN_FACTS:
+            return set()
+        answers = {f.answer.strip() for f in self._facts if f.kind not in ("date", "number")}
+        wanted = {
+            v for a in answers if len(a) < 80 for v in name_variants(a) if v.count(" ") < SUBJECT_WORDS
+        }  # short names, with their bracketed short forms ('MEK' of 'Mojahedin-e Khalq (MEK)')
+        firsts = {v.split()[0] for v in wanted}
+        seen: Counter[str] = Counter()
+        for f in self._facts:
+            words = answer_comparison_form(f"{f.question} {f.statement}").split()
+            grams = {
+                gram
+                for i, word in enumerate(words)
+                if word in firsts
+                for n in range(1, SUBJECT_WORDS + 1)
+                if (gram := " ".join(words[i : i + n])) in wanted
+            }
+            seen.update(grams)
+        return {v for v, count in seen.items() if count >= SUBJECT_SHARE * len(self._facts)}
+
+    def check(self, fact: Fact) -> list[QuestionProblem]:
+        """Every problem with the questions `fact` makes (rules above, but the one across facts)."""
+        found: list[QuestionProblem] = []
+
+        def add(where: Record, message: str, severity: str = "warning") -> None:
+            found.append(QuestionProblem(where, f"fact '{fact.id}': {message}", severity))
+
+        if fact.dispute is not None and fact.dispute.reason is None:
+            add(
+                fact.dispute,
+                "the dispute gives no reason: add `reason:` with `type` (stance, self-contradiction, time, scope or "
+                "slip) and `why`, one sentence saying what in the texts makes it so",
+            )
+        self._real_people(fact, add)
+        if not fact.disputed:
+            self._give_aways(fact, add)
+        self._quotes(fact, add)
+        return found
+
+    # --- real people ------------------------------------------------------------------------------
+
+    def _real_people(self, fact: Fact, add) -> None:
+        attested = {answer_comparison_form(name) for name in fact.attested}
+        attested |= {answer_comparison_form(name.split()[-1]) for name in fact.attested if name.split()}
+        fix = "remove it (the quiz then asks the fact another way), or list the person under `attested` with the source that says so"
+        asks_doer = bool(fact.distractors) and bool(_ACT.search(fact.question)) and not _VICTIM.search(fact.question)
+        for distractor in fact.distractors:
+            named = _named(distractor.text, self._people) - attested
+            person = fact.kind == "person" and answer_comparison_form(core(distractor.text)) not in attested
+            if asks_doer and (named or person):
+                add(
+                    distractor,
+                    f"distractor '{distractor.text}' offers a real person as the one who did what the question "
+                    f"asks ('{_ACT.search(fact.question).group(0)}'): {fix}",  # type: ignore[union-attr]
+                    "error",
+                )
+        if not fact.false_statements:
+            return
+        true_people = _named(fact.statement, self._people)
+        true_acts = _words(_ACT, fact.statement) | _words(_DEATH, fact.statement)
+        for statement in fact.false_statements:
+            crimes, deaths = _words(_ACT, statement), _words(_DEATH, statement)
+            new_acts = (crimes | deaths) - true_acts
+            for form in sorted(_named(statement, self._people) - attested):
+                # A person put in beside a crime, or a crime or a death put in beside a person.
+                if (form not in true_people and crimes) or new_acts:
+                    what = f"'{sorted(new_acts or crimes)[0]}'"
+                    add(
+                        fact,
+                        f"false statement '{statement}' puts a real person, {self._people[form]}, beside {what}, "
+                        f"which the true statement does not: {fix}",
+                        "error",
+                    )
+                    break
+
+    # --- give-aways -------------------------------------------------------------------------------
+
+    def _give_aways(self, fact: Fact, add) -> None:
+        if fact.kind in ("term", "organization", "event", "place") and _GLOSS.search(fact.question):
+            add(
+                fact,
+                "the question translates the term it asks for: a learner who reads the language needs nothing "
+                "else; ask for the term without its translation, or ask for the meaning",
+            )
+        named = fact.kind in ("person", "place", "organization", "term")
+        leftovers = blank_leftovers(fact.statement, fact.answer, fact.kind) if named else []
+        if leftovers:
+            add(
+                fact,
+                f"the statement names the answer again as '{leftovers[0]}', so its fill-in-the-blank would give the "
+                "answer away (the quiz does not make it): say it once, or refer back with 'he', 'she' or 'it'",
+            )
+        if fact.distractors:
+            shown = (
+                core(fact.answer) if any("(" in d.text for d in fact.distractors) else _BRACKETS.sub("", fact.answer)
+            )
+            options = [d.text for d in fact.distractors]
+            for feature, test in _FORMS:
+                if test(shown) and not any(test(o) for o in options):
+                    add(fact, f"the answer '{shown}' {feature} and no distractor does: write distractors of its form")
+            digits = scripts_of(shown)
+            if digits and any(scripts_of(o) and not scripts_of(o) & digits for o in options):
+                add(
+                    fact,
+                    f"the answer '{shown}' writes its digits in another script than a distractor does: write every "
+                    "option in the answer's digits",
+                )
+        if fact.kind not in ("date", "number") and answer_comparison_form(core(fact.answer)) in self._subjects:
+            add(
+                fact,
+                f"the answer '{core(fact.answer)}' is the subject most facts are about: a learner picks it without "
+                "knowing; ask about something else, or ask which text says it",
+            )
+
+    # --- vetting assistance -----------------------------------------------------------------------
+
+    def _quotes(self, fact: Fact, add) -> None:
+        if fact.kind not in ("date", "number") or fact.answer_from or fact.status == "draft":
+            return  # a draft may be incomplete: the check helps whoever reviews or vets it
+
+        def dated(citations: list) -> list[str]:
+            return [p for c in citations if (p := self._published.get(c.source))]
+
+        if fact.dispute is None:
+            missing = _missing_from_quotes(core(fact.answer), [c.quote for c in fact.citations], dated(fact.citations))
+            if missing:
+                add(
+                    fact,
+                    f"the answer '{fact.answer}' gives {', '.join(repr(m) for m in missing)}, which none of its "
+                    "quotes writes (as digits, words or '13-day'): check the answer against the text, quote "
+                    "the passage that gives it, or say how it follows from them in `answer_from`",
+                )
+            return
+        for version in fact.dispute.versions:
+            missing = _missing_from_quotes(
+                core(version.answer), [c.quote for c in version.citations], dated(version.citations)
+            )
+            if missing:
+                add(
+                    version,
+                    f"version '{version.id}' answers '{version.answer}', whose {', '.join(repr(m) for m in missing)} "
+                    "none of its own quotes writes: check it against the text, quote the passage that gives it, or "
+                    "say how it follows from them in the fact's `answer_from`",
+                )
+
+    def disagreements(self) -> list[QuestionProblem]:
+        """Vetted, undisputed date or number facts whose questions have the same content words (stop words and
+        numbers aside: 'How long did the gale of 1868 last?', 'For how many days did the gale of 1868 last?') and
+        whose answers share no number: a warning at each, naming the first such other fact's place."""
+        groups: dict[tuple[str, frozenset[str]], list[tuple[Fact, frozenset[int]]]] = {}
+        for f in self._facts:
+            if f.status == "vetted" and f.kind in ("date", "number") and f.dispute is None:
+                words = _content_words(f.question)
+                values = _values(core(f.answer))
+                if len(words) >= MIN_SHARED_WORDS and values:
+                    groups.setdefault((f.kind, words), []).append((f, values))
+        found: list[QuestionProblem] = []
+        for group in groups.values():
+            for x, values in group:
+                other = next((y for y, theirs in group if y is not x and not theirs & values), None)
+                if other is not None:
+                    found.append(
+                        QuestionProblem(
+                            x,
+                            f"fact '{x.id}' answers '{x.answer}' where fact '{other.id}' ({other.file}:{other.line}) "
+                            f"answers '{other.answer}' to the same kind of question: correct one, or record the "
+                            "disagreement as a dispute",
+                            "warning",
+                        )
+                    )
+        return found
+
+
+_FORMS = (
+    ("has digits", lambda t: bool(re.search(r"\d", t))),
+    ("starts with 'The'", lambda t: t.startswith("The ")),
+    ("is in quotation marks", lambda t: t[:1] in _QUOTE_MARKS),
+    ("has an abbreviation in capitals", lambda t: bool(_CAPITALS.search(t))),
+)
