@@ -68,7 +68,7 @@ def _shown(path: Path, folder: Path) -> str:
         return str(path)
 
 
-@command(None, "watch", one_off=False)
+@command(None, "watch")
 @_build_options
 @click.option(
     "--interval",

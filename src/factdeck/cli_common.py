@@ -7,7 +7,6 @@ Exit codes: 0 success, 1 invalid input (or a failed build), 2 a usage error.
 from __future__ import annotations
 
 import functools
-import gc
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -52,13 +51,10 @@ def _report(problems: list[Problem]) -> None:
         _err(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}{follow}")
 
 
-def command(group: click.Group | None, name: str, one_off: bool = True, **kwargs: Any) -> Callable:
+def command(group: click.Group | None, name: str, **kwargs: Any) -> Callable:
     """A command with --project and --debug that maps factdeck errors to messages and exit codes, registered on
     `group` (a subcommand group such as `export`), or standalone with `group=None` for cli.py's registry of
-    commands loaded when first asked for. A `one_off` command (all but `watch`, which collects between its
-    rounds) runs without the cyclic garbage collector: it makes hundreds of thousands of records that live
-    until it ends, and the collector's passes over them find almost nothing (reference counting still frees
-    everything that is not in a cycle)."""
+    commands loaded when first asked for."""
 
     def decorate(fn: Callable) -> click.Command:
         @(group.command if group is not None else click.command)(name, **kwargs)
@@ -66,9 +62,6 @@ def command(group: click.Group | None, name: str, one_off: bool = True, **kwargs
         @_debug_option
         @functools.wraps(fn)
         def wrapper(project: Path, debug: bool, **options: Any) -> None:
-            collecting = gc.isenabled() and one_off
-            if collecting:
-                gc.disable()
             try:
                 fn(project=project, **options)
             except ValidationFailed as exc:
@@ -86,9 +79,6 @@ def command(group: click.Group | None, name: str, one_off: bool = True, **kwargs
                     raise
                 _err(f"error: {exc}")
                 sys.exit(EXIT_INVALID)
-            finally:
-                if collecting:
-                    gc.enable()
 
         return wrapper
 

@@ -42,7 +42,6 @@ INPUT_FOLDERS = ("facts", "decks", "templates", "fonts")
 CONFIG_FILE = "factdeck.yaml"
 
 STATE_FILE = ".factdeck/build-state.json"
-STAMPS_FILE = ".factdeck/stamps.json"  # a cache of file hashes, written after the outputs are in place
 STATE_VERSION = 1
 # Template folders each step reads; a step not listed reads every template.
 STEP_TEMPLATES = {"apkg": ("anki",), "quiz": ("quiz", "web")}
@@ -230,9 +229,23 @@ class BuildState:
         return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def _stamps_path(folder: Path) -> Path | None:
+    """Where the stamps of the builds into output folder `folder` are kept: in factdeck's cache folder (a
+    cache, not an output: outputs stay byte for byte reproducible), named by the folder's path; None when
+    caching is off."""
+    from factdeck.engine.parse_cache import cache_folder
+
+    stamps = cache_folder("stamps")
+    if stamps is None:
+        return None
+    name = hashlib.sha256(str(folder.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return stamps / f"{name}.json"
+
+
 def _load_stamps(folder: Path) -> FileStamps:
+    path = _stamps_path(folder)
     try:
-        return FileStamps.from_json(json.loads((folder / STAMPS_FILE).read_text(encoding="utf-8")))
+        return FileStamps.from_json(json.loads(path.read_text(encoding="utf-8"))) if path else FileStamps()
     except (OSError, ValueError):
         return FileStamps()
 
@@ -318,12 +331,14 @@ class IncrementalBuild:
         return BuildState.to_bytes(self.fingerprint if complete else "", warnings, hashes, self._steps)
 
     def stamp(self, digests: dict[Path, bytes]) -> None:
-        """Keep the hashes of the outputs just written (and of every input read) for the next build, beside the
-        state; a failure to write them only costs the next build some hashing."""
+        """Keep the hashes of the outputs just written (and of every input read) for the next build, in the
+        cache folder; a failure to write them only costs the next build some hashing."""
         stamps = self._state.stamps
         for path, digest in digests.items():
             stamps.record(path, digest)
-        target = self.folder / STAMPS_FILE
+        target = _stamps_path(self.folder)
+        if target is None:
+            return
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f".{target.name}.tmp")
