@@ -1,6 +1,6 @@
 """`factdeck stats`, `factdeck changes` and `factdeck release`: what the fact base holds, what changed since a
-revision or the last build, and the record of what each deck's Anki package publishes. Registered on cli.py's
-group, with its error handling and exit codes (cli.py imports this module at its end)."""
+revision or the last build, and the record of what each deck's Anki package publishes. Loaded by cli.py's
+group when one of them is asked for; errors become messages and exit codes in cli_common.py."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 
 from factdeck.build import load_and_validate
-from factdeck.cli import _report, cli, command
+from factdeck.cli_common import _report, command
 
 
-@command(cli, "stats")
+@command(None, "stats")
 def stats(project: Path) -> None:
     """Counts by era, kind, status and source."""
     from rich.console import Console
@@ -55,7 +55,7 @@ def stats(project: Path) -> None:
     )
 
 
-@command(cli, "changes")
+@command(None, "changes")
 @click.option(
     "--since", "revision", metavar="REV", help="A git revision to compare facts/ with (default: the last build)."
 )
@@ -104,7 +104,7 @@ def changes(project: Path, revision: str | None, output: Path | None, correction
             click.echo(f"no note was corrected since {revision}: no corrections package")
 
 
-@command(cli, "release")
+@command(None, "release")
 @click.argument("decks", nargs=-1)
 @click.option(
     "--output",
@@ -126,7 +126,7 @@ def release(project: Path, decks: tuple[str, ...], output: Path | None) -> None:
     click.echo("commit decks/published/ with the facts it was made from: later builds reproduce its notes")
 
 
-@command(cli, "options")
+@command(None, "options")
 @click.argument("fact_ids", metavar="FACT...", nargs=-1, required=True)
 @click.option(
     "--deck", "deck_id", help="The deck whose worksheet seed to use (default: the first deck taking the fact)."

@@ -1,5 +1,5 @@
 """`factdeck scan` (answer-sheet photos and scanner PDFs to responses.csv) and `factdeck results` (item
-analysis tied to the facts). Registered on cli.py's group (cli.py imports this module at its end).
+analysis tied to the facts). Loaded by cli.py's group when asked for.
 
 Both write into the results folder (default: the project's results/, outside build/): it holds students'
 numbers and answers, so it stays on the teacher's machine and out of git."""
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from factdeck.cli import _err, cli, command
+from factdeck.cli_common import _err, command
 from factdeck.exceptions import FactdeckError, UsageError
 
 _results_option = click.option(
@@ -39,7 +39,7 @@ def _results_folder(project: Path, results: Path | None) -> Path:
     return folder
 
 
-@command(cli, "scan")
+@command(None, "scan")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_results_option
 @click.option(
@@ -98,7 +98,7 @@ def scan(project: Path, inputs: tuple[Path, ...], results: Path | None, sheets: 
         raise FactdeckError("no answer sheet could be read")
 
 
-@command(cli, "results")
+@command(None, "results")
 @click.argument("deck_id")
 @_results_option
 @click.option(

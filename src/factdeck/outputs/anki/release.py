@@ -122,10 +122,10 @@ def release_problems(base: FactBase, output: Path) -> tuple[list[str], list[str]
     """(errors, warnings) about the published records, for `factdeck check`: a note type changed in a way Anki
     cannot apply (an error), and each deck whose package differs from its record or that was never released
     (a warning: release it before its package goes to learners). A project that never released has neither."""
-    records, _ = load_published(base.root)
+    stage = ApkgStage(base, OutputWriter(output), source_time(base.root, int(package.current_time()), release=True))
+    records = stage.records  # read once, by the stage
     if not records:
         return [], []
-    stage = ApkgStage(base, OutputWriter(output), source_time(base.root, int(package.current_time()), release=True))
     errors: list[str] = []
     warnings: list[str] = []
     for record in records.values():
