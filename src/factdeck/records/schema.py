@@ -22,6 +22,7 @@ from factdeck.records.fields import (
     EraBound,
     FactKind,
     HistoricalDateText,
+    NumberBound,
     PartialDate,
     QuestionType,
     Sha256,
@@ -291,6 +292,14 @@ class Fact(Record):
     not_after: DateBound | None = Field(
         None,
         description="The latest a made-up wrong date may be: a date or a dated fact's id (its end); replaces the era's end.",
+    )
+    not_below: NumberBound | None = Field(
+        None,
+        description="On a number fact: the least a made-up wrong number may be, a number or the id of a fact whose answer is one (`not_below: 100`).",
+    )
+    not_above: NumberBound | None = Field(
+        None,
+        description="On a number fact: the most a made-up wrong number may be, a number or the id of a fact whose answer is one (`not_above: total-members`: no part larger than its whole).",
     )
     status: Status = Field(description="draft, review, vetted or retracted; only vetted facts reach an output.")
     vetted: CalendarDate | None = Field(
