@@ -23,6 +23,8 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
+from factdeck.quiz.option_keys import order_key
+
 SEARCH_BUDGET = 4000  # candidate sets tried per rank before giving that rank up (a search, not a time limit)
 
 
@@ -152,3 +154,24 @@ def at_most_one_multiple(answer: float) -> Callable[[list[Candidate]], bool]:
         return sum(multiple_or_divisor(c.key, answer) for c in chosen) <= 1
 
     return test
+
+
+_ORDER_WORDS = ("smallest (earliest)", "second", "third", "largest (latest)")
+
+
+def describe_set(options: Sequence[str], kind: str) -> str:
+    """For `factdeck options`: the answer's (`options[0]`) rank among the options of a `kind` ('date' or
+    'number') fact and the rules its set keeps, one line."""
+    keys = [order_key(o) for o in options]
+    rule = (
+        "no part of it (day, month, year) is shared by more options than another value"
+        if kind == "date"
+        else "at most one wrong option is an exact multiple or divisor of it"
+    )
+    if any(k is None for k in keys):
+        return f"the set: {rule}"
+    rank = sorted(keys).index(keys[0])  # type: ignore[type-var]
+    word = _ORDER_WORDS[rank] if len(options) == len(_ORDER_WORDS) else f"number {rank + 1} from the smallest"
+    return (
+        f"the set: the answer is the {word} of {len(options)} options (how many fall below it is drawn evenly); {rule}"
+    )

@@ -132,14 +132,18 @@ def _chosen(
 ) -> list[str] | None:
     """The texts of `count` candidates (`make(offset)` from the answer), nearest window first for each rank
     drawn, the set's parts balanced (option_sets.balanced)."""
-    made = {offset: c for offset in offsets if offset and (c := make(offset)) is not None}
+    made: dict[int, Candidate | None] = {}  # built window by window: most sets are found in the nearest
 
     def whole(chosen: list[Candidate]) -> bool:
         return balanced(answer.parts, [c.parts for c in chosen])
 
     for below in ranks_to_try(count, rng):
         for window in windows:
-            pool = [c for offset, c in made.items() if abs(offset) <= window * unit]
+            reach = range(max(offsets.start, -window * unit), min(offsets.stop, window * unit + 1))
+            for offset in reach:
+                if offset not in made:
+                    made[offset] = make(offset) if offset else None
+            pool = [c for offset in reach if (c := made[offset]) is not None]
             chosen = choose_set(
                 answer, pool, count, rng, fits, whole, below_first=[below], usable=lambda c: usable(c.text)
             )

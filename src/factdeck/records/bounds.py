@@ -203,7 +203,7 @@ def _number_bound(value: float | str, facts: dict[str, Fact]) -> tuple[float, st
     if isinstance(value, float):
         return value, f"{value:,.10g}"
     other = facts.get(value)
-    number = answer_number(other.answer) if other is not None else None
+    number = answer_number(other.answer) if other is not None and other.kind == "number" else None
     return None if number is None else (number, f"fact '{value}', {other.answer}")  # type: ignore[union-attr]
 
 
@@ -234,7 +234,7 @@ def _check_number_bounds(fact: Fact, by_id: dict[str, Fact]) -> list[BoundProble
         bound = _number_bound(value, by_id)
         if bound is None:
             why = (
-                f"fact '{value}' does not answer with one number"
+                f"fact '{value}' does not answer with one number (a number fact's)"
                 if value in by_id
                 else f"'{value}' is neither a number nor a fact id"
             )
