@@ -11,7 +11,6 @@ from collections import Counter
 
 from click.testing import CliRunner
 from conftest import REPO
-from test_plausible_questions import LIT, check, fact, make_project
 
 from factdeck.build import load_and_validate
 from factdeck.cli import cli
@@ -22,6 +21,7 @@ from factdeck.quiz.option_sets import balanced, multiple_or_divisor
 from factdeck.quiz.planning import QuizMaker, with_overrides
 from factdeck.records.select import select_facts
 from factdeck.text.dates import MONTHS
+from test_plausible_questions import LIT, check, fact, make_project
 
 SEEDS = range(60)
 # Chi-square with 3 degrees of freedom: above 11.34 happens by chance once in a hundred.

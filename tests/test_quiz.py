@@ -71,7 +71,6 @@ def test_multiple_choice_has_four_distinct_options_of_the_answers_kind(base):
             assert set(q.options[1:]) <= {d.text for d in fact.distractors}, q.options
         if fact.kind == "date":
             years = [int(o) for o in q.options]
-            answer = years[0]
             assert min(abs(a - b) for i, a in enumerate(years) for b in years[i + 1 :]) >= 1
             era = base.eras_by_id[fact.era]
             assert all(int(era.start) <= y for y in years), years
