@@ -25,7 +25,10 @@ leave open:
    deck teaches the thing could not have happened; an answer given to the month is varied by month within
    them. Where the bounds leave too little room, the fact is asked another way.
 6. An option lies on the same side as the answer of every year or number the question itself gives
-   ("70 of 159 members": no 280), so the question never rules an option out.
+   ("70 of 159 members": no 280), so the question never rules an option out; a number within the fact's
+   `not_below`/`not_above`.
+7. The made-up options are chosen as a set that does not mark the answer (option_sets.py): its rank drawn
+   evenly, no part of a date shared more than another value, at most one multiple or divisor of a number.
 """
 
 from __future__ import annotations

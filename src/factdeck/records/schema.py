@@ -294,12 +294,10 @@ class Fact(Record):
         description="The latest a made-up wrong date may be: a date or a dated fact's id (its end); replaces the era's end.",
     )
     not_below: NumberBound | None = Field(
-        None,
-        description="On a number fact: the least a made-up wrong number may be, a number or the id of a fact whose answer is one (`not_below: 100`).",
+        None, description="A number fact's least made-up wrong number: a number or a number fact's id."
     )
     not_above: NumberBound | None = Field(
-        None,
-        description="On a number fact: the most a made-up wrong number may be, a number or the id of a fact whose answer is one (`not_above: total-members`: no part larger than its whole).",
+        None, description="A number fact's most made-up wrong number: a number or a number fact's id (its whole)."
     )
     status: Status = Field(description="draft, review, vetted or retracted; only vetted facts reach an output.")
     vetted: CalendarDate | None = Field(
