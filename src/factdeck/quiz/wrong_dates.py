@@ -33,8 +33,9 @@ def years_within(
     low = bounds.low.year if (bounds.low.month, bounds.low.day) == (1, 1) else bounds.low.year + 1
     high = bounds.high.year if (bounds.high.month, bounds.high.day) == (12, 31) else bounds.high.year - 1
     answer = Candidate(year, (year,), str(year))
-    for below in ranks_to_try(count, rng):
-        for step in (gap, 1) if gap > 1 else (gap,):
+    ranks = ranks_to_try(count, rng)
+    for step in (gap, 1) if gap > 1 else (gap,):  # next-door years only where no rank leaves room otherwise
+        for below in ranks:
             for window in YEAR_WINDOWS:
                 years = range(max(low, year - window), min(high, year + window) + 1)
                 pool = [Candidate(y, (y,), str(y)) for y in years if abs(y - year) >= step]
