@@ -131,6 +131,26 @@ def _date_bound(value: str) -> str:
 
 DateBound = Annotated[str, BeforeValidator(_year_to_text), AfterValidator(_date_bound)]
 
+
+def _number_bound(value: object) -> object:
+    """A number (`1500`, `"1,500"`) or a fact id; which one a fact id names is checked across records
+    (records/bounds.py)."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number (1500) or the id of a fact whose answer is a number")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        plain = value.strip().replace(",", "")
+        try:
+            return float(plain)
+        except ValueError:
+            if SLUG.match(value):
+                return value
+    raise ValueError(f"'{value}' is neither a number (1500) nor a fact id")
+
+
+NumberBound = Annotated[float | str, BeforeValidator(_number_bound)]
+
 FactKind = Literal["date", "number", "person", "place", "organization", "event", "term", "characterization"]
 SourceKind = Literal[
     "encyclopedia",

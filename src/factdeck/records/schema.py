@@ -22,6 +22,7 @@ from factdeck.records.fields import (
     EraBound,
     FactKind,
     HistoricalDateText,
+    NumberBound,
     PartialDate,
     QuestionType,
     Sha256,
@@ -262,14 +263,10 @@ class Fact(Record):
         default_factory=dict,
         description="Real people the wrong options may name as doers of a crime or accused act, each with the source and locator that says they did one (`Name: source, locator`); `check` refuses others.",
     )
-    not_before: DateBound | None = Field(
-        None,
-        description="The earliest a made-up wrong date may be: a date (`1980-01`) or a dated fact's id; replaces the era's start.",
-    )
-    not_after: DateBound | None = Field(
-        None,
-        description="The latest a made-up wrong date may be: a date or a dated fact's id (its end); replaces the era's end.",
-    )
+    not_before: DateBound | None = Field(None, description="Earliest made-up wrong date: a date or a dated fact's id.")
+    not_after: DateBound | None = Field(None, description="Latest made-up wrong date: a date or a dated fact's id.")
+    not_below: NumberBound | None = Field(None, description="Least made-up wrong number: a number or a number fact.")
+    not_above: NumberBound | None = Field(None, description="Most made-up wrong number: a number or a number fact.")
     status: Status = Field(description="draft, review, vetted or retracted; only vetted facts reach an output.")
     vetted: CalendarDate | None = Field(
         default=None, description="The day the fact was vetted, YYYY-MM-DD; required when status is vetted."
