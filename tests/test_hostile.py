@@ -595,12 +595,12 @@ CASES = [
     Case(
         "anki-unknown-variable",
         replace(FIELD_TEMPLATE, "{{", "{{ nosuch }}{{"),
-        "error: templates/anki/fields/front-qa.html:5: undefined variable 'nosuch'",
+        "error: templates/anki/fields/front-qa.html:3: undefined variable 'nosuch'",
     ),
     Case(
         "anki-template-syntax",
         replace(FIELD_TEMPLATE, "{{", "{% if %}{{"),
-        "error: templates/anki/fields/front-qa.html:5: template syntax error: an expression is missing or incomplete "
+        "error: templates/anki/fields/front-qa.html:3: template syntax error: an expression is missing or incomplete "
         "inside '{{ }}' or '{% %}'",
     ),
     Case(
@@ -622,7 +622,7 @@ CASES = [
     Case(
         "typst-template-syntax",
         replace("templates/quiz/key.typ", "{% for s in quiz.sources %}", "{% for s in %}"),
-        "error: templates/quiz/key.typ:110: template syntax error: an expression is missing or incomplete "
+        "error: templates/quiz/key.typ:106: template syntax error: an expression is missing or incomplete "
         "inside '{{ }}' or '{% %}'",
     ),
     Case(

@@ -106,6 +106,7 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
     from factdeck.exceptions import OutputError
     from factdeck.outputs.anki.checks import anki_warnings, release_problems
     from factdeck.outputs.print.coverage import font_problems
+    from factdeck.project.languages import language_problems
 
     base = load_and_validate(project, archive=archive, strict=strict)
     try:
@@ -115,6 +116,9 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
         folder = None
         misplaced = [configuration_problem(base, "output", str(exc))]
     more = anki_warnings(base, folder) + font_problems(base)
+    languages = language_problems(base)  # deck languages without a catalog; fact translations stale or wrong
+    more += [p for p in languages if p.severity == "warning"]
+    misplaced += [p for p in languages if p.severity == "error"]
     refused, stale = release_problems(base, folder)
     more += [_published_problem(message, "warning") for message in stale]
     if misplaced or refused or (strict and more):
@@ -476,4 +480,4 @@ def main() -> None:
 # cli_project.py, `factdeck export …` in cli_exports.py, stats, changes and release in cli_reports.py, and
 # cite, read and new in cli_authoring.py, scan and results in cli_scan.py;
 # importing them registers them on `cli`.
-from factdeck import cli_authoring, cli_exports, cli_project, cli_reports, cli_scan  # noqa: E402, F401
+from factdeck import cli_authoring, cli_exports, cli_languages, cli_project, cli_reports, cli_scan  # noqa: E402, F401

@@ -17,13 +17,20 @@ from factdeck.exceptions import UsageError
 @cli.command("init")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--title", default="My factdeck project", show_default=True, help="The project's title: its deck's name.")
+@click.option(
+    "--language",
+    default="en",
+    show_default=True,
+    metavar="TAG",
+    help="The starter deck's language (en, fa, de): its outputs' words and its facts' translations.",
+)
 @_debug_option
-def init(folder: Path, title: str, debug: bool) -> None:
+def init(folder: Path, title: str, language: str, debug: bool) -> None:
     """Start a new project in FOLDER (new or empty): a starter subject that checks and builds at once."""
     from factdeck.project.init import write_starter
 
     try:
-        write_starter(folder, title)
+        write_starter(folder, title, language=language)
     except UsageError as exc:
         if debug:
             raise
@@ -36,6 +43,7 @@ def init(folder: Path, title: str, debug: bool) -> None:
 @command(cli, "review")
 def review(project: Path) -> None:
     """List the facts that need a reviewer: not vetted yet, or changed since they were vetted, and why."""
+    from factdeck.project.languages import stale_translations
     from factdeck.project.vetting import needing_review
 
     base = load_and_validate(project)
@@ -48,6 +56,13 @@ def review(project: Path) -> None:
         )
     else:
         click.echo(f"every fact is vetted and unchanged since ({len(base.facts)} facts)")
+    stale = stale_translations(base)
+    for problem in stale:
+        click.echo(f"{problem.path}:{problem.line}: {problem.message}")
+    if stale:
+        click.echo(
+            f"{len(stale)} translated text{'s' * (len(stale) != 1)} to bring up to date (factdeck translate stamp)"
+        )
 
 
 @command(cli, "vet")

@@ -32,7 +32,8 @@ from factdeck.records.templates import effective_files
 # What a build reads besides factdeck's own code, its templates (see _add_templates) and the archive (see
 # build_archive). The project's templates/ folder is hashed whole too: a file in it that no build reads yet
 # still counts as an input.
-INPUT_FOLDERS = ("facts", "decks", "templates", "fonts")
+# translations/: the facts' texts in other languages; locale/: the project's own message catalogs.
+INPUT_FOLDERS = ("facts", "decks", "templates", "fonts", "translations", "locale")
 CONFIG_FILE = "factdeck.yaml"
 
 STATE_FILE = ".factdeck/build-state.json"
@@ -72,9 +73,10 @@ def _add_templates(digest: Any, root: Path, under: str = "") -> None:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """factdeck's version and the bytes of its code and shipped fonts (an editable install changes without a new version)."""
+    """factdeck's version and the bytes of its code, message catalogs and shipped fonts (an editable install
+    changes without a new version)."""
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted(PACKAGE.rglob("*.py")):
+    for path in sorted([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.mo")]):
         digest.update(path.relative_to(PACKAGE).as_posix().encode() + hashlib.sha256(path.read_bytes()).digest())
     for fonts in (PACKAGE / "fonts", PACKAGE.parents[1] / "fonts"):
         _add_tree(digest, fonts, "shipped fonts")
@@ -123,6 +125,9 @@ def shared_key(base: Any, root: Path, step: str) -> str:
         digest.update(era.model_dump_json().encode())
     for entry in getattr(base, "glossary", ()):  # the keys and guides introduce the names facts use
         digest.update(entry.model_dump_json().encode())
+    # A deck in another language reads its facts' translations and the project's catalogs.
+    _add_tree(digest, root / "translations", "translations")
+    _add_tree(digest, root / "locale", "locale")
     folders = STEP_TEMPLATES.get(step)
     if folders is None:
         _add_templates(digest, root)

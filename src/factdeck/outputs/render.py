@@ -12,16 +12,21 @@ error rather than an empty string:
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from factdeck.exceptions import TemplateError
+from factdeck.i18n import Language
+from factdeck.outputs.vocabulary import Vocabulary
 from factdeck.records.messages import StrictUndefined, template_syntax_message, undefined_message
 from factdeck.records.templates import TEMPLATES, display_name, search_path
 from factdeck.text.bidi import text_direction
+from factdeck.text.dates import date_label
 
 __all__ = ["TEMPLATES", "html_environment", "typst_environment", "render", "load_template", "render_template"]
 
@@ -68,9 +73,10 @@ class _Environment(jinja2.Environment):
         return {**self.globals, **(d or {})}
 
 
-def _environment(root: Path, typst: bool) -> jinja2.Environment:
+def _environment(root: Path, typst: bool, language: Language | None) -> jinja2.Environment:
     # A project's own file of a name wins over the built-in one (the loader searches its folders in order).
     env = _Environment(
+        extensions=["jinja2.ext.i18n"],
         loader=jinja2.FileSystemLoader(search_path(root)),
         undefined=StrictUndefined,
         autoescape=False if typst else jinja2.select_autoescape(["html", "htm", "xml", "css"]),
@@ -82,17 +88,92 @@ def _environment(root: Path, typst: bool) -> jinja2.Environment:
     if typst:
         env.filters["typst_raw"] = TypstRaw
         env.filters["typst_string"] = typst_string
+    _install_language(env, language or Language.source(), markup=not typst)
     return env
 
 
-@lru_cache(maxsize=8)
-def html_environment(root: Path) -> jinja2.Environment:
-    return _environment(root, typst=False)
+def _install_language(env: jinja2.Environment, language: Language, markup: bool) -> None:
+    """The language's messages as the templates' `_`, `gettext`, `ngettext` and `pgettext` (the names
+    `pybabel extract` looks for; `{% trans %}` blocks work too), and the language itself as `language` (its
+    `tag`, `direction`, `number`, `digits`). The functions return plain text, which the environment then
+    escapes like any value, so a translation can never add markup. Each environment has one language: two
+    languages are two environments (no process-wide switch). In HTML (`markup`), a message is escaped and then
+    filled, so a value that is already markup (a fact text through `|text`, a `{% set %}` block) stays markup
+    and any other value is escaped once."""
+    if markup:
+        translations = language.translations
+
+        def gettext(message: str, **values: Any) -> Markup:
+            return _filled(escape(translations.ugettext(message)), language, values)
+
+        def ngettext(singular: str, plural: str, n: int, **values: Any) -> Markup:
+            return _filled(escape(translations.ungettext(singular, plural, n)), language, {"n": n, **values})
+
+        def pgettext(context: str, message: str, **values: Any) -> Markup:
+            return _filled(escape(translations.upgettext(context, message)), language, values)
+
+        env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext, language=language)
+        return
+    translations = language.translations
+
+    def typst_gettext(message: str, **values: Any) -> TypstRaw:
+        return _typst_filled(translations.ugettext(message), language, values)
+
+    def typst_ngettext(singular: str, plural: str, n: int, **values: Any) -> TypstRaw:
+        return _typst_filled(translations.ungettext(singular, plural, n), language, {"n": n, **values})
+
+    env.globals.update(
+        _=language.gettext,
+        gettext=language.gettext,
+        ngettext=language.ngettext,
+        pgettext=language.pgettext,
+        # A message some of whose values are Typst code (`|typst_raw`, a macro's result): the message's own
+        # text escaped, the code as it is, other values escaped.
+        typst_gettext=typst_gettext,
+        typst_ngettext=typst_ngettext,
+        language=language,
+        words=Vocabulary.of(language),  # the names of question types, source kinds and stances
+        date_label=lambda text: date_label(text, language),  # an EDTF date as the language writes it
+        typst_escape=typst_escape,
+    )
+    env.filters["digits"] = lambda value: language.digits(str(value))  # a number in the language's digits
 
 
-@lru_cache(maxsize=8)
-def typst_environment(root: Path) -> jinja2.Environment:
-    return _environment(root, typst=True)
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _typst_filled(message: str, language: Language, values: dict[str, Any]) -> TypstRaw:
+    out = []
+    for i, part in enumerate(_PLACEHOLDER.split(message)):
+        if i % 2 == 0:
+            out.append("".join("\\" + c if c in _TYPST_SPECIAL else c for c in part.replace("%%", "%")))
+            continue
+        value = values[part]
+        if isinstance(value, TypstRaw | Markup):
+            out.append(str(value))
+        elif type(value) is int:
+            out.append(typst_escape(language.number(value)))
+        else:
+            out.append(typst_escape(value))
+    return TypstRaw("".join(out))
+
+
+def _filled(message: Markup, language: Language, values: dict[str, Any]) -> Markup:
+    if not values:
+        return message
+    return message % {k: language.number(v) if type(v) is int else v for k, v in values.items()}
+
+
+@lru_cache(maxsize=16)
+def html_environment(root: Path, language: Language | None = None) -> jinja2.Environment:
+    """The HTML environment of `root`'s templates in `language` (default English)."""
+    return _environment(root, typst=False, language=language)
+
+
+@lru_cache(maxsize=16)
+def typst_environment(root: Path, language: Language | None = None) -> jinja2.Environment:
+    """The Typst environment of `root`'s templates in `language` (default English)."""
+    return _environment(root, typst=True, language=language)
 
 
 def render(env: jinja2.Environment, name: str, root: Path, **context: Any) -> str:

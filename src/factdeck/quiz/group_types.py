@@ -70,11 +70,11 @@ class Matching(_GroupType):
             return None
         chosen.sort(key=lambda pair: chronological(maker.base, pair[0]))
         items = tuple(item for _, item in chosen)
-        answer = "; ".join(f"{item.answer}: {item.text}" for item in items)
+        answer = _key_rows(maker, items)
         return Question(
             f"{self.name}:{number}",
             self.name,
-            "Match each description to a name.",
+            maker.language.gettext("Match each description to a name."),
             tuple(f.id for f, _ in chosen),
             answer,
             "",
@@ -116,7 +116,7 @@ class Timeline(_GroupType):
         text = timeline_text(fact, maker.base.session)
         if text is None:
             return None
-        return Item(fact.id, text, date_label(fact.date), maker.references(fact.citations, limit=1))
+        return Item(fact.id, text, date_label(fact.date, maker.language), maker.references(fact.citations, limit=1))
 
     def make_group(
         self, maker: QuizMaker, number: int, facts: list[Fact], size: int = GROUP_PREFERRED, taken: Sequence[Fact] = ()
@@ -148,14 +148,14 @@ class Timeline(_GroupType):
         chosen.sort(key=lambda pair: parse_date(pair[0].date).sort_key())
         items = tuple(item for _, item in chosen)
         ids = tuple(f.id for f, _ in chosen)
-        answer = "; ".join(f"{item.answer}: {item.text}" for item in items)
+        answer = _key_rows(maker, items)
         return Question(
             f"{self.name}:{number}",
             self.name,
-            "Put these events in order, earliest first.",
+            maker.language.gettext("Put these events in order, earliest first."),
             ids,
             answer,
-            "Dates from the cited sources.",
+            maker.language.gettext("Dates from the cited sources."),
             items=items,
         )
 
@@ -198,3 +198,11 @@ def _unaligned(order: tuple[int, ...], rng: random.Random) -> tuple[int, ...]:
         names = tuple(rng.sample(range(n), n))
         if n < 2 or all(a != b for a, b in zip(order, names)):
             return names
+
+
+def _key_rows(maker: QuizMaker, items: tuple[Item, ...]) -> str:
+    """A group's answer as the key writes it: 'answer: text; …', in the deck's language's punctuation."""
+    language = maker.language
+    return language.pgettext("separator", "; ").join(
+        language.gettext("%(label)s: %(value)s", label=item.answer, value=item.text) for item in items
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from factdeck.i18n import Language
 from factdeck.records.schema import Source
 
 if TYPE_CHECKING:
@@ -46,6 +47,18 @@ REASON_LABELS = {
     "scope": "they describe or count different things",
     "slip": "a probable slip in one text",
 }
+
+
+def reason_label(reason_type: str, language: Language) -> str:
+    """A dispute reason type's label (REASON_LABELS) in `language`."""
+    labels = {
+        "stance": language.gettext("the texts' points of view"),
+        "self-contradiction": language.gettext("one text contradicts itself"),
+        "time": language.gettext("they describe different times"),
+        "scope": language.gettext("they describe or count different things"),
+        "slip": language.gettext("a probable slip in one text"),
+    }
+    return labels[reason_type]
 
 
 @dataclass(frozen=True)
@@ -106,10 +119,17 @@ class Question:
     excerpts: tuple[Excerpt, ...] = ()  # source analysis
     versions: tuple[VersionAnswer, ...] = ()  # disputed facts: every version
     reason: DisputeReasonNote | None = None  # disputed facts: why the versions probably differ, if recorded
+    # Words its type shows, in the deck's language, by key ("true", "false", "instructions", …): made with the
+    # question, where the deck's language is known (planning.py's `QuizMaker.language`).
+    words: tuple[tuple[str, str], ...] = ()
 
     @property
     def disputed(self) -> bool:
         return bool(self.versions)
+
+    def word(self, key: str, default: str) -> str:
+        """The word `key` as the question was made with it, else the English `default`."""
+        return next((text for k, text in self.words if k == key), default)
 
 
 @dataclass(frozen=True)

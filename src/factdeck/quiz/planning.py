@@ -27,6 +27,7 @@ from factdeck.quiz.versions import draw_versions
 from factdeck.quiz.wording import gives_away
 from factdeck.records.schema import DeckSpec, Fact, QuizSettings, Source
 from factdeck.records.select import chronological_key as chronological
+from factdeck.records.translations import deck_language
 from factdeck.records.validate import FactBase
 
 SINGLE_TYPES = QUESTION_TYPES.single_names
@@ -56,6 +57,8 @@ class QuizMaker:
         self.deck = deck
         self.settings = settings
         self.distractors = Distractors(base)
+        # The deck's language: the words its questions' types show (Question.words), dates, key answers.
+        self.language = deck_language(base, deck)
 
     def rng(self, *purpose: object) -> random.Random:
         """The generator for one purpose of this deck and seed (see `seeded`)."""

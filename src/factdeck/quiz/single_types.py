@@ -12,8 +12,9 @@ import random
 import re
 from typing import TYPE_CHECKING, Any
 
+from factdeck.i18n import Language
 from factdeck.quiz.distractors import answer_form, replace_token
-from factdeck.quiz.model import REASON_LABELS, DisputeReasonNote, Excerpt, Question
+from factdeck.quiz.model import REASON_LABELS, DisputeReasonNote, Excerpt, Question, reason_label
 from factdeck.quiz.types import QUESTION_TYPES, QuestionType, accepted_answers
 from factdeck.quiz.wording import BLANK, MAX_BLANK_WORDS, blank_parts
 from factdeck.records.fields import NAMED_KINDS
@@ -129,28 +130,34 @@ class TrueFalse(_SingleType):
         if false is None:
             return None
         refs = maker.references(fact.citations)
+        _ = maker.language.gettext
+        words: tuple[tuple[str, str], ...] = (("true", _("True")), ("false", _("False")))
         if truth:
             return Question(
                 f"{self.name}:{fact.id}",
                 self.name,
                 fact.statement,
                 (fact.id,),
-                "True",
+                words[0][1],
                 fact.statement,
                 refs,
                 truth=True,
+                words=words,
             )
         text, swapped = false
+        if swapped is not None:
+            words += (("swapped", _("(The statement put “%(put)s” for “%(true)s”.)", put=swapped[1], true=swapped[0])),)
         return Question(
             f"{self.name}:{fact.id}",
             self.name,
             text,
             (fact.id,),
-            "False",
+            words[1][1],
             fact.statement,
             refs,
             truth=False,
             swapped=swapped,
+            words=words,
         )
 
     def make_several(self, maker: QuizMaker, facts: list[Fact], rng: random.Random) -> list[Question | None]:
@@ -160,14 +167,15 @@ class TrueFalse(_SingleType):
         return [self.make(maker, fact, truth) for fact, truth in zip(facts, truths)]
 
     def answer_label(self, placed: Placed) -> str:
-        return "True" if placed.question.truth else "False"
+        q = placed.question
+        return q.word("true", "True") if q.truth else q.word("false", "False")
 
     def web_fields(self, question: Question, order: tuple[int, ...], names: tuple[int, ...]) -> dict[str, Any]:
-        fields: dict[str, Any] = {"options": ["True", "False"], "correct": 0 if question.truth else 1}
+        options = [question.word("true", "True"), question.word("false", "False")]
+        fields: dict[str, Any] = {"options": options, "correct": 0 if question.truth else 1}
         if question.swapped:
-            fields["explanation"] = (
-                f"{question.explanation} (The statement put “{question.swapped[1]}” for “{question.swapped[0]}”.)"
-            )
+            put = f"(The statement put “{question.swapped[1]}” for “{question.swapped[0]}”.)"
+            fields["explanation"] = f"{question.explanation} {question.word('swapped', put)}"
         return fields
 
     def data(self, placed: Placed) -> dict[str, Any]:
@@ -263,20 +271,30 @@ class ShortAnswer(QuestionType):
             explanation,
             maker.references(fact.citations),
             versions=maker.version_answers(fact),
+            words=(("instructions", maker.language.gettext("Give every version, with who makes it.")),),
         )
 
     def data(self, placed: Placed) -> dict[str, Any]:
         if placed.question.disputed:  # every version is right: written, not matched against one answer
-            return {"form": "essay", "instructions": "Give every version, with who makes it.", "excerpts": []}
+            instructions = placed.question.word("instructions", "Give every version, with who makes it.")
+            return {"form": "essay", "instructions": instructions, "excerpts": []}
         return super().data(placed)
 
 
-def reason_note(fact: Fact) -> DisputeReasonNote | None:
-    """The fact's dispute reason as the key, the guide and the web quiz show it (None where none is recorded)."""
+def reason_note(fact: Fact, language: Language | None = None) -> DisputeReasonNote | None:
+    """The fact's dispute reason as the key, the guide and the web quiz show it (None where none is recorded),
+    its label in `language` (English by default)."""
     reason = fact.dispute.reason if fact.dispute else None
     if reason is None:
         return None
-    return DisputeReasonNote(reason.type, REASON_LABELS[reason.type], reason.why)
+    label = reason_label(reason.type, language) if language is not None else REASON_LABELS[reason.type]
+    return DisputeReasonNote(reason.type, label, reason.why)
+
+
+SOURCE_ANALYSIS_INSTRUCTIONS = (
+    "Who makes each claim, and why might the sources differ (their points of view, one text contradicting "
+    "itself, different times, different things described, or a slip)?"
+)
 
 
 @QUESTION_TYPES.register
@@ -309,7 +327,16 @@ class SourceAnalysis(QuestionType):
             maker.references(fact.all_citations(), limit=4),
             excerpts=tuple(excerpts),
             versions=maker.version_answers(fact),
-            reason=reason_note(fact),
+            reason=reason_note(fact, maker.language),
+            words=(
+                (
+                    "instructions",
+                    maker.language.gettext(
+                        "Who makes each claim, and why might the sources differ (their points of view, one text "
+                        "contradicting itself, different times, different things described, or a slip)?"
+                    ),
+                ),
+            ),
         )
 
     def web_fields(self, question: Question, order: tuple[int, ...], names: tuple[int, ...]) -> dict[str, Any]:
@@ -333,8 +360,7 @@ class SourceAnalysis(QuestionType):
         fields = self.web_fields(placed.question, (), ())
         return {
             "form": "essay",
-            "instructions": "Who makes each claim, and why might the sources differ (their points of view, one "
-            "text contradicting itself, different times, different things described, or a slip)?",
+            "instructions": placed.question.word("instructions", SOURCE_ANALYSIS_INSTRUCTIONS),
             "excerpts": fields["excerpts"],
             "reason": fields["reason"],  # the reason the key credits: {type, label, why}, or null
         }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from factdeck.records.dates import parse_date
 from factdeck.records.fields import (
@@ -31,30 +31,8 @@ from factdeck.records.fields import (
     Status,
     Text,
 )
-
-_NOWHERE = ("", 0)
-
-
-class Record(BaseModel):
-    """Base of every record: unknown keys are errors, and the record remembers where it was read."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, validate_default=True, defer_build=True)
-
-    # Where the record was read (file relative to the project, line), set by the validator after loading.
-    # Kept in the instance dict rather than as a pydantic private attribute: pydantic initializes private
-    # attributes on every validation, a fifth of validating a large fact base. Not being a field, it is never
-    # read from YAML (a key of that name is still an unknown key), dumped or compared; copies and pickles keep it.
-
-    @property
-    def file(self) -> str:
-        return self.__dict__.get("_where", _NOWHERE)[0]
-
-    @property
-    def line(self) -> int:
-        return self.__dict__.get("_where", _NOWHERE)[1]
-
-    def locate(self, file: str, line: int) -> None:
-        self.__dict__["_where"] = (file, line)
+from factdeck.records.languages import LanguageTag, TranslationSettings
+from factdeck.records.record import Record
 
 
 class Source(Record):
@@ -473,6 +451,15 @@ class DeckSpec(Record):
     cards: CardSettings = Field(default_factory=CardSettings, description="Anki card settings.")
     quiz: QuizSettings = Field(default_factory=QuizSettings, description="Worksheet settings.")
     sessions: SessionSettings = Field(default_factory=SessionSettings, description="Study-group meeting settings.")
+    language: LanguageTag | None = Field(
+        default=None,
+        description="The language of every word of the deck's outputs (`fa`, `de`, …; default: factdeck.yaml's "
+        "`language`); fact texts come from `translations/<language>/` where they differ from the facts' language.",
+    )
+    translation: TranslationSettings = Field(
+        default_factory=TranslationSettings,
+        description="What a deck in another language does without a translation, bilingual cards, and digits.",
+    )
 
     @model_validator(mode="after")
     def _plain_name(self) -> DeckSpec:
@@ -495,4 +482,9 @@ class ProjectConfig(Record):
         description="The project's own prefix for every Anki identity (note GUIDs, note-type and deck ids), so that "
         "two projects never share a note; never change it once a deck is published. Unset: `factdeck`, the "
         "namespace of every deck made before namespaces existed (`factdeck check` warns).",
+    )
+    language: LanguageTag = Field(
+        default="en",
+        description="The language the facts are written in, and every deck's unless the deck sets its own "
+        "(a language with a catalog: `factdeck language list`).",
     )

@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +37,11 @@ from markupsafe import Markup
 
 from factdeck.engine.parallel import MIN_ITEMS, split_map
 from factdeck.exceptions import RenderError
+from factdeck.i18n import Language
+from factdeck.outputs.anki.editions import Edition
+from factdeck.outputs.anki.rendered import RenderedFields
 from factdeck.outputs.render import html_environment, load_template, render_template
+from factdeck.outputs.vocabulary import Vocabulary
 from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.fields import NAMED_KINDS
@@ -169,11 +173,13 @@ def _anki_text(text: str) -> Markup:
     return Markup(str(isolate_rtl(text)).translate(_INERT))
 
 
-def era_label(era: Era) -> str:
-    """The era's subdeck name: start year first, so Anki's alphabetical deck list runs in history order."""
-    start = parse_date(era.start).year
-    end = "present" if era.end == "present" else str(parse_date(era.end).end.year)
-    span = str(start) if end == str(start) else f"{start}–{end}"
+def era_label(era: Era, language: Language | None = None) -> str:
+    """The era's subdeck name: start year first, so Anki's alphabetical deck list runs in history order (in
+    `language`'s digits; English by default)."""
+    language = language or Language.source()
+    start = language.year(parse_date(era.start).year)
+    end = language.gettext("present") if era.end == "present" else language.year(parse_date(era.end).end.year)
+    span = start if end == start else language.pgettext("date range", "%(start)s–%(end)s", start=start, end=end)
     return f"{span} {era.title}"
 
 
@@ -275,78 +281,34 @@ def plan_cards(fact: Fact, kinds: Iterable[str]) -> list[CardPlan]:
 
 
 @lru_cache(maxsize=8)
-def anki_environment(root: Path) -> jinja2.Environment:
-    """The project's HTML environment (autoescaping, StrictUndefined) plus the card filters."""
-    env = html_environment(root).overlay()
+def anki_environment(root: Path, language: Language | None = None) -> jinja2.Environment:
+    """The project's HTML environment in `language` (autoescaping, StrictUndefined) plus the card filters."""
+    env = html_environment(root, language).overlay()
     env.filters = {**env.filters, "text": anki_text, "by_source": citations_by_source}
+    # What a card names a source's kind and stance by, in the language (the macros read them as globals).
+    words = Vocabulary.of(language or Language.source())
+    env.globals = {**env.globals, "kinds": words.source_kinds, "stances": words.stances}
     return env
-
-
-class RenderedFields:
-    """Card fields rendered by an earlier build, reused while everything they were rendered from is the same.
-
-    Rendering the fields through Jinja2 is most of the cost of making a large deck, and when one fact is
-    edited the other facts' fields come out the same. What a fact's fields may show is its own record
-    (compared by a hash of all of it) and what every fact shares: factdeck's code, the card templates,
-    every source and era, hashed into `shared`. A change to the shared part drops every field; a change to
-    a fact drops that fact's. Entries are kept per fact id: (fact hash, {version and template: text}).
-    """
-
-    def __init__(
-        self,
-        shared: str,
-        previous: dict[str, tuple[str, dict[str, str]]] | None = None,
-        record_json: Callable[[Fact], str] = Fact.model_dump_json,
-    ):
-        """`previous`: the entries saved by a build whose `shared` hash was this one; `record_json`: a fact's
-        whole record as JSON (the build passes the base's, made once per fact)."""
-        self.shared = shared
-        self.previous = previous or {}
-        self.record_json = record_json
-        self.used: dict[str, tuple[str, dict[str, str]]] = {}
-
-    def _entries(self, fact: Fact) -> dict[str, str]:
-        entry = self.used.get(fact.id)
-        if entry is None:
-            digest = hashlib.sha256(self.record_json(fact).encode()).hexdigest()
-            old = self.previous.get(fact.id)
-            entry = self.used[fact.id] = (digest, dict(old[1]) if old is not None and old[0] == digest else {})
-        return entry[1]
-
-    def get(self, fact: Fact, version_id: str | None, template: str) -> str | None:
-        return self._entries(fact).get(f"{version_id or ''}\0{template}")
-
-    def put(self, fact: Fact, version_id: str | None, template: str, text: str) -> None:
-        self._entries(fact)[f"{version_id or ''}\0{template}"] = text
-
-    def empty(self, fact: Fact) -> bool:
-        """Whether no field of `fact` is stored (from an earlier build or this one)."""
-        return not self._entries(fact)
-
-    def fields(self, fact: Fact) -> dict[str, str]:
-        """Every stored field of `fact`, by version and template."""
-        return dict(self._entries(fact))
-
-    def adopt(self, fact: Fact, fields: dict[str, str]) -> None:
-        """Fields of `fact` rendered elsewhere from this same record (a second process), as `fields` gives them."""
-        self._entries(fact).update((k, v) for k, v in fields.items() if isinstance(k, str) and isinstance(v, str))
-
-    def to_keep(self, fact_ids: Iterable[str]) -> Iterator[tuple[str, tuple[str, dict[str, str]]]]:
-        """What to keep for the next build: the entries of every fact still in the base."""
-        for fact_id in fact_ids:
-            entry = self.used.get(fact_id) or self.previous.get(fact_id)
-            if entry is not None:
-                yield fact_id, entry
 
 
 class CardMaker:
     """Turns a deck's facts into note records; a fact's notes are the same in every deck."""
 
-    def __init__(self, base: FactBase, rendered: RenderedFields | None = None):
+    def __init__(
+        self,
+        base: FactBase,
+        rendered: RenderedFields | None = None,
+        edition: Edition | None = None,
+    ):
+        """`edition`: for a deck in another language than the facts' own, that language, its own GUIDs and
+        (for bilingual cards) the original facts; None for the facts' own language."""
         self.base = base
-        self.env = anki_environment(base.root)
+        self.edition = edition
+        self.language = edition.language if edition else None
+        self.env = anki_environment(base.root, self.language)
         self.rendered_fields = rendered or RenderedFields("")
-        self.namespace = namespace_of(base.config)
+        # A deck in another language has notes of its own: importing it never overwrites the original's.
+        self.namespace = namespace_of(base.config) + (f"/{edition.language.tag}" if edition else "")
         self._templates: dict[str, jinja2.Template] = {}
 
     def deck_notes(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
@@ -402,7 +364,7 @@ class CardMaker:
         if not deck.cards.subdecks:
             return deck.name
         # Validation refuses an era title with '::' (records/validate.py).
-        return f"{deck.name}::{era_label(self.base.eras_by_id[fact.era])}"
+        return f"{deck.name}::{era_label(self.base.eras_by_id[fact.era], self.language)}"
 
     def note(self, fact: Fact, plan: CardPlan, deck_name: str) -> NoteRecord:
         version_id = plan.version.id if plan.version else None
@@ -428,12 +390,17 @@ class CardMaker:
         return tuple(dict.fromkeys(tags))
 
     def _context(self, fact: Fact, plan: CardPlan) -> dict:
+        edition = self.edition
+        original = edition.originals.get(fact.id) if edition is not None and edition.bilingual else None
         return {
             "fact": fact,
             "era": self.base.eras_by_id[fact.era],
-            "when": date_label(fact.date),
+            "when": date_label(fact.date, self.language),
             "sources": self.base.sources,
             "version": plan.version,
+            # The fact as written, beside its translation (bilingual cards).
+            "original": original if original is not None and original != fact else None,
+            "original_language": edition.source if edition is not None else None,
         }
 
     def _field(self, name: str, context: dict) -> str:

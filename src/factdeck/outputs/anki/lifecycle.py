@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from factdeck.i18n import Language
 from factdeck.outputs.anki.cards import (
     CARD,
     CLOZE,
@@ -36,8 +37,6 @@ from factdeck.records.factbase import FactBase
 from factdeck.records.fields import NAMED_KINDS
 from factdeck.records.identity import WITHDRAWN_TAG, PublishedDeck
 from factdeck.records.schema import DeckSpec, Fact
-
-QUESTION_CARD = "Study its question card instead."
 
 
 @dataclass(frozen=True)
@@ -60,47 +59,60 @@ def still_made(base: FactBase, fact: Fact | None, kind: str, version_id: str | N
     return None
 
 
-def withdrawal(base: FactBase, fact: Fact | None, kind: str, version_id: str | None) -> Withdrawal:
-    """Why the note `kind`/`version_id` of `fact` (None: no fact of that id any more) is no longer made."""
+def withdrawal(
+    base: FactBase, fact: Fact | None, kind: str, version_id: str | None, language: Language | None = None
+) -> Withdrawal:
+    """Why the note `kind`/`version_id` of `fact` (None: no fact of that id any more) is no longer made, in
+    `language` (English by default)."""
+    _ = (language or Language.source()).gettext
+    question_card = _("Study its question card instead.")
+    nothing = _("Nothing replaces it.")
     if fact is None:
-        return Withdrawal("This fact was removed from the fact base.", "Nothing replaces it.")
+        return Withdrawal(_("This fact was removed from the fact base."), nothing)
     if fact.status == "retracted":
-        return Withdrawal("This fact was retracted.", "Nothing replaces it.")
+        return Withdrawal(_("This fact was retracted."), nothing)
     if fact.status != "vetted":
         return Withdrawal(
-            f"This fact was taken back for review (status: {fact.status}).", "It comes back once it is vetted again."
+            _("This fact was taken back for review (status: %(status)s).", status=fact.status),
+            _("It comes back once it is vetted again."),
         )
     if not any(deck.select.matches(fact) for deck in base.decks):
-        return Withdrawal("No deck includes this fact any more.", "Nothing replaces it.")
+        return Withdrawal(_("No deck includes this fact any more."), nothing)
     if kind == "dispute":
         if fact.dispute is None:
-            return Withdrawal("The sources no longer disagree on this fact.", QUESTION_CARD)
+            return Withdrawal(_("The sources no longer disagree on this fact."), question_card)
         return Withdrawal(
-            f"The version '{version_id}' was removed from this fact's dispute.",
-            "Its 'Sources disagree' card lists every version.",
+            _("The version '%(version)s' was removed from this fact's dispute.", version=version_id),
+            _("Its 'Sources disagree' card lists every version."),
         )
     if fact.dispute is not None and kind in ("reverse", "cloze"):
         return Withdrawal(
-            "The sources now disagree on this fact, so no card may present one answer.",
-            "Study its 'Sources disagree' card, which lists every version.",
+            _("The sources now disagree on this fact, so no card may present one answer."),
+            _("Study its 'Sources disagree' card, which lists every version."),
         )
     if kind == "cloze" and cloze_parts(fact.statement, fact.answer) is None:
-        return Withdrawal("The answer no longer appears in the statement, so this cloze cannot be made.", QUESTION_CARD)
+        return Withdrawal(
+            _("The answer no longer appears in the statement, so this cloze cannot be made."), question_card
+        )
     if kind == "reverse" and fact.kind not in NAMED_KINDS:
-        return Withdrawal("This fact is no longer a person, place, organization or term.", QUESTION_CARD)
-    return Withdrawal(f"No deck makes {kind} cards any more.", QUESTION_CARD)
+        return Withdrawal(_("This fact is no longer a person, place, organization or term."), question_card)
+    return Withdrawal(_("No deck makes %(kind)s cards any more.", kind=kind), question_card)
 
 
-def banner(withdrawn: Withdrawal, fact_id: str, fact: Fact | None) -> str:
+def banner(withdrawn: Withdrawal, fact_id: str, fact: Fact | None, language: Language | None = None) -> str:
     """The withdrawn note's visible banner (HTML; every text escaped and inert to Anki's syntax)."""
+    language = language or Language.source()
     question = f'<div class="fd-question" dir="auto">{anki_text(fact.question)}</div>' if fact is not None else ""
+    suspend = anki_text(language.gettext("Suspend or delete this card: find every withdrawn card with"))
+    badge = anki_text(language.gettext("Withdrawn"))
+    fact_word = anki_text(language.gettext("Fact"))
     return (
-        '<div class="fd-withdrawn"><div class="fd-badge fd-badge-withdrawn">Withdrawn</div>'
+        f'<div class="fd-withdrawn"><div class="fd-badge fd-badge-withdrawn">{badge}</div>'
         f'<p class="fd-withdrawn-reason">{anki_text(withdrawn.reason)}</p>'
         f'<p class="fd-withdrawn-instead">{anki_text(withdrawn.instead)}</p>'
         f"{question}"
-        '<p class="fd-note">Suspend or delete this card: find every withdrawn card with '
-        f"<code>tag:{WITHDRAWN_TAG}</code>. Fact <code>{escape(fact_id)}</code>.</p></div>"
+        f'<p class="fd-note">{suspend} '
+        f"<code>tag:{WITHDRAWN_TAG}</code>. {fact_word} <code>{escape(fact_id)}</code>.</p></div>"
     )
 
 
@@ -155,14 +167,23 @@ class PublishedNotes:
     def withdrawn_note(
         self, fact_id: str, kind: str, version_id: str | None, fact: Fact | None, deck_name: str
     ) -> NoteRecord:
-        why = withdrawal(self.base, fact, kind, version_id)
+        language = self.maker.language
+        why = withdrawal(self.base, fact, kind, version_id, language)
         live = fact is not None and fact.status == "vetted"
-        text = banner(why, fact_id, fact if live else None)
+        text = banner(why, fact_id, fact if live else None, language)
         # A still-vetted fact's back stays readable; a retracted or removed fact's text is not shown again.
         details = self.maker.details(fact) if live and fact is not None else ""
         if kind == "cloze":
             # A cloze note must keep a cloze, or Anki has no card to show.
-            text += str(Markup('<div class="fd-statement">This card is {{c1::withdrawn}}.</div>'))
+            withdrawn_word = anki_text((language or Language.source()).gettext("withdrawn"))
+            before, after = (
+                (language or Language.source()).gettext("This card is %(withdrawn)s.").split("%(withdrawn)s")
+            )
+            text += str(
+                Markup(
+                    f'<div class="fd-statement">{anki_text(before)}{{{{c1::{withdrawn_word}}}}}{anki_text(after)}</div>'
+                )
+            )
             note_type, fields = CLOZE, (text, details, fact_id, *SPARE_VALUES)
         else:
             note_type, fields = CARD, (text, "", details, fact_id, *SPARE_VALUES)

@@ -34,6 +34,7 @@ from pathlib import Path
 import genanki
 
 from factdeck.exceptions import TemplateError
+from factdeck.i18n import Language
 from factdeck.outputs.anki.cards import (
     CARD,
     CLOZE,
@@ -44,9 +45,11 @@ from factdeck.outputs.anki.cards import (
     RenderedFields,
     anki_text,
 )
+from factdeck.outputs.anki.editions import Edition, localized_note_type
 from factdeck.outputs.anki.lifecycle import PublishedNotes
 from factdeck.outputs.anki.published import ModTimes, NoteTimes, SourceTime, source_time
 from factdeck.outputs.base import Output
+from factdeck.outputs.languages import deck_language, deck_language_tag, localized_base
 from factdeck.outputs.write import OutputWriter
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import (
@@ -60,6 +63,7 @@ from factdeck.records.identity import (
     part_id,
     subdeck_id,
 )
+from factdeck.records.languages import TranslationSettings
 from factdeck.records.schema import DeckSpec, Fact
 from factdeck.records.templates import display_name, template_path
 
@@ -98,6 +102,23 @@ NOTE_TYPES = (
     NoteTypeSpec("factdeck-cloze-v1", "fact cloze", CLOZE, "cloze-front.html", "cloze-back.html"),
 )
 STYLE = "style.css"
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What a package is made with: the fact base (translated, for an edition), its card maker, its published
+    notes, and its note types by layout (CARD, CLOZE) with their specs."""
+
+    base: FactBase
+    cards: CardMaker
+    published: PublishedNotes
+    note_types: dict[str, _NoteType]
+    specs: tuple[NoteTypeSpec, ...]
+
+    def facts(self, facts: list[Fact]) -> list[Fact]:
+        """`facts` as this base has them (translated, for an edition)."""
+        own = not facts or self.base.facts_by_id.get(facts[0].id) is facts[0]
+        return facts if own else [self.base.facts_by_id[f.id] for f in facts]
 
 
 # --- genanki objects with our own modification times ------------------------------------
@@ -155,6 +176,30 @@ class ApkgStage:
         self.published = PublishedNotes(base, self.cards, self.records)
         self.note_type_hashes: dict[str, str] = {}
         self.note_types = {spec.note_type: self._note_type(spec) for spec in NOTE_TYPES}
+        self.own = _Parts(base, self.cards, self.published, self.note_types, NOTE_TYPES)
+        self.editions: dict[tuple[str, str, bool], _Parts] = {}
+
+    def parts(self, deck: DeckSpec) -> _Parts:
+        """What the deck's package is made with: the facts' own language's, or those of the deck's edition in
+        another language (editions.py), made once per language, digits and bilingual choice."""
+        tag = deck_language_tag(self.base, deck)
+        if tag == self.base.config.language:
+            return self.own
+        key = (tag, deck.translation.digits, deck.translation.bilingual)
+        if key not in self.editions:
+            language = deck_language(self.base, deck)
+            translated, _ = localized_base(self.base, deck.model_copy(update={"translation": TranslationSettings()}))
+            edition = Edition(language, self.base.config.language, self.base.facts_by_id, key[2])
+            rendered = RenderedFields(f"{self.fields.shared}\0{key}", None, translated.fact_json)
+            cards = CardMaker(translated, rendered, edition)
+            specs = tuple(
+                NoteTypeSpec(f"{s.key}-{tag}", f"{s.name} ({tag})", s.note_type, s.front, s.back) for s in NOTE_TYPES
+            )
+            types = {spec.note_type: self._note_type(spec, language) for spec in specs}
+            self.editions[key] = _Parts(
+                translated, cards, PublishedNotes(translated, cards, self.records), types, specs
+            )
+        return self.editions[key]
 
     def key_extra(self, deck: DeckSpec) -> str:
         """What a deck's package depends on besides its own facts and spec: the source's time, every published
@@ -174,8 +219,9 @@ class ApkgStage:
     def package_notes(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
         """Every note of the deck's package: the notes of `facts`, then the published notes they no longer
         hold (kept live where some deck still makes them, else withdrawn; lifecycle.py)."""
-        live = self.cards.deck_notes(deck, facts)
-        kept, withdrawn = self.published.extra_notes(deck, live)
+        parts = self.parts(deck)
+        live = parts.cards.deck_notes(deck, parts.facts(facts))
+        kept, withdrawn = parts.published.extra_notes(deck, live)
         return [*live, *kept, *withdrawn]
 
     def write_deck(self, deck: DeckSpec, facts: list[Fact]) -> list[str]:
@@ -205,7 +251,8 @@ class ApkgStage:
     def withdrawn_notes(self, deck: DeckSpec, facts: list[Fact]) -> tuple[NoteRecord, ...]:
         """The withdrawn notes of the deck's package, `facts` being the deck's facts (lifecycle.py); renders
         none of the live notes."""
-        return tuple(self.published.withdrawn_only(deck, facts))
+        parts = self.parts(deck)
+        return tuple(parts.published.withdrawn_only(deck, parts.facts(facts)))
 
     def write_subdeck(
         self,
@@ -220,13 +267,15 @@ class ApkgStage:
         no card, so a group that imports only this pack studies none of them). The notes keep the full deck's
         GUIDs and times, so a learner who imports both gets each note once."""
         name = f"{deck.name}::{subdeck}"
-        records = [replace(r, deck=name) for r in [*self.cards.deck_notes(deck, facts), *withdrawn]]
+        parts = self.parts(deck)
+        records = [replace(r, deck=name) for r in [*parts.cards.deck_notes(deck, parts.facts(facts)), *withdrawn]]
         self._write(deck, records, relative)
         return records
 
     def release_record(self, deck: DeckSpec, facts: list[Fact]) -> PublishedDeck:
         """The published record of the deck's package as this stage makes it (for `factdeck release`)."""
         notes = {}
+        parts = self.parts(deck)
         for record in self.package_notes(deck, facts):
             fact = self.base.facts_by_id.get(record.fact_id)
             withdrawn = WITHDRAWN_TAG in record.tags
@@ -242,10 +291,10 @@ class ApkgStage:
         types = {
             spec.key: {
                 "hash": self.note_type_hashes[spec.key],
-                "mod": self.note_types[spec.note_type].mod,
-                **self.note_type_layout(spec),
+                "mod": parts.note_types[spec.note_type].mod,
+                **self.note_type_layout(spec, parts),
             }
-            for spec in NOTE_TYPES
+            for spec in parts.specs
         }
         eras = {era.id: era.title for era in self.base.eras} if deck.cards.subdecks else {}
         return PublishedDeck(deck.id, deck.name, self.source.seconds, eras, types, notes, deck.cards.subdecks)
@@ -257,7 +306,7 @@ class ApkgStage:
     def _write(self, deck: DeckSpec, records: list[NoteRecord], relative: str) -> None:
         decks = self._decks(deck, records)
         package = genanki.Package(decks)
-        stamps = [n.mod for d in decks for n in d.notes] + [t.mod for t in self.note_types.values()]
+        stamps = [n.mod for d in decks for n in d.notes] + [t.mod for t in self.parts(deck).note_types.values()]
         _write_package(package, self.writer.stage(relative), timestamp=max(stamps))
 
     def finish(self) -> None:
@@ -272,14 +321,14 @@ class ApkgStage:
             out.flush()
             os.fsync(out.fileno())
 
-    def note_type_layout(self, spec: NoteTypeSpec) -> dict[str, list[int]]:
+    def note_type_layout(self, spec: NoteTypeSpec, parts: _Parts | None = None) -> dict[str, list[int]]:
         """What Anki's importer compares to tell whether a note type can be updated in place: the ids of its
         fields and card templates, in order (rslib's `Notetype::equal_schema`). Recorded by a release so that
         `check` and `release` refuse a change that would make learners' Anki add a copy of the note type."""
-        model = self.note_types[spec.note_type]
+        model = (parts or self.own).note_types[spec.note_type]
         return {"fields": [f["id"] for f in model.fields], "templates": [t["id"] for t in model.templates]}
 
-    def _note_type(self, spec: NoteTypeSpec) -> _NoteType:
+    def _note_type(self, spec: NoteTypeSpec, language: Language | None = None) -> _NoteType:
         # Read as they are: these use Anki's {{Field}} syntax and must never pass through Jinja2. Each is the
         # project's own file if it has one, else the built-in one.
         names = [f"{NOTE_TYPE_FOLDER}/{name}" for name in (spec.front, spec.back, STYLE)]
@@ -290,6 +339,8 @@ class ApkgStage:
             raise TemplateError(
                 f"{display_name(name, exc.filename)}: cannot read Anki card template ({exc.strerror})"
             ) from None
+        if language is not None:  # an edition's own note type (editions.py); the original's stays as it is
+            front, back = localized_note_type(front, language), localized_note_type(back, language)
         # Fixed ids: Anki (2.1.67 and later) matches fields and templates by id, so a rename is an update.
         fields = [
             {"name": name, "id": part_id(self.namespace, spec.key, f"field:{key}")}
@@ -321,12 +372,13 @@ class ApkgStage:
             deck_id(deck, self.namespace), deck.name, description=str(anki_text(deck.description))
         )  # HTML in Anki, like a field
         decks = {deck.name: top}
+        note_types = self.parts(deck).note_types
         for position, record in enumerate(records, start=1):
             if record.deck not in decks:
                 decks[record.deck] = genanki.Deck(subdeck_id(top.deck_id, record.deck), record.deck)
             decks[record.deck].add_note(
                 _Note(
-                    model=self.note_types[record.note_type],
+                    model=note_types[record.note_type],
                     fields=list(record.fields),
                     tags=list(record.tags),
                     guid=record.guid,
@@ -438,7 +490,8 @@ class AnkiPackages(Output):
 
     def stage(self, deck: DeckSpec, facts: list[Fact]) -> list[str]:
         assert self.stage_for_decks is not None
-        return self.stage_for_decks.write_deck(deck, facts)
+        _, untranslated = localized_base(self.base, deck)  # refuses, or says which facts keep their original text
+        return untranslated + self.stage_for_decks.write_deck(deck, facts)
 
     def finish(self) -> None:
         if self.stage_for_decks is not None:

@@ -34,9 +34,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from factdeck.i18n import Language
 from factdeck.quiz import QUESTION_TYPES, Placed, Quiz, Reference, make_quiz
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import Citation, DeckSpec, Fact, QuizSettings, Source
+from factdeck.records.translations import deck_language
 from factdeck.text.accept import accepted_forms
 from factdeck.text.words import in_running_text
 
@@ -47,11 +49,12 @@ def quiz_document(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: Q
     Pure and deterministic: the same inputs and seed give the same document. Raises nothing for a deck too
     small (see "notes")."""
     quiz = make_quiz(base, deck, facts, settings)
-    return document_of(base, quiz)
+    return document_of(base, quiz, deck_language(base, deck))
 
 
-def document_of(base: FactBase, quiz: Quiz) -> dict:
-    """The document of an already made quiz (what `quiz_document` returns)."""
+def document_of(base: FactBase, quiz: Quiz, language: Language | None = None) -> dict:
+    """The document of an already made quiz (what `quiz_document` returns); its words in `language`
+    (English by default)."""
     return {
         "deck": {"id": quiz.deck_id, "name": quiz.deck_name, "title": quiz.title},
         "seed": quiz.seed,
@@ -59,7 +62,8 @@ def document_of(base: FactBase, quiz: Quiz) -> dict:
         "notes": list(quiz.notes),
         "sources": [_source(s) for s in quiz.sources],
         "versions": [
-            {"letter": v.letter, "questions": [question_data(base, p) for p in v.questions]} for v in quiz.versions
+            {"letter": v.letter, "questions": [question_data(base, p, language) for p in v.questions]}
+            for v in quiz.versions
         ],
     }
 
@@ -150,7 +154,7 @@ def _every_citation(base: FactBase, citations: list[Citation], fact_id: str) -> 
     return _citations(base, tuple(refs.values()), (fact_id,), citations)  # their own quotes, not the fact's
 
 
-def question_data(base: FactBase, placed: Placed) -> dict[str, Any]:
+def question_data(base: FactBase, placed: Placed, language: Language | None = None) -> dict[str, Any]:
     """One placed question as the document lists it (the shape above)."""
     q = placed.question
     fact = base.facts_by_id[q.fact_ids[0]] if len(q.fact_ids) == 1 and QUESTION_TYPES.of(q).single else None
@@ -197,16 +201,20 @@ def question_data(base: FactBase, placed: Placed) -> dict[str, Any]:
             "versions": versions,
             "citations": _every_citation(base, own, fact.id),
         }
-        data["according"] = _according(fact, versions)
+        data["according"] = _according(fact, versions, language)
     return data
 
 
-def according_prompt(question: str, claimed_by: str) -> str:
-    """A disputed fact's question asked of one claimant, which has one right answer: "…? — according to X"."""
-    return f"{question.rstrip()} — according to {in_running_text(claimed_by)}"
+def according_prompt(question: str, claimed_by: str, language: Language | None = None) -> str:
+    """A disputed fact's question asked of one claimant, which has one right answer: "…? — according to X"
+    (in `language`; English by default)."""
+    words = language or Language.source()
+    return words.gettext(
+        "%(question)s — according to %(claimant)s", question=question.rstrip(), claimant=in_running_text(claimed_by)
+    )
 
 
-def _according(fact: Fact, versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _according(fact: Fact, versions: list[dict[str, Any]], language: Language | None = None) -> list[dict[str, Any]]:
     """One single-answer question per version ("…? — according to X"), its options every version's answer in
     the record's order; none when two versions give the same answer (the options would not tell them apart)."""
     options = [v["answer"] for v in versions]
@@ -215,7 +223,7 @@ def _according(fact: Fact, versions: list[dict[str, Any]]) -> list[dict[str, Any
     return [
         {
             "claimed_by": v["claimed_by"],
-            "prompt": according_prompt(fact.question, v["claimed_by"]),
+            "prompt": according_prompt(fact.question, v["claimed_by"], language),
             "options": options,
             "correct": i,
             "answer": v["answer"],

@@ -23,6 +23,7 @@ import csv
 import io
 from typing import Any
 
+from factdeck.i18n import Language
 from factdeck.outputs.exports.csv_cells import neutralised
 from factdeck.outputs.exports.platforms import Export, Skip, lacks, reading_seconds, single_answer, version_a
 
@@ -62,12 +63,12 @@ def _csv_bytes(rows: list[list[object]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def export_blooket(document: dict[str, Any]) -> Export:
+def export_blooket(document: dict[str, Any], language: Language | None = None) -> Export:
     """The document's single-answer questions in Blooket's import template; the rest skipped with why."""
     rows: list[list[object]] = [list(BLOOKET_TITLE), list(BLOOKET_HEADER)]
     skipped: list[Skip] = []
     for q in version_a(document):
-        singles = single_answer(q)
+        singles = single_answer(q, language)
         if not singles:
             skipped.append(Skip(q["number"], q["id"], lacks("Blooket", q)))
         for s in singles:
@@ -86,13 +87,13 @@ def export_blooket(document: dict[str, Any]) -> Export:
     return Export(_csv_bytes(rows), len(rows) - 2, skipped)
 
 
-def export_gimkit(document: dict[str, Any]) -> Export:
+def export_gimkit(document: dict[str, Any], language: Language | None = None) -> Export:
     """The document's single-answer questions as Gimkit's CSV (correct answer, then the wrong ones in the
     document's order); the rest skipped with why."""
     rows: list[list[object]] = [list(GIMKIT_TITLE), list(GIMKIT_HEADER)]
     skipped: list[Skip] = []
     for q in version_a(document):
-        singles = single_answer(q)
+        singles = single_answer(q, language)
         if not singles:
             skipped.append(Skip(q["number"], q["id"], lacks("Gimkit", q)))
         for s in singles:

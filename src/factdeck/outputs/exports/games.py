@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
+from factdeck.i18n import Language
 from factdeck.outputs.exports.document import document_head, question_data
 from factdeck.outputs.exports.platforms import Skip, one_line, single_answer
 from factdeck.quiz import QUESTION_TYPES, Placed, Question, QuizMaker, seeded
@@ -123,11 +124,14 @@ def _shortened(claimed_by: str, protected: list[str]) -> tuple[str, str]:
 _SOURCES_DO = re.compile(r"\b(?:do|did) (?:the sources|the texts|sources)\b")
 
 
-def mid_sentence(name: str) -> str:
+def mid_sentence(name: str, language: Language | None = None) -> str:
     """A name as it reads inside a sentence ('The NCRI' -> 'the NCRI'; 'Sepinoud; Atalayar' -> 'Sepinoud
-    and Atalayar')."""
+    and Atalayar', the parts joined as `language` lists names, default English)."""
     parts = [p.strip() for p in name.split(";") if p.strip()]
-    name = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    if len(parts) > 1 and language is not None:
+        name = language.join(parts)
+    else:
+        name = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
     first, _, rest = name.partition(" ")
     return f"{first.lower()} {rest}" if first in ("The", "A", "An") and rest else name
 
@@ -143,7 +147,9 @@ def sentence_stem(question: str, claimant: str) -> str | None:
     return f"{question[: match.start()]}{verb} {mid_sentence(claimant)}{question[match.end() :]}"
 
 
-def according_stems(question: str, claimed_by: str, protected: list[str], cited: list[str]) -> list[str]:
+def according_stems(
+    question: str, claimed_by: str, protected: list[str], cited: list[str], language: Language | None = None
+) -> list[str]:
     """Ways to ask a disputed fact's question of one version's claimant, in the order they are preferred:
     in its own words with the claimant's plain name (no locators: a name with brackets and clauses does not
     read inside a sentence); "… — according to X" with the claimant as written, then shortened
@@ -154,9 +160,9 @@ def according_stems(question: str, claimed_by: str, protected: list[str], cited:
     by_sources = forms[-1] if len(forms) > 1 and cited else None
     written = [f for f in forms if f != by_sources]
     stems = [sentence_stem(question, plain_claimant(claimed_by, protected))]
-    stems += [according_prompt(question, claimant) for claimant in written]
+    stems += [according_prompt(question, claimant, language) for claimant in written]
     if by_sources:
-        stems += [sentence_stem(question, by_sources), according_prompt(question, by_sources)]
+        stems += [sentence_stem(question, by_sources), according_prompt(question, by_sources, language)]
     return [s for s in dict.fromkeys(stems) if s]
 
 
@@ -206,7 +212,7 @@ class _Maker:
         self.types = set(settings.types)  # the question types asked (the deck's quiz.types, or --types)
 
     def data(self, question: Question, order: tuple[int, ...] = ()) -> dict[str, Any]:
-        return question_data(self.base, Placed(0, question, order))
+        return question_data(self.base, Placed(0, question, order), self.maker.language)
 
     def shuffled(self, question: Question) -> dict[str, Any]:
         rng = seeded(self.seed, self.deck_id, "game-options", question.id)
@@ -269,7 +275,7 @@ class _Maker:
         """The first way to ask `version`'s question (`according_stems`) that fits the platform (else the
         shortest)."""
         cited = [self.base.sources[c.source].display_name for c in version.citations]
-        stems = according_stems(fact.question, version.claimed_by, self.protected, cited)
+        stems = according_stems(fact.question, version.claimed_by, self.protected, cited, self.maker.language)
         limit = self.rules.question_max
         fitting = [s for s in stems if limit is None or len(one_line(s)) <= limit]
         return fitting[0] if fitting else min(stems, key=len)

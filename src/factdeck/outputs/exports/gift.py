@@ -30,8 +30,10 @@ import html
 from collections.abc import Callable
 from typing import Any
 
+from factdeck.i18n import Language
 from factdeck.outputs.exports.document import quiz_document
-from factdeck.outputs.exports.platforms import Export, feedback_lines, one_line, version_a
+from factdeck.outputs.exports.platforms import Export, excerpt_line, feedback_lines, one_line, version_a
+from factdeck.outputs.languages import deck_language, localized_base
 from factdeck.quiz import with_overrides
 from factdeck.quiz.wording import BLANK
 from factdeck.records.schema import DeckSpec, Fact
@@ -104,8 +106,8 @@ def _matching(q: dict[str, Any], head: str, fb: str) -> str:
     return _pairs(q["prompt"], q, head, fb)
 
 
-def _timeline_as_matching(q: dict[str, Any], head: str, fb: str) -> str:
-    return _pairs("Match each event to its date.", q, head, fb)
+def _timeline_as_matching(language: Language) -> Writer:
+    return lambda q, head, fb: _pairs(language.gettext("Match each event to its date."), q, head, fb)
 
 
 def _ordering(q: dict[str, Any], head: str, fb: str) -> str:
@@ -115,13 +117,14 @@ def _ordering(q: dict[str, Any], head: str, fb: str) -> str:
     return f"{head}{gift_html(q['prompt'])} {{>{len(rows)} {ORDERING_OPTIONS}\n{items}\n}}"
 
 
-def _essay(q: dict[str, Any], head: str, fb: str) -> str:
-    lines = [
-        gift_html(f"“{e['quote']}” — {e['source']} ({e['publisher']}; stance: {e['stance']}), {e['locator']}")
-        for e in q.get("excerpts", [])
-    ]
+def _essay(q: dict[str, Any], head: str, fb: str, language: Language | None = None) -> str:
+    lines = [gift_html(excerpt_line(e, language)) for e in q.get("excerpts", [])]
     lines.append(gift_html(f"{q['prompt']} {q.get('instructions', '')}"))
     return f"{head}{'<br>'.join(lines)} {{{fb}}}"
+
+
+def _essay_in(language: Language) -> Writer:
+    return lambda q, head, fb: _essay(q, head, fb, language)
 
 
 Writer = Callable[[dict[str, Any], str, str], str]
@@ -143,11 +146,14 @@ def question_id(deck_id: str, q: dict[str, Any]) -> str:
     return q["fact"] or f"{deck_id}-{q['id'].replace(':', '-')}"
 
 
-def gift_question(q: dict[str, Any], deck_id: str, writers: dict[str, Writer] = WRITERS) -> str:
-    """One question in GIFT, without blank lines (a blank line ends a question)."""
+def gift_question(
+    q: dict[str, Any], deck_id: str, writers: dict[str, Writer] = WRITERS, language: Language | None = None
+) -> str:
+    """One question in GIFT, without blank lines (a blank line ends a question); its feedback's words in
+    `language` (English by default)."""
     title = gift_escape(f"{deck_id} {q['number']:02d} {q['fact'] or q['type']}")
     head = f"::{title}::[html]"
-    fb = "####" + "<br>".join(gift_html(line) for line in feedback_lines(q))
+    fb = "####" + "<br>".join(gift_html(line) for line in feedback_lines(q, language))
     return f"// [id:{question_id(deck_id, q)}]\n{writers[q['form']](q, head, fb)}"
 
 
@@ -160,13 +166,19 @@ def export_gift(
     """The decks' quiz questions as one GIFT file (UTF-8), each deck in its own question-bank category;
     `questions` overrides each deck's `quiz.questions`. The questions are version A of the worksheets'.
     Every form has a GIFT type, so nothing is skipped."""
-    writers = {**WRITERS, "ordering": _timeline_as_matching} if timeline_as_matching else WRITERS
     blocks = ["// factdeck: quiz questions for Moodle (GIFT). Import: Question bank > Import > GIFT format."]
     written = 0
-    for deck, facts in decks:
-        document = quiz_document(base, deck, facts, with_overrides(deck.quiz, questions=questions, versions=1))
+    for deck, selected in decks:
+        # Each deck in its own language, its facts' translations in place (outputs/languages.py).
+        language = deck_language(base, deck)
+        deck_base, _ = localized_base(base, deck)
+        facts = [deck_base.facts_by_id[f.id] for f in selected]
+        writers = {**WRITERS, "essay": _essay_in(language)}
+        if timeline_as_matching:
+            writers["ordering"] = _timeline_as_matching(language)
+        document = quiz_document(deck_base, deck, facts, with_overrides(deck.quiz, questions=questions, versions=1))
         blocks.append(f"$CATEGORY: $course$/factdeck/{deck.id}")
         for q in version_a(document):
-            blocks.append(gift_question(q, deck.id, writers))
+            blocks.append(gift_question(q, deck.id, writers, language))
             written += 1
     return Export(("\n\n".join(blocks) + "\n").encode("utf-8"), written)

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from factdeck.i18n import Language
 from factdeck.outputs.exports.gift import question_id
 from factdeck.outputs.exports.platforms import (
     Export,
@@ -36,7 +37,11 @@ from factdeck.outputs.exports.platforms import (
 from factdeck.quiz.wording import BLANK
 
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
-SEVERAL_ERAS = "Several eras"
+SEVERAL_ERAS = "Several eras"  # the category of questions spanning eras (translated where written)
+
+
+def _several_eras_message(language: Language) -> str:
+    return language.gettext("Several eras")  # the message SEVERAL_ERAS names, for `pybabel extract`
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attrib: str) -> ET.Element:
@@ -120,7 +125,9 @@ _text_prompt, _statement_prompt, _blank_prompt = html_prompts(_html, BLANK)
 
 
 # Each form's question text, and its Moodle question type (writes the type's own elements, returns its name).
-TYPES: dict[str, tuple[Callable[[dict[str, Any]], str], Callable[[dict[str, Any], ET.Element], str]]] = {
+TYPES: dict[
+    str, tuple[Callable[[dict[str, Any], Language | None], str], Callable[[dict[str, Any], ET.Element], str]]
+] = {
     "choice": (_text_prompt, _choice),
     "true-false": (_statement_prompt, _true_false),
     "blank": (_blank_prompt, _short),
@@ -131,13 +138,13 @@ TYPES: dict[str, tuple[Callable[[dict[str, Any]], str], Callable[[dict[str, Any]
 }
 
 
-def moodle_question(deck_id: str, q: dict[str, Any]) -> ET.Element:
+def moodle_question(deck_id: str, q: dict[str, Any], language: Language | None = None) -> ET.Element:
     """One question as Moodle XML's `<question type="…">`."""
     prompt, write = TYPES[q["form"]]
     question = ET.Element("question", type="")
     _text(question, "name", one_line(f"{deck_id} {q['number']:02d} {q['fact'] or q['type']}"))
-    _text(question, "questiontext", prompt(q), format="html")
-    _text(question, "generalfeedback", "".join(_html(line) for line in feedback_lines(q)), format="html")
+    _text(question, "questiontext", prompt(q, language), format="html")
+    _text(question, "generalfeedback", "".join(_html(line) for line in feedback_lines(q, language)), format="html")
     _value(question, "defaultgrade", "1")
     _value(question, "penalty", "0.3333333")
     _value(question, "hidden", "0")
@@ -152,7 +159,7 @@ def _category(root: ET.Element, path: str) -> None:
     _text(category, "info", "", format="html")
 
 
-def export_moodle_xml(document: dict[str, Any]) -> Export:
+def export_moodle_xml(document: dict[str, Any], language: Language | None = None) -> Export:
     """Version A's questions as Moodle XML (UTF-8 bytes), in a category per era (in the order the eras first appear);
     every question written (Moodle has a type for every form)."""
     deck_id = document["deck"]["id"]
@@ -160,11 +167,12 @@ def export_moodle_xml(document: dict[str, Any]) -> Export:
     questions = version_a(document)
     by_era: dict[str, list[dict[str, Any]]] = {}
     for q in questions:
-        by_era.setdefault(q["era"]["title"] if q["era"] else SEVERAL_ERAS, []).append(q)
+        several = (language or Language.source()).gettext(SEVERAL_ERAS)
+        by_era.setdefault(q["era"]["title"] if q["era"] else several, []).append(q)
     for era, members in by_era.items():
         # A '/' in a Moodle category path starts a subcategory; doubled, it is a slash in the name.
         _category(root, f"$course$/top/factdeck/{deck_id}/{one_line(era).replace('/', '//')}")
         for q in members:
-            root.append(moodle_question(deck_id, q))
+            root.append(moodle_question(deck_id, q, language))
     ET.indent(root)
     return Export((_XML_HEAD + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8"), len(questions))

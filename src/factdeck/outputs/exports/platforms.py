@@ -16,7 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-Prompt = Callable[[dict[str, Any]], str]
+from factdeck.i18n import Language
+from factdeck.outputs.vocabulary import Vocabulary
+
+Prompt = Callable[[dict[str, Any], "Language | None"], str]
 
 # C0 and C1 control characters other than white space: no platform shows them, and XML 1.0 forbids most.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -51,39 +54,52 @@ def one_line(text: object) -> str:
     return " ".join(_CONTROL.sub("", str(text)).split())
 
 
-def cite(c: dict[str, Any]) -> str:
-    """One citation: 'Title, locator (author; stance: critical)'."""
-    author = f"{c['author']}; " if c.get("author") else ""
-    return f"{c['title']}, {c['locator']} ({author}stance: {c['stance']})"
+def cite(c: dict[str, Any], language: Language | None = None) -> str:
+    """One citation: 'Title, locator (author; stance: critical)', in `language` (English by default)."""
+    language = language or Language.source()
+    stance = language.gettext(
+        "stance: %(stance)s", stance=Vocabulary.of(language).stances.get(c["stance"], c["stance"])
+    )
+    about = language.pgettext("separator", "; ").join([*([c["author"]] if c.get("author") else []), stance])
+    return f"{c['title']}, {c['locator']} ({about})"
 
 
-def cites(citations: list[dict[str, Any]]) -> str:
-    return " | ".join(cite(c) for c in citations)
+def cites(citations: list[dict[str, Any]], language: Language | None = None) -> str:
+    return " | ".join(cite(c, language) for c in citations)
 
 
-def feedback_lines(q: dict[str, Any]) -> list[str]:
+def feedback_lines(q: dict[str, Any], language: Language | None = None) -> list[str]:
     """Why the answer is right and where to read it: the explanation, each source with its stance, each
-    matching or timeline row's source, and for a disputed fact every version with who claims it."""
+    matching or timeline row's source, and for a disputed fact every version with who claims it; the words
+    in `language` (English by default)."""
+    language = language or Language.source()
+    _ = language.gettext
     summary = q["dispute"]["summary"] if q["dispute"] else None
     lines = [one_line(q["explanation"])] if q["explanation"] and q["explanation"] != summary else []
     swapped = q.get("swapped")
     if swapped:
-        lines.append(one_line(f"The statement put “{swapped['put']}” for “{swapped['true']}”."))
+        lines.append(
+            one_line(_("The statement put “%(put)s” for “%(true)s”.", put=swapped["put"], true=swapped["true"]))
+        )
     if q["citations"] and not q["dispute"]:
-        lines.append(one_line(f"Source: {cites(q['citations'])}"))
+        lines.append(one_line(_("Source: %(sources)s", sources=cites(q["citations"], language))))
     for row in q.get("items", []):
-        lines.append(one_line(f"{row['answer']}: {row['text']} (Source: {cites(row['citations'])})"))
+        source = _("Source: %(sources)s", sources=cites(row["citations"], language))
+        lines.append(one_line(f"{_('%(label)s: %(value)s', label=row['answer'], value=row['text'])} ({source})"))
     if q["dispute"]:
-        lines.append(one_line(f"Sources disagree: {q['dispute']['summary']}"))
+        lines.append(one_line(_("Sources disagree: %(summary)s", summary=q["dispute"]["summary"])))
         for v in q["dispute"]["versions"]:
-            lines.append(one_line(f"{v['claimed_by']}: {v['claim']} (Source: {cites(v['citations'])})"))
+            source = _("Source: %(sources)s", sources=cites(v["citations"], language))
+            lines.append(one_line(f"{_('%(label)s: %(value)s', label=v['claimed_by'], value=v['claim'])} ({source})"))
         if q["dispute"].get("citations"):
-            lines.append(one_line(f"Also cited for the fact: {cites(q['dispute']['citations'])}"))
+            lines.append(
+                one_line(_("Also cited for the fact: %(sources)s", sources=cites(q["dispute"]["citations"], language)))
+            )
     return lines
 
 
-def feedback(q: dict[str, Any], separator: str = " ") -> str:
-    return separator.join(feedback_lines(q))
+def feedback(q: dict[str, Any], separator: str = " ", language: Language | None = None) -> str:
+    return separator.join(feedback_lines(q, language))
 
 
 @dataclass(frozen=True)
@@ -98,32 +114,38 @@ class Single:
     label: str = ""  # for a disputed fact's form: "the version of X"
 
 
-def _choice(q: dict[str, Any]) -> list[Single]:
-    return [Single(one_line(q["prompt"]), [one_line(o) for o in q["options"]], q["correct"], "choice", feedback(q))]
+def _choice(q: dict[str, Any], language: Language | None = None) -> list[Single]:
+    options = [one_line(o) for o in q["options"]]
+    return [Single(one_line(q["prompt"]), options, q["correct"], "choice", feedback(q, language=language))]
 
 
-def _true_false(q: dict[str, Any]) -> list[Single]:
-    return [Single(one_line(q["statement"]), ["True", "False"], q["correct"], "true-false", feedback(q))]
+def _true_false(q: dict[str, Any], language: Language | None = None) -> list[Single]:
+    language = language or Language.source()
+    options = [language.gettext("True"), language.gettext("False")]
+    return [Single(one_line(q["statement"]), options, q["correct"], "true-false", feedback(q, language=language))]
 
 
 # The forms that have one correct option, as a single-answer platform writes them.
-SINGLE_FORMS: dict[str, Callable[[dict[str, Any]], list[Single]]] = {"choice": _choice, "true-false": _true_false}
+SINGLE_FORMS: dict[str, Callable[[dict[str, Any], Language | None], list[Single]]] = {
+    "choice": _choice,
+    "true-false": _true_false,
+}
 
 
-def single_answer(q: dict[str, Any]) -> list[Single]:
+def single_answer(q: dict[str, Any], language: Language | None = None) -> list[Single]:
     """The question as single-answer questions: itself for multiple choice and true/false; for a disputed
     fact, one question per version ("… — according to X"), whose options are every version's answer, so
     the dispute is taught and no version is presented as the answer; otherwise none."""
     make = SINGLE_FORMS.get(q["form"])
     if make:
-        return make(q)
+        return make(q, language)
     return [
         Single(
             one_line(a["prompt"]),
             [one_line(o) for o in a["options"]],
             a["correct"],
             "choice",
-            feedback(q),
+            feedback(q, language=language),
             one_line(f"the version of {a['claimed_by']}"),
         )
         for a in q["according"]
@@ -175,13 +197,21 @@ def nothing_fits(platform: str, skipped: list[Skip]) -> str:
     return f"no question of the deck fits {platform} ({reasons}); nothing written (try --types)"
 
 
-def prompt_paragraphs(q: dict[str, Any]) -> list[str]:
+def excerpt_line(e: dict[str, Any], language: Language | None = None) -> str:
+    """A source analysis's excerpt: '“quote” — source (publisher; stance: critical), locator', its words in
+    `language` (English by default); the quote stays in its source's language."""
+    language = language or Language.source()
+    stance = language.gettext(
+        "stance: %(stance)s", stance=Vocabulary.of(language).stances.get(e["stance"], e["stance"])
+    )
+    quoted = language.gettext("“%(text)s”", text=e["quote"])
+    return f"{quoted} — {e['source']} ({e['publisher']}{language.pgettext('separator', '; ')}{stance}), {e['locator']}"
+
+
+def prompt_paragraphs(q: dict[str, Any], language: Language | None = None) -> list[str]:
     """A question's text as paragraphs, for the platforms that take HTML: a source analysis's excerpts (with
     source, publisher, stance and locator) first, then the prompt and its instructions."""
-    excerpts = [
-        f"“{e['quote']}” — {e['source']} ({e['publisher']}; stance: {e['stance']}), {e['locator']}"
-        for e in q.get("excerpts", [])
-    ]
+    excerpts = [excerpt_line(e, language) for e in q.get("excerpts", [])]
     return [*excerpts, f"{q['prompt']} {q.get('instructions', '')}"]
 
 
@@ -194,14 +224,14 @@ def html_prompts(paragraph: Callable[[str], str], blank: str) -> tuple[Prompt, P
     """The question-text functions of a platform that takes HTML, given how it wraps one paragraph: the text
     (excerpts, then prompt), a true/false statement, and a fill-in-the-blank with `blank` in its gap."""
 
-    def text(q: dict[str, Any]) -> str:
-        return "".join(paragraph(p) for p in prompt_paragraphs(q))
+    def text(q: dict[str, Any], language: Language | None = None) -> str:
+        return "".join(paragraph(p) for p in prompt_paragraphs(q, language))
 
-    def statement(q: dict[str, Any]) -> str:
+    def statement(q: dict[str, Any], language: Language | None = None) -> str:
         return paragraph(q["statement"])
 
-    def with_blank(q: dict[str, Any]) -> str:
+    def with_blank(q: dict[str, Any], language: Language | None = None) -> str:
         filled = blank_paragraph(q, blank)
-        return paragraph(filled) if filled is not None else text(q)
+        return paragraph(filled) if filled is not None else text(q, language)
 
     return text, statement, with_blank

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from factdeck.i18n import Language
 from factdeck.outputs.exports.platforms import (
     Export,
     feedback_lines,
@@ -163,14 +164,15 @@ def _essay(q: dict[str, Any], item: ET.Element, presentation: ET.Element) -> tup
 _text_prompt, _statement_prompt, _blank_prompt = html_prompts(_html, BLANK)
 
 
-def _ordering_prompt(q: dict[str, Any]) -> str:
-    return _html("Match each event to its date (the dates put the events in order).")
+def _ordering_prompt(q: dict[str, Any], language: Language | None = None) -> str:
+    words = language or Language.source()
+    return _html(words.gettext("Match each event to its date (the dates put the events in order)."))
 
 
 ItemWriter = Callable[[dict[str, Any], ET.Element, ET.Element], tuple[str, list[str]]]
 # Each form's question text, and its presentation and scoring (which return the Canvas question_type and
 # the answer ids).
-ITEMS: dict[str, tuple[Callable[[dict[str, Any]], str], ItemWriter]] = {
+ITEMS: dict[str, tuple[Callable[[dict[str, Any], Language | None], str], ItemWriter]] = {
     "choice": (_text_prompt, _choice),
     "true-false": (_statement_prompt, _true_false),
     "blank": (_blank_prompt, _short),
@@ -181,19 +183,19 @@ ITEMS: dict[str, tuple[Callable[[dict[str, Any]], str], ItemWriter]] = {
 }
 
 
-def qti_item(deck_id: str, q: dict[str, Any]) -> ET.Element:
+def qti_item(deck_id: str, q: dict[str, Any], language: Language | None = None) -> ET.Element:
     """One question as a QTI `item`, its identifiers from the deck id and the question's fact (or id)."""
     key = q["fact"] or q["id"]
     item = ET.Element("item", ident=ident(deck_id, "item", key), title=one_line(f"{q['number']}. {key}"))
     prompt, write = ITEMS[q["form"]]
     presentation = _sub(item, "presentation")
-    _material(presentation, prompt(q))
+    _material(presentation, prompt(q, language))
     question_type, answer_ids = write(q, item, presentation)
     metadata = ET.Element("tmp")
     _metadata(metadata, question_type, answer_ids, ident(deck_id, "bank", key))
     item.insert(0, metadata[0])  # itemmetadata comes first
     fb = _sub(_sub(_sub(item, "itemfeedback", ident="general_fb"), "flow_mat"), "material")
-    lines = "".join(f"<p>{html.escape(line, quote=False)}</p>" for line in feedback_lines(q))
+    lines = "".join(f"<p>{html.escape(line, quote=False)}</p>" for line in feedback_lines(q, language))
     _sub(fb, "mattext", lines, texttype="text/html")
     return item
 
@@ -207,7 +209,9 @@ def _xml(root: ET.Element) -> bytes:
     return (_XML_HEAD + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8")
 
 
-def _assessment(deck_id: str, aid: str, title: str, questions: list[dict[str, Any]]) -> bytes:
+def _assessment(
+    deck_id: str, aid: str, title: str, questions: list[dict[str, Any]], language: Language | None = None
+) -> bytes:
     root = ET.Element("questestinterop", {"xmlns": QTI_NS, "xmlns:xsi": XSI_NS, "xsi:schemaLocation": QTI_SCHEMA})
     assessment = _sub(root, "assessment", ident=aid, title=title)
     field = _sub(_sub(assessment, "qtimetadata"), "qtimetadatafield")
@@ -217,7 +221,7 @@ def _assessment(deck_id: str, aid: str, title: str, questions: list[dict[str, An
     _sub(field, "fieldentry", "unlimited")
     section = _sub(assessment, "section", ident="root_section")
     for q in questions:
-        section.append(qti_item(deck_id, q))
+        section.append(qti_item(deck_id, q, language))
     return _xml(root)
 
 
@@ -271,18 +275,18 @@ def _manifest(deck_id: str, aid: str, title: str) -> bytes:
     return _xml(root)
 
 
-def export_qti(document: dict[str, Any]) -> Export:
+def export_qti(document: dict[str, Any], language: Language | None = None) -> Export:
     """Version A's questions as one Canvas quiz in a QTI 1.2 zip (bytes); every question written."""
     deck_id = document["deck"]["id"]
     title = one_line(document["deck"]["title"])
     questions = version_a(document)
     aid = ident(deck_id, "assessment")
-    description = (
+    description = (language or Language.source()).gettext(
         "Questions from the deck's worksheet (version A), made by factdeck; each answer's feedback cites its source."
     )
     files = {
         "imsmanifest.xml": _manifest(deck_id, aid, title),
-        f"{aid}/{aid}.xml": _assessment(deck_id, aid, title, questions),
+        f"{aid}/{aid}.xml": _assessment(deck_id, aid, title, questions, language),
         f"{aid}/assessment_meta.xml": _meta(aid, title, description, len(questions)),
     }
     out = io.BytesIO()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from factdeck.outputs.exports.platforms import Export
 
 if TYPE_CHECKING:  # the command line reads the table at start-up: the quiz machinery loads when used
+    from factdeck.i18n import Language
     from factdeck.records.factbase import FactBase
     from factdeck.records.schema import DeckSpec, Fact, QuizSettings
 
@@ -26,44 +27,44 @@ class Platform:
     extension: str
     binary: bool
     description: str
-    write: Callable[[dict[str, Any]], Export]
+    write: Callable[[dict[str, Any], Language | None], Export]
     game: str | None = None  # a game's rules in games.py (its questions chosen from every fact); None: the worksheet's
 
 
-def _kahoot(document: dict[str, Any]) -> Export:
+def _kahoot(document: dict[str, Any], language: Language | None = None) -> Export:
     from factdeck.outputs.exports.spreadsheets import export_kahoot
 
-    return export_kahoot(document)
+    return export_kahoot(document, language)
 
 
-def _wayground(document: dict[str, Any]) -> Export:
+def _wayground(document: dict[str, Any], language: Language | None = None) -> Export:
     from factdeck.outputs.exports.spreadsheets import export_wayground
 
-    return export_wayground(document)
+    return export_wayground(document, language)
 
 
-def _blooket(document: dict[str, Any]) -> Export:
+def _blooket(document: dict[str, Any], language: Language | None = None) -> Export:
     from factdeck.outputs.exports.game_csv import export_blooket
 
-    return export_blooket(document)
+    return export_blooket(document, language)
 
 
-def _gimkit(document: dict[str, Any]) -> Export:
+def _gimkit(document: dict[str, Any], language: Language | None = None) -> Export:
     from factdeck.outputs.exports.game_csv import export_gimkit
 
-    return export_gimkit(document)
+    return export_gimkit(document, language)
 
 
-def _qti(document: dict[str, Any]) -> Export:
+def _qti(document: dict[str, Any], language: Language | None = None) -> Export:
     from factdeck.outputs.exports.qti import export_qti
 
-    return export_qti(document)
+    return export_qti(document, language)
 
 
-def _moodle_xml(document: dict[str, Any]) -> Export:
+def _moodle_xml(document: dict[str, Any], language: Language | None = None) -> Export:
     from factdeck.outputs.exports.moodle_xml import export_moodle_xml
 
-    return export_moodle_xml(document)
+    return export_moodle_xml(document, language)
 
 
 PLATFORMS: dict[str, Platform] = {
@@ -109,16 +110,22 @@ def platform_export(
     `count` overrides its number of questions)."""
     from factdeck.outputs.exports import games
     from factdeck.outputs.exports.document import quiz_document
+    from factdeck.outputs.languages import deck_language, localized_base
+
+    # The deck's language, and its facts' translations in place of their texts (outputs/languages.py).
+    language = deck_language(base, deck)
+    base, _ = localized_base(base, deck)
+    facts = [base.facts_by_id[f.id] for f in facts]
 
     chosen = (settings or deck.quiz).model_copy(update={"versions": 1})
     target = PLATFORMS[platform]
     if target.game is None:
         if count is not None:
             chosen = chosen.model_copy(update={"questions": count})
-        return target.write(quiz_document(base, deck, facts, chosen))
+        return target.write(quiz_document(base, deck, facts, chosen), language)
     rules: games.GameRules = getattr(games, target.game)
     choice = games.choose_for_game(base, deck, facts, chosen, rules, count)
-    made = target.write(choice.document)
+    made = target.write(choice.document, language)
     made.skipped = [*choice.left_out, *made.skipped]
     made.summary = games.summary(choice, rules, made.written, count)
     return made

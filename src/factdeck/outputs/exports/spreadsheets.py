@@ -27,9 +27,11 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from factdeck.i18n import Language
 from factdeck.outputs.exports.platforms import (
     Export,
     Skip,
+    excerpt_line,
     feedback,
     lacks,
     one_line,
@@ -99,7 +101,7 @@ def _workbook_bytes(wb: Workbook) -> bytes:
     return out.getvalue()
 
 
-def export_kahoot(document: dict[str, Any]) -> Export:
+def export_kahoot(document: dict[str, Any], language: Language | None = None) -> Export:
     """The document's multiple-choice and true/false questions (and a disputed fact's questions of each
     claimant) in Kahoot!'s template; every other question, and any over Kahoot!'s limits, skipped (games.py
     chooses questions that fit, so none is, unless a caller gives another document)."""
@@ -117,7 +119,7 @@ def export_kahoot(document: dict[str, Any]) -> Export:
     row = KAHOOT_HEADER_ROW + 1
     skipped: list[Skip] = []
     for q in version_a(document):
-        singles = single_answer(q)
+        singles = single_answer(q, language)
         if not singles:
             skipped.append(Skip(q["number"], q["id"], lacks("Kahoot!", q)))
             continue
@@ -142,35 +144,35 @@ def export_kahoot(document: dict[str, Any]) -> Export:
 WaygroundRow = list[object]
 
 
-def _wg_choice(q: dict[str, Any]) -> list[WaygroundRow] | str:
-    singles = single_answer(q)
+def _wg_choice(q: dict[str, Any], language: Language | None = None) -> list[WaygroundRow] | str:
+    singles = single_answer(q, language)
     return [[s.prompt, "Multiple Choice", *s.options, s.correct + 1, s.feedback] for s in singles]
 
 
-def _wg_blank(q: dict[str, Any]) -> list[WaygroundRow] | str:
+def _wg_blank(q: dict[str, Any], language: Language | None = None) -> list[WaygroundRow] | str:
     if len(q["accepted"]) > WAYGROUND_OPTIONS:
         return f"{len(q['accepted'])} accepted answers; Wayground takes {WAYGROUND_OPTIONS}"
     prompt = one_line(BLANK.join(q["parts"])) if q.get("parts") else one_line(q["prompt"])
-    return [[prompt, "Fill-in-the-Blank", *[one_line(a) for a in q["accepted"]], None, feedback(q)]]
+    return [[prompt, "Fill-in-the-Blank", *[one_line(a) for a in q["accepted"]], None, feedback(q, language=language)]]
 
 
-def _wg_essay(q: dict[str, Any]) -> list[WaygroundRow] | str:
+def _wg_essay(q: dict[str, Any], language: Language | None = None) -> list[WaygroundRow] | str:
     if q["according"]:  # a disputed fact asked of each claimant in turn: answerable, and marked by Wayground
-        return _wg_choice(q)
-    excerpts = [
-        f"“{e['quote']}” — {e['source']} ({e['publisher']}; stance: {e['stance']}), {e['locator']}."
-        for e in q.get("excerpts", [])
-    ]
+        return _wg_choice(q, language)
+    excerpts = [excerpt_line(e, language) + "." for e in q.get("excerpts", [])]
     text = one_line(" ".join([*excerpts, q["prompt"], q.get("instructions", "")]))
-    return [[text, "Open-Ended", None, feedback(q)]]
+    return [[text, "Open-Ended", None, feedback(q, language=language)]]
 
 
-def _wg_none(what: str) -> Callable[[dict[str, Any]], list[WaygroundRow] | str]:
-    return lambda q: f"Wayground's spreadsheet import has no {what}"
+def _wg_none(what: str) -> Callable[[dict[str, Any], Language | None], list[WaygroundRow] | str]:
+    def none(q: dict[str, Any], language: Language | None = None) -> list[WaygroundRow] | str:
+        return f"Wayground's spreadsheet import has no {what}"
+
+    return none
 
 
 # Each form as Wayground rows: [question, type, *options, correct, explanation], or why it is skipped.
-WAYGROUND_FORMS: dict[str, Callable[[dict[str, Any]], list[WaygroundRow] | str]] = {
+WAYGROUND_FORMS: dict[str, Callable[[dict[str, Any], Language | None], list[WaygroundRow] | str]] = {
     "choice": _wg_choice,
     "true-false": _wg_choice,
     "blank": _wg_blank,
@@ -181,7 +183,7 @@ WAYGROUND_FORMS: dict[str, Callable[[dict[str, Any]], list[WaygroundRow] | str]]
 }
 
 
-def export_wayground(document: dict[str, Any]) -> Export:
+def export_wayground(document: dict[str, Any], language: Language | None = None) -> Export:
     """The document's questions in Wayground's template: multiple choice (true/false as two options; a
     disputed fact once per version, "What does X say about …?"), fill in the blank (fill-in-the-blank and
     short answers, every accepted answer as an option) and open-ended (a disputed fact whose versions give
@@ -195,7 +197,7 @@ def export_wayground(document: dict[str, Any]) -> Export:
     row = 3
     skipped: list[Skip] = []
     for q in version_a(document):
-        made = WAYGROUND_FORMS[q["form"]](q)
+        made = WAYGROUND_FORMS[q["form"]](q, language)
         if isinstance(made, str):
             skipped.append(Skip(q["number"], q["id"], made))
             continue

@@ -12,6 +12,7 @@ import csv
 import io
 from dataclasses import dataclass, field, replace
 
+from factdeck.i18n import Language
 from factdeck.quiz import QUESTION_TYPES, Question, Quiz, make_quiz
 from factdeck.quiz.versions import Placed, Version
 from factdeck.records.factbase import FactBase
@@ -73,18 +74,36 @@ class PrintLayout:
         return replace(self, scale=LARGE_PRINT_SCALE, large=True, minimum=LARGE_PRINT_MINIMUM)
 
 
-def print_layout(settings: QuizSettings) -> PrintLayout:
-    """The layout a deck's (or the command line's) quiz settings ask for, at normal size."""
+def print_layout(settings: QuizSettings, language: Language | None = None) -> PrintLayout:
+    """The layout a deck's (or the command line's) quiz settings ask for, at normal size; the default
+    instructions and field labels in `language` (English by default; labels a deck sets are kept)."""
     points = {name: settings.points.get(name, DEFAULT_POINTS) for name in QUESTION_TYPES}  # type: ignore[call-overload]
+    words = language or Language.source()
     labels = settings.labels
-    fields = tuple((label, width) for label, width in ((labels.date, 8.0), (labels.group, 6.0)) if label.strip())
-    name = labels.name.strip()
+    defaults = {
+        "Name": words.pgettext("field label", "Name"),
+        "Date": words.pgettext("field label", "Date"),
+        "Group": words.pgettext("field label", "Group"),
+        "ID": words.pgettext("field label", "ID"),
+    }
+    date, group = (defaults.get(label, label) for label in (labels.date, labels.group))
+    fields = tuple((label, width) for label, width in ((date, 8.0), (group, 6.0)) if label.strip())
+    name = defaults.get(labels.name, labels.name).strip()
+    instructions = settings.instructions or words.gettext(DEFAULT_INSTRUCTIONS)
     return PrintLayout(
         points,
-        settings.instructions or DEFAULT_INSTRUCTIONS,
+        instructions,
         (((name, 0.0),) if name else ()) + fields,  # width 0: the name takes the rest of the line
         name,
-        labels.student_id.strip(),
+        defaults.get(labels.student_id, labels.student_id).strip(),
+    )
+
+
+def _instructions_message(language: Language) -> str:
+    # The default instructions as a message `pybabel extract` finds (DEFAULT_INSTRUCTIONS is its English).
+    return language.gettext(
+        "Answer every question on this sheet. Read each part's own instructions. Where the sources disagree, "
+        "a question says so: give what each source says, and say who says it, rather than choosing one side."
     )
 
 
@@ -98,18 +117,19 @@ def bubbled(question: Question) -> bool:
     return bool(question.options) or question.truth is not None
 
 
-def grid_answer(placed: Placed) -> str:
+def grid_answer(placed: Placed, language: Language | None = None) -> str:
     """A question's answer as the key's answer grid shows it, for marking at a glance: the letter of a
     multiple-choice answer, True or False, the missing words, the matching pairs ('1–C, 2–A'), the timeline's
     letters in date order ('C → A → B'); for a disputed fact (whose every version is right when attributed)
     and a source analysis, what to accept, the versions being listed below the grid."""
     q = placed.question
+    words = language or Language.source()
     if q.type == "multiple-choice":
         return placed.correct_letter
     if q.type == "source-analysis":
-        return "(a) each version and whose; (b) why they differ"
+        return words.gettext("(a) each version and whose; (b) why they differ")
     if q.disputed:
-        return "any version, with whose (see below)"
+        return words.gettext("any version, with whose (see below)")
     return placed.answer_label
 
 

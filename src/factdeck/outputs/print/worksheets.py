@@ -17,6 +17,7 @@ from pathlib import Path
 
 from factdeck.exceptions import PartlyMade, RenderError
 from factdeck.outputs.base import Output
+from factdeck.outputs.languages import deck_language, localized_base
 from factdeck.outputs.print.answer_sheet import sheet_context, sheet_map
 from factdeck.outputs.print.layout import (
     LARGE_MARGIN_BOTTOM,
@@ -70,13 +71,17 @@ def worksheet_documents(
     """`worksheet_sources`, and how to refit each worksheet and key whose last page would be near-empty
     ({output path: Refit}: a page break before the sources, the names, or one of the last questions)."""
     settings = settings or deck.quiz
-    env = typst_environment(base.root)
-    layouts = [print_layout(settings)]
+    language = deck_language(base, deck)
+    env = typst_environment(base.root, language)
+    layouts = [print_layout(settings, language)]
     if settings.large_print:
         layouts.append(layouts[0].large_print())
-    kinds = [(WORKSHEET_TEMPLATE, "worksheet", "Worksheet"), (KEY_TEMPLATE, "key", "Answer key")]
+    kinds = [
+        (WORKSHEET_TEMPLATE, "worksheet", language.gettext("Worksheet")),
+        (KEY_TEMPLATE, "key", language.gettext("Answer key")),
+    ]
     if settings.answer_sheet:
-        kinds.append((ANSWER_SHEET_TEMPLATE, "answer-sheet", "Answer sheet"))
+        kinds.append((ANSWER_SHEET_TEMPLATE, "answer-sheet", language.gettext("Answer sheet")))
     documents: dict[str, tuple[str, str]] = {}
     refits: dict[str, Refit] = {}
     asked = [base.facts_by_id[i] for q in quiz.questions for i in q.fact_ids if i in base.facts_by_id]
@@ -126,7 +131,7 @@ def _render(
         kind=kind,
         layout=layout,
         soft=soft_breaks,
-        grid_answer=grid_answer,
+        grid_answer=partial(grid_answer, language=env.globals["language"]),
         glossary=glossary,
         sources=base.sources,
         sheet=sheet,
@@ -206,18 +211,21 @@ class WorksheetsAndWebQuiz(Output):
     def stage(self, deck: DeckSpec, facts: list[Fact]) -> list[str]:
         from factdeck.outputs.web.webquiz import stage_web_quiz
 
+        # The deck's language: its facts' translations, or their own text where none is current (said here).
+        base, untranslated = localized_base(self.base, deck)
+        facts = [base.facts_by_id[f.id] for f in facts]
         quiz, failed = None, None
         if "pdf" in self.made:
             try:
-                quiz = stage_worksheets(self.writer, self.base, deck, facts)
+                quiz = stage_worksheets(self.writer, base, deck, facts)
             except RenderError as exc:  # the web quiz, drawn by the browser's fonts, may still be made
                 failed = exc
         if "html" in self.made:
-            stage_web_quiz(self.writer, self.base, deck, facts, quiz)
+            stage_web_quiz(self.writer, base, deck, facts, quiz)
         if failed is not None:
             made = " (the web quiz is made)" if "html" in self.made else ""
             raise PartlyMade(f"worksheets and keys not made{made}: {failed}") from failed
-        return list(quiz.notes) if quiz is not None else []
+        return untranslated + (list(quiz.notes) if quiz is not None else [])
 
     def remove_stale(self, folder: Path, deck_ids: list[str], kept: list[Path]) -> None:
         if "pdf" in self.made:

@@ -21,9 +21,13 @@ import jinja2
 from markupsafe import Markup
 
 from factdeck.exceptions import RenderError, TemplateError
+from factdeck.i18n import Language
 from factdeck.outputs.exports.games import mid_sentence, plain_claimant
+from factdeck.outputs.languages import deck_language, localized_base
 from factdeck.outputs.print.layout import print_quiz
 from factdeck.outputs.render import html_environment, render
+from factdeck.outputs.vocabulary import source_kind_names, stance_names
+from factdeck.outputs.web.messages import script_messages
 from factdeck.outputs.write import OutputWriter
 from factdeck.quiz import QUESTION_TYPES, Question, Quiz, Reference
 from factdeck.records.schema import Citation, DeckSpec, Fact
@@ -122,7 +126,7 @@ def _references(base: FactBase, citations: list[Citation]) -> tuple[Reference, .
     return tuple(refs.values())
 
 
-def according_data(base: FactBase, fact: Fact, question: dict) -> dict | None:
+def according_data(base: FactBase, fact: Fact, question: dict, language: Language | None = None) -> dict | None:
     """An answerable item for a disputed fact, asked before its source analysis or short answer: for each
     version's claimant ("According to the chronicle"), which answer they give, the versions' answers to
     choose from; None when two versions give the same answer (the choice would not tell them apart)."""
@@ -130,7 +134,13 @@ def according_data(base: FactBase, fact: Fact, question: dict) -> dict | None:
     if dispute is None or len({v.answer for v in dispute.versions}) != len(dispute.versions):
         return None
     protected = [n for s in base.sources.values() for n in (s.short_name, s.title) if n]
-    claimants = [f"According to {mid_sentence(plain_claimant(v.claimed_by, protected))}" for v in dispute.versions]
+    language = language or Language.source()
+    claimants = [
+        language.gettext(
+            "According to %(claimant)s", claimant=mid_sentence(plain_claimant(v.claimed_by, protected), language)
+        )
+        for v in dispute.versions
+    ]
     answers = sorted(range(len(dispute.versions)), key=lambda i: dispute.versions[i].answer.casefold())
     return {
         **{k: question[k] for k in ("answer", "references", "versions", "summary", "otherReferences")},
@@ -143,14 +153,14 @@ def according_data(base: FactBase, fact: Fact, question: dict) -> dict | None:
     }
 
 
-def page_questions(base: FactBase, quiz: Quiz) -> list[dict]:
+def page_questions(base: FactBase, quiz: Quiz, language: Language | None = None) -> list[dict]:
     """Version A's questions as the page asks them; before each disputed fact's question, its answerable
     "who says what" item (`according_data`)."""
     shown: list[dict] = []
     for p in quiz.versions[0].questions:
         data = question_data(p.question, p.order, p.names, base)
         if p.question.disputed and len(p.question.fact_ids) == 1:
-            according = according_data(base, base.facts_by_id[p.question.fact_ids[0]], data)
+            according = according_data(base, base.facts_by_id[p.question.fact_ids[0]], data, language)
             if according is not None:
                 shown.append(according)
         shown.append(data)
@@ -169,9 +179,10 @@ def _raw_template(base: FactBase, name: str) -> str:
         raise TemplateError(f"templates/{name}: cannot read file: {exc.strerror or 'unreadable'}") from exc
 
 
-def web_quiz_page(base: FactBase, deck: DeckSpec, quiz: Quiz) -> bytes:
-    """The HTML page for the quiz's version A."""
-    questions = page_questions(base, quiz)
+def web_quiz_page(base: FactBase, deck: DeckSpec, quiz: Quiz, language: Language | None = None) -> bytes:
+    """The HTML page for the quiz's version A, in `language` (default: the deck's, `deck_language`)."""
+    language = language or deck_language(base, deck)
+    questions = page_questions(base, quiz, language)
     script = _raw_template(base, SCRIPT_FILE)
     style = _raw_template(base, STYLE_FILE)
     if "</script" in script.lower() or "</style" in style.lower():
@@ -181,14 +192,22 @@ def web_quiz_page(base: FactBase, deck: DeckSpec, quiz: Quiz) -> bytes:
         "img-src 'none'; connect-src 'none'; font-src 'none'; base-uri 'none'; form-action 'none'"
     )
     page = render(
-        html_environment(base.root),
+        html_environment(base.root, language),
         PAGE_TEMPLATE,
         base.root,
         quiz=quiz,
         deck=deck,
         questions_json=json_for_html(
-            {"title": quiz.title, "questions": questions, "sources": source_data(base, quiz), "bidi": BIDI_PATTERNS}
+            {
+                "title": quiz.title,
+                "questions": questions,
+                "sources": source_data(base, quiz),
+                "bidi": BIDI_PATTERNS,
+                "messages": script_messages(language, len(questions)),
+            }
         ),
+        stances=stance_names(language),
+        source_kinds=source_kind_names(language),
         script=Markup(script),
         style=Markup(style),
         policy=policy,
@@ -200,7 +219,11 @@ def web_quiz_page(base: FactBase, deck: DeckSpec, quiz: Quiz) -> bytes:
 def stage_web_quiz(
     writer: OutputWriter, base: FactBase, deck: DeckSpec, facts: list[Fact], quiz: Quiz | None = None
 ) -> Quiz:
-    """Make the deck's web quiz (reusing the worksheets' quiz if given) and stage it in `writer`."""
+    """Make the deck's web quiz (reusing the worksheets' quiz if given) and stage it in `writer`, in the deck's
+    language (with its facts' translations: outputs/languages.py)."""
+    translated, _notes = localized_base(base, deck)
+    if translated is not base:
+        base, facts, quiz = translated, [translated.facts_by_id[f.id] for f in facts], None
     if quiz is None:
         quiz = print_quiz(base, deck, facts, deck.quiz.model_copy(update={"versions": 1}))
     if not quiz.questions:

@@ -5,11 +5,18 @@
   var data = JSON.parse(document.getElementById("quiz-data").textContent);
   var questions = data.questions;
   var sources = data.sources || {};
-  var KINDS = {
-    "multiple-choice": "Multiple choice", "true-false": "True or false", "fill-blank": "Fill in the blank",
-    "matching": "Matching", "timeline": "Timeline", "short-answer": "Short answer", "source-analysis": "Source analysis",
-    "according": "Who says what"
-  };
+  // Every word the page shows comes in the data block, in the page's language (outputs/web/messages.py).
+  var T = data.messages;
+  var KINDS = T.kinds;
+  // A number in the page's digits, and a message with its %(name)s placeholders filled.
+  function num(n) { return String(n).replace(/[0-9]/g, function (d) { return T.digits.charAt(+d); }); }
+  function fill(message, values) {
+    return message.replace(/%\((\w+)\)s/g, function (all, name) {
+      var value = values[name];
+      return typeof value === "number" ? num(value) : String(value);
+    });
+  }
+  function labelled(label, value) { return fill(T.labelled, { label: label, value: value }); }
   // Right-to-left runs, as the cards and worksheets isolate them (factdeck/text/bidi.py gives the patterns).
   var BIDI = {
     rtl: new RegExp(data.bidi.rtl, "gu"), ltr: new RegExp(data.bidi.ltr, "gu"),
@@ -21,7 +28,6 @@
   function allQuestions() { return questions.map(function (q, i) { return i; }); }
   var state = { order: allQuestions(), index: 0, results: [] };
   function current() { return questions[state.order[state.index]]; }
-  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
 
   function count(pattern, text) { return (text.match(pattern) || []).length; }
   // "rtl" for a Persian or Arabic text, "ltr" for an English one that may hold Persian runs.
@@ -73,6 +79,10 @@
   // Answers compare after Unicode NFC normalization and case folding, without punctuation or a leading article.
   function normalize(text) {
     var folded = String(text).normalize("NFC").toUpperCase().toLowerCase();  // upper, then lower: ß as ss
+    // Persian and Arabic digits as ASCII ones, Arabic yeh and kaf as the Persian letters: one answer, however typed.
+    folded = folded.replace(/[\u06F0-\u06F9]/g, function (d) { return String(d.charCodeAt(0) - 0x06F0); })
+      .replace(/[\u0660-\u0669]/g, function (d) { return String(d.charCodeAt(0) - 0x0660); })
+      .replace(/\u064A/g, "\u06CC").replace(/\u0643/g, "\u06A9");
     var words = folded.replace(/[^\p{L}\p{M}\p{N}\s]/gu, " ").split(/\s+/).filter(Boolean);
     if (words.length && ["the", "a", "an"].indexOf(words[0]) >= 0) words.shift();
     return words.join(" ");
@@ -94,11 +104,11 @@
   function sourceText(ref) {
     var s = sources[ref.id];
     if (!s) return ref.source;
-    var about = [s.author, s.publisher, "stance: " + s.stance].filter(Boolean).join("; ");
+    var about = [s.author, s.publisher, fill(T.stance, { stance: T.stances[s.stance] || s.stance })].filter(Boolean).join(T.listSeparator);
     return s.title + " (" + about + ")";
   }
   function citeText(refs) {
-    return refs.map(function (r) { return sourceText(r) + ", " + r.locator; }).join("; ");
+    return refs.map(function (r) { return sourceText(r) + ", " + r.locator; }).join(T.listSeparator);
   }
   // The status element is announced when its text changes: the same verdict twice in a row differs by a
   // trailing no-break space, so it is announced again.
@@ -113,7 +123,7 @@
     clear(box);
     $("feedback").hidden = true;
     $("next").hidden = true;
-    $("counter").textContent = "Question " + (state.index + 1) + " of " + state.order.length;
+    $("counter").textContent = fill(T.counter, { n: state.index + 1, total: state.order.length });
     $("bar").style.width = (100 * state.index / state.order.length) + "%";
     box.appendChild(el("p", "kind", KINDS[q.type] || q.type));
     var render = RENDER[q.type] || selfMarked;
@@ -129,13 +139,13 @@
     box.appendChild(el("p", "prompt", q.prompt));
     var list = el("div", "choices");
     list.setAttribute("role", "group");
-    list.setAttribute("aria-label", "Answers");
+    list.setAttribute("aria-label", T.answers);
     q.options.forEach(function (option, i) {
       list.appendChild(button(option, "choice", function () {
         var buttons = list.querySelectorAll("button");
         buttons.forEach(function (b) { b.disabled = true; });
-        mark(buttons[q.correct], true, i === q.correct ? "your answer, right" : "right answer");
-        if (i !== q.correct) mark(buttons[i], false, "your answer");
+        mark(buttons[q.correct], true, i === q.correct ? T.yourAnswerRight : T.rightAnswer);
+        if (i !== q.correct) mark(buttons[i], false, T.yourAnswer);
         answered(q, i === q.correct, i === q.correct ? null : q.options[q.correct]);
       }));
     });
@@ -146,7 +156,7 @@
     var prompt = el("p", "prompt");
     prompt.dir = appendText(prompt, q.parts ? q.parts.join(" _____ ") : q.prompt);
     box.appendChild(prompt);
-    var label = el("label", null, "Your answer");
+    var label = el("label", null, T.yourAnswerLabel);
     var input = document.createElement("input");
     input.type = "text";
     input.autocomplete = "off";
@@ -155,19 +165,19 @@
     input.setAttribute("spellcheck", "false");
     label.appendChild(input);
     box.appendChild(label);
-    var check = button("Check", "primary", function () {
+    var check = button(T.check, "primary", function () {
       input.disabled = true;
       check.hidden = true;
       var right = isAccepted(q, input.value);
-      mark(label, right, right ? "right" : "not the answer");
+      mark(label, right, right ? T.right : T.notTheAnswer);
       var feedback = answered(q, right, right ? null : q.answer);
       if (!right && q.type === "short-answer" && input.value.trim()) {
         // A short answer in the learner's own words may be right in other words: they may count it.
-        var own = button("I was right: count it", "secondary", function () {
+        var own = button(T.countIt, "secondary", function () {
           own.disabled = true;
           state.results[state.order[state.index]] = true;
-          mark(own, true, "counted as right");
-          announce("Counted as right.");
+          mark(own, true, T.countedRight);
+          announce(T.countedRightNow);
           $("next").focus({ preventScroll: true });
         });
         feedback.insertBefore(own, feedback.children[1] || null);
@@ -186,45 +196,45 @@
     var selects = q.items.map(function (text, i) {
       var row = el("div", "row");
       var id = "match-" + state.index + "-" + i;
-      var label = el("label", null, q.type === "according" ? text : (i + 1) + ". " + text);
+      var label = el("label", null, q.type === "according" ? text : fill(T.numbered, { n: i + 1 }) + " " + text);
       label.htmlFor = id;
       row.appendChild(label);
       var select = document.createElement("select");
       select.id = id;
-      select.appendChild(el("option", null, q.type === "according" ? "Choose their answer…" : "Choose a name…")).value = "";
+      select.appendChild(el("option", null, q.type === "according" ? T.chooseTheirAnswer : T.chooseName)).value = "";
       q.names.forEach(function (name, j) { select.appendChild(el("option", null, name)).value = String(j); });
       row.appendChild(select);
       box.appendChild(row);
       return select;
     });
-    var check = button("Check", "primary", function () {
+    var check = button(T.check, "primary", function () {
       check.hidden = true;
       var wrong = 0;
       selects.forEach(function (select, i) {
         select.disabled = true;
         var ok = select.value === String(q.correct[i]);
         if (!ok) wrong += 1;
-        mark(select.parentNode, ok, ok ? "right" : "wrong: " + q.names[q.correct[i]]);
+        mark(select.parentNode, ok, ok ? T.right : fill(T.wrongName, { name: q.names[q.correct[i]] }));
       });
-      answered(q, wrong === 0, null, wrong ? wrong + " of " + selects.length + " wrong" : null);
+      answered(q, wrong === 0, null, wrong ? fill(T.wrongOf, { wrong: wrong, total: selects.length }) : null);
     });
     box.appendChild(check);
   }
 
   function timeline(q, box) {
     box.appendChild(el("p", "prompt", q.prompt));
-    box.appendChild(el("p", "muted", "Choose them one at a time; Start over to change your order."));
+    box.appendChild(el("p", "muted", T.oneAtATime));
     var picked = [];
     var list = el("div", "choices");
     list.setAttribute("role", "group");
-    list.setAttribute("aria-label", "Events");
+    list.setAttribute("aria-label", T.events);
     var check;
     var buttons = q.items.map(function (text, i) {
       var b = button("", "choice", function () {
         if (picked.indexOf(i) >= 0) return;
         picked.push(i);
         b.classList.add("picked");
-        b.firstChild.textContent = picked.length + ".";
+        b.firstChild.textContent = fill(T.numbered, { n: picked.length });
         b.setAttribute("aria-pressed", "true");
         check.disabled = picked.length < q.items.length;
       });
@@ -236,7 +246,7 @@
     });
     box.appendChild(list);
     var pair = el("div", "pair");
-    var reset = button("Start over", "secondary", function () {
+    var reset = button(T.startOver, "secondary", function () {
       picked = [];
       buttons.forEach(function (b) {
         b.classList.remove("picked");
@@ -245,13 +255,13 @@
       });
       check.disabled = true;
     });
-    check = button("Check", "primary", function () {
+    check = button(T.check, "primary", function () {
       pair.hidden = true;
       buttons.forEach(function (b) { b.disabled = true; });
       var right = picked.every(function (item, n) { return q.correct[n] === item; });
       buttons.forEach(function (b, i) {
         var place = q.correct.indexOf(i);
-        mark(b, place === picked.indexOf(i), "number " + (place + 1));
+        mark(b, place === picked.indexOf(i), fill(T.placeNumber, { n: place + 1 }));
       });
       answered(q, right, null);
     });
@@ -265,22 +275,22 @@
     box.appendChild(el("p", "prompt", q.prompt));
     (q.excerpts || []).forEach(function (e) {
       var quote = el("blockquote");
-      quote.appendChild(el("p", null, "“" + e.quote + "”"));
+      quote.appendChild(el("p", null, fill(T.quoted, { text: e.quote })));
       quote.appendChild(el("p", "cite", sourceText({ id: e.id, source: e.source }) + ", " + e.locator));
       box.appendChild(quote);
     });
-    box.appendChild(el("p", "muted", "Answer in your head or on paper, then compare."));
-    var show = button("Show the answer", "primary", function () {
+    box.appendChild(el("p", "muted", T.inYourHead));
+    var show = button(T.showAnswer, "primary", function () {
       show.hidden = true;
       var feedback = answered(q, null, null);
-      feedback.appendChild(el("p", "muted", "Did you have it?"));
+      feedback.appendChild(el("p", "muted", T.didYouHaveIt));
       var pair = el("div", "pair");
-      [["I had it", true], ["I missed it", false]].forEach(function (choice) {
+      [[T.hadIt, true], [T.missedIt, false]].forEach(function (choice) {
         pair.appendChild(button(choice[0], "secondary", function () {
           pair.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
-          mark(this, choice[1], "your choice");
+          mark(this, choice[1], T.yourChoice);
           state.results[state.order[state.index]] = choice[1];
-          announce(choice[1] ? "Marked as right." : "Marked as missed.");
+          announce(choice[1] ? T.markedRight : T.markedMissed);
           $("next").hidden = false;
           $("next").focus({ preventScroll: true });
         }));
@@ -306,33 +316,33 @@
     clear(box);
     if (right !== null) {
       state.results[state.order[state.index]] = right;
-      var verdict = right ? "✓ Correct" : "✗ Not quite" + (note ? " (" + note + ")" : "");
+      var verdict = right ? T.correct : (note ? fill(T.notQuiteWhy, { note: note }) : T.notQuite);
       box.appendChild(el("p", "verdict " + (right ? "right" : "wrong"), verdict));
-      announce((right ? "Correct." : "Not quite.") + (correctAnswer !== null ? " The answer is " + correctAnswer + "." : ""));
+      announce((right ? T.correctNow : T.notQuiteNow) + (correctAnswer !== null ? " " + fill(T.theAnswerIs, { answer: correctAnswer }) : ""));
     } else {
-      announce("The answer is shown below the question.");
+      announce(T.answerBelow);
     }
-    if (correctAnswer !== null) box.appendChild(el("p", null, "Answer: " + correctAnswer));
-    if (right === null && q.type !== "source-analysis") box.appendChild(el("p", null, "Answer: " + q.answer));
-    if (q.type === "true-false" && q.truth === false) box.appendChild(el("p", null, "The statement is false. The fact: " + q.explanation));
+    if (correctAnswer !== null) box.appendChild(el("p", null, fill(T.answer, { answer: correctAnswer })));
+    if (right === null && q.type !== "source-analysis") box.appendChild(el("p", null, fill(T.answer, { answer: q.answer })));
+    if (q.type === "true-false" && q.truth === false) box.appendChild(el("p", null, fill(T.statementFalse, { fact: q.explanation })));
     if (q.key) {  // matching: numbered like the descriptions; timeline: in date order
       var list = el(q.type === "matching" ? "ol" : "ul", "list");
       q.key.forEach(function (item) {
-        var li = el("li", null, item.answer + ": " + item.text);
+        var li = el("li", null, labelled(item.answer, item.text));
         if (item.references.length) li.appendChild(el("span", "cite", " (" + citeText(item.references) + ")"));
         list.appendChild(li);
       });
       box.appendChild(list);
     }
     if (q.explanation && q.explanation !== q.summary) box.appendChild(el("p", null, q.explanation));
-    if (q.references.length && !q.versions.length) box.appendChild(el("p", "cite", "Source: " + citeText(q.references)));
+    if (q.references.length && !q.versions.length) box.appendChild(el("p", "cite", fill(T.source, { sources: citeText(q.references) })));
     if (q.versions.length) {
       var dispute = el("div", "dispute");
-      dispute.appendChild(el("p", null, "Sources disagree" + (q.summary ? ": " + q.summary : ".")));
+      dispute.appendChild(el("p", null, q.summary ? fill(T.disagree, { summary: q.summary }) : T.disagreeAlone));
       var versions = el("ul");
       q.versions.forEach(function (v) {
         var li = el("li");
-        li.appendChild(el("strong", null, v.claimedBy + ": "));
+        li.appendChild(el("strong", null, fill(T.labelled, { label: v.claimedBy, value: "" })));
         li.appendChild(el("span", null, v.claim));
         if (v.references.length) li.appendChild(el("span", "cite", " (" + citeText(v.references) + ")"));
         versions.appendChild(li);
@@ -340,11 +350,11 @@
       dispute.appendChild(versions);
       if (q.reason) dispute.appendChild(el("p", null, "Why they may differ (" + q.reason.label + "): " + q.reason.why));
       if ((q.otherReferences || []).length) {
-        dispute.appendChild(el("p", "cite", "Also cited: " + citeText(q.otherReferences)));
+        dispute.appendChild(el("p", "cite", fill(T.alsoCited, { sources: citeText(q.otherReferences) })));
       }
       dispute.appendChild(el("p", null, q.type === "source-analysis"
-        ? "Ask who wrote each source, and why they might see it that way. Learn every version and who makes it."
-        : "Learn every version and who makes it."));
+        ? T.askWhoWrote
+        : T.learnEvery));
       box.appendChild(dispute);
     }
     box.hidden = false;
@@ -352,7 +362,7 @@
       $("next").hidden = false;
       $("next").focus({ preventScroll: true });  // the bar holding it stays in view (quiz.css)
     }
-    $("next").textContent = state.index + 1 < state.order.length ? "Next question" : "See your score";
+    $("next").textContent = state.index + 1 < state.order.length ? T.nextQuestion : T.seeScore;
     return box;
   }
 
@@ -361,22 +371,22 @@
     var li = el("li");
     var asked = q.type === "fill-blank" ? q.parts.join("_____") : q.prompt;
     if (q.type === "true-false") {
-      li.appendChild(el("p", null, "“" + asked + "” — " + (q.truth ? "true" : "false")));
-      if (q.truth === false) li.appendChild(el("p", "muted", "The fact: " + q.explanation));
+      li.appendChild(el("p", null, fill(q.truth ? T.isTrue : T.isFalse, { statement: asked })));
+      if (q.truth === false) li.appendChild(el("p", "muted", fill(T.theFact, { fact: q.explanation })));
       return li;
     }
     li.appendChild(el("p", null, asked));
     var answer;
     if (q.key) {
-      answer = q.key.map(function (item) { return item.answer + ": " + item.text; }).join("; ");
+      answer = q.key.map(function (item) { return labelled(item.answer, item.text); }).join(T.listSeparator);
     } else if (q.type === "according") {
-      answer = q.items.map(function (who, i) { return who + ": " + q.names[q.correct[i]]; }).join("; ");
+      answer = q.items.map(function (who, i) { return labelled(who, q.names[q.correct[i]]); }).join(T.listSeparator);
     } else if (q.versions.length) {
-      answer = q.versions.map(function (v) { return v.claimedBy + ": " + v.answer; }).join("; ");
+      answer = q.versions.map(function (v) { return labelled(v.claimedBy, v.answer); }).join(T.listSeparator);
     } else {
       answer = q.options ? q.options[q.correct] : q.answer;
     }
-    li.appendChild(el("p", "muted", "Answer: " + answer));
+    li.appendChild(el("p", "muted", fill(T.answer, { answer: answer })));
     return li;
   }
 
@@ -399,27 +409,27 @@
     clear(box);
     var asked = state.order;
     var right = asked.filter(function (i) { return state.results[i]; }).length;
-    var title = el("h2", null, "Your score");
+    var title = el("h2", null, T.yourScore);
     title.id = "score-title";
     title.tabIndex = -1;
     box.appendChild(title);
-    box.appendChild(el("p", "big", right + " of " + asked.length));
-    box.appendChild(el("p", "muted", Math.round(100 * right / asked.length) + "% correct"));
+    box.appendChild(el("p", "big", fill(T.scoreOf, { right: right, total: asked.length })));
+    box.appendChild(el("p", "muted", fill(T.percentCorrect, { percent: num(Math.round(100 * right / asked.length)) + T.percentSign })));
     var missed = asked.filter(function (i) { return !state.results[i]; });
     if (missed.length) {
-      box.appendChild(el("h3", null, "To review: " + plural(missed.length, "question", "questions")));
+      box.appendChild(el("h3", null, fill(T.toReview[missed.length], { n: missed.length })));
       var list = el("ol", "list review");
       missed.forEach(function (i) { list.appendChild(reviewItem(questions[i])); });
       box.appendChild(list);
-      var retry = missed.length === 1 ? "Retry the missed one" : "Retry the " + missed.length + " missed ones";
+      var retry = fill(T.retry[missed.length], { n: missed.length });
       box.appendChild(button(retry, "primary", function () { startRound(missed); }));
     }
-    box.appendChild(button("Start again", missed.length ? "secondary" : "primary", function () {
+    box.appendChild(button(T.startAgain, missed.length ? "secondary" : "primary", function () {
       state.results = [];
       startRound(allQuestions());
     }));
     box.hidden = false;
-    announce("Finished: " + right + " of " + asked.length + " right.");
+    announce(fill(T.finished, { right: right, total: asked.length }));
     title.focus({ preventScroll: true });
     box.scrollIntoView({ block: "start" });
   }

@@ -1,0 +1,65 @@
+"""Card fields rendered by an earlier build, kept for the next (cards.py renders, package.py stores them)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+
+from factdeck.records.schema import Fact
+
+
+class RenderedFields:
+    """Card fields rendered by an earlier build, reused while everything they were rendered from is the same.
+
+    Rendering the fields through Jinja2 is most of the cost of making a large deck, and when one fact is
+    edited the other facts' fields come out the same. What a fact's fields may show is its own record
+    (compared by a hash of all of it) and what every fact shares: factdeck's code, the card templates,
+    every source and era, hashed into `shared`. A change to the shared part drops every field; a change to
+    a fact drops that fact's. Entries are kept per fact id: (fact hash, {version and template: text}).
+    """
+
+    def __init__(
+        self,
+        shared: str,
+        previous: dict[str, tuple[str, dict[str, str]]] | None = None,
+        record_json: Callable[[Fact], str] = Fact.model_dump_json,
+    ):
+        """`previous`: the entries saved by a build whose `shared` hash was this one; `record_json`: a fact's
+        whole record as JSON (the build passes the base's, made once per fact)."""
+        self.shared = shared
+        self.previous = previous or {}
+        self.record_json = record_json
+        self.used: dict[str, tuple[str, dict[str, str]]] = {}
+
+    def _entries(self, fact: Fact) -> dict[str, str]:
+        entry = self.used.get(fact.id)
+        if entry is None:
+            digest = hashlib.sha256(self.record_json(fact).encode()).hexdigest()
+            old = self.previous.get(fact.id)
+            entry = self.used[fact.id] = (digest, dict(old[1]) if old is not None and old[0] == digest else {})
+        return entry[1]
+
+    def get(self, fact: Fact, version_id: str | None, template: str) -> str | None:
+        return self._entries(fact).get(f"{version_id or ''}\0{template}")
+
+    def put(self, fact: Fact, version_id: str | None, template: str, text: str) -> None:
+        self._entries(fact)[f"{version_id or ''}\0{template}"] = text
+
+    def empty(self, fact: Fact) -> bool:
+        """Whether no field of `fact` is stored (from an earlier build or this one)."""
+        return not self._entries(fact)
+
+    def fields(self, fact: Fact) -> dict[str, str]:
+        """Every stored field of `fact`, by version and template."""
+        return dict(self._entries(fact))
+
+    def adopt(self, fact: Fact, fields: dict[str, str]) -> None:
+        """Fields of `fact` rendered elsewhere from this same record (a second process), as `fields` gives them."""
+        self._entries(fact).update((k, v) for k, v in fields.items() if isinstance(k, str) and isinstance(v, str))
+
+    def to_keep(self, fact_ids: Iterable[str]) -> Iterator[tuple[str, tuple[str, dict[str, str]]]]:
+        """What to keep for the next build: the entries of every fact still in the base."""
+        for fact_id in fact_ids:
+            entry = self.used.get(fact_id) or self.previous.get(fact_id)
+            if entry is not None:
+                yield fact_id, entry

@@ -1,0 +1,172 @@
+"""The language settings of a project and a deck, and the records of a fact's translation.
+
+A translation lives in `translations/<language>/*.yaml` (a list of `FactTranslation`s, each naming its fact
+by id). Every translated text is bound to a fingerprint of the original text it translates (`of`, written by
+`factdeck translate stamp`), as a vetted fact is bound to what was vetted (vetting.py): when the original is
+edited, the fingerprint no longer matches and `check` and `review` report the translation stale at its line.
+Quotes are never translated: they stay in the source's own language.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+
+from factdeck.records.fields import Slug, Text
+from factdeck.records.record import Record
+
+# BCP 47's shape as gettext catalogs name languages: a language subtag, then script or region subtags
+# (`fa`, `de`, `pt-BR`, `sr-Latn`); RFC 5646 section 2.1.
+_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+TEXT_FINGERPRINT_DIGITS = 16  # hex digits of SHA-256 kept, as vetting keeps
+
+
+def _tag(value: str) -> str:
+    if not _TAG.match(value):
+        raise ValueError(f"'{value}' is not a language tag: use a BCP 47 tag such as en, fa, de or pt-BR")
+    return value
+
+
+LanguageTag = Annotated[str, AfterValidator(_tag)]
+
+
+class TranslationSettings(Record):
+    """How a deck in another language than its facts' uses their translations."""
+
+    missing: Literal["fall-back", "refuse"] = Field(
+        default="fall-back",
+        description="A fact text with no current translation: `fall-back` uses the original (and the build says "
+        "which facts and fields), `refuse` stops the build naming them.",
+    )
+    bilingual: bool = Field(
+        default=False, description="Anki cards show the original text beside the translation on the back."
+    )
+    digits: Literal["default", "latin", "native"] = Field(
+        default="default",
+        description="Digits of numbers and dates: the language's usual ones (`default`; Persian digits for `fa`), "
+        "`latin` (0-9) or `native`.",
+    )
+
+
+def text_fingerprint(value: Any) -> str:
+    """The fingerprint of an original text (or of a list or mapping of texts, as JSON-like data): SHA-256 of its
+    NFC form with runs of white space as one space, TEXT_FINGERPRINT_DIGITS lower-case hex digits. A change of
+    spacing or Unicode normalization leaves it; any other edit changes it."""
+    if isinstance(value, str):
+        text = " ".join(unicodedata.normalize("NFC", value).split())
+    elif isinstance(value, dict):
+        text = "\x1e".join(f"{k}\x1f{text_fingerprint(v)}" for k, v in sorted(value.items()) if v is not None)
+    else:
+        text = "\x1e".join(text_fingerprint(v) for v in value)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:TEXT_FINGERPRINT_DIGITS]
+
+
+class Translated(Record):
+    """One translated text, and the fingerprint of the original it translates."""
+
+    text: Text = Field(description="The text in the translation's language.")
+    of: str | None = Field(
+        default=None,
+        description="Fingerprint of the original text translated, written by `factdeck translate stamp`; a "
+        "translation whose original has changed since is stale.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        return {"text": data} if isinstance(data, str) else data
+
+
+class TranslatedDistractor(Translated):
+    """A wrong option translated; `of` is the fingerprint of the original option (its text and why)."""
+
+    why: Text | None = Field(default=None, description="Its `why`, translated, if the original has one.")
+
+
+class TranslatedAttribution(Record):
+    """A fact's attribution translated."""
+
+    by: Translated = Field(description="Who makes the claim.")
+    verb: Translated = Field(description="How they make it.")
+
+
+class TranslatedVersion(Record):
+    """One dispute version translated (named by its id); its citations and quotes stay as they are."""
+
+    id: Slug = Field(description="The version's id in the fact.")
+    claim: Translated | None = Field(default=None, description="What the version says.")
+    answer: Translated | None = Field(default=None, description="The answer it gives.")
+    accept: list[Text] = Field(default_factory=list, description="Other answers accepted in this language.")
+    claimed_by: Translated | None = Field(default=None, description="Who makes the claim.")
+
+
+class TranslatedDispute(Record):
+    """A fact's dispute translated."""
+
+    summary: Translated | None = Field(default=None, description="The neutral sentence on what is disputed.")
+    why: Translated | None = Field(default=None, description="The sentence of its `reason` saying why they differ.")
+    versions: list[TranslatedVersion] = Field(default_factory=list, description="The versions translated.")
+
+
+class FactTranslation(Record):
+    """A fact's texts in one language (`translations/<language>/*.yaml`, a list of them). Each field is
+    optional: what is left out falls back to the original (or refuses, by the deck's `translation.missing`)."""
+
+    fact: Slug = Field(description="Id of the fact translated.")
+    question: Translated | None = Field(default=None, description="The question.")
+    answer: Translated | None = Field(default=None, description="The short answer.")
+    accept: list[Text] = Field(default_factory=list, description="Other answers accepted in this language.")
+    statement: Translated | None = Field(default=None, description="The statement.")
+    attribution: TranslatedAttribution | None = Field(default=None, description="The attribution.")
+    distractors: list[TranslatedDistractor] = Field(
+        default_factory=list, description="Wrong options, each bound by `of` to the original it translates."
+    )
+    false_statements: list[Translated] = Field(
+        default_factory=list, description="False statements, each bound by `of` to the original it translates."
+    )
+    dispute: TranslatedDispute | None = Field(default=None, description="The dispute's summary and versions.")
+    translator: Text | None = Field(default=None, description="Who translated it: a role or handle.")
+    notes: str | None = Field(default=None, description="Translators' notes; never shown to learners.")
+
+    @property
+    def id(self) -> str:
+        return self.fact
+
+
+class EraTranslation(Record):
+    """An era's title translated (an entry of a translation file naming `era`)."""
+
+    era: Slug = Field(description="Id of the era translated.")
+    title: Translated = Field(description="The era's title.")
+
+    @property
+    def id(self) -> str:
+        return self.era
+
+
+class SourceTranslation(Record):
+    """What learners read about a source, translated: its short name and perspective. Its title, publisher,
+    author and quotes stay as the source gives them."""
+
+    source: Slug = Field(description="Id of the source translated.")
+    short_name: Translated | None = Field(default=None, description="The name learners see for it.")
+    perspective: Translated | None = Field(default=None, description="The sentence on its point of view.")
+
+    @property
+    def id(self) -> str:
+        return self.source
+
+
+class GlossaryTranslation(Record):
+    """A glossary entry's description translated (the term stays as facts name it)."""
+
+    term: Text = Field(description="The term as the glossary has it.")
+    description: Translated = Field(description="Who or what it is.")
+
+    @property
+    def id(self) -> str:
+        return self.term

@@ -1,0 +1,114 @@
+"""The shipped decks built in Persian: every word factdeck writes into the cards and the web quiz is Persian
+(none of the catalog's English messages left), every document declares `fa` and right to left, and the
+facts without a Persian translation keep their English text, which the build reports."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import REPO, Project
+
+from factdeck.build import load_and_validate
+from test_translations import _english_pieces, _page_data, _values
+
+
+@pytest.fixture(scope="module")
+def persian_base(tmp_path_factory) -> Project:
+    root = tmp_path_factory.mktemp("persian") / "mek"
+    root.mkdir()
+    for name in ("facts", "decks", "translations"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("published"))
+    shutil.copy(REPO / "factdeck.yaml", root / "factdeck.yaml")
+    for deck in (root / "decks").glob("*.yaml"):
+        deck.write_text(deck.read_text(encoding="utf-8") + "language: fa\n", encoding="utf-8")
+    project = Project(root)
+    built = project.run("build", "--format", "apkg")
+    assert built.exit_code == 0, built.output
+    assert "facts keep their en text where no current fa translation exists" in built.output
+    assert project.run("build", "--format", "html").exit_code == 0
+    return project
+
+
+def _project_texts(root: Path) -> list[str]:
+    """Every text of the fact base (facts, sources, eras, glossary, decks, in both languages), longest first:
+    what is the project's, not factdeck's."""
+    base = load_and_validate(root)
+    texts: set[str] = set()
+
+    def walk(value):
+        if isinstance(value, str):
+            texts.add(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    for record in [*base.facts, *base.sources.values(), *base.eras, *base.glossary, *base.decks]:
+        walk(record.model_dump())
+    for path in (root / "translations").rglob("*.yaml"):
+        texts.update(re.findall(r'"([^"]+)"', path.read_text(encoding="utf-8")))
+    return sorted((t for t in texts if len(t) > 2), key=len, reverse=True)
+
+
+def _factdeck_words(text: str, project_texts: list[str]) -> str:
+    text = re.sub(r"\{\{c\d+::(.*?)\}\}", r"\1", text)  # a cloze is its statement, whole
+    text = re.sub(r"</?span[^>]*>", "", text)  # the isolating spans of a run in the other direction
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    text = " ".join(text.replace("\u2068", "").replace("\u2069", "").split())  # a wrapped line as one
+    for own in project_texts:
+        text = text.replace(" ".join(own.split()), " ")
+    return text
+
+
+def _found(text: str) -> list[str]:
+    return [piece for piece in _english_pieces() if re.search(rf"\b{re.escape(piece)}\b", text)]
+
+
+def test_the_cards_of_every_shipped_deck_are_persian(persian_base):
+    project_texts = _project_texts(persian_base.root)
+    for apkg in sorted(persian_base.root.glob("build/*/*.apkg")):
+        with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(apkg) as archive:
+            archive.extract("collection.anki2", folder)
+            db = sqlite3.connect(f"{folder}/collection.anki2")
+            fields = [row[0] for row in db.execute("select flds from notes")]
+            models = json.loads(db.execute("select models from col").fetchone()[0])
+            db.close()
+        assert fields, apkg
+        words = _factdeck_words(" ".join(fields), project_texts)
+        assert _found(words) == [], f"{apkg.name}: English words factdeck wrote: {_found(words)}"
+        for model in models.values():
+            template = model["tmpls"][0]["qfmt"] + model["tmpls"][0]["afmt"]
+            assert 'lang="fa" dir="rtl"' in template
+            assert _found(_factdeck_words(re.sub(r"\{\{[^}]*\}\}", " ", template), project_texts)) == []
+        assert "منابع" in words  # the factdeck words are there, in Persian
+
+
+def test_the_web_quiz_of_every_shipped_deck_is_persian(persian_base):
+    pages = sorted(persian_base.root.glob("build/*/*-quiz.html"))
+    assert len(pages) == 3
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert '<html lang="fa" dir="rtl">' in text
+        data = _page_data(text)
+        chrome = re.sub(r"<script.*?</script>|<style.*?</style>|<li dir=\"auto\">.*?</li>", " ", text, flags=re.S)
+        words = re.sub(r"%\(\w+\)s", " ", _factdeck_words(chrome, []) + " " + " ".join(_values(data["messages"])))
+        words = words.replace(data["title"], " ")
+        assert _found(words) == [], f"{page.name}: {_found(words)}"
+        according = [item for q in data["questions"] if q["type"] == "according" for item in q["items"]]
+        assert according and all(item.startswith("به گفتهٔ ") for item in according)
+        # The prompts factdeck writes itself (a group question's, a true/false's options) are Persian too.
+        for q in data["questions"]:
+            if q["type"] in ("matching", "timeline"):
+                assert _found(q["prompt"]) == [] and re.search("[\u0600-\u06ff]", q["prompt"]), q["prompt"]
+            if q["type"] == "true-false":
+                assert q["options"] == ["درست", "نادرست"]
