@@ -21,7 +21,15 @@ from factdeck.records.collect import Collector, describe_input, suggest, unique_
 from factdeck.records.consequences import fold_consequences
 from factdeck.records.dates import latest_today, parse_calendar_date, parse_date
 from factdeck.records.factbase import FactBase
-from factdeck.records.identity import LEGACY_NAMESPACE, deck_id, load_published, namespace_of, published_warnings
+from factdeck.records.identity import (
+    LEGACY_NAMESPACE,
+    PublishedDeck,
+    deck_id,
+    load_published,
+    namespace_changes,
+    namespace_of,
+    published_warnings,
+)
 from factdeck.records.load import Document, FactFile, RawProject
 from factdeck.records.load_hints import unportable_names
 from factdeck.records.memo import Keeper
@@ -139,6 +147,34 @@ def _check_fact(
                 fact,
                 f"fact '{fact.id}': {need.describe()}: review it, then `factdeck vet {fact.id} --reviewer ROLE`",
             )
+
+
+def _check_namespace(collector: Collector, raw: RawProject, published: dict[str, PublishedDeck], now: str) -> None:
+    """An error at factdeck.yaml's `namespace:` when the released decks were made under another namespace: every
+    GUID derives from it (records/identity.py), so a build would duplicate every learner's notes."""
+    changed = namespace_changes(published, now)
+    if not changed:
+        return
+    record, old = changed[0]
+    config = raw.config
+    line = 0
+    if config is not None and isinstance(config.data, dict) and "namespace" in config.data:
+        line = config.line("namespace")
+    where = (config.display if config is not None else "factdeck.yaml", line if config is not None else 0)
+    what = f"namespace '{now}'" if config is not None and line else f"no namespace set (so '{now}')"
+    records = ", ".join(r.file for r, _ in changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    fix = (
+        f"restore `namespace: {old}`" + ("" if config is not None else " in factdeck.yaml")
+        if old is not None
+        else "restore the namespace the decks were released with (`git log -p factdeck.yaml` shows it)"
+    )
+    collector.error(
+        where,
+        f"{what} is not the namespace the decks were released under"
+        + (f", '{old}'" if old else "")
+        + f" ({records}): every note's GUID derives from it, so every learner would get a second copy of every "
+        f"note and lose its review history in the new one; {fix}",
+    )
 
 
 _CRITERIA = ("eras", "tags", "kinds", "facts", "disputed")
@@ -409,6 +445,7 @@ def validate_project(
         collector.error((display, 0), message)
     for where, message in published_warnings(published, decks, eras, facts_by_id):
         collector.warning(where, message)
+    _check_namespace(collector, raw, published, namespace)
 
     defined = {("source", s.id): (s.file, s.line) for s in sources.values()}
     defined |= {("era", e.id): (e.file, e.line) for e in eras.values()}

@@ -35,12 +35,13 @@ class Released:
 
 
 def _same(old: PublishedDeck, new: PublishedDeck) -> bool:
-    return (old.name, old.eras, old.note_types, old.notes, old.subdecks) == (
+    return (old.name, old.eras, old.note_types, old.notes, old.subdecks, old.namespace) == (
         new.name,
         new.eras,
         new.note_types,
         new.notes,
         new.subdecks,
+        new.namespace,
     )
 
 
@@ -167,6 +168,7 @@ def release_decks(base: FactBase, deck_ids: list[str], output: Path) -> list[Rel
     try:
         for deck in decks:
             record = stage.release_record(deck, select_facts(base, deck))
+            record.namespace = stage.namespace  # what `factdeck check` compares factdeck.yaml's with
             old = previous.get(deck.id)
             written = old is None or not _same(old, record)
             if written:

