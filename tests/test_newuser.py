@@ -76,3 +76,37 @@ def test_a_lost_factdeck_yaml_is_refused_when_the_release_was_made_under_another
         f"({PUBLISHED}): {NAMESPACE_FIX.split('; ')[0]}; restore the namespace the decks were released with "
         "(`git log -p factdeck.yaml` shows it)\n"
     ) in result.stderr
+
+
+def test_a_released_deck_that_selects_nothing_is_an_error_and_its_package_stays(project):
+    assert project.run("release").exit_code == 0
+    assert project.run("build", "--format", "apkg").exit_code == 0
+    package = project.path("build/guild-history/guild-history.apkg")
+    before = package.read_bytes()
+    project.replace("decks/all.yaml", "cards:", "select:\n  include:\n    tags: [orgins]\ncards:")
+    result = project.run("build", "--format", "apkg")
+    assert result.exit_code == 1
+    assert (
+        "decks/all.yaml:1: deck 'guild-history' was released (decks/published/guild-history.json) but its selection "
+        "now matches no vetted fact: select.include.tags [orgins] matches none of the vetted facts; fix the selection (a released "
+        "deck's package keeps carrying every note it published)\n"
+    ) in result.stderr
+    assert package.read_bytes() == before
+
+
+def test_a_release_record_without_its_deck_is_reported_with_how_to_retire_it(project):
+    assert project.run("release").exit_code == 0
+    project.path("decks/all.yaml").rename(project.path("decks/all.yaml.old"))
+    project.write("decks/other.yaml", project.read("decks/all.yaml.old").replace("id: guild-history", "id: other"))
+    project.path("decks/all.yaml.old").unlink()
+    expected = (
+        f"{PUBLISHED}: warning: release record of deck 'guild-history', which no deck file defines any more: "
+        "restore the deck file (`git checkout`), or to retire the deck, delete decks/published/guild-history.json "
+        "(learners keep its cards; no later package updates them)\n"
+    )
+    result = project.run("check")
+    assert result.exit_code == 0 and expected in result.stderr
+    strict = project.run("check", "--strict")
+    assert strict.exit_code == 1 and expected.replace("warning: ", "") in strict.stderr
+    project.path(PUBLISHED).unlink()
+    assert "release record" not in project.run("check").stderr

@@ -429,10 +429,19 @@ def validate_project(
     base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks, keeper, glossary=glossary)
     base.quotes = QuoteTally.count(facts, sources, archives)
     tags = {t for f in facts for t in f.tags}
+    published, unreadable = load_published(raw.root)
     for deck in decks:
         _check_selection(collector, deck, deck.select.include, "include", eras, facts_by_id, tags)
         _check_selection(collector, deck, deck.select.exclude, "exclude", eras, facts_by_id, tags)
-        if not any(deck.select.matches(f) for f in facts) and not unreadable_facts:
+        released = published.get(deck.id)
+        if released is not None and not any(deck.select.matches(f) for f in facts) and not unreadable_facts:
+            # Its package would be removed while learners still hold every note it published.
+            collector.error(
+                deck, f"deck '{deck.id}' was released ({released.file}) but its selection now matches no vetted "
+                f"fact: {_emptied_by(deck, facts)}; fix the selection (a released deck's package keeps carrying "
+                "every note it published)",
+            )  # fmt: skip
+        elif not any(deck.select.matches(f) for f in facts) and not unreadable_facts:
             # A warning, not an error: a new project's first facts are not vetted yet, and `review` and `vet`
             # must still run; a build leaves the deck out (an error under --strict).
             collector.warning(
@@ -440,9 +449,15 @@ def validate_project(
                 f"{_emptied_by(deck, facts)}",
             )  # fmt: skip
 
-    published, unreadable = load_published(raw.root)
     for display, message in unreadable:
         collector.error((display, 0), message)
+    for orphan in sorted(set(published) - {deck.id for deck in decks}):
+        collector.warning(
+            (published[orphan].file, 0),
+            f"release record of deck '{orphan}', which no deck file defines any more: restore the deck file "
+            f"(`git checkout`), or to retire the deck, delete {published[orphan].file} (learners keep its cards; "
+            "no later package updates them)",
+        )
     for where, message in published_warnings(published, decks, eras, facts_by_id):
         collector.warning(where, message)
     _check_namespace(collector, raw, published, namespace)
