@@ -110,3 +110,46 @@ def test_a_release_record_without_its_deck_is_reported_with_how_to_retire_it(pro
     assert strict.exit_code == 1 and expected.replace("warning: ", "") in strict.stderr
     project.path(PUBLISHED).unlink()
     assert "release record" not in project.run("check").stderr
+
+
+def _fact_ids_in_package(path, tmp_path) -> set[str]:
+    from anki.collection import Collection, ImportAnkiPackageRequest
+
+    col = Collection(str(tmp_path / "learner.anki2"))
+    try:
+        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(path)))
+        # The fact id is the field before the four spare ones.
+        return {col.get_note(n).fields[-5] for n in col.find_notes("-tag:factdeck::withdrawn")}
+    finally:
+        col.close()
+
+
+def test_a_fact_edited_after_vetting_is_left_out_of_builds_and_refused_by_release(project, tmp_path):
+    project.replace("facts/guild.yaml", "founded in 1901 by ferry workers.", "founded in 1901 by river ferry workers.")
+    warning = (
+        "facts/guild.yaml:1: warning: fact 'guild-founded': changed since it was vetted on 2026-11-22 by fact-editor, "
+        "so no output includes it (as a fact under review): review it, then `factdeck vet guild-founded --reviewer "
+        "ROLE` to include it again\n"
+    )
+    check = project.run("check")
+    assert check.exit_code == 0 and warning in check.stderr
+    assert "6 facts (4 vetted)" in check.stdout  # 5 before the edit
+    build = project.run("build", "--format", "apkg")
+    assert build.exit_code == 0 and build.stderr == warning + "0 errors, 1 warning\n"
+    exported = json.loads(project.read("build/factdeck.json"))
+    assert next(f for f in exported["facts"] if f["id"] == "guild-founded")["status"] == "review"
+    in_anki = _fact_ids_in_package(project.path("build/guild-history/guild-history.apkg"), tmp_path)
+    assert "guild-founded" not in in_anki and "first-master" in in_anki
+    release = project.run("release")
+    assert release.exit_code == 1
+    assert (
+        "facts/guild.yaml:1: fact 'guild-founded': changed since it was vetted on 2026-11-22 by fact-editor, and deck "
+        "'guild-history' selects it: a release records only vetted content; review it, then `factdeck vet "
+        "guild-founded --reviewer ROLE` and release again\n"
+    ) in release.stderr
+    assert not project.path(PUBLISHED).exists()
+    review = project.run("review")
+    assert "guild-founded" in review.stdout and "changed since it was vetted" in review.stdout
+    assert project.run("vet", "guild-founded", "--reviewer", "fact-editor").exit_code == 0
+    assert project.run("check", "--strict").exit_code == 0
+    assert project.run("release").exit_code == 0

@@ -300,7 +300,8 @@ class Fact(Record):
     vetted_hash: str | None = Field(
         default=None,
         description="Fingerprint of the content that was vetted, written by `factdeck vet`; `factdeck check` flags "
-        "a vetted fact whose content no longer matches it. Never typed by hand.",
+        "a vetted fact whose content no longer matches it, builds leave it out as a fact under review and "
+        "`factdeck release` refuses until it is vetted again. Never typed by hand.",
     )
     notes: str | None = Field(default=None, description="Editors' notes; never shown to learners.")
 

@@ -47,7 +47,7 @@ from factdeck.records.schema import (
     Selection,
     Source,
 )
-from factdeck.records.vetting import review_need
+from factdeck.records.vetting import CHANGED, hold_back_changed, review_need
 
 MAX_QUOTE_WORDS = 40
 
@@ -143,9 +143,13 @@ def _check_fact(
     elif fact.status == "vetted":
         need = review_need(fact)
         if need is not None:
+            held = need.reason == "changed"  # left out of every output until vetted again (hold_back_changed)
             collector.warning(
                 fact,
-                f"fact '{fact.id}': {need.describe()}: review it, then `factdeck vet {fact.id} --reviewer ROLE`",
+                f"fact '{fact.id}': {need.describe()}"
+                + (", so no output includes it (as a fact under review)" if held else "")
+                + f": review it, then `factdeck vet {fact.id} --reviewer ROLE`"
+                + (" to include it again" if held else ""),
             )
 
 
@@ -426,7 +430,11 @@ def validate_project(
     ]:
         collector.add(where, message, severity)
 
+    flagged = {(p.path, p.line) for p in collector.problems if CHANGED in p.message}
+    facts, held = hold_back_changed(facts, flagged)
+    facts_by_id.update((fact.id, fact) for fact in facts if fact.id in held)
     base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks, keeper, glossary=glossary)
+    base.held_back = held
     base.quotes = QuoteTally.count(facts, sources, archives)
     tags = {t for f in facts for t in f.tags}
     published, unreadable = load_published(raw.root)

@@ -11,14 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from factdeck.exceptions import OutputError
+from factdeck.exceptions import OutputError, Problem, ValidationFailed
 from factdeck.outputs.anki import package  # package.current_time looked up at each call: tests replace it
 from factdeck.outputs.anki.package import NOTE_TYPES, ApkgStage
 from factdeck.outputs.anki.published import source_time
 from factdeck.outputs.write import OutputWriter
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import PUBLISHED_FOLDER, PublishedDeck, load_published
+from factdeck.records.schema import DeckSpec
 from factdeck.records.select import select_facts
+from factdeck.records.vetting import review_need
 
 
 @dataclass(frozen=True)
@@ -151,12 +153,34 @@ def release_problems(base: FactBase, output: Path) -> tuple[list[str], list[str]
     return errors, warnings
 
 
+def held_back(base: FactBase, decks: list[DeckSpec]) -> list[Problem]:
+    """An error for each fact one of `decks` would select but for its content having changed since it was vetted
+    (records/vetting.py's `hold_back_changed`): a release records only what a reviewer vetted."""
+    problems = []
+    for fact in base.held_back.values():
+        selecting = [deck.id for deck in decks if deck.select.matches(fact)]
+        need = review_need(fact)
+        if selecting and need is not None:
+            problems.append(
+                Problem(
+                    fact.file,
+                    fact.line,
+                    f"fact '{fact.id}': {need.describe()}, and deck '{selecting[0]}' selects it: a release records "
+                    f"only vetted content; review it, then `factdeck vet {fact.id} --reviewer ROLE` and release again",
+                )
+            )
+    return problems
+
+
 def release_decks(base: FactBase, deck_ids: list[str], output: Path) -> list[Released]:
     """Write the published record of each deck in `deck_ids` (default: every deck), all or nothing. New and
     changed notes get the release's time (SOURCE_DATE_EPOCH, else the clock), always later than their previous
     release. `output`: the build folder, whose stored card fields are reused. Raises `UsageError` for an unknown
     deck, `OutputError` for an unwritable folder or a bad SOURCE_DATE_EPOCH."""
     decks = [base.deck(d) for d in deck_ids] if deck_ids else list(base.decks)
+    unvetted = held_back(base, decks)
+    if unvetted:
+        raise ValidationFailed(unvetted)
     previous, _ = load_published(base.root)
     source = source_time(base.root, int(package.current_time()), release=True)
     stage = ApkgStage(base, OutputWriter(output), source)  # only reads the build folder
