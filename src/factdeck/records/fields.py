@@ -79,11 +79,15 @@ def _text(value: str) -> str:
 
 def _year_to_text(value: object) -> object:
     # `date: 1979` is natural to type and arrives as an integer (as do `800` and `-43`: EDTF writes them 0800
-    # and -0043), and `date: [1986, 1988]`, EDTF's one-of set, arrives as a YAML list.
+    # and -0043). `date: [1887, 3]` arrives as a YAML list whose numbers would each become a year (0003): EDTF's
+    # one-of set is written as a quoted string, where every member is checked as a date.
     if isinstance(value, int) and not isinstance(value, bool):
         return f"-{-value:04d}" if value < 0 else f"{value:04d}"
-    if isinstance(value, list) and value and all(isinstance(v, (int, str)) and not isinstance(v, bool) for v in value):
-        return "[" + ",".join(str(_year_to_text(v)) for v in value) + "]"
+    if isinstance(value, list):
+        raise ValueError(
+            "a date must be a string or a year number, not a list: write the EDTF set as a quoted string, "
+            "e.g. '[1887, 1888]'"
+        )
     return value
 
 

@@ -245,7 +245,7 @@ class Fact(Record):
     era: Slug = Field(description="Id of an era in `facts/eras.yaml`.")
     date: HistoricalDateText | None = Field(
         default=None,
-        description="When it happened, in EDTF (levels 0 and 1): YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in `~` (approximate), `?` (uncertain) or `%` (both); `196X` (a digit unknown); `-0043` (44 BCE; 0000 is 1 BCE); `2001-21` (spring; 22–24 summer to winter); an interval `A/B` (`..` for an open end); one of a set `[1986,1988]`.",
+        description="When it happened, in EDTF (levels 0 and 1): YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in `~` (approximate), `?` (uncertain) or `%` (both); `196X` (a digit unknown); `-0043` (44 BCE; 0000 is 1 BCE); `2001-21` (spring; 22–24 summer to winter); an interval `A/B` (`..` for an open end); one of a set `'[1986,1988]'` (quoted: an unquoted list is refused).",
     )
     tags: list[Slug] = Field(
         default_factory=list, description="Slugs for themes that run across eras (leadership, ideology, …)."
