@@ -153,3 +153,35 @@ def test_a_fact_edited_after_vetting_is_left_out_of_builds_and_refused_by_releas
     assert project.run("vet", "guild-founded", "--reviewer", "fact-editor").exit_code == 0
     assert project.run("check", "--strict").exit_code == 0
     assert project.run("release").exit_code == 0
+
+
+def test_a_fact_misspelling_an_unused_era_is_the_cause_at_its_own_line(project):
+    """One fact naming an unknown era: the fact is wrong, not the era nobody uses yet; and a fact whose era is
+    unknown has not moved to another subdeck since the release."""
+    project.write(
+        "facts/eras.yaml",
+        project.read("facts/eras.yaml") + '- id: aftermath\n  title: "Aftermath"\n  start: 1990\n  end: present\n',
+    )
+    assert project.run("release").exit_code == 0
+    project.replace("facts/guild.yaml", "era: decline\n  date: \"1927\"", "era: aftermth\n  date: \"1927\"")
+    expected = (
+        "facts/guild.yaml:61: fact 'flood-deaths': unknown era 'aftermth' (did you mean 'aftermath'? eras: founding, "
+        "decline, aftermath)\n"
+    )
+    for strict in ((), ("--strict",)):
+        result = project.run("check", *strict)
+        assert result.exit_code == 1
+        assert expected in result.stderr, strict
+        assert "misspelling" not in result.stderr and "moved from era" not in result.stderr
+        assert result.stderr.count("\n") == 3  # and the edit since vetting, then the counts
+
+
+def test_under_strict_a_cause_keeps_the_errors_it_causes(project):
+    project.replace("facts/sources.yaml", "- id: chronicle", "- id: chronicel")
+    result = project.run("check", "--strict")
+    assert result.exit_code == 1
+    assert "if 'chronicel' is a misspelling of 'chronicle', correct it here (the errors it causes follow)\n" in (
+        result.stderr
+    )
+    assert result.stderr.count("    which causes: ") == 6
+    assert result.stderr.endswith("1 error, 0 warnings (and 6 caused by it, indented)\n")

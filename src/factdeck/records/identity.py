@@ -223,7 +223,8 @@ def published_warnings(
                 moved.setdefault(note.fact, note.era)
         for fact_id, old_era in sorted(moved.items()):
             fact = facts.get(fact_id)
-            if fact is not None and fact.era != old_era and fact.status == "vetted":
+            # A fact whose era is unknown (a misspelling, reported at the fact) did not move anywhere.
+            if fact is not None and fact.era != old_era and fact.era in eras and fact.status == "vetted":
                 warnings.append(
                     (
                         fact,

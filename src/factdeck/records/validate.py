@@ -7,6 +7,7 @@ must appear in an archived source, decks that must select something) are here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 from collections.abc import Callable
@@ -475,7 +476,7 @@ def validate_project(
     used = {("source", source) for source in cited} | {("era", f.era) for f in facts}
     problems = fold_consequences(collector.problems, defined, set(defined) - used)
     if strict:
-        problems = [Problem(p.path, p.line, p.message, "error") for p in problems]
+        problems = [dataclasses.replace(p, severity="error") for p in problems]  # keeping what each causes
     if any(p.severity == "error" for p in problems):
         raise ValidationFailed(problems)
     base.warnings = sorted(problems)
