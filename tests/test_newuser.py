@@ -185,3 +185,13 @@ def test_under_strict_a_cause_keeps_the_errors_it_causes(project):
     )
     assert result.stderr.count("    which causes: ") == 6
     assert result.stderr.endswith("1 error, 0 warnings (and 6 caused by it, indented)\n")
+
+
+def test_an_answer_too_long_for_the_printed_page_is_refused_naming_the_limit(project):
+    project.replace("facts/guild.yaml", 'answer: "1901"', f'answer: "{"1901 " * 50_000}"')
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "facts/guild.yaml:7: fact 'guild-founded': answer: 250000 characters, and at most 200 fit an answer or "
+        "option on a printed page: shorten it (detail belongs in `notes` or another fact)\n1 error, 0 warnings\n"
+    )

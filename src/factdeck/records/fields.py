@@ -5,7 +5,9 @@ kinds, question types). records/schema.py builds the records from them."""
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator
 
@@ -111,6 +113,37 @@ def _sha256(value: str) -> str:
         raise ValueError("must be 64 hex digits, as `factdeck hash-archives` writes it")
     return value
 
+
+@dataclass(frozen=True)
+class MaxChars:
+    """A text field's length limit, in characters (Unicode code points), and where the limit comes from: what
+    one printed worksheet or key line block and an Anki card can show without running off the page. No
+    platform factdeck exports to (Anki, Moodle's GIFT and XML, Canvas's QTI) limits these texts more tightly."""
+
+    limit: int
+    shown: str  # where the text is shown, for the message: "a question"
+
+    def __call__(self, value: str) -> str:
+        if len(value) > self.limit:
+            raise ValueError(
+                f"{len(value)} characters, and at most {self.limit} fit {self.shown} on a printed page: shorten "
+                "it (detail belongs in `notes` or another fact)"
+            )
+        return value
+
+
+def text_limit(metadata: Iterable[Any]) -> int | None:
+    """The `MaxChars` limit among a field's validators, if any (for docs/schema.md)."""
+    return next((m.func.limit for m in metadata if isinstance(getattr(m, "func", None), MaxChars)), None)
+
+
+# Length limits (characters): a question or statement prints in a few lines of a worksheet and fills a card's
+# front; an answer, option or accepted answer is one printed option line; an explanation a short paragraph.
+QuestionText = Annotated[str, AfterValidator(_text), AfterValidator(MaxChars(400, "a question"))]
+AnswerText = Annotated[str, AfterValidator(_text), AfterValidator(MaxChars(200, "an answer or option"))]
+StatementText = Annotated[str, AfterValidator(_text), AfterValidator(MaxChars(800, "a statement"))]
+ExplanationText = Annotated[str, AfterValidator(_text), AfterValidator(MaxChars(800, "an explanation"))]
+NameText = Annotated[str, AfterValidator(_text), AfterValidator(MaxChars(300, "a name"))]
 
 Slug = Annotated[str, AfterValidator(_slug)]
 DeckId = Annotated[str, AfterValidator(_deck_id)]

@@ -14,20 +14,25 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from factdeck.records.dates import parse_date
 from factdeck.records.fields import (
+    AnswerText,
     CalendarDate,
     CardKind,
     DateBound,
     DeckId,
     DisputeReasonType,
     EraBound,
+    ExplanationText,
     FactKind,
     HistoricalDateText,
+    NameText,
     PartialDate,
+    QuestionText,
     QuestionType,
     Sha256,
     Slug,
     SourceKind,
     Stance,
+    StatementText,
     Status,
     Text,
 )
@@ -168,14 +173,14 @@ class DisputeVersion(Record):
     """One side of a disagreement between sources."""
 
     id: Slug = Field(description="Slug unique within the fact; part of the version card's identity.")
-    claim: Text = Field(description="What this version says, in the project's words.")
-    answer: Text = Field(description="The short answer this version gives to the fact's question.")
-    accept: list[Text] = Field(
+    claim: StatementText = Field(description="What this version says, in the project's words.")
+    answer: AnswerText = Field(description="The short answer this version gives to the fact's question.")
+    accept: list[AnswerText] = Field(
         default_factory=list,
         description="Other answers a learner may type for this version and be marked right (shorter or "
         "usual forms of `answer`); case, accents and spacing are forgiven without listing them.",
     )
-    claimed_by: Text = Field(description="Who makes this claim.")
+    claimed_by: NameText = Field(description="Who makes this claim.")
     citations: list[Citation] = Field(description="At least one citation for this version.")
 
 
@@ -185,13 +190,15 @@ class DisputeReason(Record):
     type: DisputeReasonType = Field(
         description="stance (the texts' points of view), self-contradiction (one text says both), time (different moments), scope (different things counted or described), or slip (a probable mistake in one text)."
     )
-    why: Text = Field(description="One sentence for learners saying what, in the texts, makes this the reason.")
+    why: ExplanationText = Field(
+        description="One sentence for learners saying what, in the texts, makes this the reason."
+    )
 
 
 class Dispute(Record):
     """A place where the sources disagree; learners learn every version."""
 
-    summary: Text = Field(description="One neutral sentence saying what the sources disagree about.")
+    summary: StatementText = Field(description="One neutral sentence saying what the sources disagree about.")
     reason: DisputeReason | None = Field(
         None, description="Why the versions probably differ: `type` and `why`; `check` warns when it is missing."
     )
@@ -221,10 +228,10 @@ class Distractor(Record):
     """A wrong option an editor wrote for a fact's multiple-choice question. Written as plain text, or as a
     mapping with `text` and `why`."""
 
-    text: Text = Field(
+    text: AnswerText = Field(
         description="The wrong option: the same kind of thing as the answer, plausible, and false according to every source."
     )
-    why: Text | None = Field(
+    why: ExplanationText | None = Field(
         default=None,
         description="Why it is wrong, with what a source says; printed in the answer key. Only where a source says it.",
     )
@@ -250,16 +257,16 @@ class Fact(Record):
     tags: list[Slug] = Field(
         default_factory=list, description="Slugs for themes that run across eras (leadership, ideology, …)."
     )
-    question: Text = Field(
+    question: QuestionText = Field(
         description="The question a card or worksheet asks. For a disputed fact, worded so no single version is the answer."
     )
-    answer: Text = Field(description="The short answer.")
-    accept: list[Text] = Field(
+    answer: AnswerText = Field(description="The short answer.")
+    accept: list[AnswerText] = Field(
         default_factory=list,
         description="Other answers a learner may type and be marked right in the web quiz, Moodle, Canvas and "
         "GIFT (e.g. `Rajavi` for `Massoud Rajavi`); case, accents and spacing are forgiven without listing them.",
     )
-    statement: Text = Field(description="One full sentence in the project's own words stating the fact.")
+    statement: StatementText = Field(description="One full sentence in the project's own words stating the fact.")
     attribution: Attribution | None = Field(
         default=None,
         description="For a claim that belongs to someone: `by` and `verb`. Required on characterizations without a dispute.",
@@ -272,11 +279,11 @@ class Fact(Record):
         default_factory=list,
         description="Three or more wrong options an editor wrote for the multiple-choice question (text, or `text` and `why`). They come before any made automatically; a person, place, organization or term fact is asked as multiple choice only with them.",
     )
-    false_statements: list[Text] = Field(
+    false_statements: list[StatementText] = Field(
         default_factory=list,
         description="False statements an editor wrote for true/false questions, each false according to every source. Without them only a date or number is ever changed to make a statement false.",
     )
-    answer_from: Text | None = Field(
+    answer_from: ExplanationText | None = Field(
         None,
         description="For a date or number no quote writes: how it follows from the quotes (`check` warns without it).",
     )
