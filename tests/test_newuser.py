@@ -163,7 +163,7 @@ def test_a_fact_misspelling_an_unused_era_is_the_cause_at_its_own_line(project):
         project.read("facts/eras.yaml") + '- id: aftermath\n  title: "Aftermath"\n  start: 1990\n  end: present\n',
     )
     assert project.run("release").exit_code == 0
-    project.replace("facts/guild.yaml", "era: decline\n  date: \"1927\"", "era: aftermth\n  date: \"1927\"")
+    project.replace("facts/guild.yaml", 'era: decline\n  date: "1927"', 'era: aftermth\n  date: "1927"')
     expected = (
         "facts/guild.yaml:61: fact 'flood-deaths': unknown era 'aftermth' (did you mean 'aftermath'? eras: founding, "
         "decline, aftermath)\n"
@@ -195,3 +195,27 @@ def test_an_answer_too_long_for_the_printed_page_is_refused_naming_the_limit(pro
         "facts/guild.yaml:7: fact 'guild-founded': answer: 250000 characters, and at most 200 fit an answer or "
         "option on a printed page: shorten it (detail belongs in `notes` or another fact)\n1 error, 0 warnings\n"
     )
+
+
+def test_a_statement_copied_from_its_archived_source_is_flagged_naming_the_source(project):
+    project.replace(
+        "facts/guild.yaml",
+        'statement: "Ada Ferrier became the River Guild\'s first master in 1903."',
+        'statement: "Ada Ferrier, its first master, took office in 1903 and served for twenty years."',
+    )
+    expected = (
+        "facts/guild.yaml:18: {}fact 'first-master': its statement repeats 14 words of source 'chronicle' word for "
+        'word ("Ada Ferrier its first master took …"), beyond what its citations quote: say it in the project\'s '
+        "own words\n"
+    )
+    result = project.run("check", "--archive", str(project.archive))
+    assert result.exit_code == 0 and expected.format("warning: ") in result.stderr
+    strict = project.run("check", "--strict", "--archive", str(project.archive))
+    assert strict.exit_code == 1 and expected.format("") in strict.stderr
+    # The same words inside a quote of the source are the evidence, not a copy.
+    project.replace(
+        "facts/guild.yaml",
+        'quote: "Ada Ferrier, its first master, took office in 1903"',
+        'quote: "Ada Ferrier, its first master, took office in 1903 and served for twenty years"',
+    )
+    assert "repeats" not in project.run("check", "--archive", str(project.archive)).stderr

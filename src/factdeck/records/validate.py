@@ -48,6 +48,7 @@ from factdeck.records.schema import (
     Selection,
     Source,
 )
+from factdeck.records.verbatim import SourceShingles
 from factdeck.records.vetting import CHANGED, hold_back_changed, review_need
 
 MAX_QUOTE_WORDS = 40
@@ -431,6 +432,15 @@ def validate_project(
     ]:
         collector.add(where, message, severity)
 
+    if archives.texts:
+        copies = SourceShingles({source: text.raw for source, text in archives.texts.items()})
+        for fact in facts:
+            for copy in copies.copied(fact):
+                collector.warning(
+                    fact,
+                    f"fact '{fact.id}': its {copy.field} repeats {copy.run} words of source '{copy.source}' word for "
+                    f'word ("{copy.opening} …"), beyond what its citations quote: say it in the project\'s own words',
+                )
     flagged = {(p.path, p.line) for p in collector.problems if CHANGED in p.message}
     facts, held = hold_back_changed(facts, flagged)
     facts_by_id.update((fact.id, fact) for fact in facts if fact.id in held)
