@@ -86,9 +86,15 @@ def changes(project: Path, revision: str | None, output: Path | None, correction
     counts = ", ".join(f"{len(result.of(w))} {w}" for w in marks)
     click.echo(f"since {result.since}: {counts}")
     from factdeck.outputs.anki.package import NOTE_TYPES
-    from factdeck.records.identity import namespace_of
+    from factdeck.outputs.anki.release import release_drift
+    from factdeck.records.identity import LEGACY_NAMESPACE, namespace_of
 
-    for line in anki_searches(result, NOTE_TYPES[0].full_name(namespace_of(base.config))):
+    if revision is None:  # the last build may itself differ from what learners have: say that too
+        for record, drift in release_drift(base, output_folder(base, output)):
+            click.echo(f"against the release record {record.file}: {drift.summary() or 'no change'}")
+    namespace = namespace_of(base.config)
+    # Only the shipped namespace's note types were published before they had spare fields.
+    for line in anki_searches(result, NOTE_TYPES[0].full_name(namespace), legacy=namespace == LEGACY_NAMESPACE):
         click.echo(line)
     if corrections is not None:
         assert revision is not None  # checked above

@@ -60,8 +60,8 @@ class Drift:
         return bool(self.added or self.changed or self.withdrawn or self.other)
 
     def summary(self) -> str:
-        parts = [f"{n} {what}" for n, what in ((self.added, "notes added"), (self.changed, "changed"),
-                                                 (self.withdrawn, "withdrawn")) if n]  # fmt: skip
+        parts = [f"{n} {'note' if n == 1 else 'notes'} {what}" for n, what in ((self.added, "added"),
+                 (self.changed, "changed"), (self.withdrawn, "withdrawn")) if n]  # fmt: skip
         return ", ".join([*parts, *(f"{what} changed" for what in self.other)])
 
 
@@ -170,6 +170,20 @@ def held_back(base: FactBase, decks: list[DeckSpec]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def release_drift(base: FactBase, output: Path) -> list[tuple[PublishedDeck, Drift]]:
+    """Each released deck's record and how its package built now would differ from it (`factdeck changes`).
+    `output`: the build folder whose stored card fields are reused."""
+    records, _ = load_published(base.root)
+    if not records:
+        return []
+    stage = ApkgStage(base, OutputWriter(output), source_time(base.root, int(package.current_time()), release=True))
+    return [
+        (records[deck.id], drift(records[deck.id], stage.release_record(deck, select_facts(base, deck))))
+        for deck in base.decks
+        if deck.id in records
+    ]
 
 
 def release_decks(base: FactBase, deck_ids: list[str], output: Path) -> list[Released]:
