@@ -87,14 +87,16 @@ def changes(project: Path, revision: str | None, output: Path | None, correction
     click.echo(f"since {result.since}: {counts}")
     from factdeck.outputs.anki.package import NOTE_TYPES
     from factdeck.outputs.anki.release import release_drift
-    from factdeck.records.identity import LEGACY_NAMESPACE, namespace_of
+    from factdeck.records.identity import LEGACY_NAMESPACE, namespace_of, note_type_prefix
 
     if revision is None:  # the last build may itself differ from what learners have: say that too
         for record, drift in release_drift(base, output_folder(base, output)):
             click.echo(f"against the release record {record.file}: {drift.summary() or 'no change'}")
     namespace = namespace_of(base.config)
     # Only the shipped namespace's note types were published before they had spare fields.
-    for line in anki_searches(result, NOTE_TYPES[0].full_name(namespace), legacy=namespace == LEGACY_NAMESPACE):
+    for line in anki_searches(
+        result, NOTE_TYPES[0].full_name(note_type_prefix(base.config)), legacy=namespace == LEGACY_NAMESPACE
+    ):
         click.echo(line)
     if corrections is not None:
         assert revision is not None  # checked above

@@ -12,6 +12,8 @@ CONFIG = """\
 # Project settings (every key: docs/schema.md, "Project configuration").
 # Anki identities derive from this and each fact's id: never change it once a deck is shared.
 namespace: {namespace}
+# The project's name: learners see it in the names of its Anki note types ("<title>: fact card").
+title: {title}
 # Archived copies of the sources, for quote verification (factdeck check).
 archive: archive
 """

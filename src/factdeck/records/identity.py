@@ -36,6 +36,12 @@ def namespace_of(config: ProjectConfig) -> str:
     return config.namespace or LEGACY_NAMESPACE
 
 
+def note_type_prefix(config: ProjectConfig) -> str:
+    """What starts the names of the project's note types in Anki: `title:` in factdeck.yaml, else the namespace
+    (for the shipped project, `factdeck`: the names its learners have)."""
+    return config.title or namespace_of(config)
+
+
 def stable_id(*parts: object) -> int:
     """An Anki id (int in [2**30, 2**31)) from parts that never change: the range genanki recommends for
     note-type and deck ids."""

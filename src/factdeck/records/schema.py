@@ -492,6 +492,11 @@ class ProjectConfig(Record):
     output: str = Field(
         default="build", description="Folder that `factdeck build` writes into, relative to the project."
     )
+    title: Text | None = Field(
+        default=None,
+        description="The project's name, which starts its Anki note types' names (`<title>: fact card`) so that "
+        "learners tell them apart from other projects'. Unset: the namespace.",
+    )
     namespace: Slug | None = Field(
         default=None,
         description="The project's own prefix for every Anki identity (note GUIDs, note-type and deck ids), so that "

@@ -57,6 +57,7 @@ from factdeck.records.identity import (
     load_published,
     namespace_of,
     note_type_id,
+    note_type_prefix,
     part_id,
     subdeck_id,
 )
@@ -81,16 +82,17 @@ class NoteTypeSpec:
     """A factdeck note type: its permanent key (the id derives from it), name, and template files."""
 
     key: str
-    name: str  # after the project's namespace: `<namespace>: <name>`
+    name: str  # after the project's title (else namespace): `<title>: <name>`
     note_type: str  # CARD or CLOZE, the cards.py field layout
     front: str
     back: str
 
-    def full_name(self, namespace: str) -> str:
-        """The name learners see in Anki: the project's namespace, then the note type's own name, so that two
-        projects' note types never share a name (Anki would add "+" to the second). For the namespace
-        `factdeck` this is the name every factdeck note type has had."""
-        return f"{namespace}: {self.name}"
+    def full_name(self, prefix: str) -> str:
+        """The name learners see in Anki: `prefix` (identity.py's `note_type_prefix`: the project's title, else
+        its namespace), then the note type's own name, so that two projects' note types never share a name
+        (Anki would add "+" to the second). For the shipped project (`factdeck`) this is the name every factdeck
+        note type has had."""
+        return f"{prefix}: {self.name}"
 
 
 NOTE_TYPES = (
@@ -148,6 +150,7 @@ class ApkgStage:
         self.fields = RenderedFields(shared, _load_fields(writer.root / FIELDS_FILE, shared), base.fact_json)
         self.cards = CardMaker(base, self.fields)
         self.namespace = namespace_of(base.config)
+        self.note_type_prefix = note_type_prefix(base.config)  # starts the note types' names
         self.records, _ = load_published(base.root)  # validation reported any that is unreadable
         now = int(current_time())
         self.source = source or source_time(base.root, now)
@@ -304,11 +307,11 @@ class ApkgStage:
                 "id": part_id(self.namespace, spec.key, f"template:{template_key}"),
             }
         ]
-        content = json.dumps([spec.full_name(self.namespace), fields, templates, css], ensure_ascii=False)
+        content = json.dumps([spec.full_name(self.note_type_prefix), fields, templates, css], ensure_ascii=False)
         digest = self.note_type_hashes[spec.key] = hashlib.sha256(content.encode("utf-8")).hexdigest()
         return _NoteType(
             note_type_id(self.namespace, spec.key),
-            spec.full_name(self.namespace),
+            spec.full_name(self.note_type_prefix),
             fields=fields,
             templates=templates,
             css=css,

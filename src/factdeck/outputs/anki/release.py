@@ -113,7 +113,7 @@ def layout_changes(old: PublishedDeck, stage: ApkgStage) -> list[str]:
                 was, is_ = len(recorded.get(part, [])), len(now[part])
                 how = "added" if is_ > was else "removed" if is_ < was else "replaced or reordered"
                 messages.append(
-                    f"note type '{spec.full_name(stage.namespace)}': a {noun} was {how} since the release "
+                    f"note type '{spec.full_name(stage.note_type_prefix)}': a {noun} was {how} since the release "
                     f"({was} then, {is_} now); Anki cannot update a note type in place when its {noun}s change, "
                     "and every learner would get a copy of it and no update of any note. Put new content into a "
                     'spare field instead (docs/anki.md, "Templates")'
