@@ -219,3 +219,20 @@ def test_a_statement_copied_from_its_archived_source_is_flagged_naming_the_sourc
         'quote: "Ada Ferrier, its first master, took office in 1903 and served for twenty years"',
     )
     assert "repeats" not in project.run("check", "--archive", str(project.archive)).stderr
+
+
+def test_ctrl_c_during_a_build_writes_nothing_and_exits_130(project, monkeypatch):
+    from factdeck.outputs.write import OutputWriter
+
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(OutputWriter, "commit", interrupted)
+    result = project.run("build", "--format", "apkg")
+    assert result.exit_code == 130
+    assert result.stderr == "interrupted; nothing was written\n"
+    assert not [p for p in project.path("build").rglob("*") if p.is_file() and ".factdeck" not in p.parts]
+
+
+def test_counts_take_the_singular_for_one(project):
+    assert project.run("check").stdout.startswith("ok: 6 facts (5 vetted), 2 sources, 2 eras, 1 deck\n")

@@ -17,7 +17,7 @@ import click
 from factdeck import __version__
 from factdeck.build import FORMATS, load_and_validate
 from factdeck.build import build as run_build
-from factdeck.cli_options import labels_option, per_type_option, question_types_option, text_option
+from factdeck.cli_options import counted, labels_option, per_type_option, question_types_option, text_option
 from factdeck.exceptions import FactdeckError, Problem, UsageError, ValidationFailed
 
 EXIT_INVALID = 1
@@ -55,6 +55,11 @@ def _report(problems: list[Problem]) -> None:
         _err(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}{follow}")
 
 
+# Commands that write only through a staging writer, so that an interrupted one leaves every file as it was.
+_STAGED = frozenset({"build", "quiz", "sessions", "release"})
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+
+
 def command(group: click.Group, name: str, **kwargs: Any) -> Callable:
     """Register a command with --project and --debug, and map factdeck errors to messages and exit codes."""
 
@@ -81,6 +86,11 @@ def command(group: click.Group, name: str, **kwargs: Any) -> Callable:
                     raise
                 _err(f"error: {exc}")
                 sys.exit(EXIT_INVALID)
+            except KeyboardInterrupt:  # Ctrl-C: staged outputs were discarded (outputs/write.py)
+                if debug:
+                    raise
+                _err("interrupted; nothing was written" if name in _STAGED else "interrupted")
+                sys.exit(EXIT_INTERRUPTED)
 
         return wrapper
 
@@ -123,8 +133,8 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
         raise ValidationFailed(errors + said)
     _report(sorted(base.warnings + more))
     click.echo(
-        f"ok: {len(base.facts)} facts ({len(base.vetted)} vetted), "
-        f"{len(base.sources)} sources, {len(base.eras)} eras, {len(base.decks)} decks"
+        f"ok: {counted(len(base.facts), 'fact')} ({len(base.vetted)} vetted), "
+        f"{counted(len(base.sources), 'source')}, {counted(len(base.eras), 'era')}, {counted(len(base.decks), 'deck')}"
     )
     if base.quotes is not None:
         click.echo(base.quotes.summary())
@@ -404,8 +414,8 @@ def quiz(
         _err(f"warning: deck '{spec.id}': {note}")
     letters = made.versions[0].letter + (f"–{made.versions[-1].letter}" if len(made.versions) > 1 else "")
     click.echo(
-        f"{spec.id}: {len(made.questions)} questions, version{'s' * (len(made.versions) > 1)} {letters}; "
-        f"wrote {len(written)} files to {folder / spec.id}"
+        f"{spec.id}: {counted(len(made.questions), 'question')}, version{'s' * (len(made.versions) > 1)} {letters}; "
+        f"wrote {counted(len(written), 'file')} to {folder / spec.id}"
     )
 
 
@@ -432,8 +442,8 @@ def sessions(project: Path, deck: str, meetings: int | None, output: Path | None
         _err(f"warning: deck '{spec.id}': {note}")
     for meeting in packs.meetings:
         disputed = sum(f.disputed for f in meeting.facts)
-        click.echo(f"{meeting.title}: {len(meeting.facts)} facts, {disputed} disputed")
-    click.echo(f"wrote {len(written)} files to {folder / spec.id / SESSIONS}")
+        click.echo(f"{meeting.title}: {counted(len(meeting.facts), 'fact')}, {disputed} disputed")
+    click.echo(f"wrote {counted(len(written), 'file')} to {folder / spec.id / SESSIONS}")
 
 
 @cli.command("schema")

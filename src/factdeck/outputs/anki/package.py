@@ -200,7 +200,9 @@ class ApkgStage:
         if not differing:
             return []
         return [
-            f"deck '{deck.id}': {differing} notes of this package differ from its release record "
+            # build.py puts "deck '<id>': " before each note of a deck's step.
+            f"{differing} {'note' if differing == 1 else 'notes'} of this package "
+            f"{'differs' if differing == 1 else 'differ'} from its release record "
             "(unreleased work, for testing only): run `factdeck release` and commit decks/published/ before "
             'handing it to learners (docs/anki.md, "Releasing")'
         ]
