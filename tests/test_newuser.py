@@ -236,3 +236,24 @@ def test_ctrl_c_during_a_build_writes_nothing_and_exits_130(project, monkeypatch
 
 def test_counts_take_the_singular_for_one(project):
     assert project.run("check").stdout.startswith("ok: 6 facts (5 vetted), 2 sources, 2 eras, 1 deck\n")
+
+
+def test_cite_names_the_fix_for_an_archived_file_no_source_names(project):
+    project.write("archive/letters.txt", "The guild wrote many letters about the ferry fares.\n")
+    result = project.run("cite", "letters.txt", "ferry", "fares", "--archive", str(project.archive))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: 'letters.txt' is in the archive folder but no source in facts/sources.yaml names it: add a source "
+        "to facts/sources.yaml with `archive: letters.txt` (and its id, title, publisher, kind and perspective), "
+        "then cite it by its id\n"
+    )
+
+
+def test_cite_reports_a_bad_source_as_check_does(project):
+    project.replace("facts/sources.yaml", "kind: academic", "kind: newspaper")
+    check = project.run("check")
+    cite = project.run("cite", "chronicle", "ferry", "workers", "--archive", str(project.archive))
+    assert check.exit_code == cite.exit_code == 1
+    wrong = [line for line in check.stderr.splitlines() if "newspaper" in line]
+    assert len(wrong) == 1 and wrong[0].startswith("facts/sources.yaml:5: ")
+    assert cite.stderr == wrong[0] + "\n1 error, 0 warnings\n"
