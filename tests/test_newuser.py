@@ -257,3 +257,16 @@ def test_cite_reports_a_bad_source_as_check_does(project):
     wrong = [line for line in check.stderr.splitlines() if "newspaper" in line]
     assert len(wrong) == 1 and wrong[0].startswith("facts/sources.yaml:5: ")
     assert cite.stderr == wrong[0] + "\n1 error, 0 warnings\n"
+
+
+def test_unknown_selection_keys_are_suggested_by_meaning_and_by_level(project):
+    project.replace("decks/all.yaml", "cards:", "select:\n  tags: [origins]\ncards:")
+    assert project.run("check").stderr == (
+        "decks/all.yaml:5: deck 'guild-history': unknown key 'select.tags' ('tags' goes under 'include' or "
+        "'exclude': include: {tags: …})\n1 error, 0 warnings\n"
+    )
+    project.replace("decks/all.yaml", "  tags: [origins]", "  include:\n    ids: [guild-founded]")
+    assert project.run("check").stderr == (
+        "decks/all.yaml:6: deck 'guild-history': unknown key 'select.include.ids' (did you mean 'facts'?)\n"
+        "1 error, 0 warnings\n"
+    )
