@@ -270,3 +270,15 @@ def test_unknown_selection_keys_are_suggested_by_meaning_and_by_level(project):
         "decks/all.yaml:6: deck 'guild-history': unknown key 'select.include.ids' (did you mean 'facts'?)\n"
         "1 error, 0 warnings\n"
     )
+
+
+def test_release_says_to_start_git_when_the_project_is_not_in_it(project):
+    import subprocess
+
+    advice = "commit decks/published/ with the facts it was made from: later builds reproduce its notes"
+    result = project.run("release")
+    assert result.stdout.splitlines()[-1] == (
+        f"{advice} (the project is not in git yet: `git init`, then commit everything)"
+    )
+    subprocess.run(["git", "init", "-q", str(project.root)], check=True)
+    assert project.run("release").stdout.splitlines()[-1] == advice

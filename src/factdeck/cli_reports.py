@@ -131,7 +131,11 @@ def release(project: Path, decks: tuple[str, ...], output: Path | None) -> None:
         counts = f"{done.added} added, {done.changed} changed, {done.withdrawn} withdrawn, {done.unchanged} unchanged"
         what = f"wrote {done.path}" if done.written else "already current"
         click.echo(f"{done.deck}: {counts}; {what}")
-    click.echo("commit decks/published/ with the facts it was made from: later builds reproduce its notes")
+    in_git = (project / ".git").exists() or any((p / ".git").exists() for p in project.resolve().parents)
+    click.echo(
+        "commit decks/published/ with the facts it was made from: later builds reproduce its notes"
+        + ("" if in_git else " (the project is not in git yet: `git init`, then commit everything)")
+    )
 
 
 @command(cli, "options")

@@ -230,6 +230,10 @@ factdeck vet canal-opened --reviewer fact-editor    # after checking a fact agai
 factdeck build             # Anki decks, worksheets, web quiz into build/
 ```
 
+Keep the project in git (`git init`, then commit): before a deck's package goes to learners, `factdeck release`
+records its notes in `decks/published/`, and that record must be committed with the facts it was made from so
+that every later build keeps each learner's notes (factdeck's docs/anki.md, "Releasing").
+
 Four of the starter's facts come vetted (by `factdeck-starter`) so that the first build has something to
 make; the fifth is a draft for you to vet. Your own facts start as `status: review` and reach an output
 only once `factdeck vet` has vetted them. Facts whose answer is a name need `distractors` and
