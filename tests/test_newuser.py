@@ -282,3 +282,60 @@ def test_release_says_to_start_git_when_the_project_is_not_in_it(project):
     )
     subprocess.run(["git", "init", "-q", str(project.root)], check=True)
     assert project.run("release").stdout.splitlines()[-1] == advice
+
+
+def test_the_answer_key_explains_the_wrong_options_in_the_order_they_are_printed(project):
+    from factdeck.build import load_and_validate
+    from factdeck.outputs.print.worksheets import worksheet_sources
+    from factdeck.quiz import make_quiz, with_overrides
+    from factdeck.records.select import select_facts
+
+    project.replace(
+        "facts/guild.yaml",
+        'distractors: ["Tomas Reed", "Mina Solberg", "Karim Jafari (کریم جعفری)"]',
+        "distractors:\n"
+        + "".join(
+            f'    - {{text: "{name}", why: "Not {name}."}}\n' for name in ("Tomas Reed", "Mina Solberg", "Karim Jafari")
+        ).rstrip("\n"),
+    )
+    assert project.run("vet", "first-master", "--reviewer", "fact-editor").exit_code == 0
+    base = load_and_validate(project.root)
+    deck = base.deck("guild-history")
+    settings = with_overrides(deck.quiz, questions=1, versions=4, seed=3, types=["multiple-choice"])
+    quiz = make_quiz(base, deck, [base.facts_by_id["first-master"]], settings)
+    sources = worksheet_sources(base, deck, quiz, "a4", settings)
+    orders = set()
+    for version in quiz.versions:
+        (placed,) = version.questions
+        key = sources[f"guild-history/key-{version.letter}.pdf"][1]
+        wrong = [o for o in placed.options if o != "Ada Ferrier"]
+        positions = [key.index(f"is wrong: Not {name}") for name in wrong]
+        assert positions == sorted(positions), version.letter
+        orders.add(tuple(wrong))
+    assert len(orders) > 1  # the versions print the options in different orders
+
+
+def _source_analysis_worksheet(project) -> str:
+    from factdeck.build import load_and_validate
+    from factdeck.outputs.print.worksheets import worksheet_sources
+    from factdeck.quiz import make_quiz, with_overrides
+
+    base = load_and_validate(project.root)
+    deck = base.deck("guild-history")
+    settings = with_overrides(deck.quiz, questions=1, versions=1, seed=1, types=["source-analysis"])
+    quiz = make_quiz(base, deck, [base.facts_by_id["flood-deaths"]], settings)
+    return worksheet_sources(base, deck, quiz, "a4", settings)["guild-history/worksheet-A.pdf"][1]
+
+
+def test_a_source_analysis_question_on_one_source_asks_why_it_differs_from_itself(project):
+    assert "(b) Why might the sources differ?" in _source_analysis_worksheet(project)
+    project.replace(
+        "facts/guild.yaml",
+        "          - source: pamphlet\n            locator: \"section 'The Flood'\"\n"
+        '            quote: "no fewer than forty members perished"',
+        '          - source: chronicle\n            locator: "chapter 4, para. 1"\n'
+        '            quote: "In the great flood of 1927"',
+    )
+    assert project.run("vet", "flood-deaths", "--reviewer", "fact-editor").exit_code == 0
+    sheet = _source_analysis_worksheet(project)
+    assert "(b) Why might this text differ from itself?" in sheet and "the sources differ" not in sheet
