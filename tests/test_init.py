@@ -82,7 +82,7 @@ def test_review_lists_what_is_not_vetted_and_vet_marks_it(new):
 
 
 def test_an_edit_after_vetting_is_flagged_until_vetted_again(new):
-    new.replace("facts/canal.yaml", 'needed fourteen locks."', 'needed fifteen locks."')
+    new.replace("facts/canal.yaml", 'needed fourteen locks."', 'needed fifteen locks."', vet=False)
     check = new.run("check")
     assert check.exit_code == 0
     line = [ln for ln in check.stderr.splitlines() if "canal-locks" in ln]
@@ -100,8 +100,10 @@ def test_an_edit_after_vetting_is_flagged_until_vetted_again(new):
 
 
 def test_notes_and_layout_are_not_vetted_content(new):
-    new.replace("facts/canal.yaml", "- id: canal-locks\n", "- id: canal-locks\n  notes: 'ask the archivist'\n")
-    new.replace("facts/canal.yaml", 'answer: "fourteen"', "answer: 'fourteen'")
+    new.replace(
+        "facts/canal.yaml", "- id: canal-locks\n", "- id: canal-locks\n  notes: 'ask the archivist'\n", vet=False
+    )
+    new.replace("facts/canal.yaml", 'answer: "fourteen"', "answer: 'fourteen'", vet=False)
     assert new.run("check", "--strict").exit_code == 0
 
 

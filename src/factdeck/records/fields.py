@@ -138,12 +138,12 @@ def text_limit(metadata: Iterable[Any]) -> int | None:
 
 
 # Length limits (characters): a question or statement prints in a few lines of a worksheet and fills a card's
-# front; an answer, option or accepted answer is one printed option line; an explanation a short paragraph.
+# front; an answer, option or accepted answer a few lines of a multiple-choice question; an explanation a paragraph.
 QuestionText = Annotated[str, AfterValidator(_text), AfterValidator(MaxChars(400, "a question"))]
-AnswerText = Annotated[str, AfterValidator(_text), AfterValidator(MaxChars(200, "an answer or option"))]
+AnswerText = Annotated[str, AfterValidator(_text), AfterValidator(MaxChars(400, "an answer or option"))]
 StatementText = Annotated[str, AfterValidator(_text), AfterValidator(MaxChars(800, "a statement"))]
 ExplanationText = Annotated[str, AfterValidator(_text), AfterValidator(MaxChars(800, "an explanation"))]
-NameText = Annotated[str, AfterValidator(_text), AfterValidator(MaxChars(300, "a name"))]
+NameText = Annotated[str, AfterValidator(_text), AfterValidator(MaxChars(400, "a name"))]
 
 Slug = Annotated[str, AfterValidator(_slug)]
 DeckId = Annotated[str, AfterValidator(_deck_id)]

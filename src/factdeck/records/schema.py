@@ -306,9 +306,7 @@ class Fact(Record):
     reviewer: Text | None = Field(default=None, description="Who vetted it: a role or handle.")
     vetted_hash: str | None = Field(
         default=None,
-        description="Fingerprint of the content that was vetted, written by `factdeck vet`; `factdeck check` flags "
-        "a vetted fact whose content no longer matches it, builds leave it out as a fact under review and "
-        "`factdeck release` refuses until it is vetted again. Never typed by hand.",
+        description="Fingerprint of the content that was vetted, written by `factdeck vet`; `factdeck check` flags a vetted fact whose content no longer matches it, builds leave it out as a fact under review and `factdeck release` refuses until it is vetted again. Never typed by hand.",
     )
     notes: str | None = Field(default=None, description="Editors' notes; never shown to learners.")
 
@@ -492,11 +490,7 @@ class ProjectConfig(Record):
     output: str = Field(
         default="build", description="Folder that `factdeck build` writes into, relative to the project."
     )
-    title: Text | None = Field(
-        default=None,
-        description="The project's name, which starts its Anki note types' names (`<title>: fact card`) so that "
-        "learners tell them apart from other projects'. Unset: the namespace.",
-    )
+    title: Text | None = Field(default=None, description="The project's name, which starts its Anki note types' names (`<title>: fact card`) so that learners tell them apart from other projects'. Unset: the namespace.")  # fmt: skip
     namespace: Slug | None = Field(
         default=None,
         description="The project's own prefix for every Anki identity (note GUIDs, note-type and deck ids), so that "
