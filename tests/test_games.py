@@ -187,7 +187,7 @@ def test_claimants_shorten_to_locators_dropped_then_the_cited_sources():
     question = "What do the sources say about when the MEK moved to Albania?"
     stems = according_stems(question, "The NCRI, as reported by Atalayar", [], ["Atalayar"])
     assert stems[0] == "What does the NCRI say about when the MEK moved to Albania?"
-    assert stems[1] == f"{question} — according to The NCRI, as reported by Atalayar"
+    assert stems[1] == f"{question} — according to the NCRI, as reported by Atalayar"  # a name in running text
     assert stems[-1] == f"{question} — according to Atalayar"
     assert sentence_stem("What do the sources say Operation Mersad was?", "Sepinoud; Atalayar") == (
         "What do Sepinoud and Atalayar say Operation Mersad was?"

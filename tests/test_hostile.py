@@ -622,7 +622,7 @@ CASES = [
     Case(
         "typst-template-syntax",
         replace("templates/quiz/key.typ", "{% for s in quiz.sources %}", "{% for s in %}"),
-        "error: templates/quiz/key.typ:85: template syntax error: an expression is missing or incomplete "
+        "error: templates/quiz/key.typ:110: template syntax error: an expression is missing or incomplete "
         "inside '{{ }}' or '{% %}'",
     ),
     Case(

@@ -7,6 +7,7 @@ import yaml
 from factdeck.engine.validation import load_and_validate
 from factdeck.outputs.print.guide import guide_context
 from factdeck.outputs.sessions.meetings import split_meetings
+from factdeck.outputs.sessions.packs import meeting_plan
 from factdeck.records.naming import glossary_for, mentions
 from factdeck.reports.stats import compute_stats
 
@@ -81,7 +82,7 @@ def test_outputs_show_the_short_name_beside_the_title(project):
     deck = base.decks[0]
     facts = [f for f in base.vetted if deck.select.matches(f)]
     meeting = split_meetings(facts, 1, deck, base.eras)[0]
-    context = guide_context(base, deck, meeting)
+    context = guide_context(base, deck, meeting, meeting_plan(base, deck, meeting))
     assert context["names"]["pamphlet"] == "the pamphlet"
     assert context["names"]["chronicle"] == "A Chronicle of the River Guild"  # no short name: the title
 

@@ -420,9 +420,10 @@ def test_the_key_the_document_and_the_guide_teach_the_recorded_reason(tmp_path):
     assert "Credit the reason that fits this dispute" in source and "spare lamps in the store" in source
     from factdeck.outputs.print.guide import guide_source
     from factdeck.outputs.sessions.meetings import split_meetings
+    from factdeck.outputs.sessions.packs import meeting_plan
 
     meeting = split_meetings(select_facts(base, deck), 1, deck, base.eras)[0]
-    guide = guide_source(base, deck, meeting, "a4")
+    guide = guide_source(base, deck, meeting, meeting_plan(base, deck, meeting), "a4")
     assert "They describe or count different things: The keeper counts the spare lamps" in guide
     # Each version keeps its own quote, though both cite the same source and locator.
     versions = data["dispute"]["versions"]

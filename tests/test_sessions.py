@@ -144,3 +144,19 @@ def test_ten_or_more_meetings_sort_in_order():
 
     m = Meeting(3, 12, (), (), 1979, 1981)
     assert (m.label, m.folder, m.title) == ("Meeting 03", "meeting-03", "Meeting 03: 1979–1981")
+
+
+def test_large_print_packs_and_their_removal(project: Project):
+    """With the deck's quiz.large_print, every PDF of a pack comes in large print too; turned off, the copies go."""
+    project.write("facts/more-guild.yaml", MORE_FACTS.read_text(encoding="utf-8"))
+    project.replace("decks/all.yaml", "quiz:", "quiz:\n  large_print: true")
+    assert project.run("sessions", "guild-history", "--meetings", "2").exit_code == 0
+    folder = project.path(f"{SESSIONS}/meeting-1")
+    assert {p.name for p in folder.glob("*-large-print.pdf")} == {
+        "guide-large-print.pdf",
+        "key-A-large-print.pdf",
+        "worksheet-A-large-print.pdf",
+    }
+    project.replace("decks/all.yaml", "  large_print: true", "  large_print: false")
+    assert project.run("sessions", "guild-history", "--meetings", "2").exit_code == 0
+    assert not list(folder.glob("*-large-print.pdf")) and (folder / "guide.pdf").exists()

@@ -21,6 +21,7 @@ import jinja2
 from factdeck.exceptions import TemplateError
 from factdeck.records.messages import StrictUndefined, template_syntax_message, undefined_message
 from factdeck.records.templates import TEMPLATES, display_name, search_path
+from factdeck.text.bidi import text_direction
 
 __all__ = ["TEMPLATES", "html_environment", "typst_environment", "render", "load_template", "render_template"]
 
@@ -47,7 +48,12 @@ def typst_string(value: Any) -> TypstRaw:
 
 
 def _finalize_typst(value: Any) -> Any:
-    return typst_escape(value)
+    """`value` escaped; a right-to-left text (a Persian sentence, text/bidi.py's `text_direction`) set right to
+    left, so that a paragraph of it reads from, and is aligned to, its start edge on the right."""
+    escaped = typst_escape(value)
+    if isinstance(value, str) and not isinstance(value, TypstRaw) and text_direction(value) == "rtl":
+        return f"#text(dir: rtl)[{escaped}]"
+    return escaped
 
 
 class _Environment(jinja2.Environment):

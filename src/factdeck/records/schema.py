@@ -456,6 +456,12 @@ class SessionSettings(Record):
     meetings: int | None = Field(
         default=None, ge=1, le=100, description="Number of meetings for study-group packs; unset: no packs."
     )
+    minutes: int = Field(
+        default=60,
+        ge=20,
+        le=480,
+        description="How long one meeting lasts, in minutes: each pack's agenda, worksheet and disputes are sized to it.",
+    )
 
 
 class DeckSpec(Record):

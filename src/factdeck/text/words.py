@@ -28,3 +28,14 @@ def whole_word_spans(text: str, word: str) -> list[tuple[int, int]]:
 
 def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
+
+
+def in_running_text(name: str) -> str:
+    """A name as it reads inside a sentence: a leading article lowercased ('The unattributed web article' ->
+    'the unattributed web article', 'The NCRI, as reported by Atalayar' -> 'the NCRI, as reported by
+    Atalayar'), as style guides lowercase 'the' before a name mid-sentence (Chicago 8.69, 8.170); the rest
+    is kept as written."""
+    first, _, rest = name.partition(" ")
+    if rest and first in ("The", "A", "An"):
+        return f"{first.lower()} {rest}"
+    return name

@@ -38,6 +38,7 @@ from factdeck.quiz import QUESTION_TYPES, Placed, Quiz, Reference, make_quiz
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import Citation, DeckSpec, Fact, QuizSettings, Source
 from factdeck.text.accept import accepted_forms
+from factdeck.text.words import in_running_text
 
 
 def quiz_document(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings | None = None) -> dict:
@@ -202,7 +203,7 @@ def question_data(base: FactBase, placed: Placed) -> dict[str, Any]:
 
 def according_prompt(question: str, claimed_by: str) -> str:
     """A disputed fact's question asked of one claimant, which has one right answer: "…? — according to X"."""
-    return f"{question.rstrip()} — according to {claimed_by}"
+    return f"{question.rstrip()} — according to {in_running_text(claimed_by)}"
 
 
 def _according(fact: Fact, versions: list[dict[str, Any]]) -> list[dict[str, Any]]:

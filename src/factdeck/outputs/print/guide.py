@@ -12,8 +12,19 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
+from functools import partial
 
+from factdeck.outputs.print.layout import (
+    LARGE_MARGIN_BOTTOM,
+    LARGE_PRINT_MINIMUM,
+    LARGE_PRINT_SCALE,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    REFIT_QUESTIONS,
+)
+from factdeck.outputs.print.pdf import Refit
 from factdeck.outputs.render import TypstRaw, render, typst_environment
+from factdeck.outputs.sessions.agenda import MeetingPlan
 from factdeck.outputs.sessions.meetings import Meeting
 from factdeck.quiz.model import REASON_LABELS
 from factdeck.records.dates import parse_date
@@ -21,11 +32,14 @@ from factdeck.records.factbase import FactBase
 from factdeck.records.naming import glossary_for
 from factdeck.records.schema import DeckSpec, Fact, Source
 from factdeck.text.dates import MONTHS, date_label
+from factdeck.text.words import in_running_text
 
 GUIDE_TEMPLATE = "guide/guide.typ"
-# Markers closer than this (a share of the axis: a marker's width on the page) go on separate lanes.
-LANE_GAP = 0.04
-MAX_LANES = 8  # beyond this a dense meeting's markers share the least crowded lane
+# A marker's diameter as a share of the axis (0.6 cm of A4's 17 cm text width; 1 cm in large print).
+MARKER_SHARE = 0.6 / 17
+LARGE_MARKER_SHARE = 1.0 / 17
+GROUP_WIDTH = 2.2  # a group's label ('12–15') is this many markers wide
+MAX_LANES = 5  # beyond this, a marker with no room joins the marker before it as a group ('12–15')
 
 # Questions for a version, by the stance of the source behind it; {who} is the claimant.
 STANCE_PROMPTS = {
@@ -64,14 +78,44 @@ class DisputeView:
 
 
 @dataclass(frozen=True)
-class Marker:
-    number: int  # the legend's number
-    x: TypstRaw  # left edge, as a Typst ratio
-    width: TypstRaw  # a date range's bar (0% for a point)
-    lane: int
+class Entry:
+    """One dated fact in the timeline's numbered list."""
+
+    number: int
     when: str
     text: str
     disputed: bool
+    fact_id: str = ""
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A drawn marker: one fact (`first == last`), or a group of consecutive facts with no room of their own."""
+
+    first: int
+    last: int
+    left: float  # share of the axis: the marker's left edge
+    end: float  # share of the axis: the right end of the marker or of its range's bar
+    bar: float  # share of the axis: the right end of a range's bar (the left edge: no bar)
+    lane: int
+    beyond: bool  # the range runs on past the axis' end (drawn with an arrow)
+    disputed: bool  # any of its facts
+
+    @property
+    def label(self) -> str:
+        return str(self.first) if self.first == self.last else f"{self.first}–{self.last}"
+
+    @property
+    def x(self) -> TypstRaw:
+        return _ratio(self.left)
+
+    @property
+    def width(self) -> TypstRaw:
+        return _ratio(self.end - self.left)
+
+    @property
+    def bar_width(self) -> TypstRaw:
+        return _ratio(max(0.0, self.bar - self.left))
 
 
 @dataclass(frozen=True)
@@ -80,8 +124,10 @@ class Timeline:
     end: int
     ticks: tuple[tuple[int | str, TypstRaw], ...]  # (year, or '16 Jul' on an axis of days; position)
     markers: tuple[Marker, ...]
+    entries: tuple[Entry, ...]
     lanes: int
     undated: int  # facts without a date, left off the figure
+    marker_share: float
 
 
 def _ratio(share: float) -> TypstRaw:
@@ -108,17 +154,25 @@ def _tick_step(span: int) -> int:
     return next(step for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500) if span / step <= 8)
 
 
-def timeline(facts: tuple[Fact, ...]) -> Timeline | None:
-    """Where each dated fact sits on an axis from its first year to the year after its last; when every date
-    falls within DAY_AXIS_DAYS of the first, the axis counts days instead (an eight-day mission gets eight
-    columns, not one), with ticks labelled '16 Jul'."""
-    dated = [(f, parse_date(f.date)) for f in facts if f.date]
+def timeline(
+    facts: tuple[Fact, ...], period: tuple[int, int] | None = None, marker_share: float = MARKER_SHARE
+) -> Timeline | None:
+    """Where each dated fact sits on an axis from the first year of `period` (default: of the facts) to the
+    end of its last year; when every date falls within DAY_AXIS_DAYS of the first, the axis counts days instead
+    (an eight-day mission gets eight columns, not one), with ticks labelled '16 Jul'.
+
+    Markers (`marker_share` of the axis wide) never overlap: each goes on the lowest of MAX_LANES lanes where
+    it has room (a range's bar included); one with no room joins the marker placed before it, which then
+    shows a group ('12–15'); the numbered list (`entries`) gives every fact. A range running past the axis'
+    end is cut there and drawn with an arrow."""
+    dated = sorted(((f, parse_date(f.date)) for f in facts if f.date), key=lambda pair: pair[1].sort_key())
     if not dated:
         return None
-    start = min(d.start.year for _, d in dated)
-    end = max(d.end.year for _, d in dated) + 1  # the axis runs to the end of the last year
     first_day = min((d.start for _, d in dated), key=lambda day: (day.year, day.month, day.day))
     last_day = max((d.end for _, d in dated), key=lambda day: (day.year, day.month, day.day))
+    if period is None:
+        period = (min(d.start.year for _, d in dated), max(d.end.year for _, d in dated))
+    start, end = period[0], period[1] + 1  # the axis runs to the end of the last year
     days = _days_between(first_day, last_day)
     ticks: tuple[tuple[int | str, TypstRaw], ...]
     if days is not None and days < DAY_AXIS_DAYS and all(d.precision == "day" for _, d in dated):
@@ -138,28 +192,33 @@ def timeline(facts: tuple[Fact, ...]) -> Timeline | None:
         step = _tick_step(span)
         first_tick = -(-start // step) * step
         ticks = tuple((year, _ratio((year - start) / span)) for year in range(first_tick, end + 1, step))
-    markers, lane_ends = [], [-1.0] * MAX_LANES
-    for number, (fact, when) in enumerate(sorted(dated, key=lambda pair: pair[1].sort_key()), 1):
-        left, right = share(when.start), share(when.end)
-        # The lowest lane whose last marker is far enough to the left, else the one whose last marker is furthest.
-        lane = next(
-            (i for i, e in enumerate(lane_ends) if left - e >= LANE_GAP),
-            min(range(MAX_LANES), key=lane_ends.__getitem__),
-        )
-        lane_ends[lane] = max(right, left)
-        markers.append(
-            Marker(
-                number,
-                _ratio(left),
-                _ratio(max(0.0, right - left)),
-                lane,
-                date_label(fact.date),
-                fact.statement,
-                fact.disputed,
-            )
-        )
+    gap = marker_share / 6
+    markers: list[Marker] = []
+    lane_ends = [-1.0] * MAX_LANES
+    entries = []
+    for number, (fact, when) in enumerate(dated, 1):
+        entries.append(Entry(number, date_label(fact.date), fact.statement, fact.disputed, fact.id))
+        # A marker's left edge: its date, kept on the axis (the last marker's whole circle too).
+        left = min(max(0.0, share(when.start) - marker_share / 2), 1.0 - marker_share)
+        right = share(when.end)
+        beyond = right > 1.0
+        bar = min(right, 1.0) if when.kind == "interval" and right - share(when.start) > marker_share / 2 else left
+        extent = max(left + marker_share, bar)
+        lane = next((i for i, e in enumerate(lane_ends) if e + gap <= left), None)
+        if lane is not None:
+            markers.append(Marker(number, number, left, extent, bar, lane, beyond, fact.disputed))
+            lane_ends[lane] = extent
+            continue
+        # No room: the marker before it (the last one in its lane) becomes a group and takes this fact in.
+        before = markers.pop()
+        group = Marker(
+            before.first, number, before.left, max(before.end, before.left + GROUP_WIDTH * marker_share),
+            before.left, before.lane, False, before.disputed or fact.disputed,
+        )  # fmt: skip
+        markers.append(group)
+        lane_ends[group.lane] = group.end
     lanes = max(m.lane for m in markers) + 1
-    return Timeline(start, end, ticks, tuple(markers), lanes, len(facts) - len(dated))
+    return Timeline(start, end, ticks, tuple(markers), tuple(entries), lanes, len(facts) - len(dated), marker_share)
 
 
 def _stance_prompt(sources: list[Source], who: str) -> str:
@@ -173,7 +232,13 @@ def dispute_view(base: FactBase, fact: Fact, period: str) -> DisputeView:
     for v in fact.dispute.versions:
         cited = tuple((base.sources[c.source], c.locator, c.quote) for c in v.citations)
         versions.append(
-            VersionView(v.claimed_by, v.claim, v.answer, cited, _stance_prompt([s for s, _, _ in cited], v.claimed_by))
+            VersionView(
+                v.claimed_by,
+                v.claim,
+                v.answer,
+                cited,
+                _stance_prompt([s for s, _, _ in cited], in_running_text(v.claimed_by)),
+            )
         )
     context = (
         f"What was happening in {period} that might shape how each side tells this? "
@@ -182,14 +247,45 @@ def dispute_view(base: FactBase, fact: Fact, period: str) -> DisputeView:
     return DisputeView(fact, date_label(fact.date), fact.dispute.summary, tuple(versions), context)
 
 
-def guide_context(base: FactBase, deck: DeckSpec, meeting: Meeting) -> dict:
+def cards_note(deck: DeckSpec, meeting: Meeting, plan: MeetingPlan) -> str:
+    """How the meeting's Anki cards relate to what the meeting discusses, in a sentence or three."""
+    facts = meeting.facts
+    disputed = sum(f.disputed for f in facts)
+    asked = len({i for q in plan.quiz.questions for i in q.fact_ids}) if plan.quiz is not None else 0
+    said = [
+        f"The meeting's Anki deck ({deck.name}::{meeting.title}) holds all {len(facts)} facts of {meeting.period}"
+        + (f", {disputed} of them disputed, each version on its own card." if disputed else ".")
+    ]
+    covered = []
+    if asked:
+        covered.append(f"the worksheet asks about {asked}")
+    if plan.disputes:
+        covered.append(f"the group discusses {len(plan.disputes)} of the disputes")
+    if covered:
+        said.append(f"In the meeting {' and '.join(covered)}; the other facts are for the cards alone.")
+    if plan.extra:
+        said.append(
+            f"The other {len(plan.extra)} dispute{'s are' if len(plan.extra) != 1 else ' is'} optional extra at the "
+            "end of this guide, for a longer meeting or for reading at home."
+        )
+    return " ".join(said)
+
+
+def guide_context(base: FactBase, deck: DeckSpec, meeting: Meeting, plan: MeetingPlan, large: bool = False) -> dict:
     facts = meeting.facts
     cited = {c.source for f in facts for c in f.all_citations()}
+    period = (meeting.first_year, meeting.last_year) if meeting.first_year and meeting.last_year else None
+    drawn = timeline(facts, period, LARGE_MARKER_SHARE if large else MARKER_SHARE)
     return {
         "deck": deck,
         "meeting": meeting,
-        "disputes": [dispute_view(base, f, meeting.period) for f in facts if f.disputed],
-        "timeline": timeline(facts),
+        "plan": plan,
+        "cards": cards_note(deck, meeting, plan),
+        "disputes": [dispute_view(base, f, meeting.period) for f in plan.disputes],
+        "extra": [dispute_view(base, f, meeting.period) for f in plan.extra],
+        "timeline": drawn,
+        # The facilitator notes point to the timeline's list for a fact's statement rather than repeat it.
+        "on_timeline": {e.fact_id: e.number for e in drawn.entries} if drawn is not None else {},
         "facts": [(f, date_label(f.date), base.eras_by_id[f.era]) for f in facts],
         "sources": [s for s in base.sources.values() if s.id in cited],
         "titles": {s.id: s.title for s in base.sources.values()},
@@ -197,12 +293,38 @@ def guide_context(base: FactBase, deck: DeckSpec, meeting: Meeting) -> dict:
         "glossary": glossary_for(base.glossary, facts),
         "single_source": [f for f in facts if f.corroboration == 1],
         "prompts": {"sourcing": SOURCING, "corroboration": CORROBORATION},
+        "large": large,
+        "group_width": str(GROUP_WIDTH),
+        "minimum": LARGE_PRINT_MINIMUM if large else 0.0,
+        "scale": LARGE_PRINT_SCALE if large else 1.0,
         "reason_labels": REASON_LABELS,  # how each dispute's recorded reason type reads
     }
 
 
-def guide_source(base: FactBase, deck: DeckSpec, meeting: Meeting, paper: str) -> str:
-    """The meeting's discussion guide as Typst source."""
+def guide_source(
+    base: FactBase,
+    deck: DeckSpec,
+    meeting: Meeting,
+    plan: MeetingPlan,
+    paper: str,
+    large: bool = False,
+    directives: tuple[str, ...] = (),
+) -> str:
+    """The meeting's discussion guide as Typst source (`large`: the large-print copy, every text >= 18 pt;
+    `directives`: a page break before the facilitator notes' fact 'f<n>', for `guide_refit`)."""
     return render(
-        typst_environment(base.root), GUIDE_TEMPLATE, base.root, paper=paper, **guide_context(base, deck, meeting)
+        typst_environment(base.root),
+        GUIDE_TEMPLATE,
+        base.root,
+        paper=paper,
+        pull=directives[-1] if directives else "",
+        **guide_context(base, deck, meeting, plan, large),
     )
+
+
+def guide_refit(base: FactBase, deck: DeckSpec, meeting: Meeting, plan: MeetingPlan, paper: str, large: bool) -> Refit:
+    """How to fill a near-empty last page of the guide: a page break before one of the last facilitator notes."""
+    count = len(meeting.facts)
+    points = tuple(f"f{n}" for n in range(count, max(0, count - REFIT_QUESTIONS), -1))
+    source = partial(guide_source, base, deck, meeting, plan, paper, large)
+    return Refit(points, source, (MARGIN_TOP, LARGE_MARGIN_BOTTOM if large else MARGIN_BOTTOM), numbered=False)

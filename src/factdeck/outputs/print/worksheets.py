@@ -12,20 +12,26 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from functools import partial
 from pathlib import Path
 
 from factdeck.exceptions import PartlyMade, RenderError
 from factdeck.outputs.base import Output
 from factdeck.outputs.print.answer_sheet import sheet_context, sheet_map
 from factdeck.outputs.print.layout import (
+    LARGE_MARGIN_BOTTOM,
     LARGE_PRINT_SUFFIX,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    REFIT_QUESTIONS,
     PrintLayout,
     bubbled,
+    grid_answer,
     print_layout,
     print_quiz,
     zipgrade_key,
 )
-from factdeck.outputs.print.pdf import compile_all
+from factdeck.outputs.print.pdf import Refit, compile_all
 from factdeck.outputs.render import render, typst_environment
 from factdeck.outputs.write import OutputWriter, remove_unwritten
 from factdeck.quiz import Quiz
@@ -55,6 +61,14 @@ def worksheet_sources(
 ) -> dict[str, tuple[str, str]]:
     """Typst source of every worksheet, key and (if `settings` ask) answer sheet and large-print copy:
     {output path: (template, source)}."""
+    return worksheet_documents(base, deck, quiz, paper, settings)[0]
+
+
+def worksheet_documents(
+    base: FactBase, deck: DeckSpec, quiz: Quiz, paper: str, settings: QuizSettings | None = None
+) -> tuple[dict[str, tuple[str, str]], dict[str, Refit]]:
+    """`worksheet_sources`, and how to refit each worksheet and key whose last page would be near-empty
+    ({output path: Refit}: a page break before the sources, the names, or one of the last questions)."""
     settings = settings or deck.quiz
     env = typst_environment(base.root)
     layouts = [print_layout(settings)]
@@ -64,18 +78,25 @@ def worksheet_sources(
     if settings.answer_sheet:
         kinds.append((ANSWER_SHEET_TEMPLATE, "answer-sheet", "Answer sheet"))
     documents: dict[str, tuple[str, str]] = {}
+    refits: dict[str, Refit] = {}
     asked = [base.facts_by_id[i] for q in quiz.questions for i in q.fact_ids if i in base.facts_by_id]
     glossary = glossary_for(base.glossary, asked)  # the key introduces the names its questions use
     for layout in layouts:
         suffix = LARGE_PRINT_SUFFIX if layout.large else ""
+        margins = (MARGIN_TOP, LARGE_MARGIN_BOTTOM if layout.large else MARGIN_BOTTOM)
         for version in quiz.versions:
+            last = [f"q{p.number}" for p in version.questions[::-1][:REFIT_QUESTIONS]]
             for template, stem, kind in kinds:
                 sheet = None
                 if stem == "answer-sheet":
                     sheet = sheet_context(sheet_map(quiz, version, layout, paper), layout)
-                source = _render(env, base, template, quiz, version, paper, kind, layout, glossary, sheet)
-                documents[f"{deck.id}/{stem}-{version.letter}{suffix}.pdf"] = (f"templates/{template}", source)
-    return documents
+                args = (env, base, template, quiz, version, paper, kind, layout, glossary, sheet)
+                output = f"{deck.id}/{stem}-{version.letter}{suffix}.pdf"
+                documents[output] = (f"templates/{template}", _render(*args))
+                if template != ANSWER_SHEET_TEMPLATE:
+                    tail = ["sources"] if template == WORKSHEET_TEMPLATE else ["names"] * bool(glossary) + ["sources"]
+                    refits[output] = Refit(tuple(tail + last), partial(_render, *args), margins)
+    return documents, refits
 
 
 def _render(
@@ -89,7 +110,12 @@ def _render(
     layout: PrintLayout,
     glossary: list,
     sheet: dict | None = None,
+    directives: tuple[str, ...] = (),
 ) -> str:
+    """The document's Typst source; `directives` mend a near-empty page (pdf.py's Refit): "loose:N" lets
+    question N break across pages, any other is the point a page break goes before."""
+    loose = {int(d.removeprefix("loose:")) for d in directives if d.startswith("loose:")}
+    pull = next((d for d in directives if not d.startswith("loose:")), "")
     return render(
         env,
         template,
@@ -100,9 +126,12 @@ def _render(
         kind=kind,
         layout=layout,
         soft=soft_breaks,
+        grid_answer=grid_answer,
         glossary=glossary,
         sources=base.sources,
         sheet=sheet,
+        pull=pull,
+        loose=loose,
     )
 
 
@@ -120,8 +149,8 @@ def make_worksheets(
             f"{where}deck '{deck.id}': no worksheet question can be made from its "
             f"{len(facts)} vetted facts with question types {types}"
         )
-    documents = worksheet_sources(base, deck, quiz, settings.paper, settings)
-    files = compile_all(base.root, documents, jobs=jobs, session=base.session)
+    documents, refits = worksheet_documents(base, deck, quiz, settings.paper, settings)
+    files = compile_all(base.root, documents, jobs=jobs, session=base.session, refits=refits)
     if settings.answer_sheet:
         files.update(answer_sheet_files(deck.id, quiz, print_layout(settings), settings))
         if not any(bubbled(q) for q in quiz.questions):

@@ -5,8 +5,10 @@ For each meeting k (meetings.py decides which facts), under
 
 - `<deck id>-meeting-<k>.apkg`: the meeting's notes as the subdeck
   `<Deck>::Meeting k: <period>`, with the full deck's GUIDs (anki.py);
-- `worksheet-A.pdf`, `key-A.pdf`: the worksheet stage on the meeting's facts;
-- `guide.pdf`: the discussion guide (guide.py).
+- `worksheet-A.pdf`, `key-A.pdf`: the worksheet stage on the facts the meeting's plan
+  gives it (agenda.py: as many questions as fit the deck's `sessions.minutes`);
+- `guide.pdf`: the discussion guide (guide.py) with the agenda;
+- with the deck's `quiz.large_print`, a `-large-print` copy of each PDF.
 
 Every meeting's PDFs compile in one batch, so pdf.py keeps both cores busy.
 """
@@ -19,17 +21,20 @@ from pathlib import Path
 
 from factdeck.outputs.anki.package import ApkgStage
 from factdeck.outputs.base import Output
-from factdeck.outputs.print.guide import GUIDE_TEMPLATE, guide_source
-from factdeck.outputs.print.pdf import compile_all
-from factdeck.outputs.print.worksheets import worksheet_sources
+from factdeck.outputs.print.guide import GUIDE_TEMPLATE, guide_refit, guide_source
+from factdeck.outputs.print.layout import LARGE_PRINT_SUFFIX
+from factdeck.outputs.print.pdf import Refit, compile_all
+from factdeck.outputs.print.worksheets import worksheet_documents
+from factdeck.outputs.sessions.agenda import MeetingPlan, plan_meeting
 from factdeck.outputs.sessions.meetings import Meeting, split_meetings
 from factdeck.outputs.write import OutputWriter, remove_unwritten
-from factdeck.quiz import make_quiz
+from factdeck.quiz import Quiz, make_quiz
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import DeckSpec, Fact
 
 SESSIONS = "sessions"
 _MEETING_FOLDER = re.compile(r"^meeting-\d+$")
+_MEETING_PDF = re.compile(r"^(?:worksheet-A|key-A|answer-sheet-A|guide)(?:-large-print)?\.pdf$")
 
 
 @dataclass
@@ -42,32 +47,47 @@ def meeting_folder(deck: DeckSpec, meeting: Meeting) -> str:
     return f"{deck.id}/{SESSIONS}/{meeting.folder}"
 
 
-def meeting_documents(base: FactBase, deck: DeckSpec, meeting: Meeting, notes: list[str]) -> dict[str, tuple[str, str]]:
-    """Typst source of the meeting's worksheet, key and guide: {output path: (template, source)}."""
-    folder = meeting_folder(deck, meeting)
-    # One version: a study group works through the same sheet together. As many questions as the deck's
-    # worksheets ask for, or as the meeting has facts.
+def meeting_plan(base: FactBase, deck: DeckSpec, meeting: Meeting) -> MeetingPlan:
+    """The meeting's agenda, worksheet and disputes, sized to the deck's `sessions.minutes` (agenda.py)."""
+    # One version: a study group works through the same sheet together.
     settings = deck.quiz.model_copy(
-        update={
-            "versions": 1,
-            "questions": min(deck.quiz.questions, len(meeting.facts)),
-            "title": f"{deck.quiz.title or deck.name} · {meeting.title}",
-        }
+        update={"versions": 1, "counts": {}, "title": f"{deck.quiz.title or deck.name} · {meeting.title}"}
     )
+
+    def worksheet(facts: list[Fact], count: int) -> Quiz:
+        return make_quiz(base, deck, facts, settings.model_copy(update={"questions": count}))
+
+    return plan_meeting(meeting.facts, deck.sessions.minutes, worksheet, deck.quiz.questions)
+
+
+def meeting_documents(
+    base: FactBase, deck: DeckSpec, meeting: Meeting, notes: list[str], refits: dict[str, Refit] | None = None
+) -> dict[str, tuple[str, str]]:
+    """Typst source of the meeting's worksheet, key and guide (and their large-print copies when the deck's
+    quiz asks for large print): {output path: (template, source)}; the worksheets' and keys' refits are added
+    to `refits`."""
+    folder = meeting_folder(deck, meeting)
+    plan = meeting_plan(base, deck, meeting)
     documents: dict[str, tuple[str, str]] = {}
-    quiz = make_quiz(base, deck, list(meeting.facts), settings)
-    if quiz.questions:
-        for relative, document in worksheet_sources(base, deck, quiz, settings.paper).items():
+    if plan.quiz is not None:
+        sources, refit = worksheet_documents(base, deck, plan.quiz, deck.quiz.paper)
+        for relative, document in sources.items():
             documents[f"{folder}/{Path(relative).name}"] = document
+            if refits is not None and relative in refit:
+                refits[f"{folder}/{Path(relative).name}"] = refit[relative]
     else:
         notes.append(
             f"{meeting.label}: no worksheet question can be made from its {len(meeting.facts)} facts "
-            f"with question types {', '.join(settings.types)}"
+            f"with question types {', '.join(deck.quiz.types)} in {deck.sessions.minutes} minutes"
         )
-    documents[f"{folder}/guide.pdf"] = (
-        f"templates/{GUIDE_TEMPLATE}",
-        guide_source(base, deck, meeting, settings.paper),
-    )
+    for large, suffix in ((False, ""), (True, LARGE_PRINT_SUFFIX))[: 1 + deck.quiz.large_print]:
+        output = f"{folder}/guide{suffix}.pdf"
+        documents[output] = (
+            f"templates/{GUIDE_TEMPLATE}",
+            guide_source(base, deck, meeting, plan, deck.quiz.paper, large),
+        )
+        if refits is not None:
+            refits[output] = guide_refit(base, deck, meeting, plan, deck.quiz.paper, large)
     return documents
 
 
@@ -85,6 +105,7 @@ def stage_sessions(
     its worksheet, key and guide if `pdf`)."""
     packs = SessionPacks(split_meetings(facts, count, deck, base.eras))
     documents: dict[str, tuple[str, str]] = {}
+    refits: dict[str, Refit] = {}
     # Every pack withdraws what the full deck withdraws: a group that imported an earlier pack gets the banners.
     withdrawn = apkg.withdrawn_notes(deck, facts) if apkg is not None else ()
     for meeting in packs.meetings:
@@ -93,19 +114,24 @@ def stage_sessions(
             relative = f"{folder}/{deck.id}-{meeting.folder}.apkg"
             apkg.write_subdeck(deck, list(meeting.facts), meeting.title, relative, withdrawn)
         if pdf:
-            documents.update(meeting_documents(base, deck, meeting, packs.notes))
+            documents.update(meeting_documents(base, deck, meeting, packs.notes, refits))
     if documents:
-        for relative, data in compile_all(base.root, documents, jobs=jobs, session=base.session).items():
+        for relative, data in compile_all(base.root, documents, jobs=jobs, session=base.session, refits=refits).items():
             writer.write_bytes(relative, data)
     return packs
 
 
-def remove_stale_meetings(folder: Path, deck_ids: list[str], written: list[Path]) -> list[Path]:
-    """Delete meeting folders this run did not write (after lowering the number of meetings)."""
-    keep = {p.resolve().parent for p in written}
-    return [
-        path for deck_id in deck_ids for path in remove_unwritten(folder / deck_id / SESSIONS, _MEETING_FOLDER, keep)
-    ]
+def remove_stale_meetings(folder: Path, deck_ids: list[str], written: list[Path], pdfs: bool = True) -> list[Path]:
+    """Delete meeting folders this run did not write (after lowering the number of meetings) and, if this run
+    made the packs' PDFs (`pdfs`), the PDFs it did not write in the others (large print turned off)."""
+    files = {p.resolve() for p in written}
+    keep = {p.parent for p in files}
+    removed = []
+    for deck_id in deck_ids:
+        removed += remove_unwritten(folder / deck_id / SESSIONS, _MEETING_FOLDER, keep)
+        for meeting in sorted((folder / deck_id / SESSIONS).glob("meeting-*")) if pdfs else []:
+            removed += remove_unwritten(meeting, _MEETING_PDF, files)
+    return removed
 
 
 class MeetingPacks(Output):
@@ -127,7 +153,7 @@ class MeetingPacks(Output):
         # A pack's Anki subdeck carries the deck's notes with their times: it depends on what the deck's own
         # package depends on (the source's time, the published records).
         anki = self.apkg.key_extra(deck) if self.apkg is not None else ""
-        return f"{deck.sessions.meetings}:{','.join(self.made)}:{anki}"
+        return f"{deck.sessions.meetings}:{deck.sessions.minutes}:{','.join(self.made)}:{anki}"
 
     def stage(self, deck: DeckSpec, facts: list[Fact]) -> list[str]:
         assert deck.sessions.meetings is not None
@@ -138,4 +164,4 @@ class MeetingPacks(Output):
 
     def remove_stale(self, folder: Path, deck_ids: list[str], kept: list[Path]) -> None:
         decks = [d.id for d in self.base.decks if d.id in deck_ids and d.sessions.meetings]
-        remove_stale_meetings(folder, decks, kept)  # meetings no longer made
+        remove_stale_meetings(folder, decks, kept, "pdf" in self.made)  # meetings (and copies) no longer made

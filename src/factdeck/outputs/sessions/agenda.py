@@ -1,0 +1,183 @@
+"""A meeting's plan: an agenda whose minutes add up to the meeting's length, the worksheet and the disputes
+that fit in it, what is left as optional extra, and what to cut if time runs short.
+
+The timing rule (docs/study-groups.md, "Sizing a meeting"):
+
+- opening and closing take OPENING_MINUTES and CLOSING_MINUTES;
+- a dispute takes DISPUTE_MINUTES plus VERSION_MINUTES per version (reading every version aloud and working
+  through the guide's prompts); disputes get at most DISPUTE_SHARE of the time between opening and closing,
+  and at least one is discussed whenever the meeting has one that fits;
+- a worksheet question takes QUESTION_MINUTES[its type] (answering it alone or in pairs, then going over the
+  answer together); the worksheet gets the rest of the time, as many questions as fit, on the facts the
+  discussion does not cover;
+- minutes left over go to the disputes' discussion (or, without disputes, to going over the worksheet).
+
+The disputes discussed are spread over the meeting's period (evenly spaced in its chronological order); the
+others are optional extra.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from factdeck.quiz import Quiz
+from factdeck.records.schema import Fact
+
+OPENING_MINUTES = 5  # welcome; the meeting's period on the timeline; how the cards relate to the meeting
+CLOSING_MINUTES = 5  # what to review on the cards before the next meeting
+DISPUTE_MINUTES = 6  # the prompts of one dispute (sourcing, corroboration, context) ...
+VERSION_MINUTES = 2  # ... and reading each of its versions aloud
+DISPUTE_SHARE = 0.5  # disputes take at most this share of the time between opening and closing
+# Minutes per worksheet question, by type: answering it, then going over the answer together.
+QUESTION_MINUTES = {
+    "multiple-choice": 1.0,
+    "true-false": 0.5,
+    "fill-blank": 1.0,
+    "matching": 3.0,
+    "timeline": 3.0,
+    "short-answer": 3.0,
+    "source-analysis": 6.0,
+}
+PART_NAMES = {
+    "multiple-choice": "multiple-choice",
+    "true-false": "true-or-false",
+    "fill-blank": "fill-in-the-blank",
+    "matching": "matching",
+    "timeline": "timeline",
+    "short-answer": "short-answer",
+    "source-analysis": "source-analysis",
+}
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    title: str
+    minutes: int
+    what: str
+
+
+@dataclass(frozen=True)
+class MeetingPlan:
+    """What one meeting does in its `minutes`: `items` add up to exactly `minutes`."""
+
+    minutes: int
+    items: tuple[AgendaItem, ...]
+    quiz: Quiz | None  # the worksheet (None: no question could be made)
+    worksheet_minutes: int  # by the rule, rounded up
+    disputes: tuple[Fact, ...]  # discussed, in chronological order
+    extra: tuple[Fact, ...]  # the meeting's other disputes: optional extra
+    cuts: tuple[str, ...]  # what to cut if time runs short, first cut first
+
+
+def dispute_minutes(fact: Fact) -> int:
+    """Minutes to discuss one disputed fact (DISPUTE_MINUTES + VERSION_MINUTES per version)."""
+    assert fact.dispute is not None
+    return DISPUTE_MINUTES + VERSION_MINUTES * len(fact.dispute.versions)
+
+
+def question_minutes(quiz: Quiz) -> float:
+    """Minutes a group needs for the quiz's questions (QUESTION_MINUTES per question of each type)."""
+    return sum(QUESTION_MINUTES[q.type] for q in quiz.questions)
+
+
+def _spread(items: list[Fact], count: int) -> list[Fact]:
+    """`count` of `items`, evenly spaced through them (the middle of each of `count` equal stretches)."""
+    return [items[int((i + 0.5) * len(items) / count)] for i in range(count)]
+
+
+def choose_disputes(disputed: list[Fact], budget: float, available: int) -> list[Fact]:
+    """As many disputes as fit in `budget` minutes, spread over the list; one if none fits the budget but
+    one fits the `available` minutes."""
+    for count in range(len(disputed), 0, -1):
+        chosen = _spread(disputed, count)
+        if sum(dispute_minutes(f) for f in chosen) <= budget:
+            return chosen
+    shortest = min(disputed, key=dispute_minutes, default=None)
+    return [shortest] if shortest is not None and dispute_minutes(shortest) <= available else []
+
+
+def plan_meeting(
+    facts: tuple[Fact, ...], minutes: int, make_quiz: Callable[[list[Fact], int], Quiz], most_questions: int
+) -> MeetingPlan:
+    """The plan of a meeting of `minutes` on `facts` (chronological). `make_quiz(facts, n)` makes a worksheet
+    of at most n questions on `facts`; the worksheet has the most questions, up to `most_questions`, whose
+    minutes fit the time the rule leaves it (found by bisection: about five worksheets made).
+    Raises ValueError for a meeting with no time between opening and closing."""
+    available = minutes - OPENING_MINUTES - CLOSING_MINUTES
+    if available <= 0:
+        raise ValueError(f"a meeting of {minutes} minutes leaves no time between opening and closing")
+    disputed = [f for f in facts if f.disputed]
+    chosen = choose_disputes(disputed, available * DISPUTE_SHARE, available)
+    discussed = {f.id for f in chosen}
+    budget = available - sum(dispute_minutes(f) for f in chosen)
+    asked = [f for f in facts if f.id not in discussed]
+    made: dict[int, Quiz] = {}
+
+    def fits(count: int) -> bool:
+        made[count] = made.get(count) or make_quiz(asked, count)
+        return bool(made[count].questions) and math.ceil(question_minutes(made[count])) <= budget
+
+    # The most questions that fit, by bisection: more questions take more minutes (the types' mix aside).
+    low, high = 0, min(most_questions, len(asked))
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle - 1)
+    quiz = made[low] if low else None
+    worksheet = math.ceil(question_minutes(quiz)) if quiz is not None else 0
+    spare = budget - worksheet
+    items = [AgendaItem("Opening", OPENING_MINUTES, "The meeting's period on the timeline; what the cards cover.")]
+    shares = [dispute_minutes(f) for f in chosen]
+    if quiz is not None:
+        last = len(quiz.versions[0].questions)
+        extra = 0 if chosen else spare
+        items.append(
+            AgendaItem(
+                "Worksheet",
+                worksheet + extra,
+                f"Questions 1–{last} alone or in pairs, then the answers together (the key's grid).",
+            )
+        )
+    for i in range(len(chosen)):  # the spare minutes go to the discussion, the first disputes first
+        shares[i] += spare // len(chosen) + (1 if i < spare % len(chosen) else 0)
+    for number, (fact, share) in enumerate(zip(chosen, shares), 1):
+        items.append(AgendaItem(f"Dispute {number}", share, fact.question))
+    if not chosen and quiz is None:
+        items.append(AgendaItem("Sources", spare, "Whose accounts the period rests on (the guide's prompts)."))
+    items.append(AgendaItem("Closing", CLOSING_MINUTES, "What to review on the cards before the next meeting."))
+    assert sum(i.minutes for i in items) == minutes
+    return MeetingPlan(
+        minutes,
+        tuple(items),
+        quiz,
+        worksheet,
+        tuple(chosen),
+        tuple(f for f in disputed if f.id not in discussed),
+        tuple(_cuts(quiz, chosen)),
+    )
+
+
+def _cuts(quiz: Quiz | None, chosen: list[Fact]) -> list[str]:
+    """What to cut if time runs short, the cheapest loss first: the last dispute (as reading), the worksheet's
+    costliest part (as homework), going over only the answers the group disagrees on, then two of each
+    dispute's three prompts."""
+    cuts = []
+    if len(chosen) > 1:
+        cuts.append(
+            f"Leave dispute {len(chosen)} for reading at home (saves about {dispute_minutes(chosen[-1])} minutes)."
+        )
+    if quiz is not None:
+        sections = list(quiz.versions[0].sections)
+        costliest = max(sections, key=lambda s: sum(QUESTION_MINUTES[p.type] for p in s.questions))
+        first, last = costliest.questions[0].number, costliest.questions[-1].number
+        numbers = f"question {first}" if first == last else f"questions {first}–{last}"
+        saved = math.ceil(sum(QUESTION_MINUTES[p.type] for p in costliest.questions))
+        if len(sections) > 1:
+            cuts.append(
+                f"Set the {PART_NAMES[costliest.type]} part ({numbers}) as homework (saves about {saved} minutes)."
+            )
+        cuts.append("Go over only the worksheet answers the group disagrees on; read the rest from the key's grid.")
+    if chosen:
+        cuts.append("Take the Sourcing and Context prompts of each dispute, and leave Corroboration for the cards.")
+    return cuts
