@@ -290,7 +290,6 @@ def test_the_answer_key_explains_the_wrong_options_in_the_order_they_are_printed
     from factdeck.build import load_and_validate
     from factdeck.outputs.print.worksheets import worksheet_sources
     from factdeck.quiz import make_quiz, with_overrides
-    from factdeck.records.select import select_facts
 
     project.replace(
         "facts/guild.yaml",

@@ -190,9 +190,7 @@ class DisputeReason(Record):
     type: DisputeReasonType = Field(
         description="stance (the texts' points of view), self-contradiction (one text says both), time (different moments), scope (different things counted or described), or slip (a probable mistake in one text)."
     )
-    why: ExplanationText = Field(
-        description="One sentence for learners saying what, in the texts, makes this the reason."
-    )
+    why: ExplanationText = Field(description="One sentence for learners saying what, in the texts, makes this the reason.")  # fmt: skip
 
 
 class Dispute(Record):
@@ -254,9 +252,7 @@ class Fact(Record):
         default=None,
         description="When it happened, in EDTF (levels 0 and 1): YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in `~` (approximate), `?` (uncertain) or `%` (both); `196X` (a digit unknown); `-0043` (44 BCE; 0000 is 1 BCE); `2001-21` (spring; 22–24 summer to winter); an interval `A/B` (`..` for an open end); one of a set `'[1986,1988]'` (quoted: an unquoted list is refused).",
     )
-    tags: list[Slug] = Field(
-        default_factory=list, description="Slugs for themes that run across eras (leadership, ideology, …)."
-    )
+    tags: list[Slug] = Field(default_factory=list, description="Slugs for themes that run across eras (leadership, ideology, …).")  # fmt: skip
     question: QuestionText = Field(
         description="The question a card or worksheet asks. For a disputed fact, worded so no single version is the answer."
     )
@@ -300,14 +296,9 @@ class Fact(Record):
         description="The latest a made-up wrong date may be: a date or a dated fact's id (its end); replaces the era's end.",
     )
     status: Status = Field(description="draft, review, vetted or retracted; only vetted facts reach an output.")
-    vetted: CalendarDate | None = Field(
-        default=None, description="The day the fact was vetted, YYYY-MM-DD; required when status is vetted."
-    )
+    vetted: CalendarDate | None = Field(default=None, description="The day the fact was vetted, YYYY-MM-DD; required when status is vetted.")  # fmt: skip
     reviewer: Text | None = Field(default=None, description="Who vetted it: a role or handle.")
-    vetted_hash: str | None = Field(
-        default=None,
-        description="Fingerprint of the content that was vetted, written by `factdeck vet`; `factdeck check` flags a vetted fact whose content no longer matches it, builds leave it out as a fact under review and `factdeck release` refuses until it is vetted again. Never typed by hand.",
-    )
+    vetted_hash: str | None = Field(default=None, description="Fingerprint of the content that was vetted, written by `factdeck vet`; `factdeck check` flags a vetted fact whose content no longer matches it, builds leave it out as a fact under review and `factdeck release` refuses until it is vetted again. Never typed by hand.")  # fmt: skip
     notes: str | None = Field(default=None, description="Editors' notes; never shown to learners.")
 
     @property
