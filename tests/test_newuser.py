@@ -340,3 +340,13 @@ def test_a_source_analysis_question_on_one_source_asks_why_it_differs_from_itsel
     assert project.run("vet", "flood-deaths", "--reviewer", "fact-editor").exit_code == 0
     sheet = _source_analysis_worksheet(project)
     assert "(b) Why might this text differ from itself?" in sheet and "the sources differ" not in sheet
+
+
+def test_a_matching_question_that_cannot_be_made_says_what_it_needs(project):
+    result = project.run("quiz", "guild-history", "--count", "matching=1")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: decks/all.yaml:1: deck 'guild-history': no worksheet question can be made from its 5 vetted facts "
+        "with question types matching (matching needs at least 4 undisputed person or organization facts, each "
+        "naming the answer once in its statement or asked as 'Who …?', with different names)\n"
+    )
