@@ -87,7 +87,7 @@ def _default(field: Any) -> str:
 
 def _inner_metadata(annotation: Any) -> list[Any]:
     """The validators of a list's items (`list[AnswerText]`) or of an optional value's type."""
-    found = []
+    found: list[Any] = []
     for arg in typing.get_args(annotation):
         found.extend(getattr(arg, "__metadata__", ()))
         found.extend(_inner_metadata(arg))
