@@ -35,7 +35,7 @@ def test_every_command_has_help(path):
 def test_check_ok(project):
     result = project.run("check", "--strict", "--archive", str(project.archive))
     assert result.exit_code == 0
-    assert result.stdout == "ok: 6 facts (5 vetted), 2 sources, 2 eras, 1 decks\nquotes: 9 verified, 0 not verified\n"
+    assert result.stdout == "ok: 6 facts (5 vetted), 2 sources, 2 eras, 1 deck\nquotes: 9 verified, 0 not verified\n"
 
 
 def test_invalid_input_exit_1_without_traceback(project):

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from factdeck.cli_common import _report, command
+from factdeck.cli_options import counted
 from factdeck.exceptions import Problem, ValidationFailed
 
 
@@ -44,8 +45,8 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
         raise ValidationFailed(errors + said)
     _report(sorted(base.warnings + more))
     click.echo(
-        f"ok: {len(base.facts)} facts ({len(base.vetted)} vetted), "
-        f"{len(base.sources)} sources, {len(base.eras)} eras, {len(base.decks)} decks"
+        f"ok: {counted(len(base.facts), 'fact')} ({len(base.vetted)} vetted), "
+        f"{counted(len(base.sources), 'source')}, {counted(len(base.eras), 'era')}, {counted(len(base.decks), 'deck')}"
     )
     if base.quotes is not None:
         click.echo(base.quotes.summary())

@@ -51,6 +51,11 @@ def _report(problems: list[Problem]) -> None:
         _err(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}{follow}")
 
 
+# Commands that write only through a staging writer, so that an interrupted one leaves every file as it was.
+_STAGED = frozenset({"build", "quiz", "sessions", "release"})
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+
+
 def command(group: click.Group | None, name: str, **kwargs: Any) -> Callable:
     """A command with --project and --debug that maps factdeck errors to messages and exit codes, registered on
     `group` (a subcommand group such as `export`), or standalone with `group=None` for cli.py's registry of
@@ -79,6 +84,11 @@ def command(group: click.Group | None, name: str, **kwargs: Any) -> Callable:
                     raise
                 _err(f"error: {exc}")
                 sys.exit(EXIT_INVALID)
+            except KeyboardInterrupt:  # Ctrl-C: staged outputs were discarded (outputs/write.py)
+                if debug:
+                    raise
+                _err("interrupted; nothing was written" if name in _STAGED else "interrupted")
+                sys.exit(EXIT_INTERRUPTED)
 
         return wrapper
 

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from factdeck.cli_common import _emit, _err, _report, command
-from factdeck.cli_options import labels_option, per_type_option, question_types_option, text_option
+from factdeck.cli_options import counted, labels_option, per_type_option, question_types_option, text_option
 from factdeck.exceptions import UsageError
 
 
@@ -163,8 +163,8 @@ def quiz(
         _err(f"warning: deck '{spec.id}': {note}")
     letters = made.versions[0].letter + (f"–{made.versions[-1].letter}" if len(made.versions) > 1 else "")
     click.echo(
-        f"{spec.id}: {len(made.questions)} questions, version{'s' * (len(made.versions) > 1)} {letters}; "
-        f"wrote {len(written)} files to {folder / spec.id}"
+        f"{spec.id}: {counted(len(made.questions), 'question')}, version{'s' * (len(made.versions) > 1)} {letters}; "
+        f"wrote {counted(len(written), 'file')} to {folder / spec.id}"
     )
 
 
@@ -191,5 +191,5 @@ def sessions(project: Path, deck: str, meetings: int | None, output: Path | None
         _err(f"warning: deck '{spec.id}': {note}")
     for meeting in packs.meetings:
         disputed = sum(f.disputed for f in meeting.facts)
-        click.echo(f"{meeting.title}: {len(meeting.facts)} facts, {disputed} disputed")
-    click.echo(f"wrote {len(written)} files to {folder / spec.id / SESSIONS}")
+        click.echo(f"{meeting.title}: {counted(len(meeting.facts), 'fact')}, {disputed} disputed")
+    click.echo(f"wrote {counted(len(written), 'file')} to {folder / spec.id / SESSIONS}")

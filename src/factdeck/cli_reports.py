@@ -86,9 +86,17 @@ def changes(project: Path, revision: str | None, output: Path | None, correction
     counts = ", ".join(f"{len(result.of(w))} {w}" for w in marks)
     click.echo(f"since {result.since}: {counts}")
     from factdeck.outputs.anki.package import NOTE_TYPES
-    from factdeck.records.identity import namespace_of
+    from factdeck.outputs.anki.release import release_drift
+    from factdeck.records.identity import LEGACY_NAMESPACE, namespace_of, note_type_prefix
 
-    for line in anki_searches(result, NOTE_TYPES[0].full_name(namespace_of(base.config))):
+    if revision is None:  # the last build may itself differ from what learners have: say that too
+        for record, drift in release_drift(base, output_folder(base, output)):
+            click.echo(f"against the release record {record.file}: {drift.summary() or 'no change'}")
+    namespace = namespace_of(base.config)
+    # Only the shipped namespace's note types were published before they had spare fields.
+    for line in anki_searches(
+        result, NOTE_TYPES[0].full_name(note_type_prefix(base.config)), legacy=namespace == LEGACY_NAMESPACE
+    ):
         click.echo(line)
     if corrections is not None:
         assert revision is not None  # checked above
@@ -123,7 +131,11 @@ def release(project: Path, decks: tuple[str, ...], output: Path | None) -> None:
         counts = f"{done.added} added, {done.changed} changed, {done.withdrawn} withdrawn, {done.unchanged} unchanged"
         what = f"wrote {done.path}" if done.written else "already current"
         click.echo(f"{done.deck}: {counts}; {what}")
-    click.echo("commit decks/published/ with the facts it was made from: later builds reproduce its notes")
+    in_git = (project / ".git").exists() or any((p / ".git").exists() for p in project.resolve().parents)
+    click.echo(
+        "commit decks/published/ with the facts it was made from: later builds reproduce its notes"
+        + ("" if in_git else " (the project is not in git yet: `git init`, then commit everything)")
+    )
 
 
 @command(None, "options")

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from factdeck.cli_common import _err, command
+from factdeck.cli_options import counted
 from factdeck.exceptions import FactdeckError, UsageError
 
 _results_option = click.option(
@@ -92,7 +93,7 @@ def scan(project: Path, inputs: tuple[Path, ...], results: Path | None, sheets: 
     for deck, store in stores.items():
         path = store.save()
         replaced = f" ({store.replaced} re-scanned page(s) replaced)" if store.replaced else ""
-        click.echo(f"{deck}: {len(store.rows)} sheets in {path}{replaced}")
+        click.echo(f"{deck}: {counted(len(store.rows), 'sheet')} in {path}{replaced}")
     click.echo(f"{read} page(s) read, {failed} could not be read")
     if failed and not read:
         raise FactdeckError("no answer sheet could be read")
@@ -176,5 +177,6 @@ def results(project: Path, deck_id: str, results: Path | None, sources: tuple[st
     for line in flag_lines(items, facts):
         click.echo(line)
     click.echo(
-        f"{deck_id}: {len(responses)} answer sheets, {len(items)} questions; wrote {len(written)} files to {folder / deck_id}"
+        f"{deck_id}: {counted(len(responses), 'answer sheet')}, {counted(len(items), 'question')}; "
+        f"wrote {counted(len(written), 'file')} to {folder / deck_id}"
     )
