@@ -251,6 +251,31 @@ def test_large_print_sheets_print_every_text_at_18_points_or_more(sheets):
         assert found and min(found) >= 18 - 0.01, sorted(set(found))[:5]
 
 
+def test_every_answer_sheet_has_its_title_as_a_bookmark_and_a_heading_tag(sheets):
+    import pypdf
+
+    project, letter = sheets
+    for folder in (project.root / "build", letter):
+        for path in sorted((folder / DECK).glob("answer-sheet-*.pdf")):
+            reader = pypdf.PdfReader(path)
+            titles = [mark.title for mark in reader.outline if not isinstance(mark, list)]
+            assert len(titles) == 1 and titles[0].startswith("Answer sheet: "), (path.name, titles)
+            tree = reader.trailer["/Root"]["/StructTreeRoot"]
+            assert "/H1" in repr(_structure_types(tree)), path.name
+
+
+def _structure_types(node, depth: int = 0) -> list[str]:
+    """Every structure element type under `node` of a tagged PDF's structure tree (PDF 1.7, 14.7.2)."""
+    node = node.get_object()
+    found = [str(node["/S"])] if "/S" in node else []
+    kids = node.get("/K", [])
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if isinstance(kid, dict) and depth < 60:
+            found += _structure_types(kid, depth + 1)
+    return found
+
+
 def test_without_the_scan_extra_one_line_says_how_to_install_it(sheets, monkeypatch, tmp_path):
     import sys
 
