@@ -87,11 +87,15 @@ def test_axe_on_the_dispute_items_and_the_review(quiz, browser):  # noqa: F811
         for q in questions:
             if q["type"] == "according":
                 assert serious(page) == []
+                # Check waits until every claimant has a choice: an empty row is not a wrong answer.
+                assert page.locator("#question button", has_text="Check").is_disabled()
             answer(page, q, right=False)
             if q["type"] == "according":
                 assert serious(page) == []
                 shown = page.locator("#question").text_content()
                 assert all(who in shown for who in q["items"])
+                # A wrong row names the right answer as the answer, never as what was wrong.
+                assert "wrong; the answer is " in shown
             page.locator("#next").click()
         assert page.locator("#score .review > li").count() == len(questions)
         assert serious(page) == []

@@ -58,7 +58,7 @@ def script_messages(language: Language, count: int) -> dict:
         "countedRightNow": _("Counted as right."),
         "chooseTheirAnswer": _("Choose their answer…"),
         "chooseName": _("Choose a name…"),
-        "wrongName": script_gettext(language, "wrong: %(name)s"),
+        "wrongName": script_gettext(language, "wrong; the answer is %(name)s"),
         "wrongOf": script_gettext(language, "%(wrong)s of %(total)s wrong"),
         "oneAtATime": _("Choose them one at a time; Start over to change your order."),
         "events": _("Events"),

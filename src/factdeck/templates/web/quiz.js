@@ -205,6 +205,10 @@
       q.names.forEach(function (name, j) { select.appendChild(el("option", null, name)).value = String(j); });
       row.appendChild(select);
       box.appendChild(row);
+      // Check waits for a choice in every row: an empty row is not an answer to mark wrong.
+      select.addEventListener("change", function () {
+        check.disabled = selects.some(function (s) { return s.value === ""; });
+      });
       return select;
     });
     var check = button(T.check, "primary", function () {
@@ -218,6 +222,7 @@
       });
       answered(q, wrong === 0, null, wrong ? fill(T.wrongOf, { wrong: wrong, total: selects.length }) : null);
     });
+    check.disabled = true;
     box.appendChild(check);
   }
 
