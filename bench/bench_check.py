@@ -1,16 +1,35 @@
 """`factdeck check` against bare parsing of the same files with PyYAML's C loader.
 
 Usage: python bench/bench_check.py [--sizes 1000,10000,50000] [--repeat 3] [--cache DIR]
-Prints, per size, medians of fresh processes (start-up included for both) and their ratios:
-- cold: factdeck's parse cache emptied before every run, so every file is parsed;
-- warm: the parse cache holds every file (a repeated check with nothing edited).
-Quotes are verified against the archive in both (`--archive`). The parse cache used is a private
-folder under DIR, so the user's own cache is left alone.
+Prints, per size, medians of fresh processes (start-up included for both), their spread, and each one's ratio
+to the bare parse run back to back with it, for factdeck on one core (FACTDECK_JOBS=1) and with its default:
+- cold: factdeck's parse and record caches emptied and no build/ folder before every run, so every file is
+  parsed and validated and, since the project has a release record, every card rendered to compare each deck
+  with its record;
+- warm: the caches hold every file and build/ is as a build of the same code left it (its stored card fields
+  current): a repeated check with nothing edited, after a build.
+Quotes are verified against the archive in both (`--archive`). The caches used are a private folder under
+DIR, so the user's own cache is left alone.
 """
 
 from __future__ import annotations
 
-from common import arguments, factdeck, machine, private_parse_cache, project, python, remove, run, sizes
+from common import (
+    Command,
+    arguments,
+    factdeck,
+    load,
+    machine,
+    measure,
+    private_parse_cache,
+    project,
+    python,
+    remove,
+    report,
+    run,
+    sizes,
+    with_jobs,
+)
 
 BARE = """
 import sys, glob, yaml
@@ -25,19 +44,19 @@ def main() -> None:
     args = parser.parse_args()
     parse_cache = private_parse_cache(args.cache)
     print(f"machine: {machine()}")
-    print(
-        f"{'facts':>7} {'bare C loader':>14} {'check cold':>11} {'ratio':>6} {'check warm':>11} {'ratio':>6} {'peak MB':>8}"
-    )
     for n in sizes(args.sizes):
         root = project(n, args.cache)
         argv = factdeck("check", "--project", str(root), "--archive", str(root / "archive"))
-        bare, _ = run(python(BARE, str(root)), args.repeat)
-        cold, cold_peak = run(argv, args.repeat, before=lambda: remove(parse_cache))
-        warm, warm_peak = run(argv, args.repeat)
-        print(
-            f"{n:>7} {bare:>13.2f}s {cold:>10.2f}s {cold / bare:>6.2f} {warm:>10.2f}s {warm / bare:>6.2f} "
-            f"{max(cold_peak, warm_peak):>8.0f}"
+        commands = {"bare C loader": Command(python(BARE, str(root)))}
+        build = factdeck("build", "--format", "apkg", "--project", str(root))
+        commands |= with_jobs(argv, before=lambda root=root: remove(parse_cache, root / "build"), label="check cold")
+        commands |= with_jobs(
+            argv, before=lambda root=root, build=build: (root / "build").is_dir() or run(build, 1), label="check warm"
         )
+        print(f"\n{load()}")
+        results = measure(commands, args.repeat)
+        report(f"{n} facts", results, ["bare C loader"])
+        print(load())
 
 
 if __name__ == "__main__":

@@ -11,49 +11,146 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from synth import generate
+from synth import generate, refingerprint
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 
 
 def project(n: int, cache: Path) -> Path:
-    """A synthetic project of n facts, generated once per size (it renders with the built-in templates)."""
-    root = cache / f"facts-{n}"
-    if not (root / "facts").is_dir():
-        generate(n, root)
+    """A synthetic project of n facts written like the shipped one (synth.py), generated once per size (it
+    renders with the built-in templates)."""
+    root = cache / f"project-{n}"
+    if not root.is_dir():
+        scratch = cache / f"project-{n}.partial"
+        shutil.rmtree(scratch, ignore_errors=True)
+        generate(n, scratch)
+        scratch.rename(root)
     return root
 
 
+# Runs argv in a child and prints its wall time (from just before the start to the reaping, so the wrapper's
+# own start-up is not counted), peak RSS (KB) and CPU time (user + system, s), as the kernel accounts them.
 _MEASURE = (
-    "import resource, subprocess, sys; "
+    "import resource, subprocess, sys, time; "
+    "start = time.perf_counter(); "
     "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode; "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(code)"
+    "wall = time.perf_counter() - start; "
+    "use = resource.getrusage(resource.RUSAGE_CHILDREN); "
+    "print(wall, use.ru_maxrss, use.ru_utime + use.ru_stime); sys.exit(code)"
 )
+
+# factdeck measured on one core and with its default (a cold build forks a second process): the baselines are
+# single-process scripts, so the one-core ratio is the like-for-like one and does not move with the load the
+# machine's second core carries.
+ONE_CORE = {"FACTDECK_JOBS": "1"}
+JOBS = {"1 core": ONE_CORE, "default": {}}
+
+
+@dataclass
+class Command:
+    """One command to measure: its argv, environment additions, and what to do (untimed) before each run."""
+
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    before: Callable[[], object] | None = None
+
+
+@dataclass
+class Measured:
+    """Wall times (s), CPU times (user + system, s) and peak RSS (MB) of a command's runs, in the order they ran."""
+
+    times: list[float]
+    cpu: list[float]
+    peaks: list[float]
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def peak(self) -> float:
+        return max(self.peaks)
+
+    def spread(self) -> str:
+        return f"{min(self.times):.3f}-{max(self.times):.3f}"
+
+    def ratio(self, baseline: Measured) -> tuple[float, float, float]:
+        """Median, min and max of this command's time over the baseline's, run by run (each pair ran back to
+        back, so a drift of the machine's speed moves both)."""
+        pairs = [a / b for a, b in zip(self.times, baseline.times)]
+        return statistics.median(pairs), min(pairs), max(pairs)
+
+
+def _once(command: Command) -> tuple[float, float, float]:
+    if command.before is not None:
+        command.before()
+    env = {**os.environ, **command.env}
+    proc = subprocess.run([sys.executable, "-c", _MEASURE, *command.argv], capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        sys.exit(f"benchmark command failed: {' '.join(command.argv)}\n{proc.stderr}")
+    wall, peak, cpu = proc.stdout.split()[-3:]
+    return float(wall), float(cpu), int(peak) / 1024
+
+
+def measure(commands: dict[str, Command], repeat: int) -> dict[str, Measured]:
+    """Run every command `repeat` times in fresh processes, taking turns (A B C A B C …), so that each
+    repetition's figures were taken at the same moment of the machine's load and can be set against each
+    other as ratios. Each run goes through a small wrapper process, so the peak it reports is that run's alone."""
+    results = {name: Measured([], [], []) for name in commands}
+    for _ in range(repeat):
+        for name, command in commands.items():
+            elapsed, cpu, peak = _once(command)
+            results[name].times.append(elapsed)
+            results[name].cpu.append(cpu)
+            results[name].peaks.append(peak)
+    return results
 
 
 def run(argv: list[str], repeat: int, before: Callable[[], object] | None = None) -> tuple[float, float]:
-    """Median wall time (s) and peak RSS (MB) of running argv `repeat` times in fresh processes.
+    """Median wall time (s) and peak RSS (MB) of running argv `repeat` times in fresh processes."""
+    measured = measure({"it": Command(argv, before=before)}, repeat)["it"]
+    return measured.median, measured.peak
 
-    Each run goes through a small wrapper process, so the peak it reports is that run's alone.
-    `before` runs ahead of each run, untimed (e.g. to empty a cache for a cold run).
-    """
-    times, peaks = [], []
-    for _ in range(repeat):
-        if before is not None:
-            before()
-        start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-c", _MEASURE, *argv], capture_output=True, text=True)
-        times.append(time.perf_counter() - start)
-        if proc.returncode != 0:
-            sys.exit(f"benchmark command failed: {' '.join(argv)}\n{proc.stderr}")
-        peaks.append(int(proc.stdout.split()[-1]) / 1024)
-    return statistics.median(times), max(peaks)
+
+def with_jobs(argv: list[str], before: Callable[[], object] | None = None, label: str = "") -> dict[str, Command]:
+    """The factdeck command on one core and with its default number of processes."""
+    return {f"{label}{' ' if label else ''}({jobs})": Command(argv, env, before) for jobs, env in JOBS.items()}
+
+
+def report(title: str, results: dict[str, Measured], baselines: list[str]) -> None:
+    """Print one table: each command's median, spread and peak, and its ratio to every baseline."""
+    print(f"\n{title}")
+    head = f"  {'command':<34} {'median':>8} {'min-max':>12} {'CPU s':>6} {'peak MB':>8}"
+    for base in baselines:
+        head += f"  {'/ ' + base:>26}"
+    print(head)
+    for name, measured in results.items():
+        line = f"  {name:<34} {measured.median:>7.3f}s {measured.spread():>12} {measured.cpu_median:>6.2f} {measured.peak:>8.0f}"
+        for base in baselines:
+            if name == base:
+                line += f"  {'':>26}"
+            else:
+                median, low, high = measured.ratio(results[base])
+                line += f"  {median:>11.2f} ({low:.2f}-{high:.2f})  "
+        print(line)
+
+
+def load() -> str:
+    """The machine's load averages (1, 5 and 15 minutes): other work on a shared machine moves absolute times."""
+    with suppress(OSError):
+        one, five, fifteen = os.getloadavg()
+        return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} cores"
+    return "load average unknown"
 
 
 # Writes the Typst sources of deck `all`'s worksheets and keys, as factdeck renders them, to OUT/*.typ:
@@ -89,7 +186,7 @@ for name in sorted(glob.glob(sys.argv[1] + '/*.typ')):
 
 # The fact whose statement the rebuild and watch benchmarks edit.
 EDITED_FILE = "facts/part-0000.yaml"
-EDITED_LINE = '  statement: "Synthetic statement 1 says'
+EDITED_LINE = '  statement: "According to'
 
 
 @contextmanager
@@ -103,6 +200,7 @@ def fact_edits(root: Path, restored: Callable[[], object]) -> Iterator[Callable[
 
     def edit() -> None:
         path.write_text(original.replace(EDITED_LINE, f"{EDITED_LINE} (edit {next(edits)})", 1), encoding="utf-8")
+        refingerprint(path)  # the editor vets the edited fact again, so it stays in the outputs
 
     try:
         yield edit

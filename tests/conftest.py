@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from factdeck.build import load_and_validate
 from factdeck.cli import cli
 from factdeck.records.templates import BUILTIN
 
@@ -37,16 +38,39 @@ class Project:
             path = BUILTIN / relative.removeprefix("templates/")
         return path.read_text(encoding="utf-8")
 
-    def write(self, relative: str, text: str) -> Path:
+    def write(self, relative: str, text: str, vet: bool = True) -> Path:
+        """Write a project file. A fact file's vetted facts whose content this changes are vetted again (their
+        `vetted_hash` updated, as `factdeck vet` would after review) unless `vet` is False: a fact changed
+        since it was vetted reaches no output, and only the tests of vetting itself want one."""
         target = self.path(relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+        if vet and relative.startswith("facts/") and relative.endswith((".yaml", ".yml")):
+            self.vet_changed()
         return target
 
-    def replace(self, relative: str, old: str, new: str) -> None:
+    def replace(self, relative: str, old: str, new: str, vet: bool = True) -> None:
         text = self.read(relative)
         assert old in text, f"{old!r} not in {relative}"
-        self.write(relative, text.replace(old, new, 1))
+        self.write(relative, text.replace(old, new, 1), vet)
+
+    def vet_changed(self) -> None:
+        """Give every vetted fact changed since it was vetted the fingerprint of its content now (in place: no
+        line moves). A project that does not validate is left as it is (the test is about its errors)."""
+        from factdeck.exceptions import FactdeckError
+        from factdeck.records.vetting import fingerprint
+
+        try:
+            base = load_and_validate(self.root)
+        except FactdeckError:
+            return
+        for fact in base.held_back.values():
+            path = self.path(fact.file)
+            text = path.read_text(encoding="utf-8")
+            assert text.count(f"vetted_hash: {fact.vetted_hash}") == 1, fact.id
+            path.write_text(
+                text.replace(f"vetted_hash: {fact.vetted_hash}", f"vetted_hash: {fingerprint(fact)}"), "utf-8"
+            )
 
     def run(self, *args: str) -> Result:
         """Run the CLI on this project (after the subcommand, so --project applies)."""

@@ -306,7 +306,7 @@ def test_a_code_only_commit_changes_no_note_and_a_stale_record_fails_check(proje
         built = project.run("build", "--format", "apkg")
         assert built.exit_code == 0 and "2 notes of this package differ from its release record" in built.stderr
         warned = project.run("check")
-        assert warned.exit_code == 0 and "(2 changed)" in warned.stderr and "factdeck release" in warned.stderr
+        assert warned.exit_code == 0 and "(2 notes changed)" in warned.stderr and "factdeck release" in warned.stderr
         run(project, "vet", "guild-hall", "--reviewer", "fact-editor")
         strict = project.run("check", "--strict")
         assert (

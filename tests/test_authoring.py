@@ -210,7 +210,7 @@ def test_from_two_archived_texts_to_twenty_vetted_facts(project: Path) -> None:
     listing = run("vet", "--review", "--reviewer", "fact-editor", project=project, stdin="y\n")
     assert listing.count("vetted ") == 20
     out = run("check", "--strict", project=project)
-    assert "ok: 20 facts (20 vetted), 2 sources, 3 eras, 1 decks" in out
+    assert "ok: 20 facts (20 vetted), 2 sources, 3 eras, 1 deck" in out
     assert "quotes: 20 verified, 0 not verified" in out
     assert "every fact is vetted" in run("review", project=project)
     first = (project / "facts/building.yaml").read_text(encoding="utf-8")

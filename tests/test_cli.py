@@ -12,7 +12,9 @@ from factdeck.cli import cli
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):  # loads the lazily registered commands too
+        command = group.get_command(context, name)
         yield (*prefix, name)
         if isinstance(command, click.Group):
             yield from all_commands(command, (*prefix, name))
@@ -23,16 +25,17 @@ def test_every_command_has_help(path):
     result = CliRunner().invoke(cli, [*path, "--help"])
     assert result.exit_code == 0
     assert "Usage:" in result.output
-    command = cli
+    command: click.Command = cli
     for name in path:
-        command = command.commands[name]
+        assert isinstance(command, click.Group)
+        command = command.get_command(click.Context(command), name)
     assert command.help, f"{' '.join(path)} has no help text"
 
 
 def test_check_ok(project):
     result = project.run("check", "--strict", "--archive", str(project.archive))
     assert result.exit_code == 0
-    assert result.stdout == "ok: 6 facts (5 vetted), 2 sources, 2 eras, 1 decks\nquotes: 9 verified, 0 not verified\n"
+    assert result.stdout == "ok: 6 facts (5 vetted), 2 sources, 2 eras, 1 deck\nquotes: 9 verified, 0 not verified\n"
 
 
 def test_invalid_input_exit_1_without_traceback(project):

@@ -158,9 +158,22 @@ def test_a_year_typed_as_a_number_becomes_edtf(project):
     base = project.read("facts/guild.yaml")
     project.write("facts/guild.yaml", base.replace('date: "1901"', "date: 801", 1))
     assert "date 0801 is outside era" in project.run("check").stderr
-    project.write("facts/guild.yaml", base.replace('date: "1901"', "date: [1901, 1902]", 1))
+    project.write("facts/guild.yaml", base.replace('date: "1901"', "date: '[1901, 1902]'", 1))
     result = project.run("check")
     assert "invalid date" not in result.stderr and "must be text" not in result.stderr
+
+
+def test_a_date_written_as_a_yaml_list_is_refused_with_the_quoted_set_to_write(project):
+    """`[1887, 3]` unquoted is a YAML list whose 3 would become the year 0003: refused, not guessed."""
+    project.replace("facts/guild.yaml", 'date: "1901"', "date: [1901, 3]")
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "facts/guild.yaml:4: fact 'guild-founded': date: a date must be a string or a year number, not a list: "
+        "write the EDTF set as a quoted string, e.g. '[1887, 1888]'\n1 error, 0 warnings\n"
+    )
+    project.replace("facts/guild.yaml", "date: [1901, 3]", "date: '1801'")
+    assert "fact 'guild-founded': date 1801 is outside era 'founding'" in project.run("check").stderr
 
 
 def test_calendar_dates():

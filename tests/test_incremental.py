@@ -277,3 +277,22 @@ def test_a_damaged_field_cache_means_rendering_everything(project, renders, dama
     assert {guid: fields for guid, (fields, _) in apkg_notes(project.path(f"build/{APKG}")).items()} == fresh_fields(
         project, tmp_path
     )
+
+
+def test_a_build_with_nothing_changed_reads_no_file_whose_stamp_holds(project, monkeypatch):
+    from factdeck.engine import stamps
+
+    monkeypatch.setattr(stamps, "RACY_NS", -1)  # trust every stamp at once (the test's files are seconds old)
+    read: list[Path] = []
+    original = stamps.sha256_file
+    monkeypatch.setattr(stamps, "sha256_file", lambda path: read.append(path) or original(path))
+    build(project.root, formats=("apkg",))
+    read.clear()
+    assert build(project.root, formats=("apkg",)).written == []
+    assert read == []
+    (project.root / "facts" / "guild.yaml").write_text(
+        project.read("facts/guild.yaml").replace("Millford", "Millgate"), encoding="utf-8"
+    )  # an edit that keeps the size: the file's times and inode still tell
+    read.clear()
+    assert build(project.root, formats=("apkg",)).written != []
+    assert project.root / "facts" / "guild.yaml" in read

@@ -82,13 +82,14 @@ def test_review_lists_what_is_not_vetted_and_vet_marks_it(new):
 
 
 def test_an_edit_after_vetting_is_flagged_until_vetted_again(new):
-    new.replace("facts/canal.yaml", 'needed fourteen locks."', 'needed fifteen locks."')
+    new.replace("facts/canal.yaml", 'needed fourteen locks."', 'needed fifteen locks."', vet=False)
     check = new.run("check")
     assert check.exit_code == 0
     line = [ln for ln in check.stderr.splitlines() if "canal-locks" in ln]
     assert line and re.match(
-        r"facts/canal\.yaml:\d+: warning: fact 'canal-locks': changed since it was vetted on \S+ by factdeck-starter: "
-        r"review it, then `factdeck vet canal-locks --reviewer ROLE`",
+        r"facts/canal\.yaml:\d+: warning: fact 'canal-locks': changed since it was vetted on \S+ by factdeck-starter, so no "
+        r"output includes it \(as a fact under review\): review it, then `factdeck vet canal-locks --reviewer ROLE` "
+        r"to include it again$",
         line[0],
     )
     strict = new.run("check", "--strict")
@@ -99,8 +100,10 @@ def test_an_edit_after_vetting_is_flagged_until_vetted_again(new):
 
 
 def test_notes_and_layout_are_not_vetted_content(new):
-    new.replace("facts/canal.yaml", "- id: canal-locks\n", "- id: canal-locks\n  notes: 'ask the archivist'\n")
-    new.replace("facts/canal.yaml", 'answer: "fourteen"', "answer: 'fourteen'")
+    new.replace(
+        "facts/canal.yaml", "- id: canal-locks\n", "- id: canal-locks\n  notes: 'ask the archivist'\n", vet=False
+    )
+    new.replace("facts/canal.yaml", 'answer: "fourteen"', "answer: 'fourteen'", vet=False)
     assert new.run("check", "--strict").exit_code == 0
 
 
@@ -134,3 +137,18 @@ def test_a_vetted_date_in_the_future_is_refused(new):
         r"facts/canal\.yaml:\d+: fact 'canal-opened': vetted date 2999-01-01 is in the future \(after today in every time zone\): write the day it was vetted",
         result.stderr,
     )
+
+
+def test_a_new_projects_note_types_are_named_after_its_title_in_anki(new, tmp_path):
+    from anki.collection import Collection, ImportAnkiPackageRequest
+
+    assert 'title: "Canal history"' in new.read("factdeck.yaml")
+    assert new.run("build", "--format", "apkg").exit_code == 0
+    col = Collection(str(tmp_path / "learner.anki2"))
+    try:
+        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(new.path("build/starter/starter.apkg"))))
+        names = {n.name for n in col.models.all_names_and_ids()}
+    finally:
+        col.close()
+    assert {"Canal history: fact card", "Canal history: fact cloze"} <= names
+    assert not any(re.match(r"[0-9a-f]{32}:", name) for name in names)

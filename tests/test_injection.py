@@ -113,7 +113,8 @@ def poison(project: Project) -> list[str]:
         path.write_text(path.read_text(encoding="utf-8") + "\n".join(added) + "\n", encoding="utf-8")
     project.write("factdeck.yaml", "archive: archive\n")
     # The poisoned texts are what the reviewer vetted and what the quotes were checked against.
-    assert project.run("hash-archives").exit_code == 0
+    hashed = project.run("hash-archives")
+    assert hashed.exit_code == 0, hashed.output
     vetted = [f["id"] for f in yaml.safe_load(project.read("facts/guild.yaml")) if f["status"] == "vetted"]
     assert project.run("vet", *vetted, "--keep-record").exit_code == 0
     for folder in (project.root, project.root.parent):

@@ -163,7 +163,7 @@ def test_wrong_dates_keep_the_answers_side_of_the_statements_other_dates(tmp_pat
     for seed in range(20):
         options = pool.wrong_options(the_fact, 3, random.Random(seed)) or []
         assert all(possible(text) for text, _ in options), options
-        token, wrong = pool.false_swap(the_fact, random.Random(seed))
+        token, wrong, _ = pool.false_swap(the_fact, random.Random(seed))
         assert token == "September 1866" and possible(wrong), wrong
         made += len(options)
     assert made

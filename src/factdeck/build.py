@@ -125,7 +125,7 @@ def build(
     outputs that could not be made (`failed`: the others are written). Raises `ValidationFailed`,
     `UsageError` (an unknown deck), `OutputError` or `TemplateError`, and then leaves the previous outputs
     exactly as they were."""
-    from factdeck.engine.incremental import STATE_FILE, BuildState, file_hash, inputs_fingerprint, shared_key, step_key
+    from factdeck.engine.incremental import STATE_FILE, IncrementalBuild
 
     # Nothing to do if every input byte is what the last successful build read and its outputs are intact.
     request = {
@@ -133,12 +133,11 @@ def build(
         "formats": sorted(formats),
         "output": str(output.resolve()) if output else None,
     }
-    fingerprint = inputs_fingerprint(root.resolve(), archive, request)
     guess = configured_folder(root, output)
     with folder_lock(guess, waiting):
-        state = BuildState.load(guess)
-        if state.up_to_date(fingerprint):
-            return BuildResult(guess, [], state.recorded_warnings(), [guess / f for f in state.files])
+        incremental = IncrementalBuild(root, guess, archive, request)
+        if incremental.up_to_date():
+            return BuildResult(guess, [], incremental.recorded_warnings(), incremental.recorded_outputs())
 
         # Imported here, not at the top: `factdeck check` and an up-to-date build need none of genanki, typst
         # or the renderers.
@@ -155,45 +154,29 @@ def build(
             base.warnings.extend(font_problems(base))
         decks = [base.deck(d) for d in deck_ids] if deck_ids else list(base.decks)
         folder = output_folder(base, output)
-        if folder != guess:
-            state = BuildState.load(folder)
+        incremental.use_folder(folder)
 
         writer = OutputWriter(folder)
         writer.sweep()
-        steps: dict[str, dict] = {}  # this build's record of each deck's steps
-        kept: list[str] = []  # outputs left as they were
         failed: list[Problem] = []  # outputs that could not be made
 
-        def run_step(name: str, key: str, deck: DeckSpec, facts: list[Fact], make: Callable[[], list[Problem]]) -> None:
-            """Make a step's outputs unless its inputs are unchanged and its files intact; record it either
-            way. A step that cannot be made is reported and left out; the other steps go on."""
-            recorded = state.step(name, key)
-            if recorded is not None:
-                kept.extend(recorded["files"])
-                base.warnings.extend(
-                    Problem(path, line, message, severity)
-                    for path, line, message, severity in recorded.get("notes", [])
-                )  # what making it said last time
-                steps[name] = recorded
-                return
+        def make(step: str, made: Output, deck: DeckSpec, facts: list[Fact]) -> list[Problem] | None:
+            """Stage one deck's output; what it said, or None if it could not be made (reported in `failed`
+            and left out; the other steps go on, and the next build tries again)."""
             before = set(writer.staged())
             try:
-                notes = make()
+                return [
+                    Problem(deck.file, deck.line, f"deck '{deck.id}': {note}", "warning")
+                    for note in made.stage(deck, facts)
+                ]
             except RenderError as exc:  # this deck's content: the other decks and outputs are not concerned
                 if isinstance(exc, PartlyMade):  # it says what was not made
                     said = str(exc)
                 else:
                     writer.discard(set(writer.staged()) - before)
-                    said = f"{_OUTPUT_LABELS.get(name.rsplit('/', 1)[-1], name)} not made: {exc}"
+                    said = f"{_OUTPUT_LABELS.get(made.name, step)} not made: {exc}"
                 failed.append(Problem(deck.file or "", deck.line, f"deck '{deck.id}': {_with_holders(said, facts)}"))
-                return  # not recorded: the next build tries again
-            base.warnings.extend(notes)
-            files = [p.relative_to(folder).as_posix() for p in writer.staged() if p not in before]
-            steps[name] = {
-                "key": key,
-                "files": files,
-                "notes": [[w.path, w.line, w.message, w.severity] for w in notes],
-            }
+                return None
 
         try:
             writer.write_bytes(JSON_EXPORT, export_json(base))
@@ -204,44 +187,31 @@ def build(
                 WorksheetsAndWebQuiz(base, writer, formats),
                 MeetingPacks(base, writer, formats, anki.stage_for_decks),
             ]
-            shared: dict[str, str] = {}  # what every deck's step of one output reads besides its own facts
-
-            def shared_inputs(output: Output) -> str:
-                for name in output.reads:
-                    if name not in shared:
-                        shared[name] = shared_key(base, base.root, name)
-                return "".join(shared[name] for name in output.reads)
-
             for deck in decks:
                 facts = select_facts(base, deck)
                 if not facts:
                     continue  # validation warned: the deck selects no vetted fact (its old outputs go below)
-                for made in outputs:
-                    if made.wanted(deck):
-                        run_step(
-                            f"{deck.id}/{made.name}",
-                            step_key(base, shared_inputs(made), deck, facts, made.key_extra(deck)),
-                            deck,
-                            facts,
-                            lambda made=made, deck=deck, facts=facts: [  # type: ignore[misc]
-                                Problem(deck.file, deck.line, f"deck '{deck.id}': {note}", "warning")
-                                for note in made.stage(deck, facts)
-                            ],
-                        )
+                for made in (made for made in outputs if made.wanted(deck)):
+                    step = f"{deck.id}/{made.name}"
+                    key = incremental.step_key(base, made.reads, deck, facts, made.key_extra(deck))
+                    said = incremental.current(step, key)  # what making it said last time, if it is current
+                    if said is None:
+                        before = set(writer.staged())
+                        said = make(step, made, deck, facts)
+                        if said is not None:
+                            files = [p.relative_to(folder).as_posix() for p in writer.staged() if p not in before]
+                            incremental.record(step, key, files, said)
+                    base.warnings.extend(said or [])
             for made in outputs:
                 made.finish()
-            hashes: dict[str, str] = {}
-            for final, temporary in writer.staged().items():
-                digest = file_hash(temporary)
-                if digest is None:  # a staged file is always readable; unreadable would mean a broken disk
-                    raise OutputError(f"{temporary}: cannot read a staged output back")
-                hashes[final.relative_to(folder).as_posix()] = digest
-            hashes.update({rel: state.files[rel] for rel in kept})
+            digests = {final: writer.digest(final) for final in writer.staged()}
+            hashes = {final.relative_to(folder).as_posix(): digest.hex() for final, digest in digests.items()}
+            hashes.update(incremental.kept_hashes())
             # What the last build made and this one does not: removed decks, versions and meetings, decks that
             # now select nothing, outputs that failed. Outside this build's decks and formats, kept as they are.
             in_scope = {d.id for d in decks} if deck_ids else None
             stale = []
-            for rel, digest in state.files.items():
+            for rel, digest in incremental.previous_files().items():
                 if rel in hashes or rel == STATE_FILE:
                     continue
                 if _in_scope(rel, in_scope, formats):
@@ -249,16 +219,16 @@ def build(
                 elif (folder / rel).is_file():
                     hashes[rel] = digest
             # A build that could not make everything is never "up to date": the next one tries again.
-            recorded = "" if failed else fingerprint
-            writer.write_bytes(STATE_FILE, BuildState.to_bytes(recorded, base.warnings, hashes, steps))
+            writer.write_bytes(STATE_FILE, incremental.state_bytes(base.warnings, hashes, complete=not failed))
             written = writer.commit()
         except BaseException:
             writer.abort()
             raise
-        unchanged = [folder / rel for rel in kept]
+        unchanged = incremental.kept()
         removed = remove_outputs(folder, stale)
         for made in outputs:
             made.remove_stale(folder, [d.id for d in decks], written + unchanged)
+        incremental.stamp(digests)
     return BuildResult(folder, written, base.warnings, unchanged, removed, failed)
 
 

@@ -1,6 +1,7 @@
 """The `factdeck` commands for writing facts from the sources: `cite` (find a passage, print its citation),
 `read` (an archived text with each block's locator, in the terminal or as an HTML page) and `new` (a fact
-skeleton from a passage). Registered on cli.py's group, with its error handling and exit codes."""
+skeleton from a passage). Loaded by cli.py's group when one of them is
+asked for; errors become messages and exit codes in cli_common.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from factdeck.cli import _err, cli, command
+from factdeck.cli_common import _err, command
 
 _archive_option = click.option(
     "--archive",
@@ -17,7 +18,7 @@ _archive_option = click.option(
 )
 
 
-@command(cli, "cite")
+@command(None, "cite")
 @click.argument("source")
 @click.argument("words", nargs=-1, required=True)
 @click.option("--candidates", "-n", type=click.IntRange(1, 20), default=3, show_default=True, help="How many to show.")
@@ -48,7 +49,7 @@ def cite(
             click.echo()
 
 
-@command(cli, "read")
+@command(None, "read")
 @click.argument("source")
 @click.option(
     "--html",
@@ -84,7 +85,7 @@ def read(project: Path, source: str, html: Path | None, archive: Path | None) ->
         console.print(f"[bold]{escape(text)}[/bold]" if kind == "heading" else escape(text))
 
 
-@command(cli, "new")
+@command(None, "new")
 @click.argument("source")
 @click.argument("words", nargs=-1, required=True)
 @click.option(

@@ -1,6 +1,6 @@
 """`factdeck export …`: the fact base as JSON, a deck as CSV/TSV (Quizlet, Anki) or GIFT, and a deck's
-worksheet questions for classroom games and learning platforms. Registered on cli.py's group, with its error
-handling and exit codes (cli.py imports this module at its end)."""
+worksheet questions for classroom games and learning platforms. Loaded by cli.py's group when asked for; errors
+become messages and exit codes in cli_common.py."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from pathlib import Path
 import click
 
 from factdeck.build import load_and_validate
-from factdeck.cli import _emit, _err, _file_output, cli, command
+from factdeck.cli_common import _emit, _err, _file_output, command
 from factdeck.cli_options import question_types_option
 from factdeck.exceptions import FactdeckError, UsageError
 
 
-@cli.group("export")
+@click.group("export")
 def export() -> None:
     """Export the fact base, or a deck's worksheet questions for a game or learning platform."""
 

@@ -1,6 +1,6 @@
 """`factdeck language …` (the catalogs of factdeck's own words) and `factdeck translate …` (the facts' texts in
-other languages). Registered on cli.py's group, with its error handling and exit codes (cli.py imports this
-module at its end)."""
+other languages). Listed in cli.py's COMMANDS and imported when first asked for; cli_common turns their errors
+into messages and exit codes."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 import click
 
 from factdeck.build import load_and_validate
-from factdeck.cli import _report, cli, command
+from factdeck.cli_common import _report, command
 from factdeck.exceptions import UsageError
 
 
-@cli.group("language")
+@click.group("language")
 def language() -> None:
     """The languages factdeck writes its own words in: list them, add one to a project, update its catalog."""
 
@@ -88,7 +88,7 @@ def language_update(project: Path) -> None:
         click.echo(f"{path.relative_to(project)}: {len(untranslated(catalog))} messages to translate")
 
 
-@cli.group("translate")
+@click.group("translate")
 def translate() -> None:
     """The facts' texts in another language: start a translation, stamp it current, see what is stale."""
 

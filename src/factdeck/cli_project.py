@@ -10,11 +10,11 @@ from pathlib import Path
 import click
 
 from factdeck.build import load_and_validate
-from factdeck.cli import EXIT_USAGE, _debug_option, _err, cli, command
+from factdeck.cli_common import EXIT_USAGE, _debug_option, _err, command
 from factdeck.exceptions import UsageError
 
 
-@cli.command("init")
+@click.command("init")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--title", default="My factdeck project", show_default=True, help="The project's title: its deck's name.")
 @click.option(
@@ -40,7 +40,7 @@ def init(folder: Path, title: str, language: str, debug: bool) -> None:
     click.echo(f"next: cd {folder} && factdeck check --strict && factdeck build   (README.md says more)")
 
 
-@command(cli, "review")
+@command(None, "review")
 def review(project: Path) -> None:
     """List the facts that need a reviewer: not vetted yet, or changed since they were vetted, and why."""
     from factdeck.project.languages import stale_translations
@@ -65,7 +65,7 @@ def review(project: Path) -> None:
         )
 
 
-@command(cli, "vet")
+@command(None, "vet")
 @click.argument("ids", nargs=-1, metavar="[ID...]")
 @click.option("--reviewer", metavar="ROLE", help="Who vetted them: a role or handle (e.g. fact-editor).")
 @click.option("--file", "file", metavar="FILE", help="Every fact of this file (e.g. facts/origins.yaml).")
@@ -113,7 +113,7 @@ def vet(
         click.echo(f"vetted {fact.id} ({fact.file})")
 
 
-@cli.group("templates")
+@click.group("templates")
 def templates() -> None:
     """The built-in templates, and copies of them in the project for editing."""
 
@@ -145,7 +145,7 @@ def templates_copy(project: Path, names: tuple[str, ...], force: bool) -> None:
     click.echo(f"{len(copied)} template{'s' * (len(copied) != 1)} copied into {project / 'templates'}")
 
 
-@command(cli, "hash-archives")
+@command(None, "hash-archives")
 @click.argument("sources", nargs=-1, metavar="[SOURCE...]")
 @click.option(
     "--archive",

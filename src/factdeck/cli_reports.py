@@ -1,6 +1,6 @@
 """`factdeck stats`, `factdeck changes` and `factdeck release`: what the fact base holds, what changed since a
-revision or the last build, and the record of what each deck's Anki package publishes. Registered on cli.py's
-group, with its error handling and exit codes (cli.py imports this module at its end)."""
+revision or the last build, and the record of what each deck's Anki package publishes. Loaded by cli.py's
+group when one of them is asked for; errors become messages and exit codes in cli_common.py."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 
 from factdeck.build import load_and_validate
-from factdeck.cli import _report, cli, command
+from factdeck.cli_common import _report, command
 
 
-@command(cli, "stats")
+@command(None, "stats")
 def stats(project: Path) -> None:
     """Counts by era, kind, status and source."""
     from rich.console import Console
@@ -55,7 +55,7 @@ def stats(project: Path) -> None:
     )
 
 
-@command(cli, "changes")
+@command(None, "changes")
 @click.option(
     "--since", "revision", metavar="REV", help="A git revision to compare facts/ with (default: the last build)."
 )
@@ -86,9 +86,17 @@ def changes(project: Path, revision: str | None, output: Path | None, correction
     counts = ", ".join(f"{len(result.of(w))} {w}" for w in marks)
     click.echo(f"since {result.since}: {counts}")
     from factdeck.outputs.anki.package import NOTE_TYPES
-    from factdeck.records.identity import namespace_of
+    from factdeck.outputs.anki.release import release_drift
+    from factdeck.records.identity import LEGACY_NAMESPACE, namespace_of, note_type_prefix
 
-    for line in anki_searches(result, NOTE_TYPES[0].full_name(namespace_of(base.config))):
+    if revision is None:  # the last build may itself differ from what learners have: say that too
+        for record, drift in release_drift(base, output_folder(base, output)):
+            click.echo(f"against the release record {record.file}: {drift.summary() or 'no change'}")
+    namespace = namespace_of(base.config)
+    # Only the shipped namespace's note types were published before they had spare fields.
+    for line in anki_searches(
+        result, NOTE_TYPES[0].full_name(note_type_prefix(base.config)), legacy=namespace == LEGACY_NAMESPACE
+    ):
         click.echo(line)
     if corrections is not None:
         assert revision is not None  # checked above
@@ -104,7 +112,7 @@ def changes(project: Path, revision: str | None, output: Path | None, correction
             click.echo(f"no note was corrected since {revision}: no corrections package")
 
 
-@command(cli, "release")
+@command(None, "release")
 @click.argument("decks", nargs=-1)
 @click.option(
     "--output",
@@ -123,10 +131,14 @@ def release(project: Path, decks: tuple[str, ...], output: Path | None) -> None:
         counts = f"{done.added} added, {done.changed} changed, {done.withdrawn} withdrawn, {done.unchanged} unchanged"
         what = f"wrote {done.path}" if done.written else "already current"
         click.echo(f"{done.deck}: {counts}; {what}")
-    click.echo("commit decks/published/ with the facts it was made from: later builds reproduce its notes")
+    in_git = (project / ".git").exists() or any((p / ".git").exists() for p in project.resolve().parents)
+    click.echo(
+        "commit decks/published/ with the facts it was made from: later builds reproduce its notes"
+        + ("" if in_git else " (the project is not in git yet: `git init`, then commit everything)")
+    )
 
 
-@command(cli, "options")
+@command(None, "options")
 @click.argument("fact_ids", metavar="FACT...", nargs=-1, required=True)
 @click.option(
     "--deck", "deck_id", help="The deck whose worksheet seed to use (default: the first deck taking the fact)."

@@ -1,5 +1,5 @@
 """`factdeck scan` (answer-sheet photos and scanner PDFs to responses.csv) and `factdeck results` (item
-analysis tied to the facts). Registered on cli.py's group (cli.py imports this module at its end).
+analysis tied to the facts). Loaded by cli.py's group when asked for.
 
 Both write into the results folder (default: the project's results/, outside build/): it holds students'
 numbers and answers, so it stays on the teacher's machine and out of git."""
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from factdeck.cli import _err, cli, command
+from factdeck.cli_common import _err, command
+from factdeck.cli_options import counted
 from factdeck.exceptions import FactdeckError, UsageError
 
 _results_option = click.option(
@@ -39,7 +40,7 @@ def _results_folder(project: Path, results: Path | None) -> Path:
     return folder
 
 
-@command(cli, "scan")
+@command(None, "scan")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_results_option
 @click.option(
@@ -92,13 +93,13 @@ def scan(project: Path, inputs: tuple[Path, ...], results: Path | None, sheets: 
     for deck, store in stores.items():
         path = store.save()
         replaced = f" ({store.replaced} re-scanned page(s) replaced)" if store.replaced else ""
-        click.echo(f"{deck}: {len(store.rows)} sheets in {path}{replaced}")
+        click.echo(f"{deck}: {counted(len(store.rows), 'sheet')} in {path}{replaced}")
     click.echo(f"{read} page(s) read, {failed} could not be read")
     if failed and not read:
         raise FactdeckError("no answer sheet could be read")
 
 
-@command(cli, "results")
+@command(None, "results")
 @click.argument("deck_id")
 @_results_option
 @click.option(
@@ -176,5 +177,6 @@ def results(project: Path, deck_id: str, results: Path | None, sources: tuple[st
     for line in flag_lines(items, facts):
         click.echo(line)
     click.echo(
-        f"{deck_id}: {len(responses)} answer sheets, {len(items)} questions; wrote {len(written)} files to {folder / deck_id}"
+        f"{deck_id}: {counted(len(responses), 'answer sheet')}, {counted(len(items), 'question')}; "
+        f"wrote {counted(len(written), 'file')} to {folder / deck_id}"
     )

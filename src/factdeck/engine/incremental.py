@@ -11,7 +11,12 @@
   A step whose key matches and whose files are intact is not rendered again.
 
 The state is a cache, never trusted blindly: a missing, corrupt, truncated or foreign state file is ignored
-(everything is rebuilt), and an output that is missing or whose bytes changed is rebuilt.
+(everything is rebuilt), and an output that is missing or whose bytes changed is rebuilt. Files are hashed
+through `FileStamps` (stamps.py): a file whose size, times and inode are those recorded with its hash after
+the last build is not read again, so a build with nothing to do reads almost nothing.
+
+`IncrementalBuild` is what `build()` asks: whether everything is up to date, whether a step is current,
+and what to record of this build.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import Any
 import yaml
 
 from factdeck import __version__
+from factdeck.engine.stamps import FileStamps
 from factdeck.exceptions import Problem
 from factdeck.records.templates import effective_files
 
@@ -50,8 +56,9 @@ def file_hash(path: Path) -> str | None:
         return None
 
 
-def _add_tree(digest: Any, folder: Path, label: str) -> None:
-    """Every file's relative path and bytes under `folder` (nothing if it is missing)."""
+def _add_tree(digest: Any, folder: Path, label: str, stamps: FileStamps | None = None) -> None:
+    """Every file's relative path and bytes under `folder` (nothing if it is missing); `stamps` give the
+    hashes of files unchanged since they were stamped."""
     digest.update(f"\0tree {label}\0".encode())
     if not folder.is_dir():
         return
@@ -59,16 +66,26 @@ def _add_tree(digest: Any, folder: Path, label: str) -> None:
     # the build load (and report) it rather than call the inputs unchanged.
     for path in sorted(folder.rglob("*")):
         digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"\0not a file\0")
+        if not path.is_file():
+            digest.update(b"\0not a file\0")
+        elif stamps is not None:
+            digest.update(stamps.digest(path) or b"\0unreadable\0")
+        else:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
 
 
-def _add_templates(digest: Any, root: Path, under: str = "") -> None:
+def _add_templates(digest: Any, root: Path, under: str = "", stamps: FileStamps | None = None) -> None:
     """Every template a build of `root` reads below `under` ('' for all): the project's file where it has one,
     else the built-in one, each by its relative name and bytes."""
     digest.update(f"\0templates {under}\0".encode())
     for name, path in effective_files(root, under):
         digest.update(name.encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"\0not a file\0")
+        if not path.is_file():
+            digest.update(b"\0not a file\0")
+        elif stamps is not None:
+            digest.update(stamps.digest(path) or b"\0unreadable\0")
+        else:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
 
 
 @lru_cache(maxsize=1)
@@ -100,18 +117,21 @@ def build_archive(root: Path, archive: Path | None) -> Path | None:
     return archive
 
 
-def inputs_fingerprint(root: Path, archive: Path | None, request: dict[str, Any]) -> str:
-    """A hash of every byte a build reads, and of what was asked of it."""
+def inputs_fingerprint(
+    root: Path, archive: Path | None, request: dict[str, Any], stamps: FileStamps | None = None
+) -> str:
+    """A hash of every byte a build reads, and of what was asked of it (files unchanged since `stamps`
+    stamped them are not read)."""
     digest = hashlib.sha256(code_fingerprint().encode())
     digest.update(json.dumps(request, sort_keys=True, default=str).encode())
     for folder in INPUT_FOLDERS:
-        _add_tree(digest, root / folder, folder)
-    _add_templates(digest, root)
+        _add_tree(digest, root / folder, folder, stamps)
+    _add_templates(digest, root, stamps=stamps)
     config = root / CONFIG_FILE
     digest.update(b"\0config\0" + (config.read_bytes() if config.is_file() else b""))
     archive = build_archive(root, archive)
     if archive is not None:
-        _add_tree(digest, archive, "archive")
+        _add_tree(digest, archive, "archive", stamps)
     return digest.hexdigest()
 
 
@@ -151,8 +171,9 @@ def step_key(base: Any, shared: str, deck: Any, facts: Iterable[Any], extra: str
 class BuildState:
     """The last successful build's record in an output folder (empty if there is none or it is unusable)."""
 
-    def __init__(self, folder: Path, data: dict[str, Any] | None = None):
+    def __init__(self, folder: Path, data: dict[str, Any] | None = None, stamps: FileStamps | None = None):
         self.folder = folder
+        self.stamps = stamps if stamps is not None else FileStamps()
         data = data or {}
         self.fingerprint: str | None = data.get("fingerprint")
         self.warnings: list[list[Any]] = data.get("warnings", [])
@@ -160,12 +181,12 @@ class BuildState:
         self.steps: dict[str, dict[str, Any]] = data.get("steps", {})
 
     @classmethod
-    def load(cls, folder: Path) -> BuildState:
+    def load(cls, folder: Path, stamps: FileStamps | None = None) -> BuildState:
         try:
             data = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
             if not (isinstance(data, dict) and data.get("version") == STATE_VERSION):
                 raise ValueError("another layout")
-            state = cls(folder, data)
+            state = cls(folder, data, stamps)
             # Check the shape, so a damaged file costs a full build and never a crash.
             assert state.fingerprint is None or isinstance(state.fingerprint, str)
             assert all(isinstance(k, str) and isinstance(v, str) for k, v in state.files.items())
@@ -178,11 +199,13 @@ class BuildState:
             assert all(isinstance(w, list) and len(w) == 4 for w in state.warnings)
             return state
         except (OSError, ValueError, TypeError, AttributeError, AssertionError):
-            return cls(folder)
+            return cls(folder, stamps=stamps)
 
     def intact(self, relatives: Iterable[str]) -> bool:
         """Whether every one of these outputs is on disk with the bytes this state recorded."""
-        return all(rel in self.files and file_hash(self.folder / rel) == self.files[rel] for rel in relatives)
+        return all(
+            rel in self.files and self.stamps.hexdigest(self.folder / rel) == self.files[rel] for rel in relatives
+        )
 
     def up_to_date(self, fingerprint: str) -> bool:
         return self.fingerprint == fingerprint and self.intact(self.files)
@@ -209,3 +232,122 @@ class BuildState:
             "steps": dict(sorted(steps.items())),
         }
         return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _stamps_path(folder: Path) -> Path | None:
+    """Where the stamps of the builds into output folder `folder` are kept: in factdeck's cache folder (a
+    cache, not an output: outputs stay byte for byte reproducible), named by the folder's path; None when
+    caching is off."""
+    from factdeck.engine.parse_cache import cache_folder
+
+    stamps = cache_folder("stamps")
+    if stamps is None:
+        return None
+    name = hashlib.sha256(str(folder.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return stamps / f"{name}.json"
+
+
+def _load_stamps(folder: Path) -> FileStamps:
+    path = _stamps_path(folder)
+    try:
+        return FileStamps.from_json(json.loads(path.read_text(encoding="utf-8"))) if path else FileStamps()
+    except (OSError, ValueError):
+        return FileStamps()
+
+
+class IncrementalBuild:
+    """What `build()` asks of the last successful build in its output folder, and what it records of this one.
+
+    Made before loading anything: `up_to_date()` says whether every input byte is what the last build read and
+    its outputs are intact (then nothing needs doing). Otherwise, once the output folder is known
+    (`use_folder`), `current(step, key)` gives a step's record when its key matches and its files are intact,
+    `record(...)` notes what a step made, and `state_bytes(...)` is the new state file to write with the
+    outputs; `stamp(written)` keeps the hashes of what was written for the next build.
+    """
+
+    def __init__(self, root: Path, folder: Path, archive: Path | None, request: dict[str, Any]) -> None:
+        """`folder`: the output folder as configured before validation (`use_folder` corrects it)."""
+        root = root.resolve()
+        self.folder = folder
+        stamps = _load_stamps(self.folder)
+        self.fingerprint = inputs_fingerprint(root, archive, request, stamps)
+        self._state = BuildState.load(self.folder, stamps)
+        self._steps: dict[str, dict[str, Any]] = {}  # this build's record of each deck's steps
+        self._kept: list[str] = []  # outputs left as they were
+        self._shared: dict[str, str] = {}
+
+    def up_to_date(self) -> bool:
+        current = self._state.up_to_date(self.fingerprint)
+        if current and self._state.stamps.hashed:
+            self.stamp({})  # files that were hashed again (edited, or too recently written to trust)
+        return current
+
+    def recorded_warnings(self) -> list[Problem]:
+        return self._state.recorded_warnings()
+
+    def recorded_outputs(self) -> list[Path]:
+        return [self.folder / rel for rel in self._state.files]
+
+    def use_folder(self, folder: Path) -> None:
+        """The output folder the validated configuration names, if it is not the one guessed before loading."""
+        if folder != self.folder:
+            self.folder = folder
+            self._state = BuildState.load(folder, _load_stamps(folder))
+
+    def step_key(self, base: Any, reads: Iterable[str], deck: Any, facts: list[Any], extra: str) -> str:
+        """The key of one deck's step of an output that reads the shared inputs `reads`."""
+        for name in reads:
+            if name not in self._shared:
+                self._shared[name] = shared_key(base, base.root, name)
+        return step_key(base, "".join(self._shared[name] for name in reads), deck, facts, extra)
+
+    def current(self, name: str, key: str) -> list[Problem] | None:
+        """If step `name` is current (same key, files intact): what making it said last time, and it is
+        recorded as kept. Else None: the step must be made and `record`ed."""
+        recorded = self._state.step(name, key)
+        if recorded is None:
+            return None
+        self._kept.extend(recorded["files"])
+        self._steps[name] = recorded
+        return [Problem(path, line, message, severity) for path, line, message, severity in recorded.get("notes", [])]
+
+    def record(self, name: str, key: str, files: list[str], notes: list[Problem]) -> None:
+        self._steps[name] = {
+            "key": key,
+            "files": files,
+            "notes": [[w.path, w.line, w.message, w.severity] for w in notes],
+        }
+
+    def kept(self) -> list[Path]:
+        return [self.folder / rel for rel in self._kept]
+
+    def kept_hashes(self) -> dict[str, str]:
+        """The recorded hash of every output this build left as it was."""
+        return {rel: self._state.files[rel] for rel in self._kept}
+
+    def previous_files(self) -> dict[str, str]:
+        """Every output the last build recorded (relative path -> SHA-256)."""
+        return dict(self._state.files)
+
+    def state_bytes(self, warnings: list[Problem], hashes: dict[str, str], complete: bool = True) -> bytes:
+        """The state file of this build: `hashes` maps each output (relative) to its SHA-256. A build that
+        could not make everything (`complete` false) records no fingerprint, so the next one is never taken
+        for up to date."""
+        return BuildState.to_bytes(self.fingerprint if complete else "", warnings, hashes, self._steps)
+
+    def stamp(self, digests: dict[Path, bytes]) -> None:
+        """Keep the hashes of the outputs just written (and of every input read) for the next build, in the
+        cache folder; a failure to write them only costs the next build some hashing."""
+        stamps = self._state.stamps
+        for path, digest in digests.items():
+            stamps.record(path, digest)
+        target = _stamps_path(self.folder)
+        if target is None:
+            return
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.tmp")
+            temporary.write_text(json.dumps(stamps.to_json(), separators=(",", ":")), encoding="utf-8")
+            temporary.replace(target)
+        except OSError:
+            pass

@@ -78,6 +78,7 @@ class OutputWriter:
     def __init__(self, root: Path):
         self.root = root.resolve()
         self._staged: dict[Path, Path] = {}  # final path -> temporary path
+        self._digests: dict[Path, bytes] = {}  # final path -> SHA-256 of what write_bytes wrote
 
     def sweep(self) -> None:
         """Remove temporary files an interrupted build left behind. Raises `OutputError` if the folder cannot
@@ -114,6 +115,7 @@ class OutputWriter:
 
     def write_bytes(self, relative: str, data: bytes) -> None:
         temporary = self.stage(relative)
+        final = next(reversed(self._staged))  # the entry stage() just made
         try:
             with open(temporary, "wb") as handle:
                 handle.write(data)
@@ -121,11 +123,28 @@ class OutputWriter:
                 os.fsync(handle.fileno())
         except OSError as exc:
             raise OutputError(f"{relative}: cannot write: {exc.strerror or exc}") from None
+        self._digests[final] = hashlib.sha256(data).digest()
+
+    def digest(self, final: Path) -> bytes:
+        """The SHA-256 digest of a staged file: made as `write_bytes` wrote it, else read back from its
+        temporary file (OutputError if it cannot be read: a staged file always can, short of a broken disk)."""
+        known = self._digests.get(final)
+        if known is not None:
+            return known
+        digest = hashlib.sha256()
+        try:
+            with open(self._staged[final], "rb") as f:
+                while chunk := f.read(1 << 20):
+                    digest.update(chunk)
+        except OSError as exc:
+            raise OutputError(f"{self._staged[final]}: cannot read a staged output back ({exc.strerror})") from exc
+        return digest.digest()
 
     def discard(self, finals: Iterable[Path]) -> None:
         """Drop the staged files `finals` (final paths): an output that could not be made whole."""
         for final in finals:
             temporary = self._staged.pop(final, None)
+            self._digests.pop(final, None)
             if temporary is not None:
                 temporary.unlink(missing_ok=True)
 
@@ -143,6 +162,7 @@ class OutputWriter:
                 ) from None
         written = list(self._staged)
         self._staged.clear()
+        self._digests.clear()
         return written
 
     def abort(self) -> None:
@@ -151,6 +171,7 @@ class OutputWriter:
             with contextlib.suppress(OSError):  # never let the clean-up hide the error that caused it
                 temporary.unlink(missing_ok=True)
         self._staged.clear()
+        self._digests.clear()
 
 
 def remove_outputs(folder: Path, relatives: Iterable[str]) -> list[Path]:

@@ -16,11 +16,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
-from pydantic import BaseModel
-
-from factdeck.exceptions import InputError, UsageError
+from factdeck.exceptions import UsageError, ValidationFailed
+from factdeck.records.collect import Collector
 from factdeck.records.load import load_document, read_text
 from factdeck.records.locators import FOOTNOTE, Block, TextStructure
 from factdeck.records.quotes import _TRANSLATION, quote_search_form
@@ -266,9 +264,6 @@ class Citer:
         return found
 
 
-_Model = TypeVar("_Model", bound=BaseModel)
-
-
 @dataclass(frozen=True)
 class ProjectSources:
     """A project's sources and its archive folder, read without validating the rest of the project (facts
@@ -280,18 +275,22 @@ class ProjectSources:
 
     @classmethod
     def read(cls, root: Path, archive: Path | None = None) -> ProjectSources:
-        """Raises `UsageError` (not a project) or `InputError` (a file that does not parse or validate)."""
+        """Raises `UsageError` (not a project), `InputError` (a file that does not parse) or `ValidationFailed`
+        (a setting or source that does not validate, in `factdeck check`'s words)."""
         if not (root / "facts").is_dir():
             raise UsageError(f"{root}: not a factdeck project (no facts/ folder)")
+        # Validated as `factdeck check` validates them, so that both say the same at the same line.
+        collector = Collector()
         config = ProjectConfig()
         if (root / "factdeck.yaml").is_file():
-            data = load_document(root / "factdeck.yaml", "factdeck.yaml").data
-            config = _valid(ProjectConfig, data or {}, "factdeck.yaml", 1)
+            settings = load_document(root / "factdeck.yaml", "factdeck.yaml")
+            if isinstance(settings.data, dict):
+                config = collector.model(ProjectConfig, settings, (), "configuration") or config
         document = load_document(root / "facts/sources.yaml", "facts/sources.yaml")
-        sources = {}
-        for i, item in enumerate(document.data if isinstance(document.data, list) else []):
-            source = _valid(Source, item, "facts/sources.yaml", document.line(i))
-            sources[source.id] = source
+        sources = {source.id: source for source in collector.records(Source, document, "source")}
+        errors = [p for p in collector.problems if p.severity == "error"]
+        if errors:
+            raise ValidationFailed(errors)
         folder = archive or (root / config.archive if config.archive else None)
         return cls(root, sources, folder)
 
@@ -300,6 +299,12 @@ class ProjectSources:
         for source in self.sources.values():
             if name in (source.id, source.archive):
                 return source
+        if self.archive is not None and (self.archive / Path(name).name).is_file():
+            raise UsageError(
+                f"'{Path(name).name}' is in the archive folder but no source in facts/sources.yaml names it: add a "
+                f"source to facts/sources.yaml with `archive: {Path(name).name}` (and its id, title, publisher, "
+                "kind and perspective), then cite it by its id"
+            )
         raise UsageError(f"no source '{name}' in facts/sources.yaml (sources: {', '.join(self.sources) or 'none'})")
 
     def text(self, source: Source) -> str:
@@ -318,20 +323,10 @@ class ProjectSources:
         return read_text(path, str(path))
 
 
-def _valid(model: type[_Model], data: object, display: str, line: int) -> _Model:
-    from pydantic import ValidationError
-
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InputError(display, line, f"{where}: {first['msg']} (`factdeck check` lists every problem)") from None
-
-
 def cite(root: Path, source_name: str, words: str, limit: int = 3, archive: Path | None = None) -> list[Candidate]:
     """The candidates for `words` in the archived text of the source named (by id or archive file name).
-    Raises `UsageError` (unknown source, no archive) or `InputError` (sources or config that do not parse)."""
+    Raises `UsageError` (unknown source, no archive), `InputError` or `ValidationFailed` (sources or config
+    that do not parse or validate)."""
     project = ProjectSources.read(root, archive)
     source = project.source(source_name)
     return Citer(source.id, project.text(source)).find(words, limit)

@@ -48,7 +48,7 @@ def starter_files(title: str, namespace: str, today: _dt.date) -> dict[str, str]
     sources = starter.SOURCES.format(today=today.isoformat())
     sources += f"  archive_sha256: {digest}\n"
     files = {
-        "factdeck.yaml": starter.CONFIG.format(namespace=namespace),
+        "factdeck.yaml": starter.CONFIG.format(namespace=namespace, title=_yaml_text(title)),
         ".gitignore": starter.GITIGNORE,
         "README.md": starter.README.format(title=title),
         "facts/sources.yaml": sources,

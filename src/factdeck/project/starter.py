@@ -12,6 +12,8 @@ CONFIG = """\
 # Project settings (every key: docs/schema.md, "Project configuration").
 # Anki identities derive from this and each fact's id: never change it once a deck is shared.
 namespace: {namespace}
+# The project's name: learners see it in the names of its Anki note types ("<title>: fact card").
+title: {title}
 # Archived copies of the sources, for quote verification (factdeck check).
 archive: archive
 """
@@ -227,6 +229,10 @@ factdeck review            # the facts not yet vetted, or changed since they wer
 factdeck vet canal-opened --reviewer fact-editor    # after checking a fact against its source
 factdeck build             # Anki decks, worksheets, web quiz into build/
 ```
+
+Keep the project in git (`git init`, then commit): before a deck's package goes to learners, `factdeck release`
+records its notes in `decks/published/`, and that record must be committed with the facts it was made from so
+that every later build keeps each learner's notes (factdeck's docs/anki.md, "Releasing").
 
 Four of the starter's facts come vetted (by `factdeck-starter`) so that the first build has something to
 make; the fifth is a draft for you to vet. Your own facts start as `status: review` and reach an output

@@ -25,7 +25,10 @@ leave open:
    deck teaches the thing could not have happened; an answer given to the month is varied by month within
    them. Where the bounds leave too little room, the fact is asked another way.
 6. An option lies on the same side as the answer of every year or number the question itself gives
-   ("70 of 159 members": no 280), so the question never rules an option out.
+   ("70 of 159 members": no 280), so the question never rules an option out; a number within the fact's
+   `not_below`/`not_above`.
+7. The made-up options are chosen as a set that does not mark the answer (option_sets.py): its rank drawn
+   evenly, no part of a date shared more than another value, at most one multiple or divisor of a number.
 """
 
 from __future__ import annotations
@@ -35,21 +38,22 @@ import random
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from factdeck.quiz.numbers import (
     _BOUNDS,
     _NUMBER_ANSWER,
     NUMBER_WORDS,
+    copies_to_swap,
+    count_floor,
     format_number,
     number_value,
     numbers_in,
-    place_value,
-    scaled,
     sides_of,
-    swappable_count,
+    wrong_numbers,
 )
-from factdeck.quiz.wrong_dates import choose_spread, days_within, months_within, years_within
-from factdeck.records.bounds import DateBounds, Span, date_bounds
+from factdeck.quiz.wrong_dates import days_within, months_within, years_within
+from factdeck.records.bounds import DateBounds, NumberBounds, Span, date_bounds, number_bounds
 from factdeck.records.dates import Day, parse_date
 from factdeck.records.memo import Keeper
 from factdeck.records.schema import Fact
@@ -139,11 +143,25 @@ def token_in(text: str, token: str) -> bool:
     return bool(_whole_word(token).search(text))
 
 
-def replace_token(text: str, token: str, replacement: str) -> str:
-    """Every whole-word occurrence of `token` in `text` replaced (keeping a capital at the start)."""
+class Swap(NamedTuple):
+    """A true/false swap: `token` in the statement becomes `replacement`, at the whole-word copies `copies`
+    (0-based, left to right; None: every copy). `replace_token(statement, *swap)` makes the false statement."""
+
+    token: str
+    replacement: str
+    copies: tuple[int, ...] | None = None
+
+
+def replace_token(text: str, token: str, replacement: str, copies: tuple[int, ...] | None = None) -> str:
+    """Every whole-word occurrence of `token` in `text` (or those numbered in `copies`, 0-based) replaced,
+    keeping a capital at the start."""
+    seen = [-1]
 
     def swap(match: re.Match[str]) -> str:
         found = match.group(0)
+        seen[0] += 1
+        if copies is not None and seen[0] not in copies:
+            return found
         if found[:1].isupper() and replacement[:1].islower():
             return replacement[:1].upper() + replacement[1:]
         if found[:1].islower() and replacement[:1].isupper() and replacement.casefold() in NUMBER_WORDS:
@@ -270,7 +288,7 @@ class Distractors:
         if form is None or fact.kind not in _VARIED:
             return None
         days = self._days(fact, count - len(authored), rng, avoid=[text for text, _ in authored])
-        if days is None and not fact.disputed:  # an answer to the month: other months the bounds allow
+        if days is None and not fact.disputed:  # an answer to the month or day: others the bounds allow
             days = self._months(fact, count - len(authored), rng, avoid=[text for text, _ in authored])
         if days is not None:  # a history told day by day, or a date to the month: wrong days or months
             return [*authored, *((day, "") for day in days)]
@@ -281,7 +299,13 @@ class Distractors:
         return [*authored, *made][:count]
 
     def wrong_tokens(
-        self, fact: Fact, count: int, rng: random.Random, avoid: Sequence[str] = (), statement: bool = False
+        self,
+        fact: Fact,
+        count: int,
+        rng: random.Random,
+        avoid: Sequence[str] = (),
+        statement: bool = False,
+        floor: int = 0,
     ) -> list[str] | None:
         """The varied part of `count` wrong options for a year or a number (never a name: see the module's
         doc), to show as options or (`statement`) swap into a statement; none equal to an option in `avoid`."""
@@ -293,7 +317,7 @@ class Distractors:
         if fact.kind == "date":
             tokens = self._years(fact, form, want, rng)
         else:
-            tokens = self._numbers(fact, form, want, rng, statement)
+            tokens = self._numbers(fact, form, want, rng, statement, floor)
         if tokens is None:
             return None
         tokens = [t for t in tokens if answer_comparison_form(form.render(t)) not in avoided][:count]
@@ -306,25 +330,63 @@ class Distractors:
             return None
         return tokens
 
-    def false_swap(self, fact: Fact, rng: random.Random) -> tuple[str, str] | None:
-        """(the words of the statement to change, what to put in their place) to make `fact`'s statement false,
-        keeping it grammatical and consistent: a date to the month changes month, else the year; a number never
-        becomes or stops being one (the noun after it would disagree), nor changes where the statement lists
-        that many items. None when no such swap exists."""
+    def false_swap(self, fact: Fact, rng: random.Random) -> Swap | None:
+        """The swap that makes `fact`'s statement false, keeping it grammatical and consistent: an editor's
+        distractor of the answer's form first, else a made-up value (a date to the month or day changes month
+        or day, else the year). A number never becomes or stops being one (the noun after it would disagree),
+        nor changes where the statement lists that many items, nor falls below the items a partial list names;
+        only the copy the fact asks about changes, with the copies that restate it (`copies_to_swap`). None
+        when no such swap exists."""
         form = answer_form(fact, self._base.session)
         if form is None or fact.disputed or fact.kind not in _VARIED:
             return None
         statement = fact.statement
         if fact.kind == "date" and form.option != form.token and token_in(statement, form.option):
-            months = self._days(fact, 1, rng) or self._months(fact, 1, rng)
-            if months:
-                return form.option, months[0]
+            made = (
+                self._authored_swaps(fact, form.option, rng) or self._days(fact, 1, rng) or self._months(fact, 1, rng)
+            )
+            if made:
+                return Swap(form.option, made[0], copies_to_swap(statement, form.option, is_year=False))
         if not token_in(statement, form.token):
             return None
-        if fact.kind == "number" and not swappable_count(statement, form.token):
+        floor = count_floor(statement, form.token) if fact.kind == "number" else 0
+        if floor is None:
             return None
-        wrong = self.wrong_tokens(fact, 1, rng, statement=True)
-        return (form.token, in_digits_of(wrong[0], form.token)) if wrong else None
+        copies = copies_to_swap(statement, form.token, is_year=fact.kind == "date")
+        authored = self._authored_swaps(fact, form.token, rng, floor)
+        if authored:
+            return Swap(form.token, authored[0], copies)
+        wrong = self.wrong_tokens(fact, 1, rng, statement=True, floor=floor)
+        return Swap(form.token, in_digits_of(wrong[0], form.token), copies) if wrong else None
+
+    def _authored_swaps(self, fact: Fact, token: str, rng: random.Random, floor: int = 0) -> list[str]:
+        """The editor's distractors that can take `token`'s place in the statement (a date to the same precision,
+        a number with the same words around it, never one nor below `floor`), in a random order."""
+        form = answer_form(fact, self._base.session)
+        out = []
+        for distractor in fact.distractors:
+            text = core(distractor.text)
+            if form is None or not self.allowed(fact, distractor.text):
+                continue
+            if token == form.option and fact.kind == "date":
+                match = _YEAR_ANSWER.match(text)
+                shape = _YEAR_ANSWER.match(form.option)
+                if match and shape and len(match["head"].split()) == len(shape["head"].split()):
+                    out.append(text)
+                continue
+            pattern = _YEAR_ANSWER if fact.kind == "date" else _NUMBER_ANSWER
+            match = pattern.match(text)
+            if match is None:
+                continue
+            value = match["year"] if fact.kind == "date" else match["num"]
+            if form.render(value).casefold() != text.casefold():
+                continue  # other words around it: it would not fit the sentence
+            if fact.kind == "number" and (number_value(value) == 1 or number_value(form.token) == 1):
+                continue
+            if fact.kind == "number" and number_value(value) < floor:
+                continue
+            out.append(value)
+        return rng.sample(out, len(out))
 
     def _days(self, fact: Fact, count: int, rng: random.Random, avoid: Sequence[str] = ()) -> list[str] | None:
         """`count` wrong days ('21 July 1969') for a fact answered to the day whose era lasts at most
@@ -346,18 +408,17 @@ class Distractors:
         if (end - start).days < count:  # too few other days in the era: the weeks around the answer
             start, end = answer - _dt.timedelta(days=7), answer + _dt.timedelta(days=7)
         never = {answer_comparison_form(a) for a in avoid} | self._forbidden(fact)
-        bounds = self.bounds(fact)  # the editor's bounds and the fact's own dates hold in a short era too
-        candidates = [
-            text
-            for n in range((end - start).days + 1)
-            if (day := start + _dt.timedelta(days=n)) != answer
-            and (bounds is None or bounds.contains(as_day := Day(day.year, day.month, day.day), as_day))
-            and answer_comparison_form(text := f"{day.day} {MONTHS[day.month - 1]} {day.year}") not in never
-            and self.allowed(fact, text)
-        ]
-        if len(candidates) < count:
+        # The editor's bounds and the fact's own dates hold in a short era too.
+        bounds = self.bounds(fact)
+        span = answer_span(fact)
+        if bounds is None or span is None:
             return None
-        return [in_digits_of(t, fact.answer) for t in rng.sample(candidates, count)]
+
+        def usable(text: str) -> bool:
+            return answer_comparison_form(text) not in never and self.allowed(fact, text)
+
+        made = days_within(span, bounds, usable, count, rng, within=(start, end))
+        return None if made is None else [in_digits_of(t, fact.answer) for t in made]
 
     def bounds(self, fact: Fact, keep: str | None = None) -> DateBounds | None:
         """Where a wrong date for `fact` may fall, and why (records/bounds.py); None for an answer that is not a
@@ -407,11 +468,16 @@ class Distractors:
         if answer.start == answer.end:  # a day
             made = days_within(answer, bounds, usable, count, rng)
         else:
-            made = months_within(answer, None, bounds, usable, count, rng)
+            made = months_within(answer, bounds, usable, count, rng)
         return None if made is None else [in_digits_of(t, fact.answer) for t in made]
 
+    def number_bounds(self, fact: Fact) -> NumberBounds | None:
+        """Where a made-up wrong number for `fact` may fall, and why (records/bounds.py); None for a fact that is
+        not a number."""
+        return number_bounds(fact, self._base.facts_by_id) if fact.kind == "number" else None
+
     def _numbers(
-        self, fact: Fact, form: AnswerForm, count: int, rng: random.Random, statement: bool = False
+        self, fact: Fact, form: AnswerForm, count: int, rng: random.Random, statement: bool = False, floor: int = 0
     ) -> list[str] | None:
         value = number_value(form.token)
         if value != int(value) or value < 0:
@@ -424,16 +490,10 @@ class Distractors:
         if statement:
             banned |= {1.0}  # and 'three camps' -> 'one camps'
         sides = sides_of(fact.question, n)  # rule 6
-        if n <= 20:
-            spread = max(3, n // 2)
-            below = [c for c in range(max(1, n - spread), n) if c not in banned and sides(c)]
-            above = [c for c in range(n + 1, n + spread + 1) if c not in banned and sides(c)]
-            chosen = choose_spread(below, above, count, 1, n, rng)
-        else:
-            unit = place_value(n)
-            below = [c for c in scaled(n, (0.25, 0.4, 0.5, 0.6, 0.7), unit, banned) if sides(c)]
-            above = [c for c in scaled(n, (1.4, 1.5, 2, 2.5, 3, 4), unit, banned) if sides(c)]
-            chosen = choose_spread(below, above, count, 0, n, rng, ratio=0.15)
+        limits = number_bounds(fact, self._base.facts_by_id)
+        chosen = wrong_numbers(
+            n, lambda c: c not in banned and sides(c), count, rng, max(limits.low, floor), limits.high
+        )
         if chosen is None:
             return None
         return [format_number(c, form.token) for c in chosen]

@@ -2,7 +2,7 @@
 
 For each fact: the bounds a made-up wrong date keeps within and the rule that set each side (records/bounds.py),
 the multiple-choice options a deck's worksheet shows and where each came from (the editor's distractors or the
-rules), the false statement a true/false question may show (the editor's, or the statement with one value
+rules) with how the set keeps the answer hidden (option_sets.py), the false statement a true/false question may show (the editor's, or the statement with one value
 changed), or why the fact is asked another way.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from factdeck.quiz.option_sets import describe_set
 from factdeck.quiz.planning import QuizMaker
 from factdeck.quiz.types import QUESTION_TYPES
 from factdeck.records.factbase import FactBase
@@ -36,6 +37,9 @@ def explain_options(base: FactBase, fact: Fact, deck: DeckSpec) -> OptionsReport
     bounds = maker.distractors.bounds(fact)
     if bounds is not None:
         say(f"wrong dates lie {bounds.describe()}")
+    numbers = maker.distractors.number_bounds(fact)
+    if numbers is not None and (numbers.low_because or numbers.high_because):
+        say(f"wrong numbers lie {numbers.describe()}")
     choice = QUESTION_TYPES["multiple-choice"].make(maker, fact)
     if choice is None:
         why = (
@@ -49,6 +53,8 @@ def explain_options(base: FactBase, fact: Fact, deck: DeckSpec) -> OptionsReport
         say(f"multiple choice (deck '{deck.id}', seed {deck.quiz.seed}): answer '{choice.options[0]}'")
         for option in choice.options[1:]:
             say(f"  - '{option}' ({'the editor' if option in authored else 'made by the rules'})")
+        if fact.kind in ("date", "number") and any(option not in authored for option in choice.options[1:]):
+            say(f"  {describe_set(choice.options, fact.kind)}")
     truefalse = QUESTION_TYPES["true-false"]
     false = truefalse.false_statement(maker, fact)  # type: ignore[attr-defined]  # TrueFalse's own method
     if false is None:

@@ -38,6 +38,10 @@ class Matching(_GroupType):
 
     name = "matching"
     section = 4
+    needs = (
+        f"at least {GROUP_MIN} undisputed person or organization facts, each naming the answer once in its "
+        "statement or asked as 'Who …?', with different names"
+    )
 
     def item(self, maker: QuizMaker, fact: Fact) -> Item | None:
         """The fact's row (its role, its name), or None when it cannot be one."""
@@ -110,6 +114,7 @@ class Timeline(_GroupType):
 
     name = "timeline"
     section = 5
+    needs = f"at least {GROUP_MIN} dated, undisputed facts"
 
     def item(self, maker: QuizMaker, fact: Fact) -> Item | None:
         """The fact's row (its statement with the date blanked, the date), or None when it cannot be one."""

@@ -121,7 +121,7 @@ class TrueFalse(_SingleType):
         swap = maker.distractors.false_swap(fact, rng)  # dates and numbers only
         if swap is None:
             return None
-        return replace_token(fact.statement, *swap), swap
+        return replace_token(fact.statement, *swap), (swap.token, swap.replacement)
 
     def make(self, maker: QuizMaker, fact: Fact, truth: bool = True) -> Question | None:
         if fact.disputed:

@@ -48,6 +48,7 @@ class QuestionType:
     name: ClassVar[str]
     section: ClassVar[int]  # the type's part of a worksheet: quick questions first, writing last
     single: ClassVar[bool] = True  # one fact per question; False: a group of facts (matching, timeline)
+    needs: ClassVar[str] = ""  # what facts a deck needs for one question of the type, when that is not obvious
     weight: ClassVar[float] = 0.0  # a single type's relative share when choosing facts
     for_disputes: ClassVar[bool] = False  # made only from disputed facts, and a disputed fact takes it first
     shuffles_options: ClassVar[bool] = False  # a version shuffles its options, spreading the correct letters

@@ -1,8 +1,11 @@
-"""Wrong dates within a fact's bounds (records/bounds.py): years, and months for an answer given to the month.
+"""Wrong dates within a fact's bounds (records/bounds.py): years, months and days, chosen as a set (option_sets.py).
 
-An answer given as a month ('July 1988') or a day ('20 August 1988') is varied by month and year, keeping the
-day, so that a fact in a short era still gets wrong options the era allows ('March 1988', not 'July 1993');
-an answer given as a year is varied by year. Every wrong date lies wholly within the bounds.
+An answer given as a year is varied by year; one given as a month ('July 1988') by month, and one given as a day
+('20 August 1988') by day, so that a fact in a short era still gets wrong options the era allows ('March 1988',
+not 'July 1993'). Every wrong date lies wholly within the bounds, and the set keeps the answer's rank uniform and
+its parts unshared (option_sets.py): wrong days either all fall in the answer's month or each changes both the
+day and the month; wrong months either all fall in the answer's year or each changes both the month and the year
+(or any mix no part of which singles the answer out).
 """
 
 from __future__ import annotations
@@ -11,116 +14,140 @@ import datetime as _dt
 import random
 from collections.abc import Callable
 
+from factdeck.quiz.option_sets import Candidate, balanced, choose_set, ranks_to_try
 from factdeck.records.bounds import DateBounds, Span
 from factdeck.text.dates import MONTHS
 from factdeck.text.edtf import Day, days_in_month
 
-MONTH_GAP = 2  # months between a wrong month and the answer or another wrong month: next door is a quibble
+MONTH_GAP = 2  # months between a wrong month and the answer: next door is a quibble
 MONTH_WINDOWS = (8, 14, 24, 36)  # months either side of the answer, tried nearest first
-
-
-def choose_spread(
-    below: list[int], above: list[int], count: int, gap: int, answer: int, rng: random.Random, ratio: float = 0.0
-) -> list[int] | None:
-    """`count` values from both sides of the answer, pairwise and from the answer at least `gap` (and `ratio`
-    of the larger) apart."""
-    want_below = rng.randint(1, count - 1) if count > 1 else rng.randint(0, 1)
-    if not below:
-        want_below = 0
-    elif not above:
-        want_below = count
-    pools = [rng.sample(below, len(below)), rng.sample(above, len(above))]
-    chosen: list[int] = []
-
-    def fits(v: int) -> bool:
-        return all(abs(v - c) >= max(gap, 1) and abs(v - c) >= ratio * max(v, c) for c in [*chosen, answer])
-
-    for side, want in ((0, want_below), (1, count - want_below)):
-        for v in pools[side]:
-            if sum(1 for c in chosen if (c < answer) == (side == 0)) >= want:
-                break
-            if fits(v):
-                chosen.append(v)
-    for v in pools[0] + pools[1]:
-        if len(chosen) >= count:
-            break
-        if v not in chosen and fits(v):
-            chosen.append(v)
-    return sorted(chosen) if len(chosen) == count else None
+YEAR_WINDOWS = (6, 12, 20, 30)  # years either side of the answer, tried nearest first
+DAY_GAP = 6  # days between a wrong day and the answer or another wrong day
 
 
 def years_within(
     year: int, bounds: DateBounds, usable: Callable[[int], bool], count: int, gap: int, rng: random.Random
 ) -> list[int] | None:
-    """`count` wrong years wholly within `bounds` that `usable` allows, nearest the answer first."""
+    """`count` wrong years wholly within `bounds` that `usable` allows, at least `gap` from the answer and each
+    other (1 where the bounds leave no room), nearest the answer first; the answer's rank among them uniform."""
     low = bounds.low.year if (bounds.low.month, bounds.low.day) == (1, 1) else bounds.low.year + 1
     high = bounds.high.year if (bounds.high.month, bounds.high.day) == (12, 31) else bounds.high.year - 1
-    for step in (gap, 1) if gap > 1 else (gap,):
-        for window in (6, 12, 20, 30):
-            below = [y for y in range(max(low, year - window), year - step + 1) if usable(y)]
-            above = [y for y in range(year + step, min(high, year + window) + 1) if usable(y)]
-            chosen = choose_spread(below, above, count, step, year, rng)
-            if chosen is not None:
-                return chosen
+    answer = Candidate(year, (year,), str(year))
+    ranks = ranks_to_try(count, rng)
+    for step in (gap, 1) if gap > 1 else (gap,):  # next-door years only where no rank leaves room otherwise
+        for below in ranks:
+            for window in YEAR_WINDOWS:
+                years = range(max(low, year - window), min(high, year + window) + 1)
+                pool = [Candidate(y, (y,), str(y)) for y in years if abs(y - year) >= step]
+                chosen = choose_set(
+                    answer,
+                    pool,
+                    count,
+                    rng,
+                    lambda a, b, step=step: abs(a.key - b.key) >= step,  # type: ignore[misc]
+                    below_first=[below],
+                    usable=lambda c: usable(int(c.key)),
+                )
+                if chosen is not None:
+                    return [int(c.key) for c in chosen]
     return None
 
 
 def months_within(
-    answer: Span, day: int | None, bounds: DateBounds, usable: Callable[[str], bool], count: int, rng: random.Random
+    answer: Span, bounds: DateBounds, usable: Callable[[str], bool], count: int, rng: random.Random
 ) -> list[str] | None:
-    """`count` wrong months ('March 1988'), or days of other months ('20 March 1988') when `day` is given,
-    wholly within `bounds` and allowed by `usable` (their text)."""
+    """`count` wrong months ('March 1988') wholly within `bounds` and allowed by `usable` (their text), in other
+    months of the year than the answer's and of each other, MONTH_GAP from the answer, no year singling it out."""
     here = answer.start.year * 12 + answer.start.month - 1
+    mine = Candidate(here, (MONTHS[answer.start.month - 1], answer.start.year), answer.text)
 
-    def text(index: int) -> str | None:
+    def candidate(offset: int) -> Candidate | None:
+        index = here + offset
         year, month = divmod(index, 12)
-        if day is None:
-            first, last = Day(year, month + 1, 1), Day(year, month + 1, days_in_month(year, month + 1))
-            label = f"{MONTHS[month]} {year}"
-        else:
-            if day > days_in_month(year, month + 1):
-                return None
-            first = last = Day(year, month + 1, day)
-            label = f"{day} {MONTHS[month]} {year}"
-        return label if bounds.contains(first, last) and usable(label) else None
+        if month + 1 == answer.start.month or year < 1:
+            return None
+        first, last = Day(year, month + 1, 1), Day(year, month + 1, days_in_month(year, month + 1))
+        if not bounds.contains(first, last):
+            return None
+        return Candidate(index, (MONTHS[month], year), f"{MONTHS[month]} {year}")
 
-    for window in MONTH_WINDOWS:
-        below = [i for i in range(here - window, here - MONTH_GAP + 1) if text(i)]
-        above = [i for i in range(here + MONTH_GAP, here + window + 1) if text(i)]
-        chosen = choose_spread(below, above, count, MONTH_GAP, here, rng)
-        if chosen is not None:
-            return [t for i in chosen if (t := text(i))]
-    return None
+    def fits(a: Candidate, b: Candidate) -> bool:
+        return abs(a.key - b.key) >= (MONTH_GAP if b is mine or a is mine else 1) and a.parts[0] != b.parts[0]
 
-
-DAY_GAP = 6  # days between a wrong day and the answer or another wrong day of the same month
+    return _chosen(
+        mine, candidate, range(-MONTH_WINDOWS[-1], MONTH_WINDOWS[-1] + 1), MONTH_WINDOWS, 1, count, rng, fits, usable
+    )
 
 
 def days_within(
-    answer: Span, bounds: DateBounds, usable: Callable[[str], bool], count: int, rng: random.Random
+    answer: Span,
+    bounds: DateBounds,
+    usable: Callable[[str], bool],
+    count: int,
+    rng: random.Random,
+    within: tuple[_dt.date, _dt.date] | None = None,
 ) -> list[str] | None:
-    """`count` wrong days for an answer given to the day: the same day of other months and other days of the
-    answer's month (DAY_GAP apart), wholly within `bounds` and allowed by `usable` (their text)."""
+    """`count` wrong days for an answer given to the day, wholly within `bounds` (and `within`, a short era's
+    days, when given) and allowed by `usable` (their text): other day numbers than the answer's and each other's,
+    DAY_GAP apart, in the answer's month or in other months so that no month or year singles the answer out."""
     day = answer.start
     if day.year < 1:
         return None
     here = _dt.date(day.year, day.month, day.day).toordinal()
+    mine = Candidate(here, (day.day, MONTHS[day.month - 1], day.year), answer.text)
 
-    def label(d: _dt.date) -> str | None:
-        text = f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-        as_day = Day(d.year, d.month, d.day)
-        return text if bounds.contains(as_day, as_day) and usable(text) else None
-
-    for window in MONTH_WINDOWS:
-        candidates: dict[int, str] = {}
-        for offset in range(-window * 31, window * 31 + 1):
+    def candidate(offset: int) -> Candidate | None:
+        try:
             d = _dt.date.fromordinal(here + offset)
-            same_month = (d.year, d.month) == (day.year, day.month)
-            if (d.day == day.day or same_month) and offset and (text := label(d)):
-                candidates[d.toordinal()] = text
-        below = [o for o in candidates if o < here]
-        above = [o for o in candidates if o > here]
-        chosen = choose_spread(below, above, count, DAY_GAP, here, rng)
-        if chosen is not None:
-            return [candidates[o] for o in chosen]
+        except (ValueError, OverflowError):
+            return None
+        if d.day == day.day or (within and not within[0] <= d <= within[1]):
+            return None
+        as_day = Day(d.year, d.month, d.day)
+        if not bounds.contains(as_day, as_day):
+            return None
+        return Candidate(here + offset, (d.day, MONTHS[d.month - 1], d.year), f"{d.day} {MONTHS[d.month - 1]} {d.year}")
+
+    gap = 1 if within is not None else DAY_GAP  # a history told in days: its neighbouring days are its options
+
+    def fits(a: Candidate, b: Candidate) -> bool:
+        return abs(a.key - b.key) >= gap and a.parts[0] != b.parts[0]
+
+    if within is not None:
+        span = max(abs(within[0].toordinal() - here), abs(within[1].toordinal() - here))
+        return _chosen(mine, candidate, range(-span, span + 1), (span,), 1, count, rng, fits, usable)
+    reach = MONTH_WINDOWS[-1] * 31
+    return _chosen(mine, candidate, range(-reach, reach + 1), MONTH_WINDOWS, 31, count, rng, fits, usable)
+
+
+def _chosen(
+    answer: Candidate,
+    make: Callable[[int], Candidate | None],
+    offsets: range,
+    windows: tuple[int, ...],
+    unit: int,
+    count: int,
+    rng: random.Random,
+    fits: Callable[[Candidate, Candidate], bool],
+    usable: Callable[[str], bool],
+) -> list[str] | None:
+    """The texts of `count` candidates (`make(offset)` from the answer), nearest window first for each rank
+    drawn, the set's parts balanced (option_sets.balanced)."""
+    made: dict[int, Candidate | None] = {}  # built window by window: most sets are found in the nearest
+
+    def whole(chosen: list[Candidate]) -> bool:
+        return balanced(answer.parts, [c.parts for c in chosen])
+
+    for below in ranks_to_try(count, rng):
+        for window in windows:
+            reach = range(max(offsets.start, -window * unit), min(offsets.stop, window * unit + 1))
+            for offset in reach:
+                if offset not in made:
+                    made[offset] = make(offset) if offset else None
+            pool = [c for offset in reach if (c := made[offset]) is not None]
+            chosen = choose_set(
+                answer, pool, count, rng, fits, whole, below_first=[below], usable=lambda c: usable(c.text)
+            )
+            if chosen is not None:
+                return [c.text for c in chosen]
     return None

@@ -13,6 +13,9 @@ have happened, and a wrong date keeps within what they say:
 4. never after the latest source (the latest year a source was published, else read).
 
 Where these leave too little room for the wrong dates a question needs, the quiz asks the fact another way.
+
+A made-up wrong number keeps within the `not_below` / `not_above` an editor gives a number fact: a number, or the
+id of a fact whose answer is a number (a part never larger than its whole), see `number_bounds`.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from factdeck.records.dates import Day, parse_date
 from factdeck.records.schema import Era, Fact, Record
 from factdeck.text.dates import MONTHS
 from factdeck.text.edtf import days_in_month
+from factdeck.text.numerals import number_words
 
 _MONTH_RE = "|".join(MONTHS)
 # A date as fact texts write one: '20 August 1988', 'July 1988', '1988', 'the 1980s' (years 1000-2199 only: a
@@ -159,6 +163,111 @@ def date_bounds(
     return DateBounds(low, high, low_because, high_because)
 
 
+_NUMBER = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w]|[.,]\d)|\b("
+    + "|".join(number_words(n) for n in range(21))
+    + r")\b",
+    re.IGNORECASE,
+)
+_WORD_VALUES = {number_words(n): n for n in range(21)}
+
+
+def answer_number(text: str) -> float | None:
+    """The one number an answer writes ('Nearly 12,000' -> 12000.0, 'Three' -> 3.0); None for none or several."""
+    found = _NUMBER.findall(text)
+    if len(found) != 1:
+        return None
+    digits, word = found[0]
+    return float(digits.replace(",", "")) if digits else float(_WORD_VALUES[word.casefold()])
+
+
+@dataclass(frozen=True)
+class NumberBounds:
+    """The least and most a made-up wrong number may be, and why (for `factdeck options`)."""
+
+    low: float
+    high: float
+    low_because: str
+    high_because: str
+
+    def describe(self) -> str:
+        def show(value: float, because: str) -> str:
+            return f"{value:,.10g} ({because})" if because else "no bound"
+
+        return f"from {show(self.low, self.low_because)} to {show(self.high, self.high_because)}"
+
+
+def _number_bound(value: float | str, facts: dict[str, Fact]) -> tuple[float, str] | None:
+    """A `not_below`/`not_above` value and how to name it; None for an unknown fact or one whose answer is not
+    one number (reported by `check_bounds`)."""
+    if isinstance(value, float):
+        return value, f"{value:,.10g}"
+    other = facts.get(value)
+    number = answer_number(other.answer) if other is not None and other.kind == "number" else None
+    return None if number is None else (number, f"fact '{value}', {other.answer}")  # type: ignore[union-attr]
+
+
+def number_bounds(fact: Fact, facts: dict[str, Fact]) -> NumberBounds:
+    """Where a made-up wrong number for `fact` may fall: within its `not_below` / `not_above` (unbounded where
+    there is none), wrong numbers being whole and above zero."""
+    low, low_because, high, high_because = 1.0, "", float("inf"), ""
+    if fact.not_below is not None and (found := _number_bound(fact.not_below, facts)):
+        low, low_because = found[0], f"not_below: {found[1]}"
+    if fact.not_above is not None and (found := _number_bound(fact.not_above, facts)):
+        high, high_because = found[0], f"not_above: {found[1]}"
+    return NumberBounds(low, high, low_because, high_because)
+
+
+def _check_number_bounds(fact: Fact, by_id: dict[str, Fact]) -> list[BoundProblem]:
+    found: list[BoundProblem] = []
+    keys = [k for k in ("not_below", "not_above") if getattr(fact, k) is not None]
+    if keys and fact.kind != "number":
+        return [
+            BoundProblem(
+                fact,
+                f"fact '{fact.id}': {keys[0]} bounds a number fact's wrong options, and this fact is a {fact.kind}: use not_before/not_after for dates, or remove it",
+            )
+        ]
+    values: dict[str, tuple[float, str]] = {}
+    for key in keys:
+        value = getattr(fact, key)
+        bound = _number_bound(value, by_id)
+        if bound is None:
+            why = (
+                f"fact '{value}' does not answer with one number (a number fact's)"
+                if value in by_id
+                else f"'{value}' is neither a number nor a fact id"
+            )
+            found.append(
+                BoundProblem(
+                    fact, f"fact '{fact.id}': {key} {why}: give a number (1500) or the id of a fact answered by one"
+                )
+            )
+            continue
+        values[key] = bound
+    own = answer_number(fact.answer)
+    below, above = values.get("not_below"), values.get("not_above")
+    if below and above and above[0] < below[0]:
+        found.append(
+            BoundProblem(fact, f"fact '{fact.id}': not_above ({above[1]}) is less than not_below ({below[1]})")
+        )
+    if own is not None and below and own < below[0]:
+        found.append(
+            BoundProblem(
+                fact,
+                f"fact '{fact.id}': its own answer {fact.answer} is below its not_below ({below[1]}): correct one of them",
+            )
+        )
+    if own is not None and above and own > above[0]:
+        found.append(
+            BoundProblem(
+                fact,
+                f"fact '{fact.id}': its own answer {fact.answer} is above its not_above ({above[1]}): correct one of them",
+            )
+        )
+    return found
+
+
 @dataclass(frozen=True)
 class BoundProblem:
     where: Record
@@ -167,12 +276,15 @@ class BoundProblem:
 
 
 def check_bounds(facts: list[Fact]) -> list[BoundProblem]:
-    """`not_before`/`not_after` that name no fact, an undated fact, or contradict the fact's own date."""
+    """`not_before`/`not_after` that name no fact, an undated fact, or contradict the fact's own date; and
+    `not_below`/`not_above` on a fact that is not a number, naming no fact or one not answered by a number, or
+    contradicting the fact's own answer."""
     by_id = {f.id: f for f in facts}
     found: list[BoundProblem] = []
     for fact in facts:
         if fact.status == "retracted":
             continue
+        found += _check_number_bounds(fact, by_id)
         spans: dict[str, tuple[Day, Day, str]] = {}
         for key in ("not_before", "not_after"):
             value = getattr(fact, key)

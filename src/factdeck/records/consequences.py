@@ -90,7 +90,8 @@ def _fold_unknown_ids(
     problems: list[Problem], defined: dict[tuple[str, str], Where], unused: set[tuple[str, str]]
 ) -> list[Problem]:
     """Every "unknown source/era 'V'" of one value under one problem: the definition of the id it was
-    probably meant to be when that id is used nowhere (a misspelt definition), else the first of them."""
+    probably meant to be when that id is used nowhere and several records name 'V' alike (a misspelt
+    definition), else the first of them (one record's misspelt reference: the cause is at that record)."""
     groups: dict[tuple[str, str, str], list[Problem]] = defaultdict(list)
     rest: list[Problem] = []
     for problem in problems:
@@ -105,10 +106,10 @@ def _fold_unknown_ids(
     definitions_named: set[str] = set()
     for (kind, value, meant), found in groups.items():
         found.sort()
-        if (kind, meant) in defined and (kind, meant) in unused:
+        if (kind, meant) in defined and (kind, meant) in unused and len(found) > 1:
             path, line = defined[(kind, meant)]
             uses = "citation" if kind == "source" else "fact"
-            count = f"{len(found)} {uses}{'s' * (len(found) != 1)}"
+            count = f"{len(found)} {uses}s"
             causes.append(
                 Problem(
                     path,

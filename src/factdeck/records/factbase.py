@@ -34,6 +34,8 @@ class FactBase:
     warnings: list[Problem] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)  # facts/glossary.yaml, in file order
     quotes: QuoteTally | None = None  # how many quotes the check verified, and why not the others
+    # Vetted facts changed since they were vetted, as they are (in `facts` they are held back with status review).
+    held_back: dict[str, Fact] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.era_order = {era.id: i for i, era in enumerate(self.eras)}

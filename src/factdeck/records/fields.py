@@ -5,7 +5,9 @@ kinds, question types). records/schema.py builds the records from them."""
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator
 
@@ -79,11 +81,15 @@ def _text(value: str) -> str:
 
 def _year_to_text(value: object) -> object:
     # `date: 1979` is natural to type and arrives as an integer (as do `800` and `-43`: EDTF writes them 0800
-    # and -0043), and `date: [1986, 1988]`, EDTF's one-of set, arrives as a YAML list.
+    # and -0043). `date: [1887, 3]` arrives as a YAML list whose numbers would each become a year (0003): EDTF's
+    # one-of set is written as a quoted string, where every member is checked as a date.
     if isinstance(value, int) and not isinstance(value, bool):
         return f"-{-value:04d}" if value < 0 else f"{value:04d}"
-    if isinstance(value, list) and value and all(isinstance(v, (int, str)) and not isinstance(v, bool) for v in value):
-        return "[" + ",".join(str(_year_to_text(v)) for v in value) + "]"
+    if isinstance(value, list):
+        raise ValueError(
+            "a date must be a string or a year number, not a list: write the EDTF set as a quoted string, "
+            "e.g. '[1887, 1888]'"
+        )
     return value
 
 
@@ -108,6 +114,37 @@ def _sha256(value: str) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class MaxChars:
+    """A text field's length limit, in characters (Unicode code points), and where the limit comes from: what
+    one printed worksheet or key line block and an Anki card can show without running off the page. No
+    platform factdeck exports to (Anki, Moodle's GIFT and XML, Canvas's QTI) limits these texts more tightly."""
+
+    limit: int
+    shown: str  # where the text is shown, for the message: "a question"
+
+    def __call__(self, value: str) -> str:
+        if len(value) > self.limit:
+            raise ValueError(
+                f"{len(value)} characters, and at most {self.limit} fit {self.shown} on a printed page: shorten "
+                "it (detail belongs in `notes` or another fact)"
+            )
+        return value
+
+
+def text_limit(metadata: Iterable[Any]) -> int | None:
+    """The `MaxChars` limit among a field's validators, if any (for docs/schema.md)."""
+    return next((m.func.limit for m in metadata if isinstance(getattr(m, "func", None), MaxChars)), None)
+
+
+# Length limits (characters): a question or statement prints in a few lines of a worksheet and fills a card's
+# front; an answer, option or accepted answer a few lines of a multiple-choice question; an explanation a paragraph.
+QuestionText = Annotated[str, AfterValidator(_text), AfterValidator(MaxChars(400, "a question"))]
+AnswerText = Annotated[str, AfterValidator(_text), AfterValidator(MaxChars(400, "an answer or option"))]
+StatementText = Annotated[str, AfterValidator(_text), AfterValidator(MaxChars(800, "a statement"))]
+ExplanationText = Annotated[str, AfterValidator(_text), AfterValidator(MaxChars(800, "an explanation"))]
+NameText = Annotated[str, AfterValidator(_text), AfterValidator(MaxChars(400, "a name"))]
+
 Slug = Annotated[str, AfterValidator(_slug)]
 DeckId = Annotated[str, AfterValidator(_deck_id)]
 Sha256 = Annotated[str, AfterValidator(_sha256)]
@@ -130,6 +167,26 @@ def _date_bound(value: str) -> str:
 
 
 DateBound = Annotated[str, BeforeValidator(_year_to_text), AfterValidator(_date_bound)]
+
+
+def _number_bound(value: object) -> object:
+    """A number (`1500`, `"1,500"`) or a fact id; which one a fact id names is checked across records
+    (records/bounds.py)."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number (1500) or the id of a fact whose answer is a number")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        plain = value.strip().replace(",", "")
+        try:
+            return float(plain)
+        except ValueError:
+            if SLUG.match(value):
+                return value
+    raise ValueError(f"'{value}' is neither a number (1500) nor a fact id")
+
+
+NumberBound = Annotated[float | str, BeforeValidator(_number_bound)]
 
 FactKind = Literal["date", "number", "person", "place", "organization", "event", "term", "characterization"]
 SourceKind = Literal[

@@ -36,6 +36,12 @@ def namespace_of(config: ProjectConfig) -> str:
     return config.namespace or LEGACY_NAMESPACE
 
 
+def note_type_prefix(config: ProjectConfig) -> str:
+    """What starts the names of the project's note types in Anki: `title:` in factdeck.yaml, else the namespace
+    (for the shipped project, `factdeck`: the names its learners have)."""
+    return config.title or namespace_of(config)
+
+
 def stable_id(*parts: object) -> int:
     """An Anki id (int in [2**30, 2**31)) from parts that never change: the range genanki recommends for
     note-type and deck ids."""
@@ -92,6 +98,7 @@ class PublishedDeck:
     notes: dict[str, PublishedNote] = field(default_factory=dict)  # by identity
     subdecks: bool = False
     file: str = ""
+    namespace: str | None = None  # the project's namespace at the release (None: a record from before it was kept)
 
     def to_json(self) -> str:
         """The record as JSON with one note per line (reads and diffs well), keys sorted."""
@@ -111,6 +118,7 @@ class PublishedDeck:
             "name": self.name,
             "released": self.released,
             "subdecks": self.subdecks,
+            **({"namespace": self.namespace} if self.namespace is not None else {}),
             "eras": dict(sorted(self.eras.items())),
             "note_types": {k: self.note_types[k] for k in sorted(self.note_types)},
         }
@@ -155,6 +163,7 @@ def parse_published(text: str, display: str) -> PublishedDeck:
         notes,
         bool(data.get("subdecks", False)),
         display,
+        data["namespace"] if isinstance(data.get("namespace"), str) else None,
     )
 
 
@@ -220,7 +229,8 @@ def published_warnings(
                 moved.setdefault(note.fact, note.era)
         for fact_id, old_era in sorted(moved.items()):
             fact = facts.get(fact_id)
-            if fact is not None and fact.era != old_era and fact.status == "vetted":
+            # A fact whose era is unknown (a misspelling, reported at the fact) did not move anywhere.
+            if fact is not None and fact.era != old_era and fact.era in eras and fact.status == "vetted":
                 warnings.append(
                     (
                         fact,
@@ -230,3 +240,37 @@ def published_warnings(
                     )
                 )
     return warnings
+
+
+def guid_of(namespace: str, identity: str) -> str:
+    """The GUID of the note `fact-id/kind[/version-id]` under `namespace`: genanki's `guid_for` of the namespace
+    and the identity's parts (outputs/anki/cards.py's `note_guid`, which makes every package's GUIDs)."""
+    from genanki.util import guid_for  # only for records from before the namespace was kept in them
+
+    return str(guid_for(namespace, *identity.split("/", 2)))
+
+
+def released_namespace(record: PublishedDeck, current: str) -> str | None:
+    """The namespace `record` was released with: the one it keeps, else the one its GUIDs were made from
+    (`current` or `LEGACY_NAMESPACE`), tried on its first note; None when neither made them (unknown)."""
+    if record.namespace is not None:
+        return record.namespace
+    note = next(iter(record.notes.values()), None)
+    if note is None:
+        return current
+    for candidate in dict.fromkeys((current, LEGACY_NAMESPACE)):
+        if guid_of(candidate, note.identity) == note.guid:
+            return candidate
+    return None
+
+
+def namespace_changes(published: dict[str, PublishedDeck], current: str) -> list[tuple[PublishedDeck, str | None]]:
+    """(record, namespace it was released with, None if unknown) of each release record made under another
+    namespace than `current`: a package built now would give every note of it a new GUID, so every learner
+    would get a second copy of every note beside the one they have reviewed."""
+    changed = []
+    for record in published.values():
+        old = released_namespace(record, current)
+        if old != current:
+            changed.append((record, old))
+    return changed

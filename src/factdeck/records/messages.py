@@ -369,6 +369,30 @@ def model_at(model: type[Record] | None, loc: tuple[Any, ...]) -> type[Record] |
     return model
 
 
+# Unknown keys that mean a known one under another name, by the model that has them: suggested by meaning
+# before any spelling match ("ids" is nearer "kinds" than "facts" in spelling, and means the facts).
+_SAME_MEANING = {"Selection": {"ids": "facts", "fact_ids": "facts", "fact": "facts", "id": "facts"}}
+
+
+def _key_hint(holder: Any, name: str) -> str:
+    """What an unknown key `name` of `holder` (a model) probably is: a key of the same meaning, a key one level
+    down (`select: tags:` belongs under `include` or `exclude`), else the nearest in spelling."""
+    if holder is None:
+        return ""
+    meant = _SAME_MEANING.get(holder.__name__, {}).get(name)
+    if meant is not None:
+        return f" (did you mean '{meant}'?)"
+    below = [
+        field_name
+        for field_name, field in holder.model_fields.items()
+        if isinstance(field.annotation, type) and name in getattr(field.annotation, "model_fields", {})
+    ]
+    if below:
+        return f" ('{name}' goes under {_or_list(below)}: {below[0]}: {{{name}: …}})"
+    close = difflib.get_close_matches(name, list(holder.model_fields), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 def pydantic_message(model: type[Record], error: Mapping[str, Any]) -> str:
     """factdeck's words for one of pydantic's errors (`ValidationError.errors()`) validating `model`: its
     error kind and context, never its message text, decide the wording."""
@@ -378,11 +402,7 @@ def pydantic_message(model: type[Record], error: Mapping[str, Any]) -> str:
     if kind == "missing":
         return f"missing required key '{key}'"
     if kind == "extra_forbidden":
-        holder = model_at(model, loc[:-1])
-        names = [n for n in holder.model_fields] if holder else []
-        close = difflib.get_close_matches(str(loc[-1]), names, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"unknown key '{key}'{hint}"
+        return f"unknown key '{key}'{_key_hint(model_at(model, loc[:-1]), str(loc[-1]))}"
     text_field = kind == "string_type" and _is_text(model, loc)
     if text_field and isinstance(error.get("input"), bool):
         return (

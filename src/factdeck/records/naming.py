@@ -83,15 +83,29 @@ def check_source_names(facts: Iterable[Fact], sources: dict[str, Source]) -> lis
     """Uncited sources named by their short name (errors) and variant names (warnings), for every fact that
     is not retracted."""
     named = [s for s in sources.values() if s.short_name]
+    # Each name in lower case, looked for in a text with a plain substring search first (in C, a hundred times
+    # cheaper than the word-boundary search): the word-boundary search runs only for the names a text holds.
+    # Only for ASCII texts: outside ASCII, case-insensitive matching is not a plain lower().
+    lowered = [(s, (s.short_name or "").lower(), [(v, v.lower()) for v in s.variants]) for s in named]
     problems: list[NameProblem] = []
     for fact in facts:
         if fact.status == "retracted":
             continue
         cited = {c.source for c in fact.all_citations()}
         for record, field, text in learner_text(fact):
-            short_spans = [sp for s in named for sp in spans(s.short_name or "", text)]
-            for source in named:
-                if source.id not in cited and field != WHY and mentions(source.short_name or "", text):
+            low = text.lower() if text.isascii() else None
+            present = [
+                (source, low is None or short in low, [v for v, lv in variants if low is None or lv in low])
+                for source, short, variants in lowered
+            ]
+            if not any(has_short or variants for _, has_short, variants in present):
+                continue
+            short_spans_of = {
+                source.id: spans(source.short_name or "", text) if has_short else [] for source, has_short, _ in present
+            }
+            short_spans = [sp for s in named for sp in short_spans_of[s.id]]
+            for source, _, variants in present:
+                if source.id not in cited and field != WHY and short_spans_of[source.id]:
                     problems.append(
                         NameProblem(
                             record,
@@ -100,7 +114,7 @@ def check_source_names(facts: Iterable[Fact], sources: dict[str, Source]) -> lis
                             "error",
                         )
                     )
-                for variant in source.variants:
+                for variant in variants:
                     if any(not _inside(sp, short_spans) for sp in spans(variant, text)):
                         problems.append(
                             NameProblem(

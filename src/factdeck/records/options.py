@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from factdeck.records.schema import Fact, Record
-from factdeck.text.compare import answer_comparison_form, core, mentions, name_variants
+from factdeck.text.compare import answer_comparison_form, core, name_variants
 
 MIN_DISTRACTORS = 3
 _STEM = 5  # letters two words must share to count as one word in another form
@@ -108,7 +108,9 @@ class OptionRules:
         )
         if fact.dispute:
             attested |= {answer_comparison_form(core(v.answer)) for v in fact.dispute.versions}
-        own = [fact.question, fact.statement, fact.answer]
+        # The texts compared with every distractor, in comparison form once per fact (as `mentions` pads them).
+        own = [f" {answer_comparison_form(t)} " for t in (fact.question, fact.statement, fact.answer)]
+        answer_forms = name_variants(fact.answer)
         seen: dict[str, str] = {}
         for distractor in fact.distractors:
             text = distractor.text
@@ -118,7 +120,7 @@ class OptionRules:
                 found.append(OptionProblem(distractor, f"{said} repeats distractor '{seen[key]}'", "error"))
                 continue
             seen[key] = text
-            if key in attested or key in name_variants(fact.answer):
+            if key in attested or key in answer_forms:
                 found.append(
                     OptionProblem(
                         distractor,
@@ -127,9 +129,9 @@ class OptionRules:
                         "error",
                     )
                 )
-            elif mentions(text, fact.answer):
+            elif any(f" {v} " in f" {key} " for v in answer_forms):  # mentions(text, fact.answer)
                 found.append(OptionProblem(distractor, f"{said} names the answer '{fact.answer}'", "error"))
-            elif any(mentions(t, text) for t in own):
+            elif any(f" {v} " in padded for padded in own for v in name_variants(text)):  # mentions(own, text)
                 found.append(
                     OptionProblem(
                         distractor,

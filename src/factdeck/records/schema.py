@@ -14,20 +14,26 @@ from pydantic import Field, model_validator
 
 from factdeck.records.dates import parse_date
 from factdeck.records.fields import (
+    AnswerText,
     CalendarDate,
     CardKind,
     DateBound,
     DeckId,
     DisputeReasonType,
     EraBound,
+    ExplanationText,
     FactKind,
     HistoricalDateText,
+    NameText,
+    NumberBound,
     PartialDate,
+    QuestionText,
     QuestionType,
     Sha256,
     Slug,
     SourceKind,
     Stance,
+    StatementText,
     Status,
     Text,
 )
@@ -146,14 +152,14 @@ class DisputeVersion(Record):
     """One side of a disagreement between sources."""
 
     id: Slug = Field(description="Slug unique within the fact; part of the version card's identity.")
-    claim: Text = Field(description="What this version says, in the project's words.")
-    answer: Text = Field(description="The short answer this version gives to the fact's question.")
-    accept: list[Text] = Field(
+    claim: StatementText = Field(description="What this version says, in the project's words.")
+    answer: AnswerText = Field(description="The short answer this version gives to the fact's question.")
+    accept: list[AnswerText] = Field(
         default_factory=list,
         description="Other answers a learner may type for this version and be marked right (shorter or "
         "usual forms of `answer`); case, accents and spacing are forgiven without listing them.",
     )
-    claimed_by: Text = Field(description="Who makes this claim.")
+    claimed_by: NameText = Field(description="Who makes this claim.")
     citations: list[Citation] = Field(description="At least one citation for this version.")
 
 
@@ -163,13 +169,13 @@ class DisputeReason(Record):
     type: DisputeReasonType = Field(
         description="stance (the texts' points of view), self-contradiction (one text says both), time (different moments), scope (different things counted or described), or slip (a probable mistake in one text)."
     )
-    why: Text = Field(description="One sentence for learners saying what, in the texts, makes this the reason.")
+    why: ExplanationText = Field(description="One sentence for learners saying what, in the texts, makes this the reason.")  # fmt: skip
 
 
 class Dispute(Record):
     """A place where the sources disagree; learners learn every version."""
 
-    summary: Text = Field(description="One neutral sentence saying what the sources disagree about.")
+    summary: StatementText = Field(description="One neutral sentence saying what the sources disagree about.")
     reason: DisputeReason | None = Field(
         None, description="Why the versions probably differ: `type` and `why`; `check` warns when it is missing."
     )
@@ -199,10 +205,10 @@ class Distractor(Record):
     """A wrong option an editor wrote for a fact's multiple-choice question. Written as plain text, or as a
     mapping with `text` and `why`."""
 
-    text: Text = Field(
+    text: AnswerText = Field(
         description="The wrong option: the same kind of thing as the answer, plausible, and false according to every source."
     )
-    why: Text | None = Field(
+    why: ExplanationText | None = Field(
         default=None,
         description="Why it is wrong, with what a source says; printed in the answer key. Only where a source says it.",
     )
@@ -223,21 +229,19 @@ class Fact(Record):
     era: Slug = Field(description="Id of an era in `facts/eras.yaml`.")
     date: HistoricalDateText | None = Field(
         default=None,
-        description="When it happened, in EDTF (levels 0 and 1): YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in `~` (approximate), `?` (uncertain) or `%` (both); `196X` (a digit unknown); `-0043` (44 BCE; 0000 is 1 BCE); `2001-21` (spring; 22–24 summer to winter); an interval `A/B` (`..` for an open end); one of a set `[1986,1988]`.",
+        description="When it happened, in EDTF (levels 0 and 1): YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in `~` (approximate), `?` (uncertain) or `%` (both); `196X` (a digit unknown); `-0043` (44 BCE; 0000 is 1 BCE); `2001-21` (spring; 22–24 summer to winter); an interval `A/B` (`..` for an open end); one of a set `'[1986,1988]'` (quoted: an unquoted list is refused).",
     )
-    tags: list[Slug] = Field(
-        default_factory=list, description="Slugs for themes that run across eras (leadership, ideology, …)."
-    )
-    question: Text = Field(
+    tags: list[Slug] = Field(default_factory=list, description="Slugs for themes that run across eras (leadership, ideology, …).")  # fmt: skip
+    question: QuestionText = Field(
         description="The question a card or worksheet asks. For a disputed fact, worded so no single version is the answer."
     )
-    answer: Text = Field(description="The short answer.")
-    accept: list[Text] = Field(
+    answer: AnswerText = Field(description="The short answer.")
+    accept: list[AnswerText] = Field(
         default_factory=list,
         description="Other answers a learner may type and be marked right in the web quiz, Moodle, Canvas and "
         "GIFT (e.g. `Rajavi` for `Massoud Rajavi`); case, accents and spacing are forgiven without listing them.",
     )
-    statement: Text = Field(description="One full sentence in the project's own words stating the fact.")
+    statement: StatementText = Field(description="One full sentence in the project's own words stating the fact.")
     attribution: Attribution | None = Field(
         default=None,
         description="For a claim that belongs to someone: `by` and `verb`. Required on characterizations without a dispute.",
@@ -250,11 +254,11 @@ class Fact(Record):
         default_factory=list,
         description="Three or more wrong options an editor wrote for the multiple-choice question (text, or `text` and `why`). They come before any made automatically; a person, place, organization or term fact is asked as multiple choice only with them.",
     )
-    false_statements: list[Text] = Field(
+    false_statements: list[StatementText] = Field(
         default_factory=list,
         description="False statements an editor wrote for true/false questions, each false according to every source. Without them only a date or number is ever changed to make a statement false.",
     )
-    answer_from: Text | None = Field(
+    answer_from: ExplanationText | None = Field(
         None,
         description="For a date or number no quote writes: how it follows from the quotes (`check` warns without it).",
     )
@@ -262,24 +266,14 @@ class Fact(Record):
         default_factory=dict,
         description="Real people the wrong options may name as doers of a crime or accused act, each with the source and locator that says they did one (`Name: source, locator`); `check` refuses others.",
     )
-    not_before: DateBound | None = Field(
-        None,
-        description="The earliest a made-up wrong date may be: a date (`1980-01`) or a dated fact's id; replaces the era's start.",
-    )
-    not_after: DateBound | None = Field(
-        None,
-        description="The latest a made-up wrong date may be: a date or a dated fact's id (its end); replaces the era's end.",
-    )
+    not_before: DateBound | None = Field(None, description="Earliest made-up wrong date: a date or a dated fact's id.")
+    not_after: DateBound | None = Field(None, description="Latest made-up wrong date: a date or a dated fact's id.")
+    not_below: NumberBound | None = Field(None, description="Least made-up wrong number: a number or a number fact.")
+    not_above: NumberBound | None = Field(None, description="Most made-up wrong number: a number or a number fact.")
     status: Status = Field(description="draft, review, vetted or retracted; only vetted facts reach an output.")
-    vetted: CalendarDate | None = Field(
-        default=None, description="The day the fact was vetted, YYYY-MM-DD; required when status is vetted."
-    )
+    vetted: CalendarDate | None = Field(default=None, description="The day the fact was vetted, YYYY-MM-DD; required when status is vetted.")  # fmt: skip
     reviewer: Text | None = Field(default=None, description="Who vetted it: a role or handle.")
-    vetted_hash: str | None = Field(
-        default=None,
-        description="Fingerprint of the content that was vetted, written by `factdeck vet`; `factdeck check` flags "
-        "a vetted fact whose content no longer matches it. Never typed by hand.",
-    )
+    vetted_hash: str | None = Field(default=None, description="Fingerprint of the content that was vetted, written by `factdeck vet`; `factdeck check` flags a vetted fact whose content no longer matches it, builds leave it out as a fact under review and `factdeck release` refuses until it is vetted again. Never typed by hand.")  # fmt: skip
     notes: str | None = Field(default=None, description="Editors' notes; never shown to learners.")
 
     @property
@@ -477,6 +471,7 @@ class ProjectConfig(Record):
     output: str = Field(
         default="build", description="Folder that `factdeck build` writes into, relative to the project."
     )
+    title: Text | None = Field(default=None, description="The project's name, which starts its Anki note types' names (`<title>: fact card`) so that learners tell them apart from other projects'. Unset: the namespace.")  # fmt: skip
     namespace: Slug | None = Field(
         default=None,
         description="The project's own prefix for every Anki identity (note GUIDs, note-type and deck ids), so that "

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from factdeck.records.fields import text_limit
 from factdeck.records.schema import (
     Attribution,
     CardSettings,
@@ -84,6 +85,15 @@ def _default(field: Any) -> str:
     return f"default `{str(field.default).lower() if isinstance(field.default, bool) else field.default}`"
 
 
+def _inner_metadata(annotation: Any) -> list[Any]:
+    """The validators of a list's items (`list[AnswerText]`) or of an optional value's type."""
+    found: list[Any] = []
+    for arg in typing.get_args(annotation):
+        found.extend(getattr(arg, "__metadata__", ()))
+        found.extend(_inner_metadata(arg))
+    return found
+
+
 def schema_markdown() -> str:
     lines = [
         "# Record schema",
@@ -93,6 +103,8 @@ def schema_markdown() -> str:
         "Format, levels 0 and 1, and one-of sets): `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, optionally ending in",
         "`~` (approximate), `?` (uncertain) or `%` (both); `196X`; `-0043` (44 BCE); seasons `2001-21`;",
         "intervals `A/B` (`..` for an open end); one of a set `[A,B]`.",
+        "Texts learners read have length limits (characters): what a printed worksheet or answer key shows",
+        "in a few lines and an Anki card shows without scrolling; Anki, Moodle and Canvas accept longer texts.",
         "",
     ]
     for title, model in DOCUMENTED:
@@ -105,8 +117,8 @@ def schema_markdown() -> str:
             "|---|---|---|---|",
         ]
         for name, field in model.model_fields.items():
-            lines.append(
-                f"| `{name}` | {_type_name(field.annotation)} | {_default(field)} | {field.description or ''} |"
-            )
+            limit = text_limit([*field.metadata, *_inner_metadata(field.annotation)])
+            shown = _type_name(field.annotation) + (f" (at most {limit} characters)" if limit else "")
+            lines.append(f"| `{name}` | {shown} | {_default(field)} | {field.description or ''} |")
         lines.append("")
     return "\n".join(lines)

@@ -7,6 +7,7 @@ must appear in an archived source, decks that must select something) are here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 from collections.abc import Callable
@@ -21,7 +22,15 @@ from factdeck.records.collect import Collector, describe_input, suggest, unique_
 from factdeck.records.consequences import fold_consequences
 from factdeck.records.dates import latest_today, parse_calendar_date, parse_date
 from factdeck.records.factbase import FactBase
-from factdeck.records.identity import LEGACY_NAMESPACE, deck_id, load_published, namespace_of, published_warnings
+from factdeck.records.identity import (
+    LEGACY_NAMESPACE,
+    PublishedDeck,
+    deck_id,
+    load_published,
+    namespace_changes,
+    namespace_of,
+    published_warnings,
+)
 from factdeck.records.load import Document, FactFile, RawProject
 from factdeck.records.load_hints import unportable_names
 from factdeck.records.memo import Keeper
@@ -39,7 +48,8 @@ from factdeck.records.schema import (
     Selection,
     Source,
 )
-from factdeck.records.vetting import review_need
+from factdeck.records.verbatim import SourceShingles
+from factdeck.records.vetting import CHANGED, hold_back_changed, review_need
 
 MAX_QUOTE_WORDS = 40
 
@@ -135,10 +145,42 @@ def _check_fact(
     elif fact.status == "vetted":
         need = review_need(fact)
         if need is not None:
+            held = need.reason == "changed"  # left out of every output until vetted again (hold_back_changed)
             collector.warning(
                 fact,
-                f"fact '{fact.id}': {need.describe()}: review it, then `factdeck vet {fact.id} --reviewer ROLE`",
+                f"fact '{fact.id}': {need.describe()}"
+                + (", so no output includes it (as a fact under review)" if held else "")
+                + f": review it, then `factdeck vet {fact.id} --reviewer ROLE`"
+                + (" to include it again" if held else ""),
             )
+
+
+def _check_namespace(collector: Collector, raw: RawProject, published: dict[str, PublishedDeck], now: str) -> None:
+    """An error at factdeck.yaml's `namespace:` when the released decks were made under another namespace: every
+    GUID derives from it (records/identity.py), so a build would duplicate every learner's notes."""
+    changed = namespace_changes(published, now)
+    if not changed:
+        return
+    record, old = changed[0]
+    config = raw.config
+    line = 0
+    if config is not None and isinstance(config.data, dict) and "namespace" in config.data:
+        line = config.line("namespace")
+    where = (config.display if config is not None else "factdeck.yaml", line if config is not None else 0)
+    what = f"namespace '{now}'" if config is not None and line else f"no namespace set (so '{now}')"
+    records = ", ".join(r.file for r, _ in changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    fix = (
+        f"restore `namespace: {old}`" + ("" if config is not None else " in factdeck.yaml")
+        if old is not None
+        else "restore the namespace the decks were released with (`git log -p factdeck.yaml` shows it)"
+    )
+    collector.error(
+        where,
+        f"{what} is not the namespace the decks were released under"
+        + (f", '{old}'" if old else "")
+        + f" ({records}): every note's GUID derives from it, so every learner would get a second copy of every "
+        f"note and lose its review history in the new one; {fix}",
+    )
 
 
 _CRITERIA = ("eras", "tags", "kinds", "facts", "disputed")
@@ -390,13 +432,35 @@ def validate_project(
     ]:
         collector.add(where, message, severity)
 
+    if archives.texts:
+        copies = SourceShingles({source: text.raw for source, text in archives.texts.items()})
+        for fact in facts:
+            for copy in copies.copied(fact):
+                collector.warning(
+                    fact,
+                    f"fact '{fact.id}': its {copy.field} repeats {copy.run} words of source '{copy.source}' word for "
+                    f'word ("{copy.opening} …"), beyond what its citations quote: say it in the project\'s own words',
+                )
+    flagged = {(p.path, p.line) for p in collector.problems if CHANGED in p.message}
+    facts, held = hold_back_changed(facts, flagged)
+    facts_by_id.update((fact.id, fact) for fact in facts if fact.id in held)
     base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks, keeper, glossary=glossary)
+    base.held_back = held
     base.quotes = QuoteTally.count(facts, sources, archives)
     tags = {t for f in facts for t in f.tags}
+    published, unreadable = load_published(raw.root)
     for deck in decks:
         _check_selection(collector, deck, deck.select.include, "include", eras, facts_by_id, tags)
         _check_selection(collector, deck, deck.select.exclude, "exclude", eras, facts_by_id, tags)
-        if not any(deck.select.matches(f) for f in facts) and not unreadable_facts:
+        released = published.get(deck.id)
+        if released is not None and not any(deck.select.matches(f) for f in facts) and not unreadable_facts:
+            # Its package would be removed while learners still hold every note it published.
+            collector.error(
+                deck, f"deck '{deck.id}' was released ({released.file}) but its selection now matches no vetted "
+                f"fact: {_emptied_by(deck, facts)}; fix the selection (a released deck's package keeps carrying "
+                "every note it published)",
+            )  # fmt: skip
+        elif not any(deck.select.matches(f) for f in facts) and not unreadable_facts:
             # A warning, not an error: a new project's first facts are not vetted yet, and `review` and `vet`
             # must still run; a build leaves the deck out (an error under --strict).
             collector.warning(
@@ -404,18 +468,25 @@ def validate_project(
                 f"{_emptied_by(deck, facts)}",
             )  # fmt: skip
 
-    published, unreadable = load_published(raw.root)
     for display, message in unreadable:
         collector.error((display, 0), message)
+    for orphan in sorted(set(published) - {deck.id for deck in decks}):
+        collector.warning(
+            (published[orphan].file, 0),
+            f"release record of deck '{orphan}', which no deck file defines any more: restore the deck file "
+            f"(`git checkout`), or to retire the deck, delete {published[orphan].file} (learners keep its cards; "
+            "no later package updates them)",
+        )
     for where, message in published_warnings(published, decks, eras, facts_by_id):
         collector.warning(where, message)
+    _check_namespace(collector, raw, published, namespace)
 
     defined = {("source", s.id): (s.file, s.line) for s in sources.values()}
     defined |= {("era", e.id): (e.file, e.line) for e in eras.values()}
     used = {("source", source) for source in cited} | {("era", f.era) for f in facts}
     problems = fold_consequences(collector.problems, defined, set(defined) - used)
     if strict:
-        problems = [Problem(p.path, p.line, p.message, "error") for p in problems]
+        problems = [dataclasses.replace(p, severity="error") for p in problems]  # keeping what each causes
     if any(p.severity == "error" for p in problems):
         raise ValidationFailed(problems)
     base.warnings = sorted(problems)

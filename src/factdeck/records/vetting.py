@@ -2,7 +2,9 @@
 
 A fact edited after it was vetted would otherwise reach learners unreviewed. `factdeck vet` records the
 fingerprint of the content it vets; `factdeck check` compares it with the content now and flags a difference
-(a warning naming the fact; an error under --strict) until the fact is vetted again.
+(a warning naming the fact; an error under --strict) until the fact is vetted again. Until then the fact is
+held back exactly as a fact under review (`hold_back_changed`): no output includes it, and `factdeck release`
+refuses while a deck would select it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from factdeck.records.schema import Fact
 
+CHANGED = "changed since it was vetted"
 # What vetting records about itself, and the editors' notes (never shown to learners): not vetted content.
 _NOT_CONTENT = {"status", "vetted", "reviewer", "vetted_hash", "notes"}
 FINGERPRINT_DIGITS = 16  # hex digits of SHA-256 kept: 64 bits tell an edit from none
@@ -47,7 +50,7 @@ class ReviewNeed:
     def describe(self) -> str:
         fact = self.fact
         if self.reason == "changed":
-            return f"changed since it was vetted on {fact.vetted} by {fact.reviewer or 'an unnamed reviewer'}"
+            return f"{CHANGED} on {fact.vetted} by {fact.reviewer or 'an unnamed reviewer'}"
         if self.reason == "no fingerprint":
             return f"vetted on {fact.vetted} without a fingerprint of what was vetted"
         return f"status is {fact.status}"
@@ -57,6 +60,8 @@ def review_need(fact: Fact) -> ReviewNeed | None:
     """Whether `fact` needs vetting (again), and why; None for a vetted, unchanged fact or a retracted one."""
     if fact.status == "retracted":
         return None
+    if fact.status == "review" and fact.vetted and fact.vetted_hash not in (None, fingerprint(fact)):
+        return ReviewNeed(fact, "changed")  # held back by `hold_back_changed`, or put back under review after an edit
     if fact.status != "vetted":
         return ReviewNeed(fact, "not vetted")
     if fact.vetted_hash is None:
@@ -64,3 +69,19 @@ def review_need(fact: Fact) -> ReviewNeed | None:
     if fact.vetted_hash != fingerprint(fact):
         return ReviewNeed(fact, "changed")
     return None
+
+
+def hold_back_changed(facts: list[Fact], flagged: set[tuple[str, int]]) -> tuple[list[Fact], dict[str, Fact]]:
+    """`facts` with each vetted fact whose content changed since it was vetted replaced by a copy with status
+    `review` (so every output leaves it out, as any fact under review), and those facts as they are, by id.
+    `flagged`: the (file, line) of the facts validation warned about (only those are fingerprinted again)."""
+    held: dict[str, Fact] = {}
+    kept = []
+    for fact in facts:
+        if (fact.file, fact.line) in flagged and fact.status == "vetted":
+            need = review_need(fact)
+            if need is not None and need.reason == "changed":
+                held[fact.id] = fact
+                fact = fact.model_copy(update={"status": "review"})
+        kept.append(fact)
+    return kept, held

@@ -121,7 +121,7 @@ def changes_since(base: FactBase, revision: str | None, export: Path) -> Changes
     return compare(base, _facts_in_export(export), "the last build")
 
 
-def anki_searches(changes: Changes, note_type: str = "factdeck: fact card") -> list[str]:
+def anki_searches(changes: Changes, note_type: str = "factdeck: fact card", legacy: bool = True) -> list[str]:
     """Lines for the learner, about what an import of the new packages cannot do by itself (docs/anki.md):
 
     - the Anki searches for every withdrawn note (a package tags each `factdeck::withdrawn`) and for the notes
@@ -129,8 +129,9 @@ def anki_searches(changes: Changes, note_type: str = "factdeck: fact card") -> l
     - the notes of changed facts that Anki's importer keeps as they are because the learner's copy is newer
       (marked, tagged leech, or edited since the learner's last import: Anki updates a note only if the
       package's copy is newer), and the one import that applies the correction to them;
-    - how to recognise a collection from before the spare fields (`note_type` is the card note type's name)
-      and the one-time import that fixes it.
+    - with `legacy` (a project whose note types were published before they had spare fields: the shipped
+      namespace's), how to recognise a collection from before the spare fields (`note_type` is the card note
+      type's name) and the one-time import that fixes it.
     """
     lines = [f"in Anki, every withdrawn note: {WITHDRAWN_SEARCH}"]
     withdrawn = [c.fact_id for c in changes.of("withdrawn")]
@@ -147,8 +148,9 @@ def anki_searches(changes: Changes, note_type: str = "factdeck: fact card") -> l
             "correction, import the corrections package (else the package) once with 'Update notes: Always' "
             "(docs/anki.md)"
         )
-    lines.append(
-        f"in Anki, a collection from before the spare fields shows '{note_type}+' and 'conflicting' notes: "
-        "import once with 'Merge note types' and 'Update notes: Always' (docs/anki.md)"
-    )
+    if legacy:
+        lines.append(
+            f"in Anki, a collection from before the spare fields shows '{note_type}+' and 'conflicting' notes: "
+            "import once with 'Merge note types' and 'Update notes: Always' (docs/anki.md)"
+        )
     return lines

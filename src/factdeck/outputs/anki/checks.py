@@ -10,29 +10,69 @@ from pathlib import Path
 
 from factdeck.exceptions import Problem
 from factdeck.records.factbase import FactBase
+from factdeck.records.fields import NAMED_KINDS
 from factdeck.records.identity import PUBLISHED_FOLDER
 from factdeck.records.schema import Fact
 from factdeck.records.select import select_facts
+from factdeck.records.templates import TEMPLATES
+from factdeck.text.dates import date_label
+
+FIELD_TEMPLATES = "anki/fields"  # as cards.py's (importing it would load the card code)
 
 
-def _texts(fact: Fact) -> tuple[str, ...]:
-    return (" ".join(fact.question.casefold().split()), " ".join(fact.answer.casefold().split()),
-            " ".join(fact.statement.casefold().split()))  # fmt: skip
+# The built-in templates that make a card's front (a front-reverse.html shows its context through macros.html).
+_FRONT_TEMPLATES = ("front-qa.html", "front-reverse.html", "front-dispute.html", "cloze.html", "macros.html")
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _texts(fact: Fact) -> tuple[tuple[str, str], ...]:
+    """What any front of `fact` may show, with any template: its question, answer and statement."""
+    return ("question", _fold(fact.question)), ("answer", _fold(fact.answer)), ("statement", _fold(fact.statement))
+
+
+def _fronts(base: FactBase, fact: Fact) -> tuple[tuple[str, ...], ...]:
+    """What each front of `fact` shows with the built-in templates, folded as Anki's comparison folds more
+    finely (so equal fronts always have equal keys): the question card shows the question (with a badge when
+    disputed), a reverse card the answer, its kind's prompt, the era's title and the date, a cloze the
+    statement with the answer blanked, a version card the question and its claimant."""
+    era = base.eras_by_id.get(fact.era)
+    question = _fold(fact.question)
+    keys: list[tuple[str, ...]] = [("qa", question, "disputed" if fact.dispute else "")]
+    if fact.dispute:
+        keys += [("dispute", question, _fold(v.claimed_by)) for v in fact.dispute.versions]
+    else:
+        answer = _fold(fact.answer)
+        if fact.kind in NAMED_KINDS:
+            keys.append(("reverse", answer, fact.kind, era.title if era else fact.era, date_label(fact.date)))
+        keys.append(("cloze", _fold(fact.statement), answer))
+    return tuple(keys)
+
+
+def _builtin_fronts(root: Path) -> bool:
+    """Whether the project makes its cards' fronts with the built-in templates (no copy of its own)."""
+    own = root / TEMPLATES / FIELD_TEMPLATES
+    return not any((own / name).exists() for name in _FRONT_TEMPLATES)
 
 
 def anki_warnings(base: FactBase, output: Path | None) -> list[Problem]:
     """Warnings about the notes of every deck that validation cannot see: two notes of one deck with the same
-    front and different backs. Only the facts that share a question, answer or statement with another fact
-    of the deck are rendered (a front shows one of them), so the check stays cheap on a large base, and the
-    card code and the stored fields (reused from the last build in `output`) are loaded only when there are
-    such facts; the build checks every note it writes."""
+    front and different backs. Only the facts one of whose fronts another fact of the deck may share are
+    rendered, so the check stays cheap on a large base: with the built-in templates, those with a front that
+    shows the same texts (`_fronts`); with a project's own front templates, those that share a question,
+    answer or statement with another fact (a front may show any of them). The card code and the stored
+    fields (reused from the last build in `output`) are loaded only when there are such facts; the build
+    checks every note it writes."""
     suspects_by_deck = []
-    texts: dict[str, tuple[str, ...]] = {}  # each fact's texts, worked out once for every deck
+    keyed = _fronts if _builtin_fronts(base.root) else (lambda base, fact: _texts(fact))
+    texts: dict[str, tuple[tuple[str, ...], ...]] = {}  # each fact's keys, worked out once for every deck
     for deck in base.decks:
         facts = select_facts(base, deck)
-        keys = [texts[f.id] if f.id in texts else texts.setdefault(f.id, _texts(f)) for f in facts]
-        seen = Counter((i, text) for key in keys for i, text in enumerate(key))
-        suspects = [f for f, key in zip(facts, keys) if any(seen[(i, text)] > 1 for i, text in enumerate(key))]
+        keys = [texts[f.id] if f.id in texts else texts.setdefault(f.id, keyed(base, f)) for f in facts]
+        seen = Counter(front for key in keys for front in key)
+        suspects = [f for f, key in zip(facts, keys) if any(seen[front] > 1 for front in key)]
         if suspects:
             suspects_by_deck.append((deck, suspects))
     if not suspects_by_deck:

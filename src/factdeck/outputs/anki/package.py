@@ -60,6 +60,7 @@ from factdeck.records.identity import (
     load_published,
     namespace_of,
     note_type_id,
+    note_type_prefix,
     part_id,
     subdeck_id,
 )
@@ -85,16 +86,17 @@ class NoteTypeSpec:
     """A factdeck note type: its permanent key (the id derives from it), name, and template files."""
 
     key: str
-    name: str  # after the project's namespace: `<namespace>: <name>`
+    name: str  # after the project's title (else namespace): `<title>: <name>`
     note_type: str  # CARD or CLOZE, the cards.py field layout
     front: str
     back: str
 
-    def full_name(self, namespace: str) -> str:
-        """The name learners see in Anki: the project's namespace, then the note type's own name, so that two
-        projects' note types never share a name (Anki would add "+" to the second). For the namespace
-        `factdeck` this is the name every factdeck note type has had."""
-        return f"{namespace}: {self.name}"
+    def full_name(self, prefix: str) -> str:
+        """The name learners see in Anki: `prefix` (identity.py's `note_type_prefix`: the project's title, else
+        its namespace), then the note type's own name, so that two projects' note types never share a name
+        (Anki would add "+" to the second). For the shipped project (`factdeck`) this is the name every factdeck
+        note type has had."""
+        return f"{prefix}: {self.name}"
 
 
 NOTE_TYPES = (
@@ -169,6 +171,7 @@ class ApkgStage:
         self.fields = RenderedFields(shared, _load_fields(writer.root / FIELDS_FILE, shared), base.fact_json)
         self.cards = CardMaker(base, self.fields)
         self.namespace = namespace_of(base.config)
+        self.note_type_prefix = note_type_prefix(base.config)  # starts the note types' names
         self.records, _ = load_published(base.root)  # validation reported any that is unreadable
         now = int(current_time())
         self.source = source or source_time(base.root, now)
@@ -243,7 +246,9 @@ class ApkgStage:
         if not differing:
             return []
         return [
-            f"deck '{deck.id}': {differing} notes of this package differ from its release record "
+            # build.py puts "deck '<id>': " before each note of a deck's step.
+            f"{differing} {'note' if differing == 1 else 'notes'} of this package "
+            f"{'differs' if differing == 1 else 'differ'} from its release record "
             "(unreleased work, for testing only): run `factdeck release` and commit decks/published/ before "
             'handing it to learners (docs/anki.md, "Releasing")'
         ]
@@ -355,11 +360,11 @@ class ApkgStage:
                 "id": part_id(self.namespace, spec.key, f"template:{template_key}"),
             }
         ]
-        content = json.dumps([spec.full_name(self.namespace), fields, templates, css], ensure_ascii=False)
+        content = json.dumps([spec.full_name(self.note_type_prefix), fields, templates, css], ensure_ascii=False)
         digest = self.note_type_hashes[spec.key] = hashlib.sha256(content.encode("utf-8")).hexdigest()
         return _NoteType(
             note_type_id(self.namespace, spec.key),
-            spec.full_name(self.namespace),
+            spec.full_name(self.note_type_prefix),
             fields=fields,
             templates=templates,
             css=css,

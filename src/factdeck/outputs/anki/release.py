@@ -11,14 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from factdeck.exceptions import OutputError
+from factdeck.exceptions import OutputError, Problem, ValidationFailed
 from factdeck.outputs.anki import package  # package.current_time looked up at each call: tests replace it
 from factdeck.outputs.anki.package import NOTE_TYPES, ApkgStage
 from factdeck.outputs.anki.published import source_time
 from factdeck.outputs.write import OutputWriter
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import PUBLISHED_FOLDER, PublishedDeck, load_published
+from factdeck.records.schema import DeckSpec
 from factdeck.records.select import select_facts
+from factdeck.records.vetting import review_need
 
 
 @dataclass(frozen=True)
@@ -35,12 +37,13 @@ class Released:
 
 
 def _same(old: PublishedDeck, new: PublishedDeck) -> bool:
-    return (old.name, old.eras, old.note_types, old.notes, old.subdecks) == (
+    return (old.name, old.eras, old.note_types, old.notes, old.subdecks, old.namespace) == (
         new.name,
         new.eras,
         new.note_types,
         new.notes,
         new.subdecks,
+        new.namespace,
     )
 
 
@@ -57,8 +60,8 @@ class Drift:
         return bool(self.added or self.changed or self.withdrawn or self.other)
 
     def summary(self) -> str:
-        parts = [f"{n} {what}" for n, what in ((self.added, "notes added"), (self.changed, "changed"),
-                                                 (self.withdrawn, "withdrawn")) if n]  # fmt: skip
+        parts = [f"{n} {'note' if n == 1 else 'notes'} {what}" for n, what in ((self.added, "added"),
+                 (self.changed, "changed"), (self.withdrawn, "withdrawn")) if n]  # fmt: skip
         return ", ".join([*parts, *(f"{what} changed" for what in self.other)])
 
 
@@ -110,7 +113,7 @@ def layout_changes(old: PublishedDeck, stage: ApkgStage) -> list[str]:
                 was, is_ = len(recorded.get(part, [])), len(now[part])
                 how = "added" if is_ > was else "removed" if is_ < was else "replaced or reordered"
                 messages.append(
-                    f"note type '{spec.full_name(stage.namespace)}': a {noun} was {how} since the release "
+                    f"note type '{spec.full_name(stage.note_type_prefix)}': a {noun} was {how} since the release "
                     f"({was} then, {is_} now); Anki cannot update a note type in place when its {noun}s change, "
                     "and every learner would get a copy of it and no update of any note. Put new content into a "
                     'spare field instead (docs/anki.md, "Templates")'
@@ -122,10 +125,10 @@ def release_problems(base: FactBase, output: Path) -> tuple[list[str], list[str]
     """(errors, warnings) about the published records, for `factdeck check`: a note type changed in a way Anki
     cannot apply (an error), and each deck whose package differs from its record or that was never released
     (a warning: release it before its package goes to learners). A project that never released has neither."""
-    records, _ = load_published(base.root)
+    stage = ApkgStage(base, OutputWriter(output), source_time(base.root, int(package.current_time()), release=True))
+    records = stage.records  # read once, by the stage
     if not records:
         return [], []
-    stage = ApkgStage(base, OutputWriter(output), source_time(base.root, int(package.current_time()), release=True))
     errors: list[str] = []
     warnings: list[str] = []
     for record in records.values():
@@ -150,12 +153,48 @@ def release_problems(base: FactBase, output: Path) -> tuple[list[str], list[str]
     return errors, warnings
 
 
+def held_back(base: FactBase, decks: list[DeckSpec]) -> list[Problem]:
+    """An error for each fact one of `decks` would select but for its content having changed since it was vetted
+    (records/vetting.py's `hold_back_changed`): a release records only what a reviewer vetted."""
+    problems = []
+    for fact in base.held_back.values():
+        selecting = [deck.id for deck in decks if deck.select.matches(fact)]
+        need = review_need(fact)
+        if selecting and need is not None:
+            problems.append(
+                Problem(
+                    fact.file,
+                    fact.line,
+                    f"fact '{fact.id}': {need.describe()}, and deck '{selecting[0]}' selects it: a release records "
+                    f"only vetted content; review it, then `factdeck vet {fact.id} --reviewer ROLE` and release again",
+                )
+            )
+    return problems
+
+
+def release_drift(base: FactBase, output: Path) -> list[tuple[PublishedDeck, Drift]]:
+    """Each released deck's record and how its package built now would differ from it (`factdeck changes`).
+    `output`: the build folder whose stored card fields are reused."""
+    records, _ = load_published(base.root)
+    if not records:
+        return []
+    stage = ApkgStage(base, OutputWriter(output), source_time(base.root, int(package.current_time()), release=True))
+    return [
+        (records[deck.id], drift(records[deck.id], stage.release_record(deck, select_facts(base, deck))))
+        for deck in base.decks
+        if deck.id in records
+    ]
+
+
 def release_decks(base: FactBase, deck_ids: list[str], output: Path) -> list[Released]:
     """Write the published record of each deck in `deck_ids` (default: every deck), all or nothing. New and
     changed notes get the release's time (SOURCE_DATE_EPOCH, else the clock), always later than their previous
     release. `output`: the build folder, whose stored card fields are reused. Raises `UsageError` for an unknown
     deck, `OutputError` for an unwritable folder or a bad SOURCE_DATE_EPOCH."""
     decks = [base.deck(d) for d in deck_ids] if deck_ids else list(base.decks)
+    unvetted = held_back(base, decks)
+    if unvetted:
+        raise ValidationFailed(unvetted)
     previous, _ = load_published(base.root)
     source = source_time(base.root, int(package.current_time()), release=True)
     stage = ApkgStage(base, OutputWriter(output), source)  # only reads the build folder
@@ -167,6 +206,7 @@ def release_decks(base: FactBase, deck_ids: list[str], output: Path) -> list[Rel
     try:
         for deck in decks:
             record = stage.release_record(deck, select_facts(base, deck))
+            record.namespace = stage.namespace  # what `factdeck check` compares factdeck.yaml's with
             old = previous.get(deck.id)
             written = old is None or not _same(old, record)
             if written:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from factdeck.outputs.anki.cards import CARD, NOTE_FIELDS, CardMaker, CardPlan
 from factdeck.outputs.anki.package import NOTE_TYPES
 from factdeck.records.factbase import FactBase
-from factdeck.records.identity import namespace_of, note_type_id
+from factdeck.records.identity import namespace_of, note_type_id, note_type_prefix
 from factdeck.records.schema import DeckSpec, Fact
 
 _QUOTED = ('"', "\t", "\n", "\r")
@@ -45,7 +45,7 @@ def anki_text_file(base: FactBase, facts: list[Fact], deck: DeckSpec | None) -> 
         f"#deck:{deck_name}",
         f"#tags column:{len(fields) + 1}",
         f"#guid column:{len(fields) + 2}",
-        f"# note type: {spec.full_name(namespace)} ({', '.join(fields)}); import a package of this project first",
+        f"# note type: {spec.full_name(note_type_prefix(base.config))} ({', '.join(fields)}); import a package of this project first",
     ]
     maker = CardMaker(base)
     for fact in facts:

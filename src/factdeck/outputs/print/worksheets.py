@@ -35,7 +35,7 @@ from factdeck.outputs.print.layout import (
 from factdeck.outputs.print.pdf import Refit, compile_all
 from factdeck.outputs.render import render, typst_environment
 from factdeck.outputs.write import OutputWriter, remove_unwritten
-from factdeck.quiz import Quiz
+from factdeck.quiz import QUESTION_TYPES, Quiz
 from factdeck.records.factbase import FactBase
 from factdeck.records.naming import glossary_for
 from factdeck.records.schema import DeckSpec, Fact, QuizSettings
@@ -150,9 +150,11 @@ def make_worksheets(
     if not quiz.questions:
         where = f"{deck.file}:{deck.line}: " if deck.file else ""
         types = ", ".join(settings.counts or settings.types)
+        needs = "; ".join(f"{t} needs {QUESTION_TYPES[t].needs}" for t in settings.counts or settings.types
+                          if QUESTION_TYPES[t].needs)  # fmt: skip
         raise RenderError(
             f"{where}deck '{deck.id}': no worksheet question can be made from its "
-            f"{len(facts)} vetted facts with question types {types}"
+            f"{len(facts)} vetted facts with question types {types}" + (f" ({needs})" if needs else "")
         )
     documents, refits = worksheet_documents(base, deck, quiz, settings.paper, settings)
     files = compile_all(base.root, documents, jobs=jobs, session=base.session, refits=refits)

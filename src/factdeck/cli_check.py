@@ -1,0 +1,92 @@
+"""`factdeck check` and `factdeck schema`: validating a project, and the record schema as Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from factdeck.cli_common import _report, command
+from factdeck.cli_options import counted
+from factdeck.exceptions import Problem, ValidationFailed
+
+
+@command(None, "check")
+@click.option("--strict", is_flag=True, help="Treat warnings (such as a source never cited) as errors.")
+@click.option(
+    "--archive",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of archived source texts: verify that every quote appears in its source.",
+)
+def check(project: Path, strict: bool, archive: Path | None) -> None:
+    """Validate every record and report every problem as path:line: message."""
+    from factdeck.build import configuration_problem, load_and_validate, output_folder
+    from factdeck.exceptions import OutputError
+    from factdeck.outputs.anki.checks import anki_warnings, release_problems
+    from factdeck.outputs.print.coverage import font_problems
+    from factdeck.project.languages import language_problems
+
+    base = load_and_validate(project, archive=archive, strict=strict)
+    try:
+        folder: Path | None = output_folder(base, None)
+        misplaced = []
+    except OutputError as exc:  # the build would refuse it: so does check
+        folder = None
+        misplaced = [configuration_problem(base, "output", str(exc))]
+    more = anki_warnings(base, folder) + font_problems(base)
+    languages = language_problems(base)  # deck languages without a catalog; fact translations stale or wrong
+    more += [p for p in languages if p.severity == "warning"]
+    misplaced += [p for p in languages if p.severity == "error"]
+    refused, stale = release_problems(base, folder)
+    more += [_published_problem(message, "warning") for message in stale]
+    if misplaced or refused or (strict and more):
+        errors = misplaced + [_published_problem(message, "error") for message in refused]
+        said = [Problem(p.path, p.line, p.message, "error" if strict else p.severity) for p in base.warnings + more]
+        raise ValidationFailed(errors + said)
+    _report(sorted(base.warnings + more))
+    click.echo(
+        f"ok: {counted(len(base.facts), 'fact')} ({len(base.vetted)} vetted), "
+        f"{counted(len(base.sources), 'source')}, {counted(len(base.eras), 'era')}, {counted(len(base.decks), 'deck')}"
+    )
+    if base.quotes is not None:
+        click.echo(base.quotes.summary())
+
+
+def _published_problem(message: str, severity: str) -> Problem:
+    """A problem about a published record: `<file>: <message>` where the message names its file."""
+    path, _, rest = message.partition(": ")
+    return (
+        Problem(path, 0, rest, severity) if rest and path.endswith(".json") else Problem("decks", 0, message, severity)
+    )
+
+
+@click.command("schema")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON Schema of every record type instead.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --json: write one schema per kind of file (facts.schema.json, …) into this folder.",
+)
+def schema(as_json: bool, output: Path | None) -> None:
+    """Print the record schema as Markdown (docs/schema.md is this output), or with --json as JSON Schema
+    for editors (yaml-language-server: completion and inline errors; README, "Editor support")."""
+    if not as_json:
+        if output is not None:
+            raise click.UsageError("--output goes with --json")
+        from factdeck.records.schema_doc import schema_markdown
+
+        click.echo(schema_markdown(), nl=False)
+        return
+    from factdeck.records.json_schema import every_schema, schema_files, schema_json
+
+    if output is None:
+        click.echo(schema_json(every_schema()), nl=False)
+        return
+    from factdeck.outputs.write import OutputWriter
+
+    writer = OutputWriter(output.resolve())
+    for name, text in schema_files().items():
+        writer.write_bytes(name, text.encode("utf-8"))
+    writer.commit()
+    click.echo(f"wrote {len(schema_files())} schemas to {output}")

@@ -1,0 +1,108 @@
+"""File hashes that are not recomputed while a file's stat says it is unchanged (as git's index does).
+
+A build that finds nothing changed must still know that every input and output is byte for byte what the
+last build recorded. Reading and hashing all of them (tens of megabytes at 10,000 facts) costs more than the
+rest of such a build; a file whose size, modification time (in nanoseconds), inode and change time are those
+recorded with its hash is taken to hold the same bytes. A file modified shortly before its stamp was taken
+could change again within the same tick of the file system's clock without its time moving ("racy" in git's
+words), so such a stamp is not trusted and the file is hashed again: within `RACY_NS` where times have
+sub-second precision (the kernel's clock ticks every few milliseconds), within `COARSE_RACY_NS` where they
+are whole seconds (file systems that keep seconds only).
+
+Stamps are a cache: a missing, damaged or foreign record only means the files are hashed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+RACY_NS = 100_000_000
+COARSE_RACY_NS = 2_000_000_000
+_CHUNK = 1 << 20
+
+
+def sha256_file(path: Path) -> bytes:
+    """The SHA-256 digest of a file's bytes, read in chunks (raises OSError)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            digest.update(chunk)
+    return digest.digest()
+
+
+def _settled(modified_ns: int, stamped_ns: int) -> bool:
+    """Whether a stamp taken at `stamped_ns` of a file last modified at `modified_ns` can be trusted."""
+    window = COARSE_RACY_NS if modified_ns % 1_000_000_000 == 0 else RACY_NS
+    return stamped_ns - modified_ns > window
+
+
+def _signature(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+class FileStamps:
+    """Digests of files by path, reused while a file's stat signature is the one recorded with its digest.
+
+    `digest(path)` gives the SHA-256 (bytes) of a file, or None if it cannot be read; `to_json()` and
+    `from_json()` keep the stamps between builds (each as [size, mtime_ns, inode, ctime_ns, taken_ns, hex]).
+    """
+
+    def __init__(self, recorded: dict[str, list[Any]] | None = None) -> None:
+        self._recorded: dict[str, list[Any]] = recorded or {}
+        self._now: dict[str, list[Any]] = {}  # the stamps of the files asked about in this process
+        self.hashed = 0  # how many files were read (for tests and profiles)
+
+    @classmethod
+    def from_json(cls, data: Any) -> FileStamps:
+        """Stamps as `to_json` wrote them; anything malformed is dropped (those files are hashed again)."""
+        if not isinstance(data, dict):
+            return cls()
+        kept = {
+            path: stamp
+            for path, stamp in data.items()
+            if isinstance(path, str)
+            and isinstance(stamp, list)
+            and len(stamp) == 6
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in stamp[:5])
+            and isinstance(stamp[5], str)
+        }
+        return cls(kept)
+
+    def to_json(self) -> dict[str, list[Any]]:
+        """The stamps of the files this process asked about (files not asked about are dropped)."""
+        return dict(sorted(self._now.items()))
+
+    def digest(self, path: Path) -> bytes | None:
+        key = str(path)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        signature = _signature(st)
+        stamp = self._recorded.get(key) or self._now.get(key)
+        if stamp is not None and tuple(stamp[:4]) == signature and _settled(signature[1], stamp[4]):
+            self._now[key] = stamp
+            return bytes.fromhex(stamp[5])
+        try:
+            value = sha256_file(path)
+        except OSError:
+            return None
+        self.hashed += 1
+        self._now[key] = [*signature, time.time_ns(), value.hex()]
+        return value
+
+    def hexdigest(self, path: Path) -> str | None:
+        value = self.digest(path)
+        return None if value is None else value.hex()
+
+    def record(self, path: Path, value: bytes) -> None:
+        """Record the digest of a file this process has just written (hashed as it was written)."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return
+        self._now[str(path)] = [*_signature(st), time.time_ns(), value.hex()]

@@ -1,0 +1,91 @@
+"""Facts copied from their sources: a fact's own text that repeats a long run of its archived source word for
+word, beyond what its citations quote.
+
+The project's rule is that every statement, question, answer, claim and option is in its own words; a cited
+quote is the only verbatim text. A run of `RUN_WORDS` consecutive words shared with a cited source is copying,
+not coincidence (word shingles, as in plagiarism detection: Broder, "On the resemblance and containment of
+documents", 1997); runs that lie inside the fact's own quotes of that source are allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from factdeck.records.schema import Fact
+
+RUN_WORDS = 12  # consecutive words shared with a source that count as copied
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, case-folded (punctuation and spacing do not break a copied run)."""
+    return [w.casefold().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def shingles(tokens: list[str], size: int = RUN_WORDS) -> Iterator[tuple[str, ...]]:
+    """Every run of `size` consecutive words of `tokens`."""
+    return (tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1))
+
+
+def fact_texts(fact: Fact) -> Iterator[tuple[str, str]]:
+    """(field, text) of everything a fact says in its own words."""
+    yield "statement", fact.statement
+    yield "question", fact.question
+    yield "answer", fact.answer
+    for text in fact.false_statements:
+        yield "false statement", text
+    for distractor in fact.distractors:
+        yield "wrong option", distractor.text
+    if fact.dispute is not None:
+        yield "dispute summary", fact.dispute.summary
+        for version in fact.dispute.versions:
+            yield f"version '{version.id}' claim", version.claim
+
+
+@dataclass(frozen=True)
+class Copied:
+    """A fact's `field` repeats `run` words of source `source` word for word, starting with `opening`."""
+
+    fact: Fact
+    field: str
+    source: str
+    run: int
+    opening: str
+
+
+class SourceShingles:
+    """The word runs of each archived source text, built once per check (a few hundred thousand per text)."""
+
+    def __init__(self, texts: dict[str, str]):
+        self.runs = {source: set(shingles(words(text))) for source, text in texts.items()}
+
+    def copied(self, fact: Fact) -> list[Copied]:
+        """Each field of `fact` that shares a run of RUN_WORDS words with a source it cites, outside the fact's
+        quotes of that source; one per field and source, with the longest run."""
+        found = []
+        citations = list(fact.all_citations())
+        for source in dict.fromkeys(c.source for c in citations):
+            runs = self.runs.get(source)
+            if not runs:
+                continue
+            quoted = {s for c in citations if c.source == source for s in shingles(words(c.quote))}
+            for field, text in fact_texts(fact):
+                tokens = words(text)
+                hits = [i for i, s in enumerate(shingles(tokens)) if s in runs and s not in quoted]
+                if hits:
+                    found.append(Copied(fact, field, source, _longest(hits) + RUN_WORDS - 1,
+                                        " ".join(_WORD.findall(text)[hits[0] : hits[0] + 6])))  # fmt: skip
+        return found
+
+
+def _longest(starts: Iterable[int]) -> int:
+    """The length of the longest stretch of consecutive shingle starts (a run of n+RUN_WORDS-1 words)."""
+    best = current = 0
+    previous = None
+    for start in starts:
+        current = current + 1 if previous is not None and start == previous + 1 else 1
+        best = max(best, current)
+        previous = start
+    return best

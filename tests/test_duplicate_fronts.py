@@ -1,0 +1,56 @@
+"""The duplicate-front check renders only the facts whose fronts may meet another's: it finds every warning
+that rendering every note of every deck finds, on the shipped project and with planted duplicates of each
+kind of card, and with a project's own front template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from factdeck.build import load_and_validate
+from factdeck.outputs.anki.cards import CardMaker
+from factdeck.outputs.anki.checks import anki_warnings
+from factdeck.outputs.anki.package import duplicate_fronts
+from factdeck.records.select import select_facts
+
+REPO = Path(__file__).resolve().parents[1]
+
+SECOND_HALL = (
+    '- id: guild-hall-second\n  kind: place\n  era: founding\n  date: "1910"\n  tags: []\n'
+    '  question: "Which town did the River Guild choose for its second meeting room?"\n  answer: "Millford"\n'
+    '  statement: "The River Guild built its hall in Millford in 1910."\n'
+    '  citations:\n    - source: chronicle\n      locator: "chapter 2, para. 1"\n'
+    '      quote: "the hall at Millford, finished in 1910"\n'
+    "  status: vetted\n  vetted: 2026-11-22\n\n"
+)
+
+
+def _every_warning(root: Path) -> list[str]:
+    """What rendering every note of every deck finds (the check's reference)."""
+    base = load_and_validate(root)
+    maker = CardMaker(base)
+    return sorted(
+        f"deck '{deck.id}': {message}"
+        for deck in base.decks
+        for message in duplicate_fronts(maker.deck_notes(deck, select_facts(base, deck)))
+    )
+
+
+def _checked(root: Path) -> list[str]:
+    return sorted(p.message for p in anki_warnings(load_and_validate(root), None))
+
+
+def test_the_shipped_project():
+    assert _checked(REPO) == _every_warning(REPO)
+
+
+@pytest.mark.parametrize("own_template", [False, True])
+def test_planted_reverse_and_cloze_duplicates(project, own_template):
+    project.replace("facts/guild.yaml", "- id: guild-hall\n", SECOND_HALL + "- id: guild-hall\n")
+    if own_template:
+        project.write("templates/anki/fields/front-reverse.html", "<div>{{ fact.answer|text }}</div>\n")
+    expected = _every_warning(project.root)
+    assert any("guild-hall-second/reverse" in w for w in expected)  # same name, era and date: one front
+    assert any("guild-hall-second/cloze" in w for w in expected)  # same statement and answer
+    assert _checked(project.root) == expected
