@@ -4,6 +4,7 @@ after vetting, dates as lists and outside their era, misspelled era ids, over-lo
 from __future__ import annotations
 
 import json
+import re
 
 from factdeck.records.identity import guid_of
 
@@ -308,7 +309,7 @@ def test_the_answer_key_explains_the_wrong_options_in_the_order_they_are_printed
     orders = set()
     for version in quiz.versions:
         (placed,) = version.questions
-        key = sources[f"guild-history/key-{version.letter}.pdf"][1]
+        key = _unescaped(sources[f"guild-history/key-{version.letter}.pdf"][1])
         wrong = [o for o in placed.options if o != "Ada Ferrier"]
         positions = [key.index(f"is wrong: Not {name}") for name in wrong]
         assert positions == sorted(positions), version.letter
@@ -325,7 +326,12 @@ def _source_analysis_worksheet(project) -> str:
     deck = base.deck("guild-history")
     settings = with_overrides(deck.quiz, questions=1, versions=1, seed=1, types=["source-analysis"])
     quiz = make_quiz(base, deck, [base.facts_by_id["flood-deaths"]], settings)
-    return worksheet_sources(base, deck, quiz, "a4", settings)["guild-history/worksheet-A.pdf"][1]
+    return _unescaped(worksheet_sources(base, deck, quiz, "a4", settings)["guild-history/worksheet-A.pdf"][1])
+
+
+def _unescaped(typst_source: str) -> str:
+    """Typst source with its backslash escapes read (`\\(b\\)` as `(b)`), as the printed text has it."""
+    return re.sub(r"\\(.)", r"\1", typst_source)
 
 
 def test_a_source_analysis_question_on_one_source_asks_why_it_differs_from_itself(project):

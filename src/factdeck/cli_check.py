@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from factdeck.cli_common import _report, command
-from factdeck.cli_options import counted
+from factdeck.cli_common import _report, command, counted
 from factdeck.exceptions import Problem, ValidationFailed
 
 

@@ -34,6 +34,11 @@ _file_output = click.option(
 )
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """`1 fact`, `2 facts`: a count with its noun in the number it takes (`plural` when not noun + s)."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def _err(message: str) -> None:
     click.echo(message, err=True)
 

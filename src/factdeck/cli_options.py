@@ -10,11 +10,6 @@ from typing import Any
 import click
 
 
-def counted(number: int, noun: str, plural: str | None = None) -> str:
-    """`1 fact`, `2 facts`: a count with its noun in the number it takes (`plural` when not noun + s)."""
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
-
-
 def question_types_option(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str] | None:
     """`--types a,b --types c` as a list, each checked against the known question types."""
     from factdeck.quiz import QUESTION_TYPES

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from factdeck.cli_common import _emit, _err, _report, command
-from factdeck.cli_options import counted, labels_option, per_type_option, question_types_option, text_option
+from factdeck.cli_common import _emit, _err, _report, command, counted
+from factdeck.cli_options import labels_option, per_type_option, question_types_option, text_option
 from factdeck.exceptions import UsageError
 
 

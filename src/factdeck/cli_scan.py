@@ -10,8 +10,7 @@ from pathlib import Path
 
 import click
 
-from factdeck.cli_common import _err, command
-from factdeck.cli_options import counted
+from factdeck.cli_common import _err, command, counted
 from factdeck.exceptions import FactdeckError, UsageError
 
 _results_option = click.option(

@@ -18,16 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import html
-import itertools
 import json
 import marshal
 import os
 import re
-import shutil
-import sqlite3
-import tempfile
 import time
-import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -35,6 +30,7 @@ import genanki
 
 from factdeck.exceptions import TemplateError
 from factdeck.i18n import Language
+from factdeck.outputs.anki.apkg_file import write_package
 from factdeck.outputs.anki.cards import (
     CARD,
     CLOZE,
@@ -73,7 +69,6 @@ FIELDS_FILE = ".factdeck/anki-fields.bin"
 _FIELDS_MAGIC = b"factdeck-anki-fields-1\0"
 NOTE_TYPE_FOLDER = "anki/note-types"
 # Fixed timestamp inside the zip, so the archive's bytes depend on its contents only.
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def current_time() -> float:
@@ -312,7 +307,7 @@ class ApkgStage:
         decks = self._decks(deck, records)
         package = genanki.Package(decks)
         stamps = [n.mod for d in decks for n in d.notes] + [t.mod for t in self.parts(deck).note_types.values()]
-        _write_package(package, self.writer.stage(relative), timestamp=max(stamps))
+        write_package(package, self.writer.stage(relative), timestamp=max(stamps))
 
     def finish(self) -> None:
         self.writer.write_bytes(STATE_FILE, self.times.local.to_bytes())
@@ -447,36 +442,6 @@ def _load_fields(path: Path, shared: str) -> dict[str, tuple[str, dict[str, str]
                 entries[fact_id] = (digest, fields)
     except (OSError, ValueError, EOFError, TypeError):
         return {}
-
-
-def _write_package(package: genanki.Package, target: Path, timestamp: int) -> None:
-    """genanki's write_to_file, but deflated, with fixed zip times and no leftover temporary database."""
-    with tempfile.TemporaryDirectory(prefix="factdeck-apkg-") as folder:
-        database = Path(folder) / "collection.anki2"
-        connection = sqlite3.connect(database)
-        try:
-            # A scratch file zipped as soon as it is written: no rollback journal, no waiting for the disk.
-            connection.execute("PRAGMA journal_mode=OFF")
-            connection.execute("PRAGMA synchronous=OFF")
-            package.write_to_db(connection.cursor(), timestamp, itertools.count(timestamp * 1000))
-            connection.commit()
-        finally:
-            connection.close()
-        # Level 1: a third of level 6's time on a large collection, for a file about a quarter larger. The
-        # database is copied in, not read whole: at 10,000 facts it is 55 MB.
-        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-            with open(database, "rb") as source, archive.open(_zip_entry("collection.anki2"), "w") as entry:
-                shutil.copyfileobj(source, entry, 1 << 20)
-            archive.writestr(_zip_entry("media"), b"{}")
-
-
-def _zip_entry(name: str) -> zipfile.ZipInfo:
-    entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    # ZipFile.open takes the level from the entry; `_compresslevel` is its only name before Python 3.13, and
-    # an alias of `compress_level` from then on.
-    entry._compresslevel = 1  # type: ignore[attr-defined]
-    return entry
 
 
 class AnkiPackages(Output):
