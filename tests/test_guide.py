@@ -10,9 +10,15 @@ import pytest
 from conftest import SAMPLE, sample_project
 
 from factdeck.build import load_and_validate
-from factdeck.outputs.print.guide import CORROBORATION, SOURCING, STANCE_PROMPTS, timeline
+from factdeck.i18n import Language
+from factdeck.outputs.print.guide import stance_prompts, timeline
 from factdeck.outputs.sessions.meetings import split_meetings
 from factdeck.records.select import select_facts
+
+ENGLISH = Language.source()
+SOURCING = "Who says this, and why might they? Look at each claimant and the source that reports them."
+CORROBORATION = "Which version do independent sources agree on, if any? What evidence would settle it?"
+STANCE_PROMPTS = stance_prompts(ENGLISH)
 
 # Typst code and markup in a fact's statement: the guide must print it, not run it.
 HOSTILE = '#read("/etc/passwd") $x^2$ *bold* <label> @ref = heading #{ panic() }'
@@ -66,8 +72,8 @@ def test_every_dispute_side_by_side_with_claimant_source_and_stance(guides):
     assert text.count(SOURCING) == 2 and text.count(CORROBORATION) == 2
     assert "What was happening in 1927–2001" in text
     # Prompts tailored to the stance of each version's source.
-    assert flat(STANCE_PROMPTS["critical"].format(who="the Rival Society pamphlet")) in text
-    assert flat(STANCE_PROMPTS["neutral"].format(who="the chronicle")) in text
+    assert flat(STANCE_PROMPTS["critical"] % {"who": "the Rival Society pamphlet"}) in text
+    assert flat(STANCE_PROMPTS["neutral"] % {"who": "the chronicle"}) in text
 
 
 def test_timeline_and_facilitator_notes(guides):
@@ -140,4 +146,4 @@ def test_a_history_of_days_gets_an_axis_of_days():
     assert len({m.x for m in made.markers}) == 9
     assert made.ticks[0][0] == "16 Jul" and all(isinstance(label, str) for label, _ in made.ticks)
     yearly = timeline(tuple(f.model_copy(update={"date": f"{1960 + i}"}) for i, f in enumerate(facts)))
-    assert yearly is not None and all(isinstance(label, int) for label, _ in yearly.ticks)
+    assert yearly is not None and all(label.isdigit() for label, _ in yearly.ticks)

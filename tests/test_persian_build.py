@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, Project
+from pypdf import PdfReader
 
 from factdeck.build import load_and_validate
 from test_translations import _english_pieces, _page_data, _values
@@ -112,3 +113,54 @@ def test_the_web_quiz_of_every_shipped_deck_is_persian(persian_base):
                 assert _found(q["prompt"]) == [] and re.search("[\u0600-\u06ff]", q["prompt"]), q["prompt"]
             if q["type"] == "true-false":
                 assert q["options"] == ["درست", "نادرست"]
+
+
+def _pdf_words(path: Path, project_texts: list[str]) -> str:
+    """The text of a PDF as pypdf reads it back, the project's own texts taken out. pypdf gives a right-to-left
+    line's words in visual order, so project texts are removed word by word where a whole one is not found."""
+    text = " ".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    text = _factdeck_words(text, project_texts)
+    for own in project_texts:
+        for word in own.split():
+            if re.search(r"[A-Za-z]{3,}", word):
+                text = re.sub(rf"(?<![A-Za-z]){re.escape(word.strip('.,;:()'))}(?![A-Za-z])", " ", text)
+    return text
+
+
+def test_a_meeting_pack_and_its_guide_are_persian(tmp_path):
+    """The guide (agenda, prompts, timeline, facilitator notes) and the meeting's worksheet and key: no English
+    message of the catalogs, `fa` right to left, Persian digits on the timeline."""
+    root = tmp_path / "mek"
+    root.mkdir()
+    for name in ("facts", "decks", "translations"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("published"))
+    shutil.copy(REPO / "factdeck.yaml", root / "factdeck.yaml")
+    deck = root / "decks" / "mek-history.yaml"
+    deck.write_text(re.sub(r"meetings: \d+", "meetings: 2", deck.read_text(encoding="utf-8")) + "language: fa\n")
+    project = Project(root)
+    built = project.run("build", "--format", "pdf", "mek-history")
+    assert built.exit_code == 0, built.output
+    project_texts = _project_texts(root)
+    folder = root / "build" / "mek-history" / "sessions" / "meeting-1"
+    made = sorted(folder.glob("*.pdf"))
+    assert {p.name for p in made} >= {"guide.pdf", "worksheet-A.pdf", "key-A.pdf"}
+    for pdf in made:
+        words = _pdf_words(pdf, project_texts)
+        assert _found(words) == [], f"{pdf.name}: English words factdeck wrote: {_found(words)}"
+    guide = " ".join(page.extract_text() or "" for page in PdfReader(folder / "guide.pdf").pages)
+    # pypdf reads a right-to-left line's letters in visual order: words and digits are compared either way.
+    assert {"راهنمای", "دستور", "زمان"} <= set(guide.split())
+    assert "۱۹۶۵" in guide or "۵۶۹۱" in guide  # the timeline's years in Persian digits
+    # The document declares Persian, right to left, and mirrors the timeline.
+    from factdeck.outputs.languages import localized_base
+    from factdeck.outputs.sessions.meetings import split_meetings
+    from factdeck.outputs.sessions.packs import meeting_documents
+
+    base = load_and_validate(root)
+    spec = next(d for d in base.decks if d.id == "mek-history")
+    localized, _ = localized_base(base, spec)
+    facts = [localized.facts_by_id[f.id] for f in base.facts if spec.select.matches(f)]
+    meeting = split_meetings(facts, 2, spec, localized.eras)[0]
+    documents = meeting_documents(localized, spec, meeting, [])
+    typst = documents[f"mek-history/sessions/{meeting.folder}/guide.pdf"][1]
+    assert 'lang: "fa", dir: rtl' in typst and "#let mirrored = true" in typst

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from factdeck.build import load_and_validate
+from factdeck.i18n import Language
 from factdeck.outputs.sessions.meetings import meeting_sizes, split_meetings
 from factdeck.records.select import select_facts
 
@@ -144,6 +145,7 @@ def test_ten_or_more_meetings_sort_in_order():
 
     m = Meeting(3, 12, (), (), 1979, 1981)
     assert (m.label, m.folder, m.title) == ("Meeting 03", "meeting-03", "Meeting 03: 1979–1981")
+    assert m.title_in(Language.load("fa")) == "جلسهٔ ۰۳: ۱۹۷۹–۱۹۸۱"
 
 
 def test_large_print_packs_and_their_removal(project: Project):

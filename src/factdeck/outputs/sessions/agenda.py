@@ -22,6 +22,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from factdeck.i18n import Language
+from factdeck.outputs.vocabulary import Vocabulary
 from factdeck.quiz import Quiz
 from factdeck.records.schema import Fact
 
@@ -39,15 +41,6 @@ QUESTION_MINUTES = {
     "timeline": 3.0,
     "short-answer": 3.0,
     "source-analysis": 6.0,
-}
-PART_NAMES = {
-    "multiple-choice": "multiple-choice",
-    "true-false": "true-or-false",
-    "fill-blank": "fill-in-the-blank",
-    "matching": "matching",
-    "timeline": "timeline",
-    "short-answer": "short-answer",
-    "source-analysis": "source-analysis",
 }
 
 
@@ -99,12 +92,19 @@ def choose_disputes(disputed: list[Fact], budget: float, available: int) -> list
 
 
 def plan_meeting(
-    facts: tuple[Fact, ...], minutes: int, make_quiz: Callable[[list[Fact], int], Quiz], most_questions: int
+    facts: tuple[Fact, ...],
+    minutes: int,
+    make_quiz: Callable[[list[Fact], int], Quiz],
+    most_questions: int,
+    language: Language | None = None,
 ) -> MeetingPlan:
     """The plan of a meeting of `minutes` on `facts` (chronological). `make_quiz(facts, n)` makes a worksheet
     of at most n questions on `facts`; the worksheet has the most questions, up to `most_questions`, whose
     minutes fit the time the rule leaves it (found by bisection: about five worksheets made).
+    Every word of the agenda and the cuts is in `language` (default English).
     Raises ValueError for a meeting with no time between opening and closing."""
+    language = language or Language.source()
+    _ = language.gettext
     available = minutes - OPENING_MINUTES - CLOSING_MINUTES
     if available <= 0:
         raise ValueError(f"a meeting of {minutes} minutes leaves no time between opening and closing")
@@ -127,25 +127,31 @@ def plan_meeting(
     quiz = made[low] if low else None
     worksheet = math.ceil(question_minutes(quiz)) if quiz is not None else 0
     spare = budget - worksheet
-    items = [AgendaItem("Opening", OPENING_MINUTES, "The meeting's period on the timeline; what the cards cover.")]
+    items = [
+        AgendaItem(_("Opening"), OPENING_MINUTES, _("The meeting's period on the timeline; what the cards cover."))
+    ]
     shares = [dispute_minutes(f) for f in chosen]
     if quiz is not None:
         last = len(quiz.versions[0].questions)
         extra = 0 if chosen else spare
         items.append(
             AgendaItem(
-                "Worksheet",
+                _("Worksheet"),
                 worksheet + extra,
-                f"Questions 1–{last} alone or in pairs, then the answers together (the key's grid).",
+                _(
+                    "Questions %(first)s–%(last)s alone or in pairs, then the answers together (the key's grid).",
+                    first=1,
+                    last=last,
+                ),
             )
         )
     for i in range(len(chosen)):  # the spare minutes go to the discussion, the first disputes first
         shares[i] += spare // len(chosen) + (1 if i < spare % len(chosen) else 0)
     for number, (fact, share) in enumerate(zip(chosen, shares), 1):
-        items.append(AgendaItem(f"Dispute {number}", share, fact.question))
+        items.append(AgendaItem(_("Dispute %(n)s", n=number), share, fact.question))
     if not chosen and quiz is None:
-        items.append(AgendaItem("Sources", spare, "Whose accounts the period rests on (the guide's prompts)."))
-    items.append(AgendaItem("Closing", CLOSING_MINUTES, "What to review on the cards before the next meeting."))
+        items.append(AgendaItem(_("Sources"), spare, _("Whose accounts the period rests on (the guide's prompts).")))
+    items.append(AgendaItem(_("Closing"), CLOSING_MINUTES, _("What to review on the cards before the next meeting.")))
     assert sum(i.minutes for i in items) == minutes
     return MeetingPlan(
         minutes,
@@ -154,30 +160,53 @@ def plan_meeting(
         worksheet,
         tuple(chosen),
         tuple(f for f in disputed if f.id not in discussed),
-        tuple(_cuts(quiz, chosen)),
+        tuple(_cuts(quiz, chosen, language)),
     )
 
 
-def _cuts(quiz: Quiz | None, chosen: list[Fact]) -> list[str]:
+def _cuts(quiz: Quiz | None, chosen: list[Fact], language: Language) -> list[str]:
     """What to cut if time runs short, the cheapest loss first: the last dispute (as reading), the worksheet's
     costliest part (as homework), going over only the answers the group disagrees on, then two of each
     dispute's three prompts."""
     cuts = []
     if len(chosen) > 1:
         cuts.append(
-            f"Leave dispute {len(chosen)} for reading at home (saves about {dispute_minutes(chosen[-1])} minutes)."
+            language.ngettext(
+                "Leave dispute %(number)s for reading at home (saves about %(n)s minute).",
+                "Leave dispute %(number)s for reading at home (saves about %(n)s minutes).",
+                dispute_minutes(chosen[-1]),
+                number=len(chosen),
+            )
         )
     if quiz is not None:
         sections = list(quiz.versions[0].sections)
         costliest = max(sections, key=lambda s: sum(QUESTION_MINUTES[p.type] for p in s.questions))
         first, last = costliest.questions[0].number, costliest.questions[-1].number
-        numbers = f"question {first}" if first == last else f"questions {first}–{last}"
+        numbers = (
+            language.gettext("question %(n)s", n=first)
+            if first == last
+            else language.gettext("questions %(first)s–%(last)s", first=first, last=last)
+        )
         saved = math.ceil(sum(QUESTION_MINUTES[p.type] for p in costliest.questions))
         if len(sections) > 1:
             cuts.append(
-                f"Set the {PART_NAMES[costliest.type]} part ({numbers}) as homework (saves about {saved} minutes)."
+                language.ngettext(
+                    "Set the part “%(part)s” (%(numbers)s) as homework (saves about %(n)s minute).",
+                    "Set the part “%(part)s” (%(numbers)s) as homework (saves about %(n)s minutes).",
+                    saved,
+                    part=Vocabulary.of(language).question_types[costliest.type],
+                    numbers=numbers,
+                )
             )
-        cuts.append("Go over only the worksheet answers the group disagrees on; read the rest from the key's grid.")
+        cuts.append(
+            language.gettext(
+                "Go over only the worksheet answers the group disagrees on; read the rest from the key's grid."
+            )
+        )
     if chosen:
-        cuts.append("Take the Sourcing and Context prompts of each dispute, and leave Corroboration for the cards.")
+        cuts.append(
+            language.gettext(
+                "Take the Sourcing and Context prompts of each dispute, and leave Corroboration for the cards."
+            )
+        )
     return cuts

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from factdeck.exceptions import InputError
+from factdeck.i18n import Language
 from factdeck.records.dates import parse_date
 from factdeck.records.schema import DeckSpec, Era, Fact
 
@@ -52,6 +53,21 @@ class Meeting:
     @property
     def title(self) -> str:
         return f"{self.label}: {self.period}"
+
+    def period_in(self, language: Language) -> str:
+        """`period` as `language` writes it (its digits; an era's title as the localized base gives it)."""
+        if self.first_year is None:
+            return " / ".join(e.title for e in self.eras)
+        if self.first_year == self.last_year:
+            return language.year(self.first_year)
+        return f"{language.year(self.first_year)}–{language.year(self.last_year or self.first_year)}"
+
+    def title_in(self, language: Language) -> str:
+        """'Meeting 2: 1965–1971' in `language` (the guide's and worksheet's heading)."""
+        return language.gettext(
+            "Meeting %(number)s: %(period)s", number=language.digits(self.label.rpartition(" ")[2]),
+            period=self.period_in(language),
+        )  # fmt: skip
 
 
 def meeting_sizes(era_ids: list[str], count: int) -> list[int]:

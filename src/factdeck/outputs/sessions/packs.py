@@ -21,6 +21,7 @@ from pathlib import Path
 
 from factdeck.outputs.anki.package import ApkgStage
 from factdeck.outputs.base import Output
+from factdeck.outputs.languages import deck_language, localized_base
 from factdeck.outputs.print.guide import GUIDE_TEMPLATE, guide_refit, guide_source
 from factdeck.outputs.print.layout import LARGE_PRINT_SUFFIX
 from factdeck.outputs.print.pdf import Refit, compile_all
@@ -48,16 +49,18 @@ def meeting_folder(deck: DeckSpec, meeting: Meeting) -> str:
 
 
 def meeting_plan(base: FactBase, deck: DeckSpec, meeting: Meeting) -> MeetingPlan:
-    """The meeting's agenda, worksheet and disputes, sized to the deck's `sessions.minutes` (agenda.py)."""
+    """The meeting's agenda, worksheet and disputes, sized to the deck's `sessions.minutes` (agenda.py), in
+    the deck's language (`base`: the fact base as the deck's outputs read it, outputs/languages.py)."""
+    language = deck_language(base, deck)
     # One version: a study group works through the same sheet together.
     settings = deck.quiz.model_copy(
-        update={"versions": 1, "counts": {}, "title": f"{deck.quiz.title or deck.name} · {meeting.title}"}
+        update={"versions": 1, "counts": {}, "title": f"{deck.quiz.title or deck.name} · {meeting.title_in(language)}"}
     )
 
     def worksheet(facts: list[Fact], count: int) -> Quiz:
         return make_quiz(base, deck, facts, settings.model_copy(update={"questions": count}))
 
-    return plan_meeting(meeting.facts, deck.sessions.minutes, worksheet, deck.quiz.questions)
+    return plan_meeting(meeting.facts, deck.sessions.minutes, worksheet, deck.quiz.questions, language)
 
 
 def meeting_documents(
@@ -68,6 +71,7 @@ def meeting_documents(
     to `refits`."""
     folder = meeting_folder(deck, meeting)
     plan = meeting_plan(base, deck, meeting)
+    language = deck_language(base, deck)
     documents: dict[str, tuple[str, str]] = {}
     if plan.quiz is not None:
         sources, refit = worksheet_documents(base, deck, plan.quiz, deck.quiz.paper)
@@ -84,10 +88,10 @@ def meeting_documents(
         output = f"{folder}/guide{suffix}.pdf"
         documents[output] = (
             f"templates/{GUIDE_TEMPLATE}",
-            guide_source(base, deck, meeting, plan, deck.quiz.paper, large),
+            guide_source(base, deck, meeting, plan, deck.quiz.paper, large, language=language),
         )
         if refits is not None:
-            refits[output] = guide_refit(base, deck, meeting, plan, deck.quiz.paper, large)
+            refits[output] = guide_refit(base, deck, meeting, plan, deck.quiz.paper, large, language)
     return documents
 
 
@@ -102,8 +106,11 @@ def stage_sessions(
     jobs: int | None = None,
 ) -> SessionPacks:
     """Split the deck into `count` meetings and stage each meeting's pack (its Anki deck if `apkg` is given,
-    its worksheet, key and guide if `pdf`)."""
-    packs = SessionPacks(split_meetings(facts, count, deck, base.eras))
+    its worksheet, key and guide if `pdf`). The worksheets, keys and guides are in the deck's language, on
+    the facts' current translations (outputs/languages.py); the notes say which facts keep their own text."""
+    base, untranslated = localized_base(base, deck) if pdf else (base, [])
+    facts = [base.facts_by_id[f.id] for f in facts]
+    packs = SessionPacks(split_meetings(facts, count, deck, base.eras), list(untranslated))
     documents: dict[str, tuple[str, str]] = {}
     refits: dict[str, Refit] = {}
     # Every pack withdraws what the full deck withdraws: a group that imported an earlier pack gets the banners.
@@ -112,7 +119,9 @@ def stage_sessions(
         folder = meeting_folder(deck, meeting)
         if apkg is not None:
             relative = f"{folder}/{deck.id}-{meeting.folder}.apkg"
-            apkg.write_subdeck(deck, list(meeting.facts), meeting.title, relative, withdrawn)
+            # The subdeck's name is the meeting's title in the deck's language, as the guide names it.
+            title = meeting.title_in(deck_language(base, deck))
+            apkg.write_subdeck(deck, list(meeting.facts), title, relative, withdrawn)
         if pdf:
             documents.update(meeting_documents(base, deck, meeting, packs.notes, refits))
     if documents:
