@@ -10,30 +10,10 @@ from collections.abc import Callable
 from factdeck.quiz.option_sets import Candidate, at_most_one_multiple, choose_set, multiple_or_divisor
 from factdeck.records.bounds import DATE_IN_TEXT
 from factdeck.text.dates import MONTHS
+from factdeck.text.numerals import UNITS
 
-NUMBER_WORDS = (
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-)
+# English number words a fact may write a count in, by value: "one" to "twenty".
+NUMBER_WORDS = (*UNITS, "twenty")
 _QUALIFIERS = (
     "almost",
     "about",

@@ -33,7 +33,8 @@ def scripts_of(text: str) -> set[int]:
     return {ord(c) - unicodedata.decimal(c) for c in text if c.isdecimal()}
 
 
-_UNITS = [
+# English number words below twenty, by value (the tens follow in _TENS).
+UNITS = (
     "zero",
     "one",
     "two",
@@ -54,18 +55,18 @@ _UNITS = [
     "seventeen",
     "eighteen",
     "nineteen",
-]
+)
 _TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
 def number_words(n: int) -> str:
     """`n` (0 to 999,999) in English words: 13 -> 'thirteen', 5000 -> 'five thousand', 42 -> 'forty-two'."""
     if n < 20:
-        return _UNITS[n]
+        return UNITS[n]
     if n < 100:
-        return _TENS[n // 10] + (f"-{_UNITS[n % 10]}" if n % 10 else "")
+        return _TENS[n // 10] + (f"-{UNITS[n % 10]}" if n % 10 else "")
     if n < 1000:
-        return f"{_UNITS[n // 100]} hundred" + (f" and {number_words(n % 100)}" if n % 100 else "")
+        return f"{UNITS[n // 100]} hundred" + (f" and {number_words(n % 100)}" if n % 100 else "")
     if n < 1_000_000:
         return f"{number_words(n // 1000)} thousand" + (f" {number_words(n % 1000)}" if n % 1000 else "")
     raise ValueError(f"{n} is outside 0-999,999")
