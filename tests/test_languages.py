@@ -65,7 +65,8 @@ def test_the_template_holds_every_message_of_the_code_and_templates(tmp_path, mo
     from factdeck.i18n import maintain
 
     monkeypatch.setattr(maintain, "TEMPLATE", tmp_path / "factdeck.pot")
-    maintain.extract()
+    # The checkout these tests run from (babel.cfg, src/): an installed factdeck lives elsewhere.
+    maintain.extract(Path(__file__).resolve().parents[1])
     with (tmp_path / "factdeck.pot").open("rb") as handle:
         fresh = read_po(handle)
     assert _ids(fresh) == _ids(_template()), "run `python -m factdeck.i18n.maintain all` and translate what is new"

@@ -18,7 +18,9 @@ from babel.messages.pofile import read_po, write_po
 from factdeck import __version__
 from factdeck.i18n.catalogs import DOMAIN, SHIPPED, SOURCE_LANGUAGE, TEMPLATE, catalog_path
 
-CHECKOUT = SHIPPED.parents[2]  # src/factdeck/locale -> the checkout's top
+# src/factdeck/locale -> the checkout's top, for an editable install; else the folder it is run from (a checkout's
+# top, as the module's help says), since an installed factdeck's locale/ lies in site-packages.
+CHECKOUT = SHIPPED.parents[2] if (SHIPPED.parents[2] / "babel.cfg").is_file() else Path.cwd()
 COPYRIGHT = "the factdeck project"
 BUGS = "https://github.com/factdeck/factdeck/issues"
 
