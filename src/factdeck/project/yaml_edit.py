@@ -71,21 +71,26 @@ def _move_trailing(mapping: CommentedMap, previous: str, key: str) -> None:
     mapping.ca.items[key] = [None, None, moved, None]
 
 
-def set_in_list_file(path: Path, display: str, changes: dict[int, dict[str, Any]], after: tuple[str, ...]) -> None:
-    """Set keys in items of the list that the YAML file at `path` holds: `changes` maps an item's index to the
-    values to set (new keys go after the last of `after` the item has). Keeps the file's comments and layout
-    and writes it through a temporary file. Raises `InputError` if the file cannot be read, is not a list of
-    mappings there, or would change in any other way (then nothing is written)."""
+def _load_for_edit(path: Path, display: str) -> tuple[YAML, Any, Any]:
+    """The file's round-trip parser, the round-trip data to edit and the plain data it must match after
+    the edit. Raises `InputError` (file `display`, no line) if it cannot be read or parsed."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(display, 0, f"cannot read file: {getattr(exc, 'strerror', None) or exc}") from None
     rt = _round_trip()
     try:
-        data = rt.load(text)
-        expected = yaml.load(text, Loader=_SAFE)
+        return rt, rt.load(text), yaml.load(text, Loader=_SAFE)
     except Exception as exc:  # the parsers' own errors: `factdeck check` names the problem in factdeck's words
         raise InputError(display, 0, "cannot edit this file: run `factdeck check` for its problems") from exc
+
+
+def set_in_list_file(path: Path, display: str, changes: dict[int, dict[str, Any]], after: tuple[str, ...]) -> None:
+    """Set keys in items of the list that the YAML file at `path` holds: `changes` maps an item's index to the
+    values to set (new keys go after the last of `after` the item has). Keeps the file's comments and layout
+    and writes it through a temporary file. Raises `InputError` if the file cannot be read, is not a list of
+    mappings there, or would change in any other way (then nothing is written)."""
+    rt, data, expected = _load_for_edit(path, display)
     for index, values in changes.items():
         if not (isinstance(data, list) and index < len(data) and isinstance(data[index], dict)):
             raise InputError(display, 0, "cannot edit this file: it changed since it was checked; try again")
@@ -149,16 +154,7 @@ def set_at_paths(path: Path, display: str, changes: dict[tuple[Any, ...], Any]) 
     `(3, "citations", 0, "quote")`) to the value to set there (the key must exist). Keeps the file's comments
     and layout; raises `InputError` if a path is not in the file, or the file would change in any other way
     (then nothing is written)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(display, 0, f"cannot read file: {getattr(exc, 'strerror', None) or exc}") from None
-    rt = _round_trip()
-    try:
-        data = rt.load(text)
-        expected = yaml.load(text, Loader=_SAFE)
-    except Exception as exc:
-        raise InputError(display, 0, "cannot edit this file: run `factdeck check` for its problems") from exc
+    rt, data, expected = _load_for_edit(path, display)
     for where, value in changes.items():
         for tree in (data, expected):
             node = tree
