@@ -11,16 +11,6 @@ from __future__ import annotations
 from factdeck.i18n import Language
 from factdeck.outputs.vocabulary import kind_names, stance_names
 
-QUESTION_KINDS = (
-    "multiple-choice",
-    "true-false",
-    "fill-blank",
-    "matching",
-    "timeline",
-    "short-answer",
-    "source-analysis",
-)
-
 
 def script_gettext(language: Language, message: str) -> str:
     # A message whose placeholders the script fills: translated, its placeholders left in place.
