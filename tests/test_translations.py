@@ -184,6 +184,22 @@ def test_a_started_translation_is_used_only_once_stamped(persian):
     assert "not stamped" not in persian.run("translate", "status", "fa").output
 
 
+def test_translate_and_language_commands_run_from_inside_the_project(persian, monkeypatch):
+    """Run as users do, from the project folder with no --project: every path printed relative to it."""
+    from click.testing import CliRunner
+
+    from factdeck.cli import cli
+
+    monkeypatch.chdir(persian.root)
+    persian.write("translations/fa/canal.yaml", "")
+    start = CliRunner().invoke(cli, ["translate", "start", "fa", "canal-locks"])
+    assert start.exit_code == 0, start.output
+    assert "added 1 fact to translations/fa/" in start.output
+    added = CliRunner().invoke(cli, ["language", "add", "it"])
+    assert added.exit_code == 0, added.output
+    assert "made locale/it/LC_MESSAGES/factdeck.po" in added.output
+
+
 def test_language_list_shows_each_language_and_its_direction(persian):
     listing = persian.run("language", "list")
     assert listing.exit_code == 0, listing.output

@@ -11,7 +11,7 @@ import click
 
 from factdeck.build import FORMATS
 from factdeck.build import build as run_build
-from factdeck.cli_common import EXIT_INVALID, _err, _report, command
+from factdeck.cli_common import EXIT_INVALID, _err, _report, command, shown_path
 from factdeck.exceptions import ValidationFailed
 
 
@@ -49,7 +49,7 @@ def _report_build(result: Any, prefix: str = "") -> None:
     """A build's warnings, the outputs it could not make (errors), what it removed and what it wrote."""
     _report(sorted(result.warnings + result.failed))
     if result.removed:
-        shown = ", ".join(_shown(p, result.output) for p in result.removed[:3])
+        shown = ", ".join(shown_path(p, result.output) for p in result.removed[:3])
         more = f" and {len(result.removed) - 3} more" if len(result.removed) > 3 else ""
         click.echo(f"removed {len(result.removed)} output{'s' * (len(result.removed) != 1)} the inputs no longer "
                    f"make: {shown}{more}")  # fmt: skip
@@ -60,12 +60,6 @@ def _report_build(result: Any, prefix: str = "") -> None:
         f"{unchanged}{not_made}"
     )
 
-
-def _shown(path: Path, folder: Path) -> str:
-    try:
-        return path.relative_to(folder).as_posix()
-    except ValueError:
-        return str(path)
 
 
 @command(None, "watch")

@@ -39,6 +39,15 @@ def counted(number: int, noun: str, plural: str | None = None) -> str:
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
+def shown_path(path: Path, folder: Path) -> str:
+    """`path` as a user reads it: relative to `folder` (the project, or an output folder) when inside it, either
+    of them relative or absolute; else the path as it is."""
+    try:
+        return path.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _err(message: str) -> None:
     click.echo(message, err=True)
 

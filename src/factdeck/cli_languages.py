@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from factdeck.build import load_and_validate
-from factdeck.cli_common import _report, command
+from factdeck.cli_common import _report, command, shown_path
 from factdeck.exceptions import UsageError
 
 
@@ -55,7 +55,7 @@ def language_add(project: Path, tag: str) -> None:
     target = catalog_path(project / PROJECT_FOLDER, tag)
     if target.exists():
         raise UsageError(
-            f"{target.relative_to(project)} exists already: `factdeck language update` brings it up to date"
+            f"{shown_path(target, project)} exists already: `factdeck language update` brings it up to date"
         )
     # Start from the shipped catalog where one exists (to adjust its words), else from the empty template.
     source = catalog_path(SHIPPED, tag) if tag in shipped_languages() else TEMPLATE
@@ -66,7 +66,7 @@ def language_add(project: Path, tag: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("wb") as handle:
         write_po(handle, catalog, width=120)
-    click.echo(f"made {target.relative_to(project)}: translate each msgstr (a .po editor such as Poedit helps)")
+    click.echo(f"made {shown_path(target, project)}: translate each msgstr (a .po editor such as Poedit helps)")
 
 
 @command(language, "update")
@@ -85,7 +85,7 @@ def language_update(project: Path) -> None:
         catalog.update(template, no_fuzzy_matching=True)
         with path.open("wb") as handle:
             write_po(handle, catalog, width=120, ignore_obsolete=True)
-        click.echo(f"{path.relative_to(project)}: {len(untranslated(catalog))} messages to translate")
+        click.echo(f"{shown_path(path, project)}: {len(untranslated(catalog))} messages to translate")
 
 
 @click.group("translate")
@@ -104,7 +104,7 @@ def translate_start(project: Path, tag: str, ids: tuple[str, ...]) -> None:
     base = load_and_validate(project)
     found = base_translations(base, tag)
     written = start(base, found, tag, list(ids))
-    click.echo(f"added {len(ids)} fact{'s' * (len(ids) != 1)} to {written.parent.relative_to(project)}/")
+    click.echo(f"added {len(ids)} fact{'s' * (len(ids) != 1)} to {shown_path(written.parent, project)}/")
     click.echo(f"next: translate each text, then `factdeck translate stamp {tag} {' '.join(ids)}`")
 
 
