@@ -83,3 +83,34 @@ def test_a_disputed_back_lists_each_version_once_folded_and_fits_a_phone(project
             assert page.locator("details.fd-more[open]").count() == 1
         finally:
             browser.close()
+
+
+def test_an_english_claim_in_a_persian_card_keeps_its_full_stop_at_its_own_end(project, tmp_path):
+    """In a Persian deck, a version's English claim (no translation yet) sits inside a Persian sentence
+    ("according to X: claim"): its full stop stays after its last word, at the right, instead of taking the
+    Persian paragraph's direction and landing at the run's left (UAX #9), as Chromium lays the card out."""
+    sync_api = _browser_or_skip()
+    project.replace("decks/all.yaml", "id: guild-history", "id: guild-history\nlanguage: fa")
+    _, backs = rendered_backs(project, tmp_path)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport=PHONE, is_mobile=True)
+            page.set_content(f'<html lang="fa" dir="rtl"><head>{HEAD}</head><body>{backs["dispute"]}</body></html>')
+            assert page.evaluate("getComputedStyle(document.querySelector('.fd-according')).direction") == "rtl"
+            stop, letter = page.evaluate(
+                """() => {
+                    const walker = document.createTreeWalker(document.querySelector('.fd-according'), NodeFilter.SHOW_TEXT);
+                    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                        const at = node.data.indexOf('flood.');
+                        if (at < 0) continue;
+                        const box = (i) => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+                                             return r.getBoundingClientRect().left; };
+                        return [box(at + 5), box(at + 4)];
+                    }
+                    return null;
+                }"""
+            )
+            assert stop > letter, "the full stop of the English claim is not after its last word"
+        finally:
+            browser.close()

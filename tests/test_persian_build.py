@@ -148,6 +148,7 @@ def test_a_meeting_pack_and_its_guide_are_persian(tmp_path):
         words = _pdf_words(pdf, project_texts)
         assert _found(words) == [], f"{pdf.name}: English words factdeck wrote: {_found(words)}"
     guide = " ".join(page.extract_text() or "" for page in PdfReader(folder / "guide.pdf").pages)
+    guide = guide.replace("\u2068", "").replace("\u2069", "")  # isolates, which pypdf attaches to other words
     # pypdf reads a right-to-left line's letters in visual order: words and digits are compared either way.
     assert {"راهنمای", "دستور", "زمان"} <= set(guide.split())
     assert "۱۹۶۵" in guide or "۵۶۹۱" in guide  # the timeline's years in Persian digits
@@ -164,3 +165,33 @@ def test_a_meeting_pack_and_its_guide_are_persian(tmp_path):
     documents = meeting_documents(localized, spec, meeting, [])
     typst = documents[f"mek-history/sessions/{meeting.folder}/guide.pdf"][1]
     assert 'lang: "fa", dir: rtl' in typst and "#let mirrored = true" in typst
+
+
+def test_an_english_text_on_a_persian_worksheet_keeps_its_full_stop_at_its_own_end(tmp_path):
+    """A fact whose question has no Persian translation yet is printed in English inside the right-to-left
+    page: its question mark stays after its last word (at the right end), not at the left as the page's
+    direction would set it without isolating the run (UAX #9). Read back from the PDF's glyph positions."""
+    import pypdfium2 as pdfium
+
+    from test_translations import init
+
+    assert init(tmp_path / "canal", "--language", "fa", "--title", "کانال").exit_code == 0
+    project = Project(tmp_path / "canal")
+    translation = project.read("translations/fa/canal.yaml")
+    start = translation.index("- fact: canal-locks")
+    project.write(
+        "translations/fa/canal.yaml",
+        translation[:start] + "- fact: canal-locks\n" + translation[translation.index("  answer:", start) :],
+    )
+    built = project.run("build", "--format", "pdf")
+    assert built.exit_code == 0, built.output
+    assert "canal-locks (question)" in built.output
+    page = pdfium.PdfDocument(project.root / "build" / "starter" / "worksheet-A.pdf")[0]
+    text = page.get_textpage()
+    boxes = [(text.get_text_range(i, 1), text.get_charbox(i)) for i in range(text.count_chars())]
+    how = next(box for i, (char, box) in enumerate(boxes) if char == "H" and text.get_text_range(i, 3) == "How")
+    line = [(char, box) for char, box in boxes if abs(box[1] - how[1]) < 2]  # the question's own line
+    latin = [box for char, box in line if char.isascii() and char.isalpha()]
+    mark = next(box for char, box in line if char == "?")
+    assert mark[0] >= max(box[2] for box in latin) - 0.5, "the question mark is not at the English text's end"
+    assert how[0] <= min(box[0] for box in latin) + 0.5

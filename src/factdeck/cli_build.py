@@ -61,7 +61,6 @@ def _report_build(result: Any, prefix: str = "") -> None:
     )
 
 
-
 @command(None, "watch")
 @_build_options
 @click.option(

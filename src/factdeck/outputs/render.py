@@ -25,7 +25,7 @@ from factdeck.i18n import Language
 from factdeck.outputs.vocabulary import Vocabulary
 from factdeck.records.messages import StrictUndefined, template_syntax_message, undefined_message
 from factdeck.records.templates import TEMPLATES, display_name, search_path
-from factdeck.text.bidi import text_direction
+from factdeck.text.bidi import reads_ltr, text_direction
 from factdeck.text.dates import date_label
 
 __all__ = ["TEMPLATES", "html_environment", "typst_environment", "render", "load_template", "render_template"]
@@ -61,6 +61,18 @@ def _finalize_typst(value: Any) -> Any:
     return escaped
 
 
+def _finalize_typst_rtl(value: Any) -> Any:
+    """`value` escaped for a right-to-left document: a left-to-right text (an English quote, a source's title, a
+    fact not yet translated) in Unicode isolates (FSI … PDI, UAX #9), so its closing full stop or bracket stays
+    at its own end instead of taking the page's direction, while the paragraph keeps the page's alignment."""
+    escaped = typst_escape(value)
+    # A single word needs no isolate: a run of letters alone keeps its order, and neutral characters are
+    # what the bidi algorithm misplaces.
+    if isinstance(value, str) and not isinstance(value, TypstRaw) and not value.isalnum() and reads_ltr(value):
+        return f"\u2068{escaped}\u2069"
+    return escaped
+
+
 class _Environment(jinja2.Environment):
     """Jinja2's environment with each template's globals in a plain dict.
 
@@ -80,7 +92,7 @@ def _environment(root: Path, typst: bool, language: Language | None) -> jinja2.E
         loader=jinja2.FileSystemLoader(search_path(root)),
         undefined=StrictUndefined,
         autoescape=False if typst else jinja2.select_autoescape(["html", "htm", "xml", "css"]),
-        finalize=_finalize_typst if typst else None,
+        finalize=(_finalize_typst_rtl if language is not None and language.rtl else _finalize_typst) if typst else None,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -49,6 +49,12 @@ def text_direction(text: str) -> str:
     return "rtl" if len(_ANY_RTL.findall(text)) >= len(_ANY_LTR.findall(text)) else "ltr"
 
 
+def reads_ltr(text: str) -> bool:
+    """True for a text with left-to-right letters that reads left to right (`text_direction`): an English
+    sentence, or a name in Latin letters; False for a Persian sentence, a bare number or punctuation."""
+    return _ANY_LTR.search(text) is not None and text_direction(text) == "ltr"
+
+
 def isolate_rtl(text: object) -> Markup:
     """`text` escaped for HTML, with every right-to-left run wrapped in `<span dir="rtl">`; in a right-to-left
     text (`text_direction`), every left-to-right run wrapped in `<span dir="ltr">` instead."""

@@ -47,7 +47,7 @@ from factdeck.records.factbase import FactBase
 from factdeck.records.fields import NAMED_KINDS
 from factdeck.records.identity import LEGACY_NAMESPACE, namespace_of
 from factdeck.records.schema import Citation, DeckSpec, DisputeVersion, Era, Fact, Source
-from factdeck.text.bidi import isolate_rtl
+from factdeck.text.bidi import isolate_rtl, reads_ltr
 from factdeck.text.dates import date_label
 from factdeck.text.words import whole_word_spans
 
@@ -173,6 +173,16 @@ def _anki_text(text: str) -> Markup:
     return Markup(str(isolate_rtl(text)).translate(_INERT))
 
 
+def anki_text_rtl(value: object) -> Markup:
+    """`anki_text` for a right-to-left deck: a left-to-right text (an English name or title, a fact not yet
+    translated) wrapped whole in `<span dir="ltr">`, which HTML isolates, so its closing full stop or bracket
+    stays at its own end inside a Persian sentence or block."""
+    text = value if isinstance(value, str) else str(value)
+    if reads_ltr(text):
+        return Markup('<span dir="ltr">%s</span>') % _anki_text(text)
+    return _anki_text(text)
+
+
 def era_label(era: Era, language: Language | None = None) -> str:
     """The era's subdeck name: start year first, so Anki's alphabetical deck list runs in history order (in
     `language`'s digits; English by default)."""
@@ -284,7 +294,8 @@ def plan_cards(fact: Fact, kinds: Iterable[str]) -> list[CardPlan]:
 def anki_environment(root: Path, language: Language | None = None) -> jinja2.Environment:
     """The project's HTML environment in `language` (autoescaping, StrictUndefined) plus the card filters."""
     env = html_environment(root, language).overlay()
-    env.filters = {**env.filters, "text": anki_text, "by_source": citations_by_source}
+    text = anki_text_rtl if language is not None and language.rtl else anki_text
+    env.filters = {**env.filters, "text": text, "by_source": citations_by_source}
     # What a card names a source's kind and stance by, in the language (the macros read them as globals).
     words = Vocabulary.of(language or Language.source())
     env.globals = {**env.globals, "kinds": words.source_kinds, "stances": words.stances}
