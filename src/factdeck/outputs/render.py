@@ -73,6 +73,17 @@ def _finalize_typst_rtl(value: Any) -> Any:
     return escaped
 
 
+def _isolates(text: str, language: Language) -> tuple[TypstRaw, TypstRaw]:
+    """The Typst that opens and closes a text printed in pieces (a fill-in statement around its blank) as one
+    run of its own direction, when that is not the document's: the pieces then read in the text's order, not in
+    the page's. ("", "") when the text reads in the document's direction."""
+    if language.rtl and reads_ltr(text):
+        return TypstRaw("\u2068"), TypstRaw("\u2069")
+    if not language.rtl and text_direction(text) == "rtl":
+        return TypstRaw("#text(dir: rtl)["), TypstRaw("]")
+    return TypstRaw(""), TypstRaw("")
+
+
 class _Environment(jinja2.Environment):
     """Jinja2's environment with each template's globals in a plain dict.
 
@@ -147,6 +158,7 @@ def _install_language(env: jinja2.Environment, language: Language, markup: bool)
         words=Vocabulary.of(language),  # the names of question types, source kinds and stances
         date_label=lambda text: date_label(text, language),  # an EDTF date as the language writes it
         typst_escape=typst_escape,
+        isolates=lambda text: _isolates(str(text), language),
     )
     env.filters["digits"] = lambda value: language.digits(str(value))  # a number in the language's digits
 
