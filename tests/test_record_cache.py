@@ -131,7 +131,15 @@ CONTEXT_EDITS = {
     "an era renamed": ("facts/eras.yaml", "- id: decline", "- id: downfall", True),
     "an archived text": ("archive/chronicle.txt", "founded in 1901", "founded in 1902", True),
     "an archive file missing": ("facts/sources.yaml", "archive: pamphlet.txt", "archive: leaflet.txt", True),
-}
+    # The rules about one fact that read the sources (records/fact_rules.py) are cached with the file too.
+    "a source's short name": ("facts/sources.yaml", '  publisher: "Rival Society"\n',
+                              '  publisher: "Rival Society"\n  short_name: "River Guild"\n', False),
+    "a source's variant": ("facts/sources.yaml", '  publisher: "Example Press"\n',
+                           '  publisher: "Example Press"\n  short_name: "Chronicle"\n  variants: ["ferry workers"]\n',
+                           False),
+    "an archived text a fact copies": ("archive/chronicle.txt", "founded in 1901",
+                                       "founded in 1901 and the River Guild built its hall in Millford in 1910", True),
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("edit", CONTEXT_EDITS, ids=list(CONTEXT_EDITS))
@@ -143,6 +151,45 @@ def test_a_changed_context_gives_the_fresh_answer(project, edit):
     cached = check(project, *args)
     assert cached == check(project, *args, cache=False)
     assert cached != before
+
+
+DATED_FACT = """- id: pamphlet-year
+  kind: date
+  era: founding
+  date: "1905"
+  question: "In what year did the rivals print their pamphlet about the guild?"
+  answer: "2001"
+  statement: "The rivals printed their pamphlet about the guild in 2001."
+  citations:
+    - source: pamphlet
+      locator: "title page"
+      quote: "the guild's failures"
+  status: review
+"""
+
+
+def test_a_source_s_publication_date_gives_the_fresh_answer(project):
+    # A date answer that no quote writes is flagged, unless it is the cited text's own publication date: the
+    # finding is cached with the fact's file, so the date must be part of the cache's context.
+    project.write("facts/dated.yaml", DATED_FACT, vet=False)
+    before = check(project)
+    assert "'2001', which none of its quotes writes" not in before[1]
+    project.replace("facts/sources.yaml", "published: 2001-05", "published: 1999-05")
+    cached = check(project)
+    assert cached == check(project, cache=False)
+    assert "fact 'pamphlet-year': the answer '2001' gives '2001', which none of its quotes writes" in cached[1]
+
+
+def test_the_rules_about_one_fact_are_not_run_again_on_a_cached_file(project, monkeypatch):
+    # Their findings come back with the file's records: a warm check does not look at the fact again.
+    from factdeck.records import fact_rules
+
+    project.replace("facts/sources.yaml", '  publisher: "Rival Society"\n',
+                    '  publisher: "Rival Society"\n  short_name: "River Guild"\n')  # fmt: skip
+    first = check(project)
+    assert "names 'River Guild' but the fact does not cite source 'pamphlet'" in first[1]
+    monkeypatch.setattr(fact_rules.FactRules, "check", lambda self, collector, facts: facts and pytest.fail("ran"))
+    assert check(project) == first
 
 
 def test_checking_without_the_archive_is_a_different_answer(project):

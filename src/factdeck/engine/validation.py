@@ -93,6 +93,8 @@ def _cached_fact_files(
         return (*result, clean is True)
 
     split = len(fresh) // 2 if sum(len(f.text) for f in fresh) >= PARALLEL_TEXT else len(fresh)
+    if split < len(fresh) and context.archives:
+        context.rules.copies()  # the archived texts' word runs, made once before the fork rather than in each half
     made = split_map(
         fresh,
         here=context.validate,

@@ -12,6 +12,7 @@ import datetime as _dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from factdeck.records.bounds import check_bounds
 from factdeck.records.collect import Collector, describe_input, suggest, unique_ids, unknown
 from factdeck.records.consequences import fold_consequences
 from factdeck.records.dates import latest_today, parse_calendar_date, parse_date
+from factdeck.records.fact_rules import FactRules
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import (
     LEGACY_NAMESPACE,
@@ -34,7 +36,7 @@ from factdeck.records.identity import (
 from factdeck.records.load import Document, FactFile, RawProject
 from factdeck.records.load_hints import unportable_names
 from factdeck.records.memo import Keeper
-from factdeck.records.naming import check_glossary, check_source_names
+from factdeck.records.naming import check_glossary
 from factdeck.records.options import OptionRules
 from factdeck.records.question_rules import QuestionRules
 from factdeck.records.quotes import quote_search_form, word_count
@@ -48,7 +50,6 @@ from factdeck.records.schema import (
     Selection,
     Source,
 )
-from factdeck.records.verbatim import SourceShingles
 from factdeck.records.vetting import CHANGED, hold_back_changed, review_need
 
 MAX_QUOTE_WORDS = 40
@@ -288,9 +289,14 @@ class FileContext:
     broken_sources: frozenset[str] = frozenset()  # ids of sources and eras whose records failed validation
     broken_eras: frozenset[str] = frozenset()
 
+    @cached_property
+    def rules(self) -> FactRules:
+        """The rules about one fact that read the sources and archived texts (records/fact_rules.py)."""
+        return FactRules(self.sources, self.archives)
+
     def key_parts(self) -> list[Any]:
         return [
-            list(self.sources),
+            [repr(source.model_dump()) for source in self.sources.values()],  # names, variants, dates: fact_rules
             sorted(self.broken_sources),
             sorted(self.broken_eras),
             [(e.id, e.start, e.end) for e in self.eras.values()],
@@ -316,6 +322,7 @@ class FileContext:
         for file_facts in parsed.values():
             for fact in file_facts:
                 _check_fact(collector, fact, self.sources, self.eras, quotes, self.broken_sources, self.broken_eras)
+        self.rules.check(collector, [fact for file_facts in parsed.values() for fact in file_facts])
         quotes.report(collector)
         problems: dict[str, list[Problem]] = {file.display: [] for file in files}
         for problem in collector.problems:
@@ -413,8 +420,6 @@ def validate_project(
     for source in sources.values():
         if source.id not in cited and not unreadable_facts:
             collector.warning(source, f"source '{source.id}' is never cited")
-    for name_problem in check_source_names(facts, sources):  # one name per source (records/naming.py)
-        collector.add(name_problem.where, name_problem.message, name_problem.severity)
     glossary = _glossary(collector, raw, sources, archives.texts)
     rules = OptionRules(facts)  # authored wrong options and false statements (records/options.py)
     for fact in facts:
@@ -423,8 +428,8 @@ def validate_project(
     asked = QuestionRules(
         facts, glossary, sources.values()
     )  # real people, give-aways, answers and quotes (records/question_rules.py)
-    for fact in facts:
-        for asked_problem in asked.check(fact):
+    for fact in facts:  # its rules about one fact alone ran with the fact's file (records/fact_rules.py)
+        for asked_problem in asked.across(fact):
             collector.add(asked_problem.where, asked_problem.message, asked_problem.severity)
     for where, message, severity in [
         *((p.where, p.message, p.severity) for p in asked.disagreements()),
@@ -432,15 +437,6 @@ def validate_project(
     ]:
         collector.add(where, message, severity)
 
-    if archives.texts:
-        copies = SourceShingles({source: text.raw for source, text in archives.texts.items()})
-        for fact in facts:
-            for copy in copies.copied(fact):
-                collector.warning(
-                    fact,
-                    f"fact '{fact.id}': its {copy.field} repeats {copy.run} words of source '{copy.source}' word for "
-                    f'word ("{copy.opening} …"), beyond what its citations quote: say it in the project\'s own words',
-                )
     flagged = {(p.path, p.line) for p in collector.problems if CHANGED in p.message}
     facts, held = hold_back_changed(facts, flagged)
     facts_by_id.update((fact.id, fact) for fact in facts if fact.id in held)
