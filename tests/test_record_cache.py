@@ -232,3 +232,57 @@ def test_the_cache_can_be_turned_off(project, parse_cache_folder, monkeypatch):
     monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
     snapshot(project.root, project.archive)
     assert entries(records_cache(parse_cache_folder)) == []
+
+
+# The rules that read other facts (records/across.py) keep each file's findings while what they read of the
+# other facts is unchanged. Each edit is to another file and changes what they find in the unchanged guild.yaml.
+OTHER_FACT = """- id: guild-books
+  kind: person
+  era: founding
+  date: "1905"
+  question: "Who kept the River Guild's books?"
+  answer: "Tomas Reed"
+  statement: "Tomas Reed kept the River Guild's books."
+  citations:
+    - source: chronicle
+      locator: "chapter 1, para. 2"
+      quote: "Ada Ferrier, its first master, took office in 1903"
+  status: vetted
+  vetted: 2026-11-22
+  reviewer: fact-editor
+  vetted_hash: 00000000000000aa
+"""
+ACROSS_EDITS = {
+    "another fact asks the same question": ("Who kept the River Guild's books?", "Who was the River Guild's first master?"),
+    "a vetted fact states a false statement": ("Tomas Reed kept the River Guild's books.",
+                                               "Tomas Reed became the River Guild's first master in 1903."),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("edit", ACROSS_EDITS, ids=list(ACROSS_EDITS))
+def test_a_change_to_other_facts_gives_the_fresh_answer(project, edit):
+    old, new = ACROSS_EDITS[edit]
+    project.write("facts/other.yaml", OTHER_FACT)
+    before = check(project)
+    project.replace("facts/other.yaml", old, new)
+    cached = check(project)
+    assert cached == check(project, cache=False)
+    assert cached != before and "facts/guild.yaml" in cached[1]
+
+
+def test_the_rules_across_facts_run_again_only_on_edited_files(project, monkeypatch):
+    from factdeck.records import across
+
+    project.write("facts/other.yaml", OTHER_FACT)
+    first = check(project)
+    with monkeypatch.context() as patched:
+        patched.setattr(across.AcrossRules, "problems", lambda self, facts: list(facts) and pytest.fail("ran"))
+        assert check(project) == first
+    checked: list[str] = []
+    problems = across.AcrossRules.problems
+    monkeypatch.setattr(
+        across.AcrossRules, "problems", lambda self, facts: checked.extend(f.id for f in facts) or problems(self, facts)
+    )
+    project.replace("facts/other.yaml", "chapter 1, para. 2", "chapter 1, para. 3", vet=False)  # nothing they read
+    check(project)
+    assert checked == ["guild-books"]

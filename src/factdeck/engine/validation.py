@@ -15,14 +15,15 @@ from typing import Any
 
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.parallel import split_map
-from factdeck.engine.parse_cache import ParseCache, cache_folder
-from factdeck.engine.record_cache import RecordCache, context_key, dump_entry, restore_entry
+from factdeck.engine.parse_cache import ContentStore, ParseCache, cache_folder
+from factdeck.engine.record_cache import RecordCache, context_key, dump_entry, restore_entry, restore_problems
 from factdeck.engine.session import Session
 from factdeck.exceptions import Problem
+from factdeck.records.across import AcrossRules, FileResults
 from factdeck.records.factbase import FactBase
 from factdeck.records.load import FactFile, load_project
 from factdeck.records.schema import Fact
-from factdeck.records.validate import FileContext, FileResults, validate_project
+from factdeck.records.validate import FileContext, validate_project
 
 # Fact files to validate holding this much text (about 1,000 facts) are shared between two cores.
 PARALLEL_TEXT = 500_000
@@ -56,6 +57,7 @@ def load_and_validate(
             strict=strict,
             unhashed=unhashed,
             fact_files=lambda files, context: _cached_fact_files(files, context, session, cache),
+            across_facts=lambda files, found, rules, context: _cached_across(files, found, rules, context, session),
         )
     finally:
         if collecting:
@@ -116,3 +118,23 @@ def _cached_fact_files(
     cache.finish()
     parse_cache.trim()
     return found
+
+
+def _cached_across(
+    files: list[FactFile], found: FileResults, rules: AcrossRules, context: FileContext, session: Session
+) -> dict[str, list[Problem]]:
+    """records/across.py's `across_files`, with each file's findings kept under its name and text, the context
+    its records were validated in, and what the rules read of every other fact (`AcrossRules.key`): a file's
+    records are those of its text in that context, and the rules read nothing else."""
+    salt = f"across\0{context_key(context.key_parts())}\0{rules.key()}"
+    store = ContentStore(cache_folder("across"), code_fingerprint(), salt, session)
+    problems: dict[str, list[Problem]] = {}
+    for file in files:
+        text = f"{file.display}\0{file.text}"
+        kept = restore_problems(store.load(text), file.display)
+        if kept is None:
+            kept = rules.problems(found[file.display][0])
+            store.save(text, [(p.line, p.message, p.severity) for p in kept])
+        problems[file.display] = kept
+    store.trim()
+    return problems

@@ -39,6 +39,8 @@ class FactRules:
 
     def check(self, collector: Collector, facts: Sequence[Fact]) -> None:
         """Every problem these rules find in `facts`, added to `collector`."""
+        if not facts:
+            return
         for name_problem in check_source_names(facts, self.sources):  # one name per source
             collector.add(name_problem.where, name_problem.message, name_problem.severity)
         for fact in facts:

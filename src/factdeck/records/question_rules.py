@@ -246,6 +246,10 @@ class QuestionRules:
             seen.update(grams)
         return {v for v, count in seen.items() if count >= SUBJECT_SHARE * len(self._facts)}
 
+    def inputs(self) -> tuple:
+        """Everything `across` reads besides the fact it checks, sorted (a cache keys its findings by it)."""
+        return sorted(self._people.items()), self._longest, sorted(self._subjects)
+
     def check(self, fact: Fact) -> list[QuestionProblem]:
         """Every problem with the questions `fact` makes (rules above, but the one across facts): the rules about
         the fact alone (`own_problems`) and those that read the other facts (`across`)."""

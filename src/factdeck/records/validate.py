@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from factdeck.exceptions import InputError, Problem, ValidationFailed
+from factdeck.records.across import AcrossFiles, AcrossRules, FileResults, across_files
 from factdeck.records.archive import ArchivedText, QuoteCheck, QuoteTally, load_archives
 from factdeck.records.bounds import check_bounds
 from factdeck.records.collect import Collector, describe_input, suggest, unique_ids, unknown
@@ -37,8 +38,6 @@ from factdeck.records.load import Document, FactFile, RawProject
 from factdeck.records.load_hints import unportable_names
 from factdeck.records.memo import Keeper
 from factdeck.records.naming import check_glossary
-from factdeck.records.options import OptionRules
-from factdeck.records.question_rules import QuestionRules
 from factdeck.records.quotes import quote_search_form, word_count
 from factdeck.records.schema import (
     Citation,
@@ -275,9 +274,6 @@ def _glossary(
     return entries
 
 
-FileResults = dict[str, tuple[list[Fact], list[Problem]]]
-
-
 @dataclass(frozen=True)
 class FileContext:
     """What validating one fact file reads besides the file: the sources, the eras and the archived texts
@@ -341,13 +337,15 @@ def validate_project(
     archive: Path | None = None,
     strict: bool = False,
     fact_files: Callable[[list[FactFile], FileContext], FileResults] = validate_files,
+    across_facts: AcrossFiles = across_files,
     today: _dt.date | None = None,
     unhashed: frozenset[str] = frozenset(),
 ) -> FactBase:
     """Check everything and return the `FactBase` (made in `keeper`, the session), or raise `ValidationFailed`
     with every problem, sorted. `archive` overrides factdeck.yaml's archive folder; `strict` makes warnings
     errors. `fact_files` validates the fact files (engine/validation.py's passes them through its caches and
-    the second core); the rules across files always run here over every record. `today` (default: the
+    the second core); `across_facts` runs the rules that read other facts on each file's facts (the engine's
+    keeps each file's findings while what those rules read of the others is unchanged). `today` (default: the
     system's date) is the last day a vetted or accessed date may name; the archive files of the sources in
     `unhashed` are used whatever their recorded SHA-256 (see records/archive.py)."""
     collector = Collector()
@@ -401,7 +399,8 @@ def validate_project(
     archives = load_archives(collector, sources, archive, unhashed)
 
     broken_sources, broken_eras = _ids(raw.sources) - set(sources), _ids(raw.eras) - set(eras)
-    found = fact_files(raw.facts, FileContext(sources, eras, archives.texts, broken_sources, broken_eras))
+    context = FileContext(sources, eras, archives.texts, broken_sources, broken_eras)
+    found = fact_files(raw.facts, context)
     facts: list[Fact] = []
     for file in raw.facts:
         file_facts, file_problems = found[file.display]
@@ -421,18 +420,13 @@ def validate_project(
         if source.id not in cited and not unreadable_facts:
             collector.warning(source, f"source '{source.id}' is never cited")
     glossary = _glossary(collector, raw, sources, archives.texts)
-    rules = OptionRules(facts)  # authored wrong options and false statements (records/options.py)
-    for fact in facts:
-        for option_problem in rules.check(fact):
-            collector.add(option_problem.where, option_problem.message, option_problem.severity)
-    asked = QuestionRules(
-        facts, glossary, sources.values()
-    )  # real people, give-aways, answers and quotes (records/question_rules.py)
-    for fact in facts:  # its rules about one fact alone ran with the fact's file (records/fact_rules.py)
-        for asked_problem in asked.across(fact):
-            collector.add(asked_problem.where, asked_problem.message, asked_problem.severity)
+    # The rules about each fact that read other facts (records/across.py); those about one fact alone ran with
+    # the fact's file (records/fact_rules.py).
+    across = AcrossRules(facts, glossary, sources.values())
+    for file_problems in across_facts(raw.facts, found, across, context).values():
+        collector.problems.extend(file_problems)
     for where, message, severity in [
-        *((p.where, p.message, p.severity) for p in asked.disagreements()),
+        *((p.where, p.message, p.severity) for p in across.questions.disagreements()),
         *((p.where, p.message, p.severity) for p in check_bounds(facts)),  # wrong dates' bounds (records/bounds.py)
     ]:
         collector.add(where, message, severity)
