@@ -286,3 +286,44 @@ def test_the_rules_across_facts_run_again_only_on_edited_files(project, monkeypa
     project.replace("facts/other.yaml", "chapter 1, para. 2", "chapter 1, para. 3", vet=False)  # nothing they read
     check(project)
     assert checked == ["guild-books"]
+
+
+def test_kept_comparison_forms_are_the_fresh_ones(project, monkeypatch):
+    # Each fact's comparison forms (records/fact_forms.py) are kept with its file: a warm check makes the sets
+    # of the rules across facts from kept forms, which must be the forms a fresh computation gives.
+    from factdeck.engine import validation
+    from factdeck.records.across import AcrossRules
+    from factdeck.records.fact_forms import forms_of
+
+    project.write("facts/other.yaml", OTHER_FACT)
+    fresh = check(project, cache=False)
+    assert check(project) == fresh  # fills the cache
+    compared: list[tuple] = []
+
+    class Spy(AcrossRules):
+        def __init__(self, facts, glossary, sources, forms=forms_of):
+            compared.extend((forms(fact), forms_of(fact)) for fact in facts)
+            super().__init__(facts, glossary, sources, forms)
+
+    monkeypatch.setattr(validation, "AcrossRules", Spy)
+    monkeypatch.setattr(validation, "forms_of", lambda fact: pytest.fail("a kept form was made again"))
+    assert check(project) == fresh
+    assert len(compared) == 7 and all(kept == made for kept, made in compared)
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", "truncate", "foreign"])
+def test_a_damaged_entry_of_the_rules_across_facts_is_ignored(project, parse_cache_folder, damage):
+    project.write("facts/other.yaml", OTHER_FACT)
+    expected = snapshot(project.root, project.archive)
+    kept = entries(parse_cache_folder.parent / "across")
+    assert len(kept) >= 4  # two files' comparison forms and what the rules found in each (also without the archive)
+    for entry in kept:
+        raw = entry.read_bytes()
+        head = raw[: raw.index(b"\0") + 1]
+        if damage == "truncate":
+            entry.write_bytes(raw[: len(raw) // 2])
+        elif damage == "foreign":  # well-formed, but not what an entry holds
+            entry.write_bytes(head + marshal.dumps([(42, "x")]))
+        else:
+            entry.write_bytes(damage)
+    assert snapshot(project.root, project.archive) == expected

@@ -16,21 +16,28 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from factdeck.exceptions import Problem
+from factdeck.records.fact_forms import Forms, forms_of
 from factdeck.records.load import FactFile
 from factdeck.records.options import OptionRules
 from factdeck.records.question_rules import QuestionRules
 from factdeck.records.schema import Fact, GlossaryEntry, Source
 
 FileResults = dict[str, tuple[list[Fact], list[Problem]]]
-AcrossFiles = Callable[[list[FactFile], FileResults, "AcrossRules", Any], dict[str, list[Problem]]]
+AcrossFiles = Callable[
+    [list[FactFile], FileResults, Any, list[GlossaryEntry], list[Source]],
+    tuple["AcrossRules", dict[str, list[Problem]]],
+]
 
 
 class AcrossRules:
     """The rules above for the facts of one fact base (`facts`: every fact, whatever its status)."""
 
-    def __init__(self, facts: list[Fact], glossary: Iterable[GlossaryEntry], sources: Iterable[Source]) -> None:
-        self.options = OptionRules(facts)  # authored wrong options and false statements (records/options.py)
-        self.questions = QuestionRules(facts, glossary, sources)  # real people, subject (records/question_rules.py)
+    def __init__(
+        self, facts: list[Fact], glossary: Iterable[GlossaryEntry], sources: Iterable[Source], forms: Forms = forms_of
+    ) -> None:
+        """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given)."""
+        self.options = OptionRules(facts, forms)  # authored wrong options and false statements (records/options.py)
+        self.questions = QuestionRules(facts, glossary, sources, forms)  # real people, subject (question_rules.py)
 
     def key(self) -> str:
         """A hash of everything these rules read besides the fact they check (sorted, so the facts' order and
@@ -54,8 +61,10 @@ class AcrossRules:
 
 
 def across_files(
-    files: list[FactFile], found: FileResults, rules: AcrossRules, context: Any = None
-) -> dict[str, list[Problem]]:
-    """By fact file (`found`: its facts and problems), what `rules` find with its facts, afresh. `context`: what
-    the files' records were validated against (validate.py's `FileContext`; a cache keys findings by it)."""
-    return {file.display: rules.problems(found[file.display][0]) for file in files}
+    files: list[FactFile], found: FileResults, context: Any, glossary: list[GlossaryEntry], sources: list[Source]
+) -> tuple[AcrossRules, dict[str, list[Problem]]]:
+    """The rules for every fact of the fact files `files` (`found`: by file, its facts and problems), and by file
+    what they find with its facts, afresh. `context`: what the files' records were validated against
+    (validate.py's `FileContext`; a cache keys what it keeps by it)."""
+    rules = AcrossRules([fact for file in files for fact in found[file.display][0]], glossary, sources)
+    return rules, {file.display: rules.problems(found[file.display][0]) for file in files}

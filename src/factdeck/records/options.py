@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from factdeck.records.fact_forms import Forms, forms_of
 from factdeck.records.schema import Fact, Record
 from factdeck.text.compare import answer_comparison_form, core, name_variants
 
@@ -54,21 +55,20 @@ class OptionProblem:
 class OptionRules:
     """The rules above, for the facts of one fact base (`facts`: every fact, whatever its status)."""
 
-    def __init__(self, facts: Iterable[Fact]) -> None:
+    def __init__(self, facts: Iterable[Fact], forms: Forms = forms_of) -> None:
+        """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given)."""
         facts = [f for f in facts if f.status != "retracted"]
         self._by_question: dict[str, set[str]] = {}
         self._version_answers: set[str] = set()
         self._statements: dict[str, str] = {}  # comparison form of what a vetted fact states -> fact id
         for fact in facts:
-            self._by_question.setdefault(answer_comparison_form(fact.question), set()).add(
-                answer_comparison_form(core(fact.answer))
-            )
-            for version in fact.dispute.versions if fact.dispute else []:
-                self._version_answers.add(answer_comparison_form(core(version.answer)))
+            form = forms(fact)
+            self._by_question.setdefault(form.question, set()).add(form.answer)
+            self._version_answers.update(form.versions)
             if fact.status == "vetted":
-                self._statements[answer_comparison_form(fact.statement)] = fact.id
-                for version in fact.dispute.versions if fact.dispute else []:
-                    self._statements[answer_comparison_form(version.claim)] = fact.id
+                self._statements[form.statement] = fact.id
+                for claim in form.claims:
+                    self._statements[claim] = fact.id
 
     def inputs(self) -> tuple:
         """Everything `check` reads besides the fact it checks, sorted (a cache keys its findings by it)."""

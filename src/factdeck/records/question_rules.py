@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from factdeck.records.fact_forms import SUBJECT_WORDS, Forms, forms_of
 from factdeck.records.schema import Fact, GlossaryEntry, Record, Source
 from factdeck.text.compare import answer_comparison_form, core, name_variants
 from factdeck.text.dates import MONTHS
@@ -67,7 +68,6 @@ _ANSWER_NUMBER = re.compile(r"\d+(?:,\d{3})*")
 _MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b")
 SUBJECT_SHARE = 0.25  # an answer named in this share of all facts is the subject they are about
 SUBJECT_MIN_FACTS = 8
-SUBJECT_WORDS = 4  # a subject is a short name
 _STOP = {
     "what", "which", "when", "who", "whom", "whose", "how", "many", "much", "did", "does", "do", "was", "were",
     "is", "are", "the", "a", "an", "of", "in", "on", "to", "for", "and", "by", "at", "its", "it", "that", "as",
@@ -214,9 +214,15 @@ class QuestionRules:
     """The rules above, for the facts of one fact base (`facts`: every fact, whatever its status)."""
 
     def __init__(
-        self, facts: Iterable[Fact], glossary: Iterable[GlossaryEntry] = (), sources: Iterable[Source] = ()
+        self,
+        facts: Iterable[Fact],
+        glossary: Iterable[GlossaryEntry] = (),
+        sources: Iterable[Source] = (),
+        forms: Forms = forms_of,
     ) -> None:
+        """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given)."""
         self._facts = [f for f in facts if f.status != "retracted"]
+        self._forms = forms
         self._published = {s.id: s.published for s in sources if s.published}
         self._people = _people(self._facts, glossary)
         self._longest = max((form.count(" ") + 1 for form in self._people), default=0)
@@ -228,14 +234,13 @@ class QuestionRules:
         question. Counted once per text by its word sequences, so the rule costs what reading the texts costs."""
         if len(self._facts) < SUBJECT_MIN_FACTS:
             return set()
-        answers = {f.answer.strip() for f in self._facts if f.kind not in ("date", "number")}
-        wanted = {
-            v for a in answers if len(a) < 80 for v in name_variants(a) if v.count(" ") < SUBJECT_WORDS
-        }  # short names, with their bracketed short forms ('MEK' of 'Mojahedin-e Khalq (MEK)')
+        forms = [self._forms(f) for f in self._facts]
+        # The answers' short names, with their bracketed short forms ('MEK' of 'Mojahedin-e Khalq (MEK)').
+        wanted = {name for form in forms for name in form.names}
         firsts = {v.split()[0] for v in wanted}
         seen: Counter[str] = Counter()
-        for f in self._facts:
-            words = answer_comparison_form(f"{f.question} {f.statement}").split()
+        for form in forms:
+            words = form.words
             grams = {
                 gram
                 for i, word in enumerate(words)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from factdeck.exceptions import InputError, Problem, ValidationFailed
-from factdeck.records.across import AcrossFiles, AcrossRules, FileResults, across_files
+from factdeck.records.across import AcrossFiles, FileResults, across_files
 from factdeck.records.archive import ArchivedText, QuoteCheck, QuoteTally, load_archives
 from factdeck.records.bounds import check_bounds
 from factdeck.records.collect import Collector, describe_input, suggest, unique_ids, unknown
@@ -422,8 +422,8 @@ def validate_project(
     glossary = _glossary(collector, raw, sources, archives.texts)
     # The rules about each fact that read other facts (records/across.py); those about one fact alone ran with
     # the fact's file (records/fact_rules.py).
-    across = AcrossRules(facts, glossary, sources.values())
-    for file_problems in across_facts(raw.facts, found, across, context).values():
+    across, across_found = across_facts(raw.facts, found, context, glossary, list(sources.values()))
+    for file_problems in across_found.values():
         collector.problems.extend(file_problems)
     for where, message, severity in [
         *((p.where, p.message, p.severity) for p in across.questions.disagreements()),
