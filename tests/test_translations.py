@@ -341,3 +341,38 @@ def test_a_translation_of_a_withdrawn_dispute_is_stale_not_an_error(persian):
         check.stderr,
     )
     assert persian.run("check", "--strict").exit_code != 0
+
+
+def test_stamping_keeps_the_file_laid_out_as_written(persian):
+    """Plain texts turned into {text, of} keep the blank line between entries where it was, not between a key
+    (or a list's dash) and its new mapping."""
+    persian.write(
+        "translations/fa/more.yaml",
+        '- fact: canal-locks\n  question: "کانال به چند آب‌بند نیاز داشت؟"\n  answer: "چهارده"\n\n'
+        '- fact: last-cargo-boat\n  question: "آخرین قایق باری در چه سالی گذشت؟"\n\n',
+    )
+    for entry in ("canal-locks", "last-cargo-boat"):  # the shipped file's entries of these facts go
+        text = persian.read("translations/fa/canal.yaml")
+        start = text.index(f"- fact: {entry}")
+        end = text.find("- fact:", start + 1)
+        persian.write("translations/fa/canal.yaml", text[:start] + (text[end:] if end >= 0 else ""))
+    stamped = persian.run("translate", "stamp", "fa", "canal-locks", "last-cargo-boat")
+    assert stamped.exit_code == 0, stamped.output
+    text = persian.read("translations/fa/more.yaml")
+    assert not re.search(r"(?m)^\s*(?:-|\w+:)\s*\n\s*\n", text), text  # nothing left waiting for its value
+    assert "\n\n- fact: last-cargo-boat" in text and text.count("of: ") == 3
+
+
+def test_stamping_a_list_of_plain_texts_keeps_the_blank_line_after_it():
+    import io
+
+    from factdeck.project.translations import _dedent, _round_trip, _stamp_text
+
+    rt = _round_trip()
+    data = rt.load('- fact: a\n  false_statements:\n    - "one"\n    - "two"\n\n- fact: b\n')
+    for index, original in enumerate(("o", "t")):
+        _stamp_text(data[0]["false_statements"], index, original)
+    out = io.StringIO()
+    rt.dump(data, out, transform=_dedent)
+    assert not re.search(r"(?m)^\s*-\s*\n", out.getvalue()), out.getvalue()
+    assert '    - text: "two"\n      of: ' in out.getvalue() and "\n\n- fact: b" in out.getvalue()

@@ -78,9 +78,24 @@ def _stamp_text(mapping: Any, key: Any, original: Any) -> None:
     value = mapping[key]
     print_ = text_fingerprint(original)
     if isinstance(value, str):
-        mapping[key] = CommentedMap([("text", value), ("of", print_)])
+        stamped = CommentedMap([("text", value), ("of", print_)])
+        # What followed the plain text (the blank line before the next entry, a comment) follows the stamp:
+        # left on the key, ruamel would write it between the key and its new mapping.
+        after = _comment_after(mapping, key)
+        if after is not None:
+            stamped.ca.items["of"] = [None, None, after, None]
+        mapping[key] = stamped
     elif isinstance(value, dict):
         value["of"] = print_
+
+
+def _comment_after(parent: Any, key: Any) -> Any:
+    """The comment token (blank lines included) ruamel keeps after `parent[key]`'s value, removed from it; None
+    when there is none. A sequence keeps it in the first slot of its item's entry, a mapping in the third."""
+    comments = getattr(parent, "ca", None)
+    entry = comments.items.pop(key, None) if comments is not None else None
+    slot = 0 if isinstance(parent, CommentedSeq) else 2
+    return entry[slot] if entry is not None and len(entry) > slot else None
 
 
 def _stamp_entry(entry: Any, fact: Fact, display: str) -> None:

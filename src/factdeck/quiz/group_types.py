@@ -51,7 +51,12 @@ class Matching(_GroupType):
         return Item(fact.id, role, fact.answer.strip(), maker.references(fact.citations, limit=1))
 
     def make_group(
-        self, maker: QuizMaker, number: int, facts: Iterable[Fact], size: int = GROUP_PREFERRED, taken: Sequence[Fact] = ()
+        self,
+        maker: QuizMaker,
+        number: int,
+        facts: Iterable[Fact],
+        size: int = GROUP_PREFERRED,
+        taken: Sequence[Fact] = (),
     ) -> Question | None:
         candidates = (
             (f, item)
@@ -124,7 +129,12 @@ class Timeline(_GroupType):
         return Item(fact.id, text, date_label(fact.date, maker.language), maker.references(fact.citations, limit=1))
 
     def make_group(
-        self, maker: QuizMaker, number: int, facts: Iterable[Fact], size: int = GROUP_PREFERRED, taken: Sequence[Fact] = ()
+        self,
+        maker: QuizMaker,
+        number: int,
+        facts: Iterable[Fact],
+        size: int = GROUP_PREFERRED,
+        taken: Sequence[Fact] = (),
     ) -> Question | None:
         def candidates() -> Iterator[Fact]:
             # Events make the best timelines: every suitable event in the pool's order, then the rest. Drawn
