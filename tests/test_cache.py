@@ -178,3 +178,16 @@ def test_check_does_not_import_the_renderers():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_checking_a_project_without_a_release_imports_no_renderer_nor_pdf_reader(project):
+    # What `factdeck check` needs is the records' code; the card code (Jinja2, genanki) is imported only to
+    # compare a released deck with its release record, which the sample project does not have.
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom factdeck.cli import cli\n"
+        f"result = CliRunner().invoke(cli, ['check', '--project', {str(project.root)!r}])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(sorted(m for m in ('genanki', 'jinja2', 'pypdf', 'rich', 'asyncio') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"

@@ -20,16 +20,15 @@ from hypothesis import strategies as st
 from factdeck.exceptions import InputError, TemplateError
 from factdeck.outputs.render import _template_error
 from factdeck.records.load import parse_document
-from factdeck.records.messages import (
+from factdeck.records.messages import pydantic_message as _message
+from factdeck.records.messages import typst_message, yaml_problem
+from factdeck.records.schema import DeckSpec, Era, Fact, Source
+from factdeck.records.template_messages import (
     StrictUndefined,
     UndefinedVariable,
     template_syntax_message,
-    typst_message,
     undefined_message,
-    yaml_problem,
 )
-from factdeck.records.messages import pydantic_message as _message
-from factdeck.records.schema import DeckSpec, Era, Fact, Source
 
 TAB = "a tab is used for indentation, and YAML allows only spaces: replace the tab with spaces"
 YAML_CASES = [

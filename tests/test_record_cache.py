@@ -131,7 +131,15 @@ CONTEXT_EDITS = {
     "an era renamed": ("facts/eras.yaml", "- id: decline", "- id: downfall", True),
     "an archived text": ("archive/chronicle.txt", "founded in 1901", "founded in 1902", True),
     "an archive file missing": ("facts/sources.yaml", "archive: pamphlet.txt", "archive: leaflet.txt", True),
-}
+    # The rules about one fact that read the sources (records/fact_rules.py) are cached with the file too.
+    "a source's short name": ("facts/sources.yaml", '  publisher: "Rival Society"\n',
+                              '  publisher: "Rival Society"\n  short_name: "River Guild"\n', False),
+    "a source's variant": ("facts/sources.yaml", '  publisher: "Example Press"\n',
+                           '  publisher: "Example Press"\n  short_name: "Chronicle"\n  variants: ["ferry workers"]\n',
+                           False),
+    "an archived text a fact copies": ("archive/chronicle.txt", "founded in 1901",
+                                       "founded in 1901 and the River Guild built its hall in Millford in 1910", True),
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("edit", CONTEXT_EDITS, ids=list(CONTEXT_EDITS))
@@ -143,6 +151,45 @@ def test_a_changed_context_gives_the_fresh_answer(project, edit):
     cached = check(project, *args)
     assert cached == check(project, *args, cache=False)
     assert cached != before
+
+
+DATED_FACT = """- id: pamphlet-year
+  kind: date
+  era: founding
+  date: "1905"
+  question: "In what year did the rivals print their pamphlet about the guild?"
+  answer: "2001"
+  statement: "The rivals printed their pamphlet about the guild in 2001."
+  citations:
+    - source: pamphlet
+      locator: "title page"
+      quote: "the guild's failures"
+  status: review
+"""
+
+
+def test_a_source_s_publication_date_gives_the_fresh_answer(project):
+    # A date answer that no quote writes is flagged, unless it is the cited text's own publication date: the
+    # finding is cached with the fact's file, so the date must be part of the cache's context.
+    project.write("facts/dated.yaml", DATED_FACT, vet=False)
+    before = check(project)
+    assert "'2001', which none of its quotes writes" not in before[1]
+    project.replace("facts/sources.yaml", "published: 2001-05", "published: 1999-05")
+    cached = check(project)
+    assert cached == check(project, cache=False)
+    assert "fact 'pamphlet-year': the answer '2001' gives '2001', which none of its quotes writes" in cached[1]
+
+
+def test_the_rules_about_one_fact_are_not_run_again_on_a_cached_file(project, monkeypatch):
+    # Their findings come back with the file's records: a warm check does not look at the fact again.
+    from factdeck.records import fact_rules
+
+    project.replace("facts/sources.yaml", '  publisher: "Rival Society"\n',
+                    '  publisher: "Rival Society"\n  short_name: "River Guild"\n')  # fmt: skip
+    first = check(project)
+    assert "names 'River Guild' but the fact does not cite source 'pamphlet'" in first[1]
+    monkeypatch.setattr(fact_rules.FactRules, "check", lambda self, collector, facts: facts and pytest.fail("ran"))
+    assert check(project) == first
 
 
 def test_checking_without_the_archive_is_a_different_answer(project):
@@ -185,3 +232,98 @@ def test_the_cache_can_be_turned_off(project, parse_cache_folder, monkeypatch):
     monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
     snapshot(project.root, project.archive)
     assert entries(records_cache(parse_cache_folder)) == []
+
+
+# The rules that read other facts (records/across.py) keep each file's findings while what they read of the
+# other facts is unchanged. Each edit is to another file and changes what they find in the unchanged guild.yaml.
+OTHER_FACT = """- id: guild-books
+  kind: person
+  era: founding
+  date: "1905"
+  question: "Who kept the River Guild's books?"
+  answer: "Tomas Reed"
+  statement: "Tomas Reed kept the River Guild's books."
+  citations:
+    - source: chronicle
+      locator: "chapter 1, para. 2"
+      quote: "Ada Ferrier, its first master, took office in 1903"
+  status: vetted
+  vetted: 2026-11-22
+  reviewer: fact-editor
+  vetted_hash: 00000000000000aa
+"""
+ACROSS_EDITS = {
+    "another fact asks the same question": ("Who kept the River Guild's books?", "Who was the River Guild's first master?"),
+    "a vetted fact states a false statement": ("Tomas Reed kept the River Guild's books.",
+                                               "Tomas Reed became the River Guild's first master in 1903."),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("edit", ACROSS_EDITS, ids=list(ACROSS_EDITS))
+def test_a_change_to_other_facts_gives_the_fresh_answer(project, edit):
+    old, new = ACROSS_EDITS[edit]
+    project.write("facts/other.yaml", OTHER_FACT)
+    before = check(project)
+    project.replace("facts/other.yaml", old, new)
+    cached = check(project)
+    assert cached == check(project, cache=False)
+    assert cached != before and "facts/guild.yaml" in cached[1]
+
+
+def test_the_rules_across_facts_run_again_only_on_edited_files(project, monkeypatch):
+    from factdeck.records import across
+
+    project.write("facts/other.yaml", OTHER_FACT)
+    first = check(project)
+    with monkeypatch.context() as patched:
+        patched.setattr(across.AcrossRules, "problems", lambda self, facts: list(facts) and pytest.fail("ran"))
+        assert check(project) == first
+    checked: list[str] = []
+    problems = across.AcrossRules.problems
+    monkeypatch.setattr(
+        across.AcrossRules, "problems", lambda self, facts: checked.extend(f.id for f in facts) or problems(self, facts)
+    )
+    project.replace("facts/other.yaml", "chapter 1, para. 2", "chapter 1, para. 3", vet=False)  # nothing they read
+    check(project)
+    assert checked == ["guild-books"]
+
+
+def test_kept_comparison_forms_are_the_fresh_ones(project, monkeypatch):
+    # Each fact's comparison forms (records/fact_forms.py) are kept with its file: a warm check makes the sets
+    # of the rules across facts from kept forms, which must be the forms a fresh computation gives.
+    from factdeck.engine import validation
+    from factdeck.records.across import AcrossRules
+    from factdeck.records.fact_forms import forms_of
+
+    project.write("facts/other.yaml", OTHER_FACT)
+    fresh = check(project, cache=False)
+    assert check(project) == fresh  # fills the cache
+    compared: list[tuple] = []
+
+    class Spy(AcrossRules):
+        def __init__(self, facts, glossary, sources, forms=forms_of):
+            compared.extend((forms(fact), forms_of(fact)) for fact in facts)
+            super().__init__(facts, glossary, sources, forms)
+
+    monkeypatch.setattr(validation, "AcrossRules", Spy)
+    monkeypatch.setattr(validation, "forms_of", lambda fact: pytest.fail("a kept form was made again"))
+    assert check(project) == fresh
+    assert len(compared) == 7 and all(kept == made for kept, made in compared)
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", "truncate", "foreign"])
+def test_a_damaged_entry_of_the_rules_across_facts_is_ignored(project, parse_cache_folder, damage):
+    project.write("facts/other.yaml", OTHER_FACT)
+    expected = snapshot(project.root, project.archive)
+    kept = entries(parse_cache_folder.parent / "across")
+    assert len(kept) >= 4  # two files' comparison forms and what the rules found in each (also without the archive)
+    for entry in kept:
+        raw = entry.read_bytes()
+        head = raw[: raw.index(b"\0") + 1]
+        if damage == "truncate":
+            entry.write_bytes(raw[: len(raw) // 2])
+        elif damage == "foreign":  # well-formed, but not what an entry holds
+            entry.write_bytes(head + marshal.dumps([(42, "x")]))
+        else:
+            entry.write_bytes(damage)
+    assert snapshot(project.root, project.archive) == expected

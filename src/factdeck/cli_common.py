@@ -53,10 +53,12 @@ def _err(message: str) -> None:
 
 
 def _report(problems: list[Problem]) -> None:
+    lines = []
     for problem in problems:
-        _err(str(problem))
-        for consequence in problem.folded:  # what follows from it, under it
-            _err(f"    which causes: {consequence}")
+        lines.append(str(problem))
+        lines += [f"    which causes: {consequence}" for consequence in problem.folded]  # what follows from it
+    if lines:  # one write: click.echo costs as much as formatting, and a large base has thousands of warnings
+        _err("\n".join(lines))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     folded = sum(len(p.folded) for p in problems)

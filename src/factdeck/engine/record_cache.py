@@ -102,6 +102,15 @@ def restore_entry(entry: Any, file: str) -> tuple[list[Fact], list[Problem]] | N
         return None
 
 
+def restore_problems(entry: Any, file: str) -> list[Problem] | None:
+    """Problems kept as `dump_entry` keeps them ((line, message, severity) each), located in `file`; None if
+    `entry` is not such a list."""
+    try:
+        return [_problem(p, file) for p in entry]
+    except (TypeError, ValueError):
+        return None
+
+
 # A record is kept as (line, names of the fields that were set, its values by field name), records inside it
 # likewise; the file is the entry's own. Marshal reads the values back as the dict the record will hold.
 

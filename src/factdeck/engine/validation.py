@@ -15,14 +15,16 @@ from typing import Any
 
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.parallel import split_map
-from factdeck.engine.parse_cache import ParseCache, cache_folder
-from factdeck.engine.record_cache import RecordCache, context_key, dump_entry, restore_entry
+from factdeck.engine.parse_cache import ContentStore, ParseCache, cache_folder
+from factdeck.engine.record_cache import RecordCache, context_key, dump_entry, restore_entry, restore_problems
 from factdeck.engine.session import Session
 from factdeck.exceptions import Problem
+from factdeck.records.across import AcrossRules, FileResults
+from factdeck.records.fact_forms import FactForms, forms_of
 from factdeck.records.factbase import FactBase
 from factdeck.records.load import FactFile, load_project
-from factdeck.records.schema import Fact
-from factdeck.records.validate import FileContext, FileResults, validate_project
+from factdeck.records.schema import Fact, GlossaryEntry, Source
+from factdeck.records.validate import FileContext, validate_project
 
 # Fact files to validate holding this much text (about 1,000 facts) are shared between two cores.
 PARALLEL_TEXT = 500_000
@@ -56,6 +58,9 @@ def load_and_validate(
             strict=strict,
             unhashed=unhashed,
             fact_files=lambda files, context: _cached_fact_files(files, context, session, cache),
+            across_facts=lambda files, found, context, glossary, sources: _cached_across(
+                files, found, context, glossary, sources, session
+            ),
         )
     finally:
         if collecting:
@@ -93,6 +98,8 @@ def _cached_fact_files(
         return (*result, clean is True)
 
     split = len(fresh) // 2 if sum(len(f.text) for f in fresh) >= PARALLEL_TEXT else len(fresh)
+    if split < len(fresh) and context.archives:
+        context.rules.copies()  # the archived texts' word runs, made once before the fork rather than in each half
     made = split_map(
         fresh,
         here=context.validate,
@@ -114,3 +121,59 @@ def _cached_fact_files(
     cache.finish()
     parse_cache.trim()
     return found
+
+
+def _cached_across(
+    files: list[FactFile],
+    found: FileResults,
+    context: FileContext,
+    glossary: list[GlossaryEntry],
+    sources: list[Source],
+    session: Session,
+) -> tuple[AcrossRules, dict[str, list[Problem]]]:
+    """records/across.py's `across_files`, with what it works out per file kept beside the record cache: each
+    file's facts' comparison forms (records/fact_forms.py), under its name and text and the context its records
+    were validated in; and what the rules find with its facts, under the same and what the rules read of every
+    other fact (`AcrossRules.key`). A file's records are those of its text in that context, and the rules read
+    nothing else."""
+    folder, code, validated = cache_folder("across"), code_fingerprint(), context_key(context.key_parts())
+    forms_store = ContentStore(folder, code, f"forms\0{validated}", session)
+    kept: dict[int, FactForms] = {}
+    for file in files:
+        facts = found[file.display][0]
+        text = f"{file.display}\0{file.text}"
+        forms = _restore_forms(forms_store.load(text), len(facts))
+        if forms is None:
+            forms = [forms_of(fact) for fact in facts]
+            forms_store.save(text, [tuple(form) for form in forms])
+        kept.update(zip(map(id, facts), forms))
+    every = [fact for file in files for fact in found[file.display][0]]
+    rules = AcrossRules(every, glossary, sources, lambda fact: kept.get(id(fact)) or forms_of(fact))
+    store = ContentStore(folder, code, f"problems\0{validated}\0{rules.key()}", session)
+    problems: dict[str, list[Problem]] = {}
+    for file in files:
+        text = f"{file.display}\0{file.text}"
+        made = restore_problems(store.load(text), file.display)
+        if made is None:
+            made = rules.problems(found[file.display][0])
+            store.save(text, [(p.line, p.message, p.severity) for p in made])
+        problems[file.display] = made
+    store.trim()
+    return rules, problems
+
+
+_FORM_TYPES = (str, str, tuple, str, tuple, tuple, tuple)
+
+
+def _restore_forms(entry: Any, count: int) -> list[FactForms] | None:
+    """The `count` facts' forms kept as plain tuples; None if `entry` is not that."""
+    if type(entry) is not list or len(entry) != count:
+        return None
+    forms = []
+    for kept in entry:
+        if type(kept) is not tuple or len(kept) != len(_FORM_TYPES):
+            return None
+        if any(type(value) is not kind for value, kind in zip(kept, _FORM_TYPES)):
+            return None
+        forms.append(FactForms(*kept))
+    return forms

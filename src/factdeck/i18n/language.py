@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -80,8 +81,10 @@ class Language:
 
     @classmethod
     def source(cls) -> Language:
-        """English, the language factdeck's messages are written in (its catalog only confirms them)."""
-        return cls.load(SOURCE_LANGUAGE)
+        """English, the language factdeck's messages are written in (its catalog only confirms them). Made once
+        per process: the shipped catalog cannot change while it runs, and loading it (listing the shipped
+        catalogs, parsing the locale) cost a millisecond for each of the thousands of dates a check labels."""
+        return _source_language()
 
     # -- messages ----------------------------------------------------------------------------------
 
@@ -151,6 +154,11 @@ class Language:
         """`text` in Unicode first-strong isolates (FSI … PDI): a run of another direction (an English name in
         a Persian sentence) keeps its own order without reordering what surrounds it (UAX #9)."""
         return f"\u2068{text}\u2069" if text else text
+
+
+@cache
+def _source_language() -> Language:
+    return Language.load(SOURCE_LANGUAGE)
 
 
 def _numbering_system(locale: Locale, digits: DigitChoice) -> str:

@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from factdeck.exceptions import TemplateError
 from factdeck.i18n import Language
 from factdeck.outputs.vocabulary import Vocabulary
-from factdeck.records.messages import StrictUndefined, template_syntax_message, undefined_message
+from factdeck.records.template_messages import StrictUndefined, template_syntax_message, undefined_message
 from factdeck.records.templates import TEMPLATES, display_name, search_path
 from factdeck.text.bidi import other_direction_runs, reads_ltr, text_direction
 from factdeck.text.dates import date_label

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from factdeck.records.fact_forms import Forms, forms_of
 from factdeck.records.schema import Fact, Record
 from factdeck.text.compare import answer_comparison_form, core, name_variants
 
@@ -54,21 +55,28 @@ class OptionProblem:
 class OptionRules:
     """The rules above, for the facts of one fact base (`facts`: every fact, whatever its status)."""
 
-    def __init__(self, facts: Iterable[Fact]) -> None:
+    def __init__(self, facts: Iterable[Fact], forms: Forms = forms_of) -> None:
+        """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given)."""
         facts = [f for f in facts if f.status != "retracted"]
         self._by_question: dict[str, set[str]] = {}
         self._version_answers: set[str] = set()
         self._statements: dict[str, str] = {}  # comparison form of what a vetted fact states -> fact id
         for fact in facts:
-            self._by_question.setdefault(answer_comparison_form(fact.question), set()).add(
-                answer_comparison_form(core(fact.answer))
-            )
-            for version in fact.dispute.versions if fact.dispute else []:
-                self._version_answers.add(answer_comparison_form(core(version.answer)))
+            form = forms(fact)
+            self._by_question.setdefault(form.question, set()).add(form.answer)
+            self._version_answers.update(form.versions)
             if fact.status == "vetted":
-                self._statements[answer_comparison_form(fact.statement)] = fact.id
-                for version in fact.dispute.versions if fact.dispute else []:
-                    self._statements[answer_comparison_form(version.claim)] = fact.id
+                self._statements[form.statement] = fact.id
+                for claim in form.claims:
+                    self._statements[claim] = fact.id
+
+    def inputs(self) -> tuple:
+        """Everything `check` reads besides the fact it checks, sorted (a cache keys its findings by it)."""
+        return (
+            sorted((question, sorted(answers)) for question, answers in self._by_question.items()),
+            sorted(self._version_answers),
+            sorted(self._statements.items()),
+        )
 
     def check(self, fact: Fact) -> list[OptionProblem]:
         """Every problem with `fact`'s distractors and false statements."""
@@ -101,13 +109,13 @@ class OptionRules:
                     "error",
                 )
             )
-        attested = (
-            {answer_comparison_form(core(fact.answer))}
-            | self._version_answers
-            | self._by_question.get(answer_comparison_form(fact.question), set())
-        )
+        # Answers the fact base gives to this question: the fact's own and its versions', every dispute version's,
+        # and those of other facts asking the same question (looked up in place: copying the shared sets for
+        # every fact cost more than the rest of the rule).
+        own_answers = {answer_comparison_form(core(fact.answer))}
         if fact.dispute:
-            attested |= {answer_comparison_form(core(v.answer)) for v in fact.dispute.versions}
+            own_answers |= {answer_comparison_form(core(v.answer)) for v in fact.dispute.versions}
+        same_question = self._by_question.get(answer_comparison_form(fact.question), set())
         # The texts compared with every distractor, in comparison form once per fact (as `mentions` pads them).
         own = [f" {answer_comparison_form(t)} " for t in (fact.question, fact.statement, fact.answer)]
         answer_forms = name_variants(fact.answer)
@@ -120,7 +128,7 @@ class OptionRules:
                 found.append(OptionProblem(distractor, f"{said} repeats distractor '{seen[key]}'", "error"))
                 continue
             seen[key] = text
-            if key in attested or key in answer_forms:
+            if key in own_answers or key in self._version_answers or key in same_question or key in answer_forms:
                 found.append(
                     OptionProblem(
                         distractor,

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from factdeck.records.fact_forms import SUBJECT_WORDS, Forms, forms_of
 from factdeck.records.schema import Fact, GlossaryEntry, Record, Source
 from factdeck.text.compare import answer_comparison_form, core, name_variants
 from factdeck.text.dates import MONTHS
@@ -67,7 +68,6 @@ _ANSWER_NUMBER = re.compile(r"\d+(?:,\d{3})*")
 _MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b")
 SUBJECT_SHARE = 0.25  # an answer named in this share of all facts is the subject they are about
 SUBJECT_MIN_FACTS = 8
-SUBJECT_WORDS = 4  # a subject is a short name
 _STOP = {
     "what", "which", "when", "who", "whom", "whose", "how", "many", "much", "did", "does", "do", "was", "were",
     "is", "are", "the", "a", "an", "of", "in", "on", "to", "for", "and", "by", "at", "its", "it", "that", "as",
@@ -214,9 +214,15 @@ class QuestionRules:
     """The rules above, for the facts of one fact base (`facts`: every fact, whatever its status)."""
 
     def __init__(
-        self, facts: Iterable[Fact], glossary: Iterable[GlossaryEntry] = (), sources: Iterable[Source] = ()
+        self,
+        facts: Iterable[Fact],
+        glossary: Iterable[GlossaryEntry] = (),
+        sources: Iterable[Source] = (),
+        forms: Forms = forms_of,
     ) -> None:
+        """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given)."""
         self._facts = [f for f in facts if f.status != "retracted"]
+        self._forms = forms
         self._published = {s.id: s.published for s in sources if s.published}
         self._people = _people(self._facts, glossary)
         self._longest = max((form.count(" ") + 1 for form in self._people), default=0)
@@ -228,14 +234,13 @@ class QuestionRules:
         question. Counted once per text by its word sequences, so the rule costs what reading the texts costs."""
         if len(self._facts) < SUBJECT_MIN_FACTS:
             return set()
-        answers = {f.answer.strip() for f in self._facts if f.kind not in ("date", "number")}
-        wanted = {
-            v for a in answers if len(a) < 80 for v in name_variants(a) if v.count(" ") < SUBJECT_WORDS
-        }  # short names, with their bracketed short forms ('MEK' of 'Mojahedin-e Khalq (MEK)')
+        forms = [self._forms(f) for f in self._facts]
+        # The answers' short names, with their bracketed short forms ('MEK' of 'Mojahedin-e Khalq (MEK)').
+        wanted = {name for form in forms for name in form.names}
         firsts = {v.split()[0] for v in wanted}
         seen: Counter[str] = Counter()
-        for f in self._facts:
-            words = answer_comparison_form(f"{f.question} {f.statement}").split()
+        for form in forms:
+            words = form.words
             grams = {
                 gram
                 for i, word in enumerate(words)
@@ -246,23 +251,31 @@ class QuestionRules:
             seen.update(grams)
         return {v for v, count in seen.items() if count >= SUBJECT_SHARE * len(self._facts)}
 
+    def inputs(self) -> tuple:
+        """Everything `across` reads besides the fact it checks, sorted (a cache keys its findings by it)."""
+        return sorted(self._people.items()), self._longest, sorted(self._subjects)
+
     def check(self, fact: Fact) -> list[QuestionProblem]:
-        """Every problem with the questions `fact` makes (rules above, but the one across facts)."""
+        """Every problem with the questions `fact` makes (rules above, but the one across facts): the rules about
+        the fact alone (`own_problems`) and those that read the other facts (`across`)."""
+        return own_problems(fact, self._published) + self.across(fact)
+
+    def across(self, fact: Fact) -> list[QuestionProblem]:
+        """The problems with `fact` that the other facts decide: a real person offered as a wrong option, and an
+        answer that is the subject most facts are about."""
         found: list[QuestionProblem] = []
-
-        def add(where: Record, message: str, severity: str = "warning") -> None:
-            found.append(QuestionProblem(where, f"fact '{fact.id}': {message}", severity))
-
-        if fact.dispute is not None and fact.dispute.reason is None:
-            add(
-                fact.dispute,
-                "the dispute gives no reason: add `reason:` with `type` (stance, self-contradiction, time, scope or "
-                "slip) and `why`, one sentence saying what in the texts makes it so",
-            )
+        add = _adder(fact, found)
         self._real_people(fact, add)
-        if not fact.disputed:
-            self._give_aways(fact, add)
-        self._quotes(fact, add)
+        if (
+            not fact.disputed
+            and fact.kind not in ("date", "number")
+            and answer_comparison_form(core(fact.answer)) in self._subjects
+        ):
+            add(
+                fact,
+                f"the answer '{core(fact.answer)}' is the subject most facts are about: a learner picks it without "
+                "knowing; ask about something else, or ask which text says it",
+            )
         return found
 
     # --- real people ------------------------------------------------------------------------------
@@ -301,76 +314,6 @@ class QuestionRules:
                     )
                     break
 
-    # --- give-aways -------------------------------------------------------------------------------
-
-    def _give_aways(self, fact: Fact, add) -> None:
-        if fact.kind in ("term", "organization", "event", "place") and _GLOSS.search(fact.question):
-            add(
-                fact,
-                "the question translates the term it asks for: a learner who reads the language needs nothing "
-                "else; ask for the term without its translation, or ask for the meaning",
-            )
-        named = fact.kind in ("person", "place", "organization", "term")
-        leftovers = blank_leftovers(fact.statement, fact.answer, fact.kind) if named else []
-        if leftovers:
-            add(
-                fact,
-                f"the statement names the answer again as '{leftovers[0]}', so its fill-in-the-blank would give the "
-                "answer away (the quiz does not make it): say it once, or refer back with 'he', 'she' or 'it'",
-            )
-        if fact.distractors:
-            shown = (
-                core(fact.answer) if any("(" in d.text for d in fact.distractors) else _BRACKETS.sub("", fact.answer)
-            )
-            options = [d.text for d in fact.distractors]
-            for feature, test in _FORMS:
-                if test(shown) and not any(test(o) for o in options):
-                    add(fact, f"the answer '{shown}' {feature} and no distractor does: write distractors of its form")
-            digits = scripts_of(shown)
-            if digits and any(scripts_of(o) and not scripts_of(o) & digits for o in options):
-                add(
-                    fact,
-                    f"the answer '{shown}' writes its digits in another script than a distractor does: write every "
-                    "option in the answer's digits",
-                )
-        if fact.kind not in ("date", "number") and answer_comparison_form(core(fact.answer)) in self._subjects:
-            add(
-                fact,
-                f"the answer '{core(fact.answer)}' is the subject most facts are about: a learner picks it without "
-                "knowing; ask about something else, or ask which text says it",
-            )
-
-    # --- vetting assistance -----------------------------------------------------------------------
-
-    def _quotes(self, fact: Fact, add) -> None:
-        if fact.kind not in ("date", "number") or fact.answer_from or fact.status == "draft":
-            return  # a draft may be incomplete: the check helps whoever reviews or vets it
-
-        def dated(citations: list) -> list[str]:
-            return [p for c in citations if (p := self._published.get(c.source))]
-
-        if fact.dispute is None:
-            missing = _missing_from_quotes(core(fact.answer), [c.quote for c in fact.citations], dated(fact.citations))
-            if missing:
-                add(
-                    fact,
-                    f"the answer '{fact.answer}' gives {', '.join(repr(m) for m in missing)}, which none of its "
-                    "quotes writes (as digits, words or '13-day'): check the answer against the text, quote "
-                    "the passage that gives it, or say how it follows from them in `answer_from`",
-                )
-            return
-        for version in fact.dispute.versions:
-            missing = _missing_from_quotes(
-                core(version.answer), [c.quote for c in version.citations], dated(version.citations)
-            )
-            if missing:
-                add(
-                    version,
-                    f"version '{version.id}' answers '{version.answer}', whose {', '.join(repr(m) for m in missing)} "
-                    "none of its own quotes writes: check it against the text, quote the passage that gives it, or "
-                    "say how it follows from them in the fact's `answer_from`",
-                )
-
     def disagreements(self) -> list[QuestionProblem]:
         """Vetted, undisputed date or number facts whose questions have the same content words (stop words and
         numbers aside: 'How long did the gale of 1868 last?', 'For how many days did the gale of 1868 last?') and
@@ -397,6 +340,97 @@ class QuestionRules:
                         )
                     )
         return found
+
+
+def own_problems(fact: Fact, published: dict[str, str]) -> list[QuestionProblem]:
+    """The problems with the questions `fact` makes that read the fact alone and `published` (source id -> its
+    publication date, for sources that give one): a dispute without a reason, the give-aways, and numbers
+    its quotes do not write. They run with each fact file's validation, so the record cache keeps them."""
+    found: list[QuestionProblem] = []
+    add = _adder(fact, found)
+    if fact.dispute is not None and fact.dispute.reason is None:
+        add(
+            fact.dispute,
+            "the dispute gives no reason: add `reason:` with `type` (stance, self-contradiction, time, scope or "
+            "slip) and `why`, one sentence saying what in the texts makes it so",
+        )
+    if not fact.disputed:
+        _give_aways(fact, add)
+    _quotes(fact, add, published)
+    return found
+
+
+def _adder(fact: Fact, found: list[QuestionProblem]) -> Callable[..., None]:
+    def add(where: Record, message: str, severity: str = "warning") -> None:
+        found.append(QuestionProblem(where, f"fact '{fact.id}': {message}", severity))
+
+    return add
+
+
+# --- give-aways (the fact alone) -------------------------------------------------------------------------------
+
+
+def _give_aways(fact: Fact, add) -> None:
+    if fact.kind in ("term", "organization", "event", "place") and _GLOSS.search(fact.question):
+        add(
+            fact,
+            "the question translates the term it asks for: a learner who reads the language needs nothing "
+            "else; ask for the term without its translation, or ask for the meaning",
+        )
+    named = fact.kind in ("person", "place", "organization", "term")
+    leftovers = blank_leftovers(fact.statement, fact.answer, fact.kind) if named else []
+    if leftovers:
+        add(
+            fact,
+            f"the statement names the answer again as '{leftovers[0]}', so its fill-in-the-blank would give the "
+            "answer away (the quiz does not make it): say it once, or refer back with 'he', 'she' or 'it'",
+        )
+    if fact.distractors:
+        shown = core(fact.answer) if any("(" in d.text for d in fact.distractors) else _BRACKETS.sub("", fact.answer)
+        options = [d.text for d in fact.distractors]
+        for feature, test in _FORMS:
+            if test(shown) and not any(test(o) for o in options):
+                add(fact, f"the answer '{shown}' {feature} and no distractor does: write distractors of its form")
+        digits = scripts_of(shown)
+        if digits and any(scripts_of(o) and not scripts_of(o) & digits for o in options):
+            add(
+                fact,
+                f"the answer '{shown}' writes its digits in another script than a distractor does: write every "
+                "option in the answer's digits",
+            )
+
+
+# --- vetting assistance (the fact alone) -----------------------------------------------------------------------
+
+
+def _quotes(fact: Fact, add, published: dict[str, str]) -> None:
+    if fact.kind not in ("date", "number") or fact.answer_from or fact.status == "draft":
+        return  # a draft may be incomplete: the check helps whoever reviews or vets it
+
+    def dated(citations: list) -> list[str]:
+        return [p for c in citations if (p := published.get(c.source))]
+
+    if fact.dispute is None:
+        missing = _missing_from_quotes(core(fact.answer), [c.quote for c in fact.citations], dated(fact.citations))
+        if missing:
+            add(
+                fact,
+                f"the answer '{fact.answer}' gives {', '.join(repr(m) for m in missing)}, which none of its "
+                "quotes writes (as digits, words or '13-day'): check the answer against the text, quote "
+                "the passage that gives it, or say how it follows from them in `answer_from`",
+            )
+        return
+    for version in fact.dispute.versions:
+        missing = _missing_from_quotes(
+            core(version.answer), [c.quote for c in version.citations], dated(version.citations)
+        )
+        if missing:
+            add(
+                version,
+                f"version '{version.id}' answers '{version.answer}', whose {', '.join(repr(m) for m in missing)} "
+                "none of its own quotes writes: check it against the text, quote the passage that gives it, or "
+                "say how it follows from them in the fact's `answer_from`",
+            )
 
 
 _FORMS = (

@@ -12,15 +12,18 @@ import datetime as _dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from factdeck.exceptions import InputError, Problem, ValidationFailed
+from factdeck.records.across import AcrossFiles, FileResults, across_files
 from factdeck.records.archive import ArchivedText, QuoteCheck, QuoteTally, load_archives
 from factdeck.records.bounds import check_bounds
 from factdeck.records.collect import Collector, describe_input, suggest, unique_ids, unknown
 from factdeck.records.consequences import fold_consequences
 from factdeck.records.dates import latest_today, parse_calendar_date, parse_date
+from factdeck.records.fact_rules import FactRules
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import (
     LEGACY_NAMESPACE,
@@ -34,9 +37,7 @@ from factdeck.records.identity import (
 from factdeck.records.load import Document, FactFile, RawProject
 from factdeck.records.load_hints import unportable_names
 from factdeck.records.memo import Keeper
-from factdeck.records.naming import check_glossary, check_source_names
-from factdeck.records.options import OptionRules
-from factdeck.records.question_rules import QuestionRules
+from factdeck.records.naming import check_glossary
 from factdeck.records.quotes import quote_search_form, word_count
 from factdeck.records.schema import (
     Citation,
@@ -48,7 +49,6 @@ from factdeck.records.schema import (
     Selection,
     Source,
 )
-from factdeck.records.verbatim import SourceShingles
 from factdeck.records.vetting import CHANGED, hold_back_changed, review_need
 
 MAX_QUOTE_WORDS = 40
@@ -274,9 +274,6 @@ def _glossary(
     return entries
 
 
-FileResults = dict[str, tuple[list[Fact], list[Problem]]]
-
-
 @dataclass(frozen=True)
 class FileContext:
     """What validating one fact file reads besides the file: the sources, the eras and the archived texts
@@ -288,9 +285,14 @@ class FileContext:
     broken_sources: frozenset[str] = frozenset()  # ids of sources and eras whose records failed validation
     broken_eras: frozenset[str] = frozenset()
 
+    @cached_property
+    def rules(self) -> FactRules:
+        """The rules about one fact that read the sources and archived texts (records/fact_rules.py)."""
+        return FactRules(self.sources, self.archives)
+
     def key_parts(self) -> list[Any]:
         return [
-            list(self.sources),
+            [repr(source.model_dump()) for source in self.sources.values()],  # names, variants, dates: fact_rules
             sorted(self.broken_sources),
             sorted(self.broken_eras),
             [(e.id, e.start, e.end) for e in self.eras.values()],
@@ -316,6 +318,7 @@ class FileContext:
         for file_facts in parsed.values():
             for fact in file_facts:
                 _check_fact(collector, fact, self.sources, self.eras, quotes, self.broken_sources, self.broken_eras)
+        self.rules.check(collector, [fact for file_facts in parsed.values() for fact in file_facts])
         quotes.report(collector)
         problems: dict[str, list[Problem]] = {file.display: [] for file in files}
         for problem in collector.problems:
@@ -334,13 +337,15 @@ def validate_project(
     archive: Path | None = None,
     strict: bool = False,
     fact_files: Callable[[list[FactFile], FileContext], FileResults] = validate_files,
+    across_facts: AcrossFiles = across_files,
     today: _dt.date | None = None,
     unhashed: frozenset[str] = frozenset(),
 ) -> FactBase:
     """Check everything and return the `FactBase` (made in `keeper`, the session), or raise `ValidationFailed`
     with every problem, sorted. `archive` overrides factdeck.yaml's archive folder; `strict` makes warnings
     errors. `fact_files` validates the fact files (engine/validation.py's passes them through its caches and
-    the second core); the rules across files always run here over every record. `today` (default: the
+    the second core); `across_facts` runs the rules that read other facts on each file's facts (the engine's
+    keeps each file's findings while what those rules read of the others is unchanged). `today` (default: the
     system's date) is the last day a vetted or accessed date may name; the archive files of the sources in
     `unhashed` are used whatever their recorded SHA-256 (see records/archive.py)."""
     collector = Collector()
@@ -394,7 +399,8 @@ def validate_project(
     archives = load_archives(collector, sources, archive, unhashed)
 
     broken_sources, broken_eras = _ids(raw.sources) - set(sources), _ids(raw.eras) - set(eras)
-    found = fact_files(raw.facts, FileContext(sources, eras, archives.texts, broken_sources, broken_eras))
+    context = FileContext(sources, eras, archives.texts, broken_sources, broken_eras)
+    found = fact_files(raw.facts, context)
     facts: list[Fact] = []
     for file in raw.facts:
         file_facts, file_problems = found[file.display]
@@ -413,34 +419,18 @@ def validate_project(
     for source in sources.values():
         if source.id not in cited and not unreadable_facts:
             collector.warning(source, f"source '{source.id}' is never cited")
-    for name_problem in check_source_names(facts, sources):  # one name per source (records/naming.py)
-        collector.add(name_problem.where, name_problem.message, name_problem.severity)
     glossary = _glossary(collector, raw, sources, archives.texts)
-    rules = OptionRules(facts)  # authored wrong options and false statements (records/options.py)
-    for fact in facts:
-        for option_problem in rules.check(fact):
-            collector.add(option_problem.where, option_problem.message, option_problem.severity)
-    asked = QuestionRules(
-        facts, glossary, sources.values()
-    )  # real people, give-aways, answers and quotes (records/question_rules.py)
-    for fact in facts:
-        for asked_problem in asked.check(fact):
-            collector.add(asked_problem.where, asked_problem.message, asked_problem.severity)
+    # The rules about each fact that read other facts (records/across.py); those about one fact alone ran with
+    # the fact's file (records/fact_rules.py).
+    across, across_found = across_facts(raw.facts, found, context, glossary, list(sources.values()))
+    for file_problems in across_found.values():
+        collector.problems.extend(file_problems)
     for where, message, severity in [
-        *((p.where, p.message, p.severity) for p in asked.disagreements()),
+        *((p.where, p.message, p.severity) for p in across.questions.disagreements()),
         *((p.where, p.message, p.severity) for p in check_bounds(facts)),  # wrong dates' bounds (records/bounds.py)
     ]:
         collector.add(where, message, severity)
 
-    if archives.texts:
-        copies = SourceShingles({source: text.raw for source, text in archives.texts.items()})
-        for fact in facts:
-            for copy in copies.copied(fact):
-                collector.warning(
-                    fact,
-                    f"fact '{fact.id}': its {copy.field} repeats {copy.run} words of source '{copy.source}' word for "
-                    f'word ("{copy.opening} …"), beyond what its citations quote: say it in the project\'s own words',
-                )
     flagged = {(p.path, p.line) for p in collector.problems if CHANGED in p.message}
     facts, held = hold_back_changed(facts, flagged)
     facts_by_id.update((fact.id, fact) for fact in facts if fact.id in held)

@@ -25,7 +25,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
-import pypdf
 import typst
 
 from factdeck.exceptions import RenderError
@@ -198,6 +197,8 @@ class Refit:
 
 
 def _pages(pdf: bytes) -> list:
+    import pypdf  # only to measure pages: `check` imports this module for its font names, and needs no PDF reader
+
     return list(pypdf.PdfReader(io.BytesIO(pdf)).pages)
 
 

@@ -1,0 +1,70 @@
+"""The rules about each fact that read the other facts too: the wrong options and false statements editors
+write (options.py) and the real people and the subject a question may offer (question_rules.py's `across`).
+
+What they find in one fact file depends only on that file's records and on a few sets made from every fact
+(`AcrossRules.key`: the answers each question is given, the dispute versions' answers, what vetted facts
+state, the real people's names, the subject the facts are about). Those sets change only when an answer, a
+question, a statement or a name changes, so a file's findings can be kept under the file's text, its records'
+context and that key (engine/validation.py does, beside the record cache): a check with nothing edited then
+makes the sets and looks nothing else up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from factdeck.exceptions import Problem
+from factdeck.records.fact_forms import Forms, forms_of
+from factdeck.records.load import FactFile
+from factdeck.records.options import OptionRules
+from factdeck.records.question_rules import QuestionRules
+from factdeck.records.schema import Fact, GlossaryEntry, Source
+
+FileResults = dict[str, tuple[list[Fact], list[Problem]]]
+AcrossFiles = Callable[
+    [list[FactFile], FileResults, Any, list[GlossaryEntry], list[Source]],
+    tuple["AcrossRules", dict[str, list[Problem]]],
+]
+
+
+class AcrossRules:
+    """The rules above for the facts of one fact base (`facts`: every fact, whatever its status)."""
+
+    def __init__(
+        self, facts: list[Fact], glossary: Iterable[GlossaryEntry], sources: Iterable[Source], forms: Forms = forms_of
+    ) -> None:
+        """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given)."""
+        self.options = OptionRules(facts, forms)  # authored wrong options and false statements (records/options.py)
+        self.questions = QuestionRules(facts, glossary, sources, forms)  # real people, subject (question_rules.py)
+
+    def key(self) -> str:
+        """A hash of everything these rules read besides the fact they check (sorted, so the facts' order and
+        files do not matter)."""
+        parts = (*self.options.inputs(), *self.questions.inputs())
+        digest = hashlib.sha256()
+        for part in parts:
+            text = repr(part)
+            digest.update(f"{len(text)}:{text}".encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def problems(self, facts: Iterable[Fact]) -> list[Problem]:
+        """Every problem these rules find with `facts`."""
+        found = []
+        for fact in facts:
+            for option in self.options.check(fact):
+                found.append(Problem(option.where.file, option.where.line, option.message, option.severity))
+            for asked in self.questions.across(fact):
+                found.append(Problem(asked.where.file, asked.where.line, asked.message, asked.severity))
+        return found
+
+
+def across_files(
+    files: list[FactFile], found: FileResults, context: Any, glossary: list[GlossaryEntry], sources: list[Source]
+) -> tuple[AcrossRules, dict[str, list[Problem]]]:
+    """The rules for every fact of the fact files `files` (`found`: by file, its facts and problems), and by file
+    what they find with its facts, afresh. `context`: what the files' records were validated against
+    (validate.py's `FileContext`; a cache keys what it keeps by it)."""
+    rules = AcrossRules([fact for file in files for fact in found[file.display][0]], glossary, sources)
+    return rules, {file.display: rules.problems(found[file.display][0]) for file in files}
