@@ -38,6 +38,7 @@ from markupsafe import Markup
 from factdeck.engine.parallel import MIN_ITEMS, split_map
 from factdeck.exceptions import RenderError
 from factdeck.i18n import Language
+from factdeck.outputs.anki.builtin_fields import BuiltinFields, uses_builtin_fields
 from factdeck.outputs.anki.editions import Edition
 from factdeck.outputs.anki.rendered import RenderedFields
 from factdeck.outputs.render import html_environment, load_template, render_template
@@ -310,9 +311,12 @@ class CardMaker:
         base: FactBase,
         rendered: RenderedFields | None = None,
         edition: Edition | None = None,
+        templates_only: bool = False,
     ):
         """`edition`: for a deck in another language than the facts' own, that language, its own GUIDs and
-        (for bilingual cards) the original facts; None for the facts' own language."""
+        (for bilingual cards) the original facts; None for the facts' own language. `templates_only`: render
+        every field through Jinja2 even where the built-in fields could be made by builtin_fields.py (tests
+        compare the two)."""
         self.base = base
         self.edition = edition
         self.language = edition.language if edition else None
@@ -321,6 +325,13 @@ class CardMaker:
         # A deck in another language has notes of its own: importing it never overwrites the original's.
         self.namespace = namespace_of(base.config) + (f"/{edition.language.tag}" if edition else "")
         self._templates: dict[str, jinja2.Template] = {}
+        # The built-in field templates are made by Python code (builtin_fields.py) unless the project has its own.
+        self.builtin = (
+            None
+            if templates_only or not uses_builtin_fields(base.root)
+            else BuiltinFields(self.env.globals, self.env.filters["text"])
+        )
+        self._last_context: tuple[Fact | None, dict] = (None, {})
 
     def deck_notes(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
         made = self._notes_on_two_cores(deck, facts)
@@ -401,6 +412,13 @@ class CardMaker:
         return tuple(dict.fromkeys(tags))
 
     def _context(self, fact: Fact, plan: CardPlan) -> dict:
+        last, context = self._last_context
+        if last is not fact:  # one context per fact: its cards ask one after another
+            context = self._fact_context(fact)
+            self._last_context = (fact, context)
+        return {**context, "version": plan.version}
+
+    def _fact_context(self, fact: Fact) -> dict:
         edition = self.edition
         original = edition.originals.get(fact.id) if edition is not None and edition.bilingual else None
         return {
@@ -408,13 +426,14 @@ class CardMaker:
             "era": self.base.eras_by_id[fact.era],
             "when": date_label(fact.date, self.language),
             "sources": self.base.sources,
-            "version": plan.version,
             # The fact as written, beside its translation (bilingual cards).
             "original": original if original is not None and original != fact else None,
             "original_language": edition.source if edition is not None else None,
         }
 
     def _field(self, name: str, context: dict) -> str:
+        if self.builtin is not None:
+            return self.builtin.field(name, context)
         # Each template is fetched once per maker: fetching checks the file's time, every time.
         path = f"{FIELD_TEMPLATES}/{name}"
         template = self._templates.get(path)
@@ -451,10 +470,13 @@ class CardMaker:
         return text
 
     def _cloze_text(self, fact: Fact, parts: tuple[ClozePart, ...], context: dict) -> str:
-        rendered = self._field(
-            "cloze.html",
-            {**context, "parts": parts, "cloze_open": Markup(_CLOZE_OPEN), "cloze_close": Markup(_CLOZE_CLOSE)},
-        )
+        if self.builtin is not None:
+            rendered = self.builtin.cloze(parts, _CLOZE_OPEN, _CLOZE_CLOSE)
+        else:
+            rendered = self._field(
+                "cloze.html",
+                {**context, "parts": parts, "cloze_open": Markup(_CLOZE_OPEN), "cloze_close": Markup(_CLOZE_CLOSE)},
+            )
         blanks = sum(p.blank for p in parts)
         if rendered.count(_CLOZE_OPEN) != blanks or rendered.count(_CLOZE_CLOSE) != blanks:
             raise RenderError(
