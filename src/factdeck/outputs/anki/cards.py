@@ -320,6 +320,9 @@ class CardMaker:
         self.base = base
         self.edition = edition
         self.language = edition.language if edition else None
+        # Loaded once: `Language.source()` reads the catalogs' folder each time, and dates and era labels ask per fact.
+        self.words_language = self.language or Language.source()
+        self._era_labels: dict[str, str] = {}
         self.env = anki_environment(base.root, self.language)
         self.rendered_fields = rendered or RenderedFields("")
         # A deck in another language has notes of its own: importing it never overwrites the original's.
@@ -386,7 +389,10 @@ class CardMaker:
         if not deck.cards.subdecks:
             return deck.name
         # Validation refuses an era title with '::' (records/validate.py).
-        return f"{deck.name}::{era_label(self.base.eras_by_id[fact.era], self.language)}"
+        label = self._era_labels.get(fact.era)
+        if label is None:
+            label = self._era_labels[fact.era] = era_label(self.base.eras_by_id[fact.era], self.words_language)
+        return f"{deck.name}::{label}"
 
     def note(self, fact: Fact, plan: CardPlan, deck_name: str) -> NoteRecord:
         version_id = plan.version.id if plan.version else None
@@ -424,7 +430,7 @@ class CardMaker:
         return {
             "fact": fact,
             "era": self.base.eras_by_id[fact.era],
-            "when": date_label(fact.date, self.language),
+            "when": date_label(fact.date, self.words_language),
             "sources": self.base.sources,
             # The fact as written, beside its translation (bilingual cards).
             "original": original if original is not None and original != fact else None,
