@@ -83,3 +83,21 @@ def test_sample_rows_are_genankis_with_withdrawn_notes(tmp_path):
     assert _same_rows(project.root, tmp_path) > 10
     dump = "\n".join(_dump(tmp_path / "guild-history-ours.anki2"))
     assert "withdrawn" in dump
+
+
+def test_notes_from_the_field_store_are_fresh_notes(tmp_path):
+    """A build keeps each note's GUID and content hash with its fields; the next build's notes made from them
+    are the notes made afresh (in English and in a Persian edition)."""
+    project = sample_project(tmp_path / "sample", more_facts=True)
+    deck = next((project.root / "decks").glob("*.yaml"))
+    persian = deck.read_text(encoding="utf-8").replace("id: guild-history", "id: guild-fa") + "language: fa\n"
+    (project.root / "decks" / "guild-fa.yaml").write_text(persian, encoding="utf-8")
+    assert project.run("build", "--format", "apkg").exit_code == 0
+    base = load_and_validate(project.root)
+    kept = ApkgStage(base, OutputWriter(project.root / "build"))
+    fresh = ApkgStage(base, OutputWriter(tmp_path / "empty"))
+    assert kept.fields.previous and not fresh.fields.previous
+    for deck in base.decks:
+        facts = select_facts(base, deck)
+        made = [r.as_tuple() for r in kept.package_notes(deck, facts)]
+        assert made == [r.as_tuple() for r in fresh.package_notes(deck, facts)] and made

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,6 +38,7 @@ from factdeck.engine.parallel import MIN_ITEMS, split_map
 from factdeck.exceptions import RenderError
 from factdeck.i18n import Language
 from factdeck.outputs.anki.builtin_fields import BuiltinFields, uses_builtin_fields
+from factdeck.outputs.anki.cloze import ClozePart, cloze_parts
 from factdeck.outputs.anki.editions import Edition
 from factdeck.outputs.anki.rendered import RenderedFields
 from factdeck.outputs.render import html_environment, load_template, render_template
@@ -50,7 +50,6 @@ from factdeck.records.identity import LEGACY_NAMESPACE, namespace_of
 from factdeck.records.schema import Citation, DeckSpec, DisputeVersion, Era, Fact, Source
 from factdeck.text.bidi import isolate_rtl, reads_ltr
 from factdeck.text.dates import date_label
-from factdeck.text.words import whole_word_spans
 
 # Note types and their fields, in Anki's field order; package.py builds the note types from these. Each field
 # has a permanent key (its Anki field id derives from it) and a name that may change: a renamed field keeps its
@@ -70,9 +69,6 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
 }
 SPARE_VALUES = ("",) * SPARE_FIELDS  # nothing goes into the spare fields yet
 FIELD_TEMPLATES = "anki/fields"
-
-# A cloze needs something left to read: fewer words than this around the blank teach nothing.
-MIN_CLOZE_CONTEXT_WORDS = 3
 
 # Stand-ins for the cloze markers while the field is rendered; swapped for `{{c1::` and `}}`
 # only after every brace that came from the text has been made inert.
@@ -116,6 +112,16 @@ class NoteRecord:
         record = object.__new__(cls)
         for name, value in zip(_NOTE_VALUES, values):
             object.__setattr__(record, name, value)
+        return record
+
+    @classmethod
+    def with_content(cls, content: str, **values: Any) -> NoteRecord:
+        """The record of `values` whose content hash is known to be `content` (kept from an earlier build with
+        the note's fields, so not made again)."""
+        record = object.__new__(cls)
+        for name in _NOTE_VALUES[:-1]:
+            object.__setattr__(record, name, values[name])
+        object.__setattr__(record, "content", content)
         return record
 
     @property
@@ -202,63 +208,6 @@ def citations_by_source(
     for citation in citations:
         groups.setdefault(citation.source, []).append(citation)
     return [(sources[source_id], cited) for source_id, cited in groups.items()]
-
-
-# --- cloze ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ClozePart:
-    text: str
-    blank: bool
-
-
-_NUMBER_QUALIFIER = (
-    r"^(?:about|around|approximately|roughly|nearly|almost|some|over|more than|at least|up to|c\.|ca\.)\s+(?=[$£€]?\d)"
-)
-
-
-def _answer_variants(answer: str) -> list[str]:
-    """Forms of the answer to look for in the statement, most specific first."""
-    variants = [answer.strip().rstrip(".")]
-    bare = re.sub(r"\s*\([^()]*\)\s*$", "", variants[0])  # "1965 (5 September per …)" -> "1965"
-    variants.append(bare)
-    for form in list(variants):
-        variants.append(re.sub(r"^(?:the|a|an)\s+", "", form, flags=re.IGNORECASE))
-        # "About 70" where the statement says "some 70": the number is what the learner recalls.
-        variants.append(re.sub(_NUMBER_QUALIFIER, "", form, flags=re.IGNORECASE))
-    unique: list[str] = []
-    for form in variants:
-        if form and form not in unique:
-            unique.append(form)
-    return unique
-
-
-@lru_cache(maxsize=1024)  # asked twice per fact: which cards it gets, then the cloze card itself
-def cloze_parts(statement: str, answer: str) -> tuple[ClozePart, ...] | None:
-    """The statement split around every occurrence of the answer, or None where no sensible cloze exists.
-
-    The answer must occur in the statement as whole words (case-insensitive), and enough words must
-    remain around the blanks to recall it from.
-    """
-    for form in _answer_variants(answer):
-        spans = whole_word_spans(statement, form)
-        if not spans:
-            continue
-        parts: list[ClozePart] = []
-        last = 0
-        for start, end in spans:
-            if start > last:
-                parts.append(ClozePart(statement[last:start], False))
-            parts.append(ClozePart(statement[start:end], True))
-            last = end
-        if last < len(statement):
-            parts.append(ClozePart(statement[last:], False))
-        context = " ".join(p.text for p in parts if not p.blank)
-        if len(re.findall(r"\w+", context)) < MIN_CLOZE_CONTEXT_WORDS:
-            return None
-        return tuple(parts)
-    return None
 
 
 # --- card plan -----------------------------------------------------------------------
@@ -398,16 +347,25 @@ class CardMaker:
         version_id = plan.version.id if plan.version else None
         # A fact in several decks (or meeting packs) renders once: its fields stay in `rendered_fields`.
         note_type, fields = self._render(fact, plan)
-        return NoteRecord(
-            guid=note_guid(fact.id, plan.kind, version_id, self.namespace),
-            fact_id=fact.id,
-            kind=plan.kind,
-            version_id=version_id,
-            note_type=note_type,
-            fields=fields,
-            tags=self.tags(fact, plan.kind),
-            deck=deck_name,
-        )
+        # The GUID and content hash are kept beside the fields (they derive from the fact, its fields and the
+        # namespace), so an unchanged fact's notes cost no hashing in the next build.
+        key = f"note\0{plan.kind}\0{self.namespace}"
+        kept = self.rendered_fields.get(fact, version_id, key)
+        values = {
+            "fact_id": fact.id,
+            "kind": plan.kind,
+            "version_id": version_id,
+            "note_type": note_type,
+            "fields": fields,
+            "tags": self.tags(fact, plan.kind),
+            "deck": deck_name,
+        }
+        if kept is not None:
+            guid, _, content = kept.partition("\0")
+            return NoteRecord.with_content(content, guid=guid, **values)
+        record = NoteRecord(guid=note_guid(fact.id, plan.kind, version_id, self.namespace), **values)
+        self.rendered_fields.put(fact, version_id, key, f"{record.guid}\0{record.content}")
+        return record
 
     def tags(self, fact: Fact, kind: str) -> tuple[str, ...]:
         tags = [f"era::{fact.era}", f"kind::{fact.kind}", f"card::{kind}", *fact.tags]

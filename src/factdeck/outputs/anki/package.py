@@ -186,7 +186,8 @@ class ApkgStage:
         record and, when the deck's record holds notes it no longer selects, every fact and deck."""
         digest = hashlib.sha256(self.source.token().encode())
         for name, published in sorted(self.records.items()):
-            digest.update(f"\0{name}\0".encode() + published.to_json().encode())
+            # The record's file as read (a record loaded from it is a function of its text), else its dump.
+            digest.update(f"\0{name}\0".encode() + (published.digest or published.to_json()).encode())
         own = self.records.get(deck.id)
         if own is not None:
             selected = {f.id for f in self.base.facts if deck.select.matches(f)}
