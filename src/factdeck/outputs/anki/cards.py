@@ -219,8 +219,9 @@ class CardPlan:
     version: DisputeVersion | None = None
 
 
-def plan_cards(fact: Fact, kinds: Iterable[str]) -> list[CardPlan]:
-    """Which cards a fact gets in a deck that asks for `kinds`."""
+def plan_cards(fact: Fact, kinds: Iterable[str], clozable: bool | None = None) -> list[CardPlan]:
+    """Which cards a fact gets in a deck that asks for `kinds`; `clozable`: whether its statement makes a cloze
+    (`cloze_parts` is not None), when already known."""
     wanted = set(kinds)
     if fact.dispute is not None:
         plans = [CardPlan("qa")] if wanted & {"qa", "dispute"} else []
@@ -232,7 +233,7 @@ def plan_cards(fact: Fact, kinds: Iterable[str]) -> list[CardPlan]:
         plans.append(CardPlan("qa"))
     if "reverse" in wanted and fact.kind in NAMED_KINDS:
         plans.append(CardPlan("reverse"))
-    if "cloze" in wanted and cloze_parts(fact.statement, fact.answer) is not None:
+    if "cloze" in wanted and (cloze_parts(fact.statement, fact.answer) is not None if clozable is None else clozable):
         plans.append(CardPlan("cloze"))
     return plans
 
@@ -296,7 +297,13 @@ class CardMaker:
     def fact_notes(self, deck: DeckSpec, fact: Fact) -> list[NoteRecord]:
         """The notes of one fact in `deck`; fields not stored yet are rendered."""
         deck_name = self.deck_name(deck, fact)
-        return [self.note(fact, plan, deck_name) for plan in plan_cards(fact, deck.cards.kinds)]
+        # Whether the statement makes a cloze is kept with the fields: finding the answer in it is a tenth of
+        # making an unchanged fact's notes.
+        clozable = self.rendered_fields.get(fact, None, "clozable")
+        if clozable is None:
+            clozable = "1" if cloze_parts(fact.statement, fact.answer) is not None else ""
+            self.rendered_fields.put(fact, None, "clozable", clozable)
+        return [self.note(fact, plan, deck_name) for plan in plan_cards(fact, deck.cards.kinds, clozable == "1")]
 
     def _notes_on_two_cores(self, deck: DeckSpec, facts: list[Fact]) -> dict[str, list[NoteRecord]]:
         """The notes of facts that have no fields stored, by fact id, half of them made in a forked process
