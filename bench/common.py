@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import os
 import platform
@@ -24,8 +25,10 @@ REPO = BENCH.parent
 
 def project(n: int, cache: Path) -> Path:
     """A synthetic project of n facts written like the shipped one (synth.py), generated once per size (it
-    renders with the built-in templates)."""
-    root = cache / f"project-{n}"
+    renders with the built-in templates). The folder is named after synth.py's own hash too, so a changed
+    generator makes a new project instead of timing a stale one."""
+    generator = hashlib.sha256((Path(__file__).parent / "synth.py").read_bytes()).hexdigest()[:8]
+    root = cache / f"project-{n}-{generator}"
     if not root.is_dir():
         scratch = cache / f"project-{n}.partial"
         shutil.rmtree(scratch, ignore_errors=True)

@@ -179,20 +179,27 @@ def _version_name(rng: random.Random, kind: str) -> str:
     return f"{_name(rng, kind)} Committee"
 
 
+_DIGIT_LETTERS = str.maketrans("0123456789", "abcdefghij")
+
+
 class _Writer:
     """Facts as YAML text, and the quotes each source's archived text must hold."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.words = [f"w{i}" for i in range(4000)]
+        # Words of letters only: digits in a quote's filler could read as part of a quoted number.
+        self.words = ["w" + str(i).translate(_DIGIT_LETTERS) for i in range(4000)]
         self.archive: dict[str, list[str]] = {s[0]: [] for s in SOURCES}
         self.era_answers: dict[int, set[str]] = {}
 
-    def quote(self) -> str:
-        return " ".join(self.rng.choice(self.words) for _ in range(self.rng.randint(8, 20)))
+    def quote(self, carrying: str | None = None) -> str:
+        words = [self.rng.choice(self.words) for _ in range(self.rng.randint(8, 20))]
+        if carrying is not None:  # a date or number answer is quoted from the passage that gives it
+            words.insert(len(words) // 2, carrying)
+        return " ".join(words)
 
-    def citation(self, indent: str, source: str) -> str:
-        q = self.quote()
+    def citation(self, indent: str, source: str, carrying: str | None = None) -> str:
+        q = self.quote(carrying)
         self.archive[source].append(q)
         section = self.rng.choice(TOPICS)
         return (
@@ -207,7 +214,8 @@ class _Writer:
         year = 1000 + era * 10 + rng.randint(0, 9)
         cited = rng.sample(range(len(SOURCES)), 2 if i % 3 == 0 else 1)
         first = SOURCES[cited[0]]
-        topic = f"{rng.choice(TOPICS)} {i}"
+        # The topic's own word in letters: questions that differ only in a number ask the same thing (check's rule).
+        topic = f"{rng.choice(TOPICS)} {'x' + str(i).translate(_DIGIT_LETTERS)}"
         verb = rng.choice(VERBS)
         out = [f"- id: fact-{i}\n  kind: {kind}\n  era: era-{era}\n"]
         if i % 11 != 5:
@@ -247,10 +255,16 @@ class _Writer:
             out.append(f'  attribution:\n    by: "{first[1]}"\n    verb: "said"\n')
         if kind in NAMED and not disputed:
             out.append(self._options(kind, answer, statement))
-        out.append("  citations:\n" + "".join(self.citation("    ", SOURCES[s][0]) for s in cited))
+        carrying = answer if kind in ("date", "number") else None
+        out.append("  citations:\n" + "".join(self.citation("    ", SOURCES[s][0], carrying) for s in cited))
         if disputed:
             other = SOURCES[(cited[0] + 3) % len(SOURCES)]
-            out.append(f'  dispute:\n    summary: "The sources give different answers for {topic}."\n    versions:\n')
+            reason = ("stance", "scope", "time", "slip")[i % 4]
+            out.append(
+                f'  dispute:\n    summary: "The sources give different answers for {topic}."\n'
+                f'    reason:\n      type: {reason}\n      why: "The two texts may describe {topic} from different records."\n'
+                "    versions:\n"
+            )
             given: set[str] = set()
             for v, source in enumerate((first, other)):
                 claim_answer = _version_name(rng, kind) if kind in NAMED else f"{year + v}"
@@ -262,7 +276,8 @@ class _Writer:
                     f'        claim: "{source[1][0].upper()}{source[1][1:]} gives {claim_answer} for {topic}."\n'
                     f'        answer: "{claim_answer}"\n'
                     f'        claimed_by: "{source[1][0].upper()}{source[1][1:]}"\n'
-                    "        citations:\n" + self.citation("          ", source[0])
+                    "        citations:\n"
+                    + self.citation("          ", source[0], None if kind in NAMED else claim_answer)
                 )
         out.append("  status: vetted\n  vetted: 2026-11-22\n  reviewer: fact-editor\n")
         if i % 5 == 0:

@@ -319,3 +319,25 @@ def test_the_persian_worksheets_keys_and_answer_sheets_are_persian_and_right_to_
         words = _factdeck_words(text, project_texts)
         assert _found(words) == [], f"{pdf.name}: {_found(words)}"
         assert re.search("[\u06f0-\u06f9]", text), pdf.name  # page and question numbers in Persian digits
+
+
+def test_a_translation_of_a_withdrawn_dispute_is_stale_not_an_error(persian):
+    """An editor who turns a dispute into a single fact does not stop `check` for its translations: the
+    translated summary and versions are reported stale at their lines (a warning; an error under --strict)."""
+    import yaml
+
+    facts = persian.path("facts/canal.yaml")
+    records = yaml.safe_load(facts.read_text(encoding="utf-8"))
+    record = next(r for r in records if r.get("dispute"))
+    text = facts.read_text(encoding="utf-8")
+    start = text.index("  dispute:", text.index(f"id: {record['id']}"))
+    end = text.index("\n  status:", start)
+    persian.write("facts/canal.yaml", text[:start] + text[end + 1 :])
+    assert persian.run("vet", record["id"], "--reviewer", "fact-editor").exit_code == 0
+    check = persian.run("check")
+    assert check.exit_code == 0, check.output
+    assert re.search(
+        r"translations/fa/canal\.yaml:\d+: warning: .*dispute\.summary is stale: the fact no longer has it",
+        check.stderr,
+    )
+    assert persian.run("check", "--strict").exit_code != 0

@@ -210,10 +210,18 @@ def _check(collector: Collector, entry: FactTranslation, fact: Fact, language: s
     if entry.dispute is not None:
         known = [v.id for v in fact.dispute.versions] if fact.dispute else []
         for version in entry.dispute.versions:
-            if version.id not in known:
+            # A stamped version of a fact whose dispute is gone was withdrawn with it (stale, below); any other
+            # unknown id is a mistake in the translation.
+            if version.id not in known and (known or not _stamped(version)):
                 collector.error(version, f"{label}: {unknown('dispute version', version.id, known)}")
     for name, translated, original in _pairs(entry, fact):
-        if original is None:
+        if original is None and translated.of is not None and not (name.startswith("dispute version") and fact.dispute):
+            # Stamped, so it translated a text the fact had: an editor removed it (a dispute withdrawn). Stale,
+            # as an edited original is: a warning, so editing a fact never stops a check for its translations.
+            collector.warning(
+                translated, f"{label}: {name} is stale: the fact no longer has it; remove it from the translation"
+            )
+        elif original is None:
             collector.error(translated, f"{label}: translates {name}, which the fact does not have")
         elif translated.of is None:
             collector.warning(translated, f"{label}: {name} is not stamped with what it translates: run {stamp}")
@@ -228,6 +236,13 @@ def _check(collector: Collector, entry: FactTranslation, fact: Fact, language: s
     statements = {text_fingerprint(s) for s in fact.false_statements}
     for statement in entry.false_statements:
         _check_matched(collector, statement, statements, f"{label}: false statement '{statement.text}'", stamp)
+
+
+def _stamped(version: object) -> bool:
+    """Whether any text of a translated dispute version was stamped (it once matched a version of the fact)."""
+    return any(
+        getattr(getattr(version, name, None), "of", None) is not None for name in ("claim", "answer", "claimed_by")
+    )
 
 
 def _check_matched(collector: Collector, item: Translated, originals: set[str], label: str, stamp: str) -> None:
