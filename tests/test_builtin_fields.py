@@ -53,7 +53,11 @@ def _copy_shipped(root: Path) -> Path:
 def _in_language(root: Path, language: str, bilingual: bool = False) -> None:
     for deck in (root / "decks").glob("*.yaml"):
         extra = f"language: {language}\n" + ("translation:\n  bilingual: true\n" if bilingual else "")
-        deck.write_text(deck.read_text(encoding="utf-8") + extra, encoding="utf-8")
+        lines = deck.read_text(encoding="utf-8").splitlines(keepends=True)
+        if any(line.startswith("translation:") for line in lines):
+            extra = f"language: {language}\n"  # a deck with its own translation settings keeps them
+        own = "".join(line for line in lines if not line.startswith("language:"))
+        deck.write_text(own + extra, encoding="utf-8")
 
 
 def _same_both_ways(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
