@@ -358,7 +358,7 @@ class CardMaker:
         # namespace), so an unchanged fact's notes cost no hashing in the next build.
         key = f"note\0{plan.kind}\0{self.namespace}"
         kept = self.rendered_fields.get(fact, version_id, key)
-        values = {
+        values: dict[str, Any] = {
             "fact_id": fact.id,
             "kind": plan.kind,
             "version_id": version_id,
