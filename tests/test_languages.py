@@ -208,3 +208,22 @@ def test_json_for_the_page_keeps_every_script_message(tmp_path):
 def test_a_persian_po_file_reads_back():
     assert io.BytesIO(catalog_path(SHIPPED, "fa").read_bytes()).read(3)
     assert isinstance(Path(TEMPLATE), Path)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "انقلاب در ژانویهٔ ۱۹۷۹ به پیروزی رسید و شاه از ایران رفت.",  # Persian, the month with its ezafe
+        "انقلاب در ۲۰ ژوئن ۱۹۸۱ به پیروزی رسید و شاه از ایران رفت.",
+        "Die Gruppe wurde am 20. Juni 1981 verboten, sagte die Quelle später.",  # German, the day's full stop
+        "The group was banned on 20 June 1981 by the state, the text says.",
+    ],
+)
+def test_a_timeline_row_blanks_the_whole_date_in_every_shipped_language(statement):
+    """A translated fact's timeline row leaves no month beside its blank (the month would give the date away)."""
+    from factdeck.quiz.wording import BLANK, _undated
+
+    row = _undated(statement)
+    assert row is not None and row.count(BLANK) == 1
+    before = row.split(BLANK)[0].split()
+    assert before[-1] in ("در", "am", "on"), row

@@ -29,7 +29,9 @@ def persian_base(tmp_path_factory) -> Project:
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("published"))
     shutil.copy(REPO / "factdeck.yaml", root / "factdeck.yaml")
     for deck in (root / "decks").glob("*.yaml"):
-        deck.write_text(deck.read_text(encoding="utf-8") + "language: fa\n", encoding="utf-8")
+        text = deck.read_text(encoding="utf-8")
+        if not re.search(r"^language:", text, re.M):  # the shipped Persian deck says so itself
+            deck.write_text(text + "language: fa\n", encoding="utf-8")
     project = Project(root)
     built = project.run("build", "--format", "apkg")
     assert built.exit_code == 0, built.output
@@ -96,7 +98,7 @@ def test_the_cards_of_every_shipped_deck_are_persian(persian_base):
 
 def test_the_web_quiz_of_every_shipped_deck_is_persian(persian_base):
     pages = sorted(persian_base.root.glob("build/*/*-quiz.html"))
-    assert len(pages) == 3
+    assert len(pages) == len(list((REPO / "decks").glob("*.yaml")))
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert '<html lang="fa" dir="rtl">' in text
@@ -189,9 +191,30 @@ def test_an_english_text_on_a_persian_worksheet_keeps_its_full_stop_at_its_own_e
     page = pdfium.PdfDocument(project.root / "build" / "starter" / "worksheet-A.pdf")[0]
     text = page.get_textpage()
     boxes = [(text.get_text_range(i, 1), text.get_charbox(i)) for i in range(text.count_chars())]
-    how = next(box for i, (char, box) in enumerate(boxes) if char == "H" and text.get_text_range(i, 3) == "How")
+
+    def first(word: str) -> tuple[float, ...]:
+        return next(box for i, (_, box) in enumerate(boxes) if text.get_text_range(i, len(word)) == word)
+
+    how = first("How")
     line = [(char, box) for char, box in boxes if abs(box[1] - how[1]) < 2]  # the question's own line
     latin = [box for char, box in line if char.isascii() and char.isalpha()]
     mark = next(box for char, box in line if char == "?")
     assert mark[0] >= max(box[2] for box in latin) - 0.5, "the question mark is not at the English text's end"
     assert how[0] <= min(box[0] for box in latin) + 0.5
+
+    # A fill-in statement printed in pieces around its blank (`factdeck quiz`, which reads the translations as
+    # `build` does): the pieces of an English one keep the English order; a translated one is Persian.
+    translation = project.read("translations/fa/canal.yaml")
+    start = translation.index("- fact: canal-opened")  # its question, answer and statement all in English
+    rest = translation[translation.index("- fact:", start + 1) :]
+    project.write("translations/fa/canal.yaml", translation[:start] + rest)
+    made = project.run("quiz", "starter", "--types", "fill-blank")
+    assert made.exit_code == 0, made.output
+    assert "canal-opened" in made.output
+    page = pdfium.PdfDocument(project.root / "build" / "starter" / "worksheet-A.pdf")[0]
+    text = page.get_textpage()
+    boxes = [(text.get_text_range(i, 1), text.get_charbox(i)) for i in range(text.count_chars())]
+    assert "آب‌بند نیاز داشت" in text.get_text_range()
+    before, after = first("Brackwater"), first("five")  # either side of the blank
+    same_line = abs(before[1] - after[1]) < 2
+    assert (same_line and before[0] < after[0]) or (not same_line and before[1] > after[1]), (before, after)

@@ -7,6 +7,7 @@ output is staged under a temporary name, so a failing build changes nothing.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -293,6 +294,7 @@ def make_worksheets(
 ) -> tuple[FactBase, Quiz, list[Path]]:
     """`factdeck quiz`: one deck's worksheets and keys, with the deck's quiz settings overridden where given.
     Returns the fact base, the quiz and the files written; raises as `build` does."""
+    from factdeck.outputs.languages import localized_base
     from factdeck.outputs.print.worksheets import remove_stale, stage_worksheets
     from factdeck.quiz import with_overrides
     from factdeck.records.select import select_facts
@@ -301,9 +303,17 @@ def make_worksheets(
     deck = base.deck(deck_id)
     settings = with_overrides(deck.quiz, **overrides)
     folder = output_folder(base, output)
+
+    def stage(writer: OutputWriter) -> Quiz:
+        # In the deck's language: its facts' current translations, and a note on those that keep their own text.
+        deck_base, untranslated = localized_base(base, deck)
+        facts = [deck_base.facts_by_id[f.id] for f in select_facts(base, deck)]
+        quiz = stage_worksheets(writer, deck_base, deck, facts, settings)
+        return dataclasses.replace(quiz, notes=(*untranslated, *quiz.notes))
+
     made, written = write_staged(
         folder,
-        lambda writer: stage_worksheets(writer, base, deck, select_facts(base, deck), settings),
+        stage,
         lambda written: remove_stale(folder, [deck.id], written),  # versions no longer made
         waiting,
     )

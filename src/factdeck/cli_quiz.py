@@ -131,8 +131,14 @@ def quiz(
             spec.quiz, questions=questions, versions=versions, seed=seed, types=types, counts=counts, points=points,
             title=title, instructions=instructions, labels=labels,
         )  # fmt: skip
-        document = quiz_document(base, spec, select_facts(base, spec), settings)
+        from factdeck.outputs.languages import localized_base
+
+        deck_base, untranslated = localized_base(base, spec)  # in the deck's language, as its worksheets are
+        facts = [deck_base.facts_by_id[f.id] for f in select_facts(base, spec)]
+        document = quiz_document(deck_base, spec, facts, settings)
         _report(base.warnings)
+        for note in untranslated:
+            _err(f"warning: deck '{spec.id}': {note}")
         for note in document["notes"]:
             _err(f"warning: deck '{spec.id}': {note}")
         _emit(quiz_json(document), output)

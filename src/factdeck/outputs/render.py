@@ -25,7 +25,7 @@ from factdeck.i18n import Language
 from factdeck.outputs.vocabulary import Vocabulary
 from factdeck.records.messages import StrictUndefined, template_syntax_message, undefined_message
 from factdeck.records.templates import TEMPLATES, display_name, search_path
-from factdeck.text.bidi import reads_ltr, text_direction
+from factdeck.text.bidi import other_direction_runs, reads_ltr, text_direction
 from factdeck.text.dates import date_label
 
 __all__ = ["TEMPLATES", "html_environment", "typst_environment", "render", "load_template", "render_template"]
@@ -65,12 +65,34 @@ def _finalize_typst_rtl(value: Any) -> Any:
     """`value` escaped for a right-to-left document: a left-to-right text (an English quote, a source's title, a
     fact not yet translated) in Unicode isolates (FSI … PDI, UAX #9), so its closing full stop or bracket stays
     at its own end instead of taking the page's direction, while the paragraph keeps the page's alignment."""
-    escaped = typst_escape(value)
+    if not isinstance(value, str) or isinstance(value, TypstRaw):
+        return typst_escape(value)
     # A single word needs no isolate: a run of letters alone keeps its order, and neutral characters are
     # what the bidi algorithm misplaces.
-    if isinstance(value, str) and not isinstance(value, TypstRaw) and not value.isalnum() and reads_ltr(value):
-        return f"\u2068{escaped}\u2069"
-    return escaped
+    if not value.isalnum() and reads_ltr(value):
+        return f"\u2068{typst_escape(value)}\u2069"
+    # A Persian sentence holding a Latin run ("… (the paragraph beginning 'In April 1992')"): the run isolated.
+    text = " ".join(value.split())  # as typst_escape joins lines, before the runs are found
+    return "".join(
+        f"\u2068{_escape_piece(piece)}\u2069" if other and not piece.isalnum() else _escape_piece(piece)
+        for piece, other in other_direction_runs(text)
+    )
+
+
+def _escape_piece(piece: str) -> str:
+    """`typst_escape` of one piece of a text, keeping the spaces at its edges (it sits between other pieces)."""
+    return "".join("\\" + c if c in _TYPST_SPECIAL else c for c in piece)
+
+
+def _isolates(text: str, language: Language) -> tuple[TypstRaw, TypstRaw]:
+    """The Typst that opens and closes a text printed in pieces (a fill-in statement around its blank) as one
+    run of its own direction, when that is not the document's: the pieces then read in the text's order, not in
+    the page's. ("", "") when the text reads in the document's direction."""
+    if language.rtl and reads_ltr(text):
+        return TypstRaw("\u2068"), TypstRaw("\u2069")
+    if not language.rtl and text_direction(text) == "rtl":
+        return TypstRaw("#text(dir: rtl)["), TypstRaw("]")
+    return TypstRaw(""), TypstRaw("")
 
 
 class _Environment(jinja2.Environment):
@@ -147,6 +169,7 @@ def _install_language(env: jinja2.Environment, language: Language, markup: bool)
         words=Vocabulary.of(language),  # the names of question types, source kinds and stances
         date_label=lambda text: date_label(text, language),  # an EDTF date as the language writes it
         typst_escape=typst_escape,
+        isolates=lambda text: _isolates(str(text), language),
     )
     env.filters["digits"] = lambda value: language.digits(str(value))  # a number in the language's digits
 

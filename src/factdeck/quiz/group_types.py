@@ -7,7 +7,7 @@ decides how many groups a worksheet gets and which facts they may take.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from factdeck.quiz.model import Item, Question
@@ -51,7 +51,7 @@ class Matching(_GroupType):
         return Item(fact.id, role, fact.answer.strip(), maker.references(fact.citations, limit=1))
 
     def make_group(
-        self, maker: QuizMaker, number: int, facts: list[Fact], size: int = GROUP_PREFERRED, taken: Sequence[Fact] = ()
+        self, maker: QuizMaker, number: int, facts: Iterable[Fact], size: int = GROUP_PREFERRED, taken: Sequence[Fact] = ()
     ) -> Question | None:
         candidates = (
             (f, item)
@@ -124,7 +124,7 @@ class Timeline(_GroupType):
         return Item(fact.id, text, date_label(fact.date, maker.language), maker.references(fact.citations, limit=1))
 
     def make_group(
-        self, maker: QuizMaker, number: int, facts: list[Fact], size: int = GROUP_PREFERRED, taken: Sequence[Fact] = ()
+        self, maker: QuizMaker, number: int, facts: Iterable[Fact], size: int = GROUP_PREFERRED, taken: Sequence[Fact] = ()
     ) -> Question | None:
         def candidates() -> Iterator[Fact]:
             # Events make the best timelines: every suitable event in the pool's order, then the rest. Drawn

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import operator
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from factdeck.quiz.distractors import Distractors
 from factdeck.quiz.group_types import GROUP_MIN, GROUP_PREFERRED
@@ -35,6 +35,8 @@ GROUP_TYPES = QUESTION_TYPES.group_names
 # Relative share of each single type when choosing facts; a disputed fact always gets source analysis.
 TYPE_WEIGHTS = {name: QUESTION_TYPES[name].weight for name in SINGLE_TYPES}
 QUESTIONS_PER_GROUP = 15  # one matching and one timeline question per this many questions
+# A group question prefers the facts with the fewest other uses among this many of its shuffled pool at a time.
+POOL_WINDOW = 32
 # What weighing found per fact, kept across a watch's rounds (memo.py).
 _ID = operator.attrgetter("id")
 _SHAPE = operator.attrgetter("id", "era", "dispute")
@@ -96,10 +98,7 @@ class QuizMaker:
     def eligible(self, facts: list[Fact], types: Sequence[str]) -> list[tuple[str, ...]]:
         """For each fact, the single question types of `types` it can make (kept across a watch's rounds, as
         `can`)."""
-        context = (tuple(types), self.settings.seed, self.deck.id, self.distractors.token)
-        return self.base.session.fact_memo("quiz.eligible").values(
-            facts, context, lambda f: tuple(t for t in SINGLE_TYPES if t in types and self.can(f, t))
-        )
+        return list(map(Eligibility(self, types).of, facts))
 
     # the whole worksheet
 
@@ -112,8 +111,11 @@ class QuizMaker:
         remaining = list(facts)
         grouped: list[Fact] = []  # the facts group questions took
 
-        eligible = dict(zip(map(_ID, facts), self.eligible(facts, types)))
-        usable = sum(map(bool, eligible.values()))  # facts of `remaining` that can make a single question
+        # What each fact can be asked as is worked out only for the facts the plan looks at, in the order it
+        # prefers them: a worksheet of 100 questions from 10,000 facts looks at a few hundred.
+        eligible = Eligibility(self, types)
+        preference = self._preference(facts)
+        taken_ids: set[str] = set()
         only_groups = set(types) <= set(GROUP_TYPES)
         if only_groups:  # every question is a group: share them between the group types asked for
             groups_wanted = -(-wanted // len([t for t in GROUP_TYPES if t in types]))
@@ -125,22 +127,27 @@ class QuizMaker:
             for number in range(1, groups_wanted + 1):
                 # A group takes 4-6 facts; it may only take facts that single questions can spare.
                 singles_left = wanted - len(questions) - 1
-                spare = len(remaining) if only_groups else usable - singles_left
-                if singles_left < 0 or spare < GROUP_MIN:
+                if singles_left < 0:
                     break
-                pool = self._group_pool(kind, number, remaining, eligible)
+                if only_groups:
+                    spare = len(remaining)
+                else:  # counted only as far as the group's size needs: the facts left that can be singles
+                    usable = eligible.count_usable(preference, taken_ids, singles_left + GROUP_PREFERRED)
+                    spare = usable - singles_left
+                if spare < GROUP_MIN:
+                    break
+                pool = _GroupPool(self.rng(kind, number).sample(remaining, len(remaining)), eligible)
                 size = min(GROUP_PREFERRED, spare)
                 made = QUESTION_TYPES[kind].make_group(self, number, pool, size, grouped)
                 if made is None:
                     break
                 questions.append(made)
-                taken = [f for f in remaining if f.id in made.fact_ids]
-                grouped += taken
-                usable -= sum(1 for f in taken if eligible[f.id])
+                grouped += [f for f in remaining if f.id in made.fact_ids]
+                taken_ids |= set(made.fact_ids)
                 remaining = [f for f in remaining if f.id not in made.fact_ids]
 
         slots = wanted - len(questions)
-        chosen = self._choose_facts([f for f in remaining if eligible[f.id]], slots, eligible, grouped)
+        chosen = self._choose_facts(preference, taken_ids, slots, eligible, grouped)
         questions += self._assign_types(chosen, eligible)
         if len(questions) < wanted:
             notes.append(
@@ -161,33 +168,14 @@ class QuizMaker:
             tuple(notes),
         )
 
-    def _group_pool(
-        self, kind: str, number: int, facts: list[Fact], eligible: dict[str, tuple[str, ...]]
-    ) -> list[Fact]:
-        """The facts in the order a group question tries them: shuffled, then those with the fewest other
-        uses first, leaving the rest for single questions."""
-        ids = tuple(map(_ID, facts))
-        uses = tuple(map(len, map(eligible.__getitem__, ids)))
-
-        def order() -> list[int]:
-            shuffled = self.rng(kind, number).sample(range(len(facts)), len(facts))  # as sampling the facts
-            shuffled.sort(key=uses.__getitem__)
-            return shuffled
-
-        # The order depends only on the facts' ids and uses: kept across a watch's rounds.
-        key = ("pool", kind, number, self.settings.seed, self.deck.id, ids, uses)
-        return [facts[i] for i in self.base.session.keyed_memo("quiz.orders").get(key, order)]
-
     def _position(self, question: Question) -> tuple:
         return chronological(self.base, self.base.facts_by_id[question.fact_ids[0]])
 
-    def _choose_facts(
-        self, facts: list[Fact], slots: int, eligible: dict[str, tuple[str, ...]], taken: list[Fact]
-    ) -> list[Fact]:
-        """`slots` facts spread across eras, disputed and undisputed in proportion (at least one disputed),
-        keeping the mix of question types near TYPE_WEIGHTS and no fact giving away another's answer,
-        as far as the deck allows."""
-        shape = tuple(map(_SHAPE, facts))  # (id, era, dispute): what the order depends on
+    def _preference(self, facts: list[Fact]) -> list[Fact]:
+        """The deck's facts in the order single questions are drawn from them: shuffled, spread across eras,
+        disputed and undisputed in proportion (a disputed one first). Depends only on the facts' ids, eras and
+        disputes, so it is kept across a watch's rounds."""
+        shape = tuple(map(_SHAPE, facts))
 
         def order() -> list[int]:
             rng = self.rng("choose")
@@ -196,13 +184,15 @@ class QuizMaker:
             undisputed = _spread_by_era([f for f in facts if not f.disputed], rng)
             return [position[f.id] for f in disputed[:1] + _round_robin_merge(disputed[1:], undisputed)]
 
-        # The order depends only on the facts' ids, eras and disputes: kept across a watch's rounds.
-        preference = [
-            facts[i]
-            for i in self.base.session.keyed_memo("quiz.orders").get(
-                ("choose", self.settings.seed, self.deck.id, shape), order
-            )
-        ]
+        key = ("choose", self.settings.seed, self.deck.id, shape)
+        return [facts[i] for i in self.base.session.keyed_memo("quiz.orders").get(key, order)]
+
+    def _choose_facts(
+        self, preference: list[Fact], taken_ids: set[str], slots: int, eligible: Eligibility, taken: list[Fact]
+    ) -> list[Fact]:
+        """`slots` facts, drawn in the order of `preference` (those group questions took and those that make no
+        single question passed by), keeping the mix of question types near TYPE_WEIGHTS and no fact giving away
+        another's answer, as far as the deck allows."""
         weights: dict[str, float] = {t: w for t, w in TYPE_WEIGHTS.items() if t in self.settings.types}
         quota: dict[str, float] = (
             {t: -(-slots * w // sum(weights.values())) for t, w in weights.items()} if weights else {}
@@ -217,8 +207,10 @@ class QuizMaker:
         for fact in preference:
             if len(chosen) == slots:
                 break
+            if fact.id in taken_ids or not eligible.of(fact):
+                continue
             disputed = fact.disputed
-            key = (eligible[fact.id], disputed)
+            key = (eligible.of(fact), disputed)
             if key in decided:
                 kind = decided[key]
             else:
@@ -238,15 +230,15 @@ class QuizMaker:
                 decided.clear()
         return chosen + passed_over[: slots - len(chosen)]  # a full worksheet over a perfect one
 
-    def _assign_types(self, facts: list[Fact], eligible: dict[str, tuple[str, ...]]) -> list[Question]:
+    def _assign_types(self, facts: list[Fact], eligible: Eligibility) -> list[Question]:
         """Give each fact a type, keeping the mix near TYPE_WEIGHTS; true/false half true, half false."""
         rng = self.rng("types")
         order = rng.sample(facts, len(facts))
-        order.sort(key=lambda f: len(eligible[f.id]))  # the most constrained choose first
+        order.sort(key=lambda f: len(eligible.of(f)))  # the most constrained choose first
         counts = {t: 0 for t in SINGLE_TYPES}
         assigned: list[tuple[Fact, str]] = []
         for fact in order:
-            options: Sequence[str] = eligible[fact.id]
+            options: Sequence[str] = eligible.of(fact)
             dispute_kinds = _for_disputes(options)
             if fact.disputed and dispute_kinds:
                 kind = dispute_kinds[0]
@@ -271,6 +263,63 @@ class QuizMaker:
             used |= {r.source_id for v in q.versions for r in v.references}
             used |= {r.source_id for i in q.items for r in i.references}
         return tuple(s for s in self.base.sources.values() if s.id in used)
+
+
+class Eligibility:
+    """The single question types of `types` each fact can make, worked out the first time a fact is asked about
+    (`QuizMaker.can`, which makes the question where deciding needs it: a fact's multiple-choice question
+    draws its distractors). Kept across a watch's rounds per fact and context."""
+
+    def __init__(self, maker: QuizMaker, types: Sequence[str]) -> None:
+        self._maker = maker
+        self._types = tuple(t for t in SINGLE_TYPES if t in types)
+        self._memo = maker.base.session.fact_memo("quiz.eligible")
+        self._context = (tuple(types), maker.settings.seed, maker.deck.id, maker.distractors.token)
+        self._known: dict[str, tuple[str, ...]] = {}
+
+    def of(self, fact: Fact) -> tuple[str, ...]:
+        """The types `fact` can make, in SINGLE_TYPES' order (empty: only a group question can use it)."""
+        known = self._known.get(fact.id)
+        if known is None:
+            known = self._known[fact.id] = self._memo.get(fact, self._context, lambda: self._weigh(fact))
+        return known
+
+    def _weigh(self, fact: Fact) -> tuple[str, ...]:
+        return tuple(t for t in self._types if self._maker.can(fact, t))
+
+    def count_usable(self, facts: Iterable[Fact], skip: set[str], enough: int) -> int:
+        """How many of `facts` (less the ids in `skip`) make a single question, counted in their order and no
+        further than `enough`: min(the count, enough)."""
+        count = 0
+        for fact in facts:
+            if count >= enough:
+                break
+            if fact.id not in skip and self.of(fact):
+                count += 1
+        return count
+
+
+class _GroupPool:
+    """The facts in the order a group question tries them: shuffled, then, a window of POOL_WINDOW facts at a
+    time, those with the fewest other uses first, leaving the rest for single questions. Lazy and re-iterable:
+    a group fills long before a large deck's pool runs out, and only the windows it reaches are weighed."""
+
+    def __init__(self, shuffled: list[Fact], eligible: Eligibility) -> None:
+        self._shuffled = shuffled
+        self._eligible = eligible
+        self._windows: list[list[Fact]] = []
+
+    def __iter__(self) -> Iterator[Fact]:
+        for start in range(0, len(self._shuffled), POOL_WINDOW):
+            n = start // POOL_WINDOW
+            if n == len(self._windows):
+                window = self._shuffled[start : start + POOL_WINDOW]
+                window.sort(key=lambda f: len(self._eligible.of(f)))  # stable: the shuffle breaks ties
+                self._windows.append(window)
+            yield from self._windows[n]
+
+    def __len__(self) -> int:
+        return len(self._shuffled)
 
 
 def _for_disputes(kinds: Iterable[str]) -> list[str]:

@@ -16,7 +16,7 @@ this module registers them all.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from factdeck.quiz.model import Item, Question, Reference
@@ -68,7 +68,7 @@ class QuestionType:
         return [self.make(maker, fact) for fact in facts]
 
     def make_group(
-        self, maker: QuizMaker, number: int, facts: list[Fact], size: int, taken: Sequence[Fact]
+        self, maker: QuizMaker, number: int, facts: Iterable[Fact], size: int, taken: Sequence[Fact]
     ) -> Question | None:
         """A group question from the first suitable facts of `facts`, `size` items at most, none giving away
         the answer of a fact in `taken`; None when too few fit (group types)."""

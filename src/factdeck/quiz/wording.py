@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TypeVar
 
 from factdeck.quiz.distractors import answer_form, replace_token, token_in
@@ -22,8 +23,27 @@ BLANK = "_____"
 MAX_BLANK_WORDS = 5  # a longer blank is an essay, not a gap
 MAX_ITEM_WORDS = 28  # a matching or timeline row longer than this does not fit the layout
 
-_MONTH_RE = "|".join(MONTHS)
-_DATE_EXPRESSION = re.compile(rf"(?<![\w-])(?:\d{{1,2}}\s+)?(?:(?:{_MONTH_RE})\s+)?\d{{4}}s?(?![\w-])")
+
+@lru_cache(maxsize=1)
+def _date_expression() -> re.Pattern[str]:
+    """A date as a statement writes it: a year or decade, with a month and a day before it, the month in English
+    or in any shipped language, as the Unicode CLDR writes it (through Babel: Persian's with its ezafe,
+    'ژانویهٔ ۱۹۷۹'; German's day with its full stop, '20. Juni 1981'), so that a timeline row of a translated
+    fact blanks the whole date and never leaves its month as a hint. Digits of any script (Python's `\\d`)."""
+    from babel import Locale
+
+    from factdeck.i18n import shipped_languages
+
+    names = set(MONTHS)
+    for tag in shipped_languages():
+        months = Locale.parse(tag).months
+        for context in ("format", "stand-alone"):
+            names.update(str(name) for name in months[context]["wide"].values())
+    names |= {name.removesuffix("\u0654") for name in names}  # the ezafe is not always written
+    alternatives = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+    return re.compile(rf"(?<![\w-])(?:\d{{1,2}}\.?\s+)?(?:(?:{alternatives})\s+)?\d{{4}}s?(?![\w-])")
+
+
 _WHO = re.compile(r"^who\s+(?:(?:was|is|were|became|served as)\s+)?(?P<role>.+?)\?$", re.IGNORECASE)
 # What weighing found per fact, kept across a watch's rounds (memo.py).
 
@@ -50,9 +70,10 @@ def _undated(statement: str) -> str | None:
 
     Blanking keeps the sentence whole ('the _____ referendum'), where cutting the date out would not.
     """
-    if len(_DATE_EXPRESSION.findall(statement)) != 1:
+    expression = _date_expression()
+    if len(expression.findall(statement)) != 1:
         return None
-    text = _DATE_EXPRESSION.sub(BLANK, statement)
+    text = expression.sub(BLANK, statement)
     if re.search(r"\d{4}|\d0s", text) or not 4 <= len(text.split()) <= MAX_ITEM_WORDS:
         return None
     return text

@@ -55,19 +55,32 @@ def reads_ltr(text: str) -> bool:
     return _ANY_LTR.search(text) is not None and text_direction(text) == "ltr"
 
 
+def other_direction_runs(text: str) -> list[tuple[str, bool]]:
+    """`text` cut into pieces, each with whether it is a run in the other direction than the text's own
+    (`text_direction`): in an English text its right-to-left runs, in a Persian text its left-to-right runs
+    (a Latin name, an acronym, a locator in English). The pieces joined are `text`."""
+    rtl = text_direction(text) == "rtl"
+    if not rtl and not _ANY_RTL.search(text):
+        return [(text, False)]
+    pieces: list[tuple[str, bool]] = []
+    last = 0
+    for run in (_LTR_RUN if rtl else _RTL_RUN).finditer(text):
+        if run.start() > last:
+            pieces.append((text[last : run.start()], False))
+        pieces.append((run.group(), True))
+        last = run.end()
+    if last < len(text):
+        pieces.append((text[last:], False))
+    return pieces
+
+
 def isolate_rtl(text: object) -> Markup:
     """`text` escaped for HTML, with every right-to-left run wrapped in `<span dir="rtl">`; in a right-to-left
     text (`text_direction`), every left-to-right run wrapped in `<span dir="ltr">` instead."""
     source = str(text)
     if not _ANY_RTL.search(source):
         return escape(source)
-    rtl = text_direction(source) == "rtl"
-    runs, wrap = (_LTR_RUN, '<span dir="ltr">{}</span>') if rtl else (_RTL_RUN, '<span dir="rtl">{}</span>')
-    parts: list[str] = []
-    last = 0
-    for run in runs.finditer(source):
-        parts.append(escape(source[last : run.start()]))
-        parts.append(Markup(wrap).format(run.group()))
-        last = run.end()
-    parts.append(escape(source[last:]))
-    return Markup("").join(parts)
+    wrap = '<span dir="ltr">{}</span>' if text_direction(source) == "rtl" else '<span dir="rtl">{}</span>'
+    return Markup("").join(
+        Markup(wrap).format(piece) if other else escape(piece) for piece, other in other_direction_runs(source)
+    )
