@@ -497,7 +497,7 @@ def test_template_error_names_the_template_and_writes_nothing(project, clock):
 
 def test_shipped_decks_build(clock, tmp_path):
     """The repository's own fact base and decks render without error or genanki warning, and every field is
-    HTML genanki's own check passes (the build skips that check: see anki._Note)."""
+    HTML genanki's own check passes (the build skips that check: see apkg_file.py, which writes the rows itself)."""
     import warnings
 
     import genanki

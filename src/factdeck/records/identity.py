@@ -99,6 +99,9 @@ class PublishedDeck:
     subdecks: bool = False
     file: str = ""
     namespace: str | None = None  # the project's namespace at the release (None: a record from before it was kept)
+    # SHA-256 of the file's text as read (load_published), "" for a record made in memory: what a build's step key
+    # holds of the record, instead of dumping its every note again.
+    digest: str = field(default="", compare=False)
 
     def to_json(self) -> str:
         """The record as JSON with one note per line (reads and diffs well), keys sorted."""
@@ -178,7 +181,9 @@ def load_published(root: Path) -> tuple[dict[str, PublishedDeck], list[tuple[str
     for path in sorted(folder.glob("*.json")):
         display = path.relative_to(root).as_posix()
         try:
-            record = parse_published(path.read_text(encoding="utf-8"), display)
+            text = path.read_text(encoding="utf-8")
+            record = parse_published(text, display)
+            record.digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         except json.JSONDecodeError as exc:
             problems.append((display, f"not valid JSON (line {exc.lineno}); restore it from git"))
             continue

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,6 +37,8 @@ from markupsafe import Markup
 from factdeck.engine.parallel import MIN_ITEMS, split_map
 from factdeck.exceptions import RenderError
 from factdeck.i18n import Language
+from factdeck.outputs.anki.builtin_fields import BuiltinFields, uses_builtin_fields
+from factdeck.outputs.anki.cloze import ClozePart, cloze_parts
 from factdeck.outputs.anki.editions import Edition
 from factdeck.outputs.anki.rendered import RenderedFields
 from factdeck.outputs.render import html_environment, load_template, render_template
@@ -49,7 +50,6 @@ from factdeck.records.identity import LEGACY_NAMESPACE, namespace_of
 from factdeck.records.schema import Citation, DeckSpec, DisputeVersion, Era, Fact, Source
 from factdeck.text.bidi import isolate_rtl, reads_ltr
 from factdeck.text.dates import date_label
-from factdeck.text.words import whole_word_spans
 
 # Note types and their fields, in Anki's field order; package.py builds the note types from these. Each field
 # has a permanent key (its Anki field id derives from it) and a name that may change: a renamed field keeps its
@@ -69,9 +69,6 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
 }
 SPARE_VALUES = ("",) * SPARE_FIELDS  # nothing goes into the spare fields yet
 FIELD_TEMPLATES = "anki/fields"
-
-# A cloze needs something left to read: fewer words than this around the blank teach nothing.
-MIN_CLOZE_CONTEXT_WORDS = 3
 
 # Stand-ins for the cloze markers while the field is rendered; swapped for `{{c1::` and `}}`
 # only after every brace that came from the text has been made inert.
@@ -115,6 +112,16 @@ class NoteRecord:
         record = object.__new__(cls)
         for name, value in zip(_NOTE_VALUES, values):
             object.__setattr__(record, name, value)
+        return record
+
+    @classmethod
+    def with_content(cls, content: str, **values: Any) -> NoteRecord:
+        """The record of `values` whose content hash is known to be `content` (kept from an earlier build with
+        the note's fields, so not made again)."""
+        record = object.__new__(cls)
+        for name in _NOTE_VALUES[:-1]:
+            object.__setattr__(record, name, values[name])
+        object.__setattr__(record, "content", content)
         return record
 
     @property
@@ -203,63 +210,6 @@ def citations_by_source(
     return [(sources[source_id], cited) for source_id, cited in groups.items()]
 
 
-# --- cloze ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ClozePart:
-    text: str
-    blank: bool
-
-
-_NUMBER_QUALIFIER = (
-    r"^(?:about|around|approximately|roughly|nearly|almost|some|over|more than|at least|up to|c\.|ca\.)\s+(?=[$£€]?\d)"
-)
-
-
-def _answer_variants(answer: str) -> list[str]:
-    """Forms of the answer to look for in the statement, most specific first."""
-    variants = [answer.strip().rstrip(".")]
-    bare = re.sub(r"\s*\([^()]*\)\s*$", "", variants[0])  # "1965 (5 September per …)" -> "1965"
-    variants.append(bare)
-    for form in list(variants):
-        variants.append(re.sub(r"^(?:the|a|an)\s+", "", form, flags=re.IGNORECASE))
-        # "About 70" where the statement says "some 70": the number is what the learner recalls.
-        variants.append(re.sub(_NUMBER_QUALIFIER, "", form, flags=re.IGNORECASE))
-    unique: list[str] = []
-    for form in variants:
-        if form and form not in unique:
-            unique.append(form)
-    return unique
-
-
-@lru_cache(maxsize=1024)  # asked twice per fact: which cards it gets, then the cloze card itself
-def cloze_parts(statement: str, answer: str) -> tuple[ClozePart, ...] | None:
-    """The statement split around every occurrence of the answer, or None where no sensible cloze exists.
-
-    The answer must occur in the statement as whole words (case-insensitive), and enough words must
-    remain around the blanks to recall it from.
-    """
-    for form in _answer_variants(answer):
-        spans = whole_word_spans(statement, form)
-        if not spans:
-            continue
-        parts: list[ClozePart] = []
-        last = 0
-        for start, end in spans:
-            if start > last:
-                parts.append(ClozePart(statement[last:start], False))
-            parts.append(ClozePart(statement[start:end], True))
-            last = end
-        if last < len(statement):
-            parts.append(ClozePart(statement[last:], False))
-        context = " ".join(p.text for p in parts if not p.blank)
-        if len(re.findall(r"\w+", context)) < MIN_CLOZE_CONTEXT_WORDS:
-            return None
-        return tuple(parts)
-    return None
-
-
 # --- card plan -----------------------------------------------------------------------
 
 
@@ -269,8 +219,9 @@ class CardPlan:
     version: DisputeVersion | None = None
 
 
-def plan_cards(fact: Fact, kinds: Iterable[str]) -> list[CardPlan]:
-    """Which cards a fact gets in a deck that asks for `kinds`."""
+def plan_cards(fact: Fact, kinds: Iterable[str], clozable: bool | None = None) -> list[CardPlan]:
+    """Which cards a fact gets in a deck that asks for `kinds`; `clozable`: whether its statement makes a cloze
+    (`cloze_parts` is not None), when already known."""
     wanted = set(kinds)
     if fact.dispute is not None:
         plans = [CardPlan("qa")] if wanted & {"qa", "dispute"} else []
@@ -282,7 +233,7 @@ def plan_cards(fact: Fact, kinds: Iterable[str]) -> list[CardPlan]:
         plans.append(CardPlan("qa"))
     if "reverse" in wanted and fact.kind in NAMED_KINDS:
         plans.append(CardPlan("reverse"))
-    if "cloze" in wanted and cloze_parts(fact.statement, fact.answer) is not None:
+    if "cloze" in wanted and (cloze_parts(fact.statement, fact.answer) is not None if clozable is None else clozable):
         plans.append(CardPlan("cloze"))
     return plans
 
@@ -310,17 +261,30 @@ class CardMaker:
         base: FactBase,
         rendered: RenderedFields | None = None,
         edition: Edition | None = None,
+        templates_only: bool = False,
     ):
         """`edition`: for a deck in another language than the facts' own, that language, its own GUIDs and
-        (for bilingual cards) the original facts; None for the facts' own language."""
+        (for bilingual cards) the original facts; None for the facts' own language. `templates_only`: render
+        every field through Jinja2 even where the built-in fields could be made by builtin_fields.py (tests
+        compare the two)."""
         self.base = base
         self.edition = edition
         self.language = edition.language if edition else None
+        # Loaded once: `Language.source()` reads the catalogs' folder each time, and dates and era labels ask per fact.
+        self.words_language = self.language or Language.source()
+        self._era_labels: dict[str, str] = {}
         self.env = anki_environment(base.root, self.language)
         self.rendered_fields = rendered or RenderedFields("")
         # A deck in another language has notes of its own: importing it never overwrites the original's.
         self.namespace = namespace_of(base.config) + (f"/{edition.language.tag}" if edition else "")
         self._templates: dict[str, jinja2.Template] = {}
+        # The built-in field templates are made by Python code (builtin_fields.py) unless the project has its own.
+        self.builtin = (
+            None
+            if templates_only or not uses_builtin_fields(base.root)
+            else BuiltinFields(self.env.globals, self.env.filters["text"])
+        )
+        self._last_context: tuple[Fact | None, dict] = (None, {})
 
     def deck_notes(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
         made = self._notes_on_two_cores(deck, facts)
@@ -333,7 +297,13 @@ class CardMaker:
     def fact_notes(self, deck: DeckSpec, fact: Fact) -> list[NoteRecord]:
         """The notes of one fact in `deck`; fields not stored yet are rendered."""
         deck_name = self.deck_name(deck, fact)
-        return [self.note(fact, plan, deck_name) for plan in plan_cards(fact, deck.cards.kinds)]
+        # Whether the statement makes a cloze is kept with the fields: finding the answer in it is a tenth of
+        # making an unchanged fact's notes.
+        clozable = self.rendered_fields.get(fact, None, "clozable")
+        if clozable is None:
+            clozable = "1" if cloze_parts(fact.statement, fact.answer) is not None else ""
+            self.rendered_fields.put(fact, None, "clozable", clozable)
+        return [self.note(fact, plan, deck_name) for plan in plan_cards(fact, deck.cards.kinds, clozable == "1")]
 
     def _notes_on_two_cores(self, deck: DeckSpec, facts: list[Fact]) -> dict[str, list[NoteRecord]]:
         """The notes of facts that have no fields stored, by fact id, half of them made in a forked process
@@ -375,22 +345,34 @@ class CardMaker:
         if not deck.cards.subdecks:
             return deck.name
         # Validation refuses an era title with '::' (records/validate.py).
-        return f"{deck.name}::{era_label(self.base.eras_by_id[fact.era], self.language)}"
+        label = self._era_labels.get(fact.era)
+        if label is None:
+            label = self._era_labels[fact.era] = era_label(self.base.eras_by_id[fact.era], self.words_language)
+        return f"{deck.name}::{label}"
 
     def note(self, fact: Fact, plan: CardPlan, deck_name: str) -> NoteRecord:
         version_id = plan.version.id if plan.version else None
         # A fact in several decks (or meeting packs) renders once: its fields stay in `rendered_fields`.
         note_type, fields = self._render(fact, plan)
-        return NoteRecord(
-            guid=note_guid(fact.id, plan.kind, version_id, self.namespace),
-            fact_id=fact.id,
-            kind=plan.kind,
-            version_id=version_id,
-            note_type=note_type,
-            fields=fields,
-            tags=self.tags(fact, plan.kind),
-            deck=deck_name,
-        )
+        # The GUID and content hash are kept beside the fields (they derive from the fact, its fields and the
+        # namespace), so an unchanged fact's notes cost no hashing in the next build.
+        key = f"note\0{plan.kind}\0{self.namespace}"
+        kept = self.rendered_fields.get(fact, version_id, key)
+        values: dict[str, Any] = {
+            "fact_id": fact.id,
+            "kind": plan.kind,
+            "version_id": version_id,
+            "note_type": note_type,
+            "fields": fields,
+            "tags": self.tags(fact, plan.kind),
+            "deck": deck_name,
+        }
+        if kept is not None:
+            guid, _, content = kept.partition("\0")
+            return NoteRecord.with_content(content, guid=guid, **values)
+        record = NoteRecord(guid=note_guid(fact.id, plan.kind, version_id, self.namespace), **values)
+        self.rendered_fields.put(fact, version_id, key, f"{record.guid}\0{record.content}")
+        return record
 
     def tags(self, fact: Fact, kind: str) -> tuple[str, ...]:
         tags = [f"era::{fact.era}", f"kind::{fact.kind}", f"card::{kind}", *fact.tags]
@@ -401,20 +383,28 @@ class CardMaker:
         return tuple(dict.fromkeys(tags))
 
     def _context(self, fact: Fact, plan: CardPlan) -> dict:
+        last, context = self._last_context
+        if last is not fact:  # one context per fact: its cards ask one after another
+            context = self._fact_context(fact)
+            self._last_context = (fact, context)
+        return {**context, "version": plan.version}
+
+    def _fact_context(self, fact: Fact) -> dict:
         edition = self.edition
         original = edition.originals.get(fact.id) if edition is not None and edition.bilingual else None
         return {
             "fact": fact,
             "era": self.base.eras_by_id[fact.era],
-            "when": date_label(fact.date, self.language),
+            "when": date_label(fact.date, self.words_language),
             "sources": self.base.sources,
-            "version": plan.version,
             # The fact as written, beside its translation (bilingual cards).
             "original": original if original is not None and original != fact else None,
             "original_language": edition.source if edition is not None else None,
         }
 
     def _field(self, name: str, context: dict) -> str:
+        if self.builtin is not None:
+            return self.builtin.field(name, context)
         # Each template is fetched once per maker: fetching checks the file's time, every time.
         path = f"{FIELD_TEMPLATES}/{name}"
         template = self._templates.get(path)
@@ -451,10 +441,13 @@ class CardMaker:
         return text
 
     def _cloze_text(self, fact: Fact, parts: tuple[ClozePart, ...], context: dict) -> str:
-        rendered = self._field(
-            "cloze.html",
-            {**context, "parts": parts, "cloze_open": Markup(_CLOZE_OPEN), "cloze_close": Markup(_CLOZE_CLOSE)},
-        )
+        if self.builtin is not None:
+            rendered = self.builtin.cloze(parts, _CLOZE_OPEN, _CLOZE_CLOSE)
+        else:
+            rendered = self._field(
+                "cloze.html",
+                {**context, "parts": parts, "cloze_open": Markup(_CLOZE_OPEN), "cloze_close": Markup(_CLOZE_CLOSE)},
+            )
         blanks = sum(p.blank for p in parts)
         if rendered.count(_CLOZE_OPEN) != blanks or rendered.count(_CLOZE_CLOSE) != blanks:
             raise RenderError(
