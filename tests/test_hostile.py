@@ -45,6 +45,14 @@ EXTRA_FACT = """\
 """
 
 
+def _line_of(template: str, text: str) -> int:
+    """The line of the built-in template `template` that holds `text` (a case's expected message names it)."""
+    from factdeck.records.templates import BUILTIN
+
+    lines = (BUILTIN / template).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
 def snapshot(folder: Path) -> dict[str, bytes | None]:
     """Every file (with its bytes) and folder under `folder`."""
     return {
@@ -622,8 +630,8 @@ CASES = [
     Case(
         "typst-template-syntax",
         replace("templates/quiz/key.typ", "{% for s in quiz.sources %}", "{% for s in %}"),
-        "error: templates/quiz/key.typ:106: template syntax error: an expression is missing or incomplete "
-        "inside '{{ }}' or '{% %}'",
+        f"error: templates/quiz/key.typ:{_line_of('quiz/key.typ', '{% for s in quiz.sources %}')}: template syntax "
+        "error: an expression is missing or incomplete inside '{{ }}' or '{% %}'",
     ),
     Case(
         "typst-template-missing",
