@@ -237,3 +237,16 @@ def test_a_timeline_row_blanks_the_whole_date_in_every_shipped_language(statemen
     assert row is not None and row.count(BLANK) == 1
     before = row.split(BLANK)[0].split()
     assert before[-1] in ("در", "am", "on"), row
+
+
+def test_a_latin_run_in_a_persian_sentence_is_isolated_in_print():
+    """In a right-to-left document, the Latin run of a Persian sentence (a passage's English opening words) is
+    wrapped in first-strong isolates, as cards wrap it in <span dir="ltr">; the Persian words around it, a bare
+    Latin word and code the templates build are left as they are."""
+    from factdeck.outputs.render import TypstRaw, _finalize_typst_rtl
+
+    sentence = "این بند با 'In April 1992' آغاز می‌شود."
+    assert _finalize_typst_rtl(sentence) == "این بند با \\'\u2068In April 1992\u2069\\' آغاز می‌شود\\."
+    assert _finalize_typst_rtl("سلام") == "سلام"
+    assert _finalize_typst_rtl("Atalayar") == "Atalayar"
+    assert _finalize_typst_rtl(TypstRaw("#text(dir: ltr)[x]")) == "#text(dir: ltr)[x]"
