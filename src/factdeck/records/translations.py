@@ -151,16 +151,7 @@ def _other(
         translated = getattr(entry, field_name)
         if not isinstance(translated, Translated):
             continue
-        value = getattr(original, field_name, None)
-        if value is None:
-            collector.error(translated, f"{label}: translates {field_name}, which the {kind} does not have")
-        elif translated.of is None:
-            collector.warning(translated, f"{label}: {field_name} is not stamped with what it translates: run {stamp}")
-        elif translated.of != text_fingerprint(value):
-            collector.warning(
-                translated,
-                f"{label}: {field_name} is stale: the original changed since it was translated; update it, then run {stamp}",
-            )
+        _check_text(collector, translated, getattr(original, field_name, None), label, field_name, kind, stamp)
 
 
 def localize_record(record: Any, entry: Any) -> Any:
@@ -221,21 +212,30 @@ def _check(collector: Collector, entry: FactTranslation, fact: Fact, language: s
             collector.warning(
                 translated, f"{label}: {name} is stale: the fact no longer has it; remove it from the translation"
             )
-        elif original is None:
-            collector.error(translated, f"{label}: translates {name}, which the fact does not have")
-        elif translated.of is None:
-            collector.warning(translated, f"{label}: {name} is not stamped with what it translates: run {stamp}")
-        elif translated.of != text_fingerprint(original):
-            collector.warning(
-                translated,
-                f"{label}: {name} is stale: the original changed since it was translated; update it, then run {stamp}",
-            )
+        else:
+            _check_text(collector, translated, original, label, name, "fact", stamp)
     options = {text_fingerprint(distractor_content(d)) for d in fact.distractors}
     for option in entry.distractors:
         _check_matched(collector, option, options, f"{label}: wrong option '{option.text}'", stamp)
     statements = {text_fingerprint(s) for s in fact.false_statements}
     for statement in entry.false_statements:
         _check_matched(collector, statement, statements, f"{label}: false statement '{statement.text}'", stamp)
+
+
+def _check_text(
+    collector: Collector, translated: Translated, original: str | None, label: str, name: str, owner: str, stamp: str
+) -> None:
+    """One translated text against its original: an error when the `owner` (fact, era, source, term) has no such
+    text, a warning when it is not stamped or its stamp is not the original's fingerprint (stale)."""
+    what = f"{label}: {name}"
+    if original is None:
+        collector.error(translated, f"{label}: translates {name}, which the {owner} does not have")
+    elif translated.of is None:
+        collector.warning(translated, f"{what} is not stamped with what it translates: run {stamp}")
+    elif translated.of != text_fingerprint(original):
+        collector.warning(
+            translated, f"{what} is stale: the original changed since it was translated; update it, then run {stamp}"
+        )
 
 
 def _stamped(version: object) -> bool:
