@@ -65,13 +65,19 @@ def _add_tree(digest: Any, folder: Path, label: str, stamps: FileStamps | None =
     # Every entry counts, not only files: a new folder, pipe or broken link named like an input must make
     # the build load (and report) it rather than call the inputs unchanged.
     for path in sorted(folder.rglob("*")):
-        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-        if not path.is_file():
-            digest.update(b"\0not a file\0")
-        elif stamps is not None:
-            digest.update(stamps.digest(path) or b"\0unreadable\0")
-        else:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        _add_entry(digest, path.relative_to(folder).as_posix(), path, stamps)
+
+
+def _add_entry(digest: Any, name: str, path: Path, stamps: FileStamps | None) -> None:
+    """One input entry: its name, then its bytes' hash (through the file stamps where given), or a marker for an
+    entry that is not a file."""
+    digest.update(name.encode("utf-8") + b"\0")
+    if not path.is_file():
+        digest.update(b"\0not a file\0")
+    elif stamps is not None:
+        digest.update(stamps.digest(path) or b"\0unreadable\0")
+    else:
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
 
 
 def _add_templates(digest: Any, root: Path, under: str = "", stamps: FileStamps | None = None) -> None:
@@ -79,13 +85,7 @@ def _add_templates(digest: Any, root: Path, under: str = "", stamps: FileStamps 
     else the built-in one, each by its relative name and bytes."""
     digest.update(f"\0templates {under}\0".encode())
     for name, path in effective_files(root, under):
-        digest.update(name.encode("utf-8") + b"\0")
-        if not path.is_file():
-            digest.update(b"\0not a file\0")
-        elif stamps is not None:
-            digest.update(stamps.digest(path) or b"\0unreadable\0")
-        else:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        _add_entry(digest, name, path, stamps)
 
 
 @lru_cache(maxsize=1)
