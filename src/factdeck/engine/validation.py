@@ -49,29 +49,33 @@ def load_and_validate(
     # frees as usual meanwhile, and the collector resumes afterwards.
     collecting = gc.isenabled()
     gc.disable()
+    file_keys: dict[str, str] = {}
     try:
         raw = load_project(root, cache)
-        return validate_project(
+        base = validate_project(
             raw,
             session,
             archive=archive,
             strict=strict,
             unhashed=unhashed,
-            fact_files=lambda files, context: _cached_fact_files(files, context, session, cache),
+            fact_files=lambda files, context: _cached_fact_files(files, context, session, cache, file_keys),
             across_facts=lambda files, found, context, glossary, sources: _cached_across(
                 files, found, context, glossary, sources, session
             ),
         )
+        base.file_keys = file_keys
+        return base
     finally:
         if collecting:
             gc.enable()
 
 
 def _cached_fact_files(
-    files: list[FactFile], context: FileContext, session: Session, parse_cache: ParseCache
+    files: list[FactFile], context: FileContext, session: Session, parse_cache: ParseCache, keys: dict[str, str]
 ) -> FileResults:
     """`records.validate.validate_files`, with unchanged files' records from the record cache and the rest
-    validated half on the second core when there is much text."""
+    validated half on the second core when there is much text. Each file's record-cache key goes into `keys`
+    (`FactBase.file_keys`)."""
     cache = RecordCache(code_fingerprint(), context_key(context.key_parts()), session)
     found: FileResults = {}
     fresh: list[FactFile] = []
@@ -120,6 +124,7 @@ def _cached_fact_files(
             cache.remember(file, file_facts, file_problems)
     cache.finish()
     parse_cache.trim()
+    keys.update(cache.names)
     return found
 
 

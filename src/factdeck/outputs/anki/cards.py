@@ -142,6 +142,22 @@ class NoteRecord:
 _NOTE_VALUES = tuple(f.name for f in dataclasses.fields(NoteRecord))
 
 
+@dataclass(frozen=True)
+class NoteKeysOf:
+    """What a release record keeps of a note (identity, GUID, content hash) and what it reads to fill the rest
+    (fact id, tags): a `NoteRecord` without its fields."""
+
+    identity: str
+    guid: str
+    content: str
+    fact_id: str
+    tags: tuple[str, ...]
+
+    @classmethod
+    def of(cls, record: NoteRecord) -> NoteKeysOf:
+        return cls(record.identity, record.guid, record.content, record.fact_id, record.tags)
+
+
 def note_guid(fact_id: str, kind: str, version_id: str | None = None, namespace: str = LEGACY_NAMESPACE) -> str:
     """The note's permanent identity: the project's namespace, fact id, card kind and, for a version card, the
     version id (genanki's `guid_for` of them, as every factdeck deck has used)."""
@@ -294,16 +310,41 @@ class CardMaker:
             notes.extend(records if records is not None else self.fact_notes(deck, fact))
         return notes
 
+    def note_keys(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteKeysOf]:
+        """What `deck_notes` gives, without the fields: a note whose GUID and content hash are stored (with
+        its fields, or alone: outputs/anki/note_keys.py) is not rendered."""
+        made = self._notes_on_two_cores(deck, facts)
+        keys: list[NoteKeysOf] = []
+        for fact in facts:
+            records = made.get(fact.id)
+            if records is not None:
+                keys.extend(NoteKeysOf.of(record) for record in records)
+                continue
+            for plan in self._plans(deck, fact):
+                version_id = plan.version.id if plan.version else None
+                kept = self.rendered_fields.get(fact, version_id, f"note\0{plan.kind}\0{self.namespace}")
+                if kept is None:
+                    # The deck (subdeck) a note goes to is not part of its keys: named only for a note made here.
+                    keys.append(NoteKeysOf.of(self.note(fact, plan, self.deck_name(deck, fact))))
+                    continue
+                guid, _, content = kept.partition("\0")
+                identity = "/".join(part for part in (fact.id, plan.kind, version_id) if part)
+                keys.append(NoteKeysOf(identity, guid, content, fact.id, self.tags(fact, plan.kind)))
+        return keys
+
     def fact_notes(self, deck: DeckSpec, fact: Fact) -> list[NoteRecord]:
         """The notes of one fact in `deck`; fields not stored yet are rendered."""
         deck_name = self.deck_name(deck, fact)
+        return [self.note(fact, plan, deck_name) for plan in self._plans(deck, fact)]
+
+    def _plans(self, deck: DeckSpec, fact: Fact) -> list[CardPlan]:
         # Whether the statement makes a cloze is kept with the fields: finding the answer in it is a tenth of
         # making an unchanged fact's notes.
         clozable = self.rendered_fields.get(fact, None, "clozable")
         if clozable is None:
             clozable = "1" if cloze_parts(fact.statement, fact.answer) is not None else ""
             self.rendered_fields.put(fact, None, "clozable", clozable)
-        return [self.note(fact, plan, deck_name) for plan in plan_cards(fact, deck.cards.kinds, clozable == "1")]
+        return plan_cards(fact, deck.cards.kinds, clozable == "1")
 
     def _notes_on_two_cores(self, deck: DeckSpec, facts: list[Fact]) -> dict[str, list[NoteRecord]]:
         """The notes of facts that have no fields stored, by fact id, half of them made in a forked process

@@ -26,6 +26,7 @@ import re
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import genanki
 
@@ -38,6 +39,7 @@ from factdeck.outputs.anki.cards import (
     FIELD_KEYS,
     NOTE_FIELDS,
     CardMaker,
+    NoteKeysOf,
     NoteRecord,
     RenderedFields,
     anki_text,
@@ -64,6 +66,9 @@ from factdeck.records.identity import (
 from factdeck.records.languages import TranslationSettings
 from factdeck.records.schema import DeckSpec, Fact
 from factdeck.records.templates import display_name, template_path
+
+if TYPE_CHECKING:
+    from factdeck.outputs.anki.note_keys import NoteKeys
 
 STATE_FILE = ".factdeck/anki-notes.json"
 FIELDS_FILE = ".factdeck/anki-fields.bin"
@@ -140,13 +145,22 @@ class ApkgStage:
     `source`: the time for new and changed notes (default: published.py's rules for this project).
     """
 
-    def __init__(self, base: FactBase, writer: OutputWriter, source: SourceTime | None = None):
+    def __init__(
+        self, base: FactBase, writer: OutputWriter, source: SourceTime | None = None, notes: NoteKeys | None = None
+    ):
+        """`notes`: where the notes' GUIDs and content hashes come from and go to, instead of the card fields
+        stored in the build folder (note_keys.py; `factdeck check` compares decks with their records so)."""
         self.base = base
         self.writer = writer
+        self.notes = notes
         from factdeck.engine.incremental import shared_key
 
         shared = shared_key(base, base.root, "apkg")
-        self.fields = RenderedFields(shared, _load_fields(writer.root / FIELDS_FILE, shared), base.fact_json)
+        self.fields = (
+            notes.fields(shared, base)
+            if notes is not None
+            else RenderedFields(shared, _load_fields(writer.root / FIELDS_FILE, shared), base.fact_json)
+        )
         self.cards = CardMaker(base, self.fields)
         self.namespace = namespace_of(base.config)
         self.note_type_prefix = note_type_prefix(base.config)  # starts the note types' names
@@ -171,7 +185,12 @@ class ApkgStage:
             language = deck_language(self.base, deck)
             translated, _ = localized_base(self.base, deck.model_copy(update={"translation": TranslationSettings()}))
             edition = Edition(language, self.base.config.language, self.base.facts_by_id, key[2])
-            rendered = RenderedFields(f"{self.fields.shared}\0{key}", None, translated.fact_json)
+            shared = f"{self.fields.shared}\0{key}"
+            rendered = (
+                self.notes.fields(shared, translated)
+                if self.notes is not None
+                else RenderedFields(shared, None, translated.fact_json)
+            )
             cards = CardMaker(translated, rendered, edition)
             specs = tuple(
                 NoteTypeSpec(f"{s.key}-{tag}", f"{s.name} ({tag})", s.note_type, s.front, s.back) for s in NOTE_TYPES
@@ -271,14 +290,18 @@ class ApkgStage:
         """The published record of the deck's package as this stage makes it (for `factdeck release`)."""
         notes = {}
         parts = self.parts(deck)
-        for record in self.package_notes(deck, facts):
+        # The package's notes as package_notes makes them, but only their keys: a live note whose GUID and content
+        # hash are stored is not rendered.
+        live = parts.cards.note_keys(deck, parts.facts(facts))
+        kept, withdrawn_notes = parts.published.extra_notes(deck, {keys.identity for keys in live})
+        for record in [*live, *(NoteKeysOf.of(note) for note in [*kept, *withdrawn_notes])]:
             fact = self.base.facts_by_id.get(record.fact_id)
             withdrawn = WITHDRAWN_TAG in record.tags
             notes[record.identity] = PublishedNote(
                 record.identity,
                 record.guid,
-                record.content_hash(),
-                self.times.stamp(f"note:{record.identity}", record.content_hash()),
+                record.content,
+                self.times.stamp(f"note:{record.identity}", record.content),
                 record.fact_id,
                 fact.era if fact is not None and not withdrawn else None,
                 withdrawn,
