@@ -13,6 +13,7 @@ from factdeck.records.schema import DeckSpec, Era, Fact, GlossaryEntry, ProjectC
 
 if TYPE_CHECKING:
     from factdeck.records.archive import QuoteTally
+    from factdeck.records.identity import PublishedDeck
 
 
 def _dump_json(fact: Fact) -> str:
@@ -40,6 +41,8 @@ class FactBase:
     # its validation read (the engine's record-cache key), so equal keys mean equal records. Empty unless the
     # engine's caches validated the base; the release comparison's note cache keys its entries by them.
     file_keys: dict[str, str] = field(default_factory=dict)
+    # The release records (decks/published/) as validation read them, by deck id; None if not read.
+    published: dict[str, PublishedDeck] | None = None
 
     def __post_init__(self) -> None:
         self.era_order = {era.id: i for i, era in enumerate(self.eras)}

@@ -40,7 +40,7 @@ from factdeck.i18n import Language
 from factdeck.outputs.anki.builtin_fields import BuiltinFields, uses_builtin_fields
 from factdeck.outputs.anki.cloze import ClozePart, cloze_parts
 from factdeck.outputs.anki.editions import Edition
-from factdeck.outputs.anki.rendered import RenderedFields
+from factdeck.outputs.anki.rendered import NoteKeysOf, RenderedFields
 from factdeck.outputs.render import html_environment, load_template, render_template
 from factdeck.outputs.vocabulary import Vocabulary
 from factdeck.records.dates import parse_date
@@ -140,22 +140,6 @@ class NoteRecord:
 
 
 _NOTE_VALUES = tuple(f.name for f in dataclasses.fields(NoteRecord))
-
-
-@dataclass(frozen=True)
-class NoteKeysOf:
-    """What a release record keeps of a note (identity, GUID, content hash) and what it reads to fill the rest
-    (fact id, tags): a `NoteRecord` without its fields."""
-
-    identity: str
-    guid: str
-    content: str
-    fact_id: str
-    tags: tuple[str, ...]
-
-    @classmethod
-    def of(cls, record: NoteRecord) -> NoteKeysOf:
-        return cls(record.identity, record.guid, record.content, record.fact_id, record.tags)
 
 
 def note_guid(fact_id: str, kind: str, version_id: str | None = None, namespace: str = LEGACY_NAMESPACE) -> str:
@@ -320,6 +304,7 @@ class CardMaker:
             if records is not None:
                 keys.extend(NoteKeysOf.of(record) for record in records)
                 continue
+            single = None
             for plan in self._plans(deck, fact):
                 version_id = plan.version.id if plan.version else None
                 kept = self.rendered_fields.get(fact, version_id, f"note\0{plan.kind}\0{self.namespace}")
@@ -328,8 +313,10 @@ class CardMaker:
                     keys.append(NoteKeysOf.of(self.note(fact, plan, self.deck_name(deck, fact))))
                     continue
                 guid, _, content = kept.partition("\0")
-                identity = "/".join(part for part in (fact.id, plan.kind, version_id) if part)
-                keys.append(NoteKeysOf(identity, guid, content, fact.id, self.tags(fact, plan.kind)))
+                identity = f"{fact.id}/{plan.kind}/{version_id}" if version_id else f"{fact.id}/{plan.kind}"
+                if single is None:
+                    single = fact.corroboration == 1
+                keys.append(NoteKeysOf(identity, guid, content, fact.id, self.tags(fact, plan.kind, single)))
         return keys
 
     def fact_notes(self, deck: DeckSpec, fact: Fact) -> list[NoteRecord]:
@@ -415,11 +402,12 @@ class CardMaker:
         self.rendered_fields.put(fact, version_id, key, f"{record.guid}\0{record.content}")
         return record
 
-    def tags(self, fact: Fact, kind: str) -> tuple[str, ...]:
+    def tags(self, fact: Fact, kind: str, single: bool | None = None) -> tuple[str, ...]:
+        """The note's tags; `single`: whether the fact has one source, if already known."""
         tags = [f"era::{fact.era}", f"kind::{fact.kind}", f"card::{kind}", *fact.tags]
         if fact.disputed:
             tags.append("disputed")
-        if fact.corroboration == 1:
+        if fact.corroboration == 1 if single is None else single:
             tags.append("single-source")
         return tuple(dict.fromkeys(tags))
 

@@ -39,7 +39,6 @@ from factdeck.outputs.anki.cards import (
     FIELD_KEYS,
     NOTE_FIELDS,
     CardMaker,
-    NoteKeysOf,
     NoteRecord,
     RenderedFields,
     anki_text,
@@ -47,6 +46,7 @@ from factdeck.outputs.anki.cards import (
 from factdeck.outputs.anki.editions import Edition, localized_note_type
 from factdeck.outputs.anki.lifecycle import PublishedNotes
 from factdeck.outputs.anki.published import ModTimes, NoteTimes, SourceTime, source_time
+from factdeck.outputs.anki.rendered import NoteKeysOf
 from factdeck.outputs.base import Output
 from factdeck.outputs.languages import deck_language, deck_language_tag, localized_base
 from factdeck.outputs.write import OutputWriter
@@ -146,10 +146,16 @@ class ApkgStage:
     """
 
     def __init__(
-        self, base: FactBase, writer: OutputWriter, source: SourceTime | None = None, notes: NoteKeys | None = None
+        self,
+        base: FactBase,
+        writer: OutputWriter,
+        source: SourceTime | None = None,
+        notes: NoteKeys | None = None,
+        records: dict[str, PublishedDeck] | None = None,
     ):
         """`notes`: where the notes' GUIDs and content hashes come from and go to, instead of the card fields
-        stored in the build folder (note_keys.py; `factdeck check` compares decks with their records so)."""
+        stored in the build folder (note_keys.py; `factdeck check` compares decks with their records so);
+        `records`: the release records, if already read (else they are read from decks/published/)."""
         self.base = base
         self.writer = writer
         self.notes = notes
@@ -164,7 +170,8 @@ class ApkgStage:
         self.cards = CardMaker(base, self.fields)
         self.namespace = namespace_of(base.config)
         self.note_type_prefix = note_type_prefix(base.config)  # starts the note types' names
-        self.records, _ = load_published(base.root)  # validation reported any that is unreadable
+        # Validation reported any that is unreadable.
+        self.records = records if records is not None else load_published(base.root)[0]
         now = int(current_time())
         self.source = source or source_time(base.root, now)
         self.times = NoteTimes(self.records, ModTimes.load(writer.root / STATE_FILE, now), self.source)

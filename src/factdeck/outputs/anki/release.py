@@ -126,11 +126,11 @@ def release_problems(base: FactBase, output: Path) -> tuple[list[str], list[str]
     """(errors, warnings) about the published records, for `factdeck check`: a note type changed in a way Anki
     cannot apply (an error), and each deck whose package differs from its record or that was never released
     (a warning: release it before its package goes to learners). A project that never released has neither."""
-    if not load_published(base.root)[0]:
+    records = base.published if base.published is not None else load_published(base.root)[0]
+    if not records:
         return [], []
     notes = NoteKeys(base)
-    stage = comparison_stage(base, output, notes)
-    records = stage.records  # read once, by the stage
+    stage = comparison_stage(base, output, notes, records)
     errors: list[str] = []
     warnings: list[str] = []
     for record in records.values():
@@ -156,11 +156,14 @@ def release_problems(base: FactBase, output: Path) -> tuple[list[str], list[str]
     return errors, warnings
 
 
-def comparison_stage(base: FactBase, output: Path, notes: NoteKeys) -> ApkgStage:
-    """The stage that compares decks with their records: release times, and the notes' keys from `notes` (the
-    cache folder), else (caching turned off) the card fields stored in the build folder `output`."""
+def comparison_stage(
+    base: FactBase, output: Path, notes: NoteKeys, records: dict[str, PublishedDeck] | None = None
+) -> ApkgStage:
+    """The stage that compares decks with their release `records` (default: read again): release times, and
+    the notes' keys from `notes` (the cache folder), else (caching turned off) the card fields stored in the
+    build folder `output`."""
     source = source_time(base.root, int(package.current_time()), release=True)
-    return ApkgStage(base, OutputWriter(output), source, notes if notes.folder is not None else None)
+    return ApkgStage(base, OutputWriter(output), source, notes if notes.folder is not None else None, records)
 
 
 def held_back(base: FactBase, decks: list[DeckSpec]) -> list[Problem]:
@@ -189,7 +192,7 @@ def release_drift(base: FactBase, output: Path) -> list[tuple[PublishedDeck, Dri
     if not records:
         return []
     notes = NoteKeys(base)
-    stage = comparison_stage(base, output, notes)
+    stage = comparison_stage(base, output, notes, records)
     drifts = [
         (records[deck.id], drift(records[deck.id], stage.release_record(deck, select_facts(base, deck))))
         for deck in base.decks

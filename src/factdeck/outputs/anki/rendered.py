@@ -4,8 +4,29 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from factdeck.records.schema import Fact
+
+if TYPE_CHECKING:
+    from factdeck.outputs.anki.cards import NoteRecord
+
+
+@dataclass(frozen=True)
+class NoteKeysOf:
+    """What a release record keeps of a note (identity, GUID, content hash) and what it reads to fill the rest
+    (fact id, tags): a note record (cards.py) without its fields."""
+
+    identity: str
+    guid: str
+    content: str
+    fact_id: str
+    tags: tuple[str, ...]
+
+    @classmethod
+    def of(cls, record: NoteRecord) -> NoteKeysOf:
+        return cls(record.identity, record.guid, record.content, record.fact_id, record.tags)
 
 
 class RenderedFields:
