@@ -340,8 +340,12 @@ def originals_of(base: FactBase) -> dict[tuple[str, str], Any]:
 
 
 def base_translations(base: FactBase, language: str) -> FactTranslations:
-    """`load_translations` of the base's project in `language`, checked against its records."""
-    return load_translations(base.root, language, base.facts_by_id, originals_of(base))
+    """`load_translations` of the base's project in `language`, checked against its records; read once per base
+    (`check` reads them for the translations' problems and again for a translated deck's notes)."""
+    loaded: dict[str, FactTranslations] = base.__dict__.setdefault("_translations", {})
+    if language not in loaded:
+        loaded[language] = load_translations(base.root, language, base.facts_by_id, originals_of(base))
+    return loaded[language]
 
 
 def deck_language_tag(base: FactBase, deck: DeckSpec) -> str:
