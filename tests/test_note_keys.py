@@ -193,9 +193,45 @@ def test_a_damaged_cache_entry_is_a_miss(released, parse_cache_folder, monkeypat
     assert not any(drifts(released, records).values())
 
 
-def test_check_reports_the_drift_with_a_warm_cache(released):
+def _edit_fact(project: Project) -> None:
+    project.replace("facts/guild.yaml", "In which town did the River Guild build its hall?", "In what town?")
+
+
+def _edit_template(project: Project) -> None:
+    template = "templates/anki/fields/details.html"
+    project.write(template, project.read(template) + "\n<p>printed by the guild</p>\n")
+    cards.anki_environment.cache_clear()  # as a new command would load the project's copy
+    html_environment.cache_clear()
+
+
+def _edit_deck(project: Project) -> None:
+    project.replace("decks/all.yaml", "  subdecks: true\n", "  subdecks: true\n  kinds: [qa, dispute]\n")
+
+
+def _edit_record(project: Project) -> None:
+    path = project.path("decks/published/guild-history.json")
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["notes"][next(iter(record["notes"]))]["hash"] = "0" * 64
+    path.write_text(json.dumps(record, indent=1), encoding="utf-8")
+
+
+def _edit_source(project: Project) -> None:
+    project.replace("facts/sources.yaml", "title: ", "title: The ", vet=False)
+
+
+def _hold_back(project: Project) -> None:
+    project.replace("facts/guild.yaml", "In which town did the River Guild build its hall?", "In what?", vet=False)
+
+
+@pytest.mark.parametrize("edit", [_edit_fact, _edit_template, _edit_deck, _edit_record, _edit_source, _hold_back])
+def test_check_with_everything_kept_reports_any_drift_as_a_fresh_check_does(released, edit, monkeypatch):
     first = released.run("check")
     assert first.exit_code == 0 and "release record" not in first.stderr
-    released.replace("facts/guild.yaml", "In which town did the River Guild build its hall?", "In what town?")
+    assert released.run("check").stderr == first.stderr  # from what the first check kept
+    edit(released)
     warned = released.run("check")
-    assert warned.exit_code == 0 and "its package differs from its release record (2 notes changed)" in warned.stderr
+    monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
+    fresh = released.run("check")
+    assert warned.exit_code == fresh.exit_code == 0
+    assert "its package differs from its release record" in warned.stderr
+    assert warned.stderr == fresh.stderr
