@@ -14,6 +14,7 @@ from factdeck.records.schema import DeckSpec, Era, Fact, GlossaryEntry, ProjectC
 if TYPE_CHECKING:
     from factdeck.records.archive import QuoteTally
     from factdeck.records.identity import PublishedDeck
+    from factdeck.records.load import ParsedTextCache
 
 
 def _dump_json(fact: Fact) -> str:
@@ -43,6 +44,8 @@ class FactBase:
     file_keys: dict[str, str] = field(default_factory=dict)
     # The release records (decks/published/) as validation read them, by deck id; None if not read.
     published: dict[str, PublishedDeck] | None = None
+    # The parse cache the project was loaded with, for the files later stages read (translations); None: none.
+    parse_cache: ParsedTextCache | None = None
 
     def __post_init__(self) -> None:
         self.era_order = {era.id: i for i, era in enumerate(self.eras)}

@@ -438,6 +438,7 @@ def validate_project(
     facts_by_id.update((fact.id, fact) for fact in facts if fact.id in held)
     base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks, keeper, glossary=glossary)
     base.held_back = held
+    base.parse_cache = raw.parse_cache
     base.quotes = QuoteTally.count(facts, sources, archives)
     tags = {t for f in facts for t in f.tags}
     published, unreadable = load_published(raw.root)
