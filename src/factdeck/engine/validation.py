@@ -139,8 +139,8 @@ def _cached_across(
     """records/across.py's `across_files`, with what it works out per file kept beside the record cache: each
     file's facts' comparison forms (records/fact_forms.py), under its name and text and the context its records
     were validated in; and what the rules find with its facts, under the same and what the rules read of every
-    other fact (`AcrossRules.key`). A file's records are those of its text in that context, and the rules read
-    nothing else."""
+    other fact (`AcrossRules.option_key` and `question_key`, one store each). A file's records are those of its
+    text in that context, and the rules read nothing else."""
     folder, code, validated = cache_folder("across"), code_fingerprint(), context_key(context.key_parts())
     forms_store = ContentStore(folder, code, f"forms\0{validated}", session)
     kept: dict[int, FactForms] = {}
@@ -154,17 +154,44 @@ def _cached_across(
         kept.update(zip(map(id, facts), forms))
     every = [fact for file in files for fact in found[file.display][0]]
     rules = AcrossRules(every, glossary, sources, lambda fact: kept.get(id(fact)) or forms_of(fact))
-    store = ContentStore(folder, code, f"problems\0{validated}\0{rules.key()}", session)
+    # The option rules and the question rules read different sets: each keeps its findings under its own, so an
+    # edited statement (which only the option rules read) runs only those again on every file.
+    stores = (
+        (ContentStore(folder, code, f"options\0{validated}\0{rules.option_key()}", session), rules.option_problems),
+        (
+            ContentStore(folder, code, f"questions\0{validated}\0{rules.question_key()}", session),
+            rules.question_problems,
+        ),
+    )
     problems: dict[str, list[Problem]] = {}
     for file in files:
         text = f"{file.display}\0{file.text}"
-        made = restore_problems(store.load(text), file.display)
-        if made is None:
-            made = rules.problems(found[file.display][0])
-            store.save(text, [(p.line, p.message, p.severity) for p in made])
-        problems[file.display] = made
-    store.trim()
+        facts = found[file.display][0]
+        parts = []
+        for store, check in stores:
+            made = _restore_per_fact(store.load(text), file.display, len(facts))
+            if made is None:
+                made = [check(fact) for fact in facts]
+                store.save(text, [[(p.line, p.message, p.severity) for p in fact_problems] for fact_problems in made])
+            parts.append(made)
+        # Each fact's option problems, then its question problems: the order `AcrossRules.problems` gives.
+        problems[file.display] = [p for options, questions in zip(*parts) for p in (*options, *questions)]
+    for store, _ in stores:
+        store.trim()
     return rules, problems
+
+
+def _restore_per_fact(entry: Any, file: str, count: int) -> list[list[Problem]] | None:
+    """The `count` facts' problems kept as one list each (`restore_problems`' form); None if `entry` is not that."""
+    if type(entry) is not list or len(entry) != count:
+        return None
+    restored = []
+    for kept in entry:
+        problems = restore_problems(kept, file)
+        if problems is None:
+            return None
+        restored.append(problems)
+    return restored
 
 
 _FORM_TYPES = (str, str, tuple, str, tuple, tuple, tuple)

@@ -42,22 +42,35 @@ class AcrossRules:
     def key(self) -> str:
         """A hash of everything these rules read besides the fact they check (sorted, so the facts' order and
         files do not matter)."""
-        parts = (*self.options.inputs(), *self.questions.inputs())
-        digest = hashlib.sha256()
-        for part in parts:
-            text = repr(part)
-            digest.update(f"{len(text)}:{text}".encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()
+        return _digest((*self.options.inputs(), *self.questions.inputs()))
+
+    def option_key(self) -> str:
+        """`key` of what the option rules alone read (the answers and statements: not the people or subject)."""
+        return _digest(self.options.inputs())
+
+    def question_key(self) -> str:
+        """`key` of what the question rules alone read (the people and subject: not the statements)."""
+        return _digest(self.questions.inputs())
 
     def problems(self, facts: Iterable[Fact]) -> list[Problem]:
-        """Every problem these rules find with `facts`."""
-        found = []
-        for fact in facts:
-            for option in self.options.check(fact):
-                found.append(Problem(option.where.file, option.where.line, option.message, option.severity))
-            for asked in self.questions.across(fact):
-                found.append(Problem(asked.where.file, asked.where.line, asked.message, asked.severity))
-        return found
+        """Every problem these rules find with `facts`: each fact's option problems, then its question problems."""
+        return [p for fact in facts for p in (*self.option_problems(fact), *self.question_problems(fact))]
+
+    def option_problems(self, fact: Fact) -> list[Problem]:
+        """The problems with `fact`'s wrong options and false statements (records/options.py)."""
+        return [Problem(o.where.file, o.where.line, o.message, o.severity) for o in self.options.check(fact)]
+
+    def question_problems(self, fact: Fact) -> list[Problem]:
+        """The problems with the questions `fact` makes that read other facts (question_rules.py's `across`)."""
+        return [Problem(q.where.file, q.where.line, q.message, q.severity) for q in self.questions.across(fact)]
+
+
+def _digest(parts: Iterable[Any]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        text = repr(part)
+        digest.update(f"{len(text)}:{text}".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def across_files(

@@ -155,7 +155,7 @@ class ApkgStage:
     ):
         """`notes`: where the notes' GUIDs and content hashes come from and go to, instead of the card fields
         stored in the build folder (note_keys.py; `factdeck check` compares decks with their records so);
-        `records`: the release records, if already read (else they are read from decks/published/)."""
+        `records`: the release records (default: those validation read, else read from decks/published/)."""
         self.base = base
         self.writer = writer
         self.notes = notes
@@ -170,8 +170,10 @@ class ApkgStage:
         self.cards = CardMaker(base, self.fields)
         self.namespace = namespace_of(base.config)
         self.note_type_prefix = note_type_prefix(base.config)  # starts the note types' names
-        # Validation reported any that is unreadable.
-        self.records = records if records is not None else load_published(base.root)[0]
+        # As validation read them (it reported any that is unreadable), else read again.
+        if records is None:
+            records = base.published if base.published is not None else load_published(base.root)[0]
+        self.records = records
         now = int(current_time())
         self.source = source or source_time(base.root, now)
         self.times = NoteTimes(self.records, ModTimes.load(writer.root / STATE_FILE, now), self.source)
