@@ -274,7 +274,7 @@ def _spy_on_across(monkeypatch) -> dict[str, list[str]]:
     """The facts each half of the rules across facts runs on from now on, by half."""
     from factdeck.records import across
 
-    checked: dict[str, list[str]] = {"option_problems": [], "question_problems": []}
+    checked: dict[str, list[str]] = {"distractor_problems": [], "false_statement_problems": [], "question_problems": []}
     for name, ran in checked.items():
         check_fact = getattr(across.AcrossRules, name)
         monkeypatch.setattr(
@@ -291,21 +291,22 @@ def test_the_rules_across_facts_run_again_only_on_edited_files(project, monkeypa
     with monkeypatch.context() as patched:
         checked = _spy_on_across(patched)
         assert check(project) == first
-        assert checked == {"option_problems": [], "question_problems": []}
+        assert not any(checked.values())
     checked = _spy_on_across(monkeypatch)
     project.replace("facts/other.yaml", "chapter 1, para. 2", "chapter 1, para. 3", vet=False)  # nothing they read
     check(project)
-    assert checked == {"option_problems": ["guild-books"], "question_problems": ["guild-books"]}
+    assert all(ran == ["guild-books"] for ran in checked.values())
 
 
-def test_an_edited_statement_runs_only_the_option_rules_on_other_files(project, monkeypatch):
+def test_an_edited_statement_runs_only_the_false_statements_rule_on_other_files(project, monkeypatch):
     project.write("facts/other.yaml", OTHER_FACT)
     check(project)
     checked = _spy_on_across(monkeypatch)
     project.replace("facts/other.yaml", "Tomas Reed kept the River Guild's books.", "Tomas Reed kept its books.")
     cached = check(project)
-    assert set(checked["option_problems"]) == {f.id for f in load_and_validate(project.root).facts}
-    assert set(checked["question_problems"]) == {"guild-books"}  # (vetting the edit validated it once more)
+    assert set(checked["false_statement_problems"]) == {f.id for f in load_and_validate(project.root).facts}
+    # (vetting the edit validated the file once more)
+    assert set(checked["distractor_problems"]) == set(checked["question_problems"]) == {"guild-books"}
     assert cached == check(project, cache=False)
 
 

@@ -139,7 +139,7 @@ def _cached_across(
     """records/across.py's `across_files`, with what it works out per file kept beside the record cache: each
     file's facts' comparison forms (records/fact_forms.py), under its name and text and the context its records
     were validated in; and what the rules find with its facts, under the same and what the rules read of every
-    other fact (`AcrossRules.option_key` and `question_key`, one store each). A file's records are those of its
+    other fact (`AcrossRules.parts`: one store per part, under the sets it reads). A file's records are those of its
     text in that context, and the rules read nothing else."""
     folder, code, validated = cache_folder("across"), code_fingerprint(), context_key(context.key_parts())
     forms_store = ContentStore(folder, code, f"forms\0{validated}", session)
@@ -154,15 +154,12 @@ def _cached_across(
         kept.update(zip(map(id, facts), forms))
     every = [fact for file in files for fact in found[file.display][0]]
     rules = AcrossRules(every, glossary, sources, lambda fact: kept.get(id(fact)) or forms_of(fact))
-    # The option rules and the question rules read different sets: each keeps its findings under its own, so an
-    # edited statement (which only the option rules read) runs only those again on every file.
-    stores = (
-        (ContentStore(folder, code, f"options\0{validated}\0{rules.option_key()}", session), rules.option_problems),
-        (
-            ContentStore(folder, code, f"questions\0{validated}\0{rules.question_key()}", session),
-            rules.question_problems,
-        ),
-    )
+    # The rules' parts read different sets: each keeps its findings under its own, so an edited statement (which
+    # only the false statements' rule reads) runs only that part again on every file.
+    stores = [
+        (ContentStore(folder, code, f"{name}\0{validated}\0{key}", session), check)
+        for name, key, check in rules.parts()
+    ]
     problems: dict[str, list[Problem]] = {}
     for file in files:
         text = f"{file.display}\0{file.text}"
@@ -174,8 +171,8 @@ def _cached_across(
                 made = [check(fact) for fact in facts]
                 store.save(text, [[(p.line, p.message, p.severity) for p in fact_problems] for fact_problems in made])
             parts.append(made)
-        # Each fact's option problems, then its question problems: the order `AcrossRules.problems` gives.
-        problems[file.display] = [p for options, questions in zip(*parts) for p in (*options, *questions)]
+        # By fact, each part's problems in order: what `AcrossRules.problems` gives.
+        problems[file.display] = [p for by_part in zip(*parts) for part in by_part for p in part]
     for store, _ in stores:
         store.trim()
     return rules, problems

@@ -44,21 +44,31 @@ class AcrossRules:
         files do not matter)."""
         return _digest((*self.options.inputs(), *self.questions.inputs()))
 
-    def option_key(self) -> str:
-        """`key` of what the option rules alone read (the answers and statements: not the people or subject)."""
-        return _digest(self.options.inputs())
-
-    def question_key(self) -> str:
-        """`key` of what the question rules alone read (the people and subject: not the statements)."""
-        return _digest(self.questions.inputs())
+    def parts(self) -> list[tuple[str, str, Callable[[Fact], list[Problem]]]]:
+        """The rules in parts that read different sets, in the order `problems` gives their findings: each part's
+        name, a hash of the sets it reads (`key`'s, for the part alone), and its check of one fact. An edited
+        statement moves only the false statements' sets; an edited answer or question, the distractors'."""
+        return [
+            ("distractors", _digest(self.options.distractor_inputs()), self.distractor_problems),
+            ("false-statements", _digest(self.options.statement_inputs()), self.false_statement_problems),
+            ("questions", _digest(self.questions.inputs()), self.question_problems),
+        ]
 
     def problems(self, facts: Iterable[Fact]) -> list[Problem]:
-        """Every problem these rules find with `facts`: each fact's option problems, then its question problems."""
-        return [p for fact in facts for p in (*self.option_problems(fact), *self.question_problems(fact))]
+        """Every problem these rules find with `facts`: by fact, its parts' problems in `parts`' order."""
+        checks = [check for _, _, check in self.parts()]
+        return [p for fact in facts for check in checks for p in check(fact)]
 
-    def option_problems(self, fact: Fact) -> list[Problem]:
-        """The problems with `fact`'s wrong options and false statements (records/options.py)."""
-        return [Problem(o.where.file, o.where.line, o.message, o.severity) for o in self.options.check(fact)]
+    def distractor_problems(self, fact: Fact) -> list[Problem]:
+        """The problems with `fact`'s distractors (records/options.py)."""
+        return [
+            Problem(o.where.file, o.where.line, o.message, o.severity) for o in self.options.check_distractors(fact)
+        ]
+
+    def false_statement_problems(self, fact: Fact) -> list[Problem]:
+        """The problems with `fact`'s false statements (records/options.py)."""
+        found = self.options.check_false_statements(fact)
+        return [Problem(o.where.file, o.where.line, o.message, o.severity) for o in found]
 
     def question_problems(self, fact: Fact) -> list[Problem]:
         """The problems with the questions `fact` makes that read other facts (question_rules.py's `across`)."""
