@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,23 @@ def test_check_with_everything_kept_reports_any_drift_as_a_fresh_check_does(rele
     assert warned.exit_code == fresh.exit_code == 0
     assert "its package differs from its release record" in warned.stderr
     assert warned.stderr == fresh.stderr
+
+
+def test_the_shipped_decks_compare_from_kept_keys_as_afresh_in_every_language(tmp_path, monkeypatch):
+    """The shipped project, Persian deck (a translated edition with its own notes) included: kept keys give
+    every deck's record as a fresh comparison does, and no deck drifts from its release record."""
+    from conftest import REPO
+
+    monkeypatch.setattr(anki, "current_time", lambda: 1_800_000_000)
+    project = Project(tmp_path / "shipped")
+    for name in ("factdeck.yaml", "facts", "decks", "translations"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, project.root / name)
+        else:
+            project.root.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, project.root / name)
+    records, _ = same_as_fresh(project)  # fills the cache
+    assert any(deck for deck in records if deck.endswith("-fa"))
+    assert same_as_fresh(project)[0] == records  # from it
+    assert not any(drifts(project, records).values())

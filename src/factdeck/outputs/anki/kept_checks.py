@@ -5,7 +5,8 @@ Both checks (release.py's `release_problems`, checks.py's `anki_warnings`) are f
 and what every card may show (engine/incremental.py's `shared_key` for the Anki step: factdeck.yaml, every
 source, era and glossary entry, translations, catalogs, `templates/anki/`), every fact's record (each fact
 file's record-cache key, `FactBase.file_keys`, and each fact's id, file and status: a fact changed since it was
-vetted is held back), every deck's spec, and the release records' texts (their SHA-256, read by validation).
+vetted is held back), every deck's spec, the release records' texts (their SHA-256, read by validation), and
+SOURCE_DATE_EPOCH (which the comparison refuses if it is not whole seconds).
 The key hashes all of these; a change to any one of them is a miss, and the checks run as before (the release
 comparison then reads each unchanged fact's note keys from note_keys.py's cache). A base validated without
 the engine's caches, or a fact without a file key, is never kept. Entries live beside the record cache
@@ -15,6 +16,7 @@ the engine's caches, or a fact without a file key, is never kept. Entries live b
 from __future__ import annotations
 
 import hashlib
+import os
 from typing import Any
 
 from factdeck.engine.incremental import code_fingerprint, shared_key
@@ -40,6 +42,8 @@ def inputs_key(base: FactBase) -> str | None:
         digest.update(f"\0deck\0{deck.model_dump_json()}".encode("utf-8", "surrogatepass"))
     for name, record in sorted(base.published.items()):
         digest.update(f"\0published\0{name}\0{record.file}\0{record.digest}".encode("utf-8", "surrogatepass"))
+    # The comparison refuses a SOURCE_DATE_EPOCH that is not whole seconds: a kept answer must not hide that.
+    digest.update(f"\0epoch\0{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
