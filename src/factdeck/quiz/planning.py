@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from factdeck.quiz.distractors import Distractors
 from factdeck.quiz.group_types import GROUP_MIN, GROUP_PREFERRED
 from factdeck.quiz.model import Question, Quiz, Reference, VersionAnswer
+from factdeck.quiz.run_memos import RunMemos
 from factdeck.quiz.types import QUESTION_TYPES
 from factdeck.quiz.versions import draw_versions
 from factdeck.quiz.wording import gives_away
@@ -58,7 +59,9 @@ class QuizMaker:
         self.base = base
         self.deck = deck
         self.settings = settings
-        self.distractors = Distractors(base)
+        # Per-fact results read many times while this quiz is made, kept until it is made (run_memos.py).
+        self.memos = RunMemos(base.session)
+        self.distractors = Distractors(base, self.memos)
         # The deck's language: the words its questions' types show (Question.words), dates, key answers.
         self.language = deck_language(base, deck)
 
@@ -142,9 +145,10 @@ class QuizMaker:
                 if made is None:
                     break
                 questions.append(made)
-                grouped += [f for f in remaining if f.id in made.fact_ids]
-                taken_ids |= set(made.fact_ids)
-                remaining = [f for f in remaining if f.id not in made.fact_ids]
+                made_ids = set(made.fact_ids)
+                grouped += [f for f in remaining if f.id in made_ids]
+                taken_ids |= made_ids
+                remaining = [f for f in remaining if f.id not in made_ids]
 
         slots = wanted - len(questions)
         chosen = self._choose_facts(preference, taken_ids, slots, eligible, grouped)
@@ -220,7 +224,7 @@ class QuizMaker:
                 kind = decided[key] = min(kinds, key=lambda t: counts[t] / weights[t]) if kinds else None
             # The quota first: it is cheap, and once the quotas fill most of a large deck is passed over.
             if (kind and counts[kind] >= quota[kind]) or any(
-                gives_away(fact, other, self.base.session) for other in [*taken, *chosen]
+                gives_away(fact, other, self.memos) for other in [*taken, *chosen]
             ):
                 passed_over.append(fact)
                 continue
