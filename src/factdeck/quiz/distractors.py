@@ -227,9 +227,8 @@ class Distractors:
     """Same-kind wrong options for the facts of one fact base."""
 
     def __init__(self, base: FactBase, memos: Keeper | None = None):
-        """`memos`: where per-fact results are kept (default: the base's session; a quiz's `RunMemos`)."""
         self._base = base
-        self._memos = memos or base.session
+        self._memos = memos or base.session  # where per-fact results are kept (a quiz's: run_memos.py)
         shares = tuple(base.session.fact_memo("quiz.shares").values(base.facts, None, _Share.of))
         # The history's "now" (with the facts' own latest year, in _pools): the latest year a source was
         # published, else read, so no option is later than what the sources could know, and output does not
