@@ -12,7 +12,6 @@ even a template mistake cannot make Typst read a project file.
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import shutil
@@ -28,6 +27,7 @@ from typing import Final
 import typst
 
 from factdeck.exceptions import RenderError
+from factdeck.outputs.print.page_text import PageLines
 from factdeck.records.memo import Keeper
 from factdeck.records.messages import typst_message
 
@@ -196,15 +196,10 @@ class Refit:
     numbered: bool = True
 
 
-def _pages(pdf: bytes) -> list:
-    import pypdf  # only to measure pages: `check` imports this module for its font names, and needs no PDF reader
-
-    return list(pypdf.PdfReader(io.BytesIO(pdf)).pages)
-
-
 def blank_share(page, margins: tuple[float, float]) -> float:
     """The share of a page's text area below its last line of text (pypdf reads the text back); the footer,
-    below the text area, does not count."""
+    below the text area, does not count. The reference `PageLines.blank_share` (page_text.py) answers as, and
+    falls back to."""
     top = float(page.mediabox.height) - margins[0]
     lowest = [top]
 
@@ -219,8 +214,8 @@ def blank_share(page, margins: tuple[float, float]) -> float:
 
 def last_page_blank(pdf: bytes, margins: tuple[float, float]) -> tuple[int, float]:
     """(pages, the share of the last page's text area below its last line of text)."""
-    pages = _pages(pdf)
-    return len(pages), blank_share(pages[-1], margins)
+    lines = PageLines(pdf)
+    return len(lines), lines.blank_share(len(lines) - 1, margins, blank_share)
 
 
 def _first_number(page, left: float) -> int | None:
@@ -244,21 +239,21 @@ def refitted(pdf: bytes, compile_source: Callable[[str], bytes], refit: Refit) -
     that follows it may break, up to REFIT_TRIES times), then the last page (the first page break of
     `refit.points` that leaves it fuller without adding a page). Unmendable: the best found."""
     directives: tuple[str, ...] = ()
-    pages = _pages(pdf)
+    lines = PageLines(pdf)  # pypdf's reading, fast where the page is as Typst writes it (page_text.py)
     for _ in range(REFIT_TRIES if refit.numbered else 0):
-        middle = [n for n, page in enumerate(pages[:-1]) if blank_share(page, refit.margins) > MOST_BLANK]
-        number = _first_number(pages[middle[0] + 1], MARGIN_X) if middle else None
+        middle = [n for n in range(len(lines) - 1) if lines.blank_share(n, refit.margins, blank_share) > MOST_BLANK]
+        number = _first_number(lines.pages[middle[0] + 1], MARGIN_X) if middle else None
         if number is None or f"loose:{number}" in directives:
             break
         directives += (f"loose:{number}",)
         pdf = compile_source(refit.source(directives))
-        pages = _pages(pdf)
-    if len(pages) < 2 or blank_share(pages[-1], refit.margins) <= MOST_BLANK:
+        lines = PageLines(pdf)
+    if len(lines) < 2 or lines.blank_share(len(lines) - 1, refit.margins, blank_share) <= MOST_BLANK:
         return pdf
     for point in refit.points:
         other = compile_source(refit.source((*directives, point)))
         other_pages, other_blank = last_page_blank(other, refit.margins)
-        if other_pages <= len(pages) and other_blank <= MOST_BLANK:
+        if other_pages <= len(lines) and other_blank <= MOST_BLANK:
             return other
     return pdf
 
