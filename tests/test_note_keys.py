@@ -17,7 +17,6 @@ from factdeck.outputs.anki import cards
 from factdeck.outputs.anki import package as anki
 from factdeck.outputs.anki.note_keys import FOLDER, NoteKeys
 from factdeck.outputs.anki.release import comparison_stage, drift, release_problems
-from factdeck.outputs.render import html_environment
 from factdeck.records.identity import load_published
 from factdeck.records.select import select_facts
 
@@ -124,10 +123,6 @@ def test_a_changed_template_changes_every_note(released):
     warm(released)
     template = "templates/anki/fields/details.html"
     released.write(template, released.read(template) + "\n<p>printed by the guild</p>\n")
-    # A new command would load the project's new copy; in this process the environments made before it know
-    # the template by the built-in file (whose time has not changed).
-    cards.anki_environment.cache_clear()
-    html_environment.cache_clear()
     records, (_, warnings) = same_as_fresh(released)
     changed = drifts(released, records)["guild-history"]
     assert changed.changed == len(records["guild-history"].notes) and warnings
@@ -201,8 +196,6 @@ def _edit_fact(project: Project) -> None:
 def _edit_template(project: Project) -> None:
     template = "templates/anki/fields/details.html"
     project.write(template, project.read(template) + "\n<p>printed by the guild</p>\n")
-    cards.anki_environment.cache_clear()  # as a new command would load the project's copy
-    html_environment.cache_clear()
 
 
 def _edit_deck(project: Project) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from factdeck.outputs.render import html_environment, render, typst_environment
+from factdeck.outputs.render import forget_environments, html_environment, render, typst_environment
 
 
 def compiled_entries(cache: Path) -> list[Path]:
@@ -14,7 +14,7 @@ def compiled_entries(cache: Path) -> list[Path]:
 
 
 def fresh_render(root: Path, name: str, **context) -> str:
-    typst_environment.cache_clear()  # a new process: nothing compiled in memory
+    forget_environments()  # a new process: nothing compiled in memory
     return render(typst_environment(root), name, root, **context)
 
 
@@ -47,11 +47,39 @@ def test_environments_with_other_options_keep_their_own_entries(tmp_path, parse_
     root = tmp_path / "proj"
     (root / "templates").mkdir(parents=True)
     (root / "templates" / "both.html").write_text("{{ x }}\n", encoding="utf-8")
-    typst_environment.cache_clear()
-    html_environment.cache_clear()
+    forget_environments()
     assert render(html_environment(root), "both.html", root, x="<b>") == "&lt;b&gt;\n"  # escaped for HTML
     assert render(typst_environment(root), "both.html", root, x="<b>") == "\\<b\\>\n"  # for Typst
     folders = {p.parent for p in compiled_entries(parse_cache_folder)}
     assert len(folders) == 2
-    html_environment.cache_clear()
+    forget_environments()
     assert render(html_environment(root), "both.html", root, x="<b>") == "&lt;b&gt;\n"  # read back: HTML's own
+
+
+def test_a_template_the_project_adds_or_removes_is_seen_by_the_same_process(tmp_path):
+    """A watch keeps one process: an override added after the environments were made must be the file loaded
+    by the next build, and the built-in one again once the override is removed (Jinja2's own reload check
+    looks only at the time of the file it loaded, which an added override does not change)."""
+    from factdeck.outputs.anki.cards import anki_environment
+    from factdeck.outputs.render import load_template
+
+    root = tmp_path / "proj"
+    root.mkdir()
+    makers = {"html": html_environment, "typst": typst_environment, "anki": anki_environment}
+    names = {"html": "web/quiz.html", "typst": "quiz/key.typ", "anki": "web/quiz.html"}
+
+    def loaded(kind: str) -> Path:
+        return Path(load_template(makers[kind](root), names[kind]).filename).resolve()
+
+    for kind in makers:
+        assert (root / "templates") not in loaded(kind).parents  # the built-in file
+    for kind in makers:
+        own = root / "templates" / names[kind]
+        own.parent.mkdir(parents=True, exist_ok=True)
+        own.write_text("{# the project's copy #}\n", encoding="utf-8")
+    for kind in makers:
+        assert loaded(kind) == (root / "templates" / names[kind]).resolve()
+    for kind in makers:
+        (root / "templates" / names[kind]).unlink(missing_ok=True)
+    for kind in makers:
+        assert (root / "templates") not in loaded(kind).parents

@@ -25,11 +25,19 @@ from factdeck.exceptions import TemplateError
 from factdeck.i18n import Language
 from factdeck.outputs.vocabulary import Vocabulary
 from factdeck.records.template_messages import StrictUndefined, template_syntax_message, undefined_message
-from factdeck.records.templates import TEMPLATES, display_name, search_path
+from factdeck.records.templates import TEMPLATES, display_name, own_names, search_path
 from factdeck.text.bidi import other_direction_runs, reads_ltr, text_direction
 from factdeck.text.dates import date_label
 
-__all__ = ["TEMPLATES", "html_environment", "typst_environment", "render", "load_template", "render_template"]
+__all__ = [
+    "TEMPLATES",
+    "html_environment",
+    "typst_environment",
+    "forget_environments",
+    "render",
+    "load_template",
+    "render_template",
+]
 
 # Characters with a meaning in Typst markup; each is escaped with a backslash.
 _TYPST_SPECIAL = set("\\#*_`$<>@[]=-+/~'\".:;,!?()&{}|^%")
@@ -224,16 +232,33 @@ def _filled(message: Markup, language: Language, values: dict[str, Any]) -> Mark
     return message % {k: language.number(v) if type(v) is int else v for k, v in values.items()}
 
 
-@lru_cache(maxsize=16)
 def html_environment(root: Path, language: Language | None = None) -> jinja2.Environment:
-    """The HTML environment of `root`'s templates in `language` (default English)."""
+    """The HTML environment of `root`'s templates in `language` (default English). Kept for the process per
+    project, language and set of the project's own template files (records/templates.py: `own_names`), so a
+    long-running `factdeck watch` sees an override the project adds; an edited file is reloaded by Jinja2."""
+    return _html_environment(root, language, own_names(root))
+
+
+def typst_environment(root: Path, language: Language | None = None) -> jinja2.Environment:
+    """The Typst environment of `root`'s templates in `language` (default English), kept as
+    `html_environment` is."""
+    return _typst_environment(root, language, own_names(root))
+
+
+@lru_cache(maxsize=16)
+def _html_environment(root: Path, language: Language | None, own: tuple[str, ...]) -> jinja2.Environment:
     return _environment(root, typst=False, language=language)
 
 
 @lru_cache(maxsize=16)
-def typst_environment(root: Path, language: Language | None = None) -> jinja2.Environment:
-    """The Typst environment of `root`'s templates in `language` (default English)."""
+def _typst_environment(root: Path, language: Language | None, own: tuple[str, ...]) -> jinja2.Environment:
     return _environment(root, typst=True, language=language)
+
+
+def forget_environments() -> None:
+    """Drop every kept environment, as a new process starts (tests of what is compiled or cached use it)."""
+    _html_environment.cache_clear()
+    _typst_environment.cache_clear()
 
 
 def render(env: jinja2.Environment, name: str, root: Path, **context: Any) -> str:

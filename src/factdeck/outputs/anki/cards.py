@@ -48,6 +48,7 @@ from factdeck.records.factbase import FactBase
 from factdeck.records.fields import NAMED_KINDS
 from factdeck.records.identity import LEGACY_NAMESPACE, namespace_of
 from factdeck.records.schema import Citation, DeckSpec, DisputeVersion, Era, Fact, Source
+from factdeck.records.templates import own_names
 from factdeck.text.bidi import isolate_rtl, reads_ltr
 from factdeck.text.dates import date_label
 
@@ -241,9 +242,14 @@ def plan_cards(fact: Fact, kinds: Iterable[str], clozable: bool | None = None) -
 # --- rendering -----------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8)
 def anki_environment(root: Path, language: Language | None = None) -> jinja2.Environment:
-    """The project's HTML environment in `language` (autoescaping, StrictUndefined) plus the card filters."""
+    """The project's HTML environment in `language` (autoescaping, StrictUndefined) plus the card filters; kept
+    as `html_environment` is (per project, language and set of the project's own template files)."""
+    return _anki_environment(root, language, own_names(root))
+
+
+@lru_cache(maxsize=8)
+def _anki_environment(root: Path, language: Language | None, own: tuple[str, ...]) -> jinja2.Environment:
     env = html_environment(root, language).overlay()
     text = anki_text_rtl if language is not None and language.rtl else anki_text
     env.filters = {**env.filters, "text": text, "by_source": citations_by_source}
