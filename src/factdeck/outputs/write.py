@@ -143,9 +143,7 @@ def _open_lock_file(path: Path) -> tuple[int, bool]:
 
 
 @contextmanager
-def _library_lock(
-    path: Path, folder: Path, waiting: Callable[[str], None] | None, timeout: float
-) -> Iterator[None]:
+def _library_lock(path: Path, folder: Path, waiting: Callable[[str], None] | None, timeout: float) -> Iterator[None]:
     """The filelock library's lock of `path` (Windows, file systems without `flock`), waiting as `folder_lock`."""
     from filelock import FileLock, Timeout
 
