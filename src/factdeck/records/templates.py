@@ -9,7 +9,6 @@ build keys) asks this module, so they all see the same effective files.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from factdeck.exceptions import UsageError
@@ -83,6 +82,8 @@ def copy_templates(root: Path, names: list[str], overwrite: bool = False) -> tup
             kept.append(name)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
+        import shutil  # here: a build reads this module and copies nothing
+
         shutil.copyfile(BUILTIN / name, target)
         copied.append(name)
     return copied, kept
