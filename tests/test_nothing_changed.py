@@ -16,6 +16,8 @@ from factdeck.build import build
 from factdeck.engine import incremental, stamps
 from factdeck.engine.incremental import code_fingerprint, peek_config
 from factdeck.engine.stamps import FileStamps, walk
+from factdeck.records.templates import BUILTIN
+from factdeck.records.templates import _files as template_files
 
 
 def _same_size_edit(path: Path, old: str, new: str) -> None:
@@ -51,10 +53,15 @@ def test_the_walk_lists_what_sorted_rglob_lists(tmp_path: Path) -> None:
     (top / "link-to-dir").symlink_to(top / "a", target_is_directory=True)
     (top / "link-to-file").symlink_to(top / "a.txt")
     (top / "broken").symlink_to(top / "nowhere")
-    expected = [(p.relative_to(top).as_posix(), p, p.is_file()) for p in sorted(top.rglob("*"))]
+    expected = [(p.relative_to(top).as_posix(), str(p), p.is_file()) for p in sorted(top.rglob("*"))]
     assert walk(top) == expected
     assert walk(top, skip=frozenset({"skipme"})) == [e for e in expected if not e[0].startswith("skipme/")]
     assert walk(tmp_path / "missing") == [] and walk(top / "a.txt") == []
+    # The templates' own listing (every entry but folders and links to them, sorted by name) likewise.
+    assert template_files(top) == sorted(p.relative_to(top).as_posix() for p in top.rglob("*") if not p.is_dir())
+    assert template_files(BUILTIN) == sorted(
+        p.relative_to(BUILTIN).as_posix() for p in BUILTIN.rglob("*") if not p.is_dir()
+    )
 
 
 def test_a_whole_second_time_is_trusted_only_two_seconds_after_it(tmp_path: Path) -> None:

@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from factdeck import __version__
-from factdeck.engine.stamps import FileStamps, keep_json, walk
+from factdeck.engine.stamps import FileStamps, keep_json, sha256_file, walk
 from factdeck.exceptions import Problem
 from factdeck.records.templates import effective_files
 
@@ -67,16 +68,18 @@ def _add_tree(
         _add_entry(digest, name, path, stamps, is_file)
 
 
-def _add_entry(digest: Any, name: str, path: Path, stamps: FileStamps | None, is_file: bool | None = None) -> None:
+def _add_entry(
+    digest: Any, name: str, path: str | Path, stamps: FileStamps | None, is_file: bool | None = None
+) -> None:
     """One input entry: its name, then its bytes' hash (through the file stamps where given), or a marker for an
     entry that is not a file (`is_file`, where the caller knows it)."""
     digest.update(name.encode("utf-8") + b"\0")
-    if not (path.is_file() if is_file is None else is_file):
+    if not (os.path.isfile(path) if is_file is None else is_file):
         digest.update(b"\0not a file\0")
     elif stamps is not None:
         digest.update(stamps.digest(path) or b"\0unreadable\0")
     else:
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(sha256_file(path))
 
 
 def _add_templates(digest: Any, root: Path, under: str = "", stamps: FileStamps | None = None) -> None:

@@ -26,7 +26,7 @@ COARSE_RACY_NS = 2_000_000_000
 _CHUNK = 1 << 20
 
 
-def sha256_file(path: Path) -> bytes:
+def sha256_file(path: str | Path) -> bytes:
     """The SHA-256 digest of a file's bytes, read in chunks (raises OSError)."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -92,7 +92,7 @@ class FileStamps:
         if path is not None:
             keep_json(path, self.to_json())
 
-    def digest(self, path: Path) -> bytes | None:
+    def digest(self, path: str | Path) -> bytes | None:
         key = str(path)
         try:
             st = os.stat(path)
@@ -116,7 +116,7 @@ class FileStamps:
         self._now[key] = [*signature, time.time_ns(), value.hex()]
         return value
 
-    def hexdigest(self, path: Path) -> str | None:
+    def hexdigest(self, path: str | Path) -> str | None:
         value = self.digest(path)
         return None if value is None else value.hex()
 
@@ -129,12 +129,12 @@ class FileStamps:
         self._now[str(path)] = [*_signature(st), time.time_ns(), value.hex()]
 
 
-def walk(folder: Path, skip: frozenset[str] = frozenset()) -> list[tuple[str, Path, bool]]:
+def walk(folder: Path, skip: frozenset[str] = frozenset()) -> list[tuple[str, str, bool]]:
     """Every entry below `folder` as (relative '/'-separated name, path, whether it is a file), in the order of
     `sorted(folder.rglob("*"))` and like it entering no symbolic link to a folder, nor a folder named in `skip`;
-    [] if `folder` is not a folder. One `scandir` a folder: rglob and a stat of every entry cost more than
-    the stamps save."""
-    entries: list[tuple[str, Path, bool]] = []
+    [] if `folder` is not a folder. One `scandir` a folder, and paths as text: rglob (its pattern compiled
+    on first use), a stat and a `Path` for every entry cost more than the stamps save."""
+    entries: list[tuple[str, str, bool]] = []
 
     def visit(directory: str, prefix: str) -> None:
         try:
@@ -149,7 +149,7 @@ def walk(folder: Path, skip: frozenset[str] = frozenset()) -> list[tuple[str, Pa
                 is_folder = entry.is_dir(follow_symlinks=False)
             except OSError:
                 is_file = is_folder = False
-            entries.append((name, Path(entry.path), is_file))
+            entries.append((name, entry.path, is_file))
             if is_folder and entry.name not in skip:
                 visit(entry.path, name + "/")
 

@@ -9,6 +9,7 @@ build keys) asks this module, so they all see the same effective files.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from factdeck.exceptions import UsageError
@@ -41,9 +42,16 @@ def display_name(name: str, filename: str | Path | None) -> str:
 
 
 def _files(folder: Path) -> list[str]:
+    """The '/'-separated names of every entry below `folder` that is not a folder (nor a link to one), sorted."""
     if not folder.is_dir():
         return []
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir())
+    # os.walk, not rglob: a build with nothing to do lists the built-in templates, and rglob's pattern alone
+    # (compiled on first use) cost more than the listing.
+    names = []
+    for directory, _, files in os.walk(folder):
+        prefix = os.path.relpath(directory, folder).replace(os.sep, "/")
+        names += [name if prefix == "." else f"{prefix}/{name}" for name in files]
+    return sorted(names)
 
 
 def builtin_names(under: str = "") -> list[str]:
