@@ -4,7 +4,7 @@ Each subcommand lives in a `cli_*.py` module that is imported only when that sub
 lazy-group pattern), so `factdeck --help` and `factdeck check` import only what they need; errors become
 messages and exit codes in `cli_common.py`: 0 success, 1 invalid input (or a failed build), 2 a usage error.
 `factdeck --help` and `--version` import nothing of factdeck but this module (not even `cli_common.py`, whose
-imports are a fifth of their time).
+imports were an eighth of their work).
 
 To add a command, define it in a `cli_*.py` module with `cli_common.command(None, NAME)` (or `click.command`
 / `click.group`) and add a line to `COMMANDS`: its name, where it is, and the first sentence of its help,

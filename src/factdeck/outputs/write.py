@@ -57,7 +57,7 @@ def folder_lock(
 
     On POSIX systems the lock is `flock(2)` on the lock file, taken directly: the filelock library takes the
     very same lock there (so factdeck versions that use it exclude this one and the other way round), but
-    importing it costs a fifth of a build with nothing to do. Elsewhere, and on a file system that has no
+    importing it costs a seventh of a build with nothing to do. Elsewhere, and on a file system that has no
     `flock`, the filelock library's lock is used."""
     timeout = LOCK_WAIT if timeout is None else timeout
     path = lock_path(folder)
