@@ -128,13 +128,13 @@ def peek_config(root: Path) -> dict[str, str]:
     name = hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:32]
     kept = None if folder is None else folder / f"config-{name}.json"
     content = hashlib.sha256(raw).hexdigest()
-    try:
-        assert kept is not None
-        recorded = json.loads(kept.read_bytes())
-        if recorded["config"] == content:
-            return {key: recorded[key] for key in _PEEKED if isinstance(recorded.get(key), str)}
-    except (AssertionError, OSError, ValueError, TypeError, KeyError):
-        pass
+    if kept is not None:
+        try:
+            recorded = json.loads(kept.read_bytes())
+            if recorded["config"] == content:
+                return {key: recorded[key] for key in _PEEKED if isinstance(recorded.get(key), str)}
+        except (OSError, ValueError, TypeError, KeyError):
+            pass  # a damaged record: read the file
     import yaml
 
     try:
