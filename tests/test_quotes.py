@@ -74,7 +74,13 @@ def test_any_excerpt_of_a_text_is_found_in_it(middle, before, after):
 
 
 def test_the_finder_answers_as_the_search_does_on_the_fixed_cases():
-    finder = QuoteFinder(TEXT)
+    for few in (QuoteFinder.FEW, -1):  # each quote searched for, and the walk over the text
+        _finder_agrees(TEXT, few)
+
+
+def _finder_agrees(text: str, few: int) -> None:
+    finder = QuoteFinder(text)
+    finder.FEW = few
     quotes = [
         "the group's founders - students - met in Tehran in 1965",
         "founders ... in 1965",
@@ -87,7 +93,7 @@ def test_the_finder_answers_as_the_search_does_on_the_fixed_cases():
         "later, they left.",
     ]
     keys = [finder.add(q) for q in quotes]
-    assert {k for k, q in zip(keys, quotes) if quote_in_text(q, TEXT)} == finder.found()
+    assert {k for k, q in zip(keys, quotes) if quote_in_text(q, text)} == finder.found()
 
 
 _WORDS = st.lists(st.sampled_from(["al", "b", "ali", "ba", "lib", "alibab", "a", "-", "ba.", "…"]), max_size=40)
@@ -102,6 +108,8 @@ def test_the_finder_agrees_with_the_search(text, cuts, extra):
     # Few distinct words, so anchors repeat and candidates often fail: every path of the finder is taken.
     normalized = quote_search_form(" ".join(text))
     quotes = [normalized[start : start + length] for start, length in cuts] + extra
-    finder = QuoteFinder(normalized)
-    keys = [finder.add(q) for q in quotes]
-    assert finder.found() == {k for k, q in zip(keys, quotes) if quote_in_text(q, normalized)}
+    for few in (QuoteFinder.FEW, -1):  # each quote searched for, and the walk over the text
+        finder = QuoteFinder(normalized)
+        finder.FEW = few
+        keys = [finder.add(q) for q in quotes]
+        assert finder.found() == {k for k, q in zip(keys, quotes) if quote_in_text(q, normalized)}

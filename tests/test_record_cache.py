@@ -270,22 +270,44 @@ def test_a_change_to_other_facts_gives_the_fresh_answer(project, edit):
     assert cached != before and "facts/guild.yaml" in cached[1]
 
 
-def test_the_rules_across_facts_run_again_only_on_edited_files(project, monkeypatch):
+def _spy_on_across(monkeypatch) -> dict[str, list[str]]:
+    """The facts each half of the rules across facts runs on from now on, by half."""
     from factdeck.records import across
 
+    checked: dict[str, list[str]] = {"distractor_problems": [], "false_statement_problems": [], "question_problems": []}
+    for name, ran in checked.items():
+        check_fact = getattr(across.AcrossRules, name)
+        monkeypatch.setattr(
+            across.AcrossRules,
+            name,
+            lambda self, fact, ran=ran, check_fact=check_fact: ran.append(fact.id) or check_fact(self, fact),
+        )
+    return checked
+
+
+def test_the_rules_across_facts_run_again_only_on_edited_files(project, monkeypatch):
     project.write("facts/other.yaml", OTHER_FACT)
     first = check(project)
     with monkeypatch.context() as patched:
-        patched.setattr(across.AcrossRules, "problems", lambda self, facts: list(facts) and pytest.fail("ran"))
+        checked = _spy_on_across(patched)
         assert check(project) == first
-    checked: list[str] = []
-    problems = across.AcrossRules.problems
-    monkeypatch.setattr(
-        across.AcrossRules, "problems", lambda self, facts: checked.extend(f.id for f in facts) or problems(self, facts)
-    )
+        assert not any(checked.values())
+    checked = _spy_on_across(monkeypatch)
     project.replace("facts/other.yaml", "chapter 1, para. 2", "chapter 1, para. 3", vet=False)  # nothing they read
     check(project)
-    assert checked == ["guild-books"]
+    assert all(ran == ["guild-books"] for ran in checked.values())
+
+
+def test_an_edited_statement_runs_only_the_false_statements_rule_on_other_files(project, monkeypatch):
+    project.write("facts/other.yaml", OTHER_FACT)
+    check(project)
+    checked = _spy_on_across(monkeypatch)
+    project.replace("facts/other.yaml", "Tomas Reed kept the River Guild's books.", "Tomas Reed kept its books.")
+    cached = check(project)
+    assert set(checked["false_statement_problems"]) == {f.id for f in load_and_validate(project.root).facts}
+    # (vetting the edit validated the file once more)
+    assert set(checked["distractor_problems"]) == set(checked["question_problems"]) == {"guild-books"}
+    assert cached == check(project, cache=False)
 
 
 def test_kept_comparison_forms_are_the_fresh_ones(project, monkeypatch):

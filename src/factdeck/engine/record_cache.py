@@ -54,11 +54,14 @@ class RecordCache:
         self.store = ContentStore(cache_folder("records"), code, context, session)
         self.session = session
         self._used: dict[tuple[str, str], tuple[list[Fact], list[Problem]]] = {}
+        # Each file's entry name, as `get` worked it out: the file's content key (FactBase.file_keys).
+        self.names: dict[str, str] = {}
 
     def get(self, file: FactFile) -> tuple[list[Fact], list[Problem]] | None:
         if self.store.folder is None:
             return None
         key = (str(self.store.folder), self.store.digest(f"{file.display}\0{file.text}"))
+        self.names[file.display] = key[1]
         hit = self.session.recent_records.get(key) if self.session.keeping else None
         if hit is None:
             hit = restore_entry(self.store.load_named(key[1]), file.display)

@@ -49,29 +49,33 @@ def load_and_validate(
     # frees as usual meanwhile, and the collector resumes afterwards.
     collecting = gc.isenabled()
     gc.disable()
+    file_keys: dict[str, str] = {}
     try:
         raw = load_project(root, cache)
-        return validate_project(
+        base = validate_project(
             raw,
             session,
             archive=archive,
             strict=strict,
             unhashed=unhashed,
-            fact_files=lambda files, context: _cached_fact_files(files, context, session, cache),
+            fact_files=lambda files, context: _cached_fact_files(files, context, session, cache, file_keys),
             across_facts=lambda files, found, context, glossary, sources: _cached_across(
                 files, found, context, glossary, sources, session
             ),
         )
+        base.file_keys = file_keys
+        return base
     finally:
         if collecting:
             gc.enable()
 
 
 def _cached_fact_files(
-    files: list[FactFile], context: FileContext, session: Session, parse_cache: ParseCache
+    files: list[FactFile], context: FileContext, session: Session, parse_cache: ParseCache, keys: dict[str, str]
 ) -> FileResults:
     """`records.validate.validate_files`, with unchanged files' records from the record cache and the rest
-    validated half on the second core when there is much text."""
+    validated half on the second core when there is much text. Each file's record-cache key goes into `keys`
+    (`FactBase.file_keys`)."""
     cache = RecordCache(code_fingerprint(), context_key(context.key_parts()), session)
     found: FileResults = {}
     fresh: list[FactFile] = []
@@ -120,6 +124,7 @@ def _cached_fact_files(
             cache.remember(file, file_facts, file_problems)
     cache.finish()
     parse_cache.trim()
+    keys.update(cache.names)
     return found
 
 
@@ -134,8 +139,8 @@ def _cached_across(
     """records/across.py's `across_files`, with what it works out per file kept beside the record cache: each
     file's facts' comparison forms (records/fact_forms.py), under its name and text and the context its records
     were validated in; and what the rules find with its facts, under the same and what the rules read of every
-    other fact (`AcrossRules.key`). A file's records are those of its text in that context, and the rules read
-    nothing else."""
+    other fact (`AcrossRules.parts`: one store per part, under the sets it reads). A file's records are those of its
+    text in that context, and the rules read nothing else."""
     folder, code, validated = cache_folder("across"), code_fingerprint(), context_key(context.key_parts())
     forms_store = ContentStore(folder, code, f"forms\0{validated}", session)
     kept: dict[int, FactForms] = {}
@@ -149,17 +154,41 @@ def _cached_across(
         kept.update(zip(map(id, facts), forms))
     every = [fact for file in files for fact in found[file.display][0]]
     rules = AcrossRules(every, glossary, sources, lambda fact: kept.get(id(fact)) or forms_of(fact))
-    store = ContentStore(folder, code, f"problems\0{validated}\0{rules.key()}", session)
+    # The rules' parts read different sets: each keeps its findings under its own, so an edited statement (which
+    # only the false statements' rule reads) runs only that part again on every file.
+    stores = [
+        (ContentStore(folder, code, f"{name}\0{validated}\0{key}", session), check)
+        for name, key, check in rules.parts()
+    ]
     problems: dict[str, list[Problem]] = {}
     for file in files:
         text = f"{file.display}\0{file.text}"
-        made = restore_problems(store.load(text), file.display)
-        if made is None:
-            made = rules.problems(found[file.display][0])
-            store.save(text, [(p.line, p.message, p.severity) for p in made])
-        problems[file.display] = made
-    store.trim()
+        facts = found[file.display][0]
+        parts = []
+        for store, check in stores:
+            made = _restore_per_fact(store.load(text), file.display, len(facts))
+            if made is None:
+                made = [check(fact) for fact in facts]
+                store.save(text, [[(p.line, p.message, p.severity) for p in fact_problems] for fact_problems in made])
+            parts.append(made)
+        # By fact, each part's problems in order: what `AcrossRules.problems` gives.
+        problems[file.display] = [p for by_part in zip(*parts) for part in by_part for p in part]
+    for store, _ in stores:
+        store.trim()
     return rules, problems
+
+
+def _restore_per_fact(entry: Any, file: str, count: int) -> list[list[Problem]] | None:
+    """The `count` facts' problems kept as one list each (`restore_problems`' form); None if `entry` is not that."""
+    if type(entry) is not list or len(entry) != count:
+        return None
+    restored = []
+    for kept in entry:
+        problems = restore_problems(kept, file)
+        if problems is None:
+            return None
+        restored.append(problems)
+    return restored
 
 
 _FORM_TYPES = (str, str, tuple, str, tuple, tuple, tuple)

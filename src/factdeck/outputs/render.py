@@ -12,6 +12,7 @@ error rather than an empty string:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -24,11 +25,19 @@ from factdeck.exceptions import TemplateError
 from factdeck.i18n import Language
 from factdeck.outputs.vocabulary import Vocabulary
 from factdeck.records.template_messages import StrictUndefined, template_syntax_message, undefined_message
-from factdeck.records.templates import TEMPLATES, display_name, search_path
+from factdeck.records.templates import TEMPLATES, display_name, own_names, search_path
 from factdeck.text.bidi import other_direction_runs, reads_ltr, text_direction
 from factdeck.text.dates import date_label
 
-__all__ = ["TEMPLATES", "html_environment", "typst_environment", "render", "load_template", "render_template"]
+__all__ = [
+    "TEMPLATES",
+    "html_environment",
+    "typst_environment",
+    "forget_environments",
+    "render",
+    "load_template",
+    "render_template",
+]
 
 # Characters with a meaning in Typst markup; each is escaped with a backslash.
 _TYPST_SPECIAL = set("\\#*_`$<>@[]=-+/~'\".:;,!?()&{}|^%")
@@ -108,22 +117,46 @@ class _Environment(jinja2.Environment):
 
 
 def _environment(root: Path, typst: bool, language: Language | None) -> jinja2.Environment:
+    finalize = (_finalize_typst_rtl if language is not None and language.rtl else _finalize_typst) if typst else None
+    options: dict[str, Any] = {
+        "extensions": ["jinja2.ext.i18n"],
+        "undefined": StrictUndefined,
+        "autoescape": False if typst else jinja2.select_autoescape(["html", "htm", "xml", "css"]),
+        "finalize": finalize,
+        "keep_trailing_newline": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+    }
     # A project's own file of a name wins over the built-in one (the loader searches its folders in order).
     env = _Environment(
-        extensions=["jinja2.ext.i18n"],
-        loader=jinja2.FileSystemLoader(search_path(root)),
-        undefined=StrictUndefined,
-        autoescape=False if typst else jinja2.select_autoescape(["html", "htm", "xml", "css"]),
-        finalize=(_finalize_typst_rtl if language is not None and language.rtl else _finalize_typst) if typst else None,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        loader=jinja2.FileSystemLoader(search_path(root)), bytecode_cache=_bytecode_cache(options), **options
     )
     if typst:
         env.filters["typst_raw"] = TypstRaw
         env.filters["typst_string"] = typst_string
     _install_language(env, language or Language.source(), markup=not typst)
     return env
+
+
+def _bytecode_cache(options: dict[str, Any]) -> jinja2.BytecodeCache | None:
+    """Where Jinja2 keeps the templates it compiled (a worksheet's two templates took longer to compile than
+    to render), in factdeck's cache folder (`engine/parse_cache.py: cache_folder`); none when caching is off.
+
+    Jinja2 finds an entry by the template's name and file and uses it only while the file's text and Jinja2's
+    own version are those it was compiled from; it does not see the environment's options, which shape the
+    code compiled (escaping, finalizing, white space), so each set of options has its own folder."""
+    from factdeck.engine.parse_cache import cache_folder
+
+    folder = cache_folder("templates")
+    if folder is None:
+        return None
+    shape = repr({key: getattr(value, "__qualname__", value) for key, value in options.items()})
+    folder = folder / hashlib.sha256(shape.encode()).hexdigest()[:16]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _install_language(env: jinja2.Environment, language: Language, markup: bool) -> None:
@@ -199,16 +232,33 @@ def _filled(message: Markup, language: Language, values: dict[str, Any]) -> Mark
     return message % {k: language.number(v) if type(v) is int else v for k, v in values.items()}
 
 
-@lru_cache(maxsize=16)
 def html_environment(root: Path, language: Language | None = None) -> jinja2.Environment:
-    """The HTML environment of `root`'s templates in `language` (default English)."""
+    """The HTML environment of `root`'s templates in `language` (default English). Kept for the process per
+    project, language and set of the project's own template files (records/templates.py: `own_names`), so a
+    long-running `factdeck watch` sees an override the project adds; an edited file is reloaded by Jinja2."""
+    return _html_environment(root, language, own_names(root))
+
+
+def typst_environment(root: Path, language: Language | None = None) -> jinja2.Environment:
+    """The Typst environment of `root`'s templates in `language` (default English), kept as
+    `html_environment` is."""
+    return _typst_environment(root, language, own_names(root))
+
+
+@lru_cache(maxsize=16)
+def _html_environment(root: Path, language: Language | None, own: tuple[str, ...]) -> jinja2.Environment:
     return _environment(root, typst=False, language=language)
 
 
 @lru_cache(maxsize=16)
-def typst_environment(root: Path, language: Language | None = None) -> jinja2.Environment:
-    """The Typst environment of `root`'s templates in `language` (default English)."""
+def _typst_environment(root: Path, language: Language | None, own: tuple[str, ...]) -> jinja2.Environment:
     return _environment(root, typst=True, language=language)
+
+
+def forget_environments() -> None:
+    """Drop every kept environment, as a new process starts (tests of what is compiled or cached use it)."""
+    _html_environment.cache_clear()
+    _typst_environment.cache_clear()
 
 
 def render(env: jinja2.Environment, name: str, root: Path, **context: Any) -> str:

@@ -226,8 +226,9 @@ def _pools(shares: tuple[_Share, ...], accessed: tuple[int, ...]) -> tuple:
 class Distractors:
     """Same-kind wrong options for the facts of one fact base."""
 
-    def __init__(self, base: FactBase):
+    def __init__(self, base: FactBase, memos: Keeper | None = None):
         self._base = base
+        self._memos = memos or base.session  # where per-fact results are kept (a quiz's: run_memos.py)
         shares = tuple(base.session.fact_memo("quiz.shares").values(base.facts, None, _Share.of))
         # The history's "now" (with the facts' own latest year, in _pools): the latest year a source was
         # published, else read, so no option is later than what the sources could know, and output does not
@@ -284,7 +285,7 @@ class Distractors:
         authored = [(d.text, d.why or "") for d in fact.distractors if self.allowed(fact, d.text)]
         if len(authored) >= count:
             return rng.sample(authored, count)
-        form = answer_form(fact, self._base.session)
+        form = answer_form(fact, self._memos)
         if form is None or fact.kind not in _VARIED:
             return None
         days = self._days(fact, count - len(authored), rng, avoid=[text for text, _ in authored])
@@ -309,7 +310,7 @@ class Distractors:
     ) -> list[str] | None:
         """The varied part of `count` wrong options for a year or a number (never a name: see the module's
         doc), to show as options or (`statement`) swap into a statement; none equal to an option in `avoid`."""
-        form = answer_form(fact, self._base.session)
+        form = answer_form(fact, self._memos)
         if form is None or fact.disputed or fact.kind not in _VARIED:
             return None
         avoided = {answer_comparison_form(a) for a in avoid}
@@ -337,7 +338,7 @@ class Distractors:
         nor changes where the statement lists that many items, nor falls below the items a partial list names;
         only the copy the fact asks about changes, with the copies that restate it (`copies_to_swap`). None
         when no such swap exists."""
-        form = answer_form(fact, self._base.session)
+        form = answer_form(fact, self._memos)
         if form is None or fact.disputed or fact.kind not in _VARIED:
             return None
         statement = fact.statement
@@ -362,7 +363,7 @@ class Distractors:
     def _authored_swaps(self, fact: Fact, token: str, rng: random.Random, floor: int = 0) -> list[str]:
         """The editor's distractors that can take `token`'s place in the statement (a date to the same precision,
         a number with the same words around it, never one nor below `floor`), in a random order."""
-        form = answer_form(fact, self._base.session)
+        form = answer_form(fact, self._memos)
         out = []
         for distractor in fact.distractors:
             text = core(distractor.text)

@@ -45,7 +45,7 @@ class Matching(_GroupType):
 
     def item(self, maker: QuizMaker, fact: Fact) -> Item | None:
         """The fact's row (its role, its name), or None when it cannot be one."""
-        role = matching_role(fact, maker.base.session)
+        role = matching_role(fact, maker.memos)
         if role is None:
             return None
         return Item(fact.id, role, fact.answer.strip(), maker.references(fact.citations, limit=1))
@@ -61,7 +61,7 @@ class Matching(_GroupType):
         candidates = (
             (f, item)
             for f in facts
-            if (item := self.item(maker, f)) and not any(gives_away(f, t, maker.base.session) for t in taken)
+            if (item := self.item(maker, f)) and not any(gives_away(f, t, maker.memos) for t in taken)
         )  # lazily, as for a timeline
         chosen: list[tuple[Fact, Item]] = []
         for fact, item in candidates:
@@ -123,7 +123,7 @@ class Timeline(_GroupType):
 
     def item(self, maker: QuizMaker, fact: Fact) -> Item | None:
         """The fact's row (its statement with the date blanked, the date), or None when it cannot be one."""
-        text = timeline_text(fact, maker.base.session)
+        text = timeline_text(fact, maker.memos)
         if text is None:
             return None
         return Item(fact.id, text, date_label(fact.date, maker.language), maker.references(fact.citations, limit=1))
@@ -143,8 +143,8 @@ class Timeline(_GroupType):
                 for f in facts:
                     if (
                         (f.kind in ("event", "date")) == events
-                        and timeline_text(f, maker.base.session) is not None
-                        and not any(gives_away(f, t, maker.base.session) for t in taken)
+                        and timeline_text(f, maker.memos) is not None
+                        and not any(gives_away(f, t, maker.memos) for t in taken)
                     ):
                         yield f
 

@@ -18,10 +18,12 @@ from __future__ import annotations
 import operator
 import random
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import compress, islice
 
 from factdeck.quiz.distractors import Distractors
 from factdeck.quiz.group_types import GROUP_MIN, GROUP_PREFERRED
 from factdeck.quiz.model import Question, Quiz, Reference, VersionAnswer
+from factdeck.quiz.run_memos import RunMemos
 from factdeck.quiz.types import QUESTION_TYPES
 from factdeck.quiz.versions import draw_versions
 from factdeck.quiz.wording import gives_away
@@ -58,7 +60,9 @@ class QuizMaker:
         self.base = base
         self.deck = deck
         self.settings = settings
-        self.distractors = Distractors(base)
+        # Per-fact results read many times while this quiz is made, kept until it is made (run_memos.py).
+        self.memos = RunMemos(base.session)
+        self.distractors = Distractors(base, self.memos)
         # The deck's language: the words its questions' types show (Question.words), dates, key answers.
         self.language = deck_language(base, deck)
 
@@ -136,15 +140,17 @@ class QuizMaker:
                     spare = usable - singles_left
                 if spare < GROUP_MIN:
                     break
-                pool = _GroupPool(self.rng(kind, number).sample(remaining, len(remaining)), eligible)
+                pool = _GroupPool(shuffled(self.rng(kind, number), remaining), eligible)
                 size = min(GROUP_PREFERRED, spare)
                 made = QUESTION_TYPES[kind].make_group(self, number, pool, size, grouped)
                 if made is None:
                     break
                 questions.append(made)
-                grouped += [f for f in remaining if f.id in made.fact_ids]
-                taken_ids |= set(made.fact_ids)
-                remaining = [f for f in remaining if f.id not in made.fact_ids]
+                made_ids = set(made.fact_ids)
+                took = list(map(made_ids.__contains__, map(_ID, remaining)))  # loops in C: 10,000 facts a group
+                grouped += compress(remaining, took)
+                taken_ids |= made_ids
+                remaining = list(compress(remaining, map(operator.not_, took)))
 
         slots = wanted - len(questions)
         chosen = self._choose_facts(preference, taken_ids, slots, eligible, grouped)
@@ -220,7 +226,7 @@ class QuizMaker:
                 kind = decided[key] = min(kinds, key=lambda t: counts[t] / weights[t]) if kinds else None
             # The quota first: it is cheap, and once the quotas fill most of a large deck is passed over.
             if (kind and counts[kind] >= quota[kind]) or any(
-                gives_away(fact, other, self.base.session) for other in [*taken, *chosen]
+                gives_away(fact, other, self.memos) for other in [*taken, *chosen]
             ):
                 passed_over.append(fact)
                 continue
@@ -299,27 +305,44 @@ class Eligibility:
         return count
 
 
+def shuffled(rng: random.Random, facts: Sequence[Fact]) -> Iterator[Fact]:
+    """`rng.sample(facts, len(facts))`, one fact at a time: the same facts in the same order from the same
+    generator, but only as far as they are read (a group question reads a few windows of a 10,000-fact deck).
+
+    For a sample of the whole population `random.sample` always takes its pool branch (its set branch is for
+    samples much smaller than the population), whose i-th pick depends only on the generator's first i draws:
+    this is that loop, yielding as it goes. A test holds it to `random.sample`."""
+    pool = list(facts)
+    n = len(pool)
+    randbelow = rng._randbelow  # type: ignore[attr-defined]  # what random.sample draws with
+    for i in range(n):
+        j = randbelow(n - i)
+        yield pool[j]
+        pool[j] = pool[n - i - 1]
+
+
 class _GroupPool:
     """The facts in the order a group question tries them: shuffled, then, a window of POOL_WINDOW facts at a
     time, those with the fewest other uses first, leaving the rest for single questions. Lazy and re-iterable:
-    a group fills long before a large deck's pool runs out, and only the windows it reaches are weighed."""
+    a group fills long before a large deck's pool runs out, and only the windows it reaches are drawn and
+    weighed."""
 
-    def __init__(self, shuffled: list[Fact], eligible: Eligibility) -> None:
+    def __init__(self, shuffled: Iterator[Fact], eligible: Eligibility) -> None:
         self._shuffled = shuffled
         self._eligible = eligible
         self._windows: list[list[Fact]] = []
 
     def __iter__(self) -> Iterator[Fact]:
-        for start in range(0, len(self._shuffled), POOL_WINDOW):
-            n = start // POOL_WINDOW
+        n = 0
+        while True:
             if n == len(self._windows):
-                window = self._shuffled[start : start + POOL_WINDOW]
+                window = list(islice(self._shuffled, POOL_WINDOW))
+                if not window:
+                    return
                 window.sort(key=lambda f: len(self._eligible.of(f)))  # stable: the shuffle breaks ties
                 self._windows.append(window)
             yield from self._windows[n]
-
-    def __len__(self) -> int:
-        return len(self._shuffled)
+            n += 1
 
 
 def _for_disputes(kinds: Iterable[str]) -> list[str]:

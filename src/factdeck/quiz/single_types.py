@@ -63,7 +63,7 @@ class MultipleChoice(_SingleType):
         wrong = maker.distractors.wrong_options(fact, OPTIONS - 1, maker.rng(self.name, fact.id))
         if wrong is None:
             return None
-        form = answer_form(fact, maker.base.session)
+        form = answer_form(fact, maker.memos)
         correct = form.option if form is not None else core(fact.answer)
         if not any("(" in text for text, _ in wrong):  # brackets only the answer has would mark it
             correct = " ".join(_BRACKETED.sub("", correct).split()) or correct

@@ -42,22 +42,45 @@ class AcrossRules:
     def key(self) -> str:
         """A hash of everything these rules read besides the fact they check (sorted, so the facts' order and
         files do not matter)."""
-        parts = (*self.options.inputs(), *self.questions.inputs())
-        digest = hashlib.sha256()
-        for part in parts:
-            text = repr(part)
-            digest.update(f"{len(text)}:{text}".encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()
+        return _digest((*self.options.inputs(), *self.questions.inputs()))
+
+    def parts(self) -> list[tuple[str, str, Callable[[Fact], list[Problem]]]]:
+        """The rules in parts that read different sets, in the order `problems` gives their findings: each part's
+        name, a hash of the sets it reads (`key`'s, for the part alone), and its check of one fact. An edited
+        statement moves only the false statements' sets; an edited answer or question, the distractors'."""
+        return [
+            ("distractors", _digest(self.options.distractor_inputs()), self.distractor_problems),
+            ("false-statements", _digest(self.options.statement_inputs()), self.false_statement_problems),
+            ("questions", _digest(self.questions.inputs()), self.question_problems),
+        ]
 
     def problems(self, facts: Iterable[Fact]) -> list[Problem]:
-        """Every problem these rules find with `facts`."""
-        found = []
-        for fact in facts:
-            for option in self.options.check(fact):
-                found.append(Problem(option.where.file, option.where.line, option.message, option.severity))
-            for asked in self.questions.across(fact):
-                found.append(Problem(asked.where.file, asked.where.line, asked.message, asked.severity))
-        return found
+        """Every problem these rules find with `facts`: by fact, its parts' problems in `parts`' order."""
+        checks = [check for _, _, check in self.parts()]
+        return [p for fact in facts for check in checks for p in check(fact)]
+
+    def distractor_problems(self, fact: Fact) -> list[Problem]:
+        """The problems with `fact`'s distractors (records/options.py)."""
+        return [
+            Problem(o.where.file, o.where.line, o.message, o.severity) for o in self.options.check_distractors(fact)
+        ]
+
+    def false_statement_problems(self, fact: Fact) -> list[Problem]:
+        """The problems with `fact`'s false statements (records/options.py)."""
+        found = self.options.check_false_statements(fact)
+        return [Problem(o.where.file, o.where.line, o.message, o.severity) for o in found]
+
+    def question_problems(self, fact: Fact) -> list[Problem]:
+        """The problems with the questions `fact` makes that read other facts (question_rules.py's `across`)."""
+        return [Problem(q.where.file, q.where.line, q.message, q.severity) for q in self.questions.across(fact)]
+
+
+def _digest(parts: Iterable[Any]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        text = repr(part)
+        digest.update(f"{len(text)}:{text}".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def across_files(

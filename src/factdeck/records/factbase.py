@@ -13,6 +13,8 @@ from factdeck.records.schema import DeckSpec, Era, Fact, GlossaryEntry, ProjectC
 
 if TYPE_CHECKING:
     from factdeck.records.archive import QuoteTally
+    from factdeck.records.identity import PublishedDeck
+    from factdeck.records.load import ParsedTextCache
 
 
 def _dump_json(fact: Fact) -> str:
@@ -36,6 +38,14 @@ class FactBase:
     quotes: QuoteTally | None = None  # how many quotes the check verified, and why not the others
     # Vetted facts changed since they were vetted, as they are (in `facts` they are held back with status review).
     held_back: dict[str, Fact] = field(default_factory=dict)
+    # Each fact file's content key, by file (its `display`): a hash of its name and text, factdeck's code and what
+    # its validation read (the engine's record-cache key), so equal keys mean equal records. Empty unless the
+    # engine's caches validated the base; the release comparison's note cache keys its entries by them.
+    file_keys: dict[str, str] = field(default_factory=dict)
+    # The release records (decks/published/) as validation read them, by deck id; None if not read.
+    published: dict[str, PublishedDeck] | None = None
+    # The parse cache the project was loaded with, for the files later stages read (translations); None: none.
+    parse_cache: ParsedTextCache | None = None
 
     def __post_init__(self) -> None:
         self.era_order = {era.id: i for i, era in enumerate(self.eras)}

@@ -72,14 +72,29 @@ class OptionRules:
 
     def inputs(self) -> tuple:
         """Everything `check` reads besides the fact it checks, sorted (a cache keys its findings by it)."""
+        return (*self.distractor_inputs(), *self.statement_inputs())
+
+    def distractor_inputs(self) -> tuple:
+        """What `check_distractors` reads besides the fact: the answers the fact base gives, sorted."""
         return (
             sorted((question, sorted(answers)) for question, answers in self._by_question.items()),
             sorted(self._version_answers),
-            sorted(self._statements.items()),
         )
+
+    def statement_inputs(self) -> tuple:
+        """What `check_false_statements` reads besides the fact: what vetted facts state, sorted."""
+        return (sorted(self._statements.items()),)
 
     def check(self, fact: Fact) -> list[OptionProblem]:
         """Every problem with `fact`'s distractors and false statements."""
+        return self.check_distractors(fact) + self.check_false_statements(fact)
+
+    def check_false_statements(self, fact: Fact) -> list[OptionProblem]:
+        """The problems with `fact`'s false statements."""
+        return self._false_statements(fact)
+
+    def check_distractors(self, fact: Fact) -> list[OptionProblem]:
+        """The problems with `fact`'s distractors (and with options a disputed fact never uses)."""
         found: list[OptionProblem] = []
         if fact.disputed and (fact.distractors or fact.false_statements):
             found.append(
@@ -91,7 +106,6 @@ class OptionRules:
                 )
             )
         found += self._distractors(fact)
-        found += self._false_statements(fact)
         return found
 
     # --- distractors --------------------------------------------------------------------------------

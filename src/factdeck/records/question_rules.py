@@ -241,6 +241,8 @@ class QuestionRules:
         seen: Counter[str] = Counter()
         for form in forms:
             words = form.words
+            if firsts.isdisjoint(words):  # no name starts here (a test in C, before the loop over the words)
+                continue
             grams = {
                 gram
                 for i, word in enumerate(words)

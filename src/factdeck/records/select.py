@@ -15,8 +15,12 @@ def chronological_key(base: FactBase, fact: Fact) -> tuple:
 
 
 def select_facts(base: FactBase, deck: DeckSpec) -> list[Fact]:
-    """The vetted facts the deck takes, in the history's order."""
+    """The vetted facts the deck takes, in the history's order (a new list each time)."""
     selection = deck.select.model_dump_json()  # whether a fact matches depends on it and the fact alone
-    matches = base.session.fact_memo("select.matches").values(base.facts, selection, deck.select.matches)
-    chosen = [fact for fact, match in zip(base.facts, matches) if match]
-    return sorted(chosen, key=lambda fact: chronological_key(base, fact))
+    # Selected once per base and selection: `check` asks for every deck's facts in several of its checks.
+    made: dict[str, tuple[Fact, ...]] = base.__dict__.setdefault("_selected", {})
+    if selection not in made:
+        matches = base.session.fact_memo("select.matches").values(base.facts, selection, deck.select.matches)
+        chosen = [fact for fact, match in zip(base.facts, matches) if match]
+        made[selection] = tuple(sorted(chosen, key=lambda fact: chronological_key(base, fact)))
+    return list(made[selection])

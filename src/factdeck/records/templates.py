@@ -25,6 +25,13 @@ def search_path(root: Path) -> list[Path]:
     return [own, BUILTIN] if own.is_dir() else [BUILTIN]
 
 
+def own_names(root: Path) -> tuple[str, ...]:
+    """Relative names ('/'-separated, sorted) of the project's own template files under `root/templates`;
+    () when it has none. What a cached Jinja2 environment is kept under: a file the project adds or removes
+    changes which file a name loads, which Jinja2's own reload check (the loaded file's time) cannot see."""
+    return tuple(_files(root / TEMPLATES))
+
+
 def template_path(root: Path, name: str) -> Path:
     """The file that template `name` (a path relative to a templates folder, '/'-separated) comes from: the
     project's copy if there is one, else the built-in one (which may not exist either: the caller reports it)."""

@@ -27,7 +27,7 @@ from factdeck.records.languages import (
     Translated,
     text_fingerprint,
 )
-from factdeck.records.load import load_document
+from factdeck.records.load import ParsedTextCache, load_document
 from factdeck.records.schema import DeckSpec, Distractor, Fact
 
 FOLDER = "translations"
@@ -65,11 +65,15 @@ def project_translation_languages(root: Path) -> list[str]:
 
 
 def load_translations(
-    root: Path, language: str, facts: dict[str, Fact], originals: dict[tuple[str, str], Any] | None = None
+    root: Path,
+    language: str,
+    facts: dict[str, Fact],
+    originals: dict[tuple[str, str], Any] | None = None,
+    cache: ParsedTextCache | None = None,
 ) -> FactTranslations:
     """Every `translations/<language>/*.yaml` of the project at `root`, validated and checked against `facts`
-    (by id) and `originals` (the eras, sources and glossary entries by (kind, id): `originals_of`). Never
-    raises for bad input: each problem is in the result's `problems`."""
+    (by id) and `originals` (the eras, sources and glossary entries by (kind, id): `originals_of`); `cache`
+    serves texts parsed before. Never raises for bad input: each problem is in the result's `problems`."""
     originals = originals or {}
     found = FactTranslations(language)
     collector = Collector()
@@ -80,7 +84,7 @@ def load_translations(
         try:
             if not path.read_bytes().strip():
                 continue  # an empty file: no translations yet (`factdeck translate start` adds them)
-            doc = load_document(path, display)
+            doc = load_document(path, display, cache)
         except OSError as exc:
             collector.error((display, 0), f"cannot read file: {exc.strerror or 'unreadable'}")
             continue
@@ -340,8 +344,14 @@ def originals_of(base: FactBase) -> dict[tuple[str, str], Any]:
 
 
 def base_translations(base: FactBase, language: str) -> FactTranslations:
-    """`load_translations` of the base's project in `language`, checked against its records."""
-    return load_translations(base.root, language, base.facts_by_id, originals_of(base))
+    """`load_translations` of the base's project in `language`, checked against its records; read once per base
+    (`check` reads them for the translations' problems and again for a translated deck's notes)."""
+    loaded: dict[str, FactTranslations] = base.__dict__.setdefault("_translations", {})
+    if language not in loaded:
+        loaded[language] = load_translations(
+            base.root, language, base.facts_by_id, originals_of(base), base.parse_cache
+        )
+    return loaded[language]
 
 
 def deck_language_tag(base: FactBase, deck: DeckSpec) -> str:

@@ -305,6 +305,8 @@ class FileContext:
     def validate(self, files: list[FactFile]) -> dict[str, tuple[list[Fact], list[Problem], bool]]:
         """Each file's facts and problems, and whether it parsed (a file that did not is never cached); the
         quotes of all the files are found in one pass per source."""
+        if not files:  # every file from the record cache: no archived text to prepare for quotes
+            return {}
         collector = Collector()
         parsed: dict[str, list[Fact]] = {}
         for file in files:
@@ -436,9 +438,11 @@ def validate_project(
     facts_by_id.update((fact.id, fact) for fact in facts if fact.id in held)
     base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks, keeper, glossary=glossary)
     base.held_back = held
+    base.parse_cache = raw.parse_cache
     base.quotes = QuoteTally.count(facts, sources, archives)
     tags = {t for f in facts for t in f.tags}
     published, unreadable = load_published(raw.root)
+    base.published = published  # read once: `check` compares each deck with its record (outputs/anki/release.py)
     for deck in decks:
         _check_selection(collector, deck, deck.select.include, "include", eras, facts_by_id, tags)
         _check_selection(collector, deck, deck.select.exclude, "exclude", eras, facts_by_id, tags)

@@ -40,7 +40,7 @@ from factdeck.i18n import Language
 from factdeck.outputs.anki.builtin_fields import BuiltinFields, uses_builtin_fields
 from factdeck.outputs.anki.cloze import ClozePart, cloze_parts
 from factdeck.outputs.anki.editions import Edition
-from factdeck.outputs.anki.rendered import RenderedFields
+from factdeck.outputs.anki.rendered import NoteKeysOf, RenderedFields
 from factdeck.outputs.render import html_environment, load_template, render_template
 from factdeck.outputs.vocabulary import Vocabulary
 from factdeck.records.dates import parse_date
@@ -48,6 +48,7 @@ from factdeck.records.factbase import FactBase
 from factdeck.records.fields import NAMED_KINDS
 from factdeck.records.identity import LEGACY_NAMESPACE, namespace_of
 from factdeck.records.schema import Citation, DeckSpec, DisputeVersion, Era, Fact, Source
+from factdeck.records.templates import own_names
 from factdeck.text.bidi import isolate_rtl, reads_ltr
 from factdeck.text.dates import date_label
 
@@ -241,9 +242,14 @@ def plan_cards(fact: Fact, kinds: Iterable[str], clozable: bool | None = None) -
 # --- rendering -----------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8)
 def anki_environment(root: Path, language: Language | None = None) -> jinja2.Environment:
-    """The project's HTML environment in `language` (autoescaping, StrictUndefined) plus the card filters."""
+    """The project's HTML environment in `language` (autoescaping, StrictUndefined) plus the card filters; kept
+    as `html_environment` is (per project, language and set of the project's own template files)."""
+    return _anki_environment(root, language, own_names(root))
+
+
+@lru_cache(maxsize=8)
+def _anki_environment(root: Path, language: Language | None, own: tuple[str, ...]) -> jinja2.Environment:
     env = html_environment(root, language).overlay()
     text = anki_text_rtl if language is not None and language.rtl else anki_text
     env.filters = {**env.filters, "text": text, "by_source": citations_by_source}
@@ -294,16 +300,44 @@ class CardMaker:
             notes.extend(records if records is not None else self.fact_notes(deck, fact))
         return notes
 
+    def note_keys(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteKeysOf]:
+        """What `deck_notes` gives, without the fields: a note whose GUID and content hash are stored (with
+        its fields, or alone: outputs/anki/note_keys.py) is not rendered."""
+        made = self._notes_on_two_cores(deck, facts)
+        keys: list[NoteKeysOf] = []
+        for fact in facts:
+            records = made.get(fact.id)
+            if records is not None:
+                keys.extend(NoteKeysOf.of(record) for record in records)
+                continue
+            single = None
+            for plan in self._plans(deck, fact):
+                version_id = plan.version.id if plan.version else None
+                kept = self.rendered_fields.get(fact, version_id, f"note\0{plan.kind}\0{self.namespace}")
+                if kept is None:
+                    # The deck (subdeck) a note goes to is not part of its keys: named only for a note made here.
+                    keys.append(NoteKeysOf.of(self.note(fact, plan, self.deck_name(deck, fact))))
+                    continue
+                guid, _, content = kept.partition("\0")
+                identity = f"{fact.id}/{plan.kind}/{version_id}" if version_id else f"{fact.id}/{plan.kind}"
+                if single is None:
+                    single = fact.corroboration == 1
+                keys.append(NoteKeysOf(identity, guid, content, fact.id, self.tags(fact, plan.kind, single)))
+        return keys
+
     def fact_notes(self, deck: DeckSpec, fact: Fact) -> list[NoteRecord]:
         """The notes of one fact in `deck`; fields not stored yet are rendered."""
         deck_name = self.deck_name(deck, fact)
+        return [self.note(fact, plan, deck_name) for plan in self._plans(deck, fact)]
+
+    def _plans(self, deck: DeckSpec, fact: Fact) -> list[CardPlan]:
         # Whether the statement makes a cloze is kept with the fields: finding the answer in it is a tenth of
         # making an unchanged fact's notes.
         clozable = self.rendered_fields.get(fact, None, "clozable")
         if clozable is None:
             clozable = "1" if cloze_parts(fact.statement, fact.answer) is not None else ""
             self.rendered_fields.put(fact, None, "clozable", clozable)
-        return [self.note(fact, plan, deck_name) for plan in plan_cards(fact, deck.cards.kinds, clozable == "1")]
+        return plan_cards(fact, deck.cards.kinds, clozable == "1")
 
     def _notes_on_two_cores(self, deck: DeckSpec, facts: list[Fact]) -> dict[str, list[NoteRecord]]:
         """The notes of facts that have no fields stored, by fact id, half of them made in a forked process
@@ -374,11 +408,12 @@ class CardMaker:
         self.rendered_fields.put(fact, version_id, key, f"{record.guid}\0{record.content}")
         return record
 
-    def tags(self, fact: Fact, kind: str) -> tuple[str, ...]:
+    def tags(self, fact: Fact, kind: str, single: bool | None = None) -> tuple[str, ...]:
+        """The note's tags; `single`: whether the fact has one source, if already known."""
         tags = [f"era::{fact.era}", f"kind::{fact.kind}", f"card::{kind}", *fact.tags]
         if fact.disputed:
             tags.append("disputed")
-        if fact.corroboration == 1:
+        if fact.corroboration == 1 if single is None else single:
             tags.append("single-source")
         return tuple(dict.fromkeys(tags))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from factdeck.exceptions import Problem
 from factdeck.records.factbase import FactBase
@@ -16,6 +17,9 @@ from factdeck.records.schema import Fact
 from factdeck.records.select import select_facts
 from factdeck.records.templates import TEMPLATES
 from factdeck.text.dates import date_label
+
+if TYPE_CHECKING:
+    from factdeck.outputs.anki.kept_checks import KeptChecks
 
 FIELD_TEMPLATES = "anki/fields"  # as cards.py's (importing it would load the card code)
 
@@ -57,7 +61,25 @@ def _builtin_fronts(root: Path) -> bool:
     return not any((own / name).exists() for name in _FRONT_TEMPLATES)
 
 
+def _kept(base: FactBase) -> KeptChecks:
+    """The base's kept Anki checks (kept_checks.py), keyed once for both checks."""
+    from factdeck.outputs.anki.kept_checks import KeptChecks
+
+    kept: KeptChecks = base.__dict__.get("_kept_checks") or base.__dict__.setdefault("_kept_checks", KeptChecks(base))
+    return kept
+
+
 def anki_warnings(base: FactBase, output: Path | None) -> list[Problem]:
+    """`duplicate_front_warnings`, kept while nothing they read changes (kept_checks.py)."""
+    kept = _kept(base)
+    found = kept.anki_warnings()
+    if found is None:
+        found = duplicate_front_warnings(base, output)
+        kept.keep_anki_warnings(found)
+    return found
+
+
+def duplicate_front_warnings(base: FactBase, output: Path | None) -> list[Problem]:
     """Warnings about the notes of every deck that validation cannot see: two notes of one deck with the same
     front and different backs. Only the facts one of whose fronts another fact of the deck may share are
     rendered, so the check stays cheap on a large base: with the built-in templates, those with a front that
@@ -96,6 +118,11 @@ def release_problems(base: FactBase, output: Path | None) -> tuple[list[str], li
     only for a project that has released."""
     if not (base.root / PUBLISHED_FOLDER).is_dir():
         return [], []
-    from factdeck.outputs.anki.release import release_problems as problems
+    kept = _kept(base)
+    found = kept.release_problems()
+    if found is None:
+        from factdeck.outputs.anki.release import release_problems as problems
 
-    return problems(base, output if output is not None else base.root / "build")
+        found = problems(base, output if output is not None else base.root / "build")
+        kept.keep_release_problems(found)
+    return found

@@ -26,6 +26,7 @@ import re
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import genanki
 
@@ -45,6 +46,7 @@ from factdeck.outputs.anki.cards import (
 from factdeck.outputs.anki.editions import Edition, localized_note_type
 from factdeck.outputs.anki.lifecycle import PublishedNotes
 from factdeck.outputs.anki.published import ModTimes, NoteTimes, SourceTime, source_time
+from factdeck.outputs.anki.rendered import NoteKeysOf
 from factdeck.outputs.base import Output
 from factdeck.outputs.languages import deck_language, deck_language_tag, localized_base
 from factdeck.outputs.write import OutputWriter
@@ -64,6 +66,9 @@ from factdeck.records.identity import (
 from factdeck.records.languages import TranslationSettings
 from factdeck.records.schema import DeckSpec, Fact
 from factdeck.records.templates import display_name, template_path
+
+if TYPE_CHECKING:
+    from factdeck.outputs.anki.note_keys import NoteKeys
 
 STATE_FILE = ".factdeck/anki-notes.json"
 FIELDS_FILE = ".factdeck/anki-fields.bin"
@@ -140,17 +145,35 @@ class ApkgStage:
     `source`: the time for new and changed notes (default: published.py's rules for this project).
     """
 
-    def __init__(self, base: FactBase, writer: OutputWriter, source: SourceTime | None = None):
+    def __init__(
+        self,
+        base: FactBase,
+        writer: OutputWriter,
+        source: SourceTime | None = None,
+        notes: NoteKeys | None = None,
+        records: dict[str, PublishedDeck] | None = None,
+    ):
+        """`notes`: where the notes' GUIDs and content hashes come from and go to, instead of the card fields
+        stored in the build folder (note_keys.py; `factdeck check` compares decks with their records so);
+        `records`: the release records (default: those validation read, else read from decks/published/)."""
         self.base = base
         self.writer = writer
+        self.notes = notes
         from factdeck.engine.incremental import shared_key
 
         shared = shared_key(base, base.root, "apkg")
-        self.fields = RenderedFields(shared, _load_fields(writer.root / FIELDS_FILE, shared), base.fact_json)
+        self.fields = (
+            notes.fields(shared, base)
+            if notes is not None
+            else RenderedFields(shared, _load_fields(writer.root / FIELDS_FILE, shared), base.fact_json)
+        )
         self.cards = CardMaker(base, self.fields)
         self.namespace = namespace_of(base.config)
         self.note_type_prefix = note_type_prefix(base.config)  # starts the note types' names
-        self.records, _ = load_published(base.root)  # validation reported any that is unreadable
+        # As validation read them (it reported any that is unreadable), else read again.
+        if records is None:
+            records = base.published if base.published is not None else load_published(base.root)[0]
+        self.records = records
         now = int(current_time())
         self.source = source or source_time(base.root, now)
         self.times = NoteTimes(self.records, ModTimes.load(writer.root / STATE_FILE, now), self.source)
@@ -171,7 +194,12 @@ class ApkgStage:
             language = deck_language(self.base, deck)
             translated, _ = localized_base(self.base, deck.model_copy(update={"translation": TranslationSettings()}))
             edition = Edition(language, self.base.config.language, self.base.facts_by_id, key[2])
-            rendered = RenderedFields(f"{self.fields.shared}\0{key}", None, translated.fact_json)
+            shared = f"{self.fields.shared}\0{key}"
+            rendered = (
+                self.notes.fields(shared, translated)
+                if self.notes is not None
+                else RenderedFields(shared, None, translated.fact_json)
+            )
             cards = CardMaker(translated, rendered, edition)
             specs = tuple(
                 NoteTypeSpec(f"{s.key}-{tag}", f"{s.name} ({tag})", s.note_type, s.front, s.back) for s in NOTE_TYPES
@@ -271,14 +299,18 @@ class ApkgStage:
         """The published record of the deck's package as this stage makes it (for `factdeck release`)."""
         notes = {}
         parts = self.parts(deck)
-        for record in self.package_notes(deck, facts):
+        # The package's notes as package_notes makes them, but only their keys: a live note whose GUID and content
+        # hash are stored is not rendered.
+        live = parts.cards.note_keys(deck, parts.facts(facts))
+        kept, withdrawn_notes = parts.published.extra_notes(deck, {keys.identity for keys in live})
+        for record in [*live, *(NoteKeysOf.of(note) for note in [*kept, *withdrawn_notes])]:
             fact = self.base.facts_by_id.get(record.fact_id)
             withdrawn = WITHDRAWN_TAG in record.tags
             notes[record.identity] = PublishedNote(
                 record.identity,
                 record.guid,
-                record.content_hash(),
-                self.times.stamp(f"note:{record.identity}", record.content_hash()),
+                record.content,
+                self.times.stamp(f"note:{record.identity}", record.content),
                 record.fact_id,
                 fact.era if fact is not None and not withdrawn else None,
                 withdrawn,

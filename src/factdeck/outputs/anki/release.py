@@ -13,6 +13,7 @@ from pathlib import Path
 
 from factdeck.exceptions import OutputError, Problem, ValidationFailed
 from factdeck.outputs.anki import package  # package.current_time looked up at each call: tests replace it
+from factdeck.outputs.anki.note_keys import NoteKeys
 from factdeck.outputs.anki.package import NOTE_TYPES, ApkgStage
 from factdeck.outputs.anki.published import source_time
 from factdeck.outputs.write import OutputWriter
@@ -125,10 +126,11 @@ def release_problems(base: FactBase, output: Path) -> tuple[list[str], list[str]
     """(errors, warnings) about the published records, for `factdeck check`: a note type changed in a way Anki
     cannot apply (an error), and each deck whose package differs from its record or that was never released
     (a warning: release it before its package goes to learners). A project that never released has neither."""
-    stage = ApkgStage(base, OutputWriter(output), source_time(base.root, int(package.current_time()), release=True))
-    records = stage.records  # read once, by the stage
+    records = base.published if base.published is not None else load_published(base.root)[0]
     if not records:
         return [], []
+    notes = NoteKeys(base)
+    stage = comparison_stage(base, output, notes, records)
     errors: list[str] = []
     warnings: list[str] = []
     for record in records.values():
@@ -150,7 +152,18 @@ def release_problems(base: FactBase, output: Path) -> tuple[list[str], list[str]
                 "until it is released, every build gives those notes a new time. Run `factdeck release` and "
                 'commit decks/published/ (docs/anki.md, "Releasing")'
             )
+    notes.save()
     return errors, warnings
+
+
+def comparison_stage(
+    base: FactBase, output: Path, notes: NoteKeys, records: dict[str, PublishedDeck] | None = None
+) -> ApkgStage:
+    """The stage that compares decks with their release `records` (default: read again): release times, and
+    the notes' keys from `notes` (the cache folder), else (caching turned off) the card fields stored in the
+    build folder `output`."""
+    source = source_time(base.root, int(package.current_time()), release=True)
+    return ApkgStage(base, OutputWriter(output), source, notes if notes.folder is not None else None, records)
 
 
 def held_back(base: FactBase, decks: list[DeckSpec]) -> list[Problem]:
@@ -178,12 +191,15 @@ def release_drift(base: FactBase, output: Path) -> list[tuple[PublishedDeck, Dri
     records, _ = load_published(base.root)
     if not records:
         return []
-    stage = ApkgStage(base, OutputWriter(output), source_time(base.root, int(package.current_time()), release=True))
-    return [
+    notes = NoteKeys(base)
+    stage = comparison_stage(base, output, notes, records)
+    drifts = [
         (records[deck.id], drift(records[deck.id], stage.release_record(deck, select_facts(base, deck))))
         for deck in base.decks
         if deck.id in records
     ]
+    notes.save()
+    return drifts
 
 
 def release_decks(base: FactBase, deck_ids: list[str], output: Path) -> list[Released]:

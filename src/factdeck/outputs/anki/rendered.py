@@ -4,8 +4,29 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from factdeck.records.schema import Fact
+
+if TYPE_CHECKING:
+    from factdeck.outputs.anki.cards import NoteRecord
+
+
+@dataclass(frozen=True)
+class NoteKeysOf:
+    """What a release record keeps of a note (identity, GUID, content hash) and what it reads to fill the rest
+    (fact id, tags): a note record (cards.py) without its fields."""
+
+    identity: str
+    guid: str
+    content: str
+    fact_id: str
+    tags: tuple[str, ...]
+
+    @classmethod
+    def of(cls, record: NoteRecord) -> NoteKeysOf:
+        return cls(record.identity, record.guid, record.content, record.fact_id, record.tags)
 
 
 class RenderedFields:
@@ -23,18 +44,26 @@ class RenderedFields:
         shared: str,
         previous: dict[str, tuple[str, dict[str, str]]] | None = None,
         record_json: Callable[[Fact], str] = Fact.model_dump_json,
+        fact_key: Callable[[Fact], str] | None = None,
     ):
         """`previous`: the entries saved by a build whose `shared` hash was this one; `record_json`: a fact's
-        whole record as JSON (the build passes the base's, made once per fact)."""
+        whole record as JSON (the build passes the base's, made once per fact); `fact_key`: instead of a hash of
+        that JSON, a key that stands for the whole record some cheaper way (note_keys.py: its file's record-cache
+        key), compared with the key stored in `previous`."""
         self.shared = shared
         self.previous = previous or {}
         self.record_json = record_json
+        self.fact_key = fact_key
         self.used: dict[str, tuple[str, dict[str, str]]] = {}
 
     def _entries(self, fact: Fact) -> dict[str, str]:
         entry = self.used.get(fact.id)
         if entry is None:
-            digest = hashlib.sha256(self.record_json(fact).encode()).hexdigest()
+            digest = (
+                self.fact_key(fact)
+                if self.fact_key is not None
+                else hashlib.sha256(self.record_json(fact).encode()).hexdigest()
+            )
             old = self.previous.get(fact.id)
             entry = self.used[fact.id] = (digest, dict(old[1]) if old is not None and old[0] == digest else {})
         return entry[1]

@@ -23,8 +23,6 @@ import math
 import re
 from dataclasses import asdict, dataclass, field
 
-import segno
-
 from factdeck.outputs.print.layout import PrintLayout, bubbled
 from factdeck.outputs.render import TypstRaw
 from factdeck.quiz import Quiz
@@ -104,6 +102,8 @@ def marker_svg(marker_id: int) -> str:
 
 def qr_svg(payload: str) -> str:
     """The QR code (error correction L: the fewest, largest modules; two-module quiet zone) of `payload`, as SVG."""
+    import segno  # only for answer sheets: importing it loads urllib and http.client, for every worksheet
+
     code = segno.make(payload, error="l", micro=False, boost_error=False)
     size = code.symbol_size(border=2)[0]
     cells = [

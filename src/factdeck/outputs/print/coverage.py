@@ -88,6 +88,15 @@ def _first_not_shown(compiler: typst.Compiler, chars: list[str]) -> str | None:
     return None
 
 
+_ASCII = tuple(map(chr, range(128)))
+
+
+def _characters(text: str) -> set[str]:
+    """The characters of `text`. For an ASCII text, each of the 128 is looked for with `in` (a scan in C that
+    stops at the first match): `set(text)` makes a string object per character of a large fact file."""
+    return {c for c in _ASCII if c in text} if text.isascii() else set(text)
+
+
 def font_problems(base: FactBase) -> list[Problem]:
     """A warning per fact (source, era, deck, glossary entry) field holding a character the PDFs cannot
     draw, at the field's line, with the remedy; [] when everything can be drawn."""
@@ -109,7 +118,7 @@ def font_problems(base: FactBase) -> list[Problem]:
         return texts[file]
 
     # The characters of the files the records came from: cheap, and a superset of what the records hold.
-    chars = set().union(*(set(text_of(file)) for file in {r.file for _, r in records if r.file}))
+    chars = set().union(*(_characters(text_of(file)) for file in {r.file for _, r in records if r.file}))
     missing = undrawable(base.root, chars)
     if not missing:
         return []

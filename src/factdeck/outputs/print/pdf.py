@@ -12,8 +12,9 @@ even a template mistake cannot make Typst read a project file.
 
 from __future__ import annotations
 
-import io
+import contextlib
 import os
+import queue
 import re
 import shutil
 import tempfile
@@ -23,11 +24,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Final
 
 import typst
 
 from factdeck.exceptions import RenderError
+from factdeck.outputs.print.page_text import PageLines
+from factdeck.outputs.print.typst_process import PDF_STANDARDS, TypstWorker, WorkerGone
 from factdeck.records.memo import Keeper
 from factdeck.records.messages import typst_message
 
@@ -35,9 +37,6 @@ FONTS = "fonts"
 MAIN_FAMILY = "Libertinus Serif"  # bundled with the typst package
 ARABIC_FAMILY = "Noto Naskh Arabic"  # shipped in fonts/
 REQUIRED_FAMILIES = (MAIN_FAMILY, ARABIC_FAMILY)
-# PDF/UA-1 (ISO 14289-1): tagged, titled, every figure described; Typst checks it while exporting and refuses
-# a document that breaks it (typst 0.14.3 is the first Python release that knows "ua-1").
-PDF_STANDARDS: Final = "ua-1"
 # The shipped copy: beside the package in a wheel, at the repository's top in a source checkout.
 _PACKAGE = Path(__file__).resolve().parents[2]  # factdeck/, above outputs/print/
 _SHIPPED = (_PACKAGE / FONTS, _PACKAGE.parents[1] / FONTS)
@@ -90,22 +89,33 @@ def compile_pdf(
     fonts: typst.Fonts | None = None,
     output: str | None = None,
     compilers: KeptCompilers | None = None,
+    worker: TypstWorker | None = None,
 ) -> bytes:
     """One Typst document to PDF bytes; `name` (the template) locates errors (`RenderError`). With
     `compilers` (a watch's), the document `output` names is compiled by the compiler that compiled it last
-    round."""
+    round; else with a `worker`, in that process (typst_process.py; a document Typst refuses, or a worker
+    that fails, is compiled here, where the error is raised as usual)."""
     fonts = _fonts(folders) if fonts is None else fonts
     kept = compilers.compiler(output, fonts) if compilers is not None and output is not None else None
-    if kept is not None:
+    made: tuple[bytes | None, str | list[str]] = (None, "")
+    if kept is None and worker is not None:
+        with contextlib.suppress(WorkerGone):
+            made = worker.compile(source)
+    pdf, said = made
+    if pdf is not None:
+        messages = list(said)
+    elif kept is not None:
         pdf, warnings = _compile(kept, source, name)
+        messages = [w.message for w in warnings]
     else:
         with tempfile.TemporaryDirectory(prefix="factdeck-typst-") as empty_root:
             pdf, warnings = _compile(
                 typst.Compiler(root=empty_root, font_paths=fonts, ignore_system_fonts=True), source, name
             )
-    for warning in warnings:
-        if "font" in warning.message:  # a missing font would silently drop Persian glyphs
-            raise RenderError(f"{name}: {typst_message(warning.message)}")
+        messages = [w.message for w in warnings]
+    for message in messages:
+        if "font" in message:  # a missing font would silently drop Persian glyphs
+            raise RenderError(f"{name}: {typst_message(message)}")
     assert isinstance(pdf, bytes)
     return pdf
 
@@ -196,15 +206,10 @@ class Refit:
     numbered: bool = True
 
 
-def _pages(pdf: bytes) -> list:
-    import pypdf  # only to measure pages: `check` imports this module for its font names, and needs no PDF reader
-
-    return list(pypdf.PdfReader(io.BytesIO(pdf)).pages)
-
-
 def blank_share(page, margins: tuple[float, float]) -> float:
     """The share of a page's text area below its last line of text (pypdf reads the text back); the footer,
-    below the text area, does not count."""
+    below the text area, does not count. The reference `PageLines.blank_share` (page_text.py) answers as, and
+    falls back to."""
     top = float(page.mediabox.height) - margins[0]
     lowest = [top]
 
@@ -219,8 +224,8 @@ def blank_share(page, margins: tuple[float, float]) -> float:
 
 def last_page_blank(pdf: bytes, margins: tuple[float, float]) -> tuple[int, float]:
     """(pages, the share of the last page's text area below its last line of text)."""
-    pages = _pages(pdf)
-    return len(pages), blank_share(pages[-1], margins)
+    lines = PageLines(pdf)
+    return len(lines), lines.blank_share(len(lines) - 1, margins, blank_share)
 
 
 def _first_number(page, left: float) -> int | None:
@@ -244,21 +249,21 @@ def refitted(pdf: bytes, compile_source: Callable[[str], bytes], refit: Refit) -
     that follows it may break, up to REFIT_TRIES times), then the last page (the first page break of
     `refit.points` that leaves it fuller without adding a page). Unmendable: the best found."""
     directives: tuple[str, ...] = ()
-    pages = _pages(pdf)
+    lines = PageLines(pdf)  # pypdf's reading, fast where the page is as Typst writes it (page_text.py)
     for _ in range(REFIT_TRIES if refit.numbered else 0):
-        middle = [n for n, page in enumerate(pages[:-1]) if blank_share(page, refit.margins) > MOST_BLANK]
-        number = _first_number(pages[middle[0] + 1], MARGIN_X) if middle else None
+        middle = [n for n in range(len(lines) - 1) if lines.blank_share(n, refit.margins, blank_share) > MOST_BLANK]
+        number = _first_number(lines.pages[middle[0] + 1], MARGIN_X) if middle else None
         if number is None or f"loose:{number}" in directives:
             break
         directives += (f"loose:{number}",)
         pdf = compile_source(refit.source(directives))
-        pages = _pages(pdf)
-    if len(pages) < 2 or blank_share(pages[-1], refit.margins) <= MOST_BLANK:
+        lines = PageLines(pdf)
+    if len(lines) < 2 or lines.blank_share(len(lines) - 1, refit.margins, blank_share) <= MOST_BLANK:
         return pdf
     for point in refit.points:
         other = compile_source(refit.source((*directives, point)))
         other_pages, other_blank = last_page_blank(other, refit.margins)
-        if other_pages <= len(pages) and other_blank <= MOST_BLANK:
+        if other_pages <= len(lines) and other_blank <= MOST_BLANK:
             return other
     return pdf
 
@@ -285,15 +290,29 @@ def compile_all(
     names = list(documents)
     compilers = session.kept("pdf.compilers", KeptCompilers) if session is not None else None
     refits = refits or {}
+    # Outside a watch (which keeps its compilers), each thread compiles in a worker process of its own, which
+    # takes Typst's memoized results with it when it exits (typst_process.py).
+    workers = [] if compilers is not None else [TypstWorker(folders) for _ in range(jobs)]
+    free: queue.SimpleQueue[TypstWorker | None] = queue.SimpleQueue()
+    for worker in workers or [None]:  # type: ignore[list-item]  # None: compiled here
+        free.put(worker)
 
     def one(n: str) -> bytes:
         template = documents[n][0]
-        pdf = compile_pdf(documents[n][1], template, folders, fonts, n, compilers)
-        if n not in refits:
-            return pdf
-        return refitted(pdf, lambda source: compile_pdf(source, template, folders, fonts), refits[n])
+        worker = free.get()
+        try:
+            pdf = compile_pdf(documents[n][1], template, folders, fonts, n, compilers, worker)
+            if n not in refits:
+                return pdf
+            return refitted(pdf, lambda source: compile_pdf(source, template, folders, fonts, worker=worker), refits[n])
+        finally:
+            free.put(worker)
 
-    if jobs == 1:
-        return {n: one(n) for n in names}
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return dict(zip(names, pool.map(one, names)))
+    try:
+        if jobs == 1:
+            return {n: one(n) for n in names}
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            return dict(zip(names, pool.map(one, names)))
+    finally:
+        for worker in workers:
+            worker.close()

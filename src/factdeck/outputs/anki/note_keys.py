@@ -1,0 +1,116 @@
+"""The note keys cache: what `factdeck check` needs to compare each deck with its release record, kept between
+checks so that an unchanged fact's notes are not made again.
+
+Comparing a deck's package with its record (release.py's `release_problems`) needs each note's identity and
+content hash, and the content hash needs the note's fields: without a build folder whose stored fields are
+current (card fields, package.py), that meant rendering every note of every deck on every check, three
+quarters of a check with every file in the record cache. A note's GUID and content hash (and whether its fact's
+statement makes a cloze) depend only on its fact's record and on what every card may show (`shared`: factdeck's
+code, the card templates, every source and era, the glossary, translations and catalogs; engine/incremental.py's
+`shared_key`), and the record depends only on its file's record-cache key (`FactBase.file_keys`: the file's name
+and text, factdeck's code and what its validation read). So they are kept per fact file, in the user's cache
+folder beside the record cache (`…/factdeck/notes`), under a hash of the file's key and `shared`, each fact's
+entries beside its key and status (a fact changed since it was vetted is held back as under review). An edited
+file changes its own key, so only its facts are made again; a change to anything shared changes every entry's
+name. Field texts are not kept: a note whose keys are kept is not rendered at all.
+
+An entry that cannot be read or is not what this code writes is a miss, never an error (engine/parse_cache.py's
+store); `FACTDECK_NO_CACHE=1` turns the cache off, and a base validated without the engine's caches (no file
+keys) makes every note afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from factdeck.engine.incremental import code_fingerprint
+from factdeck.engine.parse_cache import ContentStore, cache_folder
+from factdeck.outputs.anki.rendered import RenderedFields
+from factdeck.records.factbase import FactBase
+from factdeck.records.schema import Fact
+
+FOLDER = "notes"
+
+
+def _kept(name: str) -> bool:
+    """Whether a stored value (`version\\0template`, rendered.py) is one this cache keeps: a note's GUID and content
+    hash (cards.py's `note\\0kind\\0namespace`) or whether the statement makes a cloze; never a field's text."""
+    template = name.partition("\0")[2]
+    return template == "clozable" or template.startswith("note\0")
+
+
+def _entry(value: Any) -> dict[str, tuple[str, dict[str, str]]] | None:
+    """A file's kept entry: {fact id: (fact key, {name: value})}; None if `value` is not one."""
+    if type(value) is not dict:
+        return None
+    for fact_id, kept in value.items():
+        if type(fact_id) is not str or type(kept) is not tuple or len(kept) != 2:
+            return None
+        key, values = kept
+        if type(key) is not str or type(values) is not dict:
+            return None
+        if not all(type(k) is str and type(v) is str and _kept(k) for k, v in values.items()):
+            return None
+    return value
+
+
+class NoteKeys:
+    """The note keys cache of one fact base (see the module's doc). `fields(shared, base)` gives the
+    `RenderedFields` a card maker of `base` (the base or a translation of it) reads and fills; `save()` keeps
+    what they hold afterwards, for every file one of whose facts has new values."""
+
+    def __init__(self, base: FactBase):
+        self.keys = base.file_keys
+        self.folder = cache_folder(FOLDER) if self.keys else None
+        self._made: list[tuple[ContentStore, RenderedFields, FactBase, dict[str, dict]]] = []
+
+    def fact_key(self, fact: Fact) -> str:
+        """What a fact's kept values are kept under: its file's key and its status (a fact changed since it was
+        vetted is held back with status `review`), or a hash of its whole record if its file has no key."""
+        file_key = self.keys.get(fact.file)
+        if file_key is None:
+            return hashlib.sha256(fact.model_dump_json().encode()).hexdigest()
+        return f"{file_key}\0{fact.status}"
+
+    def fields(self, shared: str, base: FactBase) -> RenderedFields:
+        """Stored values for the facts of `base` whose entries were kept under `shared`, and a place for new ones."""
+        store = ContentStore(self.folder, code_fingerprint(), f"{FOLDER}\0{shared}")
+        loaded: dict[str, dict] = {}
+        previous: dict[str, tuple[str, dict[str, str]]] = {}
+        if self.folder is not None:
+            for file in dict.fromkeys(fact.file for fact in base.facts):
+                key = self.keys.get(file)
+                entry = _entry(store.load(key)) if key is not None else None
+                if entry is not None:
+                    loaded[file] = entry
+                    previous.update(entry)
+        rendered = RenderedFields(shared, previous, base.fact_json, self.fact_key)
+        self._made.append((store, rendered, base, loaded))
+        return rendered
+
+    def save(self) -> None:
+        """Keep, for each file with a key, its facts' note keys as they are now, where they differ from those
+        loaded."""
+        for store, rendered, base, loaded in self._made:
+            if store.folder is None:
+                continue
+            by_file: dict[str, list[Fact]] = {}
+            for fact in base.facts:
+                by_file.setdefault(fact.file, []).append(fact)
+            for file, facts in by_file.items():
+                key = self.keys.get(file)
+                if key is None:
+                    continue
+                entry = {}
+                for fact in facts:
+                    used = rendered.used.get(fact.id)
+                    if used is not None:
+                        values = {name: value for name, value in used[1].items() if _kept(name)}
+                        if values:
+                            entry[fact.id] = (used[0], values)
+                    elif fact.id in rendered.previous:  # not asked for this time: kept as it was
+                        entry[fact.id] = rendered.previous[fact.id]
+                if entry != loaded.get(file, {}):
+                    store.save(key, entry)
+            store.trim()

@@ -1,0 +1,251 @@
+"""The release comparison's note keys cache (outputs/anki/note_keys.py): `factdeck check` compares each deck with
+its release record from GUIDs and content hashes kept per fact file, and must report exactly what a comparison
+that makes every note afresh reports, after any change, whatever the cache holds from before it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import Project, sample_project
+
+from factdeck.build import load_and_validate
+from factdeck.outputs.anki import cards
+from factdeck.outputs.anki import package as anki
+from factdeck.outputs.anki.note_keys import FOLDER, NoteKeys
+from factdeck.outputs.anki.release import comparison_stage, drift, release_problems
+from factdeck.records.identity import load_published
+from factdeck.records.select import select_facts
+
+
+@pytest.fixture
+def released(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """The sample project with its extra facts (two fact files), released at a fixed time."""
+    monkeypatch.setattr(anki, "current_time", lambda: 1_700_000_000)
+    project = sample_project(tmp_path / "proj", more_facts=True)
+    result = project.run("release")
+    assert result.exit_code == 0, result.output
+    return project
+
+
+class Made:
+    """Counts the notes made (rendered) while it is installed: fact id -> notes."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.facts: dict[str, int] = {}
+        note = cards.CardMaker.note
+
+        def counted(maker, fact, plan, deck_name):
+            self.facts[fact.id] = self.facts.get(fact.id, 0) + 1
+            return note(maker, fact, plan, deck_name)
+
+        monkeypatch.setattr(cards.CardMaker, "note", counted)
+
+
+def comparison(project: Project, cached: bool) -> tuple[dict, tuple[list[str], list[str]]]:
+    """Each deck's release record as the comparison makes it now, with the cache or without (every note made
+    afresh), and what `check` says about the records."""
+    base = load_and_validate(project.root)
+    notes = NoteKeys(base)
+    if not cached:
+        notes.folder = None  # as with FACTDECK_NO_CACHE: every note is made (no build folder to reuse either)
+    stage = comparison_stage(base, project.root / "build", notes)
+    records = {deck.id: stage.release_record(deck, select_facts(base, deck)) for deck in base.decks}
+    notes.save()
+    said = release_problems(base, project.root / "build") if cached else None
+    if not cached:
+        os.environ["FACTDECK_NO_CACHE"] = "1"
+        try:
+            said = release_problems(base, project.root / "build")
+        finally:
+            del os.environ["FACTDECK_NO_CACHE"]
+    return records, said
+
+
+def same_as_fresh(project: Project) -> tuple[dict, tuple[list[str], list[str]]]:
+    """The cached comparison, after asserting it equals the fresh one record for record, note for note."""
+    cached = comparison(project, cached=True)
+    fresh = comparison(project, cached=False)
+    assert cached[0] == fresh[0]
+    assert cached[1] == fresh[1]
+    return cached
+
+
+def drifts(project: Project, records: dict) -> dict[str, object]:
+    published, _ = load_published(project.root)
+    return {deck: drift(published[deck], record) for deck, record in records.items()}
+
+
+def warm(project: Project) -> None:
+    """Fill the cache from the project as it is (what an earlier check left)."""
+    records, (errors, warnings) = same_as_fresh(project)
+    assert not errors and not warnings
+    assert not any(drifts(project, records).values())
+
+
+def test_an_unchanged_project_is_compared_without_making_a_note(released, monkeypatch):
+    warm(released)
+    made = Made(monkeypatch)
+    records, (errors, warnings) = comparison(released, cached=True)
+    assert not errors and not warnings and records
+    assert made.facts == {}
+
+
+def test_an_edited_file_makes_only_its_own_facts_notes_again(released, monkeypatch):
+    warm(released)
+    released.replace("facts/guild.yaml", "In which town did the River Guild build its hall?", "In what town?")
+    base = load_and_validate(released.root)
+    guild = {fact.id for fact in base.facts if fact.file == "facts/guild.yaml"}
+    made = Made(monkeypatch)
+    records, (_, warnings) = comparison(released, cached=True)
+    assert made.facts and set(made.facts) <= guild
+    assert drifts(released, records)["guild-history"].changed == 2 and "(2 notes changed)" in warnings[0]
+    made.facts.clear()
+    assert same_as_fresh(released)[0] == records
+    made.facts.clear()
+    comparison(released, cached=True)
+    assert made.facts == {}  # the edited file's facts kept in turn
+
+
+def test_a_changed_fact_is_reported_as_the_fresh_comparison_reports_it(released):
+    warm(released)
+    released.replace("facts/guild.yaml", "In which town did the River Guild build its hall?", "In what town?")
+    records, (_, warnings) = same_as_fresh(released)
+    changed = drifts(released, records)["guild-history"]
+    assert changed.changed == 2 and not changed.added and not changed.withdrawn
+    assert "(2 notes changed)" in warnings[0]
+
+
+def test_a_changed_template_changes_every_note(released):
+    warm(released)
+    template = "templates/anki/fields/details.html"
+    released.write(template, released.read(template) + "\n<p>printed by the guild</p>\n")
+    records, (_, warnings) = same_as_fresh(released)
+    changed = drifts(released, records)["guild-history"]
+    assert changed.changed == len(records["guild-history"].notes) and warnings
+
+
+def test_a_changed_source_changes_the_notes_that_show_it(released):
+    warm(released)
+    released.replace("facts/sources.yaml", "title: ", "title: The ", vet=False)
+    records, (_, warnings) = same_as_fresh(released)
+    assert drifts(released, records)["guild-history"].changed and warnings
+
+
+def test_a_changed_deck_is_reported(released):
+    warm(released)
+    released.replace("decks/all.yaml", "  subdecks: true\n", "  subdecks: true\n  kinds: [qa, dispute]\n")
+    records, (_, warnings) = same_as_fresh(released)
+    changed = drifts(released, records)["guild-history"]
+    assert changed.withdrawn and warnings  # the reverse and cloze cards are withdrawn
+    released.replace("decks/all.yaml", 'name: "River Guild history"', 'name: "The River Guild"')
+    records, (_, warnings) = same_as_fresh(released)
+    assert "name" in drifts(released, records)["guild-history"].other
+
+
+def test_a_withdrawn_fact_is_reported(released):
+    warm(released)
+    text = released.read("facts/guild.yaml")
+    head, tail = text.split("- id: guild-hall", 1)
+    released.write(
+        "facts/guild.yaml", head + "- id: guild-hall" + tail.replace("status: vetted", "status: retracted", 1)
+    )
+    records, (_, warnings) = same_as_fresh(released)
+    assert drifts(released, records)["guild-history"].withdrawn >= 2 and warnings
+
+
+def test_a_fact_changed_since_it_was_vetted_is_held_back_as_the_fresh_comparison_holds_it(released):
+    warm(released)
+    released.replace(
+        "facts/guild.yaml", "In which town did the River Guild build its hall?", "In what town?", vet=False
+    )
+    records, (_, warnings) = same_as_fresh(released)
+    assert drifts(released, records)["guild-history"].withdrawn and warnings
+
+
+def test_a_stale_release_record_is_reported(released):
+    warm(released)
+    path = released.path("decks/published/guild-history.json")
+    record = json.loads(path.read_text(encoding="utf-8"))
+    identity = next(iter(record["notes"]))
+    record["notes"][identity]["hash"] = "0" * 64
+    path.write_text(json.dumps(record, indent=1), encoding="utf-8")
+    records, (_, warnings) = same_as_fresh(released)
+    assert drifts(released, records)["guild-history"].changed == 1 and "(1 note changed)" in warnings[0]
+
+
+def test_a_damaged_cache_entry_is_a_miss(released, parse_cache_folder, monkeypatch):
+    warm(released)
+    entries = [p for p in (parse_cache_folder.parent / FOLDER).rglob("*") if p.is_file()]
+    assert entries
+    for number, entry in enumerate(entries):
+        entry.write_bytes(entry.read_bytes()[: 30 + number])  # cut short: unreadable, or not an entry
+    made = Made(monkeypatch)
+    records, (errors, warnings) = same_as_fresh(released)
+    assert not errors and not warnings and made.facts
+    assert not any(drifts(released, records).values())
+
+
+def _edit_fact(project: Project) -> None:
+    project.replace("facts/guild.yaml", "In which town did the River Guild build its hall?", "In what town?")
+
+
+def _edit_template(project: Project) -> None:
+    template = "templates/anki/fields/details.html"
+    project.write(template, project.read(template) + "\n<p>printed by the guild</p>\n")
+
+
+def _edit_deck(project: Project) -> None:
+    project.replace("decks/all.yaml", "  subdecks: true\n", "  subdecks: true\n  kinds: [qa, dispute]\n")
+
+
+def _edit_record(project: Project) -> None:
+    path = project.path("decks/published/guild-history.json")
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["notes"][next(iter(record["notes"]))]["hash"] = "0" * 64
+    path.write_text(json.dumps(record, indent=1), encoding="utf-8")
+
+
+def _edit_source(project: Project) -> None:
+    project.replace("facts/sources.yaml", "title: ", "title: The ", vet=False)
+
+
+def _hold_back(project: Project) -> None:
+    project.replace("facts/guild.yaml", "In which town did the River Guild build its hall?", "In what?", vet=False)
+
+
+@pytest.mark.parametrize("edit", [_edit_fact, _edit_template, _edit_deck, _edit_record, _edit_source, _hold_back])
+def test_check_with_everything_kept_reports_any_drift_as_a_fresh_check_does(released, edit, monkeypatch):
+    first = released.run("check")
+    assert first.exit_code == 0 and "release record" not in first.stderr
+    assert released.run("check").stderr == first.stderr  # from what the first check kept
+    edit(released)
+    warned = released.run("check")
+    monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
+    fresh = released.run("check")
+    assert warned.exit_code == fresh.exit_code == 0
+    assert "its package differs from its release record" in warned.stderr
+    assert warned.stderr == fresh.stderr
+
+
+def test_the_shipped_decks_compare_from_kept_keys_as_afresh_in_every_language(tmp_path, monkeypatch):
+    """The shipped project, Persian deck (a translated edition with its own notes) included: kept keys give
+    every deck's record as a fresh comparison does, and no deck drifts from its release record."""
+    from conftest import REPO
+
+    monkeypatch.setattr(anki, "current_time", lambda: 1_800_000_000)
+    project = Project(tmp_path / "shipped")
+    for name in ("factdeck.yaml", "facts", "decks", "translations"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, project.root / name)
+        else:
+            project.root.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, project.root / name)
+    records, _ = same_as_fresh(project)  # fills the cache
+    assert any(deck for deck in records if deck.endswith("-fa"))
+    assert same_as_fresh(project)[0] == records  # from it
+    assert not any(drifts(project, records).values())

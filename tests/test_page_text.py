@@ -1,0 +1,113 @@
+"""The refit's fast reading of where a page's text ends (outputs/print/page_text.py) against pypdf's full text
+extraction, which it stands in for: the same blank share, float for float, on every page of the shipped
+worksheets, keys and meeting guides (normal and large print, English and Persian) and on Typst documents made
+to stray from the usual shape (rotated, scaled and nested content, parentheses and backslashes in the text,
+empty pages, an image)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pypdf
+import pytest
+from conftest import REPO, Project
+
+from factdeck.outputs.print.layout import LARGE_MARGIN_BOTTOM, MARGIN_BOTTOM, MARGIN_TOP
+from factdeck.outputs.print.page_text import PageLines, _text_objects, _Unhandled
+from factdeck.outputs.print.pdf import blank_share, compile_pdf, font_folders
+
+MARGINS = [(MARGIN_TOP, MARGIN_BOTTOM), (MARGIN_TOP, LARGE_MARGIN_BOTTOM), (0.0, 0.0), (300.0, 300.0)]
+
+
+def compare(pdf: bytes) -> int:
+    """Assert the fast reading gives pypdf's blank share on every page for every margin; the number of pages
+    the fast reading handed to pypdf."""
+    slow_pages = []
+
+    def slow(page, margins) -> float:
+        slow_pages.append(page)
+        return blank_share(page, margins)
+
+    lines = PageLines(pdf)
+    reference = list(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert len(lines) == len(reference)
+    for margins in MARGINS:
+        for n, page in enumerate(reference):
+            assert lines.blank_share(n, margins, slow) == blank_share(page, margins), (n, margins)
+    return len(slow_pages)
+
+
+@pytest.fixture(scope="module")
+def shipped_pdfs(tmp_path_factory) -> list[Path]:
+    """The main deck's worksheets, keys and meeting packs in both sizes, and the Persian deck's worksheets."""
+    root = tmp_path_factory.mktemp("shipped") / "proj"
+    root.mkdir()
+    for name in ("facts", "decks"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "factdeck.yaml", root / "factdeck.yaml")
+    project = Project(root)
+    project.replace("decks/mek-history.yaml", "quiz:\n", "quiz:\n  large_print: true\n")
+    for command in (("quiz", "mek-history", "-k", "1"), ("sessions", "mek-history", "-m", "2"), ("quiz", "mek-history-fa", "-k", "1")):  # fmt: skip
+        result = project.run(*command, "--output", str(root / "out"))
+        assert result.exit_code == 0, result.output
+    return sorted((root / "out").rglob("*.pdf"))
+
+
+def test_the_shipped_documents_read_as_pypdf_reads_them(shipped_pdfs):
+    names = {p.name for p in shipped_pdfs}
+    assert {"worksheet-A.pdf", "key-A-large-print.pdf", "guide.pdf"} <= names
+    for path in shipped_pdfs:
+        slow = compare(path.read_bytes())
+        if path.name.startswith(("worksheet", "key")):  # Typst's usual shape: never pypdf's long way
+            assert slow == 0, path
+
+
+def typst_pdf(tmp_path: Path, body: str) -> bytes:
+    folders = tuple(str(f) for f in font_folders(tmp_path))
+    head = '#set document(title: "t")\n#set page(margin: (top: 1.8cm, bottom: 2.2cm))\n'
+    return compile_pdf(head + body, "t", folders)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Plain text (with (nested) parentheses) and a back\\\\slash.\n\n" * 40,
+        "#rotate(90deg)[Turned text]\n\n#lorem(30)\n\n#scale(x: 150%)[Wide text]",
+        "#box(inset: 1cm)[#box(inset: 1cm)[#move(dy: 2cm)[Deep inside]]]",
+        "#text(fill: red)[Red] #text(stroke: blue)[Outlined] #highlight[Marked]",
+        "#lorem(400)\n\n#pagebreak()\n\n#pagebreak()\n\nLast.",
+        '#set text(lang: "fa", font: ("Libertinus Serif", "Noto Naskh Arabic"))\nمجاهدین خلق (سازمان) ' * 30,
+        "Before the rules\n\n" + "#line(length: 100%)\n\n" * 40 + "After.",
+        "#table(columns: 3, [a], [b], [c], [(d)], [e\\\\], [f])\n\n" * 20,
+    ],
+)
+def test_typst_documents_of_other_shapes_read_as_pypdf_reads_them(tmp_path, body):
+    compare(typst_pdf(tmp_path, body))
+
+
+@pytest.mark.parametrize(
+    "stream",
+    [
+        b"BT /F1 12 Tf 10 20 Td (moved) Tj ET",  # a text move
+        b"q 0 1 -1 0 0 0 cm BT /F1 12 Tf 1 0 0 1 0 0 Tm (turned) Tj ET Q",  # a rotation
+        b"q /X0 Do Q",  # a form whose text pypdf would read too
+        b"BT /F1 12 Tf (a) Tj 1 0 0 1 0 5 Tm (b) Tj ET",  # a text matrix set after text
+        b"q BT /F1 12 Tf (open) Tj",  # a text object that does not end
+        b"BT /F1 12 Tf ((deep (deeper)) Tj ET",  # a string that does not end
+    ],
+)
+def test_what_the_fast_reading_does_not_follow_goes_the_long_way(stream):
+    with pytest.raises(_Unhandled):
+        _text_objects(stream)
+
+
+def test_the_fast_reading_finds_each_text_object_where_pypdf_puts_it():
+    stream = (
+        b"q 1 0 0 -1 10 700 cm/c0 cs 0 scn\nBT 0 Tr/f1 11 Tf 1 0 0 -1 0 0 Tm[(a)7(b)]TJ\nET\nQ\n"
+        b"/Span<</MCID 1/Lang(en)>>BDC q 2 0 0 2 0 0 cm q 1 0 0 -1 5 300 cm BT /f2 9 Tf 1 0 0 -1 0 4 Tm "
+        b"((x) \\) y)Tj ET Q Q EMC"
+    )
+    found = _text_objects(stream)
+    assert [(y, font) for y, font, _ in found] == [(700.0, "/f1"), (592.0, "/f2")]  # 2 * (300 - 4)
