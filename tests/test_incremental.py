@@ -285,7 +285,7 @@ def test_a_build_with_nothing_changed_reads_no_file_whose_stamp_holds(project, m
     monkeypatch.setattr(stamps, "RACY_NS", -1)  # trust every stamp at once (the test's files are seconds old)
     read: list[Path] = []
     original = stamps.sha256_file
-    monkeypatch.setattr(stamps, "sha256_file", lambda path: read.append(path) or original(path))
+    monkeypatch.setattr(stamps, "sha256_file", lambda path: read.append(Path(path)) or original(path))
     build(project.root, formats=("apkg",))
     read.clear()
     assert build(project.root, formats=("apkg",)).written == []

@@ -3,6 +3,8 @@
 Each subcommand lives in a `cli_*.py` module that is imported only when that subcommand runs (click's
 lazy-group pattern), so `factdeck --help` and `factdeck check` import only what they need; errors become
 messages and exit codes in `cli_common.py`: 0 success, 1 invalid input (or a failed build), 2 a usage error.
+`factdeck --help` and `--version` import nothing of factdeck but this module (not even `cli_common.py`, whose
+imports were an eighth of their work).
 
 To add a command, define it in a `cli_*.py` module with `cli_common.command(None, NAME)` (or `click.command`
 / `click.group`) and add a line to `COMMANDS`: its name, where it is, and the first sentence of its help,
@@ -17,9 +19,8 @@ import importlib
 import click
 
 from factdeck import __version__
-from factdeck.cli_common import EXIT_INVALID, EXIT_USAGE
 
-__all__ = ["COMMANDS", "EXIT_INVALID", "EXIT_USAGE", "cli", "main"]
+__all__ = ["COMMANDS", "cli", "main"]
 
 # name -> ("module:attribute", the first sentence of the command's help: what `--help` lists)
 COMMANDS: dict[str, tuple[str, str]] = {

@@ -23,15 +23,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from factdeck import __version__
-from factdeck.engine.stamps import FileStamps
+from factdeck.engine.stamps import FileStamps, keep_json, sha256_file, walk
 from factdeck.exceptions import Problem
 from factdeck.records.templates import effective_files
 
@@ -41,6 +40,7 @@ from factdeck.records.templates import effective_files
 # translations/: the facts' texts in other languages; locale/: the project's own message catalogs.
 INPUT_FOLDERS = ("facts", "decks", "templates", "fonts", "translations", "locale")
 CONFIG_FILE = "factdeck.yaml"
+_PEEKED = ("output", "archive")  # the settings a build needs before it validates factdeck.yaml
 
 STATE_FILE = ".factdeck/build-state.json"
 STATE_VERSION = 1
@@ -56,28 +56,30 @@ def file_hash(path: Path) -> str | None:
         return None
 
 
-def _add_tree(digest: Any, folder: Path, label: str, stamps: FileStamps | None = None) -> None:
-    """Every file's relative path and bytes under `folder` (nothing if it is missing); `stamps` give the
-    hashes of files unchanged since they were stamped."""
+def _add_tree(
+    digest: Any, folder: Path, label: str, stamps: FileStamps | None = None, skip: frozenset[str] = frozenset()
+) -> None:
+    """Every file's relative path and bytes under `folder` (nothing if it is missing; folders named in `skip`
+    left out); `stamps` give the hashes of files unchanged since they were stamped."""
     digest.update(f"\0tree {label}\0".encode())
-    if not folder.is_dir():
-        return
     # Every entry counts, not only files: a new folder, pipe or broken link named like an input must make
     # the build load (and report) it rather than call the inputs unchanged.
-    for path in sorted(folder.rglob("*")):
-        _add_entry(digest, path.relative_to(folder).as_posix(), path, stamps)
+    for name, path, is_file in walk(folder, skip):
+        _add_entry(digest, name, path, stamps, is_file)
 
 
-def _add_entry(digest: Any, name: str, path: Path, stamps: FileStamps | None) -> None:
+def _add_entry(
+    digest: Any, name: str, path: str | Path, stamps: FileStamps | None, is_file: bool | None = None
+) -> None:
     """One input entry: its name, then its bytes' hash (through the file stamps where given), or a marker for an
-    entry that is not a file."""
+    entry that is not a file (`is_file`, where the caller knows it)."""
     digest.update(name.encode("utf-8") + b"\0")
-    if not path.is_file():
+    if not (os.path.isfile(path) if is_file is None else is_file):
         digest.update(b"\0not a file\0")
     elif stamps is not None:
         digest.update(stamps.digest(path) or b"\0unreadable\0")
     else:
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(sha256_file(path))
 
 
 def _add_templates(digest: Any, root: Path, under: str = "", stamps: FileStamps | None = None) -> None:
@@ -91,22 +93,58 @@ def _add_templates(digest: Any, root: Path, under: str = "", stamps: FileStamps 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """factdeck's version and the bytes of its code, message catalogs and shipped fonts (an editable install
-    changes without a new version)."""
+    changes without a new version). The files' hashes are kept as file stamps in the cache folder, so a
+    process whose code did not change reads none of them."""
+    from factdeck.engine.parse_cache import cache_folder
+
+    stamps_folder = cache_folder("stamps")
+    name = hashlib.sha256(str(PACKAGE).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    kept = None if stamps_folder is None else stamps_folder / f"code-{name}.json"
+    stamps = FileStamps.load(kept)
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.mo")]):
-        digest.update(path.relative_to(PACKAGE).as_posix().encode() + hashlib.sha256(path.read_bytes()).digest())
+    for relative, path, is_file in walk(PACKAGE, skip=frozenset({"__pycache__"})):
+        if is_file and relative.endswith((".py", ".mo")):
+            digest.update(relative.encode() + (stamps.digest(path) or b"\0unreadable\0"))
     for fonts in (PACKAGE / "fonts", PACKAGE.parents[1] / "fonts"):
-        _add_tree(digest, fonts, "shipped fonts")
+        _add_tree(digest, fonts, "shipped fonts", stamps)
+    if stamps.hashed:
+        stamps.save(kept)
     return digest.hexdigest()
 
 
-def peek_config(root: Path) -> dict[str, Any]:
-    """factdeck.yaml's settings read without validation (for the fingerprint and the output folder); {} if unusable."""
+def peek_config(root: Path) -> dict[str, str]:
+    """factdeck.yaml's `output` and `archive` settings where they are text, read without validation (for the
+    fingerprint and the output folder); {} if the file is unusable.
+
+    What they are is kept in the cache folder with a hash of the file's bytes, so that while factdeck.yaml is
+    unchanged a build does not import the YAML parser before it knows whether it has anything to do."""
     try:
-        data = yaml.load((root / CONFIG_FILE).read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError, ValueError):
+        raw = (root / CONFIG_FILE).read_bytes()
+    except OSError:
         return {}
-    return data if isinstance(data, dict) else {}
+    from factdeck.engine.parse_cache import cache_folder
+
+    folder = cache_folder("stamps")
+    name = hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    kept = None if folder is None else folder / f"config-{name}.json"
+    content = hashlib.sha256(raw).hexdigest()
+    if kept is not None:
+        try:
+            recorded = json.loads(kept.read_bytes())
+            if recorded["config"] == content:
+                return {key: recorded[key] for key in _PEEKED if isinstance(recorded.get(key), str)}
+        except (OSError, ValueError, TypeError, KeyError):
+            pass  # a damaged record: read the file
+    import yaml
+
+    try:
+        data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, ValueError):
+        data = None
+    peeked = {key: data[key] for key in _PEEKED if isinstance(data, dict) and isinstance(data.get(key), str)}
+    if kept is not None:
+        keep_json(kept, {"config": content, **peeked})
+    return peeked
 
 
 def build_archive(root: Path, archive: Path | None) -> Path | None:
@@ -247,14 +285,6 @@ def _stamps_path(folder: Path) -> Path | None:
     return stamps / f"{name}.json"
 
 
-def _load_stamps(folder: Path) -> FileStamps:
-    path = _stamps_path(folder)
-    try:
-        return FileStamps.from_json(json.loads(path.read_text(encoding="utf-8"))) if path else FileStamps()
-    except (OSError, ValueError):
-        return FileStamps()
-
-
 class IncrementalBuild:
     """What `build()` asks of the last successful build in its output folder, and what it records of this one.
 
@@ -269,7 +299,7 @@ class IncrementalBuild:
         """`folder`: the output folder as configured before validation (`use_folder` corrects it)."""
         root = root.resolve()
         self.folder = folder
-        stamps = _load_stamps(self.folder)
+        stamps = FileStamps.load(_stamps_path(self.folder))
         self.fingerprint = inputs_fingerprint(root, archive, request, stamps)
         self._state = BuildState.load(self.folder, stamps)
         self._steps: dict[str, dict[str, Any]] = {}  # this build's record of each deck's steps
@@ -292,7 +322,7 @@ class IncrementalBuild:
         """The output folder the validated configuration names, if it is not the one guessed before loading."""
         if folder != self.folder:
             self.folder = folder
-            self._state = BuildState.load(folder, _load_stamps(folder))
+            self._state = BuildState.load(folder, FileStamps.load(_stamps_path(folder)))
 
     def step_key(self, base: Any, reads: Iterable[str], deck: Any, facts: list[Any], extra: str) -> str:
         """The key of one deck's step of an output that reads the shared inputs `reads`."""
@@ -341,13 +371,4 @@ class IncrementalBuild:
         stamps = self._state.stamps
         for path, digest in digests.items():
             stamps.record(path, digest)
-        target = _stamps_path(self.folder)
-        if target is None:
-            return
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.tmp")
-            temporary.write_text(json.dumps(stamps.to_json(), separators=(",", ":")), encoding="utf-8")
-            temporary.replace(target)
-        except OSError:
-            pass
+        stamps.save(_stamps_path(self.folder))

@@ -18,13 +18,10 @@ import contextlib
 import hashlib
 import marshal
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import platformdirs
 
 if TYPE_CHECKING:
     from factdeck.engine.session import Session
@@ -44,6 +41,8 @@ def cache_folder(kind: str = "parse") -> Path | None:
         return Path(explicit) / kind
     # The platform's user cache folder: $XDG_CACHE_HOME/factdeck (~/.cache/factdeck) on Linux,
     # ~/Library/Caches/factdeck on macOS, %LOCALAPPDATA%\factdeck\Cache on Windows.
+    import platformdirs
+
     return Path(platformdirs.user_cache_dir("factdeck", appauthor=False)) / kind
 
 
@@ -109,6 +108,8 @@ class ContentStore:
         try:
             payload = _MAGIC + marshal.dumps(make())
             target.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile  # here: a build with nothing to do reads entries and writes none
+
             # Written under a temporary name and renamed: a reader never sees half an entry.
             handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             with os.fdopen(handle, "wb") as out:

@@ -15,6 +15,7 @@ Stamps are a cache: a missing, damaged or foreign record only means the files ar
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 from pathlib import Path
@@ -25,7 +26,7 @@ COARSE_RACY_NS = 2_000_000_000
 _CHUNK = 1 << 20
 
 
-def sha256_file(path: Path) -> bytes:
+def sha256_file(path: str | Path) -> bytes:
     """The SHA-256 digest of a file's bytes, read in chunks (raises OSError)."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -76,7 +77,22 @@ class FileStamps:
         """The stamps of the files this process asked about (files not asked about are dropped)."""
         return dict(sorted(self._now.items()))
 
-    def digest(self, path: Path) -> bytes | None:
+    @classmethod
+    def load(cls, path: Path | None) -> FileStamps:
+        """The stamps `save` kept at `path` (none if `path` is None, missing or unreadable)."""
+        if path is None:
+            return cls()
+        try:
+            return cls.from_json(json.loads(path.read_bytes()))
+        except (OSError, ValueError):
+            return cls()
+
+    def save(self, path: Path | None) -> None:
+        """Keep the stamps of the files this process asked about at `path` (see `keep_json`)."""
+        if path is not None:
+            keep_json(path, self.to_json())
+
+    def digest(self, path: str | Path) -> bytes | None:
         key = str(path)
         try:
             st = os.stat(path)
@@ -85,8 +101,13 @@ class FileStamps:
         signature = _signature(st)
         stamp = self._recorded.get(key) or self._now.get(key)
         if stamp is not None and tuple(stamp[:4]) == signature and _settled(signature[1], stamp[4]):
-            self._now[key] = stamp
-            return bytes.fromhex(stamp[5])
+            try:
+                value = bytes.fromhex(stamp[5])
+            except ValueError:  # a damaged record: hash the file
+                pass
+            else:
+                self._now[key] = stamp
+                return value
         try:
             value = sha256_file(path)
         except OSError:
@@ -95,7 +116,7 @@ class FileStamps:
         self._now[key] = [*signature, time.time_ns(), value.hex()]
         return value
 
-    def hexdigest(self, path: Path) -> str | None:
+    def hexdigest(self, path: str | Path) -> str | None:
         value = self.digest(path)
         return None if value is None else value.hex()
 
@@ -106,3 +127,44 @@ class FileStamps:
         except OSError:
             return
         self._now[str(path)] = [*_signature(st), time.time_ns(), value.hex()]
+
+
+def walk(folder: Path, skip: frozenset[str] = frozenset()) -> list[tuple[str, str, bool]]:
+    """Every entry below `folder` as (relative '/'-separated name, path, whether it is a file), in the order of
+    `sorted(folder.rglob("*"))` and like it entering no symbolic link to a folder, nor a folder named in `skip`;
+    [] if `folder` is not a folder. One `scandir` a folder, and paths as text: rglob (its pattern compiled
+    on first use), a stat and a `Path` for every entry cost more than the stamps save."""
+    entries: list[tuple[str, str, bool]] = []
+
+    def visit(directory: str, prefix: str) -> None:
+        try:
+            with os.scandir(directory) as listing:
+                found = sorted(listing, key=lambda entry: entry.name)
+        except (PermissionError, NotADirectoryError, FileNotFoundError):
+            return
+        for entry in found:
+            name = prefix + entry.name
+            try:
+                is_file = entry.is_file()
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_file = is_folder = False
+            entries.append((name, entry.path, is_file))
+            if is_folder and entry.name not in skip:
+                visit(entry.path, name + "/")
+
+    if folder.is_dir():
+        visit(str(folder), "")
+    return entries
+
+
+def keep_json(path: Path, data: Any) -> None:
+    """Write `data` as JSON to `path`, a cache file: through a name of this process's own, renamed, so a reader
+    never sees half a file; a failure only costs the next reader the work the file would have saved."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass

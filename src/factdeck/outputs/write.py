@@ -12,27 +12,37 @@ otherwise sweep away each other's staged files.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
-import shutil
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import platformdirs
-
 from factdeck.exceptions import OutputError
+
+try:
+    import fcntl
+except ImportError:  # Windows: the filelock library's own lock
+    fcntl = None  # type: ignore[assignment]
 
 TEMP_SUFFIX = ".factdeck-tmp"
 LOCK_WAIT = 600.0  # seconds a command waits for another one writing to the same folder
+LOCK_POLL = 0.05  # seconds between tries while another command holds the lock
 
 
 def lock_path(folder: Path) -> Path:
     """Where the lock of output folder `folder` lives: in the user's cache folder (FACTDECK_CACHE_DIR if set),
     named by the folder's path, so taking it creates nothing in the project, even for a build that fails."""
     explicit = os.environ.get("FACTDECK_CACHE_DIR")
-    base = Path(explicit) if explicit else Path(platformdirs.user_cache_dir("factdeck", appauthor=False))
+    if explicit:
+        base = Path(explicit)
+    else:
+        import platformdirs
+
+        base = Path(platformdirs.user_cache_dir("factdeck", appauthor=False))
     name = hashlib.sha256(str(folder.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
     return base / "locks" / f"{name}.lock"
 
@@ -41,31 +51,111 @@ def lock_path(folder: Path) -> Path:
 def folder_lock(
     folder: Path, waiting: Callable[[str], None] | None = None, timeout: float | None = None
 ) -> Iterator[None]:
-    """Hold output folder `folder`'s lock (an OS file lock through the filelock library, released by the OS
-    if the holder dies; see `lock_path`) for the block. If another command holds it, `waiting` is told once
-    (a sentence to show the user) and the call waits up to `timeout` seconds, then raises `OutputError`."""
-    from filelock import FileLock, Timeout
+    """Hold output folder `folder`'s lock (an OS file lock, released by the OS if the holder dies; see
+    `lock_path`) for the block. If another command holds it, `waiting` is told once (a sentence to show the
+    user) and the call waits up to `timeout` seconds, then raises `OutputError`.
 
+    On POSIX systems the lock is `flock(2)` on the lock file, taken directly: the filelock library takes the
+    very same lock there (so factdeck versions that use it exclude this one and the other way round), but
+    importing it costs a seventh of a build with nothing to do. Elsewhere, and on a file system that has no
+    `flock`, the filelock library's lock is used."""
     timeout = LOCK_WAIT if timeout is None else timeout
     path = lock_path(folder)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{path.parent}: cannot create the folder of build locks: {exc.strerror or exc}") from None
+    held = _flock(path, folder, waiting, timeout) if fcntl is not None else None
+    if held is None:
+        with _library_lock(path, folder, waiting, timeout):
+            yield
+        return
+    try:
+        yield
+    finally:
+        os.close(held)  # closing the descriptor releases its lock
+
+
+def _gave_up(folder: Path, timeout: float) -> OutputError:
+    return OutputError(
+        f"{folder}: another factdeck command has been writing here for over {timeout:.0f} s; gave up: run again "
+        "once it has finished"
+    )
+
+
+def _tell_waiting(folder: Path, waiting: Callable[[str], None] | None, timeout: float) -> None:
+    if waiting is not None:
+        waiting(f"{folder}: another factdeck command is writing here; waiting for it to finish (at most "
+                f"{timeout:.0f} s)")  # fmt: skip
+
+
+def _flock(path: Path, folder: Path, waiting: Callable[[str], None] | None, timeout: float) -> int | None:
+    """A descriptor of `path` holding its exclusive `flock`, once no other process holds it (waiting as
+    `folder_lock` does); None where the file system has no `flock` (the caller falls back to filelock)."""
+    assert fcntl is not None
+    deadline = None
+    while True:
+        try:
+            fd, created = _open_lock_file(path)
+        except FileExistsError:  # made by another process between the two opens: open it as it is
+            continue
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot open the build lock: {exc.strerror or exc}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno == errno.ENOSYS:
+                # filelock then locks by the file's existence: a file made here would look like a holder's.
+                if created:
+                    with contextlib.suppress(OSError):
+                        if os.path.samestat(os.fstat(fd), os.stat(path)):
+                            os.unlink(path)
+                os.close(fd)
+                return None
+            os.close(fd)
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise OutputError(f"{path}: cannot take the build lock: {exc.strerror or exc}") from None
+        except BaseException:
+            os.close(fd)
+            raise
+        else:
+            # Removed (a cleaned cache folder) between opening and locking: a lock on a deleted file excludes
+            # nobody, so take the one on the file as it is now.
+            if os.fstat(fd).st_nlink:
+                return fd
+            os.close(fd)
+            continue
+        if deadline is None:
+            _tell_waiting(folder, waiting, timeout)
+            deadline = time.monotonic() + timeout
+        if time.monotonic() >= deadline:
+            raise _gave_up(folder, timeout)
+        time.sleep(LOCK_POLL)
+
+
+def _open_lock_file(path: Path) -> tuple[int, bool]:
+    """A read-write descriptor of the lock file and whether this call created it (raises OSError, and
+    FileExistsError when another process creates it at the same moment)."""
+    try:
+        return os.open(path, os.O_RDWR), False
+    except FileNotFoundError:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666), True
+
+
+@contextmanager
+def _library_lock(path: Path, folder: Path, waiting: Callable[[str], None] | None, timeout: float) -> Iterator[None]:
+    """The filelock library's lock of `path` (Windows, file systems without `flock`), waiting as `folder_lock`."""
+    from filelock import FileLock, Timeout
+
     lock = FileLock(path, thread_local=False)
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        if waiting is not None:
-            waiting(f"{folder}: another factdeck command is writing here; waiting for it to finish (at most "
-                    f"{timeout:.0f} s)")  # fmt: skip
+        _tell_waiting(folder, waiting, timeout)
         try:
             lock.acquire(timeout=timeout)
         except Timeout:
-            raise OutputError(
-                f"{folder}: another factdeck command has been writing here for over {timeout:.0f} s; gave up: "
-                "run again once it has finished"
-            ) from None
+            raise _gave_up(folder, timeout) from None
     try:
         yield
     finally:
@@ -212,6 +302,8 @@ def remove_unwritten(folder: Path, names: re.Pattern[str], keep: set[Path]) -> l
     for path in sorted(folder.iterdir()):
         if names.match(path.name) and path.resolve() not in keep:
             if path.is_dir() and not path.is_symlink():
+                import shutil  # here: a build with nothing to do imports this module, and never removes
+
                 shutil.rmtree(path)
             else:
                 path.unlink()

@@ -9,7 +9,7 @@ build keys) asks this module, so they all see the same effective files.
 
 from __future__ import annotations
 
-import shutil
+import os
 from pathlib import Path
 
 from factdeck.exceptions import UsageError
@@ -49,9 +49,16 @@ def display_name(name: str, filename: str | Path | None) -> str:
 
 
 def _files(folder: Path) -> list[str]:
+    """The '/'-separated names of every entry below `folder` that is not a folder (nor a link to one), sorted."""
     if not folder.is_dir():
         return []
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir())
+    # os.walk, not rglob: a build with nothing to do lists the built-in templates, and rglob's pattern alone
+    # (compiled on first use) cost more than the listing.
+    names = []
+    for directory, _, files in os.walk(folder):
+        prefix = os.path.relpath(directory, folder).replace(os.sep, "/")
+        names += [name if prefix == "." else f"{prefix}/{name}" for name in files]
+    return sorted(names)
 
 
 def builtin_names(under: str = "") -> list[str]:
@@ -90,6 +97,8 @@ def copy_templates(root: Path, names: list[str], overwrite: bool = False) -> tup
             kept.append(name)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
+        import shutil  # here: a build reads this module and copies nothing
+
         shutil.copyfile(BUILTIN / name, target)
         copied.append(name)
     return copied, kept
