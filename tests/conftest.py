@@ -98,6 +98,17 @@ def sample_project(root: Path, more_facts: bool = False) -> Project:
     return Project(root)
 
 
+def shipped_copy(root: Path, translations: bool = False, published: bool = True) -> Project:
+    """A copy of the shipped project at `root` (created): facts/, decks/ and factdeck.yaml, with translations/
+    if `translations`, and without decks/published/ (the release records) unless `published`."""
+    root.mkdir()
+    ignore = None if published else shutil.ignore_patterns("published")
+    for name in ("facts", "decks", *(["translations"] if translations else [])):
+        shutil.copytree(REPO / name, root / name, ignore=ignore)
+    shutil.copy(REPO / "factdeck.yaml", root / "factdeck.yaml")
+    return Project(root)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return sample_project(tmp_path / "proj")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pypdf
 
+from factdeck.outputs.print.page_text import matrix_product
+
 CM = 72 / 2.54
 MARGIN_TOP = 1.8 * CM  # templates/quiz/_setup.typ and templates/guide/guide.typ
 MARGIN_BOTTOM, LARGE_MARGIN_BOTTOM = 2.2 * CM, 3.2 * CM
@@ -58,18 +60,6 @@ def bottom_margin(path: Path) -> float:
     return LARGE_MARGIN_BOTTOM if "large-print" in path.name else MARGIN_BOTTOM
 
 
-def _multiply(a: list[float], b: list[float]) -> list[float]:
-    """The PDF matrix product a × b of [a b c d e f] matrices (a applied first)."""
-    return [
-        a[0] * b[0] + a[1] * b[2],
-        a[0] * b[1] + a[1] * b[3],
-        a[2] * b[0] + a[3] * b[2],
-        a[2] * b[1] + a[3] * b[3],
-        a[4] * b[0] + a[5] * b[2] + b[4],
-        a[4] * b[1] + a[5] * b[3] + b[5],
-    ]
-
-
 @lru_cache(maxsize=128)
 def ruled_lines(path: Path) -> list[tuple[int, float]]:
     """(page, y) of every straight line drawn (`m` … `l`): the rules of an answer space, among others."""
@@ -83,7 +73,7 @@ def ruled_lines(path: Path) -> list[tuple[int, float]]:
             elif operator == b"Q" and saved:
                 matrix = saved.pop()
             elif operator == b"cm":
-                matrix = _multiply([float(v) for v in operands], matrix)
+                matrix = matrix_product([float(v) for v in operands], matrix)
             elif operator == b"l":
                 x, y = (float(v) for v in operands)
                 found.append((number, matrix[1] * x + matrix[3] * y + matrix[5]))

@@ -7,12 +7,11 @@ empty pages, an image)."""
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import REPO, Project
+from conftest import shipped_copy
 
 from factdeck.outputs.print.layout import LARGE_MARGIN_BOTTOM, MARGIN_BOTTOM, MARGIN_TOP
 from factdeck.outputs.print.page_text import PageLines, _text_objects, _Unhandled
@@ -42,12 +41,8 @@ def compare(pdf: bytes) -> int:
 @pytest.fixture(scope="module")
 def shipped_pdfs(tmp_path_factory) -> list[Path]:
     """The main deck's worksheets, keys and meeting packs in both sizes, and the Persian deck's worksheets."""
-    root = tmp_path_factory.mktemp("shipped") / "proj"
-    root.mkdir()
-    for name in ("facts", "decks"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "factdeck.yaml", root / "factdeck.yaml")
-    project = Project(root)
+    project = shipped_copy(tmp_path_factory.mktemp("shipped") / "proj")
+    root = project.root
     project.replace("decks/mek-history.yaml", "quiz:\n", "quiz:\n  large_print: true\n")
     for command in (("quiz", "mek-history", "-k", "1"), ("sessions", "mek-history", "-m", "2"), ("quiz", "mek-history-fa", "-k", "1")):  # fmt: skip
         result = project.run(*command, "--output", str(root / "out"))

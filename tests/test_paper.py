@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import string
 from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import REPO, Project, sample_project
+from conftest import Project, sample_project, shipped_copy
 
 from factdeck.build import load_and_validate
 from factdeck.outputs.print.guide import timeline
@@ -39,12 +38,8 @@ MOST_BLANK = 0.85
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory) -> tuple[Project, Path]:
     """The shipped fact base with the main deck's worksheets, keys and meeting packs, in large print too."""
-    root = tmp_path_factory.mktemp("shipped") / "proj"
-    root.mkdir()
-    for name in ("facts", "decks"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "factdeck.yaml", root / "factdeck.yaml")
-    project = Project(root)
+    project = shipped_copy(tmp_path_factory.mktemp("shipped") / "proj")
+    root = project.root
     project.replace(f"decks/{DECK}.yaml", "quiz:\n", "quiz:\n  large_print: true\n")
     out = root / "out"
     for command in (("quiz", DECK), ("sessions", DECK), ("quiz", DECK, "--format", "json", "-o", str(out / "q.json"))):

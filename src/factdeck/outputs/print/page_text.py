@@ -131,8 +131,9 @@ def _strings(shown: list[bytes]) -> list[bytes]:
     return out
 
 
-def _mult(m: list[float], n: list[float]) -> list[float]:
-    # pypdf's own product (pypdf._text_extraction.mult), term by term in the same order: the same floats.
+def matrix_product(m: list[float], n: list[float]) -> list[float]:
+    """The PDF matrix product m × n of [a b c d e f] matrices (m applied first), as pypdf computes it
+    (pypdf._text_extraction.mult), term by term in the same order, so the floats are the same."""
     return [
         m[0] * n[0] + m[1] * n[2],
         m[0] * n[1] + m[1] * n[3],
@@ -171,7 +172,7 @@ def _text_objects(data: bytes) -> list[tuple[float, str, list[bytes]]]:
         position = match.end()
         if kind == "text_object":
             groups = match.groups()  # the object's own matrix, its font, its text matrix, what it shows
-            own = _mult([float(v) for v in groups[1:7]], cm)
+            own = matrix_product([float(v) for v in groups[1:7]], cm)
             tm = [float(v) for v in groups[8:14]]
             if own[1] != 0 or own[2] != 0 or tm[1] != 0 or tm[2] != 0:
                 raise _Unhandled("a rotated or skewed matrix")
@@ -193,7 +194,7 @@ def _text_objects(data: bytes) -> list[tuple[float, str, list[bytes]]]:
             elif token == b"cm":
                 if strings is not None or len(numbers) != 6 or names or shown:
                     raise _Unhandled("cm inside a text object, or not six numbers")
-                cm = _mult([float(v) for v in numbers], cm)
+                cm = matrix_product([float(v) for v in numbers], cm)
                 if cm[1] != 0 or cm[2] != 0:
                     raise _Unhandled("a rotated or skewed matrix")
             elif token == b"BT":
