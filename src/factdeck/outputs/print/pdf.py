@@ -280,9 +280,10 @@ def compile_all(
     whose last page would be near-empty is compiled again with a page break moved (`refitted`).
     Raises `RenderError`.
 
-    Threads, not processes: the typst package releases the GIL while it compiles, so two threads
-    use both cores (12 documents: 1.25 s serial, 0.69 s on two threads), whereas worker processes
-    must each start Python and load the fonts, and only pay from about 16 documents on.
+    Threads, each handing its documents to a worker process of its own (typst_process.py) outside a watch:
+    the typst package releases the GIL while it compiles, so two threads use both cores (12 documents: 1.25 s
+    serial, 0.69 s on two threads); the worker is there for memory, not speed (Typst's process-wide cache
+    leaves with it), and costs one Python start-up and font load per thread, paid alongside the first compile.
     """
     folders = tuple(str(f) for f in font_folders(root))
     fonts = _fonts(folders)  # load (and check) the fonts once, before the threads share them
