@@ -95,11 +95,7 @@ def code_fingerprint() -> str:
     """factdeck's version and the bytes of its code, message catalogs and shipped fonts (an editable install
     changes without a new version). The files' hashes are kept as file stamps in the cache folder, so a
     process whose code did not change reads none of them."""
-    from factdeck.engine.parse_cache import cache_folder
-
-    stamps_folder = cache_folder("stamps")
-    name = hashlib.sha256(str(PACKAGE).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    kept = None if stamps_folder is None else stamps_folder / f"code-{name}.json"
+    kept = _stamps_path(PACKAGE, "code-")
     stamps = FileStamps.load(kept)
     digest = hashlib.sha256(__version__.encode())
     for relative, path, is_file in walk(PACKAGE, skip=frozenset({"__pycache__"})):
@@ -122,11 +118,7 @@ def peek_config(root: Path) -> dict[str, str]:
         raw = (root / CONFIG_FILE).read_bytes()
     except OSError:
         return {}
-    from factdeck.engine.parse_cache import cache_folder
-
-    folder = cache_folder("stamps")
-    name = hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    kept = None if folder is None else folder / f"config-{name}.json"
+    kept = _stamps_path(root, "config-")
     content = hashlib.sha256(raw).hexdigest()
     if kept is not None:
         try:
@@ -272,17 +264,18 @@ class BuildState:
         return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _stamps_path(folder: Path) -> Path | None:
-    """Where the stamps of the builds into output folder `folder` are kept: in factdeck's cache folder (a
-    cache, not an output: outputs stay byte for byte reproducible), named by the folder's path; None when
-    caching is off."""
+def _stamps_path(folder: Path, prefix: str = "") -> Path | None:
+    """Where a record about `folder` is kept in factdeck's cache folder (a cache, not an output: outputs stay
+    byte for byte reproducible), named by `prefix` and the folder's path: the stamps of the builds into an
+    output folder (no prefix), of factdeck's own code (`code-`), a project's peeked settings (`config-`); None
+    when caching is off."""
     from factdeck.engine.parse_cache import cache_folder
 
     stamps = cache_folder("stamps")
     if stamps is None:
         return None
     name = hashlib.sha256(str(folder.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return stamps / f"{name}.json"
+    return stamps / f"{prefix}{name}.json"
 
 
 class IncrementalBuild:
