@@ -9,11 +9,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from factdeck.engine.collector import collector_paused
 from factdeck.exceptions import OutputError, PartlyMade, Problem, RenderError
 from factdeck.outputs.write import OutputWriter, folder_lock, remove_outputs
 
@@ -311,7 +312,10 @@ def make_worksheets(
         quiz = stage_worksheets(writer, deck_base, deck, facts, settings)
         return dataclasses.replace(quiz, notes=(*untranslated, *quiz.notes))
 
-    with _collector_paused():
+    # Loading leaves hundreds of thousands of objects the collector has not seen; planning a worksheet makes many
+    # small objects and frees them by reference counting, triggering collections that walked the whole base
+    # (a third of the time from the loaded base to the Typst sources at 10,000 facts) and found nothing.
+    with collector_paused(freeze=True):
         made, written = write_staged(
             folder,
             stage,
@@ -319,29 +323,6 @@ def make_worksheets(
             waiting,
         )
     return base, made, written
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector kept off the loaded fact base and paused while worksheets are made.
-
-    Loading leaves hundreds of thousands of objects the collector has not seen (it is paused while loading,
-    engine/validation.py); the first collection after it walked them all, and planning a worksheet, which
-    makes many small objects and frees them by reference counting, triggered hundreds more: at 10,000 facts
-    the collector took a third of the time from the loaded base to the Typst sources, and found nothing.
-    The loaded objects are frozen (`gc.freeze`: never walked until unfrozen) and the collector paused, both
-    undone afterwards, so what the stage left as cyclic garbage is collected as usual later."""
-    import gc
-
-    collecting = gc.isenabled()
-    gc.freeze()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        if collecting:
-            gc.enable()
 
 
 def make_sessions(

@@ -9,10 +9,10 @@ when there is much text.
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import Any
 
+from factdeck.engine.collector import collector_paused
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.parallel import split_map
 from factdeck.engine.parse_cache import ContentStore, ParseCache, cache_folder
@@ -47,10 +47,8 @@ def load_and_validate(
     # Loading makes hundreds of thousands of objects and frees almost none, so the cyclic garbage collector's
     # passes over them find nothing (they were a third of a check with every file cached). Reference counting
     # frees as usual meanwhile, and the collector resumes afterwards.
-    collecting = gc.isenabled()
-    gc.disable()
     file_keys: dict[str, str] = {}
-    try:
+    with collector_paused():
         raw = load_project(root, cache)
         base = validate_project(
             raw,
@@ -65,9 +63,6 @@ def load_and_validate(
         )
         base.file_keys = file_keys
         return base
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _cached_fact_files(

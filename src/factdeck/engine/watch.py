@@ -30,6 +30,7 @@ from typing import Generic, TypeVar
 
 import watchfiles
 
+from factdeck.engine.collector import collector_paused
 from factdeck.engine.incremental import CONFIG_FILE, INPUT_FOLDERS, build_archive
 from factdeck.engine.session import Session
 from factdeck.exceptions import FactdeckError
@@ -283,15 +284,11 @@ def _rounds(
         # No garbage-collector passes during a round: the process holds a whole fact base, and a full pass
         # over it (a tenth of a second at 10,000 facts) would land in whatever the round was doing. The
         # round's garbage is collected after it, while the watch waits for the next change.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            outcome = Round(changed, result=build(), notice=notice)
-        except FactdeckError as exc:
-            outcome = Round(changed, error=exc, notice=notice)
-        finally:
-            if collecting:
-                gc.enable()
+        with collector_paused():
+            try:
+                outcome = Round(changed, result=build(), notice=notice)
+            except FactdeckError as exc:
+                outcome = Round(changed, error=exc, notice=notice)
         outcome.seconds = time.perf_counter() - started
         notice = None
         yield outcome

@@ -16,7 +16,6 @@ review history:
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import html
 import json
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import genanki
 
+from factdeck.engine.collector import collector_paused
 from factdeck.exceptions import TemplateError
 from factdeck.i18n import Language
 from factdeck.outputs.anki.apkg_file import PackageDeck, PackageNote, write_package
@@ -240,16 +240,10 @@ class ApkgStage:
         # the built-in fields make no reference cycles: the cyclic collector's passes over them would find
         # nothing (a tenth of the step at 10,000 facts). A project's own Jinja2 templates do make cycles (each
         # render's context), so with them the collector runs as usual.
-        pause = gc.isenabled() and self.parts(deck).cards.builtin is not None
-        if pause:
-            gc.disable()
-        try:
+        with collector_paused(when=self.parts(deck).cards.builtin is not None):
             records = self.package_notes(deck, facts)
             self._write(deck, records, f"{deck.id}/{deck.id}.apkg")
             return duplicate_fronts(records) + self._unreleased(deck, records)
-        finally:
-            if pause:
-                gc.enable()
 
     def _unreleased(self, deck: DeckSpec, records: list[NoteRecord]) -> list[str]:
         """A warning when the deck has a release record and this package's notes differ from it: a build of
