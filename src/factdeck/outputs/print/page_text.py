@@ -31,10 +31,6 @@ _NUMBER = rb"[+-]?(?:\d+\.?\d*|\.\d+)"
 # deeper one is found by `_string_end`.
 _STRING1 = rb"\((?:[^()\\]|\\[\s\S]|\((?:[^()\\]|\\[\s\S])*\))*\)"
 _HEXSTRING = rb"<[0-9A-Fa-f\x00\t\n\x0c\r ]*>"
-# One token of a content stream (PDF 32000-1, 7.2 and 7.8.2), taken as coarsely as the reading allows: a run
-# of numbers (a matrix's six, a path's coordinates), a whole array (a TJ's strings and kerning), a whole
-# dictionary of marked content, a string, a name, an operator; white space and comments are skipped with the
-# token that follows them.
 _S = _SPACE + rb"*"
 _N = rb"(" + _NUMBER + rb")" + _SPACE + rb"+"  # one number, captured, and the space after it
 # The two shapes Typst writes most, each as one token: a text object in its own graphics state (`q`, a matrix,
