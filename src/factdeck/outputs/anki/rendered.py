@@ -55,15 +55,27 @@ class RenderedFields:
         self.record_json = record_json
         self.fact_key = fact_key
         self.used: dict[str, tuple[str, dict[str, str]]] = {}
+        self._digests: dict[str, tuple[Fact, str]] = {}  # of facts whose fields were not asked for
 
-    def _entries(self, fact: Fact) -> dict[str, str]:
+    def digest(self, fact: Fact) -> str:
+        """What stands for the fact's whole record: its fields are reused while this is the same."""
         entry = self.used.get(fact.id)
-        if entry is None:
+        if entry is not None:
+            return entry[0]
+        known = self._digests.get(fact.id)
+        if known is None or known[0] is not fact:
             digest = (
                 self.fact_key(fact)
                 if self.fact_key is not None
                 else hashlib.sha256(self.record_json(fact).encode()).hexdigest()
             )
+            known = self._digests[fact.id] = (fact, digest)
+        return known[1]
+
+    def _entries(self, fact: Fact) -> dict[str, str]:
+        entry = self.used.get(fact.id)
+        if entry is None:
+            digest = self.digest(fact)
             old = self.previous.get(fact.id)
             entry = self.used[fact.id] = (digest, dict(old[1]) if old is not None and old[0] == digest else {})
         return entry[1]
