@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -42,7 +42,7 @@ class RenderedFields:
     def __init__(
         self,
         shared: str,
-        previous: dict[str, tuple[str, dict[str, str]]] | None = None,
+        previous: Mapping[str, tuple[str, dict[str, str]]] | None = None,
         record_json: Callable[[Fact], str] = Fact.model_dump_json,
         fact_key: Callable[[Fact], str] | None = None,
     ):
@@ -97,10 +97,3 @@ class RenderedFields:
     def adopt(self, fact: Fact, fields: dict[str, str]) -> None:
         """Fields of `fact` rendered elsewhere from this same record (a second process), as `fields` gives them."""
         self._entries(fact).update((k, v) for k, v in fields.items() if isinstance(k, str) and isinstance(v, str))
-
-    def to_keep(self, fact_ids: Iterable[str]) -> Iterator[tuple[str, tuple[str, dict[str, str]]]]:
-        """What to keep for the next build: the entries of every fact still in the base."""
-        for fact_id in fact_ids:
-            entry = self.used.get(fact_id) or self.previous.get(fact_id)
-            if entry is not None:
-                yield fact_id, entry
