@@ -81,7 +81,8 @@ def load_fields(path: Path, shared: str) -> StoredFields:
             raise ValueError("another layout")
         start = int.from_bytes(view[-_TRAILER:], "little")
         index = marshal.loads(view[start : len(view) - _TRAILER])
-        stored_shared = marshal.loads(view[len(_FIELDS_MAGIC) : start])
+        # The shared hash (64 hexadecimal digits) is read from the bytes after the magic line; the rest is ignored.
+        stored_shared = marshal.loads(view[len(_FIELDS_MAGIC) : min(start, len(_FIELDS_MAGIC) + 4096)])
         if stored_shared != shared or type(index) is not dict:
             raise ValueError("other fields")
         for fact_id, where in index.items():

