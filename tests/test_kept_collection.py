@@ -171,3 +171,12 @@ def test_a_build_that_cannot_keep_its_collection_still_writes_the_package(releas
     build(released.root, formats=("apkg",))
     assert kept == [None]
     assert same_as_fresh(released, tmp_path)
+
+
+def test_a_removed_deck_leaves_no_kept_collection(released):
+    released.write("decks/other.yaml", released.read("decks/all.yaml").replace("id: guild-history", "id: other"))
+    build(released.root, formats=("apkg",))
+    assert released.path(f"build/{FOLDER}/other.anki2").is_file()
+    released.path("decks/other.yaml").unlink()
+    build(released.root, formats=("apkg",))
+    assert sorted(p.name for p in released.path(f"build/{FOLDER}").iterdir()) == [f"{DECK}.anki2", f"{DECK}.notes"]

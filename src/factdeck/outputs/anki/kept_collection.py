@@ -190,6 +190,15 @@ def keep(
             written.unlink(missing_ok=True)
 
 
+def prune(folder: Path, deck_ids: set[str]) -> None:
+    """Remove the kept collections of decks the project no longer has (a deck whose id changed leaves its old
+    one behind otherwise)."""
+    with contextlib.suppress(OSError):
+        for path in (folder / FOLDER).iterdir():
+            if path.suffix in (".anki2", ".notes") and path.stem not in deck_ids:
+                path.unlink(missing_ok=True)
+
+
 def held(
     live: Sequence[NoteRecord | KeptNote],
     decks: list[PackageDeck],

@@ -395,6 +395,7 @@ class ApkgStage:
     def finish(self) -> None:
         self.writer.write_bytes(STATE_FILE, self.times.local.to_bytes())
         save_fields(self.writer.stage(FIELDS_FILE), self.fields, self.base.facts_by_id)
+        kept_collection.prune(self.writer.root, {deck.id for deck in self.base.decks})
 
     def note_type_layout(self, spec: NoteTypeSpec, parts: _Parts | None = None) -> dict[str, list[int]]:
         """What Anki's importer compares to tell whether a note type can be updated in place: the ids of its
