@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import MORE_FACTS, Project, sample_project
+from conftest import MORE_FACTS, Project, sample_project, shipped_copy
 
 from factdeck.build import build
 from factdeck.outputs.anki import apkg_file
@@ -180,3 +180,16 @@ def test_a_removed_deck_leaves_no_kept_collection(released):
     released.path("decks/other.yaml").unlink()
     build(released.root, formats=("apkg",))
     assert sorted(p.name for p in released.path(f"build/{FOLDER}").iterdir()) == [f"{DECK}.anki2", f"{DECK}.notes"]
+
+
+def test_a_deck_in_another_language_keeps_its_notes_too(tmp_path, monkeypatch, kept):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000100")
+    project = shipped_copy(tmp_path / "shipped", translations=True)
+    deck, apkg = "mek-history-fa", "mek-history-fa/mek-history-fa.apkg"
+    build(project.root, [deck], formats=("apkg",))
+    kept.clear()
+    project.replace("facts/albania.yaml", 'locator: "lead, para. 1"', 'locator: "lead, first paragraph"')
+    build(project.root, [deck], formats=("apkg",))
+    assert kept[0]  # the package (its meeting packs, written after it, keep nothing)
+    fresh = build(project.root, [deck], formats=("apkg",), output=tmp_path / "fresh")
+    assert project.path(f"build/{apkg}").read_bytes() == (fresh.output / apkg).read_bytes()

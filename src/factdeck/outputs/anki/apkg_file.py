@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import mmap
 import os
 import re
 import sqlite3
@@ -245,19 +244,26 @@ def zip_collection(database: Path, target: Path) -> None:
     values zipfile writes on Linux, on every system, times fixed at the zip format's earliest."""
     with open(database, "rb") as source:
         size = os.fstat(source.fileno()).st_size
-        with contextlib.ExitStack() as stack:
-            view: bytes | mmap.mmap = b""
-            if size:
-                view = stack.enter_context(mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ))
-            pieces = range(0, max(size, 1), _PIECE)
-            workers = min(cores(), len(pieces))
-            if workers > 1:
-                pool = stack.enter_context(ThreadPoolExecutor(workers))  # joined before the file closes
-                deflated = list(pool.map(lambda at: _deflate(view, at, size), pieces))
-            else:
-                deflated = [_deflate(view, at, size) for at in pieces]
-            crc = zlib.crc32(view)
-    entries = [("collection.anki2", crc, size, deflated), ("media", zlib.crc32(b"{}"), 2, [_deflate(b"{}", 0, 2)])]
+        workers = min(cores(), -(-size // _PIECE))
+        with ThreadPoolExecutor(workers) if workers > 1 else contextlib.nullcontext() as pool:
+            deflated: list[bytes] = []
+            crc = 0
+            window = b""
+            batch: list[tuple[bytes, bytes, bool]] = []
+            at = 0
+            while True:  # read a few pieces at a time: the collection is never in memory whole
+                piece = source.read(_PIECE)
+                at += len(piece)
+                crc = zlib.crc32(piece, crc)
+                last = at >= size or not piece
+                batch.append((window, piece, last))
+                window = piece[-_WINDOW:]
+                if last or len(batch) == 4 * workers:
+                    deflated.extend(pool.map(_deflate, *zip(*batch)) if pool else (_deflate(*b) for b in batch))
+                    batch = []
+                if last:
+                    break
+    entries = [("collection.anki2", crc, size, deflated), ("media", zlib.crc32(b"{}"), 2, [_deflate(b"", b"{}", True)])]
     with open(target, "wb") as out:
         central = []
         for name, crc, size, data in entries:
@@ -287,12 +293,11 @@ _CENTRAL_HEADER = struct.Struct("<4s4B4HL2L5H2L")
 _END = struct.Struct("<4s4H2LH")
 
 
-def _deflate(data: bytes | mmap.mmap, at: int, size: int) -> bytes:
-    """Raw deflate of `data[at:at + _PIECE]`, primed with the window before it, ending the stream after the last
-    piece and on a byte boundary (an empty stored block, as zlib's sync flush makes it) before any other."""
-    if at:
-        compressor = zlib.compressobj(1, zlib.DEFLATED, -15, zdict=data[max(0, at - _WINDOW) : at])
+def _deflate(window: bytes, piece: bytes, last: bool) -> bytes:
+    """Raw deflate of `piece`, primed with the `window` of data before it, ending the stream if `last`, else on a
+    byte boundary (an empty stored block, as zlib's sync flush makes it)."""
+    if window:
+        compressor = zlib.compressobj(1, zlib.DEFLATED, -15, zdict=window)
     else:
         compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
-    last = at + _PIECE >= size
-    return compressor.compress(data[at : at + _PIECE]) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+    return compressor.compress(piece) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)

@@ -212,21 +212,18 @@ def held(
     notes, whose `sources` are the records) and its plain front (`fronts`, by identity)."""
     where = {id(source): place for source, place in zip((r for d in decks for r in d.sources), placed)}
     facts: dict[str, tuple[str, str, list[tuple[Any, ...]]]] = {}
+    unkept: set[str] = set()  # facts with a note the duplicate check did not read (none should be): made next time
     for record in live:
         entry = facts.get(record.fact_id)
         if entry is None:
             entry = facts[record.fact_id] = (rendered.digest(base.facts_by_id[record.fact_id]), record.deck, [])
+        front = fronts.get(record.identity)
+        if front is None:
+            unkept.add(record.fact_id)
+            continue
         row, cards = where[id(record)]
-        entry[2].append(
-            (
-                record.identity,
-                record.content,
-                record.fact_id,
-                record.note_type,
-                record.deck,
-                fronts[record.identity],
-                row,
-                cards,
-            )
-        )
+        values = (record.identity, record.content, record.fact_id, record.note_type, record.deck, front, row, cards)
+        entry[2].append(values)
+    for fact_id in unkept:
+        del facts[fact_id]
     return facts
