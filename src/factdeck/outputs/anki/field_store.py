@@ -12,10 +12,10 @@ and writing it again was a tenth of a one-fact rebuild.
 from __future__ import annotations
 
 import marshal
-import mmap
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from factdeck.outputs.anki.rendered import RenderedFields
 
@@ -30,15 +30,14 @@ class StoredFields(Mapping[str, Entry]):
     """The store's records by fact id, each read when asked for; a record that is unreadable or holds anything
     unexpected counts as missing (its fact is rendered again, never a crash)."""
 
-    def __init__(self, view: mmap.mmap | None = None, index: dict[str, tuple[int, int]] | None = None):
-        self.view = view
+    def __init__(self, file: BinaryIO | None = None, index: dict[str, tuple[int, int]] | None = None):
+        self.file = file  # read, not mapped: mapped pages count in the build's peak memory
         self.index = index or {}
 
     def __getitem__(self, fact_id: str) -> Entry:
         where = self.index[fact_id]
-        assert self.view is not None
         try:
-            stored_id, (digest, fields) = marshal.loads(self.view[where[0] : where[0] + where[1]])
+            stored_id, (digest, fields) = marshal.loads(self.read(*where))
         except (ValueError, EOFError, TypeError):
             raise KeyError(fact_id) from None
         if not (
@@ -60,11 +59,18 @@ class StoredFields(Mapping[str, Entry]):
         """Where the fact's record is in the file (offset, length), unread."""
         return self.index.get(fact_id)
 
+    def read(self, offset: int, length: int) -> bytes:
+        """`length` bytes of the file from `offset` (fewer at its end; ValueError if it is closed)."""
+        if self.file is None:
+            raise ValueError("closed")
+        self.file.seek(offset)
+        return self.file.read(length)
+
     def close(self) -> None:
         """Let the file go (a mapped file cannot be replaced on some systems)."""
-        if self.view is not None:
-            self.view.close()
-            self.view = None
+        if self.file is not None:
+            self.file.close()
+            self.file = None
             self.index = {}
 
 
@@ -72,17 +78,21 @@ def load_fields(path: Path, shared: str) -> StoredFields:
     """The fields the last build saved, if it saved them for the same `shared` hash; a store that is unreadable,
     of another layout or for another shared hash counts as nothing saved (a full render, never a crash)."""
     try:
-        with open(path, "rb") as saved:
-            view = mmap.mmap(saved.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
+        saved = open(path, "rb")  # noqa: SIM115 - kept open for the records read later (closed by `close`)
+    except OSError:
         return StoredFields()
     try:
-        if view[: len(_FIELDS_MAGIC)] != _FIELDS_MAGIC:
+        stored = StoredFields(saved)
+        size = os.fstat(saved.fileno()).st_size
+        head = stored.read(0, len(_FIELDS_MAGIC) + 4096)
+        if size < len(_FIELDS_MAGIC) + _TRAILER or head[: len(_FIELDS_MAGIC)] != _FIELDS_MAGIC:
             raise ValueError("another layout")
-        start = int.from_bytes(view[-_TRAILER:], "little")
-        index = marshal.loads(view[start : len(view) - _TRAILER])
+        start = int.from_bytes(stored.read(size - _TRAILER, _TRAILER), "little")
+        if not len(_FIELDS_MAGIC) < start <= size - _TRAILER:
+            raise ValueError("a damaged index")
+        index = marshal.loads(stored.read(start, size - _TRAILER - start))
         # The shared hash (64 hexadecimal digits) is read from the bytes after the magic line; the rest is ignored.
-        stored_shared = marshal.loads(view[len(_FIELDS_MAGIC) : min(start, len(_FIELDS_MAGIC) + 4096)])
+        stored_shared = marshal.loads(head[len(_FIELDS_MAGIC) : start])
         if stored_shared != shared or type(index) is not dict:
             raise ValueError("other fields")
         for fact_id, where in index.items():
@@ -94,10 +104,10 @@ def load_fields(path: Path, shared: str) -> StoredFields:
                 and where[0] + where[1] <= start
             ):
                 raise ValueError("a damaged index")
-    except (ValueError, EOFError, TypeError, OverflowError):
-        view.close()
+    except (OSError, ValueError, EOFError, TypeError, OverflowError):
+        saved.close()
         return StoredFields()
-    return StoredFields(view, index)
+    return StoredFields(saved, index)
 
 
 def save_fields(path: Path, fields: RenderedFields, fact_ids: Iterable[str]) -> None:
@@ -114,8 +124,9 @@ def save_fields(path: Path, fields: RenderedFields, fact_ids: Iterable[str]) -> 
 
         def flush() -> None:
             if run is not None:
-                assert previous is not None and previous.view is not None
-                out.write(previous.view[run[0] : run[1]])
+                assert previous is not None
+                for at in range(run[0], run[1], 1 << 20):
+                    out.write(previous.read(at, min(1 << 20, run[1] - at)))
 
         for fact_id in fact_ids:
             entry = fields.used.get(fact_id)

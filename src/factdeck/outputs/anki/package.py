@@ -73,7 +73,6 @@ if TYPE_CHECKING:
 
 STATE_FILE = ".factdeck/anki-notes.json"
 NOTE_TYPE_FOLDER = "anki/note-types"
-# Fixed timestamp inside the zip, so the archive's bytes depend on its contents only.
 
 
 def current_time() -> float:
