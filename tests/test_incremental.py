@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -271,6 +272,9 @@ def test_a_damaged_field_cache_means_rendering_everything(project, renders, dama
             shared = marshal.load(saved)
         damage = magic + marshal.dumps(shared) + marshal.dumps(("guild-founded", ("d", {1: 2})))
     cache.write_bytes(damage)
+    # Without the kept collection of the deck's package, which would spare the unchanged facts' notes altogether
+    # (tests/test_kept_collection.py).
+    shutil.rmtree(project.path("build/.factdeck/anki-collections"))
     project.replace("facts/guild.yaml", "ferry workers.", "river ferry workers.")
     build(project.root, formats=("apkg",))
     assert set(renders) == everything

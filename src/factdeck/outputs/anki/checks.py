@@ -101,10 +101,11 @@ def duplicate_front_warnings(base: FactBase, output: Path | None) -> list[Proble
         return []
     from factdeck.engine.incremental import shared_key
     from factdeck.outputs.anki.cards import CardMaker, RenderedFields
-    from factdeck.outputs.anki.package import FIELDS_FILE, _load_fields, duplicate_fronts
+    from factdeck.outputs.anki.field_store import FIELDS_FILE, load_fields
+    from factdeck.outputs.anki.fronts import duplicate_fronts
 
     shared = shared_key(base, base.root, "apkg")
-    stored = _load_fields(output / FIELDS_FILE, shared) if output is not None else {}
+    stored = load_fields(output / FIELDS_FILE, shared) if output is not None else {}
     maker = CardMaker(base, RenderedFields(shared, stored, base.fact_json))
     return [
         Problem(deck.file, deck.line, f"deck '{deck.id}': {message}", "warning")

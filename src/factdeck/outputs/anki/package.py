@@ -17,11 +17,8 @@ review history:
 from __future__ import annotations
 
 import hashlib
-import html
 import json
-import marshal
-import os
-import re
+import sqlite3
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,7 +29,8 @@ import genanki
 from factdeck.engine.collector import collector_paused
 from factdeck.exceptions import TemplateError
 from factdeck.i18n import Language
-from factdeck.outputs.anki.apkg_file import PackageDeck, PackageNote, write_package
+from factdeck.outputs.anki import kept_collection
+from factdeck.outputs.anki.apkg_file import PackageDeck, PackageNote, write_collection, write_package, zip_collection
 from factdeck.outputs.anki.cards import (
     CARD,
     CLOZE,
@@ -44,6 +42,9 @@ from factdeck.outputs.anki.cards import (
     anki_text,
 )
 from factdeck.outputs.anki.editions import Edition, localized_note_type
+from factdeck.outputs.anki.field_store import FIELDS_FILE, load_fields, save_fields
+from factdeck.outputs.anki.fronts import duplicate_fronts
+from factdeck.outputs.anki.kept_collection import KeptCollection, KeptNote, ManyChanged
 from factdeck.outputs.anki.lifecycle import PublishedNotes
 from factdeck.outputs.anki.published import ModTimes, NoteTimes, SourceTime, source_time
 from factdeck.outputs.anki.rendered import NoteKeysOf
@@ -71,10 +72,7 @@ if TYPE_CHECKING:
     from factdeck.outputs.anki.note_keys import NoteKeys
 
 STATE_FILE = ".factdeck/anki-notes.json"
-FIELDS_FILE = ".factdeck/anki-fields.bin"
-_FIELDS_MAGIC = b"factdeck-anki-fields-1\0"
 NOTE_TYPE_FOLDER = "anki/note-types"
-# Fixed timestamp inside the zip, so the archive's bytes depend on its contents only.
 
 
 def current_time() -> float:
@@ -165,7 +163,7 @@ class ApkgStage:
         self.fields = (
             notes.fields(shared, base)
             if notes is not None
-            else RenderedFields(shared, _load_fields(writer.root / FIELDS_FILE, shared), base.fact_json)
+            else RenderedFields(shared, load_fields(writer.root / FIELDS_FILE, shared), base.fact_json)
         )
         self.cards = CardMaker(base, self.fields)
         self.namespace = namespace_of(base.config)
@@ -240,12 +238,51 @@ class ApkgStage:
         # the built-in fields make no reference cycles: the cyclic collector's passes over them would find
         # nothing (a tenth of the step at 10,000 facts). A project's own Jinja2 templates do make cycles (each
         # render's context), so with them the collector runs as usual.
-        with collector_paused(when=self.parts(deck).cards.builtin is not None):
-            records = self.package_notes(deck, facts)
-            self._write(deck, records, f"{deck.id}/{deck.id}.apkg")
-            return duplicate_fronts(records) + self._unreleased(deck, records)
+        parts = self.parts(deck)
+        with collector_paused(when=parts.cards.builtin is not None):
+            shape = self._shape(deck, parts)
+            kept = KeptCollection.load(self.writer.root, deck.id, shape)
+            if kept is not None:
+                try:
+                    return self._write_kept(deck, parts.facts(facts), parts, kept, shape)
+                except (sqlite3.DatabaseError, ManyChanged):
+                    pass  # an unusable kept collection, or most notes to make: made as if nothing were kept
+                finally:
+                    kept.close()
+            live = parts.cards.deck_notes(deck, parts.facts(facts))
+            extra, withdrawn = parts.published.extra_notes(deck, live)
+            records: list[NoteRecord | KeptNote] = [*live, *extra, *withdrawn]
+            fronts: dict[str, str] = {}
+            warnings = duplicate_fronts(records, fronts) + self._unreleased(deck, records)
+            self._write(deck, records, f"{deck.id}/{deck.id}.apkg", (shape, len(live), fronts))
+            return warnings
 
-    def _unreleased(self, deck: DeckSpec, records: list[NoteRecord]) -> list[str]:
+    def _write_kept(
+        self, deck: DeckSpec, facts: list[Fact], parts: _Parts, kept: KeptCollection, shape: str
+    ) -> list[str]:
+        """`write_deck` with the notes of unchanged facts kept from the last package (kept_collection.py): only
+        the other facts' notes and the published notes the deck no longer holds are made. Raises
+        `sqlite3.DatabaseError` if the kept collection cannot be read, `ManyChanged` if many facts changed (the
+        full path makes their notes on two cores)."""
+        live = kept.live_notes(deck, facts, parts.cards)
+        extra, withdrawn = parts.published.extra_notes(deck, {note.identity for note in live})
+        records = [*live, *extra, *withdrawn]
+        fronts: dict[str, str] = {}
+        warnings = duplicate_fronts(records, fronts, kept.back) + self._unreleased(deck, records)
+        self._write(deck, records, f"{deck.id}/{deck.id}.apkg", (shape, len(live), fronts), kept)
+        return warnings
+
+    def _shape(self, deck: DeckSpec, parts: _Parts) -> str:
+        """What a deck's kept collection holds besides its facts' notes (kept_collection.py): what every card
+        may show, the deck's spec, the note types (their ids and whatever decides their cards)."""
+        digest = hashlib.sha256(f"{parts.cards.rendered_fields.shared}\0{parts.cards.namespace}\0".encode())
+        digest.update(deck.model_dump_json().encode())
+        for spec in parts.specs:  # the hash covers each note type's fields and templates, before genanki adds to them
+            model = parts.note_types[spec.note_type]
+            digest.update(f"{spec.key}\0{self.note_type_hashes[spec.key]}\0{model.model_id}\0".encode())
+        return digest.hexdigest()
+
+    def _unreleased(self, deck: DeckSpec, records: list[NoteRecord] | list[NoteRecord | KeptNote]) -> list[str]:
         """A warning when the deck has a release record and this package's notes differ from it: a build of
         unreleased work times those notes for testing only (published.py); learners get released packages."""
         record = self.records.get(deck.id)
@@ -324,22 +361,40 @@ class ApkgStage:
         """Stage a package of `records` (some of the deck's notes, as the deck's package has them) at `relative`."""
         self._write(deck, records, relative)
 
-    def _write(self, deck: DeckSpec, records: list[NoteRecord], relative: str) -> None:
+    def _write(
+        self,
+        deck: DeckSpec,
+        records: list[NoteRecord] | list[NoteRecord | KeptNote],
+        relative: str,
+        keep: tuple[str, int, dict[str, str]] | None = None,
+        kept: KeptCollection | None = None,
+    ) -> None:
+        """Stage the package of `records` at `relative`. With `keep` (the deck's shape, how many of `records`
+        are its facts' own notes, the plain fronts), its collection is kept for the next build; kept notes are copied
+        from `kept`."""
         decks = self._decks(deck, records)
         stamps = [n.mod for d in decks for n in d.notes] + [t.mod for t in self.parts(deck).note_types.values()]
-        write_package(decks, self.writer.stage(relative), timestamp=max(stamps))
+        # Staged already if a kept collection failed part way (write_deck then writes every note).
+        target = self.writer.staged().get((self.writer.root / relative).resolve()) or self.writer.stage(relative)
+        database = kept_collection.scratch(self.writer.root, deck.id) if keep is not None else None
+        if keep is None or database is None:
+            write_package(decks, target, timestamp=max(stamps))
+            return
+        try:
+            placed = write_collection(database, decks, max(stamps), kept.database if kept is not None else None)
+            zip_collection(database, target)
+        except BaseException:
+            database.unlink(missing_ok=True)
+            raise
+        shape, live, fronts = keep
+        parts = self.parts(deck)
+        held = kept_collection.held(records[:live], decks, placed, fronts, parts.base, parts.cards.rendered_fields)
+        kept_collection.keep(self.writer.root, deck.id, shape, database, held)
 
     def finish(self) -> None:
         self.writer.write_bytes(STATE_FILE, self.times.local.to_bytes())
-        # Fields of facts no longer in the base go; those of facts this build did not render stay.
-        # One small record per fact, streamed: one dump of them all would need their size again in memory.
-        with open(self.writer.stage(FIELDS_FILE), "wb") as out:
-            out.write(_FIELDS_MAGIC)
-            marshal.dump(self.fields.shared, out)
-            for record in self.fields.to_keep(self.base.facts_by_id):
-                marshal.dump(record, out)
-            out.flush()
-            os.fsync(out.fileno())
+        save_fields(self.writer.stage(FIELDS_FILE), self.fields, self.base.facts_by_id)
+        kept_collection.prune(self.writer.root, {deck.id for deck in self.base.decks})
 
     def note_type_layout(self, spec: NoteTypeSpec, parts: _Parts | None = None) -> dict[str, list[int]]:
         """What Anki's importer compares to tell whether a note type can be updated in place: the ids of its
@@ -387,7 +442,7 @@ class ApkgStage:
             mod=self.times.stamp(f"notetype:{spec.key}", digest),
         )
 
-    def _decks(self, deck: DeckSpec, records: list[NoteRecord]) -> list[PackageDeck]:
+    def _decks(self, deck: DeckSpec, records: list[NoteRecord] | list[NoteRecord | KeptNote]) -> list[PackageDeck]:
         top = genanki.Deck(
             deck_id(deck, self.namespace), deck.name, description=str(anki_text(deck.description))
         )  # HTML in Anki, like a field
@@ -400,72 +455,24 @@ class ApkgStage:
                 entry = decks[record.deck] = PackageDeck(
                     genanki.Deck(subdeck_id(top.deck_id, record.deck), record.deck), []
                 )
-            entry.notes.append(
-                PackageNote(
-                    model=note_types[record.note_type],
+            mod = stamp(f"note:{record.identity}", record.content)
+            model = note_types[record.note_type]
+            if isinstance(record, KeptNote):  # its row and cards copied from the kept collection
+                note = PackageNote(model, (), (), "", mod, position, kept=record.row, kept_cards=record.cards)
+            else:
+                note = PackageNote(
+                    model=model,
                     fields=record.fields,
                     tags=record.tags,
                     guid=record.guid,
-                    mod=stamp(f"note:{record.identity}", record.content),
+                    mod=mod,
                     due=position,  # new cards come in the deck's (chronological) order
                     # A withdrawn note updates the learner who has it and gives a new learner nothing to study.
                     cards=WITHDRAWN_TAG not in record.tags,
                 )
-            )
+            entry.notes.append(note)
+            entry.sources.append(record)
         return list(decks.values())
-
-
-_TAG = re.compile(r"<[^>]*>")
-
-
-def _plain(field: str) -> str:
-    """A field as Anki compares it for duplicates: without HTML, entities read, white space folded."""
-    return " ".join(html.unescape(_TAG.sub(" ", field)).split())
-
-
-def duplicate_fronts(records: list[NoteRecord]) -> list[str]:
-    """A warning for each note whose front (first field) another note of the same note type in the deck has, with
-    a different back: Anki marks such a note as a duplicate in its browser and when adding."""
-    first: dict[tuple[str, str], NoteRecord] = {}
-    warnings = []
-    for record in records:
-        if WITHDRAWN_TAG in record.tags:
-            continue
-        front = _plain(record.fields[0])
-        seen = first.setdefault((record.note_type, front), record)
-        if seen is not record and seen.fields[1:] != record.fields[1:]:
-            shown = front if len(front) <= 70 else front[:67] + "..."
-            warnings.append(
-                f"notes '{seen.identity}' and '{record.identity}' have the same front ('{shown}') but different "
-                "backs: Anki takes the second for a duplicate of the first; word one of them differently"
-            )
-    return warnings
-
-
-def _load_fields(path: Path, shared: str) -> dict[str, tuple[str, dict[str, str]]]:
-    """The fields the last build saved, if it saved them for the same `shared` hash; anything unreadable or
-    unexpected counts as nothing saved (a full render, never a crash)."""
-    entries: dict[str, tuple[str, dict[str, str]]] = {}
-    try:
-        with open(path, "rb") as saved:
-            if saved.read(len(_FIELDS_MAGIC)) != _FIELDS_MAGIC or marshal.load(saved) != shared:
-                return {}
-            while True:
-                try:
-                    fact_id, entry = marshal.load(saved)
-                except EOFError:
-                    return entries
-                digest, fields = entry
-                if not (
-                    type(fact_id) is str
-                    and type(digest) is str
-                    and type(fields) is dict
-                    and all(type(k) is str and type(v) is str for k, v in fields.items())
-                ):
-                    return {}
-                entries[fact_id] = (digest, fields)
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}
 
 
 class AnkiPackages(Output):

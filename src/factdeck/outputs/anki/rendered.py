@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -42,7 +42,7 @@ class RenderedFields:
     def __init__(
         self,
         shared: str,
-        previous: dict[str, tuple[str, dict[str, str]]] | None = None,
+        previous: Mapping[str, tuple[str, dict[str, str]]] | None = None,
         record_json: Callable[[Fact], str] = Fact.model_dump_json,
         fact_key: Callable[[Fact], str] | None = None,
     ):
@@ -55,15 +55,27 @@ class RenderedFields:
         self.record_json = record_json
         self.fact_key = fact_key
         self.used: dict[str, tuple[str, dict[str, str]]] = {}
+        self._digests: dict[str, tuple[Fact, str]] = {}  # of facts whose fields were not asked for
 
-    def _entries(self, fact: Fact) -> dict[str, str]:
+    def digest(self, fact: Fact) -> str:
+        """What stands for the fact's whole record: its fields are reused while this is the same."""
         entry = self.used.get(fact.id)
-        if entry is None:
+        if entry is not None:
+            return entry[0]
+        known = self._digests.get(fact.id)
+        if known is None or known[0] is not fact:
             digest = (
                 self.fact_key(fact)
                 if self.fact_key is not None
                 else hashlib.sha256(self.record_json(fact).encode()).hexdigest()
             )
+            known = self._digests[fact.id] = (fact, digest)
+        return known[1]
+
+    def _entries(self, fact: Fact) -> dict[str, str]:
+        entry = self.used.get(fact.id)
+        if entry is None:
+            digest = self.digest(fact)
             old = self.previous.get(fact.id)
             entry = self.used[fact.id] = (digest, dict(old[1]) if old is not None and old[0] == digest else {})
         return entry[1]
@@ -85,10 +97,3 @@ class RenderedFields:
     def adopt(self, fact: Fact, fields: dict[str, str]) -> None:
         """Fields of `fact` rendered elsewhere from this same record (a second process), as `fields` gives them."""
         self._entries(fact).update((k, v) for k, v in fields.items() if isinstance(k, str) and isinstance(v, str))
-
-    def to_keep(self, fact_ids: Iterable[str]) -> Iterator[tuple[str, tuple[str, dict[str, str]]]]:
-        """What to keep for the next build: the entries of every fact still in the base."""
-        for fact_id in fact_ids:
-            entry = self.used.get(fact_id) or self.previous.get(fact_id)
-            if entry is not None:
-                yield fact_id, entry

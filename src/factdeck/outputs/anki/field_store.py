@@ -1,0 +1,160 @@
+"""The card-field store, `build/.factdeck/anki-fields.bin`: the fields (and note GUIDs and content hashes) an
+earlier build rendered, read into `RenderedFields` (rendered.py) by the next build and by `factdeck check`.
+
+Layout: a magic line, the shared hash (marshal), one marshal record `(fact id, (fact hash, {key: text}))` per
+fact, then an index `{fact id: (offset, length)}` (marshal) and its offset (8 bytes, little-endian). A build
+reads only the index and the records of the facts it asks for (a rebuild after an edit asks for few: the others'
+notes come from the kept collection, kept_collection.py), and writes the records of facts it did not ask for
+back as the bytes they were, without reading them: at 10,000 facts the store is 35 MB, and reading every record
+and writing it again was a tenth of a one-fact rebuild.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import BinaryIO
+
+from factdeck.outputs.anki.rendered import RenderedFields
+
+FIELDS_FILE = ".factdeck/anki-fields.bin"
+_FIELDS_MAGIC = b"factdeck-anki-fields-2\0"
+_TRAILER = 8
+
+Entry = tuple[str, dict[str, str]]
+
+
+class StoredFields(Mapping[str, Entry]):
+    """The store's records by fact id, each read when asked for; a record that is unreadable or holds anything
+    unexpected counts as missing (its fact is rendered again, never a crash)."""
+
+    def __init__(self, file: BinaryIO | None = None, index: dict[str, tuple[int, int]] | None = None):
+        self.file = file  # read, not mapped: mapped pages count in the build's peak memory
+        self.index = index or {}
+
+    def __getitem__(self, fact_id: str) -> Entry:
+        where = self.index[fact_id]
+        try:
+            stored_id, (digest, fields) = marshal.loads(self.read(*where))
+        except (ValueError, EOFError, TypeError):
+            raise KeyError(fact_id) from None
+        if not (
+            stored_id == fact_id
+            and type(digest) is str
+            and type(fields) is dict
+            and all(type(k) is str and type(v) is str for k, v in fields.items())
+        ):
+            raise KeyError(fact_id)
+        return digest, fields
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.index)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def raw(self, fact_id: str) -> tuple[int, int] | None:
+        """Where the fact's record is in the file (offset, length), unread."""
+        return self.index.get(fact_id)
+
+    def read(self, offset: int, length: int) -> bytes:
+        """`length` bytes of the file from `offset` (fewer at its end; ValueError if it is closed)."""
+        if self.file is None:
+            raise ValueError("closed")
+        self.file.seek(offset)
+        return self.file.read(length)
+
+    def close(self) -> None:
+        """Let the file go (a mapped file cannot be replaced on some systems)."""
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+            self.index = {}
+
+
+def load_fields(path: Path, shared: str) -> StoredFields:
+    """The fields the last build saved, if it saved them for the same `shared` hash; a store that is unreadable,
+    of another layout or for another shared hash counts as nothing saved (a full render, never a crash)."""
+    try:
+        saved = open(path, "rb")  # noqa: SIM115 - kept open for the records read later (closed by `close`)
+    except OSError:
+        return StoredFields()
+    try:
+        stored = StoredFields(saved)
+        size = os.fstat(saved.fileno()).st_size
+        head = stored.read(0, len(_FIELDS_MAGIC) + 4096)
+        if size < len(_FIELDS_MAGIC) + _TRAILER or head[: len(_FIELDS_MAGIC)] != _FIELDS_MAGIC:
+            raise ValueError("another layout")
+        start = int.from_bytes(stored.read(size - _TRAILER, _TRAILER), "little")
+        if not len(_FIELDS_MAGIC) < start <= size - _TRAILER:
+            raise ValueError("a damaged index")
+        index = marshal.loads(stored.read(start, size - _TRAILER - start))
+        # The shared hash (64 hexadecimal digits) is read from the bytes after the magic line; the rest is ignored.
+        stored_shared = marshal.loads(head[len(_FIELDS_MAGIC) : start])
+        if stored_shared != shared or type(index) is not dict:
+            raise ValueError("other fields")
+        for fact_id, where in index.items():
+            if not (
+                type(fact_id) is str
+                and type(where) is tuple
+                and len(where) == 2
+                and all(type(n) is int and n >= 0 for n in where)
+                and where[0] + where[1] <= start
+            ):
+                raise ValueError("a damaged index")
+    except (OSError, ValueError, EOFError, TypeError, OverflowError):
+        saved.close()
+        return StoredFields()
+    return StoredFields(saved, index)
+
+
+def save_fields(path: Path, fields: RenderedFields, fact_ids: Iterable[str]) -> None:
+    """Write the store at `path`: the fields of the facts `fact_ids` (those of facts no longer in the base go;
+    those of facts this build did not ask for stay, copied as they were, runs of neighbours at once)."""
+    previous = fields.previous if isinstance(fields.previous, StoredFields) else None
+    index: dict[str, tuple[int, int]] = {}
+    with open(path, "wb") as out:
+        out.write(_FIELDS_MAGIC)
+        # The shared hash's length is not stored: it is what lies between the magic line and the first record.
+        out.write(marshal.dumps(fields.shared))
+        offset = out.tell()
+        run: tuple[int, int] | None = None  # unread records to copy: (start, end) in the previous file
+
+        def flush() -> None:
+            if run is not None:
+                assert previous is not None
+                for at in range(run[0], run[1], 1 << 20):
+                    out.write(previous.read(at, min(1 << 20, run[1] - at)))
+
+        for fact_id in fact_ids:
+            entry = fields.used.get(fact_id)
+            where = previous.raw(fact_id) if entry is None and previous is not None else None
+            if where is not None:
+                if run is not None and run[1] == where[0]:
+                    run = (run[0], where[0] + where[1])
+                else:
+                    flush()
+                    run = (where[0], where[0] + where[1])
+                index[fact_id] = (offset, where[1])
+                offset += where[1]
+                continue
+            if entry is None:
+                entry = fields.previous.get(fact_id)  # another kind of mapping (tests), or none
+                if entry is None:
+                    continue
+            flush()
+            run = None
+            record = marshal.dumps((fact_id, entry))
+            out.write(record)
+            index[fact_id] = (offset, len(record))
+            offset += len(record)
+        flush()
+        start = out.tell()
+        out.write(marshal.dumps(index))
+        out.write(start.to_bytes(_TRAILER, "little"))
+        out.flush()
+        os.fsync(out.fileno())
+    if previous is not None:
+        previous.close()

@@ -1,0 +1,229 @@
+"""The collection (the SQLite file inside the `.apkg`) of each deck's last package, kept in the build folder
+(`.factdeck/anki-collections/<deck id>.anki2`) with a record of the notes it holds, so that a rebuild makes only
+the notes of facts that changed and copies every other note's row and cards from it.
+
+A fact's notes (GUIDs, note types, fields, tags, which cards) depend only on its whole record, on what every
+card may show (the card-field store's shared hash: factdeck's code, `templates/anki/`, sources, eras, glossary,
+translations, catalogs), on the deck's spec and on the note types (their templates decide the cards). So the
+record keeps, per fact, a hash of the record the notes were made from, the subdeck they went to, and each
+note's identity, content hash, note type, front (as Anki compares fronts for duplicates), row id and number of
+cards; and, for the whole package, a hash of the rest (the `shape`). A note's id, time, deck and position are
+not kept: every build gives them afresh (ids follow the package's time and the notes' order, as genanki's do),
+so the package is byte for byte the one a build with nothing kept writes (apkg_file.py inserts the rows in the
+same order either way; tests hold the two to each other after each kind of change).
+
+The collection is trusted only with the size, modification time and inode the record holds for it (a
+replaced, edited, truncated or missing file means making every note), and a record that is missing, damaged,
+of another shape or another layout counts as nothing kept. Both are caches: never outputs, never hashed into
+the build's state, and rewritten by the next build that writes the deck's package.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from factdeck.engine.parallel import MIN_ITEMS
+
+if TYPE_CHECKING:
+    from factdeck.outputs.anki.apkg_file import PackageDeck
+    from factdeck.outputs.anki.cards import CardMaker, NoteRecord
+    from factdeck.outputs.anki.rendered import RenderedFields
+    from factdeck.records.factbase import FactBase
+    from factdeck.records.schema import DeckSpec, Fact
+
+FOLDER = ".factdeck/anki-collections"
+_LAYOUT = "factdeck-kept-collection-1"  # and KeptNote's values in their order
+_SUFFIX = ".factdeck-tmp"  # outputs/write.py's TEMP_SUFFIX: a build sweeps what an interrupted one left
+
+
+class KeptNote(NamedTuple):
+    """A note of the last package, as the package step reads it without its fields: identity, content hash,
+    fact, note type (cards.py's CARD or CLOZE), subdeck, front (plain, as Anki compares them), its note id in the
+    kept collection and the number of cards it has there. (A tuple: a large deck keeps tens of thousands.)"""
+
+    identity: str
+    content: str
+    fact_id: str
+    note_type: str
+    deck: str
+    front: str
+    row: int
+    cards: int
+
+    def content_hash(self) -> str:
+        return self.content
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return ()  # a kept note is a live one (withdrawn notes are made afresh): it has no withdrawn tag
+
+
+class ManyChanged(Exception):
+    """So many facts changed that their notes are better made on two cores, as if nothing were kept."""
+
+
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return [status.st_size, status.st_mtime_ns, status.st_ino]
+
+
+class KeptCollection:
+    """One deck's kept collection and its record (`load` gives it when both are usable)."""
+
+    def __init__(self, database: Path, facts: dict[str, tuple[str, str, tuple[KeptNote, ...]]]):
+        self.database = database
+        self.facts = facts  # fact id -> (record hash, subdeck, notes)
+        self._connection: sqlite3.Connection | None = None
+
+    @classmethod
+    def load(cls, folder: Path, deck_id: str, shape: str) -> KeptCollection | None:
+        """The kept collection of `deck_id` in the build folder `folder`, if its record is readable, of `shape`,
+        and the file is the one the record was written with; else None."""
+        database, record = paths(folder, deck_id)
+        try:
+            # Read whole, then decoded: marshal.load reads a file in small pieces, six times slower.
+            data = marshal.loads(record.read_bytes())
+            if not (type(data) is dict and data.get("layout") == _LAYOUT and data.get("shape") == shape):
+                return None
+            if data.get("stamp") != _stamp(database):
+                return None
+            facts: dict[str, tuple[str, str, tuple[KeptNote, ...]]] = {}
+            make = KeptNote._make
+            for fact_id, (digest, deck, notes) in data["facts"].items():
+                facts[fact_id] = (digest, deck, tuple(map(make, notes)))
+            return cls(database, facts)
+        except (OSError, ValueError, EOFError, TypeError, KeyError):
+            return None
+
+    def notes(self, fact_id: str, digest: str, deck: str) -> tuple[KeptNote, ...] | None:
+        """The kept notes of a fact whose record hashes to `digest` and whose notes go to `deck`, or None."""
+        kept = self.facts.get(fact_id)
+        if kept is None or kept[0] != digest or kept[1] != deck:
+            return None
+        return kept[2]
+
+    def live_notes(self, deck: DeckSpec, facts: list[Fact], cards: CardMaker) -> list[NoteRecord | KeptNote]:
+        """The notes of `facts` in `deck` (cards.py's `deck_notes`): kept where the fact and its subdeck are as
+        they were, else made. Raises `ManyChanged` when it would make the notes of MIN_ITEMS facts or more."""
+        live: list[NoteRecord | KeptNote] = []
+        made = 0
+        for fact in facts:
+            notes = self.notes(fact.id, cards.rendered_fields.digest(fact), cards.deck_name(deck, fact))
+            if notes is None:
+                made += 1
+                if made >= MIN_ITEMS:
+                    raise ManyChanged
+                live.extend(cards.fact_notes(deck, fact))
+            else:
+                live.extend(notes)
+        return live
+
+    def back(self, note: KeptNote) -> str:
+        """The note's fields after the front, joined as the collection joins them (for the duplicate-front check,
+        which compares backs only of notes whose fronts are the same). Raises `sqlite3.DatabaseError`."""
+        if self._connection is None:
+            self._connection = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True)
+        row = self._connection.execute("SELECT flds FROM notes WHERE id = ?", (note.row,)).fetchone()
+        if row is None:
+            raise sqlite3.DatabaseError(f"{self.database}: note {note.row} is missing")
+        return str(row[0]).partition("\x1f")[2]
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+def paths(folder: Path, deck_id: str) -> tuple[Path, Path]:
+    """The kept collection of a deck and its record, in the build folder `folder`."""
+    kept = folder / FOLDER
+    return kept / f"{deck_id}.anki2", kept / f"{deck_id}.notes"
+
+
+def scratch(folder: Path, deck_id: str) -> Path | None:
+    """Where a deck's new collection is written before it is zipped and kept (beside the kept one, so it replaces
+    it without copying; swept as a leftover if the build is interrupted); None if the folder cannot be made
+    (then nothing is kept)."""
+    database, _ = paths(folder, deck_id)
+    try:
+        database.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return database.with_name(f".{database.name}.{os.getpid()}{_SUFFIX}")
+
+
+def keep(
+    folder: Path,
+    deck_id: str,
+    shape: str,
+    written: Path,
+    facts: dict[str, tuple[str, str, list[tuple[Any, ...]]]],
+) -> None:
+    """Keep the collection `written` (from `scratch`) as the deck's, with its record: per fact its record hash,
+    subdeck and notes (KeptNote's values). A record that cannot be written
+    only means the next build makes every note."""
+    database, record = paths(folder, deck_id)
+    stale = record.with_name(f".{record.name}.{os.getpid()}{_SUFFIX}")
+    try:
+        record.unlink(missing_ok=True)  # first: a record never describes a collection it was not written for
+        os.replace(written, database)
+        data = {
+            "layout": _LAYOUT,
+            "shape": shape,
+            "stamp": _stamp(database),
+            "facts": {fact_id: (digest, deck, notes) for fact_id, (digest, deck, notes) in facts.items()},
+        }
+        stale.write_bytes(marshal.dumps(data))
+        os.replace(stale, record)
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):
+            stale.unlink(missing_ok=True)
+            written.unlink(missing_ok=True)
+
+
+def prune(folder: Path, deck_ids: set[str]) -> None:
+    """Remove the kept collections of decks the project no longer has (a deck whose id changed leaves its old
+    one behind otherwise)."""
+    with contextlib.suppress(OSError):
+        for path in (folder / FOLDER).iterdir():
+            if path.suffix in (".anki2", ".notes") and path.stem not in deck_ids:
+                path.unlink(missing_ok=True)
+
+
+def held(
+    live: Sequence[NoteRecord | KeptNote],
+    decks: list[PackageDeck],
+    placed: list[tuple[int, int]],
+    fronts: dict[str, str],
+    base: FactBase,
+    rendered: RenderedFields,
+) -> dict[str, tuple[str, str, list[tuple[Any, ...]]]]:
+    """What `keep` records of a package's `live` notes (its facts' own, in order): per fact its record's hash,
+    subdeck and notes, each with its row id and card count as written (`placed`, in the order of the subdecks'
+    notes, whose `sources` are the records) and its plain front (`fronts`, by identity)."""
+    where = {id(source): place for source, place in zip((r for d in decks for r in d.sources), placed)}
+    facts: dict[str, tuple[str, str, list[tuple[Any, ...]]]] = {}
+    unkept: set[str] = set()  # facts with a note the duplicate check did not read (none should be): made next time
+    for record in live:
+        entry = facts.get(record.fact_id)
+        if entry is None:
+            entry = facts[record.fact_id] = (rendered.digest(base.facts_by_id[record.fact_id]), record.deck, [])
+        front = fronts.get(record.identity)
+        if front is None:
+            unkept.add(record.fact_id)
+            continue
+        row, cards = where[id(record)]
+        values = (record.identity, record.content, record.fact_id, record.note_type, record.deck, front, row, cards)
+        entry[2].append(values)
+    for fact_id in unkept:
+        del facts[fact_id]
+    return facts

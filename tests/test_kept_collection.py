@@ -1,0 +1,195 @@
+"""A rebuild copies the notes of unchanged facts from the kept collection of the deck's last package
+(outputs/anki/kept_collection.py) and makes only the others: after each kind of change its package is byte for
+byte the one a build with nothing kept writes, and a kept collection that is missing, damaged or stale only means
+making every note."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import MORE_FACTS, Project, sample_project, shipped_copy
+
+from factdeck.build import build
+from factdeck.outputs.anki import apkg_file
+from factdeck.outputs.anki import package as anki_package
+from factdeck.outputs.anki.kept_collection import FOLDER
+
+DECK = "guild-history"
+APKG = f"{DECK}/{DECK}.apkg"
+CARTEL_VETTED = "status: vetted\n  vetted: 2026-11-22\n  reviewer: fact-editor\n  vetted_hash: 9dc25e7b8adbaeb8"
+
+
+@pytest.fixture
+def released(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """The sample project, released, then built (the kept collection written); new and changed notes get a
+    fixed time later than the release's, so a build elsewhere gives them the same."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    project = sample_project(tmp_path / "proj")
+    assert project.run("release").exit_code == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000100")
+    build(project.root, formats=("apkg",))
+    return project
+
+
+@pytest.fixture
+def kept(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
+    """For each collection written: how many of its notes were copied from a kept collection (None: written
+    with nothing kept)."""
+    seen: list[int | None] = []
+    original = anki_package.write_collection
+
+    def counting(database, decks, timestamp, previous=None):
+        seen.append(None if previous is None else sum(n.kept is not None for d in decks for n in d.notes))
+        return original(database, decks, timestamp, previous)
+
+    monkeypatch.setattr(anki_package, "write_collection", counting)
+    monkeypatch.setattr(apkg_file, "write_collection", counting)
+    return seen
+
+
+def notes_of(project: Project) -> dict[str, int]:
+    """The number of notes each fact has in the kept collection's record."""
+    with open(project.path(f"build/{FOLDER}/{DECK}.notes"), "rb") as record:
+        facts = marshal.load(record)["facts"]
+    return {fact_id: len(notes) for fact_id, (_, _, notes) in facts.items()}
+
+
+def same_as_fresh(project: Project, tmp_path: Path) -> bool:
+    """Whether the rebuilt package is, byte for byte, the one a build into an empty folder writes."""
+    fresh = build(project.root, formats=("apkg",), output=tmp_path / "fresh")
+    return project.path(f"build/{APKG}").read_bytes() == (fresh.output / APKG).read_bytes()
+
+
+def test_an_edited_fact_alone_is_made_again(released, kept, tmp_path):
+    before = notes_of(released)
+    released.replace("facts/guild.yaml", "by ferry workers.", "by river ferry workers.")
+    build(released.root, formats=("apkg",))
+    assert kept == [sum(before.values()) - before["guild-founded"]]
+    assert same_as_fresh(released, tmp_path)
+    assert notes_of(released) == before
+
+
+def test_an_added_fact_is_made_and_the_others_kept(released, kept, tmp_path):
+    before = notes_of(released)
+    added = MORE_FACTS.read_text(encoding="utf-8").split("\n\n")[0]  # its first fact (second-master)
+    released.write("facts/added.yaml", added.split("\n", 3)[3] + "\n")
+    build(released.root, formats=("apkg",))
+    assert kept == [sum(before.values())]
+    assert same_as_fresh(released, tmp_path)
+    assert notes_of(released) == {**before, "second-master": notes_of(released)["second-master"]}
+
+
+def test_a_withdrawn_fact_comes_back_withdrawn_and_the_others_are_kept(released, kept, tmp_path):
+    before = notes_of(released)
+    released.replace("facts/guild.yaml", CARTEL_VETTED, CARTEL_VETTED.replace("vetted", "retracted", 1))
+    build(released.root, formats=("apkg",))
+    assert kept == [sum(before.values()) - before["guild-called-cartel"]]
+    assert same_as_fresh(released, tmp_path)
+    assert "guild-called-cartel" not in notes_of(released)
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["anki/note-types/card-back.html", "anki/note-types/style.css", "anki/fields/details.html"],
+)
+def test_a_changed_card_template_makes_every_note(released, kept, tmp_path, template):
+    text = released.read(f"templates/{template}")
+    released.write(f"templates/{template}", text + "\n<!-- edited -->\n" if template.endswith("html") else text + "\n")
+    build(released.root, formats=("apkg",))
+    assert kept == [None]
+    assert same_as_fresh(released, tmp_path)
+
+
+def test_a_changed_deck_spec_makes_every_note(released, kept, tmp_path):
+    released.replace("decks/all.yaml", 'name: "River Guild history"', 'name: "The River Guild\'s history"')
+    build(released.root, formats=("apkg",))
+    assert kept == [None]
+    assert same_as_fresh(released, tmp_path)
+
+
+def _overwrite_in_place(path: Path, data: bytes) -> None:
+    """New bytes in the same file, its size and modification time as they were: what the record's stamp
+    cannot see."""
+    status = path.stat()
+    with open(path, "r+b") as file:
+        file.write(data[: status.st_size].ljust(status.st_size, b"\0"))
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+
+
+def _delete_a_note(path: Path) -> None:
+    status = path.stat()
+    connection = sqlite3.connect(path)
+    connection.execute("DELETE FROM notes WHERE id = (SELECT max(id) FROM notes)")
+    connection.commit()
+    connection.close()
+    assert path.stat().st_size == status.st_size
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["collection missing", "collection replaced", "collection garbled in place", "a note deleted in place",
+     "record missing", "record garbled"],
+)  # fmt: skip
+def test_a_missing_or_damaged_kept_collection_means_making_every_note(released, kept, tmp_path, damage):
+    collection = released.path(f"build/{FOLDER}/{DECK}.anki2")
+    record = collection.with_suffix(".notes")
+    if damage == "collection missing":
+        collection.unlink()
+    elif damage == "collection replaced":
+        collection.write_bytes(collection.read_bytes())
+    elif damage == "collection garbled in place":
+        _overwrite_in_place(collection, b"not a database " * 100)
+    elif damage == "a note deleted in place":
+        _delete_a_note(collection)
+    elif damage == "record missing":
+        record.unlink()
+    else:
+        record.write_bytes(record.read_bytes()[:100])
+    released.replace("facts/guild.yaml", "by ferry workers.", "by river ferry workers.")
+    build(released.root, formats=("apkg",))
+    assert kept[-1] is None  # written with nothing kept (after a failed try, for damage the stamp cannot see)
+    assert same_as_fresh(released, tmp_path)
+    kept.clear()
+    released.replace("facts/guild.yaml", "by river ferry workers.", "by the river's ferry workers.")
+    build(released.root, formats=("apkg",))
+    assert kept and kept[0]  # and the next build keeps again
+    assert same_as_fresh(released, tmp_path / "again")
+
+
+def test_a_build_that_cannot_keep_its_collection_still_writes_the_package(released, kept, tmp_path):
+    folder = released.path(f"build/{FOLDER}")
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()
+    folder.write_text("a file where the folder was")
+    released.replace("facts/guild.yaml", "by ferry workers.", "by river ferry workers.")
+    build(released.root, formats=("apkg",))
+    assert kept == [None]
+    assert same_as_fresh(released, tmp_path)
+
+
+def test_a_removed_deck_leaves_no_kept_collection(released):
+    released.write("decks/other.yaml", released.read("decks/all.yaml").replace("id: guild-history", "id: other"))
+    build(released.root, formats=("apkg",))
+    assert released.path(f"build/{FOLDER}/other.anki2").is_file()
+    released.path("decks/other.yaml").unlink()
+    build(released.root, formats=("apkg",))
+    assert sorted(p.name for p in released.path(f"build/{FOLDER}").iterdir()) == [f"{DECK}.anki2", f"{DECK}.notes"]
+
+
+def test_a_deck_in_another_language_keeps_its_notes_too(tmp_path, monkeypatch, kept):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000100")
+    project = shipped_copy(tmp_path / "shipped", translations=True)
+    deck, apkg = "mek-history-fa", "mek-history-fa/mek-history-fa.apkg"
+    build(project.root, [deck], formats=("apkg",))
+    kept.clear()
+    project.replace("facts/albania.yaml", 'locator: "lead, para. 1"', 'locator: "lead, first paragraph"')
+    build(project.root, [deck], formats=("apkg",))
+    assert kept[0]  # the package (its meeting packs, written after it, keep nothing)
+    fresh = build(project.root, [deck], formats=("apkg",), output=tmp_path / "fresh")
+    assert project.path(f"build/{apkg}").read_bytes() == (fresh.output / apkg).read_bytes()
