@@ -1,14 +1,16 @@
 """Planning's shortcuts against the plain paths they stand in for: the lazy shuffle of a group's pool against
-`random.Random.sample`, and the memos a quiz keeps while it is made (run_memos.py) against the session's."""
+`random.Random.sample`, a group's facts found in the facts left by id against a pass over them, and the memos a quiz keeps while it is made (run_memos.py) against the session's."""
 
 from __future__ import annotations
 
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from factdeck.engine.session import Session
-from factdeck.quiz.planning import shuffled
+from factdeck.quiz.planning import _positions, shuffled
 from factdeck.quiz.run_memos import KEPT_WHILE_MAKING, RunMemos
 
 
@@ -20,6 +22,11 @@ def test_the_lazy_shuffle_is_random_sample(n):
         # Read only in part, it gives the same first items.
         prefix = list(zip(range(40), shuffled(random.Random(seed), items)))
         assert [x for _, x in prefix] == random.Random(seed).sample(items, n)[:40]
+
+
+@given(st.lists(st.sampled_from("abcdefgh"), max_size=30), st.sets(st.sampled_from("abcdefghij"), max_size=6))
+def test_a_groups_facts_are_found_where_a_pass_over_every_fact_finds_them(ids, wanted):
+    assert sorted(_positions(ids, wanted)) == [i for i, x in enumerate(ids) if x in wanted]
 
 
 def test_a_one_off_quiz_keeps_the_wording_memos_only_while_it_is_made():
