@@ -1,17 +1,22 @@
 """Planning's shortcuts against the plain paths they stand in for: the lazy shuffle of a group's pool against
-`random.Random.sample`, a group's facts found in the facts left by id against a pass over them, and the memos a quiz keeps while it is made (run_memos.py) against the session's."""
+`random.Random.sample`, a group's facts found in the facts left by id against a pass over them, a wrong option's
+check with each fact's own forms made once against the plain rules, and the memos a quiz keeps while it is made (run_memos.py) against the session's."""
 
 from __future__ import annotations
 
 import random
 
 import pytest
+from conftest import shipped_copy
 from hypothesis import given
 from hypothesis import strategies as st
 
+from factdeck.build import load_and_validate
 from factdeck.engine.session import Session
+from factdeck.quiz.distractors import Distractors
 from factdeck.quiz.planning import _positions, shuffled
 from factdeck.quiz.run_memos import KEPT_WHILE_MAKING, RunMemos
+from factdeck.text.compare import answer_comparison_form, mentions
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 5, 6, 7, 31, 32, 33, 100, 1000, 10_000])
@@ -44,3 +49,33 @@ def test_a_watch_keeps_its_memos_in_its_session():
     memos = RunMemos(session)
     for name in KEPT_WHILE_MAKING:
         assert memos.fact_memo(name) is session.fact_memo(name)
+
+
+def test_a_wrong_option_is_allowed_as_the_plain_rules_allow_it(tmp_path):
+    """`Distractors.allowed` (each fact's own texts in comparison form made once, the bans looked up where they
+    are) against rules 1-3 written plainly, for every fact of the shipped base and options drawn from every
+    fact's answers, distractors, dispute versions and pieces of its texts."""
+    base = load_and_validate(shipped_copy(tmp_path / "proj").root)
+    distractors = Distractors(base)
+
+    def plainly(fact, option: str) -> bool:
+        key = answer_comparison_form(option)
+        if not key or key in distractors._forbidden(fact):
+            return False
+        own = [answer_comparison_form(t) for t in distractors._own_texts(fact)]
+        if any(f" {text} " in f" {key} " for text in own):
+            return False
+        return not any(mentions(text, option) for text in own)
+
+    options = {""}
+    for fact in base.facts:
+        options |= {fact.answer, *(d.text for d in fact.distractors), " ".join(fact.question.split()[:3])}
+        options |= {v.answer for v in fact.dispute.versions} if fact.dispute else set()
+    sample = random.Random(5).sample(sorted(options), min(len(options), 120))
+    seen = set()
+    for fact in base.facts:
+        for option in [*sample, fact.answer, *(d.text for d in fact.distractors)]:
+            allowed = distractors.allowed(fact, option)
+            assert allowed == plainly(fact, option), (fact.id, option)
+            seen.add(allowed)
+    assert seen == {True, False}

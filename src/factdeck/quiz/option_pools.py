@@ -1,0 +1,68 @@
+"""What every wrong option of a quiz is checked against, drawn from the whole fact base (distractors.py's rules
+1-3 and the bans on made-up years and numbers): each fact's share of it (`Share`), and the pools made of every
+fact's share (`pools`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from factdeck.quiz.numbers import numbers_in
+from factdeck.records.dates import parse_date
+from factdeck.records.schema import Fact
+from factdeck.text.compare import answer_comparison_form, core
+from factdeck.text.dates import MONTHS
+
+YEAR_ANSWER = re.compile(rf"^(?P<head>(?:\d{{1,2}} )?(?:(?:{'|'.join(MONTHS)}) )?)(?P<year>\d{{4}})$")
+
+
+@dataclass(frozen=True)
+class Share:
+    """What one fact adds to the pools and bans every wrong option is checked against."""
+
+    live: bool  # not retracted
+    question: str  # comparison forms
+    answer: str
+    version_answers: tuple[str, ...]
+    version_numbers: frozenset[float]
+    kind_numbers: frozenset[float]  # a number-kind answer's values
+    kind_year: int | None  # a date-kind answer's year
+    end_year: int | None  # the last year of the fact's date
+
+    @classmethod
+    def of(cls, fact: Fact) -> Share:
+        versions = fact.dispute.versions if fact.dispute else []
+        year = YEAR_ANSWER.match(core(fact.answer)) if fact.kind == "date" else None
+        return cls(
+            live=fact.status != "retracted",
+            question=answer_comparison_form(fact.question),
+            answer=answer_comparison_form(fact.answer),
+            version_answers=tuple(answer_comparison_form(v.answer) for v in versions),
+            version_numbers=frozenset().union(*(numbers_in(v.answer) for v in versions)),
+            kind_numbers=frozenset(numbers_in(core(fact.answer))) if fact.kind == "number" else frozenset(),
+            kind_year=int(year["year"]) if year else None,
+            end_year=parse_date(fact.date).end.year if fact.date else None,
+        )
+
+
+def pools(shares: tuple[Share, ...], accessed: tuple[int, ...]) -> tuple:
+    """What every wrong option is checked against, given each fact's share."""
+    version_answers: set[str] = set()
+    version_numbers: set[float] = set()
+    by_question: dict[str, set[str]] = {}
+    kind_numbers: set[float] = set()  # every number-kind fact's answer values
+    kind_years: set[int] = set()  # every date-kind fact's answer year
+    years = []
+    for share in shares:
+        if share.live:
+            by_question.setdefault(share.question, set()).add(share.answer)
+            version_answers.update(share.version_answers)
+            version_numbers |= share.version_numbers
+            kind_numbers |= share.kind_numbers
+            if share.kind_year is not None:
+                kind_years.add(share.kind_year)
+            if share.end_year is not None:
+                years.append(share.end_year)
+    # The history's "now": the latest year the data knows, so output does not depend on today's date.
+    present = max([*years, *accessed]) if years or accessed else 9999
+    return version_answers, version_numbers, by_question, kind_numbers, kind_years, present
