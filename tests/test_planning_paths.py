@@ -4,6 +4,7 @@ check with each fact's own forms made once against the plain rules, and the memo
 
 from __future__ import annotations
 
+import gc
 import random
 
 import pytest
@@ -13,9 +14,11 @@ from hypothesis import strategies as st
 
 from factdeck.build import load_and_validate
 from factdeck.engine.session import Session
+from factdeck.quiz import make_quiz, with_overrides
 from factdeck.quiz.distractors import Distractors
 from factdeck.quiz.planning import _positions, shuffled
 from factdeck.quiz.run_memos import KEPT_WHILE_MAKING, RunMemos
+from factdeck.records.select import select_facts
 from factdeck.text.compare import answer_comparison_form, mentions
 
 
@@ -51,11 +54,16 @@ def test_a_watch_keeps_its_memos_in_its_session():
         assert memos.fact_memo(name) is session.fact_memo(name)
 
 
-def test_a_wrong_option_is_allowed_as_the_plain_rules_allow_it(tmp_path):
+@pytest.fixture(scope="module")
+def shipped_base(tmp_path_factory):
+    return load_and_validate(shipped_copy(tmp_path_factory.mktemp("shipped") / "proj").root)
+
+
+def test_a_wrong_option_is_allowed_as_the_plain_rules_allow_it(shipped_base):
     """`Distractors.allowed` (each fact's own texts in comparison form made once, the bans looked up where they
     are) against rules 1-3 written plainly, for every fact of the shipped base and options drawn from every
     fact's answers, distractors, dispute versions and pieces of its texts."""
-    base = load_and_validate(shipped_copy(tmp_path / "proj").root)
+    base = shipped_base
     distractors = Distractors(base)
 
     def plainly(fact, option: str) -> bool:
@@ -79,3 +87,18 @@ def test_a_wrong_option_is_allowed_as_the_plain_rules_allow_it(tmp_path):
             assert allowed == plainly(fact, option), (fact.id, option)
             seen.add(allowed)
     assert seen == {True, False}
+
+
+def test_planning_leaves_no_reference_cycles(shipped_base):
+    """What planning makes is freed as it goes (reference counting), so the collector's next pass has nothing of
+    it to walk: the option search (option_sets.py) once called itself through its closure, a cycle per search."""
+    deck = shipped_base.deck("mek-history")
+    facts = select_facts(shipped_base, deck)
+    gc.collect()
+    gc.disable()
+    try:
+        quiz = make_quiz(shipped_base, deck, facts, with_overrides(deck.quiz, questions=60, versions=2))
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+    assert len(quiz.questions) == 60
