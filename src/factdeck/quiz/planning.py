@@ -150,7 +150,7 @@ class QuizMaker:
                 # The group's facts leave `remaining` (and join `grouped`) in `remaining`'s order: found by id
                 # (a search in C) rather than by a pass over every fact in Python for each group.
                 made_ids = set(made.fact_ids)
-                took = sorted(_positions(remaining_ids, made_ids))
+                took = _positions(remaining_ids, made_ids)
                 grouped += (remaining[i] for i in took)
                 taken_ids |= made_ids
                 for i in reversed(took):
@@ -309,18 +309,16 @@ class Eligibility:
         return count
 
 
-def _positions(ids: list[str], wanted: set[str]) -> Iterator[int]:
-    """Where each id of `wanted` stands in `ids` (once each; an id not in it has none), as
-    `[i for i, x in enumerate(ids) if x in wanted]` finds them, for a few ids in a long list."""
+def _positions(ids: list[str], wanted: set[str]) -> list[int]:
+    """Where each id of `wanted` stands in `ids`, ids being unique (a fact base's: validation refuses a repeated
+    id), in order: `[i for i, x in enumerate(ids) if x in wanted]` for a few ids in a long list, searched in C."""
+    found = []
     for fact_id in wanted:
-        start = 0
-        while True:
-            try:
-                i = ids.index(fact_id, start)
-            except ValueError:
-                break
-            yield i
-            start = i + 1
+        try:
+            found.append(ids.index(fact_id))
+        except ValueError:
+            continue
+    return sorted(found)
 
 
 def shuffled(rng: random.Random, facts: Sequence[Fact]) -> Iterator[Fact]:
