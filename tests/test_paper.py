@@ -300,7 +300,15 @@ def test_a_persian_paragraph_starts_at_the_right_edge(tmp_path):
 def test_a_near_empty_last_page_is_filled_by_moving_a_page_break(tmp_path):
     """`refitted` on a document whose last page holds one line: a break before one of the last paragraphs
     fills it, without adding a page."""
-    from factdeck.outputs.print.pdf import MOST_BLANK, Refit, compile_pdf, font_folders, last_page_blank, refitted
+    from factdeck.outputs.print.pdf import (
+        MOST_BLANK,
+        Refit,
+        compile_pdf,
+        font_folders,
+        last_page_blank,
+        measured,
+        refitted,
+    )
 
     folders = tuple(str(f) for f in font_folders(tmp_path))
     margins = (1.8 * 72 / 2.54, 2.2 * 72 / 2.54)
@@ -315,6 +323,6 @@ def test_a_near_empty_last_page_is_filled_by_moving_a_page_break(tmp_path):
     assert last_page_blank(first, margins)[1] > MOST_BLANK
     points = tuple(f"p{n}" for n in range(count - 1, count - 30, -1))
     refit = Refit(points, lambda directives: source(count, directives[-1] if directives else ""), margins, False)
-    better = refitted(first, lambda text: compile_pdf(text, "t", folders), refit)
+    better = refitted(measured(first, refit), lambda text: measured(compile_pdf(text, "t", folders), refit), refit)
     pages, blank = last_page_blank(better, margins)
     assert pages == 2 and blank <= MOST_BLANK

@@ -1,15 +1,25 @@
 """Planning's shortcuts against the plain paths they stand in for: the lazy shuffle of a group's pool against
-`random.Random.sample`, and the memos a quiz keeps while it is made (run_memos.py) against the session's."""
+`random.Random.sample`, a group's facts found in the facts left by id against a pass over them, a wrong option's
+check with each fact's own forms made once against the plain rules, and the memos a quiz keeps while it is made (run_memos.py) against the session's."""
 
 from __future__ import annotations
 
+import gc
 import random
 
 import pytest
+from conftest import shipped_copy
+from hypothesis import given
+from hypothesis import strategies as st
 
+from factdeck.build import load_and_validate
 from factdeck.engine.session import Session
-from factdeck.quiz.planning import shuffled
+from factdeck.quiz import make_quiz, with_overrides
+from factdeck.quiz.distractors import Distractors
+from factdeck.quiz.planning import _positions, shuffled
 from factdeck.quiz.run_memos import KEPT_WHILE_MAKING, RunMemos
+from factdeck.records.select import select_facts
+from factdeck.text.compare import answer_comparison_form, mentions
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 5, 6, 7, 31, 32, 33, 100, 1000, 10_000])
@@ -20,6 +30,14 @@ def test_the_lazy_shuffle_is_random_sample(n):
         # Read only in part, it gives the same first items.
         prefix = list(zip(range(40), shuffled(random.Random(seed), items)))
         assert [x for _, x in prefix] == random.Random(seed).sample(items, n)[:40]
+
+
+@given(
+    st.lists(st.sampled_from("abcdefghijklmnop"), max_size=30, unique=True),
+    st.sets(st.sampled_from("abcdefghijklmnopqrs"), max_size=6),
+)
+def test_a_groups_facts_are_found_where_a_pass_over_every_fact_finds_them(ids, wanted):
+    assert _positions(ids, wanted) == [i for i, x in enumerate(ids) if x in wanted]
 
 
 def test_a_one_off_quiz_keeps_the_wording_memos_only_while_it_is_made():
@@ -37,3 +55,53 @@ def test_a_watch_keeps_its_memos_in_its_session():
     memos = RunMemos(session)
     for name in KEPT_WHILE_MAKING:
         assert memos.fact_memo(name) is session.fact_memo(name)
+
+
+@pytest.fixture(scope="module")
+def shipped_base(tmp_path_factory):
+    return load_and_validate(shipped_copy(tmp_path_factory.mktemp("shipped") / "proj").root)
+
+
+def test_a_wrong_option_is_allowed_as_the_plain_rules_allow_it(shipped_base):
+    """`Distractors.allowed` (each fact's own texts in comparison form made once, the bans looked up where they
+    are) against rules 1-3 written plainly, for every fact of the shipped base and options drawn from every
+    fact's answers, distractors, dispute versions and pieces of its texts."""
+    base = shipped_base
+    distractors = Distractors(base)
+
+    def plainly(fact, option: str) -> bool:
+        key = answer_comparison_form(option)
+        if not key or key in distractors._forbidden(fact):
+            return False
+        own = [answer_comparison_form(t) for t in distractors._own_texts(fact)]
+        if any(f" {text} " in f" {key} " for text in own):
+            return False
+        return not any(mentions(text, option) for text in own)
+
+    options = {""}
+    for fact in base.facts:
+        options |= {fact.answer, *(d.text for d in fact.distractors), " ".join(fact.question.split()[:3])}
+        options |= {v.answer for v in fact.dispute.versions} if fact.dispute else set()
+    sample = random.Random(5).sample(sorted(options), min(len(options), 120))
+    seen = set()
+    for fact in base.facts:
+        for option in [*sample, fact.answer, *(d.text for d in fact.distractors)]:
+            allowed = distractors.allowed(fact, option)
+            assert allowed == plainly(fact, option), (fact.id, option)
+            seen.add(allowed)
+    assert seen == {True, False}
+
+
+def test_planning_leaves_no_reference_cycles(shipped_base):
+    """What planning makes is freed as it goes (reference counting), so the collector's next pass has nothing of
+    it to walk: the option search (option_sets.py) once called itself through its closure, a cycle per search."""
+    deck = shipped_base.deck("mek-history")
+    facts = select_facts(shipped_base, deck)
+    gc.collect()
+    gc.disable()
+    try:
+        quiz = make_quiz(shipped_base, deck, facts, with_overrides(deck.quiz, questions=60, versions=2))
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+    assert len(quiz.questions) == 60

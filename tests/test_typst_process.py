@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from factdeck.exceptions import RenderError
-from factdeck.outputs.print import pdf, typst_process
-from factdeck.outputs.print.typst_process import TypstWorker, WorkerGone
+from factdeck.outputs.print import page_text, pdf, typst_process
+from factdeck.outputs.print.typst_process import TypstWorker, WorkerGone, WorkerPool
 
 # date: none as the shipped templates set it; otherwise each PDF carries the second it was compiled in
 SOURCE = (
@@ -80,3 +80,97 @@ def test_a_worker_that_cannot_start_or_dies_means_compiling_here(tmp_path, monke
     worker._process.wait()
     assert pdf.compile_pdf(SOURCE, "t", folders, worker=worker) == expected
     assert worker._process is None  # the dead worker was let go
+
+
+HEAD = '#set document(title: "t", date: none)\n#set page(margin: (top: 1.8cm, bottom: 2.2cm, x: 2cm))\n'
+MARGINS = (1.8 * 72 / 2.54, 2.2 * 72 / 2.54)
+
+
+def _numbered(first: int, count: int) -> str:
+    """Questions numbered as the worksheets print them: the number in its own cell at the left margin."""
+    return "".join(
+        f"#grid(columns: (1cm, 1fr), [{n}.], [Which guild kept the ledger in year {n}?])\n"
+        for n in range(first, first + count)
+    )
+
+
+# Page 1 half full, page 2 one question (near-empty, in the middle), page 3 from question 22: what the refit looks
+# for.
+GAPPED = HEAD + _numbered(1, 20) + "#pagebreak()\n" + _numbered(21, 1) + "#pagebreak()\n" + _numbered(22, 3)
+
+
+def test_a_worker_measures_the_pages_as_the_building_process_does(tmp_path):
+    """What the refit reads of a PDF, answered by the worker with it: the same floats and question number as
+    page_text.measure gives here, for a numbered document with a near-empty middle page and for others."""
+    worker = TypstWorker(_folders(tmp_path))
+    try:
+        seen = []
+        for source in (GAPPED, SOURCE):
+            for measuring in ((MARGINS, pdf.MOST_BLANK, pdf.MARGIN_X, True), ((0.0, 0.0), 0.5, pdf.MARGIN_X, False)):
+                made, warnings, measured = worker.compile_measured(source, measuring)
+                assert made is not None and warnings == []
+                assert measured == page_text.measure(made, *measuring)
+                seen.append(measured)
+        assert len(seen[0][0]) == 3 and seen[0][0][1] > pdf.MOST_BLANK and seen[0][1] == 22
+        assert seen[1][1] is None  # not numbered: no question looked for
+        assert worker.compile_measured(SOURCE, None)[2] is None  # not asked
+    finally:
+        worker.close()
+
+
+def test_refits_measured_by_the_workers_give_the_bytes_measured_here(tmp_path, monkeypatch):
+    """compile_all's refit with the workers' measurements against the same refit measured in this process (the
+    workers cannot start): the same PDFs, and the building process measured nothing itself."""
+
+    def source(directives: tuple[str, ...]) -> str:
+        loose = [d for d in directives if d.startswith("loose:")]
+        return GAPPED.replace("#pagebreak()\n", "", 1) if loose else GAPPED
+
+    def last(directives: tuple[str, ...]) -> str:  # a near-empty last page, mended by joining it to the one before
+        return HEAD + _numbered(1, 20) + ("" if "join" in directives else "#pagebreak()\n") + _numbered(21, 1)
+
+    refits = {
+        "deck/worksheet-A.pdf": pdf.Refit(("join",), source, MARGINS),
+        "deck/key-A.pdf": pdf.Refit(("stay", "join"), last, MARGINS, numbered=False),
+    }
+    documents = {"deck/worksheet-A.pdf": ("t", source(())), "deck/key-A.pdf": ("t", last(()))}
+    measured_here = []
+    original = pdf.measure
+
+    def counted(*args):
+        measured_here.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(pdf, "measure", counted)
+    with WorkerPool(tmp_path, 2) as pool:
+        by_workers = pdf.compile_all(tmp_path, documents, jobs=2, refits=refits, pool=pool)
+    assert measured_here == []
+    monkeypatch.setattr(typst_process.sys, "executable", str(tmp_path / "no-python"))
+    here = pdf.compile_all(tmp_path, documents, jobs=2, refits=refits)
+    assert measured_here and here == by_workers
+    folders = _folders(tmp_path)
+    assert by_workers["deck/worksheet-A.pdf"] == pdf.compile_pdf(source(("loose:22",)), "t", folders)
+    assert by_workers["deck/key-A.pdf"] == pdf.compile_pdf(last(("join",)), "t", folders)
+
+
+def test_workers_started_ahead_are_the_ones_that_compile(tmp_path, monkeypatch):
+    started: list[TypstWorker] = []
+    original = TypstWorker.__init__
+
+    def counted(self, folders):
+        original(self, folders)
+        started.append(self)
+
+    monkeypatch.setattr(TypstWorker, "__init__", counted)
+    with WorkerPool(tmp_path, 2) as pool:
+        assert len(started) == 2
+        made = pdf.compile_all(tmp_path, {"deck/worksheet-A.pdf": ("t", SOURCE)}, jobs=2, pool=pool)
+        assert len(started) == 2  # one document: one of the pool's workers took it, no new one started
+        assert started[0]._process is None and started[1]._process is not None  # the idle one waits for the pool
+        other = pdf.compile_all(tmp_path, {"deck/key-A.pdf": ("t", SOURCE)}, jobs=1, pool=pool)
+        assert len(started) == 2 and started[1]._process is None
+        again = pdf.compile_all(tmp_path, {"deck/key-A.pdf": ("t", SOURCE)}, jobs=1, pool=pool)
+        assert len(started) == 3  # the pool is used up: a new worker
+    assert all(w._process is None for w in started)
+    assert made["deck/worksheet-A.pdf"] == other["deck/key-A.pdf"] == again["deck/key-A.pdf"]
+    assert made["deck/worksheet-A.pdf"] == pdf.compile_pdf(SOURCE, "t", _folders(tmp_path))

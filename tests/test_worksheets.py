@@ -357,8 +357,9 @@ def test_us_letter_paper(project):
 
 def test_missing_arabic_font_is_a_clear_error(project, monkeypatch):
     import factdeck.outputs.print.pdf
+    import factdeck.outputs.print.typst_process
 
-    monkeypatch.setattr(factdeck.outputs.print.pdf, "_SHIPPED", ())
+    monkeypatch.setattr(factdeck.outputs.print.typst_process, "_SHIPPED", ())
     factdeck.outputs.print.pdf._load_fonts.cache_clear()
     try:
         result = project.run("quiz", "guild-history")

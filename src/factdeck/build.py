@@ -295,33 +295,42 @@ def make_worksheets(
 ) -> tuple[FactBase, Quiz, list[Path]]:
     """`factdeck quiz`: one deck's worksheets and keys, with the deck's quiz settings overridden where given.
     Returns the fact base, the quiz and the files written; raises as `build` does."""
-    from factdeck.outputs.languages import localized_base
-    from factdeck.outputs.print.worksheets import remove_stale, stage_worksheets
-    from factdeck.quiz import with_overrides
-    from factdeck.records.select import select_facts
+    from factdeck.outputs.print.typst_process import WorkerPool
 
-    base = load_and_validate(root, session=session)
-    deck = base.deck(deck_id)
-    settings = with_overrides(deck.quiz, **overrides)
-    folder = output_folder(base, output)
+    # Typst's workers start first, to load on the other core while this process imports and loads the project
+    # (a watch compiles in its own process, with the compilers it keeps). The collector stays paused from the
+    # load to the freeze below: resuming in between, its first pass walked the whole loaded base (0.1 s at 10,000
+    # facts) and found next to nothing.
+    keeping = session is not None and session.keeping
+    with WorkerPool(None if keeping else root) as pool, collector_paused():
+        from factdeck.outputs.languages import localized_base
+        from factdeck.outputs.print.worksheets import remove_stale, stage_worksheets
+        from factdeck.quiz import with_overrides
+        from factdeck.records.select import select_facts
 
-    def stage(writer: OutputWriter) -> Quiz:
-        # In the deck's language: its facts' current translations, and a note on those that keep their own text.
-        deck_base, untranslated = localized_base(base, deck)
-        facts = [deck_base.facts_by_id[f.id] for f in select_facts(base, deck)]
-        quiz = stage_worksheets(writer, deck_base, deck, facts, settings)
-        return dataclasses.replace(quiz, notes=(*untranslated, *quiz.notes))
+        base = load_and_validate(root, session=session)
+        deck = base.deck(deck_id)
+        settings = with_overrides(deck.quiz, **overrides)
+        folder = output_folder(base, output)
 
-    # Loading leaves hundreds of thousands of objects the collector has not seen; planning a worksheet makes many
-    # small objects and frees them by reference counting, triggering collections that walked the whole base
-    # (a third of the time from the loaded base to the Typst sources at 10,000 facts) and found nothing.
-    with collector_paused(freeze=True):
-        made, written = write_staged(
-            folder,
-            stage,
-            lambda written: remove_stale(folder, [deck.id], written),  # versions no longer made
-            waiting,
-        )
+        def stage(writer: OutputWriter) -> Quiz:
+            # In the deck's language: its facts' current translations, and a note on those that keep their own
+            # text.
+            deck_base, untranslated = localized_base(base, deck)
+            facts = [deck_base.facts_by_id[f.id] for f in select_facts(base, deck)]
+            quiz = stage_worksheets(writer, deck_base, deck, facts, settings, pool)
+            return dataclasses.replace(quiz, notes=(*untranslated, *quiz.notes))
+
+        # Loading leaves hundreds of thousands of objects the collector has not seen; planning a worksheet makes
+        # many small objects and frees them by reference counting, triggering collections that walked the whole
+        # base (a third of the time from the loaded base to the Typst sources at 10,000 facts) and found nothing.
+        with collector_paused(freeze=True):
+            made, written = write_staged(
+                folder,
+                stage,
+                lambda written: remove_stale(folder, [deck.id], written),  # versions no longer made
+                waiting,
+            )
     return base, made, written
 
 

@@ -52,6 +52,7 @@ from factdeck.quiz.numbers import (
     sides_of,
     wrong_numbers,
 )
+from factdeck.quiz.option_pools import YEAR_ANSWER, Share, pools
 from factdeck.quiz.wrong_dates import days_within, months_within, years_within
 from factdeck.records.bounds import DateBounds, NumberBounds, Span, date_bounds, number_bounds
 from factdeck.records.dates import Day, parse_date
@@ -67,7 +68,7 @@ OPTION_KINDS = ("date", "number", "person", "place", "organization", "term")
 _VARIED = ("date", "number")  # the kinds whose wrong options may be made automatically
 SHORT_ERA_DAYS = 366  # an era this short is a history told in days: wrong dates are other days
 
-_YEAR_ANSWER = re.compile(rf"^(?P<head>(?:\d{{1,2}} )?(?:(?:{'|'.join(MONTHS)}) )?)(?P<year>\d{{4}})$")
+_YEAR_ANSWER = YEAR_ANSWER
 _MONTH_ANSWER = re.compile(rf"^(?:\d{{1,2}} )?(?:{'|'.join(MONTHS)}) \d{{4}}$")
 
 
@@ -171,65 +172,14 @@ def replace_token(text: str, token: str, replacement: str, copies: tuple[int, ..
     return _whole_word(token).sub(swap, text)
 
 
-@dataclass(frozen=True)
-class _Share:
-    """What one fact adds to the pools and bans every wrong option is checked against."""
-
-    live: bool  # not retracted
-    question: str  # comparison forms
-    answer: str
-    version_answers: tuple[str, ...]
-    version_numbers: frozenset[float]
-    kind_numbers: frozenset[float]  # a number-kind answer's values
-    kind_year: int | None  # a date-kind answer's year
-    end_year: int | None  # the last year of the fact's date
-
-    @classmethod
-    def of(cls, fact: Fact) -> _Share:
-        versions = fact.dispute.versions if fact.dispute else []
-        year = _YEAR_ANSWER.match(core(fact.answer)) if fact.kind == "date" else None
-        return cls(
-            live=fact.status != "retracted",
-            question=answer_comparison_form(fact.question),
-            answer=answer_comparison_form(fact.answer),
-            version_answers=tuple(answer_comparison_form(v.answer) for v in versions),
-            version_numbers=frozenset().union(*(numbers_in(v.answer) for v in versions)),
-            kind_numbers=frozenset(numbers_in(core(fact.answer))) if fact.kind == "number" else frozenset(),
-            kind_year=int(year["year"]) if year else None,
-            end_year=parse_date(fact.date).end.year if fact.date else None,
-        )
-
-
-def _pools(shares: tuple[_Share, ...], accessed: tuple[int, ...]) -> tuple:
-    """What every wrong option is checked against, given each fact's share."""
-    version_answers: set[str] = set()
-    version_numbers: set[float] = set()
-    by_question: dict[str, set[str]] = {}
-    kind_numbers: set[float] = set()  # every number-kind fact's answer values
-    kind_years: set[int] = set()  # every date-kind fact's answer year
-    years = []
-    for share in shares:
-        if share.live:
-            by_question.setdefault(share.question, set()).add(share.answer)
-            version_answers.update(share.version_answers)
-            version_numbers |= share.version_numbers
-            kind_numbers |= share.kind_numbers
-            if share.kind_year is not None:
-                kind_years.add(share.kind_year)
-            if share.end_year is not None:
-                years.append(share.end_year)
-    # The history's "now": the latest year the data knows, so output does not depend on today's date.
-    present = max([*years, *accessed]) if years or accessed else 9999
-    return version_answers, version_numbers, by_question, kind_numbers, kind_years, present
-
-
 class Distractors:
     """Same-kind wrong options for the facts of one fact base."""
 
     def __init__(self, base: FactBase, memos: Keeper | None = None):
         self._base = base
         self._memos = memos or base.session  # where per-fact results are kept (a quiz's: run_memos.py)
-        shares = tuple(base.session.fact_memo("quiz.shares").values(base.facts, None, _Share.of))
+        self._own: dict[int, tuple[Fact, tuple[tuple[str, ...], str, frozenset[str]]]] = {}  # by the fact's id()
+        shares = tuple(base.session.fact_memo("quiz.shares").values(base.facts, None, Share.of))
         # The history's "now" (with the facts' own latest year, in _pools): the latest year a source was
         # published, else read, so no option is later than what the sources could know, and output does not
         # depend on today's date.
@@ -237,7 +187,7 @@ class Distractors:
             int(s.accessed[:4]) for s in base.sources.values()
         )
         # In a watch, a round whose facts add the same shares as the last round's reuses its pools whole.
-        state = base.session.keyed_memo("quiz.pools", size=2).get((shares, accessed), lambda: _pools(shares, accessed))
+        state = base.session.keyed_memo("quiz.pools", size=2).get((shares, accessed), lambda: pools(shares, accessed))
         (
             self._version_answers,
             self._version_numbers,
@@ -270,12 +220,26 @@ class Distractors:
     def allowed(self, fact: Fact, option: str) -> bool:
         """Whether `option` may be shown as a wrong answer to `fact` (rules 1-3)."""
         key = answer_comparison_form(option)
-        if not key or key in self._forbidden(fact):
+        # `key in self._forbidden(fact)` without copying the base's version answers into a new set each time,
+        # and the fact's own texts in comparison form made once (a test holds this to the plain rules).
+        own, question, answers = self._own_forms(fact)
+        if not key or key in answers or key in self._version_answers or key in self._by_question.get(question, ()):
             return False
-        own = [answer_comparison_form(t) for t in self._own_texts(fact)]
         if any(f" {text} " in f" {key} " for text in own):
             return False
         return not any(mentions(text, option) for text in own)
+
+    def _own_forms(self, fact: Fact) -> tuple[tuple[str, ...], str, frozenset[str]]:
+        """`fact`'s own texts, its question, and its answer with its versions', in comparison form."""
+        kept = self._own.get(id(fact))
+        if kept is None or kept[0] is not fact:
+            versions = fact.dispute.versions if fact.dispute else []
+            answers = frozenset(
+                [answer_comparison_form(fact.answer), *(answer_comparison_form(v.answer) for v in versions)]
+            )
+            own = tuple(answer_comparison_form(t) for t in self._own_texts(fact))
+            kept = self._own[id(fact)] = (fact, (own, answer_comparison_form(fact.question), answers))
+        return kept[1]
 
     # --- wrong options ----------------------------------------------------------------
 

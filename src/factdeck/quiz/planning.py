@@ -18,7 +18,7 @@ from __future__ import annotations
 import operator
 import random
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import compress, islice
+from itertools import islice
 
 from factdeck.quiz.distractors import Distractors
 from factdeck.quiz.group_types import GROUP_MIN, GROUP_PREFERRED
@@ -113,6 +113,7 @@ class QuizMaker:
         notes: list[str] = []
         questions: list[Question] = []
         remaining = list(facts)
+        remaining_ids = list(map(_ID, remaining))  # beside `remaining`, to find a group's facts in it
         grouped: list[Fact] = []  # the facts group questions took
 
         # What each fact can be asked as is worked out only for the facts the plan looks at, in the order it
@@ -146,11 +147,14 @@ class QuizMaker:
                 if made is None:
                     break
                 questions.append(made)
+                # The group's facts leave `remaining` (and join `grouped`) in `remaining`'s order: found by id
+                # (a search in C) rather than by a pass over every fact in Python for each group.
                 made_ids = set(made.fact_ids)
-                took = list(map(made_ids.__contains__, map(_ID, remaining)))  # loops in C: 10,000 facts a group
-                grouped += compress(remaining, took)
+                took = _positions(remaining_ids, made_ids)
+                grouped += (remaining[i] for i in took)
                 taken_ids |= made_ids
-                remaining = list(compress(remaining, map(operator.not_, took)))
+                for i in reversed(took):
+                    del remaining[i], remaining_ids[i]
 
         slots = wanted - len(questions)
         chosen = self._choose_facts(preference, taken_ids, slots, eligible, grouped)
@@ -303,6 +307,18 @@ class Eligibility:
             if fact.id not in skip and self.of(fact):
                 count += 1
         return count
+
+
+def _positions(ids: list[str], wanted: set[str]) -> list[int]:
+    """Where each id of `wanted` stands in `ids`, ids being unique (a fact base's: validation refuses a repeated
+    id), in order: `[i for i, x in enumerate(ids) if x in wanted]` for a few ids in a long list, searched in C."""
+    found = []
+    for fact_id in wanted:
+        try:
+            found.append(ids.index(fact_id))
+        except ValueError:
+            continue
+    return sorted(found)
 
 
 def shuffled(rng: random.Random, facts: Sequence[Fact]) -> Iterator[Fact]:

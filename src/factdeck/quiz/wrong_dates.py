@@ -34,11 +34,14 @@ def years_within(
     high = bounds.high.year if (bounds.high.month, bounds.high.day) == (12, 31) else bounds.high.year - 1
     answer = Candidate(year, (year,), str(year))
     ranks = ranks_to_try(count, rng)
+    pools: dict[tuple[int, int], list[Candidate]] = {}  # the same for every rank tried (choose_set only reads it)
     for step in (gap, 1) if gap > 1 else (gap,):  # next-door years only where no rank leaves room otherwise
         for below in ranks:
             for window in YEAR_WINDOWS:
-                years = range(max(low, year - window), min(high, year + window) + 1)
-                pool = [Candidate(y, (y,), str(y)) for y in years if abs(y - year) >= step]
+                pool = pools.get((step, window))
+                if pool is None:
+                    years = range(max(low, year - window), min(high, year + window) + 1)
+                    pool = pools[step, window] = [Candidate(y, (y,), str(y)) for y in years if abs(y - year) >= step]
                 chosen = choose_set(
                     answer,
                     pool,

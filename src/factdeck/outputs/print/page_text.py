@@ -304,3 +304,46 @@ class PageLines:
             font = Font.from_font_resource(reference.get_object())
             self._fonts[key] = font
         return self._fonts[key]
+
+
+def blank_share(page: Any, margins: tuple[float, float]) -> float:
+    """The share of a pypdf page's text area below its last line of text (pypdf extracts the whole text); the
+    footer, below the text area, does not count. The reference `PageLines.blank_share` answers as, and falls
+    back to."""
+    top = float(page.mediabox.height) - margins[0]
+    lowest = [top]
+
+    def visit(text, cm, tm, font, size) -> None:
+        y = tm[5] * cm[3] + cm[5]
+        if text.strip() and margins[1] < y < top:
+            lowest[0] = min(lowest[0], y)
+
+    page.extract_text(visitor_text=visit)
+    return (lowest[0] - margins[1]) / (top - margins[1])
+
+
+def first_number(page: Any, left: float) -> int | None:
+    """The number of the first question on a pypdf page: the topmost 'N.' printed at the left margin `left`."""
+    found: list[tuple[float, int]] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        word = text.strip()
+        if word[:-1].isdigit() and word.endswith(".") and abs(tm[4] * cm[0] + cm[4] - left) < 3:
+            found.append((tm[5] * cm[3] + cm[5], int(word[:-1])))
+
+    page.extract_text(visitor_text=visit)
+    return max(found)[1] if found else None
+
+
+def measure(
+    pdf: bytes, margins: tuple[float, float], most_blank: float, left: float, numbered: bool
+) -> tuple[list[float], int | None]:
+    """What the refit (pdf.py: `refitted`) reads of a document: the blank share of each page's text area
+    (`margins`: top and bottom, pt) and, where `numbered`, the number of the first question (printed at
+    `left`) on the page after the first page before the last that is more than `most_blank` blank (None if
+    there is none). Typst's worker processes answer this with the PDF (typst_process.py), so the building
+    process need not import pypdf."""
+    lines = PageLines(pdf)
+    shares = [lines.blank_share(n, margins, blank_share) for n in range(len(lines))]
+    middle = next((n for n, share in enumerate(shares[:-1]) if share > most_blank), None) if numbered else None
+    return shares, first_number(lines.pages[middle + 1], left) if middle is not None else None

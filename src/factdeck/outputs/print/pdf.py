@@ -28,27 +28,23 @@ from pathlib import Path
 import typst
 
 from factdeck.exceptions import RenderError
-from factdeck.outputs.print.page_text import PageLines
-from factdeck.outputs.print.typst_process import PDF_STANDARDS, TypstWorker, WorkerGone
+from factdeck.outputs.print.page_text import PageLines, blank_share, measure
+from factdeck.outputs.print.typst_process import (
+    FONTS,
+    PDF_STANDARDS,
+    Measurement,
+    Measuring,
+    TypstWorker,
+    WorkerGone,
+    WorkerPool,
+    font_folders,
+)
 from factdeck.records.memo import Keeper
 from factdeck.records.messages import typst_message
 
-FONTS = "fonts"
 MAIN_FAMILY = "Libertinus Serif"  # bundled with the typst package
 ARABIC_FAMILY = "Noto Naskh Arabic"  # shipped in fonts/
 REQUIRED_FAMILIES = (MAIN_FAMILY, ARABIC_FAMILY)
-# The shipped copy: beside the package in a wheel, at the repository's top in a source checkout.
-_PACKAGE = Path(__file__).resolve().parents[2]  # factdeck/, above outputs/print/
-_SHIPPED = (_PACKAGE / FONTS, _PACKAGE.parents[1] / FONTS)
-
-
-def font_folders(root: Path) -> list[Path]:
-    """The project's `fonts/` (which may add or override fonts), then the shipped fonts."""
-    folders = [root / FONTS] if (root / FONTS).is_dir() else []
-    shipped = next((f for f in _SHIPPED if f.is_dir()), None)
-    if shipped is not None and shipped.resolve() not in {f.resolve() for f in folders}:
-        folders.append(shipped)
-    return folders
 
 
 def _font_files(folders: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
@@ -95,13 +91,28 @@ def compile_pdf(
     `compilers` (a watch's), the document `output` names is compiled by the compiler that compiled it last
     round; else with a `worker`, in that process (typst_process.py; a document Typst refuses, or a worker
     that fails, is compiled here, where the error is raised as usual)."""
+    return compile_measured(source, name, folders, None, fonts, output, compilers, worker).pdf
+
+
+def compile_measured(
+    source: str,
+    name: str,
+    folders: tuple[str, ...],
+    refit: Refit | None,
+    fonts: typst.Fonts | None = None,
+    output: str | None = None,
+    compilers: KeptCompilers | None = None,
+    worker: TypstWorker | None = None,
+) -> Measured:
+    """`compile_pdf`, with its pages measured for `refit` (`Measured`; none measured without one): by the
+    worker that compiled it where it can, else here."""
     fonts = _fonts(folders) if fonts is None else fonts
     kept = compilers.compiler(output, fonts) if compilers is not None and output is not None else None
-    made: tuple[bytes | None, str | list[str]] = (None, "")
+    made: tuple[bytes | None, str | list[str], Measurement | None] = (None, "", None)
     if kept is None and worker is not None:
         with contextlib.suppress(WorkerGone):
-            made = worker.compile(source)
-    pdf, said = made
+            made = worker.compile_measured(source, _measuring(refit) if refit is not None else None)
+    pdf, said, measurement = made
     if pdf is not None:
         messages = list(said)
     elif kept is not None:
@@ -117,7 +128,11 @@ def compile_pdf(
         if "font" in message:  # a missing font would silently drop Persian glyphs
             raise RenderError(f"{name}: {typst_message(message)}")
     assert isinstance(pdf, bytes)
-    return pdf
+    if refit is None:
+        return Measured(pdf, (), None)
+    if measurement is None:
+        measurement = measure(pdf, *_measuring(refit))
+    return Measured(pdf, tuple(measurement[0]), measurement[1])
 
 
 def _compile(compiler: typst.Compiler, source: str, name: str) -> tuple[bytes, list]:
@@ -206,20 +221,24 @@ class Refit:
     numbered: bool = True
 
 
-def blank_share(page, margins: tuple[float, float]) -> float:
-    """The share of a page's text area below its last line of text (pypdf reads the text back); the footer,
-    below the text area, does not count. The reference `PageLines.blank_share` (page_text.py) answers as, and
-    falls back to."""
-    top = float(page.mediabox.height) - margins[0]
-    lowest = [top]
+@dataclass(frozen=True)
+class Measured:
+    """A compiled document and what the refit reads of it (page_text.py's `measure`): the blank share of each
+    page's text area, and the first question on the page after the first near-empty page before the last."""
 
-    def visit(text, cm, tm, font, size) -> None:
-        y = tm[5] * cm[3] + cm[5]
-        if text.strip() and margins[1] < y < top:
-            lowest[0] = min(lowest[0], y)
+    pdf: bytes
+    shares: tuple[float, ...]
+    next_number: int | None
 
-    page.extract_text(visitor_text=visit)
-    return (lowest[0] - margins[1]) / (top - margins[1])
+
+def _measuring(refit: Refit) -> Measuring:
+    return (refit.margins, MOST_BLANK, MARGIN_X, refit.numbered)
+
+
+def measured(pdf: bytes, refit: Refit) -> Measured:
+    """`pdf` measured for `refit` here (what a worker process answers with the PDF)."""
+    shares, number = measure(pdf, *_measuring(refit))
+    return Measured(pdf, tuple(shares), number)
 
 
 def last_page_blank(pdf: bytes, margins: tuple[float, float]) -> tuple[int, float]:
@@ -228,44 +247,29 @@ def last_page_blank(pdf: bytes, margins: tuple[float, float]) -> tuple[int, floa
     return len(lines), lines.blank_share(len(lines) - 1, margins, blank_share)
 
 
-def _first_number(page, left: float) -> int | None:
-    """The number of the first question on a page: the topmost 'N.' printed at the left margin."""
-    found: list[tuple[float, int]] = []
-
-    def visit(text, cm, tm, font, size) -> None:
-        word = text.strip()
-        if word[:-1].isdigit() and word.endswith(".") and abs(tm[4] * cm[0] + cm[4] - left) < 3:
-            found.append((tm[5] * cm[3] + cm[5], int(word[:-1])))
-
-    page.extract_text(visitor_text=visit)
-    return max(found)[1] if found else None
-
-
 MARGIN_X = 2 * 72 / 2.54  # the templates' left margin, where question numbers print
 
 
-def refitted(pdf: bytes, compile_source: Callable[[str], bytes], refit: Refit) -> bytes:
-    """`pdf` mended, if one of its pages is more than MOST_BLANK blank: first a page in the middle (the question
-    that follows it may break, up to REFIT_TRIES times), then the last page (the first page break of
-    `refit.points` that leaves it fuller without adding a page). Unmendable: the best found."""
+def refitted(first: Measured, compile_source: Callable[[str], Measured], refit: Refit) -> bytes:
+    """The document `first` mended, if one of its pages is more than MOST_BLANK blank: first a page in the
+    middle (the question that follows it may break, up to REFIT_TRIES times), then the last page (the first
+    page break of `refit.points` that leaves it fuller without adding a page). Unmendable: the best found.
+    `compile_source` compiles and measures a source for `refit` (`compile_measured`)."""
     directives: tuple[str, ...] = ()
-    lines = PageLines(pdf)  # pypdf's reading, fast where the page is as Typst writes it (page_text.py)
+    made = first
     for _ in range(REFIT_TRIES if refit.numbered else 0):
-        middle = [n for n in range(len(lines) - 1) if lines.blank_share(n, refit.margins, blank_share) > MOST_BLANK]
-        number = _first_number(lines.pages[middle[0] + 1], MARGIN_X) if middle else None
+        number = made.next_number
         if number is None or f"loose:{number}" in directives:
             break
         directives += (f"loose:{number}",)
-        pdf = compile_source(refit.source(directives))
-        lines = PageLines(pdf)
-    if len(lines) < 2 or lines.blank_share(len(lines) - 1, refit.margins, blank_share) <= MOST_BLANK:
-        return pdf
+        made = compile_source(refit.source(directives))
+    if len(made.shares) < 2 or made.shares[-1] <= MOST_BLANK:
+        return made.pdf
     for point in refit.points:
         other = compile_source(refit.source((*directives, point)))
-        other_pages, other_blank = last_page_blank(other, refit.margins)
-        if other_pages <= len(lines) and other_blank <= MOST_BLANK:
-            return other
-    return pdf
+        if len(other.shares) <= len(made.shares) and other.shares[-1] <= MOST_BLANK:
+            return other.pdf
+    return made.pdf
 
 
 def compile_all(
@@ -274,16 +278,18 @@ def compile_all(
     jobs: int | None = None,
     session: Keeper | None = None,
     refits: dict[str, Refit] | None = None,
+    pool: WorkerPool | None = None,
 ) -> dict[str, bytes]:
     """Compile {output name: (template name, Typst source)} to {output name: PDF bytes}, several at once;
     in a watching `session`, each output by the compiler kept for it. A document with a `Refit` in `refits`
     whose last page would be near-empty is compiled again with a page break moved (`refitted`).
     Raises `RenderError`.
 
-    Threads, each handing its documents to a worker process of its own (typst_process.py) outside a watch:
-    the typst package releases the GIL while it compiles, so two threads use both cores (12 documents: 1.25 s
-    serial, 0.69 s on two threads); the worker is there for memory, not speed (Typst's process-wide cache
-    leaves with it), and costs one Python start-up and font load per thread, paid alongside the first compile.
+    Threads, each handing its documents to a worker process of its own (typst_process.py) outside a watch
+    (from `pool` where one is given, already started): the typst package releases the GIL while it
+    compiles, so two threads use both cores (12 documents: 1.25 s serial, 0.69 s on two threads); the worker
+    is there for memory (Typst's process-wide cache leaves with it), costs one Python start-up and font load
+    per thread, paid alongside the first compile unless started ahead, and measures the pages for the refit.
     """
     folders = tuple(str(f) for f in font_folders(root))
     fonts = _fonts(folders)  # load (and check) the fonts once, before the threads share them
@@ -293,27 +299,31 @@ def compile_all(
     refits = refits or {}
     # Outside a watch (which keeps its compilers), each thread compiles in a worker process of its own, which
     # takes Typst's memoized results with it when it exits (typst_process.py).
-    workers = [] if compilers is not None else [TypstWorker(folders) for _ in range(jobs)]
+    workers: list[TypstWorker] = []
+    if compilers is None:
+        workers = (pool or WorkerPool(None)).take(jobs, folders)
     free: queue.SimpleQueue[TypstWorker | None] = queue.SimpleQueue()
     for worker in workers or [None]:  # type: ignore[list-item]  # None: compiled here
         free.put(worker)
 
     def one(n: str) -> bytes:
-        template = documents[n][0]
+        template, refit = documents[n][0], refits.get(n)
         worker = free.get()
         try:
-            pdf = compile_pdf(documents[n][1], template, folders, fonts, n, compilers, worker)
-            if n not in refits:
-                return pdf
-            return refitted(pdf, lambda source: compile_pdf(source, template, folders, fonts, worker=worker), refits[n])
+            made = compile_measured(documents[n][1], template, folders, refit, fonts, n, compilers, worker)
+            if refit is None:
+                return made.pdf
+            return refitted(
+                made, lambda source: compile_measured(source, template, folders, refit, fonts, worker=worker), refit
+            )
         finally:
             free.put(worker)
 
     try:
         if jobs == 1:
             return {n: one(n) for n in names}
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            return dict(zip(names, pool.map(one, names)))
+        with ThreadPoolExecutor(max_workers=jobs) as pool_threads:
+            return dict(zip(names, pool_threads.map(one, names)))
     finally:
         for worker in workers:
             worker.close()

@@ -9,8 +9,15 @@ but the typst package and the fonts (about 0.2 s, alongside the parent's work; P
 once per batch, not per document), and compiles the same source with the same typst and fonts, so the PDF is
 the same, byte for byte.
 
-Protocol (stdin/stdout, marshal, each message prefixed by its length as 8 bytes, big-endian): a request is the
-Typst source (UTF-8 bytes); the answer is ("pdf", bytes, [warning messages]) or ("error", Typst's message).
+The refit (pdf.py) reads every worksheet and key back with pypdf to find a near-empty page (page_text.py's
+`measure`); asked to, the worker answers that too, with the PDF, so the building process does not import pypdf
+(a tenth of a second or more) or read the pages. The worker loads page_text.py and pypdf as soon as its fonts
+are loaded, which a worker started ahead of its documents (`factdeck quiz` starts them before it loads the
+project) does while the building process is still loading and planning.
+
+Protocol (stdin/stdout, marshal, each message prefixed by its length as 8 bytes, big-endian): a request is
+(the Typst source as UTF-8 bytes, `measure`'s arguments after the PDF or None); the answer is ("pdf", bytes,
+[warning messages], `measure`'s answer or None if not asked or it failed) or ("error", Typst's message).
 Anything else going wrong (the worker cannot start, dies, answers nonsense) is `WorkerGone`: the caller then
 compiles in its own process, where any error surfaces with its usual message.
 """
@@ -19,14 +26,36 @@ from __future__ import annotations
 
 import contextlib
 import marshal
+import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import IO, Any, Final
 
 # PDF/UA-1 (ISO 14289-1): tagged, titled, every figure described; Typst checks it while exporting and refuses
 # a document that breaks it (typst 0.14.3 is the first Python release that knows "ua-1"). Defined here, as the
 # worker imports nothing of factdeck's; pdf.py compiles with the same.
 PDF_STANDARDS: Final = "ua-1"
+# measure()'s arguments after the PDF: the text area's top and bottom margins (pt), the blank share above which a
+# page counts as near-empty, the left margin where question numbers print (pt), whether questions are numbered.
+Measuring = tuple[tuple[float, float], float, float, bool]
+# measure()'s answer: each page's blank share, and the first question on the page after a near-empty one.
+Measurement = tuple[list[float], int | None]
+
+
+FONTS: Final = "fonts"
+# The shipped copy: beside the package in a wheel, at the repository's top in a source checkout.
+_PACKAGE = Path(__file__).resolve().parents[2]  # factdeck/, above outputs/print/
+_SHIPPED = (_PACKAGE / FONTS, _PACKAGE.parents[1] / FONTS)
+
+
+def font_folders(root: Path) -> list[Path]:
+    """The project's `fonts/` (which may add or override fonts), then the shipped fonts."""
+    folders = [root / FONTS] if (root / FONTS).is_dir() else []
+    shipped = next((f for f in _SHIPPED if f.is_dir()), None)
+    if shipped is not None and shipped.resolve() not in {f.resolve() for f in folders}:
+        folders.append(shipped)
+    return folders
 
 
 class WorkerGone(Exception):
@@ -67,20 +96,28 @@ class TypstWorker:
 
     def compile(self, source: str) -> tuple[bytes | None, str | list[str]]:
         """(PDF bytes, warning messages), or (None, Typst's error message). Raises `WorkerGone`."""
+        pdf, said, _ = self.compile_measured(source, None)
+        return pdf, said
+
+    def compile_measured(
+        self, source: str, measuring: Measuring | None
+    ) -> tuple[bytes | None, str | list[str], Measurement | None]:
+        """`compile`, and with `measuring` page_text.py's `measure(pdf, *measuring)` of the PDF (None if not
+        asked, or if the worker could not measure: the caller then measures). Raises `WorkerGone`."""
         process = self._process
         if process is None or process.stdin is None or process.stdout is None:
             raise WorkerGone
         try:
-            _send(process.stdin, source.encode("utf-8"))
+            _send(process.stdin, (source.encode("utf-8"), measuring))
             answer = _receive(process.stdout)
         except (OSError, EOFError, ValueError) as exc:
             self.close()
             raise WorkerGone from exc
         match answer:
-            case ("pdf", bytes() as pdf, list() as warnings) if all(isinstance(w, str) for w in warnings):
-                return pdf, warnings
+            case ("pdf", bytes() as pdf, list() as warnings, measured) if all(isinstance(w, str) for w in warnings):
+                return pdf, warnings, measured if measuring is not None and _is_measurement(measured) else None
             case ("error", str() as message):
-                return None, message
+                return None, message, None
         self.close()
         raise WorkerGone
 
@@ -100,6 +137,65 @@ class TypstWorker:
             process.wait()
 
 
+def _is_measurement(value: Any) -> bool:
+    match value:
+        case (list() as shares, None | int()):
+            return all(type(share) is float for share in shares)
+    return False
+
+
+def _page_text() -> Any:
+    """page_text.py, loaded from its file (the worker imports nothing of factdeck's package), with pypdf and
+    the font maps it reads pages with; None if any of it cannot be loaded (the caller then measures)."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.spec_from_file_location("factdeck_page_text", Path(__file__).with_name("page_text.py"))
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        import pypdf  # noqa: F401  (page_text imports these where it first reads a page: loaded now, while idle)
+        import pypdf.generic._font  # noqa: F401
+    except Exception:  # noqa: BLE001 (whatever fails, measuring is the caller's again)
+        return None
+    return module
+
+
+AHEAD = 2  # workers started ahead by default: every quiz compiles at least a worksheet and its key
+
+
+class WorkerPool:
+    """Typst worker processes started ahead of the documents they will compile (one per core, up to AHEAD; more
+    are started as they are taken), for the fonts of `root` (`font_folders`; no root: none started). A one-off
+    command that will compile (`factdeck quiz`) starts them before it imports the rest and loads the project, so
+    their Python start-up, fonts and PDF reader are loaded on the other core meanwhile (a third of a second that
+    came before the first PDF). pdf.py's `compile_all` takes them; those it does not take end with the pool."""
+
+    def __init__(self, root: Path | None, count: int | None = None) -> None:
+        self.folders = tuple(str(f) for f in font_folders(root)) if root is not None else ()
+        started = (count or min(os.cpu_count() or 1, AHEAD)) if root is not None else 0
+        self._idle = [TypstWorker(self.folders) for _ in range(started)]
+
+    def take(self, count: int, folders: tuple[str, ...]) -> list[TypstWorker]:
+        """`count` workers for the fonts in `folders`: the pool's (if for the same fonts), then new ones. The
+        caller closes them."""
+        taken = self._idle[:count] if folders == self.folders else []
+        self._idle = self._idle[len(taken) :]
+        return taken + [TypstWorker(folders) for _ in range(count - len(taken))]
+
+    def close(self) -> None:
+        """End the workers no one took."""
+        idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.close()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 def _serve(folders: list[str]) -> None:
     """The worker's loop: compile each source read from stdin, answer on stdout, until stdin closes."""
     import tempfile
@@ -107,10 +203,11 @@ def _serve(folders: list[str]) -> None:
     import typst
 
     fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=folders)
+    page_text = _page_text()
     with tempfile.TemporaryDirectory(prefix="factdeck-typst-") as empty_root:
         while True:
             try:
-                source = _receive(sys.stdin.buffer)
+                source, measuring = _receive(sys.stdin.buffer)
             except EOFError:
                 return
             compiler = typst.Compiler(root=empty_root, font_paths=fonts, ignore_system_fonts=True)
@@ -122,7 +219,13 @@ def _serve(folders: list[str]) -> None:
             if not isinstance(pdf, bytes):  # one document in, one PDF out; anything else: the caller compiles it
                 _send(sys.stdout.buffer, ("unexpected",))
                 continue
-            _send(sys.stdout.buffer, ("pdf", pdf, [str(w.message) for w in warnings]))
+            measured = None
+            if measuring is not None and page_text is not None:
+                try:
+                    measured = page_text.measure(pdf, *measuring)
+                except Exception:  # noqa: BLE001 (the caller measures, and meets the error itself if it is one)
+                    measured = None
+            _send(sys.stdout.buffer, ("pdf", pdf, [str(w.message) for w in warnings], measured))
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from factdeck.outputs.print.layout import (
     print_quiz,
     zipgrade_key,
 )
-from factdeck.outputs.print.pdf import Refit, compile_all
+from factdeck.outputs.print.pdf import Refit, WorkerPool, compile_all
 from factdeck.outputs.render import render, typst_environment
 from factdeck.outputs.write import OutputWriter, remove_unwritten
 from factdeck.quiz import QUESTION_TYPES, Quiz
@@ -141,10 +141,15 @@ def _render(
 
 
 def make_worksheets(
-    base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings | None = None, jobs: int | None = None
+    base: FactBase,
+    deck: DeckSpec,
+    facts: list[Fact],
+    settings: QuizSettings | None = None,
+    jobs: int | None = None,
+    pool: WorkerPool | None = None,
 ) -> tuple[Quiz, dict[str, bytes]]:
     """The deck's quiz and its files, {output path: bytes} (PDFs, and the ZipGrade key with answer sheets);
-    nothing is written."""
+    nothing is written. `pool`: Typst workers started ahead (pdf.py's `compile_all`)."""
     settings = settings or deck.quiz
     quiz = print_quiz(base, deck, facts, settings)
     if not quiz.questions:
@@ -157,7 +162,7 @@ def make_worksheets(
             f"{len(facts)} vetted facts with question types {types}" + (f" ({needs})" if needs else "")
         )
     documents, refits = worksheet_documents(base, deck, quiz, settings.paper, settings)
-    files = compile_all(base.root, documents, jobs=jobs, session=base.session, refits=refits)
+    files = compile_all(base.root, documents, jobs=jobs, session=base.session, refits=refits, pool=pool)
     if settings.answer_sheet:
         files.update(answer_sheet_files(deck.id, quiz, print_layout(settings), settings))
         if not any(bubbled(q) for q in quiz.questions):
@@ -183,10 +188,15 @@ def answer_sheet_files(deck_id: str, quiz: Quiz, layout: PrintLayout, settings: 
 
 
 def stage_worksheets(
-    writer: OutputWriter, base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings | None = None
+    writer: OutputWriter,
+    base: FactBase,
+    deck: DeckSpec,
+    facts: list[Fact],
+    settings: QuizSettings | None = None,
+    pool: WorkerPool | None = None,
 ) -> Quiz:
-    """Make the deck's worksheets and stage them in `writer`."""
-    quiz, pdfs = make_worksheets(base, deck, facts, settings)
+    """Make the deck's worksheets and stage them in `writer` (with Typst workers from `pool` where given)."""
+    quiz, pdfs = make_worksheets(base, deck, facts, settings, pool=pool)
     for relative, data in pdfs.items():
         writer.write_bytes(relative, data)
     return quiz
