@@ -8,8 +8,10 @@ The timing rule (docs/study-groups.md, "Sizing a meeting"):
   through the guide's prompts); disputes get at most DISPUTE_SHARE of the time between opening and closing,
   and at least one is discussed whenever the meeting has one that fits;
 - a worksheet question takes QUESTION_MINUTES[its type] (answering it alone or in pairs, then going over the
-  answer together); the worksheet gets the rest of the time, as many questions as fit, on the facts the
-  discussion does not cover;
+  answer together), a source analysis ANALYSIS_VERSION_MINUTES more for each version beyond two (each is read
+  and weighed, as in a dispute's discussion); the worksheet gets the rest of the time, as many questions as
+  fit, on the facts the discussion does not cover, of which at most MOST_ANALYSES disputes not discussed
+  (each a source analysis, which takes a printed page and a dispute's minutes; the others stay extra);
 - minutes left over go to the disputes' discussion (or, without disputes, to going over the worksheet).
 
 The disputes discussed are spread over the meeting's period (evenly spaced in its chronological order); the
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 
 from factdeck.i18n import Language
 from factdeck.outputs.vocabulary import Vocabulary
-from factdeck.quiz import Quiz
+from factdeck.quiz import Question, Quiz
 from factdeck.records.schema import Fact
 
 OPENING_MINUTES = 5  # welcome; the meeting's period on the timeline; how the cards relate to the meeting
@@ -40,8 +42,10 @@ QUESTION_MINUTES = {
     "matching": 3.0,
     "timeline": 3.0,
     "short-answer": 3.0,
-    "source-analysis": 6.0,
+    "source-analysis": 6.0,  # two versions; see ANALYSIS_VERSION_MINUTES
 }
+MOST_ANALYSES = 1  # source-analysis questions on a meeting's worksheet, at most
+ANALYSIS_VERSION_MINUTES = 2.0  # each version of a source analysis beyond two: read and weighed (VERSION_MINUTES)
 
 
 @dataclass(frozen=True)
@@ -70,9 +74,16 @@ def dispute_minutes(fact: Fact) -> int:
     return DISPUTE_MINUTES + VERSION_MINUTES * len(fact.dispute.versions)
 
 
+def minutes_of(question: Question) -> float:
+    """Minutes a group needs for one question: QUESTION_MINUTES of its type, and ANALYSIS_VERSION_MINUTES for
+    each version of a source analysis beyond two (a four-version analysis takes 10 minutes and most of a page)."""
+    extra = max(0, len(question.versions) - 2) if question.type == "source-analysis" else 0
+    return QUESTION_MINUTES[question.type] + ANALYSIS_VERSION_MINUTES * extra
+
+
 def question_minutes(quiz: Quiz) -> float:
-    """Minutes a group needs for the quiz's questions (QUESTION_MINUTES per question of each type)."""
-    return sum(QUESTION_MINUTES[q.type] for q in quiz.questions)
+    """Minutes a group needs for the quiz's questions (`minutes_of` each)."""
+    return sum(minutes_of(q) for q in quiz.questions)
 
 
 def _spread(items: list[Fact], count: int) -> list[Fact]:
@@ -100,7 +111,8 @@ def plan_meeting(
 ) -> MeetingPlan:
     """The plan of a meeting of `minutes` on `facts` (chronological). `make_quiz(facts, n)` makes a worksheet
     of at most n questions on `facts`; the worksheet has the most questions, up to `most_questions`, whose
-    minutes fit the time the rule leaves it (found by bisection: about five worksheets made).
+    minutes fit the time the rule leaves it (found by bisection: about five worksheets made), on the facts not
+    discussed, of which at most MOST_ANALYSES disputed ones (each a source analysis).
     Every word of the agenda and the cuts is in `language` (default English).
     Raises ValueError for a meeting with no time between opening and closing."""
     language = language or Language.source()
@@ -112,7 +124,11 @@ def plan_meeting(
     chosen = choose_disputes(disputed, available * DISPUTE_SHARE, available)
     discussed = {f.id for f in chosen}
     budget = available - sum(dispute_minutes(f) for f in chosen)
-    asked = [f for f in facts if f.id not in discussed]
+    # A disputed fact is asked as a source analysis: the worksheet takes at most MOST_ANALYSES of the disputes
+    # not discussed (spread over the period); the others stay the guide's optional extra.
+    undiscussed = [f for f in disputed if f.id not in discussed]
+    analysed = {f.id for f in _spread(undiscussed, min(MOST_ANALYSES, len(undiscussed)))}
+    asked = [f for f in facts if f.id not in discussed and (not f.disputed or f.id in analysed)]
     made: dict[int, Quiz] = {}
 
     def fits(count: int) -> bool:
