@@ -105,6 +105,12 @@ def _archive_text(project, monkeypatch) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("the", "a"), encoding="utf-8")
 
 
+def _output_elsewhere(project, monkeypatch) -> None:
+    elsewhere = project.root.parent / "elsewhere"
+    elsewhere.mkdir()
+    project.path("build").symlink_to(elsewhere, target_is_directory=True)  # outside the project: refused
+
+
 def _code(project, monkeypatch) -> None:
     monkeypatch.setattr(incremental, "code_fingerprint", lambda: "another factdeck")
 
@@ -127,6 +133,7 @@ EDITS: dict[str, Callable] = {
     "catalog": _catalog,
     "factdeck.yaml": _config,
     "archived text": _archive_text,
+    "output folder a link outside": _output_elsewhere,
     "code": _code,
     "installed distributions": _distributions,
     "SOURCE_DATE_EPOCH": _epoch,

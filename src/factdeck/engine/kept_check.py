@@ -7,7 +7,8 @@ What `factdeck check` says is a function of its inputs alone, and the key hashes
   entry under facts/, decks/ (the release records with them), templates/, fonts/, translations/ and locale/,
   the built-in templates, factdeck.yaml, the archive asked for or configured, and factdeck's own code, message
   catalogs and shipped fonts);
-- what it was asked (`--strict`, `--archive`), the project's and the working folder's paths;
+- what it was asked (`--strict`, `--archive`), the project's and the working folder's paths, and where the
+  configured output folder leads (a link to it may be moved outside the project, which check refuses);
 - the day it is anywhere on Earth (records/dates.py's `latest_today`: a vetted or accessed day in the future is
   an error until that day comes), and SOURCE_DATE_EPOCH (the release comparison refuses one that is not whole
   seconds);
@@ -30,7 +31,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from factdeck.engine.incremental import _stamps_path, code_fingerprint, inputs_fingerprint
+from factdeck.engine.incremental import _stamps_path, code_fingerprint, inputs_fingerprint, peek_config
 from factdeck.engine.parse_cache import ContentStore, cache_folder
 from factdeck.engine.stamps import FileStamps
 from factdeck.records.dates import latest_today
@@ -68,6 +69,8 @@ class KeptCheck:
             "archive": str(archive.resolve()) if archive is not None else None,
             "project": str(self.root),
             "cwd": os.getcwd(),
+            # Where the configured output folder leads (check refuses one outside the project: a link may move).
+            "output": str((self.root / str(peek_config(self.root).get("output", "build"))).resolve()),
             "today": latest_today().isoformat(),
             "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
             "python": sys.version,
