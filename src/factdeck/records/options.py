@@ -13,7 +13,8 @@ Errors (a wrong option that would teach something false, or could never be used)
 
 Warnings (errors under `--strict`), the give-aways item-writing guides warn of:
 - the question gives initials or an abbreviation and only the answer matches them;
-- the answer shares a distinctive word with the question and no distractor does;
+- the answer shares a distinctive word (or its stem: 'communist', 'Communists') with the question and no
+  distractor does;
 - a distractor of a different form (a list among single names, digits among words, a common phrase among
   proper names) or far longer or shorter than the answer;
 - a distractor whose number lies on the other side of a number the question gives than the answer does.
@@ -184,11 +185,12 @@ class OptionRules:
                         f"the question gives the initials '{abbreviation}' and only the answer matches them; "
                         f"write distractors with those initials (not: {', '.join(repr(o) for o in odd)})",
                     )
-        question_words = set(answer_comparison_form(fact.question).split())
+        # Compared by their first letters, so 'Communists' in the answer echoes 'communist' in the question and
+        # 'Kurdistan' in an option answers 'Kurdish' in the answer.
+        question_stems = {w[:_STEM] for w in _distinctive(fact.question)}
         option_stems = [{w[:_STEM] for w in answer_comparison_form(o).split()} for o in options]
         for word in _distinctive(answer):
-            # Compared by their first letters, so 'Kurdistan' in an option answers 'Kurdish' in the answer.
-            if word in question_words and not any(word[:_STEM] in stems for stems in option_stems):
+            if word[:_STEM] in question_stems and not any(word[:_STEM] in stems for stems in option_stems):
                 warn(
                     fact,
                     f"the answer shares the word '{word}' with the question and no distractor does: "

@@ -15,6 +15,9 @@ Warnings (errors under `--strict`), the give-aways item-writing guides warn of:
 - an answer shown with a form no distractor shares (digits, a leading 'The', quotation marks, an
   abbreviation in capitals), or with digits of another script than a distractor's;
 - an answer that is the subject most facts are about (named in a quarter of them): a learner gives it by default;
+- a question that names the date another fact asks, at that answer's precision, about the same event
+  (date_giveaways.py: the year of a year answer, the month and year of a month answer, the day of a day
+  answer; a date naming only the year of a month answer, or another event in the same year, is not one);
 
 and checks that help a reviewer catch a slip:
 - a date or number answer (of a fact in review or vetted) that appears in none of the fact's quotes, in any
@@ -30,6 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from factdeck.records.date_giveaways import DateGiveAways
 from factdeck.records.fact_forms import SUBJECT_WORDS, Forms, forms_of
 from factdeck.records.schema import Fact, GlossaryEntry, Record, Source
 from factdeck.text.compare import answer_comparison_form, core, name_variants
@@ -227,6 +231,7 @@ class QuestionRules:
         self._people = _people(self._facts, glossary)
         self._longest = max((form.count(" ") + 1 for form in self._people), default=0)
         self._subjects = self._subject_names()
+        self._dates = DateGiveAways(self._facts, self._people)  # another fact's date named (date_giveaways.py)
 
     def _subject_names(self) -> set[str]:
         """The names (comparison forms, up to SUBJECT_WORDS words) that SUBJECT_SHARE of all facts' questions and
@@ -255,7 +260,7 @@ class QuestionRules:
 
     def inputs(self) -> tuple:
         """Everything `across` reads besides the fact it checks, sorted (a cache keys its findings by it)."""
-        return sorted(self._people.items()), self._longest, sorted(self._subjects)
+        return sorted(self._people.items()), self._longest, sorted(self._subjects), self._dates.inputs()
 
     def check(self, fact: Fact) -> list[QuestionProblem]:
         """Every problem with the questions `fact` makes (rules above, but the one across facts): the rules about
@@ -264,10 +269,17 @@ class QuestionRules:
 
     def across(self, fact: Fact) -> list[QuestionProblem]:
         """The problems with `fact` that the other facts decide: a real person offered as a wrong option, and an
-        answer that is the subject most facts are about."""
+        answer that is the subject most facts are about, and a question naming the date another fact asks."""
         found: list[QuestionProblem] = []
         add = _adder(fact, found)
         self._real_people(fact, add)
+        for field, date, other in self._dates.find(fact):
+            add(
+                fact,
+                f"the {field} names {date}, the date fact '{other.id}' ({other.file}:{other.line}) asks, so a "
+                "worksheet or deck with both gives it away: say it without the date (e.g. 'the first US "
+                "listing'), or by what came before or after it",
+            )
         if (
             not fact.disputed
             and fact.kind not in ("date", "number")
