@@ -7,7 +7,10 @@ to the bare parse run back to back with it, for factdeck on one core (FACTDECK_J
   parsed and validated and, since the project has a release record, every card rendered to compare each deck
   with its record;
 - warm: the caches hold every file and build/ is as a build of the same code left it (its stored card fields
-  current): a repeated check with nothing edited, after a build.
+  current): a repeated check with nothing edited, after a build (it prints the answer the last check kept,
+  engine/kept_check.py);
+- one fact edited: as warm, with one fact's statement edited (and vetted again) before each run, so the kept
+  answer does not serve and the check validates the edited file and runs every rule across files.
 Quotes are verified against the archive in both (`--archive`). The caches used are a private folder under
 DIR, so the user's own cache is left alone.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 from common import (
     Command,
     arguments,
+    fact_edits,
     factdeck,
     load,
     machine,
@@ -53,8 +57,10 @@ def main() -> None:
         commands |= with_jobs(
             argv, before=lambda root=root, build=build: (root / "build").is_dir() or run(build, 1), label="check warm"
         )
-        print(f"\n{load()}")
-        results = measure(commands, args.repeat)
+        with fact_edits(root, restored=lambda: None) as edit:
+            commands |= with_jobs(argv, before=edit, label="check one fact edited")
+            print(f"\n{load()}")
+            results = measure(commands, args.repeat)
         report(f"{n} facts", results, ["bare C loader"])
         print(load())
 

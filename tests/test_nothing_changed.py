@@ -5,6 +5,7 @@ full computation gives, and misses no edit, even one that keeps a file's size an
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -64,22 +65,21 @@ def test_the_walk_lists_what_sorted_rglob_lists(tmp_path: Path) -> None:
     )
 
 
-def test_a_whole_second_time_is_trusted_only_two_seconds_after_it(tmp_path: Path) -> None:
-    # File systems that keep whole seconds: an edit within the same second keeps the time.
-    path = tmp_path / "a.txt"
-    path.write_bytes(b"one")
-    second = (os.stat(path).st_mtime_ns // 1_000_000_000 - 1) * 1_000_000_000
-    os.utime(path, ns=(second, second))  # 1 to 2 s ago, on a whole second
-    first = FileStamps()
-    first.digest(path)
-    again = FileStamps.from_json(first.to_json())
-    again.digest(path)
-    assert again.hashed == 1
-    os.utime(path, ns=(second - 3_000_000_000, second - 3_000_000_000))
-    settled = FileStamps()
-    settled.digest(path)
-    again = FileStamps.from_json(settled.to_json())
-    assert again.digest(path) == hashlib.sha256(b"one").digest() and again.hashed == 0
+def test_a_whole_second_time_is_trusted_only_two_seconds_after_it() -> None:
+    # File systems that keep whole seconds: an edit within the same second keeps the time. Stat signatures
+    # (size, modification, inode, change time) of a file written and not touched since, then stamped later.
+    second = 1_700_000_000 * 1_000_000_000
+    whole = (3, second, 7, second)
+    assert not stamps._settled(whole, second + 1_500_000_000)
+    assert stamps._settled(whole, second + 2_500_000_000)
+    fine = (3, second + 1, 7, second + 1)  # sub-second times: the shorter window
+    assert not stamps._settled(fine, second + 50_000_000)
+    assert stamps._settled(fine, second + 200_000_000)
+    # Changed (renamed into place, its mode changed) after its last write, in a later tick of the same clock:
+    # any later write would carry a time at least that change time, so the stamp holds at once.
+    assert stamps._settled((3, second, 7, second + 1_000_000_000), second + 1_000_000_001)
+    assert stamps._settled((3, second + 1, 7, second + 4_000_001), second + 4_000_002)
+    assert not stamps._settled((3, second + 1, 7, second), second + 4_000_002)  # a time set into the future
 
 
 def test_a_damaged_stamp_is_hashed_again(tmp_path: Path, trusted) -> None:
@@ -211,3 +211,18 @@ def test_a_build_with_nothing_changed_imports_neither_parser_nor_models_nor_the_
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "wrote 0 files" in run.stdout
     assert run.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_right_after_a_build_its_outputs_moved_into_place_are_not_read_again(project, monkeypatch) -> None:
+    # No window shortened: the outputs were written a moment ago. Those renamed into place in a later tick than
+    # their last write (their change time follows their modification time) are trusted by the next build at
+    # once; the others, and only they, are read.
+    read: list[Path] = []
+    original = stamps.sha256_file
+    monkeypatch.setattr(stamps, "sha256_file", lambda path: read.append(Path(path)) or original(path))
+    first = build(project.root, formats=("apkg",))
+    read.clear()
+    assert build(project.root, formats=("apkg",)).written == []
+    outputs = [first.output / rel for rel in json.loads((first.output / incremental.STATE_FILE).read_text())["files"]]
+    moved = [p for p in outputs if p.stat().st_ctime_ns > p.stat().st_mtime_ns]
+    assert moved and not set(moved) & set(read)

@@ -12,12 +12,19 @@ from conftest import sample_project
 
 from factdeck.build import load_and_validate
 from factdeck.cli import cli
-from factdeck.engine import record_cache
+from factdeck.engine import kept_check, record_cache
 from factdeck.engine.session import Session
 from factdeck.exceptions import ValidationFailed
 from factdeck.records import load
 from factdeck.records.introspect import record_fields
 from factdeck.records.schema import Fact, Record
+
+
+@pytest.fixture(autouse=True)
+def every_check_validates(monkeypatch) -> None:
+    """These tests are about the caches under a check's validation: the whole answer kept for a project nothing
+    has changed in (engine/kept_check.py, tests/test_kept_check.py) would answer before they are reached."""
+    monkeypatch.setattr(kept_check.KeptCheck, "said", lambda self: None)
 
 
 def records_cache(parse_cache_folder: Path) -> Path:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from factdeck.cli_common import _report, command, counted
+from factdeck.cli_common import command, counted, report_texts
 from factdeck.exceptions import Problem, ValidationFailed
 
 if TYPE_CHECKING:
@@ -24,6 +24,22 @@ if TYPE_CHECKING:
 )
 def check(project: Path, strict: bool, archive: Path | None) -> None:
     """Validate every record and report every problem as path:line: message."""
+    # A project nothing has changed in since a check that passed gets that check's answer again without loading
+    # anything (engine/kept_check.py: kept under a hash of every byte and setting the check reads).
+    from factdeck.engine.kept_check import KeptCheck
+
+    kept = KeptCheck(project, strict, archive)
+    said = kept.said()
+    if said is None:
+        said = _checked(project, strict, archive)
+        kept.keep(said)
+    for text, err in said:
+        click.echo(text, err=err)
+
+
+def _checked(project: Path, strict: bool, archive: Path | None) -> list[tuple[str, bool]]:
+    """What `check` prints when the project passes (each text, and whether it goes to standard error); raises
+    `ValidationFailed` (every problem) when it does not."""
     from factdeck.build import load_and_validate
 
     base = load_and_validate(project, archive=archive, strict=strict)
@@ -32,14 +48,14 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
     # caller in the same process (the tests) gets its collector back as it was.
     gc.freeze()
     try:
-        _check_base(base, strict)
+        return _check_base(base, strict)
     finally:
         gc.unfreeze()
 
 
-def _check_base(base: FactBase, strict: bool) -> None:
+def _check_base(base: FactBase, strict: bool) -> list[tuple[str, bool]]:
     """What `check` adds to validation: the output folder, Anki's duplicate fronts, fonts, languages and the
-    release records; raises `ValidationFailed` as `check` does."""
+    release records; returns what `check` prints, or raises `ValidationFailed` as `check` does."""
     from factdeck.build import configuration_problem, output_folder
     from factdeck.exceptions import OutputError
     from factdeck.outputs.anki.checks import anki_warnings, release_problems
@@ -60,15 +76,20 @@ def _check_base(base: FactBase, strict: bool) -> None:
     more += [_published_problem(message, "warning") for message in stale]
     if misplaced or refused or (strict and more):
         errors = misplaced + [_published_problem(message, "error") for message in refused]
-        said = [Problem(p.path, p.line, p.message, "error" if strict else p.severity) for p in base.warnings + more]
-        raise ValidationFailed(errors + said)
-    _report(sorted(base.warnings + more))
-    click.echo(
-        f"ok: {counted(len(base.facts), 'fact')} ({len(base.vetted)} vetted), "
-        f"{counted(len(base.sources), 'source')}, {counted(len(base.eras), 'era')}, {counted(len(base.decks), 'deck')}"
+        refusals = [Problem(p.path, p.line, p.message, "error" if strict else p.severity) for p in base.warnings + more]
+        raise ValidationFailed(errors + refusals)
+    said = [(text, True) for text in report_texts(sorted(base.warnings + more))]
+    said.append(
+        (
+            f"ok: {counted(len(base.facts), 'fact')} ({len(base.vetted)} vetted), "
+            f"{counted(len(base.sources), 'source')}, {counted(len(base.eras), 'era')}, "
+            f"{counted(len(base.decks), 'deck')}",
+            False,
+        )
     )
     if base.quotes is not None:
-        click.echo(base.quotes.summary())
+        said.append((base.quotes.summary(), False))
+    return said
 
 
 def _published_problem(message: str, severity: str) -> Problem:

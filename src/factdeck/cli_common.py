@@ -53,18 +53,25 @@ def _err(message: str) -> None:
 
 
 def _report(problems: list[Problem]) -> None:
+    for text in report_texts(problems):
+        _err(text)
+
+
+def report_texts(problems: list[Problem]) -> list[str]:
+    """What `_report` writes to standard error, one text per write: every problem (with what it causes), then
+    the count; [] for no problems."""
+    if not problems:
+        return []
     lines = []
     for problem in problems:
         lines.append(str(problem))
         lines += [f"    which causes: {consequence}" for consequence in problem.folded]  # what follows from it
-    if lines:  # one write: click.echo costs as much as formatting, and a large base has thousands of warnings
-        _err("\n".join(lines))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     folded = sum(len(p.folded) for p in problems)
-    if problems:
-        follow = f" (and {folded} caused by {'it' if len(problems) == 1 else 'them'}, indented)" if folded else ""
-        _err(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}{follow}")
+    follow = f" (and {folded} caused by {'it' if len(problems) == 1 else 'them'}, indented)" if folded else ""
+    # One write for the problems: click.echo costs as much as formatting, and a large base has thousands.
+    return ["\n".join(lines), f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}{follow}"]
 
 
 # Commands that write only through a staging writer, so that an interrupted one leaves every file as it was.
