@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -171,6 +172,11 @@ def _name(rng: random.Random, kind: str) -> str:
     return f"{rng.choice(TERM_ROOT).capitalize()}{rng.choice(TERM_TAIL)} {rng.choice(TERM_KIND)}"
 
 
+def _stems(text: str) -> set[str]:
+    """The first five letters of the text's words of five letters or more (records/options.py's stems)."""
+    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 5}
+
+
 def _version_name(rng: random.Random, kind: str) -> str:
     """A name the other version of a dispute gives: from names no distractor is drawn from, since a distractor
     must not be an answer the fact base gives anywhere."""
@@ -223,11 +229,13 @@ class _Writer:
         out.append(f"  tags: [{rng.choice(TOPICS).split()[-1]}-{i % 13}, theme-{i % 7}]\n")
         disputed = i % 7 == 0
         if kind in NAMED:
+            question = f"Who or what, according to {first[1]}, {verb} {topic} in {year}?"
             answer = _name(rng, kind)
-            while answer in self.era_answers.setdefault(era, set()):  # fronts of reverse cards stay distinct
+            # Fronts of reverse cards stay distinct, and no answer echoes its question ('the student branch' and
+            # 'the Democratic Students' Union': check's give-away rule compares words by stem).
+            while answer in self.era_answers.setdefault(era, set()) or _stems(answer) & _stems(question):
                 answer = _name(rng, kind)
             self.era_answers[era].add(answer)
-            question = f"Who or what, according to {first[1]}, {verb} {topic} in {year}?"
             statement = f"According to {first[1]}, {answer} {verb} {topic} in {year}, a turn its account dwells on."
         elif kind == "date":
             answer = str(year)
