@@ -109,7 +109,7 @@ def test_dates_are_read_at_their_written_precision(text, keys):
 
 def test_kept_findings_follow_an_edit_to_the_other_fact(tmp_path):
     """The rule reads the other facts (the dates they ask, their words): the kept findings of an unchanged file
-    must change when another file's date fact does (records/across.py keys them by QuestionRules.inputs())."""
+    must change when another file's date fact does (records/across.py keys them by QuestionRules.date_inputs())."""
     root = make_project(tmp_path / "p", keeper("Who kept the light from its first lighting in 1866?"))
     other = root / "facts" / "other.yaml"
 

@@ -42,7 +42,7 @@ class AcrossRules:
     def key(self) -> str:
         """A hash of everything these rules read besides the fact they check (sorted, so the facts' order and
         files do not matter)."""
-        return _digest((*self.options.inputs(), *self.questions.inputs()))
+        return _digest((*self.options.inputs(), *self.questions.inputs(), *self.questions.date_inputs()))
 
     def parts(self) -> list[tuple[str, str, Callable[[Fact], list[Problem]]]]:
         """The rules in parts that read different sets, in the order `problems` gives their findings: each part's
@@ -52,6 +52,7 @@ class AcrossRules:
             ("distractors", _digest(self.options.distractor_inputs()), self.distractor_problems),
             ("false-statements", _digest(self.options.statement_inputs()), self.false_statement_problems),
             ("questions", _digest(self.questions.inputs()), self.question_problems),
+            ("date-give-aways", _digest(self.questions.date_inputs()), self.date_problems),
         ]
 
     def problems(self, facts: Iterable[Fact]) -> list[Problem]:
@@ -73,6 +74,11 @@ class AcrossRules:
     def question_problems(self, fact: Fact) -> list[Problem]:
         """The problems with the questions `fact` makes that read other facts (question_rules.py's `across`)."""
         return [Problem(q.where.file, q.where.line, q.message, q.severity) for q in self.questions.across(fact)]
+
+    def date_problems(self, fact: Fact) -> list[Problem]:
+        """A question or statement of `fact` naming the date another fact asks (date_giveaways.py)."""
+        found = self.questions.date_give_aways(fact)
+        return [Problem(q.where.file, q.where.line, q.message, q.severity) for q in found]
 
 
 def _digest(parts: Iterable[Any]) -> str:

@@ -107,8 +107,8 @@ def answer_dates(fact: Fact) -> frozenset[DateKey]:
 
 def stems(text: str) -> frozenset[str]:
     """The content-word stems of `text`: words of four letters or more, stop words aside, cut to STEM letters."""
-    words = (w.casefold() for w in _WORD.findall(text))
-    return frozenset(w[:STEM] for w in words if len(w) >= 4 and w not in _STOP)
+    # One set comprehension, no generator: the rule reads every fact's question and statement on every load.
+    return frozenset({c[:STEM] for w in _WORD.findall(text) if len(c := w.casefold()) >= 4 and c not in _STOP})
 
 
 class AskedDate(NamedTuple):
@@ -129,9 +129,10 @@ class DateGiveAways:
         """`people`: the real people's names the fact base gives (comparison forms): a person takes part in many
         events, so a shared name says nothing of which."""
         facts = list(facts)
+        read = {id(f): stems(f"{f.question} {f.statement}") for f in facts}  # each fact's, once
         counts: Counter[str] = Counter()
-        for f in facts:
-            counts.update(stems(f"{f.question} {f.statement}"))
+        for found in read.values():
+            counts.update(found)
         # The stems most facts use (the subject's names, its usual verbs) tell no event from another.
         common = {s for s, n in counts.items() if n >= max(COMMON_MIN, COMMON_SHARE * len(facts))}
         self.common = frozenset(common | {w[:STEM] for name in people for w in name.split() if len(w) >= 4})
@@ -142,7 +143,7 @@ class DateGiveAways:
                 f.line or 0,
                 answer_dates(f),
                 _what_is_dated(f, self.common),
-                stems(f"{f.question} {f.statement}"),
+                read[id(f)],
             )
             for f in facts
             if f.kind == "date"

@@ -260,19 +260,22 @@ class QuestionRules:
 
     def inputs(self) -> tuple:
         """Everything `across` reads besides the fact it checks, sorted (a cache keys its findings by it)."""
-        return sorted(self._people.items()), self._longest, sorted(self._subjects), self._dates.inputs()
+        return sorted(self._people.items()), self._longest, sorted(self._subjects)
+
+    def date_inputs(self) -> tuple:
+        """Everything `date_give_aways` reads besides the fact it checks: every date fact's dates and words. Kept
+        apart from `inputs`, since an edited statement moves these and not the people or the subject."""
+        return self._dates.inputs()
 
     def check(self, fact: Fact) -> list[QuestionProblem]:
         """Every problem with the questions `fact` makes (rules above, but the one across facts): the rules about
-        the fact alone (`own_problems`) and those that read the other facts (`across`)."""
-        return own_problems(fact, self._published) + self.across(fact)
+        the fact alone (`own_problems`) and those that read the other facts (`across`, `date_give_aways`)."""
+        return own_problems(fact, self._published) + self.across(fact) + self.date_give_aways(fact)
 
-    def across(self, fact: Fact) -> list[QuestionProblem]:
-        """The problems with `fact` that the other facts decide: a real person offered as a wrong option, and an
-        answer that is the subject most facts are about, and a question naming the date another fact asks."""
+    def date_give_aways(self, fact: Fact) -> list[QuestionProblem]:
+        """A question or statement of `fact` naming the date another fact asks (date_giveaways.py)."""
         found: list[QuestionProblem] = []
         add = _adder(fact, found)
-        self._real_people(fact, add)
         for field, date, other in self._dates.find(fact):
             add(
                 fact,
@@ -280,6 +283,14 @@ class QuestionRules:
                 "worksheet or deck with both gives it away: say it without the date (e.g. 'the first US "
                 "listing'), or by what came before or after it",
             )
+        return found
+
+    def across(self, fact: Fact) -> list[QuestionProblem]:
+        """The problems with `fact` that the other facts decide, but the date give-aways: a real person offered
+        as a wrong option, and an answer that is the subject most facts are about."""
+        found: list[QuestionProblem] = []
+        add = _adder(fact, found)
+        self._real_people(fact, add)
         if (
             not fact.disputed
             and fact.kind not in ("date", "number")
