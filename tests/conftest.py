@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +77,20 @@ class Project:
     def run(self, *args: str) -> Result:
         """Run the CLI on this project (after the subcommand, so --project applies)."""
         return CliRunner().invoke(cli, [*args, "--project", str(self.root)], catch_exceptions=False)
+
+
+def imported_by(argv: list[str], modules: tuple[str, ...]) -> tuple[list[str], str, str]:
+    """Run `factdeck *argv` in a fresh interpreter: (its output's lines, then which of `modules` it imported, as
+    the last line), and its stderr."""
+    code = (
+        "import sys\nfrom factdeck.cli import main\n"
+        f"sys.argv = ['factdeck', *{argv!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {modules!r} if m in sys.modules))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    lines = run.stdout.strip().splitlines()
+    return lines[:-1], lines[-1], run.stderr
 
 
 @pytest.fixture(autouse=True)

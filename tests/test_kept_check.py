@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 from collections.abc import Callable
 
 import pytest
+from conftest import imported_by
 
 from factdeck import cli_check
 from factdeck.engine import incremental, kept_check
@@ -205,14 +204,9 @@ def test_a_damaged_answer_is_a_miss_and_no_cache_keeps_nothing(project, monkeypa
 
 def test_a_kept_answer_imports_neither_the_parser_nor_the_models(project) -> None:
     heavy = ("yaml", "pydantic", "jinja2", "genanki", "typst", "babel", "factdeck.records.schema")
-    code = (
-        "import sys\nfrom factdeck.cli import main\n"
-        f"sys.argv = ['factdeck', 'check', '--project', {str(project.root)!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
-    )
-    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert first.stdout.splitlines()[-1] != "[]"  # the first check validated
-    assert again.stdout.splitlines()[-1] == "[]"
-    assert again.stdout.splitlines()[:-1] == first.stdout.splitlines()[:-1] and again.stderr == first.stderr
+    argv = ["check", "--project", str(project.root)]
+    first, first_imported, first_errors = imported_by(argv, heavy)
+    again, again_imported, again_errors = imported_by(argv, heavy)
+    assert first_imported != "[]"  # the first check validated
+    assert again_imported == "[]"
+    assert again == first and again_errors == first_errors

@@ -7,11 +7,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import imported_by
 
 from factdeck.build import build
 from factdeck.engine import incremental, stamps
@@ -202,15 +201,9 @@ def test_an_edit_keeping_size_and_modification_time_is_rebuilt(project, trusted)
 def test_a_build_with_nothing_changed_imports_neither_parser_nor_models_nor_the_library_lock(project) -> None:
     assert project.run("build", "--format", "apkg").exit_code == 0
     heavy = ("yaml", "pydantic", "filelock", "jinja2", "genanki", "typst", "rich", "platformdirs")
-    code = (
-        "import sys\nfrom factdeck.cli import main\n"
-        f"sys.argv = ['factdeck', 'build', '--format', 'apkg', '--project', {str(project.root)!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
-    )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "wrote 0 files" in run.stdout
-    assert run.stdout.strip().splitlines()[-1] == "[]"
+    output, imported, _ = imported_by(["build", "--format", "apkg", "--project", str(project.root)], heavy)
+    assert any("wrote 0 files" in line for line in output)
+    assert imported == "[]"
 
 
 def test_right_after_a_build_its_outputs_moved_into_place_are_not_read_again(project, monkeypatch) -> None:

@@ -39,16 +39,22 @@ def test_a_worker_compiles_the_pdf_the_building_process_compiles(tmp_path):
         worker.compile(SOURCE)
 
 
-def test_compile_all_outside_a_watch_uses_workers_and_gives_the_same_bytes(tmp_path, monkeypatch):
-    documents = {f"deck/worksheet-{v}.pdf": ("t", SOURCE.replace("guild", f"guild {v}")) for v in "ABC"}
-    started: list[TypstWorker] = []
+@pytest.fixture
+def started(monkeypatch) -> list[TypstWorker]:
+    """Every Typst worker started from here on, in order."""
+    workers: list[TypstWorker] = []
     original = TypstWorker.__init__
 
     def counted(self, folders):
         original(self, folders)
-        started.append(self)
+        workers.append(self)
 
     monkeypatch.setattr(TypstWorker, "__init__", counted)
+    return workers
+
+
+def test_compile_all_outside_a_watch_uses_workers_and_gives_the_same_bytes(tmp_path, started):
+    documents = {f"deck/worksheet-{v}.pdf": ("t", SOURCE.replace("guild", f"guild {v}")) for v in "ABC"}
     made = pdf.compile_all(tmp_path, documents, jobs=2)
     assert len(started) == 2 and all(w._process is None for w in started)  # one per thread, all ended
     folders = _folders(tmp_path)
@@ -153,15 +159,7 @@ def test_refits_measured_by_the_workers_give_the_bytes_measured_here(tmp_path, m
     assert by_workers["deck/key-A.pdf"] == pdf.compile_pdf(last(("join",)), "t", folders)
 
 
-def test_workers_started_ahead_are_the_ones_that_compile(tmp_path, monkeypatch):
-    started: list[TypstWorker] = []
-    original = TypstWorker.__init__
-
-    def counted(self, folders):
-        original(self, folders)
-        started.append(self)
-
-    monkeypatch.setattr(TypstWorker, "__init__", counted)
+def test_workers_started_ahead_are_the_ones_that_compile(tmp_path, started):
     with WorkerPool(tmp_path, 2) as pool:
         assert len(started) == 2
         made = pdf.compile_all(tmp_path, {"deck/worksheet-A.pdf": ("t", SOURCE)}, jobs=2, pool=pool)
