@@ -4,10 +4,14 @@ to the other fact."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO
 
 from factdeck.cli import cli
 from factdeck.records.date_giveaways import DateKey, named_dates
@@ -134,12 +138,34 @@ def test_kept_findings_follow_an_edit_to_the_other_fact(tmp_path):
 
 
 def test_the_shipped_base_gives_no_date_away():
-    from conftest import REPO
-
     from factdeck.build import load_and_validate
     from factdeck.records.question_rules import QuestionRules
 
     base = load_and_validate(Path(REPO))
     rules = QuestionRules(base.facts, base.glossary, base.sources.values())
-    found = [p.message for f in base.facts for p in rules.across(f) if "gives it away" in p.message]
+    found = [p.message for f in base.facts for p in rules.date_give_aways(f)]
     assert found == []
+
+
+def test_the_key_of_the_kept_findings_is_the_same_in_every_process():
+    """Sets of strings list their items in an order that changes with the process's hash salt: the inputs the
+    kept findings are keyed by must not (else no kept finding would ever be found again)."""
+    code = (
+        "from pathlib import Path\n"
+        "from factdeck.build import load_and_validate\n"
+        "from factdeck.records.across import AcrossRules\n"
+        f"base = load_and_validate(Path({str(REPO)!r}))\n"
+        "rules = AcrossRules(base.facts, base.glossary, base.sources.values())\n"
+        "print([key for _, key, _ in rules.parts()])"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(keys) == 1

@@ -186,7 +186,7 @@ def _restore_per_fact(entry: Any, file: str, count: int) -> list[list[Problem]] 
     return restored
 
 
-_FORM_TYPES = (str, str, tuple, str, tuple, tuple, tuple)
+_FORM_TYPES = (str, str, tuple, str, tuple, tuple, tuple, tuple)
 
 
 def _restore_forms(entry: Any, count: int) -> list[FactForms] | None:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from factdeck.records.schema import Fact
@@ -125,11 +125,17 @@ class AskedDate(NamedTuple):
 class DateGiveAways:
     """The rule for the facts of one fact base (`facts`: every fact but the retracted ones)."""
 
-    def __init__(self, facts: Iterable[Fact], people: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        facts: Iterable[Fact],
+        people: Iterable[str] = (),
+        stems_of: Callable[[Fact], Iterable[str]] = lambda f: stems(f"{f.question} {f.statement}"),
+    ) -> None:
         """`people`: the real people's names the fact base gives (comparison forms): a person takes part in many
-        events, so a shared name says nothing of which."""
+        events, so a shared name says nothing of which. `stems_of`: a fact's question's and statement's stems
+        (`stems`; records/fact_forms.py keeps them per fact file, so a load does not make them again)."""
         facts = list(facts)
-        read = {id(f): stems(f"{f.question} {f.statement}") for f in facts}  # each fact's, once
+        read = {id(f): frozenset(stems_of(f)) for f in facts}
         counts: Counter[str] = Counter()
         for found in read.values():
             counts.update(found)
@@ -155,8 +161,13 @@ class DateGiveAways:
                 self._by_year.setdefault(year, []).append(a)
 
     def inputs(self) -> tuple:
-        """Everything `find` reads besides the fact it checks, sorted (a cache keys its findings by it)."""
-        return tuple(self.asked), tuple(sorted(self.common))
+        """Everything `find` reads besides the fact it checks, sorted (a cache keys its findings by it): the sets
+        as sorted tuples, since a set of strings lists them in an order that changes from one process to the next
+        (string hashing is salted), and a key made from that order would never match again."""
+        asked = tuple(
+            (a.id, a.file, a.line, *(tuple(sorted(x)) for x in (a.dates, a.stems, a.names))) for a in self.asked
+        )
+        return asked, tuple(sorted(self.common))
 
     def find(self, fact: Fact) -> list[tuple[str, str, AskedDate]]:
         """Each (field, date as written, other fact) where `fact`'s question or statement names the date another

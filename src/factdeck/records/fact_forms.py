@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+from factdeck.records.date_giveaways import stems
 from factdeck.records.schema import Fact
 from factdeck.text.compare import answer_comparison_form, core, name_variants
 
@@ -23,7 +24,8 @@ class FactForms(NamedTuple):
     (`versions`, cores) and claims (`claims`), `statement`, the words of its question and statement together
     (`words`, for counting the names most facts use) and the short names its answer gives (`names`: the
     answer's name variants of fewer than SUBJECT_WORDS words; none for a date or number, or an answer of 80
-    characters or more)."""
+    characters or more), and the content-word stems of its question and statement (`stems`, sorted: what the
+    date give-away rule compares, date_giveaways.py)."""
 
     question: str
     answer: str
@@ -32,6 +34,7 @@ class FactForms(NamedTuple):
     claims: tuple[str, ...]
     words: tuple[str, ...]
     names: tuple[str, ...]
+    stems: tuple[str, ...]
 
 
 Forms = Callable[[Fact], FactForms]
@@ -54,4 +57,5 @@ def forms_of(fact: Fact) -> FactForms:
         tuple(answer_comparison_form(v.claim) for v in versions),
         tuple(answer_comparison_form(f"{fact.question} {fact.statement}").split()),
         tuple(names),
+        tuple(sorted(stems(f"{fact.question} {fact.statement}"))),
     )

@@ -231,7 +231,9 @@ class QuestionRules:
         self._people = _people(self._facts, glossary)
         self._longest = max((form.count(" ") + 1 for form in self._people), default=0)
         self._subjects = self._subject_names()
-        self._dates = DateGiveAways(self._facts, self._people)  # another fact's date named (date_giveaways.py)
+        self._dates = DateGiveAways(
+            self._facts, self._people, lambda f: self._forms(f).stems
+        )  # another fact's date named (date_giveaways.py)
 
     def _subject_names(self) -> set[str]:
         """The names (comparison forms, up to SUBJECT_WORDS words) that SUBJECT_SHARE of all facts' questions and
