@@ -39,6 +39,16 @@ _REFERENCE = re.compile(
 _DECADE = re.compile(r"\b\d{3}0s\b")
 
 Add = Callable[..., None]
+_TENS = ("", "", "twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties")
+
+
+def _decade_written(decade: str, said: str) -> bool:
+    """Whether `said` (casefolded quotes) writes `decade` ('1980s') as a decade or names a year of it."""
+    first = int(decade[:4])
+    short = decade[2:3]
+    if re.search(rf"\b{first // 10}\d\b|\b{first}s\b|\b{short}0'?s\b|\b{short}0’s\b", said):
+        return True
+    return bool(_TENS[first % 100 // 10]) and _TENS[first % 100 // 10] in said
 
 
 def _quote_text(quotes: Iterable[str]) -> str:
@@ -76,7 +86,8 @@ def missing_from_quotes(answer: str, quotes: list[str], dated: Iterable[str] = (
         if not any(form in haystack for form in _written(value)):
             missing.append(match.group(0))
     for month in _MONTH_NAME.findall(answer):
-        if f" {month.casefold()} " not in haystack:
+        name = month.casefold()  # written in full, or as a caption's 'Jan' or 'Sept'
+        if not any(f" {form} " in haystack for form in (name, name[:3], name[:4])):
             missing.append(month)
     return missing
 
@@ -132,8 +143,8 @@ def unquoted_details(fact: Fact, add: Add, published: dict[str, str]) -> None:
         quotes = [c.quote for c in cited]
         said = " ".join(quotes).casefold()
         text = _REFERENCE.sub(" ", text)
-        # A decade ('the 1980s') is looked for as written: its first year alone is no detail of it.
-        decades = [d for d in _DECADE.findall(text) if d.casefold() not in said]
+        # A decade ('the 1980s') is carried by a quote writing it ('1980s', "80's", 'eighties') or a year of it.
+        decades = [d for d in _DECADE.findall(text) if not _decade_written(d, said)]
         text = _DECADE.sub(" ", text)
         if answered:  # the answer's own numbers and months: answer_quotes reports them, or `answer_from` explains
             known = number_values(answered)
