@@ -30,7 +30,7 @@ quiz:
 EXTRA_CITATION = """  citations:
     - source: chronicle
       locator: "chapter 4, para. 3"
-      quote: "twelve members drowned"
+      quote: "In the great flood of 1927, twelve members drowned"
     - source: pamphlet
       locator: "cover"
       quote: "Published by the Rival Society"
@@ -50,7 +50,7 @@ def typed(tmp_path_factory) -> Project:
     head, tail = text[:start], text[start:]
     tail = tail.replace(
         '  citations:\n    - source: chronicle\n      locator: "chapter 4, para. 3"\n'
-        '      quote: "twelve members drowned"\n  dispute:',
+        '      quote: "In the great flood of 1927, twelve members drowned"\n  dispute:',
         EXTRA_CITATION,
         1,
     )

@@ -462,7 +462,7 @@ CASES = [
             write("factdeck.yaml", "archive: archive\n"),
             replace("facts/guild.yaml", 'quote: "twelve members drowned"', 'quote: "thirteen members drowned"'),
         ),
-        "facts/guild.yaml:70: fact 'flood-deaths': quote not found in source 'chronicle': \"thirteen members drowned\"; "
+        "facts/guild.yaml:84: fact 'flood-deaths': quote not found in source 'chronicle': \"thirteen members drowned\"; "
         'the closest passage is "1927, twelve members drowned." (correct the quote to the source\'s words)',
     ),
     Case(

@@ -465,7 +465,9 @@ def test_answer_from_says_how_an_unquoted_answer_follows(tmp_path):
         ("The keeper lit the lamp in June 1866.", "lit the lamp in 1866", "'June'"),
         ("The keeper lit the lamp in June 1866.", "in June of '66 the lamp was lit", None),
         ("The keeper lit the lamp in the 1860s.", "the lamp was lit in the 1860s", None),
-        ("The keeper lit the lamp in the 1860s.", "the lamp was lit in 1860", "'1860s'"),
+        ("The keeper lit the lamp in the 1860s.", "the lamp was lit in 1870", "'1860s'"),
+        ("The keeper lit the lamp in the 1860s.", "in the sixties the lamp was lit", None),
+        ("The keeper lit the lamp in the 1860s.", "the lamp was lit in 1866", None),
         # where a text says it is no detail of the fact
         ("The annals (footnote 35, p. 12) say the keeper lit the lamp.", "the keeper lit the lamp", None),
     ],
