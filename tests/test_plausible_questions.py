@@ -330,6 +330,31 @@ def test_a_blank_whose_sentence_names_the_answer_again_is_not_made(tmp_path):
     assert "names the answer again" not in check(make_project(tmp_path / "q", other))[1]
 
 
+@pytest.mark.parametrize(
+    ("statement", "again"),
+    [
+        # the name again with its words reordered and inflected
+        ("The Union of Lantern Keepers, which the annals call the Union of Keepers of Lanterns, ran the light.",
+         "union of keepers of lanterns"),
+        # its words apart, in a longer run, are no second name
+        ("The Union of Lantern Keepers ran the light; the union hired keepers for each lantern.", None),
+        ("The Union of Lantern Keepers ran the light, which the annals say a union of lantern makers built.", None),
+    ],
+)  # fmt: skip
+def test_a_blank_whose_sentence_names_the_answer_again_reordered_is_not_made(tmp_path, statement, again):
+    body = fact("union", "organization", "Which body ran the light?", "The Union of Lantern Keepers", statement,
+                extra="""
+                distractors: ["The Harbour Board", "The Pilots' Guild", "The Coast Office"]
+                """)  # fmt: skip
+    root = make_project(tmp_path / "p", body)
+    err = check(root)[1]
+    if again:
+        assert f"the statement names the answer again as '{again}'" in err, err
+        assert QUESTION_TYPES["fill-blank"].blank(load_and_validate(root).facts_by_id["union"]) is None
+    else:
+        assert "names the answer again" not in err, err
+
+
 def test_an_answer_form_no_distractor_shares_is_a_warning(tmp_path):
     boat = fact("boat", "place", "Where was the supply boat built?", "The Dock of 1860",
                 "The supply boat was built at the Dock of 1860.", extra="""

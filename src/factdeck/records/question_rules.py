@@ -134,11 +134,13 @@ def blank_token(statement: str, answer: str) -> str | None:
 
 
 def blank_leftovers(statement: str, answer: str, kind: str) -> list[str]:
-    """The other forms of `answer` (a bracketed short name, a person's surname) that `statement` still names
-    once every whole-word occurrence of the answer's core is blanked; a surname that is part of another
-    person's name ('Massoud Rajavi' beside the answer 'Kazem Rajavi') does not count."""
-    if "(" not in answer and kind != "person":
-        return []  # no other form to leave behind: no bracketed short name, no surname
+    """The other forms of `answer` (a bracketed short name, a person's surname, a name's words reordered or
+    inflected) that `statement` still names once every whole-word occurrence of the answer's core is
+    blanked; a surname that is part of another person's name ('Massoud Rajavi' beside the answer 'Kazem
+    Rajavi') does not count."""
+    reorderable = kind in ("organization", "term", "place", "event")
+    if "(" not in answer and kind != "person" and not reorderable:
+        return []  # no other form to leave behind: no bracketed short name, no surname, no many-word name
     token = blank_token(statement, answer)
     if token is None:
         return []  # the statement never names the answer: there is no blank to give away
@@ -148,6 +150,8 @@ def blank_leftovers(statement: str, answer: str, kind: str) -> list[str]:
         last = end
     blanked = " ".join([*pieces, statement[last:]])
     padded = f" {answer_comparison_form(blanked)} "
+    if reorderable and (reordered := _reordered(padded, core(answer))):
+        return [reordered]
     found = {v for v in name_variants(answer) if v != answer_comparison_form(token) and f" {v} " in padded}
     words = token.split()
     if kind == "person" and len(words) >= 2 and len(words[-1]) >= 4 and not re.search(r",|\band\b", token):
@@ -156,6 +160,29 @@ def blank_leftovers(statement: str, answer: str, kind: str) -> list[str]:
             if not before or not before[-1][:1].isupper() or before[-1].endswith("."):
                 found.add(answer_comparison_form(words[-1]))
     return sorted(found)
+
+
+# Words that join a name's words ('Union of Communists of Iran'): a reordered name may add or drop them.
+_LINKING = frozenset({"of", "the", "and", "in", "for", "a", "an", "to", "de", "e", "al", "el"})
+_NAME_STEM = 4  # letters two words share to be one word in another form ('Iran', 'Iranian')
+
+
+def _reordered(blanked: str, name: str) -> str | None:
+    """A run of words in `blanked` (comparison form) that names `name` with its words reordered or inflected
+    ('union of communists of iran' for 'Union of Iranian Communists'): the same content-word stems, each as
+    often, and linking words only inside the run. None for a name of fewer than two content words."""
+    wanted = sorted(w[:_NAME_STEM] for w in answer_comparison_form(name).split() if w not in _LINKING)
+    if len(wanted) < 2:
+        return None
+    tokens = blanked.split()
+    for size in range(len(wanted), len(wanted) + 4):
+        for i in range(len(tokens) - size + 1):
+            run = tokens[i : i + size]
+            if run[0] in _LINKING or run[-1] in _LINKING:
+                continue
+            if sorted(w[:_NAME_STEM] for w in run if w not in _LINKING) == wanted:
+                return " ".join(run)
+    return None
 
 
 def _content_words(question: str) -> frozenset[str]:
