@@ -172,8 +172,8 @@ def unquoted_details(fact: Fact, add: Add, published: dict[str, str]) -> None:
     for field, text in texts:
         if details := missing(text, citations, explained):
             by_details.setdefault(tuple(details), []).append(field)
-    for details, fields in by_details.items():
-        report(fact, fields, list(details), "the fact's")
+    for given, fields in by_details.items():
+        report(fact, fields, list(given), "the fact's")
     for version in fact.dispute.versions if fact.dispute is not None else ():
         own = version.answer if held else ""
         if details := missing(version.claim, list(version.citations), own):
