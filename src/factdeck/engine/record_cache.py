@@ -23,7 +23,7 @@ garbage-collector pass walk all of them (a third of a second at 10,000 facts).
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, TypeVar
 
 from factdeck.engine.parse_cache import ContentStore, cache_folder
 from factdeck.engine.session import Session
@@ -33,6 +33,7 @@ from factdeck.records.load import FactFile
 from factdeck.records.schema import Fact, Record
 
 _SEVERITIES = ("error", "warning")
+R = TypeVar("R", bound=Record)
 _set = object.__setattr__
 _new = object.__new__
 
@@ -103,6 +104,20 @@ def restore_entry(entry: Any, file: str) -> tuple[list[Fact], list[Problem]] | N
         return [_restore(Fact, data, file) for data in dumped_facts], [_problem(p, file) for p in dumped_problems]
     except (TypeError, ValueError, KeyError, IndexError):
         return None
+
+
+def dump_record(record: Record) -> tuple:
+    """Any record (and the records inside it) as marshal keeps it: (its file, `dump_entry`'s form of it)."""
+    return record.file, _dump(record)
+
+
+def restore_record(cls: type[R], entry: Any) -> R:
+    """What `dump_record` kept, as a `cls`; raises ValueError (or TypeError, KeyError) if it is not that."""
+    file, data = entry
+    if type(file) is not str or type(data) is not tuple:
+        raise ValueError("not a record")
+    record: R = _restore(cls, data, file)
+    return record
 
 
 def restore_problems(entry: Any, file: str) -> list[Problem] | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from factdeck.engine.collector import collector_paused
 from factdeck.engine.incremental import code_fingerprint
+from factdeck.engine.kept_validation import KeptValidation
 from factdeck.engine.parallel import split_map
 from factdeck.engine.parse_cache import ContentStore, ParseCache, cache_folder
 from factdeck.engine.record_cache import RecordCache, context_key, dump_entry, restore_entry, restore_problems
@@ -37,33 +38,46 @@ def load_and_validate(
     strict: bool = False,
     session: Session | None = None,
     unhashed: frozenset[str] = frozenset(),
+    kept: bool = False,
 ) -> FactBase:
     """The project at `root` loaded and validated in `session` (default: a one-off session).
 
     Returns the `FactBase`; raises `ProjectError` (no facts/ folder) or `ValidationFailed` (every problem,
     sorted; `strict` makes warnings errors). `archive` overrides factdeck.yaml's archive folder; `unhashed`
-    names sources whose archive files are used whatever their recorded SHA-256 (`factdeck hash-archives`)."""
+    names sources whose archive files are used whatever their recorded SHA-256 (`factdeck hash-archives`).
+    `kept` (one-off sessions): the base a validation of the very same inputs made, if one passed and is kept
+    (engine/kept_validation.py; its `published` is None), and a base that passes is kept."""
     session = session or Session.one_off()
-    cache = ParseCache(cache_folder(), code_fingerprint(), session=session)
     # Loading makes hundreds of thousands of objects and frees almost none, so the cyclic garbage collector's
     # passes over them find nothing (they were a third of a check with every file cached). Reference counting
     # frees as usual meanwhile, and the collector resumes afterwards.
-    file_keys: dict[str, str] = {}
     with collector_paused():
-        raw = load_project(root, cache)
-        base = validate_project(
-            raw,
-            session,
-            archive=archive,
-            strict=strict,
-            unhashed=unhashed,
-            fact_files=lambda files, context: _cached_fact_files(files, context, session, cache, file_keys),
-            across_facts=lambda files, found, context, glossary, sources: _cached_across(
-                files, found, context, glossary, sources, session, file_keys
-            ),
-        )
-        base.file_keys = file_keys
+        keeper = KeptValidation(root, archive, strict, unhashed) if kept and not session.keeping else None
+        base = keeper.base(session) if keeper is not None else None
+        if base is None:
+            base = _validated(root, archive, strict, session, unhashed)
+            if keeper is not None:
+                keeper.keep(base)
         return base
+
+
+def _validated(root: Path, archive: Path | None, strict: bool, session: Session, unhashed: frozenset[str]) -> FactBase:
+    cache = ParseCache(cache_folder(), code_fingerprint(), session=session)
+    file_keys: dict[str, str] = {}
+    raw = load_project(root, cache)
+    base = validate_project(
+        raw,
+        session,
+        archive=archive,
+        strict=strict,
+        unhashed=unhashed,
+        fact_files=lambda files, context: _cached_fact_files(files, context, session, cache, file_keys),
+        across_facts=lambda files, found, context, glossary, sources: _cached_across(
+            files, found, context, glossary, sources, session, file_keys
+        ),
+    )
+    base.file_keys = file_keys
+    return base
 
 
 def _cached_fact_files(
