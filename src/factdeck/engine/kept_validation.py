@@ -14,7 +14,7 @@ the Python version and the distributions installed.
 Only a validation that passed is kept, and only if the inputs' fingerprint after it is the one before it (an edit
 saved meanwhile is never filed under the text it replaced). The records are kept in the record cache's form
 (record_cache.py), so they come back as pydantic's `model_construct` makes them; a fact changed since it was
-vetted is held back again from its kept place. The release records are not kept: the base comes back with
+vetted is held back again at its kept place, as `hold_back_changed` did. The release records are not kept: the base comes back with
 `published` None, which every reader of it takes as "not read" (they read them themselves). Files are hashed
 through file stamps kept for the project (`stamps/validate-….json`), so an unchanged project's files are only
 stat'ed. Entries live in the cache folder (`…/factdeck/validations`); anything unreadable, or a record-cache entry
@@ -39,8 +39,7 @@ from factdeck.exceptions import Problem
 from factdeck.records.archive import QuoteTally
 from factdeck.records.dates import latest_today
 from factdeck.records.factbase import FactBase
-from factdeck.records.schema import DeckSpec, Era, GlossaryEntry, ProjectConfig, Source
-from factdeck.records.vetting import hold_back_changed
+from factdeck.records.schema import DeckSpec, Era, Fact, GlossaryEntry, ProjectConfig, Source
 
 FOLDER = "validations"
 _SEVERITIES = ("error", "warning")
@@ -143,7 +142,17 @@ def _restore(entry: Any, root: Path, session: Session, code: str) -> FactBase | 
             return None  # trimmed or damaged: validate
         facts += restored[0]
         file_keys[display] = name
-    facts, held_back = hold_back_changed(facts, {(file, line) for file, line in held})
+    # The facts validation held back (records/vetting.py's `hold_back_changed`), at their kept places: whether
+    # each changed since it was vetted is what the kept validation found (fingerprinting them again built the
+    # records' serializer, a tenth of a second).
+    places = {(file, line) for file, line in held}
+    held_back: dict[str, Fact] = {}
+    for i, fact in enumerate(facts):
+        if (fact.file, fact.line) in places:
+            if fact.status != "vetted":
+                return None
+            held_back[fact.id] = fact
+            facts[i] = fact.model_copy(update={"status": "review"})
     base = FactBase(
         root,
         restore_record(ProjectConfig, config),
