@@ -61,6 +61,34 @@ def test_compile_all_outside_a_watch_uses_workers_and_gives_the_same_bytes(tmp_p
     assert made == {name: pdf.compile_pdf(source, "t", folders) for name, (_, source) in documents.items()}
 
 
+@pytest.mark.parametrize("count", [1, 2, 3, 5])
+def test_each_worker_ends_once_no_document_is_left_for_it_and_none_is_compiled_here(tmp_path, monkeypatch, count):
+    # A worker is told to end as soon as every document has begun (so it exits while the others compile): never
+    # before, or a later document would find it gone and be compiled in the building process.
+    gone: list[str] = []
+    original = TypstWorker.compile_measured
+
+    def watched(self, source, measuring):
+        try:
+            return original(self, source, measuring)
+        except WorkerGone:
+            gone.append(source)
+            raise
+
+    monkeypatch.setattr(TypstWorker, "compile_measured", watched)
+    documents = {f"deck/worksheet-{v}.pdf": ("t", SOURCE.replace("guild", f"guild {v}")) for v in "ABCDE"[:count]}
+    with WorkerPool(tmp_path, count=2) as pool:
+        made = pdf.compile_all(tmp_path, documents, jobs=2, pool=pool)
+    assert gone == []
+    folders = _folders(tmp_path)
+    assert made == {name: pdf.compile_pdf(source, "t", folders) for name, (_, source) in documents.items()}
+
+
+def test_ended_workers_are_reaped(tmp_path, started):
+    pdf.compile_all(tmp_path, {f"deck/{v}.pdf": ("t", SOURCE) for v in "AB"}, jobs=2)
+    assert len(started) == 2 and all(w._process is None and w._ending == [] for w in started)
+
+
 def test_a_document_typst_refuses_says_so_as_when_compiled_here(tmp_path):
     broken = '#set document(title: "t")\n#let x = (\n'
     with pytest.raises(RenderError) as here:
