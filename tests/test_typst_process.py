@@ -4,10 +4,12 @@ process, Typst's errors with their usual messages, and a worker that cannot work
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import sample_project
 
 from factdeck.exceptions import RenderError
 from factdeck.outputs.print import page_text, pdf, typst_process
@@ -200,3 +202,22 @@ def test_workers_started_ahead_are_the_ones_that_compile(tmp_path, started):
     assert all(w._process is None for w in started)
     assert made["deck/worksheet-A.pdf"] == other["deck/key-A.pdf"] == again["deck/key-A.pdf"]
     assert made["deck/worksheet-A.pdf"] == pdf.compile_pdf(SOURCE, "t", _folders(tmp_path))
+
+
+def test_factdeck_quiz_starts_its_workers_before_it_imports_the_quiz_code(tmp_path):
+    # The workers load Python, typst and the fonts on the other core while the command imports and loads: an
+    # option's check that imported the quiz code (and pydantic) ran first, a fifth of a second before them.
+    project = sample_project(tmp_path / "proj", more_facts=True)
+    code = (
+        "import sys\nfrom factdeck.cli import main\nfrom factdeck.outputs.print import typst_process\n"
+        "started = typst_process.WorkerPool.__init__\n"
+        "def first(self, *args, **kwargs):\n"
+        "    print(sorted(m for m in ('factdeck.quiz', 'pydantic', 'jinja2') if m in sys.modules))\n"
+        "    started(self, *args, **kwargs)\n"
+        "typst_process.WorkerPool.__init__ = first\n"
+        f"sys.argv = ['factdeck', 'quiz', 'guild-history', '--questions', '8', '--project', {str(project.root)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.splitlines()[0] == "[]", run.stdout + run.stderr
+    assert "wrote" in run.stdout
