@@ -200,7 +200,7 @@ class _Writer:
 
     def quote(self, carrying: str | None = None) -> str:
         words = [self.rng.choice(self.words) for _ in range(self.rng.randint(8, 20))]
-        if carrying is not None:  # a date or number answer is quoted from the passage that gives it
+        if carrying is not None:  # a statement's year and number are quoted from the passage that gives them
             words.insert(len(words) // 2, carrying)
         return " ".join(words)
 
@@ -263,7 +263,8 @@ class _Writer:
             out.append(f'  attribution:\n    by: "{first[1]}"\n    verb: "said"\n')
         if kind in NAMED and not disputed:
             out.append(self._options(kind, answer, statement))
-        carrying = answer if kind in ("date", "number") else None
+        # Every year and number a statement or question gives is in a quote (check's rule on unquoted details).
+        carrying = {"date": answer, "number": f"{answer} in {year}", "characterization": None}.get(kind, str(year))
         out.append("  citations:\n" + "".join(self.citation("    ", SOURCES[s][0], carrying) for s in cited))
         if disputed:
             other = SOURCES[(cited[0] + 3) % len(SOURCES)]

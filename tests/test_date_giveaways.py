@@ -24,7 +24,9 @@ GALE = fact("gale-month", "date", "In what month and year did the great gale wre
 
 
 def keeper(question: str, statement: str = "Ned Carver kept the light for thirty years.") -> str:
-    return fact("keeper", "person", question, "Ned Carver", statement, extra="""
+    # (its quote writes the year its questions name: an unquoted year is a finding of its own, quoted_details.py)
+    return fact("keeper", "person", question, "Ned Carver", statement, quote="lit in 1866, kept by Ned Carver",
+                extra="""
                 distractors: ["Jonas Pike", "Eli Marsh", "Tom Reeve"]
                 """)  # fmt: skip
 

@@ -457,6 +457,57 @@ def test_answer_from_says_how_an_unquoted_answer_follows(tmp_path):
     assert "none of its quotes" not in check(make_project(tmp_path / "p", gale))[1]
 
 
+@pytest.mark.parametrize(
+    ("statement", "quote", "reported"),
+    [
+        # the year the statement adds is in no quote: the exact one-line message, at the fact's line
+        ("The keeper lit the lamp in June 1866.", "the keeper lit the lamp in June", "'1866'"),
+        ("The keeper lit the lamp in June 1866.", "lit the lamp in 1866", "'June'"),
+        ("The keeper lit the lamp in June 1866.", "in June of '66 the lamp was lit", None),
+        ("The keeper lit the lamp in the 1860s.", "the lamp was lit in the 1860s", None),
+        ("The keeper lit the lamp in the 1860s.", "the lamp was lit in 1860", "'1860s'"),
+        # where a text says it is no detail of the fact
+        ("The annals (footnote 35, p. 12) say the keeper lit the lamp.", "the keeper lit the lamp", None),
+    ],
+)
+def test_a_statement_detail_no_quote_writes_is_a_warning(tmp_path, statement, quote, reported):
+    lamp = fact("lamp", "person", "Who lit the lamp?", "The keeper", statement, quote=quote)
+    code, err = check(make_project(tmp_path / "p", lamp), strict=True)
+    message = (
+        f"facts/light.yaml:1: fact 'lamp': the statement gives {reported}, which none of the fact's quotes "
+        "writes (as digits or words): quote the passage that gives it, or leave the detail out"
+    )
+    if reported:
+        assert code == 1 and message in err.splitlines(), err
+    else:
+        assert "which none of the fact's quotes" not in err, err
+
+
+def test_a_question_and_statement_giving_the_same_unquoted_year_make_one_warning(tmp_path):
+    lamp = fact("lamp", "person", "Who lit the lamp in 1866?", "The keeper", "The keeper lit the lamp in 1866.",
+                quote="the keeper lit the lamp")  # fmt: skip
+    err = check(make_project(tmp_path / "p", lamp))[1]
+    assert "fact 'lamp': the statement and the question give '1866', which none of the fact's quotes" in err, err
+    assert err.count("'1866', which none") == 1
+
+
+def test_a_version_claim_is_held_to_its_own_quotes_and_a_draft_is_left_alone(tmp_path):
+    claim = DISPUTED.replace('claim: "The light had six lamps."', 'claim: "By 1870 the light had six lamps."')
+    claim = claim.replace("REASON", 'reason:\n      type: scope\n      why: "The keeper counts the spare lamps."')
+    err = check(make_project(tmp_path / "p", claim))[1]
+    assert "the claim of version 'keeper' gives '1870', which none of its own quotes writes" in err, err
+    draft = claim.replace("status: vetted", "status: draft")
+    assert "which none of its own quotes" not in check(make_project(tmp_path / "d", draft))[1]
+
+
+def test_answer_from_covers_the_answers_numbers_in_the_statement(tmp_path):
+    gale = fact("gale", "number", "How long did the great gale last?", "14 days", "The great gale lasted 14 days.",
+                quote="two weeks of gale", extra='answer_from: "two weeks: 14 days"')  # fmt: skip
+    assert "which none of the fact's quotes" not in check(make_project(tmp_path / "p", gale))[1]
+    gale = gale.replace("lasted 14 days.", "lasted 14 days in 1868.")
+    assert "the statement gives '1868', which none" in check(make_project(tmp_path / "q", gale))[1]
+
+
 def test_two_facts_answering_the_same_question_differently_are_both_named(tmp_path):
     one = fact("gale", "number", "How many days did the great gale of 1868 last?", "13",
                "The great gale of 1868 lasted 13 days.", quote="13 days")  # fmt: skip

@@ -143,7 +143,7 @@ FACTS = """\
   citations:
     - source: brackwater-history
       locator: "section 3, 'The strike of 1851'"
-      quote: "The company's directors called the stoppage a riot against lawful authority"
+      quote: "When the company cut wages in 1851, the lock keepers stopped work for nine days. The company's directors called the stoppage a riot against lawful authority"
   status: draft
 
 - id: last-cargo-boat

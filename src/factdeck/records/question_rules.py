@@ -20,8 +20,8 @@ Warnings (errors under `--strict`), the give-aways item-writing guides warn of:
   answer; a date naming only the year of a month answer, or another event in the same year, is not one);
 
 and checks that help a reviewer catch a slip:
-- a date or number answer (of a fact in review or vetted) that appears in none of the fact's quotes, in any
-  form a number is written (digits, words, '13-day'), or a dispute version's in none of its own;
+- numbers, years and months an answer, statement, question, summary or version gives that no quote behind it
+  writes (quoted_details.py);
 - two vetted facts that ask the same kind of question and answer it differently, with no dispute.
 """
 
@@ -31,14 +31,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from factdeck.records.date_giveaways import DateGiveAways
 from factdeck.records.fact_forms import SUBJECT_WORDS, Forms, forms_of
+from factdeck.records.quoted_details import answer_quotes, number_values, unquoted_details
 from factdeck.records.schema import Fact, GlossaryEntry, Record, Source
 from factdeck.text.compare import answer_comparison_form, core, name_variants
-from factdeck.text.dates import MONTHS
-from factdeck.text.numerals import number_forms, scripts_of
+from factdeck.text.numerals import scripts_of
 from factdeck.text.words import whole_word_spans
 
 # What a question or statement says someone did that a teacher would not pin on a real person wrongly.
@@ -64,12 +63,6 @@ _GLOSS = re.compile(
 _QUOTE_MARKS = "'\"‘’“”"
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
 _BRACKETS = re.compile(r"\s*\([^()]*\)")
-_NON_WORD = re.compile(r"[^\w]+")
-_THOUSANDS = re.compile(r"(?<=\d)[,  ](?=\d{3}\b)")
-_RANGE_OF = re.compile(r"(\d+)\s*(?:to|-|–)\s*(\d+)\s+(thousand|million)")
-_LETTER_DIGIT = re.compile(r"(?<=[^\W\d])(?=\d)|(?<=\d)(?=[^\W\d])")
-_ANSWER_NUMBER = re.compile(r"\d+(?:,\d{3})*")
-_MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b")
 SUBJECT_SHARE = 0.25  # an answer named in this share of all facts is the subject they are about
 SUBJECT_MIN_FACTS = 8
 _STOP = {
@@ -165,53 +158,9 @@ def blank_leftovers(statement: str, answer: str, kind: str) -> list[str]:
     return sorted(found)
 
 
-def _quote_text(quotes: Iterable[str]) -> str:
-    text = " ".join(quotes).casefold()
-    text = _THOUSANDS.sub("", text)  # 5,000 and 5 000 as 5000
-    text = _RANGE_OF.sub(r"\1 \3 to \2 \3", text)  # '100 to 200 thousand' gives 100 thousand too
-    text = _LETTER_DIGIT.sub(" ", text)  # an infobox's 'Banned1981'
-    return " " + _NON_WORD.sub(" ", text) + " "
-
-
-@lru_cache(maxsize=4096)
-def _written(value: int) -> frozenset[str]:
-    """The forms of `value` a quote may hold (text/numerals.py), with '100 thousand' and a year's '67'."""
-    forms = number_forms(value)
-    if value and value % 1_000_000 == 0:
-        forms.add(f"{value // 1_000_000} million")
-    elif value and value % 1000 == 0:
-        forms.add(f"{value // 1000} thousand")
-    if 1000 <= value <= 2199:
-        forms.add(f"{value % 100:02d}")  # 'joins in 67'
-    return frozenset(f" {_NON_WORD.sub(' ', form)} " for form in forms)
-
-
-def _missing_from_quotes(answer: str, quotes: list[str], dated: Iterable[str] = ()) -> list[str]:
-    """The numbers, years and month names of `answer` that none of `quotes` writes in any form, nor the dates
-    `dated` (the cited texts' own publication dates: 'now' in a text of 2013 is 2013)."""
-    haystack = _quote_text(quotes)
-    for date in dated:
-        year, _, month = date.partition("-")
-        haystack += f"{year} {MONTHS[int(month[:2]) - 1].casefold() if month else ''} "
-    answer = _BRACKETS.sub("", answer)
-    missing = []
-    for match in _ANSWER_NUMBER.finditer(answer):
-        value = int(match.group(0).replace(",", ""))
-        if not any(form in haystack for form in _written(value)):
-            missing.append(match.group(0))
-    for month in _MONTH_NAME.findall(answer):
-        if f" {month.casefold()} " not in haystack:
-            missing.append(month)
-    return missing
-
-
 def _content_words(question: str) -> frozenset[str]:
     words = answer_comparison_form(question).split()
     return frozenset(w for w in words if w not in _STOP and not w.isdigit() and len(w) > 2)
-
-
-def _values(answer: str) -> frozenset[int]:
-    return frozenset(int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", _BRACKETS.sub("", answer)))
 
 
 class QuestionRules:
@@ -349,7 +298,7 @@ class QuestionRules:
         for f in self._facts:
             if f.status == "vetted" and f.kind in ("date", "number") and f.dispute is None:
                 words = _content_words(f.question)
-                values = _values(core(f.answer))
+                values = number_values(core(f.answer))
                 if len(words) >= MIN_SHARED_WORDS and values:
                     groups.setdefault((f.kind, words), []).append((f, values))
         found: list[QuestionProblem] = []
@@ -383,7 +332,8 @@ def own_problems(fact: Fact, published: dict[str, str]) -> list[QuestionProblem]
         )
     if not fact.disputed:
         _give_aways(fact, add)
-    _quotes(fact, add, published)
+    answer_quotes(fact, add, published)
+    unquoted_details(fact, add, published)
     return found
 
 
@@ -424,39 +374,6 @@ def _give_aways(fact: Fact, add) -> None:
                 fact,
                 f"the answer '{shown}' writes its digits in another script than a distractor does: write every "
                 "option in the answer's digits",
-            )
-
-
-# --- vetting assistance (the fact alone) -----------------------------------------------------------------------
-
-
-def _quotes(fact: Fact, add, published: dict[str, str]) -> None:
-    if fact.kind not in ("date", "number") or fact.answer_from or fact.status == "draft":
-        return  # a draft may be incomplete: the check helps whoever reviews or vets it
-
-    def dated(citations: list) -> list[str]:
-        return [p for c in citations if (p := published.get(c.source))]
-
-    if fact.dispute is None:
-        missing = _missing_from_quotes(core(fact.answer), [c.quote for c in fact.citations], dated(fact.citations))
-        if missing:
-            add(
-                fact,
-                f"the answer '{fact.answer}' gives {', '.join(repr(m) for m in missing)}, which none of its "
-                "quotes writes (as digits, words or '13-day'): check the answer against the text, quote "
-                "the passage that gives it, or say how it follows from them in `answer_from`",
-            )
-        return
-    for version in fact.dispute.versions:
-        missing = _missing_from_quotes(
-            core(version.answer), [c.quote for c in version.citations], dated(version.citations)
-        )
-        if missing:
-            add(
-                version,
-                f"version '{version.id}' answers '{version.answer}', whose {', '.join(repr(m) for m in missing)} "
-                "none of its own quotes writes: check it against the text, quote the passage that gives it, or "
-                "say how it follows from them in the fact's `answer_from`",
             )
 
 

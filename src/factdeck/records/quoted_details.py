@@ -1,0 +1,180 @@
+"""Vetting assistance: the numbers, years and months a fact gives that no quote behind it writes.
+
+A reviewer opens every cited passage (facts/README.md, "Vetting"); these rules point at the details a quote
+does not carry, in any form a number is written (digits, words, '13-day', '100 to 200 thousand', a year's
+'67'), so that every detail a learner is taught rests on quoted words, not only on the paragraph a locator
+leads to:
+- a date or number answer (of a fact in review or vetted) that appears in none of the fact's quotes, or a
+  dispute version's answer in none of its own (`answer_from` says how an answer follows from the quotes);
+- a number, year or month that a statement, question or dispute summary gives and none of the fact's quotes
+  writes, or that a version's claim gives and none of its own quotes writes. A decade ('the 1980s') is looked
+  for as written; a reference such as 'footnote 35' or 'p. 12' is no detail of the fact.
+
+Each cited text's own publication date counts as written by it ('now' in a text of 2013 is 2013).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+from factdeck.records.schema import Fact, Record
+from factdeck.text.compare import core
+from factdeck.text.dates import MONTHS
+from factdeck.text.numerals import number_forms
+
+_NON_WORD = re.compile(r"[^\w]+")
+_THOUSANDS = re.compile(r"(?<=\d)[,  ](?=\d{3}\b)")
+_RANGE_OF = re.compile(r"(\d+)\s*(?:to|-|–)\s*(\d+)\s+(thousand|million)")
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d])(?=\d)|(?<=\d)(?=[^\W\d])")
+_ANSWER_NUMBER = re.compile(r"\d+(?:,\d{3})*")
+_MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b")
+_BRACKETS = re.compile(r"\s*\([^()]*\)")
+# A reference to where a text says something ('footnote 35', 'para. 11', 'p. 101') is no detail of the fact.
+_REFERENCE = re.compile(
+    r"\b(?:footnotes?|notes?|paras?\.?|paragraphs?|pp?\.|pages?|¶)\s*\d+(?:\s*(?:,|and|-|–|to)\s*\d+)*",
+    re.IGNORECASE,
+)
+_DECADE = re.compile(r"\b\d{3}0s\b")
+
+Add = Callable[..., None]
+_TENS = ("", "", "twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties")
+
+
+def _decade_written(decade: str, said: str) -> bool:
+    """Whether `said` (casefolded quotes) writes `decade` ('1980s') as a decade or names a year of it."""
+    first = int(decade[:4])
+    short = decade[2:3]
+    if re.search(rf"\b{first // 10}\d\b|\b{first}s\b|\b{short}0'?s\b|\b{short}0’s\b", said):
+        return True
+    return bool(_TENS[first % 100 // 10]) and _TENS[first % 100 // 10] in said
+
+
+def _quote_text(quotes: Iterable[str]) -> str:
+    text = " ".join(quotes).casefold()
+    text = _THOUSANDS.sub("", text)  # 5,000 and 5 000 as 5000
+    text = _RANGE_OF.sub(r"\1 \3 to \2 \3", text)  # '100 to 200 thousand' gives 100 thousand too
+    text = _LETTER_DIGIT.sub(" ", text)  # an infobox's 'Banned1981'
+    return " " + _NON_WORD.sub(" ", text) + " "
+
+
+@lru_cache(maxsize=4096)
+def _written(value: int) -> frozenset[str]:
+    """The forms of `value` a quote may hold (text/numerals.py), with '100 thousand' and a year's '67'."""
+    forms = number_forms(value)
+    if value and value % 1_000_000 == 0:
+        forms.add(f"{value // 1_000_000} million")
+    elif value and value % 1000 == 0:
+        forms.add(f"{value // 1000} thousand")
+    if 1000 <= value <= 2199:
+        forms.add(f"{value % 100:02d}")  # 'joins in 67'
+    return frozenset(f" {_NON_WORD.sub(' ', form)} " for form in forms)
+
+
+def missing_from_quotes(answer: str, quotes: list[str], dated: Iterable[str] = ()) -> list[str]:
+    """The numbers, years and month names of `answer` that none of `quotes` writes in any form, nor the dates
+    `dated` (the cited texts' own publication dates: 'now' in a text of 2013 is 2013)."""
+    haystack = _quote_text(quotes)
+    for date in dated:
+        year, _, month = date.partition("-")
+        haystack += f"{year} {MONTHS[int(month[:2]) - 1].casefold() if month else ''} "
+    answer = _BRACKETS.sub("", answer)
+    missing = []
+    for match in _ANSWER_NUMBER.finditer(answer):
+        value = int(match.group(0).replace(",", ""))
+        if not any(form in haystack for form in _written(value)):
+            missing.append(match.group(0))
+    for month in _MONTH_NAME.findall(answer):
+        name = month.casefold()  # written in full, or as a caption's 'Jan' or 'Sept'
+        if not any(f" {form} " in haystack for form in (name, name[:3], name[:4])):
+            missing.append(month)
+    return missing
+
+
+def number_values(answer: str) -> frozenset[int]:
+    return frozenset(int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", _BRACKETS.sub("", answer)))
+
+
+def answer_quotes(fact: Fact, add: Add, published: dict[str, str]) -> None:
+    if fact.kind not in ("date", "number") or fact.answer_from or fact.status == "draft":
+        return  # a draft may be incomplete: the check helps whoever reviews or vets it
+
+    def dated(citations: list) -> list[str]:
+        return [p for c in citations if (p := published.get(c.source))]
+
+    if fact.dispute is None:
+        missing = missing_from_quotes(core(fact.answer), [c.quote for c in fact.citations], dated(fact.citations))
+        if missing:
+            add(
+                fact,
+                f"the answer '{fact.answer}' gives {', '.join(repr(m) for m in missing)}, which none of its "
+                "quotes writes (as digits, words or '13-day'): check the answer against the text, quote "
+                "the passage that gives it, or say how it follows from them in `answer_from`",
+            )
+        return
+    for version in fact.dispute.versions:
+        missing = missing_from_quotes(
+            core(version.answer), [c.quote for c in version.citations], dated(version.citations)
+        )
+        if missing:
+            add(
+                version,
+                f"version '{version.id}' answers '{version.answer}', whose {', '.join(repr(m) for m in missing)} "
+                "none of its own quotes writes: check it against the text, quote the passage that gives it, or "
+                "say how it follows from them in the fact's `answer_from`",
+            )
+
+
+def unquoted_details(fact: Fact, add: Add, published: dict[str, str]) -> None:
+    """Numbers, years and months the fact's own words give that no quote behind them writes.
+
+    A statement, question and dispute summary are held to every quote of the fact (its citations and its
+    versions'); a version's claim to its own citations, as its answer is. The numbers and months of a date or
+    number answer are left to `answer_quotes` (one warning, not two), and with `answer_from` any answer's follow
+    from the quotes as that field says. `add(record, message)` receives each warning."""
+    if fact.status == "draft":
+        return
+    citations = list(fact.citations)
+    if fact.dispute is not None:
+        citations += [c for version in fact.dispute.versions for c in version.citations]
+
+    def missing(text: str, cited: list, answered: str) -> list[str]:
+        quotes = [c.quote for c in cited]
+        said = " ".join(quotes).casefold()
+        text = _REFERENCE.sub(" ", text)
+        # A decade ('the 1980s') is carried by a quote writing it ('1980s', "80's", 'eighties') or a year of it.
+        decades = [d for d in _DECADE.findall(text) if not _decade_written(d, said)]
+        text = _DECADE.sub(" ", text)
+        if answered:  # the answer's own numbers and months: answer_quotes reports them, or `answer_from` explains
+            known = number_values(answered)
+            text = _ANSWER_NUMBER.sub(lambda m: " " if int(m.group(0).replace(",", "")) in known else m.group(0), text)
+            for month in _MONTH_NAME.findall(answered):
+                text = text.replace(month, " ")
+        dated = [p for c in cited if (p := published.get(c.source))]
+        return list(dict.fromkeys(decades + missing_from_quotes(text, quotes, dated)))
+
+    def report(where: Record, fields: list[str], details: list[str], whose: str) -> None:
+        add(
+            where,
+            f"{' and '.join(fields)} {'give' if len(fields) > 1 else 'gives'} "
+            f"{', '.join(repr(d) for d in details)}, which none of {whose} quotes writes (as digits or words): "
+            "quote the passage that gives it, or leave the detail out",
+        )
+
+    # A date or number answer is held to the quotes by answer_quotes; any answer with `answer_from` is explained.
+    held = fact.answer_from is not None or fact.kind in ("date", "number")
+    explained = fact.answer if held else ""
+    texts = [("the statement", fact.statement), ("the question", fact.question)]
+    if fact.dispute is not None:
+        texts.append(("the dispute's summary", fact.dispute.summary))
+    by_details: dict[tuple[str, ...], list[str]] = {}
+    for field, text in texts:
+        if details := missing(text, citations, explained):
+            by_details.setdefault(tuple(details), []).append(field)
+    for details, fields in by_details.items():
+        report(fact, fields, list(details), "the fact's")
+    for version in fact.dispute.versions if fact.dispute is not None else ():
+        own = version.answer if held else ""
+        if details := missing(version.claim, list(version.citations), own):
+            report(version, [f"the claim of version '{version.id}'"], details, "its own")
