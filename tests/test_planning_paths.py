@@ -105,3 +105,26 @@ def test_planning_leaves_no_reference_cycles(shipped_base):
     finally:
         gc.enable()
     assert len(quiz.questions) == 60
+
+
+@pytest.mark.parametrize("seed", [1, 7, 2024])
+def test_group_pools_of_admitted_facts_plan_what_whole_pools_plan(shipped_base, monkeypatch, seed):
+    """A group question's pool weighs and orders only the facts its type admits (`QuestionType.admits`); the
+    group passes by the others wherever they stand, so the plan is the one a pool of every fact gives."""
+    from factdeck.quiz import types
+
+    deck = shipped_base.deck("mek-history")
+    facts = select_facts(shipped_base, deck)
+    settings = with_overrides(deck.quiz, questions=60, versions=2, seed=seed)
+    admitted = make_quiz(shipped_base, deck, facts, settings)
+    assert any(not q.single for q in map(types.QUESTION_TYPES.of, admitted.questions))  # groups were made
+    asked: list[str] = []
+
+    def every(self, maker, fact) -> bool:
+        asked.append(fact.id)
+        return True
+
+    for kind in types.QUESTION_TYPES.group_names:
+        monkeypatch.setattr(type(types.QUESTION_TYPES[kind]), "admits", every)
+    whole = make_quiz(shipped_base, deck, facts, settings)
+    assert asked and whole == admitted

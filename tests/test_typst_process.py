@@ -4,10 +4,12 @@ process, Typst's errors with their usual messages, and a worker that cannot work
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import sample_project
 
 from factdeck.exceptions import RenderError
 from factdeck.outputs.print import page_text, pdf, typst_process
@@ -59,6 +61,34 @@ def test_compile_all_outside_a_watch_uses_workers_and_gives_the_same_bytes(tmp_p
     assert len(started) == 2 and all(w._process is None for w in started)  # one per thread, all ended
     folders = _folders(tmp_path)
     assert made == {name: pdf.compile_pdf(source, "t", folders) for name, (_, source) in documents.items()}
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5])
+def test_each_worker_ends_once_no_document_is_left_for_it_and_none_is_compiled_here(tmp_path, monkeypatch, count):
+    # A worker is told to end as soon as every document has begun (so it exits while the others compile): never
+    # before, or a later document would find it gone and be compiled in the building process.
+    gone: list[str] = []
+    original = TypstWorker.compile_measured
+
+    def watched(self, source, measuring):
+        try:
+            return original(self, source, measuring)
+        except WorkerGone:
+            gone.append(source)
+            raise
+
+    monkeypatch.setattr(TypstWorker, "compile_measured", watched)
+    documents = {f"deck/worksheet-{v}.pdf": ("t", SOURCE.replace("guild", f"guild {v}")) for v in "ABCDE"[:count]}
+    with WorkerPool(tmp_path, count=2) as pool:
+        made = pdf.compile_all(tmp_path, documents, jobs=2, pool=pool)
+    assert gone == []
+    folders = _folders(tmp_path)
+    assert made == {name: pdf.compile_pdf(source, "t", folders) for name, (_, source) in documents.items()}
+
+
+def test_ended_workers_are_reaped(tmp_path, started):
+    pdf.compile_all(tmp_path, {f"deck/{v}.pdf": ("t", SOURCE) for v in "AB"}, jobs=2)
+    assert len(started) == 2 and all(w._process is None and w._ending == [] for w in started)
 
 
 def test_a_document_typst_refuses_says_so_as_when_compiled_here(tmp_path):
@@ -172,3 +202,22 @@ def test_workers_started_ahead_are_the_ones_that_compile(tmp_path, started):
     assert all(w._process is None for w in started)
     assert made["deck/worksheet-A.pdf"] == other["deck/key-A.pdf"] == again["deck/key-A.pdf"]
     assert made["deck/worksheet-A.pdf"] == pdf.compile_pdf(SOURCE, "t", _folders(tmp_path))
+
+
+def test_factdeck_quiz_starts_its_workers_before_it_imports_the_quiz_code(tmp_path):
+    # The workers load Python, typst and the fonts on the other core while the command imports and loads: an
+    # option's check that imported the quiz code (and pydantic) ran first, a fifth of a second before them.
+    project = sample_project(tmp_path / "proj", more_facts=True)
+    code = (
+        "import sys\nfrom factdeck.cli import main\nfrom factdeck.outputs.print import typst_process\n"
+        "started = typst_process.WorkerPool.__init__\n"
+        "def first(self, *args, **kwargs):\n"
+        "    print(sorted(m for m in ('factdeck.quiz', 'pydantic', 'jinja2') if m in sys.modules))\n"
+        "    started(self, *args, **kwargs)\n"
+        "typst_process.WorkerPool.__init__ = first\n"
+        f"sys.argv = ['factdeck', 'quiz', 'guild-history', '--questions', '8', '--project', {str(project.root)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.splitlines()[0] == "[]", run.stdout + run.stderr
+    assert "wrote" in run.stdout

@@ -55,13 +55,14 @@ def load_and_validate(
     strict: bool = False,
     session: Session | None = None,
     unhashed: frozenset[str] = frozenset(),
+    kept: bool = False,
 ) -> FactBase:
     """The first two stages, shared by every command: see `factdeck.engine.validation.load_and_validate`
     (returns the `FactBase`; raises `ProjectError` or `ValidationFailed`)."""
     # Imported when used: an up-to-date build never needs pydantic or the schema.
     from factdeck.engine.validation import load_and_validate as validated
 
-    return validated(root, archive=archive, strict=strict, session=session, unhashed=unhashed)
+    return validated(root, archive=archive, strict=strict, session=session, unhashed=unhashed, kept=kept)
 
 
 def output_folder(base: FactBase, output: Path | None) -> Path:
@@ -308,7 +309,9 @@ def make_worksheets(
         from factdeck.quiz import with_overrides
         from factdeck.records.select import select_facts
 
-        base = load_and_validate(root, session=session)
+        # A worksheet of a project validated before (by a build or a worksheet) takes that validation's outcome
+        # back (engine/kept_validation.py).
+        base = load_and_validate(root, session=session, kept=True)
         deck = base.deck(deck_id)
         settings = with_overrides(deck.quiz, **overrides)
         folder = output_folder(base, output)

@@ -12,6 +12,8 @@ import click
 
 def question_types_option(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str] | None:
     """`--types a,b --types c` as a list, each checked against the known question types."""
+    if not values:  # not given: nothing to check, and nothing imported (click runs this before the command, whose
+        return None  # Typst workers start before it imports the quiz code and its models)
     from factdeck.quiz import QUESTION_TYPES
 
     chosen = [t.strip() for value in values for t in value.split(",") if t.strip()]
@@ -23,6 +25,8 @@ def question_types_option(ctx: click.Context, param: click.Parameter, values: tu
 
 def per_type_option(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, int] | None:
     """`--points TYPE=N` (or `--count`), repeated or comma-separated, as {type: N}."""
+    if not values:  # not given (as `question_types_option`)
+        return None
     from factdeck.quiz import QUESTION_TYPES
 
     limit = 100 if param.name == "points" else 500
@@ -43,6 +47,8 @@ _LABELS = {"name": "name", "date": "date", "group": "group", "id": "student_id"}
 
 def labels_option(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
     """`--label group=Class` (repeated) as the quiz's labels; unnamed fields keep their default labels."""
+    if not values:  # not given (as `question_types_option`)
+        return None
     from factdeck.records.schema import QuizLabels
 
     chosen: dict[str, str] = {}

@@ -14,6 +14,7 @@ from typing import Any
 
 from factdeck.engine.collector import collector_paused
 from factdeck.engine.incremental import code_fingerprint
+from factdeck.engine.kept_validation import KeptValidation
 from factdeck.engine.parallel import split_map
 from factdeck.engine.parse_cache import ContentStore, ParseCache, cache_folder
 from factdeck.engine.record_cache import RecordCache, context_key, dump_entry, restore_entry, restore_problems
@@ -23,6 +24,7 @@ from factdeck.records.across import AcrossRules, FileResults
 from factdeck.records.fact_forms import FactForms, forms_of
 from factdeck.records.factbase import FactBase
 from factdeck.records.load import FactFile, load_project
+from factdeck.records.question_rules import QuestionProblem, QuestionRules
 from factdeck.records.schema import Fact, GlossaryEntry, Source
 from factdeck.records.validate import FileContext, validate_project
 
@@ -36,33 +38,46 @@ def load_and_validate(
     strict: bool = False,
     session: Session | None = None,
     unhashed: frozenset[str] = frozenset(),
+    kept: bool = False,
 ) -> FactBase:
     """The project at `root` loaded and validated in `session` (default: a one-off session).
 
     Returns the `FactBase`; raises `ProjectError` (no facts/ folder) or `ValidationFailed` (every problem,
     sorted; `strict` makes warnings errors). `archive` overrides factdeck.yaml's archive folder; `unhashed`
-    names sources whose archive files are used whatever their recorded SHA-256 (`factdeck hash-archives`)."""
+    names sources whose archive files are used whatever their recorded SHA-256 (`factdeck hash-archives`).
+    `kept` (one-off sessions): the base a validation of the very same inputs made, if one passed and is kept
+    (engine/kept_validation.py; its `published` is None), and a base that passes is kept."""
     session = session or Session.one_off()
-    cache = ParseCache(cache_folder(), code_fingerprint(), session=session)
     # Loading makes hundreds of thousands of objects and frees almost none, so the cyclic garbage collector's
     # passes over them find nothing (they were a third of a check with every file cached). Reference counting
     # frees as usual meanwhile, and the collector resumes afterwards.
-    file_keys: dict[str, str] = {}
     with collector_paused():
-        raw = load_project(root, cache)
-        base = validate_project(
-            raw,
-            session,
-            archive=archive,
-            strict=strict,
-            unhashed=unhashed,
-            fact_files=lambda files, context: _cached_fact_files(files, context, session, cache, file_keys),
-            across_facts=lambda files, found, context, glossary, sources: _cached_across(
-                files, found, context, glossary, sources, session
-            ),
-        )
-        base.file_keys = file_keys
+        keeper = KeptValidation(root, archive, strict, unhashed) if kept and not session.keeping else None
+        base = keeper.base(session) if keeper is not None else None
+        if base is None:
+            base = _validated(root, archive, strict, session, unhashed)
+            if keeper is not None:
+                keeper.keep(base)
         return base
+
+
+def _validated(root: Path, archive: Path | None, strict: bool, session: Session, unhashed: frozenset[str]) -> FactBase:
+    cache = ParseCache(cache_folder(), code_fingerprint(), session=session)
+    file_keys: dict[str, str] = {}
+    raw = load_project(root, cache)
+    base = validate_project(
+        raw,
+        session,
+        archive=archive,
+        strict=strict,
+        unhashed=unhashed,
+        fact_files=lambda files, context: _cached_fact_files(files, context, session, cache, file_keys),
+        across_facts=lambda files, found, context, glossary, sources: _cached_across(
+            files, found, context, glossary, sources, session, file_keys
+        ),
+    )
+    base.file_keys = file_keys
+    return base
 
 
 def _cached_fact_files(
@@ -130,13 +145,25 @@ def _cached_across(
     glossary: list[GlossaryEntry],
     sources: list[Source],
     session: Session,
+    file_keys: dict[str, str],
 ) -> tuple[AcrossRules, dict[str, list[Problem]]]:
-    """records/across.py's `across_files`, with what it works out per file kept beside the record cache: each
-    file's facts' comparison forms (records/fact_forms.py), under its name and text and the context its records
-    were validated in; and what the rules find with its facts, under the same and what the rules read of every
-    other fact (`AcrossRules.parts`: one store per part, under the sets it reads). A file's records are those of its
-    text in that context, and the rules read nothing else."""
+    """records/across.py's `across_files`, with what it works out kept beside the record cache: everything it
+    found (each file's problems and the disagreements across the base), under every file's record-cache key
+    (`file_keys`, which stand for the files' records), the glossary and the sources, which is all the rules
+    read; and per file, its facts' comparison forms (records/fact_forms.py), under its name and text and the
+    context its records were validated in, and what the rules find with its facts, under the same and what the
+    rules read of every other fact (`AcrossRules.parts`: one store per part, under the sets it reads). A file's
+    records are those of its text in that context, and the rules read nothing else."""
     folder, code, validated = cache_folder("across"), code_fingerprint(), context_key(context.key_parts())
+    # Nothing the rules read changed since they last ran (a command after a check, a worksheet after another):
+    # their findings come back whole, without making the sets (two thirds of a warm check's validation at
+    # 10,000 facts) or reading each file's entries.
+    whole_store = ContentStore(folder, code, f"whole\0{validated}", session)
+    whole = _whole_key(files, file_keys, glossary, sources)
+    if whole is not None:
+        kept_whole = _restore_whole(whole_store.load(whole), files, found)
+        if kept_whole is not None:
+            return kept_whole
     forms_store = ContentStore(folder, code, f"forms\0{validated}", session)
     kept: dict[int, FactForms] = {}
     for file in files:
@@ -170,7 +197,90 @@ def _cached_across(
         problems[file.display] = [p for by_part in zip(*parts) for part in by_part for p in part]
     for store, _ in stores:
         store.trim()
-    return rules, problems
+    disagreements = rules.questions.disagreements()
+    dumped = _dump_whole(files, found, problems, disagreements) if whole is not None else None
+    if whole is not None and dumped is not None:
+        whole_store.save(whole, dumped)
+        whole_store.trim()
+    return KeptAcross(disagreements), problems
+
+
+class _KeptQuestions(QuestionRules):
+    """The question rules' disagreements across the base, as found (`validate_project` asks the rules it is given
+    for nothing else once each file's findings are in)."""
+
+    def __init__(self, disagreements: list[QuestionProblem]) -> None:  # the sets are what is not made again
+        self._disagreements = disagreements
+
+    def disagreements(self) -> list[QuestionProblem]:
+        return list(self._disagreements)
+
+
+class KeptAcross(AcrossRules):
+    """What `validate_project` reads of the rules across facts after each file's findings: `questions`'
+    disagreements, found once (by the rules, or kept)."""
+
+    def __init__(self, disagreements: list[QuestionProblem]) -> None:
+        self.questions = _KeptQuestions(disagreements)
+
+
+def _whole_key(
+    files: list[FactFile], file_keys: dict[str, str], glossary: list[GlossaryEntry], sources: list[Source]
+) -> str | None:
+    """Everything the rules across facts read: each file's name and record-cache key, in order (the key hashes
+    its name and text, factdeck's code and what its records' validation read, so equal keys mean equal records),
+    and the glossary and sources as records, where they are; None if a file has no key (no cache)."""
+    if not all(file.display in file_keys for file in files):
+        return None
+    parts = [f"{file.display}\0{file_keys[file.display]}" for file in files]
+    parts += [f"glossary\0{g.file}\0{g.line}\0{g.model_dump_json()}" for g in glossary]
+    parts += [f"source\0{s.file}\0{s.line}\0{s.model_dump_json()}" for s in sources]
+    return "\n".join(parts)
+
+
+def _dump_whole(
+    files: list[FactFile], found: FileResults, problems: dict[str, list[Problem]], disagreements: list[QuestionProblem]
+) -> tuple[list, list] | None:
+    """Each file's problems as (line, message, severity), in `files`' order, and each disagreement as the place of
+    its fact (file number, fact number) with its message and severity; None (nothing kept) if a disagreement is
+    not about one of the facts."""
+    places = {id(fact): (i, j) for i, file in enumerate(files) for j, fact in enumerate(found[file.display][0])}
+    kept = []
+    for d in disagreements:
+        place = places.get(id(d.where))
+        if place is None:
+            return None
+        kept.append((*place, d.message, d.severity))
+    by_file = [[(p.line, p.message, p.severity) for p in problems[file.display]] for file in files]
+    return by_file, kept
+
+
+def _restore_whole(
+    entry: Any, files: list[FactFile], found: FileResults
+) -> tuple[KeptAcross, dict[str, list[Problem]]] | None:
+    """What `_dump_whole` kept, with `files`' facts; None if `entry` is not that."""
+    if type(entry) is not tuple or len(entry) != 2 or type(entry[0]) is not list or len(entry[0]) != len(files):
+        return None
+    problems: dict[str, list[Problem]] = {}
+    for file, kept in zip(files, entry[0]):
+        restored = restore_problems(kept, file.display)
+        if restored is None:
+            return None
+        problems[file.display] = restored
+    if type(entry[1]) is not list:
+        return None
+    disagreements = []
+    for kept_place in entry[1]:
+        if type(kept_place) is not tuple or len(kept_place) != 4:
+            return None
+        i, j, message, severity = kept_place
+        if type(i) is not int or type(j) is not int or not 0 <= i < len(files):
+            return None
+        facts = found[files[i].display][0]
+        if not 0 <= j < len(facts) or type(message) is not str or severity not in ("error", "warning"):
+            return None
+        disagreements.append(QuestionProblem(facts[j], message, severity))
+    return KeptAcross(disagreements), problems
 
 
 def _restore_per_fact(entry: Any, file: str, count: int) -> list[list[Problem]] | None:

@@ -43,6 +43,9 @@ class Matching(_GroupType):
         "statement or asked as 'Who …?', with different names"
     )
 
+    def admits(self, maker: QuizMaker, fact: Fact) -> bool:
+        return matching_role(fact, maker.memos) is not None
+
     def item(self, maker: QuizMaker, fact: Fact) -> Item | None:
         """The fact's row (its role, its name), or None when it cannot be one."""
         role = matching_role(fact, maker.memos)
@@ -120,6 +123,9 @@ class Timeline(_GroupType):
     name = "timeline"
     section = 5
     needs = f"at least {GROUP_MIN} dated, undisputed facts"
+
+    def admits(self, maker: QuizMaker, fact: Fact) -> bool:
+        return timeline_text(fact, maker.memos) is not None
 
     def item(self, maker: QuizMaker, fact: Fact) -> Item | None:
         """The fact's row (its statement with the date blanked, the date), or None when it cannot be one."""

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import operator
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from itertools import islice
 
 from factdeck.quiz.distractors import Distractors
@@ -141,7 +142,8 @@ class QuizMaker:
                     spare = usable - singles_left
                 if spare < GROUP_MIN:
                     break
-                pool = _GroupPool(shuffled(self.rng(kind, number), remaining), eligible)
+                admits = partial(QUESTION_TYPES[kind].admits, self)
+                pool = _GroupPool(shuffled(self.rng(kind, number), remaining), eligible, admits)
                 size = min(GROUP_PREFERRED, spare)
                 made = QUESTION_TYPES[kind].make_group(self, number, pool, size, grouped)
                 if made is None:
@@ -341,20 +343,26 @@ class _GroupPool:
     """The facts in the order a group question tries them: shuffled, then, a window of POOL_WINDOW facts at a
     time, those with the fewest other uses first, leaving the rest for single questions. Lazy and re-iterable:
     a group fills long before a large deck's pool runs out, and only the windows it reaches are drawn and
-    weighed."""
+    weighed. Only the facts the group type `admits` are given (and weighed): the group passes by the others
+    wherever they stand, and a stable sort orders the admitted ones among themselves as it orders them among all
+    (weighing a fact means drawing its options; most of a window's facts are not admitted)."""
 
-    def __init__(self, shuffled: Iterator[Fact], eligible: Eligibility) -> None:
+    def __init__(
+        self, shuffled: Iterator[Fact], eligible: Eligibility, admits: Callable[[Fact], bool] = lambda fact: True
+    ) -> None:
         self._shuffled = shuffled
         self._eligible = eligible
+        self._admits = admits
         self._windows: list[list[Fact]] = []
 
     def __iter__(self) -> Iterator[Fact]:
         n = 0
         while True:
             if n == len(self._windows):
-                window = list(islice(self._shuffled, POOL_WINDOW))
-                if not window:
+                drawn = list(islice(self._shuffled, POOL_WINDOW))
+                if not drawn:
                     return
+                window = [f for f in drawn if self._admits(f)]
                 window.sort(key=lambda f: len(self._eligible.of(f)))  # stable: the shuffle breaks ties
                 self._windows.append(window)
             yield from self._windows[n]

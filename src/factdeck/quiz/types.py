@@ -74,6 +74,11 @@ class QuestionType:
         the answer of a fact in `taken`; None when too few fit (group types)."""
         raise NotImplementedError(f"{self.name} is not a group question type")
 
+    def admits(self, maker: QuizMaker, fact: Fact) -> bool:
+        """Whether `fact` can be a row of this type's group question at all (`make_group` passes by the others):
+        the planner weighs and orders only these in a group's pool (group types)."""
+        return True
+
     # --- one version (versions.py) ---------------------------------------------------
 
     def arrange(

@@ -37,6 +37,7 @@ from factdeck.outputs.print.typst_process import (
     TypstWorker,
     WorkerGone,
     WorkerPool,
+    close_all,
     font_folders,
 )
 from factdeck.records.memo import Keeper
@@ -306,9 +307,14 @@ def compile_all(
     for worker in workers or [None]:  # type: ignore[list-item]  # None: compiled here
         free.put(worker)
 
+    begun = [0]  # documents that have taken a worker
+    counting = threading.Lock()
+
     def one(n: str) -> bytes:
         template, refit = documents[n][0], refits.get(n)
         worker = free.get()
+        with counting:
+            begun[0] += 1
         try:
             made = compile_measured(documents[n][1], template, folders, refit, fonts, n, compilers, worker)
             if refit is None:
@@ -317,6 +323,9 @@ def compile_all(
                 made, lambda source: compile_measured(source, template, folders, refit, fonts, worker=worker), refit
             )
         finally:
+            with counting:
+                if begun[0] == len(names) and worker is not None:
+                    worker.finish()  # no document is left to take it: it exits while others compile (reaped below)
             free.put(worker)
 
     try:
@@ -325,5 +334,4 @@ def compile_all(
         with ThreadPoolExecutor(max_workers=jobs) as pool_threads:
             return dict(zip(names, pool_threads.map(one, names)))
     finally:
-        for worker in workers:
-            worker.close()
+        close_all(workers)

@@ -93,6 +93,7 @@ class TypstWorker:
             )
         except OSError:
             self._process = None
+        self._ending: list[subprocess.Popen[bytes]] = []  # told to end, not reaped yet
 
     def compile(self, source: str) -> tuple[bytes | None, str | list[str]]:
         """(PDF bytes, warning messages), or (None, Typst's error message). Raises `WorkerGone`."""
@@ -123,6 +124,10 @@ class TypstWorker:
 
     def close(self) -> None:
         """End the worker (closing its input ends its loop) and reap it."""
+        close_all([self])
+
+    def finish(self) -> None:
+        """Tell the worker to end (closing its pipes ends its loop), without waiting for it: `close_all` reaps it."""
         process, self._process = self._process, None
         if process is None:
             return
@@ -130,11 +135,25 @@ class TypstWorker:
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        self._ending.append(process)
+
+    def _reap(self) -> None:
+        ending, self._ending = self._ending, []
+        for process in ending:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def close_all(workers: list[TypstWorker]) -> None:
+    """End the workers and reap them: every one is told first, so they exit together (an exit with typst and
+    pypdf loaded takes a few hundredths of a second, and the outputs waited for them one after the other)."""
+    for worker in workers:
+        worker.finish()
+    for worker in workers:
+        worker._reap()
 
 
 def _is_measurement(value: Any) -> bool:
@@ -186,8 +205,7 @@ class WorkerPool:
     def close(self) -> None:
         """End the workers no one took."""
         idle, self._idle = self._idle, []
-        for worker in idle:
-            worker.close()
+        close_all(idle)
 
     def __enter__(self) -> WorkerPool:
         return self
