@@ -11,21 +11,13 @@ import pytest
 from conftest import sample_project, shipped_copy
 
 from factdeck.build import load_and_validate
-from factdeck.engine import kept_validation, validation
+from factdeck.engine import kept_check, kept_validation, validation
 from factdeck.exceptions import ValidationFailed
 from factdeck.records import validate
 from factdeck.records.factbase import FactBase
 from test_kept_check import EDITS, UNCITED
+from test_naming import GLOSSARY
 from test_record_cache import located
-
-GLOSSARY = """- term: "Ada Ferrier"
-  aliases: ["Ferrier"]
-  description: "The guild's first master, according to the chronicle."
-  citations:
-    - source: chronicle
-      locator: "chapter 1, para. 2"
-      quote: "Ada Ferrier, its first master, took office in 1903"
-"""
 
 
 @pytest.fixture
@@ -108,7 +100,7 @@ def test_the_shipped_project_comes_back_whole(tmp_path, monkeypatch, validated):
 
 
 def _distributions(project, monkeypatch) -> None:
-    monkeypatch.setattr(kept_validation, "installed", lambda: ["another pydantic"])
+    monkeypatch.setattr(kept_check, "installed", lambda: ["another pydantic"])
 
 
 # What a check reads (tests/test_kept_check.py), but where the outputs go, which validation does not read.
@@ -148,7 +140,7 @@ def test_each_option_is_its_own_outcome(project, monkeypatch, validated, option)
 
 def test_a_day_in_the_future_is_an_error_until_that_day(project, monkeypatch, validated):
     today = dt.date(2026, 11, 22)
-    for module in (validate, kept_validation):
+    for module in (validate, kept_check):  # the day is read where every kept outcome's key is made
         monkeypatch.setattr(module, "latest_today", lambda: today)
     project.replace("facts/guild.yaml", "vetted: 2026-11-22", "vetted: 2026-11-23", vet=False)
     for _ in range(2):

@@ -54,6 +54,30 @@ def installed() -> list[str]:
     return found
 
 
+def surroundings() -> dict[str, Any]:
+    """What a kept outcome depends on besides the project's files and the request: the working folder, the
+    latest day anywhere on Earth (a vetted day in the future becomes valid), SOURCE_DATE_EPOCH, the Python
+    version and the distributions installed."""
+    return {
+        "cwd": os.getcwd(),
+        "today": latest_today().isoformat(),
+        "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+        "python": sys.version,
+        "installed": installed(),
+    }
+
+
+def kept_inputs_key(root: Path, archive: Path | None, request: dict[str, Any], stamps_prefix: str) -> str:
+    """The hash of every input a build reads (incremental.py's `inputs_fingerprint`) and `request`, its files
+    hashed through file stamps kept for the project under `stamps_prefix`, so unchanged files are only stat'ed."""
+    kept = _stamps_path(root, stamps_prefix)
+    stamps = FileStamps.load(kept)
+    key = inputs_fingerprint(root, archive, request, stamps)
+    if stamps.hashed:
+        stamps.save(kept)
+    return key
+
+
 class KeptCheck:
     """A check's kept answer for one project and request: `said()` gives it (None: run the check), `keep(said)`
     keeps what a check that passed printed."""
@@ -68,23 +92,11 @@ class KeptCheck:
             "strict": strict,
             "archive": str(archive.resolve()) if archive is not None else None,
             "project": str(self.root),
-            "cwd": os.getcwd(),
             # Where the configured output folder leads (check refuses one outside the project: a link may move).
             "output": str((self.root / str(peek_config(self.root).get("output", "build"))).resolve()),
-            "today": latest_today().isoformat(),
-            "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
-            "python": sys.version,
-            "installed": installed(),
+            **surroundings(),
         }
-        self.key = self._fingerprint() if folder is not None else None
-
-    def _fingerprint(self) -> str:
-        kept = _stamps_path(self.root, "check-")
-        stamps = FileStamps.load(kept)
-        key = inputs_fingerprint(self.root, self.archive, self.request, stamps)
-        if stamps.hashed:
-            stamps.save(kept)
-        return key
+        self.key = kept_inputs_key(self.root, self.archive, self.request, "check-") if folder is not None else None
 
     def said(self) -> Said | None:
         """What the last check of these very inputs printed, if it passed and is kept; else None."""
@@ -99,7 +111,7 @@ class KeptCheck:
 
     def keep(self, said: Said) -> None:
         """Keep what a check that passed printed, if its inputs are still those it started from."""
-        if self.key is None or self._fingerprint() != self.key:
+        if self.key is None or kept_inputs_key(self.root, self.archive, self.request, "check-") != self.key:
             return
         self.store.save(self.key, [(text, err) for text, err in said])
         self.store.trim()

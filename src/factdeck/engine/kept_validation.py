@@ -23,21 +23,17 @@ gone, is a miss, and `FACTDECK_NO_CACHE` keeps nothing.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from factdeck.engine.incremental import _stamps_path, code_fingerprint, inputs_fingerprint
-from factdeck.engine.kept_check import installed
+from factdeck.engine.incremental import code_fingerprint
+from factdeck.engine.kept_check import kept_inputs_key, surroundings
 from factdeck.engine.parse_cache import ContentStore, ParseCache, cache_folder
 from factdeck.engine.record_cache import dump_record, restore_entry, restore_record
 from factdeck.engine.session import Session
-from factdeck.engine.stamps import FileStamps
 from factdeck.exceptions import Problem
 from factdeck.records.archive import QuoteTally
-from factdeck.records.dates import latest_today
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import DeckSpec, Era, Fact, GlossaryEntry, ProjectConfig, Source
 
@@ -61,21 +57,9 @@ class KeptValidation:
             "archive": str(archive.resolve()) if archive is not None else None,
             "unhashed": sorted(unhashed),
             "project": str(self.root),
-            "cwd": os.getcwd(),
-            "today": latest_today().isoformat(),
-            "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
-            "python": sys.version,
-            "installed": installed(),
+            **surroundings(),
         }
-        self.key = self._fingerprint() if folder is not None else None
-
-    def _fingerprint(self) -> str:
-        kept = _stamps_path(self.root, "validate-")
-        stamps = FileStamps.load(kept)
-        key = inputs_fingerprint(self.root, self.archive, self.request, stamps)
-        if stamps.hashed:
-            stamps.save(kept)
-        return key
+        self.key = kept_inputs_key(self.root, self.archive, self.request, "validate-") if folder is not None else None
 
     def base(self, session: Session) -> FactBase | None:
         """The fact base the kept validation made, made in `session`; None if none is kept (or any of it is
@@ -95,7 +79,7 @@ class KeptValidation:
             kept = _dump(base)
         except (TypeError, ValueError):
             return  # a value marshal cannot keep: validate next time
-        if self._fingerprint() != self.key:
+        if kept_inputs_key(self.root, self.archive, self.request, "validate-") != self.key:
             return
         self.store.save(self.key, kept)
         self.store.trim()
