@@ -20,11 +20,11 @@ from factdeck.engine.parse_cache import ContentStore, ParseCache, cache_folder
 from factdeck.engine.record_cache import RecordCache, context_key, dump_entry, restore_entry, restore_problems
 from factdeck.engine.session import Session
 from factdeck.exceptions import Problem
-from factdeck.records.across import AcrossRules, FileResults
+from factdeck.records.across import AcrossFound, AcrossRules, FileResults
 from factdeck.records.fact_forms import FactForms, forms_of
 from factdeck.records.factbase import FactBase
 from factdeck.records.load import FactFile, load_project
-from factdeck.records.question_rules import QuestionProblem, QuestionRules
+from factdeck.records.question_rules import QuestionProblem
 from factdeck.records.schema import Fact, GlossaryEntry, Source
 from factdeck.records.validate import FileContext, validate_project
 
@@ -146,7 +146,7 @@ def _cached_across(
     sources: list[Source],
     session: Session,
     file_keys: dict[str, str],
-) -> tuple[AcrossRules, dict[str, list[Problem]]]:
+) -> AcrossFound:
     """records/across.py's `across_files`, with what it works out kept beside the record cache: everything it
     found (each file's problems and the disagreements across the base), under every file's record-cache key
     (`file_keys`, which stand for the files' records), the glossary and the sources, which is all the rules
@@ -202,26 +202,7 @@ def _cached_across(
     if whole is not None and dumped is not None:
         whole_store.save(whole, dumped)
         whole_store.trim()
-    return KeptAcross(disagreements), problems
-
-
-class _KeptQuestions(QuestionRules):
-    """The question rules' disagreements across the base, as found (`validate_project` asks the rules it is given
-    for nothing else once each file's findings are in)."""
-
-    def __init__(self, disagreements: list[QuestionProblem]) -> None:  # the sets are what is not made again
-        self._disagreements = disagreements
-
-    def disagreements(self) -> list[QuestionProblem]:
-        return list(self._disagreements)
-
-
-class KeptAcross(AcrossRules):
-    """What `validate_project` reads of the rules across facts after each file's findings: `questions`'
-    disagreements, found once (by the rules, or kept)."""
-
-    def __init__(self, disagreements: list[QuestionProblem]) -> None:
-        self.questions = _KeptQuestions(disagreements)
+    return disagreements, problems
 
 
 def _whole_key(
@@ -255,9 +236,7 @@ def _dump_whole(
     return by_file, kept
 
 
-def _restore_whole(
-    entry: Any, files: list[FactFile], found: FileResults
-) -> tuple[KeptAcross, dict[str, list[Problem]]] | None:
+def _restore_whole(entry: Any, files: list[FactFile], found: FileResults) -> AcrossFound | None:
     """What `_dump_whole` kept, with `files`' facts; None if `entry` is not that."""
     if type(entry) is not tuple or len(entry) != 2 or type(entry[0]) is not list or len(entry[0]) != len(files):
         return None
@@ -280,7 +259,7 @@ def _restore_whole(
         if not 0 <= j < len(facts) or type(message) is not str or severity not in ("error", "warning"):
             return None
         disagreements.append(QuestionProblem(facts[j], message, severity))
-    return KeptAcross(disagreements), problems
+    return disagreements, problems
 
 
 def _restore_per_fact(entry: Any, file: str, count: int) -> list[list[Problem]] | None:

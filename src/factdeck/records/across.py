@@ -19,14 +19,14 @@ from factdeck.exceptions import Problem
 from factdeck.records.fact_forms import Forms, forms_of
 from factdeck.records.load import FactFile
 from factdeck.records.options import OptionRules
-from factdeck.records.question_rules import QuestionRules
+from factdeck.records.question_rules import QuestionProblem, QuestionRules
 from factdeck.records.schema import Fact, GlossaryEntry, Source
 
 FileResults = dict[str, tuple[list[Fact], list[Problem]]]
-AcrossFiles = Callable[
-    [list[FactFile], FileResults, Any, list[GlossaryEntry], list[Source]],
-    tuple["AcrossRules", dict[str, list[Problem]]],
-]
+# What the rules across facts find: the disagreements between facts across the base (question_rules.py), and by
+# file the problems with its facts.
+AcrossFound = tuple[list[QuestionProblem], dict[str, list[Problem]]]
+AcrossFiles = Callable[[list[FactFile], FileResults, Any, list[GlossaryEntry], list[Source]], AcrossFound]
 
 
 class AcrossRules:
@@ -91,9 +91,10 @@ def _digest(parts: Iterable[Any]) -> str:
 
 def across_files(
     files: list[FactFile], found: FileResults, context: Any, glossary: list[GlossaryEntry], sources: list[Source]
-) -> tuple[AcrossRules, dict[str, list[Problem]]]:
-    """The rules for every fact of the fact files `files` (`found`: by file, its facts and problems), and by file
-    what they find with its facts, afresh. `context`: what the files' records were validated against
+) -> AcrossFound:
+    """What the rules for every fact of the fact files `files` (`found`: by file, its facts and problems) find,
+    afresh: the disagreements across the base, and by file what they find with its facts. `context`: what the files' records were validated against
     (validate.py's `FileContext`; a cache keys what it keeps by it)."""
     rules = AcrossRules([fact for file in files for fact in found[file.display][0]], glossary, sources)
-    return rules, {file.display: rules.problems(found[file.display][0]) for file in files}
+    problems = {file.display: rules.problems(found[file.display][0]) for file in files}
+    return rules.questions.disagreements(), problems

@@ -424,11 +424,11 @@ def validate_project(
     glossary = _glossary(collector, raw, sources, archives.texts)
     # The rules about each fact that read other facts (records/across.py); those about one fact alone ran with
     # the fact's file (records/fact_rules.py).
-    across, across_found = across_facts(raw.facts, found, context, glossary, list(sources.values()))
+    disagreements, across_found = across_facts(raw.facts, found, context, glossary, list(sources.values()))
     for file_problems in across_found.values():
         collector.problems.extend(file_problems)
     for where, message, severity in [
-        *((p.where, p.message, p.severity) for p in across.questions.disagreements()),
+        *((p.where, p.message, p.severity) for p in disagreements),
         *((p.where, p.message, p.severity) for p in check_bounds(facts)),  # wrong dates' bounds (records/bounds.py)
     ]:
         collector.add(where, message, severity)
