@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import Any
 
 from factdeck.records.schema import Fact, Record
 from factdeck.text.compare import core
@@ -42,21 +43,34 @@ Add = Callable[..., None]
 _TENS = ("", "", "twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties")
 
 
-def _decade_written(decade: str, said: str) -> bool:
-    """Whether `said` (casefolded quotes) writes `decade` ('1980s') as a decade or names a year of it."""
+def _decade_written(decade: str, haystack: str) -> bool:
+    """Whether `haystack` (`quoted_words`) writes `decade` ('1980s') as a decade or names a year of it: its
+    '1980s' and "80's" are split there into ' 1980 s ' and ' 80 s '."""
     first = int(decade[:4])
-    short = decade[2:3]
-    if re.search(rf"\b{first // 10}\d\b|\b{first}s\b|\b{short}0'?s\b|\b{short}0’s\b", said):
+    if re.search(rf" {first // 10}\d | {decade[2]}0 s ", haystack):
         return True
-    return bool(_TENS[first % 100 // 10]) and _TENS[first % 100 // 10] in said
+    tens = _TENS[first % 100 // 10]
+    return bool(tens) and f" {tens} " in haystack
 
 
-def _quote_text(quotes: Iterable[str]) -> str:
+def quoted_words(quotes: Iterable[str], dated: Iterable[str] = ()) -> str:
+    """`quotes` as `missing_from_quotes` searches them: casefolded words between single spaces (numbers without
+    thousands separators, '100 to 200 thousand' also as '100 thousand', 'Banned1981' as two words), and the
+    dates `dated` (the cited texts' own publication dates, YYYY or YYYY-MM: 'now' in a text of 2013 is 2013)."""
     text = " ".join(quotes).casefold()
     text = _THOUSANDS.sub("", text)  # 5,000 and 5 000 as 5000
     text = _RANGE_OF.sub(r"\1 \3 to \2 \3", text)  # '100 to 200 thousand' gives 100 thousand too
     text = _LETTER_DIGIT.sub(" ", text)  # an infobox's 'Banned1981'
-    return " " + _NON_WORD.sub(" ", text) + " "
+    haystack = " " + _NON_WORD.sub(" ", text) + " "
+    for date in dated:
+        year, _, month = date.partition("-")
+        haystack += f"{year} {MONTHS[int(month[:2]) - 1].casefold() if month else ''} "
+    return haystack
+
+
+def _dated(citations: Iterable[Any], published: dict[str, str]) -> list[str]:
+    """The publication dates of the cited sources that give one."""
+    return [p for c in citations if (p := published.get(c.source))]
 
 
 @lru_cache(maxsize=4096)
@@ -74,11 +88,11 @@ def _written(value: int) -> frozenset[str]:
 
 def missing_from_quotes(answer: str, quotes: list[str], dated: Iterable[str] = ()) -> list[str]:
     """The numbers, years and month names of `answer` that none of `quotes` writes in any form, nor the dates
-    `dated` (the cited texts' own publication dates: 'now' in a text of 2013 is 2013)."""
-    haystack = _quote_text(quotes)
-    for date in dated:
-        year, _, month = date.partition("-")
-        haystack += f"{year} {MONTHS[int(month[:2]) - 1].casefold() if month else ''} "
+    `dated` (`quoted_words`)."""
+    return _missing(answer, quoted_words(quotes, dated))
+
+
+def _missing(answer: str, haystack: str) -> list[str]:
     answer = _BRACKETS.sub("", answer)
     missing = []
     for match in _ANSWER_NUMBER.finditer(answer):
@@ -93,18 +107,16 @@ def missing_from_quotes(answer: str, quotes: list[str], dated: Iterable[str] = (
 
 
 def number_values(answer: str) -> frozenset[int]:
+    """The numbers `answer` gives outside brackets, as integers ('5,000' as 5000)."""
     return frozenset(int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", _BRACKETS.sub("", answer)))
 
 
 def answer_quotes(fact: Fact, add: Add, published: dict[str, str]) -> None:
     if fact.kind not in ("date", "number") or fact.answer_from or fact.status == "draft":
         return  # a draft may be incomplete: the check helps whoever reviews or vets it
-
-    def dated(citations: list) -> list[str]:
-        return [p for c in citations if (p := published.get(c.source))]
-
     if fact.dispute is None:
-        missing = missing_from_quotes(core(fact.answer), [c.quote for c in fact.citations], dated(fact.citations))
+        quotes = [c.quote for c in fact.citations]
+        missing = missing_from_quotes(core(fact.answer), quotes, _dated(fact.citations, published))
         if missing:
             add(
                 fact,
@@ -114,9 +126,8 @@ def answer_quotes(fact: Fact, add: Add, published: dict[str, str]) -> None:
             )
         return
     for version in fact.dispute.versions:
-        missing = missing_from_quotes(
-            core(version.answer), [c.quote for c in version.citations], dated(version.citations)
-        )
+        quotes = [c.quote for c in version.citations]
+        missing = missing_from_quotes(core(version.answer), quotes, _dated(version.citations, published))
         if missing:
             add(
                 version,
@@ -139,20 +150,17 @@ def unquoted_details(fact: Fact, add: Add, published: dict[str, str]) -> None:
     if fact.dispute is not None:
         citations += [c for version in fact.dispute.versions for c in version.citations]
 
-    def missing(text: str, cited: list, answered: str) -> list[str]:
-        quotes = [c.quote for c in cited]
-        said = " ".join(quotes).casefold()
+    def missing(text: str, haystack: str, answered: str) -> list[str]:
         text = _REFERENCE.sub(" ", text)
         # A decade ('the 1980s') is carried by a quote writing it ('1980s', "80's", 'eighties') or a year of it.
-        decades = [d for d in _DECADE.findall(text) if not _decade_written(d, said)]
+        decades = [d for d in _DECADE.findall(text) if not _decade_written(d, haystack)]
         text = _DECADE.sub(" ", text)
         if answered:  # the answer's own numbers and months: answer_quotes reports them, or `answer_from` explains
             known = number_values(answered)
             text = _ANSWER_NUMBER.sub(lambda m: " " if int(m.group(0).replace(",", "")) in known else m.group(0), text)
             for month in _MONTH_NAME.findall(answered):
                 text = text.replace(month, " ")
-        dated = [p for c in cited if (p := published.get(c.source))]
-        return list(dict.fromkeys(decades + missing_from_quotes(text, quotes, dated)))
+        return list(dict.fromkeys(decades + _missing(text, haystack)))
 
     def report(where: Record, fields: list[str], details: list[str], whose: str) -> None:
         add(
@@ -168,13 +176,16 @@ def unquoted_details(fact: Fact, add: Add, published: dict[str, str]) -> None:
     texts = [("the statement", fact.statement), ("the question", fact.question)]
     if fact.dispute is not None:
         texts.append(("the dispute's summary", fact.dispute.summary))
+    # The quotes' words are worked out once for the fact's own fields, and once for each version's claim.
+    every_quote = quoted_words([c.quote for c in citations], _dated(citations, published))
     by_details: dict[tuple[str, ...], list[str]] = {}
     for field, text in texts:
-        if details := missing(text, citations, explained):
+        if details := missing(text, every_quote, explained):
             by_details.setdefault(tuple(details), []).append(field)
     for given, fields in by_details.items():
         report(fact, fields, list(given), "the fact's")
     for version in fact.dispute.versions if fact.dispute is not None else ():
         own = version.answer if held else ""
-        if details := missing(version.claim, list(version.citations), own):
+        own_quotes = quoted_words([c.quote for c in version.citations], _dated(version.citations, published))
+        if details := missing(version.claim, own_quotes, own):
             report(version, [f"the claim of version '{version.id}'"], details, "its own")
