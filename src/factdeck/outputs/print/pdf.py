@@ -13,7 +13,6 @@ even a template mistake cannot make Typst read a project file.
 from __future__ import annotations
 
 import contextlib
-import os
 import queue
 import re
 import shutil
@@ -27,6 +26,7 @@ from pathlib import Path
 
 import typst
 
+from factdeck.engine.parallel import cores
 from factdeck.exceptions import RenderError
 from factdeck.outputs.print.page_text import PageLines, blank_share, measure
 from factdeck.outputs.print.typst_process import (
@@ -347,7 +347,7 @@ def compile_all(
     """
     folders = tuple(str(f) for f in font_folders(root))
     fonts = _fonts(folders)  # load (and check) the fonts once, before the threads share them
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(documents)))
+    jobs = max(1, min(jobs or cores(), len(documents)))  # FACTDECK_JOBS=1: one at a time
     names = list(documents)
     compilers = session.kept("pdf.compilers", KeptCompilers) if session is not None else None
     refits = refits or {}

@@ -199,15 +199,18 @@ AHEAD = 2  # workers started ahead by default: every quiz compiles at least a wo
 
 
 class WorkerPool:
-    """Typst worker processes started ahead of the documents they will compile (one per core, up to AHEAD; more
-    are started as they are taken), for the fonts of `root` (`font_folders`; no root: none started). A one-off
-    command that will compile (`factdeck quiz`) starts them before it imports the rest and loads the project, so
-    their Python start-up, fonts and PDF reader are loaded on the other core meanwhile (a third of a second that
-    came before the first PDF). pdf.py's `compile_all` takes them; those it does not take end with the pool."""
+    """Typst worker processes started ahead of the documents they will compile (one per core factdeck may use,
+    `engine/parallel.py`'s `cores`, up to AHEAD; more are started as they are taken), for the fonts of `root`
+    (`font_folders`; no root: none started). A one-off command that will compile (`factdeck quiz`) starts them
+    before it imports the rest and loads the project, so their Python start-up, fonts and PDF reader are loaded on
+    the other core meanwhile (a third of a second that came before the first PDF). pdf.py's `compile_all` takes
+    them; those it does not take end with the pool."""
 
     def __init__(self, root: Path | None, count: int | None = None) -> None:
+        from factdeck.engine.parallel import cores  # here: the worker itself imports nothing of factdeck's
+
         self.folders = tuple(str(f) for f in font_folders(root)) if root is not None else ()
-        started = (count or min(os.cpu_count() or 1, AHEAD)) if root is not None else 0
+        started = (count or min(cores(), AHEAD)) if root is not None else 0
         self._idle = [TypstWorker(self.folders) for _ in range(started)]
 
     def take(self, count: int, folders: tuple[str, ...]) -> list[TypstWorker]:
