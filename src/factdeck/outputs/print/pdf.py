@@ -13,7 +13,6 @@ even a template mistake cannot make Typst read a project file.
 from __future__ import annotations
 
 import contextlib
-import os
 import queue
 import re
 import shutil
@@ -27,6 +26,7 @@ from pathlib import Path
 
 import typst
 
+from factdeck.engine.parallel import cores
 from factdeck.exceptions import RenderError
 from factdeck.outputs.print.page_text import PageLines, blank_share, measure
 from factdeck.outputs.print.typst_process import (
@@ -136,6 +136,25 @@ def compile_measured(
     return Measured(pdf, tuple(measurement[0]), measurement[1])
 
 
+def _self_fitted(
+    refit: Refit, template: str, folders: tuple[str, ...], fonts: typst.Fonts, worker: TypstWorker
+) -> bytes | None:
+    """The document of `refit`, refitted (`settled`) from its self-fitting version compiled by `worker`; None
+    where the worker could not compile, measure or read it, or Typst said anything (the plain document is then
+    compiled as without it, where any error or warning is reported as usual)."""
+    assert refit.fitting is not None
+    try:
+        pdf, said, measurement, found = worker.compile_queried(refit.fitting(), _measuring(refit), FIT_LABEL)
+    except WorkerGone:
+        return None
+    if pdf is None or said or measurement is None or found is None:
+        return None
+    made = Measured(pdf, tuple(measurement[0]), measurement[1])
+    return settled(
+        made, found, lambda source: compile_measured(source, template, folders, refit, fonts, worker=worker), refit
+    )
+
+
 def _compile(compiler: typst.Compiler, source: str, name: str) -> tuple[bytes, list]:
     try:
         pdf, warnings = compiler.compile_with_warnings(
@@ -214,12 +233,15 @@ class Refit:
     """How to mend a document with a near-empty page. `source(directives)` is the document with each
     directive applied: a point of `points` (a page break before it, to fill a near-empty last page; tried in
     order, the end's first) or, where `numbered`, "loose:N" (question N may break across pages, to fill a
-    near-empty page before it). `margins` are the page's top and bottom margins in pt (the text area)."""
+    near-empty page before it). `margins` are the page's top and bottom margins in pt (the text area).
+    `fitting()`, where given, is the document (`source(())`) made to break the page before `points[0]` itself
+    where that is the refit's answer (`settled`), so that answer costs one compile instead of two."""
 
     points: tuple[str, ...]
     source: Callable[[tuple[str, ...]], str]
     margins: tuple[float, float]
     numbered: bool = True
+    fitting: Callable[[], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -273,6 +295,37 @@ def refitted(first: Measured, compile_source: Callable[[str], Measured], refit: 
     return made.pdf
 
 
+# What a self-fitting document (`Refit.fitting`, templates/quiz/_setup.typ's fit-point) says of its page break:
+# nothing (it found no near-empty last page to fill), or {"pulled": true/false, "pages": the page count without
+# the break}.
+FIT_LABEL = "<factdeck-fit>"
+
+
+def settled(made: Measured, said: list, compile_source: Callable[[str], Measured], refit: Refit) -> bytes:
+    """`refitted`'s answer for the document `refit.source(())`, from `made`, its self-fitting version
+    (`refit.fitting()`) compiled and measured, and `said`, what that says of its page break (FIT_LABEL).
+
+    Without a break, `made` is the plain document's PDF, byte for byte, and `refitted` goes on from it. With
+    one, `made` is the PDF of the break before `refit.points[0]`, byte for byte, which is `refitted`'s answer
+    when the plain document (a) ended on a near-empty page after the point's page: Typst saw the flow end that
+    high, and no line is printed below the flow's end, so the PDF's lowest line is no lower; (b) had no
+    near-empty page before its last, as `made` shows (its pages before the point's are the plain document's,
+    the point's page holds less); and (c) the break added no page and (d) left no page near-empty, as `made` shows. Where `made` does not
+    show it, `refitted` starts again from the plain document, with `made` standing for the point's break."""
+    state = said[0] if said and isinstance(said[0], dict) else None
+    if state is None or state.get("pulled") is not True:
+        return refitted(made, compile_source, refit)
+    pages = state.get("pages")
+    if isinstance(pages, int) and len(made.shares) <= pages and all(share <= MOST_BLANK for share in made.shares):
+        return made.pdf
+    pulled = refit.source((refit.points[0],))  # what `made` is, byte for byte: not compiled again
+
+    def compile_new(source: str) -> Measured:
+        return made if source == pulled else compile_source(source)
+
+    return refitted(compile_source(refit.source(())), compile_new, refit)
+
+
 def compile_all(
     root: Path,
     documents: dict[str, tuple[str, str]],
@@ -294,7 +347,7 @@ def compile_all(
     """
     folders = tuple(str(f) for f in font_folders(root))
     fonts = _fonts(folders)  # load (and check) the fonts once, before the threads share them
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(documents)))
+    jobs = max(1, min(jobs or cores(), len(documents)))  # FACTDECK_JOBS=1: one at a time
     names = list(documents)
     compilers = session.kept("pdf.compilers", KeptCompilers) if session is not None else None
     refits = refits or {}
@@ -316,6 +369,10 @@ def compile_all(
         with counting:
             begun[0] += 1
         try:
+            if refit is not None and refit.fitting is not None and compilers is None and worker is not None:
+                fitted = _self_fitted(refit, template, folders, fonts, worker)
+                if fitted is not None:
+                    return fitted
             made = compile_measured(documents[n][1], template, folders, refit, fonts, n, compilers, worker)
             if refit is None:
                 return made.pdf

@@ -16,8 +16,11 @@ are loaded, which a worker started ahead of its documents (`factdeck quiz` start
 project) does while the building process is still loading and planning.
 
 Protocol (stdin/stdout, marshal, each message prefixed by its length as 8 bytes, big-endian): a request is
-(the Typst source as UTF-8 bytes, `measure`'s arguments after the PDF or None); the answer is ("pdf", bytes,
-[warning messages], `measure`'s answer or None if not asked or it failed) or ("error", Typst's message).
+(the Typst source as UTF-8 bytes, `measure`'s arguments after the PDF or None, a label to query or None); the
+answer is ("pdf", bytes, [warning messages], `measure`'s answer or None if not asked or it failed, the values of
+the metadata under the label as a list or None if not asked or the query failed) or ("error", Typst's message).
+A document to query is compiled from a file in the worker's empty root folder (the typst package queries a
+document given as bytes only once), by a compiler that then answers the query from what it worked out.
 Anything else going wrong (the worker cannot start, dies, answers nonsense) is `WorkerGone`: the caller then
 compiles in its own process, where any error surfaces with its usual message.
 """
@@ -105,20 +108,32 @@ class TypstWorker:
     ) -> tuple[bytes | None, str | list[str], Measurement | None]:
         """`compile`, and with `measuring` page_text.py's `measure(pdf, *measuring)` of the PDF (None if not
         asked, or if the worker could not measure: the caller then measures). Raises `WorkerGone`."""
+        pdf, said, measured, _ = self.compile_queried(source, measuring, None)
+        return pdf, said, measured
+
+    def compile_queried(
+        self, source: str, measuring: Measuring | None, label: str | None
+    ) -> tuple[bytes | None, str | list[str], Measurement | None, list[Any] | None]:
+        """`compile_measured`, and with `label` (`<name>`) the values of the document's metadata under it, as
+        `typst query <label> --field value` gives them (None if not asked or the query failed). Raises
+        `WorkerGone`."""
         process = self._process
         if process is None or process.stdin is None or process.stdout is None:
             raise WorkerGone
         try:
-            _send(process.stdin, (source.encode("utf-8"), measuring))
+            _send(process.stdin, (source.encode("utf-8"), measuring, label))
             answer = _receive(process.stdout)
         except (OSError, EOFError, ValueError) as exc:
             self.close()
             raise WorkerGone from exc
         match answer:
-            case ("pdf", bytes() as pdf, list() as warnings, measured) if all(isinstance(w, str) for w in warnings):
-                return pdf, warnings, measured if measuring is not None and _is_measurement(measured) else None
+            case ("pdf", bytes() as pdf, list() as warnings, measured, found) if all(
+                isinstance(w, str) for w in warnings
+            ):
+                measured = measured if measuring is not None and _is_measurement(measured) else None
+                return pdf, warnings, measured, found if label is not None and isinstance(found, list) else None
             case ("error", str() as message):
-                return None, message, None
+                return None, message, None, None
         self.close()
         raise WorkerGone
 
@@ -184,15 +199,18 @@ AHEAD = 2  # workers started ahead by default: every quiz compiles at least a wo
 
 
 class WorkerPool:
-    """Typst worker processes started ahead of the documents they will compile (one per core, up to AHEAD; more
-    are started as they are taken), for the fonts of `root` (`font_folders`; no root: none started). A one-off
-    command that will compile (`factdeck quiz`) starts them before it imports the rest and loads the project, so
-    their Python start-up, fonts and PDF reader are loaded on the other core meanwhile (a third of a second that
-    came before the first PDF). pdf.py's `compile_all` takes them; those it does not take end with the pool."""
+    """Typst worker processes started ahead of the documents they will compile (one per core factdeck may use,
+    `engine/parallel.py`'s `cores`, up to AHEAD; more are started as they are taken), for the fonts of `root`
+    (`font_folders`; no root: none started). A one-off command that will compile (`factdeck quiz`) starts them
+    before it imports the rest and loads the project, so their Python start-up, fonts and PDF reader are loaded on
+    the other core meanwhile (a third of a second that came before the first PDF). pdf.py's `compile_all` takes
+    them; those it does not take end with the pool."""
 
     def __init__(self, root: Path | None, count: int | None = None) -> None:
+        from factdeck.engine.parallel import cores  # here: the worker itself imports nothing of factdeck's
+
         self.folders = tuple(str(f) for f in font_folders(root)) if root is not None else ()
-        started = (count or min(os.cpu_count() or 1, AHEAD)) if root is not None else 0
+        started = (count or min(cores(), AHEAD)) if root is not None else 0
         self._idle = [TypstWorker(self.folders) for _ in range(started)]
 
     def take(self, count: int, folders: tuple[str, ...]) -> list[TypstWorker]:
@@ -216,6 +234,7 @@ class WorkerPool:
 
 def _serve(folders: list[str]) -> None:
     """The worker's loop: compile each source read from stdin, answer on stdout, until stdin closes."""
+    import json
     import tempfile
 
     import typst
@@ -223,14 +242,22 @@ def _serve(folders: list[str]) -> None:
     fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=folders)
     page_text = _page_text()
     with tempfile.TemporaryDirectory(prefix="factdeck-typst-") as empty_root:
+        queried = os.path.join(empty_root, "document.typ")
         while True:
             try:
-                source, measuring = _receive(sys.stdin.buffer)
+                source, measuring, label = _receive(sys.stdin.buffer)
             except EOFError:
                 return
-            compiler = typst.Compiler(root=empty_root, font_paths=fonts, ignore_system_fonts=True)
+            if label is not None:  # compiled from a file, which the same compiler then queries
+                with open(queried, "wb") as file:
+                    file.write(source)
+                compiler = typst.Compiler(input=queried, root=empty_root, font_paths=fonts, ignore_system_fonts=True)
+                made = {}
+            else:
+                compiler = typst.Compiler(root=empty_root, font_paths=fonts, ignore_system_fonts=True)
+                made = {"input": source}
             try:
-                pdf, warnings = compiler.compile_with_warnings(input=source, format="pdf", pdf_standards=PDF_STANDARDS)
+                pdf, warnings = compiler.compile_with_warnings(**made, format="pdf", pdf_standards=PDF_STANDARDS)
             except typst.TypstError as exc:
                 _send(sys.stdout.buffer, ("error", str(exc.message)))
                 continue
@@ -243,7 +270,13 @@ def _serve(folders: list[str]) -> None:
                     measured = page_text.measure(pdf, *measuring)
                 except Exception:  # noqa: BLE001 (the caller measures, and meets the error itself if it is one)
                     measured = None
-            _send(sys.stdout.buffer, ("pdf", pdf, [str(w.message) for w in warnings], measured))
+            found = None
+            if label is not None:
+                try:
+                    found = json.loads(compiler.query(label, field="value"))
+                except Exception:  # noqa: BLE001 (the caller compiles the document as if it had not asked)
+                    found = None
+            _send(sys.stdout.buffer, ("pdf", pdf, [str(w.message) for w in warnings], measured, found))
 
 
 if __name__ == "__main__":

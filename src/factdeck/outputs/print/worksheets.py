@@ -32,7 +32,7 @@ from factdeck.outputs.print.layout import (
     print_quiz,
     zipgrade_key,
 )
-from factdeck.outputs.print.pdf import Refit, WorkerPool, compile_all
+from factdeck.outputs.print.pdf import MOST_BLANK, Refit, WorkerPool, compile_all
 from factdeck.outputs.render import render, typst_environment
 from factdeck.outputs.write import OutputWriter, remove_unwritten
 from factdeck.quiz import QUESTION_TYPES, Quiz
@@ -100,7 +100,9 @@ def worksheet_documents(
                 documents[output] = (f"templates/{template}", _render(*args))
                 if template != ANSWER_SHEET_TEMPLATE:
                     tail = ["sources"] if template == WORKSHEET_TEMPLATE else ["names"] * bool(glossary) + ["sources"]
-                    refits[output] = Refit(tuple(tail + last), partial(_render, *args), margins)
+                    # The document that makes the first of these page breaks itself where it is needed (pdf.py).
+                    fitting = partial(_render, *args, fit=tail[0])
+                    refits[output] = Refit(tuple(tail + last), partial(_render, *args), margins, fitting=fitting)
     return documents, refits
 
 
@@ -116,9 +118,12 @@ def _render(
     glossary: list,
     sheet: dict | None = None,
     directives: tuple[str, ...] = (),
+    fit: str = "",
 ) -> str:
     """The document's Typst source; `directives` mend a near-empty page (pdf.py's Refit): "loose:N" lets
-    question N break across pages, any other is the point a page break goes before."""
+    question N break across pages, any other is the point a page break goes before. `fit`: the point where the
+    document breaks the page itself if that fills a near-empty last page (Refit.fitting; the source is the
+    same but for that point and a mark at the end)."""
     loose = {int(d.removeprefix("loose:")) for d in directives if d.startswith("loose:")}
     pull = next((d for d in directives if not d.startswith("loose:")), "")
     return render(
@@ -137,6 +142,8 @@ def _render(
         sheet=sheet,
         pull=pull,
         loose=loose,
+        fit=fit,
+        most_blank=MOST_BLANK,
     )
 
 
