@@ -14,6 +14,7 @@ from conftest import REPO
 
 from factdeck.build import load_and_validate
 from factdeck.records import date_giveaways, naming, verbatim
+from factdeck.records import quoted_details as qd
 from factdeck.records.date_giveaways import _DATE, _PARTS, MONTHS, DateKey
 from factdeck.records.naming import WHY, NameProblem, _inside, learner_text, spans
 from factdeck.records.question_rules import (
@@ -249,3 +250,76 @@ def test_real_people_are_found_as_by_naming_every_option(planted):
         assert fast == reference
         found += len(fast)
     assert found  # the planted people are found
+
+
+# --- quoted_details.py ------------------------------------------------------------------------------------------
+
+
+def _unquoted_reference(fact: Fact, add, published: dict[str, str]) -> None:
+    if fact.status == "draft":
+        return
+    citations = list(fact.citations)
+    if fact.dispute is not None:
+        citations += [c for version in fact.dispute.versions for c in version.citations]
+
+    def missing(text: str, haystack: str, answered: str) -> list[str]:
+        text = qd._REFERENCE.sub(" ", text)
+        decades = [d for d in qd._DECADE.findall(text) if not qd._decade_written(d, haystack)]
+        text = qd._DECADE.sub(" ", text)
+        if answered:
+            known = qd.number_values(answered)
+            text = qd._ANSWER_NUMBER.sub(
+                lambda m: " " if int(m.group(0).replace(",", "")) in known else m.group(0), text
+            )
+            for month in qd._MONTH_NAME.findall(answered):
+                text = text.replace(month, " ")
+        return list(dict.fromkeys(decades + qd._missing(text, haystack)))
+
+    held = fact.answer_from is not None or fact.kind in ("date", "number")
+    explained = fact.answer if held else ""
+    texts = [("the statement", fact.statement), ("the question", fact.question)]
+    if fact.dispute is not None:
+        texts.append(("the dispute's summary", fact.dispute.summary))
+    every_quote = qd.quoted_words([c.quote for c in citations], qd._dated(citations, published))
+    by_details: dict[tuple[str, ...], list[str]] = {}
+    for field, text in texts:
+        if details := missing(text, every_quote, explained):
+            by_details.setdefault(tuple(details), []).append(field)
+    for given, fields in by_details.items():
+        add(fact, fields, given)
+    for version in fact.dispute.versions if fact.dispute is not None else ():
+        own = version.answer if held else ""
+        own_quotes = qd.quoted_words([c.quote for c in version.citations], qd._dated(version.citations, published))
+        if details := missing(version.claim, own_quotes, own):
+            add(version, [f"the claim of version '{version.id}'"], details)
+
+
+def test_unquoted_details_are_found_as_with_every_quote_worked_out(planted):
+    base, facts, _ = planted
+    rng = random.Random(5)
+    bits = ["footnote 35", "the 1980s", "May", "Mayor", "March", "MayMarch", "in 1910", "13-day", "100 to 200",
+            "thousand", "p. 12", "early", "Sept", "none", "of the", "1,500", "seven", "'67"]  # fmt: skip
+    published = {s.id: "2013-05" for s in base.sources.values()}
+    cases = list(facts)
+    for fact in facts[:150]:
+        cases.append(
+            fact.model_copy(
+                update={
+                    "statement": " ".join(rng.choice(bits) for _ in range(rng.randint(0, 6))) or fact.statement,
+                    "question": " ".join(rng.choice(bits) for _ in range(rng.randint(0, 4))) or fact.question,
+                    "answer": rng.choice(["May 1990", "1910", "Millford", "March", fact.answer]),
+                }
+            )
+        )
+    found = 0
+    for fact in cases:
+        fast: list = []
+        qd.unquoted_details(fact, lambda where, message, fast=fast: fast.append((where, message)), published)
+        reference: list = []
+        _unquoted_reference(fact, lambda *seen, reference=reference: reference.append(seen), published)
+        assert len(fast) == len(reference)
+        for (where, message), (expected, fields, details) in zip(fast, reference):
+            assert where == expected and " and ".join(fields) in message
+            assert ", ".join(repr(d) for d in details) in message
+        found += len(fast)
+    assert found
