@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from factdeck.records.schema import Fact, Record
@@ -138,6 +138,10 @@ def answer_quotes(fact: Fact, add: Add, published: dict[str, str]) -> None:
             )
 
 
+def _version_quotes(citations: list[Any], published: dict[str, str]) -> str:
+    return quoted_words([c.quote for c in citations], _dated(citations, published))
+
+
 def _once(make: Callable[[], str]) -> Callable[[], str]:
     """`make`, called the first time its value is asked for and not again."""
     made: list[str] = []
@@ -206,7 +210,6 @@ def unquoted_details(fact: Fact, add: Add, published: dict[str, str]) -> None:
         report(fact, fields, list(given), "the fact's")
     for version in fact.dispute.versions if fact.dispute is not None else ():
         own = version.answer if held else ""
-        cited = version.citations
-        own_quotes = _once(lambda cited=cited: quoted_words([c.quote for c in cited], _dated(cited, published)))
+        own_quotes = _once(partial(_version_quotes, version.citations, published))
         if details := missing(version.claim, own_quotes, own):
             report(version, [f"the claim of version '{version.id}'"], details, "its own")

@@ -350,9 +350,9 @@ class ApkgStage:
             for spec in parts.specs
         }
         eras = {era.id: era.title for era in self.base.eras} if deck.cards.subdecks else {}
-        record = PublishedDeck(deck.id, deck.name, self.source.seconds, eras, types, notes, deck.cards.subdecks)
-        record.inputs = release_inputs.inputs_of(parts.cards, deck, notes, facts) if own and inputs else {}
-        return record
+        made = PublishedDeck(deck.id, deck.name, self.source.seconds, eras, types, notes, deck.cards.subdecks)
+        made.inputs = release_inputs.inputs_of(parts.cards, deck, notes, facts) if own and inputs else {}
+        return made
 
     def write_notes(self, deck: DeckSpec, records: list[NoteRecord], relative: str) -> None:
         """Stage a package of `records` (some of the deck's notes, as the deck's package has them) at `relative`."""
