@@ -13,9 +13,21 @@ to the bare parse run back to back with it, for factdeck on one core (FACTDECK_J
   answer does not serve and the check validates the edited file and runs every rule across files.
 Quotes are verified against the archive in both (`--archive`). The caches used are a private folder under
 DIR, so the user's own cache is left alone.
+
+A project commits its release records as `factdeck release` wrote them, and the release comparison takes an
+unchanged fact's notes from what the record says they were made from (outputs/anki/release_inputs.py), which
+holds only for the factdeck that wrote it. So before measuring, the project's records are made again by the
+code measured (untimed; at the records' own release time, so only what they say their notes were made from can
+differ), as a project released with the factdeck it checks with has them.
 """
 
 from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
 
 from common import (
     Command,
@@ -43,6 +55,21 @@ for name in sorted(glob.glob(sys.argv[1] + '/facts/*.yaml')) + sorted(glob.glob(
 """
 
 
+def released_by_this_code(root: Path) -> None:
+    """Make the project's release records again with the factdeck measured, at their own release time."""
+    folder = root / "decks" / "published"
+    released = json.loads((folder / "all.json").read_text(encoding="utf-8"))["released"]
+    shutil.rmtree(folder)
+    scratch = root / "build-release"
+    subprocess.run(
+        [*factdeck("release", "--project", str(root), "--output", str(scratch))],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "SOURCE_DATE_EPOCH": str(released)},
+    )
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
 def main() -> None:
     parser = arguments(__doc__, "1000,10000,50000")
     args = parser.parse_args()
@@ -50,6 +77,7 @@ def main() -> None:
     print(f"machine: {machine()}")
     for n in sizes(args.sizes):
         root = project(n, args.cache)
+        released_by_this_code(root)
         argv = factdeck("check", "--project", str(root), "--archive", str(root / "archive"))
         commands = {"bare C loader": Command(python(BARE, str(root)))}
         build = factdeck("build", "--format", "apkg", "--project", str(root))

@@ -24,6 +24,7 @@ from factdeck.outputs.anki.cards import CardMaker, NoteRecord
 from factdeck.records.identity import WITHDRAWN_TAG, deck_id, namespace_of, note_type_id, subdeck_id
 from factdeck.records.select import select_facts
 from test_anki_roundtrip import Import, review_counts, scheduling, snapshot_notes
+from test_release_inputs import records_now
 
 T0 = 1_700_000_000
 APKG = "build/guild-history/guild-history.apkg"
@@ -72,6 +73,9 @@ class Life:
     clones: list[bytes] = field(default_factory=list)
     committed_clones: list[bytes] = field(default_factory=list)
     guid_of: dict[tuple[str, str], str] = field(default_factory=dict)
+    # The deck's record as a comparison makes it from the release record's inputs and making every note
+    # (test_release_inputs.py), after the changes and after the second release.
+    compared: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +129,7 @@ def life(tmp_path_factory) -> Life:
             )
             build("changed")
             reimport("changed")
+            life.compared["changed"] = compared(project, tmp)
             life.reviewed["after"], life.revlog["after"] = scheduling(col, ids), review_counts(col, ids)
 
             clock["t"] = T0 + 100
@@ -132,6 +137,7 @@ def life(tmp_path_factory) -> Life:
             life.released["second"] = project.read(PUBLISHED)
             build("released")
             reimport("released")
+            life.compared["released"] = compared(project, tmp)
 
             # Two fresh clones of the commit, built at different times, without the build folder.
             (project.root / ".gitignore").write_text("build/\n", encoding="utf-8")
@@ -157,6 +163,12 @@ def life(tmp_path_factory) -> Life:
         finally:
             col.close()
     return life
+
+
+def compared(project: Project, tmp: Path) -> tuple[str, str]:
+    reused, _ = records_now(project, tmp)
+    fresh, _ = records_now(project, tmp, reuse=False)
+    return reused["guild-history"], fresh["guild-history"]
 
 
 def _as_import(col: Collection, log) -> Import:
@@ -230,6 +242,14 @@ def test_release_gives_its_own_time_to_exactly_the_notes_changed_since_the_last_
     record = json.loads(life.released["second"])
     withdrawn = {i for i, n in record["notes"].items() if n["withdrawn"]}
     assert withdrawn == {f"{fact}/{kind}" for fact, kind in WITHDRAWN}
+
+
+def test_release_records_inputs_that_give_the_notes_of_a_comparison_making_every_note(life):
+    for reused, fresh in life.compared.values():
+        assert reused == fresh
+    record, now = json.loads(life.released["second"]), json.loads(life.compared["released"][1])
+    assert record["notes"] == now["notes"] and record["inputs"] == now["inputs"]
+    assert json.loads(life.released["first"])["inputs"]["cards"] != record["inputs"]["cards"]
 
 
 def test_two_fresh_clones_built_at_different_times_are_byte_identical(life):

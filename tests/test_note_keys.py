@@ -19,6 +19,7 @@ from factdeck.outputs.anki.note_keys import FOLDER, NoteKeys
 from factdeck.outputs.anki.release import comparison_stage, drift, release_problems
 from factdeck.records.identity import load_published
 from factdeck.records.select import select_facts
+from test_release_inputs import without_inputs
 
 
 @pytest.fixture
@@ -28,6 +29,7 @@ def released(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
     project = sample_project(tmp_path / "proj", more_facts=True)
     result = project.run("release")
     assert result.exit_code == 0, result.output
+    without_inputs(project)  # this module tests the cache alone; test_release_inputs.py the records' inputs
     return project
 
 

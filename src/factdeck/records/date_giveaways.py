@@ -66,6 +66,11 @@ _STOP = {
 }  # fmt: skip
 
 
+# A year as _DATE's ends with it: a text without one names no date (searched first: _DATE's optional day, month
+# and season make it slow to fail at every word).
+_YEAR = re.compile(r"(?:1[5-9]\d\d|20\d\d)(?!\d|s\b)")
+
+
 class DateKey(NamedTuple):
     """A date at a precision: `month` and `day` are 0 when the precision does not reach them."""
 
@@ -76,7 +81,9 @@ class DateKey(NamedTuple):
 
 def named_dates(text: str) -> list[tuple[DateKey, int, int]]:
     """Each date `text` names, at the precision it is written, with its character span."""
-    found = []
+    found: list[tuple[DateKey, int, int]] = []
+    if _YEAR.search(text) is None:
+        return found
     for m in _DATE.finditer(text):
         month = MONTHS.index(m["month"]) + 1 if m["month"] else 0
         if not month and m["part"]:  # 'early 1981': finer than its year, named only by the same words

@@ -103,6 +103,11 @@ class PublishedDeck:
     # SHA-256 of the file's text as read (load_published), "" for a record made in memory: what a build's step key
     # holds of the record, instead of dumping its every note again.
     digest: str = field(default="", compare=False)
+    # What the notes were made from (outputs/anki/release_inputs.py): "cards" certifies the whole set of notes
+    # and what every card shows, "facts" each fact's record and notes; {} for a record from before they were kept
+    # (or of a deck in another language). Not part of what a release compares: a record whose notes are current
+    # is never written again for these alone.
+    inputs: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> str:
         """The record as JSON with one note per line (reads and diffs well), keys sorted."""
@@ -127,7 +132,11 @@ class PublishedDeck:
             "note_types": {k: self.note_types[k] for k in sorted(self.note_types)},
         }
         body = dumps(head, ensure_ascii=False, indent=1)[:-2]  # without the closing brace
-        return f'{body},\n "notes": {{\n{notes}\n }}\n}}\n'
+        inputs = ""
+        if self.inputs:
+            made = {"cards": self.inputs["cards"], "facts": dict(sorted(self.inputs["facts"].items()))}
+            inputs = ',\n "inputs": ' + dumps(made, ensure_ascii=False, indent=1).replace("\n", "\n ")
+        return f'{body},\n "notes": {{\n{notes}\n }}{inputs}\n}}\n'
 
 
 def published_path(root: Path, deck: str) -> Path:
@@ -169,7 +178,19 @@ def parse_published(text: str, display: str) -> PublishedDeck:
         bool(data.get("subdecks", False)),
         display,
         data["namespace"] if isinstance(data.get("namespace"), str) else None,
+        inputs=_inputs(data.get("inputs")),
     )
+
+
+def _inputs(value: Any) -> dict[str, Any]:
+    """A record's `inputs` as `PublishedDeck` keeps them, {} where they are missing or not what a release writes
+    (they only spare `check` work, so a damaged block is as good as none)."""
+    if type(value) is not dict or type(value.get("cards")) is not str or type(value.get("facts")) is not dict:
+        return {}
+    facts = value["facts"]
+    if not all(type(k) is str and type(v) is str for k, v in facts.items()):
+        return {}
+    return {"cards": value["cards"], "facts": facts}
 
 
 def load_published(root: Path) -> tuple[dict[str, PublishedDeck], list[tuple[str, str]]]:

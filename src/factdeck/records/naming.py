@@ -87,6 +87,9 @@ def check_source_names(facts: Iterable[Fact], sources: dict[str, Source]) -> lis
     # cheaper than the word-boundary search): the word-boundary search runs only for the names a text holds.
     # Only for ASCII texts: outside ASCII, case-insensitive matching is not a plain lower().
     lowered = [(s, (s.short_name or "").lower(), [(v, v.lower()) for v in s.variants]) for s in named]
+    # Whether a lowered ASCII text holds any name at all, in one search (most texts hold none).
+    names = sorted({name for _, short, variants in lowered for name in (short, *(lv for _, lv in variants))})
+    holds_any = re.compile("|".join(map(re.escape, names))).search if named else None
     problems: list[NameProblem] = []
     for fact in facts:
         if fact.status == "retracted":
@@ -94,6 +97,8 @@ def check_source_names(facts: Iterable[Fact], sources: dict[str, Source]) -> lis
         cited = {c.source for c in fact.all_citations()}
         for record, field, text in learner_text(fact):
             low = text.lower() if text.isascii() else None
+            if holds_any is None or (low is not None and holds_any(low) is None):
+                continue
             present = [
                 (source, low is None or short in low, [v for v, lv in variants if low is None or lv in low])
                 for source, short, variants in lowered

@@ -288,10 +288,10 @@ class QuestionRules:
         attested |= {answer_comparison_form(name.split()[-1]) for name in fact.attested if name.split()}
         fix = "remove it (the quiz then asks the fact another way), or list the person under `attested` with the source that says so"
         asks_doer = bool(fact.distractors) and bool(_ACT.search(fact.question)) and not _VICTIM.search(fact.question)
-        for distractor in fact.distractors:
+        for distractor in fact.distractors if asks_doer else ():  # an option is only wrong so as the doer
             named = _named(distractor.text, self._people, self._longest) - attested
             person = fact.kind == "person" and answer_comparison_form(core(distractor.text)) not in attested
-            if asks_doer and (named or person):
+            if named or person:
                 add(
                     distractor,
                     f"distractor '{distractor.text}' offers a real person as the one who did what the question "
@@ -300,11 +300,15 @@ class QuestionRules:
                 )
         if not fact.false_statements:
             return
-        true_people = _named(fact.statement, self._people, self._longest)
+        true_people: set[str] | None = None  # looked up once a false statement has a crime or a new act
         true_acts = _words(_ACT, fact.statement) | _words(_DEATH, fact.statement)
         for statement in fact.false_statements:
             crimes, deaths = _words(_ACT, statement), _words(_DEATH, statement)
             new_acts = (crimes | deaths) - true_acts
+            if not crimes and not new_acts:
+                continue  # nothing a person it names could be put beside
+            if true_people is None:
+                true_people = _named(fact.statement, self._people, self._longest)
             for form in sorted(_named(statement, self._people, self._longest) - attested):
                 # A person put in beside a crime, or a crime or a death put in beside a person.
                 if (form not in true_people and crimes) or new_acts:

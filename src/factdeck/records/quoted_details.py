@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from factdeck.records.schema import Fact, Record
@@ -38,6 +38,7 @@ _REFERENCE = re.compile(
     re.IGNORECASE,
 )
 _DECADE = re.compile(r"\b\d{3}0s\b")
+_DIGIT = re.compile(r"\d")  # what every number, year, decade and reference holds (as _ANSWER_NUMBER reads digits)
 
 Add = Callable[..., None]
 _TENS = ("", "", "twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties")
@@ -137,6 +138,22 @@ def answer_quotes(fact: Fact, add: Add, published: dict[str, str]) -> None:
             )
 
 
+def _version_quotes(citations: list[Any], published: dict[str, str]) -> str:
+    return quoted_words([c.quote for c in citations], _dated(citations, published))
+
+
+def _once(make: Callable[[], str]) -> Callable[[], str]:
+    """`make`, called the first time its value is asked for and not again."""
+    made: list[str] = []
+
+    def value() -> str:
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return value
+
+
 def unquoted_details(fact: Fact, add: Add, published: dict[str, str]) -> None:
     """Numbers, years and months the fact's own words give that no quote behind them writes.
 
@@ -150,7 +167,14 @@ def unquoted_details(fact: Fact, add: Add, published: dict[str, str]) -> None:
     if fact.dispute is not None:
         citations += [c for version in fact.dispute.versions for c in version.citations]
 
-    def missing(text: str, haystack: str, answered: str) -> list[str]:
+    def missing(text: str, quotes: Callable[[], str], answered: str) -> list[str]:
+        if (
+            _DIGIT.search(text) is None
+            and _MONTH_NAME.search(text) is None
+            and not any(month in text for month in _MONTH_NAME.findall(answered))
+        ):
+            return []  # nothing below changes the text, and it holds no number or month (no quotes' words made)
+        haystack = quotes()
         text = _REFERENCE.sub(" ", text)
         # A decade ('the 1980s') is carried by a quote writing it ('1980s', "80's", 'eighties') or a year of it.
         decades = [d for d in _DECADE.findall(text) if not _decade_written(d, haystack)]
@@ -177,7 +201,7 @@ def unquoted_details(fact: Fact, add: Add, published: dict[str, str]) -> None:
     if fact.dispute is not None:
         texts.append(("the dispute's summary", fact.dispute.summary))
     # The quotes' words are worked out once for the fact's own fields, and once for each version's claim.
-    every_quote = quoted_words([c.quote for c in citations], _dated(citations, published))
+    every_quote = _once(lambda: quoted_words([c.quote for c in citations], _dated(citations, published)))
     by_details: dict[tuple[str, ...], list[str]] = {}
     for field, text in texts:
         if details := missing(text, every_quote, explained):
@@ -186,6 +210,6 @@ def unquoted_details(fact: Fact, add: Add, published: dict[str, str]) -> None:
         report(fact, fields, list(given), "the fact's")
     for version in fact.dispute.versions if fact.dispute is not None else ():
         own = version.answer if held else ""
-        own_quotes = quoted_words([c.quote for c in version.citations], _dated(version.citations, published))
+        own_quotes = _once(partial(_version_quotes, version.citations, published))
         if details := missing(version.claim, own_quotes, own):
             report(version, [f"the claim of version '{version.id}'"], details, "its own")

@@ -21,7 +21,9 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 def words(text: str) -> list[str]:
     """The words of `text`, case-folded (punctuation and spacing do not break a copied run)."""
-    return [w.casefold().replace("’", "'") for w in _WORD.findall(text)]
+    found = _WORD.findall(text)
+    # Folded in one pass: case folding maps each character on its own, and no word holds a NUL.
+    return "\0".join(found).casefold().replace("’", "'").split("\0") if found else []
 
 
 def shingles(tokens: list[str], size: int = RUN_WORDS) -> Iterator[tuple[str, ...]]:
@@ -64,16 +66,22 @@ class SourceShingles:
     def copied(self, fact: Fact) -> list[Copied]:
         """Each field of `fact` that shares a run of RUN_WORDS words with a source it cites, outside the fact's
         quotes of that source; one per field and source, with the longest run."""
-        found = []
+        found: list[Copied] = []
         citations = list(fact.all_citations())
-        for source in dict.fromkeys(c.source for c in citations):
-            runs = self.runs.get(source)
-            if not runs:
-                continue
-            quoted = {s for c in citations if c.source == source for s in shingles(words(c.quote))}
-            for field, text in fact_texts(fact):
-                tokens = words(text)
-                hits = [i for i, s in enumerate(shingles(tokens)) if s in runs and s not in quoted]
+        sources = [s for s in dict.fromkeys(c.source for c in citations) if self.runs.get(s)]
+        if not sources:
+            return found
+        # Each field's runs made once for all its sources; a field shorter than a run has none.
+        fields = [(field, text, own) for field, text in fact_texts(fact) if (own := list(shingles(words(text))))]
+        for source in sources:
+            runs = self.runs[source]
+            quoted: set[tuple[str, ...]] | None = None  # the fact's own quotes of the source, if anything is shared
+            for field, text, own in fields:
+                hits = [i for i, s in enumerate(own) if s in runs]
+                if hits:
+                    if quoted is None:
+                        quoted = {s for c in citations if c.source == source for s in shingles(words(c.quote))}
+                    hits = [i for i in hits if own[i] not in quoted]
                 if hits:
                     found.append(Copied(fact, field, source, _longest(hits) + RUN_WORDS - 1,
                                         " ".join(_WORD.findall(text)[hits[0] : hits[0] + 6])))  # fmt: skip

@@ -29,25 +29,16 @@ import genanki
 from factdeck.engine.collector import collector_paused
 from factdeck.exceptions import TemplateError
 from factdeck.i18n import Language
-from factdeck.outputs.anki import kept_collection
+from factdeck.outputs.anki import kept_collection, release_inputs
 from factdeck.outputs.anki.apkg_file import PackageDeck, PackageNote, write_collection, write_package, zip_collection
-from factdeck.outputs.anki.cards import (
-    CARD,
-    CLOZE,
-    FIELD_KEYS,
-    NOTE_FIELDS,
-    CardMaker,
-    NoteRecord,
-    RenderedFields,
-    anki_text,
-)
+from factdeck.outputs.anki.cards import CARD, CLOZE, FIELD_KEYS, NOTE_FIELDS, CardMaker, NoteRecord, anki_text
 from factdeck.outputs.anki.editions import Edition, localized_note_type
 from factdeck.outputs.anki.field_store import FIELDS_FILE, load_fields, save_fields
 from factdeck.outputs.anki.fronts import duplicate_fronts
 from factdeck.outputs.anki.kept_collection import KeptCollection, KeptNote, ManyChanged
 from factdeck.outputs.anki.lifecycle import PublishedNotes
 from factdeck.outputs.anki.published import ModTimes, NoteTimes, SourceTime, source_time
-from factdeck.outputs.anki.rendered import NoteKeysOf
+from factdeck.outputs.anki.rendered import NoteKeysOf, RenderedFields
 from factdeck.outputs.base import Output
 from factdeck.outputs.languages import deck_language, deck_language_tag, localized_base
 from factdeck.outputs.write import OutputWriter
@@ -326,13 +317,17 @@ class ApkgStage:
         self._write(deck, records, relative)
         return records
 
-    def release_record(self, deck: DeckSpec, facts: list[Fact]) -> PublishedDeck:
-        """The published record of the deck's package as this stage makes it (for `factdeck release`)."""
+    def release_record(self, deck: DeckSpec, facts: list[Fact], inputs: bool = False) -> PublishedDeck:
+        """The published record of the deck's package as this stage makes it (`inputs`: with what its notes were
+        made from, release_inputs.py, as `factdeck release` writes it)."""
         notes = {}
         parts = self.parts(deck)
+        facts, own = parts.facts(facts), parts is self.own  # another language's deck keeps no inputs
+        if own:  # an unchanged fact's keys from the deck's record, when it says what they were made from
+            release_inputs.reuse(parts.cards, deck, self.records.get(deck.id), facts)
         # The package's notes as package_notes makes them, but only their keys: a live note whose GUID and content
         # hash are stored is not rendered.
-        live = parts.cards.note_keys(deck, parts.facts(facts))
+        live = parts.cards.note_keys(deck, facts)
         kept, withdrawn_notes = parts.published.extra_notes(deck, {keys.identity for keys in live})
         for record in [*live, *(NoteKeysOf.of(note) for note in [*kept, *withdrawn_notes])]:
             fact = self.base.facts_by_id.get(record.fact_id)
@@ -355,7 +350,9 @@ class ApkgStage:
             for spec in parts.specs
         }
         eras = {era.id: era.title for era in self.base.eras} if deck.cards.subdecks else {}
-        return PublishedDeck(deck.id, deck.name, self.source.seconds, eras, types, notes, deck.cards.subdecks)
+        made = PublishedDeck(deck.id, deck.name, self.source.seconds, eras, types, notes, deck.cards.subdecks)
+        made.inputs = release_inputs.inputs_of(parts.cards, deck, notes, facts) if own and inputs else {}
+        return made
 
     def write_notes(self, deck: DeckSpec, records: list[NoteRecord], relative: str) -> None:
         """Stage a package of `records` (some of the deck's notes, as the deck's package has them) at `relative`."""

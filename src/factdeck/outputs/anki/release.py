@@ -221,7 +221,7 @@ def release_decks(base: FactBase, deck_ids: list[str], output: Path) -> list[Rel
     results = []
     try:
         for deck in decks:
-            record = stage.release_record(deck, select_facts(base, deck))
+            record = stage.release_record(deck, select_facts(base, deck), inputs=True)
             record.namespace = stage.namespace  # what `factdeck check` compares factdeck.yaml's with
             old = previous.get(deck.id)
             written = old is None or not _same(old, record)

@@ -1,0 +1,325 @@
+"""Rules made cheaper inside report exactly what they reported: each shortcut (a search that rules a text out
+first, work done once per fact instead of once per field or source, a lookup skipped where its answer cannot
+matter) is held here to the plain form it replaced, on a synthetic base with planted copies, dates, names and
+real people, and on random texts."""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Iterable
+
+import pytest
+from conftest import REPO
+
+from factdeck.build import load_and_validate
+from factdeck.records import date_giveaways, naming, verbatim
+from factdeck.records import quoted_details as qd
+from factdeck.records.date_giveaways import _DATE, _PARTS, MONTHS, DateKey
+from factdeck.records.naming import WHY, NameProblem, _inside, learner_text, spans
+from factdeck.records.question_rules import (
+    _ACT,
+    _DEATH,
+    _VICTIM,
+    QuestionRules,
+    _adder,
+    _named,
+    _words,
+)
+from factdeck.records.schema import Distractor, Fact
+from factdeck.records.verbatim import RUN_WORDS, Copied, _longest, fact_texts, shingles
+from factdeck.text.compare import answer_comparison_form, core
+
+TRICKY = "aAßẞİıΣσς’' .,-_0123456789ǅǄﬁŉΐ\u0307éÉ日本語 \n\tفارسی۱۹۸۱"
+
+
+def _random_texts(count: int, alphabet: str, seed: int = 1) -> Iterable[str]:
+    rng = random.Random(seed)
+    for _ in range(count):
+        yield "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    """The bench base at 300 facts with copies of its archived texts, dates, source names and real people
+    planted in the facts' own words (what the rules look for), as loaded and validated."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        sys.modules.pop("synth", None)
+        import synth
+    finally:
+        sys.path.pop(0)
+    root = synth.generate(300, tmp_path_factory.mktemp("planted") / "synth", release=False)
+    base = load_and_validate(root)
+    rng = random.Random(7)
+    archive = {s.id: (root / "archive" / s.archive).read_text(encoding="utf-8") for s in base.sources.values()
+               if getattr(s, "archive", None) and (root / "archive" / s.archive).is_file()}  # fmt: skip
+    people = [f.answer for f in base.facts if f.kind == "person"] or ["Ada Lovelace"]
+    names = [n for s in base.sources.values() for n in (s.short_name, *s.variants) if n]
+    facts = []
+    for fact in base.facts:
+        update: dict = {}
+        cited = [c.source for c in fact.citations if c.source in archive]
+        if cited and rng.random() < 0.4:
+            words = archive[cited[0]].split()
+            start = rng.randrange(max(1, len(words) - 20))
+            update["statement"] = fact.statement + " " + " ".join(words[start : start + rng.randint(8, 20)])
+        if rng.random() < 0.3:
+            update["question"] = f"Who {rng.choice(['killed', 'bombed', 'was killed by', 'accused'])} " + fact.question
+        if fact.distractors and rng.random() < 0.5:
+            update["distractors"] = [
+                Distractor(text=rng.choice(people)) if rng.random() < 0.5 else d for d in fact.distractors
+            ]
+        if rng.random() < 0.5:
+            update["false_statements"] = [
+                f"{rng.choice(people)} {rng.choice(['killed', 'died in', 'met', 'was shot in'])} {rng.choice(names)} "
+                f"in {rng.choice(['early ', 'June ', '', '3 May '])}{rng.randint(1490, 2030)}",
+                *fact.false_statements,
+            ]
+        facts.append(fact.model_copy(update=update) if update else fact)
+    return base, facts, archive
+
+
+# --- verbatim.py ------------------------------------------------------------------------------------------------
+
+
+def _words_reference(text: str) -> list[str]:
+    return [w.casefold().replace("’", "'") for w in verbatim._WORD.findall(text)]
+
+
+def _copied_reference(runs_of: dict[str, set], fact: Fact) -> list[Copied]:
+    found = []
+    citations = list(fact.all_citations())
+    for source in dict.fromkeys(c.source for c in citations):
+        runs = runs_of.get(source)
+        if not runs:
+            continue
+        quoted = {s for c in citations if c.source == source for s in shingles(_words_reference(c.quote))}
+        for field, text in fact_texts(fact):
+            tokens = _words_reference(text)
+            hits = [i for i, s in enumerate(shingles(tokens)) if s in runs and s not in quoted]
+            if hits:
+                opening = " ".join(verbatim._WORD.findall(text)[hits[0] : hits[0] + 6])
+                found.append(Copied(fact, field, source, _longest(hits) + RUN_WORDS - 1, opening))
+    return found
+
+
+def test_words_are_those_of_folding_each_word_alone():
+    for text in _random_texts(20_000, TRICKY):
+        assert verbatim.words(text) == _words_reference(text), text
+
+
+def test_copied_runs_are_found_as_field_by_field_and_source_by_source(planted):
+    _, facts, archive = planted
+    shingled = verbatim.SourceShingles(archive)
+    assert shingled.runs == {s: set(shingles(_words_reference(t))) for s, t in archive.items()}
+    found = 0
+    for fact in facts:
+        copied = shingled.copied(fact)
+        assert copied == _copied_reference(shingled.runs, fact)
+        found += len(copied)
+    assert found  # the planted copies are found
+
+
+# --- date_giveaways.py ------------------------------------------------------------------------------------------
+
+
+def _named_dates_reference(text: str) -> list[tuple[DateKey, int, int]]:
+    found = []
+    for m in _DATE.finditer(text):
+        month = MONTHS.index(m["month"]) + 1 if m["month"] else 0
+        if not month and m["part"]:
+            month = -1 - _PARTS.index(m["part"].casefold())
+        day = int(m["day"] or m["day2"] or 0) if month else 0
+        found.append((DateKey(int(m["year"]), month, day), m.start(), m.end()))
+    return found
+
+
+def test_named_dates_are_those_of_the_full_search(planted):
+    _, facts, _ = planted
+    pieces = ["early ", "mid-", "June ", "28 ", "1981", "2019", "1990s", "15", "of ", "9", " ", "1", "۱۹۸۱", "x"]
+    rng = random.Random(3)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(20_000)]
+    texts += [text for fact in facts for _, text in fact_texts(fact)]
+    assert sum(bool(date_giveaways.named_dates(t)) for t in texts) > 1000
+    for text in texts:
+        assert date_giveaways.named_dates(text) == _named_dates_reference(text), text
+
+
+# --- naming.py --------------------------------------------------------------------------------------------------
+
+
+def _source_names_reference(facts: Iterable[Fact], sources: dict) -> list[NameProblem]:
+    named = [s for s in sources.values() if s.short_name]
+    lowered = [(s, (s.short_name or "").lower(), [(v, v.lower()) for v in s.variants]) for s in named]
+    problems: list[NameProblem] = []
+    for fact in facts:
+        if fact.status == "retracted":
+            continue
+        cited = {c.source for c in fact.all_citations()}
+        for record, field, text in learner_text(fact):
+            low = text.lower() if text.isascii() else None
+            present = [
+                (source, low is None or short in low, [v for v, lv in variants if low is None or lv in low])
+                for source, short, variants in lowered
+            ]
+            if not any(has_short or variants for _, has_short, variants in present):
+                continue
+            short_spans_of = {
+                source.id: spans(source.short_name or "", text) if has_short else [] for source, has_short, _ in present
+            }
+            short_spans = [sp for s in named for sp in short_spans_of[s.id]]
+            for source, _, variants in present:
+                if source.id not in cited and field != WHY and short_spans_of[source.id]:
+                    problems.append(
+                        NameProblem(
+                            record,
+                            f"fact '{fact.id}': its {field} names '{source.short_name}' but the fact does not cite "
+                            f"source '{source.id}': cite it or take the name out",
+                            "error",
+                        )
+                    )
+                for variant in variants:
+                    if any(not _inside(sp, short_spans) for sp in spans(variant, text)):
+                        problems.append(
+                            NameProblem(
+                                record,
+                                f"fact '{fact.id}': its {field} calls source '{source.id}' '{variant}': "
+                                f"use its one name, '{source.short_name}'",
+                                "warning",
+                            )
+                        )
+    return problems
+
+
+def test_source_names_are_found_as_by_looking_for_each_name(planted):
+    base, facts, _ = planted
+    found = naming.check_source_names(facts, base.sources)
+    reference = _source_names_reference(facts, base.sources)
+    assert found == reference and found
+
+
+# --- question_rules.py ------------------------------------------------------------------------------------------
+
+
+def _real_people_reference(rules: QuestionRules, fact: Fact) -> list:
+    found: list = []
+    add = _adder(fact, found)
+    attested = {answer_comparison_form(name) for name in fact.attested}
+    attested |= {answer_comparison_form(name.split()[-1]) for name in fact.attested if name.split()}
+    fix = "remove it (the quiz then asks the fact another way), or list the person under `attested` with the source that says so"
+    asks_doer = bool(fact.distractors) and bool(_ACT.search(fact.question)) and not _VICTIM.search(fact.question)
+    for distractor in fact.distractors:
+        named = _named(distractor.text, rules._people, rules._longest) - attested
+        person = fact.kind == "person" and answer_comparison_form(core(distractor.text)) not in attested
+        if asks_doer and (named or person):
+            add(
+                distractor,
+                f"distractor '{distractor.text}' offers a real person as the one who did what the question "
+                f"asks ('{_ACT.search(fact.question).group(0)}'): {fix}",  # type: ignore[union-attr]
+                "error",
+            )
+    if not fact.false_statements:
+        return found
+    true_people = _named(fact.statement, rules._people, rules._longest)
+    true_acts = _words(_ACT, fact.statement) | _words(_DEATH, fact.statement)
+    for statement in fact.false_statements:
+        crimes, deaths = _words(_ACT, statement), _words(_DEATH, statement)
+        new_acts = (crimes | deaths) - true_acts
+        for form in sorted(_named(statement, rules._people, rules._longest) - attested):
+            if (form not in true_people and crimes) or new_acts:
+                what = f"'{sorted(new_acts or crimes)[0]}'"
+                add(
+                    fact,
+                    f"false statement '{statement}' puts a real person, {rules._people[form]}, beside {what}, "
+                    f"which the true statement does not: {fix}",
+                    "error",
+                )
+                break
+    return found
+
+
+def test_real_people_are_found_as_by_naming_every_option(planted):
+    base, facts, _ = planted
+    rules = QuestionRules(facts, base.glossary, list(base.sources.values()))
+    found = 0
+    for fact in facts:
+        fast: list = []
+        rules._real_people(fact, _adder(fact, fast))
+        reference = _real_people_reference(rules, fact)
+        assert fast == reference
+        found += len(fast)
+    assert found  # the planted people are found
+
+
+# --- quoted_details.py ------------------------------------------------------------------------------------------
+
+
+def _unquoted_reference(fact: Fact, add, published: dict[str, str]) -> None:
+    if fact.status == "draft":
+        return
+    citations = list(fact.citations)
+    if fact.dispute is not None:
+        citations += [c for version in fact.dispute.versions for c in version.citations]
+
+    def missing(text: str, haystack: str, answered: str) -> list[str]:
+        text = qd._REFERENCE.sub(" ", text)
+        decades = [d for d in qd._DECADE.findall(text) if not qd._decade_written(d, haystack)]
+        text = qd._DECADE.sub(" ", text)
+        if answered:
+            known = qd.number_values(answered)
+            text = qd._ANSWER_NUMBER.sub(
+                lambda m: " " if int(m.group(0).replace(",", "")) in known else m.group(0), text
+            )
+            for month in qd._MONTH_NAME.findall(answered):
+                text = text.replace(month, " ")
+        return list(dict.fromkeys(decades + qd._missing(text, haystack)))
+
+    held = fact.answer_from is not None or fact.kind in ("date", "number")
+    explained = fact.answer if held else ""
+    texts = [("the statement", fact.statement), ("the question", fact.question)]
+    if fact.dispute is not None:
+        texts.append(("the dispute's summary", fact.dispute.summary))
+    every_quote = qd.quoted_words([c.quote for c in citations], qd._dated(citations, published))
+    by_details: dict[tuple[str, ...], list[str]] = {}
+    for field, text in texts:
+        if details := missing(text, every_quote, explained):
+            by_details.setdefault(tuple(details), []).append(field)
+    for given, fields in by_details.items():
+        add(fact, fields, given)
+    for version in fact.dispute.versions if fact.dispute is not None else ():
+        own = version.answer if held else ""
+        own_quotes = qd.quoted_words([c.quote for c in version.citations], qd._dated(version.citations, published))
+        if details := missing(version.claim, own_quotes, own):
+            add(version, [f"the claim of version '{version.id}'"], details)
+
+
+def test_unquoted_details_are_found_as_with_every_quote_worked_out(planted):
+    base, facts, _ = planted
+    rng = random.Random(5)
+    bits = ["footnote 35", "the 1980s", "May", "Mayor", "March", "MayMarch", "in 1910", "13-day", "100 to 200",
+            "thousand", "p. 12", "early", "Sept", "none", "of the", "1,500", "seven", "'67"]  # fmt: skip
+    published = {s.id: "2013-05" for s in base.sources.values()}
+    cases = list(facts)
+    for fact in facts[:150]:
+        cases.append(
+            fact.model_copy(
+                update={
+                    "statement": " ".join(rng.choice(bits) for _ in range(rng.randint(0, 6))) or fact.statement,
+                    "question": " ".join(rng.choice(bits) for _ in range(rng.randint(0, 4))) or fact.question,
+                    "answer": rng.choice(["May 1990", "1910", "Millford", "March", fact.answer]),
+                }
+            )
+        )
+    found = 0
+    for fact in cases:
+        fast: list = []
+        qd.unquoted_details(fact, lambda where, message, fast=fast: fast.append((where, message)), published)
+        reference: list = []
+        _unquoted_reference(fact, lambda *seen, reference=reference: reference.append(seen), published)
+        assert len(fast) == len(reference)
+        for (where, message), (expected, fields, details) in zip(fast, reference):
+            assert where == expected and " and ".join(fields) in message
+            assert ", ".join(repr(d) for d in details) in message
+        found += len(fast)
+    assert found
