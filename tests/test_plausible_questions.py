@@ -604,3 +604,31 @@ def test_the_new_checks_pass_on_a_new_project(tmp_path):
 def test_strict_refuses_what_is_only_a_warning(tmp_path):
     with pytest.raises(ValidationFailed):
         load_and_validate(make_project(tmp_path / "p", DISPUTED.replace("    REASON\n", "")), strict=True)
+
+
+def test_a_wrong_options_why_and_a_dispute_reason_are_held_to_the_quotes(tmp_path):
+    options = """
+        distractors:
+          - text: "Jonas Pike"
+            why: "The annals make him keeper only from 1870."
+          - text: "Eli Marsh"
+            why: "The annals name him as the harbour's pilot."
+          - "Tom Reeve"
+        """
+    lamp = fact("lamp", "person", "Who lit the lamp?", "The keeper", "The keeper lit the lamp.",
+                quote="the keeper lit the lamp", extra=options)  # fmt: skip
+    code, err = check(make_project(tmp_path / "p", lamp), strict=True)
+    # reported at the option's own line (the fact starts at line 1; its `distractors:` is line 7)
+    message = (
+        "facts/light.yaml:8: fact 'lamp': the why of wrong option 'Jonas Pike' gives '1870', which none of the "
+        "fact's quotes writes (as digits or words): quote the passage that gives it, or leave the detail out"
+    )
+    assert code == 1 and message in err.splitlines(), err
+    assert err.count("which none of the fact's quotes") == 1, err
+    quoted = fact("lamp", "person", "Who lit the lamp?", "The keeper", "The keeper lit the lamp.",
+                  quote="the keeper lit the lamp; Jonas Pike kept it from 1870", extra=options)  # fmt: skip
+    assert "which none of the fact's quotes" not in check(make_project(tmp_path / "q", quoted), strict=True)[1]
+
+    reason = 'reason:\n      type: scope\n      why: "The keeper counted in 1866, the board later."'
+    err = check(make_project(tmp_path / "d", DISPUTED.replace("REASON", reason)))[1]
+    assert "fact 'lamp-count': the dispute's reason gives '1866', which none of the fact's quotes writes" in err, err

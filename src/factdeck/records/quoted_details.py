@@ -157,8 +157,9 @@ def _once(make: Callable[[], str]) -> Callable[[], str]:
 def unquoted_details(fact: Fact, add: Add, published: dict[str, str]) -> None:
     """Numbers, years and months the fact's own words give that no quote behind them writes.
 
-    A statement, question and dispute summary are held to every quote of the fact (its citations and its
-    versions'); a version's claim to its own citations, as its answer is. The numbers and months of a date or
+    A statement, question, dispute summary and reason and each wrong option's `why` (printed in the answer key)
+    are held to every quote of the fact (its citations and its versions'); a version's claim to its own
+    citations, as its answer is. The numbers and months of a date or
     number answer are left to `answer_quotes` (one warning, not two), and with `answer_from` any answer's follow
     from the quotes as that field says. `add(record, message)` receives each warning."""
     if fact.status == "draft":
@@ -200,6 +201,8 @@ def unquoted_details(fact: Fact, add: Add, published: dict[str, str]) -> None:
     texts = [("the statement", fact.statement), ("the question", fact.question)]
     if fact.dispute is not None:
         texts.append(("the dispute's summary", fact.dispute.summary))
+        if fact.dispute.reason is not None:
+            texts.append(("the dispute's reason", fact.dispute.reason.why))
     # The quotes' words are worked out once for the fact's own fields, and once for each version's claim.
     every_quote = _once(lambda: quoted_words([c.quote for c in citations], _dated(citations, published)))
     by_details: dict[tuple[str, ...], list[str]] = {}
@@ -208,6 +211,9 @@ def unquoted_details(fact: Fact, add: Add, published: dict[str, str]) -> None:
             by_details.setdefault(tuple(details), []).append(field)
     for given, fields in by_details.items():
         report(fact, fields, list(given), "the fact's")
+    for option in fact.distractors:  # reported at the option's own line
+        if option.why and (details := missing(option.why, every_quote, explained)):
+            report(option, [f"the why of wrong option '{option.text}'"], details, "the fact's")
     for version in fact.dispute.versions if fact.dispute is not None else ():
         own = version.answer if held else ""
         own_quotes = _once(partial(_version_quotes, version.citations, published))
