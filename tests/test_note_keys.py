@@ -19,7 +19,8 @@ from factdeck.outputs.anki.note_keys import FOLDER, NoteKeys
 from factdeck.outputs.anki.release import comparison_stage, drift, release_problems
 from factdeck.records.identity import load_published
 from factdeck.records.select import select_facts
-from test_release_inputs import without_inputs
+from test_release_inputs import _edit_fact, _edit_template, without_inputs
+from test_release_inputs import _edit_kinds as _edit_deck
 
 
 @pytest.fixture
@@ -189,19 +190,6 @@ def test_a_damaged_cache_entry_is_a_miss(released, parse_cache_folder, monkeypat
     records, (errors, warnings) = same_as_fresh(released)
     assert not errors and not warnings and made.facts
     assert not any(drifts(released, records).values())
-
-
-def _edit_fact(project: Project) -> None:
-    project.replace("facts/guild.yaml", "In which town did the River Guild build its hall?", "In what town?")
-
-
-def _edit_template(project: Project) -> None:
-    template = "templates/anki/fields/details.html"
-    project.write(template, project.read(template) + "\n<p>printed by the guild</p>\n")
-
-
-def _edit_deck(project: Project) -> None:
-    project.replace("decks/all.yaml", "  subdecks: true\n", "  subdecks: true\n  kinds: [qa, dispute]\n")
 
 
 def _edit_record(project: Project) -> None:
