@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Project, sample_project
+from conftest import Project
 
 from factdeck.build import load_and_validate
 from factdeck.outputs.anki import cards
@@ -19,17 +19,14 @@ from factdeck.outputs.anki.note_keys import FOLDER, NoteKeys
 from factdeck.outputs.anki.release import comparison_stage, drift, release_problems
 from factdeck.records.identity import load_published
 from factdeck.records.select import select_facts
-from test_release_inputs import _edit_fact, _edit_template, without_inputs
+from test_release_inputs import _edit_fact, _edit_template, released_sample, without_inputs
 from test_release_inputs import _edit_kinds as _edit_deck
 
 
 @pytest.fixture
 def released(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
-    """The sample project with its extra facts (two fact files), released at a fixed time."""
-    monkeypatch.setattr(anki, "current_time", lambda: 1_700_000_000)
-    project = sample_project(tmp_path / "proj", more_facts=True)
-    result = project.run("release")
-    assert result.exit_code == 0, result.output
+    """The sample project released at a fixed time, its records without inputs."""
+    project = released_sample(tmp_path, monkeypatch)
     without_inputs(project)  # this module tests the cache alone; test_release_inputs.py the records' inputs
     return project
 

@@ -31,14 +31,18 @@ def without_inputs(project: Project) -> None:
         project.write(f"{PUBLISHED_FOLDER}/{deck}.json", record.to_json())
 
 
-@pytest.fixture
-def released(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
-    """The sample project with its extra facts, released at a fixed time."""
+def released_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """The sample project with its extra facts (two fact files), released at a fixed time."""
     monkeypatch.setattr(anki, "current_time", lambda: 1_700_000_000)
     project = sample_project(tmp_path / "proj", more_facts=True)
     result = project.run("release")
     assert result.exit_code == 0, result.output
     return project
+
+
+@pytest.fixture
+def released(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    return released_sample(tmp_path, monkeypatch)
 
 
 def records_now(project: Project, tmp_path: Path, reuse: bool = True) -> tuple[dict[str, str], dict[str, int]]:
