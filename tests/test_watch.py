@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, Project
 
 from factdeck.build import build, load_and_validate
 from factdeck.engine import watch as watching
@@ -218,7 +219,12 @@ def test_a_real_watch_rebuilds_after_an_edit_and_stops_on_sigint(project):
         lines = [line(), line()]
         assert lines[1].startswith("built in "), lines
         time.sleep(0.05)  # a new modification time even on a coarse clock
-        project.replace("facts/guild.yaml", "in Millford", "in Old Millford")
+        # The edit is made and vetted again in a copy, then written in one go: written in place, the watch could
+        # read the edit before its new fingerprint and build it as a fact under review (seen on a loaded machine).
+        edited = Project(project.root.parent / "edited")
+        shutil.copytree(project.root, edited.root, ignore=shutil.ignore_patterns("build"))
+        edited.replace("facts/guild.yaml", "in Millford", "in Old Millford")
+        project.path("facts/guild.yaml").write_text(edited.read("facts/guild.yaml"), encoding="utf-8")
         lines += [line(), line()]
         assert lines[2:] == ["changed: facts/guild.yaml\n", lines[3]] and lines[3].startswith("built in ")
         proc.send_signal(signal.SIGINT)
