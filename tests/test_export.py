@@ -8,7 +8,7 @@ import json
 from conftest import REPO
 
 from factdeck.build import load_and_validate
-from factdeck.outputs.exports.export import export_document, export_json
+from factdeck.outputs.exports.export import export_document, export_json, export_json_parts
 from factdeck.records.schema import DeckSpec, Era, Fact, Source
 from factdeck.records.schema_doc import schema_markdown
 
@@ -42,6 +42,48 @@ def test_export_is_deterministic_json(project):
     assert json.loads(first) == export_document(base)
     records = [json.loads(line.strip().rstrip(",")) for line in first.decode().splitlines() if line.startswith("    {")]
     assert records == [r for section in export_document(base).values() for r in section]  # one record per line
+
+
+def _whole_document(base) -> bytes:
+    """The export as it was made whole before it was written in parts: every line, then the sections joined."""
+    lines = {
+        "sources": [json.dumps(s.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+                    for s in base.sources.values()],
+        "eras": [json.dumps(e.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")) for e in base.eras],
+        "facts": [f'{f.model_dump_json()[:-1]},"disputed":{"true" if f.disputed else "false"},'
+                  f'"corroboration":{f.corroboration}}}' for f in base.facts],
+        "decks": [json.dumps(d.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")) for d in base.decks],
+    }  # fmt: skip
+    sections = []
+    for name, records in lines.items():
+        body = ",\n".join("    " + record for record in records)
+        sections.append(f'  "{name}": [\n{body}\n  ]' if records else f'  "{name}": []')
+    return ("{\n" + ",\n".join(sections) + "\n}\n").encode("utf-8")
+
+
+def test_export_in_parts_is_the_whole_document(project):
+    """A build writes the export in parts as they are made (never the whole document in memory): the parts, of
+    any size, in a one-off or a watching session, make the very bytes of the document made whole; an empty
+    section too; and the build's factdeck.json is those bytes."""
+    from factdeck.engine.session import Session
+
+    for root in (project.root, REPO):
+        base = load_and_validate(root)
+        whole = _whole_document(base)
+        assert export_json(base) == whole
+        for size in (1, 200, 1 << 20):
+            parts = list(export_json_parts(base, size))
+            assert b"".join(parts) == whole
+            if size == 1:
+                assert len(parts) == len(base.sources) + len(base.eras) + len(base.facts) + len(base.decks) + 1
+        watched = load_and_validate(root, session=Session.watching())
+        assert export_json(watched) == export_json(watched) == whole  # the second from the kept lines
+    base = load_and_validate(project.root)
+    base.eras.clear()
+    assert b"".join(export_json_parts(base, 1)) == _whole_document(base)
+    assert b'  "eras": [],\n' in _whole_document(base)
+    project.run("build", "--format", "html")
+    assert (project.root / "build" / "factdeck.json").read_bytes() == export_json(load_and_validate(project.root))
 
 
 def test_schema_reference_is_up_to_date():

@@ -118,9 +118,52 @@ def test_errors_found_by_the_child_are_reported_as_usual(project, two_cores, mon
 def test_when_the_child_fails_the_parent_does_its_part(project, two_cores, monkeypatch):
     expected = [f.model_dump() for f in load_and_validate(project.root).facts]
     monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
-    finish = SecondCore.result
-    monkeypatch.setattr(SecondCore, "result", lambda self: finish(self) and None)
+    finish = SecondCore.pairs
+
+    def nothing(self):
+        yield from ()
+        list(finish(self))  # the child reaped, what it sent thrown away
+
+    monkeypatch.setattr(SecondCore, "pairs", nothing)
     assert [f.model_dump() for f in load_and_validate(project.root).facts] == expected
+
+
+def test_the_child_s_pairs_are_taken_one_at_a_time(monkeypatch):
+    """The parent reads each item's payload as it takes it (never the whole payload at once); a child that dies
+    part way leaves the pairs that came whole, and `result` none; one payload marshal cannot send sends nothing."""
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    child = SecondCore(lambda part: {str(n): [n] * n for n in part}, [1, 2, 3])
+    pairs = child.pairs()
+    assert next(pairs) == ("1", [1])
+    assert child.pid  # still running: the rest not read yet
+    assert list(pairs) == [("2", [2, 2]), ("3", [3, 3, 3])]
+    assert child.complete and not child.pid
+
+    # A child that died writing its last pair: the pairs before it are taken, the last made here.
+    class Torn:
+        load = staticmethod(marshal.load)
+
+        @staticmethod
+        def dumps(value):
+            made = marshal.dumps(value)
+            return made[:-1] if value == ("3", [3, 3, 3]) else made
+
+    monkeypatch.setattr(parallel, "marshal", Torn)
+    torn = SecondCore(lambda part: {str(n): [n] * n for n in part}, [1, 2, 3])
+    assert list(torn.pairs()) == [("1", [1]), ("2", [2, 2])] and not torn.complete
+    assert SecondCore(lambda part: {str(n): [n] * n for n in part}, [1, 2, 3]).result() is None
+    here: list[int] = []
+    made = parallel.split_map(
+        [0, 1, 2, 3],
+        here=lambda part: here.extend(part) or {str(n): [n] * n for n in part},
+        send=lambda part: {str(n): [n] * n for n in part},
+        receive=lambda n, payload: payload,
+        key=str,
+        split=1,
+    )
+    assert made == {str(n): [n] * n for n in range(4)} and here == [0, 3]
+    monkeypatch.setattr(parallel, "marshal", marshal)
+    assert SecondCore(lambda part: {"a": 1, "b": object()}, [1]).result() is None
 
 
 def test_when_no_process_can_start_the_caller_does_the_work(monkeypatch):

@@ -145,7 +145,7 @@ def build(
         # Imported here, not at the top: `factdeck check` and an up-to-date build need none of genanki, typst
         # or the renderers.
         from factdeck.outputs.anki.package import AnkiPackages
-        from factdeck.outputs.exports.export import export_json
+        from factdeck.outputs.exports.export import export_json_parts
         from factdeck.outputs.print.worksheets import WorksheetsAndWebQuiz
         from factdeck.outputs.sessions.packs import MeetingPacks
         from factdeck.records.select import select_facts
@@ -182,7 +182,7 @@ def build(
                 return None
 
         try:
-            writer.write_bytes(JSON_EXPORT, export_json(base))
+            writer.write_parts(JSON_EXPORT, export_json_parts(base))
             # Each output stages its files under build/<deck id>/ (see README, "Outputs").
             anki = AnkiPackages(base, writer, formats)
             outputs: list[Output] = [

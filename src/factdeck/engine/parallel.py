@@ -10,11 +10,12 @@ itself, and any error surfaces there, with its usual message.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import marshal
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -41,6 +42,7 @@ class SecondCore:
     def __init__(self, work: Callable[[list[Any]], Any], items: list[Any]):
         self.pid = 0
         self.reader = -1
+        self.complete = False  # set by `pairs`
         # Forking while other threads run could copy a lock some thread holds: then stay on one core.
         if not items or not hasattr(os, "fork") or cores() < 2 or threading.active_count() > 1:
             return
@@ -62,29 +64,54 @@ class SecondCore:
             status = 1
             try:
                 os.close(reader)
-                payload = marshal.dumps(work(items))
-                with os.fdopen(writer, "wb") as out:
-                    out.write(payload)
-                status = 0
+                made = work(items)
+                if type(made) is dict:
+                    # Each item's payload marshalled on its own, every one before the first is sent (one that
+                    # marshal cannot send means nothing is sent), so the parent can take them one at a time.
+                    pieces = [marshal.dumps(pair) for pair in made.items()]
+                    del made
+                    with os.fdopen(writer, "wb") as out:
+                        out.write(marshal.dumps(len(pieces)))
+                        for piece in pieces:
+                            out.write(piece)
+                    status = 0
             finally:
                 os._exit(status)
         os.close(writer)
         self.pid, self.reader = pid, reader
 
-    def result(self) -> Any:
+    def pairs(self) -> Iterator[tuple[Any, Any]]:
+        """The (key, payload) pairs of the dict `work` returned, each read from the pipe as it is taken, so the
+        whole payload (about 100 MB for half the notes of 50,000 facts) is never held at once beside what the
+        caller makes of it. Nothing if there is no child, it sent nothing or what it sent does not unmarshal;
+        if the child died part way, the pairs that came whole (each was made before any was sent).
+        Afterwards `complete` says whether every pair came and the child exited cleanly."""
         if not self.pid:
-            return None
-        with os.fdopen(self.reader, "rb") as pipe:
-            payload = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
-        gc.unfreeze()
-        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-            return None
+            return
+        sent = taken = 0
         try:
-            return marshal.loads(payload)
-        except (ValueError, EOFError, TypeError):
-            return None
+            with os.fdopen(self.reader, "rb") as pipe:
+                with contextlib.suppress(ValueError, EOFError, TypeError):
+                    count = marshal.load(pipe)
+                    sent = count if type(count) is int else 0
+                    while taken < sent:
+                        pair = marshal.load(pipe)
+                        if type(pair) is not tuple or len(pair) != 2:
+                            break
+                        taken += 1
+                        yield pair
+                pipe.read()  # whatever is left unread, so the child never waits on a full pipe
+        finally:
+            _, status = os.waitpid(self.pid, 0)
+            self.pid = 0
+            gc.unfreeze()
+            self.complete = taken == sent and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+    def result(self) -> dict[Any, Any] | None:
+        """The dict `work(items)` returned in the child, whole, or None if there is none (no child, a failure
+        in it, a payload that does not unmarshal)."""
+        made = dict(self.pairs())
+        return made if self.complete else None
 
 
 def split_map(
@@ -107,15 +134,27 @@ def split_map(
     there = items[split:]
     child = SecondCore(send, there) if there else None
     made = here(items[:split])
-    sent = child.result() if child is not None else None
-    missing: list[T] = []
+    waiting: dict[K, list[T]] = {}  # the child's items not received yet, by key, in their order
     for item in there:
-        payload = sent.get(key(item)) if isinstance(sent, dict) else None
-        result = receive(item, payload) if payload is not None else None
-        if result is None:
-            missing.append(item)
+        waiting.setdefault(key(item), []).append(item)
+    # Each payload is received as it is read (SecondCore.pairs), so only one is held at a time beside the results.
+    for name, payload in child.pairs() if child is not None else ():
+        items_of = waiting.get(name)
+        if items_of is None:
+            continue
+        kept = []
+        for item in items_of:
+            result = receive(item, payload)
+            if result is None:
+                kept.append(item)
+            else:
+                made[key(item)] = result
+        if kept:
+            waiting[name] = kept
         else:
-            made[key(item)] = result
+            del waiting[name]
+    unreceived = {id(item) for items_of in waiting.values() for item in items_of}
+    missing = [item for item in there if id(item) in unreceived]
     if missing:
         made.update(here(missing))
     return made

@@ -204,16 +204,25 @@ class OutputWriter:
         return dict(self._staged)
 
     def write_bytes(self, relative: str, data: bytes) -> None:
+        self.write_parts(relative, (data,))
+
+    def write_parts(self, relative: str, parts: Iterable[bytes]) -> None:
+        """Write `relative` as the concatenation of `parts`, each written (and hashed) as it comes, so a large
+        output made piece by piece is never held whole. Whatever making a part raises is raised as it is (the
+        file stays staged, for `abort` to remove)."""
         temporary = self.stage(relative)
         final = next(reversed(self._staged))  # the entry stage() just made
+        digest = hashlib.sha256()
         try:
             with open(temporary, "wb") as handle:
-                handle.write(data)
+                for part in parts:
+                    handle.write(part)
+                    digest.update(part)
                 handle.flush()
                 os.fsync(handle.fileno())
         except OSError as exc:
             raise OutputError(f"{relative}: cannot write: {exc.strerror or exc}") from None
-        self._digests[final] = hashlib.sha256(data).digest()
+        self._digests[final] = digest.digest()
 
     def digest(self, final: Path) -> bytes:
         """The SHA-256 digest of a staged file: made as `write_bytes` wrote it, else read back from its
