@@ -9,6 +9,7 @@ when there is much text.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ from factdeck.records.factbase import FactBase
 from factdeck.records.load import FactFile, load_project
 from factdeck.records.question_rules import QuestionProblem
 from factdeck.records.schema import Fact, GlossaryEntry, Source
+from factdeck.records import verbatim
+from factdeck.records.verbatim import Index
 from factdeck.records.validate import FileContext, validate_project
 
 # Fact files to validate holding this much text (about 1,000 facts) are shared between two cores.
@@ -112,8 +115,10 @@ def _cached_fact_files(
         return (*result, clean is True)
 
     split = len(fresh) // 2 if sum(len(f.text) for f in fresh) >= PARALLEL_TEXT else len(fresh)
-    if split < len(fresh) and context.archives:
-        context.rules.copies()  # the archived texts' word runs, made once before the fork rather than in each half
+    if fresh and context.archives:
+        # The archived texts' word runs, from their words kept under the texts' hashes (a check after an edit
+        # read and folded every archived text for one file's facts), and made before the fork, not in each half.
+        context.rules.copies(_archive_index(context, session))
     made = split_map(
         fresh,
         here=context.validate,
@@ -136,6 +141,30 @@ def _cached_fact_files(
     parse_cache.trim()
     keys.update(cache.names)
     return found
+
+
+def _archive_index(context: FileContext, session: Session) -> Index:
+    """records/verbatim.py's `index` of the archived texts, kept under their hashes (it reads nothing else)."""
+    texts = {source: text.raw for source, text in context.archives.items()}
+    store = ContentStore(cache_folder("archive-words"), code_fingerprint(), "index", session)
+    name = "\n".join(
+        f"{source}\0{hashlib.sha256(raw.encode('utf-8', 'surrogatepass')).hexdigest()}" for source, raw in texts.items()
+    )
+    kept = store.load(name)
+    if (
+        type(kept) is tuple
+        and len(kept) == 2
+        and type(kept[0]) is list
+        and type(kept[1]) is dict
+        and list(kept[1]) == list(texts)
+        and all(type(w) is str for w in kept[0])
+        and all(type(k) is str for k in kept[1].values())
+    ):
+        return kept
+    made = verbatim.index(texts)
+    store.save(name, made)
+    store.trim()
+    return made
 
 
 def _cached_across(
