@@ -377,7 +377,9 @@ def test_the_archived_texts_word_runs_are_made_from_their_kept_words(project, mo
     from factdeck.records import verbatim
 
     args = ["--archive", str(project.archive)]
-    copied = "Chapter 6\nThe sources say about how many guild members died in the flood of 1927, and who counted them.\n"
+    copied = (
+        "Chapter 6\nThe sources say about how many guild members died in the flood of 1927, and who counted them.\n"
+    )
     (project.archive / "chronicle.txt").write_text(project.read("archive/chronicle.txt") + copied, "utf-8")
     rehash(project)
     check(project, *args)

@@ -21,15 +21,15 @@ from factdeck.engine.parse_cache import ContentStore, ParseCache, cache_folder
 from factdeck.engine.record_cache import RecordCache, context_key, dump_entry, restore_entry, restore_problems
 from factdeck.engine.session import Session
 from factdeck.exceptions import Problem
+from factdeck.records import verbatim
 from factdeck.records.across import AcrossFound, AcrossRules, FileResults
 from factdeck.records.fact_forms import FactForms, forms_of
 from factdeck.records.factbase import FactBase
 from factdeck.records.load import FactFile, load_project
 from factdeck.records.question_rules import QuestionProblem
 from factdeck.records.schema import Fact, GlossaryEntry, Source
-from factdeck.records import verbatim
-from factdeck.records.verbatim import Index
 from factdeck.records.validate import FileContext, validate_project
+from factdeck.records.verbatim import Index
 
 # Fact files to validate holding this much text (about 1,000 facts) are shared between two cores.
 PARALLEL_TEXT = 500_000
