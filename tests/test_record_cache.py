@@ -330,9 +330,9 @@ def test_kept_comparison_forms_are_the_fresh_ones(project, monkeypatch):
     compared: list[tuple] = []
 
     class Spy(AcrossRules):
-        def __init__(self, facts, glossary, sources, forms=forms_of):
+        def __init__(self, facts, glossary, sources, forms=forms_of, by_file=None):
             compared.extend((forms(fact), forms_of(fact)) for fact in facts)
-            super().__init__(facts, glossary, sources, forms)
+            super().__init__(facts, glossary, sources, forms, by_file)
 
     monkeypatch.setattr(validation, "AcrossRules", Spy)
     monkeypatch.setattr(validation, "forms_of", lambda fact: pytest.fail("a kept form was made again"))

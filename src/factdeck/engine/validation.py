@@ -10,6 +10,7 @@ when there is much text.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -204,7 +205,22 @@ def _cached_across(
             forms_store.save(text, [tuple(form) for form in forms])
         kept.update(zip(map(id, facts), forms))
     every = [fact for file in files for fact in found[file.display][0]]
-    rules = AcrossRules(every, glossary, sources, lambda fact: kept.get(id(fact)) or forms_of(fact))
+
+    def by_file(name: str, key: str, make: Callable[[list[Fact]], Any], valid: Callable[[Any], bool]) -> list[Any]:
+        # The parts of the sets made per file (records/by_file.py), kept as the files' findings are.
+        store = ContentStore(folder, code, f"{name}\0{validated}\0{key}", session)
+        parts = []
+        for file in files:
+            text = f"{file.display}\0{file.text}"
+            part = store.load(text)
+            if part is None or not valid(part):
+                part = make(found[file.display][0])
+                store.save(text, part)
+            parts.append(part)
+        store.trim()
+        return parts
+
+    rules = AcrossRules(every, glossary, sources, lambda fact: kept.get(id(fact)) or forms_of(fact), by_file)
     # The rules' parts read different sets: each keeps its findings under its own, so an edited statement (which
     # only the false statements' rule reads) runs only that part again on every file.
     stores = [

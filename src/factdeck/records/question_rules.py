@@ -31,7 +31,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
+from factdeck.records.by_file import ByFile, digest, whole
 from factdeck.records.date_giveaways import DateGiveAways
 from factdeck.records.fact_forms import SUBJECT_WORDS, Forms, forms_of
 from factdeck.records.quoted_details import answer_quotes, number_values, unquoted_details
@@ -185,6 +187,32 @@ def _reordered(blanked: str, name: str) -> str | None:
     return None
 
 
+def name_counts(facts: list[Fact], forms: Forms, wanted: set[str], firsts: set[str]) -> dict[str, int]:
+    """How many of `facts`' questions and statements (retracted facts aside) use each name of `wanted`
+    (`firsts`: their first words), by their word sequences (`QuestionRules._subject_names`)."""
+    seen: Counter[str] = Counter()
+    for fact in facts:
+        if fact.status == "retracted":
+            continue
+        words = forms(fact).words
+        if firsts.isdisjoint(words):  # no name starts here (a test in C, before the loop over the words)
+            continue
+        grams = {
+            gram
+            for i, word in enumerate(words)
+            if word in firsts
+            for n in range(1, SUBJECT_WORDS + 1)
+            if (gram := " ".join(words[i : i + n])) in wanted
+        }
+        seen.update(grams)
+    return dict(seen)
+
+
+def _counts(value: object) -> bool:
+    """Whether a kept part is counts by name."""
+    return type(value) is dict and all(type(k) is str and type(n) is int for k, n in value.items())
+
+
 def _content_words(question: str) -> frozenset[str]:
     words = answer_comparison_form(question).split()
     return frozenset(w for w in words if w not in _STOP and not w.isdigit() and len(w) > 2)
@@ -199,41 +227,36 @@ class QuestionRules:
         glossary: Iterable[GlossaryEntry] = (),
         sources: Iterable[Source] = (),
         forms: Forms = forms_of,
+        by_file: ByFile | None = None,
     ) -> None:
-        """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given)."""
+        """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given).
+        `by_file`: the facts by file, for the parts of the sets kept per file (records/by_file.py; default: all
+        facts at once)."""
         self._facts = [f for f in facts if f.status != "retracted"]
         self._forms = forms
         self._published = {s.id: s.published for s in sources if s.published}
         self._people = _people(self._facts, glossary)
         self._longest = max((form.count(" ") + 1 for form in self._people), default=0)
-        self._subjects = self._subject_names()
+        by_file = by_file or whole(self._facts)
+        self._subjects = self._subject_names(by_file)
         self._dates = DateGiveAways(
-            self._facts, self._people, lambda f: self._forms(f).stems
+            self._facts, self._people, lambda f: self._forms(f).stems, by_file
         )  # another fact's date named (date_giveaways.py)
 
-    def _subject_names(self) -> set[str]:
+    def _subject_names(self, by_file: ByFile) -> set[str]:
         """The names (comparison forms, up to SUBJECT_WORDS words) that SUBJECT_SHARE of all facts' questions and
         statements use: the subject the fact base is about, which a learner offers for any 'which organization'
-        question. Counted once per text by its word sequences, so the rule costs what reading the texts costs."""
+        question. Counted once per text by its word sequences, so the rule costs what reading the texts costs;
+        each file's counts are a part of `by_file` (under the names counted), so an edit counts one file's."""
         if len(self._facts) < SUBJECT_MIN_FACTS:
             return set()
-        forms = [self._forms(f) for f in self._facts]
+        forms = self._forms
         # The answers' short names, with their bracketed short forms ('MEK' of 'Mojahedin-e Khalq (MEK)').
-        wanted = {name for form in forms for name in form.names}
-        firsts = {v.split()[0] for v in wanted}
+        wanted = {name for f in self._facts for name in forms(f).names}
         seen: Counter[str] = Counter()
-        for form in forms:
-            words = form.words
-            if firsts.isdisjoint(words):  # no name starts here (a test in C, before the loop over the words)
-                continue
-            grams = {
-                gram
-                for i, word in enumerate(words)
-                if word in firsts
-                for n in range(1, SUBJECT_WORDS + 1)
-                if (gram := " ".join(words[i : i + n])) in wanted
-            }
-            seen.update(grams)
+        counted = partial(name_counts, forms=forms, wanted=wanted, firsts={v.split()[0] for v in wanted})
+        for part in by_file("subject-names", digest(sorted(wanted)), counted, _counts):
+            seen.update(part)
         return {v for v, count in seen.items() if count >= SUBJECT_SHARE * len(self._facts)}
 
     def inputs(self) -> tuple:
