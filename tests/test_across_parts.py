@@ -86,8 +86,12 @@ def test_sets_merged_from_each_files_part_are_those_made_from_every_fact():
 
 def spy(monkeypatch) -> dict[str, list[str]]:
     """The files each per-file part is made for from now on, by part."""
-    made: dict[str, list[str]] = {"names": [], "dates": []}
-    counts, dated = question_rules.name_counts, date_giveaways._what_is_dated
+    made: dict[str, list[str]] = {"names": [], "dates": [], "people": []}
+    counts, dated, people = question_rules.name_counts, date_giveaways._what_is_dated, question_rules._fact_names
+
+    def fact_names(facts):
+        made["people"] += sorted({f.file for f in facts})
+        return people(facts)
 
     def name_counts(facts, **kwargs):
         made["names"] += sorted({f.file for f in facts})
@@ -99,6 +103,7 @@ def spy(monkeypatch) -> dict[str, list[str]]:
 
     monkeypatch.setattr(question_rules, "name_counts", name_counts)
     monkeypatch.setattr(date_giveaways, "_what_is_dated", what_is_dated)
+    monkeypatch.setattr(question_rules, "_fact_names", fact_names)
     return made
 
 
@@ -147,8 +152,10 @@ def test_an_edit_makes_the_parts_again_only_where_they_change(project, monkeypat
     cached = outcome(project)
     every = {f"facts/part-000{i}.yaml" for i in range(3)}
     if recounted is not None:  # only the edited file's parts
-        assert set(made["names"]) == recounted and set(made["dates"]) <= recounted and made["dates"]
+        assert set(made["names"]) == set(made["people"]) == recounted
+        assert set(made["dates"]) <= recounted and made["dates"]
     else:  # what every part reads changed, or every file's records (a source, the archive)
         assert set(made["names"]) == every
+        assert set(made["people"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)  # a name: its file
     assert cached == fresh(project, monkeypatch)
     assert cached != first or edit is _archive  # a line no fact copies or quotes

@@ -83,28 +83,53 @@ class QuestionProblem:
     severity: str  # "error" or "warning"
 
 
-def _people(facts: list[Fact], glossary: Iterable[GlossaryEntry]) -> dict[str, str]:
-    """Comparison form of each real person's name (and of a surname of two words or more) -> the name."""
+def _people(facts: list[Fact], glossary: Iterable[GlossaryEntry], by_file: ByFile | None = None) -> dict[str, str]:
+    """Comparison form of each real person's name (and of a surname of two words or more) -> the name. `by_file`:
+    the facts by file (records/by_file.py), each file's names being a part."""
+    parts = (by_file or whole(facts))("people", "", _fact_names, _name_entries)
+    terms = [entry.term for entry in glossary if len(entry.term.split()) >= 2 and entry.term[:1].isupper()]
+    people: dict[str, str] = {}
+    for form, name, surname in [entry for part in parts for entry in part] + _name_entries_of(terms):
+        if surname:
+            people.setdefault(form, name)
+        else:
+            people[form] = name
+    people.pop("", None)
+    return people
+
+
+def _fact_names(facts: list[Fact]) -> list[tuple[str, str, bool]]:
+    """`_name_entries_of` the names the person facts of `facts` give (retracted ones aside)."""
     names: list[str] = []
     for fact in facts:
-        if fact.kind == "person":
+        if fact.kind == "person" and fact.status != "retracted":
             names.append(core(fact.answer))
             names += [d.text for d in fact.distractors]
             names += [v.answer for v in fact.dispute.versions] if fact.dispute else []
-    for entry in glossary:
-        if len(entry.term.split()) >= 2 and entry.term[:1].isupper():
-            names.append(entry.term)
-    people: dict[str, str] = {}
+    return _name_entries_of(names)
+
+
+def _name_entries_of(names: list[str]) -> list[tuple[str, str, bool]]:
+    """What `_people` enters for each of `names`, in order: (comparison form, name, whether it is a surname,
+    entered only where no name has that form yet)."""
+    entries: list[tuple[str, str, bool]] = []
     for name in names:
         name = core(name)
         if not name or any(ch.isdigit() for ch in name):
             continue
-        people[answer_comparison_form(name)] = name
+        entries.append((answer_comparison_form(name), name, False))
         words = name.split()
         if len(words) >= 2 and len(words[-1]) >= 5 and words[-1][:1].isupper():
-            people.setdefault(answer_comparison_form(words[-1]), name)
-    people.pop("", None)
-    return people
+            entries.append((answer_comparison_form(words[-1]), name, True))
+    return entries
+
+
+def _name_entries(value: object) -> bool:
+    """Whether a kept part is `_name_entries_of`'s."""
+    return type(value) is list and all(
+        type(e) is tuple and len(e) == 3 and type(e[0]) is str and type(e[1]) is str and type(e[2]) is bool
+        for e in value
+    )
 
 
 def _named(text: str, people: dict[str, str], longest: int) -> set[str]:
@@ -235,9 +260,9 @@ class QuestionRules:
         self._facts = [f for f in facts if f.status != "retracted"]
         self._forms = forms
         self._published = {s.id: s.published for s in sources if s.published}
-        self._people = _people(self._facts, glossary)
-        self._longest = max((form.count(" ") + 1 for form in self._people), default=0)
         by_file = by_file or whole(self._facts)
+        self._people = _people(self._facts, glossary, by_file)
+        self._longest = max((form.count(" ") + 1 for form in self._people), default=0)
         self._subjects = self._subject_names(by_file)
         self._dates = DateGiveAways(
             self._facts, self._people, lambda f: self._forms(f).stems, by_file
