@@ -194,60 +194,84 @@ def _cached_across(
         kept_whole = _restore_whole(whole_store.load(whole), files, found)
         if kept_whole is not None:
             return kept_whole
-    forms_store = ContentStore(folder, code, f"forms\0{validated}", session)
+    # Each file's shares (its facts' forms, the parts of the sets and the findings of each part of the rules), in
+    # one entry per file: read once, and written once if a share was made again.
+    shares = _Shares(ContentStore(folder, code, f"shares\0{validated}", session), files)
     kept: dict[int, FactForms] = {}
     for file in files:
         facts = found[file.display][0]
-        text = f"{file.display}\0{file.text}"
-        forms = _restore_forms(forms_store.load(text), len(facts))
+        forms = _restore_forms(shares.get(file, "forms", ""), len(facts))
         if forms is None:
             forms = [forms_of(fact) for fact in facts]
-            forms_store.save(text, [tuple(form) for form in forms])
+            shares.put(file, "forms", "", [tuple(form) for form in forms])
         kept.update(zip(map(id, facts), forms))
     every = [fact for file in files for fact in found[file.display][0]]
 
     def by_file(name: str, key: str, make: Callable[[list[Fact]], Any], valid: Callable[[Any], bool]) -> list[Any]:
-        # The parts of the sets made per file (records/by_file.py), kept as the files' findings are.
-        store = ContentStore(folder, code, f"{name}\0{validated}\0{key}", session)
+        # The parts of the sets made per file (records/by_file.py), kept with the files' findings.
         parts = []
         for file in files:
-            text = f"{file.display}\0{file.text}"
-            part = store.load(text)
+            part = shares.get(file, name, key)
             if part is None or not valid(part):
                 part = make(found[file.display][0])
-                store.save(text, part)
+                shares.put(file, name, key, part)
             parts.append(part)
-        store.trim()
         return parts
 
     rules = AcrossRules(every, glossary, sources, lambda fact: kept.get(id(fact)) or forms_of(fact), by_file)
     # The rules' parts read different sets: each keeps its findings under its own, so an edited statement (which
     # only the false statements' rule reads) runs only that part again on every file.
-    stores = [
-        (ContentStore(folder, code, f"{name}\0{validated}\0{key}", session), check)
-        for name, key, check in rules.parts()
-    ]
+    checks = rules.parts()
     problems: dict[str, list[Problem]] = {}
     for file in files:
-        text = f"{file.display}\0{file.text}"
         facts = found[file.display][0]
         parts = []
-        for store, check in stores:
-            made = _restore_per_fact(store.load(text), file.display, len(facts))
+        for name, key, check in checks:
+            made = _restore_per_fact(shares.get(file, name, key), file.display, len(facts))
             if made is None:
                 made = [check(fact) for fact in facts]
-                store.save(text, [[(p.line, p.message, p.severity) for p in fact_problems] for fact_problems in made])
+                shares.put(file, name, key, [[(p.line, p.message, p.severity) for p in each] for each in made])
             parts.append(made)
         # By fact, each part's problems in order: what `AcrossRules.problems` gives.
         problems[file.display] = [p for by_part in zip(*parts) for part in by_part for p in part]
-    for store, _ in stores:
-        store.trim()
+    shares.save()
     disagreements = rules.questions.disagreements()
     dumped = _dump_whole(files, found, problems, disagreements) if whole is not None else None
     if whole is not None and dumped is not None:
         whole_store.save(whole, dumped)
         whole_store.trim()
     return disagreements, problems
+
+
+class _Shares:
+    """Each of `files`' kept shares of the rules across facts, in `store` under the file's name and text: by share,
+    (a hash of what else it read, its value)."""
+
+    def __init__(self, store: ContentStore, files: list[FactFile]) -> None:
+        self.store = store
+        self.files = files
+        self.entries: dict[str, dict] = {}
+        for file in files:
+            entry = store.load(f"{file.display}\0{file.text}")
+            self.entries[file.display] = entry if type(entry) is dict else {}
+        self.changed: set[str] = set()
+
+    def get(self, file: FactFile, name: str, key: str) -> Any:
+        """The share `name` of `file` kept under `key` (None: not kept)."""
+        kept = self.entries[file.display].get(name)
+        if type(kept) is not tuple or len(kept) != 2 or kept[0] != key:
+            return None
+        return kept[1]
+
+    def put(self, file: FactFile, name: str, key: str, value: Any) -> None:
+        self.entries[file.display][name] = (key, value)
+        self.changed.add(file.display)
+
+    def save(self) -> None:
+        for file in self.files:
+            if file.display in self.changed:
+                self.store.save(f"{file.display}\0{file.text}", self.entries[file.display])
+        self.store.trim()
 
 
 def _whole_key(
