@@ -103,9 +103,14 @@ class NoteKeys:
                 if key is None:
                     continue
                 entry = {}
+                previous = rendered.previous
                 for fact in facts:
                     used = rendered.used.get(fact.id)
-                    if used is not None:
+                    kept = previous.get(fact.id)
+                    if used is not None and kept is not None and kept[1] and used == kept:
+                        # As loaded (every value one this cache keeps, _entry): what filtering would give.
+                        entry[fact.id] = kept
+                    elif used is not None:
                         values = {name: value for name, value in used[1].items() if _kept(name)}
                         if values:
                             entry[fact.id] = (used[0], values)
