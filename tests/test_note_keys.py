@@ -256,3 +256,12 @@ def test_entries_kept_after_an_edit_are_those_an_empty_cache_keeps(released, tmp
     comparison(released, cached=True)  # into an empty cache
     assert kept(NoteKeys(base)) == warm_entries
     assert all(warm_entries[file] for file in base.file_keys)
+
+
+def test_an_entry_holding_anything_but_note_keys_is_a_miss():
+    from factdeck.outputs.anki.note_keys import _entry
+
+    good = {"a": ("k", {"\0note\0qa\0ns": "g\0h", "\0clozable": "1"}), "b": ("k", {"\0note\0qa\0ns": "g\0h"})}
+    assert _entry(good) == good
+    for bad_values in ({"\0front.html": "a field's text"}, {"\0note\0qa\0ns": 1}, {1: "x"}, {"\0clozable": None}):
+        assert _entry({**good, "c": ("k", bad_values)}) is None  # after facts whose names were fine
