@@ -83,3 +83,15 @@ def test_each_files_keys_are_kept_and_an_edit_works_out_its_own_file_s(project, 
     project.replace("facts/eras.yaml", "- id: founding\n  title: ", "- id: founding\n  title: The ")  # every key
     assert warnings() == uncached()
     assert set(keyed) == {f.file for f in load_and_validate(project.root).facts}
+
+
+def test_kept_keys_that_are_not_every_facts_keys_are_a_miss():
+    from types import SimpleNamespace
+
+    from factdeck.outputs.anki.checks import _same_facts
+
+    facts = [SimpleNamespace(id="a"), SimpleNamespace(id="b")]
+    assert _same_facts({"a": (("qa", "x", ""),), "b": ()}, facts)
+    for bad in ({"a": (("qa", 1),), "b": ()}, {"a": [("qa", "x")], "b": ()}, {"a": (["qa", "x"],), "b": ()},
+                {"a": (), "c": ()}, {"b": (), "a": ()}, [("a", ())], None):  # fmt: skip
+        assert not _same_facts(bad, facts)
