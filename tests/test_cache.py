@@ -191,3 +191,24 @@ def test_checking_a_project_without_a_release_imports_no_renderer_nor_pdf_reader
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_the_stores_of_one_command_measure_a_folder_once(tmp_path, monkeypatch):
+    """A one-off command saves into one folder from several stores (the rules across facts keep one per part):
+    the first trim walks the folder, the others add what they wrote to its measure."""
+    from factdeck.engine import parse_cache
+
+    walks = []
+    measure = parse_cache.ContentStore._measure
+    monkeypatch.setattr(parse_cache.ContentStore, "_measure", lambda self: walks.append(self.folder) or measure(self))
+    for salt in ("forms", "questions", "dates"):
+        store = parse_cache.ContentStore(tmp_path, "code", salt)
+        store.save("text", 1)
+        store.trim()
+    assert walks == [tmp_path]
+    size = entries(tmp_path)[0].stat().st_size
+    monkeypatch.setattr(parse_cache, "MAX_BYTES", 3 * size + 2)
+    store = parse_cache.ContentStore(tmp_path, "code", "more")
+    store.save("text", 1)
+    store.trim()  # past the limit by the measure: walked and trimmed
+    assert walks == [tmp_path, tmp_path] and len(entries(tmp_path)) == 3

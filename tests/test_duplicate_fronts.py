@@ -54,3 +54,44 @@ def test_planted_reverse_and_cloze_duplicates(project, own_template):
     assert any("guild-hall-second/reverse" in w for w in expected)  # same name, era and date: one front
     assert any("guild-hall-second/cloze" in w for w in expected)  # same statement and answer
     assert _checked(project.root) == expected
+
+
+def test_each_files_keys_are_kept_and_an_edit_works_out_its_own_file_s(project, monkeypatch):
+    from factdeck.outputs.anki import checks
+
+    project.replace("facts/guild.yaml", "- id: guild-hall\n", SECOND_HALL + "- id: guild-hall\n")
+    first = [str(p) for p in checks.duplicate_front_warnings(load_and_validate(project.root), None)]
+    assert first
+    keyed: list[str] = []
+    fronts = checks._fronts
+    monkeypatch.setattr(checks, "_fronts", lambda base, fact: keyed.append(fact.file) or fronts(base, fact))
+
+    def warnings() -> list[str]:
+        return [str(p) for p in checks.duplicate_front_warnings(load_and_validate(project.root), None)]
+
+    def uncached() -> list[str]:
+        with monkeypatch.context() as patch:
+            patch.setenv("FACTDECK_NO_CACHE", "1")
+            return warnings()
+
+    assert warnings() == first and not keyed  # nothing changed: every file's keys kept
+    project.replace("facts/guild.yaml", "Which town did the River Guild choose", "Which town did the Guild choose")
+    edited = warnings()
+    assert keyed and set(keyed) == {"facts/guild.yaml"}
+    assert edited == uncached()
+    keyed.clear()
+    project.replace("facts/eras.yaml", "- id: founding\n  title: ", "- id: founding\n  title: The ")  # every key
+    assert warnings() == uncached()
+    assert set(keyed) == {f.file for f in load_and_validate(project.root).facts}
+
+
+def test_kept_keys_that_are_not_every_facts_keys_are_a_miss():
+    from types import SimpleNamespace
+
+    from factdeck.outputs.anki.checks import _same_facts
+
+    facts = [SimpleNamespace(id="a"), SimpleNamespace(id="b")]
+    assert _same_facts({"a": (("qa", "x", ""),), "b": ()}, facts)
+    for bad in ({"a": (("qa", 1),), "b": ()}, {"a": [("qa", "x")], "b": ()}, {"a": (["qa", "x"],), "b": ()},
+                {"a": (), "c": ()}, {"b": (), "a": ()}, [("a", ())], None):  # fmt: skip
+        assert not _same_facts(bad, facts)

@@ -236,3 +236,32 @@ def test_the_shipped_decks_compare_from_kept_keys_as_afresh_in_every_language(tm
     assert any(deck for deck in records if deck.endswith("-fa"))
     assert same_as_fresh(project)[0] == records  # from it
     assert not any(drifts(project, records).values())
+
+
+def test_entries_kept_after_an_edit_are_those_an_empty_cache_keeps(released, tmp_path, monkeypatch):
+    # Saving passes by the facts whose keys are as loaded: every file's entry must be what a comparison
+    # starting from an empty cache writes.
+    warm(released)
+    released.replace("facts/guild.yaml", "In which town did the River Guild build its hall?", "In what town?")
+    comparison(released, cached=True)
+    base = load_and_validate(released.root)
+
+    def kept(notes: NoteKeys) -> dict:
+        stage = comparison_stage(base, released.root / "build", notes)
+        rendered = stage.parts(base.decks[0]).cards.rendered_fields
+        return {file: notes._made[0][0].load(key) for file, key in base.file_keys.items()} | {"": rendered.shared}
+
+    warm_entries = kept(NoteKeys(base))
+    monkeypatch.setenv("FACTDECK_CACHE_DIR", str(tmp_path / "empty-cache"))
+    comparison(released, cached=True)  # into an empty cache
+    assert kept(NoteKeys(base)) == warm_entries
+    assert all(warm_entries[file] for file in base.file_keys)
+
+
+def test_an_entry_holding_anything_but_note_keys_is_a_miss():
+    from factdeck.outputs.anki.note_keys import _entry
+
+    good = {"a": ("k", {"\0note\0qa\0ns": "g\0h", "\0clozable": "1"}), "b": ("k", {"\0note\0qa\0ns": "g\0h"})}
+    assert _entry(good) == good
+    for bad_values in ({"\0front.html": "a field's text"}, {"\0note\0qa\0ns": 1}, {1: "x"}, {"\0clozable": None}):
+        assert _entry({**good, "c": ("k", bad_values)}) is None  # after facts whose names were fine

@@ -330,9 +330,9 @@ def test_kept_comparison_forms_are_the_fresh_ones(project, monkeypatch):
     compared: list[tuple] = []
 
     class Spy(AcrossRules):
-        def __init__(self, facts, glossary, sources, forms=forms_of):
+        def __init__(self, facts, glossary, sources, forms=forms_of, by_file=None):
             compared.extend((forms(fact), forms_of(fact)) for fact in facts)
-            super().__init__(facts, glossary, sources, forms)
+            super().__init__(facts, glossary, sources, forms, by_file)
 
     monkeypatch.setattr(validation, "AcrossRules", Spy)
     monkeypatch.setattr(validation, "forms_of", lambda fact: pytest.fail("a kept form was made again"))
@@ -358,3 +358,42 @@ def test_a_damaged_entry_of_the_rules_across_facts_is_ignored(project, parse_cac
         else:
             entry.write_bytes(damage)
     assert snapshot(project.root, project.archive) == expected
+
+
+def rehash(project) -> None:
+    """Record the chronicle's archived text's new SHA-256, as `factdeck hash-archives` would."""
+    import hashlib
+    import re
+
+    digest = hashlib.sha256((project.archive / "chronicle.txt").read_bytes()).hexdigest()
+    sources = project.root / "facts" / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(re.sub(r"(archive: chronicle.txt\n  archive_sha256: )\w+", rf"\g<1>{digest}", text), "utf-8")
+
+
+def test_the_archived_texts_word_runs_are_made_from_their_kept_words(project, monkeypatch):
+    # A check after an edit validates the edited file against every archived text: their words (records/
+    # verbatim.py's `index`) are kept under the texts' hashes, so only a changed text makes them again.
+    from factdeck.records import verbatim
+
+    args = ["--archive", str(project.archive)]
+    copied = (
+        "Chapter 6\nThe sources say about how many guild members died in the flood of 1927, and who counted them.\n"
+    )
+    (project.archive / "chronicle.txt").write_text(project.read("archive/chronicle.txt") + copied, "utf-8")
+    rehash(project)
+    check(project, *args)
+    made: list[dict] = []
+    index = verbatim.index
+    monkeypatch.setattr(verbatim, "index", lambda texts: made.append(texts) or index(texts))
+    project.replace("facts/guild.yaml", "In which town did the River Guild build its hall?", "In what town?", vet=False)
+    cached = check(project, *args)
+    assert not made
+    assert cached == check(project, *args, cache=False) and made  # made afresh without the cache
+    assert "repeats" in cached[1]
+    made.clear()
+    project.replace("archive/chronicle.txt", "who counted them", "who buried them", vet=False)
+    rehash(project)
+    made.clear()
+    assert check(project, *args) == check(project, *args, cache=False)
+    assert len(made) == 2

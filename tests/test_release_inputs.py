@@ -233,3 +233,33 @@ def test_decks_with_other_kinds_are_compared_as_afresh(tmp_path, monkeypatch, fi
     assert set(same_as_fresh(project, tmp_path, monkeypatch)) == {"guild-hall"}
     _no_cloze(project)
     assert same_as_fresh(project, tmp_path, monkeypatch)
+
+
+def test_facts_whose_keys_the_cache_holds_are_not_keyed_against_the_record(released, tmp_path, monkeypatch):
+    # A check keeps every fact's note keys (note_keys.py); after an edit of one file, only that file's facts lack
+    # them, so only theirs are held to the record's inputs, and the records are those of a comparison afresh.
+    assert released.run("check").exit_code == 0
+    _edit_fact(released)
+    keyed: list[str] = []
+    fact_key = release_inputs._fact_key
+
+    def counted(fact_json: str, notes):
+        keyed.append(json.loads(fact_json)["id"])
+        return fact_key(fact_json, notes)
+
+    def records(cached: bool, reuse: bool) -> dict[str, str]:
+        base = load_and_validate(released.root)
+        notes = NoteKeys(base)
+        if not cached:
+            notes.folder = None
+        with monkeypatch.context() as patch:
+            patch.setattr(release_inputs, "_fact_key", counted)
+            if not reuse:
+                patch.setattr(release_inputs, "reuse", lambda *args: 0)
+            stage = comparison_stage(base, tmp_path / "no-build", notes)
+            return {deck.id: stage.release_record(deck, select_facts(base, deck)).to_json() for deck in base.decks}
+
+    warm = records(cached=True, reuse=True)
+    base = load_and_validate(released.root)
+    assert keyed and {base.facts_by_id[fact_id].file for fact_id in keyed} == {"facts/guild.yaml"}
+    assert warm == records(cached=False, reuse=False) == records(cached=False, reuse=True)

@@ -109,14 +109,20 @@ def test_words_are_those_of_folding_each_word_alone():
         assert verbatim.words(text) == _words_reference(text), text
 
 
-def test_copied_runs_are_found_as_field_by_field_and_source_by_source(planted):
+@pytest.mark.parametrize("one_letter", [verbatim._ONE_LETTER, 3])  # words as one character each, or as two
+def test_copied_runs_are_found_as_field_by_field_and_source_by_source(planted, monkeypatch, one_letter):
+    monkeypatch.setattr(verbatim, "_ONE_LETTER", one_letter)
     _, facts, archive = planted
     shingled = verbatim.SourceShingles(archive)
-    assert shingled.runs == {s: set(shingles(_words_reference(t))) for s, t in archive.items()}
+    assert shingled.width == (1 if one_letter > 3 else 2)
+    runs = {s: set(shingles(_words_reference(t))) for s, t in archive.items()}
+    # A run's key stands for its words and no others'.
+    assert {s: {shingled.key(list(run)) for run in found} for s, found in runs.items()} == shingled.runs
+    assert all(len(key) == RUN_WORDS * shingled.width for found in shingled.runs.values() for key in found)
     found = 0
     for fact in facts:
         copied = shingled.copied(fact)
-        assert copied == _copied_reference(shingled.runs, fact)
+        assert copied == _copied_reference(runs, fact)
         found += len(copied)
     assert found  # the planted copies are found
 

@@ -9,6 +9,8 @@ when there is much text.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from factdeck.engine.parse_cache import ContentStore, ParseCache, cache_folder
 from factdeck.engine.record_cache import RecordCache, context_key, dump_entry, restore_entry, restore_problems
 from factdeck.engine.session import Session
 from factdeck.exceptions import Problem
+from factdeck.records import verbatim
 from factdeck.records.across import AcrossFound, AcrossRules, FileResults
 from factdeck.records.fact_forms import FactForms, forms_of
 from factdeck.records.factbase import FactBase
@@ -27,6 +30,7 @@ from factdeck.records.load import FactFile, load_project
 from factdeck.records.question_rules import QuestionProblem
 from factdeck.records.schema import Fact, GlossaryEntry, Source
 from factdeck.records.validate import FileContext, validate_project
+from factdeck.records.verbatim import Index
 
 # Fact files to validate holding this much text (about 1,000 facts) are shared between two cores.
 PARALLEL_TEXT = 500_000
@@ -112,8 +116,10 @@ def _cached_fact_files(
         return (*result, clean is True)
 
     split = len(fresh) // 2 if sum(len(f.text) for f in fresh) >= PARALLEL_TEXT else len(fresh)
-    if split < len(fresh) and context.archives:
-        context.rules.copies()  # the archived texts' word runs, made once before the fork rather than in each half
+    if fresh and context.archives:
+        # The archived texts' word runs, from their words kept under the texts' hashes (a check after an edit
+        # read and folded every archived text for one file's facts), and made before the fork, not in each half.
+        context.rules.copies(_archive_index(context, session))
     made = split_map(
         fresh,
         here=context.validate,
@@ -136,6 +142,30 @@ def _cached_fact_files(
     parse_cache.trim()
     keys.update(cache.names)
     return found
+
+
+def _archive_index(context: FileContext, session: Session) -> Index:
+    """records/verbatim.py's `index` of the archived texts, kept under their hashes (it reads nothing else)."""
+    texts = {source: text.raw for source, text in context.archives.items()}
+    store = ContentStore(cache_folder("archive-words"), code_fingerprint(), "index", session)
+    name = "\n".join(
+        f"{source}\0{hashlib.sha256(raw.encode('utf-8', 'surrogatepass')).hexdigest()}" for source, raw in texts.items()
+    )
+    kept = store.load(name)
+    if (
+        type(kept) is tuple
+        and len(kept) == 2
+        and type(kept[0]) is list
+        and type(kept[1]) is dict
+        and list(kept[1]) == list(texts)
+        and all(type(w) is str for w in kept[0])
+        and all(type(k) is str for k in kept[1].values())
+    ):
+        return kept
+    made = verbatim.index(texts)
+    store.save(name, made)
+    store.trim()
+    return made
 
 
 def _cached_across(
@@ -164,45 +194,84 @@ def _cached_across(
         kept_whole = _restore_whole(whole_store.load(whole), files, found)
         if kept_whole is not None:
             return kept_whole
-    forms_store = ContentStore(folder, code, f"forms\0{validated}", session)
+    # Each file's shares (its facts' forms, the parts of the sets and the findings of each part of the rules), in
+    # one entry per file: read once, and written once if a share was made again.
+    shares = _Shares(ContentStore(folder, code, f"shares\0{validated}", session), files)
     kept: dict[int, FactForms] = {}
     for file in files:
         facts = found[file.display][0]
-        text = f"{file.display}\0{file.text}"
-        forms = _restore_forms(forms_store.load(text), len(facts))
+        forms = _restore_forms(shares.get(file, "forms", ""), len(facts))
         if forms is None:
             forms = [forms_of(fact) for fact in facts]
-            forms_store.save(text, [tuple(form) for form in forms])
+            shares.put(file, "forms", "", [tuple(form) for form in forms])
         kept.update(zip(map(id, facts), forms))
     every = [fact for file in files for fact in found[file.display][0]]
-    rules = AcrossRules(every, glossary, sources, lambda fact: kept.get(id(fact)) or forms_of(fact))
+
+    def by_file(name: str, key: str, make: Callable[[list[Fact]], Any], valid: Callable[[Any], bool]) -> list[Any]:
+        # The parts of the sets made per file (records/by_file.py), kept with the files' findings.
+        parts = []
+        for file in files:
+            part = shares.get(file, name, key)
+            if part is None or not valid(part):
+                part = make(found[file.display][0])
+                shares.put(file, name, key, part)
+            parts.append(part)
+        return parts
+
+    rules = AcrossRules(every, glossary, sources, lambda fact: kept.get(id(fact)) or forms_of(fact), by_file)
     # The rules' parts read different sets: each keeps its findings under its own, so an edited statement (which
     # only the false statements' rule reads) runs only that part again on every file.
-    stores = [
-        (ContentStore(folder, code, f"{name}\0{validated}\0{key}", session), check)
-        for name, key, check in rules.parts()
-    ]
+    checks = rules.parts()
     problems: dict[str, list[Problem]] = {}
     for file in files:
-        text = f"{file.display}\0{file.text}"
         facts = found[file.display][0]
         parts = []
-        for store, check in stores:
-            made = _restore_per_fact(store.load(text), file.display, len(facts))
+        for name, key, check in checks:
+            made = _restore_per_fact(shares.get(file, name, key), file.display, len(facts))
             if made is None:
                 made = [check(fact) for fact in facts]
-                store.save(text, [[(p.line, p.message, p.severity) for p in fact_problems] for fact_problems in made])
+                shares.put(file, name, key, [[(p.line, p.message, p.severity) for p in each] for each in made])
             parts.append(made)
         # By fact, each part's problems in order: what `AcrossRules.problems` gives.
         problems[file.display] = [p for by_part in zip(*parts) for part in by_part for p in part]
-    for store, _ in stores:
-        store.trim()
+    shares.save()
     disagreements = rules.questions.disagreements()
     dumped = _dump_whole(files, found, problems, disagreements) if whole is not None else None
     if whole is not None and dumped is not None:
         whole_store.save(whole, dumped)
         whole_store.trim()
     return disagreements, problems
+
+
+class _Shares:
+    """Each of `files`' kept shares of the rules across facts, in `store` under the file's name and text: by share,
+    (a hash of what else it read, its value)."""
+
+    def __init__(self, store: ContentStore, files: list[FactFile]) -> None:
+        self.store = store
+        self.files = files
+        self.entries: dict[str, dict] = {}
+        for file in files:
+            entry = store.load(f"{file.display}\0{file.text}")
+            self.entries[file.display] = entry if type(entry) is dict else {}
+        self.changed: set[str] = set()
+
+    def get(self, file: FactFile, name: str, key: str) -> Any:
+        """The share `name` of `file` kept under `key` (None: not kept)."""
+        kept = self.entries[file.display].get(name)
+        if type(kept) is not tuple or len(kept) != 2 or kept[0] != key:
+            return None
+        return kept[1]
+
+    def put(self, file: FactFile, name: str, key: str, value: Any) -> None:
+        self.entries[file.display][name] = (key, value)
+        self.changed.add(file.display)
+
+    def save(self) -> None:
+        for file in self.files:
+            if file.display in self.changed:
+                self.store.save(f"{file.display}\0{file.text}", self.entries[file.display])
+        self.store.trim()
 
 
 def _whole_key(

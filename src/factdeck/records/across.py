@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from factdeck.exceptions import Problem
+from factdeck.records.by_file import ByFile
 from factdeck.records.fact_forms import Forms, forms_of
 from factdeck.records.load import FactFile
 from factdeck.records.options import OptionRules
@@ -33,11 +34,18 @@ class AcrossRules:
     """The rules above for the facts of one fact base (`facts`: every fact, whatever its status)."""
 
     def __init__(
-        self, facts: list[Fact], glossary: Iterable[GlossaryEntry], sources: Iterable[Source], forms: Forms = forms_of
+        self,
+        facts: list[Fact],
+        glossary: Iterable[GlossaryEntry],
+        sources: Iterable[Source],
+        forms: Forms = forms_of,
+        by_file: ByFile | None = None,
     ) -> None:
-        """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given)."""
+        """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given).
+        `by_file`: `facts` by file, for the parts of the sets a cache keeps per file (records/by_file.py)."""
         self.options = OptionRules(facts, forms)  # authored wrong options and false statements (records/options.py)
-        self.questions = QuestionRules(facts, glossary, sources, forms)  # real people, subject (question_rules.py)
+        # Real people, the subject, dated events (question_rules.py).
+        self.questions = QuestionRules(facts, glossary, sources, forms, by_file)
 
     def key(self) -> str:
         """A hash of everything these rules read besides the fact they check (sorted, so the facts' order and

@@ -32,6 +32,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
+from factdeck.records.by_file import ByFile, digest, whole
 from factdeck.records.schema import Fact
 from factdeck.text.compare import core
 from factdeck.text.dates import MONTHS
@@ -129,6 +130,29 @@ class AskedDate(NamedTuple):
     names: frozenset[str]
 
 
+def _asked(kept: tuple) -> AskedDate:
+    """An `AskedDate` from the plain values `DateGiveAways.__init__` makes."""
+    id_, file, line, dates, what, names = kept
+    return AskedDate(id_, file, line, frozenset(DateKey(*d) for d in dates), what, names)
+
+
+def _plain_asked(value: object) -> bool:
+    """Whether a kept part is the plain values of `_asked`."""
+    if type(value) is not list:
+        return False
+    for kept in value:
+        if type(kept) is not tuple or len(kept) != 6:
+            return False
+        id_, file, line, dates, what, names = kept
+        if type(id_) is not str or type(file) is not str or type(line) is not int or type(dates) is not tuple:
+            return False
+        if not all(type(d) is tuple and len(d) == 3 and all(type(n) is int for n in d) for d in dates):
+            return False
+        if not all(type(x) is frozenset and all(type(w) is str for w in x) for x in (what, names)):
+            return False
+    return True
+
+
 class DateGiveAways:
     """The rule for the facts of one fact base (`facts`: every fact but the retracted ones)."""
 
@@ -137,10 +161,13 @@ class DateGiveAways:
         facts: Iterable[Fact],
         people: Iterable[str] = (),
         stems_of: Callable[[Fact], Iterable[str]] = lambda f: stems(f"{f.question} {f.statement}"),
+        by_file: ByFile | None = None,
     ) -> None:
         """`people`: the real people's names the fact base gives (comparison forms): a person takes part in many
         events, so a shared name says nothing of which. `stems_of`: a fact's question's and statement's stems
-        (`stems`; records/fact_forms.py keeps them per fact file, so a load does not make them again)."""
+        (`stems`; records/fact_forms.py keeps them per fact file, so a load does not make them again). `by_file`:
+        the facts by file (records/by_file.py): each file's date facts as the rule reads them are a part of it,
+        under the common stems (default: all of `facts` at once)."""
         facts = list(facts)
         read = {id(f): frozenset(stems_of(f)) for f in facts}
         counts: Counter[str] = Counter()
@@ -149,18 +176,24 @@ class DateGiveAways:
         # The stems most facts use (the subject's names, its usual verbs) tell no event from another.
         common = {s for s, n in counts.items() if n >= max(COMMON_MIN, COMMON_SHARE * len(facts))}
         self.common = frozenset(common | {w[:STEM] for name in people for w in name.split() if len(w) >= 4})
-        asked = [
-            AskedDate(
-                f.id,
-                str(f.file),
-                f.line or 0,
-                answer_dates(f),
-                _what_is_dated(f, self.common),
-                read[id(f)],
-            )
-            for f in facts
-            if f.kind == "date"
-        ]
+
+        def asked_of(part: list[Fact]) -> list[tuple]:
+            # Plain values (a cache keeps them): `_asked` makes the records again.
+            return [
+                (
+                    f.id,
+                    str(f.file),
+                    f.line or 0,
+                    tuple(map(tuple, answer_dates(f))),
+                    _what_is_dated(f, self.common),
+                    read[id(f)],
+                )  # fmt: skip
+                for f in part
+                if f.kind == "date" and id(f) in read  # of `facts` (none retracted)
+            ]
+
+        parts = (by_file or whole(facts))("date-facts", digest(sorted(self.common)), asked_of, _plain_asked)
+        asked = [_asked(kept) for part in parts for kept in part]
         self.asked = sorted((a for a in asked if a.dates and a.stems), key=lambda a: a.id)
         self._by_year: dict[int, list[AskedDate]] = {}
         for a in self.asked:

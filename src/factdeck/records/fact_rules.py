@@ -18,7 +18,7 @@ from factdeck.records.collect import Collector
 from factdeck.records.naming import check_source_names
 from factdeck.records.question_rules import own_problems
 from factdeck.records.schema import Fact, Source
-from factdeck.records.verbatim import SourceShingles
+from factdeck.records.verbatim import Index, SourceShingles
 
 
 class FactRules:
@@ -32,9 +32,10 @@ class FactRules:
         self.published = {s.id: s.published for s in sources.values() if s.published}
         self._copies: SourceShingles | None = None
 
-    def copies(self) -> SourceShingles:
+    def copies(self, made: Index | None = None) -> SourceShingles:
+        """The archived texts' word runs (`made`: their `verbatim.index`, if kept; engine/validation.py keeps it)."""
         if self._copies is None:
-            self._copies = SourceShingles({source: text.raw for source, text in self.archives.items()})
+            self._copies = SourceShingles({source: text.raw for source, text in self.archives.items()}, made)
         return self._copies
 
     def check(self, collector: Collector, facts: Sequence[Fact]) -> None:

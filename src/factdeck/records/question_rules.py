@@ -31,7 +31,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
+from factdeck.records.by_file import ByFile, digest, whole
 from factdeck.records.date_giveaways import DateGiveAways
 from factdeck.records.fact_forms import SUBJECT_WORDS, Forms, forms_of
 from factdeck.records.quoted_details import answer_quotes, number_values, unquoted_details
@@ -81,28 +83,53 @@ class QuestionProblem:
     severity: str  # "error" or "warning"
 
 
-def _people(facts: list[Fact], glossary: Iterable[GlossaryEntry]) -> dict[str, str]:
-    """Comparison form of each real person's name (and of a surname of two words or more) -> the name."""
+def _people(facts: list[Fact], glossary: Iterable[GlossaryEntry], by_file: ByFile | None = None) -> dict[str, str]:
+    """Comparison form of each real person's name (and of a surname of two words or more) -> the name. `by_file`:
+    the facts by file (records/by_file.py), each file's names being a part."""
+    parts = (by_file or whole(facts))("people", "", _fact_names, _name_entries)
+    terms = [entry.term for entry in glossary if len(entry.term.split()) >= 2 and entry.term[:1].isupper()]
+    people: dict[str, str] = {}
+    for form, name, surname in [entry for part in parts for entry in part] + _name_entries_of(terms):
+        if surname:
+            people.setdefault(form, name)
+        else:
+            people[form] = name
+    people.pop("", None)
+    return people
+
+
+def _fact_names(facts: list[Fact]) -> list[tuple[str, str, bool]]:
+    """`_name_entries_of` the names the person facts of `facts` give (retracted ones aside)."""
     names: list[str] = []
     for fact in facts:
-        if fact.kind == "person":
+        if fact.kind == "person" and fact.status != "retracted":
             names.append(core(fact.answer))
             names += [d.text for d in fact.distractors]
             names += [v.answer for v in fact.dispute.versions] if fact.dispute else []
-    for entry in glossary:
-        if len(entry.term.split()) >= 2 and entry.term[:1].isupper():
-            names.append(entry.term)
-    people: dict[str, str] = {}
+    return _name_entries_of(names)
+
+
+def _name_entries_of(names: list[str]) -> list[tuple[str, str, bool]]:
+    """What `_people` enters for each of `names`, in order: (comparison form, name, whether it is a surname,
+    entered only where no name has that form yet)."""
+    entries: list[tuple[str, str, bool]] = []
     for name in names:
         name = core(name)
         if not name or any(ch.isdigit() for ch in name):
             continue
-        people[answer_comparison_form(name)] = name
+        entries.append((answer_comparison_form(name), name, False))
         words = name.split()
         if len(words) >= 2 and len(words[-1]) >= 5 and words[-1][:1].isupper():
-            people.setdefault(answer_comparison_form(words[-1]), name)
-    people.pop("", None)
-    return people
+            entries.append((answer_comparison_form(words[-1]), name, True))
+    return entries
+
+
+def _name_entries(value: object) -> bool:
+    """Whether a kept part is `_name_entries_of`'s."""
+    return type(value) is list and all(
+        type(e) is tuple and len(e) == 3 and type(e[0]) is str and type(e[1]) is str and type(e[2]) is bool
+        for e in value
+    )
 
 
 def _named(text: str, people: dict[str, str], longest: int) -> set[str]:
@@ -185,6 +212,32 @@ def _reordered(blanked: str, name: str) -> str | None:
     return None
 
 
+def name_counts(facts: list[Fact], forms: Forms, wanted: set[str], firsts: set[str]) -> dict[str, int]:
+    """How many of `facts`' questions and statements (retracted facts aside) use each name of `wanted`
+    (`firsts`: their first words), by their word sequences (`QuestionRules._subject_names`)."""
+    seen: Counter[str] = Counter()
+    for fact in facts:
+        if fact.status == "retracted":
+            continue
+        words = forms(fact).words
+        if firsts.isdisjoint(words):  # no name starts here (a test in C, before the loop over the words)
+            continue
+        grams = {
+            gram
+            for i, word in enumerate(words)
+            if word in firsts
+            for n in range(1, SUBJECT_WORDS + 1)
+            if (gram := " ".join(words[i : i + n])) in wanted
+        }
+        seen.update(grams)
+    return dict(seen)
+
+
+def _counts(value: object) -> bool:
+    """Whether a kept part is counts by name."""
+    return type(value) is dict and all(type(k) is str and type(n) is int for k, n in value.items())
+
+
 def _content_words(question: str) -> frozenset[str]:
     words = answer_comparison_form(question).split()
     return frozenset(w for w in words if w not in _STOP and not w.isdigit() and len(w) > 2)
@@ -199,41 +252,36 @@ class QuestionRules:
         glossary: Iterable[GlossaryEntry] = (),
         sources: Iterable[Source] = (),
         forms: Forms = forms_of,
+        by_file: ByFile | None = None,
     ) -> None:
-        """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given)."""
+        """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given).
+        `by_file`: the facts by file, for the parts of the sets kept per file (records/by_file.py; default: all
+        facts at once)."""
         self._facts = [f for f in facts if f.status != "retracted"]
         self._forms = forms
         self._published = {s.id: s.published for s in sources if s.published}
-        self._people = _people(self._facts, glossary)
+        by_file = by_file or whole(self._facts)
+        self._people = _people(self._facts, glossary, by_file)
         self._longest = max((form.count(" ") + 1 for form in self._people), default=0)
-        self._subjects = self._subject_names()
+        self._subjects = self._subject_names(by_file)
         self._dates = DateGiveAways(
-            self._facts, self._people, lambda f: self._forms(f).stems
+            self._facts, self._people, lambda f: self._forms(f).stems, by_file
         )  # another fact's date named (date_giveaways.py)
 
-    def _subject_names(self) -> set[str]:
+    def _subject_names(self, by_file: ByFile) -> set[str]:
         """The names (comparison forms, up to SUBJECT_WORDS words) that SUBJECT_SHARE of all facts' questions and
         statements use: the subject the fact base is about, which a learner offers for any 'which organization'
-        question. Counted once per text by its word sequences, so the rule costs what reading the texts costs."""
+        question. Counted once per text by its word sequences, so the rule costs what reading the texts costs;
+        each file's counts are a part of `by_file` (under the names counted), so an edit counts one file's."""
         if len(self._facts) < SUBJECT_MIN_FACTS:
             return set()
-        forms = [self._forms(f) for f in self._facts]
+        forms = self._forms
         # The answers' short names, with their bracketed short forms ('MEK' of 'Mojahedin-e Khalq (MEK)').
-        wanted = {name for form in forms for name in form.names}
-        firsts = {v.split()[0] for v in wanted}
+        wanted = {name for f in self._facts for name in forms(f).names}
         seen: Counter[str] = Counter()
-        for form in forms:
-            words = form.words
-            if firsts.isdisjoint(words):  # no name starts here (a test in C, before the loop over the words)
-                continue
-            grams = {
-                gram
-                for i, word in enumerate(words)
-                if word in firsts
-                for n in range(1, SUBJECT_WORDS + 1)
-                if (gram := " ".join(words[i : i + n])) in wanted
-            }
-            seen.update(grams)
+        counted = partial(name_counts, forms=forms, wanted=wanted, firsts={v.split()[0] for v in wanted})
+        for part in by_file("subject-names", digest(sorted(wanted)), counted, _counts):
+            seen.update(part)
         return {v for v, count in seen.items() if count >= SUBJECT_SHARE * len(self._facts)}
 
     def inputs(self) -> tuple:

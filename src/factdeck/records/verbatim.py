@@ -57,11 +57,67 @@ class Copied:
     opening: str
 
 
-class SourceShingles:
-    """The word runs of each archived source text, built once per check (a few hundred thousand per text)."""
+# A word is written as one character (its number among the archived texts' words) while they have fewer words
+# than Unicode has characters, else as two (the number in base 0x10000); UNKNOWN stands for any other word, and
+# is no word's (the first of two is always below 0x10000).
+_ONE_LETTER = 0x10FFFF
+UNKNOWN = chr(0x10FFFF)
 
-    def __init__(self, texts: dict[str, str]):
-        self.runs = {source: set(shingles(words(text))) for source, text in texts.items()}
+
+# The archived texts' words, each once, and each text's words as letters (`SourceShingles.key`): what making the
+# word runs reads of the texts.
+Index = tuple[list[str], dict[str, str]]
+
+
+def _width(count: int) -> int:
+    return 1 if count < _ONE_LETTER else 2
+
+
+def _letters(count: int) -> Iterator[str]:
+    """The letters of the words numbered 0 to `count` - 1."""
+    numbers = range(count)
+    return map(chr, numbers) if _width(count) == 1 else (chr(n >> 16) + chr(n & 0xFFFF) for n in numbers)
+
+
+def index(texts: dict[str, str]) -> Index:
+    """The words of `texts` (by source), each once in order of first use, and each text as their letters."""
+    found = {source: words(text) for source, text in texts.items()}
+    vocabulary = list(dict.fromkeys(w for tokens in found.values() for w in tokens))
+    letters = dict(zip(vocabulary, _letters(len(vocabulary))))
+    return vocabulary, {source: "".join(map(letters.__getitem__, tokens)) for source, tokens in found.items()}
+
+
+class SourceShingles:
+    """The word runs of each archived source text, built once per check (a few hundred thousand per text).
+
+    A run is kept as the string of its words' letters (`letters`: one or two characters standing for each word of
+    the archived texts), not as a tuple of its words: making and hashing a short string per position costs a
+    fraction of a tuple of RUN_WORDS strings, and two runs have equal keys exactly when they have equal words (a
+    word of a fact that no archived text has is UNKNOWN, so a run holding one is in no text's `runs`)."""
+
+    def __init__(self, texts: dict[str, str], made: Index | None = None):
+        """`made`: `index(texts)`, if kept (engine/validation.py keeps it under the texts' hashes)."""
+        vocabulary, keys = made if made is not None else index(texts)
+        self.width = _width(len(vocabulary))
+        self.letters = dict(zip(vocabulary, _letters(len(vocabulary))))
+        self.runs = {source: self._runs(key) for source, key in keys.items()}
+
+    def key(self, tokens: list[str]) -> str:
+        """The letters of `tokens` (words as `words` gives them), UNKNOWN for a word of no archived text."""
+        get, unknown = self.letters.get, UNKNOWN * self.width
+        return "".join([get(w, unknown) for w in tokens])
+
+    def _runs(self, key: str) -> set[str]:
+        """The key of every run of RUN_WORDS words of the words whose letters are `key`."""
+        width = self.width
+        size = RUN_WORDS * width
+        return {key[i : i + size] for i in range(0, len(key) - size + 1, width)}
+
+    def _shingles(self, text: str) -> list[str]:
+        """The key of every run of RUN_WORDS words of `text`, in order (`shingles`' runs)."""
+        key, width = self.key(words(text)), self.width
+        size = RUN_WORDS * width
+        return [key[i : i + size] for i in range(0, len(key) - size + 1, width)]
 
     def copied(self, fact: Fact) -> list[Copied]:
         """Each field of `fact` that shares a run of RUN_WORDS words with a source it cites, outside the fact's
@@ -72,15 +128,15 @@ class SourceShingles:
         if not sources:
             return found
         # Each field's runs made once for all its sources; a field shorter than a run has none.
-        fields = [(field, text, own) for field, text in fact_texts(fact) if (own := list(shingles(words(text))))]
+        fields = [(field, text, own) for field, text in fact_texts(fact) if (own := self._shingles(text))]
         for source in sources:
             runs = self.runs[source]
-            quoted: set[tuple[str, ...]] | None = None  # the fact's own quotes of the source, if anything is shared
+            quoted: set[str] | None = None  # the fact's own quotes of the source, if anything is shared
             for field, text, own in fields:
                 hits = [i for i, s in enumerate(own) if s in runs]
                 if hits:
                     if quoted is None:
-                        quoted = {s for c in citations if c.source == source for s in shingles(words(c.quote))}
+                        quoted = {s for c in citations if c.source == source for s in self._shingles(c.quote)}
                     hits = [i for i in hits if own[i] not in quoted]
                 if hits:
                     found.append(Copied(fact, field, source, _longest(hits) + RUN_WORDS - 1,

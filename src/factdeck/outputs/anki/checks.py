@@ -6,8 +6,10 @@ Kept apart from the package code so that a check whose decks have no candidate p
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from factdeck.exceptions import Problem
 from factdeck.records.factbase import FactBase
@@ -69,6 +71,48 @@ def _kept(base: FactBase) -> KeptChecks:
     return kept
 
 
+Keys = tuple[tuple[str, ...], ...]
+FOLDER = "fronts"
+
+
+def _kept_keys(base: FactBase, keyed: Callable[[FactBase, Fact], Keys], builtin: bool) -> dict[str, Keys]:
+    """Each fact's keys (`keyed`) by fact id, kept per fact file in the cache folder (`…/factdeck/fronts`) under
+    the file's record-cache key (`FactBase.file_keys`: its records), the eras' titles and which keys they are
+    (all a fact's keys read besides its record): a check after an edit works out one file's keys."""
+    from factdeck.engine.incremental import code_fingerprint
+    from factdeck.engine.parse_cache import ContentStore, cache_folder
+
+    eras = repr([(era.id, era.title) for era in base.eras])
+    store = ContentStore(cache_folder(FOLDER) if base.file_keys else None, code_fingerprint(), f"{builtin}\0{eras}")
+    by_file: dict[str, list[Fact]] = {}
+    for fact in base.facts:
+        by_file.setdefault(fact.file, []).append(fact)
+    keys: dict[str, Keys] = {}
+    for file, facts in by_file.items():
+        key = base.file_keys.get(file)
+        kept = store.load(key) if key is not None else None
+        if _same_facts(kept, facts):
+            keys.update(kept)
+            continue
+        made = {fact.id: keyed(base, fact) for fact in facts}
+        if key is not None:
+            store.save(key, made)
+        keys.update(made)
+    store.trim()
+    return keys
+
+
+def _same_facts(kept: Any, facts: list[Fact]) -> TypeGuard[dict[str, Keys]]:
+    """Whether `kept` is keys by fact id for exactly `facts`, in order."""
+    if type(kept) is not dict or list(kept) != [fact.id for fact in facts]:
+        return False
+    # Every fact's keys a tuple of tuples of strings, tested by the types each level holds (a loop in C).
+    if not set(map(type, kept.values())) <= {tuple}:
+        return False
+    fronts = [front for keys in kept.values() for front in keys]
+    return set(map(type, fronts)) <= {tuple} and set(map(type, chain.from_iterable(fronts))) <= {str}
+
+
 def anki_warnings(base: FactBase, output: Path | None) -> list[Problem]:
     """`duplicate_front_warnings`, kept while nothing they read changes (kept_checks.py)."""
     kept = _kept(base)
@@ -88,8 +132,9 @@ def duplicate_front_warnings(base: FactBase, output: Path | None) -> list[Proble
     fields (reused from the last build in `output`) are loaded only when there are such facts; the build
     checks every note it writes."""
     suspects_by_deck = []
-    keyed = _fronts if _builtin_fronts(base.root) else (lambda base, fact: _texts(fact))
-    texts: dict[str, tuple[tuple[str, ...], ...]] = {}  # each fact's keys, worked out once for every deck
+    builtin = _builtin_fronts(base.root)
+    keyed = _fronts if builtin else (lambda base, fact: _texts(fact))
+    texts = _kept_keys(base, keyed, builtin)  # each fact's keys, worked out once for every deck
     for deck in base.decks:
         facts = select_facts(base, deck)
         keys = [texts[f.id] if f.id in texts else texts.setdefault(f.id, keyed(base, f)) for f in facts]

@@ -44,14 +44,19 @@ def _entry(value: Any) -> dict[str, tuple[str, dict[str, str]]] | None:
     """A file's kept entry: {fact id: (fact key, {name: value})}; None if `value` is not one."""
     if type(value) is not dict:
         return None
+    names: set[str] = set()  # the few names every fact's values have (a note kind's, the cloze's), each tested once
     for fact_id, kept in value.items():
         if type(fact_id) is not str or type(kept) is not tuple or len(kept) != 2:
             return None
         key, values = kept
         if type(key) is not str or type(values) is not dict:
             return None
-        if not all(type(k) is str and type(v) is str and _kept(k) for k, v in values.items()):
+        if not all(type(v) is str for v in values.values()):
             return None
+        for name in values.keys() - names:
+            if type(name) is not str or not _kept(name):
+                return None
+            names.add(name)
     return value
 
 
@@ -103,9 +108,14 @@ class NoteKeys:
                 if key is None:
                     continue
                 entry = {}
+                previous = rendered.previous
                 for fact in facts:
                     used = rendered.used.get(fact.id)
-                    if used is not None:
+                    kept = previous.get(fact.id)
+                    if used is not None and kept is not None and kept[1] and used == kept:
+                        # As loaded (every value one this cache keeps, _entry): what filtering would give.
+                        entry[fact.id] = kept
+                    elif used is not None:
                         values = {name: value for name, value in used[1].items() if _kept(name)}
                         if values:
                             entry[fact.id] = (used[0], values)

@@ -1,0 +1,35 @@
+"""What the rules across facts make of each fact file's facts, kept per file.
+
+The sets those rules read are made from every fact (records/across.py), and parts of them are sums of what each
+fact gives, read with a set made from every fact first (the names a text mentions, counted among the names the
+answers give; the dated events, told apart by the words too common to tell them). Such a part is asked for as
+`by_file(name, key, make, valid)`: `make` gives the part of one file's facts (records, in the file's order;
+plain values a cache can keep), `key` stands for everything else it reads, and the answer is each file's part
+in the files' order, which the rule then merges. A cache keeps each file's part under its name, the file's
+records and `key` (engine/validation.py), and takes a kept one back where `valid` holds of it, so after an edit
+only the edited file's part is made again; without one, `whole` makes the part of every fact at once, as one
+file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from factdeck.records.schema import Fact
+
+ByFile = Callable[[str, str, Callable[[list[Fact]], Any], Callable[[Any], bool]], list[Any]]
+
+
+def whole(facts: Sequence[Fact]) -> ByFile:
+    """A `ByFile` that makes the part of all of `facts` at once."""
+    return lambda name, key, make, valid: [make(list(facts))]
+
+
+def digest(values: Iterable[str]) -> str:
+    """A hash of `values` (strings, in the order given): a `key`."""
+    made = hashlib.sha256()
+    for value in values:
+        made.update(f"{len(value)}:{value}".encode("utf-8", "surrogatepass"))
+    return made.hexdigest()

@@ -1,0 +1,161 @@
+"""The parts of the sets of the rules across facts made per fact file (records/by_file.py): the names a text
+mentions, counted among the answers' names, and the dated events. Merged from each file's part, they are the
+sets made from every fact at once; kept per file (engine/validation.py), an edit makes only the edited file's
+part again unless what every part reads changed, and the answer is always the fresh one."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from factdeck.build import load_and_validate
+from factdeck.engine import kept_check
+from factdeck.exceptions import ValidationFailed
+from factdeck.records import date_giveaways, question_rules
+from factdeck.records.fact_forms import forms_of
+from factdeck.records.question_rules import QuestionRules
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Path:
+    """The bench base at 300 facts (three fact files, a subject its texts name, date facts)."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        sys.modules.pop("synth", None)
+        import synth
+    finally:
+        sys.path.pop(0)
+    return synth.generate(300, tmp_path_factory.mktemp("parts") / "synth", release=False)
+
+
+@pytest.fixture
+def project(synthetic, tmp_path, monkeypatch) -> Path:
+    root = tmp_path / "synth"
+    shutil.copytree(synthetic, root)
+    monkeypatch.setattr(kept_check.KeptCheck, "said", lambda self: None)
+    return root
+
+
+def outcome(root: Path) -> tuple[bool, list[str], list[tuple]]:
+    try:
+        base = load_and_validate(root)
+    except ValidationFailed as failed:
+        return False, [str(p) for p in failed.problems], []
+    return True, [str(p) for p in base.warnings], [(f.model_dump(), f.file, f.line) for f in base.facts]
+
+
+def fresh(root: Path, monkeypatch) -> tuple[bool, list[str], list[tuple]]:
+    with monkeypatch.context() as uncached:
+        uncached.setenv("FACTDECK_NO_CACHE", "1")
+        return outcome(root)
+
+
+def test_sets_merged_from_each_files_part_are_those_made_from_every_fact():
+    base = load_and_validate(REPO)  # the shipped base: a subject, date facts, many files
+    files: dict[str, list] = {}
+    for fact in base.facts:
+        files.setdefault(fact.file, []).append(fact)
+    assert len(files) > 3
+
+    def by_file(name, key, make, valid):
+        parts = [make(facts) for facts in files.values()]
+        assert all(valid(part) for part in parts)
+        return parts
+
+    whole = QuestionRules(base.facts, base.glossary, base.sources.values())
+    split = QuestionRules(base.facts, base.glossary, base.sources.values(), by_file=by_file)
+    assert whole._subjects and whole._dates.asked
+    assert split._subjects == whole._subjects
+    # The names counted, merged from each file's counts, are those of every fact's at once.
+    forms = {name for f in base.facts for name in forms_of(f).names}
+    firsts = {v.split()[0] for v in forms}
+    merged: Counter[str] = Counter()
+    for facts in files.values():
+        merged.update(question_rules.name_counts(facts, forms=forms_of, wanted=forms, firsts=firsts))
+    every = question_rules.name_counts(base.facts, forms=forms_of, wanted=forms, firsts=firsts)
+    assert every and merged == every
+    assert split.inputs() == whole.inputs() and split.date_inputs() == whole.date_inputs()
+    assert split._dates._by_year == whole._dates._by_year
+
+
+def spy(monkeypatch) -> dict[str, list[str]]:
+    """The files each per-file part is made for from now on, by part."""
+    made: dict[str, list[str]] = {"names": [], "dates": [], "people": []}
+    counts, dated, people = question_rules.name_counts, date_giveaways._what_is_dated, question_rules._fact_names
+
+    def fact_names(facts):
+        made["people"] += sorted({f.file for f in facts})
+        return people(facts)
+
+    def name_counts(facts, **kwargs):
+        made["names"] += sorted({f.file for f in facts})
+        return counts(facts, **kwargs)
+
+    def what_is_dated(fact, common):
+        made["dates"].append(fact.file)
+        return dated(fact, common)
+
+    monkeypatch.setattr(question_rules, "name_counts", name_counts)
+    monkeypatch.setattr(date_giveaways, "_what_is_dated", what_is_dated)
+    monkeypatch.setattr(question_rules, "_fact_names", fact_names)
+    return made
+
+
+def _statement(root: Path) -> None:
+    path = root / "facts" / "part-0001.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("  statement: ") + len("  statement: ")
+    path.write_text(text[:at] + '"An edited statement about the 1001 floods." #' + text[at:], encoding="utf-8")
+
+
+def _answer(root: Path) -> None:
+    # A name fact's answer in another file: the names counted change, so every file is counted again.
+    path = root / "facts" / "part-0002.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("  kind: person")
+    at = text.index("  answer: ", at) + len("  answer: ")
+    path.write_text(text[:at] + '"Ottoline Quested-Vane" #' + text[at:], encoding="utf-8")
+
+
+def _source(root: Path) -> None:
+    path = root / "facts" / "sources.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("short_name:", "short_name: X", 1), encoding="utf-8")
+
+
+def _archive(root: Path) -> None:
+    path = sorted((root / "archive").iterdir())[0]
+    old = hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_text(path.read_text(encoding="utf-8") + "\nA closing line.\n", encoding="utf-8")
+    sources = root / "facts" / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    assert old in text
+    sources.write_text(text.replace(old, hashlib.sha256(path.read_bytes()).hexdigest()), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("edit", "recounted"),
+    [(_statement, {"facts/part-0001.yaml"}), (_answer, None), (_source, None), (_archive, None)],
+    ids=["statement", "another file's answer", "source", "archive"],
+)
+def test_an_edit_makes_the_parts_again_only_where_they_change(project, monkeypatch, edit, recounted):
+    first = outcome(project)
+    assert first == fresh(project, monkeypatch)
+    edit(project)
+    made = spy(monkeypatch)
+    cached = outcome(project)
+    every = {f"facts/part-000{i}.yaml" for i in range(3)}
+    if recounted is not None:  # only the edited file's parts
+        assert set(made["names"]) == set(made["people"]) == recounted
+        assert set(made["dates"]) <= recounted and made["dates"]
+    else:  # what every part reads changed, or every file's records (a source, the archive)
+        assert set(made["names"]) == every
+        assert set(made["people"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)  # a name: its file
+    assert cached == fresh(project, monkeypatch)
+    assert cached != first or edit is _archive  # a line no fact copies or quotes
