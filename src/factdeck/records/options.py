@@ -42,6 +42,10 @@ _COMMON_WORDS = {
     "named", "according", "other", "first", "later", "years", "state", "states", "national", "during",
 }  # fmt: skip
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?")
+# Compiled once: these run for every option of every fact (a pattern given as text is looked up in re's cache).
+_INITIAL_WORD = re.compile(r"[A-Za-z][\w'-]*")
+_DIGIT = re.compile(r"\d")
+_LIST = re.compile(r",|\band\b|&")
 
 
 @dataclass(frozen=True)
@@ -244,7 +248,7 @@ class OptionRules:
 
 def _initials(text: str) -> str:
     """'Foreign Terrorist Organization' -> 'FTO' (minor words skipped); a short all-capitals name is its own."""
-    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", core(text))]
+    words = [w for w in _INITIAL_WORD.findall(core(text))]
     if len(words) == 1 and words[0].isupper():
         return words[0]
     return "".join(w[0].upper() for w in words if w.lower() not in _MINOR_WORDS)
@@ -261,10 +265,8 @@ def _form_difference(answer: str, option: str) -> str:
         return "is far longer than the answer" if b > a else "is far shorter than the answer"
     if _is_list(answer) != _is_list(option):
         return "is a list among single names" if _is_list(option) else "is a single name where the answer is a list"
-    if bool(re.search(r"\d", answer)) != bool(re.search(r"\d", option)):
-        return (
-            "has digits where the answer has none" if re.search(r"\d", option) else "has no digits where the answer has"
-        )
+    if bool(_DIGIT.search(answer)) != bool(_DIGIT.search(option)):
+        return "has digits where the answer has none" if _DIGIT.search(option) else "has no digits where the answer has"
     if answer[:1].isupper() != option[:1].isupper():
         return (
             "starts in lower case where the answer is a name"
@@ -275,7 +277,7 @@ def _form_difference(answer: str, option: str) -> str:
 
 
 def _is_list(text: str) -> bool:
-    return bool(re.search(r",|\band\b|&", core(text)))
+    return bool(_LIST.search(core(text)))
 
 
 def _value(text: str) -> float:

@@ -28,9 +28,8 @@ from factdeck.text.numerals import number_forms
 _NON_WORD = re.compile(r"[^\w]+")
 _THOUSANDS = re.compile(r"(?<=\d)[,  ](?=\d{3}\b)")
 _RANGE_OF = re.compile(r"(\d+)\s*(?:to|-|–)\s*(\d+)\s+(thousand|million)")
-# A letter before a digit or a digit before a letter: the character is kept with a space after it. (Matching the
-# character itself rather than looking behind is the same split: each boundary is tried once, from its left.)
-_LETTER_DIGIT = re.compile(r"[^\W\d](?=\d)|\d(?=[^\W\d])")
+_DIGITS = re.compile(r"\d+")
+_LETTER = re.compile(r"[^\W\d]")
 _ANSWER_NUMBER = re.compile(r"\d+(?:,\d{3})*")
 _MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b")
 _BRACKETS = re.compile(r"\s*\([^()]*\)")
@@ -59,14 +58,36 @@ def _decade_written(decade: str, haystack: str) -> bool:
     return bool(tens) and f" {tens} " in haystack
 
 
+def _letters_from_digits(text: str) -> str:
+    """`text` with a space between a letter and a digit beside it, either way round ('Banned1981'), as a search
+    for every such place would put it: they are where a run of digits begins or ends beside a letter (a word
+    character that is no digit), so only the few runs of digits are looked at (the search tried every
+    character of the quotes)."""
+    pieces: list[str] = []
+    last = 0
+    for run in _DIGITS.finditer(text):
+        start, end = run.span()
+        if start and _LETTER.match(text, start - 1):
+            pieces += (text[last:start], " ")
+            last = start
+        if _LETTER.match(text, end):
+            pieces += (text[last:end], " ")
+            last = end
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
 def quoted_words(quotes: Iterable[str], dated: Iterable[str] = ()) -> str:
     """`quotes` as `missing_from_quotes` searches them: casefolded words between single spaces (numbers without
     thousands separators, '100 to 200 thousand' also as '100 thousand', 'Banned1981' as two words), and the
     dates `dated` (the cited texts' own publication dates, YYYY or YYYY-MM: 'now' in a text of 2013 is 2013)."""
     text = " ".join(quotes).casefold()
     text = _THOUSANDS.sub("", text)  # 5,000 and 5 000 as 5000
-    text = _RANGE_OF.sub(r"\1 \3 to \2 \3", text)  # '100 to 200 thousand' gives 100 thousand too
-    text = _LETTER_DIGIT.sub(r"\g<0> ", text)  # an infobox's 'Banned1981'
+    if "thousand" in text or "million" in text:  # '100 to 200 thousand' gives 100 thousand too
+        text = _RANGE_OF.sub(r"\1 \3 to \2 \3", text)
+    text = _letters_from_digits(text)  # an infobox's 'Banned1981'
     haystack = " " + _NON_WORD.sub(" ", text) + " "
     for date in dated:
         year, _, month = date.partition("-")
