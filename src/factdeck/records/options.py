@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from factdeck.records.fact_forms import Forms, forms_of
 from factdeck.records.schema import Fact, Record
@@ -158,7 +159,7 @@ class OptionRules:
                 )
             elif any(f" {v} " in f" {key} " for v in answer_forms):  # mentions(text, fact.answer)
                 found.append(OptionProblem(distractor, f"{said} names the answer '{fact.answer}'", "error"))
-            elif any(f" {v} " in padded for padded in own for v in name_variants(text)):  # mentions(own, text)
+            elif any(f" {v} " in padded for v in name_variants(text) for padded in own):  # mentions(own, text)
                 found.append(
                     OptionProblem(
                         distractor,
@@ -276,6 +277,7 @@ def _form_difference(answer: str, option: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=1024)  # asked of the answer again for each of its options
 def _is_list(text: str) -> bool:
     return bool(_LIST.search(core(text)))
 
