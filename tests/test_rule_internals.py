@@ -6,11 +6,14 @@ real people, and on random texts."""
 from __future__ import annotations
 
 import random
+import re
 import sys
 from collections.abc import Iterable
 
 import pytest
 from conftest import REPO
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from factdeck.build import load_and_validate
 from factdeck.records import date_giveaways, naming, verbatim
@@ -20,15 +23,18 @@ from factdeck.records.naming import WHY, NameProblem, _inside, learner_text, spa
 from factdeck.records.question_rules import (
     _ACT,
     _DEATH,
+    _LINKING,
+    _NAME_STEM,
     _VICTIM,
     QuestionRules,
     _adder,
     _named,
+    _reordered,
     _words,
 )
 from factdeck.records.schema import Distractor, Fact
 from factdeck.records.verbatim import RUN_WORDS, Copied, _longest, fact_texts, shingles
-from factdeck.text.compare import answer_comparison_form, core
+from factdeck.text.compare import _BRACKETED, answer_comparison_form, core, name_variants
 
 TRICKY = "aAßẞİıΣσς’' .,-_0123456789ǅǄﬁŉΐ\u0307éÉ日本語 \n\tفارسی۱۹۸۱"
 
@@ -261,6 +267,40 @@ def test_real_people_are_found_as_by_naming_every_option(planted):
 # --- quoted_details.py ------------------------------------------------------------------------------------------
 
 
+_REFERENCE_OLD = re.compile(qd._REFERENCE.pattern, re.IGNORECASE)
+_LETTER_DIGIT_OLD = re.compile(r"(?<=[^\W\d])(?=\d)|(?<=\d)(?=[^\W\d])")
+_TRAILING_NOTE_OLD = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def _core_reference(answer: str) -> str:
+    return _TRAILING_NOTE_OLD.sub("", answer).strip()
+
+
+def _quoted_words_reference(quotes: Iterable[str], dated: Iterable[str] = ()) -> str:
+    text = " ".join(quotes).casefold()
+    text = qd._THOUSANDS.sub("", text)
+    text = qd._RANGE_OF.sub(r"\1 \3 to \2 \3", text)
+    text = _LETTER_DIGIT_OLD.sub(" ", text)
+    haystack = " " + qd._NON_WORD.sub(" ", text) + " "
+    for date in dated:
+        year, _, month = date.partition("-")
+        haystack += f"{year} {MONTHS[int(month[:2]) - 1].casefold() if month else ''} "
+    return haystack
+
+
+def _missing_reference(answer: str, haystack: str) -> list[str]:
+    answer = qd._BRACKETS.sub("", answer)
+    missing = []
+    for match in qd._ANSWER_NUMBER.finditer(answer):
+        if not any(form in haystack for form in qd._written(int(match.group(0).replace(",", "")))):
+            missing.append(match.group(0))
+    for month in qd._MONTH_NAME.findall(answer):
+        name = month.casefold()
+        if not any(f" {form} " in haystack for form in (name, name[:3], name[:4])):
+            missing.append(month)
+    return missing
+
+
 def _unquoted_reference(fact: Fact, add, published: dict[str, str]) -> None:
     if fact.status == "draft":
         return
@@ -269,7 +309,7 @@ def _unquoted_reference(fact: Fact, add, published: dict[str, str]) -> None:
         citations += [c for version in fact.dispute.versions for c in version.citations]
 
     def missing(text: str, haystack: str, answered: str) -> list[str]:
-        text = qd._REFERENCE.sub(" ", text)
+        text = _REFERENCE_OLD.sub(" ", text)
         decades = [d for d in qd._DECADE.findall(text) if not qd._decade_written(d, haystack)]
         text = qd._DECADE.sub(" ", text)
         if answered:
@@ -279,23 +319,25 @@ def _unquoted_reference(fact: Fact, add, published: dict[str, str]) -> None:
             )
             for month in qd._MONTH_NAME.findall(answered):
                 text = text.replace(month, " ")
-        return list(dict.fromkeys(decades + qd._missing(text, haystack)))
+        return list(dict.fromkeys(decades + _missing_reference(text, haystack)))
 
     held = fact.answer_from is not None or fact.kind in ("date", "number")
     explained = fact.answer if held else ""
     texts = [("the statement", fact.statement), ("the question", fact.question)]
     if fact.dispute is not None:
         texts.append(("the dispute's summary", fact.dispute.summary))
-    every_quote = qd.quoted_words([c.quote for c in citations], qd._dated(citations, published))
+    every_quote = _quoted_words_reference([c.quote for c in citations], qd._dated(citations, published))
     by_details: dict[tuple[str, ...], list[str]] = {}
     for field, text in texts:
         if details := missing(text, every_quote, explained):
             by_details.setdefault(tuple(details), []).append(field)
-    for given, fields in by_details.items():
-        add(fact, fields, given)
+    for details_given, fields in by_details.items():
+        add(fact, fields, details_given)
     for version in fact.dispute.versions if fact.dispute is not None else ():
         own = version.answer if held else ""
-        own_quotes = qd.quoted_words([c.quote for c in version.citations], qd._dated(version.citations, published))
+        own_quotes = _quoted_words_reference(
+            [c.quote for c in version.citations], qd._dated(version.citations, published)
+        )
         if details := missing(version.claim, own_quotes, own):
             add(version, [f"the claim of version '{version.id}'"], details)
 
@@ -329,3 +371,98 @@ def test_unquoted_details_are_found_as_with_every_quote_worked_out(planted):
             assert ", ".join(repr(d) for d in details) in message
         found += len(fast)
     assert found
+
+
+# Text pieces the shortcuts above turn on (digits beside letters, references, decades, brackets, months, names),
+# with characters whose case or class is unusual.
+_PIECES = ["footnote", "Note", "NOTES", "para.", "Paragraph", "p.", "pp.", "PAGE", "page", "¶", "ſ", "K", "İ", " ",
+           "  ", "\u00a0", ",", "-", "–", "to", "1", "35", "1980s", "80's", "0s", "1,500", "200", "thousand", "May",
+           "Sept", "(", ")", "(note 3)", "a", "Banned1981", "x9y", "۱۹۸۱", "日本", "é", "’", "'", "the"]  # fmt: skip
+_texts = st.lists(st.sampled_from(_PIECES) | st.text(TRICKY, max_size=4), max_size=14).map("".join)
+
+
+@given(_texts)
+@example("Banned1981 and 1981banned, x9y9z, ۱۹۸۱a")
+def test_letters_and_digits_are_split_as_by_looking_behind(text):
+    assert qd._letters_from_digits(text) == _LETTER_DIGIT_OLD.sub(" ", text)
+    assert qd.quoted_words([text], ["2013-05"]) == _quoted_words_reference([text], ["2013-05"])
+
+
+@given(_texts)
+@example("see ſee Note 5, PARA. 3 and ¶ 12; p.7, PP. 3–4")
+def test_references_are_taken_out_as_by_the_full_search(text):
+    assert qd._unreferenced(text) == _REFERENCE_OLD.sub(" ", text)
+
+
+def test_each_kind_of_reference_alone_is_taken_out():
+    for reference in ("Footnotes 3", "note 5", "NOTES 4", "para. 3", "Paras 2", "paragraph 9", "p. 12", "P.7",
+                      "pp. 3–4", "Page 3", "pages 3 and 4", "x¶ 12", "x¶5"):  # fmt: skip
+        text = f"as said in {reference}, 1990"
+        assert qd._unreferenced(text) == _REFERENCE_OLD.sub(" ", text) != text, reference
+
+
+@given(_texts, _texts)
+def test_details_missing_from_quotes_are_those_of_the_plain_search(text, quote):
+    haystack = _quoted_words_reference([quote])
+    assert qd._missing(text, haystack) == _missing_reference(text, haystack)
+
+
+@given(_texts)
+@example("National Council of Resistance of Iran (NCRI) ")
+@example("1965 (5 September per X)\n")
+def test_cores_and_name_variants_are_those_of_the_bracket_search(text):
+    assert core(text) == _core_reference(text)
+    forms = [text, _core_reference(text), *_BRACKETED.findall(text)]
+    assert name_variants(text) == {v for v in map(answer_comparison_form, forms) if v}
+
+
+def _reordered_reference(blanked: str, name: str) -> str | None:
+    wanted = sorted(w[:_NAME_STEM] for w in answer_comparison_form(name).split() if w not in _LINKING)
+    if len(wanted) < 2:
+        return None
+    tokens = blanked.split()
+    for size in range(len(wanted), len(wanted) + 4):
+        for i in range(len(tokens) - size + 1):
+            run = tokens[i : i + size]
+            if run[0] in _LINKING or run[-1] in _LINKING:
+                continue
+            if sorted(w[:_NAME_STEM] for w in run if w not in _LINKING) == wanted:
+                return " ".join(run)
+    return None
+
+
+_name_words = st.sampled_from(["union", "of", "the", "iranian", "iran", "communists", "communist", "council", "and",
+                               "national", "nation", "a", "x", "el"])  # fmt: skip
+
+
+@given(st.lists(_name_words, max_size=14).map(" ".join), st.lists(_name_words, min_size=1, max_size=5).map(" ".join))
+@example("they joined the union of communists of iran", "Union of Iranian Communists")
+def test_reordered_names_are_found_as_by_trying_every_run(blanked, name):
+    assert _reordered(f" {blanked} ", name) == _reordered_reference(f" {blanked} ", name)
+
+
+@given(st.text(TRICKY + "abc ,.'’-_", max_size=2 * RUN_WORDS - 2))
+def test_a_text_shorter_than_the_shortest_run_has_no_run(text):
+    assert len(verbatim.words(text)) < RUN_WORDS
+
+
+def test_source_names_in_random_texts_are_found_as_by_looking_for_each_name(planted):
+    base, facts, _ = planted
+    names = [n for s in base.sources.values() for n in (s.short_name, *s.variants) if n]
+    pieces = [*names, *(n.upper() for n in names), *(n.lower() for n in names), "'s", " ", ", ", "the ", "(", ")",
+              "ſ", "K", "İ", "é", "Ostrova)", "x"]  # fmt: skip
+    rng = random.Random(11)
+
+    def text() -> str:
+        return "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+
+    cases = [
+        fact.model_copy(
+            update={"statement": text(), "question": text(), "answer": text(), "false_statements": [text()]}
+        )
+        for fact in facts
+        for _ in range(4)
+    ]
+    found = naming.check_source_names(cases, base.sources)
+    assert found == _source_names_reference(cases, base.sources)
+    assert {p.severity for p in found} == {"error", "warning"}

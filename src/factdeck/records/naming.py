@@ -83,42 +83,57 @@ def check_source_names(facts: Iterable[Fact], sources: dict[str, Source]) -> lis
     """Uncited sources named by their short name (errors) and variant names (warnings), for every fact that
     is not retracted."""
     named = [s for s in sources.values() if s.short_name]
-    # Each name in lower case, looked for in a text with a plain substring search first (in C, a hundred times
-    # cheaper than the word-boundary search): the word-boundary search runs only for the names a text holds.
-    # Only for ASCII texts: outside ASCII, case-insensitive matching is not a plain lower().
-    lowered = [(s, (s.short_name or "").lower(), [(v, v.lower()) for v in s.variants]) for s in named]
+    if not named:
+        return []
+    # Each name in lower case, looked for in a lower-cased text with a plain substring search (in C, a hundred
+    # times cheaper than the word-boundary search): the word-boundary search runs only for the names a text
+    # holds, and only the sources one of whose names it holds are looked at. Only for ASCII texts: outside
+    # ASCII, case-insensitive matching is not a plain lower(), so every source's names are searched for.
+    lowered = [
+        (s, short, [(v, v.lower()) for v in s.variants], frozenset((short, *(v.lower() for v in s.variants))))
+        for s in named
+        for short in [(s.short_name or "").lower()]
+    ]
+    names = sorted({name for *_, own in lowered for name in own})
     # Whether a lowered ASCII text holds any name at all, in one search (most texts hold none).
-    names = sorted({name for _, short, variants in lowered for name in (short, *(lv for _, lv in variants))})
-    holds_any = re.compile("|".join(map(re.escape, names))).search if named else None
+    holds_any = re.compile("|".join(map(re.escape, names))).search
     problems: list[NameProblem] = []
     for fact in facts:
         if fact.status == "retracted":
             continue
-        cited = {c.source for c in fact.all_citations()}
+        cited: set[str] | None = None
         for record, field, text in learner_text(fact):
-            low = text.lower() if text.isascii() else None
-            if holds_any is None or (low is not None and holds_any(low) is None):
-                continue
-            present = [
-                (source, low is None or short in low, [v for v, lv in variants if low is None or lv in low])
-                for source, short, variants in lowered
+            if text.isascii():
+                low = text.lower()
+                if holds_any(low) is None:
+                    continue
+                found = {name for name in names if name in low}
+                present = [
+                    (source, short in found, [v for v, lv in variants if lv in found])
+                    for source, short, variants, own in lowered
+                    if not found.isdisjoint(own)
+                ]
+            else:
+                present = [(source, True, [v for v, _ in variants]) for source, _, variants, _ in lowered]
+            # A source none of whose names the text holds has no short-name spans and no variants: nothing to say.
+            short_spans_of = [
+                (source, variants, spans(source.short_name or "", text) if has_short else [])
+                for source, has_short, variants in present
             ]
-            if not any(has_short or variants for _, has_short, variants in present):
-                continue
-            short_spans_of = {
-                source.id: spans(source.short_name or "", text) if has_short else [] for source, has_short, _ in present
-            }
-            short_spans = [sp for s in named for sp in short_spans_of[s.id]]
-            for source, _, variants in present:
-                if source.id not in cited and field != WHY and short_spans_of[source.id]:
-                    problems.append(
-                        NameProblem(
-                            record,
-                            f"fact '{fact.id}': its {field} names '{source.short_name}' but the fact does not cite "
-                            f"source '{source.id}': cite it or take the name out",
-                            "error",
+            short_spans = [sp for _, _, of in short_spans_of for sp in of]
+            for source, variants, of in short_spans_of:
+                if of and field != WHY:
+                    if cited is None:
+                        cited = {c.source for c in fact.all_citations()}
+                    if source.id not in cited:
+                        problems.append(
+                            NameProblem(
+                                record,
+                                f"fact '{fact.id}': its {field} names '{source.short_name}' but the fact does not "
+                                f"cite source '{source.id}': cite it or take the name out",
+                                "error",
+                            )
                         )
-                    )
                 for variant in variants:
                     if any(not _inside(sp, short_spans) for sp in spans(variant, text)):
                         problems.append(

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from factdeck.records.fact_forms import Forms, forms_of
 from factdeck.records.schema import Fact, Record
@@ -42,6 +43,10 @@ _COMMON_WORDS = {
     "named", "according", "other", "first", "later", "years", "state", "states", "national", "during",
 }  # fmt: skip
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?")
+# Compiled once: these run for every option of every fact (a pattern given as text is looked up in re's cache).
+_INITIAL_WORD = re.compile(r"[A-Za-z][\w'-]*")
+_DIGIT = re.compile(r"\d")
+_LIST = re.compile(r",|\band\b|&")
 
 
 @dataclass(frozen=True)
@@ -154,7 +159,7 @@ class OptionRules:
                 )
             elif any(f" {v} " in f" {key} " for v in answer_forms):  # mentions(text, fact.answer)
                 found.append(OptionProblem(distractor, f"{said} names the answer '{fact.answer}'", "error"))
-            elif any(f" {v} " in padded for padded in own for v in name_variants(text)):  # mentions(own, text)
+            elif any(f" {v} " in padded for v in name_variants(text) for padded in own):  # mentions(own, text)
                 found.append(
                     OptionProblem(
                         distractor,
@@ -244,7 +249,7 @@ class OptionRules:
 
 def _initials(text: str) -> str:
     """'Foreign Terrorist Organization' -> 'FTO' (minor words skipped); a short all-capitals name is its own."""
-    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", core(text))]
+    words = [w for w in _INITIAL_WORD.findall(core(text))]
     if len(words) == 1 and words[0].isupper():
         return words[0]
     return "".join(w[0].upper() for w in words if w.lower() not in _MINOR_WORDS)
@@ -261,10 +266,8 @@ def _form_difference(answer: str, option: str) -> str:
         return "is far longer than the answer" if b > a else "is far shorter than the answer"
     if _is_list(answer) != _is_list(option):
         return "is a list among single names" if _is_list(option) else "is a single name where the answer is a list"
-    if bool(re.search(r"\d", answer)) != bool(re.search(r"\d", option)):
-        return (
-            "has digits where the answer has none" if re.search(r"\d", option) else "has no digits where the answer has"
-        )
+    if bool(_DIGIT.search(answer)) != bool(_DIGIT.search(option)):
+        return "has digits where the answer has none" if _DIGIT.search(option) else "has no digits where the answer has"
     if answer[:1].isupper() != option[:1].isupper():
         return (
             "starts in lower case where the answer is a name"
@@ -274,8 +277,9 @@ def _form_difference(answer: str, option: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=1024)  # asked of the answer again for each of its options
 def _is_list(text: str) -> bool:
-    return bool(re.search(r",|\band\b|&", core(text)))
+    return bool(_LIST.search(core(text)))
 
 
 def _value(text: str) -> float:

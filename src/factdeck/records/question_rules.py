@@ -202,6 +202,10 @@ def _reordered(blanked: str, name: str) -> str | None:
     if len(wanted) < 2:
         return None
     tokens = blanked.split()
+    # A run that names it holds every wanted stem as often as `wanted` does, so the whole text must: most texts
+    # hold none of the name's other words, and need no run looked at.
+    if Counter(w[:_NAME_STEM] for w in tokens if w not in _LINKING) & Counter(wanted) != Counter(wanted):
+        return None
     for size in range(len(wanted), len(wanted) + 4):
         for i in range(len(tokens) - size + 1):
             run = tokens[i : i + size]

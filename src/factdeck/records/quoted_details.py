@@ -28,7 +28,8 @@ from factdeck.text.numerals import number_forms
 _NON_WORD = re.compile(r"[^\w]+")
 _THOUSANDS = re.compile(r"(?<=\d)[,  ](?=\d{3}\b)")
 _RANGE_OF = re.compile(r"(\d+)\s*(?:to|-|–)\s*(\d+)\s+(thousand|million)")
-_LETTER_DIGIT = re.compile(r"(?<=[^\W\d])(?=\d)|(?<=\d)(?=[^\W\d])")
+_DIGITS = re.compile(r"\d+")
+_LETTER = re.compile(r"[^\W\d]")
 _ANSWER_NUMBER = re.compile(r"\d+(?:,\d{3})*")
 _MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b")
 _BRACKETS = re.compile(r"\s*\([^()]*\)")
@@ -39,6 +40,9 @@ _REFERENCE = re.compile(
 )
 _DECADE = re.compile(r"\b\d{3}0s\b")
 _DIGIT = re.compile(r"\d")  # what every number, year, decade and reference holds (as _ANSWER_NUMBER reads digits)
+# What a text holds, lower-cased, if _REFERENCE finds anything in it: its words begin 'note', 'para', 'p.' or
+# 'page', or it is '¶' (no other character matches these letters ignoring case).
+_REFERENCE_WORDS = ("note", "para", "p.", "page", "¶")
 
 Add = Callable[..., None]
 _TENS = ("", "", "twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties")
@@ -54,14 +58,36 @@ def _decade_written(decade: str, haystack: str) -> bool:
     return bool(tens) and f" {tens} " in haystack
 
 
+def _letters_from_digits(text: str) -> str:
+    """`text` with a space between a letter and a digit beside it, either way round ('Banned1981'), as a search
+    for every such place would put it: they are where a run of digits begins or ends beside a letter (a word
+    character that is no digit), so only the few runs of digits are looked at (the search tried every
+    character of the quotes)."""
+    pieces: list[str] = []
+    last = 0
+    for run in _DIGITS.finditer(text):
+        start, end = run.span()
+        if start and _LETTER.match(text, start - 1):
+            pieces += (text[last:start], " ")
+            last = start
+        if _LETTER.match(text, end):
+            pieces += (text[last:end], " ")
+            last = end
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
 def quoted_words(quotes: Iterable[str], dated: Iterable[str] = ()) -> str:
     """`quotes` as `missing_from_quotes` searches them: casefolded words between single spaces (numbers without
     thousands separators, '100 to 200 thousand' also as '100 thousand', 'Banned1981' as two words), and the
     dates `dated` (the cited texts' own publication dates, YYYY or YYYY-MM: 'now' in a text of 2013 is 2013)."""
     text = " ".join(quotes).casefold()
     text = _THOUSANDS.sub("", text)  # 5,000 and 5 000 as 5000
-    text = _RANGE_OF.sub(r"\1 \3 to \2 \3", text)  # '100 to 200 thousand' gives 100 thousand too
-    text = _LETTER_DIGIT.sub(" ", text)  # an infobox's 'Banned1981'
+    if "thousand" in text or "million" in text:  # '100 to 200 thousand' gives 100 thousand too
+        text = _RANGE_OF.sub(r"\1 \3 to \2 \3", text)
+    text = _letters_from_digits(text)  # an infobox's 'Banned1981'
     haystack = " " + _NON_WORD.sub(" ", text) + " "
     for date in dated:
         year, _, month = date.partition("-")
@@ -94,7 +120,8 @@ def missing_from_quotes(answer: str, quotes: list[str], dated: Iterable[str] = (
 
 
 def _missing(answer: str, haystack: str) -> list[str]:
-    answer = _BRACKETS.sub("", answer)
+    if "(" in answer:
+        answer = _BRACKETS.sub("", answer)
     missing = []
     for match in _ANSWER_NUMBER.finditer(answer):
         value = int(match.group(0).replace(",", ""))
@@ -110,6 +137,18 @@ def _missing(answer: str, haystack: str) -> list[str]:
 def number_values(answer: str) -> frozenset[int]:
     """The numbers `answer` gives outside brackets, as integers ('5,000' as 5000)."""
     return frozenset(int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", _BRACKETS.sub("", answer)))
+
+
+@lru_cache(maxsize=1024)
+def _answered(answer: str) -> tuple[frozenset[int], tuple[str, ...]]:
+    """The numbers (`number_values`) and month names an answer gives, which `unquoted_details` leaves out."""
+    return (number_values(answer) if _DIGIT.search(answer) else frozenset()), tuple(_MONTH_NAME.findall(answer))
+
+
+def _unreferenced(text: str) -> str:
+    """`text` without its references to where a text says something ('footnote 35')."""
+    low = text.lower()
+    return _REFERENCE.sub(" ", text) if any(word in low for word in _REFERENCE_WORDS) else text
 
 
 def answer_quotes(fact: Fact, add: Add, published: dict[str, str]) -> None:
@@ -169,22 +208,21 @@ def unquoted_details(fact: Fact, add: Add, published: dict[str, str]) -> None:
         citations += [c for version in fact.dispute.versions for c in version.citations]
 
     def missing(text: str, quotes: Callable[[], str], answered: str) -> list[str]:
-        if (
-            _DIGIT.search(text) is None
-            and _MONTH_NAME.search(text) is None
-            and not any(month in text for month in _MONTH_NAME.findall(answered))
-        ):
+        known, months = _answered(answered) if answered else (frozenset(), ())
+        if _DIGIT.search(text) is None and _MONTH_NAME.search(text) is None and not any(m in text for m in months):
             return []  # nothing below changes the text, and it holds no number or month (no quotes' words made)
         haystack = quotes()
-        text = _REFERENCE.sub(" ", text)
+        text = _unreferenced(text)
         # A decade ('the 1980s') is carried by a quote writing it ('1980s', "80's", 'eighties') or a year of it.
-        decades = [d for d in _DECADE.findall(text) if not _decade_written(d, haystack)]
-        text = _DECADE.sub(" ", text)
-        if answered:  # the answer's own numbers and months: answer_quotes reports them, or `answer_from` explains
-            known = number_values(answered)
+        decades = []
+        if "0s" in text:  # what every decade holds
+            decades = [d for d in _DECADE.findall(text) if not _decade_written(d, haystack)]
+            text = _DECADE.sub(" ", text)
+        # The answer's own numbers and months: answer_quotes reports them, or `answer_from` explains them.
+        if known:
             text = _ANSWER_NUMBER.sub(lambda m: " " if int(m.group(0).replace(",", "")) in known else m.group(0), text)
-            for month in _MONTH_NAME.findall(answered):
-                text = text.replace(month, " ")
+        for month in months:
+            text = text.replace(month, " ")
         return list(dict.fromkeys(decades + _missing(text, haystack)))
 
     def report(where: Record, fields: list[str], details: list[str], whose: str) -> None:

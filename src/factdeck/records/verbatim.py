@@ -17,6 +17,7 @@ from factdeck.records.schema import Fact
 
 RUN_WORDS = 12  # consecutive words shared with a source that count as copied
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+_SHORTEST_RUN = 2 * RUN_WORDS - 1  # characters of the shortest text with RUN_WORDS words: 'a b c …'
 
 
 def words(text: str) -> list[str]:
@@ -127,8 +128,13 @@ class SourceShingles:
         sources = [s for s in dict.fromkeys(c.source for c in citations) if self.runs.get(s)]
         if not sources:
             return found
-        # Each field's runs made once for all its sources; a field shorter than a run has none.
-        fields = [(field, text, own) for field, text in fact_texts(fact) if (own := self._shingles(text))]
+        # Each field's runs made once for all its sources; a field shorter than a run has none (RUN_WORDS words
+        # take at least as many characters and one between each two: most answers and options are not read).
+        fields = [
+            (field, text, own)
+            for field, text in fact_texts(fact)
+            if len(text) >= _SHORTEST_RUN and (own := self._shingles(text))
+        ]
         for source in sources:
             runs = self.runs[source]
             quoted: set[str] | None = None  # the fact's own quotes of the source, if anything is shared

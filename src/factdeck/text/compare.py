@@ -37,13 +37,15 @@ _BRACKETED = re.compile(r"\(([^()]+)\)")
 
 def core(answer: str) -> str:
     """The answer without a trailing note in brackets: '1965 (5 September per X)' -> '1965'."""
+    if ")" not in answer:  # no note to take off (the search for one tries every position of the text)
+        return answer.strip()
     return _TRAILING_NOTE.sub("", answer).strip()
 
 
 def name_variants(name: str) -> set[str]:
     """The comparison forms a text may name something by: 'National Council of Resistance of Iran (NCRI)'
     is named by the whole, by the name before the brackets, or by the bracketed short name."""
-    forms = [name, core(name), *_BRACKETED.findall(name)]
+    forms = [name, core(name), *_BRACKETED.findall(name)] if ")" in name else [name, name.strip()]
     variants = {answer_comparison_form(form) for form in forms}
     return {v for v in variants if v}
 
