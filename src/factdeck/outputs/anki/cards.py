@@ -291,6 +291,7 @@ class CardMaker:
             else BuiltinFields(self.env.globals, self.env.filters["text"])
         )
         self._last_context: tuple[Fact | None, dict] = (None, {})
+        self._last_tags: tuple[Fact | None, bool, tuple[str, ...]] = (None, False, ())
 
     def deck_notes(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
         made = self._notes_on_two_cores(deck, facts)
@@ -387,11 +388,12 @@ class CardMaker:
     def note(self, fact: Fact, plan: CardPlan, deck_name: str) -> NoteRecord:
         version_id = plan.version.id if plan.version else None
         # A fact in several decks (or meeting packs) renders once: its fields stay in `rendered_fields`.
-        note_type, fields = self._render(fact, plan)
+        entries = self.rendered_fields.entries(fact)  # looked up once for the note's fields and keys
+        note_type, fields = self._render(fact, plan, entries)
         # The GUID and content hash are kept beside the fields (they derive from the fact, its fields and the
         # namespace), so an unchanged fact's notes cost no hashing in the next build.
-        key = f"note\0{plan.kind}\0{self.namespace}"
-        kept = self.rendered_fields.get(fact, version_id, key)
+        key = f"{version_id or ''}\0note\0{plan.kind}\0{self.namespace}"
+        kept = entries.get(key)
         values: dict[str, Any] = {
             "fact_id": fact.id,
             "kind": plan.kind,
@@ -405,17 +407,18 @@ class CardMaker:
             guid, _, content = kept.partition("\0")
             return NoteRecord.with_content(content, guid=guid, **values)
         record = NoteRecord(guid=note_guid(fact.id, plan.kind, version_id, self.namespace), **values)
-        self.rendered_fields.put(fact, version_id, key, f"{record.guid}\0{record.content}")
+        entries[key] = f"{record.guid}\0{record.content}"
         return record
 
     def tags(self, fact: Fact, kind: str, single: bool | None = None) -> tuple[str, ...]:
         """The note's tags; `single`: whether the fact has one source, if already known."""
-        tags = [f"era::{fact.era}", f"kind::{fact.kind}", f"card::{kind}", *fact.tags]
-        if fact.disputed:
-            tags.append("disputed")
-        if fact.corroboration == 1 if single is None else single:
-            tags.append("single-source")
-        return tuple(dict.fromkeys(tags))
+        last, known, facts = self._last_tags
+        if last is not fact or single is not None:  # what the fact's notes share is worked out once per fact
+            single = fact.corroboration == 1 if single is None else single
+            known, facts = (single, (*fact.tags, *(["disputed"] if fact.disputed else [])))
+            self._last_tags = (fact, known, facts)
+        tags = (f"era::{fact.era}", f"kind::{fact.kind}", f"card::{kind}", *facts)
+        return tuple(dict.fromkeys((*tags, "single-source") if known else tags))
 
     def _context(self, fact: Fact, plan: CardPlan) -> dict:
         last, context = self._last_context
@@ -449,30 +452,32 @@ class CardMaker:
 
     def details(self, fact: Fact) -> str:
         """The back every card of `fact` shows (the statement, dispute, sources)."""
-        return self._cached(fact, CardPlan("qa"), None, "details.html")
+        return self._cached(fact, CardPlan("qa"), self.rendered_fields.entries(fact), "\0details.html")
 
-    def _render(self, fact: Fact, plan: CardPlan) -> tuple[str, tuple[str, ...]]:
-        version_id = plan.version.id if plan.version else None
+    def _render(self, fact: Fact, plan: CardPlan, entries: dict[str, str]) -> tuple[str, tuple[str, ...]]:
+        version = f"{plan.version.id}\0" if plan.version else "\0"  # the stored fields' keys: rendered.py
         # The back is the same on every card of a fact but a version card (which marks its version).
-        details = self._cached(fact, plan, version_id, "details.html")
+        details = self._cached(fact, plan, entries, f"{version}details.html")
         if plan.kind == "cloze":
-            return CLOZE, (self._cached(fact, plan, None, "cloze"), details, fact.id, *SPARE_VALUES)
-        front = self._cached(fact, plan, version_id, f"front-{plan.kind}.html")
-        answer = self._cached(fact, plan, version_id, f"answer-{plan.kind}.html")
+            return CLOZE, (self._cached(fact, plan, entries, "\0cloze"), details, fact.id, *SPARE_VALUES)
+        front = self._cached(fact, plan, entries, f"{version}front-{plan.kind}.html")
+        answer = self._cached(fact, plan, entries, f"{version}answer-{plan.kind}.html")
         return CARD, (front, answer, details, fact.id, *SPARE_VALUES)
 
-    def _cached(self, fact: Fact, plan: CardPlan, version_id: str | None, name: str) -> str:
-        """A field of `fact`, from this or the last build if rendered from the same inputs, else rendered."""
-        text = self.rendered_fields.get(fact, version_id, name)
+    def _cached(self, fact: Fact, plan: CardPlan, entries: dict[str, str], key: str) -> str:
+        """A field of `fact` (`key`: version id, NUL, template), from this or the last build if rendered from
+        the same inputs, else rendered."""
+        text = entries.get(key)
         if text is None:
             context = self._context(fact, plan)
+            name = key.partition("\0")[2]
             if name == "cloze":
                 parts = cloze_parts(fact.statement, fact.answer)
                 assert parts is not None  # plan_cards made a cloze only where one exists
                 text = self._cloze_text(fact, parts, context)
             else:
                 text = self._field(name, context)
-            self.rendered_fields.put(fact, version_id, name, text)
+            entries[key] = text
         return text
 
     def _cloze_text(self, fact: Fact, parts: tuple[ClozePart, ...], context: dict) -> str:
