@@ -26,7 +26,7 @@ import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from factdeck.engine.parallel import MIN_ITEMS, split_map
 from factdeck.exceptions import RenderError
 from factdeck.i18n import Language
 from factdeck.outputs.anki.builtin_fields import BuiltinFields, uses_builtin_fields
+from factdeck.outputs.anki.card_text import anki_text, anki_text_rtl
 from factdeck.outputs.anki.cloze import ClozePart, cloze_parts
 from factdeck.outputs.anki.editions import Edition
 from factdeck.outputs.anki.rendered import NoteKeysOf, RenderedFields
@@ -49,7 +50,6 @@ from factdeck.records.fields import NAMED_KINDS
 from factdeck.records.identity import LEGACY_NAMESPACE, namespace_of
 from factdeck.records.schema import Citation, DeckSpec, DisputeVersion, Era, Fact, Source
 from factdeck.records.templates import own_names
-from factdeck.text.bidi import isolate_rtl, reads_ltr
 from factdeck.text.dates import date_label
 
 # Note types and their fields, in Anki's field order; package.py builds the note types from these. Each field
@@ -96,7 +96,7 @@ class NoteRecord:
     def __post_init__(self) -> None:
         object.__setattr__(self, "content", self._hash())
 
-    @property
+    @cached_property  # read by every pass over a deck's notes (rows, subdecks, fronts, release record, kept record)
     def identity(self) -> str:
         """What the GUID derives from, readable: `fact-id/kind[/version-id]`."""
         return "/".join(part for part in (self.fact_id, self.kind, self.version_id) if part)
@@ -154,41 +154,6 @@ def identity_parts(identity: str) -> tuple[str, str, str | None]:
     """`fact-id/kind[/version-id]` split into fact id, kind and version id."""
     fact_id, kind, *version = identity.split("/", 2)
     return fact_id, kind, version[0] if version else None
-
-
-# --- text helpers ---------------------------------------------------------------------
-
-_INERT = str.maketrans(
-    {
-        "{": "&#123;",
-        "}": "&#125;",  # cloze markers and Anki field syntax
-        "[": "&#91;",
-        "]": "&#93;",  # [sound:…], [latex], [$]
-        "\\": "\\\u2060",  # MathJax \( \) and \[ \]: a word joiner breaks the delimiter invisibly
-    }
-)
-
-
-def anki_text(value: object) -> Markup:
-    """Fact text as card HTML: escaped, right-to-left runs isolated, inert to Anki's own syntax."""
-    return _anki_text(value if isinstance(value, str) else str(value))
-
-
-@lru_cache(maxsize=4096)
-def _anki_text(text: str) -> Markup:
-    # Cached: a source's title and perspective appear beside every citation of it, on every card. Small:
-    # the texts that repeat stay, a fact's own texts pass through without holding memory.
-    return Markup(str(isolate_rtl(text)).translate(_INERT))
-
-
-def anki_text_rtl(value: object) -> Markup:
-    """`anki_text` for a right-to-left deck: a left-to-right text (an English name or title, a fact not yet
-    translated) wrapped whole in `<span dir="ltr">`, which HTML isolates, so its closing full stop or bracket
-    stays at its own end inside a Persian sentence or block."""
-    text = value if isinstance(value, str) else str(value)
-    if reads_ltr(text):
-        return Markup('<span dir="ltr">%s</span>') % _anki_text(text)
-    return _anki_text(text)
 
 
 def era_label(era: Era, language: Language | None = None) -> str:
