@@ -26,7 +26,7 @@ from factdeck.records.schema import Citation, DisputeVersion, Fact, Source
 from factdeck.records.templates import BUILTIN, builtin_names, template_path
 
 FIELD_FOLDER = "anki/fields"
-_MESSAGES_KEPT = 8192  # filled messages kept at most (most recur: a claimant, a count; a claim's text does not)
+_MESSAGES_AT_MOST = 8192  # filled messages kept at most (most recur: a claimant, a count; a claim's text does not)
 
 
 def uses_builtin_fields(root: Path) -> bool:
@@ -103,7 +103,7 @@ class BuiltinFields:
         key = (message, *((k, type(v), v) for k, v in values.items()))
         made = self._messages.get(key)
         if made is None:
-            if len(self._messages) >= _MESSAGES_KEPT:
+            if len(self._messages) >= _MESSAGES_AT_MOST:
                 self._messages.clear()
             made = self._messages[key] = self._gettext(message, **values)
         return made
