@@ -557,3 +557,19 @@ def test_card_templates_see_jinja_globals(project):
     env = anki_environment(project.root)
     assert type(env.from_string("").globals) is dict  # a plain dict, not Jinja2's ChainMap (see render.py)
     assert env.from_string("{{ range(3)|list|length }}{{ namespace(a=1).a }}{{ dict(b=2).b }}").render() == "312"
+
+
+@given(text=st.text(st.sampled_from(list("aé &<>\"'{}[]\\$:(). 0123۱سلامعربی\u200c\u202eש")), max_size=40))
+@example(text="<b>{{c1::x}}</b> [sound:a.mp3] \\(x\\) & 'q' \"r\"")
+@example(text="سلام <b>{x}</b> & word")
+def test_card_text_in_one_pass_is_escaping_then_making_inert(text):
+    # A text without right-to-left letters is escaped and made inert by one table (card_text.py); the result is
+    # what markupsafe's escape and right-to-left isolation followed by the inert table make.
+    from markupsafe import Markup
+
+    from factdeck.outputs.anki import card_text
+    from factdeck.text.bidi import isolate_rtl
+
+    made = card_text._anki_text.__wrapped__(text)
+    assert type(made) is Markup
+    assert made == Markup(str(isolate_rtl(text)).translate(card_text._INERT))

@@ -189,3 +189,44 @@ def test_records_sent_by_the_child_are_cached_as_sent(project, two_cores, monkey
 
     monkeypatch.setattr(validate.FileContext, "validate", refuse)
     assert [(f.model_dump(), f.file, f.line) for f in load_and_validate(project.root).facts] == first
+
+
+def test_a_build_keeps_the_loaded_base_frozen_while_it_makes_the_outputs(project, two_cores, monkeypatch):
+    # build.py freezes the validated base for the collector before it resumes, so no pass walks it while the
+    # outputs are made; the second core's fork and the worksheets' pause freeze inside that freeze without
+    # undoing it; and the build leaves the collector as it found it.
+    import gc
+
+    seen: list[int] = []
+    stage = anki.AnkiPackages.stage
+
+    def noting(self, deck, facts):
+        seen.append(gc.get_freeze_count())
+        try:
+            return stage(self, deck, facts)
+        finally:
+            seen.append(gc.get_freeze_count())
+
+    monkeypatch.setattr(anki.AnkiPackages, "stage", noting)
+    given = forks(monkeypatch)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    build(project.root)
+    assert given and seen and all(count > 0 for count in seen)  # frozen before, and still after a fork
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_a_nested_freeze_is_undone_with_the_outer_one():
+    import gc
+
+    from factdeck.engine.collector import collector_paused
+
+    with collector_paused(freeze=True):
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        with collector_paused(freeze=True):
+            pass
+        assert gc.get_freeze_count() >= frozen  # the inner block left the outer freeze in place
+        part = SecondCore(lambda items: sum(items), [1, 2, 3])
+        assert part.result() in (6, None)  # None where no second core is available
+        assert gc.get_freeze_count() >= frozen
+    assert gc.get_freeze_count() == 0

@@ -14,8 +14,11 @@ from contextlib import contextmanager
 def collector_paused(when: bool = True, freeze: bool = False) -> Iterator[None]:
     """The cyclic collector off for the block, if it was on and `when`; with `freeze`, the objects alive on entry
     also moved out of its sight for the block (`gc.freeze`). Both are undone on leaving, so what the block left
-    as cyclic garbage is collected as usual later."""
+    as cyclic garbage is collected as usual later (a freeze nested in another is undone with the outer one)."""
     collecting = when and gc.isenabled()
+    # Inside a caller's own freeze (build.py freezes the loaded base for the build) the block's freeze is left to
+    # that caller to undo: `gc.unfreeze` would release the caller's objects too.
+    thaw = freeze and gc.get_freeze_count() == 0
     if freeze:
         gc.freeze()
     if collecting:
@@ -23,7 +26,7 @@ def collector_paused(when: bool = True, freeze: bool = False) -> Iterator[None]:
     try:
         yield
     finally:
-        if freeze:
+        if thaw:
             gc.unfreeze()
         if collecting:
             gc.enable()

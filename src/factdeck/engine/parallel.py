@@ -43,11 +43,14 @@ class SecondCore:
         self.pid = 0
         self.reader = -1
         self.complete = False  # set by `pairs`
+        self.unfreeze = False
         # Forking while other threads run could copy a lock some thread holds: then stay on one core.
         if not items or not hasattr(os, "fork") or cores() < 2 or threading.active_count() > 1:
             return
         # Objects the garbage collector never visits stay on pages both processes share; every page either
-        # process writes to is copied, and a collection would write to all of them.
+        # process writes to is copied, and a collection would write to all of them. Under a caller's own freeze
+        # (build.py freezes the loaded base) they stay frozen afterwards: `gc.unfreeze` would release its objects too.
+        self.unfreeze = gc.get_freeze_count() == 0
         gc.freeze()
         try:
             reader, writer = os.pipe()
@@ -58,7 +61,8 @@ class SecondCore:
                 os.close(writer)
                 raise
         except OSError:  # out of processes or descriptors: the caller does the work itself
-            gc.unfreeze()
+            if self.unfreeze:
+                gc.unfreeze()
             return
         if pid == 0:  # the child: compute, send, and leave without running the parent's exit handlers
             status = 1
@@ -104,7 +108,8 @@ class SecondCore:
         finally:
             _, status = os.waitpid(self.pid, 0)
             self.pid = 0
-            gc.unfreeze()
+            if self.unfreeze:
+                gc.unfreeze()
             self.complete = taken == sent and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
     def result(self) -> dict[Any, Any] | None:

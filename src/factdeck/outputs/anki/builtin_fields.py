@@ -26,6 +26,7 @@ from factdeck.records.schema import Citation, DisputeVersion, Fact, Source
 from factdeck.records.templates import BUILTIN, builtin_names, template_path
 
 FIELD_FOLDER = "anki/fields"
+_MESSAGES_AT_MOST = 8192  # filled messages kept at most (most recur: a claimant, a count; a claim's text does not)
 
 
 def uses_builtin_fields(root: Path) -> bool:
@@ -55,11 +56,15 @@ class BuiltinFields:
 
     def __init__(self, env_globals: dict[str, Any], text: Callable[[object], Markup]):
         self.text = text
-        self.gettext = env_globals["_"]
-        self.ngettext = env_globals["ngettext"]
+        self._gettext = env_globals["_"]
+        self._ngettext = env_globals["ngettext"]
+        # Messages filled with the same values (a claimant's "according to …", a dispute's count of versions)
+        # recur on thousands of cards; each is made once. The key holds each value's type, since a plain text
+        # is escaped where the same text as Markup is not.
+        self._messages: dict[tuple, Markup] = {}
         self.kinds: dict[str, str] = env_globals["kinds"]
         self.stances: dict[str, str] = env_globals["stances"]
-        _ = self.gettext
+        _ = self._gettext
         self.words = {
             message: str(_(message))
             for message in (
@@ -92,6 +97,24 @@ class BuiltinFields:
             "front-dispute.html": self.front_dispute,
             "answer-dispute.html": self.answer_dispute,
         }
+
+    def gettext(self, message: str, **values: Any) -> Markup:
+        """The environment's `_(message, **values)`, made once per message and values."""
+        key = (message, *((k, type(v), v) for k, v in values.items()))
+        made = self._messages.get(key)
+        if made is None:
+            if len(self._messages) >= _MESSAGES_AT_MOST:
+                self._messages.clear()
+            made = self._messages[key] = self._gettext(message, **values)
+        return made
+
+    def ngettext(self, singular: str, plural: str, n: int) -> Markup:
+        """The environment's `ngettext(singular, plural, n)`, made once per message and count."""
+        key = (singular, plural, n)
+        made = self._messages.get(key)
+        if made is None:
+            made = self._messages[key] = self._ngettext(singular, plural, n)
+        return made
 
     def field(self, name: str, context: dict) -> str:
         """The field template `name` (`details.html`, `front-qa.html`, …) renders with `context`, stripped.

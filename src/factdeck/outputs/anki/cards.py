@@ -26,7 +26,7 @@ import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from factdeck.engine.parallel import MIN_ITEMS, split_map
 from factdeck.exceptions import RenderError
 from factdeck.i18n import Language
 from factdeck.outputs.anki.builtin_fields import BuiltinFields, uses_builtin_fields
+from factdeck.outputs.anki.card_text import anki_text, anki_text_rtl
 from factdeck.outputs.anki.cloze import ClozePart, cloze_parts
 from factdeck.outputs.anki.editions import Edition
 from factdeck.outputs.anki.rendered import NoteKeysOf, RenderedFields
@@ -49,7 +50,6 @@ from factdeck.records.fields import NAMED_KINDS
 from factdeck.records.identity import LEGACY_NAMESPACE, namespace_of
 from factdeck.records.schema import Citation, DeckSpec, DisputeVersion, Era, Fact, Source
 from factdeck.records.templates import own_names
-from factdeck.text.bidi import isolate_rtl, reads_ltr
 from factdeck.text.dates import date_label
 
 # Note types and their fields, in Anki's field order; package.py builds the note types from these. Each field
@@ -96,7 +96,7 @@ class NoteRecord:
     def __post_init__(self) -> None:
         object.__setattr__(self, "content", self._hash())
 
-    @property
+    @cached_property  # read by every pass over a deck's notes (rows, subdecks, fronts, release record, kept record)
     def identity(self) -> str:
         """What the GUID derives from, readable: `fact-id/kind[/version-id]`."""
         return "/".join(part for part in (self.fact_id, self.kind, self.version_id) if part)
@@ -154,41 +154,6 @@ def identity_parts(identity: str) -> tuple[str, str, str | None]:
     """`fact-id/kind[/version-id]` split into fact id, kind and version id."""
     fact_id, kind, *version = identity.split("/", 2)
     return fact_id, kind, version[0] if version else None
-
-
-# --- text helpers ---------------------------------------------------------------------
-
-_INERT = str.maketrans(
-    {
-        "{": "&#123;",
-        "}": "&#125;",  # cloze markers and Anki field syntax
-        "[": "&#91;",
-        "]": "&#93;",  # [sound:…], [latex], [$]
-        "\\": "\\\u2060",  # MathJax \( \) and \[ \]: a word joiner breaks the delimiter invisibly
-    }
-)
-
-
-def anki_text(value: object) -> Markup:
-    """Fact text as card HTML: escaped, right-to-left runs isolated, inert to Anki's own syntax."""
-    return _anki_text(value if isinstance(value, str) else str(value))
-
-
-@lru_cache(maxsize=4096)
-def _anki_text(text: str) -> Markup:
-    # Cached: a source's title and perspective appear beside every citation of it, on every card. Small:
-    # the texts that repeat stay, a fact's own texts pass through without holding memory.
-    return Markup(str(isolate_rtl(text)).translate(_INERT))
-
-
-def anki_text_rtl(value: object) -> Markup:
-    """`anki_text` for a right-to-left deck: a left-to-right text (an English name or title, a fact not yet
-    translated) wrapped whole in `<span dir="ltr">`, which HTML isolates, so its closing full stop or bracket
-    stays at its own end inside a Persian sentence or block."""
-    text = value if isinstance(value, str) else str(value)
-    if reads_ltr(text):
-        return Markup('<span dir="ltr">%s</span>') % _anki_text(text)
-    return _anki_text(text)
 
 
 def era_label(era: Era, language: Language | None = None) -> str:
@@ -291,6 +256,7 @@ class CardMaker:
             else BuiltinFields(self.env.globals, self.env.filters["text"])
         )
         self._last_context: tuple[Fact | None, dict] = (None, {})
+        self._last_tags: tuple[Fact | None, bool, tuple[str, ...]] = (None, False, ())
 
     def deck_notes(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
         made = self._notes_on_two_cores(deck, facts)
@@ -387,11 +353,12 @@ class CardMaker:
     def note(self, fact: Fact, plan: CardPlan, deck_name: str) -> NoteRecord:
         version_id = plan.version.id if plan.version else None
         # A fact in several decks (or meeting packs) renders once: its fields stay in `rendered_fields`.
-        note_type, fields = self._render(fact, plan)
+        entries = self.rendered_fields.entries(fact)  # looked up once for the note's fields and keys
+        note_type, fields = self._render(fact, plan, entries)
         # The GUID and content hash are kept beside the fields (they derive from the fact, its fields and the
         # namespace), so an unchanged fact's notes cost no hashing in the next build.
-        key = f"note\0{plan.kind}\0{self.namespace}"
-        kept = self.rendered_fields.get(fact, version_id, key)
+        key = f"{version_id or ''}\0note\0{plan.kind}\0{self.namespace}"
+        kept = entries.get(key)
         values: dict[str, Any] = {
             "fact_id": fact.id,
             "kind": plan.kind,
@@ -405,17 +372,18 @@ class CardMaker:
             guid, _, content = kept.partition("\0")
             return NoteRecord.with_content(content, guid=guid, **values)
         record = NoteRecord(guid=note_guid(fact.id, plan.kind, version_id, self.namespace), **values)
-        self.rendered_fields.put(fact, version_id, key, f"{record.guid}\0{record.content}")
+        entries[key] = f"{record.guid}\0{record.content}"
         return record
 
     def tags(self, fact: Fact, kind: str, single: bool | None = None) -> tuple[str, ...]:
         """The note's tags; `single`: whether the fact has one source, if already known."""
-        tags = [f"era::{fact.era}", f"kind::{fact.kind}", f"card::{kind}", *fact.tags]
-        if fact.disputed:
-            tags.append("disputed")
-        if fact.corroboration == 1 if single is None else single:
-            tags.append("single-source")
-        return tuple(dict.fromkeys(tags))
+        last, known, facts = self._last_tags
+        if last is not fact or single is not None:  # what the fact's notes share is worked out once per fact
+            single = fact.corroboration == 1 if single is None else single
+            known, facts = (single, (*fact.tags, *(["disputed"] if fact.disputed else [])))
+            self._last_tags = (fact, known, facts)
+        tags = (f"era::{fact.era}", f"kind::{fact.kind}", f"card::{kind}", *facts)
+        return tuple(dict.fromkeys((*tags, "single-source") if known else tags))
 
     def _context(self, fact: Fact, plan: CardPlan) -> dict:
         last, context = self._last_context
@@ -449,30 +417,32 @@ class CardMaker:
 
     def details(self, fact: Fact) -> str:
         """The back every card of `fact` shows (the statement, dispute, sources)."""
-        return self._cached(fact, CardPlan("qa"), None, "details.html")
+        return self._cached(fact, CardPlan("qa"), self.rendered_fields.entries(fact), "\0details.html")
 
-    def _render(self, fact: Fact, plan: CardPlan) -> tuple[str, tuple[str, ...]]:
-        version_id = plan.version.id if plan.version else None
+    def _render(self, fact: Fact, plan: CardPlan, entries: dict[str, str]) -> tuple[str, tuple[str, ...]]:
+        version = f"{plan.version.id}\0" if plan.version else "\0"  # the stored fields' keys: rendered.py
         # The back is the same on every card of a fact but a version card (which marks its version).
-        details = self._cached(fact, plan, version_id, "details.html")
+        details = self._cached(fact, plan, entries, f"{version}details.html")
         if plan.kind == "cloze":
-            return CLOZE, (self._cached(fact, plan, None, "cloze"), details, fact.id, *SPARE_VALUES)
-        front = self._cached(fact, plan, version_id, f"front-{plan.kind}.html")
-        answer = self._cached(fact, plan, version_id, f"answer-{plan.kind}.html")
+            return CLOZE, (self._cached(fact, plan, entries, "\0cloze"), details, fact.id, *SPARE_VALUES)
+        front = self._cached(fact, plan, entries, f"{version}front-{plan.kind}.html")
+        answer = self._cached(fact, plan, entries, f"{version}answer-{plan.kind}.html")
         return CARD, (front, answer, details, fact.id, *SPARE_VALUES)
 
-    def _cached(self, fact: Fact, plan: CardPlan, version_id: str | None, name: str) -> str:
-        """A field of `fact`, from this or the last build if rendered from the same inputs, else rendered."""
-        text = self.rendered_fields.get(fact, version_id, name)
+    def _cached(self, fact: Fact, plan: CardPlan, entries: dict[str, str], key: str) -> str:
+        """A field of `fact` (`key`: version id, NUL, template), from this or the last build if rendered from
+        the same inputs, else rendered."""
+        text = entries.get(key)
         if text is None:
             context = self._context(fact, plan)
+            name = key.partition("\0")[2]
             if name == "cloze":
                 parts = cloze_parts(fact.statement, fact.answer)
                 assert parts is not None  # plan_cards made a cloze only where one exists
                 text = self._cloze_text(fact, parts, context)
             else:
                 text = self._field(name, context)
-            self.rendered_fields.put(fact, version_id, name, text)
+            entries[key] = text
         return text
 
     def _cloze_text(self, fact: Fact, parts: tuple[ClozePart, ...], context: dict) -> str:

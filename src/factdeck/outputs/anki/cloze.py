@@ -18,25 +18,26 @@ class ClozePart:
     blank: bool
 
 
-_NUMBER_QUALIFIER = (
-    r"^(?:about|around|approximately|roughly|nearly|almost|some|over|more than|at least|up to|c\.|ca\.)\s+(?=[$£€]?\d)"
+# Compiled once: each fact asks for its answer's forms (which cards it gets, and its cloze card).
+_NUMBER_QUALIFIER = re.compile(
+    r"^(?:about|around|approximately|roughly|nearly|almost|some|over|more than|at least|up to|c\.|ca\.)\s+(?=[$£€]?\d)",
+    re.IGNORECASE,
 )
+_BRACKETED_END = re.compile(r"\s*\([^()]*\)\s*$")
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
 
 
 def _answer_variants(answer: str) -> list[str]:
     """Forms of the answer to look for in the statement, most specific first."""
     variants = [answer.strip().rstrip(".")]
-    bare = re.sub(r"\s*\([^()]*\)\s*$", "", variants[0])  # "1965 (5 September per …)" -> "1965"
+    bare = _BRACKETED_END.sub("", variants[0])  # "1965 (5 September per …)" -> "1965"
     variants.append(bare)
     for form in list(variants):
-        variants.append(re.sub(r"^(?:the|a|an)\s+", "", form, flags=re.IGNORECASE))
+        variants.append(_ARTICLE.sub("", form))
         # "About 70" where the statement says "some 70": the number is what the learner recalls.
-        variants.append(re.sub(_NUMBER_QUALIFIER, "", form, flags=re.IGNORECASE))
-    unique: list[str] = []
-    for form in variants:
-        if form and form not in unique:
-            unique.append(form)
-    return unique
+        variants.append(_NUMBER_QUALIFIER.sub("", form))
+    return [form for form in dict.fromkeys(variants) if form]
 
 
 @lru_cache(maxsize=1024)  # asked twice per fact: which cards it gets, then the cloze card itself
@@ -60,7 +61,7 @@ def cloze_parts(statement: str, answer: str) -> tuple[ClozePart, ...] | None:
         if last < len(statement):
             parts.append(ClozePart(statement[last:], False))
         context = " ".join(p.text for p in parts if not p.blank)
-        if len(re.findall(r"\w+", context)) < MIN_CLOZE_CONTEXT_WORDS:
+        if len(_WORD.findall(context)) < MIN_CLOZE_CONTEXT_WORDS:
             return None
         return tuple(parts)
     return None

@@ -31,7 +31,8 @@ from factdeck.exceptions import TemplateError
 from factdeck.i18n import Language
 from factdeck.outputs.anki import kept_collection, release_inputs
 from factdeck.outputs.anki.apkg_file import PackageDeck, PackageNote, write_collection, write_package, zip_collection
-from factdeck.outputs.anki.cards import CARD, CLOZE, FIELD_KEYS, NOTE_FIELDS, CardMaker, NoteRecord, anki_text
+from factdeck.outputs.anki.card_text import anki_text
+from factdeck.outputs.anki.cards import CARD, CLOZE, FIELD_KEYS, NOTE_FIELDS, CardMaker, NoteRecord
 from factdeck.outputs.anki.editions import Edition, localized_note_type
 from factdeck.outputs.anki.field_store import FIELDS_FILE, load_fields, save_fields
 from factdeck.outputs.anki.fronts import duplicate_fronts

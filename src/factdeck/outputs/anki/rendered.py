@@ -72,6 +72,11 @@ class RenderedFields:
             known = self._digests[fact.id] = (fact, digest)
         return known[1]
 
+    def entries(self, fact: Fact) -> dict[str, str]:
+        """The fact's stored fields, by `version id NUL template` (what `get` and `put` read and write): the
+        card maker reads and fills it directly, once per note instead of once per field."""
+        return self._entries(fact)
+
     def _entries(self, fact: Fact) -> dict[str, str]:
         entry = self.used.get(fact.id)
         if entry is None:
