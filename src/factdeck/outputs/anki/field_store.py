@@ -22,6 +22,10 @@ from factdeck.outputs.anki.rendered import RenderedFields
 FIELDS_FILE = ".factdeck/anki-fields.bin"
 _FIELDS_MAGIC = b"factdeck-anki-fields-2\0"
 _TRAILER = 8
+# marshal's format 2, which shares no object: from format 3 on, marshal marks a value that other references
+# also hold in memory at the time (its reference count), so the same fields made in this process or received
+# from a second one would give different bytes.
+_MARSHAL_FORMAT = 2
 
 Entry = tuple[str, dict[str, str]]
 
@@ -118,7 +122,7 @@ def save_fields(path: Path, fields: RenderedFields, fact_ids: Iterable[str]) -> 
     with open(path, "wb") as out:
         out.write(_FIELDS_MAGIC)
         # The shared hash's length is not stored: it is what lies between the magic line and the first record.
-        out.write(marshal.dumps(fields.shared))
+        out.write(marshal.dumps(fields.shared, _MARSHAL_FORMAT))
         offset = out.tell()
         run: tuple[int, int] | None = None  # unread records to copy: (start, end) in the previous file
 
@@ -146,13 +150,13 @@ def save_fields(path: Path, fields: RenderedFields, fact_ids: Iterable[str]) -> 
                     continue
             flush()
             run = None
-            record = marshal.dumps((fact_id, entry))
+            record = marshal.dumps((fact_id, entry), _MARSHAL_FORMAT)
             out.write(record)
             index[fact_id] = (offset, len(record))
             offset += len(record)
         flush()
         start = out.tell()
-        out.write(marshal.dumps(index))
+        out.write(marshal.dumps(index, _MARSHAL_FORMAT))
         out.write(start.to_bytes(_TRAILER, "little"))
         out.flush()
         os.fsync(out.fileno())
