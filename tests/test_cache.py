@@ -194,21 +194,28 @@ def test_checking_a_project_without_a_release_imports_no_renderer_nor_pdf_reader
 
 
 def test_the_stores_of_one_command_measure_a_folder_once(tmp_path, monkeypatch):
-    """A one-off command saves into one folder from several stores (the rules across facts keep one per part):
-    the first trim walks the folder, the others add what they wrote to its measure."""
+    """A one-off command saves into one folder from several stores (the whole answer and each file's shares of
+    the rules across facts): the first trim walks the folder, the others add what they wrote to the session's
+    measure. Another session measures for itself."""
     from factdeck.engine import parse_cache
+    from factdeck.engine.session import Session
 
+    command = Session.one_off()
     walks = []
     measure = parse_cache.ContentStore._measure
     monkeypatch.setattr(parse_cache.ContentStore, "_measure", lambda self: walks.append(self.folder) or measure(self))
     for salt in ("forms", "questions", "dates"):
-        store = parse_cache.ContentStore(tmp_path, "code", salt)
+        store = parse_cache.ContentStore(tmp_path, "code", salt, command)
         store.save("text", 1)
         store.trim()
     assert walks == [tmp_path]
     size = entries(tmp_path)[0].stat().st_size
     monkeypatch.setattr(parse_cache, "MAX_BYTES", 3 * size + 2)
-    store = parse_cache.ContentStore(tmp_path, "code", "more")
+    store = parse_cache.ContentStore(tmp_path, "code", "more", command)
     store.save("text", 1)
     store.trim()  # past the limit by the measure: walked and trimmed
     assert walks == [tmp_path, tmp_path] and len(entries(tmp_path)) == 3
+    other = parse_cache.ContentStore(tmp_path, "code", "other", Session.one_off())
+    other.save("text", 1)
+    other.trim()  # a session of its own: no measure yet, so it walks
+    assert walks == [tmp_path, tmp_path, tmp_path]

@@ -46,23 +46,17 @@ def cache_folder(kind: str = "parse") -> Path | None:
     return Path(platformdirs.user_cache_dir("factdeck", appauthor=False)) / kind
 
 
-# Each folder's size as trim last measured it, for the stores of sessions that keep nothing (a one-off command):
-# a check after an edit saves into one folder from several stores (the rules across facts keep a store per
-# part), and each walked the whole folder.
-_MEASURED: dict[Path, tuple[float, int]] = {}
-
-
 class ContentStore:
     """Marshalled values by content hash; every failure is a miss, never an error. In a watching `session`,
-    new entries are held until the session writes them (`Session.write_held`) and folder sizes are
-    remembered between rounds."""
+    new entries are held until the session writes them (`Session.write_held`); the stores of one session share
+    its folder sizes (`Session.cache_measures`), a watch's from round to round."""
 
     def __init__(self, folder: Path | None, code: str, salt: str = "", session: Session | None = None):
         self.folder = folder
         self.session = session
-        # Each folder's size in bytes as trim last measured it, and when (kept for the session, if it keeps).
-        measured: dict[Path, tuple[float, int]] | None = session.kept("cache.measured", dict) if session else None
-        self._measured: dict[Path, tuple[float, int]] = measured if measured is not None else _MEASURED
+        # Each folder's size in bytes as trim last measured it, and when: the session's, which its other stores
+        # share (a one-off command saves into one folder from several stores, and each walked the whole folder).
+        self._measured: dict[Path, tuple[float, int]] = session.cache_measures if session is not None else {}
         self.prefix = f"{CACHE_VERSION}\0{code}\0{salt}\0".encode()
         self.written = 0  # bytes saved by this store, for trim
 

@@ -6,7 +6,8 @@ one `Session.watching()`, which keeps, from one round to the next:
 
 - per-fact and whole-base results (`fact_memo`, `keyed_memo`, `state_number`; see records/memo.py);
 - each fact file's validated records, the very objects (`recent_records`, read by engine/record_cache.py);
-- new cache entries, written once a round has reported (`held_writes`, see engine/parse_cache.py);
+- new cache entries, written once a round has reported (`held_writes`, see engine/parse_cache.py), and each
+  cache folder's last measured size (`cache_measures`, which a one-off command's stores share too);
 - long-lived helpers of output stages, such as Typst compilers kept for incremental compilation (`kept`).
 
 Nothing of this is a module-level or class-level switch: two sessions never share state, and `close()`
@@ -16,6 +17,7 @@ Nothing of this is a module-level or class-level switch: two sessions never shar
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from factdeck.records.memo import FactMemo, KeyedMemo
@@ -35,6 +37,9 @@ class Session:
         self._kept: dict[str, Any] = {}
         # A fact file's validated records by cache key, kept for the next round (engine/record_cache.py).
         self.recent_records: dict[Any, Any] = {}
+        # Each cache folder's size as a store's trim last measured it, and when (engine/parse_cache.py): shared by
+        # the session's stores, so a command's many stores, or a watch's rounds, walk a large folder once.
+        self.cache_measures: dict[Path, tuple[float, int]] = {}
         # Cache entries not written yet: (store, text, make) (engine/parse_cache.py); None writes at once.
         self.held_writes: list[tuple[Any, str, Callable[[], Any]]] | None = [] if keeping else None
 
@@ -112,6 +117,7 @@ class Session:
         self._keyed_memos.clear()
         self._numbers.clear()
         self.recent_records = {}
+        self.cache_measures = {}
 
     def __enter__(self) -> Session:
         return self
