@@ -110,15 +110,16 @@ class SourceShingles:
 
     def _runs(self, key: str) -> set[str]:
         """The key of every run of RUN_WORDS words of the words whose letters are `key`."""
-        width = self.width
-        size = RUN_WORDS * width
-        return {key[i : i + size] for i in range(0, len(key) - size + 1, width)}
+        return set(self._slices(key))
 
     def _shingles(self, text: str) -> list[str]:
         """The key of every run of RUN_WORDS words of `text`, in order (`shingles`' runs)."""
-        key, width = self.key(words(text)), self.width
+        return list(self._slices(self.key(words(text))))
+
+    def _slices(self, key: str) -> Iterator[str]:
+        width = self.width
         size = RUN_WORDS * width
-        return [key[i : i + size] for i in range(0, len(key) - size + 1, width)]
+        return (key[i : i + size] for i in range(0, len(key) - size + 1, width))
 
     def copied(self, fact: Fact) -> list[Copied]:
         """Each field of `fact` that shares a run of RUN_WORDS words with a source it cites, outside the fact's

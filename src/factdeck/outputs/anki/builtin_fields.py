@@ -102,18 +102,18 @@ class BuiltinFields:
         """The environment's `_(message, **values)`, made once per message and values."""
         key = (message, *((k, type(v), v) for k, v in values.items()))
         made = self._messages.get(key)
-        if made is None:
-            if len(self._messages) >= _MESSAGES_AT_MOST:
-                self._messages.clear()
-            made = self._messages[key] = self._gettext(message, **values)
-        return made
+        return made if made is not None else self._kept_message(key, lambda: self._gettext(message, **values))
 
     def ngettext(self, singular: str, plural: str, n: int) -> Markup:
         """The environment's `ngettext(singular, plural, n)`, made once per message and count."""
         key = (singular, plural, n)
         made = self._messages.get(key)
-        if made is None:
-            made = self._messages[key] = self._ngettext(singular, plural, n)
+        return made if made is not None else self._kept_message(key, lambda: self._ngettext(singular, plural, n))
+
+    def _kept_message(self, key: tuple, make: Callable[[], Markup]) -> Markup:
+        if len(self._messages) >= _MESSAGES_AT_MOST:
+            self._messages.clear()
+        made = self._messages[key] = make()
         return made
 
     def field(self, name: str, context: dict) -> str:
