@@ -171,8 +171,8 @@ def test_a_message_catalog_for_clicks_words_goes_to_click(tmp_path, monkeypatch)
     assert entry._click_words_could_be_translated()
 
 
-def test_the_entry_module_imports_no_click():
-    code = "import sys, factdeck.entry; print(sorted(m for m in ('click', 'textwrap', 'shutil') if m in sys.modules))"
+def test_the_entry_module_imports_neither_click_nor_typing():
+    code = "import sys, factdeck.entry; print(sorted(m for m in ('click', 'textwrap', 'shutil', 're', 'typing', 'collections') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
