@@ -4,6 +4,7 @@ plain path cannot be sure of goes to click."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -41,9 +42,14 @@ def clicks_help(columns: int, monkeypatch: pytest.MonkeyPatch) -> str:
     return cli.get_help(click.Context(cli, info_name="factdeck", **cli.context_settings))
 
 
-def run(code: str, argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+def run_environment(env: dict[str, str]) -> dict[str, str]:
+    """This process's environment without what sets the terminal's width or asks for completion, plus `env`."""
     environment = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "_FACTDECK_COMPLETE")}
-    return subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, env={**environment, **env})
+    return {**environment, **env}
+
+
+def run(code: str, argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, env=run_environment(env))
 
 
 @pytest.mark.parametrize("columns", [*range(1, 131), 200, 1000])
@@ -222,3 +228,32 @@ def test_the_comparisons_catch_a_wrong_rendering(monkeypatch):
     original = entry.short_help
     monkeypatch.setattr(entry, "short_help", lambda text, limit: original(text, limit + 1))
     assert any(entry.top_level_help(columns) != clicks_help(columns, monkeypatch) for columns in range(1, 131))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
+@pytest.mark.parametrize("columns", [52, 66, 120])
+def test_in_a_terminal_the_help_is_laid_out_for_its_width_as_click_lays_it_out(columns):
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    outputs = []
+    for code in (BY_ENTRY, BY_CLICK):
+        leader, follower = pty.openpty()
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+        proc = subprocess.run(
+            [sys.executable, "-c", code, "--help"], stdout=follower, stderr=subprocess.PIPE, env=run_environment({})
+        )
+        os.close(follower)
+        text = b""
+        with contextlib.suppress(OSError):  # Linux ends a closed pseudo-terminal's output with EIO
+            while chunk := os.read(leader, 65536):
+                text += chunk
+        os.close(leader)
+        outputs.append((proc.returncode, text, proc.stderr))
+    assert outputs[0][:2] == outputs[1][:2]
+    expected = entry.top_level_help(columns)
+    assert expected is not None
+    assert outputs[0][1] == (expected + "\n").replace("\n", "\r\n").encode()  # the terminal's width, not 80
+    assert outputs[0][2] == b"click imported: False\n"
