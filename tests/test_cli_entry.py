@@ -68,7 +68,8 @@ def test_the_top_level_help_is_clicks_at_every_width(columns, monkeypatch):
         ({"COLUMNS": "0"}, True),  # shutil then asks the terminal (none: 80)
         ({"LANG": "C", "LC_ALL": "C"}, True),
         ({"COLUMNS": " 70"}, "--version"),  # a form of COLUMNS the plain path does not read (no width in --version)
-        ({"PYTHONIOENCODING": "latin-1"}, False),  # a stream click would rewrap or that cannot write all text
+        ({"PYTHONIOENCODING": "latin-1"}, False),  # a stream that cannot write every character
+        ({"LC_ALL": "C", "PYTHONUTF8": "0"}, False),  # ASCII streams, which click rewraps as UTF-8
         ({"_FACTDECK_COMPLETE": "bash_source"}, False),  # a shell asking for its completion script
     ],
     ids=lambda value: str(value),
@@ -257,3 +258,12 @@ def test_in_a_terminal_the_help_is_laid_out_for_its_width_as_click_lays_it_out(c
     assert expected is not None
     assert outputs[0][1] == (expected + "\n").replace("\n", "\r\n").encode()  # the terminal's width, not 80
     assert outputs[0][2] == b"click imported: False\n"
+
+
+def test_the_help_options_names_are_listed_as_click_lists_them_in_any_order(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(entry, "HELP_OPTION_NAMES", ("--help", "-h"))
+    by_click = cli.get_help(click.Context(cli, info_name="factdeck", help_option_names=["--help", "-h"]))
+    assert "  -h, --help  " in by_click
+    assert entry.top_level_help(80) == by_click
+    assert entry.plain_answer(["-h"], {"COLUMNS": "80"}) == (by_click + "\n", False, 0)

@@ -169,8 +169,8 @@ _VERSION_MESSAGE = "{prog}, version {version}"
 def main() -> None:
     """The `factdeck` program: answer `--help`, `-h`, `--version` or no arguments here where click's answer is
     certain, else run the click group (`cli.main`). Exits with the command's status (raises SystemExit)."""
-    answer = plain_answer(sys.argv[1:], os.environ) if _click_is_modelled_here() else None
-    if answer is not None:
+    answer = plain_answer(sys.argv[1:], os.environ)
+    if answer is not None and _click_is_modelled_here():
         text, to_stderr, status = answer
         stream = sys.stderr if to_stderr else sys.stdout
         try:
@@ -194,7 +194,7 @@ def plain_answer(argv: list[str], environ: Mapping[str, str]) -> tuple[str, bool
         return None  # click would answer the shell's completion request instead
     if argv == ["--version"]:
         return _VERSION_MESSAGE.format(prog=PROGRAM, version=__version__) + "\n", False, 0
-    if argv not in ([], ["--help"], ["-h"]):
+    if argv and not (len(argv) == 1 and argv[0] in HELP_OPTION_NAMES):
         return None
     columns = terminal_columns(environ)
     if columns is None:
@@ -232,7 +232,9 @@ def top_level_help(columns: int) -> str | None:
         return None  # click then puts the arguments on a line of their own (never at width 50 or more)
     usage = wrap(_GROUP_USAGE, width, usage_prefix, " " * len(usage_prefix))
     description = wrap(GROUP_HELP, width, "  ", "  ")
-    options = definition_list([_VERSION_OPTION, (", ".join(HELP_OPTION_NAMES), _HELP_OPTION_HELP)], width)
+    # click lists an option's names shortest prefix first ("-h, --help"), keeping their order otherwise.
+    help_names = sorted(HELP_OPTION_NAMES, key=lambda name: 2 if name[1:2] == name[:1] else 1)
+    options = definition_list([_VERSION_OPTION, (", ".join(help_names), _HELP_OPTION_HELP)], width)
     names = sorted(COMMANDS)
     limit = width - 6 - max(len(name) for name in names)  # cli.LazyGroup.format_commands, as click's
     rows = []
