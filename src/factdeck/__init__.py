@@ -18,7 +18,11 @@ Names are imported when first used, so that `import factdeck` (and the command's
 from __future__ import annotations
 
 import importlib
-from typing import Any
+
+# For the annotations only: importing typing (with re, enum and collections) was two fifths of `factdeck --help`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 

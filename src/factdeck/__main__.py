@@ -1,3 +1,3 @@
-from factdeck.cli import main
+from factdeck.entry import main
 
 main()

@@ -1,14 +1,13 @@
 """The `factdeck` command: a thin click layer over the library.
 
 Each subcommand lives in a `cli_*.py` module that is imported only when that subcommand runs (click's
-lazy-group pattern), so `factdeck --help` and `factdeck check` import only what they need; errors become
-messages and exit codes in `cli_common.py`: 0 success, 1 invalid input (or a failed build), 2 a usage error.
-`factdeck --help` and `--version` import nothing of factdeck but this module (not even `cli_common.py`, whose
-imports were an eighth of their work).
-
-To add a command, define it in a `cli_*.py` module with `cli_common.command(None, NAME)` (or `click.command`
-/ `click.group`) and add a line to `COMMANDS`: its name, where it is, and the first sentence of its help,
-which `factdeck --help` shows without importing the module (a test holds the two to each other).
+lazy-group pattern), so `factdeck check` imports only what it needs; errors become messages and exit codes in
+`cli_common.py`: 0 success, 1 invalid input (or a failed build), 2 a usage error. The subcommands are
+registered in `entry.py`'s `COMMANDS` (name, where it is, the first sentence of its help), beside the
+program's entry point, which answers `factdeck --help` and `--version` without importing click and hands every
+other command line to `main` here. Where click does answer `--help` (`cli` called directly, or wherever
+`entry.py` cannot be sure of click's answer), it imports nothing of factdeck but this module and `entry.py`
+(not `cli_common.py`, whose imports were an eighth of its work).
 """
 
 from __future__ import annotations
@@ -19,119 +18,9 @@ import importlib
 import click
 
 from factdeck import __version__
+from factdeck.entry import COMMANDS, GROUP_HELP, HELP_OPTION_NAMES, PROGRAM
 
 __all__ = ["COMMANDS", "cli", "main"]
-
-# name -> ("module:attribute", the first sentence of the command's help: what `--help` lists)
-COMMANDS: dict[str, tuple[str, str]] = {
-    "check": (
-        "factdeck.cli_check:check",
-        "Validate every record and report every problem as path:line: message.",
-    ),
-    "build": (
-        "factdeck.cli_build:build",
-        "Validate, then write decks, worksheets and the JSON export (default: every deck, every format).",
-    ),
-    "watch": (
-        "factdeck.cli_build:watch",
-        "Build as `build` does, then again whenever a file under facts/, decks/, templates/ or fonts/ (or"
-        " factdeck.yaml, or the archive) changes, until Ctrl-C.",
-    ),
-    "quiz": (
-        "factdeck.cli_quiz:quiz",
-        "Print-ready worksheets and answer keys for DECK: worksheet-A.pdf, key-A.pdf, … in <output>/<deck"
-        " id>/ (with answer sheets, a ZipGrade key and large-print copies where asked for); with --format"
-        " json, the questions of every version as one JSON document.",
-    ),
-    "sessions": (
-        "factdeck.cli_quiz:sessions",
-        "Study-group packs: DECK split into meetings, each with its Anki deck, worksheet, key and discussion guide.",
-    ),
-    "schema": (
-        "factdeck.cli_check:schema",
-        "Print the record schema as Markdown (docs/schema.md is this output), or with --json as JSON "
-        'Schema for editors (yaml-language-server: completion and inline errors; README, "Editor '
-        'support").',
-    ),
-    "init": (
-        "factdeck.cli_project:init",
-        "Start a new project in FOLDER (new or empty): a starter subject that checks and builds at once.",
-    ),
-    "review": (
-        "factdeck.cli_project:review",
-        "List the facts that need a reviewer: not vetted yet, or changed since they were vetted, and why.",
-    ),
-    "vet": (
-        "factdeck.cli_project:vet",
-        "Mark facts vetted today by --reviewer, recording a fingerprint of the content vetted (a later "
-        "edit is then flagged by `check` until the fact is vetted again).",
-    ),
-    "templates": (
-        "factdeck.cli_project:templates",
-        "The built-in templates, and copies of them in the project for editing.",
-    ),
-    "hash-archives": (
-        "factdeck.cli_project:hash_archives",
-        "Record the SHA-256 of each source's archive file (default: every source with one) in "
-        "facts/sources.yaml, after checking every quote against the files as they are now.",
-    ),
-    "export": (
-        "factdeck.cli_exports:export",
-        "Export the fact base, or a deck's worksheet questions for a game or learning platform.",
-    ),
-    "cite": (
-        "factdeck.cli_authoring:cite",
-        "Find WORDS in SOURCE's archived text (id or archive file name) and print its citation, ready to "
-        "paste under a fact's `citations:`: the locator, a quote of at most 40 words and a selector.",
-    ),
-    "read": (
-        "factdeck.cli_authoring:read",
-        "Show SOURCE's archived text block by block, each under its locator (or, with --html, as a page "
-        'with a "copy citation" button per block and per selected passage).',
-    ),
-    "new": (
-        "factdeck.cli_authoring:new",
-        "Add a fact skeleton citing the passage of SOURCE that WORDS find (as `cite` does): id, era, "
-        "date, a guessed kind, the citation and status review, with question, answer and statement left "
-        "for you to write.",
-    ),
-    "scan": (
-        "factdeck.cli_scan:scan",
-        "Read answer-sheet photos (JPEG, PNG, HEIC) and scanner PDFs into results/<deck>/responses.csv.",
-    ),
-    "results": (
-        "factdeck.cli_scan:results",
-        "Item analysis of a deck's answers: difficulty, discrimination, options chosen and flags pointing"
-        " at each fact's file and line; writes report.html, items.csv, facts.csv, flags.txt, an Anki "
-        "search for the missed facts and focus.txt into results/<deck>/.",
-    ),
-    "options": (
-        "factdeck.cli_reports:options",
-        "Why each FACT's wrong options and false statements are what they are: the bounds of its wrong "
-        "dates and the rule behind each side, the multiple-choice options and who made them, the "
-        "true/false swap.",
-    ),
-    "language": (
-        "factdeck.cli_languages:language",
-        "The languages factdeck writes its own words in: list them, add one to a project, update its catalog.",
-    ),
-    "translate": (
-        "factdeck.cli_languages:translate",
-        "The facts' texts in another language: start a translation, stamp it current, see what is stale.",
-    ),
-    "stats": (
-        "factdeck.cli_reports:stats",
-        "Counts by era, kind, status and source.",
-    ),
-    "changes": (
-        "factdeck.cli_reports:changes",
-        "List vetted facts added, changed and withdrawn since a git revision or the last build.",
-    ),
-    "release": (
-        "factdeck.cli_reports:release",
-        "Record what each deck's Anki package publishes (decks/published/<deck id>.json); commit it.",
-    ),
-}
 
 
 class LazyGroup(click.Group):
@@ -172,16 +61,17 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="factdeck")
+# The group's help and its options' names come from entry.py, which renders `--help` from them without click.
+@click.group(cls=LazyGroup, help=GROUP_HELP, context_settings={"help_option_names": list(HELP_OPTION_NAMES)})
+@click.version_option(__version__, prog_name=PROGRAM)
 def cli() -> None:
-    """Turn vetted, source-cited fact records into Anki decks, worksheets and study materials."""
+    pass
 
 
 def main() -> None:
-    """The `factdeck` program (pyproject's entry point; `python -m factdeck`)."""
+    """The `factdeck` program run by click, for every command line `entry.main` does not answer itself."""
     try:
-        cli(prog_name="factdeck")
+        cli(prog_name=PROGRAM)
     finally:
         # The interpreter's last collection at exit would walk every object still alive (the records, the card
         # fields: a third of a second at 10,000 facts) only to find them freed with the process anyway.
