@@ -456,7 +456,7 @@ class ApkgStage:
                 )
             mod = stamp(f"note:{record.identity}", record.content)
             model = note_types[record.note_type]
-            if type(record) is KeptNote:  # its row and cards copied from the kept collection
+            if isinstance(record, KeptNote):  # its row and cards copied from the kept collection
                 note = make((model, (), (), "", mod, position, True, record.row, record.cards))
             else:
                 note = PackageNote(
