@@ -14,9 +14,9 @@ import pytest
 from conftest import MORE_FACTS, Project, sample_project, shipped_copy
 
 from factdeck.build import build
-from factdeck.outputs.anki import apkg_file
+from factdeck.outputs.anki import apkg_file, kept_collection
 from factdeck.outputs.anki import package as anki_package
-from factdeck.outputs.anki.kept_collection import FOLDER
+from factdeck.outputs.anki.kept_collection import FOLDER, read_record
 
 DECK = "guild-history"
 APKG = f"{DECK}/{DECK}.apkg"
@@ -53,9 +53,8 @@ def kept(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
 
 def notes_of(project: Project) -> dict[str, int]:
     """The number of notes each fact has in the kept collection's record."""
-    with open(project.path(f"build/{FOLDER}/{DECK}.notes"), "rb") as record:
-        facts = marshal.load(record)["facts"]
-    return {fact_id: len(notes) for fact_id, (_, _, notes) in facts.items()}
+    _, *pieces = read_record(project.path(f"build/{FOLDER}/{DECK}.notes"))
+    return {fact_id: len(notes) for piece in pieces for fact_id, _, _, notes in piece}
 
 
 def same_as_fresh(project: Project, tmp_path: Path) -> bool:
@@ -193,3 +192,55 @@ def test_a_deck_in_another_language_keeps_its_notes_too(tmp_path, monkeypatch, k
     assert kept[0]  # the package (its meeting packs, written after it, keep nothing)
     fresh = build(project.root, [deck], formats=("apkg",), output=tmp_path / "fresh")
     assert project.path(f"build/{apkg}").read_bytes() == (fresh.output / apkg).read_bytes()
+
+
+def test_a_record_in_many_pieces_keeps_every_fact(tmp_path, monkeypatch, kept):
+    # Pieces of two facts: the sample's facts span several, and an edit is kept and made as with one piece.
+    monkeypatch.setattr(kept_collection, "_FACTS_PER_PIECE", 2)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    project = sample_project(tmp_path / "proj")
+    assert project.run("release").exit_code == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000100")
+    build(project.root, formats=("apkg",))
+    header, *pieces = read_record(project.path(f"build/{FOLDER}/{DECK}.notes"))
+    before = notes_of(project)
+    assert header["pieces"] == len(pieces) == -(-len(before) // 2) > 2
+    kept.clear()
+    project.replace("facts/guild.yaml", "by ferry workers.", "by river ferry workers.")
+    build(project.root, formats=("apkg",))
+    assert kept == [sum(before.values()) - before["guild-founded"]]
+    assert same_as_fresh(project, tmp_path)
+    assert notes_of(project) == before
+
+
+@pytest.mark.parametrize("damage", ["last piece missing", "a piece cut short", "a piece too many"])
+def test_a_record_whose_pieces_do_not_add_up_means_making_every_note(released, kept, tmp_path, damage):
+    record = released.path(f"build/{FOLDER}/{DECK}.notes")
+    data = record.read_bytes()
+    starts = [0]  # where each piece (its length, then its data) starts
+    while starts[-1] < len(data):
+        starts.append(starts[-1] + 8 + int.from_bytes(data[starts[-1] : starts[-1] + 8], "little"))
+    assert starts[-1] == len(data) and len(starts) > 2  # a header and a piece of facts
+    last = data[starts[-2] :]
+    if damage == "last piece missing":
+        record.write_bytes(data[: -len(last)])
+    elif damage == "a piece cut short":
+        record.write_bytes(data[:-1])
+    else:
+        record.write_bytes(data + last)
+    released.replace("facts/guild.yaml", "by ferry workers.", "by river ferry workers.")
+    build(released.root, formats=("apkg",))
+    assert kept == [None]
+    assert same_as_fresh(released, tmp_path)
+
+
+def test_a_record_of_the_earlier_layout_means_making_every_note(released, kept, tmp_path):
+    # One marshalled dict (layout 1): its first bytes read as a piece's length are far more than the file holds.
+    record = released.path(f"build/{FOLDER}/{DECK}.notes")
+    header, *pieces = read_record(record)
+    facts = {fact_id: (digest, deck, notes) for piece in pieces for fact_id, digest, deck, notes in piece}
+    record.write_bytes(marshal.dumps({**header, "layout": "factdeck-kept-collection-1", "facts": facts}))
+    released.replace("facts/guild.yaml", "by ferry workers.", "by river ferry workers.")
+    build(released.root, formats=("apkg",))
+    assert kept == [None]
+    assert same_as_fresh(released, tmp_path)

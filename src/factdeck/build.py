@@ -21,6 +21,7 @@ from factdeck.outputs.write import OutputWriter, folder_lock, remove_outputs
 
 if TYPE_CHECKING:
     from factdeck.engine.session import Session
+    from factdeck.outputs.anki.package import AnkiPackages
     from factdeck.outputs.base import Output
     from factdeck.outputs.sessions.packs import SessionPacks
     from factdeck.quiz import Quiz
@@ -46,6 +47,9 @@ class BuildResult:
 
 # Which --format makes a file, by its name's ending; a build with fewer formats keeps the others' files.
 _FORMAT_OF = {".apkg": "apkg", ".pdf": "pdf", ".csv": "pdf", ".html": "html"}
+# The formats that ask for the worksheets (with the web quiz) and for the meeting packs (_print_outputs).
+_WORKSHEET_FORMATS = ("pdf", "html")
+_MEETING_FORMATS = ("apkg", "pdf")
 # What each output is called in a message saying it could not be made.
 _OUTPUT_LABELS = {"anki": "Anki package", "quiz": "worksheets, keys and web quiz", "sessions": "meeting packs"}
 
@@ -147,19 +151,17 @@ def build(
         # or the renderers.
         from factdeck.outputs.anki.package import AnkiPackages
         from factdeck.outputs.exports.export import export_json_parts
-        from factdeck.outputs.print.worksheets import WorksheetsAndWebQuiz
-        from factdeck.outputs.sessions.packs import MeetingPacks
         from factdeck.records.select import select_facts
 
         # The loaded base lives until the build ends: frozen before the collector resumes, no pass walks its
         # hundreds of thousands of objects again (at 10,000 facts the passes that followed validation, a full
         # one among them, cost a third of a CPU second); unfrozen at the end for a caller in the same process.
-        # One pass over the youngest generation first, which holds all that validation made (the collector was
-        # paused), frees validation's own reference cycles (300,000 objects at 10,000 facts: frozen, they added
-        # a quarter to the build's peak memory).
+        # Validation leaves no reference cycles to free first (the YAML reader's were 300,000 objects at 10,000
+        # facts, which frozen added a quarter to the peak memory: records/load.py breaks them; a test holds a
+        # validation to leaving nothing for the collector), so no pass over the youngest generation, which holds
+        # everything validation made, precedes the freeze (0.09 CPU s of a one-fact rebuild at 10,000 facts).
         with collector_paused():
             base = load_and_validate(root, archive=archive, session=session)
-            gc.collect(0)
             gc.freeze()
         frozen.callback(gc.unfreeze)
         if "pdf" in formats:  # a character no font has stops the PDFs that print it: say where it is first
@@ -196,11 +198,7 @@ def build(
             writer.write_parts(JSON_EXPORT, export_json_parts(base))
             # Each output stages its files under build/<deck id>/ (see README, "Outputs").
             anki = AnkiPackages(base, writer, formats)
-            outputs: list[Output] = [
-                anki,
-                WorksheetsAndWebQuiz(base, writer, formats),
-                MeetingPacks(base, writer, formats, anki.stage_for_decks),
-            ]
+            outputs: list[Output] = [anki, *_print_outputs(base, writer, formats, anki)]
             for deck in decks:
                 facts = select_facts(base, deck)
                 if not facts:
@@ -244,6 +242,25 @@ def build(
             made.remove_stale(folder, [d.id for d in decks], written + unchanged)
         incremental.stamp(digests)
     return BuildResult(folder, written, base.warnings, unchanged, removed, failed)
+
+
+def _print_outputs(base: FactBase, writer: OutputWriter, formats: tuple[str, ...], anki: AnkiPackages) -> list[Output]:
+    """The worksheets and web quizzes, and the meeting packs, if this build can make any of them. Their code (the
+    quiz planner, Typst's documents and workers) is imported only then: an Anki-only build of decks without
+    meetings did nothing with it but import it (a twentieth of a CPU second, of a one-fact Anki rebuild's 2.7 at
+    10,000 facts). The formats named here are the outputs' own (`WorksheetsAndWebQuiz.formats`,
+    `MeetingPacks.formats`; a test holds them to these), and a meeting pack is made only for a deck with
+    meetings (`MeetingPacks.wanted`, whose `remove_stale` also reads only those decks)."""
+    made: list[Output] = []
+    if set(formats) & set(_WORKSHEET_FORMATS):
+        from factdeck.outputs.print.worksheets import WorksheetsAndWebQuiz
+
+        made.append(WorksheetsAndWebQuiz(base, writer, formats))
+    if set(formats) & set(_MEETING_FORMATS) and any(deck.sessions.meetings for deck in base.decks):
+        from factdeck.outputs.sessions.packs import MeetingPacks
+
+        made.append(MeetingPacks(base, writer, formats, anki.stage_for_decks))
+    return made
 
 
 def _with_holders(message: str, facts: list[Fact]) -> str:

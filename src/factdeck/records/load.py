@@ -354,6 +354,9 @@ def _fast_parse(text: str) -> tuple[Any, dict[PathKey, int]]:
         raise _Unusual from None
     finally:
         parser.dispose()
+        # `node` calls itself through its closure, a reference cycle that held the line table and everything else
+        # the closures see until the cyclic collector ran (most of what a build's validation left to it).
+        node = None  # type: ignore[assignment]
     if not isinstance(data, (dict, list)):
         raise _Unusual  # a lone scalar: the full path words its message
     return data, lines

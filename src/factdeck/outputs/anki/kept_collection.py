@@ -21,10 +21,12 @@ the build's state, and rewritten by the next build that writes the deck's packag
 from __future__ import annotations
 
 import contextlib
+import itertools
 import marshal
 import os
 import sqlite3
-from collections.abc import Sequence
+import struct
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -38,8 +40,14 @@ if TYPE_CHECKING:
     from factdeck.records.schema import DeckSpec, Fact
 
 FOLDER = ".factdeck/anki-collections"
-_LAYOUT = "factdeck-kept-collection-1"  # and KeptNote's values in their order
+_LAYOUT = "factdeck-kept-collection-2"  # the pieces below, and KeptNote's values in their order
 _SUFFIX = ".factdeck-tmp"  # outputs/write.py's TEMP_SUFFIX: a build sweeps what an interrupted one left
+# The record is a header piece (layout, shape, stamp, how many pieces follow), then its facts in pieces of up to
+# _FACTS_PER_PIECE, each piece its length (8 bytes, little-endian) and a marshalled list of (fact id, record hash,
+# subdeck, notes): written and read a piece at a time, never whole (about 100 MB at 50,000 facts, on top of the
+# build's peak).
+_FACTS_PER_PIECE = 1000
+_LENGTH = struct.Struct("<Q")
 
 
 class KeptNote(NamedTuple):
@@ -90,16 +98,19 @@ class KeptCollection:
         and the file is the one the record was written with; else None."""
         database, record = paths(folder, deck_id)
         try:
-            # Read whole, then decoded: marshal.load reads a file in small pieces, six times slower.
-            data = marshal.loads(record.read_bytes())
-            if not (type(data) is dict and data.get("layout") == _LAYOUT and data.get("shape") == shape):
-                return None
-            if data.get("stamp") != _stamp(database):
-                return None
-            facts: dict[str, tuple[str, str, tuple[KeptNote, ...]]] = {}
-            make = KeptNote._make
-            for fact_id, (digest, deck, notes) in data["facts"].items():
-                facts[fact_id] = (digest, deck, tuple(map(make, notes)))
+            with open(record, "rb") as source:
+                header = _read_piece(source)
+                if not (type(header) is dict and header.get("layout") == _LAYOUT and header.get("shape") == shape):
+                    return None
+                if header.get("stamp") != _stamp(database):
+                    return None
+                facts: dict[str, tuple[str, str, tuple[KeptNote, ...]]] = {}
+                make = KeptNote._make
+                for _ in range(header["pieces"]):
+                    for fact_id, digest, deck, notes in _read_piece(source):
+                        facts[fact_id] = (digest, deck, tuple(map(make, notes)))
+                if source.read(1):
+                    raise ValueError("more pieces than the record's header says")
             return cls(database, facts)
         except (OSError, ValueError, EOFError, TypeError, KeyError):
             return None
@@ -176,18 +187,45 @@ def keep(
     try:
         record.unlink(missing_ok=True)  # first: a record never describes a collection it was not written for
         os.replace(written, database)
-        data = {
-            "layout": _LAYOUT,
-            "shape": shape,
-            "stamp": _stamp(database),
-            "facts": {fact_id: (digest, deck, notes) for fact_id, (digest, deck, notes) in facts.items()},
-        }
-        stale.write_bytes(marshal.dumps(data))
+        pieces = -(-len(facts) // _FACTS_PER_PIECE)
+        with open(stale, "wb") as out:
+            out.write(_piece({"layout": _LAYOUT, "shape": shape, "stamp": _stamp(database), "pieces": pieces}))
+            entries = iter(facts.items())
+            for _ in range(pieces):
+                out.write(_piece([(i, d, deck, n) for i, (d, deck, n) in itertools.islice(entries, _FACTS_PER_PIECE)]))
         os.replace(stale, record)
     except (OSError, ValueError):
         with contextlib.suppress(OSError):
             stale.unlink(missing_ok=True)
             written.unlink(missing_ok=True)
+
+
+def read_record(path: Path) -> Iterator[Any]:
+    """The pieces of a kept collection's record file `path`, in order: its header (a dict), then lists of (fact id,
+    record hash, subdeck, notes). Raises `OSError`, `ValueError` (a short piece) or `EOFError`."""
+    with open(path, "rb") as source:
+        header = _read_piece(source)
+        yield header
+        for _ in range(header["pieces"]):
+            yield _read_piece(source)
+
+
+def _piece(value: Any) -> bytes:
+    data = marshal.dumps(value)
+    return _LENGTH.pack(len(data)) + data
+
+
+def _read_piece(source: Any) -> Any:
+    """The next piece of an open record file (a read of its own length: marshal.load reads a file in small pieces,
+    six times slower). Raises `ValueError` if the file ends within it."""
+    head = source.read(_LENGTH.size)
+    if len(head) != _LENGTH.size:
+        raise ValueError("the record ends within a piece's length")
+    (length,) = _LENGTH.unpack(head)
+    # Checked before reading: a record of another layout or garbled has anything there, up to 2**64.
+    if length > os.fstat(source.fileno()).st_size - source.tell():
+        raise ValueError("the record ends within a piece")
+    return marshal.loads(source.read(length))
 
 
 def prune(folder: Path, deck_ids: set[str]) -> None:

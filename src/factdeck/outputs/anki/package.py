@@ -447,6 +447,7 @@ class ApkgStage:
         decks = {deck.name: PackageDeck(top, [])}
         note_types = self.parts(deck).note_types
         stamp = self.times.stamp
+        make = PackageNote._make
         for position, record in enumerate(records, start=1):
             entry = decks.get(record.deck)
             if entry is None:
@@ -456,7 +457,7 @@ class ApkgStage:
             mod = stamp(f"note:{record.identity}", record.content)
             model = note_types[record.note_type]
             if isinstance(record, KeptNote):  # its row and cards copied from the kept collection
-                note = PackageNote(model, (), (), "", mod, position, kept=record.row, kept_cards=record.cards)
+                note = make((model, (), (), "", mod, position, True, record.row, record.cards))
             else:
                 note = PackageNote(
                     model=model,
