@@ -24,6 +24,7 @@ from itertools import islice
 from factdeck.quiz.distractors import Distractors
 from factdeck.quiz.group_types import GROUP_MIN, GROUP_PREFERRED
 from factdeck.quiz.model import Question, Quiz, Reference, VersionAnswer
+from factdeck.quiz.option_pools import PoolStore
 from factdeck.quiz.run_memos import RunMemos
 from factdeck.quiz.types import QUESTION_TYPES
 from factdeck.quiz.versions import draw_versions
@@ -57,13 +58,14 @@ class QuizMaker:
     seeded generators from here.
     """
 
-    def __init__(self, base: FactBase, deck: DeckSpec, settings: QuizSettings):
+    def __init__(self, base: FactBase, deck: DeckSpec, settings: QuizSettings, kept_pools: PoolStore | None = None):
+        """`kept_pools`: where a one-off command keeps the wrong options' pools between commands (none: made)."""
         self.base = base
         self.deck = deck
         self.settings = settings
         # Per-fact results read many times while this quiz is made, kept until it is made (run_memos.py).
         self.memos = RunMemos(base.session)
-        self.distractors = Distractors(base, self.memos)
+        self.distractors = Distractors(base, self.memos, kept_pools)
         # The deck's language: the words its questions' types show (Question.words), dates, key answers.
         self.language = deck_language(base, deck)
 
@@ -402,21 +404,30 @@ def _round_robin_merge(a: list[Fact], b: list[Fact]) -> list[Fact]:
     return out
 
 
-def make_quiz(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings | None = None) -> Quiz:
+def make_quiz(
+    base: FactBase,
+    deck: DeckSpec,
+    facts: list[Fact],
+    settings: QuizSettings | None = None,
+    kept_pools: PoolStore | None = None,
+) -> Quiz:
     """The deck's worksheets as data (`Quiz`: questions, shuffled versions, notes on what could not be made),
     from `facts` (the deck's selection, in history order) with `settings` (default: the deck's `quiz`); with
     `settings.counts`, exactly that many questions of each type (fewer where the deck cannot make them, said
     in `Quiz.notes`), whatever the output (worksheets, the quiz document, the web quiz).
 
     Pure: nothing is written and nothing raised for a deck too small (see `Quiz.notes`); the same inputs and
-    seed always give the same quiz. Per-fact results are kept in `base.session` (a watch's)."""
+    seed always give the same quiz. Per-fact results are kept in `base.session` (a watch's); `kept_pools`, where
+    given, keeps the wrong options' pools between one-off commands (option_pools.py's `kept_pools`)."""
     settings = settings or deck.quiz
     if settings.counts:
-        return _by_counts(base, deck, facts, settings)
-    return QuizMaker(base, deck, settings).make(facts)
+        return _by_counts(base, deck, facts, settings, kept_pools)
+    return QuizMaker(base, deck, settings, kept_pools).make(facts)
 
 
-def _by_counts(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings) -> Quiz:
+def _by_counts(
+    base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings, kept_pools: PoolStore | None
+) -> Quiz:
     """`settings.counts` questions of each type. Each type's questions are drawn from the facts no earlier type
     took: group types (matching, timeline) first, then the types made only from disputed facts, then the rest;
     the versions are drawn as `QuizMaker.make` draws them, from the same seeds."""
@@ -431,14 +442,17 @@ def _by_counts(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: Quiz
     for name in sorted((n for n, count in settings.counts.items() if count), key=turn):
         wanted = settings.counts[name]
         part = QuizMaker(
-            base, deck, settings.model_copy(update={"types": [name], "questions": wanted, "versions": 1, "counts": {}})
+            base,
+            deck,
+            settings.model_copy(update={"types": [name], "questions": wanted, "versions": 1, "counts": {}}),
+            kept_pools,
         ).make(remaining)
         questions += part.questions
         if len(part.questions) < wanted:
             notes.append(f"only {len(part.questions)} of {wanted} {name} questions could be made")
         used = {fact_id for q in part.questions for fact_id in q.fact_ids}
         remaining = [f for f in remaining if f.id not in used]
-    maker = QuizMaker(base, deck, settings)
+    maker = QuizMaker(base, deck, settings, kept_pools)
     questions.sort(key=lambda q: (QUESTION_TYPES.of(q).section, maker._position(q)))
     versions = draw_versions(questions, settings.versions, lambda letter: maker.rng("version", letter))
     return Quiz(
