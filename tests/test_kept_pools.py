@@ -84,7 +84,7 @@ def test_the_key_holds_every_field_a_share_reads(shipped_facts):
     of_key: set[str] = set()
     for fact in shipped_facts:
         Share.of(Recording(fact, "", of_share))  # type: ignore[arg-type]
-        share_inputs(Recording(fact, "", of_key))  # type: ignore[arg-type]
+        share_inputs([Recording(fact, "", of_key)])  # type: ignore[list-item]
     assert {"dispute.versions.answer", "date", "kind", "status"} <= of_share  # the facts exercise every branch
     assert of_share <= of_key
 
@@ -129,7 +129,7 @@ def test_a_key_that_leaves_a_field_out_is_caught(shipped_facts, monkeypatch):
     changed = list(shipped_facts)
     changed[index] = shipped_facts[index].model_copy(update={"answer": "Quite another answer"})
     assert fresh(changed) != fresh(shipped_facts)
-    monkeypatch.setattr(option_pools, "share_inputs", lambda fact: (fact.status, fact.question, fact.kind))
+    monkeypatch.setattr(option_pools, "share_inputs", lambda facts: [(f.status, f.question, f.kind) for f in facts])
     store = DictStore()
     kept_pools(shipped_facts, ACCESSED, store)
     assert kept_pools(changed, ACCESSED, store) != fresh(changed)

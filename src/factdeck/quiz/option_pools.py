@@ -16,6 +16,7 @@ import hashlib
 import marshal
 import re
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any, NamedTuple, Protocol
 
 from factdeck.quiz.numbers import numbers_in
@@ -58,10 +59,16 @@ class Share(NamedTuple):
         )
 
 
-def share_inputs(fact: Fact) -> tuple:
-    """Every field of `fact` that `Share.of` reads, as plain values (strings and a tuple of strings)."""
-    versions = fact.dispute.versions if fact.dispute else ()
-    return (fact.status, fact.question, fact.answer, fact.kind, fact.date, tuple(v.answer for v in versions))
+_PLAIN_INPUTS = attrgetter("status", "question", "answer", "kind", "date")
+_DISPUTE = attrgetter("dispute")
+
+
+def share_inputs(facts: Sequence[Fact]) -> tuple[list[tuple], list[tuple[int, tuple[str, ...]]]]:
+    """Every field of the facts that `Share.of` reads, as plain values: each fact's (status, question, answer,
+    kind, date), and each disputed fact's place among them with its versions' answers. (Read by attrgetter, in C:
+    a call per fact took twice as long.)"""
+    disputes = enumerate(map(_DISPUTE, facts))
+    return list(map(_PLAIN_INPUTS, facts)), [(i, tuple(v.answer for v in d.versions)) for i, d in disputes if d]
 
 
 # The pools' shape, as `pools` returns them: every value a marshal round trip gives back as it was.
@@ -84,10 +91,10 @@ def _is(value: object, kind: type) -> bool:
 
 
 def pools_key(facts: Sequence[Fact], accessed: tuple[int, ...]) -> str:
-    """A hash of everything `pools` of these facts' shares and `accessed` reads: each fact's `share_inputs`, in
+    """A hash of everything `pools` of these facts' shares and `accessed` reads: the facts' `share_inputs`, in
     order, and `accessed`. (marshal's format 2 shares no object between values, so equal inputs give equal
     bytes.)"""
-    return hashlib.sha256(marshal.dumps(([share_inputs(f) for f in facts], accessed), 2)).hexdigest()
+    return hashlib.sha256(marshal.dumps((share_inputs(facts), accessed), 2)).hexdigest()
 
 
 def kept_pools(facts: Sequence[Fact], accessed: tuple[int, ...], store: PoolStore) -> tuple:
