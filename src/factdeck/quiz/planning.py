@@ -19,7 +19,9 @@ import operator
 import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
-from itertools import islice
+from itertools import chain, compress, islice, repeat, zip_longest
+from operator import is_, not_
+from typing import TypeVar
 
 from factdeck.quiz.distractors import Distractors
 from factdeck.quiz.group_types import GROUP_MIN, GROUP_PREFERRED
@@ -44,6 +46,9 @@ POOL_WINDOW = 32
 # What weighing found per fact, kept across a watch's rounds (memo.py).
 _ID = operator.attrgetter("id")
 _SHAPE = operator.attrgetter("id", "era", "dispute")
+_ERA = operator.attrgetter("era")
+_DISPUTE = operator.attrgetter("dispute")
+T = TypeVar("T")
 
 
 def seeded(seed: int, deck_id: str, *purpose: object) -> random.Random:
@@ -189,16 +194,22 @@ class QuizMaker:
         """The deck's facts in the order single questions are drawn from them: shuffled, spread across eras,
         disputed and undisputed in proportion (a disputed one first). Depends only on the facts' ids, eras and
         disputes, so it is kept across a watch's rounds."""
-        shape = tuple(map(_SHAPE, facts))
 
         def order() -> list[int]:
             rng = self.rng("choose")
-            position = {f.id: i for i, f in enumerate(facts)}
-            disputed = _spread_by_era([f for f in facts if f.disputed], rng)
-            undisputed = _spread_by_era([f for f in facts if not f.disputed], rng)
-            return [position[f.id] for f in disputed[:1] + _round_robin_merge(disputed[1:], undisputed)]
+            # The facts by their places in `facts` (a shuffle depends only on how many it shuffles), their eras
+            # and disputes read in C: a whole deck is ordered, and reading each fact's in Python was most of it.
+            eras = list(map(_ERA, facts))
+            plain = list(map(is_, map(_DISPUTE, facts), repeat(None)))  # whether each fact is undisputed
+            disputed = list(compress(range(len(facts)), map(not_, plain)))
+            undisputed = list(compress(range(len(facts)), plain))
+            disputed = _spread_by_era(disputed, eras, rng)
+            undisputed = _spread_by_era(undisputed, eras, rng)
+            return disputed[:1] + _round_robin_merge(disputed[1:], undisputed)
 
-        key = ("choose", self.settings.seed, self.deck.id, shape)
+        if not self.base.session.keeping:  # nothing is kept: no key to make
+            return [facts[i] for i in order()]
+        key = ("choose", self.settings.seed, self.deck.id, tuple(map(_SHAPE, facts)))
         return [facts[i] for i in self.base.session.keyed_memo("quiz.orders").get(key, order)]
 
     def _choose_facts(
@@ -376,32 +387,27 @@ def _for_disputes(kinds: Iterable[str]) -> list[str]:
     return [t for t in kinds if QUESTION_TYPES[t].for_disputes]
 
 
-def _spread_by_era(facts: list[Fact], rng: random.Random) -> list[Fact]:
-    """The facts shuffled, then taken one era at a time in turn, so any prefix covers the eras evenly."""
-    by_era: dict[str, list[Fact]] = {}
-    for fact in facts:
-        by_era.setdefault(fact.era, []).append(fact)
+def _spread_by_era(places: list[int], eras: Sequence[str], rng: random.Random) -> list[int]:
+    """The places (in a list of facts whose eras `eras` gives by place) shuffled, then taken one era at a time in
+    turn, so any prefix covers the eras evenly."""
+    by_era: dict[str, list[int]] = {}
+    for place in places:
+        by_era.setdefault(eras[place], []).append(place)
     queues = [rng.sample(group, len(group)) for group in by_era.values()]
-    out: list[Fact] = []
-    while any(queues):
-        for queue in queues:
-            if queue:
-                out.append(queue.pop())
-    return out
+    # Round by round, each era's next from the end of its queue (as popping each queue in turn takes them), in C.
+    rounds = chain.from_iterable(zip_longest(*map(reversed, queues), fillvalue=-1))
+    return [place for place in rounds if place >= 0]
 
 
-def _round_robin_merge(a: list[Fact], b: list[Fact]) -> list[Fact]:
-    """Interleave two lists in proportion to their lengths (disputed and undisputed facts)."""
-    out: list[Fact] = []
-    i = j = 0
-    while i < len(a) or j < len(b):
-        if j >= len(b) or (i < len(a) and i * len(b) <= j * len(a)):
-            out.append(a[i])
-            i += 1
-        else:
-            out.append(b[j])
-            j += 1
-    return out
+def _round_robin_merge(a: list[T], b: list[T]) -> list[T]:
+    """Interleave two lists in proportion to their lengths (disputed and undisputed facts): a[i] comes before
+    b[j] where i·len(b) <= j·len(a), each list in its order (a merge by those keys, as a sort in C)."""
+    la, lb = len(a), len(b)
+    keyed = [(i * lb, 0, i) for i in range(la)]
+    keyed += [(j * la, 1, j) for j in range(lb)]
+    keyed.sort()
+    lists = (a, b)
+    return [lists[side][n] for _, side, n in keyed]
 
 
 def make_quiz(

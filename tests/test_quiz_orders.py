@@ -1,0 +1,95 @@
+"""The order single questions draw a deck's facts in (planning.py's `_preference`), made by places and in C: the same
+order as the plain loops over the facts, from the same generator, for any eras, disputes and sizes."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from factdeck.quiz import planning
+
+
+def spread_plainly(items: list, era_of, rng: random.Random) -> list:
+    """The items shuffled, then one era at a time in turn (the loop `_spread_by_era` replaces)."""
+    by_era: dict[str, list] = {}
+    for item in items:
+        by_era.setdefault(era_of(item), []).append(item)
+    queues = [rng.sample(group, len(group)) for group in by_era.values()]
+    out: list = []
+    while any(queues):
+        for queue in queues:
+            if queue:
+                out.append(queue.pop())
+    return out
+
+
+def merged_plainly(a: list, b: list) -> list:
+    """Two lists interleaved in proportion to their lengths (the loop `_round_robin_merge` replaces)."""
+    out: list = []
+    i = j = 0
+    while i < len(a) or j < len(b):
+        if j >= len(b) or (i < len(a) and i * len(b) <= j * len(a)):
+            out.append(a[i])
+            i += 1
+        else:
+            out.append(b[j])
+            j += 1
+    return out
+
+
+ERAS = st.lists(st.sampled_from(["early", "middle", "late", "modern"]), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(eras=ERAS, seed=st.integers(0, 2**32))
+def test_spread_by_era_is_the_plain_loop(eras, seed):
+    places = list(range(len(eras)))
+    spread = planning._spread_by_era(places, eras, random.Random(seed))
+    assert spread == spread_plainly(places, eras.__getitem__, random.Random(seed))
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=st.lists(st.integers(), max_size=40), b=st.lists(st.integers(), max_size=40))
+def test_round_robin_merge_is_the_plain_loop(a, b):
+    assert planning._round_robin_merge(a, b) == merged_plainly(a, b)
+
+
+@settings(max_examples=200, deadline=None)
+@given(shape=st.lists(st.tuples(st.sampled_from("abcd"), st.booleans()), max_size=50), seed=st.integers(0, 999))
+def test_the_preference_is_the_plain_one(shape, seed):
+    """`_preference` of facts with these eras and disputes: the order the plain loops give from the same seed."""
+
+    class Fact:
+        def __init__(self, n: int, era: str, disputed: bool) -> None:
+            self.id, self.era, self.dispute = f"f{n}", era, object() if disputed else None
+            self.disputed = disputed
+
+    class Maker:
+        base = type("Base", (), {"session": type("Session", (), {"keeping": False})()})()
+
+        def rng(self, *purpose: object) -> random.Random:
+            return random.Random(f"{seed}:{purpose}")
+
+    facts = [Fact(n, era, disputed) for n, (era, disputed) in enumerate(shape)]
+    rng = Maker().rng("choose")
+    era_of = lambda fact: fact.era  # noqa: E731
+    disputed = spread_plainly([f for f in facts if f.disputed], era_of, rng)
+    undisputed = spread_plainly([f for f in facts if not f.disputed], era_of, rng)
+    plain = disputed[:1] + merged_plainly(disputed[1:], undisputed)
+    assert planning.QuizMaker._preference(Maker(), facts) == plain  # type: ignore[arg-type]
+
+
+def test_a_merge_that_breaks_ties_the_other_way_is_caught():
+    """What the merge test holds fails for a shortcut that puts b's item first where the keys tie."""
+
+    def wrong(a: list, b: list) -> list:
+        keyed = sorted(
+            [(i * len(b), 1, i, x) for i, x in enumerate(a)] + [(j * len(a), 0, j, x) for j, x in enumerate(b)]
+        )
+        return [x for *_, x in keyed]
+
+    a, b = [1, 2, 3], [10, 20, 30]
+    assert merged_plainly(a, b) == planning._round_robin_merge(a, b) == [1, 10, 2, 20, 3, 30]
+    assert wrong(a, b) != merged_plainly(a, b)
