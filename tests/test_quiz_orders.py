@@ -93,3 +93,20 @@ def test_a_merge_that_breaks_ties_the_other_way_is_caught():
     a, b = [1, 2, 3], [10, 20, 30]
     assert merged_plainly(a, b) == planning._round_robin_merge(a, b) == [1, 10, 2, 20, 3, 30]
     assert wrong(a, b) != merged_plainly(a, b)
+
+
+def test_giveaways_from_kept_words_are_the_plain_ones(tmp_path):
+    """A worksheet's choice compares each candidate's kept words with those of every fact chosen before it: the
+    same answer, pair by pair, as `gives_away` worked out afresh (held to the plain search in test_memo.py)."""
+    from conftest import sample_project
+
+    from factdeck.build import load_and_validate
+    from factdeck.engine.session import Session
+    from factdeck.quiz.run_memos import RunMemos
+    from factdeck.quiz.wording import giveaway_words, gives_away, words_give_away
+
+    facts = load_and_validate(sample_project(tmp_path / "proj", more_facts=True).root).facts
+    memos = RunMemos(Session.one_off())
+    pairs = [(a, b) for a in facts for b in facts]
+    kept = [words_give_away(giveaway_words(a, memos), giveaway_words(b, memos)) for a, b in pairs]
+    assert kept == [gives_away(a, b) for a, b in pairs] and any(kept) and not all(kept)

@@ -30,7 +30,7 @@ from factdeck.quiz.option_pools import PoolStore
 from factdeck.quiz.run_memos import RunMemos
 from factdeck.quiz.types import QUESTION_TYPES
 from factdeck.quiz.versions import draw_versions
-from factdeck.quiz.wording import gives_away
+from factdeck.quiz.wording import giveaway_words, words_give_away
 from factdeck.records.schema import DeckSpec, Fact, QuizSettings, Source
 from factdeck.records.select import chronological_key as chronological
 from factdeck.records.translations import deck_language
@@ -229,6 +229,8 @@ class QuizMaker:
         # the quotas of the common types fill, most of a large deck is passed over for the same reason, so the
         # type is worked out once per kind of fact until the counts change.
         decided: dict[tuple[tuple[str, ...], bool], str | None] = {}
+        # What a candidate is compared with for give-aways: every fact taken or chosen so far, read once each.
+        held = [giveaway_words(f, self.memos) for f in taken]
         for fact in preference:
             if len(chosen) == slots:
                 break
@@ -244,12 +246,15 @@ class QuizMaker:
                     kinds = _for_disputes(kinds) or kinds
                 kind = decided[key] = min(kinds, key=lambda t: counts[t] / weights[t]) if kinds else None
             # The quota first: it is cheap, and once the quotas fill most of a large deck is passed over.
-            if (kind and counts[kind] >= quota[kind]) or any(
-                gives_away(fact, other, self.memos) for other in [*taken, *chosen]
-            ):
+            if kind and counts[kind] >= quota[kind]:
+                passed_over.append(fact)
+                continue
+            words = giveaway_words(fact, self.memos)
+            if any(map(partial(words_give_away, words), held)):  # gives_away(fact, other) for any of them
                 passed_over.append(fact)
                 continue
             chosen.append(fact)
+            held.append(words)
             if kind:
                 counts[kind] += 1
                 decided.clear()
