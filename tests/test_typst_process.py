@@ -91,6 +91,20 @@ def test_ended_workers_are_reaped(tmp_path, started):
     assert len(started) == 2 and all(w._process is None and w._ending == [] for w in started)
 
 
+def test_a_worker_leaves_having_answered_everything_and_removed_its_folder(tmp_path, monkeypatch):
+    """The worker leaves without Python's teardown (os._exit): only after its last answer is sent and its
+    temporary folder (where queried documents are written) is removed, and with status 0."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # where the worker makes its folder
+    worker = TypstWorker(_folders(tmp_path))
+    process = worker._process
+    assert process is not None
+    made = [worker.compile_queried(SOURCE, None, "<nothing>"), worker.compile_queried(SOURCE, None, None)]
+    worker.close()
+    assert [pdf_bytes for pdf_bytes, *_ in made] == [pdf.compile_pdf(SOURCE, "t", _folders(tmp_path))] * 2
+    assert made[0][3] == [] and process.returncode == 0
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("factdeck-typst-")]
+
+
 def test_a_document_typst_refuses_says_so_as_when_compiled_here(tmp_path):
     broken = '#set document(title: "t")\n#let x = (\n'
     with pytest.raises(RenderError) as here:
