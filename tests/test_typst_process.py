@@ -235,3 +235,17 @@ def test_factdeck_quiz_starts_its_workers_before_it_imports_the_quiz_code(tmp_pa
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.splitlines()[0] == "[]", run.stdout + run.stderr
     assert "wrote" in run.stdout
+
+
+def test_factdeck_quiz_on_one_core_loads_no_page_reader_nor_thread_pool(tmp_path, monkeypatch):
+    """The worker measures what it compiles, so the building process loads page_text.py (whose tokenizer takes
+    milliseconds to compile) only where it measures itself, and one core compiles without a thread pool."""
+    from conftest import imported_by
+
+    project = sample_project(tmp_path / "proj", more_facts=True)
+    monkeypatch.setenv("FACTDECK_JOBS", "1")
+    modules = ("factdeck.outputs.print.page_text", "concurrent.futures", "factdeck.outputs.print.pdf")
+    lines, imported, _ = imported_by(
+        ["quiz", "guild-history", "--questions", "8", "--project", str(project.root)], modules
+    )
+    assert "wrote" in lines[-1] and imported == "['factdeck.outputs.print.pdf']"

@@ -19,7 +19,6 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +27,6 @@ import typst
 
 from factdeck.engine.parallel import cores
 from factdeck.exceptions import RenderError
-from factdeck.outputs.print.page_text import PageLines, blank_share, measure
 from factdeck.outputs.print.typst_process import (
     FONTS,
     PDF_STANDARDS,
@@ -258,6 +256,16 @@ def _measuring(refit: Refit) -> Measuring:
     return (refit.margins, MOST_BLANK, MARGIN_X, refit.numbered)
 
 
+def measure(
+    pdf: bytes, margins: tuple[float, float], most_blank: float, left: float, numbered: bool
+) -> tuple[list[float], int | None]:
+    """page_text.py's `measure`, loaded where a page is first measured here: a worker measures what it compiles,
+    and the module's tokenizer took 3 ms to load in every `factdeck quiz`."""
+    from factdeck.outputs.print.page_text import measure as measure_pages
+
+    return measure_pages(pdf, margins, most_blank, left, numbered)
+
+
 def measured(pdf: bytes, refit: Refit) -> Measured:
     """`pdf` measured for `refit` here (what a worker process answers with the PDF)."""
     shares, number = measure(pdf, *_measuring(refit))
@@ -266,6 +274,8 @@ def measured(pdf: bytes, refit: Refit) -> Measured:
 
 def last_page_blank(pdf: bytes, margins: tuple[float, float]) -> tuple[int, float]:
     """(pages, the share of the last page's text area below its last line of text)."""
+    from factdeck.outputs.print.page_text import PageLines, blank_share
+
     lines = PageLines(pdf)
     return len(lines), lines.blank_share(len(lines) - 1, margins, blank_share)
 
@@ -388,6 +398,8 @@ def compile_all(
     try:
         if jobs == 1:
             return {n: one(n) for n in names}
+        from concurrent.futures import ThreadPoolExecutor  # here: one core compiles without threads
+
         with ThreadPoolExecutor(max_workers=jobs) as pool_threads:
             return dict(zip(names, pool_threads.map(one, names)))
     finally:
