@@ -18,7 +18,7 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -336,15 +336,26 @@ def settled(made: Measured, said: list, compile_source: Callable[[str], Measured
     return refitted(compile_source(refit.source(())), compile_new, refit)
 
 
+# A document's Typst source, or what renders it where it is first read: a worksheet whose self-fitting version
+# settles it (`settled`) never needs its plain source rendered.
+Source = str | Callable[[], str]
+
+
+def source_text(source: Source) -> str:
+    """The Typst source itself (rendered now if it was deferred)."""
+    return source if isinstance(source, str) else source()
+
+
 def compile_all(
     root: Path,
-    documents: dict[str, tuple[str, str]],
+    documents: Mapping[str, tuple[str, Source]],
     jobs: int | None = None,
     session: Keeper | None = None,
     refits: dict[str, Refit] | None = None,
     pool: WorkerPool | None = None,
 ) -> dict[str, bytes]:
-    """Compile {output name: (template name, Typst source)} to {output name: PDF bytes}, several at once;
+    """Compile {output name: (template name, Typst source or what renders it)} to {output name: PDF bytes},
+    several at once;
     in a watching `session`, each output by the compiler kept for it. A document with a `Refit` in `refits`
     whose last page would be near-empty is compiled again with a page break moved (`refitted`).
     Raises `RenderError`.
@@ -383,7 +394,7 @@ def compile_all(
                 fitted = _self_fitted(refit, template, folders, fonts, worker)
                 if fitted is not None:
                     return fitted
-            made = compile_measured(documents[n][1], template, folders, refit, fonts, n, compilers, worker)
+            made = compile_measured(source_text(documents[n][1]), template, folders, refit, fonts, n, compilers, worker)
             if refit is None:
                 return made.pdf
             return refitted(
