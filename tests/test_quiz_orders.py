@@ -110,3 +110,34 @@ def test_giveaways_from_kept_words_are_the_plain_ones(tmp_path):
     pairs = [(a, b) for a in facts for b in facts]
     kept = [words_give_away(giveaway_words(a, memos), giveaway_words(b, memos)) for a, b in pairs]
     assert kept == [gives_away(a, b) for a, b in pairs] and any(kept) and not all(kept)
+
+
+def test_the_selection_key_tells_every_criterion_apart(tmp_path):
+    """select_facts keeps a base's selections under `selection_key`: two selections differing in any one criterion
+    of `include` or `exclude` have different keys (else a deck would get another deck's facts), equal ones equal
+    keys, and each deck's facts are the plain matches."""
+    from conftest import sample_project
+
+    from factdeck.build import load_and_validate
+    from factdeck.records.schema import DeckSelection, Selection
+    from factdeck.records.select import select_facts, selection_key
+
+    values = {"eras": ["guild"], "tags": ["trade"], "kinds": ["person"], "facts": ["some-fact"], "disputed": False}
+    assert set(values) == set(Selection.model_fields)  # every criterion is tried below
+    keys = {selection_key(DeckSelection())}
+    for side in ("include", "exclude"):
+        for name, value in values.items():
+            keys.add(selection_key(DeckSelection(**{side: Selection(**{name: value})})))
+    assert len(keys) == 1 + 2 * len(values)
+    assert selection_key(DeckSelection(include=Selection(eras=["a", "b"]))) == selection_key(
+        DeckSelection(include=Selection(eras=["a", "b"]))
+    )
+    base = load_and_validate(sample_project(tmp_path / "proj", more_facts=True).root)
+    deck = base.decks[0]
+    for select in (
+        DeckSelection(),
+        DeckSelection(exclude=Selection(kinds=["person"])),
+        DeckSelection(exclude=Selection(disputed=True)),
+    ):
+        chosen = select_facts(base, deck.model_copy(update={"select": select}))
+        assert {f.id for f in chosen} == {f.id for f in base.facts if select.matches(f)}
