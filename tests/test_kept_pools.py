@@ -180,3 +180,13 @@ def test_no_store_in_a_watch_or_with_the_cache_off(tmp_path, monkeypatch):
     assert layout._pool_store(load_and_validate(project.root, session=Session.watching())) is None
     monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
     assert layout._pool_store(load_and_validate(project.root)) is None
+
+
+def test_facts_marshal_cannot_write_are_pooled_without_the_store(shipped_facts):
+    class Text(str):  # a str subclass marshal refuses
+        pass
+
+    odd = list(shipped_facts)
+    odd[0] = shipped_facts[0].model_copy(update={"question": Text(shipped_facts[0].question)})
+    store = DictStore()
+    assert kept_pools(odd, ACCESSED, store) == fresh(odd) and store.saved == 0

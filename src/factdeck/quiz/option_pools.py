@@ -100,7 +100,10 @@ def pools_key(facts: Sequence[Fact], accessed: tuple[int, ...]) -> str:
 def kept_pools(facts: Sequence[Fact], accessed: tuple[int, ...], store: PoolStore) -> tuple:
     """`pools` of the facts' shares and `accessed`, taken from `store` where kept under `pools_key`, else made
     and kept there. Anything unreadable or of another shape in the store is a miss."""
-    key = pools_key(facts, accessed)
+    try:
+        key = pools_key(facts, accessed)
+    except ValueError:  # a value marshal cannot write (a record made in an unusual way): made, not kept
+        return pools(tuple(map(Share.of, facts)), accessed)
     kept = store.load(key)
     if type(kept) is tuple and len(kept) == len(_POOL_TYPES) and all(map(_is, kept, _POOL_TYPES)):
         return kept
