@@ -14,8 +14,8 @@ import pytest
 from conftest import shipped_copy
 
 from factdeck.outputs.print.layout import LARGE_MARGIN_BOTTOM, MARGIN_BOTTOM, MARGIN_TOP
-from factdeck.outputs.print.page_text import PageLines, _text_objects, _Unhandled
-from factdeck.outputs.print.pdf import blank_share, compile_pdf, font_folders
+from factdeck.outputs.print.page_text import PageLines, _text_objects, _Unhandled, blank_share
+from factdeck.outputs.print.pdf import compile_pdf, font_folders
 
 MARGINS = [(MARGIN_TOP, MARGIN_BOTTOM), (MARGIN_TOP, LARGE_MARGIN_BOTTOM), (0.0, 0.0), (300.0, 300.0)]
 

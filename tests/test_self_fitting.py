@@ -155,3 +155,27 @@ def test_a_worker_answers_a_query_with_the_pdf_it_compiles_from_bytes(tmp_path):
         assert worker.compile_queried(source, None, None)[3] is None  # not asked
     finally:
         worker.close()
+
+
+def test_a_deferred_source_is_rendered_only_where_compile_all_reads_it(guild):
+    """`factdeck quiz` hands `compile_all` each document's plain source as what renders it: documents settled by
+    their self-fitting version never render it, the others do, and the PDFs are those of the rendered sources."""
+    root, base, deck, facts = guild
+    quiz_settings = with_overrides(deck.quiz, seed=1, questions=7, versions=2).model_copy(update={"answer_sheet": True})
+    quiz = make_quiz(base, deck, facts, quiz_settings)
+    documents, refits = worksheets._documents(base, deck, quiz, quiz_settings.paper, quiz_settings)
+    read: list[str] = []
+
+    def reading(name, source):
+        return lambda: read.append(name) or pdf.source_text(source)
+
+    deferred = {name: (template, reading(name, source)) for name, (template, source) in documents.items()}
+    with WorkerPool(root, 2) as pool:
+        made = pdf.compile_all(root, deferred, jobs=2, refits=refits, pool=pool)
+    eager, _ = worksheets.worksheet_documents(base, deck, quiz, quiz_settings.paper, quiz_settings)
+    assert all(type(source) is str for _, source in eager.values())
+    with WorkerPool(root, 2) as pool:
+        assert pdf.compile_all(root, eager, jobs=2, refits=refits, pool=pool) == made
+    unfitted = [name for name in documents if name not in refits]  # the answer sheets
+    assert unfitted and set(unfitted) <= set(read) and len(read) == len(set(read))
+    assert set(refits) - set(read), read  # settled by the self-fitting version alone

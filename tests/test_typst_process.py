@@ -91,6 +91,20 @@ def test_ended_workers_are_reaped(tmp_path, started):
     assert len(started) == 2 and all(w._process is None and w._ending == [] for w in started)
 
 
+def test_a_worker_leaves_having_answered_everything_and_removed_its_folder(tmp_path, monkeypatch):
+    """The worker leaves without Python's teardown (os._exit): only after its last answer is sent and its
+    temporary folder (where queried documents are written) is removed, and with status 0."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # where the worker makes its folder
+    worker = TypstWorker(_folders(tmp_path))
+    process = worker._process
+    assert process is not None
+    made = [worker.compile_queried(SOURCE, None, "<nothing>"), worker.compile_queried(SOURCE, None, None)]
+    worker.close()
+    assert [pdf_bytes for pdf_bytes, *_ in made] == [pdf.compile_pdf(SOURCE, "t", _folders(tmp_path))] * 2
+    assert made[0][3] == [] and process.returncode == 0
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("factdeck-typst-")]
+
+
 def test_a_document_typst_refuses_says_so_as_when_compiled_here(tmp_path):
     broken = '#set document(title: "t")\n#let x = (\n'
     with pytest.raises(RenderError) as here:
@@ -221,3 +235,17 @@ def test_factdeck_quiz_starts_its_workers_before_it_imports_the_quiz_code(tmp_pa
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.splitlines()[0] == "[]", run.stdout + run.stderr
     assert "wrote" in run.stdout
+
+
+def test_factdeck_quiz_on_one_core_loads_no_page_reader_nor_thread_pool(tmp_path, monkeypatch):
+    """The worker measures what it compiles, so the building process loads page_text.py (whose tokenizer takes
+    milliseconds to compile) only where it measures itself, and one core compiles without a thread pool."""
+    from conftest import imported_by
+
+    project = sample_project(tmp_path / "proj", more_facts=True)
+    monkeypatch.setenv("FACTDECK_JOBS", "1")
+    modules = ("factdeck.outputs.print.page_text", "concurrent.futures", "factdeck.outputs.print.pdf")
+    lines, imported, _ = imported_by(
+        ["quiz", "guild-history", "--questions", "8", "--project", str(project.root)], modules
+    )
+    assert "wrote" in lines[-1] and imported == "['factdeck.outputs.print.pdf']"

@@ -131,7 +131,8 @@ def _restore(entry: Any, root: Path, session: Session, code: str) -> FactBase | 
     # records' serializer, a tenth of a second).
     places = {(file, line) for file, line in held}
     held_back: dict[str, Fact] = {}
-    for i, fact in enumerate(facts):
+    # Looked for only where some fact was held back: reading every fact's place cost 10 ms at 10,000 facts.
+    for i, fact in enumerate(facts if places else ()):
         if (fact.file, fact.line) in places:
             if fact.status != "vetted":
                 return None

@@ -52,7 +52,7 @@ from factdeck.quiz.numbers import (
     sides_of,
     wrong_numbers,
 )
-from factdeck.quiz.option_pools import YEAR_ANSWER, Share, pools
+from factdeck.quiz.option_pools import YEAR_ANSWER, PoolStore, Share, kept_pools, pools
 from factdeck.quiz.wrong_dates import days_within, months_within, years_within
 from factdeck.records.bounds import DateBounds, NumberBounds, Span, date_bounds, number_bounds
 from factdeck.records.dates import Day, parse_date
@@ -175,19 +175,26 @@ def replace_token(text: str, token: str, replacement: str, copies: tuple[int, ..
 class Distractors:
     """Same-kind wrong options for the facts of one fact base."""
 
-    def __init__(self, base: FactBase, memos: Keeper | None = None):
+    def __init__(self, base: FactBase, memos: Keeper | None = None, kept: PoolStore | None = None):
+        """`kept`: where a one-off command keeps the pools between commands (option_pools.py's `kept_pools`);
+        a watch keeps them in its session instead."""
         self._base = base
         self._memos = memos or base.session  # where per-fact results are kept (a quiz's: run_memos.py)
         self._own: dict[int, tuple[Fact, tuple[tuple[str, ...], str, frozenset[str]]]] = {}  # by the fact's id()
-        shares = tuple(base.session.fact_memo("quiz.shares").values(base.facts, None, Share.of))
         # The history's "now" (with the facts' own latest year, in _pools): the latest year a source was
         # published, else read, so no option is later than what the sources could know, and output does not
         # depend on today's date.
         accessed = tuple(int(s.published[:4]) for s in base.sources.values() if s.published) or tuple(
             int(s.accessed[:4]) for s in base.sources.values()
         )
-        # In a watch, a round whose facts add the same shares as the last round's reuses its pools whole.
-        state = base.session.keyed_memo("quiz.pools", size=2).get((shares, accessed), lambda: pools(shares, accessed))
+        if kept is not None and not base.session.keeping:
+            state = kept_pools(base.facts, accessed, kept)
+        else:
+            shares = tuple(base.session.fact_memo("quiz.shares").values(base.facts, None, Share.of))
+            # In a watch, a round whose facts add the same shares as the last round's reuses its pools whole.
+            state = base.session.keyed_memo("quiz.pools", size=2).get(
+                (shares, accessed), lambda: pools(shares, accessed)
+            )
         (
             self._version_answers,
             self._version_numbers,

@@ -1,11 +1,23 @@
 """What every wrong option of a quiz is checked against, drawn from the whole fact base (distractors.py's rules
-1-3 and the bans on made-up years and numbers): each fact's share of it (`Share`), and the pools made of every
-fact's share (`pools`)."""
+1-3 and the bans on made-up years and numbers): each fact's share of it (`Share`), the pools made of every
+fact's share (`pools`), and those pools kept in a store between commands (`kept_pools`).
+
+Making every fact's share is most of the pools' cost (about 0.1 s at 10,000 facts, a tenth of a fresh worksheet's
+own work before Typst), yet a share is a function of a few of the fact's fields (`share_inputs`), and the pools of
+the shares and the sources' latest year. So a one-off command given a store (the worksheets': outputs/print)
+keeps the pools under a hash of exactly those fields of every fact, in order, and of that year, and takes them
+back while none of them changed: any deck, seed or settings, and edits that leave every fact's share as it was
+(a statement, a citation), find them. A watch keeps the shares in its session instead (memo.py).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import re
-from typing import NamedTuple
+from collections.abc import Sequence
+from operator import attrgetter
+from typing import Any, NamedTuple, Protocol
 
 from factdeck.quiz.numbers import numbers_in
 from factdeck.records.dates import parse_date
@@ -32,6 +44,7 @@ class Share(NamedTuple):
 
     @classmethod
     def of(cls, fact: Fact) -> Share:
+        # Reads only what `share_inputs` gives (a test holds the two to each other).
         versions = fact.dispute.versions if fact.dispute else []
         year = YEAR_ANSWER.match(core(fact.answer)) if fact.kind == "date" else None
         return cls(
@@ -44,6 +57,60 @@ class Share(NamedTuple):
             int(year["year"]) if year else None,
             parse_date(fact.date).end.year if fact.date else None,
         )
+
+
+_PLAIN_INPUTS = attrgetter("status", "question", "answer", "kind", "date")
+_DISPUTE = attrgetter("dispute")
+
+
+def share_inputs(facts: Sequence[Fact]) -> tuple[list[tuple], list[tuple[int, tuple[str, ...]]]]:
+    """Every field of the facts that `Share.of` reads, as plain values: each fact's (status, question, answer,
+    kind, date), and each disputed fact's place among them with its versions' answers. (Read by attrgetter, in C:
+    a call per fact took twice as long.)"""
+    disputes = enumerate(map(_DISPUTE, facts))
+    return list(map(_PLAIN_INPUTS, facts)), [(i, tuple(v.answer for v in d.versions)) for i, d in disputes if d]
+
+
+# The pools' shape, as `pools` returns them: every value a marshal round trip gives back as it was.
+_POOL_TYPES = (set, set, dict, set, set, int)
+
+
+class PoolStore(Protocol):
+    """Where pools are kept between commands: the engine's `ContentStore` (values marshalled by a text's hash,
+    the folder trimmed to its size limit)."""
+
+    def load(self, text: str) -> Any: ...
+
+    def save(self, text: str, value: Any) -> None: ...
+
+    def trim(self) -> None: ...
+
+
+def _is(value: object, kind: type) -> bool:
+    return type(value) is kind
+
+
+def pools_key(facts: Sequence[Fact], accessed: tuple[int, ...]) -> str:
+    """A hash of everything `pools` of these facts' shares and `accessed` reads: the facts' `share_inputs`, in
+    order, and `accessed`. (marshal's format 2 shares no object between values, so equal inputs give equal
+    bytes.)"""
+    return hashlib.sha256(marshal.dumps((share_inputs(facts), accessed), 2)).hexdigest()
+
+
+def kept_pools(facts: Sequence[Fact], accessed: tuple[int, ...], store: PoolStore) -> tuple:
+    """`pools` of the facts' shares and `accessed`, taken from `store` where kept under `pools_key`, else made
+    and kept there. Anything unreadable or of another shape in the store is a miss."""
+    try:
+        key = pools_key(facts, accessed)
+    except ValueError:  # a value marshal cannot write (a record made in an unusual way): made, not kept
+        return pools(tuple(map(Share.of, facts)), accessed)
+    kept = store.load(key)
+    if type(kept) is tuple and len(kept) == len(_POOL_TYPES) and all(map(_is, kept, _POOL_TYPES)):
+        return kept
+    made = pools(tuple(map(Share.of, facts)), accessed)
+    store.save(key, made)
+    store.trim()
+    return made
 
 
 def pools(shares: tuple[Share, ...], accessed: tuple[int, ...]) -> tuple:

@@ -19,15 +19,18 @@ import operator
 import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
-from itertools import islice
+from itertools import chain, compress, islice, repeat, zip_longest
+from operator import is_, not_
+from typing import TypeVar
 
 from factdeck.quiz.distractors import Distractors
 from factdeck.quiz.group_types import GROUP_MIN, GROUP_PREFERRED
 from factdeck.quiz.model import Question, Quiz, Reference, VersionAnswer
+from factdeck.quiz.option_pools import PoolStore
 from factdeck.quiz.run_memos import RunMemos
 from factdeck.quiz.types import QUESTION_TYPES
 from factdeck.quiz.versions import draw_versions
-from factdeck.quiz.wording import gives_away
+from factdeck.quiz.wording import giveaway_words, words_give_away
 from factdeck.records.schema import DeckSpec, Fact, QuizSettings, Source
 from factdeck.records.select import chronological_key as chronological
 from factdeck.records.translations import deck_language
@@ -43,6 +46,9 @@ POOL_WINDOW = 32
 # What weighing found per fact, kept across a watch's rounds (memo.py).
 _ID = operator.attrgetter("id")
 _SHAPE = operator.attrgetter("id", "era", "dispute")
+_ERA = operator.attrgetter("era")
+_DISPUTE = operator.attrgetter("dispute")
+T = TypeVar("T")
 
 
 def seeded(seed: int, deck_id: str, *purpose: object) -> random.Random:
@@ -57,13 +63,14 @@ class QuizMaker:
     seeded generators from here.
     """
 
-    def __init__(self, base: FactBase, deck: DeckSpec, settings: QuizSettings):
+    def __init__(self, base: FactBase, deck: DeckSpec, settings: QuizSettings, kept_pools: PoolStore | None = None):
+        """`kept_pools`: where a one-off command keeps the wrong options' pools between commands (none: made)."""
         self.base = base
         self.deck = deck
         self.settings = settings
         # Per-fact results read many times while this quiz is made, kept until it is made (run_memos.py).
         self.memos = RunMemos(base.session)
-        self.distractors = Distractors(base, self.memos)
+        self.distractors = Distractors(base, self.memos, kept_pools)
         # The deck's language: the words its questions' types show (Question.words), dates, key answers.
         self.language = deck_language(base, deck)
 
@@ -187,16 +194,22 @@ class QuizMaker:
         """The deck's facts in the order single questions are drawn from them: shuffled, spread across eras,
         disputed and undisputed in proportion (a disputed one first). Depends only on the facts' ids, eras and
         disputes, so it is kept across a watch's rounds."""
-        shape = tuple(map(_SHAPE, facts))
 
         def order() -> list[int]:
             rng = self.rng("choose")
-            position = {f.id: i for i, f in enumerate(facts)}
-            disputed = _spread_by_era([f for f in facts if f.disputed], rng)
-            undisputed = _spread_by_era([f for f in facts if not f.disputed], rng)
-            return [position[f.id] for f in disputed[:1] + _round_robin_merge(disputed[1:], undisputed)]
+            # The facts by their places in `facts` (a shuffle depends only on how many it shuffles), their eras
+            # and disputes read in C: a whole deck is ordered, and reading each fact's in Python was most of it.
+            eras = list(map(_ERA, facts))
+            plain = list(map(is_, map(_DISPUTE, facts), repeat(None)))  # whether each fact is undisputed
+            disputed = list(compress(range(len(facts)), map(not_, plain)))
+            undisputed = list(compress(range(len(facts)), plain))
+            disputed = _spread_by_era(disputed, eras, rng)
+            undisputed = _spread_by_era(undisputed, eras, rng)
+            return disputed[:1] + _round_robin_merge(disputed[1:], undisputed)
 
-        key = ("choose", self.settings.seed, self.deck.id, shape)
+        if not self.base.session.keeping:  # nothing is kept: no key to make
+            return [facts[i] for i in order()]
+        key = ("choose", self.settings.seed, self.deck.id, tuple(map(_SHAPE, facts)))
         return [facts[i] for i in self.base.session.keyed_memo("quiz.orders").get(key, order)]
 
     def _choose_facts(
@@ -216,6 +229,8 @@ class QuizMaker:
         # the quotas of the common types fill, most of a large deck is passed over for the same reason, so the
         # type is worked out once per kind of fact until the counts change.
         decided: dict[tuple[tuple[str, ...], bool], str | None] = {}
+        # What a candidate is compared with for give-aways: every fact taken or chosen so far, read once each.
+        held = [giveaway_words(f, self.memos) for f in taken]
         for fact in preference:
             if len(chosen) == slots:
                 break
@@ -231,12 +246,15 @@ class QuizMaker:
                     kinds = _for_disputes(kinds) or kinds
                 kind = decided[key] = min(kinds, key=lambda t: counts[t] / weights[t]) if kinds else None
             # The quota first: it is cheap, and once the quotas fill most of a large deck is passed over.
-            if (kind and counts[kind] >= quota[kind]) or any(
-                gives_away(fact, other, self.memos) for other in [*taken, *chosen]
-            ):
+            if kind and counts[kind] >= quota[kind]:
+                passed_over.append(fact)
+                continue
+            words = giveaway_words(fact, self.memos)
+            if any(map(partial(words_give_away, words), held)):  # gives_away(fact, other) for any of them
                 passed_over.append(fact)
                 continue
             chosen.append(fact)
+            held.append(words)
             if kind:
                 counts[kind] += 1
                 decided.clear()
@@ -374,49 +392,53 @@ def _for_disputes(kinds: Iterable[str]) -> list[str]:
     return [t for t in kinds if QUESTION_TYPES[t].for_disputes]
 
 
-def _spread_by_era(facts: list[Fact], rng: random.Random) -> list[Fact]:
-    """The facts shuffled, then taken one era at a time in turn, so any prefix covers the eras evenly."""
-    by_era: dict[str, list[Fact]] = {}
-    for fact in facts:
-        by_era.setdefault(fact.era, []).append(fact)
+def _spread_by_era(places: list[int], eras: Sequence[str], rng: random.Random) -> list[int]:
+    """The places (in a list of facts whose eras `eras` gives by place) shuffled, then taken one era at a time in
+    turn, so any prefix covers the eras evenly."""
+    by_era: dict[str, list[int]] = {}
+    for place in places:
+        by_era.setdefault(eras[place], []).append(place)
     queues = [rng.sample(group, len(group)) for group in by_era.values()]
-    out: list[Fact] = []
-    while any(queues):
-        for queue in queues:
-            if queue:
-                out.append(queue.pop())
-    return out
+    # Round by round, each era's next from the end of its queue (as popping each queue in turn takes them), in C.
+    rounds = chain.from_iterable(zip_longest(*map(reversed, queues), fillvalue=-1))
+    return [place for place in rounds if place >= 0]
 
 
-def _round_robin_merge(a: list[Fact], b: list[Fact]) -> list[Fact]:
-    """Interleave two lists in proportion to their lengths (disputed and undisputed facts)."""
-    out: list[Fact] = []
-    i = j = 0
-    while i < len(a) or j < len(b):
-        if j >= len(b) or (i < len(a) and i * len(b) <= j * len(a)):
-            out.append(a[i])
-            i += 1
-        else:
-            out.append(b[j])
-            j += 1
-    return out
+def _round_robin_merge(a: list[T], b: list[T]) -> list[T]:
+    """Interleave two lists in proportion to their lengths (disputed and undisputed facts): a[i] comes before
+    b[j] where i·len(b) <= j·len(a), each list in its order (a merge by those keys, as a sort in C)."""
+    la, lb = len(a), len(b)
+    keyed = [(i * lb, 0, i) for i in range(la)]
+    keyed += [(j * la, 1, j) for j in range(lb)]
+    keyed.sort()
+    lists = (a, b)
+    return [lists[side][n] for _, side, n in keyed]
 
 
-def make_quiz(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings | None = None) -> Quiz:
+def make_quiz(
+    base: FactBase,
+    deck: DeckSpec,
+    facts: list[Fact],
+    settings: QuizSettings | None = None,
+    kept_pools: PoolStore | None = None,
+) -> Quiz:
     """The deck's worksheets as data (`Quiz`: questions, shuffled versions, notes on what could not be made),
     from `facts` (the deck's selection, in history order) with `settings` (default: the deck's `quiz`); with
     `settings.counts`, exactly that many questions of each type (fewer where the deck cannot make them, said
     in `Quiz.notes`), whatever the output (worksheets, the quiz document, the web quiz).
 
     Pure: nothing is written and nothing raised for a deck too small (see `Quiz.notes`); the same inputs and
-    seed always give the same quiz. Per-fact results are kept in `base.session` (a watch's)."""
+    seed always give the same quiz. Per-fact results are kept in `base.session` (a watch's); `kept_pools`, where
+    given, keeps the wrong options' pools between one-off commands (option_pools.py's `kept_pools`)."""
     settings = settings or deck.quiz
     if settings.counts:
-        return _by_counts(base, deck, facts, settings)
-    return QuizMaker(base, deck, settings).make(facts)
+        return _by_counts(base, deck, facts, settings, kept_pools)
+    return QuizMaker(base, deck, settings, kept_pools).make(facts)
 
 
-def _by_counts(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings) -> Quiz:
+def _by_counts(
+    base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings, kept_pools: PoolStore | None
+) -> Quiz:
     """`settings.counts` questions of each type. Each type's questions are drawn from the facts no earlier type
     took: group types (matching, timeline) first, then the types made only from disputed facts, then the rest;
     the versions are drawn as `QuizMaker.make` draws them, from the same seeds."""
@@ -431,14 +453,17 @@ def _by_counts(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: Quiz
     for name in sorted((n for n, count in settings.counts.items() if count), key=turn):
         wanted = settings.counts[name]
         part = QuizMaker(
-            base, deck, settings.model_copy(update={"types": [name], "questions": wanted, "versions": 1, "counts": {}})
+            base,
+            deck,
+            settings.model_copy(update={"types": [name], "questions": wanted, "versions": 1, "counts": {}}),
+            kept_pools,
         ).make(remaining)
         questions += part.questions
         if len(part.questions) < wanted:
             notes.append(f"only {len(part.questions)} of {wanted} {name} questions could be made")
         used = {fact_id for q in part.questions for fact_id in q.fact_ids}
         remaining = [f for f in remaining if f.id not in used]
-    maker = QuizMaker(base, deck, settings)
+    maker = QuizMaker(base, deck, settings, kept_pools)
     questions.sort(key=lambda q: (QUESTION_TYPES.of(q).section, maker._position(q)))
     versions = draw_versions(questions, settings.versions, lambda letter: maker.rng("version", letter))
     return Quiz(

@@ -19,7 +19,14 @@ T = TypeVar("T")
 
 # The per-fact memos a quiz's making reads more than once per fact (each a pure function of the fact's record).
 KEPT_WHILE_MAKING = frozenset(
-    {"quiz.answer-form", "quiz.answer-names", "quiz.asked-text", "quiz.timeline-text", "quiz.matching-role"}
+    {
+        "quiz.answer-form",
+        "quiz.answer-names",
+        "quiz.asked-text",
+        "quiz.giveaway-words",
+        "quiz.timeline-text",
+        "quiz.matching-role",
+    }
 )
 
 

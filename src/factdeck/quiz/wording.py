@@ -92,13 +92,29 @@ def _findable_answer(fact: Fact) -> bool:
 def gives_away(a: Fact, b: Fact, session: Keeper | None = None) -> bool:
     """Whether either fact's question or statement states the other's answer (as `mentions` finds names);
     what it works out per fact is kept in `session`'s memos."""
-    for x, y in ((a, b), (b, a)):
-        names = _answer_names(x, session)
-        if names:
-            asked = _asked_text(y, session)
-            if any(f" {name} " in asked for name in names):
-                return True
-    return False
+    return words_give_away(giveaway_words(a, session), giveaway_words(b, session))
+
+
+# What `gives_away` compares of a fact: its answer's names, each padded for a whole-word search (none where no
+# other question could give the answer away), and its question and statement as `_asked_text` gives them.
+GiveawayWords = tuple[tuple[str, ...], str]
+
+
+def giveaway_words(fact: Fact, session: Keeper | None = None) -> GiveawayWords:
+    """What `gives_away` compares of `fact` (kept in `session`'s memos): a fact compared with many others (each
+    worksheet candidate with every fact chosen before it) is read once, not once per comparison."""
+    return _kept(
+        session,
+        "quiz.giveaway-words",
+        fact,
+        lambda: (tuple(f" {name} " for name in _answer_names(fact, session)), _asked_text(fact, session)),
+    )
+
+
+def words_give_away(a: GiveawayWords, b: GiveawayWords) -> bool:
+    """`gives_away` of two facts, given their `giveaway_words`."""
+    (names_a, asked_a), (names_b, asked_b) = a, b
+    return any(name in asked_b for name in names_a) or any(name in asked_a for name in names_b)
 
 
 def _kept(session: Keeper | None, name: str, fact: Fact, make: Callable[[], T]) -> T:

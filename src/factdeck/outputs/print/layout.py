@@ -11,12 +11,16 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from factdeck.i18n import Language
 from factdeck.quiz import QUESTION_TYPES, Question, Quiz, make_quiz
 from factdeck.quiz.versions import Placed, Version
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import DeckSpec, Fact, QuizSettings
+
+if TYPE_CHECKING:
+    from factdeck.engine.parse_cache import ContentStore
 
 DEFAULT_POINTS = 1
 # Large print: every text at least 18 pt, the size large-print guidance asks for (APH's and UKAAF's
@@ -107,9 +111,27 @@ def _instructions_message(language: Language) -> str:
     )
 
 
+POOLS_FOLDER = "option-pools"  # the wrong options' pools kept between commands, in the cache folder
+
+
 def print_quiz(base: FactBase, deck: DeckSpec, facts: list[Fact], settings: QuizSettings) -> Quiz:
-    """The deck's quiz as `make_quiz` makes it (with `settings.counts`, that many questions of each type)."""
-    return make_quiz(base, deck, facts, settings)
+    """The deck's quiz as `make_quiz` makes it (with `settings.counts`, that many questions of each type), its
+    wrong options' pools kept in the cache folder (`…/factdeck/option-pools`) between one-off commands."""
+    return make_quiz(base, deck, facts, settings, kept_pools=_pool_store(base))
+
+
+def _pool_store(base: FactBase) -> ContentStore | None:
+    """Where the pools are kept (quiz/option_pools.py's `kept_pools`); None in a watch (its session keeps them)
+    or with the cache turned off."""
+    from factdeck.engine.incremental import code_fingerprint
+    from factdeck.engine.parse_cache import ContentStore, cache_folder
+    from factdeck.engine.session import Session
+
+    folder = cache_folder(POOLS_FOLDER)
+    if folder is None or base.session.keeping:
+        return None
+    session = base.session if isinstance(base.session, Session) else None
+    return ContentStore(folder, code_fingerprint(), POOLS_FOLDER, session)
 
 
 def bubbled(question: Question) -> bool:

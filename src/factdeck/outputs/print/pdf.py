@@ -18,8 +18,7 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +27,6 @@ import typst
 
 from factdeck.engine.parallel import cores
 from factdeck.exceptions import RenderError
-from factdeck.outputs.print.page_text import PageLines, blank_share, measure
 from factdeck.outputs.print.typst_process import (
     FONTS,
     PDF_STANDARDS,
@@ -258,6 +256,16 @@ def _measuring(refit: Refit) -> Measuring:
     return (refit.margins, MOST_BLANK, MARGIN_X, refit.numbered)
 
 
+def measure(
+    pdf: bytes, margins: tuple[float, float], most_blank: float, left: float, numbered: bool
+) -> tuple[list[float], int | None]:
+    """page_text.py's `measure`, loaded where a page is first measured here: a worker measures what it compiles,
+    and the module's tokenizer took 3 ms to load in every `factdeck quiz`."""
+    from factdeck.outputs.print.page_text import measure as measure_pages
+
+    return measure_pages(pdf, margins, most_blank, left, numbered)
+
+
 def measured(pdf: bytes, refit: Refit) -> Measured:
     """`pdf` measured for `refit` here (what a worker process answers with the PDF)."""
     shares, number = measure(pdf, *_measuring(refit))
@@ -266,6 +274,8 @@ def measured(pdf: bytes, refit: Refit) -> Measured:
 
 def last_page_blank(pdf: bytes, margins: tuple[float, float]) -> tuple[int, float]:
     """(pages, the share of the last page's text area below its last line of text)."""
+    from factdeck.outputs.print.page_text import PageLines, blank_share
+
     lines = PageLines(pdf)
     return len(lines), lines.blank_share(len(lines) - 1, margins, blank_share)
 
@@ -326,15 +336,26 @@ def settled(made: Measured, said: list, compile_source: Callable[[str], Measured
     return refitted(compile_source(refit.source(())), compile_new, refit)
 
 
+# A document's Typst source, or what renders it where it is first read: a worksheet whose self-fitting version
+# settles it (`settled`) never needs its plain source rendered.
+Source = str | Callable[[], str]
+
+
+def source_text(source: Source) -> str:
+    """The Typst source itself (rendered now if it was deferred)."""
+    return source if isinstance(source, str) else source()
+
+
 def compile_all(
     root: Path,
-    documents: dict[str, tuple[str, str]],
+    documents: Mapping[str, tuple[str, Source]],
     jobs: int | None = None,
     session: Keeper | None = None,
     refits: dict[str, Refit] | None = None,
     pool: WorkerPool | None = None,
 ) -> dict[str, bytes]:
-    """Compile {output name: (template name, Typst source)} to {output name: PDF bytes}, several at once;
+    """Compile {output name: (template name, Typst source or what renders it)} to {output name: PDF bytes},
+    several at once;
     in a watching `session`, each output by the compiler kept for it. A document with a `Refit` in `refits`
     whose last page would be near-empty is compiled again with a page break moved (`refitted`).
     Raises `RenderError`.
@@ -373,7 +394,7 @@ def compile_all(
                 fitted = _self_fitted(refit, template, folders, fonts, worker)
                 if fitted is not None:
                     return fitted
-            made = compile_measured(documents[n][1], template, folders, refit, fonts, n, compilers, worker)
+            made = compile_measured(source_text(documents[n][1]), template, folders, refit, fonts, n, compilers, worker)
             if refit is None:
                 return made.pdf
             return refitted(
@@ -388,6 +409,8 @@ def compile_all(
     try:
         if jobs == 1:
             return {n: one(n) for n in names}
+        from concurrent.futures import ThreadPoolExecutor  # here: one core compiles without threads
+
         with ThreadPoolExecutor(max_workers=jobs) as pool_threads:
             return dict(zip(names, pool_threads.map(one, names)))
     finally:

@@ -32,7 +32,7 @@ from factdeck.outputs.print.layout import (
     print_quiz,
     zipgrade_key,
 )
-from factdeck.outputs.print.pdf import MOST_BLANK, Refit, WorkerPool, compile_all
+from factdeck.outputs.print.pdf import MOST_BLANK, Refit, Source, WorkerPool, compile_all, source_text
 from factdeck.outputs.render import render, typst_environment
 from factdeck.outputs.write import OutputWriter, remove_unwritten
 from factdeck.quiz import QUESTION_TYPES, Quiz
@@ -70,6 +70,16 @@ def worksheet_documents(
 ) -> tuple[dict[str, tuple[str, str]], dict[str, Refit]]:
     """`worksheet_sources`, and how to refit each worksheet and key whose last page would be near-empty
     ({output path: Refit}: a page break before the sources, the names, or one of the last questions)."""
+    documents, refits = _documents(base, deck, quiz, paper, settings)
+    return {output: (template, source_text(source)) for output, (template, source) in documents.items()}, refits
+
+
+def _documents(
+    base: FactBase, deck: DeckSpec, quiz: Quiz, paper: str, settings: QuizSettings | None = None
+) -> tuple[dict[str, tuple[str, Source]], dict[str, Refit]]:
+    """`worksheet_documents` with each document's source rendered where `compile_all` first reads it (a
+    worksheet or key whose self-fitting version settles it never renders its plain source: 25 ms for a
+    100-question worksheet and key)."""
     settings = settings or deck.quiz
     language = deck_language(base, deck)
     env = typst_environment(base.root, language)
@@ -82,7 +92,7 @@ def worksheet_documents(
     ]
     if settings.answer_sheet:
         kinds.append((ANSWER_SHEET_TEMPLATE, "answer-sheet", language.gettext("Answer sheet")))
-    documents: dict[str, tuple[str, str]] = {}
+    documents: dict[str, tuple[str, Source]] = {}
     refits: dict[str, Refit] = {}
     asked = [base.facts_by_id[i] for q in quiz.questions for i in q.fact_ids if i in base.facts_by_id]
     glossary = glossary_for(base.glossary, asked)  # the key introduces the names its questions use
@@ -97,7 +107,7 @@ def worksheet_documents(
                     sheet = sheet_context(sheet_map(quiz, version, layout, paper), layout)
                 args = (env, base, template, quiz, version, paper, kind, layout, glossary, sheet)
                 output = f"{deck.id}/{stem}-{version.letter}{suffix}.pdf"
-                documents[output] = (f"templates/{template}", _render(*args))
+                documents[output] = (f"templates/{template}", partial(_render, *args))
                 if template != ANSWER_SHEET_TEMPLATE:
                     tail = ["sources"] if template == WORKSHEET_TEMPLATE else ["names"] * bool(glossary) + ["sources"]
                     # The document that makes the first of these page breaks itself where it is needed (pdf.py).
@@ -168,7 +178,7 @@ def make_worksheets(
             f"{where}deck '{deck.id}': no worksheet question can be made from its "
             f"{len(facts)} vetted facts with question types {types}" + (f" ({needs})" if needs else "")
         )
-    documents, refits = worksheet_documents(base, deck, quiz, settings.paper, settings)
+    documents, refits = _documents(base, deck, quiz, settings.paper, settings)
     files = compile_all(base.root, documents, jobs=jobs, session=base.session, refits=refits, pool=pool)
     if settings.answer_sheet:
         files.update(answer_sheet_files(deck.id, quiz, print_layout(settings), settings))
