@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from factdeck.outputs.anki.cards import CardMaker, identity_parts
+from factdeck.outputs.anki.rendered import kinds_key
 from factdeck.records.identity import PublishedDeck, PublishedNote
 from factdeck.records.schema import DeckSpec, Fact
 
@@ -82,8 +83,13 @@ def reuse(cards: CardMaker, deck: DeckSpec, record: PublishedDeck | None, facts:
     # had its cloze note exactly when its statement makes one. A live cloze note (the deck's own, or kept because
     # another deck still made it, lifecycle.py's `still_made`) says so in any case.
     told = "cloze" in deck.cards.kinds
+    # A fact whose live notes are kept whole (the note keys cache of a check after an edit) is not looked at: the
+    # card maker takes its notes from there without asking for any value.
+    live, kinds = rendered.live, kinds_key(deck.cards.kinds)
     reused = 0
     for fact in facts:
+        if live is not None and live.get(fact, kinds) is not None:
+            continue
         own = grouped.get(fact.id)
         key = kept.get(fact.id)
         if own is None or key is None:
