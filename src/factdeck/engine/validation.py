@@ -219,14 +219,16 @@ def _cached_across(
         return parts
 
     rules = AcrossRules(every, glossary, sources, lambda fact: kept.get(id(fact)) or forms_of(fact), by_file)
-    # The rules' parts read different sets: each keeps its findings under its own, so an edited statement (which
-    # only the false statements' rule reads) runs only that part again on every file.
+    # The rules' parts read different sets: each keeps its findings under what it reads of its own, so an edited
+    # statement (which only the false statements' rule reads, and only where a false statement is what a fact
+    # states) runs no part again on a file whose facts' false statements none of the edited statements were.
     checks = rules.parts()
     problems: dict[str, list[Problem]] = {}
     for file in files:
         facts = found[file.display][0]
         parts = []
-        for name, key, check in checks:
+        for name, key_of, check in checks:
+            key = key_of(facts)
             made = _restore_per_fact(shares.get(file, name, key), file.display, len(facts))
             if made is None:
                 made = [check(fact) for fact in facts]
@@ -344,7 +346,7 @@ def _restore_per_fact(entry: Any, file: str, count: int) -> list[list[Problem]] 
     return restored
 
 
-_FORM_TYPES = (str, str, tuple, str, tuple, tuple, tuple, tuple)
+_FORM_TYPES = (str, str, tuple, str, tuple, tuple, tuple, tuple, tuple)
 
 
 def _restore_forms(entry: Any, count: int) -> list[FactForms] | None:
