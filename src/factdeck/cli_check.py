@@ -41,12 +41,16 @@ def _checked(project: Path, strict: bool, archive: Path | None) -> list[tuple[st
     """What `check` prints when the project passes (each text, and whether it goes to standard error); raises
     `ValidationFailed` (every problem) when it does not."""
     from factdeck.build import load_and_validate
+    from factdeck.engine.collector import collector_paused
 
-    base = load_and_validate(project, archive=archive, strict=strict)
     # The loaded base lives until the command ends: frozen, the collector's passes during the checks below do not
     # walk its hundreds of thousands of objects (a third of a second at 10,000 facts); unfrozen at the end, so a
-    # caller in the same process (the tests) gets its collector back as it was.
-    gc.freeze()
+    # caller in the same process (the tests) gets its collector back as it was. Frozen before the collector
+    # resumes: loading pauses it, and the first pass after the pause (the young generation then holds every
+    # object loading made) walked the whole base once more before the freeze.
+    with collector_paused():
+        base = load_and_validate(project, archive=archive, strict=strict)
+        gc.freeze()
     try:
         return _check_base(base, strict)
     finally:
