@@ -355,3 +355,53 @@ def test_live_notes_kept_for_other_card_kinds_would_be_caught(released, monkeypa
     monkeypatch.setattr(rendered.LiveNoteKeys, "get", any_kinds)
     with pytest.raises(AssertionError):
         same_as_fresh(released)
+
+
+def _rename_deck(project: Project) -> None:
+    project.replace("decks/all.yaml", 'name: "River Guild history"', 'name: "The River Guild"')
+
+
+def _drifts_counted(project: Project, edit) -> list:
+    """After `edit`, each deck's drift as `deck_drift` counts it (with the cache and without), asserted equal to
+    the drift from the deck's whole record as the comparison makes it."""
+    from factdeck.outputs.anki.release import deck_drift
+
+    warm(project)
+    edit(project)
+    base = load_and_validate(project.root)
+    published, _ = load_published(project.root)
+    found = []
+    for cached in (True, False):
+        notes = NoteKeys(base)
+        if not cached:
+            notes.folder = None
+        counted = comparison_stage(base, project.root / "build", notes)
+        whole = comparison_stage(base, project.root / "build", NoteKeys(base))
+        for deck in base.decks:
+            facts = select_facts(base, deck)
+            made = deck_drift(counted, deck, facts, published[deck.id])
+            assert made == drift(published[deck.id], whole.release_record(deck, facts))
+            found.append(made)
+    return found
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [_edit_statement, _new_fact, _removed_fact, _edit_deck, _rename_deck, _edit_record, _edit_source, _hold_back,
+     _edit_template],
+)  # fmt: skip
+def test_each_decks_drift_is_counted_as_from_its_whole_record(released, edit):
+    assert any(_drifts_counted(released, edit))
+
+
+def test_the_drifts_compared_count_every_kind_of_change(released):
+    # Between them, these edits add, change and withdraw notes and change what else a record holds: a count that
+    # left any of them out would differ from the whole record's.
+    seen = {"added": False, "changed": False, "withdrawn": False, "other": False}
+    for edit in (_new_fact, _edit_statement, _removed_fact, _rename_deck):
+        project = Project(released.root.parent / f"copy-{edit.__name__}")
+        shutil.copytree(released.root, project.root)
+        for made in _drifts_counted(project, edit):
+            for name in seen:
+                seen[name] = seen[name] or bool(getattr(made, name))
+    assert all(seen.values()), seen
