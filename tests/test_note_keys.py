@@ -405,3 +405,17 @@ def test_the_drifts_compared_count_every_kind_of_change(released):
             for name in seen:
                 seen[name] = seen[name] or bool(getattr(made, name))
     assert all(seen.values()), seen
+
+
+def test_live_notes_made_for_new_card_kinds_are_kept_in_the_files_entries_loaded(released, monkeypatch):
+    # A deck asking for other kinds makes every fact's live notes for them, in files whose entries were loaded
+    # (their keys unchanged): saving must not pass those files by.
+    warm(released)
+    _edit_deck(released)
+    made = LiveMade(monkeypatch)
+    first = same_as_fresh(released)
+    base = load_and_validate(released.root)
+    assert set(made.files) == {fact.file for fact in base.facts}
+    made.files.clear()
+    assert comparison(released, cached=True) == first
+    assert made.files == {}

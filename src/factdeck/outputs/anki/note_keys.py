@@ -152,9 +152,14 @@ class NoteKeys:
             for fact in base.facts:
                 by_file.setdefault(fact.file, []).append(fact)
             live = rendered.live
+            asked, made = rendered.used, live.made if live is not None else {}
             for file, facts in by_file.items():
                 key = self.keys.get(file)
                 if key is None:
+                    continue
+                if file in loaded and not any(fact.id in asked or fact.id in made for fact in facts):
+                    # Nothing of its facts asked for or made: its entry would be the one loaded (under the file's
+                    # key, so of these very facts), as a check after an edit finds every file but one.
                     continue
                 entry = {}
                 previous = rendered.previous
