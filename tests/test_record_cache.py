@@ -425,3 +425,17 @@ def test_the_archived_texts_word_runs_are_made_from_their_kept_words(project, mo
     made.clear()
     assert check(project, *args) == check(project, *args, cache=False)
     assert len(made) == 2
+
+
+def test_kept_forms_of_the_wrong_shape_are_a_miss():
+    from factdeck.engine.validation import _restore_forms
+    from factdeck.records.fact_forms import FactForms
+
+    good = ("q", "a", ("v",), "s", ("c",), ("w",), ("n",), ("st",), ("f",))
+    assert _restore_forms([good, good], 2) == [FactForms(*good)] * 2
+    assert _restore_forms([], 0) == []
+    for position in range(len(good)):
+        wrong = (*good[:position], 7, *good[position + 1 :])
+        assert _restore_forms([good, wrong], 2) is None
+    for bad in ([good], [good, good[:-1]], [good, list(good)], (good, good)):
+        assert _restore_forms(bad, 2) is None

@@ -378,14 +378,12 @@ _FORM_TYPES = (str, str, tuple, str, tuple, tuple, tuple, tuple, tuple)
 
 
 def _restore_forms(entry: Any, count: int) -> list[FactForms] | None:
-    """The `count` facts' forms kept as plain tuples; None if `entry` is not that."""
+    """The `count` facts' forms kept as plain tuples; None if `entry` is not that. Tested a column at a time, by
+    the set of types each holds (loops in C: a check restores every fact's forms)."""
     if type(entry) is not list or len(entry) != count:
         return None
-    forms = []
-    for kept in entry:
-        if type(kept) is not tuple or len(kept) != len(_FORM_TYPES):
-            return None
-        if any(type(value) is not kind for value, kind in zip(kept, _FORM_TYPES)):
-            return None
-        forms.append(FactForms(*kept))
-    return forms
+    if not set(map(type, entry)) <= {tuple} or not set(map(len, entry)) <= {len(_FORM_TYPES)}:
+        return None
+    if entry and not all(set(map(type, column)) <= {kind} for column, kind in zip(zip(*entry), _FORM_TYPES)):
+        return None
+    return list(map(FactForms._make, entry))
