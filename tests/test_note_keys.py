@@ -4,10 +4,12 @@ that makes every note afresh reports, after any change, whatever the cache holds
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
 import shutil
+import weakref
 from pathlib import Path
 
 import pytest
@@ -419,3 +421,22 @@ def test_live_notes_made_for_new_card_kinds_are_kept_in_the_files_entries_loaded
     made.files.clear()
     assert comparison(released, cached=True) == first
     assert made.files == {}
+
+
+def test_what_the_cache_loaded_is_freed_with_it_without_the_collector(released):
+    # Nothing the cache hands out refers back to it: what it loaded (every file's note keys and live notes) is
+    # freed as soon as the comparison lets go of it, not left to a pass of the cyclic collector.
+    warm(released)
+    base = load_and_validate(released.root)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        notes = NoteKeys(base)
+        rendered = notes.fields("shared", base)
+        fields, live = weakref.ref(rendered), weakref.ref(rendered.live)
+        notes.save()
+        del notes, rendered
+        assert fields() is None and live() is None
+    finally:
+        if collecting:
+            gc.enable()

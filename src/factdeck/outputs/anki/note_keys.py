@@ -28,6 +28,7 @@ keys) makes every note afresh.
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from itertools import chain
 from typing import Any
 
@@ -110,6 +111,14 @@ def _entry(
     return None if values is None or live is None else (values, live)
 
 
+def _fact_key(keys: dict[str, str], fact: Fact) -> str:
+    """`NoteKeys.fact_key`, with the base's file keys `keys`."""
+    file_key = keys.get(fact.file)
+    if file_key is None:
+        return hashlib.sha256(fact.model_dump_json().encode()).hexdigest()
+    return f"{file_key}\0{fact.status}"
+
+
 class NoteKeys:
     """The note keys cache of one fact base (see the module's doc). `fields(shared, base)` gives the
     `RenderedFields` a card maker of `base` (the base or a translation of it) reads and fills; `save()` keeps
@@ -123,10 +132,7 @@ class NoteKeys:
     def fact_key(self, fact: Fact) -> str:
         """What a fact's kept values are kept under: its file's key and its status (a fact changed since it was
         vetted is held back with status `review`), or a hash of its whole record if its file has no key."""
-        file_key = self.keys.get(fact.file)
-        if file_key is None:
-            return hashlib.sha256(fact.model_dump_json().encode()).hexdigest()
-        return f"{file_key}\0{fact.status}"
+        return _fact_key(self.keys, fact)
 
     def fields(self, shared: str, base: FactBase) -> RenderedFields:
         """Stored values for the facts of `base` whose entries were kept under `shared`, and a place for new ones;
@@ -143,9 +149,13 @@ class NoteKeys:
                     loaded[file] = entry
                     previous.update(entry[0])
                     live.update(entry[1])
-        rendered = RenderedFields(shared, previous, base.fact_json, self.fact_key)
+        # Given as a function of the file keys alone, not this object's method: the fields it is given to are held
+        # by this object (`_made`), and the cycle would leave everything loaded (a hundred thousand objects at
+        # 10,000 facts) to the cyclic collector instead of freeing it with this object.
+        fact_key = partial(_fact_key, self.keys)
+        rendered = RenderedFields(shared, previous, base.fact_json, fact_key)
         if self.folder is not None:
-            rendered.live = LiveNoteKeys(live, self.fact_key)
+            rendered.live = LiveNoteKeys(live, fact_key)
         self._made.append((store, rendered, base, loaded))
         return rendered
 
