@@ -4,16 +4,19 @@ that makes every note afresh reports, after any change, whatever the cache holds
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import re
 import shutil
+import weakref
 from pathlib import Path
 
 import pytest
 from conftest import Project
 
 from factdeck.build import load_and_validate
-from factdeck.outputs.anki import cards
+from factdeck.outputs.anki import cards, rendered
 from factdeck.outputs.anki import package as anki
 from factdeck.outputs.anki.note_keys import FOLDER, NoteKeys
 from factdeck.outputs.anki.release import comparison_stage, drift, release_problems
@@ -262,6 +265,178 @@ def test_an_entry_holding_anything_but_note_keys_is_a_miss():
     from factdeck.outputs.anki.note_keys import _entry
 
     good = {"a": ("k", {"\0note\0qa\0ns": "g\0h", "\0clozable": "1"}), "b": ("k", {"\0note\0qa\0ns": "g\0h"})}
-    assert _entry(good) == good
+    note = ("a/qa", "g", "h", "a", ("era::x", "card::qa"))
+    live = {"a": ("k", {"qa,reverse": (note,)}), "b": ("k", {"qa": ()})}
+    assert _entry((good, live)) == (good, live)
+    assert _entry(good) is None and _entry((good,)) is None  # an entry from before the live notes were kept
     for bad_values in ({"\0front.html": "a field's text"}, {"\0note\0qa\0ns": 1}, {1: "x"}, {"\0clozable": None}):
-        assert _entry({**good, "c": ("k", bad_values)}) is None  # after facts whose names were fine
+        assert _entry(({**good, "c": ("k", bad_values)}, live)) is None  # after facts whose names were fine
+    bad_notes = [
+        (note[:4],),
+        ((*note[:4], "era::x"),),
+        ((*note[:3], None, note[4]),),
+        ((*note[:4], ("era::x", 1)),),
+        [note],
+        "a/qa",
+    ]
+    for notes in bad_notes:
+        assert _entry((good, {**live, "c": ("k", {"qa": notes})})) is None
+    for kept in (("k", {1: (note,)}), ("k",), (1, {"qa": (note,)}), ["k", {"qa": (note,)}]):
+        assert _entry((good, {**live, "c": kept})) is None
+
+
+class LiveMade:
+    """Records, while installed, the facts whose live note keys were made rather than taken from the cache: file ->
+    fact ids."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.files: dict[str, set[str]] = {}
+        put = rendered.LiveNoteKeys.put
+
+        def counted(live, fact, kinds, notes):
+            self.files.setdefault(fact.file, set()).add(fact.id)
+            return put(live, fact, kinds, notes)
+
+        monkeypatch.setattr(rendered.LiveNoteKeys, "put", counted)
+
+
+HALL = '  statement: "The River Guild built its hall in Millford in 1910."\n'
+
+
+def _edit_statement(project: Project) -> None:
+    project.replace("facts/guild.yaml", HALL, HALL.replace(" in 1910.", " in 1910, by the river."))
+
+
+def _edit_answer(project: Project) -> None:
+    project.replace("facts/guild.yaml", '  answer: "Millford"\n', '  answer: "Millford town"\n')
+
+
+def _new_fact(project: Project) -> None:
+    text = project.read("facts/guild.yaml")
+    block = "- id: guild-hall" + text.split("- id: guild-hall", 1)[1].split("\n\n", 1)[0] + "\n"
+    new = block.replace("- id: guild-hall", "- id: guild-hall-opened").replace("build its hall", "open its hall")
+    new = re.sub("vetted_hash: .*", "vetted_hash: aaaaaaaaaaaaaaaa", new)  # vetted afresh by `write`
+    project.write("facts/guild.yaml", text.rstrip("\n") + "\n\n" + new)
+
+
+def _removed_fact(project: Project) -> None:
+    text = project.read("facts/guild.yaml")
+    head, tail = text.split("- id: guild-hall", 1)
+    project.write("facts/guild.yaml", head + tail.split("\n\n", 1)[1])
+
+
+@pytest.mark.parametrize(
+    "edit", [_edit_statement, _edit_answer, _new_fact, _removed_fact, _edit_fact, _hold_back, _edit_source]
+)
+def test_after_an_edit_only_the_edited_files_live_notes_are_made_again(released, monkeypatch, edit):
+    warm(released)
+    before = load_and_validate(released.root)
+    edit(released)
+    made = LiveMade(monkeypatch)
+    records, said = same_as_fresh(released)  # as every note made afresh (the cached comparison runs first)
+    base = load_and_validate(released.root)
+    changed = {file for file, key in base.file_keys.items() if before.file_keys.get(file) != key}
+    assert set(made.files) == changed
+    assert changed == ({fact.file for fact in base.facts} if edit is _edit_source else {"facts/guild.yaml"})
+    assert any(drifts(released, records).values()) and said[1]
+    made.files.clear()
+    assert comparison(released, cached=True) == (records, said)
+    assert made.files == {}  # the edited file's live notes kept in turn
+
+
+def test_live_notes_kept_for_other_card_kinds_would_be_caught(released, monkeypatch):
+    # The comparison above must fail for a cache that gives a fact's live notes back whatever card kinds the deck
+    # asks for now.
+    warm(released)
+    _edit_deck(released)
+
+    def any_kinds(live, fact, kinds):
+        entry = live.previous.get(fact.id)
+        return next(iter(entry[1].values())) if entry is not None and entry[0] == live.fact_key(fact) else None
+
+    monkeypatch.setattr(rendered.LiveNoteKeys, "get", any_kinds)
+    with pytest.raises(AssertionError):
+        same_as_fresh(released)
+
+
+def _rename_deck(project: Project) -> None:
+    project.replace("decks/all.yaml", 'name: "River Guild history"', 'name: "The River Guild"')
+
+
+def _drifts_counted(project: Project, edit) -> list:
+    """After `edit`, each deck's drift as `deck_drift` counts it (with the cache and without), asserted equal to
+    the drift from the deck's whole record as the comparison makes it."""
+    from factdeck.outputs.anki.release import deck_drift
+
+    warm(project)
+    edit(project)
+    base = load_and_validate(project.root)
+    published, _ = load_published(project.root)
+    found = []
+    for cached in (True, False):
+        notes = NoteKeys(base)
+        if not cached:
+            notes.folder = None
+        counted = comparison_stage(base, project.root / "build", notes)
+        whole = comparison_stage(base, project.root / "build", NoteKeys(base))
+        for deck in base.decks:
+            facts = select_facts(base, deck)
+            made = deck_drift(counted, deck, facts, published[deck.id])
+            assert made == drift(published[deck.id], whole.release_record(deck, facts))
+            found.append(made)
+    return found
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [_edit_statement, _new_fact, _removed_fact, _edit_deck, _rename_deck, _edit_record, _edit_source, _hold_back,
+     _edit_template],
+)  # fmt: skip
+def test_each_decks_drift_is_counted_as_from_its_whole_record(released, edit):
+    assert any(_drifts_counted(released, edit))
+
+
+def test_the_drifts_compared_count_every_kind_of_change(released):
+    # Between them, these edits add, change and withdraw notes and change what else a record holds: a count that
+    # left any of them out would differ from the whole record's.
+    seen = {"added": False, "changed": False, "withdrawn": False, "other": False}
+    for edit in (_new_fact, _edit_statement, _removed_fact, _rename_deck):
+        project = Project(released.root.parent / f"copy-{edit.__name__}")
+        shutil.copytree(released.root, project.root)
+        for made in _drifts_counted(project, edit):
+            for name in seen:
+                seen[name] = seen[name] or bool(getattr(made, name))
+    assert all(seen.values()), seen
+
+
+def test_live_notes_made_for_new_card_kinds_are_kept_in_the_files_entries_loaded(released, monkeypatch):
+    # A deck asking for other kinds makes every fact's live notes for them, in files whose entries were loaded
+    # (their keys unchanged): saving must not pass those files by.
+    warm(released)
+    _edit_deck(released)
+    made = LiveMade(monkeypatch)
+    first = same_as_fresh(released)
+    base = load_and_validate(released.root)
+    assert set(made.files) == {fact.file for fact in base.facts}
+    made.files.clear()
+    assert comparison(released, cached=True) == first
+    assert made.files == {}
+
+
+def test_what_the_cache_loaded_is_freed_with_it_without_the_collector(released):
+    # Nothing the cache hands out refers back to it: what it loaded (every file's note keys and live notes) is
+    # freed as soon as the comparison lets go of it, not left to a pass of the cyclic collector.
+    warm(released)
+    base = load_and_validate(released.root)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        notes = NoteKeys(base)
+        rendered = notes.fields("shared", base)
+        fields, live = weakref.ref(rendered), weakref.ref(rendered.live)
+        notes.save()
+        del notes, rendered
+        assert fields() is None and live() is None
+    finally:
+        if collecting:
+            gc.enable()

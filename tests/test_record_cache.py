@@ -277,6 +277,22 @@ def test_a_change_to_other_facts_gives_the_fresh_answer(project, edit):
     assert cached != before and "facts/guild.yaml" in cached[1]
 
 
+def test_false_statements_kept_under_what_they_were_without_its_lookups_would_be_caught(project, monkeypatch):
+    # The check above must fail for a cache that keys a file's false-statement findings by its false statements
+    # alone, not by what vetted facts state at them.
+    from factdeck.records.options import OptionRules
+
+    def keys_only(rules, facts):
+        return tuple(key for fact in facts for key in rules._forms(fact).false_statements)
+
+    monkeypatch.setattr(OptionRules, "statement_inputs_of", keys_only)
+    old, new = ACROSS_EDITS["a vetted fact states a false statement"]
+    project.write("facts/other.yaml", OTHER_FACT)
+    check(project)
+    project.replace("facts/other.yaml", old, new)
+    assert check(project) != check(project, cache=False)
+
+
 def _spy_on_across(monkeypatch) -> dict[str, list[str]]:
     """The facts each half of the rules across facts runs on from now on, by half."""
     from factdeck.records import across
@@ -305,16 +321,28 @@ def test_the_rules_across_facts_run_again_only_on_edited_files(project, monkeypa
     assert all(ran == ["guild-books"] for ran in checked.values())
 
 
-def test_an_edited_statement_runs_only_the_false_statements_rule_on_other_files(project, monkeypatch):
+def test_an_edited_statement_runs_no_rule_again_on_other_files_unless_one_of_their_false_statements_it_was(
+    project, monkeypatch
+):
     project.write("facts/other.yaml", OTHER_FACT)
     check(project)
     checked = _spy_on_across(monkeypatch)
     project.replace("facts/other.yaml", "Tomas Reed kept the River Guild's books.", "Tomas Reed kept its books.")
     cached = check(project)
-    assert set(checked["false_statement_problems"]) == {f.id for f in load_and_validate(project.root).facts}
     # (vetting the edit validated the file once more)
+    assert set(checked["false_statement_problems"]) == {"guild-books"}
     assert set(checked["distractor_problems"]) == set(checked["question_problems"]) == {"guild-books"}
     assert cached == check(project, cache=False)
+    guild = {f.id for f in load_and_validate(project.root).facts if f.file == "facts/guild.yaml"}
+    # Now the statement is one of guild.yaml's false statements: they are checked again, and found as a check
+    # without any cache finds them; then no longer, and what was found before that is taken back.
+    for old, new, again in [("Tomas Reed kept its books.", "Tomas Reed became the River Guild's first master in 1903.", guild),
+                            ("Tomas Reed became the River Guild's first master in 1903.", "Tomas Reed kept its books.", set())]:  # fmt: skip
+        checked["false_statement_problems"].clear()
+        project.replace("facts/other.yaml", old, new)
+        cached = check(project)
+        assert set(checked["false_statement_problems"]) - {"guild-books"} == again
+        assert cached == check(project, cache=False)
 
 
 def test_kept_comparison_forms_are_the_fresh_ones(project, monkeypatch):
@@ -397,3 +425,17 @@ def test_the_archived_texts_word_runs_are_made_from_their_kept_words(project, mo
     made.clear()
     assert check(project, *args) == check(project, *args, cache=False)
     assert len(made) == 2
+
+
+def test_kept_forms_of_the_wrong_shape_are_a_miss():
+    from factdeck.engine.validation import _restore_forms
+    from factdeck.records.fact_forms import FactForms
+
+    good = ("q", "a", ("v",), "s", ("c",), ("w",), ("n",), ("st",), ("f",))
+    assert _restore_forms([good, good], 2) == [FactForms(*good)] * 2
+    assert _restore_forms([], 0) == []
+    for position in range(len(good)):
+        wrong = (*good[:position], 7, *good[position + 1 :])
+        assert _restore_forms([good, wrong], 2) is None
+    for bad in ([good], [good, good[:-1]], [good, list(good)], (good, good)):
+        assert _restore_forms(bad, 2) is None

@@ -263,3 +263,53 @@ def test_facts_whose_keys_the_cache_holds_are_not_keyed_against_the_record(relea
     base = load_and_validate(released.root)
     assert keyed and {base.facts_by_id[fact_id].file for fact_id in keyed} == {"facts/guild.yaml"}
     assert warm == records(cached=False, reuse=False) == records(cached=False, reuse=True)
+
+
+def test_a_records_cards_key_is_kept_and_made_again_for_an_edited_record(
+    released, tmp_path, monkeypatch, parse_cache_folder
+):
+    made: list[str] = []
+    cards_key = release_inputs._cards_key
+
+    def counted(shared, deck, notes):
+        made.append(deck.id)
+        return cards_key(shared, deck, notes)
+
+    def reused() -> int:
+        """How many facts a comparison without the note keys cache takes from the records."""
+        base = load_and_validate(released.root)
+        notes = NoteKeys(base)
+        notes.folder = None
+        stage = comparison_stage(base, tmp_path / "no-build", notes)
+        return sum(
+            release_inputs.reuse(stage.own.cards, deck, stage.records.get(deck.id), select_facts(base, deck))
+            for deck in base.decks
+        )
+
+    monkeypatch.setattr(release_inputs, "_cards_key", counted)
+    first = reused()
+    assert first and made
+    made.clear()
+    assert reused() == first
+    assert made == []  # kept under the record's text
+    _edit_note(released)
+    reused()
+    assert "guild-history" in made  # the edited record's notes hashed again
+    same_as_fresh(released, tmp_path, monkeypatch)
+
+
+def test_a_cards_key_kept_under_the_deck_alone_would_be_caught(released, tmp_path, monkeypatch, parse_cache_folder):
+    # The comparison above must fail for a cache that keeps a record's cards key under the deck alone, not under
+    # what every card shows and the record's text.
+    kept: dict[str, str] = {}
+
+    def by_deck(shared, deck, record):
+        if deck.id not in kept:
+            kept[deck.id] = release_inputs._cards_key(shared, deck, record.notes.values())
+        return kept[deck.id]
+
+    monkeypatch.setattr(release_inputs, "_record_cards_key", by_deck)
+    records_now(released, tmp_path)
+    _edit_template(released)
+    with pytest.raises(AssertionError):
+        same_as_fresh(released, tmp_path, monkeypatch)

@@ -16,8 +16,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from factdeck.build import load_and_validate
-from factdeck.records import date_giveaways, naming, verbatim
+from factdeck.records import bounds, date_giveaways, naming, verbatim
 from factdeck.records import quoted_details as qd
+from factdeck.records.bounds import BoundProblem
 from factdeck.records.date_giveaways import _DATE, _PARTS, MONTHS, DateKey
 from factdeck.records.naming import WHY, NameProblem, _inside, learner_text, spans
 from factdeck.records.question_rules import (
@@ -466,3 +467,82 @@ def test_source_names_in_random_texts_are_found_as_by_looking_for_each_name(plan
     found = naming.check_source_names(cases, base.sources)
     assert found == _source_names_reference(cases, base.sources)
     assert {p.severity for p in found} == {"error", "warning"}
+
+
+# --- bounds.py ----------------------------------------------------------------------------------------------------
+
+
+def _check_bounds_reference(facts: list[Fact]) -> list[BoundProblem]:
+    """`check_bounds` as it was: every fact's number bounds checked and its date parsed, bound or not."""
+    by_id = {f.id: f for f in facts}
+    found: list[BoundProblem] = []
+    for fact in facts:
+        if fact.status == "retracted":
+            continue
+        found += bounds._check_number_bounds(fact, by_id)
+        spans = {}
+        for key in ("not_before", "not_after"):
+            value = getattr(fact, key)
+            if value is None:
+                continue
+            span = bounds._bound_span(value, by_id)
+            if span is None:
+                why = (
+                    f"fact '{value}' has no date to bound it"
+                    if value in by_id
+                    else f"'{value}' is neither a date nor a fact id"
+                )
+                found.append(
+                    BoundProblem(fact, f"fact '{fact.id}': {key} {why}: give a date (1980-01) or a dated fact's id")
+                )
+                continue
+            spans[key] = span
+        own = bounds.parse_date(fact.date) if fact.date else None
+        before, after = spans.get("not_before"), spans.get("not_after")
+        if before and after and after[1] < before[0]:
+            found.append(
+                BoundProblem(fact, f"fact '{fact.id}': not_after ({after[2]}) comes before not_before ({before[2]})")
+            )
+        if own and before and own.end < before[0]:
+            found.append(
+                BoundProblem(
+                    fact,
+                    f"fact '{fact.id}': its own date {fact.date} is before its not_before ({before[2]}): correct one of them",
+                )
+            )
+        if own and after and after[1] < own.start:
+            found.append(
+                BoundProblem(
+                    fact,
+                    f"fact '{fact.id}': its own date {fact.date} is after its not_after ({after[2]}): correct one of them",
+                )
+            )
+    return found
+
+
+def test_bounds_are_checked_as_when_every_fact_was_looked_at(planted):
+    base, facts, _ = planted
+    numbers = [f for f in facts if f.kind == "number"]
+    dated = [f for f in facts if f.date]
+    undated = next((f.id for f in facts if not f.date), "no-such-fact")
+    person = next(f for f in facts if f.kind == "person")
+    rng = random.Random(3)
+    bounded = [
+        *(f.model_copy(update={"not_below": 1e12}) for f in numbers[:3]),
+        *(f.model_copy(update={"not_above": 0.5, "not_below": 2.0}) for f in numbers[3:6]),
+        *(f.model_copy(update={"not_below": "no-such-fact"}) for f in numbers[6:8]),
+        *(f.model_copy(update={"not_above": rng.choice(numbers).id}) for f in numbers[8:12]),
+        person.model_copy(update={"not_below": 5.0}),
+        *(f.model_copy(update={"not_before": "2999"}) for f in dated[:3]),
+        *(f.model_copy(update={"not_after": "1000", "not_before": "1500"}) for f in dated[3:6]),
+        *(f.model_copy(update={"not_after": undated}) for f in dated[6:8]),
+        *(f.model_copy(update={"not_before": rng.choice(dated).id}) for f in dated[8:14]),
+    ]
+    every = [*(f for f in facts if f.id not in {b.id for b in bounded}), *bounded]
+    rng.shuffle(every)
+    expected = _check_bounds_reference(every)
+    assert bounds.check_bounds(every) == expected
+    # Facts with only date bounds, and with only number bounds, are found: a shortcut passing by either is caught.
+    found = {p.where.id for p in expected}
+    assert found & {f.id for f in bounded if f.not_before or f.not_after}
+    assert found & {f.id for f in bounded if f.not_below is not None or f.not_above is not None}

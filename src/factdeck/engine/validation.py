@@ -26,6 +26,7 @@ from factdeck.records import verbatim
 from factdeck.records.across import AcrossFound, AcrossRules, FileResults
 from factdeck.records.fact_forms import FactForms, forms_of
 from factdeck.records.factbase import FactBase
+from factdeck.records.identity import PublishedDeck, dump_published, parse_published, restore_published
 from factdeck.records.load import FactFile, load_project
 from factdeck.records.question_rules import QuestionProblem
 from factdeck.records.schema import Fact, GlossaryEntry, Source
@@ -79,6 +80,7 @@ def _validated(root: Path, archive: Path | None, strict: bool, session: Session,
         across_facts=lambda files, found, context, glossary, sources: _cached_across(
             files, found, context, glossary, sources, session, file_keys
         ),
+        published_parse=_KeptPublished(session).parse,
     )
     base.file_keys = file_keys
     return base
@@ -142,6 +144,32 @@ def _cached_fact_files(
     parse_cache.trim()
     keys.update(cache.names)
     return found
+
+
+class _KeptPublished:
+    """Release records parsed from their text, kept in the cache folder (`…/factdeck/published`) under the file's
+    name and the text's SHA-256: a record changes only with a release, and parsing the JSON of a large deck's
+    record and making each of its notes was a tenth of a check after an edit (10,000 facts)."""
+
+    def __init__(self, session: Session) -> None:
+        self.store = ContentStore(cache_folder("published"), code_fingerprint(), "", session)
+
+    def parse(self, text: str, display: str, digest: str) -> PublishedDeck:
+        """The record of `text` (file `display`, SHA-256 `digest`): as kept, else parsed (raising as
+        `parse_published` does) and kept."""
+        name = f"{display}\0{digest}"
+        kept = self.store.load(name)
+        if kept is not None:
+            try:
+                record = restore_published(kept)
+                if record.file == display:
+                    return record
+            except (ValueError, TypeError):
+                pass  # parsed again, and kept anew
+        record = parse_published(text, display)
+        self.store.save(name, dump_published(record))
+        self.store.trim()
+        return record
 
 
 def _archive_index(context: FileContext, session: Session) -> Index:
@@ -219,14 +247,16 @@ def _cached_across(
         return parts
 
     rules = AcrossRules(every, glossary, sources, lambda fact: kept.get(id(fact)) or forms_of(fact), by_file)
-    # The rules' parts read different sets: each keeps its findings under its own, so an edited statement (which
-    # only the false statements' rule reads) runs only that part again on every file.
+    # The rules' parts read different sets: each keeps its findings under what it reads of its own, so an edited
+    # statement (which only the false statements' rule reads, and only where a false statement is what a fact
+    # states) runs no part again on a file whose facts' false statements none of the edited statements were.
     checks = rules.parts()
     problems: dict[str, list[Problem]] = {}
     for file in files:
         facts = found[file.display][0]
         parts = []
-        for name, key, check in checks:
+        for name, key_of, check in checks:
+            key = key_of(facts)
             made = _restore_per_fact(shares.get(file, name, key), file.display, len(facts))
             if made is None:
                 made = [check(fact) for fact in facts]
@@ -344,18 +374,16 @@ def _restore_per_fact(entry: Any, file: str, count: int) -> list[list[Problem]] 
     return restored
 
 
-_FORM_TYPES = (str, str, tuple, str, tuple, tuple, tuple, tuple)
+_FORM_TYPES = (str, str, tuple, str, tuple, tuple, tuple, tuple, tuple)
 
 
 def _restore_forms(entry: Any, count: int) -> list[FactForms] | None:
-    """The `count` facts' forms kept as plain tuples; None if `entry` is not that."""
+    """The `count` facts' forms kept as plain tuples; None if `entry` is not that. Tested a column at a time, by
+    the set of types each holds (loops in C: a check restores every fact's forms)."""
     if type(entry) is not list or len(entry) != count:
         return None
-    forms = []
-    for kept in entry:
-        if type(kept) is not tuple or len(kept) != len(_FORM_TYPES):
-            return None
-        if any(type(value) is not kind for value, kind in zip(kept, _FORM_TYPES)):
-            return None
-        forms.append(FactForms(*kept))
-    return forms
+    if not set(map(type, entry)) <= {tuple} or not set(map(len, entry)) <= {len(_FORM_TYPES)}:
+        return None
+    if entry and not all(set(map(type, column)) <= {kind} for column, kind in zip(zip(*entry), _FORM_TYPES)):
+        return None
+    return list(map(FactForms._make, entry))

@@ -52,15 +52,23 @@ class AcrossRules:
         files do not matter)."""
         return _digest((*self.options.inputs(), *self.questions.inputs(), *self.questions.date_inputs()))
 
-    def parts(self) -> list[tuple[str, str, Callable[[Fact], list[Problem]]]]:
+    def parts(self) -> list[tuple[str, Callable[[list[Fact]], str], Callable[[Fact], list[Problem]]]]:
         """The rules in parts that read different sets, in the order `problems` gives their findings: each part's
-        name, a hash of the sets it reads (`key`'s, for the part alone), and its check of one fact. An edited
-        statement moves only the false statements' sets; an edited answer or question, the distractors'."""
+        name, a function giving a hash of what it reads of the sets when it checks some facts (a cache keeps a
+        file's findings under it), and its check of one fact. An edited answer or question moves the distractors'
+        sets; an edited statement moves the false statements' hash only for facts one of whose false statements
+        was or is that statement (the part reads what vetted facts state only at its facts' false statements)."""
+        distractors, questions = _digest(self.options.distractor_inputs()), _digest(self.questions.inputs())
+        dates = _digest(self.questions.date_inputs())
         return [
-            ("distractors", _digest(self.options.distractor_inputs()), self.distractor_problems),
-            ("false-statements", _digest(self.options.statement_inputs()), self.false_statement_problems),
-            ("questions", _digest(self.questions.inputs()), self.question_problems),
-            ("date-give-aways", _digest(self.questions.date_inputs()), self.date_problems),
+            ("distractors", lambda facts: distractors, self.distractor_problems),
+            (
+                "false-statements",
+                lambda facts: _digest(self.options.statement_inputs_of(facts)),
+                self.false_statement_problems,
+            ),
+            ("questions", lambda facts: questions, self.question_problems),
+            ("date-give-aways", lambda facts: dates, self.date_problems),
         ]
 
     def problems(self, facts: Iterable[Fact]) -> list[Problem]:

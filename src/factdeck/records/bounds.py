@@ -284,6 +284,8 @@ def check_bounds(facts: list[Fact]) -> list[BoundProblem]:
     for fact in facts:
         if fact.status == "retracted":
             continue
+        if fact.not_below is None and fact.not_above is None and fact.not_before is None and fact.not_after is None:
+            continue  # nothing below can be found without a bound (most facts have none: no answer or date read)
         found += _check_number_bounds(fact, by_id)
         spans: dict[str, tuple[Day, Day, str]] = {}
         for key in ("not_before", "not_after"):

@@ -24,8 +24,9 @@ class FactForms(NamedTuple):
     (`versions`, cores) and claims (`claims`), `statement`, the words of its question and statement together
     (`words`, for counting the names most facts use) and the short names its answer gives (`names`: the
     answer's name variants of fewer than SUBJECT_WORDS words; none for a date or number, or an answer of 80
-    characters or more), and the content-word stems of its question and statement (`stems`, sorted: what the
-    date give-away rule compares, date_giveaways.py)."""
+    characters or more), the content-word stems of its question and statement (`stems`, sorted: what the
+    date give-away rule compares, date_giveaways.py), and its false statements (`false_statements`, in order: what
+    the false-statement rule looks up among what vetted facts state, options.py)."""
 
     question: str
     answer: str
@@ -35,6 +36,7 @@ class FactForms(NamedTuple):
     words: tuple[str, ...]
     names: tuple[str, ...]
     stems: tuple[str, ...]
+    false_statements: tuple[str, ...]
 
 
 Forms = Callable[[Fact], FactForms]
@@ -58,4 +60,5 @@ def forms_of(fact: Fact) -> FactForms:
         tuple(answer_comparison_form(f"{fact.question} {fact.statement}").split()),
         tuple(names),
         tuple(sorted(stems(f"{fact.question} {fact.statement}"))),
+        tuple(answer_comparison_form(statement) for statement in fact.false_statements),
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -182,6 +183,45 @@ def parse_published(text: str, display: str) -> PublishedDeck:
     )
 
 
+def dump_published(record: PublishedDeck) -> tuple:
+    """A parsed record as plain values (`restore_published` makes it again): what a cache keeps of a record's
+    text, since parsing the JSON and making every note of a large deck's record is a tenth of a check."""
+    notes = [tuple(note) for note in record.notes.values()]
+    head = (record.deck, record.name, record.released, record.eras, record.note_types, record.subdecks)
+    return (*head, record.file, record.namespace, record.inputs, notes)
+
+
+def restore_published(value: Any) -> PublishedDeck:
+    """The record `dump_published` gave; raises ValueError (or TypeError) if `value` is not what it gives."""
+    deck, name, released, eras, types, subdecks, file, namespace, inputs, notes = value
+    if type(deck) is not str or type(name) is not str or type(released) is not int or type(subdecks) is not bool:
+        raise ValueError("not a kept record")
+    if type(file) is not str or not (namespace is None or type(namespace) is str) or type(notes) is not list:
+        raise ValueError("not a kept record")
+    if type(eras) is not dict or not all(type(k) is str and type(v) is str for k, v in eras.items()):
+        raise ValueError("not a kept record")
+    if type(types) is not dict or not all(
+        type(v) is dict and type(v.get("hash")) is str and type(v.get("mod")) is int for v in types.values()
+    ):
+        raise ValueError("not a kept record")
+    if inputs != _inputs(inputs) or not all(type(n) is tuple and len(n) == _NOTE_VALUES for n in notes):
+        raise ValueError("not a kept record")
+    # Each note's values, a column at a time (loops in C): identity, GUID, hash and fact are text, mod a whole
+    # number, era text or None, withdrawn a truth value.
+    columns = list(zip(*notes)) if notes else [()] * _NOTE_VALUES
+    if not all(set(map(type, columns[i])) <= {str} for i in (0, 1, 2, 4)) or not set(map(type, columns[3])) <= {int}:
+        raise ValueError("not a kept record")
+    if not set(map(type, columns[5])) <= {str, type(None)} or not set(map(type, columns[6])) <= {bool}:
+        raise ValueError("not a kept record")
+    made = PublishedNote._make
+    kept = PublishedDeck(deck, name, released, eras, types, {n[0]: made(n) for n in notes}, subdecks, file, namespace)
+    kept.inputs = inputs
+    return kept
+
+
+_NOTE_VALUES = len(PublishedNote._fields)
+
+
 def _inputs(value: Any) -> dict[str, Any]:
     """A record's `inputs` as `PublishedDeck` keeps them, {} where they are missing or not what a release writes
     (they only spare `check` work, so a damaged block is as good as none)."""
@@ -193,9 +233,12 @@ def _inputs(value: Any) -> dict[str, Any]:
     return {"cards": value["cards"], "facts": facts}
 
 
-def load_published(root: Path) -> tuple[dict[str, PublishedDeck], list[tuple[str, str]]]:
+def load_published(
+    root: Path, parse: Callable[[str, str, str], PublishedDeck] | None = None
+) -> tuple[dict[str, PublishedDeck], list[tuple[str, str]]]:
     """Every published record under `root`/decks/published/, by deck id, and the (file, message) of each file
-    that is not one."""
+    that is not one. `parse(text, display, digest)` makes a record of a file's text (its SHA-256 `digest`), as
+    `parse_published` does (default), and raises as it does: engine/validation.py keeps what it parsed."""
     records: dict[str, PublishedDeck] = {}
     problems: list[tuple[str, str]] = []
     folder = root / PUBLISHED_FOLDER
@@ -205,8 +248,9 @@ def load_published(root: Path) -> tuple[dict[str, PublishedDeck], list[tuple[str
         display = path.relative_to(root).as_posix()
         try:
             text = path.read_text(encoding="utf-8")
-            record = parse_published(text, display)
-            record.digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            record = parse(text, display, digest) if parse is not None else parse_published(text, display)
+            record.digest = digest
         except json.JSONDecodeError as exc:
             problems.append((display, f"not valid JSON (line {exc.lineno}); restore it from git"))
             continue

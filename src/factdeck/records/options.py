@@ -64,6 +64,7 @@ class OptionRules:
     def __init__(self, facts: Iterable[Fact], forms: Forms = forms_of) -> None:
         """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given)."""
         facts = [f for f in facts if f.status != "retracted"]
+        self._forms = forms
         self._by_question: dict[str, set[str]] = {}
         self._version_answers: set[str] = set()
         self._statements: dict[str, str] = {}  # comparison form of what a vetted fact states -> fact id
@@ -90,6 +91,14 @@ class OptionRules:
     def statement_inputs(self) -> tuple:
         """What `check_false_statements` reads besides the fact: what vetted facts state, sorted."""
         return (sorted(self._statements.items()),)
+
+    def statement_inputs_of(self, facts: Iterable[Fact]) -> tuple:
+        """What `check_false_statements` reads besides `facts` when it checks them: for each of their false
+        statements (in comparison form), the fact that states it, if a vetted fact does (it looks up nothing else
+        among what vetted facts state). Unlike `statement_inputs`, this stays the same when a statement no false
+        statement of `facts` is changes."""
+        statements, forms = self._statements, self._forms
+        return tuple((key, statements.get(key)) for fact in facts for key in forms(fact).false_statements)
 
     def check(self, fact: Fact) -> list[OptionProblem]:
         """Every problem with `fact`'s distractors and false statements."""

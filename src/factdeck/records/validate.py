@@ -342,6 +342,7 @@ def validate_project(
     across_facts: AcrossFiles = across_files,
     today: _dt.date | None = None,
     unhashed: frozenset[str] = frozenset(),
+    published_parse: Callable[[str, str, str], PublishedDeck] | None = None,
 ) -> FactBase:
     """Check everything and return the `FactBase` (made in `keeper`, the session), or raise `ValidationFailed`
     with every problem, sorted. `archive` overrides factdeck.yaml's archive folder; `strict` makes warnings
@@ -349,7 +350,8 @@ def validate_project(
     the second core); `across_facts` runs the rules that read other facts on each file's facts (the engine's
     keeps each file's findings while what those rules read of the others is unchanged). `today` (default: the
     system's date) is the last day a vetted or accessed date may name; the archive files of the sources in
-    `unhashed` are used whatever their recorded SHA-256 (see records/archive.py)."""
+    `unhashed` are used whatever their recorded SHA-256 (see records/archive.py). `published_parse` makes each
+    release record of its text (identity.py's `load_published`; the engine's keeps what it parsed)."""
     collector = Collector()
     collector.problems.extend(e.problem for e in raw.errors)
     collector.problems.extend(unportable_names(raw.root))  # names other systems cannot hold (warnings)
@@ -441,7 +443,7 @@ def validate_project(
     base.parse_cache = raw.parse_cache
     base.quotes = QuoteTally.count(facts, sources, archives)
     tags = {t for f in facts for t in f.tags}
-    published, unreadable = load_published(raw.root)
+    published, unreadable = load_published(raw.root, published_parse)
     base.published = published  # read once: `check` compares each deck with its record (outputs/anki/release.py)
     for deck in decks:
         _check_selection(collector, deck, deck.select.include, "include", eras, facts_by_id, tags)

@@ -41,7 +41,7 @@ from factdeck.outputs.anki.builtin_fields import BuiltinFields, uses_builtin_fie
 from factdeck.outputs.anki.card_text import anki_text, anki_text_rtl
 from factdeck.outputs.anki.cloze import ClozePart, cloze_parts
 from factdeck.outputs.anki.editions import Edition
-from factdeck.outputs.anki.rendered import NoteKeysOf, RenderedFields
+from factdeck.outputs.anki.rendered import LiveNotes, NoteKeysOf, RenderedFields, kinds_key
 from factdeck.outputs.render import html_environment, load_template, render_template
 from factdeck.outputs.vocabulary import Vocabulary
 from factdeck.records.dates import parse_date
@@ -268,28 +268,49 @@ class CardMaker:
 
     def note_keys(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteKeysOf]:
         """What `deck_notes` gives, without the fields: a note whose GUID and content hash are stored (with
-        its fields, or alone: outputs/anki/note_keys.py) is not rendered."""
-        made = self._notes_on_two_cores(deck, facts)
+        its fields, or alone: outputs/anki/note_keys.py) is not rendered, and a fact whose live notes are kept
+        whole (`RenderedFields.live`) is not even planned."""
+        live = self.rendered_fields.live
+        kinds = kinds_key(deck.cards.kinds)
+        held: dict[str, LiveNotes] = {}
+        if live is not None:
+            for fact in facts:
+                notes = live.get(fact, kinds)
+                if notes is not None:
+                    held[fact.id] = notes
+        made = self._notes_on_two_cores(deck, [fact for fact in facts if fact.id not in held] if held else facts)
         keys: list[NoteKeysOf] = []
+        make = NoteKeysOf._make
         for fact in facts:
+            kept_notes = held.get(fact.id)
+            if kept_notes is not None:
+                keys.extend(map(make, kept_notes))
+                continue
+            start = len(keys)
             records = made.get(fact.id)
             if records is not None:
                 keys.extend(NoteKeysOf.of(record) for record in records)
-                continue
-            single = None
-            for plan in self._plans(deck, fact):
-                version_id = plan.version.id if plan.version else None
-                kept = self.rendered_fields.get(fact, version_id, f"note\0{plan.kind}\0{self.namespace}")
-                if kept is None:
-                    # The deck (subdeck) a note goes to is not part of its keys: named only for a note made here.
-                    keys.append(NoteKeysOf.of(self.note(fact, plan, self.deck_name(deck, fact))))
-                    continue
-                guid, _, content = kept.partition("\0")
-                identity = f"{fact.id}/{plan.kind}/{version_id}" if version_id else f"{fact.id}/{plan.kind}"
-                if single is None:
-                    single = fact.corroboration == 1
-                keys.append(NoteKeysOf(identity, guid, content, fact.id, self.tags(fact, plan.kind, single)))
+            else:
+                self._fact_note_keys(deck, fact, keys)
+            if live is not None:
+                live.put(fact, kinds, keys[start:])
         return keys
+
+    def _fact_note_keys(self, deck: DeckSpec, fact: Fact, keys: list[NoteKeysOf]) -> None:
+        """Add the keys of the fact's notes in `deck` to `keys`, rendering only the notes whose keys are not stored."""
+        single = None
+        for plan in self._plans(deck, fact):
+            version_id = plan.version.id if plan.version else None
+            kept = self.rendered_fields.get(fact, version_id, f"note\0{plan.kind}\0{self.namespace}")
+            if kept is None:
+                # The deck (subdeck) a note goes to is not part of its keys: named only for a note made here.
+                keys.append(NoteKeysOf.of(self.note(fact, plan, self.deck_name(deck, fact))))
+                continue
+            guid, _, content = kept.partition("\0")
+            identity = f"{fact.id}/{plan.kind}/{version_id}" if version_id else f"{fact.id}/{plan.kind}"
+            if single is None:
+                single = fact.corroboration == 1
+            keys.append(NoteKeysOf(identity, guid, content, fact.id, self.tags(fact, plan.kind, single)))
 
     def fact_notes(self, deck: DeckSpec, fact: Fact) -> list[NoteRecord]:
         """The notes of one fact in `deck`; fields not stored yet are rendered."""

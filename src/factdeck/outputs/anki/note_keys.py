@@ -14,6 +14,12 @@ entries beside its key and status (a fact changed since it was vetted is held ba
 file changes its own key, so only its facts are made again; a change to anything shared changes every entry's
 name. Field texts are not kept: a note whose keys are kept is not rendered at all.
 
+Beside them each file's entry keeps its facts' live notes per set of card kinds (rendered.py's `LiveNoteKeys`:
+each note's identity, GUID, content hash, fact id and tags, what comparing a deck with its record reads), which
+depend on nothing more (the card kinds decide which notes a fact has; the rest is the fact's record and `shared`).
+A check after an edit then takes every unchanged fact's notes whole, in file order, without planning, tagging or
+looking up its notes one by one: that was most of comparing two decks of 10,000 facts with their records.
+
 An entry that cannot be read or is not what this code writes is a miss, never an error (engine/parse_cache.py's
 store); `FACTDECK_NO_CACHE=1` turns the cache off, and a base validated without the engine's caches (no file
 keys) makes every note afresh.
@@ -22,11 +28,13 @@ keys) makes every note afresh.
 from __future__ import annotations
 
 import hashlib
+from functools import partial
+from itertools import chain
 from typing import Any
 
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.parse_cache import ContentStore, cache_folder
-from factdeck.outputs.anki.rendered import RenderedFields
+from factdeck.outputs.anki.rendered import LiveNoteKeys, LiveNotes, RenderedFields
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import Fact
 
@@ -40,8 +48,8 @@ def _kept(name: str) -> bool:
     return template == "clozable" or template.startswith("note\0")
 
 
-def _entry(value: Any) -> dict[str, tuple[str, dict[str, str]]] | None:
-    """A file's kept entry: {fact id: (fact key, {name: value})}; None if `value` is not one."""
+def _values(value: Any) -> dict[str, tuple[str, dict[str, str]]] | None:
+    """A file's kept values: {fact id: (fact key, {name: value})}; None if `value` is not one."""
     if type(value) is not dict:
         return None
     names: set[str] = set()  # the few names every fact's values have (a note kind's, the cloze's), each tested once
@@ -60,6 +68,57 @@ def _entry(value: Any) -> dict[str, tuple[str, dict[str, str]]] | None:
     return value
 
 
+def _notes(notes: list[Any]) -> bool:
+    """Whether every one of `notes` is a kept live note: (identity, GUID, content hash, fact id, tags), all text;
+    tested a column at a time, by the set of types each holds (loops in C: a file's entry holds hundreds)."""
+    if not set(map(type, notes)) <= {tuple} or not set(map(len, notes)) <= {5}:
+        return False
+    if not notes:
+        return True
+    *texts, tags = zip(*notes)
+    return (
+        all(set(map(type, column)) <= {str} for column in texts)
+        and set(map(type, tags)) <= {tuple}
+        and set(map(type, chain.from_iterable(tags))) <= {str}
+    )
+
+
+def _live(value: Any) -> dict[str, tuple[str, dict[str, LiveNotes]]] | None:
+    """A file's kept live notes: {fact id: (fact key, {card kinds: notes})}; None if `value` is not that."""
+    if type(value) is not dict:
+        return None
+    every: list[Any] = []
+    for fact_id, kept in value.items():
+        if type(fact_id) is not str or type(kept) is not tuple or len(kept) != 2:
+            return None
+        key, by_kinds = kept
+        if type(key) is not str or type(by_kinds) is not dict:
+            return None
+        for kinds, notes in by_kinds.items():
+            if type(kinds) is not str or type(notes) is not tuple:
+                return None
+            every.extend(notes)
+    return value if _notes(every) else None
+
+
+def _entry(
+    value: Any,
+) -> tuple[dict[str, tuple[str, dict[str, str]]], dict[str, tuple[str, dict[str, LiveNotes]]]] | None:
+    """A file's kept entry: its facts' values (`_values`) and live notes (`_live`); None if `value` is not one."""
+    if type(value) is not tuple or len(value) != 2:
+        return None
+    values, live = _values(value[0]), _live(value[1])
+    return None if values is None or live is None else (values, live)
+
+
+def _fact_key(keys: dict[str, str], fact: Fact) -> str:
+    """`NoteKeys.fact_key`, with the base's file keys `keys`."""
+    file_key = keys.get(fact.file)
+    if file_key is None:
+        return hashlib.sha256(fact.model_dump_json().encode()).hexdigest()
+    return f"{file_key}\0{fact.status}"
+
+
 class NoteKeys:
     """The note keys cache of one fact base (see the module's doc). `fields(shared, base)` gives the
     `RenderedFields` a card maker of `base` (the base or a translation of it) reads and fills; `save()` keeps
@@ -68,44 +127,56 @@ class NoteKeys:
     def __init__(self, base: FactBase):
         self.keys = base.file_keys
         self.folder = cache_folder(FOLDER) if self.keys else None
-        self._made: list[tuple[ContentStore, RenderedFields, FactBase, dict[str, dict]]] = []
+        self._made: list[tuple[ContentStore, RenderedFields, FactBase, dict[str, tuple[dict, dict]]]] = []
 
     def fact_key(self, fact: Fact) -> str:
         """What a fact's kept values are kept under: its file's key and its status (a fact changed since it was
         vetted is held back with status `review`), or a hash of its whole record if its file has no key."""
-        file_key = self.keys.get(fact.file)
-        if file_key is None:
-            return hashlib.sha256(fact.model_dump_json().encode()).hexdigest()
-        return f"{file_key}\0{fact.status}"
+        return _fact_key(self.keys, fact)
 
     def fields(self, shared: str, base: FactBase) -> RenderedFields:
-        """Stored values for the facts of `base` whose entries were kept under `shared`, and a place for new ones."""
+        """Stored values for the facts of `base` whose entries were kept under `shared`, and a place for new ones;
+        with them (`RenderedFields.live`), each fact's live note keys kept per set of card kinds."""
         store = ContentStore(self.folder, code_fingerprint(), f"{FOLDER}\0{shared}")
-        loaded: dict[str, dict] = {}
+        loaded: dict[str, tuple[dict, dict]] = {}
         previous: dict[str, tuple[str, dict[str, str]]] = {}
+        live: dict[str, tuple[str, dict[str, LiveNotes]]] = {}
         if self.folder is not None:
             for file in dict.fromkeys(fact.file for fact in base.facts):
                 key = self.keys.get(file)
                 entry = _entry(store.load(key)) if key is not None else None
                 if entry is not None:
                     loaded[file] = entry
-                    previous.update(entry)
-        rendered = RenderedFields(shared, previous, base.fact_json, self.fact_key)
+                    previous.update(entry[0])
+                    live.update(entry[1])
+        # Given as a function of the file keys alone, not this object's method: the fields it is given to are held
+        # by this object (`_made`), and the cycle would leave everything loaded (a hundred thousand objects at
+        # 10,000 facts) to the cyclic collector instead of freeing it with this object.
+        fact_key = partial(_fact_key, self.keys)
+        rendered = RenderedFields(shared, previous, base.fact_json, fact_key)
+        if self.folder is not None:
+            rendered.live = LiveNoteKeys(live, fact_key)
         self._made.append((store, rendered, base, loaded))
         return rendered
 
     def save(self) -> None:
-        """Keep, for each file with a key, its facts' note keys as they are now, where they differ from those
-        loaded."""
+        """Keep, for each file with a key, its facts' note keys and live notes as they are now, where they differ
+        from those loaded."""
         for store, rendered, base, loaded in self._made:
             if store.folder is None:
                 continue
             by_file: dict[str, list[Fact]] = {}
             for fact in base.facts:
                 by_file.setdefault(fact.file, []).append(fact)
+            live = rendered.live
+            asked, made = rendered.used, live.made if live is not None else {}
             for file, facts in by_file.items():
                 key = self.keys.get(file)
                 if key is None:
+                    continue
+                if file in loaded and not any(fact.id in asked or fact.id in made for fact in facts):
+                    # Nothing of its facts asked for or made: its entry would be the one loaded (under the file's
+                    # key, so of these very facts), as a check after an edit finds every file but one.
                     continue
                 entry = {}
                 previous = rendered.previous
@@ -121,6 +192,12 @@ class NoteKeys:
                             entry[fact.id] = (used[0], values)
                     elif fact.id in rendered.previous:  # not asked for this time: kept as it was
                         entry[fact.id] = rendered.previous[fact.id]
-                if entry != loaded.get(file, {}):
-                    store.save(key, entry)
+                notes = {}
+                if live is not None:
+                    for fact in facts:
+                        now = live.now(fact)
+                        if now is not None:
+                            notes[fact.id] = now
+                if (entry, notes) != loaded.get(file, ({}, {})):
+                    store.save(key, (entry, notes))
             store.trim()

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from factdeck.outputs.anki.cards import CardMaker, identity_parts
+from factdeck.outputs.anki.rendered import kinds_key
 from factdeck.records.identity import PublishedDeck, PublishedNote
 from factdeck.records.schema import DeckSpec, Fact
 
@@ -41,6 +42,28 @@ def _notes_text(notes: Iterable[PublishedNote]) -> str:
 def _cards_key(shared: str, deck: DeckSpec, notes: Iterable[PublishedNote]) -> str:
     kinds = ",".join(sorted(deck.cards.kinds))
     return hashlib.sha256(f"{shared}\0{kinds}\0{_notes_text(notes)}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _record_cards_key(shared: str, deck: DeckSpec, record: PublishedDeck) -> str:
+    """`_cards_key` of the notes of `record`, a record read from its file, kept in the cache folder under `shared`,
+    the deck's kinds and the SHA-256 of the file's text (which its notes are read from): sorting and hashing every
+    note of a large deck's record was a tenth of comparing it after an edit."""
+    from factdeck.engine.incremental import code_fingerprint
+    from factdeck.engine.parse_cache import ContentStore, cache_folder
+
+    folder = cache_folder(CARDS_KEYS) if record.digest else None
+    store = ContentStore(folder, code_fingerprint())
+    name = f"{shared}\0{','.join(sorted(deck.cards.kinds))}\0{record.digest}"
+    kept = store.load(name)
+    if type(kept) is str:
+        return kept
+    made = _cards_key(shared, deck, record.notes.values())
+    store.save(name, made)
+    store.trim()
+    return made
+
+
+CARDS_KEYS = "release-cards"
 
 
 def _fact_key(fact_json: str, notes: Iterable[PublishedNote]) -> str:
@@ -73,8 +96,16 @@ def reuse(cards: CardMaker, deck: DeckSpec, record: PublishedDeck | None, facts:
     if record is None or not record.inputs:
         return 0
     rendered, fact_json, namespace = cards.rendered_fields, cards.base.fact_json, cards.namespace
+    # A fact whose live notes are kept whole (the note keys cache of a check after an edit) is not looked at: the
+    # card maker takes its notes from there without asking for any value. With every fact's kept, the record's
+    # notes are not even hashed to check its inputs.
+    live, kinds = rendered.live, kinds_key(deck.cards.kinds)
+    if live is not None:
+        facts = [fact for fact in facts if live.get(fact, kinds) is None]
+        if not facts:
+            return 0
     notes = record.notes.values()
-    if record.inputs["cards"] != _cards_key(rendered.shared, deck, notes):
+    if record.inputs["cards"] != _record_cards_key(rendered.shared, deck, record):
         return 0
     kept: dict[str, str] = record.inputs["facts"]
     grouped = _by_fact(notes)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, NamedTuple
 
 from factdeck.records.schema import Fact
 
@@ -13,10 +12,10 @@ if TYPE_CHECKING:
     from factdeck.outputs.anki.cards import NoteRecord
 
 
-@dataclass(frozen=True)
-class NoteKeysOf:
+class NoteKeysOf(NamedTuple):
     """What a release record keeps of a note (identity, GUID, content hash) and what it reads to fill the rest
-    (fact id, tags): a note record (cards.py) without its fields."""
+    (fact id, tags): a note record (cards.py) without its fields. A named tuple: a check makes one per live note
+    of every deck (tens of thousands), from the plain tuples the live keys keep (`LiveNoteKeys`)."""
 
     identity: str
     guid: str
@@ -27,6 +26,59 @@ class NoteKeysOf:
     @classmethod
     def of(cls, record: NoteRecord) -> NoteKeysOf:
         return cls(record.identity, record.guid, record.content, record.fact_id, record.tags)
+
+
+# One fact's live notes for one set of card kinds, as kept: each note's (identity, GUID, content hash, fact id, tags).
+LiveNotes = tuple[tuple[str, str, str, str, tuple[str, ...]], ...]
+
+
+def kinds_key(kinds: Iterable[str]) -> str:
+    """What a deck's card kinds are kept under (a fact's live notes depend on the kinds, not on their order)."""
+    return ",".join(sorted(set(kinds)))
+
+
+class LiveNoteKeys:
+    """Each fact's live note keys (`NoteKeysOf`: what comparing a deck with its release record reads of its notes)
+    per set of card kinds, kept by note_keys.py per fact file and given back while the fact's key (its file's
+    record-cache key and its status) is the one they were kept under: a fact whose keys are held is not planned,
+    tagged or looked up note by note (the release comparison's cost for every unchanged fact of a check after
+    an edit)."""
+
+    def __init__(
+        self, previous: Mapping[str, tuple[str, Mapping[str, LiveNotes]]], fact_key: Callable[[Fact], str]
+    ) -> None:
+        """`previous`: by fact id, the key its notes were kept under and its notes by `kinds_key`; `fact_key`: the
+        key of a fact now."""
+        self.previous = previous
+        self.fact_key = fact_key
+        self.made: dict[str, tuple[str, dict[str, LiveNotes]]] = {}  # what `put` was given, as `previous` holds it
+
+    def get(self, fact: Fact, kinds: str) -> LiveNotes | None:
+        """The live notes kept for `fact` under the card kinds `kinds` (`kinds_key`), or None."""
+        entry = self.previous.get(fact.id)
+        if entry is None or entry[0] != self.fact_key(fact):
+            return None
+        return entry[1].get(kinds)
+
+    def put(self, fact: Fact, kinds: str, notes: Iterable[NoteKeysOf]) -> None:
+        """Keep the live notes made for `fact` under `kinds`."""
+        key = self.fact_key(fact)
+        made = self.made.get(fact.id)
+        if made is None or made[0] != key:
+            made = self.made[fact.id] = (key, {})
+        made[1][kinds] = tuple(tuple(note) for note in notes)  # type: ignore[misc]
+
+    def now(self, fact: Fact) -> tuple[str, Mapping[str, LiveNotes]] | None:
+        """What is known of `fact` now, as `previous` holds it: what was kept under its key (if it is the key
+        now: a fact's notes kept under another key are never given again) with what was made since; None if
+        neither."""
+        made = self.made.get(fact.id)
+        entry = self.previous.get(fact.id)
+        if made is None:
+            return entry if entry is not None and entry[0] == self.fact_key(fact) else None
+        if entry is not None and entry[0] == made[0]:
+            return made[0], {**entry[1], **made[1]}
+        return made
 
 
 class RenderedFields:
@@ -55,6 +107,8 @@ class RenderedFields:
         self.record_json = record_json
         self.fact_key = fact_key
         self.used: dict[str, tuple[str, dict[str, str]]] = {}
+        # Each fact's live note keys kept by note_keys.py (a check's release comparison), else None.
+        self.live: LiveNoteKeys | None = None
         self._digests: dict[str, tuple[Fact, str]] = {}  # of facts whose fields were not asked for
 
     def digest(self, fact: Fact) -> str:

@@ -1,0 +1,139 @@
+"""Release records kept parsed (engine/validation.py's `_KeptPublished`): a validation takes a record whose file's
+name and text it parsed before from the cache folder, and must get exactly the record parsing its text gives,
+after any edit of the record, whatever the cache holds."""
+
+from __future__ import annotations
+
+import json
+import marshal
+
+import pytest
+from conftest import Project
+
+from factdeck.build import load_and_validate
+from factdeck.engine import validation
+from factdeck.records.identity import dump_published, load_published, parse_published, restore_published
+from test_release_inputs import RECORD, released_sample
+
+
+@pytest.fixture
+def released(tmp_path, monkeypatch) -> Project:
+    return released_sample(tmp_path, monkeypatch)
+
+
+class Parsed:
+    """Counts the records parsed from their text while installed."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.files: list[str] = []
+
+        def counted(text, display):
+            self.files.append(display)
+            return parse_published(text, display)
+
+        monkeypatch.setattr(validation, "parse_published", counted)
+
+
+def _same(kept: dict, parsed: dict) -> None:
+    assert kept == parsed
+    for deck, record in kept.items():
+        assert (record.inputs, record.digest, list(record.notes)) == (
+            parsed[deck].inputs,
+            parsed[deck].digest,
+            list(parsed[deck].notes),
+        )
+
+
+def _withdraw_and_rename(project: Project) -> None:
+    record = json.loads(project.read(RECORD))
+    first = next(iter(record["notes"]))
+    record["notes"][first] |= {"withdrawn": True, "era": None}
+    record["eras"] = {}
+    record.pop("namespace", None)
+    record.pop("inputs", None)
+    project.write(RECORD, json.dumps(record, indent=1))
+
+
+def _edit_hash(project: Project) -> None:
+    record = json.loads(project.read(RECORD))
+    record["notes"][next(iter(record["notes"]))]["hash"] = "0" * 64
+    project.write(RECORD, json.dumps(record, indent=1))
+
+
+@pytest.mark.parametrize("edit", [None, _edit_hash, _withdraw_and_rename])
+def test_a_kept_record_is_the_parsed_one(released, monkeypatch, edit):
+    if edit is not None:
+        edit(released)
+    parsed = Parsed(monkeypatch)
+    first = load_and_validate(released.root).published
+    assert parsed.files == [RECORD]
+    parsed.files.clear()
+    kept = load_and_validate(released.root).published
+    assert parsed.files == []  # from the cache
+    _same(kept, first)
+    _same(kept, load_published(released.root)[0])
+
+
+def test_an_edited_record_is_parsed_again(released, monkeypatch):
+    load_and_validate(released.root)
+    _edit_hash(released)
+    parsed = Parsed(monkeypatch)
+    kept = load_and_validate(released.root).published
+    assert parsed.files == [RECORD]
+    _same(kept, load_published(released.root)[0])
+    said = released.run("check").stderr
+    monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
+    assert "(1 note changed)" in said and released.run("check").stderr == said
+
+
+@pytest.mark.parametrize("damage", ["truncate", "foreign", "note", "type"])
+def test_a_damaged_entry_is_parsed_again(released, parse_cache_folder, monkeypatch, damage):
+    load_and_validate(released.root)
+    entries = [p for p in (parse_cache_folder.parent / "published").rglob("*") if p.is_file()]
+    assert len(entries) == 1
+    raw = entries[0].read_bytes()
+    head = raw[: raw.index(b"\0") + 1]
+    value = marshal.loads(raw[len(head) :])
+    if damage == "truncate":
+        entries[0].write_bytes(raw[: len(raw) // 2])
+    elif damage == "foreign":
+        entries[0].write_bytes(head + marshal.dumps([(42, "x")]))
+    elif damage == "note":  # a note's hash not text
+        notes = [(*value[-1][0][:2], 7, *value[-1][0][3:]), *value[-1][1:]]
+        entries[0].write_bytes(head + marshal.dumps((*value[:-1], notes)))
+    else:  # a note type without its hash
+        entries[0].write_bytes(head + marshal.dumps((*value[:4], {"card": {"mod": 1}}, *value[5:])))
+    parsed = Parsed(monkeypatch)
+    kept = load_and_validate(released.root).published
+    assert parsed.files == [RECORD]
+    _same(kept, load_published(released.root)[0])
+
+
+def test_a_record_dumped_and_restored_is_the_same(released):
+    records, _ = load_published(released.root)
+    for record in records.values():
+        again = restore_published(marshal.loads(marshal.dumps(dump_published(record))))
+        again.digest = record.digest
+        _same({record.deck: again}, {record.deck: record})
+
+
+def test_a_record_kept_by_name_alone_would_be_caught(released, monkeypatch):
+    # The check above must fail for a cache that keys a record by its file's name, not its text.
+    load_and_validate(released.root)
+    monkeypatch.setattr(
+        validation._KeptPublished, "parse", lambda self, text, display, digest: _by_name(self, display, text)
+    )
+    load_and_validate(released.root)
+    _edit_hash(released)
+    kept = load_and_validate(released.root).published
+    with pytest.raises(AssertionError):
+        _same(kept, load_published(released.root)[0])
+
+
+def _by_name(kept: validation._KeptPublished, display: str, text: str):
+    value = kept.store.load(display)
+    if value is not None:
+        return restore_published(value)
+    record = parse_published(text, display)
+    kept.store.save(display, dump_published(record))
+    return record
