@@ -301,3 +301,13 @@ def test_the_click_release_is_told_only_where_one_distribution_of_it_sits_beside
     assert entry._installed_click_release() == "8.5.1"
     (tmp_path / "click-8.1.7.dist-info").mkdir()  # a damaged environment: which one is installed is not known
     assert entry._installed_click_release() is None
+
+
+def test_the_console_script_and_python_m_start_at_the_entry_point():
+    """An installed `factdeck` runs what `[project.scripts]` names: were it still `factdeck.cli:main`, every
+    `factdeck --help` would import click, and only `python -m factdeck` would answer without it."""
+    tomllib = pytest.importorskip("tomllib")
+    repo = Path(__file__).resolve().parent.parent
+    scripts = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts == {"factdeck": "factdeck.entry:main"}
+    assert "from factdeck.entry import main" in (repo / "src" / "factdeck" / "__main__.py").read_text(encoding="utf-8")

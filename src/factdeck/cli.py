@@ -65,7 +65,7 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, help=GROUP_HELP, context_settings={"help_option_names": list(HELP_OPTION_NAMES)})
 @click.version_option(__version__, prog_name=PROGRAM)
 def cli() -> None:
-    pass
+    """The `factdeck` group: its subcommands are loaded from `COMMANDS` when one runs (`LazyGroup`)."""
 
 
 def main() -> None:
