@@ -162,3 +162,17 @@ def test_large_print_packs_and_their_removal(project: Project):
     project.replace("decks/all.yaml", "  large_print: true", "  large_print: false")
     assert project.run("sessions", "guild-history", "--meetings", "2").exit_code == 0
     assert not list(folder.glob("*-large-print.pdf")) and (folder / "guide.pdf").exists()
+
+
+def test_a_build_of_the_web_quiz_alone_keeps_the_meeting_packs(tmp_path):
+    """A build with fewer formats keeps the other formats' files: an html-only build makes no meeting pack
+    (packs are Anki decks and PDFs), so it neither sets the packs up nor clears their folders."""
+    project = sample_project(tmp_path / "proj", more_facts=True)
+    project.write("decks/all.yaml", project.read("decks/all.yaml") + "sessions:\n  meetings: 3\n")
+    assert project.run("build").exit_code == 0
+    sessions = project.path("build/guild-history/sessions")
+    before = sorted(str(p.relative_to(sessions)) for p in sessions.rglob("*"))
+    assert any(name.endswith(".apkg") for name in before) and any(name.endswith(".pdf") for name in before)
+    result = project.run("build", "--format", "html")
+    assert result.exit_code == 0, result.output
+    assert sorted(str(p.relative_to(sessions)) for p in sessions.rglob("*")) == before
