@@ -9,6 +9,8 @@ import marshal
 import os
 import sqlite3
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from conftest import MORE_FACTS, Project, sample_project, shipped_copy
@@ -16,7 +18,7 @@ from conftest import MORE_FACTS, Project, sample_project, shipped_copy
 from factdeck.build import build
 from factdeck.outputs.anki import apkg_file, kept_collection
 from factdeck.outputs.anki import package as anki_package
-from factdeck.outputs.anki.kept_collection import FOLDER, read_record
+from factdeck.outputs.anki.kept_collection import FOLDER, KeptNote, read_record
 
 DECK = "guild-history"
 APKG = f"{DECK}/{DECK}.apkg"
@@ -70,6 +72,37 @@ def test_an_edited_fact_alone_is_made_again(released, kept, tmp_path):
     assert kept == [sum(before.values()) - before["guild-founded"]]
     assert same_as_fresh(released, tmp_path)
     assert notes_of(released) == before
+
+
+def records_of(folder: Path) -> list[Any]:
+    """A kept collection's record, header and pieces, as read back."""
+    return list(read_record(folder / FOLDER / f"{DECK}.notes"))
+
+
+def test_a_rebuild_keeps_the_record_a_build_into_an_empty_folder_keeps(released, kept, tmp_path):
+    # The kept notes' entries are sliced from the notes read back (kept_collection.held); a fresh build spells out
+    # every note's values. The two records must hold the same values, row ids and card counts included.
+    released.replace("facts/guild.yaml", "by ferry workers.", "by river ferry workers.")
+    build(released.root, formats=("apkg",))
+    assert kept[-1]  # notes were kept
+    fresh = build(released.root, formats=("apkg",), output=tmp_path / "fresh")
+    assert kept[-1] is None  # and none here
+    (header, *pieces), (fresh_header, *fresh_pieces) = records_of(released.path("build")), records_of(fresh.output)
+    assert header["shape"] == fresh_header["shape"]  # the stamps name each folder's own file
+    assert pieces == fresh_pieces
+
+
+def test_a_kept_note_takes_the_front_the_duplicate_check_read():
+    # A kept note whose front differs from the one the duplicate check recorded is written with the recorded
+    # one, not sliced as it is: a shortcut that copied the kept note whole fails here.
+    note = KeptNote("f/name", "hash", "f", "card", "Deck", "old front", 7, 1)
+    source = SimpleNamespace(notes=[], sources=[note])
+    base = SimpleNamespace(facts_by_id={"f": object()})
+    rendered = SimpleNamespace(digest=lambda fact: "digest")
+    facts = kept_collection.held([note], [source], [(42, 2)], {"f/name": "new front"}, base, rendered)
+    assert facts == {"f": ("digest", "Deck", [("f/name", "hash", "f", "card", "Deck", "new front", 42, 2)])}
+    same = kept_collection.held([note], [source], [(42, 2)], {"f/name": "old front"}, base, rendered)
+    assert same == {"f": ("digest", "Deck", [("f/name", "hash", "f", "card", "Deck", "old front", 42, 2)])}
 
 
 def test_an_added_fact_is_made_and_the_others_kept(released, kept, tmp_path):

@@ -280,10 +280,12 @@ class ApkgStage:
         record = self.records.get(deck.id)
         if record is None:
             return []
-        differing = sum(
-            note.identity not in record.notes or record.notes[note.identity].hash != note.content_hash()
-            for note in records
-        )
+        # `content` is `content_hash()` of either kind of note, read without a call (30,000 notes at 10,000 facts).
+        released, differing = record.notes, 0
+        for note in records:
+            known = released.get(note.identity)
+            if known is None or known.hash != note.content:
+                differing += 1
         if not differing:
             return []
         return [
