@@ -15,10 +15,12 @@ from typing import Any
 import pytest
 from conftest import MORE_FACTS, Project, sample_project, shipped_copy
 
-from factdeck.build import build
+from factdeck.build import build, load_and_validate
 from factdeck.outputs.anki import apkg_file, kept_collection
 from factdeck.outputs.anki import package as anki_package
 from factdeck.outputs.anki.kept_collection import FOLDER, KeptNote, read_record
+from factdeck.outputs.write import OutputWriter
+from factdeck.records.schema import DeckSpec, Selection
 
 DECK = "guild-history"
 APKG = f"{DECK}/{DECK}.apkg"
@@ -277,3 +279,28 @@ def test_a_record_of_the_earlier_layout_means_making_every_note(released, kept, 
     build(released.root, formats=("apkg",))
     assert kept == [None]
     assert same_as_fresh(released, tmp_path)
+
+
+def holds_unselected_plainly(stage: anki_package.ApkgStage, deck: DeckSpec) -> bool:
+    """The plain test: every fact of the base tested against the deck's selection."""
+    selected = {f.id for f in stage.base.facts if deck.select.matches(f)}
+    return any(note.fact not in selected for note in stage.records[deck.id].notes.values())
+
+
+def test_a_deck_whose_record_holds_notes_it_no_longer_selects_is_told_apart(released, tmp_path, monkeypatch):
+    # key_extra tests only the record's own facts (each once); it must say what testing every fact says, and a
+    # deck that no longer selects a released fact must get another key (a shortcut answering "no" fails here).
+    base = load_and_validate(released.root)
+    stage = anki_package.ApkgStage(base, OutputWriter(tmp_path / "out"))
+    deck = base.deck(DECK)
+    record = stage.records[DECK]
+    fact_id = next(iter(record.notes.values())).fact
+    exclude = Selection(facts=[fact_id])
+    narrowed = deck.model_copy(update={"select": deck.select.model_copy(update={"exclude": exclude})})
+    assert not stage._holds_unselected(deck, record) and not holds_unselected_plainly(stage, deck)
+    assert stage._holds_unselected(narrowed, record) and holds_unselected_plainly(stage, narrowed)
+    assert stage.key_extra(narrowed) != stage.key_extra(deck)
+    # A released fact the base no longer has.
+    monkeypatch.setattr(base, "facts", [f for f in base.facts if f.id != fact_id])
+    monkeypatch.delitem(base.facts_by_id, fact_id)
+    assert stage._holds_unselected(deck, record) and holds_unselected_plainly(stage, deck)
