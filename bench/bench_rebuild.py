@@ -5,7 +5,8 @@ Per size, fresh processes taking turns, each repetition in this order (so every 
 - cold: no build/ folder (no previous outputs) and an empty parse cache, on one core and with the default;
 - nothing changed: the same build again;
 - one fact changed: one fact's statement edited (and vetted again, as an editor would) before the run; the
-  project has a release record, so this is the rebuild after a release the issue tracker speaks of;
+  project has a release record, so this is the rebuild after a release the issue tracker speaks of; with the
+  default number of processes, then on one core (another edit), like for like with the one-core cold build;
 - one deck rewritten: the deck `all`'s output folder deleted, everything else as after a build, so the time
   is that of a no-change build plus writing the one deck.
 Ratios are to the one-core cold build of the same repetition. The fact file is restored afterwards.
@@ -14,6 +15,7 @@ Ratios are to the one-core cold build of the same repetition. The fact file is r
 from __future__ import annotations
 
 from common import (
+    ONE_CORE,
     Command,
     arguments,
     fact_edits,
@@ -45,6 +47,7 @@ def main() -> None:
             commands = with_jobs(argv, before=lambda root=root: remove(root / "build", parse_cache), label="cold")
             commands["nothing changed"] = Command(argv)
             commands["one fact changed"] = Command(argv, before=edit)
+            commands["one fact changed (1 core)"] = Command(argv, ONE_CORE, before=edit)
             commands["one deck rewritten"] = Command(argv, before=lambda root=root: remove(root / "build" / "all"))
             print(f"\n{load()}")
             results = measure(commands, args.repeat)

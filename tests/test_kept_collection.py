@@ -9,14 +9,18 @@ import marshal
 import os
 import sqlite3
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from conftest import MORE_FACTS, Project, sample_project, shipped_copy
 
-from factdeck.build import build
+from factdeck.build import build, load_and_validate
 from factdeck.outputs.anki import apkg_file, kept_collection
 from factdeck.outputs.anki import package as anki_package
-from factdeck.outputs.anki.kept_collection import FOLDER, read_record
+from factdeck.outputs.anki.kept_collection import FOLDER, KeptNote, read_record
+from factdeck.outputs.write import OutputWriter
+from factdeck.records.schema import DeckSpec, Selection
 
 DECK = "guild-history"
 APKG = f"{DECK}/{DECK}.apkg"
@@ -70,6 +74,37 @@ def test_an_edited_fact_alone_is_made_again(released, kept, tmp_path):
     assert kept == [sum(before.values()) - before["guild-founded"]]
     assert same_as_fresh(released, tmp_path)
     assert notes_of(released) == before
+
+
+def records_of(folder: Path) -> list[Any]:
+    """A kept collection's record, header and pieces, as read back."""
+    return list(read_record(folder / FOLDER / f"{DECK}.notes"))
+
+
+def test_a_rebuild_keeps_the_record_a_build_into_an_empty_folder_keeps(released, kept, tmp_path):
+    # The kept notes' entries are sliced from the notes read back (kept_collection.held); a fresh build spells out
+    # every note's values. The two records must hold the same values, row ids and card counts included.
+    released.replace("facts/guild.yaml", "by ferry workers.", "by river ferry workers.")
+    build(released.root, formats=("apkg",))
+    assert kept[-1]  # notes were kept
+    fresh = build(released.root, formats=("apkg",), output=tmp_path / "fresh")
+    assert kept[-1] is None  # and none here
+    (header, *pieces), (fresh_header, *fresh_pieces) = records_of(released.path("build")), records_of(fresh.output)
+    assert header["shape"] == fresh_header["shape"]  # the stamps name each folder's own file
+    assert pieces == fresh_pieces
+
+
+def test_a_kept_note_takes_the_front_the_duplicate_check_read():
+    # A kept note whose front differs from the one the duplicate check recorded is written with the recorded
+    # one, not sliced as it is: a shortcut that copied the kept note whole fails here.
+    note = KeptNote("f/name", "hash", "f", "card", "Deck", "old front", 7, 1)
+    source = SimpleNamespace(notes=[], sources=[note])
+    base = SimpleNamespace(facts_by_id={"f": object()})
+    rendered = SimpleNamespace(digest=lambda fact: "digest")
+    facts = kept_collection.held([note], [source], [(42, 2)], {"f/name": "new front"}, base, rendered)
+    assert facts == {"f": ("digest", "Deck", [("f/name", "hash", "f", "card", "Deck", "new front", 42, 2)])}
+    same = kept_collection.held([note], [source], [(42, 2)], {"f/name": "old front"}, base, rendered)
+    assert same == {"f": ("digest", "Deck", [("f/name", "hash", "f", "card", "Deck", "old front", 42, 2)])}
 
 
 def test_an_added_fact_is_made_and_the_others_kept(released, kept, tmp_path):
@@ -244,3 +279,28 @@ def test_a_record_of_the_earlier_layout_means_making_every_note(released, kept, 
     build(released.root, formats=("apkg",))
     assert kept == [None]
     assert same_as_fresh(released, tmp_path)
+
+
+def holds_unselected_plainly(stage: anki_package.ApkgStage, deck: DeckSpec) -> bool:
+    """The plain test: every fact of the base tested against the deck's selection."""
+    selected = {f.id for f in stage.base.facts if deck.select.matches(f)}
+    return any(note.fact not in selected for note in stage.records[deck.id].notes.values())
+
+
+def test_a_deck_whose_record_holds_notes_it_no_longer_selects_is_told_apart(released, tmp_path, monkeypatch):
+    # key_extra tests only the record's own facts (each once); it must say what testing every fact says, and a
+    # deck that no longer selects a released fact must get another key (a shortcut answering "no" fails here).
+    base = load_and_validate(released.root)
+    stage = anki_package.ApkgStage(base, OutputWriter(tmp_path / "out"))
+    deck = base.deck(DECK)
+    record = stage.records[DECK]
+    fact_id = next(iter(record.notes.values())).fact
+    exclude = Selection(facts=[fact_id])
+    narrowed = deck.model_copy(update={"select": deck.select.model_copy(update={"exclude": exclude})})
+    assert not stage._holds_unselected(deck, record) and not holds_unselected_plainly(stage, deck)
+    assert stage._holds_unselected(narrowed, record) and holds_unselected_plainly(stage, narrowed)
+    assert stage.key_extra(narrowed) != stage.key_extra(deck)
+    # A released fact the base no longer has.
+    monkeypatch.setattr(base, "facts", [f for f in base.facts if f.id != fact_id])
+    monkeypatch.delitem(base.facts_by_id, fact_id)
+    assert stage._holds_unselected(deck, record) and holds_unselected_plainly(stage, deck)

@@ -127,8 +127,18 @@ class KeptCollection:
         they were, else made. Raises `ManyChanged` when it would make the notes of MIN_ITEMS facts or more."""
         live: list[NoteRecord | KeptNote] = []
         made = 0
+        # `notes` inlined, with the subdeck's name made once per era: 30,000 calls fewer at 10,000 facts.
+        kept_facts, digest, deck_name = self.facts, cards.rendered_fields.digest, cards.deck_name
+        names: dict[str, str] = {}
         for fact in facts:
-            notes = self.notes(fact.id, cards.rendered_fields.digest(fact), cards.deck_name(deck, fact))
+            kept = kept_facts.get(fact.id)
+            notes = None
+            if kept is not None and kept[0] == digest(fact):
+                name = names.get(fact.era)
+                if name is None:
+                    name = names[fact.era] = deck_name(deck, fact)
+                if kept[1] == name:
+                    notes = kept[2]
             if notes is None:
                 made += 1
                 if made >= MIN_ITEMS:
@@ -248,20 +258,32 @@ def held(
     """What `keep` records of a package's `live` notes (its facts' own, in order): per fact its record's hash,
     subdeck and notes, each with its row id and card count as written (`placed`, in the order of the subdecks'
     notes, whose `sources` are the records) and its plain front (`fronts`, by identity)."""
-    where = {id(source): place for source, place in zip((r for d in decks for r in d.sources), placed)}
+    # Each record's row id and card count, by the record's identity in memory (`placed` follows the subdecks' notes).
+    where = dict(zip(map(id, itertools.chain.from_iterable(d.sources for d in decks)), placed))
     facts: dict[str, tuple[str, str, list[tuple[Any, ...]]]] = {}
     unkept: set[str] = set()  # facts with a note the duplicate check did not read (none should be): made next time
+    facts_by_id = base.facts_by_id
+    digest = rendered.digest
+    entry: tuple[str, str, list[tuple[Any, ...]]] | None = None
+    current = ""
     for record in live:
-        entry = facts.get(record.fact_id)
-        if entry is None:
-            entry = facts[record.fact_id] = (rendered.digest(base.facts_by_id[record.fact_id]), record.deck, [])
-        front = fronts.get(record.identity)
+        fact_id = record.fact_id
+        if entry is None or fact_id != current:  # a fact's notes come together: one look-up per fact
+            current = fact_id
+            entry = facts.get(fact_id)
+            if entry is None:
+                entry = facts[fact_id] = (digest(facts_by_id[fact_id]), record.deck, [])
+        identity = record.identity
+        front = fronts.get(identity)
         if front is None:
-            unkept.add(record.fact_id)
+            unkept.add(fact_id)
+            continue
+        if type(record) is KeptNote and front == record[5]:
+            # A kept note's values are its own with this package's row id and card count: sliced, not spelled out.
+            entry[2].append(record[:6] + where[id(record)])
             continue
         row, cards = where[id(record)]
-        values = (record.identity, record.content, record.fact_id, record.note_type, record.deck, front, row, cards)
-        entry[2].append(values)
+        entry[2].append((identity, record.content, fact_id, record.note_type, record.deck, front, row, cards))
     for fact_id in unkept:
         del facts[fact_id]
     return facts

@@ -208,13 +208,25 @@ class ApkgStage:
             # The record's file as read (a record loaded from it is a function of its text), else its dump.
             digest.update(f"\0{name}\0".encode() + (published.digest or published.to_json()).encode())
         own = self.records.get(deck.id)
-        if own is not None:
-            selected = {f.id for f in self.base.facts if deck.select.matches(f)}
-            if any(note.fact not in selected for note in own.notes.values()):
-                digest.update("\n".join(self.base.facts_json(self.base.facts)).encode())
-                for spec in self.base.decks:
-                    digest.update(spec.model_dump_json().encode())
+        if own is not None and self._holds_unselected(deck, own):
+            digest.update("\n".join(self.base.facts_json(self.base.facts)).encode())
+            for spec in self.base.decks:
+                digest.update(spec.model_dump_json().encode())
         return digest.hexdigest()
+
+    def _holds_unselected(self, deck: DeckSpec, record: PublishedDeck) -> bool:
+        """Whether the deck's release record holds a note of a fact the deck no longer selects (or the base no
+        longer has). Only the record's facts are tested, each once: a small deck no longer tests every fact."""
+        facts_by_id, matches = self.base.facts_by_id, deck.select.matches
+        tested: dict[str, bool] = {}
+        for note in record.notes.values():
+            selected = tested.get(note.fact)
+            if selected is None:
+                fact = facts_by_id.get(note.fact)
+                selected = tested[note.fact] = fact is not None and matches(fact)
+            if not selected:
+                return True
+        return False
 
     def package_notes(self, deck: DeckSpec, facts: list[Fact]) -> list[NoteRecord]:
         """Every note of the deck's package: the notes of `facts`, then the published notes they no longer
@@ -280,10 +292,12 @@ class ApkgStage:
         record = self.records.get(deck.id)
         if record is None:
             return []
-        differing = sum(
-            note.identity not in record.notes or record.notes[note.identity].hash != note.content_hash()
-            for note in records
-        )
+        # `content` is `content_hash()` of either kind of note, read without a call (30,000 notes at 10,000 facts).
+        released, differing = record.notes, 0
+        for note in records:
+            known = released.get(note.identity)
+            if known is None or known.hash != note.content:
+                differing += 1
         if not differing:
             return []
         return [
