@@ -4,10 +4,12 @@ lost its '- ', merge keys anywhere in a file, a file saved as UTF-16, a number t
 from __future__ import annotations
 
 from pathlib import Path
-
-import yaml
+from typing import TYPE_CHECKING
 
 from factdeck.exceptions import Problem
+
+if TYPE_CHECKING:  # PyYAML is imported where a text is parsed (records/yaml_parse.py), not with this module
+    import yaml
 
 _MERGE = "tag:yaml.org,2002:merge"
 
@@ -36,6 +38,8 @@ def merge_message(line: int, root: yaml.Node | None) -> str:
 
 
 def _merge_lines(root: yaml.Node) -> set[int]:
+    import yaml
+
     found: set[int] = set()
     seen: set[int] = set()
     stack = [root]
