@@ -1,5 +1,5 @@
-"""Words for YAML mistakes that the parser reports in other terms (records/load.py uses them): a record that
-lost its '- ', merge keys anywhere in a file, a file saved as UTF-16, a number too long to read."""
+"""Words for YAML mistakes that the parser reports in other terms (records/load.py and yaml_parse.py use them): a
+record that lost its '- ', merge keys anywhere in a file, a file saved as UTF-16, a number too long to read."""
 
 from __future__ import annotations
 
