@@ -112,9 +112,11 @@ def test_the_fast_reading_finds_each_text_object_where_pypdf_puts_it():
 def test_a_typst_document_is_read_strictly_without_a_second_reading(tmp_path):
     pdf = typst_pdf(tmp_path, "#lorem(300)\n\n" * 6)
     lines = PageLines(pdf)
-    shares, _ = measure(pdf, (MARGIN_TOP, MARGIN_BOTTOM), 0.85, 56.0, True)
-    assert len(shares) == len(lines) > 1
+    margins = (MARGIN_TOP, MARGIN_BOTTOM)
+    shares = [lines.blank_share(n, margins, blank_share) for n in range(len(lines))]
+    assert len(shares) > 1 and lines.first_number(1, 56.0) is None  # unnumbered text
     assert lines._lenient is None  # the strict reading was enough: pypdf's default reading never ran
+    assert shares == measure(pdf, margins, 0.85, 56.0, True)[0]
     assert compare(pdf) == 0
 
 
