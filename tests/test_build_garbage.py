@@ -10,7 +10,7 @@ import pytest
 from conftest import sample_project
 
 from factdeck.build import load_and_validate
-from factdeck.records import load
+from factdeck.records import yaml_parse
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def collector_off():
 
 def test_reading_a_fact_file_leaves_nothing_for_the_cyclic_collector(collector_off) -> None:
     text = (Path(__file__).parent / "fixtures" / "sample" / "facts" / "guild.yaml").read_text(encoding="utf-8")
-    data, lines = load._fast_parse(text)
+    data, lines = yaml_parse._fast_parse(text)
     assert data and lines
     del data, lines
     assert gc.collect() == 0

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from conftest import sample_project, shipped_copy
+from conftest import imported_by, sample_project, shipped_copy
 
 from factdeck.build import load_and_validate
 from factdeck.engine import kept_check, kept_validation, validation
@@ -214,3 +214,15 @@ def test_worksheets_from_a_kept_base_are_the_same_bytes(tmp_path, monkeypatch, v
         )
     assert made[0] == made[1] == made[2] and len(made[0][1]) == 4
     assert len(validated) == 2  # with nothing kept, then kept; the third took it back
+
+
+def test_a_worksheet_from_a_kept_base_parses_no_yaml(tmp_path):
+    # PyYAML is imported where a text is parsed (records/yaml_parse.py): a worksheet that takes the kept
+    # validation back parses nothing, so it never imports it; once a fact file changed, it parses that file.
+    project = sample_project(tmp_path / "proj", more_facts=True)
+    argv = ["quiz", "guild-history", "--questions", "12", "--project", str(project.root)]
+    assert imported_by(argv, ("yaml",))[1] == "['yaml']"  # validates, and keeps the outcome
+    assert imported_by(argv, ("yaml",))[1] == "[]"
+    project.write("facts/guild.yaml", project.read("facts/guild.yaml") + "# a comment added\n", vet=False)
+    assert imported_by(argv, ("yaml",))[1] == "['yaml']"
+    assert imported_by(argv, ("yaml",))[1] == "[]"

@@ -7,6 +7,7 @@ empty pages, an image)."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pypdf
@@ -14,7 +15,7 @@ import pytest
 from conftest import shipped_copy
 
 from factdeck.outputs.print.layout import LARGE_MARGIN_BOTTOM, MARGIN_BOTTOM, MARGIN_TOP
-from factdeck.outputs.print.page_text import PageLines, _text_objects, _Unhandled, blank_share
+from factdeck.outputs.print.page_text import PageLines, _text_objects, _Unhandled, blank_share, measure
 from factdeck.outputs.print.pdf import compile_pdf, font_folders
 
 MARGINS = [(MARGIN_TOP, MARGIN_BOTTOM), (MARGIN_TOP, LARGE_MARGIN_BOTTOM), (0.0, 0.0), (300.0, 300.0)]
@@ -106,3 +107,56 @@ def test_the_fast_reading_finds_each_text_object_where_pypdf_puts_it():
     )
     found = _text_objects(stream)
     assert [(y, font) for y, font, _ in found] == [(700.0, "/f1"), (592.0, "/f2")]  # 2 * (300 - 4)
+
+
+def test_a_typst_document_is_read_strictly_without_a_second_reading(tmp_path):
+    pdf = typst_pdf(tmp_path, "#lorem(300)\n\n" * 6)
+    lines = PageLines(pdf)
+    margins = (MARGIN_TOP, MARGIN_BOTTOM)
+    shares = [lines.blank_share(n, margins, blank_share) for n in range(len(lines))]
+    assert len(shares) > 1 and lines.first_number(1, 56.0) is None  # unnumbered text
+    assert lines._lenient is None  # the strict reading was enough: pypdf's default reading never ran
+    assert shares == measure(pdf, margins, 0.85, 56.0, True)[0]
+    assert compare(pdf) == 0
+
+
+def damaged(pdf: bytes) -> bytes:
+    """`pdf` with its startxref pointing three bytes past the table: pypdf's default reading repairs it, its
+    strict reading refuses it."""
+    found = re.search(rb"startxref\s+(\d+)", pdf)
+    assert found is not None
+    offset = str(int(found.group(1)) + 3).encode().rjust(len(found.group(1)))
+    return pdf[: found.start(1)] + offset + pdf[found.end(1) :]
+
+
+def test_a_damaged_cross_reference_table_reads_as_pypdf_reads_it(tmp_path):
+    pdf = damaged(typst_pdf(tmp_path, "#lorem(300)\n\n" * 6 + "Last."))
+    with pytest.raises(pypdf.errors.PdfReadError):
+        pypdf.PdfReader(io.BytesIO(pdf), strict=True)  # a PDF the strict reading alone could not measure
+    lines = PageLines(pdf)
+    assert lines._lenient is not None and lines.pages is lines._lenient
+    assert compare(pdf) == 0  # pypdf's default reading's answer, page for page
+    reference = list(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    shares, _ = measure(pdf, (MARGIN_TOP, MARGIN_BOTTOM), 0.85, 56.0, True)
+    assert shares == [blank_share(page, (MARGIN_TOP, MARGIN_BOTTOM)) for page in reference]
+
+
+def test_a_page_the_strict_reading_cannot_follow_is_read_leniently(monkeypatch, tmp_path):
+    pdf = typst_pdf(tmp_path, "#lorem(300)\n\n" * 6)
+    lines = PageLines(pdf)
+    reference = list(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    strict_pages = {id(page) for page in lines.pages}
+
+    def slow(page, margins) -> float:
+        if id(page) in strict_pages:
+            raise pypdf.errors.PdfReadError("a defect only the strict reading reports")
+        return blank_share(page, margins)
+
+    # Every page made to go the long way (_text_objects refusing it), where the strict page fails: the lenient one
+    # answers, as pypdf's default reading does.
+    monkeypatch.setattr("factdeck.outputs.print.page_text._text_objects", lambda data: 1 / 0)
+    margins = (MARGIN_TOP, MARGIN_BOTTOM)
+    assert [lines.blank_share(n, margins, slow) for n in range(len(lines))] == [
+        blank_share(page, margins) for page in reference
+    ]
+    assert lines._lenient is not None

@@ -128,3 +128,42 @@ def test_group_pools_of_admitted_facts_plan_what_whole_pools_plan(shipped_base, 
         monkeypatch.setattr(type(types.QUESTION_TYPES[kind]), "admits", every)
     whole = make_quiz(shipped_base, deck, facts, settings)
     assert asked and whole == admitted
+
+
+@pytest.mark.parametrize("seed", [1, 7, 2024])
+def test_the_questions_made_to_weigh_facts_are_the_ones_made_again(shipped_base, monkeypatch, seed):
+    """The worksheet takes back the questions made while weighing facts (`QuizMaker.made`): the quiz is the one
+    making every question again gives, with fewer wrong options drawn."""
+    from factdeck.quiz import planning, types
+
+    deck = shipped_base.deck("mek-history")
+    facts = select_facts(shipped_base, deck)
+    settings = with_overrides(deck.quiz, questions=60, versions=2, seed=seed)
+    draws: list[str] = []
+    drawn = Distractors.wrong_options
+    monkeypatch.setattr(
+        Distractors, "wrong_options", lambda self, fact, *a: draws.append(fact.id) or drawn(self, fact, *a)
+    )
+    taken_back = make_quiz(shipped_base, deck, facts, settings)
+    with_weighed = len(draws)
+    draws.clear()
+    monkeypatch.setattr(
+        planning.QuizMaker, "made", lambda self, fact, kind: types.QUESTION_TYPES[kind].make(self, fact)
+    )
+    assert make_quiz(shipped_base, deck, facts, settings) == taken_back
+    assert with_weighed < len(draws)
+
+
+def test_a_question_weighed_in_another_options_context_is_made_again(shipped_base):
+    from factdeck.quiz.planning import QuizMaker
+
+    deck = shipped_base.deck("mek-history")
+    maker = QuizMaker(shipped_base, deck, deck.quiz)
+    fact = next(f for f in select_facts(shipped_base, deck) if maker.can(f, "multiple-choice"))
+    made = maker.single(fact, "multiple-choice")
+    assert made is not None
+    maker.weighed[("multiple-choice", fact.id)] = (("another", "context"), None)  # the pools changed since
+    assert maker.made(fact, "multiple-choice") == made
+    maker.weighed[("multiple-choice", fact.id)] = (maker.options_context, made)
+    assert maker.made(fact, "multiple-choice") is made
+    assert ("multiple-choice", fact.id) not in maker.weighed  # taken once

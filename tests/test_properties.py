@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from factdeck.engine.session import Session
 from factdeck.exceptions import FactdeckError, InputError, ValidationFailed
-from factdeck.records.load import _compose_document, _fast_parse, _Unusual, load_document, load_project
+from factdeck.records.load import load_document, load_project
 from factdeck.records.validate import validate_project
+from factdeck.records.yaml_parse import _composed, _fast_parse, _Unusual
 
 # Modest counts keep the suite fast: the loader takes ~10 ms an example, a whole project's validation ~60 ms.
 LOADER = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -106,8 +107,8 @@ def test_fast_parse_agrees_with_the_full_composer(text):
         fast = _fast_parse(text)
     except _Unusual:
         return
-    full = _compose_document(text, Path("x.yaml"), FILE)
-    assert repr(fast) == repr((full.data, full.lines))  # repr: True == 1 and nan != nan would mislead ==
+    full = _composed(text, FILE)
+    assert repr(fast) == repr(full)  # repr: True == 1 and nan != nan would mislead ==
 
 
 # --- records shaped like facts, with values of any type ----------------------------------

@@ -73,6 +73,10 @@ class QuizMaker:
         self.distractors = Distractors(base, self.memos, kept_pools)
         # The deck's language: the words its questions' types show (Question.words), dates, key answers.
         self.language = deck_language(base, deck)
+        # The questions made to weigh facts (single_types.py's `weigh`), by type and fact id, with the options
+        # context they were made in: made again in the same context, a question is the same (what the `can`
+        # memo relies on), so the worksheet takes it back (`made`) instead of drawing its wrong options again.
+        self.weighed: dict[tuple[str, str], tuple[tuple, Question | None]] = {}
 
     def rng(self, *purpose: object) -> random.Random:
         """The generator for one purpose of this deck and seed (see `seeded`)."""
@@ -105,6 +109,14 @@ class QuizMaker:
 
     def single(self, fact: Fact, kind: str) -> Question | None:
         """The fact's question of single type `kind`, or None when it cannot make one."""
+        return QUESTION_TYPES[kind].make(self, fact)
+
+    def made(self, fact: Fact, kind: str) -> Question | None:
+        """`single(fact, kind)`: the question made when the fact was weighed, if it was weighed in the options
+        context of now (taken once), else made now."""
+        kept = self.weighed.pop((kind, fact.id), None)
+        if kept is not None and kept[0] == self.options_context:
+            return kept[1]
         return QUESTION_TYPES[kind].make(self, fact)
 
     def eligible(self, facts: list[Fact], types: Sequence[str]) -> list[tuple[str, ...]]:

@@ -44,8 +44,13 @@ class _SingleType(QuestionType):
         return maker.options_context
 
     def weigh(self, maker: QuizMaker, fact: Fact) -> bool:
-        # A disputed fact is never asked with one right answer; otherwise the question is made to see.
-        return not fact.disputed and self.make(maker, fact) is not None
+        # A disputed fact is never asked with one right answer; otherwise the question is made to see, and kept
+        # for the worksheet to take back (`QuizMaker.made`).
+        if fact.disputed:
+            return False
+        question = self.make(maker, fact)
+        maker.weighed[(self.name, fact.id)] = (maker.options_context, question)
+        return question is not None
 
 
 @QUESTION_TYPES.register

@@ -65,7 +65,7 @@ class QuestionType:
 
     def make_several(self, maker: QuizMaker, facts: list[Fact], rng: random.Random) -> list[Question | None]:
         """Questions of this type for `facts`, in their order; `rng` draws what is balanced across them."""
-        return [self.make(maker, fact) for fact in facts]
+        return [maker.made(fact, self.name) for fact in facts]
 
     def make_group(
         self, maker: QuizMaker, number: int, facts: Iterable[Fact], size: int, taken: Sequence[Fact]

@@ -1,13 +1,15 @@
-"""Words for YAML mistakes that the parser reports in other terms (records/load.py uses them): a record that
-lost its '- ', merge keys anywhere in a file, a file saved as UTF-16, a number too long to read."""
+"""Words for YAML mistakes that the parser reports in other terms (records/load.py and yaml_parse.py use them): a
+record that lost its '- ', merge keys anywhere in a file, a file saved as UTF-16, a number too long to read."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import yaml
+from typing import TYPE_CHECKING
 
 from factdeck.exceptions import Problem
+
+if TYPE_CHECKING:  # PyYAML is imported where a text is parsed (records/yaml_parse.py), not with this module
+    import yaml
 
 _MERGE = "tag:yaml.org,2002:merge"
 
@@ -36,6 +38,8 @@ def merge_message(line: int, root: yaml.Node | None) -> str:
 
 
 def _merge_lines(root: yaml.Node) -> set[int]:
+    import yaml
+
     found: set[int] = set()
     seen: set[int] = set()
     stack = [root]

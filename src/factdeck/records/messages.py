@@ -17,13 +17,15 @@ import difflib
 import re
 import typing
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pydantic
-import yaml
 
 from factdeck.records.introspect import is_text_field, record_class
 from factdeck.records.schema import Record
+
+if TYPE_CHECKING:  # PyYAML is imported where a text is parsed (records/yaml_parse.py), not with this module
+    import yaml
 
 # --- YAML (PyYAML with or without libyaml) -------------------------------------------------------------
 
@@ -108,6 +110,8 @@ def yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
     a reserved first character (@, `, %, &, *), an undefined alias, an unknown escape, several documents
     in one file, too deep nesting. Anything else gets `YAML_FALLBACK`.
     """
+    import yaml
+
     if isinstance(exc, yaml.reader.ReaderError):
         # A character YAML forbids: no mark, but its position in the text.
         line = text[: exc.position].count("\n") + 1

@@ -267,9 +267,27 @@ class PageLines:
     def __init__(self, pdf: bytes) -> None:
         import pypdf  # only to measure pages: `check` imports pdf.py for its font names, and needs no PDF reader
 
-        self._reader = pypdf.PdfReader(io.BytesIO(pdf))
-        self.pages = list(self._reader.pages)
+        self._pdf = pdf
+        self._lenient: list[Any] | None = None
+        # Read strictly first: pypdf's lenient reading (its default) reads every object's header once more to
+        # drop entries of a damaged cross-reference table (opening a 100-question worksheet and its key: 14 ms
+        # leniently, 5 ms strictly), for a table Typst writes whole. A strict reading that succeeds reads what
+        # the lenient one would: pypdf departs from it only where it would report a defect. Where it does
+        # report one (a PDF factdeck did not make, or damaged), the lenient reading takes over.
+        try:
+            self.pages = list(pypdf.PdfReader(io.BytesIO(pdf), strict=True).pages)
+        except Exception:  # noqa: BLE001 (any defect the strict reading reports: read as pypdf's default does)
+            self.pages = self.lenient_pages()
         self._fonts: dict[Any, Any] = {}
+
+    def lenient_pages(self) -> list[Any]:
+        """The pages as pypdf's default (lenient) reading gives them, read once: where something about a page
+        is unexpected, pypdf's own reading of it decides, as it always did."""
+        if self._lenient is None:
+            import pypdf
+
+            self._lenient = list(pypdf.PdfReader(io.BytesIO(self._pdf)).pages)
+        return self._lenient
 
     def __len__(self) -> int:
         return len(self.pages)
@@ -292,8 +310,22 @@ class PageLines:
                     lowest = y
                     break
         except Exception:  # noqa: BLE001 (anything unexpected: pypdf's own reading decides, as it always did)
-            return slow(page, margins)
+            return self._slowly(n, margins, slow)
         return (lowest - margins[1]) / (top - margins[1])
+
+    def _slowly(self, n: int, margins: tuple[float, float], slow: Callable[[Any, tuple[float, float]], float]) -> float:
+        try:
+            return slow(self.pages[n], margins)
+        except Exception:  # noqa: BLE001 (a defect the strict reading reports: read as pypdf's default does)
+            return slow(self.lenient_pages()[n], margins)
+
+    def first_number(self, n: int, left: float) -> int | None:
+        """`first_number` of page n, in pypdf's default (lenient) reading where the strict one reports a
+        defect."""
+        try:
+            return first_number(self.pages[n], left)
+        except Exception:  # noqa: BLE001 (pypdf's own reading decides, as it always did)
+            return first_number(self.lenient_pages()[n], left)
 
     def _font(self, fonts: Any, name: str) -> Any:
         from pypdf.generic._font import Font
@@ -346,4 +378,4 @@ def measure(
     lines = PageLines(pdf)
     shares = [lines.blank_share(n, margins, blank_share) for n in range(len(lines))]
     middle = next((n for n, share in enumerate(shares[:-1]) if share > most_blank), None) if numbered else None
-    return shares, first_number(lines.pages[middle + 1], left) if middle is not None else None
+    return shares, lines.first_number(middle + 1, left) if middle is not None else None
