@@ -157,7 +157,7 @@ def build(
         # hundreds of thousands of objects again (at 10,000 facts the passes that followed validation, a full
         # one among them, cost a third of a CPU second); unfrozen at the end for a caller in the same process.
         # Validation leaves no reference cycles to free first (the YAML reader's were 300,000 objects at 10,000
-        # facts, which frozen added a quarter to the peak memory: records/load.py breaks them; a test holds a
+        # facts, which frozen added a quarter to the peak memory: records/yaml_parse.py breaks them; a test holds a
         # validation to leaving nothing for the collector), so no pass over the youngest generation, which holds
         # everything validation made, precedes the freeze (0.09 CPU s of a one-fact rebuild at 10,000 facts).
         with collector_paused():
