@@ -79,11 +79,18 @@ class PoolStore(Protocol):
     """Where pools are kept between commands: the engine's `ContentStore` (values marshalled by a text's hash,
     the folder trimmed to its size limit)."""
 
-    def load(self, text: str) -> Any: ...
+    def load(self, text: str) -> Any:
+        """The value kept under `text`'s hash, or None if none is (or the entry cannot be read)."""
+        ...
 
-    def save(self, text: str, value: Any) -> None: ...
+    def save(self, text: str, value: Any) -> None:
+        """Keep `value` (marshal's types) under `text`'s hash; what cannot be written is not kept (a later miss),
+        never an error."""
+        ...
 
-    def trim(self) -> None: ...
+    def trim(self) -> None:
+        """Remove the oldest entries until the store's folder is within its size limit."""
+        ...
 
 
 def _is(value: object, kind: type) -> bool:

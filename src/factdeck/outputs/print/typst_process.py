@@ -285,4 +285,5 @@ if __name__ == "__main__":
     # Typst's memoized results and pypdf's objects one by one (30 to 60 ms after a 100-question worksheet, that
     # the building process waited for while reaping the worker), where the system takes the memory back whole.
     sys.stdout.flush()
+    sys.stderr.flush()  # line-buffered, but a warning's last partial line would otherwise be lost
     os._exit(0)
