@@ -36,8 +36,8 @@ from factdeck.exceptions import OutputError
 
 # The collection's SQLite page size (bytes; SQLite's largest). SQLite reads and writes a page per system call:
 # with its default 4 KiB a 10,000-fact rebuild made about 22,000 reads and as many writes copying the kept rows,
-# and long fields spilled into overflow pages. 64 KiB pages cut the rebuild's CPU time by a fifth and the
-# collection by a sixth (docs/performance.md). A kept collection of other pages (an older build's) reads the same.
+# and long fields spilled into overflow pages. 64 KiB pages cut the rebuild's CPU time by a tenth to a fifth and
+# the collection by a sixth (docs/performance.md). A kept collection of other pages (an older build's) reads the same.
 PAGE_SIZE = 65536
 _NOTE_ROW = "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 _CARD_ROW = "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
