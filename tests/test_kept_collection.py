@@ -8,6 +8,7 @@ from __future__ import annotations
 import marshal
 import os
 import sqlite3
+import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -193,6 +194,45 @@ def test_a_missing_or_damaged_kept_collection_means_making_every_note(released, 
     build(released.root, formats=("apkg",))
     assert kept and kept[0]  # and the next build keeps again
     assert same_as_fresh(released, tmp_path / "again")
+
+
+def page_size(database: Path) -> int:
+    """The page size (bytes) of the SQLite file `database`."""
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        return connection.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        connection.close()
+
+
+def package_page_size(package: Path, tmp_path: Path) -> int:
+    """The page size of the collection inside the package `package`."""
+    with zipfile.ZipFile(package) as archive:
+        return page_size(Path(archive.extract("collection.anki2", tmp_path)))
+
+
+def test_a_kept_collection_of_an_older_builds_4_kib_pages_is_kept(tmp_path, monkeypatch, kept):
+    # Builds before apkg_file.PAGE_SIZE wrote SQLite's default 4 KiB pages: the first rebuild after upgrading still
+    # copies the unchanged notes from such a collection (ATTACHed, it is read in its own pages), and the package
+    # it writes, in the new pages, is byte for byte a fresh build's.
+    assert apkg_file.PAGE_SIZE != 4096
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    project = sample_project(tmp_path / "proj")
+    assert project.run("release").exit_code == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000100")
+    with monkeypatch.context() as older:
+        older.setattr(apkg_file, "PAGE_SIZE", 4096)
+        build(project.root, formats=("apkg",))
+    collection = project.path(f"build/{FOLDER}/{DECK}.anki2")
+    assert page_size(collection) == 4096
+    assert package_page_size(project.path(f"build/{APKG}"), tmp_path / "older") == 4096
+    before = notes_of(project)
+    project.replace("facts/guild.yaml", "by ferry workers.", "by river ferry workers.")
+    build(project.root, formats=("apkg",))
+    assert kept[-1] == sum(before.values()) - before["guild-founded"]  # copied from the 4 KiB collection
+    assert page_size(collection) == apkg_file.PAGE_SIZE
+    assert package_page_size(project.path(f"build/{APKG}"), tmp_path / "newer") == apkg_file.PAGE_SIZE
+    assert same_as_fresh(project, tmp_path)
 
 
 def test_a_build_that_cannot_keep_its_collection_still_writes_the_package(released, kept, tmp_path):

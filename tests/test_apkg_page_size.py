@@ -1,0 +1,71 @@
+"""The package's collection is written in apkg_file.PAGE_SIZE pages, where builds before it wrote SQLite's default
+4 KiB: a learner's Anki takes the first package in the new pages after one in the old as the same notes, updating
+only those whose fact changed (tests/test_kept_collection.py holds the rebuild itself to a fresh build)."""
+
+from __future__ import annotations
+
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection, ImportAnkiPackageRequest
+from conftest import sample_project
+
+from factdeck.build import build
+from factdeck.outputs.anki import apkg_file
+
+DECK = "guild-history"
+APKG = f"build/{DECK}/{DECK}.apkg"
+
+
+def package_rows(package: Path, folder: Path) -> tuple[int, dict[str, tuple[int, str]]]:
+    """The page size of the package's collection, and each note's modification time and fields by GUID."""
+    with zipfile.ZipFile(package) as archive:
+        database = archive.extract("collection.anki2", folder)
+    connection = sqlite3.connect(database)
+    try:
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        notes = {guid: (mod, fields) for guid, mod, fields in connection.execute("SELECT guid, mod, flds FROM notes")}
+    finally:
+        connection.close()
+    return page_size, notes
+
+
+def test_the_first_package_in_larger_pages_updates_only_the_changed_notes(tmp_path, monkeypatch):
+    assert apkg_file.PAGE_SIZE != 4096
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    project = sample_project(tmp_path / "proj")
+    assert project.run("release").exit_code == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000100")
+    with monkeypatch.context() as older:
+        older.setattr(apkg_file, "PAGE_SIZE", 4096)
+        build(project.root, formats=("apkg",))
+    old_pages, old_notes = package_rows(project.path(APKG), tmp_path / "old")
+    col = Collection(str(tmp_path / "learner.anki2"))
+    try:
+        first = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(project.path(APKG)))).log
+        guids = lambda notes: {col.get_note(n.id.nid).guid for n in notes}  # noqa: E731
+        assert len(first.new) == len(old_notes)
+        project.replace("facts/guild.yaml", "by ferry workers.", "by river ferry workers.")
+        build(project.root, formats=("apkg",))
+        new_pages, new_notes = package_rows(project.path(APKG), tmp_path / "new")
+        changed = {guid for guid, note in new_notes.items() if old_notes.get(guid) != note}
+        assert (old_pages, new_pages) == (4096, apkg_file.PAGE_SIZE)
+        assert new_notes.keys() == old_notes.keys() and 0 < len(changed) < len(new_notes)
+        log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(project.path(APKG)))).log
+        # Anki updates the notes of the edited fact and reports every other as a duplicate of the one it holds.
+        assert not log.new and not log.conflicting
+        assert guids(log.updated) == changed and guids(log.duplicate) == new_notes.keys() - changed
+    finally:
+        col.close()
+
+
+@pytest.mark.parametrize("page_size", [4096, apkg_file.PAGE_SIZE])
+def test_a_package_is_written_in_the_page_size_asked_for(tmp_path, monkeypatch, page_size):
+    # A page size set after the first table would be ignored by SQLite: the collection would stay in 4 KiB pages.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    monkeypatch.setattr(apkg_file, "PAGE_SIZE", page_size)
+    project = sample_project(tmp_path / "proj")
+    build(project.root, formats=("apkg",))
+    assert package_rows(project.path(APKG), tmp_path)[0] == page_size
