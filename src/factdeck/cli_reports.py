@@ -85,7 +85,7 @@ def changes(project: Path, revision: str | None, output: Path | None, correction
         click.echo(f"{marks[change.what]} {change.fact_id}: {change.detail}")
     counts = ", ".join(f"{len(result.of(w))} {w}" for w in marks)
     click.echo(f"since {result.since}: {counts}")
-    from factdeck.outputs.anki.package import NOTE_TYPES
+    from factdeck.outputs.anki.note_types import NOTE_TYPES
     from factdeck.outputs.anki.release import release_drift
     from factdeck.records.identity import LEGACY_NAMESPACE, namespace_of, note_type_prefix
 

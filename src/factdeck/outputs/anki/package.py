@@ -32,12 +32,13 @@ from factdeck.i18n import Language
 from factdeck.outputs.anki import kept_collection, release_inputs
 from factdeck.outputs.anki.apkg_file import PackageDeck, PackageNote, write_collection, write_package, zip_collection
 from factdeck.outputs.anki.card_text import anki_text
-from factdeck.outputs.anki.cards import CARD, CLOZE, FIELD_KEYS, NOTE_FIELDS, CardMaker, NoteRecord
+from factdeck.outputs.anki.cards import CLOZE, FIELD_KEYS, NOTE_FIELDS, CardMaker, NoteRecord
 from factdeck.outputs.anki.editions import Edition, localized_note_type
 from factdeck.outputs.anki.field_store import FIELDS_FILE, load_fields, save_fields
 from factdeck.outputs.anki.fronts import duplicate_fronts
 from factdeck.outputs.anki.kept_collection import KeptCollection, KeptNote, ManyChanged
 from factdeck.outputs.anki.lifecycle import PublishedNotes
+from factdeck.outputs.anki.note_types import NOTE_TYPE_FOLDER, NOTE_TYPES, STYLE, NoteTypeModel, NoteTypeSpec
 from factdeck.outputs.anki.published import ModTimes, NoteTimes, SourceTime, source_time
 from factdeck.outputs.anki.rendered import NoteKeysOf, RenderedFields
 from factdeck.outputs.base import Output
@@ -64,37 +65,11 @@ if TYPE_CHECKING:
     from factdeck.outputs.anki.note_keys import NoteKeys
 
 STATE_FILE = ".factdeck/anki-notes.json"
-NOTE_TYPE_FOLDER = "anki/note-types"
 
 
 def current_time() -> float:
     """The clock; tests replace it."""
     return time.time()
-
-
-@dataclass(frozen=True)
-class NoteTypeSpec:
-    """A factdeck note type: its permanent key (the id derives from it), name, and template files."""
-
-    key: str
-    name: str  # after the project's title (else namespace): `<title>: <name>`
-    note_type: str  # CARD or CLOZE, the cards.py field layout
-    front: str
-    back: str
-
-    def full_name(self, prefix: str) -> str:
-        """The name learners see in Anki: `prefix` (identity.py's `note_type_prefix`: the project's title, else
-        its namespace), then the note type's own name, so that two projects' note types never share a name
-        (Anki would add "+" to the second). For the shipped project (`factdeck`) this is the name every factdeck
-        note type has had."""
-        return f"{prefix}: {self.name}"
-
-
-NOTE_TYPES = (
-    NoteTypeSpec("factdeck-card-v1", "fact card", CARD, "card-front.html", "card-back.html"),
-    NoteTypeSpec("factdeck-cloze-v1", "fact cloze", CLOZE, "cloze-front.html", "cloze-back.html"),
-)
-STYLE = "style.css"
 
 
 @dataclass(frozen=True)
@@ -105,25 +80,13 @@ class _Parts:
     base: FactBase
     cards: CardMaker
     published: PublishedNotes
-    note_types: dict[str, _NoteType]
+    note_types: dict[str, NoteTypeModel]
     specs: tuple[NoteTypeSpec, ...]
 
     def facts(self, facts: list[Fact]) -> list[Fact]:
         """`facts` as this base has them (translated, for an edition)."""
         own = not facts or self.base.facts_by_id.get(facts[0].id) is facts[0]
         return facts if own else [self.base.facts_by_id[f.id] for f in facts]
-
-
-# --- genanki objects with our own modification times ------------------------------------
-
-
-class _NoteType(genanki.Model):
-    def __init__(self, *args, mod: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.mod = mod
-
-    def to_json(self, timestamp: float, deck_id: int) -> dict:
-        return super().to_json(self.mod, deck_id)
 
 
 # --- the stage ---------------------------------------------------------------------------
@@ -415,7 +378,7 @@ class ApkgStage:
         model = (parts or self.own).note_types[spec.note_type]
         return {"fields": [f["id"] for f in model.fields], "templates": [t["id"] for t in model.templates]}
 
-    def _note_type(self, spec: NoteTypeSpec, language: Language | None = None) -> _NoteType:
+    def _note_type(self, spec: NoteTypeSpec, language: Language | None = None) -> NoteTypeModel:
         # Read as they are: these use Anki's {{Field}} syntax and must never pass through Jinja2. Each is the
         # project's own file if it has one, else the built-in one.
         names = [f"{NOTE_TYPE_FOLDER}/{name}" for name in (spec.front, spec.back, STYLE)]
@@ -444,7 +407,7 @@ class ApkgStage:
         ]
         content = json.dumps([spec.full_name(self.note_type_prefix), fields, templates, css], ensure_ascii=False)
         digest = self.note_type_hashes[spec.key] = hashlib.sha256(content.encode("utf-8")).hexdigest()
-        return _NoteType(
+        return NoteTypeModel(
             note_type_id(self.namespace, spec.key),
             spec.full_name(self.note_type_prefix),
             fields=fields,

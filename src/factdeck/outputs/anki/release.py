@@ -18,7 +18,8 @@ from factdeck.outputs.anki import (
     release_inputs,
 )
 from factdeck.outputs.anki.note_keys import NoteKeys
-from factdeck.outputs.anki.package import NOTE_TYPES, ApkgStage
+from factdeck.outputs.anki.note_types import NOTE_TYPES
+from factdeck.outputs.anki.package import ApkgStage
 from factdeck.outputs.anki.published import source_time
 from factdeck.outputs.write import OutputWriter
 from factdeck.records.factbase import FactBase

@@ -15,7 +15,7 @@ the project once first).
 from __future__ import annotations
 
 from factdeck.outputs.anki.cards import CARD, NOTE_FIELDS, CardMaker, CardPlan
-from factdeck.outputs.anki.package import NOTE_TYPES
+from factdeck.outputs.anki.note_types import NOTE_TYPES
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import namespace_of, note_type_id, note_type_prefix
 from factdeck.records.schema import DeckSpec, Fact
