@@ -26,7 +26,7 @@ import marshal
 import os
 import sqlite3
 import struct
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -98,19 +98,20 @@ class KeptCollection:
         and the file is the one the record was written with; else None."""
         database, record = paths(folder, deck_id)
         try:
-            with open(record, "rb") as source:
-                header = _read_piece(source)
+            pieces = read_record(record)
+            try:
+                header = next(pieces)
                 if not (type(header) is dict and header.get("layout") == _LAYOUT and header.get("shape") == shape):
                     return None
                 if header.get("stamp") != _stamp(database):
-                    return None
+                    return None  # the pieces are not read at all
                 facts: dict[str, tuple[str, str, tuple[KeptNote, ...]]] = {}
                 make = KeptNote._make
-                for _ in range(header["pieces"]):
-                    for fact_id, digest, deck, notes in _read_piece(source):
+                for piece in pieces:
+                    for fact_id, digest, deck, notes in piece:
                         facts[fact_id] = (digest, deck, tuple(map(make, notes)))
-                if source.read(1):
-                    raise ValueError("more pieces than the record's header says")
+            finally:
+                pieces.close()
             return cls(database, facts)
         except (OSError, ValueError, EOFError, TypeError, KeyError):
             return None
@@ -210,14 +211,18 @@ def keep(
             written.unlink(missing_ok=True)
 
 
-def read_record(path: Path) -> Iterator[Any]:
+def read_record(path: Path) -> Generator[Any, None, None]:
     """The pieces of a kept collection's record file `path`, in order: its header (a dict), then lists of (fact id,
-    record hash, subdeck, notes). Raises `OSError`, `ValueError` (a short piece) or `EOFError`."""
+    record hash, subdeck, notes), as many as the header's `pieces` says, each read when asked for. Raises `OSError`,
+    `ValueError` (a short piece, or bytes after the last), `EOFError`, and `KeyError` or `TypeError` (a header
+    without a count of pieces) when the pieces are asked for."""
     with open(path, "rb") as source:
         header = _read_piece(source)
         yield header
         for _ in range(header["pieces"]):
             yield _read_piece(source)
+        if source.read(1):
+            raise ValueError("more pieces than the record's header says")
 
 
 def _piece(value: Any) -> bytes:
