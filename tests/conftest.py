@@ -114,6 +114,22 @@ def sample_project(root: Path, more_facts: bool = False) -> Project:
     return Project(root)
 
 
+def released_then_built_in_4_kib_pages(root: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """The sample project, released, then built (Anki packages only) as builds before apkg_file.PAGE_SIZE did:
+    in SQLite's default 4 KiB pages. SOURCE_DATE_EPOCH is left set to the build's time (1800000100)."""
+    from factdeck.build import build
+    from factdeck.outputs.anki import apkg_file
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    project = sample_project(root)
+    assert project.run("release").exit_code == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000100")
+    with monkeypatch.context() as older:
+        older.setattr(apkg_file, "PAGE_SIZE", 4096)
+        build(project.root, formats=("apkg",))
+    return project
+
+
 def shipped_copy(root: Path, translations: bool = False, published: bool = True) -> Project:
     """A copy of the shipped project at `root` (created): facts/, decks/ and factdeck.yaml, with translations/
     if `translations`, and without decks/published/ (the release records) unless `published`."""

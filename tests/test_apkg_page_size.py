@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection, ImportAnkiPackageRequest
-from conftest import sample_project
+from conftest import released_then_built_in_4_kib_pages, sample_project
 
 from factdeck.build import build
 from factdeck.outputs.anki import apkg_file
@@ -34,13 +34,7 @@ def package_rows(package: Path, folder: Path) -> tuple[int, dict[str, tuple[int,
 
 def test_the_first_package_in_larger_pages_updates_only_the_changed_notes(tmp_path, monkeypatch):
     assert apkg_file.PAGE_SIZE != 4096
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
-    project = sample_project(tmp_path / "proj")
-    assert project.run("release").exit_code == 0
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000100")
-    with monkeypatch.context() as older:
-        older.setattr(apkg_file, "PAGE_SIZE", 4096)
-        build(project.root, formats=("apkg",))
+    project = released_then_built_in_4_kib_pages(tmp_path / "proj", monkeypatch)
     old_pages, old_notes = package_rows(project.path(APKG), tmp_path / "old")
     col = Collection(str(tmp_path / "learner.anki2"))
     try:

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from conftest import MORE_FACTS, Project, sample_project, shipped_copy
+from conftest import MORE_FACTS, Project, released_then_built_in_4_kib_pages, sample_project, shipped_copy
 
 from factdeck.build import build, load_and_validate
 from factdeck.outputs.anki import apkg_file, kept_collection
@@ -216,13 +216,7 @@ def test_a_kept_collection_of_an_older_builds_4_kib_pages_is_kept(tmp_path, monk
     # copies the unchanged notes from such a collection (ATTACHed, it is read in its own pages), and the package
     # it writes, in the new pages, is byte for byte a fresh build's.
     assert apkg_file.PAGE_SIZE != 4096
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
-    project = sample_project(tmp_path / "proj")
-    assert project.run("release").exit_code == 0
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000100")
-    with monkeypatch.context() as older:
-        older.setattr(apkg_file, "PAGE_SIZE", 4096)
-        build(project.root, formats=("apkg",))
+    project = released_then_built_in_4_kib_pages(tmp_path / "proj", monkeypatch)
     collection = project.path(f"build/{FOLDER}/{DECK}.anki2")
     assert page_size(collection) == 4096
     assert package_page_size(project.path(f"build/{APKG}"), tmp_path / "older") == 4096
