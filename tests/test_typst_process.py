@@ -115,27 +115,6 @@ def test_a_document_typst_refuses_says_so_as_when_compiled_here(tmp_path):
     assert "templates/quiz/worksheet.typ" in str(here.value)
 
 
-def test_the_first_refused_document_stops_the_ones_not_yet_begun(tmp_path):
-    """Two threads, a broken template's source rendered first: its error is raised without rendering and
-    compiling the documents queued behind it (`Executor.map` cancels what has not begun when a result
-    raises; gathering every future first would render and compile them all before reporting)."""
-    rendered: list[str] = []
-
-    def source(name: str, text: str):
-        def render() -> str:
-            rendered.append(name)
-            return text
-
-        return render
-
-    broken = '#set document(title: "t")\n#let x = (\n'
-    documents = {"deck/worksheet-A.pdf": ("templates/quiz/worksheet.typ", source("A", broken))}
-    documents |= {f"deck/key-{n}.pdf": ("t", source(str(n), SOURCE)) for n in range(12)}
-    with pytest.raises(RenderError, match="templates/quiz/worksheet.typ"):
-        pdf.compile_all(tmp_path, documents, jobs=2)
-    assert "A" in rendered and len(rendered) < len(documents) - 4, rendered
-
-
 def test_a_worker_that_cannot_start_or_dies_means_compiling_here(tmp_path, monkeypatch):
     folders = _folders(tmp_path)
     expected = pdf.compile_pdf(SOURCE, "t", folders)
