@@ -75,20 +75,7 @@ def drift(old: PublishedDeck, new: PublishedDeck) -> Drift:
     """What differs between a deck's published record `old` and the record its package would have now `new`
     (times aside: a note whose content is the record's keeps the record's time)."""
     before = old.notes
-    other = [
-        what
-        for what, a, b in (
-            (
-                "note types",
-                {k: v["hash"] for k, v in old.note_types.items()},
-                {k: v["hash"] for k, v in new.note_types.items()},
-            ),
-            ("name", old.name, new.name),
-            ("era titles", old.eras, new.eras),
-            ("subdecks", old.subdecks, new.subdecks),
-        )  # fmt: skip
-        if a != b
-    ]
+    other = _other_changes(old, {k: v["hash"] for k, v in new.note_types.items()}, new.name, new.eras, new.subdecks)
     return Drift(
         added=sum(identity not in before for identity in new.notes),
         changed=sum(
@@ -99,7 +86,24 @@ def drift(old: PublishedDeck, new: PublishedDeck) -> Drift:
             note.withdrawn and (identity not in before or not before[identity].withdrawn)
             for identity, note in new.notes.items()
         ),
-        other=tuple(other),
+        other=other,
+    )
+
+
+def _other_changes(
+    old: PublishedDeck, type_hashes: dict[str, str], name: str, eras: dict[str, str], subdecks: bool
+) -> tuple[str, ...]:
+    """What else differs between the record `old` and a deck's package now (its note types' hashes by key, name,
+    era titles and whether it has subdecks): `Drift.other`."""
+    return tuple(
+        what
+        for what, a, b in (
+            ("note types", {k: v["hash"] for k, v in old.note_types.items()}, type_hashes),
+            ("name", old.name, name),
+            ("era titles", old.eras, eras),
+            ("subdecks", old.subdecks, subdecks),
+        )
+        if a != b
     )
 
 
@@ -129,17 +133,7 @@ def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact], old: Publish
             changed += 1
     types = {spec.key: stage.note_type_hashes[spec.key] for spec in parts.specs}
     eras = {era.id: era.title for era in stage.base.eras} if deck.cards.subdecks else {}
-    other = [
-        what
-        for what, a, b in (
-            ("note types", {k: v["hash"] for k, v in old.note_types.items()}, types),
-            ("name", old.name, deck.name),
-            ("era titles", old.eras, eras),
-            ("subdecks", old.subdecks, deck.cards.subdecks),
-        )
-        if a != b
-    ]
-    return Drift(added, changed, withdrawn, tuple(other))
+    return Drift(added, changed, withdrawn, _other_changes(old, types, deck.name, eras, deck.cards.subdecks))
 
 
 def layout_changes(old: PublishedDeck, stage: ApkgStage) -> list[str]:
