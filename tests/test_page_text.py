@@ -13,7 +13,10 @@ from pathlib import Path
 import pypdf
 import pytest
 from conftest import shipped_copy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from factdeck.outputs.print import page_text
 from factdeck.outputs.print.layout import LARGE_MARGIN_BOTTOM, MARGIN_BOTTOM, MARGIN_TOP
 from factdeck.outputs.print.page_text import PageLines, _text_objects, _Unhandled, blank_share, measure
 from factdeck.outputs.print.pdf import compile_pdf, font_folders
@@ -160,3 +163,24 @@ def test_a_page_the_strict_reading_cannot_follow_is_read_leniently(monkeypatch, 
         blank_share(page, margins) for page in reference
     ]
     assert lines._lenient is not None
+
+
+# The patterns before their runs were made possessive: they match one way only, so taking runs whole (and giving
+# nothing back) must match exactly what they matched, and fail where they failed.
+_PLAIN_STRING = rb"\((?:[^()\\]|\\[\s\S]|\((?:[^()\\]|\\[\s\S])*\))*\)"
+_PLAIN_ARRAY = rb"\[(?:[^\[\]()<>]|" + _PLAIN_STRING + rb"|" + page_text._HEXSTRING + rb")*\]"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(st.sampled_from([b"(", b")", b"\\", b"a", b" ", b"[", b"]", b"<", b">", b"0", b"\\(", b"\n"]), max_size=24)
+)
+def test_strings_and_arrays_are_taken_as_the_plain_patterns_take_them(pieces):
+    data = b"".join(pieces)
+    for plain, fast in (
+        (_PLAIN_STRING, page_text._STRING1),
+        (_PLAIN_ARRAY, rb"\[(?:[^\[\]()<>]++|" + page_text._STRING1 + rb"|" + page_text._HEXSTRING + rb")*+\]"),
+    ):
+        for start in range(len(data)):
+            found, expected = re.match(fast, data[start:]), re.match(plain, data[start:])
+            assert (found and found.span()) == (expected and expected.span())

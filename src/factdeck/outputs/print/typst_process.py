@@ -155,11 +155,42 @@ class TypstWorker:
     def _reap(self) -> None:
         ending, self._ending = self._ending, []
         for process in ending:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
+            if not _exited(process, REAP_TIMEOUT):
                 process.kill()
-                process.wait()
+            process.wait()
+
+
+REAP_TIMEOUT = 10.0  # seconds a worker told to end may take to exit before it is killed
+
+
+def _exited(process: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Whether `process` exits within `timeout` seconds, waited for as the system tells of its exit (a pidfd,
+    Linux): `Popen.wait(timeout=…)` polls, sleeping 1, 2, 4, 8, 16 ms and so on between looks, and a worker's
+    exit (its memory handed back: about 17 ms after a 100-question worksheet) was seen 32 ms after it began.
+    Elsewhere, or where the pidfd cannot be had, `Popen.wait`'s polling answers."""
+    import select
+
+    if process.returncode is not None:  # reaped already (its pid may be another process's by now)
+        return True
+    try:
+        pidfd = os.pidfd_open(process.pid)
+    except (AttributeError, OSError):  # not Linux 5.3+, or the process is already reaped
+        pass
+    else:
+        try:
+            watch = select.poll()
+            watch.register(pidfd, select.POLLIN)
+            # readable once the process has exited; Popen.wait reaps it then without waiting again
+            return bool(watch.poll(timeout * 1000)) and process.wait(timeout=timeout) is not None
+        except subprocess.TimeoutExpired:
+            return False
+        finally:
+            os.close(pidfd)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
 
 
 def close_all(workers: list[TypstWorker]) -> None:
