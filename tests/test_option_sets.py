@@ -317,6 +317,12 @@ def test_wrong_years_skip_only_the_tries_that_cannot_succeed(year, before, after
     assert fast.getstate() == plain.getstate()
 
 
+@given(st.integers(-50, 50), st.integers(-60, 60), st.integers(0, 60), st.integers(1, 5))
+def test_a_passed_by_pool_is_counted_as_it_would_be_made(year, start, length, step):
+    years = range(start, start + length)
+    assert wrong_dates._pool_size(year, years, step) == len([y for y in years if abs(y - year) >= step])
+
+
 def test_the_wrong_years_test_catches_a_skip_that_draws_nothing(monkeypatch):
     # Bounds with room for two wrong years at most: every try is passed by (no set of three). Passing them by
     # without choose_set's draws would leave the generator elsewhere than trying them does.

@@ -34,25 +34,28 @@ def years_within(
     high = bounds.high.year if (bounds.high.month, bounds.high.day) == (12, 31) else bounds.high.year - 1
     answer = Candidate(year, (year,), str(year))
     ranks = ranks_to_try(count, rng)
-    # The same for every rank tried (choose_set only reads it): each pool, and how many of its years below and
-    # above the answer a set can hold at most.
-    pools: dict[tuple[int, int], tuple[list[Candidate], int, int]] = {}
+    # The same for every rank tried (choose_set only reads it): each window's years, how many of them below and
+    # above the answer a set can hold at most, and its pool of candidates, made only where a rank is tried in it.
+    windows: dict[tuple[int, int], tuple[range, int, int]] = {}
+    pools: dict[tuple[int, int], list[Candidate]] = {}
     allowed: dict[int, bool] = {}  # `usable` of each year, asked once
     for step in (gap, 1) if gap > 1 else (gap,):  # next-door years only where no rank leaves room otherwise
         for below in ranks:
             for window in YEAR_WINDOWS:
-                known = pools.get((step, window))
+                known = windows.get((step, window))
                 if known is None:
                     years = range(max(low, year - window), min(high, year + window) + 1)
-                    pool = [Candidate(y, (y,), str(y)) for y in years if abs(y - year) >= step]
-                    known = pools[step, window] = (pool, *_room(year, years, step, usable, allowed))
-                pool, room_below, room_above = known
+                    known = windows[step, window] = (years, *_room(year, years, step, usable, allowed))
+                years, room_below, room_above = known
                 if below > room_below or count - below > room_above:
                     # No set of this rank lies in the window (most tries at 10,000 facts: the bounds or the banned
-                    # years leave too few), so choose_set's search would fail: only its shuffle of the pool is
-                    # drawn, so that every later draw is the same.
-                    skip_sample(rng, len(pool))
+                    # years leave too few), so choose_set's search would fail: only its shuffle of the pool (the
+                    # window's years `step` or more from the answer) is drawn, so that every later draw is the same.
+                    skip_sample(rng, _pool_size(year, years, step))
                     continue
+                pool = pools.get((step, window))
+                if pool is None:
+                    pool = pools[step, window] = [Candidate(y, (y,), str(y)) for y in years if abs(y - year) >= step]
                 chosen = choose_set(
                     answer,
                     pool,
@@ -65,6 +68,11 @@ def years_within(
                 if chosen is not None:
                     return [int(c.key) for c in chosen]
     return None
+
+
+def _pool_size(year: int, years: range, step: int) -> int:
+    """How many of `years` are `step` or more from `year` (the pool `years_within` would make of them)."""
+    return len(years) - len(range(max(years.start, year - step + 1), min(years.stop, year + step)))
 
 
 def _room(
