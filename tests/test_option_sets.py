@@ -9,18 +9,23 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+import pytest
 from click.testing import CliRunner
 from conftest import REPO
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factdeck.build import load_and_validate
 from factdeck.cli import cli
-from factdeck.quiz import QUESTION_TYPES
+from factdeck.quiz import QUESTION_TYPES, wrong_dates
 from factdeck.quiz.distractors import Distractors, replace_token
 from factdeck.quiz.option_keys import order_key
 from factdeck.quiz.option_sets import balanced, multiple_or_divisor
 from factdeck.quiz.planning import QuizMaker, with_overrides
+from factdeck.records.bounds import DateBounds
 from factdeck.records.select import select_facts
 from factdeck.text.dates import MONTHS
+from factdeck.text.edtf import Day
 from test_plausible_questions import LIT, check, fact, make_project
 
 SEEDS = range(60)
@@ -279,3 +284,56 @@ def test_a_month_answer_with_room_only_on_one_side_gets_a_question_at_every_seed
         assert all(o.endswith("1866") and o.split()[0] in MONTHS[:5] for o in question.options[1:]), question.options
         made += 1
     assert made == 40
+
+
+def _plain_room(year, years, step, usable, allowed):
+    return len(years), len(years)  # room for any rank: every try goes to choose_set, as before the shortcut
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1000, 2000),
+    st.integers(0, 40),
+    st.integers(0, 40),
+    st.frozensets(st.integers(950, 2050), max_size=40),
+    st.integers(1, 5),
+    st.sampled_from([1, 2, 3]),
+    st.integers(0, 2**32),
+)
+def test_wrong_years_skip_only_the_tries_that_cannot_succeed(year, before, after, banned, count, gap, seed):
+    # A rank with no room in a window is passed by with choose_set's draws made: the same years, and every
+    # later draw the same, as trying it.
+    bounds = DateBounds(Day(year - before, 1, 1), Day(year + after, 12, 31), "", "")
+
+    def usable(y: int) -> bool:
+        return y not in banned
+
+    fast, plain = random.Random(seed), random.Random(seed)
+    made = wrong_dates.years_within(year, bounds, usable, count, gap, fast)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(wrong_dates, "_room", _plain_room)
+        expected = wrong_dates.years_within(year, bounds, usable, count, gap, plain)
+    assert made == expected
+    assert fast.getstate() == plain.getstate()
+
+
+@given(st.integers(-50, 50), st.integers(-60, 60), st.integers(0, 60), st.integers(1, 5))
+def test_a_passed_by_pool_is_counted_as_it_would_be_made(year, start, length, step):
+    years = range(start, start + length)
+    assert wrong_dates._pool_size(year, years, step) == len([y for y in years if abs(y - year) >= step])
+
+
+def test_the_wrong_years_test_catches_a_skip_that_draws_nothing(monkeypatch):
+    # Bounds with room for two wrong years at most: every try is passed by (no set of three). Passing them by
+    # without choose_set's draws would leave the generator elsewhere than trying them does.
+    bounds = DateBounds(Day(1899, 1, 1), Day(1901, 12, 31), "", "")
+    fast, plain = random.Random(5), random.Random(5)
+    assert wrong_dates.years_within(1900, bounds, lambda y: True, 3, 1, fast) is None
+    monkeypatch.setattr(wrong_dates, "_room", _plain_room)
+    assert wrong_dates.years_within(1900, bounds, lambda y: True, 3, 1, plain) is None
+    assert fast.getstate() == plain.getstate()
+    monkeypatch.undo()
+    monkeypatch.setattr(wrong_dates, "skip_sample", lambda rng, n: None)
+    skipped = random.Random(5)
+    assert wrong_dates.years_within(1900, bounds, lambda y: True, 3, 1, skipped) is None
+    assert skipped.getstate() != plain.getstate()

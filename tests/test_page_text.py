@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pypdf
 import pytest
 from conftest import shipped_copy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from factdeck.outputs.print import page_text
 from factdeck.outputs.print.layout import LARGE_MARGIN_BOTTOM, MARGIN_BOTTOM, MARGIN_TOP
-from factdeck.outputs.print.page_text import PageLines, _text_objects, _Unhandled, blank_share, measure
+from factdeck.outputs.print.page_text import PageLines, TypstPdf, _text_objects, _Unhandled, blank_share, measure
 from factdeck.outputs.print.pdf import compile_pdf, font_folders
 
 MARGINS = [(MARGIN_TOP, MARGIN_BOTTOM), (MARGIN_TOP, LARGE_MARGIN_BOTTOM), (0.0, 0.0), (300.0, 300.0)]
@@ -39,6 +44,28 @@ def compare(pdf: bytes) -> int:
     return len(slow_pages)
 
 
+def compare_own(pdf: bytes) -> bool:
+    """Assert the reading without pypdf (`TypstPdf`) gives pypdf's blank share on every page it reads, for every
+    margin, and `measure` what pypdf's readings give; whether it read every page."""
+    reference = list(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    whole = True
+    try:
+        own = TypstPdf(pdf)
+    except _Unhandled:
+        own, whole = None, False
+    for margins in MARGINS:
+        expected = [blank_share(page, margins) for page in reference]
+        if own is not None:
+            assert len(own) == len(reference)
+            for n, share in enumerate(expected):
+                try:
+                    assert own.blank_share(n, margins) == share, (n, margins)
+                except _Unhandled:
+                    whole = False
+        assert measure(pdf, margins, 0.85, 56.0, True)[0] == expected
+    return whole
+
+
 @pytest.fixture(scope="module")
 def shipped_pdfs(tmp_path_factory) -> list[Path]:
     """The main deck's worksheets, keys and meeting packs in both sizes, and the Persian deck's worksheets."""
@@ -56,8 +83,9 @@ def test_the_shipped_documents_read_as_pypdf_reads_them(shipped_pdfs):
     assert {"worksheet-A.pdf", "key-A-large-print.pdf", "guide.pdf"} <= names
     for path in shipped_pdfs:
         slow = compare(path.read_bytes())
-        if path.name.startswith(("worksheet", "key")):  # Typst's usual shape: never pypdf's long way
-            assert slow == 0, path
+        own = compare_own(path.read_bytes())
+        if path.name.startswith(("worksheet", "key")):  # Typst's usual shape: never pypdf's long way, nor pypdf
+            assert slow == 0 and own, path
 
 
 def typst_pdf(tmp_path: Path, body: str) -> bytes:
@@ -81,6 +109,75 @@ def typst_pdf(tmp_path: Path, body: str) -> bytes:
 )
 def test_typst_documents_of_other_shapes_read_as_pypdf_reads_them(tmp_path, body):
     compare(typst_pdf(tmp_path, body))
+    compare_own(typst_pdf(tmp_path, body))
+
+
+def test_the_own_reading_test_catches_a_wrong_font_map(tmp_path, monkeypatch):
+    # A reading that took every character for white space would find every page blank: the comparison says so.
+    pdf = typst_pdf(tmp_path, "#lorem(300)\n\n" * 3)
+    assert compare_own(pdf)
+    monkeypatch.setattr(page_text, "_bfchar_map", lambda cmap: {chr(c): " " for c in range(0x10000)})
+    with pytest.raises(AssertionError):
+        compare_own(pdf)
+
+
+def _as_ranges(font) -> None:
+    """The font's ToUnicode map written with bfrange sections (one code each) instead of bfchar."""
+    cmap = font["/ToUnicode"].get_object().get_data()
+    cmap = re.sub(rb"(<[0-9A-Fa-f]+>) (<[0-9A-Fa-f]+>)\n", rb"\1 \1 \2\n", cmap).replace(b"bfchar", b"bfrange")
+    font[pypdf.generic.NameObject("/ToUnicode")] = pypdf.generic.DecodedStreamObject()
+    font["/ToUnicode"].set_data(cmap)
+
+
+def _vertical(font) -> None:
+    font[pypdf.generic.NameObject("/Encoding")] = pypdf.generic.NameObject("/Identity-V")
+
+
+def _contents_in_an_array(page) -> None:
+    page[pypdf.generic.NameObject("/Contents")] = pypdf.generic.ArrayObject([page.raw_get("/Contents")])
+
+
+def rewritten(pdf: bytes, font_change=None, page_change=None) -> bytes:
+    """`pdf` written again by pypdf, each font and page changed as given."""
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(pdf))
+    for page in writer.pages:
+        if page_change is not None:
+            page_change(page)
+        for font in page["/Resources"]["/Font"].values():
+            if font_change is not None:
+                font_change(font.get_object())
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "change", [{"font_change": _as_ranges}, {"font_change": _vertical}, {"page_change": _contents_in_an_array}]
+)
+def test_what_the_own_reading_does_not_follow_is_pypdfs(tmp_path, change):
+    plain = typst_pdf(tmp_path, "#lorem(300)\n\n" * 3)
+    compare_own(rewritten(plain))  # pypdf's own writing: read (or not) as pypdf reads it
+    pdf = rewritten(plain, **change)
+    with pytest.raises(_Unhandled):
+        own = TypstPdf(pdf)
+        for n in range(len(own)):
+            own.blank_share(n, (MARGIN_TOP, MARGIN_BOTTOM))
+    assert not compare_own(pdf)  # and `measure` gives pypdf's answer
+
+
+def test_a_typst_pdf_is_measured_without_importing_pypdf(tmp_path):
+    # As the worker loads page_text.py: from its file, nothing of factdeck's imported.
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(typst_pdf(tmp_path, "#lorem(300)\n\n" * 3))
+    script = (
+        "import importlib.util, sys\n"
+        f"spec = importlib.util.spec_from_file_location('p', {page_text.__file__!r})\n"
+        "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
+        f"shares, _ = module.measure(open({str(path)!r}, 'rb').read(), (51.0, 62.0), 0.85, 56.0, True)\n"
+        "print(len(shares), 'pypdf' in sys.modules)\n"
+    )
+    made = subprocess.run([sys.executable, "-I", "-c", script], capture_output=True, text=True, check=True)
+    assert made.stdout.split() == [str(len(PageLines(path.read_bytes()))), "False"]
 
 
 @pytest.mark.parametrize(
@@ -160,3 +257,24 @@ def test_a_page_the_strict_reading_cannot_follow_is_read_leniently(monkeypatch, 
         blank_share(page, margins) for page in reference
     ]
     assert lines._lenient is not None
+
+
+# The patterns before they were unrolled into possessive runs: they match one way only, so taking runs whole (and
+# giving nothing back) must match exactly what they matched, and fail where they failed.
+_PLAIN_STRING = rb"\((?:[^()\\]|\\[\s\S]|\((?:[^()\\]|\\[\s\S])*\))*\)"
+_PLAIN_ARRAY = rb"\[(?:[^\[\]()<>]|" + _PLAIN_STRING + rb"|" + page_text._HEXSTRING + rb")*\]"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(st.sampled_from([b"(", b")", b"\\", b"a", b" ", b"[", b"]", b"<", b">", b"0", b"\\(", b"\n"]), max_size=24)
+)
+def test_strings_and_arrays_are_taken_as_the_plain_patterns_take_them(pieces):
+    data = b"".join(pieces)
+    for plain, fast in (
+        (_PLAIN_STRING, page_text._STRING1),
+        (_PLAIN_ARRAY, page_text._ARRAY),
+    ):
+        for start in range(len(data)):
+            found, expected = re.match(fast, data[start:]), re.match(plain, data[start:])
+            assert (found and found.span()) == (expected and expected.span())

@@ -16,7 +16,7 @@ from factdeck.build import load_and_validate
 from factdeck.engine.session import Session
 from factdeck.quiz import make_quiz, with_overrides
 from factdeck.quiz.distractors import Distractors
-from factdeck.quiz.planning import _positions, shuffled
+from factdeck.quiz.planning import Places, shuffled
 from factdeck.quiz.run_memos import KEPT_WHILE_MAKING, RunMemos
 from factdeck.records.select import select_facts
 from factdeck.text.compare import answer_comparison_form, mentions
@@ -34,10 +34,23 @@ def test_the_lazy_shuffle_is_random_sample(n):
 
 @given(
     st.lists(st.sampled_from("abcdefghijklmnop"), max_size=30, unique=True),
-    st.sets(st.sampled_from("abcdefghijklmnopqrs"), max_size=6),
+    st.lists(st.sets(st.sampled_from("abcdefghijklmnopqrs"), max_size=6), max_size=8),
 )
-def test_a_groups_facts_are_found_where_a_pass_over_every_fact_finds_them(ids, wanted):
-    assert _positions(ids, wanted) == [i for i, x in enumerate(ids) if x in wanted]
+def test_a_groups_facts_are_found_where_a_pass_over_every_fact_finds_them(ids, groups):
+    # Group after group leaves the list (ids asked for again, or never in it, are not found), as in make().
+    places, left = Places(ids), list(ids)
+    for wanted in groups:
+        plain = [i for i, x in enumerate(left) if x in wanted]
+        assert places.take(wanted) == plain
+        for i in reversed(plain):
+            del left[i]
+
+
+def test_the_places_test_catches_places_not_moved_up():
+    # What the test above holds: the ids after a group's are found further up once the group has left.
+    places = Places(list("abcdef"))
+    assert places.take({"b", "e"}) == [1, 4]
+    assert places.take({"c", "f", "b"}) == [1, 3]  # not [2, 5], their first places; "b" has left
 
 
 def test_a_one_off_quiz_keeps_the_wording_memos_only_while_it_is_made():

@@ -249,3 +249,24 @@ def test_factdeck_quiz_on_one_core_loads_no_page_reader_nor_thread_pool(tmp_path
         ["quiz", "guild-history", "--questions", "8", "--project", str(project.root)], modules
     )
     assert "wrote" in lines[-1] and imported == "['factdeck.outputs.print.pdf']"
+
+
+def _sleeper(seconds: float) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-c", f"import time; time.sleep({seconds})"])
+
+
+@pytest.mark.parametrize("pidfd", [True, False])
+def test_a_worker_is_reaped_as_it_exits_and_killed_past_the_timeout(monkeypatch, pidfd):
+    # Waited for as the system tells of the exit (a pidfd), or by Popen's polling where there is none: either
+    # way reaped once it exits, and a process still running at the timeout is reported so (then killed).
+    if not pidfd:
+        monkeypatch.delattr(typst_process.os, "pidfd_open", raising=False)
+    quick = _sleeper(0)
+    assert typst_process._exited(quick, 10) and quick.returncode == 0
+    assert typst_process._exited(quick, 10)  # reaped already: its pid is not looked at again
+    slow = _sleeper(30)
+    try:
+        assert not typst_process._exited(slow, 0.2) and slow.returncode is None
+    finally:
+        slow.kill()
+        slow.wait()

@@ -69,6 +69,15 @@ def ranks_to_try(count: int, rng: random.Random, fixed_below: int = 0, fixed: in
     return [t - fixed_below for t in totals]
 
 
+def skip_sample(rng: random.Random, n: int) -> None:
+    """Draw from `rng` what `rng.sample(population, n)` of an `n`-long population draws, and make nothing: what
+    is drawn after it is then the same. A sample of the whole population always takes random.sample's pool
+    branch (its set branch is for samples much smaller than the population), one `_randbelow` per pick."""
+    randbelow = rng._randbelow  # type: ignore[attr-defined]  # what random.sample draws with
+    for i in range(n):
+        randbelow(n - i)
+
+
 def choose_set(
     answer: Candidate,
     candidates: Sequence[Candidate],

@@ -14,7 +14,7 @@ import datetime as _dt
 import random
 from collections.abc import Callable
 
-from factdeck.quiz.option_sets import Candidate, balanced, choose_set, ranks_to_try
+from factdeck.quiz.option_sets import Candidate, balanced, choose_set, ranks_to_try, skip_sample
 from factdeck.records.bounds import DateBounds, Span
 from factdeck.text.dates import MONTHS
 from factdeck.text.edtf import Day, days_in_month
@@ -34,13 +34,27 @@ def years_within(
     high = bounds.high.year if (bounds.high.month, bounds.high.day) == (12, 31) else bounds.high.year - 1
     answer = Candidate(year, (year,), str(year))
     ranks = ranks_to_try(count, rng)
-    pools: dict[tuple[int, int], list[Candidate]] = {}  # the same for every rank tried (choose_set only reads it)
+    # The same for every rank tried (choose_set only reads it): each window's years, how many of them below and
+    # above the answer a set can hold at most, and its pool of candidates, made only where a rank is tried in it.
+    windows: dict[tuple[int, int], tuple[range, int, int]] = {}
+    pools: dict[tuple[int, int], list[Candidate]] = {}
+    allowed: dict[int, bool] = {}  # `usable` of each year, asked once
     for step in (gap, 1) if gap > 1 else (gap,):  # next-door years only where no rank leaves room otherwise
         for below in ranks:
             for window in YEAR_WINDOWS:
+                known = windows.get((step, window))
+                if known is None:
+                    years = range(max(low, year - window), min(high, year + window) + 1)
+                    known = windows[step, window] = (years, *_room(year, years, step, usable, allowed))
+                years, room_below, room_above = known
+                if below > room_below or count - below > room_above:
+                    # No set of this rank lies in the window (most tries at 10,000 facts: the bounds or the banned
+                    # years leave too few), so choose_set's search would fail: only its shuffle of the pool (the
+                    # window's years `step` or more from the answer) is drawn, so that every later draw is the same.
+                    skip_sample(rng, _pool_size(year, years, step))
+                    continue
                 pool = pools.get((step, window))
                 if pool is None:
-                    years = range(max(low, year - window), min(high, year + window) + 1)
                     pool = pools[step, window] = [Candidate(y, (y,), str(y)) for y in years if abs(y - year) >= step]
                 chosen = choose_set(
                     answer,
@@ -54,6 +68,33 @@ def years_within(
                 if chosen is not None:
                     return [int(c.key) for c in chosen]
     return None
+
+
+def _pool_size(year: int, years: range, step: int) -> int:
+    """How many of `years` are `step` or more from `year` (the pool `years_within` would make of them)."""
+    return len(years) - len(range(max(years.start, year - step + 1), min(years.stop, year + step)))
+
+
+def _room(
+    year: int, years: range, step: int, usable: Callable[[int], bool], allowed: dict[int, bool]
+) -> tuple[int, int]:
+    """How many of `years` below `year`, and how many above, a set of wrong years can hold at most: usable ones,
+    `step` apart from the answer and from each other (counted greedily from the answer outwards, which fits the
+    most on a line). A set of years below and above the answer needs nothing more: one on each side are at least
+    twice `step` apart."""
+    room = []
+    for side in (range(year - step, years.start - 1, -1), range(year + step, years.stop)):
+        held, last = 0, None
+        for y in side:
+            if last is not None and abs(y - last) < step:
+                continue
+            ok = allowed.get(y)
+            if ok is None:
+                ok = allowed[y] = usable(y)
+            if ok:
+                held, last = held + 1, y
+        room.append(held)
+    return room[0], room[1]
 
 
 def months_within(

@@ -9,11 +9,12 @@ but the typst package and the fonts (about 0.2 s, alongside the parent's work; P
 once per batch, not per document), and compiles the same source with the same typst and fonts, so the PDF is
 the same, byte for byte.
 
-The refit (pdf.py) reads every worksheet and key back with pypdf to find a near-empty page (page_text.py's
-`measure`); asked to, the worker answers that too, with the PDF, so the building process does not import pypdf
-(a tenth of a second or more) or read the pages. The worker loads page_text.py and pypdf as soon as its fonts
-are loaded, which a worker started ahead of its documents (`factdeck quiz` starts them before it loads the
-project) does while the building process is still loading and planning.
+The refit (pdf.py) reads every worksheet and key back to find a near-empty page (page_text.py's `measure`);
+asked to, the worker answers that too, with the PDF, so the building process does not read the pages. The
+worker loads page_text.py as soon as its fonts are loaded, which a worker started ahead of its documents
+(`factdeck quiz` starts them before it loads the project) does while the building process is still loading and
+planning. page_text.py reads Typst's PDFs itself; pypdf (a tenth of a second to import) is imported only for a
+PDF or a page it does not follow.
 
 Protocol (stdin/stdout, marshal, each message prefixed by its length as 8 bytes, big-endian): a request is
 (the Typst source as UTF-8 bytes, `measure`'s arguments after the PDF or None, a label to query or None); the
@@ -155,11 +156,42 @@ class TypstWorker:
     def _reap(self) -> None:
         ending, self._ending = self._ending, []
         for process in ending:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
+            if not _exited(process, REAP_TIMEOUT):
                 process.kill()
-                process.wait()
+            process.wait()
+
+
+REAP_TIMEOUT = 10.0  # seconds a worker told to end may take to exit before it is killed
+
+
+def _exited(process: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Whether `process` exits within `timeout` seconds, waited for as the system tells of its exit (a pidfd,
+    Linux): `Popen.wait(timeout=…)` polls, sleeping 1, 2, 4, 8, 16 ms and so on between looks, and a worker's
+    exit (its memory handed back: about 17 ms after a 100-question worksheet) was seen 32 ms after it began.
+    Elsewhere, or where the pidfd cannot be had, `Popen.wait`'s polling answers."""
+    import select
+
+    if process.returncode is not None:  # reaped already (its pid may be another process's by now)
+        return True
+    try:
+        pidfd = os.pidfd_open(process.pid)
+    except (AttributeError, OSError):  # not Linux 5.3+, or the process is already reaped
+        pass
+    else:
+        try:
+            watch = select.poll()
+            watch.register(pidfd, select.POLLIN)
+            # readable once the process has exited; Popen.wait reaps it then without waiting again
+            return bool(watch.poll(timeout * 1000)) and process.wait(timeout=timeout) is not None
+        except subprocess.TimeoutExpired:
+            return False
+        finally:
+            os.close(pidfd)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
 
 
 def close_all(workers: list[TypstWorker]) -> None:
@@ -179,8 +211,9 @@ def _is_measurement(value: Any) -> bool:
 
 
 def _page_text() -> Any:
-    """page_text.py, loaded from its file (the worker imports nothing of factdeck's package), with pypdf and
-    the font maps it reads pages with; None if any of it cannot be loaded (the caller then measures)."""
+    """page_text.py, loaded from its file (the worker imports nothing of factdeck's package); None if it cannot be
+    loaded (the caller then measures). It reads Typst's PDFs without pypdf, which it imports only for a PDF it does
+    not follow: loading pypdf here, ahead, cost every worker a tenth of a CPU second."""
     import importlib.util
 
     try:
@@ -188,8 +221,6 @@ def _page_text() -> Any:
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        import pypdf  # noqa: F401  (page_text imports these where it first reads a page: loaded now, while idle)
-        import pypdf.generic._font  # noqa: F401
     except Exception:  # noqa: BLE001 (whatever fails, measuring is the caller's again)
         return None
     return module
