@@ -293,6 +293,54 @@ def test_false_statements_kept_under_what_they_were_without_its_lookups_would_be
     assert check(project) != check(project, cache=False)
 
 
+def test_distractor_findings_kept_under_each_files_answers_without_its_questions_would_be_caught(project, monkeypatch):
+    # The check above must fail for a cache that keys the distractors' findings by each file's answers without
+    # the questions they answer (records/across.py's key from each file's hash of its answers).
+    from factdeck.records.options import OptionRules
+
+    answers_of = OptionRules.answers_of
+    monkeypatch.setattr(
+        OptionRules,
+        "answers_of",
+        staticmethod(lambda facts, forms: ([a for _, a in answers_of(facts, forms)[0]], answers_of(facts, forms)[1])),
+    )
+    old, new = ACROSS_EDITS["another fact asks the same question"]
+    project.write("facts/other.yaml", OTHER_FACT)
+    check(project)
+    project.replace("facts/other.yaml", old, new)
+    assert check(project) != check(project, cache=False)
+
+
+def test_the_distractors_key_from_each_files_answers_changes_only_with_the_answers(project, monkeypatch):
+    # Made again for the edited file alone, and the same key after an edit no answer or question moved.
+    from factdeck.records import across
+    from factdeck.records.options import OptionRules
+
+    project.write("facts/other.yaml", OTHER_FACT)
+    check(project)
+    keys: list[str] = []
+    made: list[set[str]] = []
+    distractors_key = across.AcrossRules._distractors_key
+    answers_of = OptionRules.answers_of
+    monkeypatch.setattr(
+        across.AcrossRules, "_distractors_key", lambda rules: keys.append(distractors_key(rules)) or keys[-1]
+    )
+    monkeypatch.setattr(
+        OptionRules,
+        "answers_of",
+        staticmethod(lambda facts, forms: made.append({f.file for f in facts}) or answers_of(facts, forms)),
+    )
+    check(project)
+    project.replace("facts/other.yaml", "Tomas Reed kept the River Guild's books.", "Tomas Reed kept its books.")
+    check(project)
+    assert made and set().union(*made) == {"facts/other.yaml"}  # (vetting the edit validated the file once more)
+    assert len(set(keys)) == 1
+    old, new = ACROSS_EDITS["another fact asks the same question"]
+    project.replace("facts/other.yaml", old, new)
+    check(project)
+    assert len(set(keys)) == 2
+
+
 def _spy_on_across(monkeypatch) -> dict[str, list[str]]:
     """The facts each half of the rules across facts runs on from now on, by half."""
     from factdeck.records import across
