@@ -82,11 +82,22 @@ def test_sets_merged_from_each_files_part_are_those_made_from_every_fact():
     assert every and merged == every
     assert split.inputs() == whole.inputs() and split.date_inputs() == whole.date_inputs()
     assert split._dates._by_year == whole._dates._by_year
+    assert split._dates.common == whole._dates.common and whole._dates.common  # from each file's stem counts
 
 
 def spy(monkeypatch) -> dict[str, list[str]]:
     """The files each per-file part is made for from now on, by part."""
-    made: dict[str, list[str]] = {"names": [], "dates": [], "people": []}
+    from factdeck.engine import validation
+
+    made: dict[str, list[str]] = {"names": [], "dates": [], "people": [], "stem-counts": []}
+    put = validation._Shares.put
+
+    def share_made(shares, file, name, key, value):
+        if name == "stem-counts":
+            made[name].append(file.display)
+        return put(shares, file, name, key, value)
+
+    monkeypatch.setattr(validation._Shares, "put", share_made)
     counts, dated, people = question_rules.name_counts, date_giveaways._what_is_dated, question_rules._fact_names
 
     def fact_names(facts):
@@ -154,8 +165,10 @@ def test_an_edit_makes_the_parts_again_only_where_they_change(project, monkeypat
     if recounted is not None:  # only the edited file's parts
         assert set(made["names"]) == set(made["people"]) == recounted
         assert set(made["dates"]) <= recounted and made["dates"]
+        assert set(made["stem-counts"]) == recounted
     else:  # what every part reads changed, or every file's records (a source, the archive)
         assert set(made["names"]) == every
         assert set(made["people"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)  # a name: its file
+        assert set(made["stem-counts"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
     assert cached == fresh(project, monkeypatch)
     assert cached != first or edit is _archive  # a line no fact copies or quotes
