@@ -341,6 +341,19 @@ def test_the_distractors_key_from_each_files_answers_changes_only_with_the_answe
     assert len(set(keys)) == 2
 
 
+def test_every_parts_findings_kept_together_under_one_parts_key_would_be_caught(project, monkeypatch):
+    # A file's findings of every part are also kept together, under every part's key: kept under the distractors'
+    # key alone, the false statements' findings would not follow a vetted fact's statement.
+    from factdeck.engine import validation
+
+    monkeypatch.setattr(validation, "_findings_key", lambda keys: keys[0])
+    old, new = ACROSS_EDITS["a vetted fact states a false statement"]
+    project.write("facts/other.yaml", OTHER_FACT)
+    check(project)
+    project.replace("facts/other.yaml", old, new)
+    assert check(project) != check(project, cache=False)
+
+
 def _spy_on_across(monkeypatch) -> dict[str, list[str]]:
     """The facts each half of the rules across facts runs on from now on, by half."""
     from factdeck.records import across

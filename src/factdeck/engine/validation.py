@@ -254,9 +254,17 @@ def _cached_across(
     problems: dict[str, list[Problem]] = {}
     for file in files:
         facts = found[file.display][0]
+        keys = [key_of(facts) for _, key_of, _ in checks]
+        # What every part found with the file's facts, in order, kept beside each part's findings under all of
+        # their keys: a file none of whose parts changed is restored in one go, not part by part and fact by fact.
+        together = _findings_key(keys)
+        kept_together = shares.get(file, "findings", together)
+        restored = restore_problems(kept_together, file.display) if type(kept_together) is list else None
+        if restored is not None:
+            problems[file.display] = restored
+            continue
         parts = []
-        for name, key_of, check in checks:
-            key = key_of(facts)
+        for (name, _, check), key in zip(checks, keys):
             made = _restore_per_fact(shares.get(file, name, key), file.display, len(facts))
             if made is None:
                 made = [check(fact) for fact in facts]
@@ -264,6 +272,7 @@ def _cached_across(
             parts.append(made)
         # By fact, each part's problems in order: what `AcrossRules.problems` gives.
         problems[file.display] = [p for by_part in zip(*parts) for part in by_part for p in part]
+        shares.put(file, "findings", together, [(p.line, p.message, p.severity) for p in problems[file.display]])
     shares.save()
     disagreements = rules.questions.disagreements()
     dumped = _dump_whole(files, found, problems, disagreements) if whole is not None else None
@@ -271,6 +280,11 @@ def _cached_across(
         whole_store.save(whole, dumped)
         whole_store.trim()
     return disagreements, problems
+
+
+def _findings_key(keys: list[str]) -> str:
+    """What a file's findings of every part together are kept under: each part's key (hashes), in order."""
+    return "\n".join(keys)
 
 
 class _Shares:
