@@ -135,10 +135,8 @@ DriftShare = tuple[str, int, int, int, tuple[str, ...]]
 def facts_key(fact_key: Callable[[Fact], str], facts: Iterable[Fact]) -> str:
     """What a file's share of a deck's drift reads of the file: the facts the deck takes of it, in order, each with
     its key (`NoteKeys.fact_key`, which stands for its record)."""
-    digest = hashlib.sha256()
-    for fact in facts:
-        digest.update(f"{fact.id}\0{fact_key(fact)}\n".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    text = "".join([f"{fact.id}\0{fact_key(fact)}\n" for fact in facts])
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _shares(value: Any) -> dict[str, DriftShare] | None:
