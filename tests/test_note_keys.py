@@ -556,3 +556,19 @@ def test_after_an_edit_only_the_edited_files_entry_is_read(released, monkeypatch
     monkeypatch.setattr(note_keys._Entries, "__init__", recorded)
     _drifts_now(released)
     assert read and set().union(*read) == {"facts/guild.yaml"}
+
+
+def test_a_check_after_an_edit_measures_each_cache_folder_once(released, monkeypatch):
+    # The note keys' stores (each file's entries, each deck's drift shares) and the fronts' shares save into folders
+    # the command's other stores save into: they share the validation's measure of each folder.
+    from factdeck.engine import parse_cache
+
+    assert released.run("check").exit_code == 0
+    _edit_statement(released)
+    walks: list[str] = []
+    measure = parse_cache.ContentStore._measure
+    monkeypatch.setattr(
+        parse_cache.ContentStore, "_measure", lambda self: walks.append(self.folder.name) or measure(self)
+    )
+    assert released.run("check").exit_code == 0
+    assert {"notes", "fronts"} <= set(walks) and len(walks) == len(set(walks)), walks

@@ -147,10 +147,12 @@ class _FrontShares:
     def __init__(self, base: FactBase, keyed: Callable[[FactBase, Fact], Keys], builtin: bool) -> None:
         from factdeck.engine.incremental import code_fingerprint
         from factdeck.engine.parse_cache import ContentStore, cache_folder
+        from factdeck.engine.session import Session
 
         eras = repr([(era.id, era.title) for era in base.eras])
         folder = cache_folder(FOLDER) if base.file_keys else None
-        self.store = ContentStore(folder, code_fingerprint(), f"shares\0{builtin}\0{eras}")
+        session = base.session if isinstance(base.session, Session) else None  # its folder measures, shared
+        self.store = ContentStore(folder, code_fingerprint(), f"shares\0{builtin}\0{eras}", session)
         self.base = base
         self.keyed = keyed
         self.made: list[tuple[str, dict[str, tuple[str, tuple[int, ...]]]]] = []

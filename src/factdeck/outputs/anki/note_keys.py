@@ -42,6 +42,7 @@ from typing import Any
 
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.parse_cache import ContentStore, cache_folder
+from factdeck.engine.session import Session
 from factdeck.outputs.anki.rendered import LiveNoteKeys, LiveNotes, RenderedFields
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import Fact
@@ -160,8 +161,8 @@ class DriftShares:
     under the deck, the record's SHA-256, the card kinds and `shared` (what every card may show), by the file's
     record-cache key: one entry a deck, read once and written again only if a share was made."""
 
-    def __init__(self, folder: Path | None, name: str) -> None:
-        self.store = ContentStore(folder, code_fingerprint(), f"{FOLDER}\0drift")
+    def __init__(self, folder: Path | None, name: str, session: Session | None = None) -> None:
+        self.store = ContentStore(folder, code_fingerprint(), f"{FOLDER}\0drift", session)
         self.name = name
         self.loaded = _shares(self.store.load(name)) or {}
         self.now: dict[str, DriftShare] = {}
@@ -251,6 +252,9 @@ class NoteKeys:
     def __init__(self, base: FactBase):
         self.keys = base.file_keys
         self.folder = cache_folder(FOLDER) if self.keys else None
+        # The validation's session, whose stores measure each cache folder once for the command (trimming walked the
+        # whole folder for each store that saved).
+        self.session = base.session if isinstance(base.session, Session) else None
         self._made: list[tuple[ContentStore, RenderedFields, FactBase, dict[str, tuple[dict, dict]]]] = []
         self._drifts: list[DriftShares] = []
 
@@ -260,7 +264,7 @@ class NoteKeys:
         cache folder (the shares are then not kept)."""
         if self.folder is None or not record:
             return None
-        shares = DriftShares(self.folder, f"{deck}\0{record}\0{kinds}\0{shared}")
+        shares = DriftShares(self.folder, f"{deck}\0{record}\0{kinds}\0{shared}", self.session)
         self._drifts.append(shares)
         return shares
 
@@ -272,7 +276,7 @@ class NoteKeys:
     def fields(self, shared: str, base: FactBase) -> RenderedFields:
         """Stored values for the facts of `base` whose entries were kept under `shared`, and a place for new ones;
         with them (`RenderedFields.live`), each fact's live note keys kept per set of card kinds."""
-        store = ContentStore(self.folder, code_fingerprint(), f"{FOLDER}\0{shared}")
+        store = ContentStore(self.folder, code_fingerprint(), f"{FOLDER}\0{shared}", self.session)
         # Each file's entry is read when one of its facts is first looked up: a check after an edit whose every
         # other file's drift share is kept (`DriftShares`) looks up one file's facts.
         entries = _Entries(store, self.keys if self.folder is not None else {}, base)
