@@ -89,7 +89,9 @@ def spy(monkeypatch) -> dict[str, list[str]]:
     """The files each per-file part is made for from now on, by part."""
     from factdeck.engine import validation
 
-    made: dict[str, list[str]] = {"names": [], "dates": [], "people": [], "stem-counts": []}
+    made: dict[str, list[str]] = {"names": [], "dates": [], "people": [], "stem-counts": [], "forms": []}
+    forms = validation.forms_of
+    monkeypatch.setattr(validation, "forms_of", lambda fact: made["forms"].append(fact.file) or forms(fact))
     put = validation._Shares.put
 
     def share_made(shares, file, name, key, value):
@@ -106,6 +108,8 @@ def spy(monkeypatch) -> dict[str, list[str]]:
 
     def name_counts(facts, **kwargs):
         made["names"] += sorted({f.file for f in facts})
+        # The forms it reads (their words): an unchanged file's kept apart and read back, equal to fresh ones.
+        assert all(kwargs["forms"](f) == forms_of(f) for f in facts)
         return counts(facts, **kwargs)
 
     def what_is_dated(fact, common):
@@ -165,10 +169,12 @@ def test_an_edit_makes_the_parts_again_only_where_they_change(project, monkeypat
     if recounted is not None:  # only the edited file's parts
         assert set(made["names"]) == set(made["people"]) == recounted
         assert set(made["dates"]) <= recounted and made["dates"]
-        assert set(made["stem-counts"]) == recounted
+        assert set(made["stem-counts"]) == set(made["forms"]) == recounted
     else:  # what every part reads changed, or every file's records (a source, the archive)
         assert set(made["names"]) == every
         assert set(made["people"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)  # a name: its file
         assert set(made["stem-counts"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
+        # Every file's names counted again after an answer edit, from kept words: only the edited file's forms made.
+        assert set(made["forms"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
     assert cached == fresh(project, monkeypatch)
     assert cached != first or edit is _archive  # a line no fact copies or quotes
