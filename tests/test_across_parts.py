@@ -178,3 +178,26 @@ def test_an_edit_makes_the_parts_again_only_where_they_change(project, monkeypat
         assert set(made["forms"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
     assert cached == fresh(project, monkeypatch)
     assert cached != first or edit is _archive  # a line no fact copies or quotes
+
+
+def test_damaged_kept_words_make_the_files_forms_afresh(project, monkeypatch, parse_cache_folder):
+    # A file's words and stems are read back only when one of its parts is made again (an answer in another file
+    # moves the names every file's count reads): damaged, that file's forms are made afresh, and the answer is the
+    # fresh one.
+    import marshal
+
+    from factdeck.engine.parse_cache import _MAGIC
+
+    outcome(project)
+    damaged = 0
+    for entry in (p for p in (parse_cache_folder.parent / "across").rglob("*") if p.is_file()):
+        raw = entry.read_bytes()
+        value = marshal.loads(raw[len(_MAGIC) :]) if raw.startswith(_MAGIC) else None
+        if type(value) is dict and set(value) == {"words"}:
+            entry.write_bytes(_MAGIC + marshal.dumps({"words": ("", [("not", "words")])}))
+            damaged += 1
+    assert damaged == 3
+    _answer(project)
+    made = spy(monkeypatch)
+    assert outcome(project) == fresh(project, monkeypatch)
+    assert set(made["forms"]) == {f"facts/part-000{i}.yaml" for i in range(3)}
