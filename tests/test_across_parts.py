@@ -82,11 +82,24 @@ def test_sets_merged_from_each_files_part_are_those_made_from_every_fact():
     assert every and merged == every
     assert split.inputs() == whole.inputs() and split.date_inputs() == whole.date_inputs()
     assert split._dates._by_year == whole._dates._by_year
+    assert split._dates.common == whole._dates.common and whole._dates.common  # from each file's stem counts
 
 
 def spy(monkeypatch) -> dict[str, list[str]]:
     """The files each per-file part is made for from now on, by part."""
-    made: dict[str, list[str]] = {"names": [], "dates": [], "people": []}
+    from factdeck.engine import validation
+
+    made: dict[str, list[str]] = {"names": [], "dates": [], "people": [], "stem-counts": [], "forms": []}
+    forms = validation.forms_of
+    monkeypatch.setattr(validation, "forms_of", lambda fact: made["forms"].append(fact.file) or forms(fact))
+    put = validation._Shares.put
+
+    def share_made(shares, file, name, key, value):
+        if name == "stem-counts":
+            made[name].append(file.display)
+        return put(shares, file, name, key, value)
+
+    monkeypatch.setattr(validation._Shares, "put", share_made)
     counts, dated, people = question_rules.name_counts, date_giveaways._what_is_dated, question_rules._fact_names
 
     def fact_names(facts):
@@ -95,6 +108,8 @@ def spy(monkeypatch) -> dict[str, list[str]]:
 
     def name_counts(facts, **kwargs):
         made["names"] += sorted({f.file for f in facts})
+        # The forms it reads (their words): an unchanged file's kept apart and read back, equal to fresh ones.
+        assert all(kwargs["forms"](f) == forms_of(f) for f in facts)
         return counts(facts, **kwargs)
 
     def what_is_dated(fact, common):
@@ -154,8 +169,35 @@ def test_an_edit_makes_the_parts_again_only_where_they_change(project, monkeypat
     if recounted is not None:  # only the edited file's parts
         assert set(made["names"]) == set(made["people"]) == recounted
         assert set(made["dates"]) <= recounted and made["dates"]
+        assert set(made["stem-counts"]) == set(made["forms"]) == recounted
     else:  # what every part reads changed, or every file's records (a source, the archive)
         assert set(made["names"]) == every
         assert set(made["people"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)  # a name: its file
+        assert set(made["stem-counts"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
+        # Every file's names counted again after an answer edit, from kept words: only the edited file's forms made.
+        assert set(made["forms"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
     assert cached == fresh(project, monkeypatch)
     assert cached != first or edit is _archive  # a line no fact copies or quotes
+
+
+def test_damaged_kept_words_make_the_files_forms_afresh(project, monkeypatch, parse_cache_folder):
+    # A file's words and stems are read back only when one of its parts is made again (an answer in another file
+    # moves the names every file's count reads): damaged, that file's forms are made afresh, and the answer is the
+    # fresh one.
+    import marshal
+
+    from factdeck.engine.parse_cache import _MAGIC
+
+    outcome(project)
+    damaged = 0
+    for entry in (p for p in (parse_cache_folder.parent / "across").rglob("*") if p.is_file()):
+        raw = entry.read_bytes()
+        value = marshal.loads(raw[len(_MAGIC) :]) if raw.startswith(_MAGIC) else None
+        if type(value) is dict and set(value) == {"words"}:
+            entry.write_bytes(_MAGIC + marshal.dumps({"words": ("", [("not", "words")])}))
+            damaged += 1
+    assert damaged == 3
+    _answer(project)
+    made = spy(monkeypatch)
+    assert outcome(project) == fresh(project, monkeypatch)
+    assert set(made["forms"]) == {f"facts/part-000{i}.yaml" for i in range(3)}

@@ -95,3 +95,90 @@ def test_kept_keys_that_are_not_every_facts_keys_are_a_miss():
     for bad in ({"a": (("qa", 1),), "b": ()}, {"a": [("qa", "x")], "b": ()}, {"a": (["qa", "x"],), "b": ()},
                 {"a": (), "c": ()}, {"b": (), "a": ()}, [("a", ())], None):  # fmt: skip
         assert not _same_facts(bad, facts)
+
+
+def _shares_made(monkeypatch) -> list[str]:
+    """The files whose share of a deck's fronts is made (not kept) while installed."""
+    from factdeck.outputs.anki import checks
+
+    made: list[str] = []
+    distinct = checks._FrontShares.distinct
+
+    def counted(shares, deck, facts):
+        kept = shares.store.load(deck.id)
+        kept = kept if checks._front_shares(kept) else {}
+        for fact in facts:
+            key = shares.base.file_keys.get(fact.file)
+            group = [f for f in facts if f.file == fact.file]
+            share = kept.get(key)
+            if (share is None or share[0] != checks._which_facts(group)) and fact.file not in made:
+                made.append(fact.file)
+        return distinct(shares, deck, facts)
+
+    monkeypatch.setattr(checks._FrontShares, "distinct", counted)
+    return made
+
+
+def _uncached(root: Path, monkeypatch) -> list[str]:
+    from factdeck.outputs.anki import checks
+
+    with monkeypatch.context() as patch:
+        patch.setenv("FACTDECK_NO_CACHE", "1")
+        return [str(p) for p in checks.duplicate_front_warnings(load_and_validate(root), None)]
+
+
+def test_each_decks_fronts_are_told_apart_from_each_files_kept_share(project, monkeypatch):
+    from factdeck.outputs.anki import checks
+
+    def warnings() -> list[str]:
+        return [str(p) for p in checks.duplicate_front_warnings(load_and_validate(project.root), None)]
+
+    assert warnings() == [] == _uncached(project.root, monkeypatch)
+    made = _shares_made(monkeypatch)
+    exact = []
+    kept_keys = checks._kept_keys
+    monkeypatch.setattr(checks, "_kept_keys", lambda *args: exact.append(1) or kept_keys(*args))
+    assert warnings() == [] and made == [] and exact == []  # nothing changed: every share kept, no fact's keys read
+    project.replace("facts/guild.yaml", "In which town did the River Guild build its hall?", "In what town?")
+    assert warnings() == []
+    assert made == ["facts/guild.yaml"] and exact == []  # the edited file's share alone made
+    assert _uncached(project.root, monkeypatch) == []
+    made.clear()
+    project.replace("facts/guild.yaml", "- id: guild-hall\n", SECOND_HALL + "- id: guild-hall\n")  # two fronts meet
+    found = warnings()
+    assert found and found == _uncached(project.root, monkeypatch) and exact
+
+
+def _fact_taken_again(project, monkeypatch) -> list[str]:
+    """The warnings after a deck takes again a fact of an unchanged file whose fronts meet another's."""
+    from factdeck.outputs.anki import checks
+
+    project.replace("facts/guild.yaml", "- id: guild-hall\n", SECOND_HALL + "- id: guild-hall\n")
+    project.replace("decks/all.yaml", "cards:\n", "select:\n  exclude:\n    facts: [guild-hall-second]\ncards:\n")
+    assert checks.duplicate_front_warnings(load_and_validate(project.root), None) == []
+    before = load_and_validate(project.root).file_keys
+    project.replace("decks/all.yaml", "select:\n  exclude:\n    facts: [guild-hall-second]\n", "")
+    base = load_and_validate(project.root)
+    assert base.file_keys == before  # only which facts the deck takes changed
+    return [str(p) for p in checks.duplicate_front_warnings(base, None)]
+
+
+def test_a_fact_a_deck_takes_again_is_told_apart_as_without_a_cache(project, monkeypatch):
+    found = _fact_taken_again(project, monkeypatch)
+    assert found and found == _uncached(project.root, monkeypatch)
+
+
+def test_shares_kept_whatever_facts_a_deck_takes_would_be_caught(project, monkeypatch):
+    from factdeck.outputs.anki import checks
+
+    monkeypatch.setattr(checks, "_which_facts", lambda facts: "")
+    found = _fact_taken_again(project, monkeypatch)
+    assert found != _uncached(project.root, monkeypatch)
+
+
+def test_kept_front_shares_that_are_not_hashes_by_file_key_are_a_miss():
+    from factdeck.outputs.anki.checks import _front_shares
+
+    assert _front_shares({"k": ("a\nb", (1, 2))})
+    for bad in ({"k": ("a", (1, "2"))}, {"k": ("a", [1])}, {"k": (1, (1,))}, {"k": ("a",)}, {1: ("a", ())}, [], None):
+        assert not _front_shares(bad)

@@ -16,7 +16,7 @@ import pytest
 from conftest import Project
 
 from factdeck.build import load_and_validate
-from factdeck.outputs.anki import cards, rendered
+from factdeck.outputs.anki import cards, note_keys, rendered
 from factdeck.outputs.anki import package as anki
 from factdeck.outputs.anki.note_keys import FOLDER, NoteKeys
 from factdeck.outputs.anki.release import comparison_stage, drift, release_problems
@@ -440,3 +440,135 @@ def test_what_the_cache_loaded_is_freed_with_it_without_the_collector(released):
     finally:
         if collecting:
             gc.enable()
+
+
+class SharesMade:
+    """Records, while installed, the file keys whose share of a deck's drift was made rather than taken back."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.keys: list[str] = []
+        put = note_keys.DriftShares.put
+
+        def counted(shares, file_key, share):
+            self.keys.append(file_key)
+            return put(shares, file_key, share)
+
+        monkeypatch.setattr(note_keys.DriftShares, "put", counted)
+
+
+def _exclude_hall(project: Project) -> None:
+    # The deck no longer takes one fact of a file whose text (and key) stays the same.
+    project.replace("decks/all.yaml", "cards:\n", "select:\n  exclude:\n    facts: [guild-hall]\ncards:\n")
+
+
+def _drifts_now(project: Project) -> list:
+    """Each deck's drift as `deck_drift` counts it with the note keys cache (what it keeps is saved), asserted equal
+    to the drift from the deck's whole record made afresh."""
+    from factdeck.outputs.anki.release import deck_drift
+
+    base = load_and_validate(project.root)
+    published, _ = load_published(project.root)
+    notes = NoteKeys(base)
+    counted = comparison_stage(base, project.root / "build", notes)
+    fresh = NoteKeys(base)
+    fresh.folder = None
+    whole = comparison_stage(base, project.root / "build", fresh)
+    found = []
+    for deck in base.decks:
+        facts = select_facts(base, deck)
+        made = deck_drift(counted, deck, facts, published[deck.id])
+        assert made == drift(published[deck.id], whole.release_record(deck, facts))
+        found.append(made)
+    notes.save()
+    return found
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [_edit_statement, _edit_answer, _new_fact, _removed_fact, _hold_back, _edit_source, _edit_deck, _exclude_hall,
+     _edit_record],
+)  # fmt: skip
+def test_after_an_edit_only_the_edited_files_drift_shares_are_made_again(released, monkeypatch, edit):
+    warm(released)
+    before = load_and_validate(released.root)
+    edit(released)
+    made = SharesMade(monkeypatch)
+    assert any(_drifts_now(released))
+    base = load_and_validate(released.root)
+    taken = {fact.file for deck in base.decks for fact in select_facts(base, deck)}
+    assert len(taken) == 2
+    # The card kinds, the release record and what every card shows name a deck's shares: all made again.
+    every = edit in (_edit_source, _edit_deck, _edit_record)
+    files = taken if every else {"facts/guild.yaml"}
+    assert sorted(made.keys) == sorted(base.file_keys[file] for file in files)
+    if edit is _exclude_hall:
+        assert base.file_keys == before.file_keys  # the share missed by which facts it reads, not by the file's key
+    made.keys.clear()
+    _drifts_now(released)
+    assert made.keys == []  # kept in turn
+
+
+def test_drift_shares_kept_whatever_facts_the_deck_takes_would_be_caught(released, monkeypatch):
+    # The comparison above must fail for shares kept under the file's key alone (not which of its facts the deck
+    # takes): the excluded fact's notes would still count as live.
+    from factdeck.outputs.anki import release
+
+    monkeypatch.setattr(release, "facts_key", lambda fact_key, facts: fact_key(facts[0]))
+    warm(released)
+    _exclude_hall(released)
+    with pytest.raises(AssertionError):
+        _drifts_now(released)
+
+
+def test_drift_shares_kept_whatever_the_record_says_would_be_caught(released, monkeypatch):
+    drift_shares = NoteKeys.drift_shares
+    monkeypatch.setattr(
+        NoteKeys,
+        "drift_shares",
+        lambda notes, deck, record, kinds, shared: drift_shares(notes, deck, "-", kinds, shared),
+    )
+    warm(released)
+    _edit_record(released)
+    with pytest.raises(AssertionError):
+        _drifts_now(released)
+
+
+def test_a_damaged_drift_share_is_a_miss():
+    share = ("k", 1, 0, 0, ("a/qa", "b/qa"))
+    assert note_keys._shares({"f": share}) == {"f": share}
+    for bad in (("k", 1, 0, 0), ("k", "1", 0, 0, ()), (1, 1, 0, 0, ()), ("k", 1, 0, 0, ("a", 1)), ["k", 1, 0, 0, ()]):
+        assert note_keys._shares({"f": bad}) is None
+    assert note_keys._shares([("f", share)]) is None
+    assert note_keys._shares({1: share}) is None
+
+
+def test_after_an_edit_only_the_edited_files_entry_is_read(released, monkeypatch):
+    # Every other file's drift share is kept, so none of its facts is looked up and its entry is not read.
+    warm(released)
+    _edit_statement(released)
+    read: list[set[str]] = []
+    init = note_keys._Entries.__init__
+
+    def recorded(entries, *args):
+        init(entries, *args)
+        read.append(entries.read)
+
+    monkeypatch.setattr(note_keys._Entries, "__init__", recorded)
+    _drifts_now(released)
+    assert read and set().union(*read) == {"facts/guild.yaml"}
+
+
+def test_a_check_after_an_edit_measures_each_cache_folder_once(released, monkeypatch):
+    # The note keys' stores (each file's entries, each deck's drift shares) and the fronts' shares save into folders
+    # the command's other stores save into: they share the validation's measure of each folder.
+    from factdeck.engine import parse_cache
+
+    assert released.run("check").exit_code == 0
+    _edit_statement(released)
+    walks: list[str] = []
+    measure = parse_cache.ContentStore._measure
+    monkeypatch.setattr(
+        parse_cache.ContentStore, "_measure", lambda self: walks.append(self.folder.name) or measure(self)
+    )
+    assert released.run("check").exit_code == 0
+    assert {"notes", "fronts"} <= set(walks) and len(walks) == len(set(walks)), walks

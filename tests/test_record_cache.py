@@ -293,6 +293,67 @@ def test_false_statements_kept_under_what_they_were_without_its_lookups_would_be
     assert check(project) != check(project, cache=False)
 
 
+def test_distractor_findings_kept_under_each_files_answers_without_its_questions_would_be_caught(project, monkeypatch):
+    # The check above must fail for a cache that keys the distractors' findings by each file's answers without
+    # the questions they answer (records/across.py's key from each file's hash of its answers).
+    from factdeck.records.options import OptionRules
+
+    answers_of = OptionRules.answers_of
+    monkeypatch.setattr(
+        OptionRules,
+        "answers_of",
+        staticmethod(lambda facts, forms: ([a for _, a in answers_of(facts, forms)[0]], answers_of(facts, forms)[1])),
+    )
+    old, new = ACROSS_EDITS["another fact asks the same question"]
+    project.write("facts/other.yaml", OTHER_FACT)
+    check(project)
+    project.replace("facts/other.yaml", old, new)
+    assert check(project) != check(project, cache=False)
+
+
+def test_the_distractors_key_from_each_files_answers_changes_only_with_the_answers(project, monkeypatch):
+    # Made again for the edited file alone, and the same key after an edit no answer or question moved.
+    from factdeck.records import across
+    from factdeck.records.options import OptionRules
+
+    project.write("facts/other.yaml", OTHER_FACT)
+    check(project)
+    keys: list[str] = []
+    made: list[set[str]] = []
+    distractors_key = across.AcrossRules._distractors_key
+    answers_of = OptionRules.answers_of
+    monkeypatch.setattr(
+        across.AcrossRules, "_distractors_key", lambda rules: keys.append(distractors_key(rules)) or keys[-1]
+    )
+    monkeypatch.setattr(
+        OptionRules,
+        "answers_of",
+        staticmethod(lambda facts, forms: made.append({f.file for f in facts}) or answers_of(facts, forms)),
+    )
+    check(project)
+    project.replace("facts/other.yaml", "Tomas Reed kept the River Guild's books.", "Tomas Reed kept its books.")
+    check(project)
+    assert made and set().union(*made) == {"facts/other.yaml"}  # (vetting the edit validated the file once more)
+    assert len(set(keys)) == 1
+    old, new = ACROSS_EDITS["another fact asks the same question"]
+    project.replace("facts/other.yaml", old, new)
+    check(project)
+    assert len(set(keys)) == 2
+
+
+def test_every_parts_findings_kept_together_under_one_parts_key_would_be_caught(project, monkeypatch):
+    # A file's findings of every part are also kept together, under every part's key: kept under the distractors'
+    # key alone, the false statements' findings would not follow a vetted fact's statement.
+    from factdeck.engine import validation
+
+    monkeypatch.setattr(validation, "_findings_key", lambda keys: keys[0])
+    old, new = ACROSS_EDITS["a vetted fact states a false statement"]
+    project.write("facts/other.yaml", OTHER_FACT)
+    check(project)
+    project.replace("facts/other.yaml", old, new)
+    assert check(project) != check(project, cache=False)
+
+
 def _spy_on_across(monkeypatch) -> dict[str, list[str]]:
     """The facts each half of the rules across facts runs on from now on, by half."""
     from factdeck.records import across
@@ -367,7 +428,11 @@ def test_kept_comparison_forms_are_the_fresh_ones(project, monkeypatch):
     # Nothing changed, so the rules' whole findings would come back without any sets made (test_kept_across.py).
     monkeypatch.setattr(validation, "_whole_key", lambda *args: None)
     assert check(project) == fresh
-    assert len(compared) == 7 and all(kept == made for kept, made in compared)
+    assert len(compared) == 7
+    # Without their words and stems, which only the parts made again per file read (kept apart, read then:
+    # test_across_parts.py).
+    assert all(kept.words is None and kept.stems is None for kept, _ in compared)
+    assert all(kept._replace(words=made.words, stems=made.stems) == made for kept, made in compared)
 
 
 @pytest.mark.parametrize("damage", [b"", b"garbage", "truncate", "foreign"])
@@ -431,11 +496,28 @@ def test_kept_forms_of_the_wrong_shape_are_a_miss():
     from factdeck.engine.validation import _restore_forms
     from factdeck.records.fact_forms import FactForms
 
-    good = ("q", "a", ("v",), "s", ("c",), ("w",), ("n",), ("st",), ("f",))
-    assert _restore_forms([good, good], 2) == [FactForms(*good)] * 2
+    good = ("q", "a", ("v",), "s", ("c",), ("n",), ("f",))  # words and stems kept apart
+    assert _restore_forms([good, good], 2) == [FactForms("q", "a", ("v",), "s", ("c",), None, ("n",), None, ("f",))] * 2  # type: ignore[arg-type]
     assert _restore_forms([], 0) == []
     for position in range(len(good)):
         wrong = (*good[:position], 7, *good[position + 1 :])
         assert _restore_forms([good, wrong], 2) is None
-    for bad in ([good], [good, good[:-1]], [good, list(good)], (good, good)):
+    for bad in ([good], [good, good[:-1]], [good, list(good)], (good, good), [(*good, ()), good]):
         assert _restore_forms(bad, 2) is None
+
+
+def test_kept_words_of_the_wrong_shape_are_a_miss():
+    from factdeck.engine.validation import _restore_words
+
+    good = (("w", "x"), ("st",))
+    assert _restore_words([good, good], 2) == [good, good]
+    assert _restore_words([], 0) == []
+    for bad in (
+        [good],
+        [good, (("w",),)],
+        [good, (("w", 1), ())],
+        [good, [("w",), ()]],
+        [good, ("w", ())],
+        (good, good),
+    ):
+        assert _restore_words(bad, 2) is None

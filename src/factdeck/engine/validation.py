@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -224,16 +225,38 @@ def _cached_across(
             return kept_whole
     # Each file's shares (its facts' forms, the parts of the sets and the findings of each part of the rules), in
     # one entry per file: read once, and written once if a share was made again.
-    shares = _Shares(ContentStore(folder, code, f"shares\0{validated}", session), files)
+    shares = _Shares(ContentStore(folder, code, f"shares\0{validated}", session), files, file_keys)
+    # Each fact's question and statement words and stems (most of its forms' values) are kept apart: only the parts
+    # made per file read them, so an unchanged file's are read only when one of its parts is made again.
+    texts = _Shares(ContentStore(folder, code, f"words\0{validated}", session), files, file_keys, lazy=True)
     kept: dict[int, FactForms] = {}
+    lacking: set[str] = set()  # files whose kept forms lack their words and stems
     for file in files:
         facts = found[file.display][0]
         forms = _restore_forms(shares.get(file, "forms", ""), len(facts))
         if forms is None:
             forms = [forms_of(fact) for fact in facts]
-            shares.put(file, "forms", "", [tuple(form) for form in forms])
+            shares.put(file, "forms", "", [_without_words(form) for form in forms])
+            texts.put(file, "words", "", [(form.words, form.stems) for form in forms])
+        else:
+            lacking.add(file.display)
         kept.update(zip(map(id, facts), forms))
     every = [fact for file in files for fact in found[file.display][0]]
+
+    def complete(file: FactFile) -> None:
+        # The file's kept forms given their words and stems, before anything that may read them runs on its facts.
+        if file.display not in lacking:
+            return
+        lacking.discard(file.display)
+        facts = found[file.display][0]
+        words = _restore_words(texts.get(file, "words", ""), len(facts))
+        if words is None:
+            made = [forms_of(fact) for fact in facts]
+            texts.put(file, "words", "", [(form.words, form.stems) for form in made])
+            kept.update(zip(map(id, facts), made))
+            return
+        for fact, (fact_words, stems) in zip(facts, words):
+            kept[id(fact)] = kept[id(fact)]._replace(words=fact_words, stems=stems)
 
     def by_file(name: str, key: str, make: Callable[[list[Fact]], Any], valid: Callable[[Any], bool]) -> list[Any]:
         # The parts of the sets made per file (records/by_file.py), kept with the files' findings.
@@ -241,6 +264,7 @@ def _cached_across(
         for file in files:
             part = shares.get(file, name, key)
             if part is None or not valid(part):
+                complete(file)
                 part = make(found[file.display][0])
                 shares.put(file, name, key, part)
             parts.append(part)
@@ -254,17 +278,28 @@ def _cached_across(
     problems: dict[str, list[Problem]] = {}
     for file in files:
         facts = found[file.display][0]
+        keys = [key_of(facts) for _, key_of, _ in checks]
+        # What every part found with the file's facts, in order, kept beside each part's findings under all of
+        # their keys: a file none of whose parts changed is restored in one go, not part by part and fact by fact.
+        together = _findings_key(keys)
+        kept_together = shares.get(file, "findings", together)
+        restored = restore_problems(kept_together, file.display) if type(kept_together) is list else None
+        if restored is not None:
+            problems[file.display] = restored
+            continue
         parts = []
-        for name, key_of, check in checks:
-            key = key_of(facts)
+        for (name, _, check), key in zip(checks, keys):
             made = _restore_per_fact(shares.get(file, name, key), file.display, len(facts))
             if made is None:
+                complete(file)
                 made = [check(fact) for fact in facts]
                 shares.put(file, name, key, [[(p.line, p.message, p.severity) for p in each] for each in made])
             parts.append(made)
         # By fact, each part's problems in order: what `AcrossRules.problems` gives.
         problems[file.display] = [p for by_part in zip(*parts) for part in by_part for p in part]
+        shares.put(file, "findings", together, [(p.line, p.message, p.severity) for p in problems[file.display]])
     shares.save()
+    texts.save()
     disagreements = rules.questions.disagreements()
     dumped = _dump_whole(files, found, problems, disagreements) if whole is not None else None
     if whole is not None and dumped is not None:
@@ -273,34 +308,51 @@ def _cached_across(
     return disagreements, problems
 
 
-class _Shares:
-    """Each of `files`' kept shares of the rules across facts, in `store` under the file's name and text: by share,
-    (a hash of what else it read, its value)."""
+def _findings_key(keys: list[str]) -> str:
+    """What a file's findings of every part together are kept under: each part's key (hashes), in order."""
+    return "\n".join(keys)
 
-    def __init__(self, store: ContentStore, files: list[FactFile]) -> None:
+
+class _Shares:
+    """Each of `files`' kept shares of the rules across facts, in `store` under the file's record-cache key
+    (`file_keys`: its name and text, factdeck's code and the context its records were validated in, which is all
+    its records are made from), else its name and text: by share, (a hash of what else it read, its value).
+    `lazy`: a file's entry is read when one of its shares is first asked for."""
+
+    def __init__(
+        self, store: ContentStore, files: list[FactFile], file_keys: dict[str, str], lazy: bool = False
+    ) -> None:
         self.store = store
         self.files = files
+        self.names = {file.display: file_keys.get(file.display) or f"{file.display}\0{file.text}" for file in files}
         self.entries: dict[str, dict] = {}
-        for file in files:
-            entry = store.load(f"{file.display}\0{file.text}")
-            self.entries[file.display] = entry if type(entry) is dict else {}
+        if not lazy:
+            for file in files:
+                self._load(file)
         self.changed: set[str] = set()
+
+    def _load(self, file: FactFile) -> dict:
+        entry = self.store.load(self.names[file.display])
+        made = self.entries[file.display] = entry if type(entry) is dict else {}
+        return made
 
     def get(self, file: FactFile, name: str, key: str) -> Any:
         """The share `name` of `file` kept under `key` (None: not kept)."""
-        kept = self.entries[file.display].get(name)
+        entry = self.entries.get(file.display)
+        kept = (entry if entry is not None else self._load(file)).get(name)
         if type(kept) is not tuple or len(kept) != 2 or kept[0] != key:
             return None
         return kept[1]
 
     def put(self, file: FactFile, name: str, key: str, value: Any) -> None:
-        self.entries[file.display][name] = (key, value)
+        entry = self.entries.get(file.display)
+        (entry if entry is not None else self._load(file))[name] = (key, value)
         self.changed.add(file.display)
 
     def save(self) -> None:
         for file in self.files:
             if file.display in self.changed:
-                self.store.save(f"{file.display}\0{file.text}", self.entries[file.display])
+                self.store.save(self.names[file.display], self.entries[file.display])
         self.store.trim()
 
 
@@ -374,16 +426,38 @@ def _restore_per_fact(entry: Any, file: str, count: int) -> list[list[Problem]] 
     return restored
 
 
-_FORM_TYPES = (str, str, tuple, str, tuple, tuple, tuple, tuple, tuple)
+# A fact's forms as kept: `FactForms` without its words and stems (kept apart, `_restore_words`).
+_FORM_TYPES = (str, str, tuple, str, tuple, tuple, tuple)
+_WORDS, _STEMS = FactForms._fields.index("words"), FactForms._fields.index("stems")
+
+
+def _without_words(form: FactForms) -> tuple:
+    """What is kept of `form` with the file's forms: all but its words and stems."""
+    return tuple(value for i, value in enumerate(form) if i not in (_WORDS, _STEMS))
+
+
+def _restore_words(entry: Any, count: int) -> list[tuple[tuple[str, ...], tuple[str, ...]]] | None:
+    """The `count` facts' (words, stems) as kept; None if `entry` is not that (tested a column at a time)."""
+    if type(entry) is not list or len(entry) != count:
+        return None
+    if not set(map(type, entry)) <= {tuple} or not set(map(len, entry)) <= {2}:
+        return None
+    for column in zip(*entry):
+        if not set(map(type, column)) <= {tuple} or not set(map(type, chain.from_iterable(column))) <= {str}:
+            return None
+    return entry
 
 
 def _restore_forms(entry: Any, count: int) -> list[FactForms] | None:
-    """The `count` facts' forms kept as plain tuples; None if `entry` is not that. Tested a column at a time, by
-    the set of types each holds (loops in C: a check restores every fact's forms)."""
+    """The `count` facts' forms kept as plain tuples (`_without_words`), their words and stems None; None if `entry`
+    is not that. Tested a column at a time, by the set of types each holds (loops in C: a check restores every
+    fact's forms)."""
     if type(entry) is not list or len(entry) != count:
         return None
     if not set(map(type, entry)) <= {tuple} or not set(map(len, entry)) <= {len(_FORM_TYPES)}:
         return None
     if entry and not all(set(map(type, column)) <= {kind} for column, kind in zip(zip(*entry), _FORM_TYPES)):
         return None
-    return list(map(FactForms._make, entry))
+    # Without their words and stems (None until `_cached_across` reads them for a part it makes again).
+    make = FactForms._make
+    return [make((q, a, v, s, c, None, n, None, f)) for q, a, v, s, c, n, f in entry]

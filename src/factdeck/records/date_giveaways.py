@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from itertools import chain
 from typing import NamedTuple
 
 from factdeck.records.by_file import ByFile, digest, whole
@@ -136,6 +137,11 @@ def _asked(kept: tuple) -> AskedDate:
     return AskedDate(id_, file, line, frozenset(DateKey(*d) for d in dates), what, names)
 
 
+def _stem_counts(value: object) -> bool:
+    """Whether a kept part is counts by stem."""
+    return type(value) is dict and all(type(k) is str and type(n) is int for k, n in value.items())
+
+
 def _plain_asked(value: object) -> bool:
     """Whether a kept part is the plain values of `_asked`."""
     if type(value) is not list:
@@ -169,10 +175,17 @@ class DateGiveAways:
         the facts by file (records/by_file.py): each file's date facts as the rule reads them are a part of it,
         under the common stems (default: all of `facts` at once)."""
         facts = list(facts)
-        read = {id(f): frozenset(stems_of(f)) for f in facts}
+        included = set(map(id, facts))
+        by_file = by_file or whole(facts)
+
+        def stem_counts(part: list[Fact]) -> dict[str, int]:
+            # How many of the part's facts (of `facts`) use each stem; plain values, so a cache keeps each file's,
+            # and a check after an edit adds up small counts rather than reading every fact's stems.
+            return dict(Counter(chain.from_iterable(frozenset(stems_of(f)) for f in part if id(f) in included)))
+
         counts: Counter[str] = Counter()
-        for found in read.values():
-            counts.update(found)
+        for part in by_file("stem-counts", "", stem_counts, _stem_counts):
+            counts.update(part)
         # The stems most facts use (the subject's names, its usual verbs) tell no event from another.
         common = {s for s, n in counts.items() if n >= max(COMMON_MIN, COMMON_SHARE * len(facts))}
         self.common = frozenset(common | {w[:STEM] for name in people for w in name.split() if len(w) >= 4})
@@ -186,13 +199,13 @@ class DateGiveAways:
                     f.line or 0,
                     tuple(map(tuple, answer_dates(f))),
                     _what_is_dated(f, self.common),
-                    read[id(f)],
+                    frozenset(stems_of(f)),
                 )  # fmt: skip
                 for f in part
-                if f.kind == "date" and id(f) in read  # of `facts` (none retracted)
+                if f.kind == "date" and id(f) in included  # of `facts` (none retracted)
             ]
 
-        parts = (by_file or whole(facts))("date-facts", digest(sorted(self.common)), asked_of, _plain_asked)
+        parts = by_file("date-facts", digest(sorted(self.common)), asked_of, _plain_asked)
         asked = [_asked(kept) for part in parts for kept in part]
         self.asked = sorted((a for a in asked if a.dates and a.stems), key=lambda a: a.id)
         self._by_year: dict[int, list[AskedDate]] = {}

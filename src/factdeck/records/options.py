@@ -88,6 +88,20 @@ class OptionRules:
             sorted(self._version_answers),
         )
 
+    @staticmethod
+    def answers_of(facts: Iterable[Fact], forms: Forms = forms_of) -> tuple:
+        """What `facts` (some of a base's, e.g. one file's) add to `distractor_inputs`: the (question, answer) pairs
+        and the dispute versions' answers of those not retracted, in comparison form, sorted. A base's is the union
+        of its files', so a hash of each file's stands for the base's (engine/validation.py keeps one per file)."""
+        pairs: set[tuple[str, str]] = set()
+        versions: set[str] = set()
+        for fact in facts:
+            if fact.status != "retracted":
+                form = forms(fact)
+                pairs.add((form.question, form.answer))
+                versions.update(form.versions)
+        return sorted(pairs), sorted(versions)
+
     def statement_inputs(self) -> tuple:
         """What `check_false_statements` reads besides the fact: what vetted facts state, sorted."""
         return (sorted(self._statements.items()),)

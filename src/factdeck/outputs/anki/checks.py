@@ -5,6 +5,7 @@ Kept apart from the package code so that a check whose decks have no candidate p
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable
 from itertools import chain
@@ -15,7 +16,7 @@ from factdeck.exceptions import Problem
 from factdeck.records.factbase import FactBase
 from factdeck.records.fields import NAMED_KINDS
 from factdeck.records.identity import PUBLISHED_FOLDER
-from factdeck.records.schema import Fact
+from factdeck.records.schema import DeckSpec, Fact
 from factdeck.records.select import select_facts
 from factdeck.records.templates import TEMPLATES
 from factdeck.text.dates import date_label
@@ -113,6 +114,86 @@ def _same_facts(kept: Any, facts: list[Fact]) -> TypeGuard[dict[str, Keys]]:
     return set(map(type, fronts)) <= {tuple} and set(map(type, chain.from_iterable(fronts))) <= {str}
 
 
+def _front_hash(front: tuple[str, ...]) -> int:
+    """A hash of a front's key that is the same in every process: equal keys, equal hashes (two keys sharing a hash
+    only send their deck down the exact way, `duplicate_front_warnings`)."""
+    return int.from_bytes(hashlib.blake2b(repr(front).encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+
+
+def _front_shares(value: Any) -> TypeGuard[dict[str, tuple[str, tuple[int, ...]]]]:
+    """Whether `value` is a deck's kept front shares: by file key, (which facts, the hashes of their fronts)."""
+    if type(value) is not dict:
+        return False
+    for file_key, share in value.items():
+        if type(file_key) is not str or type(share) is not tuple or len(share) != 2 or type(share[0]) is not str:
+            return False
+        if type(share[1]) is not tuple or not set(map(type, share[1])) <= {int}:
+            return False
+    return True
+
+
+def _which_facts(facts: list[Fact]) -> str:
+    """What a file's share of a deck's fronts reads besides the file's records: which of its facts the deck takes."""
+    return "\n".join(fact.id for fact in facts)
+
+
+class _FrontShares:
+    """Each file's share of a deck's fronts, kept per deck in the cache folder (`…/factdeck/fronts`) under the eras'
+    titles and which keys they are (as `_kept_keys`), by the file's record-cache key: which of its facts the deck
+    takes, and the hashes of their fronts' keys (`_front_hash`). Whether a deck has a front twice is then told
+    from small integers merged file by file, without each fact's keys being read back or looked up (a check after
+    an edit works out the edited file's share); only a deck where two hashes meet takes the exact way."""
+
+    def __init__(self, base: FactBase, keyed: Callable[[FactBase, Fact], Keys], builtin: bool) -> None:
+        from factdeck.engine.incremental import code_fingerprint
+        from factdeck.engine.parse_cache import ContentStore, cache_folder
+        from factdeck.engine.session import Session
+
+        eras = repr([(era.id, era.title) for era in base.eras])
+        folder = cache_folder(FOLDER) if base.file_keys else None
+        session = base.session if isinstance(base.session, Session) else None  # its folder measures, shared
+        self.store = ContentStore(folder, code_fingerprint(), f"shares\0{builtin}\0{eras}", session)
+        self.base = base
+        self.keyed = keyed
+        self.made: list[tuple[str, dict[str, tuple[str, tuple[int, ...]]]]] = []
+
+    def distinct(self, deck: DeckSpec, facts: list[Fact]) -> bool:
+        """True if no two of the deck's `facts` have a front with the same key; False if two may (or nothing is
+        kept: no cache)."""
+        if self.store.folder is None:
+            return False
+        kept = self.store.load(deck.id)
+        if not _front_shares(kept):
+            kept = {}
+        by_file: dict[str, list[Fact]] = {}
+        for fact in facts:
+            by_file.setdefault(fact.file, []).append(fact)
+        now: dict[str, tuple[str, tuple[int, ...]]] = {}
+        hashes = []
+        made = False
+        for file, group in by_file.items():
+            key = self.base.file_keys.get(file)
+            ids = _which_facts(group)
+            share = kept.get(key) if key is not None else None
+            if share is None or share[0] != ids:
+                fronts = (front for fact in group for front in self.keyed(self.base, fact))
+                share = (ids, tuple(map(_front_hash, fronts)))
+                made = True
+            if key is not None:
+                now[key] = share
+            hashes.append(share[1])
+        if made:
+            self.made.append((deck.id, now))
+        every = list(chain.from_iterable(hashes))
+        return len(set(every)) == len(every)
+
+    def save(self) -> None:
+        for name, shares in self.made:
+            self.store.save(name, shares)
+        if self.made:
+            self.store.trim()
+
+
 def anki_warnings(base: FactBase, output: Path | None) -> list[Problem]:
     """`duplicate_front_warnings`, kept while nothing they read changes (kept_checks.py)."""
     kept = _kept(base)
@@ -134,9 +215,14 @@ def duplicate_front_warnings(base: FactBase, output: Path | None) -> list[Proble
     suspects_by_deck = []
     builtin = _builtin_fronts(base.root)
     keyed = _fronts if builtin else (lambda base, fact: _texts(fact))
-    texts = _kept_keys(base, keyed, builtin)  # each fact's keys, worked out once for every deck
+    shares = _FrontShares(base, keyed, builtin)
+    texts: dict[str, Keys] | None = None
     for deck in base.decks:
         facts = select_facts(base, deck)
+        if shares.distinct(deck, facts):
+            continue  # no front twice, told from each file's kept share (as most decks are)
+        if texts is None:
+            texts = _kept_keys(base, keyed, builtin)  # each fact's keys, worked out once for every deck
         keys = [texts[f.id] if f.id in texts else texts.setdefault(f.id, keyed(base, f)) for f in facts]
         fronts = list(chain.from_iterable(keys))
         if len(set(fronts)) == len(fronts):
@@ -145,6 +231,7 @@ def duplicate_front_warnings(base: FactBase, output: Path | None) -> list[Proble
         suspects = [f for f, key in zip(facts, keys) if any(seen[front] > 1 for front in key)]
         if suspects:
             suspects_by_deck.append((deck, suspects))
+    shares.save()
     if not suspects_by_deck:
         return []
     from factdeck.engine.incremental import shared_key

@@ -20,6 +20,12 @@ depend on nothing more (the card kinds decide which notes a fact has; the rest i
 A check after an edit then takes every unchanged fact's notes whole, in file order, without planning, tagging or
 looking up its notes one by one: that was most of comparing two decks of 10,000 facts with their records.
 
+And per deck, release record and card kinds, each file's share of the deck's drift from its record (`DriftShares`:
+how many of its facts' live notes the record lacks, holds with another content hash, or holds live while they are
+withdrawn now, and those notes' identities), under what the share reads of the file: which of its facts the deck
+takes, and each one's key. Counting is adding up, so a check after an edit counts the edited file's notes and
+merges the other files' shares, without looking at their notes one by one.
+
 An entry that cannot be read or is not what this code writes is a miss, never an error (engine/parse_cache.py's
 store); `FACTDECK_NO_CACHE=1` turns the cache off, and a base validated without the engine's caches (no file
 keys) makes every note afresh.
@@ -28,12 +34,15 @@ keys) makes every note afresh.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from itertools import chain
+from pathlib import Path
 from typing import Any
 
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.parse_cache import ContentStore, cache_folder
+from factdeck.engine.session import Session
 from factdeck.outputs.anki.rendered import LiveNoteKeys, LiveNotes, RenderedFields
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import Fact
@@ -119,6 +128,122 @@ def _fact_key(keys: dict[str, str], fact: Fact) -> str:
     return f"{file_key}\0{fact.status}"
 
 
+# A file's share of a deck's drift (release.py's `deck_drift`): a hash of what it reads of the file (`facts_key`),
+# then the counts of its live notes added, changed and withdrawn, and their identities.
+DriftShare = tuple[str, int, int, int, tuple[str, ...]]
+
+
+def facts_key(fact_key: Callable[[Fact], str], facts: Iterable[Fact]) -> str:
+    """What a file's share of a deck's drift reads of the file: the facts the deck takes of it, in order, each with
+    its key (`NoteKeys.fact_key`, which stands for its record)."""
+    text = "".join([f"{fact.id}\0{fact_key(fact)}\n" for fact in facts])
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _shares(value: Any) -> dict[str, DriftShare] | None:
+    """A deck's kept drift shares, by file key; None if `value` is not that. The identities are tested a column at a
+    time (loops in C: a share holds every live note of its file)."""
+    if type(value) is not dict:
+        return None
+    for file_key, share in value.items():
+        if type(file_key) is not str or type(share) is not tuple or len(share) != 5:
+            return None
+        key, added, changed, withdrawn, identities = share
+        if type(key) is not str or not {type(added), type(changed), type(withdrawn)} <= {int}:
+            return None
+        if type(identities) is not tuple or not set(map(type, identities)) <= {str}:
+            return None
+    return value
+
+
+class DriftShares:
+    """Each file's share of one deck's drift from its release record (`DriftShare`), kept in the note keys folder
+    under the deck, the record's SHA-256, the card kinds and `shared` (what every card may show), by the file's
+    record-cache key: one entry a deck, read once and written again only if a share was made."""
+
+    def __init__(self, folder: Path | None, name: str, session: Session | None = None) -> None:
+        self.store = ContentStore(folder, code_fingerprint(), f"{FOLDER}\0drift", session)
+        self.name = name
+        self.loaded = _shares(self.store.load(name)) or {}
+        self.now: dict[str, DriftShare] = {}
+        self.made = 0  # shares made (not taken back), for tests
+
+    def get(self, file_key: str, key: str) -> DriftShare | None:
+        """The share kept for the file of key `file_key`, if it read what `key` (`facts_key`) stands for."""
+        share = self.loaded.get(file_key)
+        if share is None or share[0] != key:
+            return None
+        self.now[file_key] = share
+        return share
+
+    def put(self, file_key: str, share: DriftShare) -> None:
+        self.now[file_key] = share
+        self.made += 1
+
+    def save(self) -> None:
+        """Keep the shares given or made this time (those of files no longer in the deck are dropped)."""
+        if self.made:
+            self.store.save(self.name, self.now)
+            self.store.trim()
+
+
+class _Entries:
+    """The entries kept in `store` for the files of `base` whose keys `keys` holds, each read the first time one
+    of its facts is looked up (`load`): `values` and `live` by fact id, and `loaded` by file."""
+
+    def __init__(self, store: ContentStore, keys: Mapping[str, str], base: FactBase) -> None:
+        self.store = store
+        self.keys = keys
+        self.file_of = {fact.id: fact.file for fact in base.facts}
+        self.loaded: dict[str, tuple[dict, dict]] = {}
+        self.read: set[str] = set()  # files whose entries were looked for
+        self.values: dict[str, tuple[str, dict[str, str]]] = {}
+        self.live: dict[str, tuple[str, dict[str, LiveNotes]]] = {}
+
+    def load(self, fact_id: str) -> None:
+        """Read the entry of the file of fact `fact_id`, unless it was looked for already."""
+        file = self.file_of.get(fact_id)
+        if file is None or file in self.read:
+            return
+        self.read.add(file)
+        key = self.keys.get(file)
+        entry = _entry(self.store.load(key)) if key is not None else None
+        if entry is not None:
+            self.loaded[file] = entry
+            self.values.update(entry[0])
+            self.live.update(entry[1])
+
+
+class _Looked(Mapping[str, Any]):
+    """One of `entries`' dictionaries by fact id (`values` or `live`), whose file's entry is read at a fact's first
+    look-up."""
+
+    def __init__(self, entries: _Entries, found: dict[str, Any]) -> None:
+        self.entries = entries
+        self.found = found
+
+    def __getitem__(self, fact_id: str) -> Any:
+        self.entries.load(fact_id)
+        return self.found[fact_id]
+
+    def get(self, fact_id: str, default: Any = None) -> Any:
+        self.entries.load(fact_id)
+        return self.found.get(fact_id, default)
+
+    def __contains__(self, fact_id: object) -> bool:
+        if isinstance(fact_id, str):
+            self.entries.load(fact_id)
+        return fact_id in self.found
+
+    def __iter__(self) -> Iterator[str]:
+        for fact_id in self.entries.file_of:
+            self.entries.load(fact_id)
+        return iter(self.found)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 class NoteKeys:
     """The note keys cache of one fact base (see the module's doc). `fields(shared, base)` gives the
     `RenderedFields` a card maker of `base` (the base or a translation of it) reads and fills; `save()` keeps
@@ -127,7 +252,21 @@ class NoteKeys:
     def __init__(self, base: FactBase):
         self.keys = base.file_keys
         self.folder = cache_folder(FOLDER) if self.keys else None
+        # The validation's session, whose stores measure each cache folder once for the command (trimming walked the
+        # whole folder for each store that saved).
+        self.session = base.session if isinstance(base.session, Session) else None
         self._made: list[tuple[ContentStore, RenderedFields, FactBase, dict[str, tuple[dict, dict]]]] = []
+        self._drifts: list[DriftShares] = []
+
+    def drift_shares(self, deck: str, record: str, kinds: str, shared: str) -> DriftShares | None:
+        """The kept shares of the drift of deck `deck` from the release record whose text's SHA-256 is `record`,
+        for card kinds `kinds` (rendered.py's `kinds_key`) and what every card may show `shared`; None without a
+        cache folder (the shares are then not kept)."""
+        if self.folder is None or not record:
+            return None
+        shares = DriftShares(self.folder, f"{deck}\0{record}\0{kinds}\0{shared}", self.session)
+        self._drifts.append(shares)
+        return shares
 
     def fact_key(self, fact: Fact) -> str:
         """What a fact's kept values are kept under: its file's key and its status (a fact changed since it was
@@ -137,18 +276,13 @@ class NoteKeys:
     def fields(self, shared: str, base: FactBase) -> RenderedFields:
         """Stored values for the facts of `base` whose entries were kept under `shared`, and a place for new ones;
         with them (`RenderedFields.live`), each fact's live note keys kept per set of card kinds."""
-        store = ContentStore(self.folder, code_fingerprint(), f"{FOLDER}\0{shared}")
-        loaded: dict[str, tuple[dict, dict]] = {}
-        previous: dict[str, tuple[str, dict[str, str]]] = {}
-        live: dict[str, tuple[str, dict[str, LiveNotes]]] = {}
-        if self.folder is not None:
-            for file in dict.fromkeys(fact.file for fact in base.facts):
-                key = self.keys.get(file)
-                entry = _entry(store.load(key)) if key is not None else None
-                if entry is not None:
-                    loaded[file] = entry
-                    previous.update(entry[0])
-                    live.update(entry[1])
+        store = ContentStore(self.folder, code_fingerprint(), f"{FOLDER}\0{shared}", self.session)
+        # Each file's entry is read when one of its facts is first looked up: a check after an edit whose every
+        # other file's drift share is kept (`DriftShares`) looks up one file's facts.
+        entries = _Entries(store, self.keys if self.folder is not None else {}, base)
+        loaded = entries.loaded
+        previous: Mapping[str, tuple[str, dict[str, str]]] = _Looked(entries, entries.values)
+        live: Mapping[str, tuple[str, dict[str, LiveNotes]]] = _Looked(entries, entries.live)
         # Given as a function of the file keys alone, not this object's method: the fields it is given to are held
         # by this object (`_made`), and the cycle would leave everything loaded (a hundred thousand objects at
         # 10,000 facts) to the cyclic collector instead of freeing it with this object.
@@ -161,7 +295,9 @@ class NoteKeys:
 
     def save(self) -> None:
         """Keep, for each file with a key, its facts' note keys and live notes as they are now, where they differ
-        from those loaded."""
+        from those loaded, and the drift shares made."""
+        for shares in self._drifts:
+            shares.save()
         for store, rendered, base, loaded in self._made:
             if store.folder is None:
                 continue
@@ -174,9 +310,9 @@ class NoteKeys:
                 key = self.keys.get(file)
                 if key is None:
                     continue
-                if file in loaded and not any(fact.id in asked or fact.id in made for fact in facts):
-                    # Nothing of its facts asked for or made: its entry would be the one loaded (under the file's
-                    # key, so of these very facts), as a check after an edit finds every file but one.
+                if not any(fact.id in asked or fact.id in made for fact in facts):
+                    # Nothing of its facts asked for or made: its entry would be the one kept (under the file's
+                    # key, so of these very facts), if any, as a check after an edit finds every file but one.
                     continue
                 entry = {}
                 previous = rendered.previous

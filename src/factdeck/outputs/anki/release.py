@@ -8,25 +8,31 @@ packages (live, or withdrawn with a banner), and lets `factdeck check` warn abou
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from factdeck.exceptions import OutputError, Problem, ValidationFailed
 from factdeck.outputs.anki import (
     package,  # package.current_time looked up at each call: tests replace it
     release_inputs,
 )
-from factdeck.outputs.anki.note_keys import NoteKeys
+from factdeck.outputs.anki.note_keys import NoteKeys, facts_key
 from factdeck.outputs.anki.note_types import NOTE_TYPES
 from factdeck.outputs.anki.package import ApkgStage
 from factdeck.outputs.anki.published import source_time
+from factdeck.outputs.anki.rendered import NoteKeysOf, kinds_key
 from factdeck.outputs.write import OutputWriter
 from factdeck.records.factbase import FactBase
-from factdeck.records.identity import PUBLISHED_FOLDER, WITHDRAWN_TAG, PublishedDeck, load_published
+from factdeck.records.identity import PUBLISHED_FOLDER, WITHDRAWN_TAG, PublishedDeck, PublishedNote, load_published
 from factdeck.records.schema import DeckSpec, Fact
 from factdeck.records.select import select_facts
 from factdeck.records.vetting import review_need
+
+if TYPE_CHECKING:
+    from factdeck.outputs.anki.cards import NoteRecord
 
 
 @dataclass(frozen=True)
@@ -110,30 +116,78 @@ def _other_changes(
 def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact], old: PublishedDeck) -> Drift:
     """`drift(old, stage.release_record(deck, facts))` without making the record: the notes' keys are counted
     against `old` as they come, with no note's time worked out and no record note made (two thirds of comparing
-    a deck of 10,000 facts whose notes' keys are kept; tests hold the two equal)."""
+    a deck of 10,000 facts whose notes' keys are kept; tests hold the two equal).
+
+    With the note keys cache (`stage.notes`), each file's share of the counts is kept (note_keys.py's
+    `DriftShares`) under which of its facts the deck takes and their keys: a file whose share is kept is counted
+    by adding it up, without its facts' notes being looked at (a check after an edit counts one file's)."""
     parts = stage.parts(deck)
     facts = parts.facts(facts)
-    if parts is stage.own:  # as release_record: an unchanged fact's keys from the deck's record, where it says
-        release_inputs.reuse(parts.cards, deck, stage.records.get(deck.id), facts)
-    live = parts.cards.note_keys(deck, facts)
-    kept, withdrawn_notes = parts.published.extra_notes(deck, {keys.identity for keys in live})
     before = old.notes
+    rendered = parts.cards.rendered_fields
+    shares = (
+        stage.notes.drift_shares(deck.id, old.digest, kinds_key(deck.cards.kinds), rendered.shared)
+        if stage.notes is not None and rendered.live is not None and rendered.fact_key is not None
+        else None
+    )
     added = changed = withdrawn = 0
-    for identity, content, tags in chain(
-        ((k.identity, k.content, k.tags) for k in live),
-        ((n.identity, n.content, n.tags) for n in chain(kept, withdrawn_notes)),
-    ):
-        was = before.get(identity)
-        if was is None:
-            added += 1
-        is_withdrawn = WITHDRAWN_TAG in tags
-        if is_withdrawn:
-            withdrawn += was is None or not was.withdrawn
-        elif was is not None and was.hash != content:
-            changed += 1
+    identities: set[str] = set()  # of the live notes
+    fresh = facts  # the facts whose notes are counted here
+    sharing: dict[str, tuple[str, str]] = {}  # file -> (its key, `facts_key`), for the shares made here
+    if shares is not None and rendered.fact_key is not None:
+        by_file: dict[str, list[Fact]] = {}
+        for fact in facts:
+            by_file.setdefault(fact.file, []).append(fact)
+        fresh = []
+        file_keys = stage.notes.keys if stage.notes is not None else {}
+        for file, group in by_file.items():
+            file_key = file_keys.get(file)
+            if file_key is None:
+                fresh.extend(group)
+                continue
+            key = facts_key(rendered.fact_key, group)
+            share = shares.get(file_key, key)
+            if share is None:
+                fresh.extend(group)
+                sharing[file] = (file_key, key)
+                continue
+            added, changed, withdrawn = added + share[1], changed + share[2], withdrawn + share[3]
+            identities.update(share[4])
+    if parts is stage.own:  # as release_record: an unchanged fact's keys from the deck's record, where it says
+        release_inputs.reuse(parts.cards, deck, stage.records.get(deck.id), fresh)
+    live = parts.cards.note_keys(deck, fresh)
+    if shares is not None and sharing:
+        file_of = {fact.id: fact.file for fact in fresh}
+        notes_of: dict[str, list[NoteKeysOf]] = {file: [] for file in sharing}
+        for note in live:
+            own = notes_of.get(file_of[note.fact_id])
+            if own is not None:
+                own.append(note)
+        for file, (file_key, key) in sharing.items():
+            notes = notes_of[file]
+            shares.put(file_key, (key, *_counted(notes, before), tuple(note.identity for note in notes)))
+    identities.update(keys.identity for keys in live)
+    kept, withdrawn_notes = parts.published.extra_notes(deck, identities)
+    for count in (_counted(live, before), _counted(chain(kept, withdrawn_notes), before)):
+        added, changed, withdrawn = added + count[0], changed + count[1], withdrawn + count[2]
     types = {spec.key: stage.note_type_hashes[spec.key] for spec in parts.specs}
     eras = {era.id: era.title for era in stage.base.eras} if deck.cards.subdecks else {}
     return Drift(added, changed, withdrawn, _other_changes(old, types, deck.name, eras, deck.cards.subdecks))
+
+
+def _counted(notes: Iterable[NoteKeysOf | NoteRecord], before: dict[str, PublishedNote]) -> tuple[int, int, int]:
+    """How many of `notes` the record's notes `before` lack (added), hold with another content hash while they are
+    live (changed), and lack or hold live while they are withdrawn now (withdrawn)."""
+    added = changed = withdrawn = 0
+    for note in notes:
+        was = before.get(note.identity)
+        if was is None:
+            added += 1
+        if WITHDRAWN_TAG in note.tags:
+            withdrawn += was is None or not was.withdrawn
+        elif was is not None and was.hash != note.content:
+            changed += 1
+    return added, changed, withdrawn
 
 
 def layout_changes(old: PublishedDeck, stage: ApkgStage) -> list[str]:

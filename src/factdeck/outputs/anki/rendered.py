@@ -103,7 +103,7 @@ class RenderedFields:
         that JSON, a key that stands for the whole record some cheaper way (note_keys.py: its file's record-cache
         key), compared with the key stored in `previous`."""
         self.shared = shared
-        self.previous = previous or {}
+        self.previous = previous if previous is not None else {}
         self.record_json = record_json
         self.fact_key = fact_key
         self.used: dict[str, tuple[str, dict[str, str]]] = {}
