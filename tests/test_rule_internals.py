@@ -491,6 +491,20 @@ def test_references_are_taken_out_as_by_the_full_search(text):
     assert qd._unreferenced(text) == _REFERENCE_OLD.sub(" ", text)
 
 
+_MONTH_PIECES = st.lists(st.sampled_from([*MONTHS, "Sept", "Mayor", "xMay", "May1", "june", "Ma", "y", " ", "_", "é"]))
+
+
+@given(st.tuples(_texts, _MONTH_PIECES.map(" ".join), _MONTH_PIECES.map("".join)).map("".join))
+@example("In May 1990, Mayor xMay of June_ met Julyé; December")
+def test_month_names_are_those_of_the_full_search(text):
+    assert qd._month_names(text) == qd._MONTH_NAME.findall(text)
+
+
+def test_a_month_left_out_of_the_first_search_would_be_caught(monkeypatch):
+    monkeypatch.setattr(qd, "_MONTH_START", re.compile("Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec"))
+    assert qd._month_names("In May 1990") != qd._MONTH_NAME.findall("In May 1990")
+
+
 def test_each_kind_of_reference_alone_is_taken_out():
     for reference in ("Footnotes 3", "note 5", "NOTES 4", "para. 3", "Paras 2", "paragraph 9", "p. 12", "P.7",
                       "pp. 3–4", "Page 3", "pages 3 and 4", "x¶ 12", "x¶5"):  # fmt: skip

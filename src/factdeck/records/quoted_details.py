@@ -32,6 +32,9 @@ _DIGITS = re.compile(r"\d+")
 _LETTER = re.compile(r"[^\W\d]")
 _ANSWER_NUMBER = re.compile(r"\d+(?:,\d{3})*")
 _MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b")
+# The first three letters of every month name, searched first: a pattern that starts with `\b` is tried at every
+# character, one that starts with letters is scanned for in C, and most texts name no month.
+_MONTH_START = re.compile("|".join(sorted({month[:3] for month in MONTHS})))
 _BRACKETS = re.compile(r"\s*\([^()]*\)")
 # A reference to where a text says something ('footnote 35', 'para. 11', 'p. 101') is no detail of the fact.
 _REFERENCE = re.compile(
@@ -119,6 +122,11 @@ def missing_from_quotes(answer: str, quotes: list[str], dated: Iterable[str] = (
     return _missing(answer, quoted_words(quotes, dated))
 
 
+def _month_names(text: str) -> list[str]:
+    """`_MONTH_NAME.findall(text)`."""
+    return _MONTH_NAME.findall(text) if _MONTH_START.search(text) else []
+
+
 def _missing(answer: str, haystack: str) -> list[str]:
     if "(" in answer:
         answer = _BRACKETS.sub("", answer)
@@ -127,7 +135,7 @@ def _missing(answer: str, haystack: str) -> list[str]:
         value = int(match.group(0).replace(",", ""))
         if not any(form in haystack for form in _written(value)):
             missing.append(match.group(0))
-    for month in _MONTH_NAME.findall(answer):
+    for month in _month_names(answer):
         name = month.casefold()  # written in full, or as a caption's 'Jan' or 'Sept'
         if not any(f" {form} " in haystack for form in (name, name[:3], name[:4])):
             missing.append(month)
@@ -142,7 +150,7 @@ def number_values(answer: str) -> frozenset[int]:
 @lru_cache(maxsize=1024)
 def _answered(answer: str) -> tuple[frozenset[int], tuple[str, ...]]:
     """The numbers (`number_values`) and month names an answer gives, which `unquoted_details` leaves out."""
-    return (number_values(answer) if _DIGIT.search(answer) else frozenset()), tuple(_MONTH_NAME.findall(answer))
+    return (number_values(answer) if _DIGIT.search(answer) else frozenset()), tuple(_month_names(answer))
 
 
 def _unreferenced(text: str) -> str:
@@ -228,7 +236,7 @@ def unquoted_details(fact: Fact, add: Add, published: dict[str, str], quotes: Fa
 
     def missing(text: str, quotes_of: Callable[[], str], answered: str) -> list[str]:
         known, months = _answered(answered) if answered else (frozenset(), ())
-        if _DIGIT.search(text) is None and _MONTH_NAME.search(text) is None and not any(m in text for m in months):
+        if _DIGIT.search(text) is None and not _month_names(text) and not any(m in text for m in months):
             return []  # nothing below changes the text, and it holds no number or month (no quotes' words made)
         haystack = quotes_of()
         text = _unreferenced(text)
