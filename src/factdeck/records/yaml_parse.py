@@ -187,8 +187,11 @@ def _fast_parse(text: str) -> tuple[Any, dict[PathKey, int]]:
         # looked at here first, as most values end a line.
         if not event.style and text[end : end + 1] in _BLANKS and _comment_after(text, end):
             lines[(COMMENT_MARK, *path)] = event.end_mark.line + 1
-        if event.tag is None and event.anchor is None:  # the common case, checked once
-            return scalar(event) if event.implicit[0] else event.value
+        if event.tag is None and event.anchor is None:  # the common case, without a call to `scalar`
+            if not event.implicit[0]:
+                return event.value  # quoted or block text: always a string
+            if event.value[:1] not in implicit:
+                return event.value  # plain text that no implicit type starts with, as `scalar` finds
         return scalar(event)
 
     def node(event: Any, path: PathKey, depth: int) -> Any:
