@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from factdeck.records import quotes
 from factdeck.records.quotes import QuoteFinder, quote_in_text, quote_search_form, word_count
 
 TEXT = quote_search_form(
@@ -113,3 +116,22 @@ def test_the_finder_agrees_with_the_search(text, cuts, extra):
         finder.FEW = few
         keys = [finder.add(q) for q in quotes]
         assert finder.found() == {k for k, q in zip(keys, quotes) if quote_in_text(q, normalized)}
+
+
+# Texts made of what an ellipsis is made of (dots, '…', brackets, white space of every kind) and words.
+_ellipsis_texts = st.lists(
+    st.sampled_from(
+        [".", "..", "...", ". . .", ".\t.\n.", "…", "[", "]", "[...]", " ", "\u00a0", "\u2003", "a", "word"]
+    )
+    | st.text(max_size=3)
+).map("".join)
+
+
+@given(_ellipsis_texts)
+def test_texts_are_split_at_ellipses_as_by_the_full_search(text):
+    assert quotes.split_at_ellipses(text) == quotes._ELLIPSIS.split(text)
+
+
+def test_an_ellipsis_the_first_search_missed_would_be_caught(monkeypatch):
+    monkeypatch.setattr(quotes, "_ELLIPSIS_HINT", re.compile(r"\.\.|\u2026"))  # no '. . .'
+    assert quotes.split_at_ellipses("one . . . two") != quotes._ELLIPSIS.split("one . . . two")

@@ -374,6 +374,102 @@ def test_unquoted_details_are_found_as_with_every_quote_worked_out(planted):
     assert found
 
 
+def _answer_quotes_reference(fact: Fact, add, published: dict[str, str]) -> None:
+    """answer_quotes as it was before the quotes' words were shared: each answer held to quotes worked out anew."""
+    if fact.kind not in ("date", "number") or fact.answer_from or fact.status == "draft":
+        return
+    if fact.dispute is None:
+        quotes = [c.quote for c in fact.citations]
+        if missing := qd.missing_from_quotes(core(fact.answer), quotes, qd._dated(fact.citations, published)):
+            add(fact, missing)
+        return
+    for version in fact.dispute.versions:
+        quotes = [c.quote for c in version.citations]
+        if missing := qd.missing_from_quotes(core(version.answer), quotes, qd._dated(version.citations, published)):
+            add(version, missing)
+
+
+def _quoted_details_cases(base, facts) -> list[Fact]:
+    """The planted facts, and some with numbers and months in their answers and in their versions' answers and
+    claims; some a year that only another version's quote writes (held to the fact's every quote, it would pass)."""
+    rng = random.Random(11)
+    cases = list(facts)
+    for fact in facts:
+        if fact.dispute is not None and rng.random() < 0.7:
+            first, *others = fact.dispute.versions
+            quoted = [first.citations[0].model_copy(update={"quote": f"{first.citations[0].quote} in 1777"})]
+            versions = [first.model_copy(update={"citations": quoted + first.citations[1:]})] + [
+                v.model_copy(
+                    update={
+                        "answer": rng.choice(["1910", "May 1990", "1777", v.answer]),
+                        "claim": f"{v.claim} in {rng.choice(['1945', '1777'])}",
+                    }
+                )
+                for v in others
+            ]
+            update = {"dispute": fact.dispute.model_copy(update={"versions": versions})}
+            cases.append(fact.model_copy(update={**update, "kind": rng.choice(["date", "number", fact.kind])}))
+        elif rng.random() < 0.2:
+            cases.append(fact.model_copy(update={"kind": "date", "answer": rng.choice(["1910", "March 1921"])}))
+    return cases
+
+
+def _both_quote_rules(fact: Fact, published: dict[str, str], quotes: qd.FactQuotes | None) -> list:
+    found: list = []
+    add = lambda where, message: found.append((where, message))  # noqa: E731
+    qd.answer_quotes(fact, add, published, quotes)
+    qd.unquoted_details(fact, add, published, quotes)
+    return found
+
+
+def test_the_answer_and_the_other_words_share_the_fact_s_quotes_and_find_what_each_found_alone(planted, monkeypatch):
+    base, facts, _ = planted
+    published = {s.id: "2013-05" for s in base.sources.values()}
+    cases = _quoted_details_cases(base, facts)
+    assert sum(f.dispute is not None and f.kind in ("date", "number") for f in cases) >= 10
+    made: list[str] = []
+    real = qd.quoted_words
+    monkeypatch.setattr(qd, "quoted_words", lambda *a: made.append("") or real(*a))
+    answers = found = 0
+    for fact in cases:
+        made.clear()
+        shared = _both_quote_rules(fact, published, qd.FactQuotes(fact, published))
+        # The fact's quotes' words made at most once, and each version's at most once.
+        versions = len(fact.dispute.versions) if fact.dispute is not None else 0
+        assert len(made) <= 1 + versions
+        assert shared == _both_quote_rules(fact, published, None)  # each rule with quotes of its own
+        answer: list = []
+        _answer_quotes_reference(fact, lambda *seen, answer=answer: answer.append(seen), published)
+        details: list = []
+        _unquoted_reference(fact, lambda *seen, details=details: details.append(seen), published)
+        assert len(shared) == len(answer) + len(details)
+        for (where, message), (expected, missing) in zip(shared, answer):
+            assert where is expected and ", ".join(repr(m) for m in missing) in message
+        for (where, message), (expected, fields, gives) in zip(shared[len(answer) :], details):
+            assert (
+                where is expected and " and ".join(fields) in message and ", ".join(repr(d) for d in gives) in message
+            )
+        answers += len(answer)
+        found += len(shared)
+    assert answers and found > answers
+
+
+def test_a_version_answer_held_to_every_quote_of_the_fact_would_be_caught(planted):
+    """The comparison above catches a shared quotes' words that gave a version the fact's every quote."""
+    base, facts, _ = planted
+    published = {s.id: "2013-05" for s in base.sources.values()}
+
+    class EveryQuote(qd.FactQuotes):
+        def own(self, version):
+            return self.every()
+
+    differs = [
+        f for f in _quoted_details_cases(base, facts)
+        if _both_quote_rules(f, published, EveryQuote(f, published)) != _both_quote_rules(f, published, None)
+    ]  # fmt: skip
+    assert differs
+
+
 # Text pieces the shortcuts above turn on (digits beside letters, references, decades, brackets, months, names),
 # with characters whose case or class is unusual.
 _PIECES = ["footnote", "Note", "NOTES", "para.", "Paragraph", "p.", "pp.", "PAGE", "page", "¶", "ſ", "K", "İ", " ",
@@ -393,6 +489,20 @@ def test_letters_and_digits_are_split_as_by_looking_behind(text):
 @example("see ſee Note 5, PARA. 3 and ¶ 12; p.7, PP. 3–4")
 def test_references_are_taken_out_as_by_the_full_search(text):
     assert qd._unreferenced(text) == _REFERENCE_OLD.sub(" ", text)
+
+
+_MONTH_PIECES = st.lists(st.sampled_from([*MONTHS, "Sept", "Mayor", "xMay", "May1", "june", "Ma", "y", " ", "_", "é"]))
+
+
+@given(st.tuples(_texts, _MONTH_PIECES.map(" ".join), _MONTH_PIECES.map("".join)).map("".join))
+@example("In May 1990, Mayor xMay of June_ met Julyé; December")
+def test_month_names_are_those_of_the_full_search(text):
+    assert qd._month_names(text) == qd._MONTH_NAME.findall(text)
+
+
+def test_a_month_left_out_of_the_first_search_would_be_caught(monkeypatch):
+    monkeypatch.setattr(qd, "_MONTH_START", re.compile("Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec"))
+    assert qd._month_names("In May 1990") != qd._MONTH_NAME.findall("In May 1990")
 
 
 def test_each_kind_of_reference_alone_is_taken_out():

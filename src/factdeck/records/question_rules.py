@@ -36,7 +36,7 @@ from functools import partial
 from factdeck.records.by_file import ByFile, digest, whole
 from factdeck.records.date_giveaways import DateGiveAways
 from factdeck.records.fact_forms import SUBJECT_WORDS, Forms, forms_of
-from factdeck.records.quoted_details import answer_quotes, number_values, unquoted_details
+from factdeck.records.quoted_details import FactQuotes, answer_quotes, number_values, unquoted_details
 from factdeck.records.schema import Fact, GlossaryEntry, Record, Source
 from factdeck.text.compare import answer_comparison_form, core, name_variants
 from factdeck.text.numerals import scripts_of
@@ -416,8 +416,9 @@ def own_problems(fact: Fact, published: dict[str, str]) -> list[QuestionProblem]
         )
     if not fact.disputed:
         _give_aways(fact, add)
-    answer_quotes(fact, add, published)
-    unquoted_details(fact, add, published)
+    quotes = FactQuotes(fact, published)  # the two rules below read the same quotes' words: made once
+    answer_quotes(fact, add, published, quotes)
+    unquoted_details(fact, add, published, quotes)
     return found
 
 

@@ -32,6 +32,9 @@ _DIGITS = re.compile(r"\d+")
 _LETTER = re.compile(r"[^\W\d]")
 _ANSWER_NUMBER = re.compile(r"\d+(?:,\d{3})*")
 _MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b")
+# The first three letters of every month name, searched first: a pattern that starts with `\b` is tried at every
+# character, one that starts with letters is scanned for in C, and most texts name no month.
+_MONTH_START = re.compile("|".join(sorted({month[:3] for month in MONTHS})))
 _BRACKETS = re.compile(r"\s*\([^()]*\)")
 # A reference to where a text says something ('footnote 35', 'para. 11', 'p. 101') is no detail of the fact.
 _REFERENCE = re.compile(
@@ -119,6 +122,11 @@ def missing_from_quotes(answer: str, quotes: list[str], dated: Iterable[str] = (
     return _missing(answer, quoted_words(quotes, dated))
 
 
+def _month_names(text: str) -> list[str]:
+    """`_MONTH_NAME.findall(text)`."""
+    return _MONTH_NAME.findall(text) if _MONTH_START.search(text) else []
+
+
 def _missing(answer: str, haystack: str) -> list[str]:
     if "(" in answer:
         answer = _BRACKETS.sub("", answer)
@@ -127,7 +135,7 @@ def _missing(answer: str, haystack: str) -> list[str]:
         value = int(match.group(0).replace(",", ""))
         if not any(form in haystack for form in _written(value)):
             missing.append(match.group(0))
-    for month in _MONTH_NAME.findall(answer):
+    for month in _month_names(answer):
         name = month.casefold()  # written in full, or as a caption's 'Jan' or 'Sept'
         if not any(f" {form} " in haystack for form in (name, name[:3], name[:4])):
             missing.append(month)
@@ -142,7 +150,7 @@ def number_values(answer: str) -> frozenset[int]:
 @lru_cache(maxsize=1024)
 def _answered(answer: str) -> tuple[frozenset[int], tuple[str, ...]]:
     """The numbers (`number_values`) and month names an answer gives, which `unquoted_details` leaves out."""
-    return (number_values(answer) if _DIGIT.search(answer) else frozenset()), tuple(_MONTH_NAME.findall(answer))
+    return (number_values(answer) if _DIGIT.search(answer) else frozenset()), tuple(_month_names(answer))
 
 
 def _unreferenced(text: str) -> str:
@@ -151,12 +159,48 @@ def _unreferenced(text: str) -> str:
     return _REFERENCE.sub(" ", text) if any(word in low for word in _REFERENCE_WORDS) else text
 
 
-def answer_quotes(fact: Fact, add: Add, published: dict[str, str]) -> None:
+class FactQuotes:
+    """The words of one fact's quotes as `quoted_words` gives them (with the cited texts' publication dates from
+    `published`), each worked out when first asked for and kept: `every()`, all the quotes of the fact (its
+    citations and its dispute versions'), and `own(version)`, a version's own. `answer_quotes` and
+    `unquoted_details` hold a fact's answer and its other words to the same quotes, so one fact's rules share one
+    `FactQuotes` (records/question_rules.py's `own_problems`) and the quotes are read once, not once a rule."""
+
+    def __init__(self, fact: Fact, published: dict[str, str]) -> None:
+        self.fact = fact
+        self.published = published
+        self._every: str | None = None
+        self._own: dict[int, str] = {}  # by the version's `id()`: two versions may share an id (an error)
+
+    def every(self) -> str:
+        if self._every is None:
+            fact = self.fact
+            citations = list(fact.citations)
+            if fact.dispute is not None:
+                citations += [c for version in fact.dispute.versions for c in version.citations]
+            self._every = quoted_words([c.quote for c in citations], _dated(citations, self.published))
+        return self._every
+
+    def own(self, version: Any) -> str:
+        """A dispute version's own quotes' words (`version`: one of this fact's, which keeps it alive)."""
+        words = self._own.get(id(version))
+        if words is None:
+            words = self._own[id(version)] = quoted_words(
+                [c.quote for c in version.citations], _dated(version.citations, self.published)
+            )
+        return words
+
+
+def answer_quotes(fact: Fact, add: Add, published: dict[str, str], quotes: FactQuotes | None = None) -> None:
+    """A date or number answer whose numbers and months none of the fact's quotes writes (a dispute version's
+    answer: none of its own). `quotes`: the fact's quotes' words, if another rule reads them too."""
     if fact.kind not in ("date", "number") or fact.answer_from or fact.status == "draft":
         return  # a draft may be incomplete: the check helps whoever reviews or vets it
+    if quotes is None:
+        quotes = FactQuotes(fact, published)
     if fact.dispute is None:
-        quotes = [c.quote for c in fact.citations]
-        missing = missing_from_quotes(core(fact.answer), quotes, _dated(fact.citations, published))
+        # Without a dispute, every quote of the fact is a quote of its citations.
+        missing = _missing(core(fact.answer), quotes.every())
         if missing:
             add(
                 fact,
@@ -166,8 +210,7 @@ def answer_quotes(fact: Fact, add: Add, published: dict[str, str]) -> None:
             )
         return
     for version in fact.dispute.versions:
-        quotes = [c.quote for c in version.citations]
-        missing = missing_from_quotes(core(version.answer), quotes, _dated(version.citations, published))
+        missing = _missing(core(version.answer), quotes.own(version))
         if missing:
             add(
                 version,
@@ -177,41 +220,25 @@ def answer_quotes(fact: Fact, add: Add, published: dict[str, str]) -> None:
             )
 
 
-def _version_quotes(citations: list[Any], published: dict[str, str]) -> str:
-    return quoted_words([c.quote for c in citations], _dated(citations, published))
-
-
-def _once(make: Callable[[], str]) -> Callable[[], str]:
-    """`make`, called the first time its value is asked for and not again."""
-    made: list[str] = []
-
-    def value() -> str:
-        if not made:
-            made.append(make())
-        return made[0]
-
-    return value
-
-
-def unquoted_details(fact: Fact, add: Add, published: dict[str, str]) -> None:
+def unquoted_details(fact: Fact, add: Add, published: dict[str, str], quotes: FactQuotes | None = None) -> None:
     """Numbers, years and months the fact's own words give that no quote behind them writes.
 
     A statement, question, dispute summary and reason and each wrong option's `why` (printed in the answer key)
     are held to every quote of the fact (its citations and its versions'); a version's claim to its own
     citations, as its answer is. The numbers and months of a date or
     number answer are left to `answer_quotes` (one warning, not two), and with `answer_from` any answer's follow
-    from the quotes as that field says. `add(record, message)` receives each warning."""
+    from the quotes as that field says. `add(record, message)` receives each warning; `quotes`: the fact's
+    quotes' words, if another rule reads them too."""
     if fact.status == "draft":
         return
-    citations = list(fact.citations)
-    if fact.dispute is not None:
-        citations += [c for version in fact.dispute.versions for c in version.citations]
+    if quotes is None:
+        quotes = FactQuotes(fact, published)
 
-    def missing(text: str, quotes: Callable[[], str], answered: str) -> list[str]:
+    def missing(text: str, quotes_of: Callable[[], str], answered: str) -> list[str]:
         known, months = _answered(answered) if answered else (frozenset(), ())
-        if _DIGIT.search(text) is None and _MONTH_NAME.search(text) is None and not any(m in text for m in months):
+        if _DIGIT.search(text) is None and not _month_names(text) and not any(m in text for m in months):
             return []  # nothing below changes the text, and it holds no number or month (no quotes' words made)
-        haystack = quotes()
+        haystack = quotes_of()
         text = _unreferenced(text)
         # A decade ('the 1980s') is carried by a quote writing it ('1980s', "80's", 'eighties') or a year of it.
         decades = []
@@ -241,8 +268,9 @@ def unquoted_details(fact: Fact, add: Add, published: dict[str, str]) -> None:
         texts.append(("the dispute's summary", fact.dispute.summary))
         if fact.dispute.reason is not None:
             texts.append(("the dispute's reason", fact.dispute.reason.why))
-    # The quotes' words are worked out once for the fact's own fields, and once for each version's claim.
-    every_quote = _once(lambda: quoted_words([c.quote for c in citations], _dated(citations, published)))
+    # The quotes' words are worked out once for the fact's own fields, and once for each version's claim, and
+    # only if a text gives a number or month (`missing`).
+    every_quote = quotes.every
     by_details: dict[tuple[str, ...], list[str]] = {}
     for field, text in texts:
         if details := missing(text, every_quote, explained):
@@ -254,6 +282,6 @@ def unquoted_details(fact: Fact, add: Add, published: dict[str, str]) -> None:
             report(option, [f"the why of wrong option '{option.text}'"], details, "the fact's")
     for version in fact.dispute.versions if fact.dispute is not None else ():
         own = version.answer if held else ""
-        own_quotes = _once(partial(_version_quotes, version.citations, published))
+        own_quotes = partial(quotes.own, version)
         if details := missing(version.claim, own_quotes, own):
             report(version, [f"the claim of version '{version.id}'"], details, "its own")

@@ -35,6 +35,9 @@ _TRANSLATION = str.maketrans({**_QUOTE_MARKS, **_DASHES, **_INVISIBLE})
 _SPACE = re.compile(r"\s+")
 # "..." or the single ellipsis character, possibly with brackets: "[...]".
 _ELLIPSIS = re.compile(r"\s*\[?(?:\.\s*\.\s*\.|\u2026)\]?\s*")
+# What every ellipsis holds: two dots with only white space between them, or '…'. Searched for first, since a
+# pattern that starts with `\s*` is tried at every character and most quotes have no ellipsis.
+_ELLIPSIS_HINT = re.compile(r"\.\s*\.|\u2026")
 
 
 def quote_search_form(text: str) -> str:
@@ -48,9 +51,14 @@ def quote_search_form(text: str) -> str:
     return " ".join(text.split())
 
 
+def split_at_ellipses(text: str) -> list[str]:
+    """`text` split at each ellipsis ('...', '…', '[...]', with the white space around it): `_ELLIPSIS.split`."""
+    return _ELLIPSIS.split(text) if _ELLIPSIS_HINT.search(text) else [text]
+
+
 def quote_parts(quote: str) -> list[str]:
     """The normalized pieces of a quote that must appear in order (split at ellipses)."""
-    return [p for p in (quote_search_form(part) for part in _ELLIPSIS.split(quote)) if p]
+    return [p for p in (quote_search_form(part) for part in split_at_ellipses(quote)) if p]
 
 
 def quote_in_text(quote: str, normalized_text: str) -> bool:
@@ -130,4 +138,4 @@ class QuoteFinder:
 
 def word_count(quote: str) -> int:
     """Words in a quote, not counting ellipses."""
-    return sum(len(part.split()) for part in _ELLIPSIS.split(quote))
+    return sum(len(part.split()) for part in split_at_ellipses(quote))

@@ -8,6 +8,7 @@ so that PyYAML is imported only where a text is parsed (load.py's `parse_documen
 
 from __future__ import annotations
 
+from sys import intern as _intern
 from typing import Any
 
 import yaml
@@ -125,6 +126,7 @@ class _Unusual(Exception):
 _SCALAR_EVENT, _MAPPING_START, _SEQUENCE_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
 _MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
 _FAST_DEPTH = 40
+_BLANKS = (" ", "\t")  # what a ' #' comment after a plain scalar starts with
 _TIMESTAMP = _YAML + "timestamp"
 _CONSTRUCT = {
     _YAML + "int": "construct_yaml_int",
@@ -178,47 +180,63 @@ def _fast_parse(text: str) -> tuple[Any, dict[PathKey, int]]:
             return None
         raise _Unusual  # a merge key or '='
 
+    def value(event: Any, path: PathKey) -> Any:
+        """A scalar event's value; its line is already in `lines` (its key's, or its own as a list item)."""
+        end = event.end_mark.index
+        # A plain scalar (style None, or "" from libyaml) followed by a blank, then a ' #' comment: the blank is
+        # looked at here first, as most values end a line.
+        if not event.style and text[end : end + 1] in _BLANKS and _comment_after(text, end):
+            lines[(COMMENT_MARK, *path)] = event.end_mark.line + 1
+        if event.tag is None and event.anchor is None:  # the common case, without a call to `scalar`
+            if not event.implicit[0]:
+                return event.value  # quoted or block text: always a string
+            if event.value[:1] not in implicit:
+                return event.value  # plain text that no implicit type starts with, as `scalar` finds
+        return scalar(event)
+
     def node(event: Any, path: PathKey, depth: int) -> Any:
-        lines.setdefault(path, event.start_mark.line + 1)
+        """The value of the node that starts with `event`; its line is already in `lines`: a mapping sets each
+        key's line as the line of its value (a block below the key too), a list each item's own."""
         kind = type(event)
         if kind is _SCALAR_EVENT:
-            if not event.style and _comment_after(text, event.end_mark.index):  # plain: None, or "" from libyaml
-                lines[(COMMENT_MARK, *path)] = event.end_mark.line + 1
-            return scalar(event)
+            return value(event, path)
         if depth > _FAST_DEPTH or event.anchor is not None or (event.tag is not None and event.tag != "!"):
             raise _Unusual
         if kind is _MAPPING_START:
             result: dict[str, Any] = {}
             while True:
                 key_event = get()
-                if type(key_event) is _MAPPING_END:
-                    return result
-                if (
-                    type(key_event) is not _SCALAR_EVENT
-                    or key_event.anchor is not None
-                    or key_event.tag not in (None, "!")
-                ):
+                if type(key_event) is not _SCALAR_EVENT:
+                    if type(key_event) is _MAPPING_END:
+                        return result
                     raise _Unusual
-                key = key_event.value
+                if key_event.anchor is not None or key_event.tag not in (None, "!"):
+                    raise _Unusual
+                key = _intern(key_event.value)  # one string however many records use the key
                 if key in result or (key == "<<" and key_event.implicit[0]):
                     raise _Unusual
                 child = (*path, key)
                 lines[child] = key_event.start_mark.line + 1  # type: ignore[union-attr]  # events from a parser have marks
-                result[key] = node(get(), child, depth + 1)
+                item = get()
+                result[key] = value(item, child) if type(item) is _SCALAR_EVENT else node(item, child, depth + 1)
         if kind is _SEQUENCE_START:
             items: list[Any] = []
             while True:
                 item = get()
                 if type(item) is _SEQUENCE_END:
                     return items
-                items.append(node(item, (*path, len(items)), depth + 1))
+                child = (*path, len(items))
+                lines[child] = item.start_mark.line + 1
+                items.append(value(item, child) if type(item) is _SCALAR_EVENT else node(item, child, depth + 1))
         raise _Unusual  # an alias
 
     try:
         get()  # stream start
         if not isinstance(get(), yaml.DocumentStartEvent):
             raise _Unusual
-        data = node(get(), (), 0)
+        first = get()
+        lines[()] = first.start_mark.line + 1
+        data = node(first, (), 0)
         if not isinstance(get(), yaml.DocumentEndEvent) or not isinstance(get(), yaml.StreamEndEvent):
             raise _Unusual
     except (yaml.YAMLError, RecursionError):
@@ -227,7 +245,7 @@ def _fast_parse(text: str) -> tuple[Any, dict[PathKey, int]]:
         parser.dispose()
         # `node` calls itself through its closure, a reference cycle that held the line table and everything else
         # the closures see until the cyclic collector ran (most of what a build's validation left to it).
-        node = None  # type: ignore[assignment]
+        node = value = None  # type: ignore[assignment]
     if not isinstance(data, (dict, list)):
         raise _Unusual  # a lone scalar: the full path words its message
     return data, lines
