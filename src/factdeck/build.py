@@ -226,7 +226,7 @@ def build(
             stale = []
             for rel, digest in incremental.previous_files().items():
                 # The card-field store was an output of builds before it became a cache written in place.
-                if rel in hashes or rel == STATE_FILE or rel == FIELDS_FILE:
+                if rel in hashes or rel in (STATE_FILE, FIELDS_FILE):
                     continue
                 if _in_scope(rel, in_scope, formats):
                     stale.append(rel)

@@ -1,6 +1,6 @@
 """An Anki package (.apkg) with genanki's collection layout, its note and card rows made directly and written
-in one transaction, reproducibly: deflated by zlib-ng at level 2, fixed zip times, no leftover temporary database. The
-format is Anki's own: a zip holding `collection.anki2` (SQLite) and `media`.
+in one transaction, reproducibly: deflated by zlib-ng at level 2, fixed zip times, no leftover temporary
+database. The format is Anki's own: a zip holding `collection.anki2` (SQLite) and `media`.
 
 genanki's `Package.write_to_db` makes a `Note` object per note and inserts its note and each card row by row;
 at 25,000 notes that was a fifth of the package's time. Here genanki still writes the schema, the collection
@@ -243,9 +243,10 @@ def write_package(decks: list[PackageDeck], target: Path, timestamp: int) -> Non
 def zip_collection(database: Path, target: Path) -> None:
     """`database` as the package `target`: a zip of `collection.anki2` and `media` (an empty media map).
 
-    The collection is deflated by zlib-ng at level 2 (`_LEVEL`) in pieces of 1 MiB, each by its own compressor primed with the 32 KiB before it (as pigz
-    does), on as many threads as the build may use cores: the pieces joined are one deflate stream any reader
-    inflates, a few bytes longer than one compressor's, and the same bytes however many threads made them.
+    The collection is deflated by zlib-ng at level 2 (`_LEVEL`) in pieces of 1 MiB, each by its own compressor
+    primed with the 32 KiB before it (as pigz does), on as many threads as the build may use cores: the pieces
+    joined are one deflate stream any reader inflates, a few bytes longer than one compressor's, and the same
+    bytes however many threads made them.
     The zip around them is written here (zipfile has no way to take data already deflated): the layout and
     values zipfile writes on Linux, on every system, times fixed at the zip format's earliest."""
     with open(database, "rb") as source:
@@ -269,7 +270,10 @@ def zip_collection(database: Path, target: Path) -> None:
                     batch = []
                 if last:
                     break
-    entries = [("collection.anki2", crc, size, deflated), ("media", zlib_ng.crc32(b"{}"), 2, [_deflate(b"", b"{}", True)])]
+    entries = [
+        ("collection.anki2", crc, size, deflated),
+        ("media", zlib_ng.crc32(b"{}"), 2, [_deflate(b"", b"{}", True)]),
+    ]
     with open(target, "wb") as out:
         central = []
         for name, crc, size, data in entries:

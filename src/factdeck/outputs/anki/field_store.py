@@ -4,13 +4,13 @@ earlier build rendered, read into `RenderedFields` (rendered.py) by the next bui
 Layout: a magic line, the shared hash (marshal), one marshal record `(fact id, (fact hash, {key: text}))` per
 fact, then an index `{fact id: (offset, length)}` (marshal) and its offset (8 bytes, little-endian). A build
 reads only the index and the records of the facts it asks for (a rebuild after an edit asks for few: the others'
-notes come from the kept collection, kept_collection.py). A build whose records are mostly those of the store it
-read writes only its new records over the old index, then a new index (records no fact points to any more stay
-behind, until they are half the size of the used ones: then the store is written afresh, records not asked for copied as the bytes
-they were). At 10,000 facts the store is 35 MB: copying it, hashing it as an output and replacing it was a tenth
-of a CPU second of a one-fact rebuild. The store is a cache, never an output: not staged nor hashed into the
-build's state, written in place (a record is used only with the fact hash and shared hash it was made for, so a
-failed build's records are as good as any), and a store left damaged by an interrupted write reads as empty.
+notes come from the kept collection, kept_collection.py). It then writes only its changed records, over the old
+index, and a new index; records no fact points to any more stay behind until they are half the size of those it
+does, when the store is written afresh (records not asked for copied as the bytes they were, unread). At 10,000
+facts the store is 35 MB: copying it, hashing it as an output and replacing it was a tenth of a CPU second of a
+one-fact rebuild. The store is a cache, never an output: not staged nor hashed into the build's state, written
+in place (a record is used only with the fact hash and shared hash it was made for, so a failed build's records
+are as good as any), and a store left damaged by an interrupted write reads as empty.
 """
 
 from __future__ import annotations
@@ -125,7 +125,9 @@ def load_fields(path: Path, shared: str) -> StoredFields:
     except (OSError, ValueError, EOFError, TypeError, OverflowError):
         saved.close()
         return StoredFields()
-    return StoredFields(saved, index, path, (len(_FIELDS_MAGIC) + len(marshal.dumps(stored_shared, _MARSHAL_FORMAT)), start))
+    return StoredFields(
+        saved, index, path, (len(_FIELDS_MAGIC) + len(marshal.dumps(stored_shared, _MARSHAL_FORMAT)), start)
+    )
 
 
 def save_fields(path: Path, fields: RenderedFields, fact_ids: Iterable[str]) -> None:
@@ -161,9 +163,10 @@ def save_fields(path: Path, fields: RenderedFields, fact_ids: Iterable[str]) -> 
 def _write_over_index(path: Path, fields: RenderedFields, fact_ids: list[str], previous: StoredFields) -> bool:
     """The store `previous`, read from `path`, brought up to date in place: the records of the facts this build
     asked for whose bytes changed are written over its index, then the new index. False if the records no fact
-    points to would then be more than half the size of those it does (as after most facts were rendered again): the new records are written (never held together in memory)
-    but not the index, and the caller writes the store afresh from `previous`, whose records are untouched.
-    Raises `OSError`, `ValueError` (the store was closed)."""
+    points to would then be more than half the size of those it does (as after most facts were rendered again):
+    the new records are written (never held together in memory) but not the index, and the caller writes the
+    store afresh from `previous`, whose records are untouched. Raises `OSError`, `ValueError` (the store was
+    closed)."""
     first, end = previous.records
     index: dict[str, tuple[int, int]] = {}
     live = 0
@@ -193,7 +196,9 @@ def _write_whole(path: Path, fields: RenderedFields, fact_ids: Iterable[str], pr
     """The whole store at `path` (a new file), records not asked for copied from `previous` as they were, runs of
     neighbours at once. Raises `OSError`."""
     index: dict[str, tuple[int, int]] = {}
-    with open(path, "wb") as out:
+    # A buffer of 1 MiB: the records are a few KB each, and 8 KiB buffers made a system call for nearly every one
+    # (10,000 at 10,000 facts, 0.03 CPU s).
+    with open(path, "wb", buffering=1 << 20) as out:
         out.write(_FIELDS_MAGIC)
         # The shared hash's length is not stored: it is what lies between the magic line and the first record.
         out.write(marshal.dumps(fields.shared, _MARSHAL_FORMAT))
