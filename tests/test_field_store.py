@@ -67,8 +67,7 @@ def test_a_missing_store_is_empty(tmp_path):
 
 def _fresh(path: Path, fields: RenderedFields, fact_ids: list[str]) -> dict:
     """What a store written afresh (nothing read before) holds for the same fields: by fact, in order."""
-    save_fields(path, RenderedFields(fields.shared, {}, lambda fact: ""), [])  # an empty store first
-    fresh = RenderedFields(fields.shared, {})
+    fresh = RenderedFields(fields.shared, {})  # nothing read: written whole
     fresh.used.update(fields.used)
     for fact_id, entry in dict(fields.previous).items():  # what the build did not ask for, read out in full
         fresh.used.setdefault(fact_id, entry)
@@ -164,4 +163,27 @@ def test_a_store_cut_short_while_written_over_its_index_is_empty(tmp_path, cut):
     save_fields(path, fields, list(ENTRIES))
     data = path.read_bytes()
     path.write_bytes(data[:-cut])  # the write stopped short of its end
+    assert dict(load_fields(path, "shared")) == {}
+
+
+@pytest.mark.parametrize("failing", ["in place", "afresh"])
+def test_a_store_that_fails_to_be_written_over_its_index_is_removed(tmp_path, monkeypatch, failing):
+    from factdeck.outputs.anki import field_store
+
+    path = tmp_path / "store.bin"
+    _store(path, ENTRIES)
+    fields = RenderedFields("shared", load_fields(path, "shared"))
+    if failing == "in place":  # a record that cannot be written, after another was written over the index
+        fields.used["fact-3"] = ("new digest", {"\0front-qa.html": "changed"})
+        fields.used["fact-4"] = ("new digest", {"\0front-qa.html": object()})  # type: ignore[dict-item]
+    else:  # every record changed (so written afresh, after the new ones went over the index), then a full disk
+        for fact_id, (digest, entry) in ENTRIES.items():
+            fields.used[fact_id] = (f"{digest}+", {key: f"{text}+" for key, text in entry.items()})
+
+        def full_disk(*args: object) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(field_store, "_write_whole", full_disk)
+    save_fields(path, fields, list(ENTRIES))
+    assert not path.exists() and list(tmp_path.iterdir()) == []
     assert dict(load_fields(path, "shared")) == {}

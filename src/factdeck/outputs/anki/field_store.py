@@ -137,24 +137,23 @@ def save_fields(path: Path, fields: RenderedFields, fact_ids: Iterable[str]) -> 
     beside it and moved over it. A store that cannot be written only means the next build renders every field."""
     previous = fields.previous if isinstance(fields.previous, StoredFields) else None
     ids = list(fact_ids)
+    in_place = previous is not None and previous.file is not None and previous.path == path
+    temporary = path.with_name(f".{path.name}.{os.getpid()}{_SUFFIX}")
     try:
-        if previous is not None and previous.file is not None and previous.path == path:
-            try:
-                if _write_over_index(path, fields, ids, previous):
-                    return
-            except (OSError, ValueError):
-                previous.close()
-                with contextlib.suppress(OSError):
-                    path.unlink(missing_ok=True)  # maybe written part way: never read as a store
-                return
-        temporary = path.with_name(f".{path.name}.{os.getpid()}{_SUFFIX}")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _write_whole(temporary, fields, ids, previous)
-            os.replace(temporary, path)
-        except (OSError, ValueError):
+        if in_place and previous is not None and _write_over_index(path, fields, ids, previous):
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_whole(temporary, fields, ids, previous)
+        if previous is not None:
+            previous.close()  # first: an open file cannot be replaced on every system
+        os.replace(temporary, path)
+    except (OSError, ValueError):
+        if previous is not None:
+            previous.close()
+        # A store written over part way (its old index is gone) is never read again.
+        for leftover in (temporary, path) if in_place else (temporary,):
             with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
+                leftover.unlink(missing_ok=True)
     finally:
         if previous is not None:
             previous.close()
