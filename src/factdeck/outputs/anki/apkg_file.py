@@ -296,7 +296,8 @@ def zip_collection(database: Path, target: Path) -> None:
 _PIECE = 1 << 20
 # zlib-ng's level 2 (its `deflate_fast`) deflates the 57 MB collection of 10,000 facts in 0.10 CPU s to 6.02 MB, where
 # the standard library's zlib took 0.17 s at level 1 for 6.09 MB; zlib-ng's level 1 (`deflate_quick`, 0.07 s) makes
-# it a fifth larger. The bytes follow zlib-ng's version (pinned in constraints.txt) as zlib's followed zlib's.
+# it a fifth larger. The bytes follow zlib-ng's version (pinned in constraints.txt) as zlib's followed zlib's, and
+# may differ on another kind of processor (x86, ARM: docs/performance.md); the collection inside never does.
 _LEVEL = 2
 _WINDOW = 1 << 15  # deflate's: no back-reference reaches further
 _DOS_DATE = (1980 - 1980) << 9 | 1 << 5 | 1  # 1 January 1980 (the zip format's earliest), 00:00:00
