@@ -1,14 +1,32 @@
 """The package's zip (outputs/anki/apkg_file.py's `zip_collection`): the collection deflated in pieces on
-threads reads back whole with Python's zipfile and zlib, and is the same bytes on one thread or several."""
+threads reads back whole with Python's zipfile and zlib, and is the same bytes on one thread or several. It is
+deflated by zlib-ng, where builds before it used the standard library's zlib: the same collection in other
+compressed bytes, which a learner's Anki takes as the same notes."""
 
 from __future__ import annotations
 
 import random
+import sqlite3
 import zipfile
+import zlib
+from pathlib import Path
 
 import pytest
+from anki.collection import Collection, ImportAnkiPackageRequest
+from conftest import sample_project
 
+from factdeck.build import build
+from factdeck.outputs.anki import apkg_file
 from factdeck.outputs.anki.apkg_file import _PIECE, zip_collection
+
+DECK = "guild-history"
+APKG = f"build/{DECK}/{DECK}.apkg"
+
+
+def with_standard_zlib(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deflate as builds before zlib-ng did: the standard library's zlib at level 1 (the same calls)."""
+    monkeypatch.setattr(apkg_file, "zlib_ng", zlib)
+    monkeypatch.setattr(apkg_file, "_LEVEL", 1)
 
 
 @pytest.mark.parametrize("size", [0, 1, _PIECE - 1, _PIECE, 3 * _PIECE + 12345])
@@ -30,3 +48,66 @@ def test_a_collection_zips_to_the_same_bytes_on_any_number_of_threads(tmp_path, 
         assert archive.read("collection.anki2") == data
         assert archive.read("media") == b"{}"
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_zlib_ng_deflates_the_same_collection_to_other_bytes_than_the_standard_zlib(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    project = sample_project(tmp_path / "proj")
+    build(project.root, formats=("apkg",))
+    with zipfile.ZipFile(project.path(APKG)) as archive:
+        collection = archive.read("collection.anki2")
+    database = tmp_path / "collection.anki2"
+    database.write_bytes(collection)
+    zip_collection(database, tmp_path / "ng.apkg")
+    with monkeypatch.context() as older:
+        with_standard_zlib(older)
+        zip_collection(database, tmp_path / "zlib.apkg")
+    packages = {name: (tmp_path / f"{name}.apkg").read_bytes() for name in ("ng", "zlib")}
+    assert packages["ng"] == project.path(APKG).read_bytes()  # the build's own zip is zlib-ng's
+    assert packages["ng"] != packages["zlib"]  # else this test would compare a deflate with itself
+    for name in packages:
+        with zipfile.ZipFile(tmp_path / f"{name}.apkg") as archive:
+            assert archive.testzip() is None
+            assert archive.read("collection.anki2") == collection
+
+
+def package_notes(package: Path, folder: Path) -> dict[str, tuple[int, str, str]]:
+    """Each note of the package by GUID: its modification time, fields and cards (ord, deck, position)."""
+    with zipfile.ZipFile(package) as archive:
+        database = archive.extract("collection.anki2", folder)
+    connection = sqlite3.connect(database)
+    try:
+        rows = connection.execute(
+            "SELECT n.guid, n.mod, n.flds, group_concat(c.ord || ':' || c.due, ' ') FROM notes n "
+            "LEFT JOIN cards c ON c.nid = n.id GROUP BY n.id"
+        )
+        return {guid: (mod, fields, cards or "") for guid, mod, fields, cards in rows}
+    finally:
+        connection.close()
+
+
+def test_the_first_package_deflated_by_zlib_ng_updates_only_the_changed_notes(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    project = sample_project(tmp_path / "proj")
+    assert project.run("release").exit_code == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000100")
+    with monkeypatch.context() as older:
+        with_standard_zlib(older)
+        build(project.root, formats=("apkg",))
+    old_notes = package_notes(project.path(APKG), tmp_path / "old")
+    col = Collection(str(tmp_path / "learner.anki2"))
+    try:
+        first = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(project.path(APKG)))).log
+        guids = lambda notes: {col.get_note(n.id.nid).guid for n in notes}  # noqa: E731
+        assert len(first.new) == len(old_notes)
+        project.replace("facts/guild.yaml", "by ferry workers.", "by river ferry workers.")
+        build(project.root, formats=("apkg",))
+        new_notes = package_notes(project.path(APKG), tmp_path / "new")
+        changed = {guid for guid, note in new_notes.items() if old_notes.get(guid) != note}
+        assert new_notes.keys() == old_notes.keys() and 0 < len(changed) < len(new_notes)
+        log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(project.path(APKG)))).log
+        # Anki updates the notes of the edited fact and reports every other as a duplicate of the one it holds.
+        assert not log.new and not log.conflicting
+        assert guids(log.updated) == changed and guids(log.duplicate) == new_notes.keys() - changed
+    finally:
+        col.close()

@@ -240,6 +240,36 @@ def test_an_edited_fact_alone_is_rendered_again_and_the_deck_is_the_same(project
     assert any("river ferry workers" in fields for fields in reused.values())
 
 
+def test_the_field_store_is_a_cache_written_in_place_and_never_an_output(project, renders, tmp_path):
+    import json
+
+    store = project.path("build/.factdeck/anki-fields.bin")
+    first = build(project.root, formats=("apkg",))
+    assert store.is_file() and store not in first.written
+    state = project.path("build/.factdeck/build-state.json")
+    recorded = json.loads(state.read_text(encoding="utf-8"))
+    assert ".factdeck/anki-fields.bin" not in recorded["files"]
+    # As a build before the store became a cache recorded it: among the outputs, with its hash.
+    recorded["files"][".factdeck/anki-fields.bin"] = "0" * 64
+    state.write_text(json.dumps(recorded), encoding="utf-8")
+    inode = store.stat().st_ino
+    renders.clear()
+    project.replace("facts/guild.yaml", "ferry workers.", "river ferry workers.")
+    edited = build(project.root, formats=("apkg",))
+    assert set(renders) == {"guild-founded"} and store not in edited.written
+    assert store.stat().st_ino == inode  # the edited fact's record and a new index written over the old one
+    assert ".factdeck/anki-fields.bin" not in json.loads(state.read_text(encoding="utf-8"))["files"]
+    assert build(project.root, formats=("apkg",)).written == []  # up to date: the store's new bytes are no output
+    renders.clear()
+    shutil.rmtree(project.path("build/.factdeck/anki-collections"))  # every note made again, fields from the store
+    project.replace("facts/guild.yaml", "river ferry workers.", "ferry workers.")
+    build(project.root, formats=("apkg",))
+    assert set(renders) == {"guild-founded"}
+    assert {guid: fields for guid, (fields, _) in apkg_notes(project.path(f"build/{APKG}")).items()} == fresh_fields(
+        project, tmp_path
+    )
+
+
 @pytest.mark.parametrize("edit", ["field template", "source", "era"])
 def test_a_change_every_card_may_show_renders_every_fact_again(project, renders, edit, tmp_path):
     build(project.root, formats=("apkg",))

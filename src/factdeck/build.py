@@ -149,6 +149,7 @@ def build(
 
         # Imported here, not at the top: `factdeck check` and an up-to-date build need none of genanki, typst
         # or the renderers.
+        from factdeck.outputs.anki.field_store import FIELDS_FILE
         from factdeck.outputs.anki.package import AnkiPackages
         from factdeck.outputs.exports.export import export_json_parts
         from factdeck.records.select import select_facts
@@ -224,7 +225,8 @@ def build(
             in_scope = {d.id for d in decks} if deck_ids else None
             stale = []
             for rel, digest in incremental.previous_files().items():
-                if rel in hashes or rel == STATE_FILE:
+                # The card-field store was an output of builds before it became a cache written in place.
+                if rel in hashes or rel in (STATE_FILE, FIELDS_FILE):
                     continue
                 if _in_scope(rel, in_scope, formats):
                     stale.append(rel)

@@ -368,7 +368,8 @@ class ApkgStage:
 
     def finish(self) -> None:
         self.writer.write_bytes(STATE_FILE, self.times.local.to_bytes())
-        save_fields(self.writer.stage(FIELDS_FILE), self.fields, self.base.facts_by_id)
+        # A cache beside the outputs, never one of them (field_store.py): written in place, not staged.
+        save_fields(self.writer.root / FIELDS_FILE, self.fields, self.base.facts_by_id)
         kept_collection.prune(self.writer.root, {deck.id for deck in self.base.decks})
 
     def note_type_layout(self, spec: NoteTypeSpec, parts: _Parts | None = None) -> dict[str, list[int]]:
