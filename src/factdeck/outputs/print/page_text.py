@@ -475,7 +475,9 @@ class TypstPdf:
         """`value`, or the object it refers to."""
         if type(value) is not _Ref:
             return value
-        number = value[0]
+        number, generation = value
+        if generation != 0:  # the table places generation 0 only: pypdf looks for the other and finds nothing
+            raise _Unhandled("a reference to another generation")
         if number not in self._objects:
             self._objects[number] = None  # a reference to itself reads as nothing, not forever
             self._objects[number] = self._object(number)
@@ -530,7 +532,10 @@ class TypstPdf:
                 return items, close.end()
             entries: dict[str, Any] = {}
             while (key := _PDF_TOKEN.match(self._pdf, position)) is not None and key.lastgroup == "name":
-                entries[key.group("name").decode("latin-1")], position = self._value(key.end())
+                name = key.group("name").decode("latin-1")
+                if name in entries:  # pypdf keeps the first value (strictly read, refuses the file)
+                    raise _Unhandled("a key given twice")
+                entries[name], position = self._value(key.end())
             if key is None or key.group("close") != b">>":
                 raise _Unhandled("a dictionary that does not end")
             return entries, key.end()
