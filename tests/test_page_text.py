@@ -203,6 +203,18 @@ def test_what_pypdf_reads_otherwise_is_pypdfs(tmp_path, pattern, new):
     assert not compare_own(pdf)  # and `measure` gives pypdf's answer
 
 
+@pytest.mark.parametrize(
+    ("pattern", "new"), [(rb"/Kids\[[^\]]*\]", b"/Kids 5"), (rb"/Resources \d+ 0 R", b"/Resources[]")]
+)
+def test_a_value_of_another_type_is_left_to_pypdf(tmp_path, pattern, new):
+    # Not a TypeError or AttributeError from reading it as the type Typst writes: `_Unhandled`, as documented.
+    pdf = edited(typst_pdf(tmp_path, "#lorem(300)"), pattern, new)
+    with pytest.raises(_Unhandled):
+        own = TypstPdf(pdf)
+        for n in range(len(own)):
+            own.blank_share(n, (MARGIN_TOP, MARGIN_BOTTOM))
+
+
 def test_a_typst_pdf_is_measured_without_importing_pypdf(tmp_path):
     # As the worker loads page_text.py: from its file, nothing of factdeck's imported.
     path = tmp_path / "doc.pdf"
