@@ -165,6 +165,56 @@ def test_what_the_own_reading_does_not_follow_is_pypdfs(tmp_path, change):
     assert not compare_own(pdf)  # and `measure` gives pypdf's answer
 
 
+def edited(pdf: bytes, pattern: bytes, new: bytes) -> bytes:
+    """`pdf` with the first match of `pattern` (before its cross-reference table) replaced by `new` (a template,
+    as re.sub takes), and the table's offsets moved to match."""
+    start = int(re.search(rb"startxref\s+(\d+)", pdf[-64:]).group(1))
+    found = re.search(pattern, pdf)
+    assert found is not None and found.end() <= start
+    new, end = found.expand(new), found.end()
+    delta = len(new) - len(found.group())
+    body = pdf[: found.start()] + new + pdf[end:start]
+
+    def moved(entry: re.Match[bytes]) -> bytes:
+        offset = int(entry.group(1))
+        return b"%010d" % (offset + delta if offset >= end else offset) + entry.group(2)
+
+    table = re.sub(rb"(\d{10})( \d{5} n)", moved, pdf[start:])
+    return body + re.sub(rb"startxref\s+\d+", b"startxref\n%d" % (start + delta), table)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "new"),
+    [
+        # A key given twice: pypdf keeps the first value (here the height of a shorter page).
+        (rb"/Type/Page(?=[/>])", b"/Type/Page/MediaBox[0 0 595.2756 400]"),
+        # A reference to a generation the table does not hold: pypdf finds no contents there.
+        (rb"/Contents (\d+) 0 R", rb"/Contents \1 1 R"),
+    ],
+)
+def test_what_pypdf_reads_otherwise_is_pypdfs(tmp_path, pattern, new):
+    plain = typst_pdf(tmp_path, "#lorem(300)\n\n" * 3)
+    assert compare_own(edited(plain, rb"/Type/Page(?=[/>])", b"/Type/Page/Rotate 0"))  # moved offsets: read
+    pdf = edited(plain, pattern, new)
+    with pytest.raises(_Unhandled):
+        own = TypstPdf(pdf)
+        for n in range(len(own)):
+            own.blank_share(n, (MARGIN_TOP, MARGIN_BOTTOM))
+    assert not compare_own(pdf)  # and `measure` gives pypdf's answer
+
+
+@pytest.mark.parametrize(
+    ("pattern", "new"), [(rb"/Kids\[[^\]]*\]", b"/Kids 5"), (rb"/Resources \d+ 0 R", b"/Resources[]")]
+)
+def test_a_value_of_another_type_is_left_to_pypdf(tmp_path, pattern, new):
+    # Not a TypeError or AttributeError from reading it as the type Typst writes: `_Unhandled`, as documented.
+    pdf = edited(typst_pdf(tmp_path, "#lorem(300)"), pattern, new)
+    with pytest.raises(_Unhandled):
+        own = TypstPdf(pdf)
+        for n in range(len(own)):
+            own.blank_share(n, (MARGIN_TOP, MARGIN_BOTTOM))
+
+
 def test_a_typst_pdf_is_measured_without_importing_pypdf(tmp_path):
     # As the worker loads page_text.py: from its file, nothing of factdeck's imported.
     path = tmp_path / "doc.pdf"

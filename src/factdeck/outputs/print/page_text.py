@@ -449,7 +449,8 @@ class TypstPdf:
         head = _XREF_HEAD.match(pdf, int(tail.group(1)))
         if head is None or head.group(1) != b"0":
             raise _Unhandled("not one cross-reference table from object 0")
-        # Entries are 20 bytes each: an object's is read where it is first needed (a few hundred of thousands).
+        # Entries are 20 bytes each: an object's entry is read where the object is first needed (a few hundred of
+        # the file's thousands of objects).
         self._table, self._count = head.end(), int(head.group(2))
         trailer = _TRAILER.match(pdf, self._table + 20 * self._count)
         if trailer is None:
@@ -457,14 +458,20 @@ class TypstPdf:
         self._trailer, _ = self._value(trailer.end())
         if not isinstance(self._trailer, dict) or {"Prev", "XRefStm", "Encrypt"} & self._trailer.keys():
             raise _Unhandled("a trailer this reader does not follow")
+        root = self._get(self._trailer.get("Root"))
+        if not isinstance(root, dict):
+            raise _Unhandled("a catalog")
         self.pages: list[dict] = []
-        self._add_pages(self._get(self._get(self._trailer.get("Root")).get("Pages")), 0)
+        self._add_pages(self._get(root.get("Pages")), 0)
 
     def _add_pages(self, node: Any, depth: int) -> None:
         if not isinstance(node, dict) or depth > 32:
             raise _Unhandled("a page tree node")
         if node.get("Type") == "Pages":
-            for kid in self._get(node.get("Kids")):
+            kids = self._get(node.get("Kids"))
+            if not isinstance(kids, list):
+                raise _Unhandled("a page tree node's kids")
+            for kid in kids:
                 self._add_pages(self._get(kid), depth + 1)
         elif node.get("Type") == "Page" and {"MediaBox", "Resources"} <= node.keys():
             self.pages.append(node)  # attributes of its own: none inherited from the tree
@@ -475,7 +482,9 @@ class TypstPdf:
         """`value`, or the object it refers to."""
         if type(value) is not _Ref:
             return value
-        number = value[0]
+        number, generation = value
+        if generation != 0:  # the table places generation 0 only: pypdf looks for the other and finds nothing
+            raise _Unhandled("a reference to another generation")
         if number not in self._objects:
             self._objects[number] = None  # a reference to itself reads as nothing, not forever
             self._objects[number] = self._object(number)
@@ -530,7 +539,10 @@ class TypstPdf:
                 return items, close.end()
             entries: dict[str, Any] = {}
             while (key := _PDF_TOKEN.match(self._pdf, position)) is not None and key.lastgroup == "name":
-                entries[key.group("name").decode("latin-1")], position = self._value(key.end())
+                name = key.group("name").decode("latin-1")
+                if name in entries:  # pypdf keeps the first value (strictly read, refuses the file)
+                    raise _Unhandled("a key given twice")
+                entries[name], position = self._value(key.end())
             if key is None or key.group("close") != b">>":
                 raise _Unhandled("a dictionary that does not end")
             return entries, key.end()
@@ -564,7 +576,10 @@ class TypstPdf:
             objects = _text_objects(contents.data)
         else:
             raise _Unhandled("contents in several streams")
-        fonts = self._get(self._get(page["Resources"]).get("Font")) if objects else {}
+        resources = self._get(page["Resources"]) if objects else {}
+        if not isinstance(resources, dict):
+            raise _Unhandled("a page's resources")
+        fonts = self._get(resources.get("Font"))
         lowest = top
         for y, name, strings in sorted((o for o in objects if margins[1] < o[0] < top), key=lambda o: o[0]):
             if _shows_text(strings, self._font(fonts, name)):
