@@ -19,9 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from factdeck.outputs.print import page_text
+from factdeck.outputs.print import typst_pdf as typst_pdf_module
 from factdeck.outputs.print.layout import LARGE_MARGIN_BOTTOM, MARGIN_BOTTOM, MARGIN_TOP
-from factdeck.outputs.print.page_text import PageLines, TypstPdf, _text_objects, _Unhandled, blank_share, measure
+from factdeck.outputs.print.page_text import PageLines, _text_objects, _Unhandled, blank_share, measure
 from factdeck.outputs.print.pdf import compile_pdf, font_folders
+from factdeck.outputs.print.typst_pdf import TypstPdf
 
 MARGINS = [(MARGIN_TOP, MARGIN_BOTTOM), (MARGIN_TOP, LARGE_MARGIN_BOTTOM), (0.0, 0.0), (300.0, 300.0)]
 
@@ -116,7 +118,7 @@ def test_the_own_reading_test_catches_a_wrong_font_map(tmp_path, monkeypatch):
     # A reading that took every character for white space would find every page blank: the comparison says so.
     pdf = typst_pdf(tmp_path, "#lorem(300)\n\n" * 3)
     assert compare_own(pdf)
-    monkeypatch.setattr(page_text, "_bfchar_map", lambda cmap: {chr(c): " " for c in range(0x10000)})
+    monkeypatch.setattr(typst_pdf_module, "_bfchar_map", lambda cmap: {chr(c): " " for c in range(0x10000)})
     with pytest.raises(AssertionError):
         compare_own(pdf)
 
@@ -216,13 +218,13 @@ def test_a_value_of_another_type_is_left_to_pypdf(tmp_path, pattern, new):
 
 
 def test_a_typst_pdf_is_measured_without_importing_pypdf(tmp_path):
-    # As the worker loads page_text.py: from its file, nothing of factdeck's imported.
+    # As the worker loads page_text.py (typst_process.py's `_page_text`), in an isolated interpreter.
     path = tmp_path / "doc.pdf"
     path.write_bytes(typst_pdf(tmp_path, "#lorem(300)\n\n" * 3))
     script = (
-        "import importlib.util, sys\n"
-        f"spec = importlib.util.spec_from_file_location('p', {page_text.__file__!r})\n"
-        "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(page_text.__file__).parents[3])!r})\n"
+        "from factdeck.outputs.print import page_text as module\n"
         f"shares, _ = module.measure(open({str(path)!r}, 'rb').read(), (51.0, 62.0), 0.85, 56.0, True)\n"
         "print(len(shares), 'pypdf' in sys.modules)\n"
     )

@@ -16,8 +16,8 @@ from factdeck.build import load_and_validate
 from factdeck.engine.session import Session
 from factdeck.quiz import make_quiz, with_overrides
 from factdeck.quiz.distractors import Distractors
-from factdeck.quiz.planning import Places, shuffled
 from factdeck.quiz.run_memos import KEPT_WHILE_MAKING, RunMemos
+from factdeck.quiz.sequences import Places, shuffled
 from factdeck.records.select import select_facts
 from factdeck.text.compare import answer_comparison_form, mentions
 

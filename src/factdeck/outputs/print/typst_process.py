@@ -11,7 +11,7 @@ the same, byte for byte.
 
 The refit (pdf.py) reads every worksheet and key back to find a near-empty page (page_text.py's `measure`);
 asked to, the worker answers that too, with the PDF, so the building process does not read the pages. The
-worker loads page_text.py as soon as its fonts are loaded, which a worker started ahead of its documents
+worker imports page_text.py as soon as its fonts are loaded, which a worker started ahead of its documents
 (`factdeck quiz` starts them before it loads the project) does while the building process is still loading and
 planning. page_text.py reads Typst's PDFs itself; pypdf (a tenth of a second to import) is imported only for a
 PDF or a page it does not follow.
@@ -211,19 +211,18 @@ def _is_measurement(value: Any) -> bool:
 
 
 def _page_text() -> Any:
-    """page_text.py, loaded from its file (the worker imports nothing of factdeck's package); None if it cannot be
-    loaded (the caller then measures). It reads Typst's PDFs without pypdf, which it imports only for a PDF it does
-    not follow: loading pypdf here, ahead, cost every worker a tenth of a CPU second."""
-    import importlib.util
-
+    """page_text.py, imported from the package this file belongs to (the worker runs isolated, `-I`, with nothing
+    of factdeck's on its path); None if it cannot be imported (the caller then measures). It reads Typst's PDFs
+    without pypdf (typst_pdf.py), which it imports only for a PDF it does not follow: loading pypdf here, ahead,
+    cost every worker a tenth of a CPU second. The package's `__init__` modules import nothing."""
     try:
-        spec = importlib.util.spec_from_file_location("factdeck_page_text", Path(__file__).with_name("page_text.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        # This file is <folder>/factdeck/outputs/print/typst_process.py: <folder> holds the very factdeck that
+        # started the worker, so it goes first on the path.
+        sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+        from factdeck.outputs.print import page_text
     except Exception:  # noqa: BLE001 (whatever fails, measuring is the caller's again)
         return None
-    return module
+    return page_text
 
 
 AHEAD = 2  # workers started ahead by default: every quiz compiles at least a worksheet and its key
