@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,6 +129,34 @@ def released_then_built_in_4_kib_pages(root: Path, monkeypatch: pytest.MonkeyPat
         older.setattr(apkg_file, "PAGE_SIZE", 4096)
         build(project.root, formats=("apkg",))
     return project
+
+
+def learner_takes_the_rebuild_as_an_update(project: Project, package: str, folder: Path, notes_of: Callable) -> None:
+    """A learner's Anki (the official `anki` package) imports the deck's `package` as built now; the sample fact
+    file's statement is edited and the project rebuilt (Anki packages only); the second import updates exactly
+    the notes whose row changed and reports every other as a duplicate. `notes_of(package_path, folder)` reads
+    each note's row by GUID (extracting into `folder`)."""
+    from anki.collection import Collection, ImportAnkiPackageRequest
+
+    from factdeck.build import build
+
+    old_notes = notes_of(project.path(package), folder / "old")
+    col = Collection(str(folder / "learner.anki2"))
+    try:
+        first = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(project.path(package)))).log
+        assert len(first.new) == len(old_notes)
+        project.replace("facts/guild.yaml", "by ferry workers.", "by river ferry workers.")
+        build(project.root, formats=("apkg",))
+        new_notes = notes_of(project.path(package), folder / "new")
+        changed = {guid for guid, note in new_notes.items() if old_notes.get(guid) != note}
+        assert new_notes.keys() == old_notes.keys() and 0 < len(changed) < len(new_notes)
+        log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(project.path(package)))).log
+        # Anki updates the notes of the edited fact and reports every other as a duplicate of the one it holds.
+        assert not log.new and not log.conflicting
+        guids = [{col.get_note(n.id.nid).guid for n in notes} for notes in (log.updated, log.duplicate)]
+        assert guids == [changed, new_notes.keys() - changed]
+    finally:
+        col.close()
 
 
 def shipped_copy(root: Path, translations: bool = False, published: bool = True) -> Project:

@@ -9,8 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from anki.collection import Collection, ImportAnkiPackageRequest
-from conftest import released_then_built_in_4_kib_pages, sample_project
+from conftest import learner_takes_the_rebuild_as_an_update, released_then_built_in_4_kib_pages, sample_project
 
 from factdeck.build import build
 from factdeck.outputs.anki import apkg_file
@@ -35,24 +34,9 @@ def package_rows(package: Path, folder: Path) -> tuple[int, dict[str, tuple[int,
 def test_the_first_package_in_larger_pages_updates_only_the_changed_notes(tmp_path, monkeypatch):
     assert apkg_file.PAGE_SIZE != 4096
     project = released_then_built_in_4_kib_pages(tmp_path / "proj", monkeypatch)
-    old_pages, old_notes = package_rows(project.path(APKG), tmp_path / "old")
-    col = Collection(str(tmp_path / "learner.anki2"))
-    try:
-        first = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(project.path(APKG)))).log
-        guids = lambda notes: {col.get_note(n.id.nid).guid for n in notes}  # noqa: E731
-        assert len(first.new) == len(old_notes)
-        project.replace("facts/guild.yaml", "by ferry workers.", "by river ferry workers.")
-        build(project.root, formats=("apkg",))
-        new_pages, new_notes = package_rows(project.path(APKG), tmp_path / "new")
-        changed = {guid for guid, note in new_notes.items() if old_notes.get(guid) != note}
-        assert (old_pages, new_pages) == (4096, apkg_file.PAGE_SIZE)
-        assert new_notes.keys() == old_notes.keys() and 0 < len(changed) < len(new_notes)
-        log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(project.path(APKG)))).log
-        # Anki updates the notes of the edited fact and reports every other as a duplicate of the one it holds.
-        assert not log.new and not log.conflicting
-        assert guids(log.updated) == changed and guids(log.duplicate) == new_notes.keys() - changed
-    finally:
-        col.close()
+    assert package_rows(project.path(APKG), tmp_path / "before")[0] == 4096
+    learner_takes_the_rebuild_as_an_update(project, APKG, tmp_path, lambda path, folder: package_rows(path, folder)[1])
+    assert package_rows(project.path(APKG), tmp_path / "after")[0] == apkg_file.PAGE_SIZE
 
 
 @pytest.mark.parametrize("page_size", [4096, apkg_file.PAGE_SIZE])

@@ -12,8 +12,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from anki.collection import Collection, ImportAnkiPackageRequest
-from conftest import sample_project
+from conftest import learner_takes_the_rebuild_as_an_update, sample_project
 
 from factdeck.build import build
 from factdeck.outputs.anki import apkg_file
@@ -94,20 +93,4 @@ def test_the_first_package_deflated_by_zlib_ng_updates_only_the_changed_notes(tm
     with monkeypatch.context() as older:
         with_standard_zlib(older)
         build(project.root, formats=("apkg",))
-    old_notes = package_notes(project.path(APKG), tmp_path / "old")
-    col = Collection(str(tmp_path / "learner.anki2"))
-    try:
-        first = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(project.path(APKG)))).log
-        guids = lambda notes: {col.get_note(n.id.nid).guid for n in notes}  # noqa: E731
-        assert len(first.new) == len(old_notes)
-        project.replace("facts/guild.yaml", "by ferry workers.", "by river ferry workers.")
-        build(project.root, formats=("apkg",))
-        new_notes = package_notes(project.path(APKG), tmp_path / "new")
-        changed = {guid for guid, note in new_notes.items() if old_notes.get(guid) != note}
-        assert new_notes.keys() == old_notes.keys() and 0 < len(changed) < len(new_notes)
-        log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(project.path(APKG)))).log
-        # Anki updates the notes of the edited fact and reports every other as a duplicate of the one it holds.
-        assert not log.new and not log.conflicting
-        assert guids(log.updated) == changed and guids(log.duplicate) == new_notes.keys() - changed
-    finally:
-        col.close()
+    learner_takes_the_rebuild_as_an_update(project, APKG, tmp_path, package_notes)

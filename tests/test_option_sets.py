@@ -290,6 +290,21 @@ def _plain_room(year, years, step, usable, allowed):
     return len(years), len(years)  # room for any rank: every try goes to choose_set, as before the shortcut
 
 
+def _held_to_every_try(year: int, bounds: DateBounds, banned: frozenset[int], count: int, gap: int, seed: int) -> None:
+    """The wrong years, and the generator's state after them, are those of trying every rank (`_plain_room`)."""
+
+    def usable(y: int) -> bool:
+        return y not in banned
+
+    fast, plain = random.Random(seed), random.Random(seed)
+    made = wrong_dates.years_within(year, bounds, usable, count, gap, fast)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(wrong_dates, "_room", _plain_room)
+        expected = wrong_dates.years_within(year, bounds, usable, count, gap, plain)
+    assert made == expected
+    assert fast.getstate() == plain.getstate()
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.integers(1000, 2000),
@@ -305,16 +320,7 @@ def test_wrong_years_skip_only_the_tries_that_cannot_succeed(year, before, after
     # later draw the same, as trying it.
     bounds = DateBounds(Day(year - before, 1, 1), Day(year + after, 12, 31), "", "")
 
-    def usable(y: int) -> bool:
-        return y not in banned
-
-    fast, plain = random.Random(seed), random.Random(seed)
-    made = wrong_dates.years_within(year, bounds, usable, count, gap, fast)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(wrong_dates, "_room", _plain_room)
-        expected = wrong_dates.years_within(year, bounds, usable, count, gap, plain)
-    assert made == expected
-    assert fast.getstate() == plain.getstate()
+    _held_to_every_try(year, bounds, banned, count, gap, seed)
 
 
 @settings(max_examples=300, deadline=None)
@@ -333,16 +339,7 @@ def test_wrong_years_skip_the_same_tries_within_bounds_of_any_days(year, low, le
     # outside them: the shortcut's room and pool counts still pass by only the tries that cannot succeed.
     bounds = DateBounds(Day(low, days[0], days[1]), Day(low + length, days[2], days[3]), "", "")
 
-    def usable(y: int) -> bool:
-        return y not in banned
-
-    fast, plain = random.Random(seed), random.Random(seed)
-    made = wrong_dates.years_within(year, bounds, usable, count, gap, fast)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(wrong_dates, "_room", _plain_room)
-        expected = wrong_dates.years_within(year, bounds, usable, count, gap, plain)
-    assert made == expected
-    assert fast.getstate() == plain.getstate()
+    _held_to_every_try(year, bounds, banned, count, gap, seed)
 
 
 @given(st.integers(-50, 50), st.integers(-60, 60), st.integers(0, 60), st.integers(1, 5))
