@@ -30,15 +30,16 @@ _SPACE = rb"[\x00\t\n\x0c\r ]"
 _NUMBER = rb"[+-]?(?:\d+\.?\d*|\.\d+)"
 # A literal string with at most one level of balanced parentheses inside (Typst leaves those unescaped); a
 # deeper one is found by `_string_end`. Written as runs of plain bytes between the escapes and parentheses ("the
-# unrolled loop"), taken whole and never given back (possessive quantifiers): each part begins with bytes no other
-# one begins with, so there is only one way to match and backtracking could find no other. Trying the bytes one
-# by one in alternatives cost a fifth of measuring a page, and a third more on Typst's runs of escaped glyphs.
-_UNESCAPED = rb"[^()\\]*+"
-_NESTED = rb"\(" + _UNESCAPED + rb"(?:\\[\s\S]" + _UNESCAPED + rb")*+\)"  # a balanced pair inside a string
-_STRING1 = rb"\(" + _UNESCAPED + rb"(?:(?:\\[\s\S]|" + _NESTED + rb")" + _UNESCAPED + rb")*+\)"
+# unrolled loop"): each part begins with bytes no other one begins with, so there is only one way to match and a
+# run is taken whole. Trying the bytes one by one in alternatives cost a fifth of measuring a page, and a third
+# more on Typst's runs of escaped glyphs. Not possessive (`*+`): Python 3.11.2's engine, as Debian 12 ships it,
+# matched the possessive form of `_ARRAY` on `[<]`, which is no array (fixed in later 3.11 releases).
+_UNESCAPED = rb"[^()\\]*"
+_NESTED = rb"\(" + _UNESCAPED + rb"(?:\\[\s\S]" + _UNESCAPED + rb")*\)"  # a balanced pair inside a string
+_STRING1 = rb"\(" + _UNESCAPED + rb"(?:(?:\\[\s\S]|" + _NESTED + rb")" + _UNESCAPED + rb")*\)"
 _HEXSTRING = rb"<[0-9A-Fa-f\x00\t\n\x0c\r ]*>"
 # An array of strings and numbers (a TJ's), likewise.
-_ARRAY = rb"\[[^\[\]()<>]*+(?:(?:" + _STRING1 + rb"|" + _HEXSTRING + rb")[^\[\]()<>]*+)*+\]"
+_ARRAY = rb"\[[^\[\]()<>]*(?:(?:" + _STRING1 + rb"|" + _HEXSTRING + rb")[^\[\]()<>]*)*\]"
 _S = _SPACE + rb"*"
 _N = rb"(" + _NUMBER + rb")" + _SPACE + rb"+"  # one number, captured, and the space after it
 # The two shapes Typst writes most, each as one token: a text object in its own graphics state (`q`, a matrix,
