@@ -22,6 +22,15 @@ from factdeck.records.schema import Fact
 ByFile = Callable[[str, str, Callable[[list[Fact]], Any], Callable[[Any], bool]], list[Any]]
 
 
+def facts_by_file(facts: Iterable[Fact]) -> dict[str, list[Fact]]:
+    """`facts` grouped by the file each comes from ({file's display path: its facts, in the order given}), the files
+    in the order their first facts come."""
+    grouped: dict[str, list[Fact]] = {}
+    for fact in facts:
+        grouped.setdefault(fact.file, []).append(fact)
+    return grouped
+
+
 def whole(facts: Sequence[Fact]) -> ByFile:
     """A `ByFile` that makes the part of all of `facts` at once."""
     return lambda name, key, make, valid: [make(list(facts))]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from factdeck.exceptions import Problem
+from factdeck.records.by_file import facts_by_file
 from factdeck.records.factbase import FactBase
 from factdeck.records.fields import NAMED_KINDS
 from factdeck.records.identity import PUBLISHED_FOLDER
@@ -85,11 +86,8 @@ def _kept_keys(base: FactBase, keyed: Callable[[FactBase, Fact], Keys], builtin:
 
     eras = repr([(era.id, era.title) for era in base.eras])
     store = ContentStore(cache_folder(FOLDER) if base.file_keys else None, code_fingerprint(), f"{builtin}\0{eras}")
-    by_file: dict[str, list[Fact]] = {}
-    for fact in base.facts:
-        by_file.setdefault(fact.file, []).append(fact)
     keys: dict[str, Keys] = {}
-    for file, facts in by_file.items():
+    for file, facts in facts_by_file(base.facts).items():
         key = base.file_keys.get(file)
         kept = store.load(key) if key is not None else None
         if _same_facts(kept, facts):
@@ -165,13 +163,10 @@ class _FrontShares:
         kept = self.store.load(deck.id)
         if not _front_shares(kept):
             kept = {}
-        by_file: dict[str, list[Fact]] = {}
-        for fact in facts:
-            by_file.setdefault(fact.file, []).append(fact)
         now: dict[str, tuple[str, tuple[int, ...]]] = {}
         hashes = []
         made = False
-        for file, group in by_file.items():
+        for file, group in facts_by_file(facts).items():
             key = self.base.file_keys.get(file)
             ids = _which_facts(group)
             share = kept.get(key) if key is not None else None

@@ -44,6 +44,7 @@ from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.parse_cache import ContentStore, cache_folder
 from factdeck.engine.session import Session
 from factdeck.outputs.anki.rendered import LiveNoteKeys, LiveNotes, RenderedFields
+from factdeck.records.by_file import facts_by_file
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import Fact
 
@@ -301,9 +302,7 @@ class NoteKeys:
         for store, rendered, base, loaded in self._made:
             if store.folder is None:
                 continue
-            by_file: dict[str, list[Fact]] = {}
-            for fact in base.facts:
-                by_file.setdefault(fact.file, []).append(fact)
+            by_file = facts_by_file(base.facts)
             live = rendered.live
             asked, made = rendered.used, live.made if live is not None else {}
             for file, facts in by_file.items():

@@ -25,6 +25,7 @@ from factdeck.outputs.anki.package import ApkgStage
 from factdeck.outputs.anki.published import source_time
 from factdeck.outputs.anki.rendered import NoteKeysOf, kinds_key
 from factdeck.outputs.write import OutputWriter
+from factdeck.records.by_file import facts_by_file
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import PUBLISHED_FOLDER, WITHDRAWN_TAG, PublishedDeck, PublishedNote, load_published
 from factdeck.records.schema import DeckSpec, Fact
@@ -135,12 +136,9 @@ def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact], old: Publish
     fresh = facts  # the facts whose notes are counted here
     sharing: dict[str, tuple[str, str]] = {}  # file -> (its key, `facts_key`), for the shares made here
     if shares is not None and rendered.fact_key is not None:
-        by_file: dict[str, list[Fact]] = {}
-        for fact in facts:
-            by_file.setdefault(fact.file, []).append(fact)
         fresh = []
         file_keys = stage.notes.keys if stage.notes is not None else {}
-        for file, group in by_file.items():
+        for file, group in facts_by_file(facts).items():
             file_key = file_keys.get(file)
             if file_key is None:
                 fresh.extend(group)
