@@ -249,11 +249,17 @@ def zip_collection(database: Path, target: Path) -> None:
     bytes however many threads made them.
     The zip around them is written here (zipfile has no way to take data already deflated): the layout and
     values zipfile writes on Linux, on every system, times fixed at the zip format's earliest."""
-    with open(database, "rb") as source:
+    name = b"collection.anki2"
+    with open(database, "rb") as source, open(target, "wb") as out:
         size = os.fstat(source.fileno()).st_size
+        _fits(target, size)
+        # The local header before the deflated pieces, written again once their CRC and length are known: each
+        # piece goes to the file as it is made, never all of them in memory (30 MB at 50,000 facts, on top of the
+        # build's peak).
+        out.write(_LOCAL_HEADER.pack(b"PK\x03\x04", *_entry_values(0, 0, size, name)) + name)
         workers = min(cores(), -(-size // _PIECE))
         with ThreadPoolExecutor(workers) if workers > 1 else contextlib.nullcontext() as pool:
-            deflated: list[bytes] = []
+            length = 0
             crc = 0
             window = b""
             batch: list[tuple[bytes, bytes, bool]] = []
@@ -266,31 +272,40 @@ def zip_collection(database: Path, target: Path) -> None:
                 batch.append((window, piece, last))
                 window = piece[-_WINDOW:]
                 if last or len(batch) == 4 * workers:
-                    deflated.extend(pool.map(_deflate, *zip(*batch)) if pool else (_deflate(*b) for b in batch))
+                    for deflated in pool.map(_deflate, *zip(*batch)) if pool else (_deflate(*b) for b in batch):
+                        out.write(deflated)
+                        length += len(deflated)
                     batch = []
                 if last:
                     break
-    entries = [
-        ("collection.anki2", crc, size, deflated),
-        ("media", zlib_ng.crc32(b"{}"), 2, [_deflate(b"", b"{}", True)]),
-    ]
-    with open(target, "wb") as out:
-        central = []
-        for name, crc, size, data in entries:
-            length = sum(len(d) for d in data)
-            if max(length, size) >= 0xFFFFFFFF:
-                raise OutputError(
-                    f"{target.name}: the collection is over 4 GB, more than a package without ZIP64 holds"
-                )
-            offset = out.tell()
-            values = (20, 0, 0, 8, _DOS_TIME, _DOS_DATE, crc, length, size, len(name), 0)
-            out.write(_LOCAL_HEADER.pack(b"PK\x03\x04", *values) + name.encode())
-            out.writelines(data)
-            central.append(_CENTRAL_HEADER.pack(b"PK\x01\x02", 20, 3, *values, 0, 0, 0, 0o600 << 16, offset))
-            central[-1] += name.encode()
+        _fits(target, length)
+        values = _entry_values(crc, length, size, name)
+        end = out.tell()
+        out.seek(0)
+        out.write(_LOCAL_HEADER.pack(b"PK\x03\x04", *values))
+        out.seek(end)
+        central = [_CENTRAL_HEADER.pack(b"PK\x01\x02", 20, 3, *values, 0, 0, 0, 0o600 << 16, 0) + name]
+        media, data = b"media", _deflate(b"", b"{}", True)
+        values = _entry_values(zlib_ng.crc32(b"{}"), len(data), 2, media)
+        offset = out.tell()
+        out.write(_LOCAL_HEADER.pack(b"PK\x03\x04", *values) + media)
+        out.write(data)
+        central.append(_CENTRAL_HEADER.pack(b"PK\x01\x02", 20, 3, *values, 0, 0, 0, 0o600 << 16, offset) + media)
         start = out.tell()
         out.writelines(central)
         out.write(_END.pack(b"PK\x05\x06", 0, 0, len(central), len(central), out.tell() - start, start, 0))
+
+
+def _entry_values(crc: int, length: int, size: int, name: bytes) -> tuple[int, ...]:
+    """A zip entry's values as its local and central headers hold them (after the signature): version needed,
+    flags, method (deflate), time, date, CRC, deflated length, size, name length, extra length."""
+    return (20, 0, 0, 8, _DOS_TIME, _DOS_DATE, crc, length, size, len(name), 0)
+
+
+def _fits(target: Path, size: int) -> None:
+    """Raises `OutputError` if `size` bytes are more than a zip entry without ZIP64 holds."""
+    if size >= 0xFFFFFFFF:
+        raise OutputError(f"{target.name}: the collection is over 4 GB, more than a package without ZIP64 holds")
 
 
 _PIECE = 1 << 20
