@@ -12,6 +12,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import genanki
 import pytest
 from conftest import learner_takes_the_rebuild_as_an_update, sample_project
 
@@ -147,3 +148,32 @@ def test_the_deflated_collection_is_never_in_memory_whole(tmp_path, monkeypatch)
     assert peak < 12 * _PIECE  # a batch of pieces read and deflated (4 of each), not the 24 MiB deflated
     with zipfile.ZipFile(tmp_path / "package.apkg") as archive:
         assert archive.read("collection.anki2") == database.read_bytes()
+
+
+def test_a_decks_rows_are_made_as_they_are_inserted(tmp_path):
+    # 400 notes of 40 KB of fields each in one deck: their joined fields (16 MB) were all made before the first
+    # row was inserted; now one note's at a time.
+    model = genanki.Model(
+        1607392319,
+        "Simple",
+        fields=[{"name": "Front"}, {"name": "Back"}],
+        templates=[{"name": "Card", "qfmt": "{{Front}}", "afmt": "{{Back}}"}],
+    )
+    deck = apkg_file.PackageDeck(genanki.Deck(2059400110, "Deck"), [])
+    for n in range(400):
+        fields = (f"front {n}", f"{n} " + "back " * 8000)
+        deck.notes.append(apkg_file.PackageNote(model, fields, ("tag",), f"guid{n}", 1_700_000_000, n))
+    tracemalloc.start()
+    try:
+        placed = apkg_file.write_collection(tmp_path / "collection.anki2", [deck], 1_700_000_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4_000_000
+    assert len(placed) == 400
+    with sqlite3.connect(tmp_path / "collection.anki2") as database:
+        rows = database.execute("SELECT id, flds FROM notes ORDER BY id").fetchall()
+        cards = database.execute("SELECT nid, ord FROM cards ORDER BY id").fetchall()
+    assert [flds for _, flds in rows] == ["\x1f".join(note.fields) for note in deck.notes]
+    assert [(note_id, 1) for note_id, _ in rows] == placed
+    assert cards == [(note_id, 0) for note_id, _ in rows]

@@ -117,8 +117,10 @@ _KEPT_ROW = "INSERT INTO temp.kept VALUES(?,?,?,?,?,?,?)"
 
 @dataclass
 class _DeckRows:
-    """One deck's rows in the order genanki inserts them: runs of new rows (tuples) and of kept notes (their
-    first and last `seq` in the `kept` table), for the notes and for their cards; and the kept table's rows."""
+    """One deck's rows in the order genanki inserts them: runs of new notes (each note's id and note; for the cards,
+    the first card's id, the note's id, the deck's id, the template numbers and the note: the rows are made as they
+    are inserted) and of kept notes (their first and last `seq` in the `kept` table), for the notes and for their
+    cards; and the kept table's rows."""
 
     deck_id: int
     notes: list[list[tuple] | tuple[int, int]]
@@ -157,20 +159,35 @@ def _rows(decks: list[PackageDeck], ids: Iterator[int], placed: list[tuple[int, 
             for tag in note.tags:
                 if " " in tag:
                     raise ValueError(f'Tag "{tag}" contains a space; this is not allowed!')
-            fields = note.fields
-            ords = rule.ords(fields)
-            _new_rows(rows.notes).append(
-                (note_id, note.guid, model.model_id, note.mod, -1, f" {' '.join(note.tags)} ", "\x1f".join(fields),
-                 fields[model.sort_field_index], 0, 0, "")
-            )  # fmt: skip
+            ords = rule.ords(note.fields)
+            # A note's rows are made as they are inserted (`_note_row`, `_card_rows`): a deck's rows, its fields
+            # joined, were all made before the first was inserted (86 MB at once for the 21,000 notes of a deck
+            # without subdecks at 50,000 facts).
+            _new_rows(rows.notes).append((note_id, note))
             cards = _new_rows(rows.cards)
-            if note.cards:
-                for card in ords:
-                    cards.append(
-                        (next(ids), note_id, deck_id, card, note.mod, -1, 0, 0, note.due, 0, 0, 0, 0, 0, 0, 0, 0, "")
-                    )
+            if note.cards and ords:
+                first = next(ids)  # the cards' ids follow one another
+                for _ in ords[1:]:
+                    next(ids)
+                cards.append((first, note_id, deck_id, ords, note))
             placed.append((note_id, len(ords) if note.cards else 0))
         yield rows
+
+
+def _note_row(new: tuple[int, PackageNote]) -> tuple:
+    """The row of a new note (its id, the note), as genanki writes it."""
+    note_id, note = new
+    fields = note.fields
+    return (note_id, note.guid, note.model.model_id, note.mod, -1, f" {' '.join(note.tags)} ", "\x1f".join(fields),
+            fields[note.model.sort_field_index], 0, 0, "")  # fmt: skip
+
+
+def _card_rows(cards: tuple[int, int, int, list[int], PackageNote]) -> Iterator[tuple]:
+    """The rows of a new note's cards (the first card's id, the note's id, the deck's id, the cards' template
+    numbers, the note), as genanki writes them."""
+    first, note_id, deck_id, ords, note = cards
+    for n, card in enumerate(ords):
+        yield (first + n, note_id, deck_id, card, note.mod, -1, 0, 0, note.due, 0, 0, 0, 0, 0, 0, 0, 0, "")
 
 
 def _new_rows(runs: list[list[tuple] | tuple[int, int]]) -> list[tuple]:
@@ -219,7 +236,12 @@ def write_collection(
             for runs, insert, copy in ((made.notes, _NOTE_ROW, _COPY_NOTES), (made.cards, _CARD_ROW, _COPY_CARDS)):
                 for run in runs:
                     if isinstance(run, list):
-                        cursor.executemany(insert, run)
+                        made_rows = (
+                            map(_note_row, run)
+                            if insert is _NOTE_ROW
+                            else itertools.chain.from_iterable(map(_card_rows, run))
+                        )
+                        cursor.executemany(insert, made_rows)
                         continue
                     cursor.execute(copy, run)
                     first = made.kept[0][0]
