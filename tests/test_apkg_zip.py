@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import tracemalloc
 import zipfile
 import zlib
 from pathlib import Path
 
+import genanki
 import pytest
 from conftest import learner_takes_the_rebuild_as_an_update, sample_project
 
@@ -94,3 +96,84 @@ def test_the_first_package_deflated_by_zlib_ng_updates_only_the_changed_notes(tm
         with_standard_zlib(older)
         build(project.root, formats=("apkg",))
     learner_takes_the_rebuild_as_an_update(project, APKG, tmp_path, package_notes)
+
+
+def zipped_whole(database: Path, target: Path) -> None:
+    """The package as zip_collection wrote it before it wrote each piece as it was made: every piece deflated
+    (one thread), then the zip written from them in memory."""
+    data = database.read_bytes()
+    pieces = [data[at : at + _PIECE] for at in range(0, len(data), _PIECE)] or [b""]
+    deflated = [
+        apkg_file._deflate(pieces[i - 1][-apkg_file._WINDOW :] if i else b"", piece, i == len(pieces) - 1)
+        for i, piece in enumerate(pieces)
+    ]
+    entries = [
+        (b"collection.anki2", zlib.crc32(data), len(data), deflated),
+        (b"media", zlib.crc32(b"{}"), 2, [apkg_file._deflate(b"", b"{}", True)]),
+    ]
+    out = bytearray()
+    central = b""
+    for name, crc, size, parts in entries:
+        values = (20, 0, 0, 8, apkg_file._DOS_TIME, apkg_file._DOS_DATE, crc, sum(map(len, parts)), size, len(name), 0)
+        offset = len(out)
+        out += apkg_file._LOCAL_HEADER.pack(b"PK\x03\x04", *values) + name + b"".join(parts)
+        central += apkg_file._CENTRAL_HEADER.pack(b"PK\x01\x02", 20, 3, *values, 0, 0, 0, 0o600 << 16, offset) + name
+    start = len(out)
+    out += central + apkg_file._END.pack(b"PK\x05\x06", 0, 0, 2, 2, len(central), start, 0)
+    target.write_bytes(bytes(out))
+
+
+@pytest.mark.parametrize("size", [0, 1, _PIECE, 2 * _PIECE + 77])
+def test_pieces_written_as_made_are_the_zip_written_whole(tmp_path, monkeypatch, size):
+    rng = random.Random(size)
+    database = tmp_path / "collection.anki2"
+    database.write_bytes(bytes(rng.choice(b"abc <>\0") for _ in range(size)))
+    monkeypatch.setenv("FACTDECK_JOBS", "2")
+    zip_collection(database, tmp_path / "pieces.apkg")
+    zipped_whole(database, tmp_path / "whole.apkg")
+    assert (tmp_path / "pieces.apkg").read_bytes() == (tmp_path / "whole.apkg").read_bytes()
+
+
+def test_the_deflated_collection_is_never_in_memory_whole(tmp_path, monkeypatch):
+    # Bytes that do not deflate: the deflated collection is as large as the collection (24 MiB).
+    database = tmp_path / "collection.anki2"
+    database.write_bytes(random.Random(5).randbytes(24 * _PIECE))
+    monkeypatch.setenv("FACTDECK_JOBS", "1")
+    tracemalloc.start()
+    try:
+        zip_collection(database, tmp_path / "package.apkg")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 12 * _PIECE  # a batch of pieces read and deflated (4 of each), not the 24 MiB deflated
+    with zipfile.ZipFile(tmp_path / "package.apkg") as archive:
+        assert archive.read("collection.anki2") == database.read_bytes()
+
+
+def test_a_decks_rows_are_made_as_they_are_inserted(tmp_path):
+    # 400 notes of 40 KB of fields each in one deck: their joined fields (16 MB) were all made before the first
+    # row was inserted; now one note's at a time.
+    model = genanki.Model(
+        1607392319,
+        "Simple",
+        fields=[{"name": "Front"}, {"name": "Back"}],
+        templates=[{"name": "Card", "qfmt": "{{Front}}", "afmt": "{{Back}}"}],
+    )
+    deck = apkg_file.PackageDeck(genanki.Deck(2059400110, "Deck"), [])
+    for n in range(400):
+        fields = (f"front {n}", f"{n} " + "back " * 8000)
+        deck.notes.append(apkg_file.PackageNote(model, fields, ("tag",), f"guid{n}", 1_700_000_000, n))
+    tracemalloc.start()
+    try:
+        placed = apkg_file.write_collection(tmp_path / "collection.anki2", [deck], 1_700_000_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4_000_000
+    assert len(placed) == 400
+    with sqlite3.connect(tmp_path / "collection.anki2") as database:
+        rows = database.execute("SELECT id, flds FROM notes ORDER BY id").fetchall()
+        cards = database.execute("SELECT nid, ord FROM cards ORDER BY id").fetchall()
+    assert [flds for _, flds in rows] == ["\x1f".join(note.fields) for note in deck.notes]
+    assert [(note_id, 1) for note_id, _ in rows] == placed
+    assert cards == [(note_id, 0) for note_id, _ in rows]

@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from factdeck.build import build
 from factdeck.engine import incremental
@@ -346,3 +348,14 @@ def test_a_step_key_hashes_the_facts_one_by_one_as_their_joined_json(project):
         joined = hashlib.sha256(f"shared\0extra\0{deck.model_dump_json()}".encode())
         joined.update("\n".join(f.model_dump_json() for f in facts).encode())
         assert incremental.step_key(base, "shared", deck, facts, "extra") == joined.hexdigest()
+
+
+@given(st.lists(st.text(alphabet="ab\n{}é", max_size=5), max_size=5))
+def test_lines_hashed_one_by_one_are_their_joined_text(lines):
+    """The shared key of the worksheets hashes every fact's JSON one by one too (`hash_lines`), as it hashed them
+    joined by line breaks."""
+    import hashlib
+
+    digest = hashlib.sha256(b"before")
+    incremental.hash_lines(digest, lines)
+    assert digest.hexdigest() == hashlib.sha256(b"before" + "\n".join(lines).encode()).hexdigest()

@@ -102,9 +102,9 @@ def test_a_kept_note_takes_the_front_the_duplicate_check_read():
     source = SimpleNamespace(notes=[], sources=[note])
     base = SimpleNamespace(facts_by_id={"f": object()})
     rendered = SimpleNamespace(digest=lambda fact: "digest")
-    facts = kept_collection.held([note], [source], [(42, 2)], {"f/name": "new front"}, base, rendered)
+    facts = dict(kept_collection.held([note], [source], [(42, 2)], {"f/name": "new front"}, base, rendered))
     assert facts == {"f": ("digest", "Deck", [("f/name", "hash", "f", "card", "Deck", "new front", 42, 2)])}
-    same = kept_collection.held([note], [source], [(42, 2)], {"f/name": "old front"}, base, rendered)
+    same = dict(kept_collection.held([note], [source], [(42, 2)], {"f/name": "old front"}, base, rendered))
     assert same == {"f": ("digest", "Deck", [("f/name", "hash", "f", "card", "Deck", "old front", 42, 2)])}
 
 
@@ -338,3 +338,65 @@ def test_a_deck_whose_record_holds_notes_it_no_longer_selects_is_told_apart(rele
     monkeypatch.setattr(base, "facts", [f for f in base.facts if f.id != fact_id])
     monkeypatch.delitem(base.facts_by_id, fact_id)
     assert stage._holds_unselected(deck, record) and holds_unselected_plainly(stage, deck)
+
+
+def kept_notes(*fact_ids: str) -> list[KeptNote]:
+    return [KeptNote(f"{f}/name", "hash", f, "card", "Deck", "front", 0, 1) for f in fact_ids]
+
+
+def test_the_record_is_made_a_fact_at_a_time_as_it_is_written():
+    notes = kept_notes("a", "a", "b", "c")
+    source = SimpleNamespace(notes=[], sources=notes)
+    asked: list[str] = []
+    base = SimpleNamespace(facts_by_id={f: f for f in "abc"})
+    rendered = SimpleNamespace(digest=lambda fact: asked.append(fact) or f"digest-{fact}")
+    fronts = {"a/name": "front", "b/name": "front", "c/name": "front"}
+    pairs = kept_collection.held(notes, [source], [(1, 1), (2, 1), (3, 1), (4, 1)], fronts, base, rendered)
+    fact_id, (digest, deck, values) = next(pairs)
+    assert (fact_id, digest, deck, [v[6] for v in values]) == ("a", "digest-a", "Deck", [1, 2])
+    assert asked == ["a"]  # the next facts' entries are not made yet
+    assert [f for f, _ in pairs] == ["b", "c"]
+
+
+def test_a_fact_without_every_front_is_left_out_and_notes_apart_keep_no_record(tmp_path):
+    notes = kept_notes("a", "b", "b")
+    source = SimpleNamespace(notes=[], sources=notes)
+    base = SimpleNamespace(facts_by_id={f: f for f in "ab"})
+    rendered = SimpleNamespace(digest=lambda fact: "digest")
+    placed = [(1, 1), (2, 1), (3, 1)]
+    assert [f for f, _ in kept_collection.held(notes, [source], placed, {"a/name": "front"}, base, rendered)] == ["a"]
+    apart = kept_notes("a", "b", "a")
+    source = SimpleNamespace(notes=[], sources=apart)
+    with pytest.raises(ValueError, match="not together"):
+        list(kept_collection.held(apart, [source], placed, {"a/name": "front", "b/name": "front"}, base, rendered))
+    # keep takes that as a record it cannot write: the collection stays, without a record (every note made next time).
+    written = kept_collection.scratch(tmp_path, "deck")
+    assert written is not None
+    written.write_bytes(b"collection")
+    pairs = kept_collection.held(apart, [source], placed, {"a/name": "front", "b/name": "front"}, base, rendered)
+    kept_collection.keep(tmp_path, "deck", "shape", written, pairs)
+    database, record = kept_collection.paths(tmp_path, "deck")
+    assert database.read_bytes() == b"collection"
+    assert not record.exists()
+    assert [p.name for p in record.parent.iterdir()] == [database.name]
+
+
+@pytest.mark.parametrize("count", [0, 1, 999, 1000, 1001, 2500])
+def test_a_record_written_from_pairs_as_they_come_is_the_record_of_them_all(tmp_path, count):
+    facts = {
+        f"f{i}": (f"digest{i}", "Deck", [(f"f{i}/name", "hash", f"f{i}", "card", "Deck", "front", i, 1)])
+        for i in range(count)
+    }
+    records = {}
+    for name, given in (("dict", facts), ("pairs", iter(facts.items()))):
+        folder = tmp_path / name
+        written = kept_collection.scratch(folder, "deck")
+        assert written is not None
+        written.write_bytes(b"collection")
+        kept_collection.keep(folder, "deck", "shape", written, given.items() if isinstance(given, dict) else given)
+        records[name] = kept_collection.paths(folder, "deck")[1].read_bytes()
+        pieces = list(kept_collection.read_record(kept_collection.paths(folder, "deck")[1]))
+        assert pieces[0]["pieces"] == len(pieces) - 1 == -(-count // 1000)
+        assert [e for piece in pieces[1:] for e in piece] == [(i, *v) for i, v in facts.items()]
+    # The same bytes but the stamp (each its own file's inode).
+    assert len(records["dict"]) == len(records["pairs"])

@@ -186,7 +186,7 @@ def shared_key(base: Any, root: Path, step: str) -> str:
     if step == "quiz":
         _add_tree(digest, root / "fonts", "fonts")
         # Distractors on a worksheet may come from any fact of the base, not only the deck's.
-        digest.update("\n".join(base.facts_json(base.facts)).encode())  # JSON holds no raw line break
+        hash_lines(digest, base.facts_json(base.facts))  # JSON holds no raw line break
     return digest.hexdigest()
 
 
@@ -194,10 +194,15 @@ def step_key(base: Any, shared: str, deck: Any, facts: Iterable[Any], extra: str
     """The key of one deck's step: the shared key, the deck spec, the selected facts in order."""
     digest = hashlib.sha256(f"{shared}\0{extra}\0".encode())
     digest.update(deck.model_dump_json().encode())
-    # Fact by fact, as the facts' JSON joined by line breaks: the joined text was 110 MB more at 50,000 facts.
-    for n, record in enumerate(base.facts_json(facts)):
-        digest.update(f"\n{record}".encode() if n else record.encode())
+    hash_lines(digest, base.facts_json(facts))
     return digest.hexdigest()
+
+
+def hash_lines(digest: Any, lines: Iterable[str]) -> None:
+    """Update `digest` (a hashlib object) with `lines` joined by line breaks, one by one: the joined text and its
+    encoding were 110 MB more at 50,000 facts."""
+    for n, line in enumerate(lines):
+        digest.update(f"\n{line}".encode() if n else line.encode())
 
 
 class BuildState:

@@ -32,6 +32,7 @@ from factdeck.engine.session import Session
 from factdeck.exceptions import Problem
 from factdeck.records.introspect import record_fields
 from factdeck.records.load import FactFile
+from factdeck.records.record import shared_field_names
 from factdeck.records.schema import Fact, Record
 
 _SEVERITIES = ("error", "warning")
@@ -186,7 +187,7 @@ def _restore(cls: type[Record], data: tuple, file: str) -> Any:
     record = _new(cls)
     # What pydantic's model_construct sets, without its per-field defaults and aliases (every field is here).
     _set(record, "__dict__", values)
-    _set(record, "__pydantic_fields_set__", set(fields_set))
+    _set(record, "__pydantic_fields_set__", shared_field_names(fields_set))  # one per distinct set (record.py)
     _set(record, "__pydantic_extra__", None)
     _set(record, "__pydantic_private__", None)
     return record

@@ -32,6 +32,7 @@ def _locate_at(record: Record, doc: Document, lines: dict[tuple[Any, ...], int],
     line = lines.get(path)
     values = record.__dict__
     values["_where"] = (doc.display, line if line is not None else doc.line(*path))
+    record.share_field_names()  # one set of given field names per distinct set, not per record (record.py)
     for name, _ in record_fields(type(record)):
         value = values[name]
         if isinstance(value, Record):

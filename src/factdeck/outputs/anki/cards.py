@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -393,7 +394,7 @@ class CardMaker:
             guid, _, content = kept.partition("\0")
             return NoteRecord.with_content(content, guid=guid, **values)
         record = NoteRecord(guid=note_guid(fact.id, plan.kind, version_id, self.namespace), **values)
-        entries[key] = f"{record.guid}\0{record.content}"
+        entries[sys.intern(key)] = f"{record.guid}\0{record.content}"  # a key of every fact: one copy (below)
         return record
 
     def tags(self, fact: Fact, kind: str, single: bool | None = None) -> tuple[str, ...]:
@@ -403,7 +404,9 @@ class CardMaker:
             single = fact.corroboration == 1 if single is None else single
             known, facts = (single, (*fact.tags, *(["disputed"] if fact.disputed else [])))
             self._last_tags = (fact, known, facts)
-        tags = (f"era::{fact.era}", f"kind::{fact.kind}", f"card::{kind}", *facts)
+        # Interned: every note has these three, and tens of thousands of notes live until the package is written.
+        intern = sys.intern
+        tags = (intern(f"era::{fact.era}"), intern(f"kind::{fact.kind}"), intern(f"card::{kind}"), *facts)
         return tuple(dict.fromkeys((*tags, "single-source") if known else tags))
 
     def _context(self, fact: Fact, plan: CardPlan) -> dict:
@@ -463,7 +466,9 @@ class CardMaker:
                 text = self._cloze_text(fact, parts, context)
             else:
                 text = self._field(name, context)
-            entries[key] = text
+            # Every fact's stored fields have the same few keys, and the build keeps them all until the card-field
+            # store is written: one copy of each key (6 MB of copies at 10,000 facts).
+            entries[sys.intern(key)] = text
         return text
 
     def _cloze_text(self, fact: Fact, parts: tuple[ClozePart, ...], context: dict) -> str:

@@ -314,7 +314,7 @@ class ApkgStage:
                 record.identity,
                 record.guid,
                 record.content,
-                self.times.stamp(f"note:{record.identity}", record.content),
+                self.times.stamp_note(record.identity, record.content),
                 record.fact_id,
                 fact.era if fact is not None and not withdrawn else None,
                 withdrawn,
@@ -424,7 +424,7 @@ class ApkgStage:
         )  # HTML in Anki, like a field
         decks = {deck.name: PackageDeck(top, [])}
         note_types = self.parts(deck).note_types
-        stamp = self.times.stamp
+        stamp = self.times.stamp_note
         make = PackageNote._make
         for position, record in enumerate(records, start=1):
             entry = decks.get(record.deck)
@@ -432,7 +432,7 @@ class ApkgStage:
                 entry = decks[record.deck] = PackageDeck(
                     genanki.Deck(subdeck_id(top.deck_id, record.deck), record.deck), []
                 )
-            mod = stamp(f"note:{record.identity}", record.content)
+            mod = stamp(record.identity, record.content)
             model = note_types[record.note_type]
             if isinstance(record, KeptNote):  # its row and cards copied from the kept collection
                 note = make((model, (), (), "", mod, position, True, record.row, record.cards))

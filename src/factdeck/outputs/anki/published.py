@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from factdeck.exceptions import OutputError
-from factdeck.records.identity import PublishedDeck
+from factdeck.records.identity import PublishedDeck, PublishedNote
 
 STATE_VERSION = 1
 # What a package is made from, for git's "does the checkout differ from its commit" question.
@@ -133,21 +133,38 @@ class NoteTimes:
     def __init__(self, published: dict[str, PublishedDeck], local: ModTimes, source: SourceTime):
         self.local = local
         self.source = source
-        # The latest release of each note across the decks: a note is one note in every deck.
-        self.released: dict[str, tuple[str, int]] = {}
+        # The latest release of each note across the decks (a note is one note in every deck), by identity: the
+        # records' own notes, not a key and a tuple made per note (a build holds them all, tens of thousands).
+        self.released_notes: dict[str, PublishedNote] = {}
+        # The latest release of each note type, by key: (content hash, time).
+        self.released_types: dict[str, tuple[str, int]] = {}
+        notes = self.released_notes
         for record in published.values():
             for note in record.notes.values():
-                self._remember(f"note:{note.identity}", note.hash, note.mod)
+                known = notes.get(note.identity)
+                if known is None or known.mod < note.mod:
+                    notes[note.identity] = note
             for key, entry in record.note_types.items():
-                self._remember(f"notetype:{key}", entry["hash"], entry["mod"])
-
-    def _remember(self, key: str, content_hash: str, mod: int) -> None:
-        known = self.released.get(key)
-        if known is None or known[1] < mod:
-            self.released[key] = (content_hash, mod)
+                known_type = self.released_types.get(key)
+                if known_type is None or known_type[1] < entry["mod"]:
+                    self.released_types[key] = (entry["hash"], entry["mod"])
 
     def stamp(self, key: str, content_hash: str) -> int:
-        released = self.released.get(key)
+        """The time of the note (`note:<identity>`) or note type (`notetype:<key>`) `key` whose content hashes to
+        `content_hash` (the module's rules)."""
+        kind, _, name = key.partition(":")
+        if kind == "note":
+            return self.stamp_note(name, content_hash)
+        return self._stamp(key, content_hash, self.released_types.get(name) if kind == "notetype" else None)
+
+    def stamp_note(self, identity: str, content_hash: str) -> int:
+        """`stamp` of the note `identity` (the key `note:<identity>` made only when the clock must time it)."""
+        released = self.released_notes.get(identity)
+        if released is not None and released.hash == content_hash:
+            return released.mod
+        return self._stamp(f"note:{identity}", content_hash, (released.hash, released.mod) if released else None)
+
+    def _stamp(self, key: str, content_hash: str, released: tuple[str, int] | None) -> int:
         if released is not None and released[0] == content_hash:
             return released[1]
         floor = released[1] + 1 if released is not None else 0

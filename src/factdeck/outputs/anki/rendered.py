@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -143,7 +144,8 @@ class RenderedFields:
         return self._entries(fact).get(f"{version_id or ''}\0{template}")
 
     def put(self, fact: Fact, version_id: str | None, template: str, text: str) -> None:
-        self._entries(fact)[f"{version_id or ''}\0{template}"] = text
+        # Interned, as cards.py's keys are: every fact has the same few, and the build keeps every fact's entries.
+        self._entries(fact)[sys.intern(f"{version_id or ''}\0{template}")] = text
 
     def empty(self, fact: Fact) -> bool:
         """Whether no field of `fact` is stored (from an earlier build or this one)."""

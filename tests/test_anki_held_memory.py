@@ -1,0 +1,62 @@
+"""What the Anki step holds while it writes a deck's package, counted in objects: the card fields kept for every
+fact (until the card-field store is written) share one copy of each key, the notes one copy of each tag they all
+have, and the records of facts one copy of each short value they repeat (records/fields.py)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from conftest import sample_project
+
+from factdeck.build import build, load_and_validate
+from factdeck.outputs.anki import kept_collection
+from factdeck.outputs.anki.cards import NoteRecord
+
+
+def copies(values: list[str]) -> dict[str, int]:
+    """How many distinct objects hold each value."""
+    held: dict[str, set[int]] = defaultdict(set)
+    for value in values:
+        held[value].add(id(value))
+    return {value: len(ids) for value, ids in held.items()}
+
+
+def held_while_writing(project: Any, monkeypatch: Any) -> tuple[list[NoteRecord], dict[str, dict[str, str]]]:
+    """The live notes of the first package written, and the card fields kept by then, by fact."""
+    seen: list[tuple[list[NoteRecord], dict[str, dict[str, str]]]] = []
+    held = kept_collection.held
+
+    def looked_at(live, decks, placed, fronts, base, rendered):
+        if not seen:
+            notes = [note for note in live if isinstance(note, NoteRecord)]
+            seen.append((notes, {fact_id: dict(entry[1]) for fact_id, entry in rendered.used.items()}))
+        return held(live, decks, placed, fronts, base, rendered)
+
+    monkeypatch.setattr(kept_collection, "held", looked_at)
+    build(project.root, formats=("apkg",))
+    return seen[0]
+
+
+def test_kept_card_fields_and_note_tags_are_one_copy_each(tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTDECK_JOBS", "1")
+    project = sample_project(tmp_path / "proj")
+    notes, fields = held_while_writing(project, monkeypatch)
+    keys = [key for entries in fields.values() for key in entries]
+    assert len(fields) > 1 and len(keys) > len(set(keys))  # the same keys in many facts' fields
+    assert set(copies(keys).values()) == {1}
+    tags = [tag for note in notes for tag in note.tags[:3]]  # era, kind and card kind: every note has them
+    assert len(tags) > len(set(tags))
+    assert set(copies(tags).values()) == {1}
+
+
+def test_records_repeat_no_short_value(tmp_path):
+    project = sample_project(tmp_path / "proj")
+    for _ in range(2):  # validated afresh, then restored from the record cache: marshal keeps the values interned
+        base = load_and_validate(project.root)
+        eras = [fact.era for fact in base.facts]
+        sources = [c.source for fact in base.facts for c in fact.citations]
+        days = [fact.vetted for fact in base.facts if fact.vetted]
+        for repeated in (eras, sources, days):
+            assert len(repeated) > len(set(repeated))
+            assert set(copies(repeated).values()) == {1}
