@@ -58,7 +58,7 @@ from factdeck.records.bounds import DateBounds, NumberBounds, Span, date_bounds,
 from factdeck.records.dates import Day, parse_date
 from factdeck.records.memo import Keeper
 from factdeck.records.schema import Fact
-from factdeck.records.validate import FactBase
+from factdeck.records.factbase import FactBase
 from factdeck.text.compare import answer_comparison_form, core, mentions
 from factdeck.text.dates import MONTHS
 from factdeck.text.edtf import days_in_month

@@ -35,7 +35,7 @@ from factdeck.quiz.wording import giveaway_words, words_give_away
 from factdeck.records.schema import DeckSpec, Fact, QuizSettings, Source
 from factdeck.records.select import chronological_key as chronological
 from factdeck.records.translations import deck_language
-from factdeck.records.validate import FactBase
+from factdeck.records.factbase import FactBase
 
 SINGLE_TYPES = QUESTION_TYPES.single_names
 GROUP_TYPES = QUESTION_TYPES.group_names
