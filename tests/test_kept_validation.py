@@ -4,6 +4,7 @@ very inputs and settings it was made from; worksheets made from it are the same 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
@@ -13,6 +14,7 @@ from conftest import imported_by, sample_project, shipped_copy
 from factdeck.build import load_and_validate
 from factdeck.engine import kept_check, kept_validation, validation
 from factdeck.exceptions import ValidationFailed
+from factdeck.quiz.option_pools import MADE_FROM
 from factdeck.records import validate
 from factdeck.records.factbase import FactBase
 from test_kept_check import EDITS, UNCITED
@@ -226,3 +228,18 @@ def test_a_worksheet_from_a_kept_base_parses_no_yaml(tmp_path):
     project.write("facts/guild.yaml", project.read("facts/guild.yaml") + "# a comment added\n", vet=False)
     assert imported_by(argv, ("yaml",))[1] == "['yaml']"
     assert imported_by(argv, ("yaml",))[1] == "[]"
+
+
+def test_a_kept_base_names_the_inputs_its_facts_were_made_from(project, validated):
+    """The kept validation's key, which hashes every input of the facts, is on the bases it keeps and gives back
+    (the wrong options' pools are found by it: tests/test_kept_pools.py), on no other, and changes with a fact."""
+    first = load_and_validate(project.root, kept=True)  # validates, and keeps
+    again = load_and_validate(project.root, kept=True)  # taken back
+    assert len(validated) == 1
+    assert first.__dict__[MADE_FROM] == again.__dict__[MADE_FROM]
+    assert MADE_FROM not in load_and_validate(project.root).__dict__  # nothing kept: nothing to name
+    assert MADE_FROM not in dataclasses.replace(again).__dict__  # a copy (in another language, say) is not them
+    project.replace("facts/guild.yaml", "Millford in 1910.", "Millgate in 1910.")
+    edited = load_and_validate(project.root, kept=True)
+    assert edited.__dict__[MADE_FROM] != first.__dict__[MADE_FROM]
+    assert load_and_validate(project.root, kept=True).__dict__[MADE_FROM] == edited.__dict__[MADE_FROM]

@@ -354,7 +354,9 @@ def make_worksheets(
             # In the deck's language: its facts' current translations, and a note on those that keep their own
             # text.
             deck_base, untranslated = localized_base(base, deck)
-            facts = [deck_base.facts_by_id[f.id] for f in select_facts(base, deck)]
+            facts = select_facts(base, deck)
+            if deck_base is not base:  # the same facts, in the deck's language
+                facts = [deck_base.facts_by_id[f.id] for f in facts]
             quiz = stage_worksheets(writer, deck_base, deck, facts, settings, pool)
             return dataclasses.replace(quiz, notes=(*untranslated, *quiz.notes))
 

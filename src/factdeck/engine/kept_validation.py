@@ -67,9 +67,12 @@ class KeptValidation:
         if self.key is None:
             return None
         try:
-            return _restore(self.store.load(self.key), self.root, session, self.code)
+            base = _restore(self.store.load(self.key), self.root, session, self.code)
         except (TypeError, ValueError, KeyError, IndexError):
             return None
+        if base is not None:
+            _made_from(base, self.key)
+        return base
 
     def keep(self, base: FactBase) -> None:
         """Keep what a validation that passed made, if its inputs are still those it started from."""
@@ -83,6 +86,16 @@ class KeptValidation:
             return
         self.store.save(self.key, kept)
         self.store.trim()
+        _made_from(base, self.key)  # as a base taken back under the key: the same facts
+
+
+def _made_from(base: FactBase, key: str) -> None:
+    """Note on `base` that its facts are what the inputs hashed as `key` make, for the wrong options' pools
+    (quiz/option_pools.py's `MADE_FROM`; imported here, not at the top: only a worksheet, which imports the quiz
+    anyway, keeps validations, and `check` and `build` import this module too)."""
+    from factdeck.quiz.option_pools import MADE_FROM
+
+    base.__dict__[MADE_FROM] = key
 
 
 def _dump(base: FactBase) -> tuple:
