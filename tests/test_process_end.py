@@ -184,3 +184,20 @@ def test_in_process_the_command_frees_what_it_made(twins, monkeypatch):
     result = CliRunner().invoke(cli, ["build", "--project", "proj", "--format", "apkg"], obj=entry.ProcessEnd())
     assert result.exit_code == 0, result.output
     assert len(kept) == 1 and isinstance(kept[0].made[0], FactBase)  # the build's result, with what it loaded
+
+
+def test_the_program_asks_pydantic_for_no_plugins_unless_the_user_says(tmp_path):
+    """factdeck's models take no pydantic plugins, so the program spares pydantic its search for them (every
+    installed distribution's entry points); a value the user set, an empty one letting plugins load, stays."""
+    telling = (
+        "import atexit, os, sys\n"
+        "atexit.register(lambda: os.write(2, repr(os.environ.get('PYDANTIC_DISABLE_PLUGINS')).encode()))\n"
+        "sys.argv[0] = 'factdeck'\nfrom factdeck.entry import main\nmain()"
+    )
+    for given, seen in ((None, b"'__all__'"), ("", b"''"), ("logfire", b"'logfire'")):
+        env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+        if given is not None:
+            env["PYDANTIC_DISABLE_PLUGINS"] = given
+        ran = subprocess.run([sys.executable, "-c", telling, "schema"], capture_output=True, env=env, cwd=tmp_path)
+        assert ran.returncode == 0 and ran.stdout
+        assert ran.stderr.endswith(seen)
