@@ -27,6 +27,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from factdeck.engine.collector import collector_paused
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.kept_check import kept_inputs_key, surroundings
 from factdeck.engine.parse_cache import ContentStore, ParseCache, cache_folder
@@ -87,6 +88,19 @@ class KeptValidation:
         self.store.save(self.key, kept)
         self.store.trim()
         _made_from(base, self.key)  # as a base taken back under the key: the same facts
+
+
+def kept_base(
+    root: Path, archive: Path | None, strict: bool, unhashed: frozenset[str], session: Session | None
+) -> FactBase | None:
+    """The fact base a passing validation of these very inputs and options made, if one is kept, made in
+    `session` (default: a one-off session; a watching one keeps its own and gets None); None: validate
+    (engine/validation.py's `load_and_validate` with `kept`, which keeps what passes)."""
+    session = session or Session.one_off()
+    if session.keeping:
+        return None
+    with collector_paused():  # restoring makes hundreds of thousands of objects and frees none (validation.py)
+        return KeptValidation(root, archive, strict, unhashed).base(session)
 
 
 def _made_from(base: FactBase, key: str) -> None:
