@@ -15,7 +15,7 @@ from factdeck.build import load_and_validate
 from factdeck.engine import kept_check, kept_validation, validation
 from factdeck.exceptions import ValidationFailed
 from factdeck.quiz.option_pools import MADE_FROM
-from factdeck.records import validate
+from factdeck.records import select, validate
 from factdeck.records.factbase import FactBase
 from test_kept_check import EDITS, UNCITED
 from test_naming import GLOSSARY
@@ -243,3 +243,41 @@ def test_a_kept_base_names_the_inputs_its_facts_were_made_from(project, validate
     edited = load_and_validate(project.root, kept=True)
     assert edited.__dict__[MADE_FROM] != first.__dict__[MADE_FROM]
     assert load_and_validate(project.root, kept=True).__dict__[MADE_FROM] == edited.__dict__[MADE_FROM]
+
+
+def test_a_kept_bases_selections_are_the_decks_selections(tmp_path, monkeypatch):
+    """A deck's selection from a kept base is kept beside the validation and taken back: the very facts
+    `select_facts` selects, for every deck of the shipped project; other bases are selected as usual."""
+    project = shipped_copy(tmp_path / "proj")
+    load_and_validate(project.root, kept=True)  # validates, and keeps
+    selected: list[str] = []
+    original = select.select_facts
+    monkeypatch.setattr(select, "select_facts", lambda base, deck: selected.append(deck.id) or original(base, deck))
+    for taken_back in (False, True):
+        base = load_and_validate(project.root, kept=True)
+        for deck in base.decks:
+            facts = kept_validation.kept_selection(base, deck)
+            assert facts == original(base, deck) and facts
+            assert all(fact is base.facts_by_id[fact.id] for fact in facts)
+        # The first time each selection is made once (two decks of the shipped project share theirs), then none.
+        distinct = {select.selection_key(deck.select): deck.id for deck in reversed(base.decks)}
+        assert selected == ([] if taken_back else [d.id for d in base.decks if d.id in distinct.values()])
+        assert len(distinct) > 1
+        selected.clear()
+    plain = load_and_validate(project.root)  # not a kept validation's: selected as usual
+    kept_validation.kept_selection(plain, plain.decks[0])
+    assert selected == [plain.decks[0].id]
+
+
+def test_the_selections_test_catches_a_key_without_the_criteria(tmp_path, monkeypatch):
+    """What the test above holds fails where the key leaves the selection's criteria out: every deck gets the
+    facts the first deck selected."""
+    project = shipped_copy(tmp_path / "proj")
+    load_and_validate(project.root, kept=True)
+    base = load_and_validate(project.root, kept=True)
+    first, second = base.decks[:2]
+    plain = select.select_facts(base, second)
+    assert select.select_facts(base, first) != plain
+    monkeypatch.setattr(select, "selection_key", lambda selection: "one key")
+    kept_validation.kept_selection(base, first)
+    assert kept_validation.kept_selection(base, second) != plain

@@ -346,10 +346,10 @@ def make_worksheets(
     # facts) and found next to nothing.
     keeping = session is not None and session.keeping
     with WorkerPool(None if keeping else root) as pool, collector_paused():
+        from factdeck.engine.kept_validation import kept_selection
         from factdeck.outputs.languages import localized_base
         from factdeck.outputs.print.worksheets import remove_stale, stage_worksheets
         from factdeck.quiz import with_overrides
-        from factdeck.records.select import select_facts
 
         # A worksheet of a project validated before (by a build or a worksheet) takes that validation's outcome
         # back (engine/kept_validation.py).
@@ -362,7 +362,7 @@ def make_worksheets(
             # In the deck's language: its facts' current translations, and a note on those that keep their own
             # text.
             deck_base, untranslated = localized_base(base, deck)
-            facts = select_facts(base, deck)
+            facts = kept_selection(base, deck)
             if deck_base is not base:  # the same facts, in the deck's language
                 facts = [deck_base.facts_by_id[f.id] for f in facts]
             quiz = stage_worksheets(writer, deck_base, deck, facts, settings, pool)

@@ -32,7 +32,8 @@ from factdeck.text.dates import MONTHS
 
 # Where a fact base holds the key of the inputs it was made from (in its `__dict__`, as the base's other per-base
 # results are kept, so a copy of it, such as a base in another language, has none): the engine's kept validation
-# sets it to its key, which hashes every file, setting and code that made the base's facts. Equal keys, equal facts.
+# sets it to its key, which hashes every file, setting and code that made the base's facts. Equal keys, equal facts
+# (and equal decks: the engine keeps a deck's selection under it too, kept_validation.py's `kept_selection`).
 MADE_FROM = "_made_from"
 
 YEAR_ANSWER = re.compile(rf"^(?P<head>(?:\d{{1,2}} )?(?:(?:{'|'.join(MONTHS)}) )?)(?P<year>\d{{4}})$")
