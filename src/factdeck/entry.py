@@ -182,7 +182,7 @@ def main() -> None:
         else:
             sys.exit(status)
     # pydantic looks for plugins (entry points of every installed distribution) when it first builds a model's
-    # validator or serializer, 0.045 CPU s with this project's dependencies installed, for factdeck's models, which
+    # validator or serializer, 5-8 ms CPU with this project's dependencies installed, for factdeck's models, which
     # take none; a value set by the user (an empty one lets plugins load) is theirs.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from factdeck.cli import main as click_main
