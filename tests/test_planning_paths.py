@@ -216,3 +216,38 @@ def test_the_blanking_test_catches_a_row_with_two_dates_taken():
     assert wording._undated(statement) is None and _undated_plainly(statement) is None
     taken = wording._date_expression().sub(wording.BLANK, statement, count=1)  # a scan stopping at the first
     assert taken != _undated_plainly(statement)
+
+
+def _babels_month_names(tag: str) -> frozenset[str]:
+    import babel
+
+    months = babel.Locale.parse(tag).months
+    return frozenset(str(name) for context in ("format", "stand-alone") for name in months[context]["wide"].values())
+
+
+def test_the_shipped_month_names_are_the_pinned_babels():
+    """The month names kept for the shipped languages are Babel's (those of the release constraints.txt pins,
+    wherever it is installed), for every shipped language, and the release is the pinned one."""
+    import re
+    from pathlib import Path
+
+    from factdeck.i18n import shipped_languages
+    from factdeck.quiz import wording
+
+    constraints = (Path(__file__).resolve().parent.parent / "constraints.txt").read_text(encoding="utf-8")
+    pinned = re.search(r"^babel==(\S+)$", constraints, re.MULTILINE | re.IGNORECASE)
+    assert pinned is not None and pinned.group(1) == wording._MONTHS_BABEL
+    assert set(wording._SHIPPED_MONTHS) == set(shipped_languages())
+    for tag in shipped_languages():
+        assert wording.month_names(tag) == _babels_month_names(tag)
+
+
+def test_the_month_names_test_catches_a_name_left_out(monkeypatch):
+    import babel
+
+    from factdeck.quiz import wording
+
+    if babel.__version__ != wording._MONTHS_BABEL:
+        pytest.skip("another Babel release: the names come from Babel")
+    monkeypatch.setitem(wording._SHIPPED_MONTHS, "fa", wording._SHIPPED_MONTHS["fa"] - {"مهٔ"})
+    assert wording.month_names("fa") != _babels_month_names("fa")
