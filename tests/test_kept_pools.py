@@ -190,3 +190,40 @@ def test_facts_marshal_cannot_write_are_pooled_without_the_store(shipped_facts):
     odd[0] = shipped_facts[0].model_copy(update={"question": Text(shipped_facts[0].question)})
     store = DictStore()
     assert kept_pools(odd, ACCESSED, store) == fresh(odd) and store.saved == 0
+
+
+def _answer_changed(facts: list[Fact]) -> list[Fact]:
+    index = next(i for i, f in enumerate(facts) if f.status != "retracted")
+    changed = list(facts)
+    changed[index] = facts[index].model_copy(update={"answer": "Quite another answer"})
+    assert fresh(changed) != fresh(facts)
+    return changed
+
+
+def test_pools_found_by_what_the_facts_were_made_from_are_the_pools_made_afresh(shipped_facts, monkeypatch):
+    """A base's facts named by the inputs they were made from (a kept validation's key) find their pools without
+    a fact being read; other inputs, and another year, find the pools of their own facts."""
+    store = DictStore()
+    assert kept_pools(shipped_facts, ACCESSED, store, "inputs A") == fresh(shipped_facts)
+    read: list[int] = []
+    original = option_pools.share_inputs
+    monkeypatch.setattr(option_pools, "share_inputs", lambda facts: read.append(len(facts)) or original(facts))
+    assert kept_pools(shipped_facts, ACCESSED, store, "inputs A") == fresh(shipped_facts)
+    assert read == []  # taken back without reading a fact
+    changed = _answer_changed(shipped_facts)
+    assert kept_pools(changed, ACCESSED, store, "inputs B") == fresh(changed)
+    assert kept_pools(changed, (2001,), store, "inputs B") == pools(tuple(map(Share.of, changed)), (2001,))
+    assert len(read) == 2
+    # Inputs whose facts have the same shares (a statement edited) find the pools kept for those shares.
+    saved = store.saved
+    assert kept_pools(shipped_facts, ACCESSED, store, "inputs C") == fresh(shipped_facts)
+    assert store.saved == saved + 1  # the name of the pools' key only: the pools were found
+
+
+def test_a_name_that_is_not_the_facts_inputs_is_caught(shipped_facts):
+    """What the test above holds fails where one name stands for two sets of facts: the pools of the facts before
+    the answer changed come back (hence the kept validation's key, which hashes every input of the facts)."""
+    store = DictStore()
+    kept_pools(shipped_facts, ACCESSED, store, "inputs A")
+    changed = _answer_changed(shipped_facts)
+    assert kept_pools(changed, ACCESSED, store, "inputs A") != fresh(changed)

@@ -4,6 +4,7 @@ very inputs and settings it was made from; worksheets made from it are the same 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
@@ -13,7 +14,8 @@ from conftest import imported_by, sample_project, shipped_copy
 from factdeck.build import load_and_validate
 from factdeck.engine import kept_check, kept_validation, validation
 from factdeck.exceptions import ValidationFailed
-from factdeck.records import validate
+from factdeck.quiz.option_pools import MADE_FROM
+from factdeck.records import select, validate
 from factdeck.records.factbase import FactBase
 from test_kept_check import EDITS, UNCITED
 from test_naming import GLOSSARY
@@ -226,3 +228,56 @@ def test_a_worksheet_from_a_kept_base_parses_no_yaml(tmp_path):
     project.write("facts/guild.yaml", project.read("facts/guild.yaml") + "# a comment added\n", vet=False)
     assert imported_by(argv, ("yaml",))[1] == "['yaml']"
     assert imported_by(argv, ("yaml",))[1] == "[]"
+
+
+def test_a_kept_base_names_the_inputs_its_facts_were_made_from(project, validated):
+    """The kept validation's key, which hashes every input of the facts, is on the bases it keeps and gives back
+    (the wrong options' pools are found by it: tests/test_kept_pools.py), on no other, and changes with a fact."""
+    first = load_and_validate(project.root, kept=True)  # validates, and keeps
+    again = load_and_validate(project.root, kept=True)  # taken back
+    assert len(validated) == 1
+    assert first.__dict__[MADE_FROM] == again.__dict__[MADE_FROM]
+    assert MADE_FROM not in load_and_validate(project.root).__dict__  # nothing kept: nothing to name
+    assert MADE_FROM not in dataclasses.replace(again).__dict__  # a copy (in another language, say) is not them
+    project.replace("facts/guild.yaml", "Millford in 1910.", "Millgate in 1910.")
+    edited = load_and_validate(project.root, kept=True)
+    assert edited.__dict__[MADE_FROM] != first.__dict__[MADE_FROM]
+    assert load_and_validate(project.root, kept=True).__dict__[MADE_FROM] == edited.__dict__[MADE_FROM]
+
+
+def test_a_kept_bases_selections_are_the_decks_selections(tmp_path, monkeypatch):
+    """A deck's selection from a kept base is kept beside the validation and taken back: the very facts
+    `select_facts` selects, for every deck of the shipped project; other bases are selected as usual."""
+    project = shipped_copy(tmp_path / "proj")
+    load_and_validate(project.root, kept=True)  # validates, and keeps
+    selected: list[str] = []
+    original = select.select_facts
+    monkeypatch.setattr(select, "select_facts", lambda base, deck: selected.append(deck.id) or original(base, deck))
+    for taken_back in (False, True):
+        base = load_and_validate(project.root, kept=True)
+        for deck in base.decks:
+            facts = kept_validation.kept_selection(base, deck)
+            assert facts == original(base, deck) and facts
+            assert all(fact is base.facts_by_id[fact.id] for fact in facts)
+        # The first time each selection is made once (two decks of the shipped project share theirs), then none.
+        distinct = {select.selection_key(deck.select): deck.id for deck in reversed(base.decks)}
+        assert selected == ([] if taken_back else [d.id for d in base.decks if d.id in distinct.values()])
+        assert len(distinct) > 1
+        selected.clear()
+    plain = load_and_validate(project.root)  # not a kept validation's: selected as usual
+    kept_validation.kept_selection(plain, plain.decks[0])
+    assert selected == [plain.decks[0].id]
+
+
+def test_the_selections_test_catches_a_key_without_the_criteria(tmp_path, monkeypatch):
+    """What the test above holds fails where the key leaves the selection's criteria out: every deck gets the
+    facts the first deck selected."""
+    project = shipped_copy(tmp_path / "proj")
+    load_and_validate(project.root, kept=True)
+    base = load_and_validate(project.root, kept=True)
+    first, second = base.decks[:2]
+    plain = select.select_facts(base, second)
+    assert select.select_facts(base, first) != plain
+    monkeypatch.setattr(select, "selection_key", lambda selection: "one key")
+    kept_validation.kept_selection(base, first)
+    assert kept_validation.kept_selection(base, second) != plain

@@ -180,3 +180,74 @@ def test_a_question_weighed_in_another_options_context_is_made_again(shipped_bas
     maker.weighed[("multiple-choice", fact.id)] = (maker.options_context, made)
     assert maker.made(fact, "multiple-choice") is made
     assert ("multiple-choice", fact.id) not in maker.weighed  # taken once
+
+
+def _undated_plainly(statement: str) -> str | None:
+    """wording._undated as it was written before its one scan: every date found, then `sub`."""
+    import re
+
+    from factdeck.quiz.wording import BLANK, MAX_ITEM_WORDS, _date_expression
+
+    expression = _date_expression()
+    if len(expression.findall(statement)) != 1:
+        return None
+    text = expression.sub(BLANK, statement)
+    if re.search(r"\d{4}|\d0s", text) or not 4 <= len(text.split()) <= MAX_ITEM_WORDS:
+        return None
+    return text
+
+
+_DATE_PARTS = st.sampled_from(
+    ["1910", "1960s", "20 June 1981", "20. Juni 1981", "ژانویهٔ ۱۹۷۹", "March 1848", "in", "the", "-", "x1910", "1910y"]
+)
+
+
+@given(st.lists(st.one_of(_DATE_PARTS, st.text(max_size=8)), max_size=12).map(" ".join))
+def test_a_timeline_rows_date_is_blanked_as_the_plain_scan_and_sub_blank_it(statement):
+    from factdeck.quiz.wording import _undated
+
+    assert _undated(statement) == _undated_plainly(statement)
+
+
+def test_the_blanking_test_catches_a_row_with_two_dates_taken():
+    from factdeck.quiz import wording
+
+    statement = "The guild met in 1910 and again in March 1911 at the hall"
+    assert wording._undated(statement) is None and _undated_plainly(statement) is None
+    taken = wording._date_expression().sub(wording.BLANK, statement, count=1)  # a scan stopping at the first
+    assert taken != _undated_plainly(statement)
+
+
+def _babels_month_names(tag: str) -> frozenset[str]:
+    import babel
+
+    months = babel.Locale.parse(tag).months
+    return frozenset(str(name) for context in ("format", "stand-alone") for name in months[context]["wide"].values())
+
+
+def test_the_shipped_month_names_are_the_pinned_babels():
+    """The month names kept for the shipped languages are Babel's (those of the release constraints.txt pins,
+    wherever it is installed), for every shipped language, and the release is the pinned one."""
+    import re
+    from pathlib import Path
+
+    from factdeck.i18n import shipped_languages
+    from factdeck.quiz import wording
+
+    constraints = (Path(__file__).resolve().parent.parent / "constraints.txt").read_text(encoding="utf-8")
+    pinned = re.search(r"^babel==(\S+)$", constraints, re.MULTILINE | re.IGNORECASE)
+    assert pinned is not None and pinned.group(1) == wording._MONTHS_BABEL
+    assert set(wording._SHIPPED_MONTHS) == set(shipped_languages())
+    for tag in shipped_languages():
+        assert wording.month_names(tag) == _babels_month_names(tag)
+
+
+def test_the_month_names_test_catches_a_name_left_out(monkeypatch):
+    import babel
+
+    from factdeck.quiz import wording
+
+    if babel.__version__ != wording._MONTHS_BABEL:
+        pytest.skip("another Babel release: the names come from Babel")
+    monkeypatch.setitem(wording._SHIPPED_MONTHS, "fa", wording._SHIPPED_MONTHS["fa"] - {"مهٔ"})
+    assert wording.month_names("fa") != _babels_month_names("fa")

@@ -18,7 +18,7 @@ import importlib
 import click
 
 from factdeck import __version__
-from factdeck.entry import COMMANDS, GROUP_HELP, HELP_OPTION_NAMES, PROGRAM
+from factdeck.entry import COMMANDS, GROUP_HELP, HELP_OPTION_NAMES, PROGRAM, ProcessEnd
 
 __all__ = ["COMMANDS", "cli", "main"]
 
@@ -68,10 +68,12 @@ def cli() -> None:
     """The `factdeck` group: its subcommands are loaded from `COMMANDS` when one runs (`LazyGroup`)."""
 
 
-def main() -> None:
-    """The `factdeck` program run by click, for every command line `entry.main` does not answer itself."""
+def main(end: ProcessEnd | None = None) -> None:
+    """The `factdeck` program run by click, for every command line `entry.main` does not answer itself; `end`,
+    where given, keeps what the command made until the process ends (its context's object:
+    `cli_common.command`)."""
     try:
-        cli(prog_name=PROGRAM)
+        cli(prog_name=PROGRAM, obj=end)
     finally:
         # The interpreter's last collection at exit would walk every object still alive (the records, the card
         # fields: a third of a second at 10,000 facts) only to find them freed with the process anyway.

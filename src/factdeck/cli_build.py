@@ -36,13 +36,14 @@ def _build_options(fn: Callable) -> Callable:
 
 @command(None, "build")
 @_build_options
-def build(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None) -> None:
+def build(project: Path, decks: tuple[str, ...], fmt: str, output: Path | None) -> object:
     """Validate, then write decks, worksheets and the JSON export (default: every deck, every format)."""
     formats = FORMATS if fmt == "all" else (fmt,)
     result = run_build(project, list(decks), formats, output, waiting=_err)
     _report_build(result)
     if result.failed:
         sys.exit(EXIT_INVALID)
+    return result  # with the fact base it loaded, freed with the process (cli_common.command)
 
 
 def _report_build(result: Any, prefix: str = "") -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from factdeck.entry import ProcessEnd
 from factdeck.exceptions import FactdeckError, Problem, UsageError, ValidationFailed
 
 EXIT_INVALID = 1
@@ -82,7 +83,8 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ct
 def command(group: click.Group | None, name: str, **kwargs: Any) -> Callable:
     """A command with --project and --debug that maps factdeck errors to messages and exit codes, registered on
     `group` (a subcommand group such as `export`), or standalone with `group=None` for cli.py's registry of
-    commands loaded when first asked for."""
+    commands loaded when first asked for. What the decorated function returns (None, or what it made) is kept
+    until the process ends where the program runs it (entry.py's `ProcessEnd`), not freed as it returns."""
 
     def decorate(fn: Callable) -> click.Command:
         @(group.command if group is not None else click.command)(name, **kwargs)
@@ -91,7 +93,7 @@ def command(group: click.Group | None, name: str, **kwargs: Any) -> Callable:
         @functools.wraps(fn)
         def wrapper(project: Path, debug: bool, **options: Any) -> None:
             try:
-                fn(project=project, **options)
+                made = fn(project=project, **options)
             except ValidationFailed as exc:
                 _report(exc.problems)  # every problem, then (with --debug) the traceback
                 if debug:
@@ -112,6 +114,12 @@ def command(group: click.Group | None, name: str, **kwargs: Any) -> Callable:
                     raise
                 _err("interrupted; nothing was written" if name in _STAGED else "interrupted")
                 sys.exit(EXIT_INTERRUPTED)
+            if made is not None:
+                # What the command made (its function's return value: a loaded fact base, say) lives until the
+                # process ends, where the program ends it (entry.py's ProcessEnd); run in-process, it is freed now.
+                end = click.get_current_context().find_object(ProcessEnd)
+                if end is not None:
+                    end.keep(made)
 
         return wrapper
 

@@ -112,7 +112,7 @@ def quiz(
     answer_sheet: bool | None,
     large_print: bool | None,
     output: Path | None,
-) -> None:
+) -> object:
     """Print-ready worksheets and answer keys for DECK: worksheet-A.pdf, key-A.pdf, … in <output>/<deck id>/
     (with answer sheets, a ZipGrade key and large-print copies where asked for); with --format json, the
     questions of every version as one JSON document."""
@@ -142,7 +142,7 @@ def quiz(
         for note in document["notes"]:
             _err(f"warning: deck '{spec.id}': {note}")
         _emit(quiz_json(document), output)
-        return
+        return base, deck_base, document  # freed with the process (cli_common.command)
     if output is not None and output.exists() and not output.is_dir():
         raise UsageError(f"--output {output} is a file; worksheets go to a folder")
     base, made, written = make_worksheets(
@@ -172,6 +172,7 @@ def quiz(
         f"{spec.id}: {counted(len(made.questions), 'question')}, version{'s' * (len(made.versions) > 1)} {letters}; "
         f"wrote {counted(len(written), 'file')} to {folder / spec.id}"
     )
+    return base, made  # freed with the process (cli_common.command)
 
 
 @command(None, "sessions")
@@ -185,7 +186,7 @@ def quiz(
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder; packs go to DIR/<deck id>/sessions/ (default: the project's build/ folder).",
 )
-def sessions(project: Path, deck: str, meetings: int | None, output: Path | None) -> None:
+def sessions(project: Path, deck: str, meetings: int | None, output: Path | None) -> object:
     """Study-group packs: DECK split into meetings, each with its Anki deck, worksheet, key and discussion guide."""
     from factdeck.build import make_sessions, output_folder
     from factdeck.outputs.sessions.packs import SESSIONS
@@ -199,3 +200,4 @@ def sessions(project: Path, deck: str, meetings: int | None, output: Path | None
         disputed = sum(f.disputed for f in meeting.facts)
         click.echo(f"{meeting.title}: {counted(len(meeting.facts), 'fact')}, {disputed} disputed")
     click.echo(f"wrote {counted(len(written), 'file')} to {folder / spec.id / SESSIONS}")
+    return base, packs  # freed with the process (cli_common.command)

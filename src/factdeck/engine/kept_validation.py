@@ -27,6 +27,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from factdeck.engine.collector import collector_paused
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.kept_check import kept_inputs_key, surroundings
 from factdeck.engine.parse_cache import ContentStore, ParseCache, cache_folder
@@ -67,9 +68,12 @@ class KeptValidation:
         if self.key is None:
             return None
         try:
-            return _restore(self.store.load(self.key), self.root, session, self.code)
+            base = _restore(self.store.load(self.key), self.root, session, self.code)
         except (TypeError, ValueError, KeyError, IndexError):
             return None
+        if base is not None:
+            _made_from(base, self.key)
+        return base
 
     def keep(self, base: FactBase) -> None:
         """Keep what a validation that passed made, if its inputs are still those it started from."""
@@ -83,6 +87,57 @@ class KeptValidation:
             return
         self.store.save(self.key, kept)
         self.store.trim()
+        _made_from(base, self.key)  # as a base taken back under the key: the same facts
+
+
+def kept_base(
+    root: Path, archive: Path | None, strict: bool, unhashed: frozenset[str], session: Session | None
+) -> FactBase | None:
+    """The fact base a passing validation of these very inputs and options made, if one is kept, made in
+    `session` (default: a one-off session; a watching one keeps its own and gets None); None: validate
+    (engine/validation.py's `load_and_validate` with `kept`, which keeps what passes)."""
+    session = session or Session.one_off()
+    if session.keeping:
+        return None
+    with collector_paused():  # restoring makes hundreds of thousands of objects and frees none (validation.py)
+        return KeptValidation(root, archive, strict, unhashed).base(session)
+
+
+def kept_selection(base: FactBase, deck: DeckSpec) -> list[Fact]:
+    """`records.select.select_facts(base, deck)` (the deck's vetted facts in the history's order, a new list). For
+    a base a kept validation gave back or kept (`_made_from`), the ids selected are kept beside that validation,
+    under its key and the selection's criteria (`selection_key`), and taken back: selecting 10,000 facts (each
+    matched, then sorted by era and date) took 0.04 CPU s of a fresh worksheet. Any other base, or an entry that
+    is not this base's ids, is selected as usual."""
+    from factdeck.quiz.option_pools import MADE_FROM
+    from factdeck.records.select import select_facts, selection_key
+
+    made_from = base.__dict__.get(MADE_FROM)
+    folder = cache_folder(FOLDER) if type(made_from) is str else None
+    if folder is None:
+        return select_facts(base, deck)
+    store = ContentStore(folder, code_fingerprint(), FOLDER)
+    text = f"selection\0{made_from}\0{selection_key(deck.select)!r}"
+    ids = store.load(text)
+    if type(ids) is list:
+        by_id = base.facts_by_id
+        try:
+            return [by_id[fact_id] for fact_id in ids]
+        except (KeyError, TypeError):  # not this base's ids: select
+            pass
+    facts = select_facts(base, deck)
+    store.save(text, [fact.id for fact in facts])
+    store.trim()
+    return facts
+
+
+def _made_from(base: FactBase, key: str) -> None:
+    """Note on `base` that its facts are what the inputs hashed as `key` make, for the wrong options' pools
+    (quiz/option_pools.py's `MADE_FROM`; imported here, not at the top: only a worksheet, which imports the quiz
+    anyway, keeps validations, and `check` and `build` import this module too)."""
+    from factdeck.quiz.option_pools import MADE_FROM
+
+    base.__dict__[MADE_FROM] = key
 
 
 def _dump(base: FactBase) -> tuple:

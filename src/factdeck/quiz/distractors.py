@@ -52,13 +52,13 @@ from factdeck.quiz.numbers import (
     sides_of,
     wrong_numbers,
 )
-from factdeck.quiz.option_pools import YEAR_ANSWER, PoolStore, Share, kept_pools, pools
+from factdeck.quiz.option_pools import MADE_FROM, YEAR_ANSWER, PoolStore, Share, kept_pools, pools
 from factdeck.quiz.wrong_dates import days_within, months_within, years_within
 from factdeck.records.bounds import DateBounds, NumberBounds, Span, date_bounds, number_bounds
 from factdeck.records.dates import Day, parse_date
+from factdeck.records.factbase import FactBase
 from factdeck.records.memo import Keeper
 from factdeck.records.schema import Fact
-from factdeck.records.validate import FactBase
 from factdeck.text.compare import answer_comparison_form, core, mentions
 from factdeck.text.dates import MONTHS
 from factdeck.text.edtf import days_in_month
@@ -188,7 +188,7 @@ class Distractors:
             int(s.accessed[:4]) for s in base.sources.values()
         )
         if kept is not None and not base.session.keeping:
-            state = kept_pools(base.facts, accessed, kept)
+            state = kept_pools(base.facts, accessed, kept, base.__dict__.get(MADE_FROM))
         else:
             shares = tuple(base.session.fact_memo("quiz.shares").values(base.facts, None, Share.of))
             # In a watch, a round whose facts add the same shares as the last round's reuses its pools whole.

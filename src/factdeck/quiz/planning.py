@@ -32,10 +32,10 @@ from factdeck.quiz.sequences import Places, shuffled
 from factdeck.quiz.types import QUESTION_TYPES
 from factdeck.quiz.versions import draw_versions
 from factdeck.quiz.wording import giveaway_words, words_give_away
+from factdeck.records.factbase import FactBase
 from factdeck.records.schema import DeckSpec, Fact, QuizSettings, Source
 from factdeck.records.select import chronological_key as chronological
 from factdeck.records.translations import deck_language
-from factdeck.records.validate import FactBase
 
 SINGLE_TYPES = QUESTION_TYPES.single_names
 GROUP_TYPES = QUESTION_TYPES.group_names

@@ -24,21 +24,89 @@ MAX_BLANK_WORDS = 5  # a longer blank is an essay, not a gap
 MAX_ITEM_WORDS = 28  # a matching or timeline row longer than this does not fit the layout
 
 
+# The wide month names (as a date writes them, and standing alone) of the languages factdeck ships, as the Babel
+# release constraints.txt pins gives them (its CLDR data): loading German's and Persian's locale data for them took
+# 10-15 ms of every worksheet. A test holds the table to that release's data; with another release installed, or
+# a language not here, the names come from Babel.
+_MONTHS_BABEL = "2.18.0"
+_SHIPPED_MONTHS: dict[str, frozenset[str]] = {
+    "de": frozenset(
+        [
+            "Januar",
+            "Februar",
+            "März",
+            "April",
+            "Mai",
+            "Juni",
+            "Juli",
+            "August",
+            "September",
+            "Oktober",
+            "November",
+            "Dezember",
+        ]
+    ),
+    "en": frozenset(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ]
+    ),
+    "fa": frozenset(
+        [
+            "ژانویهٔ",
+            "فوریهٔ",
+            "مارس",
+            "آوریل",
+            "مهٔ",
+            "ژوئن",
+            "ژوئیهٔ",
+            "اوت",
+            "سپتامبر",
+            "اکتبر",
+            "نوامبر",
+            "دسامبر",
+            "ژانویه",
+            "فوریه",
+            "مه",
+            "ژوئیه",
+        ]
+    ),
+}
+
+
+def month_names(tag: str) -> frozenset[str]:
+    """The wide month names of the language `tag` (a shipped language's tag), in a date ('format') and standing
+    alone, as Babel's CLDR data gives them (from `_SHIPPED_MONTHS` where that is the installed release's)."""
+    import babel
+
+    if babel.__version__ == _MONTHS_BABEL and tag in _SHIPPED_MONTHS:
+        return _SHIPPED_MONTHS[tag]
+    months = babel.Locale.parse(tag).months
+    return frozenset(str(name) for context in ("format", "stand-alone") for name in months[context]["wide"].values())
+
+
 @lru_cache(maxsize=1)
 def _date_expression() -> re.Pattern[str]:
     """A date as a statement writes it: a year or decade, with a month and a day before it, the month in English
     or in any shipped language, as the Unicode CLDR writes it (through Babel: Persian's with its ezafe,
     'ژانویهٔ ۱۹۷۹'; German's day with its full stop, '20. Juni 1981'), so that a timeline row of a translated
     fact blanks the whole date and never leaves its month as a hint. Digits of any script (Python's `\\d`)."""
-    from babel import Locale
-
     from factdeck.i18n import shipped_languages
 
     names = set(MONTHS)
     for tag in shipped_languages():
-        months = Locale.parse(tag).months
-        for context in ("format", "stand-alone"):
-            names.update(str(name) for name in months[context]["wide"].values())
+        names.update(month_names(tag))
     names |= {name.removesuffix("\u0654") for name in names}  # the ezafe is not always written
     alternatives = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
     return re.compile(rf"(?<![\w-])(?:\d{{1,2}}\.?\s+)?(?:(?:{alternatives})\s+)?\d{{4}}s?(?![\w-])")
@@ -70,10 +138,13 @@ def _undated(statement: str) -> str | None:
 
     Blanking keeps the sentence whole ('the _____ referendum'), where cutting the date out would not.
     """
-    expression = _date_expression()
-    if len(expression.findall(statement)) != 1:
+    # One scan, up to a second date (the search of the alternation of every shipped language's months is slow):
+    # the one date found blanked is what `sub` would make of it.
+    found = _date_expression().finditer(statement)
+    date = next(found, None)
+    if date is None or next(found, None) is not None:
         return None
-    text = expression.sub(BLANK, statement)
+    text = f"{statement[: date.start()]}{BLANK}{statement[date.end() :]}"
     if re.search(r"\d{4}|\d0s", text) or not 4 <= len(text.split()) <= MAX_ITEM_WORDS:
         return None
     return text
