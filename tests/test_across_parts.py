@@ -19,6 +19,7 @@ from factdeck.engine import kept_check
 from factdeck.exceptions import ValidationFailed
 from factdeck.records import date_giveaways, question_rules
 from factdeck.records.fact_forms import forms_of
+from factdeck.records.options import OptionRules
 from factdeck.records.question_rules import QuestionRules
 
 
@@ -83,19 +84,34 @@ def test_sets_merged_from_each_files_part_are_those_made_from_every_fact():
     assert split.inputs() == whole.inputs() and split.date_inputs() == whole.date_inputs()
     assert split._dates._by_year == whole._dates._by_year
     assert split._dates.common == whole._dates.common and whole._dates.common  # from each file's stem counts
+    # The option rules' sets, merged from each file's part: the same sets, what vetted facts state in the same order.
+    whole_options = OptionRules(base.facts)
+    split_options = OptionRules(base.facts, by_file=by_file)
+    assert whole_options._by_question and whole_options._version_answers and whole_options._statements
+    assert split_options._by_question == whole_options._by_question
+    assert split_options._version_answers == whole_options._version_answers
+    assert list(split_options._statements.items()) == list(whole_options._statements.items())
+    assert split_options.inputs() == whole_options.inputs()
 
 
 def spy(monkeypatch) -> dict[str, list[str]]:
     """The files each per-file part is made for from now on, by part."""
     from factdeck.engine import validation
 
-    made: dict[str, list[str]] = {"names": [], "dates": [], "people": [], "stem-counts": [], "forms": []}
+    made: dict[str, list[str]] = {
+        "names": [],
+        "dates": [],
+        "people": [],
+        "stem-counts": [],
+        "forms": [],
+        "option-sets": [],
+    }
     forms = validation.forms_of
     monkeypatch.setattr(validation, "forms_of", lambda fact: made["forms"].append(fact.file) or forms(fact))
     put = validation._Shares.put
 
     def share_made(shares, file, name, key, value):
-        if name == "stem-counts":
+        if name in ("stem-counts", "option-sets"):
             made[name].append(file.display)
         return put(shares, file, name, key, value)
 
@@ -169,11 +185,12 @@ def test_an_edit_makes_the_parts_again_only_where_they_change(project, monkeypat
     if recounted is not None:  # only the edited file's parts
         assert set(made["names"]) == set(made["people"]) == recounted
         assert set(made["dates"]) <= recounted and made["dates"]
-        assert set(made["stem-counts"]) == set(made["forms"]) == recounted
+        assert set(made["stem-counts"]) == set(made["forms"]) == set(made["option-sets"]) == recounted
     else:  # what every part reads changed, or every file's records (a source, the archive)
         assert set(made["names"]) == every
         assert set(made["people"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)  # a name: its file
         assert set(made["stem-counts"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
+        assert set(made["option-sets"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
         # Every file's names counted again after an answer edit, from kept words: only the edited file's forms made.
         assert set(made["forms"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
     assert cached == fresh(project, monkeypatch)
@@ -201,3 +218,50 @@ def test_damaged_kept_words_make_the_files_forms_afresh(project, monkeypatch, pa
     made = spy(monkeypatch)
     assert outcome(project) == fresh(project, monkeypatch)
     assert set(made["forms"]) == {f"facts/part-000{i}.yaml" for i in range(3)}
+
+
+def _states_a_false_statement(root: Path) -> None:
+    # A vetted fact of part-0001 made to state what a fact of part-0000 gives as false: that fact's false statement
+    # is now what a vetted fact states (an error found in the unchanged file, from the edited file's option sets).
+    first = (root / "facts" / "part-0000.yaml").read_text(encoding="utf-8")
+    at = first.index("  false_statements:\n    - ") + len("  false_statements:\n    - ")
+    false = first[at : first.index("\n", at)]
+    path = root / "facts" / "part-0001.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("  statement: ")
+    path.write_text(text[:at] + f"  statement: {false}" + text[text.index("\n", at) :], encoding="utf-8")
+
+
+@pytest.mark.parametrize("kept_whatever_the_facts", [False, True])
+def test_the_option_sets_are_the_edited_files_own(project, monkeypatch, kept_whatever_the_facts):
+    # Each file's option sets are kept under its records; kept whatever its facts say (by the file's name alone),
+    # the edited file's old sets would hide the false statement it now states, and the comparison with a fresh
+    # check catches it.
+    from factdeck.engine import validation
+
+    first: dict[str, object] = {}  # each file's option sets as first made
+    get, put = validation._Shares.get, validation._Shares.put
+
+    def kept(shares, file, name, key):
+        value = get(shares, file, name, key)
+        if name == "option-sets" and kept_whatever_the_facts:
+            return first.get(file.display, value)
+        return value
+
+    def made_first(shares, file, name, key, value):
+        if name == "option-sets":
+            first.setdefault(file.display, value)
+        return put(shares, file, name, key, value)
+
+    with monkeypatch.context() as shares_kept:
+        shares_kept.setattr(validation._Shares, "get", kept)
+        shares_kept.setattr(validation._Shares, "put", made_first)
+        assert outcome(project)[0]
+        assert set(first) == {f"facts/part-000{i}.yaml" for i in range(3)}
+        _states_a_false_statement(project)
+        made = spy(shares_kept)
+        cached = outcome(project)
+    assert set(made["option-sets"]) == ({"facts/part-0001.yaml"} if not kept_whatever_the_facts else set())
+    expected = fresh(project, monkeypatch)
+    assert not expected[0] and any("states: a false statement must be false" in p for p in expected[1])
+    assert (cached == expected) is not kept_whatever_the_facts
