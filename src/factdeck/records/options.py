@@ -150,12 +150,16 @@ class OptionRules:
         return (sorted(self._statements.items()),)
 
     def statement_inputs_of(self, facts: Iterable[Fact]) -> tuple:
-        """What `check_false_statements` reads besides `facts` when it checks them: for each of their false
-        statements (in comparison form), the fact that states it, if a vetted fact does (it looks up nothing else
-        among what vetted facts state). Unlike `statement_inputs`, this stays the same when a statement no false
-        statement of `facts` is changes."""
-        statements, forms = self._statements, self._forms
-        return tuple((key, statements.get(key)) for fact in facts for key in forms(fact).false_statements)
+        """What `check_false_statements` reads besides `facts` when it checks them: each of their false statements
+        (in comparison form) that a vetted fact states, with that fact, sorted (it looks up nothing else among what
+        vetted facts state, and which of the facts' false statements no vetted fact states follows from the facts
+        themselves, which a cache keeps the findings with). Unlike `statement_inputs`, this stays the same when a
+        statement no false statement of `facts` is changes; most facts' false statements are stated by none, so
+        the lookups are one set intersection (in C) rather than one per false statement (every file's key is
+        worked out after an edit)."""
+        statements = self._statements
+        keys = chain.from_iterable(form.false_statements for form in map(self._forms, facts))
+        return tuple((key, statements[key]) for key in sorted(statements.keys() & keys))
 
     def check(self, fact: Fact) -> list[OptionProblem]:
         """Every problem with `fact`'s distractors and false statements."""
