@@ -79,3 +79,32 @@ def test_a_deck_s_facts_are_in_the_order_of_chronological_key(base):
     assert taken == sorted(
         (f for f in base.facts if f.status == "vetted"), key=lambda f: select.chronological_key(base, f)
     )
+
+
+def _grouped_plainly(facts):
+    grouped: dict[str, list] = {}
+    for fact in facts:
+        grouped.setdefault(fact.file, []).append(fact)
+    return grouped
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(range(60)), unplaced=st.sets(st.integers(0, 59), max_size=5))
+def test_facts_by_file_groups_as_each_fact_s_file_says(base, order, unplaced):
+    # records/by_file.py reads each fact's file from its location in C: the same groups, in the same order, as
+    # `Record.file` gives, with the files interleaved and some facts read from nowhere (no location).
+    from factdeck.records.by_file import facts_by_file
+
+    spread = base.facts[:: max(1, len(base.facts) // 60)]  # from many files
+    facts = [spread[i].model_copy() for i in order]
+    for i in unplaced:
+        facts[i].__dict__.pop("_where", None)
+    grouped = facts_by_file(facts)
+    assert list(grouped.items()) == list(_grouped_plainly(facts).items())
+    assert all(
+        a is b
+        for a, b in zip(
+            [f for g in grouped.values() for f in g], [f for g in _grouped_plainly(facts).values() for f in g]
+        )
+    )
+    assert len(grouped) > 2
