@@ -93,7 +93,7 @@ def _grouped_plainly(facts):
 def test_facts_by_file_groups_as_each_fact_s_file_says(base, order, unplaced):
     # records/by_file.py reads each fact's file from its location in C: the same groups, in the same order, as
     # `Record.file` gives, with the files interleaved and some facts read from nowhere (no location).
-    from factdeck.records.by_file import facts_by_file
+    from factdeck.records.by_file import facts_by_file, file_by_id
 
     spread = base.facts[:: max(1, len(base.facts) // 60)]  # from many files
     facts = [spread[i].model_copy() for i in order]
@@ -108,3 +108,6 @@ def test_facts_by_file_groups_as_each_fact_s_file_says(base, order, unplaced):
         )
     )
     assert len(grouped) > 2
+    facts += facts[:3]  # an id twice: the later fact's file, as a dict made fact by fact
+    facts[-1].__dict__["_where"] = ("facts/elsewhere.yaml", 1)
+    assert file_by_id(facts) == {f.id: f.file for f in facts}

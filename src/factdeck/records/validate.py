@@ -422,7 +422,9 @@ def validate_project(
     )
     facts_by_id = unique_ids(collector, facts, "fact")
     _check_days(collector, sources, facts, today or latest_today())
-    cited = {c.source for fact in facts for c in fact.all_citations()}
+    # Each fact's `all_citations` (its own, then its dispute versions'), without making a list of them per fact.
+    cited = {c.source for fact in facts for c in fact.citations}
+    cited.update(c.source for fact in facts if fact.dispute for v in fact.dispute.versions for c in v.citations)
     for source in sources.values():
         if source.id not in cited and not unreadable_facts:
             collector.warning(source, f"source '{source.id}' is never cited")

@@ -44,7 +44,7 @@ from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.parse_cache import ContentStore, cache_folder
 from factdeck.engine.session import Session
 from factdeck.outputs.anki.rendered import LiveNoteKeys, LiveNotes, RenderedFields
-from factdeck.records.by_file import facts_by_file
+from factdeck.records.by_file import facts_by_file, file_by_id
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import Fact
 
@@ -195,7 +195,7 @@ class _Entries:
     def __init__(self, store: ContentStore, keys: Mapping[str, str], base: FactBase) -> None:
         self.store = store
         self.keys = keys
-        self.file_of = {fact.id: fact.file for fact in base.facts}
+        self.file_of = file_by_id(base.facts)
         self.loaded: dict[str, tuple[dict, dict]] = {}
         self.read: set[str] = set()  # files whose entries were looked for
         self.values: dict[str, tuple[str, dict[str, str]]] = {}
