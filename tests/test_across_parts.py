@@ -88,6 +88,16 @@ def test_sets_merged_from_each_files_part_are_those_made_from_every_fact():
     whole_options = OptionRules(base.facts)
     split_options = OptionRules(base.facts, by_file=by_file)
     assert whole_options._by_question and whole_options._version_answers and whole_options._statements
+    # Each question's answers looked up in the files' parts (the first few lookups), then in the merged parts.
+    questions = list(whole_options._by_question)
+    assert len(questions) > len(files)
+    assert [split_options.answers_to(q) for q in questions[:3]] == [
+        whole_options._by_question[q] for q in questions[:3]
+    ]
+    assert split_options._merged is None  # looked up part by part
+    assert [split_options.answers_to(q) for q in questions] == [whole_options._by_question[q] for q in questions]
+    assert split_options._merged is not None  # more lookups than merging costs: merged
+    assert split_options.answers_to("no such question") == set()
     assert split_options._by_question == whole_options._by_question
     assert split_options._version_answers == whole_options._version_answers
     assert list(split_options._statements.items()) == list(whole_options._statements.items())
