@@ -111,3 +111,21 @@ def test_facts_by_file_groups_as_each_fact_s_file_says(base, order, unplaced):
     facts += facts[:3]  # an id twice: the later fact's file, as a dict made fact by fact
     facts[-1].__dict__["_where"] = ("facts/elsewhere.yaml", 1)
     assert file_by_id(facts) == {f.id: f.file for f in facts}
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    lines=st.lists(
+        st.sampled_from(["# a comment", "  # indented", "", "   ", "- id: x", "key: value", "#", "\t"]), max_size=40
+    ),
+    ends=st.lists(st.sampled_from(["\n", "\r\n", "\r", "\u2028", "\x0c"]), min_size=1),
+    head=st.integers(1, 40),
+)
+def test_a_text_of_only_comments_is_told_from_its_head_first(lines, ends, head):
+    # records/load.py looks at a file's first lines before splitting all of it: the same answer as every line
+    # looked at, wherever the head ends (inside a line, between the two characters of a line break).
+    from factdeck.records import load
+
+    text = "".join(line + ends[i % len(ends)] for i, line in enumerate(lines))
+    expected = all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines())
+    assert load._only_comments(text, head) == expected
