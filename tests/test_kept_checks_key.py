@@ -44,3 +44,29 @@ def test_the_key_is_the_one_made_fact_by_fact():
     assert inputs_key(base) == _key_fact_by_fact(base) not in (key, None)
     moved.locate("facts/no-such-file.yaml", 1)  # a file without a record-cache key: no key at all
     assert inputs_key(base) is None
+
+
+def test_a_files_facts_key_is_the_one_made_fact_by_fact():
+    # outputs/anki/note_keys.py's `facts_key` of one file's facts, keyed by the file's key, is made in loops in C:
+    # the same key as each fact's `_fact_key` read in turn, and for facts of two files or of a file without a key.
+    from functools import partial
+
+    from factdeck.outputs.anki import note_keys
+
+    base = load_and_validate(REPO)
+    keys = dict(base.file_keys)
+    file = base.facts[0].file
+    own = [f for f in base.facts if f.file == file]
+    other = next(f for f in base.facts if f.file != file)
+    fact_key = partial(note_keys._fact_key, keys)
+
+    def fact_by_fact(facts):
+        text = "".join(f"{fact.id}\0{fact_key(fact)}\n" for fact in facts)
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    for facts in (own, own[:1], [], [*own, other], own[::-1]):
+        assert note_keys.facts_key(fact_key, facts) == fact_by_fact(facts)
+    held = [own[0].model_copy(update={"status": "review"}), *own[1:]]
+    assert note_keys.facts_key(fact_key, held) == fact_by_fact(held) != fact_by_fact(own)
+    del keys[file]  # no key for the file: each fact's record is hashed
+    assert note_keys.facts_key(fact_key, own[:2]) == fact_by_fact(own[:2])
