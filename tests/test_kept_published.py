@@ -9,8 +9,6 @@ import marshal
 
 import pytest
 from conftest import Project
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from factdeck.build import load_and_validate
 from factdeck.engine import validation
@@ -139,26 +137,3 @@ def _by_name(kept: validation._KeptPublished, display: str, text: str):
     record = parse_published(text, display)
     kept.store.save(display, dump_published(record))
     return record
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    notes=st.lists(
-        st.tuples(st.sampled_from("abcd"), st.sampled_from([None, "e1", "e2", "e3"]), st.booleans()), max_size=30
-    )
-)
-def test_each_facts_first_era_is_read_as_note_by_note(notes):
-    # identity.py's `_first_eras` reads the record's notes a column at a time: the same as a loop over its notes
-    # keeping each fact's first era of a live note with one.
-    from factdeck.records.identity import PublishedDeck, PublishedNote, _first_eras
-
-    made = {
-        f"{fact}/qa/{i}": PublishedNote(f"{fact}/qa/{i}", "g", "h", 0, fact, era, withdrawn)
-        for i, (fact, era, withdrawn) in enumerate(notes)
-    }
-    record = PublishedDeck("d", "D", 0, notes=made)
-    expected: dict[str, str] = {}
-    for note in made.values():
-        if note.era is not None and not note.withdrawn:
-            expected.setdefault(note.fact, note.era)
-    assert _first_eras(record) == expected

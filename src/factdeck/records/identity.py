@@ -19,8 +19,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import compress, repeat
-from operator import and_, is_not, not_
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -316,19 +314,12 @@ def published_warnings(
 
 
 def _first_eras(record: PublishedDeck) -> dict[str, str]:
-    """{fact id: the era of the first of its notes in `record` that is live and has one}, in loops in C (a record of
-    a large deck holds tens of thousands of notes, and every check reads it)."""
-    notes = list(record.notes.values())
-    if not notes:
-        return {}
-    columns = list(zip(*notes))
-    facts, eras, withdrawn = columns[_FACT], columns[_ERA], columns[_WITHDRAWN]
-    live = map(and_, map(is_not, eras, repeat(None)), map(not_, withdrawn))
-    # Reversed, so the first note of a fact is the one a dict keeps (as `setdefault` note by note would).
-    return dict(reversed(list(compress(zip(facts, eras), live))))
-
-
-_FACT, _ERA, _WITHDRAWN = (PublishedNote._fields.index(name) for name in ("fact", "era", "withdrawn"))
+    """{fact id: the era of the first of its notes in `record` that is live and has one}."""
+    moved: dict[str, str] = {}
+    for note in record.notes.values():
+        if note.era is not None and not note.withdrawn:
+            moved.setdefault(note.fact, note.era)
+    return moved
 
 
 def guid_of(namespace: str, identity: str) -> str:
