@@ -128,7 +128,7 @@ class SourceShingles:
             if len(text) >= _SHORTEST_RUN and (own := self._shingles(text))
         ]
         for source in sources:
-            runs = self.runs[source]
+            runs = self.runs[source].lookup()
             quoted: set[str] | None = None  # the fact's own quotes of the source, if anything is shared
             for field, text, own in fields:
                 hits = [i for i, s in enumerate(own) if s in runs]
@@ -184,6 +184,10 @@ class TextRuns:
         while place >= 0 and place % self.width:
             place = self.key.find(run, place + 1)
         return place >= 0
+
+    def lookup(self) -> set[str] | TextRuns:
+        """What `run in …` asks: the set of every run once it is made (a test in C), else this object (a search)."""
+        return self._set if self._set is not None else self
 
     def every(self) -> set[str]:
         """Every run's key (made on first use)."""
