@@ -139,13 +139,14 @@ def spy(monkeypatch) -> dict[str, list[str]]:
         "forms": [],
         "option-sets": [],
         "dated-answers": [],
+        "answer-names": [],
     }
     forms = validation.forms_of
     monkeypatch.setattr(validation, "forms_of", lambda fact: made["forms"].append(fact.file) or forms(fact))
     put = validation._Shares.put
 
     def share_made(shares, file, name, key, value):
-        if name in ("stem-counts", "option-sets", "dated-answers"):
+        if name in ("stem-counts", "option-sets", "dated-answers", "answer-names"):
             made[name].append(file.display)
         return put(shares, file, name, key, value)
 
@@ -220,13 +221,14 @@ def test_an_edit_makes_the_parts_again_only_where_they_change(project, monkeypat
         assert set(made["names"]) == set(made["people"]) == recounted
         assert set(made["dates"]) <= recounted and made["dates"]
         assert set(made["stem-counts"]) == set(made["forms"]) == set(made["option-sets"]) == recounted
-        assert set(made["dated-answers"]) == recounted
+        assert set(made["dated-answers"]) == set(made["answer-names"]) == recounted
     else:  # what every part reads changed, or every file's records (a source, the archive)
         assert set(made["names"]) == every
         assert set(made["people"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)  # a name: its file
         assert set(made["stem-counts"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
         assert set(made["option-sets"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
         assert set(made["dated-answers"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
+        assert set(made["answer-names"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
         # Every file's names counted again after an answer edit, from kept words: only the edited file's forms made.
         assert set(made["forms"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
     assert cached == fresh(project, monkeypatch)

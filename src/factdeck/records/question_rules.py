@@ -244,6 +244,16 @@ def _counts(value: object) -> bool:
     return type(value) is dict and set(map(type, value)) <= {str} and set(map(type, value.values())) <= {int}
 
 
+def _answer_names(facts: Iterable[Fact], forms: Forms) -> list[str]:
+    """The answers' short names (`FactForms.names`) of `facts` not retracted, each once, sorted."""
+    return sorted({name for f in facts if f.status != "retracted" for name in forms(f).names})
+
+
+def _names(value: object) -> bool:
+    """Whether a kept part is names (`_answer_names`)."""
+    return type(value) is list and set(map(type, value)) <= {str}
+
+
 def _content_words(question: str) -> frozenset[str]:
     """The content words of a question in comparison form (`FactForms.question`, which the fact's forms hold
     already: putting every date and number question in that form again was a third of `disagreements`)."""
@@ -294,8 +304,9 @@ class QuestionRules:
         if len(self._facts) < SUBJECT_MIN_FACTS:
             return set()
         forms = self._forms
-        # The answers' short names, with their bracketed short forms ('MEK' of 'Mojahedin-e Khalq (MEK)').
-        wanted = {name for f in self._facts for name in forms(f).names}
+        # The answers' short names, with their bracketed short forms ('MEK' of 'Mojahedin-e Khalq (MEK)'): each
+        # file's a part, so an edit reads one file's facts' names.
+        wanted = set().union(*by_file("answer-names", "", partial(_answer_names, forms=forms), _names))
         seen: Counter[str] = Counter()
         counted = partial(name_counts, forms=forms, wanted=wanted, firsts={v.split()[0] for v in wanted})
         for part in by_file("subject-names", digest(sorted(wanted)), counted, _counts):
