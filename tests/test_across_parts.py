@@ -17,8 +17,9 @@ from conftest import REPO
 from factdeck.build import load_and_validate
 from factdeck.engine import kept_check
 from factdeck.exceptions import ValidationFailed
-from factdeck.records import date_giveaways, question_rules
+from factdeck.records import date_giveaways, disagreements, question_rules
 from factdeck.records.fact_forms import forms_of
+from factdeck.records.options import OptionRules
 from factdeck.records.question_rules import QuestionRules
 
 
@@ -83,19 +84,69 @@ def test_sets_merged_from_each_files_part_are_those_made_from_every_fact():
     assert split.inputs() == whole.inputs() and split.date_inputs() == whole.date_inputs()
     assert split._dates._by_year == whole._dates._by_year
     assert split._dates.common == whole._dates.common and whole._dates.common  # from each file's stem counts
+    # The option rules' sets, merged from each file's part: the same sets, what vetted facts state in the same order.
+    whole_options = OptionRules(base.facts)
+    split_options = OptionRules(base.facts, by_file=by_file)
+    assert whole_options._by_question and whole_options._version_answers and whole_options._statements
+    # Each question's answers looked up in the files' parts (the first few lookups), then in the merged parts.
+    questions = list(whole_options._by_question)
+    assert len(questions) > len(files)
+    assert [split_options.answers_to(q) for q in questions[:3]] == [
+        whole_options._by_question[q] for q in questions[:3]
+    ]
+    assert split_options._merged is None  # looked up part by part
+    assert [split_options.answers_to(q) for q in questions] == [whole_options._by_question[q] for q in questions]
+    assert split_options._merged is not None  # more lookups than merging costs: merged
+    assert split_options.answers_to("no such question") == set()
+    assert split_options._by_question == whole_options._by_question
+    assert split_options._version_answers == whole_options._version_answers
+    assert list(split_options._statements.items()) == list(whole_options._statements.items())
+    assert split_options.inputs() == whole_options.inputs()
+    # The disagreements between date and number facts, from each file's part of what the rule reads: the same
+    # warnings at the same facts as read from every fact, with one planted in a file of its own.
+    dated = next(
+        f
+        for f in base.facts
+        if disagreements.dated_answers([f], forms_of, question_rules._content_words, question_rules.MIN_SHARED_WORDS)
+    )
+    planted = dated.model_copy(update={"id": f"{dated.id}-again", "answer": "1066"})
+    planted.locate("facts/planted.yaml", 1)
+    files["facts/planted.yaml"] = [planted]
+    facts = [*base.facts, planted]
+    found = QuestionRules(facts, base.glossary, base.sources.values()).disagreements()
+    assert len(found) >= 2 and {id(dated), id(planted)} <= {id(p.where) for p in found}
+    merged = QuestionRules(facts, base.glossary, base.sources.values(), by_file=by_file).disagreements()
+    # Facts made in memory share a place (none): the rule reads the facts themselves, and finds the same.
+    unplaced = [f.model_copy() for f in facts]
+    for f in unplaced:
+        f.__dict__.pop("_where", None)
+    apart = QuestionRules(unplaced, base.glossary, base.sources.values()).disagreements()
+    assert [(p.where.id, p.severity) for p in apart] == [(p.where.id, p.severity) for p in found]
+    assert [(id(p.where), p.message, p.severity) for p in merged] == [
+        (id(p.where), p.message, p.severity) for p in found
+    ]
 
 
 def spy(monkeypatch) -> dict[str, list[str]]:
     """The files each per-file part is made for from now on, by part."""
     from factdeck.engine import validation
 
-    made: dict[str, list[str]] = {"names": [], "dates": [], "people": [], "stem-counts": [], "forms": []}
+    made: dict[str, list[str]] = {
+        "names": [],
+        "dates": [],
+        "people": [],
+        "stem-counts": [],
+        "forms": [],
+        "option-sets": [],
+        "dated-answers": [],
+        "answer-names": [],
+    }
     forms = validation.forms_of
     monkeypatch.setattr(validation, "forms_of", lambda fact: made["forms"].append(fact.file) or forms(fact))
     put = validation._Shares.put
 
     def share_made(shares, file, name, key, value):
-        if name == "stem-counts":
+        if name in ("stem-counts", "option-sets", "dated-answers", "answer-names"):
             made[name].append(file.display)
         return put(shares, file, name, key, value)
 
@@ -169,11 +220,15 @@ def test_an_edit_makes_the_parts_again_only_where_they_change(project, monkeypat
     if recounted is not None:  # only the edited file's parts
         assert set(made["names"]) == set(made["people"]) == recounted
         assert set(made["dates"]) <= recounted and made["dates"]
-        assert set(made["stem-counts"]) == set(made["forms"]) == recounted
+        assert set(made["stem-counts"]) == set(made["forms"]) == set(made["option-sets"]) == recounted
+        assert set(made["dated-answers"]) == set(made["answer-names"]) == recounted
     else:  # what every part reads changed, or every file's records (a source, the archive)
         assert set(made["names"]) == every
         assert set(made["people"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)  # a name: its file
         assert set(made["stem-counts"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
+        assert set(made["option-sets"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
+        assert set(made["dated-answers"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
+        assert set(made["answer-names"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
         # Every file's names counted again after an answer edit, from kept words: only the edited file's forms made.
         assert set(made["forms"]) == ({"facts/part-0002.yaml"} if edit is _answer else every)
     assert cached == fresh(project, monkeypatch)
@@ -201,3 +256,76 @@ def test_damaged_kept_words_make_the_files_forms_afresh(project, monkeypatch, pa
     made = spy(monkeypatch)
     assert outcome(project) == fresh(project, monkeypatch)
     assert set(made["forms"]) == {f"facts/part-000{i}.yaml" for i in range(3)}
+
+
+def _states_a_false_statement(root: Path) -> None:
+    # A vetted fact of part-0001 made to state what a fact of part-0000 gives as false: that fact's false statement
+    # is now what a vetted fact states (an error found in the unchanged file, from the edited file's option sets).
+    first = (root / "facts" / "part-0000.yaml").read_text(encoding="utf-8")
+    at = first.index("  false_statements:\n    - ") + len("  false_statements:\n    - ")
+    false = first[at : first.index("\n", at)]
+    path = root / "facts" / "part-0001.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("  statement: ")
+    path.write_text(text[:at] + f"  statement: {false}" + text[text.index("\n", at) :], encoding="utf-8")
+
+
+def _disagrees(root: Path) -> None:
+    # A copy of a date fact of part-0000, answering another year, added to part-0001: the two disagree (a warning at
+    # each, found from the edited file's part of what the rule reads).
+    first = (root / "facts" / "part-0000.yaml").read_text(encoding="utf-8")
+    blocks = first.split("\n- id: ")
+    block = next(b for b in blocks[1:] if "\n  kind: date\n" in b and "\n  dispute:" not in b)
+    fact_id, rest = block.split("\n", 1)
+    year = rest.split('\n  answer: "', 1)[1].split('"', 1)[0]
+    assert year.isdigit()
+    other = str(int(year) + 1)
+    copy = f"- id: {fact_id}-again\n" + rest.replace(f'answer: "{year}"', f'answer: "{other}"').replace(
+        f'date: "{year}"', f'date: "{other}"'
+    )
+    path = root / "facts" / "part-0001.yaml"
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n" + copy.rstrip("\n") + "\n", encoding="utf-8")
+
+
+KEPT_PARTS = {  # a part, an edit to part-0001 that changes it, and what a check finds only from the changed part
+    "option-sets": (_states_a_false_statement, "states: a false statement must be false"),
+    "dated-answers": (_disagrees, "to the same kind of question"),
+}
+
+
+@pytest.mark.parametrize("kept_whatever_the_facts", [False, True])
+@pytest.mark.parametrize("part", KEPT_PARTS)
+def test_a_files_part_is_its_own(project, monkeypatch, part, kept_whatever_the_facts):
+    # Each file's part is kept under its records; kept whatever its facts say (by the file's name alone), the
+    # edited file's old part would hide what the edit made (a false statement now stated, two facts disagreeing),
+    # and the comparison with a fresh check catches it.
+    from factdeck.engine import validation
+
+    edit, found = KEPT_PARTS[part]
+    first: dict[str, object] = {}  # each file's part as first made
+    get, put = validation._Shares.get, validation._Shares.put
+
+    def kept(shares, file, name, key):
+        value = get(shares, file, name, key)
+        if name == part and kept_whatever_the_facts:
+            return first.get(file.display, value)
+        return value
+
+    def made_first(shares, file, name, key, value):
+        if name == part:
+            first.setdefault(file.display, value)
+        return put(shares, file, name, key, value)
+
+    with monkeypatch.context() as shares_kept:
+        shares_kept.setattr(validation._Shares, "get", kept)
+        shares_kept.setattr(validation._Shares, "put", made_first)
+        before = outcome(project)
+        assert before[0] and not any(found in p for p in before[1])
+        assert set(first) == {f"facts/part-000{i}.yaml" for i in range(3)}
+        edit(project)
+        made = spy(shares_kept)
+        cached = outcome(project)
+    assert set(made[part]) == ({"facts/part-0001.yaml"} if not kept_whatever_the_facts else set())
+    expected = fresh(project, monkeypatch)
+    assert any(found in p for p in expected[1])
+    assert (cached == expected) is not kept_whatever_the_facts

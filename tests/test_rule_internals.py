@@ -116,22 +116,54 @@ def test_words_are_those_of_folding_each_word_alone():
         assert verbatim.words(text) == _words_reference(text), text
 
 
+@pytest.mark.parametrize("searches_before_set", [10**9, 0])  # the texts searched, or their sets of runs made
 @pytest.mark.parametrize("one_letter", [verbatim._ONE_LETTER, 3])  # words as one character each, or as two
-def test_copied_runs_are_found_as_field_by_field_and_source_by_source(planted, monkeypatch, one_letter):
+def test_copied_runs_are_found_as_field_by_field_and_source_by_source(
+    planted, monkeypatch, one_letter, searches_before_set
+):
     monkeypatch.setattr(verbatim, "_ONE_LETTER", one_letter)
+    monkeypatch.setattr(verbatim, "SEARCHES_BEFORE_SET", searches_before_set)
     _, facts, archive = planted
     shingled = verbatim.SourceShingles(archive)
     assert shingled.width == (1 if one_letter > 3 else 2)
     runs = {s: set(shingles(_words_reference(t))) for s, t in archive.items()}
     # A run's key stands for its words and no others'.
-    assert {s: {shingled.key(list(run)) for run in found} for s, found in runs.items()} == shingled.runs
-    assert all(len(key) == RUN_WORDS * shingled.width for found in shingled.runs.values() for key in found)
+    every = {s: text_runs.every() for s, text_runs in verbatim.SourceShingles(archive).runs.items()}
+    assert {s: {shingled.key(list(run)) for run in found} for s, found in runs.items()} == every
+    assert all(len(key) == RUN_WORDS * shingled.width for found in every.values() for key in found)
     found = 0
     for fact in facts:
         copied = shingled.copied(fact)
         assert copied == _copied_reference(runs, fact)
         found += len(copied)
     assert found  # the planted copies are found
+    # Every lookup a search of the texts' letters, or every one in their sets of runs.
+    assert all((r._set is None) == (searches_before_set > 0) for r in shingled.runs.values())
+
+
+@pytest.mark.parametrize("width", [1, 2])
+def test_a_text_s_runs_searched_are_its_set_of_runs(width):
+    # Letters drawn from few characters, so runs recur and (two letters a word) many a match starts mid-word.
+    rng = random.Random(width)
+    letters = "".join(rng.choice("abc") for _ in range(RUN_WORDS * width * 40))
+    searched = verbatim.TextRuns(letters, width)
+    made = verbatim.TextRuns(letters, width).every()
+    assert made == {letters[i : i + RUN_WORDS * width] for i in range(0, len(letters) - RUN_WORDS * width + 1, width)}
+    tried = [letters[i : i + RUN_WORDS * width] for i in range(len(letters) - RUN_WORDS * width + 1)]
+    tried += ["".join(rng.choice("abc") for _ in range(RUN_WORDS * width)) for _ in range(300)]
+    assert [run in searched for run in tried] == [run in made for run in tried]
+    assert searched._set is None or len(tried) > verbatim.SEARCHES_BEFORE_SET
+    if width == 2:  # a run found only at an odd place is no run of the text
+        assert any(run in letters and run not in made for run in tried)
+
+
+def test_a_text_s_runs_are_made_once_lookups_outnumber_their_making(monkeypatch):
+    monkeypatch.setattr(verbatim, "SEARCHES_BEFORE_SET", 5)
+    text_runs = verbatim.TextRuns("abcdefghijklmnopqrstuvwxyz", 1)
+    runs = ["abcdefghijkl", "bcdefghijklm", "zzzzzzzzzzzz", "mnopqrstuvwx", "abcdefghijkz", "nopqrstuvwxy"]
+    assert [run in text_runs for run in runs] == [True, True, False, True, False, True]
+    assert text_runs.searches == 5 and text_runs._set is not None
+    assert not verbatim.TextRuns("a" * (RUN_WORDS - 1), 1) and verbatim.TextRuns("a" * RUN_WORDS, 1)
 
 
 # --- date_giveaways.py ------------------------------------------------------------------------------------------

@@ -43,7 +43,8 @@ class AcrossRules:
     ) -> None:
         """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given).
         `by_file`: `facts` by file, for the parts of the sets a cache keeps per file (records/by_file.py)."""
-        self.options = OptionRules(facts, forms)  # authored wrong options and false statements (records/options.py)
+        # Authored wrong options and false statements (records/options.py).
+        self.options = OptionRules(facts, forms, by_file)
         self._forms = forms
         self._by_file = by_file
         # Real people, the subject, dated events (question_rules.py).

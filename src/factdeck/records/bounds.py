@@ -279,13 +279,19 @@ def check_bounds(facts: list[Fact]) -> list[BoundProblem]:
     """`not_before`/`not_after` that name no fact, an undated fact, or contradict the fact's own date; and
     `not_below`/`not_above` on a fact that is not a number, naming no fact or one not answered by a number, or
     contradicting the fact's own answer."""
-    by_id = {f.id: f for f in facts}
     found: list[BoundProblem] = []
-    for fact in facts:
-        if fact.status == "retracted":
-            continue
-        if fact.not_below is None and fact.not_above is None and fact.not_before is None and fact.not_after is None:
-            continue  # nothing below can be found without a bound (most facts have none: no answer or date read)
+    # Nothing below can be found without a bound (most facts have none: no answer or date read), and the facts by
+    # id are made only for a base where one has one.
+    bounded = [
+        fact
+        for fact in facts
+        if fact.status != "retracted"
+        and not (
+            fact.not_below is None and fact.not_above is None and fact.not_before is None and fact.not_after is None
+        )
+    ]
+    by_id = {f.id: f for f in facts} if bounded else {}
+    for fact in bounded:
         found += _check_number_bounds(fact, by_id)
         spans: dict[str, tuple[Day, Day, str]] = {}
         for key in ("not_before", "not_after"):

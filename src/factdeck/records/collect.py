@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import Any
 
 import pydantic
@@ -117,6 +118,10 @@ class Collector:
 
 
 def unique_ids(collector: Collector, records: list[Any], noun: str) -> dict[str, Any]:
+    """`records` by id, each duplicate id an error at the later record (naming the first)."""
+    ids = list(map(attrgetter("id"), records))
+    if len(set(ids)) == len(ids):  # no id twice (every valid base): made in C, as the loop below would
+        return dict(zip(ids, records))
     seen: dict[str, Any] = {}
     for record in records:
         if record.id in seen:

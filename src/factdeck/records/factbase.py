@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,8 +51,9 @@ class FactBase:
     def __post_init__(self) -> None:
         self.era_order = {era.id: i for i, era in enumerate(self.eras)}
         self.eras_by_id = {era.id: era for era in self.eras}
-        self.facts_by_id = {fact.id: fact for fact in self.facts}
-        self.fact_order = {fact.id: i for i, fact in enumerate(self.facts)}
+        ids = list(map(attrgetter("id"), self.facts))  # in C: every command makes these of every fact
+        self.facts_by_id = dict(zip(ids, self.facts))
+        self.fact_order = dict(zip(ids, range(len(ids))))
         # Each fact's JSON, made once per build (kept across a watch's rounds in a watching session).
         self._json = self.session.fact_memo("factbase.json")
         self._fact_json: dict[int, tuple[Fact, str]] = {}  # by id(); the fact is kept so its id stays its own

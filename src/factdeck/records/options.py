@@ -25,8 +25,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import chain
 
+from factdeck.records.by_file import ByFile, whole
 from factdeck.records.fact_forms import Forms, forms_of
 from factdeck.records.schema import Fact, Record
 from factdeck.text.compare import answer_comparison_form, core, name_variants
@@ -49,6 +51,41 @@ _DIGIT = re.compile(r"\d")
 _LIST = re.compile(r",|\band\b|&")
 
 
+def option_sets(facts: Iterable[Fact], forms: Forms = forms_of) -> tuple[dict, list, list]:
+    """What `facts` (one file's, in order) add to `OptionRules`' sets, as plain values a cache keeps: the answers
+    of the facts not retracted by question (each question's once, sorted), their dispute versions' answers, and
+    (what a vetted fact states or claims, its id) in order, all in comparison form."""
+    by_question: dict[str, set[str]] = {}
+    versions: list[str] = []
+    statements: list[tuple[str, str]] = []
+    for fact in facts:
+        if fact.status == "retracted":
+            continue
+        form = forms(fact)
+        by_question.setdefault(form.question, set()).add(form.answer)
+        versions.extend(form.versions)
+        if fact.status == "vetted":
+            statements.append((form.statement, fact.id))
+            statements.extend((claim, fact.id) for claim in form.claims)
+    return {question: sorted(answers) for question, answers in by_question.items()}, versions, statements
+
+
+def _is_option_sets(value: object) -> bool:
+    """Whether a kept part is what `option_sets` makes (tested a column at a time)."""
+    if type(value) is not tuple or len(value) != 3:
+        return False
+    by_question, versions, statements = value
+    if type(by_question) is not dict or type(versions) is not list or type(statements) is not list:
+        return False
+    return (
+        set(map(type, by_question.values())) <= {list}
+        and set(map(type, statements)) <= {tuple}
+        and set(map(len, statements)) <= {2}
+        and set(map(type, chain(by_question, chain.from_iterable(by_question.values())))) <= {str}
+        and set(map(type, chain(versions, chain.from_iterable(statements)))) <= {str}
+    )
+
+
 @dataclass(frozen=True)
 class OptionProblem:
     """One finding about a fact's authored options: where (the record), what, and how serious."""
@@ -61,21 +98,58 @@ class OptionProblem:
 class OptionRules:
     """The rules above, for the facts of one fact base (`facts`: every fact, whatever its status)."""
 
-    def __init__(self, facts: Iterable[Fact], forms: Forms = forms_of) -> None:
-        """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given)."""
+    def __init__(self, facts: Iterable[Fact], forms: Forms = forms_of, by_file: ByFile | None = None) -> None:
+        """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given).
+        `by_file`: the facts by file, for the sets' parts kept per file (records/by_file.py; default: all facts
+        at once)."""
         facts = [f for f in facts if f.status != "retracted"]
         self._forms = forms
-        self._by_question: dict[str, set[str]] = {}
         self._version_answers: set[str] = set()
         self._statements: dict[str, str] = {}  # comparison form of what a vetted fact states -> fact id
-        for fact in facts:
-            form = forms(fact)
-            self._by_question.setdefault(form.question, set()).add(form.answer)
-            self._version_answers.update(form.versions)
-            if fact.status == "vetted":
-                self._statements[form.statement] = fact.id
-                for claim in form.claims:
-                    self._statements[claim] = fact.id
+        # Each file's part (`option_sets`), merged in the files' order: the same sets as a loop over every fact (a
+        # later fact stating the same as an earlier one names it, as it would), and after an edit only the edited
+        # file's facts are read (the loop over 10,000 facts' forms was a fifth of making the rules' sets). The
+        # answers by question stay in their parts, looked up part by part, until looking up costs more than
+        # merging them would have (`answers_to`): a check after an edit asks for one file's questions.
+        self._question_parts: list[dict[str, list[str]]] = []
+        for by_question, versions, statements in (by_file or whole(facts))(
+            "option-sets", "", partial(option_sets, forms=forms), _is_option_sets
+        ):
+            if by_question:
+                self._question_parts.append(by_question)
+            self._version_answers.update(versions)
+            self._statements.update(statements)
+        self._merged: dict[str, set[str]] | None = None
+        self._lookups = 0
+        self._questions_kept = sum(map(len, self._question_parts))  # what merging them would walk
+
+    @property
+    def _by_question(self) -> dict[str, set[str]]:
+        """Every answer the base gives to each question (comparison forms), merged from the parts once."""
+        if self._merged is None:
+            merged: dict[str, set[str]] = {}
+            for part in self._question_parts:
+                for question, answers in part.items():
+                    known = merged.get(question)
+                    if known is None:
+                        merged[question] = set(answers)
+                    else:
+                        known.update(answers)
+            self._merged = merged
+        return self._merged
+
+    def answers_to(self, question: str) -> set[str]:
+        """The answers the base gives to `question` (comparison form): looked up in each file's part while those
+        lookups cost less than merging every part (about as many as the parts hold questions), then merged."""
+        if self._merged is None and self._lookups * len(self._question_parts) < self._questions_kept:
+            self._lookups += 1
+            found: set[str] = set()
+            for part in self._question_parts:
+                answers = part.get(question)
+                if answers is not None:
+                    found.update(answers)
+            return found
+        return self._by_question.get(question, set())
 
     def inputs(self) -> tuple:
         """Everything `check` reads besides the fact it checks, sorted (a cache keys its findings by it)."""
@@ -107,12 +181,16 @@ class OptionRules:
         return (sorted(self._statements.items()),)
 
     def statement_inputs_of(self, facts: Iterable[Fact]) -> tuple:
-        """What `check_false_statements` reads besides `facts` when it checks them: for each of their false
-        statements (in comparison form), the fact that states it, if a vetted fact does (it looks up nothing else
-        among what vetted facts state). Unlike `statement_inputs`, this stays the same when a statement no false
-        statement of `facts` is changes."""
-        statements, forms = self._statements, self._forms
-        return tuple((key, statements.get(key)) for fact in facts for key in forms(fact).false_statements)
+        """What `check_false_statements` reads besides `facts` when it checks them: each of their false statements
+        (in comparison form) that a vetted fact states, with that fact, sorted (it looks up nothing else among what
+        vetted facts state, and which of the facts' false statements no vetted fact states follows from the facts
+        themselves, which a cache keeps the findings with). Unlike `statement_inputs`, this stays the same when a
+        statement no false statement of `facts` is changes; most facts' false statements are stated by none, so
+        the lookups are one set intersection (in C) rather than one per false statement (every file's key is
+        worked out after an edit)."""
+        statements = self._statements
+        keys = chain.from_iterable(form.false_statements for form in map(self._forms, facts))
+        return tuple((key, statements[key]) for key in sorted(statements.keys() & keys))
 
     def check(self, fact: Fact) -> list[OptionProblem]:
         """Every problem with `fact`'s distractors and false statements."""
@@ -158,7 +236,7 @@ class OptionRules:
         own_answers = {answer_comparison_form(core(fact.answer))}
         if fact.dispute:
             own_answers |= {answer_comparison_form(core(v.answer)) for v in fact.dispute.versions}
-        same_question = self._by_question.get(answer_comparison_form(fact.question), set())
+        same_question = self.answers_to(answer_comparison_form(fact.question))
         # The texts compared with every distractor, in comparison form once per fact (as `mentions` pads them).
         own = [f" {answer_comparison_form(t)} " for t in (fact.question, fact.statement, fact.answer)]
         answer_forms = name_variants(fact.answer)

@@ -29,14 +29,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from factdeck.records import disagreements
 from factdeck.records.by_file import ByFile, digest, whole
 from factdeck.records.date_giveaways import DateGiveAways
 from factdeck.records.fact_forms import SUBJECT_WORDS, Forms, forms_of
-from factdeck.records.quoted_details import FactQuotes, answer_quotes, number_values, unquoted_details
+from factdeck.records.quoted_details import FactQuotes, answer_quotes, unquoted_details
 from factdeck.records.schema import Fact, GlossaryEntry, Record, Source
 from factdeck.text.compare import answer_comparison_form, core, name_variants
 from factdeck.text.numerals import scripts_of
@@ -239,7 +240,18 @@ def name_counts(facts: list[Fact], forms: Forms, wanted: set[str], firsts: set[s
 
 def _counts(value: object) -> bool:
     """Whether a kept part is counts by name."""
-    return type(value) is dict and all(type(k) is str and type(n) is int for k, n in value.items())
+    # Tested a column at a time (loops in C): every file's counts are tested after an edit.
+    return type(value) is dict and set(map(type, value)) <= {str} and set(map(type, value.values())) <= {int}
+
+
+def _answer_names(facts: Iterable[Fact], forms: Forms) -> list[str]:
+    """The answers' short names (`FactForms.names`) of `facts` not retracted, each once, sorted."""
+    return sorted({name for f in facts if f.status != "retracted" for name in forms(f).names})
+
+
+def _names(value: object) -> bool:
+    """Whether a kept part is names (`_answer_names`)."""
+    return type(value) is list and set(map(type, value)) <= {str}
 
 
 def _content_words(question: str) -> frozenset[str]:
@@ -272,6 +284,17 @@ class QuestionRules:
         self._dates = DateGiveAways(
             self._facts, self._people, lambda f: self._forms(f).stems, by_file
         )  # another fact's date named (date_giveaways.py)
+        # What the disagreements between date and number facts read of each file's facts.
+        self._dated = by_file("dated-answers", "", self._dated_answers, disagreements.is_dated_answers)
+
+    def _dated_answers(self, facts: list[Fact]) -> list[disagreements.Dated]:
+        return disagreements.dated_answers(facts, self._forms, _content_words, MIN_SHARED_WORDS)
+
+    def _dated_of(self, facts: list[Fact]) -> Iterator[tuple[str, int, str, frozenset[str], frozenset[int], Fact]]:
+        """`dated_answers` of each of `facts` alone, with the fact."""
+        for fact in facts:
+            for dated in self._dated_answers([fact]):
+                yield (*dated, fact)
 
     def _subject_names(self, by_file: ByFile) -> set[str]:
         """The names (comparison forms, up to SUBJECT_WORDS words) that SUBJECT_SHARE of all facts' questions and
@@ -281,8 +304,9 @@ class QuestionRules:
         if len(self._facts) < SUBJECT_MIN_FACTS:
             return set()
         forms = self._forms
-        # The answers' short names, with their bracketed short forms ('MEK' of 'Mojahedin-e Khalq (MEK)').
-        wanted = {name for f in self._facts for name in forms(f).names}
+        # The answers' short names, with their bracketed short forms ('MEK' of 'Mojahedin-e Khalq (MEK)'): each
+        # file's a part, so an edit reads one file's facts' names.
+        wanted = set().union(*by_file("answer-names", "", partial(_answer_names, forms=forms), _names))
         seen: Counter[str] = Counter()
         counted = partial(name_counts, forms=forms, wanted=wanted, firsts={v.split()[0] for v in wanted})
         for part in by_file("subject-names", digest(sorted(wanted)), counted, _counts):
@@ -377,14 +401,13 @@ class QuestionRules:
     def disagreements(self) -> list[QuestionProblem]:
         """Vetted, undisputed date or number facts whose questions have the same content words (stop words and
         numbers aside: 'How long did the gale of 1868 last?', 'For how many days did the gale of 1868 last?') and
-        whose answers share no number: a warning at each, naming the first such other fact's place."""
-        groups: dict[tuple[str, frozenset[str]], list[tuple[Fact, frozenset[int]]]] = {}
-        for f in self._facts:
-            if f.status == "vetted" and f.kind in ("date", "number") and f.dispute is None:
-                words = _content_words(self._forms(f).question)
-                values = number_values(core(f.answer))
-                if len(words) >= MIN_SHARED_WORDS and values:
-                    groups.setdefault((f.kind, words), []).append((f, values))
+        whose answers share no number: a warning at each, naming the first such other fact's place. What it reads
+        of each fact is each file's part (records/disagreements.py)."""
+        groups = disagreements.grouped(self._facts, self._dated)
+        if groups is None:  # facts sharing a place (made in memory): read from the facts themselves
+            groups = {}
+            for _, _, kind, words, values, fact in self._dated_of(self._facts):
+                groups.setdefault((kind, words), []).append((fact, values))
         found: list[QuestionProblem] = []
         for group in groups.values():
             for x, values in group:

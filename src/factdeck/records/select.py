@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import DeckSelection, DeckSpec, Fact, Selection
@@ -34,7 +36,68 @@ def select_facts(base: FactBase, deck: DeckSpec) -> list[Fact]:
     # Selected once per base and selection: `check` asks for every deck's facts in several of its checks.
     made: dict[tuple, tuple[Fact, ...]] = base.__dict__.setdefault("_selected", {})
     if selection not in made:
-        matches = base.session.fact_memo("select.matches").values(base.facts, selection, deck.select.matches)
+        matches = base.session.fact_memo("select.matches").values(base.facts, selection, matcher(deck.select))
         chosen = [fact for fact, match in zip(base.facts, matches) if match]
-        made[selection] = tuple(sorted(chosen, key=lambda fact: chronological_key(base, fact)))
+        made[selection] = tuple(sorted(chosen, key=_chronological_keys(base)))
     return list(made[selection])
+
+
+def _chronological_keys(base: FactBase) -> Callable[[Fact], tuple]:
+    """`chronological_key` for `base`'s facts, each era's start and each date worked out once (the base's facts
+    share a few hundred dates: sorting a deck of 10,000 facts looked every fact's up in the dates' cache)."""
+    days: dict[str, tuple[int, int, int]] = {}
+    era_order, eras, order = base.era_order, base.eras_by_id, base.fact_order
+
+    def key(fact: Fact) -> tuple:
+        era = eras[fact.era]
+        day = fact.date or era.start  # undated: its era's start, as `chronological_key`
+        when = days.get(day) or days.setdefault(day, parse_date(day).sort_key())
+        return (era_order[fact.era], when, order[fact.id])
+
+    return key
+
+
+def matcher(select: DeckSelection) -> Callable[[Fact], bool]:
+    """`select.matches` as one function made once for the selection: its criteria read once into sets, rather
+    than each fact testing the selection's lists criterion by criterion (a deck's first selection of 10,000
+    facts). Raises nothing; the same answer as `select.matches` for every fact (tested)."""
+    if _CRITERIA != _TESTED:  # a criterion this function does not know: the selection's own test
+        return select.matches
+    include, exclude = _tests(select.include), _tests(select.exclude)
+    if not include and not exclude:
+        return lambda fact: fact.status == "vetted"
+
+    def matches(fact: Fact) -> bool:
+        if fact.status != "vetted":
+            return False
+        for test in include:
+            if not test(fact):
+                return False
+        return not any(test(fact) for test in exclude)
+
+    return matches
+
+
+# The criteria `_tests` reads, in `Selection`'s order.
+_TESTED = ("eras", "tags", "kinds", "facts", "disputed")
+
+
+def _tests(selection: Selection) -> list[Callable[[Fact], bool]]:
+    """The criteria `selection` sets, as `Selection._tests` reads them, each a test of one fact."""
+    tests: list[Callable[[Fact], bool]] = []
+    if selection.eras:
+        eras = frozenset(selection.eras)
+        tests.append(lambda fact: fact.era in eras)
+    if selection.tags:
+        tags = frozenset(selection.tags)
+        tests.append(lambda fact: not tags.isdisjoint(fact.tags))
+    if selection.kinds:
+        kinds = frozenset(selection.kinds)
+        tests.append(lambda fact: fact.kind in kinds)
+    if selection.facts:
+        ids = frozenset(selection.facts)
+        tests.append(lambda fact: fact.id in ids)
+    if selection.disputed is not None:
+        disputed = selection.disputed
+        tests.append(lambda fact: (fact.dispute is not None) == disputed)
+    return tests

@@ -76,6 +76,8 @@ def hold_back_changed(facts: list[Fact], flagged: set[tuple[str, int]]) -> tuple
     `review` (so every output leaves it out, as any fact under review), and those facts as they are, by id.
     `flagged`: the (file, line) of the facts validation warned about (only those are fingerprinted again)."""
     held: dict[str, Fact] = {}
+    if not flagged:  # nothing was warned about: no fact is looked at (most checks)
+        return list(facts), held
     kept = []
     for fact in facts:
         if (fact.file, fact.line) in flagged and fact.status == "vetted":

@@ -9,6 +9,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable
 from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -132,7 +133,7 @@ def _front_shares(value: Any) -> TypeGuard[dict[str, tuple[str, tuple[int, ...]]
 
 def _which_facts(facts: list[Fact]) -> str:
     """What a file's share of a deck's fronts reads besides the file's records: which of its facts the deck takes."""
-    return "\n".join(fact.id for fact in facts)
+    return "\n".join(map(attrgetter("id"), facts))
 
 
 class _FrontShares:

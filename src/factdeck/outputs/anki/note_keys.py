@@ -36,7 +36,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
-from itertools import chain
+from itertools import chain, repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.parse_cache import ContentStore, cache_folder
 from factdeck.engine.session import Session
 from factdeck.outputs.anki.rendered import LiveNoteKeys, LiveNotes, RenderedFields
-from factdeck.records.by_file import facts_by_file
+from factdeck.records.by_file import facts_by_file, file_by_id, files_of
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import Fact
 
@@ -137,6 +138,18 @@ DriftShare = tuple[str, int, int, int, tuple[str, ...]]
 def facts_key(fact_key: Callable[[Fact], str], facts: Iterable[Fact]) -> str:
     """What a file's share of a deck's drift reads of the file: the facts the deck takes of it, in order, each with
     its key (`NoteKeys.fact_key`, which stands for its record)."""
+    if isinstance(fact_key, partial) and fact_key.func is _fact_key and not fact_key.keywords:
+        facts = list(facts)
+        files = set(files_of(facts))
+        file_key = fact_key.args[0].get(next(iter(files))) if len(files) == 1 else None
+        if file_key is not None:
+            # One file's facts, each keyed by the file's key and its status (`_fact_key`): the same text made in
+            # loops in C (every file's key is worked out for each deck after an edit).
+            lines = map(
+                "\0".join, zip(map(attrgetter("id"), facts), repeat(file_key), map(attrgetter("status"), facts))
+            )
+            text = "".join(map("{}\n".format, lines))
+            return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     text = "".join([f"{fact.id}\0{fact_key(fact)}\n" for fact in facts])
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -195,7 +208,7 @@ class _Entries:
     def __init__(self, store: ContentStore, keys: Mapping[str, str], base: FactBase) -> None:
         self.store = store
         self.keys = keys
-        self.file_of = {fact.id: fact.file for fact in base.facts}
+        self.file_of = file_by_id(base.facts)
         self.loaded: dict[str, tuple[dict, dict]] = {}
         self.read: set[str] = set()  # files whose entries were looked for
         self.values: dict[str, tuple[str, dict[str, str]]] = {}
@@ -305,11 +318,12 @@ class NoteKeys:
             by_file = facts_by_file(base.facts)
             live = rendered.live
             asked, made = rendered.used, live.made if live is not None else {}
+            touched = asked.keys() | made.keys()  # the facts anything was asked of or made for
             for file, facts in by_file.items():
                 key = self.keys.get(file)
                 if key is None:
                     continue
-                if not any(fact.id in asked or fact.id in made for fact in facts):
+                if touched.isdisjoint(map(attrgetter("id"), facts)):  # a loop in C
                     # Nothing of its facts asked for or made: its entry would be the one kept (under the file's
                     # key, so of these very facts), if any, as a check after an edit finds every file but one.
                     continue

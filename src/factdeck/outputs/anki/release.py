@@ -25,7 +25,7 @@ from factdeck.outputs.anki.package import ApkgStage
 from factdeck.outputs.anki.published import source_time
 from factdeck.outputs.anki.rendered import NoteKeysOf, kinds_key
 from factdeck.outputs.write import OutputWriter
-from factdeck.records.by_file import facts_by_file
+from factdeck.records.by_file import facts_by_file, file_by_id
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import PUBLISHED_FOLDER, WITHDRAWN_TAG, PublishedDeck, PublishedNote, load_published
 from factdeck.records.schema import DeckSpec, Fact
@@ -155,7 +155,7 @@ def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact], old: Publish
         release_inputs.reuse(parts.cards, deck, stage.records.get(deck.id), fresh)
     live = parts.cards.note_keys(deck, fresh)
     if shares is not None and sharing:
-        file_of = {fact.id: fact.file for fact in fresh}
+        file_of = file_by_id(fresh)
         notes_of: dict[str, list[NoteKeysOf]] = {file: [] for file in sharing}
         for note in live:
             own = notes_of.get(file_of[note.fact_id])
