@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of archived source texts: verify that every quote appears in its source.",
 )
-def check(project: Path, strict: bool, archive: Path | None) -> None:
+def check(project: Path, strict: bool, archive: Path | None) -> object:
     """Validate every record and report every problem as path:line: message."""
     # A project nothing has changed in since a check that passed gets that check's answer again without loading
     # anything (engine/kept_check.py: kept under a hash of every byte and setting the check reads).
@@ -30,16 +30,18 @@ def check(project: Path, strict: bool, archive: Path | None) -> None:
 
     kept = KeptCheck(project, strict, archive)
     said = kept.said()
+    base = None
     if said is None:
-        said = _checked(project, strict, archive)
+        said, base = _checked(project, strict, archive)
         kept.keep(said)
     for text, err in said:
         click.echo(text, err=err)
+    return base  # the loaded base, freed with the process (cli_common.command)
 
 
-def _checked(project: Path, strict: bool, archive: Path | None) -> list[tuple[str, bool]]:
-    """What `check` prints when the project passes (each text, and whether it goes to standard error); raises
-    `ValidationFailed` (every problem) when it does not."""
+def _checked(project: Path, strict: bool, archive: Path | None) -> tuple[list[tuple[str, bool]], FactBase]:
+    """What `check` prints when the project passes (each text, and whether it goes to standard error), and the
+    base it checked; raises `ValidationFailed` (every problem) when it does not."""
     from factdeck.build import load_and_validate
     from factdeck.engine.collector import collector_paused
 
@@ -60,7 +62,7 @@ def _checked(project: Path, strict: bool, archive: Path | None) -> list[tuple[st
         # templates make a cycle at each render (a check without caches renders every note), so with them the
         # collector runs as usual.
         with collector_paused(when=uses_builtin_fields(base.root)):
-            return _check_base(base, strict)
+            return _check_base(base, strict), base
     finally:
         gc.unfreeze()
 
