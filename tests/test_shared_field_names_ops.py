@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from factdeck.records.record import Record
-from test_shared_field_names import records_of, unshared
+from test_shared_field_names import every_check_validates, records_of, unshared  # noqa: F401 (autouse fixture)
 
 
 def _set(record: Record, name: str) -> Record:
