@@ -17,6 +17,7 @@ import pytest
 from conftest import learner_takes_the_rebuild_as_an_update, sample_project
 
 from factdeck.build import build
+from factdeck.exceptions import OutputError
 from factdeck.outputs.anki import apkg_file
 from factdeck.outputs.anki.apkg_file import _PIECE, zip_collection
 
@@ -177,3 +178,18 @@ def test_a_decks_rows_are_made_as_they_are_inserted(tmp_path):
     assert [flds for _, flds in rows] == ["\x1f".join(note.fields) for note in deck.notes]
     assert [(note_id, 1) for note_id, _ in rows] == placed
     assert cards == [(note_id, 0) for note_id, _ in rows]
+
+
+def test_a_zip_whose_offsets_would_pass_the_4_byte_fields_is_refused(tmp_path, monkeypatch):
+    # Entries under the limit, but the media entry and the central directory after it beyond: zipfile's 4-byte
+    # offsets would not hold them (struct.error, a traceback, at 4 GiB; here with the limit brought down).
+    database = tmp_path / "collection.anki2"
+    database.write_bytes(random.Random(7).randbytes(2 * _PIECE))
+    zip_collection(database, tmp_path / "fits.apkg")
+    with zipfile.ZipFile(tmp_path / "fits.apkg") as archive:
+        (entry, _) = archive.infolist()
+    end = 30 + len(b"collection.anki2") + entry.compress_size  # where the media entry starts
+    assert max(entry.file_size, entry.compress_size) < end + 10
+    monkeypatch.setattr(apkg_file, "_ZIP32_LIMIT", end + 10)
+    with pytest.raises(OutputError, match="over 4 GB"):
+        zip_collection(database, tmp_path / "refused.apkg")
