@@ -46,22 +46,7 @@ _SHIPPED_MONTHS: dict[str, frozenset[str]] = {
             "Dezember",
         ]
     ),
-    "en": frozenset(
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ]
-    ),
+    "en": frozenset(MONTHS),  # English writes its months alone as in a date, as text/dates.py does
     "fa": frozenset(
         [
             "ژانویهٔ",
