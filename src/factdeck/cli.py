@@ -12,13 +12,15 @@ other command line to `main` here. Where click does answer `--help` (`cli` calle
 
 from __future__ import annotations
 
+import errno
 import gc
 import importlib
+import sys
 
 import click
 
 from factdeck import __version__
-from factdeck.entry import COMMANDS, GROUP_HELP, HELP_OPTION_NAMES, PROGRAM, ProcessEnd
+from factdeck.entry import COMMANDS, GROUP_HELP, HELP_OPTION_NAMES, PROGRAM, ProcessEnd, system_error_text
 
 __all__ = ["COMMANDS", "cli", "main"]
 
@@ -74,6 +76,14 @@ def main(end: ProcessEnd | None = None) -> None:
     `cli_common.command`)."""
     try:
         cli(prog_name=PROGRAM, obj=end)
+    except OSError as exc:
+        # What the system refused that no factdeck stage named (standard output redirected to a full disk or
+        # /dev/full, a device gone mid-write): one line, as every other error (staged outputs were discarded);
+        # with --debug, the traceback. A closed pipe is click's to answer, and it has (it exits quietly).
+        if exc.errno == errno.EPIPE or "--debug" in sys.argv[1:]:
+            raise
+        click.echo(f"error: {system_error_text(exc)}", err=True)
+        sys.exit(1)
     finally:
         # The interpreter's last collection at exit would walk every object still alive (the records, the card
         # fields: a third of a second at 10,000 facts) only to find them freed with the process anyway.

@@ -20,6 +20,7 @@ To add a command, define it in a `cli_*.py` module with `cli_common.command(None
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import os
 import sys
@@ -31,7 +32,16 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["COMMANDS", "GROUP_HELP", "HELP_OPTION_NAMES", "PROGRAM", "main", "plain_answer", "top_level_help"]
+__all__ = [
+    "COMMANDS",
+    "GROUP_HELP",
+    "HELP_OPTION_NAMES",
+    "PROGRAM",
+    "main",
+    "plain_answer",
+    "system_error_text",
+    "top_level_help",
+]
 
 PROGRAM = "factdeck"
 
@@ -179,6 +189,11 @@ def main() -> None:
             stream.flush()
         except BrokenPipeError:
             pass  # the reader is gone: click meets the closed pipe again and answers it as it always does
+        except OSError as exc:
+            # A stream the system refuses to write (redirected to a full disk or /dev/full): one line, exit 1, as
+            # cli_common.py says it of a command's output.
+            sys.stderr.write(f"error: {system_error_text(exc)}\n")
+            sys.exit(1)
         else:
             sys.exit(status)
     # pydantic looks for plugins (entry points of every installed distribution) when it first builds a model's
@@ -239,6 +254,26 @@ class ProcessEnd:
             except Exception:  # a closed pipe, say: Python's end reports it as it always does
                 return
         os._exit(code or 0)
+
+
+# errno values of a write the disk has no room for (a full disk, a quota, a file too large), whose fix is known.
+_NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def system_error_text(exc: OSError) -> str:
+    """One line (without "error: ") for an OSError that no factdeck stage turned into a message of its own: the
+    file the system names, if any, and the system's words; a failed write with no file named is "could not
+    write" (standard output redirected to a full disk, or /dev/full); a full disk or quota adds its fix."""
+    words = exc.strerror or str(exc) or type(exc).__name__
+    if exc.filename is not None:
+        text = f"{exc.filename}: {words}"
+    elif exc.errno in (*_NO_ROOM, errno.EIO):
+        text = f"could not write: {words}"  # a write to an open file (standard output, most often) names none
+    else:
+        text = words
+    if exc.errno in _NO_ROOM:
+        text += " (free some space, or write the output elsewhere)"
+    return text
 
 
 def plain_answer(argv: list[str], environ: Mapping[str, str]) -> tuple[str, bool, int] | None:
