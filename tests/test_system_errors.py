@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import sample_project
 
-from factdeck.entry import system_error_text
+from factdeck.process_end import system_error_text
 
 FULL = Path("/dev/full")
 NO_ROOM = "error: could not write: No space left on device (free some space, or write the output elsewhere)\n"

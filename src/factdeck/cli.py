@@ -20,7 +20,8 @@ import sys
 import click
 
 from factdeck import __version__
-from factdeck.entry import COMMANDS, GROUP_HELP, HELP_OPTION_NAMES, PROGRAM, ProcessEnd, system_error_text
+from factdeck.entry import COMMANDS, GROUP_HELP, HELP_OPTION_NAMES, PROGRAM
+from factdeck.process_end import ProcessEnd, system_error_text
 
 __all__ = ["COMMANDS", "cli", "main"]
 

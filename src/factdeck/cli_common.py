@@ -14,8 +14,8 @@ from typing import Any
 
 import click
 
-from factdeck.entry import ProcessEnd
 from factdeck.exceptions import FactdeckError, Problem, UsageError, ValidationFailed
+from factdeck.process_end import ProcessEnd
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2  # click's own status for a usage error
