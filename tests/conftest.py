@@ -106,6 +106,18 @@ def parse_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
 MORE_FACTS = Path(__file__).parent / "fixtures" / "quiz" / "more-guild.yaml"
 
 
+def bench_base(facts: int, folder: Path) -> Path:
+    """The bench's synthetic project written like the shipped one (bench/synth.py), `facts` facts in `folder`,
+    without a release record; returns its root."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        sys.modules.pop("synth", None)
+        import synth
+    finally:
+        sys.path.pop(0)
+    return synth.generate(facts, folder, release=False)
+
+
 def sample_project(root: Path, more_facts: bool = False) -> Project:
     """A copy of the sample project at `root` (without templates/: it renders with the built-in ones, as a
     new user's project does) and, with `more_facts`, the extra facts that worksheets and meeting packs need."""

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, bench_base
 
 from factdeck.build import load_and_validate
 from factdeck.engine import kept_check
@@ -26,13 +25,7 @@ from factdeck.records.question_rules import QuestionRules
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> Path:
     """The bench base at 300 facts (three fact files, a subject its texts name, date facts)."""
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        sys.modules.pop("synth", None)
-        import synth
-    finally:
-        sys.path.pop(0)
-    return synth.generate(300, tmp_path_factory.mktemp("parts") / "synth", release=False)
+    return bench_base(300, tmp_path_factory.mktemp("parts") / "synth")
 
 
 @pytest.fixture

@@ -4,20 +4,14 @@ warnings. A rule added later that the synthetic base breaks fails here, not sile
 
 from __future__ import annotations
 
-import sys
-
 from click.testing import CliRunner
-from conftest import REPO
+from conftest import bench_base
 
 from factdeck.cli import cli
 
 
 def test_the_synthetic_base_checks_clean_under_every_rule(tmp_path, monkeypatch):
-    monkeypatch.syspath_prepend(str(REPO / "bench"))
-    sys.modules.pop("synth", None)
-    import synth
-
-    root = synth.generate(300, tmp_path / "synth", release=False)
+    root = bench_base(300, tmp_path / "synth")
     result = CliRunner().invoke(cli, ["check", "--strict", "--archive", str(root / "archive"), "--project", str(root)])
     assert result.exit_code == 0, result.output
     assert "0 not verified" in result.output

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO
+from conftest import REPO, bench_base
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,13 +28,7 @@ FILE = "facts/generated.yaml"
 @pytest.fixture(scope="module")
 def fact_documents(tmp_path_factory) -> list[Document]:
     """The shipped project's fact files and a generated base's (300 facts written like them), parsed."""
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        sys.modules.pop("synth", None)
-        import synth
-    finally:
-        sys.path.pop(0)
-    root = synth.generate(300, tmp_path_factory.mktemp("cold") / "synth", release=False)
+    root = bench_base(300, tmp_path_factory.mktemp("cold") / "synth")
     special = ("sources.yaml", "eras.yaml", "glossary.yaml")
     paths = [p for folder in (REPO / "facts", root / "facts") for p in sorted(folder.glob("*.yaml"))]
     documents = []

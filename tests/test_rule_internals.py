@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import random
 import re
-import sys
 from collections.abc import Iterable
 
 import pytest
-from conftest import REPO
+from conftest import bench_base
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -50,13 +49,7 @@ def _random_texts(count: int, alphabet: str, seed: int = 1) -> Iterable[str]:
 def planted(tmp_path_factory):
     """The bench base at 300 facts with copies of its archived texts, dates, source names and real people
     planted in the facts' own words (what the rules look for), as loaded and validated."""
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        sys.modules.pop("synth", None)
-        import synth
-    finally:
-        sys.path.pop(0)
-    root = synth.generate(300, tmp_path_factory.mktemp("planted") / "synth", release=False)
+    root = bench_base(300, tmp_path_factory.mktemp("planted") / "synth")
     base = load_and_validate(root)
     rng = random.Random(7)
     archive = {s.id: (root / "archive" / s.archive).read_text(encoding="utf-8") for s in base.sources.values()
