@@ -1,4 +1,4 @@
-"""A deck's selection tested with one function made per selection (records/select.py's `matcher`), and its facts
+"""A deck's selection tested with one function made per selection (`DeckSelection.matcher`), and its facts
 sorted with each date worked out once (`_chronological_keys`): the same facts in the same order as the selection's
 own test and `chronological_key` give, for every criterion alone and together."""
 
@@ -36,8 +36,32 @@ def selections(draw, values) -> Selection:
 
 
 def test_the_matcher_knows_every_criterion():
-    # A criterion added to `Selection` and not to `_tests` would be ignored: the selection's own test serves then.
-    assert tuple(Selection.model_fields) == select._TESTED
+    # A criterion added to `Selection` and not to `tests` would be ignored: each one set alone is one test.
+    set_alone = {"eras": ["x"], "tags": ["x"], "kinds": ["date"], "facts": ["x"], "disputed": True}
+    assert set(Selection.model_fields) == set(set_alone)
+    for name, value in set_alone.items():
+        assert len(Selection(**{name: value}).tests()) == 1, name
+
+
+def _plain_matches(select: DeckSelection, fact) -> bool:
+    """The selection's rule read criterion by criterion from its lists (schema.py's docs): vetted, every set
+    criterion of `include` and none of `exclude`."""
+
+    def tests(part: Selection) -> list[bool]:
+        found = []
+        if part.eras:
+            found.append(fact.era in part.eras)
+        if part.tags:
+            found.append(any(t in part.tags for t in fact.tags))
+        if part.kinds:
+            found.append(fact.kind in part.kinds)
+        if part.facts:
+            found.append(fact.id in part.facts)
+        if part.disputed is not None:
+            found.append((fact.dispute is not None) == part.disputed)
+        return found
+
+    return fact.status == "vetted" and all(tests(select.include)) and not any(tests(select.exclude))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -45,10 +69,11 @@ def test_the_matcher_knows_every_criterion():
 def test_a_selection_matches_the_facts_its_own_test_does(base, data):
     values = _values(base)
     deck_select = DeckSelection(include=data.draw(selections(values)), exclude=data.draw(selections(values)))
-    matches = select.matcher(deck_select)
+    matches = deck_select.matcher()
     # With facts of every status (a selection takes only vetted ones).
     facts = base.facts + [f.model_copy(update={"status": s}) for f in base.facts[:40] for s in ("review", "retracted")]
-    assert [matches(f) for f in facts] == [deck_select.matches(f) for f in facts]
+    assert [matches(f) for f in facts] == [_plain_matches(deck_select, f) for f in facts]
+    assert [deck_select.matches(f) for f in facts] == [_plain_matches(deck_select, f) for f in facts]
 
 
 def test_every_criterion_selects_some_facts_and_not_others(base):
@@ -56,11 +81,11 @@ def test_every_criterion_selects_some_facts_and_not_others(base):
     values = _values(base)
     for name, options in values.items():
         for value in options[:3]:
-            matches = select.matcher(DeckSelection(include=Selection(**{name: [value]})))
+            matches = DeckSelection(include=Selection(**{name: [value]})).matcher()
             taken = [matches(f) for f in base.facts]
             assert any(taken) and not all(taken), (name, value)
     for disputed in (True, False):
-        taken = [select.matcher(DeckSelection(exclude=Selection(disputed=disputed)))(f) for f in base.facts]
+        taken = [DeckSelection(exclude=Selection(disputed=disputed)).matcher()(f) for f in base.facts]
         assert any(taken) and not all(taken)
 
 

@@ -36,7 +36,7 @@ def select_facts(base: FactBase, deck: DeckSpec) -> list[Fact]:
     # Selected once per base and selection: `check` asks for every deck's facts in several of its checks.
     made: dict[tuple, tuple[Fact, ...]] = base.__dict__.setdefault("_selected", {})
     if selection not in made:
-        matches = base.session.fact_memo("select.matches").values(base.facts, selection, matcher(deck.select))
+        matches = base.session.fact_memo("select.matches").values(base.facts, selection, deck.select.matcher())
         chosen = [fact for fact, match in zip(base.facts, matches) if match]
         made[selection] = tuple(sorted(chosen, key=_chronological_keys(base)))
     return list(made[selection])
@@ -55,49 +55,3 @@ def _chronological_keys(base: FactBase) -> Callable[[Fact], tuple]:
         return (era_order[fact.era], when, order[fact.id])
 
     return key
-
-
-def matcher(select: DeckSelection) -> Callable[[Fact], bool]:
-    """`select.matches` as one function made once for the selection: its criteria read once into sets, rather
-    than each fact testing the selection's lists criterion by criterion (a deck's first selection of 10,000
-    facts). Raises nothing; the same answer as `select.matches` for every fact (tested)."""
-    if _CRITERIA != _TESTED:  # a criterion this function does not know: the selection's own test
-        return select.matches
-    include, exclude = _tests(select.include), _tests(select.exclude)
-    if not include and not exclude:
-        return lambda fact: fact.status == "vetted"
-
-    def matches(fact: Fact) -> bool:
-        if fact.status != "vetted":
-            return False
-        for test in include:
-            if not test(fact):
-                return False
-        return not any(test(fact) for test in exclude)
-
-    return matches
-
-
-# The criteria `_tests` reads, in `Selection`'s order.
-_TESTED = ("eras", "tags", "kinds", "facts", "disputed")
-
-
-def _tests(selection: Selection) -> list[Callable[[Fact], bool]]:
-    """The criteria `selection` sets, as `Selection._tests` reads them, each a test of one fact."""
-    tests: list[Callable[[Fact], bool]] = []
-    if selection.eras:
-        eras = frozenset(selection.eras)
-        tests.append(lambda fact: fact.era in eras)
-    if selection.tags:
-        tags = frozenset(selection.tags)
-        tests.append(lambda fact: not tags.isdisjoint(fact.tags))
-    if selection.kinds:
-        kinds = frozenset(selection.kinds)
-        tests.append(lambda fact: fact.kind in kinds)
-    if selection.facts:
-        ids = frozenset(selection.facts)
-        tests.append(lambda fact: fact.id in ids)
-    if selection.disputed is not None:
-        disputed = selection.disputed
-        tests.append(lambda fact: (fact.dispute is not None) == disputed)
-    return tests

@@ -454,14 +454,15 @@ def validate_project(
         _check_selection(collector, deck, deck.select.include, "include", eras, facts_by_id, tags)
         _check_selection(collector, deck, deck.select.exclude, "exclude", eras, facts_by_id, tags)
         released = published.get(deck.id)
-        if released is not None and not any(deck.select.matches(f) for f in facts) and not unreadable_facts:
+        selects_some = any(map(deck.select.matcher(), facts))
+        if released is not None and not selects_some and not unreadable_facts:
             # Its package would be removed while learners still hold every note it published.
             collector.error(
                 deck, f"deck '{deck.id}' was released ({released.file}) but its selection now matches no vetted "
                 f"fact: {_emptied_by(deck, facts)}; fix the selection (a released deck's package keeps carrying "
                 "every note it published)",
             )  # fmt: skip
-        elif not any(deck.select.matches(f) for f in facts) and not unreadable_facts:
+        elif not selects_some and not unreadable_facts:
             # A warning, not an error: a new project's first facts are not vetted yet, and `review` and `vet`
             # must still run; a build leaves the deck out (an error under --strict).
             collector.warning(
