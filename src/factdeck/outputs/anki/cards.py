@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from genanki import guid_for
 from markupsafe import Markup
 
 from factdeck.engine.parallel import MIN_ITEMS, split_map
@@ -45,6 +44,7 @@ from factdeck.outputs.anki.editions import Edition
 from factdeck.outputs.anki.rendered import LiveNotes, NoteKeysOf, RenderedFields, kinds_key
 from factdeck.outputs.render import html_environment, load_template, render_template
 from factdeck.outputs.vocabulary import Vocabulary
+from factdeck.records.anki_guid import guid_for
 from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.fields import NAMED_KINDS
