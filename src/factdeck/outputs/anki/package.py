@@ -18,27 +18,30 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import genanki
-
 from factdeck.engine.collector import collector_paused
 from factdeck.exceptions import TemplateError
 from factdeck.i18n import Language
-from factdeck.outputs.anki import kept_collection, release_inputs
-from factdeck.outputs.anki.apkg_file import PackageDeck, PackageNote, write_collection, write_package, zip_collection
+from factdeck.outputs.anki import release_inputs
 from factdeck.outputs.anki.card_text import anki_text
 from factdeck.outputs.anki.cards import CLOZE, FIELD_KEYS, NOTE_FIELDS, CardMaker, NoteRecord
 from factdeck.outputs.anki.editions import Edition, localized_note_type
 from factdeck.outputs.anki.field_store import FIELDS_FILE, load_fields, save_fields
 from factdeck.outputs.anki.fronts import duplicate_fronts
-from factdeck.outputs.anki.kept_collection import KeptCollection, KeptNote, ManyChanged
 from factdeck.outputs.anki.lifecycle import PublishedNotes
-from factdeck.outputs.anki.note_types import NOTE_TYPE_FOLDER, NOTE_TYPES, STYLE, NoteTypeModel, NoteTypeSpec
+from factdeck.outputs.anki.note_types import (
+    CLOZE_MODEL,
+    FRONT_BACK_MODEL,
+    NOTE_TYPE_FOLDER,
+    NOTE_TYPES,
+    STYLE,
+    NoteTypeModel,
+    NoteTypeSpec,
+)
 from factdeck.outputs.anki.published import ModTimes, NoteTimes, SourceTime, source_time
 from factdeck.outputs.anki.rendered import NoteKeysOf, RenderedFields
 from factdeck.outputs.base import Output
@@ -62,7 +65,13 @@ from factdeck.records.schema import DeckSpec, Fact
 from factdeck.records.templates import display_name, template_path
 
 if TYPE_CHECKING:
+    from factdeck.outputs.anki.apkg_file import PackageDeck
+    from factdeck.outputs.anki.kept_collection import KeptCollection, KeptNote
     from factdeck.outputs.anki.note_keys import NoteKeys
+
+# Writing a package imports genanki, SQLite and the package writer (apkg_file.py, kept_collection.py) where it
+# writes one: `factdeck check` and `factdeck changes` compare decks with their records through this stage and
+# write none (those imports, asyncio's through genanki, were a tenth of a check after one edit at 10,000 facts).
 
 STATE_FILE = ".factdeck/anki-notes.json"
 
@@ -205,6 +214,10 @@ class ApkgStage:
         # the built-in fields make no reference cycles: the cyclic collector's passes over them would find
         # nothing (a tenth of the step at 10,000 facts). A project's own Jinja2 templates do make cycles (each
         # render's context), so with them the collector runs as usual.
+        import sqlite3
+
+        from factdeck.outputs.anki.kept_collection import KeptCollection, ManyChanged
+
         parts = self.parts(deck)
         with collector_paused(when=parts.cards.builtin is not None):
             shape = self._shape(deck, parts)
@@ -347,6 +360,9 @@ class ApkgStage:
         """Stage the package of `records` at `relative`. With `keep` (the deck's shape, how many of `records`
         are its facts' own notes, the plain fronts), its collection is kept for the next build; kept notes are copied
         from `kept`."""
+        from factdeck.outputs.anki import kept_collection
+        from factdeck.outputs.anki.apkg_file import write_collection, write_package, zip_collection
+
         decks = self._decks(deck, records)
         stamps = [n.mod for d in decks for n in d.notes] + [t.mod for t in self.parts(deck).note_types.values()]
         # Staged already if a kept collection failed part way (write_deck then writes every note).
@@ -367,6 +383,8 @@ class ApkgStage:
         kept_collection.keep(self.writer.root, deck.id, shape, database, held)
 
     def finish(self) -> None:
+        from factdeck.outputs.anki import kept_collection
+
         self.writer.write_bytes(STATE_FILE, self.times.local.to_bytes())
         # A cache beside the outputs, never one of them (field_store.py): written in place, not staged.
         save_fields(self.writer.root / FIELDS_FILE, self.fields, self.base.facts_by_id)
@@ -414,16 +432,21 @@ class ApkgStage:
             fields=fields,
             templates=templates,
             css=css,
-            model_type=genanki.Model.CLOZE if spec.note_type == CLOZE else genanki.Model.FRONT_BACK,
+            model_type=CLOZE_MODEL if spec.note_type == CLOZE else FRONT_BACK_MODEL,
             mod=self.times.stamp(f"notetype:{spec.key}", digest),
         )
 
     def _decks(self, deck: DeckSpec, records: list[NoteRecord] | list[NoteRecord | KeptNote]) -> list[PackageDeck]:
+        import genanki
+
+        from factdeck.outputs.anki.apkg_file import PackageDeck, PackageNote
+        from factdeck.outputs.anki.kept_collection import KeptNote
+
         top = genanki.Deck(
             deck_id(deck, self.namespace), deck.name, description=str(anki_text(deck.description))
         )  # HTML in Anki, like a field
         decks = {deck.name: PackageDeck(top, [])}
-        note_types = self.parts(deck).note_types
+        note_types = {kind: model.genanki() for kind, model in self.parts(deck).note_types.items()}
         stamp = self.times.stamp_note
         make = PackageNote._make
         for position, record in enumerate(records, start=1):
