@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -36,13 +36,11 @@ from markupsafe import Markup
 from factdeck.engine.parallel import MIN_ITEMS, split_map
 from factdeck.exceptions import RenderError
 from factdeck.i18n import Language
-from factdeck.outputs.anki.builtin_fields import BuiltinFields, uses_builtin_fields
-from factdeck.outputs.anki.card_text import anki_text, anki_text_rtl
+from factdeck.outputs.anki.builtin_fields import builtin_fields, card_text_filter, card_words, uses_builtin_fields
+from factdeck.outputs.anki.card_text import anki_text  # noqa: F401 (the text filter, read here by lifecycle.py)
 from factdeck.outputs.anki.cloze import ClozePart, cloze_parts
 from factdeck.outputs.anki.editions import Edition
 from factdeck.outputs.anki.rendered import LiveNotes, NoteKeysOf, RenderedFields, kinds_key
-from factdeck.outputs.html_messages import html_messages
-from factdeck.outputs.vocabulary import Vocabulary
 from factdeck.records.anki_guid import guid_for
 from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
@@ -223,27 +221,9 @@ def _anki_environment(root: Path, language: Language | None, own: tuple[str, ...
     from factdeck.outputs.render import html_environment
 
     env = html_environment(root, language).overlay()
-    env.filters = {**env.filters, "text": _text_filter(language), "by_source": citations_by_source}
-    env.globals = {**env.globals, **_card_words(language)}
+    env.filters = {**env.filters, "text": card_text_filter(language), "by_source": citations_by_source}
+    env.globals = {**env.globals, **card_words(language)}
     return env
-
-
-def _text_filter(language: Language | None) -> Callable[[object], Markup]:
-    """The cards' `text` filter in `language` (None: the facts' own)."""
-    return anki_text_rtl if language is not None and language.rtl else anki_text
-
-
-def _card_words(language: Language | None) -> dict[str, dict[str, str]]:
-    """What a card names a source's kind and stance by, in `language` (the macros read them as globals)."""
-    words = Vocabulary.of(language or Language.source())
-    return {"kinds": words.source_kinds, "stances": words.stances}
-
-
-def builtin_fields(language: Language | None) -> BuiltinFields:
-    """The built-in fields in `language` (None: the facts' own) with what `anki_environment` gives the templates
-    (the `text` filter, the messages, the words for kinds and stances), made without Jinja2."""
-    messages = html_messages(language or Language.source())
-    return BuiltinFields({**messages, **_card_words(language)}, _text_filter(language))
 
 
 class CardMaker:
