@@ -118,7 +118,9 @@ class ApkgStage:
         self.fields = (
             notes.fields(shared, base)
             if notes is not None
-            else RenderedFields(shared, load_fields(writer.root / FIELDS_FILE, shared), base.fact_json)
+            else RenderedFields(
+                shared, load_fields(writer.root / FIELDS_FILE, shared), base.fact_json, record_digest=base.fact_digest
+            )
         )
         self.cards = CardMaker(base, self.fields)
         self.namespace = namespace_of(base.config)
@@ -151,7 +153,7 @@ class ApkgStage:
             rendered = (
                 self.notes.fields(shared, translated)
                 if self.notes is not None
-                else RenderedFields(shared, None, translated.fact_json)
+                else RenderedFields(shared, None, translated.fact_json, record_digest=translated.fact_digest)
             )
             cards = CardMaker(translated, rendered, edition)
             specs = tuple(
@@ -172,7 +174,7 @@ class ApkgStage:
             digest.update(f"\0{name}\0".encode() + (published.digest or published.to_json()).encode())
         own = self.records.get(deck.id)
         if own is not None and self._holds_unselected(deck, own):
-            digest.update("\n".join(self.base.facts_json(self.base.facts)).encode())
+            digest.update("\n".join(self.base.facts_digests(self.base.facts)).encode())
             for spec in self.base.decks:
                 digest.update(spec.model_dump_json().encode())
         return digest.hexdigest()
