@@ -60,3 +60,26 @@ def test_records_repeat_no_short_value(tmp_path):
         for repeated in (eras, sources, days):
             assert len(repeated) > len(set(repeated))
             assert set(copies(repeated).values()) == {1}
+
+
+def test_a_build_keeps_each_facts_digest_not_its_json(tmp_path, monkeypatch):
+    """Every fact's JSON (70 MB at 50,000 facts) is made once, for the export, and not kept: the step keys and the
+    card fields' reuse read its SHA-256, which is the digest the card-field store keeps (a store written by an
+    earlier build is reused as before)."""
+    import hashlib
+
+    project = sample_project(tmp_path / "p")
+    base = build(project.root).made[0]
+    assert base._fact_json == {}
+    digests = {f.id: hashlib.sha256(f.model_dump_json().encode()).hexdigest() for f in base.facts}
+    assert {f.id: base.fact_digest(f) for f in base.facts} == digests
+    from factdeck.outputs.anki.field_store import FIELDS_FILE, load_fields
+    from factdeck.outputs.anki.package import ApkgStage
+    from factdeck.outputs.write import OutputWriter
+
+    stage = ApkgStage(base, OutputWriter(project.root / "build"))
+    stored = load_fields(project.root / "build" / FIELDS_FILE, stage.fields.shared)
+    assert stored and {fact_id: stored[fact_id][0] for fact_id in stored} == {i: digests[i] for i in stored}
+    # What the first assertion catches: a base that keeps the JSON of every fact asked for.
+    base.fact_json(base.facts[0])
+    assert base._fact_json != {}
