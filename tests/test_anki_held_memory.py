@@ -108,3 +108,35 @@ def test_placed_notes_hold_no_object_per_note():
     assert (len(placed), placed[0], list(placed)) == (1, (5, 2), [(5, 2)])
     assert traced(Placed) < 24 * 10_000
     assert traced(list) > 24 * 10_000  # what the bound catches
+
+
+def test_package_decks_make_their_notes_when_read(tmp_path):
+    """A package deck's notes are made each time they are read (`MadeNotes`: sources, times and positions held, not
+    a `PackageNote` per note, 28 MB at 50,000 facts), and are the notes made all at once as before."""
+    from factdeck.outputs.anki.apkg_file import PackageNote, latest_mod
+    from factdeck.outputs.anki.kept_collection import KeptNote
+    from factdeck.outputs.anki.package import ApkgStage
+    from factdeck.outputs.write import OutputWriter
+    from factdeck.records.identity import WITHDRAWN_TAG
+    from factdeck.records.select import select_facts
+
+    project = sample_project(tmp_path / "p", more_facts=True)
+    assert project.run("release").exit_code == 0
+    base = load_and_validate(project.root)
+    stage = ApkgStage(base, OutputWriter(tmp_path / "out"))
+    for deck in base.decks:
+        records = stage.package_notes(deck, select_facts(base, deck))
+        decks = stage._decks(deck, records)
+        types = stage.parts(deck).note_types
+        at_once = {d.deck.name: [] for d in decks}  # as `_decks` made them, each note made once and held
+        for position, record in enumerate(records, start=1):
+            mod = stage.times.stamp_note(record.identity, record.content)
+            assert not isinstance(record, KeptNote)
+            note = PackageNote(types[record.note_type], record.fields, record.tags, record.guid, mod, position)
+            at_once[record.deck].append(note._replace(cards=WITHDRAWN_TAG not in record.tags))
+        assert {d.deck.name: list(d.notes) for d in decks} == at_once
+        assert latest_mod(decks) == max(n.mod for notes in at_once.values() for n in notes)
+        assert [d.sources for d in decks] == [[r for r in records if r.deck == d.deck.name] for d in decks]
+        first = next(d for d in decks if d.notes)
+        assert first.notes[0] == first.notes[0] and first.notes[0] is not first.notes[0]  # made when read
+        assert first.notes[-1:] == [list(first.notes)[-1]]

@@ -139,7 +139,6 @@ def _by_name(kept: validation._KeptPublished, display: str, text: str):
     return record
 
 
-
 def _copies(notes, column: int) -> int:
     """How many objects more than distinct values the notes hold in `column` (0: one object per value)."""
     values = [note[column] for note in notes if note[column] is not None]

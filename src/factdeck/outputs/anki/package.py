@@ -30,7 +30,15 @@ from factdeck.engine.collector import collector_paused
 from factdeck.exceptions import TemplateError
 from factdeck.i18n import Language
 from factdeck.outputs.anki import kept_collection, release_inputs
-from factdeck.outputs.anki.apkg_file import PackageDeck, PackageNote, write_collection, write_package, zip_collection
+from factdeck.outputs.anki.apkg_file import (
+    MadeNotes,
+    PackageDeck,
+    PackageNote,
+    latest_mod,
+    write_collection,
+    write_package,
+    zip_collection,
+)
 from factdeck.outputs.anki.card_text import anki_text
 from factdeck.outputs.anki.cards import CLOZE, FIELD_KEYS, NOTE_FIELDS, CardMaker, NoteRecord
 from factdeck.outputs.anki.editions import Edition, localized_note_type
@@ -350,7 +358,10 @@ class ApkgStage:
         are its facts' own notes, the plain fronts), its collection is kept for the next build; kept notes are copied
         from `kept`."""
         decks = self._decks(deck, records)
-        stamps = [n.mod for d in decks for n in d.notes] + [t.mod for t in self.parts(deck).note_types.values()]
+        stamps = [t.mod for t in self.parts(deck).note_types.values()]
+        latest = latest_mod(decks)
+        if latest is not None:
+            stamps.append(latest)
         # Staged already if a kept collection failed part way (write_deck then writes every note).
         target = self.writer.staged().get((self.writer.root / relative).resolve()) or self.writer.stage(relative)
         database = kept_collection.scratch(self.writer.root, deck.id) if keep is not None else None
@@ -424,33 +435,30 @@ class ApkgStage:
         top = genanki.Deck(
             deck_id(deck, self.namespace), deck.name, description=str(anki_text(deck.description))
         )  # HTML in Anki, like a field
-        decks = {deck.name: PackageDeck(top, [])}
         note_types = self.parts(deck).note_types
-        stamp = self.times.stamp_note
         make = PackageNote._make
-        for position, record in enumerate(records, start=1):
-            entry = decks.get(record.deck)
-            if entry is None:
-                entry = decks[record.deck] = PackageDeck(
-                    genanki.Deck(subdeck_id(top.deck_id, record.deck), record.deck), []
-                )
-            mod = stamp(record.identity, record.content)
+
+        def made(record: NoteRecord | KeptNote, mod: int, position: int) -> PackageNote:
             model = note_types[record.note_type]
             if isinstance(record, KeptNote):  # its row and cards copied from the kept collection
-                note = make((model, (), (), "", mod, position, True, record.row, record.cards))
-            else:
-                note = PackageNote(
-                    model=model,
-                    fields=record.fields,
-                    tags=record.tags,
-                    guid=record.guid,
-                    mod=mod,
-                    due=position,  # new cards come in the deck's (chronological) order
-                    # A withdrawn note updates the learner who has it and gives a new learner nothing to study.
-                    cards=WITHDRAWN_TAG not in record.tags,
+                return make((model, (), (), "", mod, position, True, record.row, record.cards))
+            # A withdrawn note updates the learner who has it and gives a new learner nothing to study. New cards
+            # come in the deck's (chronological) order.
+            return PackageNote(
+                model, record.fields, record.tags, record.guid, mod, position, WITHDRAWN_TAG not in record.tags
+            )
+
+        notes = {deck.name: MadeNotes(made, [])}
+        decks = {deck.name: PackageDeck(top, notes[deck.name], notes[deck.name].sources)}
+        stamp = self.times.stamp_note
+        for position, record in enumerate(records, start=1):
+            subdeck = notes.get(record.deck)
+            if subdeck is None:
+                subdeck = notes[record.deck] = MadeNotes(made, [])
+                decks[record.deck] = PackageDeck(
+                    genanki.Deck(subdeck_id(top.deck_id, record.deck), record.deck), subdeck, subdeck.sources
                 )
-            entry.notes.append(note)
-            entry.sources.append(record)
+            subdeck.append(record, stamp(record.identity, record.content), position)
         return list(decks.values())
 
 
