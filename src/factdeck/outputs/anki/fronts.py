@@ -28,7 +28,9 @@ def duplicate_fronts(
     `records`: note records (cards.py) or kept notes (kept_collection.py: their plain front kept, their back read
     through `back` only when another note has the same front). `fronts` gets each live note's plain front by
     identity."""
-    first: dict[tuple[str, str], Any] = {}
+    # The first note of each front, per note type: a dict per note type, not a (note type, front) tuple per note
+    # (10 MB at the build's peak, deck `all` at 50,000 facts).
+    first: dict[str, dict[str, Any]] = {}
     warnings = []
     for record in records:
         if WITHDRAWN_TAG in record.tags:
@@ -37,7 +39,10 @@ def duplicate_fronts(
         front = plain(fields[0]) if fields is not None else record.front
         if fronts is not None:
             fronts[record.identity] = front
-        seen = first.setdefault((record.note_type, front), record)
+        of_type = first.get(record.note_type)
+        if of_type is None:
+            of_type = first[record.note_type] = {}
+        seen = of_type.setdefault(front, record)
         if seen is not record and _back(seen, back) != _back(record, back):
             shown = front if len(front) <= 70 else front[:67] + "..."
             warnings.append(
