@@ -48,6 +48,12 @@ def test_kept_card_fields_and_note_tags_are_one_copy_each(tmp_path, monkeypatch)
     tags = [tag for note in notes for tag in note.tags[:3]]  # era, kind and card kind: every note has them
     assert len(tags) > len(set(tags))
     assert set(copies(tags).values()) == {1}
+    tag_sets = [note.tags for note in notes]  # and each set of tags is one tuple, however many notes have it
+    assert len(tag_sets) > len(set(tag_sets))
+    held: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    for tag_set in tag_sets:
+        held[tag_set].add(id(tag_set))
+    assert {len(ids) for ids in held.values()} == {1}
 
 
 def test_records_repeat_no_short_value(tmp_path):
