@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from factdeck.engine.parallel import MIN_ITEMS
+from factdeck.outputs.anki.fronts import front_of
+from factdeck.records.identity import WITHDRAWN_TAG
 
 if TYPE_CHECKING:
     from factdeck.outputs.anki.apkg_file import PackageDeck
@@ -267,13 +269,14 @@ def held(
     live: Sequence[NoteRecord | KeptNote],
     decks: list[PackageDeck],
     placed: Sequence[tuple[int, int]],
-    fronts: dict[str, str],
+    fronts: dict[str, str] | None,
     base: FactBase,
     rendered: RenderedFields,
 ) -> Iterator[tuple[str, tuple[str, str, list[tuple[Any, ...]]]]]:
     """What `keep` records of a package's `live` notes (its facts' own, in order, each fact's together): per fact its
     id and its record's hash, subdeck and notes, each with its row id and card count as written (`placed`, in the
-    order of the subdecks' notes, whose `sources` are the records) and its plain front (`fronts`, by identity).
+    order of the subdecks' notes, whose `sources` are the records) and its plain front (`fronts`, by identity; None:
+    made here as the duplicate check made it, `fronts.front_of`, which then holds none of them).
     Made a fact at a time as `keep` writes them, never all at once (about 30 MB at 50,000 facts, on top of the
     build's peak). A fact with a note the duplicate check did not read (none should be) is left out: made next
     time. Raises ValueError if a fact's notes are not together."""
@@ -307,7 +310,10 @@ def held(
             raise ValueError(f"note '{identity}' is not where the package placed it")
         row, cards = placed[place[2]]
         place[2] += 1
-        front = fronts.get(identity)
+        if fronts is not None:
+            front = fronts.get(identity)
+        else:  # what the duplicate check read: every note's but a withdrawn one's
+            front = None if WITHDRAWN_TAG in record.tags else front_of(record)
         if front is None:
             whole = False
             continue
