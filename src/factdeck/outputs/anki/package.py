@@ -42,7 +42,7 @@ from factdeck.outputs.anki.apkg_file import (
 from factdeck.outputs.anki.card_text import anki_text
 from factdeck.outputs.anki.cards import CLOZE, FIELD_KEYS, NOTE_FIELDS, CardMaker, NoteRecord
 from factdeck.outputs.anki.editions import Edition, localized_note_type
-from factdeck.outputs.anki.field_store import FIELDS_FILE, load_fields, save_fields
+from factdeck.outputs.anki.field_store import FIELDS_FILE, load_fields, save_fields, spill_fields
 from factdeck.outputs.anki.fronts import duplicate_fronts
 from factdeck.outputs.anki.kept_collection import KeptCollection, KeptNote, ManyChanged
 from factdeck.outputs.anki.lifecycle import PublishedNotes
@@ -479,7 +479,11 @@ class AnkiPackages(Output):
     def stage(self, deck: DeckSpec, facts: list[Fact]) -> list[str]:
         assert self.stage_for_decks is not None
         _, untranslated = localized_base(self.base, deck)  # refuses, or says which facts keep their original text
-        return untranslated + self.stage_for_decks.write_deck(deck, facts)
+        said = self.stage_for_decks.write_deck(deck, facts)
+        stage = self.stage_for_decks
+        if stage.notes is None:  # the card-field store's (field_store.py): kept there, not held, until asked for again
+            spill_fields(stage.writer.root / FIELDS_FILE, stage.fields, stage.base.facts_by_id)
+        return untranslated + said
 
     def finish(self) -> None:
         if self.stage_for_decks is not None:
