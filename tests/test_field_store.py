@@ -209,7 +209,10 @@ def test_fields_spilled_between_decks_give_the_same_build(tmp_path, monkeypatch)
 
     project = sample_project(tmp_path / "p", more_facts=True)
     assert project.run("release").exit_code == 0
-    project.write("decks/again.yaml", 'id: again\nname: "Again"\ndescription: "The same facts, a second deck."\n')
+    project.write(
+        "decks/again.yaml",
+        'id: again\nname: "Again"\ndescription: "The same facts, a second deck."\nsessions:\n  meetings: 3\n',
+    )
     held_after: list[int] = []
     spill = field_store.spill_fields
 
