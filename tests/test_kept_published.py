@@ -137,3 +137,30 @@ def _by_name(kept: validation._KeptPublished, display: str, text: str):
     record = parse_published(text, display)
     kept.store.save(display, dump_published(record))
     return record
+
+
+def _copies(notes, column: int) -> int:
+    """How many objects more than distinct values the notes hold in `column` (0: one object per value)."""
+    values = [note[column] for note in notes if note[column] is not None]
+    return len({id(v) for v in values}) - len(set(values))
+
+
+def test_a_parsed_record_holds_one_copy_of_each_fact_id_era_and_time(released):
+    """A build holds every release record's notes to its end: parsed, they share their fact ids and eras (the
+    facts' and eras' own strings) and their times, where the JSON parser made a copy of each for every note."""
+    base = load_and_validate(released.root)
+    records = load_published(released.root)[0]
+    assert records
+    for record in records.values():
+        notes = list(record.notes.values())
+        assert len(notes) > len({n.fact for n in notes})  # facts with several notes, so copies could differ
+        assert [_copies(notes, column) for column in (3, 4, 5)] == [0, 0, 0]
+        assert all(n.fact is base.facts_by_id[n.fact].id for n in notes if n.fact in base.facts_by_id)
+        assert all(n.era is base.eras_by_id[n.era].id for n in notes if n.era in base.eras_by_id)
+
+
+def test_the_copies_count_catches_the_parsers_own_values(released):
+    # The count above sees a copy per note in notes made of the JSON parser's values as they come.
+    data = json.loads(released.read(RECORD))["notes"]
+    notes = [(i, n["guid"], n["hash"], n["mod"], n["fact"], n.get("era")) for i, n in data.items()]
+    assert [_copies(notes, column) > 0 for column in (3, 4, 5)] == [True, True, True]
