@@ -376,7 +376,18 @@ def _dump_whole(
     """Each file's problems as (line, message, severity), in `files`' order, and each disagreement as the place of
     its fact (file number, fact number) with its message and severity; None (nothing kept) if a disagreement is
     not about one of the facts."""
-    places = {id(fact): (i, j) for i, file in enumerate(files) for j, fact in enumerate(found[file.display][0])}
+    # Only the disagreements' facts placed (a few, where every fact of the base was): their files first, then each
+    # fact by identity in its file's facts.
+    wanted = {id(d.where) for d in disagreements}
+    places: dict[int, tuple[int, int]] = {}
+    if wanted:
+        in_file = {file.display: i for i, file in enumerate(files)}
+        for file in {d.where.file for d in disagreements}:
+            i = in_file.get(file)
+            if i is not None:
+                for j, fact in enumerate(found[files[i].display][0]):
+                    if id(fact) in wanted:
+                        places[id(fact)] = (i, j)
     kept = []
     for d in disagreements:
         place = places.get(id(d.where))
