@@ -300,10 +300,11 @@ def test_false_statements_kept_under_what_they_were_without_its_lookups_would_be
     # alone, not by what vetted facts state at them.
     from factdeck.records.options import OptionRules
 
-    def keys_only(rules, facts):
-        return tuple(key for fact in facts for key in rules._forms(fact).false_statements)
+    def keys_only(rules, false_statements):
+        return tuple(sorted(set(false_statements)))
 
-    monkeypatch.setattr(OptionRules, "statement_inputs_of", keys_only)
+    # What the key is made of, given each file's kept false statements (`statement_inputs_among`).
+    monkeypatch.setattr(OptionRules, "statement_inputs_among", keys_only)
     old, new = ACROSS_EDITS["a vetted fact states a false statement"]
     project.write("facts/other.yaml", OTHER_FACT)
     check(project)
@@ -437,9 +438,9 @@ def test_kept_comparison_forms_are_the_fresh_ones(project, monkeypatch):
     compared: list[tuple] = []
 
     class Spy(AcrossRules):
-        def __init__(self, facts, glossary, sources, forms=forms_of, by_file=None):
+        def __init__(self, facts, glossary, sources, forms=forms_of, by_file=None, false_statements=None):
             compared.extend((forms(fact), forms_of(fact)) for fact in facts)
-            super().__init__(facts, glossary, sources, forms, by_file)
+            super().__init__(facts, glossary, sources, forms, by_file, false_statements)
 
     monkeypatch.setattr(validation, "AcrossRules", Spy)
     monkeypatch.setattr(validation, "forms_of", lambda fact: pytest.fail("a kept form was made again"))
