@@ -229,7 +229,9 @@ def test_a_damaged_entry_is_ignored(project, parse_cache_folder, damage):
             facts, problems = marshal.loads(raw[len(head) :])
             facts[0][2]["colour"] = "red"
             entry.write_bytes(head + marshal.dumps((facts, problems)))
-        elif isinstance(damage, str) and damage.startswith("fields-set"):  # the names of the fields set, as no entry keeps them
+        elif isinstance(damage, str) and damage.startswith(
+            "fields-set"
+        ):  # the names of the fields set, as no entry keeps them
             facts, problems = marshal.loads(raw[len(head) :])
             line, names, values = facts[0]
             facts[0] = (line, list(names) if damage == "fields-set-a-list" else (*names, 7), values)
