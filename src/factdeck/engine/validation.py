@@ -173,8 +173,9 @@ def _cached_across(
     # Each file's shares (its facts' forms, the parts of the sets and the findings of each part of the rules), in
     # one entry per file: read once, and written once if a share was made again.
     shares = _Shares(ContentStore(folder, code, f"shares\0{validated}", session), files, file_keys)
-    # Each fact's question and statement words and stems (most of its forms' values) are kept apart: only the parts
-    # made per file read them, so an unchanged file's are read only when one of its parts is made again.
+    # Each fact's forms, and apart its question and statement words and stems (most of its forms' values), are kept in
+    # an entry of their own, read when a rule first asks for one of the file's facts' forms: after an edit, only the
+    # edited file's (and the words only when one of a file's parts is made again).
     texts = _Shares(ContentStore(folder, code, f"words\0{validated}", session), files, file_keys, lazy=True)
     kept: dict[int, FactForms] = {}
     lacking: set[str] = set()  # files whose kept forms lack their words and stems
@@ -188,10 +189,10 @@ def _cached_across(
             return
         formed.add(file.display)
         facts = found[file.display][0]
-        forms = _restore_forms(shares.get(file, "forms", ""), len(facts))
+        forms = _restore_forms(texts.get(file, "forms", ""), len(facts))
         if forms is None:
             forms = [forms_of(fact) for fact in facts]
-            shares.put(file, "forms", "", [_without_words(form) for form in forms])
+            texts.put(file, "forms", "", [_without_words(form) for form in forms])
             texts.put(file, "words", "", [(form.words, form.stems) for form in forms])
         else:
             lacking.add(file.display)
