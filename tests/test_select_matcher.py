@@ -185,3 +185,16 @@ def test_a_text_of_only_comments_is_told_from_its_head_first(lines, ends, head):
     text = "".join(line + ends[i % len(ends)] for i, line in enumerate(lines))
     expected = all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines())
     assert load._only_comments(text, head) == expected
+
+
+def test_a_base_holding_an_id_twice_is_sorted_as_chronological_key_sorts_it(base):
+    # Where no id is twice, a fact's place in the base is its `fact_order`; where one is (an invalid base another
+    # stage may still sort), `fact_order` gives both facts the later one's place, and so does the sort.
+    again = [f.model_copy(update={"date": None}) for f in base.facts[::5] if f.status == "vetted"]
+    doubled = dataclasses.replace(base, facts=[*again, *base.facts])
+    assert len(doubled.fact_order) < len(doubled.facts)
+    for deck in base.decks:
+        expected = sorted(
+            (f for f in doubled.facts if deck.select.matches(f)), key=lambda f: select.chronological_key(doubled, f)
+        )
+        assert select.select_facts(doubled, deck) == expected

@@ -71,7 +71,11 @@ def _chronological_order(base: FactBase) -> list[int]:
             zip(
                 map(base.era_order.__getitem__, eras),
                 map(days.__getitem__, zip(dates, eras)),
-                map(base.fact_order.__getitem__, map(attrgetter("id"), taken)),
+                # Each fact's place in the base, as `fact_order` gives it where no id is twice (a later fact of an
+                # id takes the place of an earlier one there).
+                vetted
+                if len(base.fact_order) == len(facts)
+                else map(base.fact_order.__getitem__, map(attrgetter("id"), taken)),
             ),
         )
     )
