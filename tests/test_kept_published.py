@@ -1,4 +1,4 @@
-"""Release records kept parsed (engine/validation.py's `_KeptPublished`): a validation takes a record whose file's
+"""Release records kept parsed (engine/kept_inputs.py's `KeptPublished`): a validation takes a record whose file's
 name and text it parsed before from the cache folder, and must get exactly the record parsing its text gives,
 after any edit of the record, whatever the cache holds."""
 
@@ -11,7 +11,7 @@ import pytest
 from conftest import Project
 
 from factdeck.build import load_and_validate
-from factdeck.engine import validation
+from factdeck.engine import kept_inputs
 from factdeck.records.identity import dump_published, load_published, parse_published, restore_published
 from test_release_inputs import RECORD, released_sample
 
@@ -31,7 +31,7 @@ class Parsed:
             self.files.append(display)
             return parse_published(text, display)
 
-        monkeypatch.setattr(validation, "parse_published", counted)
+        monkeypatch.setattr(kept_inputs, "parse_published", counted)
 
 
 def _same(kept: dict, parsed: dict) -> None:
@@ -89,7 +89,7 @@ def test_an_edited_record_is_parsed_again(released, monkeypatch):
 @pytest.mark.parametrize("damage", ["truncate", "foreign", "note", "type"])
 def test_a_damaged_entry_is_parsed_again(released, parse_cache_folder, monkeypatch, damage):
     load_and_validate(released.root)
-    entries = [p for p in (parse_cache_folder.parent / "published").rglob("*") if p.is_file()]
+    entries = [p for p in (parse_cache_folder.parent / "published").glob("*/*") if p.is_file()]
     assert len(entries) == 1
     raw = entries[0].read_bytes()
     head = raw[: raw.index(b"\0") + 1]
@@ -121,7 +121,7 @@ def test_a_record_kept_by_name_alone_would_be_caught(released, monkeypatch):
     # The check above must fail for a cache that keys a record by its file's name, not its text.
     load_and_validate(released.root)
     monkeypatch.setattr(
-        validation._KeptPublished, "parse", lambda self, text, display, digest: _by_name(self, display, text)
+        kept_inputs.KeptPublished, "parse", lambda self, text, display, digest: _by_name(self, display, text)
     )
     load_and_validate(released.root)
     _edit_hash(released)
@@ -130,7 +130,7 @@ def test_a_record_kept_by_name_alone_would_be_caught(released, monkeypatch):
         _same(kept, load_published(released.root)[0])
 
 
-def _by_name(kept: validation._KeptPublished, display: str, text: str):
+def _by_name(kept: kept_inputs.KeptPublished, display: str, text: str):
     value = kept.store.load(display)
     if value is not None:
         return restore_published(value)
