@@ -241,8 +241,8 @@ def test_damaged_kept_words_make_the_files_forms_afresh(project, monkeypatch, pa
     for entry in (p for p in (parse_cache_folder.parent / "across").rglob("*") if p.is_file()):
         raw = entry.read_bytes()
         value = marshal.loads(raw[len(_MAGIC) :]) if raw.startswith(_MAGIC) else None
-        if type(value) is dict and set(value) == {"words"}:
-            entry.write_bytes(_MAGIC + marshal.dumps({"words": ("", [("not", "words")])}))
+        if type(value) is dict and "words" in value:
+            entry.write_bytes(_MAGIC + marshal.dumps({**value, "words": ("", [("not", "words")])}))
             damaged += 1
     assert damaged == 3
     _answer(project)
@@ -322,3 +322,50 @@ def test_a_files_part_is_its_own(project, monkeypatch, part, kept_whatever_the_f
     expected = fresh(project, monkeypatch)
     assert any(found in p for p in expected[1])
     assert (cached == expected) is not kept_whatever_the_facts
+
+
+def test_an_edit_restores_no_unchanged_files_forms(project, monkeypatch):
+    # After an edited statement, no rule reads an unchanged file's forms: its parts and findings are kept, and its
+    # false statements (what the false statements' key looks up) are a share of their own. Only the edited file's
+    # forms are made; none is restored.
+    from factdeck.engine import validation
+
+    outcome(project)
+    _statement(project)
+    restored: list[int] = []
+    restore = validation._restore_forms
+
+    def counted(entry, count):
+        made = restore(entry, count)
+        if made is not None:
+            restored.append(count)
+        return made
+
+    monkeypatch.setattr(validation, "_restore_forms", counted)
+    made = spy(monkeypatch)
+    cached = outcome(project)
+    assert restored == [] and set(made["forms"]) == {"facts/part-0001.yaml"}
+    assert cached == fresh(project, monkeypatch)
+
+
+@pytest.mark.parametrize("lost", [False, True])
+def test_a_files_kept_false_statements_are_its_own(project, monkeypatch, lost):
+    # Each file's false statements (comparison forms) are kept with its records; the false statements' key of an
+    # unchanged file reads them. A share that lost them would keep part-0000's findings when a vetted fact of the
+    # edited part-0001 comes to state one of them, and the comparison with a fresh check catches it.
+    from factdeck.engine import validation
+
+    outcome(project)
+    get = validation._Shares.get
+
+    def kept(shares, file, name, key):
+        value = get(shares, file, name, key)
+        return () if lost and name == "false-statement-forms" and value is not None else value
+
+    with monkeypatch.context() as shares_kept:
+        shares_kept.setattr(validation._Shares, "get", kept)
+        _states_a_false_statement(project)
+        cached = outcome(project)
+    expected = fresh(project, monkeypatch)
+    assert any("states: a false statement must be false" in p for p in expected[1])
+    assert (cached == expected) is not lost

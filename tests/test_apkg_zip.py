@@ -176,7 +176,7 @@ def test_a_decks_rows_are_made_as_they_are_inserted(tmp_path):
         rows = database.execute("SELECT id, flds FROM notes ORDER BY id").fetchall()
         cards = database.execute("SELECT nid, ord FROM cards ORDER BY id").fetchall()
     assert [flds for _, flds in rows] == ["\x1f".join(note.fields) for note in deck.notes]
-    assert [(note_id, 1) for note_id, _ in rows] == placed
+    assert [(note_id, 1) for note_id, _ in rows] == list(placed)
     assert cards == [(note_id, 0) for note_id, _ in rows]
 
 

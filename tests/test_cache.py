@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -215,7 +216,55 @@ def test_the_stores_of_one_command_measure_a_folder_once(tmp_path, monkeypatch):
     store.save("text", 1)
     store.trim()  # past the limit by the measure: walked and trimmed
     assert walks == [tmp_path, tmp_path] and len(entries(tmp_path)) == 3
+    (tmp_path / parse_cache.MEASURE_FILE).unlink()  # the measure kept for later commands (test below)
     other = parse_cache.ContentStore(tmp_path, "code", "other", Session.one_off())
     other.save("text", 1)
     other.trim()  # a session of its own: no measure yet, so it walks
     assert walks == [tmp_path, tmp_path, tmp_path]
+
+
+def _folder_bytes(folder) -> int:
+    return sum(p.stat().st_size for p in folder.glob("*/*"))
+
+
+def test_later_commands_take_the_folders_measure_kept_by_an_earlier_one(tmp_path, monkeypatch):
+    """Each trim keeps the folder's measure in it (`MEASURE_FILE`): a later command adds what it wrote to it instead
+    of walking the folder, until the measure passes the limit or is REMEASURE_SECONDS old; a measure that is
+    missing, damaged or from the future is walked for. The kept bytes are the folder's."""
+    from factdeck.engine import parse_cache
+    from factdeck.engine.session import Session
+
+    walks = []
+    measure = parse_cache.ContentStore._measure
+    monkeypatch.setattr(parse_cache.ContentStore, "_measure", lambda self: walks.append(self.folder) or measure(self))
+    kept = tmp_path / parse_cache.MEASURE_FILE
+
+    def command(text: str) -> None:  # a one-off command saving one entry, each its own session
+        store = parse_cache.ContentStore(tmp_path, "code", "", Session.one_off())
+        store.save(text, text)
+        store.trim()
+
+    command("a")
+    assert len(walks) == 1 and kept.is_file()
+    for text in ("b", "c", "d"):
+        command(text)
+    assert len(walks) == 1 and len(entries(tmp_path)) == 4
+    assert int(kept.read_text(encoding="ascii").split()[1]) == _folder_bytes(tmp_path)
+    for damage in ["", "not a measure", "1e99 12", f"{time.time()} -5"]:  # damaged, from the future, negative
+        kept.write_text(damage, encoding="ascii")
+        command(f"after {damage!r}")
+        assert len(walks) == 2 and int(kept.read_text(encoding="ascii").split()[1]) == _folder_bytes(tmp_path)
+        walks.clear()
+        walks.append(tmp_path)
+    made, total = kept.read_text(encoding="ascii").split()
+    kept.write_text(f"{float(made) - parse_cache.REMEASURE_SECONDS - 1} {total}", encoding="ascii")  # too old
+    command("old")
+    assert len(walks) == 2
+    size = entries(tmp_path)[0].stat().st_size
+    monkeypatch.setattr(parse_cache, "MAX_BYTES", _folder_bytes(tmp_path) + size // 2)
+    command("past the limit")  # by the kept measure: walked and trimmed
+    assert len(walks) == 3 and _folder_bytes(tmp_path) <= parse_cache.MAX_BYTES
+    kept.unlink()
+    command("missing")
+    assert len(walks) == 4
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]

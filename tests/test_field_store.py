@@ -5,6 +5,7 @@ anything damaged read as missing (rendered again), never a crash."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -187,3 +188,65 @@ def test_a_store_that_fails_to_be_written_over_its_index_is_removed(tmp_path, mo
     save_fields(path, fields, list(ENTRIES))
     assert not path.exists() and list(tmp_path.iterdir()) == []
     assert dict(load_fields(path, "shared")) == {}
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".factdeck" not in p.parts
+    }
+
+
+def test_fields_spilled_between_decks_give_the_same_build(tmp_path, monkeypatch):
+    """A build writes the card fields to the store after each deck's package and lets them go (`spill_fields`),
+    later decks reading back those they need: the same outputs and the same store as holding them to the end."""
+    from conftest import sample_project
+
+    from factdeck.build import build
+    from factdeck.outputs.anki import field_store
+    from factdeck.outputs.anki.field_store import FIELDS_FILE
+
+    project = sample_project(tmp_path / "p", more_facts=True)
+    assert project.run("release").exit_code == 0
+    project.write(
+        "decks/again.yaml",
+        'id: again\nname: "Again"\ndescription: "The same facts, a second deck."\nsessions:\n  meetings: 3\n',
+    )
+    held_after: list[int] = []
+    spill = field_store.spill_fields
+
+    def spilled(path, fields, fact_ids):
+        spill(path, fields, fact_ids)
+        held_after.append(len(fields.used))
+
+    monkeypatch.setattr("factdeck.outputs.anki.package.spill_fields", spilled)
+    monkeypatch.setattr(field_store, "SPILL_FACTS", 1)
+    spilled_build = build(project.root, output=tmp_path / "spilled")
+    monkeypatch.setattr(field_store, "SPILL_FACTS", 10**9)
+    held = build(project.root, output=tmp_path / "held")
+    assert len(held_after) > 2 and held_after[: len(held_after) // 2] == [0] * (len(held_after) // 2)
+    assert set(held_after[len(held_after) // 2 :]) != {0}  # what the first count catches: fields held
+    assert _outputs(spilled_build.output) == _outputs(held.output)
+    shared = held.made[1][0].stage_for_decks.fields.shared
+    stores = [load_fields(folder / FIELDS_FILE, shared) for folder in (spilled_build.output, held.output)]
+    try:
+        assert len(stores[1]) > 1 and dict(stores[0]) == dict(stores[1])
+    finally:
+        for store in stores:
+            store.close()
+
+
+def test_fields_the_store_cannot_hold_stay_held(tmp_path, monkeypatch):
+    from factdeck.outputs.anki import field_store
+
+    monkeypatch.setattr(field_store, "SPILL_FACTS", 1)
+    fields = RenderedFields("shared", {}, fact_key=lambda fact: ENTRIES[fact.id][0])
+    fields.used.update({k: (d, dict(f)) for k, (d, f) in ENTRIES.items()})
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the store's folder would be")
+    field_store.spill_fields(blocked / "store.bin", fields, list(ENTRIES))
+    assert len(fields.used) == len(ENTRIES)
+    field_store.spill_fields(tmp_path / "store.bin", fields, list(ENTRIES))
+    assert fields.used == {}
+    assert {k: fields.fields(SimpleNamespace(id=k)) for k in ENTRIES} == {k: f for k, (d, f) in ENTRIES.items()}

@@ -98,7 +98,7 @@ def test_a_kept_note_takes_the_front_the_duplicate_check_read():
     # A kept note whose front differs from the one the duplicate check recorded is written with the recorded
     # one, not sliced as it is: a shortcut that copied the kept note whole fails here.
     note = KeptNote("f/name", "hash", "f", "card", "Deck", "old front", 7, 1)
-    source = SimpleNamespace(notes=[], sources=[note])
+    source = SimpleNamespace(deck=SimpleNamespace(name="Deck"), notes=[], sources=[note])
     base = SimpleNamespace(facts_by_id={"f": object()})
     rendered = SimpleNamespace(digest=lambda fact: "digest")
     facts = dict(kept_collection.held([note], [source], [(42, 2)], {"f/name": "new front"}, base, rendered))
@@ -345,7 +345,7 @@ def kept_notes(*fact_ids: str) -> list[KeptNote]:
 
 def test_the_record_is_made_a_fact_at_a_time_as_it_is_written():
     notes = kept_notes("a", "a", "b", "c")
-    source = SimpleNamespace(notes=[], sources=notes)
+    source = SimpleNamespace(deck=SimpleNamespace(name="Deck"), notes=[], sources=notes)
     asked: list[str] = []
     base = SimpleNamespace(facts_by_id={f: f for f in "abc"})
     rendered = SimpleNamespace(digest=lambda fact: asked.append(fact) or f"digest-{fact}")
@@ -359,13 +359,13 @@ def test_the_record_is_made_a_fact_at_a_time_as_it_is_written():
 
 def test_a_fact_without_every_front_is_left_out_and_notes_apart_keep_no_record(tmp_path):
     notes = kept_notes("a", "b", "b")
-    source = SimpleNamespace(notes=[], sources=notes)
+    source = SimpleNamespace(deck=SimpleNamespace(name="Deck"), notes=[], sources=notes)
     base = SimpleNamespace(facts_by_id={f: f for f in "ab"})
     rendered = SimpleNamespace(digest=lambda fact: "digest")
     placed = [(1, 1), (2, 1), (3, 1)]
     assert [f for f, _ in kept_collection.held(notes, [source], placed, {"a/name": "front"}, base, rendered)] == ["a"]
     apart = kept_notes("a", "b", "a")
-    source = SimpleNamespace(notes=[], sources=apart)
+    source = SimpleNamespace(deck=SimpleNamespace(name="Deck"), notes=[], sources=apart)
     with pytest.raises(ValueError, match="not together"):
         list(kept_collection.held(apart, [source], placed, {"a/name": "front", "b/name": "front"}, base, rendered))
     # keep takes that as a record it cannot write: the collection stays, without a record (every note made next time).
@@ -399,3 +399,23 @@ def test_a_record_written_from_pairs_as_they_come_is_the_record_of_them_all(tmp_
         assert [e for piece in pieces[1:] for e in piece] == [(i, *v) for i, v in facts.items()]
     # The same bytes but the stamp (each its own file's inode).
     assert len(records["dict"]) == len(records["pairs"])
+
+
+def test_each_note_takes_its_place_among_its_subdecks_notes():
+    # `placed` follows the subdecks' notes (each subdeck's in the live notes' order), not the live notes' order:
+    # a note takes its subdeck's next place, and a note that is not where the package put it raises.
+    a, b, c = (KeptNote(f"{f}/name", "hash", f, "card", deck, "front", 0, 1) for f, deck in zip("abc", ["X", "Y", "X"]))
+    first = SimpleNamespace(deck=SimpleNamespace(name="X"), notes=[], sources=[a, c])
+    second = SimpleNamespace(deck=SimpleNamespace(name="Y"), notes=[], sources=[b])
+    base = SimpleNamespace(facts_by_id={f: f for f in "abc"})
+    rendered = SimpleNamespace(digest=lambda fact: "digest")
+    fronts = {"a/name": "front", "b/name": "front", "c/name": "front"}
+    placed = [(10, 1), (11, 2), (12, 3)]
+    facts = dict(kept_collection.held([a, b, c], [first, second], placed, fronts, base, rendered))
+    assert {f: [v[6:] for v in values] for f, (_, _, values) in facts.items()} == {
+        "a": [(10, 1)],
+        "b": [(12, 3)],
+        "c": [(11, 2)],
+    }
+    with pytest.raises(ValueError, match="not where the package placed it"):
+        list(kept_collection.held([c, a, b], [first, second], placed, fronts, base, rendered))

@@ -1,4 +1,4 @@
-"""Release records kept parsed (engine/validation.py's `_KeptPublished`): a validation takes a record whose file's
+"""Release records kept parsed (engine/kept_inputs.py's `KeptPublished`): a validation takes a record whose file's
 name and text it parsed before from the cache folder, and must get exactly the record parsing its text gives,
 after any edit of the record, whatever the cache holds."""
 
@@ -11,7 +11,7 @@ import pytest
 from conftest import Project
 
 from factdeck.build import load_and_validate
-from factdeck.engine import validation
+from factdeck.engine import kept_inputs
 from factdeck.records.identity import dump_published, load_published, parse_published, restore_published
 from test_release_inputs import RECORD, released_sample
 
@@ -31,7 +31,7 @@ class Parsed:
             self.files.append(display)
             return parse_published(text, display)
 
-        monkeypatch.setattr(validation, "parse_published", counted)
+        monkeypatch.setattr(kept_inputs, "parse_published", counted)
 
 
 def _same(kept: dict, parsed: dict) -> None:
@@ -89,7 +89,7 @@ def test_an_edited_record_is_parsed_again(released, monkeypatch):
 @pytest.mark.parametrize("damage", ["truncate", "foreign", "note", "type"])
 def test_a_damaged_entry_is_parsed_again(released, parse_cache_folder, monkeypatch, damage):
     load_and_validate(released.root)
-    entries = [p for p in (parse_cache_folder.parent / "published").rglob("*") if p.is_file()]
+    entries = [p for p in (parse_cache_folder.parent / "published").glob("*/*") if p.is_file()]
     assert len(entries) == 1
     raw = entries[0].read_bytes()
     head = raw[: raw.index(b"\0") + 1]
@@ -121,7 +121,7 @@ def test_a_record_kept_by_name_alone_would_be_caught(released, monkeypatch):
     # The check above must fail for a cache that keys a record by its file's name, not its text.
     load_and_validate(released.root)
     monkeypatch.setattr(
-        validation._KeptPublished, "parse", lambda self, text, display, digest: _by_name(self, display, text)
+        kept_inputs.KeptPublished, "parse", lambda self, text, display, digest: _by_name(self, display, text)
     )
     load_and_validate(released.root)
     _edit_hash(released)
@@ -130,10 +130,37 @@ def test_a_record_kept_by_name_alone_would_be_caught(released, monkeypatch):
         _same(kept, load_published(released.root)[0])
 
 
-def _by_name(kept: validation._KeptPublished, display: str, text: str):
+def _by_name(kept: kept_inputs.KeptPublished, display: str, text: str):
     value = kept.store.load(display)
     if value is not None:
         return restore_published(value)
     record = parse_published(text, display)
     kept.store.save(display, dump_published(record))
     return record
+
+
+def _copies(notes, column: int) -> int:
+    """How many objects more than distinct values the notes hold in `column` (0: one object per value)."""
+    values = [note[column] for note in notes if note[column] is not None]
+    return len({id(v) for v in values}) - len(set(values))
+
+
+def test_a_parsed_record_holds_one_copy_of_each_fact_id_era_and_time(released):
+    """A build holds every release record's notes to its end: parsed, they share their fact ids and eras (the
+    facts' and eras' own strings) and their times, where the JSON parser made a copy of each for every note."""
+    base = load_and_validate(released.root)
+    records = load_published(released.root)[0]
+    assert records
+    for record in records.values():
+        notes = list(record.notes.values())
+        assert len(notes) > len({n.fact for n in notes})  # facts with several notes, so copies could differ
+        assert [_copies(notes, column) for column in (3, 4, 5)] == [0, 0, 0]
+        assert all(n.fact is base.facts_by_id[n.fact].id for n in notes if n.fact in base.facts_by_id)
+        assert all(n.era is base.eras_by_id[n.era].id for n in notes if n.era in base.eras_by_id)
+
+
+def test_the_copies_count_catches_the_parsers_own_values(released):
+    # The count above sees a copy per note in notes made of the JSON parser's values as they come.
+    data = json.loads(released.read(RECORD))["notes"]
+    notes = [(i, n["guid"], n["hash"], n["mod"], n["fact"], n.get("era")) for i, n in data.items()]
+    assert [_copies(notes, column) > 0 for column in (3, 4, 5)] == [True, True, True]

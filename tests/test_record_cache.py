@@ -213,7 +213,9 @@ def test_problems_of_a_broken_file_are_the_same_every_time(project):
     assert check(project) == first == check(project, cache=False)
 
 
-@pytest.mark.parametrize("damage", [b"", b"garbage", "truncate", "foreign", "wrong-fields"])
+@pytest.mark.parametrize(
+    "damage", [b"", b"garbage", "truncate", "foreign", "wrong-fields", "fields-set-a-list", "fields-set-not-names"]
+)
 def test_a_damaged_entry_is_ignored(project, parse_cache_folder, damage):
     expected = snapshot(project.root, project.archive)
     for entry in entries(records_cache(parse_cache_folder)):
@@ -227,12 +229,30 @@ def test_a_damaged_entry_is_ignored(project, parse_cache_folder, damage):
             facts, problems = marshal.loads(raw[len(head) :])
             facts[0][2]["colour"] = "red"
             entry.write_bytes(head + marshal.dumps((facts, problems)))
+        elif isinstance(damage, str) and damage.startswith(
+            "fields-set"
+        ):  # the names of the fields set, as no entry keeps them
+            facts, problems = marshal.loads(raw[len(head) :])
+            line, names, values = facts[0]
+            facts[0] = (line, list(names) if damage == "fields-set-a-list" else (*names, 7), values)
+            entry.write_bytes(head + marshal.dumps((facts, problems)))
         else:
             entry.write_bytes(damage)
     forget_recent()
     assert snapshot(project.root, project.archive) == expected
     forget_recent()
     assert snapshot(project.root, project.archive) == expected  # and the entries were replaced
+
+
+def test_restored_records_share_one_fields_set_per_distinct_set_of_names(project):
+    fresh = snapshot(project.root, project.archive)
+    base = load_and_validate(project.root, archive=project.archive)  # every record restored from the cache
+    sets = [fact.__pydantic_fields_set__ for fact in base.facts]
+    assert [(f.model_dump(), located(f)) for f in base.facts] == fresh[:-1]
+    by_names: dict[frozenset[str], set[str]] = {}
+    for names in sets:
+        assert by_names.setdefault(frozenset(names), names) is names
+    assert len(by_names) < len(sets)
 
 
 def test_the_cache_can_be_turned_off(project, parse_cache_folder, monkeypatch):
@@ -282,10 +302,11 @@ def test_false_statements_kept_under_what_they_were_without_its_lookups_would_be
     # alone, not by what vetted facts state at them.
     from factdeck.records.options import OptionRules
 
-    def keys_only(rules, facts):
-        return tuple(key for fact in facts for key in rules._forms(fact).false_statements)
+    def keys_only(rules, false_statements):
+        return tuple(sorted(set(false_statements)))
 
-    monkeypatch.setattr(OptionRules, "statement_inputs_of", keys_only)
+    # What the key is made of, given each file's kept false statements (`statement_inputs_among`).
+    monkeypatch.setattr(OptionRules, "statement_inputs_among", keys_only)
     old, new = ACROSS_EDITS["a vetted fact states a false statement"]
     project.write("facts/other.yaml", OTHER_FACT)
     check(project)
@@ -419,9 +440,9 @@ def test_kept_comparison_forms_are_the_fresh_ones(project, monkeypatch):
     compared: list[tuple] = []
 
     class Spy(AcrossRules):
-        def __init__(self, facts, glossary, sources, forms=forms_of, by_file=None):
+        def __init__(self, facts, glossary, sources, forms=forms_of, by_file=None, false_statements=None):
             compared.extend((forms(fact), forms_of(fact)) for fact in facts)
-            super().__init__(facts, glossary, sources, forms, by_file)
+            super().__init__(facts, glossary, sources, forms, by_file, false_statements)
 
     monkeypatch.setattr(validation, "AcrossRules", Spy)
     monkeypatch.setattr(validation, "forms_of", lambda fact: pytest.fail("a kept form was made again"))

@@ -1,8 +1,10 @@
 """A deck's selection tested with one function made per selection (`DeckSelection.matcher`), and its facts
-sorted with each date worked out once (`_chronological_keys`): the same facts in the same order as the selection's
-own test and `chronological_key` give, for every criterion alone and together."""
+taken from the base's vetted facts sorted once (`_chronological_order`): the same facts in the same order as the
+selection's own test and `chronological_key` give, for every criterion alone and together."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import pytest
 from conftest import REPO
@@ -106,6 +108,35 @@ def test_a_deck_s_facts_are_in_the_order_of_chronological_key(base):
     )
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_every_selection_s_facts_are_its_matches_sorted_by_chronological_key(base, data):
+    # The base's vetted facts are sorted once and each selection filters them: the facts and order that sorting
+    # the selection's own matches gives, whatever the criteria.
+    values = _values(base)
+    deck = base.decks[0].model_copy(
+        update={"select": DeckSelection(include=data.draw(selections(values)), exclude=data.draw(selections(values)))}
+    )
+    base.__dict__.pop("_selected", None)
+    expected = sorted(
+        (f for f in base.facts if _plain_matches(deck.select, f)), key=lambda f: select.chronological_key(base, f)
+    )
+    assert select.select_facts(base, deck) == expected
+
+
+def test_a_selection_taking_facts_of_another_status_is_sorted_too(base, monkeypatch):
+    # The base is sorted once over its vetted facts only; a matcher that took another (none does:
+    # `DeckSelection.matches`) still gets every fact it took, in order.
+    others = [f.model_copy(update={"status": "review", "id": f"{f.id}-again"}) for f in base.facts[::3]]
+    mixed = dataclasses.replace(base, facts=[*base.facts, *others])
+    monkeypatch.setattr(DeckSelection, "matcher", lambda self: lambda fact: fact.kind == "date")
+    taken = select.select_facts(mixed, base.decks[0])
+    assert taken == sorted(
+        (f for f in mixed.facts if f.kind == "date"), key=lambda f: select.chronological_key(mixed, f)
+    )
+    assert any(f.status != "vetted" for f in taken)
+
+
 def _grouped_plainly(facts):
     grouped: dict[str, list] = {}
     for fact in facts:
@@ -154,3 +185,16 @@ def test_a_text_of_only_comments_is_told_from_its_head_first(lines, ends, head):
     text = "".join(line + ends[i % len(ends)] for i, line in enumerate(lines))
     expected = all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines())
     assert load._only_comments(text, head) == expected
+
+
+def test_a_base_holding_an_id_twice_is_sorted_as_chronological_key_sorts_it(base):
+    # Where no id is twice, a fact's place in the base is its `fact_order`; where one is (an invalid base another
+    # stage may still sort), `fact_order` gives both facts the later one's place, and so does the sort.
+    again = [f.model_copy(update={"date": None}) for f in base.facts[::5] if f.status == "vetted"]
+    doubled = dataclasses.replace(base, facts=[*again, *base.facts])
+    assert len(doubled.fact_order) < len(doubled.facts)
+    for deck in base.decks:
+        expected = sorted(
+            (f for f in doubled.facts if deck.select.matches(f)), key=lambda f: select.chronological_key(doubled, f)
+        )
+        assert select.select_facts(doubled, deck) == expected

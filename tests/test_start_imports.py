@@ -13,6 +13,7 @@ from conftest import imported_by, sample_project
 
 from factdeck.outputs.anki import note_types
 from factdeck.outputs.anki import package as anki
+from factdeck.outputs.anki.cards import CARD, CLOZE
 from factdeck.outputs.print import typst_worker
 from factdeck.outputs.print.typst_process import font_folders
 
@@ -67,14 +68,15 @@ def test_the_note_types_kinds_are_genankis(ours, genankis):
     assert getattr(note_types, ours) == getattr(genanki.Model, genankis)
 
 
-def test_a_note_types_genanki_model_is_made_once_with_its_own_time():
+@pytest.mark.parametrize(("layout", "genankis"), [(CARD, genanki.Model.FRONT_BACK), (CLOZE, genanki.Model.CLOZE)])
+def test_a_note_types_genanki_model_is_made_once_with_its_own_time(layout, genankis):
     model = note_types.NoteTypeModel(
         1607392319,
         "p: fact card",
         fields=[{"name": "Front", "id": 1}],
         templates=[{"name": "Card", "qfmt": "{{Front}}", "afmt": "{{Front}}", "id": 2}],
         css="",
-        model_type=note_types.FRONT_BACK_MODEL,
+        layout=layout,
         mod=1_600_000_000,
     )
     made = model.genanki()
@@ -84,6 +86,6 @@ def test_a_note_types_genanki_model_is_made_once_with_its_own_time():
         model.name,
         model.fields,
         model.templates,
-        genanki.Model.FRONT_BACK,
+        genankis,
     )
     assert made.to_json(1_800_000_000, 1)["mod"] == 1_600_000_000  # not the package's time

@@ -186,15 +186,16 @@ def shared_key(base: Any, root: Path, step: str) -> str:
     if step == "quiz":
         _add_tree(digest, root / "fonts", "fonts")
         # Distractors on a worksheet may come from any fact of the base, not only the deck's.
-        hash_lines(digest, base.facts_json(base.facts))  # JSON holds no raw line break
+        hash_lines(digest, base.facts_digests(base.facts))  # each fact's JSON's SHA-256 (FactBase.fact_digest)
     return digest.hexdigest()
 
 
 def step_key(base: Any, shared: str, deck: Any, facts: Iterable[Any], extra: str = "") -> str:
-    """The key of one deck's step: the shared key, the deck spec, the selected facts in order."""
+    """The key of one deck's step: the shared key, the deck spec, the selected facts in order (each by its JSON's
+    SHA-256, `FactBase.fact_digest`: the JSON itself is not kept through the build for the keys)."""
     digest = hashlib.sha256(f"{shared}\0{extra}\0".encode())
     digest.update(deck.model_dump_json().encode())
-    hash_lines(digest, base.facts_json(facts))
+    hash_lines(digest, base.facts_digests(facts))
     return digest.hexdigest()
 
 

@@ -9,7 +9,6 @@ when there is much text.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from itertools import chain
 from pathlib import Path
@@ -17,22 +16,20 @@ from typing import Any
 
 from factdeck.engine.collector import collector_paused
 from factdeck.engine.incremental import code_fingerprint
+from factdeck.engine.kept_inputs import KeptPublished, archive_index
 from factdeck.engine.kept_validation import KeptValidation
 from factdeck.engine.parallel import split_map
 from factdeck.engine.parse_cache import ContentStore, ParseCache, cache_folder
 from factdeck.engine.record_cache import RecordCache, context_key, dump_entry, restore_entry, restore_problems
 from factdeck.engine.session import Session
 from factdeck.exceptions import Problem
-from factdeck.records import verbatim
 from factdeck.records.across import AcrossFound, AcrossRules, FileResults
 from factdeck.records.fact_forms import FactForms, forms_of
 from factdeck.records.factbase import FactBase
-from factdeck.records.identity import PublishedDeck, dump_published, parse_published, restore_published
 from factdeck.records.load import FactFile, load_project
 from factdeck.records.question_rules import QuestionProblem
 from factdeck.records.schema import Fact, GlossaryEntry, Source
 from factdeck.records.validate import FileContext, validate_project
-from factdeck.records.verbatim import Index
 
 # Fact files to validate holding this much text (about 1,000 facts) are shared between two cores.
 PARALLEL_TEXT = 500_000
@@ -81,7 +78,7 @@ def _validated(root: Path, archive: Path | None, strict: bool, session: Session,
         across_facts=lambda files, found, context, glossary, sources: _cached_across(
             files, found, context, glossary, sources, session, file_keys
         ),
-        published_parse=_KeptPublished(session).parse,
+        published_parse=KeptPublished(session).parse,
     )
     base.file_keys = file_keys
     return base
@@ -122,7 +119,7 @@ def _cached_fact_files(
     if fresh and context.archives:
         # The archived texts' word runs, from their words kept under the texts' hashes (a check after an edit
         # read and folded every archived text for one file's facts), and made before the fork, not in each half.
-        context.rules.copies(_archive_index(context, session))
+        context.rules.copies(archive_index(context, session))
     made = split_map(
         fresh,
         here=context.validate,
@@ -145,56 +142,6 @@ def _cached_fact_files(
     parse_cache.trim()
     keys.update(cache.names)
     return found
-
-
-class _KeptPublished:
-    """Release records parsed from their text, kept in the cache folder (`…/factdeck/published`) under the file's
-    name and the text's SHA-256: a record changes only with a release, and parsing the JSON of a large deck's
-    record and making each of its notes was a tenth of a check after an edit (10,000 facts)."""
-
-    def __init__(self, session: Session) -> None:
-        self.store = ContentStore(cache_folder("published"), code_fingerprint(), "", session)
-
-    def parse(self, text: str, display: str, digest: str) -> PublishedDeck:
-        """The record of `text` (file `display`, SHA-256 `digest`): as kept, else parsed (raising as
-        `parse_published` does) and kept."""
-        name = f"{display}\0{digest}"
-        kept = self.store.load(name)
-        if kept is not None:
-            try:
-                record = restore_published(kept)
-                if record.file == display:
-                    return record
-            except (ValueError, TypeError):
-                pass  # parsed again, and kept anew
-        record = parse_published(text, display)
-        self.store.save(name, dump_published(record))
-        self.store.trim()
-        return record
-
-
-def _archive_index(context: FileContext, session: Session) -> Index:
-    """records/verbatim.py's `index` of the archived texts, kept under their hashes (it reads nothing else)."""
-    texts = {source: text.raw for source, text in context.archives.items()}
-    store = ContentStore(cache_folder("archive-words"), code_fingerprint(), "index", session)
-    name = "\n".join(
-        f"{source}\0{hashlib.sha256(raw.encode('utf-8', 'surrogatepass')).hexdigest()}" for source, raw in texts.items()
-    )
-    kept = store.load(name)
-    if (
-        type(kept) is tuple
-        and len(kept) == 2
-        and type(kept[0]) is list
-        and type(kept[1]) is dict
-        and list(kept[1]) == list(texts)
-        and all(type(w) is str for w in kept[0])
-        and all(type(k) is str for k in kept[1].values())
-    ):
-        return kept
-    made = verbatim.index(texts)
-    store.save(name, made)
-    store.trim()
-    return made
 
 
 def _cached_across(
@@ -226,25 +173,58 @@ def _cached_across(
     # Each file's shares (its facts' forms, the parts of the sets and the findings of each part of the rules), in
     # one entry per file: read once, and written once if a share was made again.
     shares = _Shares(ContentStore(folder, code, f"shares\0{validated}", session), files, file_keys)
-    # Each fact's question and statement words and stems (most of its forms' values) are kept apart: only the parts
-    # made per file read them, so an unchanged file's are read only when one of its parts is made again.
+    # Each fact's forms, and apart its question and statement words and stems (most of its forms' values), are kept in
+    # an entry of their own, read when a rule first asks for one of the file's facts' forms: after an edit, only the
+    # edited file's (and the words only when one of a file's parts is made again).
     texts = _Shares(ContentStore(folder, code, f"words\0{validated}", session), files, file_keys, lazy=True)
     kept: dict[int, FactForms] = {}
     lacking: set[str] = set()  # files whose kept forms lack their words and stems
-    for file in files:
+    formed: set[str] = set()  # files whose facts' forms are in `kept`
+    by_display = {file.display: file for file in files}
+
+    def form_file(file: FactFile) -> None:
+        # The file's facts' forms into `kept`, when one is first asked for: after an edit, no rule reads an unchanged
+        # file's forms (its parts, findings and false statements are kept), so they are not restored.
+        if file.display in formed:
+            return
+        formed.add(file.display)
         facts = found[file.display][0]
-        forms = _restore_forms(shares.get(file, "forms", ""), len(facts))
+        forms = _restore_forms(texts.get(file, "forms", ""), len(facts))
         if forms is None:
             forms = [forms_of(fact) for fact in facts]
-            shares.put(file, "forms", "", [_without_words(form) for form in forms])
+            texts.put(file, "forms", "", [_without_words(form) for form in forms])
             texts.put(file, "words", "", [(form.words, form.stems) for form in forms])
         else:
             lacking.add(file.display)
         kept.update(zip(map(id, facts), forms))
+
+    def forms_of_fact(fact: Fact) -> FactForms:
+        made = kept.get(id(fact))
+        if made is None:
+            file = by_display.get(fact.file)
+            if file is not None:
+                form_file(file)
+                made = kept.get(id(fact))
+        return made or forms_of(fact)
+
+    def false_statements(facts: list[Fact]) -> tuple[str, ...]:
+        # The false statements of one file's facts (comparison forms, sorted, each once), kept with its forms.
+        file = by_display.get(facts[0].file) if facts else None
+        if file is None or found[file.display][0] is not facts:
+            return tuple(sorted({s for fact in facts for s in forms_of_fact(fact).false_statements}))
+        share = shares.get(file, "false-statement-forms", "")
+        if type(share) is tuple and set(map(type, share)) <= {str}:
+            return share
+        form_file(file)
+        made = tuple(sorted({s for fact in facts for s in kept[id(fact)].false_statements}))
+        shares.put(file, "false-statement-forms", "", made)
+        return made
+
     every = [fact for file in files for fact in found[file.display][0]]
 
     def complete(file: FactFile) -> None:
         # The file's kept forms given their words and stems, before anything that may read them runs on its facts.
+        form_file(file)
         if file.display not in lacking:
             return
         lacking.discard(file.display)
@@ -270,7 +250,7 @@ def _cached_across(
             parts.append(part)
         return parts
 
-    rules = AcrossRules(every, glossary, sources, lambda fact: kept.get(id(fact)) or forms_of(fact), by_file)
+    rules = AcrossRules(every, glossary, sources, forms_of_fact, by_file, false_statements)
     # The rules' parts read different sets: each keeps its findings under what it reads of its own, so an edited
     # statement (which only the false statements' rule reads, and only where a false statement is what a fact
     # states) runs no part again on a file whose facts' false statements none of the edited statements were.
@@ -376,7 +356,18 @@ def _dump_whole(
     """Each file's problems as (line, message, severity), in `files`' order, and each disagreement as the place of
     its fact (file number, fact number) with its message and severity; None (nothing kept) if a disagreement is
     not about one of the facts."""
-    places = {id(fact): (i, j) for i, file in enumerate(files) for j, fact in enumerate(found[file.display][0])}
+    # Only the disagreements' facts placed (a few, where every fact of the base was): their files first, then each
+    # fact by identity in its file's facts.
+    wanted = {id(d.where) for d in disagreements}
+    places: dict[int, tuple[int, int]] = {}
+    if wanted:
+        in_file = {file.display: i for i, file in enumerate(files)}
+        for file in {d.where.file for d in disagreements}:
+            i = in_file.get(file)
+            if i is not None:
+                for j, fact in enumerate(found[files[i].display][0]):
+                    if id(fact) in wanted:
+                        places[id(fact)] = (i, j)
     kept = []
     for d in disagreements:
         place = places.get(id(d.where))

@@ -40,9 +40,13 @@ class AcrossRules:
         sources: Iterable[Source],
         forms: Forms = forms_of,
         by_file: ByFile | None = None,
+        false_statements: Callable[[list[Fact]], Iterable[str]] | None = None,
     ) -> None:
         """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given).
-        `by_file`: `facts` by file, for the parts of the sets a cache keeps per file (records/by_file.py)."""
+        `by_file`: `facts` by file, for the parts of the sets a cache keeps per file (records/by_file.py).
+        `false_statements`: the false statements (comparison forms) of one file's facts, as their forms give them
+        (a cache keeps each file's: the false statements' key then reads no unchanged file's forms)."""
+        self._false_statements = false_statements
         # Authored wrong options and false statements (records/options.py).
         self.options = OptionRules(facts, forms, by_file)
         self._forms = forms
@@ -65,14 +69,16 @@ class AcrossRules:
         dates = _digest(self.questions.date_inputs())
         return [
             ("distractors", lambda facts: distractors, self.distractor_problems),
-            (
-                "false-statements",
-                lambda facts: _digest(self.options.statement_inputs_of(facts)),
-                self.false_statement_problems,
-            ),
+            ("false-statements", self._false_statements_key, self.false_statement_problems),
             ("questions", lambda facts: questions, self.question_problems),
             ("date-give-aways", lambda facts: dates, self.date_problems),
         ]
+
+    def _false_statements_key(self, facts: list[Fact]) -> str:
+        """A hash of what the false statements' part reads of the sets when it checks `facts` (one file's)."""
+        if self._false_statements is None:
+            return _digest(self.options.statement_inputs_of(facts))
+        return _digest(self.options.statement_inputs_among(self._false_statements(facts)))
 
     def _distractors_key(self) -> str:
         """A hash of what the distractors' part reads of the sets (`OptionRules.distractor_inputs`). With the facts

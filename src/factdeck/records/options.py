@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import chain
 
-from factdeck.records.by_file import ByFile, whole
+from factdeck.records.by_file import ByFile, not_retracted, whole
 from factdeck.records.fact_forms import Forms, forms_of
 from factdeck.records.schema import Fact, Record
 from factdeck.text.compare import answer_comparison_form, core, name_variants
@@ -102,7 +102,7 @@ class OptionRules:
         """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given).
         `by_file`: the facts by file, for the sets' parts kept per file (records/by_file.py; default: all facts
         at once)."""
-        facts = [f for f in facts if f.status != "retracted"]
+        facts = not_retracted(facts)
         self._forms = forms
         self._version_answers: set[str] = set()
         self._statements: dict[str, str] = {}  # comparison form of what a vetted fact states -> fact id
@@ -188,9 +188,15 @@ class OptionRules:
         statement no false statement of `facts` is changes; most facts' false statements are stated by none, so
         the lookups are one set intersection (in C) rather than one per false statement (every file's key is
         worked out after an edit)."""
+        return self.statement_inputs_among(
+            chain.from_iterable(form.false_statements for form in map(self._forms, facts))
+        )
+
+    def statement_inputs_among(self, false_statements: Iterable[str]) -> tuple:
+        """`statement_inputs_of` some facts, given their false statements in comparison form (in any order, repeats
+        allowed): a cache keeps each file's, so a file's key needs none of its facts' forms."""
         statements = self._statements
-        keys = chain.from_iterable(form.false_statements for form in map(self._forms, facts))
-        return tuple((key, statements[key]) for key in sorted(statements.keys() & keys))
+        return tuple((key, statements[key]) for key in sorted(statements.keys() & false_statements))
 
     def check(self, fact: Fact) -> list[OptionProblem]:
         """Every problem with `fact`'s distractors and false statements."""

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from factdeck.records import disagreements
-from factdeck.records.by_file import ByFile, digest, whole
+from factdeck.records.by_file import ByFile, digest, not_retracted, whole
 from factdeck.records.date_giveaways import DateGiveAways
 from factdeck.records.fact_forms import SUBJECT_WORDS, Forms, forms_of
 from factdeck.records.quoted_details import FactQuotes, answer_quotes, unquoted_details
@@ -274,7 +274,7 @@ class QuestionRules:
         """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given).
         `by_file`: the facts by file, for the parts of the sets kept per file (records/by_file.py; default: all
         facts at once)."""
-        self._facts = [f for f in facts if f.status != "retracted"]
+        self._facts = not_retracted(facts)
         self._forms = forms
         self._published = {s.id: s.published for s in sources if s.published}
         by_file = by_file or whole(self._facts)

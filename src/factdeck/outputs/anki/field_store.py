@@ -34,6 +34,8 @@ _SUFFIX = ".factdeck-tmp"  # outputs/write.py's TEMP_SUFFIX: a build sweeps what
 _MARSHAL_FORMAT = 2
 
 Entry = tuple[str, dict[str, str]]
+# How many facts' fields a build holds before `spill_fields` writes them out between its decks.
+SPILL_FACTS = 2_000
 
 
 class StoredFields(Mapping[str, Entry]):
@@ -157,6 +159,22 @@ def save_fields(path: Path, fields: RenderedFields, fact_ids: Iterable[str]) -> 
     finally:
         if previous is not None:
             previous.close()
+
+
+def spill_fields(path: Path, fields: RenderedFields, fact_ids: Iterable[str]) -> None:
+    """Keep the fields rendered so far (`fields.used`) in the store at `path` as `save_fields` does, and let them go:
+    `fields` then reads back those asked for again from the store, as a rebuild reads an earlier build's. A cold
+    build held every fact's fields from deck `all`'s package to its end (at 50,000 facts the details field alone was
+    112 MB), under the worksheets' and the later decks' memory. Nothing is let go unless the store holds all of it
+    afterwards (it may not be writable), nor with fewer than `SPILL_FACTS` facts' fields held (a rebuild's few are
+    not worth writing the store's index once more)."""
+    if len(fields.used) < SPILL_FACTS:
+        return
+    save_fields(path, fields, fact_ids)  # closes the store `fields` read, if any
+    stored = load_fields(path, fields.shared)
+    fields.previous = stored
+    if all(stored.raw(fact_id) is not None for fact_id in fields.used):
+        fields.used.clear()
 
 
 def _write_over_index(path: Path, fields: RenderedFields, fact_ids: list[str], previous: StoredFields) -> bool:

@@ -17,6 +17,13 @@ def plain(field: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", field)).split())
 
 
+def front_of(record: Any) -> str:
+    """A note's front as Anki compares it (`plain` of its first field), or a kept note's (kept_collection.py) as
+    kept."""
+    fields = getattr(record, "fields", None)
+    return plain(fields[0]) if fields is not None else record.front
+
+
 def duplicate_fronts(
     records: Sequence[Any],
     fronts: dict[str, str] | None = None,
@@ -28,17 +35,29 @@ def duplicate_fronts(
     `records`: note records (cards.py) or kept notes (kept_collection.py: their plain front kept, their back read
     through `back` only when another note has the same front). `fronts` gets each live note's plain front by
     identity."""
-    first: dict[tuple[str, str], Any] = {}
+    # The first note of each front, per note type, by the front's hash: no front is held (each is made, hashed and
+    # let go), nor a (note type, front) key per note: together 30 MB of deck `all`'s check at 50,000 facts. Notes
+    # whose fronts have the same hash are told apart by their fronts, made again (a list of them under the hash).
+    first: dict[str, dict[int, Any]] = {}
     warnings = []
     for record in records:
         if WITHDRAWN_TAG in record.tags:
             continue
-        fields = getattr(record, "fields", None)
-        front = plain(fields[0]) if fields is not None else record.front
+        front = front_of(record)
         if fronts is not None:
             fronts[record.identity] = front
-        seen = first.setdefault((record.note_type, front), record)
-        if seen is not record and _back(seen, back) != _back(record, back):
+        of_type = first.get(record.note_type)
+        if of_type is None:
+            of_type = first[record.note_type] = {}
+        key = hash(front)
+        seen = of_type.setdefault(key, record)
+        if seen is record:
+            continue
+        alike = seen if type(seen) is list else [seen]
+        seen = next((other for other in alike if front_of(other) == front), None)
+        if seen is None:  # another front with the same hash: the first of its own
+            of_type[key] = [*alike, record]
+        elif _back(seen, back) != _back(record, back):
             shown = front if len(front) <= 70 else front[:67] + "..."
             warnings.append(
                 f"notes '{seen.identity}' and '{record.identity}' have the same front ('{shown}') but different "

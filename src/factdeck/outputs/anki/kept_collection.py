@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from factdeck.engine.parallel import MIN_ITEMS
+from factdeck.outputs.anki.fronts import front_of
+from factdeck.records.identity import WITHDRAWN_TAG
 
 if TYPE_CHECKING:
     from factdeck.outputs.anki.apkg_file import PackageDeck
@@ -266,19 +268,26 @@ def prune(folder: Path, deck_ids: set[str]) -> None:
 def held(
     live: Sequence[NoteRecord | KeptNote],
     decks: list[PackageDeck],
-    placed: list[tuple[int, int]],
-    fronts: dict[str, str],
+    placed: Sequence[tuple[int, int]],
+    fronts: dict[str, str] | None,
     base: FactBase,
     rendered: RenderedFields,
 ) -> Iterator[tuple[str, tuple[str, str, list[tuple[Any, ...]]]]]:
     """What `keep` records of a package's `live` notes (its facts' own, in order, each fact's together): per fact its
     id and its record's hash, subdeck and notes, each with its row id and card count as written (`placed`, in the
-    order of the subdecks' notes, whose `sources` are the records) and its plain front (`fronts`, by identity).
+    order of the subdecks' notes, whose `sources` are the records) and its plain front (`fronts`, by identity; None:
+    made here as the duplicate check made it, `fronts.front_of`, which then holds none of them).
     Made a fact at a time as `keep` writes them, never all at once (about 30 MB at 50,000 facts, on top of the
     build's peak). A fact with a note the duplicate check did not read (none should be) is left out: made next
     time. Raises ValueError if a fact's notes are not together."""
-    # Each record's row id and card count, by the record's identity in memory (`placed` follows the subdecks' notes).
-    where = dict(zip(map(id, itertools.chain.from_iterable(d.sources for d in decks)), placed))
+    # Each record's row id and card count: `placed` follows the subdecks' notes, each subdeck's in the order of
+    # `live` (package.py's `_decks`), so a live note is its subdeck's next one. Found so, not by a dict of every
+    # note by its identity in memory (10 MB at 50,000 facts); a note that is not where it should be raises.
+    starts: dict[str, list[Any]] = {}  # per subdeck: [its first note's place, its notes, the next live note's place]
+    start = 0
+    for subdeck in decks:
+        starts[subdeck.deck.name] = [start, subdeck.sources, start]
+        start += len(subdeck.sources)
     facts_by_id = base.facts_by_id
     digest = rendered.digest
     done: set[str] = set()
@@ -296,15 +305,22 @@ def held(
             current, whole = fact_id, True
             entry = (digest(facts_by_id[fact_id]), record.deck, [])
         identity = record.identity
-        front = fronts.get(identity)
+        place = starts.get(record.deck)
+        if place is None or place[2] - place[0] >= len(place[1]) or place[1][place[2] - place[0]] is not record:
+            raise ValueError(f"note '{identity}' is not where the package placed it")
+        row, cards = placed[place[2]]
+        place[2] += 1
+        if fronts is not None:
+            front = fronts.get(identity)
+        else:  # what the duplicate check read: every note's but a withdrawn one's
+            front = None if WITHDRAWN_TAG in record.tags else front_of(record)
         if front is None:
             whole = False
             continue
         if type(record) is KeptNote and front == record[5]:
             # A kept note's values are its own with this package's row id and card count: sliced, not spelled out.
-            entry[2].append(record[:6] + where[id(record)])
+            entry[2].append((*record[:6], row, cards))
             continue
-        row, cards = where[id(record)]
         entry[2].append((identity, record.content, fact_id, record.note_type, record.deck, front, row, cards))
     if entry is not None and whole:
         yield current, entry

@@ -45,23 +45,23 @@ NOTE_TYPES = (
 STYLE = "style.css"
 
 
-# genanki's `Model.FRONT_BACK` and `Model.CLOZE` (tests/test_anki_note_types.py holds them to genanki's).
+# genanki's `Model.FRONT_BACK` and `Model.CLOZE` (tests/test_start_imports.py holds them to genanki's).
 FRONT_BACK_MODEL = 0
 CLOZE_MODEL = 1
 
 
 @dataclass(eq=False)
 class NoteTypeModel:
-    """A note type as genanki's `Model` takes it (`model_type`: FRONT_BACK_MODEL or CLOZE_MODEL), with its own
-    modification time `mod` (kept by published.py's `ModTimes`, unchanged while its templates are), not the time
-    the package is written."""
+    """A note type as genanki's `Model` takes it (`layout`: cards.py's CARD or CLOZE, genanki's FRONT_BACK_MODEL or
+    CLOZE_MODEL), with its own modification time `mod` (kept by published.py's `ModTimes`, unchanged while its
+    templates are), not the time the package is written."""
 
     model_id: int
     name: str
     fields: list[dict[str, Any]]
     templates: list[dict[str, Any]]
     css: str
-    model_type: int
+    layout: str
     mod: int
     _model: genanki.Model | None = field(default=None, init=False, repr=False)
 
@@ -75,7 +75,7 @@ class NoteTypeModel:
                 fields=self.fields,
                 templates=self.templates,
                 css=self.css,
-                model_type=self.model_type,
+                model_type=CLOZE_MODEL if self.layout == CLOZE else FRONT_BACK_MODEL,
                 mod=self.mod,
             )
         return self._model

@@ -30,18 +30,10 @@ from factdeck.outputs.anki import release_inputs
 from factdeck.outputs.anki.card_text import anki_text
 from factdeck.outputs.anki.cards import CLOZE, FIELD_KEYS, NOTE_FIELDS, CardMaker, NoteRecord
 from factdeck.outputs.anki.editions import Edition, localized_note_type
-from factdeck.outputs.anki.field_store import FIELDS_FILE, load_fields, save_fields
+from factdeck.outputs.anki.field_store import FIELDS_FILE, load_fields, save_fields, spill_fields
 from factdeck.outputs.anki.fronts import duplicate_fronts
 from factdeck.outputs.anki.lifecycle import PublishedNotes
-from factdeck.outputs.anki.note_types import (
-    CLOZE_MODEL,
-    FRONT_BACK_MODEL,
-    NOTE_TYPE_FOLDER,
-    NOTE_TYPES,
-    STYLE,
-    NoteTypeModel,
-    NoteTypeSpec,
-)
+from factdeck.outputs.anki.note_types import NOTE_TYPE_FOLDER, NOTE_TYPES, STYLE, NoteTypeModel, NoteTypeSpec
 from factdeck.outputs.anki.published import ModTimes, NoteTimes, SourceTime, source_time
 from factdeck.outputs.anki.rendered import NoteKeysOf, RenderedFields
 from factdeck.outputs.base import Output
@@ -69,9 +61,8 @@ if TYPE_CHECKING:
     from factdeck.outputs.anki.kept_collection import KeptCollection, KeptNote
     from factdeck.outputs.anki.note_keys import NoteKeys
 
-# Writing a package imports genanki, SQLite and the package writer (apkg_file.py, kept_collection.py) where it
-# writes one: `factdeck check` and `factdeck changes` compare decks with their records through this stage and
-# write none (those imports, asyncio's through genanki, were a tenth of a check after one edit at 10,000 facts).
+# genanki, SQLite and the package writer (apkg_file.py, kept_collection.py) are imported where a package is written:
+# `factdeck check` compares decks with their records through this stage and writes none (docs/performance.md).
 
 STATE_FILE = ".factdeck/anki-notes.json"
 
@@ -127,7 +118,9 @@ class ApkgStage:
         self.fields = (
             notes.fields(shared, base)
             if notes is not None
-            else RenderedFields(shared, load_fields(writer.root / FIELDS_FILE, shared), base.fact_json)
+            else RenderedFields(
+                shared, load_fields(writer.root / FIELDS_FILE, shared), base.fact_json, record_digest=base.fact_digest
+            )
         )
         self.cards = CardMaker(base, self.fields)
         self.namespace = namespace_of(base.config)
@@ -160,7 +153,7 @@ class ApkgStage:
             rendered = (
                 self.notes.fields(shared, translated)
                 if self.notes is not None
-                else RenderedFields(shared, None, translated.fact_json)
+                else RenderedFields(shared, None, translated.fact_json, record_digest=translated.fact_digest)
             )
             cards = CardMaker(translated, rendered, edition)
             specs = tuple(
@@ -181,7 +174,7 @@ class ApkgStage:
             digest.update(f"\0{name}\0".encode() + (published.digest or published.to_json()).encode())
         own = self.records.get(deck.id)
         if own is not None and self._holds_unselected(deck, own):
-            digest.update("\n".join(self.base.facts_json(self.base.facts)).encode())
+            digest.update("\n".join(self.base.facts_digests(self.base.facts)).encode())
             for spec in self.base.decks:
                 digest.update(spec.model_dump_json().encode())
         return digest.hexdigest()
@@ -232,9 +225,10 @@ class ApkgStage:
             live = parts.cards.deck_notes(deck, parts.facts(facts))
             extra, withdrawn = parts.published.extra_notes(deck, live)
             records: list[NoteRecord | KeptNote] = [*live, *extra, *withdrawn]
-            fronts: dict[str, str] = {}
-            warnings = duplicate_fronts(records, fronts) + self._unreleased(deck, records)
-            self._write(deck, records, f"{deck.id}/{deck.id}.apkg", (shape, len(live), fronts))
+            # The plain fronts are made again for the kept record (`held`) rather than held from the duplicate check
+            # (30 MB at 50,000 facts; a microsecond a note).
+            warnings = duplicate_fronts(records) + self._unreleased(deck, records)
+            self._write(deck, records, f"{deck.id}/{deck.id}.apkg", (shape, len(live), None))
             return warnings
 
     def _write_kept(
@@ -247,9 +241,8 @@ class ApkgStage:
         live = kept.live_notes(deck, facts, parts.cards)
         extra, withdrawn = parts.published.extra_notes(deck, {note.identity for note in live})
         records = [*live, *extra, *withdrawn]
-        fronts: dict[str, str] = {}
-        warnings = duplicate_fronts(records, fronts, kept.back) + self._unreleased(deck, records)
-        self._write(deck, records, f"{deck.id}/{deck.id}.apkg", (shape, len(live), fronts), kept)
+        warnings = duplicate_fronts(records, None, kept.back) + self._unreleased(deck, records)
+        self._write(deck, records, f"{deck.id}/{deck.id}.apkg", (shape, len(live), None), kept)
         return warnings
 
     def _shape(self, deck: DeckSpec, parts: _Parts) -> str:
@@ -354,17 +347,20 @@ class ApkgStage:
         deck: DeckSpec,
         records: list[NoteRecord] | list[NoteRecord | KeptNote],
         relative: str,
-        keep: tuple[str, int, dict[str, str]] | None = None,
+        keep: tuple[str, int, dict[str, str] | None] | None = None,
         kept: KeptCollection | None = None,
     ) -> None:
         """Stage the package of `records` at `relative`. With `keep` (the deck's shape, how many of `records`
-        are its facts' own notes, the plain fronts), its collection is kept for the next build; kept notes are copied
+        are its facts' own notes, the plain fronts or None to make them again), its collection is kept for the next build; kept notes are copied
         from `kept`."""
         from factdeck.outputs.anki import kept_collection
-        from factdeck.outputs.anki.apkg_file import write_collection, write_package, zip_collection
+        from factdeck.outputs.anki.apkg_file import latest_mod, write_collection, write_package, zip_collection
 
         decks = self._decks(deck, records)
-        stamps = [n.mod for d in decks for n in d.notes] + [t.mod for t in self.parts(deck).note_types.values()]
+        stamps = [t.mod for t in self.parts(deck).note_types.values()]
+        latest = latest_mod(decks)
+        if latest is not None:
+            stamps.append(latest)
         # Staged already if a kept collection failed part way (write_deck then writes every note).
         target = self.writer.staged().get((self.writer.root / relative).resolve()) or self.writer.stage(relative)
         database = kept_collection.scratch(self.writer.root, deck.id) if keep is not None else None
@@ -432,46 +428,43 @@ class ApkgStage:
             fields=fields,
             templates=templates,
             css=css,
-            model_type=CLOZE_MODEL if spec.note_type == CLOZE else FRONT_BACK_MODEL,
+            layout=spec.note_type,
             mod=self.times.stamp(f"notetype:{spec.key}", digest),
         )
 
     def _decks(self, deck: DeckSpec, records: list[NoteRecord] | list[NoteRecord | KeptNote]) -> list[PackageDeck]:
         import genanki
 
-        from factdeck.outputs.anki.apkg_file import PackageDeck, PackageNote
+        from factdeck.outputs.anki.apkg_file import MadeNotes, PackageDeck, PackageNote
         from factdeck.outputs.anki.kept_collection import KeptNote
 
         top = genanki.Deck(
             deck_id(deck, self.namespace), deck.name, description=str(anki_text(deck.description))
         )  # HTML in Anki, like a field
-        decks = {deck.name: PackageDeck(top, [])}
         note_types = {kind: model.genanki() for kind, model in self.parts(deck).note_types.items()}
-        stamp = self.times.stamp_note
         make = PackageNote._make
-        for position, record in enumerate(records, start=1):
-            entry = decks.get(record.deck)
-            if entry is None:
-                entry = decks[record.deck] = PackageDeck(
-                    genanki.Deck(subdeck_id(top.deck_id, record.deck), record.deck), []
-                )
-            mod = stamp(record.identity, record.content)
+
+        def made(record: NoteRecord | KeptNote, mod: int, position: int) -> PackageNote:
             model = note_types[record.note_type]
             if isinstance(record, KeptNote):  # its row and cards copied from the kept collection
-                note = make((model, (), (), "", mod, position, True, record.row, record.cards))
-            else:
-                note = PackageNote(
-                    model=model,
-                    fields=record.fields,
-                    tags=record.tags,
-                    guid=record.guid,
-                    mod=mod,
-                    due=position,  # new cards come in the deck's (chronological) order
-                    # A withdrawn note updates the learner who has it and gives a new learner nothing to study.
-                    cards=WITHDRAWN_TAG not in record.tags,
+                return make((model, (), (), "", mod, position, True, record.row, record.cards))
+            # A withdrawn note updates the learner who has it and gives a new learner nothing to study. New cards
+            # come in the deck's (chronological) order.
+            return PackageNote(
+                model, record.fields, record.tags, record.guid, mod, position, WITHDRAWN_TAG not in record.tags
+            )
+
+        notes = {deck.name: MadeNotes(made, [])}
+        decks = {deck.name: PackageDeck(top, notes[deck.name], notes[deck.name].sources)}
+        stamp = self.times.stamp_note
+        for position, record in enumerate(records, start=1):
+            subdeck = notes.get(record.deck)
+            if subdeck is None:
+                subdeck = notes[record.deck] = MadeNotes(made, [])
+                decks[record.deck] = PackageDeck(
+                    genanki.Deck(subdeck_id(top.deck_id, record.deck), record.deck), subdeck, subdeck.sources
                 )
-            entry.notes.append(note)
-            entry.sources.append(record)
+            subdeck.append(record, stamp(record.identity, record.content), position)
         return list(decks.values())
 
 
@@ -492,7 +485,11 @@ class AnkiPackages(Output):
     def stage(self, deck: DeckSpec, facts: list[Fact]) -> list[str]:
         assert self.stage_for_decks is not None
         _, untranslated = localized_base(self.base, deck)  # refuses, or says which facts keep their original text
-        return untranslated + self.stage_for_decks.write_deck(deck, facts)
+        said = self.stage_for_decks.write_deck(deck, facts)
+        stage = self.stage_for_decks
+        if stage.notes is None:  # the card-field store's (field_store.py): kept there, not held, until asked for again
+            spill_fields(stage.writer.root / FIELDS_FILE, stage.fields, stage.base.facts_by_id)
+        return untranslated + said
 
     def finish(self) -> None:
         if self.stage_for_decks is not None:

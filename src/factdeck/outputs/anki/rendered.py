@@ -98,15 +98,18 @@ class RenderedFields:
         previous: Mapping[str, tuple[str, dict[str, str]]] | None = None,
         record_json: Callable[[Fact], str] = Fact.model_dump_json,
         fact_key: Callable[[Fact], str] | None = None,
+        record_digest: Callable[[Fact], str] | None = None,
     ):
         """`previous`: the entries saved by a build whose `shared` hash was this one; `record_json`: a fact's
         whole record as JSON (the build passes the base's, made once per fact); `fact_key`: instead of a hash of
         that JSON, a key that stands for the whole record some cheaper way (note_keys.py: its file's record-cache
-        key), compared with the key stored in `previous`."""
+        key), compared with the key stored in `previous`; `record_digest`: the hash of that JSON made elsewhere
+        (the build passes `FactBase.fact_digest`, which does not keep every fact's JSON for it)."""
         self.shared = shared
         self.previous = previous if previous is not None else {}
         self.record_json = record_json
         self.fact_key = fact_key
+        self.record_digest = record_digest
         self.used: dict[str, tuple[str, dict[str, str]]] = {}
         # Each fact's live note keys kept by note_keys.py (a check's release comparison), else None.
         self.live: LiveNoteKeys | None = None
@@ -119,11 +122,12 @@ class RenderedFields:
             return entry[0]
         known = self._digests.get(fact.id)
         if known is None or known[0] is not fact:
-            digest = (
-                self.fact_key(fact)
-                if self.fact_key is not None
-                else hashlib.sha256(self.record_json(fact).encode()).hexdigest()
-            )
+            if self.fact_key is not None:
+                digest = self.fact_key(fact)
+            elif self.record_digest is not None:
+                digest = self.record_digest(fact)
+            else:
+                digest = hashlib.sha256(self.record_json(fact).encode()).hexdigest()
             known = self._digests[fact.id] = (fact, digest)
         return known[1]
 

@@ -28,7 +28,7 @@ def export_json(base: FactBase) -> bytes:
 
     One record per line reads and diffs well. Each record is dumped by a C or Rust encoder (an indented dump
     goes through json's pure-Python one, which took seconds on a large fact base); a fact is pydantic's own
-    JSON of its record, which the build makes once for its keys, with the two derived values appended.
+    JSON of its record (whose digest the build keeps for its keys), with the two derived values appended.
     """
     return b"".join(export_json_parts(base))
 
@@ -44,7 +44,7 @@ def export_json_parts(base: FactBase, size: int = 1 << 20) -> Iterator[bytes]:
 
     def fact_line(f: Fact) -> str:
         return (
-            f'{base.fact_json(f)[:-1]},"disputed":'
+            f'{base.passing_json(f)[:-1]},"disputed":'
             f'{"true" if f.disputed else "false"},"corroboration":{f.corroboration}}}'
         )
 
