@@ -45,14 +45,13 @@ def kept(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
     """For each collection written: how many of its notes were copied from a kept collection (None: written
     with nothing kept)."""
     seen: list[int | None] = []
-    original = anki_package.write_collection
+    original = apkg_file.write_collection
 
     def counting(database, decks, timestamp, previous=None):
         seen.append(None if previous is None else sum(n.kept is not None for d in decks for n in d.notes))
         return original(database, decks, timestamp, previous)
 
-    monkeypatch.setattr(anki_package, "write_collection", counting)
-    monkeypatch.setattr(apkg_file, "write_collection", counting)
+    monkeypatch.setattr(apkg_file, "write_collection", counting)  # package.py imports it where it writes
     return seen
 
 

@@ -218,7 +218,7 @@ def test_a_value_of_another_type_is_left_to_pypdf(tmp_path, pattern, new):
 
 
 def test_a_typst_pdf_is_measured_without_importing_pypdf(tmp_path):
-    # As the worker loads page_text.py (typst_process.py's `_page_text`), in an isolated interpreter.
+    # As the worker loads page_text.py (typst_worker.py's `_page_text`), in an isolated interpreter.
     path = tmp_path / "doc.pdf"
     path.write_bytes(typst_pdf(tmp_path, "#lorem(300)\n\n" * 3))
     script = (

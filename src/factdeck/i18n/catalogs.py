@@ -12,11 +12,15 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
+# Babel's catalog reader and writer (babel.messages: difflib, email's header parser) are imported where a project's
+# own `.po` file is read: the shipped catalogs are compiled (`.mo`), and every command reads one.
 
 DOMAIN = "factdeck"
 SOURCE_LANGUAGE = "en"
@@ -49,6 +53,8 @@ def project_languages(root: Path) -> tuple[str, ...]:
 
 def read_catalog(path: Path, display: str = "") -> Catalog:
     """A `.po` file as a Babel `Catalog`; raises `CatalogError` naming the file (and line) if it is malformed."""
+    from babel.messages.pofile import PoFileError, read_po
+
     display = display or str(path)
     try:
         with path.open("rb") as handle:
@@ -60,6 +66,8 @@ def read_catalog(path: Path, display: str = "") -> Catalog:
 
 
 def _translations_of(catalog: Catalog) -> Translations:
+    from babel.messages.mofile import write_mo
+
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from factdeck.exceptions import TemplateError
 from factdeck.i18n import Language
+from factdeck.outputs.html_messages import html_messages
 from factdeck.outputs.vocabulary import Vocabulary
 from factdeck.records.template_messages import StrictUndefined, template_syntax_message, undefined_message
 from factdeck.records.templates import TEMPLATES, display_name, own_names, search_path
@@ -168,18 +169,7 @@ def _install_language(env: jinja2.Environment, language: Language, markup: bool)
     filled, so a value that is already markup (a fact text through `|text`, a `{% set %}` block) stays markup
     and any other value is escaped once."""
     if markup:
-        translations = language.translations
-
-        def gettext(message: str, **values: Any) -> Markup:
-            return _filled(escape(translations.ugettext(message)), language, values)
-
-        def ngettext(singular: str, plural: str, n: int, **values: Any) -> Markup:
-            return _filled(escape(translations.ungettext(singular, plural, n)), language, {"n": n, **values})
-
-        def pgettext(context: str, message: str, **values: Any) -> Markup:
-            return _filled(escape(translations.upgettext(context, message)), language, values)
-
-        env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext, language=language)
+        env.globals.update(html_messages(language), language=language)
         return
     translations = language.translations
 
@@ -224,12 +214,6 @@ def _typst_filled(message: str, language: Language, values: dict[str, Any]) -> T
         else:
             out.append(typst_escape(value))
     return TypstRaw("".join(out))
-
-
-def _filled(message: Markup, language: Language, values: dict[str, Any]) -> Markup:
-    if not values:
-        return message
-    return message % {k: language.number(v) if type(v) is int else v for k, v in values.items()}
 
 
 def html_environment(root: Path, language: Language | None = None) -> jinja2.Environment:

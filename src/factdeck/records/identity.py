@@ -331,7 +331,7 @@ def _first_eras(record: PublishedDeck) -> dict[str, str]:
 def guid_of(namespace: str, identity: str) -> str:
     """The GUID of the note `fact-id/kind[/version-id]` under `namespace`: genanki's `guid_for` of the namespace
     and the identity's parts (outputs/anki/cards.py's `note_guid`, which makes every package's GUIDs)."""
-    from genanki.util import guid_for  # only for records from before the namespace was kept in them
+    from factdeck.records.anki_guid import guid_for  # only for records from before the namespace was kept in them
 
     return str(guid_for(namespace, *identity.split("/", 2)))
 

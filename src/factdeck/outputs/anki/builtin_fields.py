@@ -22,6 +22,10 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from factdeck.i18n import Language
+from factdeck.outputs.anki.card_text import anki_text, anki_text_rtl
+from factdeck.outputs.html_messages import html_messages
+from factdeck.outputs.vocabulary import Vocabulary
 from factdeck.records.schema import Citation, DisputeVersion, Fact, Source
 from factdeck.records.templates import BUILTIN, builtin_names, template_path
 
@@ -42,6 +46,25 @@ def uses_builtin_fields(root: Path) -> bool:
         except OSError:
             return False
     return True
+
+
+def card_text_filter(language: Language | None) -> Callable[[object], Markup]:
+    """The cards' `text` filter in `language` (None: the facts' own): cards.py's environment and the built-in
+    fields both apply it to every fact text."""
+    return anki_text_rtl if language is not None and language.rtl else anki_text
+
+
+def card_words(language: Language | None) -> dict[str, dict[str, str]]:
+    """What a card names a source's kind and stance by, in `language` (the templates read them as globals)."""
+    words = Vocabulary.of(language or Language.source())
+    return {"kinds": words.source_kinds, "stances": words.stances}
+
+
+def builtin_fields(language: Language | None) -> BuiltinFields:
+    """The built-in fields in `language` (None: the facts' own) with what cards.py's `anki_environment` gives the
+    templates (the `text` filter, the messages, the words for kinds and stances), made without Jinja2."""
+    messages = html_messages(language or Language.source())
+    return BuiltinFields({**messages, **card_words(language)}, card_text_filter(language))
 
 
 class BuiltinFields:

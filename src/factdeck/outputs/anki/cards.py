@@ -29,22 +29,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
-from genanki import guid_for
 from markupsafe import Markup
 
 from factdeck.engine.parallel import MIN_ITEMS, split_map
 from factdeck.exceptions import RenderError
 from factdeck.i18n import Language
-from factdeck.outputs.anki.builtin_fields import BuiltinFields, uses_builtin_fields
-from factdeck.outputs.anki.card_text import anki_text, anki_text_rtl
+from factdeck.outputs.anki.builtin_fields import builtin_fields, card_text_filter, card_words, uses_builtin_fields
+from factdeck.outputs.anki.card_text import anki_text  # noqa: F401 (the text filter, read here by lifecycle.py)
 from factdeck.outputs.anki.cloze import ClozePart, cloze_parts
 from factdeck.outputs.anki.editions import Edition
 from factdeck.outputs.anki.rendered import LiveNotes, NoteKeysOf, RenderedFields, kinds_key
-from factdeck.outputs.render import html_environment, load_template, render_template
-from factdeck.outputs.vocabulary import Vocabulary
+from factdeck.records.anki_guid import guid_for
 from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.fields import NAMED_KINDS
@@ -52,6 +49,11 @@ from factdeck.records.identity import LEGACY_NAMESPACE, namespace_of
 from factdeck.records.schema import Citation, DeckSpec, DisputeVersion, Era, Fact, Source
 from factdeck.records.templates import own_names
 from factdeck.text.dates import date_label
+
+# Jinja2 (render.py) is imported where a project's own field templates are rendered: with the built-in fields
+# (builtin_fields.py) cards are made without it, as `factdeck check` makes the edited facts' notes.
+if TYPE_CHECKING:
+    import jinja2
 
 # Note types and their fields, in Anki's field order; package.py builds the note types from these. Each field
 # has a permanent key (its Anki field id derives from it) and a name that may change: a renamed field keeps its
@@ -216,12 +218,11 @@ def anki_environment(root: Path, language: Language | None = None) -> jinja2.Env
 
 @lru_cache(maxsize=8)
 def _anki_environment(root: Path, language: Language | None, own: tuple[str, ...]) -> jinja2.Environment:
+    from factdeck.outputs.render import html_environment
+
     env = html_environment(root, language).overlay()
-    text = anki_text_rtl if language is not None and language.rtl else anki_text
-    env.filters = {**env.filters, "text": text, "by_source": citations_by_source}
-    # What a card names a source's kind and stance by, in the language (the macros read them as globals).
-    words = Vocabulary.of(language or Language.source())
-    env.globals = {**env.globals, "kinds": words.source_kinds, "stances": words.stances}
+    env.filters = {**env.filters, "text": card_text_filter(language), "by_source": citations_by_source}
+    env.globals = {**env.globals, **card_words(language)}
     return env
 
 
@@ -245,17 +246,12 @@ class CardMaker:
         # Loaded once: `Language.source()` reads the catalogs' folder each time, and dates and era labels ask per fact.
         self.words_language = self.language or Language.source()
         self._era_labels: dict[str, str] = {}
-        self.env = anki_environment(base.root, self.language)
         self.rendered_fields = rendered or RenderedFields("")
         # A deck in another language has notes of its own: importing it never overwrites the original's.
         self.namespace = namespace_of(base.config) + (f"/{edition.language.tag}" if edition else "")
         self._templates: dict[str, jinja2.Template] = {}
         # The built-in field templates are made by Python code (builtin_fields.py) unless the project has its own.
-        self.builtin = (
-            None
-            if templates_only or not uses_builtin_fields(base.root)
-            else BuiltinFields(self.env.globals, self.env.filters["text"])
-        )
+        self.builtin = None if templates_only or not uses_builtin_fields(base.root) else builtin_fields(self.language)
         self._last_context: tuple[Fact | None, dict] = (None, {})
         self._last_tags: tuple[Fact | None, bool, tuple[str, ...]] = (None, False, ())
         self._tag_sets: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per distinct set of tags (`tags`)
@@ -432,9 +428,17 @@ class CardMaker:
             "original_language": edition.source if edition is not None else None,
         }
 
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        """The project's card environment (`anki_environment`) in this maker's language, made when a field is
+        first rendered from a template."""
+        return anki_environment(self.base.root, self.language)
+
     def _field(self, name: str, context: dict) -> str:
         if self.builtin is not None:
             return self.builtin.field(name, context)
+        from factdeck.outputs.render import load_template, render_template
+
         # Each template is fetched once per maker: fetching checks the file's time, every time.
         path = f"{FIELD_TEMPLATES}/{name}"
         template = self._templates.get(path)

@@ -1,13 +1,21 @@
 """factdeck's note types: their permanent keys, names and template files, and the genanki model that writes one
-with its own modification time (so a rebuilt package does not make an unchanged note type look changed)."""
+with its own modification time (so a rebuilt package does not make an unchanged note type look changed).
+
+`NoteTypeModel` holds what a note type is (id, name, fields, templates, style, kind, time) without genanki:
+`factdeck check` compares each deck with its release record by the note types' hashes and layouts and writes no
+package, and importing genanki (with asyncio, chevron and PyYAML) was a tenth of a check after one edit at
+10,000 facts. Only a package being written asks for the genanki model (`NoteTypeModel.genanki`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import genanki
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from factdeck.outputs.anki.cards import CARD, CLOZE
+
+if TYPE_CHECKING:
+    import genanki
 
 NOTE_TYPE_FOLDER = "anki/note-types"
 
@@ -37,13 +45,54 @@ NOTE_TYPES = (
 STYLE = "style.css"
 
 
-class NoteTypeModel(genanki.Model):
-    """A genanki note type whose modification time is its own (kept by published.py's `ModTimes`, unchanged
-    while its templates are), not the time the package is written."""
+# genanki's `Model.FRONT_BACK` and `Model.CLOZE` (tests/test_start_imports.py holds them to genanki's).
+FRONT_BACK_MODEL = 0
+CLOZE_MODEL = 1
 
-    def __init__(self, *args, mod: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.mod = mod
 
-    def to_json(self, timestamp: float, deck_id: int) -> dict:
-        return super().to_json(self.mod, deck_id)
+@dataclass(eq=False)
+class NoteTypeModel:
+    """A note type as genanki's `Model` takes it (`layout`: cards.py's CARD or CLOZE, genanki's FRONT_BACK_MODEL or
+    CLOZE_MODEL), with its own modification time `mod` (kept by published.py's `ModTimes`, unchanged while its
+    templates are), not the time the package is written."""
+
+    model_id: int
+    name: str
+    fields: list[dict[str, Any]]
+    templates: list[dict[str, Any]]
+    css: str
+    layout: str
+    mod: int
+    _model: genanki.Model | None = field(default=None, init=False, repr=False)
+
+    def genanki(self) -> genanki.Model:
+        """The genanki model that writes this note type into a package, made once (it shares `fields` and
+        `templates`, which genanki adds its own keys to as it writes)."""
+        if self._model is None:
+            self._model = _model_class()(
+                self.model_id,
+                self.name,
+                fields=self.fields,
+                templates=self.templates,
+                css=self.css,
+                model_type=CLOZE_MODEL if self.layout == CLOZE else FRONT_BACK_MODEL,
+                mod=self.mod,
+            )
+        return self._model
+
+
+@lru_cache(maxsize=1)
+def _model_class() -> type[genanki.Model]:
+    """genanki's `Model` writing the note type's own modification time: defined where a package is first
+    written, so that importing this module imports no genanki."""
+    import genanki
+
+    class TimedModel(genanki.Model):
+        def __init__(self, *args: Any, mod: int, **kwargs: Any):
+            super().__init__(*args, **kwargs)
+            self.mod = mod
+
+        def to_json(self, timestamp: float, deck_id: int) -> dict:
+            return super().to_json(self.mod, deck_id)
+
+    return TimedModel

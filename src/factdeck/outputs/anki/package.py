@@ -18,33 +18,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import genanki
-
 from factdeck.engine.collector import collector_paused
 from factdeck.exceptions import TemplateError
 from factdeck.i18n import Language
-from factdeck.outputs.anki import kept_collection, release_inputs
-from factdeck.outputs.anki.apkg_file import (
-    MadeNotes,
-    PackageDeck,
-    PackageNote,
-    latest_mod,
-    write_collection,
-    write_package,
-    zip_collection,
-)
+from factdeck.outputs.anki import release_inputs
 from factdeck.outputs.anki.card_text import anki_text
 from factdeck.outputs.anki.cards import CLOZE, FIELD_KEYS, NOTE_FIELDS, CardMaker, NoteRecord
 from factdeck.outputs.anki.editions import Edition, localized_note_type
 from factdeck.outputs.anki.field_store import FIELDS_FILE, load_fields, save_fields, spill_fields
 from factdeck.outputs.anki.fronts import duplicate_fronts
-from factdeck.outputs.anki.kept_collection import KeptCollection, KeptNote, ManyChanged
 from factdeck.outputs.anki.lifecycle import PublishedNotes
 from factdeck.outputs.anki.note_types import NOTE_TYPE_FOLDER, NOTE_TYPES, STYLE, NoteTypeModel, NoteTypeSpec
 from factdeck.outputs.anki.published import ModTimes, NoteTimes, SourceTime, source_time
@@ -70,7 +57,12 @@ from factdeck.records.schema import DeckSpec, Fact
 from factdeck.records.templates import display_name, template_path
 
 if TYPE_CHECKING:
+    from factdeck.outputs.anki.apkg_file import PackageDeck
+    from factdeck.outputs.anki.kept_collection import KeptCollection, KeptNote
     from factdeck.outputs.anki.note_keys import NoteKeys
+
+# genanki, SQLite and the package writer (apkg_file.py, kept_collection.py) are imported where a package is written:
+# `factdeck check` compares decks with their records through this stage and writes none (docs/performance.md).
 
 STATE_FILE = ".factdeck/anki-notes.json"
 
@@ -215,6 +207,10 @@ class ApkgStage:
         # the built-in fields make no reference cycles: the cyclic collector's passes over them would find
         # nothing (a tenth of the step at 10,000 facts). A project's own Jinja2 templates do make cycles (each
         # render's context), so with them the collector runs as usual.
+        import sqlite3
+
+        from factdeck.outputs.anki.kept_collection import KeptCollection, ManyChanged
+
         parts = self.parts(deck)
         with collector_paused(when=parts.cards.builtin is not None):
             shape = self._shape(deck, parts)
@@ -357,6 +353,9 @@ class ApkgStage:
         """Stage the package of `records` at `relative`. With `keep` (the deck's shape, how many of `records`
         are its facts' own notes, the plain fronts or None to make them again), its collection is kept for the next build; kept notes are copied
         from `kept`."""
+        from factdeck.outputs.anki import kept_collection
+        from factdeck.outputs.anki.apkg_file import latest_mod, write_collection, write_package, zip_collection
+
         decks = self._decks(deck, records)
         stamps = [t.mod for t in self.parts(deck).note_types.values()]
         latest = latest_mod(decks)
@@ -380,6 +379,8 @@ class ApkgStage:
         kept_collection.keep(self.writer.root, deck.id, shape, database, held)
 
     def finish(self) -> None:
+        from factdeck.outputs.anki import kept_collection
+
         self.writer.write_bytes(STATE_FILE, self.times.local.to_bytes())
         # A cache beside the outputs, never one of them (field_store.py): written in place, not staged.
         save_fields(self.writer.root / FIELDS_FILE, self.fields, self.base.facts_by_id)
@@ -427,15 +428,20 @@ class ApkgStage:
             fields=fields,
             templates=templates,
             css=css,
-            model_type=genanki.Model.CLOZE if spec.note_type == CLOZE else genanki.Model.FRONT_BACK,
+            layout=spec.note_type,
             mod=self.times.stamp(f"notetype:{spec.key}", digest),
         )
 
     def _decks(self, deck: DeckSpec, records: list[NoteRecord] | list[NoteRecord | KeptNote]) -> list[PackageDeck]:
+        import genanki
+
+        from factdeck.outputs.anki.apkg_file import MadeNotes, PackageDeck, PackageNote
+        from factdeck.outputs.anki.kept_collection import KeptNote
+
         top = genanki.Deck(
             deck_id(deck, self.namespace), deck.name, description=str(anki_text(deck.description))
         )  # HTML in Anki, like a field
-        note_types = self.parts(deck).note_types
+        note_types = {kind: model.genanki() for kind, model in self.parts(deck).note_types.items()}
         make = PackageNote._make
 
         def made(record: NoteRecord | KeptNote, mod: int, position: int) -> PackageNote:

@@ -17,15 +17,18 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import typst
+from typing import TYPE_CHECKING, Any
 
 from factdeck.exceptions import Problem
-from factdeck.outputs.print.pdf import ARABIC_FAMILY, MAIN_FAMILY, PDF_STANDARDS, _fonts, font_folders
+from factdeck.outputs.print.fonts import ARABIC_FAMILY, MAIN_FAMILY, _fonts
+from factdeck.outputs.print.typst_process import PDF_STANDARDS, font_folders
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import Fact, Record
+
+if TYPE_CHECKING:
+    import typst
 
 # Fields that never reach a printed page: an editor's notes, who vetted it and when.
 _UNPRINTED = frozenset(
@@ -34,18 +37,26 @@ _UNPRINTED = frozenset(
 _NOT_SHOWN = re.compile(r'the text `"(.*?)"` could not be displayed')
 # Typst shows some characters escaped, the way Rust debug-prints a string.
 _ESCAPED = re.compile(r"\\u\{([0-9a-fA-F]+)\}")
-_HINTS = (
-    (
-        re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]"),
-        "e.g. Noto Serif CJK for Chinese, Japanese and Korean",
-    ),
-    (re.compile("[\u2600-\u27bf\U0001f000-\U0001faff]"), "e.g. Noto Emoji, a monochrome emoji font"),
-)
+
+
+@cache
+def _hints() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Which fonts to suggest for a character (its pattern, the suggestion): compiled where first needed, since
+    most checks find nothing to explain (the CJK ranges took 3 ms to compile, a third of this module's import)."""
+    return (
+        (
+            re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]"),
+            "e.g. Noto Serif CJK for Chinese, Japanese and Korean",
+        ),
+        (re.compile("[\u2600-\u27bf\U0001f000-\U0001faff]"), "e.g. Noto Emoji, a monochrome emoji font"),
+    )
 
 
 def undrawable(root: Path, chars: Iterable[str]) -> set[str]:
     """The characters of `chars` that no font of the project's PDFs has (the bundled fonts and `fonts/`).
     Raises `RenderError` if the required fonts themselves are missing (pdf.py)."""
+    import typst  # loaded with the fonts (fonts.py) in any case
+
     fonts = _fonts(tuple(str(f) for f in font_folders(root)))
     missing: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="factdeck-fonts-") as empty_root:
@@ -71,6 +82,8 @@ def undrawable(root: Path, chars: Iterable[str]) -> set[str]:
 
 def _first_not_shown(compiler: typst.Compiler, chars: list[str]) -> str | None:
     """None if every character can be drawn, else the text Typst names as not drawable ("" if unreadable)."""
+    import typst
+
     # One character per line, each as a Typst string of escapes: nothing in it can be read as markup.
     body = "\n".join(f'#"\\u{{{ord(c):x}}}" #linebreak()' for c in chars)
     source = (
@@ -197,7 +210,7 @@ def _line_of(text: str, start: int, char: str, key: str) -> int:
 def _explain(chars: list[str], base: FactBase, record: Record) -> str:
     named = [f"'{c}' (U+{ord(c):04X}{' ' + unicodedata.name(c, '')})".replace(" )", ")") for c in chars]
     what = f"the character {named[0]} is" if len(named) == 1 else f"the characters {', '.join(named)} are"
-    hints = list(dict.fromkeys(h for c in chars for pattern, h in _HINTS if pattern.match(c)))
+    hints = list(dict.fromkeys(h for c in chars for pattern, h in _hints() if pattern.match(c)))
     hint = "; ".join(hints)
     decks = [d.id for d in base.decks if isinstance(record, Fact) and d.select.matches(record)]
     which = f"deck{'s' * (len(decks) != 1)} {', '.join(repr(d) for d in decks)}" if decks else "a deck"

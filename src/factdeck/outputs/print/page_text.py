@@ -23,8 +23,13 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
-from typing import Any
+
+# typing.TYPE_CHECKING without importing typing: the worker (typst_worker.py) imports this module, and typing
+# was a tenth of its imports.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 _SPACE = rb"[\x00\t\n\x0c\r ]"
 _NUMBER = rb"[+-]?(?:\d+\.?\d*|\.\d+)"

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import re
 import zlib
-from typing import Any
 
 from factdeck.outputs.print.page_text import _HEXSTRING, _STRING1, _shows_text, _text_objects, _Unhandled
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING: the worker (typst_worker.py) imports this module, and no typing
+if TYPE_CHECKING:
+    from typing import Any
 
 _WS = rb"[\x00\t\n\x0c\r ]"
 _DELIMITED = rb"(?=[\x00\t\n\x0c\r ()<>\[\]{}/%]|\Z)"

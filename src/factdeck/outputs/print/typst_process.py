@@ -16,30 +16,22 @@ worker imports page_text.py as soon as its fonts are loaded, which a worker star
 planning. page_text.py reads Typst's PDFs itself; pypdf (a tenth of a second to import) is imported only for a
 PDF or a page it does not follow.
 
-Protocol (stdin/stdout, marshal, each message prefixed by its length as 8 bytes, big-endian): a request is
-(the Typst source as UTF-8 bytes, `measure`'s arguments after the PDF or None, a label to query or None); the
-answer is ("pdf", bytes, [warning messages], `measure`'s answer or None if not asked or it failed, the values of
-the metadata under the label as a list or None if not asked or the query failed) or ("error", Typst's message).
-A document to query is compiled from a file in the worker's empty root folder (the typst package queries a
-document given as bytes only once), by a compiler that then answers the query from what it worked out.
-Anything else going wrong (the worker cannot start, dies, answers nonsense) is `WorkerGone`: the caller then
-compiles in its own process, where any error surfaces with its usual message.
+The worker itself, and the protocol it speaks, are typst_worker.py.
 """
 
 from __future__ import annotations
 
 import contextlib
-import marshal
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import Any, Final
 
-# PDF/UA-1 (ISO 14289-1): tagged, titled, every figure described; Typst checks it while exporting and refuses
-# a document that breaks it (typst 0.14.3 is the first Python release that knows "ua-1"). Defined here, as the
-# worker imports nothing of factdeck's; pdf.py compiles with the same.
-PDF_STANDARDS: Final = "ua-1"
+from factdeck.outputs.print import typst_worker
+from factdeck.outputs.print.typst_worker import PDF_STANDARDS as PDF_STANDARDS  # pdf.py compiles with it too
+from factdeck.outputs.print.typst_worker import _receive, _send
+
 # measure()'s arguments after the PDF: the text area's top and bottom margins (pt), the blank share above which a
 # page counts as near-empty, the left margin where question numbers print (pt), whether questions are numbered.
 Measuring = tuple[tuple[float, float], float, float, bool]
@@ -66,23 +58,6 @@ class WorkerGone(Exception):
     """The worker process could not compile (not started, exited, or its answer is unreadable)."""
 
 
-def _send(stream: IO[bytes], value: Any) -> None:
-    data = marshal.dumps(value)
-    stream.write(len(data).to_bytes(8, "big") + data)
-    stream.flush()
-
-
-def _receive(stream: IO[bytes]) -> Any:
-    head = stream.read(8)
-    if len(head) < 8:
-        raise EOFError
-    size = int.from_bytes(head, "big")
-    data = stream.read(size)
-    if len(data) < size:
-        raise EOFError
-    return marshal.loads(data)
-
-
 class TypstWorker:
     """One worker process compiling documents with the fonts in `folders`, one at a time (a thread each)."""
 
@@ -90,7 +65,7 @@ class TypstWorker:
         try:
             self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
                 # Run as a file in isolated mode: nothing of factdeck's is imported, no folder shadows a module.
-                [sys.executable, "-I", __file__, *folders],
+                [sys.executable, "-I", typst_worker.__file__, *folders],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -210,21 +185,6 @@ def _is_measurement(value: Any) -> bool:
     return False
 
 
-def _page_text() -> Any:
-    """page_text.py, imported from the package this file belongs to (the worker runs isolated, `-I`, with nothing
-    of factdeck's on its path); None if it cannot be imported (the caller then measures). It reads Typst's PDFs
-    without pypdf (typst_pdf.py), which it imports only for a PDF it does not follow: loading pypdf here, ahead,
-    cost every worker a tenth of a CPU second. The package's `__init__` modules import nothing."""
-    try:
-        # This file is <folder>/factdeck/outputs/print/typst_process.py: <folder> holds the very factdeck that
-        # started the worker, so it goes first on the path.
-        sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-        from factdeck.outputs.print import page_text
-    except Exception:  # noqa: BLE001 (whatever fails, measuring is the caller's again)
-        return None
-    return page_text
-
-
 AHEAD = 2  # workers started ahead by default: every quiz compiles at least a worksheet and its key
 
 
@@ -260,60 +220,3 @@ class WorkerPool:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _serve(folders: list[str]) -> None:
-    """The worker's loop: compile each source read from stdin, answer on stdout, until stdin closes."""
-    import json
-    import tempfile
-
-    import typst
-
-    fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=folders)
-    page_text = _page_text()
-    with tempfile.TemporaryDirectory(prefix="factdeck-typst-") as empty_root:
-        queried = os.path.join(empty_root, "document.typ")
-        while True:
-            try:
-                source, measuring, label = _receive(sys.stdin.buffer)
-            except EOFError:
-                return
-            if label is not None:  # compiled from a file, which the same compiler then queries
-                with open(queried, "wb") as file:
-                    file.write(source)
-                compiler = typst.Compiler(input=queried, root=empty_root, font_paths=fonts, ignore_system_fonts=True)
-                made = {}
-            else:
-                compiler = typst.Compiler(root=empty_root, font_paths=fonts, ignore_system_fonts=True)
-                made = {"input": source}
-            try:
-                pdf, warnings = compiler.compile_with_warnings(**made, format="pdf", pdf_standards=PDF_STANDARDS)
-            except typst.TypstError as exc:
-                _send(sys.stdout.buffer, ("error", str(exc.message)))
-                continue
-            if not isinstance(pdf, bytes):  # one document in, one PDF out; anything else: the caller compiles it
-                _send(sys.stdout.buffer, ("unexpected",))
-                continue
-            measured = None
-            if measuring is not None and page_text is not None:
-                try:
-                    measured = page_text.measure(pdf, *measuring)
-                except Exception:  # noqa: BLE001 (the caller measures, and meets the error itself if it is one)
-                    measured = None
-            found = None
-            if label is not None:
-                try:
-                    found = json.loads(compiler.query(label, field="value"))
-                except Exception:  # noqa: BLE001 (the caller compiles the document as if it had not asked)
-                    found = None
-            _send(sys.stdout.buffer, ("pdf", pdf, [str(w.message) for w in warnings], measured, found))
-
-
-if __name__ == "__main__":
-    _serve(sys.argv[1:])
-    # Every answer is flushed and the temporary folder removed: leave without Python's teardown, which freed
-    # Typst's memoized results and pypdf's objects one by one (30 to 60 ms after a 100-question worksheet, that
-    # the building process waited for while reaping the worker), where the system takes the memory back whole.
-    sys.stdout.flush()
-    sys.stderr.flush()  # line-buffered, but a warning's last partial line would otherwise be lost
-    os._exit(0)

@@ -1,0 +1,91 @@
+"""What the commands import before and around their real work: each module below was imported by a command that
+never used it, and each test fails if it comes back (measured in docs/performance.md, "Imports a check does not
+use")."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import genanki
+import pytest
+from conftest import imported_by, sample_project
+
+from factdeck.outputs.anki import note_types
+from factdeck.outputs.anki import package as anki
+from factdeck.outputs.anki.cards import CARD, CLOZE
+from factdeck.outputs.print import typst_worker
+from factdeck.outputs.print.typst_process import font_folders
+
+# A check compares each released deck with its record, making the edited facts' notes from the built-in fields:
+# none of these writes, renders a template or reads a PDF.
+NOT_FOR_A_CHECK = (
+    "genanki",  # and chevron, PyYAML's full loader, cached_property
+    "asyncio",  # genanki's cached_property
+    "jinja2",
+    "sqlite3",
+    "zlib_ng",
+    "factdeck.outputs.anki.apkg_file",
+    "factdeck.outputs.anki.kept_collection",
+    "factdeck.outputs.render",
+    "factdeck.outputs.print.pdf",
+    "babel.messages",  # Babel's .po reader: the project has no catalog of its own
+)
+
+
+def test_a_check_after_an_edit_makes_the_notes_it_compares_without_the_package_code(tmp_path, monkeypatch):
+    monkeypatch.setattr(anki, "current_time", lambda: 1_700_000_000)
+    project = sample_project(tmp_path / "proj", more_facts=True)
+    assert project.run("release").exit_code == 0
+    assert project.run("check").exit_code == 0  # the caches hold every file: the edit below is the one to compare
+    project.replace("facts/guild.yaml", "founded in 1901 by ferry workers", "founded in 1901 by the ferry workers")
+    used = ("factdeck.outputs.anki.cards", "factdeck.outputs.anki.builtin_fields")
+    output, imported, errors = imported_by(["check", "--project", str(project.root)], NOT_FOR_A_CHECK + used)
+    # It compared the decks with their records and found the edited fact's two notes (question, cloze) changed.
+    assert "its package differs from its release record (2 notes changed)" in errors, errors
+    assert any(line.startswith("ok:") for line in output), output
+    assert imported == str(sorted(used))
+
+
+def test_the_typst_worker_imports_only_what_it_serves_with(tmp_path):
+    """The worker starts at every worksheet (two at a time): Python's start, typst, the fonts and page_text.py,
+    and nothing of the building process's side (subprocess, pathlib, typing: a fifth of what it imported)."""
+    folders = [str(f) for f in font_folders(tmp_path)]
+    run = subprocess.run(
+        [sys.executable, "-I", "-X", "importtime", typst_worker.__file__, *folders],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    imported = {line.rpartition("|")[2].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
+    assert {"typst", "factdeck.outputs.print.page_text"} <= imported  # it loaded what it compiles and measures with
+    assert not imported & {"subprocess", "pathlib", "typing", "factdeck.outputs.print.typst_process"}
+
+
+@pytest.mark.parametrize(("ours", "genankis"), [("FRONT_BACK_MODEL", "FRONT_BACK"), ("CLOZE_MODEL", "CLOZE")])
+def test_the_note_types_kinds_are_genankis(ours, genankis):
+    assert getattr(note_types, ours) == getattr(genanki.Model, genankis)
+
+
+@pytest.mark.parametrize(("layout", "genankis"), [(CARD, genanki.Model.FRONT_BACK), (CLOZE, genanki.Model.CLOZE)])
+def test_a_note_types_genanki_model_is_made_once_with_its_own_time(layout, genankis):
+    model = note_types.NoteTypeModel(
+        1607392319,
+        "p: fact card",
+        fields=[{"name": "Front", "id": 1}],
+        templates=[{"name": "Card", "qfmt": "{{Front}}", "afmt": "{{Front}}", "id": 2}],
+        css="",
+        layout=layout,
+        mod=1_600_000_000,
+    )
+    made = model.genanki()
+    assert made is model.genanki() and isinstance(made, genanki.Model)
+    assert (made.model_id, made.name, made.fields, made.templates, made.model_type) == (
+        model.model_id,
+        model.name,
+        model.fields,
+        model.templates,
+        genankis,
+    )
+    assert made.to_json(1_800_000_000, 1)["mod"] == 1_600_000_000  # not the package's time
