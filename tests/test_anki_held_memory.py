@@ -133,7 +133,8 @@ def test_package_decks_make_their_notes_when_read(tmp_path):
     for deck in base.decks:
         records = stage.package_notes(deck, select_facts(base, deck))
         decks = stage._decks(deck, records)
-        types = stage.parts(deck).note_types
+        # the genanki models the package writes its notes with
+        types = {kind: model.genanki() for kind, model in stage.parts(deck).note_types.items()}
         at_once = {d.deck.name: [] for d in decks}  # as `_decks` made them, each note made once and held
         for position, record in enumerate(records, start=1):
             mod = stage.times.stamp_note(record.identity, record.content)
