@@ -419,3 +419,41 @@ def test_each_note_takes_its_place_among_its_subdecks_notes():
     }
     with pytest.raises(ValueError, match="not where the package placed it"):
         list(kept_collection.held([c, a, b], [first, second], placed, fronts, base, rendered))
+
+
+def test_a_collection_kept_again_leaves_both_files_at_every_moment(tmp_path, monkeypatch):
+    """A build killed while it keeps a deck's collection loses neither file (tests/test_interrupted.py found the record
+    gone when it was removed before the new one was written): the previous pair stays whole while the new record is
+    written, and a kill between the two renames leaves the old record beside the new collection, which `load`
+    refuses (another inode), so the next build makes every note rather than trusting it."""
+    facts = {"f1": ("digest1", "Deck", [("f1/name", "hash", "f1", "card", "Deck", "front", 1, 1)])}
+    written = kept_collection.scratch(tmp_path, "deck")
+    assert written is not None
+    written.write_bytes(b"first collection")
+    kept_collection.keep(tmp_path, "deck", "shape", written, facts.items())
+    database, record = kept_collection.paths(tmp_path, "deck")
+    first_record = record.read_bytes()
+    assert kept_collection.KeptCollection.load(tmp_path, "deck", "shape") is not None
+
+    def while_written():  # the record's entries, made while the new record is being written
+        assert database.read_bytes() == b"first collection" and record.read_bytes() == first_record
+        assert kept_collection.KeptCollection.load(tmp_path, "deck", "shape") is not None
+        yield from facts.items()
+
+    written = kept_collection.scratch(tmp_path, "deck")
+    assert written is not None
+    written.write_bytes(b"second collection, longer")
+    real_replace, renames = os.replace, []
+
+    def killed_after_one_rename(source, target):
+        if renames:
+            raise SystemExit("killed")  # not an OSError: keep does not clean up after it, as after a kill
+        renames.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(kept_collection.os, "replace", killed_after_one_rename)
+    with pytest.raises(SystemExit):
+        kept_collection.keep(tmp_path, "deck", "shape", written, while_written())
+    monkeypatch.undo()
+    assert database.read_bytes() == b"second collection, longer" and record.read_bytes() == first_record
+    assert kept_collection.KeptCollection.load(tmp_path, "deck", "shape") is None

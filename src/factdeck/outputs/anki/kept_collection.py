@@ -199,9 +199,13 @@ def keep(
     database, record = paths(folder, deck_id)
     stale = record.with_name(f".{record.name}.{os.getpid()}{_SUFFIX}")
     try:
-        record.unlink(missing_ok=True)  # first: a record never describes a collection it was not written for
-        os.replace(written, database)
-        stamp = _stamp(database)
+        # The record is written beside the collection before either is renamed into place, so a build killed at
+        # any moment leaves both files (tests/test_interrupted.py). A rename keeps a file's size, time and inode,
+        # so `written`'s stamp is the kept collection's; and a record left beside a newer collection (killed
+        # between the two renames) names another inode than that collection's, so `load` refuses it.
+        stamp = _stamp(written)
+        if stamp is None:
+            raise OSError(f"{written}: the collection written is gone")
         with open(stale, "wb") as out:
             # The header says how many pieces follow: written first as if none did, and again once they are
             # written (its length does not depend on the count, a marshalled int of four bytes).
@@ -217,10 +221,17 @@ def keep(
                 raise ValueError("the record's header would not fit its place")
             out.seek(0)
             out.write(header)
+        os.replace(written, database)
         os.replace(stale, record)
     except (OSError, ValueError):
         with contextlib.suppress(OSError):
             stale.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            # The collection is kept without a record (the old record would not match it, but goes first anyway).
+            record.unlink(missing_ok=True)
+            if written.exists():
+                os.replace(written, database)
+        with contextlib.suppress(OSError):
             written.unlink(missing_ok=True)
 
 
