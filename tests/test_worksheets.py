@@ -356,15 +356,15 @@ def test_us_letter_paper(project):
 
 
 def test_missing_arabic_font_is_a_clear_error(project, monkeypatch):
-    import factdeck.outputs.print.pdf
+    import factdeck.outputs.print.fonts
     import factdeck.outputs.print.typst_process
 
     monkeypatch.setattr(factdeck.outputs.print.typst_process, "_SHIPPED", ())
-    factdeck.outputs.print.pdf._load_fonts.cache_clear()
+    factdeck.outputs.print.fonts._load_fonts.cache_clear()
     try:
         result = project.run("quiz", "guild-history")
     finally:
-        factdeck.outputs.print.pdf._load_fonts.cache_clear()
+        factdeck.outputs.print.fonts._load_fonts.cache_clear()
     assert result.exit_code == 1
     assert result.output.startswith("error: fonts/: font Noto Naskh Arabic not found")
 

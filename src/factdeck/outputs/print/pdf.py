@@ -26,7 +26,7 @@ import typst
 
 from factdeck.engine.parallel import cores
 from factdeck.exceptions import RenderError
-from factdeck.outputs.print.fonts import _fonts, _load_fonts  # noqa: F401 (_load_fonts: tests clear its cache here)
+from factdeck.outputs.print.fonts import _fonts
 from factdeck.outputs.print.typst_process import (
     PDF_STANDARDS,
     Measurement,
