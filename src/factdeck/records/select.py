@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import partial
-from itertools import compress, repeat
-from operator import attrgetter, eq
+from itertools import compress, groupby, repeat
+from operator import attrgetter, eq, itemgetter
+from typing import Any
 
+from factdeck.records.by_file import files_of
 from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import DeckSelection, DeckSpec, Fact, Selection
@@ -38,7 +41,9 @@ def select_facts(base: FactBase, deck: DeckSpec) -> list[Fact]:
     # Selected once per base and selection: `check` asks for every deck's facts in several of its checks.
     made: dict[tuple, tuple[Fact, ...]] = base.__dict__.setdefault("_selected", {})
     if selection not in made:
-        matches = base.session.fact_memo("select.matches").values(base.facts, selection, deck.select.matcher())
+        matches = _kept_matches(base, selection, deck.select.matcher())
+        if matches is None:
+            matches = base.session.fact_memo("select.matches").values(base.facts, selection, deck.select.matcher())
         # The base's vetted facts in the history's order, filtered: a stable sort keeps equal keys in the order
         # given, so filtering the sorted facts is sorting the filtered ones, and the base is sorted once for every
         # deck. A selection takes vetted facts only (`DeckSelection.matches`); one that took another is sorted here.
@@ -81,3 +86,73 @@ def _chronological_order(base: FactBase) -> list[int]:
     )
     made = base.__dict__["_chronological"] = sorted(vetted, key=keys.__getitem__)
     return made
+
+
+def _kept_matches(base: FactBase, selection: tuple, matcher: Callable[[Fact], bool]) -> bytes | None:
+    """Whether each of `base.facts` matches (1 or 0, in order), from each fact file's share kept in
+    `base.kept_shares` under the selection, the file's content key (`FactBase.file_keys`: its records) and which
+    of its facts the base holds: a check after an edit tests the edited file's facts alone. None where nothing is
+    kept (no engine caches) or in a watching session (its memo keeps each fact's answer by the record itself)."""
+    keeper = base.kept_shares
+    if keeper is None or base.session.keeping:
+        return None
+    groups = _file_groups(base)
+    if groups is None:
+        return None
+    name = _share_name(selection)
+    kept = keeper.load(name)
+    kept = kept if type(kept) is dict else {}
+    now: dict[str, tuple[str, bytes]] = {}
+    parts = []
+    made = False
+    for key, ids, facts in groups:
+        share = kept.get(key) if key is not None else None
+        if not _is_share(share, ids, len(facts)):
+            share = (ids, bytes(map(bool, map(matcher, facts))))
+            made = True
+        if key is not None:
+            now[key] = share
+        parts.append(share[1])
+    if made:
+        keeper.save(name, now)
+    return b"".join(parts)
+
+
+def _share_name(selection: tuple) -> str:
+    """The name a selection's shares are kept under: its every criterion (`selection_key`)."""
+    return f"select\0{selection!r}"
+
+
+def _share_key(base: FactBase, file: str, held: set[str]) -> str | None:
+    """The key `file`'s share is kept under in its selection's: the file's content key, which stands for its
+    records; None (not kept) without one, or where one of its facts is held back (`held`: their files)."""
+    return base.file_keys.get(file) if file not in held else None
+
+
+def _is_share(share: Any, ids: str, count: int) -> bool:
+    """Whether `share` is a file's kept matches for the facts `ids`: (their ids, one byte 0 or 1 a fact)."""
+    if type(share) is not tuple or len(share) != 2 or share[0] != ids or type(share[1]) is not bytes:
+        return False
+    return len(share[1]) == count and (not count or max(share[1]) <= 1)
+
+
+def _file_groups(base: FactBase) -> Sequence[tuple[str | None, str, list[Fact]]] | None:
+    """`base.facts` a file at a time, in order: (the key its share is kept under, the ids of its facts, its facts),
+    worked out once per base; the key None for a file a share of which cannot be kept (no content key, or one of its
+    facts held back: the base holds another record for it than the file's). None if a file's facts are not all
+    together (each file's shares would not make the base's order)."""
+    known = base.__dict__.get("_file_groups", False)
+    if known is not False:
+        return known  # type: ignore[no-any-return]
+    held = {fact.file for fact in base.held_back.values()}
+    groups: list[tuple[str | None, str, list[Fact]]] | None = []
+    files: set[str] = set()
+    for file, run in groupby(zip(files_of(base.facts), base.facts), key=itemgetter(0)):
+        if file in files:
+            groups = None
+            break
+        files.add(file)
+        facts = list(map(itemgetter(1), run))
+        groups.append((_share_key(base, file, held), "\n".join(map(attrgetter("id"), facts)), facts))
+    base.__dict__["_file_groups"] = groups
+    return groups

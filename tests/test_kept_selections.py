@@ -1,0 +1,154 @@
+"""A deck's selection answered from each fact file's kept share of its matches (records/select.py's `_kept_matches`):
+the same facts, in the same order, as a check with no caches, after any edit; only the edited file's facts tested."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from factdeck.build import load_and_validate
+from factdeck.records import select
+from tests.conftest import Project, sample_project
+
+LEADERS = """id: leaders
+name: "The guild's leaders"
+description: "The leaders."
+select:
+  include:
+    tags: [leadership]
+  exclude:
+    kinds: [date]
+"""
+ADDED = """
+- id: guild-ledger
+  kind: place
+  era: decline
+  tags: [leadership]
+  question: "Where did the River Guild keep its ledger?"
+  answer: "Millford"
+  statement: "The River Guild kept its ledger at Millford."
+  citations:
+    - source: chronicle
+      locator: "chapter 2, para. 1"
+      quote: "the hall at Millford, finished in 1910"
+  status: review
+"""
+
+
+@pytest.fixture
+def two_files(tmp_path: Path) -> Project:
+    """The sample project with a second fact file and a second deck taking some facts of each."""
+    project = sample_project(tmp_path / "proj", more_facts=True)
+    project.write("decks/leaders.yaml", LEADERS)
+    return project
+
+
+def _selected(root: Path) -> dict[str, list[str]]:
+    """Each deck's facts (ids, in order) as `select_facts` gives them after loading the project."""
+    base = load_and_validate(root)
+    return {deck.id: [fact.id for fact in select.select_facts(base, deck)] for deck in base.decks}
+
+
+def _plainly(root: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """`_selected` with every cache off: each fact tested."""
+    with monkeypatch.context() as patch:
+        patch.setenv("FACTDECK_NO_CACHE", "1")
+        return _selected(root)
+
+
+def _tested(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files (once each, in order) some of whose facts a deck's selection tests while installed (validation's
+    own test of whether a deck takes any fact apart)."""
+    files: list[str] = []
+    kept_matches = select._kept_matches
+
+    def counted(base, selection, matcher):  # type: ignore[no-untyped-def]
+        def tested(fact):  # type: ignore[no-untyped-def]
+            if fact.file not in files:
+                files.append(fact.file)
+            return matcher(fact)
+
+        return kept_matches(base, selection, tested)
+
+    monkeypatch.setattr(select, "_kept_matches", counted)
+    return files
+
+
+def _as_plainly(project: Project, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """The decks' facts with the kept shares, asserted equal to those of a check with no caches."""
+    kept = _selected(project.root)
+    assert kept == _plainly(project.root, monkeypatch)
+    return kept
+
+
+def test_each_edit_tests_its_own_file_s_facts_alone_and_selects_as_plainly(two_files, monkeypatch):
+    first = _as_plainly(two_files, monkeypatch)
+    assert first["leaders"] and first["leaders"] != first["guild-history"]
+    tested = _tested(monkeypatch)
+    assert _selected(two_files.root) == first and tested == []  # nothing changed: every share kept
+    # A statement: the file's key changes, its share is made again, every other kept.
+    two_files.replace("facts/guild.yaml", "In which town did the River Guild build its hall?", "In what town?")
+    tested.clear()
+    assert _as_plainly(two_files, monkeypatch) == first
+    assert tested == ["facts/guild.yaml"]
+    # A tag that takes a fact into the second deck.
+    two_files.replace("facts/more-guild.yaml", "tags: [leadership]", "tags: [founding]")
+    tested.clear()
+    now = _as_plainly(two_files, monkeypatch)
+    assert now["leaders"] != first["leaders"] and tested == ["facts/more-guild.yaml"]
+    # A fact added (under review: no deck takes it), then vetted, then removed.
+    text = two_files.read("facts/guild.yaml")
+    two_files.write("facts/guild.yaml", text + ADDED)
+    tested.clear()
+    assert _as_plainly(two_files, monkeypatch) == now and tested == ["facts/guild.yaml"]
+    two_files.replace("facts/guild.yaml", "  status: review\n", "  status: vetted\n  vetted: 2026-11-22\n")
+    vetted = _as_plainly(two_files, monkeypatch)
+    assert "guild-ledger" in vetted["leaders"]
+    two_files.write("facts/guild.yaml", text)
+    tested.clear()
+    assert _as_plainly(two_files, monkeypatch) == now and tested == ["facts/guild.yaml"]
+
+
+def test_a_fact_held_back_leaves_the_decks_as_plainly(two_files, monkeypatch):
+    before = _as_plainly(two_files, monkeypatch)
+    # Changed since it was vetted, not vetted again: the base holds it under review, so no deck takes it.
+    two_files.replace("facts/guild.yaml", "tags: [leadership]", "tags: [leadership, origins]", vet=False)
+    base = load_and_validate(two_files.root)
+    assert base.held_back
+    held = next(iter(base.held_back))
+    after = _as_plainly(two_files, monkeypatch)
+    assert held in before["guild-history"] and held not in after["guild-history"]
+    assert _selected(two_files.root) == after  # again, with the shares of the first
+
+
+def test_a_deck_s_new_selection_tests_every_file(two_files, monkeypatch):
+    _as_plainly(two_files, monkeypatch)
+    tested = _tested(monkeypatch)
+    two_files.replace("decks/leaders.yaml", "tags: [leadership]", "tags: [leadership, buildings]")
+    after = _as_plainly(two_files, monkeypatch)
+    assert tested == ["facts/guild.yaml", "facts/more-guild.yaml"] and after["leaders"]
+
+
+def test_a_share_kept_under_a_key_missing_a_part_is_caught(two_files, monkeypatch):
+    # Kept without the selection in its name, a deck's new selection would be answered with the old one's shares.
+    with monkeypatch.context() as patch:
+        patch.setattr(select, "_share_name", lambda selection: "select")
+        _selected(two_files.root)
+        two_files.replace("decks/leaders.yaml", "tags: [leadership]", "tags: [leadership, buildings]")
+        with pytest.raises(AssertionError):
+            _as_plainly(two_files, monkeypatch)
+    # Kept under the file's name, not its content key, an edited file would be answered with its old share.
+    with monkeypatch.context() as patch:
+        patch.setattr(select, "_share_key", lambda base, file, held: file)
+        _selected(two_files.root)
+        two_files.replace("facts/more-guild.yaml", "tags: [leadership]", "tags: [founding]")
+        with pytest.raises(AssertionError):
+            _as_plainly(two_files, monkeypatch)
+    assert _as_plainly(two_files, monkeypatch)  # the shares' own keys: as plainly again
+
+
+def test_without_the_engine_s_caches_nothing_is_kept(two_files, monkeypatch):
+    monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
+    base = load_and_validate(two_files.root)
+    assert base.kept_shares is None and select._kept_matches(base, (), lambda fact: True) is None
