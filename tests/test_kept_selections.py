@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.conftest import Project, sample_project
 
 from factdeck.build import load_and_validate
 from factdeck.records import select
-from tests.conftest import Project, sample_project
 
 LEADERS = """id: leaders
 name: "The guild's leaders"
@@ -152,3 +152,27 @@ def test_without_the_engine_s_caches_nothing_is_kept(two_files, monkeypatch):
     monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
     base = load_and_validate(two_files.root)
     assert base.kept_shares is None and select._kept_matches(base, (), lambda fact: True) is None
+
+
+def test_a_deck_s_facts_by_file_are_grouped_once_and_only_for_its_own_selection(two_files, monkeypatch):
+    from factdeck.records import by_file
+
+    base = load_and_validate(two_files.root)
+    grouped = []
+    facts_by_file = by_file.facts_by_file
+    monkeypatch.setattr(select, "facts_by_file", lambda facts: grouped.append(len(facts)) or facts_by_file(facts))
+    for deck in base.decks:
+        facts = select.select_facts(base, deck)
+        first = select.selected_by_file(base, deck, facts)
+        assert list(first.items()) == list(facts_by_file(facts).items())
+        assert select.selected_by_file(base, deck, select.select_facts(base, deck)) is first  # made once
+    assert grouped == [len(select.select_facts(base, deck)) for deck in base.decks]
+    # Other facts than the selection's (another base's copies, or some of them): grouped as given, every time.
+    deck = base.decks[0]
+    copies = [fact.model_copy() for fact in select.select_facts(base, deck)]
+    assert list(select.selected_by_file(base, deck, copies).items()) == list(facts_by_file(copies).items())
+    assert (
+        select.selected_by_file(base, deck, copies[1:])["facts/guild.yaml"]
+        == facts_by_file(copies[1:])["facts/guild.yaml"]
+    )
+    assert len(grouped) == len(base.decks) + 2

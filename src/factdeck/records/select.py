@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import partial
 from itertools import compress, groupby, repeat
-from operator import attrgetter, eq, itemgetter
+from operator import attrgetter, eq, is_, itemgetter
 from typing import Any
 
-from factdeck.records.by_file import files_of
+from factdeck.records.by_file import facts_by_file, files_of
 from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import DeckSelection, DeckSpec, Fact, Selection
@@ -54,6 +54,21 @@ def select_facts(base: FactBase, deck: DeckSpec) -> list[Fact]:
             chosen = tuple(sorted(compress(facts, matches), key=key))
         made[selection] = chosen
     return list(made[selection])
+
+
+def selected_by_file(base: FactBase, deck: DeckSpec, facts: list[Fact]) -> dict[str, list[Fact]]:
+    """`facts_by_file(facts)` (the caller must not change it), worked out once per base and selection where `facts`
+    are the very facts `select_facts` gives for `deck`: the duplicate fronts and the release comparison each group
+    every deck's facts by file, and a deck in the history's order has its files' facts in thousands of runs."""
+    selection = selection_key(deck.select)
+    chosen = base.__dict__.get("_selected", {}).get(selection)
+    if chosen is None or len(chosen) != len(facts) or not all(map(is_, chosen, facts)):
+        return facts_by_file(facts)
+    made: dict[tuple, dict[str, list[Fact]]] = base.__dict__.setdefault("_selected_by_file", {})
+    grouped = made.get(selection)
+    if grouped is None:
+        grouped = made[selection] = facts_by_file(chosen)
+    return grouped
 
 
 def _chronological_order(base: FactBase) -> list[int]:

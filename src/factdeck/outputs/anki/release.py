@@ -25,11 +25,11 @@ from factdeck.outputs.anki.package import ApkgStage
 from factdeck.outputs.anki.published import source_time
 from factdeck.outputs.anki.rendered import NoteKeysOf, kinds_key
 from factdeck.outputs.write import OutputWriter
-from factdeck.records.by_file import facts_by_file, file_by_id
+from factdeck.records.by_file import file_by_id
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import PUBLISHED_FOLDER, WITHDRAWN_TAG, PublishedDeck, PublishedNote, load_published
 from factdeck.records.schema import DeckSpec, Fact
-from factdeck.records.select import select_facts
+from factdeck.records.select import select_facts, selected_by_file
 from factdeck.records.vetting import review_need
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact], old: Publish
     if shares is not None and rendered.fact_key is not None:
         fresh = []
         file_keys = stage.notes.keys if stage.notes is not None else {}
-        for file, group in facts_by_file(facts).items():
+        for file, group in selected_by_file(stage.base, deck, facts).items():
             file_key = file_keys.get(file)
             if file_key is None:
                 fresh.extend(group)
