@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.conftest import Project, sample_project
+from conftest import Project, sample_project
 
 from factdeck.build import load_and_validate
 from factdeck.records import select
