@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from itertools import compress, groupby, repeat
 from operator import attrgetter, eq, is_, itemgetter
-from typing import Any
+from typing import Any, TypeGuard
 
 from factdeck.records.by_file import facts_by_file, files_of
 from factdeck.records.dates import parse_date
@@ -41,9 +41,12 @@ def select_facts(base: FactBase, deck: DeckSpec) -> list[Fact]:
     # Selected once per base and selection: `check` asks for every deck's facts in several of its checks.
     made: dict[tuple, tuple[Fact, ...]] = base.__dict__.setdefault("_selected", {})
     if selection not in made:
-        matches = _kept_matches(base, selection, deck.select.matcher())
-        if matches is None:
-            matches = base.session.fact_memo("select.matches").values(base.facts, selection, deck.select.matcher())
+        kept = _kept_matches(base, selection, deck.select.matcher())
+        matches: Sequence[int] = (
+            kept
+            if kept is not None
+            else base.session.fact_memo("select.matches").values(base.facts, selection, deck.select.matcher())
+        )
         # The base's vetted facts in the history's order, filtered: a stable sort keeps equal keys in the order
         # given, so filtering the sorted facts is sorting the filtered ones, and the base is sorted once for every
         # deck. A selection takes vetted facts only (`DeckSelection.matches`); one that took another is sorted here.
@@ -121,8 +124,11 @@ def _kept_matches(base: FactBase, selection: tuple, matcher: Callable[[Fact], bo
     parts = []
     made = False
     for key, ids, facts in groups:
-        share = kept.get(key) if key is not None else None
-        if not _is_share(share, ids, len(facts)):
+        found = kept.get(key) if key is not None else None
+        share: tuple[str, bytes]
+        if _is_share(found, ids, len(facts)):
+            share = found
+        else:
             share = (ids, bytes(map(bool, map(matcher, facts))))
             made = True
         if key is not None:
@@ -144,7 +150,7 @@ def _share_key(base: FactBase, file: str, held: set[str]) -> str | None:
     return base.file_keys.get(file) if file not in held else None
 
 
-def _is_share(share: Any, ids: str, count: int) -> bool:
+def _is_share(share: Any, ids: str, count: int) -> TypeGuard[tuple[str, bytes]]:
     """Whether `share` is a file's kept matches for the facts `ids`: (their ids, one byte 0 or 1 a fact)."""
     if type(share) is not tuple or len(share) != 2 or share[0] != ids or type(share[1]) is not bytes:
         return False
@@ -156,16 +162,16 @@ def _file_groups(base: FactBase) -> Sequence[tuple[str | None, str, list[Fact]]]
     worked out once per base; the key None for a file a share of which cannot be kept (no content key, or one of its
     facts held back: the base holds another record for it than the file's). None if a file's facts are not all
     together (each file's shares would not make the base's order)."""
-    known = base.__dict__.get("_file_groups", False)
-    if known is not False:
-        return known  # type: ignore[no-any-return]
+    if "_file_groups" in base.__dict__:
+        known: list[tuple[str | None, str, list[Fact]]] | None = base.__dict__["_file_groups"]
+        return known
     held = {fact.file for fact in base.held_back.values()}
-    groups: list[tuple[str | None, str, list[Fact]]] | None = []
+    groups: list[tuple[str | None, str, list[Fact]]] = []
     files: set[str] = set()
     for file, run in groupby(zip(files_of(base.facts), base.facts), key=itemgetter(0)):
         if file in files:
-            groups = None
-            break
+            base.__dict__["_file_groups"] = None
+            return None
         files.add(file)
         facts = list(map(itemgetter(1), run))
         groups.append((_share_key(base, file, held), "\n".join(map(attrgetter("id"), facts)), facts))
