@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from conftest import Project, sample_project
+from hypothesis import given
+from hypothesis import strategies as st
 
 from factdeck.build import load_and_validate
 from factdeck.records import select
@@ -176,3 +178,72 @@ def test_a_deck_s_facts_by_file_are_grouped_once_and_only_for_its_own_selection(
         == facts_by_file(copies[1:])["facts/guild.yaml"]
     )
     assert len(grouped) == len(base.decks) + 2
+
+
+def _ordered(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many facts each file's share of the base's order was made for (not kept), in order, while installed."""
+    made: list[int] = []
+    order_share = select._order_share
+
+    def counted(base, facts):  # type: ignore[no-untyped-def]
+        made.append(len(facts))
+        return order_share(base, facts)
+
+    monkeypatch.setattr(select, "_order_share", counted)
+    return made
+
+
+SWAPPED_ERAS = """- id: decline
+  title: "Decline"
+  start: 1920
+  end: present
+- id: founding
+  title: "Founding years"
+  start: 1900
+  end: 1920
+"""
+
+
+def test_the_history_s_order_is_made_from_each_file_s_kept_share_as_plainly(two_files, monkeypatch):
+    first = _as_plainly(two_files, monkeypatch)
+    made = _ordered(monkeypatch)
+    assert _selected(two_files.root) == first and made == []  # nothing changed: every file's share kept
+    # A date moved: the edited file's share made again, the order as a check with no caches gives it.
+    two_files.replace("facts/guild.yaml", 'date: "1910"', 'date: "1902"')
+    now = _as_plainly(two_files, monkeypatch)
+    assert now["guild-history"] != first["guild-history"]
+    assert made == [sum(fact.file == "facts/guild.yaml" for fact in load_and_validate(two_files.root).facts)]
+    # The eras in another order: every file's share made again.
+    made.clear()
+    two_files.write("facts/eras.yaml", SWAPPED_ERAS)
+    swapped = _as_plainly(two_files, monkeypatch)
+    assert swapped["guild-history"] != now["guild-history"] and len(made) == 2
+
+
+def test_shares_of_the_order_kept_under_the_file_s_name_would_be_caught(two_files, monkeypatch):
+    # Kept under the file's name, not its content key, a moved date would leave the fact where it was.
+    monkeypatch.setattr(select, "_share_key", lambda base, file, held: file)
+    _selected(two_files.root)
+    two_files.replace("facts/guild.yaml", 'date: "1910"', 'date: "1902"')
+    with pytest.raises(AssertionError):
+        _as_plainly(two_files, monkeypatch)
+
+
+def test_a_day_out_of_the_numbers_range_is_ordered_plainly(two_files, monkeypatch):
+    # A day whose year takes more bits than a whole number of the order keeps for it: no share, the plain sort.
+    assert select._day_number(0, (1 << 45, 1, 1)) is None and select._day_number(1, (1901, 1, 1)) is not None
+    base = load_and_validate(two_files.root)
+    monkeypatch.setattr(select, "_day_number", lambda era, day: None)
+    assert select._kept_order(base) is None
+    assert _selected(two_files.root) == _plainly(two_files.root, monkeypatch)
+
+
+_YEARS = st.integers(-(1 << 39), (1 << 39) - 1)
+_DAYS = st.tuples(st.integers(0, 30), st.tuples(_YEARS, st.integers(1, 12), st.integers(1, 31)))
+
+
+@given(a=_DAYS, b=_DAYS)
+def test_day_numbers_sort_as_the_era_and_day_they_stand_for(a, b):
+    first, second = select._day_number(*a), select._day_number(*b)
+    assert first is not None and second is not None
+    assert (first < second) == (a < b) and (first == second) == (a == b)
