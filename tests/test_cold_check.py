@@ -167,13 +167,15 @@ def _entry_reference(facts: list[Fact]) -> tuple:
     columns: dict[type[Record], tuple[list, list, list, dict]] = {
         model: ([], [], [], {}) for model in record_cache._models(Fact)
     }
+    distinct: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def add(record: Record) -> int:
         values = {name: record.__dict__[name] for name in type(record).model_fields}
         dicts, lines, fields_sets, links = columns[type(record)]
         dicts.append(values)
         lines.append(record.line)
-        fields_sets.append(tuple(sorted(record.model_fields_set)))
+        names = tuple(sorted(record.model_fields_set))
+        fields_sets.append(distinct.setdefault(names, names))  # one tuple a distinct set of names
         position = len(dicts) - 1
         for name, _ in record_fields(type(record)):
             value = values[name]

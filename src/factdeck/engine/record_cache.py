@@ -152,6 +152,7 @@ class _Columns:
         self.columns: dict[type[Record], _Column] = {model: ([], [], [], []) for model in _models(Fact)}
         # By model, field and whether it held a list: the positions of the records holding any, and what they held.
         self.links: dict[tuple[type[Record], str, bool], tuple[bool, list[int], list[Any]]] = {}
+        self.names: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def add(self, record: Record) -> int:
         """Gather `record` and the records inside it; returns its position in its model's column."""
@@ -162,7 +163,10 @@ class _Columns:
         position = len(dicts)
         dicts.append(values)
         lines.append(record.line)
-        fields_sets.append(tuple(sorted(record.model_fields_set)))
+        names = tuple(sorted(record.model_fields_set))
+        # One tuple for each distinct set of names: marshal keeps the others as references to it (an entry 8% smaller,
+        # and one tuple made where each record had its own).
+        fields_sets.append(self.names.setdefault(names, names))
         for name, _ in record_fields(cls):
             value = values[name]
             if value is None:
