@@ -156,6 +156,15 @@ def test_without_the_engine_s_caches_nothing_is_kept(two_files, monkeypatch):
     assert base.kept_shares is None and select._kept_matches(base, (), lambda fact: True) is None
 
 
+def _in_the_base_s_order(base, grouped):  # type: ignore[no-untyped-def]
+    """`grouped` (facts by file) with each file's facts, and the files, in the base's order."""
+    place = {id(fact): i for i, fact in enumerate(base.facts)}
+    groups = sorted(
+        (sorted(facts, key=lambda f: place[id(f)]) for facts in grouped.values()), key=lambda g: place[id(g[0])]
+    )
+    return [(group[0].file, [id(fact) for fact in group]) for group in groups]
+
+
 def test_a_deck_s_facts_by_file_are_grouped_once_and_only_for_its_own_selection(two_files, monkeypatch):
     from factdeck.records import by_file
 
@@ -166,18 +175,30 @@ def test_a_deck_s_facts_by_file_are_grouped_once_and_only_for_its_own_selection(
     for deck in base.decks:
         facts = select.select_facts(base, deck)
         first = select.selected_by_file(base, deck, facts)
-        assert list(first.items()) == list(facts_by_file(facts).items())
+        # The same facts by file as grouping the deck's facts gives, each file's and the files in the base's order.
+        assert [(file, [id(f) for f in group]) for file, group in first.items()] == _in_the_base_s_order(
+            base, facts_by_file(facts)
+        )
+        assert len(first) == 2  # both files give the deck facts
         assert select.selected_by_file(base, deck, select.select_facts(base, deck)) is first  # made once
-    assert grouped == [len(select.select_facts(base, deck)) for deck in base.decks]
+    assert grouped == []  # from the selection's matches, without grouping the deck's facts
     # Other facts than the selection's (another base's copies, or some of them): grouped as given, every time.
     deck = base.decks[0]
     copies = [fact.model_copy() for fact in select.select_facts(base, deck)]
     assert list(select.selected_by_file(base, deck, copies).items()) == list(facts_by_file(copies).items())
-    assert (
-        select.selected_by_file(base, deck, copies[1:])["facts/guild.yaml"]
-        == facts_by_file(copies[1:])["facts/guild.yaml"]
-    )
-    assert len(grouped) == len(base.decks) + 2
+    assert select.selected_by_file(base, deck, copies[1:]) == facts_by_file(copies[1:])
+    assert grouped == [len(copies), len(copies) - 1]
+
+
+def test_without_kept_matches_a_deck_s_facts_are_grouped_as_given(two_files, monkeypatch):
+    monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
+    base = load_and_validate(two_files.root)
+    for deck in base.decks:
+        facts = select.select_facts(base, deck)
+        grouped = select.selected_by_file(base, deck, facts)
+        assert [(file, [id(f) for f in group]) for file, group in grouped.items()] == _in_the_base_s_order(
+            base, select.facts_by_file(facts)
+        )
 
 
 def _ordered(monkeypatch: pytest.MonkeyPatch) -> list[int]:

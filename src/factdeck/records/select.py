@@ -56,13 +56,18 @@ def select_facts(base: FactBase, deck: DeckSpec) -> list[Fact]:
             key = partial(chronological_key, base)
             chosen = tuple(sorted(compress(facts, matches), key=key))
         made[selection] = chosen
+        base.__dict__.setdefault("_matches", {})[selection] = matches  # for `selected_by_file`
     return list(made[selection])
 
 
 def selected_by_file(base: FactBase, deck: DeckSpec, facts: list[Fact]) -> dict[str, list[Fact]]:
-    """`facts_by_file(facts)` (the caller must not change it), worked out once per base and selection where `facts`
-    are the very facts `select_facts` gives for `deck`: the duplicate fronts and the release comparison each group
-    every deck's facts by file, and a deck in the history's order has its files' facts in thousands of runs."""
+    """`facts` grouped by file ({file: its facts}; the caller must not change it). Where `facts` are the very facts
+    `select_facts` gives for `deck`, the groups are made once per base and selection, of each file's facts in the
+    base's order (the files too) picked by the selection's matches, where a deck's facts in the history's order have
+    their files' facts in thousands of runs (the duplicate fronts and the release comparison each grouped them);
+    other facts are grouped as `facts_by_file` groups them, in the order given. Either way a file's group holds the
+    same facts, and its share of what a check keeps (the fronts' hashes, the drift's counts) does not depend on
+    their order."""
     selection = selection_key(deck.select)
     chosen = base.__dict__.get("_selected", {}).get(selection)
     if chosen is None or len(chosen) != len(facts) or not all(map(is_, chosen, facts)):
@@ -70,7 +75,23 @@ def selected_by_file(base: FactBase, deck: DeckSpec, facts: list[Fact]) -> dict[
     made: dict[tuple, dict[str, list[Fact]]] = base.__dict__.setdefault("_selected_by_file", {})
     grouped = made.get(selection)
     if grouped is None:
-        grouped = made[selection] = facts_by_file(chosen)
+        grouped = made[selection] = _matched_by_file(base, base.__dict__.get("_matches", {}).get(selection), chosen)
+    return grouped
+
+
+def _matched_by_file(base: FactBase, matches: Sequence[int] | None, chosen: Sequence[Fact]) -> dict[str, list[Fact]]:
+    """The facts `matches` picks of `base.facts`, by file, in the base's order, from the files' groups; or
+    `facts_by_file(chosen)` where those are not known (each file's facts not together, or no matches kept)."""
+    groups = _file_groups(base) if matches is not None and len(matches) == len(base.facts) else None
+    if groups is None or matches is None:
+        return facts_by_file(chosen)
+    grouped: dict[str, list[Fact]] = {}
+    offset = 0
+    for _, _, facts in groups:
+        taken = list(compress(facts, matches[offset : offset + len(facts)]))
+        offset += len(facts)
+        if taken:
+            grouped[taken[0].file] = taken
     return grouped
 
 
