@@ -68,31 +68,50 @@ def selected_by_file(base: FactBase, deck: DeckSpec, facts: list[Fact]) -> dict[
     other facts are grouped as `facts_by_file` groups them, in the order given. Either way a file's group holds the
     same facts, and its share of what a check keeps (the fronts' hashes, the drift's counts) does not depend on
     their order."""
+    return selected_groups(base, deck, facts)[0]
+
+
+def selected_groups(
+    base: FactBase, deck: DeckSpec, facts: list[Fact]
+) -> tuple[dict[str, list[Fact]], dict[str, bytes]]:
+    """`selected_by_file`, and by file the selection's matches of its facts in the base (one byte 0 or 1 a fact, in
+    the file's order) where its group was picked by them and none of its facts is held back: with the file's content
+    key they stand for the group (its facts are the file's records, each with its record's status). {} for facts
+    grouped as given."""
     selection = selection_key(deck.select)
     chosen = base.__dict__.get("_selected", {}).get(selection)
     if chosen is None or len(chosen) != len(facts) or not all(map(is_, chosen, facts)):
-        return facts_by_file(facts)
-    made: dict[tuple, dict[str, list[Fact]]] = base.__dict__.setdefault("_selected_by_file", {})
+        return facts_by_file(facts), {}
+    made: dict[tuple, tuple[dict[str, list[Fact]], dict[str, bytes]]] = base.__dict__.setdefault(
+        "_selected_by_file", {}
+    )
     grouped = made.get(selection)
     if grouped is None:
         grouped = made[selection] = _matched_by_file(base, base.__dict__.get("_matches", {}).get(selection), chosen)
     return grouped
 
 
-def _matched_by_file(base: FactBase, matches: Sequence[int] | None, chosen: Sequence[Fact]) -> dict[str, list[Fact]]:
-    """The facts `matches` picks of `base.facts`, by file, in the base's order, from the files' groups; or
-    `facts_by_file(chosen)` where those are not known (each file's facts not together, or no matches kept)."""
+def _matched_by_file(
+    base: FactBase, matches: Sequence[int] | None, chosen: Sequence[Fact]
+) -> tuple[dict[str, list[Fact]], dict[str, bytes]]:
+    """The facts `matches` picks of `base.facts`, by file, in the base's order, from the files' groups, with each kept
+    file's matches (`selected_groups`); or `facts_by_file(chosen)` where those are not known (each file's facts not
+    together, or no matches kept)."""
     groups = _file_groups(base) if matches is not None and len(matches) == len(base.facts) else None
     if groups is None or matches is None:
-        return facts_by_file(chosen)
+        return facts_by_file(chosen), {}
     grouped: dict[str, list[Fact]] = {}
+    bits: dict[str, bytes] = {}
     offset = 0
-    for _, _, facts in groups:
-        taken = list(compress(facts, matches[offset : offset + len(facts)]))
+    for key, _, facts in groups:
+        part = matches[offset : offset + len(facts)]
         offset += len(facts)
+        taken = list(compress(facts, part))
         if taken:
             grouped[taken[0].file] = taken
-    return grouped
+            if key is not None:
+                bits[taken[0].file] = part if type(part) is bytes else bytes(map(bool, part))
+    return grouped, bits
 
 
 def _chronological_order(base: FactBase) -> list[int]:

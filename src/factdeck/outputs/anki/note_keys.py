@@ -135,6 +135,15 @@ def _fact_key(keys: dict[str, str], fact: Fact) -> str:
 DriftShare = tuple[str, int, int, int, tuple[str, ...]]
 
 
+def keyed_by_file(fact_key: Callable[[Fact], str]) -> dict[str, str] | None:
+    """The file keys `fact_key` keys each fact by, with its status (`NoteKeys.fact_key`), or None if it keys facts
+    otherwise."""
+    if isinstance(fact_key, partial) and fact_key.func is _fact_key and not fact_key.keywords:
+        keys: dict[str, str] = fact_key.args[0]
+        return keys
+    return None
+
+
 def facts_key(fact_key: Callable[[Fact], str], facts: Iterable[Fact]) -> str:
     """What a file's share of a deck's drift reads of the file: the facts the deck takes of it, in order, each with
     its key (`NoteKeys.fact_key`, which stands for its record)."""
