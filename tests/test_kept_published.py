@@ -4,6 +4,7 @@ after any edit of the record, whatever the cache holds."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import marshal
 
@@ -86,7 +87,7 @@ def test_an_edited_record_is_parsed_again(released, monkeypatch):
     assert "(1 note changed)" in said and released.run("check").stderr == said
 
 
-@pytest.mark.parametrize("damage", ["truncate", "foreign", "note", "type"])
+@pytest.mark.parametrize("damage", ["truncate", "foreign", "note", "column", "type"])
 def test_a_damaged_entry_is_parsed_again(released, parse_cache_folder, monkeypatch, damage):
     load_and_validate(released.root)
     entries = [p for p in (parse_cache_folder.parent / "published").glob("*/*") if p.is_file()]
@@ -99,7 +100,11 @@ def test_a_damaged_entry_is_parsed_again(released, parse_cache_folder, monkeypat
     elif damage == "foreign":
         entries[0].write_bytes(head + marshal.dumps([(42, "x")]))
     elif damage == "note":  # a note's hash not text
-        notes = [(*value[-1][0][:2], 7, *value[-1][0][3:]), *value[-1][1:]]
+        hashes = [7, *value[-1][2][1:]]
+        notes = (*value[-1][:2], hashes, *value[-1][3:])
+        entries[0].write_bytes(head + marshal.dumps((*value[:-1], notes)))
+    elif damage == "column":  # a note without its hash
+        notes = (*value[-1][:2], value[-1][2][1:], *value[-1][3:])
         entries[0].write_bytes(head + marshal.dumps((*value[:-1], notes)))
     else:  # a note type without its hash
         entries[0].write_bytes(head + marshal.dumps((*value[:4], {"card": {"mod": 1}}, *value[5:])))
@@ -115,6 +120,9 @@ def test_a_record_dumped_and_restored_is_the_same(released):
         again = restore_published(marshal.loads(marshal.dumps(dump_published(record))))
         again.digest = record.digest
         _same({record.deck: again}, {record.deck: record})
+        # A record of no notes: no column holds a value.
+        empty = dataclasses.replace(record, notes={})
+        assert restore_published(marshal.loads(marshal.dumps(dump_published(empty)))).notes == {}
 
 
 def test_a_record_kept_by_name_alone_would_be_caught(released, monkeypatch):

@@ -514,7 +514,28 @@ def test_drift_shares_kept_whatever_facts_the_deck_takes_would_be_caught(release
     from factdeck.outputs.anki import release
 
     monkeypatch.setattr(release, "facts_key", lambda fact_key, facts: fact_key(facts[0]))
+    monkeypatch.setattr(release, "_group_key", lambda fact_key, file, file_key, matched, group: fact_key(group[0]))
     warm(released)
+    _exclude_hall(released)
+    with pytest.raises(AssertionError):
+        _drifts_now(released)
+
+
+def test_drift_shares_kept_under_the_file_s_key_without_the_selection_s_matches_would_be_caught(released, monkeypatch):
+    # A file's group picked by the selection's kept matches is keyed by the file's key and those matches: kept
+    # without the matches, the excluded fact's notes would still count as live.
+    from factdeck.outputs.anki import release
+
+    group_key = release._group_key
+    keyed = []
+
+    def without_matches(fact_key, file, file_key, matched, group):  # type: ignore[no-untyped-def]
+        keyed.append(matched is not None)
+        return group_key(fact_key, file, file_key, b"" if matched is not None else None, group)
+
+    monkeypatch.setattr(release, "_group_key", without_matches)
+    warm(released)
+    assert any(keyed)  # the kept matches' way taken
     _exclude_hall(released)
     with pytest.raises(AssertionError):
         _drifts_now(released)

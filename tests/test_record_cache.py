@@ -4,7 +4,9 @@ the answer a fresh check would give."""
 from __future__ import annotations
 
 import marshal
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -213,9 +215,50 @@ def test_problems_of_a_broken_file_are_the_same_every_time(project):
     assert check(project) == first == check(project, cache=False)
 
 
-@pytest.mark.parametrize(
-    "damage", [b"", b"garbage", "truncate", "foreign", "wrong-fields", "fields-set-a-list", "fields-set-not-names"]
-)
+def _facts_column(columns: tuple) -> tuple:
+    """The facts' own column of an entry's columns (name, values, lines, fields set, links): the last."""
+    assert columns[-1][0] == "Fact"
+    return columns[-1]
+
+
+def _linked(columns: tuple) -> tuple:
+    """The facts' link to the records inside them held by most facts: (field, a list?, positions, inner positions)."""
+    return max(_facts_column(columns)[4], key=lambda link: len(link[2]))
+
+
+def _fields_set(columns: tuple, names: Any) -> None:
+    _facts_column(columns)[3][0] = names
+
+
+# Each way an entry is damaged: well-formed, but not what an entry holds.
+DAMAGED_COLUMNS: dict[str, Callable[[tuple], Any]] = {
+    "wrong-fields": lambda columns: _facts_column(columns)[1][0].update(colour="red"),  # a field this code lacks
+    "fields-set-a-list": lambda columns: _fields_set(columns, list(_facts_column(columns)[3][0])),
+    "fields-set-not-names": lambda columns: _fields_set(columns, (*_facts_column(columns)[3][0], 7)),
+    "line-not-a-number": lambda columns: _facts_column(columns)[2].__setitem__(0, "7"),
+    "a-line-short": lambda columns: _facts_column(columns)[2].pop(),
+    "link-out-of-range": lambda columns: _linked(columns)[3].__setitem__(
+        0, [10_000] if _linked(columns)[1] else 10_000
+    ),
+    "link-below-zero": lambda columns: _linked(columns)[3].__setitem__(0, [-1] if _linked(columns)[1] else -1),
+    "link-twice": lambda columns: _linked(columns)[2].__setitem__(1, _linked(columns)[2][0]),
+    "inner-not-none": lambda columns: _facts_column(columns)[1][0].update({_linked(columns)[0]: "x"}),
+    "a-column-emptied": lambda columns: next(column for column in columns if column[1])[1].clear(),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGED_COLUMNS))
+def test_each_damage_of_an_entry_s_columns_is_refused(project, parse_cache_folder, damage):
+    snapshot(project.root, project.archive)
+    [entry] = entries(records_cache(parse_cache_folder))
+    raw = entry.read_bytes()
+    columns, problems = marshal.loads(raw[raw.index(b"\0") + 1 :])
+    assert record_cache.restore_entry((columns, problems), "facts/guild.yaml") is not None
+    DAMAGED_COLUMNS[damage](columns)
+    assert record_cache.restore_entry((columns, problems), "facts/guild.yaml") is None
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", "truncate", "foreign", *DAMAGED_COLUMNS])
 def test_a_damaged_entry_is_ignored(project, parse_cache_folder, damage):
     expected = snapshot(project.root, project.archive)
     for entry in entries(records_cache(parse_cache_folder)):
@@ -225,17 +268,10 @@ def test_a_damaged_entry_is_ignored(project, parse_cache_folder, damage):
             entry.write_bytes(raw[: len(raw) // 2])
         elif damage == "foreign":  # well-formed, but not what an entry holds
             entry.write_bytes(head + marshal.dumps(([42], [])))
-        elif damage == "wrong-fields":  # a record with a field this code does not have
-            facts, problems = marshal.loads(raw[len(head) :])
-            facts[0][2]["colour"] = "red"
-            entry.write_bytes(head + marshal.dumps((facts, problems)))
-        elif isinstance(damage, str) and damage.startswith(
-            "fields-set"
-        ):  # the names of the fields set, as no entry keeps them
-            facts, problems = marshal.loads(raw[len(head) :])
-            line, names, values = facts[0]
-            facts[0] = (line, list(names) if damage == "fields-set-a-list" else (*names, 7), values)
-            entry.write_bytes(head + marshal.dumps((facts, problems)))
+        elif isinstance(damage, str) and damage in DAMAGED_COLUMNS:
+            columns, problems = marshal.loads(raw[len(head) :])
+            DAMAGED_COLUMNS[damage](columns)
+            entry.write_bytes(head + marshal.dumps((columns, problems)))
         else:
             entry.write_bytes(damage)
     forget_recent()

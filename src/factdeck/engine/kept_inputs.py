@@ -6,6 +6,7 @@ tenth of a check after an edit at 10,000 facts."""
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.parse_cache import ContentStore, cache_folder
@@ -40,6 +41,24 @@ class KeptPublished:
         self.store.save(name, dump_published(record))
         self.store.trim()
         return record
+
+
+class KeptShares:
+    """records/by_file.py's `SharesKeeper` in the cache folder (`…/factdeck/shares`), each value under its name and
+    factdeck's code: what later stages make of each file's facts (a deck selection's matches, records/select.py),
+    kept by the file's content key inside the value, so a check after an edit works out the edited file's share."""
+
+    def __init__(self, session: Session) -> None:
+        self.store = ContentStore(cache_folder("shares"), code_fingerprint(), "", session)
+
+    def load(self, name: str) -> Any:
+        """The value kept under `name`, or None."""
+        return self.store.load(name)
+
+    def save(self, name: str, value: Any) -> None:
+        """Keep `value` under `name` (marshal's plain values)."""
+        self.store.save(name, value)
+        self.store.trim()
 
 
 def archive_index(context: FileContext, session: Session) -> Index:

@@ -16,7 +16,7 @@ from typing import Any
 
 from factdeck.engine.collector import collector_paused
 from factdeck.engine.incremental import code_fingerprint
-from factdeck.engine.kept_inputs import KeptPublished, archive_index
+from factdeck.engine.kept_inputs import KeptPublished, KeptShares, archive_index
 from factdeck.engine.kept_validation import KeptValidation
 from factdeck.engine.parallel import split_map
 from factdeck.engine.parse_cache import ContentStore, ParseCache, cache_folder
@@ -81,6 +81,7 @@ def _validated(root: Path, archive: Path | None, strict: bool, session: Session,
         published_parse=KeptPublished(session).parse,
     )
     base.file_keys = file_keys
+    base.kept_shares = KeptShares(session) if file_keys else None
     return base
 
 

@@ -17,11 +17,21 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, groupby, repeat
 from operator import attrgetter, itemgetter, methodcaller, ne
-from typing import Any
+from typing import Any, Protocol
 
 from factdeck.records.schema import Fact
 
 ByFile = Callable[[str, str, Callable[[list[Fact]], Any], Callable[[Any], bool]], list[Any]]
+
+
+class SharesKeeper(Protocol):
+    """Where later stages keep each fact file's shares of what they work out from every fact (the engine's: a
+    cache folder under factdeck's code, engine/kept_inputs.py's `KeptShares`), one value by name: plain values
+    marshal keeps, and None for a name with nothing (or nothing readable) kept."""
+
+    def load(self, name: str) -> Any: ...
+
+    def save(self, name: str, value: Any) -> None: ...
 
 
 def facts_by_file(facts: Iterable[Fact]) -> dict[str, list[Fact]]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from factdeck.exceptions import Problem, UsageError
+from factdeck.records.by_file import SharesKeeper
 from factdeck.records.memo import Keeper
 from factdeck.records.schema import DeckSpec, Era, Fact, GlossaryEntry, ProjectConfig, Source
 
@@ -53,6 +54,9 @@ class FactBase:
     published: dict[str, PublishedDeck] | None = None
     # The parse cache the project was loaded with, for the files later stages read (translations); None: none.
     parse_cache: ParsedTextCache | None = None
+    # Where later stages keep each file's shares of what they make of every fact, under `file_keys` (the decks'
+    # selections, records/select.py); None: nothing kept (no engine caches).
+    kept_shares: SharesKeeper | None = None
 
     def __post_init__(self) -> None:
         self.era_order = {era.id: i for i, era in enumerate(self.eras)}

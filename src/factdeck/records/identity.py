@@ -193,7 +193,9 @@ def parse_published(text: str, display: str) -> PublishedDeck:
 def dump_published(record: PublishedDeck) -> tuple:
     """A parsed record as plain values (`restore_published` makes it again): what a cache keeps of a record's
     text, since parsing the JSON and making every note of a large deck's record is a tenth of a check."""
-    notes = [tuple(note) for note in record.notes.values()]
+    # The notes a column at a time (each value of the notes' tuples, a list): marshal reads back seven lists, not a
+    # tuple a note, and restoring tests each column's types where it would first make the columns of the tuples.
+    notes = tuple(map(list, zip(*record.notes.values()))) if record.notes else ((),) * _NOTE_VALUES
     head = (record.deck, record.name, record.released, record.eras, record.note_types, record.subdecks)
     return (*head, record.file, record.namespace, record.inputs, notes)
 
@@ -203,7 +205,7 @@ def restore_published(value: Any) -> PublishedDeck:
     deck, name, released, eras, types, subdecks, file, namespace, inputs, notes = value
     if type(deck) is not str or type(name) is not str or type(released) is not int or type(subdecks) is not bool:
         raise ValueError("not a kept record")
-    if type(file) is not str or not (namespace is None or type(namespace) is str) or type(notes) is not list:
+    if type(file) is not str or not (namespace is None or type(namespace) is str) or type(notes) is not tuple:
         raise ValueError("not a kept record")
     if type(eras) is not dict or not all(type(k) is str and type(v) is str for k, v in eras.items()):
         raise ValueError("not a kept record")
@@ -211,17 +213,19 @@ def restore_published(value: Any) -> PublishedDeck:
         type(v) is dict and type(v.get("hash")) is str and type(v.get("mod")) is int for v in types.values()
     ):
         raise ValueError("not a kept record")
-    if inputs != _inputs(inputs) or not all(type(n) is tuple and len(n) == _NOTE_VALUES for n in notes):
+    if inputs != _inputs(inputs) or len(notes) != _NOTE_VALUES or not set(map(type, notes)) <= {list, tuple}:
         raise ValueError("not a kept record")
     # Each note's values, a column at a time (loops in C): identity, GUID, hash and fact are text, mod a whole
-    # number, era text or None, withdrawn a truth value.
-    columns = list(zip(*notes)) if notes else [()] * _NOTE_VALUES
+    # number, era text or None, withdrawn a truth value; every column as long.
+    columns = notes
+    if len(set(map(len, columns))) != 1:
+        raise ValueError("not a kept record")
     if not all(set(map(type, columns[i])) <= {str} for i in (0, 1, 2, 4)) or not set(map(type, columns[3])) <= {int}:
         raise ValueError("not a kept record")
     if not set(map(type, columns[5])) <= {str, type(None)} or not set(map(type, columns[6])) <= {bool}:
         raise ValueError("not a kept record")
-    # Each note made as `PublishedNote._make` makes it (every note's length tested above), in a loop in C.
-    made = dict(zip(columns[0], map(partial(tuple.__new__, PublishedNote), notes)))
+    # Each note made as `PublishedNote._make` makes it (of one value of each column), in a loop in C.
+    made = dict(zip(columns[0], map(partial(tuple.__new__, PublishedNote), zip(*columns))))
     kept = PublishedDeck(deck, name, released, eras, types, made, subdecks, file, namespace)
     kept.inputs = inputs
     return kept

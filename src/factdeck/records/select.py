@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import partial
-from itertools import compress, repeat
-from operator import attrgetter, eq
+from itertools import chain, compress, groupby, repeat
+from operator import add, attrgetter, eq, is_, itemgetter, lt, mod, mul
+from typing import Any, TypeGuard
 
+from factdeck.records.by_file import facts_by_file, files_of
 from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import DeckSelection, DeckSpec, Fact, Selection
@@ -38,7 +41,12 @@ def select_facts(base: FactBase, deck: DeckSpec) -> list[Fact]:
     # Selected once per base and selection: `check` asks for every deck's facts in several of its checks.
     made: dict[tuple, tuple[Fact, ...]] = base.__dict__.setdefault("_selected", {})
     if selection not in made:
-        matches = base.session.fact_memo("select.matches").values(base.facts, selection, deck.select.matcher())
+        kept = _kept_matches(base, selection, deck.select.matcher())
+        matches: Sequence[int] = (
+            kept
+            if kept is not None
+            else base.session.fact_memo("select.matches").values(base.facts, selection, deck.select.matcher())
+        )
         # The base's vetted facts in the history's order, filtered: a stable sort keeps equal keys in the order
         # given, so filtering the sorted facts is sorting the filtered ones, and the base is sorted once for every
         # deck. A selection takes vetted facts only (`DeckSelection.matches`); one that took another is sorted here.
@@ -48,7 +56,62 @@ def select_facts(base: FactBase, deck: DeckSpec) -> list[Fact]:
             key = partial(chronological_key, base)
             chosen = tuple(sorted(compress(facts, matches), key=key))
         made[selection] = chosen
+        base.__dict__.setdefault("_matches", {})[selection] = matches  # for `selected_by_file`
     return list(made[selection])
+
+
+def selected_by_file(base: FactBase, deck: DeckSpec, facts: list[Fact]) -> dict[str, list[Fact]]:
+    """`facts` grouped by file ({file: its facts}; the caller must not change it). Where `facts` are the very facts
+    `select_facts` gives for `deck`, the groups are made once per base and selection, of each file's facts in the
+    base's order (the files too) picked by the selection's matches, where a deck's facts in the history's order have
+    their files' facts in thousands of runs (the duplicate fronts and the release comparison each grouped them);
+    other facts are grouped as `facts_by_file` groups them, in the order given. Either way a file's group holds the
+    same facts, and its share of what a check keeps (the fronts' hashes, the drift's counts) does not depend on
+    their order."""
+    return selected_groups(base, deck, facts)[0]
+
+
+def selected_groups(
+    base: FactBase, deck: DeckSpec, facts: list[Fact]
+) -> tuple[dict[str, list[Fact]], dict[str, bytes]]:
+    """`selected_by_file`, and by file the selection's matches of its facts in the base (one byte 0 or 1 a fact, in
+    the file's order) where its group was picked by them and none of its facts is held back: with the file's content
+    key they stand for the group (its facts are the file's records, each with its record's status). {} for facts
+    grouped as given."""
+    selection = selection_key(deck.select)
+    chosen = base.__dict__.get("_selected", {}).get(selection)
+    if chosen is None or len(chosen) != len(facts) or not all(map(is_, chosen, facts)):
+        return facts_by_file(facts), {}
+    made: dict[tuple, tuple[dict[str, list[Fact]], dict[str, bytes]]] = base.__dict__.setdefault(
+        "_selected_by_file", {}
+    )
+    grouped = made.get(selection)
+    if grouped is None:
+        grouped = made[selection] = _matched_by_file(base, base.__dict__.get("_matches", {}).get(selection), chosen)
+    return grouped
+
+
+def _matched_by_file(
+    base: FactBase, matches: Sequence[int] | None, chosen: Sequence[Fact]
+) -> tuple[dict[str, list[Fact]], dict[str, bytes]]:
+    """The facts `matches` picks of `base.facts`, by file, in the base's order, from the files' groups, with each kept
+    file's matches (`selected_groups`); or `facts_by_file(chosen)` where those are not known (each file's facts not
+    together, or no matches kept)."""
+    groups = _file_groups(base) if matches is not None and len(matches) == len(base.facts) else None
+    if groups is None or matches is None:
+        return facts_by_file(chosen), {}
+    grouped: dict[str, list[Fact]] = {}
+    bits: dict[str, bytes] = {}
+    offset = 0
+    for key, _, facts in groups:
+        part = matches[offset : offset + len(facts)]
+        offset += len(facts)
+        taken = list(compress(facts, part))
+        if taken:
+            grouped[taken[0].file] = taken
+            if key is not None:
+                bits[taken[0].file] = part if type(part) is bytes else bytes(map(bool, part))
+    return grouped, bits
 
 
 def _chronological_order(base: FactBase) -> list[int]:
@@ -58,6 +121,10 @@ def _chronological_order(base: FactBase) -> list[int]:
     known: list[int] | None = base.__dict__.get("_chronological")
     if known is not None:
         return known
+    kept = _kept_order(base)
+    if kept is not None:
+        base.__dict__["_chronological"] = kept
+        return kept
     facts = base.facts
     vetted = list(compress(range(len(facts)), map(eq, map(attrgetter("status"), facts), repeat("vetted"))))
     taken = list(map(facts.__getitem__, vetted))
@@ -81,3 +148,163 @@ def _chronological_order(base: FactBase) -> list[int]:
     )
     made = base.__dict__["_chronological"] = sorted(vetted, key=keys.__getitem__)
     return made
+
+
+def _kept_matches(base: FactBase, selection: tuple, matcher: Callable[[Fact], bool]) -> bytes | None:
+    """Whether each of `base.facts` matches (1 or 0, in order), from each fact file's share kept in
+    `base.kept_shares` under the selection, the file's content key (`FactBase.file_keys`: its records) and which
+    of its facts the base holds: a check after an edit tests the edited file's facts alone. None where nothing is
+    kept (no engine caches) or in a watching session (its memo keeps each fact's answer by the record itself)."""
+    keeper = base.kept_shares
+    if keeper is None or base.session.keeping:
+        return None
+    groups = _file_groups(base)
+    if groups is None:
+        return None
+    name = _share_name(selection)
+    kept = keeper.load(name)
+    kept = kept if type(kept) is dict else {}
+    now: dict[str, tuple[str, bytes]] = {}
+    parts = []
+    made = False
+    for key, ids, facts in groups:
+        found = kept.get(key) if key is not None else None
+        share: tuple[str, bytes]
+        if _is_share(found, ids, len(facts)):
+            share = found
+        else:
+            share = (ids, bytes(map(bool, map(matcher, facts))))
+            made = True
+        if key is not None:
+            now[key] = share
+        parts.append(share[1])
+    if made:
+        keeper.save(name, now)
+    return b"".join(parts)
+
+
+def _share_name(selection: tuple) -> str:
+    """The name a selection's shares are kept under: its every criterion (`selection_key`)."""
+    return f"select\0{selection!r}"
+
+
+def _share_key(base: FactBase, file: str, held: set[str]) -> str | None:
+    """The key `file`'s share is kept under in its selection's: the file's content key, which stands for its
+    records; None (not kept) without one, or where one of its facts is held back (`held`: their files)."""
+    return base.file_keys.get(file) if file not in held else None
+
+
+def _is_share(share: Any, ids: str, count: int) -> TypeGuard[tuple[str, bytes]]:
+    """Whether `share` is a file's kept matches for the facts `ids`: (their ids, one byte 0 or 1 a fact)."""
+    if type(share) is not tuple or len(share) != 2 or share[0] != ids or type(share[1]) is not bytes:
+        return False
+    return len(share[1]) == count and (not count or max(share[1]) <= 1)
+
+
+def _file_groups(base: FactBase) -> Sequence[tuple[str | None, str, list[Fact]]] | None:
+    """`base.facts` a file at a time, in order: (the key its share is kept under, the ids of its facts, its facts),
+    worked out once per base; the key None for a file a share of which cannot be kept (no content key, or one of its
+    facts held back: the base holds another record for it than the file's). None if a file's facts are not all
+    together (each file's shares would not make the base's order)."""
+    if "_file_groups" in base.__dict__:
+        known: list[tuple[str | None, str, list[Fact]]] | None = base.__dict__["_file_groups"]
+        return known
+    held = {fact.file for fact in base.held_back.values()}
+    groups: list[tuple[str | None, str, list[Fact]]] = []
+    files: set[str] = set()
+    for file, run in groupby(zip(files_of(base.facts), base.facts), key=itemgetter(0)):
+        if file in files:
+            base.__dict__["_file_groups"] = None
+            return None
+        files.add(file)
+        facts = list(map(itemgetter(1), run))
+        groups.append((_share_key(base, file, held), "\n".join(map(attrgetter("id"), facts)), facts))
+    base.__dict__["_file_groups"] = groups
+    return groups
+
+
+# A vetted fact's place in the history's order as one whole number (`chronological_key` but the fact's place in the
+# base: its era's place, then its day's year, month and day, each in as many bits as it can take): whole numbers
+# sort in C several times faster than the keys' tuples, and a file's are kept with its facts.
+_YEARS = 1 << 40  # years from -2**39 to 2**39 - 1
+_MONTHS, _DAYS = 16, 32
+
+
+def _day_number(era: int, day: tuple[int, int, int]) -> int | None:
+    """`(era, day)` as one whole number sorting as the pair does; None if a part is out of its range."""
+    year, month, day_of_month = day
+    if not (-_YEARS // 2 <= year < _YEARS // 2 and 0 <= month < _MONTHS and 0 <= day_of_month < _DAYS):
+        return None
+    return ((era * _YEARS + year + _YEARS // 2) * _MONTHS + month) * _DAYS + day_of_month
+
+
+def _order_share(base: FactBase, facts: list[Fact]) -> tuple[list[int], list[int]] | None:
+    """A file's share of the base's order: the positions of its vetted facts among `facts` and the `_day_number` of
+    each (its era's place and its day: `chronological_key` but its place); None if a day has no number."""
+    vetted = list(compress(range(len(facts)), map(eq, map(attrgetter("status"), facts), repeat("vetted"))))
+    by_id, order = base.eras_by_id, base.era_order
+    numbers = []
+    for i in vetted:
+        fact = facts[i]
+        number = _day_number(order[fact.era], parse_date(fact.date or by_id[fact.era].start).sort_key())
+        if number is None:
+            return None
+        numbers.append(number)
+    return vetted, numbers
+
+
+def _is_order_share(share: Any, ids: str, count: int) -> TypeGuard[tuple[str, tuple[list[int], list[int]]]]:
+    """Whether `share` is a file's kept share of the order for the facts `ids` (`count` of them): (their ids, (the
+    vetted facts' positions, ascending and among them, and as many day numbers))."""
+    if type(share) is not tuple or len(share) != 2 or share[0] != ids or type(share[1]) is not tuple:
+        return False
+    if len(share[1]) != 2 or type(share[1][0]) is not list or type(share[1][1]) is not list:
+        return False
+    positions, numbers = share[1]
+    if len(positions) != len(numbers) or not set(map(type, chain(positions, numbers))) <= {int}:
+        return False
+    return not positions or (positions[0] >= 0 and positions[-1] < count and all(map(lt, positions, positions[1:])))
+
+
+def _order_name(base: FactBase) -> str:
+    """What the shares of the order are kept under: the eras' ids in order and their starts (an undated fact's day)."""
+    return "order\0" + repr([(era.id, era.start) for era in base.eras])
+
+
+def _kept_order(base: FactBase) -> list[int] | None:
+    """`_chronological_order` from each fact file's share kept in `base.kept_shares` (`_order_share`), under the eras
+    (`_order_name`), the file's content key and its facts' ids, as `_kept_matches` keeps a selection's: a check after
+    an edit works out the edited file's. None where nothing is kept, in a watching session, where an id is twice (the
+    order then places a fact by its id's place) or a day has no number."""
+    keeper = base.kept_shares
+    if keeper is None or base.session.keeping or len(base.fact_order) != len(base.facts):
+        return None
+    groups = _file_groups(base)
+    if groups is None:
+        return None
+    name = _order_name(base)
+    kept = keeper.load(name)
+    kept = kept if type(kept) is dict else {}
+    now: dict[str, tuple[str, tuple[list[int], list[int]]]] = {}
+    count, offset, made = len(base.facts), 0, False
+    numbers: list[int] = []
+    for key, ids, facts in groups:
+        found = kept.get(key) if key is not None else None
+        share: tuple[str, tuple[list[int], list[int]]]
+        if _is_order_share(found, ids, len(facts)):
+            share = found
+        else:
+            part = _order_share(base, facts)
+            if part is None:
+                return None
+            share, made = (ids, part), True
+        if key is not None:
+            now[key] = share
+        # Each vetted fact's day number, then its place in the base: the key `chronological_key` sorts by, in one
+        # whole number (a place is less than `count`).
+        positions, days = share[1]
+        numbers.extend(map(add, map(mul, days, repeat(count)), map(add, positions, repeat(offset))))
+        offset += len(facts)
+    if made:
+        keeper.save(name, now)
+    return list(map(mod, sorted(numbers), repeat(count)))

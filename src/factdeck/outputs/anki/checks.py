@@ -19,7 +19,7 @@ from factdeck.records.factbase import FactBase
 from factdeck.records.fields import NAMED_KINDS
 from factdeck.records.identity import PUBLISHED_FOLDER
 from factdeck.records.schema import DeckSpec, Fact
-from factdeck.records.select import select_facts
+from factdeck.records.select import select_facts, selected_by_file
 from factdeck.records.templates import TEMPLATES
 from factdeck.text.dates import date_label
 
@@ -167,7 +167,7 @@ class _FrontShares:
         now: dict[str, tuple[str, tuple[int, ...]]] = {}
         hashes = []
         made = False
-        for file, group in facts_by_file(facts).items():
+        for file, group in selected_by_file(self.base, deck, facts).items():
             key = self.base.file_keys.get(file)
             ids = _which_facts(group)
             share = kept.get(key) if key is not None else None

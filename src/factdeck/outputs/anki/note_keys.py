@@ -36,7 +36,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.parse_cache import ContentStore, cache_folder
 from factdeck.engine.session import Session
 from factdeck.outputs.anki.rendered import LiveNoteKeys, LiveNotes, RenderedFields
-from factdeck.records.by_file import facts_by_file, file_by_id, files_of
+from factdeck.records.by_file import facts_by_file, files_of
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import Fact
 
@@ -135,6 +135,15 @@ def _fact_key(keys: dict[str, str], fact: Fact) -> str:
 DriftShare = tuple[str, int, int, int, tuple[str, ...]]
 
 
+def keyed_by_file(fact_key: Callable[[Fact], str]) -> dict[str, str] | None:
+    """The file keys `fact_key` keys each fact by, with its status (`NoteKeys.fact_key`), or None if it keys facts
+    otherwise."""
+    if isinstance(fact_key, partial) and fact_key.func is _fact_key and not fact_key.keywords:
+        keys: dict[str, str] = fact_key.args[0]
+        return keys
+    return None
+
+
 def facts_key(fact_key: Callable[[Fact], str], facts: Iterable[Fact]) -> str:
     """What a file's share of a deck's drift reads of the file: the facts the deck takes of it, in order, each with
     its key (`NoteKeys.fact_key`, which stands for its record)."""
@@ -208,7 +217,9 @@ class _Entries:
     def __init__(self, store: ContentStore, keys: Mapping[str, str], base: FactBase) -> None:
         self.store = store
         self.keys = keys
-        self.file_of = file_by_id(base.facts)
+        # Each fact's file looked up by its id when asked (`file_by_id` of the base's facts would walk every fact: a
+        # check after an edit looks up one file's).
+        self.facts_by_id = base.facts_by_id
         self.loaded: dict[str, tuple[dict, dict]] = {}
         self.read: set[str] = set()  # files whose entries were looked for
         self.values: dict[str, tuple[str, dict[str, str]]] = {}
@@ -216,7 +227,8 @@ class _Entries:
 
     def load(self, fact_id: str) -> None:
         """Read the entry of the file of fact `fact_id`, unless it was looked for already."""
-        file = self.file_of.get(fact_id)
+        fact = self.facts_by_id.get(fact_id)
+        file = fact.file if fact is not None else None
         if file is None or file in self.read:
             return
         self.read.add(file)
@@ -250,7 +262,7 @@ class _Looked(Mapping[str, Any]):
         return fact_id in self.found
 
     def __iter__(self) -> Iterator[str]:
-        for fact_id in self.entries.file_of:
+        for fact_id in self.entries.facts_by_id:
             self.entries.load(fact_id)
         return iter(self.found)
 
@@ -315,17 +327,18 @@ class NoteKeys:
         for store, rendered, base, loaded in self._made:
             if store.folder is None:
                 continue
-            by_file = facts_by_file(base.facts)
             live = rendered.live
             asked, made = rendered.used, live.made if live is not None else {}
             touched = asked.keys() | made.keys()  # the facts anything was asked of or made for
-            for file, facts in by_file.items():
+            # Only their files: where nothing of a file's facts was asked for or made, its entry would be the one kept
+            # (under the file's key, so of these very facts), if any, as a check after an edit finds every file but
+            # one. Their facts picked in loops in C (a base's ids are unique, so each id names one fact).
+            files = {fact.file for fact in map(base.facts_by_id.get, touched) if fact is not None}
+            for file, facts in facts_by_file(
+                compress(base.facts, map(files.__contains__, files_of(base.facts)))
+            ).items():
                 key = self.keys.get(file)
                 if key is None:
-                    continue
-                if touched.isdisjoint(map(attrgetter("id"), facts)):  # a loop in C
-                    # Nothing of its facts asked for or made: its entry would be the one kept (under the file's
-                    # key, so of these very facts), if any, as a check after an edit finds every file but one.
                     continue
                 entry = {}
                 previous = rendered.previous

@@ -8,7 +8,7 @@ packages (live, or withdrawn with a banner), and lets `factdeck check` warn abou
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -19,17 +19,17 @@ from factdeck.outputs.anki import (
     package,  # package.current_time looked up at each call: tests replace it
     release_inputs,
 )
-from factdeck.outputs.anki.note_keys import NoteKeys, facts_key
+from factdeck.outputs.anki.note_keys import NoteKeys, facts_key, keyed_by_file
 from factdeck.outputs.anki.note_types import NOTE_TYPES
 from factdeck.outputs.anki.package import ApkgStage
 from factdeck.outputs.anki.published import source_time
 from factdeck.outputs.anki.rendered import NoteKeysOf, kinds_key
 from factdeck.outputs.write import OutputWriter
-from factdeck.records.by_file import facts_by_file, file_by_id
+from factdeck.records.by_file import file_by_id
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import PUBLISHED_FOLDER, WITHDRAWN_TAG, PublishedDeck, PublishedNote, load_published
 from factdeck.records.schema import DeckSpec, Fact
-from factdeck.records.select import select_facts
+from factdeck.records.select import select_facts, selected_groups
 from factdeck.records.vetting import review_need
 
 if TYPE_CHECKING:
@@ -138,12 +138,13 @@ def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact], old: Publish
     if shares is not None and rendered.fact_key is not None:
         fresh = []
         file_keys = stage.notes.keys if stage.notes is not None else {}
-        for file, group in facts_by_file(facts).items():
+        grouped, matched = selected_groups(stage.base, deck, facts)
+        for file, group in grouped.items():
             file_key = file_keys.get(file)
             if file_key is None:
                 fresh.extend(group)
                 continue
-            key = facts_key(rendered.fact_key, group)
+            key = _group_key(rendered.fact_key, file, file_key, matched.get(file), group)
             share = shares.get(file_key, key)
             if share is None:
                 fresh.extend(group)
@@ -171,6 +172,20 @@ def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact], old: Publish
     types = {spec.key: stage.note_type_hashes[spec.key] for spec in parts.specs}
     eras = {era.id: era.title for era in stage.base.eras} if deck.cards.subdecks else {}
     return Drift(added, changed, withdrawn, _other_changes(old, types, deck.name, eras, deck.cards.subdecks))
+
+
+def _group_key(
+    fact_key: Callable[[Fact], str], file: str, file_key: str, matched: bytes | None, group: list[Fact]
+) -> str:
+    """What a file's share of a deck's drift reads of the file (`facts_key` of its `group`): where the group is the
+    file's facts the selection's kept matches picked (`matched`, records/select.py's `selected_groups`: none of them
+    held back) and each fact's key is its file's key and its status (note_keys.py's `_fact_key`, with the key
+    `file_key`), the file's key and those matches stand for it (each fact's id and status are its record's), and no
+    fact is read."""
+    keys = keyed_by_file(fact_key) if matched is not None else None
+    if matched is not None and keys is not None and keys.get(file) == file_key:
+        return f"matched\0{file_key}\0{matched.hex()}"
+    return facts_key(fact_key, group)
 
 
 def _counted(notes: Iterable[NoteKeysOf | NoteRecord], before: dict[str, PublishedNote]) -> tuple[int, int, int]:
