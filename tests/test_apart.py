@@ -11,13 +11,16 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import bench_base
+from conftest import Project, bench_base
 
 from factdeck.build import load_and_validate
-from factdeck.engine import apart, validation
+from factdeck.engine import apart, kept_inputs, validation
 from factdeck.engine.apart import computed_apart
 from factdeck.exceptions import ValidationFailed
+from factdeck.records.identity import load_published
 from test_across_parts import _disagrees
+from test_kept_published import Parsed, _same
+from test_release_inputs import RECORD, released_sample
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forking needs a POSIX system")
 
@@ -111,3 +114,28 @@ def test_a_validation_after_an_edit_finds_across_facts_here(synthetic, tmp_path,
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     load_and_validate(root)
     assert forms.made  # one file validated again: made here
+
+
+@pytest.fixture
+def released(tmp_path, monkeypatch) -> Project:
+    return released_sample(tmp_path, monkeypatch)
+
+
+def test_a_large_record_parsed_in_a_copy_is_the_parsed_one(released, monkeypatch):
+    expected = load_published(released.root)[0]
+    monkeypatch.setattr(kept_inputs, "APART_TEXT", 0)
+    parsed = Parsed(monkeypatch)
+    kept = load_and_validate(released.root).published
+    assert parsed.files == []  # parsed in the copy, not here
+    _same(kept, expected)
+    _same(load_and_validate(released.root).published, expected)  # as the cache keeps it
+
+
+def test_a_damaged_large_record_is_reported_as_usual(released, monkeypatch):
+    released.write(RECORD, released.read(RECORD)[:-40])
+    said = released.run("check")
+    monkeypatch.setattr(kept_inputs, "APART_TEXT", 0)
+    monkeypatch.setenv("FACTDECK_CACHE_DIR", str(released.root.parent / "other-cache"))
+    again = released.run("check")
+    assert again.exit_code == said.exit_code != 0
+    assert again.stderr == said.stderr and "not valid JSON" in said.stderr
