@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from factdeck.engine.apart import computed_apart
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.parse_cache import ContentStore, cache_folder
 from factdeck.engine.session import Session
@@ -15,6 +16,9 @@ from factdeck.records import verbatim
 from factdeck.records.identity import PublishedDeck, dump_published, parse_published, restore_published
 from factdeck.records.validate import FileContext
 from factdeck.records.verbatim import Index
+
+# A record's text from this long (about 2,000 facts' notes) is parsed in a forked copy of the process.
+APART_TEXT = 1_000_000
 
 
 class KeptPublished:
@@ -37,10 +41,30 @@ class KeptPublished:
                     return record
             except (ValueError, TypeError):
                 pass  # parsed again, and kept anew
-        record = parse_published(text, display)
-        self.store.save(name, dump_published(record))
+        # The JSON parser's dict per note is let go once the notes are made, but Python keeps the memory it took
+        # for the rest of the process (a 27 MB record at 50,000 facts): parsed in a copy (engine/apart.py), only the record's
+        # plain values come back, made into the record as a kept one is. A text that does not parse is parsed here,
+        # which raises as usual.
+        sent, dumped = (
+            computed_apart(lambda: dump_published(parse_published(text, display)))
+            if len(text) >= APART_TEXT
+            else (False, None)
+        )
+        made = _restored(dumped) if sent else None
+        if made is None or made.file != display:
+            made = parse_published(text, display)
+            dumped = dump_published(made)
+        self.store.save(name, dumped)
         self.store.trim()
-        return record
+        return made
+
+
+def _restored(value: object) -> PublishedDeck | None:
+    """`restore_published(value)`, None if `value` is not what `dump_published` gives."""
+    try:
+        return restore_published(value)
+    except (ValueError, TypeError):
+        return None
 
 
 class KeptShares:

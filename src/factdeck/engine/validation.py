@@ -14,6 +14,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from factdeck.engine.apart import computed_apart
 from factdeck.engine.collector import collector_paused
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.kept_inputs import KeptPublished, KeptShares, archive_index
@@ -67,6 +68,7 @@ def load_and_validate(
 def _validated(root: Path, archive: Path | None, strict: bool, session: Session, unhashed: frozenset[str]) -> FactBase:
     cache = ParseCache(cache_folder(), code_fingerprint(), session=session)
     file_keys: dict[str, str] = {}
+    fresh: list[FactFile] = []  # the fact files validated, not restored from the record cache
     raw = load_project(root, cache)
     base = validate_project(
         raw,
@@ -74,9 +76,12 @@ def _validated(root: Path, archive: Path | None, strict: bool, session: Session,
         archive=archive,
         strict=strict,
         unhashed=unhashed,
-        fact_files=lambda files, context: _cached_fact_files(files, context, session, cache, file_keys),
-        across_facts=lambda files, found, context, glossary, sources: _cached_across(
-            files, found, context, glossary, sources, session, file_keys
+        fact_files=lambda files, context: _cached_fact_files(files, context, session, cache, file_keys, fresh),
+        across_facts=lambda files, found, context, glossary, sources: _across_apart(
+            lambda: _cached_across(files, found, context, glossary, sources, session, file_keys),
+            files,
+            found,
+            not session.keeping and sum(len(file.text) for file in fresh) >= PARALLEL_TEXT,
         ),
         published_parse=KeptPublished(session).parse,
     )
@@ -86,11 +91,16 @@ def _validated(root: Path, archive: Path | None, strict: bool, session: Session,
 
 
 def _cached_fact_files(
-    files: list[FactFile], context: FileContext, session: Session, parse_cache: ParseCache, keys: dict[str, str]
+    files: list[FactFile],
+    context: FileContext,
+    session: Session,
+    parse_cache: ParseCache,
+    keys: dict[str, str],
+    validated: list[FactFile],
 ) -> FileResults:
     """`records.validate.validate_files`, with unchanged files' records from the record cache and the rest
     validated half on the second core when there is much text. Each file's record-cache key goes into `keys`
-    (`FactBase.file_keys`)."""
+    (`FactBase.file_keys`), and the files validated (not cached) into `validated`."""
     cache = RecordCache(code_fingerprint(), context_key(context.key_parts()), session)
     found: FileResults = {}
     fresh: list[FactFile] = []
@@ -100,6 +110,7 @@ def _cached_fact_files(
             fresh.append(file)
         else:
             found[file.display] = hit
+    validated.extend(fresh)
     stored: set[str] = set()  # entries the child sent in the cache's form, kept as sent
 
     def receive(file: FactFile, payload: Any) -> tuple[list[Fact], list[Problem], bool] | None:
@@ -287,6 +298,26 @@ def _cached_across(
         whole_store.save(whole, dumped)
         whole_store.trim()
     return disagreements, problems
+
+
+def _across_apart(
+    across: Callable[[], AcrossFound], files: list[FactFile], found: FileResults, apart: bool
+) -> AcrossFound:
+    """`across()` (`_cached_across` on `files`' records `found`), run in a forked copy of the process when `apart`
+    (engine/apart.py) and its findings restored here as the whole store keeps them (`_dump_whole`): making every
+    fact's comparison forms and the sets takes 270 MB at 50,000 facts, which Python keeps for the rest of the
+    process once it has it. Run here when there is no copy or what it sent is not findings about these facts."""
+
+    def dumped() -> tuple[list, list] | None:
+        disagreements, problems = across()
+        return _dump_whole(files, found, problems, disagreements)
+
+    if apart:
+        sent, kept = computed_apart(dumped)
+        restored = _restore_whole(kept, files, found) if sent else None
+        if restored is not None:
+            return restored
+    return across()
 
 
 def _findings_key(keys: list[str]) -> str:
