@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import threading
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from test_across_parts import _disagrees
 from test_kept_published import Parsed, _same
 from test_release_inputs import RECORD, released_sample
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forking needs a POSIX system")
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="stages are run apart on Linux only (engine/apart.py)")
 
 
 def test_the_copy_s_value_comes_back_and_its_changes_stay_there():
@@ -53,6 +54,16 @@ def test_no_copy_while_other_threads_run(monkeypatch):
     finally:
         release.set()
         other.join()
+    assert forked == []
+
+
+@pytest.mark.parametrize("platform", ["darwin", "win32"])
+def test_no_copy_away_from_linux(monkeypatch, platform):
+    # macOS's system libraries may run threads a forked copy cannot use; Windows cannot fork.
+    forked: list[int] = []
+    monkeypatch.setattr(apart.os, "fork", lambda: forked.append(1) or 0)
+    monkeypatch.setattr(apart.sys, "platform", platform)
+    assert computed_apart(lambda: 1) == (False, None)
     assert forked == []
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import marshal
 import os
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -27,8 +28,10 @@ def computed_apart(work: Callable[[], Any]) -> tuple[bool, Any]:
     """`(True, work())` with `work` run in a forked copy of this process and its value marshalled back (so it may
     only hold what marshal can: builtin values); `(False, None)` when there is none, the caller then doing the
     work itself. Blocks until the copy exits."""
-    # Forking while other threads run could copy a lock some thread holds.
-    if not hasattr(os, "fork") or threading.active_count() > 1:
+    # Forking while other threads run could copy a lock some thread holds. Only on Linux: macOS's system libraries
+    # may start threads of their own, and a forked copy of them can crash or hang (why Python's multiprocessing
+    # no longer forks there by default); Windows has no fork.
+    if sys.platform != "linux" or threading.active_count() > 1:
         return False, None
     # Objects the collector never visits stay on pages both processes share (a collection in the copy would write
     # to all of them); under a caller's own freeze they stay frozen, `gc.unfreeze` would release its objects too.
