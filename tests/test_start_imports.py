@@ -90,3 +90,30 @@ def test_a_note_types_genanki_model_is_made_once_with_its_own_time(layout, genan
         genankis,
     )
     assert made.to_json(1_800_000_000, 1)["mod"] == 1_600_000_000  # not the package's time
+
+
+def test_the_program_and_its_command_are_imported_without_collector_passes(tmp_path):
+    """Importing cli.py (with click) and the command's module makes objects that live as long as the process: the
+    cyclic collector is paused while they are imported and they are then frozen out of its sight (entry.py,
+    cli.py's `_imported`): no pass runs inside either import (a check of the sample project ran several)."""
+    project = sample_project(tmp_path / "proj")
+    code = (
+        "import gc, sys\n"
+        "inside = []\n"
+        "def seen(phase, info):\n"
+        "    if phase != 'start':\n"
+        "        return\n"
+        "    frame = sys._getframe(1)\n"
+        "    while frame is not None:\n"
+        "        name = frame.f_code.co_filename.replace('\\\\', '/')\n"
+        "        if frame.f_code.co_name == '<module>' and name.endswith(('factdeck/cli.py', 'factdeck/cli_check.py')):\n"
+        "            inside.append(name.rpartition('/')[2])\n"
+        "        frame = frame.f_back\n"
+        "gc.callbacks.append(seen)\n"
+        "from factdeck import entry, process_end\n"
+        "process_end.os._exit = lambda status: (print(sorted(set(inside))), sys.exit(status))\n"
+        f"sys.argv = ['factdeck', 'check', '--project', {str(project.root)!r}]\n"
+        "entry.main()\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.stdout.strip().splitlines()[-1] == "[]", run.stdout + run.stderr
