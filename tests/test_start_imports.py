@@ -15,7 +15,7 @@ from factdeck.outputs.anki import note_types
 from factdeck.outputs.anki import package as anki
 from factdeck.outputs.anki.cards import CARD, CLOZE
 from factdeck.outputs.print import typst_worker
-from factdeck.outputs.print.typst_process import font_folders
+from factdeck.outputs.print.fonts import font_folders
 
 # A check compares each released deck with its record, making the edited facts' notes from the built-in fields:
 # none of these writes, renders a template or reads a PDF.
@@ -31,6 +31,8 @@ NOT_FOR_A_CHECK = (
     "factdeck.outputs.print.pdf",
     "babel.messages",  # Babel's .po reader: the project has no catalog of its own
     "typst",  # the font check takes what Typst answered for the same characters and fonts (coverage.py)
+    "subprocess",  # the Typst workers' side (typst_process.py): font_folders lives in fonts.py
+    "factdeck.outputs.print.typst_process",
 )
 
 

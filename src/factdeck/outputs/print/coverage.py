@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from factdeck.exceptions import Problem
-from factdeck.outputs.print.fonts import ARABIC_FAMILY, MAIN_FAMILY, _font_files, _fonts
-from factdeck.outputs.print.typst_process import PDF_STANDARDS, font_folders
+from factdeck.outputs.print.fonts import ARABIC_FAMILY, MAIN_FAMILY, _font_files, _fonts, font_folders
+from factdeck.outputs.print.typst_worker import PDF_STANDARDS
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import Fact, Record
 
