@@ -61,7 +61,7 @@ def undrawable(root: Path, chars: Iterable[str]) -> set[str]:
     Whether a character can be drawn depends only on the font files, so what Typst answered for each character
     is kept in the cache folder (`…/factdeck/font-answers`) under the font files' names, sizes and times and the
     typst package's (`_font_store`): a check after an edit that brings no new character asks Typst nothing,
-    and imports neither typst nor the fonts (19 ms of the check; measured in docs/performance.md). Only fonts
+    and imports neither typst nor the fonts (11 to 1 ms CPU; docs/performance.md, "Around a check"). Only fonts
     that loaded with the required families are ever kept, so a kept answer also stands for that check."""
     asked = {c for c in chars if c.isprintable() and not c.isspace() and ord(c) > 0x7E}
     folders = tuple(str(f) for f in font_folders(root))
