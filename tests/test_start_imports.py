@@ -15,7 +15,7 @@ from factdeck.outputs.anki import note_types
 from factdeck.outputs.anki import package as anki
 from factdeck.outputs.anki.cards import CARD, CLOZE
 from factdeck.outputs.print import typst_worker
-from factdeck.outputs.print.typst_process import font_folders
+from factdeck.outputs.print.fonts import font_folders
 
 # A check compares each released deck with its record, making the edited facts' notes from the built-in fields:
 # none of these writes, renders a template or reads a PDF.
@@ -30,6 +30,9 @@ NOT_FOR_A_CHECK = (
     "factdeck.outputs.render",
     "factdeck.outputs.print.pdf",
     "babel.messages",  # Babel's .po reader: the project has no catalog of its own
+    "typst",  # the font check takes what Typst answered for the same characters and fonts (coverage.py)
+    "subprocess",  # the Typst workers' side (typst_process.py): font_folders lives in fonts.py
+    "factdeck.outputs.print.typst_process",
 )
 
 
@@ -89,3 +92,30 @@ def test_a_note_types_genanki_model_is_made_once_with_its_own_time(layout, genan
         genankis,
     )
     assert made.to_json(1_800_000_000, 1)["mod"] == 1_600_000_000  # not the package's time
+
+
+def test_the_program_and_its_command_are_imported_without_collector_passes(tmp_path):
+    """Importing cli.py (with click) and the command's module makes objects that live as long as the process: the
+    cyclic collector is paused while they are imported and they are then frozen out of its sight (entry.py,
+    cli.py's `_imported`): no pass runs inside either import (a check of the sample project ran several)."""
+    project = sample_project(tmp_path / "proj")
+    code = (
+        "import gc, sys\n"
+        "inside = []\n"
+        "def seen(phase, info):\n"
+        "    if phase != 'start':\n"
+        "        return\n"
+        "    frame = sys._getframe(1)\n"
+        "    while frame is not None:\n"
+        "        name = frame.f_code.co_filename.replace('\\\\', '/')\n"
+        "        if frame.f_code.co_name == '<module>' and name.endswith(('factdeck/cli.py', 'factdeck/cli_check.py')):\n"
+        "            inside.append(name.rpartition('/')[2])\n"
+        "        frame = frame.f_back\n"
+        "gc.callbacks.append(seen)\n"
+        "from factdeck import entry, process_end\n"
+        "process_end.os._exit = lambda status: (print(sorted(set(inside))), sys.exit(status))\n"
+        f"sys.argv = ['factdeck', 'check', '--project', {str(project.root)!r}]\n"
+        "entry.main()\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.stdout.strip().splitlines()[-1] == "[]", run.stdout + run.stderr

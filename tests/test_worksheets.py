@@ -357,9 +357,8 @@ def test_us_letter_paper(project):
 
 def test_missing_arabic_font_is_a_clear_error(project, monkeypatch):
     import factdeck.outputs.print.fonts
-    import factdeck.outputs.print.typst_process
 
-    monkeypatch.setattr(factdeck.outputs.print.typst_process, "_SHIPPED", ())
+    monkeypatch.setattr(factdeck.outputs.print.fonts, "_SHIPPED", ())
     factdeck.outputs.print.fonts._load_fonts.cache_clear()
     try:
         result = project.run("quiz", "guild-history")

@@ -16,6 +16,7 @@ import errno
 import gc
 import importlib
 import sys
+from types import ModuleType
 
 import click
 
@@ -39,7 +40,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in self.lazy:
             module, _, attribute = self.lazy[cmd_name][0].partition(":")
-            loaded = getattr(importlib.import_module(module), attribute)
+            loaded = getattr(_imported(module), attribute)
             if not isinstance(loaded, click.Command):
                 raise TypeError(f"{module}:{attribute} is not a click command")
             self.add_command(loaded, cmd_name)
@@ -62,6 +63,20 @@ class LazyGroup(click.Group):
                 rows.append((name, click.Command(name, help=self.lazy[name][1]).get_short_help_str(limit)))
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+def _imported(module: str) -> ModuleType:
+    """`module`, imported with the cyclic collector paused and what the import made then moved out of its sight
+    (`gc.freeze`), as `entry.main` imports this module: it lives as long as the process, so the collector's passes
+    over it would find nothing."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return importlib.import_module(module)
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
 
 
 # The group's help and its options' names come from entry.py, which renders `--help` from them without click.

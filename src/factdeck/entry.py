@@ -20,6 +20,7 @@ To add a command, define it in a `cli_*.py` module with `cli_common.command(None
 from __future__ import annotations
 
 import codecs
+import gc
 import io
 import os
 import sys
@@ -199,7 +200,18 @@ def main() -> None:
     # validator or serializer, 5-8 ms CPU with this project's dependencies installed, for factdeck's models, which
     # take none; a value set by the user (an empty one lets plugins load) is theirs.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    from factdeck.cli import main as click_main
+    # Importing click and the command's modules makes tens of thousands of objects that live as long as the
+    # process, which the cyclic collector's passes walked again and again to find nothing: paused for the imports
+    # (here and in `cli.LazyGroup.get_command`), and what they made moved out of its sight (`gc.freeze`, which
+    # walks nothing), so the first pass after the pause does not walk all of it either.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        from factdeck.cli import main as click_main
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
 
     end = ProcessEnd()
     try:

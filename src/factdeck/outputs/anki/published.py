@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +52,8 @@ class SourceTime:
 
 def git_output(root: Path, *args: str) -> str | None:
     """What `git -C root ARGS` prints, or None if git is missing or fails."""
+    import subprocess  # here: a check, which reads the release records, never asks git
+
     try:
         proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
     except (OSError, subprocess.SubprocessError):

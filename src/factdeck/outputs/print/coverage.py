@@ -22,13 +22,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from factdeck.exceptions import Problem
-from factdeck.outputs.print.fonts import ARABIC_FAMILY, MAIN_FAMILY, _fonts
-from factdeck.outputs.print.typst_process import PDF_STANDARDS, font_folders
+from factdeck.outputs.print.fonts import ARABIC_FAMILY, MAIN_FAMILY, _font_files, _fonts, font_folders
+from factdeck.outputs.print.typst_worker import PDF_STANDARDS
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import Fact, Record
 
 if TYPE_CHECKING:
     import typst
+
+    from factdeck.engine.parse_cache import ContentStore
 
 # Fields that never reach a printed page: an editor's notes, who vetted it and when.
 _UNPRINTED = frozenset(
@@ -54,14 +56,65 @@ def _hints() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 def undrawable(root: Path, chars: Iterable[str]) -> set[str]:
     """The characters of `chars` that no font of the project's PDFs has (the bundled fonts and `fonts/`).
-    Raises `RenderError` if the required fonts themselves are missing (pdf.py)."""
+    Raises `RenderError` if the required fonts themselves are missing (pdf.py).
+
+    Whether a character can be drawn depends only on the font files, so what Typst answered for each character
+    is kept in the cache folder (`…/factdeck/font-answers`) under the font files' names, sizes and times and the
+    typst package's (`_font_store`): a check after an edit that brings no new character asks Typst nothing,
+    and imports neither typst nor the fonts (11 to 1 ms CPU; docs/performance.md, "Around a check"). Only fonts
+    that loaded with the required families are ever kept, so a kept answer also stands for that check."""
+    asked = {c for c in chars if c.isprintable() and not c.isspace() and ord(c) > 0x7E}
+    folders = tuple(str(f) for f in font_folders(root))
+    store, name = _font_store(folders)
+    kept = store.load(name) if store is not None else None
+    answer: tuple[str, str] | None = kept if _is_answer(kept) else None
+    drawable, missing = (set(answer[0]), set(answer[1])) if answer is not None else (set(), set())
+    unknown = asked - drawable - missing
+    if answer is None or unknown:
+        found = _asked_of_typst(folders, unknown)
+        missing |= found
+        drawable |= unknown - found
+        if store is not None:
+            store.save(name, ("".join(sorted(drawable)), "".join(sorted(missing))))
+            store.trim()
+    return asked & missing
+
+
+FONT_ANSWERS = "font-answers"  # the cache folder of which characters the fonts draw (`undrawable`)
+
+
+def _font_store(folders: tuple[str, ...]) -> tuple[ContentStore | None, str]:
+    """The store of kept font answers and the entry's name: the font folders, each font file's path, size and
+    modification time (as the fonts' own cache, fonts.py) and the typst package's files (its embedded fonts and
+    its rules on what is drawn), found without importing it. (None, "") without a cache folder."""
+    from importlib.util import find_spec
+
+    from factdeck.engine.incremental import code_fingerprint
+    from factdeck.engine.parse_cache import ContentStore, cache_folder
+
+    folder = cache_folder(FONT_ANSWERS)
+    spec = find_spec("typst")
+    if folder is None or spec is None or not spec.submodule_search_locations:
+        return None, ""
+    package = tuple(spec.submodule_search_locations)
+    name = repr((folders, _font_files(folders), _font_files(package), PDF_STANDARDS, MAIN_FAMILY, ARABIC_FAMILY))
+    return ContentStore(folder, code_fingerprint(), FONT_ANSWERS), name
+
+
+def _is_answer(kept: Any) -> bool:
+    return type(kept) is tuple and len(kept) == 2 and all(type(part) is str for part in kept)
+
+
+def _asked_of_typst(folders: tuple[str, ...], chars: set[str]) -> set[str]:
+    """The characters of `chars` that no font in `folders` draws, as Typst says compiling them (the fonts are loaded,
+    and their families checked, even for no characters)."""
     import typst  # loaded with the fonts (fonts.py) in any case
 
-    fonts = _fonts(tuple(str(f) for f in font_folders(root)))
+    fonts = _fonts(folders)
     missing: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="factdeck-fonts-") as empty_root:
         compiler = typst.Compiler(root=empty_root, font_paths=fonts, ignore_system_fonts=True)
-        pending = [sorted({c for c in chars if c.isprintable() and not c.isspace() and ord(c) > 0x7E})]
+        pending = [sorted(chars)]
         while pending:
             part = pending.pop()
             if not part:

@@ -2,25 +2,38 @@
 project's `fonts/`, then the shipped ones), loaded once per set of font files, with the families the templates
 need checked (pdf.py compiles with them; coverage.py asks them which characters they draw).
 
-Apart from pdf.py so that `factdeck check`, which only asks about characters, imports neither the compiling
-code nor typst until it loads the fonts.
+Apart from pdf.py and typst_process.py so that `factdeck check`, which only asks about characters, imports
+neither the compiling code nor the subprocess module, nor typst until it loads the fonts.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from factdeck.exceptions import RenderError
-from factdeck.outputs.print.typst_process import FONTS
 
 if TYPE_CHECKING:
     import typst
 
+FONTS: Final = "fonts"
+# The shipped copy: beside the package in a wheel, at the repository's top in a source checkout.
+_PACKAGE = Path(__file__).resolve().parents[2]  # factdeck/, above outputs/print/
+_SHIPPED = (_PACKAGE / FONTS, _PACKAGE.parents[1] / FONTS)
+
 MAIN_FAMILY = "Libertinus Serif"  # bundled with the typst package
 ARABIC_FAMILY = "Noto Naskh Arabic"  # shipped in fonts/
 REQUIRED_FAMILIES = (MAIN_FAMILY, ARABIC_FAMILY)
+
+
+def font_folders(root: Path) -> list[Path]:
+    """The project's `fonts/` (which may add or override fonts), then the shipped fonts."""
+    folders = [root / FONTS] if (root / FONTS).is_dir() else []
+    shipped = next((f for f in _SHIPPED if f.is_dir()), None)
+    if shipped is not None and shipped.resolve() not in {f.resolve() for f in folders}:
+        folders.append(shipped)
+    return folders
 
 
 def _font_files(folders: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:

@@ -26,7 +26,7 @@ import typst
 
 from factdeck.engine.parallel import cores
 from factdeck.exceptions import RenderError
-from factdeck.outputs.print.fonts import _fonts
+from factdeck.outputs.print.fonts import _fonts, font_folders
 from factdeck.outputs.print.typst_process import (
     PDF_STANDARDS,
     Measurement,
@@ -35,7 +35,6 @@ from factdeck.outputs.print.typst_process import (
     WorkerGone,
     WorkerPool,
     close_all,
-    font_folders,
 )
 from factdeck.records.memo import Keeper
 from factdeck.records.messages import typst_message

@@ -26,9 +26,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 from factdeck.outputs.print import typst_worker
+from factdeck.outputs.print.fonts import font_folders
 from factdeck.outputs.print.typst_worker import PDF_STANDARDS as PDF_STANDARDS  # pdf.py compiles with it too
 from factdeck.outputs.print.typst_worker import _receive, _send
 
@@ -37,21 +38,6 @@ from factdeck.outputs.print.typst_worker import _receive, _send
 Measuring = tuple[tuple[float, float], float, float, bool]
 # measure()'s answer: each page's blank share, and the first question on the page after a near-empty one.
 Measurement = tuple[list[float], int | None]
-
-
-FONTS: Final = "fonts"
-# The shipped copy: beside the package in a wheel, at the repository's top in a source checkout.
-_PACKAGE = Path(__file__).resolve().parents[2]  # factdeck/, above outputs/print/
-_SHIPPED = (_PACKAGE / FONTS, _PACKAGE.parents[1] / FONTS)
-
-
-def font_folders(root: Path) -> list[Path]:
-    """The project's `fonts/` (which may add or override fonts), then the shipped fonts."""
-    folders = [root / FONTS] if (root / FONTS).is_dir() else []
-    shipped = next((f for f in _SHIPPED if f.is_dir()), None)
-    if shipped is not None and shipped.resolve() not in {f.resolve() for f in folders}:
-        folders.append(shipped)
-    return folders
 
 
 class WorkerGone(Exception):
