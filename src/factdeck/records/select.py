@@ -8,7 +8,7 @@ from itertools import chain, compress, groupby, repeat
 from operator import add, attrgetter, eq, is_, itemgetter, lt, mod, mul
 from typing import Any, TypeGuard
 
-from factdeck.records.by_file import facts_by_file, files_of
+from factdeck.records.by_file import SharesKeeper, facts_by_file, files_of
 from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import DeckSelection, DeckSpec, Fact, Selection
@@ -155,15 +155,10 @@ def _kept_matches(base: FactBase, selection: tuple, matcher: Callable[[Fact], bo
     `base.kept_shares` under the selection, the file's content key (`FactBase.file_keys`: its records) and which
     of its facts the base holds: a check after an edit tests the edited file's facts alone. None where nothing is
     kept (no engine caches) or in a watching session (its memo keeps each fact's answer by the record itself)."""
-    keeper = base.kept_shares
-    if keeper is None or base.session.keeping:
+    found = _kept_shares(base, _share_name(selection))
+    if found is None:
         return None
-    groups = _file_groups(base)
-    if groups is None:
-        return None
-    name = _share_name(selection)
-    kept = keeper.load(name)
-    kept = kept if type(kept) is dict else {}
+    keeper, name, groups, kept = found
     now: dict[str, tuple[str, bytes]] = {}
     parts = []
     made = False
@@ -181,6 +176,23 @@ def _kept_matches(base: FactBase, selection: tuple, matcher: Callable[[Fact], bo
     if made:
         keeper.save(name, now)
     return b"".join(parts)
+
+
+def _kept_shares(
+    base: FactBase, name: str
+) -> tuple[SharesKeeper, str, Sequence[tuple[str | None, str, list[Fact]]], dict[str, Any]] | None:
+    """(keeper, `name`, the base's file groups (`_file_groups`), what is kept under `name`: {file key: share}, empty
+    where nothing readable is) for a stage that keeps each fact file's share under `name`; None where nothing is kept
+    (no engine caches), in a watching session (its memo keeps each fact's answer by the record itself) or where the
+    base's facts cannot be grouped by file."""
+    keeper = base.kept_shares
+    if keeper is None or base.session.keeping:
+        return None
+    groups = _file_groups(base)
+    if groups is None:
+        return None
+    kept = keeper.load(name)
+    return keeper, name, groups, kept if type(kept) is dict else {}
 
 
 def _share_name(selection: tuple) -> str:
@@ -276,15 +288,10 @@ def _kept_order(base: FactBase) -> list[int] | None:
     (`_order_name`), the file's content key and its facts' ids, as `_kept_matches` keeps a selection's: a check after
     an edit works out the edited file's. None where nothing is kept, in a watching session, where an id is twice (the
     order then places a fact by its id's place) or a day has no number."""
-    keeper = base.kept_shares
-    if keeper is None or base.session.keeping or len(base.fact_order) != len(base.facts):
+    found = _kept_shares(base, _order_name(base)) if len(base.fact_order) == len(base.facts) else None
+    if found is None:
         return None
-    groups = _file_groups(base)
-    if groups is None:
-        return None
-    name = _order_name(base)
-    kept = keeper.load(name)
-    kept = kept if type(kept) is dict else {}
+    keeper, name, groups, kept = found
     now: dict[str, tuple[str, tuple[list[int], list[int]]]] = {}
     count, offset, made = len(base.facts), 0, False
     numbers: list[int] = []
