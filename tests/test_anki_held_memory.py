@@ -137,7 +137,7 @@ def test_package_decks_make_their_notes_when_read(tmp_path):
         types = {kind: model.genanki() for kind, model in stage.parts(deck).note_types.items()}
         at_once = {d.deck.name: [] for d in decks}  # as `_decks` made them, each note made once and held
         for position, record in enumerate(records, start=1):
-            mod = stage.times.stamp_note(record.identity, record.content)
+            mod = stage.times.stamp_note(record.guid, record.content)
             assert not isinstance(record, KeptNote)
             note = PackageNote(types[record.note_type], record.fields, record.tags, record.guid, mod, position)
             at_once[record.deck].append(note._replace(cards=WITHDRAWN_TAG not in record.tags))

@@ -526,6 +526,24 @@ def test_shipped_decks_build(clock, tmp_path):
     assert {note_guid(f.id, "qa") for f in disputes}  # the shipped namespace <= notes.keys()
 
 
+def test_shipped_decks_carry_the_times_they_were_released_with(clock, tmp_path, monkeypatch):
+    """A build of the shipped facts gives every note of a deck and of its edition in another language the time its
+    release record holds (the records are current: CI's `check --strict` refuses a package that differs from its
+    record). The two decks' notes share identities (`fact-id/kind`) but not GUIDs or contents; a note timed by the
+    other deck's record looked changed in every build and every release."""
+    from factdeck.build import build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0))  # a note wrongly timed would get this
+    root = Path(__file__).resolve().parent.parent
+    build(root, ["mek-history", "mek-history-fa"], ("apkg",), output=tmp_path / "out")
+    for deck_id in ("mek-history", "mek-history-fa"):
+        notes = read_apkg(tmp_path / f"out/{deck_id}/{deck_id}.apkg")["notes"]
+        published = json.loads((root / f"decks/published/{deck_id}.json").read_text(encoding="utf-8"))["notes"]
+        released = {n["guid"]: n["mod"] for n in published.values()}
+        assert released and set(released) <= set(notes)
+        assert {guid: notes[guid][2] for guid in released} == released, deck_id
+
+
 _ASCII = st.text(st.sampled_from(list("aAbB _1-.'é")), max_size=30)
 
 

@@ -97,14 +97,14 @@ def test_a_rebuild_keeps_the_record_a_build_into_an_empty_folder_keeps(released,
 def test_a_kept_note_takes_the_front_the_duplicate_check_read():
     # A kept note whose front differs from the one the duplicate check recorded is written with the recorded
     # one, not sliced as it is: a shortcut that copied the kept note whole fails here.
-    note = KeptNote("f/name", "hash", "f", "card", "Deck", "old front", 7, 1)
+    note = KeptNote("f/name", "hash", "f", "card", "Deck", "old front", 7, 1, "guid-f")
     source = SimpleNamespace(deck=SimpleNamespace(name="Deck"), notes=[], sources=[note])
     base = SimpleNamespace(facts_by_id={"f": object()})
     rendered = SimpleNamespace(digest=lambda fact: "digest")
     facts = dict(kept_collection.held([note], [source], [(42, 2)], {"f/name": "new front"}, base, rendered))
-    assert facts == {"f": ("digest", "Deck", [("f/name", "hash", "f", "card", "Deck", "new front", 42, 2)])}
+    assert facts == {"f": ("digest", "Deck", [("f/name", "hash", "f", "card", "Deck", "new front", 42, 2, "guid-f")])}
     same = dict(kept_collection.held([note], [source], [(42, 2)], {"f/name": "old front"}, base, rendered))
-    assert same == {"f": ("digest", "Deck", [("f/name", "hash", "f", "card", "Deck", "old front", 42, 2)])}
+    assert same == {"f": ("digest", "Deck", [("f/name", "hash", "f", "card", "Deck", "old front", 42, 2, "guid-f")])}
 
 
 def test_an_added_fact_is_made_and_the_others_kept(released, kept, tmp_path):
@@ -340,7 +340,7 @@ def test_a_deck_whose_record_holds_notes_it_no_longer_selects_is_told_apart(rele
 
 
 def kept_notes(*fact_ids: str) -> list[KeptNote]:
-    return [KeptNote(f"{f}/name", "hash", f, "card", "Deck", "front", 0, 1) for f in fact_ids]
+    return [KeptNote(f"{f}/name", "hash", f, "card", "Deck", "front", 0, 1, f"guid-{f}") for f in fact_ids]
 
 
 def test_the_record_is_made_a_fact_at_a_time_as_it_is_written():
@@ -404,7 +404,10 @@ def test_a_record_written_from_pairs_as_they_come_is_the_record_of_them_all(tmp_
 def test_each_note_takes_its_place_among_its_subdecks_notes():
     # `placed` follows the subdecks' notes (each subdeck's in the live notes' order), not the live notes' order:
     # a note takes its subdeck's next place, and a note that is not where the package put it raises.
-    a, b, c = (KeptNote(f"{f}/name", "hash", f, "card", deck, "front", 0, 1) for f, deck in zip("abc", ["X", "Y", "X"]))
+    a, b, c = (
+        KeptNote(f"{f}/name", "hash", f, "card", deck, "front", 0, 1, f"guid-{f}")
+        for f, deck in zip("abc", ["X", "Y", "X"])
+    )
     first = SimpleNamespace(deck=SimpleNamespace(name="X"), notes=[], sources=[a, c])
     second = SimpleNamespace(deck=SimpleNamespace(name="Y"), notes=[], sources=[b])
     base = SimpleNamespace(facts_by_id={f: f for f in "abc"})
@@ -412,7 +415,7 @@ def test_each_note_takes_its_place_among_its_subdecks_notes():
     fronts = {"a/name": "front", "b/name": "front", "c/name": "front"}
     placed = [(10, 1), (11, 2), (12, 3)]
     facts = dict(kept_collection.held([a, b, c], [first, second], placed, fronts, base, rendered))
-    assert {f: [v[6:] for v in values] for f, (_, _, values) in facts.items()} == {
+    assert {f: [v[6:8] for v in values] for f, (_, _, values) in facts.items()} == {
         "a": [(10, 1)],
         "b": [(12, 3)],
         "c": [(11, 2)],
@@ -426,7 +429,7 @@ def test_a_collection_kept_again_leaves_both_files_at_every_moment(tmp_path, mon
     gone when it was removed before the new one was written): the previous pair stays whole while the new record is
     written, and a kill between the two renames leaves the old record beside the new collection, which `load`
     refuses (another inode), so the next build makes every note rather than trusting it."""
-    facts = {"f1": ("digest1", "Deck", [("f1/name", "hash", "f1", "card", "Deck", "front", 1, 1)])}
+    facts = {"f1": ("digest1", "Deck", [("f1/name", "hash", "f1", "card", "Deck", "front", 1, 1, "guid-f1")])}
     written = kept_collection.scratch(tmp_path, "deck")
     assert written is not None
     written.write_bytes(b"first collection")

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from factdeck.records.schema import DeckSpec, Fact
 
 FOLDER = ".factdeck/anki-collections"
-_LAYOUT = "factdeck-kept-collection-2"  # the pieces below, and KeptNote's values in their order
+_LAYOUT = "factdeck-kept-collection-3"  # the pieces below, and KeptNote's values in their order
 _SUFFIX = ".factdeck-tmp"  # outputs/write.py's TEMP_SUFFIX: a build sweeps what an interrupted one left
 # The record is a header piece (layout, shape, stamp, how many pieces follow), then its facts in pieces of up to
 # _FACTS_PER_PIECE, each piece its length (8 bytes, little-endian) and a marshalled list of (fact id, record hash,
@@ -55,7 +55,8 @@ _LENGTH = struct.Struct("<Q")
 class KeptNote(NamedTuple):
     """A note of the last package, as the package step reads it without its fields: identity, content hash,
     fact, note type (cards.py's CARD or CLOZE), subdeck, front (plain, as Anki compares them), its note id in the
-    kept collection and the number of cards it has there. (A tuple: a large deck keeps tens of thousands.)"""
+    kept collection, the number of cards it has there and its GUID (what its time is found by: an edition's note
+    has its original's identity). (A tuple: a large deck keeps tens of thousands.)"""
 
     identity: str
     content: str
@@ -65,6 +66,7 @@ class KeptNote(NamedTuple):
     front: str
     row: int
     cards: int
+    guid: str
 
     def content_hash(self) -> str:
         return self.content
@@ -330,8 +332,10 @@ def held(
             continue
         if type(record) is KeptNote and front == record[5]:
             # A kept note's values are its own with this package's row id and card count: sliced, not spelled out.
-            entry[2].append((*record[:6], row, cards))
+            entry[2].append((*record[:6], row, cards, record[8]))
             continue
-        entry[2].append((identity, record.content, fact_id, record.note_type, record.deck, front, row, cards))
+        entry[2].append(
+            (identity, record.content, fact_id, record.note_type, record.deck, front, row, cards, record.guid)
+        )
     if entry is not None and whole:
         yield current, entry

@@ -320,7 +320,7 @@ class ApkgStage:
                 record.identity,
                 record.guid,
                 record.content,
-                self.times.stamp_note(record.identity, record.content),
+                self.times.stamp_note(record.guid, record.content),
                 record.fact_id,
                 fact.era if fact is not None and not withdrawn else None,
                 withdrawn,
@@ -464,7 +464,7 @@ class ApkgStage:
                 decks[record.deck] = PackageDeck(
                     genanki.Deck(subdeck_id(top.deck_id, record.deck), record.deck), subdeck, subdeck.sources
                 )
-            subdeck.append(record, stamp(record.identity, record.content), position)
+            subdeck.append(record, stamp(record.guid, record.content), position)
         return list(decks.values())
 
 

@@ -128,13 +128,15 @@ class ModTimes:
 
 
 class NoteTimes:
-    """The modification time of each note and note type of a build (keys `note:<identity>`,
-    `notetype:<key>`), by the module's rules."""
+    """The modification time of each note and note type of a build (keys `note:<GUID>`, `notetype:<key>`), by the
+    module's rules. A note is known by its GUID, not its identity (`fact-id/kind[/version-id]`): a deck's edition in
+    another language has notes of the same identities with GUIDs and contents of their own (editions.py), and
+    each is timed by its own release and its own content."""
 
     def __init__(self, published: dict[str, PublishedDeck], local: ModTimes, source: SourceTime):
         self.local = local
         self.source = source
-        # The latest release of each note across the decks (a note is one note in every deck), by identity: the
+        # The latest release of each note across the decks (a note is one note in every deck), by GUID: the
         # records' own notes, not a key and a tuple made per note (a build holds them all, tens of thousands).
         self.released_notes: dict[str, PublishedNote] = {}
         # The latest release of each note type, by key: (content hash, time).
@@ -142,28 +144,28 @@ class NoteTimes:
         notes = self.released_notes
         for record in published.values():
             for note in record.notes.values():
-                known = notes.get(note.identity)
+                known = notes.get(note.guid)
                 if known is None or known.mod < note.mod:
-                    notes[note.identity] = note
+                    notes[note.guid] = note
             for key, entry in record.note_types.items():
                 known_type = self.released_types.get(key)
                 if known_type is None or known_type[1] < entry["mod"]:
                     self.released_types[key] = (entry["hash"], entry["mod"])
 
     def stamp(self, key: str, content_hash: str) -> int:
-        """The time of the note (`note:<identity>`) or note type (`notetype:<key>`) `key` whose content hashes to
+        """The time of the note (`note:<GUID>`) or note type (`notetype:<key>`) `key` whose content hashes to
         `content_hash` (the module's rules)."""
         kind, _, name = key.partition(":")
         if kind == "note":
             return self.stamp_note(name, content_hash)
         return self._stamp(key, content_hash, self.released_types.get(name) if kind == "notetype" else None)
 
-    def stamp_note(self, identity: str, content_hash: str) -> int:
-        """`stamp` of the note `identity` (the key `note:<identity>` made only when the clock must time it)."""
-        released = self.released_notes.get(identity)
+    def stamp_note(self, guid: str, content_hash: str) -> int:
+        """`stamp` of the note whose GUID is `guid` (the key `note:<GUID>` made only when the clock must time it)."""
+        released = self.released_notes.get(guid)
         if released is not None and released.hash == content_hash:
             return released.mod
-        return self._stamp(f"note:{identity}", content_hash, (released.hash, released.mod) if released else None)
+        return self._stamp(f"note:{guid}", content_hash, (released.hash, released.mod) if released else None)
 
     def _stamp(self, key: str, content_hash: str, released: tuple[str, int] | None) -> int:
         if released is not None and released[0] == content_hash:
