@@ -6,9 +6,9 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from itertools import chain, compress, groupby, repeat
 from operator import add, attrgetter, eq, is_, itemgetter, lt, mod, mul
-from typing import Any, TypeGuard
+from typing import Any
 
-from factdeck.records.by_file import SharesKeeper, facts_by_file, files_of
+from factdeck.records.by_file import facts_by_file, files_of
 from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import DeckSelection, DeckSpec, Fact, Selection
@@ -151,48 +151,52 @@ def _chronological_order(base: FactBase) -> list[int]:
 
 
 def _kept_matches(base: FactBase, selection: tuple, matcher: Callable[[Fact], bool]) -> bytes | None:
-    """Whether each of `base.facts` matches (1 or 0, in order), from each fact file's share kept in
-    `base.kept_shares` under the selection, the file's content key (`FactBase.file_keys`: its records) and which
-    of its facts the base holds: a check after an edit tests the edited file's facts alone. None where nothing is
-    kept (no engine caches) or in a watching session (its memo keeps each fact's answer by the record itself)."""
-    found = _kept_shares(base, _share_name(selection))
-    if found is None:
-        return None
-    keeper, name, groups, kept = found
-    now: dict[str, tuple[str, bytes]] = {}
-    parts = []
-    made = False
-    for key, ids, facts in groups:
-        found = kept.get(key) if key is not None else None
-        share: tuple[str, bytes]
-        if _is_share(found, ids, len(facts)):
-            share = found
-        else:
-            share = (ids, bytes(map(bool, map(matcher, facts))))
-            made = True
-        if key is not None:
-            now[key] = share
-        parts.append(share[1])
-    if made:
-        keeper.save(name, now)
-    return b"".join(parts)
+    """Whether each of `base.facts` matches (1 or 0, in order), from each fact file's share kept under the selection
+    (`_parts_by_file`): a check after an edit tests the edited file's facts alone. None where nothing is kept."""
+    parts = _parts_by_file(
+        base,
+        _share_name(selection),
+        lambda facts: bytes(map(bool, map(matcher, facts))),
+        lambda part, count: type(part) is bytes and len(part) == count and (not count or max(part) <= 1),
+    )
+    return None if parts is None else b"".join(part for _, part in parts)
 
 
-def _kept_shares(
-    base: FactBase, name: str
-) -> tuple[SharesKeeper, str, Sequence[tuple[str | None, str, list[Fact]]], dict[str, Any]] | None:
-    """(keeper, `name`, the base's file groups (`_file_groups`), what is kept under `name`: {file key: share}, empty
-    where nothing readable is) for a stage that keeps each fact file's share under `name`; None where nothing is kept
-    (no engine caches), in a watching session (its memo keeps each fact's answer by the record itself) or where the
-    base's facts cannot be grouped by file."""
+def _parts_by_file(
+    base: FactBase, name: str, make: Callable[[list[Fact]], Any], valid: Callable[[Any, int], bool]
+) -> list[tuple[list[Fact], Any]] | None:
+    """(facts, part) of each fact file of the base, in order: its part kept in `base.kept_shares` under `name`, the
+    file's content key (`FactBase.file_keys`: its records) and its facts' ids, where `valid(part, number of facts)`
+    holds of it, else `make(facts)` (kept for the next command); the per-file contract of records/by_file.py's
+    `by_file` for the stages after validation. None where nothing is kept (no engine caches), in a watching session
+    (its memo keeps each fact's answer by the record itself), where the base's facts cannot be grouped by file, or
+    where `make` gives None for a file."""
     keeper = base.kept_shares
     if keeper is None or base.session.keeping:
         return None
     groups = _file_groups(base)
     if groups is None:
         return None
-    kept = keeper.load(name)
-    return keeper, name, groups, kept if type(kept) is dict else {}
+    loaded = keeper.load(name)
+    kept: dict[str, Any] = loaded if type(loaded) is dict else {}
+    now: dict[str, tuple[str, Any]] = {}
+    parts: list[tuple[list[Fact], Any]] = []
+    made = False
+    for key, ids, facts in groups:
+        share = kept.get(key) if key is not None else None
+        if type(share) is tuple and len(share) == 2 and share[0] == ids and valid(share[1], len(facts)):
+            part = share[1]
+        else:
+            part = make(facts)
+            if part is None:
+                return None
+            made = True
+        if key is not None:
+            now[key] = (ids, part)
+        parts.append((facts, part))
+    if made:
+        keeper.save(name, now)
+    return parts
 
 
 def _share_name(selection: tuple) -> str:
@@ -204,13 +208,6 @@ def _share_key(base: FactBase, file: str, held: set[str]) -> str | None:
     """The key `file`'s share is kept under in its selection's: the file's content key, which stands for its
     records; None (not kept) without one, or where one of its facts is held back (`held`: their files)."""
     return base.file_keys.get(file) if file not in held else None
-
-
-def _is_share(share: Any, ids: str, count: int) -> TypeGuard[tuple[str, bytes]]:
-    """Whether `share` is a file's kept matches for the facts `ids`: (their ids, one byte 0 or 1 a fact)."""
-    if type(share) is not tuple or len(share) != 2 or share[0] != ids or type(share[1]) is not bytes:
-        return False
-    return len(share[1]) == count and (not count or max(share[1]) <= 1)
 
 
 def _file_groups(base: FactBase) -> Sequence[tuple[str | None, str, list[Fact]]] | None:
@@ -265,14 +262,12 @@ def _order_share(base: FactBase, facts: list[Fact]) -> tuple[list[int], list[int
     return vetted, numbers
 
 
-def _is_order_share(share: Any, ids: str, count: int) -> TypeGuard[tuple[str, tuple[list[int], list[int]]]]:
-    """Whether `share` is a file's kept share of the order for the facts `ids` (`count` of them): (their ids, (the
-    vetted facts' positions, ascending and among them, and as many day numbers))."""
-    if type(share) is not tuple or len(share) != 2 or share[0] != ids or type(share[1]) is not tuple:
+def _is_order_part(part: Any, count: int) -> bool:
+    """Whether `part` is a file's share of the order for its `count` facts: (the vetted facts' positions, ascending
+    and among them, and as many day numbers)."""
+    if type(part) is not tuple or len(part) != 2 or type(part[0]) is not list or type(part[1]) is not list:
         return False
-    if len(share[1]) != 2 or type(share[1][0]) is not list or type(share[1][1]) is not list:
-        return False
-    positions, numbers = share[1]
+    positions, numbers = part
     if len(positions) != len(numbers) or not set(map(type, chain(positions, numbers))) <= {int}:
         return False
     return not positions or (positions[0] >= 0 and positions[-1] < count and all(map(lt, positions, positions[1:])))
@@ -284,34 +279,19 @@ def _order_name(base: FactBase) -> str:
 
 
 def _kept_order(base: FactBase) -> list[int] | None:
-    """`_chronological_order` from each fact file's share kept in `base.kept_shares` (`_order_share`), under the eras
-    (`_order_name`), the file's content key and its facts' ids, as `_kept_matches` keeps a selection's: a check after
-    an edit works out the edited file's. None where nothing is kept, in a watching session, where an id is twice (the
-    order then places a fact by its id's place) or a day has no number."""
-    found = _kept_shares(base, _order_name(base)) if len(base.fact_order) == len(base.facts) else None
-    if found is None:
+    """`_chronological_order` from each fact file's share kept under the eras (`_order_name`, `_parts_by_file`):
+    a check after an edit works out the edited file's. None where nothing is kept, where an id is twice (the order
+    then places a fact by its id's place) or a day has no number."""
+    if len(base.fact_order) != len(base.facts):
         return None
-    keeper, name, groups, kept = found
-    now: dict[str, tuple[str, tuple[list[int], list[int]]]] = {}
-    count, offset, made = len(base.facts), 0, False
+    parts = _parts_by_file(base, _order_name(base), partial(_order_share, base), _is_order_part)
+    if parts is None:
+        return None
+    count, offset = len(base.facts), 0
     numbers: list[int] = []
-    for key, ids, facts in groups:
-        found = kept.get(key) if key is not None else None
-        share: tuple[str, tuple[list[int], list[int]]]
-        if _is_order_share(found, ids, len(facts)):
-            share = found
-        else:
-            part = _order_share(base, facts)
-            if part is None:
-                return None
-            share, made = (ids, part), True
-        if key is not None:
-            now[key] = share
+    for facts, (positions, days) in parts:
         # Each vetted fact's day number, then its place in the base: the key `chronological_key` sorts by, in one
         # whole number (a place is less than `count`).
-        positions, days = share[1]
         numbers.extend(map(add, map(mul, days, repeat(count)), map(add, positions, repeat(offset))))
         offset += len(facts)
-    if made:
-        keeper.save(name, now)
     return list(map(mod, sorted(numbers), repeat(count)))
