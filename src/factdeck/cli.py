@@ -66,17 +66,12 @@ class LazyGroup(click.Group):
 
 
 def _imported(module: str) -> ModuleType:
-    """`module`, imported with the cyclic collector paused and what the import made then moved out of its sight
-    (`gc.freeze`), as `entry.main` imports this module: it lives as long as the process, so the collector's passes
-    over it would find nothing."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    """`module`, imported as `entry.main` imports this module (`collector_paused_then_frozen`): it lives as long as
+    the process, so the collector's passes over it would find nothing."""
+    from factdeck.engine.collector import collector_paused_then_frozen  # here: `--help` imports no other module
+
+    with collector_paused_then_frozen():
         return importlib.import_module(module)
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
 
 
 # The group's help and its options' names come from entry.py, which renders `--help` from them without click.

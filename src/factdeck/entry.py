@@ -20,7 +20,6 @@ To add a command, define it in a `cli_*.py` module with `cli_common.command(None
 from __future__ import annotations
 
 import codecs
-import gc
 import io
 import os
 import sys
@@ -204,14 +203,10 @@ def main() -> None:
     # process, which the cyclic collector's passes walked again and again to find nothing: paused for the imports
     # (here and in `cli.LazyGroup.get_command`), and what they made moved out of its sight (`gc.freeze`, which
     # walks nothing), so the first pass after the pause does not walk all of it either.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    from factdeck.engine.collector import collector_paused_then_frozen
+
+    with collector_paused_then_frozen():
         from factdeck.cli import main as click_main
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
 
     end = ProcessEnd()
     try:

@@ -30,3 +30,18 @@ def collector_paused(when: bool = True, freeze: bool = False) -> Iterator[None]:
             gc.unfreeze()
         if collecting:
             gc.enable()
+
+
+@contextmanager
+def collector_paused_then_frozen() -> Iterator[None]:
+    """The cyclic collector off for the block (if it was on), and everything alive when the block ends moved out of
+    its sight for good (`gc.freeze`, not undone here): for imports, whose modules, classes and functions live as long
+    as the process, so that no pass walks them during the import nor after it (entry.py, cli.py)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
