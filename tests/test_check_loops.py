@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from conftest import bench_base
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factdeck.build import load_and_validate
-from factdeck.records import archive
+from factdeck.records import archive, date_giveaways, question_rules
 from factdeck.records.archive import QuoteTally, citations_by_source
 
 
@@ -67,3 +69,79 @@ def test_the_tally_by_source_is_the_tally_by_citation(synth, tmp_path):
     own = Counter(c.source for fact in base.facts for c in fact.citations)
     wrong = QuoteTally.count(base.facts, known, archives, own)
     assert wrong.summary() != _plain_tally(base.facts, known, archives).summary()
+
+
+def _plain_asked_entry_by_entry(value: object) -> bool:
+    """`date_giveaways._plain_asked` as it tested entry by entry."""
+    if type(value) is not list:
+        return False
+    for kept in value:
+        if type(kept) is not tuple or len(kept) != 6:
+            return False
+        id_, file, line, dates, what, names = kept
+        if type(id_) is not str or type(file) is not str or type(line) is not int or type(dates) is not tuple:
+            return False
+        if not all(type(d) is tuple and len(d) == 3 and all(type(n) is int for n in d) for d in dates):
+            return False
+        if not all(type(x) is frozenset and all(type(w) is str for w in x) for x in (what, names)):
+            return False
+    return True
+
+
+def _name_entries_entry_by_entry(value: object) -> bool:
+    """`question_rules._name_entries` as it tested entry by entry."""
+    return type(value) is list and all(
+        type(e) is tuple and len(e) == 3 and type(e[0]) is str and type(e[1]) is str and type(e[2]) is bool
+        for e in value
+    )
+
+
+# Values of every type a kept part's place may hold when damaged, the right ones among them.
+_ANY = st.one_of(st.text(max_size=3), st.integers(-2, 2), st.booleans(), st.none(), st.just(()), st.just(frozenset()))
+
+
+def _maybe(right: st.SearchStrategy) -> st.SearchStrategy:
+    """Mostly `right`, sometimes a value of another type."""
+    return st.one_of(right, right, right, right, right, _ANY)
+
+
+_DATE = _maybe(st.tuples(_maybe(st.integers(0, 9)), _maybe(st.integers(0, 9)), _maybe(st.integers(0, 9))))
+_WORDS = _maybe(st.frozensets(_maybe(st.text(max_size=3)), max_size=3))
+_ASKED = _maybe(
+    st.tuples(
+        _maybe(st.text(max_size=3)),
+        _maybe(st.text(max_size=3)),
+        _maybe(st.integers(0, 9)),
+        _maybe(st.tuples() | st.tuples(_DATE) | st.tuples(_DATE, _DATE)),
+        _WORDS,
+        _WORDS,
+    )
+)
+_ENTRY = _maybe(st.tuples(_maybe(st.text(max_size=3)), _maybe(st.text(max_size=3)), _maybe(st.booleans())))
+
+
+@settings(max_examples=400)
+@given(st.one_of(st.lists(_ASKED, max_size=4), _ANY))
+def test_kept_date_facts_are_tested_a_column_at_a_time_as_entry_by_entry(value):
+    assert date_giveaways._plain_asked(value) == _plain_asked_entry_by_entry(value)
+
+
+@settings(max_examples=400)
+@given(st.one_of(st.lists(_ENTRY, max_size=4), _ANY))
+def test_kept_name_entries_are_tested_a_column_at_a_time_as_entry_by_entry(value):
+    assert question_rules._name_entries(value) == _name_entries_entry_by_entry(value)
+
+
+def test_the_column_tests_reject_what_they_must():
+    good_asked = [("a", "f", 1, ((1, 2, 3),), frozenset({"w"}), frozenset())]
+    assert date_giveaways._plain_asked(good_asked) and date_giveaways._plain_asked([])
+    for bad in (
+        [("a", "f", 1, ((1, 2),), frozenset({"w"}), frozenset())],  # a date of two numbers
+        [("a", "f", 1, ((1, 2, "3"),), frozenset({"w"}), frozenset())],
+        [("a", "f", True and "1", ((1, 2, 3),), frozenset(), frozenset())],
+        [("a", "f", 1, ((1, 2, 3),), frozenset({1}), frozenset())],
+        [("a", "f", 1, [(1, 2, 3)], frozenset(), frozenset())],
+    ):
+        assert not date_giveaways._plain_asked(bad)
+    assert question_rules._name_entries([("a", "b", True)]) and question_rules._name_entries([])
+    assert not question_rules._name_entries([("a", "b", 1)]) and not question_rules._name_entries([("a", 2, False)])
