@@ -246,11 +246,12 @@ def _inputs(value: Any) -> dict[str, Any]:
 
 
 def load_published(
-    root: Path, parse: Callable[[str, str, str], PublishedDeck] | None = None
+    root: Path, parse: Callable[[Callable[[], str], str, str], PublishedDeck] | None = None
 ) -> tuple[dict[str, PublishedDeck], list[tuple[str, str]]]:
     """Every published record under `root`/decks/published/, by deck id, and the (file, message) of each file
-    that is not one. `parse(text, display, digest)` makes a record of a file's text (its SHA-256 `digest`), as
-    `parse_published` does (default), and raises as it does: engine/validation.py keeps what it parsed."""
+    that is not one. `parse(text, display, digest)` makes a record of a file's text (`text()`, which raises
+    UnicodeDecodeError if the file is not UTF-8; its SHA-256 `digest`), as `parse_published` does (default), and
+    raises as it does: engine/validation.py keeps what it parsed, and reads the text only to parse it again."""
     records: dict[str, PublishedDeck] = {}
     problems: list[tuple[str, str]] = []
     folder = root / PUBLISHED_FOLDER
@@ -259,9 +260,8 @@ def load_published(
     for path in sorted(folder.glob("*.json")):
         display = path.relative_to(root).as_posix()
         try:
-            text = path.read_text(encoding="utf-8")
-            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            record = parse(text, display, digest) if parse is not None else parse_published(text, display)
+            text, digest = _text_and_digest(path)
+            record = parse(text, display, digest) if parse is not None else parse_published(text(), display)
             record.digest = digest
         except json.JSONDecodeError as exc:
             problems.append((display, f"not valid JSON (line {exc.lineno}); restore it from git"))
@@ -364,3 +364,16 @@ def namespace_changes(published: dict[str, PublishedDeck], current: str) -> list
         if old != current:
             changed.append((record, old))
     return changed
+
+
+def _text_and_digest(path: Path) -> tuple[Callable[[], str], str]:
+    """The record file's text as a function reading it (as `Path.read_text` in UTF-8) and the SHA-256 of that text
+    in UTF-8: of the file's bytes themselves, since without a carriage return the text read is the bytes decoded
+    (the newlines as written) and a kept record needs no text (decoding and encoding a large deck's record again
+    was a hundredth of a check after an edit, at 10,000 facts). A file with a carriage return is read as text
+    first, its newlines as reading gives them."""
+    raw = path.read_bytes()
+    if b"\r" in raw:
+        text = path.read_text(encoding="utf-8")
+        return lambda: text, hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return lambda: raw.decode("utf-8"), hashlib.sha256(raw).hexdigest()

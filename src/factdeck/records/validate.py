@@ -345,7 +345,7 @@ def validate_project(
     across_facts: AcrossFiles = across_files,
     today: _dt.date | None = None,
     unhashed: frozenset[str] = frozenset(),
-    published_parse: Callable[[str, str, str], PublishedDeck] | None = None,
+    published_parse: Callable[[Callable[[], str], str, str], PublishedDeck] | None = None,
 ) -> FactBase:
     """Check everything and return the `FactBase` (made in `keeper`, the session), or raise `ValidationFailed`
     with every problem, sorted. `archive` overrides factdeck.yaml's archive folder; `strict` makes warnings
