@@ -145,3 +145,59 @@ def test_the_column_tests_reject_what_they_must():
         assert not date_giveaways._plain_asked(bad)
     assert question_rules._name_entries([("a", "b", True)]) and question_rules._name_entries([])
     assert not question_rules._name_entries([("a", "b", 1)]) and not question_rules._name_entries([("a", 2, False)])
+
+
+def _plain_moved_warnings(record, eras, facts) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(fact id, era then) of each fact `published_warnings` warns moved, as it found them note by note."""
+    first: dict[str, str] = {}
+    for note in record.notes.values():
+        if note.era is not None and not note.withdrawn:
+            first.setdefault(note.fact, note.era)
+    found = []
+    for fact_id, old_era in sorted(first.items()):
+        fact = facts.get(fact_id)
+        if fact is not None and fact.era != old_era and fact.era in eras and fact.status == "vetted":
+            found.append((fact_id, old_era))
+    return found
+
+
+_ERAS = ["a", "b", "c"]
+_NOTE = st.tuples(
+    st.sampled_from(["f1", "f2", "f3", "f4"]), st.sampled_from([None, "a", "b", "c", "gone"]), st.booleans()
+)
+_NOW = st.dictionaries(
+    st.sampled_from(["f1", "f2", "f3", "f5"]),
+    st.tuples(st.sampled_from(["a", "b", "c", "unknown"]), st.sampled_from(["vetted", "review", "retracted"])),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(_NOTE, max_size=12), _NOW)
+def test_the_facts_moved_since_a_release_are_those_found_note_by_note(notes, now):
+    from types import SimpleNamespace
+
+    from factdeck.records.identity import PublishedDeck, PublishedNote, published_warnings
+
+    record = PublishedDeck(
+        "d",
+        "Deck",
+        0,
+        {},
+        {},
+        {
+            f"{fact}/{i}": PublishedNote(f"{fact}/{i}", "g", "h", 0, fact, era, gone)
+            for i, (fact, era, gone) in enumerate(notes)
+        },
+        True,
+        "decks/published/d.json",
+    )
+    deck = SimpleNamespace(id="d", name="Deck", cards=SimpleNamespace(subdecks=True))
+    eras = {era: SimpleNamespace(id=era, title=era) for era in _ERAS}
+    facts = {fact_id: SimpleNamespace(id=fact_id, era=era, status=status) for fact_id, (era, status) in now.items()}
+    warned = published_warnings({"d": record}, [deck], eras, facts)  # type: ignore[arg-type]
+    plain = _plain_moved_warnings(record, eras, facts)
+    assert [where.id for where, _ in warned] == [fact_id for fact_id, _ in plain]
+    assert all(
+        f"from era '{then}' to era '{facts[fact_id].era}'" in message
+        for (_, message), (fact_id, then) in zip(warned, plain)
+    )

@@ -20,6 +20,8 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import compress, repeat
+from operator import and_, attrgetter, is_not, ne, not_
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -307,11 +309,10 @@ def published_warnings(
                         "in the old one",
                     )
                 )
-        moved = _first_eras(record)
-        for fact_id, old_era in sorted(moved.items()):
-            fact = facts.get(fact_id)
+        for fact_id, old_era in _moved(_first_eras(record), facts):
+            fact = facts[fact_id]
             # A fact whose era is unknown (a misspelling, reported at the fact) did not move anywhere.
-            if fact is not None and fact.era != old_era and fact.era in eras and fact.status == "vetted":
+            if fact.era in eras and fact.status == "vetted":
                 warnings.append(
                     (
                         fact,
@@ -324,12 +325,30 @@ def published_warnings(
 
 
 def _first_eras(record: PublishedDeck) -> dict[str, str]:
-    """{fact id: the era of the first of its notes in `record` that is live and has one}."""
-    moved: dict[str, str] = {}
-    for note in record.notes.values():
-        if note.era is not None and not note.withdrawn:
-            moved.setdefault(note.fact, note.era)
-    return moved
+    """{fact id: the era of the first of its notes in `record` that is live and has one}, in no particular order."""
+    if not record.notes:
+        return {}
+    # In loops in C (a check after an edit reads every note of every record): the live notes with an era, last
+    # first, so that each fact's first note is the one its id keeps.
+    _, _, _, _, fact_ids, note_eras, withdrawn = zip(*record.notes.values())
+    live = map(and_, map(is_not, note_eras, repeat(None)), map(not_, withdrawn))
+    pairs = list(compress(zip(fact_ids, note_eras), live))
+    pairs.reverse()
+    return dict(pairs)
+
+
+def _moved(first: dict[str, str], facts: dict[str, Fact]) -> list[tuple[str, str]]:
+    """(fact id, era) of each fact of `first` (fact id: the era it was released in) that `facts` holds and whose
+    era is now another, sorted by fact id; found in loops in C (every released fact is looked at)."""
+    ids = list(first)
+    now = list(map(facts.get, ids))
+    known = list(map(is_not, now, repeat(None)))
+    eras_then = list(compress(first.values(), known))
+    changed = map(ne, map(_era_of, compress(now, known)), eras_then)
+    return sorted(compress(zip(compress(ids, known), eras_then), changed))
+
+
+_era_of = attrgetter("era")
 
 
 def guid_of(namespace: str, identity: str) -> str:
