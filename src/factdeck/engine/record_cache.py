@@ -58,6 +58,8 @@ class RecordCache:
 
     def __init__(self, code: str, context: str, session: Session):
         self.store = ContentStore(cache_folder("records"), code, context, session)
+        # Each file's latest keys, by its name (`earlier`), in a folder of their own beside the records.
+        self.latest = ContentStore(cache_folder("latest"), code, context, session)
         self.session = session
         self._used: dict[tuple[str, str], tuple[list[Fact], list[Problem]]] = {}
         # Each file's entry name, as `get` worked it out: the file's content key (FactBase.file_keys).
@@ -80,10 +82,12 @@ class RecordCache:
     def put(self, file: FactFile, facts: list[Fact], problems: list[Problem]) -> None:
         facts, problems = list(facts), list(problems)
         self.store.save_made(f"{file.display}\0{file.text}", lambda: dump_entry(facts, problems))
+        self._latest(file)
         self.remember(file, facts, problems)
 
     def put_entry(self, file: FactFile, entry: tuple) -> None:
         self.store.save(f"{file.display}\0{file.text}", entry)
+        self._latest(file)
 
     def remember(self, file: FactFile, facts: list[Fact], problems: list[Problem]) -> None:
         """Keep a file's records in memory for the next validation in this process (in a watch only)."""
@@ -95,6 +99,39 @@ class RecordCache:
         """This validation's entries replace the last one's in memory (if kept at all); the store is trimmed."""
         self.session.recent_records = self._used if self.session.keeping else {}
         self.store.trim()
+        self.latest.trim()
+
+    def _latest(self, file: FactFile) -> None:
+        """Keep `file`'s key as the one it was last validated with, before the EARLIER_KEYS it had before it (a small
+        entry by its name, in this context and code, in `…/factdeck/latest`: `earlier`)."""
+        key = self.names.get(file.display) or self.store.digest(f"{file.display}\0{file.text}")
+        before = self._latest_keys(file.display)
+        if before[:1] != (key,):
+            self.latest.save(file.display, (key, *(k for k in before if k != key))[: EARLIER_KEYS + 1])
+
+    def _latest_keys(self, display: str) -> tuple[str, ...]:
+        kept = self.latest.load(display)
+        return kept if type(kept) is tuple and set(map(type, kept)) <= {str} else ()
+
+    def earlier(self, display: str, kept: Callable[[str], Any]) -> tuple[str, list[Fact], Any] | None:
+        """For a file of this validation, the latest key it was validated with before its key now for which
+        `kept(key)` (a later stage's entry under that key) is not None: that key, the file's records then (restored
+        from their entry) and what `kept` gave; None if there is none (no earlier key in this context and code, or
+        its records are gone or damaged). Meant for a file whose entry under its key now a later stage lacks (an edit
+        since that stage last ran, whatever command validated the edited text first)."""
+        now = self.names.get(display)
+        for key in self._latest_keys(display):
+            value = kept(key) if key != now else None
+            if value is None:
+                continue
+            restored = restore_entry(self.store.load_named(key), display)
+            return (key, restored[0], value) if restored is not None else None
+        return None
+
+
+# How many keys a fact file was validated with before its latest are kept (`RecordCache.earlier`): a later stage looks
+# for its entry under each, the latest first (validations that made none, such as `vet`'s, may come between checks).
+EARLIER_KEYS = 4
 
 
 def dump_entry(facts: list[Fact], problems: list[Problem]) -> tuple:

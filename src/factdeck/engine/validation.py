@@ -69,6 +69,7 @@ def _validated(root: Path, archive: Path | None, strict: bool, session: Session,
     cache = ParseCache(cache_folder(), code_fingerprint(), session=session)
     file_keys: dict[str, str] = {}
     fresh: list[FactFile] = []  # the fact files validated, not restored from the record cache
+    caches: list[RecordCache] = []  # the record cache the files were validated through (for `earlier_facts`)
     raw = load_project(root, cache)
     base = validate_project(
         raw,
@@ -76,7 +77,7 @@ def _validated(root: Path, archive: Path | None, strict: bool, session: Session,
         archive=archive,
         strict=strict,
         unhashed=unhashed,
-        fact_files=lambda files, context: _cached_fact_files(files, context, session, cache, file_keys, fresh),
+        fact_files=lambda files, context: _cached_fact_files(files, context, session, cache, file_keys, fresh, caches),
         across_facts=lambda files, found, context, glossary, sources: _across_apart(
             lambda: _cached_across(files, found, context, glossary, sources, session, file_keys),
             files,
@@ -86,6 +87,7 @@ def _validated(root: Path, archive: Path | None, strict: bool, session: Session,
         published_parse=KeptPublished(session).parse,
     )
     base.file_keys = file_keys
+    base.earlier_facts = caches[0].earlier if caches and file_keys else None
     base.kept_shares = KeptShares(session) if file_keys else None
     return base
 
@@ -97,11 +99,14 @@ def _cached_fact_files(
     parse_cache: ParseCache,
     keys: dict[str, str],
     validated: list[FactFile],
+    caches: list[RecordCache] | None = None,
 ) -> FileResults:
     """`records.validate.validate_files`, with unchanged files' records from the record cache and the rest
     validated half on the second core when there is much text. Each file's record-cache key goes into `keys`
-    (`FactBase.file_keys`), and the files validated (not cached) into `validated`."""
+    (`FactBase.file_keys`), the files validated (not cached) into `validated`, and the cache into `caches`."""
     cache = RecordCache(code_fingerprint(), context_key(context.key_parts()), session)
+    if caches is not None:
+        caches.append(cache)
     found: FileResults = {}
     fresh: list[FactFile] = []
     for file in files:
