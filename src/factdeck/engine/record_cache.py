@@ -26,7 +26,7 @@ import hashlib
 from collections import deque
 from collections.abc import Callable
 from itertools import chain, repeat
-from operator import eq, itemgetter, setitem
+from operator import attrgetter, eq, itemgetter, setitem
 from typing import Any, TypeVar
 
 from factdeck.engine.parse_cache import ContentStore, cache_folder
@@ -39,6 +39,7 @@ from factdeck.records.schema import Fact, Record
 
 _SEVERITIES = ("error", "warning")
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")
 _set = object.__setattr__
 _new = object.__new__
 
@@ -60,6 +61,7 @@ class RecordCache:
         self.store = ContentStore(cache_folder("records"), code, context, session)
         # Each file's latest keys, by its name (`earlier`), in a folder of their own beside the records.
         self.latest = ContentStore(cache_folder("latest"), code, context, session)
+        self._restored: dict[str, list[Fact] | None] = {}  # earlier records by key (`earlier`)
         self.session = session
         self._used: dict[tuple[str, str], tuple[list[Fact], list[Problem]]] = {}
         # Each file's entry name, as `get` worked it out: the file's content key (FactBase.file_keys).
@@ -124,9 +126,44 @@ class RecordCache:
             value = kept(key) if key != now else None
             if value is None:
                 continue
-            restored = restore_entry(self.store.load_named(key), display)
-            return (key, restored[0], value) if restored is not None else None
+            if key not in self._restored:  # each earlier entry restored once, whichever stage asks
+                restored = restore_entry(self.store.load_named(key), display)
+                self._restored[key] = restored[0] if restored is not None else None
+            facts = self._restored[key]
+            return (key, facts, value) if facts is not None else None
         return None
+
+    def carried(
+        self, display: str, load: Callable[[str], Any], name: str, key: str, now: list[Fact]
+    ) -> list[list[Problem] | None] | None:
+        """For each of `now` (the records of file `display`), the problems a later stage's entry (`load(key)`: by name,
+        (a key, each record's problems as `restore_per_fact` reads them)) keeps under `name` and `key` for the same
+        record at the same place (`same_record`), in the entry of the latest earlier key that has one (`earlier`);
+        None for a fact changed, moved or new. None if there is no such entry."""
+        then = self.earlier(display, load)
+        if then is None:
+            return None
+        kept = then[2].get(name) if type(then[2]) is dict else None
+        if type(kept) is not tuple or len(kept) != 2 or kept[0] != key:
+            return None
+        return carried(then[1], restore_per_fact(kept[1], display, len(then[1])), now)
+
+
+def same_record(then: Fact, now: Fact) -> bool:
+    """Whether `now` is the record `then` was (its fields, its status among them: a fact held back differs) at the same
+    place (file and line): a later stage's share of one fact made of `then` is that of `now` (`RecordCache.earlier`)."""
+    return then == now and then.line == now.line and then.file == now.file
+
+
+def carried(then: list[Fact], kept: list[T] | None, now: list[Fact]) -> list[T | None]:
+    """For each of a file's records `now`, the value `kept` holds for the same record (`same_record`) among `then` (the
+    file's records when it was validated before, `kept` one value for each, in order); None for a fact changed,
+    moved or new, and every one None if `kept` is not one value for each of `then`."""
+    if kept is None or len(kept) != len(then):
+        return [None] * len(now)
+    where = {fact.id: i for i, fact in enumerate(then)}
+    places = map(where.get, map(attrgetter("id"), now))
+    return [kept[i] if i is not None and same_record(then[i], fact) else None for i, fact in zip(places, now)]
 
 
 # How many keys a fact file was validated with before its latest are kept (`RecordCache.earlier`): a later stage looks
@@ -307,6 +344,19 @@ def restore_problems(entry: Any, file: str) -> list[Problem] | None:
         return [_problem(p, file) for p in entry]
     except (TypeError, ValueError):
         return None
+
+
+def restore_per_fact(entry: Any, file: str, count: int) -> list[list[Problem]] | None:
+    """The `count` facts' problems kept as one list each (`restore_problems`' form); None if `entry` is not that."""
+    if type(entry) is not list or len(entry) != count:
+        return None
+    restored = []
+    for kept in entry:
+        problems = restore_problems(kept, file)
+        if problems is None:
+            return None
+        restored.append(problems)
+    return restored
 
 
 # A record is kept as (line, names of the fields that were set, its values by field name), records inside it

@@ -21,7 +21,14 @@ from factdeck.engine.kept_inputs import KeptPublished, KeptShares, archive_index
 from factdeck.engine.kept_validation import KeptValidation
 from factdeck.engine.parallel import split_map
 from factdeck.engine.parse_cache import ContentStore, ParseCache, cache_folder
-from factdeck.engine.record_cache import RecordCache, context_key, dump_entry, restore_entry, restore_problems
+from factdeck.engine.record_cache import (
+    RecordCache,
+    context_key,
+    dump_entry,
+    restore_entry,
+    restore_per_fact,
+    restore_problems,
+)
 from factdeck.engine.session import Session
 from factdeck.exceptions import Problem
 from factdeck.records.across import AcrossFound, AcrossRules, FileResults
@@ -79,7 +86,7 @@ def _validated(root: Path, archive: Path | None, strict: bool, session: Session,
         unhashed=unhashed,
         fact_files=lambda files, context: _cached_fact_files(files, context, session, cache, file_keys, fresh, caches),
         across_facts=lambda files, found, context, glossary, sources: _across_apart(
-            lambda: _cached_across(files, found, context, glossary, sources, session, file_keys),
+            lambda: _cached_across(files, found, context, glossary, sources, session, file_keys, caches),
             files,
             found,
             not session.keeping and sum(len(file.text) for file in fresh) >= PARALLEL_TEXT,
@@ -169,6 +176,7 @@ def _cached_across(
     sources: list[Source],
     session: Session,
     file_keys: dict[str, str],
+    caches: list[RecordCache],
 ) -> AcrossFound:
     """records/across.py's `across_files`, with what it works out kept beside the record cache: everything it
     found (each file's problems and the disagreements across the base), under every file's record-cache key
@@ -273,6 +281,8 @@ def _cached_across(
     # states) runs no part again on a file whose facts' false statements none of the edited statements were.
     checks = rules.parts()
     problems: dict[str, list[Problem]] = {}
+    earlier: dict[str, Any] = {}  # the entries of files' earlier keys, each read once for every part
+    load = lambda key: earlier[key] if key in earlier else earlier.setdefault(key, shares.store.load(key))  # noqa: E731
     for file in files:
         facts = found[file.display][0]
         keys = [key_of(facts) for _, key_of, _ in checks]
@@ -286,10 +296,12 @@ def _cached_across(
             continue
         parts = []
         for (name, _, check), key in zip(checks, keys):
-            made = _restore_per_fact(shares.get(file, name, key), file.display, len(facts))
-            if made is None:
-                complete(file)
-                made = [check(fact) for fact in facts]
+            made = restore_per_fact(shares.get(file, name, key), file.display, len(facts))
+            if made is None:  # each fact's findings kept for its record at its place before an edit, else made
+                then = caches[0].carried(file.display, load, name, key, facts) if caches else None
+                if then is None or None in then:
+                    complete(file)
+                made = [check(fact) if m is None else m for fact, m in zip(facts, then or [None] * len(facts))]
                 shares.put(file, name, key, [[(p.line, p.message, p.severity) for p in each] for each in made])
             parts.append(made)
         # By fact, each part's problems in order: what `AcrossRules.problems` gives.
@@ -439,19 +451,6 @@ def _restore_whole(entry: Any, files: list[FactFile], found: FileResults) -> Acr
             return None
         disagreements.append(QuestionProblem(facts[j], message, severity))
     return disagreements, problems
-
-
-def _restore_per_fact(entry: Any, file: str, count: int) -> list[list[Problem]] | None:
-    """The `count` facts' problems kept as one list each (`restore_problems`' form); None if `entry` is not that."""
-    if type(entry) is not list or len(entry) != count:
-        return None
-    restored = []
-    for kept in entry:
-        problems = restore_problems(kept, file)
-        if problems is None:
-            return None
-        restored.append(problems)
-    return restored
 
 
 # A fact's forms as kept: `FactForms` without its words and stems (kept apart, `_restore_words`).

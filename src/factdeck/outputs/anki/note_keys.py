@@ -43,6 +43,7 @@ from typing import Any
 
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.parse_cache import ContentStore, cache_folder
+from factdeck.engine.record_cache import same_record
 from factdeck.engine.session import Session
 from factdeck.outputs.anki.rendered import LiveNoteKeys, LiveNotes, RenderedFields
 from factdeck.records.by_file import facts_by_file, files_of
@@ -269,9 +270,7 @@ class _Entries:
                 if (
                     fact is not None
                     and was is not None
-                    and fact == was
-                    and fact.line == was.line
-                    and fact.file == file
+                    and same_record(was, fact)
                     and fact_key == _fact_key({file: earlier_key}, was)
                 ):
                     carried[fact_id] = (_fact_key({file: key}, fact), value)
