@@ -201,3 +201,15 @@ def test_the_facts_moved_since_a_release_are_those_found_note_by_note(notes, now
         f"from era '{then}' to era '{facts[fact_id].era}'" in message
         for (_, message), (fact_id, then) in zip(warned, plain)
     )
+
+
+def test_an_archived_text_s_digest_is_its_text_s_hashed_once(monkeypatch):
+    import hashlib
+
+    text = archive.ArchivedText.of("The hall at Millford, finished in 1910.\nA second line: \udcff.")
+    made = []
+    sha256 = hashlib.sha256
+    monkeypatch.setattr(hashlib, "sha256", lambda *data: made.append(data) or sha256(*data))
+    assert text.digest == sha256(text.raw.encode("utf-8", "surrogatepass")).hexdigest()
+    assert text.digest == text.digest and len(made) == 1
+    assert archive.ArchivedText.of(text.raw + " ").digest != text.digest

@@ -5,7 +5,6 @@ tenth of a check after an edit at 10,000 facts."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -91,9 +90,7 @@ def archive_index(context: FileContext, session: Session) -> Index:
     """records/verbatim.py's `index` of the archived texts, kept under their hashes (it reads nothing else)."""
     texts = {source: text.raw for source, text in context.archives.items()}
     store = ContentStore(cache_folder("archive-words"), code_fingerprint(), "index", session)
-    name = "\n".join(
-        f"{source}\0{hashlib.sha256(raw.encode('utf-8', 'surrogatepass')).hexdigest()}" for source, raw in texts.items()
-    )
+    name = "\n".join(f"{source}\0{text.digest}" for source, text in context.archives.items())
     kept = store.load(name)
     if (
         type(kept) is tuple

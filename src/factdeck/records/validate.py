@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -299,10 +298,7 @@ class FileContext:
             sorted(self.broken_sources),
             sorted(self.broken_eras),
             [(e.id, e.start, e.end) for e in self.eras.values()],
-            sorted(
-                (source, hashlib.sha256(text.raw.encode("utf-8", "surrogatepass")).hexdigest())
-                for source, text in self.archives.items()
-            ),
+            sorted((source, text.digest) for source, text in self.archives.items()),
         ]
 
     def validate(self, files: list[FactFile]) -> dict[str, tuple[list[Fact], list[Problem], bool]]:
