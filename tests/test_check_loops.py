@@ -88,14 +88,6 @@ def _plain_asked_entry_by_entry(value: object) -> bool:
     return True
 
 
-def _name_entries_entry_by_entry(value: object) -> bool:
-    """`question_rules._name_entries` as it tested entry by entry."""
-    return type(value) is list and all(
-        type(e) is tuple and len(e) == 3 and type(e[0]) is str and type(e[1]) is str and type(e[2]) is bool
-        for e in value
-    )
-
-
 # Values of every type a kept part's place may hold when damaged, the right ones among them.
 _ANY = st.one_of(st.text(max_size=3), st.integers(-2, 2), st.booleans(), st.none(), st.just(()), st.just(frozenset()))
 
@@ -117,19 +109,12 @@ _ASKED = _maybe(
         _WORDS,
     )
 )
-_ENTRY = _maybe(st.tuples(_maybe(st.text(max_size=3)), _maybe(st.text(max_size=3)), _maybe(st.booleans())))
 
 
 @settings(max_examples=400)
 @given(st.one_of(st.lists(_ASKED, max_size=4), _ANY))
 def test_kept_date_facts_are_tested_a_column_at_a_time_as_entry_by_entry(value):
     assert date_giveaways._plain_asked(value) == _plain_asked_entry_by_entry(value)
-
-
-@settings(max_examples=400)
-@given(st.one_of(st.lists(_ENTRY, max_size=4), _ANY))
-def test_kept_name_entries_are_tested_a_column_at_a_time_as_entry_by_entry(value):
-    assert question_rules._name_entries(value) == _name_entries_entry_by_entry(value)
 
 
 def test_the_column_tests_reject_what_they_must():

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import compress
-from operator import attrgetter
 
 from factdeck.records.dates import Day, parse_date
 from factdeck.records.schema import Era, Fact, Record
@@ -277,10 +275,6 @@ class BoundProblem:
     severity: str = "error"
 
 
-_bounds_of = attrgetter("not_below", "not_above", "not_before", "not_after")
-_NO_BOUNDS = (None, None, None, None)
-
-
 def check_bounds(facts: list[Fact]) -> list[BoundProblem]:
     """`not_before`/`not_after` that name no fact, an undated fact, or contradict the fact's own date; and
     `not_below`/`not_above` on a fact that is not a number, naming no fact or one not answered by a number, or
@@ -288,10 +282,13 @@ def check_bounds(facts: list[Fact]) -> list[BoundProblem]:
     found: list[BoundProblem] = []
     # Nothing below can be found without a bound (most facts have none: no answer or date read), and the facts by
     # id are made only for a base where one has one.
-    # Which facts have one told in loops in C (a bound is text or a number, never equal to None), the few that do
-    # tested for their status.
     bounded = [
-        fact for fact in compress(facts, map(_NO_BOUNDS.__ne__, map(_bounds_of, facts))) if fact.status != "retracted"
+        fact
+        for fact in facts
+        if fact.status != "retracted"
+        and not (
+            fact.not_below is None and fact.not_above is None and fact.not_before is None and fact.not_after is None
+        )
     ]
     by_id = {f.id: f for f in facts} if bounded else {}
     for fact in bounded:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import compress, repeat
-from operator import and_, attrgetter, is_not, ne, not_
+from operator import attrgetter, is_not, ne
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -325,16 +325,13 @@ def published_warnings(
 
 
 def _first_eras(record: PublishedDeck) -> dict[str, str]:
-    """{fact id: the era of the first of its notes in `record` that is live and has one}, in no particular order."""
-    if not record.notes:
-        return {}
-    # In loops in C (a check after an edit reads every note of every record): the live notes with an era, last
-    # first, so that each fact's first note is the one its id keeps.
-    _, _, _, _, fact_ids, note_eras, withdrawn = zip(*record.notes.values())
-    live = map(and_, map(is_not, note_eras, repeat(None)), map(not_, withdrawn))
-    pairs = list(compress(zip(fact_ids, note_eras), live))
-    pairs.reverse()
-    return dict(pairs)
+    """{fact id: the era of the first of its notes in `record` that is live and has one}."""
+    # A plain loop: taking the notes' values a column at a time (zip of every note) and pairing them was twice as slow.
+    moved: dict[str, str] = {}
+    for note in record.notes.values():
+        if note.era is not None and not note.withdrawn:
+            moved.setdefault(note.fact, note.era)
+    return moved
 
 
 def _moved(first: dict[str, str], facts: dict[str, Fact]) -> list[tuple[str, str]]:

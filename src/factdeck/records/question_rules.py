@@ -127,13 +127,10 @@ def _name_entries_of(names: list[str]) -> list[tuple[str, str, bool]]:
 
 def _name_entries(value: object) -> bool:
     """Whether a kept part is `_name_entries_of`'s."""
-    # Tested a column at a time (loops in C): every file's names are tested after an edit.
-    if type(value) is not list or not set(map(type, value)) <= {tuple} or not set(map(len, value)) <= {3}:
-        return False
-    if not value:
-        return True
-    forms, names, surnames = zip(*value)
-    return set(map(type, forms)) | set(map(type, names)) <= {str} and set(map(type, surnames)) <= {bool}
+    return type(value) is list and all(
+        type(e) is tuple and len(e) == 3 and type(e[0]) is str and type(e[1]) is str and type(e[2]) is bool
+        for e in value
+    )
 
 
 def _named(text: str, people: dict[str, str], longest: int) -> set[str]:
