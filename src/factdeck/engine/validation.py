@@ -282,7 +282,10 @@ def _cached_across(
     checks = rules.parts()
     problems: dict[str, list[Problem]] = {}
     earlier: dict[str, Any] = {}  # the entries of files' earlier keys, each read once for every part
-    load = lambda key: earlier[key] if key in earlier else earlier.setdefault(key, shares.store.load(key))  # noqa: E731
+
+    def load(key: str) -> Any:
+        return earlier[key] if key in earlier else earlier.setdefault(key, shares.store.load(key))
+
     for file in files:
         facts = found[file.display][0]
         keys = [key_of(facts) for _, key_of, _ in checks]
