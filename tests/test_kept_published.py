@@ -129,7 +129,7 @@ def test_a_record_kept_by_name_alone_would_be_caught(released, monkeypatch):
     # The check above must fail for a cache that keys a record by its file's name, not its text.
     load_and_validate(released.root)
     monkeypatch.setattr(
-        kept_inputs.KeptPublished, "parse", lambda self, text, display, digest: _by_name(self, display, text)
+        kept_inputs.KeptPublished, "parse", lambda self, text, display, digest: _by_name(self, display, text())
     )
     load_and_validate(released.root)
     _edit_hash(released)
@@ -172,3 +172,30 @@ def test_the_copies_count_catches_the_parsers_own_values(released):
     data = json.loads(released.read(RECORD))["notes"]
     notes = [(i, n["guid"], n["hash"], n["mod"], n["fact"], n.get("era")) for i, n in data.items()]
     assert [_copies(notes, column) > 0 for column in (3, 4, 5)] == [True, True, True]
+
+
+def test_a_record_s_digest_and_text_are_those_of_its_text_read_with_any_newlines(released):
+    """The digest is the SHA-256 of the record's text as read (its bytes where they hold no carriage return), and
+    the records are those parsed from that text, kept or not, whichever newlines the file has."""
+    import hashlib
+
+    path = released.root / RECORD
+    lf = path.read_bytes()
+    for raw in (lf, lf.replace(b"\n", b"\r\n"), lf.replace(b"\n", b"\r")):
+        path.write_bytes(raw)
+        text = path.read_text(encoding="utf-8")
+        plain, problems = load_published(released.root)
+        assert problems == []
+        record = plain[json.loads(text)["deck"]]
+        assert record.digest == hashlib.sha256(text.encode("utf-8")).hexdigest()
+        assert record == parse_published(text, RECORD)
+        _same(load_and_validate(released.root).published, plain)
+        _same(load_and_validate(released.root).published, plain)  # kept this time
+    # A file that is not UTF-8 is a problem named the same way, parsed through the cache or not.
+    from factdeck.engine.session import Session
+
+    path.write_bytes(lf.replace(b'"', b'"\xff', 1))
+    plain_problems = load_published(released.root)[1]
+    assert [file for file, _ in plain_problems] == [RECORD]
+    assert "not a factdeck published record" in plain_problems[0][1]
+    assert load_published(released.root, kept_inputs.KeptPublished(Session.one_off()).parse)[1] == plain_problems

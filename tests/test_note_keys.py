@@ -336,12 +336,76 @@ def test_after_an_edit_only_the_edited_files_live_notes_are_made_again(released,
     records, said = same_as_fresh(released)  # as every note made afresh (the cached comparison runs first)
     base = load_and_validate(released.root)
     changed = {file for file, key in base.file_keys.items() if before.file_keys.get(file) != key}
-    assert set(made.files) == changed
     assert changed == ({fact.file for fact in base.facts} if edit is _edit_source else {"facts/guild.yaml"})
+    if edit is _edit_source:  # what every card may show changed: no note is kept
+        assert set(made.files) == changed
+    else:
+        # Only the facts whose record changed (or that are new): the edited file's other facts' live notes are
+        # carried from its earlier entry (`_Entries._carried`).
+        assert {fact_id for ids in made.files.values() for fact_id in ids} == _changed_in_decks(before, base)
     assert any(drifts(released, records).values()) and said[1]
     made.files.clear()
     assert comparison(released, cached=True) == (records, said)
     assert made.files == {}  # the edited file's live notes kept in turn
+
+
+def _changed_in_decks(before, base) -> set[str]:  # type: ignore[no-untyped-def]
+    """The facts of `base` some deck takes whose record is not the one `before` held under their id at its place."""
+    then = {fact.id: fact for fact in before.facts}
+    taken = {fact.id for deck in base.decks for fact in select_facts(base, deck)}
+    return {
+        fact.id
+        for fact in base.facts
+        if fact.id in taken and (then.get(fact.id) != fact or (then[fact.id].file, then[fact.id].line) != fact._where)
+    }
+
+
+@pytest.mark.parametrize("edit", [_edit_statement, _edit_answer, _new_fact, _removed_fact, _hold_back, _edit_deck])
+def test_an_edited_file_s_unchanged_facts_are_carried_and_its_entry_is_what_an_empty_cache_keeps(
+    released, monkeypatch, tmp_path, edit
+):
+    warm(released)
+    before = load_and_validate(released.root)
+    edit(released)
+    made = Made(monkeypatch)
+    comparison(released, cached=True)
+    remade = set(made.facts)
+    records, said = same_as_fresh(released)
+    base = load_and_validate(released.root)
+    guild = [fact.id for fact in base.facts if fact.file == "facts/guild.yaml"]
+    if edit is not _edit_deck:  # a deck's kinds (no fact file edited): the notes come from the kept values
+        assert remade == _changed_in_decks(before, base) and len(guild) > len(remade)
+    # What was kept under the edited file's new key is what a comparison starting from an empty cache keeps.
+    stage = comparison_stage(base, released.root / "build", NoteKeys(base))
+    shared = stage.parts(base.decks[0]).cards.rendered_fields.shared
+    store = note_keys.ContentStore(note_keys.cache_folder(FOLDER), note_keys.code_fingerprint(), f"{FOLDER}\0{shared}")
+    carried = store.load(base.file_keys["facts/guild.yaml"])
+    monkeypatch.setenv("FACTDECK_CACHE_DIR", str(tmp_path / "empty-cache"))
+    assert same_as_fresh(released) == (records, said)
+    empty = load_and_validate(released.root)
+    store = note_keys.ContentStore(note_keys.cache_folder(FOLDER), note_keys.code_fingerprint(), f"{FOLDER}\0{shared}")
+    assert carried is not None
+    if edit is not _edit_deck:  # (an entry keeps the values of the kinds asked before too: more than a new one)
+        assert carried == store.load(empty.file_keys["facts/guild.yaml"])
+
+
+def test_an_earlier_entry_carried_whatever_each_fact_s_record_would_be_caught(released, monkeypatch):
+    # The comparisons above must fail for a cache that carries every fact of the edited file's earlier entry, not
+    # only those whose record is the same.
+    warm(released)
+    _edit_answer(released)
+
+    def every_fact(entries, file, key):
+        earlier = entries.earlier(file, lambda key: note_keys._entry(entries.store.load(key)))
+        if earlier is None:
+            return None
+        entry = earlier[2]
+        rekeyed = [{i: (f"{key}\0{v[0].rpartition(chr(0))[2]}", v[1]) for i, v in part.items()} for part in entry]
+        return rekeyed[0], rekeyed[1]
+
+    monkeypatch.setattr(note_keys._Entries, "_carried", every_fact)
+    with pytest.raises(AssertionError):
+        same_as_fresh(released)
 
 
 def test_live_notes_kept_for_other_card_kinds_would_be_caught(released, monkeypatch):

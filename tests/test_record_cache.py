@@ -233,6 +233,11 @@ def _fields_set(columns: tuple, names: Any) -> None:
 # Each way an entry is damaged: well-formed, but not what an entry holds.
 DAMAGED_COLUMNS: dict[str, Callable[[tuple], Any]] = {
     "wrong-fields": lambda columns: _facts_column(columns)[1][0].update(colour="red"),  # a field this code lacks
+    "a-field-missing": lambda columns: _facts_column(columns)[1][0].pop("answer"),
+    # The fields in another order than the model's (what this code writes): refused, as the names are compared in order.
+    "fields-reordered": lambda columns: _facts_column(columns)[1].__setitem__(
+        0, dict(reversed(_facts_column(columns)[1][0].items()))
+    ),
     "fields-set-a-list": lambda columns: _fields_set(columns, list(_facts_column(columns)[3][0])),
     "fields-set-not-names": lambda columns: _fields_set(columns, (*_facts_column(columns)[3][0], 7)),
     "line-not-a-number": lambda columns: _facts_column(columns)[2].__setitem__(0, "7"),

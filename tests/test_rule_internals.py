@@ -668,6 +668,9 @@ def test_bounds_are_checked_as_when_every_fact_was_looked_at(planted):
         *(f.model_copy(update={"not_below": "no-such-fact"}) for f in numbers[6:8]),
         *(f.model_copy(update={"not_above": rng.choice(numbers).id}) for f in numbers[8:12]),
         person.model_copy(update={"not_below": 5.0}),
+        # A bound of nought is a bound (the facts with one are told from a tuple of four Nones, not by truth).
+        *(f.model_copy(update={"not_above": 0.0}) for f in numbers[12:14]),
+        *(f.model_copy(update={"not_below": 1e12, "status": "retracted"}) for f in numbers[14:16]),
         *(f.model_copy(update={"not_before": "2999"}) for f in dated[:3]),
         *(f.model_copy(update={"not_after": "1000", "not_before": "1500"}) for f in dated[3:6]),
         *(f.model_copy(update={"not_after": undated}) for f in dated[6:8]),

@@ -5,7 +5,7 @@ tenth of a check after an edit at 10,000 facts."""
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from factdeck.engine.apart import computed_apart
@@ -29,9 +29,9 @@ class KeptPublished:
     def __init__(self, session: Session) -> None:
         self.store = ContentStore(cache_folder("published"), code_fingerprint(), "", session)
 
-    def parse(self, text: str, display: str, digest: str) -> PublishedDeck:
-        """The record of `text` (file `display`, SHA-256 `digest`): as kept, else parsed (raising as
-        `parse_published` does) and kept."""
+    def parse(self, text_of: Callable[[], str], display: str, digest: str) -> PublishedDeck:
+        """The record of the text `text_of()` gives (file `display`, SHA-256 `digest`): as kept, else parsed
+        (raising as `parse_published` does, or as `text_of` does) and kept."""
         name = f"{display}\0{digest}"
         kept = self.store.load(name)
         if kept is not None:
@@ -41,6 +41,7 @@ class KeptPublished:
                     return record
             except (ValueError, TypeError):
                 pass  # parsed again, and kept anew
+        text = text_of()
         # The JSON parser's dict per note is let go once the notes are made, but Python keeps the memory it took
         # for the rest of the process (a 27 MB record at 50,000 facts): parsed in a copy (engine/apart.py), only the record's
         # plain values come back, made into the record as a kept one is. A text that does not parse is parsed here,
@@ -89,9 +90,7 @@ def archive_index(context: FileContext, session: Session) -> Index:
     """records/verbatim.py's `index` of the archived texts, kept under their hashes (it reads nothing else)."""
     texts = {source: text.raw for source, text in context.archives.items()}
     store = ContentStore(cache_folder("archive-words"), code_fingerprint(), "index", session)
-    name = "\n".join(
-        f"{source}\0{hashlib.sha256(raw.encode('utf-8', 'surrogatepass')).hexdigest()}" for source, raw in texts.items()
-    )
+    name = "\n".join(f"{source}\0{text.digest}" for source, text in context.archives.items())
     kept = store.load(name)
     if (
         type(kept) is tuple

@@ -26,7 +26,7 @@ import hashlib
 from collections import deque
 from collections.abc import Callable
 from itertools import chain, repeat
-from operator import eq, itemgetter, setitem
+from operator import attrgetter, eq, itemgetter, setitem
 from typing import Any, TypeVar
 
 from factdeck.engine.parse_cache import ContentStore, cache_folder
@@ -39,6 +39,7 @@ from factdeck.records.schema import Fact, Record
 
 _SEVERITIES = ("error", "warning")
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")
 _set = object.__setattr__
 _new = object.__new__
 
@@ -58,6 +59,9 @@ class RecordCache:
 
     def __init__(self, code: str, context: str, session: Session):
         self.store = ContentStore(cache_folder("records"), code, context, session)
+        # Each file's latest keys, by its name (`earlier`), in a folder of their own beside the records.
+        self.latest = ContentStore(cache_folder("latest"), code, context, session)
+        self._restored: dict[str, list[Fact] | None] = {}  # earlier records by key (`earlier`)
         self.session = session
         self._used: dict[tuple[str, str], tuple[list[Fact], list[Problem]]] = {}
         # Each file's entry name, as `get` worked it out: the file's content key (FactBase.file_keys).
@@ -80,10 +84,12 @@ class RecordCache:
     def put(self, file: FactFile, facts: list[Fact], problems: list[Problem]) -> None:
         facts, problems = list(facts), list(problems)
         self.store.save_made(f"{file.display}\0{file.text}", lambda: dump_entry(facts, problems))
+        self._latest(file)
         self.remember(file, facts, problems)
 
     def put_entry(self, file: FactFile, entry: tuple) -> None:
         self.store.save(f"{file.display}\0{file.text}", entry)
+        self._latest(file)
 
     def remember(self, file: FactFile, facts: list[Fact], problems: list[Problem]) -> None:
         """Keep a file's records in memory for the next validation in this process (in a watch only)."""
@@ -95,6 +101,74 @@ class RecordCache:
         """This validation's entries replace the last one's in memory (if kept at all); the store is trimmed."""
         self.session.recent_records = self._used if self.session.keeping else {}
         self.store.trim()
+        self.latest.trim()
+
+    def _latest(self, file: FactFile) -> None:
+        """Keep `file`'s key as the one it was last validated with, before the EARLIER_KEYS it had before it (a small
+        entry by its name, in this context and code, in `…/factdeck/latest`: `earlier`)."""
+        key = self.names.get(file.display) or self.store.digest(f"{file.display}\0{file.text}")
+        before = self._latest_keys(file.display)
+        if before[:1] != (key,):
+            self.latest.save(file.display, (key, *(k for k in before if k != key))[: EARLIER_KEYS + 1])
+
+    def _latest_keys(self, display: str) -> tuple[str, ...]:
+        kept = self.latest.load(display)
+        return kept if type(kept) is tuple and set(map(type, kept)) <= {str} else ()
+
+    def earlier(self, display: str, kept: Callable[[str], Any]) -> tuple[str, list[Fact], Any] | None:
+        """For a file of this validation, the latest key it was validated with before its key now for which
+        `kept(key)` (a later stage's entry under that key) is not None: that key, the file's records then (restored
+        from their entry) and what `kept` gave; None if there is none (no earlier key in this context and code, or
+        its records are gone or damaged). Meant for a file whose entry under its key now a later stage lacks (an edit
+        since that stage last ran, whatever command validated the edited text first)."""
+        now = self.names.get(display)
+        for key in self._latest_keys(display):
+            value = kept(key) if key != now else None
+            if value is None:
+                continue
+            if key not in self._restored:  # each earlier entry restored once, whichever stage asks
+                restored = restore_entry(self.store.load_named(key), display)
+                self._restored[key] = restored[0] if restored is not None else None
+            facts = self._restored[key]
+            return (key, facts, value) if facts is not None else None
+        return None
+
+    def carried(
+        self, display: str, load: Callable[[str], Any], name: str, key: str, now: list[Fact]
+    ) -> list[list[Problem] | None] | None:
+        """For each of `now` (the records of file `display`), the problems a later stage's entry (`load(key)`: by name,
+        (a key, each record's problems as `restore_per_fact` reads them)) keeps under `name` and `key` for the same
+        record at the same place (`same_record`), in the entry of the latest earlier key that has one (`earlier`);
+        None for a fact changed, moved or new. None if there is no such entry."""
+        then = self.earlier(display, load)
+        if then is None:
+            return None
+        kept = then[2].get(name) if type(then[2]) is dict else None
+        if type(kept) is not tuple or len(kept) != 2 or kept[0] != key:
+            return None
+        return carried(then[1], restore_per_fact(kept[1], display, len(then[1])), now)
+
+
+def same_record(then: Fact, now: Fact) -> bool:
+    """Whether `now` is the record `then` was (its fields, its status among them: a fact held back differs) at the same
+    place (file and line): a later stage's share of one fact made of `then` is that of `now` (`RecordCache.earlier`)."""
+    return then == now and then.line == now.line and then.file == now.file
+
+
+def carried(then: list[Fact], kept: list[T] | None, now: list[Fact]) -> list[T | None]:
+    """For each of a file's records `now`, the value `kept` holds for the same record (`same_record`) among `then` (the
+    file's records when it was validated before, `kept` one value for each, in order); None for a fact changed,
+    moved or new, and every one None if `kept` is not one value for each of `then`."""
+    if kept is None or len(kept) != len(then):
+        return [None] * len(now)
+    where = {fact.id: i for i, fact in enumerate(then)}
+    places = map(where.get, map(attrgetter("id"), now))
+    return [kept[i] if i is not None and same_record(then[i], fact) else None for i, fact in zip(places, now)]
+
+
+# How many keys a fact file was validated with before its latest are kept (`RecordCache.earlier`): a later stage looks
+# for its entry under each, the latest first (validations that made none, such as `vet`'s, may come between checks).
+EARLIER_KEYS = 4
 
 
 def dump_entry(facts: list[Fact], problems: list[Problem]) -> tuple:
@@ -203,13 +277,16 @@ def _restore_columns(columns: Any, file: str) -> list[Fact]:
     made: dict[type[Record], list[Any]] = {}
     for model, column in zip(models, columns):
         name, dicts, lines, fields_sets, links = column
-        names, nested_fields = _SHAPES.get(model) or _shape(model)
+        nested_fields = (_SHAPES.get(model) or _shape(model))[1]
         count = len(dicts)
         if name != model.__name__ or not {type(dicts), type(lines), type(fields_sets), type(links)} <= {list}:
             raise ValueError("not an entry")
         if len(lines) != count or len(fields_sets) != count or not set(map(type, dicts)) <= {dict}:
             raise ValueError("not an entry")
-        if not all(map(eq, map(dict.keys, dicts), repeat(names))) or not set(map(type, lines)) <= {int}:
+        # Each record's fields, in the order `_Columns.add` writes them: one tuple of each dict's names compared with
+        # the model's (a third less than comparing each dict's names as a set, 47,000 records after an edit).
+        order = (_NAMES.get(model) or _names(model))[0]
+        if not all(map(eq, map(tuple, dicts), repeat(order))) or not set(map(type, lines)) <= {int}:
             raise ValueError("not a record")
         nested = dict(nested_fields)
         for field in nested:  # each field holding records is None until linked
@@ -267,6 +344,19 @@ def restore_problems(entry: Any, file: str) -> list[Problem] | None:
         return [_problem(p, file) for p in entry]
     except (TypeError, ValueError):
         return None
+
+
+def restore_per_fact(entry: Any, file: str, count: int) -> list[list[Problem]] | None:
+    """The `count` facts' problems kept as one list each (`restore_problems`' form); None if `entry` is not that."""
+    if type(entry) is not list or len(entry) != count:
+        return None
+    restored = []
+    for kept in entry:
+        problems = restore_problems(kept, file)
+        if problems is None:
+            return None
+        restored.append(problems)
+    return restored
 
 
 # A record is kept as (line, names of the fields that were set, its values by field name), records inside it

@@ -21,7 +21,14 @@ from factdeck.engine.kept_inputs import KeptPublished, KeptShares, archive_index
 from factdeck.engine.kept_validation import KeptValidation
 from factdeck.engine.parallel import split_map
 from factdeck.engine.parse_cache import ContentStore, ParseCache, cache_folder
-from factdeck.engine.record_cache import RecordCache, context_key, dump_entry, restore_entry, restore_problems
+from factdeck.engine.record_cache import (
+    RecordCache,
+    context_key,
+    dump_entry,
+    restore_entry,
+    restore_per_fact,
+    restore_problems,
+)
 from factdeck.engine.session import Session
 from factdeck.exceptions import Problem
 from factdeck.records.across import AcrossFound, AcrossRules, FileResults
@@ -69,6 +76,7 @@ def _validated(root: Path, archive: Path | None, strict: bool, session: Session,
     cache = ParseCache(cache_folder(), code_fingerprint(), session=session)
     file_keys: dict[str, str] = {}
     fresh: list[FactFile] = []  # the fact files validated, not restored from the record cache
+    caches: list[RecordCache] = []  # the record cache the files were validated through (for `earlier_facts`)
     raw = load_project(root, cache)
     base = validate_project(
         raw,
@@ -76,9 +84,9 @@ def _validated(root: Path, archive: Path | None, strict: bool, session: Session,
         archive=archive,
         strict=strict,
         unhashed=unhashed,
-        fact_files=lambda files, context: _cached_fact_files(files, context, session, cache, file_keys, fresh),
+        fact_files=lambda files, context: _cached_fact_files(files, context, session, cache, file_keys, fresh, caches),
         across_facts=lambda files, found, context, glossary, sources: _across_apart(
-            lambda: _cached_across(files, found, context, glossary, sources, session, file_keys),
+            lambda: _cached_across(files, found, context, glossary, sources, session, file_keys, caches),
             files,
             found,
             not session.keeping and sum(len(file.text) for file in fresh) >= PARALLEL_TEXT,
@@ -86,6 +94,7 @@ def _validated(root: Path, archive: Path | None, strict: bool, session: Session,
         published_parse=KeptPublished(session).parse,
     )
     base.file_keys = file_keys
+    base.earlier_facts = caches[0].earlier if caches and file_keys else None
     base.kept_shares = KeptShares(session) if file_keys else None
     return base
 
@@ -97,11 +106,14 @@ def _cached_fact_files(
     parse_cache: ParseCache,
     keys: dict[str, str],
     validated: list[FactFile],
+    caches: list[RecordCache] | None = None,
 ) -> FileResults:
     """`records.validate.validate_files`, with unchanged files' records from the record cache and the rest
     validated half on the second core when there is much text. Each file's record-cache key goes into `keys`
-    (`FactBase.file_keys`), and the files validated (not cached) into `validated`."""
+    (`FactBase.file_keys`), the files validated (not cached) into `validated`, and the cache into `caches`."""
     cache = RecordCache(code_fingerprint(), context_key(context.key_parts()), session)
+    if caches is not None:
+        caches.append(cache)
     found: FileResults = {}
     fresh: list[FactFile] = []
     for file in files:
@@ -164,6 +176,7 @@ def _cached_across(
     sources: list[Source],
     session: Session,
     file_keys: dict[str, str],
+    caches: list[RecordCache],
 ) -> AcrossFound:
     """records/across.py's `across_files`, with what it works out kept beside the record cache: everything it
     found (each file's problems and the disagreements across the base), under every file's record-cache key
@@ -268,6 +281,11 @@ def _cached_across(
     # states) runs no part again on a file whose facts' false statements none of the edited statements were.
     checks = rules.parts()
     problems: dict[str, list[Problem]] = {}
+    earlier: dict[str, Any] = {}  # the entries of files' earlier keys, each read once for every part
+
+    def load(key: str) -> Any:
+        return earlier[key] if key in earlier else earlier.setdefault(key, shares.store.load(key))
+
     for file in files:
         facts = found[file.display][0]
         keys = [key_of(facts) for _, key_of, _ in checks]
@@ -281,10 +299,12 @@ def _cached_across(
             continue
         parts = []
         for (name, _, check), key in zip(checks, keys):
-            made = _restore_per_fact(shares.get(file, name, key), file.display, len(facts))
-            if made is None:
-                complete(file)
-                made = [check(fact) for fact in facts]
+            made = restore_per_fact(shares.get(file, name, key), file.display, len(facts))
+            if made is None:  # each fact's findings kept for its record at its place before an edit, else made
+                then = caches[0].carried(file.display, load, name, key, facts) if caches else None
+                if then is None or None in then:
+                    complete(file)
+                made = [check(fact) if m is None else m for fact, m in zip(facts, then or [None] * len(facts))]
                 shares.put(file, name, key, [[(p.line, p.message, p.severity) for p in each] for each in made])
             parts.append(made)
         # By fact, each part's problems in order: what `AcrossRules.problems` gives.
@@ -434,19 +454,6 @@ def _restore_whole(entry: Any, files: list[FactFile], found: FileResults) -> Acr
             return None
         disagreements.append(QuestionProblem(facts[j], message, severity))
     return disagreements, problems
-
-
-def _restore_per_fact(entry: Any, file: str, count: int) -> list[list[Problem]] | None:
-    """The `count` facts' problems kept as one list each (`restore_problems`' form); None if `entry` is not that."""
-    if type(entry) is not list or len(entry) != count:
-        return None
-    restored = []
-    for kept in entry:
-        problems = restore_problems(kept, file)
-        if problems is None:
-            return None
-        restored.append(problems)
-    return restored
 
 
 # A fact's forms as kept: `FactForms` without its words and stems (kept apart, `_restore_words`).

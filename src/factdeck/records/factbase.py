@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from factdeck.exceptions import Problem, UsageError
 from factdeck.records.by_file import SharesKeeper
@@ -50,6 +50,12 @@ class FactBase:
     # its validation read (the engine's record-cache key), so equal keys mean equal records. Empty unless the
     # engine's caches validated the base; the release comparison's note cache keys its entries by them.
     file_keys: dict[str, str] = field(default_factory=dict)
+    # `earlier_facts(file, kept)`: for a fact file validated afresh, the latest key it had before for which
+    # `kept(key)` (a later stage's entry under it) is not None, with the file's records then (in file order) and what
+    # `kept` gave; None if there is none (the engine's record cache keeps a few earlier keys). A later stage keeps
+    # each file's share under its key and may take from an earlier entry the share of each fact whose record is the
+    # same (an edit of one fact leaves its file's other facts as they were). None: no engine caches.
+    earlier_facts: Callable[[str, Callable[[str], Any]], tuple[str, list[Fact], Any] | None] | None = None
     # The release records (decks/published/) as validation read them, by deck id; None if not read.
     published: dict[str, PublishedDeck] | None = None
     # The parse cache the project was loaded with, for the files later stages read (translations); None: none.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,7 +17,7 @@ from typing import Any
 
 from factdeck.exceptions import InputError, Problem, ValidationFailed
 from factdeck.records.across import AcrossFiles, FileResults, across_files
-from factdeck.records.archive import ArchivedText, QuoteCheck, QuoteTally, load_archives
+from factdeck.records.archive import ArchivedText, QuoteCheck, QuoteTally, citations_by_source, load_archives
 from factdeck.records.bounds import check_bounds
 from factdeck.records.collect import Collector, describe_input, suggest, unique_ids, unknown
 from factdeck.records.consequences import fold_consequences
@@ -299,10 +298,7 @@ class FileContext:
             sorted(self.broken_sources),
             sorted(self.broken_eras),
             [(e.id, e.start, e.end) for e in self.eras.values()],
-            sorted(
-                (source, hashlib.sha256(text.raw.encode("utf-8", "surrogatepass")).hexdigest())
-                for source, text in self.archives.items()
-            ),
+            sorted((source, text.digest) for source, text in self.archives.items()),
         ]
 
     def validate(self, files: list[FactFile]) -> dict[str, tuple[list[Fact], list[Problem], bool]]:
@@ -345,7 +341,7 @@ def validate_project(
     across_facts: AcrossFiles = across_files,
     today: _dt.date | None = None,
     unhashed: frozenset[str] = frozenset(),
-    published_parse: Callable[[str, str, str], PublishedDeck] | None = None,
+    published_parse: Callable[[Callable[[], str], str, str], PublishedDeck] | None = None,
 ) -> FactBase:
     """Check everything and return the `FactBase` (made in `keeper`, the session), or raise `ValidationFailed`
     with every problem, sorted. `archive` overrides factdeck.yaml's archive folder; `strict` makes warnings
@@ -422,9 +418,9 @@ def validate_project(
     )
     facts_by_id = unique_ids(collector, facts, "fact")
     _check_days(collector, sources, facts, today or latest_today())
-    # Each fact's `all_citations` (its own, then its dispute versions'), without making a list of them per fact.
-    cited = {c.source for fact in facts for c in fact.citations}
-    cited.update(c.source for fact in facts if fact.dispute for v in fact.dispute.versions for c in v.citations)
+    # Each fact's `all_citations` (its own, then its dispute versions'), counted by source once for the sources never
+    # cited and the quotes' tally (a fact held back below keeps its citations).
+    cited = citations_by_source(facts)
     for source in sources.values():
         if source.id not in cited and not unreadable_facts:
             collector.warning(source, f"source '{source.id}' is never cited")
@@ -446,7 +442,7 @@ def validate_project(
     base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks, keeper, glossary=glossary)
     base.held_back = held
     base.parse_cache = raw.parse_cache
-    base.quotes = QuoteTally.count(facts, sources, archives)
+    base.quotes = QuoteTally.count(facts, sources, archives, cited)
     tags = {t for f in facts for t in f.tags}
     published, unreadable = load_published(raw.root, published_parse)
     base.published = published  # read once: `check` compares each deck with its record (outputs/anki/release.py)

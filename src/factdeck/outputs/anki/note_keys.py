@@ -43,6 +43,7 @@ from typing import Any
 
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.parse_cache import ContentStore, cache_folder
+from factdeck.engine.record_cache import same_record
 from factdeck.engine.session import Session
 from factdeck.outputs.anki.rendered import LiveNoteKeys, LiveNotes, RenderedFields
 from factdeck.records.by_file import facts_by_file, files_of
@@ -220,8 +221,10 @@ class _Entries:
         # Each fact's file looked up by its id when asked (`file_by_id` of the base's facts would walk every fact: a
         # check after an edit looks up one file's).
         self.facts_by_id = base.facts_by_id
+        self.earlier = base.earlier_facts
         self.loaded: dict[str, tuple[dict, dict]] = {}
         self.read: set[str] = set()  # files whose entries were looked for
+        self.carried: set[str] = set()  # files whose entries were carried from an earlier key (`_carried`)
         self.values: dict[str, tuple[str, dict[str, str]]] = {}
         self.live: dict[str, tuple[str, dict[str, LiveNotes]]] = {}
 
@@ -235,9 +238,43 @@ class _Entries:
         key = self.keys.get(file)
         entry = _entry(self.store.load(key)) if key is not None else None
         if entry is not None:
-            self.loaded[file] = entry
+            self.loaded[file] = entry  # saved again only if it changes
+        elif key is not None and self.earlier is not None:
+            entry = self._carried(file, key)  # not loaded under `key`: saved under it, whatever is asked
+            if entry is not None:
+                self.carried.add(file)
+        if entry is not None:
             self.values.update(entry[0])
             self.live.update(entry[1])
+
+    def _carried(self, file: str, key: str) -> tuple[dict, dict] | None:
+        """For `file`, whose entry under its key `key` is missing (an edit), the entry kept under the latest key it had
+        before (`FactBase.earlier_facts`), with only the facts whose record is the one that entry was made of, at the
+        same place (its other facts, after an edit of one fact), kept under `key`: a fact's note keys and live notes
+        depend on its record and `shared` alone (this store's name), as keeping them per file assumes. None if the
+        file has no earlier entry."""
+        assert self.earlier is not None
+        earlier = self.earlier(file, lambda earlier_key: _entry(self.store.load(earlier_key)))
+        if earlier is None:
+            return None
+        earlier_key, facts, entry = earlier
+        then = {fact.id: fact for fact in facts}
+        now = self.facts_by_id
+        values: dict[str, tuple[str, dict[str, str]]] = {}
+        live: dict[str, tuple[str, dict[str, LiveNotes]]] = {}
+        for kept, carried in ((entry[0], values), (entry[1], live)):
+            for fact_id, (fact_key, value) in kept.items():
+                fact, was = now.get(fact_id), then.get(fact_id)
+                # The same record (its fields, its status among them: a fact held back differs) at the same place,
+                # under the key `_fact_key` gave it then.
+                if (
+                    fact is not None
+                    and was is not None
+                    and same_record(was, fact)
+                    and fact_key == _fact_key({file: earlier_key}, was)
+                ):
+                    carried[fact_id] = (_fact_key({file: key}, fact), value)
+        return values, live
 
 
 class _Looked(Mapping[str, Any]):
@@ -281,7 +318,7 @@ class NoteKeys:
         # The validation's session, whose stores measure each cache folder once for the command (trimming walked the
         # whole folder for each store that saved).
         self.session = base.session if isinstance(base.session, Session) else None
-        self._made: list[tuple[ContentStore, RenderedFields, FactBase, dict[str, tuple[dict, dict]]]] = []
+        self._made: list[tuple[ContentStore, RenderedFields, FactBase, dict[str, tuple[dict, dict]], set[str]]] = []
         self._drifts: list[DriftShares] = []
 
     def drift_shares(self, deck: str, record: str, kinds: str, shared: str) -> DriftShares | None:
@@ -316,7 +353,7 @@ class NoteKeys:
         rendered = RenderedFields(shared, previous, base.fact_json, fact_key)
         if self.folder is not None:
             rendered.live = LiveNoteKeys(live, fact_key)
-        self._made.append((store, rendered, base, loaded))
+        self._made.append((store, rendered, base, loaded, entries.carried))
         return rendered
 
     def save(self) -> None:
@@ -324,7 +361,7 @@ class NoteKeys:
         from those loaded, and the drift shares made."""
         for shares in self._drifts:
             shares.save()
-        for store, rendered, base, loaded in self._made:
+        for store, rendered, base, loaded, carried in self._made:
             if store.folder is None:
                 continue
             live = rendered.live
@@ -333,7 +370,7 @@ class NoteKeys:
             # Only their files: where nothing of a file's facts was asked for or made, its entry would be the one kept
             # (under the file's key, so of these very facts), if any, as a check after an edit finds every file but
             # one. Their facts picked in loops in C (a base's ids are unique, so each id names one fact).
-            files = {fact.file for fact in map(base.facts_by_id.get, touched) if fact is not None}
+            files = {fact.file for fact in map(base.facts_by_id.get, touched) if fact is not None} | carried
             for file, facts in facts_by_file(
                 compress(base.facts, map(files.__contains__, files_of(base.facts)))
             ).items():
