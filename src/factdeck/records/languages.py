@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from factdeck.records.defaults import empty_list
 from factdeck.records.fields import Slug, Text
 from factdeck.records.record import Record
 
@@ -100,7 +101,7 @@ class TranslatedVersion(Record):
     id: Slug = Field(description="The version's id in the fact.")
     claim: Translated | None = Field(default=None, description="What the version says.")
     answer: Translated | None = Field(default=None, description="The answer it gives.")
-    accept: list[Text] = Field(default_factory=list, description="Other answers accepted in this language.")
+    accept: list[Text] = Field(default_factory=empty_list, description="Other answers accepted in this language.")
     claimed_by: Translated | None = Field(default=None, description="Who makes the claim.")
 
 
@@ -109,7 +110,7 @@ class TranslatedDispute(Record):
 
     summary: Translated | None = Field(default=None, description="The neutral sentence on what is disputed.")
     why: Translated | None = Field(default=None, description="The sentence of its `reason` saying why they differ.")
-    versions: list[TranslatedVersion] = Field(default_factory=list, description="The versions translated.")
+    versions: list[TranslatedVersion] = Field(default_factory=empty_list, description="The versions translated.")
 
 
 class FactTranslation(Record):
@@ -119,14 +120,14 @@ class FactTranslation(Record):
     fact: Slug = Field(description="Id of the fact translated.")
     question: Translated | None = Field(default=None, description="The question.")
     answer: Translated | None = Field(default=None, description="The short answer.")
-    accept: list[Text] = Field(default_factory=list, description="Other answers accepted in this language.")
+    accept: list[Text] = Field(default_factory=empty_list, description="Other answers accepted in this language.")
     statement: Translated | None = Field(default=None, description="The statement.")
     attribution: TranslatedAttribution | None = Field(default=None, description="The attribution.")
     distractors: list[TranslatedDistractor] = Field(
-        default_factory=list, description="Wrong options, each bound by `of` to the original it translates."
+        default_factory=empty_list, description="Wrong options, each bound by `of` to the original it translates."
     )
     false_statements: list[Translated] = Field(
-        default_factory=list, description="False statements, each bound by `of` to the original it translates."
+        default_factory=empty_list, description="False statements, each bound by `of` to the original it translates."
     )
     dispute: TranslatedDispute | None = Field(default=None, description="The dispute's summary and versions.")
     translator: Text | None = Field(default=None, description="Who translated it: a role or handle.")
