@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from factdeck.records.dates import parse_date
-from factdeck.records.defaults import empty_dict, empty_list
+from factdeck.records.defaults import empty_dict, empty_list, made_as_is
 from factdeck.records.fields import (
     AnswerText,
     CalendarDate,
@@ -335,8 +335,8 @@ class Selection(Record):
 class DeckSelection(Record):
     """Which vetted facts a deck takes: those matching `include` and not matching `exclude`."""
 
-    include: Selection = Field(default_factory=Selection.model_construct, description="Criteria a fact must meet (empty: every vetted fact).")  # fmt: skip
-    exclude: Selection = Field(default_factory=Selection.model_construct, description="Criteria that remove a fact: any one that matches excludes it.")  # fmt: skip
+    include: Selection = Field(default_factory=made_as_is(Selection), description="Criteria a fact must meet (empty: every vetted fact).")  # fmt: skip
+    exclude: Selection = Field(default_factory=made_as_is(Selection), description="Criteria that remove a fact: any one that matches excludes it.")  # fmt: skip
 
     def matches(self, fact: Fact) -> bool:
         """Whether a vetted fact belongs in the deck (facts of other statuses never do)."""
@@ -417,7 +417,7 @@ class QuizSettings(Record):
         default=None, description="The instructions printed at the top of each worksheet (default: general ones)."
     )
     labels: QuizLabels = Field(
-        default_factory=QuizLabels.model_construct,
+        default_factory=made_as_is(QuizLabels),
         description="The name, date, group and ID field labels of worksheets and answer sheets.",
     )
     answer_sheet: bool = Field(
@@ -455,18 +455,18 @@ class DeckSpec(Record):
         description="The name learners see in Anki and on worksheets (no `::`; subdecks come from `cards.subdecks`)."
     )
     description: Text = Field(description="What the deck covers, shown in Anki's deck description.")
-    # A section left out: its defaults made as they are, building no validator beside the deck's (test_record_defaults)
-    select: DeckSelection = Field(default_factory=DeckSelection.model_construct, description="Which vetted facts the deck takes.")  # fmt: skip
-    cards: CardSettings = Field(default_factory=CardSettings.model_construct, description="Anki card settings.")
-    quiz: QuizSettings = Field(default_factory=QuizSettings.model_construct, description="Worksheet settings.")
-    sessions: SessionSettings = Field(default_factory=SessionSettings.model_construct, description="Study-group meeting settings.")  # fmt: skip
+    # A section left out: its defaults made as they are, building no validator beside the deck's (records/defaults.py)
+    select: DeckSelection = Field(default_factory=made_as_is(DeckSelection), description="Which vetted facts the deck takes.")  # fmt: skip
+    cards: CardSettings = Field(default_factory=made_as_is(CardSettings), description="Anki card settings.")
+    quiz: QuizSettings = Field(default_factory=made_as_is(QuizSettings), description="Worksheet settings.")
+    sessions: SessionSettings = Field(default_factory=made_as_is(SessionSettings), description="Study-group meeting settings.")  # fmt: skip
     language: LanguageTag | None = Field(
         default=None,
         description="The language of every word of the deck's outputs (`fa`, `de`, …; default: factdeck.yaml's "
         "`language`); fact texts come from `translations/<language>/` where they differ from the facts' language.",
     )
     translation: TranslationSettings = Field(
-        default_factory=TranslationSettings.model_construct,
+        default_factory=made_as_is(TranslationSettings),
         description="What a deck in another language does without a translation, bilingual cards, and digits.",
     )
 
