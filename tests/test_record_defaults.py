@@ -10,7 +10,7 @@ import sys
 import pytest
 from pydantic import BaseModel
 
-from factdeck.records import languages, schema
+from factdeck.records import languages, schema, translated
 from factdeck.records.defaults import empty_dict, empty_list, made_as_is
 from factdeck.records.record import Record
 
@@ -18,7 +18,7 @@ from factdeck.records.record import Record
 def _record_models() -> list[type[Record]]:
     found = {
         value
-        for module in (schema, languages)
+        for module in (schema, languages, translated)
         for value in vars(module).values()
         if isinstance(value, type) and issubclass(value, Record) and value is not Record
     }
@@ -34,7 +34,7 @@ FACTORIES = [
 
 
 def test_every_models_fields_are_found():
-    assert {"Fact", "DeckSpec", "DeckSelection", "QuizSettings", "TranslationSettings"} <= {
+    assert {"Fact", "DeckSpec", "DeckSelection", "QuizSettings", "TranslationSettings", "FactTranslation"} <= {
         model.__name__ for model in _record_models()
     }
     assert len(FACTORIES) > 20

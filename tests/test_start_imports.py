@@ -37,6 +37,7 @@ NOT_FOR_A_CHECK = (
     "html",  # fronts.py's entity table
     "difflib",  # the did-you-mean of a name no record has (records/messages.py, collect.py)
     "platformdirs",  # the user cache folder, read where it is plain (engine/cache_home.py)
+    "factdeck.records.translated",  # the records of translation files: the project has none
 )
 
 
