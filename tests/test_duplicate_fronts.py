@@ -11,7 +11,7 @@ import pytest
 from factdeck.build import load_and_validate
 from factdeck.outputs.anki.cards import CardMaker
 from factdeck.outputs.anki.checks import anki_warnings
-from factdeck.outputs.anki.package import duplicate_fronts
+from factdeck.outputs.anki.fronts import duplicate_fronts
 from factdeck.records.select import select_facts
 
 REPO = Path(__file__).resolve().parents[1]

@@ -10,7 +10,7 @@ import pytest
 from conftest import Project
 
 from factdeck.build import build
-from factdeck.outputs.anki import package as anki
+from factdeck.outputs.anki import fronts
 from factdeck.outputs.anki.lifecycle import PublishedNotes
 from test_parallel import outputs
 from test_release_inputs import released_sample
@@ -28,7 +28,7 @@ def _written_notes(monkeypatch) -> tuple[list, list]:
     records the build compares them with."""
     seen: list = []
     records: list = []
-    check, extra = anki.duplicate_fronts, PublishedNotes.extra_notes
+    check, extra = fronts.duplicate_fronts, PublishedNotes.extra_notes
 
     def noting(notes, *args):
         seen.extend(notes)
@@ -38,7 +38,7 @@ def _written_notes(monkeypatch) -> tuple[list, list]:
         records.append(self.records[deck.id])
         return extra(self, deck, live, keep)
 
-    monkeypatch.setattr(anki, "duplicate_fronts", noting)
+    monkeypatch.setattr(fronts, "duplicate_fronts", noting)
     monkeypatch.setattr(PublishedNotes, "extra_notes", reading)
     return seen, records
 

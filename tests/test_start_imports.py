@@ -33,6 +33,11 @@ NOT_FOR_A_CHECK = (
     "typst",  # the font check takes what Typst answered for the same characters and fonts (coverage.py)
     "subprocess",  # the Typst workers' side (typst_process.py): font_folders lives in fonts.py
     "factdeck.outputs.print.typst_process",
+    "factdeck.outputs.anki.fronts",  # a package's duplicate fronts: a check compares notes without them
+    "html",  # fronts.py's entity table
+    "difflib",  # the did-you-mean of a name no record has (records/messages.py, collect.py)
+    "platformdirs",  # the user cache folder, read where it is plain (engine/cache_home.py)
+    "factdeck.records.translated",  # the records of translation files: the project has none
 )
 
 
@@ -118,4 +123,33 @@ def test_the_program_and_its_command_are_imported_without_collector_passes(tmp_p
         "entry.main()\n"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.stdout.strip().splitlines()[-1] == "[]", run.stdout + run.stderr
+
+
+def test_a_check_after_an_edit_compiles_no_pattern_it_never_matches(tmp_path, monkeypatch):
+    """The patterns of right-to-left runs (text/bidi.py), of an archived text's block shapes (locators.py, read
+    from the caches after an edit) and of errors worded (messages.py) are compiled where first used: a check
+    after an edit that finds no error compiles none of them (compiling them was 4 ms of its imports)."""
+    import re
+
+    if not isinstance(getattr(re, "_cache", None), dict):
+        pytest.skip("this Python's re keeps no pattern cache to look into")
+    monkeypatch.setattr(anki, "current_time", lambda: 1_700_000_000)
+    project = sample_project(tmp_path / "proj", more_facts=True)
+    assert project.run("release").exit_code == 0
+    assert project.run("check").exit_code == 0  # the caches hold every file, the archived texts' blocks with them
+    project.replace("facts/guild.yaml", "founded in 1901 by ferry workers", "founded in 1901 by the ferry workers")
+    code = (
+        "import re, sys\nfrom factdeck.cli import main\n"
+        f"sys.argv = ['factdeck', 'check', '--project', {str(project.root)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "from factdeck.records import locators, messages\nfrom factdeck.text import bidi\n"
+        "unused = {**{f'bidi {k}': v for k, v in bidi._SOURCES.items() if k != 'rtl'},\n"
+        "          **{f'locators {k}': v for k, v in locators._SHAPES.items()},\n"
+        "          'messages quote': messages._TEXT_AFTER_QUOTE, 'messages typst': messages._TYPST_UNKNOWN}\n"
+        "compiled = {key[1] for key in re._cache}\n"
+        "print(sorted(name for name, pattern in unused.items() if pattern in compiled))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "its package differs from its release record (2 notes changed)" in run.stderr, run.stderr
     assert run.stdout.strip().splitlines()[-1] == "[]", run.stdout + run.stderr

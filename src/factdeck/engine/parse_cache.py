@@ -43,9 +43,9 @@ def cache_folder(kind: str = "parse") -> Path | None:
         return Path(explicit) / kind
     # The platform's user cache folder: $XDG_CACHE_HOME/factdeck (~/.cache/factdeck) on Linux,
     # ~/Library/Caches/factdeck on macOS, %LOCALAPPDATA%\factdeck\Cache on Windows.
-    import platformdirs
+    from factdeck.engine.cache_home import user_cache_home
 
-    return Path(platformdirs.user_cache_dir("factdeck", appauthor=False)) / kind
+    return user_cache_home() / kind
 
 
 class ContentStore:

@@ -40,9 +40,9 @@ def lock_path(folder: Path) -> Path:
     if explicit:
         base = Path(explicit)
     else:
-        import platformdirs
+        from factdeck.engine.cache_home import user_cache_home
 
-        base = Path(platformdirs.user_cache_dir("factdeck", appauthor=False))
+        base = user_cache_home()
     name = hashlib.sha256(str(folder.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
     return base / "locks" / f"{name}.lock"
 

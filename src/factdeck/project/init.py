@@ -89,7 +89,7 @@ def starter_languages() -> tuple[str, ...]:
 
 
 def translation_file(language: str) -> str:
-    """The starter's facts in `language` as a translation file (records/languages.py), every text stamped
+    """The starter's facts in `language` as a translation file (records/translated.py), every text stamped
     with the fingerprint of the original it translates, so the deck builds wholly in that language."""
     # Only the texts matter here: the dates (which YAML reads as date objects) are left out.
     facts = [{k: v for k, v in item.items() if k != "date"} for item in yaml.safe_load(starter.FACTS)]

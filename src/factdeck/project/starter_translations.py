@@ -1,5 +1,5 @@
 """The starter's facts (starter.py) translated, for `factdeck init --language`: one mapping per language,
-fact id to its texts (the keys of a translation record, records/languages.py). Quotes are not translated:
+fact id to its texts (the keys of a translation record, records/translated.py). Quotes are not translated:
 they stay in the archived source's own language. `init.py` stamps each text with its original's fingerprint."""
 
 from __future__ import annotations

@@ -5,7 +5,6 @@ where one helps), and every record located at its file and line.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from operator import attrgetter
 from typing import Any
@@ -135,8 +134,10 @@ def unique_ids(collector: Collector, records: list[Any], noun: str) -> dict[str,
 def unknown(noun: str, name: str, known: Iterable[str], limit: int = 12) -> str:
     """`unknown era 'x' (did you mean 'y'? eras: a, b, c)`: the name, the closest known one, and the known
     ones (the first `limit`, then how many more)."""
+    from difflib import get_close_matches  # here: a valid project names nothing unknown (messages.py)
+
     names = list(known)
-    close = difflib.get_close_matches(name, names, n=1)
+    close = get_close_matches(name, names, n=1)
     listed = ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
     listing = f"{noun}s: {listed}" if names else f"no {noun}s are defined"
     hint = f"did you mean '{close[0]}'? " if close else ""

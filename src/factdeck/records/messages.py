@@ -13,7 +13,6 @@ recognized gets a general message of factdeck's, never the library's text.
 
 from __future__ import annotations
 
-import difflib
 import re
 import typing
 from collections.abc import Iterable, Mapping
@@ -26,6 +25,10 @@ from factdeck.records.schema import Record
 
 if TYPE_CHECKING:  # PyYAML is imported where a text is parsed (records/yaml_parse.py), not with this module
     import yaml
+
+# Every check imports this module (through collect.py and yaml_parse.py) and a valid project's words none of its
+# messages: the patterns below are compiled where a message is worded (re keeps them), and difflib is imported
+# where a name is suggested (with heapq, a millisecond of the import).
 
 # --- YAML (PyYAML with or without libyaml) -------------------------------------------------------------
 
@@ -99,7 +102,7 @@ def _unclosed_quote_above(text: str, line: int, reach: int = 12) -> int:
     return 0
 
 
-_TEXT_AFTER_QUOTE = re.compile(r"""(^|[:\-]\s+)("[^"]*"|'[^']*')\s*[^\s#]""")
+_TEXT_AFTER_QUOTE = r"""(^|[:\-]\s+)("[^"]*"|'[^']*')\s*[^\s#]"""
 
 
 def yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
@@ -183,7 +186,7 @@ def yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
                 "of its record (or put a text that runs on in quotes)"
             )
         return problem_line, "a ': ' inside a value: put the whole value in quotes"
-    if _TEXT_AFTER_QUOTE.search(here):
+    if re.search(_TEXT_AFTER_QUOTE, here):
         return problem_line, "text follows a closing quote mark: put the whole value inside the quotes"
     quote_line = _unclosed_quote_above(text, problem_line)
     if quote_line and ("block" in words or "expected key" in words):
@@ -204,19 +207,19 @@ def yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
 # --- Typst --------------------------------------------------------------------------------------------
 
 
-_TYPST_UNKNOWN = re.compile(r"unknown variable:\s*(\S+)")
-_TYPST_FONT = re.compile(r"font family:\s*(.+)")
+_TYPST_UNKNOWN = r"unknown variable:\s*(\S+)"
+_TYPST_FONT = r"font family:\s*(.+)"
 TYPST_FAILED = "Typst could not compile the document"
 
 
 def typst_message(message: str) -> str:
     """factdeck's words for a Typst compile error or warning (Typst reports no place in factdeck's terms)."""
     low = message.lower()
-    unknown = _TYPST_UNKNOWN.search(message)
+    unknown = re.search(_TYPST_UNKNOWN, message)
     if unknown:
         return f"{TYPST_FAILED}: it uses '{unknown.group(1)}', which Typst does not know (a misspelt function or variable?)"
     if "font" in low:
-        family = _TYPST_FONT.search(message)
+        family = re.search(_TYPST_FONT, message)
         named = f"the font '{family.group(1).strip()}'" if family else "a font the document names"
         return f"{named} is not available: name a font that fonts/ holds or that Typst embeds"
     if "unclosed" in low:
@@ -311,7 +314,9 @@ def _key_hint(holder: Any, name: str) -> str:
     ]
     if below:
         return f" ('{name}' goes under {_or_list(below)}: {below[0]}: {{{name}: …}})"
-    close = difflib.get_close_matches(name, list(holder.model_fields), n=1)
+    from difflib import get_close_matches
+
+    close = get_close_matches(name, list(holder.model_fields), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
@@ -386,5 +391,7 @@ def _literal_options(model: type[Record], loc: tuple[Any, ...]) -> list[str]:
 
 
 def suggest(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
+    from difflib import get_close_matches
+
+    close = get_close_matches(name, list(known), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from factdeck.records.dates import parse_date
+from factdeck.records.defaults import empty_dict, empty_list, made_as_is
 from factdeck.records.fields import (
     AnswerText,
     CalendarDate,
@@ -52,7 +53,7 @@ class Source(Record):
         description="The one name learners see for this source in every fact's text and every output's source list (e.g. `the encyclopedia article`, `Atalayar`). Optional: without it the title is used. `check` refuses a fact whose text uses it without citing the source.",
     )
     variants: list[Text] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Other names editors have used for this source; `check` warns where a fact's text uses one instead of `short_name`.",
     )
     publisher: Text = Field(description="The outlet, site or institution that published the text.")
@@ -156,7 +157,7 @@ class DisputeVersion(Record):
     claim: StatementText = Field(description="What this version says, in the project's words.")
     answer: AnswerText = Field(description="The short answer this version gives to the fact's question.")
     accept: list[AnswerText] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Other answers a learner may type for this version and be marked right (shorter or "
         "usual forms of `answer`); case, accents and spacing are forgiven without listing them.",
     )
@@ -188,7 +189,7 @@ class GlossaryEntry(Record):
 
     term: Text = Field(description="The name as facts use it (e.g. `PressTV`, `Piazza`); unique in the glossary.")
     aliases: list[Text] = Field(
-        default_factory=list, description="Other spellings facts use for the same name (e.g. `Tariq Aziz`)."
+        default_factory=empty_list, description="Other spellings facts use for the same name (e.g. `Tariq Aziz`)."
     )
     description: Text = Field(
         description="Who or what it is, in the project's own words, saying no more than the cited passages."
@@ -232,13 +233,13 @@ class Fact(Record):
         default=None,
         description="When it happened, in EDTF (levels 0 and 1): YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in `~` (approximate), `?` (uncertain) or `%` (both); `196X` (a digit unknown); `-0043` (44 BCE; 0000 is 1 BCE); `2001-21` (spring; 22–24 summer to winter); an interval `A/B` (`..` for an open end); one of a set `'[1986,1988]'` (quoted: an unquoted list is refused).",
     )
-    tags: list[Slug] = Field(default_factory=list, description="Slugs for themes that run across eras (leadership, ideology, …).")  # fmt: skip
+    tags: list[Slug] = Field(default_factory=empty_list, description="Slugs for themes that run across eras (leadership, ideology, …).")  # fmt: skip
     question: QuestionText = Field(
         description="The question a card or worksheet asks. For a disputed fact, worded so no single version is the answer."
     )
     answer: AnswerText = Field(description="The short answer.")
     accept: list[AnswerText] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Other answers a learner may type and be marked right in the web quiz, Moodle, Canvas and "
         "GIFT (e.g. `Rajavi` for `Massoud Rajavi`); case, accents and spacing are forgiven without listing them.",
     )
@@ -252,11 +253,11 @@ class Fact(Record):
         default=None, description="Where sources disagree: `summary` and two or more `versions`."
     )
     distractors: list[Distractor] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Three or more wrong options an editor wrote for the multiple-choice question (text, or `text` and `why`). They come before any made automatically; a person, place, organization or term fact is asked as multiple choice only with them.",
     )
     false_statements: list[StatementText] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="False statements an editor wrote for true/false questions, each false according to every source. Without them only a date or number is ever changed to make a statement false.",
     )
     answer_from: ExplanationText | None = Field(
@@ -264,7 +265,7 @@ class Fact(Record):
         description="For a date or number no quote writes: how it follows from the quotes (`check` warns without it).",
     )
     attested: dict[Text, Text] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         description="Real people the wrong options may name as doers of a crime or accused act, each with the source and locator that says they did one (`Name: source, locator`); `check` refuses others.",
     )
     not_before: DateBound | None = Field(None, description="Earliest made-up wrong date: a date or a dated fact's id.")
@@ -295,10 +296,10 @@ class Fact(Record):
 class Selection(Record):
     """Criteria that match facts; every non-empty criterion must match."""
 
-    eras: list[Slug] = Field(default_factory=list, description="Era ids; a fact matches if its era is listed.")
-    tags: list[Slug] = Field(default_factory=list, description="Tags; a fact matches if it has any listed tag.")
-    kinds: list[FactKind] = Field(default_factory=list, description="Fact kinds; a fact matches if its kind is listed.")
-    facts: list[Slug] = Field(default_factory=list, description="Fact ids; a fact matches if its id is listed.")
+    eras: list[Slug] = Field(default_factory=empty_list, description="Era ids; a fact matches if its era is listed.")
+    tags: list[Slug] = Field(default_factory=empty_list, description="Tags; a fact matches if it has any listed tag.")
+    kinds: list[FactKind] = Field(default_factory=empty_list, description="Fact kinds; a fact matches if its kind is listed.")  # fmt: skip
+    facts: list[Slug] = Field(default_factory=empty_list, description="Fact ids; a fact matches if its id is listed.")
     disputed: bool | None = Field(default=None, description="true: only disputed facts; false: only undisputed ones.")
 
     def matches_all(self, fact: Fact) -> bool:
@@ -334,8 +335,8 @@ class Selection(Record):
 class DeckSelection(Record):
     """Which vetted facts a deck takes: those matching `include` and not matching `exclude`."""
 
-    include: Selection = Field(default_factory=Selection, description="Criteria a fact must meet (empty: every vetted fact).")  # fmt: skip
-    exclude: Selection = Field(default_factory=Selection, description="Criteria that remove a fact: any one that matches excludes it.")  # fmt: skip
+    include: Selection = Field(default_factory=made_as_is(Selection), description="Criteria a fact must meet (empty: every vetted fact).")  # fmt: skip
+    exclude: Selection = Field(default_factory=made_as_is(Selection), description="Criteria that remove a fact: any one that matches excludes it.")  # fmt: skip
 
     def matches(self, fact: Fact) -> bool:
         """Whether a vetted fact belongs in the deck (facts of other statuses never do)."""
@@ -405,18 +406,18 @@ class QuizSettings(Record):
         default="a4", description="Paper size of worksheets and keys: a4 or us-letter."
     )
     counts: dict[QuestionType, QuestionCount] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         description="How many questions of each type, e.g. `{multiple-choice: 10, source-analysis: 2}`; when set, it replaces `questions` and `types`.",
     )
     points: dict[QuestionType, QuestionPoints] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         description="Points per question of each type (unlisted types: 1), shown beside each question with the part and worksheet totals.",
     )
     instructions: Text | None = Field(
         default=None, description="The instructions printed at the top of each worksheet (default: general ones)."
     )
     labels: QuizLabels = Field(
-        default_factory=QuizLabels,
+        default_factory=made_as_is(QuizLabels),
         description="The name, date, group and ID field labels of worksheets and answer sheets.",
     )
     answer_sheet: bool = Field(
@@ -454,17 +455,18 @@ class DeckSpec(Record):
         description="The name learners see in Anki and on worksheets (no `::`; subdecks come from `cards.subdecks`)."
     )
     description: Text = Field(description="What the deck covers, shown in Anki's deck description.")
-    select: DeckSelection = Field(default_factory=DeckSelection, description="Which vetted facts the deck takes.")
-    cards: CardSettings = Field(default_factory=CardSettings, description="Anki card settings.")
-    quiz: QuizSettings = Field(default_factory=QuizSettings, description="Worksheet settings.")
-    sessions: SessionSettings = Field(default_factory=SessionSettings, description="Study-group meeting settings.")
+    # A section left out: its defaults made as they are, building no validator beside the deck's (records/defaults.py)
+    select: DeckSelection = Field(default_factory=made_as_is(DeckSelection), description="Which vetted facts the deck takes.")  # fmt: skip
+    cards: CardSettings = Field(default_factory=made_as_is(CardSettings), description="Anki card settings.")
+    quiz: QuizSettings = Field(default_factory=made_as_is(QuizSettings), description="Worksheet settings.")
+    sessions: SessionSettings = Field(default_factory=made_as_is(SessionSettings), description="Study-group meeting settings.")  # fmt: skip
     language: LanguageTag | None = Field(
         default=None,
         description="The language of every word of the deck's outputs (`fa`, `de`, …; default: factdeck.yaml's "
         "`language`); fact texts come from `translations/<language>/` where they differ from the facts' language.",
     )
     translation: TranslationSettings = Field(
-        default_factory=TranslationSettings,
+        default_factory=made_as_is(TranslationSettings),
         description="What a deck in another language does without a translation, bilingual cards, and digits.",
     )
 

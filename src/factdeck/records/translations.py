@@ -13,22 +13,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from factdeck.exceptions import InputError, Problem, UsageError
 from factdeck.i18n import CatalogError, Language, LanguageError
 from factdeck.records.collect import Collector, describe_input, unknown
 from factdeck.records.factbase import FactBase
-from factdeck.records.languages import (
-    EraTranslation,
-    FactTranslation,
-    GlossaryTranslation,
-    SourceTranslation,
-    Translated,
-    text_fingerprint,
-)
+from factdeck.records.languages import text_fingerprint
 from factdeck.records.load import ParsedTextCache, load_document
 from factdeck.records.schema import DeckSpec, Distractor, Fact
+
+if TYPE_CHECKING:
+    # The translation records are imported where a translation file is read or applied (translated.py): every
+    # check imports this module, and most projects have no translation.
+    from factdeck.records.translated import (
+        EraTranslation,
+        FactTranslation,
+        GlossaryTranslation,
+        SourceTranslation,
+        Translated,
+    )
 
 FOLDER = "translations"
 
@@ -50,14 +54,6 @@ class FactTranslations:
     )
 
 
-# The keys that name what an entry translates, with its record and the kind of record it names.
-_OTHERS: dict[str, type[EraTranslation | SourceTranslation | GlossaryTranslation]] = {
-    "era": EraTranslation,
-    "source": SourceTranslation,
-    "term": GlossaryTranslation,
-}
-
-
 def project_translation_languages(root: Path) -> list[str]:
     """The languages with a folder under `translations/`, sorted."""
     folder = root / FOLDER
@@ -74,6 +70,8 @@ def load_translations(
     """Every `translations/<language>/*.yaml` of the project at `root`, validated and checked against `facts`
     (by id) and `originals` (the eras, sources and glossary entries by (kind, id): `originals_of`); `cache`
     serves texts parsed before. Never raises for bad input: each problem is in the result's `problems`."""
+    from factdeck.records.translated import OTHERS, FactTranslation
+
     originals = originals or {}
     found = FactTranslations(language)
     collector = Collector()
@@ -104,7 +102,7 @@ def load_translations(
             if not isinstance(item, dict):
                 collector.error((display, doc.line(i)), f"{label}: expected a mapping, not {describe_input(item)}")
                 continue
-            kind = next((k for k in _OTHERS if k in item), None)
+            kind = next((k for k in OTHERS if k in item), None)
             if kind is not None and "fact" not in item:
                 _other(collector, found, doc, i, kind, originals, language)
                 continue
@@ -135,9 +133,11 @@ def _other(
     language: str,
 ) -> None:
     """Validate and check an entry translating an era, a source or a glossary term."""
+    from factdeck.records.translated import OTHERS, Translated
+
     name = doc.data[index].get(kind)
     label = f"translation ({language}) of {kind} '{name}'"
-    entry = collector.model(_OTHERS[kind], doc, (index,), label)
+    entry = collector.model(OTHERS[kind], doc, (index,), label)
     if entry is None:
         return
     original = originals.get((kind, entry.id))
@@ -162,6 +162,8 @@ def localize_record(record: Any, entry: Any) -> Any:
     """An era, source or glossary entry with the current translations of `entry` (None: as it is)."""
     if entry is None:
         return record
+    from factdeck.records.translated import Translated
+
     update = {}
     for field_name in type(entry).model_fields:
         translated = getattr(entry, field_name)
@@ -274,6 +276,8 @@ class Localized:
 def localize(fact: Fact, entry: FactTranslation | None) -> Localized:
     """`fact` with every current translation of `entry` in place of its original text; the names of the texts
     left in the original (no translation, or a stale or unstamped one), in the fact's field order."""
+    from factdeck.records.translated import FactTranslation
+
     missing: list[str] = []
     update: dict[str, Any] = {}
 

@@ -31,7 +31,6 @@ from factdeck.outputs.anki.card_text import anki_text
 from factdeck.outputs.anki.cards import CLOZE, FIELD_KEYS, NOTE_FIELDS, CardMaker, NoteRecord
 from factdeck.outputs.anki.editions import Edition, localized_note_type
 from factdeck.outputs.anki.field_store import FIELDS_FILE, load_fields, save_fields, spill_fields
-from factdeck.outputs.anki.fronts import duplicate_fronts
 from factdeck.outputs.anki.lifecycle import PublishedNotes
 from factdeck.outputs.anki.note_types import NOTE_TYPE_FOLDER, NOTE_TYPES, STYLE, NoteTypeModel, NoteTypeSpec
 from factdeck.outputs.anki.published import ModTimes, NoteTimes, SourceTime, source_time
@@ -209,6 +208,7 @@ class ApkgStage:
         # render's context), so with them the collector runs as usual.
         import sqlite3
 
+        from factdeck.outputs.anki.fronts import duplicate_fronts  # here: a check compares notes without it (html)
         from factdeck.outputs.anki.kept_collection import KeptCollection, ManyChanged
 
         parts = self.parts(deck)
@@ -238,6 +238,8 @@ class ApkgStage:
         the other facts' notes and the published notes the deck no longer holds are made. Raises
         `sqlite3.DatabaseError` if the kept collection cannot be read, `ManyChanged` if many facts changed (the
         full path makes their notes on two cores)."""
+        from factdeck.outputs.anki.fronts import duplicate_fronts
+
         live = kept.live_notes(deck, facts, parts.cards)
         extra, withdrawn = parts.published.extra_notes(deck, {note.identity for note in live})
         records = [*live, *extra, *withdrawn]

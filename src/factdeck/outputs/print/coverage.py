@@ -36,9 +36,10 @@ if TYPE_CHECKING:
 _UNPRINTED = frozenset(
     {"notes", "reviewer", "vetted", "status", "fingerprint", "id", "archive", "archive_sha256", "url"}
 )
-_NOT_SHOWN = re.compile(r'the text `"(.*?)"` could not be displayed')
-# Typst shows some characters escaped, the way Rust debug-prints a string.
-_ESCAPED = re.compile(r"\\u\{([0-9a-fA-F]+)\}")
+# Typst's warning of a text it could not show, and its way of escaping some characters (as Rust debug-prints a
+# string): matched where Typst warns (re keeps them compiled), not compiled with the module, which every check imports.
+_NOT_SHOWN = r'the text `"(.*?)"` could not be displayed'
+_ESCAPED = r"\\u\{([0-9a-fA-F]+)\}"
 
 
 @cache
@@ -147,10 +148,10 @@ def _first_not_shown(compiler: typst.Compiler, chars: list[str]) -> str | None:
     try:
         compiler.compile(input=source.encode("utf-8"), format="pdf", pdf_standards=PDF_STANDARDS)
     except typst.TypstError as exc:
-        match = _NOT_SHOWN.search(exc.message)
+        match = re.search(_NOT_SHOWN, exc.message)
         if match is None:
             return ""
-        return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), match.group(1))
+        return re.sub(_ESCAPED, lambda m: chr(int(m.group(1), 16)), match.group(1))
     return None
 
 
