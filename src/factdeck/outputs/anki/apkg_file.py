@@ -72,6 +72,9 @@ class PackageDeck:
     deck: genanki.Deck
     notes: Sequence[PackageNote]
     sources: list[Any] = field(default_factory=list)  # what each note was made from, if the maker keeps it
+    # Its notes' note types in the order they first come, if the maker knows them: else read from the notes, each
+    # made for it (a note made again may read its fields back from the card-field store: spilled.py).
+    models: list[genanki.Model] | None = None
 
 
 class MadeNotes(Sequence[PackageNote]):
@@ -284,8 +287,8 @@ def write_collection(database: Path, decks: list[PackageDeck], timestamp: int, p
         ids = itertools.count(timestamp * 1000)
         rows = _rows(decks, ids, placed)
         for entry in decks:
-            for note in entry.notes:
-                entry.deck.add_model(note.model)
+            for model in entry.models if entry.models is not None else (note.model for note in entry.notes):
+                entry.deck.add_model(model)
             entry.deck.write_to_db(cursor, timestamp, ids)  # its JSON and its note types' (it holds no notes)
             made = next(rows)
             assert made.deck_id == entry.deck.deck_id

@@ -450,6 +450,15 @@ class CardMaker:
         """The back every card of `fact` shows (the statement, dispute, sources)."""
         return self._cached(fact, CardPlan("qa"), self.rendered_fields.entries(fact), "\0details.html")
 
+    def note_fields(self, fact: Fact, kind: str, version_id: str | None, entries: dict[str, str]) -> tuple[str, ...]:
+        """The fields of `fact`'s note `kind`/`version_id` (as `note` gives them) from `entries`, the fact's stored
+        fields (`RenderedFields.stored`: a field missing there is rendered into it)."""
+        version = None
+        if version_id is not None:
+            assert fact.dispute is not None  # a version card is made only of a disputed fact
+            version = next(v for v in fact.dispute.versions if v.id == version_id)
+        return self._render(fact, CardPlan(kind, version), entries)[1]
+
     def _render(self, fact: Fact, plan: CardPlan, entries: dict[str, str]) -> tuple[str, tuple[str, ...]]:
         version = f"{plan.version.id}\0" if plan.version else "\0"  # the stored fields' keys: rendered.py
         # The back is the same on every card of a fact but a version card (which marks its version).
