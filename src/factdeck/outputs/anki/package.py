@@ -22,20 +22,18 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from factdeck.engine.collector import collector_paused
-from factdeck.exceptions import TemplateError
 from factdeck.i18n import Language
 from factdeck.outputs.anki import release_inputs
 from factdeck.outputs.anki.card_text import anki_text
 from factdeck.outputs.anki.cards import CLOZE, FIELD_KEYS, NOTE_FIELDS, CardMaker, NoteRecord
-from factdeck.outputs.anki.editions import Edition, localized_note_type
+from factdeck.outputs.anki.editions import Edition
 from factdeck.outputs.anki.field_store import FIELDS_FILE, load_fields, save_fields, spill_fields
-from factdeck.outputs.anki.fronts import duplicate_fronts
+from factdeck.outputs.anki.fronts import FrontCheck, duplicate_fronts
 from factdeck.outputs.anki.lifecycle import PublishedNotes
-from factdeck.outputs.anki.note_types import NOTE_TYPE_FOLDER, NOTE_TYPES, STYLE, NoteTypeModel, NoteTypeSpec
+from factdeck.outputs.anki.note_types import NOTE_TYPES, NoteTypeModel, NoteTypeSpec, note_type_texts
 from factdeck.outputs.anki.published import ModTimes, NoteTimes, SourceTime, source_time, unreleased
 from factdeck.outputs.anki.rendered import NoteKeysOf, RenderedFields
 from factdeck.outputs.anki.spilled import STREAM_FACTS, SpilledNote, spilled_back, spilled_notes
@@ -57,7 +55,6 @@ from factdeck.records.identity import (
 )
 from factdeck.records.languages import TranslationSettings
 from factdeck.records.schema import DeckSpec, Fact
-from factdeck.records.templates import display_name, template_path
 
 if TYPE_CHECKING:
     from factdeck.outputs.anki.apkg_file import PackageDeck
@@ -225,24 +222,32 @@ class ApkgStage:
                     pass  # an unusable kept collection, or most notes to make: made as if nothing were kept
                 finally:
                     kept.close()
-            live = self._live_notes(deck, parts.facts(facts), parts)
+            check = FrontCheck(None, spilled_back)
+            live = self._live_notes(deck, parts.facts(facts), parts, check)
             extra, withdrawn = parts.published.extra_notes(deck, live)
             records: list[Any] = [*live, *extra, *withdrawn]
             # The plain fronts are made again for the kept record (`held`) rather than held from the duplicate check
             # (30 MB at 50,000 facts; a microsecond a note).
-            warnings = duplicate_fronts(records, None, spilled_back) + self._unreleased(deck, records)
+            for record in records[len(live) :]:
+                check.add(record)
+            warnings = check.warnings + self._unreleased(deck, records)
             self._write(deck, records, f"{deck.id}/{deck.id}.apkg", (shape, len(live), None))
             return warnings
 
-    def _live_notes(self, deck: DeckSpec, facts: list[Fact], parts: _Parts) -> list[NoteRecord] | list[SpilledNote]:
-        """The notes of the deck's facts (cards.py's `deck_notes`), for a deck of `STREAM_FACTS` facts or more held
-        without their fields, which go to the card-field store a batch at a time (spilled.py)."""
+    def _live_notes(
+        self, deck: DeckSpec, facts: list[Fact], parts: _Parts, check: FrontCheck
+    ) -> list[NoteRecord] | list[SpilledNote]:
+        """The notes of the deck's facts (cards.py's `deck_notes`), each given to the duplicate-front `check`; for a
+        deck of `STREAM_FACTS` facts or more, held without their fields, which go to the card-field store a batch
+        at a time (spilled.py)."""
         if len(facts) < STREAM_FACTS or self.notes is not None or parts is not self.own:
-            return parts.cards.deck_notes(deck, facts)
+            notes = parts.cards.deck_notes(deck, facts)
+            for note in notes:
+                check.add(note)
+            return notes
         record = self.records.get(deck.id)
-        path, ids = self.writer.root / FIELDS_FILE, self.base.facts_by_id
-        spill = partial(spill_fields, path, self.fields, ids, 1)
-        return spilled_notes(parts.cards, deck, facts, record.notes if record is not None else {}, spill)
+        spill = partial(spill_fields, self.writer.root / FIELDS_FILE, self.fields, self.base.facts_by_id, 1)
+        return spilled_notes(parts.cards, deck, facts, record.notes if record is not None else {}, spill, check)
 
     def _write_kept(
         self, deck: DeckSpec, facts: list[Fact], parts: _Parts, kept: KeptCollection, shape: str
@@ -390,18 +395,7 @@ class ApkgStage:
         return {"fields": [f["id"] for f in model.fields], "templates": [t["id"] for t in model.templates]}
 
     def _note_type(self, spec: NoteTypeSpec, language: Language | None = None) -> NoteTypeModel:
-        # Read as they are: these use Anki's {{Field}} syntax and must never pass through Jinja2. Each is the
-        # project's own file if it has one, else the built-in one.
-        names = [f"{NOTE_TYPE_FOLDER}/{name}" for name in (spec.front, spec.back, STYLE)]
-        try:
-            front, back, css = (template_path(self.base.root, name).read_text(encoding="utf-8") for name in names)
-        except OSError as exc:
-            name = f"{NOTE_TYPE_FOLDER}/{Path(exc.filename or '').name}"
-            raise TemplateError(
-                f"{display_name(name, exc.filename)}: cannot read Anki card template ({exc.strerror})"
-            ) from None
-        if language is not None:  # an edition's own note type (editions.py); the original's stays as it is
-            front, back = localized_note_type(front, language), localized_note_type(back, language)
+        front, back, css = note_type_texts(self.base.root, spec, language)
         # Fixed ids: Anki (2.1.67 and later) matches fields and templates by id, so a rename is an update.
         fields = [
             {"name": name, "id": part_id(self.namespace, spec.key, f"field:{key}")}

@@ -21,6 +21,7 @@ from factdeck.outputs.anki.fronts import plain
 
 if TYPE_CHECKING:
     from factdeck.outputs.anki.cards import CardMaker, NoteRecord
+    from factdeck.outputs.anki.fronts import FrontCheck
     from factdeck.records.identity import PublishedNote
     from factdeck.records.schema import DeckSpec, Fact
 
@@ -102,15 +103,18 @@ def spilled_notes(
     facts: list[Fact],
     released: Mapping[str, PublishedNote],
     spill: Callable[[], object],
+    check: FrontCheck,
 ) -> list[SpilledNote]:
     """The notes of `facts` in `deck` (cards.py's `deck_notes`, in the same order), made `STREAM_BATCH` facts at a
-    time, `spill` called after each batch to write its fields to the store and let them go; each note held as a
-    `SpilledNote` (see `SpilledNote` for `released`). Raises what `deck_notes` raises."""
+    time, each given to the duplicate-front `check` while its fields are at hand and `spill` called after each batch
+    to write them to the store and let them go; each note held as a `SpilledNote` (see `SpilledNote` for
+    `released`). Raises what `deck_notes` raises."""
     source = SpilledFields(cards, cards.base.facts_by_id)
     notes: list[SpilledNote] = []
     for start in range(0, len(facts), STREAM_BATCH):
-        notes.extend(
-            SpilledNote(note, released, source) for note in cards.deck_notes(deck, facts[start : start + STREAM_BATCH])
-        )
+        for note in cards.deck_notes(deck, facts[start : start + STREAM_BATCH]):
+            spilled = SpilledNote(note, released, source)
+            check.add(note, spilled)
+            notes.append(spilled)
         spill()
     return notes
