@@ -228,23 +228,21 @@ class ApkgStage:
             records: list[Any] = [*live, *extra, *withdrawn]
             # The plain fronts are made again for the kept record (`held`) rather than held from the duplicate check
             # (30 MB at 50,000 facts; a microsecond a note).
-            for record in records[len(live) :]:
-                check.add(record)
+            for record in records[len(live) if live and type(live[0]) is SpilledNote else 0 :]:
+                check.add(record)  # after the published notes are found, as it was: their set let go first
             warnings = check.warnings + self._unreleased(deck, records)
+            del check  # and its first note of each front (a dict of every note) with it, before the package is written
             self._write(deck, records, f"{deck.id}/{deck.id}.apkg", (shape, len(live), None))
             return warnings
 
     def _live_notes(
         self, deck: DeckSpec, facts: list[Fact], parts: _Parts, check: FrontCheck
     ) -> list[NoteRecord] | list[SpilledNote]:
-        """The notes of the deck's facts (cards.py's `deck_notes`), each given to the duplicate-front `check`; for a
-        deck of `STREAM_FACTS` facts or more, held without their fields, which go to the card-field store a batch
-        at a time (spilled.py)."""
+        """The notes of the deck's facts (cards.py's `deck_notes`); for a deck of `STREAM_FACTS` facts or more, held
+        without their fields, which go to the card-field store a batch at a time (spilled.py), each given to the
+        duplicate-front `check` as it is made."""
         if len(facts) < STREAM_FACTS or self.notes is not None or parts is not self.own:
-            notes = parts.cards.deck_notes(deck, facts)
-            for note in notes:
-                check.add(note)
-            return notes
+            return parts.cards.deck_notes(deck, facts)
         record = self.records.get(deck.id)
         spill = partial(spill_fields, self.writer.root / FIELDS_FILE, self.fields, self.base.facts_by_id, 1)
         return spilled_notes(parts.cards, deck, facts, record.notes if record is not None else {}, spill, check)
