@@ -10,7 +10,6 @@ import pytest
 from conftest import Project
 
 from factdeck.build import build
-from factdeck.outputs.anki import package as anki
 from factdeck.outputs.anki.fronts import FrontCheck
 from factdeck.outputs.anki.lifecycle import PublishedNotes
 from test_parallel import outputs
