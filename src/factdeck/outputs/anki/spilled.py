@@ -3,8 +3,9 @@
 The notes are made a batch of facts at a time (`STREAM_BATCH`, on two cores as ever: cards.py's `deck_notes`), and
 after each batch its facts' fields go to the card-field store (`field_store.spill_fields`) and are let go; each
 note is kept as a `SpilledNote`, its identity, GUID, content hash, note type, tags and subdeck (the release
-record's own strings where they are equal). The passes that read fields (the duplicate-front check, the
-collection's rows, the kept record's fronts) read them back from the store a fact at a time, in the notes' order
+record's own strings where they are equal). The duplicate-front check reads each note while its batch is
+at hand; the passes that read fields afterwards (the collection's rows, which make each note again as its row is
+inserted, and the kept record's fronts) read them back from the store a fact at a time, in the notes' order
 (`SpilledFields`: the last fact's stored fields, nothing else). At 50,000 facts deck `all`'s notes held whole with
 their fields were about 235 MB on top of the validated base while its package was written, the building
 process's peak; no deck's fields are now all held at once. The notes, their rows and the package are the same:
