@@ -10,7 +10,7 @@ import pytest
 from conftest import Project
 
 from factdeck.build import build
-from factdeck.outputs.anki import fronts
+from factdeck.outputs.anki.fronts import FrontCheck
 from factdeck.outputs.anki.lifecycle import PublishedNotes
 from test_parallel import outputs
 from test_release_inputs import released_sample
@@ -28,17 +28,17 @@ def _written_notes(monkeypatch) -> tuple[list, list]:
     records the build compares them with."""
     seen: list = []
     records: list = []
-    check, extra = fronts.duplicate_fronts, PublishedNotes.extra_notes
+    check, extra = FrontCheck.add, PublishedNotes.extra_notes
 
-    def noting(notes, *args):
-        seen.extend(notes)
-        return check(notes, *args)
+    def noting(self, record, held=None):
+        seen.append(record if held is None else held)
+        return check(self, record, held)
 
     def reading(self, deck, live, keep=True):
         records.append(self.records[deck.id])
         return extra(self, deck, live, keep)
 
-    monkeypatch.setattr(fronts, "duplicate_fronts", noting)
+    monkeypatch.setattr(FrontCheck, "add", noting)
     monkeypatch.setattr(PublishedNotes, "extra_notes", reading)
     return seen, records
 

@@ -24,6 +24,7 @@ from array import array
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -72,6 +73,9 @@ class PackageDeck:
     deck: genanki.Deck
     notes: Sequence[PackageNote]
     sources: list[Any] = field(default_factory=list)  # what each note was made from, if the maker keeps it
+    # Its notes' note types in the order they first come, if the maker knows them: else read from the notes, each
+    # made for it (a note made again may read its fields back from the card-field store: spilled.py).
+    models: list[genanki.Model] | None = None
 
 
 class MadeNotes(Sequence[PackageNote]):
@@ -155,9 +159,9 @@ _KEPT_ROW = "INSERT INTO temp.kept VALUES(?,?,?,?,?,?,?)"
 
 @dataclass
 class _DeckRows:
-    """One deck's rows in the order genanki inserts them: runs of new notes (each note's id and note; for the cards,
-    the first card's id, the note's id, the deck's id, the template numbers and the note: the rows are made as they
-    are inserted) and of kept notes (their first and last `seq` in the `kept` table), for the notes and for their
+    """One deck's rows in the order genanki inserts them: runs of new notes (each note's id and place among the deck's
+    notes; for the cards, the first card's id, the note's id, the deck's id, the template numbers and the note's time
+    and position: the rows are made as they are inserted) and of kept notes (their first and last `seq` in the `kept` table), for the notes and for their
     cards; and the kept table's rows."""
 
     deck_id: int
@@ -196,7 +200,7 @@ def _rows(decks: list[PackageDeck], ids: Iterator[int], placed: Placed) -> Itera
     for entry in decks:
         deck_id = entry.deck.deck_id
         rows = _DeckRows(deck_id, [], [], [])
-        for note in entry.notes:
+        for index, note in enumerate(entry.notes):
             model = note.model
             note_id = next(ids)
             if note.kept is not None:
@@ -222,32 +226,34 @@ def _rows(decks: list[PackageDeck], ids: Iterator[int], placed: Placed) -> Itera
             ords = rule.ords(note.fields)
             # A note's rows are made as they are inserted (`_note_row`, `_card_rows`): a deck's rows, its fields
             # joined, were all made before the first was inserted (86 MB at once for the 21,000 notes of a deck
-            # without subdecks at 50,000 facts).
-            _new_rows(rows.notes).append((note_id, note))
+            # without subdecks at 50,000 facts). The note is made again then, from its place: a note made from
+            # a source without fields reads them back (spilled.py), and a deck's notes held whole would hold them.
+            _new_rows(rows.notes).append((note_id, index))
             cards = _new_rows(rows.cards)
             if note.cards and ords:
                 first = next(ids)  # the cards' ids follow one another
                 for _ in ords[1:]:
                     next(ids)
-                cards.append((first, note_id, deck_id, ords, note))
+                cards.append((first, note_id, deck_id, ords, note.mod, note.due))
             placed.append((note_id, len(ords) if note.cards else 0))
         yield rows
 
 
-def _note_row(new: tuple[int, PackageNote]) -> tuple:
-    """The row of a new note (its id, the note), as genanki writes it."""
-    note_id, note = new
+def _note_row(notes: Sequence[PackageNote], new: tuple[int, int]) -> tuple:
+    """The row of a new note (its id, its place in its deck's `notes`), as genanki writes it."""
+    note_id, index = new
+    note = notes[index]
     fields = note.fields
     return (note_id, note.guid, note.model.model_id, note.mod, -1, f" {' '.join(note.tags)} ", "\x1f".join(fields),
             fields[note.model.sort_field_index], 0, 0, "")  # fmt: skip
 
 
-def _card_rows(cards: tuple[int, int, int, list[int], PackageNote]) -> Iterator[tuple]:
+def _card_rows(cards: tuple[int, int, int, list[int], int, int]) -> Iterator[tuple]:
     """The rows of a new note's cards (the first card's id, the note's id, the deck's id, the cards' template
-    numbers, the note), as genanki writes them."""
-    first, note_id, deck_id, ords, note = cards
+    numbers, the note's time and position), as genanki writes them."""
+    first, note_id, deck_id, ords, mod, due = cards
     for n, card in enumerate(ords):
-        yield (first + n, note_id, deck_id, card, note.mod, -1, 0, 0, note.due, 0, 0, 0, 0, 0, 0, 0, 0, "")
+        yield (first + n, note_id, deck_id, card, mod, -1, 0, 0, due, 0, 0, 0, 0, 0, 0, 0, 0, "")
 
 
 def _new_rows(runs: list[list[tuple] | tuple[int, int]]) -> list[tuple]:
@@ -284,8 +290,8 @@ def write_collection(database: Path, decks: list[PackageDeck], timestamp: int, p
         ids = itertools.count(timestamp * 1000)
         rows = _rows(decks, ids, placed)
         for entry in decks:
-            for note in entry.notes:
-                entry.deck.add_model(note.model)
+            for model in entry.models if entry.models is not None else (note.model for note in entry.notes):
+                entry.deck.add_model(model)
             entry.deck.write_to_db(cursor, timestamp, ids)  # its JSON and its note types' (it holds no notes)
             made = next(rows)
             assert made.deck_id == entry.deck.deck_id
@@ -295,7 +301,7 @@ def write_collection(database: Path, decks: list[PackageDeck], timestamp: int, p
                 for run in runs:
                     if isinstance(run, list):
                         made_rows = (
-                            map(_note_row, run)
+                            map(partial(_note_row, entry.notes), run)
                             if insert is _NOTE_ROW
                             else itertools.chain.from_iterable(map(_card_rows, run))
                         )

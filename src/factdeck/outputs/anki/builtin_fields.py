@@ -16,7 +16,7 @@ right-to-left deck) for fact text, and messages through the environment's own `_
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -337,3 +337,13 @@ class BuiltinFields:
             f"{cloze_open}{text(part.text)}{cloze_close}" if part.blank else str(text(part.text)) for part in parts
         )
         return f'<div class="fd-statement" dir="auto">{body}</div>'
+
+
+def citations_by_source(
+    citations: Iterable[Citation], sources: dict[str, Source]
+) -> list[tuple[Source, list[Citation]]]:
+    """Citations grouped under their source, sources in order of first citation."""
+    groups: dict[str, list[Citation]] = {}
+    for citation in citations:
+        groups.setdefault(citation.source, []).append(citation)
+    return [(sources[source_id], cited) for source_id, cited in groups.items()]

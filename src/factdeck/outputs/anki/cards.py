@@ -36,7 +36,13 @@ from markupsafe import Markup
 from factdeck.engine.parallel import MIN_ITEMS, split_map
 from factdeck.exceptions import RenderError
 from factdeck.i18n import Language
-from factdeck.outputs.anki.builtin_fields import builtin_fields, card_text_filter, card_words, uses_builtin_fields
+from factdeck.outputs.anki.builtin_fields import (
+    builtin_fields,
+    card_text_filter,
+    card_words,
+    citations_by_source,
+    uses_builtin_fields,
+)
 from factdeck.outputs.anki.card_text import anki_text  # noqa: F401 (the text filter, read here by lifecycle.py)
 from factdeck.outputs.anki.cloze import ClozePart, cloze_parts
 from factdeck.outputs.anki.editions import Edition
@@ -46,7 +52,7 @@ from factdeck.records.dates import parse_date
 from factdeck.records.factbase import FactBase
 from factdeck.records.fields import NAMED_KINDS
 from factdeck.records.identity import LEGACY_NAMESPACE, namespace_of
-from factdeck.records.schema import Citation, DeckSpec, DisputeVersion, Era, Fact, Source
+from factdeck.records.schema import DeckSpec, DisputeVersion, Era, Fact
 from factdeck.records.templates import own_names
 from factdeck.text.dates import date_label
 
@@ -167,16 +173,6 @@ def era_label(era: Era, language: Language | None = None) -> str:
     end = language.gettext("present") if era.end == "present" else language.year(parse_date(era.end).end.year)
     span = start if end == start else language.pgettext("date range", "%(start)s–%(end)s", start=start, end=end)
     return f"{span} {era.title}"
-
-
-def citations_by_source(
-    citations: Iterable[Citation], sources: dict[str, Source]
-) -> list[tuple[Source, list[Citation]]]:
-    """Citations grouped under their source, sources in order of first citation."""
-    groups: dict[str, list[Citation]] = {}
-    for citation in citations:
-        groups.setdefault(citation.source, []).append(citation)
-    return [(sources[source_id], cited) for source_id, cited in groups.items()]
 
 
 # --- card plan -----------------------------------------------------------------------
@@ -449,6 +445,11 @@ class CardMaker:
     def details(self, fact: Fact) -> str:
         """The back every card of `fact` shows (the statement, dispute, sources)."""
         return self._cached(fact, CardPlan("qa"), self.rendered_fields.entries(fact), "\0details.html")
+
+    def note_fields(self, fact: Fact, kind: str, version_id: str | None, entries: dict[str, str]) -> tuple[str, ...]:
+        """The fields of `fact`'s note `kind`/`version_id` (as `note` gives them) from `entries`, its stored fields."""
+        versions = fact.dispute.versions if version_id is not None and fact.dispute is not None else ()
+        return self._render(fact, CardPlan(kind, next((v for v in versions if v.id == version_id), None)), entries)[1]
 
     def _render(self, fact: Fact, plan: CardPlan, entries: dict[str, str]) -> tuple[str, tuple[str, ...]]:
         version = f"{plan.version.id}\0" if plan.version else "\0"  # the stored fields' keys: rendered.py

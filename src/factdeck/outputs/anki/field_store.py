@@ -34,6 +34,8 @@ _SUFFIX = ".factdeck-tmp"  # outputs/write.py's TEMP_SUFFIX: a build sweeps what
 _MARSHAL_FORMAT = 2
 
 Entry = tuple[str, dict[str, str]]
+_ONLY_STR = frozenset((str,))
+_pread = getattr(os, "pread", None)  # not on every system
 # How many facts' fields a build holds before `spill_fields` writes them out between its decks.
 SPILL_FACTS = 2_000
 
@@ -64,7 +66,8 @@ class StoredFields(Mapping[str, Entry]):
             stored_id == fact_id
             and type(digest) is str
             and type(fields) is dict
-            and all(type(k) is str and type(v) is str for k, v in fields.items())
+            and _ONLY_STR.issuperset(map(type, fields))
+            and _ONLY_STR.issuperset(map(type, fields.values()))
         ):
             raise KeyError(fact_id)
         return digest, fields
@@ -83,6 +86,8 @@ class StoredFields(Mapping[str, Entry]):
         """`length` bytes of the file from `offset` (fewer at its end; ValueError if it is closed)."""
         if self.file is None:
             raise ValueError("closed")
+        if _pread is not None:  # one system call, and no buffer filled and dropped (a deck's notes read back their
+            return _pread(self.file.fileno(), length, offset)  # fields a fact at a time: spilled.py)
         self.file.seek(offset)
         return self.file.read(length)
 
@@ -161,20 +166,23 @@ def save_fields(path: Path, fields: RenderedFields, fact_ids: Iterable[str]) -> 
             previous.close()
 
 
-def spill_fields(path: Path, fields: RenderedFields, fact_ids: Iterable[str]) -> None:
+def spill_fields(path: Path, fields: RenderedFields, fact_ids: Iterable[str], least: int | None = None) -> bool:
     """Keep the fields rendered so far (`fields.used`) in the store at `path` as `save_fields` does, and let them go:
     `fields` then reads back those asked for again from the store, as a rebuild reads an earlier build's. A cold
     build held every fact's fields from deck `all`'s package to its end (at 50,000 facts the details field alone was
     112 MB), under the worksheets' and the later decks' memory. Nothing is let go unless the store holds all of it
     afterwards (it may not be writable), nor with fewer than `SPILL_FACTS` facts' fields held (a rebuild's few are
-    not worth writing the store's index once more)."""
-    if len(fields.used) < SPILL_FACTS:
-        return
+    not worth writing the store's index once more; `least`: another such number, as a deck written a batch of facts
+    at a time asks for, spilled.py). Returns whether the fields were let go."""
+    if not fields.used or len(fields.used) < (SPILL_FACTS if least is None else least):
+        return False
     save_fields(path, fields, fact_ids)  # closes the store `fields` read, if any
     stored = load_fields(path, fields.shared)
     fields.previous = stored
     if all(stored.raw(fact_id) is not None for fact_id in fields.used):
         fields.used.clear()
+        return True
+    return False
 
 
 def _write_over_index(path: Path, fields: RenderedFields, fact_ids: list[str], previous: StoredFields) -> bool:

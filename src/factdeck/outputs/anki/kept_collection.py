@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from factdeck.outputs.anki.apkg_file import PackageDeck
     from factdeck.outputs.anki.cards import CardMaker, NoteRecord
     from factdeck.outputs.anki.rendered import RenderedFields
+    from factdeck.outputs.anki.spilled import SpilledNote
     from factdeck.records.factbase import FactBase
     from factdeck.records.schema import DeckSpec, Fact
 
@@ -279,7 +280,7 @@ def prune(folder: Path, deck_ids: set[str]) -> None:
 
 
 def held(
-    live: Sequence[NoteRecord | KeptNote],
+    live: Sequence[NoteRecord | KeptNote | SpilledNote],
     decks: list[PackageDeck],
     placed: Sequence[tuple[int, int]],
     fronts: dict[str, str] | None,

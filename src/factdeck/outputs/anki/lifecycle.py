@@ -15,7 +15,9 @@ therefore in each later package of the deck:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
@@ -37,6 +39,9 @@ from factdeck.records.factbase import FactBase
 from factdeck.records.fields import NAMED_KINDS
 from factdeck.records.identity import WITHDRAWN_TAG, PublishedDeck
 from factdeck.records.schema import DeckSpec, Fact
+
+if TYPE_CHECKING:
+    from factdeck.outputs.anki.spilled import SpilledNote
 
 
 @dataclass(frozen=True)
@@ -131,17 +136,20 @@ class PublishedNotes:
         # facts, for the few a deck no longer makes.
         return sorted(identity for identity in record.notes if identity not in identities) if record is not None else []
 
-    def shared_identities(self, deck: DeckSpec, live: list[NoteRecord]) -> set[str]:
+    def shared_identities(self, deck: DeckSpec, live: Sequence[NoteRecord | SpilledNote]) -> set[str]:
         """The identities of the notes `live` of `deck`. Each note whose identity the deck's release record holds
         takes the record's own string for it, and for its GUID and content hash where they are equal: a note made
         holds a copy of each (about 250 bytes a note, 36 MB for the notes of a deck of 50,000 facts) beside the
         record's, both held while the package is written. The values do not change, only which equal string
         object holds them (the notes are frozen dataclasses: their values are set as `cached_property` sets
-        `identity`)."""
+        `identity`). A spilled note (spilled.py) took them when it was made."""
         record = self.records.get(deck.id)
         released = record.notes if record is not None else {}
         identities: set[str] = set()
         for note in live:
+            if type(note) is not NoteRecord:
+                identities.add(note.identity)
+                continue
             known = released.get(note.identity)
             if known is not None:
                 values = note.__dict__
@@ -163,7 +171,7 @@ class PublishedNotes:
         return self.extra_notes(deck, identities, keep=False)[1]
 
     def extra_notes(
-        self, deck: DeckSpec, live: list[NoteRecord] | set[str], keep: bool = True
+        self, deck: DeckSpec, live: Sequence[NoteRecord | SpilledNote] | set[str], keep: bool = True
     ) -> tuple[list[NoteRecord], list[NoteRecord]]:
         """(kept, withdrawn): the published notes of `deck` that `live` (notes, or their identities) does not
         hold, as they are now; without `keep`, the kept ones are not made (an empty list)."""

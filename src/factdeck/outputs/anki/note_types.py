@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from factdeck.exceptions import TemplateError
 from factdeck.outputs.anki.cards import CARD, CLOZE
+from factdeck.outputs.anki.editions import localized_note_type
+from factdeck.records.templates import display_name, template_path
 
 if TYPE_CHECKING:
     import genanki
+
+    from factdeck.i18n import Language
 
 NOTE_TYPE_FOLDER = "anki/note-types"
 
@@ -96,3 +102,21 @@ def _model_class() -> type[genanki.Model]:
             return super().to_json(self.mod, deck_id)
 
     return TimedModel
+
+
+def note_type_texts(root: Path, spec: NoteTypeSpec, language: Language | None = None) -> tuple[str, str, str]:
+    """The note type's front and back templates and its style, as written (`language`: an edition's, editions.py).
+    Raises `TemplateError` if one cannot be read."""
+    # Read as they are: these use Anki's {{Field}} syntax and must never pass through Jinja2. Each is the
+    # project's own file if it has one, else the built-in one.
+    names = [f"{NOTE_TYPE_FOLDER}/{name}" for name in (spec.front, spec.back, STYLE)]
+    try:
+        front, back, css = (template_path(root, name).read_text(encoding="utf-8") for name in names)
+    except OSError as exc:
+        name = f"{NOTE_TYPE_FOLDER}/{Path(exc.filename or '').name}"
+        raise TemplateError(
+            f"{display_name(name, exc.filename)}: cannot read Anki card template ({exc.strerror})"
+        ) from None
+    if language is not None:  # an edition's own note type (editions.py); the original's stays as it is
+        front, back = localized_note_type(front, language), localized_note_type(back, language)
+    return front, back, css

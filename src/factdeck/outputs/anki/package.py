@@ -19,22 +19,23 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from factdeck.engine.collector import collector_paused
-from factdeck.exceptions import TemplateError
 from factdeck.i18n import Language
 from factdeck.outputs.anki import release_inputs
 from factdeck.outputs.anki.card_text import anki_text
 from factdeck.outputs.anki.cards import CLOZE, FIELD_KEYS, NOTE_FIELDS, CardMaker, NoteRecord
-from factdeck.outputs.anki.editions import Edition, localized_note_type
+from factdeck.outputs.anki.editions import Edition
 from factdeck.outputs.anki.field_store import FIELDS_FILE, load_fields, save_fields, spill_fields
 from factdeck.outputs.anki.lifecycle import PublishedNotes
-from factdeck.outputs.anki.note_types import NOTE_TYPE_FOLDER, NOTE_TYPES, STYLE, NoteTypeModel, NoteTypeSpec
-from factdeck.outputs.anki.published import ModTimes, NoteTimes, SourceTime, source_time
+from factdeck.outputs.anki.note_types import NOTE_TYPES, NoteTypeModel, NoteTypeSpec, note_type_texts
+from factdeck.outputs.anki.published import ModTimes, NoteTimes, SourceTime, source_time, unreleased
 from factdeck.outputs.anki.rendered import NoteKeysOf, RenderedFields
+from factdeck.outputs.anki.spilled import STREAM_FACTS, SpilledNote, spilled_back, spilled_notes
 from factdeck.outputs.base import Output
 from factdeck.outputs.languages import deck_language, deck_language_tag, localized_base
 from factdeck.outputs.write import OutputWriter
@@ -53,10 +54,10 @@ from factdeck.records.identity import (
 )
 from factdeck.records.languages import TranslationSettings
 from factdeck.records.schema import DeckSpec, Fact
-from factdeck.records.templates import display_name, template_path
 
 if TYPE_CHECKING:
     from factdeck.outputs.anki.apkg_file import PackageDeck
+    from factdeck.outputs.anki.fronts import FrontCheck
     from factdeck.outputs.anki.kept_collection import KeptCollection, KeptNote
     from factdeck.outputs.anki.note_keys import NoteKeys
 
@@ -208,7 +209,7 @@ class ApkgStage:
         # render's context), so with them the collector runs as usual.
         import sqlite3
 
-        from factdeck.outputs.anki.fronts import duplicate_fronts  # here: a check compares notes without it (html)
+        from factdeck.outputs.anki.fronts import FrontCheck  # here: a check compares notes without it (html)
         from factdeck.outputs.anki.kept_collection import KeptCollection, ManyChanged
 
         parts = self.parts(deck)
@@ -222,14 +223,30 @@ class ApkgStage:
                     pass  # an unusable kept collection, or most notes to make: made as if nothing were kept
                 finally:
                     kept.close()
-            live = parts.cards.deck_notes(deck, parts.facts(facts))
+            check = FrontCheck(None, spilled_back)
+            live = self._live_notes(deck, parts.facts(facts), parts, check)
             extra, withdrawn = parts.published.extra_notes(deck, live)
-            records: list[NoteRecord | KeptNote] = [*live, *extra, *withdrawn]
+            records: list[Any] = [*live, *extra, *withdrawn]
             # The plain fronts are made again for the kept record (`held`) rather than held from the duplicate check
             # (30 MB at 50,000 facts; a microsecond a note).
-            warnings = duplicate_fronts(records) + self._unreleased(deck, records)
+            for record in records[len(live) if live and type(live[0]) is SpilledNote else 0 :]:
+                check.add(record)  # after the published notes are found, as it was: their set let go first
+            warnings = check.warnings + self._unreleased(deck, records)
+            del check  # and its first note of each front (a dict of every note) with it, before the package is written
             self._write(deck, records, f"{deck.id}/{deck.id}.apkg", (shape, len(live), None))
             return warnings
+
+    def _live_notes(
+        self, deck: DeckSpec, facts: list[Fact], parts: _Parts, check: FrontCheck
+    ) -> list[NoteRecord] | list[SpilledNote]:
+        """The notes of the deck's facts (cards.py's `deck_notes`); for a deck of `STREAM_FACTS` facts or more, held
+        without their fields, which go to the card-field store a batch at a time (spilled.py), each given to the
+        duplicate-front `check` as it is made."""
+        if len(facts) < STREAM_FACTS or self.notes is not None or parts is not self.own:
+            return parts.cards.deck_notes(deck, facts)
+        record = self.records.get(deck.id)
+        spill = partial(spill_fields, self.writer.root / FIELDS_FILE, self.fields, self.base.facts_by_id, 1)
+        return spilled_notes(parts.cards, deck, facts, record.notes if record is not None else {}, spill, check)
 
     def _write_kept(
         self, deck: DeckSpec, facts: list[Fact], parts: _Parts, kept: KeptCollection, shape: str
@@ -257,27 +274,10 @@ class ApkgStage:
             digest.update(f"{spec.key}\0{self.note_type_hashes[spec.key]}\0{model.model_id}\0".encode())
         return digest.hexdigest()
 
-    def _unreleased(self, deck: DeckSpec, records: list[NoteRecord] | list[NoteRecord | KeptNote]) -> list[str]:
-        """A warning when the deck has a release record and this package's notes differ from it: a build of
-        unreleased work times those notes for testing only (published.py); learners get released packages."""
+    def _unreleased(self, deck: DeckSpec, records: Sequence[NoteRecord | KeptNote | SpilledNote]) -> list[str]:
+        """published.py's `unreleased` warning of the package's notes `records`, if the deck has a release record."""
         record = self.records.get(deck.id)
-        if record is None:
-            return []
-        # `content` is `content_hash()` of either kind of note, read without a call (30,000 notes at 10,000 facts).
-        released, differing = record.notes, 0
-        for note in records:
-            known = released.get(note.identity)
-            if known is None or known.hash != note.content:
-                differing += 1
-        if not differing:
-            return []
-        return [
-            # build.py puts "deck '<id>': " before each note of a deck's step.
-            f"{differing} {'note' if differing == 1 else 'notes'} of this package "
-            f"{'differs' if differing == 1 else 'differ'} from its release record "
-            "(unreleased work, for testing only): run `factdeck release` and commit decks/published/ before "
-            'handing it to learners (docs/anki.md, "Releasing")'
-        ]
+        return unreleased(record, records) if record is not None else []
 
     def withdrawn_notes(self, deck: DeckSpec, facts: list[Fact]) -> tuple[NoteRecord, ...]:
         """The withdrawn notes of the deck's package, `facts` being the deck's facts (lifecycle.py); renders
@@ -347,7 +347,7 @@ class ApkgStage:
     def _write(
         self,
         deck: DeckSpec,
-        records: list[NoteRecord] | list[NoteRecord | KeptNote],
+        records: Sequence[NoteRecord | KeptNote | SpilledNote],
         relative: str,
         keep: tuple[str, int, dict[str, str] | None] | None = None,
         kept: KeptCollection | None = None,
@@ -396,18 +396,7 @@ class ApkgStage:
         return {"fields": [f["id"] for f in model.fields], "templates": [t["id"] for t in model.templates]}
 
     def _note_type(self, spec: NoteTypeSpec, language: Language | None = None) -> NoteTypeModel:
-        # Read as they are: these use Anki's {{Field}} syntax and must never pass through Jinja2. Each is the
-        # project's own file if it has one, else the built-in one.
-        names = [f"{NOTE_TYPE_FOLDER}/{name}" for name in (spec.front, spec.back, STYLE)]
-        try:
-            front, back, css = (template_path(self.base.root, name).read_text(encoding="utf-8") for name in names)
-        except OSError as exc:
-            name = f"{NOTE_TYPE_FOLDER}/{Path(exc.filename or '').name}"
-            raise TemplateError(
-                f"{display_name(name, exc.filename)}: cannot read Anki card template ({exc.strerror})"
-            ) from None
-        if language is not None:  # an edition's own note type (editions.py); the original's stays as it is
-            front, back = localized_note_type(front, language), localized_note_type(back, language)
+        front, back, css = note_type_texts(self.base.root, spec, language)
         # Fixed ids: Anki (2.1.67 and later) matches fields and templates by id, so a rename is an update.
         fields = [
             {"name": name, "id": part_id(self.namespace, spec.key, f"field:{key}")}
@@ -434,7 +423,7 @@ class ApkgStage:
             mod=self.times.stamp(f"notetype:{spec.key}", digest),
         )
 
-    def _decks(self, deck: DeckSpec, records: list[NoteRecord] | list[NoteRecord | KeptNote]) -> list[PackageDeck]:
+    def _decks(self, deck: DeckSpec, records: Sequence[NoteRecord | KeptNote | SpilledNote]) -> list[PackageDeck]:
         import genanki
 
         from factdeck.outputs.anki.apkg_file import MadeNotes, PackageDeck, PackageNote
@@ -450,6 +439,9 @@ class ApkgStage:
             model = note_types[record.note_type]
             if isinstance(record, KeptNote):  # its row and cards copied from the kept collection
                 return make((model, (), (), "", mod, position, True, record.row, record.cards))
+            if type(record) is SpilledNote:  # its fields read back from the card-field store
+                fields = record.source.fields(record)
+                return make((model, fields, record.tags, record.guid, mod, position, True, None, 0))
             # A withdrawn note updates the learner who has it and gives a new learner nothing to study. New cards
             # come in the deck's (chronological) order.
             return PackageNote(
@@ -457,16 +449,21 @@ class ApkgStage:
             )
 
         notes = {deck.name: MadeNotes(made, [])}
-        decks = {deck.name: PackageDeck(top, notes[deck.name], notes[deck.name].sources)}
+        decks = {deck.name: PackageDeck(top, notes[deck.name], notes[deck.name].sources, [])}
+        kinds: dict[str, dict[str, None]] = {deck.name: {}}  # each subdeck's note types in the order they come
         stamp = self.times.stamp_note
         for position, record in enumerate(records, start=1):
             subdeck = notes.get(record.deck)
             if subdeck is None:
                 subdeck = notes[record.deck] = MadeNotes(made, [])
+                kinds[record.deck] = {}
                 decks[record.deck] = PackageDeck(
-                    genanki.Deck(subdeck_id(top.deck_id, record.deck), record.deck), subdeck, subdeck.sources
+                    genanki.Deck(subdeck_id(top.deck_id, record.deck), record.deck), subdeck, subdeck.sources, []
                 )
+            kinds[record.deck][record.note_type] = None
             subdeck.append(record, stamp(record.guid, record.content), position)
+        for name, entry in decks.items():
+            entry.models = [note_types[kind] for kind in kinds[name]]
         return list(decks.values())
 
 

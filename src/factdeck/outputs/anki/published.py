@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from factdeck.exceptions import OutputError
 from factdeck.records.identity import PublishedDeck, PublishedNote
@@ -177,3 +179,24 @@ class NoteTimes:
             # leech tag all make the learner's copy newer), or Anki's importer keeps the learner's copy.
             return max(self.source.seconds, floor)
         return self.local.stamp(key, content_hash, floor)
+
+
+def unreleased(record: PublishedDeck, notes: Iterable[Any]) -> list[str]:
+    """A warning when a package's `notes` (note records of any kind: their identities and content hashes) differ
+    from the deck's release `record`: a build of unreleased work times those notes for testing only (the module's
+    rules); learners get released packages."""
+    # `content` is `content_hash()` of every kind of note, read without a call (30,000 notes at 10,000 facts).
+    released, differing = record.notes, 0
+    for note in notes:
+        known = released.get(note.identity)
+        if known is None or known.hash != note.content:
+            differing += 1
+    if not differing:
+        return []
+    return [
+        # build.py puts "deck '<id>': " before each note of a deck's step.
+        f"{differing} {'note' if differing == 1 else 'notes'} of this package "
+        f"{'differs' if differing == 1 else 'differ'} from its release record "
+        "(unreleased work, for testing only): run `factdeck release` and commit decks/published/ before "
+        'handing it to learners (docs/anki.md, "Releasing")'
+    ]

@@ -151,6 +151,19 @@ class RenderedFields:
         # Interned, as cards.py's keys are: every fact has the same few, and the build keeps every fact's entries.
         self._entries(fact)[sys.intern(f"{version_id or ''}\0{template}")] = text
 
+    def stored(self, fact: Fact) -> dict[str, str]:
+        """The fact's stored fields as `entries` gives them, but read from the store without being kept in `used`
+        when this build let them go there (field_store.spill_fields): a deck's notes held without their fields
+        (spilled.py) read them back a fact at a time. A fact the store does not hold for its record is read as
+        `entries` reads it (made afresh and kept)."""
+        entry = self.used.get(fact.id)
+        if entry is not None:
+            return entry[1]
+        old = self.previous.get(fact.id)
+        if old is not None and old[0] == self.digest(fact):
+            return old[1]
+        return self._entries(fact)
+
     def empty(self, fact: Fact) -> bool:
         """Whether no field of `fact` is stored (from an earlier build or this one)."""
         return not self._entries(fact)
