@@ -160,7 +160,9 @@ def test_renaming_a_published_deck_or_era_and_moving_a_fact_warn(released):
     assert project.run("check", "--strict").exit_code == 1
 
 
-def test_two_notes_with_one_front_and_different_backs_are_reported(project):
+def add_a_note_of_the_same_front(project: Project) -> None:
+    """A vetted fact whose question card's front is guild-hall's and whose back is another (a duplicate-front
+    warning), added to the sample project's facts/guild.yaml."""
     project.replace(
         "facts/guild.yaml",
         "- id: guild-dissolved",
@@ -176,6 +178,10 @@ def test_two_notes_with_one_front_and_different_backs_are_reported(project):
     project.replace(
         "facts/guild.yaml", 'question: "Where did the River Guild build its hall?"', f"question: {question}"
     )
+
+
+def test_two_notes_with_one_front_and_different_backs_are_reported(project):
+    add_a_note_of_the_same_front(project)
     result = project.run("check")
     assert result.exit_code == 0, result.output
     warning = next(line for line in result.stderr.splitlines() if "have the same front" in line)

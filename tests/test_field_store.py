@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factdeck.outputs.anki.field_store import load_fields, save_fields
+from factdeck.outputs.anki.field_store import FIELDS_FILE, load_fields, save_fields
 from factdeck.outputs.anki.rendered import RenderedFields
 
 ENTRIES = {
@@ -198,6 +198,16 @@ def _outputs(folder: Path) -> dict[str, bytes]:
     }
 
 
+def assert_same_stores(shared: str, one: Path, other: Path) -> None:
+    """The card-field stores of two build folders hold the same records under `shared` (and more than one)."""
+    stores = [load_fields(folder / FIELDS_FILE, shared) for folder in (one, other)]
+    try:
+        assert len(stores[1]) > 1 and dict(stores[0]) == dict(stores[1])
+    finally:
+        for store in stores:
+            store.close()
+
+
 def test_fields_spilled_between_decks_give_the_same_build(tmp_path, monkeypatch):
     """A build writes the card fields to the store after each deck's package and lets them go (`spill_fields`),
     later decks reading back those they need: the same outputs and the same store as holding them to the end."""
@@ -205,7 +215,6 @@ def test_fields_spilled_between_decks_give_the_same_build(tmp_path, monkeypatch)
 
     from factdeck.build import build
     from factdeck.outputs.anki import field_store
-    from factdeck.outputs.anki.field_store import FIELDS_FILE
 
     project = sample_project(tmp_path / "p", more_facts=True)
     assert project.run("release").exit_code == 0
@@ -228,13 +237,7 @@ def test_fields_spilled_between_decks_give_the_same_build(tmp_path, monkeypatch)
     assert len(held_after) > 2 and held_after[: len(held_after) // 2] == [0] * (len(held_after) // 2)
     assert set(held_after[len(held_after) // 2 :]) != {0}  # what the first count catches: fields held
     assert _outputs(spilled_build.output) == _outputs(held.output)
-    shared = held.made[1][0].stage_for_decks.fields.shared
-    stores = [load_fields(folder / FIELDS_FILE, shared) for folder in (spilled_build.output, held.output)]
-    try:
-        assert len(stores[1]) > 1 and dict(stores[0]) == dict(stores[1])
-    finally:
-        for store in stores:
-            store.close()
+    assert_same_stores(held.made[1][0].stage_for_decks.fields.shared, spilled_build.output, held.output)
 
 
 def test_fields_the_store_cannot_hold_stay_held(tmp_path, monkeypatch):

@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from factdeck.outputs.anki.fronts import FrontCheck, duplicate_fronts, plain
 from factdeck.records.identity import WITHDRAWN_TAG
+from test_anki_note_types import add_a_note_of_the_same_front
+from test_field_store import assert_same_stores
+from test_fronts_by_hash import notes as kept_or_not
 
 
 def _outputs(folder: Path) -> dict[str, bytes]:
@@ -58,21 +60,7 @@ def _project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     project = sample_project(tmp_path / "p", more_facts=True)
     assert project.run("release").exit_code == 0
     # Two notes of one front with different backs (a warning), and notes the release record does not hold.
-    project.replace(
-        "facts/guild.yaml",
-        "- id: guild-dissolved",
-        "- id: guild-hall-again\n  kind: date\n  era: founding\n  tags: []\n"
-        '  question: "Where did the River Guild build its hall?"\n  answer: "Near the river"\n'
-        '  statement: "The River Guild built its hall near the river."\n'
-        '  citations:\n    - source: chronicle\n      locator: "chapter 1"\n      quote: "the guild built its hall"\n'
-        "  status: vetted\n  vetted: 2026-11-22\n\n- id: guild-dissolved",
-    )
-    question = (
-        project.read("facts/guild.yaml").split("- id: guild-hall\n", 1)[1].split("question: ", 1)[1].split("\n")[0]
-    )
-    project.replace(
-        "facts/guild.yaml", 'question: "Where did the River Guild build its hall?"', f"question: {question}"
-    )
+    add_a_note_of_the_same_front(project)
     # A released cloze withdrawn: its answer is no longer in the statement.
     project.replace("facts/guild.yaml", "built its hall in Millford in 1910.", "built its hall in 1910.")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000100")
@@ -83,7 +71,6 @@ def _project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 def test_a_deck_spilled_a_batch_at_a_time_builds_what_a_deck_held_whole_builds(tmp_path, monkeypatch, jobs):
     from factdeck.build import build
     from factdeck.outputs.anki import package, spilled
-    from factdeck.outputs.anki.field_store import FIELDS_FILE, load_fields
 
     monkeypatch.setenv("FACTDECK_JOBS", jobs)
     monkeypatch.setattr("factdeck.outputs.anki.cards.MIN_ITEMS", 2)  # two cores for every batch of two or more
@@ -108,13 +95,7 @@ def test_a_deck_spilled_a_batch_at_a_time_builds_what_a_deck_held_whole_builds(t
     assert _outputs(spilled_build.output) == _outputs(held.output)
     assert _withdrawn(held.output) > 0
     assert _kept_records(spilled_build.output) == _kept_records(held.output)
-    shared = held.made[1][0].stage_for_decks.fields.shared
-    stores = [load_fields(folder / FIELDS_FILE, shared) for folder in (spilled_build.output, held.output)]
-    try:
-        assert len(stores[1]) > 1 and dict(stores[0]) == dict(stores[1])
-    finally:
-        for store in stores:
-            store.close()
+    assert_same_stores(held.made[1][0].stage_for_decks.fields.shared, spilled_build.output, held.output)
     # A rebuild after an edit reads each folder's kept collection and record: the same again.
     project.replace("facts/guild.yaml", "The River Guild built its hall near the river.", "The hall rose by the river.")
     for name, least in (("held", 10**9), ("spilled", 1)):
@@ -184,15 +165,8 @@ class _Spilled:
         return plain(self.record.fields[0])
 
 
-notes = st.lists(
-    st.tuples(
-        st.sampled_from(["card", "cloze"]),
-        st.sampled_from(["a", "b", "<i>a</i>", "c &amp; d", "x" * 80]),
-        st.sampled_from(["back 1", "back 2"]),
-        st.booleans(),  # withdrawn
-    ),
-    max_size=12,
-)
+# test_fronts_by_hash.py's notes without their last value (whether a note is kept: no note is kept here).
+notes = kept_or_not.map(lambda drawn: [note[:4] for note in drawn])
 
 
 @given(notes)
