@@ -1,5 +1,5 @@
 """The loops a check runs over every fact after validating an edited file, made in C: each gives what the plain loop
-over every fact gives (records/archive.py's `citations_by_source` and `QuoteTally.count`)."""
+over every fact gives (records/archive.py's `citation_counts` and `QuoteTally.count`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from factdeck.build import load_and_validate
 from factdeck.records import archive, date_giveaways, question_rules
-from factdeck.records.archive import QuoteTally, citations_by_source
+from factdeck.records.archive import QuoteTally, citation_counts
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +37,12 @@ def _plain_tally(facts, known, archives) -> QuoteTally:  # type: ignore[no-untyp
     return tally
 
 
-def test_citations_by_source_counts_every_fact_s_own_and_its_versions_citations(synth):
+def test_citation_counts_counts_every_fact_s_own_and_its_versions_citations(synth):
     base = load_and_validate(synth)
     assert any(fact.dispute for fact in base.facts)  # the versions' citations are counted too
     plain = Counter(c.source for fact in base.facts for c in fact.all_citations())
-    assert citations_by_source(base.facts) == plain
-    assert list(citations_by_source(base.facts[:0])) == []
+    assert citation_counts(base.facts) == plain
+    assert list(citation_counts(base.facts[:0])) == []
 
 
 def test_the_tally_by_source_is_the_tally_by_citation(synth, tmp_path):
@@ -63,7 +63,7 @@ def test_the_tally_by_source_is_the_tally_by_citation(synth, tmp_path):
             plain.sources,
         )
         assert counted.summary() == plain.summary()
-        given = QuoteTally.count(base.facts, sources, archives, citations_by_source(base.facts))
+        given = QuoteTally.count(base.facts, sources, archives, citation_counts(base.facts))
         assert given.summary() == plain.summary()
     # A tally counted by source that dropped the versions' citations would be caught.
     own = Counter(c.source for fact in base.facts for c in fact.citations)

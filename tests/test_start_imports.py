@@ -145,7 +145,7 @@ def test_a_check_after_an_edit_compiles_no_pattern_it_never_matches(tmp_path, mo
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "from factdeck.records import locators, messages\nfrom factdeck.text import bidi\n"
         "unused = {**{f'bidi {k}': v for k, v in bidi._SOURCES.items() if k != 'rtl'},\n"
-        "          **{f'locators {k}': v for k, v in locators._SHAPES.items()},\n"
+        "          **{f'locators {k}': v for k, v in locators._SHAPES.sources.items()},\n"
         "          'messages quote': messages._TEXT_AFTER_QUOTE, 'messages typst': messages._TYPST_UNKNOWN}\n"
         "compiled = {key[1] for key in re._cache}\n"
         "print(sorted(name for name, pattern in unused.items() if pattern in compiled))\n"

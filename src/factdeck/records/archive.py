@@ -191,7 +191,7 @@ def closest_passage(quote: str, normalized_text: str, cutoff: float = 60.0) -> s
     return _shorten(worst[1], 120) if worst else ""
 
 
-def citations_by_source(facts: Iterable[Fact]) -> Counter[str]:
+def citation_counts(facts: Iterable[Fact]) -> Counter[str]:
     """How many citations of `facts` (each fact's own and its dispute versions', `Fact.all_citations`) name each
     source id, counted in loops in C (a check reads every fact's citations twice: the sources never cited and the
     quotes' tally)."""
@@ -220,11 +220,11 @@ class QuoteTally:
         cls, facts: list[Fact], known: dict[str, Source], archives: Archives, cited: Counter[str] | None = None
     ) -> QuoteTally:
         """The quotes of `facts`' citations (`Fact.all_citations`) of the sources in `known`, by whether `archives`
-        verified them. `cited`: `citations_by_source(facts)` if the caller made it already."""
+        verified them. `cited`: `citation_counts(facts)` if the caller made it already."""
         tally = cls()
         # By source, not by citation: each source's verdict is one for all its citations (a loop over every
         # citation was a tenth of a check's work after validating an edited file, at 10,000 facts).
-        for source, number in (citations_by_source(facts) if cited is None else cited).items():
+        for source, number in (citation_counts(facts) if cited is None else cited).items():
             if source not in known:
                 continue  # an error of its own
             reason = archives.why_not.get(source)

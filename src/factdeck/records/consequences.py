@@ -8,30 +8,25 @@ cause with its consequences in `Problem.folded` (shown indented under it).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import replace
-from functools import cache
 
 from factdeck.exceptions import Problem
+from factdeck.text.patterns import LazyPatterns
 
 # The messages a cause and its consequences are told by: compiled where a project's problems are first folded
-# (`_pattern`), not with the module, which every check imports and a check that finds no problem never needs.
-_MESSAGES = {
-    "subject": r"^((?:fact|deck|source|era) '[^']*'): ",
-    "unknown key": r"unknown key '([^']*)' \(did you mean '([^']*)'\?\)",
-    "missing key": r"missing required key '([^']*)'",
-    "unknown id": r"unknown (source|era) '([^']*)' \(did you mean '([^']*)'\?",
-    "include names": r"^deck '([^']*)': include names (?:tag '[^']*', which no fact has|unknown )",
-    "empty deck": r"^deck '([^']*)': its selection matches no vetted fact",
-    "never cited": r"^source '([^']*)' is never cited$",
-}
-
-
-@cache
-def _pattern(name: str) -> re.Pattern[str]:
-    """The compiled pattern of `_MESSAGES[name]`."""
-    return re.compile(_MESSAGES[name])
+# (`_PATTERNS`), not with the module, which every check imports and a check that finds no problem never needs.
+_PATTERNS = LazyPatterns(
+    {
+        "subject": r"^((?:fact|deck|source|era) '[^']*'): ",
+        "unknown key": r"unknown key '([^']*)' \(did you mean '([^']*)'\?\)",
+        "missing key": r"missing required key '([^']*)'",
+        "unknown id": r"unknown (source|era) '([^']*)' \(did you mean '([^']*)'\?",
+        "include names": r"^deck '([^']*)': include names (?:tag '[^']*', which no fact has|unknown )",
+        "empty deck": r"^deck '([^']*)': its selection matches no vetted fact",
+        "never cited": r"^source '([^']*)' is never cited$",
+    }
+)
 
 
 Where = tuple[str, int]
@@ -60,7 +55,7 @@ def _fold_under(problems: list[Problem], cause_of: dict[int, int]) -> list[Probl
 
 
 def _subject(problem: Problem) -> str | None:
-    match = _pattern("subject").match(problem.message)
+    match = _PATTERNS["subject"].match(problem.message)
     return match.group(1) if match else None
 
 
@@ -69,14 +64,14 @@ def _fold_missing_keys(problems: list[Problem]) -> list[Problem]:
     a nested key, "unknown key 'a[0].K'" and "missing required key 'a[0].M'")."""
     causes: dict[tuple[str, str | None, str], int] = {}
     for i, problem in enumerate(problems):
-        match = _pattern("unknown key").search(problem.message)
+        match = _PATTERNS["unknown key"].search(problem.message)
         if match:
             prefix = match.group(1).rpartition(".")[0]
             meant = f"{prefix}.{match.group(2)}" if prefix else match.group(2)
             causes.setdefault((problem.path, _subject(problem), meant), i)
     cause_of = {}
     for i, problem in enumerate(problems):
-        match = _pattern("missing key").search(problem.message)
+        match = _PATTERNS["missing key"].search(problem.message)
         cause = causes.get((problem.path, _subject(problem), match.group(1))) if match else None
         if cause is not None:
             cause_of[i] = cause
@@ -87,12 +82,12 @@ def _fold_empty_decks(problems: list[Problem]) -> list[Problem]:
     """A deck's "selection matches no vetted fact" folded under what its include names that does not exist."""
     causes: dict[str, int] = {}
     for i, problem in enumerate(problems):
-        match = _pattern("include names").match(problem.message)
+        match = _PATTERNS["include names"].match(problem.message)
         if match:
             causes.setdefault(match.group(1), i)
     cause_of = {}
     for i, problem in enumerate(problems):
-        match = _pattern("empty deck").match(problem.message)
+        match = _PATTERNS["empty deck"].match(problem.message)
         if match and match.group(1) in causes:
             cause_of[i] = causes[match.group(1)]
     return _fold_under(problems, cause_of)
@@ -107,7 +102,7 @@ def _fold_unknown_ids(
     groups: dict[tuple[str, str, str], list[Problem]] = defaultdict(list)
     rest: list[Problem] = []
     for problem in problems:
-        match = _pattern("unknown id").search(problem.message)
+        match = _PATTERNS["unknown id"].search(problem.message)
         if match and problem.severity == "error":
             groups[(match.group(1), match.group(2), match.group(3))].append(problem)
         else:
@@ -145,7 +140,7 @@ def _fold_unknown_ids(
         p
         for p in rest
         if not (
-            (m := _pattern("never cited").match(p.message))
+            (m := _PATTERNS["never cited"].match(p.message))
             and m.group(1) in definitions_named
             and p.severity == "warning"
         )

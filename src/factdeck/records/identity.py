@@ -92,6 +92,17 @@ class PublishedNote(NamedTuple):
     withdrawn: bool = False
 
 
+def released_strings(known: PublishedNote, identity: str, guid: str, content: str) -> tuple[str, str, str]:
+    """A note's identity, GUID and content hash as the string objects of its release record's note `known` (whose
+    identity is `identity`) where they are equal, else its own: equal values, one copy held (a note made holds
+    copies of each, about 250 bytes a note, beside the release record's, both held while a package is written)."""
+    return (
+        known.identity,
+        known.guid if guid == known.guid else guid,
+        known.hash if content == known.hash else content,
+    )
+
+
 @dataclass
 class PublishedDeck:
     """What `factdeck release` last recorded for one deck (`decks/published/<deck id>.json`)."""

@@ -27,32 +27,29 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 
 from factdeck.records.quotes import quote_in_text, quote_search_form
+from factdeck.text.patterns import LazyPatterns
 
 PARAGRAPH, CAPTION, ITEM, LINE, HEADING, FOOTNOTE = "¶", "caption", "item", "line", "heading", "footnote"
 
 # The shapes of a block's lines, read where an archived text is cut into blocks (`TextStructure`), which a check
-# after an edit takes from its caches: compiled where first used (`_shape`), not with the module.
-_SHAPES = {
-    "footnote": r"^\s*(?:(?P<a>\d{1,4}|[a-z])\.\s+\^|\[(?P<b>\d{1,4}|[a-z])\]|\^\s*(?P<c>\d{1,4}|[a-z])?\b)",
-    "item": r"^\s*(?:[-*\u2022\u2013]\s+|\d{1,3}[.)]\s+)",
-    "numbered": r"^\s*\d{1,3}\.\s+\S",
-    "continuation": r"^\s+[\u2022*-]\s",
-    "credit": r"(?i)\([^()]*\b(?:photo|image|credit|courtesy|getty|reuters|afp|ap|epa)\b[^()]*\)\s*\.?$",
-    "caption start": r"(?i)^(?:photo|image|caption|picture)\s*[:.\-]|^fig(?:ure|\.)\s*\d",
-    "marks": r"(?i)(?:\[(?:\d{1,4}|[a-z]{1,2}|note \d+|citation needed)\])+\s*$",
-    "url": r"(?i)www\.|https?:|\.(?:com|org|net)\b",
-}
+# after an edit takes from its caches: compiled where first used (`_SHAPES`), not with the module.
+_SHAPES = LazyPatterns(
+    {
+        "footnote": r"^\s*(?:(?P<a>\d{1,4}|[a-z])\.\s+\^|\[(?P<b>\d{1,4}|[a-z])\]|\^\s*(?P<c>\d{1,4}|[a-z])?\b)",
+        "item": r"^\s*(?:[-*\u2022\u2013]\s+|\d{1,3}[.)]\s+)",
+        "numbered": r"^\s*\d{1,3}\.\s+\S",
+        "continuation": r"^\s+[\u2022*-]\s",
+        "credit": r"(?i)\([^()]*\b(?:photo|image|credit|courtesy|getty|reuters|afp|ap|epa)\b[^()]*\)\s*\.?$",
+        "caption start": r"(?i)^(?:photo|image|caption|picture)\s*[:.\-]|^fig(?:ure|\.)\s*\d",
+        "marks": r"(?i)(?:\[(?:\d{1,4}|[a-z]{1,2}|note \d+|citation needed)\])+\s*$",
+        "url": r"(?i)www\.|https?:|\.(?:com|org|net)\b",
+    }
+)
 _CLOSING = "\"'\u2019\u201d\u00bb "
 _PROSE_END = ".!?\u2026:;"
-
-
-@cache
-def _shape(name: str) -> re.Pattern[str]:
-    """The compiled pattern of `_SHAPES[name]`."""
-    return re.compile(_SHAPES[name])
 
 
 # A locator in the scheme: [section 'H', ](¶|caption|item|line) N | section 'H', heading | footnote L,
@@ -108,7 +105,7 @@ def quote_heading(heading: str) -> str:
 
 def _bare(text: str) -> str:
     """A block's text without trailing footnote marks and closing quotes or brackets."""
-    return _shape("marks").sub("", text.rstrip()).rstrip(_CLOSING)
+    return _SHAPES["marks"].sub("", text.rstrip()).rstrip(_CLOSING)
 
 
 def _is_prose(text: str) -> bool:
@@ -126,7 +123,7 @@ def _is_heading_shape(text: str) -> bool:
         and len(text) <= 120
         and bare[-1] not in _PROSE_END + ","
         and (bare[0].isupper() or bare[0].isdigit() or bare[0] in "\"'\u2018\u201c")
-        and not _shape("url").search(text)
+        and not _SHAPES["url"].search(text)
     )
 
 
@@ -147,7 +144,7 @@ def _raw_blocks(text: str) -> list[tuple[int, int, str]]:
                 blocks.append((start, start, ""))  # a break: the next line starts a block
             continue
         end = start + len(line)
-        if previous_footnote and _shape("continuation").match(line) and blocks:
+        if previous_footnote and _SHAPES["continuation"].match(line) and blocks:
             first, _, joined = blocks[-1]
             blocks[-1] = (first, end, joined + "\n" + line.strip())
             continue
@@ -155,31 +152,31 @@ def _raw_blocks(text: str) -> list[tuple[int, int, str]]:
             wrapped
             and blocks
             and blocks[-1][2]
-            and not _shape("footnote").match(line)
-            and not _shape("item").match(line)
+            and not _SHAPES["footnote"].match(line)
+            and not _SHAPES["item"].match(line)
         ):
             first, _, joined = blocks[-1]
             blocks[-1] = (first, end, joined + " " + line.strip())
         else:
             blocks.append((start, end, line.strip()))
-            previous_footnote = bool(_shape("footnote").match(line))
+            previous_footnote = bool(_SHAPES["footnote"].match(line))
     return [b for b in blocks if b[2]]
 
 
 def _kind(text: str) -> str:
-    if _shape("footnote").match(text):
+    if _SHAPES["footnote"].match(text):
         return FOOTNOTE
     if text.startswith("#"):
         return HEADING
-    if _shape("item").match(text):
+    if _SHAPES["item"].match(text):
         return ITEM
-    if _shape("credit").search(text) or _shape("caption start").match(text):
+    if _SHAPES["credit"].search(text) or _SHAPES["caption start"].match(text):
         return CAPTION
     return PARAGRAPH if _is_prose(text) else LINE
 
 
 def _footnote_label(text: str) -> str:
-    match = _shape("footnote").match(text)
+    match = _SHAPES["footnote"].match(text)
     assert match is not None
     return match["a"] or match["b"] or match["c"] or ""
 
@@ -190,7 +187,7 @@ def text_blocks(text: str) -> list[Block]:
     raw = _raw_blocks(text)
     kinds = [_kind(t) for _, _, t in raw]
     for i, (_, _, block) in enumerate(raw):
-        numbered = kinds[i] == ITEM and _shape("numbered").match(block) is not None  # "2. The workers"
+        numbered = kinds[i] == ITEM and _SHAPES["numbered"].match(block) is not None  # "2. The workers"
         if (
             (kinds[i] == LINE or numbered)
             and _is_heading_shape(block)

@@ -17,7 +17,7 @@ from typing import Any
 
 from factdeck.exceptions import InputError, Problem, ValidationFailed
 from factdeck.records.across import AcrossFiles, FileResults, across_files
-from factdeck.records.archive import ArchivedText, QuoteCheck, QuoteTally, citations_by_source, load_archives
+from factdeck.records.archive import ArchivedText, QuoteCheck, QuoteTally, citation_counts, load_archives
 from factdeck.records.bounds import check_bounds
 from factdeck.records.collect import Collector, describe_input, suggest, unique_ids, unknown
 from factdeck.records.consequences import fold_consequences
@@ -420,7 +420,7 @@ def validate_project(
     _check_days(collector, sources, facts, today or latest_today())
     # Each fact's `all_citations` (its own, then its dispute versions'), counted by source once for the sources never
     # cited and the quotes' tally (a fact held back below keeps its citations).
-    cited = citations_by_source(facts)
+    cited = citation_counts(facts)
     for source in sources.values():
         if source.id not in cited and not unreadable_facts:
             collector.warning(source, f"source '{source.id}' is never cited")

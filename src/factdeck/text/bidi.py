@@ -13,10 +13,9 @@ The web quiz applies the same rule in its script, from the patterns `BIDI_PATTER
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
 from markupsafe import Markup, escape
+
+from factdeck.text.patterns import LazyPatterns
 
 # Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic, Arabic Extended and the
 # Hebrew/Arabic presentation forms: the scripts written right to left.
@@ -32,13 +31,9 @@ _SOURCES = {
     "ltrRun": rf"[{_LTR}](?:[{_LTR}\s0-9.,:;!?'\"()\-]*[{_LTR}0-9])?",
     "strong": f"[{_RTL}{_LTR}]",  # a letter of either direction
 }
-
-
-@cache
-def _pattern(name: str) -> re.Pattern[str]:
-    """The compiled pattern `name` of `_SOURCES`, compiled where first used: a check imports this module (for the
-    cards' `BIDI_PATTERNS["rtl"]`) and uses none of them, and compiling the five was nearly all of its import (2.5 ms)."""
-    return re.compile(_SOURCES[name])
+# Compiled where first used (`_PATTERNS`): a check imports this module (for the cards' `BIDI_PATTERNS["rtl"]`) and
+# uses none of them, and compiling the five was nearly all of its import (2.5 ms).
+_PATTERNS = LazyPatterns(_SOURCES)
 
 
 # The same patterns for the web quiz's script. JavaScript reads them with the "u" flag, which refuses
@@ -49,16 +44,16 @@ BIDI_PATTERNS = {name: _SOURCES[name].replace('\\"', '"') for name in ("rtl", "l
 def text_direction(text: str) -> str:
     """ "rtl" for a right-to-left text (its first letter right to left, and no fewer right-to-left letters than
     left-to-right ones), else "ltr": "کریم جعفری succeeded Ada Ferrier" is English with a Persian name."""
-    first = _pattern("strong").search(text)
-    if first is None or not _pattern("rtl").match(first.group()):
+    first = _PATTERNS["strong"].search(text)
+    if first is None or not _PATTERNS["rtl"].match(first.group()):
         return "ltr"
-    return "rtl" if len(_pattern("rtl").findall(text)) >= len(_pattern("ltr").findall(text)) else "ltr"
+    return "rtl" if len(_PATTERNS["rtl"].findall(text)) >= len(_PATTERNS["ltr"].findall(text)) else "ltr"
 
 
 def reads_ltr(text: str) -> bool:
     """True for a text with left-to-right letters that reads left to right (`text_direction`): an English
     sentence, or a name in Latin letters; False for a Persian sentence, a bare number or punctuation."""
-    return _pattern("ltr").search(text) is not None and text_direction(text) == "ltr"
+    return _PATTERNS["ltr"].search(text) is not None and text_direction(text) == "ltr"
 
 
 def other_direction_runs(text: str) -> list[tuple[str, bool]]:
@@ -66,11 +61,11 @@ def other_direction_runs(text: str) -> list[tuple[str, bool]]:
     (`text_direction`): in an English text its right-to-left runs, in a Persian text its left-to-right runs
     (a Latin name, an acronym, a locator in English). The pieces joined are `text`."""
     rtl = text_direction(text) == "rtl"
-    if not rtl and not _pattern("rtl").search(text):
+    if not rtl and not _PATTERNS["rtl"].search(text):
         return [(text, False)]
     pieces: list[tuple[str, bool]] = []
     last = 0
-    for run in _pattern("ltrRun" if rtl else "rtlRun").finditer(text):
+    for run in _PATTERNS["ltrRun" if rtl else "rtlRun"].finditer(text):
         if run.start() > last:
             pieces.append((text[last : run.start()], False))
         pieces.append((run.group(), True))
@@ -84,7 +79,7 @@ def isolate_rtl(text: object) -> Markup:
     """`text` escaped for HTML, with every right-to-left run wrapped in `<span dir="rtl">`; in a right-to-left
     text (`text_direction`), every left-to-right run wrapped in `<span dir="ltr">` instead."""
     source = str(text)
-    if not _pattern("rtl").search(source):
+    if not _PATTERNS["rtl"].search(source):
         return escape(source)
     wrap = '<span dir="ltr">{}</span>' if text_direction(source) == "rtl" else '<span dir="rtl">{}</span>'
     return Markup("").join(

@@ -37,7 +37,7 @@ from factdeck.outputs.anki.cards import (
 )
 from factdeck.records.factbase import FactBase
 from factdeck.records.fields import NAMED_KINDS
-from factdeck.records.identity import WITHDRAWN_TAG, PublishedDeck
+from factdeck.records.identity import WITHDRAWN_TAG, PublishedDeck, released_strings
 from factdeck.records.schema import DeckSpec, Fact
 
 if TYPE_CHECKING:
@@ -138,11 +138,10 @@ class PublishedNotes:
 
     def shared_identities(self, deck: DeckSpec, live: Sequence[NoteRecord | SpilledNote]) -> set[str]:
         """The identities of the notes `live` of `deck`. Each note whose identity the deck's release record holds
-        takes the record's own string for it, and for its GUID and content hash where they are equal: a note made
-        holds a copy of each (about 250 bytes a note, 36 MB for the notes of a deck of 50,000 facts) beside the
-        record's, both held while the package is written. The values do not change, only which equal string
-        object holds them (the notes are frozen dataclasses: their values are set as `cached_property` sets
-        `identity`). A spilled note (spilled.py) took them when it was made."""
+        takes the record's own strings (identity.py's `released_strings`: 36 MB for the notes of a deck of 50,000
+        facts). The values do not change, only which equal string object holds them (the notes are frozen
+        dataclasses: their values are set as `cached_property` sets `identity`). A spilled note (spilled.py) took
+        them when it was made."""
         record = self.records.get(deck.id)
         released = record.notes if record is not None else {}
         identities: set[str] = set()
@@ -153,11 +152,9 @@ class PublishedNotes:
             known = released.get(note.identity)
             if known is not None:
                 values = note.__dict__
-                values["identity"] = known.identity
-                if note.guid == known.guid:
-                    values["guid"] = known.guid
-                if note.content == known.hash:
-                    values["content"] = known.hash
+                values["identity"], values["guid"], values["content"] = released_strings(
+                    known, note.identity, note.guid, note.content
+                )
             identities.add(note.identity)
         return identities
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
+from factdeck.records.identity import released_strings
+
 if TYPE_CHECKING:
     from factdeck.outputs.anki.cards import CardMaker, NoteRecord
     from factdeck.outputs.anki.fronts import FrontCheck
@@ -43,13 +45,9 @@ class SpilledNote:
     def __init__(self, note: NoteRecord, released: Mapping[str, PublishedNote], source: SpilledFields) -> None:
         """`note` without its fields; its identity, GUID and content hash are the strings of its note in
         `released` (the deck's release record's notes by identity) where they are equal."""
-        identity, guid, content = note.identity, note.guid, note.content
-        known = released.get(identity)
-        if known is not None:
-            identity = known.identity
-            guid = known.guid if guid == known.guid else guid
-            content = known.hash if content == known.hash else content
-        self.identity, self.guid, self.content = identity, guid, content
+        known = released.get(note.identity)
+        strings = note.identity, note.guid, note.content
+        self.identity, self.guid, self.content = released_strings(known, *strings) if known is not None else strings
         self.fact_id, self.kind, self.version_id = note.fact_id, note.kind, note.version_id
         self.note_type, self.tags, self.deck = note.note_type, note.tags, note.deck
         self.source = source
