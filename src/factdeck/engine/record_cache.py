@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Callable
 from itertools import chain, repeat
 from operator import attrgetter, eq, itemgetter, setitem
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from factdeck.engine.parse_cache import ContentStore, cache_folder
 from factdeck.engine.session import Session
@@ -36,6 +36,9 @@ from factdeck.records.introspect import record_fields
 from factdeck.records.load import FactFile
 from factdeck.records.record import shared_field_names
 from factdeck.records.schema import Fact, Record
+
+if TYPE_CHECKING:
+    from factdeck.engine.stamps import NameStamps
 
 _SEVERITIES = ("error", "warning")
 R = TypeVar("R", bound=Record)
@@ -66,11 +69,15 @@ class RecordCache:
         self._used: dict[tuple[str, str], tuple[list[Fact], list[Problem]]] = {}
         # Each file's entry name, as `get` worked it out: the file's content key (FactBase.file_keys).
         self.names: dict[str, str] = {}
+        # Each fact file's entry name with its stat signature (`FactFile.signature`), kept beside the latest keys for the
+        # next validation (`_name`: hashing every file's text was 10 MB at 10,000 facts, 0.01 CPU s a check).
+        self._stamps: NameStamps | None = None  # read when first asked
+        self.hashed = 0  # texts hashed for their entry names (for tests)
 
     def get(self, file: FactFile) -> tuple[list[Fact], list[Problem]] | None:
         if self.store.folder is None:
             return None
-        key = (str(self.store.folder), self.store.digest(f"{file.display}\0{file.text}"))
+        key = (str(self.store.folder), self._name(file))
         self.names[file.display] = key[1]
         hit = self.session.recent_records.get(key) if self.session.keeping else None
         if hit is None:
@@ -80,6 +87,22 @@ class RecordCache:
         if self.session.keeping:
             self._used[key] = hit
         return list(hit[0]), list(hit[1])  # the caller's lists; the records are shared
+
+    def _name(self, file: FactFile) -> str:
+        """`file`'s entry name (the store's digest of its name and text): the one stamped for its path when the stamp is
+        of its name and signature and settled (engine/stamps.py's `NameStamps`), else the digest, stamped."""
+
+        def digest() -> str:
+            self.hashed += 1
+            return self.store.digest(f"{file.display}\0{file.text}")
+
+        if file.signature is None:
+            return digest()
+        if self._stamps is None:
+            from factdeck.engine.stamps import NameStamps
+
+            self._stamps = NameStamps(self.latest.load(STAMPS))
+        return self._stamps.name(str(file.path), file.display, file.signature, digest)
 
     def put(self, file: FactFile, facts: list[Fact], problems: list[Problem]) -> None:
         facts, problems = list(facts), list(problems)
@@ -94,12 +117,17 @@ class RecordCache:
     def remember(self, file: FactFile, facts: list[Fact], problems: list[Problem]) -> None:
         """Keep a file's records in memory for the next validation in this process (in a watch only)."""
         if self.store.folder is not None and self.session.keeping:
-            key = (str(self.store.folder), self.store.digest(f"{file.display}\0{file.text}"))
+            key = (
+                str(self.store.folder),
+                self.names.get(file.display) or self.store.digest(f"{file.display}\0{file.text}"),
+            )
             self._used[key] = (list(facts), list(problems))
 
     def finish(self) -> None:
         """This validation's entries replace the last one's in memory (if kept at all); the store is trimmed."""
         self.session.recent_records = self._used if self.session.keeping else {}
+        if self._stamps is not None and self._stamps.changed:  # this validation's files' (another project's dropped)
+            self.latest.save(STAMPS, self._stamps.now)
         self.store.trim()
         self.latest.trim()
 
@@ -165,6 +193,9 @@ def carried(then: list[Fact], kept: list[T] | None, now: list[Fact]) -> list[T |
     places = map(where.get, map(attrgetter("id"), now))
     return [kept[i] if i is not None and same_record(then[i], fact) else None for i, fact in zip(places, now)]
 
+
+# The entry beside the latest keys keeping the files' stamps (`RecordCache._name`): no file's name (those hold no NUL).
+STAMPS = "\0stamps"
 
 # How many keys a fact file was validated with before its latest are kept (`RecordCache.earlier`): a later stage looks
 # for its entry under each, the latest first (validations that made none, such as `vet`'s, may come between checks).
@@ -297,13 +328,37 @@ def _restore_columns(columns: Any, file: str) -> list[Fact]:
         shared = {names: _FIELDS_SETS.get(names) or _fields_set(names) for names in set(fields_sets)}
         deque(map(setitem, dicts, repeat("_where"), zip(repeat(file), lines)), 0)
         records = list(map(_new, repeat(model, count)))
-        # What pydantic's model_construct sets, without its per-field defaults and aliases (every field is here).
-        deque(map(_set, records, repeat("__dict__"), dicts), 0)
-        deque(map(_set, records, repeat("__pydantic_fields_set__"), map(shared.__getitem__, fields_sets)), 0)
-        deque(map(_set, records, repeat("__pydantic_extra__"), repeat(None, count)), 0)
-        deque(map(_set, records, repeat("__pydantic_private__"), repeat(None, count)), 0)
+        # What pydantic's model_construct sets, without its per-field defaults and aliases (every field is here), each
+        # through the attribute's own setter (`_setters`: what `object.__setattr__` finds and calls, a third cheaper).
+        set_dict, set_fields, set_extra, set_private = _SETTERS.get(model) or _setters(model)
+        deque(map(set_dict, records, dicts), 0)
+        deque(map(set_fields, records, map(shared.__getitem__, fields_sets)), 0)
+        deque(map(set_extra, records, repeat(None, count)), 0)
+        deque(map(set_private, records, repeat(None, count)), 0)
         made[model] = records
     return made[Fact]
+
+
+# What a record's state is set through (`_restore_columns`), by model: the data descriptor `object.__setattr__` finds for
+# each of `__dict__`, `__pydantic_fields_set__`, `__pydantic_extra__` and `__pydantic_private__` (the first class of
+# the model's MRO defining it: pydantic's slots), as its `__set__`. Calling it skips the lookup each set made.
+_STATE = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+_SETTERS: dict[type[Record], tuple[Callable[[Any, Any], None], ...]] = {}
+
+
+def _setters(model: type[Record]) -> tuple[Callable[[Any, Any], None], ...]:
+    found: list[Callable[[Any, Any], None]] = []
+    for name in _STATE:
+        descriptor = next((klass.__dict__[name] for klass in model.__mro__ if name in klass.__dict__), None)
+        setter = getattr(descriptor, "__set__", None) if descriptor is not None else None
+        # A model whose attribute is no data descriptor (no pydantic slot): set as `object.__setattr__` would.
+        found.append(setter if setter is not None else _set_named(name))
+    _SETTERS[model] = made = tuple(found)
+    return made
+
+
+def _set_named(name: str) -> Callable[[Any, Any], None]:
+    return lambda record, value: _set(record, name, value)
 
 
 def _link(dicts: list[dict[str, Any]], field: str, many: Any, positions: Any, inner: Any, records: list[Any]) -> None:

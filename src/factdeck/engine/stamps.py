@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ def sha256_file(path: str | Path) -> bytes:
     return digest.digest()
 
 
-def _settled(signature: tuple[int, int, int, int], stamped_ns: int) -> bool:
+def settled(signature: tuple[int, int, int, int], stamped_ns: int) -> bool:
     """Whether a stamp taken at `stamped_ns` (the process's clock) of a file whose stat signature is `signature`
     (size, modification, inode, change time) can be trusted: its change time is later than its modification
     time (both the file system's clock), or the modification was long enough before the stamp."""
@@ -52,7 +53,8 @@ def _settled(signature: tuple[int, int, int, int], stamped_ns: int) -> bool:
     return stamped_ns - modified_ns > window
 
 
-def _signature(st: os.stat_result) -> tuple[int, int, int, int]:
+def stat_signature(st: os.stat_result) -> tuple[int, int, int, int]:
+    """A file's stat signature: (size, modification time, inode, change time), times in nanoseconds."""
     return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
@@ -109,9 +111,9 @@ class FileStamps:
             st = os.stat(path)
         except OSError:
             return None
-        signature = _signature(st)
+        signature = stat_signature(st)
         stamp = self._recorded.get(key) or self._now.get(key)
-        if stamp is not None and tuple(stamp[:4]) == signature and _settled(signature, stamp[4]):
+        if stamp is not None and tuple(stamp[:4]) == signature and settled(signature, stamp[4]):
             try:
                 value = bytes.fromhex(stamp[5])
             except ValueError:  # a damaged record: hash the file
@@ -137,7 +139,40 @@ class FileStamps:
             st = os.stat(path)
         except OSError:
             return
-        self._now[str(path)] = [*_signature(st), time.time_ns(), value.hex()]
+        self._now[str(path)] = [*stat_signature(st), time.time_ns(), value.hex()]
+
+
+class NameStamps:
+    """Names worked out from files' texts (the record cache's entry names, engine/record_cache.py: a hash of a fact file's
+    name and text), by path, reused while the file's stat signature is the one recorded with its name and settled, as
+    `FileStamps` reuses digests. Each stamp is (display name, *signature, when it was taken in nanoseconds since the
+    epoch, name). `kept`: `now` of an earlier validation (anything else: none kept)."""
+
+    def __init__(self, kept: Any) -> None:
+        self._kept: dict[Any, Any] = kept if type(kept) is dict else {}
+        self.now: dict[
+            str, tuple[Any, ...]
+        ] = {}  # the stamps of the files asked about, to keep for the next validation
+        self.changed = False  # whether a name was worked out (`now` is not what was kept)
+
+    def name(self, path: str, display: str, signature: tuple[int, int, int, int], make: Callable[[], str]) -> str:
+        """The name of the file at `path` (shown as `display`, its text read after `signature` was taken): the kept one
+        if its stamp is of this name and signature and settled, else `make()` (which reads the text), stamped now."""
+        stamp = self._kept.get(path)
+        if (
+            type(stamp) is tuple
+            and len(stamp) == 7
+            and stamp[:5] == (display, *signature)
+            and type(stamp[5]) is int
+            and type(stamp[6]) is str
+            and settled(signature, stamp[5])
+        ):
+            self.now[path] = stamp
+            return stamp[6]
+        name = make()
+        self.now[path] = (display, *signature, time.time_ns(), name)
+        self.changed = True
+        return name
 
 
 def walk(folder: Path, skip: frozenset[str] = frozenset()) -> list[tuple[str, str, bool]]:

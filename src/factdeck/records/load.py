@@ -74,6 +74,10 @@ class FactFile:
     display: str
     text: str
     cache: ParsedTextCache | None = None
+    # (size, modification time, inode, change time; times in nanoseconds) of the file as stat read it before its bytes
+    # were read, so the text is at least as new as it: the record cache takes the file's key as it kept it with the same
+    # signature (engine/stamps.py's rules) instead of hashing the text again. None: not known (always hashed).
+    signature: tuple[int, int, int, int] | None = None
 
     def parse(self) -> Document:
         """The file's `Document`, or `InputError`."""
@@ -97,6 +101,11 @@ class RawProject:
 
 def read_text(path: Path, display: str) -> str:
     """A file's text, refusing what is too large, not UTF-8 or empty."""
+    return read_stated(path, display)[0]
+
+
+def read_stated(path: Path, display: str) -> tuple[str, tuple[int, int, int, int]]:
+    """`read_text`'s text, with the file's stat signature taken before its bytes were read (`FactFile.signature`)."""
     try:
         info = path.stat()
         # A named pipe or device would block the read or never end.
@@ -128,7 +137,7 @@ def read_text(path: Path, display: str) -> str:
     content = text.lstrip()
     if not content or (content.startswith("#") and _only_comments(text)):
         raise InputError(display, 0, "file is empty")
-    return text
+    return text, (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
 
 
 _HEAD = 4096  # characters of a text whose lines are looked at first
@@ -212,7 +221,10 @@ def load_project(root: Path, cache: ParsedTextCache | None = None) -> RawProject
 
     def read(path: Path) -> FactFile | None:
         try:
-            return FactFile(path, display(path), read_text(path, display(path)), cache) if inside(path) else None
+            if not inside(path):
+                return None
+            text, signature = read_stated(path, display(path))
+            return FactFile(path, display(path), text, cache, signature)
         except InputError as exc:
             errors.append(exc)
             return None
