@@ -7,6 +7,7 @@ texts are hashed."""
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from factdeck.cli import cli
 from factdeck.engine import kept_check, record_cache
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.session import Session
-from factdeck.engine.stamps import RACY_NS
+from factdeck.engine.stamps import RACY_NS, NameStamps
+from factdeck.exceptions import InputError
 from factdeck.records import load
 from factdeck.records.load import FactFile
 
@@ -54,16 +56,30 @@ def settle(project: Project) -> None:
 def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The fact files whose texts are hashed for their record-cache names from now on."""
     made: list[str] = []
-    name_of = record_cache.RecordCache._name
+    get = record_cache.RecordCache.get
 
-    def spy(self: record_cache.RecordCache, file: FactFile) -> str:
+    def spy(self: record_cache.RecordCache, file: FactFile) -> object:
         before = self.hashed
-        name = name_of(self, file)
-        if self.hashed > before:
-            made.append(file.display)
-        return name
+        try:
+            return get(self, file)
+        finally:
+            made.extend([file.display] * (self.hashed - before))
 
-    monkeypatch.setattr(record_cache.RecordCache, "_name", spy)
+    monkeypatch.setattr(record_cache.RecordCache, "get", spy)
+    return made
+
+
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The fact files whose texts are read from now on (when loaded, or later when asked for)."""
+    made: list[str] = []
+    read_stated = load.read_stated
+
+    def spy(path: Path, display: str) -> tuple[str, tuple[int, int, int, int]]:
+        if display.startswith("facts/") and Path(display).name not in load.SPECIAL_FACT_FOLDER_FILES:
+            made.append(display)
+        return read_stated(path, display)
+
+    monkeypatch.setattr(load, "read_stated", spy)
     return made
 
 
@@ -76,9 +92,9 @@ def stamped(project: Project) -> None:
 def test_an_unchanged_file_s_text_is_not_hashed_again(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     cold = check(project, cache=False)
     stamped(project)
-    made = hashed(monkeypatch)
+    made, read = hashed(monkeypatch), reads(monkeypatch)
     assert check(project) == cold
-    assert made == []
+    assert made == [] and read == []  # neither hashed nor even read
 
 
 def _date(project: Project) -> None:
@@ -118,9 +134,9 @@ def test_an_edited_file_alone_is_hashed_and_the_answer_is_a_cold_check_s(
     before = check(project, cache=False)
     stamped(project)
     EDITS[edit](project)
-    made = hashed(monkeypatch)
+    made, read = hashed(monkeypatch), reads(monkeypatch)
     answer = check(project)
-    assert made == [GUILD]
+    assert made == [GUILD] and read == [GUILD]
     assert answer == check(project, cache=False)
     assert answer != before  # each edit changes the answer: a stale name would be seen
     made.clear()
@@ -148,8 +164,58 @@ def test_a_stamp_missing_part_of_the_signature_would_be_caught(
     assert check(project) == before  # the earlier text's answer: wrong
 
 
-def _cache(parse_cache_folder: Path) -> record_cache.RecordCache:
-    return record_cache.RecordCache(code_fingerprint(), "context", Session.one_off())
+def test_an_unread_file_whose_entry_is_gone_is_read_and_validated(
+    project: Project, parse_cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cold = check(project, cache=False)
+    stamped(project)
+    shutil.rmtree(parse_cache_folder.parent / "records")
+    made, read = hashed(monkeypatch), reads(monkeypatch)
+    assert check(project) == cold
+    assert sorted(read) == sorted(made) == [GUILD, MORE]  # named by their stamps, then read and named by their texts
+    made.clear(), read.clear()
+    assert check(project) == cold
+    assert made == read == []
+
+
+def test_another_context_names_the_files_afresh(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The records of another context (here: quotes checked against the archived texts) are other records: the files'
+    stamps of the first context are no names in it."""
+    with_archive = ["check", "--project", str(project.root), "--archive", str(project.archive)]
+    cold = CliRunner().invoke(cli, with_archive, env={"FACTDECK_NO_CACHE": "1"}).output
+    stamped(project)
+    made = hashed(monkeypatch)
+    assert CliRunner().invoke(cli, with_archive).output == cold != check(project)[1]
+    assert sorted(made) == sorted([GUILD, MORE] * 2)  # each check in the other context than the last one's
+
+
+def test_an_unread_file_that_can_no_longer_be_read_is_its_problem(
+    project: Project, parse_cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file loaded unread (its stamp known) whose entry is gone is read when validated; if it changed meanwhile into
+    a file that cannot be read, that is its problem, as when loading."""
+    stamped(project)
+    shutil.rmtree(parse_cache_folder.parent / "records")
+
+    read_text = load.read_text
+
+    def unreadable(path: Path, display: str) -> str:
+        if display == GUILD:
+            raise InputError(display, 0, "cannot read file: gone")
+        return read_text(path, display)
+
+    monkeypatch.setattr(load, "read_text", unreadable)
+    code, output = check(project)
+    assert code == 1
+    assert f"{GUILD}: cannot read file: gone" in output.splitlines() and "Traceback" not in output
+
+
+def _stamps() -> NameStamps:
+    return NameStamps.kept(Session.one_off())
+
+
+def _cache(stamps: NameStamps, context: str = "context") -> record_cache.RecordCache:
+    return record_cache.RecordCache(code_fingerprint(), context, Session.one_off(), stamps)
 
 
 def _file(project: Project) -> FactFile:
@@ -158,9 +224,11 @@ def _file(project: Project) -> FactFile:
     return FactFile(path, GUILD, text, None, signature)
 
 
-def _stamp(cache: record_cache.RecordCache, file: FactFile, taken: int, name: str) -> None:
-    assert file.signature is not None
-    cache.latest.save(record_cache.STAMPS, {str(file.path): (file.display, *file.signature, taken, name)})
+def _keep(file: FactFile, stamp: object) -> None:
+    """`stamp` kept as the stamp of `file` (or, not a tuple, as the whole of what is kept)."""
+    store = _stamps().store
+    assert store is not None
+    store.save(NameStamps.ENTRY, {str(file.path): stamp} if isinstance(stamp, tuple) else stamp)
 
 
 def test_a_settled_stamp_s_name_is_taken_and_an_unsettled_one_s_is_not(
@@ -171,59 +239,58 @@ def test_a_settled_stamp_s_name_is_taken_and_an_unsettled_one_s_is_not(
     os.utime(path, ns=(now, now))  # modified "now", and its change time no later than that (as a plain write leaves it)
     file = _file(project)
     assert file.signature is not None and file.signature[1] >= file.signature[3]
-    digest = _cache(parse_cache_folder).store.digest(f"{GUILD}\0{file.text}")
     modified = file.signature[1]
-    taken_soon, taken_later = modified + RACY_NS // 2, modified + 2 * RACY_NS
-    for taken, expected in ((taken_soon, digest), (taken_later, "kept-name")):
-        cache = _cache(parse_cache_folder)
-        _stamp(cache, file, taken, "kept-name")
-        assert cache._name(file) == expected
-        assert cache.hashed == (expected == digest)
+    for taken, context, taken_kept in (
+        (modified + RACY_NS // 2, "context", False),
+        (modified + 2 * RACY_NS, "context", True),
+        (modified + 2 * RACY_NS, "another context", False),
+    ):
+        _keep(file, (GUILD, *file.signature, taken, context, "kept-name"))
+        stamps = _stamps()
+        assert stamps.known(str(path), GUILD, file.signature) == (taken > modified + RACY_NS)
+        cache = _cache(stamps)
+        digest = cache.store.digest(f"{GUILD}\0{file.text}")
+        assert cache._name(file) == ("kept-name" if taken_kept else digest)
+        assert cache.hashed == (not taken_kept)
 
 
 @pytest.mark.parametrize(
-    "stamps",
-    [
-        None,
-        "garbage",
-        ["not", "a", "dict"],
-        {"elsewhere": ("x",)},
-        "short",
-        "another-name",
-        "time-not-a-number",
-        "name-not-text",
-    ],
+    "damage", ["garbage", "not-a-dict", "elsewhere", "short", "another-name", "time-not-a-number", "name-not-text"]
 )
-def test_damaged_or_foreign_stamps_hash_the_text(project: Project, parse_cache_folder: Path, stamps: object) -> None:
+def test_damaged_or_foreign_stamps_hash_the_text(project: Project, parse_cache_folder: Path, damage: str) -> None:
     settle(project)
     file = _file(project)
     assert file.signature is not None
-    good = (file.display, *file.signature, file.signature[1] + 10 * RACY_NS, "kept-name")
-    damaged = {
+    good = (file.display, *file.signature, file.signature[1] + 10 * RACY_NS, "context", "kept-name")
+    damaged: dict[str, object] = {
+        "garbage": "garbage",
+        "not-a-dict": ["not", "a", "dict"],
+        "elsewhere": {"elsewhere": good},
         "short": good[:-1],
         "another-name": ("facts/other.yaml", *good[1:]),
-        "time-not-a-number": (*good[:5], str(good[5]), good[6]),
-        "name-not-text": (*good[:6], 7),
+        "time-not-a-number": (*good[:5], str(good[5]), *good[6:]),
+        "name-not-text": (*good[:7], 7),
     }
-    cache = _cache(parse_cache_folder)
-    if isinstance(stamps, str) and stamps in damaged:
-        cache.latest.save(record_cache.STAMPS, {str(file.path): damaged[stamps]})
-    elif stamps is not None:
-        cache.latest.save(record_cache.STAMPS, stamps)
+    _keep(file, good)
+    assert _cache(_stamps())._name(file) == "kept-name"  # the undamaged stamp is taken
+    _keep(file, damaged[damage])
+    stamps = _stamps()
+    assert not stamps.known(str(file.path), GUILD, file.signature)
+    cache = _cache(stamps)
     assert cache._name(file) == cache.store.digest(f"{GUILD}\0{file.text}")
     assert cache.hashed == 1
     cache.finish()  # the stamp made now replaces what was kept, for the next validation
-    again = _cache(parse_cache_folder)
+    again = _cache(_stamps())
     assert again._name(file) == cache.store.digest(f"{GUILD}\0{file.text}")
     assert again.hashed == 0
 
 
 def test_a_file_without_a_signature_is_always_hashed(project: Project, parse_cache_folder: Path) -> None:
+    settle(project)
     file = _file(project)
-    unsigned = FactFile(file.path, file.display, file.text)
-    cache = _cache(parse_cache_folder)
+    cache = _cache(_stamps())
     cache._name(file)
     cache.finish()
-    again = _cache(parse_cache_folder)
-    assert again._name(unsigned) == again.store.digest(f"{GUILD}\0{file.text}")
+    again = _cache(_stamps())
+    assert again._name(FactFile(file.path, file.display, file.text)) == again.store.digest(f"{GUILD}\0{file.text}")
     assert again.hashed == 1

@@ -60,7 +60,8 @@ class RecordCache:
     """Validated facts and problems of fact files, by file name, text and context; a watching `session` also
     keeps the last validation's entries in memory, by store folder and entry name (see the module's doc)."""
 
-    def __init__(self, code: str, context: str, session: Session):
+    def __init__(self, code: str, context: str, session: Session, stamps: NameStamps | None = None):
+        self.context = context
         self.store = ContentStore(cache_folder("records"), code, context, session)
         # Each file's latest keys, by its name (`earlier`), in a folder of their own beside the records.
         self.latest = ContentStore(cache_folder("latest"), code, context, session)
@@ -69,12 +70,14 @@ class RecordCache:
         self._used: dict[tuple[str, str], tuple[list[Fact], list[Problem]]] = {}
         # Each file's entry name, as `get` worked it out: the file's content key (FactBase.file_keys).
         self.names: dict[str, str] = {}
-        # Each fact file's entry name with its stat signature (`FactFile.signature`), kept beside the latest keys for the
-        # next validation (`_name`: hashing every file's text was 10 MB at 10,000 facts, 0.01 CPU s a check).
-        self._stamps: NameStamps | None = None  # read when first asked
+        # Each fact file's entry name with its stat signature (`FactFile.signature`), kept for the next validation
+        # (`_name`: hashing every file's text was 10 MB at 10,000 facts, 0.01 CPU s a check). None: none kept.
+        self.stamps = stamps
         self.hashed = 0  # texts hashed for their entry names (for tests)
 
     def get(self, file: FactFile) -> tuple[list[Fact], list[Problem]] | None:
+        """`file`'s records and problems as kept, or None: validate it (its text is then read, and `names` holds the name
+        of that text). Raises `InputError` if its text, not read when loaded, can no longer be read."""
         if self.store.folder is None:
             return None
         key = (str(self.store.folder), self._name(file))
@@ -83,6 +86,9 @@ class RecordCache:
         if hit is None:
             hit = restore_entry(self.store.load_named(key[1]), file.display)
         if hit is None:
+            if not file.read:  # named by its stamp, unread: validated from its text read now, and named by that
+                self.hashed += 1
+                self.names[file.display] = self.store.digest(f"{file.display}\0{file.text}")  # may raise InputError
             return None
         if self.session.keeping:
             self._used[key] = hit
@@ -90,19 +96,16 @@ class RecordCache:
 
     def _name(self, file: FactFile) -> str:
         """`file`'s entry name (the store's digest of its name and text): the one stamped for its path when the stamp is
-        of its name and signature and settled (engine/stamps.py's `NameStamps`), else the digest, stamped."""
+        of its name, signature and context and settled (engine/stamps.py's `NameStamps`), else the digest (its text read
+        now if it was not: `FactFile.text`), stamped."""
 
         def digest() -> str:
             self.hashed += 1
             return self.store.digest(f"{file.display}\0{file.text}")
 
-        if file.signature is None:
+        if file.signature is None or self.stamps is None:
             return digest()
-        if self._stamps is None:
-            from factdeck.engine.stamps import NameStamps
-
-            self._stamps = NameStamps(self.latest.load(STAMPS))
-        return self._stamps.name(str(file.path), file.display, file.signature, digest)
+        return self.stamps.name(str(file.path), file.display, file.signature, self.context, digest)
 
     def put(self, file: FactFile, facts: list[Fact], problems: list[Problem]) -> None:
         facts, problems = list(facts), list(problems)
@@ -126,8 +129,8 @@ class RecordCache:
     def finish(self) -> None:
         """This validation's entries replace the last one's in memory (if kept at all); the store is trimmed."""
         self.session.recent_records = self._used if self.session.keeping else {}
-        if self._stamps is not None and self._stamps.changed:  # this validation's files' (another project's dropped)
-            self.latest.save(STAMPS, self._stamps.now)
+        if self.stamps is not None:  # this validation's files' (another project's are dropped)
+            self.stamps.save()
         self.store.trim()
         self.latest.trim()
 
@@ -193,9 +196,6 @@ def carried(then: list[Fact], kept: list[T] | None, now: list[Fact]) -> list[T |
     places = map(where.get, map(attrgetter("id"), now))
     return [kept[i] if i is not None and same_record(then[i], fact) else None for i, fact in zip(places, now)]
 
-
-# The entry beside the latest keys keeping the files' stamps (`RecordCache._name`): no file's name (those hold no NUL).
-STAMPS = "\0stamps"
 
 # How many keys a fact file was validated with before its latest are kept (`RecordCache.earlier`): a later stage looks
 # for its entry under each, the latest first (validations that made none, such as `vet`'s, may come between checks).

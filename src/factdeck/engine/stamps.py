@@ -26,7 +26,11 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from factdeck.engine.parse_cache import ContentStore
+    from factdeck.engine.session import Session
 
 RACY_NS = 100_000_000
 COARSE_RACY_NS = 2_000_000_000
@@ -144,33 +148,70 @@ class FileStamps:
 
 class NameStamps:
     """Names worked out from files' texts (the record cache's entry names, engine/record_cache.py: a hash of a fact file's
-    name and text), by path, reused while the file's stat signature is the one recorded with its name and settled, as
-    `FileStamps` reuses digests. Each stamp is (display name, *signature, when it was taken in nanoseconds since the
-    epoch, name). `kept`: `now` of an earlier validation (anything else: none kept)."""
+    name and text in a context), by path, reused while the file's stat signature is the one recorded with its name and
+    settled, as `FileStamps` reuses digests. Each stamp is (display name, *signature, when it was taken in nanoseconds
+    since the epoch, the context, the name): one context a file (another context's validation names it afresh). Kept
+    in `store` (a content store of factdeck's code; None: nothing kept) by `save`, the files asked about only."""
 
-    def __init__(self, kept: Any) -> None:
+    ENTRY = "\0stamps"  # the entry's text in the store (no file's name: those hold no NUL)
+
+    def __init__(self, store: ContentStore | None = None) -> None:
+        self.store = store
+        kept = store.load(self.ENTRY) if store is not None else None
         self._kept: dict[Any, Any] = kept if type(kept) is dict else {}
         self.now: dict[
             str, tuple[Any, ...]
         ] = {}  # the stamps of the files asked about, to keep for the next validation
-        self.changed = False  # whether a name was worked out (`now` is not what was kept)
+        self.changed = False  # whether a stamp was made (`now` is not what was kept)
 
-    def name(self, path: str, display: str, signature: tuple[int, int, int, int], make: Callable[[], str]) -> str:
-        """The name of the file at `path` (shown as `display`, its text read after `signature` was taken): the kept one
-        if its stamp is of this name and signature and settled, else `make()` (which reads the text), stamped now."""
+    @classmethod
+    def kept(cls, session: Session) -> NameStamps:
+        """The stamps kept for factdeck's code now, in `session` (none kept with caching off)."""
+        from factdeck.engine.incremental import code_fingerprint
+        from factdeck.engine.parse_cache import ContentStore, cache_folder
+
+        folder = cache_folder("latest")
+        return cls(ContentStore(folder, code_fingerprint(), "stamps", session) if folder is not None else None)
+
+    def save(self) -> None:
+        """Keep the stamps of the files asked about (if one was made) for the next validation."""
+        if self.store is not None and self.changed:
+            self.store.save(self.ENTRY, self.now)
+            self.store.trim()
+            self.changed = False
+
+    def _stamp(self, path: str, display: str, signature: tuple[int, int, int, int]) -> tuple[Any, ...] | None:
         stamp = self._kept.get(path)
         if (
             type(stamp) is tuple
-            and len(stamp) == 7
+            and len(stamp) == 8
             and stamp[:5] == (display, *signature)
             and type(stamp[5]) is int
             and type(stamp[6]) is str
+            and type(stamp[7]) is str
             and settled(signature, stamp[5])
         ):
+            return stamp
+        return None
+
+    def known(self, path: str, display: str, signature: tuple[int, int, int, int]) -> bool:
+        """Whether the file at `path` (shown as `display`) with this signature was named before (in any context), so
+        its text was read and checked then: records/load.py's `TextStamps`."""
+        return self._stamp(path, display, signature) is not None
+
+    def name(
+        self, path: str, display: str, signature: tuple[int, int, int, int], context: str, make: Callable[[], str]
+    ) -> str:
+        """The name of the file at `path` (shown as `display`) in `context`: the kept one if its stamp is of this name,
+        signature and context and settled, else `make()` (which reads the file's text, at any time after `signature`
+        was taken: a write since changed the signature, or was too soon after the stamp for it to be settled), stamped
+        now."""
+        stamp = self._stamp(path, display, signature)
+        if stamp is not None and stamp[6] == context:
             self.now[path] = stamp
-            return stamp[6]
+            return str(stamp[7])
         name = make()
-        self.now[path] = (display, *signature, time.time_ns(), name)
+        self.now[path] = (display, *signature, time.time_ns(), context, name)
         self.changed = True
         return name
 

@@ -30,7 +30,8 @@ from factdeck.engine.record_cache import (
     restore_problems,
 )
 from factdeck.engine.session import Session
-from factdeck.exceptions import Problem
+from factdeck.engine.stamps import NameStamps
+from factdeck.exceptions import InputError, Problem
 from factdeck.records.across import AcrossFound, AcrossRules, FileResults
 from factdeck.records.fact_forms import FactForms, forms_of
 from factdeck.records.factbase import FactBase
@@ -77,14 +78,15 @@ def _validated(root: Path, archive: Path | None, strict: bool, session: Session,
     file_keys: dict[str, str] = {}
     fresh: list[FactFile] = []  # the fact files validated, not restored from the record cache
     caches: list[RecordCache] = []  # the record cache the files were validated through (for `earlier_facts`)
-    raw = load_project(root, cache)
+    stamps = NameStamps.kept(session)  # a fact file whose stat is as kept is named without reading its text (load.py)
+    raw = load_project(root, cache, stamps)
     base = validate_project(
         raw,
         session,
         archive=archive,
         strict=strict,
         unhashed=unhashed,
-        fact_files=lambda files, context: _cached_fact_files(files, context, session, cache, file_keys, fresh, caches),
+        fact_files=lambda files, ctx: _cached_fact_files(files, ctx, session, cache, file_keys, fresh, caches, stamps),
         across_facts=lambda files, found, context, glossary, sources: _across_apart(
             lambda: _cached_across(files, found, context, glossary, sources, session, file_keys, caches),
             files,
@@ -107,17 +109,22 @@ def _cached_fact_files(
     keys: dict[str, str],
     validated: list[FactFile],
     caches: list[RecordCache] | None = None,
+    stamps: NameStamps | None = None,
 ) -> FileResults:
-    """`records.validate.validate_files`, with unchanged files' records from the record cache and the rest
-    validated half on the second core when there is much text. Each file's record-cache key goes into `keys`
-    (`FactBase.file_keys`), the files validated (not cached) into `validated`, and the cache into `caches`."""
-    cache = RecordCache(code_fingerprint(), context_key(context.key_parts()), session)
+    """`records.validate.validate_files`, with unchanged files' records from the record cache (named by `stamps` when
+    given) and the rest validated half on the second core when there is much text. Each file's record-cache key goes
+    into `keys` (`FactBase.file_keys`), the files validated (not cached) into `validated`, and the cache into `caches`."""
+    cache = RecordCache(code_fingerprint(), context_key(context.key_parts()), session, stamps)
     if caches is not None:
         caches.append(cache)
     found: FileResults = {}
     fresh: list[FactFile] = []
     for file in files:
-        hit = cache.get(file)
+        try:
+            hit = cache.get(file)
+        except InputError as exc:  # loaded unread, and changed since into a text that cannot be read: its problem
+            found[file.display] = ([], [exc.problem])
+            continue
         if hit is None:
             fresh.append(file)
         else:
