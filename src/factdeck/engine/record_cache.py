@@ -76,8 +76,8 @@ class RecordCache:
         self.hashed = 0  # texts hashed for their entry names (for tests)
 
     def get(self, file: FactFile) -> tuple[list[Fact], list[Problem]] | None:
-        """`file`'s records and problems as kept, or None: validate it (its text is then read, and `names` holds the name
-        of that text). Raises `InputError` if its text, not read when loaded, can no longer be read."""
+        """`file`'s records and problems as kept, or None: validate it (its text read, `names` holds its name). A file
+        loaded unread whose text can no longer be read has no records and that problem, and no name (nothing kept)."""
         if self.store.folder is None:
             return None
         key = (str(self.store.folder), self._name(file))
@@ -87,8 +87,15 @@ class RecordCache:
             hit = restore_entry(self.store.load_named(key[1]), file.display)
         if hit is None:
             if not file.read:  # named by its stamp, unread: validated from its text read now, and named by that
+                from factdeck.exceptions import InputError
+
+                del self.names[file.display]
+                try:
+                    text = file.text
+                except InputError as exc:  # changed since it was loaded into a file that cannot be read: its problem
+                    return [], [exc.problem]
                 self.hashed += 1
-                self.names[file.display] = self.store.digest(f"{file.display}\0{file.text}")  # may raise InputError
+                self.names[file.display] = self.store.digest(f"{file.display}\0{text}")
             return None
         if self.session.keeping:
             self._used[key] = hit
@@ -339,9 +346,8 @@ def _restore_columns(columns: Any, file: str) -> list[Fact]:
     return made[Fact]
 
 
-# What a record's state is set through (`_restore_columns`), by model: the data descriptor `object.__setattr__` finds for
-# each of `__dict__`, `__pydantic_fields_set__`, `__pydantic_extra__` and `__pydantic_private__` (the first class of
-# the model's MRO defining it: pydantic's slots), as its `__set__`. Calling it skips the lookup each set made.
+# What a record's state is set through (`_restore_columns`), by model: the `__set__` of the data descriptor (pydantic's
+# slots) `object.__setattr__` finds in the model's MRO for each name, called without the lookup each set made.
 _STATE = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
 _SETTERS: dict[type[Record], tuple[Callable[[Any, Any], None], ...]] = {}
 
@@ -351,14 +357,11 @@ def _setters(model: type[Record]) -> tuple[Callable[[Any, Any], None], ...]:
     for name in _STATE:
         descriptor = next((klass.__dict__[name] for klass in model.__mro__ if name in klass.__dict__), None)
         setter = getattr(descriptor, "__set__", None) if descriptor is not None else None
-        # A model whose attribute is no data descriptor (no pydantic slot): set as `object.__setattr__` would.
-        found.append(setter if setter is not None else _set_named(name))
+        if setter is None:  # not pydantic's slot: not restored here (`restore_entry` gives None, a miss)
+            raise TypeError(f"{model.__name__}.{name} is not a data descriptor")
+        found.append(setter)
     _SETTERS[model] = made = tuple(found)
     return made
-
-
-def _set_named(name: str) -> Callable[[Any, Any], None]:
-    return lambda record, value: _set(record, name, value)
 
 
 def _link(dicts: list[dict[str, Any]], field: str, many: Any, positions: Any, inner: Any, records: list[Any]) -> None:

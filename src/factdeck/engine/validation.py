@@ -29,9 +29,10 @@ from factdeck.engine.record_cache import (
     restore_per_fact,
     restore_problems,
 )
+from factdeck.engine.search_forms import KeptSearchForms
 from factdeck.engine.session import Session
 from factdeck.engine.stamps import NameStamps
-from factdeck.exceptions import InputError, Problem
+from factdeck.exceptions import Problem
 from factdeck.records.across import AcrossFound, AcrossRules, FileResults
 from factdeck.records.fact_forms import FactForms, forms_of
 from factdeck.records.factbase import FactBase
@@ -94,6 +95,7 @@ def _validated(root: Path, archive: Path | None, strict: bool, session: Session,
             not session.keeping and sum(len(file.text) for file in fresh) >= PARALLEL_TEXT,
         ),
         published_parse=KeptPublished(session).parse,
+        search_form=KeptSearchForms(session).form,
     )
     base.file_keys = file_keys
     base.earlier_facts = caches[0].earlier if caches and file_keys else None
@@ -120,11 +122,7 @@ def _cached_fact_files(
     found: FileResults = {}
     fresh: list[FactFile] = []
     for file in files:
-        try:
-            hit = cache.get(file)
-        except InputError as exc:  # loaded unread, and changed since into a text that cannot be read: its problem
-            found[file.display] = ([], [exc.problem])
-            continue
+        hit = cache.get(file)
         if hit is None:
             fresh.append(file)
         else:

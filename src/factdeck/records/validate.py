@@ -345,6 +345,7 @@ def validate_project(
     today: _dt.date | None = None,
     unhashed: frozenset[str] = frozenset(),
     published_parse: Callable[[Callable[[], str], str, str], PublishedDeck] | None = None,
+    search_form: Callable[[str], str] | None = None,
 ) -> FactBase:
     """Check everything and return the `FactBase` (made in `keeper`, the session), or raise `ValidationFailed`
     with every problem, sorted. `archive` overrides factdeck.yaml's archive folder; `strict` makes warnings
@@ -353,7 +354,8 @@ def validate_project(
     keeps each file's findings while what those rules read of the others is unchanged). `today` (default: the
     system's date) is the last day a vetted or accessed date may name; the archive files of the sources in
     `unhashed` are used whatever their recorded SHA-256 (see records/archive.py). `published_parse` makes each
-    release record of its text (identity.py's `load_published`; the engine's keeps what it parsed)."""
+    release record of its text (identity.py's `load_published`; the engine's keeps what it parsed), and `search_form` each
+    archived text's search form (quotes.py's `quote_search_form`; the engine's keeps them)."""
     collector = Collector()
     collector.problems.extend(e.problem for e in raw.errors)
     collector.problems.extend(unportable_names(raw.root))  # names other systems cannot hold (warnings)
@@ -402,7 +404,7 @@ def validate_project(
 
     if archive is None and config.archive:
         archive = raw.root / config.archive
-    archives = load_archives(collector, sources, archive, unhashed)
+    archives = load_archives(collector, sources, archive, unhashed, search_form or quote_search_form)
 
     broken_sources, broken_eras = _ids(raw.sources) - set(sources), _ids(raw.eras) - set(eras)
     context = FileContext(sources, eras, archives.texts, broken_sources, broken_eras)
