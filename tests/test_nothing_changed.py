@@ -69,16 +69,16 @@ def test_a_whole_second_time_is_trusted_only_two_seconds_after_it() -> None:
     # (size, modification, inode, change time) of a file written and not touched since, then stamped later.
     second = 1_700_000_000 * 1_000_000_000
     whole = (3, second, 7, second)
-    assert not stamps.settled(whole, second + 1_500_000_000)
-    assert stamps.settled(whole, second + 2_500_000_000)
+    assert not stamps._settled(whole, second + 1_500_000_000)
+    assert stamps._settled(whole, second + 2_500_000_000)
     fine = (3, second + 1, 7, second + 1)  # sub-second times: the shorter window
-    assert not stamps.settled(fine, second + 50_000_000)
-    assert stamps.settled(fine, second + 200_000_000)
+    assert not stamps._settled(fine, second + 50_000_000)
+    assert stamps._settled(fine, second + 200_000_000)
     # Changed (renamed into place, its mode changed) after its last write, in a later tick of the same clock:
     # any later write would carry a time at least that change time, so the stamp holds at once.
-    assert stamps.settled((3, second, 7, second + 1_000_000_000), second + 1_000_000_001)
-    assert stamps.settled((3, second + 1, 7, second + 4_000_001), second + 4_000_002)
-    assert not stamps.settled((3, second + 1, 7, second), second + 4_000_002)  # a time set into the future
+    assert stamps._settled((3, second, 7, second + 1_000_000_000), second + 1_000_000_001)
+    assert stamps._settled((3, second + 1, 7, second + 4_000_001), second + 4_000_002)
+    assert not stamps._settled((3, second + 1, 7, second), second + 4_000_002)  # a time set into the future
 
 
 def test_a_damaged_stamp_is_hashed_again(tmp_path: Path, trusted) -> None:

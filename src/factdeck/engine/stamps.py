@@ -46,7 +46,7 @@ def sha256_file(path: str | Path) -> bytes:
     return digest.digest()
 
 
-def settled(signature: tuple[int, int, int, int], stamped_ns: int) -> bool:
+def _settled(signature: tuple[int, int, int, int], stamped_ns: int) -> bool:
     """Whether a stamp taken at `stamped_ns` (the process's clock) of a file whose stat signature is `signature`
     (size, modification, inode, change time) can be trusted: its change time is later than its modification
     time (both the file system's clock), or the modification was long enough before the stamp."""
@@ -57,8 +57,7 @@ def settled(signature: tuple[int, int, int, int], stamped_ns: int) -> bool:
     return stamped_ns - modified_ns > window
 
 
-def stat_signature(st: os.stat_result) -> tuple[int, int, int, int]:
-    """A file's stat signature: (size, modification time, inode, change time), times in nanoseconds."""
+def _signature(st: os.stat_result) -> tuple[int, int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
@@ -115,9 +114,9 @@ class FileStamps:
             st = os.stat(path)
         except OSError:
             return None
-        signature = stat_signature(st)
+        signature = _signature(st)
         stamp = self._recorded.get(key) or self._now.get(key)
-        if stamp is not None and tuple(stamp[:4]) == signature and settled(signature, stamp[4]):
+        if stamp is not None and tuple(stamp[:4]) == signature and _settled(signature, stamp[4]):
             try:
                 value = bytes.fromhex(stamp[5])
             except ValueError:  # a damaged record: hash the file
@@ -143,7 +142,7 @@ class FileStamps:
             st = os.stat(path)
         except OSError:
             return
-        self._now[str(path)] = [*stat_signature(st), time.time_ns(), value.hex()]
+        self._now[str(path)] = [*_signature(st), time.time_ns(), value.hex()]
 
 
 class NameStamps:
@@ -159,9 +158,8 @@ class NameStamps:
         self.store = store
         kept = store.load(self.ENTRY) if store is not None else None
         self._kept: dict[Any, Any] = kept if type(kept) is dict else {}
-        self.now: dict[
-            str, tuple[Any, ...]
-        ] = {}  # the stamps of the files asked about, to keep for the next validation
+        # The stamps of the files asked about, to keep for the next validation.
+        self.now: dict[str, tuple[Any, ...]] = {}
         self.changed = False  # whether a stamp was made (`now` is not what was kept)
 
     @classmethod
@@ -189,7 +187,7 @@ class NameStamps:
             and type(stamp[5]) is int
             and type(stamp[6]) is str
             and type(stamp[7]) is str
-            and settled(signature, stamp[5])
+            and _settled(signature, stamp[5])
         ):
             return stamp
         return None
