@@ -17,6 +17,7 @@ from conftest import Project, sample_project
 
 from factdeck.cli import cli
 from factdeck.engine import kept_check, record_cache
+from factdeck.engine import stamps as stamps_module
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.session import Session
 from factdeck.engine.stamps import RACY_NS, NameStamps
@@ -294,3 +295,35 @@ def test_a_file_without_a_signature_is_always_hashed(project: Project, parse_cac
     again = _cache(_stamps())
     assert again._name(FactFile(file.path, file.display, file.text)) == again.store.digest(f"{GUILD}\0{file.text}")
     assert again.hashed == 1
+
+
+def test_another_project_s_stamps_are_kept_too(
+    tmp_path: Path, parse_cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checking one project and then another keeps both projects' stamps: checking the first again reads none of its
+    files (up to NAME_STAMPS stamps are kept, the latest first)."""
+    first, second = sample_project(tmp_path / "first", more_facts=True), sample_project(tmp_path / "second")
+    cold = check(first, cache=False)
+    stamped(first)
+    stamped(second)
+    made, read = hashed(monkeypatch), reads(monkeypatch)
+    assert check(first) == cold
+    assert made == [] and read == []
+
+
+def test_the_latest_stamps_of_other_files_are_kept_up_to_the_limit(
+    project: Project, parse_cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settle(project)
+    file = _file(project)
+    assert file.signature is not None
+    others = {f"/elsewhere/{i}.yaml": (f"facts/{i}.yaml", *file.signature, i, "context", "name") for i in range(5)}
+    _keep(file, others)
+    monkeypatch.setattr(stamps_module, "NAME_STAMPS", 3)
+    stamps = _stamps()
+    cache = _cache(stamps)
+    cache._name(file)
+    cache.finish()
+    assert stamps.store is not None
+    kept = stamps.store.load(NameStamps.ENTRY)
+    assert set(kept) == {str(file.path), "/elsewhere/4.yaml", "/elsewhere/3.yaml"}  # the two latest others

@@ -145,12 +145,17 @@ class FileStamps:
         self._now[str(path)] = [*_signature(st), time.time_ns(), value.hex()]
 
 
+# How many files' stamps are kept (`NameStamps.save`): those of the files a validation asked about, then the latest of
+# other files (other projects', files since removed); about 100 bytes each.
+NAME_STAMPS = 5_000
+
+
 class NameStamps:
     """Names worked out from files' texts (the record cache's entry names, engine/record_cache.py: a hash of a fact file's
     name and text in a context), by path, reused while the file's stat signature is the one recorded with its name and
     settled, as `FileStamps` reuses digests. Each stamp is (display name, *signature, when it was taken in nanoseconds
     since the epoch, the context, the name): one context a file (another context's validation names it afresh). Kept
-    in `store` (a content store of factdeck's code; None: nothing kept) by `save`, the files asked about only."""
+    in `store` (a content store of factdeck's code; None: nothing kept) by `save`."""
 
     ENTRY = "\0stamps"  # the entry's text in the store (no file's name: those hold no NUL)
 
@@ -172,11 +177,25 @@ class NameStamps:
         return cls(ContentStore(folder, code_fingerprint(), "stamps", session) if folder is not None else None)
 
     def save(self) -> None:
-        """Keep the stamps of the files asked about (if one was made) for the next validation."""
+        """Keep the stamps of the files asked about (if one was made) for the next validation, with the latest of those
+        kept for other files (another project's: up to `NAME_STAMPS` in all)."""
         if self.store is not None and self.changed:
-            self.store.save(self.ENTRY, self.now)
+            others = [(stamp[5], path, stamp) for path, stamp in self._kept.items() if self._kept_stamp(path, stamp)]
+            room = max(0, NAME_STAMPS - len(self.now))
+            kept = {path: stamp for _, path, stamp in sorted(others, reverse=True)[:room]} if room else {}
+            self.store.save(self.ENTRY, {**kept, **self.now})
             self.store.trim()
             self.changed = False
+
+    def _kept_stamp(self, path: Any, stamp: Any) -> bool:
+        """Whether `stamp` is one kept for a file not asked about (of the stamps' shape), to keep again."""
+        return (
+            path not in self.now
+            and type(path) is str
+            and type(stamp) is tuple
+            and len(stamp) == 8
+            and type(stamp[5]) is int
+        )
 
     def _stamp(self, path: str, display: str, signature: tuple[int, int, int, int]) -> tuple[Any, ...] | None:
         stamp = self._kept.get(path)
