@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Callable
 from itertools import chain, repeat
 from operator import attrgetter, eq, itemgetter, setitem
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from factdeck.engine.parse_cache import ContentStore, cache_folder
 from factdeck.engine.session import Session
@@ -36,6 +36,9 @@ from factdeck.records.introspect import record_fields
 from factdeck.records.load import FactFile
 from factdeck.records.record import shared_field_names
 from factdeck.records.schema import Fact, Record
+
+if TYPE_CHECKING:
+    from factdeck.engine.stamps import NameStamps
 
 _SEVERITIES = ("error", "warning")
 R = TypeVar("R", bound=Record)
@@ -57,7 +60,8 @@ class RecordCache:
     """Validated facts and problems of fact files, by file name, text and context; a watching `session` also
     keeps the last validation's entries in memory, by store folder and entry name (see the module's doc)."""
 
-    def __init__(self, code: str, context: str, session: Session):
+    def __init__(self, code: str, context: str, session: Session, stamps: NameStamps | None = None):
+        self.context = context
         self.store = ContentStore(cache_folder("records"), code, context, session)
         # Each file's latest keys, by its name (`earlier`), in a folder of their own beside the records.
         self.latest = ContentStore(cache_folder("latest"), code, context, session)
@@ -66,20 +70,49 @@ class RecordCache:
         self._used: dict[tuple[str, str], tuple[list[Fact], list[Problem]]] = {}
         # Each file's entry name, as `get` worked it out: the file's content key (FactBase.file_keys).
         self.names: dict[str, str] = {}
+        # Each fact file's entry name with its stat signature (`FactFile.signature`), kept for the next validation
+        # (`_name`: hashing every file's text was 10 MB at 10,000 facts, 0.01 CPU s a check). None: none kept.
+        self.stamps = stamps
+        self.hashed = 0  # texts hashed for their entry names (for tests)
 
     def get(self, file: FactFile) -> tuple[list[Fact], list[Problem]] | None:
+        """`file`'s records and problems as kept, or None: validate it (its text read, `names` holds its name). A file
+        loaded unread whose text can no longer be read has no records and that problem, and no name (nothing kept)."""
         if self.store.folder is None:
             return None
-        key = (str(self.store.folder), self.store.digest(f"{file.display}\0{file.text}"))
+        key = (str(self.store.folder), self._name(file))
         self.names[file.display] = key[1]
         hit = self.session.recent_records.get(key) if self.session.keeping else None
         if hit is None:
             hit = restore_entry(self.store.load_named(key[1]), file.display)
         if hit is None:
+            if not file.read:  # named by its stamp, unread: validated from its text read now, and named by that
+                from factdeck.exceptions import InputError
+
+                del self.names[file.display]
+                try:
+                    text = file.text
+                except InputError as exc:  # changed since it was loaded into a file that cannot be read: its problem
+                    return [], [exc.problem]
+                self.hashed += 1
+                self.names[file.display] = self.store.digest(f"{file.display}\0{text}")
             return None
         if self.session.keeping:
             self._used[key] = hit
         return list(hit[0]), list(hit[1])  # the caller's lists; the records are shared
+
+    def _name(self, file: FactFile) -> str:
+        """`file`'s entry name (the store's digest of its name and text): the one stamped for its path when the stamp is
+        of its name, signature and context and settled (engine/stamps.py's `NameStamps`), else the digest (its text read
+        now if it was not: `FactFile.text`), stamped."""
+
+        def digest() -> str:
+            self.hashed += 1
+            return self.store.digest(f"{file.display}\0{file.text}")
+
+        if file.signature is None or self.stamps is None:
+            return digest()
+        return self.stamps.name(str(file.path), file.display, file.signature, self.context, digest)
 
     def put(self, file: FactFile, facts: list[Fact], problems: list[Problem]) -> None:
         facts, problems = list(facts), list(problems)
@@ -94,12 +127,17 @@ class RecordCache:
     def remember(self, file: FactFile, facts: list[Fact], problems: list[Problem]) -> None:
         """Keep a file's records in memory for the next validation in this process (in a watch only)."""
         if self.store.folder is not None and self.session.keeping:
-            key = (str(self.store.folder), self.store.digest(f"{file.display}\0{file.text}"))
+            key = (
+                str(self.store.folder),
+                self.names.get(file.display) or self.store.digest(f"{file.display}\0{file.text}"),
+            )
             self._used[key] = (list(facts), list(problems))
 
     def finish(self) -> None:
         """This validation's entries replace the last one's in memory (if kept at all); the store is trimmed."""
         self.session.recent_records = self._used if self.session.keeping else {}
+        if self.stamps is not None:  # this validation's files' (another project's are dropped)
+            self.stamps.save()
         self.store.trim()
         self.latest.trim()
 
@@ -297,13 +335,33 @@ def _restore_columns(columns: Any, file: str) -> list[Fact]:
         shared = {names: _FIELDS_SETS.get(names) or _fields_set(names) for names in set(fields_sets)}
         deque(map(setitem, dicts, repeat("_where"), zip(repeat(file), lines)), 0)
         records = list(map(_new, repeat(model, count)))
-        # What pydantic's model_construct sets, without its per-field defaults and aliases (every field is here).
-        deque(map(_set, records, repeat("__dict__"), dicts), 0)
-        deque(map(_set, records, repeat("__pydantic_fields_set__"), map(shared.__getitem__, fields_sets)), 0)
-        deque(map(_set, records, repeat("__pydantic_extra__"), repeat(None, count)), 0)
-        deque(map(_set, records, repeat("__pydantic_private__"), repeat(None, count)), 0)
+        # What pydantic's model_construct sets, without its per-field defaults and aliases (every field is here), each
+        # through the attribute's own setter (`_setters`: what `object.__setattr__` finds and calls, a third cheaper).
+        set_dict, set_fields, set_extra, set_private = _SETTERS.get(model) or _setters(model)
+        deque(map(set_dict, records, dicts), 0)
+        deque(map(set_fields, records, map(shared.__getitem__, fields_sets)), 0)
+        deque(map(set_extra, records, repeat(None, count)), 0)
+        deque(map(set_private, records, repeat(None, count)), 0)
         made[model] = records
     return made[Fact]
+
+
+# What a record's state is set through (`_restore_columns`), by model: the `__set__` of the data descriptor (pydantic's
+# slots) `object.__setattr__` finds in the model's MRO for each name, called without the lookup each set made.
+_STATE = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+_SETTERS: dict[type[Record], tuple[Callable[[Any, Any], None], ...]] = {}
+
+
+def _setters(model: type[Record]) -> tuple[Callable[[Any, Any], None], ...]:
+    found: list[Callable[[Any, Any], None]] = []
+    for name in _STATE:
+        descriptor = next((klass.__dict__[name] for klass in model.__mro__ if name in klass.__dict__), None)
+        setter = getattr(descriptor, "__set__", None) if descriptor is not None else None
+        if setter is None:  # not pydantic's slot: not restored here (`restore_entry` gives None, a miss)
+            raise TypeError(f"{model.__name__}.{name} is not a data descriptor")
+        found.append(setter)
+    _SETTERS[model] = made = tuple(found)
+    return made
 
 
 def _link(dicts: list[dict[str, Any]], field: str, many: Any, positions: Any, inner: Any, records: list[Any]) -> None:

@@ -24,8 +24,13 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from factdeck.engine.parse_cache import ContentStore
+    from factdeck.engine.session import Session
 
 RACY_NS = 100_000_000
 COARSE_RACY_NS = 2_000_000_000
@@ -138,6 +143,94 @@ class FileStamps:
         except OSError:
             return
         self._now[str(path)] = [*_signature(st), time.time_ns(), value.hex()]
+
+
+# How many files' stamps are kept (`NameStamps.save`): those of the files a validation asked about, then the latest of
+# other files (other projects', files since removed); about 100 bytes each.
+NAME_STAMPS = 5_000
+
+
+class NameStamps:
+    """Names worked out from files' texts (the record cache's entry names, engine/record_cache.py: a hash of a fact file's
+    name and text in a context), by path, reused while the file's stat signature is the one recorded with its name and
+    settled, as `FileStamps` reuses digests. Each stamp is (display name, *signature, when it was taken in nanoseconds
+    since the epoch, the context, the name): one context a file (another context's validation names it afresh). Kept
+    in `store` (a content store of factdeck's code; None: nothing kept) by `save`."""
+
+    ENTRY = "\0stamps"  # the entry's text in the store (no file's name: those hold no NUL)
+
+    def __init__(self, store: ContentStore | None = None) -> None:
+        self.store = store
+        kept = store.load(self.ENTRY) if store is not None else None
+        self._kept: dict[Any, Any] = kept if type(kept) is dict else {}
+        # The stamps of the files asked about, to keep for the next validation.
+        self.now: dict[str, tuple[Any, ...]] = {}
+        self.changed = False  # whether a stamp was made (`now` is not what was kept)
+
+    @classmethod
+    def kept(cls, session: Session) -> NameStamps:
+        """The stamps kept for factdeck's code now, in `session` (none kept with caching off)."""
+        from factdeck.engine.incremental import code_fingerprint
+        from factdeck.engine.parse_cache import ContentStore, cache_folder
+
+        folder = cache_folder("latest")
+        return cls(ContentStore(folder, code_fingerprint(), "stamps", session) if folder is not None else None)
+
+    def save(self) -> None:
+        """Keep the stamps of the files asked about (if one was made) for the next validation, with the latest of those
+        kept for other files (another project's: up to `NAME_STAMPS` in all)."""
+        if self.store is not None and self.changed:
+            others = [(stamp[5], path, stamp) for path, stamp in self._kept.items() if self._kept_stamp(path, stamp)]
+            room = max(0, NAME_STAMPS - len(self.now))
+            kept = {path: stamp for _, path, stamp in sorted(others, reverse=True)[:room]} if room else {}
+            self.store.save(self.ENTRY, {**kept, **self.now})
+            self.store.trim()
+            self.changed = False
+
+    def _kept_stamp(self, path: Any, stamp: Any) -> bool:
+        """Whether `stamp` is one kept for a file not asked about (of the stamps' shape), to keep again."""
+        return (
+            path not in self.now
+            and type(path) is str
+            and type(stamp) is tuple
+            and len(stamp) == 8
+            and type(stamp[5]) is int
+        )
+
+    def _stamp(self, path: str, display: str, signature: tuple[int, int, int, int]) -> tuple[Any, ...] | None:
+        stamp = self._kept.get(path)
+        if (
+            type(stamp) is tuple
+            and len(stamp) == 8
+            and stamp[:5] == (display, *signature)
+            and type(stamp[5]) is int
+            and type(stamp[6]) is str
+            and type(stamp[7]) is str
+            and _settled(signature, stamp[5])
+        ):
+            return stamp
+        return None
+
+    def known(self, path: str, display: str, signature: tuple[int, int, int, int]) -> bool:
+        """Whether the file at `path` (shown as `display`) with this signature was named before (in any context), so
+        its text was read and checked then: records/load.py's `TextStamps`."""
+        return self._stamp(path, display, signature) is not None
+
+    def name(
+        self, path: str, display: str, signature: tuple[int, int, int, int], context: str, make: Callable[[], str]
+    ) -> str:
+        """The name of the file at `path` (shown as `display`) in `context`: the kept one if its stamp is of this name,
+        signature and context and settled, else `make()` (which reads the file's text, at any time after `signature`
+        was taken: a write since changed the signature, or was too soon after the stamp for it to be settled), stamped
+        now."""
+        stamp = self._stamp(path, display, signature)
+        if stamp is not None and stamp[6] == context:
+            self.now[path] = stamp
+            return str(stamp[7])
+        name = make()
+        self.now[path] = (display, *signature, time.time_ns(), context, name)
+        self.changed = True
+        return name
 
 
 def walk(folder: Path, skip: frozenset[str] = frozenset()) -> list[tuple[str, str, bool]]:

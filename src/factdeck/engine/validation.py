@@ -29,7 +29,9 @@ from factdeck.engine.record_cache import (
     restore_per_fact,
     restore_problems,
 )
+from factdeck.engine.search_forms import KeptSearchForms
 from factdeck.engine.session import Session
+from factdeck.engine.stamps import NameStamps
 from factdeck.exceptions import Problem
 from factdeck.records.across import AcrossFound, AcrossRules, FileResults
 from factdeck.records.fact_forms import FactForms, forms_of
@@ -77,14 +79,15 @@ def _validated(root: Path, archive: Path | None, strict: bool, session: Session,
     file_keys: dict[str, str] = {}
     fresh: list[FactFile] = []  # the fact files validated, not restored from the record cache
     caches: list[RecordCache] = []  # the record cache the files were validated through (for `earlier_facts`)
-    raw = load_project(root, cache)
+    stamps = NameStamps.kept(session)  # a fact file whose stat is as kept is named without reading its text (load.py)
+    raw = load_project(root, cache, stamps)
     base = validate_project(
         raw,
         session,
         archive=archive,
         strict=strict,
         unhashed=unhashed,
-        fact_files=lambda files, context: _cached_fact_files(files, context, session, cache, file_keys, fresh, caches),
+        fact_files=lambda files, ctx: _cached_fact_files(files, ctx, session, cache, file_keys, fresh, caches, stamps),
         across_facts=lambda files, found, context, glossary, sources: _across_apart(
             lambda: _cached_across(files, found, context, glossary, sources, session, file_keys, caches),
             files,
@@ -92,6 +95,7 @@ def _validated(root: Path, archive: Path | None, strict: bool, session: Session,
             not session.keeping and sum(len(file.text) for file in fresh) >= PARALLEL_TEXT,
         ),
         published_parse=KeptPublished(session).parse,
+        search_form=KeptSearchForms(session).form,
     )
     base.file_keys = file_keys
     base.earlier_facts = caches[0].earlier if caches and file_keys else None
@@ -107,11 +111,12 @@ def _cached_fact_files(
     keys: dict[str, str],
     validated: list[FactFile],
     caches: list[RecordCache] | None = None,
+    stamps: NameStamps | None = None,
 ) -> FileResults:
-    """`records.validate.validate_files`, with unchanged files' records from the record cache and the rest
-    validated half on the second core when there is much text. Each file's record-cache key goes into `keys`
-    (`FactBase.file_keys`), the files validated (not cached) into `validated`, and the cache into `caches`."""
-    cache = RecordCache(code_fingerprint(), context_key(context.key_parts()), session)
+    """`records.validate.validate_files`, with unchanged files' records from the record cache (named by `stamps` when
+    given) and the rest validated half on the second core when there is much text. Each file's record-cache key goes
+    into `keys` (`FactBase.file_keys`), the files validated (not cached) into `validated`, and the cache into `caches`."""
+    cache = RecordCache(code_fingerprint(), context_key(context.key_parts()), session, stamps)
     if caches is not None:
         caches.append(cache)
     found: FileResults = {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
@@ -46,8 +46,9 @@ class ArchivedText:
     normalized: str
 
     @classmethod
-    def of(cls, raw: str) -> ArchivedText:
-        return cls(raw, quote_search_form(raw))
+    def of(cls, raw: str, search_form: Callable[[str], str] = quote_search_form) -> ArchivedText:
+        """The text `raw`, its search form made by `search_form` (`quote_search_form`, or one kept of it)."""
+        return cls(raw, search_form(raw))
 
     @cached_property
     def digest(self) -> str:
@@ -70,9 +71,14 @@ def file_sha256(path: Path) -> str:
 
 
 def load_archives(
-    collector: Collector, sources: dict[str, Source], archive_dir: Path | None, unhashed: frozenset[str] = frozenset()
+    collector: Collector,
+    sources: dict[str, Source],
+    archive_dir: Path | None,
+    unhashed: frozenset[str] = frozenset(),
+    search_form: Callable[[str], str] = quote_search_form,
 ) -> Archives:
-    """Each source's archived text, normalized for quote search (read once, checked against many quotes).
+    """Each source's archived text, normalized for quote search (read once, checked against many quotes; `search_form`
+    gives a text's `quote_search_form`, the engine's from what it kept).
 
     An archive file whose SHA-256 differs from the source's `archive_sha256` is an error (unless the source is
     in `unhashed`: `factdeck hash-archives` checks the quotes against the new text); one without a recorded
@@ -125,7 +131,7 @@ def load_archives(
             )
             continue
         del found.why_not[source.id]
-        found.texts[source.id] = ArchivedText.of(text)
+        found.texts[source.id] = ArchivedText.of(text, search_form)
     return found
 
 

@@ -65,19 +65,56 @@ class Document:
         return self.lines.get((), 1)
 
 
-@dataclass
 class FactFile:
     """A fact file, read and checked as text but parsed only when asked: the validator may hold its records
-    already (see record_cache), and then the file is never parsed at all."""
+    already (see record_cache), and then the file is never parsed at all. A file the engine's stamps know unchanged
+    (`load_project`'s `stamps`) is not even read: its `text` is read when first asked for."""
 
-    path: Path  # absolute
-    display: str
-    text: str
-    cache: ParsedTextCache | None = None
+    def __init__(
+        self,
+        path: Path,  # absolute
+        display: str,
+        text: str | None = None,  # None: read when first asked for (`text`)
+        cache: ParsedTextCache | None = None,
+        # (size, modification time, inode, change time; times in nanoseconds) of the file as stat read it before its
+        # text was read (now or later): the record cache names the file as it did with the same signature
+        # (engine/stamps.py's rules) instead of hashing the text again. None: not known (always hashed).
+        signature: tuple[int, int, int, int] | None = None,
+    ) -> None:
+        self.path = path
+        self.display = display
+        self._text = text
+        self.cache = cache
+        self.signature = signature
+
+    def __repr__(self) -> str:
+        return f"FactFile({self.display!r})"
+
+    @property
+    def text(self) -> str:
+        """The file's text; a file loaded unread is read now (raises `InputError` as `read_text` does, once: the file then
+        holds no text, as one whose problem is reported)."""
+        if self._text is None:
+            self._text = ""
+            self._text = read_text(self.path, self.display)
+        return self._text
+
+    @property
+    def read(self) -> bool:
+        """Whether the file's text was read (when loaded, or since)."""
+        return self._text is not None
 
     def parse(self) -> Document:
         """The file's `Document`, or `InputError`."""
         return _parsed(self.text, self.path, self.display, self.cache)
+
+
+class TextStamps(Protocol):
+    """What the engine knows of fact files' texts (engine/stamps.py's `NameStamps`): whether the file at `path` (shown
+    as `display`) with the stat signature `signature` holds a text it read and named before (settled: no write since can
+    have kept the signature), so that loading need not read it."""
+
+    def known(self, path: str, display: str, signature: tuple[int, int, int, int]) -> bool: ...
 
 
 @dataclass
@@ -97,6 +134,11 @@ class RawProject:
 
 def read_text(path: Path, display: str) -> str:
     """A file's text, refusing what is too large, not UTF-8 or empty."""
+    return read_stated(path, display)[0]
+
+
+def read_stated(path: Path, display: str) -> tuple[str, tuple[int, int, int, int]]:
+    """`read_text`'s text, with the file's stat signature taken before its bytes were read (`FactFile.signature`)."""
     try:
         info = path.stat()
         # A named pipe or device would block the read or never end.
@@ -128,7 +170,7 @@ def read_text(path: Path, display: str) -> str:
     content = text.lstrip()
     if not content or (content.startswith("#") and _only_comments(text)):
         raise InputError(display, 0, "file is empty")
-    return text
+    return text, (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
 
 
 _HEAD = 4096  # characters of a text whose lines are looked at first
@@ -173,12 +215,14 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml"))
 
 
-def load_project(root: Path, cache: ParsedTextCache | None = None) -> RawProject:
+def load_project(root: Path, cache: ParsedTextCache | None = None, stamps: TextStamps | None = None) -> RawProject:
     """Read every input file of the project at `root`; per-file problems are collected, not raised.
     `cache` (if given) serves texts parsed before.
 
-    Fact files are read and checked as text here and parsed when the validator asks (`FactFile.parse`).
-    Raises `ProjectError` when `root` has no facts/ folder."""
+    Fact files are read and checked as text here and parsed when the validator asks (`FactFile.parse`); a fact file
+    `stamps` knows (its stat signature is one whose text was read and named before) is not read but stat'ed: its text
+    was read and checked then, and is read again only if asked for (a check after an edit reads 10 MB of unchanged
+    files at 10,000 facts). Raises `ProjectError` when `root` has no facts/ folder."""
     root = root.resolve()
     facts_dir, decks_dir = root / "facts", root / "decks"
     if not facts_dir.is_dir():
@@ -212,7 +256,18 @@ def load_project(root: Path, cache: ParsedTextCache | None = None) -> RawProject
 
     def read(path: Path) -> FactFile | None:
         try:
-            return FactFile(path, display(path), read_text(path, display(path)), cache) if inside(path) else None
+            if not inside(path):
+                return None
+            try:
+                info = path.stat() if stamps is not None else None
+            except OSError:
+                info = None  # reported by reading
+            if stamps is not None and info is not None and stat.S_ISREG(info.st_mode):
+                signature = (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
+                if stamps.known(str(path), display(path), signature):
+                    return FactFile(path, display(path), None, cache, signature)
+            text, signature = read_stated(path, display(path))
+            return FactFile(path, display(path), text, cache, signature)
         except InputError as exc:
             errors.append(exc)
             return None

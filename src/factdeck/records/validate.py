@@ -221,11 +221,14 @@ def _ids(doc: Document | None) -> frozenset[str]:
 def _check_days(collector: Collector, sources: dict[str, Source], facts: list[Fact], today: _dt.date) -> None:
     """Days that cannot have come yet: a fact vetted, or a source read, after today. (Not in the per-file
     rules: their results are cached by the file's text, and today changes.)"""
+    from operator import attrgetter
+
     # Each day written once looked at (a base's facts were vetted on a few hundred days: parsing each fact's was a
-    # loop over every fact's date after any edit).
-    future = {day: parse_calendar_date(day) > today for day in {fact.vetted for fact in facts} if day}
-    for fact in facts:
-        if fact.vetted and future[fact.vetted]:
+    # loop over every fact's date after any edit), the days read in a loop in C, and the facts looked at only when
+    # one is in the future.
+    future = {day for day in set(map(attrgetter("vetted"), facts)) if day and parse_calendar_date(day) > today}
+    for fact in facts if future else ():
+        if fact.vetted in future:
             collector.error(
                 fact,
                 f"fact '{fact.id}': vetted date {fact.vetted} is in the future (after today in every time zone): write the day it was vetted",
@@ -342,6 +345,7 @@ def validate_project(
     today: _dt.date | None = None,
     unhashed: frozenset[str] = frozenset(),
     published_parse: Callable[[Callable[[], str], str, str], PublishedDeck] | None = None,
+    search_form: Callable[[str], str] | None = None,
 ) -> FactBase:
     """Check everything and return the `FactBase` (made in `keeper`, the session), or raise `ValidationFailed`
     with every problem, sorted. `archive` overrides factdeck.yaml's archive folder; `strict` makes warnings
@@ -350,7 +354,8 @@ def validate_project(
     keeps each file's findings while what those rules read of the others is unchanged). `today` (default: the
     system's date) is the last day a vetted or accessed date may name; the archive files of the sources in
     `unhashed` are used whatever their recorded SHA-256 (see records/archive.py). `published_parse` makes each
-    release record of its text (identity.py's `load_published`; the engine's keeps what it parsed)."""
+    release record of its text (identity.py's `load_published`; the engine's keeps what it parsed), and `search_form` each
+    archived text's search form (quotes.py's `quote_search_form`; the engine's keeps them)."""
     collector = Collector()
     collector.problems.extend(e.problem for e in raw.errors)
     collector.problems.extend(unportable_names(raw.root))  # names other systems cannot hold (warnings)
@@ -399,7 +404,7 @@ def validate_project(
 
     if archive is None and config.archive:
         archive = raw.root / config.archive
-    archives = load_archives(collector, sources, archive, unhashed)
+    archives = load_archives(collector, sources, archive, unhashed, search_form or quote_search_form)
 
     broken_sources, broken_eras = _ids(raw.sources) - set(sources), _ids(raw.eras) - set(eras)
     context = FileContext(sources, eras, archives.texts, broken_sources, broken_eras)
@@ -438,12 +443,16 @@ def validate_project(
 
     flagged = {(p.path, p.line) for p in collector.problems if CHANGED in p.message}
     facts, held = hold_back_changed(facts, flagged)
-    facts_by_id.update((fact.id, fact) for fact in facts if fact.id in held)
+    if held:  # each held fact's record under review (most checks hold none: no fact looked at)
+        facts_by_id.update((fact.id, fact) for fact in facts if fact.id in held)
     base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks, keeper, glossary=glossary)
     base.held_back = held
     base.parse_cache = raw.parse_cache
     base.quotes = QuoteTally.count(facts, sources, archives, cited)
-    tags = {t for f in facts for t in f.tags}
+    from itertools import chain
+    from operator import attrgetter
+
+    tags = set(chain.from_iterable(map(attrgetter("tags"), facts)))  # in C: every fact's tags
     published, unreadable = load_published(raw.root, published_parse)
     base.published = published  # read once: `check` compares each deck with its record (outputs/anki/release.py)
     for deck in decks:
@@ -481,7 +490,7 @@ def validate_project(
 
     defined = {("source", s.id): (s.file, s.line) for s in sources.values()}
     defined |= {("era", e.id): (e.file, e.line) for e in eras.values()}
-    used = {("source", source) for source in cited} | {("era", f.era) for f in facts}
+    used = {("source", source) for source in cited} | {("era", era) for era in set(map(attrgetter("era"), facts))}
     problems = fold_consequences(collector.problems, defined, set(defined) - used)
     if strict:
         problems = [dataclasses.replace(p, severity="error") for p in problems]  # keeping what each causes
