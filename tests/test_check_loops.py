@@ -182,7 +182,7 @@ def test_the_facts_moved_since_a_release_are_those_found_note_by_note(notes, now
     from factdeck.records.identity import dump_published, published_warnings, restore_published
 
     record = _record(notes)
-    if restored:  # its notes a column at a time, not made (identity.py's `NoteColumns`)
+    if restored:  # its notes a column at a time, not made (records/note_columns.py)
         record = restore_published(dump_published(record))
         assert record._unmade() is not None
     deck = SimpleNamespace(id="d", name="Deck", cards=SimpleNamespace(subdecks=True))

@@ -1,5 +1,5 @@
 """`factdeck check` of a released project after an edit: the release records restored without their notes made
-(records/identity.py's `NoteColumns`: the edited facts' notes looked up, every identity read from its column), the
+(records/note_columns.py's `NoteColumns`: the edited facts' notes looked up, every identity read from its column), the
 notes the records hold and no file makes looked for only when the counts say there are some (release.py's
 `deck_drift`), and each deck's fronts carried for the edited file's other facts (checks.py's `_FrontShares`). The
 answer (every message, in order, and the exit code) is a cold check's after each kind of edit."""
@@ -18,7 +18,7 @@ from factdeck.engine import kept_check
 from factdeck.outputs.anki import lifecycle
 from factdeck.outputs.anki.note_keys import NoteKeys
 from factdeck.outputs.anki.release import comparison_stage, deck_drift, drift
-from factdeck.records import identity
+from factdeck.records import identity, note_columns
 from factdeck.records.select import select_facts
 from test_release_inputs import released_sample
 
@@ -105,7 +105,11 @@ class Spied:
         self.looked_up: set[str] = set()
         self.made: list[int] = []
         self.outside: list[str] = []
-        note, notes, outside = identity.NoteColumns._note, identity.NoteColumns.notes, lifecycle.PublishedNotes.outside
+        note, notes, outside = (
+            note_columns.NoteColumns._note,
+            note_columns.NoteColumns.notes,
+            lifecycle.PublishedNotes.outside,
+        )
 
         def counted_note(columns, row):  # type: ignore[no-untyped-def]
             made = note(columns, row)
@@ -120,8 +124,8 @@ class Spied:
             self.outside.append(deck.id)
             return outside(published, deck, identities)
 
-        monkeypatch.setattr(identity.NoteColumns, "_note", counted_note)
-        monkeypatch.setattr(identity.NoteColumns, "notes", counted_notes)
+        monkeypatch.setattr(note_columns.NoteColumns, "_note", counted_note)
+        monkeypatch.setattr(note_columns.NoteColumns, "notes", counted_notes)
         monkeypatch.setattr(lifecycle.PublishedNotes, "outside", counted_outside)
 
 

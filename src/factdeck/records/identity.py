@@ -19,13 +19,15 @@ import json
 import sys
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import compress, repeat
 from operator import attrgetter, is_not, ne
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from factdeck.records.schema import DeckSpec, Era, Fact, ProjectConfig, Record
+
+if TYPE_CHECKING:
+    from factdeck.records.note_columns import NoteColumns
 
 # The namespace of every identity made before projects had their own (the shipped project sets it explicitly).
 LEGACY_NAMESPACE = "factdeck"
@@ -278,51 +280,14 @@ def restore_published(value: Any) -> PublishedDeck:
         raise ValueError("not a kept record")
     kept = PublishedDeck(deck, name, released, eras, types, {}, subdecks, file, namespace)
     del kept.__dict__["notes"]  # made from the columns when first read (`_notes_when_read`)
+    from factdeck.records.note_columns import NoteColumns
+
     kept.__dict__["_columns"] = NoteColumns(columns)
     kept.inputs = inputs
     return kept
 
 
 _NOTE_VALUES = len(PublishedNote._fields)
-
-
-class NoteColumns:
-    """A restored record's notes as `dump_published` keeps them, a column a value (identity, GUID, hash, time, fact,
-    era, withdrawn), each note made only when asked for: a check after an edit reads a few notes of a record and
-    every identity, and making all 29,000 notes of the bench's records was a fifth of reading them back."""
-
-    def __init__(self, columns: tuple[list[Any], ...]) -> None:
-        self.columns = columns
-        self._rows: dict[str, int] | None = None  # each identity's place, made at the first look-up
-
-    def _note(self, row: int) -> PublishedNote:
-        return tuple.__new__(PublishedNote, [column[row] for column in self.columns])
-
-    def get(self, identity: str) -> PublishedNote | None:
-        if self._rows is None:
-            self._rows = dict(zip(self.columns[0], range(len(self.columns[0]))))  # the last of an identity, as `notes`
-        row = self._rows.get(identity)
-        return self._note(row) if row is not None else None
-
-    def of_facts(self, facts: set[str]) -> list[PublishedNote]:
-        rows = compress(range(len(self.columns[4])), map(facts.__contains__, self.columns[4]))
-        return list(map(self._note, rows))
-
-    def notes(self) -> dict[str, PublishedNote]:
-        """Every note by identity, each made as `PublishedNote._make` makes it (of one value of each column), in a
-        loop in C."""
-        return dict(zip(self.columns[0], map(partial(tuple.__new__, PublishedNote), zip(*self.columns))))
-
-    def first_eras(self) -> dict[str, str]:
-        """`_first_eras` of these notes, in loops in C: the pairs of the live notes with an era, the first of each
-        fact's kept (a dict of the pairs reversed keeps each fact's last, that is its first)."""
-        from operator import and_, not_
-
-        _, _, _, _, facts, eras, withdrawn = self.columns
-        if True not in withdrawn and None not in eras:  # every note live with an era (most records): no pairs made
-            return dict(zip(reversed(facts), reversed(eras)))
-        live = map(and_, map(is_not, eras, repeat(None)), map(not_, withdrawn))
-        return dict(reversed(list(compress(zip(facts, eras), live))))
 
 
 def _inputs(value: Any) -> dict[str, Any]:

@@ -124,7 +124,7 @@ def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact], old: Publish
     by adding it up, without its facts' notes being looked at (a check after an edit counts one file's)."""
     parts = stage.parts(deck)
     facts = parts.facts(facts)
-    before = old.note  # each note looked up: a restored record's others are not made (identity.py's `NoteColumns`)
+    before = old.note  # each note looked up: a restored record's others are not made (note_columns.py)
     rendered = parts.cards.rendered_fields
     shares = (
         stage.notes.drift_shares(deck.id, old.digest, kinds_key(deck.cards.kinds), rendered.shared)
