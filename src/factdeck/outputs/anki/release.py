@@ -19,7 +19,7 @@ from factdeck.outputs.anki import (
     package,  # package.current_time looked up at each call: tests replace it
     release_inputs,
 )
-from factdeck.outputs.anki.note_keys import NoteKeys, facts_key, keyed_by_file
+from factdeck.outputs.anki.note_keys import DriftShare, NoteKeys, facts_key, identities_of, keyed_by_file
 from factdeck.outputs.anki.note_types import NOTE_TYPES
 from factdeck.outputs.anki.package import ApkgStage
 from factdeck.outputs.anki.published import source_time
@@ -132,7 +132,7 @@ def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact], old: Publish
         else None
     )
     added = changed = withdrawn = 0
-    shared: list[tuple[str, ...]] = []  # the identities of the live notes counted from the kept shares
+    shared: list[DriftShare] = []  # the kept shares counted
     fresh = facts  # the facts whose notes are counted here
     sharing: dict[str, tuple[str, str]] = {}  # file -> (its key, `facts_key`), for the shares made here
     if shares is not None and rendered.fact_key is not None:
@@ -151,7 +151,7 @@ def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact], old: Publish
                 sharing[file] = (file_key, key)
                 continue
             added, changed, withdrawn = added + share[1], changed + share[2], withdrawn + share[3]
-            shared.append(share[4])
+            shared.append(share)
     if parts is stage.own:  # as release_record: an unchanged fact's keys from the deck's record, where it says
         release_inputs.reuse(parts.cards, deck, stage.records.get(deck.id), fresh)
     live = parts.cards.note_keys(deck, fresh)
@@ -164,15 +164,16 @@ def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact], old: Publish
                 own.append(note)
         for file, (file_key, key) in sharing.items():
             notes = notes_of[file]
-            shares.put(file_key, (key, *_counted(notes, before), tuple(note.identity for note in notes)))
+            shares.put(file_key, (key, *_counted(notes, before), "\n".join(note.identity for note in notes)))
     count = _counted(live, before)
     added, changed, withdrawn = added + count[0], changed + count[1], withdrawn + count[2]
     # The record's notes no live note is (kept live by another deck, or withdrawn): none when the live notes the
     # record holds are as many as its notes (told from the counts: each live note is one identity, its fact's, and a
     # base's fact ids are distinct), without gathering every live identity and looking each of the record's up.
-    held = sum(map(len, shared)) + len(live) - added  # `added` so far: the live notes the record lacks
+    # `added` so far: the live notes the record lacks; a share's live notes are its identities' lines.
+    held = sum(share[4].count("\n") + 1 for share in shared if share[4]) + len(live) - added
     if _holds_others(parts.published.records.get(deck.id), held):
-        identities = set(chain.from_iterable(shared))
+        identities = set(chain.from_iterable(map(identities_of, shared)))
         identities.update(keys.identity for keys in live)
         count = _counted(chain(*parts.published.extra_notes(deck, identities)), before)
         added, changed, withdrawn = added + count[0], changed + count[1], withdrawn + count[2]
