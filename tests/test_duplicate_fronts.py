@@ -180,10 +180,11 @@ def test_shares_kept_whatever_facts_a_deck_takes_would_be_caught(project, monkey
 def test_kept_front_shares_that_are_not_hashes_by_file_key_are_a_miss():
     from factdeck.outputs.anki.checks import _front_shares
 
-    assert _front_shares({"k": ("a\nb", (1, 2, 3), (1, 2))}) and _front_shares({"k": ("", (), ())})
-    for bad in ({"k": ("a", (1, "2"), (2,))}, {"k": ("a", [1], (1,))}, {"k": (1, (1,), (1,))}, {"k": ("a",)},
-                {1: ("a", (), (0,))}, {"k": ("a\nb", (1, 2), (2,))}, {"k": ("a\nb", (1, 2), (3, -1))},
-                {"k": ("a", (1, 2), (1,))}, {"k": ("a", (1,), [1])}, {"k": ("a", (1,))}, [], None):  # fmt: skip
+    eight = bytes(8)
+    assert _front_shares({"k": ("a\nb", eight * 3, (1, 2))}) and _front_shares({"k": ("", b"", ())})
+    for bad in ({"k": ("a", eight + b"x", (1,))}, {"k": ("a", (1,), (1,))}, {"k": (1, eight, (1,))}, {"k": ("a",)},
+                {1: ("a", b"", (0,))}, {"k": ("a\nb", eight * 2, (2,))}, {"k": ("a\nb", eight * 2, (3, -1))},
+                {"k": ("a", eight * 2, (1,))}, {"k": ("a", eight, [1])}, {"k": ("a", eight)}, [], None):  # fmt: skip
         assert not _front_shares(bad)
 
 
