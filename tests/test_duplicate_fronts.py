@@ -172,6 +172,7 @@ def test_shares_kept_whatever_facts_a_deck_takes_would_be_caught(project, monkey
     from factdeck.outputs.anki import checks
 
     monkeypatch.setattr(checks, "_which_facts", lambda facts: "")
+    monkeypatch.setattr(checks, "_front_shares", lambda value: type(value) is dict)  # which facts: not told apart
     found = _fact_taken_again(project, monkeypatch)
     assert found != _uncached(project.root, monkeypatch)
 
@@ -179,6 +180,73 @@ def test_shares_kept_whatever_facts_a_deck_takes_would_be_caught(project, monkey
 def test_kept_front_shares_that_are_not_hashes_by_file_key_are_a_miss():
     from factdeck.outputs.anki.checks import _front_shares
 
-    assert _front_shares({"k": ("a\nb", (1, 2))})
-    for bad in ({"k": ("a", (1, "2"))}, {"k": ("a", [1])}, {"k": (1, (1,))}, {"k": ("a",)}, {1: ("a", ())}, [], None):
+    eight = bytes(8)
+    assert _front_shares({"k": ("a\nb", eight * 3, (1, 2))}) and _front_shares({"k": ("", b"", ())})
+    for bad in ({"k": ("a", eight + b"x", (1,))}, {"k": ("a", (1,), (1,))}, {"k": (1, eight, (1,))}, {"k": ("a",)},
+                {1: ("a", b"", (0,))}, {"k": ("a\nb", eight * 2, (2,))}, {"k": ("a\nb", eight * 2, (3, -1))},
+                {"k": ("a", eight * 2, (1,))}, {"k": ("a", eight, [1])}, {"k": ("a", eight)}, [], None):  # fmt: skip
         assert not _front_shares(bad)
+
+
+HALL_QUESTION = "In which town did the River Guild build its hall?"
+CARTEL_QUESTION = "What did the Rival Society call the River Guild?"
+
+
+def _keyed_facts(monkeypatch) -> list[str]:
+    """The ids of the facts whose fronts are keyed (not carried) while installed."""
+    from factdeck.outputs.anki import checks
+
+    keyed: list[str] = []
+    fronts = checks._fronts
+    monkeypatch.setattr(checks, "_fronts", lambda base, fact: keyed.append(fact.id) or fronts(base, fact))
+    return keyed
+
+
+def test_an_edited_files_other_facts_carry_their_fronts(project, monkeypatch):
+    from factdeck.outputs.anki import checks
+
+    def warnings() -> list[str]:
+        return [str(p) for p in checks.duplicate_front_warnings(load_and_validate(project.root), None)]
+
+    assert warnings() == []
+    keyed = _keyed_facts(monkeypatch)
+    project.replace("facts/guild.yaml", CARTEL_QUESTION, "What did the Rival Society name the River Guild?")
+    assert warnings() == []
+    assert keyed == ["guild-called-cartel"]  # the edited fact alone, of the deck's five facts of the file
+    assert _uncached(project.root, monkeypatch) == []
+    keyed.clear()
+    project.replace("facts/guild.yaml", "What did the Rival Society name the River Guild?", HALL_QUESTION)
+    found = warnings()  # the edited fact's front meets a carried one's
+    assert found and found == _uncached(project.root, monkeypatch) and any("guild-called-cartel" in w for w in found)
+    project.replace(
+        "facts/guild.yaml", f'question: "{HALL_QUESTION}"\n  answer: "A', f'question: "{CARTEL_QUESTION}"\n  answer: "A'
+    )
+    assert warnings() == [] == _uncached(project.root, monkeypatch)  # and back
+
+
+def test_fronts_carried_whatever_the_record_would_be_caught(project, monkeypatch):
+    from factdeck.engine import record_cache
+    from factdeck.outputs.anki import checks
+
+    def warnings() -> list[str]:
+        return [str(p) for p in checks.duplicate_front_warnings(load_and_validate(project.root), None)]
+
+    assert warnings() == []
+    monkeypatch.setattr(record_cache, "same_record", lambda then, now: then.id == now.id)
+    project.replace("facts/guild.yaml", CARTEL_QUESTION, HALL_QUESTION)
+    expected = _uncached(project.root, monkeypatch)
+    assert expected and warnings() != expected
+
+
+def test_a_fact_a_deck_takes_again_is_keyed_alone(project, monkeypatch):
+    from factdeck.outputs.anki import checks
+
+    project.replace("facts/guild.yaml", "- id: guild-hall\n", SECOND_HALL + "- id: guild-hall\n")
+    project.replace("decks/all.yaml", "cards:\n", "select:\n  exclude:\n    facts: [guild-hall-second]\ncards:\n")
+    assert checks.duplicate_front_warnings(load_and_validate(project.root), None) == []
+    keyed = _keyed_facts(monkeypatch)
+    project.replace("decks/all.yaml", "select:\n  exclude:\n    facts: [guild-hall-second]\n", "")
+    shares = checks._FrontShares(load_and_validate(project.root), checks._fronts, True)
+    base = shares.base
+    assert not all(shares.distinct(deck, select_facts(base, deck)) for deck in base.decks)  # two fronts meet
+    assert keyed == ["guild-hall-second"]  # the file's other facts taken from its share under the same key

@@ -619,9 +619,10 @@ def test_drift_shares_kept_whatever_the_record_says_would_be_caught(released, mo
 
 
 def test_a_damaged_drift_share_is_a_miss():
-    share = ("k", 1, 0, 0, ("a/qa", "b/qa"))
-    assert note_keys._shares({"f": share}) == {"f": share}
-    for bad in (("k", 1, 0, 0), ("k", "1", 0, 0, ()), (1, 1, 0, 0, ()), ("k", 1, 0, 0, ("a", 1)), ["k", 1, 0, 0, ()]):
+    share = ("k", 1, 0, 0, "a/qa\nb/qa")
+    assert note_keys._shares({"f": share}) == {"f": share} and note_keys.identities_of(share) == ["a/qa", "b/qa"]
+    assert note_keys.identities_of(("k", 0, 0, 0, "")) == []
+    for bad in (("k", 1, 0, 0), ("k", "1", 0, 0, ""), (1, 1, 0, 0, ""), ("k", 1, 0, 0, ("a", "b")), ["k", 1, 0, 0, ""]):
         assert note_keys._shares({"f": bad}) is None
     assert note_keys._shares([("f", share)]) is None
     assert note_keys._shares({1: share}) is None

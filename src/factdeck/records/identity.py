@@ -17,15 +17,17 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import compress, repeat
 from operator import attrgetter, is_not, ne
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from factdeck.records.schema import DeckSpec, Era, Fact, ProjectConfig, Record
+
+if TYPE_CHECKING:
+    from factdeck.records.note_columns import NoteColumns
 
 # The namespace of every identity made before projects had their own (the shipped project sets it explicitly).
 LEGACY_NAMESPACE = "factdeck"
@@ -125,6 +127,29 @@ class PublishedDeck:
     # is never written again for these alone.
     inputs: dict[str, Any] = field(default_factory=dict, compare=False)
 
+    def _unmade(self) -> NoteColumns | None:
+        """The columns of a restored record whose notes are not made yet, else None."""
+        return None if "notes" in self.__dict__ else self.__dict__.get("_columns")
+
+    def note(self, identity: str) -> PublishedNote | None:
+        """The note of `identity` (`notes.get`), without making a restored record's other notes."""
+        columns = self._unmade()
+        return columns.get(identity) if columns is not None else self.notes.get(identity)
+
+    def identities(self) -> Collection[str]:
+        """Every note's identity, in the record's order (`notes`' keys), without making a restored record's notes."""
+        columns = self._unmade()
+        return columns.columns[0] if columns is not None else self.notes.keys()
+
+    def notes_of(self, facts: set[str]) -> list[PublishedNote]:
+        """The notes of the facts whose ids are `facts`, in the record's order, picked in loops in C (a restored
+        record makes only those)."""
+        columns = self._unmade()
+        if columns is not None:
+            return columns.of_facts(facts)
+        notes = self.notes.values()
+        return list(compress(notes, map(facts.__contains__, map(attrgetter("fact"), notes))))
+
     def to_json(self) -> str:
         """The record as JSON with one note per line (reads and diffs well), keys sorted."""
         dumps = json.dumps
@@ -153,6 +178,22 @@ class PublishedDeck:
             made = {"cards": self.inputs["cards"], "facts": dict(sorted(self.inputs["facts"].items()))}
             inputs = ',\n "inputs": ' + dumps(made, ensure_ascii=False, indent=1).replace("\n", "\n ")
         return f'{body},\n "notes": {{\n{notes}\n }}{inputs}\n}}\n'
+
+
+def _notes_when_read(record: PublishedDeck, name: str) -> Any:
+    """`PublishedDeck.__getattr__`, asked only for an attribute not set: a record `restore_published` made has no
+    `notes` until they are first read, then made from its columns (`NoteColumns`); until then `note`, `identities` and
+    `notes_of` read the columns."""
+    columns = record.__dict__.get("_columns") if name == "notes" else None
+    if columns is None:
+        raise AttributeError(name)
+    notes = record.__dict__["notes"] = columns.notes()
+    del record.__dict__["_columns"]  # not held twice
+    return notes
+
+
+# Set apart from the class body, where type checkers would take every attribute of a record for one `__getattr__` gives.
+setattr(PublishedDeck, "__getattr__", _notes_when_read)  # noqa: B010
 
 
 def published_path(root: Path, deck: str) -> Path:
@@ -237,9 +278,11 @@ def restore_published(value: Any) -> PublishedDeck:
         raise ValueError("not a kept record")
     if not set(map(type, columns[5])) <= {str, type(None)} or not set(map(type, columns[6])) <= {bool}:
         raise ValueError("not a kept record")
-    # Each note made as `PublishedNote._make` makes it (of one value of each column), in a loop in C.
-    made = dict(zip(columns[0], map(partial(tuple.__new__, PublishedNote), zip(*columns))))
-    kept = PublishedDeck(deck, name, released, eras, types, made, subdecks, file, namespace)
+    kept = PublishedDeck(deck, name, released, eras, types, {}, subdecks, file, namespace)
+    del kept.__dict__["notes"]  # made from the columns when first read (`_notes_when_read`)
+    from factdeck.records.note_columns import NoteColumns
+
+    kept.__dict__["_columns"] = NoteColumns(columns)
     kept.inputs = inputs
     return kept
 
@@ -259,12 +302,12 @@ def _inputs(value: Any) -> dict[str, Any]:
 
 
 def load_published(
-    root: Path, parse: Callable[[Callable[[], str], str, str], PublishedDeck] | None = None
+    root: Path, parse: Callable[[Path, str], PublishedDeck] | None = None
 ) -> tuple[dict[str, PublishedDeck], list[tuple[str, str]]]:
     """Every published record under `root`/decks/published/, by deck id, and the (file, message) of each file
-    that is not one. `parse(text, display, digest)` makes a record of a file's text (`text()`, which raises
-    UnicodeDecodeError if the file is not UTF-8; its SHA-256 `digest`), as `parse_published` does (default), and
-    raises as it does: engine/validation.py keeps what it parsed, and reads the text only to parse it again."""
+    that is not one. `parse(path, display)` makes the record of the file at `path` (named `display`) as
+    `read_published` does (default), and raises as it does: engine/validation.py keeps what it parsed, and reads a
+    record's file only when it is not kept."""
     records: dict[str, PublishedDeck] = {}
     problems: list[tuple[str, str]] = []
     folder = root / PUBLISHED_FOLDER
@@ -273,9 +316,7 @@ def load_published(
     for path in sorted(folder.glob("*.json")):
         display = path.relative_to(root).as_posix()
         try:
-            text, digest = _text_and_digest(path)
-            record = parse(text, display, digest) if parse is not None else parse_published(text(), display)
-            record.digest = digest
+            record = (parse or read_published)(path, display)
         except json.JSONDecodeError as exc:
             problems.append((display, f"not valid JSON (line {exc.lineno}); restore it from git"))
             continue
@@ -286,6 +327,15 @@ def load_published(
             continue
         records[record.deck] = record
     return records, problems
+
+
+def read_published(path: Path, display: str) -> PublishedDeck:
+    """The record in the file at `path` (named `display`), with its `digest`; raises OSError if the file cannot be
+    read, UnicodeDecodeError if it is not UTF-8, and as `parse_published` does if it is not a record."""
+    text, digest, _ = record_file(path)
+    record = parse_published(text(), display)
+    record.digest = digest
+    return record
 
 
 def published_warnings(
@@ -337,6 +387,9 @@ def published_warnings(
 
 def _first_eras(record: PublishedDeck) -> dict[str, str]:
     """{fact id: the era of the first of its notes in `record` that is live and has one}."""
+    columns = record._unmade()
+    if columns is not None:  # a restored record's columns, as kept
+        return columns.first_eras()
     # A plain loop: taking the notes' values a column at a time (zip of every note) and pairing them was twice as slow.
     moved: dict[str, str] = {}
     for note in record.notes.values():
@@ -393,14 +446,15 @@ def namespace_changes(published: dict[str, PublishedDeck], current: str) -> list
     return changed
 
 
-def _text_and_digest(path: Path) -> tuple[Callable[[], str], str]:
-    """The record file's text as a function reading it (as `Path.read_text` in UTF-8) and the SHA-256 of that text
-    in UTF-8: of the file's bytes themselves, since without a carriage return the text read is the bytes decoded
-    (the newlines as written) and a kept record needs no text (decoding and encoding a large deck's record again
-    was a hundredth of a check after an edit, at 10,000 facts). A file with a carriage return is read as text
-    first, its newlines as reading gives them."""
+def record_file(path: Path) -> tuple[Callable[[], str], str, str]:
+    """The record file's text as a function reading it (as `Path.read_text` in UTF-8), the SHA-256 of that text in
+    UTF-8 (the record's `digest`) and the SHA-256 of the file's bytes. Without a carriage return the text read is the
+    bytes decoded (the newlines as written), so the digest is the bytes' and a kept record needs no text (decoding and
+    encoding a large deck's record again was a hundredth of a check after an edit, at 10,000 facts). A file with a
+    carriage return is read as text first, its newlines as reading gives them. Raises OSError."""
     raw = path.read_bytes()
+    raw_digest = hashlib.sha256(raw).hexdigest()
     if b"\r" in raw:
         text = path.read_text(encoding="utf-8")
-        return lambda: text, hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return lambda: raw.decode("utf-8"), hashlib.sha256(raw).hexdigest()
+        return lambda: text, hashlib.sha256(text.encode("utf-8")).hexdigest(), raw_digest
+    return lambda: raw.decode("utf-8"), raw_digest, raw_digest

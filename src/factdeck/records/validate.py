@@ -344,7 +344,7 @@ def validate_project(
     across_facts: AcrossFiles = across_files,
     today: _dt.date | None = None,
     unhashed: frozenset[str] = frozenset(),
-    published_parse: Callable[[Callable[[], str], str, str], PublishedDeck] | None = None,
+    published_parse: Callable[[Path, str], PublishedDeck] | None = None,
     search_form: Callable[[str], str] | None = None,
 ) -> FactBase:
     """Check everything and return the `FactBase` (made in `keeper`, the session), or raise `ValidationFailed`
@@ -354,7 +354,7 @@ def validate_project(
     keeps each file's findings while what those rules read of the others is unchanged). `today` (default: the
     system's date) is the last day a vetted or accessed date may name; the archive files of the sources in
     `unhashed` are used whatever their recorded SHA-256 (see records/archive.py). `published_parse` makes each
-    release record of its text (identity.py's `load_published`; the engine's keeps what it parsed), and `search_form` each
+    release record of its file (identity.py's `load_published`; the engine's keeps what it parsed), and `search_form` each
     archived text's search form (quotes.py's `quote_search_form`; the engine's keeps them)."""
     collector = Collector()
     collector.problems.extend(e.problem for e in raw.errors)

@@ -113,20 +113,33 @@ def _same_facts(kept: Any, facts: list[Fact]) -> TypeGuard[dict[str, Keys]]:
     return set(map(type, fronts)) <= {tuple} and set(map(type, chain.from_iterable(fronts))) <= {str}
 
 
-def _front_hash(front: tuple[str, ...]) -> int:
-    """A hash of a front's key that is the same in every process: equal keys, equal hashes (two keys sharing a hash
-    only send their deck down the exact way, `duplicate_front_warnings`)."""
-    return int.from_bytes(hashlib.blake2b(repr(front).encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+def _front_hash(front: tuple[str, ...]) -> bytes:
+    """A hash of a front's key that is the same in every process, 8 bytes: equal keys, equal hashes (two keys sharing
+    a hash only send their deck down the exact way, `duplicate_front_warnings`)."""
+    return hashlib.blake2b(repr(front).encode("utf-8", "surrogatepass"), digest_size=HASH_BYTES).digest()
 
 
-def _front_shares(value: Any) -> TypeGuard[dict[str, tuple[str, tuple[int, ...]]]]:
-    """Whether `value` is a deck's kept front shares: by file key, (which facts, the hashes of their fronts)."""
+HASH_BYTES = 8
+# A file's share of a deck's fronts: which of its facts the deck takes (`_which_facts`), the hashes of their fronts'
+# keys in order (`_front_hash`, one after another in one string of bytes: marshal reads and writes it at once, where
+# 29,000 whole numbers of 64 bits were 2.5 ms of a check after an edit), and how many fronts each fact has (so that a
+# fact's hashes can be carried alone).
+FrontShare = tuple[str, bytes, tuple[int, ...]]
+
+
+def _front_shares(value: Any) -> TypeGuard[dict[str, FrontShare]]:
+    """Whether `value` is a deck's kept front shares: by file key, a `FrontShare` whose counts add up to its hashes."""
     if type(value) is not dict:
         return False
     for file_key, share in value.items():
-        if type(file_key) is not str or type(share) is not tuple or len(share) != 2 or type(share[0]) is not str:
+        if type(file_key) is not str or type(share) is not tuple or len(share) != 3 or type(share[0]) is not str:
             return False
-        if type(share[1]) is not tuple or not set(map(type, share[1])) <= {int}:
+        hashes, counts = share[1], share[2]
+        if type(hashes) is not bytes or type(counts) is not tuple or not set(map(type, counts)) <= {int}:
+            return False
+        if sum(counts) * HASH_BYTES != len(hashes):
+            return False
+        if len(counts) != (share[0].count("\n") + 1 if share[0] else 0) or min(counts, default=0) < 0:
             return False
     return True
 
@@ -136,12 +149,27 @@ def _which_facts(facts: list[Fact]) -> str:
     return "\n".join(map(attrgetter("id"), facts))
 
 
+def _by_fact(share: FrontShare) -> dict[str, bytes]:
+    """A share's hashes by fact id (each fact's fronts' hashes, in order)."""
+    from itertools import accumulate
+
+    ids = share[0].split("\n") if share[0] else []
+    ends = [end * HASH_BYTES for end in accumulate(share[2])]
+    return {fact_id: share[1][end - count * HASH_BYTES : end] for fact_id, count, end in zip(ids, share[2], ends)}
+
+
 class _FrontShares:
     """Each file's share of a deck's fronts, kept per deck in the cache folder (`…/factdeck/fronts`) under the eras'
     titles and which keys they are (as `_kept_keys`), by the file's record-cache key: which of its facts the deck
     takes, and the hashes of their fronts' keys (`_front_hash`). Whether a deck has a front twice is then told
     from small integers merged file by file, without each fact's keys being read back or looked up (a check after
-    an edit works out the edited file's share); only a deck where two hashes meet takes the exact way."""
+    an edit works out the edited file's share); only a deck where two hashes meet takes the exact way.
+
+    A file whose share is not kept under its key now (an edit) takes each fact's hashes from the share kept under the
+    latest key it had before (`FactBase.earlier_facts`) where the fact's record is the one that share was made of, at
+    the same place (`record_cache.same_record`): a fact's fronts read its record and what this store is kept under,
+    nothing else. So an edit of one fact keys that fact alone, where it keyed the file's every fact (and labelled
+    their dates, which loads the language's calendar data)."""
 
     def __init__(self, base: FactBase, keyed: Callable[[FactBase, Fact], Keys], builtin: bool) -> None:
         from factdeck.engine.incremental import code_fingerprint
@@ -151,10 +179,11 @@ class _FrontShares:
         eras = repr([(era.id, era.title) for era in base.eras])
         folder = cache_folder(FOLDER) if base.file_keys else None
         session = base.session if isinstance(base.session, Session) else None  # its folder measures, shared
-        self.store = ContentStore(folder, code_fingerprint(), f"shares\0{builtin}\0{eras}", session)
+        self.store = ContentStore(folder, code_fingerprint(), f"shares-bytes\0{builtin}\0{eras}", session)
         self.base = base
         self.keyed = keyed
-        self.made: list[tuple[str, dict[str, tuple[str, tuple[int, ...]]]]] = []
+        self.made: list[tuple[str, dict[str, FrontShare]]] = []
+        self.keyed_facts = 0  # facts whose fronts were keyed here (not carried), for tests
 
     def distinct(self, deck: DeckSpec, facts: list[Fact]) -> bool:
         """True if no two of the deck's `facts` have a front with the same key; False if two may (or nothing is
@@ -164,7 +193,7 @@ class _FrontShares:
         kept = self.store.load(deck.id)
         if not _front_shares(kept):
             kept = {}
-        now: dict[str, tuple[str, tuple[int, ...]]] = {}
+        now: dict[str, FrontShare] = {}
         hashes = []
         made = False
         for file, group in selected_by_file(self.base, deck, facts).items():
@@ -172,16 +201,52 @@ class _FrontShares:
             ids = _which_facts(group)
             share = kept.get(key) if key is not None else None
             if share is None or share[0] != ids:
-                fronts = (front for fact in group for front in self.keyed(self.base, fact))
-                share = (ids, tuple(map(_front_hash, fronts)))
+                share = self._made(file, key, ids, group, kept, share)
                 made = True
             if key is not None:
                 now[key] = share
             hashes.append(share[1])
         if made:
             self.made.append((deck.id, now))
-        every = list(chain.from_iterable(hashes))
+        every = memoryview(b"".join(hashes)).cast("Q")  # each hash a whole number of 64 bits, read in C
         return len(set(every)) == len(every)
+
+    def _made(
+        self, file: str, key: str | None, ids: str, group: list[Fact], kept: dict[str, FrontShare], share: Any
+    ) -> FrontShare:
+        """The share of `group` (the deck's facts of `file`, whose key is `key`), each fact's hashes carried where they
+        can be (`share`: the one kept under `key` for other facts of the file, else the earlier key's) or made."""
+        carried = self._carried(file, key, group, kept, share)
+        each = []
+        for fact in group:
+            found = carried.get(fact.id)
+            if found is None:
+                found = b"".join(map(_front_hash, self.keyed(self.base, fact)))
+                self.keyed_facts += 1
+            each.append(found)
+        return ids, b"".join(each), tuple(len(hashes) // HASH_BYTES for hashes in each)
+
+    def _carried(
+        self, file: str, key: str | None, group: list[Fact], kept: dict[str, FrontShare], share: Any
+    ) -> dict[str, bytes]:
+        """The hashes that can be taken for `group`'s facts by fact id: every fact of the share kept under the file's
+        key now (`share`, made for other facts of it: the same records), else those of the share kept under the
+        latest earlier key whose record is the same at the same place."""
+        from factdeck.engine.record_cache import same_record
+
+        if share is not None:
+            return _by_fact(share)
+        earlier = self.base.earlier_facts
+        found = earlier(file, kept.get) if earlier is not None and key is not None else None
+        if found is None:
+            return {}
+        then = {fact.id: fact for fact in found[1]}
+        now = {fact.id: fact for fact in group}
+        return {
+            fact_id: hashes
+            for fact_id, hashes in _by_fact(found[2]).items()
+            if fact_id in now and fact_id in then and same_record(then[fact_id], now[fact_id])
+        }
 
     def save(self) -> None:
         for name, shares in self.made:

@@ -134,7 +134,8 @@ class PublishedNotes:
         record = self.records.get(deck.id)
         # Not a set of every published identity less the live ones: a copy of the record's 145,000 keys at 50,000
         # facts, for the few a deck no longer makes.
-        return sorted(identity for identity in record.notes if identity not in identities) if record is not None else []
+        listed = record.identities() if record is not None else ()  # a restored record's notes are not made
+        return sorted(identity for identity in listed if identity not in identities)
 
     def shared_identities(self, deck: DeckSpec, live: Sequence[NoteRecord | SpilledNote]) -> set[str]:
         """The identities of the notes `live` of `deck`. Each note whose identity the deck's release record holds

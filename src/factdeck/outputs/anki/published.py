@@ -138,21 +138,31 @@ class NoteTimes:
     def __init__(self, published: dict[str, PublishedDeck], local: ModTimes, source: SourceTime):
         self.local = local
         self.source = source
-        # The latest release of each note across the decks (a note is one note in every deck), by GUID: the
-        # records' own notes, not a key and a tuple made per note (a build holds them all, tens of thousands).
-        self.released_notes: dict[str, PublishedNote] = {}
+        self.published = published
+        self._released_notes: dict[str, PublishedNote] | None = None  # `released_notes`, made when first asked for
         # The latest release of each note type, by key: (content hash, time).
         self.released_types: dict[str, tuple[str, int]] = {}
-        notes = self.released_notes
         for record in published.values():
-            for note in record.notes.values():
-                known = notes.get(note.guid)
-                if known is None or known.mod < note.mod:
-                    notes[note.guid] = note
             for key, entry in record.note_types.items():
                 known_type = self.released_types.get(key)
                 if known_type is None or known_type[1] < entry["mod"]:
                     self.released_types[key] = (entry["hash"], entry["mod"])
+
+    @property
+    def released_notes(self) -> dict[str, PublishedNote]:
+        """The latest release of each note across the decks (a note is one note in every deck), by GUID: the records'
+        own notes, not a key and a tuple made per note (a build holds them all, tens of thousands). Made when a note
+        is first timed: comparing decks with their records (`factdeck check`) times none."""
+        if self._released_notes is not None:
+            return self._released_notes
+        notes: dict[str, PublishedNote] = {}
+        self._released_notes = notes
+        for record in self.published.values():
+            for note in record.notes.values():
+                known = notes.get(note.guid)
+                if known is None or known.mod < note.mod:
+                    notes[note.guid] = note
+        return notes
 
     def stamp(self, key: str, content_hash: str) -> int:
         """The time of the note (`note:<GUID>`) or note type (`notetype:<key>`) `key` whose content hashes to

@@ -19,7 +19,7 @@ from factdeck.outputs.anki import (
     package,  # package.current_time looked up at each call: tests replace it
     release_inputs,
 )
-from factdeck.outputs.anki.note_keys import NoteKeys, facts_key, keyed_by_file
+from factdeck.outputs.anki.note_keys import DriftShare, NoteKeys, facts_key, identities_of, keyed_by_file
 from factdeck.outputs.anki.note_types import NOTE_TYPES
 from factdeck.outputs.anki.package import ApkgStage
 from factdeck.outputs.anki.published import source_time
@@ -124,7 +124,7 @@ def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact], old: Publish
     by adding it up, without its facts' notes being looked at (a check after an edit counts one file's)."""
     parts = stage.parts(deck)
     facts = parts.facts(facts)
-    before = old.notes
+    before = old.note  # each note looked up: a restored record's others are not made (note_columns.py)
     rendered = parts.cards.rendered_fields
     shares = (
         stage.notes.drift_shares(deck.id, old.digest, kinds_key(deck.cards.kinds), rendered.shared)
@@ -132,7 +132,7 @@ def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact], old: Publish
         else None
     )
     added = changed = withdrawn = 0
-    identities: set[str] = set()  # of the live notes
+    shared: list[DriftShare] = []  # the kept shares counted
     fresh = facts  # the facts whose notes are counted here
     sharing: dict[str, tuple[str, str]] = {}  # file -> (its key, `facts_key`), for the shares made here
     if shares is not None and rendered.fact_key is not None:
@@ -151,7 +151,7 @@ def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact], old: Publish
                 sharing[file] = (file_key, key)
                 continue
             added, changed, withdrawn = added + share[1], changed + share[2], withdrawn + share[3]
-            identities.update(share[4])
+            shared.append(share)
     if parts is stage.own:  # as release_record: an unchanged fact's keys from the deck's record, where it says
         release_inputs.reuse(parts.cards, deck, stage.records.get(deck.id), fresh)
     live = parts.cards.note_keys(deck, fresh)
@@ -164,14 +164,28 @@ def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact], old: Publish
                 own.append(note)
         for file, (file_key, key) in sharing.items():
             notes = notes_of[file]
-            shares.put(file_key, (key, *_counted(notes, before), tuple(note.identity for note in notes)))
-    identities.update(keys.identity for keys in live)
-    kept, withdrawn_notes = parts.published.extra_notes(deck, identities)
-    for count in (_counted(live, before), _counted(chain(kept, withdrawn_notes), before)):
+            shares.put(file_key, (key, *_counted(notes, before), "\n".join(note.identity for note in notes)))
+    count = _counted(live, before)
+    added, changed, withdrawn = added + count[0], changed + count[1], withdrawn + count[2]
+    # The record's notes no live note is (kept live by another deck, or withdrawn): none when the live notes the
+    # record holds are as many as its notes (told from the counts: each live note is one identity, its fact's, and a
+    # base's fact ids are distinct), without gathering every live identity and looking each of the record's up.
+    # `added` so far: the live notes the record lacks; a share's live notes are its identities' lines.
+    held = sum(share[4].count("\n") + 1 for share in shared if share[4]) + len(live) - added
+    if _holds_others(parts.published.records.get(deck.id), held):
+        identities = set(chain.from_iterable(map(identities_of, shared)))
+        identities.update(keys.identity for keys in live)
+        count = _counted(chain(*parts.published.extra_notes(deck, identities)), before)
         added, changed, withdrawn = added + count[0], changed + count[1], withdrawn + count[2]
     types = {spec.key: stage.note_type_hashes[spec.key] for spec in parts.specs}
     eras = {era.id: era.title for era in stage.base.eras} if deck.cards.subdecks else {}
     return Drift(added, changed, withdrawn, _other_changes(old, types, deck.name, eras, deck.cards.subdecks))
+
+
+def _holds_others(record: PublishedDeck | None, held: int) -> bool:
+    """Whether the deck's release `record` holds notes besides the `held` live notes it holds (a deck's live notes
+    are distinct identities, so it holds others exactly when it holds more notes)."""
+    return record is not None and held != len(record.identities())
 
 
 def _group_key(
@@ -188,12 +202,14 @@ def _group_key(
     return facts_key(fact_key, group)
 
 
-def _counted(notes: Iterable[NoteKeysOf | NoteRecord], before: dict[str, PublishedNote]) -> tuple[int, int, int]:
-    """How many of `notes` the record's notes `before` lack (added), hold with another content hash while they are
-    live (changed), and lack or hold live while they are withdrawn now (withdrawn)."""
+def _counted(
+    notes: Iterable[NoteKeysOf | NoteRecord], before: Callable[[str], PublishedNote | None]
+) -> tuple[int, int, int]:
+    """How many of `notes` the record lacks (`before`: its note of an identity, if any: added), holds with another
+    content hash while they are live (changed), and lacks or holds live while they are withdrawn now (withdrawn)."""
     added = changed = withdrawn = 0
     for note in notes:
-        was = before.get(note.identity)
+        was = before(note.identity)
         if was is None:
             added += 1
         if WITHDRAWN_TAG in note.tags:
