@@ -317,6 +317,11 @@ class QuestionRules:
         """Everything `across` reads besides the fact it checks, sorted (a cache keys its findings by it)."""
         return sorted(self._people.items()), self._longest, sorted(self._subjects)
 
+    def thresholds(self) -> tuple[list[str], list[str]]:
+        """What the counts over every fact decide, sorted: the subject's names, and the stems too common to tell
+        events apart (date_giveaways.py). A cache that makes the sets from kept counts tests them against its own."""
+        return sorted(self._subjects), sorted(self._dates.common)
+
     def date_inputs(self) -> tuple:
         """Everything `date_give_aways` reads besides the fact it checks: every date fact's dates and words. Kept
         apart from `inputs`, since an edited statement moves these and not the people or the subject."""

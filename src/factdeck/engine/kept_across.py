@@ -1,0 +1,277 @@
+"""What the rules across facts (records/across.py) last found in each fact file, and the sets they read merged into
+one part of every file (records/merged_parts.py), kept beside each file's shares for engine/validation.py's
+`_cached_across`.
+
+After an edit, the sets were made again from every file's parts (100 entries read, 100 parts merged at 10,000
+facts) to find what one file's facts give. Now the sets are made from the kept merged parts and the edited files'
+own: each edited file's part of each set is made and held to the part kept under its key before (`RecordCache`'s
+latest key for it, named here), and the kept merged parts stand for the sets only where every edited file's part is
+the one it was, but for what its facts state, which moves nothing where no false statement of the base is one of the
+statements that changed (the only rule reading what facts state reads it at false statements). The counts' verdicts
+(the subject's names, the stems too common to tell events apart) are held to the kept ones too. Then every other
+file's findings are the ones kept (the sets they read are the same, and so are its records: its key is), and the
+edited files' are worked out as before. Anything else (a set moved, a file added or renamed, a damaged entry) and the
+sets are made from every file's parts, as without this.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from factdeck.engine.parse_cache import ContentStore
+from factdeck.engine.record_cache import restore_problems
+from factdeck.exceptions import Problem
+from factdeck.records.load import FactFile
+from factdeck.records.merged_parts import merged, option_sets_stating, statements_moved
+from factdeck.records.schema import Fact, GlossaryEntry, Source
+
+# More edited files than this and the sets are made from every file's parts (each edited file's parts are made and
+# compared anyway, and a set one of them moved costs the whole making again).
+EDITED_MOST = 8
+_FILES = "files"  # the name of the index: the files, their keys and findings, and the name of the kept sets
+
+
+class SetsMoved(Exception):
+    """An edited file's part of a set is not the one kept for it, or the kept sets are not whole: the sets are made from
+    every file's parts."""
+
+
+class Shares:
+    """Each of `files`' kept shares of the rules across facts, in `store` under the file's record-cache key
+    (`file_keys`: its name and text, factdeck's code and the context its records were validated in, which is all
+    its records are made from), else its name and text: by share, (a hash of what else it read, its value). A
+    file's entry is read when one of its shares is first asked for."""
+
+    def __init__(self, store: ContentStore, files: list[FactFile], file_keys: dict[str, str]) -> None:
+        self.store = store
+        self.files = files
+        self.names = {file.display: file_keys.get(file.display) or f"{file.display}\0{file.text}" for file in files}
+        self.entries: dict[str, dict] = {}
+        self.changed: set[str] = set()
+
+    def _load(self, file: FactFile) -> dict:
+        entry = self.store.load(self.names[file.display])
+        made = self.entries[file.display] = entry if type(entry) is dict else {}
+        return made
+
+    def get(self, file: FactFile, name: str, key: str) -> Any:
+        """The share `name` of `file` kept under `key` (None: not kept)."""
+        entry = self.entries.get(file.display)
+        kept = (entry if entry is not None else self._load(file)).get(name)
+        if type(kept) is not tuple or len(kept) != 2 or kept[0] != key:
+            return None
+        return kept[1]
+
+    def put(self, file: FactFile, name: str, key: str, value: Any) -> None:
+        entry = self.entries.get(file.display)
+        (entry if entry is not None else self._load(file))[name] = (key, value)
+        self.changed.add(file.display)
+
+    def save(self) -> None:
+        for file in self.files:
+            if file.display in self.changed:
+                self.store.save(self.names[file.display], self.entries[file.display])
+        self.store.trim()
+
+
+def others_key(glossary: Iterable[GlossaryEntry], sources: Iterable[Source]) -> str:
+    """A hash of what the rules read besides the facts: the glossary and the sources, as records."""
+    digest = hashlib.sha256()
+    for g in glossary:
+        digest.update(f"glossary\0{g.file}\0{g.line}\0{g.model_dump_json()}\n".encode("utf-8", "surrogatepass"))
+    for s in sources:
+        digest.update(f"source\0{s.file}\0{s.line}\0{s.model_dump_json()}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+class AfterEdit:
+    """The kept sets for a check after an edit of the files `edited` (of `files`, the rest unchanged since the sets were
+    kept): `by_file`, given to `AcrossRules` for the parts of the sets (records/by_file.py), makes each edited file's
+    part (`make_part`) and gives the kept merged part, or raises `SetsMoved`; `confirm` then holds what the rules
+    made of them to the kept sets. `earlier(key)`: the file's shares entry kept under an earlier key."""
+
+    def __init__(
+        self,
+        store: ContentStore,
+        files: list[FactFile],
+        index: dict,
+        sets: dict,
+        edited: list[int],
+        earlier: Callable[[str], Any],
+    ) -> None:
+        self.store = store
+        self.files = files
+        self.index = index
+        self.sets = sets
+        self.edited = edited
+        self.earlier = earlier
+        self.make_part: Callable[[FactFile, str, str, Callable[[list[Fact]], Any]], Any] | None = None
+        self.moved_statements: set[str] = set()  # forms whose stating fact an edit changed
+        self.entries_read = 0  # the kept sets' and index's entries read (counted by tests)
+
+    def _then(self, i: int, name: str, key: str) -> Any:
+        """Edited file `i`'s share `name` as kept under its key when the sets were kept (raises `SetsMoved` if gone)."""
+        entry = self.earlier(self.index["keys"][i])
+        kept = entry.get(name) if type(entry) is dict else None
+        if type(kept) is not tuple or len(kept) != 2 or kept[0] != key:
+            raise SetsMoved(name)
+        return kept[1]
+
+    def by_file(self, name: str, key: str, make: Callable[[list[Fact]], Any], valid: Callable[[Any], bool]) -> list:
+        """A `ByFile`: the kept merged part `name` (under `key`), each edited file's part made and held to its own
+        before; for the hashes of each file's answers (`answers`), every file's, the edited ones' made and held."""
+        assert self.make_part is not None
+        if name == "answers":
+            kept = self.sets["answers"]
+            if not all(map(valid, kept)):
+                raise SetsMoved(name)
+        else:
+            whole = self.sets["parts"].get(name)
+            if type(whole) is not tuple or len(whole) != 2 or whole[0] != key or not valid(whole[1]):
+                raise SetsMoved(name)
+            kept = [whole[1]]
+        for i in self.edited:
+            now = self.make_part(self.files[i], name, key, make)
+            then = self._then(i, name, key)
+            if name == "option-sets":
+                moved = statements_moved(then, now)
+                if moved is None:
+                    raise SetsMoved(name)
+                self.moved_statements |= moved
+            elif now != then:
+                raise SetsMoved(name)
+        return kept
+
+    def confirm(
+        self,
+        thresholds: tuple[list[str], list[str]],
+        false_statements: Callable[[list[Fact]], Any],
+        facts_of: Callable[[FactFile], list[Fact]],
+    ) -> None:
+        """Raises `SetsMoved` unless the counts' verdicts (`QuestionRules.thresholds`) are the kept ones, each edited
+        file's false statements (`false_statements` of its facts) are the ones it had, and no statement whose stating
+        fact changed is a false statement of the base (the kept sets hold what facts state at those alone)."""
+        if list(thresholds) != [self.sets["subjects"], self.sets["common"]]:
+            raise SetsMoved("thresholds")
+        for i in self.edited:
+            if false_statements(facts_of(self.files[i])) != self._then(i, "false-statement-forms", ""):
+                raise SetsMoved("false statements")
+        if self.moved_statements:
+            self.entries_read += 1
+            forms = self.store.load(self.sets["false-statements"])
+            if type(forms) is not frozenset or not forms.isdisjoint(self.moved_statements):
+                raise SetsMoved("statements")
+
+    def known(self) -> dict[str, str]:
+        """The parts' hashes kept with the sets (`AcrossRules.parts`' `known`)."""
+        return dict(self.sets["keys"])
+
+    def found(self, i: int) -> list[Problem] | None:
+        """What the rules found in file `i` when the sets were kept, if it is not an edited one."""
+        if i in self.edited:
+            return None
+        return restore_problems(self.index["found"][i], self.files[i].display)
+
+
+def _is_index(value: Any, count: int) -> bool:
+    if type(value) is not dict or set(value) != {"sets", "others", "names", "keys", "found"}:
+        return False
+    if type(value["sets"]) is not str or type(value["others"]) is not str:
+        return False
+    return all(type(value[name]) is list and len(value[name]) == count for name in ("names", "keys", "found"))
+
+
+def _is_sets(value: Any, count: int) -> bool:
+    if type(value) is not dict or set(value) != {"parts", "answers", "keys", "subjects", "common", "false-statements"}:
+        return False
+    if type(value["parts"]) is not dict or type(value["answers"]) is not list or len(value["answers"]) != count:
+        return False
+    keys = value["keys"]
+    if (
+        type(keys) is not dict
+        or set(keys) != {"questions", "date-give-aways"}
+        or not set(map(type, keys.values())) <= {str}
+    ):
+        return False
+    for name in ("subjects", "common"):
+        if type(value[name]) is not list or not set(map(type, value[name])) <= {str}:
+            return False
+    return type(value["false-statements"]) is str
+
+
+class KeptSets:
+    """The index (`files`: each file's name, record-cache key and findings, and the name of the sets kept with them)
+    and the merged sets of the rules across facts, in `store` (one context's and code's)."""
+
+    def __init__(self, store: ContentStore) -> None:
+        self.store = store
+
+    def after_edit(
+        self, files: list[FactFile], file_keys: dict[str, str], others: str, earlier: Callable[[str], Any]
+    ) -> AfterEdit | None:
+        """The kept sets for `files` (`file_keys`: their record-cache keys) if they were kept for the same files in
+        order, the glossary and sources (`others_key`), and at most EDITED_MOST of the files have another key now."""
+        index = self.store.load(_FILES)
+        if not _is_index(index, len(files)) or index["others"] != others:
+            return None
+        if index["names"] != [file.display for file in files]:
+            return None
+        keys = [file_keys.get(file.display) for file in files]
+        edited = [i for i, (key, then) in enumerate(zip(keys, index["keys"])) if key != then]
+        if None in keys or not edited or len(edited) > EDITED_MOST:
+            return None
+        sets = self.store.load(index["sets"])
+        if not _is_sets(sets, len(files)):
+            return None
+        made = AfterEdit(self.store, files, index, sets, edited, earlier)
+        made.entries_read = 2
+        return made
+
+    def keep(
+        self,
+        files: list[FactFile],
+        file_keys: dict[str, str],
+        others: str,
+        problems: dict[str, list[Problem]],
+        sets: str | None,
+        made: dict[str, Any] | None = None,
+    ) -> None:
+        """Keep the index: `files`' keys, `problems` by file and the name of the kept sets, `sets` (those `made`, kept
+        here under a name of their own, when it is None). `made`: the parts by name (each file's, `by_file`'s
+        answer), the hashes of each file's answers, the parts' known hashes (`known`), the counts' verdicts, and the
+        base's false statements (comparison forms). Keeps nothing where a file has no key or a part has no merge."""
+        keys = [file_keys.get(file.display) for file in files]
+        if None in keys:
+            return
+        if sets is None:
+            if made is None:
+                return
+            try:
+                parts = {name: (key, merged(name, each)) for name, (key, each) in made["parts"].items()}
+            except KeyError:
+                return
+            forms = made["false-statements"]
+            if "option-sets" in parts:
+                key, value = parts["option-sets"]
+                parts["option-sets"] = (key, option_sets_stating(value, forms))
+            sets = "sets\0" + "\n".join(map(str, keys)) + f"\n{others}"
+            self.store.save(f"false-statements\0{sets}", forms)
+            subjects, common = made["thresholds"]
+            self.store.save(
+                sets,
+                {
+                    "parts": parts,
+                    "answers": made["answers"],
+                    "keys": made["known"],
+                    "subjects": subjects,
+                    "common": common,
+                    "false-statements": f"false-statements\0{sets}",
+                },
+            )
+        found = [[(p.line, p.message, p.severity) for p in problems[file.display]] for file in files]
+        self.store.save(
+            _FILES, {"sets": sets, "others": others, "names": [f.display for f in files], "keys": keys, "found": found}
+        )
+        self.store.trim()

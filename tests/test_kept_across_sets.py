@@ -1,0 +1,257 @@
+"""The rules across facts after an edit, from the kept merged sets (engine/kept_across.py, records/merged_parts.py):
+an edited file's parts of the sets are made and held to the ones it had, and where none moved (but for what its facts
+state, at no false statement of the base) the sets are made from the kept merged parts and every other file's
+findings are the kept ones. The answer (every message, in order, and the exit code) is a cold check's after each kind
+of edit, whichever way the sets were made; a check after a reworded statement reads the index, the sets and the
+edited file's entries alone; and a kept index that took a moved part for the old one is caught."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from factdeck.cli import cli
+from factdeck.engine import kept_across, validation
+from factdeck.records import across, merged_parts
+from test_across_parts import _answer, _disagrees, _states_a_false_statement, project, synthetic  # noqa: F401
+
+EDITED = "facts/part-0001.yaml"
+
+
+def check(root: Path, cache: bool = True) -> tuple[int, str]:
+    env = {} if cache else {"FACTDECK_NO_CACHE": "1"}
+    result = CliRunner().invoke(cli, ["check", "--project", str(root)], env=env)
+    return result.exit_code, result.output
+
+
+def _edit(root: Path, name: str, change) -> None:  # type: ignore[no-untyped-def]
+    path = root / name
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def _reworded(number: int):  # type: ignore[no-untyped-def]
+    # As the bench edits: the first statement of part-0001 with an edit's number after its first words (a new word
+    # the first time, another number after that).
+    def edit(root: Path) -> None:
+        _edit(
+            root,
+            EDITED,
+            lambda text: re.sub(r" \(edit [0-9]+\)", "", text).replace(
+                '  statement: "According to', f'  statement: "According to (edit {number})', 1
+            ),
+        )
+
+    edit.__name__ = f"_reworded_{number}"
+    return edit
+
+
+def _distractor(text: str, start: int, option: str) -> str:
+    # The first distractor written as a plain string after `start`, made `option`.
+    at = text.index('\n    - "', text.index("  distractors:\n", start)) + len('\n    - "')
+    return text[:at] + option + text[text.index('"', at) :]
+
+
+def _option_is_a_version(root: Path) -> None:
+    # A distractor of part-0001 made a dispute version's answer in part-0000: an answer the base gives (an error found
+    # in the edited file from the other files' versions, which the kept sets hold).
+    first = (root / "facts" / "part-0000.yaml").read_text(encoding="utf-8")
+    dispute = first[first.index("  dispute:") :]
+    version = dispute.split('answer: "', 1)[1].split('"', 1)[0]
+
+    _edit(root, EDITED, lambda text: _distractor(text, text.index("  distractors:\n"), version))
+
+
+def _false_statement_stated(root: Path) -> None:
+    # A false statement of part-0001 made what a vetted fact of part-0000 states (its false statements moved).
+    first = (root / "facts" / "part-0000.yaml").read_text(encoding="utf-8")
+    at = first.index("  statement: ") + len("  statement: ")
+    stated = first[at : first.index("\n", at)]
+
+    def change(text: str) -> str:
+        at = text.index("  false_statements:\n    - ") + len("  false_statements:\n    - ")
+        return text[:at] + stated + text[text.index("\n", at) :]
+
+    _edit(root, EDITED, change)
+
+
+def _false_statement(root: Path, name: str) -> str:
+    # The first false statement of fact file `name`.
+    text = (root / name).read_text(encoding="utf-8")
+    at = text.index("  false_statements:\n    - ") + len("  false_statements:\n    - ")
+    return text[at : text.index("\n", at)]
+
+
+def _murdered(root: Path) -> None:
+    # The first false statement of part-0000 puts a name no fact gives beside a crime (no real person: nothing found).
+    _edit(
+        root,
+        "facts/part-0000.yaml",
+        lambda text: text.replace(
+            _false_statement(root, "facts/part-0000.yaml"), '"Ilse Marwick-Doan murdered the guard."'
+        ),
+    )
+
+
+def _name_added(root: Path) -> None:
+    # A person fact's distractor in part-0001 made that name: a real person more (the people's part moved), whom
+    # part-0000's false statement now puts beside a crime (an error found in the unchanged file).
+    def change(text: str) -> str:
+        blocks = text.split("\n- id: ")
+        i = next(i for i, b in enumerate(blocks) if "\n  kind: person\n" in b and "\n  distractors:\n" in b)
+        blocks[i] = _distractor(blocks[i], 0, "Ilse Marwick-Doan")
+        return "\n- id: ".join(blocks)
+
+    _edit(root, EDITED, change)
+
+
+def _stated_nearly(root: Path) -> None:
+    # The first statement of part-0001 made part-0000's first false statement with another year (its words and stems
+    # are those of the false statement: nothing found).
+    stated = _false_statement(root, "facts/part-0000.yaml").replace("10", "20")
+    _edit(
+        root, EDITED, lambda text: re.sub(r"(?m)^  statement: .*$", lambda m: f"  statement: {stated}", text, count=1)
+    )
+
+
+def _stated(root: Path) -> None:
+    # ... then that false statement itself: only what the edited file's facts state moved (an error in part-0000).
+    stated = _false_statement(root, "facts/part-0000.yaml")
+    _edit(
+        root, EDITED, lambda text: re.sub(r"(?m)^  statement: .*$", lambda m: f"  statement: {stated}", text, count=1)
+    )
+
+
+def _duplicate_across_files(root: Path) -> None:
+    # The first fact of part-0000 written again in part-0002: an id twice (an error).
+    first = (root / "facts" / "part-0000.yaml").read_text(encoding="utf-8")
+    block = "- id: " + first.split("\n- id: ", 2)[1]
+    _edit(root, "facts/part-0002.yaml", lambda text: text.rstrip("\n") + "\n" + block.rstrip("\n") + "\n")
+
+
+def _glossary(root: Path) -> None:
+    _edit(root, "facts/glossary.yaml", lambda text: text.replace("A newsletter that", "A paper that", 1))
+
+
+# Each edit, and whether the kept sets stand for the sets after it (nothing but what facts state moved where no false
+# statement is): the sets are made from every file's parts otherwise.
+EDITS = [
+    ([], _reworded(1), False),  # a new word: the stems counted moved
+    ([_reworded(1)], _reworded(2), True),  # as the bench's edits after its first
+    ([], _option_is_a_version, True),
+    ([], _states_a_false_statement, False),  # a statement moved that is a false statement of the base
+    ([_stated_nearly], _stated, False),  # the same, nothing else moved
+    ([], _false_statement_stated, False),
+    ([_murdered], _name_added, False),
+    ([], _disagrees, False),
+    ([], _answer, False),
+    ([], _duplicate_across_files, False),
+    ([], _glossary, False),
+]
+
+
+def _kept_sets_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """For each validation from now on, whether the sets were made from the kept merged ones."""
+    taken: list[bool] = []
+    after_edit, confirm = kept_across.KeptSets.after_edit, kept_across.AfterEdit.confirm
+
+    def found(self, *args):  # type: ignore[no-untyped-def]
+        made = after_edit(self, *args)
+        taken.append(False)
+        return made
+
+    def confirmed(self, *args):  # type: ignore[no-untyped-def]
+        confirm(self, *args)
+        taken[-1] = True
+
+    monkeypatch.setattr(kept_across.KeptSets, "after_edit", found)
+    monkeypatch.setattr(kept_across.AfterEdit, "confirm", confirmed)
+    return taken
+
+
+@pytest.mark.parametrize(("before", "edit", "kept"), EDITS, ids=[edit.__name__ for _, edit, _ in EDITS])
+def test_after_each_edit_the_answer_is_a_cold_check_s(project, monkeypatch, before, edit, kept):  # noqa: F811
+    for earlier in before:
+        earlier(project)
+        assert check(project) == check(project, cache=False)
+    assert check(project) == check(project, cache=False)
+    edit(project)
+    taken = _kept_sets_taken(monkeypatch)
+    cached = check(project)
+    assert taken == [kept]
+    assert cached == check(project, cache=False)
+
+
+def test_a_reworded_statement_reads_the_kept_sets_and_the_edited_files_entries(project, monkeypatch):  # noqa: F811
+    check(project)
+    _reworded(1)(project)
+    check(project)  # the new word counted: the sets made from every file's parts, and kept
+    _reworded(2)(project)
+    taken = _kept_sets_taken(monkeypatch)
+    read: list[str] = []  # the files whose shares entries were read
+    load = kept_across.Shares._load
+    monkeypatch.setattr(
+        kept_across.Shares, "_load", lambda shares, file: read.append(file.display) or load(shares, file)
+    )
+    merges: list[str] = []
+    for name, merge in list(merged_parts.MERGES.items()):
+        monkeypatch.setitem(
+            merged_parts.MERGES, name, lambda parts, merge=merge, name=name: merges.append(name) or merge(parts)
+        )
+    made: list[str] = []
+    make_rules = validation.AcrossRules
+    monkeypatch.setattr(validation, "AcrossRules", lambda *args: made.append("rules") or make_rules(*args))
+    checked: list[str] = []
+    for name in ("distractor_problems", "false_statement_problems", "question_problems", "date_problems"):
+        check_fact = getattr(across.AcrossRules, name)
+        monkeypatch.setattr(
+            across.AcrossRules,
+            name,
+            lambda self, fact, check_fact=check_fact: checked.append(fact.id) or check_fact(self, fact),
+        )
+    entries = []
+    after_edit = kept_across.KeptSets.after_edit
+    monkeypatch.setattr(
+        kept_across.KeptSets, "after_edit", lambda self, *args: entries.append(after_edit(self, *args)) or entries[-1]
+    )
+    cached = check(project)
+    assert taken == [True]
+    assert made == ["rules"] and merges == []  # the sets made once, from the kept merged parts: nothing merged
+    assert set(read) == {EDITED}  # no other file's shares read: their findings are the index's
+    assert entries[0].entries_read == 3  # the index, the sets and the base's false statements (a statement moved)
+    blocks = (project / EDITED).read_text(encoding="utf-8").split("\n- id: ")
+    edited = next(block.split("\n", 1)[0] for block in blocks if "(edit 2)" in block)
+    assert set(checked) == {edited} and len(checked) == 4  # the edited fact alone, each part once
+    assert cached == check(project, cache=False)
+
+
+@pytest.mark.parametrize("shortcut", ["none", "statements", "people"])
+def test_a_kept_index_that_takes_a_moved_part_for_the_old_one_is_caught(project, monkeypatch, shortcut):  # noqa: F811
+    # Kept sets that took what the edited file's facts state for unmoved (or its people, whoever they are) would keep
+    # an unchanged file's findings that the edit changed; the comparison with a cold check catches both.
+    before, edit = (_stated_nearly, _stated) if shortcut != "people" else (_murdered, _name_added)
+    before(project)
+    check(project)
+    edit(project)
+    with monkeypatch.context() as wrong:
+        if shortcut == "statements":
+            moved = merged_parts.statements_moved
+            wrong.setattr(kept_across, "statements_moved", lambda then, now: moved(then, now) and set())
+        elif shortcut == "people":
+            by_file = kept_across.AfterEdit.by_file
+
+            def blind(self, name, key, make, valid):  # type: ignore[no-untyped-def]
+                if name == "people":
+                    return [self.sets["parts"][name][1]]
+                return by_file(self, name, key, make, valid)
+
+            wrong.setattr(kept_across.AfterEdit, "by_file", blind)
+        taken = _kept_sets_taken(wrong)
+        cached = check(project)
+    expected = check(project, cache=False)
+    assert taken == [shortcut != "none"]
+    found = "states: a false statement must be false" if shortcut != "people" else "a real person, Ilse Marwick-Doan"
+    assert any(line.startswith("facts/part-0000.yaml:") and found in line for line in expected[1].splitlines())
+    assert (cached == expected) is (shortcut == "none")
