@@ -124,6 +124,31 @@ def _stated(root: Path) -> None:
     )
 
 
+def _retracted_elsewhere(root: Path) -> None:
+    # The first fact of part-0001 with distractors retracted, and written again in part-0002 under another id with
+    # another answer: two facts ask its question, one answer given (nothing found).
+    def retract(text: str) -> str:
+        blocks = text.split("\n- id: ")
+        i = next(i for i, b in enumerate(blocks) if i and "\n  distractors:\n" in b and "\n  dispute:" not in b)
+        copy = "- id: copied-" + re.sub(r"(?m)^  answer: .*$", '  answer: "Zed Other"', blocks[i]).rstrip("\n") + "\n"
+        _edit(root, "facts/part-0002.yaml", lambda other: other.rstrip("\n") + "\n" + copy)
+        blocks[i] = blocks[i].replace("\n  status: vetted\n", "\n  status: retracted\n")
+        return "\n- id: ".join(blocks)
+
+    _edit(root, EDITED, retract)
+
+
+def _retracted_option_is_an_answer(root: Path) -> None:
+    # The retracted fact's distractor made the other fact's answer to its question (an error).
+    def change(text: str) -> str:
+        blocks = text.split("\n- id: ")
+        i = next(i for i, b in enumerate(blocks) if "\n  status: retracted\n" in b)
+        blocks[i] = _distractor(blocks[i], 0, "Zed Other")
+        return "\n- id: ".join(blocks)
+
+    _edit(root, EDITED, change)
+
+
 def _duplicate_across_files(root: Path) -> None:
     # The first fact of part-0000 written again in part-0002: an id twice (an error).
     first = (root / "facts" / "part-0000.yaml").read_text(encoding="utf-8")
@@ -141,6 +166,7 @@ EDITS = [
     ([], _reworded(1), False),  # a new word: the stems counted moved
     ([_reworded(1)], _reworded(2), True),  # as the bench's edits after its first
     ([], _option_is_a_version, True),
+    ([_retracted_elsewhere], _retracted_option_is_an_answer, False),  # looked up among other facts' answers alone
     ([], _states_a_false_statement, False),  # a statement moved that is a false statement of the base
     ([_stated_nearly], _stated, False),  # the same, nothing else moved
     ([], _false_statement_stated, False),
@@ -179,9 +205,9 @@ def test_after_each_edit_the_answer_is_a_cold_check_s(project, monkeypatch, befo
     assert check(project) == check(project, cache=False)
     edit(project)
     taken = _kept_sets_taken(monkeypatch)
-    cached = check(project)
-    assert taken == [kept]
+    cached, taken_by_it = check(project), list(taken)
     assert cached == check(project, cache=False)
+    assert taken_by_it == [kept]
 
 
 def test_a_reworded_statement_reads_the_kept_sets_and_the_edited_files_entries(project, monkeypatch):  # noqa: F811

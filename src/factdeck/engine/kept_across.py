@@ -24,7 +24,7 @@ from factdeck.engine.parse_cache import ContentStore
 from factdeck.engine.record_cache import restore_problems
 from factdeck.exceptions import Problem
 from factdeck.records.load import FactFile
-from factdeck.records.merged_parts import merged, option_sets_stating, statements_moved
+from factdeck.records.merged_parts import merged, option_sets_read, statements_moved
 from factdeck.records.schema import Fact, GlossaryEntry, Source
 
 # More edited files than this and the sets are made from every file's parts (each edited file's parts are made and
@@ -151,13 +151,19 @@ class AfterEdit:
         facts_of: Callable[[FactFile], list[Fact]],
     ) -> None:
         """Raises `SetsMoved` unless the counts' verdicts (`QuestionRules.thresholds`) are the kept ones, each edited
-        file's false statements (`false_statements` of its facts) are the ones it had, and no statement whose stating
-        fact changed is a false statement of the base (the kept sets hold what facts state at those alone)."""
+        file's false statements (`false_statements` of its facts) are the ones it had, no retracted fact of an edited
+        file has distractors, and no statement whose stating fact changed is a false statement of the base (the kept
+        sets hold what facts state at those alone)."""
         if list(thresholds) != [self.sets["subjects"], self.sets["common"]]:
             raise SetsMoved("thresholds")
         for i in self.edited:
-            if false_statements(facts_of(self.files[i])) != self._then(i, "false-statement-forms", ""):
+            facts = facts_of(self.files[i])
+            if false_statements(facts) != self._then(i, "false-statement-forms", ""):
                 raise SetsMoved("false statements")
+            # The kept answers by question hold the questions of two answers or more (`option_sets_read`): a fact not
+            # retracted gives its own, but a retracted one's distractors are looked up among other facts' alone.
+            if any(fact.status == "retracted" and fact.distractors for fact in facts):
+                raise SetsMoved("a retracted fact's distractors")
         if self.moved_statements:
             self.entries_read += 1
             forms = self.store.load(self.sets["false-statements"])
@@ -255,7 +261,7 @@ class KeptSets:
             forms = made["false-statements"]
             if "option-sets" in parts:
                 key, value = parts["option-sets"]
-                parts["option-sets"] = (key, option_sets_stating(value, forms))
+                parts["option-sets"] = (key, option_sets_read(value, forms))
             sets = "sets\0" + "\n".join(map(str, keys)) + f"\n{others}"
             self.store.save(f"false-statements\0{sets}", forms)
             subjects, common = made["thresholds"]

@@ -78,11 +78,14 @@ def merged(name: str, parts: list[Any]) -> Any:
     return MERGES[name](parts)
 
 
-def option_sets_stating(merged_sets: Any, forms: Collection[str]) -> Any:
-    """The merged option sets with what vetted facts state only at `forms` (comparison forms): the only statements a
-    rule reads are the false statements' (options.py), so the sets of a base's false statements stand for all."""
+def option_sets_read(merged_sets: Any, forms: Collection[str]) -> Any:
+    """The merged option sets as the rules read them for a base's own facts: the questions to which the base gives two
+    answers or more, and what vetted facts state only at `forms` (comparison forms). A fact's distractor is looked up
+    among the answers to its question besides its own answer (options.py), which is all a question of one answer
+    gives; and the only statements a rule reads are the false statements', so those of a base's stand for all."""
     by_question, versions, statements = merged_sets
-    return by_question, versions, [(form, fact) for form, fact in statements if form in forms]
+    asked = {question: answers for question, answers in by_question.items() if len(answers) > 1}
+    return asked, versions, [(form, fact) for form, fact in statements if form in forms]
 
 
 def statements_moved(then: Any, now: Any) -> set[str] | None:
