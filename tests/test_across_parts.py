@@ -330,7 +330,7 @@ def test_a_files_part_is_its_own(project, monkeypatch, part, kept_whatever_the_f
 def test_an_edit_restores_no_unchanged_files_forms(project, monkeypatch):
     # After an edited statement, no rule reads an unchanged file's forms: its parts and findings are kept, and its
     # false statements (what the false statements' key looks up) are a share of their own. Only the edited file's
-    # forms are made; none is restored.
+    # earlier forms are restored (its 100 facts' under its key before the edit), and the edited fact's alone made.
     from factdeck.engine import validation
 
     outcome(project)
@@ -347,7 +347,7 @@ def test_an_edit_restores_no_unchanged_files_forms(project, monkeypatch):
     monkeypatch.setattr(validation, "_restore_forms", counted)
     made = spy(monkeypatch)
     cached = outcome(project)
-    assert restored == [] and set(made["forms"]) == {"facts/part-0001.yaml"}
+    assert restored == [100] and made["forms"] == ["facts/part-0001.yaml"]
     assert cached == fresh(project, monkeypatch)
 
 

@@ -237,6 +237,9 @@ def test_a_reworded_statement_reads_the_kept_sets_and_the_edited_files_entries(p
             name,
             lambda self, fact, check_fact=check_fact: checked.append(fact.id) or check_fact(self, fact),
         )
+    formed: list[str] = []
+    forms_of = validation.forms_of
+    monkeypatch.setattr(validation, "forms_of", lambda fact: formed.append(fact.id) or forms_of(fact))
     entries = []
     after_edit = kept_across.KeptSets.after_edit
     monkeypatch.setattr(
@@ -250,6 +253,7 @@ def test_a_reworded_statement_reads_the_kept_sets_and_the_edited_files_entries(p
     blocks = (project / EDITED).read_text(encoding="utf-8").split("\n- id: ")
     edited = next(block.split("\n", 1)[0] for block in blocks if "(edit 2)" in block)
     assert set(checked) == {edited} and len(checked) == 4  # the edited fact alone, each part once
+    assert formed == [edited]  # the file's other facts' forms carried from its earlier entry
     assert cached == check(project, cache=False)
 
 

@@ -21,8 +21,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from factdeck.engine.parse_cache import ContentStore
-from factdeck.engine.record_cache import restore_problems
+from factdeck.engine.record_cache import RecordCache, carried, restore_problems
 from factdeck.exceptions import Problem
+from factdeck.records.fact_forms import FactForms
 from factdeck.records.load import FactFile
 from factdeck.records.merged_parts import merged, option_sets_read, statements_moved
 from factdeck.records.schema import Fact, GlossaryEntry, Source
@@ -74,6 +75,32 @@ class Shares:
             if file.display in self.changed:
                 self.store.save(self.names[file.display], self.entries[file.display])
         self.store.trim()
+
+
+def earlier_forms(
+    cache: RecordCache,
+    display: str,
+    load: Callable[[str], Any],
+    facts: list[Fact],
+    restore_forms: Callable[[Any, int], list[FactForms] | None],
+    restore_words: Callable[[Any, int], list[tuple[tuple[str, ...], tuple[str, ...]]] | None],
+) -> list[FactForms | None] | None:
+    """For each of an edited file's `facts`, its comparison forms as kept for the same record at the same place under
+    the file's latest earlier key (`RecordCache.earlier`; `load(key)`: the file's words entry then, its forms and their
+    words read with `restore_forms` and `restore_words`), else None; None if there is none. Making an edited file's
+    forms afresh was most of its share of a check after an edit."""
+    then = cache.earlier(display, load)
+    entry = then[2] if then is not None else None
+    if then is None or type(entry) is not dict:
+        return None
+    forms, words = entry.get("forms"), entry.get("words")
+    if type(forms) is not tuple or len(forms) != 2 or type(words) is not tuple or len(words) != 2:
+        return None
+    forms, words = restore_forms(forms[1], len(then[1])), restore_words(words[1], len(then[1]))
+    if forms is None or words is None:
+        return None
+    made = [form._replace(words=w, stems=s) for form, (w, s) in zip(forms, words)]
+    return carried(then[1], made, facts)
 
 
 def others_key(glossary: Iterable[GlossaryEntry], sources: Iterable[Source]) -> str:

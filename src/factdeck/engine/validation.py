@@ -17,7 +17,7 @@ from typing import Any
 from factdeck.engine.apart import computed_apart
 from factdeck.engine.collector import collector_paused
 from factdeck.engine.incremental import code_fingerprint
-from factdeck.engine.kept_across import KeptSets, SetsMoved, others_key
+from factdeck.engine.kept_across import KeptSets, SetsMoved, earlier_forms, others_key
 from factdeck.engine.kept_across import Shares as _Shares
 from factdeck.engine.kept_inputs import KeptPublished, KeptShares, archive_index
 from factdeck.engine.kept_validation import KeptValidation
@@ -222,7 +222,9 @@ def _cached_across(
         facts = found[file.display][0]
         forms = _restore_forms(texts.get(file, "forms", ""), len(facts))
         if forms is None:
-            forms = [forms_of(fact) for fact in facts]
+            restore = (_restore_forms, _restore_words)
+            then = earlier_forms(caches[0], file.display, texts.store.load, facts, *restore) if caches else None
+            forms = [forms_of(fact) if made is None else made for fact, made in zip(facts, then or [None] * len(facts))]
             texts.put(file, "forms", "", [_without_words(form) for form in forms])
             texts.put(file, "words", "", [(form.words, form.stems) for form in forms])
         else:
