@@ -17,7 +17,7 @@ from typing import Any
 from factdeck.engine.apart import computed_apart
 from factdeck.engine.collector import collector_paused
 from factdeck.engine.incremental import code_fingerprint
-from factdeck.engine.kept_across import KeptSets, SetsMoved, earlier_forms, others_key
+from factdeck.engine.kept_across import EarlierFindings, KeptSets, SetsMoved, earlier_forms, others_key
 from factdeck.engine.kept_across import Shares as _Shares
 from factdeck.engine.kept_inputs import KeptPublished, KeptShares, archive_index
 from factdeck.engine.kept_validation import KeptValidation
@@ -313,6 +313,7 @@ def _cached_across(
         rules = AcrossRules(every, glossary, sources, forms_of_fact, by_file, false_statements)
         checks = rules.parts()
     problems: dict[str, list[Problem]] = {}
+    earlier_findings = EarlierFindings(caches[0], load) if caches else None
     for i, file in enumerate(files):
         restored = edit.found(i) if edit is not None else None
         if restored is not None:  # an unchanged file's, the sets it reads the kept ones
@@ -332,7 +333,7 @@ def _cached_across(
         for (name, _, check), key in zip(checks, keys):
             made = restore_per_fact(shares.get(file, name, key), file.display, len(facts))
             if made is None:  # each fact's findings kept for its record at its place before an edit, else made
-                then = caches[0].carried(file.display, load, name, key, facts) if caches else None
+                then = earlier_findings.carried(file.display, name, key, facts) if earlier_findings else None
                 if then is None or None in then:
                     complete(file)
                 made = [check(fact) if m is None else m for fact, m in zip(facts, then or [None] * len(facts))]
