@@ -149,6 +149,16 @@ def _retracted_option_is_an_answer(root: Path) -> None:
     _edit(root, EDITED, change)
 
 
+def _disagreeing_held(root: Path) -> None:
+    # The fact `_disagrees` added held for review: it no longer disagrees (only its dated answer and what it states
+    # moved, no false statement being what it states).
+    def change(text: str) -> str:
+        head, tail = text.split("-again\n", 1)
+        return head + "-again\n" + tail.replace("\n  status: vetted\n", "\n  status: review\n", 1)
+
+    _edit(root, EDITED, change)
+
+
 def _duplicate_across_files(root: Path) -> None:
     # The first fact of part-0000 written again in part-0002: an id twice (an error).
     first = (root / "facts" / "part-0000.yaml").read_text(encoding="utf-8")
@@ -172,6 +182,8 @@ EDITS = [
     ([], _false_statement_stated, False),
     ([_murdered], _name_added, False),
     ([], _disagrees, False),
+    ([_disagrees, _reworded(1)], _reworded(2), True),  # the disagreements kept by place
+    ([_disagrees], _disagreeing_held, False),
     ([], _answer, False),
     ([], _duplicate_across_files, False),
     ([], _glossary, False),
@@ -211,6 +223,7 @@ def test_after_each_edit_the_answer_is_a_cold_check_s(project, monkeypatch, befo
 
 
 def test_a_reworded_statement_reads_the_kept_sets_and_the_edited_files_entries(project, monkeypatch):  # noqa: F811
+    _disagrees(project)  # two facts disagree: a warning at each
     check(project)
     _reworded(1)(project)
     check(project)  # the new word counted: the sets made from every file's parts, and kept
@@ -237,6 +250,9 @@ def test_a_reworded_statement_reads_the_kept_sets_and_the_edited_files_entries(p
             name,
             lambda self, fact, check_fact=check_fact: checked.append(fact.id) or check_fact(self, fact),
         )
+    later: list[str] = []  # the kept merged parts read only if a rule reads them (the dated answers)
+    read_later = kept_across._Later._parts
+    monkeypatch.setattr(kept_across._Later, "_parts", lambda part: later.append(part.name) or read_later(part))
     formed: list[str] = []
     forms_of = validation.forms_of
     monkeypatch.setattr(validation, "forms_of", lambda fact: formed.append(fact.id) or forms_of(fact))
@@ -254,34 +270,42 @@ def test_a_reworded_statement_reads_the_kept_sets_and_the_edited_files_entries(p
     edited = next(block.split("\n", 1)[0] for block in blocks if "(edit 2)" in block)
     assert set(checked) == {edited} and len(checked) == 4  # the edited fact alone, each part once
     assert formed == [edited]  # the file's other facts' forms carried from its earlier entry
-    assert cached == check(project, cache=False)
+    assert later == []  # the disagreements kept by place: the dated answers not read
+    assert cached == check(project, cache=False) and cached[1].count("to the same kind of question") == 2
 
 
-@pytest.mark.parametrize("shortcut", ["none", "statements", "people"])
-def test_a_kept_index_that_takes_a_moved_part_for_the_old_one_is_caught(project, monkeypatch, shortcut):  # noqa: F811
-    # Kept sets that took what the edited file's facts state for unmoved (or its people, whoever they are) would keep
-    # an unchanged file's findings that the edit changed; the comparison with a cold check catches both.
-    before, edit = (_stated_nearly, _stated) if shortcut != "people" else (_murdered, _name_added)
+@pytest.mark.parametrize("wrong", [False, True])
+@pytest.mark.parametrize("part", ["statements", "people", "dated-answers"])
+def test_a_kept_index_that_takes_a_moved_part_for_the_old_one_is_caught(project, monkeypatch, part, wrong):  # noqa: F811
+    # Kept sets that took what the edited file's facts state for unmoved (or its people, or its dated answers, whatever
+    # they are) would keep findings the edit changed; the comparison with a cold check catches each.
+    before, edit, found = {
+        "statements": (_stated_nearly, _stated, "states: a false statement must be false"),
+        "people": (_murdered, _name_added, "a real person, Ilse Marwick-Doan"),
+        "dated-answers": (_disagrees, _disagreeing_held, "to the same kind of question"),
+    }[part]
     before(project)
-    check(project)
+    first = check(project)
     edit(project)
-    with monkeypatch.context() as wrong:
-        if shortcut == "statements":
+    with monkeypatch.context() as shortcut:
+        if wrong and part == "statements":
             moved = merged_parts.statements_moved
-            wrong.setattr(kept_across, "statements_moved", lambda then, now: moved(then, now) and set())
-        elif shortcut == "people":
+            shortcut.setattr(kept_across, "statements_moved", lambda then, now: moved(then, now) and set())
+        elif wrong:
             by_file = kept_across.AfterEdit.by_file
 
             def blind(self, name, key, make, valid):  # type: ignore[no-untyped-def]
-                if name == "people":
-                    return [self.sets["parts"][name][1]]
+                if name == part:  # the kept merged part, the edited file's not made nor held to its own
+                    kept = self.sets["later"].get(name) or self.sets["parts"][name]
+                    return kept_across._Later(self.store, kept[1], valid) if name in self.sets["later"] else [kept[1]]
                 return by_file(self, name, key, make, valid)
 
-            wrong.setattr(kept_across.AfterEdit, "by_file", blind)
-        taken = _kept_sets_taken(wrong)
+            shortcut.setattr(kept_across.AfterEdit, "by_file", blind)
+        taken = _kept_sets_taken(shortcut)
         cached = check(project)
     expected = check(project, cache=False)
-    assert taken == [shortcut != "none"]
-    found = "states: a false statement must be false" if shortcut != "people" else "a real person, Ilse Marwick-Doan"
-    assert any(line.startswith("facts/part-0000.yaml:") and found in line for line in expected[1].splitlines())
-    assert (cached == expected) is (shortcut == "none")
+    assert taken == [wrong]
+    # The edit made a finding (a false statement stated, a real person beside a crime) or removed one (a disagreement).
+    made = part != "dated-answers"
+    assert (found in first[1]) is not made and (found in expected[1]) is made
+    assert (cached == expected) is not wrong

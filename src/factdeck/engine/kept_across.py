@@ -17,7 +17,7 @@ sets are made from every file's parts, as without this.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from factdeck.engine.parse_cache import ContentStore
@@ -32,6 +32,35 @@ from factdeck.records.schema import Fact, GlossaryEntry, Source
 # compared anyway, and a set one of them moved costs the whole making again).
 EDITED_MOST = 8
 _FILES = "files"  # the name of the index: the files, their keys and findings, and the name of the kept sets
+# Merged parts kept in entries of their own, read only if a rule reads them: the dated answers, which only the
+# disagreements read, and those are kept by place (a check after an edit that moved no part reads neither).
+_LATER = frozenset({"dated-answers"})
+
+
+class _Later(Sequence):
+    """A kept merged part as `by_file` gives it (a list of one part), read from `store` under `name` when first read;
+    raises `SetsMoved` if the entry is not what `valid` holds a part to be."""
+
+    def __init__(self, store: ContentStore, name: str, valid: Callable[[Any], bool]) -> None:
+        self.store, self.name, self.valid = store, name, valid
+        self.read: list[Any] | None = None
+
+    def _parts(self) -> list[Any]:
+        if self.read is None:
+            part = self.store.load(self.name)
+            if not self.valid(part):
+                raise SetsMoved(self.name)
+            self.read = [part]
+        return self.read
+
+    def __len__(self) -> int:
+        return 1
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._parts()[i]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._parts())
 
 
 class SetsMoved(Exception):
@@ -168,6 +197,7 @@ class AfterEdit:
         self.earlier = earlier
         self.make_part: Callable[[FactFile, str, str, Callable[[list[Fact]], Any]], Any] | None = None
         self.moved_statements: set[str] = set()  # forms whose stating fact an edit changed
+        self.disagreeing: list[tuple[Fact, Fact]] = []  # the disagreements' facts (`confirm`)
         self.entries_read = 0  # the kept sets' and index's entries read (counted by tests)
 
     def _then(self, i: int, name: str, key: str) -> Any:
@@ -186,6 +216,11 @@ class AfterEdit:
             kept = self.sets["answers"]
             if not all(map(valid, kept)):
                 raise SetsMoved(name)
+        elif name in self.sets["later"]:
+            later = self.sets["later"][name]
+            if type(later) is not tuple or len(later) != 2 or later[0] != key or type(later[1]) is not str:
+                raise SetsMoved(name)
+            kept = _Later(self.store, later[1], valid)
         else:
             whole = self.sets["parts"].get(name)
             if type(whole) is not tuple or len(whole) != 2 or whole[0] != key or not valid(whole[1]):
@@ -211,8 +246,9 @@ class AfterEdit:
     ) -> None:
         """Raises `SetsMoved` unless the counts' verdicts (`QuestionRules.thresholds`) are the kept ones, each edited
         file's false statements (`false_statements` of its facts) are the ones it had, no retracted fact of an edited
-        file has distractors, and no statement whose stating fact changed is a false statement of the base (the kept
-        sets hold what facts state at those alone)."""
+        file has distractors, no statement whose stating fact changed is a false statement of the base (the kept
+        sets hold what facts state at those alone), and the kept disagreements' facts are at their places (the facts
+        `QuestionRules.disagreeing` gives, into `disagreeing`)."""
         if list(thresholds) != [self.sets["subjects"], self.sets["common"]]:
             raise SetsMoved("thresholds")
         for i in self.edited:
@@ -228,6 +264,8 @@ class AfterEdit:
             forms = self.store.load(self.sets["false-statements"])
             if type(forms) is not frozenset or not forms.isdisjoint(self.moved_statements):
                 raise SetsMoved("statements")
+        # The disagreements read the dated answers alone, none of which moved: the same facts, by place, disagree.
+        self.disagreeing = _unplaced(self.sets["disagreeing"], self.files, facts_of)
 
     def known(self) -> dict[str, str]:
         """The parts' hashes kept with the sets (`AcrossRules.parts`' `known`)."""
@@ -240,6 +278,44 @@ class AfterEdit:
         return restore_problems(self.index["found"][i], self.files[i].display)
 
 
+def placed(
+    pairs: list[tuple[Fact, Fact]], files: list[FactFile], facts_of: Callable[[FactFile], list[Fact]]
+) -> list[tuple[int, ...]] | None:
+    """`QuestionRules.disagreeing`'s facts by place: (file number, fact number, line) of each of a pair; None if one is
+    none of `files`' facts (`facts_of`)."""
+    in_file = {file.display: i for i, file in enumerate(files)}
+    places: dict[int, tuple[int, int, int]] = {}
+    for display in {fact.file for pair in pairs for fact in pair}:
+        i = in_file.get(display)
+        if i is None:
+            return None
+        places.update((id(fact), (i, j, fact.line or 0)) for j, fact in enumerate(facts_of(files[i])))
+    made: list[tuple[int, ...]] = []
+    for x, other in pairs:
+        if id(x) not in places or id(other) not in places:
+            return None
+        made.append((*places[id(x)], *places[id(other)]))
+    return made
+
+
+def _unplaced(kept: Any, files: list[FactFile], facts_of: Callable[[FactFile], list[Fact]]) -> list[tuple[Fact, Fact]]:
+    """The facts `placed` kept, each at its file and number if its line is the kept one; raises `SetsMoved` if not."""
+    if type(kept) is not list:
+        raise SetsMoved("disagreements")
+    pairs = []
+    for entry in kept:
+        if type(entry) is not tuple or len(entry) != 6 or not set(map(type, entry)) <= {int}:
+            raise SetsMoved("disagreements")
+        found = []
+        for i, j, line in (entry[:3], entry[3:]):
+            facts = facts_of(files[i]) if 0 <= i < len(files) else []
+            if not 0 <= j < len(facts) or (facts[j].line or 0) != line:
+                raise SetsMoved("disagreements")
+            found.append(facts[j])
+        pairs.append((found[0], found[1]))
+    return pairs
+
+
 def _is_index(value: Any, count: int) -> bool:
     if type(value) is not dict or set(value) != {"sets", "others", "names", "keys", "found"}:
         return False
@@ -249,7 +325,8 @@ def _is_index(value: Any, count: int) -> bool:
 
 
 def _is_sets(value: Any, count: int) -> bool:
-    if type(value) is not dict or set(value) != {"parts", "answers", "keys", "subjects", "common", "false-statements"}:
+    names = {"parts", "later", "answers", "keys", "subjects", "common", "false-statements", "disagreeing"}
+    if type(value) is not dict or set(value) != names or type(value["later"]) is not dict:
         return False
     if type(value["parts"]) is not dict or type(value["answers"]) is not list or len(value["answers"]) != count:
         return False
@@ -305,8 +382,9 @@ class KeptSets:
     ) -> None:
         """Keep the index: `files`' keys, `problems` by file and the name of the kept sets, `sets` (those `made`, kept
         here under a name of their own, when it is None). `made`: the parts by name (each file's, `by_file`'s
-        answer), the hashes of each file's answers, the parts' known hashes (`known`), the counts' verdicts, and the
-        base's false statements (comparison forms). Keeps nothing where a file has no key or a part has no merge."""
+        answer), the hashes of each file's answers, the parts' known hashes (`known`), the counts' verdicts, the
+        base's false statements (comparison forms) and the disagreements' facts (`placed`). Keeps nothing where a
+        file has no key, a part has no merge or a disagreement's fact has no place."""
         keys = [file_keys.get(file.display) for file in files]
         if None in keys:
             return
@@ -321,13 +399,22 @@ class KeptSets:
             if "option-sets" in parts:
                 key, value = parts["option-sets"]
                 parts["option-sets"] = (key, option_sets_read(value, forms))
+            if made["disagreeing"] is None:
+                return
             sets = "sets\0" + "\n".join(map(str, keys)) + f"\n{others}"
             self.store.save(f"false-statements\0{sets}", forms)
+            later = {}
+            for name in _LATER & parts.keys():
+                key, value = parts.pop(name)
+                later[name] = (key, f"{name}\0{sets}")
+                self.store.save(later[name][1], value)
             subjects, common = made["thresholds"]
             self.store.save(
                 sets,
                 {
                     "parts": parts,
+                    "later": later,
+                    "disagreeing": made["disagreeing"],
                     "answers": made["answers"],
                     "keys": made["known"],
                     "subjects": subjects,

@@ -17,7 +17,7 @@ from typing import Any
 from factdeck.engine.apart import computed_apart
 from factdeck.engine.collector import collector_paused
 from factdeck.engine.incremental import code_fingerprint
-from factdeck.engine.kept_across import EarlierFindings, KeptSets, SetsMoved, earlier_forms, others_key
+from factdeck.engine.kept_across import EarlierFindings, KeptSets, SetsMoved, earlier_forms, others_key, placed
 from factdeck.engine.kept_across import Shares as _Shares
 from factdeck.engine.kept_inputs import KeptPublished, KeptShares, archive_index
 from factdeck.engine.kept_validation import KeptValidation
@@ -344,13 +344,18 @@ def _cached_across(
         shares.put(file, "findings", together, [(p.line, p.message, p.severity) for p in problems[file.display]])
     shares.save()
     texts.save()
-    disagreements = rules.questions.disagreements()
+    from factdeck.records.question_rules import disagreement_warnings
+
+    pairs = edit.disagreeing if edit is not None else rules.questions.disagreeing()
+    disagreements = disagreement_warnings(pairs)
     if edit is not None:
         index.keep(files, file_keys, others, problems, edit.index["sets"])
     else:
         known = {name: key_of([]) for name, key_of, _ in checks if name in ("questions", "date-give-aways")}
         answers = made_parts.pop("answers", ("", []))[1]
-        sets = {"parts": made_parts, "answers": answers, "known": known, "thresholds": rules.questions.thresholds()}
+        sets: dict[str, Any] = {"parts": made_parts, "answers": answers, "known": known}
+        sets["thresholds"] = rules.questions.thresholds()
+        sets["disagreeing"] = placed(pairs, files, lambda file: found[file.display][0])
         index.keep(files, file_keys, others, problems, None, {**sets, "false-statements": frozenset(statement_forms)})
     dumped = _dump_whole(files, found, problems, disagreements) if whole is not None else None
     if whole is not None and dumped is not None:
