@@ -309,3 +309,39 @@ def test_a_kept_index_that_takes_a_moved_part_for_the_old_one_is_caught(project,
     made = part != "dated-answers"
     assert (found in first[1]) is not made and (found in expected[1]) is made
     assert (cached == expected) is not wrong
+
+
+def _damage(folder: Path, kind: str) -> int:
+    """Every kept entry of `kind` (the index, the sets, the base's false statements) made another value: how many."""
+    import marshal
+
+    from factdeck.engine.parse_cache import _MAGIC
+
+    damaged = 0
+    for entry in (p for p in folder.rglob("*") if p.is_file()):
+        raw = entry.read_bytes()
+        value = marshal.loads(raw[len(_MAGIC) :]) if raw.startswith(_MAGIC) else None
+        if (
+            (kind == "index" and type(value) is dict and "found" in value)
+            or (kind == "sets" and type(value) is dict and "subjects" in value)
+            or (kind == "false statements" and type(value) is list and value and type(value[0]) is bytes)
+        ):
+            if kind == "index":
+                wrong = {**value, "keys": [1] * len(value["keys"])}
+            else:
+                wrong = {**value, "common": [1]} if kind == "sets" else ["not a hash"]
+            entry.write_bytes(_MAGIC + marshal.dumps(wrong))
+            damaged += 1
+    return damaged
+
+
+@pytest.mark.parametrize("kind", ["index", "sets", "false statements"])
+def test_damaged_kept_sets_make_the_sets_from_every_files_parts(project, monkeypatch, parse_cache_folder, kind):  # noqa: F811
+    _stated_nearly(project)
+    check(project)
+    assert _damage(parse_cache_folder.parent / "across", kind) >= 1
+    _stated(project)
+    taken = _kept_sets_taken(monkeypatch)
+    cached, taken_by_it = check(project), list(taken)
+    assert taken_by_it == [False]
+    assert cached == check(project, cache=False)

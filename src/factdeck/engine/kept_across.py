@@ -17,6 +17,7 @@ sets are made from every file's parts, as without this.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -261,8 +262,10 @@ class AfterEdit:
                 raise SetsMoved("a retracted fact's distractors")
         if self.moved_statements:
             self.entries_read += 1
-            forms = self.store.load(self.sets["false-statements"])
-            if type(forms) is not frozenset or not forms.isdisjoint(self.moved_statements):
+            hashes = self.store.load(self.sets["false-statements"])
+            if type(hashes) is not list or not set(map(type, hashes)) <= {bytes}:
+                raise SetsMoved("statements")
+            if any(_kept_among(hashes, form) for form in self.moved_statements):
                 raise SetsMoved("statements")
         # The disagreements read the dated answers alone, none of which moved: the same facts, by place, disagree.
         self.disagreeing = _unplaced(self.sets["disagreeing"], self.files, facts_of)
@@ -276,6 +279,19 @@ class AfterEdit:
         if i in self.edited:
             return None
         return restore_problems(self.index["found"][i], self.files[i].display)
+
+
+def _form_hash(form: str) -> bytes:
+    """A short hash of a comparison form: the base's false statements are kept as these (0.13 MB where their forms were
+    0.74 at 10,000 facts), since two forms of one hash only make the sets from every file's parts."""
+    return hashlib.blake2b(form.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _kept_among(hashes: list[bytes], form: str) -> bool:
+    """Whether `form`'s hash is among `hashes` (sorted)."""
+    wanted = _form_hash(form)
+    at = bisect_left(hashes, wanted)
+    return at < len(hashes) and hashes[at] == wanted
 
 
 def placed(
@@ -321,7 +337,9 @@ def _is_index(value: Any, count: int) -> bool:
         return False
     if type(value["sets"]) is not str or type(value["others"]) is not str:
         return False
-    return all(type(value[name]) is list and len(value[name]) == count for name in ("names", "keys", "found"))
+    if not all(type(value[name]) is list and len(value[name]) == count for name in ("names", "keys", "found")):
+        return False
+    return set(map(type, value["names"])) <= {str} and set(map(type, value["keys"])) <= {str}
 
 
 def _is_sets(value: Any, count: int) -> bool:
@@ -402,7 +420,7 @@ class KeptSets:
             if made["disagreeing"] is None:
                 return
             sets = "sets\0" + "\n".join(map(str, keys)) + f"\n{others}"
-            self.store.save(f"false-statements\0{sets}", forms)
+            self.store.save(f"false-statements\0{sets}", sorted(map(_form_hash, forms)))
             later = {}
             for name in _LATER & parts.keys():
                 key, value = parts.pop(name)
