@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from factdeck.cli import cli
 from factdeck.engine import kept_across, validation
@@ -52,6 +54,12 @@ def _distractor(text: str, start: int, option: str) -> str:
     # The first distractor written as a plain string after `start`, made `option`.
     at = text.index('\n    - "', text.index("  distractors:\n", start)) + len('\n    - "')
     return text[:at] + option + text[text.index('"', at) :]
+
+
+def _a_common_word(root: Path) -> None:
+    # Every statement of part-0001 given a new word: a third of the base's statements use it (a common stem now, which
+    # tells no event apart).
+    _edit(root, EDITED, lambda text: text.replace('  statement: "', '  statement: "Zorblat: '))
 
 
 def _option_is_a_version(root: Path) -> None:
@@ -173,7 +181,8 @@ def _glossary(root: Path) -> None:
 # Each edit, and whether the kept sets stand for the sets after it (nothing but what facts state moved where no false
 # statement is): the sets are made from every file's parts otherwise.
 EDITS = [
-    ([], _reworded(1), False),  # a new word: the stems counted moved
+    ([], _reworded(1), True),  # a new word: the stems counted moved, what they decide did not
+    ([], _a_common_word, False),  # a word most statements now use: the common stems moved
     ([_reworded(1)], _reworded(2), True),  # as the bench's edits after its first
     ([], _option_is_a_version, True),
     ([_retracted_elsewhere], _retracted_option_is_an_answer, False),  # looked up among other facts' answers alone
@@ -226,7 +235,7 @@ def test_a_reworded_statement_reads_the_kept_sets_and_the_edited_files_entries(p
     _disagrees(project)  # two facts disagree: a warning at each
     check(project)
     _reworded(1)(project)
-    check(project)  # the new word counted: the sets made from every file's parts, and kept
+    check(project)  # the new word counted: the kept counts moved, and the sets kept again with them
     _reworded(2)(project)
     taken = _kept_sets_taken(monkeypatch)
     read: list[str] = []  # the files whose shares entries were read
@@ -345,3 +354,47 @@ def test_damaged_kept_sets_make_the_sets_from_every_files_parts(project, monkeyp
     cached, taken_by_it = check(project), list(taken)
     assert taken_by_it == [False]
     assert cached == check(project, cache=False)
+
+
+def test_a_merged_part_makes_the_sets_each_files_parts_make():
+    # The shipped base by file: the rules given each part merged into one (records/merged_parts.py), as if every fact
+    # were in one file, make the sets each file's parts make.
+    from factdeck.build import load_and_validate
+    from factdeck.records.options import OptionRules
+    from factdeck.records.question_rules import QuestionRules
+    from test_across_parts import REPO
+
+    base = load_and_validate(REPO)
+    files: dict[str, list] = {}
+    for fact in base.facts:
+        files.setdefault(fact.file, []).append(fact)
+    assert len(files) > 3
+
+    def by_file(name, key, make, valid):  # type: ignore[no-untyped-def]
+        return [make(facts) for facts in files.values()]
+
+    def merged(name, key, make, valid):  # type: ignore[no-untyped-def]
+        part = merged_parts.merged(name, by_file(name, key, make, valid))
+        assert valid(part)
+        return [part]
+
+    split = QuestionRules(base.facts, base.glossary, base.sources.values(), by_file=by_file)
+    whole = QuestionRules(base.facts, base.glossary, base.sources.values(), by_file=merged)
+    assert whole.inputs() == split.inputs() and whole.date_inputs() == split.date_inputs()
+    assert whole.thresholds() == split.thresholds() and whole.disagreeing() == split.disagreeing()
+    options_split, options_whole = OptionRules(base.facts, by_file=by_file), OptionRules(base.facts, by_file=merged)
+    assert options_whole.inputs() == options_split.inputs()
+    assert [options_whole.check(f) for f in base.facts] == [options_split.check(f) for f in base.facts]
+
+
+@given(
+    st.lists(st.dictionaries(st.sampled_from("abcdef"), st.integers(1, 5), max_size=4), min_size=1, max_size=5),
+    st.data(),
+)
+def test_counts_moved_are_the_counts_merged_again(parts, data):
+    # A file's counts taken from the merged counts and its new ones added are the counts merged afresh.
+    i = data.draw(st.integers(0, len(parts) - 1))
+    now = data.draw(st.dictionaries(st.sampled_from("abcdefg"), st.integers(1, 5), max_size=4))
+    total = merged_parts.merged("stem-counts", parts)
+    moved = kept_across._moved_counts(total, parts[i], now)
+    assert moved == merged_parts.merged("stem-counts", [*parts[:i], now, *parts[i + 1 :]])

@@ -38,6 +38,32 @@ _FILES = "files"  # the name of the index: the files, their keys and findings, a
 _LATER = frozenset({"dated-answers"})
 
 
+# Merged parts that are counts added up (records/merged_parts.py's `_counts`): an edited file's counts moved are taken
+# from the merged ones and its new ones added (a reworded statement's new word is counted, the verdicts stay).
+_ADDED = frozenset({"subject-names", "stem-counts"})
+
+
+def _moved_counts(total: dict[str, int], then: dict[str, int], now: dict[str, int]) -> dict[str, int]:
+    """`total` with the counts `then` taken away and `now` added (raises `SetsMoved` if `then` is not in `total`)."""
+    made = dict(total)
+    for name, count in then.items():
+        left = made.get(name, 0) - count
+        if left < 0:
+            raise SetsMoved("counts")
+        if left:
+            made[name] = left
+        else:
+            del made[name]
+    for name, count in now.items():
+        made[name] = made.get(name, 0) + count
+    return made
+
+
+def _sets_name(keys: list[str], others: str) -> str:
+    """The name of the sets kept for files of record-cache `keys`, glossary and sources of hash `others`."""
+    return "sets\0" + "\n".join(keys) + f"\n{others}"
+
+
 class _Later(Sequence):
     """A kept merged part as `by_file` gives it (a list of one part), read from `store` under `name` when first read;
     raises `SetsMoved` if the entry is not what `valid` holds a part to be."""
@@ -199,6 +225,7 @@ class AfterEdit:
         self.make_part: Callable[[FactFile, str, str, Callable[[list[Fact]], Any]], Any] | None = None
         self.moved_statements: set[str] = set()  # forms whose stating fact an edit changed
         self.disagreeing: list[tuple[Fact, Fact]] = []  # the disagreements' facts (`confirm`)
+        self.counts_moved = False  # an edited file's counts moved the kept merged counts (`by_file`)
         self.entries_read = 0  # the kept sets' and index's entries read (counted by tests)
 
     def _then(self, i: int, name: str, key: str) -> Any:
@@ -235,9 +262,24 @@ class AfterEdit:
                 if moved is None:
                     raise SetsMoved(name)
                 self.moved_statements |= moved
+            elif now != then and name in _ADDED and valid(then):
+                # Counts added up: the edited file's taken away and added again. What they decide is held to the kept
+                # verdicts (`confirm`), and the sets with the new counts are kept under the files' keys now (`name`).
+                kept = [_moved_counts(kept[0], then, now)]
+                self.sets["parts"][name] = (key, kept[0])
+                self.counts_moved = True
             elif now != then:
                 raise SetsMoved(name)
         return kept
+
+    def sets_name(self, keys: list[str], others: str) -> str:
+        """The name of the sets to keep with the index: the kept ones', or where an edited file's counts moved, a new
+        one's (kept here, under the files' `keys` and the glossary's and sources' hash `others`)."""
+        if not self.counts_moved:
+            return self.index["sets"]
+        name = _sets_name(keys, others)
+        self.store.save(name, self.sets)
+        return name
 
     def confirm(
         self,
@@ -419,7 +461,7 @@ class KeptSets:
                 parts["option-sets"] = (key, option_sets_read(value, forms))
             if made["disagreeing"] is None:
                 return
-            sets = "sets\0" + "\n".join(map(str, keys)) + f"\n{others}"
+            sets = _sets_name([str(key) for key in keys], others)
             self.store.save(f"false-statements\0{sets}", sorted(map(_form_hash, forms)))
             later = {}
             for name in _LATER & parts.keys():

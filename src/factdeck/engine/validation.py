@@ -349,7 +349,7 @@ def _cached_across(
     pairs = edit.disagreeing if edit is not None else rules.questions.disagreeing()
     disagreements = disagreement_warnings(pairs)
     if edit is not None:
-        index.keep(files, file_keys, others, problems, edit.index["sets"])
+        index.keep(files, file_keys, others, problems, edit.sets_name([file_keys[f.display] for f in files], others))
     else:
         known = {name: key_of([]) for name, key_of, _ in checks if name in ("questions", "date-give-aways")}
         answers = made_parts.pop("answers", ("", []))[1]
