@@ -359,8 +359,11 @@ def test_damaged_kept_sets_make_the_sets_from_every_files_parts(project, monkeyp
 def test_a_merged_part_makes_the_sets_each_files_parts_make():
     # The shipped base by file: the rules given each part merged into one (records/merged_parts.py), as if every fact
     # were in one file, make the sets each file's parts make.
+    from functools import partial
+
     from factdeck.build import load_and_validate
-    from factdeck.records.options import OptionRules
+    from factdeck.records.fact_forms import forms_of
+    from factdeck.records.options import OptionRules, option_sets
     from factdeck.records.question_rules import QuestionRules
     from test_across_parts import REPO
 
@@ -385,6 +388,16 @@ def test_a_merged_part_makes_the_sets_each_files_parts_make():
     options_split, options_whole = OptionRules(base.facts, by_file=by_file), OptionRules(base.facts, by_file=merged)
     assert options_whole.inputs() == options_split.inputs()
     assert [options_whole.check(f) for f in base.facts] == [options_split.check(f) for f in base.facts]
+    # As kept (`option_sets_read`): the questions of two answers or more, what facts state at the false statements.
+    parts = by_file("option-sets", "", partial(option_sets, forms=forms_of), None)
+    asked = next(iter(parts[0][0]))  # a question asked again in another part, with another answer
+    parts.append(({asked: ["another answer"], "a question of its own": ["its answer"]}, [], []))
+    questions, versions, statements = merged_parts.merged("option-sets", parts)
+    false = {form for f in base.facts for form in forms_of(f).false_statements} | {statements[0][0]}
+    read = merged_parts.option_sets_read(parts, false)
+    assert read[0] == {q: answers for q, answers in questions.items() if len(answers) > 1} and read[0]
+    assert read[1] == versions and sorted(read[2]) == sorted((s, fact) for s, fact in statements if s in false)
+    assert read[2]
 
 
 @given(

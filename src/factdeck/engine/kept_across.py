@@ -451,14 +451,15 @@ class KeptSets:
         if sets is None:
             if made is None:
                 return
+            # The option sets as the rules read them for the base's facts (`option_sets_read`), the rest merged whole.
+            forms = made["false-statements"]
             try:
-                parts = {name: (key, merged(name, each)) for name, (key, each) in made["parts"].items()}
+                parts = {
+                    name: (key, option_sets_read(each, forms) if name == "option-sets" else merged(name, each))
+                    for name, (key, each) in made["parts"].items()
+                }
             except KeyError:
                 return
-            forms = made["false-statements"]
-            if "option-sets" in parts:
-                key, value = parts["option-sets"]
-                parts["option-sets"] = (key, option_sets_read(value, forms))
             if made["disagreeing"] is None:
                 return
             sets = _sets_name([str(key) for key in keys], others)
