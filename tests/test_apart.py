@@ -122,7 +122,10 @@ def test_a_validation_after_an_edit_finds_across_facts_here(synthetic, tmp_path,
     load_and_validate(root)
     assert forms.made == []  # cold: made in the copy
     path = root / "facts" / "part-0001.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    # A statement edited (the file's other facts' forms are carried from its earlier entry, only the edited fact's made).
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('  statement: "', '  statement: "Edited. ', 1), encoding="utf-8"
+    )
     load_and_validate(root)
     assert forms.made  # one file validated again: made here
 

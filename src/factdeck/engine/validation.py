@@ -17,6 +17,8 @@ from typing import Any
 from factdeck.engine.apart import computed_apart
 from factdeck.engine.collector import collector_paused
 from factdeck.engine.incremental import code_fingerprint
+from factdeck.engine.kept_across import EarlierFindings, KeptSets, SetsMoved, earlier_forms, others_key, placed
+from factdeck.engine.kept_across import Shares as _Shares
 from factdeck.engine.kept_inputs import KeptPublished, KeptShares, archive_index
 from factdeck.engine.kept_validation import KeptValidation
 from factdeck.engine.parallel import split_map
@@ -201,16 +203,20 @@ def _cached_across(
         if kept_whole is not None:
             return kept_whole
     # Each file's shares (its facts' forms, the parts of the sets and the findings of each part of the rules), in
-    # one entry per file: read once, and written once if a share was made again.
+    # one entry per file: read when first asked for, and written once if a share was made again.
     shares = _Shares(ContentStore(folder, code, f"shares\0{validated}", session), files, file_keys)
     # Each fact's forms, and apart its question and statement words and stems (most of its forms' values), are kept in
     # an entry of their own, read when a rule first asks for one of the file's facts' forms: after an edit, only the
     # edited file's (and the words only when one of a file's parts is made again).
-    texts = _Shares(ContentStore(folder, code, f"words\0{validated}", session), files, file_keys, lazy=True)
+    texts = _Shares(ContentStore(folder, code, f"words\0{validated}", session), files, file_keys)
     kept: dict[int, FactForms] = {}
     lacking: set[str] = set()  # files whose kept forms lack their words and stems
     formed: set[str] = set()  # files whose facts' forms are in `kept`
     by_display = {file.display: file for file in files}
+    earlier: dict[str, Any] = {}  # the entries of files' earlier keys, each read once
+
+    def load(key: str) -> Any:
+        return earlier[key] if key in earlier else earlier.setdefault(key, shares.store.load(key))
 
     def form_file(file: FactFile) -> None:
         # The file's facts' forms into `kept`, when one is first asked for: after an edit, no rule reads an unchanged
@@ -221,7 +227,9 @@ def _cached_across(
         facts = found[file.display][0]
         forms = _restore_forms(texts.get(file, "forms", ""), len(facts))
         if forms is None:
-            forms = [forms_of(fact) for fact in facts]
+            restore = (_restore_forms, _restore_words)
+            then = earlier_forms(caches[0], file.display, texts.store.load, facts, *restore) if caches else None
+            forms = [forms_of(fact) if made is None else made for fact, made in zip(facts, then or [None] * len(facts))]
             texts.put(file, "forms", "", [_without_words(form) for form in forms])
             texts.put(file, "words", "", [(form.words, form.stems) for form in forms])
         else:
@@ -237,6 +245,8 @@ def _cached_across(
                 made = kept.get(id(fact))
         return made or forms_of(fact)
 
+    statement_forms: set[str] = set()  # every false statement of the base (comparison forms), for the kept sets
+
     def false_statements(facts: list[Fact]) -> tuple[str, ...]:
         # The false statements of one file's facts (comparison forms, sorted, each once), kept with its forms.
         file = by_display.get(facts[0].file) if facts else None
@@ -244,10 +254,12 @@ def _cached_across(
             return tuple(sorted({s for fact in facts for s in forms_of_fact(fact).false_statements}))
         share = shares.get(file, "false-statement-forms", "")
         if type(share) is tuple and set(map(type, share)) <= {str}:
+            statement_forms.update(share)
             return share
         form_file(file)
         made = tuple(sorted({s for fact in facts for s in kept[id(fact)].false_statements}))
         shares.put(file, "false-statement-forms", "", made)
+        statement_forms.update(made)
         return made
 
     every = [fact for file in files for fact in found[file.display][0]]
@@ -268,30 +280,50 @@ def _cached_across(
         for fact, (fact_words, stems) in zip(facts, words):
             kept[id(fact)] = kept[id(fact)]._replace(words=fact_words, stems=stems)
 
+    def make_part(file: FactFile, name: str, key: str, make: Callable[[list[Fact]], Any]) -> Any:
+        complete(file)
+        part = make(found[file.display][0])
+        shares.put(file, name, key, part)
+        return part
+
+    made_parts: dict[str, tuple[str, list[Any]]] = {}  # each part's key and files' parts, for the kept sets
+
     def by_file(name: str, key: str, make: Callable[[list[Fact]], Any], valid: Callable[[Any], bool]) -> list[Any]:
         # The parts of the sets made per file (records/by_file.py), kept with the files' findings.
         parts = []
         for file in files:
             part = shares.get(file, name, key)
-            if part is None or not valid(part):
-                complete(file)
-                part = make(found[file.display][0])
-                shares.put(file, name, key, part)
-            parts.append(part)
+            parts.append(make_part(file, name, key, make) if part is None or not valid(part) else part)
+        made_parts[name] = (key, parts)
         return parts
 
-    rules = AcrossRules(every, glossary, sources, forms_of_fact, by_file, false_statements)
+    # After an edit, the sets from the kept merged parts and the edited files' own (engine/kept_across.py), unless an
+    # edited file moved one of them; else from every file's parts.
+    index = KeptSets(ContentStore(folder, code, f"index\0{validated}", session))
+    others = others_key(glossary, sources)
+    edit = index.after_edit(files, file_keys, others, load)
     # The rules' parts read different sets: each keeps its findings under what it reads of its own, so an edited
     # statement (which only the false statements' rule reads, and only where a false statement is what a fact
     # states) runs no part again on a file whose facts' false statements none of the edited statements were.
-    checks = rules.parts()
+    rules, checks = None, None
+    if edit is not None:
+        edit.make_part = make_part
+        try:
+            rules = AcrossRules(every, glossary, sources, forms_of_fact, edit.by_file, false_statements)
+            edit.confirm(rules.questions.thresholds(), false_statements, lambda file: found[file.display][0])
+            checks = rules.parts(edit.known())
+        except SetsMoved:
+            edit = None
+    if edit is None or rules is None or checks is None:
+        rules = AcrossRules(every, glossary, sources, forms_of_fact, by_file, false_statements)
+        checks = rules.parts()
     problems: dict[str, list[Problem]] = {}
-    earlier: dict[str, Any] = {}  # the entries of files' earlier keys, each read once for every part
-
-    def load(key: str) -> Any:
-        return earlier[key] if key in earlier else earlier.setdefault(key, shares.store.load(key))
-
-    for file in files:
+    earlier_findings = EarlierFindings(caches[0], load) if caches else None
+    for i, file in enumerate(files):
+        restored = edit.found(i) if edit is not None else None
+        if restored is not None:  # an unchanged file's, the sets it reads the kept ones
+            problems[file.display] = restored
+            continue
         facts = found[file.display][0]
         keys = [key_of(facts) for _, key_of, _ in checks]
         # What every part found with the file's facts, in order, kept beside each part's findings under all of
@@ -306,7 +338,7 @@ def _cached_across(
         for (name, _, check), key in zip(checks, keys):
             made = restore_per_fact(shares.get(file, name, key), file.display, len(facts))
             if made is None:  # each fact's findings kept for its record at its place before an edit, else made
-                then = caches[0].carried(file.display, load, name, key, facts) if caches else None
+                then = earlier_findings.carried(file.display, name, key, facts) if earlier_findings else None
                 if then is None or None in then:
                     complete(file)
                 made = [check(fact) if m is None else m for fact, m in zip(facts, then or [None] * len(facts))]
@@ -317,7 +349,19 @@ def _cached_across(
         shares.put(file, "findings", together, [(p.line, p.message, p.severity) for p in problems[file.display]])
     shares.save()
     texts.save()
-    disagreements = rules.questions.disagreements()
+    from factdeck.records.question_rules import disagreement_warnings
+
+    pairs = edit.disagreeing if edit is not None else rules.questions.disagreeing()
+    disagreements = disagreement_warnings(pairs)
+    if edit is not None:
+        index.keep(files, file_keys, others, problems, edit.sets_name([file_keys[f.display] for f in files], others))
+    else:
+        known = {name: key_of([]) for name, key_of, _ in checks if name in ("questions", "date-give-aways")}
+        answers = made_parts.pop("answers", ("", []))[1]
+        sets: dict[str, Any] = {"parts": made_parts, "answers": answers, "known": known}
+        sets["thresholds"] = rules.questions.thresholds()
+        sets["disagreeing"] = placed(pairs, files, lambda file: found[file.display][0])
+        index.keep(files, file_keys, others, problems, None, {**sets, "false-statements": frozenset(statement_forms)})
     dumped = _dump_whole(files, found, problems, disagreements) if whole is not None else None
     if whole is not None and dumped is not None:
         whole_store.save(whole, dumped)
@@ -348,49 +392,6 @@ def _across_apart(
 def _findings_key(keys: list[str]) -> str:
     """What a file's findings of every part together are kept under: each part's key (hashes), in order."""
     return "\n".join(keys)
-
-
-class _Shares:
-    """Each of `files`' kept shares of the rules across facts, in `store` under the file's record-cache key
-    (`file_keys`: its name and text, factdeck's code and the context its records were validated in, which is all
-    its records are made from), else its name and text: by share, (a hash of what else it read, its value).
-    `lazy`: a file's entry is read when one of its shares is first asked for."""
-
-    def __init__(
-        self, store: ContentStore, files: list[FactFile], file_keys: dict[str, str], lazy: bool = False
-    ) -> None:
-        self.store = store
-        self.files = files
-        self.names = {file.display: file_keys.get(file.display) or f"{file.display}\0{file.text}" for file in files}
-        self.entries: dict[str, dict] = {}
-        if not lazy:
-            for file in files:
-                self._load(file)
-        self.changed: set[str] = set()
-
-    def _load(self, file: FactFile) -> dict:
-        entry = self.store.load(self.names[file.display])
-        made = self.entries[file.display] = entry if type(entry) is dict else {}
-        return made
-
-    def get(self, file: FactFile, name: str, key: str) -> Any:
-        """The share `name` of `file` kept under `key` (None: not kept)."""
-        entry = self.entries.get(file.display)
-        kept = (entry if entry is not None else self._load(file)).get(name)
-        if type(kept) is not tuple or len(kept) != 2 or kept[0] != key:
-            return None
-        return kept[1]
-
-    def put(self, file: FactFile, name: str, key: str, value: Any) -> None:
-        entry = self.entries.get(file.display)
-        (entry if entry is not None else self._load(file))[name] = (key, value)
-        self.changed.add(file.display)
-
-    def save(self) -> None:
-        for file in self.files:
-            if file.display in self.changed:
-                self.store.save(self.names[file.display], self.entries[file.display])
-        self.store.trim()
 
 
 def _whole_key(

@@ -12,7 +12,7 @@ makes the sets and looks nothing else up.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from factdeck.exceptions import Problem
@@ -59,14 +59,21 @@ class AcrossRules:
         files do not matter)."""
         return _digest((*self.options.inputs(), *self.questions.inputs(), *self.questions.date_inputs()))
 
-    def parts(self) -> list[tuple[str, Callable[[list[Fact]], str], Callable[[Fact], list[Problem]]]]:
+    def parts(
+        self, known: Mapping[str, str] | None = None
+    ) -> list[tuple[str, Callable[[list[Fact]], str], Callable[[Fact], list[Problem]]]]:
         """The rules in parts that read different sets, in the order `problems` gives their findings: each part's
         name, a function giving a hash of what it reads of the sets when it checks some facts (a cache keeps a
         file's findings under it), and its check of one fact. An edited answer or question moves the distractors'
         sets; an edited statement moves the false statements' hash only for facts one of whose false statements
-        was or is that statement (the part reads what vetted facts state only at its facts' false statements)."""
-        distractors, questions = self._distractors_key(), _digest(self.questions.inputs())
-        dates = _digest(self.questions.date_inputs())
+        was or is that statement (the part reads what vetted facts state only at its facts' false statements).
+        `known`: the hashes of the parts `questions` and `date-give-aways` where a cache knows them (the sets they
+        read are the ones it kept them with: engine/kept_across.py), not made again (sorting and hashing every
+        person, subject and date fact)."""
+        known = known or {}
+        distractors = self._distractors_key()
+        questions = known.get("questions") or _digest(self.questions.inputs())
+        dates = known.get("date-give-aways") or _digest(self.questions.date_inputs())
         return [
             ("distractors", lambda facts: distractors, self.distractor_problems),
             ("false-statements", self._false_statements_key, self.false_statement_problems),

@@ -192,8 +192,10 @@ class DateGiveAways:
         counts: Counter[str] = Counter()
         for part in by_file("stem-counts", "", stem_counts, _stem_counts):
             counts.update(part)
-        # The stems most facts use (the subject's names, its usual verbs) tell no event from another.
-        common = {s for s, n in counts.items() if n >= max(COMMON_MIN, COMMON_SHARE * len(facts))}
+        # The stems most facts use (the subject's names, its usual verbs) tell no event from another (the share worked
+        # out once, not for each of the 10,000 stems of a large base).
+        least = max(COMMON_MIN, COMMON_SHARE * len(facts))
+        common = {s for s, n in counts.items() if n >= least}
         self.common = frozenset(common | {w[:STEM] for name in people for w in name.split() if len(w) >= 4})
 
         def asked_of(part: list[Fact]) -> list[tuple]:

@@ -72,3 +72,23 @@ def grouped(
                 return None
             groups.setdefault((kind, words), []).append((fact, values))
     return groups
+
+
+def disagreeing(groups: dict[tuple[str, frozenset[str]], list[tuple[Fact, frozenset[int]]]]) -> list[tuple[Fact, Fact]]:
+    """Each compared fact of `groups` (`grouped`'s) with the first other fact of its group whose answer shares no number
+    with its own, where there is one, in the groups' order."""
+    found: list[tuple[Fact, Fact]] = []
+    for group in groups.values():
+        for x, values in group:
+            other = next((y for y, theirs in group if y is not x and not theirs & values), None)
+            if other is not None:
+                found.append((x, other))
+    return found
+
+
+def message(x: Fact, other: Fact) -> str:
+    """The warning at `x`, which disagrees with `other`."""
+    return (
+        f"fact '{x.id}' answers '{x.answer}' where fact '{other.id}' ({other.file}:{other.line}) answers "
+        f"'{other.answer}' to the same kind of question: correct one, or record the disagreement as a dispute"
+    )

@@ -102,7 +102,6 @@ class OptionRules:
         """`forms`: each fact's texts in comparison form (records/fact_forms.py; kept ones may be given).
         `by_file`: the facts by file, for the sets' parts kept per file (records/by_file.py; default: all facts
         at once)."""
-        facts = not_retracted(facts)
         self._forms = forms
         self._version_answers: set[str] = set()
         self._statements: dict[str, str] = {}  # comparison form of what a vetted fact states -> fact id
@@ -112,7 +111,8 @@ class OptionRules:
         # answers by question stay in their parts, looked up part by part, until looking up costs more than
         # merging them would have (`answers_to`): a check after an edit asks for one file's questions.
         self._question_parts: list[dict[str, list[str]]] = []
-        for by_question, versions, statements in (by_file or whole(facts))(
+        # The facts but the retracted ones are read only without parts by file (picking them was 2 ms at 10,000 facts).
+        for by_question, versions, statements in (by_file or whole(not_retracted(facts)))(
             "option-sets", "", partial(option_sets, forms=forms), _is_option_sets
         ):
             if by_question:

@@ -317,6 +317,11 @@ class QuestionRules:
         """Everything `across` reads besides the fact it checks, sorted (a cache keys its findings by it)."""
         return sorted(self._people.items()), self._longest, sorted(self._subjects)
 
+    def thresholds(self) -> tuple[list[str], list[str]]:
+        """What the counts over every fact decide, sorted: the subject's names, and the stems too common to tell
+        events apart (date_giveaways.py). A cache that makes the sets from kept counts tests them against its own."""
+        return sorted(self._subjects), sorted(self._dates.common)
+
     def date_inputs(self) -> tuple:
         """Everything `date_give_aways` reads besides the fact it checks: every date fact's dates and words. Kept
         apart from `inputs`, since an edited statement moves these and not the people or the subject."""
@@ -403,26 +408,21 @@ class QuestionRules:
         numbers aside: 'How long did the gale of 1868 last?', 'For how many days did the gale of 1868 last?') and
         whose answers share no number: a warning at each, naming the first such other fact's place. What it reads
         of each fact is each file's part (records/disagreements.py)."""
+        return disagreement_warnings(self.disagreeing())
+
+    def disagreeing(self) -> list[tuple[Fact, Fact]]:
+        """Each fact `disagreements` warns at, with the other fact it names, in its order."""
         groups = disagreements.grouped(self._facts, self._dated)
         if groups is None:  # facts sharing a place (made in memory): read from the facts themselves
             groups = {}
             for _, _, kind, words, values, fact in self._dated_of(self._facts):
                 groups.setdefault((kind, words), []).append((fact, values))
-        found: list[QuestionProblem] = []
-        for group in groups.values():
-            for x, values in group:
-                other = next((y for y, theirs in group if y is not x and not theirs & values), None)
-                if other is not None:
-                    found.append(
-                        QuestionProblem(
-                            x,
-                            f"fact '{x.id}' answers '{x.answer}' where fact '{other.id}' ({other.file}:{other.line}) "
-                            f"answers '{other.answer}' to the same kind of question: correct one, or record the "
-                            "disagreement as a dispute",
-                            "warning",
-                        )
-                    )
-        return found
+        return disagreements.disagreeing(groups)
+
+
+def disagreement_warnings(pairs: Iterable[tuple[Fact, Fact]]) -> list[QuestionProblem]:
+    """`QuestionRules.disagreements`' warnings, from its facts and the other facts they name (`disagreeing`)."""
+    return [QuestionProblem(x, disagreements.message(x, other), "warning") for x, other in pairs]
 
 
 def own_problems(fact: Fact, published: dict[str, str]) -> list[QuestionProblem]:
