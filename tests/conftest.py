@@ -94,6 +94,39 @@ def imported_by(argv: list[str], modules: tuple[str, ...]) -> tuple[list[str], s
     return lines[:-1], lines[-1], run.stderr
 
 
+@pytest.fixture
+def every_check_validates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each `check` validates: the whole answer kept for a project nothing has changed in (kept_check's `said`)
+    would answer before validation, so the caches under test would not be reached."""
+    from factdeck.engine import kept_check
+
+    monkeypatch.setattr(kept_check.KeptCheck, "said", lambda self: None)
+
+
+def cli_check(project: Project, *more: str, cache: bool = True) -> tuple[int, str]:
+    """`factdeck check --project <root> [more...]` through click's runner: (exit code, output); `cache=False`
+    turns every cache off (FACTDECK_NO_CACHE), the answer a kept result must equal."""
+    env = {} if cache else {"FACTDECK_NO_CACHE": "1"}
+    result = CliRunner().invoke(cli, ["check", "--project", str(project.root), *more], env=env)
+    return result.exit_code, result.output
+
+
+def across_rules_ran(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the facts any part of the rules across facts (records/across.py's `AcrossRules`) runs on from
+    now on, in order, each time it runs."""
+    from factdeck.records import across
+
+    ran: list[str] = []
+    for name in ("distractor_problems", "false_statement_problems", "question_problems", "date_problems"):
+        check_fact = getattr(across.AcrossRules, name)
+        monkeypatch.setattr(
+            across.AcrossRules,
+            name,
+            lambda self, fact, check_fact=check_fact: ran.append(fact.id) or check_fact(self, fact),
+        )
+    return ran
+
+
 @pytest.fixture(autouse=True)
 def parse_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Tests keep the parse cache to themselves, away from the user's cache folder."""

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import across_rules_ran
 from hypothesis import given
 from hypothesis import strategies as st
 
 from factdeck.cli import cli
 from factdeck.engine import kept_across, validation
-from factdeck.records import across, merged_parts
+from factdeck.records import merged_parts
 from test_across_parts import _answer, _disagrees, _states_a_false_statement, project, synthetic  # noqa: F401
 
 EDITED = "facts/part-0001.yaml"
@@ -251,14 +252,7 @@ def test_a_reworded_statement_reads_the_kept_sets_and_the_edited_files_entries(p
     made: list[str] = []
     make_rules = validation.AcrossRules
     monkeypatch.setattr(validation, "AcrossRules", lambda *args: made.append("rules") or make_rules(*args))
-    checked: list[str] = []
-    for name in ("distractor_problems", "false_statement_problems", "question_problems", "date_problems"):
-        check_fact = getattr(across.AcrossRules, name)
-        monkeypatch.setattr(
-            across.AcrossRules,
-            name,
-            lambda self, fact, check_fact=check_fact: checked.append(fact.id) or check_fact(self, fact),
-        )
+    checked = across_rules_ran(monkeypatch)
     later: list[str] = []  # the kept merged parts read only if a rule reads them (the dated answers)
     read_later = kept_across._Later._parts
     monkeypatch.setattr(kept_across._Later, "_parts", lambda part: later.append(part.name) or read_later(part))

@@ -9,21 +9,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from click.testing import CliRunner
-from conftest import Project, sample_project
+from conftest import Project, across_rules_ran, cli_check, sample_project
 
 from factdeck.build import load_and_validate
-from factdeck.cli import cli
-from factdeck.engine import kept_check, record_cache
+from factdeck.engine import record_cache
 
 GUILD = "facts/guild.yaml"
 HALL = '  statement: "The River Guild built its hall in Millford in 1910."\n'
 
 
-@pytest.fixture(autouse=True)
-def every_check_validates(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The whole answer kept for a project nothing has changed in would answer before validation."""
-    monkeypatch.setattr(kept_check.KeptCheck, "said", lambda self: None)
+pytestmark = pytest.mark.usefixtures("every_check_validates")
 
 
 @pytest.fixture
@@ -32,24 +27,7 @@ def project(tmp_path, parse_cache_folder) -> Project:  # type: ignore[no-untyped
 
 
 def check(project: Project, cache: bool = True) -> tuple[int, str]:
-    env = {} if cache else {"FACTDECK_NO_CACHE": "1"}
-    result = CliRunner().invoke(cli, ["check", "--project", str(project.root)], env=env)
-    return result.exit_code, result.output
-
-
-def _spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The facts any part of the rules across facts runs on from now on (each once)."""
-    from factdeck.records import across
-
-    ran: list[str] = []
-    for name in ("distractor_problems", "false_statement_problems", "question_problems", "date_problems"):
-        check_fact = getattr(across.AcrossRules, name)
-        monkeypatch.setattr(
-            across.AcrossRules,
-            name,
-            lambda self, fact, check_fact=check_fact: ran.append(fact.id) or check_fact(self, fact),
-        )
-    return ran
+    return cli_check(project, cache=cache)
 
 
 def _statement(project: Project) -> None:
@@ -125,7 +103,7 @@ def test_after_each_edit_the_answer_is_a_cold_check_s(project, monkeypatch, edit
     cached = check(project)
     assert cached == check(project, cache=False)
     assert cached[0] == (1 if edit in (_duplicate_id, _too_few_distractors) else 0)
-    spied = _spy(monkeypatch)
+    spied = across_rules_ran(monkeypatch)
     assert check(project) == cached
     assert spied == []  # kept under the edited file's key in turn
 
@@ -135,7 +113,7 @@ def test_after_an_edit_that_moves_no_set_only_the_edited_fact_is_checked(project
     check(project)
     before = {(f.id, f.file): f for f in load_and_validate(project.root).facts}
     edit(project)
-    spied = _spy(monkeypatch)
+    spied = across_rules_ran(monkeypatch)
     cached = check(project)
     now = load_and_validate(project.root).facts
     changed = {

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import Project, sample_project
+from conftest import Project, cli_check, sample_project
 
 from factdeck.cli import cli
-from factdeck.engine import kept_check, record_cache
+from factdeck.engine import record_cache
 from factdeck.engine import stamps as stamps_module
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.session import Session
@@ -29,10 +29,7 @@ GUILD = "facts/guild.yaml"
 MORE = "facts/more-guild.yaml"
 
 
-@pytest.fixture(autouse=True)
-def every_check_validates(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The whole answer kept for a project nothing has changed in would answer before validation."""
-    monkeypatch.setattr(kept_check.KeptCheck, "said", lambda self: None)
+pytestmark = pytest.mark.usefixtures("every_check_validates")
 
 
 @pytest.fixture
@@ -41,9 +38,7 @@ def project(tmp_path: Path, parse_cache_folder: Path) -> Project:
 
 
 def check(project: Project, cache: bool = True) -> tuple[int, str]:
-    env = {} if cache else {"FACTDECK_NO_CACHE": "1"}
-    result = CliRunner().invoke(cli, ["check", "--project", str(project.root)], env=env)
-    return result.exit_code, result.output
+    return cli_check(project, cache=cache)
 
 
 def settle(project: Project) -> None:

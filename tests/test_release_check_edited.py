@@ -9,12 +9,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from click.testing import CliRunner
-from conftest import Project
+from conftest import Project, cli_check
 
 from factdeck.build import load_and_validate
-from factdeck.cli import cli
-from factdeck.engine import kept_check
 from factdeck.outputs.anki import lifecycle
 from factdeck.outputs.anki.note_keys import NoteKeys
 from factdeck.outputs.anki.release import comparison_stage, deck_drift, drift
@@ -26,10 +23,7 @@ MORE = "facts/more-guild.yaml"
 TREASURER = "Tomas Reed became the River Guild's first treasurer in 1905."
 
 
-@pytest.fixture(autouse=True)
-def every_check_validates(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The whole answer kept for a project nothing has changed in would answer before validation."""
-    monkeypatch.setattr(kept_check.KeptCheck, "said", lambda self: None)
+pytestmark = pytest.mark.usefixtures("every_check_validates")
 
 
 @pytest.fixture
@@ -38,9 +32,7 @@ def released(tmp_path, monkeypatch) -> Project:  # type: ignore[no-untyped-def]
 
 
 def check(project: Project, cache: bool = True) -> tuple[int, str]:
-    env = {} if cache else {"FACTDECK_NO_CACHE": "1"}
-    result = CliRunner().invoke(cli, ["check", "--project", str(project.root)], env=env)
-    return result.exit_code, result.output
+    return cli_check(project, cache=cache)
 
 
 def _statement(project: Project) -> None:

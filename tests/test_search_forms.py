@@ -7,12 +7,10 @@ import marshal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import Project, sample_project
+from conftest import Project, cli_check, sample_project
 
 from factdeck.build import load_and_validate
-from factdeck.cli import cli
-from factdeck.engine import kept_check, search_forms
+from factdeck.engine import search_forms
 from factdeck.engine.session import Session
 from factdeck.exceptions import ValidationFailed
 from factdeck.records.quotes import quote_search_form
@@ -21,10 +19,7 @@ CHRONICLE = "archive/chronicle.txt"
 FOUNDED = "The guild was founded in 1901 by ferry workers"
 
 
-@pytest.fixture(autouse=True)
-def every_check_validates(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The whole answer kept for a project nothing has changed in would answer before validation."""
-    monkeypatch.setattr(kept_check.KeptCheck, "said", lambda self: None)
+pytestmark = pytest.mark.usefixtures("every_check_validates")
 
 
 @pytest.fixture
@@ -33,10 +28,7 @@ def project(tmp_path: Path, parse_cache_folder: Path) -> Project:
 
 
 def check(project: Project, cache: bool = True) -> tuple[int, str]:
-    env = {} if cache else {"FACTDECK_NO_CACHE": "1"}
-    argv = ["check", "--project", str(project.root), "--archive", str(project.archive)]
-    result = CliRunner().invoke(cli, argv, env=env)
-    return result.exit_code, result.output
+    return cli_check(project, "--archive", str(project.archive), cache=cache)
 
 
 def made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
