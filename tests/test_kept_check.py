@@ -110,6 +110,23 @@ def _output_elsewhere(project, monkeypatch) -> None:
     project.path("build").symlink_to(elsewhere, target_is_directory=True)  # outside the project: refused
 
 
+def _fact_file_a_link_outside(project, monkeypatch) -> None:
+    # The same bytes, now read through a link to a file outside the project: refused, though no byte changed.
+    outside = project.root.parent / "guild-copy.yaml"
+    outside.write_bytes(project.path("facts/guild.yaml").read_bytes())
+    project.path("facts/guild.yaml").unlink()
+    project.path("facts/guild.yaml").symlink_to(outside)
+
+
+def _fact_file_a_link_inside(project, monkeypatch) -> None:
+    # A link to a copy inside the project is read as the file was: the same answer, worked out afresh.
+    copies = project.path("copies")
+    copies.mkdir()
+    (copies / "guild.yaml").write_bytes(project.path("facts/guild.yaml").read_bytes())
+    project.path("facts/guild.yaml").unlink()
+    project.path("facts/guild.yaml").symlink_to(copies / "guild.yaml")
+
+
 def _code(project, monkeypatch) -> None:
     monkeypatch.setattr(incremental, "code_fingerprint", lambda: "another factdeck")
 
@@ -133,6 +150,8 @@ EDITS: dict[str, Callable] = {
     "factdeck.yaml": _config,
     "archived text": _archive_text,
     "output folder a link outside": _output_elsewhere,
+    "fact file a link outside": _fact_file_a_link_outside,
+    "fact file a link inside": _fact_file_a_link_inside,
     "code": _code,
     "installed distributions": _distributions,
     "SOURCE_DATE_EPOCH": _epoch,

@@ -74,6 +74,10 @@ def _add_entry(
     """One input entry: its name, then its bytes' hash (through the file stamps where given), or a marker for an
     entry that is not a file (`is_file`, where the caller knows it)."""
     digest.update(name.encode("utf-8") + b"\0")
+    if os.path.islink(path):
+        # Where a link leads counts, not only the bytes read through it: loading refuses a link to a file outside the
+        # project (records/load.py), so the same bytes behind a new link are another input.
+        digest.update(b"\0link\0" + os.path.realpath(path).encode("utf-8", "surrogateescape") + b"\0")
     if not (os.path.isfile(path) if is_file is None else is_file):
         digest.update(b"\0not a file\0")
     elif stamps is not None:
