@@ -127,6 +127,13 @@ def _fact_file_a_link_inside(project, monkeypatch) -> None:
     project.path("facts/guild.yaml").symlink_to(copies / "guild.yaml")
 
 
+def _configuration_a_link_outside(project, monkeypatch) -> None:
+    outside = project.root.parent / "factdeck-copy.yaml"
+    outside.write_bytes(project.path("factdeck.yaml").read_bytes())
+    project.path("factdeck.yaml").unlink()
+    project.path("factdeck.yaml").symlink_to(outside)
+
+
 def _code(project, monkeypatch) -> None:
     monkeypatch.setattr(incremental, "code_fingerprint", lambda: "another factdeck")
 
@@ -152,6 +159,7 @@ EDITS: dict[str, Callable] = {
     "output folder a link outside": _output_elsewhere,
     "fact file a link outside": _fact_file_a_link_outside,
     "fact file a link inside": _fact_file_a_link_inside,
+    "factdeck.yaml a link outside": _configuration_a_link_outside,
     "code": _code,
     "installed distributions": _distributions,
     "SOURCE_DATE_EPOCH": _epoch,

@@ -68,16 +68,20 @@ def _add_tree(
         _add_entry(digest, name, path, stamps, is_file)
 
 
+def link_target(path: str | Path) -> bytes:
+    """Where `path` leads if it is a symbolic link (b"" if not), for an inputs key: loading refuses a link to a file
+    outside the project (records/load.py), so the same bytes read through a new link are another input."""
+    if not os.path.islink(path):
+        return b""
+    return b"\0link\0" + os.path.realpath(path).encode("utf-8", "surrogateescape") + b"\0"
+
+
 def _add_entry(
     digest: Any, name: str, path: str | Path, stamps: FileStamps | None, is_file: bool | None = None
 ) -> None:
     """One input entry: its name, then its bytes' hash (through the file stamps where given), or a marker for an
     entry that is not a file (`is_file`, where the caller knows it)."""
-    digest.update(name.encode("utf-8") + b"\0")
-    if os.path.islink(path):
-        # Where a link leads counts, not only the bytes read through it: loading refuses a link to a file outside the
-        # project (records/load.py), so the same bytes behind a new link are another input.
-        digest.update(b"\0link\0" + os.path.realpath(path).encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(name.encode("utf-8") + b"\0" + link_target(path))
     if not (os.path.isfile(path) if is_file is None else is_file):
         digest.update(b"\0not a file\0")
     elif stamps is not None:
@@ -162,7 +166,7 @@ def inputs_fingerprint(
         _add_tree(digest, root / folder, folder, stamps)
     _add_templates(digest, root, stamps=stamps)
     config = root / CONFIG_FILE
-    digest.update(b"\0config\0" + (config.read_bytes() if config.is_file() else b""))
+    digest.update(b"\0config\0" + link_target(config) + (config.read_bytes() if config.is_file() else b""))
     archive = build_archive(root, archive)
     if archive is not None:
         _add_tree(digest, archive, "archive", stamps)
