@@ -6,7 +6,8 @@ What `factdeck check` says is a function of its inputs alone, and the key hashes
 - every byte it may read in the project and factdeck (incremental.py's `inputs_fingerprint`, as a build's: every
   entry under facts/, decks/ (the release records with them), templates/, fonts/, translations/ and locale/,
   the built-in templates, factdeck.yaml, the archive asked for or configured, and factdeck's own code, message
-  catalogs and shipped fonts);
+  catalogs and shipped fonts), and where each symbolic link among them leads (a link to a file outside the project
+  is refused, whatever the bytes behind it);
 - what it was asked (`--strict`, `--archive`), the project's and the working folder's paths, and where the
   configured output folder leads (a link to it may be moved outside the project, which check refuses);
 - the day it is anywhere on Earth (records/dates.py's `latest_today`: a vetted or accessed day in the future is
