@@ -110,28 +110,27 @@ def _output_elsewhere(project, monkeypatch) -> None:
     project.path("build").symlink_to(elsewhere, target_is_directory=True)  # outside the project: refused
 
 
+def _linked(project, name: str, folder) -> None:
+    """`name` replaced by a link to a copy of its bytes in `folder` (made if missing)."""
+    folder.mkdir(exist_ok=True)
+    copy = folder / name.replace("/", "-")
+    copy.write_bytes(project.path(name).read_bytes())
+    project.path(name).unlink()
+    project.path(name).symlink_to(copy)
+
+
 def _fact_file_a_link_outside(project, monkeypatch) -> None:
     # The same bytes, now read through a link to a file outside the project: refused, though no byte changed.
-    outside = project.root.parent / "guild-copy.yaml"
-    outside.write_bytes(project.path("facts/guild.yaml").read_bytes())
-    project.path("facts/guild.yaml").unlink()
-    project.path("facts/guild.yaml").symlink_to(outside)
+    _linked(project, "facts/guild.yaml", project.root.parent / "outside")
 
 
 def _fact_file_a_link_inside(project, monkeypatch) -> None:
     # A link to a copy inside the project is read as the file was: the same answer, worked out afresh.
-    copies = project.path("copies")
-    copies.mkdir()
-    (copies / "guild.yaml").write_bytes(project.path("facts/guild.yaml").read_bytes())
-    project.path("facts/guild.yaml").unlink()
-    project.path("facts/guild.yaml").symlink_to(copies / "guild.yaml")
+    _linked(project, "facts/guild.yaml", project.path("copies"))
 
 
 def _configuration_a_link_outside(project, monkeypatch) -> None:
-    outside = project.root.parent / "factdeck-copy.yaml"
-    outside.write_bytes(project.path("factdeck.yaml").read_bytes())
-    project.path("factdeck.yaml").unlink()
-    project.path("factdeck.yaml").symlink_to(outside)
+    _linked(project, "factdeck.yaml", project.root.parent / "outside")
 
 
 def _code(project, monkeypatch) -> None:

@@ -13,6 +13,7 @@ reader's pattern of printable characters compiled).
 
 from __future__ import annotations
 
+import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,7 +171,14 @@ def read_stated(path: Path, display: str) -> tuple[str, tuple[int, int, int, int
     content = text.lstrip()
     if not content or (content.startswith("#") and _only_comments(text)):
         raise InputError(display, 0, "file is empty")
-    return text, (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
+    return text, stat_signature(info)
+
+
+def stat_signature(info: os.stat_result) -> tuple[int, int, int, int]:
+    """A file's (size, modification time, inode, change time; times in nanoseconds), as `FactFile.signature` holds it:
+    the same as engine/stamps.py's signature, which the records may not import (and the kept answer's path imports
+    stamps without this module)."""
+    return (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
 
 
 _HEAD = 4096  # characters of a text whose lines are looked at first
@@ -263,7 +271,7 @@ def load_project(root: Path, cache: ParsedTextCache | None = None, stamps: TextS
             except OSError:
                 info = None  # reported by reading
             if stamps is not None and info is not None and stat.S_ISREG(info.st_mode):
-                signature = (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
+                signature = stat_signature(info)
                 if stamps.known(str(path), display(path), signature):
                     return FactFile(path, display(path), None, cache, signature)
             text, signature = read_stated(path, display(path))
