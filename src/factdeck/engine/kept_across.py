@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from factdeck.engine.parse_cache import ContentStore
-from factdeck.engine.record_cache import RecordCache, carried, restore_per_fact, restore_problems
+from factdeck.engine.record_cache import RecordCache, carried, dump_problems, restore_per_fact, restore_problems
 from factdeck.exceptions import Problem
 from factdeck.records.fact_forms import FactForms
 from factdeck.records.load import FactFile
@@ -483,7 +483,7 @@ class KeptSets:
                     "false-statements": f"false-statements\0{sets}",
                 },
             )
-        found = [[(p.line, p.message, p.severity) for p in problems[file.display]] for file in files]
+        found = [dump_problems(problems[file.display]) for file in files]
         self.store.save(
             _FILES, {"sets": sets, "others": others, "names": [f.display for f in files], "keys": keys, "found": found}
         )

@@ -1,44 +1,40 @@
 """Record cache: a fact file's validated facts and problems, kept by the hash of its text and of everything its
 validation reads, so that an unchanged file is neither parsed nor validated again.
 
-Once files are parsed, validating every record with pydantic, giving each its line and finding every quote
-in the archive is most of what a check of a large fact base costs. What the validator finds in one fact file
-depends only on that file's text and name, factdeck's code, and a context: the sources' ids, the eras and
-their bounds, and the archived texts quotes are checked against (`context_key`). An entry is kept under a
-hash of all of these; the rules that span files (unique ids, sources never cited, deck selections) always
-run afresh over every record, cached or not.
+Once files are parsed, validating every record with pydantic, giving each its line and finding every quote in the
+archive is most of what a check of a large fact base costs. What the validator finds in one fact file depends only on
+that file's text and name, factdeck's code, and a context: the sources' ids, the eras and their bounds, and the archived
+texts quotes are checked against (`context_key`). An entry is kept under a hash of all of these; the rules that span
+files (unique ids, sources never cited, deck selections) always run afresh over every record, cached or not.
 
-Records come back without being validated again: they were valid when the entry was made, from exactly
-this text, by exactly this code. They are rebuilt the way pydantic's `model_construct` builds them, with their
-locations. The entries share the parse cache's store (same folder rules, atomic writes, trimming, and
-`FACTDECK_NO_CACHE`); an entry whose shape is not what this code writes is a miss.
+Records come back without being validated again: they were valid when the entry was made, from exactly this text, by
+exactly this code. They are rebuilt the way pydantic's `model_construct` builds them, with their locations. The entries
+share the parse cache's store (same folder rules, atomic writes, trimming, and `FACTDECK_NO_CACHE`); an entry whose
+shape is not what this code writes is a miss.
 
-A watching session (`factdeck watch`, see engine/session.py) also keeps the last validation's records in
-memory, by the same key, so a file that did not change since the last round is not
-even read back from the store. Records are never modified once validated, so one round's records can serve
-the next. A one-off command does not keep them: records still alive when Python exits make its final
-garbage-collector pass walk all of them (a third of a second at 10,000 facts).
+A watching session (`factdeck watch`, see engine/session.py) also keeps the last validation's records in memory, by the
+same key, so a file that did not change since the last round is not even read back from the store. Records are never
+modified once validated, so one round's records can serve the next. A one-off command does not keep them: records still
+alive when Python exits make its final garbage-collector pass walk all of them (a third of a second at 10,000 facts).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import chain, repeat
 from operator import attrgetter, eq, itemgetter, setitem
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from factdeck.engine.parse_cache import ContentStore, cache_folder
 from factdeck.engine.session import Session
+from factdeck.engine.stamps import NameStamps
 from factdeck.exceptions import Problem
 from factdeck.records.introspect import record_fields
 from factdeck.records.load import FactFile
 from factdeck.records.record import shared_field_names
 from factdeck.records.schema import Fact, Record
-
-if TYPE_CHECKING:
-    from factdeck.engine.stamps import NameStamps
 
 _SEVERITIES = ("error", "warning")
 R = TypeVar("R", bound=Record)
@@ -215,7 +211,7 @@ def dump_entry(facts: list[Fact], problems: list[Problem]) -> tuple:
     columns = _Columns()
     for fact in facts:
         columns.add(fact)
-    return columns.dumped(), [(p.line, p.message, p.severity) for p in problems]
+    return columns.dumped(), dump_problems(problems)
 
 
 def restore_entry(entry: Any, file: str) -> tuple[list[Fact], list[Problem]] | None:
@@ -395,9 +391,13 @@ def restore_record(cls: type[R], entry: Any) -> R:
     return record
 
 
+def dump_problems(problems: Iterable[Problem]) -> list[tuple[int, str, str]]:
+    """Problems of one file as marshal keeps them, (line, message, severity) each (`restore_problems` reads them)."""
+    return [(p.line, p.message, p.severity) for p in problems]
+
+
 def restore_problems(entry: Any, file: str) -> list[Problem] | None:
-    """Problems kept as `dump_entry` keeps them ((line, message, severity) each), located in `file`; None if
-    `entry` is not such a list."""
+    """Problems kept as `dump_problems` keeps them, located in `file`; None if `entry` is not such a list."""
     try:
         return [_problem(p, file) for p in entry]
     except (TypeError, ValueError):

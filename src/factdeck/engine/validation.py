@@ -27,6 +27,7 @@ from factdeck.engine.record_cache import (
     RecordCache,
     context_key,
     dump_entry,
+    dump_problems,
     restore_entry,
     restore_per_fact,
     restore_problems,
@@ -342,11 +343,11 @@ def _cached_across(
                 if then is None or None in then:
                     complete(file)
                 made = [check(fact) if m is None else m for fact, m in zip(facts, then or [None] * len(facts))]
-                shares.put(file, name, key, [[(p.line, p.message, p.severity) for p in each] for each in made])
+                shares.put(file, name, key, [dump_problems(each) for each in made])
             parts.append(made)
         # By fact, each part's problems in order: what `AcrossRules.problems` gives.
         problems[file.display] = [p for by_part in zip(*parts) for part in by_part for p in part]
-        shares.put(file, "findings", together, [(p.line, p.message, p.severity) for p in problems[file.display]])
+        shares.put(file, "findings", together, dump_problems(problems[file.display]))
     shares.save()
     texts.save()
     from factdeck.records.question_rules import disagreement_warnings
@@ -432,7 +433,7 @@ def _dump_whole(
         if place is None:
             return None
         kept.append((*place, d.message, d.severity))
-    by_file = [[(p.line, p.message, p.severity) for p in problems[file.display]] for file in files]
+    by_file = [dump_problems(problems[file.display]) for file in files]
     return by_file, kept
 
 
