@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import partial
 from itertools import compress, repeat
-from operator import is_not
+from operator import and_, is_not, not_
 from typing import Any
 
 from factdeck.records.identity import PublishedNote
@@ -41,8 +41,6 @@ class NoteColumns:
     def first_eras(self) -> dict[str, str]:
         """`_first_eras` of these notes, in loops in C: the pairs of the live notes with an era, the first of each
         fact's kept (a dict of the pairs reversed keeps each fact's last, that is its first)."""
-        from operator import and_, not_
-
         _, _, _, _, facts, eras, withdrawn = self.columns
         if True not in withdrawn and None not in eras:  # every note live with an era (most records): no pairs made
             return dict(zip(reversed(facts), reversed(eras)))
