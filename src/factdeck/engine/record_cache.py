@@ -37,9 +37,7 @@ from factdeck.records.record import shared_field_names
 from factdeck.records.schema import Fact, Record
 
 _SEVERITIES = ("error", "warning")
-R = TypeVar("R", bound=Record)
 T = TypeVar("T")
-_set = object.__setattr__
 _new = object.__new__
 
 
@@ -377,20 +375,6 @@ def _link(dicts: list[dict[str, Any]], field: str, many: Any, positions: Any, in
     deque(map(setitem, map(dicts.__getitem__, positions), repeat(field), values), 0)
 
 
-def dump_record(record: Record) -> tuple:
-    """Any record (and the records inside it) as marshal keeps it: (its file, `dump_entry`'s form of it)."""
-    return record.file, _dump(record)
-
-
-def restore_record(cls: type[R], entry: Any) -> R:
-    """What `dump_record` kept, as a `cls`; raises ValueError (or TypeError, KeyError) if it is not that."""
-    file, data = entry
-    if type(file) is not str or type(data) is not tuple:
-        raise ValueError("not a record")
-    record: R = _restore(cls, data, file)
-    return record
-
-
 def dump_problems(problems: Iterable[Problem]) -> list[tuple[int, str, str]]:
     """Problems of one file as marshal keeps them, (line, message, severity) each (`restore_problems` reads them)."""
     return [(p.line, p.message, p.severity) for p in problems]
@@ -417,21 +401,6 @@ def restore_per_fact(entry: Any, file: str, count: int) -> list[list[Problem]] |
     return restored
 
 
-# A record is kept as (line, names of the fields that were set, its values by field name), records inside it
-# likewise; the file is the entry's own. Marshal reads the values back as the dict the record will hold.
-
-
-def _dump(record: Record) -> tuple:
-    cls = type(record)
-    names, values_of = _NAMES.get(cls) or _names(cls)
-    values = dict(zip(names, values_of(record.__dict__)))
-    for name, _ in record_fields(cls):
-        value = values[name]
-        if value is not None:
-            values[name] = [_dump(v) for v in value] if isinstance(value, list) else _dump(value)
-    return record.line, tuple(sorted(record.model_fields_set)), values
-
-
 # Each record model's field names and the fields that may hold records, worked out once per model: `model_fields`
 # is a descriptor that costs a microsecond a read, and a 10,000-fact base restores about 47,000 records.
 _SHAPES: dict[type[Record], tuple[frozenset[str], tuple[tuple[str, type[Record]], ...]]] = {}
@@ -456,29 +425,6 @@ def _shape(cls: type[Record]) -> tuple[frozenset[str], tuple[tuple[str, type[Rec
         shape = _SHAPES[cls] = (frozenset(cls.model_fields), record_fields(cls))
     return shape
 
-
-def _restore(cls: type[Record], data: tuple, file: str) -> Any:
-    line, fields_set, values = data
-    names, nested_fields = _SHAPES.get(cls) or _shape(cls)
-    if type(line) is not int or type(values) is not dict or values.keys() != names:
-        raise ValueError("not a record")
-    for name, nested in nested_fields:
-        value = values[name]
-        if value is not None:
-            values[name] = (
-                [_restore(nested, v, file) for v in value] if type(value) is list else _restore(nested, value, file)
-            )
-    values["_where"] = (file, line)
-    record = _new(cls)
-    # What pydantic's model_construct sets, without its per-field defaults and aliases (every field is here).
-    _set(record, "__dict__", values)
-    # One set per distinct set of names (record.py), looked up by the kept tuple itself: `shared_field_names`
-    # makes a frozenset of its names first, for each of the 47,000 records of a 10,000-fact base.
-    shared = _FIELDS_SETS.get(fields_set)
-    _set(record, "__pydantic_fields_set__", _fields_set(fields_set) if shared is None else shared)
-    _set(record, "__pydantic_extra__", None)
-    _set(record, "__pydantic_private__", None)
-    return record
 
 
 # The shared set (`shared_field_names`) of each kept tuple of field names, by the tuple. Like that table, what it
