@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain, repeat
 from operator import attrgetter, eq, itemgetter, setitem
 from typing import Any, TypeVar
 
 from factdeck.engine.parse_cache import ContentStore, cache_folder
+from factdeck.engine.record_columns import KeptColumns
 from factdeck.engine.session import Session
 from factdeck.engine.stamps import NameStamps
 from factdeck.exceptions import Problem
@@ -68,17 +69,31 @@ class RecordCache:
         # (`_name`: hashing every file's text was 10 MB at 10,000 facts, 0.01 CPU s a check). None: none kept.
         self.stamps = stamps
         self.hashed = 0  # texts hashed for their entry names (for tests)
+        # Each file's columns and problems beside its entry (engine/record_columns.py): a one-off command takes an
+        # unchanged file back as a `FileFacts`, its records made only if a reader goes through them.
+        self.columns = KeptColumns(cache_folder("columns"), code, context, session)
 
-    def get(self, file: FactFile) -> tuple[list[Fact], list[Problem]] | None:
+    def get(
+        self, file: FactFile, again: Callable[[], list[Fact]] | None = None
+    ) -> tuple[Sequence[Fact], list[Problem]] | None:
         """`file`'s records and problems as kept, or None: validate it (its text read, `names` holds its name). A file
-        loaded unread whose text can no longer be read has no records and that problem, and no name (nothing kept)."""
+        loaded unread whose text can no longer be read has no records and that problem, and no name (nothing kept).
+        Given `again` (what validates the file afresh and gives its records), a one-off session's records come back as
+        a `FileFacts` where the file's columns are kept: made from the entry when first asked for (by `again` if the
+        entry is gone or damaged by then)."""
         if self.store.folder is None:
             return None
         key = (str(self.store.folder), self._name(file))
         self.names[file.display] = key[1]
         hit = self.session.recent_records.get(key) if self.session.keeping else None
+        if hit is None and again is not None and not self.session.keeping:
+            lazy = self.columns.lazy(key[1], file.display, lambda: self._records(key[1], file.display, again))
+            if lazy is not None:
+                return lazy
         if hit is None:
             hit = restore_entry(self.store.load_named(key[1]), file.display)
+            if hit is not None and again is not None and not self.session.keeping:
+                self.columns.keep(key[1], hit[0], hit[1])  # its columns for the next command (none were kept)
         if hit is None:
             if not file.read:  # named by its stamp, unread: validated from its text read now, and named by that
                 from factdeck.exceptions import InputError
@@ -94,6 +109,17 @@ class RecordCache:
         if self.session.keeping:
             self._used[key] = hit
         return list(hit[0]), list(hit[1])  # the caller's lists; the records are shared
+
+    def _records(self, name: str, display: str, again: Callable[[], list[Fact]]) -> list[Fact]:
+        """The records of the entry `name` (of file `display`), or `again()` if it is gone or damaged."""
+        kept = restore_entry(self.store.load_named(name), display)
+        return kept[0] if kept is not None else again()
+
+    def keep_columns(self, file: FactFile, facts: Sequence[Fact], problems: list[Problem]) -> None:
+        """Keep a file's columns and problems beside its entry (`get`), for a file validated afresh."""
+        self.columns.keep(
+            self.names.get(file.display) or self.store.digest(f"{file.display}\0{file.text}"), facts, problems
+        )
 
     def _name(self, file: FactFile) -> str:
         """`file`'s entry name (the store's digest of its name and text): the one stamped for its path when the stamp is
@@ -134,6 +160,7 @@ class RecordCache:
             self.stamps.save()
         self.store.trim()
         self.latest.trim()
+        self.columns.trim()
 
     def _latest(self, file: FactFile) -> None:
         """Keep `file`'s key as the one it was last validated with, before the EARLIER_KEYS it had before it (a small
@@ -424,7 +451,6 @@ def _shape(cls: type[Record]) -> tuple[frozenset[str], tuple[tuple[str, type[Rec
     if shape is None:
         shape = _SHAPES[cls] = (frozenset(cls.model_fields), record_fields(cls))
     return shape
-
 
 
 # The shared set (`shared_field_names`) of each kept tuple of field names, by the tuple. Like that table, what it

@@ -14,6 +14,7 @@ R = TypeVar("R", bound=Record)
 _set = object.__setattr__
 _new = object.__new__
 
+
 def dump_record(record: Record) -> tuple:
     """Any record (and the records inside it) as marshal keeps it: (its file, `dump_entry`'s form of it)."""
     return record.file, _dump(record)
@@ -26,7 +27,6 @@ def restore_record(cls: type[R], entry: Any) -> R:
         raise ValueError("not a record")
     record: R = _restore(cls, data, file)
     return record
-
 
 
 # A record is kept as (line, names of the fields that were set, its values by field name), records inside it
@@ -42,7 +42,6 @@ def _dump(record: Record) -> tuple:
         if value is not None:
             values[name] = [_dump(v) for v in value] if isinstance(value, list) else _dump(value)
     return record.line, tuple(sorted(record.model_fields_set)), values
-
 
 
 def _restore(cls: type[Record], data: tuple, file: str) -> Any:

@@ -15,11 +15,12 @@ goes through them. A reader that asks for records gets them (the answer is the s
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, compress, repeat
 from operator import attrgetter, ne
 from typing import Any, NamedTuple, overload
 
+from factdeck.records.collect import Collector, unique_ids
 from factdeck.records.schema import Fact
 
 
@@ -227,7 +228,49 @@ class FactParts(Sequence[Fact]):
     def __getitem__(self, index: slice) -> list[Fact]: ...
 
     def __getitem__(self, index: int | slice) -> Fact | list[Fact]:
-        return self.records()[index]
+        if isinstance(index, slice):
+            return self.records()[index]
+        if index < 0:
+            index += len(self)
+        for part in self.parts:  # only the fact's own file's records made
+            if 0 <= index < len(part):
+                return part[index]
+            index -= len(part)
+        raise IndexError("fact index out of range")
 
     def __iter__(self) -> Iterator[Fact]:
         return chain.from_iterable(self.parts)
+
+
+class FactsById(Mapping[str, Fact]):
+    """The facts of a `FactParts` by id, where no id is given twice: the ids from the files' columns, and a fact's record
+    made (its file's) only when it is looked up."""
+
+    def __init__(self, facts: FactParts, ids: list[str]):
+        self._facts = facts
+        self._ids = ids
+        self._where = dict(zip(ids, range(len(ids))))
+
+    @classmethod
+    def of(cls, facts: FactParts, collector: Collector) -> Mapping[str, Fact]:
+        """`facts` by id; where an id is given twice, `collect.unique_ids`' answer and errors (every record made)."""
+        ids = facts.ids()
+        if len(set(ids)) != len(ids):
+            return unique_ids(collector, facts.records(), "fact")
+        return cls(facts, ids)
+
+    def eras(self) -> dict[str, str]:
+        """Each fact's era, by id (from the files' columns)."""
+        return dict(zip(self._ids, self._facts.eras()))
+
+    def __getitem__(self, key: str) -> Fact:
+        return self._facts[self._where[key]]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._where
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
