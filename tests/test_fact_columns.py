@@ -201,7 +201,7 @@ def test_fact_parts_answer_as_their_records(sizes: list[int], statuses: list[str
         records = facts[start : start + size]
         start += size
         if lazy[i]:
-            part = FileFacts(restore_columns(tuple(columns_of(records))) or columns_of([]), lambda r=records: list(r))
+            part = FileFacts(restore_columns(tuple(columns_of(records))) or columns_of([]), lambda r=records: list(r), "f.yaml")
             if made[i]:
                 assert len(part.records) == size
             parts.append(part)
@@ -229,9 +229,10 @@ def test_fact_parts_answer_as_their_records(sizes: list[int], statuses: list[str
 def test_fact_parts_make_no_records_for_their_columns() -> None:
     facts = _facts(12)
     made: list[int] = []
-    part = FileFacts(columns_of(facts[:6]), lambda: made.append(1) or facts[:6])  # type: ignore[func-returns-value]
+    part = FileFacts(columns_of(facts[:6]), lambda: made.append(1) or facts[:6], facts[0].file)  # type: ignore[func-returns-value]
     every = FactParts([part, facts[6:]])
     every.ids(), every.statuses(), every.eras(), every.vetted_days(), every.tags(), every.cited(), every.bounded()
+    assert every.files() == [fact.file for fact in facts]
     assert not_retracted(every) is not None and len(every) == 12 and "first-master" in FactsById.of(every, Collector())
     assert made == [] and not part.restored
     assert every.holds(facts[7]) and not every.holds(facts[0])  # a part not made holds no record alive
@@ -254,7 +255,7 @@ def test_columns_of_another_shape_are_not_taken() -> None:
 
 
 def test_a_file_whose_records_cannot_be_made_as_counted_says_so() -> None:
-    part = FileFacts(columns_of(_facts(2)), lambda: _facts(1))
+    part = FileFacts(columns_of(_facts(2)), lambda: _facts(1), "f.yaml")
     with pytest.raises(ValueError):
         part.records  # noqa: B018
 

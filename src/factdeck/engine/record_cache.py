@@ -27,6 +27,7 @@ from itertools import chain, repeat
 from operator import attrgetter, eq, itemgetter, setitem
 from typing import Any, TypeVar
 
+from factdeck.engine.collector import collector_paused
 from factdeck.engine.parse_cache import ContentStore, cache_folder
 from factdeck.engine.record_columns import KeptColumns
 from factdeck.engine.session import Session
@@ -111,8 +112,11 @@ class RecordCache:
         return list(hit[0]), list(hit[1])  # the caller's lists; the records are shared
 
     def _records(self, name: str, display: str, again: Callable[[], list[Fact]]) -> list[Fact]:
-        """The records of the entry `name` (of file `display`), or `again()` if it is gone or damaged."""
-        kept = restore_entry(self.store.load_named(name), display)
+        """The records of the entry `name` (of file `display`), or `again()` if it is gone or damaged. Made with the
+        cyclic collector paused, as in loading (engine/validation.py): a reader going through every fact makes all 47,000
+        records at 10,000 facts after loading, and the collector's passes over them find nothing."""
+        with collector_paused():
+            kept = restore_entry(self.store.load_named(name), display)
         return kept[0] if kept is not None else again()
 
     def keep_columns(self, file: FactFile, facts: Sequence[Fact], problems: list[Problem]) -> None:

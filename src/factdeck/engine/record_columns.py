@@ -58,7 +58,7 @@ class KeptColumns:
             self.made += 1
             return restore()
 
-        return FileFacts(columns, counted), problems
+        return FileFacts(columns, counted, display), problems
 
     def keep(self, name: str, facts: Sequence[Fact], problems: list[Problem]) -> None:
         """Keep the columns of `facts` (a file's records) and its `problems` under `name`, its record-cache entry's."""

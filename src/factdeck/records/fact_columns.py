@@ -79,12 +79,14 @@ def restore_columns(entry: Any) -> FactColumns | None:
 
 
 class FileFacts(Sequence[Fact]):
-    """One fact file's facts: its columns, and its records made by `restore` (from the record cache's entry) the first
-    time one is asked for, then kept. `restore` raises ValueError if the records cannot be made (the entry gone or
-    damaged since): a reader then gets that error rather than another file's answer."""
+    """The facts of one fact file (`file`, as messages name it): its columns, and its records made by `restore` (from
+    the record cache's entry) the first time one is asked for, then kept. `restore` raises ValueError if the records
+    cannot be made (the entry gone or damaged since): a reader then gets that error rather than another file's
+    answer."""
 
-    def __init__(self, columns: FactColumns, restore: Callable[[], list[Fact]]):
+    def __init__(self, columns: FactColumns, restore: Callable[[], list[Fact]], file: str):
         self.columns = columns
+        self.file = file
         self._restore: Callable[[], list[Fact]] | None = restore
         self._records: list[Fact] | None = None
 
@@ -155,6 +157,17 @@ class FactParts(Sequence[Fact]):
     def eras(self) -> list[str]:
         """Each fact's era, in order."""
         return self._each("eras", "era")
+
+    def files(self) -> list[str]:
+        """Each fact's file (`Record.file`), in order."""
+        values: list[str] = []
+        for part in self.parts:
+            columns = self._columns(part)
+            if columns is not None and isinstance(part, FileFacts):
+                values.extend(repeat(part.file, len(columns.ids)))
+            else:
+                values.extend(map(attrgetter("file"), part))
+        return values
 
     def vetted_days(self) -> list[str | None]:
         """Each fact's `vetted` day (None: none), in order."""

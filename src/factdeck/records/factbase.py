@@ -111,6 +111,14 @@ class FactBase:
         return len(self.fact_parts) if "facts" not in self.__dict__ and self.fact_parts is not None else len(self.facts)
 
     @property
+    def ids_unique(self) -> bool:
+        """Whether no id is given to two facts (read from the files' columns where the records were not made)."""
+        if "fact_order" in self.__dict__ or "facts" in self.__dict__ or self.fact_parts is None:
+            return len(self.fact_order) == len(self.facts)
+        ids = self.fact_parts.ids()
+        return len(set(ids)) == len(ids)
+
+    @property
     def vetted_count(self) -> int:
         """How many facts are vetted (`len(vetted)`, without making any record)."""
         if "facts" not in self.__dict__ and self.fact_parts is not None:
