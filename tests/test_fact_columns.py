@@ -201,7 +201,9 @@ def test_fact_parts_answer_as_their_records(sizes: list[int], statuses: list[str
         records = facts[start : start + size]
         start += size
         if lazy[i]:
-            part = FileFacts(restore_columns(tuple(columns_of(records))) or columns_of([]), lambda r=records: list(r), "f.yaml")
+            part = FileFacts(
+                restore_columns(tuple(columns_of(records))) or columns_of([]), lambda r=records: list(r), "f.yaml"
+            )
             if made[i]:
                 assert len(part.records) == size
             parts.append(part)

@@ -75,13 +75,16 @@ def load_and_validate(
         keeper = KeptValidation(root, archive, strict, unhashed) if kept and not session.keeping else None
         base = keeper.base(session) if keeper is not None else None
         if base is None:
-            base = _validated(root, archive, strict, session, unhashed)
+            # A base kept whole (`kept`) is dumped fact by fact: its files' records are made now, not left for later.
+            base = _validated(root, archive, strict, session, unhashed, lazy=keeper is None)
             if keeper is not None:
                 keeper.keep(base)
         return base
 
 
-def _validated(root: Path, archive: Path | None, strict: bool, session: Session, unhashed: frozenset[str]) -> FactBase:
+def _validated(
+    root: Path, archive: Path | None, strict: bool, session: Session, unhashed: frozenset[str], lazy: bool = True
+) -> FactBase:
     cache = ParseCache(cache_folder(), code_fingerprint(), session=session)
     file_keys: dict[str, str] = {}
     fresh: list[FactFile] = []  # the fact files validated, not restored from the record cache
@@ -94,7 +97,9 @@ def _validated(root: Path, archive: Path | None, strict: bool, session: Session,
         archive=archive,
         strict=strict,
         unhashed=unhashed,
-        fact_files=lambda files, ctx: _cached_fact_files(files, ctx, session, cache, file_keys, fresh, caches, stamps),
+        fact_files=lambda files, ctx: _cached_fact_files(
+            files, ctx, session, cache, file_keys, fresh, caches, stamps, lazy
+        ),
         across_facts=lambda files, found, context, glossary, sources: _across_apart(
             lambda: _cached_across(files, found, context, glossary, sources, session, file_keys, caches),
             files,
@@ -119,10 +124,12 @@ def _cached_fact_files(
     validated: list[FactFile],
     caches: list[RecordCache] | None = None,
     stamps: NameStamps | None = None,
+    lazy: bool = True,
 ) -> FileResults:
     """`records.validate.validate_files`, with unchanged files' records from the record cache (named by `stamps` when
     given) and the rest validated half on the second core when there is much text. Each file's record-cache key goes
-    into `keys` (`FactBase.file_keys`), the files validated (not cached) into `validated`, and the cache into `caches`."""
+    into `keys` (`FactBase.file_keys`), the files validated (not cached) into `validated`, and the cache into `caches`.
+    `lazy`: an unchanged file whose columns are kept comes back as a `FileFacts` (records/fact_columns.py)."""
     cache = RecordCache(code_fingerprint(), context_key(context.key_parts()), session, stamps)
     if caches is not None:
         caches.append(cache)
@@ -131,7 +138,7 @@ def _cached_fact_files(
     for file in files:
         # An unchanged file's records are made only if a reader goes through them (records/fact_columns.py), by
         # validating it again should its entry be gone by then.
-        hit = cache.get(file, partial(_validated_again, context, file))
+        hit = cache.get(file, partial(_validated_again, context, file) if lazy else None)
         if hit is None:
             fresh.append(file)
         else:

@@ -133,7 +133,7 @@ class FactParts(Sequence[Fact]):
     def __init__(self, parts: Iterable[Sequence[Fact]]):
         self.parts: list[Sequence[Fact]] = [part for part in parts if len(part)]
         self._flat: list[Fact] | None = None
-        self._held: tuple[int, set[int]] | None = None  # `holds`: how many parts were made, their records' id()s
+        self._identities: tuple[int, set[int]] | None = None  # `holds`: how many parts were made, their records' id()s
 
     def _columns(self, part: Sequence[Fact]) -> FactColumns | None:
         return part.columns if isinstance(part, FileFacts) and not part.restored else None
@@ -215,9 +215,9 @@ class FactParts(Sequence[Fact]):
         """Whether `fact` (the record itself) is one of these: a file's records not made yet hold no record alive, so
         only the parts made are looked in (their records' identities, gathered again when another part was made)."""
         made = [part for part in self.parts if self._columns(part) is None]
-        if self._held is None or self._held[0] != len(made):
-            self._held = (len(made), set(map(id, chain.from_iterable(made))))
-        return id(fact) in self._held[1]
+        if self._identities is None or self._identities[0] != len(made):
+            self._identities = (len(made), set(map(id, chain.from_iterable(made))))
+        return id(fact) in self._identities[1]
 
     def restored_first(self) -> Iterator[Fact]:
         """Every fact, the parts whose records are made first: for a question whose answer does not depend on the

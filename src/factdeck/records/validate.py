@@ -408,8 +408,7 @@ def validate_project(
     broken_sources, broken_eras = _ids(raw.sources) - set(sources), _ids(raw.eras) - set(eras)
     context = FileContext(sources, eras, archives.texts, broken_sources, broken_eras)
     found = fact_files(raw.facts, context)
-    # Every fact, as its files' parts: an unchanged file's records are made only where a rule goes through them, the
-    # rules over every fact reading its kept columns instead (records/fact_columns.py).
+    # Every fact as its files' parts: the rules below read an unchanged file's kept columns (records/fact_columns.py).
     facts = FactParts(found[file.display][0] for file in raw.facts)
     for file in raw.facts:
         collector.problems.extend(found[file.display][1])
