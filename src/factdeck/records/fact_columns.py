@@ -132,6 +132,7 @@ class FactParts(Sequence[Fact]):
 
     def __init__(self, parts: Iterable[Sequence[Fact]]):
         self.parts: list[Sequence[Fact]] = [part for part in parts if len(part)]
+        self._count = sum(map(len, self.parts))  # read in loops (a rule's share of every fact, item by item)
         self._flat: list[Fact] | None = None
         self._identities: tuple[int, set[int]] | None = None  # `holds`: how many parts were made, their records' id()s
 
@@ -213,7 +214,10 @@ class FactParts(Sequence[Fact]):
 
     def holds(self, fact: Fact) -> bool:
         """Whether `fact` (the record itself) is one of these: a file's records not made yet hold no record alive, so
-        only the parts made are looked in (their records' identities, gathered again when another part was made)."""
+        only the parts made are looked in (their records' identities, gathered again, for a record not among them,
+        when another part was made since)."""
+        if self._identities is not None and id(fact) in self._identities[1]:
+            return True
         made = [part for part in self.parts if self._columns(part) is None]
         if self._identities is None or self._identities[0] != len(made):
             self._identities = (len(made), set(map(id, chain.from_iterable(made))))
@@ -232,7 +236,7 @@ class FactParts(Sequence[Fact]):
         return self._flat
 
     def __len__(self) -> int:
-        return sum(map(len, self.parts))
+        return self._count
 
     @overload
     def __getitem__(self, index: int) -> Fact: ...
