@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from factdeck.build import load_and_validate
 from factdeck.engine import record_columns
-from factdeck.exceptions import ValidationFailed
+from factdeck.exceptions import InputError, ValidationFailed
 from factdeck.records.archive import citation_counts
 from factdeck.records.by_file import not_retracted
 from factdeck.records.collect import Collector
@@ -256,10 +256,27 @@ def test_columns_of_another_shape_are_not_taken() -> None:
         assert restore_columns(bad) is None
 
 
-def test_a_file_whose_records_cannot_be_made_as_counted_says_so() -> None:
+def test_a_file_whose_records_are_not_its_columns_says_so() -> None:
     part = FileFacts(columns_of(_facts(2)), lambda: _facts(1), "f.yaml")
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError, match="f.yaml: changed while factdeck was reading it"):
         part.records  # noqa: B018
+
+
+def test_a_file_whose_entry_goes_after_it_was_taken_back_is_validated_again(
+    project: Project, parse_cache_folder, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    assert cli_check(project)[0] == 0
+    _statement(project)
+    base = load_and_validate(project.root)
+    assert base.fact_parts is not None and not base.fact_parts.parts[0].restored  # type: ignore[union-attr]
+    shutil.rmtree(parse_cache_folder.parent / "records")  # as a trim by another command would
+    with monkeypatch.context() as env:
+        env.setenv("FACTDECK_NO_CACHE", "1")
+        cold = load_and_validate(project.root)
+    assert [fact.model_dump() for fact in base.facts] == [fact.model_dump() for fact in cold.facts]
+    assert [(f.file, f.line) for f in base.facts] == [(f.file, f.line) for f in cold.facts]
 
 
 def test_counted_sources_are_each_files_own() -> None:

@@ -87,7 +87,7 @@ class RecordCache:
         key = (str(self.store.folder), self._name(file))
         self.names[file.display] = key[1]
         hit = self.session.recent_records.get(key) if self.session.keeping else None
-        if hit is None and again is not None and not self.session.keeping:
+        if hit is None and again is not None and not self.session.keeping and self.store._named(key[1]).is_file():
             lazy = self.columns.lazy(key[1], file.display, lambda: self._records(key[1], file.display, again))
             if lazy is not None:
                 return lazy

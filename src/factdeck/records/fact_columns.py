@@ -20,6 +20,7 @@ from itertools import chain, compress, repeat
 from operator import attrgetter, ne
 from typing import Any, NamedTuple, overload
 
+from factdeck.exceptions import InputError
 from factdeck.records.collect import Collector, unique_ids
 from factdeck.records.schema import Fact
 
@@ -80,9 +81,9 @@ def restore_columns(entry: Any) -> FactColumns | None:
 
 class FileFacts(Sequence[Fact]):
     """The facts of one fact file (`file`, as messages name it): its columns, and its records made by `restore` (from
-    the record cache's entry) the first time one is asked for, then kept. `restore` raises ValueError if the records
-    cannot be made (the entry gone or damaged since): a reader then gets that error rather than another file's
-    answer."""
+    the record cache's entry) the first time one is asked for, then kept. Records whose ids are not the columns' (the
+    file validated again, its entry gone since, and its text changed meanwhile) raise InputError: a reader gets that
+    rather than another text's answer."""
 
     def __init__(self, columns: FactColumns, restore: Callable[[], list[Fact]], file: str):
         self.columns = columns
@@ -101,8 +102,8 @@ class FileFacts(Sequence[Fact]):
         if self._records is None:
             assert self._restore is not None
             made = self._restore()
-            if len(made) != len(self.columns.ids):
-                raise ValueError("the file's records are not those of its columns")
+            if list(map(attrgetter("id"), made)) != list(self.columns.ids):  # made again from a text changed since
+                raise InputError(self.file, 0, "changed while factdeck was reading it: run the command again")
             self._records, self._restore = made, None
         return self._records
 
