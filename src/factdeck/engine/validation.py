@@ -76,7 +76,7 @@ def load_and_validate(
         base = keeper.base(session) if keeper is not None else None
         if base is None:
             # A base kept whole (`kept`) is dumped fact by fact: its files' records are made now, not left for later.
-            base = _validated(root, archive, strict, session, unhashed, lazy=keeper is None)
+            base = _validated(root, archive, strict, session, unhashed, keeper is None)
             if keeper is not None:
                 keeper.keep(base)
         return base
