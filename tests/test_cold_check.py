@@ -13,7 +13,7 @@ from conftest import REPO, bench_base
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factdeck.engine import record_cache
+from factdeck.engine import record_cache, record_dump
 from factdeck.records import collect
 from factdeck.records.collect import Collector
 from factdeck.records.introspect import record_fields
@@ -239,4 +239,4 @@ def test_a_model_of_one_field_is_kept_whole():
 
     record = One(only="x")
     record.locate("f.yaml", 3)
-    assert record_cache._dump(record) == (3, ("only",), {"only": "x"}) == _dump_reference(record)
+    assert record_dump._dump(record) == (3, ("only",), {"only": "x"}) == _dump_reference(record)

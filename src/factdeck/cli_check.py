@@ -95,7 +95,7 @@ def _check_base(base: FactBase, strict: bool) -> list[tuple[str, bool]]:
     said = [(text, True) for text in report_texts(sorted(base.warnings + more))]
     said.append(
         (
-            f"ok: {counted(len(base.facts), 'fact')} ({len(base.vetted)} vetted), "
+            f"ok: {counted(base.fact_count, 'fact')} ({base.vetted_count} vetted), "
             f"{counted(len(base.sources), 'source')}, {counted(len(base.eras), 'era')}, "
             f"{counted(len(base.decks), 'deck')}",
             False,

@@ -31,7 +31,8 @@ from factdeck.engine.collector import collector_paused
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.kept_check import kept_inputs_key, surroundings
 from factdeck.engine.parse_cache import ContentStore, ParseCache, cache_folder
-from factdeck.engine.record_cache import dump_record, restore_entry, restore_record
+from factdeck.engine.record_cache import restore_entry
+from factdeck.engine.record_dump import dump_record, restore_record
 from factdeck.engine.session import Session
 from factdeck.exceptions import Problem
 from factdeck.records.archive import QuoteTally

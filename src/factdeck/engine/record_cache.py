@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain, repeat
 from operator import attrgetter, eq, itemgetter, setitem
 from typing import Any, TypeVar
 
+from factdeck.engine.collector import collector_paused
 from factdeck.engine.parse_cache import ContentStore, cache_folder
+from factdeck.engine.record_columns import KeptColumns
 from factdeck.engine.session import Session
 from factdeck.engine.stamps import NameStamps
 from factdeck.exceptions import Problem
@@ -37,9 +39,7 @@ from factdeck.records.record import shared_field_names
 from factdeck.records.schema import Fact, Record
 
 _SEVERITIES = ("error", "warning")
-R = TypeVar("R", bound=Record)
 T = TypeVar("T")
-_set = object.__setattr__
 _new = object.__new__
 
 
@@ -70,17 +70,31 @@ class RecordCache:
         # (`_name`: hashing every file's text was 10 MB at 10,000 facts, 0.01 CPU s a check). None: none kept.
         self.stamps = stamps
         self.hashed = 0  # texts hashed for their entry names (for tests)
+        # Each file's columns and problems beside its entry (engine/record_columns.py): a one-off command takes an
+        # unchanged file back as a `FileFacts`, its records made only if a reader goes through them.
+        self.columns = KeptColumns(cache_folder("columns"), code, context, session)
 
-    def get(self, file: FactFile) -> tuple[list[Fact], list[Problem]] | None:
+    def get(
+        self, file: FactFile, again: Callable[[], list[Fact]] | None = None
+    ) -> tuple[Sequence[Fact], list[Problem]] | None:
         """`file`'s records and problems as kept, or None: validate it (its text read, `names` holds its name). A file
-        loaded unread whose text can no longer be read has no records and that problem, and no name (nothing kept)."""
+        loaded unread whose text can no longer be read has no records and that problem, and no name (nothing kept).
+        Given `again` (what validates the file afresh and gives its records), a one-off session's records come back as
+        a `FileFacts` where the file's columns are kept: made from the entry when first asked for (by `again` if the
+        entry is gone or damaged by then)."""
         if self.store.folder is None:
             return None
         key = (str(self.store.folder), self._name(file))
         self.names[file.display] = key[1]
         hit = self.session.recent_records.get(key) if self.session.keeping else None
+        if hit is None and again is not None and not self.session.keeping and self.store._named(key[1]).is_file():
+            lazy = self.columns.lazy(key[1], file.display, lambda: self._records(key[1], file.display, again))
+            if lazy is not None:
+                return lazy
         if hit is None:
             hit = restore_entry(self.store.load_named(key[1]), file.display)
+            if hit is not None and again is not None and not self.session.keeping:
+                self.columns.keep(key[1], hit[0], hit[1])  # its columns for the next command (none were kept)
         if hit is None:
             if not file.read:  # named by its stamp, unread: validated from its text read now, and named by that
                 from factdeck.exceptions import InputError
@@ -96,6 +110,20 @@ class RecordCache:
         if self.session.keeping:
             self._used[key] = hit
         return list(hit[0]), list(hit[1])  # the caller's lists; the records are shared
+
+    def _records(self, name: str, display: str, again: Callable[[], list[Fact]]) -> list[Fact]:
+        """The records of the entry `name` (of file `display`), or `again()` if it is gone or damaged. Made with the
+        cyclic collector paused, as in loading (engine/validation.py): a reader going through every fact makes all 47,000
+        records at 10,000 facts after loading, and the collector's passes over them find nothing."""
+        with collector_paused():
+            kept = restore_entry(self.store.load_named(name), display)
+        return kept[0] if kept is not None else again()
+
+    def keep_columns(self, file: FactFile, facts: Sequence[Fact], problems: list[Problem]) -> None:
+        """Keep a file's columns and problems beside its entry (`get`), for a file validated afresh."""
+        self.columns.keep(
+            self.names.get(file.display) or self.store.digest(f"{file.display}\0{file.text}"), facts, problems
+        )
 
     def _name(self, file: FactFile) -> str:
         """`file`'s entry name (the store's digest of its name and text): the one stamped for its path when the stamp is
@@ -136,6 +164,7 @@ class RecordCache:
             self.stamps.save()
         self.store.trim()
         self.latest.trim()
+        self.columns.trim()
 
     def _latest(self, file: FactFile) -> None:
         """Keep `file`'s key as the one it was last validated with, before the EARLIER_KEYS it had before it (a small
@@ -377,20 +406,6 @@ def _link(dicts: list[dict[str, Any]], field: str, many: Any, positions: Any, in
     deque(map(setitem, map(dicts.__getitem__, positions), repeat(field), values), 0)
 
 
-def dump_record(record: Record) -> tuple:
-    """Any record (and the records inside it) as marshal keeps it: (its file, `dump_entry`'s form of it)."""
-    return record.file, _dump(record)
-
-
-def restore_record(cls: type[R], entry: Any) -> R:
-    """What `dump_record` kept, as a `cls`; raises ValueError (or TypeError, KeyError) if it is not that."""
-    file, data = entry
-    if type(file) is not str or type(data) is not tuple:
-        raise ValueError("not a record")
-    record: R = _restore(cls, data, file)
-    return record
-
-
 def dump_problems(problems: Iterable[Problem]) -> list[tuple[int, str, str]]:
     """Problems of one file as marshal keeps them, (line, message, severity) each (`restore_problems` reads them)."""
     return [(p.line, p.message, p.severity) for p in problems]
@@ -417,21 +432,6 @@ def restore_per_fact(entry: Any, file: str, count: int) -> list[list[Problem]] |
     return restored
 
 
-# A record is kept as (line, names of the fields that were set, its values by field name), records inside it
-# likewise; the file is the entry's own. Marshal reads the values back as the dict the record will hold.
-
-
-def _dump(record: Record) -> tuple:
-    cls = type(record)
-    names, values_of = _NAMES.get(cls) or _names(cls)
-    values = dict(zip(names, values_of(record.__dict__)))
-    for name, _ in record_fields(cls):
-        value = values[name]
-        if value is not None:
-            values[name] = [_dump(v) for v in value] if isinstance(value, list) else _dump(value)
-    return record.line, tuple(sorted(record.model_fields_set)), values
-
-
 # Each record model's field names and the fields that may hold records, worked out once per model: `model_fields`
 # is a descriptor that costs a microsecond a read, and a 10,000-fact base restores about 47,000 records.
 _SHAPES: dict[type[Record], tuple[frozenset[str], tuple[tuple[str, type[Record]], ...]]] = {}
@@ -455,30 +455,6 @@ def _shape(cls: type[Record]) -> tuple[frozenset[str], tuple[tuple[str, type[Rec
     if shape is None:
         shape = _SHAPES[cls] = (frozenset(cls.model_fields), record_fields(cls))
     return shape
-
-
-def _restore(cls: type[Record], data: tuple, file: str) -> Any:
-    line, fields_set, values = data
-    names, nested_fields = _SHAPES.get(cls) or _shape(cls)
-    if type(line) is not int or type(values) is not dict or values.keys() != names:
-        raise ValueError("not a record")
-    for name, nested in nested_fields:
-        value = values[name]
-        if value is not None:
-            values[name] = (
-                [_restore(nested, v, file) for v in value] if type(value) is list else _restore(nested, value, file)
-            )
-    values["_where"] = (file, line)
-    record = _new(cls)
-    # What pydantic's model_construct sets, without its per-field defaults and aliases (every field is here).
-    _set(record, "__dict__", values)
-    # One set per distinct set of names (record.py), looked up by the kept tuple itself: `shared_field_names`
-    # makes a frozenset of its names first, for each of the 47,000 records of a 10,000-fact base.
-    shared = _FIELDS_SETS.get(fields_set)
-    _set(record, "__pydantic_fields_set__", _fields_set(fields_set) if shared is None else shared)
-    _set(record, "__pydantic_extra__", None)
-    _set(record, "__pydantic_private__", None)
-    return record
 
 
 # The shared set (`shared_field_names`) of each kept tuple of field names, by the tuple. Like that table, what it

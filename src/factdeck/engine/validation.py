@@ -9,8 +9,8 @@ when there is much text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from itertools import chain
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,9 @@ from factdeck.engine.collector import collector_paused
 from factdeck.engine.incremental import code_fingerprint
 from factdeck.engine.kept_across import EarlierFindings, KeptSets, SetsMoved, earlier_forms, others_key, placed
 from factdeck.engine.kept_across import Shares as _Shares
+from factdeck.engine.kept_forms import restore_forms as _restore_forms
+from factdeck.engine.kept_forms import restore_words as _restore_words
+from factdeck.engine.kept_forms import without_words as _without_words
 from factdeck.engine.kept_inputs import KeptPublished, KeptShares, archive_index
 from factdeck.engine.kept_validation import KeptValidation
 from factdeck.engine.parallel import split_map
@@ -37,6 +40,7 @@ from factdeck.engine.session import Session
 from factdeck.engine.stamps import NameStamps
 from factdeck.exceptions import Problem
 from factdeck.records.across import AcrossFound, AcrossRules, FileResults
+from factdeck.records.fact_columns import FactParts, FileFacts
 from factdeck.records.fact_forms import FactForms, forms_of
 from factdeck.records.factbase import FactBase
 from factdeck.records.load import FactFile, load_project
@@ -71,13 +75,16 @@ def load_and_validate(
         keeper = KeptValidation(root, archive, strict, unhashed) if kept and not session.keeping else None
         base = keeper.base(session) if keeper is not None else None
         if base is None:
-            base = _validated(root, archive, strict, session, unhashed)
+            # A base kept whole (`kept`) is dumped fact by fact: its files' records are made now, not left for later.
+            base = _validated(root, archive, strict, session, unhashed, keeper is None)
             if keeper is not None:
                 keeper.keep(base)
         return base
 
 
-def _validated(root: Path, archive: Path | None, strict: bool, session: Session, unhashed: frozenset[str]) -> FactBase:
+def _validated(
+    root: Path, archive: Path | None, strict: bool, session: Session, unhashed: frozenset[str], lazy: bool = True
+) -> FactBase:
     cache = ParseCache(cache_folder(), code_fingerprint(), session=session)
     file_keys: dict[str, str] = {}
     fresh: list[FactFile] = []  # the fact files validated, not restored from the record cache
@@ -90,7 +97,9 @@ def _validated(root: Path, archive: Path | None, strict: bool, session: Session,
         archive=archive,
         strict=strict,
         unhashed=unhashed,
-        fact_files=lambda files, ctx: _cached_fact_files(files, ctx, session, cache, file_keys, fresh, caches, stamps),
+        fact_files=lambda files, ctx: _cached_fact_files(
+            files, ctx, session, cache, file_keys, fresh, caches, stamps, lazy
+        ),
         across_facts=lambda files, found, context, glossary, sources: _across_apart(
             lambda: _cached_across(files, found, context, glossary, sources, session, file_keys, caches),
             files,
@@ -115,17 +124,21 @@ def _cached_fact_files(
     validated: list[FactFile],
     caches: list[RecordCache] | None = None,
     stamps: NameStamps | None = None,
+    lazy: bool = True,
 ) -> FileResults:
     """`records.validate.validate_files`, with unchanged files' records from the record cache (named by `stamps` when
     given) and the rest validated half on the second core when there is much text. Each file's record-cache key goes
-    into `keys` (`FactBase.file_keys`), the files validated (not cached) into `validated`, and the cache into `caches`."""
+    into `keys` (`FactBase.file_keys`), the files validated (not cached) into `validated`, and the cache into `caches`.
+    `lazy`: an unchanged file whose columns are kept comes back as a `FileFacts` (records/fact_columns.py)."""
     cache = RecordCache(code_fingerprint(), context_key(context.key_parts()), session, stamps)
     if caches is not None:
         caches.append(cache)
     found: FileResults = {}
     fresh: list[FactFile] = []
     for file in files:
-        hit = cache.get(file)
+        # An unchanged file's records are made only if a reader goes through them (records/fact_columns.py), by
+        # validating it again should its entry be gone by then.
+        hit = cache.get(file, partial(_validated_again, context, file) if lazy else None)
         if hit is None:
             fresh.append(file)
         else:
@@ -170,10 +183,22 @@ def _cached_fact_files(
             cache.put(file, file_facts, file_problems)
         elif clean:
             cache.remember(file, file_facts, file_problems)
+        if clean:
+            cache.keep_columns(file, file_facts, file_problems)
     cache.finish()
     parse_cache.trim()
     keys.update(cache.names)
     return found
+
+
+def _made_of(facts: Sequence[Fact], records: list[Fact]) -> bool:
+    """Whether `records` are `facts` themselves (or the records made of a file's `FileFacts`), not asked whether not made."""
+    return facts is records or (isinstance(facts, FileFacts) and facts.restored and facts.records is records)
+
+
+def _validated_again(context: FileContext, file: FactFile) -> list[Fact]:
+    """`file`'s records validated afresh in `context`."""
+    return context.validate([file])[file.display][0]
 
 
 def _cached_across(
@@ -214,6 +239,12 @@ def _cached_across(
     lacking: set[str] = set()  # files whose kept forms lack their words and stems
     formed: set[str] = set()  # files whose facts' forms are in `kept`
     by_display = {file.display: file for file in files}
+
+    def records_of(file: FactFile) -> list[Fact]:
+        # The file's records (an unchanged file's made now, once: its `FileFacts` keeps them).
+        facts = found[file.display][0]
+        return facts.records if isinstance(facts, FileFacts) else list(facts) if type(facts) is not list else facts
+
     earlier: dict[str, Any] = {}  # the entries of files' earlier keys, each read once
 
     def load(key: str) -> Any:
@@ -225,7 +256,7 @@ def _cached_across(
         if file.display in formed:
             return
         formed.add(file.display)
-        facts = found[file.display][0]
+        facts = records_of(file)
         forms = _restore_forms(texts.get(file, "forms", ""), len(facts))
         if forms is None:
             restore = (_restore_forms, _restore_words)
@@ -251,7 +282,7 @@ def _cached_across(
     def false_statements(facts: list[Fact]) -> tuple[str, ...]:
         # The false statements of one file's facts (comparison forms, sorted, each once), kept with its forms.
         file = by_display.get(facts[0].file) if facts else None
-        if file is None or found[file.display][0] is not facts:
+        if file is None or not _made_of(found[file.display][0], facts):
             return tuple(sorted({s for fact in facts for s in forms_of_fact(fact).false_statements}))
         share = shares.get(file, "false-statement-forms", "")
         if type(share) is tuple and set(map(type, share)) <= {str}:
@@ -263,7 +294,7 @@ def _cached_across(
         statement_forms.update(made)
         return made
 
-    every = [fact for file in files for fact in found[file.display][0]]
+    every = FactParts(found[file.display][0] for file in files)  # no unchanged file's records made to list them
 
     def complete(file: FactFile) -> None:
         # The file's kept forms given their words and stems, before anything that may read them runs on its facts.
@@ -271,7 +302,7 @@ def _cached_across(
         if file.display not in lacking:
             return
         lacking.discard(file.display)
-        facts = found[file.display][0]
+        facts = records_of(file)
         words = _restore_words(texts.get(file, "words", ""), len(facts))
         if words is None:
             made = [forms_of(fact) for fact in facts]
@@ -283,7 +314,7 @@ def _cached_across(
 
     def make_part(file: FactFile, name: str, key: str, make: Callable[[list[Fact]], Any]) -> Any:
         complete(file)
-        part = make(found[file.display][0])
+        part = make(records_of(file))
         shares.put(file, name, key, part)
         return part
 
@@ -311,7 +342,7 @@ def _cached_across(
         edit.make_part = make_part
         try:
             rules = AcrossRules(every, glossary, sources, forms_of_fact, edit.by_file, false_statements)
-            edit.confirm(rules.questions.thresholds(), false_statements, lambda file: found[file.display][0])
+            edit.confirm(rules.questions.thresholds(), false_statements, lambda file: records_of(file))
             checks = rules.parts(edit.known())
         except SetsMoved:
             edit = None
@@ -325,7 +356,7 @@ def _cached_across(
         if restored is not None:  # an unchanged file's, the sets it reads the kept ones
             problems[file.display] = restored
             continue
-        facts = found[file.display][0]
+        facts = records_of(file)
         keys = [key_of(facts) for _, key_of, _ in checks]
         # What every part found with the file's facts, in order, kept beside each part's findings under all of
         # their keys: a file none of whose parts changed is restored in one go, not part by part and fact by fact.
@@ -361,7 +392,7 @@ def _cached_across(
         answers = made_parts.pop("answers", ("", []))[1]
         sets: dict[str, Any] = {"parts": made_parts, "answers": answers, "known": known}
         sets["thresholds"] = rules.questions.thresholds()
-        sets["disagreeing"] = placed(pairs, files, lambda file: found[file.display][0])
+        sets["disagreeing"] = placed(pairs, files, lambda file: records_of(file))
         index.keep(files, file_keys, others, problems, None, {**sets, "false-statements": frozenset(statement_forms)})
     dumped = _dump_whole(files, found, problems, disagreements) if whole is not None else None
     if whole is not None and dumped is not None:
@@ -461,40 +492,3 @@ def _restore_whole(entry: Any, files: list[FactFile], found: FileResults) -> Acr
             return None
         disagreements.append(QuestionProblem(facts[j], message, severity))
     return disagreements, problems
-
-
-# A fact's forms as kept: `FactForms` without its words and stems (kept apart, `_restore_words`).
-_FORM_TYPES = (str, str, tuple, str, tuple, tuple, tuple)
-_WORDS, _STEMS = FactForms._fields.index("words"), FactForms._fields.index("stems")
-
-
-def _without_words(form: FactForms) -> tuple:
-    """What is kept of `form` with the file's forms: all but its words and stems."""
-    return tuple(value for i, value in enumerate(form) if i not in (_WORDS, _STEMS))
-
-
-def _restore_words(entry: Any, count: int) -> list[tuple[tuple[str, ...], tuple[str, ...]]] | None:
-    """The `count` facts' (words, stems) as kept; None if `entry` is not that (tested a column at a time)."""
-    if type(entry) is not list or len(entry) != count:
-        return None
-    if not set(map(type, entry)) <= {tuple} or not set(map(len, entry)) <= {2}:
-        return None
-    for column in zip(*entry):
-        if not set(map(type, column)) <= {tuple} or not set(map(type, chain.from_iterable(column))) <= {str}:
-            return None
-    return entry
-
-
-def _restore_forms(entry: Any, count: int) -> list[FactForms] | None:
-    """The `count` facts' forms kept as plain tuples (`_without_words`), their words and stems None; None if `entry`
-    is not that. Tested a column at a time, by the set of types each holds (loops in C: a check restores every
-    fact's forms)."""
-    if type(entry) is not list or len(entry) != count:
-        return None
-    if not set(map(type, entry)) <= {tuple} or not set(map(len, entry)) <= {len(_FORM_TYPES)}:
-        return None
-    if entry and not all(set(map(type, column)) <= {kind} for column, kind in zip(zip(*entry), _FORM_TYPES)):
-        return None
-    # Without their words and stems (None until `_cached_across` reads them for a part it makes again).
-    make = FactForms._make
-    return [make((q, a, v, s, c, None, n, None, f)) for q, a, v, s, c, n, f in entry]

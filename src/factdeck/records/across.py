@@ -12,7 +12,7 @@ makes the sets and looks nothing else up.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from factdeck.exceptions import Problem
@@ -23,7 +23,7 @@ from factdeck.records.options import OptionRules
 from factdeck.records.question_rules import QuestionProblem, QuestionRules
 from factdeck.records.schema import Fact, GlossaryEntry, Source
 
-FileResults = dict[str, tuple[list[Fact], list[Problem]]]
+FileResults = dict[str, tuple[Sequence[Fact], list[Problem]]]
 # What the rules across facts find: the disagreements between facts across the base (question_rules.py), and by
 # file the problems with its facts.
 AcrossFound = tuple[list[QuestionProblem], dict[str, list[Problem]]]
@@ -35,7 +35,7 @@ class AcrossRules:
 
     def __init__(
         self,
-        facts: list[Fact],
+        facts: Sequence[Fact],
         glossary: Iterable[GlossaryEntry],
         sources: Iterable[Source],
         forms: Forms = forms_of,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
@@ -223,7 +223,7 @@ class QuoteTally:
 
     @classmethod
     def count(
-        cls, facts: list[Fact], known: dict[str, Source], archives: Archives, cited: Counter[str] | None = None
+        cls, facts: Sequence[Fact], known: dict[str, Source], archives: Archives, cited: Counter[str] | None = None
     ) -> QuoteTally:
         """The quotes of `facts`' citations (`Fact.all_citations`) of the sources in `known`, by whether `archives`
         verified them. `cited`: `citation_counts(facts)` if the caller made it already."""

@@ -19,6 +19,7 @@ from itertools import compress, groupby, repeat
 from operator import attrgetter, itemgetter, methodcaller, ne
 from typing import Any, Protocol
 
+from factdeck.records.fact_columns import FactParts
 from factdeck.records.schema import Fact
 
 ByFile = Callable[[str, str, Callable[[list[Fact]], Any], Callable[[Any], bool]], list[Any]]
@@ -54,9 +55,11 @@ def files_of(facts: Iterable[Fact]) -> Iterator[str]:
     return map(itemgetter(0), map(methodcaller("get", "_where", _NOWHERE), map(vars, facts)))
 
 
-def not_retracted(facts: Iterable[Fact]) -> list[Fact]:
+def not_retracted(facts: Iterable[Fact]) -> Sequence[Fact]:
     """`facts` but the retracted ones, in order, picked in loops in C (the rules across facts make this of every fact
-    of the base on every validation)."""
+    of the base on every validation); of a `FactParts`, its own (from the files' statuses, no record made)."""
+    if isinstance(facts, FactParts):
+        return facts.not_retracted()
     facts = list(facts)
     return list(compress(facts, map(ne, map(attrgetter("status"), facts), repeat("retracted"))))
 

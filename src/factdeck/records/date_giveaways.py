@@ -34,6 +34,7 @@ from itertools import chain
 from typing import NamedTuple
 
 from factdeck.records.by_file import ByFile, digest, whole
+from factdeck.records.fact_columns import FactParts
 from factdeck.records.schema import Fact
 from factdeck.text.compare import core
 from factdeck.text.dates import MONTHS
@@ -180,14 +181,15 @@ class DateGiveAways:
         (`stems`; records/fact_forms.py keeps them per fact file, so a load does not make them again). `by_file`:
         the facts by file (records/by_file.py): each file's date facts as the rule reads them are a part of it,
         under the common stems (default: all of `facts` at once)."""
-        facts = list(facts)
-        included = set(map(id, facts))
+        facts = facts if isinstance(facts, FactParts) else list(facts)
+        # Whether a record is one of `facts`: a `FactParts` is asked (no unchanged file's records made to list them).
+        included = facts.holds if isinstance(facts, FactParts) else _identity_test(facts)
         by_file = by_file or whole(facts)
 
         def stem_counts(part: list[Fact]) -> dict[str, int]:
             # How many of the part's facts (of `facts`) use each stem; plain values, so a cache keeps each file's,
             # and a check after an edit adds up small counts rather than reading every fact's stems.
-            return dict(Counter(chain.from_iterable(frozenset(stems_of(f)) for f in part if id(f) in included)))
+            return dict(Counter(chain.from_iterable(frozenset(stems_of(f)) for f in part if included(f))))
 
         counts: Counter[str] = Counter()
         for part in by_file("stem-counts", "", stem_counts, _stem_counts):
@@ -210,7 +212,7 @@ class DateGiveAways:
                     frozenset(stems_of(f)),
                 )  # fmt: skip
                 for f in part
-                if f.kind == "date" and id(f) in included  # of `facts` (none retracted)
+                if f.kind == "date" and included(f)  # of `facts` (none retracted)
             ]
 
         parts = by_file("date-facts", digest(sorted(self.common)), asked_of, _plain_asked)
@@ -295,3 +297,9 @@ def near(text: str, start: int, end: int, common: frozenset[str]) -> list[tuple[
     before = re.split(r"[.;:?!]\s", text[:start])[-1]
     after = re.split(r"[.;:?!](?:\s|$)", text[end:])[0]
     return _telling(before, common)[-NEAR:] + _telling(after, common)[:NEAR]
+
+
+def _identity_test(facts: list[Fact]) -> Callable[[Fact], bool]:
+    """Whether a record is one of `facts` (the record itself)."""
+    identities = set(map(id, facts))
+    return lambda fact: id(fact) in identities

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from factdeck.exceptions import Problem, UsageError
 from factdeck.records.by_file import SharesKeeper
+from factdeck.records.fact_columns import FactParts
 from factdeck.records.memo import Keeper
 from factdeck.records.schema import DeckSpec, Era, Fact, GlossaryEntry, ProjectConfig, Source
 
@@ -63,19 +64,66 @@ class FactBase:
     # Where later stages keep each file's shares of what they make of every fact, under `file_keys` (the decks'
     # selections, records/select.py); None: nothing kept (no engine caches).
     kept_shares: SharesKeeper | None = None
+    # Every fact as its files' parts (records/fact_columns.py), `facts` made of them when first read (`take_facts`):
+    # what reads only ids, statuses and the like of every fact reads them here, and makes no unchanged file's records.
+    fact_parts: FactParts | None = field(default=None, init=False, repr=False, compare=False)
+    # Each fact by id, and its position in `facts`: made when first read (a check after an edit reads neither).
+    facts_by_id: dict[str, Fact] = field(init=False, repr=False, compare=False)
+    fact_order: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.era_order = {era.id: i for i, era in enumerate(self.eras)}
         self.eras_by_id = {era.id: era for era in self.eras}
-        ids = list(map(attrgetter("id"), self.facts))  # in C: every command makes these of every fact
-        self.facts_by_id = dict(zip(ids, self.facts))
-        self.fact_order = dict(zip(ids, range(len(ids))))
         # Each fact's JSON, made once per build (kept across a watch's rounds in a watching session).
         self._json = self.session.fact_memo("factbase.json")
         self._fact_json: dict[int, tuple[Fact, str]] = {}  # by id(); the fact is kept so its id stays its own
         # Each fact's `json_digest`, made once per build like its JSON, by id() as above.
         self._digests = self.session.fact_memo("factbase.digest")
         self._fact_digest: dict[int, tuple[Fact, str]] = {}
+
+    def take_facts(self, facts: FactParts) -> None:
+        """Take `facts` (every fact, as its files' parts) as the base's: `facts` becomes their records when first read."""
+        self.fact_parts = facts
+        del self.facts
+
+    def __getattr__(self, name: str) -> Any:
+        # Only for the attributes made when first read (not in the instance's dict until then).
+        if name == "facts":
+            parts = self.__dict__.get("fact_parts")
+            if parts is None:
+                raise AttributeError(name)
+            self.facts = parts.records()
+            return self.facts
+        if name in ("facts_by_id", "fact_order"):
+            ids = list(map(attrgetter("id"), self.facts))  # in C: every command but a check makes these of every fact
+            self.facts_by_id = dict(zip(ids, self.facts))
+            self.fact_order = dict(zip(ids, range(len(ids))))
+            return self.__dict__[name]
+        raise AttributeError(name)
+
+    def parts(self) -> FactParts:
+        """Every fact as its files' parts (`take_facts`'), or as one part of `facts` if the base was made of records."""
+        return self.fact_parts if self.fact_parts is not None else FactParts([self.facts])
+
+    @property
+    def fact_count(self) -> int:
+        """How many facts there are (`len(facts)`, without making any record)."""
+        return len(self.fact_parts) if "facts" not in self.__dict__ and self.fact_parts is not None else len(self.facts)
+
+    @property
+    def ids_unique(self) -> bool:
+        """Whether no id is given to two facts (read from the files' columns where the records were not made)."""
+        if "fact_order" in self.__dict__ or "facts" in self.__dict__ or self.fact_parts is None:
+            return len(self.fact_order) == len(self.facts)
+        ids = self.fact_parts.ids()
+        return len(set(ids)) == len(ids)
+
+    @property
+    def vetted_count(self) -> int:
+        """How many facts are vetted (`len(vetted)`, without making any record)."""
+        if "facts" not in self.__dict__ and self.fact_parts is not None:
+            return self.fact_parts.statuses().count("vetted")
+        return len(self.vetted)
 
     def fact_json(self, fact: Fact) -> str:
         """The fact's record as compact JSON, made once per build (kept across a watch's rounds): the export,

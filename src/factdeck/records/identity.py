@@ -17,13 +17,14 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import attrgetter, is_not, ne
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from factdeck.records.fact_columns import FactsById
 from factdeck.records.schema import DeckSpec, Era, Fact, ProjectConfig, Record
 
 if TYPE_CHECKING:
@@ -339,7 +340,7 @@ def read_published(path: Path, display: str) -> PublishedDeck:
 
 
 def published_warnings(
-    published: dict[str, PublishedDeck], decks: list[DeckSpec], eras: dict[str, Era], facts: dict[str, Fact]
+    published: dict[str, PublishedDeck], decks: list[DeckSpec], eras: dict[str, Era], facts: Mapping[str, Fact]
 ) -> list[tuple[Record, str]]:
     """(record, message) for each change Anki cannot carry into a learner's collection: a published deck or era
     title renamed (the import makes a new deck beside the old) and a published fact moved to another era (its
@@ -398,18 +399,19 @@ def _first_eras(record: PublishedDeck) -> dict[str, str]:
     return moved
 
 
-def _moved(first: dict[str, str], facts: dict[str, Fact]) -> list[tuple[str, str]]:
+def _moved(first: dict[str, str], facts: Mapping[str, Fact]) -> list[tuple[str, str]]:
     """(fact id, era) of each fact of `first` (fact id: the era it was released in) that `facts` holds and whose
-    era is now another, sorted by fact id; found in loops in C (every released fact is looked at)."""
+    era is now another, sorted by fact id; found in loops in C (every released fact is looked at), the eras read from
+    the files' columns where `facts` is a `FactsById` (no record made)."""
     ids = list(first)
-    now = list(map(facts.get, ids))
+    if isinstance(facts, FactsById):
+        now = list(map(facts.eras().get, ids))
+    else:
+        now = [None if fact is None else fact.era for fact in map(facts.get, ids)]
     known = list(map(is_not, now, repeat(None)))
     eras_then = list(compress(first.values(), known))
-    changed = map(ne, map(_era_of, compress(now, known)), eras_then)
+    changed = map(ne, compress(now, known), eras_then)
     return sorted(compress(zip(compress(ids, known), eras_then), changed))
-
-
-_era_of = attrgetter("era")
 
 
 def guid_of(namespace: str, identity: str) -> str:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -84,7 +84,7 @@ class QuestionProblem:
     severity: str  # "error" or "warning"
 
 
-def _people(facts: list[Fact], glossary: Iterable[GlossaryEntry], by_file: ByFile | None = None) -> dict[str, str]:
+def _people(facts: Sequence[Fact], glossary: Iterable[GlossaryEntry], by_file: ByFile | None = None) -> dict[str, str]:
     """Comparison form of each real person's name (and of a surname of two words or more) -> the name. `by_file`:
     the facts by file (records/by_file.py), each file's names being a part."""
     parts = (by_file or whole(facts))("people", "", _fact_names, _name_entries)
@@ -290,7 +290,7 @@ class QuestionRules:
     def _dated_answers(self, facts: list[Fact]) -> list[disagreements.Dated]:
         return disagreements.dated_answers(facts, self._forms, _content_words, MIN_SHARED_WORDS)
 
-    def _dated_of(self, facts: list[Fact]) -> Iterator[tuple[str, int, str, frozenset[str], frozenset[int], Fact]]:
+    def _dated_of(self, facts: Sequence[Fact]) -> Iterator[tuple[str, int, str, frozenset[str], frozenset[int], Fact]]:
         """`dated_answers` of each of `facts` alone, with the fact."""
         for fact in facts:
             for dated in self._dated_answers([fact]):

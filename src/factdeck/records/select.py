@@ -10,6 +10,7 @@ from typing import Any
 
 from factdeck.records.by_file import facts_by_file, files_of
 from factdeck.records.dates import parse_date
+from factdeck.records.fact_columns import FileFacts
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import DeckSelection, DeckSpec, Fact, Selection
 
@@ -97,7 +98,7 @@ def _matched_by_file(
     """The facts `matches` picks of `base.facts`, by file, in the base's order, from the files' groups, with each kept
     file's matches (`selected_groups`); or `facts_by_file(chosen)` where those are not known (each file's facts not
     together, or no matches kept)."""
-    groups = _file_groups(base) if matches is not None and len(matches) == len(base.facts) else None
+    groups = _file_groups(base) if matches is not None and len(matches) == base.fact_count else None
     if groups is None or matches is None:
         return facts_by_file(chosen), {}
     grouped: dict[str, list[Fact]] = {}
@@ -164,7 +165,7 @@ def _kept_matches(base: FactBase, selection: tuple, matcher: Callable[[Fact], bo
 
 def _parts_by_file(
     base: FactBase, name: str, make: Callable[[list[Fact]], Any], valid: Callable[[Any, int], bool]
-) -> list[tuple[list[Fact], Any]] | None:
+) -> list[tuple[Sequence[Fact], Any]] | None:
     """(facts, part) of each fact file of the base, in order: its part kept in `base.kept_shares` under `name`, the
     file's content key (`FactBase.file_keys`: its records) and its facts' ids, where `valid(part, number of facts)`
     holds of it, else `make(facts)` (kept for the next command); the per-file contract of records/by_file.py's
@@ -180,14 +181,14 @@ def _parts_by_file(
     loaded = keeper.load(name)
     kept: dict[str, Any] = loaded if type(loaded) is dict else {}
     now: dict[str, tuple[str, Any]] = {}
-    parts: list[tuple[list[Fact], Any]] = []
+    parts: list[tuple[Sequence[Fact], Any]] = []
     made = False
     for key, ids, facts in groups:
         share = kept.get(key) if key is not None else None
         if type(share) is tuple and len(share) == 2 and share[0] == ids and valid(share[1], len(facts)):
             part = share[1]
         else:
-            part = make(facts)
+            part = make(list(facts))  # its records (a file taken back from its columns: made now)
             if part is None:
                 return None
             made = True
@@ -210,24 +211,34 @@ def _share_key(base: FactBase, file: str, held: set[str]) -> str | None:
     return base.file_keys.get(file) if file not in held else None
 
 
-def _file_groups(base: FactBase) -> Sequence[tuple[str | None, str, list[Fact]]] | None:
+def _file_groups(base: FactBase) -> Sequence[tuple[str | None, str, Sequence[Fact]]] | None:
     """`base.facts` a file at a time, in order: (the key its share is kept under, the ids of its facts, its facts),
     worked out once per base; the key None for a file a share of which cannot be kept (no content key, or one of its
     facts held back: the base holds another record for it than the file's). None if a file's facts are not all
     together (each file's shares would not make the base's order)."""
     if "_file_groups" in base.__dict__:
-        known: list[tuple[str | None, str, list[Fact]]] | None = base.__dict__["_file_groups"]
+        known: list[tuple[str | None, str, Sequence[Fact]]] | None = base.__dict__["_file_groups"]
         return known
     held = {fact.file for fact in base.held_back.values()}
-    groups: list[tuple[str | None, str, list[Fact]]] = []
+    groups: list[tuple[str | None, str, Sequence[Fact]]] = []
     files: set[str] = set()
-    for file, run in groupby(zip(files_of(base.facts), base.facts), key=itemgetter(0)):
-        if file in files:
-            base.__dict__["_file_groups"] = None
-            return None
-        files.add(file)
-        facts = list(map(itemgetter(1), run))
-        groups.append((_share_key(base, file, held), "\n".join(map(attrgetter("id"), facts)), facts))
+    # A file taken back from its kept columns is a group as it is (its ids from them, its records not made); the
+    # other facts a run of one file at a time.
+    for part in base.parts().parts:
+        runs: Any = (
+            [(part.file, part)]
+            if isinstance(part, FileFacts) and not part.restored
+            else (
+                (file, list(map(itemgetter(1), run))) for file, run in groupby(zip(files_of(part), part), itemgetter(0))
+            )
+        )
+        for file, facts in runs:
+            if file in files:
+                base.__dict__["_file_groups"] = None
+                return None
+            files.add(file)
+            ids = facts.columns.ids if isinstance(facts, FileFacts) else map(attrgetter("id"), facts)
+            groups.append((_share_key(base, file, held), "\n".join(ids), facts))
     base.__dict__["_file_groups"] = groups
     return groups
 
@@ -282,12 +293,12 @@ def _kept_order(base: FactBase) -> list[int] | None:
     """`_chronological_order` from each fact file's share kept under the eras (`_order_name`, `_parts_by_file`):
     a check after an edit works out the edited file's. None where nothing is kept, where an id is twice (the order
     then places a fact by its id's place) or a day has no number."""
-    if len(base.fact_order) != len(base.facts):
+    if not base.ids_unique:
         return None
     parts = _parts_by_file(base, _order_name(base), partial(_order_share, base), _is_order_part)
     if parts is None:
         return None
-    count, offset = len(base.facts), 0
+    count, offset = base.fact_count, 0
     numbers: list[int] = []
     for facts, (positions, days) in parts:
         # Each vetted fact's day number, then its place in the base: the key `chronological_key` sorts by, in one

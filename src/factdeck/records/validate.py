@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -17,11 +17,12 @@ from typing import Any
 
 from factdeck.exceptions import InputError, Problem, ValidationFailed
 from factdeck.records.across import AcrossFiles, FileResults, across_files
-from factdeck.records.archive import ArchivedText, QuoteCheck, QuoteTally, citation_counts, load_archives
+from factdeck.records.archive import ArchivedText, QuoteCheck, QuoteTally, load_archives
 from factdeck.records.bounds import check_bounds
 from factdeck.records.collect import Collector, describe_input, suggest, unique_ids, unknown
 from factdeck.records.consequences import fold_consequences
 from factdeck.records.dates import latest_today, parse_calendar_date, parse_date
+from factdeck.records.fact_columns import FactParts, FactsById
 from factdeck.records.fact_rules import FactRules
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import (
@@ -185,7 +186,7 @@ def _check_namespace(collector: Collector, raw: RawProject, published: dict[str,
 _CRITERIA = ("eras", "tags", "kinds", "facts", "disputed")
 
 
-def _emptied_by(deck: DeckSpec, facts: list[Fact]) -> str:
+def _emptied_by(deck: DeckSpec, facts: Sequence[Fact]) -> str:
     """Which step of a deck's selection leaves it no fact: no vetted fact at all, or the first criterion of
     `include` (in the order eras, tags, kinds, facts, disputed) that matches none of the facts left, or the
     `exclude` criterion that removes the last of them."""
@@ -218,15 +219,13 @@ def _ids(doc: Document | None) -> frozenset[str]:
     return frozenset(i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str))
 
 
-def _check_days(collector: Collector, sources: dict[str, Source], facts: list[Fact], today: _dt.date) -> None:
+def _check_days(collector: Collector, sources: dict[str, Source], facts: FactParts, today: _dt.date) -> None:
     """Days that cannot have come yet: a fact vetted, or a source read, after today. (Not in the per-file
     rules: their results are cached by the file's text, and today changes.)"""
-    from operator import attrgetter
-
     # Each day written once looked at (a base's facts were vetted on a few hundred days: parsing each fact's was a
-    # loop over every fact's date after any edit), the days read in a loop in C, and the facts looked at only when
-    # one is in the future.
-    future = {day for day in set(map(attrgetter("vetted"), facts)) if day and parse_calendar_date(day) > today}
+    # loop over every fact's date after any edit), the days read from the files' columns, and the facts looked at
+    # only when one is in the future.
+    future = {day for day in set(facts.vetted_days()) if day and parse_calendar_date(day) > today}
     for fact in facts if future else ():
         if fact.vetted in future:
             collector.error(
@@ -247,7 +246,7 @@ def _check_selection(
     selection: Selection,
     which: str,
     eras: dict[str, Era],
-    facts: dict[str, Fact],
+    facts: Mapping[str, Fact],
     tags: set[str],
 ) -> None:
     for era in selection.eras:
@@ -409,11 +408,10 @@ def validate_project(
     broken_sources, broken_eras = _ids(raw.sources) - set(sources), _ids(raw.eras) - set(eras)
     context = FileContext(sources, eras, archives.texts, broken_sources, broken_eras)
     found = fact_files(raw.facts, context)
-    facts: list[Fact] = []
+    # Every fact as its files' parts: the rules below read an unchanged file's kept columns (records/fact_columns.py).
+    facts = FactParts(found[file.display][0] for file in raw.facts)
     for file in raw.facts:
-        file_facts, file_problems = found[file.display]
-        facts.extend(file_facts)
-        collector.problems.extend(file_problems)
+        collector.problems.extend(found[file.display][1])
 
     # Rules across files, over every record. A fact file that did not parse leaves its facts out, so the
     # rules about what no fact does (cite a source, fill a deck) would only repeat that error in other words.
@@ -421,11 +419,11 @@ def validate_project(
         not file_facts and any(p.severity == "error" for p in file_problems)
         for file_facts, file_problems in found.values()
     )
-    facts_by_id = unique_ids(collector, facts, "fact")
+    facts_by_id = FactsById.of(facts, collector)
     _check_days(collector, sources, facts, today or latest_today())
     # Each fact's `all_citations` (its own, then its dispute versions'), counted by source once for the sources never
     # cited and the quotes' tally (a fact held back below keeps its citations).
-    cited = citation_counts(facts)
+    cited = facts.cited()
     for source in sources.values():
         if source.id not in cited and not unreadable_facts:
             collector.warning(source, f"source '{source.id}' is never cited")
@@ -437,29 +435,31 @@ def validate_project(
         collector.problems.extend(file_problems)
     for where, message, severity in [
         *((p.where, p.message, p.severity) for p in disagreements),
-        *((p.where, p.message, p.severity) for p in check_bounds(facts)),  # wrong dates' bounds (records/bounds.py)
+        # Wrong dates' bounds (records/bounds.py): none where no fact has a bound (no record made to look).
+        *((p.where, p.message, p.severity) for p in (check_bounds(facts.records()) if facts.bounded() else [])),
     ]:
         collector.add(where, message, severity)
 
     flagged = {(p.path, p.line) for p in collector.problems if CHANGED in p.message}
-    facts, held = hold_back_changed(facts, flagged)
-    if held:  # each held fact's record under review (most checks hold none: no fact looked at)
-        facts_by_id.update((fact.id, fact) for fact in facts if fact.id in held)
-    base = FactBase(raw.root, config, sources, list(eras.values()), facts, decks, keeper, glossary=glossary)
+    held: dict[str, Fact] = {}
+    if flagged:  # most checks flag none: no fact looked at, no record made
+        held_facts, held = hold_back_changed(list(facts), flagged)
+        facts = FactParts([held_facts])
+    if held:  # each held fact's record under review
+        facts_by_id = dict(facts_by_id) | {fact.id: fact for fact in facts if fact.id in held}
+    base = FactBase(raw.root, config, sources, list(eras.values()), [], decks, keeper, glossary=glossary)
+    base.take_facts(facts)
     base.held_back = held
     base.parse_cache = raw.parse_cache
     base.quotes = QuoteTally.count(facts, sources, archives, cited)
-    from itertools import chain
-    from operator import attrgetter
-
-    tags = set(chain.from_iterable(map(attrgetter("tags"), facts)))  # in C: every fact's tags
+    tags = facts.tags()
     published, unreadable = load_published(raw.root, published_parse)
     base.published = published  # read once: `check` compares each deck with its record (outputs/anki/release.py)
     for deck in decks:
         _check_selection(collector, deck, deck.select.include, "include", eras, facts_by_id, tags)
         _check_selection(collector, deck, deck.select.exclude, "exclude", eras, facts_by_id, tags)
         released = published.get(deck.id)
-        selects_some = any(map(deck.select.matcher(), facts))
+        selects_some = any(map(deck.select.matcher(), facts.restored_first()))  # no record made if one is
         if released is not None and not selects_some and not unreadable_facts:
             # Its package would be removed while learners still hold every note it published.
             collector.error(
@@ -490,7 +490,7 @@ def validate_project(
 
     defined = {("source", s.id): (s.file, s.line) for s in sources.values()}
     defined |= {("era", e.id): (e.file, e.line) for e in eras.values()}
-    used = {("source", source) for source in cited} | {("era", era) for era in set(map(attrgetter("era"), facts))}
+    used = {("source", source) for source in cited} | {("era", era) for era in set(facts.eras())}
     problems = fold_consequences(collector.problems, defined, set(defined) - used)
     if strict:
         problems = [dataclasses.replace(p, severity="error") for p in problems]  # keeping what each causes
