@@ -14,6 +14,8 @@ import pytest
 from conftest import Project, cli_check
 
 from factdeck.build import load_and_validate
+from factdeck.outputs.fact_files import file_groups, vetted_count
+from factdeck.records.by_file import facts_by_file
 from factdeck.records.schema import Fact
 from factdeck.records.select import select_facts
 from test_release_inputs import _edit_fact, _hold_back, released_sample
@@ -59,6 +61,19 @@ def test_every_answer_after_an_edit_is_the_one_without_caches(released, every_ch
     fresh = cli_check(released, cache=False)
     assert cli_check(released) == fresh  # after the edit: each file's shares of the others kept
     assert cli_check(released) == fresh  # again: the Anki checks' answers kept under their key
+    _groups_are_the_plain_ones(load_and_validate(released.root))
+
+
+def _groups_are_the_plain_ones(base) -> None:
+    """The base's file groups and vetted count (outputs/fact_files.py) are those read from every fact."""
+    for deck in base.decks:
+        select_facts(base, deck)
+    groups = file_groups(base)
+    assert groups is not None
+    assert [(g.file, g.facts) for g in groups] == list(facts_by_file(base.facts).items())
+    held = {fact.file for fact in base.held_back.values()}
+    assert [g.key for g in groups] == [None if g.file in held else base.file_keys[g.file] for g in groups]
+    assert vetted_count(base) == len(base.vetted)
 
 
 def _facts_read(run: Callable[[], object]) -> set[str]:
