@@ -111,7 +111,7 @@ def _shares_made(monkeypatch) -> list[str]:
             key = shares.base.file_keys.get(fact.file)
             group = [f for f in facts if f.file == fact.file]
             share = kept.get(key)
-            if (share is None or share[0] != checks._which_facts(group)) and fact.file not in made:
+            if (share is None or share[0] != "\n".join(f.id for f in group)) and fact.file not in made:
                 made.append(fact.file)
         return distinct(shares, deck, facts)
 
@@ -171,7 +171,7 @@ def test_a_fact_a_deck_takes_again_is_told_apart_as_without_a_cache(project, mon
 def test_shares_kept_whatever_facts_a_deck_takes_would_be_caught(project, monkeypatch):
     from factdeck.outputs.anki import checks
 
-    monkeypatch.setattr(checks, "_which_facts", lambda facts: "")
+    monkeypatch.setattr(checks, "_which_facts", lambda facts, matched: "")
     monkeypatch.setattr(checks, "_front_shares", lambda value: type(value) is dict)  # which facts: not told apart
     found = _fact_taken_again(project, monkeypatch)
     assert found != _uncached(project.root, monkeypatch)
@@ -181,10 +181,13 @@ def test_kept_front_shares_that_are_not_hashes_by_file_key_are_a_miss():
     from factdeck.outputs.anki.checks import _front_shares
 
     eight = bytes(8)
-    assert _front_shares({"k": ("a\nb", eight * 3, (1, 2))}) and _front_shares({"k": ("", b"", ())})
-    for bad in ({"k": ("a", eight + b"x", (1,))}, {"k": ("a", (1,), (1,))}, {"k": (1, eight, (1,))}, {"k": ("a",)},
-                {1: ("a", b"", (0,))}, {"k": ("a\nb", eight * 2, (2,))}, {"k": ("a\nb", eight * 2, (3, -1))},
-                {"k": ("a", eight * 2, (1,))}, {"k": ("a", eight, [1])}, {"k": ("a", eight)}, [], None):  # fmt: skip
+    assert _front_shares({"k": ("a\nb", eight * 3, (1, 2), "a\nb")}) and _front_shares({"k": ("", b"", (), "")})
+    assert _front_shares({"k": ("a", eight, (1,), "matched\x0001")})
+    for bad in ({"k": ("a", eight + b"x", (1,), "a")}, {"k": ("a", (1,), (1,), "a")}, {"k": (1, eight, (1,), "a")},
+                {"k": ("a",)}, {1: ("a", b"", (0,), "a")}, {"k": ("a\nb", eight * 2, (2,), "a\nb")},
+                {"k": ("a\nb", eight * 2, (3, -1), "a\nb")}, {"k": ("a", eight * 2, (1,), "a")},
+                {"k": ("a", eight, [1], "a")}, {"k": ("a", eight)}, {"k": ("a", eight, (1,))},
+                {"k": ("a", eight, (1,), b"a")}, {"k": ("a", eight, (1,), None)}, [], None):  # fmt: skip
         assert not _front_shares(bad)
 
 

@@ -1,49 +1,73 @@
-"""The key the Anki checks' findings are kept under (outputs/anki/kept_checks.py's `inputs_key`) reads each fact's
-id, file and status in loops in C: the same key as made fact by fact, and another one when a fact's file or status
-is another."""
+"""The key the Anki checks' findings are kept under (outputs/anki/kept_checks.py's `inputs_key`) stands for each fact's
+id, file and status: a file whose facts are its records as kept (none held back) by its record-cache key, the others
+fact by fact. Two bases get the same key exactly when every fact's id, file and status (and all else the key reads)
+are the same."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 
+import pytest
 from conftest import REPO
 
 from factdeck.build import load_and_validate
-from factdeck.engine.incremental import shared_key
+from factdeck.outputs.anki import kept_checks
 from factdeck.outputs.anki.kept_checks import inputs_key
+from factdeck.outputs.fact_files import FileGroup
 
 
-def _key_fact_by_fact(base) -> str | None:
-    keys = base.file_keys
-    if not keys or base.published is None or any(fact.file not in keys for fact in base.facts):
-        return None
-    digest = hashlib.sha256(shared_key(base, base.root, "apkg").encode())
-    for display, key in sorted(keys.items()):
-        digest.update(f"\0file\0{display}\0{key}".encode("utf-8", "surrogatepass"))
-    digest.update(b"\0facts\0")
-    digest.update("\n".join(f"{f.id}\0{f.file}\0{f.status}" for f in base.facts).encode("utf-8", "surrogatepass"))
-    for deck in base.decks:
-        digest.update(f"\0deck\0{deck.model_dump_json()}".encode("utf-8", "surrogatepass"))
-    for name, record in sorted(base.published.items()):
-        digest.update(f"\0published\0{name}\0{record.file}\0{record.digest}".encode("utf-8", "surrogatepass"))
-    digest.update(f"\0epoch\0{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+def _listed(base) -> tuple:
+    """What the key stands for of the facts, read plainly: the files' keys and every fact's id, file and status."""
+    return tuple(sorted(base.file_keys.items())), tuple((f.id, f.file, f.status) for f in base.facts)
 
 
-def test_the_key_is_the_one_made_fact_by_fact():
-    base = load_and_validate(REPO)
-    key = inputs_key(base)
-    assert key is not None and key == _key_fact_by_fact(base)
-    fact = base.facts[len(base.facts) // 2]
-    base.facts[len(base.facts) // 2] = fact.model_copy(update={"status": "review"})
-    assert inputs_key(base) == _key_fact_by_fact(base) != key
-    moved = fact.model_copy()
-    moved.locate(base.facts[0].file, fact.line)
-    base.facts[len(base.facts) // 2] = moved
-    assert inputs_key(base) == _key_fact_by_fact(base) not in (key, None)
-    moved.locate("facts/no-such-file.yaml", 1)  # a file without a record-cache key: no key at all
-    assert inputs_key(base) is None
+def _held_back(base):
+    """The base with its middle fact held back (as records/vetting.py's `hold_back_changed` holds one)."""
+    middle = len(base.facts) // 2
+    fact = base.facts[middle]
+    base.held_back[fact.id] = fact
+    base.facts[middle] = fact.model_copy(update={"status": "review"})
+    return base
+
+
+def _moved(base):
+    """The base with its middle fact placed in its first fact's file."""
+    middle = len(base.facts) // 2
+    moved = base.facts[middle].model_copy()
+    moved.locate(base.facts[0].file, moved.line)
+    base.facts[middle] = moved
+    return base
+
+
+def _keys_follow_the_facts() -> None:
+    plain = load_and_validate(REPO)
+    key = inputs_key(plain)
+    assert key is not None and inputs_key(load_and_validate(REPO)) == key
+    for change in (_held_back, _moved):
+        changed = change(load_and_validate(REPO))
+        assert _listed(changed) != _listed(plain)
+        assert inputs_key(changed) not in (key, None)
+    nowhere = load_and_validate(REPO)
+    nowhere.facts[0].locate("facts/no-such-file.yaml", 1)  # a file without a record-cache key: no key at all
+    assert inputs_key(nowhere) is None
+
+
+def test_the_key_changes_exactly_with_a_facts_id_file_or_status():
+    _keys_follow_the_facts()
+
+
+def test_a_file_named_by_its_key_whatever_its_facts_would_be_caught(monkeypatch):
+    # A key naming a file by its record-cache key where a fact of it is held back (not the file's record) would keep
+    # the answer of the file's records for it.
+    from factdeck.outputs import fact_files
+
+    def by_key_alone(base):
+        groups = fact_files.file_groups(base)
+        return groups and [FileGroup(g.file, base.file_keys.get(g.file), g.facts) for g in groups]
+
+    monkeypatch.setattr(kept_checks, "file_groups", by_key_alone)
+    with pytest.raises(AssertionError):
+        _keys_follow_the_facts()
 
 
 def test_a_files_facts_key_is_the_one_made_fact_by_fact():

@@ -11,10 +11,13 @@ import time
 
 import pytest
 from conftest import Project
+from hypothesis import given
+from hypothesis import strategies as st
 
 from factdeck.build import load_and_validate
 from factdeck.engine import kept_inputs
 from factdeck.records.identity import dump_published, load_published, parse_published, restore_published
+from factdeck.records.note_columns import PACKED, packed, packed_rows, unpacked
 from test_release_inputs import RECORD, released_sample
 
 
@@ -88,7 +91,7 @@ def test_an_edited_record_is_parsed_again(released, monkeypatch):
     assert "(1 note changed)" in said and released.run("check").stderr == said
 
 
-@pytest.mark.parametrize("damage", ["truncate", "foreign", "note", "column", "digest", "type"])
+@pytest.mark.parametrize("damage", ["truncate", "foreign", "note", "column", "packed", "width", "digest", "type"])
 def test_a_damaged_entry_is_parsed_again(released, parse_cache_folder, monkeypatch, damage):
     load_and_validate(released.root)
     entries = [p for p in (parse_cache_folder.parent / "published").glob("*/*") if p.is_file()]
@@ -100,12 +103,20 @@ def test_a_damaged_entry_is_parsed_again(released, parse_cache_folder, monkeypat
         entries[0].write_bytes(raw[: len(raw) // 2])
     elif damage == "foreign":
         entries[0].write_bytes(head + marshal.dumps([(42, "x")]))
-    elif damage == "note":  # a note's hash not text
-        hashes = [7, *value[-1][2][1:]]
-        notes = (*value[-1][:2], hashes, *value[-1][3:])
+    elif damage == "note":  # a note's fact not text
+        facts = [7, *value[-1][4][1:]]
+        notes = (*value[-1][:4], facts, *value[-1][5:])
         entries[0].write_bytes(head + marshal.dumps((digest, (*value[:-1], notes))))
-    elif damage == "column":  # a note without its hash
-        notes = (*value[-1][:2], value[-1][2][1:], *value[-1][3:])
+    elif damage == "column":  # a note without its fact
+        notes = (*value[-1][:4], value[-1][4][1:], *value[-1][5:])
+        entries[0].write_bytes(head + marshal.dumps((digest, (*value[:-1], notes))))
+    elif damage == "packed":  # the packed hashes a character short
+        width, text = value[-1][2]
+        notes = (*value[-1][:2], (width, text[:-1]), *value[-1][3:])
+        entries[0].write_bytes(head + marshal.dumps((digest, (*value[:-1], notes))))
+    elif damage == "width":  # the packed GUIDs a note short (whole values of another width)
+        width, text = value[-1][1]
+        notes = (value[-1][0], (width, text[:-width]), *value[-1][2:])
         entries[0].write_bytes(head + marshal.dumps((digest, (*value[:-1], notes))))
     elif damage == "digest":  # the record's digest not text
         entries[0].write_bytes(head + marshal.dumps((None, value)))
@@ -120,8 +131,11 @@ def test_a_damaged_entry_is_parsed_again(released, parse_cache_folder, monkeypat
 def test_a_record_dumped_and_restored_is_the_same(released):
     records, _ = load_published(released.root)
     for record in records.values():
-        again = restore_published(marshal.loads(marshal.dumps(dump_published(record))))
+        dumped = dump_published(record)
+        assert [type(dumped[-1][i]) for i in PACKED] == [tuple, tuple]  # the GUIDs and hashes packed
+        again = restore_published(marshal.loads(marshal.dumps(dumped)))
         again.digest = record.digest
+        assert [again.note(identity) for identity in record.notes] == list(record.notes.values())  # one at a time
         _same({record.deck: again}, {record.deck: record})
         # A record of no notes: no column holds a value.
         empty = dataclasses.replace(record, notes={})
@@ -226,3 +240,23 @@ def test_a_kept_record_s_file_is_not_read_again_while_its_stamp_holds(released, 
     edited = load_and_validate(released.root).published
     assert read and parsed.files == [RECORD]
     _same(edited, load_published(released.root)[0])
+
+
+@given(st.lists(st.text(max_size=140)))
+def test_a_packed_column_gives_back_its_values(values):
+    kept = packed(values)
+    if type(kept) is tuple:
+        assert packed_rows(kept) == len(values) and unpacked(kept) == values
+        # Each value alone, as a restored record's note is made (note_columns.py's `_note`).
+        width, text = kept
+        assert [text[i * width : (i + 1) * width].rstrip("\0") for i in range(len(values))] == values
+    else:  # kept as a list: none, a value ending with the padding, or one too long to pad every value to
+        assert kept is values
+        assert not values or any(v.endswith("\0") for v in values) or max(map(len, values)) not in range(1, 129)
+
+
+def test_packing_that_pads_with_what_a_value_ends_with_would_be_caught():
+    # The test above must fail for a packing that takes a value ending with the padding: it gives back another value.
+    values = ["a\0", "bc"]
+    wrong = (2, "".join(v.ljust(2, "\0") for v in values))
+    assert unpacked(wrong) != values

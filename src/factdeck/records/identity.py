@@ -249,8 +249,12 @@ def dump_published(record: PublishedDeck) -> tuple:
     """A parsed record as plain values (`restore_published` makes it again): what a cache keeps of a record's
     text, since parsing the JSON and making every note of a large deck's record is a tenth of a check."""
     # The notes a column at a time (each value of the notes' tuples, a list): marshal reads back seven lists, not a
-    # tuple a note, and restoring tests each column's types where it would first make the columns of the tuples.
-    notes = tuple(map(list, zip(*record.notes.values()))) if record.notes else ((),) * _NOTE_VALUES
+    # tuple a note, and restoring tests each column's types where it would first make the columns of the tuples. The
+    # GUIDs and content hashes as one string each (note_columns.py's `packed`): a check reads a few of them.
+    from factdeck.records.note_columns import PACKED, packed
+
+    columns = list(map(list, zip(*record.notes.values()))) if record.notes else [[]] * _NOTE_VALUES
+    notes = tuple(packed(column) if i in PACKED else column for i, column in enumerate(columns))
     head = (record.deck, record.name, record.released, record.eras, record.note_types, record.subdecks)
     return (*head, record.file, record.namespace, record.inputs, notes)
 
@@ -270,19 +274,24 @@ def restore_published(value: Any) -> PublishedDeck:
         raise ValueError("not a kept record")
     if inputs != _inputs(inputs) or len(notes) != _NOTE_VALUES or not set(map(type, notes)) <= {list, tuple}:
         raise ValueError("not a kept record")
-    # Each note's values, a column at a time (loops in C): identity, GUID, hash and fact are text, mod a whole
-    # number, era text or None, withdrawn a truth value; every column as long.
+    # Each note's values, a column at a time (loops in C): identity, GUID, hash and fact are text (the GUIDs and hashes
+    # packed, or a list), mod a whole number, era text or None, withdrawn a truth value; every column as long.
+    from factdeck.records.note_columns import PACKED, NoteColumns, packed_rows
+
     columns = notes
-    if len(set(map(len, columns))) != 1:
+    rows = len(columns[0])
+    packs = [i for i in PACKED if type(columns[i]) is tuple]  # (width, text): note_columns.py's `packed`
+    if any(len(column) != rows for i, column in enumerate(columns) if i not in packs):
         raise ValueError("not a kept record")
-    if not all(set(map(type, columns[i])) <= {str} for i in (0, 1, 2, 4)) or not set(map(type, columns[3])) <= {int}:
+    if not all(packed_rows(columns[i]) == rows for i in packs):
+        raise ValueError("not a kept record")
+    strings = [i for i in (0, 1, 2, 4) if i not in packs]
+    if not all(set(map(type, columns[i])) <= {str} for i in strings) or not set(map(type, columns[3])) <= {int}:
         raise ValueError("not a kept record")
     if not set(map(type, columns[5])) <= {str, type(None)} or not set(map(type, columns[6])) <= {bool}:
         raise ValueError("not a kept record")
     kept = PublishedDeck(deck, name, released, eras, types, {}, subdecks, file, namespace)
     del kept.__dict__["notes"]  # made from the columns when first read (`_notes_when_read`)
-    from factdeck.records.note_columns import NoteColumns
-
     kept.__dict__["_columns"] = NoteColumns(columns)
     kept.inputs = inputs
     return kept

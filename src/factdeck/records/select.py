@@ -98,7 +98,7 @@ def _matched_by_file(
     """The facts `matches` picks of `base.facts`, by file, in the base's order, from the files' groups, with each kept
     file's matches (`selected_groups`); or `facts_by_file(chosen)` where those are not known (each file's facts not
     together, or no matches kept)."""
-    groups = _file_groups(base) if matches is not None and len(matches) == base.fact_count else None
+    groups = base_file_groups(base) if matches is not None and len(matches) == base.fact_count else None
     if groups is None or matches is None:
         return facts_by_file(chosen), {}
     grouped: dict[str, list[Fact]] = {}
@@ -175,7 +175,7 @@ def _parts_by_file(
     keeper = base.kept_shares
     if keeper is None or base.session.keeping:
         return None
-    groups = _file_groups(base)
+    groups = base_file_groups(base)
     if groups is None:
         return None
     loaded = keeper.load(name)
@@ -211,7 +211,7 @@ def _share_key(base: FactBase, file: str, held: set[str]) -> str | None:
     return base.file_keys.get(file) if file not in held else None
 
 
-def _file_groups(base: FactBase) -> Sequence[tuple[str | None, str, Sequence[Fact]]] | None:
+def base_file_groups(base: FactBase) -> Sequence[tuple[str | None, str, Sequence[Fact]]] | None:
     """`base.facts` a file at a time, in order: (the key its share is kept under, the ids of its facts, its facts),
     worked out once per base; the key None for a file a share of which cannot be kept (no content key, or one of its
     facts held back: the base holds another record for it than the file's). None if a file's facts are not all

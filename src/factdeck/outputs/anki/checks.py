@@ -19,7 +19,7 @@ from factdeck.records.factbase import FactBase
 from factdeck.records.fields import NAMED_KINDS
 from factdeck.records.identity import PUBLISHED_FOLDER
 from factdeck.records.schema import DeckSpec, Fact
-from factdeck.records.select import select_facts, selected_by_file
+from factdeck.records.select import select_facts, selected_groups
 from factdeck.records.templates import TEMPLATES
 from factdeck.text.dates import date_label
 
@@ -120,11 +120,11 @@ def _front_hash(front: tuple[str, ...]) -> bytes:
 
 
 HASH_BYTES = 8
-# A file's share of a deck's fronts: which of its facts the deck takes (`_which_facts`), the hashes of their fronts'
-# keys in order (`_front_hash`, one after another in one string of bytes: marshal reads and writes it at once, where
-# 29,000 whole numbers of 64 bits were 2.5 ms of a check after an edit), and how many fronts each fact has (so that a
-# fact's hashes can be carried alone).
-FrontShare = tuple[str, bytes, tuple[int, ...]]
+# A file's share of a deck's fronts: the ids of the file's facts the deck takes, the hashes of their fronts' keys in
+# order (`_front_hash`, one after another in one string of bytes: marshal reads and writes it at once, where 29,000
+# whole numbers of 64 bits were 2.5 ms of a check after an edit), how many fronts each fact has (so that a fact's
+# hashes can be carried alone), and what tells which facts the deck takes (`_which_facts`).
+FrontShare = tuple[str, bytes, tuple[int, ...], str]
 
 
 def _front_shares(value: Any) -> TypeGuard[dict[str, FrontShare]]:
@@ -132,7 +132,9 @@ def _front_shares(value: Any) -> TypeGuard[dict[str, FrontShare]]:
     if type(value) is not dict:
         return False
     for file_key, share in value.items():
-        if type(file_key) is not str or type(share) is not tuple or len(share) != 3 or type(share[0]) is not str:
+        if type(file_key) is not str or type(share) is not tuple or len(share) != 4 or type(share[0]) is not str:
+            return False
+        if type(share[3]) is not str:
             return False
         hashes, counts = share[1], share[2]
         if type(hashes) is not bytes or type(counts) is not tuple or not set(map(type, counts)) <= {int}:
@@ -144,9 +146,12 @@ def _front_shares(value: Any) -> TypeGuard[dict[str, FrontShare]]:
     return True
 
 
-def _which_facts(facts: list[Fact]) -> str:
-    """What a file's share of a deck's fronts reads besides the file's records: which of its facts the deck takes."""
-    return "\n".join(map(attrgetter("id"), facts))
+def _which_facts(facts: list[Fact], matched: bytes | None) -> str:
+    """What a file's share of a deck's fronts reads besides the file's records (the key it is kept under): which of its
+    facts the deck takes. Where the deck's `facts` of the file are those the selection's kept matches picked of its
+    records (`matched`, records/select.py's `selected_groups`: none of them held back), the matches, and no fact is
+    read (a check after an edit read every selected fact's id); else the facts' ids."""
+    return f"matched\0{matched.hex()}" if matched is not None else "\n".join(map(attrgetter("id"), facts))
 
 
 def _by_fact(share: FrontShare) -> dict[str, bytes]:
@@ -196,12 +201,13 @@ class _FrontShares:
         now: dict[str, FrontShare] = {}
         hashes = []
         made = False
-        for file, group in selected_by_file(self.base, deck, facts).items():
+        grouped, matched = selected_groups(self.base, deck, facts)
+        for file, group in grouped.items():
             key = self.base.file_keys.get(file)
-            ids = _which_facts(group)
+            which = _which_facts(group, matched.get(file))
             share = kept.get(key) if key is not None else None
-            if share is None or share[0] != ids:
-                share = self._made(file, key, ids, group, kept, share)
+            if share is None or share[3] != which:
+                share = self._made(file, key, which, group, kept, share)
                 made = True
             if key is not None:
                 now[key] = share
@@ -212,10 +218,11 @@ class _FrontShares:
         return len(set(every)) == len(every)
 
     def _made(
-        self, file: str, key: str | None, ids: str, group: list[Fact], kept: dict[str, FrontShare], share: Any
+        self, file: str, key: str | None, which: str, group: list[Fact], kept: dict[str, FrontShare], share: Any
     ) -> FrontShare:
-        """The share of `group` (the deck's facts of `file`, whose key is `key`), each fact's hashes carried where they
-        can be (`share`: the one kept under `key` for other facts of the file, else the earlier key's) or made."""
+        """The share of `group` (the deck's facts of `file`, whose key is `key`, told by `which`), each fact's hashes
+        carried where they can be (`share`: the one kept under `key` for other facts of the file, else the earlier
+        key's) or made."""
         carried = self._carried(file, key, group, kept, share)
         each = []
         for fact in group:
@@ -224,7 +231,8 @@ class _FrontShares:
                 found = b"".join(map(_front_hash, self.keyed(self.base, fact)))
                 self.keyed_facts += 1
             each.append(found)
-        return ids, b"".join(each), tuple(len(hashes) // HASH_BYTES for hashes in each)
+        ids = "\n".join(map(attrgetter("id"), group))
+        return ids, b"".join(each), tuple(len(hashes) // HASH_BYTES for hashes in each), which
 
     def _carried(
         self, file: str, key: str | None, group: list[Fact], kept: dict[str, FrontShare], share: Any

@@ -23,8 +23,10 @@ from typing import Any
 from factdeck.engine.incremental import code_fingerprint, shared_key
 from factdeck.engine.parse_cache import ContentStore, cache_folder
 from factdeck.exceptions import Problem
+from factdeck.outputs.fact_files import file_groups
 from factdeck.records.by_file import files_of
 from factdeck.records.factbase import FactBase
+from factdeck.records.schema import Fact
 
 FOLDER = "checks"
 _SEVERITIES = ("error", "warning")
@@ -33,15 +35,15 @@ _SEVERITIES = ("error", "warning")
 def inputs_key(base: FactBase) -> str | None:
     """The hash of everything the Anki checks read (see the module's doc), or None if it cannot be known."""
     keys = base.file_keys
-    files = list(files_of(base.facts))  # each fact's file, read in C (as everything below that reads every fact)
-    if not keys or base.published is None or not keys.keys() >= set(files):
+    if not keys or base.published is None:
+        return None
+    facts = _facts_part(base)
+    if facts is None:
         return None
     digest = hashlib.sha256(shared_key(base, base.root, "apkg").encode())
     for display, key in sorted(keys.items()):
         digest.update(f"\0file\0{display}\0{key}".encode("utf-8", "surrogatepass"))
-    digest.update(b"\0facts\0")
-    facts = zip(map(attrgetter("id"), base.facts), files, map(attrgetter("status"), base.facts))
-    digest.update("\n".join(map("\0".join, facts)).encode("utf-8", "surrogatepass"))  # id, file, status of each
+    digest.update(facts.encode("utf-8", "surrogatepass"))
     for deck in base.decks:
         digest.update(f"\0deck\0{deck.model_dump_json()}".encode("utf-8", "surrogatepass"))
     for name, record in sorted(base.published.items()):
@@ -49,6 +51,36 @@ def inputs_key(base: FactBase) -> str | None:
     # The comparison refuses a SOURCE_DATE_EPOCH that is not whole seconds: a kept answer must not hide that.
     digest.update(f"\0epoch\0{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+def _facts_part(base: FactBase) -> str | None:
+    """What the key holds of every fact's id, file and status, in the base's order; None if a fact's file has no
+    record-cache key. A file whose facts are its records as kept (outputs/fact_files.py: not held back) stands for
+    them by its key, which stands for its name and records (each fact's id and status is its record's): a check
+    after an edit reads no unchanged file's records here. The others' facts are listed one by one."""
+    keys = base.file_keys
+    groups = file_groups(base)
+    if groups is None:
+        files = list(files_of(base.facts))  # each fact's file, read in C
+        if not keys.keys() >= set(files):
+            return None
+        return _listed(base.facts, files)
+    parts = ["\0groups\0"]
+    for group in groups:
+        if group.key is not None:
+            parts.append(f"\0kept\0{group.key}")
+            continue
+        files = list(files_of(group.facts))
+        if not keys.keys() >= set(files):
+            return None
+        parts.append(_listed(group.facts, files))
+    return "".join(parts)
+
+
+def _listed(facts: list[Fact], files: list[str]) -> str:
+    """Each of `facts`' id, file (`files`, in order) and status, a line each after a mark, made in loops in C."""
+    listed = zip(map(attrgetter("id"), facts), files, map(attrgetter("status"), facts))
+    return "\0facts\0" + "\n".join(map("\0".join, listed))
 
 
 class KeptChecks:

@@ -46,6 +46,7 @@ from factdeck.engine.parse_cache import ContentStore, cache_folder
 from factdeck.engine.record_cache import same_record
 from factdeck.engine.session import Session
 from factdeck.outputs.anki.rendered import LiveNoteKeys, LiveNotes, RenderedFields
+from factdeck.outputs.fact_files import file_groups
 from factdeck.records.by_file import facts_by_file, files_of
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import Fact
@@ -313,6 +314,17 @@ class _Looked(Mapping[str, Any]):
         return sum(1 for _ in self)
 
 
+def _facts_of_files(base: FactBase, files: set[str]) -> dict[str, list[Fact]]:
+    """The facts of each of `files` in the base, in the base's order (the files too): a file at a time as the decks'
+    selections grouped them (outputs/fact_files.py), without reading an unchanged file's records (each fact's file
+    was read to find the few files whose entries change: every fact's record after an edit); else picked from each
+    fact's file in loops in C."""
+    groups = file_groups(base)
+    if groups is None:
+        return facts_by_file(compress(base.facts, map(files.__contains__, files_of(base.facts))))
+    return {group.file: group.facts for group in groups if group.file in files}
+
+
 class NoteKeys:
     """The note keys cache of one fact base (see the module's doc). `fields(shared, base)` gives the
     `RenderedFields` a card maker of `base` (the base or a translation of it) reads and fills; `save()` keeps
@@ -377,9 +389,7 @@ class NoteKeys:
             # (under the file's key, so of these very facts), if any, as a check after an edit finds every file but
             # one. Their facts picked in loops in C (a base's ids are unique, so each id names one fact).
             files = {fact.file for fact in map(base.facts_by_id.get, touched) if fact is not None} | carried
-            for file, facts in facts_by_file(
-                compress(base.facts, map(files.__contains__, files_of(base.facts)))
-            ).items():
+            for file, facts in _facts_of_files(base, files).items():
                 key = self.keys.get(file)
                 if key is None:
                     continue

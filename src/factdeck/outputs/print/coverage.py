@@ -167,6 +167,7 @@ def _characters(text: str) -> set[str]:
 def font_problems(base: FactBase) -> list[Problem]:
     """A warning per fact (source, era, deck, glossary entry) field holding a character the PDFs cannot
     draw, at the field's line, with the remedy; [] when everything can be drawn."""
+    from factdeck.outputs.fact_files import file_groups
     from factdeck.records.by_file import files_of
 
     others: list[tuple[str, Record]] = [
@@ -188,7 +189,9 @@ def font_problems(base: FactBase) -> list[Problem]:
     # The characters of the files the records came from: cheap, and a superset of what the records hold. The facts'
     # files are read in a loop in C, and each fact's label is made only when a character is missing: making 10,000
     # labels and reading each fact's file property was a third of this in a check.
-    files = set(files_of(base.facts)) | {r.file for _, r in others}
+    groups = file_groups(base)  # each fact file without reading an unchanged file's records, where grouped
+    facts_files = {group.file for group in groups} if groups is not None else set(files_of(base.facts))
+    files = facts_files | {r.file for _, r in others}
     chars = set().union(*_file_characters(base, sorted(file for file in files if file), text_of))
     missing = undrawable(base.root, chars)
     if not missing:
