@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -77,7 +78,7 @@ def _facts_part(base: FactBase) -> str | None:
     return "".join(parts)
 
 
-def _listed(facts: list[Fact], files: list[str]) -> str:
+def _listed(facts: Sequence[Fact], files: list[str]) -> str:
     """Each of `facts`' id, file (`files`, in order) and status, a line each after a mark, made in loops in C."""
     listed = zip(map(attrgetter("id"), facts), files, map(attrgetter("status"), facts))
     return "\0facts\0" + "\n".join(map("\0".join, listed))

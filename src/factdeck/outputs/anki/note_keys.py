@@ -34,7 +34,7 @@ keys) makes every note afresh.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from itertools import chain, compress, repeat
 from operator import attrgetter
@@ -314,7 +314,7 @@ class _Looked(Mapping[str, Any]):
         return sum(1 for _ in self)
 
 
-def _facts_of_files(base: FactBase, files: set[str]) -> dict[str, list[Fact]]:
+def _facts_of_files(base: FactBase, files: set[str]) -> Mapping[str, Sequence[Fact]]:
     """The facts of each of `files` in the base, in the base's order (the files too): a file at a time as the decks'
     selections grouped them (outputs/fact_files.py), without reading an unchanged file's records (each fact's file
     was read to find the few files whose entries change: every fact's record after an edit); else picked from each
