@@ -14,6 +14,7 @@ from factdeck.build import load_and_validate
 from factdeck.outputs.anki import kept_checks
 from factdeck.outputs.anki.kept_checks import inputs_key
 from factdeck.outputs.fact_files import FileGroup
+from factdeck.records.fact_columns import FactParts
 
 
 def _listed(base) -> tuple:
@@ -27,7 +28,7 @@ def _held_back(base):
     fact = base.facts[middle]
     base.held_back[fact.id] = fact
     base.facts[middle] = fact.model_copy(update={"status": "review"})
-    return base
+    return _remade(base)
 
 
 def _moved(base):
@@ -36,6 +37,13 @@ def _moved(base):
     moved = base.facts[middle].model_copy()
     moved.locate(base.facts[0].file, moved.line)
     base.facts[middle] = moved
+    return _remade(base)
+
+
+def _remade(base):
+    """The base made of its changed records: what reads every fact's columns (`FactBase.parts`) reads them too, as
+    validation gives a base whose facts it held back or placed (the records are not changed after it)."""
+    base.take_facts(FactParts([list(base.facts)]))
     return base
 
 

@@ -1,5 +1,5 @@
 """A deck's selection tested with one function made per selection (`DeckSelection.matcher`), and its facts
-taken from the base's vetted facts sorted once (`_chronological_order`): the same facts in the same order as the
+taken from the base's vetted facts sorted once (`chronological_order`): the same facts in the same order as the
 selection's own test and `chronological_key` give, for every criterion alone and together."""
 
 from __future__ import annotations

@@ -73,6 +73,7 @@ def _check_base(base: FactBase, strict: bool) -> list[tuple[str, bool]]:
     from factdeck.build import configuration_problem, output_folder
     from factdeck.exceptions import OutputError
     from factdeck.outputs.anki.checks import anki_warnings, release_problems
+    from factdeck.outputs.fact_files import vetted_count
     from factdeck.outputs.print.coverage import font_problems
     from factdeck.project.languages import language_problems
 
@@ -95,7 +96,7 @@ def _check_base(base: FactBase, strict: bool) -> list[tuple[str, bool]]:
     said = [(text, True) for text in report_texts(sorted(base.warnings + more))]
     said.append(
         (
-            f"ok: {counted(base.fact_count, 'fact')} ({base.vetted_count} vetted), "
+            f"ok: {counted(base.fact_count, 'fact')} ({vetted_count(base)} vetted), "
             f"{counted(len(base.sources), 'source')}, {counted(len(base.eras), 'era')}, "
             f"{counted(len(base.decks), 'deck')}",
             False,

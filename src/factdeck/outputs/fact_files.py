@@ -1,5 +1,5 @@
 """A base's facts a file at a time, each file named by its record-cache key: what the checks `factdeck check` adds after
-validation (the Anki checks' kept key, the fonts, the note keys saved) read of every fact
+validation (the Anki checks' kept key, the fonts, the note keys saved, the count of vetted facts) read of every fact
 file without reading an unchanged file's records.
 
 A fact's file is part of its record, so grouping the base's facts by file read every fact (10,000 at the bench's size,
@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from factdeck.records.factbase import FactBase
 from factdeck.records.schema import Fact
-from factdeck.records.select import base_file_groups
+from factdeck.records.select import base_file_groups, chronological_order
 
 
 class FileGroup(NamedTuple):
@@ -43,3 +43,10 @@ def file_groups(base: FactBase) -> list[FileGroup] | None:
         else:
             made.append(FileGroup(display, key, facts))
     return made
+
+
+def vetted_count(base: FactBase) -> int:
+    """How many of the base's facts are vetted (`len(base.vetted)`), from the history's order of the vetted facts the
+    decks' selections work out once per base (records/select.py, from each file's kept share of it), not from each
+    fact's status. A base without decks counts each fact's status (nothing worked out that order)."""
+    return len(chronological_order(base)) if base.decks else len(base.vetted)

@@ -51,7 +51,7 @@ def select_facts(base: FactBase, deck: DeckSpec) -> list[Fact]:
         # The base's vetted facts in the history's order, filtered: a stable sort keeps equal keys in the order
         # given, so filtering the sorted facts is sorting the filtered ones, and the base is sorted once for every
         # deck. A selection takes vetted facts only (`DeckSelection.matches`); one that took another is sorted here.
-        order, facts = _chronological_order(base), base.facts
+        order, facts = chronological_order(base), base.facts
         chosen = tuple(compress(map(facts.__getitem__, order), map(matches.__getitem__, order)))
         if len(chosen) != sum(map(bool, matches)):
             key = partial(chronological_key, base)
@@ -115,7 +115,7 @@ def _matched_by_file(
     return grouped, bits
 
 
-def _chronological_order(base: FactBase) -> list[int]:
+def chronological_order(base: FactBase) -> list[int]:
     """The positions of `base.facts`' vetted facts sorted by `chronological_key`, worked out once per base, the keys
     made in loops in C from each distinct (date, era) pair's day (the facts share a few hundred: a deck of 10,000
     facts had each fact's key worked out in Python, and each deck's facts were sorted apart)."""
@@ -290,7 +290,7 @@ def _order_name(base: FactBase) -> str:
 
 
 def _kept_order(base: FactBase) -> list[int] | None:
-    """`_chronological_order` from each fact file's share kept under the eras (`_order_name`, `_parts_by_file`):
+    """`chronological_order` from each fact file's share kept under the eras (`_order_name`, `_parts_by_file`):
     a check after an edit works out the edited file's. None where nothing is kept, where an id is twice (the order
     then places a fact by its id's place) or a day has no number."""
     if not base.ids_unique:
