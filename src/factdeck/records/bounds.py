@@ -28,11 +28,12 @@ from factdeck.records.schema import Era, Fact, Record
 from factdeck.text.dates import MONTHS
 from factdeck.text.edtf import days_in_month
 from factdeck.text.numerals import number_words
+from factdeck.text.patterns import LazyPattern
 
 _MONTH_RE = "|".join(MONTHS)
 # A date as fact texts write one: '20 August 1988', 'July 1988', '1988', 'the 1980s' (years 1000-2199 only: a
 # bare number such as '4,000' or '159' is not a date).
-DATE_IN_TEXT = re.compile(
+DATE_IN_TEXT = LazyPattern(
     r"(?:(?P<part>early|mid|late)[- ](?=\d{4}s))?"
     rf"(?<![\w])(?<!\d[,.])(?:(?P<day>\d{{1,2}})\s+)?(?:(?P<month>{_MONTH_RE})\s+)?(?P<year>1\d{{3}}|2[01]\d{{2}})"
     rf"(?P<decade>s)?(?![\w]|[,.]\d)"
@@ -163,7 +164,7 @@ def date_bounds(
     return DateBounds(low, high, low_because, high_because)
 
 
-_NUMBER = re.compile(
+_NUMBER = LazyPattern(
     r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w]|[.,]\d)|\b("
     + "|".join(number_words(n) for n in range(21))
     + r")\b",

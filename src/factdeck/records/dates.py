@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from factdeck.text.edtf import Day, Edtf, parse_edtf
+from factdeck.text.patterns import LazyPattern
 
 __all__ = ["Day", "HistoricalDate", "parse_date", "parse_calendar_date", "parse_plain_date", "latest_today"]
 
@@ -91,7 +92,7 @@ def parse_date(text: str) -> HistoricalDate:
     )
 
 
-_PLAIN = re.compile(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?")
+_PLAIN = LazyPattern(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?")
 
 
 def parse_plain_date(text: str) -> HistoricalDate:
