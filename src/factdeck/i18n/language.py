@@ -137,7 +137,8 @@ class Language:
     def number(self, value: int | float) -> str:
         """A count or quantity with the language's separators and digits (1,965 / 1.965 / ۱٬۹۶۵)."""
         if self.tag == SOURCE_LANGUAGE and type(value) is int:
-            return f"{value:,}"  # CLDR's English: "#,##0.###", "," between groups, "-" before (held to Babel's by tests)
+            # CLDR's English writes a count as "#,##0", "," between groups and "-" before (tests hold it to Babel's).
+            return f"{value:,}"
         return self.digits(format_decimal(value, locale=self.locale, numbering_system=_babel_system(self.system)))
 
     def year(self, value: int) -> str:
