@@ -21,7 +21,7 @@ id of a fact whose answer is a number (a part never larger than its whole), see 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from factdeck.records.dates import Day, parse_date
 from factdeck.records.schema import Era, Fact, Record
@@ -40,8 +40,7 @@ DATE_IN_TEXT = LazyPattern(
 )
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A stretch of days, first and last included, and the text it was read from."""
 
     start: Day
@@ -85,8 +84,7 @@ def _after(day: Day) -> Day:
     return Day(day.year + 1, 1, 1)
 
 
-@dataclass(frozen=True)
-class DateBounds:
+class DateBounds(NamedTuple):
     """The first and last day a wrong date may name, and the rule that set each side (for `factdeck options`)."""
 
     low: Day
@@ -182,8 +180,7 @@ def answer_number(text: str) -> float | None:
     return float(digits.replace(",", "")) if digits else float(_WORD_VALUES[word.casefold()])
 
 
-@dataclass(frozen=True)
-class NumberBounds:
+class NumberBounds(NamedTuple):
     """The least and most a made-up wrong number may be, and why (for `factdeck options`)."""
 
     low: float
@@ -269,8 +266,7 @@ def _check_number_bounds(fact: Fact, by_id: dict[str, Fact]) -> list[BoundProble
     return found
 
 
-@dataclass(frozen=True)
-class BoundProblem:
+class BoundProblem(NamedTuple):
     where: Record
     message: str
     severity: str = "error"

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import chain
+from typing import NamedTuple
 
 from factdeck.records.by_file import ByFile, not_retracted, whole
 from factdeck.records.fact_forms import Forms, forms_of
@@ -87,8 +87,7 @@ def _is_option_sets(value: object) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class OptionProblem:
+class OptionProblem(NamedTuple):
     """One finding about a fact's authored options: where (the record), what, and how serious."""
 
     where: Record

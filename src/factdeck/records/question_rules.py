@@ -30,8 +30,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from factdeck.records import disagreements
 from factdeck.records.by_file import ByFile, digest, not_retracted, whole
@@ -78,8 +78,7 @@ _STOP = {
 MIN_SHARED_WORDS = 2  # content words a question needs before two questions can be told to ask the same thing
 
 
-@dataclass(frozen=True)
-class QuestionProblem:
+class QuestionProblem(NamedTuple):
     where: Record
     message: str
     severity: str  # "error" or "warning"
