@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from factdeck.exceptions import OutputError, Problem, ValidationFailed
 from factdeck.outputs.anki import (
@@ -36,8 +36,7 @@ if TYPE_CHECKING:
     from factdeck.outputs.anki.cards import NoteRecord
 
 
-@dataclass(frozen=True)
-class Released:
+class Released(NamedTuple):
     """What one deck's release recorded: counts of notes against the previous record, and the file."""
 
     deck: str
