@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from factdeck.text.edtf import Day, Edtf, parse_edtf
 from factdeck.text.patterns import LazyPattern
@@ -32,8 +32,7 @@ def latest_today(now: _dt.datetime | None = None) -> _dt.date:
     return moment.astimezone(_EARLIEST_ZONE).date()
 
 
-@dataclass(frozen=True)
-class HistoricalDate:
+class HistoricalDate(NamedTuple):
     """A parsed date: its first and last possible day (`Day`, comparable; years may be zero or negative), how
     sure it is, and the precision it is written at ('day', 'month', 'season', 'year', 'decade', …)."""
 

@@ -27,8 +27,7 @@ FORMS = (
 )
 
 
-@dataclass(frozen=True, order=True)
-class Day:
+class Day(NamedTuple):
     """A proleptic Gregorian day; `year` may be zero or negative (astronomical numbering)."""
 
     year: int
@@ -65,8 +64,7 @@ class Moment:
     unknown_day: bool = False
 
 
-@dataclass(frozen=True)
-class Edtf:
+class Edtf(NamedTuple):
     """A parsed EDTF value: `kind` is 'date', 'interval' or 'set'; `parts` its dates (one; two for an
     interval, either None when open ('..') or unknown (''); the members of a set, each a Moment or a
     (Moment, Moment) range). `start` and `end` bound every day it may mean (an open or unknown end is bounded
