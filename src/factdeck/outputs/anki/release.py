@@ -9,7 +9,6 @@ packages (live, or withdrawn with a banner), and lets `factdeck check` warn abou
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -59,8 +58,7 @@ def _same(old: PublishedDeck, new: PublishedDeck) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class Drift:
+class Drift(NamedTuple):
     """How a deck's package differs from its published record (counts of notes, and what else changed)."""
 
     added: int
