@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import pytest
 
+from factdeck.outputs.anki.cards import CardPlan
 from factdeck.outputs.anki.cloze import ClozePart
 from factdeck.outputs.anki.editions import Edition
 from factdeck.outputs.anki.lifecycle import Withdrawal
 from factdeck.outputs.anki.note_types import NoteTypeSpec
 from factdeck.outputs.anki.published import SourceTime
-from factdeck.outputs.anki.release import Released
+from factdeck.outputs.anki.release import Drift, Released
 from factdeck.outputs.vocabulary import Vocabulary
 from factdeck.records.bounds import BoundProblem, DateBounds, NumberBounds, Span
 from factdeck.records.dates import HistoricalDate
@@ -21,7 +22,7 @@ from factdeck.records.options import OptionProblem
 from factdeck.records.question_rules import QuestionProblem
 from factdeck.records.verbatim import Copied
 from factdeck.records.vetting import ReviewNeed
-from factdeck.text.edtf import Day, Edtf
+from factdeck.text.edtf import Day, Edtf, Moment
 
 # Each class with the values of one instance: hashable values, so hashing is tested too (the records some hold
 # are pydantic models, which hash by identity only where frozen; a string stands in for them here).
@@ -29,6 +30,7 @@ _DAY, _LATER = Day(1981, 6, 28), Day(1981, 6, 30)
 MADE = [
     (Day, (1981, 6, 28)),
     (Edtf, ("1981-06", "date", _DAY, _LATER, (), False, True)),
+    (Moment, (_DAY, _LATER, "month", True)),
     (HistoricalDate, ("1981", _DAY, _LATER)),
     (Span, (_DAY, _LATER, "June 1981")),
     (DateBounds, (_DAY, _LATER, "the era", "the fact")),
@@ -46,6 +48,8 @@ MADE = [
     (NoteTypeSpec, ("card", "fact card", "card", "{{Front}}", "{{Back}}")),
     (Withdrawal, ("retracted", "")),
     (Released, ("all", "decks/published/all.json", 1, 2, 3, 4, True)),
+    (CardPlan, ("qa", None)),
+    (Drift, (0, 2, 0, ("name",))),
 ]
 
 
@@ -84,3 +88,20 @@ def test_the_vocabulary_and_an_edition_hold_mappings():
     assert words == Vocabulary({"multiple-choice": "Multiple choice"}, {}, {}) and words.question_types
     edition = Edition("fa", "en", {}, True)  # a language stands in by its tag here
     assert edition.bilingual and edition.originals == {}
+
+
+def test_a_drift_is_true_only_where_something_changed():
+    assert not Drift(0, 0, 0, ()) and Drift(0, 0, 1, ()) and Drift(0, 0, 0, ("name",))
+    assert Drift(1, 2, 0, ("name",)).summary() == "1 note added, 2 notes changed, name changed"
+
+
+def test_a_sets_dates_and_ranges_are_told_apart():
+    """A set's members are Moments or (Moment, Moment) ranges; a Moment is a named tuple too, so it is asked for
+    first (text/edtf.py, text/dates.py)."""
+    from factdeck.i18n import Language
+    from factdeck.text.dates import date_label
+    from factdeck.text.edtf import parse_edtf
+
+    parsed = parse_edtf("[1667,1668,1670..1672]")
+    assert parsed.precision == "year" and parsed.start == Day(1667, 1, 1) and parsed.end == Day(1672, 12, 31)
+    assert date_label("[1667,1668,1670..1672]", Language.source()) == "1667, 1668 or 1670–1672"
