@@ -33,7 +33,8 @@ def test_an_unknown_name_or_a_broken_source_is_refused():
 
 # -- one pattern compiled at its first use (LazyPattern) -------------------------------------------------------
 
-# The modules whose patterns a check after an edit may leave unused (docs/performance.md, "Imports and patterns").
+# The modules whose patterns a check after an edit may leave unused (docs/performance.md, "What a check after an
+# edit imports and builds").
 _MODULES = (
     "factdeck.records.bounds",
     "factdeck.records.date_giveaways",
