@@ -29,6 +29,7 @@ from factdeck.records.template_messages import (
     template_syntax_message,
     undefined_message,
 )
+from factdeck.text.edtf import Day
 
 TAB = "a tab is used for indentation, and YAML allows only spaces: replace the tab with spaces"
 YAML_CASES = [
@@ -250,6 +251,9 @@ def _render(source: str, **context) -> Exception:
         ("{{ quiz.title }}", {"quiz": {}}, "undefined variable: a mapping has no 'title'"),
         ("{{ quiz['title'] }}", {"quiz": {}}, "undefined variable: a mapping has no 'title'"),
         ("{{ quiz.nosuch }}", {"quiz": Path("x")}, "undefined variable: a PosixPath has no 'nosuch'"),
+        ("{{ quiz.nosuch }}", {"quiz": ("a", "b")}, "undefined variable: a list has no 'nosuch'"),
+        # a value class made a named tuple is named by its class, as a dataclass was, not as a list
+        ("{{ day.nosuch }}", {"day": Day(1979, 2, 11)}, "undefined variable: a Day has no 'nosuch'"),
     ],
 )
 def test_undefined_names_in_factdecks_words(source, context, message) -> None:

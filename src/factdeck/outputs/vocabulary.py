@@ -3,8 +3,8 @@ language, shared by every output that shows them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from factdeck.i18n import Language
 
@@ -55,8 +55,7 @@ def source_kind_names(language: Language) -> dict[str, str]:
     }
 
 
-@dataclass(frozen=True)
-class Vocabulary:
+class Vocabulary(NamedTuple):
     """The vocabularies' names in one language."""
 
     question_types: dict[str, str]

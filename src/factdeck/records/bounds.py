@@ -21,26 +21,26 @@ id of a fact whose answer is a number (a part never larger than its whole), see 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from factdeck.records.dates import Day, parse_date
 from factdeck.records.schema import Era, Fact, Record
 from factdeck.text.dates import MONTHS
 from factdeck.text.edtf import days_in_month
 from factdeck.text.numerals import number_words
+from factdeck.text.patterns import LazyPattern
 
 _MONTH_RE = "|".join(MONTHS)
 # A date as fact texts write one: '20 August 1988', 'July 1988', '1988', 'the 1980s' (years 1000-2199 only: a
 # bare number such as '4,000' or '159' is not a date).
-DATE_IN_TEXT = re.compile(
+DATE_IN_TEXT = LazyPattern(
     r"(?:(?P<part>early|mid|late)[- ](?=\d{4}s))?"
     rf"(?<![\w])(?<!\d[,.])(?:(?P<day>\d{{1,2}})\s+)?(?:(?P<month>{_MONTH_RE})\s+)?(?P<year>1\d{{3}}|2[01]\d{{2}})"
     rf"(?P<decade>s)?(?![\w]|[,.]\d)"
 )
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A stretch of days, first and last included, and the text it was read from."""
 
     start: Day
@@ -84,8 +84,7 @@ def _after(day: Day) -> Day:
     return Day(day.year + 1, 1, 1)
 
 
-@dataclass(frozen=True)
-class DateBounds:
+class DateBounds(NamedTuple):
     """The first and last day a wrong date may name, and the rule that set each side (for `factdeck options`)."""
 
     low: Day
@@ -163,7 +162,7 @@ def date_bounds(
     return DateBounds(low, high, low_because, high_because)
 
 
-_NUMBER = re.compile(
+_NUMBER = LazyPattern(
     r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w]|[.,]\d)|\b("
     + "|".join(number_words(n) for n in range(21))
     + r")\b",
@@ -181,8 +180,7 @@ def answer_number(text: str) -> float | None:
     return float(digits.replace(",", "")) if digits else float(_WORD_VALUES[word.casefold()])
 
 
-@dataclass(frozen=True)
-class NumberBounds:
+class NumberBounds(NamedTuple):
     """The least and most a made-up wrong number may be, and why (for `factdeck options`)."""
 
     low: float
@@ -268,8 +266,7 @@ def _check_number_bounds(fact: Fact, by_id: dict[str, Fact]) -> list[BoundProble
     return found
 
 
-@dataclass(frozen=True)
-class BoundProblem:
+class BoundProblem(NamedTuple):
     where: Record
     message: str
     severity: str = "error"

@@ -38,12 +38,13 @@ from factdeck.records.fact_columns import FactParts
 from factdeck.records.schema import Fact
 from factdeck.text.compare import core
 from factdeck.text.dates import MONTHS
+from factdeck.text.patterns import LazyPattern
 
 STEM = 5  # letters two words share to count as the same word ('delisting', 'delisted')
 NEAR = 3  # words either side of a named date that say what it dates
 _MONTH = "|".join(MONTHS)
 # '28 June 1981', 'June 28, 1981', 'June 1981', '1981': the day and month are optional, the year is not.
-_DATE = re.compile(
+_DATE = LazyPattern(
     r"\b(?:(?P<part>(?i:early|late|mid|spring|summer|autumn|fall|winter))(?:\s+of)?[\s-]+)?"
     rf"(?:(?P<day>\d{{1,2}})\s+)?(?:(?P<month>{_MONTH})\s+(?:(?P<day2>\d{{1,2}}),?\s+)?(?:of\s+)?)?"
     r"(?P<year>1[5-9]\d\d|20\d\d)(?!\d|s\b)"  # not a decade's 1990s

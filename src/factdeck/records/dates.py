@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from factdeck.text.edtf import Day, Edtf, parse_edtf
+from factdeck.text.patterns import LazyPattern
 
 __all__ = ["Day", "HistoricalDate", "parse_date", "parse_calendar_date", "parse_plain_date", "latest_today"]
 
@@ -31,8 +32,7 @@ def latest_today(now: _dt.datetime | None = None) -> _dt.date:
     return moment.astimezone(_EARLIEST_ZONE).date()
 
 
-@dataclass(frozen=True)
-class HistoricalDate:
+class HistoricalDate(NamedTuple):
     """A parsed date: its first and last possible day (`Day`, comparable; years may be zero or negative), how
     sure it is, and the precision it is written at ('day', 'month', 'season', 'year', 'decade', …)."""
 
@@ -91,7 +91,7 @@ def parse_date(text: str) -> HistoricalDate:
     )
 
 
-_PLAIN = re.compile(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?")
+_PLAIN = LazyPattern(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?")
 
 
 def parse_plain_date(text: str) -> HistoricalDate:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from factdeck.records.quotes import quote_in_text, quote_search_form
 from factdeck.text.patterns import LazyPatterns
@@ -61,8 +62,7 @@ _LOCATOR = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """One block of an archived text: its kind, locator, text (lines joined) and span in the text (start,
     end: character offsets into the text as read)."""
 
@@ -74,8 +74,7 @@ class Block:
     section: str | None  # the heading of the section it is in (None: before the first heading)
 
 
-@dataclass(frozen=True)
-class Locator:
+class Locator(NamedTuple):
     """A locator parsed in the scheme: `unit` is one of ¶, caption, item, line, heading, footnote; `number` the
     paragraph (caption, …) number or footnote label; `section` the heading named (None: before any heading)."""
 

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from factdeck.records.schema import Fact, GlossaryEntry, Record, Source
 
 
-@dataclass(frozen=True)
-class NameProblem:
+class NameProblem(NamedTuple):
     """One problem found: where, what, and `error` or `warning`."""
 
     where: Record

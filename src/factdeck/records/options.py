@@ -24,19 +24,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import chain
+from typing import NamedTuple
 
 from factdeck.records.by_file import ByFile, not_retracted, whole
 from factdeck.records.fact_forms import Forms, forms_of
 from factdeck.records.schema import Fact, Record
 from factdeck.text.compare import answer_comparison_form, core, name_variants
+from factdeck.text.patterns import LazyPattern
 
 MIN_DISTRACTORS = 3
 _STEM = 5  # letters two words must share to count as one word in another form
 MAX_LENGTH_RATIO = 2.5  # in words: an option this much longer or shorter than the others stands out
-_ABBREVIATION = re.compile(r"\b[A-Z]{2,6}\b")
+_ABBREVIATION = LazyPattern(r"\b[A-Z]{2,6}\b")
 _MINOR_WORDS = {"of", "the", "and", "for", "in", "on", "a", "an", "to", "de", "e", "al", "el"}
 # Words too common in questions to give an answer away when the answer shares them.
 _COMMON_WORDS = {
@@ -44,11 +45,11 @@ _COMMON_WORDS = {
     "organization", "organisation", "group", "party", "people", "iranian", "country", "government", "called",
     "named", "according", "other", "first", "later", "years", "state", "states", "national", "during",
 }  # fmt: skip
-_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?")
+_NUMBER = LazyPattern(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?")
 # Compiled once: these run for every option of every fact (a pattern given as text is looked up in re's cache).
-_INITIAL_WORD = re.compile(r"[A-Za-z][\w'-]*")
+_INITIAL_WORD = LazyPattern(r"[A-Za-z][\w'-]*")
 _DIGIT = re.compile(r"\d")
-_LIST = re.compile(r",|\band\b|&")
+_LIST = LazyPattern(r",|\band\b|&")
 
 
 def option_sets(facts: Iterable[Fact], forms: Forms = forms_of) -> tuple[dict, list, list]:
@@ -86,8 +87,7 @@ def _is_option_sets(value: object) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class OptionProblem:
+class OptionProblem(NamedTuple):
     """One finding about a fact's authored options: where (the record), what, and how serious."""
 
     where: Record

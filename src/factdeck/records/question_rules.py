@@ -30,8 +30,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from factdeck.records import disagreements
 from factdeck.records.by_file import ByFile, digest, not_retracted, whole
@@ -41,10 +41,11 @@ from factdeck.records.quoted_details import FactQuotes, answer_quotes, unquoted_
 from factdeck.records.schema import Fact, GlossaryEntry, Record, Source
 from factdeck.text.compare import answer_comparison_form, core, name_variants
 from factdeck.text.numerals import scripts_of
+from factdeck.text.patterns import LazyPattern
 from factdeck.text.words import whole_word_spans
 
 # What a question or statement says someone did that a teacher would not pin on a real person wrongly.
-_ACT = re.compile(
+_ACT = LazyPattern(
     r"\b(?:bomb\w*|assassinat\w*|kill\w*|murder\w*|shoot\w*|shot|execut\w*|massacr\w*|tortur\w*|attack\w*|"
     r"accus\w*(?:\s+\S+){0,4}?\s+of|alleg\w*|charged|responsib\w*|repress\w*|crackdown|suppress\w*|kidnap\w*|"
     r"hostage\w*|spied|spy\w*|espionage|plott?\w*|crimes?|criminal|perpetrat\w*|guilty|convicted|"
@@ -52,9 +53,9 @@ _ACT = re.compile(
     re.IGNORECASE,
 )
 # Said of a person: that they died (a living person said to have died is struck like a false accusation).
-_DEATH = re.compile(r"\b(?:died|dies|dead|killed|slain|assassinated|executed|death of)\b", re.IGNORECASE)
+_DEATH = LazyPattern(r"\b(?:died|dies|dead|killed|slain|assassinated|executed|death of)\b", re.IGNORECASE)
 # A question about the act's victims, not its doer: "was killed in", "the organization assassinated".
-_VICTIM = re.compile(
+_VICTIM = LazyPattern(
     r"\b(?:was|were|been|being)\s+(?:\w+\s+)?(?:killed|assassinated|shot|executed|murdered|injured|wounded|"
     r"arrested|tortured|kidnapped)\b|\b(?:organization|group|MEK|MKO|it)\s+(?:\w+\s+)?(?:assassinated|killed)\b|"
     r"\b(?:sav\w+|spared|rescu\w+)\b[^?]*\bfrom\b",
@@ -77,8 +78,7 @@ _STOP = {
 MIN_SHARED_WORDS = 2  # content words a question needs before two questions can be told to ask the same thing
 
 
-@dataclass(frozen=True)
-class QuestionProblem:
+class QuestionProblem(NamedTuple):
     where: Record
     message: str
     severity: str  # "error" or "warning"
@@ -147,7 +147,7 @@ def _named(text: str, people: dict[str, str], longest: int) -> set[str]:
     }
 
 
-def _words(pattern: re.Pattern[str], text: str) -> set[str]:
+def _words(pattern: LazyPattern, text: str) -> set[str]:
     return {m.group(0).casefold() for m in pattern.finditer(text)}
 
 

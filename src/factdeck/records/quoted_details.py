@@ -24,14 +24,15 @@ from factdeck.records.schema import Fact, Record
 from factdeck.text.compare import core
 from factdeck.text.dates import MONTHS
 from factdeck.text.numerals import number_forms
+from factdeck.text.patterns import LazyPattern
 
 _NON_WORD = re.compile(r"[^\w]+")
 _THOUSANDS = re.compile(r"(?<=\d)[,  ](?=\d{3}\b)")
-_RANGE_OF = re.compile(r"(\d+)\s*(?:to|-|–)\s*(\d+)\s+(thousand|million)")
+_RANGE_OF = LazyPattern(r"(\d+)\s*(?:to|-|–)\s*(\d+)\s+(thousand|million)")
 _DIGITS = re.compile(r"\d+")
 _LETTER = re.compile(r"[^\W\d]")
 _ANSWER_NUMBER = re.compile(r"\d+(?:,\d{3})*")
-_MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b")
+_MONTH_NAME = LazyPattern(rf"\b(?:{'|'.join(MONTHS)})\b")
 # The first three letters of every month name, searched first: a pattern that starts with `\b` is tried at every
 # character, one that starts with letters is scanned for in C, and most texts name no month.
 _MONTH_START = re.compile("|".join(sorted({month[:3] for month in MONTHS})))
@@ -41,7 +42,7 @@ _REFERENCE = re.compile(
     r"\b(?:footnotes?|notes?|paras?\.?|paragraphs?|pp?\.|pages?|¶)\s*\d+(?:\s*(?:,|and|-|–|to)\s*\d+)*",
     re.IGNORECASE,
 )
-_DECADE = re.compile(r"\b\d{3}0s\b")
+_DECADE = LazyPattern(r"\b\d{3}0s\b")
 _DIGIT = re.compile(r"\d")  # what every number, year, decade and reference holds (as _ANSWER_NUMBER reads digits)
 # What a text holds, lower-cased, if _REFERENCE finds anything in it: its words begin 'note', 'para', 'p.' or
 # 'page', or it is '¶' (no other character matches these letters ignoring case).

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from factdeck.text.patterns import LazyPattern
+
 # Characters that differ only typographically, mapped to one plain form.
 _QUOTE_MARKS = {
     "\u2018": "'",
@@ -32,9 +34,8 @@ _DASHES = {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe
 # Invisible characters that an archived web page may carry inside words.
 _INVISIBLE = {c: None for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff"}
 _TRANSLATION = str.maketrans({**_QUOTE_MARKS, **_DASHES, **_INVISIBLE})
-_SPACE = re.compile(r"\s+")
 # "..." or the single ellipsis character, possibly with brackets: "[...]".
-_ELLIPSIS = re.compile(r"\s*\[?(?:\.\s*\.\s*\.|\u2026)\]?\s*")
+_ELLIPSIS = LazyPattern(r"\s*\[?(?:\.\s*\.\s*\.|\u2026)\]?\s*")
 # What every ellipsis holds: two dots with only white space between them, or '…'. Searched for first, since a
 # pattern that starts with `\s*` is tried at every character and most quotes have no ellipsis.
 _ELLIPSIS_HINT = re.compile(r"\.\s*\.|\u2026")

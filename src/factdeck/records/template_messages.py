@@ -53,8 +53,8 @@ del _base, _name, _value
 def _owner_words(owner: Any) -> str:
     if isinstance(owner, dict):
         return "a mapping"
-    if isinstance(owner, (list, tuple)):
-        return "a list"
+    if isinstance(owner, list) or (isinstance(owner, tuple) and not hasattr(owner, "_fields")):
+        return "a list"  # a named tuple (a value class such as a locator) is named by its class below
     if isinstance(owner, str):
         return "a text"
     return f"a {type(owner).__name__}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from factdeck.records.schema import Fact
 
@@ -47,8 +47,7 @@ def fact_texts(fact: Fact) -> Iterator[tuple[str, str]]:
             yield f"version '{version.id}' claim", version.claim
 
 
-@dataclass(frozen=True)
-class Copied:
+class Copied(NamedTuple):
     """A fact's `field` repeats `run` words of source `source` word for word, starting with `opening`."""
 
     fact: Fact

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from factdeck.records.schema import Fact
 
@@ -40,8 +39,7 @@ def _version_citations(content: dict[str, Any]) -> list[dict[str, Any]]:
     return [c for v in versions for c in v.get("citations", ())]
 
 
-@dataclass(frozen=True)
-class ReviewNeed:
+class ReviewNeed(NamedTuple):
     """Why a fact needs a reviewer: `reason` is one of 'not vetted', 'changed', 'no fingerprint'."""
 
     fact: Fact

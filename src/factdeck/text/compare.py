@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from factdeck.text.patterns import LazyPattern
+
 # Compiled once: this runs for every fact of a deck (a pattern given as text is looked up in re's cache each call).
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _ARTICLES = ("the", "a", "an")
@@ -32,7 +34,7 @@ def answer_comparison_form(text: str) -> str:
 
 
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
-_BRACKETED = re.compile(r"\(([^()]+)\)")
+_BRACKETED = LazyPattern(r"\(([^()]+)\)")
 
 
 def core(answer: str) -> str:

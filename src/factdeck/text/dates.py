@@ -121,7 +121,7 @@ def date_label(text: str | None, language: Language | None = None) -> str:
             return language.gettext("%(date)s–(end unknown)", date=_moment_label(a, language))
         return _range(a, b, language)
     labels = [
-        _range(m[0], m[1], language) if isinstance(m, tuple) else _moment_label(m, language) for m in parsed.parts
+        _moment_label(m, language) if isinstance(m, Moment) else _range(m[0], m[1], language) for m in parsed.parts
     ]
     if len(labels) == 1:
         return labels[0]

@@ -16,7 +16,6 @@ with it, text/dates.py labels with it). The `edtf` package was measured at about
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -27,8 +26,7 @@ FORMS = (
 )
 
 
-@dataclass(frozen=True, order=True)
-class Day:
+class Day(NamedTuple):
     """A proleptic Gregorian day; `year` may be zero or negative (astronomical numbering)."""
 
     year: int
@@ -49,8 +47,7 @@ class _DayOfYear(NamedTuple):
     tm_yday: int
 
 
-@dataclass(frozen=True)
-class Moment:
+class Moment(NamedTuple):
     """One EDTF date (not an interval or set): its first and last possible day, the precision it is written
     at, and its qualifiers. `precision`: 'day', 'month', 'season', 'year', 'decade', 'century' or
     'millennium'; `unknown_month`/`unknown_day` mark 2004-XX and 1985-04-XX."""
@@ -65,8 +62,7 @@ class Moment:
     unknown_day: bool = False
 
 
-@dataclass(frozen=True)
-class Edtf:
+class Edtf(NamedTuple):
     """A parsed EDTF value: `kind` is 'date', 'interval' or 'set'; `parts` its dates (one; two for an
     interval, either None when open ('..') or unknown (''); the members of a set, each a Moment or a
     (Moment, Moment) range). `start` and `end` bound every day it may mean (an open or unknown end is bounded
@@ -93,7 +89,7 @@ class Edtf:
 def _moments(parts: tuple) -> list[Moment]:
     out: list[Moment] = []
     for part in parts:
-        if isinstance(part, Moment):
+        if isinstance(part, Moment):  # a Moment is a named tuple: asked first
             out.append(part)
         elif isinstance(part, tuple):
             out.extend(m for m in part if isinstance(m, Moment))

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from markupsafe import Markup
 
@@ -178,8 +178,7 @@ def era_label(era: Era, language: Language | None = None) -> str:
 # --- card plan -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CardPlan:
+class CardPlan(NamedTuple):
     kind: str
     version: DisputeVersion | None = None
 

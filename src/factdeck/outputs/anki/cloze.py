@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from factdeck.text.words import whole_word_spans
 
@@ -12,8 +12,7 @@ from factdeck.text.words import whole_word_spans
 MIN_CLOZE_CONTEXT_WORDS = 3
 
 
-@dataclass(frozen=True)
-class ClozePart:
+class ClozePart(NamedTuple):
     text: str
     blank: bool
 

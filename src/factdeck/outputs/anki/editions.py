@@ -8,14 +8,13 @@ notes, and the English note types and notes stay exactly as they were.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from factdeck.i18n import Language
 from factdeck.records.schema import Fact
 
 
-@dataclass(frozen=True)
-class Edition:
+class Edition(NamedTuple):
     """A deck's cards in `language`; `source`: the facts' own language; `originals`: the facts as written, by
     id; `bilingual`: whether the back shows them beside the translation."""
 

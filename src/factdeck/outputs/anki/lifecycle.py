@@ -16,8 +16,7 @@ therefore in each later package of the deck:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -44,8 +43,7 @@ if TYPE_CHECKING:
     from factdeck.outputs.anki.spilled import SpilledNote
 
 
-@dataclass(frozen=True)
-class Withdrawal:
+class Withdrawal(NamedTuple):
     """Why a published note no longer applies, and what the learner studies instead (plain text)."""
 
     reason: str

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from factdeck.exceptions import TemplateError
 from factdeck.outputs.anki.cards import CARD, CLOZE
@@ -26,8 +26,7 @@ if TYPE_CHECKING:
 NOTE_TYPE_FOLDER = "anki/note-types"
 
 
-@dataclass(frozen=True)
-class NoteTypeSpec:
+class NoteTypeSpec(NamedTuple):
     """A factdeck note type: its permanent key (the id derives from it), name, and template files."""
 
     key: str

@@ -20,9 +20,9 @@ import hashlib
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from factdeck.engine.collector import collector_paused
 from factdeck.i18n import Language
@@ -72,8 +72,7 @@ def current_time() -> float:
     return time.time()
 
 
-@dataclass(frozen=True)
-class _Parts:
+class _Parts(NamedTuple):
     """What a package is made with: the fact base (translated, for an edition), its card maker, its published
     notes, and its note types by layout (CARD, CLOZE) with their specs."""
 

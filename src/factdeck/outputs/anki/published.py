@@ -27,9 +27,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from factdeck.exceptions import OutputError
 from factdeck.records.identity import PublishedDeck, PublishedNote
@@ -39,8 +38,7 @@ STATE_VERSION = 1
 INPUTS = ("facts", "decks", "templates", "factdeck.yaml")
 
 
-@dataclass(frozen=True)
-class SourceTime:
+class SourceTime(NamedTuple):
     """The time new or changed notes get; `reproducible` when it depends on the source alone (not the clock)."""
 
     seconds: int

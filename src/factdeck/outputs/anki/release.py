@@ -9,10 +9,9 @@ packages (live, or withdrawn with a banner), and lets `factdeck check` warn abou
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from factdeck.exceptions import OutputError, Problem, ValidationFailed
 from factdeck.outputs.anki import (
@@ -36,8 +35,7 @@ if TYPE_CHECKING:
     from factdeck.outputs.anki.cards import NoteRecord
 
 
-@dataclass(frozen=True)
-class Released:
+class Released(NamedTuple):
     """What one deck's release recorded: counts of notes against the previous record, and the file."""
 
     deck: str
@@ -60,8 +58,7 @@ def _same(old: PublishedDeck, new: PublishedDeck) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class Drift:
+class Drift(NamedTuple):
     """How a deck's package differs from its published record (counts of notes, and what else changed)."""
 
     added: int
