@@ -106,8 +106,6 @@ def test_after_an_edit_the_checks_read_the_edited_files_facts_alone(released, ev
     assert cli_check(released)[0] == 0
     _edit_fact(released)
     base = load_and_validate(released.root)
-    for deck in base.decks:
-        select_facts(base, deck)  # as the checks below ask for them first
     assert set(base.parts().files()) == {"facts/guild.yaml", "facts/more-guild.yaml"}  # no record made
     said: list = []
     assert _facts_read(lambda: said.extend(_check_base(base, False))) <= {"facts/guild.yaml"}
@@ -121,3 +119,44 @@ def test_with_no_caches_every_fact_is_read(released, monkeypatch):
     monkeypatch.setenv("FACTDECK_NO_CACHE", "1")
     base = load_and_validate(released.root)
     assert _facts_read(lambda: _check_base(base, False)) == {"facts/guild.yaml", "facts/more-guild.yaml"}
+
+
+def _unchanged_made(base) -> list[bool]:  # type: ignore[no-untyped-def]
+    """Whether each file taken back from its kept columns had its records made."""
+    from factdeck.records.fact_columns import FileFacts
+
+    assert base.fact_parts is not None
+    return [part.restored for part in base.fact_parts.parts if isinstance(part, FileFacts)]
+
+
+def test_a_whole_check_after_an_edit_makes_no_unchanged_files_records(released, every_check_validates):
+    # Validation, then the duplicate fronts, the release comparison (each deck's drift, from the selections' matches
+    # kept per file: records/select.py's `deck_groups`), the note keys, the fonts and the count: no record of the file
+    # not edited is made, where selecting every deck's facts made them all.
+    from factdeck.cli_check import _check_base
+
+    assert cli_check(released)[0] == 0
+    _edit_fact(released)
+    assert cli_check(released)[0] == 0  # the edited file's shares kept
+    released.replace("facts/guild.yaml", "In what town?", "In which town?")  # a second edit of the same fact
+    base = load_and_validate(released.root)
+    said = _check_base(base, False)
+    assert any(text.startswith("ok: ") for text, _ in said)
+    assert _unchanged_made(base) == [False]  # more-guild.yaml, taken back from its columns, no record made
+
+
+def test_a_decks_groups_without_selecting_are_the_selected_ones(released, every_check_validates):
+    from factdeck.records.select import deck_groups, selected_groups
+
+    assert cli_check(released)[0] == 0
+    _edit_fact(released)
+    assert cli_check(released)[0] == 0
+    released.replace("facts/guild.yaml", "In what town?", "In which town?")  # a second edit of the same fact
+    lazy, plain = load_and_validate(released.root), load_and_validate(released.root)
+    for deck in lazy.decks:
+        groups = deck_groups(lazy, deck)
+        assert groups is not None
+        assert _unchanged_made(lazy) == [False]  # grouped without a record made
+        grouped, matched = selected_groups(plain, deck, select_facts(plain, deck))
+        assert {file: list(facts) for file, facts in groups[0].items()} == grouped and groups[1] == matched
+        assert select_facts(lazy, deck) == select_facts(plain, deck)  # the matches found first are the selection's

@@ -12,7 +12,7 @@ from factdeck.build import load_and_validate
 from factdeck.outputs.anki.cards import CardMaker
 from factdeck.outputs.anki.checks import anki_warnings
 from factdeck.outputs.anki.fronts import duplicate_fronts
-from factdeck.records.select import select_facts
+from factdeck.records.select import select_facts, selected_groups
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -104,16 +104,15 @@ def _shares_made(monkeypatch) -> list[str]:
     made: list[str] = []
     distinct = checks._FrontShares.distinct
 
-    def counted(shares, deck, facts):
+    def counted(shares, deck, groups):
         kept = shares.store.load(deck.id)
         kept = kept if checks._front_shares(kept) else {}
-        for fact in facts:
-            key = shares.base.file_keys.get(fact.file)
-            group = [f for f in facts if f.file == fact.file]
-            share = kept.get(key)
-            if (share is None or share[0] != "\n".join(f.id for f in group)) and fact.file not in made:
-                made.append(fact.file)
-        return distinct(shares, deck, facts)
+        grouped, matched = groups
+        for file, group in grouped.items():
+            share = kept.get(shares.base.file_keys.get(file))
+            if (share is None or share[3] != checks._which_facts(group, matched.get(file))) and file not in made:
+                made.append(file)
+        return distinct(shares, deck, groups)
 
     monkeypatch.setattr(checks._FrontShares, "distinct", counted)
     return made
@@ -251,5 +250,7 @@ def test_a_fact_a_deck_takes_again_is_keyed_alone(project, monkeypatch):
     project.replace("decks/all.yaml", "select:\n  exclude:\n    facts: [guild-hall-second]\n", "")
     shares = checks._FrontShares(load_and_validate(project.root), checks._fronts, True)
     base = shares.base
-    assert not all(shares.distinct(deck, select_facts(base, deck)) for deck in base.decks)  # two fronts meet
+    assert not all(  # two fronts meet
+        shares.distinct(deck, selected_groups(base, deck, select_facts(base, deck))) for deck in base.decks
+    )
     assert keyed == ["guild-hall-second"]  # the file's other facts taken from its share under the same key

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from factdeck.exceptions import Problem, UsageError
 from factdeck.records.by_file import SharesKeeper
-from factdeck.records.fact_columns import FactParts
+from factdeck.records.fact_columns import FactParts, FactsById
 from factdeck.records.memo import Keeper
 from factdeck.records.schema import DeckSpec, Era, Fact, GlossaryEntry, ProjectConfig, Source
 
@@ -104,6 +104,19 @@ class FactBase:
     def parts(self) -> FactParts:
         """Every fact as its files' parts (`take_facts`'), or as one part of `facts` if the base was made of records."""
         return self.fact_parts if self.fact_parts is not None else FactParts([self.facts])
+
+    def fact_lookup(self) -> Mapping[str, Fact]:
+        """Each fact by id, as `facts_by_id`, but a fact's file's records made only when one of its facts is looked up
+        (`FactsById`) where `facts` were not made and no id is given twice (a check after an edit looks up one file's)."""
+        if "facts_by_id" in self.__dict__ or "facts" in self.__dict__ or self.fact_parts is None or not self.ids_unique:
+            return self.facts_by_id
+        return FactsById(self.fact_parts, self.fact_parts.ids())
+
+    def files_by_id(self) -> dict[str, str]:
+        """Each fact's file by id (an id given twice: its last fact's, as `facts_by_id`), from the files' columns
+        where their records were not made."""
+        parts = self.parts()
+        return dict(zip(parts.ids(), parts.files()))
 
     @property
     def fact_count(self) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import chain, compress, groupby, repeat
 from operator import add, attrgetter, eq, is_, itemgetter, lt, mod, mul
@@ -42,7 +42,9 @@ def select_facts(base: FactBase, deck: DeckSpec) -> list[Fact]:
     # Selected once per base and selection: `check` asks for every deck's facts in several of its checks.
     made: dict[tuple, tuple[Fact, ...]] = base.__dict__.setdefault("_selected", {})
     if selection not in made:
-        kept = _kept_matches(base, selection, deck.select.matcher())
+        kept = base.__dict__.get("_matches", {}).get(selection)  # found by `deck_groups` first
+        if kept is None:
+            kept = _kept_matches(base, selection, deck.select.matcher())
         matches: Sequence[int] = (
             kept
             if kept is not None
@@ -61,7 +63,7 @@ def select_facts(base: FactBase, deck: DeckSpec) -> list[Fact]:
     return list(made[selection])
 
 
-def selected_by_file(base: FactBase, deck: DeckSpec, facts: list[Fact]) -> dict[str, list[Fact]]:
+def selected_by_file(base: FactBase, deck: DeckSpec, facts: list[Fact]) -> dict[str, Sequence[Fact]]:
     """`facts` grouped by file ({file: its facts}; the caller must not change it). Where `facts` are the very facts
     `select_facts` gives for `deck`, the groups are made once per base and selection, of each file's facts in the
     base's order (the files too) picked by the selection's matches, where a deck's facts in the history's order have
@@ -74,7 +76,7 @@ def selected_by_file(base: FactBase, deck: DeckSpec, facts: list[Fact]) -> dict[
 
 def selected_groups(
     base: FactBase, deck: DeckSpec, facts: list[Fact]
-) -> tuple[dict[str, list[Fact]], dict[str, bytes]]:
+) -> tuple[dict[str, Sequence[Fact]], dict[str, bytes]]:
     """`selected_by_file`, and by file the selection's matches of its facts in the base (one byte 0 or 1 a fact, in
     the file's order) where its group was picked by them and none of its facts is held back: with the file's content
     key they stand for the group (its facts are the file's records, each with its record's status). {} for facts
@@ -82,8 +84,8 @@ def selected_groups(
     selection = selection_key(deck.select)
     chosen = base.__dict__.get("_selected", {}).get(selection)
     if chosen is None or len(chosen) != len(facts) or not all(map(is_, chosen, facts)):
-        return facts_by_file(facts), {}
-    made: dict[tuple, tuple[dict[str, list[Fact]], dict[str, bytes]]] = base.__dict__.setdefault(
+        return _as_given(facts), {}
+    made: dict[tuple, tuple[dict[str, Sequence[Fact]], dict[str, bytes]]] = base.__dict__.setdefault(
         "_selected_by_file", {}
     )
     grouped = made.get(selection)
@@ -92,21 +94,83 @@ def selected_groups(
     return grouped
 
 
+def deck_groups(base: FactBase, deck: DeckSpec) -> tuple[dict[str, Sequence[Fact]], dict[str, bytes]] | None:
+    """`selected_groups(base, deck, select_facts(base, deck))` without selecting the deck's facts: from the selection's
+    matches kept per file (`_kept_matches`) and the base's file groups, a file taken back from its kept columns being
+    a `TakenFacts`, whose records are made only if read (a check after an edit counts and hashes a deck's facts a file
+    at a time from each file's kept share, and read every fact's record to select them first). None where the matches
+    are not kept per file or the facts cannot be grouped by file: then select, and `selected_groups`."""
+    selection = selection_key(deck.select)
+    made: dict[tuple, tuple[dict[str, Sequence[Fact]], dict[str, bytes]]] = base.__dict__.setdefault(
+        "_selected_by_file", {}
+    )
+    grouped = made.get(selection)
+    if grouped is not None:
+        return grouped
+    matches = base.__dict__.get("_matches", {}).get(selection)
+    if matches is None:
+        matches = _kept_matches(base, selection, deck.select.matcher())
+        if matches is None:
+            return None
+        base.__dict__.setdefault("_matches", {})[selection] = matches  # what `select_facts` takes
+    groups = base_file_groups(base) if len(matches) == base.fact_count else None
+    if groups is None:
+        return None
+    made[selection] = grouped = _matched_by_file(base, matches, ())
+    return grouped
+
+
+def _as_given(facts: Iterable[Fact]) -> dict[str, Sequence[Fact]]:
+    """`facts` by file, in the order given (`facts_by_file`)."""
+    grouped: dict[str, Sequence[Fact]] = {}
+    grouped.update(facts_by_file(facts))
+    return grouped
+
+
+class TakenFacts(Sequence[Fact]):
+    """The facts a selection's matches `part` (one byte 0 or 1 a fact, in the file's order) pick of one file taken
+    back from its kept columns (`facts`), in order, their records made only when one is read."""
+
+    def __init__(self, facts: FileFacts, part: bytes):
+        self.facts, self.part, self.file = facts, part, facts.file
+        self._count = part.count(1)
+        self._taken: list[Fact] | None = None
+
+    def _records(self) -> list[Fact]:
+        if self._taken is None:
+            self._taken = list(compress(self.facts, self.part))
+        return self._taken
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._records()[index]
+
+    def __iter__(self) -> Iterator[Fact]:
+        return iter(self._records())
+
+
 def _matched_by_file(
     base: FactBase, matches: Sequence[int] | None, chosen: Sequence[Fact]
-) -> tuple[dict[str, list[Fact]], dict[str, bytes]]:
+) -> tuple[dict[str, Sequence[Fact]], dict[str, bytes]]:
     """The facts `matches` picks of `base.facts`, by file, in the base's order, from the files' groups, with each kept
     file's matches (`selected_groups`); or `facts_by_file(chosen)` where those are not known (each file's facts not
     together, or no matches kept)."""
     groups = base_file_groups(base) if matches is not None and len(matches) == base.fact_count else None
     if groups is None or matches is None:
-        return facts_by_file(chosen), {}
-    grouped: dict[str, list[Fact]] = {}
+        return _as_given(chosen), {}
+    grouped: dict[str, Sequence[Fact]] = {}
     bits: dict[str, bytes] = {}
     offset = 0
     for key, _, facts in groups:
         part = matches[offset : offset + len(facts)]
         offset += len(facts)
+        if key is not None and isinstance(facts, FileFacts) and not facts.restored:
+            picked = part if type(part) is bytes else bytes(map(bool, part))
+            if 1 in picked:  # the file's facts as the kept matches pick them, no record made (`deck_groups`)
+                grouped[facts.file], bits[facts.file] = TakenFacts(facts, picked), picked
+            continue
         taken = list(compress(facts, part))
         if taken:
             grouped[taken[0].file] = taken

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import chain
 from operator import attrgetter
 from pathlib import Path
@@ -19,7 +19,7 @@ from factdeck.records.factbase import FactBase
 from factdeck.records.fields import NAMED_KINDS
 from factdeck.records.identity import PUBLISHED_FOLDER
 from factdeck.records.schema import DeckSpec, Fact
-from factdeck.records.select import select_facts, selected_groups
+from factdeck.records.select import deck_groups, select_facts, selected_groups
 from factdeck.records.templates import TEMPLATES
 from factdeck.text.dates import date_label
 
@@ -146,7 +146,7 @@ def _front_shares(value: Any) -> TypeGuard[dict[str, FrontShare]]:
     return True
 
 
-def _which_facts(facts: list[Fact], matched: bytes | None) -> str:
+def _which_facts(facts: Sequence[Fact], matched: bytes | None) -> str:
     """What a file's share of a deck's fronts reads besides the file's records (the key it is kept under): which of its
     facts the deck takes. Where the deck's `facts` of the file are those the selection's kept matches picked of its
     records (`matched`, records/select.py's `selected_groups`: none of them held back), the matches, and no fact is
@@ -190,9 +190,10 @@ class _FrontShares:
         self.made: list[tuple[str, dict[str, FrontShare]]] = []
         self.keyed_facts = 0  # facts whose fronts were keyed here (not carried), for tests
 
-    def distinct(self, deck: DeckSpec, facts: list[Fact]) -> bool:
-        """True if no two of the deck's `facts` have a front with the same key; False if two may (or nothing is
-        kept: no cache)."""
+    def distinct(self, deck: DeckSpec, groups: tuple[dict[str, Sequence[Fact]], dict[str, bytes]]) -> bool:
+        """True if no two of the deck's facts (`groups`: by file, with the selection's kept matches, as
+        records/select.py's `selected_groups` or `deck_groups` give them) have a front with the same key; False if
+        two may (or nothing is kept: no cache)."""
         if self.store.folder is None:
             return False
         kept = self.store.load(deck.id)
@@ -201,7 +202,7 @@ class _FrontShares:
         now: dict[str, FrontShare] = {}
         hashes = []
         made = False
-        grouped, matched = selected_groups(self.base, deck, facts)
+        grouped, matched = groups
         for file, group in grouped.items():
             key = self.base.file_keys.get(file)
             which = _which_facts(group, matched.get(file))
@@ -218,7 +219,7 @@ class _FrontShares:
         return len(set(every)) == len(every)
 
     def _made(
-        self, file: str, key: str | None, which: str, group: list[Fact], kept: dict[str, FrontShare], share: Any
+        self, file: str, key: str | None, which: str, group: Sequence[Fact], kept: dict[str, FrontShare], share: Any
     ) -> FrontShare:
         """The share of `group` (the deck's facts of `file`, whose key is `key`, told by `which`), each fact's hashes
         carried where they can be (`share`: the one kept under `key` for other facts of the file, else the earlier
@@ -235,7 +236,7 @@ class _FrontShares:
         return ids, b"".join(each), tuple(len(hashes) // HASH_BYTES for hashes in each), which
 
     def _carried(
-        self, file: str, key: str | None, group: list[Fact], kept: dict[str, FrontShare], share: Any
+        self, file: str, key: str | None, group: Sequence[Fact], kept: dict[str, FrontShare], share: Any
     ) -> dict[str, bytes]:
         """The hashes that can be taken for `group`'s facts by fact id: every fact of the share kept under the file's
         key now (`share`, made for other facts of it: the same records), else those of the share kept under the
@@ -287,9 +288,15 @@ def duplicate_front_warnings(base: FactBase, output: Path | None) -> list[Proble
     shares = _FrontShares(base, keyed, builtin)
     texts: dict[str, Keys] | None = None
     for deck in base.decks:
-        facts = select_facts(base, deck)
-        if shares.distinct(deck, facts):
+        # The deck's facts a file at a time without selecting them where the selection's matches are kept per file:
+        # a file whose share is kept is then told by it, no record of it made (a check after an edit made every one).
+        groups = deck_groups(base, deck) if shares.store.folder is not None else None
+        if groups is None:
+            facts = select_facts(base, deck)
+            groups = selected_groups(base, deck, facts)
+        if shares.distinct(deck, groups):
             continue  # no front twice, told from each file's kept share (as most decks are)
+        facts = select_facts(base, deck)
         if texts is None:
             texts = _kept_keys(base, keyed, builtin)  # each fact's keys, worked out once for every deck
         keys = [texts[f.id] if f.id in texts else texts.setdefault(f.id, keyed(base, f)) for f in facts]

@@ -225,9 +225,10 @@ class _Entries:
     def __init__(self, store: ContentStore, keys: Mapping[str, str], base: FactBase) -> None:
         self.store = store
         self.keys = keys
-        # Each fact's file looked up by its id when asked (`file_by_id` of the base's facts would walk every fact: a
-        # check after an edit looks up one file's).
-        self.facts_by_id = base.facts_by_id
+        # Each fact's file by its id from the files' kept columns, and its record only where one is compared
+        # (`_carried`): a file taken back from its columns has no record made (a check after an edit makes one file's).
+        self.facts_by_id = base.fact_lookup()
+        self.file_by_id = base.files_by_id()
         self.earlier = base.earlier_facts
         self.loaded: dict[str, tuple[dict, dict]] = {}
         self.read: set[str] = set()  # files whose entries were looked for
@@ -237,8 +238,7 @@ class _Entries:
 
     def load(self, fact_id: str) -> None:
         """Read the entry of the file of fact `fact_id`, unless it was looked for already."""
-        fact = self.facts_by_id.get(fact_id)
-        file = fact.file if fact is not None else None
+        file = self.file_by_id.get(fact_id)
         if file is None or file in self.read:
             return
         self.read.add(file)
@@ -388,7 +388,8 @@ class NoteKeys:
             # Only their files: where nothing of a file's facts was asked for or made, its entry would be the one kept
             # (under the file's key, so of these very facts), if any, as a check after an edit finds every file but
             # one. Their facts picked in loops in C (a base's ids are unique, so each id names one fact).
-            files = {fact.file for fact in map(base.facts_by_id.get, touched) if fact is not None} | carried
+            file_of = base.files_by_id()
+            files = {file_of[fact_id] for fact_id in touched if fact_id in file_of} | carried
             for file, facts in _facts_of_files(base, files).items():
                 key = self.keys.get(file)
                 if key is None:

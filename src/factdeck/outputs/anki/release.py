@@ -8,7 +8,7 @@ packages (live, or withdrawn with a banner), and lets `factdeck check` warn abou
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -28,7 +28,7 @@ from factdeck.records.by_file import file_by_id
 from factdeck.records.factbase import FactBase
 from factdeck.records.identity import PUBLISHED_FOLDER, WITHDRAWN_TAG, PublishedDeck, PublishedNote, load_published
 from factdeck.records.schema import DeckSpec, Fact
-from factdeck.records.select import select_facts, selected_groups
+from factdeck.records.select import deck_groups, select_facts, selected_groups
 from factdeck.records.vetting import review_need
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ def _other_changes(
     )
 
 
-def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact], old: PublishedDeck) -> Drift:
+def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact] | None, old: PublishedDeck) -> Drift:
     """`drift(old, stage.release_record(deck, facts))` without making the record: the notes' keys are counted
     against `old` as they come, with no note's time worked out and no record note made (two thirds of comparing
     a deck of 10,000 facts whose notes' keys are kept; tests hold the two equal).
@@ -120,7 +120,6 @@ def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact], old: Publish
     `DriftShares`) under which of its facts the deck takes and their keys: a file whose share is kept is counted
     by adding it up, without its facts' notes being looked at (a check after an edit counts one file's)."""
     parts = stage.parts(deck)
-    facts = parts.facts(facts)
     before = old.note  # each note looked up: a restored record's others are not made (note_columns.py)
     rendered = parts.cards.rendered_fields
     shares = (
@@ -128,14 +127,20 @@ def deck_drift(stage: ApkgStage, deck: DeckSpec, facts: list[Fact], old: Publish
         if stage.notes is not None and rendered.live is not None and rendered.fact_key is not None
         else None
     )
+    # `facts` None: where the shares are kept, the deck's facts a file at a time from the selection's matches kept
+    # per file (records/select.py's `deck_groups`), so a file whose share is kept has no record made; else selected.
+    groups = deck_groups(stage.base, deck) if facts is None and shares is not None and parts is stage.own else None
+    if groups is None:
+        facts = select_facts(stage.base, deck) if facts is None else facts
+        facts = facts if parts is stage.own else parts.facts(facts)  # an edition's, translated
     added = changed = withdrawn = 0
     shared: list[DriftShare] = []  # the kept shares counted
-    fresh = facts  # the facts whose notes are counted here
+    fresh: list[Fact] = facts if facts is not None else []  # the facts whose notes are counted here
     sharing: dict[str, tuple[str, str]] = {}  # file -> (its key, `facts_key`), for the shares made here
     if shares is not None and rendered.fact_key is not None:
         fresh = []
         file_keys = stage.notes.keys if stage.notes is not None else {}
-        grouped, matched = selected_groups(stage.base, deck, facts)
+        grouped, matched = groups if groups is not None else selected_groups(stage.base, deck, facts or [])
         for file, group in grouped.items():
             file_key = file_keys.get(file)
             if file_key is None:
@@ -186,7 +191,7 @@ def _holds_others(record: PublishedDeck | None, held: int) -> bool:
 
 
 def _group_key(
-    fact_key: Callable[[Fact], str], file: str, file_key: str, matched: bytes | None, group: list[Fact]
+    fact_key: Callable[[Fact], str], file: str, file_key: str, matched: bytes | None, group: Sequence[Fact]
 ) -> str:
     """What a file's share of a deck's drift reads of the file (`facts_key` of its `group`): where the group is the
     file's facts the selection's kept matches picked (`matched`, records/select.py's `selected_groups`: none of them
@@ -263,7 +268,7 @@ def release_problems(base: FactBase, output: Path) -> tuple[list[str], list[str]
                 f"{PUBLISHED_FOLDER}/{deck.id}.json before its package goes to learners"
             )
             continue
-        changed = deck_drift(stage, deck, select_facts(base, deck), old)
+        changed = deck_drift(stage, deck, None, old)
         if changed:
             warnings.append(
                 f"{old.file}: deck '{deck.id}': its package differs from its release record ({changed.summary()}); "
@@ -312,9 +317,7 @@ def release_drift(base: FactBase, output: Path) -> list[tuple[PublishedDeck, Dri
     notes = NoteKeys(base)
     stage = comparison_stage(base, output, notes, records)
     drifts = [
-        (records[deck.id], deck_drift(stage, deck, select_facts(base, deck), records[deck.id]))
-        for deck in base.decks
-        if deck.id in records
+        (records[deck.id], deck_drift(stage, deck, None, records[deck.id])) for deck in base.decks if deck.id in records
     ]
     notes.save()
     return drifts
