@@ -16,6 +16,7 @@ from factdeck.outputs.anki import package as anki
 from factdeck.outputs.anki.cards import CARD, CLOZE
 from factdeck.outputs.print import typst_worker
 from factdeck.outputs.print.fonts import font_folders
+from test_lazy_patterns import _MODULES
 
 # A check compares each released deck with its record, making the edited facts' notes from the built-in fields:
 # none of these writes, renders a template or reads a PDF.
@@ -129,16 +130,7 @@ def test_the_program_and_its_command_are_imported_without_collector_passes(tmp_p
 # Modules whose LazyPatterns (text/patterns.py) serve the rules about kinds of fact, dates and numbers the edited fact
 # may not have: a check after an edit imports each of them and compiles only the patterns its edited file's facts
 # reach (the sample edit's: a statement naming a year, a plain date, a quote split at its ellipsis).
-_LAZY_MODULES = (
-    "factdeck.records.bounds",
-    "factdeck.records.date_giveaways",
-    "factdeck.records.dates",
-    "factdeck.records.options",
-    "factdeck.records.question_rules",
-    "factdeck.records.quoted_details",
-    "factdeck.records.quotes",
-    "factdeck.text.compare",
-)
+_LAZY_MODULES = _MODULES  # test_lazy_patterns.py's
 _REACHED_BY_THE_SAMPLE_EDIT = ("date_giveaways _DATE", "dates _PLAIN", "quotes _ELLIPSIS")
 
 
