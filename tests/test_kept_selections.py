@@ -109,7 +109,7 @@ def test_each_edit_tests_its_own_file_s_facts_alone_and_selects_as_plainly(two_f
     assert "guild-ledger" in vetted["leaders"]
     two_files.write("facts/guild.yaml", text)
     tested.clear()
-    assert _as_plainly(two_files, monkeypatch) == now and tested == ["facts/guild.yaml"]
+    assert _as_plainly(two_files, monkeypatch) == now and tested == []  # its text as before: its share kept then
 
 
 def test_a_fact_held_back_leaves_the_decks_as_plainly(two_files, monkeypatch):
@@ -268,3 +268,24 @@ def test_day_numbers_sort_as_the_era_and_day_they_stand_for(a, b):
     first, second = select._day_number(*a), select._day_number(*b)
     assert first is not None and second is not None
     assert (first < second) == (a < b) and (first == second) == (a == b)
+
+
+def test_shares_kept_under_other_keys_serve_when_those_keys_come_back(two_files, monkeypatch):
+    # Another context gives every file another record-cache key (a build reads no archived texts, a check with
+    # `--archive` does; here a source's title): its shares are made and kept beside the first context's, not over
+    # them, so going back to the first finds every file's share kept (a check after a build made all of them again).
+    first = _as_plainly(two_files, monkeypatch)
+    tested = _tested(monkeypatch)
+    text = two_files.read("facts/sources.yaml")
+    two_files.replace("facts/sources.yaml", "title: ", "title: The ", vet=False)
+    assert _selected(two_files.root) == first and tested == ["facts/guild.yaml", "facts/more-guild.yaml"]
+    two_files.write("facts/sources.yaml", text)
+    tested.clear()
+    assert _as_plainly(two_files, monkeypatch) == first and tested == []  # the first context's shares, kept
+    # Only as many others as the files are kept: after a third context the first one's are made again.
+    for title in ("The ", "A "):
+        two_files.write("facts/sources.yaml", text.replace("title: ", f"title: {title}"))
+        _selected(two_files.root)
+    two_files.write("facts/sources.yaml", text)
+    tested.clear()
+    assert _as_plainly(two_files, monkeypatch) == first and tested == ["facts/guild.yaml", "facts/more-guild.yaml"]

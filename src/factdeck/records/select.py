@@ -260,7 +260,11 @@ def _parts_by_file(
             now[key] = (ids, part)
         parts.append((facts, part))
     if made:
-        keeper.save(name, now)
+        # The shares kept under other keys stay, as many as the files at most, the latest kept last: a build (no
+        # archived texts: other record-cache keys) and a check each find theirs, where either's wrote the other's
+        # over and the next check made every file's share again (and with it every file's records).
+        others = [(key, share) for key, share in kept.items() if key not in now]
+        keeper.save(name, dict(others[max(0, len(others) - len(groups)) :]) | now)
     return parts
 
 
