@@ -283,3 +283,24 @@ def test_counted_sources_are_each_files_own() -> None:
     facts = _facts(20)
     assert dict(columns_of(facts).cited) == dict(Counter(citation_counts(facts)))
     assert columns_of(facts).tags == tuple(sorted(set(chain.from_iterable(map(attrgetter("tags"), facts)))))
+
+
+def test_a_fact_held_back_makes_its_own_files_records_alone(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fact edited without being vetted again is held back (its record under review in every output): only its
+    # file's part is made again for it; the other file stays taken back from its columns, no record made.
+    assert cli_check(project)[0] == 0
+    project.replace(
+        MORE, "succeeded Ada Ferrier as master of the River Guild in 1923.", "succeeded Ada Ferrier in 1923.", vet=False
+    )
+    assert cli_check(project) == cli_check(project, cache=False)
+    base = load_and_validate(project.root)
+    assert base.fact_parts is not None
+    lazy = [part for part in base.fact_parts.parts if isinstance(part, FileFacts)]
+    assert [part.file for part in lazy] == [GUILD] and not lazy[0].restored
+    held = next(iter(base.held_back.values()))
+    assert held.status == "vetted" and base.facts_by_id[held.id].status == "review"
+    with monkeypatch.context() as patch:
+        patch.setenv("FACTDECK_NO_CACHE", "1")
+        plain = load_and_validate(project.root)
+    assert [(f.id, f.status) for f in base.facts] == [(f.id, f.status) for f in plain.facts]
+    assert list(base.held_back) == list(plain.held_back) == [held.id]

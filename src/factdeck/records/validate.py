@@ -49,7 +49,7 @@ from factdeck.records.schema import (
     Selection,
     Source,
 )
-from factdeck.records.vetting import CHANGED, hold_back_changed, review_need
+from factdeck.records.vetting import CHANGED, hold_back_changed_parts, review_need
 
 MAX_QUOTE_WORDS = 40
 
@@ -442,11 +442,11 @@ def validate_project(
 
     flagged = {(p.path, p.line) for p in collector.problems if CHANGED in p.message}
     held: dict[str, Fact] = {}
-    if flagged:  # most checks flag none: no fact looked at, no record made
-        held_facts, held = hold_back_changed(list(facts), flagged)
-        facts = FactParts([held_facts])
-    if held:  # each held fact's record under review
-        facts_by_id = dict(facts_by_id) | {fact.id: fact for fact in facts if fact.id in held}
+    if flagged:  # most checks flag none: no fact looked at, no record made (nor of a file none of whose is flagged)
+        facts, held = hold_back_changed_parts(facts, flagged)
+    if held:  # each held fact's record under review (ids unique: by place in the parts, records made when looked up)
+        by_id = FactsById(facts, facts.ids()) if isinstance(facts_by_id, FactsById) else None
+        facts_by_id = by_id or dict(facts_by_id) | {fact.id: fact for fact in facts if fact.id in held}
     base = FactBase(raw.root, config, sources, list(eras.values()), [], decks, keeper, glossary=glossary)
     base.take_facts(facts)
     base.held_back = held

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from factdeck.records.fact_columns import FactParts, FileFacts
 from factdeck.records.schema import Fact
 
 CHANGED = "changed since it was vetted"
@@ -67,6 +69,23 @@ def review_need(fact: Fact) -> ReviewNeed | None:
     if fact.vetted_hash != fingerprint(fact):
         return ReviewNeed(fact, "changed")
     return None
+
+
+def hold_back_changed_parts(facts: FactParts, flagged: set[tuple[str, int]]) -> tuple[FactParts, dict[str, Fact]]:
+    """`hold_back_changed` of every fact, part by part: a file taken back from its kept columns none of whose facts was
+    warned about (`flagged`: (file, line) places) is kept as it is, its records not made (a fact edited without being
+    vetted again held every file's records to be made)."""
+    files = {file for file, _ in flagged}
+    parts: list[Sequence[Fact]] = []
+    held: dict[str, Fact] = {}
+    for part in facts.parts:
+        if isinstance(part, FileFacts) and part.file not in files:
+            parts.append(part)
+            continue
+        kept, part_held = hold_back_changed(list(part), flagged)
+        parts.append(kept)
+        held.update(part_held)
+    return FactParts(parts), held
 
 
 def hold_back_changed(facts: list[Fact], flagged: set[tuple[str, int]]) -> tuple[list[Fact], dict[str, Fact]]:
