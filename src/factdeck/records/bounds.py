@@ -276,16 +276,12 @@ def check_bounds(facts: list[Fact]) -> list[BoundProblem]:
     """`not_before`/`not_after` that name no fact, an undated fact, or contradict the fact's own date; and
     `not_below`/`not_above` on a fact that is not a number, naming no fact or one not answered by a number, or
     contradicting the fact's own answer."""
-    from itertools import compress, repeat
-    from operator import attrgetter, ne
+    from factdeck.records.fact_columns import with_bounds
 
     found: list[BoundProblem] = []
     # Nothing below can be found without a bound (most facts have none: no answer or date read), and the facts by
-    # id are made only for a base where one has one. The facts with a bound are picked in loops in C (a check after
-    # an edit looks at every fact's bounds).
-    bounds = attrgetter("not_below", "not_above", "not_before", "not_after")
-    with_bound = compress(facts, map(ne, map(bounds, facts), repeat((None, None, None, None))))
-    bounded = [fact for fact in with_bound if fact.status != "retracted"]
+    # id are made only for a base where one has one.
+    bounded = [fact for fact in with_bounds(facts) if fact.status != "retracted"]
     by_id = {f.id: f for f in facts} if bounded else {}
     for fact in bounded:
         found += _check_number_bounds(fact, by_id)

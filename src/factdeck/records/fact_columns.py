@@ -44,6 +44,12 @@ _BOUNDS = attrgetter("not_below", "not_above", "not_before", "not_after")
 _NO_BOUNDS = (None, None, None, None)
 
 
+def with_bounds(facts: Sequence[Fact]) -> Iterator[Fact]:
+    """The facts of `facts` that have a bound (`not_below`, `not_above`, `not_before` or `not_after`), in order, picked
+    in loops in C (most facts have none)."""
+    return compress(facts, map(ne, map(_BOUNDS, facts), repeat(_NO_BOUNDS)))
+
+
 def columns_of(facts: Sequence[Fact]) -> FactColumns:
     """`facts`' columns, read from their records."""
     from factdeck.records.archive import citation_counts
@@ -55,7 +61,7 @@ def columns_of(facts: Sequence[Fact]) -> FactColumns:
         vetted=tuple(map(attrgetter("vetted"), facts)),
         tags=tuple(sorted(set(chain.from_iterable(map(attrgetter("tags"), facts))))),
         cited=tuple(sorted(citation_counts(facts).items())),
-        bounded=any(map(ne, map(_BOUNDS, facts), repeat(_NO_BOUNDS))),
+        bounded=next(with_bounds(facts), None) is not None,
     )
 
 
@@ -197,7 +203,7 @@ class FactParts(Sequence[Fact]):
         """Whether some fact has a bound (`not_below`, `not_above`, `not_before`, `not_after`)."""
         for part in self.parts:
             columns = self._columns(part)
-            if columns.bounded if columns is not None else any(map(ne, map(_BOUNDS, part), repeat(_NO_BOUNDS))):
+            if columns.bounded if columns is not None else next(with_bounds(part), None) is not None:
                 return True
         return False
 

@@ -131,13 +131,6 @@ class FactBase:
         ids = self.fact_parts.ids()
         return len(set(ids)) == len(ids)
 
-    @property
-    def vetted_count(self) -> int:
-        """How many facts are vetted (`len(vetted)`, without making any record)."""
-        if "facts" not in self.__dict__ and self.fact_parts is not None:
-            return self.fact_parts.statuses().count("vetted")
-        return len(self.vetted)
-
     def fact_json(self, fact: Fact) -> str:
         """The fact's record as compact JSON, made once per build (kept across a watch's rounds): the export,
         the build's step keys and the card-field store all read it, and a large base has tens of thousands."""
