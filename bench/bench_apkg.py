@@ -11,6 +11,14 @@ Two baselines, each a single process, run back to back with factdeck (one core a
   factdeck's content costs through genanki.
 The table shows the note counts of all three so a difference is visible. factdeck is measured cold (no
 build/ folder, empty caches), with the project's release record in place; a rebuild is bench_rebuild.py.
+
+Three more rows split a cold build into what it must do, each its own fresh process taking turns with the rest:
+- floor: factdeck's own parse of the same files with every record made into its schema model (pydantic), the
+  least a build that names the file and line of a problem reads before any rule (bench_check.py has it too);
+- bare C loader: the baselines' own parse of the same files with PyYAML's C loader, alone, so the part of
+  each baseline that is writing is its figure less this one;
+- apkg, validation kept: the same build with the caches a cold build left (every file's validated
+  records kept) and no build/ folder: what making and writing every note costs, with start-up.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import zipfile
 from pathlib import Path
 
 from common import (
+    FLOOR_MODELS,
     Command,
     arguments,
     factdeck,
@@ -35,6 +44,14 @@ from common import (
     sizes,
     with_jobs,
 )
+
+# The baselines' parse alone: the same files (facts/part-*.yaml) with the same loader.
+BARE_PARSE = """
+import glob, sys, yaml
+for name in sorted(glob.glob(sys.argv[1] + '/facts/part-*.yaml')):
+    with open(name, 'rb') as f:
+        yaml.load(f, Loader=yaml.CSafeLoader)
+"""
 
 PLAIN = r"""
 import glob, html, sys, genanki, yaml
@@ -181,6 +198,14 @@ def main() -> None:
             before=lambda root=root: remove(root / "build", parse_cache),
             label="factdeck apkg cold",
         )
+        # After the cold builds in every round (measure takes the commands in this order): their caches are warm.
+        commands |= with_jobs(
+            factdeck("build", "all", "--format", "apkg", "--project", str(root)),
+            before=lambda root=root: remove(root / "build"),
+            label="apkg, validation kept",
+        )
+        commands["floor: parse + schema models"] = Command(python(FLOOR_MODELS, str(root)))
+        commands["bare C loader"] = Command(python(BARE_PARSE, str(root)))
         print(f"\n{load()}")
         results = measure(commands, args.repeat)
         counts = [notes_in(plain_out), notes_in(same_out), notes_in(root / "build" / "all" / "all.apkg")]

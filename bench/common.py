@@ -231,6 +231,33 @@ def fact_edits(root: Path, restored: Callable[[], object]) -> Iterator[Callable[
         restored()
 
 
+# The floor rows (bench_check.py, bench_apkg.py): factdeck's own parse of a project's facts/ and decks/ files, then
+# (FLOOR_MODELS) the same with every record made into its schema model.
+FLOOR_PARSE = """
+import sys, glob
+from factdeck.records.yaml_parse import parsed
+for name in sorted(glob.glob(sys.argv[1] + '/facts/*.yaml')) + sorted(glob.glob(sys.argv[1] + '/decks/*.yaml')):
+    with open(name, encoding='utf-8') as f:
+        parsed(f.read(), name)
+"""
+
+FLOOR_MODELS = """
+import sys, glob, os
+from factdeck.records.yaml_parse import parsed
+from factdeck.records.schema import DeckSpec, Era, Fact, GlossaryEntry, Source
+kinds = {'sources.yaml': Source, 'eras.yaml': Era, 'glossary.yaml': GlossaryEntry}
+for name in sorted(glob.glob(sys.argv[1] + '/facts/*.yaml')) + sorted(glob.glob(sys.argv[1] + '/decks/*.yaml')):
+    with open(name, encoding='utf-8') as f:
+        data, lines = parsed(f.read(), name)
+    if '/decks/' in name:
+        DeckSpec.model_validate(data)
+        continue
+    model = kinds.get(os.path.basename(name), Fact)
+    for record in data:
+        model.model_validate(record)
+"""
+
+
 def python(code: str, *args: str) -> list[str]:
     return [sys.executable, "-c", code, *args]
 

@@ -4,8 +4,12 @@ warnings. A rule added later that the synthetic base breaks fails here, not sile
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from click.testing import CliRunner
-from conftest import bench_base
+from conftest import REPO, bench_base
 
 from factdeck.cli import cli
 
@@ -15,3 +19,19 @@ def test_the_synthetic_base_checks_clean_under_every_rule(tmp_path, monkeypatch)
     result = CliRunner().invoke(cli, ["check", "--strict", "--archive", str(root / "archive"), "--project", str(root)])
     assert result.exit_code == 0, result.output
     assert "0 not verified" in result.output
+
+
+def test_the_floor_rows_run_on_the_synthetic_base(tmp_path):
+    """bench_check.py's and bench_apkg.py's floor rows (bench/common.py) are scripts of factdeck's own parse and
+    schema models: they must keep running as those change, or the rows would time an error."""
+    root = bench_base(100, tmp_path / "synth")
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from common import FLOOR_MODELS, FLOOR_PARSE
+    finally:
+        sys.path.pop(0)
+    paths = [str(REPO / "src"), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    for script in (FLOOR_PARSE, FLOOR_MODELS):
+        done = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, env=env)
+        assert (done.returncode, done.stderr) == (0, "")
