@@ -54,7 +54,14 @@ _WORDS = [
     "dies",
     "dead",
     "slain",
-] + ["accused the group of", "accused of", "arrest warrant", "war crimes", "war-crime", "complaint against", "death of"]
+    "accused the group of",
+    "accused of",
+    "arrest warrant",
+    "war crimes",
+    "war-crime",
+    "complaint against",
+    "death of",
+]
 # Case and Unicode forms that IGNORECASE folds onto the lookahead's letters (KELVIN SIGN for k, long s for s).
 _FORMS = ["KILLED", "Shot", "\u212aidnapped", "\u017fpied", "Espionage", "DEATH OF", "convicted.", "(guilty)"]
 _FILLER = ["the", "a", "leader", "skill", "unshot", "Tehran", "1981", "was", "by", "of", "—", ",", "'", "\u0130"]

@@ -46,8 +46,8 @@ from factdeck.text.words import whole_word_spans
 
 # What a question or statement says someone did that a teacher would not pin on a real person wrongly. The
 # lookahead after the first \b holds the first letters of every word below: Python's `re` tries the whole
-# alternation at every word start, and the lookahead turns most of them away in one step (half the pattern's
-# cost in a cold check; tests/test_question_rules_patterns.py holds the matches to those without it).
+# alternation at every word start, and the lookahead turns most of them away in one step (it halves what the two
+# patterns cost a cold check; tests/test_question_rules_patterns.py holds their matches to those without it).
 _ACT = LazyPattern(
     r"\b(?=[abceghkmprstw])(?:bomb\w*|assassinat\w*|kill\w*|murder\w*|shoot\w*|shot|execut\w*|massacr\w*|"
     r"tortur\w*|attack\w*|accus\w*(?:\s+\S+){0,4}?\s+of|alleg\w*|charged|responsib\w*|repress\w*|crackdown|"
