@@ -13,8 +13,8 @@ The table shows the note counts of all three so a difference is visible. factdec
 build/ folder, empty caches), with the project's release record in place; a rebuild is bench_rebuild.py.
 
 Three more rows split a cold build into what it must do, each its own fresh process taking turns with the rest:
-- floor: factdeck's own parse of the same files with every record made into its schema model (pydantic), the
-  least a build that names the file and line of a problem reads before any rule (bench_check.py has it too);
+- parse + schema models: factdeck's own parse of the same files with every record made into its schema model
+  (pydantic), what a build does before any rule (bench_check.py has it too);
 - bare C loader: the baselines' own parse of the same files with PyYAML's C loader, alone, so the part of
   each baseline that is writing is its figure less this one;
 - apkg, validation kept: the same build with the caches a cold build left (every file's validated
@@ -204,7 +204,7 @@ def main() -> None:
             before=lambda root=root: remove(root / "build"),
             label="apkg, validation kept",
         )
-        commands["floor: parse + schema models"] = Command(python(FLOOR_MODELS, str(root)))
+        commands["parse + schema models"] = Command(python(FLOOR_MODELS, str(root)))
         commands["bare C loader"] = Command(python(BARE_PARSE, str(root)))
         print(f"\n{load()}")
         results = measure(commands, args.repeat)

@@ -14,11 +14,11 @@ to the bare parse run back to back with it, for factdeck on one core (FACTDECK_J
 Quotes are verified against the archive in both (`--archive`). The caches used are a private folder under
 DIR, so the user's own cache is left alone.
 
-Two more rows measure what no check can go below, in fresh processes of their own (start-up included), taking
-turns with the rest: factdeck's own parse of the same files (records/yaml_parse.py: the data and the line of
-every value, which every message needs; no rule), and that parse with every record made into its schema model
-(pydantic), the first thing any rule reads. A cold check does both and then every rule, so the second row is
-the floor of the cold rows.
+Two more rows time the part of a cold check that comes before any rule, in fresh processes of their own
+(start-up included), taking turns with the rest: factdeck's own parse of the same files (records/yaml_parse.py:
+the data and the line of every value, which the messages name; no rule), and that parse with every record made
+into its schema model (pydantic), the first thing any rule reads. A cold check does both and then every rule, so
+what the rules and the rest may cost is the cold row's target less the second row.
 
 A project commits its release records as `factdeck release` wrote them, and the release comparison takes an
 unchanged fact's notes from what the record says they were made from (outputs/anki/release_inputs.py), which
@@ -88,8 +88,8 @@ def main() -> None:
         released_by_this_code(root)
         argv = factdeck("check", "--project", str(root), "--archive", str(root / "archive"))
         commands = {"bare C loader": Command(python(BARE, str(root)))}
-        commands["floor: factdeck's parse"] = Command(python(FLOOR_PARSE, str(root)))
-        commands["floor: parse + schema models"] = Command(python(FLOOR_MODELS, str(root)))
+        commands["factdeck's parse alone"] = Command(python(FLOOR_PARSE, str(root)))
+        commands["parse + schema models"] = Command(python(FLOOR_MODELS, str(root)))
         build = factdeck("build", "--format", "apkg", "--project", str(root))
         commands |= with_jobs(argv, before=lambda root=root: remove(parse_cache, root / "build"), label="check cold")
         commands |= with_jobs(

@@ -231,7 +231,7 @@ def fact_edits(root: Path, restored: Callable[[], object]) -> Iterator[Callable[
         restored()
 
 
-# The floor rows (bench_check.py, bench_apkg.py): factdeck's own parse of a project's facts/ and decks/ files, then
+# The rows before any rule (bench_check.py, bench_apkg.py): factdeck's own parse of a project's facts/ and decks/ files, then
 # (FLOOR_MODELS) the same with every record made into its schema model.
 FLOOR_PARSE = """
 import sys, glob

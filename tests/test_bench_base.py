@@ -21,9 +21,9 @@ def test_the_synthetic_base_checks_clean_under_every_rule(tmp_path, monkeypatch)
     assert "0 not verified" in result.output
 
 
-def test_the_floor_rows_run_on_the_synthetic_base(tmp_path):
-    """bench_check.py's and bench_apkg.py's floor rows (bench/common.py) are scripts of factdeck's own parse and
-    schema models: they must keep running as those change, or the rows would time an error."""
+def test_the_parse_and_model_rows_run_on_the_synthetic_base(tmp_path):
+    """bench_check.py's and bench_apkg.py's rows of factdeck's parse and schema models (bench/common.py) are scripts
+    of factdeck's own code: they must keep running as it changes, or the rows would time an error."""
     root = bench_base(100, tmp_path / "synth")
     sys.path.insert(0, str(REPO / "bench"))
     try:
