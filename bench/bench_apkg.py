@@ -29,7 +29,7 @@ import zipfile
 from pathlib import Path
 
 from common import (
-    FLOOR_MODELS,
+    PARSE_AND_MODELS,
     Command,
     arguments,
     factdeck,
@@ -204,7 +204,7 @@ def main() -> None:
             before=lambda root=root: remove(root / "build"),
             label="apkg, validation kept",
         )
-        commands["parse + schema models"] = Command(python(FLOOR_MODELS, str(root)))
+        commands["parse + schema models"] = Command(python(PARSE_AND_MODELS, str(root)))
         commands["bare C loader"] = Command(python(BARE_PARSE, str(root)))
         print(f"\n{load()}")
         results = measure(commands, args.repeat)

@@ -36,8 +36,8 @@ import subprocess
 from pathlib import Path
 
 from common import (
-    FLOOR_MODELS,
-    FLOOR_PARSE,
+    PARSE_ALONE,
+    PARSE_AND_MODELS,
     Command,
     arguments,
     fact_edits,
@@ -88,8 +88,8 @@ def main() -> None:
         released_by_this_code(root)
         argv = factdeck("check", "--project", str(root), "--archive", str(root / "archive"))
         commands = {"bare C loader": Command(python(BARE, str(root)))}
-        commands["factdeck's parse alone"] = Command(python(FLOOR_PARSE, str(root)))
-        commands["parse + schema models"] = Command(python(FLOOR_MODELS, str(root)))
+        commands["factdeck's parse alone"] = Command(python(PARSE_ALONE, str(root)))
+        commands["parse + schema models"] = Command(python(PARSE_AND_MODELS, str(root)))
         build = factdeck("build", "--format", "apkg", "--project", str(root))
         commands |= with_jobs(argv, before=lambda root=root: remove(parse_cache, root / "build"), label="check cold")
         commands |= with_jobs(

@@ -231,9 +231,9 @@ def fact_edits(root: Path, restored: Callable[[], object]) -> Iterator[Callable[
         restored()
 
 
-# The rows before any rule (bench_check.py, bench_apkg.py): factdeck's own parse of a project's facts/ and decks/ files, then
-# (FLOOR_MODELS) the same with every record made into its schema model.
-FLOOR_PARSE = """
+# The rows of the part before any rule (bench_check.py, bench_apkg.py): factdeck's own parse of a project's facts/
+# and decks/ files, then (PARSE_AND_MODELS) the same with every record made into its schema model.
+PARSE_ALONE = """
 import sys, glob
 from factdeck.records.yaml_parse import parsed
 for name in sorted(glob.glob(sys.argv[1] + '/facts/*.yaml')) + sorted(glob.glob(sys.argv[1] + '/decks/*.yaml')):
@@ -241,7 +241,7 @@ for name in sorted(glob.glob(sys.argv[1] + '/facts/*.yaml')) + sorted(glob.glob(
         parsed(f.read(), name)
 """
 
-FLOOR_MODELS = """
+PARSE_AND_MODELS = """
 import sys, glob, os
 from factdeck.records.yaml_parse import parsed
 from factdeck.records.schema import DeckSpec, Era, Fact, GlossaryEntry, Source

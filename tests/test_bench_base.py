@@ -27,11 +27,11 @@ def test_the_parse_and_model_rows_run_on_the_synthetic_base(tmp_path):
     root = bench_base(100, tmp_path / "synth")
     sys.path.insert(0, str(REPO / "bench"))
     try:
-        from common import FLOOR_MODELS, FLOOR_PARSE
+        from common import PARSE_ALONE, PARSE_AND_MODELS
     finally:
         sys.path.pop(0)
     paths = [str(REPO / "src"), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
-    for script in (FLOOR_PARSE, FLOOR_MODELS):
+    for script in (PARSE_ALONE, PARSE_AND_MODELS):
         done = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, env=env)
         assert (done.returncode, done.stderr) == (0, "")
