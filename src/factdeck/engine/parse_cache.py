@@ -53,8 +53,13 @@ class ContentStore:
     new entries are held until the session writes them (`Session.write_held`); the stores of one session share
     its folder sizes (`Session.cache_measures`), a watch's from round to round."""
 
-    def __init__(self, folder: Path | None, code: str, salt: str = "", session: Session | None = None):
+    def __init__(
+        self, folder: Path | None, code: str, salt: str = "", session: Session | None = None, by_name: bool = False
+    ):
         self.folder = folder
+        # `by_name`: each entry is saved and loaded under the name given (another store's entry name, a `digest`),
+        # not under a hash of a text (engine/record_columns.py keeps a file's columns beside its record entry).
+        self.by_name = by_name
         self.session = session
         # Each folder's size in bytes as trim last measured it, and when: the session's, which its other stores
         # share (a one-off command saves into one folder from several stores, and each walked the whole folder).
@@ -69,15 +74,17 @@ class ContentStore:
         return digest.hexdigest()
 
     def _path(self, text: str) -> Path:
-        return self._named(self.digest(text))
+        return self._named(text if self.by_name else self.digest(text))
 
     def _named(self, name: str) -> Path:
         assert self.folder is not None
         return self.folder / name[:2] / name[2:]
 
     def load(self, text: str) -> Any:
-        """The value kept for `text`, or None."""
-        return self.load_named(self.digest(text)) if self.folder is not None else None
+        """The value kept for `text` (with `by_name`: under the name `text`), or None."""
+        if self.folder is None:
+            return None
+        return self.load_named(text if self.by_name else self.digest(text))
 
     def load_named(self, name: str) -> Any:
         """The value kept under `name` (a `digest`), or None."""

@@ -23,20 +23,12 @@ from factdeck.records.fact_columns import FileFacts, columns_of, restore_columns
 from factdeck.records.schema import Fact
 
 
-class _NamedStore(ContentStore):
-    """A store whose entries are saved under a name given (another store's entry name), not a hash of a text: the
-    columns of the record-cache entry of that name. Read with `load_named`."""
-
-    def _path(self, text: str) -> Path:
-        return self._named(text)
-
-
 class KeptColumns:
     """Fact files' columns and problems, by their record-cache entry's name (see the module's doc), in `folder` (None:
     nothing kept) under factdeck's `code` and the files' validation `context` (the record cache's own)."""
 
     def __init__(self, folder: Path | None, code: str, context: str, session: Session):
-        self.store = _NamedStore(folder, code, context, session)
+        self.store = ContentStore(folder, code, context, session, by_name=True)
         self.made = 0  # files taken back whose records were made afterwards (for tests)
 
     def lazy(
@@ -46,7 +38,7 @@ class KeptColumns:
         under `name`; None if none are kept there (or what is kept is not that)."""
         if self.store.folder is None:
             return None
-        entry = self.store.load_named(name)
+        entry = self.store.load(name)
         if type(entry) is not tuple or len(entry) != 2:
             return None
         columns = restore_columns(entry[0])

@@ -336,7 +336,10 @@ class NoteKeys:
         # The validation's session, whose stores measure each cache folder once for the command (trimming walked the
         # whole folder for each store that saved).
         self.session = base.session if isinstance(base.session, Session) else None
-        self._made: list[tuple[ContentStore, RenderedFields, FactBase, dict[str, tuple[dict, dict]], set[str]]] = []
+        # Per `fields` call: its store, fields, base, entries loaded, files carried and each fact's file by id.
+        self._made: list[
+            tuple[ContentStore, RenderedFields, FactBase, dict[str, tuple[dict, dict]], set[str], dict[str, str]]
+        ] = []
         self._drifts: list[DriftShares] = []
 
     def drift_shares(self, deck: str, record: str, kinds: str, shared: str) -> DriftShares | None:
@@ -371,7 +374,7 @@ class NoteKeys:
         rendered = RenderedFields(shared, previous, base.fact_json, fact_key)
         if self.folder is not None:
             rendered.live = LiveNoteKeys(live, fact_key)
-        self._made.append((store, rendered, base, loaded, entries.carried))
+        self._made.append((store, rendered, base, loaded, entries.carried, entries.file_by_id))
         return rendered
 
     def save(self) -> None:
@@ -379,7 +382,7 @@ class NoteKeys:
         from those loaded, and the drift shares made."""
         for shares in self._drifts:
             shares.save()
-        for store, rendered, base, loaded, carried in self._made:
+        for store, rendered, base, loaded, carried, file_of in self._made:
             if store.folder is None:
                 continue
             live = rendered.live
@@ -387,8 +390,8 @@ class NoteKeys:
             touched = asked.keys() | made.keys()  # the facts anything was asked of or made for
             # Only their files: where nothing of a file's facts was asked for or made, its entry would be the one kept
             # (under the file's key, so of these very facts), if any, as a check after an edit finds every file but
-            # one. Their facts picked in loops in C (a base's ids are unique, so each id names one fact).
-            file_of = base.files_by_id()
+            # one. Their facts picked in loops in C (a base's ids are unique, so each id names one fact); each fact's
+            # file as the entries found it (`_Entries.file_by_id`).
             files = {file_of[fact_id] for fact_id in touched if fact_id in file_of} | carried
             for file, facts in _facts_of_files(base, files).items():
                 key = self.keys.get(file)
